@@ -1,0 +1,89 @@
+//! `Changeset<R>`: the attribute values of a record to create, set through typed
+//! field references so a wrong type is a compile error.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{Field, Generated, Resource, Row};
+use crate::value::{Scalar, Value};
+
+/// The values of a record to create (Ash's create changeset).
+///
+/// Unset attributes are nil when nullable; a `uuid_primary_key` gets a random UUID
+/// and an `integer_primary_key` the data layer's next number. Leaving out any other
+/// attribute is an `ErrorKind::Required` naming it.
+///
+/// ```ignore
+/// let ticket = support
+///     .create(Ticket::changeset().set(Ticket::subject(), "Printer on fire").set(Ticket::priority(), 5))
+///     .await?;
+/// ```
+pub struct Changeset<R: Resource> {
+    values: Vec<Option<Value>>,
+    _resource: PhantomData<fn() -> R>,
+}
+
+impl<R: Resource> Clone for Changeset<R> {
+    fn clone(&self) -> Self {
+        Changeset {
+            values: self.values.clone(),
+            _resource: PhantomData,
+        }
+    }
+}
+
+impl<R: Resource> fmt::Debug for Changeset<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut m = f.debug_map();
+        for (a, v) in R::schema().attributes.iter().zip(&self.values) {
+            if let Some(v) = v {
+                m.entry(&a.name, v);
+            }
+        }
+        m.finish()
+    }
+}
+
+impl<R: Resource> Default for Changeset<R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R: Resource> Changeset<R> {
+    /// Nothing set yet.
+    pub fn new() -> Self {
+        Changeset {
+            values: vec![None; R::schema().attributes.len()],
+            _resource: PhantomData,
+        }
+    }
+
+    /// Sets an attribute. `value` converts into the attribute's type, so an
+    /// `Option<i64>` attribute takes `5` as well as `Some(5)` or `None`.
+    pub fn set<T: Scalar>(mut self, field: Field<R, T>, value: impl Into<T>) -> Self {
+        self.values[field.index()] = Some(value.into().into_value());
+        self
+    }
+
+    /// The row to insert, defaults applied.
+    pub(crate) fn into_row(self) -> Result<Row> {
+        let schema = R::schema();
+        schema
+            .attributes
+            .iter()
+            .zip(self.values)
+            .map(|(attr, value)| match (value, attr.generated) {
+                (Some(v), _) => Ok(v),
+                (None, Some(Generated::Uuid)) => Ok(Value::Uuid(uuid::Uuid::new_v4())),
+                (None, Some(Generated::Integer)) => Ok(Value::Null),
+                (None, None) if attr.nullable => Ok(Value::Null),
+                (None, None) => Err(Error::new(ErrorKind::Required {
+                    resource: schema.name,
+                    attribute: attr.name,
+                })),
+            })
+            .collect()
+    }
+}

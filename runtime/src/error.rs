@@ -1,0 +1,201 @@
+//! `ashore::Error`: one error type for every failure, with a kind that says what went
+//! wrong and a path that says where (`Representative.tickets.representative`).
+
+use std::fmt;
+
+use crate::value::Value;
+
+/// The result type of every fallible ashore call.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// An error from a read, a load or a create.
+///
+/// The path names the resource and the chain of relationships being loaded when the
+/// error happened; the kind says what happened and which record or key was involved.
+///
+/// ```
+/// use ashore_runtime::{Error, ErrorKind};
+/// let err = Error::new(ErrorKind::NotLoaded { relationship: "tickets" })
+///     .in_relationship("Representative", "tickets");
+/// assert_eq!(
+///     err.to_string(),
+///     "Representative.tickets: relationship `tickets` was not loaded; add `.load(..)` for it to the query"
+/// );
+/// ```
+#[derive(Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    path: Vec<&'static str>,
+}
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A relationship field was read before it was loaded.
+    #[error("relationship `{relationship}` was not loaded; add `.load(..)` for it to the query")]
+    NotLoaded {
+        /// The relationship's name.
+        relationship: &'static str,
+    },
+    /// A manual loader returned records under a key that is not the primary key of
+    /// any record it was given.
+    #[error(
+        "the manual loader returned records for key {key}, which belongs to no record it was given"
+    )]
+    KeyOfNoParent {
+        /// The stray key.
+        key: Value,
+    },
+    /// A has_one relationship produced several records for one source record.
+    #[error("has_one produced {count} records for key {key}; it allows at most one")]
+    TooManyRecords {
+        /// The source record's key.
+        key: Value,
+        /// How many records were found.
+        count: usize,
+    },
+    /// `Related::by_position` was given a different number of groups than records.
+    #[error("the manual loader returned {groups} groups by position for {records} records")]
+    PositionMismatch {
+        /// How many groups came back.
+        groups: usize,
+        /// How many records were given to the loader.
+        records: usize,
+    },
+    /// A resource was used with a domain it was not registered in.
+    #[error(
+        "resource `{resource}` is not registered in this domain; add `.resource::<{resource}>()` to the builder"
+    )]
+    NotRegistered {
+        /// The resource's name.
+        resource: &'static str,
+    },
+    /// A create left out an attribute that may not be nil.
+    #[error("attribute `{attribute}` of {resource} is required but was not set")]
+    Required {
+        /// The resource's name.
+        resource: &'static str,
+        /// The attribute's name.
+        attribute: &'static str,
+    },
+    /// A record with this primary key already exists.
+    #[error("a {resource} with primary key {key} already exists")]
+    DuplicateKey {
+        /// The resource's name.
+        resource: &'static str,
+        /// The key.
+        key: Value,
+    },
+    /// A filter or sort named something the resource does not have, or compared
+    /// values that cannot be compared. Typed filters from `expr!` are checked by
+    /// the compiler; this is for expressions built at run time.
+    #[error("invalid query on {resource}: {message}")]
+    InvalidQuery {
+        /// The resource the query is for.
+        resource: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A value read from the data layer does not fit the attribute's type.
+    #[error("attribute `{attribute}` of {resource} expects {expected}, found {found}")]
+    TypeMismatch {
+        /// The resource's name.
+        resource: &'static str,
+        /// The attribute's name.
+        attribute: &'static str,
+        /// What the attribute's type is.
+        expected: &'static str,
+        /// What was found.
+        found: Value,
+    },
+    /// An error returned by a user's manual loader, shown as it is.
+    #[error(transparent)]
+    Loader(Source),
+    /// An error from the data layer (a database error is kept as the source).
+    #[error("data layer: {message}")]
+    DataLayer {
+        /// What the data layer was doing.
+        message: String,
+        /// The underlying error.
+        #[source]
+        source: Option<Source>,
+    },
+}
+
+impl Error {
+    /// An error of this kind, without a path yet.
+    pub fn new(kind: ErrorKind) -> Self {
+        Error {
+            kind,
+            path: Vec::new(),
+        }
+    }
+
+    /// Wraps an error of a manual loader (or any user code) so it can be returned
+    /// from `ManualRelationship::load`.
+    ///
+    /// ```
+    /// let err = ashore_runtime::Error::loader("the billing service is down");
+    /// assert_eq!(err.to_string(), "the billing service is down");
+    /// ```
+    pub fn loader(error: impl Into<Source>) -> Self {
+        Error::new(ErrorKind::Loader(error.into()))
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Where: the root resource, then each relationship being loaded.
+    pub fn path(&self) -> &[&'static str] {
+        &self.path
+    }
+
+    /// Records that the error happened while loading `relationship` of `resource`.
+    /// Called on the way out of each level of a nested load, so the path reads from
+    /// the root resource down.
+    pub fn in_relationship(mut self, resource: &'static str, relationship: &'static str) -> Self {
+        if self.path.is_empty() {
+            self.path = vec![resource, relationship];
+        } else {
+            // The inner level named its own resource first; the outer level names
+            // the relationship that led there instead.
+            self.path[0] = relationship;
+            self.path.insert(0, resource);
+        }
+        self
+    }
+
+    /// Records the resource a read was for, when the error has no path yet.
+    pub fn in_resource(mut self, resource: &'static str) -> Self {
+        if self.path.is_empty() {
+            self.path.push(resource);
+        }
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path.join("."))?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.kind)
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Self {
+        Error::new(kind)
+    }
+}

@@ -1,0 +1,195 @@
+//! Manual relationships: the user's own loader (`ManualRelationship`), what it is
+//! given (`LoadContext`) and what it returns (`Related`).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+
+use crate::data_layer::BoxFuture;
+use crate::domain::{Domain, ReadScope, Scope};
+use crate::error::Result;
+use crate::query::Query;
+use crate::resource::{Actor, RelationshipInfo, Resource};
+use crate::value::{Scalar, Value};
+
+/// A relationship whose records the user's code finds: Ash's
+/// `Ash.Resource.ManualRelationship`. Declare it on a has_one or has_many with
+/// `manual <expr>;`, where the expression's type implements this trait; `&self`
+/// carries its options (Ash's `opts`).
+///
+/// `load` is called once per level of a load, with every source record at once.
+/// It returns the related records keyed by the source records' primary keys.
+/// Sort, offset and limit of the load are applied per source record afterwards,
+/// so a loader only has to honour `ctx.query`'s filter and sort.
+///
+/// ```ignore
+/// impl ManualRelationship for TicketsAboveThreshold {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(&self, reps: &[Representative], ctx: &LoadContext<'_, Ticket>)
+///         -> ashore::Result<Related<Representative, Ticket>>
+///     {
+///         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+///         let tickets = ctx.query.clone()
+///             .filter(expr!(representative_id in ^ids))
+///             .filter(expr!(priority > representative.priority_threshold))
+///             .read(ctx)
+///             .await?;
+///         Ok(Related::group_by(tickets, |t| t.representative_id))
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a manual relationship",
+    label = "`manual` needs a value whose type implements `ManualRelationship`",
+    note = "implement `ashore::ManualRelationship` for `{Self}`, with `Source` and `Destination` set to the two resources"
+)]
+pub trait ManualRelationship: Send + Sync + 'static {
+    /// The resource declaring the relationship.
+    type Source: Resource;
+    /// The resource loaded.
+    type Destination: Resource;
+
+    /// Finds the related records of `records`.
+    fn load(
+        &self,
+        records: &[Self::Source],
+        ctx: &LoadContext<'_, Self::Destination>,
+    ) -> impl Future<Output = Result<Related<Self::Source, Self::Destination>>> + Send;
+}
+
+/// A manual loader behind a pointer (what the loader stores).
+pub trait DynManual<S: Resource, D: Resource>: Send + Sync {
+    /// Calls `ManualRelationship::load`.
+    fn load<'a>(
+        &'a self,
+        records: &'a [S],
+        ctx: &'a LoadContext<'a, D>,
+    ) -> BoxFuture<'a, Result<Related<S, D>>>;
+}
+
+impl<M: ManualRelationship> DynManual<M::Source, M::Destination> for M {
+    fn load<'a>(
+        &'a self,
+        records: &'a [M::Source],
+        ctx: &'a LoadContext<'a, M::Destination>,
+    ) -> BoxFuture<'a, Result<Related<M::Source, M::Destination>>> {
+        Box::pin(ManualRelationship::load(self, records, ctx))
+    }
+}
+
+/// What a manual loader is given besides the source records (Ash's context map).
+pub struct LoadContext<'a, D: Resource> {
+    /// The related query: the load's filter and sort with the relationship's own
+    /// `filter` and `sort` applied; its loads, limit and offset removed (the loader
+    /// applies those after `load` returns, per source record).
+    pub query: Query<D>,
+    /// Who is reading, as given to the read.
+    pub actor: Option<&'a dyn Actor>,
+    /// Whether policies apply to this read.
+    pub authorize: bool,
+    /// The tenant, as given to the read.
+    pub tenant: Option<&'a Value>,
+    /// The domain being read.
+    pub domain: &'a Domain,
+    /// The relationship being loaded.
+    pub relationship: &'static RelationshipInfo,
+    pub(crate) scope: &'a Scope,
+}
+
+impl<D: Resource> fmt::Debug for LoadContext<'_, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadContext")
+            .field("query", &self.query)
+            .field("actor", &self.actor.is_some())
+            .field("authorize", &self.authorize)
+            .field("tenant", &self.tenant)
+            .field("relationship", &self.relationship.name)
+            .finish()
+    }
+}
+
+impl<D: Resource> ReadScope for LoadContext<'_, D> {
+    fn read_scope(&self) -> &Scope {
+        self.scope
+    }
+}
+
+/// The records a manual loader found, keyed by the source records' primary keys.
+/// Source records missing from it get `[]` (has_many) or `None` (has_one).
+pub struct Related<S: Resource, D> {
+    pub(crate) inner: RelatedInner<D>,
+    _source: PhantomData<fn() -> S>,
+}
+
+pub(crate) enum RelatedInner<D> {
+    /// Each record with the key it belongs to, in the loader's order.
+    Keyed(Vec<(Value, D)>),
+    /// One group per source record, in the order the records were given.
+    Positional(Vec<Vec<D>>),
+}
+
+impl<S: Resource, D> fmt::Debug for Related<S, D> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            RelatedInner::Keyed(v) => write!(f, "Related({} keyed records)", v.len()),
+            RelatedInner::Positional(v) => write!(f, "Related({} groups by position)", v.len()),
+        }
+    }
+}
+
+impl<S: Resource, D> Related<S, D> {
+    /// Groups `records` by the source key each belongs to (Ash's
+    /// `Enum.group_by(& &1.representative_id)`); the key may be optional.
+    ///
+    /// ```ignore
+    /// Related::group_by(tickets, |t| t.representative_id)
+    /// ```
+    pub fn group_by<K>(records: Vec<D>, key: impl Fn(&D) -> K) -> Self
+    where
+        K: Into<Option<S::PrimaryKey>>,
+    {
+        let keyed = records
+            .into_iter()
+            .map(|d| (key(&d).into().map_or(Value::Null, Scalar::into_value), d))
+            .collect();
+        Related {
+            inner: RelatedInner::Keyed(keyed),
+            _source: PhantomData,
+        }
+    }
+
+    /// From a map of source primary key to records (records of one key keep their
+    /// order; keys are taken in the map's order).
+    pub fn from_map(map: HashMap<S::PrimaryKey, Vec<D>>) -> Self {
+        let keyed = map
+            .into_iter()
+            .flat_map(|(k, ds)| {
+                let k = k.into_value();
+                ds.into_iter().map(move |d| (k.clone(), d))
+            })
+            .collect();
+        Related {
+            inner: RelatedInner::Keyed(keyed),
+            _source: PhantomData,
+        }
+    }
+
+    /// One group per source record, in the order the records were given to `load`.
+    pub fn by_position(groups: Vec<Vec<D>>) -> Self {
+        Related {
+            inner: RelatedInner::Positional(groups),
+            _source: PhantomData,
+        }
+    }
+
+    /// Nothing for anyone.
+    pub fn empty() -> Self {
+        Related {
+            inner: RelatedInner::Keyed(Vec::new()),
+            _source: PhantomData,
+        }
+    }
+}
