@@ -17,11 +17,12 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 ///
 /// ```
 /// use ashore_runtime::{Error, ErrorKind};
-/// let err = Error::new(ErrorKind::NotLoaded { relationship: "tickets" })
-///     .in_relationship("Representative", "tickets");
+/// let err = Error::new(ErrorKind::KeyOfNoParent { key: 7_i64.into() })
+///     .in_relationship("Representative", "tickets_above_threshold");
 /// assert_eq!(
 ///     err.to_string(),
-///     "Representative.tickets: relationship `tickets` was not loaded; add `.load(..)` for it to the query"
+///     "Representative.tickets_above_threshold: the manual loader returned records for key 7, \
+///      which belongs to no record it was given"
 /// );
 /// ```
 #[derive(Debug)]
@@ -35,11 +36,8 @@ pub struct Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A relationship field was read before it was loaded.
-    #[error("relationship `{relationship}` was not loaded; add `.load(..)` for it to the query")]
-    NotLoaded {
-        /// The relationship's name.
-        relationship: &'static str,
-    },
+    #[error("relationship not loaded: add `.load(Resource::relationship())` to the query that read this record")]
+    NotLoaded,
     /// A manual loader returned records under a key that is not the primary key of
     /// any record it was given.
     #[error(

@@ -39,7 +39,7 @@ impl<T> Loaded<T> {
     pub fn get(&self) -> Result<&T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
-            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded { relationship: "?" })),
+            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
         }
     }
 
@@ -47,7 +47,7 @@ impl<T> Loaded<T> {
     pub fn get_mut(&mut self) -> Result<&mut T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
-            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded { relationship: "?" })),
+            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
         }
     }
 
@@ -55,7 +55,7 @@ impl<T> Loaded<T> {
     pub fn into_inner(self) -> Result<T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
-            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded { relationship: "?" })),
+            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
         }
     }
 

@@ -1,0 +1,426 @@
+//! What `resource!` generates, written out by hand for two Helpdesk resources: the
+//! contract between the macros and the runtime. If the runtime's `__private` API
+//! changes, this file fails to compile before any macro does.
+//!
+//! Declared in the DSL as:
+//!
+//! ```text
+//! resource! {
+//!     #[derive(Debug, Clone, PartialEq)]
+//!     pub struct Representative {
+//!         attributes {
+//!             uuid_primary_key id;
+//!             attribute name: String;
+//!             attribute priority_threshold: i64;
+//!         }
+//!         relationships {
+//!             has_many tickets: Ticket;
+//!             has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
+//!         }
+//!     }
+//! }
+//! resource! {
+//!     #[derive(Debug, Clone, PartialEq)]
+//!     pub struct Ticket {
+//!         attributes {
+//!             uuid_primary_key id;
+//!             attribute subject: String;
+//!             attribute priority: Option<i64>;
+//!         }
+//!         relationships {
+//!             belongs_to representative: Representative;
+//!         }
+//!     }
+//! }
+//! ```
+
+use ashore_runtime::__private as ap;
+use ashore_runtime::uuid::Uuid;
+use ashore_runtime::{Domain, LoadContext, ManualRelationship, Memory, Related, Resource};
+
+// ---------------------------------------------------------------- Representative
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Representative {
+    pub id: Uuid,
+    pub name: String,
+    pub priority_threshold: i64,
+    pub tickets: ap::Loaded<Vec<Ticket>>,
+    pub tickets_above_threshold: ap::Loaded<Vec<Ticket>>,
+}
+
+/// Field references of `Representative` for `expr!`.
+#[doc(hidden)]
+pub struct RepresentativeFields {
+    path: ap::Path,
+}
+
+impl ap::Fields for RepresentativeFields {
+    fn at(path: ap::Path) -> Self {
+        RepresentativeFields { path }
+    }
+    fn path(&self) -> &ap::Path {
+        &self.path
+    }
+}
+
+#[allow(dead_code)]
+impl RepresentativeFields {
+    pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "id")
+    }
+    pub fn name(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "name")
+    }
+    pub fn priority_threshold(&self) -> ap::Term<<i64 as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "priority_threshold")
+    }
+    pub fn tickets(&self) -> <Ticket as ap::Resource>::Fields {
+        ap::fields_at(ap::child(&self.path, "tickets"))
+    }
+    pub fn tickets_above_threshold(&self) -> <Ticket as ap::Resource>::Fields {
+        ap::fields_at(ap::child(&self.path, "tickets_above_threshold"))
+    }
+}
+
+static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
+    ap::AttributeInfo {
+        name: "id",
+        value_type: <Uuid as ap::Scalar>::TYPE,
+        nullable: <Uuid as ap::Scalar>::NULLABLE,
+        generated: Some(ap::Generated::Uuid),
+    },
+    ap::AttributeInfo {
+        name: "name",
+        value_type: <String as ap::Scalar>::TYPE,
+        nullable: <String as ap::Scalar>::NULLABLE,
+        generated: None,
+    },
+    ap::AttributeInfo {
+        name: "priority_threshold",
+        value_type: <i64 as ap::Scalar>::TYPE,
+        nullable: <i64 as ap::Scalar>::NULLABLE,
+        generated: None,
+    },
+];
+
+static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
+    ap::RelationshipInfo {
+        name: "tickets",
+        kind: ap::RelationshipKind::HasMany,
+        manual: false,
+        destination: <Ticket as ap::Resource>::schema,
+        source_attribute: "id",
+        destination_attribute: Some("representative_id"),
+        through: None,
+        filter: None,
+        sort: Vec::new,
+    },
+    ap::RelationshipInfo {
+        name: "tickets_above_threshold",
+        kind: ap::RelationshipKind::HasMany,
+        manual: true,
+        destination: <Ticket as ap::Resource>::schema,
+        source_attribute: "id",
+        destination_attribute: None,
+        through: None,
+        filter: None,
+        sort: Vec::new,
+    },
+];
+
+static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
+    name: "Representative",
+    attributes: &REPRESENTATIVE_ATTRIBUTES,
+    primary_key: 0,
+    relationships: &REPRESENTATIVE_RELATIONSHIPS,
+    new_table: ap::new_table::<Representative>,
+};
+
+impl ap::Resource for Representative {
+    type PrimaryKey = Uuid;
+    type Fields = RepresentativeFields;
+
+    fn schema() -> &'static ap::Schema {
+        &REPRESENTATIVE_SCHEMA
+    }
+
+    fn get(&self, index: usize) -> ap::Value {
+        match index {
+            0 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.id)),
+            1 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.name)),
+            2 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.priority_threshold)),
+            _ => ap::Value::Null,
+        }
+    }
+
+    fn primary_key(&self) -> Uuid {
+        ::core::clone::Clone::clone(&self.id)
+    }
+
+    fn from_row(row: ap::Row) -> ap::Result<Self> {
+        ap::check_row(&row, &REPRESENTATIVE_SCHEMA)?;
+        let mut row = row.into_iter();
+        Ok(Representative {
+            id: ap::from_value(&mut row, "Representative", "id")?,
+            name: ap::from_value(&mut row, "Representative", "name")?,
+            priority_threshold: ap::from_value(&mut row, "Representative", "priority_threshold")?,
+            tickets: ap::Loaded::NotLoaded,
+            tickets_above_threshold: ap::Loaded::NotLoaded,
+        })
+    }
+}
+
+#[allow(dead_code)]
+impl Representative {
+    pub fn id() -> ap::Field<Self, Uuid> {
+        ap::Field::new("id", 0)
+    }
+    pub fn name() -> ap::Field<Self, String> {
+        ap::Field::new("name", 1)
+    }
+    pub fn priority_threshold() -> ap::Field<Self, i64> {
+        ap::Field::new("priority_threshold", 2)
+    }
+    pub fn tickets() -> ap::Rel<Self, Ticket> {
+        ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[0], |record, value| {
+            record.tickets = ap::Loaded::Loaded(value)
+        })
+    }
+    pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket> {
+        ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[1], |record, value| {
+            record.tickets_above_threshold = ap::Loaded::Loaded(value)
+        })
+        .with_manual(ap::manual::<Self, Ticket, _>(TicketsAboveThreshold))
+    }
+}
+
+// Compile-time checks the macro emits with the user's spans.
+const _: () = {
+    ap::assert_resource::<Ticket>();
+    #[allow(dead_code)]
+    fn destination_attributes(f: &<Ticket as ap::Resource>::Fields) {
+        ap::is_attribute(f.representative_id());
+    }
+};
+
+// ---------------------------------------------------------------- Ticket
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: Uuid,
+    pub subject: String,
+    pub priority: Option<i64>,
+    pub representative_id: Option<<Representative as ap::Resource>::PrimaryKey>,
+    pub representative: ap::Loaded<Option<Representative>>,
+}
+
+#[doc(hidden)]
+pub struct TicketFields {
+    path: ap::Path,
+}
+
+impl ap::Fields for TicketFields {
+    fn at(path: ap::Path) -> Self {
+        TicketFields { path }
+    }
+    fn path(&self) -> &ap::Path {
+        &self.path
+    }
+}
+
+#[allow(dead_code)]
+impl TicketFields {
+    pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "id")
+    }
+    pub fn subject(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "subject")
+    }
+    pub fn priority(&self) -> ap::Term<<Option<i64> as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "priority")
+    }
+    pub fn representative_id(
+        &self,
+    ) -> ap::Term<<Option<<Representative as ap::Resource>::PrimaryKey> as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "representative_id")
+    }
+    pub fn representative(&self) -> <Representative as ap::Resource>::Fields {
+        ap::fields_at(ap::child(&self.path, "representative"))
+    }
+}
+
+static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
+    ap::AttributeInfo {
+        name: "id",
+        value_type: <Uuid as ap::Scalar>::TYPE,
+        nullable: false,
+        generated: Some(ap::Generated::Uuid),
+    },
+    ap::AttributeInfo {
+        name: "subject",
+        value_type: <String as ap::Scalar>::TYPE,
+        nullable: <String as ap::Scalar>::NULLABLE,
+        generated: None,
+    },
+    ap::AttributeInfo {
+        name: "priority",
+        value_type: <Option<i64> as ap::Scalar>::TYPE,
+        nullable: <Option<i64> as ap::Scalar>::NULLABLE,
+        generated: None,
+    },
+    ap::AttributeInfo {
+        name: "representative_id",
+        value_type: <Option<<Representative as ap::Resource>::PrimaryKey> as ap::Scalar>::TYPE,
+        nullable: true,
+        generated: None,
+    },
+];
+
+static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo {
+    name: "representative",
+    kind: ap::RelationshipKind::BelongsTo,
+    manual: false,
+    destination: <Representative as ap::Resource>::schema,
+    source_attribute: "representative_id",
+    destination_attribute: None,
+    through: None,
+    filter: None,
+    sort: Vec::new,
+}];
+
+static TICKET_SCHEMA: ap::Schema = ap::Schema {
+    name: "Ticket",
+    attributes: &TICKET_ATTRIBUTES,
+    primary_key: 0,
+    relationships: &TICKET_RELATIONSHIPS,
+    new_table: ap::new_table::<Ticket>,
+};
+
+impl ap::Resource for Ticket {
+    type PrimaryKey = Uuid;
+    type Fields = TicketFields;
+
+    fn schema() -> &'static ap::Schema {
+        &TICKET_SCHEMA
+    }
+
+    fn get(&self, index: usize) -> ap::Value {
+        match index {
+            0 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.id)),
+            1 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.subject)),
+            2 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.priority)),
+            3 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.representative_id)),
+            _ => ap::Value::Null,
+        }
+    }
+
+    fn primary_key(&self) -> Uuid {
+        ::core::clone::Clone::clone(&self.id)
+    }
+
+    fn from_row(row: ap::Row) -> ap::Result<Self> {
+        ap::check_row(&row, &TICKET_SCHEMA)?;
+        let mut row = row.into_iter();
+        Ok(Ticket {
+            id: ap::from_value(&mut row, "Ticket", "id")?,
+            subject: ap::from_value(&mut row, "Ticket", "subject")?,
+            priority: ap::from_value(&mut row, "Ticket", "priority")?,
+            representative_id: ap::from_value(&mut row, "Ticket", "representative_id")?,
+            representative: ap::Loaded::NotLoaded,
+        })
+    }
+}
+
+#[allow(dead_code)]
+impl Ticket {
+    pub fn id() -> ap::Field<Self, Uuid> {
+        ap::Field::new("id", 0)
+    }
+    pub fn subject() -> ap::Field<Self, String> {
+        ap::Field::new("subject", 1)
+    }
+    pub fn priority() -> ap::Field<Self, Option<i64>> {
+        ap::Field::new("priority", 2)
+    }
+    pub fn representative_id() -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
+        ap::Field::new("representative_id", 3)
+    }
+    pub fn representative() -> ap::Rel<Self, Representative> {
+        ap::Rel::<Self, Representative>::one(&TICKET_RELATIONSHIPS[0], |record, value| {
+            record.representative = ap::Loaded::Loaded(value)
+        })
+    }
+}
+
+// ---------------------------------------------------------------- the manual loader
+
+/// `expr!(representative_id in ^ids)` and
+/// `expr!(priority > representative.priority_threshold)`, expanded by hand.
+struct TicketsAboveThreshold;
+
+impl ManualRelationship for TicketsAboveThreshold {
+    type Source = Representative;
+    type Destination = Ticket;
+
+    async fn load(
+        &self,
+        reps: &[Representative],
+        ctx: &LoadContext<'_, Ticket>,
+    ) -> ashore_runtime::Result<Related<Representative, Ticket>> {
+        let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+        let tickets = ctx
+            .query
+            .clone()
+            .filter(|f| ap::condition(ap::in_list(f.representative_id(), &(ids))))
+            .filter(|f| {
+                ap::condition(ap::cmp(
+                    ap::CmpOp::Gt,
+                    f.priority(),
+                    f.representative().priority_threshold(),
+                ))
+            })
+            .read(ctx)
+            .await?;
+        Ok(Related::group_by(tickets, |t| t.representative_id))
+    }
+}
+
+#[tokio::test]
+async fn hand_expanded_resources_load() -> ashore_runtime::Result<()> {
+    let support = Domain::builder()
+        .data_layer(Memory::new())
+        .resource::<Representative>()
+        .resource::<Ticket>()
+        .build()?;
+    let rep = support
+        .create(
+            Representative::changeset()
+                .set(Representative::name(), "Ada")
+                .set(Representative::priority_threshold(), 3),
+        )
+        .await?;
+    for p in [1, 5, 9] {
+        support
+            .create(
+                Ticket::changeset()
+                    .set(Ticket::subject(), format!("p{p}"))
+                    .set(Ticket::priority(), p)
+                    .set(Ticket::representative_id(), rep.id),
+            )
+            .await?;
+    }
+    let reps = support
+        .read(
+            Representative::query()
+                .load(Representative::tickets().sort(Ticket::priority().desc()).limit(2))
+                .load(Representative::tickets_above_threshold()),
+        )
+        .await?;
+    let top: Vec<_> = reps[0].tickets.get()?.iter().map(|t| t.priority).collect();
+    assert_eq!(top, [Some(9), Some(5)]);
+    let above: Vec<_> = reps[0].tickets_above_threshold.get()?.iter().map(|t| t.priority).collect();
+    assert_eq!(above.len(), 2);
+    assert!(above.iter().all(|p| p.unwrap() > 3));
+    Ok(())
+}
