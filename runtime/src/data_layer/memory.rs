@@ -1,15 +1,234 @@
 //! The in-memory data layer (Ash's ETS data layer): the embedded default.
-//! (Being written.)
+//!
+//! Records live as typed values in one [`Table`] per resource, with an index from
+//! primary key to row. A read scans the table once, evaluates the filter (see
+//! `eval`), links rows to partition keys through a hash lookup, sorts stably and
+//! windows the result; only the records returned are cloned.
+//!
+//! Order of a read's records: by the sort keys; records that tie on every sort key
+//! (all of them, without a sort) keep insertion order. A record linked to several
+//! partition keys (through a join resource) appears once per key, those copies
+//! in the order of their keys in `Partition::keys`. Records are thus never
+//! regrouped by key: the table is read front to back, which keeps the one clone of
+//! each record cheap. Offset and limit then count per key, in that order.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, PoisonError, RwLock};
+
+use super::eval::{Filter, Tables};
 use super::*;
+use crate::query::{Order, compare_for_sort};
+use crate::resource::Generated;
+use crate::store::Table;
+
+#[cfg(test)]
+mod tests;
 
 /// The in-memory data layer.
-#[derive(Default)]
-pub struct Memory;
+///
+/// Clones share the same store, so a test can keep a handle on a layer it gave to
+/// a domain.
+///
+/// ```
+/// use ashore_runtime::{DataLayer, Memory};
+/// let memory = Memory::new();
+/// assert_eq!(memory.name(), "memory");
+/// ```
+#[derive(Clone, Default)]
+pub struct Memory {
+    tables: Arc<RwLock<HashMap<&'static str, Stored>>>,
+}
+
+/// One resource's records and their primary-key index.
+struct Stored {
+    table: Box<dyn Table>,
+    /// Primary-key value → row.
+    primary: HashMap<Value, usize>,
+    /// The largest integer primary key stored, for `Generated::Integer`.
+    max_int: Option<i64>,
+}
+
+impl Tables for HashMap<&'static str, Stored> {
+    fn table(&self, schema: &Schema) -> Option<&dyn Table> {
+        self.get(schema.name).map(|s| &*s.table)
+    }
+    fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>> {
+        self.get(schema.name).map(|s| &s.primary)
+    }
+}
+
+impl std::fmt::Debug for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
+        let mut m = f.debug_map();
+        for (name, stored) in tables.iter() {
+            m.entry(name, &stored.table.len());
+        }
+        m.finish()
+    }
+}
 
 impl Memory {
     /// An empty store.
     pub fn new() -> Self {
-        Memory
+        Memory::default()
+    }
+
+    fn read_now(&self, request: ReadRequest) -> Result<ReadResult> {
+        let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
+        let schema = request.schema;
+        let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
+        let sort = request
+            .sort
+            .iter()
+            .map(|s| match schema.attribute_index(&s.field) {
+                Some(i) => Ok((i, s.order)),
+                None => Err(invalid(
+                    schema,
+                    format!("no attribute named `{}` to sort by", s.field),
+                )),
+            })
+            .collect::<Result<Vec<(usize, Order)>>>()?;
+        let filter = match &request.filter {
+            Some(e) => Some(Filter::compile(schema, e, &*tables)?),
+            None => None,
+        };
+        let passes = |row: usize| filter.as_ref().is_none_or(|f| f.matches(row));
+
+        let mut hits: Vec<Hit> = Vec::new();
+        match &request.partition {
+            None => {
+                // Without a sort the first `offset + limit` matches are the answer.
+                let enough = match request.limit {
+                    Some(l) if sort.is_empty() => request.offset.saturating_add(l),
+                    _ => usize::MAX,
+                };
+                for row in 0..table.len() {
+                    if hits.len() >= enough {
+                        break;
+                    }
+                    if passes(row) {
+                        hits.push(Hit { row, key: 0 });
+                    }
+                }
+            }
+            Some(partition) => {
+                let linker = Linker::new(schema, partition, &tables)?;
+                for row in 0..table.len() {
+                    let value = table.get(row, linker.attr);
+                    let Some(keys) = linker.keys_of(&value) else {
+                        continue;
+                    };
+                    if passes(row) {
+                        hits.extend(keys.iter().map(|&key| Hit { row, key }));
+                    }
+                }
+            }
+        }
+
+        if !sort.is_empty() {
+            hits = sorted(hits, table, &sort);
+        }
+
+        let (rows, partition_keys) = match &request.partition {
+            None => {
+                let rows = hits
+                    .iter()
+                    .skip(request.offset)
+                    .take(request.limit.unwrap_or(usize::MAX))
+                    .map(|h| h.row)
+                    .collect::<Vec<_>>();
+                (rows, Vec::new())
+            }
+            Some(partition) => {
+                let limit = request.limit.unwrap_or(usize::MAX);
+                let mut seen = vec![0_usize; partition.keys.len()];
+                let mut rows = Vec::with_capacity(hits.len());
+                let mut keys = Vec::with_capacity(hits.len());
+                for h in &hits {
+                    let n = seen[h.key];
+                    seen[h.key] += 1;
+                    if n >= request.offset && n - request.offset < limit {
+                        rows.push(h.row);
+                        keys.push(partition.keys[h.key].clone());
+                    }
+                }
+                (rows, keys)
+            }
+        };
+        Ok(ReadResult {
+            records: Records::Typed(table.select(&rows)),
+            partition_keys,
+        })
+    }
+
+    fn create_now(&self, schema: &'static Schema, mut rows: Vec<Row>) -> Result<Records> {
+        let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
+        let stored = tables
+            .get_mut(schema.name)
+            .ok_or_else(|| not_registered(schema))?;
+        let pk = schema.primary_key;
+        let expected = schema.attributes.len();
+        if let Some(row) = rows.iter().find(|r| r.len() != expected) {
+            return Err(Error::new(ErrorKind::DataLayer {
+                message: format!(
+                    "a row of {} has {} values, expected {expected}",
+                    schema.name,
+                    row.len()
+                ),
+                source: None,
+            }));
+        }
+
+        // Assign keys: integers continue after the largest key, stored or given.
+        let mut max_int = stored.max_int;
+        for row in &rows {
+            if let Value::Int(i) = row[pk] {
+                max_int = Some(max_int.map_or(i, |m| m.max(i)));
+            }
+        }
+        for row in &mut rows {
+            if !row[pk].is_null() {
+                continue;
+            }
+            match schema.primary_key().generated {
+                Some(Generated::Integer) => {
+                    let next = max_int.map_or(Some(1), |m| m.checked_add(1));
+                    let next = next.ok_or_else(|| {
+                        Error::new(ErrorKind::DataLayer {
+                            message: format!("integer primary keys of {} ran out", schema.name),
+                            source: None,
+                        })
+                    })?;
+                    row[pk] = Value::Int(next);
+                    max_int = Some(next);
+                }
+                Some(Generated::Uuid) => row[pk] = Value::Uuid(uuid::Uuid::new_v4()),
+                None => {}
+            }
+        }
+
+        // All or nothing: check every key before inserting any row.
+        let keys: Vec<Value> = rows.iter().map(|r| r[pk].clone()).collect();
+        let mut batch = HashSet::with_capacity(keys.len());
+        for key in keys.iter().filter(|k| !k.is_null()) {
+            if stored.primary.contains_key(key) || !batch.insert(key) {
+                return Err(Error::new(ErrorKind::DuplicateKey {
+                    resource: schema.name,
+                    key: key.clone(),
+                }));
+            }
+        }
+
+        let start = stored.table.len();
+        let records = stored.table.push_rows(rows)?;
+        for (i, key) in keys.into_iter().enumerate() {
+            if !key.is_null() {
+                stored.primary.insert(key, start + i);
+            }
+        }
+        stored.max_int = max_int;
+        Ok(Records::Typed(records))
     }
 }
 
@@ -17,17 +236,149 @@ impl DataLayer for Memory {
     fn name(&self) -> &'static str {
         "memory"
     }
-    fn register(&self, _schema: &'static Schema) -> Result<()> {
+
+    fn register(&self, schema: &'static Schema) -> Result<()> {
+        let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
+        tables.entry(schema.name).or_insert_with(|| Stored {
+            table: (schema.new_table)(),
+            primary: HashMap::new(),
+            max_int: None,
+        });
         Ok(())
     }
-    fn read<'a>(&'a self, _request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
-        todo!()
+
+    fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
+        Box::pin(async move { self.read_now(request) })
     }
+
     fn create<'a>(
         &'a self,
-        _schema: &'static Schema,
-        _rows: Vec<Row>,
+        schema: &'static Schema,
+        rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
-        todo!()
+        Box::pin(async move { self.create_now(schema, rows) })
     }
+}
+
+/// A row kept by a read, with the position of its partition key (0 without one).
+#[derive(Clone, Copy)]
+struct Hit {
+    row: usize,
+    key: usize,
+}
+
+/// How rows of the read table are linked to partition keys: by the value of
+/// `attr`, looked up in `links`.
+struct Linker<'k> {
+    attr: usize,
+    links: Links<'k>,
+}
+
+enum Links<'k> {
+    /// The value is a key: key value → its position.
+    Direct(HashMap<&'k Value, usize>),
+    /// Through a join table: destination value → positions of its keys.
+    Through(HashMap<Value, Vec<usize>>),
+}
+
+impl<'k> Linker<'k> {
+    fn new(
+        schema: &'static Schema,
+        partition: &'k Partition,
+        tables: &HashMap<&'static str, Stored>,
+    ) -> Result<Self> {
+        let mut positions: HashMap<&'k Value, usize> = HashMap::with_capacity(partition.keys.len());
+        for (i, key) in partition.keys.iter().enumerate() {
+            // A nil key links nothing (nil equals nothing).
+            if !key.is_null() {
+                positions.entry(key).or_insert(i);
+            }
+        }
+        let attribute = |s: &'static Schema, name: &str| {
+            s.attribute_index(name).ok_or_else(|| {
+                invalid(
+                    schema,
+                    format!("no attribute named `{name}` on {} to partition by", s.name),
+                )
+            })
+        };
+        match &partition.by {
+            PartitionBy::Attribute(a) => Ok(Linker {
+                attr: attribute(schema, a)?,
+                links: Links::Direct(positions),
+            }),
+            PartitionBy::Through {
+                join,
+                source_attribute_on_join,
+                destination_attribute_on_join,
+                destination_attribute,
+            } => {
+                let attr = attribute(schema, destination_attribute)?;
+                let source = attribute(join, source_attribute_on_join)?;
+                let dest = attribute(join, destination_attribute_on_join)?;
+                let join_table = tables.table(join).ok_or_else(|| not_registered(join))?;
+                let mut links: HashMap<Value, Vec<usize>> = HashMap::new();
+                for j in 0..join_table.len() {
+                    let Some(&pos) = positions.get(&join_table.get(j, source)) else {
+                        continue;
+                    };
+                    let d = join_table.get(j, dest);
+                    if d.is_null() {
+                        continue;
+                    }
+                    let linked = links.entry(d).or_default();
+                    if !linked.contains(&pos) {
+                        linked.push(pos);
+                    }
+                }
+                for linked in links.values_mut() {
+                    linked.sort_unstable();
+                }
+                Ok(Linker {
+                    attr,
+                    links: Links::Through(links),
+                })
+            }
+        }
+    }
+
+    /// Positions of the keys a row whose linking attribute is `value` belongs to.
+    fn keys_of(&self, value: &Value) -> Option<&[usize]> {
+        match &self.links {
+            Links::Direct(map) => map.get(value).map(std::slice::from_ref),
+            Links::Through(map) => map.get(value).map(Vec::as_slice),
+        }
+    }
+}
+
+/// Sorts hits stably by the sort keys, reading each sort value once.
+fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &[(usize, Order)]) -> Vec<Hit> {
+    let width = sort.len();
+    let values: Vec<Value> = hits
+        .iter()
+        .flat_map(|h| sort.iter().map(move |&(attr, _)| table.get(h.row, attr)))
+        .collect();
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (va, vb) = (&values[a * width..][..width], &values[b * width..][..width]);
+        sort.iter()
+            .zip(va.iter().zip(vb))
+            .map(|(&(_, o), (x, y))| compare_for_sort(x, y, o))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    order.into_iter().map(|i| hits[i]).collect()
+}
+
+fn not_registered(schema: &'static Schema) -> Error {
+    Error::new(ErrorKind::NotRegistered {
+        resource: schema.name,
+    })
+}
+
+fn invalid(schema: &'static Schema, message: String) -> Error {
+    Error::new(ErrorKind::InvalidQuery {
+        resource: schema.name,
+        message,
+    })
 }

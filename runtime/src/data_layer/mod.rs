@@ -17,6 +17,7 @@ use crate::query::Sort;
 use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
 
+mod eval;
 pub mod memory;
 
 /// A boxed future that can cross threads.

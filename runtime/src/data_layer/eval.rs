@@ -1,0 +1,404 @@
+//! The filter evaluator of the in-memory data layer: compiles an [`Expr`] against a
+//! resource's schema once per read (names resolved to indices, so an unknown name
+//! fails before any row is scanned), then evaluates it on rows of the stored tables.
+//!
+//! Semantics (those documented in `crate::expr`):
+//! - SQL three-valued logic: conditions evaluate to `Option<bool>` (`None` is nil),
+//!   values to [`Value`] (`Value::Null` is nil). A comparison with a nil operand, or
+//!   of values [`Value::compare`] cannot order, is nil; `==`/`!=` compare through
+//!   `Value::compare` too, so `1 == 1.0`. `x in [..]` is nil when `x` is nil, true
+//!   when an element equals `x`, else nil when the list holds a nil, else false.
+//!   Arithmetic with a nil operand is nil; integers stay integers (an overflow is
+//!   nil), a float operand makes a float, division by zero is nil and integer
+//!   division truncates. `and`/`or`/`not` are Kleene's. `is_nil(e)` is true iff the
+//!   value of `e` is nil (a condition used as a value is nil when unknown).
+//! - An attribute reached through relationships (`Attr { path, .. }`) reads the
+//!   related record. Every distinct path prefix used in an expression (outside
+//!   `exists`) is one *binding*: a choice of one related record for that prefix,
+//!   made among the records related to the prefix's parent binding. All references
+//!   through the same prefix read the same record. The expression is evaluated for
+//!   each combination of bindings; it is true if some combination makes it true,
+//!   else nil if some combination makes it nil, else false. A prefix with no
+//!   related record (or whose parent is absent) binds to an all-nil record, the
+//!   view of a LEFT JOIN.
+//! - `exists(path, e)` reaches the records through `path` from the record the
+//!   expression is on (no all-nil record) and is true when `e`, evaluated on one of
+//!   them with its own bindings, is true; otherwise false, never nil.
+//!
+//! Relationships are followed through hash indexes built lazily, once per read and
+//! per (table, attribute); a destination keyed by its primary key uses the table's
+//! primary-key index. A filter through a to-one relationship is thus O(rows).
+
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
+
+use crate::error::Result;
+use crate::expr::{ArithOp, CmpOp, Expr};
+use crate::resource::Schema;
+use crate::store::Table;
+use crate::value::Value;
+
+mod compile;
+
+use compile::Compiler;
+
+/// Where the evaluator finds the tables of the resources a filter reaches.
+pub(crate) trait Tables {
+    /// The table of `schema`, if registered.
+    fn table(&self, schema: &Schema) -> Option<&dyn Table>;
+    /// The index from primary-key value to row of `schema`'s table.
+    fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>>;
+}
+
+/// A compiled filter over the rows of one table.
+pub(crate) struct Filter<'a> {
+    scope: Scope<'a>,
+    indexes: Vec<Index<'a>>,
+}
+
+impl<'a> Filter<'a> {
+    /// Resolves every name of `expr` against `schema` and the schemas its paths
+    /// reach. Unknown names are `InvalidQuery`, unregistered resources
+    /// `NotRegistered`.
+    pub(crate) fn compile(
+        schema: &'static Schema,
+        expr: &Expr,
+        tables: &'a dyn Tables,
+    ) -> Result<Filter<'a>> {
+        let mut compiler = Compiler::new(schema, tables);
+        let scope = compiler.scope(schema, expr)?;
+        Ok(Filter {
+            scope,
+            indexes: compiler.indexes,
+        })
+    }
+
+    /// Whether row `row` of the root table makes the filter true.
+    pub(crate) fn matches(&self, row: usize) -> bool {
+        self.eval(row) == Some(true)
+    }
+
+    /// The filter's truth on row `row` (`None` is nil).
+    pub(crate) fn eval(&self, row: usize) -> Option<bool> {
+        self.scope.eval(row, &self.indexes)
+    }
+}
+
+/// A lookup from an attribute's value to the rows holding it.
+enum Index<'a> {
+    /// The primary-key index the store keeps.
+    Primary(&'a HashMap<Value, usize>),
+    /// Built on first use.
+    Built {
+        table: &'a dyn Table,
+        attr: usize,
+        map: OnceCell<HashMap<Value, Vec<usize>>>,
+    },
+}
+
+impl Index<'_> {
+    fn rows(&self, key: &Value) -> &[usize] {
+        match self {
+            Index::Primary(map) => map.get(key).map_or(&[], std::slice::from_ref),
+            Index::Built { table, attr, map } => map
+                .get_or_init(|| {
+                    let mut m: HashMap<Value, Vec<usize>> = HashMap::new();
+                    for row in 0..table.len() {
+                        let v = table.get(row, *attr);
+                        if !v.is_null() {
+                            m.entry(v).or_default().push(row);
+                        }
+                    }
+                    m
+                })
+                .get(key)
+                .map_or(&[], Vec::as_slice),
+        }
+    }
+}
+
+/// One relationship hop, from rows of a source table to rows of a destination.
+struct Step<'a> {
+    source_table: &'a dyn Table,
+    source_attr: usize,
+    /// many_to_many: the join table, the index of its source-side attribute, and
+    /// its destination-side attribute.
+    join: Option<(&'a dyn Table, usize, usize)>,
+    /// Index (into `Filter::indexes`) of the destination attribute.
+    dest_index: usize,
+}
+
+impl Step<'_> {
+    /// The destination rows related to source row `row`.
+    fn related<'i>(&self, row: usize, indexes: &'i [Index<'_>]) -> Cow<'i, [usize]> {
+        let key = self.source_table.get(row, self.source_attr);
+        if key.is_null() {
+            return Cow::Borrowed(&[]);
+        }
+        let dest = &indexes[self.dest_index];
+        match self.join {
+            None => Cow::Borrowed(dest.rows(&key)),
+            Some((join_table, join_index, join_dest_attr)) => {
+                let mut out = Vec::new();
+                for &j in indexes[join_index].rows(&key) {
+                    let d = join_table.get(j, join_dest_attr);
+                    if !d.is_null() {
+                        out.extend_from_slice(dest.rows(&d));
+                    }
+                }
+                Cow::Owned(out)
+            }
+        }
+    }
+}
+
+/// An expression with its bindings: slot 0 is the row it is evaluated on, slot
+/// `i + 1` the record bound for `bindings[i]`.
+struct Scope<'a> {
+    bindings: Vec<Binding<'a>>,
+    node: Node<'a>,
+}
+
+struct Binding<'a> {
+    /// Slot of the binding this one is reached from.
+    parent: usize,
+    step: Step<'a>,
+}
+
+enum Node<'a> {
+    Const(Value),
+    Attr {
+        slot: usize,
+        table: &'a dyn Table,
+        attr: usize,
+    },
+    Cmp(CmpOp, Box<Node<'a>>, Box<Node<'a>>),
+    In(Box<Node<'a>>, Box<InList>),
+    Arith(ArithOp, Box<Node<'a>>, Box<Node<'a>>),
+    And(Box<Node<'a>>, Box<Node<'a>>),
+    Or(Box<Node<'a>>, Box<Node<'a>>),
+    Not(Box<Node<'a>>),
+    IsNil(Box<Node<'a>>),
+    Exists(Vec<Step<'a>>, Box<Scope<'a>>),
+}
+
+/// The list of an `in`.
+struct InList {
+    values: Vec<Value>,
+    /// For a long list: its elements other than floats and nil, hashed. Values of
+    /// these types equal (by `Value::compare`) only values equal by `Value::eq`.
+    hashed: Option<HashSet<Value>>,
+    floats: Vec<Value>,
+    has_nil: bool,
+}
+
+/// Lists longer than this are hashed.
+const HASHED_IN: usize = 8;
+
+impl InList {
+    fn new(values: Vec<Value>) -> InList {
+        let has_nil = values.iter().any(Value::is_null);
+        let floats = values
+            .iter()
+            .filter(|v| matches!(v, Value::Float(_)))
+            .cloned()
+            .collect();
+        let hashed = (values.len() > HASHED_IN).then(|| {
+            values
+                .iter()
+                .filter(|v| !matches!(v, Value::Float(_) | Value::Null))
+                .cloned()
+                .collect()
+        });
+        InList {
+            values,
+            hashed,
+            floats,
+            has_nil,
+        }
+    }
+
+    /// `x in list`: nil for a nil `x`, true when an element compares equal, else
+    /// nil when the list holds a nil, else false.
+    fn contains(&self, x: &Value) -> Option<bool> {
+        let equal = |e: &Value| x.compare(e) == Some(Ordering::Equal);
+        let found = match (x, &self.hashed) {
+            (Value::Null, _) => return None,
+            (Value::Float(_), _) | (_, None) => self.values.iter().any(equal),
+            (Value::Int(_), Some(set)) => set.contains(x) || self.floats.iter().any(equal),
+            (_, Some(set)) => set.contains(x),
+        };
+        if found {
+            Some(true)
+        } else if self.has_nil {
+            None
+        } else {
+            Some(false)
+        }
+    }
+}
+
+/// Bindings beyond this many use a heap buffer for their slots.
+const STACK_SLOTS: usize = 8;
+
+impl<'a> Scope<'a> {
+    fn eval(&self, row: usize, ix: &[Index<'a>]) -> Option<bool> {
+        if self.bindings.is_empty() {
+            return self.cond(&self.node, &[Some(row)], ix);
+        }
+        let n = self.bindings.len() + 1;
+        let mut stack = [None; STACK_SLOTS];
+        let mut heap;
+        let slots: &mut [Option<usize>] = if n <= STACK_SLOTS {
+            &mut stack[..n]
+        } else {
+            heap = vec![None; n];
+            &mut heap
+        };
+        slots[0] = Some(row);
+        self.enumerate(0, slots, ix)
+    }
+
+    /// Tries every record for binding `k` and the bindings after it.
+    fn enumerate(&self, k: usize, slots: &mut [Option<usize>], ix: &[Index<'a>]) -> Option<bool> {
+        let Some(binding) = self.bindings.get(k) else {
+            return self.cond(&self.node, slots, ix);
+        };
+        let related = match slots[binding.parent] {
+            Some(parent) => binding.step.related(parent, ix),
+            None => Cow::Borrowed(&[][..]),
+        };
+        if related.is_empty() {
+            slots[k + 1] = None;
+            return self.enumerate(k + 1, slots, ix);
+        }
+        let mut result = Some(false);
+        for &r in related.iter() {
+            slots[k + 1] = Some(r);
+            match self.enumerate(k + 1, slots, ix) {
+                Some(true) => return Some(true),
+                None => result = None,
+                Some(false) => {}
+            }
+        }
+        result
+    }
+
+    fn cond(&self, node: &Node<'a>, slots: &[Option<usize>], ix: &[Index<'a>]) -> Option<bool> {
+        match node {
+            Node::Const(_) | Node::Attr { .. } | Node::Arith(..) => {
+                match &*self.value(node, slots, ix) {
+                    Value::Bool(b) => Some(*b),
+                    _ => None,
+                }
+            }
+            Node::Cmp(op, l, r) => {
+                let l = self.value(l, slots, ix);
+                let r = self.value(r, slots, ix);
+                let o = l.compare(&r)?;
+                Some(match op {
+                    CmpOp::Eq => o == Ordering::Equal,
+                    CmpOp::Ne => o != Ordering::Equal,
+                    CmpOp::Lt => o == Ordering::Less,
+                    CmpOp::Le => o != Ordering::Greater,
+                    CmpOp::Gt => o == Ordering::Greater,
+                    CmpOp::Ge => o != Ordering::Less,
+                })
+            }
+            Node::In(x, list) => list.contains(&self.value(x, slots, ix)),
+            Node::And(l, r) => match self.cond(l, slots, ix) {
+                Some(false) => Some(false),
+                a => match (a, self.cond(r, slots, ix)) {
+                    (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                },
+            },
+            Node::Or(l, r) => match self.cond(l, slots, ix) {
+                Some(true) => Some(true),
+                a => match (a, self.cond(r, slots, ix)) {
+                    (_, Some(true)) => Some(true),
+                    (Some(false), Some(false)) => Some(false),
+                    _ => None,
+                },
+            },
+            Node::Not(e) => self.cond(e, slots, ix).map(|b| !b),
+            Node::IsNil(e) => Some(self.value(e, slots, ix).is_null()),
+            Node::Exists(steps, inner) => {
+                Some(slots[0].is_some_and(|row| exists_from(row, steps, inner, ix)))
+            }
+        }
+    }
+
+    fn value<'n>(
+        &self,
+        node: &'n Node<'a>,
+        slots: &[Option<usize>],
+        ix: &[Index<'a>],
+    ) -> Cow<'n, Value> {
+        match node {
+            Node::Const(v) => Cow::Borrowed(v),
+            Node::Attr { slot, table, attr } => Cow::Owned(match slots[*slot] {
+                Some(row) => table.get(row, *attr),
+                None => Value::Null,
+            }),
+            Node::Arith(op, l, r) => {
+                let l = self.value(l, slots, ix);
+                let r = self.value(r, slots, ix);
+                Cow::Owned(arith(*op, &l, &r))
+            }
+            _ => Cow::Owned(match self.cond(node, slots, ix) {
+                Some(b) => Value::Bool(b),
+                None => Value::Null,
+            }),
+        }
+    }
+}
+
+/// Whether some row reached from `row` through `steps` makes `inner` true.
+fn exists_from(row: usize, steps: &[Step<'_>], inner: &Scope<'_>, ix: &[Index<'_>]) -> bool {
+    match steps.split_first() {
+        None => inner.eval(row, ix) == Some(true),
+        Some((step, rest)) => step
+            .related(row, ix)
+            .iter()
+            .any(|&r| exists_from(r, rest, inner, ix)),
+    }
+}
+
+/// Arithmetic with nil semantics: nil in, overflow or division by zero give nil.
+fn arith(op: ArithOp, l: &Value, r: &Value) -> Value {
+    match (l, r) {
+        (Value::Int(a), Value::Int(b)) => {
+            let v = match op {
+                ArithOp::Add => a.checked_add(*b),
+                ArithOp::Sub => a.checked_sub(*b),
+                ArithOp::Mul => a.checked_mul(*b),
+                ArithOp::Div => a.checked_div(*b),
+            };
+            v.map_or(Value::Null, Value::Int)
+        }
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            let (a, b) = (as_f64(l), as_f64(r));
+            let v = match op {
+                ArithOp::Add => a + b,
+                ArithOp::Sub => a - b,
+                ArithOp::Mul => a * b,
+                ArithOp::Div if b == 0.0 => return Value::Null,
+                ArithOp::Div => a / b,
+            };
+            Value::Float(v)
+        }
+        _ => Value::Null,
+    }
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}

@@ -1,0 +1,242 @@
+//! Compiling a filter: resolves the names of an [`Expr`] against the schemas it
+//! reaches (attribute and relationship names to indices, relationships to hops
+//! over shared indexes) and splits each scope's relationship paths into bindings.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use super::{Binding, InList, Index, Node, Scope, Step, Tables};
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::{Expr, Name};
+use crate::resource::Schema;
+use crate::store::Table;
+use crate::value::{Value, ValueType};
+
+/// Resolves names and allocates indexes while compiling one filter.
+pub(super) struct Compiler<'a> {
+    root: &'static Schema,
+    tables: &'a dyn Tables,
+    /// The indexes the compiled filter uses.
+    pub(super) indexes: Vec<Index<'a>>,
+    /// (table name, attribute) → position in `indexes`.
+    index_slots: HashMap<(&'static str, usize), usize>,
+}
+
+/// What a binding slot reads from while compiling.
+struct SlotInfo<'e> {
+    path: &'e [Name],
+    schema: &'static Schema,
+}
+
+impl<'a> Compiler<'a> {
+    pub(super) fn new(root: &'static Schema, tables: &'a dyn Tables) -> Self {
+        Compiler {
+            root,
+            tables,
+            indexes: Vec::new(),
+            index_slots: HashMap::new(),
+        }
+    }
+
+    fn invalid(&self, message: String) -> Error {
+        Error::new(ErrorKind::InvalidQuery {
+            resource: self.root.name,
+            message,
+        })
+    }
+
+    fn table(&self, schema: &'static Schema) -> Result<&'a dyn Table> {
+        self.tables.table(schema).ok_or_else(|| {
+            Error::new(ErrorKind::NotRegistered {
+                resource: schema.name,
+            })
+        })
+    }
+
+    fn attribute(&self, schema: &'static Schema, name: &str, path: &[Name]) -> Result<usize> {
+        schema.attribute_index(name).ok_or_else(|| {
+            self.invalid(if path.is_empty() && std::ptr::eq(schema, self.root) {
+                format!("no attribute named `{name}`")
+            } else {
+                format!(
+                    "no attribute named `{name}` on {} (in `{}`)",
+                    schema.name,
+                    path.iter()
+                        .map(|p| &**p)
+                        .chain([name])
+                        .collect::<Vec<_>>()
+                        .join(".")
+                )
+            })
+        })
+    }
+
+    /// The index of `attr` of `schema`'s table, shared by every step that needs it.
+    fn index(&mut self, schema: &'static Schema, attr: usize) -> Result<usize> {
+        if let Some(&slot) = self.index_slots.get(&(schema.name, attr)) {
+            return Ok(slot);
+        }
+        let table = self.table(schema)?;
+        let index = match self.tables.primary_index(schema) {
+            Some(pk) if attr == schema.primary_key => Index::Primary(pk),
+            _ => Index::Built {
+                table,
+                attr,
+                map: OnceCell::new(),
+            },
+        };
+        self.indexes.push(index);
+        let slot = self.indexes.len() - 1;
+        self.index_slots.insert((schema.name, attr), slot);
+        Ok(slot)
+    }
+
+    /// The hop through relationship `name` of `schema`, and its destination.
+    fn step(&mut self, schema: &'static Schema, name: &str) -> Result<(Step<'a>, &'static Schema)> {
+        let Some(rel) = schema.relationship(name) else {
+            return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
+        };
+        if rel.manual {
+            return Err(self.invalid(format!(
+                "relationship `{name}` of {} is manual; a filter cannot go through it",
+                schema.name
+            )));
+        }
+        let source_table = self.table(schema)?;
+        let source_attr = self.attribute(schema, rel.source_attribute, &[])?;
+        let dest = (rel.destination)();
+        let dest_attr = self.attribute(dest, rel.destination_attribute(), &[])?;
+        let join = match &rel.through {
+            None => None,
+            Some(t) => {
+                let join = (t.resource)();
+                let join_table = self.table(join)?;
+                let js = self.attribute(join, t.source_attribute_on_join_resource, &[])?;
+                let jd = self.attribute(join, t.destination_attribute_on_join_resource, &[])?;
+                Some((join_table, self.index(join, js)?, jd))
+            }
+        };
+        let dest_index = self.index(dest, dest_attr)?;
+        let step = Step {
+            source_table,
+            source_attr,
+            join,
+            dest_index,
+        };
+        Ok((step, dest))
+    }
+
+    /// Compiles `expr`, evaluated on rows of `schema`, with its own bindings.
+    pub(super) fn scope(&mut self, schema: &'static Schema, expr: &Expr) -> Result<Scope<'a>> {
+        let mut paths = Vec::new();
+        collect_paths(expr, &mut paths);
+        let mut slots = vec![SlotInfo { path: &[], schema }];
+        let mut bindings = Vec::new();
+        for path in paths {
+            for len in 1..=path.len() {
+                let prefix = &path[..len];
+                if slots.iter().any(|s| s.path == prefix) {
+                    continue;
+                }
+                // Shorter prefixes were added first.
+                let parent = slots
+                    .iter()
+                    .position(|s| s.path == &prefix[..len - 1])
+                    .unwrap_or(0);
+                let (step, dest) = self.step(slots[parent].schema, &prefix[len - 1])?;
+                bindings.push(Binding { parent, step });
+                slots.push(SlotInfo {
+                    path: prefix,
+                    schema: dest,
+                });
+            }
+        }
+        let node = self.node(expr, &slots, true)?;
+        Ok(Scope { bindings, node })
+    }
+
+    fn node(&mut self, expr: &Expr, slots: &[SlotInfo<'_>], condition: bool) -> Result<Node<'a>> {
+        let not_condition = |c: &Self| c.invalid(format!("`{expr}` is not a condition"));
+        Ok(match expr {
+            Expr::Value(v) => {
+                if condition && !matches!(v, Value::Bool(_) | Value::Null) {
+                    return Err(not_condition(self));
+                }
+                Node::Const(v.clone())
+            }
+            Expr::Attr { path, name } => {
+                let slot = slots
+                    .iter()
+                    .position(|s| s.path == &path[..])
+                    .ok_or_else(|| self.invalid(format!("unresolved path in `{expr}`")))?;
+                let schema = slots[slot].schema;
+                let attr = self.attribute(schema, name, path)?;
+                if condition && schema.attributes[attr].value_type != ValueType::Bool {
+                    return Err(not_condition(self));
+                }
+                Node::Attr {
+                    slot,
+                    table: self.table(schema)?,
+                    attr,
+                }
+            }
+            Expr::Cmp(op, l, r) => Node::Cmp(
+                *op,
+                Box::new(self.node(l, slots, false)?),
+                Box::new(self.node(r, slots, false)?),
+            ),
+            Expr::In(x, list) => Node::In(
+                Box::new(self.node(x, slots, false)?),
+                Box::new(InList::new(list.clone())),
+            ),
+            Expr::Arith(op, l, r) => {
+                if condition {
+                    return Err(not_condition(self));
+                }
+                Node::Arith(
+                    *op,
+                    Box::new(self.node(l, slots, false)?),
+                    Box::new(self.node(r, slots, false)?),
+                )
+            }
+            Expr::And(l, r) => Node::And(
+                Box::new(self.node(l, slots, true)?),
+                Box::new(self.node(r, slots, true)?),
+            ),
+            Expr::Or(l, r) => Node::Or(
+                Box::new(self.node(l, slots, true)?),
+                Box::new(self.node(r, slots, true)?),
+            ),
+            Expr::Not(e) => Node::Not(Box::new(self.node(e, slots, true)?)),
+            Expr::IsNil(e) => Node::IsNil(Box::new(self.node(e, slots, false)?)),
+            Expr::Exists { path, expr: inner } => {
+                let mut schema = slots[0].schema;
+                let mut steps = Vec::with_capacity(path.len());
+                for name in path {
+                    let (step, dest) = self.step(schema, name)?;
+                    steps.push(step);
+                    schema = dest;
+                }
+                Node::Exists(steps, Box::new(self.scope(schema, inner)?))
+            }
+        })
+    }
+}
+
+/// The paths of the `Attr`s of `expr` (not inside `exists`), in order of
+/// appearance.
+fn collect_paths<'e>(expr: &'e Expr, out: &mut Vec<&'e [Name]>) {
+    match expr {
+        Expr::Value(_) | Expr::Exists { .. } => {}
+        Expr::Attr { path, .. } => {
+            if !path.is_empty() {
+                out.push(path);
+            }
+        }
+        Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
+            collect_paths(l, out);
+            collect_paths(r, out);
+        }
+        Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) => collect_paths(e, out),
+    }
+}

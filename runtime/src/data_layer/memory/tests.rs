@@ -1,0 +1,308 @@
+//! Tests of the in-memory data layer and its filter evaluator, on hand-written
+//! resources (the `resource!` macro is not used here).
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use super::*;
+use crate::expr::{ArithOp, CmpOp, Fields, Path};
+use crate::query::Sort;
+use crate::resource::{AttributeInfo, RelationshipInfo, RelationshipKind, Resource, Through};
+use crate::value::{Scalar, ValueType};
+
+mod filters;
+mod reads;
+
+/// The generated `Fields` stand-in: unused by these tests beyond the trait bound.
+struct F(Path);
+
+impl Fields for F {
+    fn at(path: Path) -> Self {
+        F(path)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn take<T: Scalar>(
+    values: &mut impl Iterator<Item = Value>,
+    resource: &'static str,
+    attribute: &'static str,
+) -> Result<T> {
+    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
+        Error::new(ErrorKind::TypeMismatch {
+            resource,
+            attribute,
+            expected: "another type",
+            found,
+        })
+    })
+}
+
+/// A resource with an integer primary key `id` (generated) and `fields`.
+macro_rules! test_resource {
+    ($name:ident { $($field:ident : $ty:ty),* } $rels:expr) => {
+        #[derive(Clone, Debug, PartialEq)]
+        struct $name {
+            id: i64,
+            $($field: $ty),*
+        }
+
+        impl Resource for $name {
+            type PrimaryKey = i64;
+            type Fields = F;
+            fn schema() -> &'static Schema {
+                static SCHEMA: Schema = Schema {
+                    name: stringify!($name),
+                    attributes: &[
+                        AttributeInfo {
+                            name: "id",
+                            value_type: ValueType::I64,
+                            nullable: false,
+                            generated: Some(Generated::Integer),
+                        },
+                        $(AttributeInfo {
+                            name: stringify!($field),
+                            value_type: <$ty as Scalar>::TYPE,
+                            nullable: <$ty as Scalar>::NULLABLE,
+                            generated: None,
+                        }),*
+                    ],
+                    primary_key: 0,
+                    relationships: $rels,
+                    new_table: crate::store::new_table::<$name>,
+                };
+                &SCHEMA
+            }
+            fn get(&self, index: usize) -> Value {
+                [self.id.into_value(), $(self.$field.clone().into_value()),*]
+                    .into_iter()
+                    .nth(index)
+                    .unwrap_or_default()
+            }
+            fn primary_key(&self) -> i64 {
+                self.id
+            }
+            fn from_row(row: Row) -> Result<Self> {
+                let mut values = row.into_iter();
+                let name = stringify!($name);
+                Ok($name {
+                    id: take(&mut values, name, "id")?,
+                    $($field: take(&mut values, name, stringify!($field))?),*
+                })
+            }
+        }
+    };
+}
+
+const fn rel(
+    name: &'static str,
+    kind: RelationshipKind,
+    destination: fn() -> &'static Schema,
+    source_attribute: &'static str,
+    destination_attribute: Option<&'static str>,
+    through: Option<Through>,
+) -> RelationshipInfo {
+    RelationshipInfo {
+        name,
+        kind,
+        manual: false,
+        destination,
+        source_attribute,
+        destination_attribute,
+        through,
+        filter: None,
+        sort: Vec::new,
+    }
+}
+
+test_resource!(Rep { name: String, threshold: Option<i64> } &[
+    rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"), None),
+]);
+
+test_resource!(Ticket {
+    rep_id: Option<i64>,
+    p: Option<i64>,
+    status: Option<String>,
+    score: Option<f64>,
+    urgent: Option<bool>
+} &[
+    rel("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None, None),
+    rel("tags", RelationshipKind::ManyToMany, Tag::schema, "id", None, Some(Through {
+        resource: TicketTag::schema,
+        source_attribute_on_join_resource: "ticket_id",
+        destination_attribute_on_join_resource: "tag_id",
+    })),
+]);
+
+test_resource!(Tag { label: String } & []);
+
+test_resource!(
+    TicketTag {
+        ticket_id: i64,
+        tag_id: i64
+    } & []
+);
+
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+fn memory() -> Memory {
+    let memory = Memory::new();
+    for s in [
+        Rep::schema(),
+        Ticket::schema(),
+        Tag::schema(),
+        TicketTag::schema(),
+    ] {
+        memory.register(s).expect("register");
+        memory.register(s).expect("register twice");
+    }
+    memory
+}
+
+fn insert<R: Resource>(memory: &Memory, rows: Vec<Row>) -> Result<Vec<R>> {
+    block_on(memory.create(R::schema(), rows))?.into_vec()
+}
+
+fn rep(id: i64, name: &str, threshold: Option<i64>) -> Row {
+    vec![id.into(), s(name), threshold.into()]
+}
+
+fn ticket(id: i64, rep: Option<i64>, p: Option<i64>, status: Option<&str>) -> Row {
+    vec![
+        id.into(),
+        rep.into(),
+        p.into(),
+        status.map(str::to_owned).into(),
+        Value::Null,
+        Value::Null,
+    ]
+}
+
+fn read<R: Resource>(memory: &Memory, request: ReadRequest) -> Result<(Vec<i64>, Vec<Value>)> {
+    let result = block_on(memory.read(request))?;
+    let records = result.records.into_vec::<R>()?;
+    Ok((
+        records
+            .iter()
+            .map(|r| r.get(0))
+            .map(|v| match v {
+                Value::Int(i) => i,
+                _ => -1,
+            })
+            .collect(),
+        result.partition_keys,
+    ))
+}
+
+fn matching<R: Resource>(memory: &Memory, filter: Expr) -> Vec<i64> {
+    let mut request = ReadRequest::new(R::schema());
+    request.filter = Some(filter);
+    read::<R>(memory, request).expect("read").0
+}
+
+fn attr(name: &'static str) -> Expr {
+    Expr::attr(name)
+}
+
+fn through(path: &[&'static str], name: &'static str) -> Expr {
+    Expr::path_attr(path.iter().copied(), name)
+}
+
+fn val(v: impl Into<Value>) -> Expr {
+    Expr::value(v)
+}
+
+fn text(v: &str) -> Expr {
+    Expr::Value(s(v))
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_owned())
+}
+
+fn nil() -> Expr {
+    Expr::Value(Value::Null)
+}
+
+fn cmp(op: CmpOp, l: Expr, r: Expr) -> Expr {
+    Expr::cmp(op, l, r)
+}
+
+fn arith(op: ArithOp, l: Expr, r: Expr) -> Expr {
+    Expr::Arith(op, Box::new(l), Box::new(r))
+}
+
+/// The truth of `expr` on the first ticket.
+fn truth(memory: &Memory, expr: Expr) -> Option<bool> {
+    let tables = memory.tables.read().expect("lock");
+    let filter = Filter::compile(Ticket::schema(), &expr, &*tables).expect("compile");
+    filter.eval(0)
+}
+
+fn kind_of(err: &Error) -> &ErrorKind {
+    err.kind()
+}
+
+/// Three tickets: p = 1, nil, 5.
+fn tickets() -> Memory {
+    let m = memory();
+    insert::<Ticket>(
+        &m,
+        vec![
+            ticket(1, None, Some(1), Some("open")),
+            ticket(2, None, None, None),
+            ticket(3, None, Some(5), Some("closed")),
+        ],
+    )
+    .expect("insert");
+    m
+}
+
+/// Reps 1 (threshold 2), 2 (threshold nil), 3 (no tickets); tickets of rep 1:
+/// p = 1 open, 5 closed; of rep 2: p = 4 open, 2 open, nil; ticket 6 has no rep.
+fn support() -> Memory {
+    let m = memory();
+    let reps = vec![
+        rep(1, "ann", Some(2)),
+        rep(2, "bob", None),
+        rep(3, "cy", Some(0)),
+    ];
+    insert::<Rep>(&m, reps).expect("reps");
+    let rows = vec![
+        ticket(1, Some(1), Some(1), Some("open")),
+        ticket(2, Some(1), Some(5), Some("closed")),
+        ticket(3, Some(2), Some(4), Some("open")),
+        ticket(4, Some(2), Some(2), Some("open")),
+        ticket(5, Some(2), None, Some("open")),
+        ticket(6, None, Some(9), Some("open")),
+    ];
+    insert::<Ticket>(&m, rows).expect("tickets");
+    m
+}
+
+fn tagged() -> Memory {
+    let m = support();
+    let tags = vec![
+        vec![1_i64.into(), s("urgent")],
+        vec![2_i64.into(), s("vip")],
+        vec![3_i64.into(), s("spam")],
+    ];
+    insert::<Tag>(&m, tags).expect("tags");
+    let links = [(1, 1), (1, 2), (3, 1), (4, 2), (2, 3)];
+    let rows = links
+        .iter()
+        .map(|&(t, g)| vec![Value::Null, Value::Int(t), Value::Int(g)]);
+    insert::<TicketTag>(&m, rows.collect()).expect("links");
+    m
+}
