@@ -22,6 +22,8 @@ pub use crate::resource::{
 };
 pub use crate::store::new_table;
 pub use crate::value::{Scalar, Value, ValueType};
+/// The type of a `uuid_primary_key`, named by generated structs.
+pub use uuid::Uuid;
 
 /// The attribute `name` reached through `path`, typed by its kind.
 pub fn attr<K>(path: &Path, name: &'static str) -> Term<K> {
@@ -142,6 +144,19 @@ pub fn filter_for<R: Resource>(filter: impl FnOnce(&R::Fields) -> Term<kind::Boo
 
 /// Checks that a name used as a key is an attribute (not a relationship).
 pub fn is_attribute<K>(_: Term<K>) {}
+
+/// Like [`is_attribute`], for the checks `resource!` emits on relationship keys
+/// and sort keys: a relationship named there is reported as such.
+pub fn attribute_key<T: AttributeKey>(_: T) {}
+
+/// Implemented by attribute references only (see [`attribute_key`]).
+#[diagnostic::on_unimplemented(
+    message = "this names a relationship, where an attribute is needed",
+    label = "a relationship, not an attribute",
+    note = "relationship keys and sort keys name attributes of the resource they are on"
+)]
+pub trait AttributeKey {}
+impl<K> AttributeKey for Term<K> {}
 
 /// Checks that `T` is a resource.
 pub const fn assert_resource<T: Resource>() {}

@@ -172,6 +172,11 @@ impl<T: Scalar> From<T> for Value {
 /// assert_eq!(Some(5_i32).into_value(), Value::Int(5));
 /// assert_eq!(<Option<i32>>::from_value(Value::Null), Ok(None));
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the type of an attribute",
+    label = "not an attribute type",
+    note = "attribute types are `bool`, `i16`, `i32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, and `Option` of one of them for a nullable attribute"
+)]
 pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
     /// The kind a filter compares by (numbers with numbers, text with text).
     type Kind;

@@ -1,0 +1,484 @@
+//! Parser of the filter language (grammar in `mod.rs`): one function per level of
+//! precedence, errors on the offending token saying what was expected there.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use syn::ext::IdentExt;
+use syn::parse::{ParseStream, Result};
+use syn::{Ident, Lit, Token, token};
+
+use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin};
+use crate::validate::did_you_mean;
+
+mod kw {
+    syn::custom_keyword!(and);
+    syn::custom_keyword!(or);
+    syn::custom_keyword!(not);
+    syn::custom_keyword!(is_nil);
+    syn::custom_keyword!(exists);
+    syn::custom_keyword!(nil);
+}
+
+const FUNCTIONS: [&str; 2] = ["is_nil", "exists"];
+const AFTER_OPERAND: &str = "expected an operator (`and`, `or`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `+`, `-`, `*`, `/`)";
+
+/// The whole input of `expr!`.
+pub fn parse_whole(input: ParseStream) -> Result<Expr> {
+    if input.is_empty() {
+        return Err(
+            input.error("expected a filter, like `expr!(priority > 3 and status == \"open\")`")
+        );
+    }
+    let expr = parse_or(input)?;
+    if !input.is_empty() {
+        return Err(unexpected_after_operand(input, "or the end of the filter"));
+    }
+    Ok(expr)
+}
+
+/// A filter ending at `;` (the relationship option `filter <expr>;`); the `;` is
+/// left for the caller.
+pub fn parse_filter(input: ParseStream) -> Result<Expr> {
+    let expr = parse_or(input)?;
+    if !input.peek(Token![;]) {
+        return Err(unexpected_after_operand(input, "or `;`"));
+    }
+    Ok(expr)
+}
+
+fn unexpected_after_operand(input: ParseStream, or_what: &str) -> syn::Error {
+    if input.peek(Token![=]) && !input.peek(Token![==]) {
+        return input.error("use `==` to compare");
+    }
+    if input.peek(token::Paren) {
+        return input.error(
+            "attributes and relationships take no parentheses: write `priority`, `representative.name`",
+        );
+    }
+    input.error(format!("{AFTER_OPERAND} {or_what}"))
+}
+
+/// An operator at the end of the input: the error goes on the operator (the end
+/// of a macro's input has no span of its own).
+fn operand_after(input: ParseStream, op: Span, text: &str, what: &str) -> Result<()> {
+    if input.is_empty() {
+        return Err(syn::Error::new(
+            op,
+            format!("expected {what} after `{text}`"),
+        ));
+    }
+    Ok(())
+}
+
+/// The span of a token of several characters (`==`), as one span when possible.
+fn joined(spans: &[Span]) -> Span {
+    let first = spans[0];
+    first.join(spans[spans.len() - 1]).unwrap_or(first)
+}
+
+fn parse_or(input: ParseStream) -> Result<Expr> {
+    let mut lhs = parse_and(input)?;
+    loop {
+        let (span, text) = if input.peek(kw::or) {
+            (input.parse::<kw::or>()?.span, "or")
+        } else if input.peek(Token![||]) {
+            (joined(&input.parse::<Token![||]>()?.spans), "||")
+        } else {
+            return Ok(lhs);
+        };
+        operand_after(input, span, text, "a condition")?;
+        let rhs = parse_and(input)?;
+        lhs = Expr::Logic {
+            op: LogicOp::Or,
+            span,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+    }
+}
+
+fn parse_and(input: ParseStream) -> Result<Expr> {
+    let mut lhs = parse_not(input)?;
+    loop {
+        let (span, text) = if input.peek(kw::and) {
+            (input.parse::<kw::and>()?.span, "and")
+        } else if input.peek(Token![&&]) {
+            (joined(&input.parse::<Token![&&]>()?.spans), "&&")
+        } else {
+            return Ok(lhs);
+        };
+        operand_after(input, span, text, "a condition")?;
+        let rhs = parse_not(input)?;
+        lhs = Expr::Logic {
+            op: LogicOp::And,
+            span,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+    }
+}
+
+fn parse_not(input: ParseStream) -> Result<Expr> {
+    let (span, text) = if input.peek(kw::not) {
+        (input.parse::<kw::not>()?.span, "not")
+    } else if input.peek(Token![!]) && !input.peek(Token![!=]) {
+        (input.parse::<Token![!]>()?.span, "!")
+    } else {
+        return parse_cmp(input);
+    };
+    operand_after(input, span, text, "a condition")?;
+    let expr = parse_not(input)?;
+    Ok(Expr::Not {
+        span,
+        expr: Box::new(expr),
+    })
+}
+
+/// A comparison operator or `in` (`None` for `in`).
+fn parse_cmp_op(input: ParseStream) -> Result<Option<(Option<CmpOp>, Span)>> {
+    macro_rules! op {
+        ($tok:tt, $op:expr) => {
+            if input.peek(Token![$tok]) {
+                let t = input.parse::<Token![$tok]>()?;
+                return Ok(Some(($op, joined(&t.spans))));
+            }
+        };
+    }
+    op!(==, Some(CmpOp::Eq));
+    op!(!=, Some(CmpOp::Ne));
+    op!(<=, Some(CmpOp::Le));
+    op!(>=, Some(CmpOp::Ge));
+    op!(<, Some(CmpOp::Lt));
+    op!(>, Some(CmpOp::Gt));
+    if input.peek(Token![in]) {
+        return Ok(Some((None, input.parse::<Token![in]>()?.span)));
+    }
+    Ok(None)
+}
+
+fn cmp_text(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "==",
+        CmpOp::Ne => "!=",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+    }
+}
+
+fn is_cmp_op(input: ParseStream) -> bool {
+    input.peek(Token![==])
+        || input.peek(Token![!=])
+        || input.peek(Token![<])
+        || input.peek(Token![>])
+        || input.peek(Token![in])
+}
+
+fn parse_cmp(input: ParseStream) -> Result<Expr> {
+    let lhs = parse_sum(input)?;
+    let Some((op, span)) = parse_cmp_op(input)? else {
+        return Ok(lhs);
+    };
+    match op {
+        Some(op) => operand_after(input, span, cmp_text(op), "a value")?,
+        None => operand_after(input, span, "in", "a list")?,
+    }
+    let expr = match op {
+        Some(op) => Expr::Cmp {
+            op,
+            span,
+            lhs: Box::new(lhs),
+            rhs: Box::new(parse_sum(input)?),
+        },
+        None => Expr::In {
+            span,
+            lhs: Box::new(lhs),
+            list: parse_list(input)?,
+        },
+    };
+    if is_cmp_op(input) {
+        return Err(input.error(
+            "comparisons cannot be chained: join them with `and`, as in `a < b and b < c`",
+        ));
+    }
+    Ok(expr)
+}
+
+fn parse_sum(input: ParseStream) -> Result<Expr> {
+    let mut lhs = parse_product(input)?;
+    loop {
+        let (op, span) = if input.peek(Token![+]) && !input.peek(Token![+=]) {
+            (ArithOp::Add, input.parse::<Token![+]>()?.span)
+        } else if input.peek(Token![-]) && !input.peek(Token![-=]) && !input.peek(Token![->]) {
+            (ArithOp::Sub, input.parse::<Token![-]>()?.span)
+        } else {
+            return Ok(lhs);
+        };
+        let text = if op == ArithOp::Add { "+" } else { "-" };
+        operand_after(input, span, text, "a number")?;
+        let rhs = parse_product(input)?;
+        lhs = Expr::Arith {
+            op,
+            span,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+    }
+}
+
+fn parse_product(input: ParseStream) -> Result<Expr> {
+    let mut lhs = parse_unary(input)?;
+    loop {
+        let (op, span) = if input.peek(Token![*]) && !input.peek(Token![*=]) {
+            (ArithOp::Mul, input.parse::<Token![*]>()?.span)
+        } else if input.peek(Token![/]) && !input.peek(Token![/=]) {
+            (ArithOp::Div, input.parse::<Token![/]>()?.span)
+        } else {
+            return Ok(lhs);
+        };
+        let text = if op == ArithOp::Mul { "*" } else { "/" };
+        operand_after(input, span, text, "a number")?;
+        let rhs = parse_unary(input)?;
+        lhs = Expr::Arith {
+            op,
+            span,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        };
+    }
+}
+
+fn parse_unary(input: ParseStream) -> Result<Expr> {
+    if input.peek(Token![-]) {
+        let span = input.parse::<Token![-]>()?.span;
+        operand_after(input, span, "-", "a number")?;
+        let expr = parse_unary(input)?;
+        return Ok(Expr::Neg {
+            span,
+            expr: Box::new(expr),
+        });
+    }
+    parse_primary(input)
+}
+
+fn parse_primary(input: ParseStream) -> Result<Expr> {
+    if input.peek(token::Paren) {
+        let content;
+        syn::parenthesized!(content in input);
+        let expr = parse_or(&content)?;
+        if !content.is_empty() {
+            return Err(unexpected_after_operand(&content, "or `)`"));
+        }
+        Ok(expr)
+    } else if input.peek(Lit) {
+        parse_literal(input).map(Expr::Lit)
+    } else if input.peek(Token![^]) {
+        parse_pin(input).map(Expr::Pin)
+    } else if input.peek(Ident::peek_any) {
+        parse_name(input)
+    } else if input.peek(token::Bracket) {
+        Err(input.error(
+            "a list is only allowed on the right of `in`, as in `status in [\"open\", \"new\"]`",
+        ))
+    } else {
+        Err(input.error(
+            "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`",
+        ))
+    }
+}
+
+/// A number, a string or `true`/`false`.
+fn parse_literal(input: ParseStream) -> Result<Lit> {
+    let lit: Lit = input.parse()?;
+    match lit {
+        Lit::Int(_) | Lit::Float(_) | Lit::Str(_) | Lit::Bool(_) => Ok(lit),
+        other => Err(syn::Error::new(
+            other.span(),
+            "expected a number, a string or `true`/`false`",
+        )),
+    }
+}
+
+/// `^name`, `^name.field.more`, `^path::to::CONST`, `^(rust expression)`.
+fn parse_pin(input: ParseStream) -> Result<Pin> {
+    let caret = input.parse::<Token![^]>()?.span;
+    if input.peek(token::Paren) {
+        let group: Group = input.parse()?;
+        return Ok(Pin {
+            caret,
+            tokens: group.stream(),
+            last: group.span_close(),
+        });
+    }
+    if !input.peek(Ident::peek_any) {
+        return Err(input
+            .error("expected a Rust value after `^`: `^name`, `^name.field` or `^(expression)`"));
+    }
+    let mut tokens = TokenStream::new();
+    let first = input.call(Ident::parse_any)?;
+    let mut last = first.span();
+    tokens.extend([TokenTree::Ident(first)]);
+    loop {
+        if input.peek(Token![.]) && (input.peek2(Ident::peek_any) || input.peek2(syn::LitInt)) {
+            let dot: Token![.] = input.parse()?;
+            let member: TokenTree = input.parse()?;
+            last = member.span();
+            tokens.extend(quote::quote!(#dot #member));
+        } else if input.peek(Token![::]) && input.peek3(Ident::peek_any) {
+            // (`::` is two tokens for peeking)
+            let colons: Token![::] = input.parse()?;
+            let segment = input.call(Ident::parse_any)?;
+            last = segment.span();
+            tokens.extend(quote::quote!(#colons #segment));
+        } else {
+            break;
+        }
+    }
+    if input.peek(token::Paren) {
+        return Err(
+            input.error("to pin the result of a call, wrap the whole call: `^(value.method())`")
+        );
+    }
+    Ok(Pin {
+        caret,
+        tokens,
+        last,
+    })
+}
+
+/// A function call (`is_nil(..)`, `exists(..)`) or a path.
+fn parse_name(input: ParseStream) -> Result<Expr> {
+    if input.peek2(token::Paren) {
+        return parse_call(input);
+    }
+    if input.peek(kw::nil) {
+        return Err(input.error(
+            "`nil` is not a value in a filter: test for it with `is_nil(x)` or `not is_nil(x)`",
+        ));
+    }
+    if input.peek(kw::and) || input.peek(kw::or) {
+        let word: Ident = input.parse()?;
+        return Err(syn::Error::new(
+            word.span(),
+            format!("expected a value before `{word}`"),
+        ));
+    }
+    parse_path(input).map(Expr::Path)
+}
+
+fn parse_call(input: ParseStream) -> Result<Expr> {
+    let name = input.call(Ident::parse_any)?;
+    let content;
+    syn::parenthesized!(content in input);
+    let span = name.span();
+    let expr = if name == "is_nil" {
+        let expr = parse_or(&content)?;
+        Expr::IsNil {
+            span,
+            expr: Box::new(expr),
+        }
+    } else if name == "exists" {
+        let path = parse_path(&content)?;
+        if !content.peek(Token![,]) {
+            return Err(content.error(
+                "expected `,` and a condition on the related records: `exists(tickets, priority > 3)`",
+            ));
+        }
+        content.parse::<Token![,]>()?;
+        let body = parse_or(&content)?;
+        if content.peek(Token![,]) {
+            content.parse::<Token![,]>()?;
+        }
+        Expr::Exists {
+            span,
+            path,
+            body: Box::new(body),
+        }
+    } else {
+        let hint = match did_you_mean(&name.to_string(), FUNCTIONS) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "the functions are `is_nil(x)` and `exists(path, condition)`".to_owned(),
+        };
+        return Err(syn::Error::new(
+            span,
+            format!("unknown function `{name}` in a filter; {hint}"),
+        ));
+    };
+    if !content.is_empty() {
+        return Err(unexpected_after_operand(&content, "or `)`"));
+    }
+    Ok(expr)
+}
+
+/// `a` or `a.b.c`: relationships, then an attribute.
+pub(crate) fn parse_path(input: ParseStream) -> Result<Vec<Ident>> {
+    let mut path = vec![input.parse::<Ident>()?];
+    while input.peek(Token![.]) {
+        input.parse::<Token![.]>()?;
+        if !input.peek(Ident) {
+            return Err(input.error("expected the name of an attribute or relationship after `.`"));
+        }
+        path.push(input.parse()?);
+    }
+    Ok(path)
+}
+
+/// `[a, b]` or `^ids`.
+fn parse_list(input: ParseStream) -> Result<List> {
+    if input.peek(Token![^]) {
+        return parse_pin(input).map(List::Pinned);
+    }
+    if !input.peek(token::Bracket) {
+        return Err(
+            input.error("`in` needs a list: write `[1, 2, 3]`, or pin a collection with `^ids`")
+        );
+    }
+    let group: Group = input.parse()?;
+    debug_assert_eq!(group.delimiter(), Delimiter::Bracket);
+    let span = group.span();
+    let elements = syn::parse::Parser::parse2(
+        |content: ParseStream| {
+            let mut elements = Vec::new();
+            while !content.is_empty() {
+                elements.push(parse_element(content)?);
+                if content.is_empty() {
+                    break;
+                }
+                if !content.peek(Token![,]) {
+                    return Err(content.error("expected `,` or `]`"));
+                }
+                content.parse::<Token![,]>()?;
+            }
+            Ok(elements)
+        },
+        group.stream(),
+    )?;
+    if elements.is_empty() {
+        return Err(syn::Error::new(
+            span,
+            "`in []` matches nothing: give at least one value",
+        ));
+    }
+    Ok(List::Literal { span, elements })
+}
+
+/// A literal, a negative number or a pinned value.
+fn parse_element(input: ParseStream) -> Result<Expr> {
+    if input.peek(Token![^]) {
+        return parse_pin(input).map(Expr::Pin);
+    }
+    if input.peek(Token![-]) && (input.peek2(syn::LitInt) || input.peek2(syn::LitFloat)) {
+        let span = input.parse::<Token![-]>()?.span;
+        let lit = parse_literal(input)?;
+        return Ok(Expr::Neg {
+            span,
+            expr: Box::new(Expr::Lit(lit)),
+        });
+    }
+    if input.peek(Lit) {
+        return parse_literal(input).map(Expr::Lit);
+    }
+    Err(input.error(
+        "a list holds literals and pinned values (`^x`); to compare with attributes use `==` and `or`",
+    ))
+}

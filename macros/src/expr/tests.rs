@@ -1,0 +1,160 @@
+//! Unit tests of the filter language: parse trees, generated calls and errors.
+
+use super::*;
+
+fn generated(src: &str) -> String {
+    expand(src.parse().unwrap()).unwrap().to_string()
+}
+
+fn error(src: &str) -> String {
+    expand(src.parse().unwrap()).unwrap_err().to_string()
+}
+
+/// The tree as Ash would print it, fully parenthesised.
+fn tree(src: &str) -> String {
+    fn show(e: &Expr) -> String {
+        match e {
+            Expr::Logic { op, lhs, rhs, .. } => {
+                format!("({} {:?} {})", show(lhs), op, show(rhs))
+            }
+            Expr::Not { expr, .. } => format!("not {}", show(expr)),
+            Expr::Cmp { op, lhs, rhs, .. } => format!("({} {:?} {})", show(lhs), op, show(rhs)),
+            Expr::In { lhs, list, .. } => match list {
+                List::Literal { elements, .. } => {
+                    let e: Vec<_> = elements.iter().map(show).collect();
+                    format!("({} in [{}])", show(lhs), e.join(", "))
+                }
+                List::Pinned(p) => format!("({} in ^{})", show(lhs), p.tokens),
+            },
+            Expr::Arith { op, lhs, rhs, .. } => {
+                format!("({} {:?} {})", show(lhs), op, show(rhs))
+            }
+            Expr::Neg { expr, .. } => format!("-{}", show(expr)),
+            Expr::Lit(l) => quote::ToTokens::to_token_stream(l).to_string(),
+            Expr::Pin(p) => format!("^({})", p.tokens),
+            Expr::Path(p) => p
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+            Expr::IsNil { expr, .. } => format!("is_nil({})", show(expr)),
+            Expr::Exists { path, body, .. } => {
+                let p: Vec<_> = path.iter().map(ToString::to_string).collect();
+                format!("exists({}, {})", p.join("."), show(body))
+            }
+        }
+    }
+    let e = syn::parse::Parser::parse2(parse::parse_whole, src.parse().unwrap()).unwrap();
+    show(&e)
+}
+
+#[test]
+fn precedence_loosest_first() {
+    assert_eq!(
+        tree("a or b and not c == 1 || d"),
+        "((a Or (b And not (c Eq 1))) Or d)"
+    );
+    assert_eq!(tree("!a && b"), "(not a And b)");
+    assert_eq!(
+        tree("a + b * -c > 2 - 1 - 1"),
+        "((a Add (b Mul -c)) Gt ((2 Sub 1) Sub 1))"
+    );
+    assert_eq!(tree("(a or b) and c"), "((a Or b) And c)");
+    assert_eq!(tree("a <= 1 and b != \"x\""), "((a Le 1) And (b Ne \"x\"))");
+}
+
+#[test]
+fn operands() {
+    assert_eq!(
+        tree("representative.team.name == ^name"),
+        "(representative.team.name Eq ^(name))"
+    );
+    assert_eq!(tree("a == ^self.min.0"), "(a Eq ^(self . min . 0))");
+    assert_eq!(tree("a == ^(x + 1)"), "(a Eq ^(x + 1))");
+    assert_eq!(tree("a == ^consts::MAX"), "(a Eq ^(consts :: MAX))");
+    assert_eq!(tree("a in [1, -2, ^x,]"), "(a in [1, -2, ^(x)])");
+    assert_eq!(tree("a in ^ids"), "(a in ^ids)");
+    assert_eq!(tree("is_nil(a.b) or true"), "(is_nil(a.b) Or true)");
+    assert_eq!(
+        tree("exists(a.b, exists(c, d > 2.5))"),
+        "exists(a.b, exists(c, (d Gt 2.5)))"
+    );
+}
+
+#[test]
+fn generated_calls() {
+    assert_eq!(
+        generated("priority > 3"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3))"
+    );
+    assert_eq!(
+        generated("representative_id in ^ids"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: in_list (__ashore_f . representative_id () , & (ids)))"
+    );
+    assert_eq!(
+        generated("priority > representative.priority_threshold"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , __ashore_f . representative () . priority_threshold ()))"
+    );
+    let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
+    for part in [
+        ":: ashore :: __private :: or (:: ashore :: __private :: and (:: ashore :: __private :: not (:: ashore :: __private :: is_nil (__ashore_f . a ()))",
+        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (__ashore_f . b ()) , 2) , - 1)",
+        ":: ashore :: __private :: in_list (__ashore_f . s () , [\"x\" , & (y)])",
+    ] {
+        assert!(g.contains(part), "{part}\nnot in\n{g}");
+    }
+    assert_eq!(
+        generated("exists(tickets, exists(tags, label == \"x\"))"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (__ashore_f . tickets () , | __ashore_g | :: ashore :: __private :: exists (__ashore_g . tags () , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
+    );
+}
+
+#[test]
+fn errors_say_what_was_expected() {
+    assert_eq!(
+        error("a < b < c"),
+        "comparisons cannot be chained: join them with `and`, as in `a < b and b < c`"
+    );
+    assert_eq!(error("a = 1"), "use `==` to compare");
+    assert_eq!(
+        error("a == nil"),
+        "`nil` is not a value in a filter: test for it with `is_nil(x)` or `not is_nil(x)`"
+    );
+    assert_eq!(
+        error("is_null(a)"),
+        "unknown function `is_null` in a filter; did you mean `is_nil`?"
+    );
+    assert_eq!(
+        error("lower(a) == \"x\""),
+        "unknown function `lower` in a filter; the functions are `is_nil(x)` and `exists(path, condition)`"
+    );
+    assert_eq!(
+        error("a in []"),
+        "`in []` matches nothing: give at least one value"
+    );
+    assert_eq!(
+        error("a in 3"),
+        "`in` needs a list: write `[1, 2, 3]`, or pin a collection with `^ids`"
+    );
+    assert!(error("a in [b]").starts_with("a list holds literals and pinned values"));
+    assert!(error("[1] == a").starts_with("a list is only allowed on the right of `in`"));
+    assert!(error("a == ^x.len()").starts_with("to pin the result of a call, wrap the whole call"));
+    assert!(error("a.name() == 1").starts_with("attributes and relationships take no parentheses"));
+    assert!(error("a == 1 b").starts_with("expected an operator (`and`, `or`"));
+    assert_eq!(
+        error("a == 'c'"),
+        "expected a number, a string or `true`/`false`"
+    );
+    assert!(error("exists(a)").contains("expected `,` and a condition"));
+    assert!(error("").contains("expected a filter, like `expr!(priority > 3"));
+    assert_eq!(error("and a"), "expected a value before `and`");
+    assert_eq!(error("a > 3 and"), "expected a condition after `and`");
+    assert_eq!(error("not"), "expected a condition after `not`");
+    assert_eq!(error("a >="), "expected a value after `>=`");
+    assert_eq!(error("a in"), "expected a list after `in`");
+    assert_eq!(error("a + 1 *"), "expected a number after `*`");
+    assert_eq!(
+        error("a == ,"),
+        "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`"
+    );
+}

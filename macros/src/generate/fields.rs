@@ -1,0 +1,72 @@
+//! `<Name>Fields`: the field references `expr!` works on. One method per attribute
+//! returning a `Term` of the attribute's kind, one per relationship returning the
+//! destination's `Fields` one step further along the path. A name that does not
+//! exist is then rustc's "no method named `x`" on the user's token.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{Ctx, docs, name_lit};
+
+/// The struct and its `Fields` impl.
+pub fn fields_struct(ctx: &Ctx) -> TokenStream {
+    let vis = &ctx.resource.vis;
+    let fields = ctx.fields_ident();
+    let ident = &ctx.resource.ident;
+    let doc = format!("Field references of `{ident}` for `expr!`.");
+    // On the struct's name: "method not found in `XFields`" points there.
+    quote_spanned! {ident.span()=>
+        #[doc = #doc]
+        #[doc(hidden)]
+        #vis struct #fields {
+            path: ::ashore::__private::Path,
+        }
+
+        impl ::ashore::__private::Fields for #fields {
+            fn at(path: ::ashore::__private::Path) -> Self {
+                #fields { path }
+            }
+            fn path(&self) -> &::ashore::__private::Path {
+                &self.path
+            }
+        }
+    }
+}
+
+/// The inherent methods.
+pub fn fields_impl(ctx: &Ctx) -> TokenStream {
+    let fields = ctx.fields_ident();
+    let attributes = ctx.columns.iter().map(|a| {
+        let (name, ty) = (&a.name, &a.ty);
+        let docs = docs(&a.attrs);
+        let lit = name_lit(name);
+        // All on the type: if it is not an attribute type, that is where it shows.
+        quote_spanned! {ty.span()=>
+            #(#docs)*
+            pub fn #name(&self) -> ::ashore::__private::Term<<#ty as ::ashore::__private::Scalar>::Kind> {
+                ::ashore::__private::attr(&self.path, #lit)
+            }
+        }
+    });
+    let relationships = ctx.resource.relationships.iter().map(|r| {
+        let (name, dest) = (&r.name, &r.destination);
+        let docs = docs(&r.attrs);
+        let lit = name_lit(name);
+        // All on the destination: if it is not a resource, that is where it shows.
+        quote_spanned! {dest.span()=>
+            #(#docs)*
+            pub fn #name(&self) -> <#dest as ::ashore::__private::Resource>::Fields {
+                ::ashore::__private::fields_at(::ashore::__private::child(&self.path, #lit))
+            }
+        }
+    });
+    quote! {
+        // The accessors mirror the fields: a pub resource may relate to a private one.
+        #[allow(dead_code, private_interfaces)]
+        impl #fields {
+            #(#attributes)*
+            #(#relationships)*
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! `impl Resource for X` (schema, `get`, `primary_key`, `from_row`) and the
+//! inherent `impl X` with one `Field` function per attribute and one `Rel`
+//! function per relationship.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{Ctx, docs, name_lit, relationships, schema_static};
+
+pub fn resource_impl(ctx: &Ctx) -> TokenStream {
+    let ident = &ctx.resource.ident;
+    let fields = ctx.fields_ident();
+    let schema = schema_static();
+    let (pk_ty, pk_body) = match ctx.pk_index {
+        Some(index) => {
+            let pk = &ctx.columns[index];
+            let (name, ty) = (&pk.name, &pk.ty);
+            (
+                quote!(#ty),
+                quote!(::core::clone::Clone::clone(&self.#name)),
+            )
+        }
+        // Reported by validation; never built.
+        None => (
+            quote!(::ashore::__private::Uuid),
+            quote!(::core::unreachable!()),
+        ),
+    };
+    let resource_name = name_lit(ident);
+    let get_arms = ctx.columns.iter().enumerate().map(|(index, a)| {
+        let (name, ty) = (&a.name, &a.ty);
+        let index = Literal::usize_unsuffixed(index);
+        let into_value =
+            quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::into_value);
+        quote!(#index => #into_value(::core::clone::Clone::clone(&self.#name)),)
+    });
+    let read_attributes = ctx.columns.iter().map(|a| {
+        let (name, ty) = (&a.name, &a.ty);
+        let lit = name_lit(name);
+        let from_value = quote_spanned!(ty.span()=> ::ashore::__private::from_value::<#ty>);
+        quote!(#name: #from_value(&mut row, #resource_name, #lit)?,)
+    });
+    let not_loaded = ctx.resource.relationships.iter().map(|r| {
+        let name = &r.name;
+        quote!(#name: ::ashore::__private::Loaded::NotLoaded,)
+    });
+    // The trait path carries the struct's span: a missing `Clone` is reported there.
+    let trait_path = quote_spanned!(ident.span()=> ::ashore::__private::Resource);
+    quote! {
+        impl #trait_path for #ident {
+            type PrimaryKey = #pk_ty;
+            type Fields = #fields;
+
+            fn schema() -> &'static ::ashore::__private::Schema {
+                &#schema
+            }
+
+            fn get(&self, index: ::core::primitive::usize) -> ::ashore::__private::Value {
+                match index {
+                    #(#get_arms)*
+                    _ => ::ashore::__private::Value::Null,
+                }
+            }
+
+            fn primary_key(&self) -> #pk_ty {
+                #pk_body
+            }
+
+            fn from_row(
+                row: ::ashore::__private::Row,
+            ) -> ::ashore::__private::Result<Self> {
+                ::ashore::__private::check_row(&row, &#schema)?;
+                let mut row = ::core::iter::IntoIterator::into_iter(row);
+                ::core::result::Result::Ok(#ident {
+                    #(#read_attributes)*
+                    #(#not_loaded)*
+                })
+            }
+        }
+    }
+}
+
+pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
+    let ident = &ctx.resource.ident;
+    let attributes = ctx.columns.iter().enumerate().map(|(index, a)| {
+        let (name, ty) = (&a.name, &a.ty);
+        let docs = docs(&a.attrs);
+        let lit = name_lit(name);
+        let index = Literal::usize_unsuffixed(index);
+        // All on the type: if it is not an attribute type, that is where it shows.
+        quote_spanned! {ty.span()=>
+            #(#docs)*
+            pub fn #name() -> ::ashore::__private::Field<Self, #ty> {
+                ::ashore::__private::Field::new(#lit, #index)
+            }
+        }
+    });
+    let relationships = relationships::constructors(ctx);
+    quote! {
+        // The accessors mirror the fields: a pub resource may relate to a private one.
+        #[allow(dead_code, private_interfaces)]
+        impl #ident {
+            #(#attributes)*
+            #(#relationships)*
+        }
+    }
+}

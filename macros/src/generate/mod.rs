@@ -1,0 +1,105 @@
+//! Model -> tokens: the `resource!` pipeline (parse, validate, generate) and the
+//! pieces of generated code, one file each. The generated code is what
+//! `runtime/tests/expansion.rs` writes by hand, through `::ashore::__private`.
+//!
+//! Everything but the two structs goes inside one `const _: () = { .. };` so the
+//! statics of two resources in one module never collide. Compile-time checks are
+//! emitted with `quote_spanned!` on the user's tokens so rustc reports on them.
+
+mod checks;
+mod fields;
+mod impls;
+mod relationships;
+mod schema;
+mod structs;
+
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::Ident;
+
+use crate::model::{Attribute, Resource};
+use crate::{parse, validate};
+
+/// `resource! { .. }`: parse errors of the block structure abort; every other
+/// error is reported together with the generated resource.
+pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
+    let parsed = parse::resource(input)?;
+    let (resource, mut errors) = validate::validate(parsed.resource);
+    errors.extend(parsed.errors);
+    validate::sort_by_position(&mut errors);
+    Ok(generate(&resource, errors))
+}
+
+/// The generated items and the errors. Generation runs on what validation left,
+/// even when there are errors, so code elsewhere that names the resource does not
+/// fail as well (a resource without a primary key gets a placeholder one; it is
+/// never built, the errors stop the build).
+pub fn generate(resource: &Resource, errors: Vec<syn::Error>) -> TokenStream {
+    let ctx = Ctx {
+        resource,
+        columns: resource.columns(),
+        pk_index: resource.primary_key().map(|(i, _)| i),
+    };
+    let mut out = structs::definition(resource, &ctx.columns);
+    out.extend(fields::fields_struct(&ctx));
+    let schema = schema::statics(&ctx);
+    let relationships = relationships::infos(&ctx);
+    let fields_impl = fields::fields_impl(&ctx);
+    let resource_impl = impls::resource_impl(&ctx);
+    let inherent = impls::inherent_impl(&ctx);
+    let checks = checks::checks(&ctx);
+    out.extend(quote! {
+        const _: () = {
+            #schema
+            #relationships
+            #fields_impl
+            #resource_impl
+            #inherent
+            #checks
+        };
+    });
+    for error in errors {
+        out.extend(error.to_compile_error());
+    }
+    out
+}
+
+/// What every piece of generation needs.
+pub(crate) struct Ctx<'a> {
+    pub resource: &'a Resource,
+    /// The attributes in schema order (belongs_to foreign keys included).
+    pub columns: Vec<Attribute>,
+    /// Index of the primary key in `columns` (`None` after an error).
+    pub pk_index: Option<usize>,
+}
+
+impl Ctx<'_> {
+    /// `<Name>Fields`.
+    pub fn fields_ident(&self) -> Ident {
+        quote::format_ident!("{}Fields", self.resource.ident)
+    }
+}
+
+/// Names of the statics inside the `const _` block.
+pub(crate) fn attributes_static() -> Ident {
+    Ident::new("__ASHORE_ATTRIBUTES", Span::call_site())
+}
+pub(crate) fn relationships_static() -> Ident {
+    Ident::new("__ASHORE_RELATIONSHIPS", Span::call_site())
+}
+pub(crate) fn schema_static() -> Ident {
+    Ident::new("__ASHORE_SCHEMA", Span::call_site())
+}
+
+/// The `#[doc]` attributes among `attrs` (copied to generated accessors).
+pub(crate) fn docs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attribute> {
+    attrs.iter().filter(|a| a.path().is_ident("doc"))
+}
+
+/// The schema name of an ident, as a string literal.
+pub(crate) fn name_lit(ident: &Ident) -> syn::LitStr {
+    syn::LitStr::new(&crate::model::name_of(ident), ident.span())
+}
+
+#[cfg(test)]
+mod tests;

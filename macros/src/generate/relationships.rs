@@ -1,0 +1,131 @@
+//! Relationships: the `RelationshipInfo` static (defaults resolved, `filter` and
+//! `sort` options as functions) and the `Rel` constructor of each relationship,
+//! with its manual loader type-checked against the resource.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::{Ctx, docs, name_lit, relationships_static};
+use crate::expr;
+use crate::model::{Order, RelKind, Relationship};
+
+/// `static __ASHORE_RELATIONSHIPS: [RelationshipInfo; N]`.
+pub fn infos(ctx: &Ctx) -> TokenStream {
+    let statik = relationships_static();
+    let count = Literal::usize_unsuffixed(ctx.resource.relationships.len());
+    let infos = ctx.resource.relationships.iter().map(|r| info(ctx, r));
+    quote! {
+        static #statik: [::ashore::__private::RelationshipInfo; #count] = [#(#infos),*];
+    }
+}
+
+fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
+    let resource = ctx.resource;
+    let dest = &rel.destination;
+    let name = name_lit(&rel.name);
+    let kind = match rel.kind {
+        RelKind::BelongsTo => quote!(BelongsTo),
+        RelKind::HasOne => quote!(HasOne),
+        RelKind::HasMany => quote!(HasMany),
+        RelKind::ManyToMany => quote!(ManyToMany),
+    };
+    let manual = rel.manual().is_some();
+    let source = name_lit(&resource.source_attribute(rel));
+    let destination = match resource.destination_attribute(rel) {
+        Some(a) => {
+            let a = name_lit(&a);
+            quote!(::core::option::Option::Some(#a))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let through = match rel.through() {
+        Some(join) if rel.kind == RelKind::ManyToMany => {
+            let (on_source, on_destination) = resource.join_attributes(rel);
+            let (on_source, on_destination) = (name_lit(&on_source), name_lit(&on_destination));
+            let schema =
+                quote_spanned!(join.span()=> <#join as ::ashore::__private::Resource>::schema);
+            quote! {
+                ::core::option::Option::Some(::ashore::__private::Through {
+                    resource: #schema,
+                    source_attribute_on_join_resource: #on_source,
+                    destination_attribute_on_join_resource: #on_destination,
+                })
+            }
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    let filter = match rel.filter() {
+        Some(filter) => {
+            let closure = expr::closure(filter);
+            quote! {
+                ::core::option::Option::Some(|| ::ashore::__private::filter_for::<#dest>(#closure))
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let sort = if rel.sort().is_empty() {
+        quote!(::std::vec::Vec::new)
+    } else {
+        let keys = rel.sort().iter().map(|k| {
+            let field = name_lit(&k.field);
+            let order = match k.order {
+                Order::Asc => quote!(Asc),
+                Order::Desc => quote!(Desc),
+                Order::AscNilsFirst => quote!(AscNilsFirst),
+                Order::DescNilsLast => quote!(DescNilsLast),
+            };
+            quote!(::ashore::__private::Sort::new(#field, ::ashore::__private::Order::#order))
+        });
+        quote!(|| ::std::vec![#(#keys),*])
+    };
+    // On the destination: if it is not a resource, that is where it shows.
+    quote_spanned! {dest.span()=>
+        ::ashore::__private::RelationshipInfo {
+            name: #name,
+            kind: ::ashore::__private::RelationshipKind::#kind,
+            manual: #manual,
+            destination: <#dest as ::ashore::__private::Resource>::schema,
+            source_attribute: #source,
+            destination_attribute: #destination,
+            through: #through,
+            filter: #filter,
+            sort: #sort,
+        }
+    }
+}
+
+/// `pub fn tickets() -> Rel<Self, Ticket>`, one per relationship.
+pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
+    let statik = relationships_static();
+    ctx.resource
+        .relationships
+        .iter()
+        .enumerate()
+        .map(move |(index, rel)| {
+            let (name, dest) = (&rel.name, &rel.destination);
+            let docs = docs(&rel.attrs);
+            let index = Literal::usize_unsuffixed(index);
+            let one_or_many = if rel.kind.is_many() {
+                quote_spanned!(dest.span()=> many)
+            } else {
+                quote_spanned!(dest.span()=> one)
+            };
+            let manual = rel.manual().map(|loader| {
+                quote_spanned! {loader.span()=>
+                    .with_manual(::ashore::__private::manual::<Self, #dest, _>(#loader))
+                }
+            });
+            // On the destination: if it is not a resource, that is where it shows.
+            quote_spanned! {dest.span()=>
+                #(#docs)*
+                pub fn #name() -> ::ashore::__private::Rel<Self, #dest> {
+                    ::ashore::__private::Rel::<Self, #dest>::#one_or_many(
+                        &#statik[#index],
+                        |record, value| { record.#name = ::ashore::__private::Loaded::Loaded(value) },
+                    )
+                    #manual
+                }
+            }
+        })
+}

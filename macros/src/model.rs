@@ -1,0 +1,462 @@
+//! The resource model: what a front end produces (`resource!` today, a later
+//! `#[derive(Resource)]`) and what validation and code generation consume.
+//!
+//! It is plain data holding the user's idents, types and keyword spans, so every
+//! error and every generated compile-time check can point at the user's token. It
+//! keeps things exactly as written (options in a list, repeated or misplaced ones
+//! included, words the front end did not recognise in `unknown`): deciding what is
+//! wrong is `validate`'s job, so every front end gets the same rules and messages.
+//! The `Relationship` and `Resource` methods resolve Ash's defaults.
+
+use proc_macro2::Span;
+use quote::format_ident;
+use syn::ext::IdentExt;
+use syn::{Ident, Type, Visibility};
+
+use crate::expr::Expr;
+
+/// One resource.
+pub struct Resource {
+    /// Outer attributes and doc comments of the struct, passed through.
+    pub attrs: Vec<syn::Attribute>,
+    pub vis: Visibility,
+    pub ident: Ident,
+    /// The declared attributes, in order (belongs_to foreign keys not included:
+    /// see [`Resource::columns`]).
+    pub attributes: Vec<Attribute>,
+    pub relationships: Vec<Relationship>,
+    /// Words the front end could not place (reported by validation).
+    pub unknown: Vec<Unknown>,
+}
+
+/// One attribute.
+#[derive(Clone)]
+pub struct Attribute {
+    /// Attributes and doc comments of the attribute, passed to the field.
+    pub attrs: Vec<syn::Attribute>,
+    pub name: Ident,
+    /// The Rust type (for a primary key, the type its keyword implies).
+    pub ty: Type,
+    pub primary_key: Option<PrimaryKey>,
+    /// Declared, or defined by a belongs_to.
+    pub origin: Origin,
+}
+
+/// Where an attribute comes from.
+#[derive(Clone)]
+pub enum Origin {
+    Declared,
+    /// The foreign key of the belongs_to with this name.
+    BelongsTo(Ident),
+}
+
+/// `uuid_primary_key` or `integer_primary_key`, with the keyword's span.
+#[derive(Clone, Copy)]
+pub struct PrimaryKey {
+    pub kind: PrimaryKeyKind,
+    pub keyword: Span,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PrimaryKeyKind {
+    /// `Uuid`, a random v4 when not given.
+    Uuid,
+    /// `i64`, assigned by the data layer.
+    Integer,
+}
+
+/// One relationship.
+pub struct Relationship {
+    /// Doc comments and attributes, passed to the relationship's field.
+    pub attrs: Vec<syn::Attribute>,
+    pub kind: RelKind,
+    pub name: Ident,
+    pub destination: Type,
+    /// Options as written, in order.
+    pub options: Vec<RelOption>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum RelKind {
+    BelongsTo,
+    HasOne,
+    HasMany,
+    ManyToMany,
+}
+
+impl RelKind {
+    pub const ALL: [RelKind; 4] = [
+        RelKind::BelongsTo,
+        RelKind::HasOne,
+        RelKind::HasMany,
+        RelKind::ManyToMany,
+    ];
+
+    /// The DSL keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RelKind::BelongsTo => "belongs_to",
+            RelKind::HasOne => "has_one",
+            RelKind::HasMany => "has_many",
+            RelKind::ManyToMany => "many_to_many",
+        }
+    }
+
+    /// Whether a load attaches a list.
+    pub fn is_many(self) -> bool {
+        matches!(self, RelKind::HasMany | RelKind::ManyToMany)
+    }
+}
+
+/// One relationship option: its keyword (for spans) and value.
+pub struct RelOption {
+    pub keyword: Ident,
+    pub value: OptionValue,
+}
+
+pub enum OptionValue {
+    SourceAttribute(Ident),
+    DestinationAttribute(Ident),
+    Filter(Expr),
+    Sort(Vec<SortKey>),
+    /// Any Rust expression whose type implements `ManualRelationship`.
+    Manual(syn::Expr),
+    Through(Type),
+    SourceAttributeOnJoinResource(Ident),
+    DestinationAttributeOnJoinResource(Ident),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum OptionKind {
+    SourceAttribute,
+    DestinationAttribute,
+    Filter,
+    Sort,
+    Manual,
+    Through,
+    SourceAttributeOnJoinResource,
+    DestinationAttributeOnJoinResource,
+}
+
+impl OptionKind {
+    pub const ALL: [OptionKind; 8] = [
+        OptionKind::SourceAttribute,
+        OptionKind::DestinationAttribute,
+        OptionKind::Filter,
+        OptionKind::Sort,
+        OptionKind::Manual,
+        OptionKind::Through,
+        OptionKind::SourceAttributeOnJoinResource,
+        OptionKind::DestinationAttributeOnJoinResource,
+    ];
+
+    /// The DSL keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            OptionKind::SourceAttribute => "source_attribute",
+            OptionKind::DestinationAttribute => "destination_attribute",
+            OptionKind::Filter => "filter",
+            OptionKind::Sort => "sort",
+            OptionKind::Manual => "manual",
+            OptionKind::Through => "through",
+            OptionKind::SourceAttributeOnJoinResource => "source_attribute_on_join_resource",
+            OptionKind::DestinationAttributeOnJoinResource => {
+                "destination_attribute_on_join_resource"
+            }
+        }
+    }
+
+    /// Whether the option belongs to many_to_many only.
+    pub fn is_join_option(self) -> bool {
+        matches!(
+            self,
+            OptionKind::Through
+                | OptionKind::SourceAttributeOnJoinResource
+                | OptionKind::DestinationAttributeOnJoinResource
+        )
+    }
+}
+
+impl OptionValue {
+    pub fn kind(&self) -> OptionKind {
+        match self {
+            OptionValue::SourceAttribute(_) => OptionKind::SourceAttribute,
+            OptionValue::DestinationAttribute(_) => OptionKind::DestinationAttribute,
+            OptionValue::Filter(_) => OptionKind::Filter,
+            OptionValue::Sort(_) => OptionKind::Sort,
+            OptionValue::Manual(_) => OptionKind::Manual,
+            OptionValue::Through(_) => OptionKind::Through,
+            OptionValue::SourceAttributeOnJoinResource(_) => {
+                OptionKind::SourceAttributeOnJoinResource
+            }
+            OptionValue::DestinationAttributeOnJoinResource(_) => {
+                OptionKind::DestinationAttributeOnJoinResource
+            }
+        }
+    }
+}
+
+/// One key of a `sort` option.
+pub struct SortKey {
+    pub field: Ident,
+    pub order: Order,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Order {
+    Asc,
+    Desc,
+    AscNilsFirst,
+    DescNilsLast,
+}
+
+impl Order {
+    pub const ALL: [Order; 4] = [
+        Order::Asc,
+        Order::Desc,
+        Order::AscNilsFirst,
+        Order::DescNilsLast,
+    ];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Order::Asc => "asc",
+            Order::Desc => "desc",
+            Order::AscNilsFirst => "asc_nils_first",
+            Order::DescNilsLast => "desc_nils_last",
+        }
+    }
+}
+
+/// A word the front end found where a keyword was expected.
+pub struct Unknown {
+    pub place: Place,
+    pub word: Ident,
+}
+
+/// Where an unknown word stood, which decides what was expected there.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Place {
+    /// In the struct body, where `attributes { }` and `relationships { }` go.
+    Block,
+    /// In `attributes { }`.
+    Attribute,
+    /// In `relationships { }`.
+    Relationship,
+    /// In a relationship's `{ }`.
+    Option,
+    /// After a `sort` key.
+    SortOrder,
+}
+
+impl Relationship {
+    /// The first value given for `kind`.
+    pub fn option(&self, kind: OptionKind) -> Option<&OptionValue> {
+        self.options
+            .iter()
+            .map(|o| &o.value)
+            .find(|v| v.kind() == kind)
+    }
+
+    fn ident_option(&self, kind: OptionKind) -> Option<&Ident> {
+        match self.option(kind)? {
+            OptionValue::SourceAttribute(i)
+            | OptionValue::DestinationAttribute(i)
+            | OptionValue::SourceAttributeOnJoinResource(i)
+            | OptionValue::DestinationAttributeOnJoinResource(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    pub fn manual(&self) -> Option<&syn::Expr> {
+        match self.option(OptionKind::Manual)? {
+            OptionValue::Manual(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn filter(&self) -> Option<&Expr> {
+        match self.option(OptionKind::Filter)? {
+            OptionValue::Filter(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn sort(&self) -> &[SortKey] {
+        match self.option(OptionKind::Sort) {
+            Some(OptionValue::Sort(keys)) => keys,
+            _ => &[],
+        }
+    }
+
+    pub fn through(&self) -> Option<&Type> {
+        match self.option(OptionKind::Through)? {
+            OptionValue::Through(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The attribute a belongs_to defines: `source_attribute`, default `<name>_id`.
+    pub fn foreign_key(&self) -> Ident {
+        self.ident_option(OptionKind::SourceAttribute)
+            .cloned()
+            .unwrap_or_else(|| format_ident!("{}_id", self.name.unraw(), span = self.name.span()))
+    }
+
+    /// The name of the destination type (its last path segment).
+    pub fn destination_name(&self) -> Option<&Ident> {
+        type_name(&self.destination)
+    }
+}
+
+impl Resource {
+    /// The primary key attribute and its index among [`Resource::columns`] (the
+    /// first one, when several are declared).
+    pub fn primary_key(&self) -> Option<(usize, &Attribute)> {
+        self.attributes
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.primary_key.is_some())
+    }
+
+    /// Every attribute in schema order: the declared ones, then the foreign keys of
+    /// belongs_to relationships that are not declared explicitly (in relationship
+    /// order; a name defined twice is defined once).
+    pub fn columns(&self) -> Vec<Attribute> {
+        let mut columns = self.attributes.clone();
+        for rel in &self.relationships {
+            if rel.kind != RelKind::BelongsTo {
+                continue;
+            }
+            let name = rel.foreign_key();
+            if columns.iter().any(|a| a.name == name) {
+                continue;
+            }
+            let dest = &rel.destination;
+            let span = syn::spanned::Spanned::span(dest);
+            let ty: Type = syn::parse_quote_spanned! {span=>
+                ::core::option::Option<<#dest as ::ashore::__private::Resource>::PrimaryKey>
+            };
+            columns.push(Attribute {
+                attrs: Vec::new(),
+                name,
+                ty,
+                primary_key: None,
+                origin: Origin::BelongsTo(rel.name.clone()),
+            });
+        }
+        columns
+    }
+
+    /// The source attribute of `rel`, its default resolved: a belongs_to's foreign
+    /// key, otherwise the primary key (`id` if there is none, for error recovery).
+    pub fn source_attribute(&self, rel: &Relationship) -> Ident {
+        if rel.kind == RelKind::BelongsTo {
+            return rel.foreign_key();
+        }
+        if let Some(explicit) = rel.ident_option(OptionKind::SourceAttribute) {
+            return explicit.clone();
+        }
+        let mut pk = self
+            .primary_key()
+            .map_or_else(|| format_ident!("id"), |(_, a)| a.name.clone());
+        pk.set_span(rel.name.span());
+        pk
+    }
+
+    /// The destination attribute of `rel`, its default resolved; `None` means the
+    /// destination's primary key. Defaults carry the relationship name's span.
+    pub fn destination_attribute(&self, rel: &Relationship) -> Option<Ident> {
+        if let Some(explicit) = rel.ident_option(OptionKind::DestinationAttribute) {
+            return Some(explicit.clone());
+        }
+        match rel.kind {
+            RelKind::HasOne | RelKind::HasMany if rel.manual().is_none() => Some(format_ident!(
+                "{}_id",
+                snake_case(&self.ident.unraw().to_string()),
+                span = rel.name.span()
+            )),
+            _ => None,
+        }
+    }
+
+    /// A many_to_many's attributes on the join resource: holding the source's key
+    /// (default `<snake source>_id`) and the destination's (default
+    /// `<snake destination>_id`).
+    pub fn join_attributes(&self, rel: &Relationship) -> (Ident, Ident) {
+        let span = rel.name.span();
+        let source = rel
+            .ident_option(OptionKind::SourceAttributeOnJoinResource)
+            .cloned()
+            .unwrap_or_else(|| {
+                format_ident!(
+                    "{}_id",
+                    snake_case(&self.ident.unraw().to_string()),
+                    span = span
+                )
+            });
+        let destination = rel
+            .ident_option(OptionKind::DestinationAttributeOnJoinResource)
+            .cloned()
+            .unwrap_or_else(|| {
+                let dest = rel
+                    .destination_name()
+                    .map_or_else(|| "destination".to_owned(), |i| i.unraw().to_string());
+                format_ident!("{}_id", snake_case(&dest), span = span)
+            });
+        (source, destination)
+    }
+}
+
+/// The last path segment of a type (`Ticket` in `crate::helpdesk::Ticket`).
+pub fn type_name(ty: &Type) -> Option<&Ident> {
+    match ty {
+        Type::Path(p) if p.qself.is_none() => p.path.segments.last().map(|s| &s.ident),
+        Type::Group(g) => type_name(&g.elem),
+        Type::Paren(p) => type_name(&p.elem),
+        _ => None,
+    }
+}
+
+/// `TicketTag` -> `ticket_tag`, `HTTPServer` -> `http_server`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                None | Some('_') => false,
+                Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
+                Some(p) => p.is_uppercase() && next.is_some_and(char::is_lowercase),
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The name of an ident as the schema records it (`r#type` is `type`).
+pub fn name_of(ident: &Ident) -> String {
+    ident.unraw().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_of_type_names() {
+        assert_eq!(snake_case("Representative"), "representative");
+        assert_eq!(snake_case("TicketTag"), "ticket_tag");
+        assert_eq!(snake_case("HTTPServer"), "http_server");
+        assert_eq!(snake_case("Ticket2Tag"), "ticket2_tag");
+        assert_eq!(snake_case("A"), "a");
+    }
+}

@@ -1,0 +1,239 @@
+//! The top of `resource!`: the struct header, its blocks, and the items of
+//! `attributes { }`. Relationship items are in `relationships.rs`.
+
+use proc_macro2::{Delimiter, Group, TokenStream};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Result};
+use syn::{Ident, Token, Type, Visibility};
+
+use super::kw;
+use super::relationships::RelationshipItem;
+use super::{Item, split_items};
+use crate::model::{self, Origin, Place, PrimaryKey, PrimaryKeyKind, Unknown};
+
+/// `#[attrs] vis struct Name { attributes { .. } relationships { .. } }`
+pub struct ResourceDef {
+    pub resource: model::Resource,
+    pub errors: Vec<syn::Error>,
+}
+
+impl Parse for ResourceDef {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let vis: Visibility = input.parse()?;
+        let lookahead = input.lookahead1();
+        if !lookahead.peek(Token![struct]) {
+            if input.peek(Token![enum]) || input.peek(Token![union]) {
+                return Err(input.error("a resource is declared as a `struct`"));
+            }
+            return Err(lookahead.error());
+        }
+        input.parse::<Token![struct]>()?;
+        let ident: Ident = input.parse()?;
+        if input.peek(Token![<]) {
+            return Err(input.error("a resource cannot have generic parameters"));
+        }
+        if !input.peek(syn::token::Brace) {
+            return Err(input.error(
+                "expected `{` and the resource's blocks: `{ attributes { .. } relationships { .. } }`",
+            ));
+        }
+        let body;
+        syn::braced!(body in input);
+        let mut def = ResourceDef {
+            resource: model::Resource {
+                attrs,
+                vis,
+                ident,
+                attributes: Vec::new(),
+                relationships: Vec::new(),
+                unknown: Vec::new(),
+            },
+            errors: Vec::new(),
+        };
+        let mut seen_attributes: Option<Ident> = None;
+        let mut seen_relationships: Option<Ident> = None;
+        while !body.is_empty() {
+            let lookahead = body.lookahead1();
+            if lookahead.peek(kw::attributes) {
+                let keyword = body.call(Ident::parse_any)?;
+                let block = block(&body)?;
+                def.once(&mut seen_attributes, keyword);
+                def.attributes(block);
+            } else if lookahead.peek(kw::relationships) {
+                let keyword = body.call(Ident::parse_any)?;
+                let block = block(&body)?;
+                def.once(&mut seen_relationships, keyword);
+                def.relationships(block);
+            } else if body.peek(Ident::peek_any) {
+                // An unknown block: skip it and let validation suggest a name.
+                let word = body.call(Ident::parse_any)?;
+                if body.peek(syn::token::Brace) {
+                    body.parse::<Group>()?;
+                }
+                def.resource.unknown.push(Unknown {
+                    place: Place::Block,
+                    word,
+                });
+            } else {
+                return Err(lookahead.error());
+            }
+        }
+        if !input.is_empty() {
+            return Err(input.error(
+                "expected the end of `resource!`: declare one resource per `resource! { .. }`",
+            ));
+        }
+        Ok(def)
+    }
+}
+
+/// The `{ .. }` of a block.
+fn block(input: ParseStream) -> Result<TokenStream> {
+    if !input.peek(syn::token::Brace) {
+        return Err(input.error("expected `{` to open the block"));
+    }
+    let group: Group = input.parse()?;
+    debug_assert_eq!(group.delimiter(), Delimiter::Brace);
+    Ok(group.stream())
+}
+
+impl ResourceDef {
+    /// Records a block's keyword; a second block of the same kind is an error.
+    fn once(&mut self, seen: &mut Option<Ident>, keyword: Ident) {
+        if seen.is_some() {
+            self.errors.push(syn::Error::new(
+                keyword.span(),
+                format!("`{keyword}` is given twice: merge the two blocks into one"),
+            ));
+        } else {
+            *seen = Some(keyword);
+        }
+    }
+
+    /// Parses each item of `attributes { }`.
+    fn attributes(&mut self, block: TokenStream) {
+        for Item {
+            tokens,
+            missing_semicolon,
+        } in split_items(block, false)
+        {
+            if let Some(span) = missing_semicolon {
+                self.errors
+                    .push(syn::Error::new(span, "expected `;` after this attribute"));
+            }
+            match syn::parse2::<AttributeItem>(tokens) {
+                Ok(AttributeItem::Known(a)) => self.resource.attributes.push(*a),
+                Ok(AttributeItem::Unknown(word)) => self.resource.unknown.push(Unknown {
+                    place: Place::Attribute,
+                    word,
+                }),
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+
+    /// Parses each item of `relationships { }`.
+    fn relationships(&mut self, block: TokenStream) {
+        for Item {
+            tokens,
+            missing_semicolon,
+        } in split_items(block, true)
+        {
+            if let Some(span) = missing_semicolon {
+                self.errors.push(syn::Error::new(
+                    span,
+                    "expected `;` (or `{ options }`) after this relationship",
+                ));
+            }
+            match syn::parse2::<RelationshipItem>(tokens) {
+                Ok(RelationshipItem::Known {
+                    relationship,
+                    unknown,
+                    errors,
+                }) => {
+                    self.resource.relationships.push(*relationship);
+                    self.resource.unknown.extend(unknown);
+                    self.errors.extend(errors);
+                }
+                Ok(RelationshipItem::Unknown(word)) => self.resource.unknown.push(Unknown {
+                    place: Place::Relationship,
+                    word,
+                }),
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+}
+
+/// One item of `attributes { }`:
+/// `uuid_primary_key id;`, `integer_primary_key id;`, `attribute name: Type;`.
+pub enum AttributeItem {
+    Known(Box<model::Attribute>),
+    /// A word where a keyword belongs; the rest of the item is skipped.
+    Unknown(Ident),
+}
+
+impl Parse for AttributeItem {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let lookahead = input.lookahead1();
+        let primary_key = if lookahead.peek(kw::uuid_primary_key) {
+            Some(PrimaryKeyKind::Uuid)
+        } else if lookahead.peek(kw::integer_primary_key) {
+            Some(PrimaryKeyKind::Integer)
+        } else if lookahead.peek(kw::attribute) {
+            None
+        } else if input.peek(Ident::peek_any) {
+            let word = input.call(Ident::parse_any)?;
+            input.parse::<TokenStream>()?;
+            return Ok(AttributeItem::Unknown(word));
+        } else {
+            return Err(lookahead.error());
+        };
+        let keyword = input.call(Ident::parse_any)?;
+        let name: Ident = input.parse()?;
+        let ty: Type = match primary_key {
+            Some(kind) => {
+                if input.peek(Token![:]) {
+                    return Err(input.error(format!(
+                        "`{keyword}` implies the type ({}): remove the `: ..`",
+                        match kind {
+                            PrimaryKeyKind::Uuid => "Uuid",
+                            PrimaryKeyKind::Integer => "i64",
+                        }
+                    )));
+                }
+                let span = keyword.span();
+                match kind {
+                    PrimaryKeyKind::Uuid => {
+                        syn::parse_quote_spanned!(span=> ::ashore::__private::Uuid)
+                    }
+                    PrimaryKeyKind::Integer => {
+                        syn::parse_quote_spanned!(span=> ::core::primitive::i64)
+                    }
+                }
+            }
+            None => {
+                if !input.peek(Token![:]) {
+                    return Err(input.error(format!(
+                        "expected `:` and the attribute's type: `attribute {name}: String;`"
+                    )));
+                }
+                input.parse::<Token![:]>()?;
+                input.parse()?
+            }
+        };
+        input.parse::<Token![;]>()?;
+        Ok(AttributeItem::Known(Box::new(model::Attribute {
+            attrs,
+            name,
+            ty,
+            primary_key: primary_key.map(|kind| PrimaryKey {
+                kind,
+                keyword: keyword.span(),
+            }),
+            origin: Origin::Declared,
+        })))
+    }
+}

@@ -1,0 +1,336 @@
+//! Rules across the items of a resource. Every rule reports all its errors, each on
+//! the offending token and saying how to fix it, then removes what it reported
+//! (a repeated option, a misplaced `manual`, a duplicate field) so code generation
+//! still emits the resource and one mistake does not cascade into more errors.
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+use syn::Ident;
+
+use crate::model::{OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of};
+
+/// Names a resource cannot give an attribute or relationship: they would clash
+/// with the associated functions of `Resource` on the struct.
+pub const RESERVED: [&str; 6] = [
+    "query",
+    "changeset",
+    "schema",
+    "get",
+    "primary_key",
+    "from_row",
+];
+
+const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
+const BLOCKS: [&str; 2] = ["attributes", "relationships"];
+
+/// Checks `resource`, returning it with the reported mistakes removed and the
+/// errors in source order.
+pub fn validate(mut resource: Resource) -> (Resource, Vec<syn::Error>) {
+    let mut errors = Vec::new();
+    unknown_words(&resource, &mut errors);
+    primary_key(&mut resource, &mut errors);
+    duplicate_attributes(&mut resource, &mut errors);
+    relationship_options(&mut resource, &mut errors);
+    relationship_names(&mut resource, &mut errors);
+    source_attributes(&resource, &mut errors);
+    reserved_names(&resource, &mut errors);
+    sort_by_position(&mut errors);
+    (resource, errors)
+}
+
+/// The closest of `candidates` to `word`, when it is close enough to be a typo.
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| {
+            (
+                strsim::jaro_winkler(word, c),
+                strsim::levenshtein(word, c),
+                c,
+            )
+        })
+        .filter(|&(jw, lev, _)| jw > 0.8 || (lev <= 2 && lev < word.len().min(4)))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, _, c)| c)
+}
+
+/// "`a`, `b` or `c`"
+fn one_of(words: &[&str]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// "; did you mean `x`?" or ": expected `a`, `b` or `c`".
+fn hint(word: &str, candidates: &[&str]) -> String {
+    match did_you_mean(word, candidates.iter().copied()) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => format!(": expected {}", one_of(candidates)),
+    }
+}
+
+/// " (first on line 12)", when the compiler tells lines.
+fn first_at(span: Span) -> String {
+    match span.start().line {
+        0 => String::new(),
+        line => format!(" (first on line {line})"),
+    }
+}
+
+fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
+    let kinds: Vec<&str> = RelKind::ALL.iter().map(|k| k.keyword()).collect();
+    let options: Vec<&str> = OptionKind::ALL.iter().map(|k| k.keyword()).collect();
+    let orders: Vec<&str> = Order::ALL.iter().map(|o| o.keyword()).collect();
+    for unknown in &resource.unknown {
+        let word = unknown.word.to_string();
+        let message = match unknown.place {
+            Place::Block => format!("unknown block `{word}`{}", hint(&word, &BLOCKS)),
+            Place::Attribute if kinds.contains(&word.as_str()) => {
+                format!("`{word}` declares a relationship: move it into `relationships {{ }}`")
+            }
+            Place::Attribute => format!(
+                "unknown keyword `{word}` in `attributes`{}",
+                hint(&word, &ATTRIBUTE_KEYWORDS)
+            ),
+            Place::Relationship if ATTRIBUTE_KEYWORDS.contains(&word.as_str()) => {
+                format!("`{word}` declares an attribute: move it into `attributes {{ }}`")
+            }
+            Place::Relationship => {
+                format!("unknown relationship kind `{word}`{}", hint(&word, &kinds))
+            }
+            Place::Option => format!(
+                "unknown relationship option `{word}`{}",
+                hint(&word, &options)
+            ),
+            Place::SortOrder => format!("unknown sort order `{word}`{}", hint(&word, &orders)),
+        };
+        errors.push(syn::Error::new(unknown.word.span(), message));
+    }
+}
+
+fn primary_key(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+    let mut first: Option<String> = None;
+    for attribute in &mut resource.attributes {
+        let Some(pk) = attribute.primary_key else {
+            continue;
+        };
+        match &first {
+            None => first = Some(name_of(&attribute.name)),
+            Some(name) => {
+                errors.push(syn::Error::new(
+                    pk.keyword,
+                    format!(
+                        "`{}` already has the primary key `{name}`: a resource has exactly one; \
+                         make this one `attribute {}: ..;`",
+                        resource.ident, attribute.name
+                    ),
+                ));
+                attribute.primary_key = None;
+            }
+        }
+    }
+    if first.is_none() {
+        errors.push(syn::Error::new(
+            resource.ident.span(),
+            format!(
+                "`{}` has no primary key: add `uuid_primary_key id;` or \
+                 `integer_primary_key id;` to its `attributes {{ }}` block",
+                resource.ident
+            ),
+        ));
+    }
+}
+
+fn duplicate_attributes(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    resource.attributes.retain(|a| {
+        let name = name_of(&a.name);
+        if let Some(&first) = seen.get(&name) {
+            errors.push(syn::Error::new(
+                a.name.span(),
+                format!(
+                    "the attribute `{name}` is declared twice{}: rename or remove one of them",
+                    first_at(first)
+                ),
+            ));
+            return false;
+        }
+        seen.insert(name, a.name.span());
+        true
+    });
+    // Two belongs_to defining the same foreign key.
+    let mut defined: HashMap<String, Ident> = HashMap::new();
+    for rel in &resource.relationships {
+        if rel.kind != RelKind::BelongsTo {
+            continue;
+        }
+        let fk = rel.foreign_key();
+        let name = name_of(&fk);
+        if seen.contains_key(&name) {
+            continue;
+        }
+        if let Some(other) = defined.get(&name) {
+            errors.push(syn::Error::new(
+                fk.span(),
+                format!(
+                    "belongs_to `{other}` already defines the attribute `{name}`: give this \
+                     relationship another `source_attribute`"
+                ),
+            ));
+        } else {
+            defined.insert(name, rel.name.clone());
+        }
+    }
+}
+
+fn relationship_options(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+    for rel in &mut resource.relationships {
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        let manual = rel.manual().is_some();
+        let kind = rel.kind;
+        rel.options.retain(|option| {
+            let k = option.value.kind();
+            let span = option.keyword.span();
+            let message = if let Some(&first) = seen.get(k.keyword()) {
+                format!(
+                    "`{}` is given twice{}: give it once",
+                    k.keyword(),
+                    first_at(first)
+                )
+            } else if k == OptionKind::Manual
+                && matches!(kind, RelKind::BelongsTo | RelKind::ManyToMany)
+            {
+                "`manual` is only allowed on has_one and has_many".to_owned()
+            } else if manual
+                && matches!(
+                    k,
+                    OptionKind::SourceAttribute | OptionKind::DestinationAttribute
+                )
+                && matches!(kind, RelKind::HasOne | RelKind::HasMany)
+            {
+                format!(
+                    "a manual relationship decides its own keys: remove `{}` \
+                     (the loader returns records keyed by the source's primary key)",
+                    k.keyword()
+                )
+            } else if k.is_join_option() && kind != RelKind::ManyToMany {
+                format!("`{}` is only allowed on many_to_many", k.keyword())
+            } else {
+                seen.insert(k.keyword(), span);
+                return true;
+            };
+            errors.push(syn::Error::new(span, message));
+            false
+        });
+        if rel.kind == RelKind::ManyToMany && rel.through().is_none() {
+            errors.push(syn::Error::new(
+                rel.name.span(),
+                format!(
+                    "many_to_many `{}` needs a join resource: add `{{ through JoinResource; }}`",
+                    rel.name
+                ),
+            ));
+        }
+    }
+}
+
+fn relationship_names(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+    let columns = resource.columns();
+    let mut seen: HashMap<String, Span> = HashMap::new();
+    resource.relationships.retain(|rel| {
+        let name = name_of(&rel.name);
+        let message = if let Some(&first) = seen.get(&name) {
+            format!(
+                "the relationship `{name}` is declared twice{}: rename or remove one of them",
+                first_at(first)
+            )
+        } else if let Some(column) = columns.iter().find(|c| name_of(&c.name) == name) {
+            match &column.origin {
+                Origin::Declared => format!(
+                    "`{name}` is already an attribute{}: a relationship needs its own name",
+                    first_at(column.name.span())
+                ),
+                Origin::BelongsTo(by) => format!(
+                    "`{name}` is already an attribute, defined by belongs_to `{by}`: \
+                     a relationship needs its own name"
+                ),
+            }
+        } else {
+            seen.insert(name, rel.name.span());
+            return true;
+        };
+        errors.push(syn::Error::new(rel.name.span(), message));
+        false
+    });
+}
+
+fn source_attributes(resource: &Resource, errors: &mut Vec<syn::Error>) {
+    let columns = resource.columns();
+    let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
+    for rel in &resource.relationships {
+        if rel.kind == RelKind::BelongsTo {
+            continue; // its source attribute is the foreign key it defines
+        }
+        if rel.option(OptionKind::SourceAttribute).is_none() {
+            continue;
+        }
+        let attribute = resource.source_attribute(rel);
+        let name = name_of(&attribute);
+        if names.contains(&name) {
+            continue;
+        }
+        let suffix = match did_you_mean(&name, names.iter().map(String::as_str)) {
+            Some(s) => format!("; did you mean `{s}`?"),
+            None => format!(
+                ": the attributes are {}",
+                one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
+            ),
+        };
+        errors.push(syn::Error::new(
+            attribute.span(),
+            format!("`{}` has no attribute `{name}`{suffix}", resource.ident),
+        ));
+    }
+}
+
+fn reserved_names(resource: &Resource, errors: &mut Vec<syn::Error>) {
+    let ident = &resource.ident;
+    let columns = resource.columns();
+    let names = columns.iter().map(|c| (&c.name, "attribute")).chain(
+        resource
+            .relationships
+            .iter()
+            .map(|r: &Relationship| (&r.name, "relationship")),
+    );
+    for (name, what) in names {
+        let n = name_of(name);
+        if RESERVED.contains(&n.as_str()) {
+            errors.push(syn::Error::new(
+                name.span(),
+                format!(
+                    "`{n}` is reserved: `{ident}::{n}()` is a function every resource has; \
+                     rename the {what} (e.g. `{n}_value`)"
+                ),
+            ));
+        }
+    }
+}
+
+/// Errors in source order, when the compiler tells positions.
+pub(crate) fn sort_by_position(errors: &mut [syn::Error]) {
+    errors.sort_by_key(|e| {
+        let start = e.span().start();
+        (start.line, start.column)
+    });
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,38 @@
+use ashore::prelude::*;
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Representative {
+        attributes {
+            uuid_primary_key id;
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+            attribute priority: i64;
+        }
+        relationships {
+            belongs_to representative: Representative;
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Tag {
+        attributes {
+            uuid_primary_key id;
+        }
+    }
+}
+
+fn main() {
+    let top = 3_i64;
+    let _ = Ticket::query().filter(expr!(priority in ^top));
+    let _ = Ticket::query().filter(expr!(priority in 3));
+}

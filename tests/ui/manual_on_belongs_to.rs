@@ -1,0 +1,31 @@
+use ashore::prelude::*;
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Representative {
+        attributes {
+            uuid_primary_key id;
+        }
+        relationships {
+            has_many tickets: Ticket;
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+        }
+        relationships {
+            belongs_to representative: Representative {
+                manual FindRepresentative;
+            }
+        }
+    }
+}
+
+struct FindRepresentative;
+
+fn main() {}

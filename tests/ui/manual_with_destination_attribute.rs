@@ -1,0 +1,55 @@
+use ashore::prelude::*;
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Representative {
+        attributes {
+            uuid_primary_key id;
+        }
+        relationships {
+            has_many urgent_tickets: Ticket {
+                manual UrgentTickets;
+                destination_attribute representative_id;
+            }
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+            attribute priority: i64;
+        }
+        relationships {
+            belongs_to representative: Representative;
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone)]
+    pub struct Tag {
+        attributes {
+            uuid_primary_key id;
+        }
+    }
+}
+
+struct UrgentTickets;
+
+impl ManualRelationship for UrgentTickets {
+    type Source = Representative;
+    type Destination = Ticket;
+
+    async fn load(
+        &self,
+        _records: &[Representative],
+        _ctx: &LoadContext<'_, Ticket>,
+    ) -> ashore::Result<Related<Representative, Ticket>> {
+        Ok(Related::empty())
+    }
+}
+
+fn main() {}
