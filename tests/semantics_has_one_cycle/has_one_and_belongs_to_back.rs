@@ -1,0 +1,89 @@
+//! Compiled and run by `tests/semantics_has_one_cycle.rs` (trybuild `pass`).
+//!
+//! `Agent has_one latest_case` next to `Case belongs_to agent`, and `Case
+//! belongs_to parent: Case`: each struct holds the other (or itself) through a
+//! to-one field, so this compiles only when to-one fields have indirection.
+
+use ashore::prelude::*;
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Agent {
+        attributes {
+            uuid_primary_key id;
+            attribute name: String;
+        }
+        relationships {
+            has_many cases: Case;
+            has_one latest_case: Case { sort opened_at desc; }
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Case {
+        attributes {
+            uuid_primary_key id;
+            attribute subject: String;
+            attribute opened_at: i64;
+        }
+        relationships {
+            belongs_to agent: Agent;
+            belongs_to parent: Case;
+        }
+    }
+}
+
+fn main() -> ashore::Result<()> {
+    tokio::runtime::Runtime::new()
+        .expect("a runtime")
+        .block_on(load_both_ways())
+}
+
+async fn load_both_ways() -> ashore::Result<()> {
+    let d = Domain::builder()
+        .resource::<Agent>()
+        .resource::<Case>()
+        .build()?;
+    let ada = d
+        .create(Agent::changeset().set(Agent::name(), "Ada"))
+        .await?;
+    let idle = d
+        .create(Agent::changeset().set(Agent::name(), "Idle"))
+        .await?;
+    let mut parent = None;
+    for (subject, at) in [("old", 1), ("newest", 3), ("middle", 2)] {
+        let case = d
+            .create(
+                Case::changeset()
+                    .set(Case::subject(), subject)
+                    .set(Case::opened_at(), at)
+                    .set(Case::agent_id(), ada.id)
+                    .set(Case::parent_id(), parent),
+            )
+            .await?;
+        parent = Some(case.id);
+    }
+
+    let mut agents = vec![ada, idle];
+    d.load(
+        &mut agents,
+        Agent::latest_case()
+            .load(Case::agent())
+            .load(Case::parent()),
+    )
+    .await?;
+    let latest = agents[0]
+        .latest_case
+        .get()?
+        .as_ref()
+        .expect("Ada has cases");
+    assert_eq!(latest.subject, "newest");
+    let back = latest.agent.get()?.as_ref().map(|a| a.name.as_str());
+    assert_eq!(back, Some("Ada"));
+    let parent = latest.parent.get()?.as_ref().map(|c| c.subject.as_str());
+    assert_eq!(parent, Some("old"));
+    assert!(agents[1].latest_case.get()?.is_none());
+    Ok(())
+}

@@ -1,0 +1,398 @@
+//! Loading (DESIGN "Semantics" 4-5): what a load attaches (`Option` / `Vec`,
+//! in query order), unloaded relationships as errors, nested loads (on manual
+//! results too), loads onto records in hand, and loads inside `tokio::spawn`.
+
+mod common;
+
+use ashore::prelude::*;
+use common::*;
+
+#[tokio::test]
+async fn to_one_relationships_attach_an_option() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 0).await;
+    rep(d, "Bob", 0).await;
+    ticket(d, Some(&ada), "assigned", "open", None, 1).await;
+    ticket(d, None, "unassigned", "open", None, 2).await;
+    shift(d, &ada, "front desk", 1).await;
+
+    let tickets = d
+        .read(
+            Ticket::query()
+                .sort(Ticket::subject().asc())
+                .load(Ticket::representative()),
+        )
+        .await?;
+    let assigned: &Option<Representative> = tickets[0].representative.get()?;
+    assert_eq!(assigned.as_ref().map(|r| r.name.as_str()), Some("Ada"));
+    let unassigned: &Option<Representative> = tickets[1].representative.get()?;
+    assert_eq!(unassigned, &None);
+
+    let reps = d
+        .read(
+            Representative::query()
+                .sort(Representative::name().asc())
+                .load(Representative::current_shift()),
+        )
+        .await?;
+    let ada_shift: &Option<Shift> = reps[0].current_shift.get()?;
+    assert_eq!(
+        ada_shift.as_ref().map(|s| s.desk.as_str()),
+        Some("front desk")
+    );
+    assert_eq!(reps[1].current_shift, Loaded::Loaded(None));
+    Ok(())
+}
+
+#[tokio::test]
+async fn to_many_relationships_attach_a_vec_in_query_order() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 0).await;
+    let lonely = rep(d, "Lonely", 0).await;
+    let b = ticket(d, Some(&ada), "b", "open", None, 1).await;
+    let c = ticket(d, Some(&ada), "c", "open", None, 2).await;
+    let a = ticket(d, Some(&ada), "a", "open", None, 3).await;
+    let untagged = ticket(d, Some(&ada), "untagged", "open", None, 4).await;
+    let (red, green, blue) = (
+        tag(d, "red").await,
+        tag(d, "green").await,
+        tag(d, "blue").await,
+    );
+    label(d, &a, &red).await;
+    label(d, &a, &blue).await;
+    label(d, &b, &green).await;
+    label(d, &b, &red).await;
+    label(d, &b, &blue).await;
+    label(d, &c, &green).await;
+
+    for (sort, want) in [
+        (Ticket::subject().asc(), ["a", "b", "c", "untagged"]),
+        (Ticket::subject().desc(), ["untagged", "c", "b", "a"]),
+    ] {
+        let mut reps = vec![ada.clone(), lonely.clone()];
+        d.load(&mut reps, Representative::tickets().sort(sort))
+            .await?;
+        let tickets: &Vec<Ticket> = reps[0].tickets.get()?;
+        assert_eq!(subjects(tickets), want);
+        assert_eq!(reps[1].tickets, Loaded::Loaded(vec![]));
+    }
+
+    // many_to_many: a tag on several tickets appears under each, in query order.
+    let tag_names = |t: &Ticket| -> Vec<String> {
+        t.tags
+            .get()
+            .expect("tags loaded")
+            .iter()
+            .map(|g| g.name.clone())
+            .collect()
+    };
+    let mut tickets = vec![a.clone(), b.clone(), c.clone(), untagged.clone()];
+    d.load(&mut tickets, Ticket::tags().sort(Tag::name().asc()))
+        .await?;
+    let all: Vec<Vec<String>> = tickets.iter().map(tag_names).collect();
+    assert_eq!(
+        all,
+        [
+            vec!["blue", "red"],
+            vec!["blue", "green", "red"],
+            vec!["green"],
+            vec![],
+        ]
+    );
+    let mut tickets = vec![a, b, c, untagged];
+    d.load(
+        &mut tickets,
+        Ticket::tags().sort(Tag::name().desc()).limit(2),
+    )
+    .await?;
+    let top: Vec<Vec<String>> = tickets.iter().map(tag_names).collect();
+    assert_eq!(
+        top,
+        [
+            vec!["red", "blue"],
+            vec!["red", "green"],
+            vec!["green"],
+            vec![]
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn reading_an_unloaded_relationship_is_an_error_not_a_panic() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 0).await;
+    ticket(d, Some(&ada), "t", "open", Some(1), 1).await;
+
+    let reps = d
+        .read(Representative::query().load(Representative::tickets()))
+        .await?;
+    let r = &reps[0];
+    assert!(r.tickets.is_loaded());
+    assert!(!r.current_shift.is_loaded());
+    assert_eq!(r.current_shift.as_option(), None);
+    for err in [
+        r.current_shift.get().map(|_| ()).unwrap_err(),
+        r.manual_tickets.get().map(|_| ()).unwrap_err(),
+        r.tickets.get()?[0].comments.get().map(|_| ()).unwrap_err(),
+        r.tickets.get()?[0]
+            .representative
+            .get()
+            .map(|_| ())
+            .unwrap_err(),
+    ] {
+        assert!(matches!(err.kind(), ErrorKind::NotLoaded), "{err:?}");
+    }
+    assert!(r.clone().manual_tickets.into_inner().is_err());
+    Ok(())
+}
+
+#[tokio::test]
+async fn nested_loads_run_on_every_level_with_one_read_each() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 0).await;
+    let bob = rep(d, "Bob", 0).await;
+    let t1 = ticket(d, Some(&ada), "t1", "open", Some(1), 1).await;
+    let t2 = ticket(d, Some(&bob), "t2", "open", Some(2), 2).await;
+    ticket(d, Some(&bob), "t3", "closed", Some(3), 3).await;
+    comment(d, &t1, "first").await;
+    comment(d, &t1, "second").await;
+    comment(d, &t2, "third").await;
+
+    fx.reads.clear();
+    let comments = d
+        .read(
+            Comment::query().sort(Comment::body().asc()).load(
+                Comment::ticket().load(
+                    Ticket::representative().load(
+                        Representative::open_tickets()
+                            .load(Ticket::comments().sort(Comment::body().asc())),
+                    ),
+                ),
+            ),
+        )
+        .await?;
+    assert_eq!(fx.reads.count(), 5, "{:?}", fx.reads.resources());
+    let path: Vec<(String, String, Vec<String>)> = comments
+        .iter()
+        .map(|c| {
+            let t = c
+                .ticket
+                .get()
+                .expect("ticket")
+                .as_ref()
+                .expect("has a ticket");
+            let r = t
+                .representative
+                .get()
+                .expect("rep")
+                .as_ref()
+                .expect("has a rep");
+            let open: Vec<String> = r
+                .open_tickets
+                .get()
+                .expect("open tickets")
+                .iter()
+                .flat_map(|o| {
+                    o.comments
+                        .get()
+                        .expect("comments")
+                        .iter()
+                        .map(|c| c.body.clone())
+                })
+                .collect();
+            (c.body.clone(), r.name.clone(), open)
+        })
+        .collect();
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        path,
+        [
+            (s("first"), s("Ada"), vec![s("first"), s("second")]),
+            (s("second"), s("Ada"), vec![s("first"), s("second")]),
+            (s("third"), s("Bob"), vec![s("third")]),
+        ]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn nested_loads_run_on_manual_results_including_manual_inside_manual() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 1).await;
+    let bob = rep(d, "Bob", 1).await;
+    let t1 = ticket(d, Some(&ada), "t1", "open", Some(5), 1).await;
+    let t2 = ticket(d, Some(&bob), "t2", "open", Some(6), 2).await;
+    ticket(d, Some(&bob), "low", "open", Some(0), 3).await;
+    comment(d, &t1, "on t1").await;
+    comment(d, &t2, "on t2").await;
+
+    let tenant = new_tenant();
+    fx.reads.clear();
+    let reps = d
+        .read(
+            Representative::query()
+                .sort(Representative::name().asc())
+                .load(
+                    Representative::tickets_above_threshold()
+                        .load(Ticket::comments())
+                        .load(Ticket::representative()),
+                )
+                .load(
+                    Representative::manual_tickets()
+                        .sort(Ticket::subject().asc())
+                        .load(Ticket::comments_manual()),
+                ),
+        )
+        .tenant(tenant)
+        .await?;
+    // Representative, above threshold, its comments, its representative,
+    // manual_tickets' read, comments_manual's read.
+    assert_eq!(fx.reads.count(), 6, "{:?}", fx.reads.resources());
+
+    let above: Vec<(String, Vec<String>, Option<String>)> = reps
+        .iter()
+        .flat_map(|r| r.tickets_above_threshold.get().expect("loaded").iter())
+        .map(|t| {
+            (
+                t.subject.clone(),
+                t.comments
+                    .get()
+                    .expect("comments")
+                    .iter()
+                    .map(|c| c.body.clone())
+                    .collect(),
+                t.representative
+                    .get()
+                    .expect("rep")
+                    .as_ref()
+                    .map(|r| r.name.clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        above,
+        [
+            (
+                "t1".to_owned(),
+                vec!["on t1".to_owned()],
+                Some("Ada".to_owned())
+            ),
+            (
+                "t2".to_owned(),
+                vec!["on t2".to_owned()],
+                Some("Bob".to_owned())
+            ),
+        ]
+    );
+
+    let inner: Vec<Vec<&str>> = reps[1]
+        .manual_tickets
+        .get()?
+        .iter()
+        .map(|t| {
+            t.comments_manual
+                .get()
+                .expect("loaded")
+                .iter()
+                .map(|c| c.body.as_str())
+                .collect()
+        })
+        .collect();
+    assert_eq!(inner, [Vec::<&str>::new(), vec!["on t2"]]);
+    // The inner manual loader ran once, with every ticket the outer one found.
+    let inner_calls = calls_of(tenant, "comments_manual");
+    assert_eq!(inner_calls.len(), 1);
+    assert_eq!(inner_calls[0].sources.len(), 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn loads_onto_records_in_hand() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 2).await;
+    let bob = rep(d, "Bob", 2).await;
+    ticket(d, Some(&ada), "a1", "open", Some(1), 1).await;
+    ticket(d, Some(&ada), "a3", "closed", Some(3), 2).await;
+    ticket(d, Some(&bob), "b5", "open", Some(5), 3).await;
+
+    let mut reps = d
+        .read(Representative::query().sort(Representative::name().asc()))
+        .await?;
+    assert!(!reps[0].tickets.is_loaded());
+    fx.reads.clear();
+    d.load(
+        &mut reps,
+        Representative::tickets().sort(Ticket::subject().asc()),
+    )
+    .load(Representative::open_tickets())
+    .load(Representative::tickets_above_threshold())
+    .await?;
+    assert_eq!(fx.reads.count(), 3);
+    assert_eq!(subjects(reps[0].tickets.get()?), ["a1", "a3"]);
+    assert_eq!(subjects(reps[1].open_tickets.get()?), ["b5"]);
+    assert_eq!(subjects(reps[0].tickets_above_threshold.get()?), ["a3"]);
+
+    // A sub-slice: only those records are loaded.
+    let mut reps = d
+        .read(Representative::query().sort(Representative::name().asc()))
+        .await?;
+    d.load(&mut reps[1..], Representative::tickets()).await?;
+    assert!(!reps[0].tickets.is_loaded());
+    assert_eq!(subjects(reps[1].tickets.get()?), ["b5"]);
+
+    // Records created in this run, then loaded with a nested load.
+    let mut fresh = vec![rep(d, "Cy", 0).await];
+    d.load(
+        &mut fresh,
+        Representative::tickets().load(Ticket::comments()),
+    )
+    .await?;
+    assert_eq!(fresh[0].tickets, Loaded::Loaded(vec![]));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn loads_run_inside_tokio_spawn() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = fx.domain.clone();
+    let ada = rep(&d, "Ada", 1).await;
+    let t = ticket(&d, Some(&ada), "t", "open", Some(4), 1).await;
+    comment(&d, &t, "spawned").await;
+
+    let domain = d.clone();
+    let read =
+        tokio::spawn(async move {
+            domain
+                .read(Representative::query().load(
+                    Representative::tickets_above_threshold().load(Ticket::comments_manual()),
+                ))
+                .actor(&ada)
+                .authorize(true)
+                .await
+        });
+    let domain = d.clone();
+    let load = tokio::spawn(async move {
+        let mut tickets = domain.read(Ticket::query()).await?;
+        domain
+            .load(
+                &mut tickets,
+                Ticket::representative().load(Representative::manual_tickets()),
+            )
+            .await?;
+        Ok::<_, ashore::Error>(tickets)
+    });
+    let reps = read.await.expect("the read task does not panic")?;
+    let tickets = load.await.expect("the load task does not panic")?;
+    let above = reps[0].tickets_above_threshold.get()?;
+    assert_eq!(above[0].comments_manual.get()?[0].body, "spawned");
+    let owner = tickets[0].representative.get()?.as_ref().expect("Ada");
+    assert_eq!(subjects(owner.manual_tickets.get()?), ["t"]);
+    Ok(())
+}
