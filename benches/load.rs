@@ -4,6 +4,7 @@
 //! matters is the ratio of each ashore load to the hand-written one.
 
 use std::collections::HashMap;
+use std::future::IntoFuture;
 use std::hint::black_box;
 
 use ashore::prelude::*;
@@ -120,14 +121,14 @@ fn bench(c: &mut Criterion) {
     group.bench_function("ashore has_many", |b| {
         b.iter_batched_ref(
             || f.reps.clone(),
-            |reps| rt.block_on(f.domain.load(reps, Representative::tickets())).expect("load"),
+            |reps| rt.block_on(f.domain.load(reps, Representative::tickets()).into_future()).expect("load"),
             BatchSize::LargeInput,
         )
     });
     group.bench_function("ashore manual has_many", |b| {
         b.iter_batched_ref(
             || f.reps.clone(),
-            |reps| rt.block_on(f.domain.load(reps, Representative::tickets_by_loader())).expect("load"),
+            |reps| rt.block_on(f.domain.load(reps, Representative::tickets_by_loader()).into_future()).expect("load"),
             BatchSize::LargeInput,
         )
     });

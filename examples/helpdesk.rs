@@ -238,6 +238,11 @@ fn subjects(tickets: &[Ticket]) -> Vec<&str> {
     tickets.iter().map(|t| t.subject.as_str()).collect()
 }
 
+/// A list for the table: comma-separated, `-` when empty.
+fn shown(items: &[&str]) -> String {
+    if items.is_empty() { "-".to_owned() } else { items.join(", ") }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     match run().await {
@@ -331,7 +336,7 @@ async fn run() -> ashore::Result<Vec<String>> {
     let top2 = expected_above(&seed, Some(2));
     for rep in &reps {
         let tickets = rep.tickets_above_threshold.get()?;
-        println!("{:<10} {}", rep.name, subjects(tickets).join(", "));
+        println!("{:<10} {}", rep.name, shown(&subjects(tickets)));
         check.same(&format!("{} top 2", rep.name), subjects(tickets), top2[rep.name.as_str()].clone());
     }
 
@@ -378,19 +383,20 @@ async fn run() -> ashore::Result<Vec<String>> {
     for rep in &reps {
         let rebuilt = subjects(rep.tickets_above_threshold_rebuilt.get()?);
         let raw = subjects(rep.tickets_above_threshold_raw.get()?);
-        println!("{:<10} rebuilt: {:<45} raw: {}", rep.name, rebuilt.join(", "), raw.join(", "));
+        println!("{:<10} rebuilt: {}\n{:<10} raw:     {}", rep.name, shown(&rebuilt), "", shown(&raw));
         check.same(&format!("{} rebuilt", rep.name), rebuilt, expected[rep.name.as_str()].clone());
         check.same(&format!("{} raw", rep.name), raw, expected[rep.name.as_str()].clone());
     }
 
     // 5. Loading onto records already in hand (Ash's `Ash.load`), and the ordinary
-    //    has_many for comparison: every ticket, untriaged ones last.
+    //    has_many for comparison: every ticket, untriaged (nil) ones last. A plain
+    //    `desc` would put nils first, as SQL does.
     let mut reps = support.read(Representative::query().sort(Representative::name())).await?;
-    support.load(&mut reps, Representative::tickets().sort(by_priority)).await?;
+    support.load(&mut reps, Representative::tickets().sort(Ticket::priority().desc_nils_last())).await?;
     println!("\nAll tickets per representative (ordinary has_many, nil priority last)\n");
     for rep in &reps {
         let tickets = rep.tickets.get()?;
-        println!("{:<10} {}", rep.name, subjects(tickets).join(", "));
+        println!("{:<10} {}", rep.name, shown(&subjects(tickets)));
         let (_, _, seeded) = seed.iter().find(|(n, _, _)| *n == rep.name).expect("seeded rep");
         let mut want: Vec<_> = seeded.iter().collect();
         want.sort_by(|a, b| match (a.1, b.1) {

@@ -266,30 +266,40 @@ fn window<D>(found: Found<D>, offset: usize, limit: Option<usize>) -> Found<D> {
 }
 
 /// Puts each key's records on every source record with that key: moved to the
-/// last one, cloned for the others.
-fn attach<S: Resource, D: Resource>(
-    how: &Attach<S, D>,
-    parents: &mut [S],
-    key_index: usize,
-    found: Found<D>,
-) {
-    let mut groups: HashMap<Value, Vec<D>> = HashMap::with_capacity(parents.len());
-    for (key, record) in found.keys.into_iter().zip(found.records) {
-        groups.entry(key).or_default().push(record);
+/// last one, cloned for the others. Groups are allocated at their final size, so
+/// each record moves once.
+fn attach<S: Resource, D: Resource>(how: &Attach<S, D>, parents: &mut [S], key_index: usize, found: Found<D>) {
+    let mut slot_of: HashMap<&Value, usize> = HashMap::with_capacity(parents.len());
+    let mut sizes: Vec<usize> = Vec::new();
+    let slots: Vec<usize> = found
+        .keys
+        .iter()
+        .map(|key| {
+            let slot = *slot_of.entry(key).or_insert_with(|| {
+                sizes.push(0);
+                sizes.len() - 1
+            });
+            sizes[slot] += 1;
+            slot
+        })
+        .collect();
+    let mut groups: Vec<Vec<D>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
+    for (record, slot) in found.records.into_iter().zip(slots) {
+        groups[slot].push(record);
     }
+
     let keys: Vec<Value> = parents.iter().map(|p| p.get(key_index)).collect();
     let mut remaining = count(&keys);
-    for (parent, key) in parents.iter_mut().zip(keys) {
-        let left = remaining.get_mut(&key).map(|n| {
+    for (parent, key) in parents.iter_mut().zip(&keys) {
+        let slot = if key.is_null() { None } else { slot_of.get(key).copied() };
+        let left = remaining.get_mut(key).map(|n| {
             *n -= 1;
             *n
         });
-        let group = if key.is_null() {
-            Vec::new()
-        } else if left == Some(0) {
-            groups.remove(&key).unwrap_or_default()
-        } else {
-            groups.get(&key).cloned().unwrap_or_default()
+        let group = match slot {
+            None => Vec::new(),
+            Some(slot) if left == Some(0) => std::mem::take(&mut groups[slot]),
+            Some(slot) => groups[slot].clone(),
         };
         match how {
             Attach::Many(f) => f(parent, group),
