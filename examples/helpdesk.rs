@@ -165,14 +165,27 @@ impl ManualRelationship for RawTicketsAboveThreshold {
             by: PartitionBy::Attribute("representative_id"),
             keys: records.iter().map(|r| Value::from(r.id)).collect(),
         });
-        let tickets: Vec<Ticket> = ctx.domain.data_layer().read(request).await?.records.into_vec()?;
-        let thresholds: BTreeMap<Uuid, i64> =
-            records.iter().map(|r| (r.id, r.priority_threshold)).collect();
+        let tickets: Vec<Ticket> = ctx
+            .domain
+            .data_layer()
+            .read(request)
+            .await?
+            .records
+            .into_vec()?;
+        let thresholds: BTreeMap<Uuid, i64> = records
+            .iter()
+            .map(|r| (r.id, r.priority_threshold))
+            .collect();
         let above = tickets
             .into_iter()
-            .filter(|t| match (t.priority, t.representative_id.and_then(|id| thresholds.get(&id))) {
-                (Some(p), Some(threshold)) => p > *threshold,
-                _ => false,
+            .filter(|t| {
+                match (
+                    t.priority,
+                    t.representative_id.and_then(|id| thresholds.get(&id)),
+                ) {
+                    (Some(p), Some(threshold)) => p > *threshold,
+                    _ => false,
+                }
             })
             .collect();
         Ok(Related::group_by(above, |t| t.representative_id))
@@ -180,7 +193,11 @@ impl ManualRelationship for RawTicketsAboveThreshold {
 }
 
 /// The seed data: (name, threshold, [(subject, priority, comments)]).
-type Seed = (&'static str, i64, Vec<(&'static str, Option<i64>, Vec<&'static str>)>);
+type Seed = (
+    &'static str,
+    i64,
+    Vec<(&'static str, Option<i64>, Vec<&'static str>)>,
+);
 
 fn seed() -> Vec<Seed> {
     vec![
@@ -188,7 +205,11 @@ fn seed() -> Vec<Seed> {
             "Ada",
             3,
             vec![
-                ("Printer on fire", Some(9), vec!["Extinguisher on its way", "Fire is out"]),
+                (
+                    "Printer on fire",
+                    Some(9),
+                    vec!["Extinguisher on its way", "Fire is out"],
+                ),
                 ("Password reset", Some(2), vec![]),
                 ("VPN drops every hour", Some(5), vec!["Cannot reproduce"]),
                 ("Coffee machine", None, vec![]),
@@ -199,24 +220,45 @@ fn seed() -> Vec<Seed> {
             "Grace",
             6,
             vec![
-                ("Mail server down", Some(10), vec!["Restarted", "Down again"]),
+                (
+                    "Mail server down",
+                    Some(10),
+                    vec!["Restarted", "Down again"],
+                ),
                 ("New monitor", Some(4), vec![]),
                 ("Badge not working", Some(6), vec![]),
             ],
         ),
         ("Linus", 0, vec![]),
-        ("Margaret", 8, vec![("Keyboard sticky", Some(1), vec![]), ("Untriaged", None, vec![])]),
+        (
+            "Margaret",
+            8,
+            vec![
+                ("Keyboard sticky", Some(1), vec![]),
+                ("Untriaged", None, vec![]),
+            ],
+        ),
     ]
 }
 
 /// What `tickets_above_threshold` must hold for each representative, computed by
 /// hand from the seed: subjects ordered by priority descending.
-fn expected_above(seed: &[Seed], limit: Option<usize>) -> BTreeMap<&'static str, Vec<&'static str>> {
+fn expected_above(
+    seed: &[Seed],
+    limit: Option<usize>,
+) -> BTreeMap<&'static str, Vec<&'static str>> {
     seed.iter()
         .map(|(name, threshold, tickets)| {
-            let mut above: Vec<_> = tickets.iter().filter(|(_, p, _)| p.is_some_and(|p| p > *threshold)).collect();
+            let mut above: Vec<_> = tickets
+                .iter()
+                .filter(|(_, p, _)| p.is_some_and(|p| p > *threshold))
+                .collect();
             above.sort_by_key(|(_, p, _)| std::cmp::Reverse(*p));
-            let subjects = above.iter().map(|(s, _, _)| *s).take(limit.unwrap_or(usize::MAX)).collect();
+            let subjects = above
+                .iter()
+                .map(|(s, _, _)| *s)
+                .take(limit.unwrap_or(usize::MAX))
+                .collect();
             (*name, subjects)
         })
         .collect()
@@ -229,7 +271,8 @@ struct Check {
 impl Check {
     fn same<T: PartialEq + std::fmt::Debug>(&mut self, what: &str, got: T, want: T) {
         if got != want {
-            self.failures.push(format!("{what}: got {got:?}, want {want:?}"));
+            self.failures
+                .push(format!("{what}: got {got:?}, want {want:?}"));
         }
     }
 }
@@ -240,7 +283,11 @@ fn subjects(tickets: &[Ticket]) -> Vec<&str> {
 
 /// A list for the table: comma-separated, `-` when empty.
 fn shown(items: &[&str]) -> String {
-    if items.is_empty() { "-".to_owned() } else { items.join(", ") }
+    if items.is_empty() {
+        "-".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 #[tokio::main]
@@ -290,14 +337,21 @@ async fn run() -> ashore::Result<Vec<String>> {
                         .set(Ticket::representative_id(), rep.id),
                 )
                 .await?;
-            let comments = comments
-                .iter()
-                .map(|body| Comment::changeset().set(Comment::body(), *body).set(Comment::ticket_id(), ticket.id));
+            let comments = comments.iter().map(|body| {
+                Comment::changeset()
+                    .set(Comment::body(), *body)
+                    .set(Comment::ticket_id(), ticket.id)
+            });
             support.create_many(comments).await?;
         }
     }
-    let me = support.read(Representative::query().filter(expr!(name == "Ada"))).await?.remove(0);
-    let mut check = Check { failures: Vec::new() };
+    let me = support
+        .read(Representative::query().filter(expr!(name == "Ada")))
+        .await?
+        .remove(0);
+    let mut check = Check {
+        failures: Vec::new(),
+    };
 
     // 1. The guide's relationship, loaded as the guide loads it: sorted by priority.
     let by_priority = Ticket::priority().desc();
@@ -311,25 +365,46 @@ async fn run() -> ashore::Result<Vec<String>> {
         .authorize(true)
         .await?;
     println!("Tickets above each representative's threshold (manual relationship)\n");
-    println!("{:<10} {:>9}  {}", "rep", "threshold", "tickets (priority)");
+    println!("{:<10} {:>9}  tickets (priority)", "rep", "threshold");
     println!("{:-<10} {:->9}  {:-<40}", "", "", "");
     let expected = expected_above(&seed, None);
     for rep in &reps {
         let tickets = rep.tickets_above_threshold.get()?;
         let shown: Vec<String> = tickets
             .iter()
-            .map(|t| format!("{} ({})", t.subject, t.priority.map_or("nil".into(), |p| p.to_string())))
+            .map(|t| {
+                format!(
+                    "{} ({})",
+                    t.subject,
+                    t.priority.map_or("nil".into(), |p| p.to_string())
+                )
+            })
             .collect();
-        println!("{:<10} {:>9}  {}", rep.name, rep.priority_threshold, if shown.is_empty() { "-".into() } else { shown.join(", ") });
-        check.same(&format!("{} above threshold", rep.name), subjects(tickets), expected[rep.name.as_str()].clone());
+        println!(
+            "{:<10} {:>9}  {}",
+            rep.name,
+            rep.priority_threshold,
+            if shown.is_empty() {
+                "-".into()
+            } else {
+                shown.join(", ")
+            }
+        );
+        check.same(
+            &format!("{} above threshold", rep.name),
+            subjects(tickets),
+            expected[rep.name.as_str()].clone(),
+        );
     }
 
     // 2. The same relationship with a per-representative limit: each rep's top 2.
     let reps = support
         .read(
-            Representative::query()
-                .sort(Representative::name())
-                .load(Representative::tickets_above_threshold().sort(by_priority.clone()).limit(2)),
+            Representative::query().sort(Representative::name()).load(
+                Representative::tickets_above_threshold()
+                    .sort(by_priority.clone())
+                    .limit(2),
+            ),
         )
         .await?;
     println!("\nTop 2 above threshold per representative (limit applies per parent)\n");
@@ -337,19 +412,26 @@ async fn run() -> ashore::Result<Vec<String>> {
     for rep in &reps {
         let tickets = rep.tickets_above_threshold.get()?;
         println!("{:<10} {}", rep.name, shown(&subjects(tickets)));
-        check.same(&format!("{} top 2", rep.name), subjects(tickets), top2[rep.name.as_str()].clone());
+        check.same(
+            &format!("{} top 2", rep.name),
+            subjects(tickets),
+            top2[rep.name.as_str()].clone(),
+        );
     }
 
     // 3. A nested load on the manual relationship's results: each ticket's comments
     //    and its representative, loaded with one read per relationship.
     let reps = support
         .read(
-            Representative::query().filter(expr!(name == "Ada" or name == "Grace")).sort(Representative::name()).load(
-                Representative::tickets_above_threshold()
-                    .sort(by_priority.clone())
-                    .load(Ticket::comments().sort(Comment::body()))
-                    .load(Ticket::representative()),
-            ),
+            Representative::query()
+                .filter(expr!(name == "Ada" or name == "Grace"))
+                .sort(Representative::name())
+                .load(
+                    Representative::tickets_above_threshold()
+                        .sort(by_priority.clone())
+                        .load(Ticket::comments().sort(Comment::body()))
+                        .load(Ticket::representative()),
+                ),
         )
         .await?;
     println!("\nComments on tickets above threshold (nested load)\n");
@@ -357,8 +439,21 @@ async fn run() -> ashore::Result<Vec<String>> {
         for t in rep.tickets_above_threshold.get()? {
             let comments = t.comments.get()?;
             let owner = t.representative.get()?.as_ref().map(|r| r.name.as_str());
-            println!("{:<10} {:<22} {}", rep.name, t.subject, comments.iter().map(|c| c.body.as_str()).collect::<Vec<_>>().join(" / "));
-            check.same(&format!("owner of {}", t.subject), owner, Some(rep.name.as_str()));
+            println!(
+                "{:<10} {:<22} {}",
+                rep.name,
+                t.subject,
+                comments
+                    .iter()
+                    .map(|c| c.body.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            );
+            check.same(
+                &format!("owner of {}", t.subject),
+                owner,
+                Some(rep.name.as_str()),
+            );
             let (_, _, want) = seed
                 .iter()
                 .flat_map(|(_, _, ts)| ts)
@@ -366,7 +461,11 @@ async fn run() -> ashore::Result<Vec<String>> {
                 .expect("every ticket comes from the seed");
             let mut want = want.clone();
             want.sort();
-            check.same(&format!("comments of {}", t.subject), comments.iter().map(|c| c.body.as_str()).collect(), want);
+            check.same(
+                &format!("comments of {}", t.subject),
+                comments.iter().map(|c| c.body.as_str()).collect(),
+                want,
+            );
         }
     }
 
@@ -383,21 +482,40 @@ async fn run() -> ashore::Result<Vec<String>> {
     for rep in &reps {
         let rebuilt = subjects(rep.tickets_above_threshold_rebuilt.get()?);
         let raw = subjects(rep.tickets_above_threshold_raw.get()?);
-        println!("{:<10} rebuilt: {}\n{:<10} raw:     {}", rep.name, shown(&rebuilt), "", shown(&raw));
-        check.same(&format!("{} rebuilt", rep.name), rebuilt, expected[rep.name.as_str()].clone());
-        check.same(&format!("{} raw", rep.name), raw, expected[rep.name.as_str()].clone());
+        println!("{:<10} rebuilt: {}", rep.name, shown(&rebuilt));
+        println!("{:<10} raw:     {}", rep.name, shown(&raw));
+        check.same(
+            &format!("{} rebuilt", rep.name),
+            rebuilt,
+            expected[rep.name.as_str()].clone(),
+        );
+        check.same(
+            &format!("{} raw", rep.name),
+            raw,
+            expected[rep.name.as_str()].clone(),
+        );
     }
 
     // 5. Loading onto records already in hand (Ash's `Ash.load`), and the ordinary
     //    has_many for comparison: every ticket, untriaged (nil) ones last. A plain
     //    `desc` would put nils first, as SQL does.
-    let mut reps = support.read(Representative::query().sort(Representative::name())).await?;
-    support.load(&mut reps, Representative::tickets().sort(Ticket::priority().desc_nils_last())).await?;
+    let mut reps = support
+        .read(Representative::query().sort(Representative::name()))
+        .await?;
+    support
+        .load(
+            &mut reps,
+            Representative::tickets().sort(Ticket::priority().desc_nils_last()),
+        )
+        .await?;
     println!("\nAll tickets per representative (ordinary has_many, nil priority last)\n");
     for rep in &reps {
         let tickets = rep.tickets.get()?;
         println!("{:<10} {}", rep.name, shown(&subjects(tickets)));
-        let (_, _, seeded) = seed.iter().find(|(n, _, _)| *n == rep.name).expect("seeded rep");
+        let (_, _, seeded) = seed
+            .iter()
+            .find(|(n, _, _)| *n == rep.name)
+            .expect("seeded rep");
         let mut want: Vec<_> = seeded.iter().collect();
         want.sort_by(|a, b| match (a.1, b.1) {
             (Some(x), Some(y)) => y.cmp(&x),
@@ -405,7 +523,11 @@ async fn run() -> ashore::Result<Vec<String>> {
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         });
-        check.same(&format!("{} tickets", rep.name), subjects(tickets), want.iter().map(|t| t.0).collect());
+        check.same(
+            &format!("{} tickets", rep.name),
+            subjects(tickets),
+            want.iter().map(|t| t.0).collect(),
+        );
     }
 
     Ok(check.failures)

@@ -14,8 +14,8 @@ pub use ashore_runtime::*;
 /// What most code needs: `use ashore::prelude::*;`.
 pub mod prelude {
     pub use crate::{
-        Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship,
-        Memory, Order, Query, Related, Resource, Result, Sort, Unset, expr, resource,
+        Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship, Memory,
+        Order, Query, Related, Resource, Result, Sort, Unset, expr, resource,
     };
     pub use ashore_runtime::chrono::{DateTime, Utc};
     pub use ashore_runtime::uuid::Uuid;

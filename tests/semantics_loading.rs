@@ -389,6 +389,6 @@ async fn relationship_filter_and_sort_options_apply_to_every_load() -> ashore::R
         .await?;
     let current = reps[0].current_shift.get()?.as_ref();
     assert_eq!(current.map(|s| s.desk.as_str()), Some("south"));
-    assert_eq!(reps[1].current_shift, Loaded::Loaded(None));
+    assert_eq!(reps[1].current_shift, Loaded::new(None));
     Ok(())
 }

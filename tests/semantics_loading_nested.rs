@@ -41,7 +41,7 @@ async fn to_one_relationships_attach_an_option() -> ashore::Result<()> {
         ada_shift.as_ref().map(|s| s.desk.as_str()),
         Some("front desk")
     );
-    assert_eq!(reps[1].current_shift, Loaded::Loaded(None));
+    assert_eq!(reps[1].current_shift, Loaded::new(None));
     Ok(())
 }
 
@@ -76,7 +76,7 @@ async fn to_many_relationships_attach_a_vec_in_query_order() -> ashore::Result<(
             .await?;
         let tickets: &Vec<Ticket> = reps[0].tickets.get()?;
         assert_eq!(subjects(tickets), want);
-        assert_eq!(reps[1].tickets, Loaded::Loaded(vec![]));
+        assert_eq!(reps[1].tickets, Loaded::new(vec![]));
     }
 
     // many_to_many: a tag on several tickets appears under each, in query order.
@@ -354,7 +354,7 @@ async fn loads_onto_records_in_hand() -> ashore::Result<()> {
         Representative::tickets().load(Ticket::comments()),
     )
     .await?;
-    assert_eq!(fresh[0].tickets, Loaded::Loaded(vec![]));
+    assert_eq!(fresh[0].tickets, Loaded::new(vec![]));
     Ok(())
 }
 

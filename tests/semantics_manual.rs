@@ -165,9 +165,9 @@ async fn parents_with_nothing_get_an_empty_vec_or_none() -> ashore::Result<()> {
     );
     let only: &Option<Shift> = reps[0].manual_shift.get()?;
     assert_eq!(only.as_ref().map(|s| s.desk.as_str()), Some("only desk"));
-    assert_eq!(reps[1].manual_shift, Loaded::Loaded(None));
-    assert_eq!(reps[1].manual_tickets_from_map, Loaded::Loaded(vec![]));
-    assert_eq!(reps[1].manual_tickets_by_position, Loaded::Loaded(vec![]));
+    assert_eq!(reps[1].manual_shift, Loaded::new(None));
+    assert_eq!(reps[1].manual_tickets_from_map, Loaded::new(vec![]));
+    assert_eq!(reps[1].manual_tickets_by_position, Loaded::new(vec![]));
     Ok(())
 }
 

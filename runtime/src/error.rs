@@ -36,7 +36,9 @@ pub struct Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     /// A relationship field was read before it was loaded.
-    #[error("relationship not loaded: add `.load(Resource::relationship())` to the query that read this record")]
+    #[error(
+        "relationship not loaded: add `.load(Resource::relationship())` to the query that read this record"
+    )]
     NotLoaded,
     /// A manual loader returned records under a key that is not the primary key of
     /// any record it was given.

@@ -268,7 +268,12 @@ fn window<D>(found: Found<D>, offset: usize, limit: Option<usize>) -> Found<D> {
 /// Puts each key's records on every source record with that key: moved to the
 /// last one, cloned for the others. Groups are allocated at their final size, so
 /// each record moves once.
-fn attach<S: Resource, D: Resource>(how: &Attach<S, D>, parents: &mut [S], key_index: usize, found: Found<D>) {
+fn attach<S: Resource, D: Resource>(
+    how: &Attach<S, D>,
+    parents: &mut [S],
+    key_index: usize,
+    found: Found<D>,
+) {
     let mut slot_of: HashMap<&Value, usize> = HashMap::with_capacity(parents.len());
     let mut sizes: Vec<usize> = Vec::new();
     let slots: Vec<usize> = found
@@ -291,7 +296,11 @@ fn attach<S: Resource, D: Resource>(how: &Attach<S, D>, parents: &mut [S], key_i
     let keys: Vec<Value> = parents.iter().map(|p| p.get(key_index)).collect();
     let mut remaining = count(&keys);
     for (parent, key) in parents.iter_mut().zip(&keys) {
-        let slot = if key.is_null() { None } else { slot_of.get(key).copied() };
+        let slot = if key.is_null() {
+            None
+        } else {
+            slot_of.get(key).copied()
+        };
         let left = remaining.get_mut(key).map(|n| {
             *n -= 1;
             *n

@@ -18,11 +18,15 @@ use crate::resource::{RelationshipInfo, Resource};
 /// has_one and belongs_to hold `Loaded<Option<T>>`; has_many and many_to_many hold
 /// `Loaded<Vec<T>>`. Reading an unloaded relationship is an error, never a panic.
 ///
+/// The value is boxed, so two resources may hold each other through to-one
+/// relationships (a has_one and the belongs_to back) without an infinitely sized
+/// struct.
+///
 /// ```
 /// use ashore_runtime::Loaded;
 /// let tickets: Loaded<Vec<u32>> = Loaded::NotLoaded;
 /// assert!(tickets.get().is_err());
-/// let tickets = Loaded::Loaded(vec![1, 2]);
+/// let tickets = Loaded::new(vec![1, 2]);
 /// assert_eq!(tickets.get().unwrap().len(), 2);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
@@ -31,10 +35,15 @@ pub enum Loaded<T> {
     #[default]
     NotLoaded,
     /// Loaded.
-    Loaded(T),
+    Loaded(Box<T>),
 }
 
 impl<T> Loaded<T> {
+    /// A loaded value.
+    pub fn new(value: T) -> Self {
+        Loaded::Loaded(Box::new(value))
+    }
+
     /// The loaded value, or an error if it was not loaded.
     pub fn get(&self) -> Result<&T> {
         match self {
@@ -54,7 +63,7 @@ impl<T> Loaded<T> {
     /// The loaded value, by value.
     pub fn into_inner(self) -> Result<T> {
         match self {
-            Loaded::Loaded(v) => Ok(v),
+            Loaded::Loaded(v) => Ok(*v),
             Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
         }
     }

@@ -184,12 +184,12 @@ impl Representative {
     }
     pub fn tickets() -> ap::Rel<Self, Ticket> {
         ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[0], |record, value| {
-            record.tickets = ap::Loaded::Loaded(value)
+            record.tickets = ap::Loaded::new(value)
         })
     }
     pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket> {
         ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[1], |record, value| {
-            record.tickets_above_threshold = ap::Loaded::Loaded(value)
+            record.tickets_above_threshold = ap::Loaded::new(value)
         })
         .with_manual(ap::manual::<Self, Ticket, _>(TicketsAboveThreshold))
     }
@@ -343,12 +343,13 @@ impl Ticket {
     pub fn priority() -> ap::Field<Self, Option<i64>> {
         ap::Field::new("priority", 2)
     }
-    pub fn representative_id() -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
+    pub fn representative_id()
+    -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
         ap::Field::new("representative_id", 3)
     }
     pub fn representative() -> ap::Rel<Self, Representative> {
         ap::Rel::<Self, Representative>::one(&TICKET_RELATIONSHIPS[0], |record, value| {
-            record.representative = ap::Loaded::Loaded(value)
+            record.representative = ap::Loaded::new(value)
         })
     }
 }
@@ -413,13 +414,22 @@ async fn hand_expanded_resources_load() -> ashore_runtime::Result<()> {
     let reps = support
         .read(
             Representative::query()
-                .load(Representative::tickets().sort(Ticket::priority().desc()).limit(2))
+                .load(
+                    Representative::tickets()
+                        .sort(Ticket::priority().desc())
+                        .limit(2),
+                )
                 .load(Representative::tickets_above_threshold()),
         )
         .await?;
     let top: Vec<_> = reps[0].tickets.get()?.iter().map(|t| t.priority).collect();
     assert_eq!(top, [Some(9), Some(5)]);
-    let above: Vec<_> = reps[0].tickets_above_threshold.get()?.iter().map(|t| t.priority).collect();
+    let above: Vec<_> = reps[0]
+        .tickets_above_threshold
+        .get()?
+        .iter()
+        .map(|t| t.priority)
+        .collect();
     assert_eq!(above.len(), 2);
     assert!(above.iter().all(|p| p.unwrap() > 3));
     Ok(())

@@ -122,7 +122,7 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
                 pub fn #name() -> ::ashore::__private::Rel<Self, #dest> {
                     ::ashore::__private::Rel::<Self, #dest>::#one_or_many(
                         &#statik[#index],
-                        |record, value| { record.#name = ::ashore::__private::Loaded::Loaded(value) },
+                        |record, value| { record.#name = ::ashore::__private::Loaded::new(value) },
                     )
                     #manual
                 }

@@ -128,11 +128,28 @@ struct Step<'a> {
     join: Option<(&'a dyn Table, usize, usize)>,
     /// Index (into `Filter::indexes`) of the destination attribute.
     dest_index: usize,
+    /// The relationship's own `filter` option, on the destination: a path sees
+    /// only the records a load of the relationship would.
+    filter: Option<Box<Scope<'a>>>,
 }
 
-impl Step<'_> {
+impl<'a> Step<'a> {
     /// The destination rows related to source row `row`.
-    fn related<'i>(&self, row: usize, indexes: &'i [Index<'_>]) -> Cow<'i, [usize]> {
+    fn related<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
+        let rows = self.linked(row, indexes);
+        match &self.filter {
+            None => rows,
+            Some(filter) => Cow::Owned(
+                rows.iter()
+                    .copied()
+                    .filter(|&r| filter.eval(r, indexes) == Some(true))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The destination rows linked to source row `row` by key.
+    fn linked<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
         let key = self.source_table.get(row, self.source_attr);
         if key.is_null() {
             return Cow::Borrowed(&[]);

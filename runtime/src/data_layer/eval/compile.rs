@@ -117,11 +117,16 @@ impl<'a> Compiler<'a> {
             }
         };
         let dest_index = self.index(dest, dest_attr)?;
+        let filter = match rel.filter {
+            Some(filter) => Some(Box::new(self.scope(dest, &filter())?)),
+            None => None,
+        };
         let step = Step {
             source_table,
             source_attr,
             join,
             dest_index,
+            filter,
         };
         Ok((step, dest))
     }
