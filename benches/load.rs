@@ -122,11 +122,34 @@ fn hand_written(reps: &mut [Representative], tickets: &[Ticket]) {
     }
 }
 
+/// Before timing anything: all three loads give the same tickets per representative.
+fn check_same_answers(rt: &tokio::runtime::Runtime, f: &Fixture) {
+    let mut by_hand = f.reps.clone();
+    hand_written(&mut by_hand, &f.tickets);
+    let mut ashore = f.reps.clone();
+    rt.block_on(
+        f.domain
+            .load(&mut ashore, Representative::tickets())
+            .load(Representative::tickets_by_loader())
+            .into_future(),
+    )
+    .expect("load");
+    for (h, a) in by_hand.iter().zip(&ashore) {
+        assert_eq!(h.tickets, a.tickets, "has_many differs for {}", h.name);
+        assert_eq!(
+            h.tickets, a.tickets_by_loader,
+            "manual differs for {}",
+            h.name
+        );
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
     let f = rt.block_on(fixture());
+    check_same_answers(&rt, &f);
     let mut group = c.benchmark_group("has_many 1k reps x 100k tickets");
     group.sample_size(20);
     group.bench_function("hand-written HashMap group-by", |b| {

@@ -2,8 +2,7 @@
 //! data-layer read (or one manual `load` call), applies sort, offset and limit per
 //! source record, runs nested loads on everything found, and attaches the results.
 
-use std::collections::{HashMap, HashSet};
-use std::hash::Hash;
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
@@ -24,10 +23,11 @@ pub trait Load<S: Resource>: Send + Sync + 'static {
     fn run<'a>(&'a self, records: &'a mut [S], scope: &'a Scope) -> BoxFuture<'a, Result<()>>;
 }
 
-/// Related records with the source key each belongs to, in query order.
-struct Found<D> {
+/// Related records, grouped: `groups[i]` belongs to the source records whose key
+/// is `keys[i]` (distinct keys), each group in query order.
+struct Groups<D> {
     keys: Vec<Value>,
-    records: Vec<D>,
+    groups: Vec<Vec<D>>,
 }
 
 pub(crate) async fn run<S: Resource, D: Resource>(
@@ -79,19 +79,22 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                 "manual load"
             );
             let related = manual.load(given, &ctx).await?;
-            let found = resolve_manual(related.inner, given, key_index)?;
+            let mut found = resolve_manual(related.inner, given, key_index)?;
             if !info.kind.is_many() {
-                check_at_most_one(&found.keys)?;
+                check_at_most_one(&found)?;
             }
-            let found = sort_found::<D>(found, query.get_sort())?;
-            window(found, query.get_offset(), query.get_limit())
+            sort_groups::<D>(&mut found.groups, query.get_sort())?;
+            for group in &mut found.groups {
+                window(group, query.get_offset(), query.get_limit());
+            }
+            found
         }
         None => {
             let keys = distinct_keys(parents, key_index);
             if keys.is_empty() {
-                Found {
-                    keys: Vec::new(),
-                    records: Vec::new(),
+                Groups {
+                    keys,
+                    groups: Vec::new(),
                 }
             } else {
                 let by = match (&info.through, info.kind) {
@@ -108,20 +111,39 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                 request.sort = query.get_sort().to_vec();
                 request.limit = query.get_limit();
                 request.offset = query.get_offset();
-                request.partition = Some(Partition { by, keys });
+                request.partition = Some(Partition {
+                    by,
+                    keys: keys.clone(),
+                });
                 tracing::debug!(resource = source.name, relationship = info.name, "load");
                 let result = scope.domain().data_layer().read(request).await?;
-                let records = result.records.into_vec::<D>()?;
-                Found {
-                    keys: result.partition_keys,
-                    records,
-                }
+                let groups = result.into_groups::<D>(keys.len())?;
+                Groups { keys, groups }
             }
         }
     };
 
-    scope.run_loads(&query.loads, &mut found.records).await?;
+    if !query.loads.is_empty() {
+        nested(&mut found.groups, &query, scope).await?;
+    }
     attach(&rel.attach, parents, key_index, found);
+    Ok(())
+}
+
+/// Runs the query's loads on every record of every group at once.
+async fn nested<D: Resource>(
+    groups: &mut Vec<Vec<D>>,
+    query: &crate::query::Query<D>,
+    scope: &Scope,
+) -> Result<()> {
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    let mut all: Vec<D> = std::mem::take(groups).into_iter().flatten().collect();
+    scope.run_loads(&query.loads, &mut all).await?;
+    let mut records = all.into_iter();
+    *groups = sizes
+        .into_iter()
+        .map(|n| records.by_ref().take(n).collect())
+        .collect();
     Ok(())
 }
 
@@ -159,24 +181,19 @@ fn unique_by_key<S: Resource>(records: &[S], index: usize) -> Option<Vec<S>> {
     )
 }
 
+/// Checks a manual loader's answer against the records it was given.
 fn resolve_manual<S: Resource, D>(
     related: RelatedInner<D>,
     given: &[S],
     key_index: usize,
-) -> Result<Found<D>> {
+) -> Result<Groups<D>> {
     match related {
-        RelatedInner::Keyed(pairs) => {
+        RelatedInner::Keyed { keys, groups } => {
             let known: HashSet<Value> = given.iter().map(|r| r.get(key_index)).collect();
-            let mut keys = Vec::with_capacity(pairs.len());
-            let mut records = Vec::with_capacity(pairs.len());
-            for (key, record) in pairs {
-                if !known.contains(&key) {
-                    return Err(Error::new(ErrorKind::KeyOfNoParent { key }));
-                }
-                keys.push(key);
-                records.push(record);
+            if let Some(key) = keys.iter().find(|k| !known.contains(*k)) {
+                return Err(Error::new(ErrorKind::KeyOfNoParent { key: key.clone() }));
             }
-            Ok(Found { keys, records })
+            Ok(Groups { keys, groups })
         }
         RelatedInner::Positional(groups) => {
             if groups.len() != given.len() {
@@ -185,37 +202,32 @@ fn resolve_manual<S: Resource, D>(
                     records: given.len(),
                 }));
             }
-            let mut keys = Vec::new();
-            let mut records = Vec::new();
-            for (parent, group) in given.iter().zip(groups) {
-                let key = parent.get(key_index);
-                keys.extend(std::iter::repeat_n(key, group.len()));
-                records.extend(group);
-            }
-            Ok(Found { keys, records })
+            let keys = given.iter().map(|r| r.get(key_index)).collect();
+            Ok(Groups { keys, groups })
         }
     }
 }
 
-fn check_at_most_one(keys: &[Value]) -> Result<()> {
-    let mut counts: HashMap<&Value, usize> = HashMap::new();
-    for k in keys {
-        *counts.entry(k).or_default() += 1;
-    }
-    match counts.into_iter().find(|(_, n)| *n > 1) {
-        Some((key, count)) => Err(Error::new(ErrorKind::TooManyRecords {
+fn check_at_most_one<D>(found: &Groups<D>) -> Result<()> {
+    match found
+        .keys
+        .iter()
+        .zip(&found.groups)
+        .find(|(_, g)| g.len() > 1)
+    {
+        Some((key, group)) => Err(Error::new(ErrorKind::TooManyRecords {
             key: key.clone(),
-            count,
+            count: group.len(),
         })),
         None => Ok(()),
     }
 }
 
-/// Sorts by `sort` (stable), so per-record windows are right even when a manual
-/// loader ignored the query's sort.
-fn sort_found<D: Resource>(found: Found<D>, sort: &[Sort]) -> Result<Found<D>> {
-    if sort.is_empty() || found.records.len() < 2 {
-        return Ok(found);
+/// Sorts each group by `sort` (stable), so per-record windows are right even when
+/// a manual loader ignored the query's sort.
+fn sort_groups<D: Resource>(groups: &mut [Vec<D>], sort: &[Sort]) -> Result<()> {
+    if sort.is_empty() {
+        return Ok(());
     }
     let schema = D::schema();
     let columns = sort
@@ -227,100 +239,72 @@ fn sort_found<D: Resource>(found: Found<D>, sort: &[Sort]) -> Result<Found<D>> {
                 .ok_or_else(|| invalid::<D>(&s.field))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut rows: Vec<(Vec<Value>, Value, D)> = found
-        .keys
-        .into_iter()
-        .zip(found.records)
-        .map(|(k, d)| (columns.iter().map(|(i, _)| d.get(*i)).collect(), k, d))
-        .collect();
-    rows.sort_by(|a, b| {
-        columns
-            .iter()
-            .enumerate()
-            .map(|(c, (_, order))| compare_for_sort(&a.0[c], &b.0[c], *order))
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    let (keys, records) = rows.into_iter().map(|(_, k, d)| (k, d)).unzip();
-    Ok(Found { keys, records })
-}
-
-/// Keeps, for each key, the records from `offset` to `offset + limit`.
-fn window<D>(found: Found<D>, offset: usize, limit: Option<usize>) -> Found<D> {
-    if offset == 0 && limit.is_none() {
-        return found;
+    for group in groups.iter_mut().filter(|g| g.len() > 1) {
+        let mut rows: Vec<(Vec<Value>, D)> = std::mem::take(group)
+            .into_iter()
+            .map(|d| (columns.iter().map(|(i, _)| d.get(*i)).collect(), d))
+            .collect();
+        rows.sort_by(|a, b| {
+            columns
+                .iter()
+                .enumerate()
+                .map(|(c, (_, order))| compare_for_sort(&a.0[c], &b.0[c], *order))
+                .find(|o| o.is_ne())
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        *group = rows.into_iter().map(|(_, d)| d).collect();
     }
-    let end = limit.map_or(usize::MAX, |l| offset.saturating_add(l));
-    let mut seen: HashMap<Value, usize> = HashMap::new();
-    let (keys, records) = found
-        .keys
-        .into_iter()
-        .zip(found.records)
-        .filter(|(k, _)| {
-            let n = seen.entry(k.clone()).or_default();
-            *n += 1;
-            *n > offset && *n <= end
-        })
-        .unzip();
-    Found { keys, records }
+    Ok(())
 }
 
-/// Puts each key's records on every source record with that key: moved to the
-/// last one, cloned for the others. Groups are allocated at their final size, so
-/// each record moves once.
+/// Keeps the records from `offset` to `offset + limit`.
+fn window<D>(group: &mut Vec<D>, offset: usize, limit: Option<usize>) {
+    group.drain(..offset.min(group.len()));
+    if let Some(limit) = limit {
+        group.truncate(limit);
+    }
+}
+
+/// Puts each key's group on every source record with that key: moved to the last
+/// one, cloned for the others.
 fn attach<S: Resource, D: Resource>(
     how: &Attach<S, D>,
     parents: &mut [S],
     key_index: usize,
-    found: Found<D>,
+    found: Groups<D>,
 ) {
-    let mut slot_of: HashMap<&Value, usize> = HashMap::with_capacity(parents.len());
-    let mut sizes: Vec<usize> = Vec::new();
-    let slots: Vec<usize> = found
-        .keys
+    let Groups { keys, mut groups } = found;
+    let slot_of: HashMap<&Value, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let slots: Vec<Option<usize>> = parents
         .iter()
-        .map(|key| {
-            let slot = *slot_of.entry(key).or_insert_with(|| {
-                sizes.push(0);
-                sizes.len() - 1
-            });
-            sizes[slot] += 1;
-            slot
+        .map(|p| {
+            let key = p.get(key_index);
+            if key.is_null() {
+                None
+            } else {
+                slot_of.get(&key).copied()
+            }
         })
         .collect();
-    let mut groups: Vec<Vec<D>> = sizes.iter().map(|&n| Vec::with_capacity(n)).collect();
-    for (record, slot) in found.records.into_iter().zip(slots) {
-        groups[slot].push(record);
+    let mut remaining = vec![0_usize; groups.len()];
+    for slot in slots.iter().flatten() {
+        remaining[*slot] += 1;
     }
-
-    let keys: Vec<Value> = parents.iter().map(|p| p.get(key_index)).collect();
-    let mut remaining = count(&keys);
-    for (parent, key) in parents.iter_mut().zip(&keys) {
-        let slot = if key.is_null() {
-            None
-        } else {
-            slot_of.get(key).copied()
-        };
-        let left = remaining.get_mut(key).map(|n| {
-            *n -= 1;
-            *n
-        });
+    for (parent, slot) in parents.iter_mut().zip(slots) {
         let group = match slot {
             None => Vec::new(),
-            Some(slot) if left == Some(0) => std::mem::take(&mut groups[slot]),
-            Some(slot) => groups[slot].clone(),
+            Some(slot) => {
+                remaining[slot] -= 1;
+                if remaining[slot] == 0 {
+                    std::mem::take(&mut groups[slot])
+                } else {
+                    groups[slot].clone()
+                }
+            }
         };
         match how {
             Attach::Many(f) => f(parent, group),
             Attach::One(f) => f(parent, group.into_iter().next()),
         }
     }
-}
-
-fn count<K: Hash + Eq + Clone>(keys: &[K]) -> HashMap<K, usize> {
-    let mut counts = HashMap::with_capacity(keys.len());
-    for k in keys {
-        *counts.entry(k.clone()).or_insert(0) += 1;
-    }
-    counts
 }

@@ -125,8 +125,11 @@ pub struct Related<S: Resource, D> {
 }
 
 pub(crate) enum RelatedInner<D> {
-    /// Each record with the key it belongs to, in the loader's order.
-    Keyed(Vec<(Value, D)>),
+    /// Distinct keys, and the records of each key in the loader's order.
+    Keyed {
+        keys: Vec<Value>,
+        groups: Vec<Vec<D>>,
+    },
     /// One group per source record, in the order the records were given.
     Positional(Vec<Vec<D>>),
 }
@@ -134,7 +137,7 @@ pub(crate) enum RelatedInner<D> {
 impl<S: Resource, D> fmt::Debug for Related<S, D> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.inner {
-            RelatedInner::Keyed(v) => write!(f, "Related({} keyed records)", v.len()),
+            RelatedInner::Keyed { keys, .. } => write!(f, "Related({} keys)", keys.len()),
             RelatedInner::Positional(v) => write!(f, "Related({} groups by position)", v.len()),
         }
     }
@@ -151,28 +154,34 @@ impl<S: Resource, D> Related<S, D> {
     where
         K: Into<Option<S::PrimaryKey>>,
     {
-        let keyed = records
-            .into_iter()
-            .map(|d| (key(&d).into().map_or(Value::Null, Scalar::into_value), d))
-            .collect();
+        let mut index: foldhash::HashMap<Value, usize> = foldhash::HashMap::default();
+        let mut keys = Vec::new();
+        let mut groups: Vec<Vec<D>> = Vec::new();
+        for record in records {
+            let k = key(&record).into().map_or(Value::Null, Scalar::into_value);
+            let slot = match index.get(&k) {
+                Some(&slot) => slot,
+                None => {
+                    index.insert(k.clone(), keys.len());
+                    keys.push(k);
+                    groups.push(Vec::new());
+                    keys.len() - 1
+                }
+            };
+            groups[slot].push(record);
+        }
         Related {
-            inner: RelatedInner::Keyed(keyed),
+            inner: RelatedInner::Keyed { keys, groups },
             _source: PhantomData,
         }
     }
 
     /// From a map of source primary key to records (records of one key keep their
-    /// order; keys are taken in the map's order).
-    pub fn from_map(map: HashMap<S::PrimaryKey, Vec<D>>) -> Self {
-        let keyed = map
-            .into_iter()
-            .flat_map(|(k, ds)| {
-                let k = k.into_value();
-                ds.into_iter().map(move |d| (k.clone(), d))
-            })
-            .collect();
+    /// order).
+    pub fn from_map<H>(map: HashMap<S::PrimaryKey, Vec<D>, H>) -> Self {
+        let (keys, groups) = map.into_iter().map(|(k, ds)| (k.into_value(), ds)).unzip();
         Related {
-            inner: RelatedInner::Keyed(keyed),
+            inner: RelatedInner::Keyed { keys, groups },
             _source: PhantomData,
         }
     }
@@ -188,7 +197,10 @@ impl<S: Resource, D> Related<S, D> {
     /// Nothing for anyone.
     pub fn empty() -> Self {
         Related {
-            inner: RelatedInner::Keyed(Vec::new()),
+            inner: RelatedInner::Keyed {
+                keys: Vec::new(),
+                groups: Vec::new(),
+            },
             _source: PhantomData,
         }
     }

@@ -23,6 +23,17 @@ pub trait Table: Any + Send + Sync {
     fn push_rows(&mut self, rows: Vec<Row>) -> Result<Box<dyn Any + Send>>;
     /// Clones the records at `rows`, in that order, as a `Vec<R>`.
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send>;
+    /// Clones the records at `rows` into `groups` groups, each record into the
+    /// group its pair names, in order, as a `Vec<Vec<R>>`.
+    fn select_grouped(&self, rows: &[(usize, usize)], groups: usize) -> Box<dyn Any + Send>;
+    /// Reads the table front to back in one pass: `place(row, targets)` fills
+    /// `targets` with the groups row `row` belongs to (none to skip it), and the
+    /// row is cloned straight into each. Returns a `Vec<Vec<R>>` of `groups` groups.
+    fn scan_grouped(
+        &self,
+        groups: usize,
+        place: &mut dyn FnMut(usize, &mut Vec<usize>),
+    ) -> Box<dyn Any + Send>;
 }
 
 /// The table of `R`.
@@ -50,5 +61,32 @@ impl<R: Resource> Table for TypedTable<R> {
     }
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send> {
         Box::new(rows.iter().map(|&i| self.0[i].clone()).collect::<Vec<R>>())
+    }
+    fn select_grouped(&self, rows: &[(usize, usize)], groups: usize) -> Box<dyn Any + Send> {
+        let mut sizes = vec![0_usize; groups];
+        for &(_, g) in rows {
+            sizes[g] += 1;
+        }
+        let mut out: Vec<Vec<R>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for &(row, g) in rows {
+            out[g].push(self.0[row].clone());
+        }
+        Box::new(out)
+    }
+    fn scan_grouped(
+        &self,
+        groups: usize,
+        place: &mut dyn FnMut(usize, &mut Vec<usize>),
+    ) -> Box<dyn Any + Send> {
+        let mut out: Vec<Vec<R>> = (0..groups).map(|_| Vec::new()).collect();
+        let mut targets = Vec::new();
+        for (row, record) in self.0.iter().enumerate() {
+            targets.clear();
+            place(row, &mut targets);
+            for &g in &targets {
+                out[g].push(record.clone());
+            }
+        }
+        Box::new(out)
     }
 }

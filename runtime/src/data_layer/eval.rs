@@ -29,10 +29,10 @@
 //! per (table, attribute); a destination keyed by its primary key uses the table's
 //! primary-key index. A filter through a to-one relationship is thus O(rows).
 
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
 
 use crate::error::Result;
 use crate::expr::{ArithOp, CmpOp, Expr};

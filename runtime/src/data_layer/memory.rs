@@ -6,13 +6,14 @@
 //! windows the result; only the records returned are cloned.
 //!
 //! Order of a read's records: by the sort keys; records that tie on every sort key
-//! (all of them, without a sort) keep insertion order. A record linked to several
-//! partition keys (through a join resource) appears once per key, those copies
-//! in the order of their keys in `Partition::keys`. Records are thus never
-//! regrouped by key: the table is read front to back, which keeps the one clone of
-//! each record cheap. Offset and limit then count per key, in that order.
+//! (all of them, without a sort) keep insertion order. A partitioned read returns
+//! `Records::Grouped`: one group per key, in the order of `Partition::keys`, each
+//! in that order, with offset and limit applied per key. A record linked to
+//! several keys (through a join resource) appears in each of their groups. Each
+//! record is cloned once, straight into its group, while the table is read front
+//! to back.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::eval::{Filter, Tables};
@@ -95,6 +96,31 @@ impl Memory {
         };
         let passes = |row: usize| filter.as_ref().is_none_or(|f| f.matches(row));
 
+        if let (Some(partition), true) = (&request.partition, sort.is_empty()) {
+            // Unsorted partitioned read (every plain relationship load): one pass,
+            // each record cloned straight into its group, windows counted on the way.
+            let linker = Linker::new(schema, partition, &tables)?;
+            let limit = request.limit.unwrap_or(usize::MAX);
+            let offset = request.offset;
+            let mut seen = vec![0_usize; partition.keys.len()];
+            let grouped = table.scan_grouped(partition.keys.len(), &mut |row, targets| {
+                let Some(keys) = linker.keys_of(&table.get(row, linker.attr)) else {
+                    return;
+                };
+                if !passes(row) {
+                    return;
+                }
+                for &key in keys {
+                    let n = seen[key];
+                    seen[key] += 1;
+                    if n >= offset && n - offset < limit {
+                        targets.push(key);
+                    }
+                }
+            });
+            return Ok(ReadResult::new(Records::Grouped(grouped)));
+        }
+
         let mut hits: Vec<Hit> = Vec::new();
         match &request.partition {
             None => {
@@ -130,7 +156,7 @@ impl Memory {
             hits = sorted(hits, table, &sort);
         }
 
-        let (rows, partition_keys) = match &request.partition {
+        let records = match &request.partition {
             None => {
                 let rows = hits
                     .iter()
@@ -138,28 +164,23 @@ impl Memory {
                     .take(request.limit.unwrap_or(usize::MAX))
                     .map(|h| h.row)
                     .collect::<Vec<_>>();
-                (rows, Vec::new())
+                Records::Typed(table.select(&rows))
             }
             Some(partition) => {
                 let limit = request.limit.unwrap_or(usize::MAX);
                 let mut seen = vec![0_usize; partition.keys.len()];
                 let mut rows = Vec::with_capacity(hits.len());
-                let mut keys = Vec::with_capacity(hits.len());
                 for h in &hits {
                     let n = seen[h.key];
                     seen[h.key] += 1;
                     if n >= request.offset && n - request.offset < limit {
-                        rows.push(h.row);
-                        keys.push(partition.keys[h.key].clone());
+                        rows.push((h.row, h.key));
                     }
                 }
-                (rows, keys)
+                Records::Grouped(table.select_grouped(&rows, partition.keys.len()))
             }
         };
-        Ok(ReadResult {
-            records: Records::Typed(table.select(&rows)),
-            partition_keys,
-        })
+        Ok(ReadResult::new(records))
     }
 
     fn create_now(&self, schema: &'static Schema, mut rows: Vec<Row>) -> Result<Records> {

@@ -105,11 +105,58 @@ pub enum PartitionBy {
 
 /// What a read returns.
 pub struct ReadResult {
-    /// The records, in sort order.
+    /// The records, in sort order (grouped by key for `Records::Grouped`).
     pub records: Records,
-    /// For a partitioned read, each record's key (same length as the records);
-    /// empty otherwise.
-    pub partition_keys: Vec<Value>,
+    /// For a partitioned read returning `Rows` or `Typed` records: the position in
+    /// `Partition::keys` of each record's key (same length as the records). Empty
+    /// otherwise.
+    pub partition_keys: Vec<usize>,
+}
+
+impl ReadResult {
+    /// Records of a non-partitioned read.
+    pub fn new(records: Records) -> Self {
+        ReadResult {
+            records,
+            partition_keys: Vec::new(),
+        }
+    }
+
+    /// The records of a partitioned read over `keys` keys, one group per key in
+    /// the order of `Partition::keys`, each in sort order.
+    pub fn into_groups<R: Resource>(self, keys: usize) -> Result<Vec<Vec<R>>> {
+        let mismatch = |what: String| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!("a partitioned read of {} returned {what}", R::schema().name),
+                source: None,
+            })
+        };
+        if let Records::Grouped(any) = self.records {
+            let groups = any
+                .downcast::<Vec<Vec<R>>>()
+                .map_err(|_| mismatch("records of the wrong type".into()))?;
+            if groups.len() != keys {
+                return Err(mismatch(format!("{} groups for {keys} keys", groups.len())));
+            }
+            return Ok(*groups);
+        }
+        let records = self.records.into_vec::<R>()?;
+        if records.len() != self.partition_keys.len() {
+            return Err(mismatch(format!(
+                "{} keys for {} records",
+                self.partition_keys.len(),
+                records.len()
+            )));
+        }
+        let mut groups: Vec<Vec<R>> = (0..keys).map(|_| Vec::new()).collect();
+        for (record, key) in records.into_iter().zip(self.partition_keys) {
+            groups
+                .get_mut(key)
+                .ok_or_else(|| mismatch(format!("key position {key} of {keys} keys")))?
+                .push(record);
+        }
+        Ok(groups)
+    }
 }
 
 /// Records as a data layer hands them back.
@@ -118,6 +165,9 @@ pub enum Records {
     Rows(Vec<Row>),
     /// Typed records: a `Vec<R>` for the resource read.
     Typed(Box<dyn Any + Send>),
+    /// Typed records of a partitioned read, already grouped: a `Vec<Vec<R>>` with
+    /// one group per partition key, in the order of `Partition::keys`.
+    Grouped(Box<dyn Any + Send>),
 }
 
 impl Records {
@@ -125,15 +175,24 @@ impl Records {
     pub fn into_vec<R: Resource>(self) -> Result<Vec<R>> {
         match self {
             Records::Rows(rows) => rows.into_iter().map(R::from_row).collect(),
-            Records::Typed(any) => any.downcast::<Vec<R>>().map(|b| *b).map_err(|_| {
-                Error::new(ErrorKind::DataLayer {
-                    message: format!(
-                        "records of the wrong type came back for {}",
-                        R::schema().name
-                    ),
-                    source: None,
-                })
-            }),
+            Records::Typed(any) => any
+                .downcast::<Vec<R>>()
+                .map(|b| *b)
+                .map_err(|_| wrong_type::<R>()),
+            Records::Grouped(any) => any
+                .downcast::<Vec<Vec<R>>>()
+                .map(|groups| groups.into_iter().flatten().collect())
+                .map_err(|_| wrong_type::<R>()),
         }
     }
+}
+
+fn wrong_type<R: Resource>() -> Error {
+    Error::new(ErrorKind::DataLayer {
+        message: format!(
+            "records of the wrong type came back for {}",
+            R::schema().name
+        ),
+        source: None,
+    })
 }

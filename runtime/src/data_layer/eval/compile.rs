@@ -2,8 +2,8 @@
 //! reaches (attribute and relationship names to indices, relationships to hops
 //! over shared indexes) and splits each scope's relationship paths into bindings.
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 use super::{Binding, InList, Index, Node, Scope, Step, Tables};
 use crate::error::{Error, ErrorKind, Result};

@@ -189,20 +189,33 @@ fn ticket(id: i64, rep: Option<i64>, p: Option<i64>, status: Option<&str>) -> Ro
     ]
 }
 
+/// The ids read and, for a partitioned read, each record's key (records come
+/// grouped by key, in the order of the partition's keys).
 fn read<R: Resource>(memory: &Memory, request: ReadRequest) -> Result<(Vec<i64>, Vec<Value>)> {
+    let keys = request.partition.as_ref().map(|p| p.keys.clone());
     let result = block_on(memory.read(request))?;
-    let records = result.records.into_vec::<R>()?;
-    Ok((
-        records
-            .iter()
-            .map(|r| r.get(0))
-            .map(|v| match v {
-                Value::Int(i) => i,
-                _ => -1,
-            })
-            .collect(),
-        result.partition_keys,
-    ))
+    let id = |r: &R| match r.get(0) {
+        Value::Int(i) => i,
+        _ => -1,
+    };
+    match keys {
+        None => Ok((
+            result.records.into_vec::<R>()?.iter().map(id).collect(),
+            Vec::new(),
+        )),
+        Some(keys) => {
+            let groups = result.into_groups::<R>(keys.len())?;
+            let mut ids = Vec::new();
+            let mut tags = Vec::new();
+            for (key, group) in keys.iter().zip(groups) {
+                for r in &group {
+                    ids.push(id(r));
+                    tags.push(key.clone());
+                }
+            }
+            Ok((ids, tags))
+        }
+    }
 }
 
 fn matching<R: Resource>(memory: &Memory, filter: Expr) -> Vec<i64> {

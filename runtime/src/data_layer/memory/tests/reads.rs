@@ -90,21 +90,21 @@ fn partitioned(
 fn partition_by_attribute() {
     let m = support();
     let int = |v: &[i64]| v.iter().map(|&i| Value::Int(i)).collect::<Vec<_>>();
-    // Unsorted: insertion order, whatever the order of the keys.
+    // Grouped in the order of the keys; unsorted groups keep insertion order.
     let (ids, keys) = partitioned(&m, &[2, 3, 1], vec![], 0, None);
-    assert_eq!(ids, vec![1, 2, 3, 4, 5]);
-    assert_eq!(keys, int(&[1, 1, 2, 2, 2]));
+    assert_eq!(ids, vec![3, 4, 5, 1, 2]);
+    assert_eq!(keys, int(&[2, 2, 2, 1, 1]));
     // Limit and offset apply per key, in sort order.
     let (ids, keys) = partitioned(&m, &[1, 2], vec![Sort::new("p", Order::Desc)], 0, Some(1));
-    assert_eq!(ids, vec![5, 2]);
-    assert_eq!(keys, int(&[2, 1]));
-    // In sort order 1, 4, 3, 2, 5: the second of key 2 comes before that of key 1.
+    assert_eq!(ids, vec![2, 5]);
+    assert_eq!(keys, int(&[1, 2]));
+    // In sort order 1, 4, 3, 2, 5: the second of each key.
     let (ids, keys) = partitioned(&m, &[1, 2], vec![Sort::new("p", Order::Asc)], 1, Some(1));
-    assert_eq!(ids, vec![3, 2]);
-    assert_eq!(keys, int(&[2, 1]));
+    assert_eq!(ids, vec![2, 3]);
+    assert_eq!(keys, int(&[1, 2]));
     // Ties in the sort keep insertion order.
     let (ids, _) = partitioned(&m, &[2, 1], vec![Sort::new("status", Order::Asc)], 0, None);
-    assert_eq!(ids, vec![2, 1, 3, 4, 5]);
+    assert_eq!(ids, vec![3, 4, 5, 2, 1]);
     // The filter applies before the window.
     let mut request = ReadRequest::new(Ticket::schema());
     request.filter = Some(cmp(CmpOp::Eq, attr("status"), text("open")));
@@ -129,10 +129,11 @@ fn many_to_many() {
         },
         keys: vec![Value::Int(4), Value::Int(1), Value::Int(3)],
     });
-    // Tag 2 is linked to tickets 1 then 4; its copies follow the keys: 4, then 1.
+    // Tag 2 is linked to tickets 1 and 4, tag 1 to tickets 1 and 3: each appears
+    // in the group of every ticket it is linked to.
     let (ids, keys) = read::<Tag>(&m, request.clone()).expect("read");
-    assert_eq!(ids, vec![1, 1, 2, 2]);
-    assert_eq!(keys, [1, 3, 4, 1].map(Value::Int).to_vec());
+    assert_eq!(ids, vec![2, 1, 2, 1]);
+    assert_eq!(keys, [4, 1, 1, 3].map(Value::Int).to_vec());
     request.sort = vec![Sort::new("label", Order::Desc)];
     request.limit = Some(1);
     let (ids, keys) = read::<Tag>(&m, request).expect("read");
