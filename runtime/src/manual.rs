@@ -154,20 +154,30 @@ impl<S: Resource, D> Related<S, D> {
     where
         K: Into<Option<S::PrimaryKey>>,
     {
+        // Two passes: find each record's group and the groups' sizes, then move
+        // every record once into a group allocated at its final size.
         let mut index: foldhash::HashMap<Value, usize> = foldhash::HashMap::default();
         let mut keys = Vec::new();
-        let mut groups: Vec<Vec<D>> = Vec::new();
-        for record in records {
-            let k = key(&record).into().map_or(Value::Null, Scalar::into_value);
-            let slot = match index.get(&k) {
-                Some(&slot) => slot,
-                None => {
-                    index.insert(k.clone(), keys.len());
-                    keys.push(k);
-                    groups.push(Vec::new());
-                    keys.len() - 1
-                }
-            };
+        let mut sizes: Vec<usize> = Vec::new();
+        let slots: Vec<usize> = records
+            .iter()
+            .map(|record| {
+                let k = key(record).into().map_or(Value::Null, Scalar::into_value);
+                let slot = match index.get(&k) {
+                    Some(&slot) => slot,
+                    None => {
+                        index.insert(k.clone(), keys.len());
+                        keys.push(k);
+                        sizes.push(0);
+                        keys.len() - 1
+                    }
+                };
+                sizes[slot] += 1;
+                slot
+            })
+            .collect();
+        let mut groups: Vec<Vec<D>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for (record, slot) in records.into_iter().zip(slots) {
             groups[slot].push(record);
         }
         Related {
