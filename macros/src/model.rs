@@ -25,8 +25,20 @@ pub struct Resource {
     /// see [`Resource::columns`]).
     pub attributes: Vec<Attribute>,
     pub relationships: Vec<Relationship>,
+    /// The `table "name";` option: the table SQL data layers keep it in.
+    pub table: Option<syn::LitStr>,
     /// Words the front end could not place (reported by validation).
     pub unknown: Vec<Unknown>,
+}
+
+impl Resource {
+    /// The table name: the `table` option, or the snake_case of the struct's name.
+    pub fn table_name(&self) -> String {
+        match &self.table {
+            Some(t) => t.value(),
+            None => snake_case(&self.ident.unraw().to_string()),
+        }
+    }
 }
 
 /// One attribute.

@@ -58,6 +58,9 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
 pub struct Schema {
     /// The resource's name (the struct's name).
     pub name: &'static str,
+    /// The table SQL data layers keep it in (`table "name";`, by default the
+    /// snake_case of the name).
+    pub table: &'static str,
     /// The attributes, in declaration order (belongs_to foreign keys included).
     pub attributes: &'static [AttributeInfo],
     /// Index of the primary key in `attributes`.

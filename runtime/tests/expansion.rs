@@ -131,6 +131,7 @@ static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
 
 static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
     name: "Representative",
+    table: "representative",
     attributes: &REPRESENTATIVE_ATTRIBUTES,
     primary_key: 0,
     relationships: &REPRESENTATIVE_RELATIONSHIPS,
@@ -291,6 +292,7 @@ static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo {
 
 static TICKET_SCHEMA: ap::Schema = ap::Schema {
     name: "Ticket",
+    table: "ticket",
     attributes: &TICKET_ATTRIBUTES,
     primary_key: 0,
     relationships: &TICKET_RELATIONSHIPS,

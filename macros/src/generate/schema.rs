@@ -14,6 +14,7 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     let schema = schema_static();
     let ident = &ctx.resource.ident;
     let name = name_lit(ident);
+    let table = Literal::string(&ctx.resource.table_name());
     let count = ctx.columns.len();
     let pk = Literal::usize_unsuffixed(ctx.pk_index.unwrap_or(0));
     let count = Literal::usize_unsuffixed(count);
@@ -48,6 +49,7 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
 
         static #schema: ::ashore::__private::Schema = ::ashore::__private::Schema {
             name: #name,
+            table: #table,
             attributes: &#attributes,
             primary_key: #pk,
             relationships: &#relationships,

@@ -47,6 +47,7 @@ impl Parse for ResourceDef {
                 ident,
                 attributes: Vec::new(),
                 relationships: Vec::new(),
+                table: None,
                 unknown: Vec::new(),
             },
             errors: Vec::new(),
@@ -65,6 +66,28 @@ impl Parse for ResourceDef {
                 let block = block(&body)?;
                 def.once(&mut seen_relationships, keyword);
                 def.relationships(block);
+            } else if lookahead.peek(kw::table) {
+                let keyword = body.call(Ident::parse_any)?;
+                let name: syn::LitStr = body.parse().map_err(|e| {
+                    syn::Error::new(
+                        e.span(),
+                        "expected the table's name as a string: `table \"tickets\";`",
+                    )
+                })?;
+                body.parse::<Token![;]>()?;
+                if name.value().is_empty() {
+                    def.errors.push(syn::Error::new(
+                        name.span(),
+                        "the table name cannot be empty",
+                    ));
+                }
+                if def.resource.table.is_some() {
+                    def.errors.push(syn::Error::new(
+                        keyword.span(),
+                        "`table` is given twice: keep one",
+                    ));
+                }
+                def.resource.table = Some(name);
             } else if body.peek(Ident::peek_any) {
                 // An unknown block: skip it and let validation suggest a name.
                 let word = body.call(Ident::parse_any)?;

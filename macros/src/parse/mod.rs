@@ -19,6 +19,7 @@ use crate::model::Resource;
 pub(crate) mod kw {
     syn::custom_keyword!(attributes);
     syn::custom_keyword!(relationships);
+    syn::custom_keyword!(table);
     syn::custom_keyword!(uuid_primary_key);
     syn::custom_keyword!(integer_primary_key);
     syn::custom_keyword!(attribute);

@@ -250,7 +250,7 @@ fn structure_errors_abort() {
     );
     assert_eq!(
         parse_error("struct T { 3 }"),
-        "expected `attributes` or `relationships`"
+        "expected one of: `attributes`, `relationships`, `table`"
     );
     assert!(parse_error("fn x() {}").starts_with("expected `struct`"));
 }
@@ -284,5 +284,20 @@ fn items_are_cut_at_semicolons_and_braces() {
             ("belongs_to c : T { }".into(), false),
             ("many_to_many d : T ;".into(), true),
         ]
+    );
+}
+
+#[test]
+fn table_option_names_the_table() {
+    let parsed = parse(
+        r#"pub struct TicketTag { table "ticket_tags"; attributes { uuid_primary_key id; } }"#,
+    );
+    assert_eq!(parsed.resource.table_name(), "ticket_tags");
+    let parsed = parse(r#"pub struct TicketTag { attributes { uuid_primary_key id; } }"#);
+    assert_eq!(parsed.resource.table_name(), "ticket_tag");
+    let err = parse_error(r#"pub struct T { table tickets; attributes { uuid_primary_key id; } }"#);
+    assert_eq!(
+        err,
+        "expected the table's name as a string: `table \"tickets\";`"
     );
 }

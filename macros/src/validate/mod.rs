@@ -22,7 +22,7 @@ pub const RESERVED: [&str; 6] = [
 ];
 
 const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
-const BLOCKS: [&str; 2] = ["attributes", "relationships"];
+const BLOCKS: [&str; 3] = ["attributes", "relationships", "table"];
 
 /// Checks `resource`, returning it with the reported mistakes removed and the
 /// errors in source order.

@@ -157,7 +157,7 @@ fn unknown_words_get_a_suggestion_when_close() {
             "unknown relationship option `destination_atribute`; did you mean `destination_attribute`?",
             "unknown sort order `dsc`; did you mean `desc`?",
             "unknown block `atributes`; did you mean `attributes`?",
-            "unknown block `actions`: expected `attributes` or `relationships`",
+            "unknown block `actions`: expected `attributes`, `relationships` or `table`",
         ]
     );
 }

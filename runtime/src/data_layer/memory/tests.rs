@@ -56,6 +56,7 @@ macro_rules! test_resource {
             fn schema() -> &'static Schema {
                 static SCHEMA: Schema = Schema {
                     name: stringify!($name),
+                    table: stringify!($name),
                     attributes: &[
                         AttributeInfo {
                             name: "id",
