@@ -115,6 +115,22 @@ impl Domain {
         &self.inner.layer
     }
 
+    /// The data layer as its concrete type, when it is a `T`: how a manual loader
+    /// reaches a SQL layer to run raw SQL.
+    pub fn data_layer_as<T: DataLayer>(&self) -> Option<&T> {
+        // Through the trait object: `Arc<dyn DataLayer>` is itself `Any`.
+        let layer: &dyn DataLayer = &*self.inner.layer;
+        crate::data_layer::AsAny::as_any(layer).downcast_ref::<T>()
+    }
+
+    /// Creates the tables, keys and indexes the resources need in the data layer,
+    /// where they are missing. Idempotent.
+    pub async fn migrate(&self) -> Result<()> {
+        let mut schemas: Vec<&'static Schema> = self.inner.schemas.values().copied().collect();
+        schemas.sort_by_key(|s| s.name);
+        self.inner.layer.migrate(schemas).await
+    }
+
     /// The schemas of the registered resources.
     pub fn schemas(&self) -> impl Iterator<Item = &'static Schema> + '_ {
         self.inner.schemas.values().copied()

@@ -89,6 +89,20 @@ pub enum ErrorKind {
         /// The key.
         key: Value,
     },
+    /// The database refused a write: a unique, foreign-key or not-null
+    /// constraint. The database's error is the source.
+    #[error("{constraint} constraint violated on {resource}{}", attribute.map(|a| format!(".{a}")).unwrap_or_default())]
+    Constraint {
+        /// The resource written.
+        resource: &'static str,
+        /// The attribute the constraint is on, when the database says.
+        attribute: Option<&'static str>,
+        /// Which kind of constraint.
+        constraint: Constraint,
+        /// The database's error.
+        #[source]
+        source: Source,
+    },
     /// A filter or sort named something the resource does not have, or compared
     /// values that cannot be compared. Typed filters from `expr!` are checked by
     /// the compiler; this is for expressions built at run time.
@@ -123,6 +137,27 @@ pub enum ErrorKind {
         #[source]
         source: Option<Source>,
     },
+}
+
+/// A kind of database constraint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Constraint {
+    /// A unique or primary key.
+    Unique,
+    /// A foreign key (a belongs_to whose record does not exist).
+    ForeignKey,
+    /// A value that may not be nil.
+    NotNull,
+}
+
+impl fmt::Display for Constraint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Constraint::Unique => "unique",
+            Constraint::ForeignKey => "foreign key",
+            Constraint::NotNull => "not-null",
+        })
+    }
 }
 
 impl Error {

@@ -26,7 +26,7 @@ pub use changeset::Changeset;
 pub use data_layer::memory::Memory;
 pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Create, CreateMany, Domain, DomainBuilder, LoadOnto, Read, ReadScope, Scope};
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Constraint, Error, ErrorKind, Result};
 pub use expr::{ArithOp, CmpOp, Expr, Name, Term, kind};
 pub use load::Load;
 pub use manual::{LoadContext, ManualRelationship, Related};

@@ -19,12 +19,14 @@ use crate::value::Value;
 
 mod eval;
 pub mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod sql;
 
 /// A boxed future that can cross threads.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A store of resources.
-pub trait DataLayer: Send + Sync + 'static {
+pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// A short name for logs and errors (`"memory"`, `"sqlite"`).
     fn name(&self) -> &'static str;
 
@@ -41,6 +43,28 @@ pub trait DataLayer: Send + Sync + 'static {
         schema: &'static Schema,
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>>;
+
+    /// Creates what the resources need that does not exist yet (tables, keys,
+    /// indexes); running it again changes nothing. The in-memory layer needs
+    /// nothing.
+    fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
+        let _ = schemas;
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// Any value as `&dyn Any`: lets code that knows a data layer's concrete type (a
+/// manual loader running raw SQL) reach it through `Domain::data_layer_as`.
+/// Implemented for every type.
+pub trait AsAny {
+    /// `self` as `Any`.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any> AsAny for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
 }
 
 /// One read.
