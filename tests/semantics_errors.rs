@@ -10,6 +10,17 @@ use ashore::prelude::*;
 use ashore::{CmpOp, Row, Schema, Value};
 use common::*;
 
+resource! {
+    /// A resource without relationships, for domains of one resource.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Label {
+        attributes {
+            integer_primary_key id;
+            attribute name: String;
+        }
+    }
+}
+
 #[tokio::test]
 async fn create_without_a_required_attribute_names_the_resource_and_the_attribute() {
     let fx = helpdesk();
@@ -169,11 +180,11 @@ async fn a_duplicate_primary_key_is_an_error_and_generated_keys_avoid_taken_ones
 
 #[tokio::test]
 async fn using_an_unregistered_resource_is_a_not_registered_error() {
-    let tags_only = Domain::builder()
-        .resource::<Tag>()
+    let labels_only = Domain::builder()
+        .resource::<Label>()
         .build()
-        .expect("Tag has no relationships");
-    let err = tags_only
+        .expect("Label has no relationships");
+    let err = labels_only
         .read(Representative::query())
         .await
         .expect_err("Representative is not registered");
@@ -193,7 +204,7 @@ async fn using_an_unregistered_resource_is_a_not_registered_error() {
         "{err}"
     );
 
-    let err = tags_only
+    let err = labels_only
         .create(Comment::changeset().set(Comment::body(), "hi"))
         .await
         .expect_err("Comment is not registered");
@@ -209,7 +220,7 @@ async fn using_an_unregistered_resource_is_a_not_registered_error() {
 
     let fx = helpdesk();
     let mut reps = vec![rep(&fx.domain, "Ada", 0).await];
-    let err = tags_only
+    let err = labels_only
         .load(&mut reps, Representative::tickets())
         .await
         .expect_err("loading onto a resource of another domain");
@@ -246,7 +257,6 @@ fn building_a_domain_with_a_relationship_to_an_unregistered_resource_fails() {
         .resource::<Ticket>()
         .resource::<Comment>()
         .resource::<Tag>()
-        .resource::<Shift>()
         .build()
         .expect_err("the join resource is missing");
     assert!(
@@ -440,18 +450,18 @@ impl DataLayer for FixedRows {
 async fn rows_that_do_not_fit_the_resource_are_errors() {
     let wrong_type = Domain::builder()
         .data_layer(FixedRows(vec![vec![Value::Int(1), Value::Int(5)]]))
-        .resource::<Tag>()
+        .resource::<Label>()
         .build()
         .expect("domain");
     let err = wrong_type
-        .read(Tag::query())
+        .read(Label::query())
         .await
         .expect_err("name is not a String");
     assert!(
         matches!(
             err.kind(),
             ErrorKind::TypeMismatch {
-                resource: "Tag",
+                resource: "Label",
                 attribute: "name",
                 expected: "String",
                 found: Value::Int(5)
@@ -461,16 +471,19 @@ async fn rows_that_do_not_fit_the_resource_are_errors() {
     );
     assert!(
         err.to_string()
-            .ends_with("attribute `name` of Tag expects String, found 5"),
+            .ends_with("attribute `name` of Label expects String, found 5"),
         "{err}"
     );
 
     let short = Domain::builder()
         .data_layer(FixedRows(vec![vec![Value::Int(1)]]))
-        .resource::<Tag>()
+        .resource::<Label>()
         .build()
         .expect("domain");
-    let err = short.read(Tag::query()).await.expect_err("a row too short");
+    let err = short
+        .read(Label::query())
+        .await
+        .expect_err("a row too short");
     assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
 
     let nil_key = Domain::builder()
@@ -478,11 +491,11 @@ async fn rows_that_do_not_fit_the_resource_are_errors() {
             Value::Null,
             Value::from("x".to_owned()),
         ]]))
-        .resource::<Tag>()
+        .resource::<Label>()
         .build()
         .expect("domain");
     let err = nil_key
-        .read(Tag::query())
+        .read(Label::query())
         .await
         .expect_err("a nil integer key");
     assert!(

@@ -1,6 +1,8 @@
-//! Expressions and sort (DESIGN "Semantics" 10-12): every operator of `expr!`,
-//! SQL's three-valued logic with nil, relationship paths (to-one, to-many with
-//! same-record binding and the all-nil record), `exists`, and where nils sort.
+//! Operators, nil and sort (DESIGN "Semantics" 10-12): every operator of
+//! `expr!` on a resource's own attributes, SQL's three-valued logic with nil
+//! (Kleene tables, nil comparisons, `in`, arithmetic, `is_nil`), arithmetic that
+//! overflows, and where nils sort. Relationship paths and `exists` are in
+//! `semantics_paths.rs`.
 
 mod common;
 
@@ -353,221 +355,38 @@ async fn is_nil_is_never_nil() {
     .await;
 }
 
-/// The Helpdesk for path filters.
-///
-/// Ada (3, admin): a9 closed, a1 open. Bob (5): b9 open with an "urgent"
-/// comment. Cy (0): no tickets. Dee (2): dnil open (nil priority).
-/// orphan: priority 4, open, no representative.
-struct Paths(Fx);
-
-impl Paths {
-    async fn new() -> Self {
-        let fx = helpdesk();
-        let d = &fx.domain;
-        let ada = admin(d, "Ada", 3).await;
-        let bob = rep(d, "Bob", 5).await;
-        rep(d, "Cy", 0).await;
-        let dee = rep(d, "Dee", 2).await;
-        ticket(d, Some(&ada), "a9", "closed", Some(9), 1).await;
-        ticket(d, Some(&ada), "a1", "open", Some(1), 2).await;
-        let b9 = ticket(d, Some(&bob), "b9", "open", Some(9), 3).await;
-        comment(d, &b9, "urgent").await;
-        ticket(d, Some(&dee), "dnil", "open", None, 4).await;
-        ticket(d, None, "orphan", "open", Some(4), 5).await;
-        Paths(fx)
-    }
-
-    /// Checks the names of the representatives `query` returns.
-    async fn reps(&self, query: Query<Representative>, want: &[&str]) {
-        let shown = format!("{query:?}");
-        let reps = self
-            .0
-            .domain
-            .read(query)
-            .await
-            .expect("read representatives");
-        assert_eq!(names(&reps), want, "{shown}");
-    }
-
-    /// Checks the subjects of the tickets `query` returns.
-    async fn tickets(&self, query: Query<Ticket>, want: &[&str]) {
-        let shown = format!("{query:?}");
-        let tickets = self.0.domain.read(query).await.expect("read tickets");
-        let mut got = subjects(&tickets);
-        got.sort_unstable();
-        assert_eq!(got, want, "{shown}");
-    }
-}
-
 #[tokio::test]
-async fn to_one_paths_read_the_related_record() {
-    let p = Paths::new().await;
-    let q = Ticket::query;
-    p.tickets(
-        q().filter(expr!(representative.priority_threshold > 4)),
-        &["b9"],
-    )
+async fn integer_overflow_is_nil_not_a_panic() {
+    // DESIGN 13: no panics on any input. An integer result that does not fit
+    // an i64 is nil, like a division by zero.
+    let n = nums().await;
+    let q = Num::query;
+    let (max, min) = (i64::MAX, i64::MIN);
+    // 1 * MAX fits; 2 * MAX and 3 * MAX do not.
+    n.check(q().filter(expr!(x * ^max > 0)), |r| {
+        r.x.and_then(|x| (x == 1).then_some(true))
+    })
     .await;
-    p.tickets(
-        q().filter(expr!(priority > representative.priority_threshold)),
-        &["a9", "b9"],
-    )
+    n.check(q().filter(expr!(is_nil(x * ^max))), |r| {
+        Some(r.x != Some(1))
+    })
     .await;
-    p.tickets(q().filter(expr!(is_nil(representative.name))), &["orphan"])
+    n.check(q().filter(expr!(is_nil(x + ^max))), |_| Some(true))
         .await;
-    p.tickets(
-        q().filter(expr!(representative.admin == false)),
-        &["b9", "dnil"],
-    )
+    // MIN / -1 (x = 1) overflows, MIN / 0 (x = 2) divides by zero, MIN / 1 is MIN.
+    n.check(q().filter(expr!(is_nil(^min / (x - 2)))), |r| {
+        Some(r.x != Some(3))
+    })
     .await;
-    p.tickets(
-        q().filter(expr!(not(representative.admin == true))),
-        &["b9", "dnil"],
-    )
+    n.check(q().filter(expr!(^min / (x - 2) < 0)), |r| {
+        r.x.and_then(|x| (x == 3).then_some(true))
+    })
     .await;
-    p.tickets(
-        q().filter(expr!(exists(representative, admin == true))),
-        &["a1", "a9"],
-    )
+    // -(MIN) overflows (x = 1); -(MIN + 1) is MAX (x = 2).
+    n.check(q().filter(expr!(is_nil(-(x - 1 + ^min)))), |r| {
+        Some(r.x.is_none_or(|x| x == 1))
+    })
     .await;
-    // Two steps: comment -> ticket -> representative.
-    let on_bobs = Comment::query().filter(expr!(ticket.representative.name == "Bob"));
-    let comments = p.0.domain.read(on_bobs).await.expect("read comments");
-    assert_eq!(comments.len(), 1);
-}
-
-#[tokio::test]
-async fn to_many_paths_match_if_some_related_record_does() {
-    let p = Paths::new().await;
-    let q = Representative::query;
-    p.reps(q().filter(expr!(tickets.priority > 5)), &["Ada", "Bob"])
-        .await;
-    p.reps(
-        q().filter(expr!(tickets.status == "open")),
-        &["Ada", "Bob", "Dee"],
-    )
-    .await;
-    p.reps(
-        q().filter(expr!(tickets.comments.body == "urgent")),
-        &["Bob"],
-    )
-    .await;
-    // Own attributes and a path in one expression.
-    p.reps(
-        q().filter(expr!(name == "Cy" or tickets.priority > 5)),
-        &["Ada", "Bob", "Cy"],
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn references_through_one_to_many_path_bind_to_the_same_record() {
-    let p = Paths::new().await;
-    let q = Representative::query;
-    // Ada has a priority-9 ticket and an open one, but not an open priority-9 one.
-    p.reps(
-        q().filter(expr!(tickets.priority > 5 and tickets.status == "open")),
-        &["Bob"],
-    )
-    .await;
-    p.reps(
-        q().filter(expr!(tickets.priority > 5 and tickets.status == "closed")),
-        &["Ada"],
-    )
-    .await;
-    // The whole expression is tested per related record: Ada's a1 makes it
-    // true; for Cy (no tickets) and Dee (nil priority) it is nil.
-    p.reps(q().filter(expr!(not(tickets.priority > 5))), &["Ada"])
-        .await;
-}
-
-#[tokio::test]
-async fn a_parent_without_related_records_is_tested_against_an_all_nil_record() {
-    let p = Paths::new().await;
-    let q = Representative::query;
-    // Cy has no tickets; Dee's only ticket has a nil priority.
-    p.reps(q().filter(expr!(is_nil(tickets.priority))), &["Cy", "Dee"])
-        .await;
-    p.reps(q().filter(expr!(is_nil(tickets.id))), &["Cy"]).await;
-    p.reps(
-        q().filter(expr!(not is_nil(tickets.priority))),
-        &["Ada", "Bob"],
-    )
-    .await;
-    p.reps(
-        q().filter(expr!(is_nil(tickets.comments.body))),
-        &["Ada", "Cy", "Dee"],
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn exists_is_true_or_false_never_nil() {
-    let p = Paths::new().await;
-    let q = Representative::query;
-    p.reps(
-        q().filter(expr!(exists(tickets, priority > 5 and status == "open"))),
-        &["Bob"],
-    )
-    .await;
-    p.reps(
-        q().filter(expr!(not exists(tickets, priority > 5))),
-        &["Cy", "Dee"],
-    )
-    .await;
-    // Unlike `is_nil(tickets.priority)`, no all-nil record stands in for Cy here.
-    p.reps(
-        q().filter(expr!(exists(tickets, is_nil(priority)))),
-        &["Dee"],
-    )
-    .await;
-    p.reps(
-        q().filter(expr!(exists(tickets.comments, body == "urgent"))),
-        &["Bob"],
-    )
-    .await;
-    p.reps(
-        q().filter(expr!(priority_threshold < 4 and exists(tickets, status == "open"))),
-        &["Ada", "Dee"],
-    )
-    .await;
-}
-
-#[tokio::test]
-async fn paths_through_a_filtered_relationship_see_only_its_records() {
-    // `open_tickets` has `filter status == "open"`: Ada's closed a9 is not one.
-    let p = Paths::new().await;
-    let q = Representative::query;
-    p.reps(
-        q().filter(expr!(exists(open_tickets, priority > 5))),
-        &["Bob"],
-    )
-    .await;
-    p.reps(q().filter(expr!(open_tickets.priority > 5)), &["Bob"])
-        .await;
-}
-
-#[tokio::test]
-async fn typed_values_compare_as_their_types() {
-    let p = Paths::new().await;
-    let q = Ticket::query;
-    let since = at(3);
-    let b9 =
-        p.0.domain
-            .read(q().filter(expr!(subject == "b9")))
-            .await
-            .expect("read");
-    let (b9_id, bob_id) = (b9[0].id, b9[0].representative_id);
-    p.tickets(
-        q().filter(expr!(opened_at >= ^since)),
-        &["b9", "dnil", "orphan"],
-    )
-    .await;
-    p.tickets(q().filter(expr!(id == ^b9_id)), &["b9"]).await;
-    p.tickets(q().filter(expr!(representative_id == ^bob_id)), &["b9"])
-        .await;
-    p.tickets(q().filter(expr!(subject < "b")), &["a1", "a9"])
-        .await;
 }
 
 #[tokio::test]

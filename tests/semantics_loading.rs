@@ -1,6 +1,9 @@
 //! Loading (DESIGN "Semantics" 1-3): one read per relationship per level for
-//! any number of parents, duplicate keys asked once, sort/offset/limit per
-//! parent (ordinary and manual), and the relationship's own filter and sort.
+//! any number of parents, duplicate keys asked once (a belongs_to parent shared
+//! by many children, nil foreign keys never), relationships keyed by
+//! `source_attribute`/`destination_attribute`, sort/offset/limit per parent
+//! (ordinary and manual), and the relationship's own filter and sort (has_many
+//! and has_one). Windows at their edges are in `semantics_loading_windows.rs`.
 
 mod common;
 
@@ -8,15 +11,12 @@ use ashore::Value;
 use ashore::prelude::*;
 use common::*;
 
-/// `n` representatives, each with two tickets (one comment and one tag each)
-/// and two shifts.
+/// `n` representatives, each with two tickets (one comment and one tag each).
 async fn seed_many(fx: &Fx, n: usize) {
     let d = &fx.domain;
     let urgent = tag(d, "urgent").await;
     for i in 0..n {
         let r = rep(d, &format!("rep {i:04}"), 3).await;
-        shift(d, &r, "late", 2).await;
-        shift(d, &r, "early", 1).await;
         for (j, p) in [(0, 2), (1, 8)] {
             let t = ticket(d, Some(&r), &format!("t {i}.{j}"), "open", Some(p), j).await;
             comment(d, &t, &format!("c {i}.{j}")).await;
@@ -42,7 +42,7 @@ async fn one_read_per_relationship_per_level_whatever_the_number_of_parents() ->
                             .load(Ticket::tags())
                             .load(Ticket::representative()),
                     )
-                    .load(Representative::current_shift())
+                    .load(Representative::latest_ticket())
                     .load(Representative::tickets_above_threshold()),
             )
             .await?;
@@ -55,12 +55,13 @@ async fn one_read_per_relationship_per_level_whatever_the_number_of_parents() ->
                 assert_eq!(t.tags.get()?.len(), 1);
                 assert_eq!(t.representative.get()?.as_ref().map(|o| o.id), Some(r.id));
             }
-            let current = r.current_shift.get()?.as_ref();
-            assert_eq!(current.map(|s| s.desk.as_str()), Some("late"));
+            let latest = r.latest_ticket.get()?.as_ref().map(|t| t.id);
+            let newest = tickets.iter().max_by_key(|t| t.opened_at).map(|t| t.id);
+            assert_eq!(latest, newest, "latest ticket of {}", r.name);
             assert_eq!(priorities(r.tickets_above_threshold.get()?), [Some(8)]);
         }
         // Representative, tickets, comments, tags, Ticket.representative,
-        // current_shift, tickets_above_threshold: seven reads for 1 or 300 parents.
+        // latest_ticket, tickets_above_threshold: seven reads for 1 or 300 parents.
         let mut read = fx.reads.resources();
         read.sort_unstable();
         assert_eq!(
@@ -69,8 +70,8 @@ async fn one_read_per_relationship_per_level_whatever_the_number_of_parents() ->
                 "Comment",
                 "Representative",
                 "Representative",
-                "Shift",
                 "Tag",
+                "Ticket",
                 "Ticket",
                 "Ticket"
             ],
@@ -173,51 +174,170 @@ async fn duplicate_parent_keys_are_asked_for_once() -> ashore::Result<()> {
     Ok(())
 }
 
-/// Ada: priorities 1..=6, Bob: 10, 20, 30, Cy: 7, Dee: nothing.
-async fn seed_windows(fx: &Fx) {
+#[tokio::test]
+async fn belongs_to_reads_a_parent_shared_by_many_children_once() -> ashore::Result<()> {
+    let fx = helpdesk();
     let d = &fx.domain;
-    let ada = rep(d, "Ada", 2).await;
-    let bob = rep(d, "Bob", 15).await;
-    let cy = rep(d, "Cy", 0).await;
-    rep(d, "Dee", 0).await;
-    // Interleaved so that insertion order is no accidental help.
-    for (i, (owner, p)) in [
-        (&ada, 3),
-        (&bob, 20),
-        (&ada, 6),
-        (&cy, 7),
-        (&ada, 1),
-        (&bob, 10),
-        (&ada, 5),
-        (&ada, 2),
-        (&bob, 30),
-        (&ada, 4),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        ticket(
-            d,
-            Some(owner),
-            &format!("{} p{p}", owner.name),
-            "open",
-            Some(p),
-            i as i64,
-        )
-        .await;
+    let ada = rep(d, "Ada", 0).await;
+    rep(d, "Bob", 0).await;
+    for i in 0..4 {
+        ticket(d, Some(&ada), &format!("a{i}"), "open", Some(i), i).await;
     }
+    ticket(d, None, "orphan 1", "open", None, 10).await;
+    ticket(d, None, "orphan 2", "open", None, 11).await;
+
+    // Nested under Ada's tickets: four children, one parent, one key.
+    fx.reads.clear();
+    let reps = d
+        .read(
+            Representative::query()
+                .filter(expr!(name == "Ada"))
+                .load(Representative::tickets().load(Ticket::representative())),
+        )
+        .await?;
+    assert_eq!(
+        fx.reads.resources(),
+        ["Representative", "Ticket", "Representative"]
+    );
+    let parent_read = &fx.reads.of("Representative")[1];
+    assert_eq!(partition_keys(parent_read), [Value::from(ada.id)]);
+    let tickets = reps[0].tickets.get()?;
+    assert_eq!(tickets.len(), 4);
+    for t in tickets {
+        let parent = t.representative.get()?.as_ref().expect("Ada");
+        assert_eq!((parent.id, parent.name.as_str()), (ada.id, "Ada"));
+    }
+
+    // Children with a nil foreign key get `None`; no key is asked for them.
+    let mut all = d
+        .read(Ticket::query().sort(Ticket::subject().asc()))
+        .await?;
+    fx.reads.clear();
+    d.load(&mut all, Ticket::representative()).await?;
+    assert_eq!(fx.reads.count(), 1);
+    assert_eq!(partition_keys(&fx.reads.all()[0]), [Value::from(ada.id)]);
+    let owners: Vec<(&str, Option<&str>)> = all
+        .iter()
+        .map(|t| {
+            let owner = t.representative.get()?.as_ref();
+            Ok((t.subject.as_str(), owner.map(|r| r.name.as_str())))
+        })
+        .collect::<ashore::Result<_>>()?;
+    assert_eq!(
+        owners,
+        [
+            ("a0", Some("Ada")),
+            ("a1", Some("Ada")),
+            ("a2", Some("Ada")),
+            ("a3", Some("Ada")),
+            ("orphan 1", None),
+            ("orphan 2", None),
+        ]
+    );
+
+    // Only nil foreign keys: every child gets `None` (loaded), and there is
+    // nothing to read.
+    let mut orphans = d
+        .read(Ticket::query().filter(expr!(is_nil(representative_id))))
+        .await?;
+    fx.reads.clear();
+    d.load(&mut orphans, Ticket::representative()).await?;
+    assert_eq!(fx.reads.count(), 0);
+    assert_eq!(orphans.len(), 2);
+    for t in &orphans {
+        assert_eq!(t.representative, Loaded::new(None), "{}", t.subject);
+    }
+    Ok(())
 }
 
-fn window_of(
-    reps: &[Representative],
-    f: impl Fn(&Representative) -> &Loaded<Vec<Ticket>>,
-) -> Vec<(String, Vec<Option<i64>>)> {
-    let mut out: Vec<_> = reps
+#[tokio::test]
+async fn source_and_destination_attribute_options_key_the_relationship() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    rep(d, "Ada", 0).await;
+    rep(d, "Ada", 5).await; // another representative of the same name
+    let bob = rep(d, "Bob", 0).await;
+    let t = ticket(d, Some(&bob), "t", "open", None, 0).await;
+    authored(d, &t, "second", "Ada").await;
+    authored(d, &t, "first", "Ada").await;
+    authored(d, &t, "by bob", "Bob").await;
+    authored(d, &t, "by nobody", "Zed").await;
+    comment(d, &t, "anonymous").await;
+
+    // has_many from `name` to `author`: both Adas get Ada's comments, and the
+    // name is asked for once.
+    fx.reads.clear();
+    let reps = d
+        .read(
+            Representative::query()
+                .sort([
+                    Representative::name().asc(),
+                    Representative::priority_threshold().asc(),
+                ])
+                .load(Representative::authored_comments().sort(Comment::body().asc())),
+        )
+        .await?;
+    let comment_reads = fx.reads.of("Comment");
+    assert_eq!(comment_reads.len(), 1);
+    let mut keys = partition_keys(&comment_reads[0]);
+    keys.sort_by_key(ToString::to_string);
+    assert_eq!(
+        keys,
+        [Value::from("Ada".to_owned()), Value::from("Bob".to_owned())]
+    );
+    let got: Vec<(&str, i64, Vec<&str>)> = reps
         .iter()
-        .map(|r| (r.name.clone(), priorities(f(r).get().expect("loaded"))))
-        .collect();
-    out.sort();
-    out
+        .map(|r| {
+            let bodies = r.authored_comments.get()?.iter().map(|c| c.body.as_str());
+            Ok((r.name.as_str(), r.priority_threshold, bodies.collect()))
+        })
+        .collect::<ashore::Result<_>>()?;
+    assert_eq!(
+        got,
+        [
+            ("Ada", 0, vec!["first", "second"]),
+            ("Ada", 5, vec!["first", "second"]),
+            ("Bob", 0, vec!["by bob"]),
+        ]
+    );
+
+    // belongs_to from `author` to `name`: a name nobody has, or none, is `None`.
+    let comments = d
+        .read(
+            Comment::query()
+                .filter(expr!(is_nil(author) or author != "Ada"))
+                .sort(Comment::body().asc())
+                .load(Comment::author_rep()),
+        )
+        .await?;
+    let got: Vec<(&str, Option<Uuid>)> = comments
+        .iter()
+        .map(|c| Ok((c.body.as_str(), c.author_rep.get()?.as_ref().map(|r| r.id))))
+        .collect::<ashore::Result<_>>()?;
+    assert_eq!(
+        got,
+        [
+            ("anonymous", None),
+            ("by bob", Some(bob.id)),
+            ("by nobody", None)
+        ]
+    );
+
+    // Filters through them.
+    let found = d
+        .read(Representative::query().filter(expr!(exists(authored_comments, body == "by bob"))))
+        .await?;
+    assert_eq!(names(&found), ["Bob"]);
+    let found = d
+        .read(
+            Comment::query()
+                .filter(expr!(is_nil(author_rep.id)))
+                .sort(Comment::body().asc()),
+        )
+        .await?;
+    let bodies: Vec<&str> = found.iter().map(|c| c.body.as_str()).collect();
+    assert_eq!(bodies, ["anonymous", "by nobody"]);
+    Ok(())
 }
 
 #[tokio::test]
@@ -376,19 +496,41 @@ async fn relationship_filter_and_sort_options_apply_to_every_load() -> ashore::R
     let owner = tickets[0].representative.get()?.as_ref().expect("Bob");
     assert!(owner.open_tickets.get()?.is_empty());
 
-    // has_one with `sort starts_at desc`: the latest shift.
-    shift(d, &ada, "north", 1).await;
-    shift(d, &ada, "south", 3).await;
-    shift(d, &ada, "east", 2).await;
+    // has_one with `sort opened_at desc`, and with `filter status == "open"`
+    // too: Ada's latest is a closed one, opened last; Bob has no open ticket.
+    ticket(d, Some(&ada), "a5 closed", "closed", Some(5), 6).await;
     let reps = d
         .read(
             Representative::query()
                 .sort(Representative::name().asc())
-                .load(Representative::current_shift()),
+                .load(Representative::latest_ticket())
+                .load(Representative::latest_open_ticket()),
         )
         .await?;
-    let current = reps[0].current_shift.get()?.as_ref();
-    assert_eq!(current.map(|s| s.desk.as_str()), Some("south"));
-    assert_eq!(reps[1].current_shift, Loaded::new(None));
+    let subject = |t: &Option<Ticket>| t.as_ref().map(|t| t.subject.clone());
+    let got: Vec<(Option<String>, Option<String>)> = reps
+        .iter()
+        .map(|r| {
+            Ok((
+                subject(r.latest_ticket.get()?),
+                subject(r.latest_open_ticket.get()?),
+            ))
+        })
+        .collect::<ashore::Result<_>>()?;
+    let s = |x: &str| Some(x.to_owned());
+    assert_eq!(
+        got,
+        [(s("a5 closed"), s("a4 open")), (s("b1 closed"), None)]
+    );
+
+    // The load's own sort comes first; the relationship's sort breaks ties.
+    ticket(d, Some(&ada), "a9 later", "closed", Some(9), 7).await;
+    let mut in_hand = vec![ada.clone()];
+    d.load(
+        &mut in_hand,
+        Representative::latest_ticket().sort(Ticket::priority().desc()),
+    )
+    .await?;
+    assert_eq!(subject(in_hand[0].latest_ticket.get()?), s("a9 later"));
     Ok(())
 }

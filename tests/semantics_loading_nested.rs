@@ -1,6 +1,8 @@
 //! Loading (DESIGN "Semantics" 4-5): what a load attaches (`Option` / `Vec`,
-//! in query order), unloaded relationships as errors, nested loads (on manual
-//! results too), loads onto records in hand, and loads inside `tokio::spawn`.
+//! in query order; a has_one with the belongs_to back), unloaded relationships
+//! as errors, nested loads (on manual results too, and on a many_to_many record
+//! shared by two parents), loads onto records in hand (chained, repeated, onto
+//! records an earlier load attached), and loads inside `tokio::spawn`.
 
 mod common;
 
@@ -15,7 +17,6 @@ async fn to_one_relationships_attach_an_option() -> ashore::Result<()> {
     rep(d, "Bob", 0).await;
     ticket(d, Some(&ada), "assigned", "open", None, 1).await;
     ticket(d, None, "unassigned", "open", None, 2).await;
-    shift(d, &ada, "front desk", 1).await;
 
     let tickets = d
         .read(
@@ -29,19 +30,21 @@ async fn to_one_relationships_attach_an_option() -> ashore::Result<()> {
     let unassigned: &Option<Representative> = tickets[1].representative.get()?;
     assert_eq!(unassigned, &None);
 
+    // has_one, with the belongs_to back loaded under it: Ada's latest ticket
+    // leads back to Ada.
     let reps = d
         .read(
             Representative::query()
                 .sort(Representative::name().asc())
-                .load(Representative::current_shift()),
+                .load(Representative::latest_ticket().load(Ticket::representative())),
         )
         .await?;
-    let ada_shift: &Option<Shift> = reps[0].current_shift.get()?;
-    assert_eq!(
-        ada_shift.as_ref().map(|s| s.desk.as_str()),
-        Some("front desk")
-    );
-    assert_eq!(reps[1].current_shift, Loaded::new(None));
+    let latest: &Option<Ticket> = reps[0].latest_ticket.get()?;
+    let latest = latest.as_ref().expect("Ada has a ticket");
+    assert_eq!(latest.subject, "assigned");
+    let back: &Option<Representative> = latest.representative.get()?;
+    assert_eq!(back.as_ref().map(|r| r.id), Some(ada.id));
+    assert_eq!(reps[1].latest_ticket, Loaded::new(None));
     Ok(())
 }
 
@@ -132,10 +135,10 @@ async fn reading_an_unloaded_relationship_is_an_error_not_a_panic() -> ashore::R
         .await?;
     let r = &reps[0];
     assert!(r.tickets.is_loaded());
-    assert!(!r.current_shift.is_loaded());
-    assert_eq!(r.current_shift.as_option(), None);
+    assert!(!r.latest_ticket.is_loaded());
+    assert_eq!(r.latest_ticket.as_option(), None);
     for err in [
-        r.current_shift.get().map(|_| ()).unwrap_err(),
+        r.latest_ticket.get().map(|_| ()).unwrap_err(),
         r.manual_tickets.get().map(|_| ()).unwrap_err(),
         r.tickets.get()?[0].comments.get().map(|_| ()).unwrap_err(),
         r.tickets.get()?[0]
@@ -355,6 +358,146 @@ async fn loads_onto_records_in_hand() -> ashore::Result<()> {
     )
     .await?;
     assert_eq!(fresh[0].tickets, Loaded::new(vec![]));
+    Ok(())
+}
+
+#[tokio::test]
+async fn loads_onto_records_in_hand_add_up_and_a_second_load_replaces_the_first()
+-> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 0).await;
+    let bob = rep(d, "Bob", 0).await;
+    let a1 = ticket(d, Some(&ada), "a1", "open", Some(1), 1).await;
+    ticket(d, Some(&ada), "a2", "closed", Some(2), 2).await;
+    ticket(d, Some(&bob), "b3", "closed", Some(3), 3).await;
+    comment(d, &a1, "on a1").await;
+
+    let mut reps = vec![ada.clone(), bob.clone()];
+    // Two loads chained on one call, then a third call: all three stay.
+    d.load(
+        &mut reps,
+        Representative::tickets().sort(Ticket::subject().asc()),
+    )
+    .load(Representative::latest_ticket())
+    .await?;
+    d.load(&mut reps, Representative::open_tickets()).await?;
+    let summary =
+        |r: &Representative| -> ashore::Result<(Vec<String>, Option<String>, Vec<String>)> {
+            let own = |ts: &[Ticket]| ts.iter().map(|t| t.subject.clone()).collect();
+            Ok((
+                own(r.tickets.get()?),
+                r.latest_ticket.get()?.as_ref().map(|t| t.subject.clone()),
+                own(r.open_tickets.get()?),
+            ))
+        };
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        summary(&reps[0])?,
+        (vec![s("a1"), s("a2")], Some(s("a2")), vec![s("a1")])
+    );
+    assert_eq!(summary(&reps[1])?, (vec![s("b3")], Some(s("b3")), vec![]));
+
+    // Loading a relationship again replaces what it held; the others stay.
+    d.load(
+        &mut reps,
+        Representative::tickets().filter(expr!(status == "closed")),
+    )
+    .await?;
+    assert_eq!(
+        summary(&reps[0])?,
+        (vec![s("a2")], Some(s("a2")), vec![s("a1")])
+    );
+
+    // Loading onto records a previous load attached: Ada's open tickets.
+    let open = reps[0].open_tickets.get_mut()?;
+    d.load(open.as_mut_slice(), Ticket::comments()).await?;
+    let bodies: Vec<&str> = reps[0].open_tickets.get()?[0]
+        .comments
+        .get()?
+        .iter()
+        .map(|c| c.body.as_str())
+        .collect();
+    assert_eq!(bodies, ["on a1"]);
+
+    // No records: nothing to read.
+    fx.reads.clear();
+    let mut none: Vec<Representative> = Vec::new();
+    d.load(&mut none, Representative::tickets())
+        .load(Representative::manual_failing())
+        .await?;
+    assert_eq!(fx.reads.count(), 0);
+    Ok(())
+}
+
+/// A tag's name, and the subject and owner's name of each of its tickets.
+type TagAndTickets = (String, Vec<(String, Option<String>)>);
+
+#[tokio::test]
+async fn a_record_linked_to_two_parents_gets_its_nested_loads_under_both() -> ashore::Result<()> {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 0).await;
+    let t1 = ticket(d, Some(&ada), "t1", "open", None, 1).await;
+    let t2 = ticket(d, None, "t2", "open", None, 2).await;
+    let shared = tag(d, "shared").await;
+    let own = tag(d, "own").await;
+    label(d, &t1, &shared).await;
+    label(d, &t2, &shared).await;
+    label(d, &t2, &own).await;
+
+    fx.reads.clear();
+    let tickets = d
+        .read(
+            Ticket::query().sort(Ticket::subject().asc()).load(
+                Ticket::tags().sort(Tag::name().desc()).load(
+                    Tag::tickets()
+                        .sort(Ticket::subject().asc())
+                        .load(Ticket::representative()),
+                ),
+            ),
+        )
+        .await?;
+    // Ticket, tags, their tickets, those tickets' representatives.
+    assert_eq!(
+        fx.reads.resources(),
+        ["Ticket", "Tag", "Ticket", "Representative"]
+    );
+    // "shared" sits under t1 and t2, but its tickets are asked for once.
+    assert_eq!(partition_keys(&fx.reads.all()[2]).len(), 2);
+    let seen: Vec<Vec<TagAndTickets>> = tickets
+        .iter()
+        .map(|t| {
+            t.tags
+                .get()?
+                .iter()
+                .map(|g| {
+                    let tickets = g
+                        .tickets
+                        .get()?
+                        .iter()
+                        .map(|t| {
+                            let owner = t.representative.get()?.as_ref();
+                            Ok((t.subject.clone(), owner.map(|r| r.name.clone())))
+                        })
+                        .collect::<ashore::Result<_>>()?;
+                    Ok((g.name.clone(), tickets))
+                })
+                .collect()
+        })
+        .collect::<ashore::Result<_>>()?;
+    let s = |x: &str| x.to_owned();
+    let shared_tickets = vec![(s("t1"), Some(s("Ada"))), (s("t2"), None)];
+    assert_eq!(
+        seen,
+        [
+            vec![(s("shared"), shared_tickets.clone())],
+            vec![
+                (s("shared"), shared_tickets),
+                (s("own"), vec![(s("t2"), None)]),
+            ],
+        ]
+    );
     Ok(())
 }
 

@@ -1,7 +1,8 @@
 //! Manual relationships (DESIGN "Semantics" 6-9): one call per level with every
 //! parent, the three ways to build `Related`, empty parents, stray keys and
-//! has_one overflow, what `LoadContext` holds, errors from the loader, and the
-//! seed's "Using the Query" variants.
+//! has_one overflow, what `LoadContext` holds, errors from the loader (with the
+//! whole path when nested, however deep), and the seed's "Using the Query"
+//! variants.
 
 mod common;
 
@@ -150,22 +151,21 @@ async fn parents_with_nothing_get_an_empty_vec_or_none() -> ashore::Result<()> {
     let solo = rep(d, "Solo", 0).await;
     let idle = rep(d, "Idle", 0).await;
     ticket(d, Some(&solo), "only one", "open", None, 1).await;
-    shift(d, &solo, "only desk", 1).await;
     let mut reps = vec![solo, idle];
     let tenant = new_tenant();
-    d.load(&mut reps, Representative::manual_shift())
+    d.load(&mut reps, Representative::manual_sole_ticket())
         .load(Representative::manual_tickets_from_map())
         .load(Representative::manual_tickets_by_position())
         .tenant(tenant)
         .await?;
-    let has_one = &calls_of(tenant, "manual_shift")[0];
+    let has_one = &calls_of(tenant, "manual_sole_ticket")[0];
     assert_eq!(
         (has_one.kind, has_one.resource),
-        (RelationshipKind::HasOne, "Shift")
+        (RelationshipKind::HasOne, "Ticket")
     );
-    let only: &Option<Shift> = reps[0].manual_shift.get()?;
-    assert_eq!(only.as_ref().map(|s| s.desk.as_str()), Some("only desk"));
-    assert_eq!(reps[1].manual_shift, Loaded::new(None));
+    let only: &Option<Ticket> = reps[0].manual_sole_ticket.get()?;
+    assert_eq!(only.as_ref().map(|t| t.subject.as_str()), Some("only one"));
+    assert_eq!(reps[1].manual_sole_ticket, Loaded::new(None));
     assert_eq!(reps[1].manual_tickets_from_map, Loaded::new(vec![]));
     assert_eq!(reps[1].manual_tickets_by_position, Loaded::new(vec![]));
     Ok(())
@@ -198,18 +198,28 @@ async fn several_records_for_a_manual_has_one_is_an_error() {
     let fx = helpdesk();
     let d = &fx.domain;
     let busy = rep(d, "Busy", 0).await;
-    shift(d, &busy, "one", 1).await;
-    shift(d, &busy, "two", 2).await;
+    let calm = rep(d, "Calm", 0).await;
+    ticket(d, Some(&busy), "one", "open", None, 1).await;
+    ticket(d, Some(&busy), "two", "open", None, 2).await;
+    ticket(d, Some(&calm), "three", "open", None, 3).await;
     let err = d
-        .read(Representative::query().load(Representative::manual_shift()))
+        .read(Representative::query().load(Representative::manual_sole_ticket()))
         .await
-        .expect_err("two shifts for a has_one");
+        .expect_err("two tickets for a has_one");
     assert!(
         matches!(err.kind(), ErrorKind::TooManyRecords { key, count: 2 } if *key == Value::from(busy.id)),
         "{err:?}"
     );
-    assert_eq!(err.path(), ["Representative", "manual_shift"]);
+    assert_eq!(err.path(), ["Representative", "manual_sole_ticket"]);
     assert!(err.to_string().contains(&busy.id.to_string()), "{err}");
+
+    // Without Busy the same load succeeds.
+    let mut only_calm = vec![calm];
+    d.load(&mut only_calm, Representative::manual_sole_ticket())
+        .await
+        .expect("one ticket for Calm");
+    let sole = only_calm[0].manual_sole_ticket.get().expect("loaded");
+    assert_eq!(sole.as_ref().map(|t| t.subject.as_str()), Some("three"));
 }
 
 #[tokio::test]
@@ -239,6 +249,11 @@ async fn load_context_query_has_the_relationship_options_and_no_window_or_loads(
 -> ashore::Result<()> {
     let fx = helpdesk();
     seed(&fx).await;
+    let b7 = fx
+        .domain
+        .read(Ticket::query().filter(expr!(subject == "b7")))
+        .await?;
+    comment(&fx.domain, &b7[0], "on b7").await;
     let tenant = new_tenant();
     let reps = fx
         .domain
@@ -290,10 +305,9 @@ async fn load_context_query_has_the_relationship_options_and_no_window_or_loads(
         reps[0].manual_open_tickets.get()?.is_empty(),
         "Ada has a5 only"
     );
-    assert_eq!(subjects(reps[1].manual_open_tickets.get()?), ["b7"]);
-    for t in reps[1].manual_open_tickets.get()? {
-        assert!(t.comments.is_loaded());
-    }
+    let window = reps[1].manual_open_tickets.get()?;
+    assert_eq!(subjects(window), ["b7"]);
+    assert_eq!(window[0].comments.get()?[0].body, "on b7");
     Ok(())
 }
 
@@ -338,14 +352,7 @@ async fn load_context_carries_actor_authorize_tenant_and_domain_to_every_level()
         );
         assert!(call.authorize, "{}", call.relationship);
         assert_eq!(call.tenant, Some(Value::from(tenant)));
-        let want = [
-            "Comment",
-            "Representative",
-            "Shift",
-            "Tag",
-            "Ticket",
-            "TicketTag",
-        ];
+        let want = ["Comment", "Representative", "Tag", "Ticket", "TicketTag"];
         assert_eq!(
             call.domain_resources.iter().copied().collect::<Vec<_>>(),
             want
@@ -408,6 +415,70 @@ async fn an_error_from_the_loader_reaches_the_caller_with_its_path() {
         err.to_string(),
         "Representative.manual_tickets.comments_failing: comment store offline"
     );
+}
+
+#[tokio::test]
+async fn an_error_from_a_deeply_nested_loader_names_every_step_of_the_path() {
+    let fx = helpdesk();
+    let d = &fx.domain;
+    let (ada, ..) = seed(&fx).await;
+    let mine = ticket(d, Some(&ada), "mine", "open", Some(9), 9).await;
+    comment(d, &mine, "hello").await;
+    let urgent = tag(d, "urgent").await;
+    label(d, &mine, &urgent).await;
+
+    let cases = [
+        (
+            // belongs_to, belongs_to, then the manual loader.
+            d.read(
+                Comment::query().load(
+                    Comment::ticket()
+                        .load(Ticket::representative().load(Representative::manual_failing())),
+                ),
+            )
+            .await
+            .map(|_| ()),
+            "Comment.ticket.representative.manual_failing: billing service is down",
+        ),
+        (
+            // many_to_many from the far side, then the manual loader.
+            d.read(Tag::query().load(Tag::tickets().load(Ticket::comments_failing())))
+                .await
+                .map(|_| ()),
+            "Tag.tickets.comments_failing: comment store offline",
+        ),
+        (
+            // A manual loader under a manual loader under an ordinary has_many.
+            d.read(
+                Comment::query().load(Comment::ticket().load(Ticket::representative().load(
+                    Representative::tickets_above_threshold().load(Ticket::comments_failing()),
+                ))),
+            )
+            .await
+            .map(|_| ()),
+            "Comment.ticket.representative.tickets_above_threshold.comments_failing: \
+             comment store offline",
+        ),
+    ];
+    for (result, want) in cases {
+        let err = result.expect_err(want);
+        assert!(matches!(err.kind(), ErrorKind::Loader(_)), "{err:?}");
+        assert_eq!(err.to_string(), want);
+        let path = want.split(": ").next().expect("a path");
+        assert_eq!(err.path().join("."), path);
+    }
+
+    // The same load onto records in hand: the path starts at their resource.
+    let mut tickets = vec![mine];
+    let err = d
+        .load(
+            &mut tickets,
+            Ticket::representative().load(Representative::manual_failing()),
+        )
+        .await
+        .expect_err("the loader fails");
+    assert_eq!(err.path(), ["Ticket", "representative", "manual_failing"]);
+    assert!(!tickets[0].representative.is_loaded());
 }
 
 #[tokio::test]

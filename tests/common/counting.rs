@@ -1,0 +1,122 @@
+//! `Counting`, a data layer that delegates to `Memory`, records every read
+//! request (`Reads`) and can be told to fail reads of one resource
+//! (`FailSwitch`).
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ashore::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
+use ashore::prelude::*;
+use ashore::{Row, Schema, Value};
+
+/// Every read request a `Counting` layer received.
+#[derive(Clone, Default)]
+pub struct Reads(Arc<Mutex<Vec<ReadRequest>>>);
+
+impl Reads {
+    fn lock(&self) -> MutexGuard<'_, Vec<ReadRequest>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    /// All requests so far.
+    pub fn all(&self) -> Vec<ReadRequest> {
+        self.lock().clone()
+    }
+    /// How many reads so far.
+    pub fn count(&self) -> usize {
+        self.lock().len()
+    }
+    /// The requests for `resource`.
+    pub fn of(&self, resource: &str) -> Vec<ReadRequest> {
+        self.lock()
+            .iter()
+            .filter(|r| r.schema.name == resource)
+            .cloned()
+            .collect()
+    }
+    /// The resources read, in order.
+    pub fn resources(&self) -> Vec<&'static str> {
+        self.lock().iter().map(|r| r.schema.name).collect()
+    }
+    /// Forgets the requests so far.
+    pub fn clear(&self) {
+        self.lock().clear();
+    }
+}
+
+/// The partition keys of a request (empty when it is not partitioned).
+pub fn partition_keys(request: &ReadRequest) -> Vec<Value> {
+    request
+        .partition
+        .as_ref()
+        .map(|p| p.keys.clone())
+        .unwrap_or_default()
+}
+
+/// Makes a `Counting` layer fail reads of one resource.
+#[derive(Clone, Default)]
+pub struct FailSwitch(Arc<Mutex<Option<&'static str>>>);
+
+impl FailSwitch {
+    /// Reads of `resource` fail from now on.
+    pub fn fail_reads_of(&self, resource: &'static str) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(resource);
+    }
+    fn fails(&self, resource: &str) -> bool {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) == Some(resource)
+    }
+}
+
+/// `Memory` with every read recorded.
+pub struct Counting {
+    inner: Memory,
+    reads: Reads,
+    fail: FailSwitch,
+}
+
+impl Counting {
+    /// A fresh `Memory` that records its reads in `reads` and fails the reads
+    /// `fail` names.
+    pub fn new(reads: Reads, fail: FailSwitch) -> Self {
+        Counting {
+            inner: Memory::new(),
+            reads,
+            fail,
+        }
+    }
+}
+
+impl DataLayer for Counting {
+    fn name(&self) -> &'static str {
+        "counting memory"
+    }
+
+    fn register(&self, schema: &'static Schema) -> ashore::Result<()> {
+        self.inner.register(schema)
+    }
+
+    fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, ashore::Result<ReadResult>> {
+        self.reads.lock().push(request.clone());
+        let resource = request.schema.name;
+        if self.fail.fails(resource) {
+            return Box::pin(async move {
+                Err(Error::new(ErrorKind::DataLayer {
+                    message: format!("reading {resource}"),
+                    source: Some(Box::new(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionReset,
+                        "connection reset by peer",
+                    ))),
+                }))
+            });
+        }
+        self.inner.read(request)
+    }
+
+    fn create<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+    ) -> BoxFuture<'a, ashore::Result<Records>> {
+        self.inner.create(schema, rows)
+    }
+}

@@ -1,0 +1,137 @@
+//! The Helpdesk resources of the `semantics_*` tests: `Representative`,
+//! `Ticket`, `Comment`, `Tag` and the join resource `TicketTag`, with one
+//! relationship per behaviour under test. The manual loaders they name live in
+//! `loaders.rs`.
+
+use ashore::prelude::*;
+
+use super::loaders::{CommentsOf, FailingComments, Mode, Scripted, TicketsAboveThreshold};
+
+resource! {
+    /// A support representative.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Representative {
+        attributes {
+            uuid_primary_key id;
+            attribute name: String;
+            attribute priority_threshold: i64;
+            attribute admin: bool;
+        }
+        relationships {
+            has_many tickets: Ticket;
+            has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
+            has_many open_tickets: Ticket { filter status == "open"; sort priority desc; }
+            has_one latest_ticket: Ticket { sort opened_at desc; }
+            has_one latest_open_ticket: Ticket { filter status == "open"; sort opened_at desc; }
+            // A manual has_one whose loader returns every ticket of a representative:
+            // right for those with at most one, an error for the others.
+            has_one manual_sole_ticket: Ticket { manual Scripted(Mode::GroupBy); }
+            has_many manual_tickets: Ticket { manual Scripted(Mode::GroupBy); }
+            has_many manual_tickets_from_map: Ticket { manual Scripted(Mode::FromMap); }
+            has_many manual_tickets_by_position: Ticket { manual Scripted(Mode::ByPosition); }
+            has_many manual_tickets_short: Ticket { manual Scripted(Mode::ShortPositions); }
+            has_many manual_open_tickets: Ticket {
+                manual Scripted(Mode::GroupBy);
+                filter status == "open";
+                sort priority desc;
+            }
+            has_many manual_tickets_reversed: Ticket {
+                manual Scripted(Mode::Reversed);
+                sort priority desc;
+            }
+            has_many manual_stray: Ticket { manual Scripted(Mode::StrayKey); }
+            has_many manual_failing: Ticket { manual Scripted(Mode::Fail); }
+            has_many open_above_threshold_unset: Ticket {
+                manual Scripted(Mode::Unset);
+                filter status == "open";
+            }
+            has_many open_above_threshold_rebuilt: Ticket {
+                manual Scripted(Mode::Rebuilt);
+                filter status == "open";
+            }
+            // Keyed by a non-key attribute on both sides: the comments whose
+            // `author` is this representative's `name`.
+            has_many authored_comments: Comment {
+                source_attribute name;
+                destination_attribute author;
+            }
+        }
+    }
+}
+
+resource! {
+    /// A support ticket.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+            attribute subject: String;
+            attribute status: String;
+            attribute priority: Option<i64>;
+            attribute opened_at: DateTime<Utc>;
+        }
+        relationships {
+            belongs_to representative: Representative;
+            many_to_many tags: Tag {
+                through TicketTag;
+                source_attribute_on_join_resource ticket_id;
+                destination_attribute_on_join_resource tag_id;
+            }
+            has_many comments: Comment;
+            has_many comments_manual: Comment { manual CommentsOf; }
+            has_many comments_failing: Comment { manual FailingComments; }
+        }
+    }
+}
+
+resource! {
+    /// A comment on a ticket.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Comment {
+        attributes {
+            uuid_primary_key id;
+            attribute body: String;
+            attribute author: Option<String>;
+        }
+        relationships {
+            belongs_to ticket: Ticket;
+            // The representative whose `name` is `author`.
+            belongs_to author_rep: Representative {
+                source_attribute author;
+                destination_attribute name;
+            }
+        }
+    }
+}
+
+resource! {
+    /// A label on tickets (integer primary key).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Tag {
+        attributes {
+            integer_primary_key id;
+            attribute name: String;
+        }
+        relationships {
+            many_to_many tickets: Ticket {
+                through TicketTag;
+                source_attribute_on_join_resource tag_id;
+                destination_attribute_on_join_resource ticket_id;
+            }
+        }
+    }
+}
+
+resource! {
+    /// The join resource of `Ticket.tags` and `Tag.tickets`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TicketTag {
+        attributes {
+            uuid_primary_key id;
+        }
+        relationships {
+            belongs_to ticket: Ticket;
+            belongs_to tag: Tag;
+        }
+    }
+}
