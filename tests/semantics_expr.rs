@@ -3,6 +3,7 @@
 //! (Kleene tables, nil comparisons, `in`, arithmetic, `is_nil`), arithmetic that
 //! overflows, and where nils sort. Relationship paths and `exists` are in
 //! `semantics_paths.rs`.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 mod common;
 
@@ -70,8 +71,8 @@ struct Table<R> {
 }
 
 impl<R: Resource<PrimaryKey = i64>> Table<R> {
-    async fn new(changesets: Vec<Changeset<R>>) -> Self {
-        let domain = Domain::builder().resource::<R>().build().expect("domain");
+    async fn new(run: &Run, changesets: Vec<Changeset<R>>) -> Self {
+        let domain = domain(run, |b| b.resource::<R>()).await;
         let rows = domain.create_many(changesets).await.expect("create");
         Table { domain, rows }
     }
@@ -100,18 +101,18 @@ impl<R: Resource<PrimaryKey = i64>> Table<R> {
 }
 
 /// Every pair of nil, false and true.
-async fn truths() -> Table<Truth> {
+async fn truths(run: &Run) -> Table<Truth> {
     let values = [None, Some(false), Some(true)];
     let rows = values.iter().flat_map(|a| {
         let row = move |b: &B| Truth::changeset().set(Truth::a(), *a).set(Truth::b(), *b);
         values.iter().map(row)
     });
-    Table::new(rows.collect()).await
+    Table::new(run, rows.collect()).await
 }
 
 /// x in nil, 1, 2, 3 times y in nil, 1, 2; f = x + 0.5; label "a" for x = 1,
 /// "b" for 2 and 3, nil for nil.
-async fn nums() -> Table<Num> {
+async fn nums(run: &Run) -> Table<Num> {
     let mut changesets = Vec::new();
     for x in [None, Some(1), Some(2), Some(3)] {
         for y in [None, Some(1), Some(2)] {
@@ -125,12 +126,11 @@ async fn nums() -> Table<Num> {
             );
         }
     }
-    Table::new(changesets).await
+    Table::new(run, changesets).await
 }
 
-#[tokio::test]
-async fn kleene_truth_tables_for_and_or_not() {
-    let t = truths().await;
+async fn kleene_truth_tables_for_and_or_not(run: Run) -> ashore::Result<()> {
+    let t = truths(&run).await;
     let q = Truth::query;
     t.check(q().filter(expr!(a and b)), |r| and3(r.a, r.b))
         .await;
@@ -154,11 +154,13 @@ async fn kleene_truth_tables_for_and_or_not() {
     t.check(q().filter(expr!(a != true)), |r| not3(r.a)).await;
     t.check(q().filter(expr!(a == b)), |r| Some(r.a? == r.b?))
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn the_corners_where_ash_ets_and_sql_disagree_follow_sql() {
-    let t = truths().await;
+layers!(kleene_truth_tables_for_and_or_not);
+
+async fn the_corners_where_ash_ets_and_sql_disagree_follow_sql(run: Run) -> ashore::Result<()> {
+    let t = truths(&run).await;
     let q = Truth::query;
     let id_of = |a: B, b: B| {
         t.rows
@@ -191,7 +193,7 @@ async fn the_corners_where_ash_ets_and_sql_disagree_follow_sql() {
     );
 
     // The same with a nil comparison instead of a nil attribute.
-    let n = nums().await;
+    let n = nums(&run).await;
     let q = Num::query;
     n.check(q().filter(expr!(not (x > 1 and false))), |_| Some(true))
         .await;
@@ -200,11 +202,13 @@ async fn the_corners_where_ash_ets_and_sql_disagree_follow_sql() {
     let gt1 = |r: &Num| cmp3(r.x, Some(1), i64::gt);
     n.check(q().filter(expr!(not (x > 1 or false))), |r| not3(gt1(r)))
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn comparison_operators_and_nil_comparisons_never_match() {
-    let n = nums().await;
+layers!(the_corners_where_ash_ets_and_sql_disagree_follow_sql);
+
+async fn comparison_operators_and_nil_comparisons_never_match(run: Run) -> ashore::Result<()> {
+    let n = nums(&run).await;
     let q = Num::query;
     n.check(q().filter(expr!(x == 2)), |r| cmp3(r.x, Some(2), i64::eq))
         .await;
@@ -265,11 +269,13 @@ async fn comparison_operators_and_nil_comparisons_never_match() {
         and3(cmp3(r.x, Some(1), i64::gt), cmp3(r.y, Some(2), i64::lt))
     })
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn in_is_nil_when_its_operand_is_nil() {
-    let n = nums().await;
+layers!(comparison_operators_and_nil_comparisons_never_match);
+
+async fn in_is_nil_when_its_operand_is_nil(run: Run) -> ashore::Result<()> {
+    let n = nums(&run).await;
     let q = Num::query;
     let is_in = |x: Option<i64>, list: &[i64]| x.map(|v| list.contains(&v));
     n.check(q().filter(expr!(x in [1, 3])), |r| is_in(r.x, &[1, 3]))
@@ -285,12 +291,14 @@ async fn in_is_nil_when_its_operand_is_nil() {
         r.label.as_ref().map(|l| l == "a")
     })
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn in_a_list_holding_nil_is_nil_for_values_not_in_it() {
+layers!(in_is_nil_when_its_operand_is_nil);
+
+async fn in_a_list_holding_nil_is_nil_for_values_not_in_it(run: Run) -> ashore::Result<()> {
     // SQL: 2 IN (1, NULL) is NULL, so NOT (2 IN (1, NULL)) does not match either.
-    let n = nums().await;
+    let n = nums(&run).await;
     let q = Num::query;
     let with_nil = vec![Some(1_i64), None];
     n.check(q().filter(expr!(x in ^with_nil)), |r| {
@@ -299,11 +307,13 @@ async fn in_a_list_holding_nil_is_nil_for_values_not_in_it() {
     .await;
     n.check(q().filter(expr!(not (x in ^with_nil))), |_| None)
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn arithmetic_with_nil_is_nil() {
-    let n = nums().await;
+layers!(in_a_list_holding_nil_is_nil_for_values_not_in_it);
+
+async fn arithmetic_with_nil_is_nil(run: Run) -> ashore::Result<()> {
+    let n = nums(&run).await;
     let q = Num::query;
     let add = |a: Option<i64>, b: Option<i64>| Some(a? + b?);
     let is = |v: Option<i64>, want: i64| cmp3(v, Some(want), i64::eq);
@@ -339,11 +349,13 @@ async fn arithmetic_with_nil_is_nil() {
         cmp3(r.x, r.y.map(|y| y - 1), i64::gt)
     })
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn is_nil_is_never_nil() {
-    let n = nums().await;
+layers!(arithmetic_with_nil_is_nil);
+
+async fn is_nil_is_never_nil(run: Run) -> ashore::Result<()> {
+    let n = nums(&run).await;
     let q = Num::query;
     n.check(q().filter(expr!(is_nil(x))), |r| Some(r.x.is_none()))
         .await;
@@ -353,13 +365,15 @@ async fn is_nil_is_never_nil() {
         Some(r.label.is_none() || r.y.is_none())
     })
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn integer_overflow_is_nil_not_a_panic() {
+layers!(is_nil_is_never_nil);
+
+async fn integer_overflow_is_nil_not_a_panic(run: Run) -> ashore::Result<()> {
     // DESIGN 13: no panics on any input. An integer result that does not fit
     // an i64 is nil, like a division by zero.
-    let n = nums().await;
+    let n = nums(&run).await;
     let q = Num::query;
     let (max, min) = (i64::MAX, i64::MIN);
     // 1 * MAX fits; 2 * MAX and 3 * MAX do not.
@@ -387,11 +401,13 @@ async fn integer_overflow_is_nil_not_a_panic() {
         Some(r.x.is_none_or(|x| x == 1))
     })
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn sort_puts_nils_where_the_order_says() -> ashore::Result<()> {
-    let n = nums().await;
+layers!(integer_overflow_is_nil_not_a_panic);
+
+async fn sort_puts_nils_where_the_order_says(run: Run) -> ashore::Result<()> {
+    let n = nums(&run).await;
     let d = &n.domain;
     let xs = |records: Vec<Num>| -> Vec<Option<i64>> {
         let mut out: Vec<Option<i64>> = records.into_iter().map(|r| r.x).collect();
@@ -441,7 +457,7 @@ async fn sort_puts_nils_where_the_order_says() -> ashore::Result<()> {
     );
 
     // Per parent in a relationship load.
-    let fx = helpdesk();
+    let fx = helpdesk(&run).await;
     let ada = rep(&fx.domain, "Ada", 0).await;
     for (i, p) in [Some(2), None, Some(1), Some(3)].into_iter().enumerate() {
         ticket(
@@ -474,3 +490,5 @@ async fn sort_puts_nils_where_the_order_says() -> ashore::Result<()> {
     }
     Ok(())
 }
+
+layers!(sort_puts_nils_where_the_order_says);

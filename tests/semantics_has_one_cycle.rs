@@ -3,8 +3,12 @@
 //! the ticket's `belongs_to :representative`), and a belongs_to a resource's own
 //! kind (`belongs_to parent: Case`). Each struct holds the other (or itself)
 //! through a to-one field, which compiles because `Loaded` boxes its value.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
+
+mod common;
 
 use ashore::prelude::*;
+use common::*;
 
 resource! {
     #[derive(Debug, Clone, PartialEq)]
@@ -35,12 +39,10 @@ resource! {
     }
 }
 
-#[tokio::test]
-async fn has_one_and_the_belongs_to_back_compile_and_load_both_ways() -> ashore::Result<()> {
-    let d = Domain::builder()
-        .resource::<Agent>()
-        .resource::<Case>()
-        .build()?;
+async fn has_one_and_the_belongs_to_back_compile_and_load_both_ways(
+    run: Run,
+) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Agent>().resource::<Case>()).await;
     let ada = d
         .create(Agent::changeset().set(Agent::name(), "Ada"))
         .await?;
@@ -82,3 +84,5 @@ async fn has_one_and_the_belongs_to_back_compile_and_load_both_ways() -> ashore:
     assert!(agents[1].latest_case.get()?.is_none());
     Ok(())
 }
+
+layers!(has_one_and_the_belongs_to_back_compile_and_load_both_ways);

@@ -4,6 +4,7 @@
 //! `source_attribute`/`destination_attribute`, sort/offset/limit per parent
 //! (ordinary and manual), and the relationship's own filter and sort (has_many
 //! and has_one). Windows at their edges are in `semantics_loading_windows.rs`.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 mod common;
 
@@ -11,27 +12,14 @@ use ashore::Value;
 use ashore::prelude::*;
 use common::*;
 
-/// `n` representatives, each with two tickets (one comment and one tag each).
-async fn seed_many(fx: &Fx, n: usize) {
-    let d = &fx.domain;
-    let urgent = tag(d, "urgent").await;
-    for i in 0..n {
-        let r = rep(d, &format!("rep {i:04}"), 3).await;
-        for (j, p) in [(0, 2), (1, 8)] {
-            let t = ticket(d, Some(&r), &format!("t {i}.{j}"), "open", Some(p), j).await;
-            comment(d, &t, &format!("c {i}.{j}")).await;
-            label(d, &t, &urgent).await;
-        }
-    }
-}
-
-#[tokio::test]
-async fn one_read_per_relationship_per_level_whatever_the_number_of_parents() -> ashore::Result<()>
-{
+async fn one_read_per_relationship_per_level_whatever_the_number_of_parents(
+    run: Run,
+) -> ashore::Result<()> {
     for n in [1, 2, 300] {
-        let fx = helpdesk();
-        seed_many(&fx, n).await;
+        let fx = helpdesk(&run).await;
+        seed_many(&fx.domain, n).await;
         fx.reads.clear();
+        let statements = fx.store.statements();
         let reps = fx
             .domain
             .read(
@@ -77,13 +65,18 @@ async fn one_read_per_relationship_per_level_whatever_the_number_of_parents() ->
             ],
             "reads for {n} parents"
         );
+        // On the SQL layers each read is one statement.
+        if let (Some(before), Some(after)) = (statements, fx.store.statements()) {
+            assert_eq!(after - before, 7, "statements for {n} parents");
+        }
     }
     Ok(())
 }
 
-#[tokio::test]
-async fn duplicate_parent_keys_are_asked_for_once() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(one_read_per_relationship_per_level_whatever_the_number_of_parents);
+
+async fn duplicate_parent_keys_are_asked_for_once(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     let bob = rep(d, "Bob", 0).await;
@@ -174,9 +167,10 @@ async fn duplicate_parent_keys_are_asked_for_once() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn belongs_to_reads_a_parent_shared_by_many_children_once() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(duplicate_parent_keys_are_asked_for_once);
+
+async fn belongs_to_reads_a_parent_shared_by_many_children_once(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     rep(d, "Bob", 0).await;
@@ -250,9 +244,12 @@ async fn belongs_to_reads_a_parent_shared_by_many_children_once() -> ashore::Res
     Ok(())
 }
 
-#[tokio::test]
-async fn source_and_destination_attribute_options_key_the_relationship() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(belongs_to_reads_a_parent_shared_by_many_children_once);
+
+async fn source_and_destination_attribute_options_key_the_relationship(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     rep(d, "Ada", 0).await;
     rep(d, "Ada", 5).await; // another representative of the same name
@@ -340,9 +337,10 @@ async fn source_and_destination_attribute_options_key_the_relationship() -> asho
     Ok(())
 }
 
-#[tokio::test]
-async fn sort_offset_and_limit_apply_per_parent() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(source_and_destination_attribute_options_key_the_relationship);
+
+async fn sort_offset_and_limit_apply_per_parent(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed_windows(&fx).await;
     let reps = fx
         .domain
@@ -388,9 +386,12 @@ async fn sort_offset_and_limit_apply_per_parent() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn sort_offset_and_limit_apply_per_parent_for_manual_has_many() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(sort_offset_and_limit_apply_per_parent);
+
+async fn sort_offset_and_limit_apply_per_parent_for_manual_has_many(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed_windows(&fx).await;
     let tenant = new_tenant();
     let reps = fx
@@ -437,9 +438,10 @@ async fn sort_offset_and_limit_apply_per_parent_for_manual_has_many() -> ashore:
     Ok(())
 }
 
-#[tokio::test]
-async fn relationship_filter_and_sort_options_apply_to_every_load() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(sort_offset_and_limit_apply_per_parent_for_manual_has_many);
+
+async fn relationship_filter_and_sort_options_apply_to_every_load(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     let bob = rep(d, "Bob", 0).await;
@@ -534,3 +536,5 @@ async fn relationship_filter_and_sort_options_apply_to_every_load() -> ashore::R
     assert_eq!(subject(in_hand[0].latest_ticket.get()?), s("a9 later"));
     Ok(())
 }
+
+layers!(relationship_filter_and_sort_options_apply_to_every_load);

@@ -3,15 +3,15 @@
 //! as errors, nested loads (on manual results too, and on a many_to_many record
 //! shared by two parents), loads onto records in hand (chained, repeated, onto
 //! records an earlier load attached), and loads inside `tokio::spawn`.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 mod common;
 
 use ashore::prelude::*;
 use common::*;
 
-#[tokio::test]
-async fn to_one_relationships_attach_an_option() -> ashore::Result<()> {
-    let fx = helpdesk();
+async fn to_one_relationships_attach_an_option(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     rep(d, "Bob", 0).await;
@@ -48,9 +48,10 @@ async fn to_one_relationships_attach_an_option() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn to_many_relationships_attach_a_vec_in_query_order() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(to_one_relationships_attach_an_option);
+
+async fn to_many_relationships_attach_a_vec_in_query_order(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     let lonely = rep(d, "Lonely", 0).await;
@@ -123,9 +124,10 @@ async fn to_many_relationships_attach_a_vec_in_query_order() -> ashore::Result<(
     Ok(())
 }
 
-#[tokio::test]
-async fn reading_an_unloaded_relationship_is_an_error_not_a_panic() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(to_many_relationships_attach_a_vec_in_query_order);
+
+async fn reading_an_unloaded_relationship_is_an_error_not_a_panic(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     ticket(d, Some(&ada), "t", "open", Some(1), 1).await;
@@ -153,9 +155,10 @@ async fn reading_an_unloaded_relationship_is_an_error_not_a_panic() -> ashore::R
     Ok(())
 }
 
-#[tokio::test]
-async fn nested_loads_run_on_every_level_with_one_read_each() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(reading_an_unloaded_relationship_is_an_error_not_a_panic);
+
+async fn nested_loads_run_on_every_level_with_one_read_each(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     let bob = rep(d, "Bob", 0).await;
@@ -223,9 +226,12 @@ async fn nested_loads_run_on_every_level_with_one_read_each() -> ashore::Result<
     Ok(())
 }
 
-#[tokio::test]
-async fn nested_loads_run_on_manual_results_including_manual_inside_manual() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(nested_loads_run_on_every_level_with_one_read_each);
+
+async fn nested_loads_run_on_manual_results_including_manual_inside_manual(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 1).await;
     let bob = rep(d, "Bob", 1).await;
@@ -315,9 +321,10 @@ async fn nested_loads_run_on_manual_results_including_manual_inside_manual() -> 
     Ok(())
 }
 
-#[tokio::test]
-async fn loads_onto_records_in_hand() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(nested_loads_run_on_manual_results_including_manual_inside_manual);
+
+async fn loads_onto_records_in_hand(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 2).await;
     let bob = rep(d, "Bob", 2).await;
@@ -361,10 +368,12 @@ async fn loads_onto_records_in_hand() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn loads_onto_records_in_hand_add_up_and_a_second_load_replaces_the_first()
--> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(loads_onto_records_in_hand);
+
+async fn loads_onto_records_in_hand_add_up_and_a_second_load_replaces_the_first(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     let bob = rep(d, "Bob", 0).await;
@@ -430,12 +439,15 @@ async fn loads_onto_records_in_hand_add_up_and_a_second_load_replaces_the_first(
     Ok(())
 }
 
+layers!(loads_onto_records_in_hand_add_up_and_a_second_load_replaces_the_first);
+
 /// A tag's name, and the subject and owner's name of each of its tickets.
 type TagAndTickets = (String, Vec<(String, Option<String>)>);
 
-#[tokio::test]
-async fn a_record_linked_to_two_parents_gets_its_nested_loads_under_both() -> ashore::Result<()> {
-    let fx = helpdesk();
+async fn a_record_linked_to_two_parents_gets_its_nested_loads_under_both(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let ada = rep(d, "Ada", 0).await;
     let t1 = ticket(d, Some(&ada), "t1", "open", None, 1).await;
@@ -501,9 +513,10 @@ async fn a_record_linked_to_two_parents_gets_its_nested_loads_under_both() -> as
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn loads_run_inside_tokio_spawn() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(a_record_linked_to_two_parents_gets_its_nested_loads_under_both);
+
+async fn loads_run_inside_tokio_spawn(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = fx.domain.clone();
     let ada = rep(&d, "Ada", 1).await;
     let t = ticket(&d, Some(&ada), "t", "open", Some(4), 1).await;
@@ -539,3 +552,5 @@ async fn loads_run_inside_tokio_spawn() -> ashore::Result<()> {
     assert_eq!(subjects(owner.manual_tickets.get()?), ["t"]);
     Ok(())
 }
+
+layers!(loads_run_inside_tokio_spawn, multi_thread);

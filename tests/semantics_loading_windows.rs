@@ -2,6 +2,7 @@
 //! offset past the end, for has_many, has_one, belongs_to, manual and
 //! many_to_many loads; many_to_many windows where one record is linked to
 //! several parents; and windows of nested loads.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 mod common;
 
@@ -13,9 +14,8 @@ fn empty() -> Vec<Option<i64>> {
     Vec::new()
 }
 
-#[tokio::test]
-async fn limit_zero_gives_every_parent_an_empty_window() -> ashore::Result<()> {
-    let fx = helpdesk();
+async fn limit_zero_gives_every_parent_an_empty_window(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed_windows(&fx).await;
     let d = &fx.domain;
     let tenant = new_tenant();
@@ -63,9 +63,10 @@ async fn limit_zero_gives_every_parent_an_empty_window() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn an_offset_past_the_end_empties_only_the_parents_it_passes() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(limit_zero_gives_every_parent_an_empty_window);
+
+async fn an_offset_past_the_end_empties_only_the_parents_it_passes(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed_windows(&fx).await;
     let d = &fx.domain;
     let asc = || Ticket::priority().asc();
@@ -139,6 +140,8 @@ async fn an_offset_past_the_end_empties_only_the_parents_it_passes() -> ashore::
     Ok(())
 }
 
+layers!(an_offset_past_the_end_empties_only_the_parents_it_passes);
+
 /// t1: a, b, c. t2: b, c, d. t3: c. t4: no tag. (Subjects t1..t4, tags a..d.)
 async fn seed_tags(fx: &Fx) -> (Vec<Ticket>, Vec<Tag>) {
     let d = &fx.domain;
@@ -176,10 +179,10 @@ fn strings<const N: usize>(groups: [&[&str]; N]) -> Vec<Vec<String>> {
         .collect()
 }
 
-#[tokio::test]
-async fn many_to_many_windows_apply_per_parent_and_shared_records_count_for_each()
--> ashore::Result<()> {
-    let fx = helpdesk();
+async fn many_to_many_windows_apply_per_parent_and_shared_records_count_for_each(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let (tickets, tags) = seed_tags(&fx).await;
     let d = &fx.domain;
     let by_name = || Tag::name().asc();
@@ -237,9 +240,10 @@ async fn many_to_many_windows_apply_per_parent_and_shared_records_count_for_each
     Ok(())
 }
 
-#[tokio::test]
-async fn nested_windows_apply_per_parent_at_every_level() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(many_to_many_windows_apply_per_parent_and_shared_records_count_for_each);
+
+async fn nested_windows_apply_per_parent_at_every_level(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed_windows(&fx).await;
     let d = &fx.domain;
     let tickets = d.read(Ticket::query()).await?;
@@ -355,12 +359,14 @@ async fn nested_windows_apply_per_parent_at_every_level() -> ashore::Result<()> 
     Ok(())
 }
 
-#[tokio::test]
-async fn manual_results_are_sorted_before_the_window_whatever_the_loader_order()
--> ashore::Result<()> {
+layers!(nested_windows_apply_per_parent_at_every_level);
+
+async fn manual_results_are_sorted_before_the_window_whatever_the_loader_order(
+    run: Run,
+) -> ashore::Result<()> {
     // `manual_tickets_reversed` (`sort priority desc`) has a loader that hands
     // back each representative's tickets in the reverse of the order it read.
-    let fx = helpdesk();
+    let fx = helpdesk(&run).await;
     seed_windows(&fx).await;
     let reps = fx
         .domain
@@ -418,3 +424,5 @@ async fn manual_results_are_sorted_before_the_window_whatever_the_loader_order()
     );
     Ok(())
 }
+
+layers!(manual_results_are_sorted_before_the_window_whatever_the_loader_order);

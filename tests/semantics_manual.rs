@@ -3,6 +3,7 @@
 //! has_one overflow, what `LoadContext` holds, errors from the loader (with the
 //! whole path when nested, however deep), and the seed's "Using the Query"
 //! variants.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 mod common;
 
@@ -33,9 +34,8 @@ fn by_subject() -> Sort {
     Ticket::subject().asc()
 }
 
-#[tokio::test]
-async fn load_is_called_once_per_level_with_every_parent() -> ashore::Result<()> {
-    let fx = helpdesk();
+async fn load_is_called_once_per_level_with_every_parent(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let (ada, bob, cy) = seed(&fx).await;
     let tenant = new_tenant();
     fx.reads.clear();
@@ -78,9 +78,10 @@ async fn load_is_called_once_per_level_with_every_parent() -> ashore::Result<()>
     Ok(())
 }
 
-#[tokio::test]
-async fn group_by_from_map_and_by_position_attach_the_same_records() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(load_is_called_once_per_level_with_every_parent);
+
+async fn group_by_from_map_and_by_position_attach_the_same_records(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let reps = fx
         .domain
@@ -122,9 +123,10 @@ async fn group_by_from_map_and_by_position_attach_the_same_records() -> ashore::
     Ok(())
 }
 
-#[tokio::test]
-async fn the_relationship_sort_orders_manual_results() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(group_by_from_map_and_by_position_attach_the_same_records);
+
+async fn the_relationship_sort_orders_manual_results(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     // The loader reads with `ctx.query`, which carries the relationship's sort
     // (priority desc, nils first): with no sort of its own, the load keeps it.
@@ -144,9 +146,10 @@ async fn the_relationship_sort_orders_manual_results() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn parents_with_nothing_get_an_empty_vec_or_none() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(the_relationship_sort_orders_manual_results);
+
+async fn parents_with_nothing_get_an_empty_vec_or_none(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let solo = rep(d, "Solo", 0).await;
     let idle = rep(d, "Idle", 0).await;
@@ -171,9 +174,12 @@ async fn parents_with_nothing_get_an_empty_vec_or_none() -> ashore::Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn a_key_of_no_parent_is_an_error_naming_the_relationship_and_the_key() {
-    let fx = helpdesk();
+layers!(parents_with_nothing_get_an_empty_vec_or_none);
+
+async fn a_key_of_no_parent_is_an_error_naming_the_relationship_and_the_key(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let err = fx
         .domain
@@ -191,11 +197,13 @@ async fn a_key_of_no_parent_is_an_error_naming_the_relationship_and_the_key() {
         "{shown}"
     );
     assert!(shown.contains(&STRAY.to_string()), "{shown}");
+    Ok(())
 }
 
-#[tokio::test]
-async fn several_records_for_a_manual_has_one_is_an_error() {
-    let fx = helpdesk();
+layers!(a_key_of_no_parent_is_an_error_naming_the_relationship_and_the_key);
+
+async fn several_records_for_a_manual_has_one_is_an_error(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let busy = rep(d, "Busy", 0).await;
     let calm = rep(d, "Calm", 0).await;
@@ -220,11 +228,13 @@ async fn several_records_for_a_manual_has_one_is_an_error() {
         .expect("one ticket for Calm");
     let sole = only_calm[0].manual_sole_ticket.get().expect("loaded");
     assert_eq!(sole.as_ref().map(|t| t.subject.as_str()), Some("three"));
+    Ok(())
 }
 
-#[tokio::test]
-async fn by_position_with_the_wrong_number_of_groups_is_an_error() {
-    let fx = helpdesk();
+layers!(several_records_for_a_manual_has_one_is_an_error);
+
+async fn by_position_with_the_wrong_number_of_groups_is_an_error(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let err = fx
         .domain
@@ -242,12 +252,15 @@ async fn by_position_with_the_wrong_number_of_groups_is_an_error() {
         "{err:?}"
     );
     assert_eq!(err.path(), ["Representative", "manual_tickets_short"]);
+    Ok(())
 }
 
-#[tokio::test]
-async fn load_context_query_has_the_relationship_options_and_no_window_or_loads()
--> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(by_position_with_the_wrong_number_of_groups_is_an_error);
+
+async fn load_context_query_has_the_relationship_options_and_no_window_or_loads(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let b7 = fx
         .domain
@@ -311,6 +324,8 @@ async fn load_context_query_has_the_relationship_options_and_no_window_or_loads(
     Ok(())
 }
 
+layers!(load_context_query_has_the_relationship_options_and_no_window_or_loads);
+
 #[derive(Clone)]
 struct User {
     name: String,
@@ -325,10 +340,10 @@ impl Actor for User {
     }
 }
 
-#[tokio::test]
-async fn load_context_carries_actor_authorize_tenant_and_domain_to_every_level()
--> ashore::Result<()> {
-    let fx = helpdesk();
+async fn load_context_carries_actor_authorize_tenant_and_domain_to_every_level(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let (ada, ..) = seed(&fx).await;
 
     let tenant = new_tenant();
@@ -382,9 +397,10 @@ async fn load_context_carries_actor_authorize_tenant_and_domain_to_every_level()
     Ok(())
 }
 
-#[tokio::test]
-async fn an_error_from_the_loader_reaches_the_caller_with_its_path() {
-    let fx = helpdesk();
+layers!(load_context_carries_actor_authorize_tenant_and_domain_to_every_level);
+
+async fn an_error_from_the_loader_reaches_the_caller_with_its_path(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let err = fx
         .domain
@@ -415,11 +431,15 @@ async fn an_error_from_the_loader_reaches_the_caller_with_its_path() {
         err.to_string(),
         "Representative.manual_tickets.comments_failing: comment store offline"
     );
+    Ok(())
 }
 
-#[tokio::test]
-async fn an_error_from_a_deeply_nested_loader_names_every_step_of_the_path() {
-    let fx = helpdesk();
+layers!(an_error_from_the_loader_reaches_the_caller_with_its_path);
+
+async fn an_error_from_a_deeply_nested_loader_names_every_step_of_the_path(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     let d = &fx.domain;
     let (ada, ..) = seed(&fx).await;
     let mine = ticket(d, Some(&ada), "mine", "open", Some(9), 9).await;
@@ -479,11 +499,13 @@ async fn an_error_from_a_deeply_nested_loader_names_every_step_of_the_path() {
         .expect_err("the loader fails");
     assert_eq!(err.path(), ["Ticket", "representative", "manual_failing"]);
     assert!(!tickets[0].representative.is_loaded());
+    Ok(())
 }
 
-#[tokio::test]
-async fn the_seed_loader_finds_the_tickets_above_each_threshold() -> ashore::Result<()> {
-    let fx = helpdesk();
+layers!(an_error_from_a_deeply_nested_loader_names_every_step_of_the_path);
+
+async fn the_seed_loader_finds_the_tickets_above_each_threshold(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let reps = fx
         .domain
@@ -506,10 +528,12 @@ async fn the_seed_loader_finds_the_tickets_above_each_threshold() -> ashore::Res
     Ok(())
 }
 
-#[tokio::test]
-async fn using_the_query_variants_keep_filter_and_sort_and_window_per_parent() -> ashore::Result<()>
-{
-    let fx = helpdesk();
+layers!(the_seed_loader_finds_the_tickets_above_each_threshold);
+
+async fn using_the_query_variants_keep_filter_and_sort_and_window_per_parent(
+    run: Run,
+) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
     seed(&fx).await;
     let reps = fx
         .domain
@@ -578,3 +602,5 @@ async fn using_the_query_variants_keep_filter_and_sort_and_window_per_parent() -
     }
     Ok(())
 }
+
+layers!(using_the_query_variants_keep_filter_and_sort_and_window_per_parent);

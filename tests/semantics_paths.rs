@@ -3,6 +3,7 @@
 //! through one path bind to the same record; no related record means one
 //! all-nil record), `exists`, paths through a relationship with a `filter`
 //! option, and paths in the filter of a load.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 mod common;
 
@@ -20,8 +21,8 @@ use common::*;
 struct Paths(Fx);
 
 impl Paths {
-    async fn new() -> Self {
-        let fx = helpdesk();
+    async fn new(run: &Run) -> Self {
+        let fx = helpdesk(run).await;
         let d = &fx.domain;
         let ada = admin(d, "Ada", 3).await;
         let bob = rep(d, "Bob", 5).await;
@@ -76,9 +77,8 @@ impl Paths {
     }
 }
 
-#[tokio::test]
-async fn to_one_paths_read_the_related_record() {
-    let p = Paths::new().await;
+async fn to_one_paths_read_the_related_record(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Ticket::query;
     p.tickets(
         q().filter(expr!(representative.name == "Ada")),
@@ -135,11 +135,13 @@ async fn to_one_paths_read_the_related_record() {
     let comments = p.0.domain.read(on_bobs).await.expect("read comments");
     let bodies: Vec<&str> = comments.iter().map(|c| c.body.as_str()).collect();
     assert_eq!(bodies, ["urgent"]);
+    Ok(())
 }
 
-#[tokio::test]
-async fn to_many_paths_match_if_some_related_record_does() {
-    let p = Paths::new().await;
+layers!(to_one_paths_read_the_related_record);
+
+async fn to_many_paths_match_if_some_related_record_does(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Representative::query;
     p.reps(q().filter(expr!(tickets.priority > 5)), &["Ada", "Bob"])
         .await;
@@ -159,11 +161,15 @@ async fn to_many_paths_match_if_some_related_record_does() {
         &["Ada", "Bob", "Cy"],
     )
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn references_through_one_to_many_path_bind_to_the_same_record() {
-    let p = Paths::new().await;
+layers!(to_many_paths_match_if_some_related_record_does);
+
+async fn references_through_one_to_many_path_bind_to_the_same_record(
+    run: Run,
+) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Representative::query;
     // Ada has a priority-9 ticket and an open one, but not an open priority-9 one.
     p.reps(
@@ -180,11 +186,15 @@ async fn references_through_one_to_many_path_bind_to_the_same_record() {
     // true; for Cy (no tickets) and Dee (nil priority) it is nil.
     p.reps(q().filter(expr!(not(tickets.priority > 5))), &["Ada"])
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn a_parent_without_related_records_is_tested_against_an_all_nil_record() {
-    let p = Paths::new().await;
+layers!(references_through_one_to_many_path_bind_to_the_same_record);
+
+async fn a_parent_without_related_records_is_tested_against_an_all_nil_record(
+    run: Run,
+) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Representative::query;
     // Cy has no tickets; Dee's only ticket has a nil priority.
     p.reps(q().filter(expr!(is_nil(tickets.priority))), &["Cy", "Dee"])
@@ -200,11 +210,13 @@ async fn a_parent_without_related_records_is_tested_against_an_all_nil_record() 
         &["Ada", "Cy", "Dee"],
     )
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn exists_is_true_or_false_never_nil() {
-    let p = Paths::new().await;
+layers!(a_parent_without_related_records_is_tested_against_an_all_nil_record);
+
+async fn exists_is_true_or_false_never_nil(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Representative::query;
     p.reps(
         q().filter(expr!(exists(tickets, priority > 5 and status == "open"))),
@@ -232,12 +244,16 @@ async fn exists_is_true_or_false_never_nil() {
         &["Ada", "Dee"],
     )
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn paths_through_a_filtered_relationship_see_only_its_records() {
+layers!(exists_is_true_or_false_never_nil);
+
+async fn paths_through_a_filtered_relationship_see_only_its_records(
+    run: Run,
+) -> ashore::Result<()> {
     // `open_tickets` has `filter status == "open"`: Ada's closed a9 is not one.
-    let p = Paths::new().await;
+    let p = Paths::new(&run).await;
     let q = Representative::query;
     p.reps(
         q().filter(expr!(exists(open_tickets, priority > 5))),
@@ -246,11 +262,13 @@ async fn paths_through_a_filtered_relationship_see_only_its_records() {
     .await;
     p.reps(q().filter(expr!(open_tickets.priority > 5)), &["Bob"])
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn typed_values_compare_as_their_types() {
-    let p = Paths::new().await;
+layers!(paths_through_a_filtered_relationship_see_only_its_records);
+
+async fn typed_values_compare_as_their_types(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Ticket::query;
     let since = at(3);
     let b9 =
@@ -269,11 +287,13 @@ async fn typed_values_compare_as_their_types() {
         .await;
     p.tickets(q().filter(expr!(subject < "b")), &["a1", "a9"])
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn many_to_many_paths_match_if_some_linked_record_does() {
-    let p = Paths::new().await;
+layers!(typed_values_compare_as_their_types);
+
+async fn many_to_many_paths_match_if_some_linked_record_does(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Ticket::query;
     p.tickets(q().filter(expr!(tags.name == "urgent")), &["a9", "orphan"])
         .await;
@@ -299,11 +319,15 @@ async fn many_to_many_paths_match_if_some_linked_record_does() {
         .await;
     p.tickets(q().filter(expr!(is_nil(tags.id))), &["a1", "dnil"])
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn references_through_one_many_to_many_path_bind_to_the_same_record() {
-    let p = Paths::new().await;
+layers!(many_to_many_paths_match_if_some_linked_record_does);
+
+async fn references_through_one_many_to_many_path_bind_to_the_same_record(
+    run: Run,
+) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let q = Ticket::query;
     // No single tag is named both: a9 has both tags, but not in one record.
     p.tickets(
@@ -335,11 +359,13 @@ async fn references_through_one_many_to_many_path_bind_to_the_same_record() {
         &["a9"],
     )
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn paths_chain_through_to_one_to_many_and_many_to_many_hops() {
-    let p = Paths::new().await;
+layers!(references_through_one_many_to_many_path_bind_to_the_same_record);
+
+async fn paths_chain_through_to_one_to_many_and_many_to_many_hops(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     // Representative -> tickets -> tags.
     let q = Representative::query;
     p.reps(q().filter(expr!(tickets.tags.name == "urgent")), &["Ada"])
@@ -381,13 +407,15 @@ async fn paths_chain_through_to_one_to_many_and_many_to_many_hops() {
         &["a1", "a9"],
     )
     .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn a_filter_option_applies_to_many_to_many_hops_behind_it() {
+layers!(paths_chain_through_to_one_to_many_and_many_to_many_hops);
+
+async fn a_filter_option_applies_to_many_to_many_hops_behind_it(run: Run) -> ashore::Result<()> {
     // `open_tickets` has `filter status == "open"`: a9, billing and urgent, is
     // closed, so through `open_tickets` Ada has no tag at all.
-    let p = Paths::new().await;
+    let p = Paths::new(&run).await;
     let q = Representative::query;
     p.reps(
         q().filter(expr!(exists(tickets.tags, name == "billing"))),
@@ -401,11 +429,13 @@ async fn a_filter_option_applies_to_many_to_many_hops_behind_it() {
     .await;
     p.reps(q().filter(expr!(open_tickets.tags.name == "urgent")), &[])
         .await;
+    Ok(())
 }
 
-#[tokio::test]
-async fn paths_in_the_filter_of_a_load_apply_per_related_record() -> ashore::Result<()> {
-    let p = Paths::new().await;
+layers!(a_filter_option_applies_to_many_to_many_hops_behind_it);
+
+async fn paths_in_the_filter_of_a_load_apply_per_related_record(run: Run) -> ashore::Result<()> {
+    let p = Paths::new(&run).await;
     let d = &p.0.domain;
     let reps = d
         .read(
@@ -443,3 +473,5 @@ async fn paths_in_the_filter_of_a_load_apply_per_related_record() -> ashore::Res
     );
     Ok(())
 }
+
+layers!(paths_in_the_filter_of_a_load_apply_per_related_record);

@@ -1,6 +1,6 @@
-//! `Counting`, a data layer that delegates to `Memory`, records every read
-//! request (`Reads`) and can be told to fail reads of one resource
-//! (`FailSwitch`).
+//! `Counting`, a data layer that delegates to another (memory, SQLite or
+//! PostgreSQL), records every read request (`Reads`) and can be told to fail
+//! reads of one resource (`FailSwitch`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -67,28 +67,24 @@ impl FailSwitch {
     }
 }
 
-/// `Memory` with every read recorded.
+/// A data layer with every read recorded.
 pub struct Counting {
-    inner: Memory,
+    inner: Arc<dyn DataLayer>,
     reads: Reads,
     fail: FailSwitch,
 }
 
 impl Counting {
-    /// A fresh `Memory` that records its reads in `reads` and fails the reads
-    /// `fail` names.
-    pub fn new(reads: Reads, fail: FailSwitch) -> Self {
-        Counting {
-            inner: Memory::new(),
-            reads,
-            fail,
-        }
+    /// `inner`, recording its reads in `reads` and failing the reads `fail`
+    /// names.
+    pub fn new(inner: Arc<dyn DataLayer>, reads: Reads, fail: FailSwitch) -> Self {
+        Counting { inner, reads, fail }
     }
 }
 
 impl DataLayer for Counting {
     fn name(&self) -> &'static str {
-        "counting memory"
+        self.inner.name()
     }
 
     fn register(&self, schema: &'static Schema) -> ashore::Result<()> {
@@ -118,5 +114,9 @@ impl DataLayer for Counting {
         rows: Vec<Row>,
     ) -> BoxFuture<'a, ashore::Result<Records>> {
         self.inner.create(schema, rows)
+    }
+
+    fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, ashore::Result<()>> {
+        self.inner.migrate(schemas)
     }
 }

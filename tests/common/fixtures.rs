@@ -1,37 +1,22 @@
-//! The Helpdesk domain over a `Counting` layer (`helpdesk()`), helpers that
-//! create records, and helpers that pick values out of results.
+//! The Helpdesk domain over a `Counting` layer on any `Layer`
+//! (`helpdesk(&run)`), helpers that create records, and helpers that pick
+//! values out of results.
 
 use ashore::prelude::*;
 
-use super::counting::{Counting, FailSwitch, Reads};
+use super::layers::{Fx, Run, counted};
 use super::resources::*;
 
-/// A domain of every Helpdesk resource over a `Counting` layer.
-pub struct Fx {
-    pub domain: Domain,
-    pub reads: Reads,
-    pub fail: FailSwitch,
-}
-
-/// A fresh, empty Helpdesk domain.
-pub fn helpdesk() -> Fx {
-    let reads = Reads::default();
-    let fail = FailSwitch::default();
-    let layer = Counting::new(reads.clone(), fail.clone());
-    let domain = Domain::builder()
-        .data_layer(layer)
-        .resource::<Representative>()
-        .resource::<Ticket>()
-        .resource::<Comment>()
-        .resource::<Tag>()
-        .resource::<TicketTag>()
-        .build()
-        .expect("the Helpdesk domain builds");
-    Fx {
-        domain,
-        reads,
-        fail,
-    }
+/// A fresh, empty domain of every Helpdesk resource on `run`'s layer.
+pub async fn helpdesk(run: &Run) -> Fx {
+    counted(run, |b| {
+        b.resource::<Representative>()
+            .resource::<Ticket>()
+            .resource::<Comment>()
+            .resource::<Tag>()
+            .resource::<TicketTag>()
+    })
+    .await
 }
 
 /// A point in time, `minute` minutes after a fixed instant.
@@ -130,6 +115,51 @@ pub async fn label(domain: &Domain, ticket: &Ticket, tag: &Tag) {
         )
         .await
         .expect("tag a ticket");
+}
+
+/// `n` representatives "rep 0000", .. (threshold 3), each with two tickets
+/// "t <i>.0" (priority 2, opened at `at(0)`) and "t <i>.1" (priority 8, at
+/// `at(1)`), each ticket with one comment "c <i>.<j>" and the tag "urgent".
+/// Made with one `create_many` per resource.
+pub async fn seed_many(d: &Domain, n: usize) {
+    let urgent = tag(d, "urgent").await;
+    let reps = d
+        .create_many((0..n).map(|i| {
+            Representative::changeset()
+                .set(Representative::name(), format!("rep {i:04}"))
+                .set(Representative::priority_threshold(), 3)
+                .set(Representative::admin(), false)
+        }))
+        .await
+        .expect("create representatives");
+    let tickets = d
+        .create_many(reps.iter().enumerate().flat_map(|(i, r)| {
+            [(0, 2), (1, 8)].map(|(j, p)| {
+                Ticket::changeset()
+                    .set(Ticket::subject(), format!("t {i}.{j}"))
+                    .set(Ticket::status(), "open")
+                    .set(Ticket::priority(), Some(p))
+                    .set(Ticket::opened_at(), at(j))
+                    .set(Ticket::representative_id(), Some(r.id))
+            })
+        }))
+        .await
+        .expect("create tickets");
+    d.create_many(tickets.iter().map(|t| {
+        let body = format!("c {}", t.subject.trim_start_matches("t "));
+        Comment::changeset()
+            .set(Comment::body(), body)
+            .set(Comment::ticket_id(), t.id)
+    }))
+    .await
+    .expect("create comments");
+    d.create_many(tickets.iter().map(|t| {
+        TicketTag::changeset()
+            .set(TicketTag::ticket_id(), t.id)
+            .set(TicketTag::tag_id(), urgent.id)
+    }))
+    .await
+    .expect("tag tickets");
 }
 
 /// The Helpdesk for per-parent windows: Ada (threshold 2) has tickets of

@@ -1,6 +1,41 @@
 //! SQL text for both dialects: reads (filters, relationship paths, sort, windows,
 //! partitions), inserts and DDL. Pure functions from schemas and requests to
 //! [`Statement`]s; nothing here touches a database.
+//!
+//! The SQL gives the in-memory layer's answers (see `filter` for how nil,
+//! types, overflow and relationship paths are kept identical). What the layers
+//! that run these statements must provide:
+//! - SQLite: the `rarray` table-valued function (`rusqlite::vtab::array::
+//!   load_module`); a [`Param::List`](super::Param::List) bound as an
+//!   `Rc<Vec<rusqlite::types::Value>>`; UUIDs as lowercase hyphenated TEXT,
+//!   timestamps as `%Y-%m-%dT%H:%M:%S%.6fZ` TEXT, booleans as 0/1;
+//!   `PRAGMA foreign_keys = ON` for the foreign keys to be enforced.
+//! - PostgreSQL: every placeholder is cast to the type it must be bound as:
+//!   `$n::bigint` for `Value::Int`, …, and for a list `$n::<type>[]` where
+//!   `<type>` is the PostgreSQL type of the list's `ValueType` (`I16` →
+//!   `smallint[]`, `I32` → `integer[]`, `I64` → `bigint[]`, `F64` → `float8[]`,
+//!   …). Lists built here never hold nil.
+//! - Both: a read's rows hold the attributes in schema order (then the partition
+//!   key); a partitioned read comes ordered within each key, not grouped.
+//!
+//! Known differences from the in-memory layer, all at the edges of `f64` and
+//! of key generation:
+//! - NaN cannot be stored by SQLite (it becomes NULL) and orders as the largest
+//!   value on PostgreSQL; a float overflow is an error on PostgreSQL (infinity in
+//!   memory).
+//! - PostgreSQL assigns generated integer keys from the identity sequence
+//!   (`DEFAULT`), which does not see keys given explicitly (memory continues
+//!   after the largest key). SQLite assigns them as memory does (see `insert`).
+
+mod ddl;
+mod filter;
+mod hop;
+mod insert;
+mod read;
+mod text;
+
+#[cfg(test)]
+mod tests;
 
 use super::{Dialect, Statement};
 use crate::data_layer::ReadRequest;
@@ -9,21 +44,18 @@ use crate::resource::{Row, Schema};
 
 /// The one statement of a read.
 pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
-    let _ = (dialect, request);
-    unimplemented!("being written")
+    read::read(dialect, request)
 }
 
 /// Inserts of `rows` (in schema attribute order), in as few statements as the
 /// dialect's parameter limit allows, each returning the created rows
 /// (`Columns::Attributes`), in the order given.
 pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &[Row]) -> Result<Vec<Statement>> {
-    let _ = (dialect, schema, rows);
-    unimplemented!("being written")
+    insert::insert(dialect, schema, rows)
 }
 
 /// The DDL that makes what `schemas` need and is missing, to run in order.
 /// Idempotent: running it on a database that has everything changes nothing.
 pub fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<String> {
-    let _ = (dialect, schemas);
-    unimplemented!("being written")
+    ddl::migrate(dialect, schemas)
 }

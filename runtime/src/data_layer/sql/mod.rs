@@ -26,6 +26,14 @@
 //! column that `migrate` adds to every table.
 
 pub mod build;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(feature = "postgres")]
+pub use postgres::Postgres;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+#[cfg(feature = "sqlite")]
+pub use sqlite::Sqlite;
 
 use crate::value::{Value, ValueType};
 

@@ -1,0 +1,117 @@
+//! Relationship hops as SQL: the LEFT JOIN of a path binding and the tables of
+//! an `exists`.
+//!
+//! A hop links the destination's attribute to the source's (or, for
+//! many_to_many, the join table's two attributes to each); the relationship's
+//! `filter` option joins the ON condition of the destination. A many_to_many hop
+//! of a path left-joins the join table and the destination as one parenthesized
+//! inner join, so a join record whose destination is missing or filtered out adds
+//! no all-NULL row beside the related records.
+
+use super::super::Dialect;
+use super::text::{boolean, column, ident};
+
+/// One relationship hop to the destination read as `alias`.
+pub(super) struct Hop {
+    /// The source's linking column (`t0."rep_id"`).
+    pub(super) source: String,
+    pub(super) dest_table: &'static str,
+    pub(super) alias: String,
+    /// The destination's linking attribute.
+    pub(super) dest_attr: &'static str,
+    /// many_to_many: the join table, its alias, its source-side and its
+    /// destination-side attribute.
+    pub(super) join: Option<(&'static str, String, &'static str, &'static str)>,
+    /// The relationship's `filter` option, on `alias`.
+    pub(super) filter: Option<String>,
+}
+
+impl Hop {
+    /// The condition linking the destination to the source (or to the join
+    /// table), and the relationship filter.
+    fn dest_on(&self) -> String {
+        let linked = match &self.join {
+            None => self.source.clone(),
+            Some((_, join_alias, _, dest_side)) => column(join_alias, dest_side),
+        };
+        let mut on = format!("{} = {linked}", column(&self.alias, self.dest_attr));
+        if let Some(filter) = &self.filter {
+            on.push_str(" AND ");
+            on.push_str(filter);
+        }
+        on
+    }
+
+    fn dest(&self) -> String {
+        format!("{} {}", ident(self.dest_table), self.alias)
+    }
+
+    /// `LEFT JOIN` of a binding.
+    pub(super) fn left_join(&self) -> String {
+        match &self.join {
+            None => format!(" LEFT JOIN {} ON {}", self.dest(), self.dest_on()),
+            Some((table, join_alias, source_side, _)) => format!(
+                " LEFT JOIN ({} {join_alias} JOIN {} ON {}) ON {} = {}",
+                ident(table),
+                self.dest(),
+                self.dest_on(),
+                column(join_alias, source_side),
+                self.source
+            ),
+        }
+    }
+
+    /// The hop as the first table of an `exists` (the link to the outer alias
+    /// goes to the WHERE clause) and its WHERE conditions.
+    fn first(&self) -> (String, Vec<String>) {
+        match &self.join {
+            None => (self.dest(), vec![self.dest_on()]),
+            Some((table, join_alias, source_side, _)) => (
+                format!(
+                    "{} {join_alias} JOIN {} ON {}",
+                    ident(table),
+                    self.dest(),
+                    self.dest_on()
+                ),
+                vec![format!(
+                    "{} = {}",
+                    column(join_alias, source_side),
+                    self.source
+                )],
+            ),
+        }
+    }
+
+    /// The hop as a later table of an `exists`.
+    fn inner_join(&self) -> String {
+        match &self.join {
+            None => format!(" JOIN {} ON {}", self.dest(), self.dest_on()),
+            Some((table, join_alias, source_side, _)) => format!(
+                " JOIN {} {join_alias} ON {} = {} JOIN {} ON {}",
+                ident(table),
+                column(join_alias, source_side),
+                self.source,
+                self.dest(),
+                self.dest_on()
+            ),
+        }
+    }
+}
+
+/// `EXISTS` over the records reached through `hops`, tested with `inner` (a
+/// condition on the last hop's alias).
+pub(super) fn exists(dialect: Dialect, hops: &[Hop], inner: String) -> String {
+    let Some((first, rest)) = hops.split_first() else {
+        // An empty path tests the record itself, still never nil.
+        return format!("COALESCE({inner}, {})", boolean(dialect, false));
+    };
+    let (mut from, mut conditions) = first.first();
+    for hop in rest {
+        from.push_str(&hop.inner_join());
+    }
+    conditions.push(inner);
+    format!(
+        "EXISTS (SELECT 1 FROM {from} WHERE {})",
+        conditions.join(" AND ")
+    )
+}

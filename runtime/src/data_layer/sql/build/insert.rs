@@ -1,0 +1,137 @@
+//! Multi-row `INSERT … RETURNING`, chunked to the dialect's parameter limit.
+//!
+//! Primary keys left nil are assigned as the in-memory layer assigns them:
+//! - `Generated::Uuid`: a random v4 UUID, made here.
+//! - `Generated::Integer` on SQLite: one more than the largest key stored or
+//!   given in the batch, then the next, in row order (`(SELECT max(…)) + k`). A
+//!   statement's subqueries see the table as it was before the statement, and
+//!   SQLite runs one writer at a time, so this is exact. Chunks must run in order
+//!   (in one transaction for all-or-nothing).
+//! - `Generated::Integer` on PostgreSQL: `DEFAULT`, the identity sequence, which
+//!   is safe under concurrent writers but does not see keys given explicitly.
+//!
+//! RETURNING gives the rows in the order of the VALUES list on both databases
+//! (neither documents it, both do it for a plain multi-row VALUES insert).
+
+use super::super::{Columns, Dialect, Statement};
+use super::text::{Params, ident};
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{Generated, Row, Schema};
+use crate::value::Value;
+
+/// Most parameters one statement may have.
+fn max_params(dialect: Dialect) -> usize {
+    match dialect {
+        Dialect::Sqlite => 32_766,
+        Dialect::Postgres => 65_535,
+    }
+}
+
+pub(super) fn insert(
+    dialect: Dialect,
+    schema: &'static Schema,
+    rows: &[Row],
+) -> Result<Vec<Statement>> {
+    insert_chunked(dialect, schema, rows, max_params(dialect))
+}
+
+pub(super) fn insert_chunked(
+    dialect: Dialect,
+    schema: &'static Schema,
+    rows: &[Row],
+    max_params: usize,
+) -> Result<Vec<Statement>> {
+    let expected = schema.attributes.len();
+    if let Some(row) = rows.iter().find(|r| r.len() != expected) {
+        return Err(Error::new(ErrorKind::DataLayer {
+            message: format!(
+                "a row of {} has {} values, expected {expected}",
+                schema.name,
+                row.len()
+            ),
+            source: None,
+        }));
+    }
+    let pk = schema.primary_key;
+    let generated = schema.primary_key().generated;
+    let pk_name = ident(schema.primary_key().name);
+    let table = ident(schema.table);
+    // The largest integer key given in the whole batch: generated keys come after.
+    let given_max = rows
+        .iter()
+        .filter_map(|r| match r[pk] {
+            Value::Int(i) => Some(i),
+            _ => None,
+        })
+        .max();
+    let names: Vec<String> = schema.attributes.iter().map(|a| ident(a.name)).collect();
+    let names = names.join(", ");
+    let head = format!("INSERT INTO {table} ({names}) VALUES ");
+    let tail = format!(" RETURNING {names}");
+
+    let mut statements = Vec::new();
+    let mut params = Params::new(dialect);
+    let mut values: Vec<String> = Vec::new();
+    // Per statement: the placeholder of `given_max` and the generated keys so far.
+    let mut given_max_param: Option<String> = None;
+    let mut generated_so_far = 0_i64;
+    for row in rows {
+        let extra = match (row[pk].is_null(), generated, dialect) {
+            (true, Some(Generated::Uuid), _) => 1,
+            // The placeholder of `given_max`, counted even when the statement
+            // has it already: the row may start a new statement.
+            (true, Some(Generated::Integer), Dialect::Sqlite) => usize::from(given_max.is_some()),
+            _ => 0,
+        };
+        let needed = row.iter().filter(|v| !v.is_null()).count() + extra;
+        if !values.is_empty() && params.mark() + needed > max_params {
+            statements.push(Statement {
+                sql: format!("{head}{}{tail}", values.join(", ")),
+                params: std::mem::take(&mut params.list),
+                columns: Columns::Attributes,
+            });
+            values.clear();
+            given_max_param = None;
+            generated_so_far = 0;
+        }
+        let mut cells = Vec::with_capacity(row.len());
+        for (i, value) in row.iter().enumerate() {
+            let cell = match (value, i == pk, generated) {
+                (Value::Null, true, Some(Generated::Uuid)) => {
+                    params.value(Value::Uuid(uuid::Uuid::new_v4()))
+                }
+                (Value::Null, true, Some(Generated::Integer)) => match dialect {
+                    Dialect::Postgres => "DEFAULT".to_owned(),
+                    Dialect::Sqlite => {
+                        generated_so_far += 1;
+                        let k = generated_so_far;
+                        match given_max {
+                            None => {
+                                format!("(SELECT COALESCE(MAX({pk_name}), 0) + {k} FROM {table})")
+                            }
+                            Some(m) => {
+                                let b = given_max_param
+                                    .get_or_insert_with(|| params.value(Value::Int(m)))
+                                    .clone();
+                                format!(
+                                    "(SELECT max(COALESCE(MAX({pk_name}), {b}), {b}) + {k} FROM {table})"
+                                )
+                            }
+                        }
+                    }
+                },
+                (value, _, _) => params.value(value.clone()),
+            };
+            cells.push(cell);
+        }
+        values.push(format!("({})", cells.join(", ")));
+    }
+    if !values.is_empty() {
+        statements.push(Statement {
+            sql: format!("{head}{}{tail}", values.join(", ")),
+            params: params.list,
+            columns: Columns::Attributes,
+        });
+    }
+    Ok(statements)
+}

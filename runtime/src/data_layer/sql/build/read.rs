@@ -1,0 +1,215 @@
+//! The one SELECT of a read: columns, partition, filter, sort with the
+//! insertion-order tie-breaker, and offset/limit (per key through `ROW_NUMBER`
+//! for a partitioned read).
+//!
+//! Names are checked in the order the in-memory layer checks them (sort keys,
+//! then the filter, then the partition), so the same invalid request fails with
+//! the same error on every layer.
+
+use super::super::{Columns, Dialect, Statement};
+use super::filter::Compiler;
+use super::text::{Params, column, ident, sequence};
+use crate::data_layer::{PartitionBy, ReadRequest};
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::Order;
+use crate::resource::{AttributeInfo, Schema};
+use crate::value::{Value, ValueType};
+
+/// Names of the extra columns of a windowed read.
+const KEY: &str = "_ashore_key";
+const ROW_NUMBER: &str = "_ashore_rn";
+
+pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
+    let schema = request.schema;
+    let mut params = Params::new(dialect);
+
+    let mut order = Vec::with_capacity(request.sort.len() + 1);
+    for sort in &request.sort {
+        let Some(attribute) = schema.attribute(&sort.field) else {
+            return Err(invalid(
+                schema,
+                format!("no attribute named `{}` to sort by", sort.field),
+            ));
+        };
+        order.push(order_by(dialect, attribute, sort.order));
+    }
+    order.push(sequence(dialect, "t0"));
+    let order = order.join(", ");
+
+    let mut conditions = Vec::new();
+    let filter = match &request.filter {
+        Some(expr) => Some(Compiler::new(schema, &mut params).scope(schema, "t0", expr)?),
+        None => None,
+    };
+
+    let mut from = format!("{} t0", ident(schema.table));
+    let key = match &request.partition {
+        None => None,
+        Some(partition) => {
+            let keys: Vec<Value> = partition
+                .keys
+                .iter()
+                .filter(|k| !k.is_null())
+                .cloned()
+                .collect();
+            let attribute = |s: &'static Schema, name: &str| {
+                s.attribute(name).ok_or_else(|| {
+                    invalid(
+                        schema,
+                        format!("no attribute named `{name}` on {} to partition by", s.name),
+                    )
+                })
+            };
+            match &partition.by {
+                PartitionBy::Attribute(a) => {
+                    let value_type = attribute(schema, a)?.value_type;
+                    let key = column("t0", a);
+                    conditions.push(one_of(&mut params, &key, value_type, keys));
+                    Some((key, value_type))
+                }
+                PartitionBy::Through {
+                    join,
+                    source_attribute_on_join,
+                    destination_attribute_on_join,
+                    destination_attribute,
+                } => {
+                    attribute(schema, destination_attribute)?;
+                    let value_type = attribute(join, source_attribute_on_join)?.value_type;
+                    attribute(join, destination_attribute_on_join)?;
+                    // One (key, destination value) pair per link, however many
+                    // join records repeat it: a record appears once per key.
+                    let source = column("j", source_attribute_on_join);
+                    let keys = one_of(&mut params, &source, value_type, keys);
+                    from.push_str(&format!(
+                        " JOIN (SELECT DISTINCT {source} AS {k}, {} AS {d} FROM {} j WHERE {keys}) AS jk ON {} = {}",
+                        column("j", destination_attribute_on_join),
+                        ident(join.table),
+                        column("t0", destination_attribute),
+                        column("jk", "d"),
+                        k = ident("k"),
+                        d = ident("d"),
+                    ));
+                    Some((column("jk", "k"), value_type))
+                }
+            }
+        }
+    };
+    conditions.extend(filter);
+    let filter = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+
+    let attributes: Vec<String> = schema
+        .attributes
+        .iter()
+        .map(|a| column("t0", a.name))
+        .collect();
+    let attributes = attributes.join(", ");
+
+    let Some((key, key_type)) = key else {
+        let mut sql = format!("SELECT {attributes} FROM {from}{filter} ORDER BY {order}");
+        window(
+            dialect,
+            &mut params,
+            &mut sql,
+            request.offset,
+            request.limit,
+        );
+        return Ok(Statement {
+            sql,
+            params: params.list,
+            columns: Columns::Attributes,
+        });
+    };
+    let columns = Columns::AttributesAndKey(key_type);
+    if request.offset == 0 && request.limit.is_none() {
+        let sql = format!("SELECT {attributes}, {key} FROM {from}{filter} ORDER BY {order}");
+        return Ok(Statement {
+            sql,
+            params: params.list,
+            columns,
+        });
+    }
+
+    // Offset and limit per key: number the records of each key in sort order.
+    let inner: Vec<String> = schema
+        .attributes
+        .iter()
+        .map(|a| format!("{} AS {}", column("t0", a.name), ident(a.name)))
+        .collect();
+    let rn = column("t0", ROW_NUMBER);
+    let mut bounds = Vec::new();
+    if request.offset > 0 {
+        bounds.push(format!("{rn} > {}", params.count(request.offset)));
+    }
+    if let Some(limit) = request.limit {
+        let end = request.offset.saturating_add(limit);
+        bounds.push(format!("{rn} <= {}", params.count(end)));
+    }
+    let sql = format!(
+        "SELECT {attributes}, {} FROM (SELECT {}, {key} AS {}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS {} FROM {from}{filter}) AS t0 WHERE {} ORDER BY {rn}",
+        column("t0", KEY),
+        inner.join(", "),
+        ident(KEY),
+        ident(ROW_NUMBER),
+        bounds.join(" AND "),
+    );
+    Ok(Statement {
+        sql,
+        params: params.list,
+        columns,
+    })
+}
+
+/// `<column> <direction> NULLS <FIRST|LAST>`, text in byte order.
+fn order_by(dialect: Dialect, attribute: &AttributeInfo, order: Order) -> String {
+    let collate = match (dialect, attribute.value_type) {
+        (Dialect::Postgres, ValueType::String) => " COLLATE \"C\"",
+        _ => "",
+    };
+    let direction = match order {
+        Order::Asc => "ASC NULLS LAST",
+        Order::Desc => "DESC NULLS FIRST",
+        Order::AscNilsFirst => "ASC NULLS FIRST",
+        Order::DescNilsLast => "DESC NULLS LAST",
+    };
+    format!("{}{collate} {direction}", column("t0", attribute.name))
+}
+
+/// `x IN rarray(?n)` / `x = ANY($n::type[])`: `x` is one of `keys`.
+fn one_of(params: &mut Params, x: &str, value_type: ValueType, keys: Vec<Value>) -> String {
+    let array = params.list(value_type, keys);
+    match params.dialect {
+        Dialect::Sqlite => format!("{x} IN rarray({array})"),
+        Dialect::Postgres => format!("{x} = ANY({array})"),
+    }
+}
+
+/// `LIMIT`/`OFFSET` of a read that is not partitioned.
+fn window(
+    dialect: Dialect,
+    params: &mut Params,
+    sql: &mut String,
+    offset: usize,
+    limit: Option<usize>,
+) {
+    match limit {
+        Some(limit) => {
+            sql.push_str(&format!(" LIMIT {}", params.count(limit)));
+        }
+        None if offset > 0 && dialect == Dialect::Sqlite => sql.push_str(" LIMIT -1"),
+        None => {}
+    }
+    if offset > 0 {
+        sql.push_str(&format!(" OFFSET {}", params.count(offset)));
+    }
+}
+
+fn invalid(schema: &'static Schema, message: String) -> Error {
+    Error::new(ErrorKind::InvalidQuery {
+        resource: schema.name,
+        message,
+    })
+}

@@ -1,0 +1,292 @@
+//! Random requests for the differential tests: filters of every shape over the
+//! test resources (paths, exists, arithmetic, lists with nils, values of the
+//! wrong type, now and then a name that does not exist), sorts, windows and
+//! partitions. Deterministic: a seed gives the same requests.
+
+use super::*;
+
+/// xorshift64*: small, deterministic, good enough to pick cases.
+pub(super) struct Rng(u64);
+
+impl Rng {
+    pub(super) fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub(super) fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// The value types a filter deals in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum K {
+    Bool,
+    Int,
+    Float,
+    Text,
+    Uuid,
+    Time,
+}
+
+const KINDS: [K; 6] = [K::Bool, K::Int, K::Float, K::Text, K::Uuid, K::Time];
+
+fn kind_of(t: ValueType) -> K {
+    match t {
+        ValueType::Bool => K::Bool,
+        ValueType::I16 | ValueType::I32 | ValueType::I64 => K::Int,
+        ValueType::F64 => K::Float,
+        ValueType::String => K::Text,
+        ValueType::Uuid => K::Uuid,
+        ValueType::DateTime => K::Time,
+    }
+}
+
+pub(super) struct Gen {
+    pub(super) rng: Rng,
+}
+
+impl Gen {
+    fn constant(&mut self, kind: K) -> Value {
+        let r = &mut self.rng;
+        if r.chance(8) {
+            return Value::Null;
+        }
+        let kind = if r.chance(5) { *r.pick(&KINDS) } else { kind };
+        match kind {
+            K::Bool => Value::Bool(r.chance(50)),
+            K::Int => Value::Int(*r.pick(&[
+                -7,
+                -3,
+                -1,
+                0,
+                1,
+                2,
+                3,
+                4,
+                5,
+                9,
+                12,
+                32_767,
+                i64::MAX,
+                i64::MIN,
+            ])),
+            K::Float => Value::Float(*r.pick(&[0.5, 2.0, -1.5, 4.0, 0.0, -0.0, 1e10, 3.0, 9.5])),
+            K::Text => s(r.pick::<&str>(&[
+                "open", "closed", "Open", "", "vip", "urgent", "ann", "Dé", "z",
+            ])),
+            K::Uuid => Value::Uuid(uuid(*r.pick(&[1, 2, 3, 4, 5, 6]))),
+            K::Time => Value::DateTime(at(*r.pick(&[0, 1, 3, 5, 8, 9]))),
+        }
+    }
+
+    /// A path of 0 to `max` relationships from `schema`, now and then through a
+    /// manual relationship or one that does not exist.
+    fn path(&mut self, schema: &'static Schema, max: usize) -> (Vec<Name>, &'static Schema) {
+        let mut path = Vec::new();
+        let mut at = schema;
+        let hops = self.rng.below(max + 1);
+        for _ in 0..hops {
+            if self.rng.chance(1) {
+                path.push(Name::from("nowhere"));
+                return (path, at);
+            }
+            let candidates: Vec<&RelationshipInfo> = at
+                .relationships
+                .iter()
+                .filter(|r| !r.manual || self.rng.chance(3))
+                .collect();
+            if candidates.is_empty() {
+                break;
+            }
+            let rel = *self.rng.pick(&candidates);
+            path.push(Name::from(rel.name));
+            at = (rel.destination)();
+        }
+        (path, at)
+    }
+
+    fn attribute(&mut self, schema: &'static Schema, kind: K, hops: usize) -> Expr {
+        let (path, at) = self.path(schema, hops);
+        if self.rng.chance(1) {
+            return Expr::path_attr(path, "nope");
+        }
+        let of_kind: Vec<&AttributeInfo> = at
+            .attributes
+            .iter()
+            .filter(|a| kind_of(a.value_type) == kind)
+            .collect();
+        let a = if of_kind.is_empty() || self.rng.chance(5) {
+            self.rng.pick(at.attributes)
+        } else {
+            *self.rng.pick(&of_kind)
+        };
+        Expr::path_attr(path, a.name)
+    }
+
+    fn value(&mut self, schema: &'static Schema, depth: usize, kind: K) -> Expr {
+        match self.rng.below(10) {
+            0..=3 => self.attribute(schema, kind, 2),
+            4 | 5 => Expr::Value(self.constant(kind)),
+            6..=8 if depth > 0 && matches!(kind, K::Int | K::Float) => {
+                let op = *self
+                    .rng
+                    .pick(&[ArithOp::Add, ArithOp::Sub, ArithOp::Mul, ArithOp::Div]);
+                let l = if kind == K::Float && self.rng.chance(50) {
+                    K::Float
+                } else {
+                    K::Int
+                };
+                let r = if self.rng.chance(20) {
+                    K::Float
+                } else {
+                    K::Int
+                };
+                let r = if self.rng.chance(3) { K::Text } else { r };
+                arith(
+                    op,
+                    self.value(schema, depth - 1, l),
+                    self.value(schema, depth - 1, r),
+                )
+            }
+            9 if depth > 0 && kind == K::Bool => self.cond(schema, depth - 1),
+            _ => self.attribute(schema, kind, 1),
+        }
+    }
+
+    pub(super) fn cond(&mut self, schema: &'static Schema, depth: usize) -> Expr {
+        let choice = self.rng.below(if depth == 0 { 5 } else { 10 });
+        match choice {
+            0 | 1 => {
+                let op = *self.rng.pick(&[
+                    CmpOp::Eq,
+                    CmpOp::Ne,
+                    CmpOp::Lt,
+                    CmpOp::Le,
+                    CmpOp::Gt,
+                    CmpOp::Ge,
+                ]);
+                let k = *self.rng.pick(&KINDS);
+                let other = if self.rng.chance(10) {
+                    *self.rng.pick(&KINDS)
+                } else if matches!(k, K::Int | K::Float) && self.rng.chance(30) {
+                    *self.rng.pick(&[K::Int, K::Float])
+                } else {
+                    k
+                };
+                let l = self.value(schema, depth, k);
+                let r = self.value(schema, depth, other);
+                cmp(op, l, r)
+            }
+            2 => {
+                let k = *self.rng.pick(&KINDS);
+                let x = self.value(schema, depth, k);
+                let n = self.rng.below(5);
+                let list = (0..n).map(|_| self.constant(k)).collect();
+                Expr::is_in(x, list)
+            }
+            3 => {
+                let k = *self.rng.pick(&KINDS);
+                is_nil(self.value(schema, depth, k))
+            }
+            4 => match self.rng.below(6) {
+                0 => Expr::Value(self.constant(K::Bool)),
+                1 if self.rng.chance(10) => self.attribute(schema, K::Int, 1),
+                _ => self.attribute(schema, K::Bool, 2),
+            },
+            5 => self
+                .cond(schema, depth - 1)
+                .and(self.cond(schema, depth - 1)),
+            6 => self
+                .cond(schema, depth - 1)
+                .or(self.cond(schema, depth - 1)),
+            7 => self.cond(schema, depth - 1).not(),
+            _ => {
+                let (path, at) = self.path(schema, 2);
+                Expr::Exists {
+                    path,
+                    expr: Box::new(self.cond(at, depth - 1)),
+                }
+            }
+        }
+    }
+
+    /// A read of `schema`: a filter most of the time, sometimes a sort, a window
+    /// and a partition.
+    pub(super) fn request(&mut self, schema: &'static Schema) -> ReadRequest {
+        let mut request = ReadRequest::new(schema);
+        if self.rng.chance(85) {
+            request.filter = Some(self.cond(schema, 3));
+        }
+        let sorts = self.rng.below(3);
+        for _ in 0..sorts {
+            let a = self.rng.pick(schema.attributes);
+            let order = *self.rng.pick(&[
+                Order::Asc,
+                Order::Desc,
+                Order::AscNilsFirst,
+                Order::DescNilsLast,
+            ]);
+            let field = if self.rng.chance(1) { "nope" } else { a.name };
+            request.sort.push(Sort::new(field, order));
+        }
+        if self.rng.chance(30) {
+            request.offset = self.rng.below(4);
+        }
+        if self.rng.chance(40) {
+            request.limit = Some(self.rng.below(5));
+        }
+        if self.rng.chance(40) {
+            request.partition = self.partition(schema);
+        }
+        request
+    }
+
+    fn partition(&mut self, schema: &'static Schema) -> Option<Partition> {
+        let keys = |g: &mut Gen, pool: &[i64]| {
+            let mut keys: Vec<Value> = Vec::new();
+            for _ in 0..g.rng.below(pool.len()) + 1 {
+                let k = Value::Int(*g.rng.pick(pool));
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            keys
+        };
+        match schema.name {
+            "Ticket" => Some(Partition {
+                by: PartitionBy::Attribute("rep_id"),
+                keys: keys(self, &[1, 2, 3, 4, 5, 42]),
+            }),
+            "Rep" => Some(Partition {
+                by: PartitionBy::Attribute("id"),
+                keys: keys(self, &[1, 2, 3, 4, 5]),
+            }),
+            "Tag" => Some(Partition {
+                by: PartitionBy::Through {
+                    join: TicketTag::schema(),
+                    source_attribute_on_join: "ticket_id",
+                    destination_attribute_on_join: "tag_id",
+                    destination_attribute: "id",
+                },
+                keys: keys(self, &[1, 2, 3, 4, 10, 12, 99]),
+            }),
+            _ => None,
+        }
+    }
+}

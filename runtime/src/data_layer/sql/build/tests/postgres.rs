@@ -1,0 +1,182 @@
+//! The statements run on PostgreSQL, against the in-memory layer: only when
+//! `ASHORE_PG_URL` holds a connection string (for instance
+//! `postgres://postgres@127.0.0.1:5432/test`). Each run works in a schema of its
+//! own, dropped at the end.
+
+use chrono::{DateTime, Utc};
+use tokio::runtime::Runtime;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls};
+
+use super::differential::{Db, fixed, load, random};
+use super::*;
+
+struct Postgres {
+    runtime: Runtime,
+    client: Client,
+    schema: String,
+}
+
+fn connect() -> Option<Postgres> {
+    let Ok(url) = std::env::var("ASHORE_PG_URL") else {
+        eprintln!("ASHORE_PG_URL is not set: PostgreSQL tests skipped");
+        return None;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = runtime.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&url, NoTls).await.expect("connect");
+        tokio::spawn(connection);
+        client
+    });
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let schema = format!("ashore_build_{}_{nanos}", std::process::id());
+    let mut db = Postgres {
+        runtime,
+        client,
+        schema,
+    };
+    let setup = format!(
+        "CREATE SCHEMA \"{0}\"; SET search_path TO \"{0}\"",
+        db.schema
+    );
+    db.execute(&setup);
+    Some(db)
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let drop = format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema);
+        let _ = self.runtime.block_on(self.client.batch_execute(&drop));
+    }
+}
+
+type Bound = Box<dyn ToSql + Sync + Send>;
+
+fn bind(p: &Param) -> std::result::Result<Bound, String> {
+    fn all<T, F: Fn(&Value) -> Option<T>>(
+        values: &[Value],
+        f: F,
+    ) -> std::result::Result<Vec<T>, String> {
+        values
+            .iter()
+            .map(|v| f(v).ok_or_else(|| format!("{v:?} in a list")))
+            .collect()
+    }
+    Ok(match p {
+        Param::Value(v) => match v {
+            Value::Null => return Err("a nil parameter".into()),
+            Value::Bool(b) => Box::new(*b),
+            Value::Int(i) => Box::new(*i),
+            Value::Float(f) => Box::new(*f),
+            Value::String(s) => Box::new(s.clone()),
+            Value::Uuid(u) => Box::new(*u),
+            Value::DateTime(d) => Box::new(*d),
+        },
+        Param::List(t, values) => match t {
+            ValueType::Bool => Box::new(all(values, |v| match v {
+                Value::Bool(b) => Some(*b),
+                _ => None,
+            })?),
+            ValueType::I16 => Box::new(all(values, |v| match v {
+                Value::Int(i) => i16::try_from(*i).ok(),
+                _ => None,
+            })?),
+            ValueType::I32 => Box::new(all(values, |v| match v {
+                Value::Int(i) => i32::try_from(*i).ok(),
+                _ => None,
+            })?),
+            ValueType::I64 => Box::new(all(values, |v| match v {
+                Value::Int(i) => Some(*i),
+                _ => None,
+            })?),
+            ValueType::F64 => Box::new(all(values, |v| match v {
+                Value::Float(f) => Some(*f),
+                _ => None,
+            })?),
+            ValueType::String => Box::new(all(values, |v| match v {
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            })?),
+            ValueType::Uuid => Box::new(all(values, |v| match v {
+                Value::Uuid(u) => Some(*u),
+                _ => None,
+            })?),
+            ValueType::DateTime => Box::new(all(values, |v| match v {
+                Value::DateTime(d) => Some(*d),
+                _ => None,
+            })?),
+        },
+    })
+}
+
+fn column(row: &tokio_postgres::Row, i: usize, t: ValueType) -> std::result::Result<Value, String> {
+    let e = |e: tokio_postgres::Error| e.to_string();
+    Ok(match t {
+        ValueType::Bool => row.try_get::<_, Option<bool>>(i).map_err(e)?.into(),
+        ValueType::I16 => row.try_get::<_, Option<i16>>(i).map_err(e)?.into(),
+        ValueType::I32 => row.try_get::<_, Option<i32>>(i).map_err(e)?.into(),
+        ValueType::I64 => row.try_get::<_, Option<i64>>(i).map_err(e)?.into(),
+        ValueType::F64 => row.try_get::<_, Option<f64>>(i).map_err(e)?.into(),
+        ValueType::String => row.try_get::<_, Option<String>>(i).map_err(e)?.into(),
+        ValueType::Uuid => row.try_get::<_, Option<uuid::Uuid>>(i).map_err(e)?.into(),
+        ValueType::DateTime => row
+            .try_get::<_, Option<DateTime<Utc>>>(i)
+            .map_err(e)?
+            .into(),
+    })
+}
+
+impl Db for Postgres {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn execute(&mut self, sql: &str) {
+        self.runtime
+            .block_on(self.client.batch_execute(sql))
+            .unwrap_or_else(|e| panic!("{e:?}: {sql}"));
+    }
+
+    fn query(
+        &mut self,
+        statement: &Statement,
+        schema: &'static Schema,
+    ) -> std::result::Result<Vec<Row>, String> {
+        let mut types: Vec<ValueType> = schema.attributes.iter().map(|a| a.value_type).collect();
+        types.extend(key_type(statement));
+        let params = statement
+            .params
+            .iter()
+            .map(bind)
+            .collect::<std::result::Result<Vec<Bound>, String>>()?;
+        let refs: Vec<&(dyn ToSql + Sync)> =
+            params.iter().map(|p| &**p as &(dyn ToSql + Sync)).collect();
+        let rows = self
+            .runtime
+            .block_on(self.client.query(&statement.sql, &refs))
+            .map_err(|e| format!("{e:?}"))?;
+        rows.iter()
+            .map(|row| {
+                types
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| column(row, i, *t))
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn same_answers_as_memory() {
+    let Some(mut db) = connect() else { return };
+    load(&mut db);
+    let memory = memory();
+    fixed(&mut db, &memory);
+    random(&mut db, &memory, 0x5eed_0002, 3000);
+}

@@ -1,0 +1,221 @@
+//! The statements run on an in-memory SQLite database (rusqlite, with the
+//! `rarray` module), against the in-memory layer.
+
+use std::rc::Rc;
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, ToSql};
+
+use super::differential::{Db, answer, fixed, load, random, same};
+use super::*;
+use crate::data_layer::sql::build::{insert, migrate, read};
+
+struct Sqlite(Connection);
+
+fn open() -> Sqlite {
+    let conn = Connection::open_in_memory().expect("open");
+    rusqlite::vtab::array::load_module(&conn).expect("rarray");
+    conn.execute_batch("PRAGMA foreign_keys = ON")
+        .expect("pragma");
+    Sqlite(conn)
+}
+
+fn to_sql(v: &Value) -> Sql {
+    match v {
+        Value::Null => Sql::Null,
+        Value::Bool(b) => Sql::Integer(i64::from(*b)),
+        Value::Int(i) => Sql::Integer(*i),
+        Value::Float(f) => Sql::Real(*f),
+        Value::String(s) => Sql::Text(s.clone()),
+        Value::Uuid(u) => Sql::Text(u.hyphenated().to_string()),
+        Value::DateTime(d) => Sql::Text(d.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+    }
+}
+
+fn from_sql(v: Sql, t: ValueType) -> std::result::Result<Value, String> {
+    Ok(match (v, t) {
+        (Sql::Null, _) => Value::Null,
+        (Sql::Integer(i), ValueType::Bool) => Value::Bool(i != 0),
+        (Sql::Integer(i), ValueType::I16 | ValueType::I32 | ValueType::I64) => Value::Int(i),
+        (Sql::Integer(i), ValueType::F64) => Value::Float(i as f64),
+        (Sql::Real(f), ValueType::F64) => Value::Float(f),
+        (Sql::Text(s), ValueType::String) => Value::String(s),
+        (Sql::Text(s), ValueType::Uuid) => Value::Uuid(s.parse().map_err(|e| format!("{e}"))?),
+        (Sql::Text(s), ValueType::DateTime) => Value::DateTime(
+            DateTime::parse_from_rfc3339(&s)
+                .map_err(|e| format!("{e}"))?
+                .with_timezone(&Utc),
+        ),
+        (v, t) => return Err(format!("{v:?} read as {t:?}")),
+    })
+}
+
+impl Db for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn execute(&mut self, sql: &str) {
+        self.0
+            .execute_batch(sql)
+            .unwrap_or_else(|e| panic!("{e}: {sql}"));
+    }
+
+    fn query(
+        &mut self,
+        statement: &Statement,
+        schema: &'static Schema,
+    ) -> std::result::Result<Vec<Row>, String> {
+        let mut types: Vec<ValueType> = schema.attributes.iter().map(|a| a.value_type).collect();
+        types.extend(key_type(statement));
+        let params: Vec<Box<dyn ToSql>> = statement
+            .params
+            .iter()
+            .map(|p| -> Box<dyn ToSql> {
+                match p {
+                    Param::Value(v) => Box::new(to_sql(v)),
+                    Param::List(_, values) => {
+                        Box::new(Rc::new(values.iter().map(to_sql).collect::<Vec<_>>()))
+                    }
+                }
+            })
+            .collect();
+        let mut stmt = self.0.prepare(&statement.sql).map_err(|e| e.to_string())?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| e.to_string())? {
+            let mut values = Vec::with_capacity(types.len());
+            for (i, t) in types.iter().enumerate() {
+                let v: Sql = row.get(i).map_err(|e| e.to_string())?;
+                values.push(from_sql(v, *t)?);
+            }
+            out.push(values);
+        }
+        Ok(out)
+    }
+}
+
+#[test]
+fn same_answers_as_memory() {
+    let mut db = open();
+    load(&mut db);
+    let memory = memory();
+    fixed(&mut db, &memory);
+    random(&mut db, &memory, 0x5eed_0001, 3000);
+}
+
+#[test]
+fn in_lists_with_nil_through_rarray() {
+    // `rarray` carries NULL, with IN's semantics; the builder leaves nils out of
+    // lists anyway (`NULLIF(x IN rarray(..), 0)`).
+    let db = open();
+    let list = Rc::new(vec![Sql::Integer(1), Sql::Null]);
+    let got: Option<i64> =
+        db.0.query_row("SELECT 2 IN rarray(?1)", [list.clone()], |r| r.get(0))
+            .expect("query");
+    assert_eq!(got, None);
+    let got: Option<i64> =
+        db.0.query_row("SELECT 1 IN rarray(?1)", [list], |r| r.get(0))
+            .expect("query");
+    assert_eq!(got, Some(1));
+}
+
+#[test]
+fn generated_keys_continue_after_the_largest() {
+    let mut db = open();
+    for ddl in migrate(Dialect::Sqlite, &schemas()) {
+        db.execute(&ddl);
+    }
+    let memory = Memory::new();
+    for s in schemas() {
+        memory.register(s).expect("register");
+    }
+    let rep = |id: Option<i64>, name: &str| {
+        vec![id.into(), s(name), Value::Null, Value::Null, Value::Null]
+    };
+    let batches = [
+        vec![rep(None, "a"), rep(None, "b")],
+        vec![rep(None, "c"), rep(Some(10), "d"), rep(None, "e")],
+        vec![rep(Some(-5), "f"), rep(None, "g")],
+        vec![],
+    ];
+    for rows in batches {
+        let statements = insert(Dialect::Sqlite, Rep::schema(), &rows).expect("insert");
+        let mut returned = Vec::new();
+        for statement in &statements {
+            returned.extend(db.query(statement, Rep::schema()).expect("insert"));
+        }
+        let created = block_on(memory.create(Rep::schema(), rows)).expect("create");
+        let created: Vec<Row> = created
+            .into_vec::<Rep>()
+            .expect("reps")
+            .iter()
+            .map(|r| (0..5).map(|i| r.get(i)).collect())
+            .collect();
+        assert_eq!(returned, created);
+    }
+    // Chunked: every statement continues after the previous one.
+    let rows: Vec<Row> = (0..7)
+        .map(|i| rep(if i == 5 { Some(100) } else { None }, "x"))
+        .collect();
+    let statements = super::super::insert::insert_chunked(Dialect::Sqlite, Rep::schema(), &rows, 5)
+        .expect("insert");
+    assert!(statements.len() > 2);
+    let mut returned = Vec::new();
+    for statement in &statements {
+        check_placeholders(statement, Dialect::Sqlite);
+        returned.extend(db.query(statement, Rep::schema()).expect("insert"));
+    }
+    let created = block_on(memory.create(Rep::schema(), rows)).expect("create");
+    let created: Vec<i64> = created
+        .into_vec::<Rep>()
+        .expect("reps")
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(returned.iter().map(id_of).collect::<Vec<_>>(), created);
+    // Insertion order, not key order, breaks ties.
+    let all = vec![1, 2, 11, 10, 12, -5, 13, 101, 102, 103, 104, 105, 100, 106];
+    assert_eq!(
+        answer(&mut db, &ReadRequest::new(Rep::schema())),
+        Ok((all, Vec::new()))
+    );
+    same(&mut db, &memory, &ReadRequest::new(Rep::schema())).expect("read");
+}
+
+#[test]
+fn foreign_keys_hold() {
+    let mut db = open();
+    load(&mut db);
+    let bad = vec![vec![
+        Value::Int(50),
+        Value::Int(77),
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::Null,
+        Value::Null,
+    ]];
+    let statements = insert(Dialect::Sqlite, Ticket::schema(), &bad).expect("insert");
+    let err = db
+        .query(&statements[0], Ticket::schema())
+        .expect_err("no rep 77");
+    assert!(err.contains("FOREIGN KEY"), "{err}");
+    let plan: String = db
+        .0
+        .query_row(
+            "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND name LIKE '%_idx'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("indexes");
+    assert_eq!(
+        plan,
+        "ticket_rep_id_idx,ticket_tag_ticket_id_idx,ticket_tag_tag_id_idx"
+    );
+    let _ = read(Dialect::Sqlite, &ReadRequest::new(Tag::schema())).expect("read");
+}

@@ -1,0 +1,121 @@
+//! Pieces of SQL text shared by every statement: quoted identifiers, typed
+//! placeholders, literals, and the parameters of the statement being built.
+
+use super::super::{Dialect, Param};
+use crate::value::{Value, ValueType};
+
+/// The parameters of one statement, numbered from 1 in the order they are added.
+pub(super) struct Params {
+    pub(super) dialect: Dialect,
+    pub(super) list: Vec<Param>,
+}
+
+impl Params {
+    pub(super) fn new(dialect: Dialect) -> Self {
+        Params {
+            dialect,
+            list: Vec::new(),
+        }
+    }
+
+    /// How many parameters there are so far (to undo what follows with
+    /// [`Params::truncate`]).
+    pub(super) fn mark(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Drops the parameters added after `mark`: the text that used them was
+    /// discarded (PostgreSQL cannot type a parameter that no text uses).
+    pub(super) fn truncate(&mut self, mark: usize) {
+        self.list.truncate(mark);
+    }
+
+    /// A value: `NULL` for nil, else a new placeholder, typed on PostgreSQL by the
+    /// value's variant (`$1::bigint`).
+    pub(super) fn value(&mut self, value: Value) -> String {
+        let cast = match &value {
+            Value::Null => return "NULL".to_owned(),
+            Value::Bool(_) => "boolean",
+            Value::Int(_) => "bigint",
+            Value::Float(_) => "float8",
+            Value::String(_) => "text",
+            Value::Uuid(_) => "uuid",
+            Value::DateTime(_) => "timestamptz",
+        };
+        self.list.push(Param::Value(value));
+        self.placeholder(cast, "")
+    }
+
+    /// A list bound as one array parameter: `?1` on SQLite (for `rarray(?1)`),
+    /// `$1::bigint[]` on PostgreSQL.
+    pub(super) fn list(&mut self, value_type: ValueType, values: Vec<Value>) -> String {
+        self.list.push(Param::List(value_type, values));
+        self.placeholder(pg_type(value_type), "[]")
+    }
+
+    fn placeholder(&self, cast: &str, suffix: &str) -> String {
+        let n = self.list.len();
+        match self.dialect {
+            Dialect::Sqlite => format!("?{n}"),
+            Dialect::Postgres => format!("${n}::{cast}{suffix}"),
+        }
+    }
+
+    /// A count (limit, offset, window bound) as a parameter, so statements that
+    /// differ only in it share one prepared statement.
+    pub(super) fn count(&mut self, n: usize) -> String {
+        self.value(Value::Int(i64::try_from(n).unwrap_or(i64::MAX)))
+    }
+}
+
+/// A quoted identifier: `"name"`, with `"` doubled.
+pub(super) fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// A column of an aliased table: `t0."name"`.
+pub(super) fn column(alias: &str, name: &str) -> String {
+    format!("{alias}.{}", ident(name))
+}
+
+/// A string literal: `'text'`, with `'` doubled (only ever used for names from
+/// schemas, never for values).
+pub(super) fn literal(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+/// The PostgreSQL type a value of `value_type` is bound as (and stored as).
+pub(super) fn pg_type(value_type: ValueType) -> &'static str {
+    match value_type {
+        ValueType::Bool => "boolean",
+        ValueType::I16 => "smallint",
+        ValueType::I32 => "integer",
+        ValueType::I64 => "bigint",
+        ValueType::F64 => "float8",
+        ValueType::String => "text",
+        ValueType::Uuid => "uuid",
+        ValueType::DateTime => "timestamptz",
+    }
+}
+
+/// `TRUE`/`FALSE` on PostgreSQL, `1`/`0` on SQLite.
+pub(super) fn boolean(dialect: Dialect, b: bool) -> &'static str {
+    match (dialect, b) {
+        (Dialect::Sqlite, true) => "1",
+        (Dialect::Sqlite, false) => "0",
+        (Dialect::Postgres, true) => "TRUE",
+        (Dialect::Postgres, false) => "FALSE",
+    }
+}
+
+/// The column that keeps insertion order: SQLite's `rowid`, PostgreSQL's hidden
+/// `_ashore_seq`.
+pub(super) fn sequence(dialect: Dialect, alias: &str) -> String {
+    match dialect {
+        Dialect::Sqlite => format!("{alias}.rowid"),
+        Dialect::Postgres => column(alias, SEQUENCE_COLUMN),
+    }
+}
+
+/// The hidden insertion-order column of PostgreSQL tables.
+pub(super) const SEQUENCE_COLUMN: &str = "_ashore_seq";

@@ -1,0 +1,122 @@
+//! PostgreSQL and pool errors as ashore [`Error`]s.
+//!
+//! A write refused by a constraint becomes [`ErrorKind::Constraint`] (SQLSTATE
+//! 23505 unique, 23503 foreign key, 23502 not null), naming the attribute when it
+//! can be told: from the error's column (not null), else from the constraint's
+//! name as PostgreSQL makes it (`<table>_<column>_key`, `<table>_<column>_fkey`,
+//! `<table>_pkey`), else from the error's detail (`Key (column)=(..)`). Every
+//! other error is [`ErrorKind::DataLayer`], with the database's message in the
+//! message and the database's error as the source.
+
+use std::error::Error as StdError;
+
+use tokio_postgres::error::{DbError, SqlState};
+
+use crate::error::{Constraint, Error, ErrorKind};
+use crate::resource::Schema;
+
+/// A data-layer error: `what` was being done when `err` happened.
+pub(super) fn data_layer(
+    what: impl Into<String>,
+    err: impl StdError + Send + Sync + 'static,
+) -> Error {
+    Error::new(ErrorKind::DataLayer {
+        message: format!("{}: {}", what.into(), describe(&err)),
+        source: Some(Box::new(err)),
+    })
+}
+
+/// The error and its sources, on one line: tokio-postgres says only "db error"
+/// and keeps the server's message in its source.
+fn describe(err: &(dyn StdError + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let part = s.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        source = s.source();
+    }
+    text.replace('\n', "; ")
+}
+
+/// An error of a write to `schema`'s table.
+pub(super) fn write_error(schema: &'static Schema, err: tokio_postgres::Error) -> Error {
+    let Some(db) = err.as_db_error() else {
+        return data_layer(format!("writing {}", schema.name), err);
+    };
+    let constraint = match *db.code() {
+        SqlState::UNIQUE_VIOLATION => Constraint::Unique,
+        SqlState::FOREIGN_KEY_VIOLATION => Constraint::ForeignKey,
+        SqlState::NOT_NULL_VIOLATION => Constraint::NotNull,
+        _ => return data_layer(format!("writing {}", schema.name), err),
+    };
+    let attribute = attribute_of(schema, db);
+    Error::new(ErrorKind::Constraint {
+        resource: schema.name,
+        attribute,
+        constraint,
+        source: Box::new(err),
+    })
+}
+
+/// The attribute a constraint error is about, when it can be told.
+fn attribute_of(schema: &'static Schema, db: &DbError) -> Option<&'static str> {
+    let named = |name: &str| schema.attribute(name).map(|a| a.name);
+    if let Some(column) = db.column() {
+        return named(column);
+    }
+    db.constraint()
+        .and_then(|c| from_constraint_name(schema, c))
+        .or_else(|| db.detail().and_then(from_detail).and_then(named))
+}
+
+/// `<table>_pkey` → the primary key; `<table>_<column>_key` / `_fkey` → column.
+fn from_constraint_name(schema: &'static Schema, constraint: &str) -> Option<&'static str> {
+    let rest = constraint
+        .strip_prefix(schema.table)
+        .and_then(|r| r.strip_prefix('_'))?;
+    if rest == "pkey" {
+        return Some(schema.primary_key().name);
+    }
+    let column = rest
+        .strip_suffix("_fkey")
+        .or_else(|| rest.strip_suffix("_key"))?;
+    schema.attribute(column).map(|a| a.name)
+}
+
+/// The one column of a detail like `Key (email)=(a@b.c) already exists.`.
+fn from_detail(detail: &str) -> Option<&str> {
+    let rest = detail.strip_prefix("Key (")?;
+    let column = &rest[..rest.find(")=(")?];
+    if column.contains(", ") {
+        return None;
+    }
+    Some(
+        column
+            .strip_prefix('"')
+            .and_then(|c| c.strip_suffix('"'))
+            .unwrap_or(column),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detail_names_one_column() {
+        assert_eq!(
+            from_detail("Key (email)=(a@b.c) already exists."),
+            Some("email")
+        );
+        assert_eq!(
+            from_detail(r#"Key ("Odd Name")=(1) is not present in table "rep"."#),
+            Some("Odd Name")
+        );
+        assert_eq!(from_detail("Key (a, b)=(1, 2) already exists."), None);
+        assert_eq!(from_detail("Failing row contains (1, null)."), None);
+    }
+}

@@ -1,0 +1,281 @@
+//! Tests of the PostgreSQL data layer against a real server, on hand-written
+//! resources.
+//!
+//! They need `ASHORE_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`):
+//! without it each test prints one line and passes; with it, a server that cannot
+//! be reached fails the tests. Each test works in a schema of its own, dropped at
+//! its end.
+
+use std::sync::atomic::AtomicU32;
+
+use super::*;
+use crate::data_layer::sql::Param;
+use crate::expr::{Fields, Path};
+use crate::resource::{AttributeInfo, Generated};
+use crate::value::{Scalar, ValueType};
+
+mod constraints;
+mod end_to_end;
+mod values;
+
+/// The generated `Fields` stand-in: unused beyond the trait bound.
+struct F(Path);
+
+impl Fields for F {
+    fn at(path: Path) -> Self {
+        F(path)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+fn take<T: Scalar>(
+    values: &mut impl Iterator<Item = Value>,
+    resource: &'static str,
+    attribute: &'static str,
+) -> Result<T> {
+    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
+        Error::new(ErrorKind::TypeMismatch {
+            resource,
+            attribute,
+            expected: "another type",
+            found,
+        })
+    })
+}
+
+/// A resource in table `$table` with an `i64` primary key `id` (generated as
+/// `$generated`), `fields` and relationships `$rels` (none when left out).
+macro_rules! pg_resource {
+    ($name:ident $table:literal $generated:expr, { $($field:ident : $ty:ty),* $(,)? }) => {
+        pg_resource!($name $table $generated, { $($field: $ty),* } &[]);
+    };
+    ($name:ident $table:literal $generated:expr, { $($field:ident : $ty:ty),* $(,)? } $rels:expr) => {
+        #[derive(Clone, Debug, PartialEq)]
+        pub(super) struct $name {
+            pub(super) id: i64,
+            $(pub(super) $field: $ty),*
+        }
+
+        impl Resource for $name {
+            type PrimaryKey = i64;
+            type Fields = F;
+            fn schema() -> &'static Schema {
+                static SCHEMA: Schema = Schema {
+                    name: stringify!($name),
+                    table: $table,
+                    attributes: &[
+                        AttributeInfo {
+                            name: "id",
+                            value_type: ValueType::I64,
+                            nullable: false,
+                            generated: $generated,
+                        },
+                        $(AttributeInfo {
+                            name: stringify!($field),
+                            value_type: <$ty as Scalar>::TYPE,
+                            nullable: <$ty as Scalar>::NULLABLE,
+                            generated: None,
+                        }),*
+                    ],
+                    primary_key: 0,
+                    relationships: $rels,
+                    new_table: crate::store::new_table::<$name>,
+                };
+                &SCHEMA
+            }
+            fn get(&self, index: usize) -> Value {
+                [self.id.into_value(), $(self.$field.clone().into_value()),*]
+                    .into_iter()
+                    .nth(index)
+                    .unwrap_or_default()
+            }
+            fn primary_key(&self) -> i64 {
+                self.id
+            }
+            fn from_row(row: Row) -> Result<Self> {
+                let mut values = row.into_iter();
+                let name = stringify!($name);
+                Ok($name {
+                    id: take(&mut values, name, "id")?,
+                    $($field: take(&mut values, name, stringify!($field))?),*
+                })
+            }
+        }
+    };
+}
+use pg_resource;
+
+/// A layer in a schema of its own, or `None` (after saying why) when
+/// `ASHORE_PG_URL` is not set. Panics when the server cannot be reached.
+async fn layer(test: &str) -> Option<TestDb> {
+    let Ok(url) = std::env::var("ASHORE_PG_URL") else {
+        println!("skipping PostgreSQL tests: ASHORE_PG_URL is not set");
+        return None;
+    };
+    let schema = unique_schema(test);
+    let pg = Postgres::connect_in_schema(&url, &schema)
+        .await
+        .unwrap_or_else(|e| panic!("ASHORE_PG_URL is set but {url} cannot be used: {e}"));
+    Some(TestDb { pg, schema, url })
+}
+
+/// A schema name no other run uses.
+fn unique_schema(test: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "ashore_{test}_{}_{nanos}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+struct TestDb {
+    pg: Postgres,
+    schema: String,
+    url: String,
+}
+
+impl TestDb {
+    /// Runs DDL (or any statements) as they are.
+    async fn execute(&self, sql: &str) {
+        self.pg
+            .client()
+            .await
+            .expect("client")
+            .batch_execute(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e:?}"));
+    }
+
+    /// Drops the test's schema, best-effort.
+    async fn drop(self) {
+        let sql = format!(
+            "DROP SCHEMA IF EXISTS {} CASCADE",
+            quote_ident(&self.schema)
+        );
+        if let Ok(client) = self.pg.client().await {
+            let _ = client.batch_execute(&sql).await;
+        }
+    }
+}
+
+/// A statement as the builder would make it.
+fn stmt(sql: &str, params: Vec<Param>, columns: Columns) -> Statement {
+    Statement {
+        sql: sql.to_owned(),
+        params,
+        columns,
+    }
+}
+
+/// Runs a read-shaped statement through the read path's run and decode.
+async fn fetch(
+    pg: &Postgres,
+    schema: &'static Schema,
+    statement: &Statement,
+    keys: &[Value],
+) -> Result<(Vec<Row>, Vec<usize>)> {
+    let client = pg.client().await?;
+    let pg_rows = pg
+        .run(&client, statement)
+        .await
+        .map_err(|e| data_layer("test read", e))?;
+    decode::rows(schema, &statement.columns, &pg_rows, keys)
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_owned())
+}
+
+#[tokio::test]
+async fn unreachable_server_is_an_error() {
+    // Port 1 on loopback: nothing listens there, the connection is refused.
+    let err = Postgres::connect("postgres://postgres@127.0.0.1:1/test")
+        .await
+        .expect_err("nothing listens on port 1");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::DataLayer {
+                source: Some(_),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("connect"), "{err}");
+    let err = Postgres::connect_in_schema("postgres://postgres@127.0.0.1:1/test", "s")
+        .await
+        .expect_err("nothing listens on port 1");
+    assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn bad_urls_and_schema_names_are_errors() {
+    let err = Postgres::connect("postgres://[::1")
+        .await
+        .expect_err("not a URL");
+    assert!(err.to_string().contains("URL"), "{err}");
+    for name in ["", "a\0b"] {
+        let err = Postgres::connect_in_schema("postgres://postgres@127.0.0.1:1/test", name)
+            .await
+            .expect_err("not a schema name");
+        assert!(err.to_string().contains("schema"), "{err}");
+    }
+}
+
+#[test]
+fn options_are_escaped() {
+    assert_eq!(quote_ident(r#"a "b""#), r#""a ""b""""#);
+    assert_eq!(escape_option(r#""a b\c""#), r#""a\ b\\c""#);
+}
+
+#[tokio::test]
+async fn schema_is_created_and_searched() {
+    let Some(db) = layer("schema").await else {
+        return;
+    };
+    // A name that needs quoting, with a space, a quote and a backslash.
+    let odd = format!("{} x \"y\" \\z", db.schema);
+    let pg = Postgres::connect_in_schema(&db.url, &odd)
+        .await
+        .expect("odd schema");
+    let client = pg.client().await.expect("client");
+    client
+        .batch_execute("CREATE TABLE here (id bigint)")
+        .await
+        .expect("create table");
+    let row = client
+        .query_one(
+            "SELECT table_schema FROM information_schema.tables WHERE table_name = 'here' \
+             AND table_schema = current_schema()",
+            &[],
+        )
+        .await
+        .expect("found the table");
+    assert_eq!(row.get::<_, String>(0), odd);
+    // Connecting again to an existing schema is fine.
+    let again = Postgres::connect_in_schema(&db.url, &odd)
+        .await
+        .expect("existing schema");
+    let n = again
+        .client()
+        .await
+        .expect("client")
+        .query_one("SELECT count(*) FROM here", &[])
+        .await
+        .expect("table visible")
+        .get::<_, i64>(0);
+    assert_eq!(n, 0);
+    let _ = client
+        .batch_execute(&format!("DROP SCHEMA {} CASCADE", quote_ident(&odd)))
+        .await;
+    assert_eq!(pg.name(), "postgres");
+    assert!(format!("{pg:?}").starts_with("Postgres {"));
+    db.drop().await;
+}

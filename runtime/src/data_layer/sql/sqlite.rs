@@ -1,0 +1,381 @@
+//! The SQLite data layer: rusqlite (bundled SQLite) behind a deadpool-sqlite pool.
+//!
+//! Every read is the one statement `build::read` makes; a create is the inserts
+//! `build::insert` makes, run in one transaction; `migrate` runs `build::migrate`'s
+//! DDL in one transaction. All database work runs on the pool's blocking threads
+//! (`interact`), never on the async executor, with statements prepared through
+//! each connection's statement cache.
+//!
+//! Each pooled connection is set up once, before its first use: a busy timeout,
+//! `PRAGMA foreign_keys = ON`, `PRAGMA journal_mode = WAL` (a no-op in memory) and
+//! the `rarray` table-valued function, through which a key set is bound as one
+//! parameter. This holds for pools handed to [`Sqlite::from_pool`] too.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use deadpool_sqlite::{Config, InteractError, Object, Pool, Runtime};
+use foldhash::HashSet;
+use rusqlite::Connection;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::Resource;
+use crate::value::Value;
+
+mod codec;
+mod errors;
+mod layer;
+#[cfg(test)]
+mod tests;
+
+/// How long a connection waits for another connection's lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
+
+/// The SQLite data layer.
+///
+/// Clones share the pool, the statement counter and (in memory) the database.
+/// Needs a Tokio runtime: database work runs on Tokio's blocking threads.
+///
+/// ```
+/// use ashore_runtime::DataLayer;
+/// use ashore_runtime::data_layer::sql::Sqlite;
+///
+/// let sqlite = Sqlite::memory()?;
+/// assert_eq!(sqlite.name(), "sqlite");
+/// # Ok::<(), ashore_runtime::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Sqlite {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    /// Statements run (reads, inserts, DDL, raw queries).
+    statements: AtomicU64,
+    /// Pooled connections already set up.
+    ready: Mutex<HashSet<deadpool_sqlite::ObjectId>>,
+    /// Where the database is, for `Debug`.
+    location: String,
+    /// In memory: a connection held open for as long as the layer lives, so the
+    /// database outlives every pooled connection being closed.
+    _anchor: Option<Mutex<Connection>>,
+}
+
+impl fmt::Debug for Sqlite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sqlite")
+            .field("location", &self.inner.location)
+            .field("statements", &self.statements())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a `sqlite:` URL names.
+#[derive(Debug, PartialEq)]
+enum Target {
+    Memory,
+    File(PathBuf),
+}
+
+fn parse_url(url: &str) -> Result<Target> {
+    let bad = |why: &str| {
+        Error::new(ErrorKind::DataLayer {
+            message: format!(
+                "sqlite: {why} in URL `{url}`; expected `sqlite:PATH`, `sqlite://PATH` or `sqlite::memory:`"
+            ),
+            source: None,
+        })
+    };
+    let rest = url
+        .strip_prefix("sqlite:")
+        .ok_or_else(|| bad("no `sqlite:` scheme"))?;
+    if rest == ":memory:" || rest == "//:memory:" {
+        return Ok(Target::Memory);
+    }
+    let path = rest.strip_prefix("//").unwrap_or(rest);
+    if path.is_empty() {
+        return Err(bad("no path"));
+    }
+    Ok(Target::File(PathBuf::from(path)))
+}
+
+impl Sqlite {
+    /// The database in the file at `path`, created if missing (its directory must
+    /// exist), in WAL mode. The file is opened here, so a path that cannot be
+    /// opened fails now. `path` may also be a SQLite URI (`file:data.db?mode=ro`).
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    ///
+    /// let path = std::env::temp_dir().join(format!("ashore-doc-{}.db", std::process::id()));
+    /// let sqlite = Sqlite::open(&path)?;
+    /// assert!(path.exists());
+    /// # drop(sqlite);
+    /// # for suffix in ["", "-wal", "-shm"] {
+    /// #     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    /// # }
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>) -> Result<Sqlite> {
+        let path = path.as_ref();
+        let location = path.display().to_string();
+        let first = Connection::open(path)
+            .and_then(|conn| setup(&conn).map(|()| conn))
+            .map_err(|e| errors::database(format_args!("opening {location}"), e))?;
+        // Opened to create the file, switch it to WAL and fail early; the pool
+        // opens its own connections.
+        drop(first);
+        Sqlite::build(Config::new(path), location, None)
+    }
+
+    /// A new, empty database in memory, private to this layer and its clones and
+    /// shared by all pooled connections. It lives as long as the layer does.
+    ///
+    /// It is SQLite's `memdb` VFS under a unique name (`file:/ashore-<uuid>?vfs=memdb`)
+    /// rather than a shared-cache `:memory:` database: memdb connections lock like
+    /// file connections, so one waiting on another's write honours the busy
+    /// timeout, where shared-cache fails at once with "database table is locked".
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let (a, b) = (Sqlite::memory()?, Sqlite::memory()?);
+    /// a.with_connection(|c| c.execute_batch("CREATE TABLE t (x INTEGER)")).await?;
+    /// // `b` is another database.
+    /// assert!(b.with_connection(|c| c.execute_batch("SELECT x FROM t")).await.is_err());
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub fn memory() -> Result<Sqlite> {
+        let uri = format!("file:/ashore-{}?vfs=memdb", uuid::Uuid::new_v4());
+        let anchor = Connection::open(&uri)
+            .and_then(|conn| setup(&conn).map(|()| conn))
+            .map_err(|e| errors::database("opening an in-memory database", e))?;
+        Sqlite::build(Config::new(&uri), uri, Some(Mutex::new(anchor)))
+    }
+
+    /// The database a URL names: `sqlite::memory:` (see [`Sqlite::memory`]),
+    /// `sqlite:PATH` or `sqlite://PATH` (see [`Sqlite::open`]; `sqlite:///abs/x.db`
+    /// is the absolute path `/abs/x.db`).
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    ///
+    /// let sqlite = Sqlite::from_url("sqlite::memory:")?;
+    /// assert!(Sqlite::from_url("postgres://localhost/db").is_err());
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// ```
+    pub fn from_url(url: &str) -> Result<Sqlite> {
+        match parse_url(url)? {
+            Target::Memory => Sqlite::memory(),
+            Target::File(path) => Sqlite::open(path),
+        }
+    }
+
+    /// A layer over a pool you built, e.g. to choose its size or timeouts. Each of
+    /// its connections gets the set-up described in the module docs before its
+    /// first use by this layer.
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    /// use deadpool_sqlite::{Config, Runtime};
+    ///
+    /// let path = std::env::temp_dir().join("ashore-doc-from-pool.db");
+    /// let pool = Config::new(path).builder(Runtime::Tokio1).unwrap().max_size(4).build().unwrap();
+    /// let sqlite = Sqlite::from_pool(pool);
+    /// ```
+    pub fn from_pool(pool: Pool) -> Sqlite {
+        Sqlite::with_pool(pool, "a pool".to_owned(), None)
+    }
+
+    fn build(
+        config: Config,
+        location: String,
+        anchor: Option<Mutex<Connection>>,
+    ) -> Result<Sqlite> {
+        let builder = match config.builder(Runtime::Tokio1) {
+            Ok(builder) => builder,
+            Err(never) => match never {},
+        };
+        let pool = builder.build().map_err(|e| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!("sqlite: building the pool for {location}"),
+                source: Some(Box::new(e)),
+            })
+        })?;
+        Ok(Sqlite::with_pool(pool, location, anchor))
+    }
+
+    fn with_pool(pool: Pool, location: String, anchor: Option<Mutex<Connection>>) -> Sqlite {
+        Sqlite {
+            inner: Arc::new(Inner {
+                pool,
+                statements: AtomicU64::new(0),
+                ready: Mutex::new(HashSet::default()),
+                location,
+                _anchor: anchor,
+            }),
+        }
+    }
+
+    /// The number of statements this layer (and its clones) has run: each read,
+    /// each insert statement, each DDL statement and each [`Sqlite::query`]. The
+    /// connection set-up, `BEGIN`/`COMMIT` and [`Sqlite::with_connection`] are not
+    /// counted. For tests that check a load is one statement per relationship.
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    ///
+    /// assert_eq!(Sqlite::memory()?.statements(), 0);
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// ```
+    pub fn statements(&self) -> u64 {
+        self.inner.statements.load(Ordering::Relaxed)
+    }
+
+    /// The pool the layer runs on.
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    ///
+    /// let sqlite = Sqlite::memory()?;
+    /// assert!(sqlite.pool().status().max_size > 0);
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// ```
+    pub fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+
+    /// Runs your SQL and maps each row to an `R`: the column named after each of
+    /// `R`'s attributes (compared exactly, then ignoring ASCII case; the first such
+    /// column) is decoded by the attribute's type, as the layer stores it. Other
+    /// columns are ignored; a missing one is an error naming it. `?1`, `?2`, ..
+    /// are bound to `params` in order (nil binds `NULL`). For a manual
+    /// relationship's loader (Ash's raw Ecto query), reached through
+    /// `Domain::data_layer_as::<Sqlite>()`.
+    ///
+    /// ```no_run
+    /// # use ashore_runtime::{Domain, Resource, Result, Value};
+    /// # use ashore_runtime::data_layer::sql::Sqlite;
+    /// # async fn doc<Ticket: Resource>(domain: &Domain) -> Result<()> {
+    /// let sqlite = domain.data_layer_as::<Sqlite>().expect("a SQLite domain");
+    /// let tickets: Vec<Ticket> = sqlite
+    ///     .query(
+    ///         "SELECT t.* FROM ticket t JOIN representative r ON r.id = t.representative_id \
+    ///          WHERE t.priority > r.priority_threshold AND r.id IN (SELECT value FROM rarray(?1))",
+    ///         vec![Value::Int(7)],
+    ///     )
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn query<R: Resource>(&self, sql: &str, params: Vec<Value>) -> Result<Vec<R>> {
+        let sql = sql.to_owned();
+        let schema = R::schema();
+        let rows = self
+            .run(move |conn, inner| layer::query_rows(conn, inner, schema, &sql, &params))
+            .await?;
+        rows.into_iter().map(R::from_row).collect()
+    }
+
+    /// Runs `f` on a pooled connection (set up as every other), on a blocking
+    /// thread: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
+    /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
+    /// resumed in the caller.
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::Sqlite;
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sqlite = Sqlite::memory()?;
+    /// let fk: i64 = sqlite
+    ///     .with_connection(|c| c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)))
+    ///     .await?;
+    /// assert_eq!(fk, 1);
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn with_connection<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<T> {
+        self.run(move |conn, _| f(conn).map_err(|e| errors::database("with_connection", e)))
+            .await
+    }
+
+    /// Runs `f` on a pooled connection on a blocking thread, setting the
+    /// connection up first if it is new.
+    async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
+    {
+        let object = self.inner.pool.get().await.map_err(|e| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!("sqlite: getting a connection to {}", self.inner.location),
+                source: Some(Box::new(e)),
+            })
+        })?;
+        let id = Object::id(&object);
+        let fresh = !self.ready().contains(&id);
+        let inner = Arc::clone(&self.inner);
+        let outcome = object
+            .interact(move |conn| {
+                if fresh {
+                    setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
+                }
+                Ok(f(conn, &inner))
+            })
+            .await;
+        match outcome {
+            Ok(Ok(result)) => {
+                if fresh {
+                    self.ready().insert(id);
+                }
+                result
+            }
+            Ok(Err(setup_failed)) => Err(setup_failed),
+            Err(InteractError::Panic(payload)) => std::panic::resume_unwind(payload),
+            Err(InteractError::Cancelled) => Err(Error::new(ErrorKind::DataLayer {
+                message: "sqlite: the connection was closed while in use".into(),
+                source: None,
+            })),
+        }
+    }
+
+    fn ready(&self) -> std::sync::MutexGuard<'_, HashSet<deadpool_sqlite::ObjectId>> {
+        self.inner
+            .ready
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Inner {
+    /// Counts and logs a statement about to run.
+    fn ran(&self, sql: &str) {
+        tracing::debug!(sql = %sql, "sqlite");
+        self.statements.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Sets a connection up (idempotent).
+fn setup(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON")?;
+    if !conn.is_readonly(rusqlite::MAIN_DB)? {
+        // In memory this stays "memory"; a file switches once and stays in WAL.
+        let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        tracing::trace!(journal_mode = %mode, "sqlite connection");
+    }
+    rusqlite::vtab::array::load_module(conn)?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
+}

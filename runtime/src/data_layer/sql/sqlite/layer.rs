@@ -1,0 +1,250 @@
+//! The `DataLayer` implementation: reads, creates and migrations, each run as
+//! the statements `build` makes, and the decoding of result rows into records
+//! (shared with raw queries, which match columns by name).
+
+use foldhash::{HashMap, HashMapExt};
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::{Inner, Sqlite, codec, errors};
+use crate::data_layer::sql::{Columns, Dialect, Statement, build};
+use crate::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{Generated, Row, Schema};
+use crate::value::Value;
+
+/// Runs a statement that returns records of `schema` and decodes them; with
+/// `keys`, the last column is each record's partition key, mapped to its position.
+fn fetch(
+    conn: &Connection,
+    inner: &Inner,
+    schema: &'static Schema,
+    statement: &Statement,
+    keys: Option<&HashMap<Value, usize>>,
+    what: &dyn Fn(rusqlite::Error) -> Error,
+) -> Result<(Vec<Row>, Vec<usize>)> {
+    let width = schema.attributes.len();
+    let key_type = match (&statement.columns, keys) {
+        (Columns::Attributes, _) => None,
+        (Columns::AttributesAndKey(t), Some(_)) => Some(*t),
+        (columns, _) => {
+            return Err(Error::new(ErrorKind::DataLayer {
+                message: format!(
+                    "sqlite: a statement for {} returns {columns:?}{}",
+                    schema.name,
+                    if keys.is_some() {
+                        ""
+                    } else {
+                        " without a partition"
+                    }
+                ),
+                source: None,
+            }));
+        }
+    };
+    let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
+    codec::bind(&mut prepared, &statement.params).map_err(what)?;
+    let columns = prepared.column_count();
+    let expected = width + usize::from(key_type.is_some());
+    if columns != expected {
+        return Err(Error::new(ErrorKind::DataLayer {
+            message: format!(
+                "sqlite: a statement for {} returns {columns} columns, expected {expected}",
+                schema.name
+            ),
+            source: None,
+        }));
+    }
+    inner.ran(&statement.sql);
+    let mut rows = prepared.raw_query();
+    let (mut records, mut positions) = (Vec::new(), Vec::new());
+    while let Some(row) = rows.next().map_err(what)? {
+        let mut record = Vec::with_capacity(width);
+        for (i, a) in schema.attributes.iter().enumerate() {
+            let v = row.get_ref(i).map_err(what)?;
+            record.push(codec::decode_attribute(v, a.value_type, schema, a.name)?);
+        }
+        if let (Some(t), Some(keys)) = (key_type, keys) {
+            let v = row.get_ref(width).map_err(what)?;
+            let key = codec::decode(v, t).map_err(|found| {
+                Error::new(ErrorKind::DataLayer {
+                    message: format!(
+                        "sqlite: a partition key of {} is not a {}: {found:?}",
+                        schema.name,
+                        codec::type_name(t)
+                    ),
+                    source: None,
+                })
+            })?;
+            let position = keys.get(&key).ok_or_else(|| {
+                Error::new(ErrorKind::DataLayer {
+                    message: format!(
+                        "sqlite: a record of {} came back for key {key}, which was not asked for",
+                        schema.name
+                    ),
+                    source: None,
+                })
+            })?;
+            positions.push(*position);
+        }
+        records.push(record);
+    }
+    Ok((records, positions))
+}
+
+/// Runs raw SQL and decodes each row by column name against `schema`.
+pub(super) fn query_rows(
+    conn: &Connection,
+    inner: &Inner,
+    schema: &'static Schema,
+    sql: &str,
+    params: &[Value],
+) -> Result<Vec<Row>> {
+    let what = |e| errors::database(format_args!("running a query for {}", schema.name), e);
+    let mut prepared = conn.prepare_cached(sql).map_err(what)?;
+    codec::bind_values(&mut prepared, params).map_err(what)?;
+    let names = prepared.column_names();
+    let columns = schema
+        .attributes
+        .iter()
+        .map(|a| {
+            names
+                .iter()
+                .position(|n| *n == a.name)
+                .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(a.name)))
+                .ok_or_else(|| {
+                    Error::new(ErrorKind::DataLayer {
+                        message: format!(
+                            "sqlite: the query returns no column `{}` for that attribute of {} (it returns {})",
+                            a.name,
+                            schema.name,
+                            if names.is_empty() { "none".to_owned() } else { names.join(", ") }
+                        ),
+                        source: None,
+                    })
+                })
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    inner.ran(sql);
+    let mut rows = prepared.raw_query();
+    let mut records = Vec::new();
+    while let Some(row) = rows.next().map_err(what)? {
+        let mut record = Vec::with_capacity(columns.len());
+        for (&c, a) in columns.iter().zip(schema.attributes) {
+            let v = row.get_ref(c).map_err(what)?;
+            record.push(codec::decode_attribute(v, a.value_type, schema, a.name)?);
+        }
+        records.push(record);
+    }
+    Ok(records)
+}
+
+impl DataLayer for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn register(&self, _schema: &'static Schema) -> Result<()> {
+        Ok(())
+    }
+
+    fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
+        Box::pin(async move {
+            let statement = build::read(Dialect::Sqlite, &request)?;
+            let schema = request.schema;
+            let keys = request.partition.map(|p| {
+                let mut positions = HashMap::with_capacity(p.keys.len());
+                for (i, key) in p.keys.into_iter().enumerate() {
+                    positions.entry(key).or_insert(i);
+                }
+                positions
+            });
+            let (rows, partition_keys) = self
+                .run(move |conn, inner| {
+                    let what = |e| errors::database(format_args!("reading {}", schema.name), e);
+                    fetch(conn, inner, schema, &statement, keys.as_ref(), &what)
+                })
+                .await?;
+            Ok(ReadResult {
+                records: Records::Rows(rows),
+                partition_keys,
+            })
+        })
+    }
+
+    fn create<'a>(
+        &'a self,
+        schema: &'static Schema,
+        mut rows: Vec<Row>,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            let width = schema.attributes.len();
+            if let Some(row) = rows.iter().find(|r| r.len() != width) {
+                return Err(Error::new(ErrorKind::DataLayer {
+                    message: format!(
+                        "a row of {} has {} values, expected {width}",
+                        schema.name,
+                        row.len()
+                    ),
+                    source: None,
+                }));
+            }
+            if let Some(attribute) = codec::nan_attribute(schema, &rows) {
+                return Err(Error::new(ErrorKind::DataLayer {
+                    message: format!(
+                        "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
+                        schema.name
+                    ),
+                    source: None,
+                }));
+            }
+            if schema.primary_key().generated == Some(Generated::Uuid) {
+                let pk = schema.primary_key;
+                for row in rows.iter_mut().filter(|r| r[pk].is_null()) {
+                    row[pk] = Value::Uuid(uuid::Uuid::new_v4());
+                }
+            }
+            if rows.is_empty() {
+                return Ok(Records::Rows(Vec::new()));
+            }
+            let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
+            let count = rows.len();
+            let created = self
+                .run(move |conn, inner| {
+                    let what =
+                        |e| errors::write(schema, format_args!("creating {}", schema.name), e);
+                    let tx = conn
+                        .transaction_with_behavior(TransactionBehavior::Immediate)
+                        .map_err(what)?;
+                    let mut created = Vec::with_capacity(count);
+                    for statement in &statements {
+                        created.extend(fetch(&tx, inner, schema, statement, None, &what)?.0);
+                    }
+                    tx.commit().map_err(what)?;
+                    Ok(created)
+                })
+                .await?;
+            Ok(Records::Rows(created))
+        })
+    }
+
+    fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let ddl = build::migrate(Dialect::Sqlite, &schemas);
+            if ddl.is_empty() {
+                return Ok(());
+            }
+            self.run(move |conn, inner| {
+                let what = |e| errors::database("migrating", e);
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(what)?;
+                for sql in &ddl {
+                    inner.ran(sql);
+                    tx.execute_batch(sql).map_err(what)?;
+                }
+                tx.commit().map_err(what)
+            })
+            .await
+        })
+    }
+}

@@ -1,0 +1,266 @@
+//! The layer on the statements `build` makes: migrate, create, read with a filter,
+//! a sort and a partition, and constraint violations, on hand-written resources.
+
+use super::*;
+use crate::data_layer::{Partition, PartitionBy};
+use crate::domain::Domain;
+use crate::expr::{CmpOp, Expr};
+use crate::query::{Order, Sort};
+
+/// A migrated in-memory layer, through a domain as an application builds it.
+async fn layer() -> (Domain, Sqlite) {
+    let sqlite = Sqlite::memory().expect("memory");
+    let domain = Domain::builder()
+        .data_layer(sqlite.clone())
+        .resource::<Rep>()
+        .resource::<Tag>()
+        .resource::<Ticket>()
+        .build()
+        .expect("domain");
+    domain.migrate().await.expect("migrate");
+    (domain, sqlite)
+}
+
+async fn create<R: Resource>(sqlite: &Sqlite, rows: Vec<Row>) -> Result<Vec<R>> {
+    sqlite.create(R::schema(), rows).await?.into_vec()
+}
+
+async fn read<R: Resource>(sqlite: &Sqlite, request: ReadRequest) -> Result<Vec<R>> {
+    sqlite.read(request).await?.records.into_vec()
+}
+
+fn rep(name: &str, threshold: Option<i64>) -> Row {
+    vec![Value::Null, s(name), threshold.into()]
+}
+
+fn ticket(rep: Option<i64>, subject: &str, priority: i16) -> Row {
+    vec![
+        Value::Null,
+        rep.into(),
+        s(subject),
+        priority.into(),
+        Value::Null,
+        false.into(),
+        Value::Null,
+        Value::Null,
+    ]
+}
+
+fn ids<R: Resource<PrimaryKey = i64>>(records: &[R]) -> Vec<i64> {
+    records.iter().map(R::primary_key).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_create_and_read() {
+    let (domain, sqlite) = layer().await;
+    assert!(domain.data_layer_as::<Sqlite>().is_some());
+    let migrated = sqlite.statements();
+    assert!(migrated > 0, "migrate ran no DDL");
+    domain.migrate().await.expect("migrate again");
+
+    let reps: Vec<Rep> = create(
+        &sqlite,
+        vec![
+            rep("ana", Some(3)),
+            rep("it's; --", None),
+            rep("cy", Some(9)),
+        ],
+    )
+    .await
+    .expect("reps");
+    assert_eq!(ids(&reps), [1, 2, 3]);
+    assert_eq!(reps[1].name, "it's; --");
+
+    let tags: Vec<Tag> = create(&sqlite, vec![vec![Value::Null, s("billing")]])
+        .await
+        .expect("tags");
+    let tag = tags[0].id;
+    assert!(!tag.is_nil());
+
+    let opened = micros(1_700_000_000, 123_456);
+    let mut full = ticket(Some(1), "nul\0 é 😀 \"q\"", i16::MAX);
+    full[4] = Value::Float(0.1 + 0.2);
+    full[5] = true.into();
+    full[6] = Value::DateTime(opened);
+    full[7] = Value::Uuid(tag);
+    let tickets: Vec<Ticket> = create(
+        &sqlite,
+        vec![
+            full,
+            ticket(Some(1), "a", 1),
+            ticket(Some(2), "b", 5),
+            ticket(Some(1), "c", 4),
+            ticket(None, "d", 7),
+            ticket(Some(2), "e", i16::MIN),
+        ],
+    )
+    .await
+    .expect("tickets");
+    assert_eq!(ids(&tickets), [1, 2, 3, 4, 5, 6]);
+    let expected_full = Ticket {
+        id: 1,
+        rep_id: Some(1),
+        subject: "nul\0 é 😀 \"q\"".into(),
+        priority: i16::MAX,
+        score: Some(0.1 + 0.2),
+        urgent: true,
+        opened: Some(opened),
+        tag_id: Some(tag),
+    };
+    assert_eq!(tickets[0], expected_full);
+
+    // Everything, in insertion order.
+    let before = sqlite.statements();
+    let all: Vec<Ticket> = read(&sqlite, ReadRequest::new(Ticket::schema()))
+        .await
+        .expect("read");
+    assert_eq!(all, tickets);
+    assert_eq!(sqlite.statements(), before + 1);
+
+    // A filter and a sort.
+    let mut request = ReadRequest::new(Ticket::schema());
+    request.filter = Some(Expr::cmp(
+        CmpOp::Gt,
+        Expr::attr("priority"),
+        Expr::value(2_i64),
+    ));
+    request.sort = vec![Sort::new("priority", Order::Desc)];
+    let found: Vec<Ticket> = read(&sqlite, request).await.expect("filtered");
+    assert_eq!(ids(&found), [1, 5, 3, 4]);
+
+    // A partition: each rep's tickets, highest priority first, two at most; a
+    // key with no records gets none.
+    let mut request = ReadRequest::new(Ticket::schema());
+    request.sort = vec![Sort::new("priority", Order::Desc)];
+    request.limit = Some(2);
+    request.partition = Some(Partition {
+        by: PartitionBy::Attribute("rep_id"),
+        keys: vec![Value::Int(2), Value::Int(1), Value::Int(99)],
+    });
+    let before = sqlite.statements();
+    let result = sqlite.read(request).await.expect("partitioned");
+    assert_eq!(sqlite.statements(), before + 1);
+    assert!(matches!(result.records, Records::Rows(_)));
+    let groups = result.into_groups::<Ticket>(3).expect("groups");
+    let group_ids: Vec<Vec<i64>> = groups.iter().map(|g| ids(g)).collect();
+    assert_eq!(group_ids, [vec![3, 6], vec![1, 4], vec![]]);
+
+    // A filter on a related record.
+    let mut request = ReadRequest::new(Ticket::schema());
+    request.filter = Some(Expr::cmp(
+        CmpOp::Eq,
+        Expr::path_attr(["representative"], "name"),
+        Expr::value("it's; --".to_owned()),
+    ));
+    let found: Vec<Ticket> = read(&sqlite, request).await.expect("through a path");
+    assert_eq!(ids(&found), [3, 6]);
+
+    // Text compares byte-wise with a value holding SQL.
+    let mut request = ReadRequest::new(Rep::schema());
+    request.filter = Some(Expr::cmp(
+        CmpOp::Eq,
+        Expr::attr("name"),
+        Expr::value("ana' OR '1'='1".to_owned()),
+    ));
+    assert!(
+        read::<Rep>(&sqlite, request)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unique_violation_creates_nothing() {
+    let (_, sqlite) = layer().await;
+    create::<Rep>(&sqlite, vec![rep("ana", None)])
+        .await
+        .expect("first");
+    let mut duplicate = rep("bo", None);
+    duplicate[0] = Value::Int(1);
+    let err = create::<Rep>(&sqlite, vec![rep("cy", None), duplicate])
+        .await
+        .expect_err("a duplicate key");
+    match err.kind() {
+        ErrorKind::Constraint {
+            resource,
+            attribute,
+            constraint,
+            source,
+        } => {
+            assert_eq!(
+                (*resource, *attribute, *constraint),
+                ("Rep", Some("id"), Constraint::Unique),
+                "{err}"
+            );
+            assert!(source.downcast_ref::<rusqlite::Error>().is_some());
+        }
+        other => panic!("{other:?}"),
+    }
+    let all: Vec<Rep> = read(&sqlite, ReadRequest::new(Rep::schema()))
+        .await
+        .expect("read");
+    assert_eq!(ids(&all), [1], "the batch was not rolled back");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn not_null_and_foreign_key_violations() {
+    let (_, sqlite) = layer().await;
+    let mut no_subject = ticket(None, "x", 1);
+    no_subject[2] = Value::Null;
+    let err = create::<Ticket>(&sqlite, vec![no_subject])
+        .await
+        .expect_err("a nil subject");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                resource: "Ticket",
+                attribute: Some("subject"),
+                constraint: Constraint::NotNull,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = create::<Ticket>(&sqlite, vec![ticket(Some(99), "x", 1)])
+        .await
+        .expect_err("no rep 99");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                resource: "Ticket",
+                attribute: None,
+                constraint: Constraint::ForeignKey,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let mut nan = ticket(None, "x", 1);
+    nan[4] = Value::Float(f64::NAN);
+    let err = create::<Ticket>(&sqlite, vec![nan]).await.expect_err("NaN");
+    assert!(
+        err.to_string().contains("`score` of Ticket is NaN"),
+        "{err}"
+    );
+    assert!(
+        create::<Ticket>(&sqlite, vec![])
+            .await
+            .expect("nothing")
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_before_migrating_says_so() {
+    let sqlite = Sqlite::memory().expect("memory");
+    let err = read::<Rep>(&sqlite, ReadRequest::new(Rep::schema()))
+        .await
+        .expect_err("no table");
+    assert!(
+        err.to_string().contains("has `Domain::migrate` run?"),
+        "{err}"
+    );
+}

@@ -1,0 +1,315 @@
+//! Values through a real SQLite: round trips, what SQLite cannot keep, text
+//! order, list parameters, and values that do not decode.
+
+use super::*;
+
+/// Writes `v` into a column declared `column` and reads it back as a `t`.
+fn round_trip(column: &str, t: ValueType, v: &Value) -> std::result::Result<Value, Found> {
+    let conn = Connection::open_in_memory().expect("open");
+    conn.execute_batch(&format!("CREATE TABLE v (x {column})"))
+        .expect("create");
+    conn.execute("INSERT INTO v (x) VALUES (?1)", [Bind(v)])
+        .expect("insert");
+    conn.query_row("SELECT x FROM v", [], |r| Ok(decode(r.get_ref(0)?, t)))
+        .expect("select")
+}
+
+fn same(column: &str, t: ValueType, v: Value) {
+    assert_eq!(
+        round_trip(column, t, &v),
+        Ok(v.clone()),
+        "{v:?} in {column}"
+    );
+}
+
+#[test]
+fn strings_round_trip_intact() {
+    let long = "ab'\"; --\n".repeat(20_000);
+    for text in [
+        "",
+        "it's",
+        "\"quoted\" and 'quoted'",
+        "'; DROP TABLE v; --",
+        "-- a comment",
+        "/* not a comment */",
+        "nul\0inside",
+        "\0",
+        "\0\0trailing\0",
+        "é 漢字 😀 \u{202e}rtl \u{feff}",
+        "?1 $1 :x @y",
+        &long,
+    ] {
+        same("TEXT", ValueType::String, s(text));
+    }
+}
+
+#[test]
+fn integers_and_bools_round_trip() {
+    for i in [i64::MIN, i64::MIN + 1, -1, 0, 1, i64::MAX] {
+        same("INTEGER", ValueType::I64, Value::Int(i));
+    }
+    for i in [i16::MIN, i16::MAX] {
+        same("INTEGER", ValueType::I16, Value::Int(i.into()));
+    }
+    for i in [i32::MIN, i32::MAX] {
+        same("INTEGER", ValueType::I32, Value::Int(i.into()));
+    }
+    same("INTEGER", ValueType::Bool, Value::Bool(true));
+    same("INTEGER", ValueType::Bool, Value::Bool(false));
+    for t in [ValueType::I64, ValueType::String, ValueType::Uuid] {
+        same("INTEGER", t, Value::Null);
+    }
+}
+
+#[test]
+fn floats_round_trip_bit_for_bit() {
+    for f in [
+        0.0,
+        1.5,
+        0.1 + 0.2,
+        -1e-300,
+        f64::MAX,
+        f64::MIN,
+        f64::MIN_POSITIVE,
+        5e-324,
+        f64::EPSILON,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        3.0,
+        -(2.0_f64.powi(60)),
+    ] {
+        let back = round_trip("REAL", ValueType::F64, &Value::Float(f));
+        match back {
+            Ok(Value::Float(g)) => assert_eq!(g.to_bits(), f.to_bits(), "{f:e}"),
+            other => panic!("{f:e} came back as {other:?}"),
+        }
+    }
+}
+
+/// What SQLite cannot keep: NaN becomes NULL, -0.0 becomes 0.0.
+#[test]
+fn nan_becomes_null_and_negative_zero_loses_its_sign() {
+    assert_eq!(
+        round_trip("REAL", ValueType::F64, &Value::Float(f64::NAN)),
+        Ok(Value::Null)
+    );
+    assert_eq!(
+        round_trip("REAL", ValueType::F64, &Value::Float(-0.0)),
+        Ok(Value::Float(0.0))
+    );
+    let row = vec![Value::Int(1), s("x"), Value::Float(f64::NAN)];
+    let schema = Rep::schema();
+    assert_eq!(nan_attribute(schema, &[row]), Some("threshold"));
+    assert_eq!(nan_attribute(schema, &[vec![Value::Float(1.0)]]), None);
+}
+
+#[test]
+fn uuids_round_trip_as_lowercase_hyphenated_text() {
+    let u = Uuid::parse_str("A1A2A3A4-B1B2-C1C2-D1D2-D3D4D5D6D7D8").expect("uuid");
+    for v in [Uuid::nil(), Uuid::max(), Uuid::new_v4(), u] {
+        same("TEXT", ValueType::Uuid, Value::Uuid(v));
+    }
+    let conn = Connection::open_in_memory().expect("open");
+    let stored: String = conn
+        .query_row("SELECT ?1", [Bind(&Value::Uuid(u))], |r| r.get(0))
+        .expect("select");
+    assert_eq!(stored, "a1a2a3a4-b1b2-c1c2-d1d2-d3d4d5d6d7d8");
+    // Other spellings and 16-byte blobs read too.
+    let upper = rusqlite::types::ValueRef::Text(b"A1A2A3A4B1B2C1C2D1D2D3D4D5D6D7D8");
+    assert_eq!(decode(upper, ValueType::Uuid), Ok(Value::Uuid(u)));
+    let blob = rusqlite::types::ValueRef::Blob(u.as_bytes());
+    assert_eq!(decode(blob, ValueType::Uuid), Ok(Value::Uuid(u)));
+}
+
+#[test]
+fn datetimes_round_trip_with_microseconds() {
+    let cases = [
+        micros(0, 0),
+        micros(1_700_000_000, 123_456),
+        micros(1_700_000_000, 1),
+        micros(-1, 999_999),
+        Utc.with_ymd_and_hms(1, 1, 1, 0, 0, 0)
+            .single()
+            .expect("year 1"),
+        Utc.with_ymd_and_hms(9999, 12, 31, 23, 59, 59)
+            .single()
+            .expect("year 9999"),
+    ];
+    for d in cases {
+        same("TEXT", ValueType::DateTime, Value::DateTime(d));
+    }
+    assert_eq!(
+        encode_datetime(&micros(1_709_251_199, 123_456)),
+        "2024-02-29T23:59:59.123456Z"
+    );
+    assert_eq!(
+        encode_datetime(&micros(0, 0)),
+        "1970-01-01T00:00:00.000000Z"
+    );
+    // Nanoseconds beyond microseconds are dropped.
+    let nanos = Utc.timestamp_opt(5, 123_456_789).single().expect("a time");
+    assert_eq!(
+        round_trip("TEXT", ValueType::DateTime, &Value::DateTime(nanos)),
+        Ok(Value::DateTime(micros(5, 123_456)))
+    );
+}
+
+#[test]
+fn datetimes_decode_from_other_spellings() {
+    let expect = Some(micros(1_704_103_200, 500_000));
+    for text in [
+        "2024-01-01T10:00:00.5Z",
+        "2024-01-01T10:00:00.500000000Z",
+        "2024-01-01T11:00:00.5+01:00",
+        "2024-01-01 10:00:00.500",
+    ] {
+        assert_eq!(codec::decode_datetime(text), expect, "{text}");
+    }
+    assert_eq!(
+        codec::decode_datetime("2024-01-01 10:00:00"),
+        Some(micros(1_704_103_200, 0))
+    );
+    assert_eq!(codec::decode_datetime("yesterday"), None);
+}
+
+#[test]
+fn stored_text_sorts_as_rust_does() {
+    let conn = Connection::open_in_memory().expect("open");
+    conn.execute_batch("CREATE TABLE v (x TEXT)")
+        .expect("create");
+    let check = |values: Vec<Value>, t: ValueType| {
+        conn.execute("DELETE FROM v", []).expect("delete");
+        for v in values.iter().rev() {
+            conn.execute("INSERT INTO v VALUES (?1)", [Bind(v)])
+                .expect("insert");
+        }
+        let mut stmt = conn.prepare("SELECT x FROM v ORDER BY x").expect("prepare");
+        let back: Vec<Value> = stmt
+            .query_map([], |r| Ok(decode(r.get_ref(0)?, t).expect("decode")))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        let mut sorted = values.clone();
+        sorted.sort_by(|a, b| a.compare(b).expect("comparable"));
+        assert_eq!(back, sorted);
+    };
+    check(
+        ["B", "a", "", "é", "e", "😀", "a\0", "Z"].map(s).to_vec(),
+        ValueType::String,
+    );
+    check(
+        [
+            micros(-86_400 * 365 * 100, 0),
+            micros(0, 1),
+            micros(0, 0),
+            micros(1_700_000_000, 999_999),
+            micros(1_700_000_001, 0),
+            micros(253_402_300_799, 0),
+        ]
+        .map(Value::DateTime)
+        .to_vec(),
+        ValueType::DateTime,
+    );
+    check(
+        (0..20).map(|_| Value::Uuid(Uuid::new_v4())).collect(),
+        ValueType::Uuid,
+    );
+}
+
+#[test]
+fn lists_bind_as_one_rarray_parameter() {
+    let conn = Connection::open_in_memory().expect("open");
+    rusqlite::vtab::array::load_module(&conn).expect("rarray");
+    let u = Uuid::new_v4();
+    let d = micros(1_700_000_000, 42);
+    for (t, values) in [
+        (ValueType::I64, vec![Value::Int(i64::MIN), Value::Int(7)]),
+        (ValueType::String, vec![s("it's; --"), s("nul\0"), s("")]),
+        (ValueType::Uuid, vec![Value::Uuid(u)]),
+        (ValueType::DateTime, vec![Value::DateTime(d)]),
+        (ValueType::Bool, vec![Value::Bool(true), Value::Bool(false)]),
+        (ValueType::F64, vec![Value::Float(0.5)]),
+        (ValueType::I64, vec![]),
+    ] {
+        let mut stmt = conn
+            .prepare("SELECT value FROM rarray(?1)")
+            .expect("prepare");
+        codec::bind(&mut stmt, &[Param::List(t, values.clone())]).expect("bind");
+        let mut rows = stmt.raw_query();
+        let mut back = Vec::new();
+        while let Some(row) = rows.next().expect("row") {
+            back.push(decode(row.get_ref(0).expect("column"), t).expect("decode"));
+        }
+        assert_eq!(back, values);
+    }
+    let mut stmt = conn.prepare("SELECT ?1, ?2").expect("prepare");
+    let err = codec::bind(&mut stmt, &[Param::Value(Value::Int(1))]).expect_err("one short");
+    assert!(matches!(err, rusqlite::Error::InvalidParameterCount(1, 2)));
+}
+
+#[test]
+fn values_that_do_not_fit_are_mismatches() {
+    use rusqlite::types::ValueRef as V;
+    let mismatch = |v: V<'_>, t| decode(v, t).expect_err("a mismatch");
+    assert_eq!(
+        mismatch(V::Integer(2), ValueType::Bool),
+        Found::Value(Value::Int(2))
+    );
+    assert_eq!(
+        mismatch(V::Integer(1 << 20), ValueType::I16),
+        Found::Value(Value::Int(1 << 20))
+    );
+    assert_eq!(
+        mismatch(V::Integer(i64::MAX), ValueType::I32),
+        Found::Value(Value::Int(i64::MAX))
+    );
+    assert_eq!(
+        mismatch(V::Text(b"7"), ValueType::I64),
+        Found::Value(s("7"))
+    );
+    assert_eq!(
+        mismatch(V::Real(1.0), ValueType::I64),
+        Found::Value(Value::Float(1.0))
+    );
+    assert_eq!(
+        mismatch(V::Text(b"not-a-uuid"), ValueType::Uuid),
+        Found::Value(s("not-a-uuid"))
+    );
+    assert_eq!(
+        mismatch(V::Text(b"2024-13-01"), ValueType::DateTime),
+        Found::Value(s("2024-13-01"))
+    );
+    assert!(matches!(
+        mismatch(V::Blob(b"abc"), ValueType::String),
+        Found::Other(_)
+    ));
+    assert!(matches!(
+        mismatch(V::Text(b"\xff\xfe"), ValueType::String),
+        Found::Other(_)
+    ));
+    // An integer where a float is stored reads as that float.
+    assert_eq!(decode(V::Integer(3), ValueType::F64), Ok(Value::Float(3.0)));
+
+    let err = codec::decode_attribute(V::Text(b"x"), ValueType::I16, Ticket::schema(), "priority")
+        .expect_err("a mismatch");
+    assert!(matches!(
+        err.kind(),
+        ErrorKind::TypeMismatch {
+            resource: "Ticket",
+            attribute: "priority",
+            expected: "i16",
+            ..
+        }
+    ));
+    let err = codec::decode_attribute(
+        V::Blob(b"x"),
+        ValueType::String,
+        Ticket::schema(),
+        "subject",
+    )
+    .expect_err("a mismatch");
+    assert_eq!(
+        err.to_string(),
+        "data layer: sqlite: attribute `subject` of Ticket expects String, found a blob of 1 bytes"
+    );
+}
