@@ -81,16 +81,9 @@ pub enum ErrorKind {
         /// The attribute's name.
         attribute: &'static str,
     },
-    /// A record with this primary key already exists.
-    #[error("a {resource} with primary key {key} already exists")]
-    DuplicateKey {
-        /// The resource's name.
-        resource: &'static str,
-        /// The key.
-        key: Value,
-    },
-    /// The database refused a write: a unique, foreign-key or not-null
-    /// constraint. The database's error is the source.
+    /// A write broke a unique (or primary-key), foreign-key or not-null
+    /// constraint. The database's error is the source (the in-memory layer, which
+    /// checks primary keys only, gives one naming the key).
     #[error("{constraint} constraint violated on {resource}{}", attribute.map(|a| format!(".{a}")).unwrap_or_default())]
     Constraint {
         /// The resource written.

@@ -23,10 +23,9 @@
 //! - Float overflow is an error on PostgreSQL (infinity in memory).
 //! - Integer arithmetic that overflows is nil on all three (tested in
 //!   `semantics_expr.rs`).
-//! - Differences the suite states where they show (`semantics_errors.rs`): a
-//!   duplicate primary key is `ErrorKind::DuplicateKey` in memory but
-//!   `ErrorKind::Constraint` (unique, on the key) on the SQL layers; and
-//!   PostgreSQL's generated integer keys do not skip keys given explicitly.
+//! - A difference the suite states where it shows (`semantics_errors.rs`):
+//!   PostgreSQL's generated integer keys come from an identity sequence, which
+//!   does not skip keys given explicitly.
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

@@ -18,6 +18,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::eval::{Filter, Tables};
 use super::*;
+use crate::error::Constraint;
 use crate::query::{Order, compare_for_sort};
 use crate::resource::Generated;
 use crate::store::Table;
@@ -234,9 +235,13 @@ impl Memory {
         let mut batch = HashSet::with_capacity(keys.len());
         for key in keys.iter().filter(|k| !k.is_null()) {
             if stored.primary.contains_key(key) || !batch.insert(key) {
-                return Err(Error::new(ErrorKind::DuplicateKey {
+                // The same error a database's primary-key constraint gives.
+                return Err(Error::new(ErrorKind::Constraint {
                     resource: schema.name,
-                    key: key.clone(),
+                    attribute: Some(schema.primary_key().name),
+                    constraint: Constraint::Unique,
+                    source: format!("a {} with primary key {key} already exists", schema.name)
+                        .into(),
                 }));
             }
         }

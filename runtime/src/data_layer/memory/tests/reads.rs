@@ -161,19 +161,29 @@ fn duplicate_key_rejected() {
     let err = insert::<Rep>(&m, vec![rep(7, "new", None), rep(1, "again", None)]).expect_err("dup");
     assert!(matches!(
         kind_of(&err),
-        ErrorKind::DuplicateKey {
+        ErrorKind::Constraint {
             resource: "Rep",
-            key: Value::Int(1)
+            attribute: Some("id"),
+            constraint: crate::Constraint::Unique,
+            ..
         }
     ));
+    assert!(
+        err.to_string()
+            .ends_with("unique constraint violated on Rep.id"),
+        "{err}"
+    );
+    let source = std::error::Error::source(&err).map(ToString::to_string);
+    assert_eq!(
+        source.as_deref(),
+        Some("a Rep with primary key 1 already exists")
+    );
     let err = insert::<Rep>(&m, vec![rep(8, "a", None), rep(8, "b", None)]).expect_err("dup");
-    assert!(matches!(
-        kind_of(&err),
-        ErrorKind::DuplicateKey {
-            resource: "Rep",
-            key: Value::Int(8)
-        }
-    ));
+    let source = std::error::Error::source(&err).map(ToString::to_string);
+    assert_eq!(
+        source.as_deref(),
+        Some("a Rep with primary key 8 already exists")
+    );
     // Nothing of either batch was inserted.
     assert_eq!(
         read::<Rep>(&m, ReadRequest::new(Rep::schema()))
