@@ -6,14 +6,30 @@
 //! and checks every result against an answer computed by hand from the same data:
 //! it exits with status 1 if any result is wrong.
 //!
-//! Run it with `cargo run --example helpdesk`.
+//! Run it with `cargo run --example helpdesk` (in memory), or on a database:
+//!
+//! ```sh
+//! cargo run --example helpdesk -- --database sqlite:/tmp/helpdesk.db
+//! cargo run --example helpdesk -- --database postgres://postgres@127.0.0.1:5432/test
+//! ```
+//!
+//! On a database the tables are made by `migrate()` first. The checks compare
+//! results with answers computed from the seed, so the data must be exactly the
+//! seed: an existing SQLite file is deleted first, and on PostgreSQL everything
+//! lives in a new schema of its own (`helpdesk_<unique>`), dropped at the end.
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use ashore::Value;
 use ashore::data_layer::{Partition, PartitionBy, ReadRequest};
 use ashore::prelude::*;
+use ashore::{DataLayer, Value};
+
+#[cfg(feature = "postgres")]
+use ashore::data_layer::sql::Postgres;
+#[cfg(feature = "sqlite")]
+use ashore::data_layer::sql::Sqlite;
 
 // Guide: "In the `Representative` resource, define a `has_many` relationship as
 // `manual` and point to the module where it will be implemented."
@@ -147,9 +163,27 @@ impl ManualRelationship for TicketsAboveThresholdRebuiltQuery {
     }
 }
 
-/// The guide's raw-query escape hatch: reads straight from the data layer, below
-/// queries and authorization, and returns the right structure all the same.
+/// The guide's raw-query escape hatch: below queries and authorization, and the
+/// right structure all the same. On SQLite and PostgreSQL it is raw SQL through
+/// the layer's `query`, which maps each row back to a `Ticket` by column name; in
+/// memory, a read straight from the data layer.
 struct RawTicketsAboveThreshold;
+
+/// The raw query, for `keys` representative ids bound as `placeholder(1)`,
+/// `placeholder(2)`, ..: placeholders only, never values, in the SQL text.
+fn raw_above_threshold_sql(keys: usize, placeholder: fn(usize) -> String) -> String {
+    let keys: Vec<String> = (1..=keys).map(placeholder).collect();
+    format!(
+        "SELECT t.* FROM ticket t JOIN representative r ON r.id = t.representative_id \
+         WHERE t.priority > r.priority_threshold AND t.representative_id IN ({})",
+        keys.join(", ")
+    )
+}
+
+/// Representative ids per raw query: below both databases' limits on parameters
+/// (SQLite 32,766, PostgreSQL 65,535), so any number of representatives works.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+const RAW_KEYS_PER_QUERY: usize = 30_000;
 
 impl ManualRelationship for RawTicketsAboveThreshold {
     type Source = Representative;
@@ -160,10 +194,31 @@ impl ManualRelationship for RawTicketsAboveThreshold {
         records: &[Representative],
         ctx: &LoadContext<'_, Ticket>,
     ) -> ashore::Result<Related<Representative, Ticket>> {
+        let rep_ids: Vec<Value> = records.iter().map(|r| Value::from(r.id)).collect();
+        #[cfg(feature = "sqlite")]
+        if let Some(sqlite) = ctx.domain.data_layer_as::<Sqlite>() {
+            let mut tickets = Vec::new();
+            for ids in rep_ids.chunks(RAW_KEYS_PER_QUERY) {
+                let sql = raw_above_threshold_sql(ids.len(), |i| format!("?{i}"));
+                tickets.extend(sqlite.query::<Ticket>(&sql, ids.to_vec()).await?);
+            }
+            return Ok(Related::group_by(tickets, |t| t.representative_id));
+        }
+        #[cfg(feature = "postgres")]
+        if let Some(postgres) = ctx.domain.data_layer_as::<Postgres>() {
+            let mut tickets = Vec::new();
+            for ids in rep_ids.chunks(RAW_KEYS_PER_QUERY) {
+                let sql = raw_above_threshold_sql(ids.len(), |i| format!("${i}"));
+                tickets.extend(postgres.query::<Ticket>(&sql, ids.to_vec()).await?);
+            }
+            return Ok(Related::group_by(tickets, |t| t.representative_id));
+        }
+        // In memory: every ticket of these representatives, then the threshold test
+        // in Rust.
         let mut request = ReadRequest::new(Ticket::schema());
         request.partition = Some(Partition {
             by: PartitionBy::Attribute("representative_id"),
-            keys: records.iter().map(|r| Value::from(r.id)).collect(),
+            keys: rep_ids,
         });
         let tickets: Vec<Ticket> = ctx
             .domain
@@ -290,9 +345,34 @@ fn shown(items: &[&str]) -> String {
     }
 }
 
+const USAGE: &str = "usage: cargo run --example helpdesk [-- --database sqlite:PATH | --database postgres://USER@HOST:PORT/DB]";
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!(
+            "The Helpdesk of Ash's manual-relationships guide, in memory or on a database.\n{USAGE}"
+        );
+        return ExitCode::SUCCESS;
+    }
+    let database = match database_arg(args) {
+        Ok(database) => database,
+        Err(message) => {
+            eprintln!("{message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let store = match Store::open(database.as_deref()).await {
+        Ok(store) => store,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = run(store.layer.clone()).await;
+    store.close().await;
+    match outcome {
         Ok(failures) if failures.is_empty() => {
             println!("\nall results match the hand-computed answers");
             ExitCode::SUCCESS
@@ -311,13 +391,148 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run() -> ashore::Result<Vec<String>> {
+/// The value of `--database URL` (or `--database=URL`), if given.
+fn database_arg(args: Vec<String>) -> Result<Option<String>, String> {
+    let mut database = None;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        database = Some(match arg.strip_prefix("--database") {
+            Some("") => args.next().ok_or("`--database` needs a URL")?,
+            Some(rest) if rest.starts_with('=') => rest[1..].to_owned(),
+            _ => return Err(format!("unknown argument `{arg}`")),
+        });
+    }
+    Ok(database)
+}
+
+/// The data layer the example runs on, and what to clean up afterwards.
+struct Store {
+    layer: Arc<dyn DataLayer>,
+    /// The PostgreSQL schema made for this run, dropped by `close`.
+    #[cfg(feature = "postgres")]
+    schema: Option<(Postgres, String)>,
+}
+
+impl Store {
+    /// The in-memory layer without a URL; else the database the URL names, empty.
+    async fn open(database: Option<&str>) -> ashore::Result<Store> {
+        let layer: Arc<dyn DataLayer> = match database {
+            None | Some("memory") => {
+                println!("Data layer: memory\n");
+                Arc::new(Memory::new())
+            }
+            #[cfg(feature = "sqlite")]
+            Some(url) if url.starts_with("sqlite:") => Arc::new(open_sqlite(url)?),
+            #[cfg(feature = "postgres")]
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                let schema = format!(
+                    "helpdesk_{}",
+                    Uuid::new_v4().simple().to_string().split_at(12).0
+                );
+                let postgres = Postgres::connect_in_schema(url, &schema).await?;
+                println!(
+                    "Data layer: postgres at {}, in the new schema {schema} (dropped at the end)\n",
+                    without_password(url)
+                );
+                return Ok(Store {
+                    layer: Arc::new(postgres.clone()),
+                    schema: Some((postgres, schema)),
+                });
+            }
+            Some(url) => {
+                return Err(ashore::Error::new(ErrorKind::DataLayer {
+                    message: format!(
+                        "`--database {url}`: expected `sqlite:PATH` or `postgres://..` (with this build's features)"
+                    ),
+                    source: None,
+                }));
+            }
+        };
+        Ok(Store {
+            layer,
+            #[cfg(feature = "postgres")]
+            schema: None,
+        })
+    }
+
+    /// Drops the PostgreSQL schema made for the run (best-effort: says so when it
+    /// cannot).
+    async fn close(self) {
+        #[cfg(feature = "postgres")]
+        if let Some((postgres, schema)) = self.schema {
+            let sql = format!("DROP SCHEMA \"{schema}\" CASCADE");
+            let dropped = match postgres.client().await {
+                Ok(client) => client.batch_execute(&sql).await.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            if let Err(e) = dropped {
+                eprintln!("could not drop schema {schema}: {e}");
+            }
+        }
+    }
+}
+
+/// A SQLite database file with nothing in it: an existing file is deleted first
+/// (with its `-wal` and `-shm` companions), since the checks need exactly the seed.
+#[cfg(feature = "sqlite")]
+fn open_sqlite(url: &str) -> ashore::Result<Sqlite> {
+    let rest = &url["sqlite:".len()..];
+    if rest == ":memory:" || rest == "//:memory:" {
+        println!("Data layer: sqlite in memory\n");
+        return Sqlite::memory();
+    }
+    let path = std::path::Path::new(rest.strip_prefix("//").unwrap_or(rest));
+    let existed = path.exists();
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", path.display());
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ashore::Error::new(ErrorKind::DataLayer {
+                    message: format!("cannot delete {file} to start from the seed"),
+                    source: Some(Box::new(e)),
+                }));
+            }
+        }
+    }
+    println!(
+        "Data layer: sqlite at {}{}\n",
+        path.display(),
+        if existed {
+            " (the existing file was deleted: the checks need exactly the seed)"
+        } else {
+            ""
+        }
+    );
+    Sqlite::open(path)
+}
+
+/// The URL with its password, if any, replaced by `***`, for printing.
+#[cfg(feature = "postgres")]
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user_info, host)) if user_info.contains(':') => {
+            let user = user_info.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(layer: Arc<dyn DataLayer>) -> ashore::Result<Vec<String>> {
     let support = Domain::builder()
-        .data_layer(Memory::new())
+        .shared_data_layer(layer)
         .resource::<Representative>()
         .resource::<Ticket>()
         .resource::<Comment>()
         .build()?;
+    // Makes the tables, foreign keys and indexes on a database; nothing in memory.
+    support.migrate().await?;
 
     let seed = seed();
     for (name, threshold, tickets) in &seed {
@@ -478,7 +693,7 @@ async fn run() -> ashore::Result<Vec<String>> {
                 .load(Representative::tickets_above_threshold_raw().sort(by_priority.clone())),
         )
         .await?;
-    println!("\nThe same relationship through a rebuilt query and a raw data-layer read\n");
+    println!("\nThe same relationship through a rebuilt query and a raw query\n");
     for rep in &reps {
         let rebuilt = subjects(rep.tickets_above_threshold_rebuilt.get()?);
         let raw = subjects(rep.tickets_above_threshold_raw.get()?);

@@ -8,7 +8,7 @@ resource! {
         }
         relationships {
             has_many open_tickets: Ticket {
-                filter status == "open";
+                filter stage == "open";
                 sort priority desc, created_at;
             }
             has_many tickets: Ticket {

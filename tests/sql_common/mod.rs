@@ -1,0 +1,81 @@
+//! What the `sql_*` tests share: a PostgreSQL layer in a schema of its own.
+//!
+//! PostgreSQL tests need `ASHORE_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`).
+//! Without it, each prints one line and passes; with it, a server that cannot be
+//! reached fails the test. Each test works in a new schema, dropped (best-effort)
+//! when its `PgDb` is dropped, panics included.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use ashore::data_layer::sql::Postgres;
+
+/// A PostgreSQL layer whose tables live in a schema made for one test.
+pub struct PgDb {
+    pub postgres: Postgres,
+    pub schema: String,
+    url: String,
+}
+
+/// A layer in a new schema, or `None` (after saying so) when `ASHORE_PG_URL` is
+/// not set. Panics when it is set and the server cannot be used.
+pub async fn pg(test: &str) -> Option<PgDb> {
+    let Ok(url) = std::env::var("ASHORE_PG_URL") else {
+        println!("skipping the PostgreSQL part of `{test}`: ASHORE_PG_URL is not set");
+        return None;
+    };
+    let schema = unique_schema(test);
+    let postgres = Postgres::connect_in_schema(&url, &schema)
+        .await
+        .unwrap_or_else(|e| panic!("ASHORE_PG_URL is set, but {url} cannot be used: {e}"));
+    Some(PgDb {
+        postgres,
+        schema,
+        url,
+    })
+}
+
+/// A schema name no other test or run uses.
+fn unique_schema(test: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "ashore_{test}_{}_{nanos}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+impl Drop for PgDb {
+    /// Drops the schema on a connection of its own, on a thread of its own (a
+    /// test's runtime may be gone or inside `block_on`). Failures are ignored.
+    fn drop(&mut self) {
+        let url = self.url.clone();
+        let sql = format!(
+            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+            self.schema.replace('"', "\"\"")
+        );
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                let Ok((client, connection)) =
+                    tokio_postgres::connect(&url, tokio_postgres::NoTls).await
+                else {
+                    return;
+                };
+                let connection = tokio::spawn(connection);
+                let _ = client.batch_execute(&sql).await;
+                drop(client);
+                let _ = connection.await;
+            });
+        })
+        .join();
+    }
+}
