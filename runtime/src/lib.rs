@@ -25,6 +25,9 @@ pub mod __private;
 pub use changeset::Changeset;
 pub use data_layer::memory::Memory;
 pub use data_layer::{BoxFuture, DataLayer};
+/// The SQL data layers: `ashore::sql::Sqlite` and `ashore::sql::Postgres`.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub use data_layer::sql;
 pub use domain::{Create, CreateMany, Domain, DomainBuilder, LoadOnto, Read, ReadScope, Scope};
 pub use error::{Constraint, Error, ErrorKind, Result};
 pub use expr::{ArithOp, CmpOp, Expr, Name, Term, kind};
