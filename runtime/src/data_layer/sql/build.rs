@@ -16,7 +16,13 @@
 //!   `smallint[]`, `I32` → `integer[]`, `I64` → `bigint[]`, `F64` → `float8[]`,
 //!   …). Lists built here never hold nil.
 //! - Both: a read's rows hold the attributes in schema order (then the partition
-//!   key); a partitioned read comes ordered within each key, not grouped.
+//!   key); a partitioned read comes ordered within each key, not grouped
+//!   (SQLite's is ordered by key first). Except on PostgreSQL, an unsorted
+//!   partitioned read without offset or limit: its rows come in no order, with
+//!   the insertion sequence after the key
+//!   ([`Columns::AttributesKeyAndSeq`](super::Columns::AttributesKeyAndSeq)), and
+//!   the layer must order them by it (a stable sort of each key's rows, or of
+//!   all rows).
 //!
 //! Known differences from the in-memory layer, all at the edges of `f64` and
 //! of key generation:

@@ -23,7 +23,9 @@
 //!
 //! Ties in a sort (and every unsorted read) keep insertion order, as in memory:
 //! SQLite orders by `rowid`, PostgreSQL by a hidden `_ashore_seq BIGSERIAL`
-//! column that `migrate` adds to every table.
+//! column that `migrate` adds to every table. An unsorted partitioned read on
+//! PostgreSQL returns that column instead of ordering by it
+//! ([`Columns::AttributesKeyAndSeq`]), and the layer orders the rows.
 
 pub mod build;
 #[cfg(feature = "postgres")]
@@ -79,4 +81,8 @@ pub enum Columns {
     /// The resource's attributes, then the partition key (of this type) that the
     /// record was found for.
     AttributesAndKey(ValueType),
+    /// The resource's attributes, the partition key (of this type), then the
+    /// record's insertion sequence (a `bigint`). The rows come in no particular
+    /// order: the layer orders them by the sequence (at least within each key).
+    AttributesKeyAndSeq(ValueType),
 }

@@ -25,9 +25,9 @@ use std::time::Duration;
 use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, Runtime};
 use tokio_postgres::NoTls;
 
-use self::bind::{Arg, Bind};
+use self::bind::Arg;
 use self::errors::{data_layer, write_error};
-use super::{Columns, Dialect, Statement, build};
+use super::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Row, Schema};
@@ -169,6 +169,35 @@ impl Postgres {
     /// # }
     /// ```
     pub async fn query<R: Resource>(&self, sql: &str, params: Vec<Value>) -> Result<Vec<R>> {
+        self.query_params(sql, params.into_iter().map(Param::Value).collect())
+            .await
+    }
+
+    /// [`query`](Self::query) with parameters that may be lists: a
+    /// [`Param::Value`] is bound as one value (as `query` binds it), a
+    /// [`Param::List`] as one array, so a key set of any size is one parameter
+    /// (`x = ANY($1)`). The array's element type is the one PostgreSQL infers for
+    /// the placeholder (cast it, `$1::bigint[]`, where it cannot), and the list's
+    /// values must be of the list's type. A list where PostgreSQL expects no array
+    /// is an error. [`Sqlite::query_params`](super::Sqlite::query_params) takes
+    /// the same parameters.
+    ///
+    /// ```no_run
+    /// # use ashore_runtime::{Resource, Result, Value, ValueType};
+    /// # use ashore_runtime::data_layer::sql::{Param, Postgres};
+    /// # async fn demo<Ticket: Resource>(postgres: &Postgres) -> Result<Vec<Ticket>> {
+    /// postgres
+    ///     .query_params::<Ticket>(
+    ///         "SELECT * FROM ticket WHERE id = ANY($1) AND priority > $2 ORDER BY id",
+    ///         vec![
+    ///             Param::List(ValueType::I64, vec![Value::Int(1), Value::Int(7)]),
+    ///             Param::Value(Value::Int(3)),
+    ///         ],
+    ///     )
+    ///     .await
+    /// # }
+    /// ```
+    pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
         let schema = R::schema();
         let what = || format!("running a query for {}", schema.name);
         let client = self.client().await?;
@@ -177,14 +206,10 @@ impl Postgres {
             .prepare_cached(sql)
             .await
             .map_err(|e| data_layer(what(), e))?;
-        let binds: Vec<Bind<'_>> = params.iter().map(Bind).collect();
-        let refs: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = binds
-            .iter()
-            .map(|b| b as &(dyn tokio_postgres::types::ToSql + Sync))
-            .collect();
+        let args: Vec<Arg<'_>> = params.iter().map(Arg::from_param).collect();
         self.statements.fetch_add(1, Ordering::Relaxed);
         let pg_rows = client
-            .query(&prepared, &refs)
+            .query(&prepared, &bind::refs(&args))
             .await
             .map_err(|e| data_layer(what(), e))?;
         decode::rows_by_name(schema, prepared.columns(), &pg_rows)?

@@ -1,8 +1,10 @@
 //! The SQLite data layer: rusqlite (bundled SQLite) behind a deadpool-sqlite pool.
 //!
 //! Every read is the one statement `build::read` makes; a create is the inserts
-//! `build::insert` makes, run in one transaction; `migrate` runs `build::migrate`'s
-//! DDL in one transaction. All database work runs on the pool's blocking threads
+//! `build::insert` makes, run in one transaction, with foreign keys checked at its
+//! `COMMIT` (`PRAGMA defer_foreign_keys`) so a violation can be traced to its
+//! attribute (`PRAGMA foreign_key_check`) before the transaction is rolled back;
+//! `migrate` runs `build::migrate`'s DDL in one transaction. All database work runs on the pool's blocking threads
 //! (`interact`), never on the async executor, with statements prepared through
 //! each connection's statement cache.
 //!
@@ -14,13 +16,15 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use deadpool_sqlite::{Config, InteractError, Object, Pool, Runtime};
 use foldhash::HashSet;
 use rusqlite::Connection;
+use tokio::runtime::Handle;
 
+use super::Param;
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::Resource;
 use crate::value::Value;
@@ -40,7 +44,9 @@ const STATEMENT_CACHE: usize = 256;
 /// The SQLite data layer.
 ///
 /// Clones share the pool, the statement counter and (in memory) the database.
-/// Needs a Tokio runtime: database work runs on Tokio's blocking threads.
+/// Needs a Tokio runtime: database work runs on Tokio's blocking threads. The
+/// last clone may be dropped anywhere, even after that runtime is gone: the
+/// pooled connections are then closed on the dropping thread.
 ///
 /// ```
 /// use ashore_runtime::DataLayer;
@@ -66,6 +72,43 @@ struct Inner {
     /// In memory: a connection held open for as long as the layer lives, so the
     /// database outlives every pooled connection being closed.
     _anchor: Option<Mutex<Connection>>,
+    /// The runtime the layer was made or first used in, to close the pooled
+    /// connections in when the layer is dropped outside any runtime.
+    runtime: OnceLock<Handle>,
+}
+
+impl Drop for Inner {
+    /// Closes the idle pooled connections in a Tokio runtime's context: deadpool
+    /// closes each with `spawn_blocking`, which panics outside one. In order: the
+    /// current runtime (the pool's own drop does it); else the runtime the layer
+    /// was made or used in, whose blocking threads close them, or, when that
+    /// runtime is gone, which drops them (closing them) on this thread; else a
+    /// runtime made for it. If none can be made, the connections are leaked.
+    fn drop(&mut self) {
+        if Handle::try_current().is_ok() || self.pool.status().size == 0 {
+            return;
+        }
+        let close = |pool: &Pool| drop(pool.retain(|_, _| false));
+        if let Some(handle) = self.runtime.get() {
+            let _entered = handle.enter();
+            close(&self.pool);
+            return;
+        }
+        match tokio::runtime::Builder::new_current_thread().build() {
+            Ok(runtime) => {
+                {
+                    let _entered = runtime.enter();
+                    close(&self.pool);
+                }
+                // Waits for the connections to close.
+                drop(runtime);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "sqlite: leaking the pooled connections of a dropped layer");
+                std::mem::forget(self.pool.clone());
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Sqlite {
@@ -222,6 +265,7 @@ impl Sqlite {
                 ready: Mutex::new(HashSet::default()),
                 location,
                 _anchor: anchor,
+                runtime: Handle::try_current().map_or_else(|_| OnceLock::new(), OnceLock::from),
             }),
         }
     }
@@ -262,6 +306,11 @@ impl Sqlite {
     /// relationship's loader (Ash's raw Ecto query), reached through
     /// `Domain::data_layer_as::<Sqlite>()`.
     ///
+    /// Every parameter here is one value; to bind a list (`x IN rarray(?1)`), use
+    /// [`Sqlite::query_params`]. SQL that gives `rarray` a value is refused with an
+    /// error before it runs (`rarray` would otherwise fail an assertion in a
+    /// callback from C, aborting the process in debug builds).
+    ///
     /// ```no_run
     /// # use ashore_runtime::{Domain, Resource, Result, Value};
     /// # use ashore_runtime::data_layer::sql::Sqlite;
@@ -270,13 +319,101 @@ impl Sqlite {
     /// let tickets: Vec<Ticket> = sqlite
     ///     .query(
     ///         "SELECT t.* FROM ticket t JOIN representative r ON r.id = t.representative_id \
-    ///          WHERE t.priority > r.priority_threshold AND r.id IN (SELECT value FROM rarray(?1))",
+    ///          WHERE t.priority > r.priority_threshold AND r.id = ?1",
     ///         vec![Value::Int(7)],
     ///     )
     ///     .await?;
     /// # Ok(()) }
     /// ```
     pub async fn query<R: Resource>(&self, sql: &str, params: Vec<Value>) -> Result<Vec<R>> {
+        self.query_params(sql, params.into_iter().map(Param::Value).collect())
+            .await
+    }
+
+    /// [`Sqlite::query`] with parameters that may be lists: a [`Param::Value`] is
+    /// bound as one value, a [`Param::List`] as one `rarray` table, so a key set of
+    /// any size is one parameter (`x IN rarray(?1)`, or `SELECT value FROM
+    /// rarray(?1)`). [`Postgres::query_params`](super::Postgres::query_params)
+    /// takes the same parameters, binding a list as an array (`x = ANY($1)`).
+    ///
+    /// Before the SQL runs, its `rarray` calls are checked: each must be given one
+    /// parameter bound to a list (or nil, an empty list), and a list may be bound
+    /// nowhere else (SQLite would read it as `NULL`) and must hold values of its
+    /// type. What fails is an error, not a crash. (Calls the check cannot see,
+    /// like `"rarray"(?1)`, are not checked.)
+    ///
+    /// ```
+    /// use ashore_runtime::data_layer::sql::{Param, Sqlite};
+    /// use ashore_runtime::{Value, ValueType};
+    /// # use ashore_runtime::__private::*;
+    /// # #[derive(Clone, Debug, PartialEq)]
+    /// # struct Ticket { id: i64, subject: String }
+    /// # struct F(Path);
+    /// # impl Fields for F {
+    /// #     fn at(path: Path) -> Self { F(path) }
+    /// #     fn path(&self) -> &Path { &self.0 }
+    /// # }
+    /// # impl Resource for Ticket {
+    /// #     type PrimaryKey = i64;
+    /// #     type Fields = F;
+    /// #     fn schema() -> &'static Schema {
+    /// #         static SCHEMA: Schema = Schema {
+    /// #             name: "Ticket",
+    /// #             table: "ticket",
+    /// #             attributes: &[
+    /// #                 AttributeInfo { name: "id", value_type: ValueType::I64, nullable: false, generated: None },
+    /// #                 AttributeInfo { name: "subject", value_type: ValueType::String, nullable: false, generated: None },
+    /// #             ],
+    /// #             primary_key: 0,
+    /// #             relationships: &[],
+    /// #             new_table: new_table::<Ticket>,
+    /// #         };
+    /// #         &SCHEMA
+    /// #     }
+    /// #     fn get(&self, index: usize) -> Value {
+    /// #         match index { 0 => Value::Int(self.id), _ => Value::String(self.subject.clone()) }
+    /// #     }
+    /// #     fn primary_key(&self) -> i64 { self.id }
+    /// #     fn from_row(row: Row) -> Result<Self> {
+    /// #         let mut row = row.into_iter();
+    /// #         match (row.next(), row.next()) {
+    /// #             (Some(Value::Int(id)), Some(Value::String(subject))) => Ok(Ticket { id, subject }),
+    /// #             _ => Err(Error::loader("not a ticket")),
+    /// #         }
+    /// #     }
+    /// # }
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let sqlite = Sqlite::memory()?;
+    /// sqlite
+    ///     .with_connection(|c| {
+    ///         c.execute_batch(
+    ///             "CREATE TABLE ticket (id INTEGER PRIMARY KEY, subject TEXT NOT NULL);
+    ///              INSERT INTO ticket VALUES (1, 'fire'), (2, 'flood'), (3, 'famine');",
+    ///         )
+    ///     })
+    ///     .await?;
+    /// let tickets: Vec<Ticket> = sqlite
+    ///     .query_params(
+    ///         "SELECT * FROM ticket WHERE id IN rarray(?1) AND subject <> ?2 ORDER BY id",
+    ///         vec![
+    ///             Param::List(ValueType::I64, vec![Value::Int(1), Value::Int(3), Value::Int(9)]),
+    ///             Param::Value(Value::String("famine".into())),
+    ///         ],
+    ///     )
+    ///     .await?;
+    /// assert_eq!(tickets, [Ticket { id: 1, subject: "fire".into() }]);
+    ///
+    /// // A plain value where `rarray` needs a list is an error, not a crash.
+    /// let err = sqlite
+    ///     .query::<Ticket>("SELECT * FROM ticket WHERE id IN rarray(?1)", vec![Value::Int(1)])
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(err.to_string().contains("takes a list"), "{err}");
+    /// # Ok::<(), ashore_runtime::Error>(())
+    /// # }).unwrap();
+    /// ```
+    pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
         let sql = sql.to_owned();
         let schema = R::schema();
         let rows = self
@@ -323,6 +460,11 @@ impl Sqlite {
                 source: Some(Box::new(e)),
             })
         })?;
+        if self.inner.runtime.get().is_none()
+            && let Ok(handle) = Handle::try_current()
+        {
+            let _ = self.inner.runtime.set(handle);
+        }
         let id = Object::id(&object);
         let fresh = !self.ready().contains(&id);
         let inner = Arc::clone(&self.inner);

@@ -33,6 +33,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
         };
         order.push(order_by(dialect, attribute, sort.order));
     }
+    let sorted = !order.is_empty();
     order.push(sequence(dialect, "t0"));
     let order = order.join(", ");
 
@@ -125,7 +126,29 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
     };
     let columns = Columns::AttributesAndKey(key_type);
     if request.offset == 0 && request.limit.is_none() {
-        let sql = format!("SELECT {attributes}, {key} FROM {from}{filter} ORDER BY {order}");
+        // Only the order within each key matters (the loader groups by key).
+        let (sql, columns) = match dialect {
+            // Key first: the key list is walked through the key's index in key
+            // order, so this costs no sort when unsorted.
+            Dialect::Sqlite => (
+                format!("SELECT {attributes}, {key} FROM {from}{filter} ORDER BY {key}, {order}"),
+                columns,
+            ),
+            // Sorting every related row would cost more than the rest of the
+            // read (it spills past `work_mem`): the layer orders them by the
+            // sequence instead.
+            Dialect::Postgres if !sorted => (
+                format!(
+                    "SELECT {attributes}, {key}, {} FROM {from}{filter}",
+                    sequence(dialect, "t0")
+                ),
+                Columns::AttributesKeyAndSeq(key_type),
+            ),
+            Dialect::Postgres => (
+                format!("SELECT {attributes}, {key} FROM {from}{filter} ORDER BY {order}"),
+                columns,
+            ),
+        };
         return Ok(Statement {
             sql,
             params: params.list,

@@ -3,7 +3,8 @@
 //!
 //! Statements from the builder cast every placeholder (`$1::bigint`,
 //! `$2::uuid[]`), so the parameter's type always matches the value's variant.
-//! Raw SQL from [`Postgres::query`](super::Postgres::query) has no casts, so the
+//! Raw SQL from [`Postgres::query`](super::Postgres::query) and
+//! [`Postgres::query_params`](super::Postgres::query_params) may have no casts, so the
 //! server infers each parameter's type from its use; the wrapper then accepts the
 //! column's actual type where that is sensible: an integer into `smallint`,
 //! `integer` or `bigint` (range-checked) and into `real` or `double precision`, a
@@ -31,7 +32,7 @@ pub(super) enum Arg<'a> {
 }
 
 impl<'a> Arg<'a> {
-    /// The argument for a builder parameter.
+    /// The argument for a parameter (of the builder or of raw SQL).
     pub(super) fn from_param(param: &'a Param) -> Self {
         match param {
             Param::Value(v) => Arg::One(Bind(v)),

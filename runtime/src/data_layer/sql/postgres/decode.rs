@@ -88,7 +88,9 @@ fn type_name(t: ValueType) -> &'static str {
 
 /// The rows of a builder statement: the schema's attributes in order, then for
 /// `Columns::AttributesAndKey` the partition key, mapped to its position in
-/// `keys`.
+/// `keys`. For `Columns::AttributesKeyAndSeq`, the rows are put in the order of
+/// their insertion sequence (the column after the key), which keeps that order
+/// within each key.
 pub(super) fn rows(
     schema: &'static Schema,
     columns: &Columns,
@@ -96,8 +98,10 @@ pub(super) fn rows(
     keys: &[Value],
 ) -> Result<(Vec<Row>, Vec<usize>)> {
     let n = schema.attributes.len();
-    let with_key = matches!(columns, Columns::AttributesAndKey(_));
-    let width = n + usize::from(with_key);
+    let with_seq = matches!(columns, Columns::AttributesKeyAndSeq(_));
+    let with_key = with_seq || matches!(columns, Columns::AttributesAndKey(_));
+    let width = n + usize::from(with_key) + usize::from(with_seq);
+    let mut seqs = Vec::with_capacity(if with_seq { pg_rows.len() } else { 0 });
     let positions: HashMap<&Value, usize> = if with_key {
         let mut positions = HashMap::with_capacity(keys.len());
         for (i, key) in keys.iter().enumerate() {
@@ -139,7 +143,24 @@ pub(super) fn rows(
             })?;
             partition_keys.push(position);
         }
+        if with_seq {
+            seqs.push(
+                pg_row
+                    .try_get::<_, i64>(n + 1)
+                    .map_err(|e| data_layer("decoding the insertion sequence", e))?,
+            );
+        }
         rows.push(row);
+    }
+    if with_seq && !seqs.is_sorted() {
+        let mut sorted: Vec<(i64, usize, Row)> = seqs
+            .into_iter()
+            .zip(partition_keys)
+            .zip(rows)
+            .map(|((seq, key), row)| (seq, key, row))
+            .collect();
+        sorted.sort_by_key(|&(seq, _, _)| seq);
+        (partition_keys, rows) = sorted.into_iter().map(|(_, key, row)| (key, row)).unzip();
     }
     Ok((rows, partition_keys))
 }

@@ -87,22 +87,223 @@ pub(crate) fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Param]) -> rusq
     Ok(())
 }
 
-/// Binds plain values, `?1` onwards (raw SQL).
-pub(crate) fn bind_values(
-    stmt: &mut rusqlite::Statement<'_>,
-    values: &[Value],
-) -> rusqlite::Result<()> {
-    let expected = stmt.parameter_count();
-    if expected != values.len() {
-        return Err(rusqlite::Error::InvalidParameterCount(
-            values.len(),
-            expected,
-        ));
+/// Checks raw SQL's parameters against its uses of `rarray`, before binding:
+/// each `rarray(..)` must be given one parameter bound to a [`Param::List`] (or
+/// nil), and each list must be such an argument and hold values of its type.
+/// rusqlite's `rarray` asserts (in debug builds, inside a callback from C, so
+/// the process aborts) that its argument is a bound list, which is why a value
+/// there is refused here. `parameter_index` resolves named parameters.
+///
+/// The check reads the SQL with a small tokenizer (strings, quoted names and
+/// comments skipped); a call it does not see (`"rarray"(?1)`) is not checked.
+pub(crate) fn check_lists(
+    sql: &str,
+    params: &[Param],
+    parameter_index: impl Fn(&str) -> Option<usize>,
+) -> std::result::Result<(), String> {
+    let has_list = params.iter().any(|p| matches!(p, Param::List(..)));
+    if !has_list && !mentions_rarray(sql) {
+        return Ok(());
     }
-    for (i, v) in values.iter().enumerate() {
-        stmt.raw_bind_parameter(i + 1, Bind(v))?;
+    let arguments = rarray_arguments(sql, parameter_index);
+    for argument in &arguments {
+        match argument {
+            RarrayArgument::Parameter(i) => match params.get(i - 1) {
+                Some(Param::Value(v)) if !v.is_null() => {
+                    return Err(format!(
+                        "`rarray` is given parameter {i}, bound to the value {v}; it takes a list \
+                         (`Param::List`, through `query_params`)"
+                    ));
+                }
+                // Nil is an empty list; a missing parameter is the count check's.
+                _ => {}
+            },
+            RarrayArgument::Null => {}
+            RarrayArgument::Other(text) => {
+                return Err(format!(
+                    "`rarray({text})`: `rarray` takes one parameter bound to a list \
+                     (`rarray(?1)` with `Param::List`)"
+                ));
+            }
+        }
+    }
+    for (i, param) in params.iter().enumerate() {
+        let Param::List(t, values) = param else {
+            continue;
+        };
+        let n = i + 1;
+        if !arguments.contains(&RarrayArgument::Parameter(n)) {
+            return Err(format!(
+                "parameter {n} is a list, which SQLite reads only as the argument of `rarray` \
+                 (`x IN rarray(?{n})`)"
+            ));
+        }
+        if let Some(bad) = values.iter().find(|v| !fits(v, *t)) {
+            return Err(format!(
+                "parameter {n} is a list of {}, but holds {bad}",
+                type_name(*t)
+            ));
+        }
     }
     Ok(())
+}
+
+/// Whether `value` is a value of type `t` (nil fits every type).
+fn fits(value: &Value, t: ValueType) -> bool {
+    matches!(
+        (value, t),
+        (Value::Null, _)
+            | (Value::Bool(_), ValueType::Bool)
+            | (
+                Value::Int(_),
+                ValueType::I16 | ValueType::I32 | ValueType::I64
+            )
+            | (Value::Float(_), ValueType::F64)
+            | (Value::String(_), ValueType::String)
+            | (Value::Uuid(_), ValueType::Uuid)
+            | (Value::DateTime(_), ValueType::DateTime)
+    )
+}
+
+fn mentions_rarray(sql: &str) -> bool {
+    sql.as_bytes()
+        .windows(6)
+        .any(|w| w.eq_ignore_ascii_case(b"rarray"))
+}
+
+/// What a call `rarray(..)` is given.
+#[derive(Debug, PartialEq)]
+pub(crate) enum RarrayArgument<'s> {
+    /// One parameter, by its number.
+    Parameter(usize),
+    /// `NULL`.
+    Null,
+    /// Anything else (its text).
+    Other(&'s str),
+}
+
+/// One token of SQL, as far as `rarray_arguments` cares.
+#[derive(Clone, Copy, PartialEq)]
+enum Token<'s> {
+    Word(&'s str),
+    Parameter(Option<usize>),
+    Open,
+    Close,
+    Other,
+}
+
+/// The arguments of the `rarray(..)` calls in `sql`, in order. Parameters are
+/// numbered as SQLite numbers them: `?NNN` is NNN, `?` one more than the largest
+/// so far, a named one (`:a`, `@a`, `$a`) whatever `parameter_index` says.
+pub(crate) fn rarray_arguments(
+    sql: &str,
+    parameter_index: impl Fn(&str) -> Option<usize>,
+) -> Vec<RarrayArgument<'_>> {
+    let bytes = sql.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
+    let mut tokens: Vec<(Token<'_>, usize, usize)> = Vec::new();
+    let (mut at, mut largest) = (0, 0);
+    while at < bytes.len() {
+        let start = at;
+        let b = bytes[at];
+        let token = match b {
+            b'\'' | b'"' | b'`' | b'[' => {
+                let close = if b == b'[' { b']' } else { b };
+                at += 1;
+                // A doubled quote is one quote inside; both halves are skipped.
+                while at < bytes.len() && bytes[at] != close {
+                    at += 1;
+                }
+                at += 1;
+                Token::Other
+            }
+            b'-' if bytes.get(at + 1) == Some(&b'-') => {
+                while at < bytes.len() && bytes[at] != b'\n' {
+                    at += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(at + 1) == Some(&b'*') => {
+                at += 2;
+                while at < bytes.len() && !bytes[at..].starts_with(b"*/") {
+                    at += 1;
+                }
+                at += 2;
+                continue;
+            }
+            b'?' => {
+                at += 1;
+                while at < bytes.len() && bytes[at].is_ascii_digit() {
+                    at += 1;
+                }
+                let n = if at == start + 1 {
+                    Some(largest + 1)
+                } else {
+                    sql[start + 1..at].parse().ok()
+                };
+                Token::Parameter(n)
+            }
+            b':' | b'@' | b'$' if bytes.get(at + 1).is_some_and(|&c| word(c)) => {
+                at += 1;
+                while at < bytes.len() && word(bytes[at]) {
+                    at += 1;
+                }
+                Token::Parameter(parameter_index(&sql[start..at]))
+            }
+            b'(' => {
+                at += 1;
+                Token::Open
+            }
+            b')' => {
+                at += 1;
+                Token::Close
+            }
+            _ if word(b) => {
+                while at < bytes.len() && word(bytes[at]) {
+                    at += 1;
+                }
+                Token::Word(&sql[start..at])
+            }
+            _ if b.is_ascii_whitespace() => {
+                at += 1;
+                continue;
+            }
+            _ => {
+                at += 1;
+                Token::Other
+            }
+        };
+        if let Token::Parameter(Some(n)) = token {
+            largest = largest.max(n);
+        }
+        tokens.push((token, start, at.min(bytes.len())));
+    }
+    let mut arguments = Vec::new();
+    for (i, window) in tokens.windows(2).enumerate() {
+        let [(Token::Word(w), ..), (Token::Open, _, open)] = window else {
+            continue;
+        };
+        if !w.eq_ignore_ascii_case("rarray") {
+            continue;
+        }
+        let mut depth = 1;
+        let inside = tokens[i + 2..].iter().take_while(|(t, ..)| {
+            match t {
+                Token::Open => depth += 1,
+                Token::Close => depth -= 1,
+                _ => {}
+            }
+            depth > 0
+        });
+        let inside: Vec<_> = inside.collect();
+        let end = inside.last().map_or(*open, |(_, _, end)| *end);
+        arguments.push(match inside.as_slice() {
+            [(Token::Parameter(Some(n)), ..)] => RarrayArgument::Parameter(*n),
+            [(Token::Word(w), ..)] if w.eq_ignore_ascii_case("null") => RarrayArgument::Null,
+            _ => RarrayArgument::Other(sql[*open..end].trim()),
+        });
+    }
+    arguments
 }
 
 /// What was found instead of a value of the expected type.

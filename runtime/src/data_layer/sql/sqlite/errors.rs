@@ -1,8 +1,12 @@
 //! SQLite errors as ashore errors: constraint violations become
 //! `ErrorKind::Constraint` (the attribute read from SQLite's message), everything
 //! else `ErrorKind::DataLayer`, the rusqlite error kept as the source.
+//!
+//! SQLite's foreign-key message names no column, so a violation found at a
+//! create's `COMMIT` is looked up in `PRAGMA foreign_key_check` (see
+//! [`foreign_key`]).
 
-use rusqlite::ffi;
+use rusqlite::{Connection, OptionalExtension, ffi};
 
 use crate::error::{Constraint, Error, ErrorKind};
 use crate::resource::Schema;
@@ -39,6 +43,84 @@ pub(crate) fn write(
     }
 }
 
+/// Whether `err` is a foreign-key violation.
+pub(crate) fn is_foreign_key(err: &rusqlite::Error) -> bool {
+    matches!(err, rusqlite::Error::SqliteFailure(e, _)
+        if e.extended_code == ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+}
+
+/// The error of a write to `schema`'s table that broke a foreign key, `err`
+/// (from `COMMIT`, foreign keys deferred), asked on `conn` while the failed
+/// transaction is still open: `PRAGMA foreign_key_check` finds a violating row
+/// of the table and `PRAGMA foreign_key_list` the column of its key, which
+/// names the attribute. The source is then a rusqlite error whose message says
+/// so. When that lookup fails or is ambiguous (a key of several columns, a
+/// column no attribute has), it is [`write`]'s error for `err`.
+pub(crate) fn foreign_key(
+    conn: &Connection,
+    schema: &'static Schema,
+    what: impl std::fmt::Display,
+    err: rusqlite::Error,
+) -> Error {
+    let rusqlite::Error::SqliteFailure(code, _) = &err else {
+        return write(schema, what, err);
+    };
+    match violated_foreign_key(conn, schema) {
+        Ok(Some((attribute, message))) => Error::new(ErrorKind::Constraint {
+            resource: schema.name,
+            attribute: Some(attribute),
+            constraint: Constraint::ForeignKey,
+            source: Box::new(rusqlite::Error::SqliteFailure(*code, Some(message))),
+        }),
+        Ok(None) => write(schema, what, err),
+        Err(lookup) => {
+            tracing::debug!(error = %lookup, "sqlite: looking up a foreign-key violation");
+            write(schema, what, err)
+        }
+    }
+}
+
+/// The attribute of the first foreign key of `schema`'s table that a row
+/// violates, and a message saying so.
+fn violated_foreign_key(
+    conn: &Connection,
+    schema: &'static Schema,
+) -> rusqlite::Result<Option<(&'static str, String)>> {
+    let table = format!("\"{}\"", schema.table.replace('"', "\"\""));
+    let violation = conn
+        .query_row(&format!("PRAGMA foreign_key_check({table})"), [], |r| {
+            Ok((
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((rowid, parent, fkid)) = violation else {
+        return Ok(None);
+    };
+    let mut list = conn.prepare(&format!("PRAGMA foreign_key_list({table})"))?;
+    let columns = list
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
+        .filter(|c| !matches!(c, Ok((id, _)) if *id != fkid))
+        .map(|c| c.map(|(_, column)| column))
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let [column] = columns.as_slice() else {
+        return Ok(None);
+    };
+    let Some(attribute) = find_attribute(schema, column) else {
+        return Ok(None);
+    };
+    let row = rowid.map_or_else(String::new, |r| format!(" (rowid {r})"));
+    Ok(Some((
+        attribute,
+        format!(
+            "FOREIGN KEY constraint failed: {}.{column}{row} references no row of {parent}",
+            schema.table
+        ),
+    )))
+}
+
 /// The constraint an error violates, and its attribute when known.
 pub(crate) fn constraint(
     schema: &'static Schema,
@@ -54,7 +136,8 @@ pub(crate) fn constraint(
         _ => return None,
     };
     let attribute = match constraint {
-        // "FOREIGN KEY constraint failed" names no column.
+        // "FOREIGN KEY constraint failed" names no column (creates find it
+        // through `foreign_key`).
         Constraint::ForeignKey => None,
         _ => message
             .as_deref()
@@ -78,6 +161,12 @@ pub(crate) fn attribute_in_message(schema: &'static Schema, message: &str) -> Op
         return None;
     }
     let column = columns[schema.table.len()..].strip_prefix('.')?;
+    find_attribute(schema, column)
+}
+
+/// The attribute of `schema` stored in `column`: the same name, else the same
+/// ignoring ASCII case.
+fn find_attribute(schema: &'static Schema, column: &str) -> Option<&'static str> {
     schema
         .attributes
         .iter()

@@ -6,7 +6,7 @@ use foldhash::{HashMap, HashMapExt};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Inner, Sqlite, codec, errors};
-use crate::data_layer::sql::{Columns, Dialect, Statement, build};
+use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Generated, Row, Schema};
@@ -97,11 +97,20 @@ pub(super) fn query_rows(
     inner: &Inner,
     schema: &'static Schema,
     sql: &str,
-    params: &[Value],
+    params: &[Param],
 ) -> Result<Vec<Row>> {
     let what = |e| errors::database(format_args!("running a query for {}", schema.name), e);
     let mut prepared = conn.prepare_cached(sql).map_err(what)?;
-    codec::bind_values(&mut prepared, params).map_err(what)?;
+    codec::check_lists(sql, params, |name| {
+        prepared.parameter_index(name).ok().flatten()
+    })
+    .map_err(|message| {
+        Error::new(ErrorKind::DataLayer {
+            message: format!("sqlite: a query for {}: {message}", schema.name),
+            source: None,
+        })
+    })?;
+    codec::bind(&mut prepared, params).map_err(what)?;
     let names = prepared.column_names();
     let columns = schema
         .attributes
@@ -215,12 +224,27 @@ impl DataLayer for Sqlite {
                     let tx = conn
                         .transaction_with_behavior(TransactionBehavior::Immediate)
                         .map_err(what)?;
+                    // Foreign keys are checked at `COMMIT` (the pragma ends with
+                    // the transaction), so a violation leaves the transaction open
+                    // to find which key it was; dropping `tx` then rolls back.
+                    tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                        .map_err(what)?;
                     let mut created = Vec::with_capacity(count);
                     for statement in &statements {
                         created.extend(fetch(&tx, inner, schema, statement, None, &what)?.0);
                     }
-                    tx.commit().map_err(what)?;
-                    Ok(created)
+                    match tx.execute_batch("COMMIT") {
+                        Ok(()) => Ok(created),
+                        Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
+                            Err(errors::foreign_key(
+                                &tx,
+                                schema,
+                                format_args!("creating {}", schema.name),
+                                e,
+                            ))
+                        }
+                        Err(e) => Err(what(e)),
+                    }
                 })
                 .await?;
             Ok(Records::Rows(created))

@@ -411,7 +411,7 @@ pub(super) fn check_placeholders(statement: &Statement, dialect: Dialect) {
 /// Key type of a statement's last column.
 pub(super) fn key_type(statement: &Statement) -> Option<ValueType> {
     match statement.columns {
-        Columns::AttributesAndKey(t) => Some(t),
+        Columns::AttributesAndKey(t) | Columns::AttributesKeyAndSeq(t) => Some(t),
         _ => None,
     }
 }

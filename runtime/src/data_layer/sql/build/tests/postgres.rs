@@ -160,15 +160,26 @@ impl Db for Postgres {
             .runtime
             .block_on(self.client.query(&statement.sql, &refs))
             .map_err(|e| format!("{e:?}"))?;
-        rows.iter()
+        let mut rows = rows
+            .iter()
             .map(|row| {
-                types
+                let seq = match statement.columns {
+                    Columns::AttributesKeyAndSeq(_) => row
+                        .try_get::<_, i64>(types.len())
+                        .map_err(|e| e.to_string())?,
+                    _ => 0,
+                };
+                let row = types
                     .iter()
                     .enumerate()
                     .map(|(i, t)| column(row, i, *t))
-                    .collect()
+                    .collect::<std::result::Result<Row, String>>()?;
+                Ok((seq, row))
             })
-            .collect()
+            .collect::<std::result::Result<Vec<(i64, Row)>, String>>()?;
+        // Unordered rows: in insertion order, as the layer puts them.
+        rows.sort_by_key(|&(seq, _)| seq);
+        Ok(rows.into_iter().map(|(_, row)| row).collect())
     }
 }
 

@@ -305,8 +305,7 @@ fn partitions() {
     assert_eq!(
         statement.sql,
         TICKET.replace(" FROM", r#", t0."rep_id" FROM"#)
-            + r#" WHERE t0."rep_id" IN rarray(?1) AND t0."urgent""#
-            + SQLITE_SEQ
+            + r#" WHERE t0."rep_id" IN rarray(?1) AND t0."urgent" ORDER BY t0."rep_id", t0.rowid"#
     );
     assert_eq!(statement.columns, Columns::AttributesAndKey(ValueType::I64));
     assert_eq!(
@@ -316,6 +315,36 @@ fn partitions() {
             vec![Value::Int(1), Value::Int(2)]
         )]
     );
+    // Unsorted on PostgreSQL: no ORDER BY, the sequence after the key.
+    let statement = sql(Dialect::Postgres, &request);
+    assert_eq!(
+        statement.sql,
+        TICKET.replace(" FROM", r#", t0."rep_id", t0."_ashore_seq" FROM"#)
+            + r#" WHERE t0."rep_id" = ANY($1::bigint[]) AND t0."urgent""#
+    );
+    assert_eq!(
+        statement.columns,
+        Columns::AttributesKeyAndSeq(ValueType::I64)
+    );
+    // Sorted: the key first on SQLite; sort then sequence on PostgreSQL.
+    request.sort = vec![Sort::new("p", Order::Desc)];
+    let (sqlite, postgres) = (
+        sql(Dialect::Sqlite, &request),
+        sql(Dialect::Postgres, &request),
+    );
+    assert!(
+        sqlite
+            .sql
+            .ends_with(r#" ORDER BY t0."rep_id", t0."p" DESC NULLS FIRST, t0.rowid"#),
+        "{}",
+        sqlite.sql
+    );
+    assert_eq!(
+        postgres.sql,
+        TICKET.replace(" FROM", r#", t0."rep_id" FROM"#)
+            + r#" WHERE t0."rep_id" = ANY($1::bigint[]) AND t0."urgent" ORDER BY t0."p" DESC NULLS FIRST, t0."_ashore_seq""#
+    );
+    assert_eq!(postgres.columns, Columns::AttributesAndKey(ValueType::I64));
     // Offset and limit per key.
     request.sort = vec![Sort::new("p", Order::Desc)];
     request.offset = 1;
@@ -348,7 +377,11 @@ fn partitions() {
     let statement = sql(Dialect::Postgres, &request);
     assert_eq!(
         statement.sql,
-        r#"SELECT t0."id", t0."label", jk."k" FROM "tag" t0 JOIN (SELECT DISTINCT j."ticket_id" AS "k", j."tag_id" AS "d" FROM "ticket_tag" j WHERE j."ticket_id" = ANY($1::bigint[])) AS jk ON t0."id" = jk."d" ORDER BY t0."_ashore_seq""#
+        r#"SELECT t0."id", t0."label", jk."k", t0."_ashore_seq" FROM "tag" t0 JOIN (SELECT DISTINCT j."ticket_id" AS "k", j."tag_id" AS "d" FROM "ticket_tag" j WHERE j."ticket_id" = ANY($1::bigint[])) AS jk ON t0."id" = jk."d""#
+    );
+    assert_eq!(
+        sql(Dialect::Sqlite, &request).sql,
+        r#"SELECT t0."id", t0."label", jk."k" FROM "tag" t0 JOIN (SELECT DISTINCT j."ticket_id" AS "k", j."tag_id" AS "d" FROM "ticket_tag" j WHERE j."ticket_id" IN rarray(?1)) AS jk ON t0."id" = jk."d" ORDER BY jk."k", t0.rowid"#
     );
     assert_eq!(
         statement.params,

@@ -401,3 +401,107 @@ async fn bad_values_are_errors_not_panics() {
     );
     db.drop().await;
 }
+
+#[tokio::test]
+async fn raw_sql_binds_lists_as_arrays() {
+    let Some(db) = layer("values_lists").await else {
+        return;
+    };
+    db.execute(DDL).await;
+    let records = records();
+    for v in &records {
+        db.pg
+            .query_params::<Val>(
+                &format!(
+                    "INSERT INTO val ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     RETURNING *"
+                ),
+                row(v).into_iter().map(Param::Value).collect(),
+            )
+            .await
+            .expect("insert");
+    }
+    let ids = |found: Vec<Val>| found.into_iter().map(|v| v.id).collect::<Vec<_>>();
+    // A list of each kind, with a plain value beside it.
+    let found = db
+        .pg
+        .query_params::<Val>(
+            "SELECT * FROM val WHERE id = ANY($1) AND s <> $2 ORDER BY id",
+            vec![
+                Param::List(
+                    ValueType::I64,
+                    vec![Value::Int(3), Value::Int(1), Value::Int(999), Value::Int(2)],
+                ),
+                Param::Value(s("say \"hi\"")),
+            ],
+        )
+        .await
+        .expect("ids");
+    assert_eq!(ids(found), [1, 3]);
+    let texts = strings().into_iter().take(3).map(s).collect();
+    let found = db
+        .pg
+        .query_params::<Val>(
+            "SELECT * FROM val WHERE s = ANY($1) ORDER BY id",
+            vec![Param::List(ValueType::String, texts)],
+        )
+        .await
+        .expect("texts");
+    assert_eq!(ids(found), [1, 2, 3]);
+    let found = db
+        .pg
+        .query_params::<Val>(
+            "SELECT * FROM val WHERE u = ANY($1) ORDER BY id",
+            vec![Param::List(
+                ValueType::Uuid,
+                vec![Value::Uuid(Uuid::from_u128(4)), Value::Uuid(Uuid::max())],
+            )],
+        )
+        .await
+        .expect("uuids");
+    assert_eq!(ids(found), [4, 101]);
+    // An empty list matches nothing; a cast types an otherwise unknown array.
+    let found = db
+        .pg
+        .query_params::<Val>(
+            "SELECT * FROM val WHERE id = ANY($1::bigint[])",
+            vec![Param::List(ValueType::I64, vec![])],
+        )
+        .await
+        .expect("empty");
+    assert!(found.is_empty());
+    // `query` is `query_params` with every parameter a value.
+    let found = db
+        .pg
+        .query::<Val>("SELECT * FROM val WHERE id = $1", vec![Value::Int(5)])
+        .await
+        .expect("a value");
+    assert_eq!(ids(found), [5]);
+    // Errors, not panics: a list where no array is expected, a value where an
+    // array is, a list holding another type.
+    for (sql, param) in [
+        (
+            "SELECT * FROM val WHERE id = $1",
+            Param::List(ValueType::I64, vec![Value::Int(1)]),
+        ),
+        (
+            "SELECT * FROM val WHERE id = ANY($1)",
+            Param::Value(Value::Int(1)),
+        ),
+        (
+            "SELECT * FROM val WHERE id = ANY($1)",
+            Param::List(ValueType::I64, vec![s("1")]),
+        ),
+    ] {
+        let err = db
+            .pg
+            .query_params::<Val>(sql, vec![param])
+            .await
+            .expect_err(sql);
+        assert!(
+            matches!(err.kind(), ErrorKind::DataLayer { .. }),
+            "{sql}: {err}"
+        );
+    }
+    db.drop().await;
+}

@@ -231,7 +231,7 @@ async fn not_null_and_foreign_key_violations() {
             err.kind(),
             ErrorKind::Constraint {
                 resource: "Ticket",
-                attribute: None,
+                attribute: Some("rep_id"),
                 constraint: Constraint::ForeignKey,
                 ..
             }
@@ -263,4 +263,139 @@ async fn reading_before_migrating_says_so() {
         err.to_string().contains("has `Domain::migrate` run?"),
         "{err}"
     );
+}
+
+/// The constraint error of `err`: (resource, attribute, constraint, source).
+fn constraint_of(err: &Error) -> (&str, Option<&str>, Constraint, String) {
+    match err.kind() {
+        ErrorKind::Constraint {
+            resource,
+            attribute,
+            constraint,
+            source,
+        } => {
+            assert!(
+                source.downcast_ref::<rusqlite::Error>().is_some(),
+                "{source:?}"
+            );
+            (resource, *attribute, *constraint, source.to_string())
+        }
+        other => panic!("not a constraint error: {other:?}"),
+    }
+}
+
+/// A migrated layer over a pool of one connection, so every call sees the
+/// connection the last one left.
+async fn one_connection_layer() -> Sqlite {
+    let uri = format!("file:/ashore-{}?vfs=memdb", Uuid::new_v4());
+    let anchor = Connection::open(&uri).expect("anchor");
+    let pool = deadpool_sqlite::Config::new(&uri)
+        .builder(deadpool_sqlite::Runtime::Tokio1)
+        .expect("builder")
+        .max_size(1)
+        .build()
+        .expect("pool");
+    let sqlite = Sqlite::with_pool(pool, uri, Some(Mutex::new(anchor)));
+    sqlite
+        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
+        .await
+        .expect("migrate");
+    sqlite
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_foreign_key_violation_names_the_attribute_and_creates_nothing() {
+    let sqlite = one_connection_layer().await;
+    let reps: Vec<Rep> = create(&sqlite, vec![rep("ana", None)]).await.expect("rep");
+    let tags: Vec<Tag> = create(&sqlite, vec![vec![Value::Null, s("billing")]])
+        .await
+        .expect("tag");
+    let (rep_id, tag_id) = (reps[0].id, tags[0].id);
+    let with_tag = |rep, tag: Uuid| {
+        let mut row = ticket(rep, "t", 1);
+        row[7] = Value::Uuid(tag);
+        row
+    };
+
+    // Alone, and in a batch where the others are fine: the key of each of the
+    // table's two foreign keys is named.
+    let err = create::<Ticket>(&sqlite, vec![ticket(Some(rep_id + 1), "x", 1)])
+        .await
+        .expect_err("no such rep");
+    let (resource, attribute, constraint, source) = constraint_of(&err);
+    assert_eq!(
+        (resource, attribute, constraint),
+        ("Ticket", Some("rep_id"), Constraint::ForeignKey)
+    );
+    assert!(source.contains("ticket.rep_id"), "{source}");
+    assert!(source.contains("rep"), "{source}");
+    assert!(err.to_string().contains("Ticket.rep_id"), "{err}");
+    let err = create::<Ticket>(
+        &sqlite,
+        vec![
+            ticket(Some(rep_id), "fine", 1),
+            with_tag(Some(rep_id), tag_id),
+            with_tag(None, Uuid::new_v4()),
+            ticket(None, "fine too", 2),
+        ],
+    )
+    .await
+    .expect_err("no such tag");
+    let (_, attribute, constraint, source) = constraint_of(&err);
+    assert_eq!(
+        (attribute, constraint),
+        (Some("tag_id"), Constraint::ForeignKey)
+    );
+    assert!(source.contains("ticket.tag_id"), "{source}");
+    let all: Vec<Ticket> = read(&sqlite, ReadRequest::new(Ticket::schema()))
+        .await
+        .expect("read");
+    assert!(all.is_empty(), "the batch was not rolled back: {all:?}");
+
+    // A unique or not-null violation in the same batch as a foreign-key one is
+    // found first, at its insert, and maps as before.
+    let mut duplicate = rep("bo", None);
+    duplicate[0] = Value::Int(rep_id);
+    let err = create::<Rep>(&sqlite, vec![rep("cy", None), duplicate])
+        .await
+        .expect_err("duplicate");
+    let (_, attribute, constraint, _) = constraint_of(&err);
+    assert_eq!((attribute, constraint), (Some("id"), Constraint::Unique));
+    let mut no_subject = ticket(Some(rep_id), "x", 1);
+    no_subject[2] = Value::Null;
+    let err = create::<Ticket>(&sqlite, vec![ticket(Some(rep_id + 7), "x", 1), no_subject])
+        .await
+        .expect_err("a nil subject");
+    let (_, attribute, constraint, _) = constraint_of(&err);
+    assert_eq!(
+        (attribute, constraint),
+        (Some("subject"), Constraint::NotNull)
+    );
+
+    // The connection is left as it was: no transaction open, foreign keys
+    // checked at once again, and creates work.
+    let (autocommit, deferred) = sqlite
+        .with_connection(|c| {
+            let deferred: i64 = c.query_row("PRAGMA defer_foreign_keys", [], |r| r.get(0))?;
+            Ok((c.is_autocommit(), deferred))
+        })
+        .await
+        .expect("pragma");
+    assert_eq!((autocommit, deferred), (true, 0));
+    let err = sqlite
+        .with_connection(|c| c.execute("INSERT INTO ticket (id, rep_id, subject, priority, urgent) VALUES (999, 999, 's', 1, 0)", []))
+        .await
+        .expect_err("checked at once");
+    assert!(format!("{err:?}").contains("FOREIGN KEY"), "{err:?}");
+    let created: Vec<Ticket> = create(
+        &sqlite,
+        vec![ticket(Some(rep_id), "ok", 1), with_tag(None, tag_id)],
+    )
+    .await
+    .expect("valid tickets");
+    assert_eq!(created.len(), 2);
+    let all: Vec<Ticket> = read(&sqlite, ReadRequest::new(Ticket::schema()))
+        .await
+        .expect("read");
+    assert_eq!(all, created);
 }

@@ -1,4 +1,5 @@
-//! Connection set-up, the shared in-memory database, raw SQL.
+//! Connection set-up, the shared in-memory database, raw SQL (with list
+//! parameters), dropping the layer outside a runtime.
 
 use super::*;
 
@@ -241,6 +242,169 @@ async fn raw_queries_map_columns_by_name() {
         ),
         "{err}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_queries_bind_lists_through_rarray() {
+    let sqlite = Sqlite::memory().expect("memory");
+    sqlite
+        .with_connection(|c| {
+            c.execute_batch(
+                "CREATE TABLE rep (id INTEGER PRIMARY KEY, name TEXT NOT NULL, threshold INTEGER);
+                 INSERT INTO rep VALUES (1, 'ana', 3), (2, 'it''s; --', NULL), (3, 'cy', 9);",
+            )
+        })
+        .await
+        .expect("fixture");
+    let ids = |reps: Vec<Rep>| reps.into_iter().map(|r| r.id).collect::<Vec<_>>();
+    let ints = |v: &[i64]| Param::List(ValueType::I64, v.iter().map(|&i| Value::Int(i)).collect());
+    let found = sqlite
+        .query_params::<Rep>(
+            "SELECT * FROM rep WHERE id IN rarray(?1) AND name <> ?2 ORDER BY id",
+            vec![ints(&[3, 1, 2, 99]), Param::Value(s("cy"))],
+        )
+        .await
+        .expect("ids");
+    assert_eq!(ids(found), [1, 2]);
+    let found = sqlite
+        .query_params::<Rep>(
+            "SELECT r.* FROM rarray(:names) n JOIN rep r ON r.name = n.value ORDER BY r.id",
+            vec![Param::List(
+                ValueType::String,
+                vec![s("it's; --"), s("cy"), s("nobody")],
+            )],
+        )
+        .await
+        .expect("named");
+    assert_eq!(ids(found), [2, 3]);
+    for empty in [ints(&[]), Param::Value(Value::Null)] {
+        let found = sqlite
+            .query_params::<Rep>("SELECT * FROM rep WHERE id IN rarray(?1)", vec![empty])
+            .await
+            .expect("empty");
+        assert!(found.is_empty());
+    }
+    assert_eq!(sqlite.statements(), 4);
+
+    // What would crash in rarray, or silently read NULL, is an error; nothing ran.
+    let refused = |sql: &'static str, params: Vec<Param>| {
+        let sqlite = sqlite.clone();
+        async move {
+            let err = sqlite
+                .query_params::<Rep>(sql, params)
+                .await
+                .expect_err(sql);
+            assert!(
+                matches!(err.kind(), ErrorKind::DataLayer { source: None, .. }),
+                "{err:?}"
+            );
+            err.to_string()
+        }
+    };
+    let err = refused(
+        "SELECT * FROM rep WHERE id IN rarray(?1)",
+        vec![Param::Value(Value::Int(1))],
+    )
+    .await;
+    assert!(
+        err.contains("a query for Rep: `rarray` is given parameter 1, bound to the value 1"),
+        "{err}"
+    );
+    let err = refused("SELECT * FROM rep, rarray(rep.threshold)", vec![]).await;
+    assert!(err.contains("`rarray(rep.threshold)`"), "{err}");
+    let err = refused("SELECT * FROM rep WHERE id = ?1", vec![ints(&[1])]).await;
+    assert!(err.contains("parameter 1 is a list"), "{err}");
+    let err = refused(
+        "SELECT * FROM rep WHERE id IN rarray(?1)",
+        vec![Param::List(ValueType::I64, vec![s("1")])],
+    )
+    .await;
+    assert!(err.contains("holds"), "{err}");
+    // The simple form refuses a value for rarray too (it cannot bind a list).
+    let err = sqlite
+        .query::<Rep>(
+            "SELECT * FROM rep WHERE id IN rarray(?1)",
+            vec![Value::Int(7)],
+        )
+        .await
+        .expect_err("a value for rarray");
+    assert!(err.to_string().contains("takes a list"), "{err}");
+    assert_eq!(sqlite.statements(), 4);
+}
+
+/// Builds a layer in a runtime, uses it there (so the pool holds connections),
+/// drops the runtime, then drops the layer on this thread, outside any runtime.
+fn drop_after_the_runtime(sqlite: impl FnOnce() -> Sqlite, capture_at_construction: bool) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .expect("runtime");
+    let sqlite = if capture_at_construction {
+        let _entered = runtime.enter();
+        sqlite()
+    } else {
+        sqlite()
+    };
+    let used = sqlite.clone();
+    runtime.block_on(async move {
+        let tasks: Vec<_> = (0..4)
+            .map(|_| {
+                let sqlite = used.clone();
+                tokio::spawn(async move {
+                    sqlite
+                        .with_connection(|c| {
+                            std::thread::sleep(Duration::from_millis(20));
+                            c.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.expect("task").expect("select"), 1);
+        }
+    });
+    assert!(
+        sqlite.pool().status().size > 0,
+        "{:?}",
+        sqlite.pool().status()
+    );
+    drop(runtime);
+    assert!(tokio::runtime::Handle::try_current().is_err());
+    drop(sqlite);
+}
+
+#[test]
+fn dropping_the_layer_after_its_runtime_does_not_panic() {
+    let file = TempDb::new("drop");
+    drop_after_the_runtime(|| Sqlite::memory().expect("memory"), true);
+    drop_after_the_runtime(|| Sqlite::memory().expect("memory"), false);
+    drop_after_the_runtime(|| Sqlite::open(&file.0).expect("file"), true);
+    // A pool that is only ever used through a runtime the layer never saw.
+    let pool = deadpool_sqlite::Config::new(&file.0)
+        .create_pool(deadpool_sqlite::Runtime::Tokio1)
+        .expect("pool");
+    drop_after_the_runtime(move || Sqlite::from_pool(pool), false);
+    // The file's connections were closed: it can be opened and removed.
+    let sqlite = Sqlite::open(&file.0).expect("reopen");
+    drop(sqlite);
+}
+
+#[test]
+fn dropping_the_layer_outside_a_runtime_it_never_saw_does_not_panic() {
+    // Made and used in a runtime, dropped after it: then the connections are
+    // closed in a runtime made for it.
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let sqlite = Sqlite::memory().expect("memory");
+    let pool = sqlite.pool().clone();
+    runtime.block_on(async {
+        let object = pool.get().await.expect("connection");
+        drop(object);
+    });
+    drop(runtime);
+    drop(pool);
+    assert_eq!(sqlite.pool().status().size, 1);
+    drop(sqlite);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Values through a real SQLite: round trips, what SQLite cannot keep, text
-//! order, list parameters, and values that do not decode.
+//! order, list parameters (and the check of raw SQL's `rarray` calls), and
+//! values that do not decode.
 
 use super::*;
 
@@ -245,6 +246,78 @@ fn lists_bind_as_one_rarray_parameter() {
     let mut stmt = conn.prepare("SELECT ?1, ?2").expect("prepare");
     let err = codec::bind(&mut stmt, &[Param::Value(Value::Int(1))]).expect_err("one short");
     assert!(matches!(err, rusqlite::Error::InvalidParameterCount(1, 2)));
+}
+
+#[test]
+fn rarray_calls_are_found_with_their_parameters() {
+    use codec::RarrayArgument::{Null, Other, Parameter};
+    let named = |name: &str| match name {
+        ":ids" => Some(3),
+        "@b" => Some(4),
+        _ => None,
+    };
+    let args = |sql| codec::rarray_arguments(sql, named);
+    assert_eq!(args("SELECT 1"), []);
+    assert_eq!(args("SELECT value FROM rarray(?1)"), [Parameter(1)]);
+    assert_eq!(
+        args("SELECT * FROM t WHERE a IN RArray ( ?7 ) AND b IN main.rarray(?2)"),
+        [Parameter(7), Parameter(2)]
+    );
+    // `?` is one more than the largest number so far; named ones as SQLite says.
+    assert_eq!(
+        args("SELECT ?, ?5, ? FROM rarray(?) JOIN rarray(:ids) JOIN rarray(@b)"),
+        [Parameter(7), Parameter(3), Parameter(4)]
+    );
+    // Strings, quoted names and comments are skipped.
+    assert_eq!(
+        args(
+            "SELECT 'rarray(?1)', \"rarray\"(?2), [rarray](?3), `x` -- rarray(?4)
+             /* rarray(?5) */ FROM rarray(?6)"
+        ),
+        [Parameter(6)]
+    );
+    assert_eq!(args("SELECT * FROM rarray(null)"), [Null]);
+    assert_eq!(
+        args("SELECT * FROM t, rarray(t.x) JOIN rarray((?1)) JOIN rarray() JOIN rarray(:nope)"),
+        [Other("t.x"), Other("(?1)"), Other(""), Other(":nope")]
+    );
+    assert_eq!(args("SELECT * FROM rarray(?1"), [Parameter(1)]);
+    assert_eq!(args("SELECT * FROM rarray"), []);
+    assert_eq!(
+        args("x$rarray(?1) my_rarray(?2) 'unterminated rarray(?3)"),
+        []
+    );
+}
+
+#[test]
+fn raw_sql_lists_are_checked_before_binding() {
+    let list = |values: Vec<Value>| Param::List(ValueType::I64, values);
+    let check = |sql: &str, params: &[Param]| codec::check_lists(sql, params, |_| None);
+    let one = Param::Value(Value::Int(1));
+    assert_eq!(check("SELECT ?1", std::slice::from_ref(&one)), Ok(()));
+    assert_eq!(
+        check(
+            "SELECT * FROM t WHERE a IN rarray(?2) AND b = ?1",
+            &[one.clone(), list(vec![Value::Int(1), Value::Null])]
+        ),
+        Ok(())
+    );
+    // Nil is an empty list; a missing parameter is left to the count check.
+    assert_eq!(
+        check("SELECT * FROM rarray(?1)", &[Param::Value(Value::Null)]),
+        Ok(())
+    );
+    assert_eq!(check("SELECT * FROM rarray(?2)", &[]), Ok(()));
+    let err = |sql: &str, params: &[Param]| check(sql, params).expect_err(sql);
+    assert!(
+        err("SELECT * FROM rarray(?1)", std::slice::from_ref(&one))
+            .contains("bound to the value 1"),
+    );
+    assert!(err("SELECT * FROM rarray(t.x)", &[]).contains("`rarray(t.x)`"));
+    assert!(err("SELECT * FROM t WHERE a = ?1", &[list(vec![])]).contains("parameter 1 is a list"));
+    assert!(
+        err("SELECT * FROM rarray(?1)", &[list(vec![s("1")])]).contains("a list of i64, but holds")
+    );
 }
 
 #[test]
