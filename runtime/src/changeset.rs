@@ -14,10 +14,30 @@ use crate::value::{Scalar, Value};
 /// and an `integer_primary_key` the data layer's next number. Leaving out any other
 /// attribute is an `ErrorKind::Required` naming it.
 ///
-/// ```ignore
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
 /// let ticket = support
-///     .create(Ticket::changeset().set(Ticket::subject(), "Printer on fire").set(Ticket::priority(), 5))
+///     .create(
+///         Ticket::changeset()
+///             .set(Ticket::subject(), "Toner low")
+///             .set(Ticket::priority(), 1),
+///     )
 ///     .await?;
+/// assert_eq!(
+///     (ticket.subject.as_str(), ticket.priority),
+///     ("Toner low", Some(1))
+/// );
+/// assert_eq!(ticket.representative_id, None); // nullable, left out: nil
+///
+/// let err = support.create(Ticket::changeset()).await.unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "attribute `subject` of Ticket is required but was not set"
+/// );
+/// # Ok(()) }
 /// ```
 pub struct Changeset<R: Resource> {
     values: Vec<Option<Value>>,
@@ -52,7 +72,16 @@ impl<R: Resource> Default for Changeset<R> {
 }
 
 impl<R: Resource> Changeset<R> {
-    /// Nothing set yet.
+    /// Nothing set yet; the same as `R::changeset()`.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let empty: Changeset<Ticket> = Changeset::new();
+    /// assert_eq!(format!("{empty:?}"), "{}");
+    /// # }
+    /// ```
     pub fn new() -> Self {
         Changeset {
             values: vec![None; R::schema().attributes.len()],
@@ -61,7 +90,28 @@ impl<R: Resource> Changeset<R> {
     }
 
     /// Sets an attribute. `value` converts into the attribute's type, so an
-    /// `Option<i64>` attribute takes `5` as well as `Some(5)` or `None`.
+    /// `Option<i64>` attribute takes `5` as well as `Some(5)` or `None`. Setting
+    /// an attribute again replaces its value.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let alice = representative(&support, "Alice").await?;
+    /// let changeset = Ticket::changeset()
+    ///     .set(Ticket::subject(), "Toner low")
+    ///     .set(Ticket::priority(), 1)
+    ///     .set(Ticket::priority(), Some(2))
+    ///     .set(Ticket::representative_id(), alice.id);
+    /// let shown = format!("{changeset:?}");
+    /// assert!(shown.starts_with(r#"{"subject": String("Toner low"), "priority": Int(2), "#));
+    ///
+    /// let ticket = support.create(changeset).await?;
+    /// assert_eq!(ticket.priority, Some(2));
+    /// assert_eq!(ticket.representative_id, Some(alice.id));
+    /// # Ok(()) }
+    /// ```
     pub fn set<T: Scalar>(mut self, field: Field<R, T>, value: impl Into<T>) -> Self {
         self.values[field.index()] = Some(value.into().into_value());
         self

@@ -6,6 +6,24 @@ use std::fmt;
 use crate::value::Value;
 
 /// The result type of every fallible ashore call.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// async fn urgent_subjects(support: &Domain) -> ashore::Result<Vec<String>> {
+///     let tickets = support
+///         .read(Ticket::query().filter(expr!(priority >= 5)))
+///         .await?;
+///     Ok(tickets.into_iter().map(|t| t.subject).collect())
+/// }
+/// assert_eq!(
+///     urgent_subjects(&support).await?,
+///     ["Printer on fire", "Server room flooded"]
+/// );
+/// # Ok(()) }
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -15,15 +33,48 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// The path names the resource and the chain of relationships being loaded when the
 /// error happened; the kind says what happened and which record or key was involved.
 ///
+/// An error in a nested load names the whole way down:
+///
 /// ```
-/// use ashore_runtime::{Error, ErrorKind};
-/// let err = Error::new(ErrorKind::KeyOfNoParent { key: 7_i64.into() })
-///     .in_relationship("Representative", "tickets_above_threshold");
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_many audited: Ticket { manual Audited; } }
+/// // In this example, `Representative` declares `has_many audited: Ticket { manual Audited; }`.
+/// /// Tickets from an audit log that is offline.
+/// struct Audited;
+///
+/// impl ManualRelationship for Audited {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         _: &[Representative],
+///         _: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         Err(Error::loader("the audit log is offline"))
+///     }
+/// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let err = support
+///     .read(
+///         Representative::query().load(
+///             Representative::tickets()
+///                 .load(Ticket::representative().load(Representative::audited())),
+///         ),
+///     )
+///     .await
+///     .unwrap_err();
+/// assert_eq!(
+///     err.path(),
+///     ["Representative", "tickets", "representative", "audited"]
+/// );
 /// assert_eq!(
 ///     err.to_string(),
-///     "Representative.tickets_above_threshold: the manual loader returned records for key 7, \
-///      which belongs to no record it was given"
+///     "Representative.tickets.representative.audited: the audit log is offline"
 /// );
+/// assert!(matches!(err.kind(), ErrorKind::Loader(_)));
+/// # Ok(()) }
 /// ```
 #[derive(Debug)]
 pub struct Error {
@@ -31,7 +82,62 @@ pub struct Error {
     path: Vec<&'static str>,
 }
 
-/// What went wrong.
+/// What went wrong. Non-exhaustive: match the kinds you handle and keep a
+/// fallback arm.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_one any_ticket: Ticket { manual AnyTicket; } }
+/// // In this example, `Representative` declares
+/// // `has_one any_ticket: Ticket { manual AnyTicket; }`.
+/// /// Every ticket of each representative, for a has_one: too many.
+/// struct AnyTicket;
+///
+/// impl ManualRelationship for AnyTicket {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         reps: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+///         let tickets = ctx
+///             .query
+///             .clone()
+///             .filter(expr!(representative_id in ^ids))
+///             .read(ctx)
+///             .await?;
+///         Ok(Related::group_by(tickets, |t| t.representative_id))
+///     }
+/// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// fn describe(err: &Error) -> String {
+///     match err.kind() {
+///         ErrorKind::NotLoaded => "load it first".into(),
+///         ErrorKind::Required { attribute, .. } => format!("{attribute} is missing"),
+///         ErrorKind::TooManyRecords { count, .. } => format!("{count} records for a has_one"),
+///         other => other.to_string(),
+///     }
+/// }
+///
+/// let alice = representative(&support, "Alice").await?;
+/// assert_eq!(describe(&alice.tickets.get().unwrap_err()), "load it first");
+///
+/// let err = support.create(Ticket::changeset()).await.unwrap_err();
+/// assert_eq!(describe(&err), "subject is missing");
+///
+/// // `any_ticket` is a has_one whose loader returns every ticket of each representative.
+/// let err = support
+///     .read(Representative::query().load(Representative::any_ticket()))
+///     .await
+///     .unwrap_err();
+/// assert_eq!(describe(&err), "3 records for a has_one");
+/// assert_eq!(err.path(), ["Representative", "any_ticket"]);
+/// # Ok(()) }
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -132,7 +238,24 @@ pub enum ErrorKind {
     },
 }
 
-/// A kind of database constraint.
+/// A kind of database constraint, in an [`ErrorKind::Constraint`].
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::{Constraint, Error, ErrorKind};
+/// assert_eq!(Constraint::ForeignKey.to_string(), "foreign key");
+/// let err = Error::new(ErrorKind::Constraint {
+///     resource: "Ticket",
+///     attribute: Some("subject"),
+///     constraint: Constraint::NotNull,
+///     source: "NOT NULL constraint failed: ticket.subject".into(),
+/// });
+/// assert_eq!(
+///     err.to_string(),
+///     "not-null constraint violated on Ticket.subject"
+/// );
+/// assert!(std::error::Error::source(&err).is_some());
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Constraint {
     /// A unique or primary key.
@@ -154,7 +277,20 @@ impl fmt::Display for Constraint {
 }
 
 impl Error {
-    /// An error of this kind, without a path yet.
+    /// An error of this kind, without a path yet: for data layers and loaders
+    /// that report one of ashore's kinds.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Error, ErrorKind};
+    /// let err = Error::new(ErrorKind::NotRegistered { resource: "Ticket" });
+    /// assert!(err.path().is_empty());
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "resource `Ticket` is not registered in this domain; \
+    ///      add `.resource::<Ticket>()` to the builder"
+    /// );
+    /// ```
     pub fn new(kind: ErrorKind) -> Self {
         Error {
             kind,
@@ -166,19 +302,77 @@ impl Error {
     /// from `ManualRelationship::load`.
     ///
     /// ```
-    /// let err = ashore_runtime::Error::loader("the billing service is down");
+    /// # extern crate ashore_runtime as ashore;
+    /// let err = ashore::Error::loader("the billing service is down");
     /// assert_eq!(err.to_string(), "the billing service is down");
+    ///
+    /// // Any error type converts: its `source()` chain is kept.
+    /// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "billing timed out");
+    /// let err = ashore::Error::loader(io);
+    /// assert_eq!(err.to_string(), "billing timed out");
     /// ```
+    ///
+    /// [`ManualRelationship::load`](crate::ManualRelationship::load) shows one
+    /// reaching the caller.
     pub fn loader(error: impl Into<Source>) -> Self {
         Error::new(ErrorKind::Loader(error.into()))
     }
 
     /// What went wrong.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let err = support
+    ///     .read(Ticket::query().sort(Sort::new("urgency", Order::Asc)))
+    ///     .await
+    ///     .unwrap_err();
+    /// match err.kind() {
+    ///     ErrorKind::InvalidQuery { resource, message } => {
+    ///         assert_eq!(*resource, "Ticket");
+    ///         assert_eq!(message, "no attribute named `urgency` to sort by");
+    ///     }
+    ///     other => panic!("unexpected {other}"),
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
-    /// Where: the root resource, then each relationship being loaded.
+    /// Where: the root resource, then each relationship being loaded. Empty for
+    /// errors outside reads and loads.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many billed: Ticket { manual Billed; } }
+    /// // In this example, `Representative` declares `has_many billed: Ticket { manual Billed; }`.
+    /// /// Tickets billed to the representatives, from a service that is down.
+    /// struct Billed;
+    ///
+    /// impl ManualRelationship for Billed {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         _: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         Err(Error::loader("the billing service is down"))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let err = support
+    ///     .read(Ticket::query().load(Ticket::representative().load(Representative::billed())))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert_eq!(err.path(), ["Ticket", "representative", "billed"]);
+    /// # Ok(()) }
+    /// ```
     pub fn path(&self) -> &[&'static str] {
         &self.path
     }
@@ -186,6 +380,20 @@ impl Error {
     /// Records that the error happened while loading `relationship` of `resource`.
     /// Called on the way out of each level of a nested load, so the path reads from
     /// the root resource down.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Error, ErrorKind};
+    /// let err = Error::new(ErrorKind::KeyOfNoParent { key: 7_i64.into() })
+    ///     .in_relationship("Ticket", "comments") // the inner level
+    ///     .in_relationship("Representative", "tickets"); // the outer level
+    /// assert_eq!(err.path(), ["Representative", "tickets", "comments"]);
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "Representative.tickets.comments: the manual loader returned records for key 7, \
+    ///  which belongs to no record it was given"
+    /// );
+    /// ```
     pub fn in_relationship(mut self, resource: &'static str, relationship: &'static str) -> Self {
         if self.path.is_empty() {
             self.path = vec![resource, relationship];
@@ -199,6 +407,18 @@ impl Error {
     }
 
     /// Records the resource a read was for, when the error has no path yet.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Error;
+    /// let err = Error::loader("offline").in_resource("Ticket");
+    /// assert_eq!(err.to_string(), "Ticket: offline");
+    /// // A path already there is kept.
+    /// let err = Error::loader("offline")
+    ///     .in_relationship("Representative", "tickets")
+    ///     .in_resource("Ticket");
+    /// assert_eq!(err.path(), ["Representative", "tickets"]);
+    /// ```
     pub fn in_resource(mut self, resource: &'static str) -> Self {
         if self.path.is_empty() {
             self.path.push(resource);

@@ -3,6 +3,143 @@
 //!
 //! Users depend on the `ashore` facade crate, which re-exports this crate and the
 //! macros; this crate holds all behaviour, the macros only generate calls into it.
+//!
+//! # The Helpdesk of the examples
+//!
+//! The examples in this crate's documentation use the Helpdesk of Ash's guide
+//! "Defining Manual Relationships": representatives, their tickets, and the manual
+//! relationship `tickets_above_threshold`. Declared and used in full:
+//!
+//! ```
+//! # extern crate ashore_runtime as ashore;
+//! use ashore::uuid::Uuid;
+//! use ashore::{Domain, LoadContext, ManualRelationship, Memory, Related, Resource};
+//! use ashore_macros::{expr, resource}; // `ashore::{expr, resource}` in the facade
+//!
+//! resource! {
+//!     /// A support representative.
+//!     #[derive(Debug, Clone, PartialEq)]
+//!     pub struct Representative {
+//!         attributes {
+//!             uuid_primary_key id;
+//!             attribute name: String;
+//!             attribute priority_threshold: i64;
+//!         }
+//!         relationships {
+//!             has_many tickets: Ticket;
+//!             has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
+//!         }
+//!     }
+//! }
+//!
+//! resource! {
+//!     /// A support ticket.
+//!     #[derive(Debug, Clone, PartialEq)]
+//!     pub struct Ticket {
+//!         attributes {
+//!             uuid_primary_key id;
+//!             attribute subject: String;
+//!             attribute priority: Option<i64>;
+//!         }
+//!         relationships {
+//!             belongs_to representative: Representative;
+//!         }
+//!     }
+//! }
+//!
+//! /// Tickets whose priority is above their representative's threshold.
+//! struct TicketsAboveThreshold;
+//!
+//! impl ManualRelationship for TicketsAboveThreshold {
+//!     type Source = Representative;
+//!     type Destination = Ticket;
+//!
+//!     async fn load(
+//!         &self,
+//!         reps: &[Representative],
+//!         ctx: &LoadContext<'_, Ticket>,
+//!     ) -> ashore::Result<Related<Representative, Ticket>> {
+//!         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+//!         let tickets = ctx
+//!             .query
+//!             .clone()
+//!             .filter(expr!(representative_id in ^ids))
+//!             .filter(expr!(priority > representative.priority_threshold))
+//!             .read(ctx)
+//!             .await?;
+//!         Ok(Related::group_by(tickets, |t| t.representative_id))
+//!     }
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> ashore::Result<()> {
+//!     let support = Domain::builder()
+//!         .data_layer(Memory::new())
+//!         .resource::<Representative>()
+//!         .resource::<Ticket>()
+//!         .build()?;
+//!
+//!     let alice = support
+//!         .create(
+//!             Representative::changeset()
+//!                 .set(Representative::name(), "Alice")
+//!                 .set(Representative::priority_threshold(), 3),
+//!         )
+//!         .await?;
+//!     support
+//!         .create_many(
+//!             [
+//!                 ("Printer on fire", 5),
+//!                 ("VPN down", 4),
+//!                 ("Coffee machine empty", 2),
+//!             ]
+//!             .map(|(subject, priority)| {
+//!                 Ticket::changeset()
+//!                     .set(Ticket::subject(), subject)
+//!                     .set(Ticket::priority(), priority)
+//!                     .set(Ticket::representative_id(), alice.id)
+//!             }),
+//!         )
+//!         .await?;
+//!
+//!     // The most urgent ticket above each representative's threshold.
+//!     let reps = support
+//!         .read(
+//!             Representative::query().load(
+//!                 Representative::tickets_above_threshold()
+//!                     .sort(Ticket::priority().desc())
+//!                     .limit(1),
+//!             ),
+//!         )
+//!         .await?;
+//!     let top = reps[0].tickets_above_threshold.get()?;
+//!     assert_eq!(top.len(), 1);
+//!     assert_eq!(top[0].subject, "Printer on fire");
+//!     Ok(())
+//! }
+//! ```
+//!
+//! The other examples declare these two resources out of sight (from
+//! `runtime/doc/helpdesk.rs`), start in an `async fn main` returning
+//! `ashore::Result<()>`, and most have `support`, a [`Domain`] on the in-memory
+//! layer holding:
+//!
+//! | representative | `priority_threshold` | tickets (`subject`, `priority`) |
+//! | --- | --- | --- |
+//! | Alice | 3 | "Printer on fire" 5, "VPN down" 4, "Coffee machine empty" 2 |
+//! | Bob | 5 | "Server room flooded" 9, "Password reset" 1 |
+//! | none | | "Lost badge" nil |
+//!
+//! They may call three helpers: `seed(&domain)` creates those records in a domain
+//! of the example's own, `representative(&support, "Alice")` reads a
+//! representative by name, and `subjects(&tickets)` lists tickets' subjects in
+//! order. Besides `tickets_above_threshold`, `Representative` has the manual
+//! relationship `my_tickets`: each representative's tickets, which with
+//! `authorize(true)` go only to the representative who is the actor. Examples
+//! that show a manual loader of their own declare it in sight, with a comment
+//! giving the relationship that uses it.
+//!
+//! These docs write the crate's name as `ashore`, as code using the facade does.
 
 #![warn(missing_docs)]
 
@@ -24,10 +161,10 @@ pub mod __private;
 
 pub use changeset::Changeset;
 pub use data_layer::memory::Memory;
-pub use data_layer::{BoxFuture, DataLayer};
 /// The SQL data layers: `ashore::sql::Sqlite` and `ashore::sql::Postgres`.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use data_layer::sql;
+pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Create, CreateMany, Domain, DomainBuilder, LoadOnto, Read, ReadScope, Scope};
 pub use error::{Constraint, Error, ErrorKind, Result};
 pub use expr::{ArithOp, CmpOp, Expr, Name, Term, kind};
@@ -41,5 +178,29 @@ pub use resource::{
 };
 pub use value::{Scalar, Value, ValueType};
 
+/// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::chrono::{DateTime, TimeZone, Utc};
+/// use ashore::{Scalar, Value, ValueType};
+/// let opened: DateTime<Utc> = Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0).unwrap();
+/// assert_eq!(<DateTime<Utc>>::TYPE, ValueType::DateTime);
+/// assert_eq!(Value::from(opened).to_string(), "2024-05-01T09:30:00+00:00");
+/// ```
 pub use chrono;
+/// The `uuid` crate, whose `Uuid` is the type of a `uuid_primary_key`.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// use ashore::uuid::Uuid;
+///
+/// let alice = representative(&support, "Alice").await?;
+/// let id: Uuid = alice.id;
+/// assert_eq!(id.get_version_num(), 4); // random, made on create
+/// # Ok(()) }
+/// ```
 pub use uuid;

@@ -15,11 +15,90 @@ use crate::value::Value;
 
 /// A relationship load that can run on records of `S`: what `Query::load` takes.
 /// Implemented by [`Rel`]; the loader calls it once per level with every record.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// /// The load of each representative's `n` most urgent tickets.
+/// fn most_urgent(n: usize) -> impl Load<Representative> {
+///     Representative::tickets()
+///         .sort(Ticket::priority().desc())
+///         .limit(n)
+/// }
+///
+/// let reps = support
+///     .read(
+///         Representative::query()
+///             .sort(Representative::name())
+///             .load(most_urgent(1)),
+///     )
+///     .await?;
+/// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
+/// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
+/// # Ok(()) }
+/// ```
 pub trait Load<S: Resource>: Send + Sync + 'static {
     /// The relationship's name.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let load: Box<dyn Load<Representative>> = Box::new(Representative::tickets().limit(3));
+    /// assert_eq!(load.name(), "tickets");
+    /// # }
+    /// ```
     fn name(&self) -> &'static str;
 
-    /// Loads onto `records`, in `scope`.
+    /// Loads onto `records`, in `scope`: what [`Query::load`](crate::Query::load)
+    /// and [`Domain::load`](crate::Domain::load) do with it. A load of your own
+    /// can wrap a relationship's:
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// use ashore::data_layer::BoxFuture;
+    ///
+    /// /// Loads `tickets`, keeping those above priority 2.
+    /// struct TriagedTickets;
+    ///
+    /// impl Load<Representative> for TriagedTickets {
+    ///     fn name(&self) -> &'static str {
+    ///         "tickets"
+    ///     }
+    ///
+    ///     fn run<'a>(
+    ///         &'a self,
+    ///         reps: &'a mut [Representative],
+    ///         scope: &'a Scope,
+    ///     ) -> BoxFuture<'a, ashore::Result<()>> {
+    ///         Box::pin(async move {
+    ///             Representative::tickets().run(reps, scope).await?;
+    ///             for rep in reps.iter_mut() {
+    ///                 rep.tickets.get_mut()?.retain(|t| t.priority > Some(2));
+    ///             }
+    ///             Ok(())
+    ///         })
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .sort(Representative::name())
+    ///             .load(TriagedTickets),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(
+    ///     subjects(reps[0].tickets.get()?),
+    ///     ["Printer on fire", "VPN down"]
+    /// );
+    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
+    /// # Ok(()) }
+    /// ```
     fn run<'a>(&'a self, records: &'a mut [S], scope: &'a Scope) -> BoxFuture<'a, Result<()>>;
 }
 

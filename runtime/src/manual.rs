@@ -23,23 +23,62 @@ use crate::value::{Scalar, Value};
 /// Sort, offset and limit of the load are applied per source record afterwards,
 /// so a loader only has to honour `ctx.query`'s filter and sort.
 ///
-/// ```ignore
+/// The guide's loader, declared on `Representative` as
+/// `has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }`,
+/// and a load of the most urgent such ticket of each representative:
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; } }
+/// /// Tickets whose priority is above their representative's threshold: the
+/// /// guide's `TicketsAboveThreshold`.
+/// struct TicketsAboveThreshold;
+///
 /// impl ManualRelationship for TicketsAboveThreshold {
 ///     type Source = Representative;
 ///     type Destination = Ticket;
 ///
-///     async fn load(&self, reps: &[Representative], ctx: &LoadContext<'_, Ticket>)
-///         -> ashore::Result<Related<Representative, Ticket>>
-///     {
+///     async fn load(
+///         &self,
+///         reps: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
 ///         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
-///         let tickets = ctx.query.clone()
+///         // `ctx.query` carries the load's filter and sort; `read(ctx)` reads with the
+///         // caller's domain, actor, authorize flag and tenant.
+///         let tickets = ctx
+///             .query
+///             .clone()
 ///             .filter(expr!(representative_id in ^ids))
 ///             .filter(expr!(priority > representative.priority_threshold))
 ///             .read(ctx)
 ///             .await?;
+///         // Keyed by the source's primary key: ashore attaches each group.
 ///         Ok(Related::group_by(tickets, |t| t.representative_id))
 ///     }
 /// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let reps = support
+///     .read(
+///         Representative::query().sort(Representative::name()).load(
+///             Representative::tickets_above_threshold()
+///                 .sort(Ticket::priority().desc())
+///                 .limit(1),
+///         ),
+///     )
+///     .await?;
+/// // Alice (threshold 3) has two tickets above it, Bob (threshold 5) one;
+/// // the limit applies to each representative.
+/// assert_eq!(
+///     subjects(reps[0].tickets_above_threshold.get()?),
+///     ["Printer on fire"]
+/// );
+/// assert_eq!(
+///     subjects(reps[1].tickets_above_threshold.get()?),
+///     ["Server room flooded"]
+/// );
+/// # Ok(()) }
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a manual relationship",
@@ -48,11 +87,68 @@ use crate::value::{Scalar, Value};
 )]
 pub trait ManualRelationship: Send + Sync + 'static {
     /// The resource declaring the relationship.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// fn source_of<M: ManualRelationship>(_: &M) -> &'static str {
+    ///     M::Source::schema().name
+    /// }
+    /// assert_eq!(source_of(&TicketsAboveThreshold), "Representative");
+    /// # }
+    /// ```
     type Source: Resource;
     /// The resource loaded.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// fn destination_of<M: ManualRelationship>(_: &M) -> &'static str {
+    ///     M::Destination::schema().name
+    /// }
+    /// assert_eq!(destination_of(&TicketsAboveThreshold), "Ticket");
+    /// # }
+    /// ```
     type Destination: Resource;
 
-    /// Finds the related records of `records`.
+    /// Finds the related records of `records`. An `Err` fails the read that
+    /// loads the relationship, with the relationship's path added; wrap errors
+    /// of your own with [`Error::loader`](crate::Error::loader).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many billed: Ticket { manual Billed; } }
+    /// // In this example, `Representative` declares `has_many billed: Ticket { manual Billed; }`.
+    /// /// Tickets billed to the representatives, from a service that is down.
+    /// struct Billed;
+    ///
+    /// impl ManualRelationship for Billed {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         Err(Error::loader("the billing service is down"))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let err = support
+    ///     .read(Representative::query().load(Representative::billed()))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "Representative.billed: the billing service is down"
+    /// );
+    /// assert_eq!(err.path(), ["Representative", "billed"]);
+    /// # Ok(()) }
+    /// ```
     fn load(
         &self,
         records: &[Self::Source],
@@ -81,6 +177,64 @@ impl<M: ManualRelationship> DynManual<M::Source, M::Destination> for M {
 }
 
 /// What a manual loader is given besides the source records (Ash's context map).
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_many inspected: Ticket { manual Inspect; } }
+/// // In this example, `Representative` declares `has_many inspected: Ticket { manual Inspect; }`.
+/// /// Checks what it is given, and finds nothing.
+/// struct Inspect;
+///
+/// impl ManualRelationship for Inspect {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         reps: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         // The load's filter and sort, without its limit (applied afterwards).
+///         assert_eq!(ctx.query.get_filter().unwrap().to_string(), "priority > 1");
+///         assert_eq!(ctx.query.get_sort(), [Ticket::subject().asc()]);
+///         assert_eq!(ctx.query.get_limit(), None);
+///         // Who reads, and how.
+///         let actor = ctx.actor.unwrap();
+///         assert_eq!(
+///             actor.attribute("name"),
+///             Some(Value::from("Alice".to_string()))
+///         );
+///         assert!(ctx.authorize);
+///         assert_eq!(ctx.tenant, Some(&Value::from("acme".to_string())));
+///         // Where.
+///         assert_eq!(ctx.relationship.name, "inspected");
+///         assert_eq!(ctx.domain.data_layer().name(), "memory");
+///         assert_eq!(reps.len(), 2);
+///         Ok(Related::empty())
+///     }
+/// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let alice = representative(&support, "Alice").await?;
+/// let reps = support
+///     .read(
+///         Representative::query().load(
+///             Representative::inspected()
+///                 .filter(expr!(priority > 1))
+///                 .sort(Ticket::subject())
+///                 .limit(1),
+///         ),
+///     )
+///     .actor(&alice)
+///     .authorize(true)
+///     .tenant("acme".to_string())
+///     .await?;
+/// assert!(
+///     reps.iter()
+///         .all(|r| r.inspected.get().is_ok_and(Vec::is_empty))
+/// );
+/// # Ok(()) }
+/// ```
 pub struct LoadContext<'a, D: Resource> {
     /// The related query: the load's filter and sort with the relationship's own
     /// `filter` and `sort` applied; its loads, limit and offset removed (the loader
@@ -119,6 +273,52 @@ impl<D: Resource> ReadScope for LoadContext<'_, D> {
 
 /// The records a manual loader found, keyed by the source records' primary keys.
 /// Source records missing from it get `[]` (has_many) or `None` (has_one).
+///
+/// Make one with [`group_by`](Related::group_by) (by a key of each record),
+/// [`from_map`](Related::from_map) (from groups you keyed already),
+/// [`by_position`](Related::by_position) (one group per source record, in order)
+/// or [`empty`](Related::empty).
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_many urgent: Ticket { manual Urgent; } }
+/// // In this example, `Representative` declares `has_many urgent: Ticket { manual Urgent; }`.
+/// /// Tickets of priority 5.
+/// struct Urgent;
+///
+/// impl ManualRelationship for Urgent {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         reps: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+///         let tickets = ctx
+///             .query
+///             .clone()
+///             .filter(expr!(representative_id in ^ids and priority == 5))
+///             .read(ctx)
+///             .await?;
+///         Ok(Related::group_by(tickets, |t| t.representative_id))
+///     }
+/// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let reps = support
+///     .read(
+///         Representative::query()
+///             .sort(Representative::name())
+///             .load(Representative::urgent()),
+///     )
+///     .await?;
+/// assert_eq!(subjects(reps[0].urgent.get()?), ["Printer on fire"]);
+/// // Nothing came back for Bob: he gets an empty list.
+/// assert!(reps[1].urgent.get()?.is_empty());
+/// # Ok(()) }
+/// ```
 pub struct Related<S: Resource, D> {
     pub(crate) inner: RelatedInner<D>,
     _source: PhantomData<fn() -> S>,
@@ -145,10 +345,52 @@ impl<S: Resource, D> fmt::Debug for Related<S, D> {
 
 impl<S: Resource, D> Related<S, D> {
     /// Groups `records` by the source key each belongs to (Ash's
-    /// `Enum.group_by(& &1.representative_id)`); the key may be optional.
+    /// `Enum.group_by(& &1.representative_id)`); the key may be optional. Records
+    /// of one key keep their order.
     ///
-    /// ```ignore
-    /// Related::group_by(tickets, |t| t.representative_id)
+    /// A key that is not the primary key of a record given to the loader is an
+    /// [`ErrorKind::KeyOfNoParent`](crate::ErrorKind::KeyOfNoParent): here the
+    /// loader returns every ticket of the domain, though it was given only Bob.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many everything: Ticket { manual Everything; } }
+    /// // In this example, `Representative` declares
+    /// // `has_many everything: Ticket { manual Everything; }`.
+    /// /// Every assigned ticket, whoever it was asked for.
+    /// struct Everything;
+    ///
+    /// impl ManualRelationship for Everything {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let tickets = ctx
+    ///             .query
+    ///             .clone()
+    ///             .filter(expr!(not is_nil(representative_id)))
+    ///             .read(ctx)
+    ///             .await?;
+    ///         Ok(Related::group_by(tickets, |t| t.representative_id))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let err = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .filter(expr!(name == "Bob"))
+    ///             .load(Representative::everything()),
+    ///     )
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::KeyOfNoParent { .. }));
+    /// assert_eq!(err.path(), ["Representative", "everything"]);
+    /// # Ok(()) }
     /// ```
     pub fn group_by<K>(records: Vec<D>, key: impl Fn(&D) -> K) -> Self
     where
@@ -188,6 +430,55 @@ impl<S: Resource, D> Related<S, D> {
 
     /// From a map of source primary key to records (records of one key keep their
     /// order).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many easiest: Ticket { manual Easiest; } }
+    /// use std::collections::HashMap;
+    ///
+    /// // In this example, `Representative` declares
+    /// // `has_many easiest: Ticket { manual Easiest; }`.
+    /// /// Each representative's least urgent ticket, read one representative at a time.
+    /// struct Easiest;
+    ///
+    /// impl ManualRelationship for Easiest {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         reps: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let mut easiest: HashMap<Uuid, Vec<Ticket>> = HashMap::new();
+    ///         for rep in reps {
+    ///             let id = rep.id;
+    ///             let lowest = ctx
+    ///                 .query
+    ///                 .clone()
+    ///                 .filter(expr!(representative_id == ^id))
+    ///                 .sort(Ticket::priority())
+    ///                 .limit(1)
+    ///                 .read(ctx)
+    ///                 .await?;
+    ///             easiest.insert(rep.id, lowest);
+    ///         }
+    ///         Ok(Related::from_map(easiest))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .sort(Representative::name())
+    ///             .load(Representative::easiest()),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(reps[0].easiest.get()?), ["Coffee machine empty"]);
+    /// assert_eq!(subjects(reps[1].easiest.get()?), ["Password reset"]);
+    /// # Ok(()) }
+    /// ```
     pub fn from_map<H>(map: HashMap<S::PrimaryKey, Vec<D>, H>) -> Self {
         let (keys, groups) = map.into_iter().map(|(k, ds)| (k.into_value(), ds)).unzip();
         Related {
@@ -196,7 +487,70 @@ impl<S: Resource, D> Related<S, D> {
         }
     }
 
-    /// One group per source record, in the order the records were given to `load`.
+    /// One group per source record, in the order the records were given to
+    /// `load`. Any other number of groups is an
+    /// [`ErrorKind::PositionMismatch`](crate::ErrorKind::PositionMismatch).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many colleagues_tickets: Ticket { manual ColleaguesTickets; } }
+    /// // In this example, `Representative` declares
+    /// // `has_many colleagues_tickets: Ticket { manual ColleaguesTickets; }`.
+    /// /// The tickets of the other representatives read with each one.
+    /// struct ColleaguesTickets;
+    ///
+    /// impl ManualRelationship for ColleaguesTickets {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         reps: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+    ///         let tickets = ctx
+    ///             .query
+    ///             .clone()
+    ///             .filter(expr!(representative_id in ^ids))
+    ///             .read(ctx)
+    ///             .await?;
+    ///         // One group per representative, in the order given.
+    ///         let groups = reps
+    ///             .iter()
+    ///             .map(|rep| {
+    ///                 tickets
+    ///                     .iter()
+    ///                     .filter(|t| t.representative_id != Some(rep.id))
+    ///                     .cloned()
+    ///                     .collect()
+    ///             })
+    ///             .collect();
+    ///         Ok(Related::by_position(groups))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .sort(Representative::name())
+    ///             .load(Representative::colleagues_tickets()),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(reps[0].colleagues_tickets.get()?.len(), 2); // Bob's, for Alice
+    /// assert_eq!(reps[1].colleagues_tickets.get()?.len(), 3); // Alice's, for Bob
+    ///
+    /// let alone = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .filter(expr!(name == "Alice"))
+    ///             .load(Representative::colleagues_tickets()),
+    ///     )
+    ///     .await?;
+    /// assert!(alone[0].colleagues_tickets.get()?.is_empty());
+    /// # Ok(()) }
+    /// ```
     pub fn by_position(groups: Vec<Vec<D>>) -> Self {
         Related {
             inner: RelatedInner::Positional(groups),
@@ -204,7 +558,38 @@ impl<S: Resource, D> Related<S, D> {
         }
     }
 
-    /// Nothing for anyone.
+    /// Nothing for anyone: every source record gets `[]` (has_many) or `None`
+    /// (has_one).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_one escalation: Ticket { manual NoEscalations; } }
+    /// // In this example, `Representative` declares
+    /// // `has_one escalation: Ticket { manual NoEscalations; }`.
+    /// /// Nobody has escalated anything yet.
+    /// struct NoEscalations;
+    ///
+    /// impl ManualRelationship for NoEscalations {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         _: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(Representative::query().load(Representative::escalation()))
+    ///     .await?;
+    /// assert_eq!(reps.len(), 2);
+    /// assert!(reps.iter().all(|r| r.escalation == Loaded::new(None)));
+    /// # Ok(()) }
+    /// ```
     pub fn empty() -> Self {
         Related {
             inner: RelatedInner::Keyed {

@@ -10,7 +10,21 @@ use crate::expr::{Condition, Expr, Term};
 use crate::load::Load;
 use crate::resource::Resource;
 
-/// Sort direction and where nils go.
+/// Sort direction and where nils go. [`Field`](crate::Field)'s `asc`, `desc`,
+/// `asc_nils_first` and `desc_nils_last` make a [`Sort`] with each.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let tickets = support
+///     .read(Ticket::query().sort(Sort::new("priority", Order::DescNilsLast)))
+///     .await?;
+/// assert_eq!(tickets[0].subject, "Server room flooded");
+/// assert_eq!(tickets[5].subject, "Lost badge"); // nil priority, last
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Order {
     /// Ascending, nils last.
@@ -25,16 +39,51 @@ pub enum Order {
 
 impl Order {
     /// Whether larger values come first.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Order;
+    /// assert!(Order::Desc.is_descending());
+    /// assert!(Order::DescNilsLast.is_descending());
+    /// assert!(!Order::AscNilsFirst.is_descending());
+    /// ```
     pub fn is_descending(self) -> bool {
         matches!(self, Order::Desc | Order::DescNilsLast)
     }
     /// Whether nils come before every value.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Order;
+    /// assert!(Order::Desc.nils_first());
+    /// assert!(Order::AscNilsFirst.nils_first());
+    /// assert!(!Order::Asc.nils_first());
+    /// assert!(!Order::DescNilsLast.nils_first());
+    /// ```
     pub fn nils_first(self) -> bool {
         matches!(self, Order::Desc | Order::AscNilsFirst)
     }
 }
 
-/// One sort key: an attribute and an order.
+/// One sort key: an attribute and an order. Usually made from a field reference
+/// (`Ticket::priority().desc()`); [`Sort::new`] names the attribute at run time.
+/// Displays as Ash writes it.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let by_priority = Ticket::priority().desc();
+/// assert_eq!(by_priority, Sort::new("priority", Order::Desc));
+/// assert_eq!(by_priority.to_string(), "priority desc");
+///
+/// let top = support
+///     .read(Ticket::query().sort(by_priority).limit(1))
+///     .await?;
+/// assert_eq!(top[0].subject, "Lost badge"); // desc puts nils first
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Sort {
     /// The attribute's name.
@@ -44,12 +93,32 @@ pub struct Sort {
 }
 
 impl Sort {
-    /// A sort key.
+    /// A sort key. The attribute's name is checked when the query runs.
     ///
     /// ```
-    /// use ashore_runtime::{Sort, Order};
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
     /// let s = Sort::new("priority", Order::Desc);
     /// assert_eq!(s.to_string(), "priority desc");
+    ///
+    /// let err = support
+    ///     .read(Ticket::query().sort(Sort::new("urgency", Order::Asc)))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(
+    ///     err.kind(),
+    ///     ErrorKind::InvalidQuery {
+    ///         resource: "Ticket",
+    ///         ..
+    ///     }
+    /// ));
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "Ticket: invalid query on Ticket: no attribute named `urgency` to sort by"
+    /// );
+    /// # Ok(()) }
     /// ```
     pub fn new(field: impl Into<crate::expr::Name>, order: Order) -> Self {
         Sort {
@@ -71,10 +140,45 @@ impl fmt::Display for Sort {
     }
 }
 
-/// Sort keys in any of the usual shapes: one key, a field (ascending), a `Vec` or
-/// an array of keys.
+/// Sort keys in any of the usual shapes: one key, a field (ascending), a `Vec`, a
+/// slice or an array of keys. What [`Query::sort`] and [`Rel::sort`](crate::Rel::sort) take.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let by_priority_then_subject = [Ticket::priority().desc_nils_last(), Ticket::subject().asc()];
+/// let tickets = support
+///     .read(Ticket::query().sort(by_priority_then_subject))
+///     .await?;
+/// assert_eq!(tickets[0].subject, "Server room flooded");
+///
+/// // A field alone sorts ascending.
+/// let tickets = support
+///     .read(Ticket::query().sort(Ticket::subject()))
+///     .await?;
+/// assert_eq!(tickets[0].subject, "Coffee machine empty");
+/// # Ok(()) }
+/// ```
 pub trait IntoSorts {
     /// The keys, in priority order.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let keys = vec![Ticket::priority().desc(), Ticket::subject().into()];
+    /// assert_eq!(
+    ///     keys.into_sorts(),
+    ///     [
+    ///         Sort::new("priority", Order::Desc),
+    ///         Sort::new("subject", Order::Asc)
+    ///     ]
+    /// );
+    /// assert_eq!(Ticket::subject().into_sorts(), [Ticket::subject().asc()]);
+    /// # }
+    /// ```
     fn into_sorts(self) -> Vec<Sort>;
 }
 
@@ -104,7 +208,22 @@ impl<const N: usize> IntoSorts for [Sort; N] {
     }
 }
 
-/// A part of a query that `Query::unset` can remove (Ash's `Ash.Query.unset`).
+/// A part of a query that [`Query::unset`] can remove (Ash's `Ash.Query.unset`).
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let query = Ticket::query()
+///     .filter(expr!(priority > 1))
+///     .sort(Ticket::subject())
+///     .limit(2)
+///     .offset(1);
+/// let everything = query.unset([Unset::Filter, Unset::Sort, Unset::Limit, Unset::Offset]);
+/// assert_eq!(support.read(everything).await?.len(), 6);
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unset {
     /// The filter.
@@ -120,9 +239,34 @@ pub enum Unset {
 }
 
 /// A read of `R` records: filter, sort, limit, offset, and relationships to load.
+/// Start one with [`Resource::query`] (or [`Query::new`]), run it with
+/// [`Domain::read`](crate::Domain::read) or, in a manual loader, [`Query::read`].
 ///
-/// As a relationship's query (in `Rel::query` or a manual loader's
-/// `LoadContext::query`), sort, limit and offset apply per source record.
+/// As a relationship's query (in [`Rel::query`](crate::Rel::query) or a manual
+/// loader's [`LoadContext::query`](crate::LoadContext::query)), sort, limit and
+/// offset apply per source record.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let query = Ticket::query()
+///     .filter(expr!(priority >= 2))
+///     .sort(Ticket::priority().desc())
+///     .offset(1)
+///     .limit(2)
+///     .load(Ticket::representative());
+/// let tickets = support.read(query).await?;
+/// assert_eq!(subjects(&tickets), ["Printer on fire", "VPN down"]);
+/// let owner = tickets[0]
+///     .representative
+///     .get()?
+///     .as_ref()
+///     .map(|r| r.name.as_str());
+/// assert_eq!(owner, Some("Alice"));
+/// # Ok(()) }
+/// ```
 pub struct Query<R: Resource> {
     filter: Option<Expr>,
     sort: Vec<Sort>,
@@ -166,7 +310,18 @@ impl<R: Resource> fmt::Debug for Query<R> {
 }
 
 impl<R: Resource> Query<R> {
-    /// A query for every record.
+    /// A query for every record; the same as `R::query()`.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let everything: Query<Ticket> = Query::new();
+    /// assert_eq!(everything.get_filter(), None);
+    /// assert_eq!(support.read(everything).await?.len(), 6);
+    /// # Ok(()) }
+    /// ```
     pub fn new() -> Self {
         Query {
             filter: None,
@@ -180,7 +335,36 @@ impl<R: Resource> Query<R> {
     /// Adds a filter written with `expr!`; several filters must all hold.
     ///
     /// `expr!` expands to a closure over the resource's field references, so the
-    /// compiler checks every name and operand type against `R`.
+    /// compiler checks every name and operand type against `R`. A record matches
+    /// only when the filter is true: a comparison with nil is nil, not false.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let tickets = support
+    ///     .read(
+    ///         Ticket::query()
+    ///             .filter(expr!(priority > 1))
+    ///             .filter(expr!(representative.name == "Alice")),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(
+    ///     subjects(&tickets),
+    ///     ["Printer on fire", "VPN down", "Coffee machine empty"]
+    /// );
+    ///
+    /// // "Lost badge" has no priority: it is neither above nor below 3.
+    /// let above = support
+    ///     .read(Ticket::query().filter(expr!(priority > 3)))
+    ///     .await?;
+    /// let not_above = support
+    ///     .read(Ticket::query().filter(expr!(not(priority > 3))))
+    ///     .await?;
+    /// assert_eq!(above.len() + not_above.len(), 5);
+    /// # Ok(()) }
+    /// ```
     pub fn filter<K: Condition>(self, filter: impl FnOnce(&R::Fields) -> Term<K>) -> Self {
         let fields = <R::Fields as crate::expr::Fields>::at(Vec::new());
         self.filter_expr(filter(&fields).into_expr())
@@ -188,6 +372,40 @@ impl<R: Resource> Query<R> {
 
     /// Adds a filter given as an [`Expr`] (built at run time, or taken from another
     /// query); `None` adds nothing. Its names are checked when the query runs.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let min = Expr::cmp(CmpOp::Ge, Expr::attr("priority"), Expr::value(5_i64));
+    /// let urgent = support.read(Ticket::query().filter_expr(min)).await?;
+    /// assert_eq!(
+    ///     subjects(&urgent),
+    ///     ["Printer on fire", "Server room flooded"]
+    /// );
+    ///
+    /// // The filter of one query, reused in another.
+    /// let copied = Ticket::query().filter_expr(
+    ///     Ticket::query()
+    ///         .filter(expr!(priority == 1))
+    ///         .get_filter()
+    ///         .cloned(),
+    /// );
+    /// assert_eq!(subjects(&support.read(copied).await?), ["Password reset"]);
+    ///
+    /// let typo = Expr::cmp(
+    ///     CmpOp::Eq,
+    ///     Expr::attr("subjet"),
+    ///     Expr::value("VPN down".to_string()),
+    /// );
+    /// let err = support
+    ///     .read(Ticket::query().filter_expr(typo))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::InvalidQuery { .. }));
+    /// # Ok(()) }
+    /// ```
     pub fn filter_expr(mut self, filter: impl Into<Option<Expr>>) -> Self {
         if let Some(e) = filter.into() {
             self.filter = Some(Expr::and_maybe(self.filter.take(), e));
@@ -195,28 +413,134 @@ impl<R: Resource> Query<R> {
         self
     }
 
-    /// Appends sort keys (earlier keys take precedence).
+    /// Appends sort keys (earlier keys take precedence); records that tie on every
+    /// key keep the data layer's order.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .create(
+    ///         Ticket::changeset()
+    ///             .set(Ticket::subject(), "Printer jammed")
+    ///             .set(Ticket::priority(), 5),
+    ///     )
+    ///     .await?;
+    /// let tickets = support
+    ///     .read(
+    ///         Ticket::query()
+    ///             .sort(Ticket::priority().desc_nils_last())
+    ///             .sort(Ticket::subject())
+    ///             .limit(3),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(
+    ///     subjects(&tickets),
+    ///     ["Server room flooded", "Printer jammed", "Printer on fire"]
+    /// );
+    /// # Ok(()) }
+    /// ```
     pub fn sort(mut self, sort: impl IntoSorts) -> Self {
         self.sort.extend(sort.into_sorts());
         self
     }
 
     /// At most `n` records (per source record, in a relationship load).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let top = support
+    ///     .read(
+    ///         Ticket::query()
+    ///             .sort(Ticket::priority().desc_nils_last())
+    ///             .limit(2),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(&top), ["Server room flooded", "Printer on fire"]);
+    ///
+    /// // In a load, per representative: the most urgent ticket of each.
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query().sort(Representative::name()).load(
+    ///             Representative::tickets()
+    ///                 .query(Ticket::query().sort(Ticket::priority().desc()).limit(1)),
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
+    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
+    /// # Ok(()) }
+    /// ```
     pub fn limit(mut self, n: usize) -> Self {
         self.limit = Some(n);
         self
     }
 
     /// Skips `n` records (per source record, in a relationship load).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let page = |n: usize| {
+    ///     Ticket::query()
+    ///         .sort(Ticket::subject())
+    ///         .offset(2 * n)
+    ///         .limit(2)
+    /// };
+    /// assert_eq!(
+    ///     subjects(&support.read(page(0)).await?),
+    ///     ["Coffee machine empty", "Lost badge"]
+    /// );
+    /// assert_eq!(
+    ///     subjects(&support.read(page(1)).await?),
+    ///     ["Password reset", "Printer on fire"]
+    /// );
+    /// assert_eq!(
+    ///     subjects(&support.read(page(2)).await?),
+    ///     ["Server room flooded", "VPN down"]
+    /// );
+    /// # Ok(()) }
+    /// ```
     pub fn offset(mut self, n: usize) -> Self {
         self.offset = n;
         self
     }
 
-    /// Removes parts of the query.
+    /// Removes parts of the query (Ash's `Ash.Query.unset`).
     ///
-    /// ```ignore
-    /// let fetch = ctx.query.clone().unset([Unset::Limit, Unset::Offset]);
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let query = Ticket::query()
+    ///     .filter(expr!(priority > 1))
+    ///     .sort(Ticket::priority().desc())
+    ///     .limit(1)
+    ///     .offset(1)
+    ///     .load(Ticket::representative());
+    /// let fetch = query.unset([Unset::Limit, Unset::Offset, Unset::Load]);
+    /// assert_eq!(fetch.get_limit(), None);
+    /// assert_eq!(fetch.get_offset(), 0);
+    /// assert!(fetch.get_loads().is_empty());
+    /// // The filter and sort are kept.
+    /// assert_eq!(
+    ///     subjects(&support.read(fetch).await?),
+    ///     [
+    ///         "Server room flooded",
+    ///         "Printer on fire",
+    ///         "VPN down",
+    ///         "Coffee machine empty",
+    ///     ]
+    /// );
+    /// # Ok(()) }
     /// ```
     pub fn unset(mut self, parts: impl IntoIterator<Item = Unset>) -> Self {
         for part in parts {
@@ -233,43 +557,174 @@ impl<R: Resource> Query<R> {
 
     /// Loads a relationship onto every record read. The relationship may carry its
     /// own query (`Representative::tickets().limit(3)`), loads included.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .filter(expr!(name == "Bob"))
+    ///             .load(Representative::tickets().sort(Ticket::priority()))
+    ///             .load(Representative::tickets_above_threshold()),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(
+    ///     subjects(reps[0].tickets.get()?),
+    ///     ["Password reset", "Server room flooded"]
+    /// );
+    /// assert_eq!(
+    ///     subjects(reps[0].tickets_above_threshold.get()?),
+    ///     ["Server room flooded"]
+    /// );
+    /// # Ok(()) }
+    /// ```
     pub fn load(mut self, load: impl Load<R>) -> Self {
         self.loads.push(Arc::new(load));
         self
     }
 
-    /// The filter, if any (Ash's `query.filter`).
+    /// The filter, if any (Ash's `query.filter`). Several filters are joined with
+    /// `and`.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let query = Ticket::query()
+    ///     .filter(expr!(priority > 3))
+    ///     .filter(expr!(subject != "VPN down"));
+    /// assert_eq!(
+    ///     query.get_filter().unwrap().to_string(),
+    ///     r#"(priority > 3 and subject != "VPN down")"#
+    /// );
+    /// assert_eq!(Ticket::query().get_filter(), None);
+    /// # }
+    /// ```
     pub fn get_filter(&self) -> Option<&Expr> {
         self.filter.as_ref()
     }
 
     /// The sort keys (Ash's `query.sort`).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let query = Ticket::query()
+    ///     .sort(Ticket::priority().desc())
+    ///     .sort(Ticket::subject());
+    /// let keys: Vec<String> = query.get_sort().iter().map(ToString::to_string).collect();
+    /// assert_eq!(keys, ["priority desc", "subject asc"]);
+    /// # }
+    /// ```
     pub fn get_sort(&self) -> &[Sort] {
         &self.sort
     }
 
     /// The limit.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// assert_eq!(Ticket::query().get_limit(), None);
+    /// assert_eq!(Ticket::query().limit(10).get_limit(), Some(10));
+    /// # }
+    /// ```
     pub fn get_limit(&self) -> Option<usize> {
         self.limit
     }
 
-    /// The offset.
+    /// The offset (0 unless set).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// assert_eq!(Ticket::query().get_offset(), 0);
+    /// assert_eq!(Ticket::query().offset(20).get_offset(), 20);
+    /// # }
+    /// ```
     pub fn get_offset(&self) -> usize {
         self.offset
     }
 
-    /// Names of the relationships this query loads.
+    /// Names of the relationships this query loads, in order.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let query = Representative::query()
+    ///     .load(Representative::tickets())
+    ///     .load(Representative::tickets_above_threshold());
+    /// assert_eq!(query.get_loads(), ["tickets", "tickets_above_threshold"]);
+    /// # }
+    /// ```
     pub fn get_loads(&self) -> Vec<&'static str> {
         self.loads.iter().map(|l| l.name()).collect()
     }
 
     /// The resource's name (Ash's `query.resource`).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// assert_eq!(Ticket::query().resource(), "Ticket");
+    /// # }
+    /// ```
     pub fn resource(&self) -> &'static str {
         R::schema().name
     }
 
     /// Reads with the domain, actor, authorize flag and tenant of `scope`: inside a
     /// manual loader, pass its `LoadContext` to read as the caller does.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many unassigned: Ticket { manual Unassigned; } }
+    /// // In this example, `Representative` declares
+    /// // `has_many unassigned: Ticket { manual Unassigned; }`.
+    /// /// The tickets nobody has taken, offered to every representative.
+    /// struct Unassigned;
+    ///
+    /// impl ManualRelationship for Unassigned {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         reps: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let free = ctx
+    ///             .query
+    ///             .clone()
+    ///             .filter(expr!(is_nil(representative_id)))
+    ///             .read(ctx)
+    ///             .await?;
+    ///         Ok(Related::by_position(
+    ///             reps.iter().map(|_| free.clone()).collect(),
+    ///         ))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .sort(Representative::name())
+    ///             .load(Representative::unassigned()),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(reps[0].unassigned.get()?), ["Lost badge"]);
+    /// assert_eq!(subjects(reps[1].unassigned.get()?), ["Lost badge"]);
+    /// # Ok(()) }
+    /// ```
     pub fn read<'a>(
         self,
         scope: &'a impl ReadScope,

@@ -17,9 +17,23 @@ use crate::expr::kind;
 /// A single attribute value as the data layers and the filter evaluator see it.
 ///
 /// ```
-/// use ashore_runtime::Value;
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
 /// assert_eq!(Value::from(3_i64), Value::Int(3));
 /// assert!(Value::from(None::<i64>).is_null());
+///
+/// // A record's attributes as values.
+/// let badge = support
+///     .read(Ticket::query().filter(expr!(subject == "Lost badge")))
+///     .await?;
+/// assert_eq!(
+///     badge[0].get(Ticket::subject().index()),
+///     Value::String("Lost badge".into())
+/// );
+/// assert_eq!(badge[0].get(Ticket::priority().index()), Value::Null);
+/// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, Default)]
 pub enum Value {
@@ -41,6 +55,27 @@ pub enum Value {
 }
 
 /// The type of a `Value`, as a schema records it for an attribute.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # fn main() {
+/// let types: Vec<(&str, ValueType, bool)> = Ticket::schema()
+///     .attributes
+///     .iter()
+///     .map(|a| (a.name, a.value_type, a.nullable))
+///     .collect();
+/// assert_eq!(
+///     types,
+///     [
+///         ("id", ValueType::Uuid, false),
+///         ("subject", ValueType::String, false),
+///         ("priority", ValueType::I64, true),
+///         ("representative_id", ValueType::Uuid, true),
+///     ]
+/// );
+/// # }
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValueType {
     /// `bool`
@@ -63,6 +98,14 @@ pub enum ValueType {
 
 impl Value {
     /// Whether this is nil.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Value;
+    /// assert!(Value::Null.is_null());
+    /// assert!(Value::from(None::<String>).is_null());
+    /// assert!(!Value::from(0_i64).is_null());
+    /// ```
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
@@ -71,9 +114,13 @@ impl Value {
     /// types cannot be compared (that is the nil of three-valued logic).
     ///
     /// ```
-    /// use ashore_runtime::Value;
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Value;
     /// use std::cmp::Ordering;
-    /// assert_eq!(Value::Int(2).compare(&Value::Float(2.5)), Some(Ordering::Less));
+    /// assert_eq!(
+    ///     Value::Int(2).compare(&Value::Float(2.5)),
+    ///     Some(Ordering::Less)
+    /// );
     /// assert_eq!(Value::Null.compare(&Value::Int(1)), None);
     /// ```
     pub fn compare(&self, other: &Value) -> Option<Ordering> {
@@ -112,6 +159,20 @@ impl Value {
 
 /// Equality is the equality of keys: `Int(1) == Float(1.0)` is false, NaN equals
 /// NaN. Filters use [`Value::compare`] instead, which follows nil semantics.
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::Value;
+/// use std::cmp::Ordering;
+/// assert_ne!(Value::Int(1), Value::Float(1.0));
+/// assert_eq!(
+///     Value::Int(1).compare(&Value::Float(1.0)),
+///     Some(Ordering::Equal)
+/// );
+/// assert_eq!(Value::Float(f64::NAN), Value::Float(f64::NAN));
+/// assert_eq!(Value::Null, Value::Null); // as a key; in a filter, nil == nil is nil
+/// assert_eq!(Value::Null.compare(&Value::Null), None);
+/// ```
 impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
         use Value::*;
@@ -145,6 +206,18 @@ impl Hash for Value {
     }
 }
 
+/// As filters print it: strings quoted, nil as `nil`.
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::Value;
+/// assert_eq!(
+///     Value::from("VPN down".to_string()).to_string(),
+///     r#""VPN down""#
+/// );
+/// assert_eq!(Value::Null.to_string(), "nil");
+/// assert_eq!(Value::Float(2.5).to_string(), "2.5");
+/// ```
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -159,6 +232,16 @@ impl fmt::Display for Value {
     }
 }
 
+/// Any attribute type converts, `Option`s to nil when `None`.
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::Value;
+/// use ashore::uuid::Uuid;
+/// assert_eq!(Value::from(7_i16), Value::Int(7));
+/// assert_eq!(Value::from(Some(true)), Value::Bool(true));
+/// assert_eq!(Value::from(Uuid::nil()), Value::Uuid(Uuid::nil()));
+/// ```
 impl<T: Scalar> From<T> for Value {
     fn from(v: T) -> Self {
         v.into_value()
@@ -168,7 +251,8 @@ impl<T: Scalar> From<T> for Value {
 /// A Rust type an attribute may have. Sealed: the data layers know exactly these.
 ///
 /// ```
-/// use ashore_runtime::{Scalar, Value};
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::{Scalar, Value};
 /// assert_eq!(Some(5_i32).into_value(), Value::Int(5));
 /// assert_eq!(<Option<i32>>::from_value(Value::Null), Ok(None));
 /// ```
@@ -178,15 +262,60 @@ impl<T: Scalar> From<T> for Value {
     note = "attribute types are `bool`, `i16`, `i32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, and `Option` of one of them for a nullable attribute"
 )]
 pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
-    /// The kind a filter compares by (numbers with numbers, text with text).
+    /// The kind a filter compares by (numbers with numbers, text with text): one
+    /// of [`kind`](crate::kind)'s types.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Scalar, kind};
+    /// use std::any::TypeId;
+    /// fn kind_of<T: Scalar>() -> TypeId
+    /// where
+    ///     T::Kind: 'static,
+    /// {
+    ///     TypeId::of::<T::Kind>()
+    /// }
+    /// // Integers and floats, nullable or not, compare with each other.
+    /// assert_eq!(kind_of::<i16>(), kind_of::<Option<f64>>());
+    /// assert_eq!(kind_of::<String>(), TypeId::of::<kind::Text>());
+    /// ```
     type Kind;
     /// The value type a schema records.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Scalar, ValueType};
+    /// assert_eq!(i32::TYPE, ValueType::I32);
+    /// assert_eq!(<Option<i32>>::TYPE, ValueType::I32);
+    /// ```
     const TYPE: ValueType;
     /// Whether the attribute may be nil.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Scalar;
+    /// assert!(!String::NULLABLE);
+    /// assert!(<Option<String>>::NULLABLE);
+    /// ```
     const NULLABLE: bool;
     /// Into a dynamic value.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Scalar, Value};
+    /// assert_eq!(3_i16.into_value(), Value::Int(3));
+    /// assert_eq!(None::<f64>.into_value(), Value::Null);
+    /// ```
     fn into_value(self) -> Value;
     /// Back from a dynamic value; `Err` names what was found instead.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Scalar, Value};
+    /// assert_eq!(i16::from_value(Value::Int(300)), Ok(300));
+    /// assert_eq!(i16::from_value(Value::Int(70_000)), Err(Value::Int(70_000))); // out of range
+    /// assert_eq!(String::from_value(Value::Null), Err(Value::Null)); // not nullable
+    /// ```
     fn from_value(value: Value) -> Result<Self, Value>;
 }
 

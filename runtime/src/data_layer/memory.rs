@@ -1,6 +1,6 @@
 //! The in-memory data layer (Ash's ETS data layer): the embedded default.
 //!
-//! Records live as typed values in one [`Table`] per resource, with an index from
+//! Records live as typed values in one `Table` per resource, with an index from
 //! primary key to row. A read scans the table once, evaluates the filter (see
 //! `eval`), links rows to partition keys through a hash lookup, sorts stably and
 //! windows the result; only the records returned are cloned.
@@ -12,6 +12,36 @@
 //! several keys (through a join resource) appears in each of their groups. Each
 //! record is cloned once, straight into its group, while the table is read front
 //! to back.
+//!
+//! ```
+//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+//! # helpdesk!();
+//! # #[tokio::main] async fn main() -> ashore::Result<()> {
+//! # let support = support().await?;
+//! // No sort: insertion order. Ties on the sort keys keep it too.
+//! let all = support.read(Ticket::query()).await?;
+//! assert_eq!(
+//!     subjects(&all)[..3],
+//!     ["Printer on fire", "VPN down", "Coffee machine empty"]
+//! );
+//!
+//! support
+//!     .create(
+//!         Ticket::changeset()
+//!             .set(Ticket::subject(), "Printer jammed")
+//!             .set(Ticket::priority(), 5),
+//!     )
+//!     .await?;
+//! let fives = support
+//!     .read(
+//!         Ticket::query()
+//!             .filter(expr!(priority == 5))
+//!             .sort(Ticket::priority()),
+//!     )
+//!     .await?;
+//! assert_eq!(subjects(&fives), ["Printer on fire", "Printer jammed"]);
+//! # Ok(()) }
+//! ```
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -32,9 +62,26 @@ mod tests;
 /// a domain.
 ///
 /// ```
-/// use ashore_runtime::{DataLayer, Memory};
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
 /// let memory = Memory::new();
 /// assert_eq!(memory.name(), "memory");
+///
+/// let support = Domain::builder()
+///     .data_layer(memory.clone())
+///     .resource::<Representative>()
+///     .resource::<Ticket>()
+///     .build()?;
+/// support
+///     .create(Ticket::changeset().set(Ticket::subject(), "VPN down"))
+///     .await?;
+/// // The handle kept sees what the domain created.
+/// let all = memory
+///     .read(ashore::data_layer::ReadRequest::new(Ticket::schema()))
+///     .await?;
+/// assert_eq!(subjects(&all.records.into_vec::<Ticket>()?), ["VPN down"]);
+/// # Ok(()) }
 /// ```
 #[derive(Clone, Default)]
 pub struct Memory {
@@ -72,6 +119,19 @@ impl std::fmt::Debug for Memory {
 
 impl Memory {
     /// An empty store.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// let support = Domain::builder()
+    ///     .data_layer(Memory::new())
+    ///     .resource::<Representative>()
+    ///     .resource::<Ticket>()
+    ///     .build()?;
+    /// assert!(support.read(Ticket::query()).await?.is_empty());
+    /// # Ok(()) }
+    /// ```
     pub fn new() -> Self {
         Memory::default()
     }
