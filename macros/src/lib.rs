@@ -36,7 +36,9 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
-/// Attribute items are `uuid_primary_key name;`, `integer_primary_key name;` and
+/// `table "tickets";` names the table SQL data layers keep the resource in (by
+/// default the snake_case of the struct's name). Attribute items are
+/// `uuid_primary_key name;`, `integer_primary_key name;` and
 /// `attribute name: Type;` (`Option<T>` is nullable). Relationship items are
 /// `belongs_to`, `has_one`, `has_many` or `many_to_many`, then `name: Destination`,
 /// then `;` or `{ options }` with the options `source_attribute x;`,

@@ -229,7 +229,16 @@ where
     E: std::fmt::Display + std::fmt::Debug,
 {
     let Some(run) = Run::new(layer) else {
-        println!("skipping PostgreSQL: {PG_URL} is not set");
+        // Straight to stderr, once per test binary: the test harness captures
+        // `println!`, and the skip must be visible in a plain `cargo test`.
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping PostgreSQL: {PG_URL} is not set"
+            );
+        });
         return;
     };
     let outcome = CatchUnwind(Box::pin(test(run.clone()))).await;

@@ -21,7 +21,16 @@ pub struct PgDb {
 /// not set. Panics when it is set and the server cannot be used.
 pub async fn pg(test: &str) -> Option<PgDb> {
     let Ok(url) = std::env::var("ASHORE_PG_URL") else {
-        println!("skipping the PostgreSQL part of `{test}`: ASHORE_PG_URL is not set");
+        // Straight to stderr, once per test binary: the test harness captures
+        // `println!`, and the skip must be visible in a plain `cargo test`.
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping the PostgreSQL part of `{test}`: ASHORE_PG_URL is not set"
+            );
+        });
         return None;
     };
     let schema = unique_schema(test);

@@ -111,7 +111,16 @@ use pg_resource;
 /// `ASHORE_PG_URL` is not set. Panics when the server cannot be reached.
 async fn layer(test: &str) -> Option<TestDb> {
     let Ok(url) = std::env::var("ASHORE_PG_URL") else {
-        println!("skipping PostgreSQL tests: ASHORE_PG_URL is not set");
+        // Straight to stderr, once per test binary: the test harness captures
+        // `println!`, and the skip must be visible in a plain `cargo test`.
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
+                "skipping PostgreSQL tests: ASHORE_PG_URL is not set"
+            );
+        });
         return None;
     };
     let schema = unique_schema(test);
