@@ -154,6 +154,8 @@ mod query;
 mod relationship;
 mod resource;
 mod store;
+#[cfg(test)]
+mod testing;
 mod value;
 
 #[doc(hidden)]

@@ -1,102 +1,18 @@
 //! Tests of the in-memory data layer and its filter evaluator, on hand-written
 //! resources (the `resource!` macro is not used here).
 
+use crate::testing::test_resource;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use super::*;
-use crate::expr::{ArithOp, CmpOp, Fields, Path};
+use crate::expr::{ArithOp, CmpOp};
 use crate::query::Sort;
-use crate::resource::{AttributeInfo, RelationshipInfo, RelationshipKind, Resource, Through};
-use crate::value::{Scalar, ValueType};
+use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Through};
 
 mod filters;
 mod reads;
-
-/// The generated `Fields` stand-in: unused by these tests beyond the trait bound.
-struct F(Path);
-
-impl Fields for F {
-    fn at(path: Path) -> Self {
-        F(path)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-fn take<T: Scalar>(
-    values: &mut impl Iterator<Item = Value>,
-    resource: &'static str,
-    attribute: &'static str,
-) -> Result<T> {
-    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
-        Error::new(ErrorKind::TypeMismatch {
-            resource,
-            attribute,
-            expected: "another type",
-            found,
-        })
-    })
-}
-
-/// A resource with an integer primary key `id` (generated) and `fields`.
-macro_rules! test_resource {
-    ($name:ident { $($field:ident : $ty:ty),* } $rels:expr) => {
-        #[derive(Clone, Debug, PartialEq)]
-        struct $name {
-            id: i64,
-            $($field: $ty),*
-        }
-
-        impl Resource for $name {
-            type PrimaryKey = i64;
-            type Fields = F;
-            fn schema() -> &'static Schema {
-                static SCHEMA: Schema = Schema {
-                    name: stringify!($name),
-                    table: stringify!($name),
-                    attributes: &[
-                        AttributeInfo {
-                            name: "id",
-                            value_type: ValueType::I64,
-                            nullable: false,
-                            generated: Some(Generated::Integer),
-                        },
-                        $(AttributeInfo {
-                            name: stringify!($field),
-                            value_type: <$ty as Scalar>::TYPE,
-                            nullable: <$ty as Scalar>::NULLABLE,
-                            generated: None,
-                        }),*
-                    ],
-                    primary_key: 0,
-                    relationships: $rels,
-                    new_table: crate::store::new_table::<$name>,
-                };
-                &SCHEMA
-            }
-            fn get(&self, index: usize) -> Value {
-                [self.id.into_value(), $(self.$field.clone().into_value()),*]
-                    .into_iter()
-                    .nth(index)
-                    .unwrap_or_default()
-            }
-            fn primary_key(&self) -> i64 {
-                self.id
-            }
-            fn from_row(row: Row) -> Result<Self> {
-                let mut values = row.into_iter();
-                let name = stringify!($name);
-                Ok($name {
-                    id: take(&mut values, name, "id")?,
-                    $($field: take(&mut values, name, stringify!($field))?),*
-                })
-            }
-        }
-    };
-}
 
 const fn rel(
     name: &'static str,
@@ -119,11 +35,11 @@ const fn rel(
     }
 }
 
-test_resource!(Rep { name: String, threshold: Option<i64> } &[
+test_resource!(Rep in "Rep", id: i64 = Some(Generated::Integer), { name: String, threshold: Option<i64> } &[
     rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"), None),
 ]);
 
-test_resource!(Ticket {
+test_resource!(Ticket in "Ticket", id: i64 = Some(Generated::Integer), {
     rep_id: Option<i64>,
     p: Option<i64>,
     status: Option<String>,
@@ -138,10 +54,9 @@ test_resource!(Ticket {
     })),
 ]);
 
-test_resource!(Tag { label: String } & []);
+test_resource!(Tag in "Tag", id: i64 = Some(Generated::Integer), { label: String } & []);
 
-test_resource!(
-    TicketTag {
+test_resource!(TicketTag in "TicketTag", id: i64 = Some(Generated::Integer), {
         ticket_id: i64,
         tag_id: i64
     } & []

@@ -7,6 +7,7 @@
 //! The resources are written by hand (no `resource!`): `Rep` has many `Ticket`s,
 //! a `Ticket` belongs to a `Rep` and has many `Tag`s through `TicketTag`.
 
+use crate::testing::test_resource;
 use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll, Waker};
@@ -17,93 +18,13 @@ use uuid::Uuid;
 use super::super::{Columns, Dialect, Param, Statement};
 use crate::data_layer::memory::Memory;
 use crate::data_layer::{DataLayer, Partition, PartitionBy, ReadRequest};
-use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{ArithOp, CmpOp, Expr, Fields, Name, Path};
+use crate::error::ErrorKind;
+use crate::expr::{ArithOp, CmpOp, Expr, Name};
 use crate::query::{Order, Sort};
 use crate::resource::{
     AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Resource, Row, Schema, Through,
 };
-use crate::value::{Scalar, Value, ValueType};
-
-/// The generated `Fields` stand-in.
-struct F(Path);
-
-impl Fields for F {
-    fn at(path: Path) -> Self {
-        F(path)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-fn take<T: Scalar>(values: &mut impl Iterator<Item = Value>, resource: &'static str) -> Result<T> {
-    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
-        Error::new(ErrorKind::TypeMismatch {
-            resource,
-            attribute: "?",
-            expected: "another type",
-            found,
-        })
-    })
-}
-
-/// A resource with an integer primary key `id` (generated), stored in `$table`.
-macro_rules! test_resource {
-    ($name:ident $table:literal { $($field:ident : $ty:ty),* } $rels:expr) => {
-        #[derive(Clone, Debug, PartialEq)]
-        struct $name {
-            id: i64,
-            $($field: $ty),*
-        }
-
-        impl Resource for $name {
-            type PrimaryKey = i64;
-            type Fields = F;
-            fn schema() -> &'static Schema {
-                static SCHEMA: Schema = Schema {
-                    name: stringify!($name),
-                    table: $table,
-                    attributes: &[
-                        AttributeInfo {
-                            name: "id",
-                            value_type: ValueType::I64,
-                            nullable: false,
-                            generated: Some(Generated::Integer),
-                        },
-                        $(AttributeInfo {
-                            name: stringify!($field),
-                            value_type: <$ty as Scalar>::TYPE,
-                            nullable: <$ty as Scalar>::NULLABLE,
-                            generated: None,
-                        }),*
-                    ],
-                    primary_key: 0,
-                    relationships: $rels,
-                    new_table: crate::store::new_table::<$name>,
-                };
-                &SCHEMA
-            }
-            fn get(&self, index: usize) -> Value {
-                [self.id.into_value(), $(self.$field.clone().into_value()),*]
-                    .into_iter()
-                    .nth(index)
-                    .unwrap_or_default()
-            }
-            fn primary_key(&self) -> i64 {
-                self.id
-            }
-            fn from_row(row: Row) -> Result<Self> {
-                let mut values = row.into_iter();
-                let name = stringify!($name);
-                Ok($name {
-                    id: take(&mut values, name)?,
-                    $($field: take(&mut values, name)?),*
-                })
-            }
-        }
-    };
-}
+use crate::value::{Value, ValueType};
 
 const fn rel(
     name: &'static str,
@@ -153,7 +74,7 @@ fn urgent_only() -> Expr {
     Expr::cmp(CmpOp::Eq, Expr::attr("label"), Expr::Value(s("urgent")))
 }
 
-test_resource!(Rep "rep" {
+test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
     name: String,
     threshold: Option<i64>,
     score: Option<f64>,
@@ -174,7 +95,7 @@ test_resource!(Rep "rep" {
     },
 ]);
 
-test_resource!(Ticket "ticket" {
+test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
     rep_id: Option<i64>,
     p: Option<i64>,
     status: Option<String>,
@@ -189,7 +110,7 @@ test_resource!(Ticket "ticket" {
     tags_rel("urgent_tags", Some(urgent_only)),
 ]);
 
-test_resource!(Tag "tag" { label: String } &[
+test_resource!(Tag in "tag", id: i64 = Some(Generated::Integer), { label: String } &[
     RelationshipInfo {
         through: Some(Through {
             resource: TicketTag::schema,
@@ -201,10 +122,10 @@ test_resource!(Tag "tag" { label: String } &[
 ]);
 
 // No belongs_to: no foreign keys, so links may dangle on every database.
-test_resource!(TicketTag "ticket_tag" { ticket_id: i64, tag_id: i64 } &[]);
+test_resource!(TicketTag in "ticket_tag", id: i64 = Some(Generated::Integer), { ticket_id: i64, tag_id: i64 } &[]);
 
 // A table name that needs quoting.
-test_resource!(Odd "we\"ird" { label: Option<String> } &[]);
+test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Option<String> } &[]);
 
 // After the resources: the submodules use `test_resource!`.
 mod differential;

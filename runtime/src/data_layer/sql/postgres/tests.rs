@@ -10,99 +10,20 @@ use std::sync::atomic::AtomicU32;
 
 use super::*;
 use crate::data_layer::sql::Param;
-use crate::expr::{Fields, Path};
-use crate::resource::{AttributeInfo, Generated};
-use crate::value::{Scalar, ValueType};
+use crate::resource::Generated;
+use crate::value::ValueType;
 
 mod constraints;
 mod end_to_end;
 mod values;
 
-/// The generated `Fields` stand-in: unused beyond the trait bound.
-struct F(Path);
-
-impl Fields for F {
-    fn at(path: Path) -> Self {
-        F(path)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-fn take<T: Scalar>(
-    values: &mut impl Iterator<Item = Value>,
-    resource: &'static str,
-    attribute: &'static str,
-) -> Result<T> {
-    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
-        Error::new(ErrorKind::TypeMismatch {
-            resource,
-            attribute,
-            expected: "another type",
-            found,
-        })
-    })
-}
-
 /// A resource in table `$table` with an `i64` primary key `id` (generated as
-/// `$generated`), `fields` and relationships `$rels` (none when left out).
+/// `$generated`), `fields` and relationships (none when left out).
 macro_rules! pg_resource {
-    ($name:ident $table:literal $generated:expr, { $($field:ident : $ty:ty),* $(,)? }) => {
-        pg_resource!($name $table $generated, { $($field: $ty),* } &[]);
-    };
-    ($name:ident $table:literal $generated:expr, { $($field:ident : $ty:ty),* $(,)? } $rels:expr) => {
-        #[derive(Clone, Debug, PartialEq)]
-        pub(super) struct $name {
-            pub(super) id: i64,
-            $(pub(super) $field: $ty),*
-        }
-
-        impl Resource for $name {
-            type PrimaryKey = i64;
-            type Fields = F;
-            fn schema() -> &'static Schema {
-                static SCHEMA: Schema = Schema {
-                    name: stringify!($name),
-                    table: $table,
-                    attributes: &[
-                        AttributeInfo {
-                            name: "id",
-                            value_type: ValueType::I64,
-                            nullable: false,
-                            generated: $generated,
-                        },
-                        $(AttributeInfo {
-                            name: stringify!($field),
-                            value_type: <$ty as Scalar>::TYPE,
-                            nullable: <$ty as Scalar>::NULLABLE,
-                            generated: None,
-                        }),*
-                    ],
-                    primary_key: 0,
-                    relationships: $rels,
-                    new_table: crate::store::new_table::<$name>,
-                };
-                &SCHEMA
-            }
-            fn get(&self, index: usize) -> Value {
-                [self.id.into_value(), $(self.$field.clone().into_value()),*]
-                    .into_iter()
-                    .nth(index)
-                    .unwrap_or_default()
-            }
-            fn primary_key(&self) -> i64 {
-                self.id
-            }
-            fn from_row(row: Row) -> Result<Self> {
-                let mut values = row.into_iter();
-                let name = stringify!($name);
-                Ok($name {
-                    id: take(&mut values, name, "id")?,
-                    $($field: take(&mut values, name, stringify!($field))?),*
-                })
-            }
-        }
+    ($name:ident $table:literal $generated:expr, { $($field:ident : $ty:ty),* $(,)? } $($rels:expr)?) => {
+        crate::testing::test_resource!(
+            pub(super) $name in $table, id: i64 = $generated, { $($field: $ty),* } $($rels)?
+        );
     };
 }
 use pg_resource;

@@ -3,6 +3,7 @@
 //! set-up, the in-memory database, raw SQL) and `end_to_end` (reads, creates and
 //! migrations on the statements `build` makes).
 
+use crate::testing::test_resource;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use std::rc::Rc;
@@ -13,100 +14,13 @@ use super::*;
 use crate::data_layer::sql::Param;
 use crate::data_layer::{DataLayer, ReadRequest, Records};
 use crate::error::Constraint;
-use crate::expr::{Fields, Path};
 use crate::resource::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Row, Schema};
-use crate::value::{Scalar, ValueType};
+use crate::value::ValueType;
 
 mod end_to_end;
 mod failures;
 mod pool;
 mod values;
-
-/// The generated `Fields` stand-in.
-struct F(Path);
-
-impl Fields for F {
-    fn at(path: Path) -> Self {
-        F(path)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-fn take<T: Scalar>(
-    values: &mut impl Iterator<Item = Value>,
-    resource: &'static str,
-    attribute: &'static str,
-) -> Result<T> {
-    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
-        Error::new(ErrorKind::TypeMismatch {
-            resource,
-            attribute,
-            expected: "another type",
-            found,
-        })
-    })
-}
-
-/// A hand-written resource: primary key `id` of type `$pk` generated as `$generated`,
-/// then `fields`, kept in table `$table`.
-macro_rules! test_resource {
-    ($name:ident in $table:literal, id: $pk:ty = $generated:expr,
-     { $($field:ident : $ty:ty),* } $rels:expr) => {
-        #[derive(Clone, Debug, PartialEq)]
-        struct $name {
-            id: $pk,
-            $($field: $ty),*
-        }
-
-        impl Resource for $name {
-            type PrimaryKey = $pk;
-            type Fields = F;
-            fn schema() -> &'static Schema {
-                static SCHEMA: Schema = Schema {
-                    name: stringify!($name),
-                    table: $table,
-                    attributes: &[
-                        AttributeInfo {
-                            name: "id",
-                            value_type: <$pk as Scalar>::TYPE,
-                            nullable: false,
-                            generated: Some($generated),
-                        },
-                        $(AttributeInfo {
-                            name: stringify!($field),
-                            value_type: <$ty as Scalar>::TYPE,
-                            nullable: <$ty as Scalar>::NULLABLE,
-                            generated: None,
-                        }),*
-                    ],
-                    primary_key: 0,
-                    relationships: $rels,
-                    new_table: crate::store::new_table::<$name>,
-                };
-                &SCHEMA
-            }
-            fn get(&self, index: usize) -> Value {
-                [self.id.clone().into_value(), $(self.$field.clone().into_value()),*]
-                    .into_iter()
-                    .nth(index)
-                    .unwrap_or_default()
-            }
-            fn primary_key(&self) -> $pk {
-                self.id.clone()
-            }
-            fn from_row(row: Row) -> Result<Self> {
-                let mut values = row.into_iter();
-                let name = stringify!($name);
-                Ok($name {
-                    id: take(&mut values, name, "id")?,
-                    $($field: take(&mut values, name, stringify!($field))?),*
-                })
-            }
-        }
-    };
-}
 
 const fn rel(
     name: &'static str,
@@ -128,11 +42,11 @@ const fn rel(
     }
 }
 
-test_resource!(Rep in "rep", id: i64 = Generated::Integer,
+test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer),
     { name: String, threshold: Option<i64> }
     &[rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))]);
 
-test_resource!(Ticket in "ticket", id: i64 = Generated::Integer,
+test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer),
 {
     rep_id: Option<i64>,
     subject: String,
@@ -147,7 +61,7 @@ test_resource!(Ticket in "ticket", id: i64 = Generated::Integer,
     rel("tag", RelationshipKind::BelongsTo, Tag::schema, "tag_id", None),
 ]);
 
-test_resource!(Tag in "tag", id: Uuid = Generated::Uuid, { label: String } &[]);
+test_resource!(Tag in "tag", id: Uuid = Some(Generated::Uuid), { label: String } &[]);
 
 fn s(v: &str) -> Value {
     Value::String(v.to_owned())

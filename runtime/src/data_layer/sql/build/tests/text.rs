@@ -551,6 +551,6 @@ fn ddl() {
     assert_eq!(long[3].split('"').nth(1).map(str::len), Some(63));
 }
 
-test_resource!(Long "a_table_with_a_name_long_enough_to_overflow_postgres_names" {
+test_resource!(Long in "a_table_with_a_name_long_enough_to_overflow_postgres_names", id: i64 = Some(Generated::Integer), {
     rep_id: i64
 } &[rel("rep", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None)]);

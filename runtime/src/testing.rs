@@ -1,0 +1,103 @@
+//! Test support shared by the runtime's unit tests: hand-written resources, as
+//! `resource!` would generate them, for data-layer tests that cannot use the
+//! macros (the macros generate paths through the `ashore` facade).
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::{Fields, Path};
+use crate::value::{Scalar, Value};
+
+/// The generated `Fields` stand-in: unused by these tests beyond the trait bound.
+pub(crate) struct F(Path);
+
+impl Fields for F {
+    fn at(path: Path) -> Self {
+        F(path)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// The next value of a row, as a `T`.
+pub(crate) fn take<T: Scalar>(
+    values: &mut impl Iterator<Item = Value>,
+    resource: &'static str,
+    attribute: &'static str,
+) -> Result<T> {
+    T::from_value(values.next().unwrap_or_default()).map_err(|found| {
+        Error::new(ErrorKind::TypeMismatch {
+            resource,
+            attribute,
+            expected: "another type",
+            found,
+        })
+    })
+}
+
+/// A hand-written resource kept in table `$table`: primary key `id` of type
+/// `$pk` (generated as `$generated`, an `Option<Generated>`), then `fields`, then
+/// relationships `$rels` (none when left out).
+macro_rules! test_resource {
+    ($vis:vis $name:ident in $table:literal, id: $pk:ty = $generated:expr,
+     { $($field:ident : $ty:ty),* $(,)? }) => {
+        $crate::testing::test_resource!(
+            $vis $name in $table, id: $pk = $generated, { $($field: $ty),* } &[]
+        );
+    };
+    ($vis:vis $name:ident in $table:literal, id: $pk:ty = $generated:expr,
+     { $($field:ident : $ty:ty),* $(,)? } $rels:expr) => {
+        #[derive(Clone, Debug, PartialEq)]
+        $vis struct $name {
+            $vis id: $pk,
+            $($vis $field: $ty),*
+        }
+
+        impl $crate::resource::Resource for $name {
+            type PrimaryKey = $pk;
+            type Fields = $crate::testing::F;
+            fn schema() -> &'static $crate::resource::Schema {
+                static SCHEMA: $crate::resource::Schema = $crate::resource::Schema {
+                    name: stringify!($name),
+                    table: $table,
+                    attributes: &[
+                        $crate::resource::AttributeInfo {
+                            name: "id",
+                            value_type: <$pk as $crate::value::Scalar>::TYPE,
+                            nullable: false,
+                            generated: $generated,
+                        },
+                        $($crate::resource::AttributeInfo {
+                            name: stringify!($field),
+                            value_type: <$ty as $crate::value::Scalar>::TYPE,
+                            nullable: <$ty as $crate::value::Scalar>::NULLABLE,
+                            generated: None,
+                        }),*
+                    ],
+                    primary_key: 0,
+                    relationships: $rels,
+                    new_table: $crate::store::new_table::<$name>,
+                };
+                &SCHEMA
+            }
+            fn get(&self, index: usize) -> $crate::value::Value {
+                use $crate::value::Scalar as _;
+                [self.id.clone().into_value(), $(self.$field.clone().into_value()),*]
+                    .into_iter()
+                    .nth(index)
+                    .unwrap_or_default()
+            }
+            fn primary_key(&self) -> $pk {
+                self.id.clone()
+            }
+            fn from_row(row: $crate::resource::Row) -> $crate::error::Result<Self> {
+                let mut values = row.into_iter();
+                let name = stringify!($name);
+                Ok($name {
+                    id: $crate::testing::take(&mut values, name, "id")?,
+                    $($field: $crate::testing::take(&mut values, name, stringify!($field))?),*
+                })
+            }
+        }
+    };
+}
+pub(crate) use test_resource;
