@@ -7,6 +7,7 @@
 
 use std::sync::Arc;
 
+pub use crate::columns::{ColumnReader, from_row_by_columns, read as read_column};
 pub use crate::data_layer::BoxFuture;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
@@ -171,24 +172,7 @@ where
     Arc::new(loader)
 }
 
-/// Takes the value of one attribute out of a row, checking its type.
-pub fn from_value<T: Scalar>(
-    row: &mut std::vec::IntoIter<Value>,
-    resource: &'static str,
-    attribute: &'static str,
-) -> Result<T> {
-    let value = row.next().unwrap_or(Value::Null);
-    T::from_value(value).map_err(|found| {
-        Error::new(ErrorKind::TypeMismatch {
-            resource,
-            attribute,
-            expected: type_name(T::TYPE, T::NULLABLE),
-            found,
-        })
-    })
-}
-
-/// Checks a row's length before `from_value` takes it apart.
+/// Checks a row's length before a record is read from it.
 pub fn check_row(row: &Row, schema: &'static Schema) -> Result<()> {
     if row.len() == schema.attributes.len() {
         Ok(())
@@ -205,7 +189,7 @@ pub fn check_row(row: &Row, schema: &'static Schema) -> Result<()> {
     }
 }
 
-fn type_name(t: ValueType, nullable: bool) -> &'static str {
+pub(crate) fn type_name(t: ValueType, nullable: bool) -> &'static str {
     match (t, nullable) {
         (ValueType::Bool, false) => "bool",
         (ValueType::I16, false) => "i16",

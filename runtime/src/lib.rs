@@ -144,6 +144,7 @@
 #![warn(missing_docs)]
 
 mod changeset;
+mod columns;
 pub mod data_layer;
 mod domain;
 mod error;

@@ -5,6 +5,7 @@ use std::any::Any;
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::columns::ColumnReader;
 use crate::error::Result;
 use crate::expr::{Expr, Fields};
 use crate::query::{Order, Query, Sort};
@@ -180,6 +181,44 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// # Ok(()) }
     /// ```
     fn from_row(row: Row) -> Result<Self>;
+
+    /// Builds a record from a data layer's result row, reading each attribute
+    /// straight into its field's type (see [`ColumnReader`]); relationships start
+    /// not loaded. `resource!` generates it; the default reads a [`Row`] and calls
+    /// [`Resource::from_row`].
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() -> ashore::Result<()> {
+    /// use ashore::data_layer::ColumnReader;
+    /// use chrono::{DateTime, Utc};
+    ///
+    /// /// A representative's row: id, name, priority_threshold.
+    /// struct RepRow(Uuid);
+    ///
+    /// impl ColumnReader for RepRow {
+    ///     fn bool(&mut self, _: usize) -> ashore::Result<Option<bool>> { Ok(None) }
+    ///     fn int(&mut self, _: usize) -> ashore::Result<Option<i64>> { Ok(Some(3)) }
+    ///     fn float(&mut self, _: usize) -> ashore::Result<Option<f64>> { Ok(None) }
+    ///     fn string(&mut self, _: usize) -> ashore::Result<Option<String>> {
+    ///         Ok(Some("Alice".into()))
+    ///     }
+    ///     fn uuid(&mut self, _: usize) -> ashore::Result<Option<Uuid>> { Ok(Some(self.0)) }
+    ///     fn datetime(&mut self, _: usize) -> ashore::Result<Option<DateTime<Utc>>> {
+    ///         Ok(None)
+    ///     }
+    /// }
+    ///
+    /// let id = Uuid::new_v4();
+    /// let alice = Representative::from_columns(&mut RepRow(id))?;
+    /// assert_eq!((alice.id, alice.name.as_str(), alice.priority_threshold), (id, "Alice", 3));
+    /// assert!(!alice.tickets.is_loaded());
+    /// # Ok(()) }
+    /// ```
+    fn from_columns(reader: &mut dyn ColumnReader) -> Result<Self> {
+        crate::columns::from_columns_by_row(reader)
+    }
 
     /// A query for records of this resource: every record, until refined.
     ///

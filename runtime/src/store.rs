@@ -1,11 +1,15 @@
 //! Typed record storage behind a type-erased interface: how the in-memory data
 //! layer keeps real `R` values (no conversion on read) while seeing every resource
-//! alike. Each schema carries `new_table`, made by `resource!` for its type.
+//! alike, and how the SQL layers turn each row into an `R` as they read it
+//! ([`Collector`]). Each schema carries `new_table`, made by `resource!` for its
+//! type.
 
 use std::any::Any;
 
-use crate::error::Result;
-use crate::resource::{Resource, Row};
+use crate::columns::ColumnReader;
+use crate::data_layer::Records;
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
 
 /// A growable table of one resource's records.
@@ -34,6 +38,88 @@ pub trait Table: Any + Send + Sync {
         groups: usize,
         place: &mut dyn FnMut(usize, &mut Vec<usize>),
     ) -> Box<dyn Any + Send>;
+    /// A collector of records of this table's type: `None` collects one list
+    /// (finishing as [`Records::Typed`]), `Some(n)` collects `n` groups
+    /// (finishing as [`Records::Grouped`]).
+    fn collector(&self, groups: Option<usize>) -> Box<dyn Collector>;
+}
+
+/// Records of one resource built from rows while a data layer decodes them: each
+/// row becomes its `R` at once, on the thread that read it, and goes straight
+/// into its group, so no decoded rows are kept and nothing is grouped twice.
+pub trait Collector: Send {
+    /// Adds the record read from `row` to group `group` (0 when not grouping).
+    /// An error when the row does not make a record, or the group does not exist.
+    fn push(&mut self, group: usize, row: &mut dyn ColumnReader) -> Result<()>;
+    /// Adds the record read from `row` to the group `group_of` gives for the
+    /// value of its attribute `key` (what a partition by an attribute groups by,
+    /// so the key column need not be decoded again).
+    fn push_keyed(
+        &mut self,
+        key: usize,
+        group_of: &dyn Fn(&Value) -> Result<usize>,
+        row: &mut dyn ColumnReader,
+    ) -> Result<()>;
+    /// The records collected.
+    fn finish(self: Box<Self>) -> Records;
+}
+
+/// A collector of `schema`'s records (see [`Table::collector`]).
+pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Box<dyn Collector> {
+    (schema.new_table)().collector(groups)
+}
+
+/// Collects `R`s into groups (one group when not grouping).
+struct Collect<R> {
+    groups: Vec<Vec<R>>,
+    grouped: bool,
+}
+
+impl<R: Resource> Collector for Collect<R> {
+    fn push(&mut self, group: usize, row: &mut dyn ColumnReader) -> Result<()> {
+        let record = R::from_columns(row)?;
+        self.put(group, record)
+    }
+
+    fn push_keyed(
+        &mut self,
+        key: usize,
+        group_of: &dyn Fn(&Value) -> Result<usize>,
+        row: &mut dyn ColumnReader,
+    ) -> Result<()> {
+        let record = R::from_columns(row)?;
+        let group = group_of(&record.get(key))?;
+        self.put(group, record)
+    }
+
+    fn finish(self: Box<Self>) -> Records {
+        let Collect {
+            mut groups,
+            grouped,
+        } = *self;
+        if grouped {
+            Records::Grouped(Box::new(groups))
+        } else {
+            Records::Typed(Box::new(groups.pop().unwrap_or_default()))
+        }
+    }
+}
+
+impl<R: Resource> Collect<R> {
+    fn put(&mut self, group: usize, record: R) -> Result<()> {
+        let count = self.groups.len();
+        let target = self.groups.get_mut(group).ok_or_else(|| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!(
+                    "a record of {} came back for group {group} of {count}",
+                    R::schema().name
+                ),
+                source: None,
+            })
+        })?;
+        target.push(record);
+        Ok(())
+    }
 }
 
 /// The table of `R`.
@@ -88,5 +174,11 @@ impl<R: Resource> Table for TypedTable<R> {
             }
         }
         Box::new(out)
+    }
+    fn collector(&self, groups: Option<usize>) -> Box<dyn Collector> {
+        Box::new(Collect::<R> {
+            groups: (0..groups.unwrap_or(1)).map(|_| Vec::new()).collect(),
+            grouped: groups.is_some(),
+        })
     }
 }

@@ -5,6 +5,7 @@
 //! `String`, `Uuid`, `DateTime<Utc>` and `Option` of each) implements [`Scalar`].
 //! `Option<T>` is the nullable form: `None` is [`Value::Null`].
 
+use crate::columns::ColumnReader;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -317,6 +318,15 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
     /// assert_eq!(String::from_value(Value::Null), Err(Value::Null)); // not nullable
     /// ```
     fn from_value(value: Value) -> Result<Self, Value>;
+
+    /// Reads attribute `attribute` from a result row (what generated
+    /// `Resource::from_columns` calls, through `ashore::__private`); `Ok(Err(found))`
+    /// when what was read does not fit, as [`Scalar::from_value`].
+    #[doc(hidden)]
+    fn read_column(
+        reader: &mut dyn ColumnReader,
+        attribute: usize,
+    ) -> crate::error::Result<Result<Self, Value>>;
 }
 
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.
@@ -327,7 +337,7 @@ mod sealed {
 }
 
 macro_rules! scalar {
-    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
+    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
         impl sealed::Sealed for $ty {}
         impl NonNull for $ty {}
         impl Scalar for $ty {
@@ -344,26 +354,37 @@ macro_rules! scalar {
                     other => Err(other),
                 }
             }
+            #[inline]
+            fn read_column(
+                reader: &mut dyn ColumnReader,
+                attribute: usize,
+            ) -> crate::error::Result<Result<Self, Value>> {
+                Ok(match reader.$read(attribute)? {
+                    Some($w) => $from,
+                    None => Err(Value::Null),
+                })
+            }
         }
     };
 }
 
-scalar!(bool, kind::Bool, Bool, Bool, |v| v, |w| Ok(w));
-scalar!(i16, kind::Number, I16, Int, |v| v.into(), |w| {
+scalar!(bool, kind::Bool, Bool, Bool, bool, |v| v, |w| Ok(w));
+scalar!(i16, kind::Number, I16, Int, int, |v| v.into(), |w| {
     i16::try_from(w).map_err(|_| Value::Int(w))
 });
-scalar!(i32, kind::Number, I32, Int, |v| v.into(), |w| {
+scalar!(i32, kind::Number, I32, Int, int, |v| v.into(), |w| {
     i32::try_from(w).map_err(|_| Value::Int(w))
 });
-scalar!(i64, kind::Number, I64, Int, |v| v, |w| Ok(w));
-scalar!(f64, kind::Number, F64, Float, |v| v, |w| Ok(w));
-scalar!(String, kind::Text, String, String, |v| v, |w| Ok(w));
-scalar!(Uuid, kind::Uuid, Uuid, Uuid, |v| v, |w| Ok(w));
+scalar!(i64, kind::Number, I64, Int, int, |v| v, |w| Ok(w));
+scalar!(f64, kind::Number, F64, Float, float, |v| v, |w| Ok(w));
+scalar!(String, kind::Text, String, String, string, |v| v, |w| Ok(w));
+scalar!(Uuid, kind::Uuid, Uuid, Uuid, uuid, |v| v, |w| Ok(w));
 scalar!(
     DateTime<Utc>,
     kind::DateTime,
     DateTime,
     DateTime,
+    datetime,
     |v| v,
     |w| Ok(w)
 );
@@ -381,5 +402,16 @@ impl<T: NonNull> Scalar for Option<T> {
             Value::Null => Ok(None),
             other => T::from_value(other).map(Some),
         }
+    }
+    #[inline]
+    fn read_column(
+        reader: &mut dyn ColumnReader,
+        attribute: usize,
+    ) -> crate::error::Result<Result<Self, Value>> {
+        Ok(match T::read_column(reader, attribute)? {
+            Ok(v) => Ok(Some(v)),
+            Err(Value::Null) => Ok(None),
+            Err(found) => Err(found),
+        })
     }
 }

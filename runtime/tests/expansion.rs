@@ -160,12 +160,14 @@ impl ap::Resource for Representative {
     }
 
     fn from_row(row: ap::Row) -> ap::Result<Self> {
-        ap::check_row(&row, &REPRESENTATIVE_SCHEMA)?;
-        let mut row = row.into_iter();
+        ap::from_row_by_columns(row)
+    }
+
+    fn from_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Representative {
-            id: ap::from_value(&mut row, "Representative", "id")?,
-            name: ap::from_value(&mut row, "Representative", "name")?,
-            priority_threshold: ap::from_value(&mut row, "Representative", "priority_threshold")?,
+            id: ap::read_column::<Uuid>(reader, &REPRESENTATIVE_SCHEMA, 0)?,
+            name: ap::read_column::<String>(reader, &REPRESENTATIVE_SCHEMA, 1)?,
+            priority_threshold: ap::read_column::<i64>(reader, &REPRESENTATIVE_SCHEMA, 2)?,
             tickets: ap::Loaded::NotLoaded,
             tickets_above_threshold: ap::Loaded::NotLoaded,
         })
@@ -322,13 +324,15 @@ impl ap::Resource for Ticket {
     }
 
     fn from_row(row: ap::Row) -> ap::Result<Self> {
-        ap::check_row(&row, &TICKET_SCHEMA)?;
-        let mut row = row.into_iter();
+        ap::from_row_by_columns(row)
+    }
+
+    fn from_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Ticket {
-            id: ap::from_value(&mut row, "Ticket", "id")?,
-            subject: ap::from_value(&mut row, "Ticket", "subject")?,
-            priority: ap::from_value(&mut row, "Ticket", "priority")?,
-            representative_id: ap::from_value(&mut row, "Ticket", "representative_id")?,
+            id: ap::read_column::<Uuid>(reader, &TICKET_SCHEMA, 0)?,
+            subject: ap::read_column::<String>(reader, &TICKET_SCHEMA, 1)?,
+            priority: ap::read_column::<Option<i64>>(reader, &TICKET_SCHEMA, 2)?,
+            representative_id: ap::read_column::<Option<Uuid>>(reader, &TICKET_SCHEMA, 3)?,
             representative: ap::Loaded::NotLoaded,
         })
     }

@@ -14,7 +14,7 @@ pub fn fields_struct(ctx: &Ctx) -> TokenStream {
     let vis = &ctx.resource.vis;
     let fields = ctx.fields_ident();
     let ident = &ctx.resource.ident;
-    let doc = format!("Field references of `{ident}` for `expr!`.");
+    let doc = format!(" Field references of `{ident}` for `expr!`.");
     // On the struct's name: "method not found in `XFields`" points there.
     quote_spanned! {ident.span()=>
         #[doc = #doc]

@@ -1,4 +1,5 @@
-//! `impl Resource for X` (schema, `get`, `primary_key`, `from_row`) and the
+//! `impl Resource for X` (schema, `get`, `primary_key`, `from_columns`, and
+//! `from_row` through it) and the
 //! inherent `impl X` with one `Field` function per attribute and one `Rel`
 //! function per relationship.
 
@@ -27,7 +28,6 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             quote!(::core::unreachable!()),
         ),
     };
-    let resource_name = name_lit(ident);
     let get_arms = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
         let index = Literal::usize_unsuffixed(index);
@@ -35,11 +35,11 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::into_value);
         quote!(#index => #into_value(::core::clone::Clone::clone(&self.#name)),)
     });
-    let read_attributes = ctx.columns.iter().map(|a| {
+    let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
-        let lit = name_lit(name);
-        let from_value = quote_spanned!(ty.span()=> ::ashore::__private::from_value::<#ty>);
-        quote!(#name: #from_value(&mut row, #resource_name, #lit)?,)
+        let index = Literal::usize_unsuffixed(index);
+        let read = quote_spanned!(ty.span()=> ::ashore::__private::read_column::<#ty>);
+        quote!(#name: #read(reader, &#schema, #index)?,)
     });
     let not_loaded = ctx.resource.relationships.iter().map(|r| {
         let name = &r.name;
@@ -70,10 +70,14 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             fn from_row(
                 row: ::ashore::__private::Row,
             ) -> ::ashore::__private::Result<Self> {
-                ::ashore::__private::check_row(&row, &#schema)?;
-                let mut row = ::core::iter::IntoIterator::into_iter(row);
+                ::ashore::__private::from_row_by_columns(row)
+            }
+
+            fn from_columns(
+                reader: &mut dyn ::ashore::__private::ColumnReader,
+            ) -> ::ashore::__private::Result<Self> {
                 ::core::result::Result::Ok(#ident {
-                    #(#read_attributes)*
+                    #(#read_columns)*
                     #(#not_loaded)*
                 })
             }

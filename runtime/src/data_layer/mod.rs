@@ -45,6 +45,8 @@ use crate::query::Sort;
 use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
 
+pub use crate::columns::ColumnReader;
+
 mod eval;
 pub mod memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -639,6 +641,17 @@ pub enum Records {
     /// Typed records of a partitioned read, already grouped: a `Vec<Vec<R>>` with
     /// one group per partition key, in the order of `Partition::keys`.
     Grouped(Box<dyn Any + Send>),
+}
+
+/// Rows are shown; typed records only by their form (their type is erased).
+impl std::fmt::Debug for Records {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Records::Rows(rows) => f.debug_tuple("Rows").field(rows).finish(),
+            Records::Typed(_) => f.write_str("Typed(..)"),
+            Records::Grouped(_) => f.write_str("Grouped(..)"),
+        }
+    }
 }
 
 impl Records {

@@ -31,6 +31,7 @@ use super::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Row, Schema};
+use crate::store::collector;
 use crate::value::Value;
 
 /// How long making a connection may take when the URL does not say
@@ -241,26 +242,26 @@ impl Postgres {
         client.query(&prepared, &bind::refs(&args)).await
     }
 
-    /// Runs write statements for `schema` in one transaction and returns the rows
-    /// they return.
-    async fn write(&self, schema: &'static Schema, statements: &[Statement]) -> Result<Vec<Row>> {
+    /// Runs write statements for `schema` in one transaction and returns the
+    /// records they return.
+    async fn write(&self, schema: &'static Schema, statements: &[Statement]) -> Result<Records> {
         let mut client = self.client().await?;
         let tx = client
             .transaction()
             .await
             .map_err(|e| data_layer("starting a transaction", e))?;
-        let mut rows = Vec::new();
+        let mut created = collector(schema, None);
         for stmt in statements {
             let pg_rows = self
                 .run(&tx, stmt)
                 .await
                 .map_err(|e| write_error(schema, e))?;
             if stmt.columns != Columns::None {
-                rows.extend(decode::rows(schema, &stmt.columns, &pg_rows, &[])?.0);
+                decode::records_into(schema, &stmt.columns, &pg_rows, &mut *created)?;
             }
         }
         tx.commit().await.map_err(|e| write_error(schema, e))?;
-        Ok(rows)
+        Ok(created.finish())
     }
 }
 
@@ -283,12 +284,9 @@ impl DataLayer for Postgres {
                 .run(&client, &stmt)
                 .await
                 .map_err(|e| data_layer(format!("reading {}", schema.name), e))?;
-            let keys = request.partition.as_ref().map_or(&[][..], |p| &p.keys[..]);
-            let (rows, partition_keys) = decode::rows(schema, &stmt.columns, &pg_rows, keys)?;
-            Ok(ReadResult {
-                records: Records::Rows(rows),
-                partition_keys,
-            })
+            let partition = request.partition.as_ref();
+            let records = decode::records(schema, &stmt.columns, &pg_rows, partition)?;
+            Ok(ReadResult::new(records))
         })
     }
 
@@ -302,7 +300,7 @@ impl DataLayer for Postgres {
                 return Ok(Records::Rows(Vec::new()));
             }
             let statements = build::insert(Dialect::Postgres, schema, &rows)?;
-            self.write(schema, &statements).await.map(Records::Rows)
+            self.write(schema, &statements).await
         })
     }
 

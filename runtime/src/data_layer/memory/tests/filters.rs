@@ -304,9 +304,7 @@ fn errors() {
         kind_of(&err),
         ErrorKind::NotRegistered { resource: "Ticket" }
     ));
-    let err = block_on(Memory::new().create(Ticket::schema(), vec![]))
-        .err()
-        .expect("unregistered");
+    let err = block_on(Memory::new().create(Ticket::schema(), vec![])).expect_err("unregistered");
     assert!(matches!(
         kind_of(&err),
         ErrorKind::NotRegistered { resource: "Ticket" }

@@ -11,10 +11,14 @@ use tokio_postgres::types::{FromSql, Type};
 use tokio_postgres::{Column, Row as PgRow};
 
 use super::errors::data_layer;
+use crate::columns::value_as;
+use crate::data_layer::Records;
 use crate::data_layer::sql::Columns;
+use crate::data_layer::{ColumnReader, Partition, PartitionBy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{AttributeInfo, Row, Schema};
-use crate::value::{Value, ValueType};
+use crate::store::{Collector, collector};
+use crate::value::{NonNull, Value, ValueType};
 
 /// The value of column `i`, decoded by the column's type.
 pub(super) fn column(row: &PgRow, i: usize) -> Result<Value> {
@@ -86,83 +90,227 @@ fn type_name(t: ValueType) -> &'static str {
     }
 }
 
-/// The rows of a builder statement: the schema's attributes in order, then for
-/// `Columns::AttributesAndKey` the partition key, mapped to its position in
-/// `keys`. For `Columns::AttributesKeyAndSeq`, the rows are put in the order of
-/// their insertion sequence (the column after the key), which keeps that order
-/// within each key.
-pub(super) fn rows(
+/// A result row read as the attributes of `schema`: attribute `i` from column
+/// `columns[i]`, or from column `i` without `columns`. A column of the
+/// attribute's own type is read straight into it; any other goes through
+/// [`column`] and [`fit`], which convert what fits (an integer into a float) and
+/// name what does not.
+pub(super) struct PgColumns<'r> {
+    pub(super) row: &'r PgRow,
+    pub(super) schema: &'static Schema,
+    pub(super) columns: Option<&'r [usize]>,
+}
+
+impl PgColumns<'_> {
+    /// The column of attribute `i`, and the attribute.
+    fn locate(&self, i: usize) -> Result<(usize, &'static AttributeInfo)> {
+        let schema = self.schema;
+        let column = self.columns.map_or(Some(i), |c| c.get(i).copied());
+        match (column, schema.attributes.get(i)) {
+            (Some(c), Some(a)) if c < self.row.len() => Ok((c, a)),
+            _ => Err(Error::new(ErrorKind::DataLayer {
+                message: format!("a row of {} has no column for attribute {i}", schema.name),
+                source: None,
+            })),
+        }
+    }
+
+    /// Attribute `i`: straight from its column when the column is of type `T`,
+    /// else through [`column`] and [`fit`].
+    #[inline]
+    fn read<T: NonNull + for<'a> FromSql<'a>>(&mut self, i: usize) -> Result<Option<T>> {
+        let (c, attribute) = self.locate(i)?;
+        if T::accepts(self.row.columns()[c].type_()) {
+            return self.get(c);
+        }
+        let value = fit(self.schema, attribute, column(self.row, c)?)?;
+        value_as(self.schema, i, value)
+    }
+
+    fn get<T: for<'a> FromSql<'a>>(&self, c: usize) -> Result<Option<T>> {
+        self.row
+            .try_get::<_, Option<T>>(c)
+            .map_err(|e| data_layer(format!("decoding column {c}"), e))
+    }
+}
+
+impl ColumnReader for PgColumns<'_> {
+    fn bool(&mut self, i: usize) -> Result<Option<bool>> {
+        self.read(i)
+    }
+    fn int(&mut self, i: usize) -> Result<Option<i64>> {
+        let (c, _) = self.locate(i)?;
+        match *self.row.columns()[c].type_() {
+            Type::INT4 => Ok(self.get::<i32>(c)?.map(i64::from)),
+            Type::INT2 => Ok(self.get::<i16>(c)?.map(i64::from)),
+            _ => self.read(i),
+        }
+    }
+    fn float(&mut self, i: usize) -> Result<Option<f64>> {
+        self.read(i)
+    }
+    fn string(&mut self, i: usize) -> Result<Option<String>> {
+        self.read(i)
+    }
+    fn uuid(&mut self, i: usize) -> Result<Option<uuid::Uuid>> {
+        self.read(i)
+    }
+    fn datetime(&mut self, i: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        self.read(i)
+    }
+}
+
+/// The records in the rows of a builder statement: the schema's attributes in
+/// order, then for `Columns::AttributesAndKey` the partition key, whose position
+/// in the partition's keys names the record's group (a partition by an
+/// attribute takes the key from the record instead of decoding it again).
+///
+/// For `Columns::AttributesKeyAndSeq` the records must come in the order of their
+/// insertion sequence (the column after the key), at least within each key. The
+/// rows are decoded as they came, which is that order unless the table was
+/// rewritten; if a row is out of order, they are decoded again in sequence
+/// order. (Reading the sequences first would read every row twice.)
+pub(super) fn records(
     schema: &'static Schema,
     columns: &Columns,
     pg_rows: &[PgRow],
-    keys: &[Value],
-) -> Result<(Vec<Row>, Vec<usize>)> {
-    let n = schema.attributes.len();
-    let with_seq = matches!(columns, Columns::AttributesKeyAndSeq(_));
-    let with_key = with_seq || matches!(columns, Columns::AttributesAndKey(_));
-    let width = n + usize::from(with_key) + usize::from(with_seq);
-    let mut seqs = Vec::with_capacity(if with_seq { pg_rows.len() } else { 0 });
-    let positions: HashMap<&Value, usize> = if with_key {
-        let mut positions = HashMap::with_capacity(keys.len());
-        for (i, key) in keys.iter().enumerate() {
-            positions.entry(key).or_insert(i);
-        }
-        positions
-    } else {
-        HashMap::new()
-    };
-    let mut rows = Vec::with_capacity(pg_rows.len());
-    let mut partition_keys = Vec::with_capacity(if with_key { pg_rows.len() } else { 0 });
-    for pg_row in pg_rows {
-        if pg_row.len() != width {
+    partition: Option<&Partition>,
+) -> Result<Records> {
+    let groups = partition.map(|p| p.keys.len());
+    let decoder = Decoder::new(schema, columns, pg_rows, partition)?;
+    let mut into = collector(schema, groups);
+    if decoder.decode(pg_rows.iter(), &mut *into)? {
+        return Ok(into.finish());
+    }
+    let mut order = pg_rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| Ok((decoder.sequence(row)?, i)))
+        .collect::<Result<Vec<(i64, usize)>>>()?;
+    order.sort_unstable();
+    let mut into = collector(schema, groups);
+    decoder.decode(order.iter().map(|&(_, i)| &pg_rows[i]), &mut *into)?;
+    Ok(into.finish())
+}
+
+/// Decodes the rows of a statement that are not partitioned and need no order
+/// (`Columns::Attributes`, e.g. the rows an insert returns) into `into`.
+pub(super) fn records_into(
+    schema: &'static Schema,
+    columns: &Columns,
+    pg_rows: &[PgRow],
+    into: &mut dyn Collector,
+) -> Result<()> {
+    Decoder::new(schema, columns, pg_rows, None)?.decode(pg_rows.iter(), into)?;
+    Ok(())
+}
+
+/// What decoding the rows of one statement needs.
+struct Decoder<'a> {
+    schema: &'static Schema,
+    /// The key's position in the partition's keys, for a partitioned read.
+    positions: Option<HashMap<&'a Value, usize>>,
+    /// The attribute holding the key, for a partition by an attribute.
+    key_attribute: Option<usize>,
+    /// Whether the rows carry the insertion sequence, after the key.
+    with_seq: bool,
+}
+
+impl<'a> Decoder<'a> {
+    fn new(
+        schema: &'static Schema,
+        columns: &Columns,
+        pg_rows: &[PgRow],
+        partition: Option<&'a Partition>,
+    ) -> Result<Self> {
+        let with_seq = matches!(columns, Columns::AttributesKeyAndSeq(_));
+        let with_key = with_seq || matches!(columns, Columns::AttributesAndKey(_));
+        let width = schema.attributes.len() + usize::from(with_key) + usize::from(with_seq);
+        if let Some(row) = pg_rows.iter().find(|r| r.len() != width) {
             return Err(Error::new(ErrorKind::DataLayer {
                 message: format!(
                     "a statement for {} returned {} columns, expected {width}",
                     schema.name,
-                    pg_row.len()
+                    row.len()
                 ),
                 source: None,
             }));
         }
-        let row = schema
-            .attributes
-            .iter()
-            .enumerate()
-            .map(|(i, a)| fit(schema, a, column(pg_row, i)?))
-            .collect::<Result<Row>>()?;
-        if with_key {
-            let key = column(pg_row, n)?;
-            let position = positions.get(&key).copied().ok_or_else(|| {
+        let (positions, key_attribute) = match partition {
+            Some(partition) if with_key => {
+                let mut positions = HashMap::with_capacity(partition.keys.len());
+                for (i, key) in partition.keys.iter().enumerate() {
+                    positions.entry(key).or_insert(i);
+                }
+                let key_attribute = match &partition.by {
+                    PartitionBy::Attribute(name) => schema.attribute_index(name),
+                    PartitionBy::Through { .. } => None,
+                };
+                (Some(positions), key_attribute)
+            }
+            _ => (None, None),
+        };
+        Ok(Decoder {
+            schema,
+            positions,
+            key_attribute,
+            with_seq,
+        })
+    }
+
+    /// Decodes `rows` into `into`; `false` (stopping there) when a row's
+    /// insertion sequence is below the one before it.
+    fn decode<'r>(
+        &self,
+        rows: impl Iterator<Item = &'r PgRow>,
+        into: &mut dyn Collector,
+    ) -> Result<bool> {
+        let n = self.schema.attributes.len();
+        let group_of = |key: &Value| self.group_of(key);
+        let mut last = i64::MIN;
+        for pg_row in rows {
+            if self.with_seq {
+                let seq = self.sequence(pg_row)?;
+                if seq < last {
+                    return Ok(false);
+                }
+                last = seq;
+            }
+            let mut row = PgColumns {
+                row: pg_row,
+                schema: self.schema,
+                columns: None,
+            };
+            match (&self.positions, self.key_attribute) {
+                (Some(_), Some(key)) => into.push_keyed(key, &group_of, &mut row)?,
+                (Some(_), None) => into.push(self.group_of(&column(pg_row, n)?)?, &mut row)?,
+                (None, _) => into.push(0, &mut row)?,
+            }
+        }
+        Ok(true)
+    }
+
+    /// The group of a record with partition key `key`.
+    fn group_of(&self, key: &Value) -> Result<usize> {
+        self.positions
+            .as_ref()
+            .and_then(|p| p.get(key).copied())
+            .ok_or_else(|| {
                 Error::new(ErrorKind::DataLayer {
                     message: format!(
                         "a partitioned read of {} returned a record for key {key}, which was not asked for",
-                        schema.name
+                        self.schema.name
                     ),
                     source: None,
                 })
-            })?;
-            partition_keys.push(position);
-        }
-        if with_seq {
-            seqs.push(
-                pg_row
-                    .try_get::<_, i64>(n + 1)
-                    .map_err(|e| data_layer("decoding the insertion sequence", e))?,
-            );
-        }
-        rows.push(row);
+            })
     }
-    if with_seq && !seqs.is_sorted() {
-        let mut sorted: Vec<(i64, usize, Row)> = seqs
-            .into_iter()
-            .zip(partition_keys)
-            .zip(rows)
-            .map(|((seq, key), row)| (seq, key, row))
-            .collect();
-        sorted.sort_by_key(|&(seq, _, _)| seq);
-        (partition_keys, rows) = sorted.into_iter().map(|(_, key, row)| (key, row)).unzip();
+
+    /// A row's insertion sequence (the column after the key).
+    fn sequence(&self, row: &PgRow) -> Result<i64> {
+        row.try_get::<_, i64>(self.schema.attributes.len() + 1)
+            .map_err(|e| data_layer("decoding the insertion sequence", e))
     }
-    Ok((rows, partition_keys))
 }
 
 /// Rows of raw SQL as rows of `schema`: each attribute from the column of the

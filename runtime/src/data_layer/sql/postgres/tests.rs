@@ -103,10 +103,12 @@ fn stmt(sql: &str, params: Vec<Param>, columns: Columns) -> Statement {
     }
 }
 
-/// Runs a read-shaped statement through the read path's run and decode.
-async fn fetch(
+/// Runs a read-shaped statement through the read path's run and decode, and
+/// gives the records back as rows, each with the position of its key among
+/// `keys` (for a partitioned read: a partition through a join, so the key
+/// column is decoded), grouped by key in the order of `keys`.
+async fn fetch<R: Resource>(
     pg: &Postgres,
-    schema: &'static Schema,
     statement: &Statement,
     keys: &[Value],
 ) -> Result<(Vec<Row>, Vec<usize>)> {
@@ -115,7 +117,38 @@ async fn fetch(
         .run(&client, statement)
         .await
         .map_err(|e| data_layer("test read", e))?;
-    decode::rows(schema, &statement.columns, &pg_rows, keys)
+    let partition = (!keys.is_empty()).then(|| crate::data_layer::Partition {
+        by: crate::data_layer::PartitionBy::Through {
+            join: R::schema(),
+            source_attribute_on_join: "id",
+            destination_attribute_on_join: "id",
+            destination_attribute: "id",
+        },
+        keys: keys.to_vec(),
+    });
+    let records = decode::records(
+        R::schema(),
+        &statement.columns,
+        &pg_rows,
+        partition.as_ref(),
+    )?;
+    let row = |r: &R| -> Row {
+        (0..R::schema().attributes.len())
+            .map(|i| r.get(i))
+            .collect()
+    };
+    if partition.is_none() {
+        return Ok((
+            records.into_vec::<R>()?.iter().map(row).collect(),
+            Vec::new(),
+        ));
+    }
+    let groups = crate::data_layer::ReadResult::new(records).into_groups::<R>(keys.len())?;
+    Ok(groups
+        .iter()
+        .enumerate()
+        .flat_map(|(g, records)| records.iter().map(move |r| (row(r), g)))
+        .unzip())
 }
 
 fn s(v: &str) -> Value {

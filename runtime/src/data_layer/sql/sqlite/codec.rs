@@ -12,10 +12,12 @@ use rusqlite::vtab::array::Array;
 use std::rc::Rc;
 use uuid::Uuid;
 
+use crate::columns::value_as;
+use crate::data_layer::ColumnReader;
 use crate::data_layer::sql::Param;
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Row, Schema};
-use crate::value::{Value, ValueType};
+use crate::value::{NonNull, Value, ValueType};
 
 /// How timestamps are written: fixed width, so text order is time order (years
 /// 0 to 9999).
@@ -397,6 +399,58 @@ pub(crate) fn decode_attribute(
             source: None,
         }),
     })
+}
+
+/// A result row read as the attributes of `schema`: attribute `i` from column
+/// `columns[i]`, or from column `i` without `columns`.
+pub(crate) struct SqliteRow<'r, 's> {
+    pub(crate) row: &'r rusqlite::Row<'s>,
+    pub(crate) schema: &'static Schema,
+    pub(crate) columns: Option<&'r [usize]>,
+}
+
+impl SqliteRow<'_, '_> {
+    fn value(&mut self, i: usize) -> Result<Value> {
+        let schema = self.schema;
+        let attribute = schema.attributes.get(i).ok_or_else(|| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!("sqlite: {} has no attribute {i}", schema.name),
+                source: None,
+            })
+        })?;
+        let column = self.columns.map_or(Some(i), |c| c.get(i).copied());
+        let v = column
+            .ok_or(rusqlite::Error::InvalidColumnIndex(i))
+            .and_then(|c| self.row.get_ref(c))
+            .map_err(|e| super::errors::database(format_args!("reading {}", schema.name), e))?;
+        decode_attribute(v, attribute.value_type, schema, attribute.name)
+    }
+
+    fn read<T: NonNull>(&mut self, i: usize) -> Result<Option<T>> {
+        let value = self.value(i)?;
+        value_as(self.schema, i, value)
+    }
+}
+
+impl ColumnReader for SqliteRow<'_, '_> {
+    fn bool(&mut self, i: usize) -> Result<Option<bool>> {
+        self.read(i)
+    }
+    fn int(&mut self, i: usize) -> Result<Option<i64>> {
+        self.read(i)
+    }
+    fn float(&mut self, i: usize) -> Result<Option<f64>> {
+        self.read(i)
+    }
+    fn string(&mut self, i: usize) -> Result<Option<String>> {
+        self.read(i)
+    }
+    fn uuid(&mut self, i: usize) -> Result<Option<Uuid>> {
+        self.read(i)
+    }
+    fn datetime(&mut self, i: usize) -> Result<Option<DateTime<Utc>>> {
+        self.read(i)
+    }
 }
 
 /// The first attribute of `rows` holding a NaN, which SQLite would store as `NULL`.

@@ -7,21 +7,65 @@ use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Inner, Sqlite, codec, errors};
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
-use crate::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
+use crate::data_layer::{
+    BoxFuture, DataLayer, Partition, PartitionBy, ReadRequest, ReadResult, Records,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Generated, Row, Schema};
+use crate::store::{Collector, collector};
 use crate::value::Value;
 
-/// Runs a statement that returns records of `schema` and decodes them; with
-/// `keys`, the last column is each record's partition key, mapped to its position.
+/// The keys of a partitioned read: each key's position (its group), and the
+/// attribute holding the key when the partition is by an attribute of the
+/// records read (then the key is taken from the record instead of decoding the
+/// key column again).
+struct Keys {
+    positions: HashMap<Value, usize>,
+    attribute: Option<usize>,
+}
+
+impl Keys {
+    fn new(schema: &'static Schema, partition: Partition) -> Keys {
+        let mut positions = HashMap::with_capacity(partition.keys.len());
+        for (i, key) in partition.keys.into_iter().enumerate() {
+            positions.entry(key).or_insert(i);
+        }
+        let attribute = match &partition.by {
+            PartitionBy::Attribute(name) => schema.attribute_index(name),
+            PartitionBy::Through { .. } => None,
+        };
+        Keys {
+            positions,
+            attribute,
+        }
+    }
+
+    /// The group of a record with partition key `key`.
+    fn group_of(&self, schema: &'static Schema, key: &Value) -> Result<usize> {
+        self.positions.get(key).copied().ok_or_else(|| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!(
+                    "sqlite: a record of {} came back for key {key}, which was not asked for",
+                    schema.name
+                ),
+                source: None,
+            })
+        })
+    }
+}
+
+/// Runs a statement that returns records of `schema` and decodes each row into
+/// `into` as it is read; with `keys`, the last column is each record's partition
+/// key, and the record goes to the group of its key's position.
 fn fetch(
     conn: &Connection,
     inner: &Inner,
     schema: &'static Schema,
     statement: &Statement,
-    keys: Option<&HashMap<Value, usize>>,
+    keys: Option<&Keys>,
+    into: &mut dyn Collector,
     what: &dyn Fn(rusqlite::Error) -> Error,
-) -> Result<(Vec<Row>, Vec<usize>)> {
+) -> Result<()> {
     let width = schema.attributes.len();
     let key_type = match (&statement.columns, keys) {
         (Columns::Attributes, _) => None,
@@ -56,39 +100,40 @@ fn fetch(
     }
     inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
-    let (mut records, mut positions) = (Vec::new(), Vec::new());
     while let Some(row) = rows.next().map_err(what)? {
-        let mut record = Vec::with_capacity(width);
-        for (i, a) in schema.attributes.iter().enumerate() {
-            let v = row.get_ref(i).map_err(what)?;
-            record.push(codec::decode_attribute(v, a.value_type, schema, a.name)?);
+        let mut record = codec::SqliteRow {
+            row,
+            schema,
+            columns: None,
+        };
+        match (key_type, keys) {
+            (
+                Some(_),
+                Some(
+                    keys @ Keys {
+                        attribute: Some(key),
+                        ..
+                    },
+                ),
+            ) => into.push_keyed(*key, &|k| keys.group_of(schema, k), &mut record)?,
+            (Some(t), Some(keys)) => {
+                let v = row.get_ref(width).map_err(what)?;
+                let key = codec::decode(v, t).map_err(|found| {
+                    Error::new(ErrorKind::DataLayer {
+                        message: format!(
+                            "sqlite: a partition key of {} is not a {}: {found:?}",
+                            schema.name,
+                            codec::type_name(t)
+                        ),
+                        source: None,
+                    })
+                })?;
+                into.push(keys.group_of(schema, &key)?, &mut record)?;
+            }
+            _ => into.push(0, &mut record)?,
         }
-        if let (Some(t), Some(keys)) = (key_type, keys) {
-            let v = row.get_ref(width).map_err(what)?;
-            let key = codec::decode(v, t).map_err(|found| {
-                Error::new(ErrorKind::DataLayer {
-                    message: format!(
-                        "sqlite: a partition key of {} is not a {}: {found:?}",
-                        schema.name,
-                        codec::type_name(t)
-                    ),
-                    source: None,
-                })
-            })?;
-            let position = keys.get(&key).ok_or_else(|| {
-                Error::new(ErrorKind::DataLayer {
-                    message: format!(
-                        "sqlite: a record of {} came back for key {key}, which was not asked for",
-                        schema.name
-                    ),
-                    source: None,
-                })
-            })?;
-            positions.push(*position);
-        }
-        records.push(record);
     }
-    Ok((records, positions))
+    Ok(())
 }
 
 /// Runs raw SQL and decodes each row by column name against `schema`.
@@ -160,23 +205,25 @@ impl DataLayer for Sqlite {
         Box::pin(async move {
             let statement = build::read(Dialect::Sqlite, &request)?;
             let schema = request.schema;
-            let keys = request.partition.map(|p| {
-                let mut positions = HashMap::with_capacity(p.keys.len());
-                for (i, key) in p.keys.into_iter().enumerate() {
-                    positions.entry(key).or_insert(i);
-                }
-                positions
-            });
-            let (rows, partition_keys) = self
+            let groups = request.partition.as_ref().map(|p| p.keys.len());
+            let keys = request.partition.map(|p| Keys::new(schema, p));
+            let records = self
                 .run(move |conn, inner| {
                     let what = |e| errors::database(format_args!("reading {}", schema.name), e);
-                    fetch(conn, inner, schema, &statement, keys.as_ref(), &what)
+                    let mut into = collector(schema, groups);
+                    fetch(
+                        conn,
+                        inner,
+                        schema,
+                        &statement,
+                        keys.as_ref(),
+                        &mut *into,
+                        &what,
+                    )?;
+                    Ok(into.finish())
                 })
                 .await?;
-            Ok(ReadResult {
-                records: Records::Rows(rows),
-                partition_keys,
-            })
+            Ok(ReadResult::new(records))
         })
     }
 
@@ -216,38 +263,34 @@ impl DataLayer for Sqlite {
                 return Ok(Records::Rows(Vec::new()));
             }
             let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
-            let count = rows.len();
-            let created = self
-                .run(move |conn, inner| {
-                    let what =
-                        |e| errors::write(schema, format_args!("creating {}", schema.name), e);
-                    let tx = conn
-                        .transaction_with_behavior(TransactionBehavior::Immediate)
-                        .map_err(what)?;
-                    // Foreign keys are checked at `COMMIT` (the pragma ends with
-                    // the transaction), so a violation leaves the transaction open
-                    // to find which key it was; dropping `tx` then rolls back.
-                    tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                        .map_err(what)?;
-                    let mut created = Vec::with_capacity(count);
-                    for statement in &statements {
-                        created.extend(fetch(&tx, inner, schema, statement, None, &what)?.0);
+            self.run(move |conn, inner| {
+                let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
+                let tx = conn
+                    .transaction_with_behavior(TransactionBehavior::Immediate)
+                    .map_err(what)?;
+                // Foreign keys are checked at `COMMIT` (the pragma ends with
+                // the transaction), so a violation leaves the transaction open
+                // to find which key it was; dropping `tx` then rolls back.
+                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                    .map_err(what)?;
+                let mut created = collector(schema, None);
+                for statement in &statements {
+                    fetch(&tx, inner, schema, statement, None, &mut *created, &what)?;
+                }
+                match tx.execute_batch("COMMIT") {
+                    Ok(()) => Ok(created.finish()),
+                    Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
+                        Err(errors::foreign_key(
+                            &tx,
+                            schema,
+                            format_args!("creating {}", schema.name),
+                            e,
+                        ))
                     }
-                    match tx.execute_batch("COMMIT") {
-                        Ok(()) => Ok(created),
-                        Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
-                            Err(errors::foreign_key(
-                                &tx,
-                                schema,
-                                format_args!("creating {}", schema.name),
-                                e,
-                            ))
-                        }
-                        Err(e) => Err(what(e)),
-                    }
-                })
-                .await?;
-            Ok(Records::Rows(created))
+                    Err(e) => Err(what(e)),
+                }
+            })
+            .await
         })
     }
 

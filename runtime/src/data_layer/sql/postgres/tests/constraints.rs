@@ -89,7 +89,7 @@ async fn constraint_violations_name_the_attribute() {
         )
         .await
         .expect("reps");
-    assert_eq!(reps.len(), 2);
+    assert_eq!(reps.into_vec::<CRep>().expect("reps").len(), 2);
     db.pg
         .write(
             ticket,

@@ -144,11 +144,7 @@ async fn values_round_trip_through_builder_statements() {
         .await
         .expect("insert");
     assert_eq!(db.pg.statements() - before, statements.len() as u64);
-    let created: Vec<Val> = created
-        .into_iter()
-        .map(Val::from_row)
-        .collect::<Result<_>>()
-        .expect("rows");
+    let created: Vec<Val> = created.into_vec().expect("rows");
     assert_eq!(created, records);
 
     // Read back by a list of keys, as a partitioned read would: the key column
@@ -159,16 +155,16 @@ async fn values_round_trip_through_builder_statements() {
         vec![Param::List(ValueType::I64, keys.clone())],
         Columns::AttributesAndKey(ValueType::I64),
     );
-    let (rows, positions) = fetch(&db.pg, Val::schema(), &read, &keys)
-        .await
-        .expect("read");
-    let read: Vec<Val> = rows
+    let (rows, positions) = fetch::<Val>(&db.pg, &read, &keys).await.expect("read");
+    let mut read: Vec<Val> = rows
         .into_iter()
         .map(Val::from_row)
         .collect::<Result<_>>()
         .expect("rows");
+    // Grouped in the order of the keys: the last record's first.
+    read.reverse();
     assert_eq!(read, records);
-    let expected: Vec<usize> = (0..records.len()).rev().collect();
+    let expected: Vec<usize> = (0..records.len()).collect();
     assert_eq!(positions, expected);
 
     // Lists of every other type, with a nil among them (nil matches nothing).
@@ -187,7 +183,7 @@ async fn values_round_trip_through_builder_statements() {
             vec![Param::List(t, values.clone())],
             Columns::Attributes,
         );
-        let (rows, positions) = fetch(&db.pg, Val::schema(), &read, &[])
+        let (rows, positions) = fetch::<Val>(&db.pg, &read, &[])
             .await
             .expect("read by list");
         let expected: Vec<Row> = records
@@ -339,7 +335,7 @@ async fn bad_values_are_errors_not_panics() {
         vec![Param::List(ValueType::I64, vec![Value::Int(1), s("2")])],
         Columns::Attributes,
     );
-    let err = fetch(&db.pg, Val::schema(), &bad_list, &[])
+    let err = fetch::<Val>(&db.pg, &bad_list, &[])
         .await
         .expect_err("mixed list");
     assert!(err.to_string().contains("a list of I64"), "{err}");
@@ -349,7 +345,7 @@ async fn bad_values_are_errors_not_panics() {
         vec![Param::List(ValueType::I64, vec![Value::Int(1)])],
         Columns::Attributes,
     );
-    let err = fetch(&db.pg, Val::schema(), &not_array, &[])
+    let err = fetch::<Val>(&db.pg, &not_array, &[])
         .await
         .expect_err("list for a scalar");
     assert!(err.to_string().contains("list parameter"), "{err}");
@@ -386,7 +382,7 @@ async fn bad_values_are_errors_not_panics() {
         vec![],
         Columns::AttributesAndKey(ValueType::I64),
     );
-    let err = fetch(&db.pg, Val::schema(), &stray, &[Value::Int(1)])
+    let err = fetch::<Val>(&db.pg, &stray, &[Value::Int(1)])
         .await
         .expect_err("stray key");
     assert!(err.to_string().contains("not asked for"), "{err}");

@@ -140,7 +140,7 @@ async fn migrate_create_and_read() {
     let before = sqlite.statements();
     let result = sqlite.read(request).await.expect("partitioned");
     assert_eq!(sqlite.statements(), before + 1);
-    assert!(matches!(result.records, Records::Rows(_)));
+    assert!(matches!(result.records, Records::Grouped(_)));
     let groups = result.into_groups::<Ticket>(3).expect("groups");
     let group_ids: Vec<Vec<i64>> = groups.iter().map(|g| ids(g)).collect();
     assert_eq!(group_ids, [vec![3, 6], vec![1, 4], vec![]]);
