@@ -173,8 +173,123 @@
 pub use ashore_macros::{expr, resource};
 pub use ashore_runtime::*;
 
+/// `#[derive(Resource)]`: declares a resource on a struct you write, the same
+/// resource [`resource!`] declares. It lives in the macro namespace, next to the
+/// [`Resource`](trait@Resource) trait it implements, as serde's `Serialize`
+/// derive lives next to its trait; `use ashore::prelude::*;` brings both.
+///
+/// A plain field is an attribute; `#[resource(uuid_primary_key)]` (an `id: Uuid`)
+/// or `#[resource(integer_primary_key)]` (an `id: i64`) marks the primary key; a
+/// relationship is a field typed `Loaded<Vec<D>>` (has_many, many_to_many) or
+/// `Loaded<Option<D>>` (has_one, belongs_to) marked with its kind and the options
+/// of `resource!` in parentheses. A belongs_to keeps its key in a field of the
+/// struct (`representative_id` for `representative`).
+///
+/// ```
+/// use ashore::prelude::*;
+///
+/// /// A support representative.
+/// #[derive(Debug, Clone, PartialEq, Resource)]
+/// #[resource(table = "representatives")]
+/// pub struct Representative {
+///     #[resource(uuid_primary_key)]
+///     pub id: Uuid,
+///     pub name: String,
+///     pub priority_threshold: i64,
+///     /// Every ticket of the representative.
+///     #[resource(has_many)]
+///     pub tickets: Loaded<Vec<Ticket>>,
+///     #[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]
+///     pub tickets_above_threshold: Loaded<Vec<Ticket>>,
+///     #[resource(has_many(filter(priority >= 5 and not is_nil(subject))))]
+///     pub urgent_tickets: Loaded<Vec<Ticket>>,
+/// }
+///
+/// /// A support ticket.
+/// #[derive(Debug, Clone, PartialEq, Resource)]
+/// pub struct Ticket {
+///     #[resource(uuid_primary_key)]
+///     pub id: Uuid,
+///     pub subject: String,
+///     pub priority: Option<i64>,
+///     /// The key of `representative`.
+///     pub representative_id: Option<Uuid>,
+///     #[resource(belongs_to)]
+///     pub representative: Loaded<Option<Representative>>,
+/// }
+///
+/// struct TicketsAboveThreshold;
+///
+/// impl ManualRelationship for TicketsAboveThreshold {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         reps: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         let rep_ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+///         let tickets = ctx
+///             .query
+///             .clone()
+///             .filter(expr!(representative_id in ^rep_ids))
+///             .filter(expr!(priority > representative.priority_threshold))
+///             .read(ctx)
+///             .await?;
+///         Ok(Related::group_by(tickets, |t| t.representative_id))
+///     }
+/// }
+///
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// let support = Domain::builder()
+///     .resource::<Representative>()
+///     .resource::<Ticket>()
+///     .build()?;
+/// assert_eq!(Representative::schema().table, "representatives");
+/// let alice = support
+///     .create(
+///         Representative::changeset()
+///             .set(Representative::name(), "Alice")
+///             .set(Representative::priority_threshold(), 3),
+///     )
+///     .await?;
+/// support
+///     .create_many([("Printer on fire", 5), ("VPN down", 4), ("Coffee", 2)].map(
+///         |(subject, priority)| {
+///             Ticket::changeset()
+///                 .set(Ticket::subject(), subject)
+///                 .set(Ticket::priority(), priority)
+///                 .set(Ticket::representative_id(), alice.id)
+///         },
+///     ))
+///     .await?;
+///
+/// let reps = support
+///     .read(
+///         Representative::query()
+///             .load(Representative::tickets())
+///             .load(Representative::tickets_above_threshold())
+///             .load(Representative::urgent_tickets().load(Ticket::representative())),
+///     )
+///     .await?;
+/// let subjects = |tickets: &[Ticket]| -> Vec<String> {
+///     tickets.iter().map(|t| t.subject.clone()).collect()
+/// };
+/// assert_eq!(reps[0].tickets.get()?.len(), 3);
+/// assert_eq!(
+///     subjects(reps[0].tickets_above_threshold.get()?),
+///     ["Printer on fire", "VPN down"]
+/// );
+/// let urgent = reps[0].urgent_tickets.get()?;
+/// assert_eq!(subjects(urgent), ["Printer on fire"]);
+/// assert_eq!(urgent[0].representative.get()?.as_ref().map(|r| r.id), Some(alice.id));
+/// # Ok(()) }
+/// ```
+pub use ashore_macros::Resource;
+
 /// What most code needs: `use ashore::prelude::*;`. The resource and filter
-/// macros, the domain, queries, manual relationships, errors, and the `Uuid` and
+/// macros (`resource!`, `#[derive(Resource)]`, `expr!`), the domain, queries, manual relationships, errors, and the `Uuid` and
 /// `DateTime<Utc>` attribute types.
 ///
 /// ```

@@ -1,16 +1,20 @@
-//! Procedural macros of [ashore](https://docs.rs/ashore): `resource!` declares a
-//! resource, `expr!` writes a filter. Use them through the `ashore` crate.
+//! Procedural macros of [ashore](https://docs.rs/ashore): `resource!` and
+//! `#[derive(Resource)]` declare a resource, `expr!` writes a filter. Use them
+//! through the `ashore` crate.
 //!
 //! This file holds the entry points only. The real code works on
-//! `proc_macro2` tokens so it can be unit-tested: `parse` turns `resource!` into
-//! the `model`, `validate` checks it, `generate` emits the code, and `expr`
-//! parses and generates filters for both macros.
+//! `proc_macro2` tokens so it can be unit-tested: `parse` turns `resource!` or the
+//! derive's struct into the `model`, `validate` checks it, `generate` emits the
+//! code, and `expr` parses and generates filters for every macro.
 
 mod expr;
 mod generate;
 mod model;
 mod parse;
 mod validate;
+
+#[cfg(test)]
+mod tests;
 
 use proc_macro::TokenStream;
 
@@ -49,6 +53,62 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn resource(input: TokenStream) -> TokenStream {
     generate::expand(input.into())
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Declares a resource on a struct you write: the same resource as `resource!`,
+/// its relationships on fields typed `Loaded<..>`.
+///
+/// ```ignore
+/// #[derive(Debug, Clone, PartialEq, Resource)]
+/// #[resource(table = "tickets")]
+/// pub struct Ticket {
+///     #[resource(uuid_primary_key)]
+///     pub id: Uuid,
+///     pub subject: String,
+///     pub priority: Option<i64>,
+///     pub representative_id: Option<Uuid>,
+///     #[resource(belongs_to)]
+///     pub representative: Loaded<Option<Representative>>,
+///     #[resource(many_to_many(through = TicketTag, source_attribute_on_join_resource = ticket_id))]
+///     pub tags: Loaded<Vec<Tag>>,
+///     #[resource(has_many(filter(status == "open"), sort(priority desc, subject)))]
+///     pub open_children: Loaded<Vec<Ticket>>,
+/// }
+/// ```
+///
+/// Every item of `resource!` has a spelling here:
+///
+/// | `resource!` | `#[derive(Resource)]` |
+/// | --- | --- |
+/// | `table "tickets";` | `#[resource(table = "tickets")]` on the struct |
+/// | `uuid_primary_key id;` | `#[resource(uuid_primary_key)] id: Uuid` |
+/// | `integer_primary_key id;` | `#[resource(integer_primary_key)] id: i64` |
+/// | `attribute name: String;` | a plain field `name: String` |
+/// | `belongs_to r: Rep;` (defines `r_id`) | `#[resource(belongs_to)] r: Loaded<Option<Rep>>`, and the field `r_id: Option<..>` (`Option` of `Rep`'s primary key type) |
+/// | `has_one r: D;` | `#[resource(has_one)] r: Loaded<Option<D>>` |
+/// | `has_many r: D;` | `#[resource(has_many)] r: Loaded<Vec<D>>` |
+/// | `many_to_many r: D { through J; }` | `#[resource(many_to_many(through = J))] r: Loaded<Vec<D>>` |
+/// | the destination `: D` | the field's type, or `destination = D` in the kind's `( )` |
+/// | `source_attribute x;` | `source_attribute = x` |
+/// | `destination_attribute x;` | `destination_attribute = x` |
+/// | `filter <expr>;` | `filter(<expr>)` or `filter = "<expr>"` |
+/// | `sort a desc, b;` | `sort(a desc, b)` or `sort = "a desc, b"` |
+/// | `manual <loader>;` | `manual = <loader>` (has_one, has_many) |
+/// | `through J;` | `through = J` (many_to_many) |
+/// | `source_attribute_on_join_resource x;` | `source_attribute_on_join_resource = x` |
+/// | `destination_attribute_on_join_resource x;` | `destination_attribute_on_join_resource = x` |
+///
+/// Options go in the kind's parentheses, separated by commas:
+/// `#[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]`.
+/// Doc comments on fields become the docs of the field references. The
+/// derive checks what `resource!` checks, and that the struct has every
+/// belongs_to's foreign-key field; relationship fields are `Loaded<Vec<D>>`
+/// (has_many, many_to_many) or `Loaded<Option<D>>` (has_one, belongs_to).
+#[proc_macro_derive(Resource, attributes(resource))]
+pub fn derive_resource(input: TokenStream) -> TokenStream {
+    generate::expand_derive(input.into())
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -1,4 +1,4 @@
-//! The resource model: what a front end produces (`resource!` today, a later
+//! The resource model: what a front end produces (`resource!` or
 //! `#[derive(Resource)]`) and what validation and code generation consume.
 //!
 //! It is plain data holding the user's idents, types and keyword spans, so every
@@ -41,6 +41,25 @@ impl Resource {
     }
 }
 
+/// Which front end declared a resource: it decides the wording of the messages
+/// that name the fix in the user's syntax.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FrontEnd {
+    /// `resource! { .. }`: the macro writes the struct.
+    Macro,
+    /// `#[derive(Resource)]`: the user wrote the struct.
+    Derive,
+}
+
+/// What `#[derive(Resource)]` knows beyond the model: the user's struct, which
+/// already exists. Generation emits no struct for it, and fills the fields the
+/// model does not hold (after an error: a field the derive could not place)
+/// with a value that is never built, so the errors are the only ones.
+pub struct DeriveStruct {
+    /// Every field of the struct, in order.
+    pub fields: Vec<Ident>,
+}
+
 /// One attribute.
 #[derive(Clone)]
 pub struct Attribute {
@@ -75,6 +94,24 @@ pub enum PrimaryKeyKind {
     Uuid,
     /// `i64`, assigned by the data layer.
     Integer,
+}
+
+impl PrimaryKeyKind {
+    /// The keyword (`resource!`) or option (`#[resource(..)]`) that declares it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            PrimaryKeyKind::Uuid => "uuid_primary_key",
+            PrimaryKeyKind::Integer => "integer_primary_key",
+        }
+    }
+
+    /// The Rust type of the key, as written in a struct.
+    pub fn type_name(self) -> &'static str {
+        match self {
+            PrimaryKeyKind::Uuid => "Uuid",
+            PrimaryKeyKind::Integer => "i64",
+        }
+    }
 }
 
 /// One relationship.

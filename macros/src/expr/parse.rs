@@ -19,6 +19,8 @@ mod kw {
 }
 
 const FUNCTIONS: [&str; 2] = ["is_nil", "exists"];
+/// The operators that are words, which can follow an operand.
+const WORD_OPERATORS: [&str; 3] = ["and", "or", "in"];
 const AFTER_OPERAND: &str = "expected an operator (`and`, `or`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `+`, `-`, `*`, `/`)";
 
 /// The whole input of `expr!`.
@@ -48,6 +50,18 @@ pub fn parse_filter(input: ParseStream) -> Result<Expr> {
 fn unexpected_after_operand(input: ParseStream, or_what: &str) -> syn::Error {
     if input.peek(Token![=]) && !input.peek(Token![==]) {
         return input.error("use `==` to compare");
+    }
+    if let Ok(word) = input.fork().call(Ident::parse_any) {
+        // A misspelled word operator (`adn`, `AND`).
+        let text = word.to_string();
+        let lower = text.to_lowercase();
+        let known = WORD_OPERATORS.iter().copied().find(|&op| op == lower);
+        if let Some(op) = known.or_else(|| did_you_mean(&text, WORD_OPERATORS)) {
+            return syn::Error::new(
+                word.span(),
+                format!("unknown operator `{text}`; did you mean `{op}`?"),
+            );
+        }
     }
     if input.peek(token::Paren) {
         return input.error(
@@ -310,7 +324,7 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
             last: group.span_close(),
         });
     }
-    if !input.peek(Ident::peek_any) {
+    if !path_segment_next(input) {
         return Err(input
             .error("expected a Rust value after `^`: `^name`, `^name.field` or `^(expression)`"));
     }
@@ -319,13 +333,15 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
     let mut last = first.span();
     tokens.extend([TokenTree::Ident(first)]);
     loop {
-        if input.peek(Token![.]) && (input.peek2(Ident::peek_any) || input.peek2(syn::LitInt)) {
+        if input.peek(Token![.]) && (input.peek2(Ident) || input.peek2(syn::LitInt)) {
             let dot: Token![.] = input.parse()?;
-            let member: TokenTree = input.parse()?;
-            last = member.span();
+            let member: syn::Member = input.parse()?;
+            last = syn::spanned::Spanned::span(&member);
             tokens.extend(quote::quote!(#dot #member));
-        } else if input.peek(Token![::]) && input.peek3(Ident::peek_any) {
-            // (`::` is two tokens for peeking)
+        } else if input.peek(Token![::]) && {
+            let after = input.fork();
+            after.parse::<Token![::]>().is_ok() && path_segment_next(&after)
+        } {
             let colons: Token![::] = input.parse()?;
             let segment = input.call(Ident::parse_any)?;
             last = segment.span();
@@ -344,6 +360,16 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
         tokens,
         last,
     })
+}
+
+/// Whether a path segment of a pinned value comes next: a name, or `self`,
+/// `Self`, `super`, `crate` (other keywords are not values).
+fn path_segment_next(input: ParseStream) -> bool {
+    input.peek(Ident)
+        || input.peek(Token![self])
+        || input.peek(Token![Self])
+        || input.peek(Token![super])
+        || input.peek(Token![crate])
 }
 
 /// A function call (`is_nil(..)`, `exists(..)`) or a path.

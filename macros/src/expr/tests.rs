@@ -142,6 +142,19 @@ fn errors_say_what_was_expected() {
     assert!(error("a.name() == 1").starts_with("attributes and relationships take no parentheses"));
     assert!(error("a == 1 b").starts_with("expected an operator (`and`, `or`"));
     assert_eq!(
+        error("a == 1 adn b == 2"),
+        "unknown operator `adn`; did you mean `and`?"
+    );
+    assert_eq!(
+        error("a == 1 OR b == 2"),
+        "unknown operator `OR`; did you mean `or`?"
+    );
+    assert_eq!(
+        error("a nin [1]"),
+        "unknown operator `nin`; did you mean `in`?"
+    );
+    assert!(error("a == 1 between").starts_with("expected an operator (`and`, `or`"));
+    assert_eq!(
         error("a == 'c'"),
         "expected a number, a string or `true`/`false`"
     );

@@ -45,6 +45,11 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         let name = &r.name;
         quote!(#name: ::ashore::__private::Loaded::NotLoaded,)
     });
+    // Only after an error, which stops the build: never run.
+    let unplaced = ctx
+        .unplaced
+        .iter()
+        .map(|name| quote!(#name: (|| ::core::unreachable!())(),));
     // The trait path carries the struct's span: a missing `Clone` is reported there.
     let trait_path = quote_spanned!(ident.span()=> ::ashore::__private::Resource);
     quote! {
@@ -79,6 +84,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 ::core::result::Result::Ok(#ident {
                     #(#read_columns)*
                     #(#not_loaded)*
+                    #(#unplaced)*
                 })
             }
         }

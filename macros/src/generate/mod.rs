@@ -1,5 +1,7 @@
-//! Model -> tokens: the `resource!` pipeline (parse, validate, generate) and the
-//! pieces of generated code, one file each. The generated code is what
+//! Model -> tokens: the pipelines of `resource!` and `#[derive(Resource)]`
+//! (parse, validate, generate) and the pieces of generated code, one file each.
+//! Both front ends generate the same code, except that the derive's struct is the
+//! user's own, so no struct is emitted for it. The generated code is what
 //! `runtime/tests/expansion.rs` writes by hand, through `::ashore::__private`.
 //!
 //! Everything but the two structs goes inside one `const _: () = { .. };` so the
@@ -17,7 +19,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::Ident;
 
-use crate::model::{Attribute, Resource};
+use crate::model::{Attribute, DeriveStruct, Resource};
 use crate::{parse, validate};
 
 /// `resource! { .. }`: parse errors of the block structure abort; every other
@@ -30,17 +32,53 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     Ok(generate(&resource, errors))
 }
 
+/// `#[derive(Resource)]`: as `expand`, on the user's struct, which is not
+/// emitted again.
+pub fn expand_derive(input: TokenStream) -> syn::Result<TokenStream> {
+    let parsed = parse::derive::resource(input)?;
+    let (resource, mut errors) = validate::validate_derive(parsed.resource);
+    errors.extend(parsed.errors);
+    validate::sort_by_position(&mut errors);
+    Ok(generate_for(&resource, Some(&parsed.structure), errors))
+}
+
 /// The generated items and the errors. Generation runs on what validation left,
 /// even when there are errors, so code elsewhere that names the resource does not
 /// fail as well (a resource without a primary key gets a placeholder one; it is
 /// never built, the errors stop the build).
 pub fn generate(resource: &Resource, errors: Vec<syn::Error>) -> TokenStream {
+    generate_for(resource, None, errors)
+}
+
+/// `generate`, for the struct of `#[derive(Resource)]` when `derive` is given:
+/// no struct is emitted, and its fields that the model does not hold (left out
+/// after an error) are filled in `from_row` so they cause no error of their own.
+fn generate_for(
+    resource: &Resource,
+    derive: Option<&DeriveStruct>,
+    errors: Vec<syn::Error>,
+) -> TokenStream {
+    let columns = resource.columns();
+    let unplaced = derive.map_or_else(Vec::new, |d| {
+        d.fields
+            .iter()
+            .filter(|f| {
+                !columns.iter().any(|c| &c.name == *f)
+                    && !resource.relationships.iter().any(|r| &r.name == *f)
+            })
+            .cloned()
+            .collect()
+    });
     let ctx = Ctx {
         resource,
-        columns: resource.columns(),
+        columns,
         pk_index: resource.primary_key().map(|(i, _)| i),
+        unplaced,
     };
-    let mut out = structs::definition(resource, &ctx.columns);
+    let mut out = match derive {
+        Some(_) => TokenStream::new(),
+        None => structs::definition(resource, &ctx.columns),
+    };
     out.extend(fields::fields_struct(&ctx));
     let schema = schema::statics(&ctx);
     let relationships = relationships::infos(&ctx);
@@ -71,6 +109,9 @@ pub(crate) struct Ctx<'a> {
     pub columns: Vec<Attribute>,
     /// Index of the primary key in `columns` (`None` after an error).
     pub pk_index: Option<usize>,
+    /// Fields of a derive's struct that are neither a column nor a relationship
+    /// (after an error): `from_row` fills them with a value never built.
+    pub unplaced: Vec<Ident>,
 }
 
 impl Ctx<'_> {

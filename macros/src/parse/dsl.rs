@@ -1,7 +1,7 @@
 //! The top of `resource!`: the struct header, its blocks, and the items of
 //! `attributes { }`. Relationship items are in `relationships.rs`.
 
-use proc_macro2::{Delimiter, Group, TokenStream};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Result};
 use syn::{Ident, Token, Type, Visibility};
@@ -89,10 +89,17 @@ impl Parse for ResourceDef {
                 }
                 def.resource.table = Some(name);
             } else if body.peek(Ident::peek_any) {
-                // An unknown block: skip it and let validation suggest a name.
+                // An unknown block or option (`tabel "t";`): skip to the end of
+                // its `{ }` or `;` and let validation suggest a name.
                 let word = body.call(Ident::parse_any)?;
-                if body.peek(syn::token::Brace) {
-                    body.parse::<Group>()?;
+                while !body.is_empty() {
+                    if body.peek(syn::token::Brace) {
+                        body.parse::<Group>()?;
+                        break;
+                    }
+                    if body.parse::<TokenTree>()?.to_string() == ";" {
+                        break;
+                    }
                 }
                 def.resource.unknown.push(Unknown {
                     place: Place::Block,
@@ -244,7 +251,9 @@ impl Parse for AttributeItem {
                     )));
                 }
                 input.parse::<Token![:]>()?;
-                input.parse()?
+                // Without `+`: the type goes into `<T as Scalar>`, where
+                // `String +` would be a syntax error in the generated code.
+                input.call(Type::without_plus)?
             }
         };
         input.parse::<Token![;]>()?;

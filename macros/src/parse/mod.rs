@@ -1,4 +1,5 @@
-//! `resource!` syntax -> [`model::Resource`](crate::model::Resource).
+//! `resource!` syntax -> [`model::Resource`](crate::model::Resource);
+//! `#[derive(Resource)]` is the other front end, in `derive.rs`.
 //!
 //! The struct header and the blocks are parsed strictly (an error there aborts).
 //! Inside a block, each item (`attribute name: String;`, a relationship, a
@@ -8,6 +9,8 @@
 //! Words where a keyword belongs are kept as `model::Unknown` for validation to
 //! report with a suggestion.
 
+pub mod derive;
+mod derive_options;
 mod dsl;
 mod relationships;
 

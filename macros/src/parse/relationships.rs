@@ -52,7 +52,8 @@ impl Parse for RelationshipItem {
             )));
         }
         input.parse::<Token![:]>()?;
-        let destination: Type = input.parse()?;
+        // Without `+`: the type goes into `<D as Resource>` (see `AttributeItem`).
+        let destination = input.call(Type::without_plus)?;
         let mut relationship = model::Relationship {
             attrs,
             kind,
@@ -172,7 +173,7 @@ impl Parse for OptionItem {
                 OptionValue::Sort(keys)
             }
             "manual" => OptionValue::Manual(input.parse()?),
-            "through" => OptionValue::Through(input.parse()?),
+            "through" => OptionValue::Through(input.call(Type::without_plus)?),
             _ => unreachable!("checked by the lookahead"),
         };
         if !input.peek(Token![;]) {

@@ -2,13 +2,21 @@
 //! the offending token and saying how to fix it, then removes what it reported
 //! (a repeated option, a misplaced `manual`, a duplicate field) so code generation
 //! still emits the resource and one mistake does not cascade into more errors.
+//!
+//! Both front ends get the same rules; a message that names the fix in the
+//! user's syntax says it in the syntax of the front end (`FrontEnd`). The rules
+//! only `#[derive(Resource)]` needs are in `derive.rs`.
 
 use std::collections::HashMap;
 
 use proc_macro2::Span;
 use syn::Ident;
 
-use crate::model::{OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of};
+use crate::model::{
+    FrontEnd, OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of,
+};
+
+mod derive;
 
 /// Names a resource cannot give an attribute or relationship: they would clash
 /// with the associated functions of `Resource` on the struct.
@@ -24,19 +32,34 @@ pub const RESERVED: [&str; 6] = [
 const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
 const BLOCKS: [&str; 3] = ["attributes", "relationships", "table"];
 
-/// Checks `resource`, returning it with the reported mistakes removed and the
-/// errors in source order.
-pub fn validate(mut resource: Resource) -> (Resource, Vec<syn::Error>) {
+/// Checks a resource of `resource!`, returning it with the reported mistakes
+/// removed and the errors in source order.
+pub fn validate(resource: Resource) -> (Resource, Vec<syn::Error>) {
     let mut errors = Vec::new();
-    unknown_words(&resource, &mut errors);
-    primary_key(&mut resource, &mut errors);
-    duplicate_attributes(&mut resource, &mut errors);
-    relationship_options(&mut resource, &mut errors);
-    relationship_names(&mut resource, &mut errors);
-    source_attributes(&resource, &mut errors);
-    reserved_names(&resource, &mut errors);
-    sort_by_position(&mut errors);
+    let resource = common(resource, FrontEnd::Macro, &mut errors);
     (resource, errors)
+}
+
+/// Checks a resource of `#[derive(Resource)]`: the derive's own rules, then the
+/// rules of every resource, worded for the derive.
+pub fn validate_derive(mut resource: Resource) -> (Resource, Vec<syn::Error>) {
+    let mut errors = Vec::new();
+    derive::foreign_key_fields(&mut resource, &mut errors);
+    let resource = common(resource, FrontEnd::Derive, &mut errors);
+    (resource, errors)
+}
+
+/// The rules of every resource, appended to `errors`, which end up in source order.
+fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) -> Resource {
+    unknown_words(&resource, errors);
+    primary_key(&mut resource, front, errors);
+    duplicate_attributes(&mut resource, errors);
+    relationship_options(&mut resource, front, errors);
+    relationship_names(&mut resource, errors);
+    source_attributes(&resource, errors);
+    reserved_names(&resource, errors);
+    sort_by_position(errors);
+    resource
 }
 
 /// The closest of `candidates` to `word`, when it is close enough to be a typo.
@@ -44,9 +67,14 @@ pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != word).collect();
+    // `DESC`, `Name`: the same word in another case.
+    let lower = word.to_lowercase();
+    if let Some(same) = candidates.iter().find(|c| c.to_lowercase() == lower) {
+        return Some(same);
+    }
     candidates
         .into_iter()
-        .filter(|c| *c != word)
         .map(|c| {
             (
                 strsim::jaro_winkler(word, c),
@@ -77,6 +105,17 @@ fn hint(word: &str, candidates: &[&str]) -> String {
     }
 }
 
+/// `hint` among the keywords of this block; a word close only to a keyword of
+/// the other block gets that keyword and where it goes.
+fn hint_or_elsewhere(word: &str, here: &[&str], there: &[&str], block: &str) -> String {
+    if did_you_mean(word, here.iter().copied()).is_none()
+        && let Some(s) = did_you_mean(word, there.iter().copied())
+    {
+        return format!("; did you mean `{s}`? It goes in `{block} {{ }}`");
+    }
+    hint(word, here)
+}
+
 /// " (first on line 12)", when the compiler tells lines.
 fn first_at(span: Span) -> String {
     match span.start().line {
@@ -98,13 +137,16 @@ fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
             }
             Place::Attribute => format!(
                 "unknown keyword `{word}` in `attributes`{}",
-                hint(&word, &ATTRIBUTE_KEYWORDS)
+                hint_or_elsewhere(&word, &ATTRIBUTE_KEYWORDS, &kinds, "relationships")
             ),
             Place::Relationship if ATTRIBUTE_KEYWORDS.contains(&word.as_str()) => {
                 format!("`{word}` declares an attribute: move it into `attributes {{ }}`")
             }
             Place::Relationship => {
-                format!("unknown relationship kind `{word}`{}", hint(&word, &kinds))
+                format!(
+                    "unknown relationship kind `{word}`{}",
+                    hint_or_elsewhere(&word, &kinds, &ATTRIBUTE_KEYWORDS, "attributes")
+                )
             }
             Place::Option => format!(
                 "unknown relationship option `{word}`{}",
@@ -116,7 +158,7 @@ fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
     }
 }
 
-fn primary_key(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
     let mut first: Option<String> = None;
     for attribute in &mut resource.attributes {
         let Some(pk) = attribute.primary_key else {
@@ -125,12 +167,15 @@ fn primary_key(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
         match &first {
             None => first = Some(name_of(&attribute.name)),
             Some(name) => {
+                let fix = match front {
+                    FrontEnd::Macro => format!("make this one `attribute {}: ..;`", attribute.name),
+                    FrontEnd::Derive => format!("remove this `{}`", pk.kind.keyword()),
+                };
                 errors.push(syn::Error::new(
                     pk.keyword,
                     format!(
-                        "`{}` already has the primary key `{name}`: a resource has exactly one; \
-                         make this one `attribute {}: ..;`",
-                        resource.ident, attribute.name
+                        "`{}` already has the primary key `{name}`: a resource has exactly one; {fix}",
+                        resource.ident
                     ),
                 ));
                 attribute.primary_key = None;
@@ -138,13 +183,19 @@ fn primary_key(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
         }
     }
     if first.is_none() {
+        let fix = match front {
+            FrontEnd::Macro => {
+                "add `uuid_primary_key id;` or `integer_primary_key id;` to its \
+                                `attributes { }` block"
+            }
+            FrontEnd::Derive => {
+                "mark its key field `#[resource(uuid_primary_key)]` (an `id: Uuid`) \
+                                 or `#[resource(integer_primary_key)]` (an `id: i64`)"
+            }
+        };
         errors.push(syn::Error::new(
             resource.ident.span(),
-            format!(
-                "`{}` has no primary key: add `uuid_primary_key id;` or \
-                 `integer_primary_key id;` to its `attributes {{ }}` block",
-                resource.ident
-            ),
+            format!("`{}` has no primary key: {fix}", resource.ident),
         ));
     }
 }
@@ -191,7 +242,7 @@ fn duplicate_attributes(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
     }
 }
 
-fn relationship_options(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
     for rel in &mut resource.relationships {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let manual = rel.manual().is_some();
@@ -231,10 +282,14 @@ fn relationship_options(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
             false
         });
         if rel.kind == RelKind::ManyToMany && rel.through().is_none() {
+            let fix = match front {
+                FrontEnd::Macro => "`{ through JoinResource; }`",
+                FrontEnd::Derive => "`through = JoinResource` to its `many_to_many(..)`",
+            };
             errors.push(syn::Error::new(
                 rel.name.span(),
                 format!(
-                    "many_to_many `{}` needs a join resource: add `{{ through JoinResource; }}`",
+                    "many_to_many `{}` needs a join resource: add {fix}",
                     rel.name
                 ),
             ));

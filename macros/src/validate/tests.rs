@@ -252,3 +252,29 @@ fn every_error_is_reported_together() {
     let messages: Vec<&str> = e.iter().map(|e| e.2.as_str()).collect();
     assert_eq!(messages.len(), 7, "{messages:#?}");
 }
+
+#[test]
+fn suggestions_across_blocks_and_cases() {
+    let src = r#"struct T {
+        tabel "t";
+        attributes { uuid_primary_key id; has_man x: T; attribute a: i64; Attribute b: i64; }
+        relationships {
+            integer_primary_kye k;
+            has_many t: T { sort a DESC; }
+            HAS_MANY u: T;
+        }
+    }"#;
+    let e: Vec<String> = errors(src).into_iter().map(|e| e.2).collect();
+    assert_eq!(
+        e,
+        [
+            "unknown block `tabel`; did you mean `table`?",
+            "unknown keyword `has_man` in `attributes`; did you mean `has_many`? It goes in `relationships { }`",
+            "unknown keyword `Attribute` in `attributes`; did you mean `attribute`?",
+            "unknown relationship kind `integer_primary_kye`; did you mean `integer_primary_key`? It goes in `attributes { }`",
+            "unknown sort order `DESC`; did you mean `desc`?",
+            "unknown relationship kind `HAS_MANY`; did you mean `has_many`?",
+        ]
+    );
+    assert_eq!(did_you_mean("Name", ["id", "name"]), Some("name"));
+}

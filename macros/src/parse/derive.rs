@@ -1,0 +1,325 @@
+//! `#[derive(Resource)]` -> [`model::Resource`](crate::model::Resource), with
+//! darling.
+//!
+//! The struct's own `#[resource(table = "..")]` is a darling `FromAttributes`;
+//! each field is a darling `FromField` whose `#[resource(..)]` items are
+//! `FieldOptions` (in `derive_options.rs`). A plain field is an attribute, a field
+//! marked `uuid_primary_key` or `integer_primary_key` the primary key, and a field
+//! marked with a relationship kind a relationship, whose destination is the
+//! `Loaded<Vec<D>>` or `Loaded<Option<D>>` of its type (or `destination = D`).
+//!
+//! Rules about one field are checked here, each error on the user's token: a
+//! relationship field that is not `Loaded<..>`, or a list where the kind loads one
+//! record; a `Loaded<..>` field with no relationship; a primary key field whose
+//! type is not the key's. A field in error is left out of the model (generation
+//! fills it), so the rest of the resource is still generated.
+
+use darling::{FromAttributes, FromField};
+use proc_macro2::TokenStream;
+use syn::ext::IdentExt;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, PathArguments, Type};
+
+use super::derive_options::{FieldOptions, RelSpec, ResourceOptions};
+use crate::model::{self, DeriveStruct, Origin, PrimaryKeyKind, RelKind, type_name};
+
+/// A parsed derive input and the errors of what could not be parsed.
+pub struct Derived {
+    /// The resource, as `resource!` would have declared it.
+    pub resource: model::Resource,
+    /// The user's struct, which generation does not emit.
+    pub structure: DeriveStruct,
+    /// What could not be parsed, each on its token.
+    pub errors: Vec<syn::Error>,
+}
+
+/// The struct's `#[resource(..)]` attributes.
+#[derive(FromAttributes)]
+#[darling(attributes(resource))]
+struct StructInput {
+    #[darling(flatten)]
+    options: ResourceOptions,
+}
+
+/// One field, with its doc comments and `#[resource(..)]` items.
+#[derive(FromField)]
+#[darling(attributes(resource), forward_attrs(doc))]
+struct FieldInput {
+    ident: Option<Ident>,
+    ty: Type,
+    attrs: Vec<syn::Attribute>,
+    #[darling(flatten)]
+    options: FieldOptions,
+}
+
+/// Parses the input of `#[derive(Resource)]`. Only a wrong shape (not a struct
+/// with named fields, or generic) aborts; every other error is returned with
+/// the model.
+pub fn resource(tokens: TokenStream) -> syn::Result<Derived> {
+    let input: DeriveInput = syn::parse2(tokens)?;
+    let named = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => named,
+            _ => {
+                return Err(syn::Error::new(
+                    input.ident.span(),
+                    "a resource has named fields: `struct Ticket { id: Uuid, .. }`",
+                ));
+            }
+        },
+        Data::Enum(data) => {
+            return Err(syn::Error::new(
+                data.enum_token.span,
+                "a resource is declared as a `struct`",
+            ));
+        }
+        Data::Union(data) => {
+            return Err(syn::Error::new(
+                data.union_token.span,
+                "a resource is declared as a `struct`",
+            ));
+        }
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(
+            input.generics.span(),
+            "a resource cannot have generic parameters",
+        ));
+    }
+    let mut errors = darling::Error::accumulator();
+    let mut options = errors
+        .handle(StructInput::from_attributes(&input.attrs))
+        .map(|s| s.options)
+        .unwrap_or_default();
+    for e in std::mem::take(&mut options.errors) {
+        errors.push(e);
+    }
+    if let Some(table) = &options.table
+        && table.value().is_empty()
+    {
+        errors.push(darling::Error::custom("the table name cannot be empty").with_span(table));
+    }
+    let mut derived = Derived {
+        resource: model::Resource {
+            attrs: Vec::new(),
+            vis: input.vis.clone(),
+            ident: input.ident.clone(),
+            attributes: Vec::new(),
+            relationships: Vec::new(),
+            table: options.table,
+            unknown: Vec::new(),
+        },
+        structure: DeriveStruct { fields: Vec::new() },
+        errors: Vec::new(),
+    };
+    for field in &named.named {
+        let Some(ident) = field.ident.clone() else {
+            continue;
+        };
+        derived.structure.fields.push(ident);
+        // A field whose attributes do not parse at all is left out.
+        if let Some(field) = errors.handle(FieldInput::from_field(field)) {
+            derived.field(field, &mut errors);
+        }
+    }
+    // Darling's errors, then the derive's own (spanned over whole types).
+    let mut all: Vec<syn::Error> = errors
+        .into_inner()
+        .into_iter()
+        .flatten()
+        .map(syn::Error::from)
+        .collect();
+    all.append(&mut derived.errors);
+    derived.errors = all;
+    Ok(derived)
+}
+
+impl Derived {
+    /// Adds one field to the model, or reports why it cannot be.
+    fn field(&mut self, field: FieldInput, errors: &mut darling::error::Accumulator) {
+        let FieldInput {
+            ident,
+            ty,
+            attrs,
+            options,
+        } = field;
+        let Some(name) = ident else { return };
+        for e in options.errors {
+            errors.push(e);
+        }
+        if let Some(mut spec) = options.relationship {
+            self.resource.unknown.append(&mut spec.unknown);
+            match relationship(name, &ty, attrs, spec) {
+                Ok(rel) => self.resource.relationships.push(rel),
+                Err(e) => self.errors.push(e),
+            }
+            return;
+        }
+        if let Some(inner) = loaded(&ty) {
+            let kinds = match container(inner) {
+                Some(("Vec", _)) => "`#[resource(has_many)]` or `#[resource(many_to_many(..))]`",
+                Some(("Option", _)) => "`#[resource(belongs_to)]` or `#[resource(has_one)]`",
+                _ => "`#[resource(has_many)]`, `#[resource(has_one)]`, ...",
+            };
+            self.errors.push(syn::Error::new(
+                name.span(),
+                format!(
+                    "`{}` is a `Loaded<..>` field but declares no relationship: mark it {kinds}",
+                    name.unraw()
+                ),
+            ));
+            return;
+        }
+        let mut key_type = None;
+        if let Some(pk) = options.primary_key {
+            let expected = pk.kind.type_name();
+            if type_name(&ty).is_some_and(|t| t == expected) {
+                key_type = Some(pk.kind);
+            } else {
+                // Reported; the field keeps its type, so nothing else fails.
+                self.errors.push(syn::Error::new_spanned(
+                    &ty,
+                    format!(
+                        "`{}` keys are `{expected}`: declare the field `{}: {expected}`",
+                        pk.kind.keyword(),
+                        name.unraw()
+                    ),
+                ));
+            }
+        }
+        self.resource.attributes.push(model::Attribute {
+            attrs,
+            name,
+            ty: match key_type {
+                // The key's type as `resource!` writes it, on the user's type.
+                Some(PrimaryKeyKind::Uuid) => {
+                    syn::parse_quote_spanned!(ty.span()=> ::ashore::__private::Uuid)
+                }
+                Some(PrimaryKeyKind::Integer) => {
+                    syn::parse_quote_spanned!(ty.span()=> ::core::primitive::i64)
+                }
+                None => ty,
+            },
+            primary_key: options.primary_key,
+            origin: Origin::Declared,
+        });
+    }
+}
+
+/// The relationship of a field, its destination taken from `destination = ..`
+/// or from the field's `Loaded<..>` type, which must suit the kind.
+fn relationship(
+    name: Ident,
+    ty: &Type,
+    attrs: Vec<syn::Attribute>,
+    spec: RelSpec,
+) -> syn::Result<model::Relationship> {
+    let kind = spec.kind;
+    let (wrapper, example) = if kind.is_many() {
+        ("Vec", "Vec<Ticket>")
+    } else {
+        ("Option", "Option<Ticket>")
+    };
+    let Some(inner) = loaded(ty) else {
+        return Err(syn::Error::new_spanned(
+            ty,
+            format!(
+                "a `{}` field holds what a load attaches: declare it `{}: Loaded<{example}>`",
+                kind.keyword(),
+                name.unraw()
+            ),
+        ));
+    };
+    let from_type = match container(inner) {
+        Some((found, destination)) if found == wrapper => Some(destination.clone()),
+        Some((found, destination)) => {
+            let loads = if kind.is_many() {
+                "a list of records"
+            } else {
+                "at most one record"
+            };
+            return Err(syn::Error::new_spanned(
+                inner,
+                format!(
+                    "a `{}` loads {loads}, not a `{found}`: declare the field \
+                     `Loaded<{wrapper}<{}>>`",
+                    kind.keyword(),
+                    quote::quote!(#destination)
+                ),
+            ));
+        }
+        None => None,
+    };
+    let destination = match (spec.destination, from_type) {
+        (Some(given), Some(from_type)) => {
+            if let (Some(a), Some(b)) = (type_name(&given), type_name(&from_type))
+                && a != b
+            {
+                return Err(syn::Error::new_spanned(
+                    &given,
+                    format!(
+                        "the field loads `{b}` but `destination` says `{a}`: make them agree \
+                         (the field's type alone is enough: remove `destination`)"
+                    ),
+                ));
+            }
+            given
+        }
+        (Some(given), None) => given,
+        (None, Some(from_type)) => from_type,
+        (None, None) => {
+            return Err(syn::Error::new_spanned(
+                inner,
+                format!(
+                    "cannot tell the destination from this type: declare the field \
+                     `Loaded<{wrapper}<Ticket>>` or add `destination = Ticket` to `{}(..)`",
+                    kind.keyword()
+                ),
+            ));
+        }
+    };
+    debug_assert!(RelKind::ALL.contains(&kind));
+    Ok(model::Relationship {
+        attrs,
+        kind,
+        name,
+        destination,
+        options: spec.options,
+    })
+}
+
+/// `T` in `Loaded<T>` (any path ending in `Loaded`).
+fn loaded(ty: &Type) -> Option<&Type> {
+    single_argument(ty, "Loaded").map(|(_, t)| t)
+}
+
+/// `("Vec", D)` for `Vec<D>`, `("Option", D)` for `Option<D>`.
+fn container(ty: &Type) -> Option<(&'static str, &Type)> {
+    ["Vec", "Option"]
+        .into_iter()
+        .find_map(|name| single_argument(ty, name))
+}
+
+/// The one type argument of `ty` when its last segment is `name`.
+fn single_argument<'a>(ty: &'a Type, name: &'static str) -> Option<(&'static str, &'a Type)> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != name {
+        return None;
+    }
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.iter().collect::<Vec<_>>().as_slice() {
+        [GenericArgument::Type(inner)] => Some((name, inner)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "derive_tests.rs"]
+mod tests;
+
+#[cfg(test)]
+#[path = "derive_error_tests.rs"]
+mod error_tests;

@@ -1,0 +1,24 @@
+//! `tests/common` for `derive_parity`: the same calls, counting layer,
+//! fixtures, layers and loaders, with the Helpdesk resources of `resources.rs`
+//! (declared with `#[derive(Resource)]`) in place of `tests/common/resources.rs`
+//! (declared with `resource!`).
+#![allow(dead_code, unused_imports)]
+
+#[path = "../common/calls.rs"]
+mod calls;
+#[path = "../common/counting.rs"]
+mod counting;
+#[path = "../common/fixtures.rs"]
+mod fixtures;
+#[path = "../common/layers.rs"]
+mod layers;
+#[path = "../common/loaders.rs"]
+mod loaders;
+mod resources;
+
+pub use calls::*;
+pub use counting::*;
+pub use fixtures::*;
+pub use layers::*;
+pub use loaders::*;
+pub use resources::*;
