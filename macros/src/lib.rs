@@ -49,7 +49,15 @@ use proc_macro::TokenStream;
 /// `destination_attribute x;`, `filter <expr>;`, `sort key desc, other;`,
 /// `manual <loader>;` (has_one, has_many), `through Join;`,
 /// `source_attribute_on_join_resource x;` and
-/// `destination_attribute_on_join_resource x;` (many_to_many).
+/// `destination_attribute_on_join_resource x;` (many_to_many), and
+/// `authorize_read_with error;` (or `filter;`, the default) on any relationship.
+///
+/// Read policies: `policies { policy <check> { authorize_if <check>; .. } .. }`
+/// with the effects `authorize_if`, `forbid_if`, `authorize_unless`,
+/// `forbid_unless` and the checks `always()`, `actor_present()`,
+/// `actor_attribute_equals(field, value)` and `expr(<filter>)`, where
+/// `^actor(field)` and `^tenant()` stand for the read's actor and tenant.
+/// Multitenancy: `multitenancy { attribute organization_id; global; }`.
 #[proc_macro]
 pub fn resource(input: TokenStream) -> TokenStream {
     generate::expand(input.into())
@@ -99,6 +107,9 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// | `through J;` | `through = J` (many_to_many) |
 /// | `source_attribute_on_join_resource x;` | `source_attribute_on_join_resource = x` |
 /// | `destination_attribute_on_join_resource x;` | `destination_attribute_on_join_resource = x` |
+/// | `authorize_read_with error;` | `authorize_read_with = error` |
+/// | `policy always() { authorize_if expr(a == ^actor(id)); }` | `#[resource(policy(always(), authorize_if(expr(a == ^actor(id)))))]` on the struct (repeatable) |
+/// | `multitenancy { attribute org_id; global; }` | `#[resource(multitenancy(attribute = org_id, global))]` on the struct |
 ///
 /// Options go in the kind's parentheses, separated by commas:
 /// `#[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]`.

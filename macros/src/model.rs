@@ -15,6 +15,10 @@ use syn::{Ident, Type, Visibility};
 
 use crate::expr::Expr;
 
+mod policies;
+
+pub use policies::{CHECKS, Check, CheckKind, Effect, Multitenancy, Policy, PolicyLine};
+
 /// One resource.
 pub struct Resource {
     /// Outer attributes and doc comments of the struct, passed through.
@@ -27,6 +31,10 @@ pub struct Resource {
     pub relationships: Vec<Relationship>,
     /// The `table "name";` option: the table SQL data layers keep it in.
     pub table: Option<syn::LitStr>,
+    /// The read policies, in order.
+    pub policies: Vec<Policy>,
+    /// Every `multitenancy` given (more than one is reported by validation).
+    pub multitenancy: Vec<Multitenancy>,
     /// Words the front end could not place (reported by validation).
     pub unknown: Vec<Unknown>,
 }
@@ -173,6 +181,28 @@ pub enum OptionValue {
     Through(Type),
     SourceAttributeOnJoinResource(Ident),
     DestinationAttributeOnJoinResource(Ident),
+    AuthorizeReadWith(ReadWith),
+}
+
+/// The value of `authorize_read_with`: what a load does with a related record
+/// the actor may not read.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ReadWith {
+    /// Leave it out (the default).
+    Filter,
+    /// Fail the load.
+    Error,
+}
+
+impl ReadWith {
+    pub const ALL: [ReadWith; 2] = [ReadWith::Filter, ReadWith::Error];
+
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ReadWith::Filter => "filter",
+            ReadWith::Error => "error",
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -185,10 +215,11 @@ pub enum OptionKind {
     Through,
     SourceAttributeOnJoinResource,
     DestinationAttributeOnJoinResource,
+    AuthorizeReadWith,
 }
 
 impl OptionKind {
-    pub const ALL: [OptionKind; 8] = [
+    pub const ALL: [OptionKind; 9] = [
         OptionKind::SourceAttribute,
         OptionKind::DestinationAttribute,
         OptionKind::Filter,
@@ -197,6 +228,7 @@ impl OptionKind {
         OptionKind::Through,
         OptionKind::SourceAttributeOnJoinResource,
         OptionKind::DestinationAttributeOnJoinResource,
+        OptionKind::AuthorizeReadWith,
     ];
 
     /// The DSL keyword.
@@ -212,6 +244,7 @@ impl OptionKind {
             OptionKind::DestinationAttributeOnJoinResource => {
                 "destination_attribute_on_join_resource"
             }
+            OptionKind::AuthorizeReadWith => "authorize_read_with",
         }
     }
 
@@ -241,6 +274,7 @@ impl OptionValue {
             OptionValue::DestinationAttributeOnJoinResource(_) => {
                 OptionKind::DestinationAttributeOnJoinResource
             }
+            OptionValue::AuthorizeReadWith(_) => OptionKind::AuthorizeReadWith,
         }
     }
 }
@@ -296,6 +330,16 @@ pub enum Place {
     Option,
     /// After a `sort` key.
     SortOrder,
+    /// In `policies { }`, where `policy` goes.
+    Policies,
+    /// At the start of a policy's line, where `authorize_if` and the like go.
+    PolicyLine,
+    /// Where a check goes (`always()`, `expr(..)`, ..).
+    Check,
+    /// In `multitenancy { }`.
+    Multitenancy,
+    /// After `authorize_read_with`.
+    ReadWith,
 }
 
 impl Relationship {
@@ -335,6 +379,14 @@ impl Relationship {
         match self.option(OptionKind::Sort) {
             Some(OptionValue::Sort(keys)) => keys,
             _ => &[],
+        }
+    }
+
+    /// The `authorize_read_with` option, `filter` by default.
+    pub fn authorize_read_with(&self) -> ReadWith {
+        match self.option(OptionKind::AuthorizeReadWith) {
+            Some(OptionValue::AuthorizeReadWith(r)) => *r,
+            _ => ReadWith::Filter,
         }
     }
 

@@ -11,10 +11,13 @@ pub use crate::columns::{ColumnReader, from_row_by_columns, read as read_column}
 pub use crate::data_layer::BoxFuture;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
-    ArithOp, CmpOp, Condition, Expr, Fields, List, Name, Numeric, Operand, Path, SameKind, Term,
-    kind,
+    ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, List, Name, Numeric, Operand, Path, SameKind,
+    Term, kind,
 };
 pub use crate::manual::{DynManual, ManualRelationship};
+pub use crate::policy::{
+    AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
+};
 pub use crate::query::{Order, Sort};
 pub use crate::relationship::{Loaded, Rel};
 pub use crate::resource::{
@@ -170,6 +173,17 @@ where
     M: ManualRelationship<Source = S, Destination = D>,
 {
     Arc::new(loader)
+}
+
+/// The `Templates` of a read by `actor` with `tenant`, for tests of generated
+/// `Check::Expr` policies (a read builds its own).
+#[doc(hidden)]
+pub fn templates<'a>(
+    resource: &'static str,
+    actor: Option<&'a dyn crate::resource::Actor>,
+    tenant: Option<&'a Value>,
+) -> Templates<'a> {
+    Templates::new(resource, actor, tenant)
 }
 
 /// Checks a row's length before a record is read from it.

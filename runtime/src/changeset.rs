@@ -118,6 +118,13 @@ impl<R: Resource> Changeset<R> {
     }
 
     /// The row to insert, defaults applied.
+    /// Sets attribute `index` to `value` unless it is set already.
+    pub(crate) fn fill(&mut self, index: usize, value: &Value) {
+        if let Some(slot @ None) = self.values.get_mut(index) {
+            *slot = Some(value.clone());
+        }
+    }
+
     pub(crate) fn into_row(self) -> Result<Row> {
         let schema = R::schema();
         schema

@@ -224,6 +224,33 @@ pub enum ErrorKind {
         /// What was found.
         found: Value,
     },
+    /// A record the actor may not read, loaded through a relationship with
+    /// `authorize_read_with error` (or returned by a manual loader there).
+    #[error("forbidden: the actor may not read {resource} {key}")]
+    Forbidden {
+        /// The resource of the record.
+        resource: &'static str,
+        /// The record's primary key.
+        key: Value,
+    },
+    /// A read of a multitenant resource without `.tenant(..)`, which the
+    /// resource does not allow (no `global;` in its `multitenancy` block).
+    #[error("{resource} is multitenant: give the read a tenant with `.tenant(..)`")]
+    TenantRequired {
+        /// The resource read.
+        resource: &'static str,
+    },
+    /// A policy's `^actor(field)` or `actor_attribute_equals` names a field the
+    /// actor does not have (never taken as a silent mismatch).
+    #[error(
+        "a read policy of {resource} uses the actor's `{attribute}`, which the actor does not have"
+    )]
+    ActorAttribute {
+        /// The resource whose policy it is.
+        resource: &'static str,
+        /// The field named.
+        attribute: &'static str,
+    },
     /// An error returned by a user's manual loader, shown as it is.
     #[error(transparent)]
     Loader(Source),

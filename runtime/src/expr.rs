@@ -506,6 +506,11 @@ pub mod kind {
     /// ```
     #[derive(Debug)]
     pub enum DateTime {}
+    /// The kind of a template (`^actor(field)`, `^tenant()`) in a policy's
+    /// `expr(..)` compared with another template, or tested with `is_nil`: it
+    /// compares with itself only (see [`Dynamic`](crate::__private::Dynamic)).
+    #[derive(Debug)]
+    pub enum Any {}
 }
 
 /// A typed piece of a filter: an [`Expr`] whose kind the compiler knows. `expr!`
@@ -708,6 +713,45 @@ fn const_value(e: Expr) -> Value {
 )]
 pub trait SameKind<Other> {}
 impl<K> SameKind<K> for K {}
+
+/// A template's value in a policy's `expr(..)` (`^actor(id)`, `^tenant()`),
+/// known only when the read runs: the macro gives it the kind of what it is
+/// compared with ([`Dynamic::like`]), or the kind its place needs (a number in
+/// arithmetic, a condition in `and`), or [`kind::Any`] next to another
+/// template. A value of another kind simply matches nothing.
+pub struct Dynamic<K> {
+    value: Value,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Dynamic<K> {
+    /// The value, as an operand of kind `K`.
+    pub fn new(value: Value) -> Self {
+        Dynamic {
+            value,
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl Dynamic<kind::Any> {
+    /// The value, as an operand of the kind of `other`.
+    pub fn like<O: Operand>(_other: &O, value: Value) -> Dynamic<O::Kind> {
+        Dynamic::new(value)
+    }
+
+    /// The value, as an operand of the kind of `list`'s elements.
+    pub fn like_list<L: List>(_list: &L, value: Value) -> Dynamic<L::Kind> {
+        Dynamic::new(value)
+    }
+}
+
+impl<K> Operand for Dynamic<K> {
+    type Kind = K;
+    fn into_expr(self) -> Expr {
+        Expr::Value(self.value)
+    }
+}
 
 /// Proof that a kind takes arithmetic.
 #[diagnostic::on_unimplemented(

@@ -151,6 +151,7 @@ mod error;
 mod expr;
 mod load;
 mod manual;
+mod policy;
 mod query;
 mod relationship;
 mod resource;
@@ -173,6 +174,7 @@ pub use error::{Constraint, Error, ErrorKind, Result};
 pub use expr::{ArithOp, CmpOp, Expr, Name, Term, kind};
 pub use load::Load;
 pub use manual::{LoadContext, ManualRelationship, Related};
+pub use policy::{AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates};
 pub use query::{IntoSorts, Order, Query, Sort, Unset};
 pub use relationship::{Loaded, Rel};
 pub use resource::{

@@ -8,6 +8,7 @@ use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::manual::{LoadContext, RelatedInner};
+use crate::policy::AuthorizeReadWith;
 use crate::query::{Sort, Unset, compare_for_sort};
 use crate::relationship::{Attach, Rel};
 use crate::resource::{RelationshipKind, Resource};
@@ -159,6 +160,8 @@ pub(crate) async fn run<S: Resource, D: Resource>(
             );
             let related = manual.load(given, &ctx).await?;
             let mut found = resolve_manual(related.inner, given, key_index)?;
+            // Whatever the loader read, only what the caller may read is kept.
+            crate::policy::enforce(scope, info.authorize_read_with, &mut found.groups).await?;
             if !info.kind.is_many() {
                 check_at_most_one(&found)?;
             }
@@ -194,9 +197,16 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                     by,
                     keys: keys.clone(),
                 });
+                // Records the actor may not read are left out by the read, or,
+                // with `authorize_read_with error`, read and then reported.
+                let report = info.authorize_read_with == AuthorizeReadWith::Error;
+                request.visibility = crate::policy::visibility(scope, D::schema(), !report)?;
                 tracing::debug!(resource = source.name, relationship = info.name, "load");
                 let result = scope.domain().data_layer().read(request).await?;
-                let groups = result.into_groups::<D>(keys.len())?;
+                let mut groups = result.into_groups::<D>(keys.len())?;
+                if report && scope.authorize() {
+                    crate::policy::enforce(scope, info.authorize_read_with, &mut groups).await?;
+                }
                 Groups { keys, groups }
             }
         }

@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use crate::columns::ColumnReader;
 use crate::error::Result;
 use crate::expr::{Expr, Fields};
+use crate::policy::{AuthorizeReadWith, Multitenancy, Policy};
 use crate::query::{Order, Query, Sort};
 use crate::store::Table;
 use crate::value::{Scalar, Value, ValueType};
@@ -291,6 +292,10 @@ pub struct Schema {
     pub primary_key: usize,
     /// The relationships, in declaration order.
     pub relationships: &'static [RelationshipInfo],
+    /// The read policies (`policies { .. }`), in order.
+    pub policies: &'static [Policy],
+    /// The `multitenancy { .. }` block.
+    pub multitenancy: Option<Multitenancy>,
     /// Makes an empty typed table for the in-memory data layer.
     #[doc(hidden)]
     pub new_table: fn() -> Box<dyn Table>,
@@ -548,6 +553,8 @@ pub struct RelationshipInfo {
     pub filter: Option<fn() -> Expr>,
     /// The relationship's `sort` option.
     pub sort: fn() -> Vec<Sort>,
+    /// What a load does with a related record the actor may not read.
+    pub authorize_read_with: AuthorizeReadWith,
 }
 
 /// How a many_to_many relationship reaches its destination. Here

@@ -75,6 +75,8 @@ macro_rules! test_resource {
                     ],
                     primary_key: 0,
                     relationships: $rels,
+                    policies: &[],
+                    multitenancy: None,
                     new_table: $crate::store::new_table::<$name>,
                 };
                 &SCHEMA

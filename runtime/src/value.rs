@@ -249,6 +249,19 @@ impl<T: Scalar> From<T> for Value {
     }
 }
 
+/// A string slice is a string value, so `.tenant("acme")` reads as written.
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::Value;
+/// assert_eq!(Value::from("acme"), Value::String("acme".to_owned()));
+/// ```
+impl From<&str> for Value {
+    fn from(v: &str) -> Self {
+        Value::String(v.to_owned())
+    }
+}
+
 /// A Rust type an attribute may have. Sealed: the data layers know exactly these.
 ///
 /// ```

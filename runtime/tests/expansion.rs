@@ -115,6 +115,7 @@ static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
         through: None,
         filter: None,
         sort: Vec::new,
+        authorize_read_with: ap::AuthorizeReadWith::Filter,
     },
     ap::RelationshipInfo {
         name: "tickets_above_threshold",
@@ -126,6 +127,7 @@ static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
         through: None,
         filter: None,
         sort: Vec::new,
+        authorize_read_with: ap::AuthorizeReadWith::Filter,
     },
 ];
 
@@ -135,6 +137,8 @@ static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
     attributes: &REPRESENTATIVE_ATTRIBUTES,
     primary_key: 0,
     relationships: &REPRESENTATIVE_RELATIONSHIPS,
+    policies: &[],
+    multitenancy: None,
     new_table: ap::new_table::<Representative>,
 };
 
@@ -290,6 +294,7 @@ static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo {
     through: None,
     filter: None,
     sort: Vec::new,
+    authorize_read_with: ap::AuthorizeReadWith::Filter,
 }];
 
 static TICKET_SCHEMA: ap::Schema = ap::Schema {
@@ -298,6 +303,8 @@ static TICKET_SCHEMA: ap::Schema = ap::Schema {
     attributes: &TICKET_ATTRIBUTES,
     primary_key: 0,
     relationships: &TICKET_RELATIONSHIPS,
+    policies: &[],
+    multitenancy: None,
     new_table: ap::new_table::<Ticket>,
 };
 

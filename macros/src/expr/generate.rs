@@ -7,16 +7,43 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, Lit};
 
-use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin};
+use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
 
 /// `|__ashore_f| ::ashore::__private::condition(<expr>)`: the closure that
 /// `Query::filter`, `Rel::filter` and `__private::filter_for` take. The parameter is
 /// hygienic (`Span::mixed_site`), so no user name can clash with it.
+///
+/// Templates are not allowed here (`Template::outside_policy`, reported before
+/// generation); one that is left is generated as that error.
 pub fn closure(expr: &Expr) -> TokenStream {
-    let root = Ident::new("__ashore_f", Span::mixed_site());
-    let body = term(expr, &root);
+    let mut generator = Gen {
+        templates: None,
+        bindings: Vec::new(),
+    };
+    generator.closure(expr)
+}
+
+/// A policy's `expr(..)` check on `resource`: the
+/// `fn(&Templates<'_>) -> Result<Expr>` of `Check::Expr`. Each template is read
+/// from the `Templates` first (`__ashore_t.actor("id")?`, `__ashore_t.tenant()`)
+/// into a `Dynamic` operand of any kind, then the filter is built as `closure`
+/// builds it, so rustc checks its fields and kinds on the user's tokens.
+pub fn policy_closure(expr: &Expr, resource: &Ident) -> TokenStream {
+    let t = Ident::new("__ashore_t", Span::mixed_site());
+    let mut generator = Gen {
+        templates: Some(t.clone()),
+        bindings: Vec::new(),
+    };
+    let filter = generator.closure(expr);
+    let bindings = &generator.bindings;
     let span = at(expr.span());
-    quote_spanned! {span=> |#root| ::ashore::__private::condition(#body) }
+    quote_spanned! {span=>
+        |#t: &::ashore::__private::Templates<'_>|
+            -> ::ashore::__private::Result<::ashore::__private::Expr> {
+            #(#bindings)*
+            ::core::result::Result::Ok(::ashore::__private::filter_for::<#resource>(#filter))
+        }
+    }
 }
 
 /// A span with the macro's hygiene at the user's token. Every generated token of
@@ -27,81 +54,219 @@ fn at(span: Span) -> Span {
     Span::mixed_site().located_at(span)
 }
 
-/// The typed term of `expr`, whose field references start at `root`.
-fn term(expr: &Expr, root: &Ident) -> TokenStream {
-    match expr {
-        Expr::Logic { op, span, lhs, rhs } => {
-            let (l, r) = (term(lhs, root), term(rhs, root));
-            let f = match op {
-                LogicOp::And => quote_spanned!(at(*span)=> and),
-                LogicOp::Or => quote_spanned!(at(*span)=> or),
-            };
-            quote_spanned! {at(*span)=> ::ashore::__private::#f(#l, #r) }
+/// The kind a template gets: named, or that of another operand.
+enum Kind<'a> {
+    /// `Bool`, `Number` or `Any`.
+    Of(&'static str),
+    Like(&'a Ident),
+    /// That of the elements of a list.
+    LikeList(&'a Ident),
+}
+
+/// The state of one filter's generation.
+struct Gen {
+    /// The `Templates` parameter, in a policy's `expr(..)`.
+    templates: Option<Ident>,
+    /// `let __ashore_tN = ..;` for each template read, in order.
+    bindings: Vec<TokenStream>,
+}
+
+impl Gen {
+    fn closure(&mut self, expr: &Expr) -> TokenStream {
+        let root = Ident::new("__ashore_f", Span::mixed_site());
+        let body = self.term(expr, &root);
+        let span = at(expr.span());
+        quote_spanned! {span=> |#root| ::ashore::__private::condition(#body) }
+    }
+
+    /// A template: its value is read into a binding before the filter is built
+    /// (the filter's closures cannot use `?`); here it becomes a `Dynamic`
+    /// operand of the kind `kind` (a path under `__private::kind`), or of the
+    /// kind of `like` (an operand it is compared with).
+    fn template(&mut self, template: &Template, kind: Kind<'_>) -> TokenStream {
+        let Some(t) = &self.templates else {
+            let error = template
+                .outside_policy("this filter", "pin a Rust value (`^value`)")
+                .to_compile_error();
+            return quote!({ #error });
+        };
+        let span = at(template.name.span());
+        let binding = Ident::new(&format!("__ashore_t{}", self.bindings.len()), span);
+        let mut receiver = t.clone();
+        receiver.set_span(span);
+        let value = match &template.field {
+            Some(field) => {
+                let field = syn::LitStr::new(&field.to_string(), field.span());
+                quote_spanned!(span=> #receiver.actor(#field)?)
+            }
+            None => quote_spanned!(span=> #receiver.tenant()),
+        };
+        self.bindings
+            .push(quote_spanned! {span=> let #binding = #value; });
+        match kind {
+            Kind::Of(kind) => {
+                let kind = Ident::new(kind, span);
+                quote_spanned! {span=>
+                    ::ashore::__private::Dynamic::<::ashore::__private::kind::#kind>::new(#binding)
+                }
+            }
+            Kind::Like(other) => quote_spanned! {span=>
+                ::ashore::__private::Dynamic::like(&#other, #binding)
+            },
+            Kind::LikeList(list) => quote_spanned! {span=>
+                ::ashore::__private::Dynamic::like_list(&#list, #binding)
+            },
         }
-        Expr::Not { span, expr } => {
-            let e = term(expr, root);
-            quote_spanned! {at(*span)=> ::ashore::__private::not(#e) }
+    }
+
+    /// `expr` as an operand where a template gets the kind `kind`.
+    fn operand(&mut self, expr: &Expr, root: &Ident, kind: &'static str) -> TokenStream {
+        match expr {
+            Expr::Template(t) => self.template(t, Kind::Of(kind)),
+            other => self.term(other, root),
         }
-        Expr::Cmp { op, span, lhs, rhs } => {
-            let (l, r) = (term(lhs, root), term(rhs, root));
-            let op = match op {
-                CmpOp::Eq => quote_spanned!(at(*span)=> Eq),
-                CmpOp::Ne => quote_spanned!(at(*span)=> Ne),
-                CmpOp::Lt => quote_spanned!(at(*span)=> Lt),
-                CmpOp::Le => quote_spanned!(at(*span)=> Le),
-                CmpOp::Gt => quote_spanned!(at(*span)=> Gt),
-                CmpOp::Ge => quote_spanned!(at(*span)=> Ge),
-            };
-            quote_spanned! {at(*span)=>
+    }
+
+    /// A comparison with a template on one side: the other side is bound first,
+    /// and the template takes its kind.
+    fn cmp_template(
+        &mut self,
+        op: TokenStream,
+        span: Span,
+        (lhs, rhs): (&Expr, &Expr),
+        root: &Ident,
+    ) -> TokenStream {
+        let other = Ident::new("__ashore_o", at(span));
+        let dynamic = Ident::new("__ashore_d", at(span));
+        let (template, term) = match (lhs, rhs) {
+            (Expr::Template(t), other) | (other, Expr::Template(t)) => (t, other),
+            _ => unreachable!("called with one template"),
+        };
+        let term = self.term(term, root);
+        let template = self.template(template, Kind::Like(&other));
+        let (l, r) = if matches!(lhs, Expr::Template(_)) {
+            (&dynamic, &other)
+        } else {
+            (&other, &dynamic)
+        };
+        quote_spanned! {at(span)=>
+            {
+                let #other = #term;
+                let #dynamic = #template;
                 ::ashore::__private::cmp(::ashore::__private::CmpOp::#op, #l, #r)
             }
         }
-        Expr::In { span, lhs, list } => {
-            let l = term(lhs, root);
-            let list = match list {
-                List::Pinned(pin) => pinned(pin),
-                List::Literal { span, elements } => {
-                    let elements = elements.iter().map(|e| term(e, root));
-                    let mut group = Group::new(Delimiter::Bracket, quote!(#(#elements),*));
-                    group.set_span(at(*span));
-                    quote!(#group)
+    }
+
+    /// The typed term of `expr`, whose field references start at `root`.
+    fn term(&mut self, expr: &Expr, root: &Ident) -> TokenStream {
+        match expr {
+            Expr::Logic { op, span, lhs, rhs } => {
+                let (l, r) = (
+                    self.operand(lhs, root, "Bool"),
+                    self.operand(rhs, root, "Bool"),
+                );
+                let f = match op {
+                    LogicOp::And => quote_spanned!(at(*span)=> and),
+                    LogicOp::Or => quote_spanned!(at(*span)=> or),
+                };
+                quote_spanned! {at(*span)=> ::ashore::__private::#f(#l, #r) }
+            }
+            Expr::Not { span, expr } => {
+                let e = self.operand(expr, root, "Bool");
+                quote_spanned! {at(*span)=> ::ashore::__private::not(#e) }
+            }
+            Expr::Cmp { op, span, lhs, rhs } => {
+                let op = match op {
+                    CmpOp::Eq => quote_spanned!(at(*span)=> Eq),
+                    CmpOp::Ne => quote_spanned!(at(*span)=> Ne),
+                    CmpOp::Lt => quote_spanned!(at(*span)=> Lt),
+                    CmpOp::Le => quote_spanned!(at(*span)=> Le),
+                    CmpOp::Gt => quote_spanned!(at(*span)=> Gt),
+                    CmpOp::Ge => quote_spanned!(at(*span)=> Ge),
+                };
+                let templates = (
+                    matches!(**lhs, Expr::Template(_)),
+                    matches!(**rhs, Expr::Template(_)),
+                );
+                if templates.0 != templates.1 {
+                    return self.cmp_template(op, *span, (lhs, rhs), root);
                 }
-            };
-            quote_spanned! {at(*span)=> ::ashore::__private::in_list(#l, #list) }
-        }
-        Expr::Arith { op, span, lhs, rhs } => {
-            let (l, r) = (term(lhs, root), term(rhs, root));
-            let op = match op {
-                ArithOp::Add => quote_spanned!(at(*span)=> Add),
-                ArithOp::Sub => quote_spanned!(at(*span)=> Sub),
-                ArithOp::Mul => quote_spanned!(at(*span)=> Mul),
-                ArithOp::Div => quote_spanned!(at(*span)=> Div),
-            };
-            quote_spanned! {at(*span)=>
-                ::ashore::__private::arith(::ashore::__private::ArithOp::#op, #l, #r)
+                // Two templates: both of kind `Any`.
+                let (l, r) = (
+                    self.operand(lhs, root, "Any"),
+                    self.operand(rhs, root, "Any"),
+                );
+                quote_spanned! {at(*span)=>
+                    ::ashore::__private::cmp(::ashore::__private::CmpOp::#op, #l, #r)
+                }
             }
-        }
-        Expr::Neg { span, expr } => match &**expr {
-            // `-3` stays a literal, so it is a plain number anywhere (lists included).
-            Expr::Lit(lit @ (Lit::Int(_) | Lit::Float(_))) => quote_spanned!(at(*span)=> -#lit),
-            other => {
-                let e = term(other, root);
-                quote_spanned! {at(*span)=> ::ashore::__private::neg(#e) }
+            Expr::In { span, lhs, list } => {
+                let list = match list {
+                    List::Pinned(pin) => pinned(pin),
+                    List::Literal { span, elements } => {
+                        let elements = elements
+                            .iter()
+                            .map(|e| self.term(e, root))
+                            .collect::<Vec<_>>();
+                        let mut group = Group::new(Delimiter::Bracket, quote!(#(#elements),*));
+                        group.set_span(at(*span));
+                        quote!(#group)
+                    }
+                };
+                // A template's kind is the list's (lists hold no templates).
+                if let Expr::Template(t) = &**lhs {
+                    let bound = Ident::new("__ashore_list", at(*span));
+                    let l = self.template(t, Kind::LikeList(&bound));
+                    return quote_spanned! {at(*span)=>
+                        {
+                            let #bound = #list;
+                            ::ashore::__private::in_list(#l, #bound)
+                        }
+                    };
+                }
+                let l = self.term(lhs, root);
+                quote_spanned! {at(*span)=> ::ashore::__private::in_list(#l, #list) }
             }
-        },
-        Expr::Lit(lit) => quote!(#lit),
-        Expr::Pin(pin) => pinned(pin),
-        Expr::Path(path) => fields(root, path),
-        Expr::IsNil { span, expr } => {
-            let e = term(expr, root);
-            quote_spanned! {at(*span)=> ::ashore::__private::is_nil(#e) }
-        }
-        Expr::Exists { span, path, body } => {
-            let related = fields(root, path);
-            let inner = Ident::new("__ashore_g", Span::mixed_site());
-            let body = term(body, &inner);
-            quote_spanned! {at(*span)=>
-                ::ashore::__private::exists(#related, |#inner| #body)
+            Expr::Arith { op, span, lhs, rhs } => {
+                let (l, r) = (
+                    self.operand(lhs, root, "Number"),
+                    self.operand(rhs, root, "Number"),
+                );
+                let op = match op {
+                    ArithOp::Add => quote_spanned!(at(*span)=> Add),
+                    ArithOp::Sub => quote_spanned!(at(*span)=> Sub),
+                    ArithOp::Mul => quote_spanned!(at(*span)=> Mul),
+                    ArithOp::Div => quote_spanned!(at(*span)=> Div),
+                };
+                quote_spanned! {at(*span)=>
+                    ::ashore::__private::arith(::ashore::__private::ArithOp::#op, #l, #r)
+                }
+            }
+            Expr::Neg { span, expr } => match &**expr {
+                // `-3` stays a literal, so it is a plain number anywhere (lists included).
+                Expr::Lit(lit @ (Lit::Int(_) | Lit::Float(_))) => quote_spanned!(at(*span)=> -#lit),
+                other => {
+                    let e = self.operand(other, root, "Number");
+                    quote_spanned! {at(*span)=> ::ashore::__private::neg(#e) }
+                }
+            },
+            Expr::Lit(lit) => quote!(#lit),
+            Expr::Pin(pin) => pinned(pin),
+            // Alone, a template is the whole condition.
+            Expr::Template(t) => self.template(t, Kind::Of("Bool")),
+            Expr::Path(path) => fields(root, path),
+            Expr::IsNil { span, expr } => {
+                let e = self.operand(expr, root, "Any");
+                quote_spanned! {at(*span)=> ::ashore::__private::is_nil(#e) }
+            }
+            Expr::Exists { span, path, body } => {
+                let related = fields(root, path);
+                let inner = Ident::new("__ashore_g", Span::mixed_site());
+                let body = self.operand(body, &inner, "Bool");
+                quote_spanned! {at(*span)=>
+                    ::ashore::__private::exists(#related, |#inner| #body)
+                }
             }
         }
     }

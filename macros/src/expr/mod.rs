@@ -17,8 +17,14 @@
 //! list    := "[" element ("," element)* ","? "]" | pin
 //! element := literal | "-" number | pin
 //! pin     := "^" ident ("." (ident | index))* | "^" "(" rust-expr ")"
+//!          | template
+//! template := "^" "actor" "(" ident ")" | "^" "tenant" "(" ")"
 //! path    := ident ("." ident)*
 //! ```
+//!
+//! Templates stand for values of the read (its actor's fields, its tenant) and
+//! are only allowed in a policy's `expr(..)` check: `closure` rejects them,
+//! `policy_closure` reads them from the policy's `Templates`.
 
 mod generate;
 mod parse;
@@ -26,12 +32,24 @@ mod parse;
 use proc_macro2::{Span, TokenStream};
 use syn::Ident;
 
-pub use generate::closure;
-pub use parse::parse_filter;
+pub use generate::{closure, policy_closure};
+pub use parse::{parse_filter, parse_whole};
+
+/// What to write instead of a template in `expr!`.
+const EXPR_FIX: &str = "pin a Rust value instead (`^user.id`), or move the condition into a read \
+     policy of the resource: `policy always() { authorize_if expr(..); }`";
 
 /// `expr!(...)`: the whole input is one filter.
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
     let expr = syn::parse::Parser::parse2(parse::parse_whole, input)?;
+    let mut errors = expr
+        .templates()
+        .into_iter()
+        .map(|t| t.outside_policy("`expr!`", EXPR_FIX));
+    if let Some(mut first) = errors.next() {
+        first.extend(errors);
+        return Err(first);
+    }
     Ok(closure(&expr))
 }
 
@@ -83,6 +101,41 @@ pub enum Expr {
         path: Vec<Ident>,
         body: Box<Expr>,
     },
+    /// `^actor(field)` or `^tenant()`.
+    Template(Template),
+}
+
+/// A template: a value of the read, filled in when a policy's `expr(..)` runs.
+#[derive(Debug)]
+pub struct Template {
+    /// The `^`.
+    pub caret: Span,
+    /// `actor` or `tenant`.
+    pub name: Ident,
+    /// The actor's field for `^actor(field)`, `None` for `^tenant()`.
+    pub field: Option<Ident>,
+}
+
+impl Template {
+    /// The error for a template where there are no templates, spanned on
+    /// `^actor`: `place` is where it was written (`expr!`, a relationship's
+    /// `filter`), `fix` what to write instead.
+    pub fn outside_policy(&self, place: &str, fix: &str) -> syn::Error {
+        let mut caret = proc_macro2::Punct::new('^', proc_macro2::Spacing::Alone);
+        caret.set_span(self.caret);
+        let name = &self.name;
+        let written = match &self.field {
+            Some(field) => format!("^{name}({field})"),
+            None => format!("^{name}()"),
+        };
+        syn::Error::new_spanned(
+            quote::quote!(#caret #name),
+            format!(
+                "`{written}` is a template: templates only work in a policy's `expr(..)` \
+                 check, not in {place}; {fix}"
+            ),
+        )
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -143,7 +196,40 @@ impl Expr {
             | Expr::Exists { span, .. } => *span,
             Expr::Lit(lit) => lit.span(),
             Expr::Pin(pin) => pin.caret,
+            Expr::Template(t) => t.caret,
             Expr::Path(path) => path[0].span(),
+        }
+    }
+
+    /// Every template in the expression, in order.
+    pub fn templates(&self) -> Vec<&Template> {
+        let mut found = Vec::new();
+        self.collect_templates(&mut found);
+        found
+    }
+
+    fn collect_templates<'a>(&'a self, found: &mut Vec<&'a Template>) {
+        match self {
+            Expr::Logic { lhs, rhs, .. }
+            | Expr::Cmp { lhs, rhs, .. }
+            | Expr::Arith { lhs, rhs, .. } => {
+                lhs.collect_templates(found);
+                rhs.collect_templates(found);
+            }
+            Expr::Not { expr, .. } | Expr::Neg { expr, .. } | Expr::IsNil { expr, .. } => {
+                expr.collect_templates(found);
+            }
+            Expr::In { lhs, list, .. } => {
+                lhs.collect_templates(found);
+                if let List::Literal { elements, .. } = list {
+                    for e in elements {
+                        e.collect_templates(found);
+                    }
+                }
+            }
+            Expr::Exists { body, .. } => body.collect_templates(found),
+            Expr::Template(t) => found.push(t),
+            Expr::Lit(_) | Expr::Pin(_) | Expr::Path(_) => {}
         }
     }
 }

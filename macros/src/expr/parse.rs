@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Result};
 use syn::{Ident, Lit, Token, token};
 
-use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin};
+use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
 use crate::validate::did_you_mean;
 
 mod kw {
@@ -16,6 +16,8 @@ mod kw {
     syn::custom_keyword!(is_nil);
     syn::custom_keyword!(exists);
     syn::custom_keyword!(nil);
+    syn::custom_keyword!(actor);
+    syn::custom_keyword!(tenant);
 }
 
 const FUNCTIONS: [&str; 2] = ["is_nil", "exists"];
@@ -286,6 +288,8 @@ fn parse_primary(input: ParseStream) -> Result<Expr> {
         Ok(expr)
     } else if input.peek(Lit) {
         parse_literal(input).map(Expr::Lit)
+    } else if template_next(input) {
+        parse_template(input).map(Expr::Template)
     } else if input.peek(Token![^]) {
         parse_pin(input).map(Expr::Pin)
     } else if input.peek(Ident::peek_any) {
@@ -311,6 +315,53 @@ fn parse_literal(input: ParseStream) -> Result<Lit> {
             "expected a number, a string or `true`/`false`",
         )),
     }
+}
+
+/// Whether `^actor(..)` or `^tenant(..)` comes next.
+fn template_next(input: ParseStream) -> bool {
+    let ahead = input.fork();
+    ahead.parse::<Token![^]>().is_ok()
+        && (ahead.peek(kw::actor) || ahead.peek(kw::tenant))
+        && ahead.peek2(token::Paren)
+}
+
+/// `^actor(field)` or `^tenant()`.
+fn parse_template(input: ParseStream) -> Result<Template> {
+    let caret = input.parse::<Token![^]>()?.span;
+    let name: Ident = input.parse()?;
+    let content;
+    let parens = syn::parenthesized!(content in input);
+    let field = if name == "actor" {
+        if !content.peek(Ident) {
+            return Err(syn::Error::new(
+                if content.is_empty() {
+                    parens.span.join()
+                } else {
+                    content.span()
+                },
+                "expected the name of one of the actor's fields: `^actor(id)`",
+            ));
+        }
+        let field: Ident = content.parse()?;
+        if !content.is_empty() {
+            return Err(content.error("`^actor(..)` takes the name of one field: `^actor(id)`"));
+        }
+        Some(field)
+    } else {
+        if !content.is_empty() {
+            return Err(content.error("`^tenant()` takes no arguments"));
+        }
+        None
+    };
+    Ok(Template { caret, name, field })
+}
+
+/// The error for a template where a list belongs or inside a list literal.
+fn template_in_list(input: ParseStream) -> syn::Error {
+    input.error(
+        "a template is one value, not a list, and cannot be an element of a list literal: \
+         compare with `==` instead, as in `id == ^actor(id)`",
+    )
 }
 
 /// `^name`, `^name.field.more`, `^path::to::CONST`, `^(rust expression)`.
@@ -451,6 +502,9 @@ pub(crate) fn parse_path(input: ParseStream) -> Result<Vec<Ident>> {
 
 /// `[a, b]` or `^ids`.
 fn parse_list(input: ParseStream) -> Result<List> {
+    if template_next(input) {
+        return Err(template_in_list(input));
+    }
     if input.peek(Token![^]) {
         return parse_pin(input).map(List::Pinned);
     }
@@ -490,6 +544,9 @@ fn parse_list(input: ParseStream) -> Result<List> {
 
 /// A literal, a negative number or a pinned value.
 fn parse_element(input: ParseStream) -> Result<Expr> {
+    if template_next(input) {
+        return Err(template_in_list(input));
+    }
     if input.peek(Token![^]) {
         return parse_pin(input).map(Expr::Pin);
     }

@@ -32,6 +32,10 @@ fn tree(src: &str) -> String {
             Expr::Neg { expr, .. } => format!("-{}", show(expr)),
             Expr::Lit(l) => quote::ToTokens::to_token_stream(l).to_string(),
             Expr::Pin(p) => format!("^({})", p.tokens),
+            Expr::Template(t) => match &t.field {
+                Some(f) => format!("^{}({f})", t.name),
+                None => format!("^{}()", t.name),
+            },
             Expr::Path(p) => p
                 .iter()
                 .map(ToString::to_string)
@@ -170,4 +174,61 @@ fn errors_say_what_was_expected() {
         error("a == ,"),
         "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`"
     );
+}
+
+#[test]
+fn templates_parse_as_templates() {
+    assert_eq!(
+        tree("id == ^actor(id) and org == ^tenant()"),
+        "((id Eq ^actor(id)) And (org Eq ^tenant()))"
+    );
+    // Any other call after `^` is still a pinned value to wrap.
+    assert!(
+        syn::parse::Parser::parse2(parse::parse_whole, "a == ^user(x)".parse().unwrap())
+            .unwrap_err()
+            .to_string()
+            .contains("wrap the whole call")
+    );
+}
+
+#[test]
+fn templates_are_rejected_outside_policies() {
+    let e = error("organization_id == ^tenant()");
+    assert!(
+        e.starts_with("`^tenant()` is a template: templates only work in a policy's `expr(..)`")
+    );
+    assert!(error("id == ^actor(id)").contains("not in `expr!`"));
+}
+
+#[test]
+fn template_syntax_errors() {
+    assert_eq!(
+        error("a == ^actor()"),
+        "expected the name of one of the actor's fields: `^actor(id)`"
+    );
+    assert_eq!(error("a == ^tenant(x)"), "`^tenant()` takes no arguments");
+    assert!(error("a in ^actor(ids)").starts_with("a template is one value, not a list"));
+    assert!(error("a in [1, ^actor(x)]").starts_with("a template is one value, not a list"));
+}
+
+#[test]
+fn policy_templates_are_read_first_and_take_their_kind() {
+    let e = syn::parse::Parser::parse2(
+        parse::parse_whole,
+        "id == ^actor(id) and n + ^actor(level) > 1 and ^tenant() == ^actor(org)"
+            .parse()
+            .unwrap(),
+    )
+    .unwrap();
+    let out = policy_closure(&e, &syn::parse_quote!(Ticket)).to_string();
+    assert!(out.contains("let __ashore_t0 = __ashore_t . actor (\"id\") ?"));
+    assert!(out.contains("__ashore_t . tenant ()"));
+    assert!(out.contains("Dynamic :: like (& __ashore_o , __ashore_t0)"));
+    assert!(
+        out.contains(
+            "Dynamic :: < :: ashore :: __private :: kind :: Number > :: new (__ashore_t1)"
+        )
+    );
+    assert!(out.contains("kind :: Any > :: new (__ashore_t2)"));
+    assert!(out.contains("filter_for :: < Ticket >"));
 }

@@ -11,6 +11,7 @@
 mod checks;
 mod fields;
 mod impls;
+mod policies;
 mod relationships;
 mod schema;
 mod structs;

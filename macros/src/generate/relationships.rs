@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 
 use super::{Ctx, docs, name_lit, relationships_static};
 use crate::expr;
-use crate::model::{Order, RelKind, Relationship};
+use crate::model::{Order, ReadWith, RelKind, Relationship};
 
 /// `static __ASHORE_RELATIONSHIPS: [RelationshipInfo; N]`.
 pub fn infos(ctx: &Ctx) -> TokenStream {
@@ -79,6 +79,10 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
         });
         quote!(|| ::std::vec![#(#keys),*])
     };
+    let read_with = match rel.authorize_read_with() {
+        ReadWith::Filter => quote!(Filter),
+        ReadWith::Error => quote!(Error),
+    };
     // On the destination: if it is not a resource, that is where it shows.
     quote_spanned! {dest.span()=>
         ::ashore::__private::RelationshipInfo {
@@ -91,6 +95,7 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
             through: #through,
             filter: #filter,
             sort: #sort,
+            authorize_read_with: ::ashore::__private::AuthorizeReadWith::#read_with,
         }
     }
 }

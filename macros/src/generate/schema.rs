@@ -1,10 +1,12 @@
-//! The static schema: one `AttributeInfo` per attribute and the `Schema` itself.
+//! The static schema: one `AttributeInfo` per attribute and the `Schema` itself
+//! (its policies and multitenancy from `policies.rs`).
 //! An attribute type that is not a `Scalar` fails here, on the user's type.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::policies::{self, policies_static};
 use super::{Ctx, attributes_static, name_lit, relationships_static, schema_static};
 use crate::model::PrimaryKeyKind;
 
@@ -16,6 +18,9 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     let name = name_lit(ident);
     let table = Literal::string(&ctx.resource.table_name());
     let count = ctx.columns.len();
+    let policies = policies_static();
+    let policy_statics = policies::statics(ctx);
+    let multitenancy = policies::multitenancy(ctx);
     let pk = Literal::usize_unsuffixed(ctx.pk_index.unwrap_or(0));
     let count = Literal::usize_unsuffixed(count);
     let infos = ctx.columns.iter().map(|a| {
@@ -47,12 +52,16 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     quote! {
         static #attributes: [::ashore::__private::AttributeInfo; #count] = [#(#infos),*];
 
+        #policy_statics
+
         static #schema: ::ashore::__private::Schema = ::ashore::__private::Schema {
             name: #name,
             table: #table,
             attributes: &#attributes,
             primary_key: #pk,
             relationships: &#relationships,
+            policies: &#policies,
+            multitenancy: #multitenancy,
             new_table: ::ashore::__private::new_table::<#ident>,
         };
     }

@@ -1,7 +1,8 @@
 //! The options inside `#[resource(..)]` of `#[derive(Resource)]`, as darling
 //! `FromMeta` values: on the struct `table = ".."`; on a field
 //! `uuid_primary_key`, `integer_primary_key`, or a relationship kind with its
-//! options (`has_many(destination = Ticket, manual = Loader, ..)`).
+//! options (`has_many(destination = Ticket, manual = Loader, ..)`). The struct's
+//! `policy(..)` and `multitenancy(..)` are in `derive_policies.rs`.
 //!
 //! Both parse every item on its own and keep what parses: an error (carried in
 //! `errors`, for the caller to report) costs that item only, so the field still
@@ -18,11 +19,12 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, Meta, Token, Type};
 
-use super::relationships::SortKeySyntax;
+use super::derive_policies;
+use super::relationships::{SortKeySyntax, read_with};
 use crate::expr;
 use crate::model::{
-    OptionKind, OptionValue, Order, Place, PrimaryKey, PrimaryKeyKind, RelKind, RelOption, SortKey,
-    Unknown,
+    Multitenancy, OptionKind, OptionValue, Order, Place, Policy, PrimaryKey, PrimaryKeyKind,
+    RelKind, RelOption, SortKey, Unknown,
 };
 use crate::validate::did_you_mean;
 
@@ -38,7 +40,7 @@ pub const FIELD_OPTIONS: [&str; 6] = [
 
 /// The names a relationship kind takes in its `( )`: `destination` and the
 /// options of `resource!`.
-pub const RELATIONSHIP_OPTIONS: [&str; 9] = [
+pub const RELATIONSHIP_OPTIONS: [&str; 10] = [
     "destination",
     "source_attribute",
     "destination_attribute",
@@ -48,13 +50,23 @@ pub const RELATIONSHIP_OPTIONS: [&str; 9] = [
     "through",
     "source_attribute_on_join_resource",
     "destination_attribute_on_join_resource",
+    "authorize_read_with",
 ];
+
+/// The names `#[resource(..)]` takes on the struct.
+pub const STRUCT_OPTIONS: [&str; 3] = ["table", "policy", "multitenancy"];
 
 /// What `#[resource(..)]` says about the struct.
 #[derive(Default)]
 pub struct ResourceOptions {
     /// `table = "tickets"`.
     pub table: Option<syn::LitStr>,
+    /// `policy(..)`, in order.
+    pub policies: Vec<Policy>,
+    /// Every `multitenancy(..)` (more than one is reported by validation).
+    pub multitenancy: Vec<Multitenancy>,
+    /// Unknown checks, policy line keywords and multitenancy items.
+    pub unknown: Vec<Unknown>,
     /// Items that could not be parsed (the others are kept).
     pub errors: Vec<darling::Error>,
 }
@@ -65,10 +77,30 @@ impl FromMeta for ResourceOptions {
         let mut options = ResourceOptions::default();
         for item in items {
             let parsed = item_name(item, "table = \"tickets\"").and_then(|(meta, word)| {
+                if word == "policy" {
+                    let policy = derive_policies::policy(
+                        meta,
+                        word,
+                        &mut options.unknown,
+                        &mut options.errors,
+                    );
+                    options.policies.extend(policy);
+                    return Ok(());
+                }
+                if word == "multitenancy" {
+                    let tenancy = derive_policies::multitenancy(
+                        meta,
+                        word,
+                        &mut options.unknown,
+                        &mut options.errors,
+                    );
+                    options.multitenancy.push(tenancy);
+                    return Ok(());
+                }
                 if word != "table" {
                     return Err(darling::Error::unknown_field_with_alts(
                         &word.to_string(),
-                        &["table"],
+                        &STRUCT_OPTIONS,
                     )
                     .with_span(word));
                 }
@@ -112,7 +144,8 @@ pub struct RelSpec {
     pub destination: Option<Type>,
     /// The options as written, in order.
     pub options: Vec<RelOption>,
-    /// Unknown sort orders (the key is kept, ascending).
+    /// Unknown sort orders (the key is kept, ascending) and
+    /// `authorize_read_with` values (read as `filter`).
     pub unknown: Vec<Unknown>,
 }
 
@@ -301,11 +334,35 @@ impl RelSpec {
             "sort" => OptionValue::Sort(self.sort(meta)?),
             "manual" => OptionValue::Manual(expr_value(meta, "manual = Loader")?.clone()),
             "through" => OptionValue::Through(type_value(meta, "through = JoinResource")?),
+            "authorize_read_with" => {
+                let word = ident_value(meta, &name).map_err(|_| {
+                    error(
+                        meta,
+                        "expected `authorize_read_with = error` (or `= filter`)",
+                    )
+                })?;
+                OptionValue::AuthorizeReadWith(read_with(word, &mut self.unknown))
+            }
             _ => {
-                return Err(
-                    darling::Error::unknown_field_with_alts(&name, &RELATIONSHIP_OPTIONS)
-                        .with_span(word),
-                );
+                if did_you_mean(&name, RELATIONSHIP_OPTIONS).is_some() {
+                    return Err(darling::Error::unknown_field_with_alts(
+                        &name,
+                        &RELATIONSHIP_OPTIONS,
+                    )
+                    .with_span(word));
+                }
+                // Darling lists the alternatives only when there are fewer than ten.
+                let all: Vec<String> = RELATIONSHIP_OPTIONS
+                    .iter()
+                    .map(|o| format!("`{o}`"))
+                    .collect();
+                return Err(error(
+                    word,
+                    format!(
+                        "Unknown field: `{name}`. Available values: {}",
+                        all.join(", ")
+                    ),
+                ));
             }
         };
         debug_assert!(OptionKind::ALL.contains(&value.kind()));

@@ -1,5 +1,6 @@
 //! The top of `resource!`: the struct header, its blocks, and the items of
-//! `attributes { }`. Relationship items are in `relationships.rs`.
+//! `attributes { }`. Relationship items are in `relationships.rs`, policies and
+//! multitenancy in `policies.rs`.
 
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use syn::ext::IdentExt;
@@ -7,6 +8,7 @@ use syn::parse::{Parse, ParseStream, Result};
 use syn::{Ident, Token, Type, Visibility};
 
 use super::kw;
+use super::policies;
 use super::relationships::RelationshipItem;
 use super::{Item, split_items};
 use crate::model::{self, Origin, Place, PrimaryKey, PrimaryKeyKind, Unknown};
@@ -48,12 +50,15 @@ impl Parse for ResourceDef {
                 attributes: Vec::new(),
                 relationships: Vec::new(),
                 table: None,
+                policies: Vec::new(),
+                multitenancy: Vec::new(),
                 unknown: Vec::new(),
             },
             errors: Vec::new(),
         };
         let mut seen_attributes: Option<Ident> = None;
         let mut seen_relationships: Option<Ident> = None;
+        let mut seen_policies: Option<Ident> = None;
         while !body.is_empty() {
             let lookahead = body.lookahead1();
             if lookahead.peek(kw::attributes) {
@@ -66,6 +71,16 @@ impl Parse for ResourceDef {
                 let block = block(&body)?;
                 def.once(&mut seen_relationships, keyword);
                 def.relationships(block);
+            } else if lookahead.peek(kw::policies) {
+                let keyword = body.call(Ident::parse_any)?;
+                let block = block(&body)?;
+                def.once(&mut seen_policies, keyword);
+                policies::policies(block, &mut def.resource, &mut def.errors);
+            } else if lookahead.peek(kw::multitenancy) {
+                // A second one is kept, for validation to report.
+                let keyword = body.call(Ident::parse_any)?;
+                let block = block(&body)?;
+                policies::multitenancy(keyword, block, &mut def.resource, &mut def.errors);
             } else if lookahead.peek(kw::table) {
                 let keyword = body.call(Ident::parse_any)?;
                 let name: syn::LitStr = body.parse().map_err(|e| {

@@ -11,7 +11,9 @@
 
 pub mod derive;
 mod derive_options;
+mod derive_policies;
 mod dsl;
+mod policies;
 mod relationships;
 
 use proc_macro2::{Delimiter, Punct, Spacing, Span, TokenStream, TokenTree};
@@ -23,6 +25,9 @@ pub(crate) mod kw {
     syn::custom_keyword!(attributes);
     syn::custom_keyword!(relationships);
     syn::custom_keyword!(table);
+    syn::custom_keyword!(policies);
+    syn::custom_keyword!(multitenancy);
+    syn::custom_keyword!(authorize_read_with);
     syn::custom_keyword!(uuid_primary_key);
     syn::custom_keyword!(integer_primary_key);
     syn::custom_keyword!(attribute);

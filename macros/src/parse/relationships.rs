@@ -10,7 +10,9 @@ use syn::{Ident, Token, Type};
 use super::kw;
 use super::{Item, split_items};
 use crate::expr;
-use crate::model::{self, OptionValue, Order, Place, RelKind, RelOption, SortKey, Unknown};
+use crate::model::{
+    self, OptionValue, Order, Place, ReadWith, RelKind, RelOption, SortKey, Unknown,
+};
 
 /// One relationship, with what went wrong in its options.
 pub enum RelationshipItem {
@@ -106,7 +108,8 @@ impl Parse for RelationshipItem {
 pub enum OptionItem {
     Known {
         option: Box<RelOption>,
-        /// Unknown sort orders (the key is kept, ascending).
+        /// Unknown sort orders (the key is kept, ascending) and
+        /// `authorize_read_with` values (read as `filter`).
         orders: Vec<Unknown>,
     },
     /// A word where an option name belongs; the option is skipped.
@@ -123,7 +126,8 @@ impl Parse for OptionItem {
             || lookahead.peek(kw::manual)
             || lookahead.peek(kw::through)
             || lookahead.peek(kw::source_attribute_on_join_resource)
-            || lookahead.peek(kw::destination_attribute_on_join_resource);
+            || lookahead.peek(kw::destination_attribute_on_join_resource)
+            || lookahead.peek(kw::authorize_read_with);
         if !known {
             if input.peek(Ident::peek_any) {
                 let word = input.call(Ident::parse_any)?;
@@ -174,6 +178,15 @@ impl Parse for OptionItem {
             }
             "manual" => OptionValue::Manual(input.parse()?),
             "through" => OptionValue::Through(input.call(Type::without_plus)?),
+            "authorize_read_with" => {
+                if !input.peek(Ident::peek_any) {
+                    return Err(
+                        input.error("expected `filter` or `error`: `authorize_read_with error;`")
+                    );
+                }
+                let word = input.call(Ident::parse_any)?;
+                OptionValue::AuthorizeReadWith(read_with(word, &mut orders))
+            }
             _ => unreachable!("checked by the lookahead"),
         };
         if !input.peek(Token![;]) {
@@ -188,6 +201,21 @@ impl Parse for OptionItem {
             orders,
         })
     }
+}
+
+/// The value of `authorize_read_with`; an unknown word is kept in `unknown`
+/// and read as the default, `filter`.
+pub fn read_with(word: Ident, unknown: &mut Vec<Unknown>) -> ReadWith {
+    ReadWith::ALL
+        .into_iter()
+        .find(|r| word == r.keyword())
+        .unwrap_or_else(|| {
+            unknown.push(Unknown {
+                place: Place::ReadWith,
+                word,
+            });
+            ReadWith::Filter
+        })
 }
 
 /// The attribute name after an option keyword.

@@ -250,7 +250,7 @@ fn structure_errors_abort() {
     );
     assert_eq!(
         parse_error("struct T { 3 }"),
-        "expected one of: `attributes`, `relationships`, `table`"
+        "expected one of: `attributes`, `relationships`, `policies`, `multitenancy`, `table`"
     );
     assert!(parse_error("fn x() {}").starts_with("expected `struct`"));
 }

@@ -96,12 +96,42 @@ pub const TICKET_TAG: &str = r#"
     }
 "#;
 
-/// Every Helpdesk resource, by name.
-pub const RESOURCES: [(&str, &str); 4] = [
+/// A ticket with read policies (every check and line kind, both templates),
+/// multitenancy and `authorize_read_with`.
+pub const POLICED_TICKET: &str = r#"
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Ticket {
+            attributes {
+                uuid_primary_key id;
+                attribute status: String;
+                attribute organization_id: Uuid;
+            }
+            relationships {
+                belongs_to representative: Representative { authorize_read_with error; }
+            }
+            policies {
+                policy always() {
+                    authorize_if actor_attribute_equals(admin, true);
+                    authorize_if expr(representative_id == ^actor(id));
+                    forbid_if expr(status == "closed");
+                    authorize_unless actor_present();
+                    forbid_unless expr(organization_id == ^tenant());
+                }
+            }
+            multitenancy {
+                attribute organization_id;
+                global;
+            }
+        }
+        "#;
+
+/// Every Helpdesk resource, by name, and the policed ticket.
+pub const RESOURCES: [(&str, &str); 5] = [
     ("representative", REPRESENTATIVE),
     ("ticket", TICKET),
     ("tag", TAG),
     ("ticket_tag", TICKET_TAG),
+    ("policed_ticket", POLICED_TICKET),
 ];
 
 /// `expr!` inputs: the guide's two filters, then every operator, function,

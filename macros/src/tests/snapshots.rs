@@ -18,7 +18,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::helpdesk::{EXPRS, REPRESENTATIVE, TAG, TICKET, TICKET_TAG};
+use super::helpdesk::{EXPRS, POLICED_TICKET, REPRESENTATIVE, TAG, TICKET, TICKET_TAG};
 
 /// Snapshots `output`, the expansion of `input`, as formatted Rust under
 /// `snapshots/ashore_macros__tests__snapshots__<name>.snap`, after the input as
@@ -116,6 +116,13 @@ fn resource_with_errors() {
         }
         "#,
     );
+}
+
+/// Read policies (every check and effect, templates in `expr(..)`),
+/// multitenancy and `authorize_read_with`.
+#[test]
+fn ticket_with_policies() {
+    snapshot_resource("ticket_with_policies", POLICED_TICKET);
 }
 
 #[test]

@@ -17,6 +17,7 @@ use crate::model::{
 };
 
 mod derive;
+mod policies;
 
 /// Names a resource cannot give an attribute or relationship: they would clash
 /// with the associated functions of `Resource` on the struct.
@@ -30,7 +31,13 @@ pub const RESERVED: [&str; 6] = [
 ];
 
 const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
-const BLOCKS: [&str; 3] = ["attributes", "relationships", "table"];
+const BLOCKS: [&str; 5] = [
+    "attributes",
+    "relationships",
+    "table",
+    "policies",
+    "multitenancy",
+];
 
 /// Checks a resource of `resource!`, returning it with the reported mistakes
 /// removed and the errors in source order.
@@ -58,6 +65,9 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>)
     relationship_names(&mut resource, errors);
     source_attributes(&resource, errors);
     reserved_names(&resource, errors);
+    policies::empty_policies(&mut resource, front, errors);
+    policies::multitenancy(&mut resource, front, errors);
+    policies::filter_templates(&mut resource, front, errors);
     sort_by_position(errors);
     resource
 }
@@ -153,6 +163,10 @@ fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
                 hint(&word, &options)
             ),
             Place::SortOrder => format!("unknown sort order `{word}`{}", hint(&word, &orders)),
+            place => match policies::unknown_message(&word, place) {
+                Some(message) => message,
+                None => unreachable!("every place has a message"),
+            },
         };
         errors.push(syn::Error::new(unknown.word.span(), message));
     }

@@ -157,7 +157,7 @@ fn unknown_words_get_a_suggestion_when_close() {
             "unknown relationship option `destination_atribute`; did you mean `destination_attribute`?",
             "unknown sort order `dsc`; did you mean `desc`?",
             "unknown block `atributes`; did you mean `attributes`?",
-            "unknown block `actions`: expected `attributes`, `relationships` or `table`",
+            "unknown block `actions`: expected `attributes`, `relationships`, `table`, `policies` or `multitenancy`",
         ]
     );
 }
@@ -277,4 +277,61 @@ fn suggestions_across_blocks_and_cases() {
         ]
     );
     assert_eq!(did_you_mean("Name", ["id", "name"]), Some("name"));
+}
+
+const POLICIES: &str = r#"
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+            attribute organization_id: Uuid;
+        }
+        relationships {
+            has_many children: Ticket { filter id == ^actor(id); authorize_read_with eror; }
+        }
+        policies {
+            policy always() { authorise_if actor_present(); }
+            policy actor_is() { authorize_if always(); }
+            policy always() {}
+        }
+        multitenancy { attribute organisation_id; }
+        multitenancy { attribute organization_id; }
+    }
+"#;
+
+#[test]
+fn policy_and_multitenancy_rules() {
+    let messages: Vec<String> = errors(POLICIES).into_iter().map(|e| e.2).collect();
+    let expected = [
+        "is a template: templates only work in a policy's `expr(..)` check, not in a relationship's `filter`",
+        "unknown value `eror` for `authorize_read_with`; did you mean `error`?",
+        "unknown policy keyword `authorise_if`; did you mean `authorize_if`?",
+        "unknown check `actor_is`; did you mean `actor_present`",
+        "a policy with no checks forbids every read; add `authorize_if actor_present();`",
+        "`Ticket` has no attribute `organisation_id` to hold the tenant; did you mean `organization_id`?",
+        "`multitenancy` is given twice",
+    ];
+    assert_eq!(messages.len(), expected.len(), "{messages:#?}");
+    for (message, expected) in messages.iter().zip(expected) {
+        assert!(message.contains(expected), "{message}");
+    }
+    // What was reported is removed: no tenancy from the misspelt attribute, the
+    // second block dropped, the empty policy and the template filter gone.
+    let resource = checked(POLICIES);
+    assert!(resource.multitenancy.is_empty());
+    assert_eq!(resource.policies.len(), 1);
+    assert!(resource.relationships[0].filter().is_none());
+}
+
+#[test]
+fn a_valid_tenancy_is_kept() {
+    let resource = checked(
+        r#"pub struct T {
+            attributes { uuid_primary_key id; attribute org: Uuid; }
+            policies { policy always() { authorize_if expr(org == ^tenant()); } }
+            multitenancy { attribute org; global; }
+        }"#,
+    );
+    assert_eq!(resource.multitenancy.len(), 1);
+    assert!(resource.multitenancy[0].global);
+    assert_eq!(resource.policies[0].checks.len(), 1);
 }

@@ -25,6 +25,18 @@
 //!   expression is on (no all-nil record) and is true when `e`, evaluated on one of
 //!   them with its own bindings, is true; otherwise false, never nil.
 //!
+//! - Visibility (`ReadRequest::visibility`): a record of a resource with a
+//!   visibility condition exists for a read only when the condition is true on
+//!   it. The read's root records must satisfy it (a condition of its own, not
+//!   sharing bindings with the filter), and so must every record a relationship
+//!   hop reaches (to-one and to-many paths, `exists`, the relationship's
+//!   `filter` option's own paths) and every join record a many_to_many hop goes
+//!   through: a hidden related record is as if it did not exist. A visibility
+//!   condition's own paths are not scoped (they see every stored record, subject
+//!   only to relationship filters), so a record's visibility depends on the
+//!   record alone, never on the path that reached it, and compiling cannot
+//!   recurse without end.
+//!
 //! Relationships are followed through hash indexes built lazily, once per read and
 //! per (table, attribute); a destination keyed by its primary key uses the table's
 //! primary-key index. A filter through a to-one relationship is thus O(rows).
@@ -34,6 +46,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::cmp::Ordering;
 
+use super::Visibility;
 use crate::error::Result;
 use crate::expr::{ArithOp, CmpOp, Expr};
 use crate::resource::Schema;
@@ -52,37 +65,73 @@ pub(crate) trait Tables {
     fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>>;
 }
 
-/// A compiled filter over the rows of one table.
+/// A compiled filter over the rows of one table: the conditions (each a scope
+/// with its own bindings) that must all hold.
 pub(crate) struct Filter<'a> {
-    scope: Scope<'a>,
+    scopes: Vec<Scope<'a>>,
     indexes: Vec<Index<'a>>,
 }
 
 impl<'a> Filter<'a> {
-    /// Resolves every name of `expr` against `schema` and the schemas its paths
-    /// reach. Unknown names are `InvalidQuery`, unregistered resources
-    /// `NotRegistered`.
+    /// The conditions on the records of a read of `schema`: `expr`, and
+    /// `visibility`'s condition on `schema`, with `visibility` applied at every
+    /// relationship hop of `expr`. `None` when there is neither. Resolves every
+    /// name against `schema` and the schemas the paths reach: unknown names are
+    /// `InvalidQuery`, unregistered resources `NotRegistered`.
     pub(crate) fn compile(
         schema: &'static Schema,
-        expr: &Expr,
+        expr: Option<&Expr>,
+        visibility: &Visibility,
         tables: &'a dyn Tables,
-    ) -> Result<Filter<'a>> {
-        let mut compiler = Compiler::new(schema, tables);
-        let scope = compiler.scope(schema, expr)?;
-        Ok(Filter {
-            scope,
+    ) -> Result<Option<Filter<'a>>> {
+        let mut compiler = Compiler::new(schema, tables, visibility.clone());
+        let mut scopes = Vec::new();
+        if let Some(expr) = expr {
+            scopes.push(compiler.scope(schema, expr)?);
+        }
+        scopes.extend(compiler.visible(schema)?);
+        Ok(Filter::of(scopes, compiler))
+    }
+
+    /// `visibility`'s condition on the records of `schema`, met by a read of
+    /// `root` (errors name `root`, as for its filter). `None` when there is none.
+    pub(crate) fn visible(
+        root: &'static Schema,
+        schema: &'static Schema,
+        visibility: &Visibility,
+        tables: &'a dyn Tables,
+    ) -> Result<Option<Filter<'a>>> {
+        let mut compiler = Compiler::new(root, tables, visibility.clone());
+        let scopes = compiler.visible(schema)?.into_iter().collect();
+        Ok(Filter::of(scopes, compiler))
+    }
+
+    fn of(scopes: Vec<Scope<'a>>, compiler: Compiler<'a>) -> Option<Filter<'a>> {
+        (!scopes.is_empty()).then(|| Filter {
+            scopes,
             indexes: compiler.indexes,
         })
     }
 
-    /// Whether row `row` of the root table makes the filter true.
+    /// Whether row `row` of the root table makes every condition true.
     pub(crate) fn matches(&self, row: usize) -> bool {
-        self.eval(row) == Some(true)
+        self.scopes
+            .iter()
+            .all(|s| s.eval(row, &self.indexes) == Some(true))
     }
 
-    /// The filter's truth on row `row` (`None` is nil).
+    /// The truth of the conditions (Kleene's `and`) on row `row` (`None` is nil).
+    #[cfg(test)]
     pub(crate) fn eval(&self, row: usize) -> Option<bool> {
-        self.scope.eval(row, &self.indexes)
+        let mut result = Some(true);
+        for scope in &self.scopes {
+            match scope.eval(row, &self.indexes) {
+                Some(false) => return Some(false),
+                None => result = None,
+                Some(true) => {}
+            }
+        }
+        result
     }
 }
 
@@ -123,29 +172,45 @@ impl Index<'_> {
 struct Step<'a> {
     source_table: &'a dyn Table,
     source_attr: usize,
-    /// many_to_many: the join table, the index of its source-side attribute, and
-    /// its destination-side attribute.
-    join: Option<(&'a dyn Table, usize, usize)>,
+    /// many_to_many: the join table and how it is crossed.
+    join: Option<JoinStep<'a>>,
     /// Index (into `Filter::indexes`) of the destination attribute.
     dest_index: usize,
-    /// The relationship's own `filter` option, on the destination: a path sees
-    /// only the records a load of the relationship would.
-    filter: Option<Box<Scope<'a>>>,
+    /// What a destination record must satisfy to be related: the relationship's
+    /// own `filter` option (a path sees only the records a load of the
+    /// relationship would) and the destination's visibility condition.
+    conditions: Vec<Scope<'a>>,
+}
+
+/// The join table of a many_to_many hop.
+struct JoinStep<'a> {
+    table: &'a dyn Table,
+    /// Index (into `Filter::indexes`) of its source-side attribute.
+    source_index: usize,
+    /// Its destination-side attribute.
+    dest_attr: usize,
+    /// The join resource's visibility condition: a hidden join record links
+    /// nothing.
+    visible: Option<Scope<'a>>,
 }
 
 impl<'a> Step<'a> {
     /// The destination rows related to source row `row`.
     fn related<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
         let rows = self.linked(row, indexes);
-        match &self.filter {
-            None => rows,
-            Some(filter) => Cow::Owned(
-                rows.iter()
-                    .copied()
-                    .filter(|&r| filter.eval(r, indexes) == Some(true))
-                    .collect(),
-            ),
+        if self.conditions.is_empty() {
+            return rows;
         }
+        Cow::Owned(
+            rows.iter()
+                .copied()
+                .filter(|&r| {
+                    self.conditions
+                        .iter()
+                        .all(|c| c.eval(r, indexes) == Some(true))
+                })
+                .collect(),
+        )
     }
 
     /// The destination rows linked to source row `row` by key.
@@ -155,12 +220,17 @@ impl<'a> Step<'a> {
             return Cow::Borrowed(&[]);
         }
         let dest = &indexes[self.dest_index];
-        match self.join {
+        match &self.join {
             None => Cow::Borrowed(dest.rows(&key)),
-            Some((join_table, join_index, join_dest_attr)) => {
+            Some(join) => {
                 let mut out = Vec::new();
-                for &j in indexes[join_index].rows(&key) {
-                    let d = join_table.get(j, join_dest_attr);
+                for &j in indexes[join.source_index].rows(&key) {
+                    if let Some(visible) = &join.visible
+                        && visible.eval(j, indexes) != Some(true)
+                    {
+                        continue;
+                    }
+                    let d = join.table.get(j, join.dest_attr);
                     if !d.is_null() {
                         out.extend_from_slice(dest.rows(&d));
                     }

@@ -13,6 +13,11 @@
 //! record is cloned once, straight into its group, while the table is read front
 //! to back.
 //!
+//! `ReadRequest::visibility` holds wherever the read meets a resource: the
+//! records read must satisfy their resource's condition, as must the join
+//! records of a many_to_many partition and every record a filter path reaches
+//! (see `eval`).
+//!
 //! ```
 //! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
 //! # helpdesk!();
@@ -48,10 +53,11 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::eval::{Filter, Tables};
 use super::*;
-use crate::error::Constraint;
+use crate::error::{Constraint, Error, ErrorKind};
 use crate::query::{Order, compare_for_sort};
 use crate::resource::Generated;
 use crate::store::Table;
+use crate::value::Value;
 
 #[cfg(test)]
 mod tests;
@@ -151,16 +157,18 @@ impl Memory {
                 )),
             })
             .collect::<Result<Vec<(usize, Order)>>>()?;
-        let filter = match &request.filter {
-            Some(e) => Some(Filter::compile(schema, e, &*tables)?),
-            None => None,
-        };
+        let filter = Filter::compile(
+            schema,
+            request.filter.as_ref(),
+            &request.visibility,
+            &*tables,
+        )?;
         let passes = |row: usize| filter.as_ref().is_none_or(|f| f.matches(row));
 
         if let (Some(partition), true) = (&request.partition, sort.is_empty()) {
             // Unsorted partitioned read (every plain relationship load): one pass,
             // each record cloned straight into its group, windows counted on the way.
-            let linker = Linker::new(schema, partition, &tables)?;
+            let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
             let limit = request.limit.unwrap_or(usize::MAX);
             let offset = request.offset;
             let mut seen = vec![0_usize; partition.keys.len()];
@@ -200,7 +208,7 @@ impl Memory {
                 }
             }
             Some(partition) => {
-                let linker = Linker::new(schema, partition, &tables)?;
+                let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
                 for row in 0..table.len() {
                     let value = table.get(row, linker.attr);
                     let Some(keys) = linker.keys_of(&value) else {
@@ -368,9 +376,12 @@ enum Links<'k> {
 }
 
 impl<'k> Linker<'k> {
+    /// The linker of a read of `schema`; a join record the join resource's
+    /// visibility condition hides links nothing.
     fn new(
         schema: &'static Schema,
         partition: &'k Partition,
+        visibility: &Visibility,
         tables: &HashMap<&'static str, Stored>,
     ) -> Result<Self> {
         let mut positions: HashMap<&'k Value, usize> = HashMap::with_capacity(partition.keys.len());
@@ -403,11 +414,15 @@ impl<'k> Linker<'k> {
                 let source = attribute(join, source_attribute_on_join)?;
                 let dest = attribute(join, destination_attribute_on_join)?;
                 let join_table = tables.table(join).ok_or_else(|| not_registered(join))?;
+                let visible = Filter::visible(schema, join, visibility, tables)?;
                 let mut links: HashMap<Value, Vec<usize>> = HashMap::new();
                 for j in 0..join_table.len() {
                     let Some(&pos) = positions.get(&join_table.get(j, source)) else {
                         continue;
                     };
+                    if visible.as_ref().is_some_and(|v| !v.matches(j)) {
+                        continue;
+                    }
                     let d = join_table.get(j, dest);
                     if d.is_null() {
                         continue;

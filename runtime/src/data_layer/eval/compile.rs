@@ -1,11 +1,15 @@
 //! Compiling a filter: resolves the names of an [`Expr`] against the schemas it
 //! reaches (attribute and relationship names to indices, relationships to hops
 //! over shared indexes) and splits each scope's relationship paths into bindings.
+//!
+//! Every hop gets the destination's visibility condition (and, for
+//! many_to_many, the join resource's), except the hops of a visibility condition
+//! itself, which are compiled unscoped (see `eval`).
 
 use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
 
-use super::{Binding, InList, Index, Node, Scope, Step, Tables};
+use super::{Binding, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Expr, Name};
 use crate::resource::Schema;
@@ -20,6 +24,10 @@ pub(super) struct Compiler<'a> {
     pub(super) indexes: Vec<Index<'a>>,
     /// (table name, attribute) → position in `indexes`.
     index_slots: HashMap<(&'static str, usize), usize>,
+    /// The conditions on the records of the resources the read meets.
+    visibility: Visibility,
+    /// Whether hops get visibility conditions: false while compiling one.
+    scoped: bool,
 }
 
 /// What a binding slot reads from while compiling.
@@ -29,13 +37,36 @@ struct SlotInfo<'e> {
 }
 
 impl<'a> Compiler<'a> {
-    pub(super) fn new(root: &'static Schema, tables: &'a dyn Tables) -> Self {
+    pub(super) fn new(
+        root: &'static Schema,
+        tables: &'a dyn Tables,
+        visibility: Visibility,
+    ) -> Self {
         Compiler {
             root,
             tables,
             indexes: Vec::new(),
             index_slots: HashMap::new(),
+            visibility,
+            scoped: true,
         }
+    }
+
+    /// The visibility condition on the records of `schema`, compiled on them
+    /// with its own paths unscoped. `None` when `schema` has none, or while
+    /// compiling a visibility condition.
+    pub(super) fn visible(&mut self, schema: &'static Schema) -> Result<Option<Scope<'a>>> {
+        if !self.scoped {
+            return Ok(None);
+        }
+        let visibility = self.visibility.clone();
+        let Some(expr) = visibility.of(schema) else {
+            return Ok(None);
+        };
+        self.scoped = false;
+        let scope = self.scope(schema, expr);
+        self.scoped = true;
+        scope.map(Some)
     }
 
     fn invalid(&self, message: String) -> Error {
@@ -113,20 +144,30 @@ impl<'a> Compiler<'a> {
                 let join_table = self.table(join)?;
                 let js = self.attribute(join, t.source_attribute_on_join_resource, &[])?;
                 let jd = self.attribute(join, t.destination_attribute_on_join_resource, &[])?;
-                Some((join_table, self.index(join, js)?, jd))
+                Some((join, join_table, self.index(join, js)?, jd))
             }
         };
         let dest_index = self.index(dest, dest_attr)?;
-        let filter = match rel.filter {
-            Some(filter) => Some(Box::new(self.scope(dest, &filter())?)),
+        let mut conditions = Vec::new();
+        if let Some(filter) = rel.filter {
+            conditions.push(self.scope(dest, &filter())?);
+        }
+        conditions.extend(self.visible(dest)?);
+        let join = match join {
             None => None,
+            Some((join, table, source_index, dest_attr)) => Some(JoinStep {
+                table,
+                source_index,
+                dest_attr,
+                visible: self.visible(join)?,
+            }),
         };
         let step = Step {
             source_table,
             source_attr,
             join,
             dest_index,
-            filter,
+            conditions,
         };
         Ok((step, dest))
     }

@@ -7,12 +7,13 @@ use std::pin::pin;
 use std::task::{Context, Poll, Waker};
 
 use super::*;
-use crate::expr::{ArithOp, CmpOp};
+use crate::expr::{ArithOp, CmpOp, Expr};
 use crate::query::Sort;
 use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Through};
 
 mod filters;
 mod reads;
+mod visibility;
 
 const fn rel(
     name: &'static str,
@@ -32,6 +33,7 @@ const fn rel(
         through,
         filter: None,
         sort: Vec::new,
+        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
 
@@ -175,8 +177,13 @@ fn arith(op: ArithOp, l: Expr, r: Expr) -> Expr {
 /// The truth of `expr` on the first ticket.
 fn truth(memory: &Memory, expr: Expr) -> Option<bool> {
     let tables = memory.tables.read().expect("lock");
-    let filter = Filter::compile(Ticket::schema(), &expr, &*tables).expect("compile");
-    filter.eval(0)
+    let filter = Filter::compile(
+        Ticket::schema(),
+        Some(&expr),
+        &Visibility::default(),
+        &*tables,
+    );
+    filter.expect("compile").expect("a filter").eval(0)
 }
 
 fn kind_of(err: &Error) -> &ErrorKind {

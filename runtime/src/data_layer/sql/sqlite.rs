@@ -366,6 +366,8 @@ impl Sqlite {
     /// #             ],
     /// #             primary_key: 0,
     /// #             relationships: &[],
+    /// #             policies: &[],
+    /// #             multitenancy: None,
     /// #             new_table: new_table::<Ticket>,
     /// #         };
     /// #         &SCHEMA

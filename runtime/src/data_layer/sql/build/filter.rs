@@ -23,10 +23,17 @@
 //!   whose destination is missing or filtered out adds no all-NULL row.
 //! - A relationship's `filter` option goes into the ON condition of its hop,
 //!   compiled as its own scope on the destination's alias.
+//! - Visibility (`ReadRequest::visibility`): the destination's condition joins
+//!   the relationship filter in the ON condition of every hop, and a
+//!   many_to_many's join resource's condition too, each compiled as its own
+//!   scope; the read adds the root's condition to its WHERE clause (see
+//!   `read`). The hops of a visibility condition itself are not scoped, as in
+//!   the evaluator.
 
 use super::super::Dialect;
 use super::hop::{Hop, exists};
 use super::text::{Params, boolean, column};
+use crate::data_layer::Visibility;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{ArithOp, CmpOp, Expr, Name};
 use crate::resource::Schema;
@@ -118,16 +125,52 @@ pub(super) struct Compiler<'p> {
     root: &'static Schema,
     params: &'p mut Params,
     next_alias: usize,
+    /// The conditions on the records of the resources the read meets.
+    visibility: Visibility,
+    /// Whether hops get visibility conditions: false while compiling one.
+    scoped: bool,
 }
 
 impl<'p> Compiler<'p> {
-    pub(super) fn new(root: &'static Schema, params: &'p mut Params) -> Self {
+    pub(super) fn new(
+        root: &'static Schema,
+        params: &'p mut Params,
+        visibility: Visibility,
+    ) -> Self {
         Compiler {
             dialect: params.dialect,
             root,
             params,
             next_alias: 1,
+            visibility,
+            scoped: true,
         }
+    }
+
+    /// The statement's parameters, for the parts of it built beside filters.
+    pub(super) fn params(&mut self) -> &mut Params {
+        self.params
+    }
+
+    /// The visibility condition on the records of `schema` read as `alias`,
+    /// with its own paths unscoped. `None` when `schema` has none, or while
+    /// compiling a visibility condition.
+    pub(super) fn visible(
+        &mut self,
+        schema: &'static Schema,
+        alias: &str,
+    ) -> Result<Option<String>> {
+        if !self.scoped {
+            return Ok(None);
+        }
+        let visibility = self.visibility.clone();
+        let Some(expr) = visibility.of(schema) else {
+            return Ok(None);
+        };
+        self.scoped = false;
+        let condition = self.scope(schema, alias, expr);
+        self.scoped = true;
+        condition.map(Some)
     }
 
     fn alias(&mut self, prefix: &str) -> String {
@@ -192,7 +235,7 @@ impl<'p> Compiler<'p> {
                 self.attribute(join, t.source_attribute_on_join_resource, &[])?;
                 self.attribute(join, t.destination_attribute_on_join_resource, &[])?;
                 Some((
-                    join.table,
+                    join,
                     self.alias("j"),
                     t.source_attribute_on_join_resource,
                     t.destination_attribute_on_join_resource,
@@ -200,8 +243,14 @@ impl<'p> Compiler<'p> {
             }
         };
         let alias = self.alias("t");
-        let filter = match rel.filter {
-            Some(filter) => Some(self.scope(dest, &alias, &filter())?),
+        let mut conditions = Vec::new();
+        if let Some(filter) = rel.filter {
+            conditions.push(self.scope(dest, &alias, &filter())?);
+        }
+        conditions.extend(self.visible(dest, &alias)?);
+        let filter = (!conditions.is_empty()).then(|| conditions.join(" AND "));
+        let join_filter = match &join {
+            Some((join, join_alias, _, _)) => self.visible(join, join_alias)?,
             None => None,
         };
         let hop = Hop {
@@ -209,8 +258,9 @@ impl<'p> Compiler<'p> {
             dest_table: dest.table,
             alias,
             dest_attr: rel.destination_attribute(),
-            join,
+            join: join.map(|(join, alias, source, dest)| (join.table, alias, source, dest)),
             filter,
+            join_filter,
         };
         Ok((hop, dest))
     }

@@ -3,7 +3,10 @@
 //!
 //! A hop links the destination's attribute to the source's (or, for
 //! many_to_many, the join table's two attributes to each); the relationship's
-//! `filter` option joins the ON condition of the destination. A many_to_many hop
+//! `filter` option and the destination's visibility condition join the ON
+//! condition of the destination, and so does the join resource's visibility
+//! condition (on the join table's alias, in scope there: the join table and the
+//! destination are always inner-joined together). A many_to_many hop
 //! of a path left-joins the join table and the destination as one parenthesized
 //! inner join, so a join record whose destination is missing or filtered out adds
 //! no all-NULL row beside the related records.
@@ -22,22 +25,26 @@ pub(super) struct Hop {
     /// many_to_many: the join table, its alias, its source-side and its
     /// destination-side attribute.
     pub(super) join: Option<(&'static str, String, &'static str, &'static str)>,
-    /// The relationship's `filter` option, on `alias`.
+    /// The relationship's `filter` option and the destination's visibility
+    /// condition, on `alias`.
     pub(super) filter: Option<String>,
+    /// many_to_many: the join resource's visibility condition, on the join
+    /// table's alias.
+    pub(super) join_filter: Option<String>,
 }
 
 impl Hop {
     /// The condition linking the destination to the source (or to the join
-    /// table), and the relationship filter.
+    /// table), the relationship filter and the visibility conditions.
     fn dest_on(&self) -> String {
         let linked = match &self.join {
             None => self.source.clone(),
             Some((_, join_alias, _, dest_side)) => column(join_alias, dest_side),
         };
         let mut on = format!("{} = {linked}", column(&self.alias, self.dest_attr));
-        if let Some(filter) = &self.filter {
+        for condition in [&self.filter, &self.join_filter].into_iter().flatten() {
             on.push_str(" AND ");
-            on.push_str(filter);
+            on.push_str(condition);
         }
         on
     }

@@ -2,6 +2,11 @@
 //! insertion-order tie-breaker, and offset/limit (per key through `ROW_NUMBER`
 //! for a partitioned read).
 //!
+//! Visibility: the root's condition is a WHERE condition of its own beside the
+//! filter (separate bindings), and a many_to_many partition's join subquery
+//! keeps only the join records its resource's condition lets through; the
+//! filter's hops get theirs from `filter`.
+//!
 //! Names are checked in the order the in-memory layer checks them (sort keys,
 //! then the filter, then the partition), so the same invalid request fails with
 //! the same error on every layer.
@@ -37,11 +42,14 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
     order.push(sequence(dialect, "t0"));
     let order = order.join(", ");
 
+    // One compiler for every condition, so that aliases are never reused.
+    let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    let mut filter = Vec::new();
+    if let Some(expr) = &request.filter {
+        filter.push(compiler.scope(schema, "t0", expr)?);
+    }
+    filter.extend(compiler.visible(schema, "t0")?);
     let mut conditions = Vec::new();
-    let filter = match &request.filter {
-        Some(expr) => Some(Compiler::new(schema, &mut params).scope(schema, "t0", expr)?),
-        None => None,
-    };
 
     let mut from = format!("{} t0", ident(schema.table));
     let key = match &request.partition {
@@ -65,7 +73,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
                 PartitionBy::Attribute(a) => {
                     let value_type = attribute(schema, a)?.value_type;
                     let key = column("t0", a);
-                    conditions.push(one_of(&mut params, &key, value_type, keys));
+                    conditions.push(one_of(compiler.params(), &key, value_type, keys));
                     Some((key, value_type))
                 }
                 PartitionBy::Through {
@@ -78,9 +86,14 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
                     let value_type = attribute(join, source_attribute_on_join)?.value_type;
                     attribute(join, destination_attribute_on_join)?;
                     // One (key, destination value) pair per link, however many
-                    // join records repeat it: a record appears once per key.
+                    // join records repeat it: a record appears once per key. A
+                    // join record the join resource's visibility hides links
+                    // nothing.
                     let source = column("j", source_attribute_on_join);
-                    let keys = one_of(&mut params, &source, value_type, keys);
+                    let mut keys = one_of(compiler.params(), &source, value_type, keys);
+                    if let Some(visible) = compiler.visible(join, "j")? {
+                        keys = format!("{keys} AND {visible}");
+                    }
                     from.push_str(&format!(
                         " JOIN (SELECT DISTINCT {source} AS {k}, {} AS {d} FROM {} j WHERE {keys}) AS jk ON {} = {}",
                         column("j", destination_attribute_on_join),
@@ -95,6 +108,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
             }
         }
     };
+    drop(compiler);
     conditions.extend(filter);
     let filter = if conditions.is_empty() {
         String::new()

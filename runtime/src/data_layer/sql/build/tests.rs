@@ -2,7 +2,8 @@
 //! dialects (`text`), and the statements run on real databases against the
 //! in-memory layer on the same data (`sqlite` always with the feature,
 //! `postgres` when `ASHORE_PG_URL` names a database), through fixed and
-//! randomly generated filters, sorts, windows and partitions.
+//! randomly generated filters, sorts, windows, partitions and visibility
+//! conditions.
 //!
 //! The resources are written by hand (no `resource!`): `Rep` has many `Ticket`s,
 //! a `Ticket` belongs to a `Rep` and has many `Tag`s through `TicketTag`.
@@ -43,6 +44,7 @@ const fn rel(
         through: None,
         filter: None,
         sort: Vec::new,
+        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
 
@@ -136,6 +138,7 @@ mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod text;
+mod visibility;
 
 use fixtures::*;
 

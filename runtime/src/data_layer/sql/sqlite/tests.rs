@@ -39,6 +39,7 @@ const fn rel(
         through: None,
         filter: None,
         sort: Vec::new,
+        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
 

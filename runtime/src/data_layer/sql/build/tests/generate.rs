@@ -1,9 +1,11 @@
 //! Random requests for the differential tests: filters of every shape over the
 //! test resources (paths, exists, arithmetic, lists with nils, values of the
-//! wrong type, now and then a name that does not exist), sorts, windows and
-//! partitions. Deterministic: a seed gives the same requests.
+//! wrong type, now and then a name that does not exist), sorts, windows,
+//! partitions and visibility conditions. Deterministic: a seed gives the same
+//! requests.
 
 use super::*;
+use crate::data_layer::Visibility;
 
 /// xorshift64*: small, deterministic, good enough to pick cases.
 pub(super) struct Rng(u64);
@@ -254,7 +256,22 @@ impl Gen {
         if self.rng.chance(40) {
             request.partition = self.partition(schema);
         }
+        if self.rng.chance(50) {
+            request.visibility = self.visibility();
+        }
         request
+    }
+
+    /// Conditions on the records of some of the resources (the join resource
+    /// too), now and then with paths of their own.
+    fn visibility(&mut self) -> Visibility {
+        let mut conditions = Vec::new();
+        for schema in schemas() {
+            if self.rng.chance(35) {
+                conditions.push((schema, self.cond(schema, 1)));
+            }
+        }
+        Visibility::new(conditions)
     }
 
     fn partition(&mut self, schema: &'static Schema) -> Option<Partition> {

@@ -103,6 +103,7 @@ fn same_answers_as_memory() {
     load(&mut db);
     let memory = memory();
     fixed(&mut db, &memory);
+    super::visibility::fixed(&mut db, &memory);
     random(&mut db, &memory, 0x5eed_0001, 3000);
 }
 

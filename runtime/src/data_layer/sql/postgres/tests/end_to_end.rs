@@ -30,6 +30,7 @@ const fn rel(
         through,
         filter: None,
         sort: Vec::new,
+        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
 

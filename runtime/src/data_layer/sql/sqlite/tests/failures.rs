@@ -172,6 +172,8 @@ macro_rules! schema {
             }),*],
             primary_key: 0,
             relationships: &[],
+            policies: &[],
+            multitenancy: None,
             new_table: crate::store::new_table::<Rep>,
         }
     };

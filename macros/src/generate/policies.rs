@@ -1,0 +1,105 @@
+//! Read policies and multitenancy: the `__ASHORE_POLICIES` static the schema's
+//! `policies` point to, and the schema's `multitenancy`. Checks become
+//! `Check` values; an `expr(..)` check becomes a `fn(&Templates) -> Result<Expr>`
+//! built by the filter generator, so rustc checks its fields and kinds on the
+//! user's tokens; an `actor_attribute_equals` value becomes a
+//! `fn() -> Value` checked to be an attribute type on the user's value.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::Ident;
+use syn::spanned::Spanned;
+
+use super::{Ctx, name_lit};
+use crate::expr;
+use crate::model::{Check, CheckKind, Effect};
+
+/// The name of the policies' static inside the `const _` block.
+pub(crate) fn policies_static() -> Ident {
+    Ident::new("__ASHORE_POLICIES", Span::call_site())
+}
+
+/// `static __ASHORE_POLICIES: [Policy; N] = [..];`
+pub fn statics(ctx: &Ctx) -> TokenStream {
+    let statik = policies_static();
+    let resource = &ctx.resource.ident;
+    let count = Literal::usize_unsuffixed(ctx.resource.policies.len());
+    let policies = ctx.resource.policies.iter().map(|policy| {
+        let condition = check(&policy.condition, resource);
+        let lines = policy.checks.iter().map(|line| {
+            let span = line.keyword.span();
+            let effect = match line.effect {
+                Effect::AuthorizeIf => quote_spanned!(span=> AuthorizeIf),
+                Effect::ForbidIf => quote_spanned!(span=> ForbidIf),
+                Effect::AuthorizeUnless => quote_spanned!(span=> AuthorizeUnless),
+                Effect::ForbidUnless => quote_spanned!(span=> ForbidUnless),
+            };
+            let check = check(&line.check, resource);
+            quote! {
+                ::ashore::__private::PolicyCheck {
+                    effect: ::ashore::__private::Effect::#effect,
+                    check: #check,
+                }
+            }
+        });
+        quote! {
+            ::ashore::__private::Policy {
+                condition: #condition,
+                checks: &[#(#lines),*],
+            }
+        }
+    });
+    quote! {
+        static #statik: [::ashore::__private::Policy; #count] = [#(#policies),*];
+    }
+}
+
+/// One check as a `Check` value.
+fn check(check: &Check, resource: &Ident) -> TokenStream {
+    let span = check.name.span();
+    match &check.kind {
+        CheckKind::Always => quote_spanned!(span=> ::ashore::__private::Check::Always),
+        CheckKind::ActorPresent => quote_spanned!(span=> ::ashore::__private::Check::ActorPresent),
+        CheckKind::ActorAttributeEquals { attribute, value } => {
+            let attribute = name_lit(attribute);
+            let value = match value {
+                // A string literal is a `&str`, which is not an attribute type.
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => quote_spanned!(s.span()=> ::std::string::String::from(#s)),
+                other => quote!(#other),
+            };
+            let value = quote_spanned! {value.span()=>
+                ::ashore::__private::Scalar::into_value(#value)
+            };
+            quote_spanned! {span=>
+                ::ashore::__private::Check::ActorAttributeEquals {
+                    attribute: #attribute,
+                    value: || #value,
+                }
+            }
+        }
+        CheckKind::Expr(filter) => {
+            let closure = expr::policy_closure(filter, resource);
+            quote_spanned!(span=> ::ashore::__private::Check::Expr(#closure))
+        }
+    }
+}
+
+/// The schema's `multitenancy`.
+pub fn multitenancy(ctx: &Ctx) -> TokenStream {
+    let tenancy = ctx.resource.multitenancy.first();
+    match tenancy.and_then(|t| t.attribute.as_ref().map(|a| (a, t.global))) {
+        Some((attribute, global)) => {
+            let attribute = name_lit(attribute);
+            quote! {
+                ::core::option::Option::Some(::ashore::__private::Multitenancy {
+                    attribute: #attribute,
+                    global: #global,
+                })
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}

@@ -1,0 +1,303 @@
+//! `policies { }` and `multitenancy { }` of `resource!`, and the checks both
+//! front ends share (`always()`, `actor_present()`,
+//! `actor_attribute_equals(field, value)`, `expr(<filter>)`).
+//!
+//! As elsewhere, each policy and each line is cut out at its `{ }` or `;` and
+//! parsed on its own: a mistake costs that line, the rest is kept. Unknown
+//! words (a check, an effect keyword) are kept as `model::Unknown` for
+//! validation to report with a suggestion.
+
+use proc_macro2::{Group, TokenStream};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Result};
+use syn::{Ident, Token, token};
+
+use super::{Item, split_items};
+use crate::expr;
+use crate::model::{
+    self, CHECKS, Check, CheckKind, Effect, Multitenancy, Place, PolicyLine, Unknown,
+};
+
+/// A check as written: known, or a word where a check's name belongs.
+pub enum CheckSyntax {
+    Known(Box<Check>),
+    Unknown(Ident),
+}
+
+impl Parse for CheckSyntax {
+    fn parse(input: ParseStream) -> Result<Self> {
+        if !input.peek(Ident::peek_any) {
+            return Err(input.error(
+                "expected a check: `always()`, `actor_present()`, \
+                 `actor_attribute_equals(field, value)` or `expr(..)`",
+            ));
+        }
+        let name = input.call(Ident::parse_any)?;
+        let known = CHECKS.contains(&name.to_string().as_str());
+        if !input.peek(token::Paren) {
+            if !known {
+                return Ok(CheckSyntax::Unknown(name));
+            }
+            return Err(syn::Error::new(
+                name.span(),
+                format!("expected `(` after `{name}`: a check is called, as in `{name}()`"),
+            ));
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        if !known {
+            content.parse::<TokenStream>()?;
+            return Ok(CheckSyntax::Unknown(name));
+        }
+        let kind = match name.to_string().as_str() {
+            "always" | "actor_present" => {
+                if !content.is_empty() {
+                    return Err(content.error(format!("`{name}()` takes no arguments")));
+                }
+                if name == "always" {
+                    CheckKind::Always
+                } else {
+                    CheckKind::ActorPresent
+                }
+            }
+            "actor_attribute_equals" => {
+                const EXAMPLE: &str = "`actor_attribute_equals(admin, true)`";
+                if !content.peek(Ident) {
+                    return Err(content.error(format!(
+                        "expected the name of one of the actor's fields: {EXAMPLE}"
+                    )));
+                }
+                let attribute: Ident = content.parse()?;
+                if !content.peek(Token![,]) {
+                    return Err(content.error(format!(
+                        "expected `,` and the value the field must equal: {EXAMPLE}"
+                    )));
+                }
+                content.parse::<Token![,]>()?;
+                if content.is_empty() {
+                    return Err(content.error(format!(
+                        "expected the value the field must equal: {EXAMPLE}"
+                    )));
+                }
+                let value: syn::Expr = content.parse()?;
+                if content.peek(Token![,]) {
+                    content.parse::<Token![,]>()?;
+                }
+                if !content.is_empty() {
+                    return Err(content.error(format!(
+                        "expected `)`: the check takes a field and a value, {EXAMPLE}"
+                    )));
+                }
+                CheckKind::ActorAttributeEquals { attribute, value }
+            }
+            _ => CheckKind::Expr(expr::parse_whole(&content)?),
+        };
+        Ok(CheckSyntax::Known(Box::new(Check { name, kind })))
+    }
+}
+
+/// Parses the items of `policies { }` into `resource`.
+pub fn policies(block: TokenStream, resource: &mut model::Resource, errors: &mut Vec<syn::Error>) {
+    // A policy without its `{ }` runs to the block's end: parsing it says so.
+    for Item { tokens, .. } in split_items(block, true) {
+        match syn::parse2::<PolicyItem>(tokens) {
+            Ok(item) => {
+                resource.unknown.extend(item.unknown);
+                errors.extend(item.errors);
+                resource.policies.extend(item.policy);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+}
+
+/// `policy <condition> { <lines> }`, with what went wrong in its lines.
+struct PolicyItem {
+    /// `None` when the item is not a policy or its condition is unknown.
+    policy: Option<model::Policy>,
+    unknown: Vec<Unknown>,
+    errors: Vec<syn::Error>,
+}
+
+impl Parse for PolicyItem {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let mut item = PolicyItem {
+            policy: None,
+            unknown: Vec::new(),
+            errors: Vec::new(),
+        };
+        let keyword = input.call(Ident::parse_any)?;
+        if keyword != "policy" {
+            input.parse::<TokenStream>()?;
+            item.unknown.push(Unknown {
+                place: Place::Policies,
+                word: keyword,
+            });
+            return Ok(item);
+        }
+        let condition = input.parse::<CheckSyntax>()?;
+        if !input.peek(token::Brace) {
+            return Err(input.error(
+                "expected `{` and the policy's checks: `policy always() { authorize_if actor_present(); }`",
+            ));
+        }
+        let group: Group = input.parse()?;
+        if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+        }
+        let mut checks = Vec::new();
+        let mut incomplete = false;
+        for Item {
+            tokens,
+            missing_semicolon,
+        } in split_items(group.stream(), false)
+        {
+            if let Some(span) = missing_semicolon {
+                item.errors
+                    .push(syn::Error::new(span, "expected `;` after this check"));
+            }
+            match syn::parse2::<LineItem>(tokens) {
+                Ok(LineItem::Known(line)) => checks.push(*line),
+                Ok(LineItem::Unknown(unknown)) => {
+                    incomplete = true;
+                    item.unknown.push(unknown);
+                }
+                Err(e) => {
+                    incomplete = true;
+                    item.errors.push(e);
+                }
+            }
+        }
+        match condition {
+            CheckSyntax::Known(condition) => {
+                item.policy = Some(model::Policy {
+                    keyword,
+                    condition: *condition,
+                    checks,
+                    incomplete,
+                });
+            }
+            CheckSyntax::Unknown(word) => item.unknown.push(Unknown {
+                place: Place::Check,
+                word,
+            }),
+        }
+        Ok(item)
+    }
+}
+
+/// One line of a policy: `authorize_if <check>;`.
+enum LineItem {
+    Known(Box<PolicyLine>),
+    /// An unknown effect keyword or check; the line is skipped.
+    Unknown(Unknown),
+}
+
+impl Parse for LineItem {
+    fn parse(input: ParseStream) -> Result<Self> {
+        if !input.peek(Ident::peek_any) {
+            return Err(input.error(
+                "expected `authorize_if`, `forbid_if`, `authorize_unless` or `forbid_unless`",
+            ));
+        }
+        let keyword = input.call(Ident::parse_any)?;
+        let Some(effect) = Effect::from_keyword(&keyword.to_string()) else {
+            input.parse::<TokenStream>()?;
+            return Ok(LineItem::Unknown(Unknown {
+                place: Place::PolicyLine,
+                word: keyword,
+            }));
+        };
+        let check = match input.parse::<CheckSyntax>()? {
+            CheckSyntax::Known(check) => *check,
+            CheckSyntax::Unknown(word) => {
+                input.parse::<TokenStream>()?;
+                return Ok(LineItem::Unknown(Unknown {
+                    place: Place::Check,
+                    word,
+                }));
+            }
+        };
+        if !input.peek(Token![;]) {
+            return Err(input.error("expected `;` after the check"));
+        }
+        input.parse::<Token![;]>()?;
+        Ok(LineItem::Known(Box::new(PolicyLine {
+            keyword,
+            effect,
+            check,
+        })))
+    }
+}
+
+/// Parses the items of `multitenancy { }`: `attribute x;` and `global;`.
+pub fn multitenancy(
+    keyword: Ident,
+    block: TokenStream,
+    resource: &mut model::Resource,
+    errors: &mut Vec<syn::Error>,
+) {
+    let mut tenancy = Multitenancy {
+        keyword,
+        attribute: None,
+        global: false,
+    };
+    for Item {
+        tokens,
+        missing_semicolon,
+    } in split_items(block, false)
+    {
+        if let Some(span) = missing_semicolon {
+            errors.push(syn::Error::new(span, "expected `;` after this item"));
+        }
+        let parsed = syn::parse::Parser::parse2(
+            |input: ParseStream| tenancy_item(input, &mut tenancy, &mut resource.unknown),
+            tokens,
+        );
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+    }
+    resource.multitenancy.push(tenancy);
+}
+
+fn tenancy_item(
+    input: ParseStream,
+    tenancy: &mut Multitenancy,
+    unknown: &mut Vec<Unknown>,
+) -> Result<()> {
+    let word = input.call(Ident::parse_any)?;
+    match word.to_string().as_str() {
+        "attribute" => {
+            if !input.peek(Ident) {
+                return Err(input.error(
+                    "expected the attribute holding the tenant: `attribute organization_id;`",
+                ));
+            }
+            let attribute: Ident = input.parse()?;
+            if tenancy.attribute.is_some() {
+                return Err(syn::Error::new(
+                    word.span(),
+                    "`attribute` is given twice: a resource has one tenant attribute; keep one",
+                ));
+            }
+            tenancy.attribute = Some(attribute);
+        }
+        "global" => {
+            if !input.peek(Token![;]) {
+                return Err(input.error("`global` takes no value: write `global;`"));
+            }
+            tenancy.global = true;
+        }
+        _ => {
+            input.parse::<TokenStream>()?;
+            unknown.push(Unknown {
+                place: Place::Multitenancy,
+                word,
+            });
+            return Ok(());
+        }
+    }
+    input.parse::<Token![;]>()?;
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! What a data layer answers: the records of a read ([`ReadResult`]), as
+//! dynamic rows or typed records ([`Records`]).
+
+use std::any::Any;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::{Resource, Row};
+
+/// What a read returns.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// use ashore::data_layer::ReadRequest;
+///
+/// let result = support
+///     .data_layer()
+///     .read(ReadRequest::new(Representative::schema()))
+///     .await?;
+/// assert!(result.partition_keys.is_empty()); // not partitioned
+/// let reps: Vec<Representative> = result.records.into_vec()?;
+/// assert_eq!(reps.len(), 2);
+/// # Ok(()) }
+/// ```
+pub struct ReadResult {
+    /// The records, in sort order (grouped by key for `Records::Grouped`).
+    pub records: Records,
+    /// For a partitioned read returning `Rows` or `Typed` records: the position in
+    /// `Partition::keys` of each record's key (same length as the records). Empty
+    /// otherwise.
+    pub partition_keys: Vec<usize>,
+}
+
+impl ReadResult {
+    /// Records of a non-partitioned read.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// use ashore::data_layer::{ReadResult, Records};
+    ///
+    /// let rows = vec![vec![
+    ///     Value::Uuid(Uuid::new_v4()),
+    ///     Value::from("Toner low".to_string()),
+    ///     Value::Null,
+    ///     Value::Null,
+    /// ]];
+    /// let result = ReadResult::new(Records::Rows(rows));
+    /// assert_eq!(result.records.into_vec::<Ticket>()?[0].subject, "Toner low");
+    /// # Ok(()) }
+    /// ```
+    pub fn new(records: Records) -> Self {
+        ReadResult {
+            records,
+            partition_keys: Vec::new(),
+        }
+    }
+
+    /// The records of a partitioned read over `keys` keys, one group per key in
+    /// the order of `Partition::keys`, each in sort order. Works whichever form of
+    /// [`Records`] the layer returned.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// use ashore::data_layer::{ReadResult, Records};
+    ///
+    /// let row = |subject: &str| {
+    ///     vec![
+    ///         Value::Uuid(Uuid::new_v4()),
+    ///         Value::from(subject.to_string()),
+    ///         Value::Null,
+    ///         Value::Null,
+    ///     ]
+    /// };
+    /// // Rows tagged with the position of their key: two keys, the second has nothing.
+    /// let result = ReadResult {
+    ///     records: Records::Rows(vec![row("VPN down"), row("Toner low")]),
+    ///     partition_keys: vec![0, 0],
+    /// };
+    /// let groups = result.into_groups::<Ticket>(2)?;
+    /// assert_eq!(subjects(&groups[0]), ["VPN down", "Toner low"]);
+    /// assert!(groups[1].is_empty());
+    /// # Ok(()) }
+    /// ```
+    pub fn into_groups<R: Resource>(self, keys: usize) -> Result<Vec<Vec<R>>> {
+        let mismatch = |what: String| {
+            Error::new(ErrorKind::DataLayer {
+                message: format!("a partitioned read of {} returned {what}", R::schema().name),
+                source: None,
+            })
+        };
+        if let Records::Grouped(any) = self.records {
+            let groups = any
+                .downcast::<Vec<Vec<R>>>()
+                .map_err(|_| mismatch("records of the wrong type".into()))?;
+            if groups.len() != keys {
+                return Err(mismatch(format!("{} groups for {keys} keys", groups.len())));
+            }
+            return Ok(*groups);
+        }
+        let records = self.records.into_vec::<R>()?;
+        if records.len() != self.partition_keys.len() {
+            return Err(mismatch(format!(
+                "{} keys for {} records",
+                self.partition_keys.len(),
+                records.len()
+            )));
+        }
+        let mut groups: Vec<Vec<R>> = (0..keys).map(|_| Vec::new()).collect();
+        for (record, key) in records.into_iter().zip(self.partition_keys) {
+            groups
+                .get_mut(key)
+                .ok_or_else(|| mismatch(format!("key position {key} of {keys} keys")))?
+                .push(record);
+        }
+        Ok(groups)
+    }
+}
+
+/// Records as a data layer hands them back: rows for layers that decode values
+/// (SQL), typed records for layers that keep them (the in-memory layer).
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// use ashore::data_layer::Records;
+///
+/// let alice = representative(&support, "Alice").await?;
+/// let typed = Records::Typed(Box::new(vec![alice.clone()]));
+/// assert_eq!(typed.into_vec::<Representative>()?, [alice.clone()]);
+///
+/// let row = vec![
+///     Value::from(alice.id),
+///     Value::from("Alice".to_string()),
+///     Value::Int(3),
+/// ];
+/// let from_rows = Records::Rows(vec![row]).into_vec::<Representative>()?;
+/// assert_eq!(from_rows[0].name, "Alice");
+/// # Ok(()) }
+/// ```
+pub enum Records {
+    /// Dynamic rows in the schema's attribute order.
+    Rows(Vec<Row>),
+    /// Typed records: a `Vec<R>` for the resource read.
+    Typed(Box<dyn Any + Send>),
+    /// Typed records of a partitioned read, already grouped: a `Vec<Vec<R>>` with
+    /// one group per partition key, in the order of `Partition::keys`.
+    Grouped(Box<dyn Any + Send>),
+}
+
+/// Rows are shown; typed records only by their form (their type is erased).
+impl std::fmt::Debug for Records {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Records::Rows(rows) => f.debug_tuple("Rows").field(rows).finish(),
+            Records::Typed(_) => f.write_str("Typed(..)"),
+            Records::Grouped(_) => f.write_str("Grouped(..)"),
+        }
+    }
+}
+
+impl Records {
+    /// The records as `R`s; grouped records are flattened, group after group. An
+    /// error when they are not records of `R`.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// use ashore::data_layer::Records;
+    ///
+    /// let tickets = support.read(Ticket::query().limit(2)).await?;
+    /// let grouped = Records::Grouped(Box::new(vec![
+    ///     vec![tickets[0].clone()],
+    ///     vec![tickets[1].clone()],
+    /// ]));
+    /// assert_eq!(grouped.into_vec::<Ticket>()?, tickets);
+    ///
+    /// let wrong = Records::Typed(Box::new(tickets));
+    /// let err = wrong.into_vec::<Representative>().unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "data layer: records of the wrong type came back for Representative"
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn into_vec<R: Resource>(self) -> Result<Vec<R>> {
+        match self {
+            Records::Rows(rows) => rows.into_iter().map(R::from_row).collect(),
+            Records::Typed(any) => any
+                .downcast::<Vec<R>>()
+                .map(|b| *b)
+                .map_err(|_| wrong_type::<R>()),
+            Records::Grouped(any) => any
+                .downcast::<Vec<Vec<R>>>()
+                .map(|groups| groups.into_iter().flatten().collect())
+                .map_err(|_| wrong_type::<R>()),
+        }
+    }
+}
+
+fn wrong_type<R: Resource>() -> Error {
+    Error::new(ErrorKind::DataLayer {
+        message: format!(
+            "records of the wrong type came back for {}",
+            R::schema().name
+        ),
+        source: None,
+    })
+}

@@ -1,0 +1,400 @@
+//! The scope of a read: domain, actor, authorize flag and tenant, which every
+//! nested and manual load inherits ([`Scope`]), and [`ReadScope`] for helpers
+//! that take a scope or a `LoadContext`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::data_layer::ReadRequest;
+use crate::error::Result;
+use crate::load::Load;
+use crate::query::Query;
+use crate::resource::{Actor, Resource};
+use crate::value::Value;
+
+use super::*;
+
+/// The domain, actor, authorize flag and tenant a read runs with. Loads and manual
+/// loaders pass it on, so everything a read triggers runs as the read does.
+///
+/// A manual loader reaches it with [`ReadScope::read_scope`] on its
+/// [`LoadContext`](crate::LoadContext), and can hand it to helpers that read on
+/// the caller's behalf:
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_many visible: Ticket { manual Visible; } }
+/// /// The tickets of `ids` that the actor may see: their own, when policies apply.
+/// async fn visible_tickets(scope: &Scope, ids: Vec<Uuid>) -> ashore::Result<Vec<Ticket>> {
+///     assert_eq!(scope.tenant(), Some(&Value::from("acme".to_string())));
+///     let ids = match (scope.authorize(), scope.actor()) {
+///         (false, _) => ids,
+///         (true, Some(actor)) => ids
+///             .into_iter()
+///             .filter(|&id| actor.attribute("id") == Some(Value::from(id)))
+///             .collect(),
+///         (true, None) => Vec::new(),
+///     };
+///     // Reads in `scope`: same domain, actor, authorize flag and tenant.
+///     Ticket::query()
+///         .filter(expr!(representative_id in ^ids))
+///         .sort(Ticket::priority().desc())
+///         .read(scope)
+///         .await
+/// }
+///
+/// // In this example, `Representative` declares `has_many visible: Ticket { manual Visible; }`.
+/// struct Visible;
+///
+/// impl ManualRelationship for Visible {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         reps: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         let ids = reps.iter().map(|r| r.id).collect();
+///         let tickets = visible_tickets(ctx.read_scope(), ids).await?;
+///         Ok(Related::group_by(tickets, |t| t.representative_id))
+///     }
+/// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// let alice = representative(&support, "Alice").await?;
+/// let reps = support
+///     .read(
+///         Representative::query()
+///             .sort(Representative::name())
+///             .load(Representative::visible()),
+///     )
+///     .actor(&alice)
+///     .authorize(true)
+///     .tenant("acme".to_string())
+///     .await?;
+/// assert_eq!(
+///     subjects(reps[0].visible.get()?),
+///     ["Printer on fire", "VPN down", "Coffee machine empty"]
+/// );
+/// assert!(reps[1].visible.get()?.is_empty());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Scope {
+    pub(crate) domain: Domain,
+    pub(crate) actor: Option<Arc<dyn Actor>>,
+    pub(crate) authorize: bool,
+    pub(crate) tenant: Option<Value>,
+}
+
+impl fmt::Debug for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scope")
+            .field("actor", &self.actor.is_some())
+            .field("authorize", &self.authorize)
+            .field("tenant", &self.tenant)
+            .finish()
+    }
+}
+
+impl Scope {
+    pub(super) fn new(domain: Domain) -> Self {
+        Scope {
+            domain,
+            actor: None,
+            authorize: false,
+            tenant: None,
+        }
+    }
+
+    /// The domain.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         let names: Vec<&str> = scope.domain().schemas().map(|s| s.name).collect();
+    ///         assert_eq!(names.len(), 2);
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
+    /// The actor, as given to the read.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         let name = scope.actor().and_then(|a| a.attribute("name"));
+    ///         assert_eq!(name, Some(Value::from("Alice".to_string())));
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let alice = representative(&support, "Alice").await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .actor(&alice)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn actor(&self) -> Option<&dyn Actor> {
+        self.actor.as_deref()
+    }
+
+    /// The authorize flag, as given to the read (`false` unless set).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         assert!(scope.authorize());
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .authorize(true)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn authorize(&self) -> bool {
+        self.authorize
+    }
+
+    /// The tenant, as given to the read.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         assert_eq!(scope.tenant(), Some(&Value::Int(42)));
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .tenant(42_i64)
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn tenant(&self) -> Option<&Value> {
+        self.tenant.as_ref()
+    }
+
+    /// Reads `query` and runs its loads, in this scope. Same as
+    /// [`Query::read`] with the scope.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         let urgent = scope
+    ///             .read(Ticket::query().filter(expr!(priority > 4)))
+    ///             .await?;
+    ///         assert_eq!(
+    ///             subjects(&urgent),
+    ///             ["Printer on fire", "Server room flooded"]
+    ///         );
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn read<R: Resource>(&self, query: Query<R>) -> Result<Vec<R>> {
+        self.domain.check::<R>()?;
+        let schema = R::schema();
+        let mut request = ReadRequest::new(schema);
+        request.filter = query.get_filter().cloned();
+        request.sort = query.get_sort().to_vec();
+        request.limit = query.get_limit();
+        request.offset = query.get_offset();
+        request.visibility = crate::policy::visibility(self, schema, true)
+            .map_err(|e| e.in_resource(schema.name))?;
+        tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "read");
+        let result = self
+            .domain
+            .inner
+            .layer
+            .read(request)
+            .await
+            .map_err(|e| e.in_resource(schema.name))?;
+        let mut records = result.records.into_vec::<R>()?;
+        self.run_loads(&query.loads, &mut records).await?;
+        Ok(records)
+    }
+
+    pub(crate) async fn run_loads<R: Resource>(
+        &self,
+        loads: &[Arc<dyn Load<R>>],
+        records: &mut [R],
+    ) -> Result<()> {
+        for load in loads {
+            load.run(records, self).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Something that carries a [`Scope`]: a `LoadContext`, or a scope itself.
+/// [`Query::read`] takes either, so helpers can be written once for both.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk! { has_many checked: Ticket { manual Check; } }
+/// /// The most urgent ticket, read as the caller of `scope` reads.
+/// async fn most_urgent(scope: &impl ReadScope) -> ashore::Result<Option<Ticket>> {
+///     let mut top = Ticket::query()
+///         .sort(Ticket::priority().desc_nils_last())
+///         .limit(1)
+///         .read(scope)
+///         .await?;
+///     Ok(top.pop())
+/// }
+///
+/// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+/// struct Check;
+///
+/// impl ManualRelationship for Check {
+///     type Source = Representative;
+///     type Destination = Ticket;
+///
+///     async fn load(
+///         &self,
+///         _: &[Representative],
+///         ctx: &LoadContext<'_, Ticket>,
+///     ) -> ashore::Result<Related<Representative, Ticket>> {
+///         // A `LoadContext` and the `Scope` it carries both work.
+///         let from_ctx = most_urgent(ctx).await?;
+///         let from_scope = most_urgent(ctx.read_scope()).await?;
+///         assert_eq!(from_ctx.unwrap().subject, "Server room flooded");
+///         assert_eq!(from_scope.unwrap().subject, "Server room flooded");
+///         Ok(Related::empty())
+///     }
+/// }
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// support
+///     .read(Representative::query().load(Representative::checked()))
+///     .await?;
+/// # Ok(()) }
+/// ```
+pub trait ReadScope {
+    /// The scope.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         assert_eq!(scope.domain().data_layer().name(), "memory");
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    fn read_scope(&self) -> &Scope;
+}
+
+impl ReadScope for Scope {
+    fn read_scope(&self) -> &Scope {
+        self
+    }
+}

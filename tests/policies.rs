@@ -1,0 +1,458 @@
+//! Read policies and multitenancy on every layer: an actor sees exactly the
+//! rows its policies allow, and a second tenant's rows never appear, in reads,
+//! nested loads, manual loads (even from a loader that drops the actor),
+//! many_to_many loads and relationship-path filters; `authorize_read_with
+//! error` reports a forbidden row; creates take the tenant.
+//!
+//! Two organisations, `acme` and `globex`. In `acme`: Ada (admin) and Bob, with
+//! tickets `ada-1`, `ada-2`, `bob-1`, tagged `vip` (`ada-1`, `bob-1`) and `low`
+//! (`ada-2`). In `globex`: Gil with `gil-1`, tagged `vip`.
+
+mod common;
+
+use ashore::prelude::*;
+use ashore::{ErrorKind, ManualRelationship};
+use common::{Run, domain};
+
+resource! {
+    /// An agent of an organisation: the actor of these tests.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Agent {
+        attributes {
+            uuid_primary_key id;
+            attribute name: String;
+            attribute admin: bool;
+            attribute org: String;
+        }
+        relationships {
+            has_many tickets: Ticket;
+            has_many all_tickets: Ticket {
+                manual EveryTicket;
+            }
+            has_many strict_tickets: Ticket {
+                destination_attribute agent_id;
+                authorize_read_with error;
+            }
+        }
+        multitenancy {
+            attribute org;
+        }
+    }
+}
+
+resource! {
+    /// A ticket: an admin sees every ticket of its organisation, an agent its own.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+            attribute subject: String;
+            attribute org: String;
+        }
+        relationships {
+            belongs_to agent: Agent;
+            many_to_many tags: Tag {
+                through TicketTag;
+            }
+        }
+        policies {
+            policy always() {
+                authorize_if actor_attribute_equals(admin, true);
+                authorize_if expr(agent_id == ^actor(id));
+            }
+        }
+        multitenancy {
+            attribute org;
+        }
+    }
+}
+
+resource! {
+    /// A tag, shared by every organisation.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Tag {
+        attributes {
+            uuid_primary_key id;
+            attribute label: String;
+        }
+        relationships {
+            many_to_many tickets: Ticket {
+                through TicketTag;
+            }
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct TicketTag {
+        attributes {
+            uuid_primary_key id;
+        }
+        relationships {
+            belongs_to ticket: Ticket;
+            belongs_to tag: Tag;
+        }
+    }
+}
+
+/// A manual loader that reads every ticket of the agents in the tenant but
+/// drops the actor and the authorize flag: what it returns must still be
+/// checked against the caller's policies.
+struct EveryTicket;
+
+impl ManualRelationship for EveryTicket {
+    type Source = Agent;
+    type Destination = Ticket;
+
+    async fn load(
+        &self,
+        agents: &[Agent],
+        ctx: &LoadContext<'_, Ticket>,
+    ) -> ashore::Result<Related<Agent, Ticket>> {
+        let ids: Vec<Uuid> = agents.iter().map(|a| a.id).collect();
+        let mut read = ctx
+            .domain
+            .read(Ticket::query().filter(expr!(agent_id in ^ids)));
+        if let Some(tenant) = ctx.tenant {
+            read = read.tenant(tenant.clone());
+        }
+        let tickets = read.await?;
+        Ok(Related::group_by(tickets, |t| t.agent_id))
+    }
+}
+
+struct World {
+    domain: Domain,
+    ada: Agent,
+    bob: Agent,
+    gil: Agent,
+}
+
+impl World {
+    /// `query` read as `actor` in `tenant`, with policies applied.
+    async fn read_as<R: Resource>(
+        &self,
+        query: ashore::Query<R>,
+        actor: &(impl ashore::Actor + Clone),
+        tenant: &str,
+    ) -> ashore::Result<Vec<R>> {
+        self.domain
+            .read(query)
+            .actor(actor)
+            .authorize(true)
+            .tenant(tenant)
+            .await
+    }
+}
+
+async fn agent(d: &Domain, org: &str, name: &str, admin: bool) -> Agent {
+    d.create(
+        Agent::changeset()
+            .set(Agent::name(), name)
+            .set(Agent::admin(), admin),
+    )
+    .tenant(org)
+    .await
+    .expect("agent")
+}
+
+async fn ticket(d: &Domain, by: &Agent, subject: &str, tags: &[&Tag]) -> Ticket {
+    let t = d
+        .create(
+            Ticket::changeset()
+                .set(Ticket::subject(), subject)
+                .set(Ticket::agent_id(), by.id),
+        )
+        .tenant(by.org.as_str())
+        .await
+        .expect("ticket");
+    for tag in tags {
+        d.create(
+            TicketTag::changeset()
+                .set(TicketTag::ticket_id(), t.id)
+                .set(TicketTag::tag_id(), tag.id),
+        )
+        .await
+        .expect("ticket tag");
+    }
+    t
+}
+
+async fn world(run: &Run) -> World {
+    let domain = domain(run, |b| {
+        b.resource::<Agent>()
+            .resource::<Ticket>()
+            .resource::<Tag>()
+            .resource::<TicketTag>()
+    })
+    .await;
+    let d = &domain;
+    let vip = d
+        .create(Tag::changeset().set(Tag::label(), "vip"))
+        .await
+        .expect("tag");
+    let low = d
+        .create(Tag::changeset().set(Tag::label(), "low"))
+        .await
+        .expect("tag");
+    let ada = agent(d, "acme", "Ada", true).await;
+    let bob = agent(d, "acme", "Bob", false).await;
+    let gil = agent(d, "globex", "Gil", true).await;
+    ticket(d, &ada, "ada-1", &[&vip]).await;
+    ticket(d, &ada, "ada-2", &[&low]).await;
+    ticket(d, &bob, "bob-1", &[&vip]).await;
+    ticket(d, &gil, "gil-1", &[&vip]).await;
+    World {
+        domain,
+        ada,
+        bob,
+        gil,
+    }
+}
+
+fn subjects(tickets: &[Ticket]) -> Vec<&str> {
+    let mut s: Vec<&str> = tickets.iter().map(|t| t.subject.as_str()).collect();
+    s.sort();
+    s
+}
+
+async fn reads_see_what_policies_allow_in_the_tenant(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let all = || Ticket::query();
+    let as_ada = w.read_as(all(), &w.ada, "acme").await?;
+    assert_eq!(subjects(&as_ada), ["ada-1", "ada-2", "bob-1"]);
+    let as_bob = w.read_as(all(), &w.bob, "acme").await?;
+    assert_eq!(subjects(&as_bob), ["bob-1"]);
+    // No actor: nothing passes the policy.
+    let nobody = w.domain.read(all()).authorize(true).tenant("acme").await?;
+    assert!(nobody.is_empty());
+    // authorize(false) bypasses policies, never the tenant.
+    let bypass = w.domain.read(all()).actor(&w.bob).tenant("acme").await?;
+    assert_eq!(subjects(&bypass), ["ada-1", "ada-2", "bob-1"]);
+    let globex = w.read_as(all(), &w.gil, "globex").await?;
+    assert_eq!(subjects(&globex), ["gil-1"]);
+    // A multitenant read without a tenant is an error.
+    let err = w
+        .domain
+        .read(all())
+        .actor(&w.ada)
+        .authorize(true)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::TenantRequired { resource: "Ticket" }),
+        "{err}"
+    );
+    Ok(())
+}
+layers!(reads_see_what_policies_allow_in_the_tenant);
+
+async fn nested_loads_apply_policies_at_every_depth(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    // Tag -> tickets -> agent, as Bob in acme: only his ticket, under `vip`.
+    let tags = w
+        .read_as(
+            Tag::query()
+                .sort(Tag::label().asc())
+                .load(Tag::tickets().load(Ticket::agent())),
+            &w.bob,
+            "acme",
+        )
+        .await?;
+    let low = tags[0].tickets.get()?;
+    let vip = tags[1].tickets.get()?;
+    assert!(low.is_empty(), "ada-2 is Ada's");
+    assert_eq!(subjects(vip), ["bob-1"], "gil-1 is globex's, ada-1 Ada's");
+    assert_eq!(
+        vip[0].agent.get()?.as_ref().map(|a| a.name.as_str()),
+        Some("Bob")
+    );
+    // Agents -> tickets as Bob: Ada's list is empty.
+    let agents = w
+        .read_as(
+            Agent::query()
+                .sort(Agent::name().asc())
+                .load(Agent::tickets()),
+            &w.bob,
+            "acme",
+        )
+        .await?;
+    assert_eq!(agents.len(), 2, "Gil is globex's");
+    assert!(agents[0].tickets.get()?.is_empty());
+    assert_eq!(subjects(agents[1].tickets.get()?), ["bob-1"]);
+    Ok(())
+}
+layers!(nested_loads_apply_policies_at_every_depth);
+
+async fn manual_loads_are_checked_even_when_the_loader_drops_the_actor(
+    run: Run,
+) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let query = || {
+        Agent::query()
+            .sort(Agent::name().asc())
+            .load(Agent::all_tickets())
+    };
+    let as_bob = w.read_as(query(), &w.bob, "acme").await?;
+    assert!(as_bob[0].all_tickets.get()?.is_empty(), "Ada's tickets");
+    assert_eq!(subjects(as_bob[1].all_tickets.get()?), ["bob-1"]);
+    let as_ada = w.read_as(query(), &w.ada, "acme").await?;
+    assert_eq!(subjects(as_ada[0].all_tickets.get()?), ["ada-1", "ada-2"]);
+    assert_eq!(subjects(as_ada[1].all_tickets.get()?), ["bob-1"]);
+    Ok(())
+}
+layers!(manual_loads_are_checked_even_when_the_loader_drops_the_actor);
+
+async fn relationship_paths_only_see_allowed_rows(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let tagged =
+        |subject: &'static str| Tag::query().filter(expr!(exists(tickets, subject == ^subject)));
+    // ada-1 is tagged vip, but Bob may not see ada-1: no tag matches.
+    let as_bob = w.read_as(tagged("ada-1"), &w.bob, "acme").await?;
+    assert!(as_bob.is_empty());
+    let as_ada = w.read_as(tagged("ada-1"), &w.ada, "acme").await?;
+    assert_eq!(as_ada.len(), 1);
+    // gil-1 is globex's: never matched from acme.
+    let from_acme = w.read_as(tagged("gil-1"), &w.ada, "acme").await?;
+    assert!(from_acme.is_empty());
+    let from_globex = w.read_as(tagged("gil-1"), &w.gil, "globex").await?;
+    assert_eq!(from_globex.len(), 1);
+    Ok(())
+}
+layers!(relationship_paths_only_see_allowed_rows);
+
+async fn authorize_read_with_error_reports_the_forbidden_row(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let err = w
+        .read_as(Agent::query().load(Agent::strict_tickets()), &w.bob, "acme")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Forbidden {
+                resource: "Ticket",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // An admin may read them all: no error.
+    let agents = w
+        .read_as(
+            Agent::query()
+                .sort(Agent::name().asc())
+                .load(Agent::strict_tickets()),
+            &w.ada,
+            "acme",
+        )
+        .await?;
+    assert_eq!(
+        subjects(agents[0].strict_tickets.get()?),
+        ["ada-1", "ada-2"]
+    );
+    Ok(())
+}
+layers!(authorize_read_with_error_reports_the_forbidden_row);
+
+async fn creates_take_the_tenant(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    assert_eq!(w.ada.org, "acme");
+    assert_eq!(w.gil.org, "globex");
+    let err = w
+        .domain
+        .create(
+            Agent::changeset()
+                .set(Agent::name(), "Nobody")
+                .set(Agent::admin(), false),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::TenantRequired { resource: "Agent" }),
+        "{err}"
+    );
+    let err = w
+        .domain
+        .create(
+            Agent::changeset()
+                .set(Agent::name(), "Spy")
+                .set(Agent::admin(), false)
+                .set(Agent::org(), "globex"),
+        )
+        .tenant("acme")
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("not the tenant"), "{err}");
+    Ok(())
+}
+layers!(creates_take_the_tenant);
+
+/// A signed-in user that is not a resource: it gives its fields to the
+/// policies through `Actor`.
+#[derive(Clone)]
+struct Session {
+    user: Uuid,
+    admin: bool,
+}
+
+impl ashore::Actor for Session {
+    fn attribute(&self, name: &str) -> Option<ashore::Value> {
+        match name {
+            "id" => Some(self.user.into()),
+            "admin" => Some(self.admin.into()),
+            _ => None,
+        }
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// An actor that has no `admin` field.
+#[derive(Clone)]
+struct Anonymous;
+
+impl ashore::Actor for Anonymous {
+    fn attribute(&self, _: &str) -> Option<ashore::Value> {
+        None
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+async fn any_type_can_be_the_actor_but_not_one_missing_a_field(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let bob = Session {
+        user: w.bob.id,
+        admin: false,
+    };
+    let tickets = w.read_as(Ticket::query(), &bob, "acme").await?;
+    assert_eq!(subjects(&tickets), ["bob-1"]);
+    let boss = Session {
+        user: Uuid::new_v4(),
+        admin: true,
+    };
+    let tickets = w.read_as(Ticket::query(), &boss, "acme").await?;
+    assert_eq!(subjects(&tickets), ["ada-1", "ada-2", "bob-1"]);
+    // `actor_attribute_equals(admin, ..)` on an actor without `admin`: an error,
+    // not a silent "no".
+    let err = w
+        .read_as(Ticket::query(), &Anonymous, "acme")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::ActorAttribute {
+                resource: "Ticket",
+                attribute: "admin"
+            }
+        ),
+        "{err}"
+    );
+    Ok(())
+}
+layers!(any_type_can_be_the_actor_but_not_one_missing_a_field);
