@@ -25,7 +25,8 @@
 //! SQLite orders by `rowid`, PostgreSQL by a hidden `_ashore_seq BIGSERIAL`
 //! column that `migrate` adds to every table. An unsorted partitioned read on
 //! PostgreSQL returns that column instead of ordering by it
-//! ([`Columns::AttributesKeyAndSeq`]), and the layer orders the rows.
+//! ([`Columns::AttributesAndSeq`], [`Columns::AttributesKeyAndSeq`]), and the
+//! layer orders the rows.
 
 pub mod build;
 #[cfg(feature = "postgres")]
@@ -76,10 +77,15 @@ pub enum Param {
 pub enum Columns {
     /// No rows (DDL).
     None,
-    /// The resource's attributes, in schema order.
+    /// The resource's attributes, in schema order. For a read partitioned by an
+    /// attribute, that attribute is each record's key.
     Attributes,
+    /// The resource's attributes, then the record's insertion sequence (a
+    /// `bigint`): an unsorted read partitioned by an attribute, in no particular
+    /// order; the layer orders the rows by the sequence.
+    AttributesAndSeq,
     /// The resource's attributes, then the partition key (of this type) that the
-    /// record was found for.
+    /// record was found for: a read partitioned through a join resource.
     AttributesAndKey(ValueType),
     /// The resource's attributes, the partition key (of this type), then the
     /// record's insertion sequence (a `bigint`). The rows come in no particular

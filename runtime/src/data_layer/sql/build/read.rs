@@ -74,7 +74,8 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
                     let value_type = attribute(schema, a)?.value_type;
                     let key = column("t0", a);
                     conditions.push(one_of(compiler.params(), &key, value_type, keys));
-                    Some((key, value_type))
+                    // The key is an attribute the rows hold already.
+                    Some((key, None))
                 }
                 PartitionBy::Through {
                     join,
@@ -103,7 +104,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
                         k = ident("k"),
                         d = ident("d"),
                     ));
-                    Some((column("jk", "k"), value_type))
+                    Some((column("jk", "k"), Some(value_type)))
                 }
             }
         }
@@ -138,14 +139,21 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
             columns: Columns::Attributes,
         });
     };
-    let columns = Columns::AttributesAndKey(key_type);
+    // A key through a join is selected after the attributes; a key that is an
+    // attribute is not selected twice.
+    let (key_column, columns) = match key_type {
+        Some(t) => (format!(", {key}"), Columns::AttributesAndKey(t)),
+        None => (String::new(), Columns::Attributes),
+    };
     if request.offset == 0 && request.limit.is_none() {
         // Only the order within each key matters (the loader groups by key).
         let (sql, columns) = match dialect {
             // Key first: the key list is walked through the key's index in key
             // order, so this costs no sort when unsorted.
             Dialect::Sqlite => (
-                format!("SELECT {attributes}, {key} FROM {from}{filter} ORDER BY {key}, {order}"),
+                format!(
+                    "SELECT {attributes}{key_column} FROM {from}{filter} ORDER BY {key}, {order}"
+                ),
                 columns,
             ),
             // Sorting every related row would cost more than the rest of the
@@ -153,13 +161,16 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
             // sequence instead.
             Dialect::Postgres if !sorted => (
                 format!(
-                    "SELECT {attributes}, {key}, {} FROM {from}{filter}",
+                    "SELECT {attributes}{key_column}, {} FROM {from}{filter}",
                     sequence(dialect, "t0")
                 ),
-                Columns::AttributesKeyAndSeq(key_type),
+                match key_type {
+                    Some(t) => Columns::AttributesKeyAndSeq(t),
+                    None => Columns::AttributesAndSeq,
+                },
             ),
             Dialect::Postgres => (
-                format!("SELECT {attributes}, {key} FROM {from}{filter} ORDER BY {order}"),
+                format!("SELECT {attributes}{key_column} FROM {from}{filter} ORDER BY {order}"),
                 columns,
             ),
         };
@@ -185,9 +196,12 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
         let end = request.offset.saturating_add(limit);
         bounds.push(format!("{rn} <= {}", params.count(end)));
     }
+    let outer_key = match key_type {
+        Some(_) => format!(", {}", column("t0", KEY)),
+        None => String::new(),
+    };
     let sql = format!(
-        "SELECT {attributes}, {} FROM (SELECT {}, {key} AS {}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS {} FROM {from}{filter}) AS t0 WHERE {} ORDER BY {rn}",
-        column("t0", KEY),
+        "SELECT {attributes}{outer_key} FROM (SELECT {}, {key} AS {}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS {} FROM {from}{filter}) AS t0 WHERE {} ORDER BY {rn}",
         inner.join(", "),
         ident(KEY),
         ident(ROW_NUMBER),

@@ -161,15 +161,16 @@ impl ColumnReader for PgColumns<'_> {
 }
 
 /// The records in the rows of a builder statement: the schema's attributes in
-/// order, then for `Columns::AttributesAndKey` the partition key, whose position
-/// in the partition's keys names the record's group (a partition by an
-/// attribute takes the key from the record instead of decoding it again).
+/// order, then for `Columns::AttributesAndKey` the partition key (a partition
+/// through a join); its position in the partition's keys names the record's
+/// group. A partition by an attribute takes the key from the record.
 ///
-/// For `Columns::AttributesKeyAndSeq` the records must come in the order of their
-/// insertion sequence (the column after the key), at least within each key. The
-/// rows are decoded as they came, which is that order unless the table was
-/// rewritten; if a row is out of order, they are decoded again in sequence
-/// order. (Reading the sequences first would read every row twice.)
+/// With the insertion sequence (`Columns::AttributesAndSeq`,
+/// `Columns::AttributesKeyAndSeq`, the last column) the records must come in
+/// that order, at least within each key. The rows are decoded as they came,
+/// which is that order unless the table was rewritten; if a row is out of
+/// order, they are decoded again in sequence order. (Reading the sequences
+/// first would read every row twice.)
 pub(super) fn records(
     schema: &'static Schema,
     columns: &Columns,
@@ -212,8 +213,8 @@ struct Decoder<'a> {
     positions: Option<HashMap<&'a Value, usize>>,
     /// The attribute holding the key, for a partition by an attribute.
     key_attribute: Option<usize>,
-    /// Whether the rows carry the insertion sequence, after the key.
-    with_seq: bool,
+    /// The column of the insertion sequence, when the rows carry it.
+    seq_column: Option<usize>,
 }
 
 impl<'a> Decoder<'a> {
@@ -223,8 +224,14 @@ impl<'a> Decoder<'a> {
         pg_rows: &[PgRow],
         partition: Option<&'a Partition>,
     ) -> Result<Self> {
-        let with_seq = matches!(columns, Columns::AttributesKeyAndSeq(_));
-        let with_key = with_seq || matches!(columns, Columns::AttributesAndKey(_));
+        let with_seq = matches!(
+            columns,
+            Columns::AttributesAndSeq | Columns::AttributesKeyAndSeq(_)
+        );
+        let with_key = matches!(
+            columns,
+            Columns::AttributesAndKey(_) | Columns::AttributesKeyAndSeq(_)
+        );
         let width = schema.attributes.len() + usize::from(with_key) + usize::from(with_seq);
         if let Some(row) = pg_rows.iter().find(|r| r.len() != width) {
             return Err(Error::new(ErrorKind::DataLayer {
@@ -237,24 +244,35 @@ impl<'a> Decoder<'a> {
             }));
         }
         let (positions, key_attribute) = match partition {
-            Some(partition) if with_key => {
+            Some(partition) => {
                 let mut positions = HashMap::with_capacity(partition.keys.len());
                 for (i, key) in partition.keys.iter().enumerate() {
                     positions.entry(key).or_insert(i);
                 }
+                // The key is the record's own attribute, or the key column.
                 let key_attribute = match &partition.by {
-                    PartitionBy::Attribute(name) => schema.attribute_index(name),
-                    PartitionBy::Through { .. } => None,
+                    PartitionBy::Attribute(name) if !with_key => schema.attribute_index(name),
+                    _ => None,
                 };
+                if key_attribute.is_none() && !with_key {
+                    return Err(Error::new(ErrorKind::DataLayer {
+                        message: format!(
+                            "a partitioned read of {} returned no partition keys",
+                            schema.name
+                        ),
+                        source: None,
+                    }));
+                }
                 (Some(positions), key_attribute)
             }
-            _ => (None, None),
+            None => (None, None),
         };
+        let n = schema.attributes.len();
         Ok(Decoder {
             schema,
             positions,
             key_attribute,
-            with_seq,
+            seq_column: with_seq.then_some(n + usize::from(with_key)),
         })
     }
 
@@ -269,7 +287,7 @@ impl<'a> Decoder<'a> {
         let group_of = |key: &Value| self.group_of(key);
         let mut last = i64::MIN;
         for pg_row in rows {
-            if self.with_seq {
+            if self.seq_column.is_some() {
                 let seq = self.sequence(pg_row)?;
                 if seq < last {
                     return Ok(false);
@@ -306,9 +324,10 @@ impl<'a> Decoder<'a> {
             })
     }
 
-    /// A row's insertion sequence (the column after the key).
+    /// A row's insertion sequence.
     fn sequence(&self, row: &PgRow) -> Result<i64> {
-        row.try_get::<_, i64>(self.schema.attributes.len() + 1)
+        let column = self.seq_column.unwrap_or(self.schema.attributes.len());
+        row.try_get::<_, i64>(column)
             .map_err(|e| data_layer("decoding the insertion sequence", e))
     }
 }

@@ -68,7 +68,14 @@ fn fetch(
 ) -> Result<()> {
     let width = schema.attributes.len();
     let key_type = match (&statement.columns, keys) {
-        (Columns::Attributes, _) => None,
+        // Unpartitioned, or partitioned by an attribute the rows hold.
+        (
+            Columns::Attributes,
+            None
+            | Some(Keys {
+                attribute: Some(_), ..
+            }),
+        ) => None,
         (Columns::AttributesAndKey(t), Some(_)) => Some(*t),
         (columns, _) => {
             return Err(Error::new(ErrorKind::DataLayer {
@@ -108,7 +115,7 @@ fn fetch(
         };
         match (key_type, keys) {
             (
-                Some(_),
+                None,
                 Some(
                     keys @ Keys {
                         attribute: Some(key),

@@ -57,11 +57,20 @@ pub(super) fn answer(db: &mut impl Db, request: &ReadRequest) -> Answer {
             Ok((rows.iter().map(id_of).collect(), Vec::new()))
         }
         Some(partition) => {
-            assert!(key_type(&statement).is_some());
+            // Through a join the key is the last column; by an attribute, the
+            // attribute itself.
+            let by_attribute = match (&partition.by, key_type(&statement)) {
+                (PartitionBy::Attribute(a), None) => request.schema.attribute_index(a),
+                (_, Some(_)) => None,
+                (by, None) => panic!("no key column for a partition {by:?}"),
+            };
             let tagged = rows
                 .into_iter()
                 .map(|mut r| {
-                    let key = r.pop().unwrap_or_default();
+                    let key = match by_attribute {
+                        Some(i) => r[i].clone(),
+                        None => r.pop().unwrap_or_default(),
+                    };
                     (r, key)
                 })
                 .collect();

@@ -164,7 +164,7 @@ impl Db for Postgres {
             .iter()
             .map(|row| {
                 let seq = match statement.columns {
-                    Columns::AttributesKeyAndSeq(_) => row
+                    Columns::AttributesAndSeq | Columns::AttributesKeyAndSeq(_) => row
                         .try_get::<_, i64>(types.len())
                         .map_err(|e| e.to_string())?,
                     _ => 0,

@@ -302,12 +302,13 @@ fn partitions() {
     });
     request.filter = Some(attr("urgent"));
     let statement = sql(Dialect::Sqlite, &request);
+    // The key is an attribute: it is not selected twice.
     assert_eq!(
         statement.sql,
-        TICKET.replace(" FROM", r#", t0."rep_id" FROM"#)
+        TICKET.to_owned()
             + r#" WHERE t0."rep_id" IN rarray(?1) AND t0."urgent" ORDER BY t0."rep_id", t0.rowid"#
     );
-    assert_eq!(statement.columns, Columns::AttributesAndKey(ValueType::I64));
+    assert_eq!(statement.columns, Columns::Attributes);
     assert_eq!(
         statement.params,
         vec![Param::List(
@@ -315,17 +316,14 @@ fn partitions() {
             vec![Value::Int(1), Value::Int(2)]
         )]
     );
-    // Unsorted on PostgreSQL: no ORDER BY, the sequence after the key.
+    // Unsorted on PostgreSQL: no ORDER BY, the sequence after the attributes.
     let statement = sql(Dialect::Postgres, &request);
     assert_eq!(
         statement.sql,
-        TICKET.replace(" FROM", r#", t0."rep_id", t0."_ashore_seq" FROM"#)
+        TICKET.replace(" FROM", r#", t0."_ashore_seq" FROM"#)
             + r#" WHERE t0."rep_id" = ANY($1::bigint[]) AND t0."urgent""#
     );
-    assert_eq!(
-        statement.columns,
-        Columns::AttributesKeyAndSeq(ValueType::I64)
-    );
+    assert_eq!(statement.columns, Columns::AttributesAndSeq);
     // Sorted: the key first on SQLite; sort then sequence on PostgreSQL.
     request.sort = vec![Sort::new("p", Order::Desc)];
     let (sqlite, postgres) = (
@@ -341,10 +339,10 @@ fn partitions() {
     );
     assert_eq!(
         postgres.sql,
-        TICKET.replace(" FROM", r#", t0."rep_id" FROM"#)
+        TICKET.to_owned()
             + r#" WHERE t0."rep_id" = ANY($1::bigint[]) AND t0."urgent" ORDER BY t0."p" DESC NULLS FIRST, t0."_ashore_seq""#
     );
-    assert_eq!(postgres.columns, Columns::AttributesAndKey(ValueType::I64));
+    assert_eq!(postgres.columns, Columns::Attributes);
     // Offset and limit per key.
     request.sort = vec![Sort::new("p", Order::Desc)];
     request.offset = 1;
@@ -355,7 +353,7 @@ fn partitions() {
     assert_eq!(
         statement.sql,
         format!(
-            r#"SELECT {columns}, t0."_ashore_key" FROM (SELECT {inner}, t0."rep_id" AS "_ashore_key", ROW_NUMBER() OVER (PARTITION BY t0."rep_id" ORDER BY t0."p" DESC NULLS FIRST, t0."_ashore_seq") AS "_ashore_rn" FROM "ticket" t0 WHERE t0."rep_id" = ANY($1::bigint[]) AND t0."urgent") AS t0 WHERE t0."_ashore_rn" > $2::bigint AND t0."_ashore_rn" <= $3::bigint ORDER BY t0."_ashore_rn""#
+            r#"SELECT {columns} FROM (SELECT {inner}, t0."rep_id" AS "_ashore_key", ROW_NUMBER() OVER (PARTITION BY t0."rep_id" ORDER BY t0."p" DESC NULLS FIRST, t0."_ashore_seq") AS "_ashore_rn" FROM "ticket" t0 WHERE t0."rep_id" = ANY($1::bigint[]) AND t0."urgent") AS t0 WHERE t0."_ashore_rn" > $2::bigint AND t0."_ashore_rn" <= $3::bigint ORDER BY t0."_ashore_rn""#
         )
     );
     assert_eq!(

@@ -480,10 +480,7 @@ async fn unsorted_partitions_keep_insertion_order() {
         keys: vec![Value::Int(2), Value::Int(1), Value::Int(3)],
     });
     let statement = build::read(Dialect::Postgres, &by_rep).expect("statement");
-    assert_eq!(
-        statement.columns,
-        Columns::AttributesKeyAndSeq(ValueType::I64)
-    );
+    assert_eq!(statement.columns, Columns::AttributesAndSeq);
     assert!(!statement.sql.contains("ORDER BY"), "{}", statement.sql);
     // The statement's own rows are out of order, so the layer's sort is tested.
     let seqs: Vec<i64> = pg
