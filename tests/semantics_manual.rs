@@ -130,14 +130,7 @@ async fn the_relationship_sort_orders_manual_results(run: Run) -> ashore::Result
     seed(&fx).await;
     // The loader reads with `ctx.query`, which carries the relationship's sort
     // (priority desc, nils first): with no sort of its own, the load keeps it.
-    let reps = fx
-        .domain
-        .read(
-            Representative::query()
-                .sort(Representative::name().asc())
-                .load(Representative::manual_open_tickets()),
-        )
-        .await?;
+    let reps = reps_loading(&fx, Representative::manual_open_tickets()).await?;
     assert_eq!(
         subjects(reps[0].manual_open_tickets.get()?),
         ["anil", "a5", "a1"]
@@ -507,14 +500,11 @@ layers!(an_error_from_a_deeply_nested_loader_names_every_step_of_the_path);
 async fn the_seed_loader_finds_the_tickets_above_each_threshold(run: Run) -> ashore::Result<()> {
     let fx = helpdesk(&run).await;
     seed(&fx).await;
-    let reps = fx
-        .domain
-        .read(
-            Representative::query()
-                .sort(Representative::name().asc())
-                .load(Representative::tickets_above_threshold().sort(Ticket::priority().desc())),
-        )
-        .await?;
+    let reps = reps_loading(
+        &fx,
+        Representative::tickets_above_threshold().sort(Ticket::priority().desc()),
+    )
+    .await?;
     // Ada (3): 9, 5 (nil and 1 are not above). Bob (5): 9, 7, 6. Cy: none.
     assert_eq!(
         subjects(reps[0].tickets_above_threshold.get()?),

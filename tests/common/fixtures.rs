@@ -237,3 +237,17 @@ pub fn named<'r>(reps: &'r [Representative], name: &str) -> &'r Representative {
         .find(|r| r.name == name)
         .unwrap_or_else(|| panic!("no representative named {name}"))
 }
+
+/// Every representative, by name, with `load` loaded onto them.
+pub async fn reps_loading(
+    fx: &Fx,
+    load: impl ashore::Load<Representative>,
+) -> ashore::Result<Vec<Representative>> {
+    fx.domain
+        .read(
+            Representative::query()
+                .sort(Representative::name().asc())
+                .load(load),
+        )
+        .await
+}
