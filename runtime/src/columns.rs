@@ -69,8 +69,8 @@ pub trait ColumnReader {
 /// `from_columns` calls for each field): `NULL` for a non-nullable attribute,
 /// or an integer out of the attribute's range, is a type mismatch naming both.
 #[inline]
-pub fn read<T: Scalar>(
-    reader: &mut dyn ColumnReader,
+pub fn read<T: Scalar, C: ColumnReader + ?Sized>(
+    reader: &mut C,
     schema: &'static Schema,
     attribute: usize,
 ) -> Result<T> {
@@ -78,8 +78,8 @@ pub fn read<T: Scalar>(
 }
 
 /// Reads attribute `attribute` as a [`Value`] of type `value_type`.
-fn read_value(
-    reader: &mut dyn ColumnReader,
+fn read_value<C: ColumnReader + ?Sized>(
+    reader: &mut C,
     value_type: ValueType,
     attribute: usize,
 ) -> Result<Value> {
@@ -96,6 +96,7 @@ fn read_value(
 
 /// `value`, decoded for attribute `attribute` of `schema`, as a `T`: for readers
 /// that decode through [`Value`]s.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn value_as<T: NonNull>(
     schema: &'static Schema,
     attribute: usize,
@@ -175,7 +176,9 @@ pub fn from_row_by_columns<R: Resource>(row: Row) -> Result<R> {
 
 /// What [`Resource::from_columns`] does for a resource that does not generate
 /// its own: reads every attribute into a [`Row`] and builds the record from it.
-pub(crate) fn from_columns_by_row<R: Resource>(reader: &mut dyn ColumnReader) -> Result<R> {
+pub(crate) fn from_columns_by_row<R: Resource, C: ColumnReader + ?Sized>(
+    reader: &mut C,
+) -> Result<R> {
     let row = R::schema()
         .attributes
         .iter()
@@ -243,17 +246,17 @@ mod tests {
     fn null_in_a_required_attribute_and_out_of_range_integers_are_mismatches() {
         let schema = Item::schema();
         let mut row = Values(vec![Value::Int(1), Value::Null, Value::Int(70_000)]);
-        let err = read::<String>(&mut row, schema, 1).unwrap_err();
+        let err = read::<String, _>(&mut row, schema, 1).unwrap_err();
         assert_eq!(
             err.to_string(),
             "attribute `label` of Item expects String, found nil"
         );
-        let err = read::<Option<i16>>(&mut row, schema, 2).unwrap_err();
+        let err = read::<Option<i16>, _>(&mut row, schema, 2).unwrap_err();
         assert_eq!(
             err.to_string(),
             "attribute `size` of Item expects Option<i16>, found 70000"
         );
-        assert_eq!(read::<i64>(&mut row, schema, 0).unwrap(), 1);
+        assert_eq!(read::<i64, _>(&mut row, schema, 0).unwrap(), 1);
         // The default `from_columns` reports what `from_row` reports.
         let mut row = Values(vec![Value::Int(1), Value::Null, Value::Null]);
         assert!(Item::from_columns(&mut row).is_err());

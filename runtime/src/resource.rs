@@ -219,7 +219,7 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// assert!(!alice.tickets.is_loaded());
     /// # Ok(()) }
     /// ```
-    fn from_columns(reader: &mut dyn ColumnReader) -> Result<Self> {
+    fn from_columns<C: ColumnReader + ?Sized>(reader: &mut C) -> Result<Self> {
         crate::columns::from_columns_by_row(reader)
     }
 

@@ -48,23 +48,48 @@ pub trait Table: Any + Send + Sync {
 /// row becomes its `R` at once, on the thread that read it, and goes straight
 /// into its group, so no decoded rows are kept and nothing is grouped twice.
 pub trait Collector: Send {
-    /// Adds the record read from `row` to group `group` (0 when not grouping).
-    /// An error when the row does not make a record, or the group does not exist.
-    fn push(&mut self, group: usize, row: &mut dyn ColumnReader) -> Result<()>;
-    /// Adds the record read from `row` to the group `group_of` gives for the
-    /// value of its attribute `key` (what a partition by an attribute groups by,
-    /// so the key column need not be decoded again).
-    fn push_keyed(
+    /// Adds the record read from `row` where `target` says. An error when the
+    /// row does not make a record, or the group does not exist.
+    fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()>;
+    /// [`Collector::push`] for a SQLite row: the reader's type is known, so the
+    /// generated `from_columns` reads it without a dynamic call per field (the
+    /// hot loop of every SQL load).
+    #[cfg(feature = "sqlite")]
+    #[allow(private_interfaces)] // only the SQLite layer calls it
+    fn push_sqlite(
         &mut self,
-        key: usize,
-        group_of: &dyn Fn(&Value) -> Result<usize>,
-        row: &mut dyn ColumnReader,
+        target: Target<'_>,
+        row: &mut crate::data_layer::sql::SqliteRow<'_, '_>,
+    ) -> Result<()>;
+    /// The same for a PostgreSQL row.
+    #[cfg(feature = "postgres")]
+    #[allow(private_interfaces)] // only the PostgreSQL layer calls it
+    fn push_postgres(
+        &mut self,
+        target: Target<'_>,
+        row: &mut crate::data_layer::sql::PgColumns<'_>,
     ) -> Result<()>;
     /// The records collected.
     fn finish(self: Box<Self>) -> Records;
 }
 
+/// Where a record read from a row goes.
+#[derive(Clone, Copy)]
+pub enum Target<'a> {
+    /// Group `n` (0 when not grouping).
+    Group(usize),
+    /// The group `group_of` gives for the value of the record's attribute
+    /// `attribute` (a partition by an attribute).
+    Keyed {
+        /// The attribute holding the key.
+        attribute: usize,
+        /// The group of a key (an error for a key not asked for).
+        group_of: &'a dyn Fn(&Value) -> Result<usize>,
+    },
+}
+
 /// A collector of `schema`'s records (see [`Table::collector`]).
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Box<dyn Collector> {
     (schema.new_table)().collector(groups)
 }
@@ -76,20 +101,26 @@ struct Collect<R> {
 }
 
 impl<R: Resource> Collector for Collect<R> {
-    fn push(&mut self, group: usize, row: &mut dyn ColumnReader) -> Result<()> {
-        let record = R::from_columns(row)?;
-        self.put(group, record)
+    fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()> {
+        self.add(target, row)
     }
 
-    fn push_keyed(
+    #[cfg(feature = "sqlite")]
+    fn push_sqlite(
         &mut self,
-        key: usize,
-        group_of: &dyn Fn(&Value) -> Result<usize>,
-        row: &mut dyn ColumnReader,
+        target: Target<'_>,
+        row: &mut crate::data_layer::sql::SqliteRow<'_, '_>,
     ) -> Result<()> {
-        let record = R::from_columns(row)?;
-        let group = group_of(&record.get(key))?;
-        self.put(group, record)
+        self.add(target, row)
+    }
+
+    #[cfg(feature = "postgres")]
+    fn push_postgres(
+        &mut self,
+        target: Target<'_>,
+        row: &mut crate::data_layer::sql::PgColumns<'_>,
+    ) -> Result<()> {
+        self.add(target, row)
     }
 
     fn finish(self: Box<Self>) -> Records {
@@ -106,6 +137,20 @@ impl<R: Resource> Collector for Collect<R> {
 }
 
 impl<R: Resource> Collect<R> {
+    /// Reads a record from `row` and puts it where `target` says.
+    #[inline]
+    fn add<C: ColumnReader + ?Sized>(&mut self, target: Target<'_>, row: &mut C) -> Result<()> {
+        let record = R::from_columns(row)?;
+        let group = match target {
+            Target::Group(group) => group,
+            Target::Keyed {
+                attribute,
+                group_of,
+            } => group_of(&record.get(attribute))?,
+        };
+        self.put(group, record)
+    }
+
     fn put(&mut self, group: usize, record: R) -> Result<()> {
         let count = self.groups.len();
         let target = self.groups.get_mut(group).ok_or_else(|| {

@@ -336,8 +336,8 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
     /// `Resource::from_columns` calls, through `ashore::__private`); `Ok(Err(found))`
     /// when what was read does not fit, as [`Scalar::from_value`].
     #[doc(hidden)]
-    fn read_column(
-        reader: &mut dyn ColumnReader,
+    fn read_column<C: ColumnReader + ?Sized>(
+        reader: &mut C,
         attribute: usize,
     ) -> crate::error::Result<Result<Self, Value>>;
 }
@@ -368,8 +368,8 @@ macro_rules! scalar {
                 }
             }
             #[inline]
-            fn read_column(
-                reader: &mut dyn ColumnReader,
+            fn read_column<C: ColumnReader + ?Sized>(
+                reader: &mut C,
                 attribute: usize,
             ) -> crate::error::Result<Result<Self, Value>> {
                 Ok(match reader.$read(attribute)? {
@@ -417,8 +417,8 @@ impl<T: NonNull> Scalar for Option<T> {
         }
     }
     #[inline]
-    fn read_column(
-        reader: &mut dyn ColumnReader,
+    fn read_column<C: ColumnReader + ?Sized>(
+        reader: &mut C,
         attribute: usize,
     ) -> crate::error::Result<Result<Self, Value>> {
         Ok(match T::read_column(reader, attribute)? {

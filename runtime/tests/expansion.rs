@@ -167,11 +167,11 @@ impl ap::Resource for Representative {
         ap::from_row_by_columns(row)
     }
 
-    fn from_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
+    fn from_columns<C: ap::ColumnReader + ?Sized>(reader: &mut C) -> ap::Result<Self> {
         Ok(Representative {
-            id: ap::read_column::<Uuid>(reader, &REPRESENTATIVE_SCHEMA, 0)?,
-            name: ap::read_column::<String>(reader, &REPRESENTATIVE_SCHEMA, 1)?,
-            priority_threshold: ap::read_column::<i64>(reader, &REPRESENTATIVE_SCHEMA, 2)?,
+            id: ap::read_column::<Uuid, C>(reader, &REPRESENTATIVE_SCHEMA, 0)?,
+            name: ap::read_column::<String, C>(reader, &REPRESENTATIVE_SCHEMA, 1)?,
+            priority_threshold: ap::read_column::<i64, C>(reader, &REPRESENTATIVE_SCHEMA, 2)?,
             tickets: ap::Loaded::NotLoaded,
             tickets_above_threshold: ap::Loaded::NotLoaded,
         })
@@ -334,12 +334,12 @@ impl ap::Resource for Ticket {
         ap::from_row_by_columns(row)
     }
 
-    fn from_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
+    fn from_columns<C: ap::ColumnReader + ?Sized>(reader: &mut C) -> ap::Result<Self> {
         Ok(Ticket {
-            id: ap::read_column::<Uuid>(reader, &TICKET_SCHEMA, 0)?,
-            subject: ap::read_column::<String>(reader, &TICKET_SCHEMA, 1)?,
-            priority: ap::read_column::<Option<i64>>(reader, &TICKET_SCHEMA, 2)?,
-            representative_id: ap::read_column::<Option<Uuid>>(reader, &TICKET_SCHEMA, 3)?,
+            id: ap::read_column::<Uuid, C>(reader, &TICKET_SCHEMA, 0)?,
+            subject: ap::read_column::<String, C>(reader, &TICKET_SCHEMA, 1)?,
+            priority: ap::read_column::<Option<i64>, C>(reader, &TICKET_SCHEMA, 2)?,
+            representative_id: ap::read_column::<Option<Uuid>, C>(reader, &TICKET_SCHEMA, 3)?,
             representative: ap::Loaded::NotLoaded,
         })
     }

@@ -38,7 +38,8 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
         let index = Literal::usize_unsuffixed(index);
-        let read = quote_spanned!(ty.span()=> ::ashore::__private::read_column::<#ty>);
+        let read =
+            quote_spanned!(ty.span()=> ::ashore::__private::read_column::<#ty, __AshoreReader>);
         quote!(#name: #read(reader, &#schema, #index)?,)
     });
     let not_loaded = ctx.resource.relationships.iter().map(|r| {
@@ -78,8 +79,10 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 ::ashore::__private::from_row_by_columns(row)
             }
 
-            fn from_columns(
-                reader: &mut dyn ::ashore::__private::ColumnReader,
+            fn from_columns<
+                __AshoreReader: ::ashore::__private::ColumnReader + ?::core::marker::Sized,
+            >(
+                reader: &mut __AshoreReader,
             ) -> ::ashore::__private::Result<Self> {
                 ::core::result::Result::Ok(#ident {
                     #(#read_columns)*

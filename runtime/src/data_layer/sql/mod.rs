@@ -32,11 +32,15 @@ pub mod build;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
+pub(crate) use postgres::PgColumns;
+#[cfg(feature = "postgres")]
 pub use postgres::Postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]
 pub use sqlite::Sqlite;
+#[cfg(feature = "sqlite")]
+pub(crate) use sqlite::SqliteRow;
 
 use crate::value::{Value, ValueType};
 

@@ -12,6 +12,8 @@
 
 mod bind;
 mod decode;
+
+pub(crate) use decode::PgColumns;
 mod errors;
 #[cfg(test)]
 mod tests;

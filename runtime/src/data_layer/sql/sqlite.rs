@@ -30,6 +30,8 @@ use crate::resource::Resource;
 use crate::value::Value;
 
 mod codec;
+
+pub(crate) use codec::SqliteRow;
 mod errors;
 mod layer;
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::data_layer::sql::Columns;
 use crate::data_layer::{ColumnReader, Partition, PartitionBy};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{AttributeInfo, Row, Schema};
-use crate::store::{Collector, collector};
+use crate::store::{Collector, Target, collector};
 use crate::value::{NonNull, Value, ValueType};
 
 /// The value of column `i`, decoded by the column's type.
@@ -95,7 +95,7 @@ fn type_name(t: ValueType) -> &'static str {
 /// attribute's own type is read straight into it; any other goes through
 /// [`column`] and [`fit`], which convert what fits (an integer into a float) and
 /// name what does not.
-pub(super) struct PgColumns<'r> {
+pub(crate) struct PgColumns<'r> {
     pub(super) row: &'r PgRow,
     pub(super) schema: &'static Schema,
     pub(super) columns: Option<&'r [usize]>,
@@ -300,9 +300,18 @@ impl<'a> Decoder<'a> {
                 columns: None,
             };
             match (&self.positions, self.key_attribute) {
-                (Some(_), Some(key)) => into.push_keyed(key, &group_of, &mut row)?,
-                (Some(_), None) => into.push(self.group_of(&column(pg_row, n)?)?, &mut row)?,
-                (None, _) => into.push(0, &mut row)?,
+                (Some(_), Some(attribute)) => into.push_postgres(
+                    Target::Keyed {
+                        attribute,
+                        group_of: &group_of,
+                    },
+                    &mut row,
+                )?,
+                (Some(_), None) => {
+                    let group = self.group_of(&column(pg_row, n)?)?;
+                    into.push_postgres(Target::Group(group), &mut row)?
+                }
+                (None, _) => into.push_postgres(Target::Group(0), &mut row)?,
             }
         }
         Ok(true)

@@ -12,7 +12,7 @@ use crate::data_layer::{
 };
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Generated, Row, Schema};
-use crate::store::{Collector, collector};
+use crate::store::{Collector, Target, collector};
 use crate::value::Value;
 
 /// The keys of a partitioned read: each key's position (its group), and the
@@ -122,7 +122,13 @@ fn fetch(
                         ..
                     },
                 ),
-            ) => into.push_keyed(*key, &|k| keys.group_of(schema, k), &mut record)?,
+            ) => into.push_sqlite(
+                Target::Keyed {
+                    attribute: *key,
+                    group_of: &|k| keys.group_of(schema, k),
+                },
+                &mut record,
+            )?,
             (Some(t), Some(keys)) => {
                 let v = row.get_ref(width).map_err(what)?;
                 let key = codec::decode(v, t).map_err(|found| {
@@ -135,9 +141,9 @@ fn fetch(
                         source: None,
                     })
                 })?;
-                into.push(keys.group_of(schema, &key)?, &mut record)?;
+                into.push_sqlite(Target::Group(keys.group_of(schema, &key)?), &mut record)?;
             }
-            _ => into.push(0, &mut record)?,
+            _ => into.push_sqlite(Target::Group(0), &mut record)?,
         }
     }
     Ok(())
