@@ -1,0 +1,393 @@
+//! The typed layer of filters that `expr!` expands to: each operand is a
+//! [`Term`] of a [`kind`], so the compiler checks that a filter compares
+//! numbers with numbers and text with text, and that every name exists
+//! ([`Fields`]), before anything runs. Each piece builds part of an [`Expr`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use super::{Expr, Name};
+use crate::value::{Scalar, Value};
+
+/// Type-level kinds: what a filter may compare with what. A [`Term`] carries one;
+/// `expr!` only compares terms of the same kind, and a filter must be a
+/// [`kind::Bool`] term.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # fn main() {
+/// // Each attribute type has a kind: `Option<i64>` and `i64` are both numbers.
+/// fn kind_of<T: Scalar>(_: Field<Ticket, T>) -> std::any::TypeId
+/// where
+///     T::Kind: 'static,
+/// {
+///     std::any::TypeId::of::<T::Kind>()
+/// }
+/// assert_eq!(
+///     kind_of(Ticket::priority()),
+///     std::any::TypeId::of::<kind::Number>()
+/// );
+/// assert_eq!(
+///     kind_of(Ticket::subject()),
+///     std::any::TypeId::of::<kind::Text>()
+/// );
+/// # }
+/// ```
+pub mod kind {
+    /// `bool`, and every condition: what a filter must be.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let open: Term<kind::Bool> =
+    ///     Term::new(Expr::IsNil(Box::new(Expr::attr("representative_id"))));
+    /// let unassigned = Ticket::query().filter(|_| open);
+    /// assert_eq!(
+    ///     unassigned.get_filter().unwrap().to_string(),
+    ///     "is_nil(representative_id)"
+    /// );
+    /// # }
+    /// ```
+    #[derive(Debug)]
+    pub enum Bool {}
+    /// Integers and floats (they compare with each other).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let priority: Term<kind::Number> = Term::new(Expr::attr("priority"));
+    /// assert_eq!(priority.into_expr(), Expr::attr("priority"));
+    /// assert_eq!(
+    ///     Value::Int(2).compare(&Value::Float(2.5)),
+    ///     Some(std::cmp::Ordering::Less)
+    /// );
+    /// # }
+    /// ```
+    #[derive(Debug)]
+    pub enum Number {}
+    /// Strings.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// fn text<T: Scalar<Kind = kind::Text>>(value: T) -> Value {
+    ///     value.into_value()
+    /// }
+    /// assert_eq!(
+    ///     text(Some("VPN down".to_string())),
+    ///     Value::String("VPN down".into())
+    /// );
+    /// # }
+    /// ```
+    #[derive(Debug)]
+    pub enum Text {}
+    /// UUIDs.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// fn uuid_valued<T: Scalar<Kind = kind::Uuid>>(_: Field<Ticket, T>) {}
+    /// uuid_valued(Ticket::id());
+    /// uuid_valued(Ticket::representative_id());
+    /// # }
+    /// ```
+    #[derive(Debug)]
+    pub enum Uuid {}
+    /// Timestamps.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # fn main() {
+    /// use ashore::chrono::{DateTime, Utc};
+    /// fn timestamp<T: Scalar<Kind = kind::DateTime>>(value: T) -> Value {
+    ///     value.into_value()
+    /// }
+    /// let now = Utc::now();
+    /// assert_eq!(timestamp(now), Value::DateTime(now));
+    /// assert_eq!(<DateTime<Utc> as Scalar>::TYPE, ValueType::DateTime);
+    /// # }
+    /// ```
+    #[derive(Debug)]
+    pub enum DateTime {}
+    /// The kind of a template (`^actor(field)`, `^tenant()`) in a policy's
+    /// `expr(..)` compared with another template, or tested with `is_nil`: it
+    /// compares with itself only (see [`Dynamic`](crate::__private::Dynamic)).
+    #[derive(Debug)]
+    pub enum Any {}
+}
+
+/// A typed piece of a filter: an [`Expr`] whose kind the compiler knows. `expr!`
+/// builds them; [`Query::filter`](crate::Query::filter) takes a closure returning
+/// one of kind [`kind::Bool`].
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// // A condition built at run time, vouched for as a boolean.
+/// let urgent: Term<kind::Bool> = Term::new(Expr::cmp(
+///     CmpOp::Ge,
+///     Expr::attr("priority"),
+///     Expr::value(5_i64),
+/// ));
+/// let tickets = support.read(Ticket::query().filter(|_| urgent)).await?;
+/// assert_eq!(
+///     subjects(&tickets),
+///     ["Printer on fire", "Server room flooded"]
+/// );
+/// # Ok(()) }
+/// ```
+pub struct Term<K> {
+    expr: Expr,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Term<K> {
+    /// Wraps an expression; the caller vouches for its kind.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{Expr, Term, kind};
+    /// let term: Term<kind::Text> = Term::new(Expr::attr("subject"));
+    /// assert_eq!(term.into_expr(), Expr::attr("subject"));
+    /// ```
+    pub fn new(expr: Expr) -> Self {
+        Term {
+            expr,
+            _kind: PhantomData,
+        }
+    }
+    /// The expression.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::{CmpOp, Expr, Term, kind};
+    /// let urgent: Term<kind::Bool> = Term::new(Expr::cmp(
+    ///     CmpOp::Ge,
+    ///     Expr::attr("priority"),
+    ///     Expr::value(5_i64),
+    /// ));
+    /// assert_eq!(urgent.into_expr().to_string(), "priority >= 5");
+    /// ```
+    pub fn into_expr(self) -> Expr {
+        self.expr
+    }
+}
+
+impl<K> Clone for Term<K> {
+    fn clone(&self) -> Self {
+        Term::new(self.expr.clone())
+    }
+}
+
+impl<K> fmt::Debug for Term<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.expr.fmt(f)
+    }
+}
+
+/// Something that can stand on either side of an operator in `expr!`: an
+/// attribute, a literal, or a pinned `^value`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a value in a filter",
+    label = "not an attribute, literal or pinned value",
+    note = "a relationship is not a value: name one of its attributes, like `representative.id`"
+)]
+pub trait Operand {
+    /// What it compares with.
+    type Kind;
+    /// The expression.
+    fn into_expr(self) -> Expr;
+}
+
+impl<K> Operand for Term<K> {
+    type Kind = K;
+    fn into_expr(self) -> Expr {
+        self.expr
+    }
+}
+
+impl<T: Operand + Clone> Operand for &T {
+    type Kind = T::Kind;
+    fn into_expr(self) -> Expr {
+        self.clone().into_expr()
+    }
+}
+
+impl Operand for &str {
+    type Kind = kind::Text;
+    fn into_expr(self) -> Expr {
+        Expr::Value(Value::String(self.to_owned()))
+    }
+}
+
+macro_rules! scalar_operand {
+    ($($ty:ty),*) => {$(
+        impl Operand for $ty {
+            type Kind = <$ty as Scalar>::Kind;
+            fn into_expr(self) -> Expr {
+                Expr::Value(self.into_value())
+            }
+        }
+    )*};
+}
+
+scalar_operand!(
+    bool,
+    i16,
+    i32,
+    i64,
+    f64,
+    String,
+    uuid::Uuid,
+    chrono::DateTime<chrono::Utc>,
+    Option<bool>,
+    Option<i16>,
+    Option<i32>,
+    Option<i64>,
+    Option<f64>,
+    Option<String>,
+    Option<uuid::Uuid>,
+    Option<chrono::DateTime<chrono::Utc>>
+);
+
+/// The right side of `in`: a list literal `[a, b]` or a pinned collection.
+#[diagnostic::on_unimplemented(
+    message = "`in` needs a list on its right side, found `{Self}`",
+    label = "not a list",
+    note = "write a list literal like `[1, 2, 3]`, or pin a collection: `^ids` where `ids` is a `Vec`, slice or array"
+)]
+pub trait List {
+    /// The kind of the elements.
+    type Kind;
+    /// The elements as values.
+    fn into_values(self) -> Vec<Value>;
+}
+
+impl<T: Operand, const N: usize> List for [T; N] {
+    type Kind = T::Kind;
+    fn into_values(self) -> Vec<Value> {
+        self.into_iter()
+            .map(|t| const_value(t.into_expr()))
+            .collect()
+    }
+}
+
+impl<T: Operand> List for Vec<T> {
+    type Kind = T::Kind;
+    fn into_values(self) -> Vec<Value> {
+        self.into_iter()
+            .map(|t| const_value(t.into_expr()))
+            .collect()
+    }
+}
+
+impl<T: Operand + Clone> List for &[T] {
+    type Kind = T::Kind;
+    fn into_values(self) -> Vec<Value> {
+        self.iter()
+            .map(|t| const_value(t.clone().into_expr()))
+            .collect()
+    }
+}
+
+impl<L: List + Clone> List for &L {
+    type Kind = L::Kind;
+    fn into_values(self) -> Vec<Value> {
+        self.clone().into_values()
+    }
+}
+
+fn const_value(e: Expr) -> Value {
+    match e {
+        Expr::Value(v) => v,
+        // Attributes in a list literal are not supported by `in`; the macro only
+        // builds lists of constants, so this is unreachable from `expr!`.
+        _ => Value::Null,
+    }
+}
+
+/// Proof that two kinds may be compared: implemented only for equal kinds.
+#[diagnostic::on_unimplemented(
+    message = "mismatched types in filter: cannot compare a `{Other}` value with a `{Self}` value",
+    label = "this is a `{Self}`, the other side is a `{Other}`",
+    note = "numbers compare with numbers, text with text, uuids with uuids, timestamps with timestamps"
+)]
+pub trait SameKind<Other> {}
+impl<K> SameKind<K> for K {}
+
+/// A template's value in a policy's `expr(..)` (`^actor(id)`, `^tenant()`),
+/// known only when the read runs: the macro gives it the kind of what it is
+/// compared with ([`Dynamic::like`]), or the kind its place needs (a number in
+/// arithmetic, a condition in `and`), or [`kind::Any`] next to another
+/// template. A value of another kind simply matches nothing.
+pub struct Dynamic<K> {
+    value: Value,
+    _kind: PhantomData<fn() -> K>,
+}
+
+impl<K> Dynamic<K> {
+    /// The value, as an operand of kind `K`.
+    pub fn new(value: Value) -> Self {
+        Dynamic {
+            value,
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl Dynamic<kind::Any> {
+    /// The value, as an operand of the kind of `other`.
+    pub fn like<O: Operand>(_other: &O, value: Value) -> Dynamic<O::Kind> {
+        Dynamic::new(value)
+    }
+
+    /// The value, as an operand of the kind of `list`'s elements.
+    pub fn like_list<L: List>(_list: &L, value: Value) -> Dynamic<L::Kind> {
+        Dynamic::new(value)
+    }
+}
+
+impl<K> Operand for Dynamic<K> {
+    type Kind = K;
+    fn into_expr(self) -> Expr {
+        Expr::Value(self.value)
+    }
+}
+
+/// Proof that a kind takes arithmetic.
+#[diagnostic::on_unimplemented(
+    message = "arithmetic needs numbers, found a `{Self}` value",
+    label = "not a number"
+)]
+pub trait Numeric {}
+impl Numeric for kind::Number {}
+
+/// Proof that a term is a condition.
+#[diagnostic::on_unimplemented(
+    message = "a filter condition must be true or false, found a `{Self}` value",
+    label = "not a condition",
+    note = "compare it with something, e.g. `priority > 3`, or test it with `is_nil(..)`"
+)]
+pub trait Condition {}
+impl Condition for kind::Bool {}
+
+/// A path from the resource an expression is on, used by `Fields` values.
+pub type Path = Vec<Name>;
+
+/// The generated field-reference type of a resource (`<R as Resource>::Fields`):
+/// one method per attribute returning a `Term`, one per relationship returning the
+/// destination's `Fields` one step further along the path.
+pub trait Fields: Sized {
+    /// Fields reached through `path`.
+    fn at(path: Path) -> Self;
+    /// The path these fields are reached through.
+    fn path(&self) -> &Path;
+}
