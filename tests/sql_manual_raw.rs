@@ -157,6 +157,14 @@ impl Sql {
 }
 
 /// The Helpdesk domain on `sql`, migrated.
+
+/// A representative to create.
+fn rep(name: &str, threshold: i64) -> Changeset<Representative> {
+    Representative::changeset()
+        .set(Representative::name(), name)
+        .set(Representative::priority_threshold(), threshold)
+}
+
 async fn helpdesk(sql: &Sql) -> Domain {
     let domain = Domain::builder()
         .shared_data_layer(sql.layer())
@@ -215,11 +223,7 @@ fn seed() -> Seed {
 async fn create_seed(domain: &Domain, seed: &Seed) {
     for (name, threshold, tickets) in seed {
         let rep = domain
-            .create(
-                Representative::changeset()
-                    .set(Representative::name(), *name)
-                    .set(Representative::priority_threshold(), *threshold),
-            )
+            .create(rep(*name, *threshold))
             .await
             .expect("create a representative");
         for (subject, priority, comments) in tickets {
@@ -389,14 +393,7 @@ fn assert_constraint(
 
 async fn constraints(sql: Sql) {
     let domain = helpdesk(&sql).await;
-    let ada = domain
-        .create(
-            Representative::changeset()
-                .set(Representative::name(), "Ada")
-                .set(Representative::priority_threshold(), 3),
-        )
-        .await
-        .expect("create Ada");
+    let ada = domain.create(rep("Ada", 3)).await.expect("create Ada");
 
     // Unique: a primary key that exists, alone and inside a batch.
     let err = domain
@@ -411,9 +408,7 @@ async fn constraints(sql: Sql) {
     assert_constraint(&sql, &err, "Representative", "id", Constraint::Unique);
     let err = domain
         .create_many([
-            Representative::changeset()
-                .set(Representative::name(), "Grace")
-                .set(Representative::priority_threshold(), 6),
+            rep("Grace", 6),
             Representative::changeset()
                 .set(Representative::id(), ada.id)
                 .set(Representative::name(), "Ada again")
@@ -459,14 +454,7 @@ async fn constraints(sql: Sql) {
 /// so the layer has to find the attribute another way.
 async fn foreign_key(sql: Sql) {
     let domain = helpdesk(&sql).await;
-    let ada = domain
-        .create(
-            Representative::changeset()
-                .set(Representative::name(), "Ada")
-                .set(Representative::priority_threshold(), 3),
-        )
-        .await
-        .expect("create Ada");
+    let ada = domain.create(rep("Ada", 3)).await.expect("create Ada");
     let err = domain
         .create(
             Ticket::changeset()
@@ -506,14 +494,7 @@ async fn foreign_key(sql: Sql) {
 
 async fn bulk_create(sql: Sql) {
     let domain = helpdesk(&sql).await;
-    let rep = domain
-        .create(
-            Representative::changeset()
-                .set(Representative::name(), "Ada")
-                .set(Representative::priority_threshold(), 3),
-        )
-        .await
-        .expect("create Ada");
+    let rep = domain.create(rep("Ada", 3)).await.expect("create Ada");
     let before = sql.statements();
     let created = domain
         .create_many((0..10_000).map(|i| {
