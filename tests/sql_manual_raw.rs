@@ -156,8 +156,6 @@ impl Sql {
     }
 }
 
-/// The Helpdesk domain on `sql`, migrated.
-
 /// A representative to create.
 fn rep(name: &str, threshold: i64) -> Changeset<Representative> {
     Representative::changeset()
@@ -165,6 +163,7 @@ fn rep(name: &str, threshold: i64) -> Changeset<Representative> {
         .set(Representative::priority_threshold(), threshold)
 }
 
+/// The Helpdesk domain on `sql`, migrated.
 async fn helpdesk(sql: &Sql) -> Domain {
     let domain = Domain::builder()
         .shared_data_layer(sql.layer())
