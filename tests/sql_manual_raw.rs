@@ -222,7 +222,7 @@ fn seed() -> Seed {
 async fn create_seed(domain: &Domain, seed: &Seed) {
     for (name, threshold, tickets) in seed {
         let rep = domain
-            .create(rep(*name, *threshold))
+            .create(rep(name, *threshold))
             .await
             .expect("create a representative");
         for (subject, priority, comments) in tickets {
