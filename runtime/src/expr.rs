@@ -158,6 +158,30 @@ pub enum ArithOp {
 }
 
 impl Expr {
+    /// The relationship paths of the attributes it reads (not those inside
+    /// `exists`), in order of appearance: what a data layer binds, once per
+    /// path, so references through the same to-many path see the same record.
+    pub(crate) fn paths(&self) -> Vec<&[Name]> {
+        fn collect<'e>(expr: &'e Expr, out: &mut Vec<&'e [Name]>) {
+            match expr {
+                Expr::Value(_) | Expr::Exists { .. } => {}
+                Expr::Attr { path, .. } => {
+                    if !path.is_empty() {
+                        out.push(path);
+                    }
+                }
+                Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
+                    collect(l, out);
+                    collect(r, out);
+                }
+                Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) => collect(e, out),
+            }
+        }
+        let mut out = Vec::new();
+        collect(self, &mut out);
+        out
+    }
+
     /// A constant.
     ///
     /// ```

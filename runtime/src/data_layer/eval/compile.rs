@@ -174,8 +174,7 @@ impl<'a> Compiler<'a> {
 
     /// Compiles `expr`, evaluated on rows of `schema`, with its own bindings.
     pub(super) fn scope(&mut self, schema: &'static Schema, expr: &Expr) -> Result<Scope<'a>> {
-        let mut paths = Vec::new();
-        collect_paths(expr, &mut paths);
+        let paths = expr.paths();
         let mut slots = vec![SlotInfo { path: &[], schema }];
         let mut bindings = Vec::new();
         for path in paths {
@@ -266,23 +265,5 @@ impl<'a> Compiler<'a> {
                 Node::Exists(steps, Box::new(self.scope(schema, inner)?))
             }
         })
-    }
-}
-
-/// The paths of the `Attr`s of `expr` (not inside `exists`), in order of
-/// appearance.
-fn collect_paths<'e>(expr: &'e Expr, out: &mut Vec<&'e [Name]>) {
-    match expr {
-        Expr::Value(_) | Expr::Exists { .. } => {}
-        Expr::Attr { path, .. } => {
-            if !path.is_empty() {
-                out.push(path);
-            }
-        }
-        Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
-            collect_paths(l, out);
-            collect_paths(r, out);
-        }
-        Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) => collect_paths(e, out),
     }
 }

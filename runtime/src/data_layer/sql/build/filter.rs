@@ -273,8 +273,7 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<String> {
-        let mut paths = Vec::new();
-        collect_paths(expr, &mut paths);
+        let paths = expr.paths();
         let mut slots = vec![Slot {
             path: &[],
             schema,
@@ -574,23 +573,5 @@ impl<'p> Compiler<'p> {
             kind: Kind::Int,
             int_arith: true,
         }
-    }
-}
-
-/// The paths of the `Attr`s of `expr` (not inside `exists`), in order of
-/// appearance.
-fn collect_paths<'e>(expr: &'e Expr, out: &mut Vec<&'e [Name]>) {
-    match expr {
-        Expr::Value(_) | Expr::Exists { .. } => {}
-        Expr::Attr { path, .. } => {
-            if !path.is_empty() {
-                out.push(path);
-            }
-        }
-        Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
-            collect_paths(l, out);
-            collect_paths(r, out);
-        }
-        Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) => collect_paths(e, out),
     }
 }
