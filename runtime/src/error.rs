@@ -76,10 +76,23 @@ type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 /// assert!(matches!(err.kind(), ErrorKind::Loader(_)));
 /// # Ok(()) }
 /// ```
+pub struct Error(Box<Inner>);
+
+/// What an [`Error`] holds, boxed so that every `Result` stays one pointer wide
+/// on its error side (results are returned for every column of every row).
 #[derive(Debug)]
-pub struct Error {
+struct Inner {
     kind: ErrorKind,
     path: Vec<&'static str>,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("kind", &self.0.kind)
+            .field("path", &self.0.path)
+            .finish()
+    }
 }
 
 /// What went wrong. Non-exhaustive: match the kinds you handle and keep a
@@ -319,10 +332,10 @@ impl Error {
     /// );
     /// ```
     pub fn new(kind: ErrorKind) -> Self {
-        Error {
+        Error(Box::new(Inner {
             kind,
             path: Vec::new(),
-        }
+        }))
     }
 
     /// Wraps an error of a manual loader (or any user code) so it can be returned
@@ -366,7 +379,7 @@ impl Error {
     /// # Ok(()) }
     /// ```
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// Where: the root resource, then each relationship being loaded. Empty for
@@ -401,7 +414,7 @@ impl Error {
     /// # Ok(()) }
     /// ```
     pub fn path(&self) -> &[&'static str] {
-        &self.path
+        &self.0.path
     }
 
     /// Records that the error happened while loading `relationship` of `resource`.
@@ -422,13 +435,14 @@ impl Error {
     /// );
     /// ```
     pub fn in_relationship(mut self, resource: &'static str, relationship: &'static str) -> Self {
-        if self.path.is_empty() {
-            self.path = vec![resource, relationship];
+        let path = &mut self.0.path;
+        if path.is_empty() {
+            *path = vec![resource, relationship];
         } else {
             // The inner level named its own resource first; the outer level names
             // the relationship that led there instead.
-            self.path[0] = relationship;
-            self.path.insert(0, resource);
+            path[0] = relationship;
+            path.insert(0, resource);
         }
         self
     }
@@ -447,8 +461,8 @@ impl Error {
     /// assert_eq!(err.path(), ["Representative", "tickets"]);
     /// ```
     pub fn in_resource(mut self, resource: &'static str) -> Self {
-        if self.path.is_empty() {
-            self.path.push(resource);
+        if self.0.path.is_empty() {
+            self.0.path.push(resource);
         }
         self
     }
@@ -456,16 +470,16 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path.join("."))?;
+        if !self.0.path.is_empty() {
+            write!(f, "{}: ", self.0.path.join("."))?;
         }
-        write!(f, "{}", self.kind)
+        write!(f, "{}", self.0.kind)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        std::error::Error::source(&self.kind)
+        std::error::Error::source(&self.0.kind)
     }
 }
 
