@@ -117,9 +117,9 @@ fn mismatch<T: Scalar>(schema: &'static Schema, attribute: usize, found: Value) 
 /// A [`Row`] of values read as columns: what generated `Resource::from_row`
 /// builds its record from, so the field-by-field code exists once. A value of
 /// the wrong type is a type mismatch naming the resource and attribute.
-struct RowColumns {
-    schema: &'static Schema,
-    values: Row,
+pub(crate) struct RowColumns {
+    pub(crate) schema: &'static Schema,
+    pub(crate) values: Row,
 }
 
 impl RowColumns {

@@ -69,6 +69,11 @@ pub trait Collector: Send {
         target: Target<'_>,
         row: &mut crate::data_layer::sql::PgColumns<'_>,
     ) -> Result<()>;
+    /// Puts the records collected so far in the order of `keys` (stably):
+    /// `keys[i]` is the sort key of the `i`th record pushed. For a layer that
+    /// learns only after reading that its rows were out of order. An error when
+    /// there is not one key per record.
+    fn reorder(&mut self, keys: &[i64]) -> Result<()>;
     /// The records collected.
     fn finish(self: Box<Self>) -> Records;
 }
@@ -95,9 +100,18 @@ pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Box<dyn Colle
 }
 
 /// Collects `R`s into groups (one group when not grouping).
+///
+/// Records are kept in read order with their group beside them and put into
+/// their groups only at [`Collector::finish`], each group allocated at its final
+/// size: rows come in no particular group order, and pushing each into its own
+/// growing group would reallocate every group several times, interleaved with
+/// the driver's own allocations.
 struct Collect<R> {
-    groups: Vec<Vec<R>>,
-    grouped: bool,
+    records: Vec<R>,
+    /// The group of each record (empty when not grouping).
+    slots: Vec<u32>,
+    /// How many groups (`None` when not grouping).
+    groups: Option<usize>,
 }
 
 impl<R: Resource> Collector for Collect<R> {
@@ -123,16 +137,46 @@ impl<R: Resource> Collector for Collect<R> {
         self.add(target, row)
     }
 
+    fn reorder(&mut self, keys: &[i64]) -> Result<()> {
+        if keys.len() != self.records.len() {
+            return Err(Error::new(ErrorKind::DataLayer {
+                message: format!(
+                    "{} sort keys for {} records of {}",
+                    keys.len(),
+                    self.records.len(),
+                    R::schema().name
+                ),
+                source: None,
+            }));
+        }
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_by_key(|&i| keys[i]);
+        let mut records: Vec<Option<R>> = self.records.drain(..).map(Some).collect();
+        self.records = order.iter().filter_map(|&i| records[i].take()).collect();
+        if !self.slots.is_empty() {
+            self.slots = order.iter().map(|&i| self.slots[i]).collect();
+        }
+        Ok(())
+    }
+
     fn finish(self: Box<Self>) -> Records {
         let Collect {
-            mut groups,
-            grouped,
+            records,
+            slots,
+            groups,
         } = *self;
-        if grouped {
-            Records::Grouped(Box::new(groups))
-        } else {
-            Records::Typed(Box::new(groups.pop().unwrap_or_default()))
+        let Some(groups) = groups else {
+            return Records::Typed(Box::new(records));
+        };
+        let mut sizes = vec![0_usize; groups];
+        for &slot in &slots {
+            sizes[slot as usize] += 1;
         }
+        let mut out: Vec<Vec<R>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        for (record, slot) in records.into_iter().zip(slots) {
+            out[slot as usize].push(record);
+        }
+        Records::Grouped(Box::new(out))
     }
 }
 
@@ -152,17 +196,21 @@ impl<R: Resource> Collect<R> {
     }
 
     fn put(&mut self, group: usize, record: R) -> Result<()> {
-        let count = self.groups.len();
-        let target = self.groups.get_mut(group).ok_or_else(|| {
-            Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "a record of {} came back for group {group} of {count}",
-                    R::schema().name
-                ),
-                source: None,
-            })
-        })?;
-        target.push(record);
+        match self.groups {
+            Some(count) if group < count => self.slots.push(group as u32),
+            None if group == 0 => {}
+            count => {
+                return Err(Error::new(ErrorKind::DataLayer {
+                    message: format!(
+                        "a record of {} came back for group {group} of {}",
+                        R::schema().name,
+                        count.unwrap_or(1)
+                    ),
+                    source: None,
+                }));
+            }
+        }
+        self.records.push(record);
         Ok(())
     }
 }
@@ -222,8 +270,94 @@ impl<R: Resource> Table for TypedTable<R> {
     }
     fn collector(&self, groups: Option<usize>) -> Box<dyn Collector> {
         Box::new(Collect::<R> {
-            groups: (0..groups.unwrap_or(1)).map(|_| Vec::new()).collect(),
-            grouped: groups.is_some(),
+            records: Vec::new(),
+            slots: Vec::new(),
+            groups,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::columns::RowColumns;
+    use crate::testing::test_resource;
+
+    test_resource!(Item in "item", id: i64 = None, { label: String });
+
+    /// Pushes item `id` into the group `target` names.
+    fn push(into: &mut dyn Collector, target: Target<'_>, id: i64) -> Result<()> {
+        let values = vec![Value::Int(id), Value::from(format!("item {id}"))];
+        into.push(
+            target,
+            &mut RowColumns {
+                schema: Item::schema(),
+                values,
+            },
+        )
+    }
+
+    fn ids(records: Records) -> Vec<Vec<i64>> {
+        match records {
+            Records::Grouped(groups) => groups
+                .downcast::<Vec<Vec<Item>>>()
+                .expect("items")
+                .iter()
+                .map(|g| g.iter().map(|i| i.id).collect())
+                .collect(),
+            Records::Typed(list) => {
+                vec![
+                    list.downcast::<Vec<Item>>()
+                        .expect("items")
+                        .iter()
+                        .map(|i| i.id)
+                        .collect(),
+                ]
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn records_land_in_their_groups_in_read_order() {
+        let mut into = collector(Item::schema(), Some(3));
+        for (id, group) in [(1, 2), (2, 0), (3, 2), (4, 1), (5, 0)] {
+            push(&mut *into, Target::Group(group), id).unwrap();
+        }
+        // A key names its group through the record's attribute.
+        let group_of = |key: &Value| match key {
+            Value::Int(6) => Ok(1),
+            _ => Err(Error::loader("no such key")),
+        };
+        let keyed = Target::Keyed {
+            attribute: 0,
+            group_of: &group_of,
+        };
+        push(&mut *into, keyed, 6).unwrap();
+        assert!(push(&mut *into, keyed, 7).is_err());
+        assert_eq!(ids(into.finish()), vec![vec![2, 5], vec![4, 6], vec![1, 3]]);
+        // Groups nobody asked for get nothing; a record is never dropped silently.
+        let mut into = collector(Item::schema(), Some(2));
+        let err = push(&mut *into, Target::Group(2), 1).unwrap_err();
+        assert!(err.to_string().contains("group 2 of 2"), "{err}");
+        assert_eq!(ids(into.finish()), vec![Vec::<i64>::new(), vec![]]);
+    }
+
+    #[test]
+    fn reordering_sorts_by_the_keys_stably_before_grouping() {
+        let mut into = collector(Item::schema(), Some(2));
+        for (id, group) in [(1, 0), (2, 1), (3, 0), (4, 0), (5, 1)] {
+            push(&mut *into, Target::Group(group), id).unwrap();
+        }
+        into.reorder(&[30, 20, 10, 30, 5]).unwrap();
+        assert_eq!(ids(into.finish()), vec![vec![3, 1, 4], vec![5, 2]]);
+        // Not grouping: one list, reordered.
+        let mut into = collector(Item::schema(), None);
+        for id in [1, 2, 3] {
+            push(&mut *into, Target::Group(0), id).unwrap();
+        }
+        assert!(into.reorder(&[1, 2]).is_err(), "one key per record");
+        into.reorder(&[3, 1, 2]).unwrap();
+        assert_eq!(ids(into.finish()), vec![vec![2, 3, 1]]);
     }
 }

@@ -30,7 +30,7 @@ use tokio_postgres::NoTls;
 use self::bind::Arg;
 use self::errors::{data_layer, write_error};
 use super::{Columns, Dialect, Param, Statement, build};
-use crate::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
+use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Row, Schema};
 use crate::store::collector;
@@ -244,6 +244,28 @@ impl Postgres {
         client.query(&prepared, &bind::refs(&args)).await
     }
 
+    /// Runs one builder read statement (prepared and cached) for `schema`, and
+    /// decodes its rows into records as they arrive.
+    async fn read_records(
+        &self,
+        schema: &'static Schema,
+        stmt: &Statement,
+        partition: Option<&Partition>,
+    ) -> Result<Records> {
+        let failed = |e| data_layer(format!("reading {}", schema.name), e);
+        let client = self.client().await?;
+        tracing::debug!(sql = %stmt.sql, "postgres");
+        let prepared = client.prepare_cached(&stmt.sql).await.map_err(failed)?;
+        let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        let rows = client
+            .query_raw(&prepared, args.iter())
+            .await
+            .map_err(failed)?;
+        let width = prepared.columns().len();
+        decode::records(schema, &stmt.columns, width, rows, partition).await
+    }
+
     /// Runs write statements for `schema` in one transaction and returns the
     /// records they return.
     async fn write(&self, schema: &'static Schema, statements: &[Statement]) -> Result<Records> {
@@ -281,13 +303,8 @@ impl DataLayer for Postgres {
         Box::pin(async move {
             let schema = request.schema;
             let stmt = build::read(Dialect::Postgres, &request)?;
-            let client = self.client().await?;
-            let pg_rows = self
-                .run(&client, &stmt)
-                .await
-                .map_err(|e| data_layer(format!("reading {}", schema.name), e))?;
             let partition = request.partition.as_ref();
-            let records = decode::records(schema, &stmt.columns, &pg_rows, partition)?;
+            let records = self.read_records(schema, &stmt, partition).await?;
             Ok(ReadResult::new(records))
         })
     }

@@ -7,8 +7,9 @@
 //! not fit its attribute is an error naming both.
 
 use foldhash::{HashMap, HashMapExt};
+use futures_util::TryStreamExt;
 use tokio_postgres::types::{FromSql, Type};
-use tokio_postgres::{Column, Row as PgRow};
+use tokio_postgres::{Column, Row as PgRow, RowStream};
 
 use super::errors::data_layer;
 use crate::columns::value_as;
@@ -91,23 +92,21 @@ fn type_name(t: ValueType) -> &'static str {
 }
 
 /// A result row read as the attributes of `schema`: attribute `i` from column
-/// `columns[i]`, or from column `i` without `columns`. A column of the
+/// `i`. A column of the
 /// attribute's own type is read straight into it; any other goes through
 /// [`column`] and [`fit`], which convert what fits (an integer into a float) and
 /// name what does not.
 pub(crate) struct PgColumns<'r> {
     pub(super) row: &'r PgRow,
     pub(super) schema: &'static Schema,
-    pub(super) columns: Option<&'r [usize]>,
 }
 
 impl PgColumns<'_> {
     /// The column of attribute `i`, and the attribute.
     fn locate(&self, i: usize) -> Result<(usize, &'static AttributeInfo)> {
         let schema = self.schema;
-        let column = self.columns.map_or(Some(i), |c| c.get(i).copied());
-        match (column, schema.attributes.get(i)) {
-            (Some(c), Some(a)) if c < self.row.len() => Ok((c, a)),
+        match schema.attributes.get(i) {
+            Some(a) if i < self.row.len() => Ok((i, a)),
             _ => Err(Error::new(ErrorKind::DataLayer {
                 message: format!("a row of {} has no column for attribute {i}", schema.name),
                 source: None,
@@ -160,37 +159,45 @@ impl ColumnReader for PgColumns<'_> {
     }
 }
 
-/// The records in the rows of a builder statement: the schema's attributes in
-/// order, then for `Columns::AttributesAndKey` the partition key (a partition
-/// through a join); its position in the partition's keys names the record's
-/// group. A partition by an attribute takes the key from the record.
+/// The records in the rows of a builder statement, read as the rows arrive:
+/// the schema's attributes in order, then for `Columns::AttributesAndKey` the
+/// partition key (a partition through a join); its position in the partition's
+/// keys names the record's group. A partition by an attribute takes the key from
+/// the record. `width` is the statement's column count.
+///
+/// Each row becomes its record, and is dropped, while later rows are still on
+/// their way, so decoding overlaps the server's work instead of following it.
 ///
 /// With the insertion sequence (`Columns::AttributesAndSeq`,
 /// `Columns::AttributesKeyAndSeq`, the last column) the records must come in
-/// that order, at least within each key. The rows are decoded as they came,
-/// which is that order unless the table was rewritten; if a row is out of
-/// order, they are decoded again in sequence order. (Reading the sequences
-/// first would read every row twice.)
-pub(super) fn records(
+/// that order, at least within each key. The rows come in that order unless
+/// the table was rewritten; if one is out of order, the records are put in
+/// sequence order once all are read. (An `ORDER BY` would sort every read.)
+pub(super) async fn records(
     schema: &'static Schema,
     columns: &Columns,
-    pg_rows: &[PgRow],
+    width: usize,
+    rows: RowStream,
     partition: Option<&Partition>,
 ) -> Result<Records> {
-    let groups = partition.map(|p| p.keys.len());
-    let decoder = Decoder::new(schema, columns, pg_rows, partition)?;
-    let mut into = collector(schema, groups);
-    if decoder.decode(pg_rows.iter(), &mut *into)? {
-        return Ok(into.finish());
+    let decoder = Decoder::new(schema, columns, partition)?;
+    decoder.check_width(width)?;
+    let failed = |e| data_layer(format!("reading {}", schema.name), e);
+    let mut into = collector(schema, partition.map(|p| p.keys.len()));
+    let mut rows = std::pin::pin!(rows);
+    let mut sequences = Vec::new();
+    let mut in_order = true;
+    while let Some(row) = rows.try_next().await.map_err(failed)? {
+        if decoder.seq_column.is_some() {
+            let seq = decoder.sequence(&row)?;
+            in_order &= sequences.last().is_none_or(|&last| last <= seq);
+            sequences.push(seq);
+        }
+        decoder.decode(&row, &mut *into)?;
     }
-    let mut order = pg_rows
-        .iter()
-        .enumerate()
-        .map(|(i, row)| Ok((decoder.sequence(row)?, i)))
-        .collect::<Result<Vec<(i64, usize)>>>()?;
-    order.sort_unstable();
-    let mut into = collector(schema, groups);
-    decoder.decode(order.iter().map(|&(_, i)| &pg_rows[i]), &mut *into)?;
+    if !in_order {
+        into.reorder(&sequences)?;
+    }
     Ok(into.finish())
 }
 
@@ -202,7 +209,11 @@ pub(super) fn records_into(
     pg_rows: &[PgRow],
     into: &mut dyn Collector,
 ) -> Result<()> {
-    Decoder::new(schema, columns, pg_rows, None)?.decode(pg_rows.iter(), into)?;
+    let decoder = Decoder::new(schema, columns, None)?;
+    for row in pg_rows {
+        decoder.check_width(row.len())?;
+        decoder.decode(row, into)?;
+    }
     Ok(())
 }
 
@@ -215,13 +226,14 @@ struct Decoder<'a> {
     key_attribute: Option<usize>,
     /// The column of the insertion sequence, when the rows carry it.
     seq_column: Option<usize>,
+    /// How many columns a row has.
+    width: usize,
 }
 
 impl<'a> Decoder<'a> {
     fn new(
         schema: &'static Schema,
         columns: &Columns,
-        pg_rows: &[PgRow],
         partition: Option<&'a Partition>,
     ) -> Result<Self> {
         let with_seq = matches!(
@@ -232,17 +244,7 @@ impl<'a> Decoder<'a> {
             columns,
             Columns::AttributesAndKey(_) | Columns::AttributesKeyAndSeq(_)
         );
-        let width = schema.attributes.len() + usize::from(with_key) + usize::from(with_seq);
-        if let Some(row) = pg_rows.iter().find(|r| r.len() != width) {
-            return Err(Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "a statement for {} returned {} columns, expected {width}",
-                    schema.name,
-                    row.len()
-                ),
-                source: None,
-            }));
-        }
+        let n = schema.attributes.len();
         let (positions, key_attribute) = match partition {
             Some(partition) => {
                 let mut positions = HashMap::with_capacity(partition.keys.len());
@@ -267,56 +269,49 @@ impl<'a> Decoder<'a> {
             }
             None => (None, None),
         };
-        let n = schema.attributes.len();
         Ok(Decoder {
             schema,
             positions,
             key_attribute,
             seq_column: with_seq.then_some(n + usize::from(with_key)),
+            width: n + usize::from(with_key) + usize::from(with_seq),
         })
     }
 
-    /// Decodes `rows` into `into`; `false` (stopping there) when a row's
-    /// insertion sequence is below the one before it.
-    fn decode<'r>(
-        &self,
-        rows: impl Iterator<Item = &'r PgRow>,
-        into: &mut dyn Collector,
-    ) -> Result<bool> {
-        let n = self.schema.attributes.len();
-        let group_of = |key: &Value| self.group_of(key);
-        let mut last = i64::MIN;
-        for pg_row in rows {
-            if self.seq_column.is_some() {
-                let seq = self.sequence(pg_row)?;
-                if seq < last {
-                    return Ok(false);
-                }
-                last = seq;
-            }
-            let mut row = PgColumns {
-                row: pg_row,
-                schema: self.schema,
-                columns: None,
-            };
-            match (&self.positions, self.key_attribute) {
-                (Some(_), Some(attribute)) => into.push_postgres(
-                    Target::Keyed {
-                        attribute,
-                        group_of: &group_of,
-                    },
-                    &mut row,
-                )?,
-                (Some(_), None) => {
-                    let group = self.group_of(&column(pg_row, n)?)?;
-                    into.push_postgres(Target::Group(group), &mut row)?
-                }
-                (None, _) => into.push_postgres(Target::Group(0), &mut row)?,
-            }
+    /// An error unless rows of `found` columns are what the statement makes.
+    fn check_width(&self, found: usize) -> Result<()> {
+        if found == self.width {
+            return Ok(());
         }
-        Ok(true)
+        Err(Error::new(ErrorKind::DataLayer {
+            message: format!(
+                "a statement for {} returned {found} columns, expected {}",
+                self.schema.name, self.width
+            ),
+            source: None,
+        }))
     }
 
+    /// Decodes `pg_row` into `into`.
+    #[inline]
+    fn decode(&self, pg_row: &PgRow, into: &mut dyn Collector) -> Result<()> {
+        let mut row = PgColumns {
+            row: pg_row,
+            schema: self.schema,
+        };
+        let target = match (&self.positions, self.key_attribute) {
+            (Some(_), Some(attribute)) => Target::Keyed {
+                attribute,
+                group_of: &|key: &Value| self.group_of(key),
+            },
+            (Some(_), None) => {
+                let key = column(pg_row, self.schema.attributes.len())?;
+                Target::Group(self.group_of(&key)?)
+            }
+            (None, _) => Target::Group(0),
+        };
+        into.push_postgres(target, &mut row)
+    }
     /// The group of a record with partition key `key`.
     fn group_of(&self, key: &Value) -> Result<usize> {
         self.positions

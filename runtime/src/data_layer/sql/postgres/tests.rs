@@ -112,11 +112,6 @@ async fn fetch<R: Resource>(
     statement: &Statement,
     keys: &[Value],
 ) -> Result<(Vec<Row>, Vec<usize>)> {
-    let client = pg.client().await?;
-    let pg_rows = pg
-        .run(&client, statement)
-        .await
-        .map_err(|e| data_layer("test read", e))?;
     let partition = (!keys.is_empty()).then(|| crate::data_layer::Partition {
         by: crate::data_layer::PartitionBy::Through {
             join: R::schema(),
@@ -126,12 +121,9 @@ async fn fetch<R: Resource>(
         },
         keys: keys.to_vec(),
     });
-    let records = decode::records(
-        R::schema(),
-        &statement.columns,
-        &pg_rows,
-        partition.as_ref(),
-    )?;
+    let records = pg
+        .read_records(R::schema(), statement, partition.as_ref())
+        .await?;
     let row = |r: &R| -> Row {
         (0..R::schema().attributes.len())
             .map(|i| r.get(i))
