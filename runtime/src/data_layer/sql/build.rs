@@ -24,14 +24,13 @@
 //!   the layer must order them by it (a stable sort of each key's rows, or of
 //!   all rows).
 //!
-//! Known differences from the in-memory layer, all at the edges of `f64` and
-//! of key generation:
+//! Known differences from the in-memory layer, all at the edges of `f64`:
 //! - NaN cannot be stored by SQLite (it becomes NULL) and orders as the largest
 //!   value on PostgreSQL; a float overflow is an error on PostgreSQL (infinity in
 //!   memory).
-//! - PostgreSQL assigns generated integer keys from the identity sequence
-//!   (`DEFAULT`), which does not see keys given explicitly (memory continues
-//!   after the largest key). SQLite assigns them as memory does (see `insert`).
+//!
+//! Generated integer keys come after the largest key, given or generated, on
+//! every layer (see `insert`).
 
 mod ddl;
 mod filter;

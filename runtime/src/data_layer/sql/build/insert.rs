@@ -8,13 +8,17 @@
 //!   SQLite runs one writer at a time, so this is exact. Chunks must run in order
 //!   (in one transaction for all-or-nothing).
 //! - `Generated::Integer` on PostgreSQL: `DEFAULT`, the identity sequence, which
-//!   is safe under concurrent writers but does not see keys given explicitly.
+//!   is safe under concurrent writers. A batch that gives integer keys first
+//!   moves the sequence past the largest key given or stored (never back), so
+//!   generated keys come after them as in memory. (A key given by a
+//!   concurrent writer at the same moment can still meet a generated one: a
+//!   unique-constraint error, never an overwrite.)
 //!
 //! RETURNING gives the rows in the order of the VALUES list on both databases
 //! (neither documents it, both do it for a plain multi-row VALUES insert).
 
 use super::super::{Columns, Dialect, Statement};
-use super::text::{Params, ident};
+use super::text::{Params, ident, literal};
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Generated, Row, Schema};
 use crate::value::Value;
@@ -70,6 +74,10 @@ pub(super) fn insert_chunked(
     let tail = format!(" RETURNING {names}");
 
     let mut statements = Vec::new();
+    if let (Dialect::Postgres, Some(Generated::Integer), Some(m)) = (dialect, generated, given_max)
+    {
+        statements.push(advance_sequence(schema, m));
+    }
     let mut params = Params::new(dialect);
     let mut values: Vec<String> = Vec::new();
     // Per statement: the placeholder of `given_max` and the generated keys so far.
@@ -134,4 +142,30 @@ pub(super) fn insert_chunked(
         });
     }
     Ok(statements)
+}
+
+/// Moves `schema`'s identity sequence (PostgreSQL) so that the next key it
+/// hands out is one more than the largest of `given_max`, the keys stored and
+/// the keys it handed out already: `nextval` takes the next value `n`, and
+/// `setval` puts back either the largest key (marked as used) or `n` itself
+/// (unused), so no value is skipped and none is handed out twice.
+fn advance_sequence(schema: &'static Schema, given_max: i64) -> Statement {
+    let mut params = Params::new(Dialect::Postgres);
+    let given = params.value(Value::Int(given_max));
+    let table = ident(schema.table);
+    let key = ident(schema.primary_key().name);
+    let sequence = format!(
+        "pg_get_serial_sequence({}, {})::regclass",
+        literal(&table),
+        literal(schema.primary_key().name)
+    );
+    Statement {
+        sql: format!(
+            "SELECT setval(s, GREATEST({given}, m, n), GREATEST({given}, m) >= n) \
+             FROM (SELECT s, nextval(s) AS n, (SELECT MAX({key}) FROM {table}) AS m \
+             FROM (SELECT {sequence} AS s) AS q) AS x"
+        ),
+        params: params.list,
+        columns: Columns::None,
+    }
 }

@@ -160,6 +160,9 @@ impl Db for Postgres {
             .runtime
             .block_on(self.client.query(&statement.sql, &refs))
             .map_err(|e| format!("{e:?}"))?;
+        if statement.columns == Columns::None {
+            return Ok(Vec::new());
+        }
         let mut rows = rows
             .iter()
             .map(|row| {
