@@ -109,7 +109,7 @@ pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Box<dyn Colle
 struct Collect<R> {
     records: Vec<R>,
     /// The group of each record (empty when not grouping).
-    slots: Vec<u32>,
+    slots: Vec<usize>,
     /// How many groups (`None` when not grouping).
     groups: Option<usize>,
 }
@@ -170,11 +170,11 @@ impl<R: Resource> Collector for Collect<R> {
         };
         let mut sizes = vec![0_usize; groups];
         for &slot in &slots {
-            sizes[slot as usize] += 1;
+            sizes[slot] += 1;
         }
         let mut out: Vec<Vec<R>> = sizes.into_iter().map(Vec::with_capacity).collect();
         for (record, slot) in records.into_iter().zip(slots) {
-            out[slot as usize].push(record);
+            out[slot].push(record);
         }
         Records::Grouped(Box::new(out))
     }
@@ -197,7 +197,7 @@ impl<R: Resource> Collect<R> {
 
     fn put(&mut self, group: usize, record: R) -> Result<()> {
         match self.groups {
-            Some(count) if group < count => self.slots.push(group as u32),
+            Some(count) if group < count => self.slots.push(group),
             None if group == 0 => {}
             count => {
                 return Err(Error::new(ErrorKind::DataLayer {
