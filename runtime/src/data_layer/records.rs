@@ -24,6 +24,7 @@ use crate::resource::{Resource, Row};
 /// assert_eq!(reps.len(), 2);
 /// # Ok(()) }
 /// ```
+#[derive(Debug)]
 pub struct ReadResult {
     /// The records, in sort order (grouped by key for `Records::Grouped`).
     pub records: Records,

@@ -15,6 +15,7 @@ use crate::value::ValueType;
 
 mod constraints;
 mod end_to_end;
+mod stream;
 mod values;
 
 /// A resource in table `$table` with an `i64` primary key `id` (generated as
