@@ -1,4 +1,5 @@
-//! Turning PostgreSQL rows (binary format) back into [`Value`]s and [`Row`]s.
+//! Turning PostgreSQL rows (binary format) back into records (builder reads,
+//! streamed: `records`), or into [`Value`]s and [`Row`]s (raw SQL).
 //!
 //! A column is decoded by its own type (`smallint` → `i16`, `integer` → `i32`,
 //! `bigint` → `i64`, `real`/`double precision` → `f64`, text types → `String`,
@@ -92,10 +93,9 @@ fn type_name(t: ValueType) -> &'static str {
 }
 
 /// A result row read as the attributes of `schema`: attribute `i` from column
-/// `i`. A column of the
-/// attribute's own type is read straight into it; any other goes through
-/// [`column`] and [`fit`], which convert what fits (an integer into a float) and
-/// name what does not.
+/// `i`. A column of the attribute's own type is read straight into it; any
+/// other goes through [`column`] and [`fit`], which convert what fits (an
+/// integer into a float) and name what does not.
 pub(crate) struct PgColumns<'r> {
     pub(super) row: &'r PgRow,
     pub(super) schema: &'static Schema,
