@@ -204,13 +204,11 @@ impl Postgres {
         let schema = R::schema();
         let what = || format!("running a query for {}", schema.name);
         let client = self.client().await?;
-        tracing::debug!(sql = %sql, "postgres");
-        let prepared = client
-            .prepare_cached(sql)
+        let prepared = self
+            .prepare(&client, sql)
             .await
             .map_err(|e| data_layer(what(), e))?;
         let args: Vec<Arg<'_>> = params.iter().map(Arg::from_param).collect();
-        self.statements.fetch_add(1, Ordering::Relaxed);
         let pg_rows = client
             .query(&prepared, &bind::refs(&args))
             .await
@@ -237,11 +235,22 @@ impl Postgres {
         client: &C,
         stmt: &Statement,
     ) -> std::result::Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
-        tracing::debug!(sql = %stmt.sql, "postgres");
-        let prepared = client.prepare_cached(&stmt.sql).await?;
+        let prepared = self.prepare(client, &stmt.sql).await?;
         let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
-        self.statements.fetch_add(1, Ordering::Relaxed);
         client.query(&prepared, &bind::refs(&args)).await
+    }
+
+    /// Prepares `sql` on `client` (cached per connection), logs it and counts
+    /// it as run: every statement but DDL goes through here.
+    async fn prepare<C: GenericClient + Sync>(
+        &self,
+        client: &C,
+        sql: &str,
+    ) -> std::result::Result<tokio_postgres::Statement, tokio_postgres::Error> {
+        tracing::debug!(sql = %sql, "postgres");
+        let prepared = client.prepare_cached(sql).await?;
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        Ok(prepared)
     }
 
     /// Runs one builder read statement (prepared and cached) for `schema`, and
@@ -254,10 +263,8 @@ impl Postgres {
     ) -> Result<Records> {
         let failed = |e| data_layer(format!("reading {}", schema.name), e);
         let client = self.client().await?;
-        tracing::debug!(sql = %stmt.sql, "postgres");
-        let prepared = client.prepare_cached(&stmt.sql).await.map_err(failed)?;
+        let prepared = self.prepare(&client, &stmt.sql).await.map_err(failed)?;
         let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
-        self.statements.fetch_add(1, Ordering::Relaxed);
         let rows = client
             .query_raw(&prepared, args.iter())
             .await
