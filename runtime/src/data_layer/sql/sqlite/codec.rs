@@ -336,12 +336,11 @@ pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value
         // An expression over a REAL column may come back as an integer.
         (ValueType::F64, ValueRef::Integer(i)) => Ok(Value::Float(i as f64)),
         (ValueType::String, ValueRef::Text(bytes)) => text(bytes).map(Value::String),
-        (ValueType::Uuid, ValueRef::Text(bytes)) => {
-            let s = text(bytes)?;
-            Uuid::parse_str(&s)
-                .map(Value::Uuid)
-                .map_err(|_| Found::Value(Value::String(s)))
-        }
+        // Parsed from the bytes: the text is copied only to report it.
+        (ValueType::Uuid, ValueRef::Text(bytes)) => match Uuid::try_parse_ascii(bytes) {
+            Ok(u) => Ok(Value::Uuid(u)),
+            Err(_) => Err(text(bytes).map_or_else(|e| e, |s| Found::Value(Value::String(s)))),
+        },
         (ValueType::Uuid, ValueRef::Blob(bytes)) if bytes.len() == 16 => Uuid::from_slice(bytes)
             .map(Value::Uuid)
             .map_err(|_| Found::Other("a blob".into())),
@@ -402,14 +401,30 @@ pub(crate) fn decode_attribute(
 }
 
 /// A result row read as the attributes of `schema`: attribute `i` from column
-/// `columns[i]`, or from column `i` without `columns`.
+/// `i`. A value stored as the attribute's type reads straight into it (a UUID
+/// parsed from its text, which is not copied); anything else goes through
+/// [`decode`], which converts what fits and names what does not.
 pub(crate) struct SqliteRow<'r, 's> {
     pub(crate) row: &'r rusqlite::Row<'s>,
     pub(crate) schema: &'static Schema,
-    pub(crate) columns: Option<&'r [usize]>,
 }
 
 impl SqliteRow<'_, '_> {
+    /// The column of attribute `i` as SQLite holds it.
+    fn raw(&self, i: usize) -> Result<ValueRef<'_>> {
+        self.row
+            .get_ref(i)
+            .map_err(|e| super::errors::database(format_args!("reading {}", self.schema.name), e))
+    }
+
+    /// Whether attribute `i` is of type `t`.
+    fn is(&self, i: usize, t: ValueType) -> bool {
+        self.schema
+            .attributes
+            .get(i)
+            .is_some_and(|a| a.value_type == t)
+    }
+
     fn value(&mut self, i: usize) -> Result<Value> {
         let schema = self.schema;
         let attribute = schema.attributes.get(i).ok_or_else(|| {
@@ -418,12 +433,7 @@ impl SqliteRow<'_, '_> {
                 source: None,
             })
         })?;
-        let column = self.columns.map_or(Some(i), |c| c.get(i).copied());
-        let v = column
-            .ok_or(rusqlite::Error::InvalidColumnIndex(i))
-            .and_then(|c| self.row.get_ref(c))
-            .map_err(|e| super::errors::database(format_args!("reading {}", schema.name), e))?;
-        decode_attribute(v, attribute.value_type, schema, attribute.name)
+        decode_attribute(self.raw(i)?, attribute.value_type, schema, attribute.name)
     }
 
     fn read<T: NonNull>(&mut self, i: usize) -> Result<Option<T>> {
@@ -437,15 +447,38 @@ impl ColumnReader for SqliteRow<'_, '_> {
         self.read(i)
     }
     fn int(&mut self, i: usize) -> Result<Option<i64>> {
+        match self.raw(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Integer(v) if self.is(i, ValueType::I64) => return Ok(Some(v)),
+            _ => {}
+        }
         self.read(i)
     }
     fn float(&mut self, i: usize) -> Result<Option<f64>> {
         self.read(i)
     }
     fn string(&mut self, i: usize) -> Result<Option<String>> {
+        match self.raw(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Text(bytes) => {
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    return Ok(Some(text.to_owned()));
+                }
+            }
+            _ => {}
+        }
         self.read(i)
     }
     fn uuid(&mut self, i: usize) -> Result<Option<Uuid>> {
+        match self.raw(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Text(bytes) => {
+                if let Ok(uuid) = Uuid::try_parse_ascii(bytes) {
+                    return Ok(Some(uuid));
+                }
+            }
+            _ => {}
+        }
         self.read(i)
     }
     fn datetime(&mut self, i: usize) -> Result<Option<DateTime<Utc>>> {

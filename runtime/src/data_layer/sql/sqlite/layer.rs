@@ -108,11 +108,7 @@ fn fetch(
     inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(what)? {
-        let mut record = codec::SqliteRow {
-            row,
-            schema,
-            columns: None,
-        };
+        let mut record = codec::SqliteRow { row, schema };
         match (key_type, keys) {
             (
                 None,

@@ -399,3 +399,85 @@ async fn a_foreign_key_violation_names_the_attribute_and_creates_nothing() {
         .expect("read");
     assert_eq!(all, created);
 }
+
+/// A builder read decodes each column as its attribute's type. Text, UUIDs and
+/// integers stored as such are read directly; anything else another program
+/// stored falls back to the full decoding, which converts what fits (a UUID
+/// as a 16-byte blob) and reports what does not as a mismatch naming the
+/// attribute and the value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stored_values_are_decoded_or_reported() {
+    let (_domain, sqlite) = layer().await;
+    create::<Ticket>(&sqlite, vec![ticket(None, "fits", 1)])
+        .await
+        .expect("create");
+    // Written as another program would, past the foreign keys.
+    let set = |sql: &'static str| {
+        let sqlite = sqlite.clone();
+        let batch = format!("PRAGMA foreign_keys = OFF; {sql}; PRAGMA foreign_keys = ON;");
+        async move {
+            sqlite
+                .with_connection(move |c| c.execute_batch(&batch))
+                .await
+                .expect(sql);
+        }
+    };
+    set("UPDATE ticket SET tag_id = X'000102030405060708090A0B0C0D0E0F'").await;
+    let [read_back] = &read::<Ticket>(&sqlite, ReadRequest::new(Ticket::schema()))
+        .await
+        .expect("a blob UUID")[..]
+    else {
+        panic!("one ticket");
+    };
+    assert_eq!(
+        read_back.tag_id,
+        Some(Uuid::from_bytes(std::array::from_fn(|i| i as u8)))
+    );
+    // What does not fit: a mismatch naming the value, or (for text that is
+    // not UTF-8, which no `Value` can show) a data-layer error saying so.
+    for (broken, found, restore) in [
+        (
+            "UPDATE ticket SET tag_id = 'not-a-uuid'",
+            Some(s("not-a-uuid")),
+            "UPDATE ticket SET tag_id = NULL",
+        ),
+        (
+            "UPDATE ticket SET rep_id = 'seven'",
+            Some(s("seven")),
+            "UPDATE ticket SET rep_id = NULL",
+        ),
+        (
+            "UPDATE ticket SET priority = 70000",
+            Some(Value::Int(70_000)),
+            "UPDATE ticket SET priority = 1",
+        ),
+        (
+            "UPDATE ticket SET subject = CAST(X'FF' AS TEXT)",
+            None,
+            "UPDATE ticket SET subject = 'fits'",
+        ),
+    ] {
+        set(broken).await;
+        let err = read::<Ticket>(&sqlite, ReadRequest::new(Ticket::schema()))
+            .await
+            .expect_err(broken);
+        match found {
+            Some(found) => assert!(
+                matches!(
+                    err.kind(),
+                    ErrorKind::TypeMismatch { resource: "Ticket", found: f, .. } if *f == found
+                ),
+                "{broken}: {err:?}"
+            ),
+            None => assert!(err.to_string().contains("not UTF-8"), "{broken}: {err}"),
+        }
+        set(restore).await;
+    }
+    assert_eq!(
+        read::<Ticket>(&sqlite, ReadRequest::new(Ticket::schema()))
+            .await
+            .expect("all fit again")
+            .len(),
+        1
+    );
+}
