@@ -142,6 +142,20 @@ mod visibility;
 
 use fixtures::*;
 
+/// The partition of a many_to_many load of tags: by the tickets with keys
+/// `keys`, through `TicketTag`.
+fn tags_of_tickets(keys: Vec<Value>) -> Partition {
+    Partition {
+        by: PartitionBy::Through {
+            join: TicketTag::schema(),
+            source_attribute_on_join: "ticket_id",
+            destination_attribute_on_join: "tag_id",
+            destination_attribute: "id",
+        },
+        keys,
+    }
+}
+
 fn schemas() -> Vec<&'static Schema> {
     vec![
         Rep::schema(),

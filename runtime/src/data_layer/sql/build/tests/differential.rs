@@ -448,15 +448,7 @@ pub(super) fn fixed(db: &mut impl Db, memory: &Memory) {
         let mut request = ReadRequest::new(Tag::schema());
         request.sort = sort;
         request.limit = limit;
-        request.partition = Some(Partition {
-            by: PartitionBy::Through {
-                join: TicketTag::schema(),
-                source_attribute_on_join: "ticket_id",
-                destination_attribute_on_join: "tag_id",
-                destination_attribute: "id",
-            },
-            keys: int(keys),
-        });
+        request.partition = Some(tags_of_tickets(int(keys)));
         request
     };
     // Ticket 1 is linked to tag 2 twice: it appears once.

@@ -294,15 +294,7 @@ impl Gen {
                 by: PartitionBy::Attribute("id"),
                 keys: keys(self, &[1, 2, 3, 4, 5]),
             }),
-            "Tag" => Some(Partition {
-                by: PartitionBy::Through {
-                    join: TicketTag::schema(),
-                    source_attribute_on_join: "ticket_id",
-                    destination_attribute_on_join: "tag_id",
-                    destination_attribute: "id",
-                },
-                keys: keys(self, &[1, 2, 3, 4, 10, 12, 99]),
-            }),
+            "Tag" => Some(tags_of_tickets(keys(self, &[1, 2, 3, 4, 10, 12, 99]))),
             _ => None,
         }
     }

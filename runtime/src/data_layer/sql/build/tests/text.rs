@@ -363,15 +363,7 @@ fn partitions() {
 
     // Through a join resource: one row per (key, record).
     let mut request = ReadRequest::new(Tag::schema());
-    request.partition = Some(Partition {
-        by: PartitionBy::Through {
-            join: TicketTag::schema(),
-            source_attribute_on_join: "ticket_id",
-            destination_attribute_on_join: "tag_id",
-            destination_attribute: "id",
-        },
-        keys: vec![Value::Int(1), Value::Null],
-    });
+    request.partition = Some(tags_of_tickets(vec![Value::Int(1), Value::Null]));
     let statement = sql(Dialect::Postgres, &request);
     assert_eq!(
         statement.sql,

@@ -100,15 +100,7 @@ pub(super) fn fixed(db: &mut impl Db, m: &Memory) {
     let tags_of = |keys: &[i64], sort: Vec<Sort>| {
         let mut request = ReadRequest::new(Tag::schema());
         request.sort = sort;
-        request.partition = Some(Partition {
-            by: PartitionBy::Through {
-                join: TicketTag::schema(),
-                source_attribute_on_join: "ticket_id",
-                destination_attribute_on_join: "tag_id",
-                destination_attribute: "id",
-            },
-            keys: int(keys),
-        });
+        request.partition = Some(tags_of_tickets(int(keys)));
         request
     };
     let (ids_, keys) = answer(db, m, tags_of(&[1, 4, 10], vec![]));
@@ -205,15 +197,7 @@ fn conditions_are_parameters_in_their_place() {
 
     // A many_to_many partition: the join records' condition in the subquery.
     let mut request = ReadRequest::new(Tag::schema());
-    request.partition = Some(Partition {
-        by: PartitionBy::Through {
-            join: TicketTag::schema(),
-            source_attribute_on_join: "ticket_id",
-            destination_attribute_on_join: "tag_id",
-            destination_attribute: "id",
-        },
-        keys: int(&[1]),
-    });
+    request.partition = Some(tags_of_tickets(int(&[1])));
     request.visibility = Visibility::new(vec![(TicketTag::schema(), hide_links(&[2]))]);
     let statement = read(Dialect::Sqlite, &request).expect("read");
     check_placeholders(&statement, Dialect::Sqlite);
