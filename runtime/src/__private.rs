@@ -7,25 +7,29 @@
 
 use std::sync::Arc;
 
-pub use crate::columns::{ColumnReader, from_row_by_columns, read as read_column};
+pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
+pub use crate::data_layer::columns::{ColumnReader, from_row_by_columns, read as read_column};
+pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
     ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, List, Name, Numeric, Operand, Path, SameKind,
-    Term, kind,
+    Term,
 };
+pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
 pub use crate::policy::{
     AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
-pub use crate::query::{Order, Sort};
-pub use crate::relationship::{Loaded, Rel};
+pub use crate::query::Query;
+pub use crate::rel::Rel;
 pub use crate::resource::{
     AttributeInfo, Field, Generated, RelationshipInfo, RelationshipKind, Resource, Row, Schema,
     Through,
 };
-pub use crate::store::new_table;
-pub use crate::value::{Scalar, Value, ValueType};
+pub use crate::scalar::{Scalar, kind};
+pub use crate::sort::{Order, Sort};
+pub use crate::value::{Value, ValueType};
 /// The type of a `uuid_primary_key`, named by generated structs.
 pub use uuid::Uuid;
 
@@ -180,7 +184,7 @@ where
 #[doc(hidden)]
 pub fn templates<'a>(
     resource: &'static str,
-    actor: Option<&'a dyn crate::resource::Actor>,
+    actor: Option<&'a dyn crate::Actor>,
     tenant: Option<&'a Value>,
 ) -> Templates<'a> {
     Templates::new(resource, actor, tenant)
@@ -188,38 +192,5 @@ pub fn templates<'a>(
 
 /// Checks a row's length before a record is read from it.
 pub fn check_row(row: &Row, schema: &'static Schema) -> Result<()> {
-    if row.len() == schema.attributes.len() {
-        Ok(())
-    } else {
-        Err(Error::new(ErrorKind::DataLayer {
-            message: format!(
-                "a row of {} values came back for {}, which has {} attributes",
-                row.len(),
-                schema.name,
-                schema.attributes.len()
-            ),
-            source: None,
-        }))
-    }
-}
-
-pub(crate) fn type_name(t: ValueType, nullable: bool) -> &'static str {
-    match (t, nullable) {
-        (ValueType::Bool, false) => "bool",
-        (ValueType::I16, false) => "i16",
-        (ValueType::I32, false) => "i32",
-        (ValueType::I64, false) => "i64",
-        (ValueType::F64, false) => "f64",
-        (ValueType::String, false) => "String",
-        (ValueType::Uuid, false) => "Uuid",
-        (ValueType::DateTime, false) => "DateTime<Utc>",
-        (ValueType::Bool, true) => "Option<bool>",
-        (ValueType::I16, true) => "Option<i16>",
-        (ValueType::I32, true) => "Option<i32>",
-        (ValueType::I64, true) => "Option<i64>",
-        (ValueType::F64, true) => "Option<f64>",
-        (ValueType::String, true) => "Option<String>",
-        (ValueType::Uuid, true) => "Option<Uuid>",
-        (ValueType::DateTime, true) => "Option<DateTime<Utc>>",
-    }
+    schema.check_row(row)
 }

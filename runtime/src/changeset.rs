@@ -6,7 +6,8 @@ use std::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Field, Generated, Resource, Row};
-use crate::value::{Scalar, Value};
+use crate::scalar::Scalar;
+use crate::value::Value;
 
 /// The values of a record to create (Ash's create changeset).
 ///

@@ -338,6 +338,25 @@ impl Error {
         }))
     }
 
+    /// A data layer's error: what it was doing or found, with no underlying error.
+    /// Every data layer reports its own failures through this (or
+    /// [`Error::data_layer_caused`]), so they read alike.
+    pub fn data_layer(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::DataLayer {
+            message: message.into(),
+            source: None,
+        })
+    }
+
+    /// A data layer's error caused by `source` (a database driver's error), which
+    /// stays reachable through [`std::error::Error::source`].
+    pub fn data_layer_caused(message: impl Into<String>, source: impl Into<Source>) -> Self {
+        Error::new(ErrorKind::DataLayer {
+            message: message.into(),
+            source: Some(source.into()),
+        })
+    }
+
     /// Wraps an error of a manual loader (or any user code) so it can be returned
     /// from `ManualRelationship::load`.
     ///

@@ -21,7 +21,7 @@ use crate::value::Value;
 
 mod typed;
 
-pub use typed::{Condition, Dynamic, Fields, List, Numeric, Operand, Path, SameKind, Term, kind};
+pub use typed::{Condition, Dynamic, Fields, List, Numeric, Operand, Path, SameKind, Term};
 
 /// A name of an attribute or relationship: borrowed when known at compile time,
 /// owned when built at run time.

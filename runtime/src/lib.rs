@@ -143,22 +143,27 @@
 
 #![warn(missing_docs)]
 
+// The layers, bottom-up (ARCHITECTURE.md): each module uses only those above it
+// in this list.
+mod actor;
 mod changeset;
-mod columns;
 pub mod data_layer;
 mod domain;
+mod engine;
 mod error;
 mod expr;
-mod load;
+mod loaded;
 mod manual;
 mod policy;
 mod query;
-mod relationship;
+mod rel;
 mod resource;
-mod store;
+mod scalar;
+mod sort;
 #[cfg(test)]
 mod testing;
 mod value;
+mod verbs;
 
 #[doc(hidden)]
 pub mod __private;
@@ -169,19 +174,22 @@ pub use data_layer::memory::Memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
-pub use domain::{Create, CreateMany, Domain, DomainBuilder, LoadOnto, Read, ReadScope, Scope};
+pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
 pub use error::{Constraint, Error, ErrorKind, Result};
-pub use expr::{ArithOp, CmpOp, Expr, Name, Term, kind};
-pub use load::Load;
+pub use expr::{ArithOp, CmpOp, Expr, Name, Term};
+pub use loaded::Loaded;
 pub use manual::{LoadContext, ManualRelationship, Related};
 pub use policy::{AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates};
-pub use query::{IntoSorts, Order, Query, Sort, Unset};
-pub use relationship::{Loaded, Rel};
+pub use query::{Load, Query, Unset};
+pub use rel::Rel;
 pub use resource::{
     Actor, AttributeInfo, Field, Generated, RelationshipInfo, RelationshipKind, Resource, Row,
     Schema, Through,
 };
-pub use value::{Scalar, Value, ValueType};
+pub use scalar::{Scalar, kind};
+pub use sort::{IntoSorts, Order, Sort};
+pub use value::{Value, ValueType};
+pub use verbs::{Create, CreateMany, LoadOnto, Read};
 
 /// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.
 ///

@@ -11,7 +11,8 @@ use crate::domain::{Domain, ReadScope, Scope};
 use crate::error::Result;
 use crate::query::Query;
 use crate::resource::{Actor, RelationshipInfo, Resource};
-use crate::value::{Scalar, Value};
+use crate::scalar::Scalar;
+use crate::value::Value;
 
 /// A relationship whose records the user's code finds: Ash's
 /// `Ash.Resource.ManualRelationship`. Declare it on a has_one or has_many with

@@ -1,5 +1,6 @@
-//! Read policies and multitenancy: what a resource's `policies { }` and
-//! `multitenancy { }` blocks declare, and how a read turns them into filters.
+//! Read policies and multitenancy as declared: what a resource's `policies { }`
+//! and `multitenancy { }` blocks hold. How a read turns them into filters is
+//! the engine's (`engine/authorize.rs`).
 //!
 //! Policies follow Ash's policy authorizer for reads. Each [`Policy`] applies
 //! when its condition holds; its checks run top to bottom and the first one
@@ -14,13 +15,9 @@
 //! `.tenant(..)`: `attribute == tenant`. A read of a multitenant resource
 //! without a tenant is an error, unless the resource allows global reads.
 
-use foldhash::HashSet;
-
-use crate::data_layer::{ReadRequest, Visibility};
-use crate::domain::Scope;
+use crate::actor::Actor;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
-use crate::resource::{Actor, Resource, Row, Schema};
 use crate::value::Value;
 
 /// One `policy <condition> { checks }`.
@@ -98,9 +95,9 @@ pub struct Multitenancy {
 /// The values templates in `expr(..)` checks stand for: `^actor(field)` and
 /// `^tenant()`.
 pub struct Templates<'a> {
-    resource: &'static str,
-    actor: Option<&'a dyn Actor>,
-    tenant: Option<&'a Value>,
+    pub(crate) resource: &'static str,
+    pub(crate) actor: Option<&'a dyn Actor>,
+    pub(crate) tenant: Option<&'a Value>,
 }
 
 impl<'a> Templates<'a> {
@@ -136,151 +133,6 @@ impl<'a> Templates<'a> {
     }
 }
 
-/// What a check or policy comes to for one read: decided for every record, or
-/// a filter on each.
-enum Truth {
-    Yes,
-    No,
-    Rows(Expr),
-}
-
-impl Truth {
-    fn not(self) -> Truth {
-        match self {
-            Truth::Yes => Truth::No,
-            Truth::No => Truth::Yes,
-            Truth::Rows(e) => Truth::Rows(Expr::Not(Box::new(e))),
-        }
-    }
-
-    fn and(self, other: Truth) -> Truth {
-        match (self, other) {
-            (Truth::No, _) | (_, Truth::No) => Truth::No,
-            (Truth::Yes, t) | (t, Truth::Yes) => t,
-            (Truth::Rows(a), Truth::Rows(b)) => Truth::Rows(Expr::And(Box::new(a), Box::new(b))),
-        }
-    }
-
-    fn or(self, other: Truth) -> Truth {
-        match (self, other) {
-            (Truth::Yes, _) | (_, Truth::Yes) => Truth::Yes,
-            (Truth::No, t) | (t, Truth::No) => t,
-            (Truth::Rows(a), Truth::Rows(b)) => Truth::Rows(Expr::Or(Box::new(a), Box::new(b))),
-        }
-    }
-
-    /// As a filter: `None` for every record.
-    fn into_filter(self) -> Option<Expr> {
-        match self {
-            Truth::Yes => None,
-            Truth::No => Some(Expr::Value(Value::Bool(false))),
-            Truth::Rows(e) => Some(e),
-        }
-    }
-}
-
-impl Check {
-    fn truth(&self, templates: &Templates<'_>) -> Result<Truth> {
-        Ok(match self {
-            Check::Always => Truth::Yes,
-            Check::ActorPresent => bool_truth(templates.actor.is_some()),
-            Check::ActorAttributeEquals { attribute, value } => match templates.actor {
-                None => Truth::No,
-                Some(_) => bool_truth(templates.actor(attribute)? == value()),
-            },
-            Check::Expr(filter) => Truth::Rows(filter(templates)?),
-        })
-    }
-}
-
-fn bool_truth(b: bool) -> Truth {
-    if b { Truth::Yes } else { Truth::No }
-}
-
-impl Policy {
-    /// The policy's checks top to bottom, the first decisive one winning, no
-    /// decision forbidding.
-    fn body(&self, templates: &Templates<'_>) -> Result<Truth> {
-        // Checks run top to bottom until one decides for every record (later
-        // ones are not run, as in Ash); then the lines fold from the last up.
-        let mut checks = Vec::with_capacity(self.checks.len());
-        for line in self.checks {
-            let truth = line.check.truth(templates)?;
-            let decides = matches!(
-                (line.effect, &truth),
-                (Effect::AuthorizeIf | Effect::ForbidIf, Truth::Yes)
-                    | (Effect::AuthorizeUnless | Effect::ForbidUnless, Truth::No)
-            );
-            checks.push((line.effect, truth));
-            if decides {
-                break;
-            }
-        }
-        let mut rest = Truth::No;
-        for (effect, check) in checks.into_iter().rev() {
-            rest = match effect {
-                Effect::AuthorizeIf => check.or(rest),
-                Effect::ForbidIf => check.not().and(rest),
-                Effect::AuthorizeUnless => check.not().or(rest),
-                Effect::ForbidUnless => check.and(rest),
-            };
-        }
-        Ok(rest)
-    }
-}
-
-/// The filter a read of `schema` gets from its read policies: `None` when the
-/// resource has no policies or they authorize every record.
-pub(crate) fn policy_filter(
-    schema: &'static Schema,
-    templates: &Templates<'_>,
-) -> Result<Option<Expr>> {
-    if schema.policies.is_empty() {
-        return Ok(None);
-    }
-    // Some policy applies, and each that applies authorizes.
-    let mut applies = Truth::No;
-    let mut all = Truth::Yes;
-    for policy in schema.policies {
-        let condition = policy.condition.truth(templates)?;
-        let body = policy.body(templates)?;
-        let (when, unless) = match &condition {
-            Truth::Yes => (Truth::Yes, Truth::No),
-            Truth::No => (Truth::No, Truth::Yes),
-            Truth::Rows(e) => (
-                Truth::Rows(e.clone()),
-                Truth::Rows(Expr::Not(Box::new(e.clone()))),
-            ),
-        };
-        applies = applies.or(when);
-        all = all.and(unless.or(body));
-    }
-    Ok(applies.and(all).into_filter())
-}
-
-/// The filter multitenancy puts on a read of `schema`: `attribute == tenant`,
-/// nothing for a resource that is not multitenant or a global read of one that
-/// allows it; an error for a read without a tenant otherwise.
-pub(crate) fn tenant_filter(
-    schema: &'static Schema,
-    tenant: Option<&Value>,
-) -> Result<Option<Expr>> {
-    let Some(m) = schema.multitenancy else {
-        return Ok(None);
-    };
-    match tenant {
-        Some(t) => Ok(Some(Expr::cmp(
-            crate::expr::CmpOp::Eq,
-            Expr::attr(m.attribute),
-            Expr::Value(t.clone()),
-        ))),
-        None if m.global => Ok(None),
-        None => Err(Error::new(ErrorKind::TenantRequired {
-            resource: schema.name,
-        })),
-    }
-}
-
 /// What a relationship load does with a related record the actor may not read
 /// (the relationship option `authorize_read_with`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -291,168 +143,3 @@ pub enum AuthorizeReadWith {
     /// The load fails with [`ErrorKind::Forbidden`] naming the record.
     Error,
 }
-
-/// The conditions a read from `root` under `scope` puts on each resource it can
-/// reach (through relationships, transitively): the tenant's, and with
-/// `authorize(true)` the read policies'. A multitenant resource reached by a
-/// read without a tenant is an error at the root and hidden elsewhere (unless
-/// it allows global reads). With `policies_at_root` false, the root's own
-/// policies are left out (a load that reports forbidden records instead of
-/// leaving them out checks them itself).
-pub(crate) fn visibility(
-    scope: &Scope,
-    root: &'static Schema,
-    policies_at_root: bool,
-) -> Result<Visibility> {
-    let mut conditions = Vec::new();
-    for schema in reachable(root) {
-        let is_root = std::ptr::eq(schema, root);
-        let tenant = match tenant_filter(schema, scope.tenant()) {
-            Ok(filter) => filter,
-            Err(e) if is_root => return Err(e),
-            Err(_) => Some(Expr::Value(Value::Bool(false))),
-        };
-        let policy = if scope.authorize() && (policies_at_root || !is_root) {
-            let templates = Templates::new(schema.name, scope.actor(), scope.tenant());
-            policy_filter(schema, &templates)?
-        } else {
-            None
-        };
-        let condition = match (tenant, policy) {
-            (Some(t), Some(p)) => Some(t.and(p)),
-            (t, p) => t.or(p),
-        };
-        if let Some(condition) = condition {
-            conditions.push((schema, condition));
-        }
-    }
-    Ok(Visibility::new(conditions))
-}
-
-/// `root` and every resource reachable from it through relationships
-/// (including many_to_many join resources), each once.
-fn reachable(root: &'static Schema) -> Vec<&'static Schema> {
-    let mut seen: Vec<&'static Schema> = vec![root];
-    let mut next = 0;
-    while let Some(&schema) = seen.get(next) {
-        next += 1;
-        for rel in schema.relationships {
-            let through = rel.through.as_ref().map(|t| (t.resource)());
-            for s in std::iter::once((rel.destination)()).chain(through) {
-                if !seen.iter().any(|x| std::ptr::eq(*x, s)) {
-                    seen.push(s);
-                }
-            }
-        }
-    }
-    seen
-}
-
-/// Checks records a relationship load found against everything the scope may
-/// read of `D` (tenant and, with `authorize(true)`, read policies), with one read
-/// of the records' primary keys: a record the scope may not read is left out,
-/// or with `authorize_read_with error` fails the load with
-/// [`ErrorKind::Forbidden`]. What manual loaders return goes through here even
-/// when the loader read without the actor, and so do loads that report
-/// forbidden records.
-pub(crate) async fn enforce<D: Resource>(
-    scope: &Scope,
-    with: AuthorizeReadWith,
-    groups: &mut [Vec<D>],
-) -> Result<()> {
-    let schema = D::schema();
-    let visibility = visibility(scope, schema, true)?;
-    let Some(condition) = visibility.of(schema).cloned() else {
-        return Ok(());
-    };
-    let mut seen = HashSet::default();
-    let keys: Vec<Value> = groups
-        .iter()
-        .flatten()
-        .map(|r| r.get(schema.primary_key))
-        .filter(|k| seen.insert(k.clone()))
-        .collect();
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let pk = schema.attributes[schema.primary_key].name;
-    let mut request = ReadRequest::new(schema);
-    request.filter = Some(Expr::In(Box::new(Expr::attr(pk)), keys).and(condition));
-    request.visibility = visibility;
-    let allowed: HashSet<Value> = scope
-        .domain()
-        .data_layer()
-        .read(request)
-        .await?
-        .records
-        .into_vec::<D>()?
-        .iter()
-        .map(|r| r.get(schema.primary_key))
-        .collect();
-    for group in groups.iter_mut() {
-        if with == AuthorizeReadWith::Error
-            && let Some(hidden) = group
-                .iter()
-                .find(|r| !allowed.contains(&r.get(schema.primary_key)))
-        {
-            return Err(Error::new(ErrorKind::Forbidden {
-                resource: schema.name,
-                key: hidden.get(schema.primary_key),
-            }));
-        }
-        group.retain(|r| allowed.contains(&r.get(schema.primary_key)));
-    }
-    Ok(())
-}
-
-/// Puts the tenant on rows being created in a multitenant resource: a row
-/// without a tenant attribute gets the tenant; one with another tenant, or a
-/// create without a tenant (unless the resource allows global access), is an
-/// error.
-pub(crate) fn tenant_rows(
-    schema: &'static Schema,
-    tenant: Option<&Value>,
-    rows: &mut [Row],
-) -> Result<()> {
-    let Some(m) = schema.multitenancy else {
-        return Ok(());
-    };
-    let Some(index) = schema.attribute_index(m.attribute) else {
-        return Err(Error::new(ErrorKind::InvalidQuery {
-            resource: schema.name,
-            message: format!(
-                "the multitenancy attribute `{}` is not an attribute",
-                m.attribute
-            ),
-        }));
-    };
-    let Some(tenant) = tenant else {
-        return if m.global {
-            Ok(())
-        } else {
-            Err(Error::new(ErrorKind::TenantRequired {
-                resource: schema.name,
-            }))
-        };
-    };
-    for row in rows {
-        match row.get_mut(index) {
-            Some(v @ Value::Null) => *v = tenant.clone(),
-            Some(v) if v == tenant => {}
-            Some(other) => {
-                return Err(Error::new(ErrorKind::InvalidQuery {
-                    resource: schema.name,
-                    message: format!(
-                        "a record's `{}` is {other}, not the tenant {tenant}",
-                        m.attribute
-                    ),
-                }));
-            }
-            None => {}
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests;

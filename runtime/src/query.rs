@@ -4,16 +4,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::domain::ReadScope;
+use crate::data_layer::BoxFuture;
+use crate::domain::Scope;
 use crate::error::Result;
-use crate::expr::{Condition, Expr, Term};
-use crate::load::Load;
+use crate::expr::{Condition, Expr, Fields, Term};
 use crate::resource::Resource;
-
-mod sort;
-
-pub(crate) use sort::compare_for_sort;
-pub use sort::{IntoSorts, Order, Sort};
+use crate::sort::{IntoSorts, Sort};
 
 /// A part of a query that [`Query::unset`] can remove (Ash's `Ash.Query.unset`).
 ///
@@ -173,7 +169,7 @@ impl<R: Resource> Query<R> {
     /// # Ok(()) }
     /// ```
     pub fn filter<K: Condition>(self, filter: impl FnOnce(&R::Fields) -> Term<K>) -> Self {
-        let fields = <R::Fields as crate::expr::Fields>::at(Vec::new());
+        let fields = <R::Fields as Fields>::at(Vec::new());
         self.filter_expr(filter(&fields).into_expr())
     }
 
@@ -487,36 +483,76 @@ impl<R: Resource> Query<R> {
     pub fn resource(&self) -> &'static str {
         R::schema().name
     }
+}
 
-    /// Reads with the domain, actor, authorize flag and tenant of `scope`: inside a
-    /// manual loader, pass its `LoadContext` to read as the caller does.
+/// A relationship load that can run on records of `S`: what `Query::load` takes.
+/// Implemented by [`Rel`]; the loader calls it once per level with every record.
+///
+/// ```
+/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+/// # helpdesk!();
+/// # #[tokio::main] async fn main() -> ashore::Result<()> {
+/// # let support = support().await?;
+/// /// The load of each representative's `n` most urgent tickets.
+/// fn most_urgent(n: usize) -> impl Load<Representative> {
+///     Representative::tickets()
+///         .sort(Ticket::priority().desc())
+///         .limit(n)
+/// }
+///
+/// let reps = support
+///     .read(
+///         Representative::query()
+///             .sort(Representative::name())
+///             .load(most_urgent(1)),
+///     )
+///     .await?;
+/// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
+/// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
+/// # Ok(()) }
+/// ```
+pub trait Load<S: Resource>: Send + Sync + 'static {
+    /// The relationship's name.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many unassigned: Ticket { manual Unassigned; } }
-    /// // In this example, `Representative` declares
-    /// // `has_many unassigned: Ticket { manual Unassigned; }`.
-    /// /// The tickets nobody has taken, offered to every representative.
-    /// struct Unassigned;
+    /// # helpdesk!();
+    /// # fn main() {
+    /// let load: Box<dyn Load<Representative>> = Box::new(Representative::tickets().limit(3));
+    /// assert_eq!(load.name(), "tickets");
+    /// # }
+    /// ```
+    fn name(&self) -> &'static str;
+
+    /// Loads onto `records`, in `scope`: what [`Query::load`](crate::Query::load)
+    /// and [`Domain::load`](crate::Domain::load) do with it. A load of your own
+    /// can wrap a relationship's:
     ///
-    /// impl ManualRelationship for Unassigned {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// use ashore::data_layer::BoxFuture;
     ///
-    ///     async fn load(
-    ///         &self,
-    ///         reps: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let free = ctx
-    ///             .query
-    ///             .clone()
-    ///             .filter(expr!(is_nil(representative_id)))
-    ///             .read(ctx)
-    ///             .await?;
-    ///         Ok(Related::by_position(
-    ///             reps.iter().map(|_| free.clone()).collect(),
-    ///         ))
+    /// /// Loads `tickets`, keeping those above priority 2.
+    /// struct TriagedTickets;
+    ///
+    /// impl Load<Representative> for TriagedTickets {
+    ///     fn name(&self) -> &'static str {
+    ///         "tickets"
+    ///     }
+    ///
+    ///     fn run<'a>(
+    ///         &'a self,
+    ///         reps: &'a mut [Representative],
+    ///         scope: &'a Scope,
+    ///     ) -> BoxFuture<'a, ashore::Result<()>> {
+    ///         Box::pin(async move {
+    ///             Representative::tickets().run(reps, scope).await?;
+    ///             for rep in reps.iter_mut() {
+    ///                 rep.tickets.get_mut()?.retain(|t| t.priority > Some(2));
+    ///             }
+    ///             Ok(())
+    ///         })
     ///     }
     /// }
     /// # #[tokio::main] async fn main() -> ashore::Result<()> {
@@ -525,18 +561,15 @@ impl<R: Resource> Query<R> {
     ///     .read(
     ///         Representative::query()
     ///             .sort(Representative::name())
-    ///             .load(Representative::unassigned()),
+    ///             .load(TriagedTickets),
     ///     )
     ///     .await?;
-    /// assert_eq!(subjects(reps[0].unassigned.get()?), ["Lost badge"]);
-    /// assert_eq!(subjects(reps[1].unassigned.get()?), ["Lost badge"]);
+    /// assert_eq!(
+    ///     subjects(reps[0].tickets.get()?),
+    ///     ["Printer on fire", "VPN down"]
+    /// );
+    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
     /// # Ok(()) }
     /// ```
-    pub fn read<'a>(
-        self,
-        scope: &'a impl ReadScope,
-    ) -> impl std::future::Future<Output = Result<Vec<R>>> + Send + 'a {
-        let scope = scope.read_scope().clone();
-        async move { scope.read(self).await }
-    }
+    fn run<'a>(&'a self, records: &'a mut [S], scope: &'a Scope) -> BoxFuture<'a, Result<()>>;
 }

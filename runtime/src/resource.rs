@@ -1,19 +1,21 @@
 //! The `Resource` trait and the static schema every resource carries: its
 //! attributes, primary key and relationships, as `resource!` declared them.
 
-use crate::columns::ColumnReader;
+use std::any::Any;
+
 use crate::error::Result;
 use crate::expr::Fields;
-use crate::query::Query;
-use crate::value::{Scalar, Value};
+use crate::scalar::{ColumnReader, Scalar};
+use crate::value::Value;
 
-mod actor;
 mod field;
 mod schema;
+mod table;
 
-pub use actor::Actor;
+pub use crate::actor::Actor;
 pub use field::Field;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
+pub use table::Table;
 
 /// One record's attribute values, in the schema's attribute order.
 ///
@@ -220,48 +222,21 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// # Ok(()) }
     /// ```
     fn from_columns<C: ColumnReader + ?Sized>(reader: &mut C) -> Result<Self> {
-        crate::columns::from_columns_by_row(reader)
+        let row = Self::schema()
+            .attributes
+            .iter()
+            .enumerate()
+            .map(|(i, a)| reader.value(a.value_type, i))
+            .collect::<Result<Row>>()?;
+        Self::from_row(row)
     }
+}
 
-    /// A query for records of this resource: every record, until refined.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let q = Ticket::query()
-    ///     .sort(Ticket::priority().desc_nils_last())
-    ///     .limit(3);
-    /// let top = support.read(q).await?;
-    /// assert_eq!(
-    ///     subjects(&top),
-    ///     ["Server room flooded", "Printer on fire", "VPN down"]
-    /// );
-    /// # Ok(()) }
-    /// ```
-    fn query() -> Query<Self> {
-        Query::new()
+impl<R: Resource> Actor for R {
+    fn attribute(&self, name: &str) -> Option<Value> {
+        R::schema().attribute_index(name).map(|i| self.get(i))
     }
-
-    /// The values of a record to create: `support.create(Ticket::changeset().set(..))`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let bob = support
-    ///     .create(
-    ///         Representative::changeset()
-    ///             .set(Representative::name(), "Bob")
-    ///             .set(Representative::priority_threshold(), 5),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(bob.name, "Bob");
-    /// # Ok(()) }
-    /// ```
-    fn changeset() -> crate::changeset::Changeset<Self> {
-        crate::changeset::Changeset::new()
+    fn as_any(&self) -> &dyn Any {
+        self
     }
 }

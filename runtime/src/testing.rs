@@ -4,7 +4,8 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Fields, Path};
-use crate::value::{Scalar, Value};
+use crate::scalar::Scalar;
+use crate::value::Value;
 
 /// The generated `Fields` stand-in: unused by these tests beyond the trait bound.
 pub(crate) struct F(Path);
@@ -52,6 +53,16 @@ macro_rules! test_resource {
             $($vis $field: $ty),*
         }
 
+        impl $name {
+            #[allow(dead_code)]
+            fn query() -> $crate::query::Query<$name> {
+                $crate::query::Query::new()
+            }
+            #[allow(dead_code)]
+            fn changeset() -> $crate::changeset::Changeset<$name> {
+                $crate::changeset::Changeset::new()
+            }
+        }
         impl $crate::resource::Resource for $name {
             type PrimaryKey = $pk;
             type Fields = $crate::testing::F;
@@ -62,14 +73,14 @@ macro_rules! test_resource {
                     attributes: &[
                         $crate::resource::AttributeInfo {
                             name: "id",
-                            value_type: <$pk as $crate::value::Scalar>::TYPE,
+                            value_type: <$pk as $crate::scalar::Scalar>::TYPE,
                             nullable: false,
                             generated: $generated,
                         },
                         $($crate::resource::AttributeInfo {
                             name: stringify!($field),
-                            value_type: <$ty as $crate::value::Scalar>::TYPE,
-                            nullable: <$ty as $crate::value::Scalar>::NULLABLE,
+                            value_type: <$ty as $crate::scalar::Scalar>::TYPE,
+                            nullable: <$ty as $crate::scalar::Scalar>::NULLABLE,
                             generated: None,
                         }),*
                     ],
@@ -77,12 +88,12 @@ macro_rules! test_resource {
                     relationships: $rels,
                     policies: &[],
                     multitenancy: None,
-                    new_table: $crate::store::new_table::<$name>,
+                    new_table: $crate::data_layer::store::new_table::<$name>,
                 };
                 &SCHEMA
             }
             fn get(&self, index: usize) -> $crate::value::Value {
-                use $crate::value::Scalar as _;
+                use $crate::scalar::Scalar as _;
                 [self.id.clone().into_value(), $(self.$field.clone().into_value()),*]
                     .into_iter()
                     .nth(index)

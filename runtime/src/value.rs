@@ -1,19 +1,17 @@
 //! `Value`, the dynamic scalar that data layers, filters and keys work with, and
-//! `Scalar`, the bridge between a Rust attribute type and a `Value`.
+//! `ValueType`, the type of an attribute as a schema records it. The bottom of
+//! the runtime: it imports nothing of the crate.
 //!
-//! Every attribute type a resource may declare (`bool`, `i16`, `i32`, `i64`, `f64`,
-//! `String`, `Uuid`, `DateTime<Utc>` and `Option` of each) implements [`Scalar`].
-//! `Option<T>` is the nullable form: `None` is [`Value::Null`].
+//! Every attribute type a resource may declare implements
+//! [`Scalar`](crate::Scalar), which converts it to and from a `Value`; nil is
+//! [`Value::Null`].
 
-use crate::columns::ColumnReader;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
-
-use crate::expr::kind;
 
 /// A single attribute value as the data layers and the filter evaluator see it.
 ///
@@ -95,6 +93,50 @@ pub enum ValueType {
     Uuid,
     /// `DateTime<Utc>`
     DateTime,
+}
+
+impl ValueType {
+    /// The Rust type of an attribute of this type, `Option<..>` when `nullable`:
+    /// how every error names an expected type.
+    pub fn rust_name(self, nullable: bool) -> &'static str {
+        match (self, nullable) {
+            (ValueType::Bool, false) => "bool",
+            (ValueType::I16, false) => "i16",
+            (ValueType::I32, false) => "i32",
+            (ValueType::I64, false) => "i64",
+            (ValueType::F64, false) => "f64",
+            (ValueType::String, false) => "String",
+            (ValueType::Uuid, false) => "Uuid",
+            (ValueType::DateTime, false) => "DateTime<Utc>",
+            (ValueType::Bool, true) => "Option<bool>",
+            (ValueType::I16, true) => "Option<i16>",
+            (ValueType::I32, true) => "Option<i32>",
+            (ValueType::I64, true) => "Option<i64>",
+            (ValueType::F64, true) => "Option<f64>",
+            (ValueType::String, true) => "Option<String>",
+            (ValueType::Uuid, true) => "Option<Uuid>",
+            (ValueType::DateTime, true) => "Option<DateTime<Utc>>",
+        }
+    }
+
+    /// Whether `value` is a value of this type (nil fits every type; an integer
+    /// fits every integer width, whose range is checked where it is read). The
+    /// one rule every data layer binds parameters by.
+    pub fn fits(self, value: &Value) -> bool {
+        matches!(
+            (value, self),
+            (Value::Null, _)
+                | (Value::Bool(_), ValueType::Bool)
+                | (
+                    Value::Int(_),
+                    ValueType::I16 | ValueType::I32 | ValueType::I64
+                )
+                | (Value::Float(_), ValueType::F64)
+                | (Value::String(_), ValueType::String)
+                | (Value::Uuid(_), ValueType::Uuid)
+                | (Value::DateTime(_), ValueType::DateTime)
+        )
+    }
 }
 
 impl Value {
@@ -233,22 +275,6 @@ impl fmt::Display for Value {
     }
 }
 
-/// Any attribute type converts, `Option`s to nil when `None`.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Value;
-/// use ashore::uuid::Uuid;
-/// assert_eq!(Value::from(7_i16), Value::Int(7));
-/// assert_eq!(Value::from(Some(true)), Value::Bool(true));
-/// assert_eq!(Value::from(Uuid::nil()), Value::Uuid(Uuid::nil()));
-/// ```
-impl<T: Scalar> From<T> for Value {
-    fn from(v: T) -> Self {
-        v.into_value()
-    }
-}
-
 /// A string slice is a string value, so `.tenant("acme")` reads as written.
 ///
 /// ```
@@ -259,172 +285,5 @@ impl<T: Scalar> From<T> for Value {
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::String(v.to_owned())
-    }
-}
-
-/// A Rust type an attribute may have. Sealed: the data layers know exactly these.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::{Scalar, Value};
-/// assert_eq!(Some(5_i32).into_value(), Value::Int(5));
-/// assert_eq!(<Option<i32>>::from_value(Value::Null), Ok(None));
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be the type of an attribute",
-    label = "not an attribute type",
-    note = "attribute types are `bool`, `i16`, `i32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, and `Option` of one of them for a nullable attribute"
-)]
-pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
-    /// The kind a filter compares by (numbers with numbers, text with text): one
-    /// of [`kind`](crate::kind)'s types.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, kind};
-    /// use std::any::TypeId;
-    /// fn kind_of<T: Scalar>() -> TypeId
-    /// where
-    ///     T::Kind: 'static,
-    /// {
-    ///     TypeId::of::<T::Kind>()
-    /// }
-    /// // Integers and floats, nullable or not, compare with each other.
-    /// assert_eq!(kind_of::<i16>(), kind_of::<Option<f64>>());
-    /// assert_eq!(kind_of::<String>(), TypeId::of::<kind::Text>());
-    /// ```
-    type Kind;
-    /// The value type a schema records.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, ValueType};
-    /// assert_eq!(i32::TYPE, ValueType::I32);
-    /// assert_eq!(<Option<i32>>::TYPE, ValueType::I32);
-    /// ```
-    const TYPE: ValueType;
-    /// Whether the attribute may be nil.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Scalar;
-    /// assert!(!String::NULLABLE);
-    /// assert!(<Option<String>>::NULLABLE);
-    /// ```
-    const NULLABLE: bool;
-    /// Into a dynamic value.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, Value};
-    /// assert_eq!(3_i16.into_value(), Value::Int(3));
-    /// assert_eq!(None::<f64>.into_value(), Value::Null);
-    /// ```
-    fn into_value(self) -> Value;
-    /// Back from a dynamic value; `Err` names what was found instead.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, Value};
-    /// assert_eq!(i16::from_value(Value::Int(300)), Ok(300));
-    /// assert_eq!(i16::from_value(Value::Int(70_000)), Err(Value::Int(70_000))); // out of range
-    /// assert_eq!(String::from_value(Value::Null), Err(Value::Null)); // not nullable
-    /// ```
-    fn from_value(value: Value) -> Result<Self, Value>;
-
-    /// Reads attribute `attribute` from a result row (what generated
-    /// `Resource::from_columns` calls, through `ashore::__private`); `Ok(Err(found))`
-    /// when what was read does not fit, as [`Scalar::from_value`].
-    #[doc(hidden)]
-    fn read_column<C: ColumnReader + ?Sized>(
-        reader: &mut C,
-        attribute: usize,
-    ) -> crate::error::Result<Result<Self, Value>>;
-}
-
-/// A scalar that is not an `Option`: what `Option<T>` may wrap.
-pub trait NonNull: Scalar {}
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-macro_rules! scalar {
-    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
-        impl sealed::Sealed for $ty {}
-        impl NonNull for $ty {}
-        impl Scalar for $ty {
-            type Kind = $kind;
-            const TYPE: ValueType = ValueType::$vt;
-            const NULLABLE: bool = false;
-            fn into_value(self) -> Value {
-                let $v = self;
-                Value::$variant($into)
-            }
-            fn from_value(value: Value) -> Result<Self, Value> {
-                match value {
-                    Value::$variant($w) => $from,
-                    other => Err(other),
-                }
-            }
-            #[inline]
-            fn read_column<C: ColumnReader + ?Sized>(
-                reader: &mut C,
-                attribute: usize,
-            ) -> crate::error::Result<Result<Self, Value>> {
-                Ok(match reader.$read(attribute)? {
-                    Some($w) => $from,
-                    None => Err(Value::Null),
-                })
-            }
-        }
-    };
-}
-
-scalar!(bool, kind::Bool, Bool, Bool, bool, |v| v, |w| Ok(w));
-scalar!(i16, kind::Number, I16, Int, int, |v| v.into(), |w| {
-    i16::try_from(w).map_err(|_| Value::Int(w))
-});
-scalar!(i32, kind::Number, I32, Int, int, |v| v.into(), |w| {
-    i32::try_from(w).map_err(|_| Value::Int(w))
-});
-scalar!(i64, kind::Number, I64, Int, int, |v| v, |w| Ok(w));
-scalar!(f64, kind::Number, F64, Float, float, |v| v, |w| Ok(w));
-scalar!(String, kind::Text, String, String, string, |v| v, |w| Ok(w));
-scalar!(Uuid, kind::Uuid, Uuid, Uuid, uuid, |v| v, |w| Ok(w));
-scalar!(
-    DateTime<Utc>,
-    kind::DateTime,
-    DateTime,
-    DateTime,
-    datetime,
-    |v| v,
-    |w| Ok(w)
-);
-
-impl<T: NonNull> sealed::Sealed for Option<T> {}
-impl<T: NonNull> Scalar for Option<T> {
-    type Kind = T::Kind;
-    const TYPE: ValueType = T::TYPE;
-    const NULLABLE: bool = true;
-    fn into_value(self) -> Value {
-        self.map_or(Value::Null, T::into_value)
-    }
-    fn from_value(value: Value) -> Result<Self, Value> {
-        match value {
-            Value::Null => Ok(None),
-            other => T::from_value(other).map(Some),
-        }
-    }
-    #[inline]
-    fn read_column<C: ColumnReader + ?Sized>(
-        reader: &mut C,
-        attribute: usize,
-    ) -> crate::error::Result<Result<Self, Value>> {
-        Ok(match T::read_column(reader, attribute)? {
-            Ok(v) => Ok(Some(v)),
-            Err(Value::Null) => Ok(None),
-            Err(found) => Err(found),
-        })
     }
 }

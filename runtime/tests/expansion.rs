@@ -36,7 +36,7 @@
 
 use ashore_runtime::__private as ap;
 use ashore_runtime::uuid::Uuid;
-use ashore_runtime::{Domain, LoadContext, ManualRelationship, Memory, Related, Resource};
+use ashore_runtime::{Domain, LoadContext, ManualRelationship, Memory, Related};
 
 // ---------------------------------------------------------------- Representative
 
@@ -180,6 +180,14 @@ impl ap::Resource for Representative {
 
 #[allow(dead_code)]
 impl Representative {
+    #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
+    pub fn query() -> ap::Query<Self> {
+        ap::Query::new()
+    }
+    #[doc = " The values of a `Representative` to create: nothing set yet."]
+    pub fn changeset() -> ap::Changeset<Self> {
+        ap::Changeset::new()
+    }
     pub fn id() -> ap::Field<Self, Uuid> {
         ap::Field::new("id", 0)
     }
@@ -347,6 +355,14 @@ impl ap::Resource for Ticket {
 
 #[allow(dead_code)]
 impl Ticket {
+    #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
+    pub fn query() -> ap::Query<Self> {
+        ap::Query::new()
+    }
+    #[doc = " The values of a `Ticket` to create: nothing set yet."]
+    pub fn changeset() -> ap::Changeset<Self> {
+        ap::Changeset::new()
+    }
     pub fn id() -> ap::Field<Self, Uuid> {
         ap::Field::new("id", 0)
     }

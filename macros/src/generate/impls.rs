@@ -110,10 +110,21 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         }
     });
     let relationships = relationships::constructors(ctx);
+    let query_doc =
+        format!(" A query of every `{ident}` record, to filter, sort, window and load.");
+    let changeset_doc = format!(" The values of a `{ident}` to create: nothing set yet.");
     quote! {
         // The accessors mirror the fields: a pub resource may relate to a private one.
         #[allow(dead_code, private_interfaces)]
         impl #ident {
+            #[doc = #query_doc]
+            pub fn query() -> ::ashore::__private::Query<Self> {
+                ::ashore::__private::Query::new()
+            }
+            #[doc = #changeset_doc]
+            pub fn changeset() -> ::ashore::__private::Changeset<Self> {
+                ::ashore::__private::Changeset::new()
+            }
             #(#attributes)*
             #(#relationships)*
         }

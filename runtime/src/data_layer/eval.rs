@@ -47,10 +47,10 @@ use std::cell::OnceCell;
 use std::cmp::Ordering;
 
 use super::Visibility;
+use crate::data_layer::store::Table;
 use crate::error::Result;
 use crate::expr::{ArithOp, CmpOp, Expr};
 use crate::resource::Schema;
-use crate::store::Table;
 use crate::value::Value;
 
 mod compile;

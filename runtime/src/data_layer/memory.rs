@@ -53,10 +53,10 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::eval::{Filter, Tables};
 use super::*;
+use crate::data_layer::store::Table;
 use crate::error::{Constraint, Error, ErrorKind};
-use crate::query::{Order, compare_for_sort};
 use crate::resource::Generated;
-use crate::store::Table;
+use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
 #[cfg(test)]
@@ -258,16 +258,8 @@ impl Memory {
             .get_mut(schema.name)
             .ok_or_else(|| not_registered(schema))?;
         let pk = schema.primary_key;
-        let expected = schema.attributes.len();
-        if let Some(row) = rows.iter().find(|r| r.len() != expected) {
-            return Err(Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "a row of {} has {} values, expected {expected}",
-                    schema.name,
-                    row.len()
-                ),
-                source: None,
-            }));
+        for row in &rows {
+            schema.check_row(row)?;
         }
 
         // Assign keys: integers continue after the largest key, stored or given.
@@ -285,10 +277,10 @@ impl Memory {
                 Some(Generated::Integer) => {
                     let next = max_int.map_or(Some(1), |m| m.checked_add(1));
                     let next = next.ok_or_else(|| {
-                        Error::new(ErrorKind::DataLayer {
-                            message: format!("integer primary keys of {} ran out", schema.name),
-                            source: None,
-                        })
+                        Error::data_layer(format!(
+                            "integer primary keys of {} ran out",
+                            schema.name
+                        ))
                     })?;
                     row[pk] = Value::Int(next);
                     max_int = Some(next);

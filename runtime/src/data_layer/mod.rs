@@ -44,12 +44,16 @@ use crate::resource::{Row, Schema};
 
 pub use self::records::{ReadResult, Records};
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
-pub use crate::columns::ColumnReader;
+pub use crate::scalar::ColumnReader;
+
+// The contract every layer shares, then the layers.
+pub(crate) mod columns;
+mod records;
+mod request;
+pub(crate) mod store;
 
 mod eval;
 pub mod memory;
-mod records;
-mod request;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod sql;
 

@@ -3,7 +3,7 @@
 
 use std::any::Any;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::resource::{Resource, Row};
 
 /// What a read returns.
@@ -90,10 +90,10 @@ impl ReadResult {
     /// ```
     pub fn into_groups<R: Resource>(self, keys: usize) -> Result<Vec<Vec<R>>> {
         let mismatch = |what: String| {
-            Error::new(ErrorKind::DataLayer {
-                message: format!("a partitioned read of {} returned {what}", R::schema().name),
-                source: None,
-            })
+            Error::data_layer(format!(
+                "a partitioned read of {} returned {what}",
+                R::schema().name
+            ))
         };
         if let Records::Grouped(any) = self.records {
             let groups = any
@@ -209,11 +209,8 @@ impl Records {
 }
 
 fn wrong_type<R: Resource>() -> Error {
-    Error::new(ErrorKind::DataLayer {
-        message: format!(
-            "records of the wrong type came back for {}",
-            R::schema().name
-        ),
-        source: None,
-    })
+    Error::data_layer(format!(
+        "records of the wrong type came back for {}",
+        R::schema().name
+    ))
 }

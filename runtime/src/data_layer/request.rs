@@ -3,8 +3,8 @@
 //! tenant and read policies put on each resource ([`Visibility`]).
 
 use crate::expr::Expr;
-use crate::query::Sort;
 use crate::resource::Schema;
+use crate::sort::Sort;
 use crate::value::Value;
 
 /// One read, as the domain and the loader ask it of a data layer. Code below

@@ -5,14 +5,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::data_layer::ReadRequest;
-use crate::error::Result;
-use crate::load::Load;
-use crate::query::Query;
-use crate::resource::{Actor, Resource};
+use crate::resource::Actor;
 use crate::value::Value;
 
-use super::*;
+use super::Domain;
 
 /// The domain, actor, authorize flag and tenant a read runs with. Loads and manual
 /// loaders pass it on, so everything a read triggers runs as the read does.
@@ -99,7 +95,7 @@ impl fmt::Debug for Scope {
 }
 
 impl Scope {
-    pub(super) fn new(domain: Domain) -> Self {
+    pub(crate) fn new(domain: Domain) -> Self {
         Scope {
             domain,
             actor: None,
@@ -244,76 +240,6 @@ impl Scope {
     /// ```
     pub fn tenant(&self) -> Option<&Value> {
         self.tenant.as_ref()
-    }
-
-    /// Reads `query` and runs its loads, in this scope. Same as
-    /// [`Query::read`] with the scope.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
-    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-    /// struct Check;
-    ///
-    /// impl ManualRelationship for Check {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let scope: &Scope = ctx.read_scope();
-    ///         let urgent = scope
-    ///             .read(Ticket::query().filter(expr!(priority > 4)))
-    ///             .await?;
-    ///         assert_eq!(
-    ///             subjects(&urgent),
-    ///             ["Printer on fire", "Server room flooded"]
-    ///         );
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support
-    ///     .read(Representative::query().load(Representative::checked()))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn read<R: Resource>(&self, query: Query<R>) -> Result<Vec<R>> {
-        self.domain.check::<R>()?;
-        let schema = R::schema();
-        let mut request = ReadRequest::new(schema);
-        request.filter = query.get_filter().cloned();
-        request.sort = query.get_sort().to_vec();
-        request.limit = query.get_limit();
-        request.offset = query.get_offset();
-        request.visibility = crate::policy::visibility(self, schema, true)
-            .map_err(|e| e.in_resource(schema.name))?;
-        tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "read");
-        let result = self
-            .domain
-            .inner
-            .layer
-            .read(request)
-            .await
-            .map_err(|e| e.in_resource(schema.name))?;
-        let mut records = result.records.into_vec::<R>()?;
-        self.run_loads(&query.loads, &mut records).await?;
-        Ok(records)
-    }
-
-    pub(crate) async fn run_loads<R: Resource>(
-        &self,
-        loads: &[Arc<dyn Load<R>>],
-        records: &mut [R],
-    ) -> Result<()> {
-        for load in loads {
-            load.run(records, self).await?;
-        }
-        Ok(())
     }
 }
 

@@ -4,8 +4,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::query::{Order, Sort};
-use crate::value::Scalar;
+use crate::scalar::Scalar;
+use crate::sort::{IntoSorts, Order, Sort};
 
 use super::Resource;
 
@@ -164,5 +164,12 @@ impl<R: Resource, T: Scalar> Field<R, T> {
 impl<R: Resource, T: Scalar> From<Field<R, T>> for Sort {
     fn from(f: Field<R, T>) -> Sort {
         f.asc()
+    }
+}
+
+/// A field sorts ascending.
+impl<R: Resource, T: Scalar> IntoSorts for Field<R, T> {
+    fn into_sorts(self) -> Vec<Sort> {
+        vec![self.asc()]
     }
 }

@@ -4,11 +4,12 @@
 
 use std::fmt;
 
+use super::Table;
+use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::policy::{AuthorizeReadWith, Multitenancy, Policy};
-use crate::query::Sort;
-use crate::store::Table;
-use crate::value::ValueType;
+use crate::sort::Sort;
+use crate::value::{Value, ValueType};
 
 /// The static description of a resource: what data layers and the loader know
 /// of it. [`Resource::schema`] gives it; [`Domain::schemas`](crate::Domain::schemas)
@@ -64,6 +65,21 @@ impl Schema {
     /// ```
     pub fn attribute_index(&self, name: &str) -> Option<usize> {
         self.attributes.iter().position(|a| a.name == name)
+    }
+
+    /// Checks that `row` has one value per attribute, as every row a data layer
+    /// stores or returns must: the one wording of that error on every layer.
+    pub fn check_row(&self, row: &[Value]) -> Result<()> {
+        if row.len() == self.attributes.len() {
+            Ok(())
+        } else {
+            Err(Error::data_layer(format!(
+                "a row of {} has {} values, expected {} (one per attribute)",
+                self.name,
+                row.len(),
+                self.attributes.len()
+            )))
+        }
     }
 
     /// The attribute named `name`.

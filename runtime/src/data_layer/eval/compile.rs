@@ -10,10 +10,10 @@ use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
 
 use super::{Binding, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility};
+use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Expr, Name};
 use crate::resource::Schema;
-use crate::store::Table;
 use crate::value::{Value, ValueType};
 
 /// Resolves names and allocates indexes while compiling one filter.

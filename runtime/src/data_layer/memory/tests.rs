@@ -8,8 +8,8 @@ use std::task::{Context, Poll, Waker};
 
 use super::*;
 use crate::expr::{ArithOp, CmpOp, Expr};
-use crate::query::Sort;
 use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Through};
+use crate::sort::Sort;
 
 mod filters;
 mod reads;

@@ -32,17 +32,14 @@ pub mod build;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
-pub(crate) use postgres::PgColumns;
 #[cfg(feature = "postgres")]
 pub use postgres::Postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]
-pub use sqlite::Sqlite;
-#[cfg(feature = "sqlite")]
-pub(crate) use sqlite::SqliteRow;
-
 use crate::value::{Value, ValueType};
+#[cfg(feature = "sqlite")]
+pub use sqlite::Sqlite;
 
 /// The SQL spoken by a database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -13,7 +13,6 @@
 mod bind;
 mod decode;
 
-pub(crate) use decode::PgColumns;
 mod errors;
 #[cfg(test)]
 mod tests;
@@ -30,10 +29,10 @@ use tokio_postgres::NoTls;
 use self::bind::Arg;
 use self::errors::{data_layer, write_error};
 use super::{Columns, Dialect, Param, Statement, build};
+use crate::data_layer::store::collector;
 use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::resource::{Resource, Row, Schema};
-use crate::store::collector;
 use crate::value::Value;
 
 /// How long making a connection may take when the URL does not say
@@ -93,10 +92,9 @@ impl Postgres {
     /// runs, apart in one database.
     pub async fn connect_in_schema(url: &str, schema: &str) -> Result<Postgres> {
         if schema.is_empty() || schema.contains('\0') {
-            return Err(Error::new(ErrorKind::DataLayer {
-                message: format!("{schema:?} cannot be the name of a schema"),
-                source: None,
-            }));
+            return Err(Error::data_layer(format!(
+                "{schema:?} cannot be the name of a schema"
+            )));
         }
         let mut config = parse(url)?;
         let search_path = format!("-c search_path={}", escape_option(&quote_ident(schema)));
@@ -281,7 +279,7 @@ impl Postgres {
             .transaction()
             .await
             .map_err(|e| data_layer("starting a transaction", e))?;
-        let mut created = collector(schema, None);
+        let mut created = collector(schema, None)?;
         for stmt in statements {
             let pg_rows = self
                 .run(&tx, stmt)

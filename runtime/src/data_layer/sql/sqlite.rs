@@ -25,13 +25,12 @@ use rusqlite::Connection;
 use tokio::runtime::Handle;
 
 use super::Param;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::resource::Resource;
 use crate::value::Value;
 
 mod codec;
 
-pub(crate) use codec::SqliteRow;
 mod errors;
 mod layer;
 #[cfg(test)]
@@ -131,12 +130,9 @@ enum Target {
 
 fn parse_url(url: &str) -> Result<Target> {
     let bad = |why: &str| {
-        Error::new(ErrorKind::DataLayer {
-            message: format!(
-                "sqlite: {why} in URL `{url}`; expected `sqlite:PATH`, `sqlite://PATH` or `sqlite::memory:`"
-            ),
-            source: None,
-        })
+        Error::data_layer(format!(
+            "sqlite: {why} in URL `{url}`; expected `sqlite:PATH`, `sqlite://PATH` or `sqlite::memory:`"
+        ))
     };
     let rest = url
         .strip_prefix("sqlite:")
@@ -251,10 +247,7 @@ impl Sqlite {
             Err(never) => match never {},
         };
         let pool = builder.build().map_err(|e| {
-            Error::new(ErrorKind::DataLayer {
-                message: format!("sqlite: building the pool for {location}"),
-                source: Some(Box::new(e)),
-            })
+            Error::data_layer_caused(format!("sqlite: building the pool for {location}"), e)
         })?;
         Ok(Sqlite::with_pool(pool, location, anchor))
     }
@@ -459,10 +452,10 @@ impl Sqlite {
         F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
     {
         let object = self.inner.pool.get().await.map_err(|e| {
-            Error::new(ErrorKind::DataLayer {
-                message: format!("sqlite: getting a connection to {}", self.inner.location),
-                source: Some(Box::new(e)),
-            })
+            Error::data_layer_caused(
+                format!("sqlite: getting a connection to {}", self.inner.location),
+                e,
+            )
         })?;
         if self.inner.runtime.get().is_none()
             && let Ok(handle) = Handle::try_current()
@@ -489,10 +482,9 @@ impl Sqlite {
             }
             Ok(Err(setup_failed)) => Err(setup_failed),
             Err(InteractError::Panic(payload)) => std::panic::resume_unwind(payload),
-            Err(InteractError::Cancelled) => Err(Error::new(ErrorKind::DataLayer {
-                message: "sqlite: the connection was closed while in use".into(),
-                source: None,
-            })),
+            Err(InteractError::Cancelled) => Err(Error::data_layer(
+                "sqlite: the connection was closed while in use",
+            )),
         }
     }
 

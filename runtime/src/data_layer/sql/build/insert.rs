@@ -19,7 +19,7 @@
 
 use super::super::{Columns, Dialect, Statement};
 use super::text::{Params, ident, literal};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::resource::{Generated, Row, Schema};
 use crate::value::Value;
 
@@ -45,16 +45,8 @@ pub(super) fn insert_chunked(
     rows: &[Row],
     max_params: usize,
 ) -> Result<Vec<Statement>> {
-    let expected = schema.attributes.len();
-    if let Some(row) = rows.iter().find(|r| r.len() != expected) {
-        return Err(Error::new(ErrorKind::DataLayer {
-            message: format!(
-                "a row of {} has {} values, expected {expected}",
-                schema.name,
-                row.len()
-            ),
-            source: None,
-        }));
+    for row in rows {
+        schema.check_row(row)?;
     }
     let pk = schema.primary_key;
     let generated = schema.primary_key().generated;

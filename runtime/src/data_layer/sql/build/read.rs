@@ -16,8 +16,8 @@ use super::filter::Compiler;
 use super::text::{Params, column, ident, sequence};
 use crate::data_layer::{PartitionBy, ReadRequest};
 use crate::error::{Error, ErrorKind, Result};
-use crate::query::Order;
 use crate::resource::{AttributeInfo, Schema};
+use crate::sort::Order;
 use crate::value::{Value, ValueType};
 
 /// Names of the extra columns of a windowed read.

@@ -21,10 +21,10 @@ use crate::data_layer::memory::Memory;
 use crate::data_layer::{DataLayer, Partition, PartitionBy, ReadRequest};
 use crate::error::ErrorKind;
 use crate::expr::{ArithOp, CmpOp, Expr, Name};
-use crate::query::{Order, Sort};
 use crate::resource::{
     AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Resource, Row, Schema, Through,
 };
+use crate::sort::{Order, Sort};
 use crate::value::{Value, ValueType};
 
 const fn rel(

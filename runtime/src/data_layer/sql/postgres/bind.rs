@@ -54,7 +54,7 @@ impl ToSql for Arg<'_> {
                 if !matches!(ty.kind(), Kind::Array(_)) {
                     return Err(format!("a list parameter cannot be bound as {ty}").into());
                 }
-                if let Some(bad) = values.iter().find(|b| !fits(b.0, *t)) {
+                if let Some(bad) = values.iter().find(|b| !t.fits(b.0)) {
                     return Err(format!("a list of {t:?} holds {}", bad.0).into());
                 }
                 values.to_sql(ty, out)
@@ -68,23 +68,6 @@ impl ToSql for Arg<'_> {
     }
 
     to_sql_checked!();
-}
-
-/// Whether `value` is a value of type `t` (nil fits every type).
-fn fits(value: &Value, t: ValueType) -> bool {
-    matches!(
-        (value, t),
-        (Value::Null, _)
-            | (Value::Bool(_), ValueType::Bool)
-            | (
-                Value::Int(_),
-                ValueType::I16 | ValueType::I32 | ValueType::I64
-            )
-            | (Value::Float(_), ValueType::F64)
-            | (Value::String(_), ValueType::String)
-            | (Value::Uuid(_), ValueType::Uuid)
-            | (Value::DateTime(_), ValueType::DateTime)
-    )
 }
 
 /// One value, written in the binary format of whatever type the parameter has,

@@ -9,155 +9,17 @@
 
 use foldhash::{HashMap, HashMapExt};
 use futures_util::TryStreamExt;
-use tokio_postgres::types::{FromSql, Type};
 use tokio_postgres::{Column, Row as PgRow, RowStream};
 
 use super::errors::data_layer;
-use crate::columns::value_as;
 use crate::data_layer::Records;
+pub(super) use crate::data_layer::columns::postgres::{PgColumns, column, fit};
 use crate::data_layer::sql::Columns;
-use crate::data_layer::{ColumnReader, Partition, PartitionBy};
-use crate::error::{Error, ErrorKind, Result};
-use crate::resource::{AttributeInfo, Row, Schema};
-use crate::store::{Collector, Target, collector};
-use crate::value::{NonNull, Value, ValueType};
-
-/// The value of column `i`, decoded by the column's type.
-pub(super) fn column(row: &PgRow, i: usize) -> Result<Value> {
-    fn get<'a, T: FromSql<'a>>(row: &'a PgRow, i: usize) -> Result<Option<T>> {
-        row.try_get::<_, Option<T>>(i)
-            .map_err(|e| data_layer(format!("decoding column {i}"), e))
-    }
-    let ty = row.columns()[i].type_();
-    let value = match *ty {
-        Type::INT2 => get::<i16>(row, i)?.map(|v| Value::Int(v.into())),
-        Type::INT4 => get::<i32>(row, i)?.map(|v| Value::Int(v.into())),
-        Type::INT8 => get::<i64>(row, i)?.map(Value::Int),
-        Type::FLOAT4 => get::<f32>(row, i)?.map(|v| Value::Float(v.into())),
-        Type::FLOAT8 => get::<f64>(row, i)?.map(Value::Float),
-        Type::BOOL => get::<bool>(row, i)?.map(Value::Bool),
-        Type::UUID => get::<uuid::Uuid>(row, i)?.map(Value::Uuid),
-        Type::TIMESTAMPTZ => get::<chrono::DateTime<chrono::Utc>>(row, i)?.map(Value::DateTime),
-        Type::TIMESTAMP => {
-            get::<chrono::NaiveDateTime>(row, i)?.map(|v| Value::DateTime(v.and_utc()))
-        }
-        _ if <String as FromSql>::accepts(ty) => get::<String>(row, i)?.map(Value::String),
-        _ => {
-            return Err(Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "column `{}` has type {ty}, which no attribute type reads",
-                    row.columns()[i].name()
-                ),
-                source: None,
-            }));
-        }
-    };
-    Ok(value.unwrap_or(Value::Null))
-}
-
-/// `value` as a value of `attribute`: nil, or a value of its type (an integer
-/// read into a float attribute becomes a float).
-pub(super) fn fit(
-    schema: &Schema,
-    attribute: &'static AttributeInfo,
-    value: Value,
-) -> Result<Value> {
-    let expected = match (attribute.value_type, value) {
-        (_, Value::Null) => return Ok(Value::Null),
-        (ValueType::Bool, v @ Value::Bool(_))
-        | (ValueType::I16 | ValueType::I32 | ValueType::I64, v @ Value::Int(_))
-        | (ValueType::F64, v @ Value::Float(_))
-        | (ValueType::String, v @ Value::String(_))
-        | (ValueType::Uuid, v @ Value::Uuid(_))
-        | (ValueType::DateTime, v @ Value::DateTime(_)) => return Ok(v),
-        (ValueType::F64, Value::Int(i)) => return Ok(Value::Float(i as f64)),
-        (t, found) => (type_name(t), found),
-    };
-    Err(Error::new(ErrorKind::TypeMismatch {
-        resource: schema.name,
-        attribute: attribute.name,
-        expected: expected.0,
-        found: expected.1,
-    }))
-}
-
-fn type_name(t: ValueType) -> &'static str {
-    match t {
-        ValueType::Bool => "a boolean",
-        ValueType::I16 | ValueType::I32 | ValueType::I64 => "an integer",
-        ValueType::F64 => "a float",
-        ValueType::String => "a string",
-        ValueType::Uuid => "a UUID",
-        ValueType::DateTime => "a timestamp",
-    }
-}
-
-/// A result row read as the attributes of `schema`: attribute `i` from column
-/// `i`. A column of the attribute's own type is read straight into it; any
-/// other goes through [`column`] and [`fit`], which convert what fits (an
-/// integer into a float) and name what does not.
-pub(crate) struct PgColumns<'r> {
-    pub(super) row: &'r PgRow,
-    pub(super) schema: &'static Schema,
-}
-
-impl PgColumns<'_> {
-    /// The column of attribute `i`, and the attribute.
-    fn locate(&self, i: usize) -> Result<(usize, &'static AttributeInfo)> {
-        let schema = self.schema;
-        match schema.attributes.get(i) {
-            Some(a) if i < self.row.len() => Ok((i, a)),
-            _ => Err(Error::new(ErrorKind::DataLayer {
-                message: format!("a row of {} has no column for attribute {i}", schema.name),
-                source: None,
-            })),
-        }
-    }
-
-    /// Attribute `i`: straight from its column when the column is of type `T`,
-    /// else through [`column`] and [`fit`].
-    #[inline]
-    fn read<T: NonNull + for<'a> FromSql<'a>>(&mut self, i: usize) -> Result<Option<T>> {
-        let (c, attribute) = self.locate(i)?;
-        if T::accepts(self.row.columns()[c].type_()) {
-            return self.get(c);
-        }
-        let value = fit(self.schema, attribute, column(self.row, c)?)?;
-        value_as(self.schema, i, value)
-    }
-
-    fn get<T: for<'a> FromSql<'a>>(&self, c: usize) -> Result<Option<T>> {
-        self.row
-            .try_get::<_, Option<T>>(c)
-            .map_err(|e| data_layer(format!("decoding column {c}"), e))
-    }
-}
-
-impl ColumnReader for PgColumns<'_> {
-    fn bool(&mut self, i: usize) -> Result<Option<bool>> {
-        self.read(i)
-    }
-    fn int(&mut self, i: usize) -> Result<Option<i64>> {
-        let (c, _) = self.locate(i)?;
-        match *self.row.columns()[c].type_() {
-            Type::INT4 => Ok(self.get::<i32>(c)?.map(i64::from)),
-            Type::INT2 => Ok(self.get::<i16>(c)?.map(i64::from)),
-            _ => self.read(i),
-        }
-    }
-    fn float(&mut self, i: usize) -> Result<Option<f64>> {
-        self.read(i)
-    }
-    fn string(&mut self, i: usize) -> Result<Option<String>> {
-        self.read(i)
-    }
-    fn uuid(&mut self, i: usize) -> Result<Option<uuid::Uuid>> {
-        self.read(i)
-    }
-    fn datetime(&mut self, i: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-        self.read(i)
-    }
-}
+use crate::data_layer::store::{Collector, Target, collector};
+use crate::data_layer::{Partition, PartitionBy};
+use crate::error::{Error, Result};
+use crate::resource::{Row, Schema};
+use crate::value::Value;
 
 /// The records in the rows of a builder statement, read as the rows arrive:
 /// the schema's attributes in order, then for `Columns::AttributesAndKey` the
@@ -183,7 +45,7 @@ pub(super) async fn records(
     let decoder = Decoder::new(schema, columns, partition)?;
     decoder.check_width(width)?;
     let failed = |e| data_layer(format!("reading {}", schema.name), e);
-    let mut into = collector(schema, partition.map(|p| p.keys.len()));
+    let mut into = collector(schema, partition.map(|p| p.keys.len()))?;
     let mut rows = std::pin::pin!(rows);
     let mut sequences = Vec::new();
     let mut in_order = true;
@@ -257,13 +119,10 @@ impl<'a> Decoder<'a> {
                     _ => None,
                 };
                 if key_attribute.is_none() && !with_key {
-                    return Err(Error::new(ErrorKind::DataLayer {
-                        message: format!(
-                            "a partitioned read of {} returned no partition keys",
-                            schema.name
-                        ),
-                        source: None,
-                    }));
+                    return Err(Error::data_layer(format!(
+                        "a partitioned read of {} returned no partition keys",
+                        schema.name
+                    )));
                 }
                 (Some(positions), key_attribute)
             }
@@ -283,13 +142,10 @@ impl<'a> Decoder<'a> {
         if found == self.width {
             return Ok(());
         }
-        Err(Error::new(ErrorKind::DataLayer {
-            message: format!(
-                "a statement for {} returned {found} columns, expected {}",
-                self.schema.name, self.width
-            ),
-            source: None,
-        }))
+        Err(Error::data_layer(format!(
+            "a statement for {} returned {found} columns, expected {}",
+            self.schema.name, self.width
+        )))
     }
 
     /// Decodes `pg_row` into `into`.
@@ -318,13 +174,10 @@ impl<'a> Decoder<'a> {
             .as_ref()
             .and_then(|p| p.get(key).copied())
             .ok_or_else(|| {
-                Error::new(ErrorKind::DataLayer {
-                    message: format!(
+                Error::data_layer(format!(
                         "a partitioned read of {} returned a record for key {key}, which was not asked for",
                         self.schema.name
-                    ),
-                    source: None,
-                })
+                    ))
             })
     }
 
@@ -352,13 +205,10 @@ pub(super) fn rows_by_name(
                 .iter()
                 .position(|c| c.name() == a.name)
                 .ok_or_else(|| {
-                    Error::new(ErrorKind::DataLayer {
-                        message: format!(
-                            "the query returned no column `{}` for attribute `{}` of {}",
-                            a.name, a.name, schema.name
-                        ),
-                        source: None,
-                    })
+                    Error::data_layer(format!(
+                        "the query returned no column `{}` for attribute `{}` of {}",
+                        a.name, a.name, schema.name
+                    ))
                 })
         })
         .collect::<Result<Vec<usize>>>()?;

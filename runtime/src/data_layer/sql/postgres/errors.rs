@@ -8,39 +8,12 @@
 //! other error is [`ErrorKind::DataLayer`], with the database's message in the
 //! message and the database's error as the source.
 
-use std::error::Error as StdError;
-
 use tokio_postgres::error::{DbError, SqlState};
 
 use crate::error::{Constraint, Error, ErrorKind};
 use crate::resource::Schema;
 
-/// A data-layer error: `what` was being done when `err` happened.
-pub(super) fn data_layer(
-    what: impl Into<String>,
-    err: impl StdError + Send + Sync + 'static,
-) -> Error {
-    Error::new(ErrorKind::DataLayer {
-        message: format!("{}: {}", what.into(), describe(&err)),
-        source: Some(Box::new(err)),
-    })
-}
-
-/// The error and its sources, on one line: tokio-postgres says only "db error"
-/// and keeps the server's message in its source.
-fn describe(err: &(dyn StdError + 'static)) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(s) = source {
-        let part = s.to_string();
-        if !text.contains(&part) {
-            text.push_str(": ");
-            text.push_str(&part);
-        }
-        source = s.source();
-    }
-    text.replace('\n', "; ")
-}
+pub(super) use crate::data_layer::columns::postgres::data_layer;
 
 /// An error of a write to `schema`'s table.
 pub(super) fn write_error(schema: &'static Schema, err: tokio_postgres::Error) -> Error {

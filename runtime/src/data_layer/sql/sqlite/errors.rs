@@ -19,10 +19,7 @@ pub(crate) fn database(what: impl std::fmt::Display, err: rusqlite::Error) -> Er
         }
         _ => "",
     };
-    Error::new(ErrorKind::DataLayer {
-        message: format!("sqlite: {what}{hint}"),
-        source: Some(Box::new(err)),
-    })
+    Error::data_layer_caused(format!("sqlite: {what}{hint}"), err)
 }
 
 /// An error of a write to `schema`'s table: a constraint violation names the

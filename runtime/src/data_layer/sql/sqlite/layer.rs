@@ -6,13 +6,14 @@ use foldhash::{HashMap, HashMapExt};
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Inner, Sqlite, codec, errors};
+use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
+use crate::data_layer::store::{Collector, Target, collector};
 use crate::data_layer::{
     BoxFuture, DataLayer, Partition, PartitionBy, ReadRequest, ReadResult, Records,
 };
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::resource::{Generated, Row, Schema};
-use crate::store::{Collector, Target, collector};
 use crate::value::Value;
 
 /// The keys of a partitioned read: each key's position (its group), and the
@@ -43,13 +44,10 @@ impl Keys {
     /// The group of a record with partition key `key`.
     fn group_of(&self, schema: &'static Schema, key: &Value) -> Result<usize> {
         self.positions.get(key).copied().ok_or_else(|| {
-            Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "sqlite: a record of {} came back for key {key}, which was not asked for",
-                    schema.name
-                ),
-                source: None,
-            })
+            Error::data_layer(format!(
+                "sqlite: a record of {} came back for key {key}, which was not asked for",
+                schema.name
+            ))
         })
     }
 }
@@ -78,18 +76,15 @@ fn fetch(
         ) => None,
         (Columns::AttributesAndKey(t), Some(_)) => Some(*t),
         (columns, _) => {
-            return Err(Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "sqlite: a statement for {} returns {columns:?}{}",
-                    schema.name,
-                    if keys.is_some() {
-                        ""
-                    } else {
-                        " without a partition"
-                    }
-                ),
-                source: None,
-            }));
+            return Err(Error::data_layer(format!(
+                "sqlite: a statement for {} returns {columns:?}{}",
+                schema.name,
+                if keys.is_some() {
+                    ""
+                } else {
+                    " without a partition"
+                }
+            )));
         }
     };
     let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
@@ -97,18 +92,15 @@ fn fetch(
     let columns = prepared.column_count();
     let expected = width + usize::from(key_type.is_some());
     if columns != expected {
-        return Err(Error::new(ErrorKind::DataLayer {
-            message: format!(
-                "sqlite: a statement for {} returns {columns} columns, expected {expected}",
-                schema.name
-            ),
-            source: None,
-        }));
+        return Err(Error::data_layer(format!(
+            "sqlite: a statement for {} returns {columns} columns, expected {expected}",
+            schema.name
+        )));
     }
     inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(what)? {
-        let mut record = codec::SqliteRow { row, schema };
+        let mut record = SqliteRow { row, schema };
         match (key_type, keys) {
             (
                 None,
@@ -128,14 +120,11 @@ fn fetch(
             (Some(t), Some(keys)) => {
                 let v = row.get_ref(width).map_err(what)?;
                 let key = codec::decode(v, t).map_err(|found| {
-                    Error::new(ErrorKind::DataLayer {
-                        message: format!(
-                            "sqlite: a partition key of {} is not a {}: {found:?}",
-                            schema.name,
-                            codec::type_name(t)
-                        ),
-                        source: None,
-                    })
+                    Error::data_layer(format!(
+                        "sqlite: a partition key of {} is not a {}: {found:?}",
+                        schema.name,
+                        t.rust_name(false)
+                    ))
                 })?;
                 into.push_sqlite(Target::Group(keys.group_of(schema, &key)?), &mut record)?;
             }
@@ -159,10 +148,7 @@ pub(super) fn query_rows(
         prepared.parameter_index(name).ok().flatten()
     })
     .map_err(|message| {
-        Error::new(ErrorKind::DataLayer {
-            message: format!("sqlite: a query for {}: {message}", schema.name),
-            source: None,
-        })
+        Error::data_layer(format!("sqlite: a query for {}: {message}", schema.name))
     })?;
     codec::bind(&mut prepared, params).map_err(what)?;
     let names = prepared.column_names();
@@ -175,15 +161,12 @@ pub(super) fn query_rows(
                 .position(|n| *n == a.name)
                 .or_else(|| names.iter().position(|n| n.eq_ignore_ascii_case(a.name)))
                 .ok_or_else(|| {
-                    Error::new(ErrorKind::DataLayer {
-                        message: format!(
+                    Error::data_layer(format!(
                             "sqlite: the query returns no column `{}` for that attribute of {} (it returns {})",
                             a.name,
                             schema.name,
                             if names.is_empty() { "none".to_owned() } else { names.join(", ") }
-                        ),
-                        source: None,
-                    })
+                        ))
                 })
         })
         .collect::<Result<Vec<usize>>>()?;
@@ -219,7 +202,7 @@ impl DataLayer for Sqlite {
             let records = self
                 .run(move |conn, inner| {
                     let what = |e| errors::database(format_args!("reading {}", schema.name), e);
-                    let mut into = collector(schema, groups);
+                    let mut into = collector(schema, groups)?;
                     fetch(
                         conn,
                         inner,
@@ -244,23 +227,17 @@ impl DataLayer for Sqlite {
         Box::pin(async move {
             let width = schema.attributes.len();
             if let Some(row) = rows.iter().find(|r| r.len() != width) {
-                return Err(Error::new(ErrorKind::DataLayer {
-                    message: format!(
-                        "a row of {} has {} values, expected {width}",
-                        schema.name,
-                        row.len()
-                    ),
-                    source: None,
-                }));
+                return Err(Error::data_layer(format!(
+                    "a row of {} has {} values, expected {width}",
+                    schema.name,
+                    row.len()
+                )));
             }
             if let Some(attribute) = codec::nan_attribute(schema, &rows) {
-                return Err(Error::new(ErrorKind::DataLayer {
-                    message: format!(
-                        "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
-                        schema.name
-                    ),
-                    source: None,
-                }));
+                return Err(Error::data_layer(format!(
+                    "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
+                    schema.name
+                )));
             }
             if schema.primary_key().generated == Some(Generated::Uuid) {
                 let pk = schema.primary_key;
@@ -282,7 +259,7 @@ impl DataLayer for Sqlite {
                 // to find which key it was; dropping `tx` then rolls back.
                 tx.execute_batch("PRAGMA defer_foreign_keys = ON")
                     .map_err(what)?;
-                let mut created = collector(schema, None);
+                let mut created = collector(schema, None)?;
                 for statement in &statements {
                     fetch(&tx, inner, schema, statement, None, &mut *created, &what)?;
                 }

@@ -9,11 +9,13 @@ use rusqlite::Connection;
 use std::rc::Rc;
 use uuid::Uuid;
 
-use super::codec::{Bind, Found, decode, encode_datetime, nan_attribute};
+use super::codec::{Bind, decode, encode_datetime, nan_attribute};
 use super::*;
+use crate::data_layer::columns::sqlite::Found;
 use crate::data_layer::sql::Param;
 use crate::data_layer::{DataLayer, ReadRequest, Records};
 use crate::error::Constraint;
+use crate::error::ErrorKind;
 use crate::resource::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Row, Schema};
 use crate::value::ValueType;
 

@@ -9,8 +9,9 @@ use crate::data_layer::{Partition, PartitionBy};
 use crate::domain::Domain;
 use crate::error::Constraint;
 use crate::expr::{CmpOp, Expr};
-use crate::query::{Order, Query, Sort};
+use crate::query::Query;
 use crate::resource::{RelationshipInfo, RelationshipKind, Through};
+use crate::sort::{Order, Sort};
 
 const fn rel(
     name: &'static str,

@@ -5,7 +5,7 @@ use super::*;
 use crate::data_layer::{Partition, PartitionBy};
 use crate::domain::Domain;
 use crate::expr::{CmpOp, Expr};
-use crate::query::{Order, Sort};
+use crate::sort::{Order, Sort};
 
 /// A migrated in-memory layer, through a domain as an application builds it.
 async fn layer() -> (Domain, Sqlite) {

@@ -174,7 +174,7 @@ macro_rules! schema {
             relationships: &[],
             policies: &[],
             multitenancy: None,
-            new_table: crate::store::new_table::<Rep>,
+            new_table: crate::data_layer::store::new_table::<Rep>,
         }
     };
 }

@@ -164,13 +164,20 @@ fn datetimes_decode_from_other_spellings() {
         "2024-01-01T11:00:00.5+01:00",
         "2024-01-01 10:00:00.500",
     ] {
-        assert_eq!(codec::decode_datetime(text), expect, "{text}");
+        assert_eq!(
+            crate::data_layer::columns::sqlite::decode_datetime(text),
+            expect,
+            "{text}"
+        );
     }
     assert_eq!(
-        codec::decode_datetime("2024-01-01 10:00:00"),
+        crate::data_layer::columns::sqlite::decode_datetime("2024-01-01 10:00:00"),
         Some(micros(1_704_103_200, 0))
     );
-    assert_eq!(codec::decode_datetime("yesterday"), None);
+    assert_eq!(
+        crate::data_layer::columns::sqlite::decode_datetime("yesterday"),
+        None
+    );
 }
 
 #[test]

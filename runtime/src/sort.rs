@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use crate::resource::Resource;
+use crate::expr::Name;
+use crate::value::Value;
 
 /// Sort direction and where nils go. [`Field`](crate::Field)'s `asc`, `desc`,
 /// `asc_nils_first` and `desc_nils_last` make a [`Sort`] with each.
@@ -83,7 +84,7 @@ impl Order {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Sort {
     /// The attribute's name.
-    pub field: crate::expr::Name,
+    pub field: Name,
     /// The order.
     pub order: Order,
 }
@@ -116,7 +117,7 @@ impl Sort {
     /// );
     /// # Ok(()) }
     /// ```
-    pub fn new(field: impl Into<crate::expr::Name>, order: Order) -> Self {
+    pub fn new(field: impl Into<Name>, order: Order) -> Self {
         Sort {
             field: field.into(),
             order,
@@ -183,11 +184,6 @@ impl IntoSorts for Sort {
         vec![self]
     }
 }
-impl<R: Resource, T: crate::value::Scalar> IntoSorts for crate::resource::Field<R, T> {
-    fn into_sorts(self) -> Vec<Sort> {
-        vec![self.asc()]
-    }
-}
 impl IntoSorts for Vec<Sort> {
     fn into_sorts(self) -> Vec<Sort> {
         self
@@ -206,11 +202,7 @@ impl<const N: usize> IntoSorts for [Sort; N] {
 
 /// Compares two values for sorting by `order`: nils placed as the order says,
 /// other values by [`crate::Value::compare`].
-pub(crate) fn compare_for_sort(
-    a: &crate::Value,
-    b: &crate::Value,
-    order: Order,
-) -> std::cmp::Ordering {
+pub(crate) fn compare_for_sort(a: &Value, b: &Value, order: Order) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     match (a.is_null(), b.is_null()) {
         (true, true) => Ordering::Equal,

@@ -12,58 +12,14 @@ use uuid::Uuid;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Row, Schema};
-use crate::value::{NonNull, Scalar, Value, ValueType};
+pub use crate::scalar::ColumnReader;
+use crate::scalar::{NonNull, Scalar};
+use crate::value::Value;
 
-/// One result row, read one attribute at a time.
-///
-/// Each method reads the column holding attribute `attribute` (its index in
-/// [`Schema::attributes`]) as that type, `None` for SQL `NULL`. A column that
-/// cannot be read as that type is an `Err` naming the resource and attribute
-/// ([`ErrorKind::TypeMismatch`]). Integers are read for every integer width
-/// (the generated code checks the range), and a layer may read an integer column
-/// for a float attribute.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Result;
-/// use ashore::data_layer::ColumnReader;
-/// use chrono::{DateTime, Utc};
-/// use uuid::Uuid;
-///
-/// /// A row of one text column.
-/// struct OneText(Option<String>);
-///
-/// impl ColumnReader for OneText {
-///     fn bool(&mut self, _: usize) -> Result<Option<bool>> { unimplemented!() }
-///     fn int(&mut self, _: usize) -> Result<Option<i64>> { unimplemented!() }
-///     fn float(&mut self, _: usize) -> Result<Option<f64>> { unimplemented!() }
-///     fn string(&mut self, _: usize) -> Result<Option<String>> {
-///         Ok(self.0.take())
-///     }
-///     fn uuid(&mut self, _: usize) -> Result<Option<Uuid>> { unimplemented!() }
-///     fn datetime(&mut self, _: usize) -> Result<Option<DateTime<Utc>>> {
-///         unimplemented!()
-///     }
-/// }
-///
-/// let mut row = OneText(Some("Toner low".into()));
-/// assert_eq!(row.string(0)?.as_deref(), Some("Toner low"));
-/// # Ok::<(), ashore::Error>(())
-/// ```
-pub trait ColumnReader {
-    /// A boolean.
-    fn bool(&mut self, attribute: usize) -> Result<Option<bool>>;
-    /// An integer (for `i16`, `i32` and `i64` attributes).
-    fn int(&mut self, attribute: usize) -> Result<Option<i64>>;
-    /// A float.
-    fn float(&mut self, attribute: usize) -> Result<Option<f64>>;
-    /// A string.
-    fn string(&mut self, attribute: usize) -> Result<Option<String>>;
-    /// A UUID.
-    fn uuid(&mut self, attribute: usize) -> Result<Option<Uuid>>;
-    /// A timestamp.
-    fn datetime(&mut self, attribute: usize) -> Result<Option<DateTime<Utc>>>;
-}
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
+#[cfg(feature = "sqlite")]
+pub(crate) mod sqlite;
 
 /// Reads attribute `attribute` of `schema` as a `T` (what generated
 /// `from_columns` calls for each field): `NULL` for a non-nullable attribute,
@@ -75,23 +31,6 @@ pub fn read<T: Scalar, C: ColumnReader + ?Sized>(
     attribute: usize,
 ) -> Result<T> {
     T::read_column(reader, attribute)?.map_err(|found| mismatch::<T>(schema, attribute, found))
-}
-
-/// Reads attribute `attribute` as a [`Value`] of type `value_type`.
-fn read_value<C: ColumnReader + ?Sized>(
-    reader: &mut C,
-    value_type: ValueType,
-    attribute: usize,
-) -> Result<Value> {
-    Ok(match value_type {
-        ValueType::Bool => reader.bool(attribute)?.map(Value::Bool),
-        ValueType::I16 | ValueType::I32 | ValueType::I64 => reader.int(attribute)?.map(Value::Int),
-        ValueType::F64 => reader.float(attribute)?.map(Value::Float),
-        ValueType::String => reader.string(attribute)?.map(Value::String),
-        ValueType::Uuid => reader.uuid(attribute)?.map(Value::Uuid),
-        ValueType::DateTime => reader.datetime(attribute)?.map(Value::DateTime),
-    }
-    .unwrap_or(Value::Null))
 }
 
 /// `value`, decoded for attribute `attribute` of `schema`, as a `T`: for readers
@@ -109,7 +48,7 @@ fn mismatch<T: Scalar>(schema: &'static Schema, attribute: usize, found: Value) 
     Error::new(ErrorKind::TypeMismatch {
         resource: schema.name,
         attribute: schema.attributes.get(attribute).map_or("?", |a| a.name),
-        expected: crate::__private::type_name(T::TYPE, T::NULLABLE),
+        expected: T::TYPE.rust_name(T::NULLABLE),
         found,
     })
 }
@@ -133,9 +72,7 @@ impl RowColumns {
             Error::new(ErrorKind::TypeMismatch {
                 resource: self.schema.name,
                 attribute: info.map_or("?", |a| a.name),
-                expected: info.map_or("?", |a| {
-                    crate::__private::type_name(a.value_type, a.nullable)
-                }),
+                expected: info.map_or("?", |a| a.value_type.rust_name(a.nullable)),
                 found,
             })
         })
@@ -167,25 +104,11 @@ impl ColumnReader for RowColumns {
 /// (what generated `from_row` does); a row of the wrong length is an error.
 pub fn from_row_by_columns<R: Resource>(row: Row) -> Result<R> {
     let schema = R::schema();
-    crate::__private::check_row(&row, schema)?;
+    schema.check_row(&row)?;
     R::from_columns(&mut RowColumns {
         schema,
         values: row,
     })
-}
-
-/// What [`Resource::from_columns`] does for a resource that does not generate
-/// its own: reads every attribute into a [`Row`] and builds the record from it.
-pub(crate) fn from_columns_by_row<R: Resource, C: ColumnReader + ?Sized>(
-    reader: &mut C,
-) -> Result<R> {
-    let row = R::schema()
-        .attributes
-        .iter()
-        .enumerate()
-        .map(|(i, a)| read_value(reader, a.value_type, i))
-        .collect::<Result<Row>>()?;
-    R::from_row(row)
 }
 
 #[cfg(test)]

@@ -5,13 +5,15 @@ use std::future::IntoFuture;
 use std::sync::Arc;
 
 use crate::data_layer::BoxFuture;
+use crate::domain::{ReadScope, Scope};
+use crate::engine;
 use crate::error::Result;
-use crate::load::Load;
-use crate::query::Query;
+use crate::query::{Load, Query};
 use crate::resource::{Actor, Resource};
 use crate::value::Value;
 
-use super::*;
+#[allow(unused_imports)] // named by the doc links
+use crate::domain::Domain;
 
 /// A pending read, from [`Domain::read`]; `.await` it for the records.
 ///
@@ -176,7 +178,7 @@ impl<R: Resource> IntoFuture for Read<R> {
     type Output = Result<Vec<R>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<R>>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { self.scope.read(self.query).await })
+        Box::pin(async move { engine::read::read(&self.scope, self.query).await })
     }
 }
 
@@ -380,7 +382,103 @@ impl<'r, R: Resource> IntoFuture for LoadOnto<'r, R> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             self.scope.domain.check::<R>()?;
-            self.scope.run_loads(&self.loads, self.records).await
+            engine::load::run_loads(&self.scope, &self.loads, self.records).await
         })
+    }
+}
+
+impl<R: Resource> Query<R> {
+    /// Reads with the domain, actor, authorize flag and tenant of `scope`: inside a
+    /// manual loader, pass its `LoadContext` to read as the caller does.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many unassigned: Ticket { manual Unassigned; } }
+    /// // In this example, `Representative` declares
+    /// // `has_many unassigned: Ticket { manual Unassigned; }`.
+    /// /// The tickets nobody has taken, offered to every representative.
+    /// struct Unassigned;
+    ///
+    /// impl ManualRelationship for Unassigned {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         reps: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let free = ctx
+    ///             .query
+    ///             .clone()
+    ///             .filter(expr!(is_nil(representative_id)))
+    ///             .read(ctx)
+    ///             .await?;
+    ///         Ok(Related::by_position(
+    ///             reps.iter().map(|_| free.clone()).collect(),
+    ///         ))
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query()
+    ///             .sort(Representative::name())
+    ///             .load(Representative::unassigned()),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(reps[0].unassigned.get()?), ["Lost badge"]);
+    /// assert_eq!(subjects(reps[1].unassigned.get()?), ["Lost badge"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn read<'a>(
+        self,
+        scope: &'a impl ReadScope,
+    ) -> impl std::future::Future<Output = Result<Vec<R>>> + Send + 'a {
+        let scope = scope.read_scope().clone();
+        async move { engine::read::read(&scope, self).await }
+    }
+}
+
+impl Scope {
+    /// Reads `query` and runs its loads, in this scope. Same as
+    /// [`Query::read`] with the scope.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
+    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
+    /// struct Check;
+    ///
+    /// impl ManualRelationship for Check {
+    ///     type Source = Representative;
+    ///     type Destination = Ticket;
+    ///
+    ///     async fn load(
+    ///         &self,
+    ///         _: &[Representative],
+    ///         ctx: &LoadContext<'_, Ticket>,
+    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
+    ///         let scope: &Scope = ctx.read_scope();
+    ///         let urgent = scope
+    ///             .read(Ticket::query().filter(expr!(priority > 4)))
+    ///             .await?;
+    ///         assert_eq!(
+    ///             subjects(&urgent),
+    ///             ["Printer on fire", "Server room flooded"]
+    ///         );
+    ///         Ok(Related::empty())
+    ///     }
+    /// }
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// support
+    ///     .read(Representative::query().load(Representative::checked()))
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn read<R: Resource>(&self, query: Query<R>) -> Result<Vec<R>> {
+        engine::read::read(self, query).await
     }
 }

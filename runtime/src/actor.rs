@@ -1,11 +1,10 @@
 //! [`Actor`]: who reads, as policies and manual loaders see them. Any resource
-//! is an actor; so is any type that implements the trait.
+//! is an actor (the impl is with `Resource`); so is any type that implements
+//! the trait.
 
 use std::any::Any;
 
 use crate::value::Value;
-
-use super::Resource;
 
 /// Who is reading: any resource, or a user type that gives its fields by name.
 /// Carried to every load and to manual loaders (`LoadContext::actor`).
@@ -103,13 +102,4 @@ pub trait Actor: Send + Sync + 'static {
     /// # Ok(()) }
     /// ```
     fn as_any(&self) -> &dyn Any;
-}
-
-impl<R: Resource> Actor for R {
-    fn attribute(&self, name: &str) -> Option<Value> {
-        R::schema().attribute_index(name).map(|i| self.get(i))
-    }
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
 }

@@ -4,7 +4,9 @@
 use std::any::Any;
 
 use super::*;
+use crate::actor::Actor;
 use crate::expr::CmpOp;
+use crate::policy::{Multitenancy, PolicyCheck};
 use crate::testing::test_resource;
 
 test_resource!(Doc in "doc", id: i64 = None, { owner: i64, tenant: String });

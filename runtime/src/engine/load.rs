@@ -2,112 +2,40 @@
 //! data-layer read (or one manual `load` call), applies sort, offset and limit per
 //! source record, runs nested loads on everything found, and attaches the results.
 
+use std::sync::Arc;
+
 use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
+use crate::engine::authorize;
 use crate::error::{Error, ErrorKind, Result};
 use crate::manual::{LoadContext, RelatedInner};
 use crate::policy::AuthorizeReadWith;
-use crate::query::{Sort, Unset, compare_for_sort};
-use crate::relationship::{Attach, Rel};
+use crate::query::{Load, Query, Unset};
+use crate::rel::{Attach, Rel};
 use crate::resource::{RelationshipKind, Resource};
+use crate::sort::{Sort, compare_for_sort};
 use crate::value::Value;
-
-/// A relationship load that can run on records of `S`: what `Query::load` takes.
-/// Implemented by [`Rel`]; the loader calls it once per level with every record.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// /// The load of each representative's `n` most urgent tickets.
-/// fn most_urgent(n: usize) -> impl Load<Representative> {
-///     Representative::tickets()
-///         .sort(Ticket::priority().desc())
-///         .limit(n)
-/// }
-///
-/// let reps = support
-///     .read(
-///         Representative::query()
-///             .sort(Representative::name())
-///             .load(most_urgent(1)),
-///     )
-///     .await?;
-/// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
-/// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-/// # Ok(()) }
-/// ```
-pub trait Load<S: Resource>: Send + Sync + 'static {
-    /// The relationship's name.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let load: Box<dyn Load<Representative>> = Box::new(Representative::tickets().limit(3));
-    /// assert_eq!(load.name(), "tickets");
-    /// # }
-    /// ```
-    fn name(&self) -> &'static str;
-
-    /// Loads onto `records`, in `scope`: what [`Query::load`](crate::Query::load)
-    /// and [`Domain::load`](crate::Domain::load) do with it. A load of your own
-    /// can wrap a relationship's:
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// use ashore::data_layer::BoxFuture;
-    ///
-    /// /// Loads `tickets`, keeping those above priority 2.
-    /// struct TriagedTickets;
-    ///
-    /// impl Load<Representative> for TriagedTickets {
-    ///     fn name(&self) -> &'static str {
-    ///         "tickets"
-    ///     }
-    ///
-    ///     fn run<'a>(
-    ///         &'a self,
-    ///         reps: &'a mut [Representative],
-    ///         scope: &'a Scope,
-    ///     ) -> BoxFuture<'a, ashore::Result<()>> {
-    ///         Box::pin(async move {
-    ///             Representative::tickets().run(reps, scope).await?;
-    ///             for rep in reps.iter_mut() {
-    ///                 rep.tickets.get_mut()?.retain(|t| t.priority > Some(2));
-    ///             }
-    ///             Ok(())
-    ///         })
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(TriagedTickets),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(
-    ///     subjects(reps[0].tickets.get()?),
-    ///     ["Printer on fire", "VPN down"]
-    /// );
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
-    fn run<'a>(&'a self, records: &'a mut [S], scope: &'a Scope) -> BoxFuture<'a, Result<()>>;
-}
 
 /// Related records, grouped: `groups[i]` belongs to the source records whose key
 /// is `keys[i]` (distinct keys), each group in query order.
 struct Groups<D> {
     keys: Vec<Value>,
     groups: Vec<Vec<D>>,
+}
+
+/// Runs each of `loads` on `records`, in order: the loads of a read, of
+/// `Domain::load`, and the nested loads of a relationship.
+pub(crate) async fn run_loads<R: Resource>(
+    scope: &Scope,
+    loads: &[Arc<dyn Load<R>>],
+    records: &mut [R],
+) -> Result<()> {
+    for load in loads {
+        load.run(records, scope).await?;
+    }
+    Ok(())
 }
 
 pub(crate) async fn run<S: Resource, D: Resource>(
@@ -161,7 +89,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
             let related = manual.load(given, &ctx).await?;
             let mut found = resolve_manual(related.inner, given, key_index)?;
             // Whatever the loader read, only what the caller may read is kept.
-            crate::policy::enforce(scope, info.authorize_read_with, &mut found.groups).await?;
+            authorize::enforce(scope, info.authorize_read_with, &mut found.groups).await?;
             if !info.kind.is_many() {
                 check_at_most_one(&found)?;
             }
@@ -200,12 +128,12 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                 // Records the actor may not read are left out by the read, or,
                 // with `authorize_read_with error`, read and then reported.
                 let report = info.authorize_read_with == AuthorizeReadWith::Error;
-                request.visibility = crate::policy::visibility(scope, D::schema(), !report)?;
+                request.visibility = authorize::visibility(scope, D::schema(), !report)?;
                 tracing::debug!(resource = source.name, relationship = info.name, "load");
                 let result = scope.domain().data_layer().read(request).await?;
                 let mut groups = result.into_groups::<D>(keys.len())?;
                 if report && scope.authorize() {
-                    crate::policy::enforce(scope, info.authorize_read_with, &mut groups).await?;
+                    authorize::enforce(scope, info.authorize_read_with, &mut groups).await?;
                 }
                 Groups { keys, groups }
             }
@@ -222,12 +150,12 @@ pub(crate) async fn run<S: Resource, D: Resource>(
 /// Runs the query's loads on every record of every group at once.
 async fn nested<D: Resource>(
     groups: &mut Vec<Vec<D>>,
-    query: &crate::query::Query<D>,
+    query: &Query<D>,
     scope: &Scope,
 ) -> Result<()> {
     let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
     let mut all: Vec<D> = std::mem::take(groups).into_iter().flatten().collect();
-    scope.run_loads(&query.loads, &mut all).await?;
+    run_loads(scope, &query.loads, &mut all).await?;
     let mut records = all.into_iter();
     *groups = sizes
         .into_iter()
@@ -395,5 +323,19 @@ fn attach<S: Resource, D: Resource>(
             Attach::Many(f) => f(parent, group),
             Attach::One(f) => f(parent, group.into_iter().next()),
         }
+    }
+}
+
+impl<S: Resource, D: Resource> Load<S> for Rel<S, D> {
+    fn name(&self) -> &'static str {
+        self.info.name
+    }
+
+    fn run<'a>(&'a self, records: &'a mut [S], scope: &'a Scope) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            run(self, records, scope)
+                .await
+                .map_err(|e| e.in_relationship(S::schema().name, self.info.name))
+        })
     }
 }

@@ -1,16 +1,19 @@
-//! Pending creates: [`Create`] and [`CreateMany`], run when awaited, and what
-//! they do (changesets to rows, the tenant filled in, one data-layer create).
+//! Pending creates: [`Create`] and [`CreateMany`], handed to the engine's
+//! write (`engine/write.rs`) when awaited.
 
 use std::future::IntoFuture;
 use std::sync::Arc;
 
 use crate::changeset::Changeset;
 use crate::data_layer::BoxFuture;
-use crate::error::{Error, ErrorKind, Result};
+use crate::domain::Scope;
+use crate::engine::write;
+use crate::error::{Error, Result};
 use crate::resource::{Actor, Resource};
 use crate::value::Value;
 
-use super::*;
+#[allow(unused_imports)] // named by the doc links
+use crate::{domain::Domain, error::ErrorKind};
 
 /// A pending create of one record, from [`Domain::create`]; `.await` it for the
 /// record.
@@ -194,48 +197,14 @@ impl<R: Resource> CreateMany<R> {
     }
 }
 
-async fn create<R: Resource>(scope: Scope, changesets: Vec<Changeset<R>>) -> Result<Vec<R>> {
-    scope.domain.check::<R>()?;
-    let schema = R::schema();
-    if scope.tenant().is_none() {
-        // A create without a tenant fails here, before a missing tenant
-        // attribute would be reported as merely unset.
-        crate::policy::tenant_rows(schema, None, &mut [])
-            .map_err(|e| e.in_resource(schema.name))?;
-    }
-    let tenant_index = schema
-        .multitenancy
-        .and_then(|m| schema.attribute_index(m.attribute));
-    let mut rows = changesets
-        .into_iter()
-        .map(|mut changeset| {
-            if let (Some(index), Some(tenant)) = (tenant_index, scope.tenant()) {
-                changeset.fill(index, tenant);
-            }
-            changeset.into_row()
-        })
-        .collect::<Result<Vec<_>>>()?;
-    crate::policy::tenant_rows(schema, scope.tenant(), &mut rows)
-        .map_err(|e| e.in_resource(schema.name))?;
-    tracing::debug!(resource = schema.name, count = rows.len(), "create");
-    let created = scope.domain.inner.layer.create(schema, rows).await;
-    created
-        .map_err(|e| e.in_resource(schema.name))?
-        .into_vec::<R>()
-}
-
 impl<R: Resource> IntoFuture for Create<R> {
     type Output = Result<R>;
     type IntoFuture = BoxFuture<'static, Result<R>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let created = create(self.scope, vec![self.changeset]).await?;
+            let created = write::create(self.scope, vec![self.changeset]).await?;
             created.into_iter().next().ok_or_else(|| {
-                Error::new(ErrorKind::DataLayer {
-                    message: "the data layer created no record".into(),
-                    source: None,
-                })
-                .in_resource(R::schema().name)
+                Error::data_layer("the data layer created no record").in_resource(R::schema().name)
             })
         })
     }
@@ -245,6 +214,6 @@ impl<R: Resource> IntoFuture for CreateMany<R> {
     type Output = Result<Vec<R>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<R>>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(create(self.scope, self.changesets))
+        Box::pin(write::create(self.scope, self.changesets))
     }
 }

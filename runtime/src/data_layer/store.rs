@@ -6,43 +6,12 @@
 
 use std::any::Any;
 
-use crate::columns::ColumnReader;
 use crate::data_layer::Records;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
+pub use crate::resource::Table;
 use crate::resource::{Resource, Row, Schema};
+use crate::scalar::ColumnReader;
 use crate::value::Value;
-
-/// A growable table of one resource's records.
-pub trait Table: Any + Send + Sync {
-    /// Number of records.
-    fn len(&self) -> usize;
-    /// Whether there are none.
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    /// The value of attribute `attr` of record `row`.
-    fn get(&self, row: usize, attr: usize) -> Value;
-    /// Appends rows (checked and converted to records); returns the new records as
-    /// a `Vec<R>`.
-    fn push_rows(&mut self, rows: Vec<Row>) -> Result<Box<dyn Any + Send>>;
-    /// Clones the records at `rows`, in that order, as a `Vec<R>`.
-    fn select(&self, rows: &[usize]) -> Box<dyn Any + Send>;
-    /// Clones the records at `rows` into `groups` groups, each record into the
-    /// group its pair names, in order, as a `Vec<Vec<R>>`.
-    fn select_grouped(&self, rows: &[(usize, usize)], groups: usize) -> Box<dyn Any + Send>;
-    /// Reads the table front to back in one pass: `place(row, targets)` fills
-    /// `targets` with the groups row `row` belongs to (none to skip it), and the
-    /// row is cloned straight into each. Returns a `Vec<Vec<R>>` of `groups` groups.
-    fn scan_grouped(
-        &self,
-        groups: usize,
-        place: &mut dyn FnMut(usize, &mut Vec<usize>),
-    ) -> Box<dyn Any + Send>;
-    /// A collector of records of this table's type: `None` collects one list
-    /// (finishing as [`Records::Typed`]), `Some(n)` collects `n` groups
-    /// (finishing as [`Records::Grouped`]).
-    fn collector(&self, groups: Option<usize>) -> Box<dyn Collector>;
-}
 
 /// Records of one resource built from rows while a data layer decodes them: each
 /// row becomes its `R` at once, on the thread that read it, and goes straight
@@ -50,6 +19,7 @@ pub trait Table: Any + Send + Sync {
 pub trait Collector: Send {
     /// Adds the record read from `row` where `target` says. An error when the
     /// row does not make a record, or the group does not exist.
+    #[cfg_attr(not(test), allow(dead_code))] // no layer reads through `dyn` today
     fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()>;
     /// [`Collector::push`] for a SQLite row: the reader's type is known, so the
     /// generated `from_columns` reads it without a dynamic call per field (the
@@ -59,7 +29,7 @@ pub trait Collector: Send {
     fn push_sqlite(
         &mut self,
         target: Target<'_>,
-        row: &mut crate::data_layer::sql::SqliteRow<'_, '_>,
+        row: &mut crate::data_layer::columns::sqlite::SqliteRow<'_, '_>,
     ) -> Result<()>;
     /// The same for a PostgreSQL row.
     #[cfg(feature = "postgres")]
@@ -67,7 +37,7 @@ pub trait Collector: Send {
     fn push_postgres(
         &mut self,
         target: Target<'_>,
-        row: &mut crate::data_layer::sql::PgColumns<'_>,
+        row: &mut crate::data_layer::columns::postgres::PgColumns<'_>,
     ) -> Result<()>;
     /// Puts the records collected so far in the order of `keys` (stably):
     /// `keys[i]` is the sort key of the `i`th record pushed. For a layer that
@@ -95,8 +65,17 @@ pub enum Target<'a> {
 
 /// A collector of `schema`'s records (see [`Table::collector`]).
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Box<dyn Collector> {
-    (schema.new_table)().collector(groups)
+pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Result<Box<dyn Collector>> {
+    (schema.new_table)()
+        .collector(groups)
+        .downcast::<Box<dyn Collector>>()
+        .map(|collector| *collector)
+        .map_err(|_| {
+            Error::data_layer(format!(
+                "the table of {} made no collector (its `new_table` is not `new_table::<{0}>`)",
+                schema.name
+            ))
+        })
 }
 
 /// Collects `R`s into groups (one group when not grouping).
@@ -123,7 +102,7 @@ impl<R: Resource> Collector for Collect<R> {
     fn push_sqlite(
         &mut self,
         target: Target<'_>,
-        row: &mut crate::data_layer::sql::SqliteRow<'_, '_>,
+        row: &mut crate::data_layer::columns::sqlite::SqliteRow<'_, '_>,
     ) -> Result<()> {
         self.add(target, row)
     }
@@ -132,22 +111,19 @@ impl<R: Resource> Collector for Collect<R> {
     fn push_postgres(
         &mut self,
         target: Target<'_>,
-        row: &mut crate::data_layer::sql::PgColumns<'_>,
+        row: &mut crate::data_layer::columns::postgres::PgColumns<'_>,
     ) -> Result<()> {
         self.add(target, row)
     }
 
     fn reorder(&mut self, keys: &[i64]) -> Result<()> {
         if keys.len() != self.records.len() {
-            return Err(Error::new(ErrorKind::DataLayer {
-                message: format!(
-                    "{} sort keys for {} records of {}",
-                    keys.len(),
-                    self.records.len(),
-                    R::schema().name
-                ),
-                source: None,
-            }));
+            return Err(Error::data_layer(format!(
+                "{} sort keys for {} records of {}",
+                keys.len(),
+                self.records.len(),
+                R::schema().name
+            )));
         }
         let mut order: Vec<usize> = (0..keys.len()).collect();
         order.sort_by_key(|&i| keys[i]);
@@ -200,14 +176,11 @@ impl<R: Resource> Collect<R> {
             Some(count) if group < count => self.slots.push(group),
             None if group == 0 => {}
             count => {
-                return Err(Error::new(ErrorKind::DataLayer {
-                    message: format!(
-                        "a record of {} came back for group {group} of {}",
-                        R::schema().name,
-                        count.unwrap_or(1)
-                    ),
-                    source: None,
-                }));
+                return Err(Error::data_layer(format!(
+                    "a record of {} came back for group {group} of {}",
+                    R::schema().name,
+                    count.unwrap_or(1)
+                )));
             }
         }
         self.records.push(record);
@@ -268,19 +241,20 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
-    fn collector(&self, groups: Option<usize>) -> Box<dyn Collector> {
-        Box::new(Collect::<R> {
+    fn collector(&self, groups: Option<usize>) -> Box<dyn Any + Send> {
+        let collector: Box<dyn Collector> = Box::new(Collect::<R> {
             records: Vec::new(),
             slots: Vec::new(),
             groups,
-        })
+        });
+        Box::new(collector)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::columns::RowColumns;
+    use crate::data_layer::columns::RowColumns;
     use crate::testing::test_resource;
 
     test_resource!(Item in "item", id: i64 = None, { label: String });
@@ -320,7 +294,7 @@ mod tests {
 
     #[test]
     fn records_land_in_their_groups_in_read_order() {
-        let mut into = collector(Item::schema(), Some(3));
+        let mut into = collector(Item::schema(), Some(3)).unwrap();
         for (id, group) in [(1, 2), (2, 0), (3, 2), (4, 1), (5, 0)] {
             push(&mut *into, Target::Group(group), id).unwrap();
         }
@@ -337,7 +311,7 @@ mod tests {
         assert!(push(&mut *into, keyed, 7).is_err());
         assert_eq!(ids(into.finish()), vec![vec![2, 5], vec![4, 6], vec![1, 3]]);
         // Groups nobody asked for get nothing; a record is never dropped silently.
-        let mut into = collector(Item::schema(), Some(2));
+        let mut into = collector(Item::schema(), Some(2)).unwrap();
         let err = push(&mut *into, Target::Group(2), 1).unwrap_err();
         assert!(err.to_string().contains("group 2 of 2"), "{err}");
         assert_eq!(ids(into.finish()), vec![Vec::<i64>::new(), vec![]]);
@@ -345,14 +319,14 @@ mod tests {
 
     #[test]
     fn reordering_sorts_by_the_keys_stably_before_grouping() {
-        let mut into = collector(Item::schema(), Some(2));
+        let mut into = collector(Item::schema(), Some(2)).unwrap();
         for (id, group) in [(1, 0), (2, 1), (3, 0), (4, 0), (5, 1)] {
             push(&mut *into, Target::Group(group), id).unwrap();
         }
         into.reorder(&[30, 20, 10, 30, 5]).unwrap();
         assert_eq!(ids(into.finish()), vec![vec![3, 1, 4], vec![5, 2]]);
         // Not grouping: one list, reordered.
-        let mut into = collector(Item::schema(), None);
+        let mut into = collector(Item::schema(), None).unwrap();
         for id in [1, 2, 3] {
             push(&mut *into, Target::Group(0), id).unwrap();
         }

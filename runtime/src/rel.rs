@@ -1,182 +1,15 @@
-//! Relationship markers (`Representative::tickets()`) and `Loaded<T>`, the state of
-//! a relationship field on a record.
+//! Relationship markers: `Representative::tickets()` returns a [`Rel`], the
+//! relationship with the query its load runs. Executing a load is the engine's
+//! (`engine/load.rs`).
 
 use std::fmt;
 use std::sync::Arc;
 
-use crate::data_layer::BoxFuture;
-use crate::domain::Scope;
-use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Condition, Expr, Term};
-use crate::load::{self, Load};
 use crate::manual::DynManual;
-use crate::query::{IntoSorts, Query};
+use crate::query::{Load, Query};
 use crate::resource::{RelationshipInfo, Resource};
-
-/// A relationship field: not loaded until a query or `Domain::load` loads it.
-///
-/// has_one and belongs_to hold `Loaded<Option<T>>`; has_many and many_to_many hold
-/// `Loaded<Vec<T>>`. Reading an unloaded relationship is an error, never a panic.
-///
-/// The value is boxed, so two resources may hold each other through to-one
-/// relationships (a has_one and the belongs_to back) without an infinitely sized
-/// struct.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// let reps = support
-///     .read(Representative::query().filter(expr!(name == "Alice")))
-///     .await?;
-/// let err = reps[0].tickets.get().unwrap_err();
-/// assert!(matches!(err.kind(), ErrorKind::NotLoaded));
-///
-/// let reps = support
-///     .read(
-///         Representative::query()
-///             .filter(expr!(name == "Alice"))
-///             .load(Representative::tickets()),
-///     )
-///     .await?;
-/// assert_eq!(reps[0].tickets.get()?.len(), 3);
-///
-/// // A to-one relationship with no record is loaded as `None`.
-/// let badge = support
-///     .read(
-///         Ticket::query()
-///             .filter(expr!(subject == "Lost badge"))
-///             .load(Ticket::representative()),
-///     )
-///     .await?;
-/// assert_eq!(badge[0].representative, Loaded::new(None));
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Loaded<T> {
-    /// Not loaded (the state of every relationship of a freshly read record).
-    #[default]
-    NotLoaded,
-    /// Loaded.
-    Loaded(Box<T>),
-}
-
-impl<T> Loaded<T> {
-    /// A loaded value.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// let tickets = Loaded::new(vec!["Printer on fire"]);
-    /// assert!(tickets.is_loaded());
-    /// assert_eq!(tickets, Loaded::Loaded(Box::new(vec!["Printer on fire"])));
-    /// ```
-    pub fn new(value: T) -> Self {
-        Loaded::Loaded(Box::new(value))
-    }
-
-    /// The loaded value, or an [`ErrorKind::NotLoaded`] error if it was not loaded.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{ErrorKind, Loaded};
-    /// let tickets: Loaded<Vec<&str>> = Loaded::NotLoaded;
-    /// assert!(matches!(
-    ///     tickets.get().unwrap_err().kind(),
-    ///     ErrorKind::NotLoaded
-    /// ));
-    /// let tickets = Loaded::new(vec!["Printer on fire", "VPN down"]);
-    /// assert_eq!(tickets.get()?.len(), 2);
-    /// # Ok::<(), ashore::Error>(())
-    /// ```
-    pub fn get(&self) -> Result<&T> {
-        match self {
-            Loaded::Loaded(v) => Ok(v),
-            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
-        }
-    }
-
-    /// The loaded value, mutably, or an [`ErrorKind::NotLoaded`] error.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::tickets()),
-    ///     )
-    ///     .await?;
-    /// reps[0].tickets.get_mut()?.retain(|t| t.priority > Some(3));
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
-    pub fn get_mut(&mut self) -> Result<&mut T> {
-        match self {
-            Loaded::Loaded(v) => Ok(v),
-            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
-        }
-    }
-
-    /// The loaded value, by value, or an [`ErrorKind::NotLoaded`] error.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::tickets()),
-    ///     )
-    ///     .await?;
-    /// let bob = reps.remove(0);
-    /// let tickets: Vec<Ticket> = bob.tickets.into_inner()?;
-    /// assert_eq!(tickets.len(), 2);
-    /// assert!(bob.tickets_above_threshold.into_inner().is_err());
-    /// # Ok(()) }
-    /// ```
-    pub fn into_inner(self) -> Result<T> {
-        match self {
-            Loaded::Loaded(v) => Ok(*v),
-            Loaded::NotLoaded => Err(Error::new(ErrorKind::NotLoaded)),
-        }
-    }
-
-    /// Whether it was loaded.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// assert!(!Loaded::<Vec<u8>>::NotLoaded.is_loaded());
-    /// assert!(Loaded::new(Vec::<u8>::new()).is_loaded());
-    /// ```
-    pub fn is_loaded(&self) -> bool {
-        matches!(self, Loaded::Loaded(_))
-    }
-
-    /// The loaded value, if any.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// let loaded = Loaded::new(3);
-    /// assert_eq!(loaded.as_option(), Some(&3));
-    /// assert_eq!(Loaded::<i32>::NotLoaded.as_option(), None);
-    /// ```
-    pub fn as_option(&self) -> Option<&T> {
-        match self {
-            Loaded::Loaded(v) => Some(v),
-            Loaded::NotLoaded => None,
-        }
-    }
-}
+use crate::sort::IntoSorts;
 
 /// How a load puts its result on a source record.
 pub(crate) enum Attach<S, D> {
@@ -500,19 +333,5 @@ impl<S: Resource, D: Resource> Rel<S, D> {
     pub fn load(mut self, load: impl Load<D>) -> Self {
         self.query = self.query.load(load);
         self
-    }
-}
-
-impl<S: Resource, D: Resource> Load<S> for Rel<S, D> {
-    fn name(&self) -> &'static str {
-        self.info.name
-    }
-
-    fn run<'a>(&'a self, records: &'a mut [S], scope: &'a Scope) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move {
-            load::run(self, records, scope)
-                .await
-                .map_err(|e| e.in_relationship(S::schema().name, self.info.name))
-        })
     }
 }

@@ -1,0 +1,192 @@
+//! Reading SQLite rows: a column's value as a [`Value`] of an attribute's type
+//! ([`decode`]), and [`SqliteRow`], the [`ColumnReader`] over a `rusqlite::Row`
+//! that the typed collectors read records from without a dynamic call per
+//! field. The storage forms are those of the `sql` module's table; a value
+//! stored in another form is converted when it fits and named when not.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use rusqlite::types::ValueRef;
+use uuid::Uuid;
+
+use super::value_as;
+use crate::error::{Error, ErrorKind, Result};
+use crate::resource::Schema;
+use crate::scalar::{ColumnReader, NonNull};
+use crate::value::{Value, ValueType};
+
+/// How timestamps are written: fixed width, so text order is time order (years
+/// 0 to 9999).
+pub(crate) const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
+
+/// A timestamp back from text: the stored form, any RFC 3339 form, or SQLite's
+/// own `YYYY-MM-DD HH:MM:SS[.fff]` (UTC, what `datetime('now')` and
+/// `CURRENT_TIMESTAMP` give), so raw SQL may produce timestamps too.
+pub(crate) fn decode_datetime(s: &str) -> Option<DateTime<Utc>> {
+    if let Ok(d) = NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.fZ") {
+        return Some(d.and_utc());
+    }
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
+        .ok()
+        .map(|d| d.and_utc())
+}
+
+/// What was found instead of a value of the expected type.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Found {
+    /// A value that is not of the type (or out of its range).
+    Value(Value),
+    /// Something no `Value` can show (a blob, text that is not UTF-8).
+    Other(String),
+}
+
+/// A column's value as a value of type `t`. `NULL` is nil for every type (whether
+/// nil is allowed is the resource's business).
+pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value, Found> {
+    let text = |bytes: &[u8]| {
+        std::str::from_utf8(bytes)
+            .map(str::to_owned)
+            .map_err(|_| Found::Other(format!("text of {} bytes that is not UTF-8", bytes.len())))
+    };
+    match (t, v) {
+        (_, ValueRef::Null) => Ok(Value::Null),
+        (ValueType::Bool, ValueRef::Integer(0)) => Ok(Value::Bool(false)),
+        (ValueType::Bool, ValueRef::Integer(1)) => Ok(Value::Bool(true)),
+        (ValueType::I64, ValueRef::Integer(i)) => Ok(Value::Int(i)),
+        (ValueType::I32, ValueRef::Integer(i)) if i32::try_from(i).is_ok() => Ok(Value::Int(i)),
+        (ValueType::I16, ValueRef::Integer(i)) if i16::try_from(i).is_ok() => Ok(Value::Int(i)),
+        (ValueType::F64, ValueRef::Real(f)) => Ok(Value::Float(f)),
+        // An expression over a REAL column may come back as an integer.
+        (ValueType::F64, ValueRef::Integer(i)) => Ok(Value::Float(i as f64)),
+        (ValueType::String, ValueRef::Text(bytes)) => text(bytes).map(Value::String),
+        // Parsed from the bytes: the text is copied only to report it.
+        (ValueType::Uuid, ValueRef::Text(bytes)) => match Uuid::try_parse_ascii(bytes) {
+            Ok(u) => Ok(Value::Uuid(u)),
+            Err(_) => Err(text(bytes).map_or_else(|e| e, |s| Found::Value(Value::String(s)))),
+        },
+        (ValueType::Uuid, ValueRef::Blob(bytes)) if bytes.len() == 16 => Uuid::from_slice(bytes)
+            .map(Value::Uuid)
+            .map_err(|_| Found::Other("a blob".into())),
+        (ValueType::DateTime, ValueRef::Text(bytes)) => {
+            let s = text(bytes)?;
+            decode_datetime(&s)
+                .map(Value::DateTime)
+                .ok_or(Found::Value(Value::String(s)))
+        }
+        (_, ValueRef::Integer(i)) => Err(Found::Value(Value::Int(i))),
+        (_, ValueRef::Real(f)) => Err(Found::Value(Value::Float(f))),
+        (_, ValueRef::Text(bytes)) => {
+            Err(text(bytes).map_or_else(|e| e, |s| Found::Value(Value::String(s))))
+        }
+        (_, ValueRef::Blob(bytes)) => Err(Found::Other(format!("a blob of {} bytes", bytes.len()))),
+    }
+}
+
+/// Decodes one column for attribute `attribute` of `schema`: a value that does not
+/// fit is `TypeMismatch` (or `DataLayer` for what no `Value` can show), naming the
+/// resource and the attribute.
+pub(crate) fn decode_attribute(
+    v: ValueRef<'_>,
+    t: ValueType,
+    schema: &'static Schema,
+    attribute: &'static str,
+) -> Result<Value> {
+    decode(v, t).map_err(|found| match found {
+        Found::Value(found) => Error::new(ErrorKind::TypeMismatch {
+            resource: schema.name,
+            attribute,
+            expected: t.rust_name(false),
+            found,
+        }),
+        Found::Other(what) => Error::data_layer(format!(
+            "sqlite: attribute `{attribute}` of {} expects {}, found {what}",
+            schema.name,
+            t.rust_name(false)
+        )),
+    })
+}
+
+/// A result row read as the attributes of `schema`: attribute `i` from column
+/// `i`. A value stored as the attribute's type reads straight into it (a UUID
+/// parsed from its text, which is not copied); anything else goes through
+/// [`decode`], which converts what fits and names what does not.
+pub(crate) struct SqliteRow<'r, 's> {
+    pub(crate) row: &'r rusqlite::Row<'s>,
+    pub(crate) schema: &'static Schema,
+}
+
+impl SqliteRow<'_, '_> {
+    /// The column of attribute `i` as SQLite holds it.
+    fn raw(&self, i: usize) -> Result<ValueRef<'_>> {
+        self.row.get_ref(i).map_err(|e| {
+            Error::data_layer_caused(format!("sqlite: reading {}", self.schema.name), e)
+        })
+    }
+
+    /// Whether attribute `i` is of type `t`.
+    fn is(&self, i: usize, t: ValueType) -> bool {
+        self.schema
+            .attributes
+            .get(i)
+            .is_some_and(|a| a.value_type == t)
+    }
+
+    fn value(&mut self, i: usize) -> Result<Value> {
+        let schema = self.schema;
+        let attribute = schema.attributes.get(i).ok_or_else(|| {
+            Error::data_layer(format!("sqlite: {} has no attribute {i}", schema.name))
+        })?;
+        decode_attribute(self.raw(i)?, attribute.value_type, schema, attribute.name)
+    }
+
+    fn read<T: NonNull>(&mut self, i: usize) -> Result<Option<T>> {
+        let value = self.value(i)?;
+        value_as(self.schema, i, value)
+    }
+}
+
+impl ColumnReader for SqliteRow<'_, '_> {
+    fn bool(&mut self, i: usize) -> Result<Option<bool>> {
+        self.read(i)
+    }
+    fn int(&mut self, i: usize) -> Result<Option<i64>> {
+        match self.raw(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Integer(v) if self.is(i, ValueType::I64) => return Ok(Some(v)),
+            _ => {}
+        }
+        self.read(i)
+    }
+    fn float(&mut self, i: usize) -> Result<Option<f64>> {
+        self.read(i)
+    }
+    fn string(&mut self, i: usize) -> Result<Option<String>> {
+        match self.raw(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Text(bytes) => {
+                if let Ok(text) = std::str::from_utf8(bytes) {
+                    return Ok(Some(text.to_owned()));
+                }
+            }
+            _ => {}
+        }
+        self.read(i)
+    }
+    fn uuid(&mut self, i: usize) -> Result<Option<Uuid>> {
+        match self.raw(i)? {
+            ValueRef::Null => return Ok(None),
+            ValueRef::Text(bytes) => {
+                if let Ok(uuid) = Uuid::try_parse_ascii(bytes) {
+                    return Ok(Some(uuid));
+                }
+            }
+            _ => {}
+        }
+        self.read(i)
+    }
+    fn datetime(&mut self, i: usize) -> Result<Option<DateTime<Utc>>> {
+        self.read(i)
+    }
+}

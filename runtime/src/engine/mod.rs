@@ -1,0 +1,16 @@
+//! The engine: where a request is executed, read top to bottom.
+//!
+//! - [`authorize`]: the tenant and read policies as the conditions a read puts
+//!   on every resource it reaches; a manual loader's results checked against them.
+//! - [`load`]: one relationship loaded onto a batch of records with one
+//!   data-layer read (or one manual `load` call), windows per parent, nested loads.
+//! - [`read`]: a query read, then its loads run.
+//! - [`write`]: changesets turned into rows and created.
+//!
+//! Each module uses only those listed above it. The verbs (`crate::verbs`) call
+//! in; the data layers are called out to through `DataLayer`.
+
+pub(crate) mod authorize;
+pub(crate) mod load;
+pub(crate) mod read;
+pub(crate) mod write;

@@ -1,0 +1,40 @@
+//! A write, executed: changesets become rows, the tenant is filled in and
+//! checked, and the data layer creates them in one call.
+
+use crate::changeset::Changeset;
+use crate::domain::Scope;
+use crate::engine::authorize;
+use crate::error::Result;
+use crate::resource::Resource;
+
+pub(crate) async fn create<R: Resource>(
+    scope: Scope,
+    changesets: Vec<Changeset<R>>,
+) -> Result<Vec<R>> {
+    scope.domain.check::<R>()?;
+    let schema = R::schema();
+    if scope.tenant().is_none() {
+        // A create without a tenant fails here, before a missing tenant
+        // attribute would be reported as merely unset.
+        authorize::tenant_rows(schema, None, &mut []).map_err(|e| e.in_resource(schema.name))?;
+    }
+    let tenant_index = schema
+        .multitenancy
+        .and_then(|m| schema.attribute_index(m.attribute));
+    let mut rows = changesets
+        .into_iter()
+        .map(|mut changeset| {
+            if let (Some(index), Some(tenant)) = (tenant_index, scope.tenant()) {
+                changeset.fill(index, tenant);
+            }
+            changeset.into_row()
+        })
+        .collect::<Result<Vec<_>>>()?;
+    authorize::tenant_rows(schema, scope.tenant(), &mut rows)
+        .map_err(|e| e.in_resource(schema.name))?;
+    tracing::debug!(resource = schema.name, count = rows.len(), "create");
+    let created = scope.domain.data_layer().create(schema, rows).await;
+    created
+        .map_err(|e| e.in_resource(schema.name))?
+        .into_vec::<R>()
+}

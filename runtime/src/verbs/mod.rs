@@ -1,0 +1,183 @@
+//! The verbs: what a user awaits. [`Domain::read`], [`Domain::create`],
+//! [`Domain::create_many`] and [`Domain::load`] each return a builder ([`Read`],
+//! [`Create`], [`CreateMany`], [`LoadOnto`]) that takes the actor, the authorize
+//! flag and the tenant, and hands the request to the engine when awaited.
+//! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
+
+use std::sync::Arc;
+
+use crate::changeset::Changeset;
+use crate::domain::{Domain, Scope};
+use crate::query::{Load, Query};
+use crate::resource::Resource;
+
+macro_rules! scope_setters {
+    (
+        $(#[$actor:meta])* actor;
+        $(#[$authorize:meta])* authorize;
+        $(#[$tenant:meta])* tenant;
+    ) => {
+        $(#[$actor])*
+        pub fn actor<A: Actor + Clone>(mut self, actor: &A) -> Self {
+            self.scope.actor = Some(Arc::new(actor.clone()));
+            self
+        }
+
+        $(#[$authorize])*
+        pub fn authorize(mut self, authorize: bool) -> Self {
+            self.scope.authorize = authorize;
+            self
+        }
+
+        $(#[$tenant])*
+        pub fn tenant(mut self, tenant: impl Into<Value>) -> Self {
+            self.scope.tenant = Some(tenant.into());
+            self
+        }
+    };
+}
+
+mod create;
+mod read;
+
+pub use create::{Create, CreateMany};
+pub use read::{LoadOnto, Read};
+
+impl Domain {
+    /// Reads records, loading what the query asks for. Await the returned builder.
+    ///
+    /// Each relationship is loaded with one data-layer read for all the records
+    /// read, and the sort, offset and limit of a load apply per record: here, the
+    /// two most urgent tickets of each representative.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let reps = support
+    ///     .read(
+    ///         Representative::query().sort(Representative::name()).load(
+    ///             Representative::tickets()
+    ///                 .sort(Ticket::priority().desc())
+    ///                 .limit(2),
+    ///         ),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(reps[0].name, "Alice");
+    /// assert_eq!(
+    ///     subjects(reps[0].tickets.get()?),
+    ///     ["Printer on fire", "VPN down"]
+    /// );
+    /// assert_eq!(reps[1].name, "Bob");
+    /// assert_eq!(
+    ///     subjects(reps[1].tickets.get()?),
+    ///     ["Server room flooded", "Password reset"]
+    /// );
+    /// # Ok(()) }
+    /// ```
+    pub fn read<R: Resource>(&self, query: Query<R>) -> Read<R> {
+        Read {
+            scope: Scope::new(self.clone()),
+            query,
+        }
+    }
+
+    /// Creates one record. Await the returned builder for the record created, its
+    /// generated primary key filled in.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let ticket = support
+    ///     .create(
+    ///         Ticket::changeset()
+    ///             .set(Ticket::subject(), "Toner low")
+    ///             .set(Ticket::priority(), 1),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(ticket.subject, "Toner low");
+    /// assert_eq!(ticket.priority, Some(1));
+    /// assert!(!ticket.id.is_nil());
+    ///
+    /// // A required attribute left out is an error naming it.
+    /// let err = support
+    ///     .create(Ticket::changeset().set(Ticket::priority(), 1))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(
+    ///     err.kind(),
+    ///     ErrorKind::Required {
+    ///         attribute: "subject",
+    ///         ..
+    ///     }
+    /// ));
+    /// # Ok(()) }
+    /// ```
+    pub fn create<R: Resource>(&self, changeset: Changeset<R>) -> Create<R> {
+        Create {
+            scope: Scope::new(self.clone()),
+            changeset,
+        }
+    }
+
+    /// Creates many records in one call to the data layer. Await the returned
+    /// builder for the records created, in the order given.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let created = support
+    ///     .create_many(
+    ///         ["Toner low", "Monitor flickers"]
+    ///             .map(|s| Ticket::changeset().set(Ticket::subject(), s)),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(&created), ["Toner low", "Monitor flickers"]);
+    /// assert_eq!(support.read(Ticket::query()).await?.len(), 8);
+    /// # Ok(()) }
+    /// ```
+    pub fn create_many<R: Resource>(
+        &self,
+        changesets: impl IntoIterator<Item = Changeset<R>>,
+    ) -> CreateMany<R> {
+        CreateMany {
+            scope: Scope::new(self.clone()),
+            changesets: changesets.into_iter().collect(),
+        }
+    }
+
+    /// Loads relationships onto records already in hand (Ash's `Ash.load`). Await
+    /// the returned builder.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let mut reps = support
+    ///     .read(Representative::query().sort(Representative::name()))
+    ///     .await?;
+    /// assert!(!reps[0].tickets.is_loaded());
+    ///
+    /// support.load(&mut reps, Representative::tickets()).await?;
+    /// assert_eq!(reps[0].tickets.get()?.len(), 3);
+    /// assert_eq!(reps[1].tickets.get()?.len(), 2);
+    /// # Ok(()) }
+    /// ```
+    pub fn load<'r, R: Resource>(
+        &self,
+        records: &'r mut [R],
+        load: impl Load<R>,
+    ) -> LoadOnto<'r, R> {
+        LoadOnto {
+            scope: Scope::new(self.clone()),
+            records,
+            loads: vec![Arc::new(load)],
+        }
+    }
+}
