@@ -11,6 +11,7 @@ mod expr;
 mod generate;
 mod model;
 mod parse;
+mod suggest;
 mod validate;
 
 #[cfg(test)]

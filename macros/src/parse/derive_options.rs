@@ -26,7 +26,7 @@ use crate::model::{
     Multitenancy, OptionKind, OptionValue, Order, Place, Policy, PrimaryKey, PrimaryKeyKind,
     RelKind, RelOption, SortKey, Unknown,
 };
-use crate::validate::did_you_mean;
+use crate::suggest::did_you_mean;
 
 /// The names `#[resource(..)]` takes on a field.
 pub const FIELD_OPTIONS: [&str; 6] = [

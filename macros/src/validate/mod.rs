@@ -15,6 +15,7 @@ use syn::Ident;
 use crate::model::{
     FrontEnd, OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of,
 };
+use crate::suggest::{first_at, hint, hint_or_elsewhere, hint_or_list};
 
 mod derive;
 mod policies;
@@ -70,68 +71,6 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>)
     policies::filter_templates(&mut resource, front, errors);
     sort_by_position(errors);
     resource
-}
-
-/// The closest of `candidates` to `word`, when it is close enough to be a typo.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != word).collect();
-    // `DESC`, `Name`: the same word in another case.
-    let lower = word.to_lowercase();
-    if let Some(same) = candidates.iter().find(|c| c.to_lowercase() == lower) {
-        return Some(same);
-    }
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(word, c),
-                strsim::levenshtein(word, c),
-                c,
-            )
-        })
-        .filter(|&(jw, lev, _)| jw > 0.8 || (lev <= 2 && lev < word.len().min(4)))
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-        .map(|(_, _, c)| c)
-}
-
-/// "`a`, `b` or `c`"
-fn one_of(words: &[&str]) -> String {
-    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
-    match quoted.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
-
-/// "; did you mean `x`?" or ": expected `a`, `b` or `c`".
-fn hint(word: &str, candidates: &[&str]) -> String {
-    match did_you_mean(word, candidates.iter().copied()) {
-        Some(s) => format!("; did you mean `{s}`?"),
-        None => format!(": expected {}", one_of(candidates)),
-    }
-}
-
-/// `hint` among the keywords of this block; a word close only to a keyword of
-/// the other block gets that keyword and where it goes.
-fn hint_or_elsewhere(word: &str, here: &[&str], there: &[&str], block: &str) -> String {
-    if did_you_mean(word, here.iter().copied()).is_none()
-        && let Some(s) = did_you_mean(word, there.iter().copied())
-    {
-        return format!("; did you mean `{s}`? It goes in `{block} {{ }}`");
-    }
-    hint(word, here)
-}
-
-/// " (first on line 12)", when the compiler tells lines.
-fn first_at(span: Span) -> String {
-    match span.start().line {
-        0 => String::new(),
-        line => format!(" (first on line {line})"),
-    }
 }
 
 fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
@@ -356,13 +295,7 @@ fn source_attributes(resource: &Resource, errors: &mut Vec<syn::Error>) {
         if names.contains(&name) {
             continue;
         }
-        let suffix = match did_you_mean(&name, names.iter().map(String::as_str)) {
-            Some(s) => format!("; did you mean `{s}`?"),
-            None => format!(
-                ": the attributes are {}",
-                one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
-            ),
-        };
+        let suffix = hint_or_list(&name, &names, |all| format!(": the attributes are {all}"));
         errors.push(syn::Error::new(
             attribute.span(),
             format!("`{}` has no attribute `{name}`{suffix}", resource.ident),

@@ -6,10 +6,10 @@
 
 use proc_macro2::Span;
 
-use super::{did_you_mean, first_at, hint, one_of};
 use crate::model::{
     CHECKS, Effect, FrontEnd, OptionKind, OptionValue, Place, ReadWith, Resource, name_of,
 };
+use crate::suggest::{close_ones, first_at, hint, hint_or_list};
 
 /// The message for an unknown word in a policy, `multitenancy` or
 /// `authorize_read_with`; `None` for the other places.
@@ -51,17 +51,6 @@ pub fn unknown_message(word: &str, place: Place) -> Option<String> {
         }
         _ => return None,
     })
-}
-
-/// Every candidate close enough to `word` to be a typo, closest first.
-fn close_ones<'a>(word: &str, candidates: &[&'a str]) -> Vec<&'a str> {
-    let mut close: Vec<(f64, &'a str)> = candidates
-        .iter()
-        .map(|&c| (strsim::jaro_winkler(word, c), c))
-        .filter(|&(score, c)| score > 0.8 || did_you_mean(word, [c]).is_some())
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0));
-    close.into_iter().map(|(_, c)| c).collect()
 }
 
 /// A policy with no checks forbids every read: reported on `policy`, and the
@@ -119,13 +108,9 @@ pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<s
         if names.contains(&name) {
             return true;
         }
-        let suffix = match did_you_mean(&name, names.iter().map(String::as_str)) {
-            Some(s) => format!("; did you mean `{s}`?"),
-            None => format!(
-                ": the tenant is one of its attributes ({})",
-                one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
-            ),
-        };
+        let suffix = hint_or_list(&name, &names, |all| {
+            format!(": the tenant is one of its attributes ({all})")
+        });
         errors.push(syn::Error::new(
             attribute.span(),
             format!("`{ident}` has no attribute `{name}` to hold the tenant{suffix}"),
