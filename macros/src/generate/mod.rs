@@ -26,7 +26,7 @@ use crate::{parse, validate};
 /// `resource! { .. }`: parse errors of the block structure abort; every other
 /// error is reported together with the generated resource.
 pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
-    let parsed = parse::resource(input)?;
+    let parsed = parse::dsl::resource(input)?;
     let (resource, mut errors) = validate::validate(parsed.resource);
     errors.extend(parsed.errors);
     validate::sort_by_position(&mut errors);

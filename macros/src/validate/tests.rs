@@ -3,7 +3,7 @@ use super::*;
 
 /// Every error of `src` (parse and validation), as `(line, column, message)`.
 fn errors(src: &str) -> Vec<(usize, usize, String)> {
-    let parsed = crate::parse::resource(src.parse().unwrap()).unwrap();
+    let parsed = crate::parse::dsl::resource(src.parse().unwrap()).unwrap();
     let (_, mut errors) = validate(parsed.resource);
     errors.extend(parsed.errors);
     sort_by_position(&mut errors);
@@ -17,7 +17,7 @@ fn errors(src: &str) -> Vec<(usize, usize, String)> {
 }
 
 fn checked(src: &str) -> Resource {
-    let parsed = crate::parse::resource(src.parse().unwrap()).unwrap();
+    let parsed = crate::parse::dsl::resource(src.parse().unwrap()).unwrap();
     validate(parsed.resource).0
 }
 

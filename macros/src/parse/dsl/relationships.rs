@@ -7,12 +7,10 @@ use syn::parse::{Parse, ParseStream, Result};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token, Type};
 
-use super::kw;
-use super::{Item, split_items};
+use super::{Item, kw, split_items};
 use crate::expr;
-use crate::model::{
-    self, OptionValue, Order, Place, ReadWith, RelKind, RelOption, SortKey, Unknown,
-};
+use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
+use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
 
 /// One relationship, with what went wrong in its options.
 pub enum RelationshipItem {
@@ -152,29 +150,7 @@ impl Parse for OptionItem {
             "filter" => OptionValue::Filter(expr::parse_filter(input)?),
             "sort" => {
                 let keys = Punctuated::<SortKeySyntax, Token![,]>::parse_separated_nonempty(input)?;
-                let keys = keys
-                    .into_iter()
-                    .map(|k| {
-                        let order = match &k.order {
-                            None => Order::Asc,
-                            Some(word) => Order::ALL
-                                .into_iter()
-                                .find(|o| word == o.keyword())
-                                .unwrap_or_else(|| {
-                                    orders.push(Unknown {
-                                        place: Place::SortOrder,
-                                        word: word.clone(),
-                                    });
-                                    Order::Asc
-                                }),
-                        };
-                        SortKey {
-                            field: k.field,
-                            order,
-                        }
-                    })
-                    .collect();
-                OptionValue::Sort(keys)
+                OptionValue::Sort(sort_keys(keys, &mut orders))
             }
             "manual" => OptionValue::Manual(input.parse()?),
             "through" => OptionValue::Through(input.call(Type::without_plus)?),
@@ -203,21 +179,6 @@ impl Parse for OptionItem {
     }
 }
 
-/// The value of `authorize_read_with`; an unknown word is kept in `unknown`
-/// and read as the default, `filter`.
-pub fn read_with(word: Ident, unknown: &mut Vec<Unknown>) -> ReadWith {
-    ReadWith::ALL
-        .into_iter()
-        .find(|r| word == r.keyword())
-        .unwrap_or_else(|| {
-            unknown.push(Unknown {
-                place: Place::ReadWith,
-                word,
-            });
-            ReadWith::Filter
-        })
-}
-
 /// The attribute name after an option keyword.
 fn attribute_name(input: ParseStream, keyword: &Ident) -> Result<Ident> {
     if !input.peek(Ident) {
@@ -226,25 +187,4 @@ fn attribute_name(input: ParseStream, keyword: &Ident) -> Result<Ident> {
         )));
     }
     input.parse()
-}
-
-/// `field` or `field order`, as written (the order is checked when lowered).
-pub struct SortKeySyntax {
-    pub field: Ident,
-    pub order: Option<Ident>,
-}
-
-impl Parse for SortKeySyntax {
-    fn parse(input: ParseStream) -> Result<Self> {
-        if !input.peek(Ident) {
-            return Err(input.error("expected the name of an attribute to sort by"));
-        }
-        let field = input.parse()?;
-        let order = if input.peek(Ident::peek_any) {
-            Some(input.call(Ident::parse_any)?)
-        } else {
-            None
-        };
-        Ok(SortKeySyntax { field, order })
-    }
 }

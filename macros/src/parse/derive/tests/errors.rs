@@ -3,8 +3,8 @@
 
 use quote::quote;
 
-use super::resource;
-use super::tests::{errors, messages};
+use super::super::resource;
+use super::{errors, messages};
 
 #[test]
 fn misspelled_options_get_did_you_mean_and_are_read_as_the_suggestion() {

@@ -1,12 +1,14 @@
 //! Unit tests of the `#[derive(Resource)]` parser, on token streams: what goes
 //! into the model, and what is generated from it. The errors are tested in
-//! `derive_error_tests.rs`.
+//! `errors.rs`.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use super::*;
 use crate::model::{OptionValue, Order, Place, PrimaryKeyKind, RelKind};
+
+mod errors;
 
 fn parse(input: TokenStream) -> Derived {
     resource(input).unwrap()
@@ -167,7 +169,7 @@ fn the_same_model_as_resource_macro() {
         }
     })
     .resource;
-    let dsl = crate::parse::resource(quote! {
+    let dsl = crate::parse::dsl::resource(quote! {
         pub struct Ticket {
             attributes {
                 integer_primary_key id;

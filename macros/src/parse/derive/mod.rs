@@ -3,7 +3,7 @@
 //!
 //! The struct's own `#[resource(table = "..")]` is a darling `FromAttributes`;
 //! each field is a darling `FromField` whose `#[resource(..)]` items are
-//! `FieldOptions` (in `derive_options.rs`). A plain field is an attribute, a field
+//! `FieldOptions` (in `options.rs`). A plain field is an attribute, a field
 //! marked `uuid_primary_key` or `integer_primary_key` the primary key, and a field
 //! marked with a relationship kind a relationship, whose destination is the
 //! `Loaded<Vec<D>>` or `Loaded<Option<D>>` of its type (or `destination = D`).
@@ -14,14 +14,17 @@
 //! type is not the key's. A field in error is left out of the model (generation
 //! fills it), so the rest of the resource is still generated.
 
+mod options;
+mod policies;
+
 use darling::{FromAttributes, FromField};
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, PathArguments, Type};
 
-use super::derive_options::{FieldOptions, RelSpec, ResourceOptions};
 use crate::model::{self, DeriveStruct, Origin, PrimaryKeyKind, RelKind, type_name};
+use options::{FieldOptions, RelSpec, ResourceOptions};
 
 /// A parsed derive input and the errors of what could not be parsed.
 pub struct Derived {
@@ -319,9 +322,4 @@ fn single_argument<'a>(ty: &'a Type, name: &'static str) -> Option<(&'static str
 }
 
 #[cfg(test)]
-#[path = "derive_tests.rs"]
 mod tests;
-
-#[cfg(test)]
-#[path = "derive_error_tests.rs"]
-mod error_tests;

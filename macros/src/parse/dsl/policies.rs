@@ -1,6 +1,5 @@
-//! `policies { }` and `multitenancy { }` of `resource!`, and the checks both
-//! front ends share (`always()`, `actor_present()`,
-//! `actor_attribute_equals(field, value)`, `expr(<filter>)`).
+//! `policies { }` and `multitenancy { }` of `resource!`. Checks are parsed by
+//! `parse::syntax`, shared with the derive.
 //!
 //! As elsewhere, each policy and each line is cut out at its `{ }` or `;` and
 //! parsed on its own: a mistake costs that line, the rest is kept. Unknown
@@ -13,88 +12,8 @@ use syn::parse::{Parse, ParseStream, Result};
 use syn::{Ident, Token, token};
 
 use super::{Item, split_items};
-use crate::expr;
-use crate::model::{
-    self, CHECKS, Check, CheckKind, Effect, Multitenancy, Place, PolicyLine, Unknown,
-};
-
-/// A check as written: known, or a word where a check's name belongs.
-pub enum CheckSyntax {
-    Known(Box<Check>),
-    Unknown(Ident),
-}
-
-impl Parse for CheckSyntax {
-    fn parse(input: ParseStream) -> Result<Self> {
-        if !input.peek(Ident::peek_any) {
-            return Err(input.error(
-                "expected a check: `always()`, `actor_present()`, \
-                 `actor_attribute_equals(field, value)` or `expr(..)`",
-            ));
-        }
-        let name = input.call(Ident::parse_any)?;
-        let known = CHECKS.contains(&name.to_string().as_str());
-        if !input.peek(token::Paren) {
-            if !known {
-                return Ok(CheckSyntax::Unknown(name));
-            }
-            return Err(syn::Error::new(
-                name.span(),
-                format!("expected `(` after `{name}`: a check is called, as in `{name}()`"),
-            ));
-        }
-        let content;
-        syn::parenthesized!(content in input);
-        if !known {
-            content.parse::<TokenStream>()?;
-            return Ok(CheckSyntax::Unknown(name));
-        }
-        let kind = match name.to_string().as_str() {
-            "always" | "actor_present" => {
-                if !content.is_empty() {
-                    return Err(content.error(format!("`{name}()` takes no arguments")));
-                }
-                if name == "always" {
-                    CheckKind::Always
-                } else {
-                    CheckKind::ActorPresent
-                }
-            }
-            "actor_attribute_equals" => {
-                const EXAMPLE: &str = "`actor_attribute_equals(admin, true)`";
-                if !content.peek(Ident) {
-                    return Err(content.error(format!(
-                        "expected the name of one of the actor's fields: {EXAMPLE}"
-                    )));
-                }
-                let attribute: Ident = content.parse()?;
-                if !content.peek(Token![,]) {
-                    return Err(content.error(format!(
-                        "expected `,` and the value the field must equal: {EXAMPLE}"
-                    )));
-                }
-                content.parse::<Token![,]>()?;
-                if content.is_empty() {
-                    return Err(content.error(format!(
-                        "expected the value the field must equal: {EXAMPLE}"
-                    )));
-                }
-                let value: syn::Expr = content.parse()?;
-                if content.peek(Token![,]) {
-                    content.parse::<Token![,]>()?;
-                }
-                if !content.is_empty() {
-                    return Err(content.error(format!(
-                        "expected `)`: the check takes a field and a value, {EXAMPLE}"
-                    )));
-                }
-                CheckKind::ActorAttributeEquals { attribute, value }
-            }
-            _ => CheckKind::Expr(expr::parse_whole(&content)?),
-        };
-        Ok(CheckSyntax::Known(Box::new(Check { name, kind })))
-    }
-}
+use crate::model::{self, Effect, Multitenancy, Place, PolicyLine, Unknown};
+use crate::parse::syntax::CheckSyntax;
 
 /// Parses the items of `policies { }` into `resource`.
 pub fn policies(block: TokenStream, resource: &mut model::Resource, errors: &mut Vec<syn::Error>) {
