@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::Ident;
 
+use crate::errors::Errors;
 use crate::model::{
     FrontEnd, OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of,
 };
@@ -40,25 +41,21 @@ const BLOCKS: [&str; 5] = [
     "multitenancy",
 ];
 
-/// Checks a resource of `resource!`, returning it with the reported mistakes
-/// removed and the errors in source order.
-pub fn validate(resource: Resource) -> (Resource, Vec<syn::Error>) {
-    let mut errors = Vec::new();
-    let resource = common(resource, FrontEnd::Macro, &mut errors);
-    (resource, errors)
+/// Checks a resource of `resource!`, reporting into `errors`; returns it with
+/// the reported mistakes removed.
+pub fn validate(resource: Resource, errors: &Errors) -> Resource {
+    common(resource, FrontEnd::Macro, errors)
 }
 
 /// Checks a resource of `#[derive(Resource)]`: the derive's own rules, then the
 /// rules of every resource, worded for the derive.
-pub fn validate_derive(mut resource: Resource) -> (Resource, Vec<syn::Error>) {
-    let mut errors = Vec::new();
-    derive::foreign_key_fields(&mut resource, &mut errors);
-    let resource = common(resource, FrontEnd::Derive, &mut errors);
-    (resource, errors)
+pub fn validate_derive(mut resource: Resource, errors: &Errors) -> Resource {
+    derive::foreign_key_fields(&mut resource, errors);
+    common(resource, FrontEnd::Derive, errors)
 }
 
-/// The rules of every resource, appended to `errors`, which end up in source order.
-fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) -> Resource {
+/// The rules of every resource.
+fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource {
     unknown_words(&resource, errors);
     primary_key(&mut resource, front, errors);
     duplicate_attributes(&mut resource, errors);
@@ -69,11 +66,10 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>)
     policies::empty_policies(&mut resource, front, errors);
     policies::multitenancy(&mut resource, front, errors);
     policies::filter_templates(&mut resource, front, errors);
-    sort_by_position(errors);
     resource
 }
 
-fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
+fn unknown_words(resource: &Resource, errors: &Errors) {
     let kinds: Vec<&str> = RelKind::ALL.iter().map(|k| k.keyword()).collect();
     let options: Vec<&str> = OptionKind::ALL.iter().map(|k| k.keyword()).collect();
     let orders: Vec<&str> = Order::ALL.iter().map(|o| o.keyword()).collect();
@@ -107,11 +103,11 @@ fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
                 None => unreachable!("every place has a message"),
             },
         };
-        errors.push(syn::Error::new(unknown.word.span(), message));
+        errors.error_at(unknown.word.span(), message);
     }
 }
 
-fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let mut first: Option<String> = None;
     for attribute in &mut resource.attributes {
         let Some(pk) = attribute.primary_key else {
@@ -124,13 +120,13 @@ fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::E
                     FrontEnd::Macro => format!("make this one `attribute {}: ..;`", attribute.name),
                     FrontEnd::Derive => format!("remove this `{}`", pk.kind.keyword()),
                 };
-                errors.push(syn::Error::new(
+                errors.error_at(
                     pk.keyword,
                     format!(
                         "`{}` already has the primary key `{name}`: a resource has exactly one; {fix}",
                         resource.ident
                     ),
-                ));
+                );
                 attribute.primary_key = None;
             }
         }
@@ -146,25 +142,25 @@ fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::E
                                  or `#[resource(integer_primary_key)]` (an `id: i64`)"
             }
         };
-        errors.push(syn::Error::new(
+        errors.error_at(
             resource.ident.span(),
             format!("`{}` has no primary key: {fix}", resource.ident),
-        ));
+        );
     }
 }
 
-fn duplicate_attributes(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+fn duplicate_attributes(resource: &mut Resource, errors: &Errors) {
     let mut seen: HashMap<String, Span> = HashMap::new();
     resource.attributes.retain(|a| {
         let name = name_of(&a.name);
         if let Some(&first) = seen.get(&name) {
-            errors.push(syn::Error::new(
+            errors.error_at(
                 a.name.span(),
                 format!(
                     "the attribute `{name}` is declared twice{}: rename or remove one of them",
                     first_at(first)
                 ),
-            ));
+            );
             return false;
         }
         seen.insert(name, a.name.span());
@@ -182,20 +178,20 @@ fn duplicate_attributes(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
             continue;
         }
         if let Some(other) = defined.get(&name) {
-            errors.push(syn::Error::new(
+            errors.error_at(
                 fk.span(),
                 format!(
                     "belongs_to `{other}` already defines the attribute `{name}`: give this \
                      relationship another `source_attribute`"
                 ),
-            ));
+            );
         } else {
             defined.insert(name, rel.name.clone());
         }
     }
 }
 
-fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     for rel in &mut resource.relationships {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let manual = rel.manual().is_some();
@@ -231,7 +227,7 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut V
                 seen.insert(k.keyword(), span);
                 return true;
             };
-            errors.push(syn::Error::new(span, message));
+            errors.error_at(span, message);
             false
         });
         if rel.kind == RelKind::ManyToMany && rel.through().is_none() {
@@ -239,18 +235,18 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut V
                 FrontEnd::Macro => "`{ through JoinResource; }`",
                 FrontEnd::Derive => "`through = JoinResource` to its `many_to_many(..)`",
             };
-            errors.push(syn::Error::new(
+            errors.error_at(
                 rel.name.span(),
                 format!(
                     "many_to_many `{}` needs a join resource: add {fix}",
                     rel.name
                 ),
-            ));
+            );
         }
     }
 }
 
-fn relationship_names(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+fn relationship_names(resource: &mut Resource, errors: &Errors) {
     let columns = resource.columns();
     let mut seen: HashMap<String, Span> = HashMap::new();
     resource.relationships.retain(|rel| {
@@ -275,12 +271,12 @@ fn relationship_names(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
             seen.insert(name, rel.name.span());
             return true;
         };
-        errors.push(syn::Error::new(rel.name.span(), message));
+        errors.error_at(rel.name.span(), message);
         false
     });
 }
 
-fn source_attributes(resource: &Resource, errors: &mut Vec<syn::Error>) {
+fn source_attributes(resource: &Resource, errors: &Errors) {
     let columns = resource.columns();
     let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
     for rel in &resource.relationships {
@@ -296,14 +292,14 @@ fn source_attributes(resource: &Resource, errors: &mut Vec<syn::Error>) {
             continue;
         }
         let suffix = hint_or_list(&name, &names, |all| format!(": the attributes are {all}"));
-        errors.push(syn::Error::new(
+        errors.error_at(
             attribute.span(),
             format!("`{}` has no attribute `{name}`{suffix}", resource.ident),
-        ));
+        );
     }
 }
 
-fn reserved_names(resource: &Resource, errors: &mut Vec<syn::Error>) {
+fn reserved_names(resource: &Resource, errors: &Errors) {
     let ident = &resource.ident;
     let columns = resource.columns();
     let names = columns.iter().map(|c| (&c.name, "attribute")).chain(
@@ -315,23 +311,15 @@ fn reserved_names(resource: &Resource, errors: &mut Vec<syn::Error>) {
     for (name, what) in names {
         let n = name_of(name);
         if RESERVED.contains(&n.as_str()) {
-            errors.push(syn::Error::new(
+            errors.error_at(
                 name.span(),
                 format!(
                     "`{n}` is reserved: `{ident}::{n}()` is a function every resource has; \
                      rename the {what} (e.g. `{n}_value`)"
                 ),
-            ));
+            );
         }
     }
-}
-
-/// Errors in source order, when the compiler tells positions.
-pub(crate) fn sort_by_position(errors: &mut [syn::Error]) {
-    errors.sort_by_key(|e| {
-        let start = e.span().start();
-        (start.line, start.column)
-    });
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 use proc_macro2::Span;
 
+use crate::errors::Errors;
 use crate::model::{
     CHECKS, Effect, FrontEnd, OptionKind, OptionValue, Place, ReadWith, Resource, name_of,
 };
@@ -55,7 +56,7 @@ pub fn unknown_message(word: &str, place: Place) -> Option<String> {
 
 /// A policy with no checks forbids every read: reported on `policy`, and the
 /// policy removed (unless lines were left out after another error).
-pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     resource.policies.retain(|policy| {
         if !policy.checks.is_empty() || policy.incomplete {
             return true;
@@ -64,17 +65,17 @@ pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &mut Vec
             FrontEnd::Macro => "`authorize_if actor_present();`",
             FrontEnd::Derive => "`authorize_if(actor_present())` after the condition",
         };
-        errors.push(syn::Error::new(
+        errors.error_at(
             policy.keyword.span(),
             format!("a policy with no checks forbids every read; add {fix}"),
-        ));
+        );
         false
     });
 }
 
 /// `multitenancy` given once, with an `attribute` that the resource has.
 /// What is reported is removed, so no tenancy is generated from it.
-pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let columns = resource.columns();
     let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
     let ident = resource.ident.clone();
@@ -86,10 +87,10 @@ pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<s
                 FrontEnd::Macro => "merge the two blocks into one",
                 FrontEnd::Derive => "keep one",
             };
-            errors.push(syn::Error::new(
+            errors.error_at(
                 keyword.span(),
                 format!("`multitenancy` is given twice{}: {fix}", first_at(first)),
-            ));
+            );
             return false;
         }
         first = Some(keyword.span());
@@ -98,10 +99,10 @@ pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<s
                 FrontEnd::Macro => "`multitenancy { attribute organization_id; }`",
                 FrontEnd::Derive => "`multitenancy(attribute = organization_id)`",
             };
-            errors.push(syn::Error::new(
+            errors.error_at(
                 keyword.span(),
                 format!("`multitenancy` needs the attribute holding each record's tenant: {fix}"),
-            ));
+            );
             return false;
         };
         let name = name_of(attribute);
@@ -111,17 +112,17 @@ pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<s
         let suffix = hint_or_list(&name, &names, |all| {
             format!(": the tenant is one of its attributes ({all})")
         });
-        errors.push(syn::Error::new(
+        errors.error_at(
             attribute.span(),
             format!("`{ident}` has no attribute `{name}` to hold the tenant{suffix}"),
-        ));
+        );
         false
     });
 }
 
 /// `^actor(..)` and `^tenant()` in a relationship's `filter`: reported on
 /// each template, and the filter removed.
-pub fn filter_templates(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+pub fn filter_templates(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let fix = match front {
         FrontEnd::Macro => {
             "a relationship's filter is the same for every read. To filter by the actor or \
@@ -141,7 +142,7 @@ pub fn filter_templates(resource: &mut Resource, front: FrontEnd, errors: &mut V
             };
             let templates = filter.templates();
             for template in &templates {
-                errors.push(template.outside_policy("a relationship's `filter`", fix));
+                errors.syn_error(template.outside_policy("a relationship's `filter`", fix));
             }
             debug_assert_eq!(option.value.kind(), OptionKind::Filter);
             templates.is_empty()

@@ -1,24 +1,15 @@
 //! Unit tests of validation, on `resource!` token streams.
 use super::*;
 
-/// Every error of `src` (parse and validation), as `(line, column, message)`.
-fn errors(src: &str) -> Vec<(usize, usize, String)> {
-    let parsed = crate::parse::dsl::resource(src.parse().unwrap()).unwrap();
-    let (_, mut errors) = validate(parsed.resource);
-    errors.extend(parsed.errors);
-    sort_by_position(&mut errors);
-    errors
-        .iter()
-        .map(|e| {
-            let start = e.span().start();
-            (start.line, start.column, e.to_string())
-        })
-        .collect()
-}
+use crate::tests::dsl_errors as errors;
 
+/// `src` parsed and validated, its errors checked (and not looked at).
 fn checked(src: &str) -> Resource {
-    let parsed = crate::parse::dsl::resource(src.parse().unwrap()).unwrap();
-    validate(parsed.resource).0
+    let errors = Errors::new();
+    let resource = crate::parse::dsl::resource(src.parse().unwrap(), &errors).unwrap();
+    let resource = validate(resource, &errors);
+    drop(errors.check());
+    resource
 }
 
 const HELPDESK: &str = r#"

@@ -16,11 +16,12 @@ mod relationships;
 
 use proc_macro2::{Delimiter, Group, Punct, Spacing, Span, TokenStream, TokenTree};
 use syn::ext::IdentExt;
-use syn::parse::{Parse, ParseStream, Result};
+use syn::parse::{Parse, ParseStream, Parser, Result};
 use syn::{Ident, Token, Type, Visibility};
 
+use crate::errors::Errors;
 use crate::model::{self, Origin, Place, PrimaryKey, PrimaryKeyKind, Resource, Unknown};
-use relationships::RelationshipItem;
+use relationships::{RelationshipItem, relationship_item};
 
 /// Keywords of the DSL.
 pub(crate) mod kw {
@@ -47,28 +48,82 @@ pub(crate) mod kw {
     syn::custom_keyword!(destination_attribute_on_join_resource);
 }
 
-/// A parsed resource and the errors of the items that could not be parsed.
-pub struct Parsed {
-    pub resource: Resource,
-    pub errors: Vec<syn::Error>,
+/// Parses the input of `resource!`: the struct and its blocks strictly (an
+/// error there aborts, before any item is read), then the items of each block,
+/// reporting into `errors` the ones that cannot be parsed.
+pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
+    let outline: Outline = syn::parse2(tokens)?;
+    let mut resource = Resource {
+        attrs: outline.attrs,
+        vis: outline.vis,
+        ident: outline.ident,
+        attributes: Vec::new(),
+        relationships: Vec::new(),
+        table: None,
+        policies: Vec::new(),
+        multitenancy: Vec::new(),
+        unknown: Vec::new(),
+    };
+    let mut seen_attributes: Option<Ident> = None;
+    let mut seen_relationships: Option<Ident> = None;
+    let mut seen_policies: Option<Ident> = None;
+    for block in outline.blocks {
+        match block {
+            Block::Attributes(keyword, tokens) => {
+                once(&mut seen_attributes, keyword, errors);
+                attributes(tokens, &mut resource, errors);
+            }
+            Block::Relationships(keyword, tokens) => {
+                once(&mut seen_relationships, keyword, errors);
+                relationships(tokens, &mut resource, errors);
+            }
+            Block::Policies(keyword, tokens) => {
+                once(&mut seen_policies, keyword, errors);
+                policies::policies(tokens, &mut resource, errors);
+            }
+            // A second one is kept, for validation to report.
+            Block::Multitenancy(keyword, tokens) => {
+                policies::multitenancy(keyword, tokens, &mut resource, errors);
+            }
+            Block::Table(keyword, name) => {
+                if name.value().is_empty() {
+                    errors.error_at(name.span(), "the table name cannot be empty");
+                }
+                if resource.table.is_some() {
+                    errors.error_at(keyword.span(), "`table` is given twice: keep one");
+                }
+                resource.table = Some(name);
+            }
+            Block::Unknown(word) => resource.unknown.push(Unknown {
+                place: Place::Block,
+                word,
+            }),
+        }
+    }
+    Ok(resource)
 }
 
-/// Parses the input of `resource!`.
-pub fn resource(tokens: TokenStream) -> syn::Result<Parsed> {
-    let def: ResourceDef = syn::parse2(tokens)?;
-    Ok(Parsed {
-        resource: def.resource,
-        errors: def.errors,
-    })
+/// `#[attrs] vis struct Name { <blocks> }`, its blocks not read yet.
+struct Outline {
+    attrs: Vec<syn::Attribute>,
+    vis: Visibility,
+    ident: Ident,
+    blocks: Vec<Block>,
 }
 
-/// `#[attrs] vis struct Name { attributes { .. } relationships { .. } }`
-pub struct ResourceDef {
-    pub resource: model::Resource,
-    pub errors: Vec<syn::Error>,
+/// One block of the struct body, with its keyword.
+enum Block {
+    Attributes(Ident, TokenStream),
+    Relationships(Ident, TokenStream),
+    Policies(Ident, TokenStream),
+    Multitenancy(Ident, TokenStream),
+    Table(Ident, syn::LitStr),
+    /// An unknown block or option (`tabel "t";`), skipped to the end of its
+    /// `{ }` or `;`, for validation to suggest a name.
+    Unknown(Ident),
 }
 
-impl Parse for ResourceDef {
+impl Parse for Outline {
     fn parse(input: ParseStream) -> Result<Self> {
         let attrs = input.call(syn::Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
@@ -91,45 +146,17 @@ impl Parse for ResourceDef {
         }
         let body;
         syn::braced!(body in input);
-        let mut def = ResourceDef {
-            resource: model::Resource {
-                attrs,
-                vis,
-                ident,
-                attributes: Vec::new(),
-                relationships: Vec::new(),
-                table: None,
-                policies: Vec::new(),
-                multitenancy: Vec::new(),
-                unknown: Vec::new(),
-            },
-            errors: Vec::new(),
-        };
-        let mut seen_attributes: Option<Ident> = None;
-        let mut seen_relationships: Option<Ident> = None;
-        let mut seen_policies: Option<Ident> = None;
+        let mut blocks = Vec::new();
         while !body.is_empty() {
             let lookahead = body.lookahead1();
-            if lookahead.peek(kw::attributes) {
-                let keyword = body.call(Ident::parse_any)?;
-                let block = block(&body)?;
-                def.once(&mut seen_attributes, keyword);
-                def.attributes(block);
+            let block: fn(Ident, TokenStream) -> Block = if lookahead.peek(kw::attributes) {
+                Block::Attributes
             } else if lookahead.peek(kw::relationships) {
-                let keyword = body.call(Ident::parse_any)?;
-                let block = block(&body)?;
-                def.once(&mut seen_relationships, keyword);
-                def.relationships(block);
+                Block::Relationships
             } else if lookahead.peek(kw::policies) {
-                let keyword = body.call(Ident::parse_any)?;
-                let block = block(&body)?;
-                def.once(&mut seen_policies, keyword);
-                policies::policies(block, &mut def.resource, &mut def.errors);
+                Block::Policies
             } else if lookahead.peek(kw::multitenancy) {
-                // A second one is kept, for validation to report.
-                let keyword = body.call(Ident::parse_any)?;
-                let block = block(&body)?;
-                policies::multitenancy(keyword, block, &mut def.resource, &mut def.errors);
+                Block::Multitenancy
             } else if lookahead.peek(kw::table) {
                 let keyword = body.call(Ident::parse_any)?;
                 let name: syn::LitStr = body.parse().map_err(|e| {
@@ -139,22 +166,9 @@ impl Parse for ResourceDef {
                     )
                 })?;
                 body.parse::<Token![;]>()?;
-                if name.value().is_empty() {
-                    def.errors.push(syn::Error::new(
-                        name.span(),
-                        "the table name cannot be empty",
-                    ));
-                }
-                if def.resource.table.is_some() {
-                    def.errors.push(syn::Error::new(
-                        keyword.span(),
-                        "`table` is given twice: keep one",
-                    ));
-                }
-                def.resource.table = Some(name);
+                blocks.push(Block::Table(keyword, name));
+                continue;
             } else if body.peek(Ident::peek_any) {
-                // An unknown block or option (`tabel "t";`): skip to the end of
-                // its `{ }` or `;` and let validation suggest a name.
                 let word = body.call(Ident::parse_any)?;
                 while !body.is_empty() {
                     if body.peek(syn::token::Brace) {
@@ -165,25 +179,30 @@ impl Parse for ResourceDef {
                         break;
                     }
                 }
-                def.resource.unknown.push(Unknown {
-                    place: Place::Block,
-                    word,
-                });
+                blocks.push(Block::Unknown(word));
+                continue;
             } else {
                 return Err(lookahead.error());
-            }
+            };
+            let keyword = body.call(Ident::parse_any)?;
+            blocks.push(block(keyword, block_tokens(&body)?));
         }
         if !input.is_empty() {
             return Err(input.error(
                 "expected the end of `resource!`: declare one resource per `resource! { .. }`",
             ));
         }
-        Ok(def)
+        Ok(Outline {
+            attrs,
+            vis,
+            ident,
+            blocks,
+        })
     }
 }
 
 /// The `{ .. }` of a block.
-fn block(input: ParseStream) -> Result<TokenStream> {
+fn block_tokens(input: ParseStream) -> Result<TokenStream> {
     if !input.peek(syn::token::Brace) {
         return Err(input.error("expected `{` to open the block"));
     }
@@ -192,70 +211,69 @@ fn block(input: ParseStream) -> Result<TokenStream> {
     Ok(group.stream())
 }
 
-impl ResourceDef {
-    /// Records a block's keyword; a second block of the same kind is an error.
-    fn once(&mut self, seen: &mut Option<Ident>, keyword: Ident) {
-        if seen.is_some() {
-            self.errors.push(syn::Error::new(
-                keyword.span(),
-                format!("`{keyword}` is given twice: merge the two blocks into one"),
-            ));
-        } else {
-            *seen = Some(keyword);
+/// Records a block's keyword; a second block of the same kind is an error.
+fn once(seen: &mut Option<Ident>, keyword: Ident, errors: &Errors) {
+    if seen.is_some() {
+        errors.error_at(
+            keyword.span(),
+            format!("`{keyword}` is given twice: merge the two blocks into one"),
+        );
+    } else {
+        *seen = Some(keyword);
+    }
+}
+
+/// Parses each item of `attributes { }` into `resource`.
+fn attributes(block: TokenStream, resource: &mut Resource, errors: &Errors) {
+    for Item {
+        tokens,
+        missing_semicolon,
+    } in split_items(block, false)
+    {
+        if let Some(span) = missing_semicolon {
+            errors.error_at(span, "expected `;` after this attribute");
+        }
+        match syn::parse2::<AttributeItem>(tokens) {
+            Ok(AttributeItem::Known(a)) => resource.attributes.push(*a),
+            Ok(AttributeItem::Unknown(word)) => resource.unknown.push(Unknown {
+                place: Place::Attribute,
+                word,
+            }),
+            Err(e) => errors.syn_error(e),
         }
     }
+}
 
-    /// Parses each item of `attributes { }`.
-    fn attributes(&mut self, block: TokenStream) {
-        for Item {
-            tokens,
-            missing_semicolon,
-        } in split_items(block, false)
-        {
-            if let Some(span) = missing_semicolon {
-                self.errors
-                    .push(syn::Error::new(span, "expected `;` after this attribute"));
-            }
-            match syn::parse2::<AttributeItem>(tokens) {
-                Ok(AttributeItem::Known(a)) => self.resource.attributes.push(*a),
-                Ok(AttributeItem::Unknown(word)) => self.resource.unknown.push(Unknown {
-                    place: Place::Attribute,
-                    word,
-                }),
-                Err(e) => self.errors.push(e),
-            }
+/// Parses each item of `relationships { }` into `resource`.
+fn relationships(block: TokenStream, resource: &mut Resource, errors: &Errors) {
+    for Item {
+        tokens,
+        missing_semicolon,
+    } in split_items(block, true)
+    {
+        if let Some(span) = missing_semicolon {
+            errors.error_at(
+                span,
+                "expected `;` (or `{ options }`) after this relationship",
+            );
         }
-    }
-
-    /// Parses each item of `relationships { }`.
-    fn relationships(&mut self, block: TokenStream) {
-        for Item {
+        let parsed = Parser::parse2(
+            |input: ParseStream| relationship_item(input, errors),
             tokens,
-            missing_semicolon,
-        } in split_items(block, true)
-        {
-            if let Some(span) = missing_semicolon {
-                self.errors.push(syn::Error::new(
-                    span,
-                    "expected `;` (or `{ options }`) after this relationship",
-                ));
+        );
+        match parsed {
+            Ok(RelationshipItem::Known {
+                relationship,
+                unknown,
+            }) => {
+                resource.relationships.push(*relationship);
+                resource.unknown.extend(unknown);
             }
-            match syn::parse2::<RelationshipItem>(tokens) {
-                Ok(RelationshipItem::Known {
-                    relationship,
-                    unknown,
-                    errors,
-                }) => {
-                    self.resource.relationships.push(*relationship);
-                    self.resource.unknown.extend(unknown);
-                    self.errors.extend(errors);
-                }
-                Ok(RelationshipItem::Unknown(word)) => self.resource.unknown.push(Unknown {
-                    place: Place::Relationship,
-                    word,
-                }),
-                Err(e) => self.errors.push(e),
-            }
+            Ok(RelationshipItem::Unknown(word)) => resource.unknown.push(Unknown {
+                place: Place::Relationship,
+                word,
+            }),
+            Err(e) => errors.syn_error(e),
         }
     }
 }

@@ -8,101 +8,97 @@
 
 use proc_macro2::{Group, TokenStream};
 use syn::ext::IdentExt;
-use syn::parse::{Parse, ParseStream, Result};
+use syn::parse::{Parse, ParseStream, Parser, Result};
 use syn::{Ident, Token, token};
 
 use super::{Item, split_items};
+use crate::errors::Errors;
 use crate::model::{self, Effect, Multitenancy, Place, PolicyLine, Unknown};
 use crate::parse::syntax::CheckSyntax;
 
 /// Parses the items of `policies { }` into `resource`.
-pub fn policies(block: TokenStream, resource: &mut model::Resource, errors: &mut Vec<syn::Error>) {
+pub fn policies(block: TokenStream, resource: &mut model::Resource, errors: &Errors) {
     // A policy without its `{ }` runs to the block's end: parsing it says so.
     for Item { tokens, .. } in split_items(block, true) {
-        match syn::parse2::<PolicyItem>(tokens) {
+        match Parser::parse2(|input: ParseStream| policy_item(input, errors), tokens) {
             Ok(item) => {
                 resource.unknown.extend(item.unknown);
-                errors.extend(item.errors);
                 resource.policies.extend(item.policy);
             }
-            Err(e) => errors.push(e),
+            Err(e) => errors.syn_error(e),
         }
     }
 }
 
-/// `policy <condition> { <lines> }`, with what went wrong in its lines.
+/// `policy <condition> { <lines> }`, with the unknown words in it.
 struct PolicyItem {
     /// `None` when the item is not a policy or its condition is unknown.
     policy: Option<model::Policy>,
     unknown: Vec<Unknown>,
-    errors: Vec<syn::Error>,
 }
 
-impl Parse for PolicyItem {
-    fn parse(input: ParseStream) -> Result<Self> {
-        let mut item = PolicyItem {
-            policy: None,
-            unknown: Vec::new(),
-            errors: Vec::new(),
-        };
-        let keyword = input.call(Ident::parse_any)?;
-        if keyword != "policy" {
-            input.parse::<TokenStream>()?;
-            item.unknown.push(Unknown {
-                place: Place::Policies,
-                word: keyword,
-            });
-            return Ok(item);
-        }
-        let condition = input.parse::<CheckSyntax>()?;
-        if !input.peek(token::Brace) {
-            return Err(input.error(
-                "expected `{` and the policy's checks: `policy always() { authorize_if actor_present(); }`",
-            ));
-        }
-        let group: Group = input.parse()?;
-        if input.peek(Token![;]) {
-            input.parse::<Token![;]>()?;
-        }
-        let mut checks = Vec::new();
-        let mut incomplete = false;
-        for Item {
-            tokens,
-            missing_semicolon,
-        } in split_items(group.stream(), false)
-        {
-            if let Some(span) = missing_semicolon {
-                item.errors
-                    .push(syn::Error::new(span, "expected `;` after this check"));
-            }
-            match syn::parse2::<LineItem>(tokens) {
-                Ok(LineItem::Known(line)) => checks.push(*line),
-                Ok(LineItem::Unknown(unknown)) => {
-                    incomplete = true;
-                    item.unknown.push(unknown);
-                }
-                Err(e) => {
-                    incomplete = true;
-                    item.errors.push(e);
-                }
-            }
-        }
-        match condition {
-            CheckSyntax::Known(condition) => {
-                item.policy = Some(model::Policy {
-                    keyword,
-                    condition: *condition,
-                    checks,
-                    incomplete,
-                });
-            }
-            CheckSyntax::Unknown(word) => item.unknown.push(Unknown {
-                place: Place::Check,
-                word,
-            }),
-        }
-        Ok(item)
+/// One policy; its lines that cannot be parsed are reported into `errors`.
+fn policy_item(input: ParseStream, errors: &Errors) -> Result<PolicyItem> {
+    let mut item = PolicyItem {
+        policy: None,
+        unknown: Vec::new(),
+    };
+    let keyword = input.call(Ident::parse_any)?;
+    if keyword != "policy" {
+        input.parse::<TokenStream>()?;
+        item.unknown.push(Unknown {
+            place: Place::Policies,
+            word: keyword,
+        });
+        return Ok(item);
     }
+    let condition = input.parse::<CheckSyntax>()?;
+    if !input.peek(token::Brace) {
+        return Err(input.error(
+            "expected `{` and the policy's checks: `policy always() { authorize_if actor_present(); }`",
+        ));
+    }
+    let group: Group = input.parse()?;
+    if input.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+    }
+    let mut checks = Vec::new();
+    let mut incomplete = false;
+    for Item {
+        tokens,
+        missing_semicolon,
+    } in split_items(group.stream(), false)
+    {
+        if let Some(span) = missing_semicolon {
+            errors.error_at(span, "expected `;` after this check");
+        }
+        match syn::parse2::<LineItem>(tokens) {
+            Ok(LineItem::Known(line)) => checks.push(*line),
+            Ok(LineItem::Unknown(unknown)) => {
+                incomplete = true;
+                item.unknown.push(unknown);
+            }
+            Err(e) => {
+                incomplete = true;
+                errors.syn_error(e);
+            }
+        }
+    }
+    match condition {
+        CheckSyntax::Known(condition) => {
+            item.policy = Some(model::Policy {
+                keyword,
+                condition: *condition,
+                checks,
+                incomplete,
+            });
+        }
+        CheckSyntax::Unknown(word) => item.unknown.push(Unknown {
+            place: Place::Check,
+            word,
+        }),
+    }
+    Ok(item)
 }
 
 /// One line of a policy: `authorize_if <check>;`.
@@ -154,7 +150,7 @@ pub fn multitenancy(
     keyword: Ident,
     block: TokenStream,
     resource: &mut model::Resource,
-    errors: &mut Vec<syn::Error>,
+    errors: &Errors,
 ) {
     let mut tenancy = Multitenancy {
         keyword,
@@ -167,14 +163,14 @@ pub fn multitenancy(
     } in split_items(block, false)
     {
         if let Some(span) = missing_semicolon {
-            errors.push(syn::Error::new(span, "expected `;` after this item"));
+            errors.error_at(span, "expected `;` after this item");
         }
-        let parsed = syn::parse::Parser::parse2(
+        let parsed = Parser::parse2(
             |input: ParseStream| tenancy_item(input, &mut tenancy, &mut resource.unknown),
             tokens,
         );
         if let Err(e) = parsed {
-            errors.push(e);
+            errors.syn_error(e);
         }
     }
     resource.multitenancy.push(tenancy);

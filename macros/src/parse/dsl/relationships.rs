@@ -8,6 +8,7 @@ use syn::punctuated::Punctuated;
 use syn::{Ident, Token, Type};
 
 use super::{Item, kw, split_items};
+use crate::errors::Errors;
 use crate::expr;
 use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
 use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
@@ -18,88 +19,84 @@ pub enum RelationshipItem {
         relationship: Box<model::Relationship>,
         /// Unknown option names and sort orders.
         unknown: Vec<Unknown>,
-        /// Options that could not be parsed (the others are kept).
-        errors: Vec<syn::Error>,
     },
     /// A word where a relationship kind belongs; the item is skipped.
     Unknown(Ident),
 }
 
-impl Parse for RelationshipItem {
-    fn parse(input: ParseStream) -> Result<Self> {
-        let attrs = input.call(syn::Attribute::parse_outer)?;
-        let lookahead = input.lookahead1();
-        let kind = if lookahead.peek(kw::belongs_to) {
-            RelKind::BelongsTo
-        } else if lookahead.peek(kw::has_one) {
-            RelKind::HasOne
-        } else if lookahead.peek(kw::has_many) {
-            RelKind::HasMany
-        } else if lookahead.peek(kw::many_to_many) {
-            RelKind::ManyToMany
-        } else if input.peek(Ident::peek_any) {
-            let word = input.call(Ident::parse_any)?;
-            input.parse::<TokenStream>()?;
-            return Ok(RelationshipItem::Unknown(word));
-        } else {
-            return Err(lookahead.error());
-        };
-        let keyword = input.call(Ident::parse_any)?;
-        let name: Ident = input.parse()?;
-        if !input.peek(Token![:]) {
-            return Err(input.error(format!(
-                "expected `:` and the destination resource: `{keyword} {name}: Ticket;`"
-            )));
-        }
-        input.parse::<Token![:]>()?;
-        // Without `+`: the type goes into `<D as Resource>` (see `AttributeItem`).
-        let destination = input.call(Type::without_plus)?;
-        let mut relationship = model::Relationship {
-            attrs,
-            kind,
-            name,
-            destination,
-            options: Vec::new(),
-        };
-        let mut unknown = Vec::new();
-        let mut errors = Vec::new();
-        let lookahead = input.lookahead1();
-        if lookahead.peek(Token![;]) {
-            input.parse::<Token![;]>()?;
-        } else if lookahead.peek(syn::token::Brace) {
-            let group: Group = input.parse()?;
-            for Item {
-                tokens,
-                missing_semicolon,
-            } in split_items(group.stream(), false)
-            {
-                if let Some(span) = missing_semicolon {
-                    errors.push(syn::Error::new(span, "expected `;` after this option"));
-                }
-                match syn::parse2::<OptionItem>(tokens) {
-                    Ok(OptionItem::Known { option, orders }) => {
-                        relationship.options.push(*option);
-                        unknown.extend(orders);
-                    }
-                    Ok(OptionItem::Unknown(word)) => unknown.push(Unknown {
-                        place: Place::Option,
-                        word,
-                    }),
-                    Err(e) => errors.push(e),
-                }
-            }
-            if input.peek(Token![;]) {
-                input.parse::<Token![;]>()?;
-            }
-        } else {
-            return Err(lookahead.error());
-        }
-        Ok(RelationshipItem::Known {
-            relationship: Box::new(relationship),
-            unknown,
-            errors,
-        })
+/// One relationship; the options that cannot be parsed are reported into
+/// `errors` (the others are kept).
+pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<RelationshipItem> {
+    let attrs = input.call(syn::Attribute::parse_outer)?;
+    let lookahead = input.lookahead1();
+    let kind = if lookahead.peek(kw::belongs_to) {
+        RelKind::BelongsTo
+    } else if lookahead.peek(kw::has_one) {
+        RelKind::HasOne
+    } else if lookahead.peek(kw::has_many) {
+        RelKind::HasMany
+    } else if lookahead.peek(kw::many_to_many) {
+        RelKind::ManyToMany
+    } else if input.peek(Ident::peek_any) {
+        let word = input.call(Ident::parse_any)?;
+        input.parse::<TokenStream>()?;
+        return Ok(RelationshipItem::Unknown(word));
+    } else {
+        return Err(lookahead.error());
+    };
+    let keyword = input.call(Ident::parse_any)?;
+    let name: Ident = input.parse()?;
+    if !input.peek(Token![:]) {
+        return Err(input.error(format!(
+            "expected `:` and the destination resource: `{keyword} {name}: Ticket;`"
+        )));
     }
+    input.parse::<Token![:]>()?;
+    // Without `+`: the type goes into `<D as Resource>` (see `AttributeItem`).
+    let destination = input.call(Type::without_plus)?;
+    let mut relationship = model::Relationship {
+        attrs,
+        kind,
+        name,
+        destination,
+        options: Vec::new(),
+    };
+    let mut unknown = Vec::new();
+    let lookahead = input.lookahead1();
+    if lookahead.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+    } else if lookahead.peek(syn::token::Brace) {
+        let group: Group = input.parse()?;
+        for Item {
+            tokens,
+            missing_semicolon,
+        } in split_items(group.stream(), false)
+        {
+            if let Some(span) = missing_semicolon {
+                errors.error_at(span, "expected `;` after this option");
+            }
+            match syn::parse2::<OptionItem>(tokens) {
+                Ok(OptionItem::Known { option, orders }) => {
+                    relationship.options.push(*option);
+                    unknown.extend(orders);
+                }
+                Ok(OptionItem::Unknown(word)) => unknown.push(Unknown {
+                    place: Place::Option,
+                    word,
+                }),
+                Err(e) => errors.syn_error(e),
+            }
+        }
+        if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+        }
+    } else {
+        return Err(lookahead.error());
+    }
+    Ok(RelationshipItem::Known {
+        relationship: Box::new(relationship),
+        unknown,
+    })
 }
 
 /// One relationship option, `keyword value;`.
