@@ -225,14 +225,7 @@ fn once(seen: &mut Option<Ident>, keyword: Ident, errors: &Errors) {
 
 /// Parses each item of `attributes { }` into `resource`.
 fn attributes(block: TokenStream, resource: &mut Resource, errors: &Errors) {
-    for Item {
-        tokens,
-        missing_semicolon,
-    } in split_items(block, false)
-    {
-        if let Some(span) = missing_semicolon {
-            errors.error_at(span, "expected `;` after this attribute");
-        }
+    for tokens in items(block, false, errors, "expected `;` after this attribute") {
         match syn::parse2::<AttributeItem>(tokens) {
             Ok(AttributeItem::Known(a)) => resource.attributes.push(*a),
             Ok(AttributeItem::Unknown(word)) => resource.unknown.push(Unknown {
@@ -246,17 +239,8 @@ fn attributes(block: TokenStream, resource: &mut Resource, errors: &Errors) {
 
 /// Parses each item of `relationships { }` into `resource`.
 fn relationships(block: TokenStream, resource: &mut Resource, errors: &Errors) {
-    for Item {
-        tokens,
-        missing_semicolon,
-    } in split_items(block, true)
-    {
-        if let Some(span) = missing_semicolon {
-            errors.error_at(
-                span,
-                "expected `;` (or `{ options }`) after this relationship",
-            );
-        }
+    let missing = "expected `;` (or `{ options }`) after this relationship";
+    for tokens in items(block, true, errors, missing) {
         let parsed = Parser::parse2(
             |input: ParseStream| relationship_item(input, errors),
             tokens,
@@ -350,6 +334,25 @@ impl Parse for AttributeItem {
             origin: Origin::Declared,
         })))
     }
+}
+
+/// The items of a block, as `split_items` cuts them, reporting a missing `;`
+/// with the message `missing`.
+fn items(
+    stream: TokenStream,
+    brace_ends: bool,
+    errors: &Errors,
+    missing: &str,
+) -> Vec<TokenStream> {
+    split_items(stream, brace_ends)
+        .into_iter()
+        .map(|item| {
+            if let Some(span) = item.missing_semicolon {
+                errors.error_at(span, missing);
+            }
+            item.tokens
+        })
+        .collect()
 }
 
 /// One item of a block, cut out of the block's tokens.

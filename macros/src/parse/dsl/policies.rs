@@ -11,7 +11,7 @@ use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Parser, Result};
 use syn::{Ident, Token, token};
 
-use super::{Item, split_items};
+use super::{Item, items, split_items};
 use crate::errors::Errors;
 use crate::model::{self, Effect, Multitenancy, Place, PolicyLine, Unknown};
 use crate::parse::syntax::CheckSyntax;
@@ -64,14 +64,12 @@ fn policy_item(input: ParseStream, errors: &Errors) -> Result<PolicyItem> {
     }
     let mut checks = Vec::new();
     let mut incomplete = false;
-    for Item {
-        tokens,
-        missing_semicolon,
-    } in split_items(group.stream(), false)
-    {
-        if let Some(span) = missing_semicolon {
-            errors.error_at(span, "expected `;` after this check");
-        }
+    for tokens in items(
+        group.stream(),
+        false,
+        errors,
+        "expected `;` after this check",
+    ) {
         match syn::parse2::<LineItem>(tokens) {
             Ok(LineItem::Known(line)) => checks.push(*line),
             Ok(LineItem::Unknown(unknown)) => {
@@ -157,14 +155,7 @@ pub fn multitenancy(
         attribute: None,
         global: false,
     };
-    for Item {
-        tokens,
-        missing_semicolon,
-    } in split_items(block, false)
-    {
-        if let Some(span) = missing_semicolon {
-            errors.error_at(span, "expected `;` after this item");
-        }
+    for tokens in items(block, false, errors, "expected `;` after this item") {
         let parsed = Parser::parse2(
             |input: ParseStream| tenancy_item(input, &mut tenancy, &mut resource.unknown),
             tokens,

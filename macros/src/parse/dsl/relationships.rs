@@ -7,7 +7,7 @@ use syn::parse::{Parse, ParseStream, Result};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token, Type};
 
-use super::{Item, kw, split_items};
+use super::{items, kw};
 use crate::errors::Errors;
 use crate::expr;
 use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
@@ -67,14 +67,12 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
         input.parse::<Token![;]>()?;
     } else if lookahead.peek(syn::token::Brace) {
         let group: Group = input.parse()?;
-        for Item {
-            tokens,
-            missing_semicolon,
-        } in split_items(group.stream(), false)
-        {
-            if let Some(span) = missing_semicolon {
-                errors.error_at(span, "expected `;` after this option");
-            }
+        for tokens in items(
+            group.stream(),
+            false,
+            errors,
+            "expected `;` after this option",
+        ) {
             match syn::parse2::<OptionItem>(tokens) {
                 Ok(OptionItem::Known { option, orders }) => {
                     relationship.options.push(*option);
