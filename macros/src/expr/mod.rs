@@ -120,12 +120,14 @@ impl Template {
     }
 }
 
+/// `and` or `or`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogicOp {
     And,
     Or,
 }
 
+/// A comparison: `==`, `!=`, `<`, `<=`, `>`, `>=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CmpOp {
     Eq,
@@ -136,6 +138,7 @@ pub enum CmpOp {
     Ge,
 }
 
+/// An arithmetic operator: `+`, `-`, `*`, `/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArithOp {
     Add,

@@ -91,13 +91,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Names of the statics inside the `const _` block.
+/// The static of the attributes, inside the `const _` block.
 pub(crate) fn attributes_static() -> Ident {
     Ident::new("__ASHORE_ATTRIBUTES", Span::call_site())
 }
+
+/// The static of the relationships, inside the `const _` block.
 pub(crate) fn relationships_static() -> Ident {
     Ident::new("__ASHORE_RELATIONSHIPS", Span::call_site())
 }
+
+/// The static of the schema, inside the `const _` block.
 pub(crate) fn schema_static() -> Ident {
     Ident::new("__ASHORE_SCHEMA", Span::call_site())
 }

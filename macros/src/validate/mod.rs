@@ -1,5 +1,6 @@
-//! Rules across the items of a resource. Every rule reports all its errors, each on
-//! the offending token and saying how to fix it, then removes what it reported
+//! Rules across the items of a resource. Every rule reports all its errors into
+//! the call's one `Errors`, each on the offending token and saying how to fix
+//! it, then removes what it reported
 //! (a repeated option, a misplaced `manual`, a duplicate field) so code generation
 //! still emits the resource and one mistake does not cascade into more errors.
 //!
