@@ -2,15 +2,27 @@
 //! `#[derive(Resource)]` declare a resource, `expr!` writes a filter. Use them
 //! through the `ashore` crate.
 //!
-//! This file holds the entry points only. The real code works on
-//! `proc_macro2` tokens so it can be unit-tested: `parse` turns `resource!` or the
-//! derive's struct into the `model`, `validate` checks it, `generate` emits the
-//! code, and `expr` parses and generates filters for every macro.
+//! This file holds the entry points only, one line each. The real code works on
+//! `proc_macro2` tokens so it can be unit-tested. `expand` drives each macro
+//! through the layers, each importing only the ones above it in this list:
+//!
+//! - `suggest` (did-you-mean, wording) and `errors` (the one accumulator of a
+//!   call's errors), the bottom;
+//! - `expr`: the filter language, its syntax tree, parser and generated calls;
+//! - `model`: the resource as declared, with the user's spans;
+//! - `parse`: `resource!` (`parse::dsl`) or the derive's struct
+//!   (`parse::derive`) -> model;
+//! - `validate`: the rules across items;
+//! - `generate`: model -> tokens;
+//! - `expand`: the pipelines.
 
+mod errors;
+mod expand;
 mod expr;
 mod generate;
 mod model;
 mod parse;
+mod suggest;
 mod validate;
 
 #[cfg(test)]
@@ -60,9 +72,7 @@ use proc_macro::TokenStream;
 /// Multitenancy: `multitenancy { attribute organization_id; global; }`.
 #[proc_macro]
 pub fn resource(input: TokenStream) -> TokenStream {
-    generate::expand(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand::resource(input.into()).into()
 }
 
 /// Declares a resource on a struct you write: the same resource as `resource!`,
@@ -119,9 +129,7 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// (has_many, many_to_many) or `Loaded<Option<D>>` (has_one, belongs_to).
 #[proc_macro_derive(Resource, attributes(resource))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
-    generate::expand_derive(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand::derive_resource(input.into()).into()
 }
 
 /// A filter in Ash's expression language, checked against the resource by the
@@ -134,7 +142,5 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// `exists(tickets, priority > 3)`.
 #[proc_macro]
 pub fn expr(input: TokenStream) -> TokenStream {
-    expr::expand(input.into())
-        .unwrap_or_else(syn::Error::into_compile_error)
-        .into()
+    expand::expr(input.into()).into()
 }

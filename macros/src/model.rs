@@ -96,6 +96,7 @@ pub struct PrimaryKey {
     pub keyword: Span,
 }
 
+/// The kind of a primary key, which decides its type.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum PrimaryKeyKind {
     /// `Uuid`, a random v4 when not given.
@@ -133,6 +134,7 @@ pub struct Relationship {
     pub options: Vec<RelOption>,
 }
 
+/// The kind of a relationship.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RelKind {
     BelongsTo,
@@ -142,6 +144,7 @@ pub enum RelKind {
 }
 
 impl RelKind {
+    /// Every kind, in the order of the DSL's docs.
     pub const ALL: [RelKind; 4] = [
         RelKind::BelongsTo,
         RelKind::HasOne,
@@ -171,6 +174,7 @@ pub struct RelOption {
     pub value: OptionValue,
 }
 
+/// The value of a relationship option, by option.
 pub enum OptionValue {
     SourceAttribute(Ident),
     DestinationAttribute(Ident),
@@ -195,8 +199,10 @@ pub enum ReadWith {
 }
 
 impl ReadWith {
+    /// Every value.
     pub const ALL: [ReadWith; 2] = [ReadWith::Filter, ReadWith::Error];
 
+    /// The word that names it after `authorize_read_with`.
     pub fn keyword(self) -> &'static str {
         match self {
             ReadWith::Filter => "filter",
@@ -205,6 +211,7 @@ impl ReadWith {
     }
 }
 
+/// Which relationship option, without its value.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum OptionKind {
     SourceAttribute,
@@ -219,6 +226,7 @@ pub enum OptionKind {
 }
 
 impl OptionKind {
+    /// Every option, in the order of the DSL's docs.
     pub const ALL: [OptionKind; 9] = [
         OptionKind::SourceAttribute,
         OptionKind::DestinationAttribute,
@@ -260,6 +268,7 @@ impl OptionKind {
 }
 
 impl OptionValue {
+    /// Which option this is the value of.
     pub fn kind(&self) -> OptionKind {
         match self {
             OptionValue::SourceAttribute(_) => OptionKind::SourceAttribute,
@@ -285,6 +294,7 @@ pub struct SortKey {
     pub order: Order,
 }
 
+/// The order of a sort key.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Order {
     Asc,
@@ -294,6 +304,7 @@ pub enum Order {
 }
 
 impl Order {
+    /// Every order.
     pub const ALL: [Order; 4] = [
         Order::Asc,
         Order::Desc,
@@ -301,6 +312,7 @@ impl Order {
         Order::DescNilsLast,
     ];
 
+    /// The word that names it after a sort key.
     pub fn keyword(self) -> &'static str {
         match self {
             Order::Asc => "asc",
@@ -361,6 +373,7 @@ impl Relationship {
         }
     }
 
+    /// The `manual` loader, when given.
     pub fn manual(&self) -> Option<&syn::Expr> {
         match self.option(OptionKind::Manual)? {
             OptionValue::Manual(e) => Some(e),
@@ -368,6 +381,7 @@ impl Relationship {
         }
     }
 
+    /// The `filter`, when given.
     pub fn filter(&self) -> Option<&Expr> {
         match self.option(OptionKind::Filter)? {
             OptionValue::Filter(e) => Some(e),
@@ -375,6 +389,7 @@ impl Relationship {
         }
     }
 
+    /// The `sort` keys (none when not given).
     pub fn sort(&self) -> &[SortKey] {
         match self.option(OptionKind::Sort) {
             Some(OptionValue::Sort(keys)) => keys,
@@ -390,6 +405,7 @@ impl Relationship {
         }
     }
 
+    /// The `through` join resource, when given.
     pub fn through(&self) -> Option<&Type> {
         match self.option(OptionKind::Through)? {
             OptionValue::Through(t) => Some(t),

@@ -35,24 +35,6 @@ use syn::Ident;
 pub use generate::{closure, policy_closure};
 pub use parse::{parse_filter, parse_whole};
 
-/// What to write instead of a template in `expr!`.
-const EXPR_FIX: &str = "pin a Rust value instead (`^user.id`), or move the condition into a read \
-     policy of the resource: `policy always() { authorize_if expr(..); }`";
-
-/// `expr!(...)`: the whole input is one filter.
-pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
-    let expr = syn::parse::Parser::parse2(parse::parse_whole, input)?;
-    let mut errors = expr
-        .templates()
-        .into_iter()
-        .map(|t| t.outside_policy("`expr!`", EXPR_FIX));
-    if let Some(mut first) = errors.next() {
-        first.extend(errors);
-        return Err(first);
-    }
-    Ok(closure(&expr))
-}
-
 /// A filter expression. Every node keeps the span of the token it came from.
 #[derive(Debug)]
 pub enum Expr {
@@ -138,12 +120,14 @@ impl Template {
     }
 }
 
+/// `and` or `or`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogicOp {
     And,
     Or,
 }
 
+/// A comparison: `==`, `!=`, `<`, `<=`, `>`, `>=`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CmpOp {
     Eq,
@@ -154,6 +138,7 @@ pub enum CmpOp {
     Ge,
 }
 
+/// An arithmetic operator: `+`, `-`, `*`, `/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArithOp {
     Add,

@@ -7,7 +7,7 @@ use syn::parse::{ParseStream, Result};
 use syn::{Ident, Lit, Token, token};
 
 use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
-use crate::validate::did_you_mean;
+use crate::suggest::did_you_mean;
 
 mod kw {
     syn::custom_keyword!(and);

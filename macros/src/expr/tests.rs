@@ -2,12 +2,20 @@
 
 use super::*;
 
+/// What `expr!` generates for `src`.
 fn generated(src: &str) -> String {
-    expand(src.parse().unwrap()).unwrap().to_string()
+    let out = crate::expand::expr(src.parse().unwrap());
+    assert!(!out.to_string().contains("compile_error"), "{out}");
+    out.to_string()
 }
 
+/// The first error of `expr!` on `src`.
 fn error(src: &str) -> String {
-    expand(src.parse().unwrap()).unwrap_err().to_string()
+    let out = crate::expand::expr(src.parse().unwrap());
+    match crate::tests::compile_errors(&out).into_iter().next() {
+        Some(message) => message,
+        None => panic!("expected an error, got {out}"),
+    }
 }
 
 /// The tree as Ash would print it, fully parenthesised.

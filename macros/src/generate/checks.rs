@@ -12,6 +12,7 @@ use syn::{Ident, Type};
 use super::Ctx;
 use crate::model::RelKind;
 
+/// The compile-time checks of the resource (see the module comment).
 pub fn checks(ctx: &Ctx) -> TokenStream {
     let mut out = TokenStream::new();
     for (index, rel) in ctx.resource.relationships.iter().enumerate() {

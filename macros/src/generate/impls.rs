@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 
 use super::{Ctx, docs, name_lit, relationships, schema_static};
 
+/// `impl Resource for <Name>`.
 pub fn resource_impl(ctx: &Ctx) -> TokenStream {
     let ident = &ctx.resource.ident;
     let fields = ctx.fields_ident();
@@ -94,6 +95,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
     }
 }
 
+/// The inherent `impl <Name>` (see the module comment).
 pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
     let ident = &ctx.resource.ident;
     let attributes = ctx.columns.iter().enumerate().map(|(index, a)| {

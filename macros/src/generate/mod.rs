@@ -1,5 +1,5 @@
-//! Model -> tokens: the pipelines of `resource!` and `#[derive(Resource)]`
-//! (parse, validate, generate) and the pieces of generated code, one file each.
+//! Model -> tokens: the code of a resource, in pieces of generated code, one
+//! file each, put together by `generate`.
 //! Both front ends generate the same code, except that the derive's struct is the
 //! user's own, so no struct is emitted for it. The generated code is what
 //! `runtime/tests/expansion.rs` writes by hand, through `::ashore::__private`.
@@ -21,44 +21,16 @@ use quote::quote;
 use syn::Ident;
 
 use crate::model::{Attribute, DeriveStruct, Resource};
-use crate::{parse, validate};
 
-/// `resource! { .. }`: parse errors of the block structure abort; every other
-/// error is reported together with the generated resource.
-pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
-    let parsed = parse::resource(input)?;
-    let (resource, mut errors) = validate::validate(parsed.resource);
-    errors.extend(parsed.errors);
-    validate::sort_by_position(&mut errors);
-    Ok(generate(&resource, errors))
-}
-
-/// `#[derive(Resource)]`: as `expand`, on the user's struct, which is not
-/// emitted again.
-pub fn expand_derive(input: TokenStream) -> syn::Result<TokenStream> {
-    let parsed = parse::derive::resource(input)?;
-    let (resource, mut errors) = validate::validate_derive(parsed.resource);
-    errors.extend(parsed.errors);
-    validate::sort_by_position(&mut errors);
-    Ok(generate_for(&resource, Some(&parsed.structure), errors))
-}
-
-/// The generated items and the errors. Generation runs on what validation left,
-/// even when there are errors, so code elsewhere that names the resource does not
-/// fail as well (a resource without a primary key gets a placeholder one; it is
-/// never built, the errors stop the build).
-pub fn generate(resource: &Resource, errors: Vec<syn::Error>) -> TokenStream {
-    generate_for(resource, None, errors)
-}
-
-/// `generate`, for the struct of `#[derive(Resource)]` when `derive` is given:
-/// no struct is emitted, and its fields that the model does not hold (left out
+/// The code of `resource`: for `resource!` (`derive` is `None`) its struct and
+/// everything else; for the struct of `#[derive(Resource)]` (`derive` given)
+/// everything but the struct, and the fields the model does not hold (left out
 /// after an error) are filled in `from_row` so they cause no error of their own.
-fn generate_for(
-    resource: &Resource,
-    derive: Option<&DeriveStruct>,
-    errors: Vec<syn::Error>,
-) -> TokenStream {
+///
+/// It runs on what validation left, even after errors, so code elsewhere that
+/// names the resource does not fail as well (a resource without a primary key
+/// gets a placeholder one; it is never built, the errors stop the build).
+pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStream {
     let columns = resource.columns();
     let unplaced = derive.map_or_else(Vec::new, |d| {
         d.fields
@@ -97,9 +69,6 @@ fn generate_for(
             #checks
         };
     });
-    for error in errors {
-        out.extend(error.to_compile_error());
-    }
     out
 }
 
@@ -122,13 +91,17 @@ impl Ctx<'_> {
     }
 }
 
-/// Names of the statics inside the `const _` block.
+/// The static of the attributes, inside the `const _` block.
 pub(crate) fn attributes_static() -> Ident {
     Ident::new("__ASHORE_ATTRIBUTES", Span::call_site())
 }
+
+/// The static of the relationships, inside the `const _` block.
 pub(crate) fn relationships_static() -> Ident {
     Ident::new("__ASHORE_RELATIONSHIPS", Span::call_site())
 }
+
+/// The static of the schema, inside the `const _` block.
 pub(crate) fn schema_static() -> Ident {
     Ident::new("__ASHORE_SCHEMA", Span::call_site())
 }
@@ -142,6 +115,3 @@ pub(crate) fn docs(attrs: &[syn::Attribute]) -> impl Iterator<Item = &syn::Attri
 pub(crate) fn name_lit(ident: &Ident) -> syn::LitStr {
     syn::LitStr::new(&crate::model::name_of(ident), ident.span())
 }
-
-#[cfg(test)]
-mod tests;

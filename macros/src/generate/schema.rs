@@ -10,6 +10,7 @@ use super::policies::{self, policies_static};
 use super::{Ctx, attributes_static, name_lit, relationships_static, schema_static};
 use crate::model::PrimaryKeyKind;
 
+/// The static schema of the resource (see the module comment).
 pub fn statics(ctx: &Ctx) -> TokenStream {
     let attributes = attributes_static();
     let relationships = relationships_static();

@@ -6,6 +6,7 @@ use quote::quote;
 
 use crate::model::{Attribute, Relationship, Resource};
 
+/// The struct `resource!` declares: its columns, then its relationships.
 pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
     let Resource {
         attrs, vis, ident, ..

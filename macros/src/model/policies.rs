@@ -37,6 +37,7 @@ pub enum Effect {
 }
 
 impl Effect {
+    /// Every effect, in the order the docs list them.
     pub const ALL: [Effect; 4] = [
         Effect::AuthorizeIf,
         Effect::ForbidIf,
@@ -70,6 +71,7 @@ pub struct Check {
 /// The names of the checks, as written.
 pub const CHECKS: [&str; 4] = ["always", "actor_present", "actor_attribute_equals", "expr"];
 
+/// What a check tests.
 pub enum CheckKind {
     /// `always()`.
     Always,

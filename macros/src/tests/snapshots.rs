@@ -58,16 +58,14 @@ fn dedent(text: &str) -> Vec<&str> {
 
 /// Snapshots the expansion of `resource! { <src> }`.
 pub(crate) fn snapshot_resource(name: &str, src: &str) {
-    let output = crate::generate::expand(src.parse().expect("the input is tokens"))
-        .unwrap_or_else(syn::Error::into_compile_error);
+    let output = crate::expand::resource(src.parse().expect("the input is tokens"));
     snapshot_expansion(name, &format!("resource! {{{src}}}"), output);
 }
 
 /// Snapshots the expansion of `expr!(<src>)`, as the initializer of a `let` (a
 /// closure is not an item).
 fn snapshot_expr(name: &str, src: &str) {
-    let closure = crate::expr::expand(src.parse().expect("the input is tokens"))
-        .unwrap_or_else(syn::Error::into_compile_error);
+    let closure = crate::expand::expr(src.parse().expect("the input is tokens"));
     let output = quote! {
         fn filter() {
             let filter = #closure;

@@ -6,12 +6,13 @@
 
 use syn::ext::IdentExt;
 
+use crate::errors::Errors;
 use crate::model::{OptionKind, OptionValue, RelKind, Resource, name_of};
 
 /// A belongs_to whose foreign key is not a field of the struct: reported on the
 /// relationship (on its `source_attribute` when given), and the relationship is
 /// removed, so generation does not name the missing field.
-pub fn foreign_key_fields(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+pub fn foreign_key_fields(resource: &mut Resource, errors: &Errors) {
     let fields: Vec<String> = resource
         .attributes
         .iter()
@@ -45,14 +46,14 @@ pub fn foreign_key_fields(resource: &mut Resource, errors: &mut Vec<syn::Error>)
             Some(OptionValue::SourceAttribute(given)) => given.span(),
             _ => rel.name.span(),
         };
-        errors.push(syn::Error::new(
+        errors.error_at(
             span,
             format!(
                 "belongs_to `{}` keeps the key of {destination} in `{key}`, which is not a field \
                  of `{ident}`: add {field}",
                 rel.name.unraw(),
             ),
-        ));
+        );
         false
     });
 }

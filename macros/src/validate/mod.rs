@@ -1,5 +1,6 @@
-//! Rules across the items of a resource. Every rule reports all its errors, each on
-//! the offending token and saying how to fix it, then removes what it reported
+//! Rules across the items of a resource. Every rule reports all its errors into
+//! the call's one `Errors`, each on the offending token and saying how to fix
+//! it, then removes what it reported
 //! (a repeated option, a misplaced `manual`, a duplicate field) so code generation
 //! still emits the resource and one mistake does not cascade into more errors.
 //!
@@ -12,9 +13,11 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 use syn::Ident;
 
+use crate::errors::Errors;
 use crate::model::{
     FrontEnd, OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of,
 };
+use crate::suggest::{first_at, hint, hint_or_elsewhere, hint_or_list};
 
 mod derive;
 mod policies;
@@ -39,25 +42,21 @@ const BLOCKS: [&str; 5] = [
     "multitenancy",
 ];
 
-/// Checks a resource of `resource!`, returning it with the reported mistakes
-/// removed and the errors in source order.
-pub fn validate(resource: Resource) -> (Resource, Vec<syn::Error>) {
-    let mut errors = Vec::new();
-    let resource = common(resource, FrontEnd::Macro, &mut errors);
-    (resource, errors)
+/// Checks a resource of `resource!`, reporting into `errors`; returns it with
+/// the reported mistakes removed.
+pub fn validate(resource: Resource, errors: &Errors) -> Resource {
+    common(resource, FrontEnd::Macro, errors)
 }
 
 /// Checks a resource of `#[derive(Resource)]`: the derive's own rules, then the
 /// rules of every resource, worded for the derive.
-pub fn validate_derive(mut resource: Resource) -> (Resource, Vec<syn::Error>) {
-    let mut errors = Vec::new();
-    derive::foreign_key_fields(&mut resource, &mut errors);
-    let resource = common(resource, FrontEnd::Derive, &mut errors);
-    (resource, errors)
+pub fn validate_derive(mut resource: Resource, errors: &Errors) -> Resource {
+    derive::foreign_key_fields(&mut resource, errors);
+    common(resource, FrontEnd::Derive, errors)
 }
 
-/// The rules of every resource, appended to `errors`, which end up in source order.
-fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) -> Resource {
+/// The rules of every resource.
+fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource {
     unknown_words(&resource, errors);
     primary_key(&mut resource, front, errors);
     duplicate_attributes(&mut resource, errors);
@@ -68,73 +67,10 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &mut Vec<syn::Error>)
     policies::empty_policies(&mut resource, front, errors);
     policies::multitenancy(&mut resource, front, errors);
     policies::filter_templates(&mut resource, front, errors);
-    sort_by_position(errors);
     resource
 }
 
-/// The closest of `candidates` to `word`, when it is close enough to be a typo.
-pub(crate) fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let candidates: Vec<&'a str> = candidates.into_iter().filter(|c| *c != word).collect();
-    // `DESC`, `Name`: the same word in another case.
-    let lower = word.to_lowercase();
-    if let Some(same) = candidates.iter().find(|c| c.to_lowercase() == lower) {
-        return Some(same);
-    }
-    candidates
-        .into_iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(word, c),
-                strsim::levenshtein(word, c),
-                c,
-            )
-        })
-        .filter(|&(jw, lev, _)| jw > 0.8 || (lev <= 2 && lev < word.len().min(4)))
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)))
-        .map(|(_, _, c)| c)
-}
-
-/// "`a`, `b` or `c`"
-fn one_of(words: &[&str]) -> String {
-    let quoted: Vec<String> = words.iter().map(|w| format!("`{w}`")).collect();
-    match quoted.split_last() {
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-        None => String::new(),
-    }
-}
-
-/// "; did you mean `x`?" or ": expected `a`, `b` or `c`".
-fn hint(word: &str, candidates: &[&str]) -> String {
-    match did_you_mean(word, candidates.iter().copied()) {
-        Some(s) => format!("; did you mean `{s}`?"),
-        None => format!(": expected {}", one_of(candidates)),
-    }
-}
-
-/// `hint` among the keywords of this block; a word close only to a keyword of
-/// the other block gets that keyword and where it goes.
-fn hint_or_elsewhere(word: &str, here: &[&str], there: &[&str], block: &str) -> String {
-    if did_you_mean(word, here.iter().copied()).is_none()
-        && let Some(s) = did_you_mean(word, there.iter().copied())
-    {
-        return format!("; did you mean `{s}`? It goes in `{block} {{ }}`");
-    }
-    hint(word, here)
-}
-
-/// " (first on line 12)", when the compiler tells lines.
-fn first_at(span: Span) -> String {
-    match span.start().line {
-        0 => String::new(),
-        line => format!(" (first on line {line})"),
-    }
-}
-
-fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
+fn unknown_words(resource: &Resource, errors: &Errors) {
     let kinds: Vec<&str> = RelKind::ALL.iter().map(|k| k.keyword()).collect();
     let options: Vec<&str> = OptionKind::ALL.iter().map(|k| k.keyword()).collect();
     let orders: Vec<&str> = Order::ALL.iter().map(|o| o.keyword()).collect();
@@ -168,11 +104,11 @@ fn unknown_words(resource: &Resource, errors: &mut Vec<syn::Error>) {
                 None => unreachable!("every place has a message"),
             },
         };
-        errors.push(syn::Error::new(unknown.word.span(), message));
+        errors.error_at(unknown.word.span(), message);
     }
 }
 
-fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let mut first: Option<String> = None;
     for attribute in &mut resource.attributes {
         let Some(pk) = attribute.primary_key else {
@@ -185,13 +121,13 @@ fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::E
                     FrontEnd::Macro => format!("make this one `attribute {}: ..;`", attribute.name),
                     FrontEnd::Derive => format!("remove this `{}`", pk.kind.keyword()),
                 };
-                errors.push(syn::Error::new(
+                errors.error_at(
                     pk.keyword,
                     format!(
                         "`{}` already has the primary key `{name}`: a resource has exactly one; {fix}",
                         resource.ident
                     ),
-                ));
+                );
                 attribute.primary_key = None;
             }
         }
@@ -207,25 +143,25 @@ fn primary_key(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::E
                                  or `#[resource(integer_primary_key)]` (an `id: i64`)"
             }
         };
-        errors.push(syn::Error::new(
+        errors.error_at(
             resource.ident.span(),
             format!("`{}` has no primary key: {fix}", resource.ident),
-        ));
+        );
     }
 }
 
-fn duplicate_attributes(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+fn duplicate_attributes(resource: &mut Resource, errors: &Errors) {
     let mut seen: HashMap<String, Span> = HashMap::new();
     resource.attributes.retain(|a| {
         let name = name_of(&a.name);
         if let Some(&first) = seen.get(&name) {
-            errors.push(syn::Error::new(
+            errors.error_at(
                 a.name.span(),
                 format!(
                     "the attribute `{name}` is declared twice{}: rename or remove one of them",
                     first_at(first)
                 ),
-            ));
+            );
             return false;
         }
         seen.insert(name, a.name.span());
@@ -243,20 +179,20 @@ fn duplicate_attributes(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
             continue;
         }
         if let Some(other) = defined.get(&name) {
-            errors.push(syn::Error::new(
+            errors.error_at(
                 fk.span(),
                 format!(
                     "belongs_to `{other}` already defines the attribute `{name}`: give this \
                      relationship another `source_attribute`"
                 ),
-            ));
+            );
         } else {
             defined.insert(name, rel.name.clone());
         }
     }
 }
 
-fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     for rel in &mut resource.relationships {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let manual = rel.manual().is_some();
@@ -292,7 +228,7 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut V
                 seen.insert(k.keyword(), span);
                 return true;
             };
-            errors.push(syn::Error::new(span, message));
+            errors.error_at(span, message);
             false
         });
         if rel.kind == RelKind::ManyToMany && rel.through().is_none() {
@@ -300,18 +236,18 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &mut V
                 FrontEnd::Macro => "`{ through JoinResource; }`",
                 FrontEnd::Derive => "`through = JoinResource` to its `many_to_many(..)`",
             };
-            errors.push(syn::Error::new(
+            errors.error_at(
                 rel.name.span(),
                 format!(
                     "many_to_many `{}` needs a join resource: add {fix}",
                     rel.name
                 ),
-            ));
+            );
         }
     }
 }
 
-fn relationship_names(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
+fn relationship_names(resource: &mut Resource, errors: &Errors) {
     let columns = resource.columns();
     let mut seen: HashMap<String, Span> = HashMap::new();
     resource.relationships.retain(|rel| {
@@ -336,12 +272,12 @@ fn relationship_names(resource: &mut Resource, errors: &mut Vec<syn::Error>) {
             seen.insert(name, rel.name.span());
             return true;
         };
-        errors.push(syn::Error::new(rel.name.span(), message));
+        errors.error_at(rel.name.span(), message);
         false
     });
 }
 
-fn source_attributes(resource: &Resource, errors: &mut Vec<syn::Error>) {
+fn source_attributes(resource: &Resource, errors: &Errors) {
     let columns = resource.columns();
     let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
     for rel in &resource.relationships {
@@ -356,21 +292,15 @@ fn source_attributes(resource: &Resource, errors: &mut Vec<syn::Error>) {
         if names.contains(&name) {
             continue;
         }
-        let suffix = match did_you_mean(&name, names.iter().map(String::as_str)) {
-            Some(s) => format!("; did you mean `{s}`?"),
-            None => format!(
-                ": the attributes are {}",
-                one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
-            ),
-        };
-        errors.push(syn::Error::new(
+        let suffix = hint_or_list(&name, &names, |all| format!(": the attributes are {all}"));
+        errors.error_at(
             attribute.span(),
             format!("`{}` has no attribute `{name}`{suffix}", resource.ident),
-        ));
+        );
     }
 }
 
-fn reserved_names(resource: &Resource, errors: &mut Vec<syn::Error>) {
+fn reserved_names(resource: &Resource, errors: &Errors) {
     let ident = &resource.ident;
     let columns = resource.columns();
     let names = columns.iter().map(|c| (&c.name, "attribute")).chain(
@@ -382,23 +312,15 @@ fn reserved_names(resource: &Resource, errors: &mut Vec<syn::Error>) {
     for (name, what) in names {
         let n = name_of(name);
         if RESERVED.contains(&n.as_str()) {
-            errors.push(syn::Error::new(
+            errors.error_at(
                 name.span(),
                 format!(
                     "`{n}` is reserved: `{ident}::{n}()` is a function every resource has; \
                      rename the {what} (e.g. `{n}_value`)"
                 ),
-            ));
+            );
         }
     }
-}
-
-/// Errors in source order, when the compiler tells positions.
-pub(crate) fn sort_by_position(errors: &mut [syn::Error]) {
-    errors.sort_by_key(|e| {
-        let start = e.span().start();
-        (start.line, start.column)
-    });
 }
 
 #[cfg(test)]

@@ -6,10 +6,11 @@
 
 use proc_macro2::Span;
 
-use super::{did_you_mean, first_at, hint, one_of};
+use crate::errors::Errors;
 use crate::model::{
     CHECKS, Effect, FrontEnd, OptionKind, OptionValue, Place, ReadWith, Resource, name_of,
 };
+use crate::suggest::{close_ones, first_at, hint, hint_or_list};
 
 /// The message for an unknown word in a policy, `multitenancy` or
 /// `authorize_read_with`; `None` for the other places.
@@ -53,20 +54,9 @@ pub fn unknown_message(word: &str, place: Place) -> Option<String> {
     })
 }
 
-/// Every candidate close enough to `word` to be a typo, closest first.
-fn close_ones<'a>(word: &str, candidates: &[&'a str]) -> Vec<&'a str> {
-    let mut close: Vec<(f64, &'a str)> = candidates
-        .iter()
-        .map(|&c| (strsim::jaro_winkler(word, c), c))
-        .filter(|&(score, c)| score > 0.8 || did_you_mean(word, [c]).is_some())
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0));
-    close.into_iter().map(|(_, c)| c).collect()
-}
-
 /// A policy with no checks forbids every read: reported on `policy`, and the
 /// policy removed (unless lines were left out after another error).
-pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     resource.policies.retain(|policy| {
         if !policy.checks.is_empty() || policy.incomplete {
             return true;
@@ -75,17 +65,17 @@ pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &mut Vec
             FrontEnd::Macro => "`authorize_if actor_present();`",
             FrontEnd::Derive => "`authorize_if(actor_present())` after the condition",
         };
-        errors.push(syn::Error::new(
+        errors.error_at(
             policy.keyword.span(),
             format!("a policy with no checks forbids every read; add {fix}"),
-        ));
+        );
         false
     });
 }
 
 /// `multitenancy` given once, with an `attribute` that the resource has.
 /// What is reported is removed, so no tenancy is generated from it.
-pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let columns = resource.columns();
     let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
     let ident = resource.ident.clone();
@@ -97,10 +87,10 @@ pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<s
                 FrontEnd::Macro => "merge the two blocks into one",
                 FrontEnd::Derive => "keep one",
             };
-            errors.push(syn::Error::new(
+            errors.error_at(
                 keyword.span(),
                 format!("`multitenancy` is given twice{}: {fix}", first_at(first)),
-            ));
+            );
             return false;
         }
         first = Some(keyword.span());
@@ -109,34 +99,30 @@ pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<s
                 FrontEnd::Macro => "`multitenancy { attribute organization_id; }`",
                 FrontEnd::Derive => "`multitenancy(attribute = organization_id)`",
             };
-            errors.push(syn::Error::new(
+            errors.error_at(
                 keyword.span(),
                 format!("`multitenancy` needs the attribute holding each record's tenant: {fix}"),
-            ));
+            );
             return false;
         };
         let name = name_of(attribute);
         if names.contains(&name) {
             return true;
         }
-        let suffix = match did_you_mean(&name, names.iter().map(String::as_str)) {
-            Some(s) => format!("; did you mean `{s}`?"),
-            None => format!(
-                ": the tenant is one of its attributes ({})",
-                one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
-            ),
-        };
-        errors.push(syn::Error::new(
+        let suffix = hint_or_list(&name, &names, |all| {
+            format!(": the tenant is one of its attributes ({all})")
+        });
+        errors.error_at(
             attribute.span(),
             format!("`{ident}` has no attribute `{name}` to hold the tenant{suffix}"),
-        ));
+        );
         false
     });
 }
 
 /// `^actor(..)` and `^tenant()` in a relationship's `filter`: reported on
 /// each template, and the filter removed.
-pub fn filter_templates(resource: &mut Resource, front: FrontEnd, errors: &mut Vec<syn::Error>) {
+pub fn filter_templates(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let fix = match front {
         FrontEnd::Macro => {
             "a relationship's filter is the same for every read. To filter by the actor or \
@@ -156,7 +142,7 @@ pub fn filter_templates(resource: &mut Resource, front: FrontEnd, errors: &mut V
             };
             let templates = filter.templates();
             for template in &templates {
-                errors.push(template.outside_policy("a relationship's `filter`", fix));
+                errors.syn_error(template.outside_policy("a relationship's `filter`", fix));
             }
             debug_assert_eq!(option.value.kind(), OptionKind::Filter);
             templates.is_empty()

@@ -4,7 +4,32 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use super::*;
+use crate::errors::Errors;
 use crate::model::{OptionValue, Order, Place, PrimaryKeyKind, RelKind};
+
+/// What the parser returns, with the errors it reported.
+struct Parsed {
+    resource: Resource,
+    errors: Vec<syn::Error>,
+}
+
+/// `super::resource`, with its errors checked and returned (in source order).
+/// An abort reports nothing else: the items are read after the structure.
+fn resource(tokens: TokenStream) -> syn::Result<Parsed> {
+    let errors = Errors::new();
+    let parsed = super::resource(tokens, &errors);
+    let reported: Vec<syn::Error> = errors.check().err().into_iter().flatten().collect();
+    match parsed {
+        Ok(resource) => Ok(Parsed {
+            resource,
+            errors: reported,
+        }),
+        Err(abort) => {
+            assert!(reported.is_empty(), "{abort} after {reported:?}");
+            Err(abort)
+        }
+    }
+}
 
 fn parse(src: &str) -> Parsed {
     resource(src.parse().unwrap()).unwrap()
@@ -253,6 +278,12 @@ fn structure_errors_abort() {
         "expected one of: `attributes`, `relationships`, `policies`, `multitenancy`, `table`"
     );
     assert!(parse_error("fn x() {}").starts_with("expected `struct`"));
+    // Items are read once the structure is known good: an item's error is not
+    // reported with the structure's.
+    assert_eq!(
+        parse_error("struct T { attributes { attribute a String; } } struct U {}"),
+        "expected the end of `resource!`: declare one resource per `resource! { .. }`"
+    );
 }
 
 #[test]

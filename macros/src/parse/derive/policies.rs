@@ -8,8 +8,8 @@
 //! ```
 //!
 //! A policy's first item is its condition, each other item a line
-//! `effect(check)`; checks are parsed by the parser of `resource!`
-//! (`policies.rs`), so both front ends build the same model.
+//! `effect(check)`; checks are parsed as `resource!` parses them
+//! (`parse::syntax`), so both front ends build the same model.
 
 use darling::ast::NestedMeta;
 use proc_macro2::TokenStream;
@@ -17,8 +17,8 @@ use quote::ToTokens;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, Meta};
 
-use super::policies::CheckSyntax;
 use crate::model::{Check, Effect, Multitenancy, Place, Policy, PolicyLine, Unknown};
+use crate::parse::syntax::CheckSyntax;
 
 const EXAMPLE: &str = "policy(always(), authorize_if(actor_present()))";
 

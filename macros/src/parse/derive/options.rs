@@ -2,7 +2,7 @@
 //! `FromMeta` values: on the struct `table = ".."`; on a field
 //! `uuid_primary_key`, `integer_primary_key`, or a relationship kind with its
 //! options (`has_many(destination = Ticket, manual = Loader, ..)`). The struct's
-//! `policy(..)` and `multitenancy(..)` are in `derive_policies.rs`.
+//! `policy(..)` and `multitenancy(..)` are in `policies.rs`.
 //!
 //! Both parse every item on its own and keep what parses: an error (carried in
 //! `errors`, for the caller to report) costs that item only, so the field still
@@ -19,14 +19,14 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, Meta, Token, Type};
 
-use super::derive_policies;
-use super::relationships::{SortKeySyntax, read_with};
+use super::policies;
 use crate::expr;
 use crate::model::{
-    Multitenancy, OptionKind, OptionValue, Order, Place, Policy, PrimaryKey, PrimaryKeyKind,
-    RelKind, RelOption, SortKey, Unknown,
+    Multitenancy, OptionKind, OptionValue, Policy, PrimaryKey, PrimaryKeyKind, RelKind, RelOption,
+    SortKey, Unknown,
 };
-use crate::validate::did_you_mean;
+use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
+use crate::suggest::did_you_mean;
 
 /// The names `#[resource(..)]` takes on a field.
 pub const FIELD_OPTIONS: [&str; 6] = [
@@ -78,17 +78,13 @@ impl FromMeta for ResourceOptions {
         for item in items {
             let parsed = item_name(item, "table = \"tickets\"").and_then(|(meta, word)| {
                 if word == "policy" {
-                    let policy = derive_policies::policy(
-                        meta,
-                        word,
-                        &mut options.unknown,
-                        &mut options.errors,
-                    );
+                    let policy =
+                        policies::policy(meta, word, &mut options.unknown, &mut options.errors);
                     options.policies.extend(policy);
                     return Ok(());
                 }
                 if word == "multitenancy" {
-                    let tenancy = derive_policies::multitenancy(
+                    let tenancy = policies::multitenancy(
                         meta,
                         word,
                         &mut options.unknown,
@@ -383,28 +379,7 @@ impl RelSpec {
                 "expected a sort key: `sort(priority desc, subject)`",
             ));
         }
-        Ok(keys
-            .into_iter()
-            .map(|key| {
-                let order = match &key.order {
-                    None => Order::Asc,
-                    Some(word) => Order::ALL
-                        .into_iter()
-                        .find(|o| word == o.keyword())
-                        .unwrap_or_else(|| {
-                            self.unknown.push(Unknown {
-                                place: Place::SortOrder,
-                                word: word.clone(),
-                            });
-                            Order::Asc
-                        }),
-                };
-                SortKey {
-                    field: key.field,
-                    order,
-                }
-            })
-            .collect())
+        Ok(sort_keys(keys, &mut self.unknown))
     }
 }
 

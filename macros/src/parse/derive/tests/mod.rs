@@ -1,12 +1,35 @@
 //! Unit tests of the `#[derive(Resource)]` parser, on token streams: what goes
 //! into the model, and what is generated from it. The errors are tested in
-//! `derive_error_tests.rs`.
+//! `errors.rs`.
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use super::*;
+use crate::errors::Errors;
 use crate::model::{OptionValue, Order, Place, PrimaryKeyKind, RelKind};
+
+mod errors;
+
+/// What the parser returns, with the errors it reported.
+pub(super) struct Derived {
+    pub resource: model::Resource,
+    pub structure: DeriveStruct,
+    pub errors: Vec<syn::Error>,
+}
+
+/// `super::resource`, with its errors checked and returned (in source order).
+pub(super) fn resource(tokens: TokenStream) -> syn::Result<Derived> {
+    let errors = Errors::new();
+    let parsed = super::resource(tokens, &errors);
+    let reported: Vec<syn::Error> = errors.check().err().into_iter().flatten().collect();
+    let parsed = parsed?;
+    Ok(Derived {
+        resource: parsed.resource,
+        structure: parsed.structure,
+        errors: reported,
+    })
+}
 
 fn parse(input: TokenStream) -> Derived {
     resource(input).unwrap()
@@ -16,20 +39,7 @@ fn tokens(t: &impl ToTokens) -> String {
     t.to_token_stream().to_string()
 }
 
-/// Every error of the derive (parse and validation), as `(line, column, message)`.
-pub(super) fn errors(src: &str) -> Vec<(usize, usize, String)> {
-    let parsed = resource(src.parse().unwrap()).unwrap();
-    let (_, mut errors) = crate::validate::validate_derive(parsed.resource);
-    errors.extend(parsed.errors);
-    crate::validate::sort_by_position(&mut errors);
-    errors
-        .iter()
-        .map(|e| {
-            let start = e.span().start();
-            (start.line, start.column, e.to_string())
-        })
-        .collect()
-}
+pub(super) use crate::tests::derive_errors as errors;
 
 /// The messages only.
 pub(super) fn messages(src: &str) -> Vec<String> {
@@ -167,19 +177,23 @@ fn the_same_model_as_resource_macro() {
         }
     })
     .resource;
-    let dsl = crate::parse::resource(quote! {
-        pub struct Ticket {
-            attributes {
-                integer_primary_key id;
-                attribute subject: String;
+    let dsl_errors = Errors::new();
+    let dsl = crate::parse::dsl::resource(
+        quote! {
+            pub struct Ticket {
+                attributes {
+                    integer_primary_key id;
+                    attribute subject: String;
+                }
+                relationships {
+                    belongs_to representative: Representative;
+                }
             }
-            relationships {
-                belongs_to representative: Representative;
-            }
-        }
-    })
-    .unwrap()
-    .resource;
+        },
+        &dsl_errors,
+    )
+    .unwrap();
+    assert!(dsl_errors.check().is_ok());
     let columns = |r: &model::Resource| -> Vec<String> {
         r.columns().iter().map(|a| a.name.to_string()).collect()
     };
@@ -189,8 +203,9 @@ fn the_same_model_as_resource_macro() {
         tokens(&dsl.attributes[0].ty)
     );
     assert_eq!(derived.table_name(), dsl.table_name());
-    let (derived, errors) = crate::validate::validate_derive(derived);
-    assert!(errors.is_empty());
+    let errors = Errors::new();
+    let derived = crate::validate::validate_derive(derived, &errors);
+    assert!(errors.check().is_ok());
     assert_eq!(derived.relationships.len(), 1);
 }
 
@@ -266,7 +281,7 @@ fn a_sort_order_word_is_kept_as_unknown_for_validation() {
 
 #[test]
 fn generation_emits_no_struct_and_fills_the_fields_in_error() {
-    let out = crate::generate::expand_derive(quote! {
+    let out = crate::expand::derive_resource(quote! {
         struct T {
             #[resource(uuid_primary_key)]
             id: Uuid,
@@ -275,8 +290,7 @@ fn generation_emits_no_struct_and_fills_the_fields_in_error() {
             #[resource(has_many(destination_attribute = id))]
             good: Loaded<Vec<T>>,
         }
-    })
-    .unwrap();
+    });
     let file: syn::File = syn::parse2(out.clone()).unwrap();
     let structs: Vec<String> = file
         .items
@@ -294,8 +308,8 @@ fn generation_emits_no_struct_and_fills_the_fields_in_error() {
     assert!(text.contains(&squeeze("good: ::ashore::__private::Loaded::NotLoaded,")));
     assert!(text.contains("compile_error"));
     // `resource!` still emits its struct.
-    let out = crate::generate::expand(quote!(struct T { attributes { uuid_primary_key id; } }));
-    let file: syn::File = syn::parse2(out.unwrap()).unwrap();
+    let out = crate::expand::resource(quote!(struct T { attributes { uuid_primary_key id; } }));
+    let file: syn::File = syn::parse2(out).unwrap();
     assert!(
         file.items
             .iter()

@@ -3,7 +3,7 @@
 //!
 //! The struct's own `#[resource(table = "..")]` is a darling `FromAttributes`;
 //! each field is a darling `FromField` whose `#[resource(..)]` items are
-//! `FieldOptions` (in `derive_options.rs`). A plain field is an attribute, a field
+//! `FieldOptions` (in `options.rs`). A plain field is an attribute, a field
 //! marked `uuid_primary_key` or `integer_primary_key` the primary key, and a field
 //! marked with a relationship kind a relationship, whose destination is the
 //! `Loaded<Vec<D>>` or `Loaded<Option<D>>` of its type (or `destination = D`).
@@ -14,23 +14,25 @@
 //! type is not the key's. A field in error is left out of the model (generation
 //! fills it), so the rest of the resource is still generated.
 
+mod options;
+mod policies;
+
 use darling::{FromAttributes, FromField};
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, PathArguments, Type};
 
-use super::derive_options::{FieldOptions, RelSpec, ResourceOptions};
+use crate::errors::Errors;
 use crate::model::{self, DeriveStruct, Origin, PrimaryKeyKind, RelKind, type_name};
+use options::{FieldOptions, RelSpec, ResourceOptions};
 
-/// A parsed derive input and the errors of what could not be parsed.
+/// A parsed derive input.
 pub struct Derived {
     /// The resource, as `resource!` would have declared it.
     pub resource: model::Resource,
     /// The user's struct, which generation does not emit.
     pub structure: DeriveStruct,
-    /// What could not be parsed, each on its token.
-    pub errors: Vec<syn::Error>,
 }
 
 /// The struct's `#[resource(..)]` attributes.
@@ -53,9 +55,9 @@ struct FieldInput {
 }
 
 /// Parses the input of `#[derive(Resource)]`. Only a wrong shape (not a struct
-/// with named fields, or generic) aborts; every other error is returned with
-/// the model.
-pub fn resource(tokens: TokenStream) -> syn::Result<Derived> {
+/// with named fields, or generic) aborts; every other error is reported into
+/// `errors` (darling's converted at this boundary) and the model returned.
+pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
     let input: DeriveInput = syn::parse2(tokens)?;
     let named = match &input.data {
         Data::Struct(data) => match &data.fields {
@@ -86,18 +88,22 @@ pub fn resource(tokens: TokenStream) -> syn::Result<Derived> {
             "a resource cannot have generic parameters",
         ));
     }
-    let mut errors = darling::Error::accumulator();
-    let mut options = errors
-        .handle(StructInput::from_attributes(&input.attrs))
-        .map(|s| s.options)
-        .unwrap_or_default();
+    let mut options = match StructInput::from_attributes(&input.attrs) {
+        Ok(parsed) => parsed.options,
+        Err(e) => {
+            errors.darling_error(e);
+            ResourceOptions::default()
+        }
+    };
     for e in std::mem::take(&mut options.errors) {
-        errors.push(e);
+        errors.darling_error(e);
     }
     if let Some(table) = &options.table
         && table.value().is_empty()
     {
-        errors.push(darling::Error::custom("the table name cannot be empty").with_span(table));
+        errors.darling_error(
+            darling::Error::custom("the table name cannot be empty").with_span(table),
+        );
     }
     let mut derived = Derived {
         resource: model::Resource {
@@ -112,7 +118,6 @@ pub fn resource(tokens: TokenStream) -> syn::Result<Derived> {
             unknown: options.unknown,
         },
         structure: DeriveStruct { fields: Vec::new() },
-        errors: Vec::new(),
     };
     for field in &named.named {
         let Some(ident) = field.ident.clone() else {
@@ -120,25 +125,17 @@ pub fn resource(tokens: TokenStream) -> syn::Result<Derived> {
         };
         derived.structure.fields.push(ident);
         // A field whose attributes do not parse at all is left out.
-        if let Some(field) = errors.handle(FieldInput::from_field(field)) {
-            derived.field(field, &mut errors);
+        match FieldInput::from_field(field) {
+            Ok(field) => derived.field(field, errors),
+            Err(e) => errors.darling_error(e),
         }
     }
-    // Darling's errors, then the derive's own (spanned over whole types).
-    let mut all: Vec<syn::Error> = errors
-        .into_inner()
-        .into_iter()
-        .flatten()
-        .map(syn::Error::from)
-        .collect();
-    all.append(&mut derived.errors);
-    derived.errors = all;
     Ok(derived)
 }
 
 impl Derived {
     /// Adds one field to the model, or reports why it cannot be.
-    fn field(&mut self, field: FieldInput, errors: &mut darling::error::Accumulator) {
+    fn field(&mut self, field: FieldInput, errors: &Errors) {
         let FieldInput {
             ident,
             ty,
@@ -147,13 +144,13 @@ impl Derived {
         } = field;
         let Some(name) = ident else { return };
         for e in options.errors {
-            errors.push(e);
+            errors.darling_error(e);
         }
         if let Some(mut spec) = options.relationship {
             self.resource.unknown.append(&mut spec.unknown);
             match relationship(name, &ty, attrs, spec) {
                 Ok(rel) => self.resource.relationships.push(rel),
-                Err(e) => self.errors.push(e),
+                Err(e) => errors.syn_error(e),
             }
             return;
         }
@@ -163,13 +160,13 @@ impl Derived {
                 Some(("Option", _)) => "`#[resource(belongs_to)]` or `#[resource(has_one)]`",
                 _ => "`#[resource(has_many)]`, `#[resource(has_one)]`, ...",
             };
-            self.errors.push(syn::Error::new(
+            errors.error_at(
                 name.span(),
                 format!(
                     "`{}` is a `Loaded<..>` field but declares no relationship: mark it {kinds}",
                     name.unraw()
                 ),
-            ));
+            );
             return;
         }
         let mut key_type = None;
@@ -179,14 +176,14 @@ impl Derived {
                 key_type = Some(pk.kind);
             } else {
                 // Reported; the field keeps its type, so nothing else fails.
-                self.errors.push(syn::Error::new_spanned(
+                errors.error_spanned_by(
                     &ty,
                     format!(
                         "`{}` keys are `{expected}`: declare the field `{}: {expected}`",
                         pk.kind.keyword(),
                         name.unraw()
                     ),
-                ));
+                );
             }
         }
         self.resource.attributes.push(model::Attribute {
@@ -319,9 +316,4 @@ fn single_argument<'a>(ty: &'a Type, name: &'static str) -> Option<(&'static str
 }
 
 #[cfg(test)]
-#[path = "derive_tests.rs"]
 mod tests;
-
-#[cfg(test)]
-#[path = "derive_error_tests.rs"]
-mod error_tests;

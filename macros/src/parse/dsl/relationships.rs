@@ -1,0 +1,185 @@
+//! Items of `relationships { }`: `kind name: Destination;` or
+//! `kind name: Destination { option; .. }`, and the relationship options.
+
+use proc_macro2::{Group, TokenStream};
+use syn::ext::IdentExt;
+use syn::parse::{Parse, ParseStream, Result};
+use syn::punctuated::Punctuated;
+use syn::{Ident, Token, Type};
+
+use super::{items, kw};
+use crate::errors::Errors;
+use crate::expr;
+use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
+use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
+
+/// One relationship, with what went wrong in its options.
+pub enum RelationshipItem {
+    Known {
+        relationship: Box<model::Relationship>,
+        /// Unknown option names and sort orders.
+        unknown: Vec<Unknown>,
+    },
+    /// A word where a relationship kind belongs; the item is skipped.
+    Unknown(Ident),
+}
+
+/// One relationship; the options that cannot be parsed are reported into
+/// `errors` (the others are kept).
+pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<RelationshipItem> {
+    let attrs = input.call(syn::Attribute::parse_outer)?;
+    let lookahead = input.lookahead1();
+    let kind = if lookahead.peek(kw::belongs_to) {
+        RelKind::BelongsTo
+    } else if lookahead.peek(kw::has_one) {
+        RelKind::HasOne
+    } else if lookahead.peek(kw::has_many) {
+        RelKind::HasMany
+    } else if lookahead.peek(kw::many_to_many) {
+        RelKind::ManyToMany
+    } else if input.peek(Ident::peek_any) {
+        let word = input.call(Ident::parse_any)?;
+        input.parse::<TokenStream>()?;
+        return Ok(RelationshipItem::Unknown(word));
+    } else {
+        return Err(lookahead.error());
+    };
+    let keyword = input.call(Ident::parse_any)?;
+    let name: Ident = input.parse()?;
+    if !input.peek(Token![:]) {
+        return Err(input.error(format!(
+            "expected `:` and the destination resource: `{keyword} {name}: Ticket;`"
+        )));
+    }
+    input.parse::<Token![:]>()?;
+    // Without `+`: the type goes into `<D as Resource>` (see `AttributeItem`).
+    let destination = input.call(Type::without_plus)?;
+    let mut relationship = model::Relationship {
+        attrs,
+        kind,
+        name,
+        destination,
+        options: Vec::new(),
+    };
+    let mut unknown = Vec::new();
+    let lookahead = input.lookahead1();
+    if lookahead.peek(Token![;]) {
+        input.parse::<Token![;]>()?;
+    } else if lookahead.peek(syn::token::Brace) {
+        let group: Group = input.parse()?;
+        for tokens in items(
+            group.stream(),
+            false,
+            errors,
+            "expected `;` after this option",
+        ) {
+            match syn::parse2::<OptionItem>(tokens) {
+                Ok(OptionItem::Known { option, orders }) => {
+                    relationship.options.push(*option);
+                    unknown.extend(orders);
+                }
+                Ok(OptionItem::Unknown(word)) => unknown.push(Unknown {
+                    place: Place::Option,
+                    word,
+                }),
+                Err(e) => errors.syn_error(e),
+            }
+        }
+        if input.peek(Token![;]) {
+            input.parse::<Token![;]>()?;
+        }
+    } else {
+        return Err(lookahead.error());
+    }
+    Ok(RelationshipItem::Known {
+        relationship: Box::new(relationship),
+        unknown,
+    })
+}
+
+/// One relationship option, `keyword value;`.
+pub enum OptionItem {
+    Known {
+        option: Box<RelOption>,
+        /// Unknown sort orders (the key is kept, ascending) and
+        /// `authorize_read_with` values (read as `filter`).
+        orders: Vec<Unknown>,
+    },
+    /// A word where an option name belongs; the option is skipped.
+    Unknown(Ident),
+}
+
+impl Parse for OptionItem {
+    fn parse(input: ParseStream) -> Result<Self> {
+        let lookahead = input.lookahead1();
+        let known = lookahead.peek(kw::source_attribute)
+            || lookahead.peek(kw::destination_attribute)
+            || lookahead.peek(kw::filter)
+            || lookahead.peek(kw::sort)
+            || lookahead.peek(kw::manual)
+            || lookahead.peek(kw::through)
+            || lookahead.peek(kw::source_attribute_on_join_resource)
+            || lookahead.peek(kw::destination_attribute_on_join_resource)
+            || lookahead.peek(kw::authorize_read_with);
+        if !known {
+            if input.peek(Ident::peek_any) {
+                let word = input.call(Ident::parse_any)?;
+                input.parse::<TokenStream>()?;
+                return Ok(OptionItem::Unknown(word));
+            }
+            return Err(lookahead.error());
+        }
+        let keyword = input.call(Ident::parse_any)?;
+        let mut orders = Vec::new();
+        let value = match keyword.to_string().as_str() {
+            "source_attribute" => OptionValue::SourceAttribute(attribute_name(input, &keyword)?),
+            "destination_attribute" => {
+                OptionValue::DestinationAttribute(attribute_name(input, &keyword)?)
+            }
+            "source_attribute_on_join_resource" => {
+                OptionValue::SourceAttributeOnJoinResource(attribute_name(input, &keyword)?)
+            }
+            "destination_attribute_on_join_resource" => {
+                OptionValue::DestinationAttributeOnJoinResource(attribute_name(input, &keyword)?)
+            }
+            "filter" => OptionValue::Filter(expr::parse_filter(input)?),
+            "sort" => {
+                let keys = Punctuated::<SortKeySyntax, Token![,]>::parse_separated_nonempty(input)?;
+                OptionValue::Sort(sort_keys(keys, &mut orders))
+            }
+            "manual" => OptionValue::Manual(input.parse()?),
+            "through" => OptionValue::Through(input.call(Type::without_plus)?),
+            "authorize_read_with" => {
+                if !input.peek(Ident::peek_any) {
+                    return Err(
+                        input.error("expected `filter` or `error`: `authorize_read_with error;`")
+                    );
+                }
+                let word = input.call(Ident::parse_any)?;
+                OptionValue::AuthorizeReadWith(read_with(word, &mut orders))
+            }
+            _ => unreachable!("checked by the lookahead"),
+        };
+        if !input.peek(Token![;]) {
+            return Err(input.error(match value {
+                OptionValue::Sort(_) => "expected `,` and another sort key, or `;`",
+                _ => "expected `;`",
+            }));
+        }
+        input.parse::<Token![;]>()?;
+        Ok(OptionItem::Known {
+            option: Box::new(RelOption { keyword, value }),
+            orders,
+        })
+    }
+}
+
+/// The attribute name after an option keyword.
+fn attribute_name(input: ParseStream, keyword: &Ident) -> Result<Ident> {
+    if !input.peek(Ident) {
+        return Err(input.error(format!(
+            "expected an attribute name: `{keyword} ticket_id;`"
+        )));
+    }
+    input.parse()
+}
