@@ -182,6 +182,38 @@ impl Expr {
         out
     }
 
+    /// The slots this expression binds, for every data layer alike: slot 0 is
+    /// the record itself; each distinct prefix of a relationship path is one
+    /// more slot, bound to one related record of the slot of the prefix one
+    /// shorter (given as `parent`, always an earlier slot). References through
+    /// the same path share a slot, so they bind to the same related record
+    /// (DESIGN "Expressions" 10); a memory scope enumerates the combinations of
+    /// bindings, SQL left-joins one alias per slot inside one `EXISTS`.
+    pub(crate) fn bindings(&self) -> Vec<Binding<'_>> {
+        let mut slots: Vec<Binding<'_>> = vec![Binding {
+            path: &[],
+            parent: 0,
+        }];
+        for path in self.paths() {
+            for len in 1..=path.len() {
+                let prefix = &path[..len];
+                if slots.iter().any(|s| s.path == prefix) {
+                    continue;
+                }
+                // Shorter prefixes were added first.
+                let parent = slots
+                    .iter()
+                    .position(|s| s.path == &prefix[..len - 1])
+                    .unwrap_or(0);
+                slots.push(Binding {
+                    path: prefix,
+                    parent,
+                });
+            }
+        }
+        slots
+    }
+
     /// A constant.
     ///
     /// ```
@@ -425,4 +457,14 @@ impl fmt::Display for Expr {
             Expr::Exists { path, expr } => write!(f, "exists({}, {expr})", path.join(".")),
         }
     }
+}
+
+/// One slot of an expression's scope (see [`Expr::bindings`]): the record
+/// reached through `path` from the scope's own, one step from slot `parent`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Binding<'e> {
+    /// The relationship path from the scope's record (empty for slot 0).
+    pub(crate) path: &'e [Name],
+    /// The slot this one is one relationship further from.
+    pub(crate) parent: usize,
 }

@@ -43,6 +43,7 @@ use crate::error::Result;
 use crate::resource::{Row, Schema};
 
 pub use self::records::{ReadResult, Records};
+pub(crate) use self::request::group_positions;
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
 pub use crate::scalar::ColumnReader;
 

@@ -2,6 +2,10 @@
 //! relationship load ([`Partition`], [`PartitionBy`]) and the conditions the
 //! tenant and read policies put on each resource ([`Visibility`]).
 
+use std::hash::Hash;
+
+use foldhash::{HashMap, HashMapExt};
+
 use crate::expr::Expr;
 use crate::resource::Schema;
 use crate::sort::Sort;
@@ -257,4 +261,28 @@ pub enum PartitionBy {
         /// The record's attribute.
         destination_attribute: &'static str,
     },
+}
+
+impl Partition {
+    /// The attribute of `schema` that holds each record's key: the attribute a
+    /// partition by an attribute names (`None` when `schema` has no such
+    /// attribute), and `None` through a join, whose key comes from the join.
+    pub fn key_attribute(&self, schema: &Schema) -> Option<usize> {
+        match &self.by {
+            PartitionBy::Attribute(name) => schema.attribute_index(name),
+            PartitionBy::Through { .. } => None,
+        }
+    }
+}
+
+/// The group of each key: its position among `keys` (the first, for a key
+/// given twice), which is the group its records go to. Every layer groups by it.
+pub(crate) fn group_positions<K: Hash + Eq>(
+    keys: impl ExactSizeIterator<Item = K>,
+) -> HashMap<K, usize> {
+    let mut positions = HashMap::with_capacity(keys.len());
+    for (i, key) in keys.enumerate() {
+        positions.entry(key).or_insert(i);
+    }
+    positions
 }

@@ -174,27 +174,17 @@ impl<'a> Compiler<'a> {
 
     /// Compiles `expr`, evaluated on rows of `schema`, with its own bindings.
     pub(super) fn scope(&mut self, schema: &'static Schema, expr: &Expr) -> Result<Scope<'a>> {
-        let paths = expr.paths();
         let mut slots = vec![SlotInfo { path: &[], schema }];
         let mut bindings = Vec::new();
-        for path in paths {
-            for len in 1..=path.len() {
-                let prefix = &path[..len];
-                if slots.iter().any(|s| s.path == prefix) {
-                    continue;
-                }
-                // Shorter prefixes were added first.
-                let parent = slots
-                    .iter()
-                    .position(|s| s.path == &prefix[..len - 1])
-                    .unwrap_or(0);
-                let (step, dest) = self.step(slots[parent].schema, &prefix[len - 1])?;
-                bindings.push(Binding { parent, step });
-                slots.push(SlotInfo {
-                    path: prefix,
-                    schema: dest,
-                });
-            }
+        for binding in expr.bindings().into_iter().skip(1) {
+            let parent = binding.parent;
+            let relationship = &binding.path[binding.path.len() - 1];
+            let (step, dest) = self.step(slots[parent].schema, relationship)?;
+            bindings.push(Binding { parent, step });
+            slots.push(SlotInfo {
+                path: binding.path,
+                schema: dest,
+            });
         }
         let node = self.node(expr, &slots, true)?;
         Ok(Scope { bindings, node })

@@ -273,33 +273,22 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<String> {
-        let paths = expr.paths();
         let mut slots = vec![Slot {
             path: &[],
             schema,
             alias: alias.to_owned(),
         }];
         let mut joins = String::new();
-        for path in paths {
-            for len in 1..=path.len() {
-                let prefix = &path[..len];
-                if slots.iter().any(|s| s.path == prefix) {
-                    continue;
-                }
-                // Shorter prefixes were added first.
-                let parent = slots
-                    .iter()
-                    .position(|s| s.path == &prefix[..len - 1])
-                    .unwrap_or(0);
-                let (hop, dest) =
-                    self.hop(slots[parent].schema, &prefix[len - 1], &slots[parent].alias)?;
-                joins.push_str(&hop.left_join());
-                slots.push(Slot {
-                    path: prefix,
-                    schema: dest,
-                    alias: hop.alias,
-                });
-            }
+        for binding in expr.bindings().into_iter().skip(1) {
+            let parent = &slots[binding.parent];
+            let relationship = &binding.path[binding.path.len() - 1];
+            let (hop, dest) = self.hop(parent.schema, relationship, &parent.alias)?;
+            joins.push_str(&hop.left_join());
+            slots.push(Slot {
+                path: binding.path,
+                schema: dest,
+                alias: hop.alias,
+            });
         }
         let node = self.node(expr, &slots, true)?;
         let condition = self.seal(node);

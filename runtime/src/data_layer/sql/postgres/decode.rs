@@ -7,16 +7,16 @@
 //! nil), then checked against the attribute it fills, so a column whose type does
 //! not fit its attribute is an error naming both.
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use futures_util::TryStreamExt;
 use tokio_postgres::{Column, Row as PgRow, RowStream};
 
 use super::errors::data_layer;
-use crate::data_layer::Records;
+use crate::data_layer::Partition;
 pub(super) use crate::data_layer::columns::postgres::{PgColumns, column, fit};
 use crate::data_layer::sql::Columns;
 use crate::data_layer::store::{Collector, Target, collector};
-use crate::data_layer::{Partition, PartitionBy};
+use crate::data_layer::{Records, group_positions};
 use crate::error::{Error, Result};
 use crate::resource::{Row, Schema};
 use crate::value::Value;
@@ -109,14 +109,12 @@ impl<'a> Decoder<'a> {
         let n = schema.attributes.len();
         let (positions, key_attribute) = match partition {
             Some(partition) => {
-                let mut positions = HashMap::with_capacity(partition.keys.len());
-                for (i, key) in partition.keys.iter().enumerate() {
-                    positions.entry(key).or_insert(i);
-                }
+                let positions = group_positions(partition.keys.iter());
                 // The key is the record's own attribute, or the key column.
-                let key_attribute = match &partition.by {
-                    PartitionBy::Attribute(name) if !with_key => schema.attribute_index(name),
-                    _ => None,
+                let key_attribute = if with_key {
+                    None
+                } else {
+                    partition.key_attribute(schema)
                 };
                 if key_attribute.is_none() && !with_key {
                     return Err(Error::data_layer(format!(

@@ -2,16 +2,15 @@
 //! the statements `build` makes, and the decoding of result rows into records
 //! (shared with raw queries, which match columns by name).
 
-use foldhash::{HashMap, HashMapExt};
+use foldhash::HashMap;
 use rusqlite::{Connection, TransactionBehavior};
 
 use super::{Inner, Sqlite, codec, errors};
 use crate::data_layer::columns::sqlite::SqliteRow;
+use crate::data_layer::group_positions;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::{Collector, Target, collector};
-use crate::data_layer::{
-    BoxFuture, DataLayer, Partition, PartitionBy, ReadRequest, ReadResult, Records,
-};
+use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
 use crate::error::{Error, Result};
 use crate::resource::{Generated, Row, Schema};
 use crate::value::Value;
@@ -27,14 +26,8 @@ struct Keys {
 
 impl Keys {
     fn new(schema: &'static Schema, partition: Partition) -> Keys {
-        let mut positions = HashMap::with_capacity(partition.keys.len());
-        for (i, key) in partition.keys.into_iter().enumerate() {
-            positions.entry(key).or_insert(i);
-        }
-        let attribute = match &partition.by {
-            PartitionBy::Attribute(name) => schema.attribute_index(name),
-            PartitionBy::Through { .. } => None,
-        };
+        let attribute = partition.key_attribute(schema);
+        let positions = group_positions(partition.keys.into_iter());
         Keys {
             positions,
             attribute,
