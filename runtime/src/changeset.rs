@@ -73,7 +73,7 @@ impl<R: Resource> Default for Changeset<R> {
 }
 
 impl<R: Resource> Changeset<R> {
-    /// Nothing set yet; the same as `R::changeset()`.
+    /// Nothing set yet; the same as the generated `Ticket::changeset()` of a resource.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));

@@ -42,7 +42,7 @@ pub enum Unset {
 }
 
 /// A read of `R` records: filter, sort, limit, offset, and relationships to load.
-/// Start one with [`Resource::query`] (or [`Query::new`]), run it with
+/// Start one with `Ticket::query()` (generated for every resource) or [`Query::new`], run it with
 /// [`Domain::read`](crate::Domain::read) or, in a manual loader, [`Query::read`].
 ///
 /// As a relationship's query (in [`Rel::query`](crate::Rel::query) or a manual
@@ -113,7 +113,7 @@ impl<R: Resource> fmt::Debug for Query<R> {
 }
 
 impl<R: Resource> Query<R> {
-    /// A query for every record; the same as `R::query()`.
+    /// A query for every record; the same as the generated `Ticket::query()` of a resource.
     ///
     /// ```
     /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
