@@ -101,7 +101,7 @@ struct Block {
 /// Every ```layers block of `text`, and a finding for each malformed line.
 fn parse_blocks(text: &str) -> (Vec<Block>, Vec<Finding>) {
     let (mut blocks, mut errors) = (Vec::<Block>::new(), Vec::new());
-    let mut open = false;
+    let (mut open, mut seen) = (false, BTreeSet::new());
     for (n, line) in (1..).zip(text.lines()) {
         let line = line.trim();
         let mut error = |why: String| {
@@ -119,7 +119,7 @@ fn parse_blocks(text: &str) -> (Vec<Block>, Vec<Finding>) {
                     line: n,
                     layers: Vec::new(),
                 });
-                open = true;
+                (open, seen) = (true, BTreeSet::new());
             }
             continue;
         }
@@ -149,19 +149,13 @@ fn parse_blocks(text: &str) -> (Vec<Block>, Vec<Finding>) {
         };
         for path in paths.split(',').map(str::trim) {
             let module: Vec<String> = path.split("::").map(String::from).collect();
-            let twice = block
-                .layers
-                .iter()
-                .chain([&layer])
-                .any(|l| l.modules.contains(&module));
-            if !module
-                .iter()
-                .all(|s| !s.starts_with(char::is_numeric) && s.chars().all(is_ident_char))
-            {
+            let ident =
+                |s: &String| !s.starts_with(char::is_numeric) && s.chars().all(is_ident_char);
+            if !module.iter().all(ident) {
                 error(format!(
                     "`{path}` is not a module path such as `data_layer::sql`; {expected}"
                 ));
-            } else if twice {
+            } else if !seen.insert(module.clone()) {
                 error(format!("`{path}` is listed twice"));
             } else {
                 layer.modules.push(module);
@@ -170,10 +164,7 @@ fn parse_blocks(text: &str) -> (Vec<Block>, Vec<Finding>) {
         block.layers.push(layer);
     }
     if let Some(block) = blocks.last().filter(|_| open) {
-        let text = format!(
-            "ARCHITECTURE.md:{}: the layers block is never closed",
-            block.line
-        );
+        let text = format!("ARCHITECTURE.md:{}: the block is never closed", block.line);
         errors.push(Finding(Kind::Format, text));
     }
     (blocks, errors)
@@ -752,7 +743,10 @@ fn cycles(dir: &str, edges: &Edges, findings: &mut Vec<Finding>) {
             quoted(&cycle, " -> ")
         };
         let examples: Vec<String> = scc.iter().map(|&m| cycle_through(m)).collect();
-        let example = examples.iter().min_by_key(|c| c.matches(" -> ").count()).unwrap();
+        let example = examples
+            .iter()
+            .min_by_key(|c| c.matches(" -> ").count())
+            .unwrap();
         let names = quoted(&Vec::from_iter(scc.iter().copied()), ", ");
         let mut text = format!("cycle between {names} (such as {example}), through these edges:");
         let mut down = 0;
