@@ -22,34 +22,6 @@ use crate::value::{NonNull, Scalar, Value, ValueType};
 /// ([`ErrorKind::TypeMismatch`]). Integers are read for every integer width
 /// (the generated code checks the range), and a layer may read an integer column
 /// for a float attribute.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Result;
-/// use ashore::data_layer::ColumnReader;
-/// use chrono::{DateTime, Utc};
-/// use uuid::Uuid;
-///
-/// /// A row of one text column.
-/// struct OneText(Option<String>);
-///
-/// impl ColumnReader for OneText {
-///     fn bool(&mut self, _: usize) -> Result<Option<bool>> { unimplemented!() }
-///     fn int(&mut self, _: usize) -> Result<Option<i64>> { unimplemented!() }
-///     fn float(&mut self, _: usize) -> Result<Option<f64>> { unimplemented!() }
-///     fn string(&mut self, _: usize) -> Result<Option<String>> {
-///         Ok(self.0.take())
-///     }
-///     fn uuid(&mut self, _: usize) -> Result<Option<Uuid>> { unimplemented!() }
-///     fn datetime(&mut self, _: usize) -> Result<Option<DateTime<Utc>>> {
-///         unimplemented!()
-///     }
-/// }
-///
-/// let mut row = OneText(Some("Toner low".into()));
-/// assert_eq!(row.string(0)?.as_deref(), Some("Toner low"));
-/// # Ok::<(), ashore::Error>(())
-/// ```
 pub trait ColumnReader {
     /// A boolean.
     fn bool(&mut self, attribute: usize) -> Result<Option<bool>>;
