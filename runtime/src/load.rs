@@ -16,41 +16,8 @@ use crate::value::Value;
 
 /// A relationship load that can run on records of `S`: what `Query::load` takes.
 /// Implemented by [`Rel`]; the loader calls it once per level with every record.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// /// The load of each representative's `n` most urgent tickets.
-/// fn most_urgent(n: usize) -> impl Load<Representative> {
-///     Representative::tickets()
-///         .sort(Ticket::priority().desc())
-///         .limit(n)
-/// }
-///
-/// let reps = support
-///     .read(
-///         Representative::query()
-///             .sort(Representative::name())
-///             .load(most_urgent(1)),
-///     )
-///     .await?;
-/// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
-/// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-/// # Ok(()) }
-/// ```
 pub trait Load<S: Resource>: Send + Sync + 'static {
     /// The relationship's name.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let load: Box<dyn Load<Representative>> = Box::new(Representative::tickets().limit(3));
-    /// assert_eq!(load.name(), "tickets");
-    /// # }
-    /// ```
     fn name(&self) -> &'static str;
 
     /// Loads onto `records`, in `scope`: what [`Query::load`](crate::Query::load)

@@ -64,32 +64,11 @@ pub enum Loaded<T> {
 
 impl<T> Loaded<T> {
     /// A loaded value.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// let tickets = Loaded::new(vec!["Printer on fire"]);
-    /// assert!(tickets.is_loaded());
-    /// assert_eq!(tickets, Loaded::Loaded(Box::new(vec!["Printer on fire"])));
-    /// ```
     pub fn new(value: T) -> Self {
         Loaded::Loaded(Box::new(value))
     }
 
     /// The loaded value, or an [`ErrorKind::NotLoaded`] error if it was not loaded.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{ErrorKind, Loaded};
-    /// let tickets: Loaded<Vec<&str>> = Loaded::NotLoaded;
-    /// assert!(matches!(
-    ///     tickets.get().unwrap_err().kind(),
-    ///     ErrorKind::NotLoaded
-    /// ));
-    /// let tickets = Loaded::new(vec!["Printer on fire", "VPN down"]);
-    /// assert_eq!(tickets.get()?.len(), 2);
-    /// # Ok::<(), ashore::Error>(())
-    /// ```
     pub fn get(&self) -> Result<&T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
@@ -98,23 +77,6 @@ impl<T> Loaded<T> {
     }
 
     /// The loaded value, mutably, or an [`ErrorKind::NotLoaded`] error.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::tickets()),
-    ///     )
-    ///     .await?;
-    /// reps[0].tickets.get_mut()?.retain(|t| t.priority > Some(3));
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
     pub fn get_mut(&mut self) -> Result<&mut T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
@@ -123,25 +85,6 @@ impl<T> Loaded<T> {
     }
 
     /// The loaded value, by value, or an [`ErrorKind::NotLoaded`] error.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::tickets()),
-    ///     )
-    ///     .await?;
-    /// let bob = reps.remove(0);
-    /// let tickets: Vec<Ticket> = bob.tickets.into_inner()?;
-    /// assert_eq!(tickets.len(), 2);
-    /// assert!(bob.tickets_above_threshold.into_inner().is_err());
-    /// # Ok(()) }
-    /// ```
     pub fn into_inner(self) -> Result<T> {
         match self {
             Loaded::Loaded(v) => Ok(*v),
@@ -150,26 +93,11 @@ impl<T> Loaded<T> {
     }
 
     /// Whether it was loaded.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// assert!(!Loaded::<Vec<u8>>::NotLoaded.is_loaded());
-    /// assert!(Loaded::new(Vec::<u8>::new()).is_loaded());
-    /// ```
     pub fn is_loaded(&self) -> bool {
         matches!(self, Loaded::Loaded(_))
     }
 
     /// The loaded value, if any.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// let loaded = Loaded::new(3);
-    /// assert_eq!(loaded.as_option(), Some(&3));
-    /// assert_eq!(Loaded::<i32>::NotLoaded.as_option(), None);
-    /// ```
     pub fn as_option(&self) -> Option<&T> {
         match self {
             Loaded::Loaded(v) => Some(v),
@@ -281,91 +209,24 @@ impl<S: Resource, D: Resource> Rel<S, D> {
     }
 
     /// The relationship's static description.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let info = Representative::tickets_above_threshold().info();
-    /// assert_eq!(info.name, "tickets_above_threshold");
-    /// assert_eq!(info.kind, RelationshipKind::HasMany);
-    /// assert!(info.manual);
-    /// assert_eq!((info.destination)().name, "Ticket");
-    /// # }
-    /// ```
     pub fn info(&self) -> &'static RelationshipInfo {
         self.info
     }
 
     /// The query this load runs (before the relationship's own filter and sort).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let load = Representative::tickets()
-    ///     .filter(expr!(priority > 2))
-    ///     .limit(3);
-    /// assert_eq!(
-    ///     load.get_query().get_filter().unwrap().to_string(),
-    ///     "priority > 2"
-    /// );
-    /// assert_eq!(load.get_query().get_limit(), Some(3));
-    /// # }
-    /// ```
     pub fn get_query(&self) -> &Query<D> {
         &self.query
     }
 
     /// Replaces the query this load runs. Its sort, offset and limit apply per
     /// source record, and its loads run on the related records.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let urgent = Ticket::query()
-    ///     .filter(expr!(priority >= 4))
-    ///     .sort(Ticket::priority())
-    ///     .load(Ticket::representative());
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(Representative::tickets().query(urgent)),
-    ///     )
-    ///     .await?;
-    /// let alice = reps[0].tickets.get()?;
-    /// assert_eq!(subjects(alice), ["VPN down", "Printer on fire"]);
-    /// assert!(alice[0].representative.is_loaded());
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
     pub fn query(mut self, query: Query<D>) -> Self {
         self.query = query;
         self
     }
 
-    /// Filters the related records (`expr!` on the destination).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query().sort(Representative::name()).load(
-    ///             Representative::tickets()
-    ///                 .filter(expr!(priority < representative.priority_threshold)),
-    ///         ),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Coffee machine empty"]);
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Password reset"]);
-    /// # Ok(()) }
-    /// ```
+    /// Filters the related records (`expr!` on the destination, which may follow
+    /// the destination's relationships: `priority < representative.priority_threshold`).
     pub fn filter<K: Condition>(mut self, filter: impl FnOnce(&D::Fields) -> Term<K>) -> Self {
         self.query = self.query.filter(filter);
         self
@@ -373,103 +234,24 @@ impl<S: Resource, D: Resource> Rel<S, D> {
 
     /// Filters the related records with a run-time expression; `None` adds
     /// nothing.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let wanted = Some("VPN down".to_string());
-    /// let filter = wanted.map(|s| Expr::cmp(CmpOp::Eq, Expr::attr("subject"), Expr::value(s)));
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(Representative::tickets().filter_expr(filter)),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["VPN down"]);
-    /// assert!(reps[1].tickets.get()?.is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn filter_expr(mut self, filter: impl Into<Option<Expr>>) -> Self {
         self.query = self.query.filter_expr(filter);
         self
     }
 
     /// Sorts each source record's related records.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Alice"))
-    ///             .load(Representative::tickets().sort(Ticket::subject())),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(
-    ///     subjects(reps[0].tickets.get()?),
-    ///     ["Coffee machine empty", "Printer on fire", "VPN down"]
-    /// );
-    /// # Ok(()) }
-    /// ```
     pub fn sort(mut self, sort: impl IntoSorts) -> Self {
         self.query = self.query.sort(sort);
         self
     }
 
     /// At most `n` related records per source record (not in all).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query().sort(Representative::name()).load(
-    ///             Representative::tickets()
-    ///                 .sort(Ticket::priority().desc())
-    ///                 .limit(1),
-    ///         ),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
     pub fn limit(mut self, n: usize) -> Self {
         self.query = self.query.limit(n);
         self
     }
 
     /// Skips `n` related records per source record (not in all).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query().sort(Representative::name()).load(
-    ///             Representative::tickets()
-    ///                 .sort(Ticket::priority().desc())
-    ///                 .offset(1),
-    ///         ),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(
-    ///     subjects(reps[0].tickets.get()?),
-    ///     ["VPN down", "Coffee machine empty"]
-    /// );
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Password reset"]);
-    /// # Ok(()) }
-    /// ```
     pub fn offset(mut self, n: usize) -> Self {
         self.query = self.query.offset(n);
         self
@@ -477,26 +259,6 @@ impl<S: Resource, D: Resource> Rel<S, D> {
 
     /// Loads a relationship of the destination onto the related records: one more
     /// data-layer read for all of them.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let tickets = support
-    ///     .read(Ticket::query().filter(expr!(subject == "VPN down")).load(
-    ///         Ticket::representative().load(Representative::tickets().sort(Ticket::subject())),
-    ///     ))
-    ///     .await?;
-    /// // The VPN ticket's representative, and all of that representative's tickets.
-    /// let alice = tickets[0].representative.get()?.as_ref().unwrap();
-    /// assert_eq!(alice.name, "Alice");
-    /// assert_eq!(
-    ///     subjects(alice.tickets.get()?),
-    ///     ["Coffee machine empty", "Printer on fire", "VPN down"]
-    /// );
-    /// # Ok(()) }
-    /// ```
     pub fn load(mut self, load: impl Load<D>) -> Self {
         self.query = self.query.load(load);
         self

@@ -56,27 +56,6 @@ pub enum Value {
 }
 
 /// The type of a `Value`, as a schema records it for an attribute.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// let types: Vec<(&str, ValueType, bool)> = Ticket::schema()
-///     .attributes
-///     .iter()
-///     .map(|a| (a.name, a.value_type, a.nullable))
-///     .collect();
-/// assert_eq!(
-///     types,
-///     [
-///         ("id", ValueType::Uuid, false),
-///         ("subject", ValueType::String, false),
-///         ("priority", ValueType::I64, true),
-///         ("representative_id", ValueType::Uuid, true),
-///     ]
-/// );
-/// # }
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValueType {
     /// `bool`
@@ -99,31 +78,12 @@ pub enum ValueType {
 
 impl Value {
     /// Whether this is nil.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Value;
-    /// assert!(Value::Null.is_null());
-    /// assert!(Value::from(None::<String>).is_null());
-    /// assert!(!Value::from(0_i64).is_null());
-    /// ```
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
     }
 
     /// Compares two values of comparable types. `None` when either is nil or the
     /// types cannot be compared (that is the nil of three-valued logic).
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Value;
-    /// use std::cmp::Ordering;
-    /// assert_eq!(
-    ///     Value::Int(2).compare(&Value::Float(2.5)),
-    ///     Some(Ordering::Less)
-    /// );
-    /// assert_eq!(Value::Null.compare(&Value::Int(1)), None);
-    /// ```
     pub fn compare(&self, other: &Value) -> Option<Ordering> {
         use Value::*;
         match (self, other) {
@@ -160,20 +120,6 @@ impl Value {
 
 /// Equality is the equality of keys: `Int(1) == Float(1.0)` is false, NaN equals
 /// NaN. Filters use [`Value::compare`] instead, which follows nil semantics.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Value;
-/// use std::cmp::Ordering;
-/// assert_ne!(Value::Int(1), Value::Float(1.0));
-/// assert_eq!(
-///     Value::Int(1).compare(&Value::Float(1.0)),
-///     Some(Ordering::Equal)
-/// );
-/// assert_eq!(Value::Float(f64::NAN), Value::Float(f64::NAN));
-/// assert_eq!(Value::Null, Value::Null); // as a key; in a filter, nil == nil is nil
-/// assert_eq!(Value::Null.compare(&Value::Null), None);
-/// ```
 impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
         use Value::*;
@@ -207,18 +153,7 @@ impl Hash for Value {
     }
 }
 
-/// As filters print it: strings quoted, nil as `nil`.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Value;
-/// assert_eq!(
-///     Value::from("VPN down".to_string()).to_string(),
-///     r#""VPN down""#
-/// );
-/// assert_eq!(Value::Null.to_string(), "nil");
-/// assert_eq!(Value::Float(2.5).to_string(), "2.5");
-/// ```
+/// As filters print it: strings quoted, nil as `nil`, timestamps in RFC 3339.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -234,15 +169,6 @@ impl fmt::Display for Value {
 }
 
 /// Any attribute type converts, `Option`s to nil when `None`.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Value;
-/// use ashore::uuid::Uuid;
-/// assert_eq!(Value::from(7_i16), Value::Int(7));
-/// assert_eq!(Value::from(Some(true)), Value::Bool(true));
-/// assert_eq!(Value::from(Uuid::nil()), Value::Uuid(Uuid::nil()));
-/// ```
 impl<T: Scalar> From<T> for Value {
     fn from(v: T) -> Self {
         v.into_value()
@@ -250,12 +176,6 @@ impl<T: Scalar> From<T> for Value {
 }
 
 /// A string slice is a string value, so `.tenant("acme")` reads as written.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Value;
-/// assert_eq!(Value::from("acme"), Value::String("acme".to_owned()));
-/// ```
 impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::String(v.to_owned())
@@ -263,13 +183,6 @@ impl From<&str> for Value {
 }
 
 /// A Rust type an attribute may have. Sealed: the data layers know exactly these.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::{Scalar, Value};
-/// assert_eq!(Some(5_i32).into_value(), Value::Int(5));
-/// assert_eq!(<Option<i32>>::from_value(Value::Null), Ok(None));
-/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of an attribute",
     label = "not an attribute type",
@@ -278,58 +191,14 @@ impl From<&str> for Value {
 pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
     /// The kind a filter compares by (numbers with numbers, text with text): one
     /// of [`kind`](crate::kind)'s types.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, kind};
-    /// use std::any::TypeId;
-    /// fn kind_of<T: Scalar>() -> TypeId
-    /// where
-    ///     T::Kind: 'static,
-    /// {
-    ///     TypeId::of::<T::Kind>()
-    /// }
-    /// // Integers and floats, nullable or not, compare with each other.
-    /// assert_eq!(kind_of::<i16>(), kind_of::<Option<f64>>());
-    /// assert_eq!(kind_of::<String>(), TypeId::of::<kind::Text>());
-    /// ```
     type Kind;
     /// The value type a schema records.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, ValueType};
-    /// assert_eq!(i32::TYPE, ValueType::I32);
-    /// assert_eq!(<Option<i32>>::TYPE, ValueType::I32);
-    /// ```
     const TYPE: ValueType;
     /// Whether the attribute may be nil.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Scalar;
-    /// assert!(!String::NULLABLE);
-    /// assert!(<Option<String>>::NULLABLE);
-    /// ```
     const NULLABLE: bool;
     /// Into a dynamic value.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, Value};
-    /// assert_eq!(3_i16.into_value(), Value::Int(3));
-    /// assert_eq!(None::<f64>.into_value(), Value::Null);
-    /// ```
     fn into_value(self) -> Value;
     /// Back from a dynamic value; `Err` names what was found instead.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, Value};
-    /// assert_eq!(i16::from_value(Value::Int(300)), Ok(300));
-    /// assert_eq!(i16::from_value(Value::Int(70_000)), Err(Value::Int(70_000))); // out of range
-    /// assert_eq!(String::from_value(Value::Null), Err(Value::Null)); // not nullable
-    /// ```
     fn from_value(value: Value) -> Result<Self, Value>;
 
     /// Reads attribute `attribute` from a result row (what generated

@@ -12,107 +12,20 @@ use crate::value::{Scalar, Value};
 /// Type-level kinds: what a filter may compare with what. A [`Term`] carries one;
 /// `expr!` only compares terms of the same kind, and a filter must be a
 /// [`kind::Bool`] term.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// // Each attribute type has a kind: `Option<i64>` and `i64` are both numbers.
-/// fn kind_of<T: Scalar>(_: Field<Ticket, T>) -> std::any::TypeId
-/// where
-///     T::Kind: 'static,
-/// {
-///     std::any::TypeId::of::<T::Kind>()
-/// }
-/// assert_eq!(
-///     kind_of(Ticket::priority()),
-///     std::any::TypeId::of::<kind::Number>()
-/// );
-/// assert_eq!(
-///     kind_of(Ticket::subject()),
-///     std::any::TypeId::of::<kind::Text>()
-/// );
-/// # }
-/// ```
 pub mod kind {
     /// `bool`, and every condition: what a filter must be.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let open: Term<kind::Bool> =
-    ///     Term::new(Expr::IsNil(Box::new(Expr::attr("representative_id"))));
-    /// let unassigned = Ticket::query().filter(|_| open);
-    /// assert_eq!(
-    ///     unassigned.get_filter().unwrap().to_string(),
-    ///     "is_nil(representative_id)"
-    /// );
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Bool {}
     /// Integers and floats (they compare with each other).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let priority: Term<kind::Number> = Term::new(Expr::attr("priority"));
-    /// assert_eq!(priority.into_expr(), Expr::attr("priority"));
-    /// assert_eq!(
-    ///     Value::Int(2).compare(&Value::Float(2.5)),
-    ///     Some(std::cmp::Ordering::Less)
-    /// );
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Number {}
     /// Strings.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// fn text<T: Scalar<Kind = kind::Text>>(value: T) -> Value {
-    ///     value.into_value()
-    /// }
-    /// assert_eq!(
-    ///     text(Some("VPN down".to_string())),
-    ///     Value::String("VPN down".into())
-    /// );
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Text {}
     /// UUIDs.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// fn uuid_valued<T: Scalar<Kind = kind::Uuid>>(_: Field<Ticket, T>) {}
-    /// uuid_valued(Ticket::id());
-    /// uuid_valued(Ticket::representative_id());
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Uuid {}
     /// Timestamps.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// use ashore::chrono::{DateTime, Utc};
-    /// fn timestamp<T: Scalar<Kind = kind::DateTime>>(value: T) -> Value {
-    ///     value.into_value()
-    /// }
-    /// let now = Utc::now();
-    /// assert_eq!(timestamp(now), Value::DateTime(now));
-    /// assert_eq!(<DateTime<Utc> as Scalar>::TYPE, ValueType::DateTime);
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum DateTime {}
     /// The kind of a template (`^actor(field)`, `^tenant()`) in a policy's
@@ -125,25 +38,6 @@ pub mod kind {
 /// A typed piece of a filter: an [`Expr`] whose kind the compiler knows. `expr!`
 /// builds them; [`Query::filter`](crate::Query::filter) takes a closure returning
 /// one of kind [`kind::Bool`].
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// // A condition built at run time, vouched for as a boolean.
-/// let urgent: Term<kind::Bool> = Term::new(Expr::cmp(
-///     CmpOp::Ge,
-///     Expr::attr("priority"),
-///     Expr::value(5_i64),
-/// ));
-/// let tickets = support.read(Ticket::query().filter(|_| urgent)).await?;
-/// assert_eq!(
-///     subjects(&tickets),
-///     ["Printer on fire", "Server room flooded"]
-/// );
-/// # Ok(()) }
-/// ```
 pub struct Term<K> {
     expr: Expr,
     _kind: PhantomData<fn() -> K>,
@@ -151,13 +45,6 @@ pub struct Term<K> {
 
 impl<K> Term<K> {
     /// Wraps an expression; the caller vouches for its kind.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Expr, Term, kind};
-    /// let term: Term<kind::Text> = Term::new(Expr::attr("subject"));
-    /// assert_eq!(term.into_expr(), Expr::attr("subject"));
-    /// ```
     pub fn new(expr: Expr) -> Self {
         Term {
             expr,
@@ -165,17 +52,6 @@ impl<K> Term<K> {
         }
     }
     /// The expression.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{CmpOp, Expr, Term, kind};
-    /// let urgent: Term<kind::Bool> = Term::new(Expr::cmp(
-    ///     CmpOp::Ge,
-    ///     Expr::attr("priority"),
-    ///     Expr::value(5_i64),
-    /// ));
-    /// assert_eq!(urgent.into_expr().to_string(), "priority >= 5");
-    /// ```
     pub fn into_expr(self) -> Expr {
         self.expr
     }
