@@ -73,33 +73,8 @@ use crate::value::Value;
 /// ```
 pub trait Actor: Send + Sync + 'static {
     /// The value of the actor's field `name`, or `None` when it has no such field.
-    /// A resource gives its attributes.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let alice = representative(&support, "Alice").await?;
-    /// let actor: &dyn Actor = &alice;
-    /// assert_eq!(actor.attribute("priority_threshold"), Some(Value::Int(3)));
-    /// assert_eq!(actor.attribute("tickets"), None); // a relationship, not an attribute
-    /// # Ok(()) }
-    /// ```
+    /// A resource gives its attributes (not its relationships).
     fn attribute(&self, name: &str) -> Option<Value>;
     /// The actor as `Any`, so a manual loader can downcast to its own type.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let alice = representative(&support, "Alice").await?;
-    /// let actor: &dyn Actor = &alice;
-    /// let rep = actor.as_any().downcast_ref::<Representative>().unwrap();
-    /// assert_eq!(rep.name, "Alice");
-    /// assert!(actor.as_any().downcast_ref::<Ticket>().is_none());
-    /// # Ok(()) }
-    /// ```
     fn as_any(&self) -> &dyn Any;
 }

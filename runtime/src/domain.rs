@@ -74,19 +74,6 @@ impl fmt::Debug for Domain {
 
 /// Builds a [`Domain`]: start with [`Domain::builder`], name the data layer and
 /// every resource, then [`build`](DomainBuilder::build).
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// let support = Domain::builder()
-///     .data_layer(Memory::new())
-///     .resource::<Representative>()
-///     .resource::<Ticket>()
-///     .build()?;
-/// assert_eq!(support.schemas().count(), 2);
-/// # Ok(()) }
-/// ```
 #[derive(Default)]
 pub struct DomainBuilder {
     layer: Option<Arc<dyn DataLayer>>,
@@ -98,52 +85,13 @@ impl DomainBuilder {
     ///
     /// A domain built without one uses a fresh [`Memory`](crate::Memory). Clones
     /// of a `Memory` share its records, so two domains built on clones see the same
-    /// records:
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// let memory = Memory::new();
-    /// let writer = Domain::builder()
-    ///     .data_layer(memory.clone())
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// let reader = Domain::builder()
-    ///     .data_layer(memory)
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    ///
-    /// writer
-    ///     .create(Ticket::changeset().set(Ticket::subject(), "VPN down"))
-    ///     .await?;
-    /// assert_eq!(reader.read(Ticket::query()).await?.len(), 1);
-    /// # Ok(()) }
-    /// ```
+    /// records.
     pub fn data_layer(mut self, layer: impl DataLayer) -> Self {
         self.layer = Some(Arc::new(layer));
         self
     }
 
     /// The data layer, shared with other domains or code that keep the `Arc`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// use std::sync::Arc;
-    ///
-    /// let layer: Arc<dyn DataLayer> = Arc::new(Memory::new());
-    /// let support = Domain::builder()
-    ///     .shared_data_layer(layer.clone())
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// assert!(Arc::ptr_eq(support.data_layer(), &layer));
-    /// # Ok(()) }
-    /// ```
     pub fn shared_data_layer(mut self, layer: Arc<dyn DataLayer>) -> Self {
         self.layer = Some(layer);
         self
@@ -151,21 +99,6 @@ impl DomainBuilder {
 
     /// Registers a resource. Reading, creating or loading a resource that was not
     /// registered is an [`ErrorKind::NotRegistered`].
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// // Ticket belongs to Representative, which is left out.
-    /// assert!(Domain::builder().resource::<Ticket>().build().is_err());
-    ///
-    /// let support = Domain::builder()
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// assert!(support.read(Ticket::query()).await?.is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn resource<R: Resource>(mut self) -> Self {
         self.schemas.push(R::schema());
         self
@@ -175,29 +108,8 @@ impl DomainBuilder {
     /// the resources with the data layer (the in-memory layer by default).
     ///
     /// A relationship to a resource left out is an [`ErrorKind::NotRegistered`]
-    /// naming the relationship:
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// let err = Domain::builder()
-    ///     .resource::<Representative>()
-    ///     .build()
-    ///     .unwrap_err();
-    /// assert!(matches!(
-    ///     err.kind(),
-    ///     ErrorKind::NotRegistered { resource: "Ticket" }
-    /// ));
-    /// assert_eq!(err.path(), ["Representative", "tickets"]);
-    ///
-    /// let support = Domain::builder()
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// assert_eq!(support.data_layer().name(), "memory");
-    /// # Ok(()) }
-    /// ```
+    /// naming the relationship: its path is the resource and the relationship
+    /// (`["Representative", "tickets"]` when `Ticket` is left out).
     pub fn build(self) -> Result<Domain> {
         let layer = self.layer.unwrap_or_else(|| Arc::new(Memory::new()));
         let mut schemas = HashMap::new();
@@ -227,100 +139,18 @@ impl DomainBuilder {
 
 impl Domain {
     /// Starts building a domain.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// let support = Domain::builder()
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// assert!(support.read(Representative::query()).await?.is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn builder() -> DomainBuilder {
         DomainBuilder::default()
     }
 
     /// The data layer, for reads below queries (see
     /// [`ReadRequest`](crate::data_layer::ReadRequest)).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// use ashore::data_layer::ReadRequest;
-    ///
-    /// let layer = support.data_layer();
-    /// assert_eq!(layer.name(), "memory");
-    /// let all = layer.read(ReadRequest::new(Ticket::schema())).await?;
-    /// assert_eq!(all.records.into_vec::<Ticket>()?.len(), 6);
-    /// # Ok(()) }
-    /// ```
     pub fn data_layer(&self) -> &Arc<dyn DataLayer> {
         &self.inner.layer
     }
 
     /// The data layer as its concrete type, when it is a `T`: how a manual loader
     /// reaches a SQL layer to run raw SQL.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// use std::sync::Arc;
-    /// use std::sync::atomic::{AtomicUsize, Ordering};
-    ///
-    /// use ashore::data_layer::{BoxFuture, ReadRequest, ReadResult, Records};
-    ///
-    /// /// The in-memory layer, counting the reads made of it.
-    /// #[derive(Clone, Default)]
-    /// struct Counting {
-    ///     inner: Memory,
-    ///     reads: Arc<AtomicUsize>,
-    /// }
-    ///
-    /// impl DataLayer for Counting {
-    ///     fn name(&self) -> &'static str {
-    ///         "counting"
-    ///     }
-    ///
-    ///     fn register(&self, schema: &'static Schema) -> ashore::Result<()> {
-    ///         self.inner.register(schema)
-    ///     }
-    ///
-    ///     fn read<'a>(
-    ///         &'a self,
-    ///         request: ReadRequest,
-    ///     ) -> BoxFuture<'a, ashore::Result<ReadResult>> {
-    ///         self.reads.fetch_add(1, Ordering::SeqCst);
-    ///         self.inner.read(request)
-    ///     }
-    ///
-    ///     fn create<'a>(
-    ///         &'a self,
-    ///         schema: &'static Schema,
-    ///         rows: Vec<Row>,
-    ///     ) -> BoxFuture<'a, ashore::Result<Records>> {
-    ///         self.inner.create(schema, rows)
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// let layer = Counting::default();
-    /// let support = Domain::builder()
-    ///     .data_layer(layer.clone())
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// seed(&support).await?;
-    ///
-    /// support.read(Ticket::query()).await?;
-    /// let counting: &Counting = support.data_layer_as::<Counting>().unwrap();
-    /// assert_eq!(counting.reads.load(Ordering::SeqCst), 1);
-    /// assert!(support.data_layer_as::<Memory>().is_none());
-    /// # Ok(()) }
-    /// ```
     pub fn data_layer_as<T: DataLayer>(&self) -> Option<&T> {
         // Through the trait object: `Arc<dyn DataLayer>` is itself `Any`.
         let layer: &dyn DataLayer = &*self.inner.layer;
@@ -329,17 +159,6 @@ impl Domain {
 
     /// Creates the tables, keys and indexes the resources need in the data layer,
     /// where they are missing. Idempotent. The in-memory layer needs nothing.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support.migrate().await?;
-    /// support.migrate().await?;
-    /// assert_eq!(support.read(Ticket::query()).await?.len(), 6);
-    /// # Ok(()) }
-    /// ```
     pub async fn migrate(&self) -> Result<()> {
         let mut schemas: Vec<&'static Schema> = self.inner.schemas.values().copied().collect();
         schemas.sort_by_key(|s| s.name);
@@ -347,17 +166,6 @@ impl Domain {
     }
 
     /// The schemas of the registered resources, in no particular order.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut names: Vec<&str> = support.schemas().map(|s| s.name).collect();
-    /// names.sort();
-    /// assert_eq!(names, ["Representative", "Ticket"]);
-    /// # Ok(()) }
-    /// ```
     pub fn schemas(&self) -> impl Iterator<Item = &'static Schema> + '_ {
         self.inner.schemas.values().copied()
     }

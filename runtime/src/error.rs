@@ -6,24 +6,6 @@ use std::fmt;
 use crate::value::Value;
 
 /// The result type of every fallible ashore call.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// async fn urgent_subjects(support: &Domain) -> ashore::Result<Vec<String>> {
-///     let tickets = support
-///         .read(Ticket::query().filter(expr!(priority >= 5)))
-///         .await?;
-///     Ok(tickets.into_iter().map(|t| t.subject).collect())
-/// }
-/// assert_eq!(
-///     urgent_subjects(&support).await?,
-///     ["Printer on fire", "Server room flooded"]
-/// );
-/// # Ok(()) }
-/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -279,23 +261,6 @@ pub enum ErrorKind {
 }
 
 /// A kind of database constraint, in an [`ErrorKind::Constraint`].
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::{Constraint, Error, ErrorKind};
-/// assert_eq!(Constraint::ForeignKey.to_string(), "foreign key");
-/// let err = Error::new(ErrorKind::Constraint {
-///     resource: "Ticket",
-///     attribute: Some("subject"),
-///     constraint: Constraint::NotNull,
-///     source: "NOT NULL constraint failed: ticket.subject".into(),
-/// });
-/// assert_eq!(
-///     err.to_string(),
-///     "not-null constraint violated on Ticket.subject"
-/// );
-/// assert!(std::error::Error::source(&err).is_some());
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Constraint {
     /// A unique or primary key.
@@ -319,18 +284,6 @@ impl fmt::Display for Constraint {
 impl Error {
     /// An error of this kind, without a path yet: for data layers and loaders
     /// that report one of ashore's kinds.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Error, ErrorKind};
-    /// let err = Error::new(ErrorKind::NotRegistered { resource: "Ticket" });
-    /// assert!(err.path().is_empty());
-    /// assert_eq!(
-    ///     err.to_string(),
-    ///     "resource `Ticket` is not registered in this domain; \
-    ///      add `.resource::<Ticket>()` to the builder"
-    /// );
-    /// ```
     pub fn new(kind: ErrorKind) -> Self {
         Error(Box::new(Inner {
             kind,
@@ -360,78 +313,20 @@ impl Error {
     /// Wraps an error of a manual loader (or any user code) so it can be returned
     /// from `ManualRelationship::load`.
     ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// let err = ashore::Error::loader("the billing service is down");
-    /// assert_eq!(err.to_string(), "the billing service is down");
-    ///
-    /// // Any error type converts: its `source()` chain is kept.
-    /// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "billing timed out");
-    /// let err = ashore::Error::loader(io);
-    /// assert_eq!(err.to_string(), "billing timed out");
-    /// ```
-    ///
-    /// [`ManualRelationship::load`](crate::ManualRelationship::load) shows one
-    /// reaching the caller.
+    /// It displays as the error wrapped, which may be of any error type (its
+    /// `source()` chain is kept). [`Error`]'s example shows one reaching the
+    /// caller.
     pub fn loader(error: impl Into<Source>) -> Self {
         Error::new(ErrorKind::Loader(error.into()))
     }
 
     /// What went wrong.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let err = support
-    ///     .read(Ticket::query().sort(Sort::new("urgency", Order::Asc)))
-    ///     .await
-    ///     .unwrap_err();
-    /// match err.kind() {
-    ///     ErrorKind::InvalidQuery { resource, message } => {
-    ///         assert_eq!(*resource, "Ticket");
-    ///         assert_eq!(message, "no attribute named `urgency` to sort by");
-    ///     }
-    ///     other => panic!("unexpected {other}"),
-    /// }
-    /// # Ok(()) }
-    /// ```
     pub fn kind(&self) -> &ErrorKind {
         &self.0.kind
     }
 
     /// Where: the root resource, then each relationship being loaded. Empty for
     /// errors outside reads and loads.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many billed: Ticket { manual Billed; } }
-    /// // In this example, `Representative` declares `has_many billed: Ticket { manual Billed; }`.
-    /// /// Tickets billed to the representatives, from a service that is down.
-    /// struct Billed;
-    ///
-    /// impl ManualRelationship for Billed {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         _: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         Err(Error::loader("the billing service is down"))
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let err = support
-    ///     .read(Ticket::query().load(Ticket::representative().load(Representative::billed())))
-    ///     .await
-    ///     .unwrap_err();
-    /// assert_eq!(err.path(), ["Ticket", "representative", "billed"]);
-    /// # Ok(()) }
-    /// ```
     pub fn path(&self) -> &[&'static str] {
         &self.0.path
     }
@@ -439,20 +334,6 @@ impl Error {
     /// Records that the error happened while loading `relationship` of `resource`.
     /// Called on the way out of each level of a nested load, so the path reads from
     /// the root resource down.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Error, ErrorKind};
-    /// let err = Error::new(ErrorKind::KeyOfNoParent { key: 7_i64.into() })
-    ///     .in_relationship("Ticket", "comments") // the inner level
-    ///     .in_relationship("Representative", "tickets"); // the outer level
-    /// assert_eq!(err.path(), ["Representative", "tickets", "comments"]);
-    /// assert_eq!(
-    ///     err.to_string(),
-    ///     "Representative.tickets.comments: the manual loader returned records for key 7, \
-    ///  which belongs to no record it was given"
-    /// );
-    /// ```
     pub fn in_relationship(mut self, resource: &'static str, relationship: &'static str) -> Self {
         let path = &mut self.0.path;
         if path.is_empty() {
@@ -467,18 +348,6 @@ impl Error {
     }
 
     /// Records the resource a read was for, when the error has no path yet.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Error;
-    /// let err = Error::loader("offline").in_resource("Ticket");
-    /// assert_eq!(err.to_string(), "Ticket: offline");
-    /// // A path already there is kept.
-    /// let err = Error::loader("offline")
-    ///     .in_relationship("Representative", "tickets")
-    ///     .in_resource("Ticket");
-    /// assert_eq!(err.path(), ["Representative", "tickets"]);
-    /// ```
     pub fn in_resource(mut self, resource: &'static str) -> Self {
         if self.0.path.is_empty() {
             self.0.path.push(resource);

@@ -192,28 +192,6 @@ pub use value::{Value, ValueType};
 pub use verbs::{Create, CreateMany, LoadOnto, Read};
 
 /// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::chrono::{DateTime, TimeZone, Utc};
-/// use ashore::{Scalar, Value, ValueType};
-/// let opened: DateTime<Utc> = Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0).unwrap();
-/// assert_eq!(<DateTime<Utc>>::TYPE, ValueType::DateTime);
-/// assert_eq!(Value::from(opened).to_string(), "2024-05-01T09:30:00+00:00");
-/// ```
 pub use chrono;
 /// The `uuid` crate, whose `Uuid` is the type of a `uuid_primary_key`.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::uuid::Uuid;
-///
-/// let alice = representative(&support, "Alice").await?;
-/// let id: Uuid = alice.id;
-/// assert_eq!(id.get_version_num(), 4); // random, made on create
-/// # Ok(()) }
-/// ```
 pub use uuid;

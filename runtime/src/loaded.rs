@@ -55,32 +55,11 @@ pub enum Loaded<T> {
 
 impl<T> Loaded<T> {
     /// A loaded value.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// let tickets = Loaded::new(vec!["Printer on fire"]);
-    /// assert!(tickets.is_loaded());
-    /// assert_eq!(tickets, Loaded::Loaded(Box::new(vec!["Printer on fire"])));
-    /// ```
     pub fn new(value: T) -> Self {
         Loaded::Loaded(Box::new(value))
     }
 
     /// The loaded value, or an [`ErrorKind::NotLoaded`] error if it was not loaded.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{ErrorKind, Loaded};
-    /// let tickets: Loaded<Vec<&str>> = Loaded::NotLoaded;
-    /// assert!(matches!(
-    ///     tickets.get().unwrap_err().kind(),
-    ///     ErrorKind::NotLoaded
-    /// ));
-    /// let tickets = Loaded::new(vec!["Printer on fire", "VPN down"]);
-    /// assert_eq!(tickets.get()?.len(), 2);
-    /// # Ok::<(), ashore::Error>(())
-    /// ```
     pub fn get(&self) -> Result<&T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
@@ -89,23 +68,6 @@ impl<T> Loaded<T> {
     }
 
     /// The loaded value, mutably, or an [`ErrorKind::NotLoaded`] error.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::tickets()),
-    ///     )
-    ///     .await?;
-    /// reps[0].tickets.get_mut()?.retain(|t| t.priority > Some(3));
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
     pub fn get_mut(&mut self) -> Result<&mut T> {
         match self {
             Loaded::Loaded(v) => Ok(v),
@@ -114,25 +76,6 @@ impl<T> Loaded<T> {
     }
 
     /// The loaded value, by value, or an [`ErrorKind::NotLoaded`] error.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let mut reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::tickets()),
-    ///     )
-    ///     .await?;
-    /// let bob = reps.remove(0);
-    /// let tickets: Vec<Ticket> = bob.tickets.into_inner()?;
-    /// assert_eq!(tickets.len(), 2);
-    /// assert!(bob.tickets_above_threshold.into_inner().is_err());
-    /// # Ok(()) }
-    /// ```
     pub fn into_inner(self) -> Result<T> {
         match self {
             Loaded::Loaded(v) => Ok(*v),
@@ -141,26 +84,11 @@ impl<T> Loaded<T> {
     }
 
     /// Whether it was loaded.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// assert!(!Loaded::<Vec<u8>>::NotLoaded.is_loaded());
-    /// assert!(Loaded::new(Vec::<u8>::new()).is_loaded());
-    /// ```
     pub fn is_loaded(&self) -> bool {
         matches!(self, Loaded::Loaded(_))
     }
 
     /// The loaded value, if any.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Loaded;
-    /// let loaded = Loaded::new(3);
-    /// assert_eq!(loaded.as_option(), Some(&3));
-    /// assert_eq!(Loaded::<i32>::NotLoaded.as_option(), None);
-    /// ```
     pub fn as_option(&self) -> Option<&T> {
         match self {
             Loaded::Loaded(v) => Some(v),

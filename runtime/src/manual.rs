@@ -88,68 +88,13 @@ use crate::value::Value;
 )]
 pub trait ManualRelationship: Send + Sync + 'static {
     /// The resource declaring the relationship.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// fn source_of<M: ManualRelationship>(_: &M) -> &'static str {
-    ///     M::Source::schema().name
-    /// }
-    /// assert_eq!(source_of(&TicketsAboveThreshold), "Representative");
-    /// # }
-    /// ```
     type Source: Resource;
     /// The resource loaded.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// fn destination_of<M: ManualRelationship>(_: &M) -> &'static str {
-    ///     M::Destination::schema().name
-    /// }
-    /// assert_eq!(destination_of(&TicketsAboveThreshold), "Ticket");
-    /// # }
-    /// ```
     type Destination: Resource;
 
     /// Finds the related records of `records`. An `Err` fails the read that
     /// loads the relationship, with the relationship's path added; wrap errors
     /// of your own with [`Error::loader`](crate::Error::loader).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many billed: Ticket { manual Billed; } }
-    /// // In this example, `Representative` declares `has_many billed: Ticket { manual Billed; }`.
-    /// /// Tickets billed to the representatives, from a service that is down.
-    /// struct Billed;
-    ///
-    /// impl ManualRelationship for Billed {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         Err(Error::loader("the billing service is down"))
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let err = support
-    ///     .read(Representative::query().load(Representative::billed()))
-    ///     .await
-    ///     .unwrap_err();
-    /// assert_eq!(
-    ///     err.to_string(),
-    ///     "Representative.billed: the billing service is down"
-    /// );
-    /// assert_eq!(err.path(), ["Representative", "billed"]);
-    /// # Ok(()) }
-    /// ```
     fn load(
         &self,
         records: &[Self::Source],
@@ -350,49 +295,8 @@ impl<S: Resource, D> Related<S, D> {
     /// of one key keep their order.
     ///
     /// A key that is not the primary key of a record given to the loader is an
-    /// [`ErrorKind::KeyOfNoParent`](crate::ErrorKind::KeyOfNoParent): here the
-    /// loader returns every ticket of the domain, though it was given only Bob.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many everything: Ticket { manual Everything; } }
-    /// // In this example, `Representative` declares
-    /// // `has_many everything: Ticket { manual Everything; }`.
-    /// /// Every assigned ticket, whoever it was asked for.
-    /// struct Everything;
-    ///
-    /// impl ManualRelationship for Everything {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let tickets = ctx
-    ///             .query
-    ///             .clone()
-    ///             .filter(expr!(not is_nil(representative_id)))
-    ///             .read(ctx)
-    ///             .await?;
-    ///         Ok(Related::group_by(tickets, |t| t.representative_id))
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let err = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Bob"))
-    ///             .load(Representative::everything()),
-    ///     )
-    ///     .await
-    ///     .unwrap_err();
-    /// assert!(matches!(err.kind(), ErrorKind::KeyOfNoParent { .. }));
-    /// assert_eq!(err.path(), ["Representative", "everything"]);
-    /// # Ok(()) }
-    /// ```
+    /// [`ErrorKind::KeyOfNoParent`](crate::ErrorKind::KeyOfNoParent), as when a
+    /// loader returns every ticket of the domain though it was given only Bob.
     pub fn group_by<K>(records: Vec<D>, key: impl Fn(&D) -> K) -> Self
     where
         K: Into<Option<S::PrimaryKey>>,
@@ -431,55 +335,6 @@ impl<S: Resource, D> Related<S, D> {
 
     /// From a map of source primary key to records (records of one key keep their
     /// order).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many easiest: Ticket { manual Easiest; } }
-    /// use std::collections::HashMap;
-    ///
-    /// // In this example, `Representative` declares
-    /// // `has_many easiest: Ticket { manual Easiest; }`.
-    /// /// Each representative's least urgent ticket, read one representative at a time.
-    /// struct Easiest;
-    ///
-    /// impl ManualRelationship for Easiest {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         reps: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let mut easiest: HashMap<Uuid, Vec<Ticket>> = HashMap::new();
-    ///         for rep in reps {
-    ///             let id = rep.id;
-    ///             let lowest = ctx
-    ///                 .query
-    ///                 .clone()
-    ///                 .filter(expr!(representative_id == ^id))
-    ///                 .sort(Ticket::priority())
-    ///                 .limit(1)
-    ///                 .read(ctx)
-    ///                 .await?;
-    ///             easiest.insert(rep.id, lowest);
-    ///         }
-    ///         Ok(Related::from_map(easiest))
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(Representative::easiest()),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].easiest.get()?), ["Coffee machine empty"]);
-    /// assert_eq!(subjects(reps[1].easiest.get()?), ["Password reset"]);
-    /// # Ok(()) }
-    /// ```
     pub fn from_map<H>(map: HashMap<S::PrimaryKey, Vec<D>, H>) -> Self {
         let (keys, groups) = map.into_iter().map(|(k, ds)| (k.into_value(), ds)).unzip();
         Related {
@@ -491,67 +346,6 @@ impl<S: Resource, D> Related<S, D> {
     /// One group per source record, in the order the records were given to
     /// `load`. Any other number of groups is an
     /// [`ErrorKind::PositionMismatch`](crate::ErrorKind::PositionMismatch).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many colleagues_tickets: Ticket { manual ColleaguesTickets; } }
-    /// // In this example, `Representative` declares
-    /// // `has_many colleagues_tickets: Ticket { manual ColleaguesTickets; }`.
-    /// /// The tickets of the other representatives read with each one.
-    /// struct ColleaguesTickets;
-    ///
-    /// impl ManualRelationship for ColleaguesTickets {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         reps: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
-    ///         let tickets = ctx
-    ///             .query
-    ///             .clone()
-    ///             .filter(expr!(representative_id in ^ids))
-    ///             .read(ctx)
-    ///             .await?;
-    ///         // One group per representative, in the order given.
-    ///         let groups = reps
-    ///             .iter()
-    ///             .map(|rep| {
-    ///                 tickets
-    ///                     .iter()
-    ///                     .filter(|t| t.representative_id != Some(rep.id))
-    ///                     .cloned()
-    ///                     .collect()
-    ///             })
-    ///             .collect();
-    ///         Ok(Related::by_position(groups))
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(Representative::colleagues_tickets()),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(reps[0].colleagues_tickets.get()?.len(), 2); // Bob's, for Alice
-    /// assert_eq!(reps[1].colleagues_tickets.get()?.len(), 3); // Alice's, for Bob
-    ///
-    /// let alone = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Alice"))
-    ///             .load(Representative::colleagues_tickets()),
-    ///     )
-    ///     .await?;
-    /// assert!(alone[0].colleagues_tickets.get()?.is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn by_position(groups: Vec<Vec<D>>) -> Self {
         Related {
             inner: RelatedInner::Positional(groups),
@@ -561,36 +355,6 @@ impl<S: Resource, D> Related<S, D> {
 
     /// Nothing for anyone: every source record gets `[]` (has_many) or `None`
     /// (has_one).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_one escalation: Ticket { manual NoEscalations; } }
-    /// // In this example, `Representative` declares
-    /// // `has_one escalation: Ticket { manual NoEscalations; }`.
-    /// /// Nobody has escalated anything yet.
-    /// struct NoEscalations;
-    ///
-    /// impl ManualRelationship for NoEscalations {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         _: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(Representative::query().load(Representative::escalation()))
-    ///     .await?;
-    /// assert_eq!(reps.len(), 2);
-    /// assert!(reps.iter().all(|r| r.escalation == Loaded::new(None)));
-    /// # Ok(()) }
-    /// ```
     pub fn empty() -> Self {
         Related {
             inner: RelatedInner::Keyed {

@@ -114,91 +114,24 @@ impl<S: Resource, D: Resource> Rel<S, D> {
     }
 
     /// The relationship's static description.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let info = Representative::tickets_above_threshold().info();
-    /// assert_eq!(info.name, "tickets_above_threshold");
-    /// assert_eq!(info.kind, RelationshipKind::HasMany);
-    /// assert!(info.manual);
-    /// assert_eq!((info.destination)().name, "Ticket");
-    /// # }
-    /// ```
     pub fn info(&self) -> &'static RelationshipInfo {
         self.info
     }
 
     /// The query this load runs (before the relationship's own filter and sort).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let load = Representative::tickets()
-    ///     .filter(expr!(priority > 2))
-    ///     .limit(3);
-    /// assert_eq!(
-    ///     load.get_query().get_filter().unwrap().to_string(),
-    ///     "priority > 2"
-    /// );
-    /// assert_eq!(load.get_query().get_limit(), Some(3));
-    /// # }
-    /// ```
     pub fn get_query(&self) -> &Query<D> {
         &self.query
     }
 
     /// Replaces the query this load runs. Its sort, offset and limit apply per
     /// source record, and its loads run on the related records.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let urgent = Ticket::query()
-    ///     .filter(expr!(priority >= 4))
-    ///     .sort(Ticket::priority())
-    ///     .load(Ticket::representative());
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(Representative::tickets().query(urgent)),
-    ///     )
-    ///     .await?;
-    /// let alice = reps[0].tickets.get()?;
-    /// assert_eq!(subjects(alice), ["VPN down", "Printer on fire"]);
-    /// assert!(alice[0].representative.is_loaded());
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
     pub fn query(mut self, query: Query<D>) -> Self {
         self.query = query;
         self
     }
 
-    /// Filters the related records (`expr!` on the destination).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query().sort(Representative::name()).load(
-    ///             Representative::tickets()
-    ///                 .filter(expr!(priority < representative.priority_threshold)),
-    ///         ),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Coffee machine empty"]);
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Password reset"]);
-    /// # Ok(()) }
-    /// ```
+    /// Filters the related records (`expr!` on the destination, which may follow
+    /// the destination's relationships: `priority < representative.priority_threshold`).
     pub fn filter<K: Condition>(mut self, filter: impl FnOnce(&D::Fields) -> Term<K>) -> Self {
         self.query = self.query.filter(filter);
         self
@@ -206,103 +139,24 @@ impl<S: Resource, D: Resource> Rel<S, D> {
 
     /// Filters the related records with a run-time expression; `None` adds
     /// nothing.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let wanted = Some("VPN down".to_string());
-    /// let filter = wanted.map(|s| Expr::cmp(CmpOp::Eq, Expr::attr("subject"), Expr::value(s)));
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .sort(Representative::name())
-    ///             .load(Representative::tickets().filter_expr(filter)),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["VPN down"]);
-    /// assert!(reps[1].tickets.get()?.is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn filter_expr(mut self, filter: impl Into<Option<Expr>>) -> Self {
         self.query = self.query.filter_expr(filter);
         self
     }
 
     /// Sorts each source record's related records.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query()
-    ///             .filter(expr!(name == "Alice"))
-    ///             .load(Representative::tickets().sort(Ticket::subject())),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(
-    ///     subjects(reps[0].tickets.get()?),
-    ///     ["Coffee machine empty", "Printer on fire", "VPN down"]
-    /// );
-    /// # Ok(()) }
-    /// ```
     pub fn sort(mut self, sort: impl IntoSorts) -> Self {
         self.query = self.query.sort(sort);
         self
     }
 
     /// At most `n` related records per source record (not in all).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query().sort(Representative::name()).load(
-    ///             Representative::tickets()
-    ///                 .sort(Ticket::priority().desc())
-    ///                 .limit(1),
-    ///         ),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(reps[0].tickets.get()?), ["Printer on fire"]);
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Server room flooded"]);
-    /// # Ok(()) }
-    /// ```
     pub fn limit(mut self, n: usize) -> Self {
         self.query = self.query.limit(n);
         self
     }
 
     /// Skips `n` related records per source record (not in all).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let reps = support
-    ///     .read(
-    ///         Representative::query().sort(Representative::name()).load(
-    ///             Representative::tickets()
-    ///                 .sort(Ticket::priority().desc())
-    ///                 .offset(1),
-    ///         ),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(
-    ///     subjects(reps[0].tickets.get()?),
-    ///     ["VPN down", "Coffee machine empty"]
-    /// );
-    /// assert_eq!(subjects(reps[1].tickets.get()?), ["Password reset"]);
-    /// # Ok(()) }
-    /// ```
     pub fn offset(mut self, n: usize) -> Self {
         self.query = self.query.offset(n);
         self
@@ -310,26 +164,6 @@ impl<S: Resource, D: Resource> Rel<S, D> {
 
     /// Loads a relationship of the destination onto the related records: one more
     /// data-layer read for all of them.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let tickets = support
-    ///     .read(Ticket::query().filter(expr!(subject == "VPN down")).load(
-    ///         Ticket::representative().load(Representative::tickets().sort(Ticket::subject())),
-    ///     ))
-    ///     .await?;
-    /// // The VPN ticket's representative, and all of that representative's tickets.
-    /// let alice = tickets[0].representative.get()?.as_ref().unwrap();
-    /// assert_eq!(alice.name, "Alice");
-    /// assert_eq!(
-    ///     subjects(alice.tickets.get()?),
-    ///     ["Coffee machine empty", "Printer on fire", "VPN down"]
-    /// );
-    /// # Ok(()) }
-    /// ```
     pub fn load(mut self, load: impl Load<D>) -> Self {
         self.query = self.query.load(load);
         self

@@ -15,107 +15,20 @@ use crate::value::{Value, ValueType};
 /// Type-level kinds: what a filter may compare with what. A [`Term`] carries one;
 /// `expr!` only compares terms of the same kind, and a filter must be a
 /// [`kind::Bool`] term.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// // Each attribute type has a kind: `Option<i64>` and `i64` are both numbers.
-/// fn kind_of<T: Scalar>(_: Field<Ticket, T>) -> std::any::TypeId
-/// where
-///     T::Kind: 'static,
-/// {
-///     std::any::TypeId::of::<T::Kind>()
-/// }
-/// assert_eq!(
-///     kind_of(Ticket::priority()),
-///     std::any::TypeId::of::<kind::Number>()
-/// );
-/// assert_eq!(
-///     kind_of(Ticket::subject()),
-///     std::any::TypeId::of::<kind::Text>()
-/// );
-/// # }
-/// ```
 pub mod kind {
     /// `bool`, and every condition: what a filter must be.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let open: Term<kind::Bool> =
-    ///     Term::new(Expr::IsNil(Box::new(Expr::attr("representative_id"))));
-    /// let unassigned = Ticket::query().filter(|_| open);
-    /// assert_eq!(
-    ///     unassigned.get_filter().unwrap().to_string(),
-    ///     "is_nil(representative_id)"
-    /// );
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Bool {}
     /// Integers and floats (they compare with each other).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let priority: Term<kind::Number> = Term::new(Expr::attr("priority"));
-    /// assert_eq!(priority.into_expr(), Expr::attr("priority"));
-    /// assert_eq!(
-    ///     Value::Int(2).compare(&Value::Float(2.5)),
-    ///     Some(std::cmp::Ordering::Less)
-    /// );
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Number {}
     /// Strings.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// fn text<T: Scalar<Kind = kind::Text>>(value: T) -> Value {
-    ///     value.into_value()
-    /// }
-    /// assert_eq!(
-    ///     text(Some("VPN down".to_string())),
-    ///     Value::String("VPN down".into())
-    /// );
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Text {}
     /// UUIDs.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// fn uuid_valued<T: Scalar<Kind = kind::Uuid>>(_: Field<Ticket, T>) {}
-    /// uuid_valued(Ticket::id());
-    /// uuid_valued(Ticket::representative_id());
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum Uuid {}
     /// Timestamps.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// use ashore::chrono::{DateTime, Utc};
-    /// fn timestamp<T: Scalar<Kind = kind::DateTime>>(value: T) -> Value {
-    ///     value.into_value()
-    /// }
-    /// let now = Utc::now();
-    /// assert_eq!(timestamp(now), Value::DateTime(now));
-    /// assert_eq!(<DateTime<Utc> as Scalar>::TYPE, ValueType::DateTime);
-    /// # }
-    /// ```
     #[derive(Debug)]
     pub enum DateTime {}
     /// The kind of a template (`^actor(field)`, `^tenant()`) in a policy's
@@ -133,34 +46,6 @@ pub mod kind {
 /// ([`ErrorKind::TypeMismatch`]). Integers are read for every integer width
 /// (the generated code checks the range), and a layer may read an integer column
 /// for a float attribute.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Result;
-/// use ashore::data_layer::ColumnReader;
-/// use chrono::{DateTime, Utc};
-/// use uuid::Uuid;
-///
-/// /// A row of one text column.
-/// struct OneText(Option<String>);
-///
-/// impl ColumnReader for OneText {
-///     fn bool(&mut self, _: usize) -> Result<Option<bool>> { unimplemented!() }
-///     fn int(&mut self, _: usize) -> Result<Option<i64>> { unimplemented!() }
-///     fn float(&mut self, _: usize) -> Result<Option<f64>> { unimplemented!() }
-///     fn string(&mut self, _: usize) -> Result<Option<String>> {
-///         Ok(self.0.take())
-///     }
-///     fn uuid(&mut self, _: usize) -> Result<Option<Uuid>> { unimplemented!() }
-///     fn datetime(&mut self, _: usize) -> Result<Option<DateTime<Utc>>> {
-///         unimplemented!()
-///     }
-/// }
-///
-/// let mut row = OneText(Some("Toner low".into()));
-/// assert_eq!(row.string(0)?.as_deref(), Some("Toner low"));
-/// # Ok::<(), ashore::Error>(())
-/// ```
 pub trait ColumnReader {
     /// A boolean.
     fn bool(&mut self, attribute: usize) -> Result<Option<bool>>;
@@ -193,15 +78,6 @@ pub trait ColumnReader {
 }
 
 /// Any attribute type converts, `Option`s to nil when `None`.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::Value;
-/// use ashore::uuid::Uuid;
-/// assert_eq!(Value::from(7_i16), Value::Int(7));
-/// assert_eq!(Value::from(Some(true)), Value::Bool(true));
-/// assert_eq!(Value::from(Uuid::nil()), Value::Uuid(Uuid::nil()));
-/// ```
 impl<T: Scalar> From<T> for Value {
     fn from(v: T) -> Self {
         v.into_value()
@@ -209,13 +85,6 @@ impl<T: Scalar> From<T> for Value {
 }
 
 /// A Rust type an attribute may have. Sealed: the data layers know exactly these.
-///
-/// ```
-/// # extern crate ashore_runtime as ashore;
-/// use ashore::{Scalar, Value};
-/// assert_eq!(Some(5_i32).into_value(), Value::Int(5));
-/// assert_eq!(<Option<i32>>::from_value(Value::Null), Ok(None));
-/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of an attribute",
     label = "not an attribute type",
@@ -224,58 +93,14 @@ impl<T: Scalar> From<T> for Value {
 pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
     /// The kind a filter compares by (numbers with numbers, text with text): one
     /// of [`kind`](crate::kind)'s types.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, kind};
-    /// use std::any::TypeId;
-    /// fn kind_of<T: Scalar>() -> TypeId
-    /// where
-    ///     T::Kind: 'static,
-    /// {
-    ///     TypeId::of::<T::Kind>()
-    /// }
-    /// // Integers and floats, nullable or not, compare with each other.
-    /// assert_eq!(kind_of::<i16>(), kind_of::<Option<f64>>());
-    /// assert_eq!(kind_of::<String>(), TypeId::of::<kind::Text>());
-    /// ```
     type Kind;
     /// The value type a schema records.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, ValueType};
-    /// assert_eq!(i32::TYPE, ValueType::I32);
-    /// assert_eq!(<Option<i32>>::TYPE, ValueType::I32);
-    /// ```
     const TYPE: ValueType;
     /// Whether the attribute may be nil.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::Scalar;
-    /// assert!(!String::NULLABLE);
-    /// assert!(<Option<String>>::NULLABLE);
-    /// ```
     const NULLABLE: bool;
     /// Into a dynamic value.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, Value};
-    /// assert_eq!(3_i16.into_value(), Value::Int(3));
-    /// assert_eq!(None::<f64>.into_value(), Value::Null);
-    /// ```
     fn into_value(self) -> Value;
     /// Back from a dynamic value; `Err` names what was found instead.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Scalar, Value};
-    /// assert_eq!(i16::from_value(Value::Int(300)), Ok(300));
-    /// assert_eq!(i16::from_value(Value::Int(70_000)), Err(Value::Int(70_000))); // out of range
-    /// assert_eq!(String::from_value(Value::Null), Err(Value::Null)); // not nullable
-    /// ```
     fn from_value(value: Value) -> std::result::Result<Self, Value>;
 
     /// Reads attribute `attribute` from a result row (what generated

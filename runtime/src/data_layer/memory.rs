@@ -17,36 +17,6 @@
 //! records read must satisfy their resource's condition, as must the join
 //! records of a many_to_many partition and every record a filter path reaches
 //! (see `eval`).
-//!
-//! ```
-//! # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-//! # helpdesk!();
-//! # #[tokio::main] async fn main() -> ashore::Result<()> {
-//! # let support = support().await?;
-//! // No sort: insertion order. Ties on the sort keys keep it too.
-//! let all = support.read(Ticket::query()).await?;
-//! assert_eq!(
-//!     subjects(&all)[..3],
-//!     ["Printer on fire", "VPN down", "Coffee machine empty"]
-//! );
-//!
-//! support
-//!     .create(
-//!         Ticket::changeset()
-//!             .set(Ticket::subject(), "Printer jammed")
-//!             .set(Ticket::priority(), 5),
-//!     )
-//!     .await?;
-//! let fives = support
-//!     .read(
-//!         Ticket::query()
-//!             .filter(expr!(priority == 5))
-//!             .sort(Ticket::priority()),
-//!     )
-//!     .await?;
-//! assert_eq!(subjects(&fives), ["Printer on fire", "Printer jammed"]);
-//! # Ok(()) }
-//! ```
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -125,19 +95,6 @@ impl std::fmt::Debug for Memory {
 
 impl Memory {
     /// An empty store.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// let support = Domain::builder()
-    ///     .data_layer(Memory::new())
-    ///     .resource::<Representative>()
-    ///     .resource::<Ticket>()
-    ///     .build()?;
-    /// assert!(support.read(Ticket::query()).await?.is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn new() -> Self {
         Memory::default()
     }

@@ -59,20 +59,6 @@ pub mod memory;
 pub mod sql;
 
 /// A boxed future that can cross threads: what [`DataLayer`] methods return.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::data_layer::BoxFuture;
-///
-/// fn count(support: &Domain) -> BoxFuture<'_, ashore::Result<usize>> {
-///     Box::pin(async move { Ok(support.read(Ticket::query()).await?.len()) })
-/// }
-/// assert_eq!(count(&support).await?, 6);
-/// # Ok(()) }
-/// ```
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A store of resources.
@@ -142,106 +128,21 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// ```
 pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// A short name for logs and errors (`"memory"`, `"sqlite"`).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// assert_eq!(Memory::new().name(), "memory");
-    /// assert_eq!(
-    ///     format!("{support:?}"),
-    ///     r#"Domain { data_layer: "memory", resources: ["Representative", "Ticket"] }"#
-    /// );
-    /// # Ok(()) }
-    /// ```
     fn name(&self) -> &'static str;
 
     /// Called once per resource when a domain is built. Registering a resource
-    /// again keeps its records.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// use ashore::data_layer::ReadRequest;
-    ///
-    /// let memory = Memory::new();
-    /// let err = memory
-    ///     .read(ReadRequest::new(Ticket::schema()))
-    ///     .await
-    ///     .err()
-    ///     .unwrap();
-    /// assert!(matches!(
-    ///     err.kind(),
-    ///     ErrorKind::NotRegistered { resource: "Ticket" }
-    /// ));
-    ///
-    /// memory.register(Ticket::schema())?;
-    /// let all = memory.read(ReadRequest::new(Ticket::schema())).await?;
-    /// assert!(all.records.into_vec::<Ticket>()?.is_empty());
-    /// # Ok(()) }
-    /// ```
+    /// again keeps its records. The in-memory layer answers a read of a resource
+    /// it was never given with an [`ErrorKind::NotRegistered`](crate::ErrorKind::NotRegistered).
     fn register(&self, schema: &'static Schema) -> Result<()>;
 
     /// Reads records. See [`ReadRequest`] for what each part means.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// use ashore::data_layer::ReadRequest;
-    ///
-    /// let mut request = ReadRequest::new(Ticket::schema());
-    /// request.filter = Some(Expr::cmp(
-    ///     CmpOp::Gt,
-    ///     Expr::attr("priority"),
-    ///     Expr::value(3_i64),
-    /// ));
-    /// request.sort = vec![Ticket::priority().desc()];
-    /// request.limit = Some(2);
-    /// let result = support.data_layer().read(request).await?;
-    /// assert!(result.partition_keys.is_empty());
-    /// assert_eq!(
-    ///     subjects(&result.records.into_vec::<Ticket>()?),
-    ///     ["Server room flooded", "Printer on fire"]
-    /// );
-    /// # Ok(()) }
-    /// ```
     fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>>;
 
     /// Inserts fully formed rows (primary keys of `Generated::Integer` may be nil:
     /// the layer assigns them) and returns the created records.
-    /// [`Domain::create`](crate::Domain::create) fills in defaults and calls it.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let row: Row = vec![
-    ///     Value::Uuid(Uuid::new_v4()),
-    ///     Value::from("Toner low".to_string()),
-    ///     Value::Int(1),
-    ///     Value::Null,
-    /// ];
-    /// let created = support
-    ///     .data_layer()
-    ///     .create(Ticket::schema(), vec![row.clone()])
-    ///     .await?;
-    /// assert_eq!(created.into_vec::<Ticket>()?[0].subject, "Toner low");
-    ///
-    /// // The same primary key again.
-    /// let err = support
-    ///     .data_layer()
-    ///     .create(Ticket::schema(), vec![row])
-    ///     .await
-    ///     .err()
-    ///     .unwrap();
-    /// assert_eq!(err.to_string(), "unique constraint violated on Ticket.id");
-    /// # Ok(()) }
-    /// ```
+    /// [`Domain::create`](crate::Domain::create) fills in defaults and calls it. A
+    /// row whose primary key is taken is an
+    /// [`ErrorKind::Constraint`](crate::ErrorKind::Constraint).
     fn create<'a>(
         &'a self,
         schema: &'static Schema,
@@ -252,20 +153,6 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// indexes); running it again changes nothing. The in-memory layer needs
     /// nothing. [`Domain::migrate`](crate::Domain::migrate) calls it with every
     /// registered resource.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support
-    ///     .data_layer()
-    ///     .migrate(vec![Representative::schema(), Ticket::schema()])
-    ///     .await?;
-    /// // Nothing was lost.
-    /// assert_eq!(support.read(Ticket::query()).await?.len(), 6);
-    /// # Ok(()) }
-    /// ```
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         let _ = schemas;
         Box::pin(async { Ok(()) })
@@ -275,27 +162,8 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
 /// Any value as `&dyn Any`: lets code that knows a data layer's concrete type (a
 /// manual loader running raw SQL) reach it through `Domain::data_layer_as`.
 /// Implemented for every type.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::data_layer::AsAny;
-///
-/// let layer: &dyn DataLayer = &**support.data_layer();
-/// assert!(layer.as_any().downcast_ref::<Memory>().is_some());
-/// # Ok(()) }
-/// ```
 pub trait AsAny {
     /// `self` as `Any`.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::data_layer::AsAny;
-    /// let n = 3_u8;
-    /// assert_eq!(n.as_any().downcast_ref::<u8>(), Some(&3));
-    /// ```
     fn as_any(&self) -> &dyn Any;
 }
 

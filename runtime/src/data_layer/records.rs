@@ -7,23 +7,6 @@ use crate::error::{Error, Result};
 use crate::resource::{Resource, Row};
 
 /// What a read returns.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::data_layer::ReadRequest;
-///
-/// let result = support
-///     .data_layer()
-///     .read(ReadRequest::new(Representative::schema()))
-///     .await?;
-/// assert!(result.partition_keys.is_empty()); // not partitioned
-/// let reps: Vec<Representative> = result.records.into_vec()?;
-/// assert_eq!(reps.len(), 2);
-/// # Ok(()) }
-/// ```
 #[derive(Debug)]
 pub struct ReadResult {
     /// The records, in sort order (grouped by key for `Records::Grouped`).
@@ -36,23 +19,6 @@ pub struct ReadResult {
 
 impl ReadResult {
     /// Records of a non-partitioned read.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// use ashore::data_layer::{ReadResult, Records};
-    ///
-    /// let rows = vec![vec![
-    ///     Value::Uuid(Uuid::new_v4()),
-    ///     Value::from("Toner low".to_string()),
-    ///     Value::Null,
-    ///     Value::Null,
-    /// ]];
-    /// let result = ReadResult::new(Records::Rows(rows));
-    /// assert_eq!(result.records.into_vec::<Ticket>()?[0].subject, "Toner low");
-    /// # Ok(()) }
-    /// ```
     pub fn new(records: Records) -> Self {
         ReadResult {
             records,
@@ -63,31 +29,6 @@ impl ReadResult {
     /// The records of a partitioned read over `keys` keys, one group per key in
     /// the order of `Partition::keys`, each in sort order. Works whichever form of
     /// [`Records`] the layer returned.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// use ashore::data_layer::{ReadResult, Records};
-    ///
-    /// let row = |subject: &str| {
-    ///     vec![
-    ///         Value::Uuid(Uuid::new_v4()),
-    ///         Value::from(subject.to_string()),
-    ///         Value::Null,
-    ///         Value::Null,
-    ///     ]
-    /// };
-    /// // Rows tagged with the position of their key: two keys, the second has nothing.
-    /// let result = ReadResult {
-    ///     records: Records::Rows(vec![row("VPN down"), row("Toner low")]),
-    ///     partition_keys: vec![0, 0],
-    /// };
-    /// let groups = result.into_groups::<Ticket>(2)?;
-    /// assert_eq!(subjects(&groups[0]), ["VPN down", "Toner low"]);
-    /// assert!(groups[1].is_empty());
-    /// # Ok(()) }
-    /// ```
     pub fn into_groups<R: Resource>(self, keys: usize) -> Result<Vec<Vec<R>>> {
         let mismatch = |what: String| {
             Error::data_layer(format!(
@@ -125,27 +66,6 @@ impl ReadResult {
 
 /// Records as a data layer hands them back: rows for layers that decode values
 /// (SQL), typed records for layers that keep them (the in-memory layer).
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::data_layer::Records;
-///
-/// let alice = representative(&support, "Alice").await?;
-/// let typed = Records::Typed(Box::new(vec![alice.clone()]));
-/// assert_eq!(typed.into_vec::<Representative>()?, [alice.clone()]);
-///
-/// let row = vec![
-///     Value::from(alice.id),
-///     Value::from("Alice".to_string()),
-///     Value::Int(3),
-/// ];
-/// let from_rows = Records::Rows(vec![row]).into_vec::<Representative>()?;
-/// assert_eq!(from_rows[0].name, "Alice");
-/// # Ok(()) }
-/// ```
 pub enum Records {
     /// Dynamic rows in the schema's attribute order.
     Rows(Vec<Row>),
@@ -170,29 +90,6 @@ impl std::fmt::Debug for Records {
 impl Records {
     /// The records as `R`s; grouped records are flattened, group after group. An
     /// error when they are not records of `R`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// use ashore::data_layer::Records;
-    ///
-    /// let tickets = support.read(Ticket::query().limit(2)).await?;
-    /// let grouped = Records::Grouped(Box::new(vec![
-    ///     vec![tickets[0].clone()],
-    ///     vec![tickets[1].clone()],
-    /// ]));
-    /// assert_eq!(grouped.into_vec::<Ticket>()?, tickets);
-    ///
-    /// let wrong = Records::Typed(Box::new(tickets));
-    /// let err = wrong.into_vec::<Representative>().unwrap_err();
-    /// assert_eq!(
-    ///     err.to_string(),
-    ///     "data layer: records of the wrong type came back for Representative"
-    /// );
-    /// # Ok(()) }
-    /// ```
     pub fn into_vec<R: Resource>(self) -> Result<Vec<R>> {
         match self {
             Records::Rows(rows) => rows.into_iter().map(R::from_row).collect(),

@@ -13,37 +13,6 @@ use crate::value::Value;
 
 /// One read, as the domain and the loader ask it of a data layer. Code below
 /// queries (a raw manual loader, a data layer wrapping another) can make its own.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::data_layer::{Partition, PartitionBy, ReadRequest};
-///
-/// let reps = support
-///     .read(Representative::query().sort(Representative::name()))
-///     .await?;
-/// // The two most urgent tickets of each representative, in one read.
-/// let mut request = ReadRequest::new(Ticket::schema());
-/// request.sort = vec![Ticket::priority().desc()];
-/// request.limit = Some(2);
-/// request.partition = Some(Partition {
-///     by: PartitionBy::Attribute("representative_id"),
-///     keys: reps.iter().map(|r| Value::from(r.id)).collect(),
-/// });
-/// let groups = support
-///     .data_layer()
-///     .read(request)
-///     .await?
-///     .into_groups::<Ticket>(reps.len())?;
-/// assert_eq!(subjects(&groups[0]), ["Printer on fire", "VPN down"]); // Alice's
-/// assert_eq!(
-///     subjects(&groups[1]),
-///     ["Server room flooded", "Password reset"]
-/// ); // Bob's
-/// # Ok(()) }
-/// ```
 #[derive(Clone, Debug)]
 pub struct ReadRequest {
     /// The resource read.
@@ -73,21 +42,6 @@ pub struct ReadRequest {
 /// (they see every stored record): a record's visibility depends on the record
 /// alone, whatever path reached it, and conditions that reach each other's
 /// resources cannot recurse.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// use ashore::data_layer::Visibility;
-/// use ashore::{CmpOp, Expr, Value};
-///
-/// let open = Expr::cmp(CmpOp::Eq, Expr::attr("status"), Expr::Value(Value::from("open".to_string())));
-/// let visibility = Visibility::new(vec![(Ticket::schema(), open.clone())]);
-/// assert_eq!(visibility.of(Ticket::schema()), Some(&open));
-/// assert_eq!(visibility.of(Representative::schema()), None);
-/// assert!(Visibility::default().is_empty());
-/// # }
-/// ```
 #[derive(Clone, Debug, Default)]
 pub struct Visibility(Option<std::sync::Arc<Vec<(&'static Schema, Expr)>>>);
 
@@ -118,20 +72,6 @@ impl Visibility {
 
 impl ReadRequest {
     /// A read of every record of `schema`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// use ashore::data_layer::ReadRequest;
-    ///
-    /// let request = ReadRequest::new(Ticket::schema());
-    /// assert!(request.filter.is_none() && request.partition.is_none());
-    /// let all = support.data_layer().read(request).await?;
-    /// assert_eq!(all.records.into_vec::<Ticket>()?.len(), 6);
-    /// # Ok(()) }
-    /// ```
     pub fn new(schema: &'static Schema) -> Self {
         ReadRequest {
             schema,
@@ -147,30 +87,6 @@ impl ReadRequest {
 
 /// A partitioned read: the records linked to each key, tagged with the key. Sort,
 /// offset and limit apply per key.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// use ashore::data_layer::{Partition, PartitionBy, ReadRequest};
-///
-/// let alice = representative(&support, "Alice").await?;
-/// let mut request = ReadRequest::new(Ticket::schema());
-/// request.sort = vec![Ticket::subject().asc()];
-/// request.offset = 1;
-/// request.partition = Some(Partition {
-///     by: PartitionBy::Attribute("representative_id"),
-///     keys: vec![Value::from(alice.id)],
-/// });
-/// let groups = support
-///     .data_layer()
-///     .read(request)
-///     .await?
-///     .into_groups::<Ticket>(1)?;
-/// assert_eq!(subjects(&groups[0]), ["Printer on fire", "VPN down"]);
-/// # Ok(()) }
-/// ```
 #[derive(Clone, Debug)]
 pub struct Partition {
     /// How records are linked to keys.
@@ -182,68 +98,6 @@ pub struct Partition {
 /// How records are linked to partition keys: a has_many or has_one reads its
 /// destination partitioned by `Attribute(destination_attribute)`; a many_to_many
 /// by `Through` its join resource.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk! { many_to_many skills: Skill { through RepresentativeSkill; } }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct Skill {
-/// #         attributes { integer_primary_key id; attribute name: String; }
-/// #     }
-/// # }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct RepresentativeSkill {
-/// #         attributes { uuid_primary_key id; }
-/// #         relationships { belongs_to representative: Representative; belongs_to skill: Skill; }
-/// #     }
-/// # }
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// use ashore::data_layer::{Partition, PartitionBy, ReadRequest};
-///
-/// let support = Domain::builder()
-///     .resource::<Representative>()
-///     .resource::<Ticket>()
-///     .resource::<Skill>()
-///     .resource::<RepresentativeSkill>()
-///     .build()?;
-/// let alice = support
-///     .create(
-///         Representative::changeset()
-///             .set(Representative::name(), "Alice")
-///             .set(Representative::priority_threshold(), 3),
-///     )
-///     .await?;
-/// let skills = support
-///     .create_many(["Printers", "Networks"].map(|n| Skill::changeset().set(Skill::name(), n)))
-///     .await?;
-/// support
-///     .create(
-///         RepresentativeSkill::changeset()
-///             .set(RepresentativeSkill::representative_id(), alice.id)
-///             .set(RepresentativeSkill::skill_id(), skills[1].id),
-///     )
-///     .await?;
-///
-/// let mut request = ReadRequest::new(Skill::schema());
-/// request.partition = Some(Partition {
-///     by: PartitionBy::Through {
-///         join: RepresentativeSkill::schema(),
-///         source_attribute_on_join: "representative_id",
-///         destination_attribute_on_join: "skill_id",
-///         destination_attribute: "id",
-///     },
-///     keys: vec![Value::from(alice.id)],
-/// });
-/// let groups = support
-///     .data_layer()
-///     .read(request)
-///     .await?
-///     .into_groups::<Skill>(1)?;
-/// assert_eq!(groups[0], [skills[1].clone()]);
-/// # Ok(()) }
-/// ```
 #[derive(Clone, Debug)]
 pub enum PartitionBy {
     /// The record's attribute equals the key.

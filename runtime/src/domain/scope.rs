@@ -105,139 +105,21 @@ impl Scope {
     }
 
     /// The domain.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
-    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-    /// struct Check;
-    ///
-    /// impl ManualRelationship for Check {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let scope: &Scope = ctx.read_scope();
-    ///         let names: Vec<&str> = scope.domain().schemas().map(|s| s.name).collect();
-    ///         assert_eq!(names.len(), 2);
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support
-    ///     .read(Representative::query().load(Representative::checked()))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
     pub fn domain(&self) -> &Domain {
         &self.domain
     }
 
     /// The actor, as given to the read.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
-    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-    /// struct Check;
-    ///
-    /// impl ManualRelationship for Check {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let scope: &Scope = ctx.read_scope();
-    ///         let name = scope.actor().and_then(|a| a.attribute("name"));
-    ///         assert_eq!(name, Some(Value::from("Alice".to_string())));
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let alice = representative(&support, "Alice").await?;
-    /// support
-    ///     .read(Representative::query().load(Representative::checked()))
-    ///     .actor(&alice)
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
     pub fn actor(&self) -> Option<&dyn Actor> {
         self.actor.as_deref()
     }
 
     /// The authorize flag, as given to the read (`false` unless set).
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
-    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-    /// struct Check;
-    ///
-    /// impl ManualRelationship for Check {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let scope: &Scope = ctx.read_scope();
-    ///         assert!(scope.authorize());
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support
-    ///     .read(Representative::query().load(Representative::checked()))
-    ///     .authorize(true)
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
     pub fn authorize(&self) -> bool {
         self.authorize
     }
 
     /// The tenant, as given to the read.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
-    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-    /// struct Check;
-    ///
-    /// impl ManualRelationship for Check {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let scope: &Scope = ctx.read_scope();
-    ///         assert_eq!(scope.tenant(), Some(&Value::Int(42)));
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support
-    ///     .read(Representative::query().load(Representative::checked()))
-    ///     .tenant(42_i64)
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
     pub fn tenant(&self) -> Option<&Value> {
         self.tenant.as_ref()
     }
@@ -245,77 +127,8 @@ impl Scope {
 
 /// Something that carries a [`Scope`]: a `LoadContext`, or a scope itself.
 /// [`Query::read`] takes either, so helpers can be written once for both.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk! { has_many checked: Ticket { manual Check; } }
-/// /// The most urgent ticket, read as the caller of `scope` reads.
-/// async fn most_urgent(scope: &impl ReadScope) -> ashore::Result<Option<Ticket>> {
-///     let mut top = Ticket::query()
-///         .sort(Ticket::priority().desc_nils_last())
-///         .limit(1)
-///         .read(scope)
-///         .await?;
-///     Ok(top.pop())
-/// }
-///
-/// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-/// struct Check;
-///
-/// impl ManualRelationship for Check {
-///     type Source = Representative;
-///     type Destination = Ticket;
-///
-///     async fn load(
-///         &self,
-///         _: &[Representative],
-///         ctx: &LoadContext<'_, Ticket>,
-///     ) -> ashore::Result<Related<Representative, Ticket>> {
-///         // A `LoadContext` and the `Scope` it carries both work.
-///         let from_ctx = most_urgent(ctx).await?;
-///         let from_scope = most_urgent(ctx.read_scope()).await?;
-///         assert_eq!(from_ctx.unwrap().subject, "Server room flooded");
-///         assert_eq!(from_scope.unwrap().subject, "Server room flooded");
-///         Ok(Related::empty())
-///     }
-/// }
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// support
-///     .read(Representative::query().load(Representative::checked()))
-///     .await?;
-/// # Ok(()) }
-/// ```
 pub trait ReadScope {
     /// The scope.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk! { has_many checked: Ticket { manual Check; } }
-    /// // In this example, `Representative` declares `has_many checked: Ticket { manual Check; }`.
-    /// struct Check;
-    ///
-    /// impl ManualRelationship for Check {
-    ///     type Source = Representative;
-    ///     type Destination = Ticket;
-    ///
-    ///     async fn load(
-    ///         &self,
-    ///         _: &[Representative],
-    ///         ctx: &LoadContext<'_, Ticket>,
-    ///     ) -> ashore::Result<Related<Representative, Ticket>> {
-    ///         let scope: &Scope = ctx.read_scope();
-    ///         assert_eq!(scope.domain().data_layer().name(), "memory");
-    ///         Ok(Related::empty())
-    ///     }
-    /// }
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// support
-    ///     .read(Representative::query().load(Representative::checked()))
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
     fn read_scope(&self) -> &Scope;
 }
 

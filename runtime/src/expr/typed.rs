@@ -13,25 +13,6 @@ use crate::value::Value;
 /// A typed piece of a filter: an [`Expr`] whose kind the compiler knows. `expr!`
 /// builds them; [`Query::filter`](crate::Query::filter) takes a closure returning
 /// one of kind [`kind::Bool`].
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// # let support = support().await?;
-/// // A condition built at run time, vouched for as a boolean.
-/// let urgent: Term<kind::Bool> = Term::new(Expr::cmp(
-///     CmpOp::Ge,
-///     Expr::attr("priority"),
-///     Expr::value(5_i64),
-/// ));
-/// let tickets = support.read(Ticket::query().filter(|_| urgent)).await?;
-/// assert_eq!(
-///     subjects(&tickets),
-///     ["Printer on fire", "Server room flooded"]
-/// );
-/// # Ok(()) }
-/// ```
 pub struct Term<K> {
     expr: Expr,
     _kind: PhantomData<fn() -> K>,
@@ -39,13 +20,6 @@ pub struct Term<K> {
 
 impl<K> Term<K> {
     /// Wraps an expression; the caller vouches for its kind.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{Expr, Term, kind};
-    /// let term: Term<kind::Text> = Term::new(Expr::attr("subject"));
-    /// assert_eq!(term.into_expr(), Expr::attr("subject"));
-    /// ```
     pub fn new(expr: Expr) -> Self {
         Term {
             expr,
@@ -53,17 +27,6 @@ impl<K> Term<K> {
         }
     }
     /// The expression.
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::{CmpOp, Expr, Term, kind};
-    /// let urgent: Term<kind::Bool> = Term::new(Expr::cmp(
-    ///     CmpOp::Ge,
-    ///     Expr::attr("priority"),
-    ///     Expr::value(5_i64),
-    /// ));
-    /// assert_eq!(urgent.into_expr().to_string(), "priority >= 5");
-    /// ```
     pub fn into_expr(self) -> Expr {
         self.expr
     }

@@ -14,19 +14,6 @@ use crate::value::{Value, ValueType};
 /// The static description of a resource: what data layers and the loader know
 /// of it. [`Resource::schema`] gives it; [`Domain::schemas`](crate::Domain::schemas)
 /// lists those of a domain.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// let schema = Ticket::schema();
-/// assert_eq!(schema.primary_key().name, "id");
-/// assert_eq!(schema.attribute("priority").map(|a| a.nullable), Some(true));
-/// let representative = schema.relationship("representative").unwrap();
-/// assert_eq!(representative.kind, RelationshipKind::BelongsTo);
-/// assert_eq!(representative.source_attribute, "representative_id");
-/// # }
-/// ```
 pub struct Schema {
     /// The resource's name (the struct's name).
     pub name: &'static str,
@@ -50,19 +37,6 @@ pub struct Schema {
 
 impl Schema {
     /// Index of the attribute named `name`, as [`Resource::get`] and rows take it.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// assert_eq!(Ticket::schema().attribute_index("priority"), Some(2));
-    /// assert_eq!(
-    ///     Ticket::schema().attribute_index("representative_id"),
-    ///     Some(3)
-    /// );
-    /// assert_eq!(Ticket::schema().attribute_index("representative"), None); // a relationship
-    /// # }
-    /// ```
     pub fn attribute_index(&self, name: &str) -> Option<usize> {
         self.attributes.iter().position(|a| a.name == name)
     }
@@ -83,52 +57,18 @@ impl Schema {
     }
 
     /// The attribute named `name`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let priority = Ticket::schema().attribute("priority").unwrap();
-    /// assert_eq!(priority.value_type, ValueType::I64);
-    /// assert!(priority.nullable);
-    /// assert!(Ticket::schema().attribute("urgency").is_none());
-    /// # }
-    /// ```
     pub fn attribute(&self, name: &str) -> Option<&'static AttributeInfo> {
         let attributes: &'static [AttributeInfo] = self.attributes;
         attributes.iter().find(|a| a.name == name)
     }
 
     /// The relationship named `name`.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let schema = Representative::schema();
-    /// let manual = schema.relationship("tickets_above_threshold").unwrap();
-    /// assert!(manual.manual);
-    /// assert_eq!(manual.kind, RelationshipKind::HasMany);
-    /// assert!(schema.relationship("name").is_none()); // an attribute
-    /// # }
-    /// ```
     pub fn relationship(&self, name: &str) -> Option<&'static RelationshipInfo> {
         let relationships: &'static [RelationshipInfo] = self.relationships;
         relationships.iter().find(|r| r.name == name)
     }
 
     /// The primary key attribute.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let pk = Ticket::schema().primary_key();
-    /// assert_eq!(pk.name, "id");
-    /// assert_eq!(pk.value_type, ValueType::Uuid);
-    /// assert_eq!(pk.generated, Some(Generated::Uuid));
-    /// # }
-    /// ```
     pub fn primary_key(&self) -> &'static AttributeInfo {
         let attributes: &'static [AttributeInfo] = self.attributes;
         &attributes[self.primary_key]
@@ -146,18 +86,6 @@ impl fmt::Debug for Schema {
 }
 
 /// One attribute.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// let subject = Ticket::schema().attribute("subject").unwrap();
-/// assert_eq!(subject.name, "subject");
-/// assert_eq!(subject.value_type, ValueType::String);
-/// assert!(!subject.nullable);
-/// assert_eq!(subject.generated, None);
-/// # }
-/// ```
 #[derive(Debug)]
 pub struct AttributeInfo {
     /// Its name.
@@ -171,41 +99,6 @@ pub struct AttributeInfo {
 }
 
 /// How a primary key gets its value when a create leaves it unset.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk! { many_to_many skills: Skill { through RepresentativeSkill; } }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct Skill {
-/// #         attributes { integer_primary_key id; attribute name: String; }
-/// #     }
-/// # }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct RepresentativeSkill {
-/// #         attributes { uuid_primary_key id; }
-/// #         relationships { belongs_to representative: Representative; belongs_to skill: Skill; }
-/// #     }
-/// # }
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// assert_eq!(
-///     Skill::schema().primary_key().generated,
-///     Some(Generated::Integer)
-/// );
-/// let support = Domain::builder()
-///     .resource::<Representative>()
-///     .resource::<Ticket>()
-///     .resource::<Skill>()
-///     .resource::<RepresentativeSkill>()
-///     .build()?;
-/// let skills = support
-///     .create_many(["Printers", "Networks"].map(|n| Skill::changeset().set(Skill::name(), n)))
-///     .await?;
-/// assert_eq!(skills[0].id, 1);
-/// assert_eq!(skills[1].id, 2);
-/// # Ok(()) }
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Generated {
     /// A random v4 UUID (`uuid_primary_key`).
@@ -215,36 +108,6 @@ pub enum Generated {
 }
 
 /// The kind of a relationship.
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk! { many_to_many skills: Skill { through RepresentativeSkill; } }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct Skill {
-/// #         attributes { integer_primary_key id; attribute name: String; }
-/// #     }
-/// # }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct RepresentativeSkill {
-/// #         attributes { uuid_primary_key id; }
-/// #         relationships { belongs_to representative: Representative; belongs_to skill: Skill; }
-/// #     }
-/// # }
-/// # fn main() {
-/// let kind = |name| Representative::schema().relationship(name).unwrap().kind;
-/// assert_eq!(kind("tickets"), RelationshipKind::HasMany);
-/// assert_eq!(kind("skills"), RelationshipKind::ManyToMany);
-/// assert_eq!(
-///     Ticket::schema()
-///         .relationship("representative")
-///         .unwrap()
-///         .kind,
-///     RelationshipKind::BelongsTo
-/// );
-/// # }
-/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelationshipKind {
     /// The source holds the key of one destination record.
@@ -259,15 +122,6 @@ pub enum RelationshipKind {
 
 impl RelationshipKind {
     /// Whether a load attaches a list (has_many, many_to_many).
-    ///
-    /// ```
-    /// # extern crate ashore_runtime as ashore;
-    /// use ashore::RelationshipKind;
-    /// assert!(RelationshipKind::HasMany.is_many());
-    /// assert!(RelationshipKind::ManyToMany.is_many());
-    /// assert!(!RelationshipKind::HasOne.is_many());
-    /// assert!(!RelationshipKind::BelongsTo.is_many());
-    /// ```
     pub fn is_many(self) -> bool {
         matches!(
             self,
@@ -277,22 +131,6 @@ impl RelationshipKind {
 }
 
 /// One relationship, as declared (defaults filled in).
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk!();
-/// # fn main() {
-/// let tickets = Representative::schema().relationship("tickets").unwrap();
-/// assert_eq!(tickets.kind, RelationshipKind::HasMany);
-/// assert!(!tickets.manual);
-/// assert_eq!((tickets.destination)().name, "Ticket");
-/// assert_eq!(tickets.source_attribute, "id");
-/// assert_eq!(tickets.destination_attribute, Some("representative_id"));
-/// assert!(tickets.through.is_none());
-/// assert!(tickets.filter.is_none());
-/// assert!((tickets.sort)().is_empty());
-/// # }
-/// ```
 pub struct RelationshipInfo {
     /// Its name.
     pub name: &'static str,
@@ -319,65 +157,11 @@ pub struct RelationshipInfo {
     pub authorize_read_with: AuthorizeReadWith,
 }
 
-/// How a many_to_many relationship reaches its destination. Here
+/// How a many_to_many relationship reaches its destination. When
 /// `Representative` declares `many_to_many skills: Skill { through
-/// RepresentativeSkill; }`, and `RepresentativeSkill` belongs to both:
-///
-/// ```
-/// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-/// # helpdesk! { many_to_many skills: Skill { through RepresentativeSkill; } }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct Skill {
-/// #         attributes { integer_primary_key id; attribute name: String; }
-/// #     }
-/// # }
-/// # resource! {
-/// #     #[derive(Debug, Clone, PartialEq)]
-/// #     pub struct RepresentativeSkill {
-/// #         attributes { uuid_primary_key id; }
-/// #         relationships { belongs_to representative: Representative; belongs_to skill: Skill; }
-/// #     }
-/// # }
-/// # #[tokio::main] async fn main() -> ashore::Result<()> {
-/// let skills = Representative::schema().relationship("skills").unwrap();
-/// let through = skills.through.as_ref().unwrap();
-/// assert_eq!((through.resource)().name, "RepresentativeSkill");
-/// assert_eq!(
-///     through.source_attribute_on_join_resource,
-///     "representative_id"
-/// );
-/// assert_eq!(through.destination_attribute_on_join_resource, "skill_id");
-///
-/// let support = Domain::builder()
-///     .resource::<Representative>()
-///     .resource::<Ticket>()
-///     .resource::<Skill>()
-///     .resource::<RepresentativeSkill>()
-///     .build()?;
-/// let alice = support
-///     .create(
-///         Representative::changeset()
-///             .set(Representative::name(), "Alice")
-///             .set(Representative::priority_threshold(), 3),
-///     )
-///     .await?;
-/// let printers = support
-///     .create(Skill::changeset().set(Skill::name(), "Printers"))
-///     .await?;
-/// support
-///     .create(
-///         RepresentativeSkill::changeset()
-///             .set(RepresentativeSkill::representative_id(), alice.id)
-///             .set(RepresentativeSkill::skill_id(), printers.id),
-///     )
-///     .await?;
-/// let reps = support
-///     .read(Representative::query().load(Representative::skills()))
-///     .await?;
-/// assert_eq!(reps[0].skills.get()?, &[printers]);
-/// # Ok(()) }
-/// ```
+/// RepresentativeSkill; }`, and `RepresentativeSkill` belongs to both, the join
+/// resource is `RepresentativeSkill`, holding the source's key in
+/// `representative_id` and the destination's in `skill_id`.
 #[derive(Debug)]
 pub struct Through {
     /// The join resource.
@@ -391,16 +175,6 @@ pub struct Through {
 impl RelationshipInfo {
     /// The destination attribute, with the default (the destination's primary key)
     /// resolved.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # fn main() {
-    /// let representative = Ticket::schema().relationship("representative").unwrap();
-    /// assert_eq!(representative.destination_attribute, None);
-    /// assert_eq!(representative.destination_attribute(), "id");
-    /// # }
-    /// ```
     pub fn destination_attribute(&self) -> &'static str {
         self.destination_attribute
             .unwrap_or_else(|| (self.destination)().primary_key().name)

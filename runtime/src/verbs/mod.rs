@@ -125,22 +125,6 @@ impl Domain {
 
     /// Creates many records in one call to the data layer. Await the returned
     /// builder for the records created, in the order given.
-    ///
-    /// ```
-    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
-    /// # helpdesk!();
-    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
-    /// # let support = support().await?;
-    /// let created = support
-    ///     .create_many(
-    ///         ["Toner low", "Monitor flickers"]
-    ///             .map(|s| Ticket::changeset().set(Ticket::subject(), s)),
-    ///     )
-    ///     .await?;
-    /// assert_eq!(subjects(&created), ["Toner low", "Monitor flickers"]);
-    /// assert_eq!(support.read(Ticket::query()).await?.len(), 8);
-    /// # Ok(()) }
-    /// ```
     pub fn create_many<R: Resource>(
         &self,
         changesets: impl IntoIterator<Item = Changeset<R>>,

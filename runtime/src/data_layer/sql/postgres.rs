@@ -182,22 +182,6 @@ impl Postgres {
     /// values must be of the list's type. A list where PostgreSQL expects no array
     /// is an error. [`Sqlite::query_params`](super::Sqlite::query_params) takes
     /// the same parameters.
-    ///
-    /// ```no_run
-    /// # use ashore_runtime::{Resource, Result, Value, ValueType};
-    /// # use ashore_runtime::data_layer::sql::{Param, Postgres};
-    /// # async fn demo<Ticket: Resource>(postgres: &Postgres) -> Result<Vec<Ticket>> {
-    /// postgres
-    ///     .query_params::<Ticket>(
-    ///         "SELECT * FROM ticket WHERE id = ANY($1) AND priority > $2 ORDER BY id",
-    ///         vec![
-    ///             Param::List(ValueType::I64, vec![Value::Int(1), Value::Int(7)]),
-    ///             Param::Value(Value::Int(3)),
-    ///         ],
-    ///     )
-    ///     .await
-    /// # }
-    /// ```
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
         let schema = R::schema();
         let what = || format!("running a query for {}", schema.name);

@@ -151,19 +151,6 @@ impl Sqlite {
     /// The database in the file at `path`, created if missing (its directory must
     /// exist), in WAL mode. The file is opened here, so a path that cannot be
     /// opened fails now. `path` may also be a SQLite URI (`file:data.db?mode=ro`).
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    ///
-    /// let path = std::env::temp_dir().join(format!("ashore-doc-{}.db", std::process::id()));
-    /// let sqlite = Sqlite::open(&path)?;
-    /// assert!(path.exists());
-    /// # drop(sqlite);
-    /// # for suffix in ["", "-wal", "-shm"] {
-    /// #     let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    /// # }
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// ```
     pub fn open(path: impl AsRef<Path>) -> Result<Sqlite> {
         let path = path.as_ref();
         let location = path.display().to_string();
@@ -183,18 +170,6 @@ impl Sqlite {
     /// rather than a shared-cache `:memory:` database: memdb connections lock like
     /// file connections, so one waiting on another's write honours the busy
     /// timeout, where shared-cache fails at once with "database table is locked".
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    ///
-    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let (a, b) = (Sqlite::memory()?, Sqlite::memory()?);
-    /// a.with_connection(|c| c.execute_batch("CREATE TABLE t (x INTEGER)")).await?;
-    /// // `b` is another database.
-    /// assert!(b.with_connection(|c| c.execute_batch("SELECT x FROM t")).await.is_err());
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// # }).unwrap();
-    /// ```
     pub fn memory() -> Result<Sqlite> {
         let uri = format!("file:/ashore-{}?vfs=memdb", uuid::Uuid::new_v4());
         let anchor = Connection::open(&uri)
@@ -206,14 +181,6 @@ impl Sqlite {
     /// The database a URL names: `sqlite::memory:` (see [`Sqlite::memory`]),
     /// `sqlite:PATH` or `sqlite://PATH` (see [`Sqlite::open`]; `sqlite:///abs/x.db`
     /// is the absolute path `/abs/x.db`).
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    ///
-    /// let sqlite = Sqlite::from_url("sqlite::memory:")?;
-    /// assert!(Sqlite::from_url("postgres://localhost/db").is_err());
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// ```
     pub fn from_url(url: &str) -> Result<Sqlite> {
         match parse_url(url)? {
             Target::Memory => Sqlite::memory(),
@@ -224,15 +191,6 @@ impl Sqlite {
     /// A layer over a pool you built, e.g. to choose its size or timeouts. Each of
     /// its connections gets the set-up described in the module docs before its
     /// first use by this layer.
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    /// use deadpool_sqlite::{Config, Runtime};
-    ///
-    /// let path = std::env::temp_dir().join("ashore-doc-from-pool.db");
-    /// let pool = Config::new(path).builder(Runtime::Tokio1).unwrap().max_size(4).build().unwrap();
-    /// let sqlite = Sqlite::from_pool(pool);
-    /// ```
     pub fn from_pool(pool: Pool) -> Sqlite {
         Sqlite::with_pool(pool, "a pool".to_owned(), None)
     }
@@ -269,26 +227,11 @@ impl Sqlite {
     /// each insert statement, each DDL statement and each [`Sqlite::query`]. The
     /// connection set-up, `BEGIN`/`COMMIT` and [`Sqlite::with_connection`] are not
     /// counted. For tests that check a load is one statement per relationship.
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    ///
-    /// assert_eq!(Sqlite::memory()?.statements(), 0);
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// ```
     pub fn statements(&self) -> u64 {
         self.inner.statements.load(Ordering::Relaxed)
     }
 
     /// The pool the layer runs on.
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    ///
-    /// let sqlite = Sqlite::memory()?;
-    /// assert!(sqlite.pool().status().max_size > 0);
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// ```
     pub fn pool(&self) -> &Pool {
         &self.inner.pool
     }
@@ -336,80 +279,6 @@ impl Sqlite {
     /// nowhere else (SQLite would read it as `NULL`) and must hold values of its
     /// type. What fails is an error, not a crash. (Calls the check cannot see,
     /// like `"rarray"(?1)`, are not checked.)
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::{Param, Sqlite};
-    /// use ashore_runtime::{Value, ValueType};
-    /// # use ashore_runtime::__private::*;
-    /// # #[derive(Clone, Debug, PartialEq)]
-    /// # struct Ticket { id: i64, subject: String }
-    /// # struct F(Path);
-    /// # impl Fields for F {
-    /// #     fn at(path: Path) -> Self { F(path) }
-    /// #     fn path(&self) -> &Path { &self.0 }
-    /// # }
-    /// # impl Resource for Ticket {
-    /// #     type PrimaryKey = i64;
-    /// #     type Fields = F;
-    /// #     fn schema() -> &'static Schema {
-    /// #         static SCHEMA: Schema = Schema {
-    /// #             name: "Ticket",
-    /// #             table: "ticket",
-    /// #             attributes: &[
-    /// #                 AttributeInfo { name: "id", value_type: ValueType::I64, nullable: false, generated: None },
-    /// #                 AttributeInfo { name: "subject", value_type: ValueType::String, nullable: false, generated: None },
-    /// #             ],
-    /// #             primary_key: 0,
-    /// #             relationships: &[],
-    /// #             policies: &[],
-    /// #             multitenancy: None,
-    /// #             new_table: new_table::<Ticket>,
-    /// #         };
-    /// #         &SCHEMA
-    /// #     }
-    /// #     fn get(&self, index: usize) -> Value {
-    /// #         match index { 0 => Value::Int(self.id), _ => Value::String(self.subject.clone()) }
-    /// #     }
-    /// #     fn primary_key(&self) -> i64 { self.id }
-    /// #     fn from_row(row: Row) -> Result<Self> {
-    /// #         let mut row = row.into_iter();
-    /// #         match (row.next(), row.next()) {
-    /// #             (Some(Value::Int(id)), Some(Value::String(subject))) => Ok(Ticket { id, subject }),
-    /// #             _ => Err(Error::loader("not a ticket")),
-    /// #         }
-    /// #     }
-    /// # }
-    ///
-    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let sqlite = Sqlite::memory()?;
-    /// sqlite
-    ///     .with_connection(|c| {
-    ///         c.execute_batch(
-    ///             "CREATE TABLE ticket (id INTEGER PRIMARY KEY, subject TEXT NOT NULL);
-    ///              INSERT INTO ticket VALUES (1, 'fire'), (2, 'flood'), (3, 'famine');",
-    ///         )
-    ///     })
-    ///     .await?;
-    /// let tickets: Vec<Ticket> = sqlite
-    ///     .query_params(
-    ///         "SELECT * FROM ticket WHERE id IN rarray(?1) AND subject <> ?2 ORDER BY id",
-    ///         vec![
-    ///             Param::List(ValueType::I64, vec![Value::Int(1), Value::Int(3), Value::Int(9)]),
-    ///             Param::Value(Value::String("famine".into())),
-    ///         ],
-    ///     )
-    ///     .await?;
-    /// assert_eq!(tickets, [Ticket { id: 1, subject: "fire".into() }]);
-    ///
-    /// // A plain value where `rarray` needs a list is an error, not a crash.
-    /// let err = sqlite
-    ///     .query::<Ticket>("SELECT * FROM ticket WHERE id IN rarray(?1)", vec![Value::Int(1)])
-    ///     .await
-    ///     .unwrap_err();
-    /// assert!(err.to_string().contains("takes a list"), "{err}");
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// # }).unwrap();
-    /// ```
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
         let sql = sql.to_owned();
         let schema = R::schema();
@@ -423,19 +292,6 @@ impl Sqlite {
     /// thread: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
     /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
     /// resumed in the caller.
-    ///
-    /// ```
-    /// use ashore_runtime::data_layer::sql::Sqlite;
-    ///
-    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
-    /// let sqlite = Sqlite::memory()?;
-    /// let fk: i64 = sqlite
-    ///     .with_connection(|c| c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)))
-    ///     .await?;
-    /// assert_eq!(fk, 1);
-    /// # Ok::<(), ashore_runtime::Error>(())
-    /// # }).unwrap();
-    /// ```
     pub async fn with_connection<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,

@@ -310,3 +310,50 @@ fn errors() {
         ErrorKind::NotRegistered { resource: "Ticket" }
     ));
 }
+
+/// Filters, sort keys and values display as Ash writes them: what error messages
+/// and logs show (once the examples of `Expr`'s and `Sort`'s `Display`).
+#[test]
+fn filters_sorts_and_values_display_as_ash_writes_them() {
+    use chrono::{TimeZone, Utc};
+
+    let above = cmp(CmpOp::Gt, attr("p"), through(&["rep"], "threshold"));
+    let filter = above
+        .or(Expr::IsNil(Box::new(attr("p"))))
+        .and(Expr::is_in(attr("status"), vec![s("open"), Value::Null]));
+    assert_eq!(
+        filter.to_string(),
+        r#"((p > rep.threshold or is_nil(p)) and status in ["open", nil])"#
+    );
+    let exists = Expr::Exists {
+        path: vec!["tickets".into()],
+        expr: Box::new(cmp(
+            CmpOp::Ge,
+            arith(ArithOp::Mul, attr("p"), val(2_i64)),
+            val(18_i64),
+        )),
+    };
+    assert_eq!(exists.to_string(), "exists(tickets, (p * 2) >= 18)");
+    assert_eq!(
+        exists.not().to_string(),
+        "not exists(tickets, (p * 2) >= 18)"
+    );
+
+    let opened = Utc.with_ymd_and_hms(2024, 5, 1, 9, 30, 0).unwrap();
+    assert_eq!(Value::from(opened).to_string(), "2024-05-01T09:30:00+00:00");
+    assert_eq!(Value::Float(2.5).to_string(), "2.5");
+
+    let keys: Vec<String> = [
+        Sort::new("p", Order::Asc),
+        Sort::new("p", Order::Desc),
+        Sort::new("p", Order::AscNilsFirst),
+        Sort::new("p", Order::DescNilsLast),
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    assert_eq!(
+        keys,
+        ["p asc", "p desc", "p asc_nils_first", "p desc_nils_last"]
+    );
+}
