@@ -8,7 +8,6 @@ mod common;
 
 use ashore::ErrorKind;
 use ashore::data_layer::sql::Postgres;
-use ashore::prelude::*;
 use common::*;
 
 /// A PostgreSQL URL nothing listens on.

@@ -112,21 +112,36 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         }
     });
     let relationships = relationships::constructors(ctx);
-    let query_doc =
-        format!(" A query of every `{ident}` record, to filter, sort, window and load.");
-    let changeset_doc = format!(" The values of a `{ident}` to create: nothing set yet.");
+    // A field named `query` or `changeset` is already an error (reserved); its
+    // accessor stands in for the generated function, so rustc adds no second error.
+    let taken = |name: &str| {
+        ctx.columns.iter().any(|a| a.name == name)
+            || ctx.resource.relationships.iter().any(|r| r.name == name)
+    };
+    let query = (!taken("query")).then(|| {
+        let doc = format!(" A query of every `{ident}` record, to filter, sort, window and load.");
+        quote! {
+            #[doc = #doc]
+            pub fn query() -> ::ashore::__private::Query<Self> {
+                ::ashore::__private::Query::new()
+            }
+        }
+    });
+    let changeset = (!taken("changeset")).then(|| {
+        let doc = format!(" The values of a `{ident}` to create: nothing set yet.");
+        quote! {
+            #[doc = #doc]
+            pub fn changeset() -> ::ashore::__private::Changeset<Self> {
+                ::ashore::__private::Changeset::new()
+            }
+        }
+    });
     quote! {
         // The accessors mirror the fields: a pub resource may relate to a private one.
         #[allow(dead_code, private_interfaces)]
         impl #ident {
-            #[doc = #query_doc]
-            pub fn query() -> ::ashore::__private::Query<Self> {
-                ::ashore::__private::Query::new()
-            }
-            #[doc = #changeset_doc]
-            pub fn changeset() -> ::ashore::__private::Changeset<Self> {
-                ::ashore::__private::Changeset::new()
-            }
+            #query
+            #changeset
             #(#attributes)*
             #(#relationships)*
         }
