@@ -1,6 +1,7 @@
-//! `Domain`: the registry of resources and their data layer, and the entry point of
-//! every read, create and load. Each call returns a builder that takes the actor,
-//! the authorize flag and the tenant, and runs when awaited.
+//! `Domain`: the registry of resources and their data layer, built with
+//! [`DomainBuilder`], and the [`Scope`] every request runs in. The context
+//! layer: plain data that the engine reads. The entry points users call on a
+//! domain (`read`, `create`, `create_many`, `load`) are the verbs' (`verbs/`).
 
 use std::collections::HashMap;
 use std::fmt;

@@ -230,7 +230,7 @@ impl<R: Resource> Query<R> {
 }
 
 /// A relationship load that can run on records of `S`: what `Query::load` takes.
-/// Implemented by [`Rel`]; the loader calls it once per level with every record.
+/// Implemented by [`Rel`](crate::Rel); the loader calls it once per level with every record.
 pub trait Load<S: Resource>: Send + Sync + 'static {
     /// The relationship's name.
     fn name(&self) -> &'static str;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use crate::error::Result;
 use crate::value::{Value, ValueType};
 
-/// Type-level kinds: what a filter may compare with what. A [`Term`] carries one;
+/// Type-level kinds: what a filter may compare with what. A [`Term`](crate::Term) carries one;
 /// `expr!` only compares terms of the same kind, and a filter must be a
 /// [`kind::Bool`] term.
 pub mod kind {
@@ -41,9 +41,9 @@ pub mod kind {
 /// One result row, read one attribute at a time.
 ///
 /// Each method reads the column holding attribute `attribute` (its index in
-/// [`Schema::attributes`]) as that type, `None` for SQL `NULL`. A column that
+/// [`Schema::attributes`](crate::Schema::attributes)) as that type, `None` for SQL `NULL`. A column that
 /// cannot be read as that type is an `Err` naming the resource and attribute
-/// ([`ErrorKind::TypeMismatch`]). Integers are read for every integer width
+/// ([`ErrorKind::TypeMismatch`](crate::ErrorKind::TypeMismatch)). Integers are read for every integer width
 /// (the generated code checks the range), and a layer may read an integer column
 /// for a float attribute.
 pub trait ColumnReader {

@@ -66,7 +66,7 @@ impl fmt::Display for Sort {
 }
 
 /// Sort keys in any of the usual shapes: one key, a field (ascending), a `Vec`, a
-/// slice or an array of keys. What [`Query::sort`] and [`Rel::sort`](crate::Rel::sort) take.
+/// slice or an array of keys. What [`Query::sort`](crate::Query::sort) and [`Rel::sort`](crate::Rel::sort) take.
 pub trait IntoSorts {
     /// The keys, in priority order.
     fn into_sorts(self) -> Vec<Sort>;

@@ -333,13 +333,7 @@ impl<'k> Linker<'k> {
         visibility: &Visibility,
         tables: &HashMap<&'static str, Stored>,
     ) -> Result<Self> {
-        let mut positions: HashMap<&'k Value, usize> = HashMap::with_capacity(partition.keys.len());
-        for (i, key) in partition.keys.iter().enumerate() {
-            // A nil key links nothing (nil equals nothing).
-            if !key.is_null() {
-                positions.entry(key).or_insert(i);
-            }
-        }
+        let positions: HashMap<&'k Value, usize> = group_positions(partition.keys.iter());
         let attribute = |s: &'static Schema, name: &str| {
             s.attribute_index(name).ok_or_else(|| {
                 invalid(

@@ -2,6 +2,7 @@
 //! relationship load ([`Partition`], [`PartitionBy`]) and the conditions the
 //! tenant and read policies put on each resource ([`Visibility`]).
 
+use std::borrow::Borrow;
 use std::hash::Hash;
 
 use foldhash::{HashMap, HashMapExt};
@@ -130,13 +131,16 @@ impl Partition {
 }
 
 /// The group of each key: its position among `keys` (the first, for a key
-/// given twice), which is the group its records go to. Every layer groups by it.
-pub(crate) fn group_positions<K: Hash + Eq>(
+/// given twice), which is the group its records go to. A nil key links nothing
+/// (nil equals nothing) and has no group. Every layer groups by it.
+pub(crate) fn group_positions<K: Borrow<Value> + Hash + Eq>(
     keys: impl ExactSizeIterator<Item = K>,
 ) -> HashMap<K, usize> {
     let mut positions = HashMap::with_capacity(keys.len());
     for (i, key) in keys.enumerate() {
-        positions.entry(key).or_insert(i);
+        if !key.borrow().is_null() {
+            positions.entry(key).or_insert(i);
+        }
     }
     positions
 }

@@ -4,6 +4,9 @@
 //! ([`Collector`]). Each schema carries `new_table`, made by `resource!` for its
 //! type.
 
+// The collectors are read by the SQL layers only.
+#![cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+
 use std::any::Any;
 
 use crate::data_layer::Records;

@@ -126,7 +126,7 @@ impl Scope {
 }
 
 /// Something that carries a [`Scope`]: a `LoadContext`, or a scope itself.
-/// [`Query::read`] takes either, so helpers can be written once for both.
+/// [`Query::read`](crate::Query::read) takes either, so helpers can be written once for both.
 pub trait ReadScope {
     /// The scope.
     fn read_scope(&self) -> &Scope;

@@ -12,7 +12,7 @@ use crate::sort::Sort;
 use crate::value::{Value, ValueType};
 
 /// The static description of a resource: what data layers and the loader know
-/// of it. [`Resource::schema`] gives it; [`Domain::schemas`](crate::Domain::schemas)
+/// of it. [`Resource::schema`](crate::Resource::schema) gives it; [`Domain::schemas`](crate::Domain::schemas)
 /// lists those of a domain.
 pub struct Schema {
     /// The resource's name (the struct's name).
@@ -36,7 +36,7 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// Index of the attribute named `name`, as [`Resource::get`] and rows take it.
+    /// Index of the attribute named `name`, as [`Resource::get`](crate::Resource::get) and rows take it.
     pub fn attribute_index(&self, name: &str) -> Option<usize> {
         self.attributes.iter().position(|a| a.name == name)
     }

@@ -12,10 +12,7 @@ use crate::error::{Error, Result};
 use crate::resource::{Actor, Resource};
 use crate::value::Value;
 
-#[allow(unused_imports)] // named by the doc links
-use crate::{domain::Domain, error::ErrorKind};
-
-/// A pending create of one record, from [`Domain::create`]; `.await` it for the
+/// A pending create of one record, from [`Domain::create`](crate::Domain::create); `.await` it for the
 /// record.
 #[must_use = "a create does nothing until awaited"]
 pub struct Create<R: Resource> {
@@ -23,9 +20,9 @@ pub struct Create<R: Resource> {
     pub(super) changeset: Changeset<R>,
 }
 
-/// A pending create of many records, from [`Domain::create_many`]; `.await` it
+/// A pending create of many records, from [`Domain::create_many`](crate::Domain::create_many); `.await` it
 /// for the records. All or nothing: on the in-memory layer, a batch with a
-/// duplicate primary key creates no record and is an [`ErrorKind::Constraint`].
+/// duplicate primary key creates no record and is an [`ErrorKind::Constraint`](crate::ErrorKind::Constraint).
 #[must_use = "a create does nothing until awaited"]
 pub struct CreateMany<R: Resource> {
     pub(super) scope: Scope,
@@ -37,17 +34,17 @@ impl<R: Resource> Create<R> {
         /// Creates as this actor: any resource, or a type implementing [`Actor`].
         ///
         /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`] is not given it.
+        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         actor;
         /// Whether policies apply (Ash's `authorize?`); `false` unless set.
         ///
         /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`] is not given it.
+        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         authorize;
         /// The tenant.
         ///
         /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`] is not given it.
+        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         tenant;
     }
 }
@@ -57,17 +54,17 @@ impl<R: Resource> CreateMany<R> {
         /// Creates as this actor: any resource, or a type implementing [`Actor`].
         ///
         /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`] is not given it.
+        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         actor;
         /// Whether policies apply (Ash's `authorize?`); `false` unless set.
         ///
         /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`] is not given it.
+        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         authorize;
         /// The tenant.
         ///
         /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`] is not given it.
+        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         tenant;
     }
 }

@@ -12,10 +12,7 @@ use crate::query::{Load, Query};
 use crate::resource::{Actor, Resource};
 use crate::value::Value;
 
-#[allow(unused_imports)] // named by the doc links
-use crate::domain::Domain;
-
-/// A pending read, from [`Domain::read`]; `.await` it for the records.
+/// A pending read, from [`Domain::read`](crate::Domain::read); `.await` it for the records.
 #[must_use = "a read does nothing until awaited"]
 pub struct Read<R: Resource> {
     pub(super) scope: Scope,
@@ -44,7 +41,7 @@ impl<R: Resource> IntoFuture for Read<R> {
     }
 }
 
-/// Pending loads onto records in hand, from [`Domain::load`]; `.await` it.
+/// Pending loads onto records in hand, from [`Domain::load`](crate::Domain::load); `.await` it.
 #[must_use = "a load does nothing until awaited"]
 pub struct LoadOnto<'r, R: Resource> {
     pub(super) scope: Scope,
