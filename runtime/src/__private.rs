@@ -189,8 +189,3 @@ pub fn templates<'a>(
 ) -> Templates<'a> {
     Templates::new(resource, actor, tenant)
 }
-
-/// Checks a row's length before a record is read from it.
-pub fn check_row(row: &Row, schema: &'static Schema) -> Result<()> {
-    schema.check_row(row)
-}
