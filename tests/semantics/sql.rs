@@ -4,12 +4,11 @@
 //! be reached is an error when connecting, which fails a PostgreSQL run rather
 //! than skipping it.
 
-mod common;
-
 use ashore::ErrorKind;
 use ashore::data_layer::sql::Postgres;
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 /// A PostgreSQL URL nothing listens on.
 const UNREACHABLE: &str = "postgres://postgres@127.0.0.1:1/test?connect_timeout=5";
