@@ -22,8 +22,8 @@
 //! - Timestamps keep microseconds on the SQL layers (memory keeps nanoseconds).
 //! - Float overflow is an error on PostgreSQL (infinity in memory).
 //! - Integer arithmetic that overflows is nil on all three (tested in
-//!   `semantics_expr.rs`).
-//! - A difference the suite states where it shows (`semantics_errors.rs`):
+//!   `semantics/expr.rs`).
+//! - A difference the suite states where it shows (`semantics/errors.rs`):
 //!   PostgreSQL's generated integer keys come from an identity sequence, which
 //!   does not skip keys given explicitly.
 

@@ -1,4 +1,8 @@
-//! Shared resources, manual loaders and fixtures of the `semantics_*` tests.
+//! Shared resources, manual loaders and fixtures of the behaviour suites
+//! (`tests/semantics/`), which reach them as `crate::common`. The suites'
+//! binary loads this module; `derive_parity` loads its files but
+//! `resources.rs` (`derive_parity/helpdesk.rs`), with the derive's Helpdesk in
+//! its place.
 //!
 //! - `resources`: the Helpdesk resources (`Representative`, `Ticket`,
 //!   `Comment`, `Tag`, `TicketTag`), with one relationship per behaviour under
@@ -18,7 +22,10 @@
 //! - `fixtures`: the Helpdesk domain (`helpdesk(&run)`), record creators and
 //!   result helpers.
 //!
-//! Each test binary uses part of this module, hence the `allow`s.
+//! `layers!` is exported at the crate root (`#[macro_export]`) and re-exported
+//! here, so that `use crate::common::*;` brings it with the rest.
+//!
+//! Not every binary uses every item, hence the `allow`s.
 #![allow(dead_code, unused_imports)]
 
 mod calls;
@@ -34,3 +41,5 @@ pub use fixtures::*;
 pub use layers::*;
 pub use loaders::*;
 pub use resources::*;
+
+pub use crate::layers;

@@ -1,7 +1,7 @@
-//! The Helpdesk resources of the `semantics_*` tests: `Representative`,
-//! `Ticket`, `Comment`, `Tag` and the join resource `TicketTag`, with one
-//! relationship per behaviour under test. The manual loaders they name live in
-//! `loaders.rs`.
+//! The Helpdesk resources of the behaviour suites (`tests/semantics/`):
+//! `Representative`, `Ticket`, `Comment`, `Tag` and the join resource
+//! `TicketTag`, with one relationship per behaviour under test. The manual
+//! loaders they name live in `loaders.rs`.
 
 use ashore::prelude::*;
 

@@ -1,7 +1,9 @@
-//! `tests/common` for `derive_parity`: the same calls, counting layer,
-//! fixtures, layers and loaders, with the Helpdesk resources of `resources.rs`
-//! (declared with `#[derive(Resource)]`) in place of `tests/common/resources.rs`
-//! (declared with `resource!`).
+//! `crate::common` of `derive_parity`: the same calls, counting layer,
+//! fixtures, layers and loaders as `tests/common`, with the Helpdesk resources
+//! of `resources.rs` (declared with `#[derive(Resource)]`) in place of
+//! `tests/common/resources.rs` (declared with `resource!`). Like
+//! `tests/common/mod.rs`, it re-exports `layers!`, so that the shared suites'
+//! `use crate::common::*;` finds everything they use.
 #![allow(dead_code, unused_imports)]
 
 #[path = "../common/calls.rs"]
@@ -22,3 +24,5 @@ pub use fixtures::*;
 pub use layers::*;
 pub use loaders::*;
 pub use resources::*;
+
+pub use crate::layers;

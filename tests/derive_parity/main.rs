@@ -1,51 +1,55 @@
 //! Parity of the two front ends: the Helpdesk resources declared with
-//! `#[derive(Resource)]` (`derive_parity/resources.rs`) pass the behaviour
-//! tests the `resource!` ones pass, on memory, SQLite and PostgreSQL.
+//! `#[derive(Resource)]` (`resources.rs`) pass the behaviour suites the
+//! `resource!` ones pass, on memory, SQLite and PostgreSQL, and both front ends
+//! give the same schemas.
 //!
-//! The test bodies are not copied: `derive_parity/semantics_*.rs` are symbolic
-//! links to the `tests/semantics_*.rs` files, compiled here as modules. Each
-//! one's `mod common;` then finds `derive_parity/common.rs`, which re-exports
-//! this crate's `common` (`derive_parity/helpdesk.rs`): the shared code of
-//! `tests/common`, with the derive resources in place of the `resource!` ones.
+//! The test bodies are not copied: the shared suites of `tests/semantics/` are
+//! compiled here as modules, from the same files (`#[path]`). Each reaches its
+//! shared code as `crate::common`, which here is `helpdesk.rs`: the files of
+//! `tests/common` with the derive resources in place of the `resource!` ones.
 //! Whatever the suites test (loading, nested loads, windows, manual
 //! relationships, filters and paths, errors, SQL statements), they test it on
-//! the derive resources as well.
+//! the derive resources as well, under the same test names as in the
+//! `semantics` binary (`loading::<test>::<layer>`).
 //!
-//! Files loaded more than once, on purpose: `derive_parity/common.rs` (by
-//! each shared test file) and, in `by_macro`, the `resource!` Helpdesk's
-//! calls and loaders, to compare its schemas with the derive's.
-#![allow(clippy::duplicate_mod)]
+//! Besides: `the_derive_and_resource_macro_give_the_same_schemas` compares the
+//! Helpdesk's schemas resource by resource, and `policy_schema` the policies
+//! and multitenancy both front ends generate.
 
-#[path = "derive_parity/helpdesk.rs"]
+#[path = "helpdesk.rs"]
 mod common;
 
-#[path = "derive_parity/semantics_errors.rs"]
+// The suites `tests/semantics/main.rs` lists as shared.
+#[path = "../semantics/errors.rs"]
 mod errors;
-#[path = "derive_parity/semantics_expr.rs"]
+#[path = "../semantics/expr.rs"]
 mod expr;
-#[path = "derive_parity/semantics_loading.rs"]
+#[path = "../semantics/loading.rs"]
 mod loading;
-#[path = "derive_parity/semantics_loading_nested.rs"]
+#[path = "../semantics/loading_nested.rs"]
 mod loading_nested;
-#[path = "derive_parity/semantics_loading_windows.rs"]
+#[path = "../semantics/loading_windows.rs"]
 mod loading_windows;
-#[path = "derive_parity/semantics_manual.rs"]
+#[path = "../semantics/manual.rs"]
 mod manual;
-#[path = "derive_parity/semantics_paths.rs"]
+#[path = "../semantics/paths.rs"]
 mod paths;
-#[path = "derive_parity/semantics_sql.rs"]
+#[path = "../semantics/sql.rs"]
 mod sql;
 
-/// The `resource!` Helpdesk of `tests/common`, with its own loaders, for
-/// comparing schemas.
-#[path = "derive_parity"]
+mod policy_schema;
+
+/// The `resource!` Helpdesk of `tests/common`, for comparing schemas, with the
+/// loaders its resources name and the calls those record. `common`
+/// (`helpdesk.rs`) loads `loaders.rs` and `calls.rs` too, for the derive
+/// resources: each file is two modules here, on purpose, as each `loaders`
+/// builds on the resources next to it. These are the only files this binary
+/// loads twice, hence `clippy::duplicate_mod` allowed in this module alone.
+#[path = "../common"]
 mod by_macro {
-    #![allow(dead_code, unused_imports)]
-    #[path = "../common/calls.rs"]
+    #![allow(dead_code, unused_imports, clippy::duplicate_mod)]
     mod calls;
-    #[path = "../common/loaders.rs"]
     mod loaders;
-    #[path = "../common/resources.rs"]
     pub mod resources;
 }
 

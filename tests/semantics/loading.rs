@@ -3,14 +3,13 @@
 //! by many children, nil foreign keys never), relationships keyed by
 //! `source_attribute`/`destination_attribute`, sort/offset/limit per parent
 //! (ordinary and manual), and the relationship's own filter and sort (has_many
-//! and has_one). Windows at their edges are in `semantics_loading_windows.rs`.
+//! and has_one). Windows at their edges are in `loading_windows.rs`.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
-
-mod common;
 
 use ashore::Value;
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 async fn one_read_per_relationship_per_level_whatever_the_number_of_parents(
     run: Run,

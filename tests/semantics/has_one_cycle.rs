@@ -5,10 +5,9 @@
 //! through a to-one field, which compiles because `Loaded` boxes its value.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
-mod common;
-
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 resource! {
     #[derive(Debug, Clone, PartialEq)]

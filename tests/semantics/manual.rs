@@ -5,11 +5,10 @@
 //! variants.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
-mod common;
-
 use ashore::prelude::*;
 use ashore::{Actor, RelationshipKind, Value};
-use common::*;
+
+use crate::common::*;
 
 /// Ada (threshold 3): 9 closed, 1 open, 5 open, nil open.
 /// Bob (threshold 5): 9 open, 6 closed, 7 open.

@@ -5,10 +5,9 @@
 //! records an earlier load attached), and loads inside `tokio::spawn`.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
-mod common;
-
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 async fn to_one_relationships_attach_an_option(run: Run) -> ashore::Result<()> {
     let fx = helpdesk(&run).await;

@@ -8,10 +8,6 @@
 //!   `ErrorKind::Constraint` naming resource, attribute and constraint, with the
 //!   database's error as `source()`, and nothing of the batch written;
 //! - `create_many` of 10,000 records in a few statements.
-#![cfg(all(feature = "sqlite", feature = "postgres"))]
-
-mod sql_common;
-
 use std::collections::BTreeMap;
 use std::error::Error as _;
 
@@ -546,7 +542,7 @@ async fn sqlite_bulk_create() {
 
 #[tokio::test]
 async fn postgres_raw_manual_load() {
-    let Some(db) = sql_common::pg("manual_raw").await else {
+    let Some(db) = crate::common::pg("manual_raw").await else {
         return;
     };
     raw_manual_load(Sql::Postgres(db.postgres.clone())).await;
@@ -554,7 +550,7 @@ async fn postgres_raw_manual_load() {
 
 #[tokio::test]
 async fn postgres_constraints() {
-    let Some(db) = sql_common::pg("constraints").await else {
+    let Some(db) = crate::common::pg("constraints").await else {
         return;
     };
     constraints(Sql::Postgres(db.postgres.clone())).await;
@@ -562,7 +558,7 @@ async fn postgres_constraints() {
 
 #[tokio::test]
 async fn postgres_foreign_key() {
-    let Some(db) = sql_common::pg("foreign_key").await else {
+    let Some(db) = crate::common::pg("foreign_key").await else {
         return;
     };
     foreign_key(Sql::Postgres(db.postgres.clone())).await;
@@ -570,7 +566,7 @@ async fn postgres_foreign_key() {
 
 #[tokio::test]
 async fn postgres_bulk_create() {
-    let Some(db) = sql_common::pg("bulk_create").await else {
+    let Some(db) = crate::common::pg("bulk_create").await else {
         return;
     };
     bulk_create(Sql::Postgres(db.postgres.clone())).await;

@@ -8,11 +8,10 @@
 //! tickets `ada-1`, `ada-2`, `bob-1`, tagged `vip` (`ada-1`, `bob-1`) and `low`
 //! (`ada-2`). In `globex`: Gil with `gil-1`, tagged `vip`.
 
-mod common;
-
 use ashore::prelude::*;
 use ashore::{ErrorKind, ManualRelationship};
-use common::{Run, domain};
+
+use crate::common::{Run, domain, layers};
 
 resource! {
     /// An agent of an organisation: the actor of these tests.

@@ -6,10 +6,6 @@
 //! with `create_many` in batches of 10,000; the second ticket of a representative
 //! is created after every first ticket, so a representative's tickets are far
 //! apart in the table.
-#![cfg(all(feature = "sqlite", feature = "postgres"))]
-
-mod sql_common;
-
 use std::collections::HashMap;
 
 use ashore::DataLayer;
@@ -216,7 +212,7 @@ async fn sqlite_loads_70_000_parents() {
 
 #[tokio::test]
 async fn postgres_loads_70_000_parents() {
-    let Some(db) = sql_common::pg("scale").await else {
+    let Some(db) = crate::common::pg("scale").await else {
         return;
     };
     let support = domain(db.postgres.clone());

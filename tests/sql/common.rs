@@ -1,9 +1,10 @@
-//! What the `sql_*` tests share: a PostgreSQL layer in a schema of its own.
+//! What the `sql` tests share (`crate::common`): a PostgreSQL layer in a
+//! schema of its own.
 //!
 //! PostgreSQL tests need `ASHORE_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432/test`).
-//! Without it, each prints one line and passes; with it, a server that cannot be
-//! reached fails the test. Each test works in a new schema, dropped (best-effort)
-//! when its `PgDb` is dropped, panics included.
+//! Without it, each passes, and the binary prints one line saying so; with it,
+//! a server that cannot be reached fails the test. Each test works in a new
+//! schema, dropped (best-effort) when its `PgDb` is dropped, panics included.
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -28,7 +29,7 @@ pub async fn pg(test: &str) -> Option<PgDb> {
             use std::io::Write as _;
             let _ = writeln!(
                 std::io::stderr(),
-                "skipping the PostgreSQL part of `{test}`: ASHORE_PG_URL is not set"
+                "skipping the PostgreSQL parts of the `sql` tests: ASHORE_PG_URL is not set"
             );
         });
         return None;

@@ -3,14 +3,13 @@
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`) but the three
 //! marked otherwise.
 
-mod common;
-
 use std::error::Error as _;
 
 use ashore::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
 use ashore::prelude::*;
 use ashore::{CmpOp, Constraint, Row, Schema, Value};
-use common::*;
+
+use crate::common::*;
 
 resource! {
     /// A resource without relationships, for domains of one resource.

@@ -4,11 +4,9 @@
 //! be reached is an error when connecting, which fails a PostgreSQL run rather
 //! than skipping it.
 
-mod common;
-
+use crate::common::*;
 use ashore::ErrorKind;
 use ashore::data_layer::sql::Postgres;
-use common::*;
 
 /// A PostgreSQL URL nothing listens on.
 const UNREACHABLE: &str = "postgres://postgres@127.0.0.1:1/test?connect_timeout=5";

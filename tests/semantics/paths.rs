@@ -5,10 +5,9 @@
 //! option, and paths in the filter of a load.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
-mod common;
-
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 /// The Helpdesk for path filters.
 ///

@@ -4,11 +4,10 @@
 //! several parents; and windows of nested loads.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
-mod common;
-
 use ashore::Value;
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 fn empty() -> Vec<Option<i64>> {
     Vec::new()

@@ -2,13 +2,12 @@
 //! `expr!` on a resource's own attributes, SQL's three-valued logic with nil
 //! (Kleene tables, nil comparisons, `in`, arithmetic, `is_nil`), arithmetic that
 //! overflows, and where nils sort. Relationship paths and `exists` are in
-//! `semantics_paths.rs`.
+//! `paths.rs`.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
-mod common;
-
 use ashore::prelude::*;
-use common::*;
+
+use crate::common::*;
 
 resource! {
     /// Two nullable booleans: every pair of the Kleene truth tables is a record.

@@ -4,10 +4,6 @@
 //! round-trips in memory and on SQLite; PostgreSQL's `text` cannot hold it, and
 //! storing or filtering by one is an `Err`, never a panic, after which the layer
 //! keeps working.
-#![cfg(all(feature = "sqlite", feature = "postgres"))]
-
-mod sql_common;
-
 use ashore::data_layer::sql::{Postgres, Sqlite};
 use ashore::prelude::*;
 use ashore::{DataLayer, Value};
@@ -294,7 +290,7 @@ async fn sqlite_keeps_every_string() {
 
 #[tokio::test]
 async fn postgres_keeps_every_string() {
-    let Some(db) = sql_common::pg("values").await else {
+    let Some(db) = crate::common::pg("values").await else {
         return;
     };
     let notes = domain(db.postgres.clone());
@@ -304,7 +300,7 @@ async fn postgres_keeps_every_string() {
 
 #[tokio::test]
 async fn postgres_refuses_nul_with_an_error() {
-    let Some(db) = sql_common::pg("values_nul").await else {
+    let Some(db) = crate::common::pg("values_nul").await else {
         return;
     };
     let notes = domain(db.postgres.clone());

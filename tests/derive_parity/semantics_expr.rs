@@ -1,1 +1,0 @@
-../semantics_expr.rs

@@ -1,1 +1,0 @@
-../semantics_loading.rs

@@ -1,1 +1,0 @@
-../semantics_sql.rs

@@ -1,0 +1,28 @@
+//! The behaviour suites on the `resource!` front end: the Helpdesk resources of
+//! `tests/common` (`common::resources`), on memory, SQLite and PostgreSQL.
+//!
+//! One test binary for every suite, each a module that reaches the shared code
+//! as `crate::common`. `tests/derive_parity/main.rs` compiles the same suite
+//! files (the ones under "Shared") as modules of its own binary, where
+//! `crate::common` holds the Helpdesk declared with `#[derive(Resource)]`: write
+//! a suite once, here, and add it to both lists to run it on both front ends.
+//! Test names are `<suite>::<test>::<layer>`, e.g.
+//! `loading::duplicate_parent_keys_are_asked_for_once::sqlite`; run one suite with
+//! `cargo test --test semantics loading::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+// Shared with `derive_parity`: the same files, on the derive's Helpdesk there.
+mod errors;
+mod expr;
+mod loading;
+mod loading_nested;
+mod loading_windows;
+mod manual;
+mod paths;
+mod sql;
+
+// Only here: suites that declare resources of their own with `resource!`.
+mod has_one_cycle;
+mod policies;
