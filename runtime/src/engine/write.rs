@@ -7,6 +7,8 @@ use crate::engine::authorize;
 use crate::error::Result;
 use crate::resource::Resource;
 
+/// Creates the records of `changesets` in `scope`: one data-layer call for all,
+/// the tenant filled into each row and checked against the scope's.
 pub(crate) async fn create<R: Resource>(
     scope: Scope,
     changesets: Vec<Changeset<R>>,
