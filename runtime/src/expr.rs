@@ -117,6 +117,23 @@ pub enum ArithOp {
 }
 
 impl Expr {
+    /// The operands of its top-level `and`s, left to right (itself when it is
+    /// no `and`).
+    pub(crate) fn conjuncts(&self) -> Vec<&Expr> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            match expr {
+                Expr::And(l, r) => {
+                    stack.push(r);
+                    stack.push(l);
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
     /// The relationship paths of the attributes it reads (not those inside
     /// `exists`), in order of appearance: what a data layer binds, once per
     /// path, so references through the same to-many path see the same record.

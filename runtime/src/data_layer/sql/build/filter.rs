@@ -18,7 +18,11 @@
 //!   evaluator's enumeration of bindings; `EXISTS` is true when some combination
 //!   makes the expression true. Scopes are only ever tested for truth (the read's
 //!   filter, `exists`' inner expression, a relationship's `filter` option), so
-//!   the EXISTS never needs to be nil. A many_to_many hop left-joins the join
+//!   the EXISTS never needs to be nil. In a statement's `WHERE` (`root`), the
+//!   top-level conjuncts that reach no relationship stay outside the EXISTS,
+//!   so that an index on their column narrows the rows before any subplan runs
+//!   (the guide's loader: `representative_id = ANY($1) AND EXISTS (..)`).
+//!   A many_to_many hop left-joins the join
 //!   table and the destination as one parenthesized inner join, so a join row
 //!   whose destination is missing or filtered out adds no all-NULL row.
 //! - A relationship's `filter` option goes into the ON condition of its hop,
@@ -265,6 +269,45 @@ impl<'p> Compiler<'p> {
         Ok((hop, dest))
     }
 
+    /// `expr` as conditions that must all be true of the rows of `schema` read
+    /// as `alias`: each top-level conjunct that reaches no relationship is a
+    /// condition of its own, outside any `EXISTS`, so that an index on its
+    /// column serves it; the conjuncts that do reach one share one [`scope`],
+    /// so the binding rule holds across them.
+    ///
+    /// Only for a statement's `WHERE`, where a condition counts when it is
+    /// true: there `a AND EXISTS (.. b ..)` is true exactly when
+    /// `EXISTS (.. a AND b ..)` is, but where nil and false differ (under a
+    /// `NOT`) they do not agree.
+    ///
+    /// [`scope`]: Self::scope
+    pub(super) fn root(
+        &mut self,
+        schema: &'static Schema,
+        alias: &str,
+        expr: &Expr,
+    ) -> Result<Vec<String>> {
+        let (slots, joins) = self.bind(schema, alias, expr)?;
+        let mut conditions = Vec::new();
+        let mut bound = Vec::new();
+        // In the order of the expression, so that the first error is the one
+        // `scope` (and the memory layer) would report.
+        for conjunct in expr.conjuncts() {
+            let node = self.node(conjunct, &slots, true)?;
+            let condition = self.seal(node);
+            if conjunct.paths().is_empty() {
+                conditions.push(condition);
+            } else {
+                bound.push(condition);
+            }
+        }
+        if !bound.is_empty() {
+            let exists = self.some_binding(&joins, &bound.join(" AND "));
+            conditions.push(exists);
+        }
+        Ok(conditions)
+    }
+
     /// `expr` evaluated on the rows of `schema` read as `alias`, with its own
     /// bindings: a condition true exactly when the evaluator's scope is true.
     pub(super) fn scope(
@@ -273,6 +316,23 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<String> {
+        let (slots, joins) = self.bind(schema, alias, expr)?;
+        let node = self.node(expr, &slots, true)?;
+        let condition = self.seal(node);
+        if slots.len() == 1 {
+            return Ok(condition);
+        }
+        Ok(self.some_binding(&joins, &condition))
+    }
+
+    /// The slots of `expr`'s scope on `schema` read as `alias` (see
+    /// [`Expr::bindings`]) and the `LEFT JOIN`s that bind them.
+    fn bind<'e>(
+        &mut self,
+        schema: &'static Schema,
+        alias: &str,
+        expr: &'e Expr,
+    ) -> Result<(Vec<Slot<'e>>, String)> {
         let mut slots = vec![Slot {
             path: &[],
             schema,
@@ -290,15 +350,14 @@ impl<'p> Compiler<'p> {
                 alias: hop.alias,
             });
         }
-        let node = self.node(expr, &slots, true)?;
-        let condition = self.seal(node);
-        if slots.len() == 1 {
-            return Ok(condition);
-        }
+        Ok((slots, joins))
+    }
+
+    /// True when some combination of the bindings `joins` makes
+    /// `condition` true; with no related record, one all-nil combination.
+    fn some_binding(&mut self, joins: &str, condition: &str) -> String {
         let dummy = self.alias("d");
-        Ok(format!(
-            "EXISTS (SELECT 1 FROM (SELECT 1) AS {dummy}{joins} WHERE {condition})"
-        ))
+        format!("EXISTS (SELECT 1 FROM (SELECT 1) AS {dummy}{joins} WHERE {condition})")
     }
 
     fn node(&mut self, expr: &Expr, slots: &[Slot<'_>], condition: bool) -> Result<Frag> {

@@ -46,7 +46,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
     let mut filter = Vec::new();
     if let Some(expr) = &request.filter {
-        filter.push(compiler.scope(schema, "t0", expr)?);
+        filter.extend(compiler.root(schema, "t0", expr)?);
     }
     filter.extend(compiler.visible(schema, "t0")?);
     let mut conditions = Vec::new();
