@@ -1,6 +1,7 @@
 //! The SQL layers beyond the behaviour suites, one test binary: a manual
 //! loader running raw SQL, constraint violations and bulk creates
-//! (`manual_raw`), loads over more parents than a statement takes parameters
+//! (`manual_raw`), the plan of the guide's loader on PostgreSQL (`plan`), loads
+//! over more parents than a statement takes parameters
 //! (`scale`), and strings full of SQL metacharacters (`values`). Each module
 //! declares its own resources with `resource!`; what they share is `common`
 //! (a PostgreSQL layer in a schema of its own), reached as `crate::common`.
@@ -9,5 +10,6 @@
 mod common;
 
 mod manual_raw;
+mod plan;
 mod scale;
 mod values;

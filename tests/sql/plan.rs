@@ -1,0 +1,183 @@
+//! The plan PostgreSQL makes of the statement the guide's manual loader runs:
+//! for 10 representatives over 100,000 tickets, after `ANALYZE` and with the
+//! planner's default settings, the tickets are found through the index on
+//! `representative_id` (a plain, index-only or bitmap index scan), never by a
+//! sequential scan of the whole table. The statement is the one the layer
+//! executed, captured from its `tracing` event, not rebuilt here.
+
+use std::sync::{Arc, Mutex};
+
+use ashore::prelude::*;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Representative {
+        attributes {
+            uuid_primary_key id;
+            attribute name: String;
+            attribute priority_threshold: i64;
+        }
+        relationships {
+            has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Ticket {
+        attributes {
+            uuid_primary_key id;
+            attribute subject: String;
+            attribute priority: Option<i64>;
+        }
+        relationships {
+            belongs_to representative: Representative;
+        }
+    }
+}
+
+/// The guide's loader, exactly as the README writes it.
+struct TicketsAboveThreshold;
+
+impl ManualRelationship for TicketsAboveThreshold {
+    type Source = Representative;
+    type Destination = Ticket;
+
+    async fn load(
+        &self,
+        reps: &[Representative],
+        ctx: &LoadContext<'_, Ticket>,
+    ) -> ashore::Result<Related<Representative, Ticket>> {
+        let rep_ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+        let tickets = ctx
+            .query
+            .clone()
+            .filter(expr!(representative_id in ^rep_ids))
+            .filter(expr!(priority > representative.priority_threshold))
+            .read(ctx)
+            .await?;
+        Ok(Related::group_by(tickets, |t| t.representative_id))
+    }
+}
+
+/// Keeps the `sql` field of every event the PostgreSQL layer logs.
+#[derive(Clone, Default)]
+struct Statements(Arc<Mutex<Vec<String>>>);
+
+impl Visit for Statements {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "sql" {
+            self.0.lock().unwrap().push(format!("{value:?}"));
+        }
+    }
+}
+
+impl Subscriber for Statements {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        if event.metadata().target().contains("postgres") {
+            event.record(&mut self.clone());
+        }
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+const REPS: usize = 1_000;
+const TICKETS: usize = 100_000;
+
+#[tokio::test]
+async fn the_guides_loader_finds_tickets_through_the_index() {
+    let Some(db) = crate::common::pg("plan").await else {
+        return;
+    };
+    let support = Domain::builder()
+        .data_layer(db.postgres.clone())
+        .resource::<Representative>()
+        .resource::<Ticket>()
+        .build()
+        .unwrap();
+    support.migrate().await.unwrap();
+    let reps = support
+        .create_many((0..REPS).map(|i| {
+            Representative::changeset()
+                .set(Representative::name(), format!("rep {i}"))
+                .set(Representative::priority_threshold(), (i % 10) as i64)
+        }))
+        .await
+        .unwrap();
+    for batch in 0..TICKETS / 10_000 {
+        support
+            .create_many((0..10_000).map(|i| {
+                let n = batch * 10_000 + i;
+                Ticket::changeset()
+                    .set(Ticket::subject(), format!("ticket {n}"))
+                    .set(Ticket::priority(), Some((n % 13) as i64))
+                    .set(Ticket::representative_id(), Some(reps[n % REPS].id))
+            }))
+            .await
+            .unwrap();
+    }
+    let client = db.postgres.pool().get().await.unwrap();
+    client.batch_execute("ANALYZE").await.unwrap();
+
+    // The load, with the statements it runs captured.
+    let statements = Statements::default();
+    let ten: Vec<Representative> = reps[..10].to_vec();
+    let mut loaded = ten.clone();
+    {
+        let _guard = tracing::subscriber::set_default(statements.clone());
+        support
+            .load(&mut loaded, Representative::tickets_above_threshold())
+            .await
+            .unwrap();
+    }
+    let expected: usize = (0..TICKETS)
+        .filter(|n| n % REPS < 10 && (n % 13) as i64 > (n % REPS % 10) as i64)
+        .count();
+    let found: usize = loaded
+        .iter()
+        .map(|r| r.tickets_above_threshold.get().unwrap().len())
+        .sum();
+    assert_eq!(found, expected);
+
+    let captured = statements.0.lock().unwrap().clone();
+    let read = captured
+        .iter()
+        .find(|sql| sql.contains("representative_id") && sql.contains("EXISTS"))
+        .unwrap_or_else(|| panic!("no read of the tickets among {captured:#?}"));
+    let ids: Vec<Uuid> = ten.iter().map(|r| r.id).collect();
+    let plan: Vec<String> = client
+        .query(&format!("EXPLAIN {read}"), &[&ids])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    let plan = plan.join("\n");
+    let scans_tickets = |node: &str| {
+        plan.lines()
+            .any(|line| line.contains(node) && line.contains("ticket"))
+    };
+    assert!(
+        !scans_tickets("Seq Scan"),
+        "a sequential scan of the tickets:\n{read}\n{plan}"
+    );
+    assert!(
+        plan.lines().any(|line| line.contains("Index")
+            && line.contains("Scan")
+            && line.contains("representative_id")),
+        "no index scan on representative_id:\n{read}\n{plan}"
+    );
+}
