@@ -539,6 +539,10 @@ async fn rows_that_do_not_fit_the_resource_are_errors() {
         .await
         .expect_err("a row too short");
     assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "data layer: a row of Label has 1 value, expected 2 (one per attribute)"
+    );
 
     let nil_key = Domain::builder()
         .data_layer(FixedRows(vec![vec![

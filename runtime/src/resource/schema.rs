@@ -48,9 +48,10 @@ impl Schema {
             Ok(())
         } else {
             Err(Error::data_layer(format!(
-                "a row of {} has {} values, expected {} (one per attribute)",
+                "a row of {} has {} value{}, expected {} (one per attribute)",
                 self.name,
                 row.len(),
+                if row.len() == 1 { "" } else { "s" },
                 self.attributes.len()
             )))
         }

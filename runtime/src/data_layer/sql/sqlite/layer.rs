@@ -218,13 +218,8 @@ impl DataLayer for Sqlite {
         mut rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {
-            let width = schema.attributes.len();
-            if let Some(row) = rows.iter().find(|r| r.len() != width) {
-                return Err(Error::data_layer(format!(
-                    "a row of {} has {} values, expected {width}",
-                    schema.name,
-                    row.len()
-                )));
+            for row in &rows {
+                schema.check_row(row)?;
             }
             if let Some(attribute) = codec::nan_attribute(schema, &rows) {
                 return Err(Error::data_layer(format!(

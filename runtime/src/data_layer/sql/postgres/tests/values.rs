@@ -364,7 +364,15 @@ async fn bad_values_are_errors_not_panics() {
         .await
         .expect_err("text for an integer");
     assert!(
-        matches!(err.kind(), ErrorKind::TypeMismatch { attribute: "i", .. }),
+        matches!(
+            err.kind(),
+            // The expected type named as on every layer: the attribute's Rust type.
+            ErrorKind::TypeMismatch {
+                attribute: "i",
+                expected: "Option<i64>",
+                ..
+            }
+        ),
         "{err:?}"
     );
     let err = db
