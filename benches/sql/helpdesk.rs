@@ -1,0 +1,365 @@
+//! The benchmark's resources, declared once per key type (`uuid_primary_key`
+//! and `integer_primary_key`) by [`helpdesk!`], and [`Helpdesk`], the little
+//! the generic benchmark needs to know of each declaration: how to seed it,
+//! how ashore loads each [`Case`], and how hand-written code builds its records.
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use ashore::DataLayer;
+use ashore::prelude::*;
+use tokio::runtime::Runtime;
+
+pub const REPS: usize = 1_000;
+pub const TICKETS: usize = 100_000;
+/// Comments per ticket.
+pub const COMMENTS: usize = 3;
+pub const TOP: usize = 3;
+const BATCH: usize = 10_000;
+
+/// One load of the benchmark, onto how many representatives.
+#[derive(Clone, Copy, Debug)]
+pub enum Case {
+    /// `Representative::tickets`.
+    HasMany(usize),
+    /// `Representative::tickets().sort(Ticket::priority().desc()).limit(3)`.
+    Top3(usize),
+    /// The guide's manual `tickets_above_threshold`, its loader as the README writes it.
+    Above(usize),
+    /// `Representative::tickets().load(Ticket::comments())`.
+    Nested(usize),
+}
+
+impl Case {
+    pub const ALL: [Case; 8] = [
+        Case::HasMany(10),
+        Case::HasMany(REPS),
+        Case::Top3(10),
+        Case::Top3(REPS),
+        Case::Above(10),
+        Case::Above(REPS),
+        Case::Nested(10),
+        Case::Nested(REPS),
+    ];
+
+    pub fn name(self) -> String {
+        match self {
+            Case::HasMany(n) => format!("has_many, {n} reps"),
+            Case::Top3(n) => format!("top 3 per parent, {n} reps"),
+            Case::Above(n) => format!("guide's manual load, {n} reps"),
+            Case::Nested(n) => format!("nested tickets -> comments, {n} reps"),
+        }
+    }
+
+    pub fn parents(self) -> usize {
+        match self {
+            Case::HasMany(n) | Case::Top3(n) | Case::Above(n) | Case::Nested(n) => n,
+        }
+    }
+}
+
+/// A primary key type as the hand-written code binds and reads it.
+pub trait Key:
+    Copy
+    + Eq
+    + Hash
+    + Debug
+    + Send
+    + Sync
+    + tokio_postgres::types::ToSql
+    + for<'a> tokio_postgres::types::FromSql<'a>
+    + 'static
+{
+    /// How rusqlite binds it: a UUID is stored as its hyphenated text.
+    fn to_sqlite(self) -> rusqlite::types::Value;
+    /// Column `i` of a SQLite row.
+    fn from_sqlite(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self>;
+}
+
+impl Key for Uuid {
+    fn to_sqlite(self) -> rusqlite::types::Value {
+        rusqlite::types::Value::Text(self.hyphenated().to_string())
+    }
+
+    fn from_sqlite(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
+        let text = row.get_ref(i)?.as_str()?;
+        Uuid::parse_str(text).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+        })
+    }
+}
+
+impl Key for i64 {
+    fn to_sqlite(self) -> rusqlite::types::Value {
+        rusqlite::types::Value::Integer(self)
+    }
+
+    fn from_sqlite(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
+        row.get(i)
+    }
+}
+
+/// One declaration of the helpdesk, for the generic benchmark.
+pub trait Helpdesk: 'static {
+    /// "uuid keys" or "integer keys".
+    const KEYS: &'static str;
+    type Key: Key;
+    type Rep: Clone + Send + Sync + 'static;
+    type Ticket: Clone + PartialEq + Debug + Send + 'static;
+    type Comment: Clone + PartialEq + Debug + Send + 'static;
+
+    /// A domain of the three resources on `layer`.
+    fn domain(layer: impl DataLayer) -> Domain;
+    /// Migrates and fills the domain; returns the representatives.
+    fn seed(domain: &Domain) -> impl Future<Output = Vec<Self::Rep>>;
+    /// Loads `case` onto `reps` through ashore.
+    fn load(case: Case, rt: &Runtime, domain: &Domain, reps: &mut [Self::Rep]);
+
+    fn rep_id(rep: &Self::Rep) -> Self::Key;
+    /// The field `case` fills.
+    fn tickets(case: Case, rep: &mut Self::Rep) -> &mut Loaded<Vec<Self::Ticket>>;
+    fn ticket(
+        id: Self::Key,
+        subject: String,
+        priority: Option<i64>,
+        rep: Option<Self::Key>,
+    ) -> Self::Ticket;
+    fn ticket_id(ticket: &Self::Ticket) -> Self::Key;
+    fn ticket_rep(ticket: &Self::Ticket) -> Option<Self::Key>;
+    fn comments(ticket: &mut Self::Ticket) -> &mut Loaded<Vec<Self::Comment>>;
+    fn comment(id: Self::Key, body: String, ticket: Option<Self::Key>) -> Self::Comment;
+    fn comment_ticket(comment: &Self::Comment) -> Option<Self::Key>;
+}
+
+/// Declares `Representative`, `Ticket`, `Comment` and the guide's loader with
+/// primary keys `$primary_key` (of Rust type `$Key`), and their [`Helpdesk`].
+macro_rules! helpdesk {
+    ($helpdesk:ident, $keys:literal, $primary_key:ident, $Key:ty) => {
+        use std::future::IntoFuture;
+
+        use ashore::{DataLayer, Load};
+        use ashore::prelude::*;
+        use tokio::runtime::Runtime;
+
+        use crate::helpdesk::{BATCH, COMMENTS, Case, REPS, TICKETS, TOP};
+
+        resource! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Representative {
+                attributes {
+                    $primary_key id;
+                    attribute name: String;
+                    attribute priority_threshold: i64;
+                }
+                relationships {
+                    has_many tickets: Ticket;
+                    has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
+                }
+            }
+        }
+
+        resource! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Ticket {
+                attributes {
+                    $primary_key id;
+                    attribute subject: String;
+                    attribute priority: Option<i64>;
+                }
+                relationships {
+                    belongs_to representative: Representative;
+                    has_many comments: Comment;
+                }
+            }
+        }
+
+        resource! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Comment {
+                attributes {
+                    $primary_key id;
+                    attribute body: String;
+                }
+                relationships {
+                    belongs_to ticket: Ticket;
+                }
+            }
+        }
+
+        /// The guide's loader, exactly as the README writes it.
+        pub struct TicketsAboveThreshold;
+
+        impl ManualRelationship for TicketsAboveThreshold {
+            type Source = Representative;
+            type Destination = Ticket;
+
+            async fn load(
+                &self,
+                reps: &[Representative],
+                ctx: &LoadContext<'_, Ticket>,
+            ) -> ashore::Result<Related<Representative, Ticket>> {
+                let rep_ids: Vec<$Key> = reps.iter().map(|r| r.id).collect();
+                let tickets = ctx
+                    .query
+                    .clone()
+                    .filter(expr!(representative_id in ^rep_ids))
+                    .filter(expr!(priority > representative.priority_threshold))
+                    .read(ctx)
+                    .await?;
+                Ok(Related::group_by(tickets, |t| t.representative_id))
+            }
+        }
+
+        fn ashore_load(
+            rt: &Runtime,
+            domain: &Domain,
+            reps: &mut [Representative],
+            load: impl Load<Representative>,
+        ) {
+            rt.block_on(domain.load(reps, load).into_future())
+                .expect("load");
+        }
+
+        pub struct $helpdesk;
+
+        impl crate::helpdesk::Helpdesk for $helpdesk {
+            const KEYS: &'static str = $keys;
+            type Key = $Key;
+            type Rep = Representative;
+            type Ticket = Ticket;
+            type Comment = Comment;
+
+            fn domain(layer: impl DataLayer) -> Domain {
+                Domain::builder()
+                    .data_layer(layer)
+                    .resource::<Representative>()
+                    .resource::<Ticket>()
+                    .resource::<Comment>()
+                    .build()
+                    .expect("domain")
+            }
+
+            async fn seed(domain: &Domain) -> Vec<Representative> {
+                domain.migrate().await.expect("migrate");
+                let reps = domain
+                    .create_many((0..REPS).map(|i| {
+                        Representative::changeset()
+                            .set(Representative::name(), format!("rep {i}"))
+                            .set(Representative::priority_threshold(), (i % 10) as i64)
+                    }))
+                    .await
+                    .expect("create representatives");
+                for start in (0..TICKETS).step_by(BATCH) {
+                    let tickets = domain
+                        .create_many((start..start + BATCH).map(|i| {
+                            let priority = (i % 7 != 0).then_some((i % 11) as i64);
+                            Ticket::changeset()
+                                .set(Ticket::subject(), format!("ticket {i}"))
+                                .set(Ticket::priority(), priority)
+                                .set(Ticket::representative_id(), reps[i * 7919 % REPS].id)
+                        }))
+                        .await
+                        .expect("create tickets");
+                    domain
+                        .create_many(tickets.iter().flat_map(|t| {
+                            (0..COMMENTS).map(move |c| {
+                                Comment::changeset()
+                                    .set(Comment::body(), format!("comment {c} on {}", t.subject))
+                                    .set(Comment::ticket_id(), t.id)
+                            })
+                        }))
+                        .await
+                        .expect("create comments");
+                }
+                reps
+            }
+
+            fn load(case: Case, rt: &Runtime, domain: &Domain, reps: &mut [Representative]) {
+                match case {
+                    Case::HasMany(_) => ashore_load(rt, domain, reps, Representative::tickets()),
+                    Case::Top3(_) => ashore_load(
+                        rt,
+                        domain,
+                        reps,
+                        Representative::tickets()
+                            .sort(Ticket::priority().desc())
+                            .limit(TOP),
+                    ),
+                    Case::Above(_) => {
+                        ashore_load(rt, domain, reps, Representative::tickets_above_threshold())
+                    }
+                    Case::Nested(_) => ashore_load(
+                        rt,
+                        domain,
+                        reps,
+                        Representative::tickets().load(Ticket::comments()),
+                    ),
+                }
+            }
+
+            fn rep_id(rep: &Representative) -> $Key {
+                rep.id
+            }
+
+            fn tickets(case: Case, rep: &mut Representative) -> &mut Loaded<Vec<Ticket>> {
+                match case {
+                    Case::Above(_) => &mut rep.tickets_above_threshold,
+                    _ => &mut rep.tickets,
+                }
+            }
+
+            fn ticket(
+                id: $Key,
+                subject: String,
+                priority: Option<i64>,
+                representative_id: Option<$Key>,
+            ) -> Ticket {
+                Ticket {
+                    id,
+                    subject,
+                    priority,
+                    representative_id,
+                    representative: Loaded::NotLoaded,
+                    comments: Loaded::NotLoaded,
+                }
+            }
+
+            fn ticket_id(ticket: &Ticket) -> $Key {
+                ticket.id
+            }
+
+            fn ticket_rep(ticket: &Ticket) -> Option<$Key> {
+                ticket.representative_id
+            }
+
+            fn comments(ticket: &mut Ticket) -> &mut Loaded<Vec<Comment>> {
+                &mut ticket.comments
+            }
+
+            fn comment(id: $Key, body: String, ticket_id: Option<$Key>) -> Comment {
+                Comment {
+                    id,
+                    body,
+                    ticket_id,
+                    ticket: Loaded::NotLoaded,
+                }
+            }
+
+            fn comment_ticket(comment: &Comment) -> Option<$Key> {
+                comment.ticket_id
+            }
+        }
+    };
+}
+
+pub(crate) use helpdesk;
+
+/// The helpdesk with UUID primary keys.
+pub mod uuid_keys {
+    super::helpdesk!(UuidKeys, "uuid keys", uuid_primary_key, Uuid);
+}
+
+/// The helpdesk with integer primary keys.
+pub mod integer_keys {
+    super::helpdesk!(IntegerKeys, "integer keys", integer_primary_key, i64);
+}

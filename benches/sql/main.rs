@@ -1,0 +1,267 @@
+//! Loading from SQL databases through ashore against hand-written code doing
+//! the same work in the same run: 1,000 representatives, 100,000 tickets and
+//! 300,000 comments in a SQLite file and (when `ASHORE_PG_URL` is set) in
+//! PostgreSQL, with UUID keys and with integer keys, loading onto 10
+//! representatives and onto all 1,000:
+//!
+//! - the has_many `Representative::tickets` against one hand-written SELECT of
+//!   the tickets of those representatives (rusqlite, `IN rarray(?1)`;
+//!   tokio-postgres, `= ANY($1)`), decoded into the same `Ticket`s and grouped
+//!   by representative in a `HashMap`;
+//! - the top 3 tickets of each representative by priority
+//!   (`Representative::tickets().sort(Ticket::priority().desc()).limit(3)`)
+//!   against a hand-written `ROW_NUMBER()` window query and the same group-by;
+//! - the guide's manual relationship `tickets_above_threshold`, its loader
+//!   exactly as the README writes it, against a hand-written JOIN of tickets
+//!   and representatives;
+//! - the nested load `Representative::tickets().load(Ticket::comments())`
+//!   against two hand-written SELECTs and two group-bys.
+//!
+//! The answers are checked to agree before anything is timed. The figure that
+//! matters is the ratio of each ashore load to its hand-written counterpart:
+//! besides criterion's figures, each pair is also timed alternately (printed as
+//! "interleaved medians"), which keeps the ratio honest on a busy machine.
+//!
+//! `cargo bench --bench sql` (add `ASHORE_PG_URL=postgres://..` for
+//! PostgreSQL); `cargo bench --bench sql -- "guide's"` runs only the cases
+//! whose name holds the words.
+
+mod by_hand;
+mod helpdesk;
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use ashore::data_layer::sql::{Postgres, Sqlite};
+use criterion::measurement::WallTime;
+use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
+use tokio::runtime::Runtime;
+
+use by_hand::PgStatements;
+use helpdesk::integer_keys::IntegerKeys;
+use helpdesk::uuid_keys::UuidKeys;
+use helpdesk::{Case, Helpdesk};
+
+/// Checks that ashore and the hand-written code attach the same tickets (and
+/// comments) to every representative, in the same order.
+fn check_same<H: Helpdesk>(case: Case, what: &str, by_hand: &mut [H::Rep], ashore: &mut [H::Rep]) {
+    let mut total = 0;
+    for (h, a) in by_hand.iter_mut().zip(ashore) {
+        assert_eq!(H::rep_id(h), H::rep_id(a));
+        let h = H::tickets(case, h).get().expect("loaded").clone();
+        let a = H::tickets(case, a).get().expect("loaded").clone();
+        assert_eq!(h, a, "{what}: the tickets of a representative differ");
+        total += h.len();
+    }
+    assert!(total > 0, "{what}: nothing loaded");
+    println!("{what}: ashore and hand-written agree ({total} tickets)");
+}
+
+/// Times `by_hand` and `ashore` alternately, `ROUNDS` times each, and prints
+/// their medians and ratio: on a busy machine, load that drifts between
+/// criterion's two measurement phases skews their ratio; alternating does not.
+fn interleaved(what: &str, mut by_hand: impl FnMut(), mut ashore: impl FnMut()) {
+    const ROUNDS: usize = 15;
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let (mut hand_times, mut ashore_times) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        by_hand();
+        hand_times.push(start.elapsed());
+        let start = Instant::now();
+        ashore();
+        ashore_times.push(start.elapsed());
+    }
+    let (hand, ashore) = (median(hand_times), median(ashore_times));
+    println!(
+        "{what}, interleaved medians of {ROUNDS}: hand-written {hand:.2?}, ashore {ashore:.2?}, \
+         ratio {:.2}",
+        ashore.as_secs_f64() / hand.as_secs_f64()
+    );
+}
+
+fn timed<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
+    let mut group = c.benchmark_group(name);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    group
+}
+
+/// The cases to run: those whose full name holds one of the command line's
+/// words (criterion's filter), or all.
+fn cases(layer: &str, keys: &str) -> Vec<(Case, String)> {
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    Case::ALL
+        .into_iter()
+        .map(|case| (case, format!("{layer} {keys}, {}", case.name())))
+        .filter(|(_, name)| words.is_empty() || words.iter().any(|w| name.contains(w.as_str())))
+        .collect()
+}
+
+/// The first `case.parents()` representatives.
+fn parents<H: Helpdesk>(case: Case, reps: &[H::Rep]) -> Vec<H::Rep> {
+    reps[..case.parents().min(reps.len())].to_vec()
+}
+
+fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
+    let cases = cases("sqlite", H::KEYS);
+    if cases.is_empty() {
+        return;
+    }
+    let path: PathBuf = std::env::temp_dir().join(format!(
+        "ashore-bench-sql-{}-{}.db",
+        std::process::id(),
+        H::KEYS.replace(' ', "-")
+    ));
+    let remove = |path: &PathBuf| {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    };
+    remove(&path);
+    let domain = H::domain(Sqlite::open(&path).expect("open the SQLite file"));
+    let reps = rt.block_on(H::seed(&domain));
+    let conn = rusqlite::Connection::open(&path).expect("open by hand");
+    rusqlite::vtab::array::load_module(&conn).expect("rarray");
+
+    for (case, what) in cases {
+        let parents = parents::<H>(case, &reps);
+        let mut by_hand = parents.clone();
+        by_hand::sqlite::<H>(&conn, case, &mut by_hand);
+        let mut ashore = parents.clone();
+        H::load(case, rt, &domain, &mut ashore);
+        check_same::<H>(case, &what, &mut by_hand, &mut ashore);
+        interleaved(
+            &what,
+            || by_hand::sqlite::<H>(&conn, case, &mut parents.clone()),
+            || H::load(case, rt, &domain, &mut parents.clone()),
+        );
+
+        let mut group = timed(c, &what);
+        group.bench_function("hand-written rusqlite + HashMap", |b| {
+            b.iter_batched_ref(
+                || parents.clone(),
+                |reps| by_hand::sqlite::<H>(&conn, case, black_box(reps)),
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("ashore", |b| {
+            b.iter_batched_ref(
+                || parents.clone(),
+                |reps| H::load(case, rt, &domain, black_box(reps)),
+                BatchSize::LargeInput,
+            )
+        });
+        group.finish();
+    }
+    drop(conn);
+    {
+        // The pool closes its connections on Tokio's blocking threads.
+        let _runtime = rt.enter();
+        drop(domain);
+    }
+    remove(&path);
+}
+
+fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
+    let Ok(url) = std::env::var("ASHORE_PG_URL") else {
+        println!("PostgreSQL not benchmarked: ASHORE_PG_URL is not set");
+        return;
+    };
+    let cases = cases("postgres", H::KEYS);
+    if cases.is_empty() {
+        return;
+    }
+    let schema = format!(
+        "ashore_bench_sql_{}_{}",
+        std::process::id(),
+        H::KEYS.replace(' ', "_")
+    );
+    let layer = rt
+        .block_on(Postgres::connect_in_schema(&url, &schema))
+        .unwrap_or_else(|e| panic!("ASHORE_PG_URL is set, but {url} cannot be used: {e}"));
+    let domain = H::domain(layer.clone());
+    let reps = rt.block_on(H::seed(&domain));
+    rt.block_on(async {
+        let client = layer.client().await.expect("client");
+        client
+            .batch_execute("ANALYZE ticket; ANALYZE representative; ANALYZE comment")
+            .await
+            .expect("analyze");
+    });
+
+    let mut config = tokio_postgres::Config::from_str(&url).expect("URL");
+    config.options(format!("-c search_path={schema}"));
+    let client = rt.block_on(async {
+        let (client, connection) = config
+            .connect(tokio_postgres::NoTls)
+            .await
+            .expect("connect by hand");
+        tokio::spawn(connection);
+        client
+    });
+
+    for (case, what) in cases {
+        let parents = parents::<H>(case, &reps);
+        let stmts = rt.block_on(PgStatements::prepare(&client, case));
+        let by_hand =
+            |reps: &mut [H::Rep]| rt.block_on(by_hand::postgres::<H>(&client, &stmts, case, reps));
+        let mut hand = parents.clone();
+        by_hand(&mut hand);
+        let mut ashore = parents.clone();
+        H::load(case, rt, &domain, &mut ashore);
+        check_same::<H>(case, &what, &mut hand, &mut ashore);
+        interleaved(
+            &what,
+            || by_hand(&mut parents.clone()),
+            || H::load(case, rt, &domain, &mut parents.clone()),
+        );
+
+        let mut group = timed(c, &what);
+        group.bench_function("hand-written tokio-postgres + HashMap", |b| {
+            b.iter_batched_ref(
+                || parents.clone(),
+                |reps| by_hand(black_box(reps)),
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("ashore", |b| {
+            b.iter_batched_ref(
+                || parents.clone(),
+                |reps| H::load(case, rt, &domain, black_box(reps)),
+                BatchSize::LargeInput,
+            )
+        });
+        group.finish();
+    }
+    rt.block_on(async {
+        let _ = client
+            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            .await;
+    });
+    let _runtime = rt.enter();
+    drop((domain, layer, client));
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    sqlite::<UuidKeys>(c, &rt);
+    sqlite::<IntegerKeys>(c, &rt);
+    postgres::<UuidKeys>(c, &rt);
+    postgres::<IntegerKeys>(c, &rt);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
