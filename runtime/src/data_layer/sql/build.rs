@@ -36,6 +36,7 @@ mod ddl;
 mod filter;
 mod hop;
 mod insert;
+mod operators;
 mod read;
 mod text;
 

@@ -1,16 +1,8 @@
 //! Filters: compiles an [`Expr`] into a SQL condition that is true exactly when
-//! the in-memory evaluator (`data_layer::eval`) says true, on either dialect.
+//! the in-memory evaluator (`data_layer::eval`) says true, on either dialect
+//! (the operators themselves, with memory's types, nils and overflow, are in
+//! `operators`).
 //!
-//! - Types are known statically (attributes from the schema, constants from their
-//!   variant), so what memory leaves nil because the operands do not compare
-//!   (`p == "3"`, `status + 1`) is written as `NULL`, and an integer compared with
-//!   a float is cast to a float first (`(a as f64)` in memory).
-//! - Integer arithmetic is nil on overflow, as in memory. SQLite turns an
-//!   overflowing integer result into a REAL and the REAL propagates, so each
-//!   integer arithmetic tree is checked once where it is used
-//!   (`CASE WHEN typeof(x) = 'integer' THEN x END`). PostgreSQL computes in
-//!   `numeric` (exact; `div` truncates like Rust) and turns each result outside
-//!   the `bigint` range into `NULL` without repeating the expression.
 //! - Relationship paths: every distinct path prefix of a scope is a binding, one
 //!   `LEFT JOIN` each, chained from a one-row dummy, inside one `EXISTS` around
 //!   the whole scope expression. The left joins give one all-NULL row when
@@ -36,82 +28,13 @@
 
 use super::super::Dialect;
 use super::hop::{Hop, exists};
-use super::text::{Params, boolean, column};
+use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
+use super::text::{Params, column};
 use crate::data_layer::Visibility;
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{ArithOp, CmpOp, Expr, Name};
+use crate::expr::{Expr, Name};
 use crate::resource::Schema;
 use crate::value::{Value, ValueType};
-
-/// The static type of a SQL expression, as the evaluator would see its values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// Always nil.
-    Null,
-    Bool,
-    Int,
-    Float,
-    Text,
-    Uuid,
-    DateTime,
-}
-
-impl Kind {
-    fn of_value(v: &Value) -> Kind {
-        match v {
-            Value::Null => Kind::Null,
-            Value::Bool(_) => Kind::Bool,
-            Value::Int(_) => Kind::Int,
-            Value::Float(_) => Kind::Float,
-            Value::String(_) => Kind::Text,
-            Value::Uuid(_) => Kind::Uuid,
-            Value::DateTime(_) => Kind::DateTime,
-        }
-    }
-
-    fn of_type(t: ValueType) -> Kind {
-        match t {
-            ValueType::Bool => Kind::Bool,
-            ValueType::I16 | ValueType::I32 | ValueType::I64 => Kind::Int,
-            ValueType::F64 => Kind::Float,
-            ValueType::String => Kind::Text,
-            ValueType::Uuid => Kind::Uuid,
-            ValueType::DateTime => Kind::DateTime,
-        }
-    }
-
-    fn is_number(self) -> bool {
-        matches!(self, Kind::Int | Kind::Float)
-    }
-
-    /// Whether `Value::compare` orders values of these kinds.
-    fn compares_with(self, other: Kind) -> bool {
-        self != Kind::Null && (self == other || (self.is_number() && other.is_number()))
-    }
-}
-
-/// A compiled expression.
-struct Frag {
-    sql: String,
-    kind: Kind,
-    /// The result of integer arithmetic: on SQLite it may be a REAL that stands
-    /// for an overflow (see [`Compiler::seal`]); on PostgreSQL it is `numeric`.
-    int_arith: bool,
-}
-
-impl Frag {
-    fn new(sql: String, kind: Kind) -> Frag {
-        Frag {
-            sql,
-            kind,
-            int_arith: false,
-        }
-    }
-
-    fn null() -> Frag {
-        Frag::new("NULL".to_owned(), Kind::Null)
-    }
-}
 
 /// A binding of a scope: the record reached through `path` from the scope's
 /// root, read through `alias`.
@@ -294,7 +217,7 @@ impl<'p> Compiler<'p> {
         // `scope` (and the memory layer) would report.
         for conjunct in expr.conjuncts() {
             let node = self.node(conjunct, &slots, true)?;
-            let condition = self.seal(node);
+            let condition = seal(self.dialect, node);
             if conjunct.paths().is_empty() {
                 conditions.push(condition);
             } else {
@@ -318,7 +241,7 @@ impl<'p> Compiler<'p> {
     ) -> Result<String> {
         let (slots, joins) = self.bind(schema, alias, expr)?;
         let node = self.node(expr, &slots, true)?;
-        let condition = self.seal(node);
+        let condition = seal(self.dialect, node);
         if slots.len() == 1 {
             return Ok(condition);
         }
@@ -367,7 +290,7 @@ impl<'p> Compiler<'p> {
                 if condition && !matches!(v, Value::Bool(_) | Value::Null) {
                     return Err(not_condition(self));
                 }
-                self.constant(v)
+                constant(self.params, v)
             }
             Expr::Attr { path, name } => {
                 let slot = slots
@@ -384,12 +307,12 @@ impl<'p> Compiler<'p> {
                 let mark = self.params.mark();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
-                self.cmp(*op, l, r, mark)
+                cmp(self.params, *op, l, r, mark)
             }
             Expr::In(x, list) => {
                 let mark = self.params.mark();
                 let x = self.node(x, slots, false)?;
-                self.is_in(x, list, mark)
+                is_in(self.params, x, list, mark)
             }
             Expr::Arith(op, l, r) => {
                 if condition {
@@ -398,7 +321,7 @@ impl<'p> Compiler<'p> {
                 let mark = self.params.mark();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
-                self.arith(*op, l, r, mark)
+                arith(self.params, *op, l, r, mark)
             }
             Expr::And(l, r) => {
                 let l = self.node(l, slots, true)?;
@@ -416,7 +339,7 @@ impl<'p> Compiler<'p> {
             }
             Expr::IsNil(e) => {
                 let e = self.node(e, slots, false)?;
-                Frag::new(format!("({} IS NULL)", self.seal(e)), Kind::Bool)
+                Frag::new(format!("({} IS NULL)", seal(self.dialect, e)), Kind::Bool)
             }
             Expr::Exists { path, expr: inner } => {
                 let mut schema = slots[0].schema;
@@ -432,194 +355,5 @@ impl<'p> Compiler<'p> {
                 Frag::new(exists(self.dialect, &hops, inner), Kind::Bool)
             }
         })
-    }
-
-    fn constant(&mut self, v: &Value) -> Frag {
-        match v {
-            Value::Null => Frag::null(),
-            Value::Bool(b) => Frag::new(boolean(self.dialect, *b).to_owned(), Kind::Bool),
-            v => Frag::new(self.params.value(v.clone()), Kind::of_value(v)),
-        }
-    }
-
-    /// A value ready to be used by anything but integer arithmetic: on SQLite, an
-    /// integer arithmetic result that overflowed (and so became a REAL) is nil.
-    fn seal(&self, frag: Frag) -> String {
-        if frag.int_arith && self.dialect == Dialect::Sqlite {
-            let x = frag.sql;
-            format!("(CASE WHEN typeof({x}) = 'integer' THEN {x} END)")
-        } else {
-            frag.sql
-        }
-    }
-
-    /// A number as a float (`a as f64`).
-    fn float(&self, frag: Frag) -> String {
-        if frag.kind != Kind::Int {
-            return self.seal(frag);
-        }
-        let x = self.seal(frag);
-        match self.dialect {
-            Dialect::Sqlite => format!("CAST({x} AS REAL)"),
-            Dialect::Postgres => format!("({x})::float8"),
-        }
-    }
-
-    fn cmp(&mut self, op: CmpOp, l: Frag, r: Frag, mark: usize) -> Frag {
-        if !l.kind.compares_with(r.kind) {
-            self.params.truncate(mark);
-            return Frag::null();
-        }
-        let text = l.kind == Kind::Text;
-        let (l, r) = if l.kind != r.kind {
-            (self.float(l), self.float(r))
-        } else {
-            (self.seal(l), self.seal(r))
-        };
-        let op = match op {
-            CmpOp::Eq => "=",
-            CmpOp::Ne => "<>",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        };
-        let collate = if text && self.dialect == Dialect::Postgres {
-            " COLLATE \"C\""
-        } else {
-            ""
-        };
-        Frag::new(format!("({l}{collate} {op} {r})"), Kind::Bool)
-    }
-
-    /// `x in list`: nil when `x` is nil; true when an element equals `x`; else nil
-    /// when the list holds a nil; else false. Elements that cannot equal `x` (of
-    /// another type) are left out; the others are bound as one array per type.
-    fn is_in(&mut self, x: Frag, list: &[Value], mark: usize) -> Frag {
-        let has_nil = list.iter().any(Value::is_null);
-        let of = |kind: Kind| -> Vec<Value> {
-            list.iter()
-                .filter(|v| Kind::of_value(v) == kind)
-                .cloned()
-                .collect()
-        };
-        // (value type of the array, its elements, whether x is cast to a float)
-        let arrays: Vec<(ValueType, Vec<Value>, bool)> = match x.kind {
-            Kind::Null => {
-                self.params.truncate(mark);
-                return Frag::null();
-            }
-            Kind::Int => vec![
-                (ValueType::I64, of(Kind::Int), false),
-                (ValueType::F64, of(Kind::Float), true),
-            ],
-            Kind::Float => {
-                let floats = list
-                    .iter()
-                    .filter_map(|v| match v {
-                        Value::Int(i) => Some(Value::Float(*i as f64)),
-                        Value::Float(f) => Some(Value::Float(*f)),
-                        _ => None,
-                    })
-                    .collect();
-                vec![(ValueType::F64, floats, false)]
-            }
-            Kind::Bool => vec![(ValueType::Bool, of(Kind::Bool), false)],
-            Kind::Text => vec![(ValueType::String, of(Kind::Text), false)],
-            Kind::Uuid => vec![(ValueType::Uuid, of(Kind::Uuid), false)],
-            Kind::DateTime => vec![(ValueType::DateTime, of(Kind::DateTime), false)],
-        };
-        let arrays: Vec<_> = arrays.into_iter().filter(|a| !a.1.is_empty()).collect();
-        if arrays.is_empty() {
-            if has_nil {
-                self.params.truncate(mark);
-                return Frag::null();
-            }
-            let x = self.seal(x);
-            let no = boolean(self.dialect, false);
-            return Frag::new(
-                format!("(CASE WHEN {x} IS NULL THEN NULL ELSE {no} END)"),
-                Kind::Bool,
-            );
-        }
-        let is_float = x.kind == Kind::Float;
-        let plain = self.seal(x);
-        let as_float = if is_float {
-            plain.clone()
-        } else {
-            self.float(Frag::new(plain.clone(), Kind::Int))
-        };
-        let tests: Vec<String> = arrays
-            .into_iter()
-            .map(|(value_type, values, cast)| {
-                let x = if cast { &as_float } else { &plain };
-                let array = self.params.list(value_type, values);
-                match self.dialect {
-                    Dialect::Sqlite => format!("{x} IN rarray({array})"),
-                    Dialect::Postgres => format!("{x} = ANY({array})"),
-                }
-            })
-            .collect();
-        let found = format!("({})", tests.join(" OR "));
-        if has_nil {
-            let no = boolean(self.dialect, false);
-            Frag::new(format!("NULLIF({found}, {no})"), Kind::Bool)
-        } else {
-            Frag::new(found, Kind::Bool)
-        }
-    }
-
-    fn arith(&mut self, op: ArithOp, l: Frag, r: Frag, mark: usize) -> Frag {
-        if !(l.kind.is_number() && r.kind.is_number()) {
-            self.params.truncate(mark);
-            return Frag::null();
-        }
-        let sign = match op {
-            ArithOp::Add => "+",
-            ArithOp::Sub => "-",
-            ArithOp::Mul => "*",
-            ArithOp::Div => "/",
-        };
-        if l.kind == Kind::Float || r.kind == Kind::Float {
-            let (l, r) = (self.float(l), self.float(r));
-            let sql = match op {
-                ArithOp::Div => format!("({l} / NULLIF({r}, 0))"),
-                _ => format!("({l} {sign} {r})"),
-            };
-            return Frag::new(sql, Kind::Float);
-        }
-        let sql = match self.dialect {
-            // Overflow becomes a REAL, caught by `seal` where the tree is used.
-            Dialect::Sqlite => match op {
-                ArithOp::Div => format!("({} / NULLIF({}, 0))", l.sql, r.sql),
-                _ => format!("({} {sign} {})", l.sql, r.sql),
-            },
-            Dialect::Postgres => {
-                let numeric = |f: Frag| {
-                    if f.int_arith {
-                        f.sql
-                    } else {
-                        format!("({})::numeric", f.sql)
-                    }
-                };
-                let (l, r) = (numeric(l), numeric(r));
-                let exact = match op {
-                    ArithOp::Div => format!("div({l}, NULLIF({r}, 0))"),
-                    _ => format!("({l} {sign} {r})"),
-                };
-                // NULL outside the bigint range; a NULL stays NULL (GREATEST and
-                // LEAST skip it, giving the upper bound, which NULLIF removes).
-                format!(
-                    "NULLIF(NULLIF(GREATEST(LEAST({exact}, {above}), {below}), {above}), {below})",
-                    above = "9223372036854775808",
-                    below = "-9223372036854775809"
-                )
-            }
-        };
-        Frag {
-            sql,
-            kind: Kind::Int,
-            int_arith: true,
-        }
     }
 }
