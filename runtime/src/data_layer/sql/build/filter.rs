@@ -1,30 +1,43 @@
-//! Filters: compiles an [`Expr`] into a SQL condition that is true exactly when
+//! Filters: compiles an [`Expr`] into SQL conditions that are true exactly when
 //! the in-memory evaluator (`data_layer::eval`) says true, on either dialect
 //! (the operators themselves, with memory's types, nils and overflow, are in
 //! `operators`).
 //!
-//! - Relationship paths: every distinct path prefix of a scope is a binding, one
-//!   `LEFT JOIN` each, chained from a one-row dummy, inside one `EXISTS` around
-//!   the whole scope expression. The left joins give one all-NULL row when
-//!   nothing is related and one row per related record otherwise, which is the
-//!   evaluator's enumeration of bindings; `EXISTS` is true when some combination
-//!   makes the expression true. Scopes are only ever tested for truth (the read's
-//!   filter, `exists`' inner expression, a relationship's `filter` option), so
-//!   the EXISTS never needs to be nil. In a statement's `WHERE` (`root`), the
-//!   top-level conjuncts that reach no relationship stay outside the EXISTS,
-//!   so that an index on their column narrows the rows before any subplan runs
-//!   (the guide's loader: `representative_id = ANY($1) AND EXISTS (..)`).
-//!   A many_to_many hop left-joins the join
-//!   table and the destination as one parenthesized inner join, so a join row
-//!   whose destination is missing or filtered out adds no all-NULL row.
+//! - Relationship paths: every distinct path prefix of a scope is a binding
+//!   ([`Expr::bindings`]), one `LEFT JOIN` each. The left joins give one
+//!   all-NULL row when nothing is related and one row per related record
+//!   otherwise, which is the evaluator's enumeration of bindings; a scope is
+//!   true when some combination makes it true. Scopes are only ever tested for
+//!   truth (the read's filter, `exists`' inner expression, a relationship's
+//!   `filter` option, visibility), so no scope is ever nil.
+//! - Nested scopes (`exists`, relationship filters, visibility at a hop):
+//!   the joins chain from a one-row dummy inside one `EXISTS` around the whole
+//!   scope expression.
+//! - A statement's own filter (`root`, for a read's `WHERE`): a binding whose
+//!   every hop reaches at most one record (a belongs_to, or a has_one, to the
+//!   destination's primary key: [`RelationshipInfo::reaches_at_most_one`])
+//!   binds one record or an all-NULL row per row of the statement, so its
+//!   `LEFT JOIN` goes into the statement's `FROM`, and the top-level conjuncts
+//!   that read only such bindings (or none) are plain `WHERE` conditions.
+//!   The other bindings (to-many hops, and any hop after one) stay in one
+//!   `EXISTS`, correlated to the joined aliases, around the conjuncts that
+//!   read them. The guide's loader becomes `FROM tickets t0 LEFT JOIN
+//!   representatives t1 ON t1.id = t0.representative_id WHERE
+//!   t0.representative_id = ANY($1) AND (t0.priority > t1.priority_threshold)`:
+//!   the planner narrows the tickets through the index and joins each to its
+//!   representative once, as a hand-written JOIN does.
+//! - A many_to_many hop left-joins the join table and the destination as one
+//!   parenthesized inner join, so a join row whose destination is missing or
+//!   filtered out adds no all-NULL row.
 //! - A relationship's `filter` option goes into the ON condition of its hop,
-//!   compiled as its own scope on the destination's alias.
+//!   compiled as its own scope on the destination's alias, so a record it
+//!   rejects leaves the all-NULL row of a joined hop, as in memory.
 //! - Visibility (`ReadRequest::visibility`): the destination's condition joins
 //!   the relationship filter in the ON condition of every hop, and a
 //!   many_to_many's join resource's condition too, each compiled as its own
-//!   scope; the read adds the root's condition to its WHERE clause (see
-//!   `read`). The hops of a visibility condition itself are not scoped, as in
-//!   the evaluator.
+//!   scope; the read adds the root's condition to its filter, compiled as a
+//!   `root` of its own (see `read`). The hops of a visibility condition
+//!   itself are not scoped, as in the evaluator.
 
 use super::super::Dialect;
 use super::hop::{Hop, exists};
@@ -33,7 +46,7 @@ use super::text::{Params, column};
 use crate::data_layer::Visibility;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Expr, Name};
-use crate::resource::Schema;
+use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
 
 /// A binding of a scope: the record reached through `path` from the scope's
@@ -42,6 +55,29 @@ struct Slot<'e> {
     path: &'e [Name],
     schema: &'static Schema,
     alias: String,
+    /// The `LEFT JOIN` that binds it (none for the root).
+    join: String,
+    /// Whether it binds at most one record for each row of the root: every
+    /// hop on its path [reaches at most one](RelationshipInfo::reaches_at_most_one).
+    single: bool,
+}
+
+/// The filter of a statement, as [`Compiler::root`] compiles it.
+#[derive(Default)]
+pub(super) struct Root {
+    /// The `LEFT JOIN`s of the bindings that reach at most one record, for the
+    /// statement's `FROM` (after its own table, read as the root's alias).
+    pub(super) joins: String,
+    /// Conditions that must all be true, for the statement's `WHERE`.
+    pub(super) conditions: Vec<String>,
+}
+
+impl Root {
+    /// Adds `other`'s joins and conditions (its aliases are its own).
+    pub(super) fn add(&mut self, other: Root) {
+        self.joins.push_str(&other.joins);
+        self.conditions.extend(other.conditions);
+    }
 }
 
 /// Compiles the filters of one statement: shares its parameters and hands out
@@ -87,6 +123,28 @@ impl<'p> Compiler<'p> {
         schema: &'static Schema,
         alias: &str,
     ) -> Result<Option<String>> {
+        self.visibility_of(schema, |c, expr| c.scope(schema, alias, expr))
+    }
+
+    /// The visibility condition on the rows of a statement's own table, as
+    /// `root` compiles a filter (its own bindings); see [`visible`].
+    ///
+    /// [`visible`]: Self::visible
+    pub(super) fn visible_root(
+        &mut self,
+        schema: &'static Schema,
+        alias: &str,
+    ) -> Result<Option<Root>> {
+        self.visibility_of(schema, |c, expr| c.root(schema, alias, expr))
+    }
+
+    /// The visibility condition on `schema` compiled by `compile` with hops
+    /// unscoped.
+    fn visibility_of<T>(
+        &mut self,
+        schema: &'static Schema,
+        compile: impl FnOnce(&mut Self, &Expr) -> Result<T>,
+    ) -> Result<Option<T>> {
         if !self.scoped {
             return Ok(None);
         }
@@ -95,9 +153,9 @@ impl<'p> Compiler<'p> {
             return Ok(None);
         };
         self.scoped = false;
-        let condition = self.scope(schema, alias, expr);
+        let compiled = compile(self, expr);
         self.scoped = true;
-        condition.map(Some)
+        compiled.map(Some)
     }
 
     fn alias(&mut self, prefix: &str) -> String {
@@ -192,43 +250,56 @@ impl<'p> Compiler<'p> {
         Ok((hop, dest))
     }
 
-    /// `expr` as conditions that must all be true of the rows of `schema` read
-    /// as `alias`: each top-level conjunct that reaches no relationship is a
-    /// condition of its own, outside any `EXISTS`, so that an index on its
-    /// column serves it; the conjuncts that do reach one share one [`scope`],
-    /// so the binding rule holds across them.
+    /// `expr` as the filter of a statement reading the rows of `schema` as
+    /// `alias`: a [`Root`] whose `LEFT JOIN`s bind the paths that reach at
+    /// most one record per row, and whose conditions must all be true.
+    ///
+    /// Each top-level conjunct that reads only such bindings (or none) is a
+    /// condition of its own, outside any `EXISTS`, so that the planner can use
+    /// an index on its column or join the tables as it sees fit; the conjuncts
+    /// that read a binding that may reach several records share one `EXISTS`
+    /// over those bindings (correlated to the joined ones), so the binding rule
+    /// holds across them. The joined bindings are each one record (or all-nil)
+    /// per row, the same one the `EXISTS` would enumerate, so the answer is
+    /// the same.
     ///
     /// Only for a statement's `WHERE`, where a condition counts when it is
     /// true: there `a AND EXISTS (.. b ..)` is true exactly when
     /// `EXISTS (.. a AND b ..)` is, but where nil and false differ (under a
     /// `NOT`) they do not agree.
-    ///
-    /// [`scope`]: Self::scope
     pub(super) fn root(
         &mut self,
         schema: &'static Schema,
         alias: &str,
         expr: &Expr,
-    ) -> Result<Vec<String>> {
-        let (slots, joins) = self.bind(schema, alias, expr)?;
-        let mut conditions = Vec::new();
+    ) -> Result<Root> {
+        let slots = self.bind(schema, alias, expr)?;
+        let mut root = Root::default();
         let mut bound = Vec::new();
         // In the order of the expression, so that the first error is the one
         // `scope` (and the memory layer) would report.
         for conjunct in expr.conjuncts() {
             let node = self.node(conjunct, &slots, true)?;
             let condition = seal(self.dialect, node);
-            if conjunct.paths().is_empty() {
-                conditions.push(condition);
+            let single = conjunct
+                .paths()
+                .iter()
+                .all(|path| slots.iter().any(|s| s.path == *path && s.single));
+            if single {
+                root.conditions.push(condition);
             } else {
                 bound.push(condition);
             }
         }
+        let (single, several): (Vec<&Slot<'_>>, Vec<&Slot<'_>>) =
+            slots.iter().partition(|s| s.single);
+        root.joins = single.iter().map(|s| &*s.join).collect();
         if !bound.is_empty() {
+            let joins: String = several.iter().map(|s| &*s.join).collect();
             let exists = self.some_binding(&joins, &bound.join(" AND "));
-            conditions.push(exists);
+            root.conditions.push(exists);
         }
-        Ok(conditions)
+        Ok(root)
     }
 
     /// `expr` evaluated on the rows of `schema` read as `alias`, with its own
@@ -239,41 +310,49 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<String> {
-        let (slots, joins) = self.bind(schema, alias, expr)?;
+        let slots = self.bind(schema, alias, expr)?;
         let node = self.node(expr, &slots, true)?;
         let condition = seal(self.dialect, node);
         if slots.len() == 1 {
             return Ok(condition);
         }
+        let joins: String = slots.iter().map(|s| &*s.join).collect();
         Ok(self.some_binding(&joins, &condition))
     }
 
     /// The slots of `expr`'s scope on `schema` read as `alias` (see
-    /// [`Expr::bindings`]) and the `LEFT JOIN`s that bind them.
+    /// [`Expr::bindings`]), each with the `LEFT JOIN` that binds it.
     fn bind<'e>(
         &mut self,
         schema: &'static Schema,
         alias: &str,
         expr: &'e Expr,
-    ) -> Result<(Vec<Slot<'e>>, String)> {
+    ) -> Result<Vec<Slot<'e>>> {
         let mut slots = vec![Slot {
             path: &[],
             schema,
             alias: alias.to_owned(),
+            join: String::new(),
+            single: true,
         }];
-        let mut joins = String::new();
         for binding in expr.bindings().into_iter().skip(1) {
             let parent = &slots[binding.parent];
             let relationship = &binding.path[binding.path.len() - 1];
+            let single = parent.single
+                && parent
+                    .schema
+                    .relationship(relationship)
+                    .is_some_and(RelationshipInfo::reaches_at_most_one);
             let (hop, dest) = self.hop(parent.schema, relationship, &parent.alias)?;
-            joins.push_str(&hop.left_join());
             slots.push(Slot {
                 path: binding.path,
                 schema: dest,
+                join: hop.left_join(),
                 alias: hop.alias,
+                single,
             });
         }
-        Ok((slots, joins))
+        Ok(slots)
     }
 
     /// True when some combination of the bindings `joins` makes

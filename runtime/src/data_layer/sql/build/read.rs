@@ -2,17 +2,23 @@
 //! insertion-order tie-breaker, and offset/limit (per key through `ROW_NUMBER`
 //! for a partitioned read).
 //!
-//! Visibility: the root's condition is a WHERE condition of its own beside the
-//! filter (separate bindings), and a many_to_many partition's join subquery
-//! keeps only the join records its resource's condition lets through; the
-//! filter's hops get theirs from `filter`.
+//! The filter's paths that reach at most one record are `LEFT JOIN`s of the
+//! statement itself, after the table (and a many_to_many partition's join),
+//! and its conditions on them plain WHERE conditions (see `filter`): a read
+//! still gives one row per record, so the sort, the window and the
+//! partition are unchanged.
+//!
+//! Visibility: the root's condition is compiled like the filter, with
+//! bindings (and joins) of its own, and a many_to_many partition's join
+//! subquery keeps only the join records its resource's condition lets
+//! through; the filter's hops get theirs from `filter`.
 //!
 //! Names are checked in the order the in-memory layer checks them (sort keys,
 //! then the filter, then the partition), so the same invalid request fails with
 //! the same error on every layer.
 
 use super::super::{Columns, Dialect, Statement};
-use super::filter::Compiler;
+use super::filter::{Compiler, Root};
 use super::text::{Params, column, ident, sequence};
 use crate::data_layer::{PartitionBy, ReadRequest};
 use crate::error::{Error, ErrorKind, Result};
@@ -44,11 +50,13 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
 
     // One compiler for every condition, so that aliases are never reused.
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
-    let mut filter = Vec::new();
+    let mut filter = Root::default();
     if let Some(expr) = &request.filter {
-        filter.extend(compiler.root(schema, "t0", expr)?);
+        filter.add(compiler.root(schema, "t0", expr)?);
     }
-    filter.extend(compiler.visible(schema, "t0")?);
+    if let Some(visible) = compiler.visible_root(schema, "t0")? {
+        filter.add(visible);
+    }
     let mut conditions = Vec::new();
 
     let mut from = format!("{} t0", ident(schema.table));
@@ -110,7 +118,10 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
         }
     };
     drop(compiler);
-    conditions.extend(filter);
+    // The filter's to-one joins come after the partition's join: they only
+    // read `t0` and each other.
+    from.push_str(&filter.joins);
+    conditions.extend(filter.conditions);
     let filter = if conditions.is_empty() {
         String::new()
     } else {
