@@ -8,6 +8,15 @@
 //! still gives one row per record, so the sort, the window and the
 //! partition are unchanged.
 //!
+//! Order: an unsorted read is ordered by the insertion sequence alone. Once an
+//! index narrows the rows this is cheap: the guide's loader for 10
+//! representatives (100,000 tickets, PostgreSQL 15, `work_mem` 4MB) sorts 427
+//! rows in memory (quicksort, 68kB, under 0.2 ms of 2.2 ms). For all 1,000 it
+//! reads every ticket and sorts 42,854 rows on disk (external merge, 3.1MB,
+//! about a third of the statement's 110-125 ms), exactly as the hand-written
+//! JOIN with the same `ORDER BY` does. An unsorted partitioned read without a
+//! window avoids that sort on PostgreSQL (below); a plain read does not yet.
+//!
 //! Visibility: the root's condition is compiled like the filter, with
 //! bindings (and joins) of its own, and a many_to_many partition's join
 //! subquery keeps only the join records its resource's condition lets
