@@ -155,7 +155,7 @@ async fn the_guides_loader_finds_tickets_through_the_index() {
     let captured = statements.0.lock().unwrap().clone();
     let read = captured
         .iter()
-        .find(|sql| sql.contains("representative_id") && sql.contains("EXISTS"))
+        .find(|sql| sql.contains("representative_id") && sql.contains("priority_threshold"))
         .unwrap_or_else(|| panic!("no read of the tickets among {captured:#?}"));
     let ids: Vec<Uuid> = ten.iter().map(|r| r.id).collect();
     let plan: Vec<String> = client

@@ -180,6 +180,17 @@ impl RelationshipInfo {
         self.destination_attribute
             .unwrap_or_else(|| (self.destination)().primary_key().name)
     }
+
+    /// Whether it reaches at most one destination record from each source
+    /// record: it links straight to the destination's primary key (no join
+    /// resource). A belongs_to does by default; a has_one only when its
+    /// destination attribute is the primary key. (Schemas declare no other
+    /// unique attributes.)
+    pub fn reaches_at_most_one(&self) -> bool {
+        self.through.is_none()
+            && self.kind != RelationshipKind::ManyToMany
+            && self.destination_attribute() == (self.destination)().primary_key().name
+    }
 }
 
 impl fmt::Debug for RelationshipInfo {

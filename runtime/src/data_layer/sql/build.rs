@@ -2,9 +2,9 @@
 //! partitions), inserts and DDL. Pure functions from schemas and requests to
 //! [`Statement`]s; nothing here touches a database.
 //!
-//! The SQL gives the in-memory layer's answers (see `filter` for how nil,
-//! types, overflow and relationship paths are kept identical). What the layers
-//! that run these statements must provide:
+//! The SQL gives the in-memory layer's answers (see `operators` for how nil,
+//! types and overflow, and `filter` for how relationship paths, are kept
+//! identical). What the layers that run these statements must provide:
 //! - SQLite: the `rarray` table-valued function (`rusqlite::vtab::array::
 //!   load_module`); a [`Param::List`](super::Param::List) bound as an
 //!   `Rc<Vec<rusqlite::types::Value>>`; UUIDs as lowercase hyphenated TEXT,
@@ -36,6 +36,7 @@ mod ddl;
 mod filter;
 mod hop;
 mod insert;
+mod operators;
 mod read;
 mod text;
 

@@ -1,117 +1,53 @@
-//! Filters: compiles an [`Expr`] into a SQL condition that is true exactly when
-//! the in-memory evaluator (`data_layer::eval`) says true, on either dialect.
+//! Filters: compiles an [`Expr`] into SQL conditions that are true exactly when
+//! the in-memory evaluator (`data_layer::eval`) says true, on either dialect
+//! (the operators themselves, with memory's types, nils and overflow, are in
+//! `operators`).
 //!
-//! - Types are known statically (attributes from the schema, constants from their
-//!   variant), so what memory leaves nil because the operands do not compare
-//!   (`p == "3"`, `status + 1`) is written as `NULL`, and an integer compared with
-//!   a float is cast to a float first (`(a as f64)` in memory).
-//! - Integer arithmetic is nil on overflow, as in memory. SQLite turns an
-//!   overflowing integer result into a REAL and the REAL propagates, so each
-//!   integer arithmetic tree is checked once where it is used
-//!   (`CASE WHEN typeof(x) = 'integer' THEN x END`). PostgreSQL computes in
-//!   `numeric` (exact; `div` truncates like Rust) and turns each result outside
-//!   the `bigint` range into `NULL` without repeating the expression.
-//! - Relationship paths: every distinct path prefix of a scope is a binding, one
-//!   `LEFT JOIN` each, chained from a one-row dummy, inside one `EXISTS` around
-//!   the whole scope expression. The left joins give one all-NULL row when
-//!   nothing is related and one row per related record otherwise, which is the
-//!   evaluator's enumeration of bindings; `EXISTS` is true when some combination
-//!   makes the expression true. Scopes are only ever tested for truth (the read's
-//!   filter, `exists`' inner expression, a relationship's `filter` option), so
-//!   the EXISTS never needs to be nil. In a statement's `WHERE` (`root`), the
-//!   top-level conjuncts that reach no relationship stay outside the EXISTS,
-//!   so that an index on their column narrows the rows before any subplan runs
-//!   (the guide's loader: `representative_id = ANY($1) AND EXISTS (..)`).
-//!   A many_to_many hop left-joins the join
-//!   table and the destination as one parenthesized inner join, so a join row
-//!   whose destination is missing or filtered out adds no all-NULL row.
+//! - Relationship paths: every distinct path prefix of a scope is a binding
+//!   ([`Expr::bindings`]), one `LEFT JOIN` each. The left joins give one
+//!   all-NULL row when nothing is related and one row per related record
+//!   otherwise, which is the evaluator's enumeration of bindings; a scope is
+//!   true when some combination makes it true. Scopes are only ever tested for
+//!   truth (the read's filter, `exists`' inner expression, a relationship's
+//!   `filter` option, visibility), so no scope is ever nil.
+//! - Nested scopes (`exists`, relationship filters, visibility at a hop):
+//!   the joins chain from a one-row dummy inside one `EXISTS` around the whole
+//!   scope expression.
+//! - A statement's own filter (`root`, for a read's `WHERE`): a binding whose
+//!   every hop reaches at most one record (a belongs_to, or a has_one, to the
+//!   destination's primary key: [`RelationshipInfo::reaches_at_most_one`])
+//!   binds one record or an all-NULL row per row of the statement, so its
+//!   `LEFT JOIN` goes into the statement's `FROM`, and the top-level conjuncts
+//!   that read only such bindings (or none) are plain `WHERE` conditions.
+//!   The other bindings (to-many hops, and any hop after one) stay in one
+//!   `EXISTS`, correlated to the joined aliases, around the conjuncts that
+//!   read them. The guide's loader becomes `FROM tickets t0 LEFT JOIN
+//!   representatives t1 ON t1.id = t0.representative_id WHERE
+//!   t0.representative_id = ANY($1) AND (t0.priority > t1.priority_threshold)`:
+//!   the planner narrows the tickets through the index and joins each to its
+//!   representative once, as a hand-written JOIN does.
+//! - A many_to_many hop left-joins the join table and the destination as one
+//!   parenthesized inner join, so a join row whose destination is missing or
+//!   filtered out adds no all-NULL row.
 //! - A relationship's `filter` option goes into the ON condition of its hop,
-//!   compiled as its own scope on the destination's alias.
+//!   compiled as its own scope on the destination's alias, so a record it
+//!   rejects leaves the all-NULL row of a joined hop, as in memory.
 //! - Visibility (`ReadRequest::visibility`): the destination's condition joins
 //!   the relationship filter in the ON condition of every hop, and a
 //!   many_to_many's join resource's condition too, each compiled as its own
-//!   scope; the read adds the root's condition to its WHERE clause (see
-//!   `read`). The hops of a visibility condition itself are not scoped, as in
-//!   the evaluator.
+//!   scope; the read adds the root's condition to its filter, compiled as a
+//!   `root` of its own (see `read`). The hops of a visibility condition
+//!   itself are not scoped, as in the evaluator.
 
 use super::super::Dialect;
 use super::hop::{Hop, exists};
-use super::text::{Params, boolean, column};
+use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
+use super::text::{Params, column};
 use crate::data_layer::Visibility;
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{ArithOp, CmpOp, Expr, Name};
-use crate::resource::Schema;
+use crate::expr::{Expr, Name};
+use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
-
-/// The static type of a SQL expression, as the evaluator would see its values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// Always nil.
-    Null,
-    Bool,
-    Int,
-    Float,
-    Text,
-    Uuid,
-    DateTime,
-}
-
-impl Kind {
-    fn of_value(v: &Value) -> Kind {
-        match v {
-            Value::Null => Kind::Null,
-            Value::Bool(_) => Kind::Bool,
-            Value::Int(_) => Kind::Int,
-            Value::Float(_) => Kind::Float,
-            Value::String(_) => Kind::Text,
-            Value::Uuid(_) => Kind::Uuid,
-            Value::DateTime(_) => Kind::DateTime,
-        }
-    }
-
-    fn of_type(t: ValueType) -> Kind {
-        match t {
-            ValueType::Bool => Kind::Bool,
-            ValueType::I16 | ValueType::I32 | ValueType::I64 => Kind::Int,
-            ValueType::F64 => Kind::Float,
-            ValueType::String => Kind::Text,
-            ValueType::Uuid => Kind::Uuid,
-            ValueType::DateTime => Kind::DateTime,
-        }
-    }
-
-    fn is_number(self) -> bool {
-        matches!(self, Kind::Int | Kind::Float)
-    }
-
-    /// Whether `Value::compare` orders values of these kinds.
-    fn compares_with(self, other: Kind) -> bool {
-        self != Kind::Null && (self == other || (self.is_number() && other.is_number()))
-    }
-}
-
-/// A compiled expression.
-struct Frag {
-    sql: String,
-    kind: Kind,
-    /// The result of integer arithmetic: on SQLite it may be a REAL that stands
-    /// for an overflow (see [`Compiler::seal`]); on PostgreSQL it is `numeric`.
-    int_arith: bool,
-}
-
-impl Frag {
-    fn new(sql: String, kind: Kind) -> Frag {
-        Frag {
-            sql,
-            kind,
-            int_arith: false,
-        }
-    }
-
-    fn null() -> Frag {
-        Frag::new("NULL".to_owned(), Kind::Null)
-    }
-}
 
 /// A binding of a scope: the record reached through `path` from the scope's
 /// root, read through `alias`.
@@ -119,6 +55,29 @@ struct Slot<'e> {
     path: &'e [Name],
     schema: &'static Schema,
     alias: String,
+    /// The `LEFT JOIN` that binds it (none for the root).
+    join: String,
+    /// Whether it binds at most one record for each row of the root: every
+    /// hop on its path [reaches at most one](RelationshipInfo::reaches_at_most_one).
+    single: bool,
+}
+
+/// The filter of a statement, as [`Compiler::root`] compiles it.
+#[derive(Default)]
+pub(super) struct Root {
+    /// The `LEFT JOIN`s of the bindings that reach at most one record, for the
+    /// statement's `FROM` (after its own table, read as the root's alias).
+    pub(super) joins: String,
+    /// Conditions that must all be true, for the statement's `WHERE`.
+    pub(super) conditions: Vec<String>,
+}
+
+impl Root {
+    /// Adds `other`'s joins and conditions (its aliases are its own).
+    pub(super) fn add(&mut self, other: Root) {
+        self.joins.push_str(&other.joins);
+        self.conditions.extend(other.conditions);
+    }
 }
 
 /// Compiles the filters of one statement: shares its parameters and hands out
@@ -164,6 +123,28 @@ impl<'p> Compiler<'p> {
         schema: &'static Schema,
         alias: &str,
     ) -> Result<Option<String>> {
+        self.visibility_of(schema, |c, expr| c.scope(schema, alias, expr))
+    }
+
+    /// The visibility condition on the rows of a statement's own table, as
+    /// `root` compiles a filter (its own bindings); see [`visible`].
+    ///
+    /// [`visible`]: Self::visible
+    pub(super) fn visible_root(
+        &mut self,
+        schema: &'static Schema,
+        alias: &str,
+    ) -> Result<Option<Root>> {
+        self.visibility_of(schema, |c, expr| c.root(schema, alias, expr))
+    }
+
+    /// The visibility condition on `schema` compiled by `compile` with hops
+    /// unscoped.
+    fn visibility_of<T>(
+        &mut self,
+        schema: &'static Schema,
+        compile: impl FnOnce(&mut Self, &Expr) -> Result<T>,
+    ) -> Result<Option<T>> {
         if !self.scoped {
             return Ok(None);
         }
@@ -172,9 +153,9 @@ impl<'p> Compiler<'p> {
             return Ok(None);
         };
         self.scoped = false;
-        let condition = self.scope(schema, alias, expr);
+        let compiled = compile(self, expr);
         self.scoped = true;
-        condition.map(Some)
+        compiled.map(Some)
     }
 
     fn alias(&mut self, prefix: &str) -> String {
@@ -269,43 +250,56 @@ impl<'p> Compiler<'p> {
         Ok((hop, dest))
     }
 
-    /// `expr` as conditions that must all be true of the rows of `schema` read
-    /// as `alias`: each top-level conjunct that reaches no relationship is a
-    /// condition of its own, outside any `EXISTS`, so that an index on its
-    /// column serves it; the conjuncts that do reach one share one [`scope`],
-    /// so the binding rule holds across them.
+    /// `expr` as the filter of a statement reading the rows of `schema` as
+    /// `alias`: a [`Root`] whose `LEFT JOIN`s bind the paths that reach at
+    /// most one record per row, and whose conditions must all be true.
+    ///
+    /// Each top-level conjunct that reads only such bindings (or none) is a
+    /// condition of its own, outside any `EXISTS`, so that the planner can use
+    /// an index on its column or join the tables as it sees fit; the conjuncts
+    /// that read a binding that may reach several records share one `EXISTS`
+    /// over those bindings (correlated to the joined ones), so the binding rule
+    /// holds across them. The joined bindings are each one record (or all-nil)
+    /// per row, the same one the `EXISTS` would enumerate, so the answer is
+    /// the same.
     ///
     /// Only for a statement's `WHERE`, where a condition counts when it is
     /// true: there `a AND EXISTS (.. b ..)` is true exactly when
     /// `EXISTS (.. a AND b ..)` is, but where nil and false differ (under a
     /// `NOT`) they do not agree.
-    ///
-    /// [`scope`]: Self::scope
     pub(super) fn root(
         &mut self,
         schema: &'static Schema,
         alias: &str,
         expr: &Expr,
-    ) -> Result<Vec<String>> {
-        let (slots, joins) = self.bind(schema, alias, expr)?;
-        let mut conditions = Vec::new();
+    ) -> Result<Root> {
+        let slots = self.bind(schema, alias, expr)?;
+        let mut root = Root::default();
         let mut bound = Vec::new();
         // In the order of the expression, so that the first error is the one
         // `scope` (and the memory layer) would report.
         for conjunct in expr.conjuncts() {
             let node = self.node(conjunct, &slots, true)?;
-            let condition = self.seal(node);
-            if conjunct.paths().is_empty() {
-                conditions.push(condition);
+            let condition = seal(self.dialect, node);
+            let single = conjunct
+                .paths()
+                .iter()
+                .all(|path| slots.iter().any(|s| s.path == *path && s.single));
+            if single {
+                root.conditions.push(condition);
             } else {
                 bound.push(condition);
             }
         }
+        let (single, several): (Vec<&Slot<'_>>, Vec<&Slot<'_>>) =
+            slots.iter().partition(|s| s.single);
+        root.joins = single.iter().map(|s| &*s.join).collect();
         if !bound.is_empty() {
+            let joins: String = several.iter().map(|s| &*s.join).collect();
             let exists = self.some_binding(&joins, &bound.join(" AND "));
-            conditions.push(exists);
+            root.conditions.push(exists);
         }
-        Ok(conditions)
+        Ok(root)
     }
 
     /// `expr` evaluated on the rows of `schema` read as `alias`, with its own
@@ -316,41 +310,49 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<String> {
-        let (slots, joins) = self.bind(schema, alias, expr)?;
+        let slots = self.bind(schema, alias, expr)?;
         let node = self.node(expr, &slots, true)?;
-        let condition = self.seal(node);
+        let condition = seal(self.dialect, node);
         if slots.len() == 1 {
             return Ok(condition);
         }
+        let joins: String = slots.iter().map(|s| &*s.join).collect();
         Ok(self.some_binding(&joins, &condition))
     }
 
     /// The slots of `expr`'s scope on `schema` read as `alias` (see
-    /// [`Expr::bindings`]) and the `LEFT JOIN`s that bind them.
+    /// [`Expr::bindings`]), each with the `LEFT JOIN` that binds it.
     fn bind<'e>(
         &mut self,
         schema: &'static Schema,
         alias: &str,
         expr: &'e Expr,
-    ) -> Result<(Vec<Slot<'e>>, String)> {
+    ) -> Result<Vec<Slot<'e>>> {
         let mut slots = vec![Slot {
             path: &[],
             schema,
             alias: alias.to_owned(),
+            join: String::new(),
+            single: true,
         }];
-        let mut joins = String::new();
         for binding in expr.bindings().into_iter().skip(1) {
             let parent = &slots[binding.parent];
             let relationship = &binding.path[binding.path.len() - 1];
+            let single = parent.single
+                && parent
+                    .schema
+                    .relationship(relationship)
+                    .is_some_and(RelationshipInfo::reaches_at_most_one);
             let (hop, dest) = self.hop(parent.schema, relationship, &parent.alias)?;
-            joins.push_str(&hop.left_join());
             slots.push(Slot {
                 path: binding.path,
                 schema: dest,
+                join: hop.left_join(),
                 alias: hop.alias,
+                single,
             });
         }
-        Ok((slots, joins))
+        Ok(slots)
     }
 
     /// True when some combination of the bindings `joins` makes
@@ -367,7 +369,7 @@ impl<'p> Compiler<'p> {
                 if condition && !matches!(v, Value::Bool(_) | Value::Null) {
                     return Err(not_condition(self));
                 }
-                self.constant(v)
+                constant(self.params, v)
             }
             Expr::Attr { path, name } => {
                 let slot = slots
@@ -384,12 +386,12 @@ impl<'p> Compiler<'p> {
                 let mark = self.params.mark();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
-                self.cmp(*op, l, r, mark)
+                cmp(self.params, *op, l, r, mark)
             }
             Expr::In(x, list) => {
                 let mark = self.params.mark();
                 let x = self.node(x, slots, false)?;
-                self.is_in(x, list, mark)
+                is_in(self.params, x, list, mark)
             }
             Expr::Arith(op, l, r) => {
                 if condition {
@@ -398,7 +400,7 @@ impl<'p> Compiler<'p> {
                 let mark = self.params.mark();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
-                self.arith(*op, l, r, mark)
+                arith(self.params, *op, l, r, mark)
             }
             Expr::And(l, r) => {
                 let l = self.node(l, slots, true)?;
@@ -416,7 +418,7 @@ impl<'p> Compiler<'p> {
             }
             Expr::IsNil(e) => {
                 let e = self.node(e, slots, false)?;
-                Frag::new(format!("({} IS NULL)", self.seal(e)), Kind::Bool)
+                Frag::new(format!("({} IS NULL)", seal(self.dialect, e)), Kind::Bool)
             }
             Expr::Exists { path, expr: inner } => {
                 let mut schema = slots[0].schema;
@@ -432,194 +434,5 @@ impl<'p> Compiler<'p> {
                 Frag::new(exists(self.dialect, &hops, inner), Kind::Bool)
             }
         })
-    }
-
-    fn constant(&mut self, v: &Value) -> Frag {
-        match v {
-            Value::Null => Frag::null(),
-            Value::Bool(b) => Frag::new(boolean(self.dialect, *b).to_owned(), Kind::Bool),
-            v => Frag::new(self.params.value(v.clone()), Kind::of_value(v)),
-        }
-    }
-
-    /// A value ready to be used by anything but integer arithmetic: on SQLite, an
-    /// integer arithmetic result that overflowed (and so became a REAL) is nil.
-    fn seal(&self, frag: Frag) -> String {
-        if frag.int_arith && self.dialect == Dialect::Sqlite {
-            let x = frag.sql;
-            format!("(CASE WHEN typeof({x}) = 'integer' THEN {x} END)")
-        } else {
-            frag.sql
-        }
-    }
-
-    /// A number as a float (`a as f64`).
-    fn float(&self, frag: Frag) -> String {
-        if frag.kind != Kind::Int {
-            return self.seal(frag);
-        }
-        let x = self.seal(frag);
-        match self.dialect {
-            Dialect::Sqlite => format!("CAST({x} AS REAL)"),
-            Dialect::Postgres => format!("({x})::float8"),
-        }
-    }
-
-    fn cmp(&mut self, op: CmpOp, l: Frag, r: Frag, mark: usize) -> Frag {
-        if !l.kind.compares_with(r.kind) {
-            self.params.truncate(mark);
-            return Frag::null();
-        }
-        let text = l.kind == Kind::Text;
-        let (l, r) = if l.kind != r.kind {
-            (self.float(l), self.float(r))
-        } else {
-            (self.seal(l), self.seal(r))
-        };
-        let op = match op {
-            CmpOp::Eq => "=",
-            CmpOp::Ne => "<>",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        };
-        let collate = if text && self.dialect == Dialect::Postgres {
-            " COLLATE \"C\""
-        } else {
-            ""
-        };
-        Frag::new(format!("({l}{collate} {op} {r})"), Kind::Bool)
-    }
-
-    /// `x in list`: nil when `x` is nil; true when an element equals `x`; else nil
-    /// when the list holds a nil; else false. Elements that cannot equal `x` (of
-    /// another type) are left out; the others are bound as one array per type.
-    fn is_in(&mut self, x: Frag, list: &[Value], mark: usize) -> Frag {
-        let has_nil = list.iter().any(Value::is_null);
-        let of = |kind: Kind| -> Vec<Value> {
-            list.iter()
-                .filter(|v| Kind::of_value(v) == kind)
-                .cloned()
-                .collect()
-        };
-        // (value type of the array, its elements, whether x is cast to a float)
-        let arrays: Vec<(ValueType, Vec<Value>, bool)> = match x.kind {
-            Kind::Null => {
-                self.params.truncate(mark);
-                return Frag::null();
-            }
-            Kind::Int => vec![
-                (ValueType::I64, of(Kind::Int), false),
-                (ValueType::F64, of(Kind::Float), true),
-            ],
-            Kind::Float => {
-                let floats = list
-                    .iter()
-                    .filter_map(|v| match v {
-                        Value::Int(i) => Some(Value::Float(*i as f64)),
-                        Value::Float(f) => Some(Value::Float(*f)),
-                        _ => None,
-                    })
-                    .collect();
-                vec![(ValueType::F64, floats, false)]
-            }
-            Kind::Bool => vec![(ValueType::Bool, of(Kind::Bool), false)],
-            Kind::Text => vec![(ValueType::String, of(Kind::Text), false)],
-            Kind::Uuid => vec![(ValueType::Uuid, of(Kind::Uuid), false)],
-            Kind::DateTime => vec![(ValueType::DateTime, of(Kind::DateTime), false)],
-        };
-        let arrays: Vec<_> = arrays.into_iter().filter(|a| !a.1.is_empty()).collect();
-        if arrays.is_empty() {
-            if has_nil {
-                self.params.truncate(mark);
-                return Frag::null();
-            }
-            let x = self.seal(x);
-            let no = boolean(self.dialect, false);
-            return Frag::new(
-                format!("(CASE WHEN {x} IS NULL THEN NULL ELSE {no} END)"),
-                Kind::Bool,
-            );
-        }
-        let is_float = x.kind == Kind::Float;
-        let plain = self.seal(x);
-        let as_float = if is_float {
-            plain.clone()
-        } else {
-            self.float(Frag::new(plain.clone(), Kind::Int))
-        };
-        let tests: Vec<String> = arrays
-            .into_iter()
-            .map(|(value_type, values, cast)| {
-                let x = if cast { &as_float } else { &plain };
-                let array = self.params.list(value_type, values);
-                match self.dialect {
-                    Dialect::Sqlite => format!("{x} IN rarray({array})"),
-                    Dialect::Postgres => format!("{x} = ANY({array})"),
-                }
-            })
-            .collect();
-        let found = format!("({})", tests.join(" OR "));
-        if has_nil {
-            let no = boolean(self.dialect, false);
-            Frag::new(format!("NULLIF({found}, {no})"), Kind::Bool)
-        } else {
-            Frag::new(found, Kind::Bool)
-        }
-    }
-
-    fn arith(&mut self, op: ArithOp, l: Frag, r: Frag, mark: usize) -> Frag {
-        if !(l.kind.is_number() && r.kind.is_number()) {
-            self.params.truncate(mark);
-            return Frag::null();
-        }
-        let sign = match op {
-            ArithOp::Add => "+",
-            ArithOp::Sub => "-",
-            ArithOp::Mul => "*",
-            ArithOp::Div => "/",
-        };
-        if l.kind == Kind::Float || r.kind == Kind::Float {
-            let (l, r) = (self.float(l), self.float(r));
-            let sql = match op {
-                ArithOp::Div => format!("({l} / NULLIF({r}, 0))"),
-                _ => format!("({l} {sign} {r})"),
-            };
-            return Frag::new(sql, Kind::Float);
-        }
-        let sql = match self.dialect {
-            // Overflow becomes a REAL, caught by `seal` where the tree is used.
-            Dialect::Sqlite => match op {
-                ArithOp::Div => format!("({} / NULLIF({}, 0))", l.sql, r.sql),
-                _ => format!("({} {sign} {})", l.sql, r.sql),
-            },
-            Dialect::Postgres => {
-                let numeric = |f: Frag| {
-                    if f.int_arith {
-                        f.sql
-                    } else {
-                        format!("({})::numeric", f.sql)
-                    }
-                };
-                let (l, r) = (numeric(l), numeric(r));
-                let exact = match op {
-                    ArithOp::Div => format!("div({l}, NULLIF({r}, 0))"),
-                    _ => format!("({l} {sign} {r})"),
-                };
-                // NULL outside the bigint range; a NULL stays NULL (GREATEST and
-                // LEAST skip it, giving the upper bound, which NULLIF removes).
-                format!(
-                    "NULLIF(NULLIF(GREATEST(LEAST({exact}, {above}), {below}), {above}), {below})",
-                    above = "9223372036854775808",
-                    below = "-9223372036854775809"
-                )
-            }
-        };
-        Frag {
-            sql,
-            kind: Kind::Int,
-            int_arith: true,
-        }
     }
 }

@@ -6,7 +6,9 @@
 //! conditions.
 //!
 //! The resources are written by hand (no `resource!`): `Rep` has many `Ticket`s,
-//! a `Ticket` belongs to a `Rep` and has many `Tag`s through `TicketTag`.
+//! a `Ticket` belongs to a `Rep` and has many `Tag`s through `TicketTag`; a
+//! `Rep` has one `twin` (the ticket with its id: to the primary key, so joined)
+//! and one `latest` ticket (by `rep_id`, not unique, so never joined).
 
 use crate::testing::test_resource;
 use std::future::Future;
@@ -95,6 +97,15 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
         manual: true,
         ..rel("remote", RelationshipKind::HasMany, Ticket::schema, "id", None)
     },
+    // To the destination's primary key: at most one ticket (the one whose id is
+    // the rep's), joined in the statement.
+    rel("twin", RelationshipKind::HasOne, Ticket::schema, "id", None),
+    RelationshipInfo {
+        filter: Some(open_only),
+        ..rel("open_twin", RelationshipKind::HasOne, Ticket::schema, "id", None)
+    },
+    // Not to the primary key: every ticket of the rep, as for has_many.
+    rel("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
 ]);
 
 test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
@@ -133,6 +144,7 @@ test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Op
 mod differential;
 mod fixtures;
 mod generate;
+mod joins;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "sqlite")]

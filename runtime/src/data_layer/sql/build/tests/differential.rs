@@ -278,6 +278,36 @@ pub(super) fn fixed(db: &mut impl Db, memory: &Memory) {
         vec![6]
     );
 
+    // Joined to-one paths: `not` over nil stays nil; two to-one hops; a
+    // has_one to the primary key, with a relationship filter (rep 2's twin is
+    // closed); to-one then to-many; a has_one not to the key tries every ticket.
+    let above = || cmp(CmpOp::Gt, p(), threshold());
+    assert_eq!(
+        ids(db, m, filtered(t, above().not())),
+        vec![1, 12, 7, 8, 10, 9]
+    );
+    let twin_open = cmp(
+        CmpOp::Eq,
+        through(&["representative", "twin"], "status"),
+        text("open"),
+    );
+    assert_eq!(
+        ids(db, m, filtered(t, twin_open)),
+        vec![1, 2, 12, 7, 8, 10, 9]
+    );
+    let no_open_twin = is_nil(through(&["open_twin"], "id"));
+    assert_eq!(ids(db, m, filtered(r, no_open_twin)), vec![2]);
+    let twin_low = cmp(CmpOp::Gt, through(&["open_twin"], "p"), val(1_i64)).not();
+    assert_eq!(ids(db, m, filtered(r, twin_low)), vec![1]);
+    let busy = cmp(
+        CmpOp::Gt,
+        through(&["representative", "tickets"], "p"),
+        threshold(),
+    );
+    assert_eq!(ids(db, m, filtered(t, busy)), vec![1, 2, 10]);
+    let latest = cmp(CmpOp::Gt, through(&["latest"], "p"), val(4_i64));
+    assert_eq!(ids(db, m, filtered(r, latest)), vec![1, 5]);
+
     // To-many paths bind one record for every reference through the same path.
     let high = || cmp(CmpOp::Gt, through(&["tickets"], "p"), val(3_i64));
     let open = || cmp(CmpOp::Eq, through(&["tickets"], "status"), text("open"));
