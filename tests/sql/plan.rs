@@ -2,8 +2,9 @@
 //! for 10 representatives over 100,000 tickets, after `ANALYZE` and with the
 //! planner's default settings, the tickets are found through the index on
 //! `representative_id` (a plain, index-only or bitmap index scan), never by a
-//! sequential scan of the whole table. The statement is the one the layer
-//! executed, captured from its `tracing` event, not rebuilt here.
+//! sequential scan of the whole table, as `EXPLAIN (FORMAT JSON)` shows. The
+//! statement is the one the layer executed, captured from its `tracing` event,
+//! not rebuilt here.
 
 use std::sync::{Arc, Mutex};
 
@@ -158,26 +159,41 @@ async fn the_guides_loader_finds_tickets_through_the_index() {
         .find(|sql| sql.contains("representative_id") && sql.contains("priority_threshold"))
         .unwrap_or_else(|| panic!("no read of the tickets among {captured:#?}"));
     let ids: Vec<Uuid> = ten.iter().map(|r| r.id).collect();
-    let plan: Vec<String> = client
-        .query(&format!("EXPLAIN {read}"), &[&ids])
+    let rows = client
+        .query(&format!("EXPLAIN (FORMAT JSON) {read}"), &[&ids])
         .await
-        .unwrap()
-        .iter()
-        .map(|row| row.get(0))
-        .collect();
-    let plan = plan.join("\n");
-    let scans_tickets = |node: &str| {
-        plan.lines()
-            .any(|line| line.contains(node) && line.contains("ticket"))
-    };
+        .unwrap();
+    let explain: serde_json::Value = rows[0].get(0);
+    let mut nodes = Vec::new();
+    plan_nodes(&explain[0]["Plan"], &mut nodes);
+    let shown = serde_json::to_string_pretty(&explain).unwrap();
     assert!(
-        !scans_tickets("Seq Scan"),
-        "a sequential scan of the tickets:\n{read}\n{plan}"
+        !nodes
+            .iter()
+            .any(|n| n["Node Type"] == "Seq Scan" && n["Relation Name"] == "ticket"),
+        "a sequential scan of the tickets:\n{read}\n{shown}"
     );
     assert!(
-        plan.lines().any(|line| line.contains("Index")
-            && line.contains("Scan")
-            && line.contains("representative_id")),
-        "no index scan on representative_id:\n{read}\n{plan}"
+        nodes.iter().any(|n| {
+            let scan = ["Index Scan", "Index Only Scan", "Bitmap Index Scan"]
+                .iter()
+                .any(|t| n["Node Type"] == *t);
+            let on_key = ["Index Name", "Index Cond"].iter().any(|k| {
+                n[*k]
+                    .as_str()
+                    .is_some_and(|v| v.contains("representative_id"))
+            });
+            scan && on_key
+        }),
+        "no index scan on representative_id:\n{read}\n{shown}"
     );
+}
+
+/// Every node of an `EXPLAIN (FORMAT JSON)` plan, depth first (plans are a
+/// few levels deep; the statement is the test's own).
+fn plan_nodes<'p>(node: &'p serde_json::Value, into: &mut Vec<&'p serde_json::Value>) {
+    into.push(node);
+    for child in node["Plans"].as_array().into_iter().flatten() {
+        plan_nodes(child, into);
+    }
 }
