@@ -54,15 +54,17 @@ use crate::resource::Schema;
 use crate::value::Value;
 
 mod compile;
+mod keys;
 
 use compile::Compiler;
+pub(crate) use keys::KeyIndex;
 
 /// Where the evaluator finds the tables of the resources a filter reaches.
 pub(crate) trait Tables {
     /// The table of `schema`, if registered.
     fn table(&self, schema: &Schema) -> Option<&dyn Table>;
     /// The index from primary-key value to row of `schema`'s table.
-    fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>>;
+    fn primary_index(&self, schema: &Schema) -> Option<&KeyIndex>;
 }
 
 /// A compiled filter over the rows of one table: the conditions (each a scope
@@ -138,7 +140,7 @@ impl<'a> Filter<'a> {
 /// A lookup from an attribute's value to the rows holding it.
 enum Index<'a> {
     /// The primary-key index the store keeps.
-    Primary(&'a HashMap<Value, usize>),
+    Primary(&'a KeyIndex),
     /// Built on first use.
     Built {
         table: &'a dyn Table,

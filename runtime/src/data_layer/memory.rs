@@ -21,7 +21,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use super::eval::{Filter, Tables};
+use super::eval::{Filter, KeyIndex, Tables};
 use super::*;
 use crate::data_layer::store::Table;
 use crate::error::{Constraint, Error, ErrorKind};
@@ -69,7 +69,7 @@ pub struct Memory {
 struct Stored {
     table: Box<dyn Table>,
     /// Primary-key value → row.
-    primary: HashMap<Value, usize>,
+    primary: KeyIndex,
     /// The largest integer primary key stored, for `Generated::Integer`.
     max_int: Option<i64>,
 }
@@ -78,7 +78,7 @@ impl Tables for HashMap<&'static str, Stored> {
     fn table(&self, schema: &Schema) -> Option<&dyn Table> {
         self.get(schema.name).map(|s| &*s.table)
     }
-    fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>> {
+    fn primary_index(&self, schema: &Schema) -> Option<&KeyIndex> {
         self.get(schema.name).map(|s| &s.primary)
     }
 }
@@ -277,7 +277,7 @@ impl DataLayer for Memory {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         tables.entry(schema.name).or_insert_with(|| Stored {
             table: (schema.new_table)(),
-            primary: HashMap::new(),
+            primary: KeyIndex::new(schema.primary_key().value_type),
             max_int: None,
         });
         Ok(())
