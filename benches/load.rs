@@ -1,189 +1,220 @@
-//! Loading a has_many for 1,000 representatives and 100,000 tickets: through
-//! ashore (an ordinary relationship and a manual one) against a hand-written
-//! `HashMap` group-by over the same data, in the same run. The figure that
-//! matters is the ratio of each ashore load to the hand-written one.
+//! Loading in memory, through ashore against hand-written code over the same
+//! records, in the same run: 1,000 representatives, 100,000 tickets and
+//! 300,000 comments, once with integer primary keys and once with UUIDs
+//! (`load/schema.rs`). Each load runs onto 10 representatives and onto all
+//! 1,000:
+//!
+//! - has_many: `Representative::tickets()` against a `HashMap` group-by;
+//! - the guide's manual relationship `tickets_above_threshold`, its loader as
+//!   the README writes it, against a hand-written filter and group-by;
+//! - the top 3 tickets of each representative by priority
+//!   (`Representative::tickets().sort(Ticket::priority().desc()).limit(3)`)
+//!   against a group-by and a sort of each group;
+//! - nested, representatives → tickets → comments
+//!   (`Representative::tickets().load(Ticket::comments())`) against two
+//!   group-bys.
+//!
+//! Every answer is checked equal to the hand-written one before anything is
+//! timed. The figure that matters is the ratio of each ashore load to its
+//! hand-written counterpart: each pair is timed alternately ("interleaved
+//! medians", printed), which keeps the ratio honest on a busy machine, then
+//! by criterion.
+//!
+//! Knobs (environment): `ASHORE_BENCH_ONLY=text` runs the cases whose name
+//! contains `text`; `ASHORE_BENCH_ROUNDS` sets the interleaved rounds (15).
+//! With `ASHORE_BENCH_SIDE=ashore` (or `hand`) it only runs that side of each
+//! case `ASHORE_BENCH_REPEAT` times (5), inside the case's `measured_*`
+//! function, and exits: for `valgrind --tool=callgrind --collect-atstart=no
+//! --toggle-collect='*measured_*'` and `callgrind_annotate --inclusive=yes`,
+//! which counts each case on its own line. Build with
+//! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only cargo bench --bench load --no-run`.
 
-use std::collections::HashMap;
-use std::future::IntoFuture;
 use std::hint::black_box;
 
-use ashore::prelude::*;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use tokio::runtime::Runtime;
 
-resource! {
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Representative {
-        attributes {
-            uuid_primary_key id;
-            attribute name: String;
-            attribute priority_threshold: i64;
-        }
-        relationships {
-            has_many tickets: Ticket;
-            has_many tickets_by_loader: Ticket { manual TicketsByRepresentative; }
-        }
-    }
-}
+#[path = "common/interleaved.rs"]
+mod interleaved;
+#[macro_use]
+#[path = "load/schema.rs"]
+mod schema;
 
-resource! {
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Ticket {
-        attributes {
-            uuid_primary_key id;
-            attribute subject: String;
-            attribute priority: Option<i64>;
-        }
-        relationships {
-            belongs_to representative: Representative;
-        }
-    }
-}
-
-/// A manual loader doing what the ordinary relationship does, through a read.
-struct TicketsByRepresentative;
-
-impl ManualRelationship for TicketsByRepresentative {
-    type Source = Representative;
-    type Destination = Ticket;
-
-    async fn load(
-        &self,
-        reps: &[Representative],
-        ctx: &LoadContext<'_, Ticket>,
-    ) -> ashore::Result<Related<Representative, Ticket>> {
-        let ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
-        let tickets = ctx
-            .query
-            .clone()
-            .filter(expr!(representative_id in ^ids))
-            .read(ctx)
-            .await?;
-        Ok(Related::group_by(tickets, |t| t.representative_id))
-    }
-}
+use interleaved::interleaved;
 
 const REPS: usize = 1_000;
 const TICKETS: usize = 100_000;
+const COMMENTS: usize = 300_000;
+const TOP: usize = 3;
 
-struct Fixture {
-    domain: Domain,
-    reps: Vec<Representative>,
-    tickets: Vec<Ticket>,
+/// One load, onto the first `n` representatives.
+#[derive(Clone, Copy, Debug)]
+pub enum Case {
+    HasMany(usize),
+    Above(usize),
+    Top(usize),
+    Nested(usize),
 }
 
-async fn fixture() -> Fixture {
-    let domain = Domain::builder()
-        .data_layer(Memory::new())
-        .resource::<Representative>()
-        .resource::<Ticket>()
-        .build()
-        .expect("domain");
-    let reps = domain
-        .create_many((0..REPS).map(|i| {
-            Representative::changeset()
-                .set(Representative::name(), format!("rep {i}"))
-                .set(Representative::priority_threshold(), (i % 10) as i64)
-        }))
-        .await
-        .expect("reps");
-    let tickets = domain
-        .create_many((0..TICKETS).map(|i| {
-            Ticket::changeset()
-                .set(Ticket::subject(), format!("ticket {i}"))
-                .set(
-                    Ticket::priority(),
-                    if i % 7 == 0 {
-                        None
-                    } else {
-                        Some((i % 11) as i64)
-                    },
-                )
-                .set(Ticket::representative_id(), reps[i * 7919 % REPS].id)
-        }))
-        .await
-        .expect("tickets");
-    Fixture {
-        domain,
-        reps,
-        tickets,
-    }
-}
+impl Case {
+    const ALL: [Case; 8] = [
+        Case::HasMany(10),
+        Case::HasMany(REPS),
+        Case::Above(10),
+        Case::Above(REPS),
+        Case::Top(10),
+        Case::Top(REPS),
+        Case::Nested(10),
+        Case::Nested(REPS),
+    ];
 
-/// The baseline: what a user would write by hand with the records in memory.
-fn hand_written(reps: &mut [Representative], tickets: &[Ticket]) {
-    let mut by_rep: HashMap<Uuid, Vec<Ticket>> = HashMap::with_capacity(reps.len());
-    for t in tickets {
-        if let Some(rep) = t.representative_id {
-            by_rep.entry(rep).or_default().push(t.clone());
+    fn parents(self) -> usize {
+        match self {
+            Case::HasMany(n) | Case::Above(n) | Case::Top(n) | Case::Nested(n) => n,
         }
     }
-    for rep in reps.iter_mut() {
-        rep.tickets = Loaded::new(by_rep.remove(&rep.id).unwrap_or_default());
+
+    fn name(self) -> String {
+        let load = match self {
+            Case::HasMany(_) => "has_many",
+            Case::Above(_) => "guide's manual load",
+            Case::Top(_) => "top 3 per parent",
+            Case::Nested(_) => "nested tickets.comments",
+        };
+        format!("{load}, {} reps", self.parents())
     }
 }
 
-/// Before timing anything: all three loads give the same tickets per representative.
-fn check_same_answers(rt: &tokio::runtime::Runtime, f: &Fixture) {
-    let mut by_hand = f.reps.clone();
-    hand_written(&mut by_hand, &f.tickets);
-    let mut ashore = f.reps.clone();
-    rt.block_on(
-        f.domain
-            .load(&mut ashore, Representative::tickets())
-            .load(Representative::tickets_by_loader())
-            .into_future(),
-    )
-    .expect("load");
-    for (h, a) in by_hand.iter().zip(&ashore) {
-        assert_eq!(h.tickets, a.tickets, "has_many differs for {}", h.name);
-        assert_eq!(
-            h.tickets, a.tickets_by_loader,
-            "manual differs for {}",
-            h.name
+/// One set of records with its loads, ashore's and hand-written.
+pub trait Helpdesk {
+    /// The representatives a load fills in.
+    type Parents: Clone + PartialEq;
+    /// The representatives `case` loads onto, nothing loaded.
+    fn parents(&self, case: Case) -> Self::Parents;
+    /// Loads `case` through ashore.
+    fn ashore(&self, rt: &Runtime, case: Case, reps: &mut Self::Parents);
+    /// Loads `case` by hand.
+    fn by_hand(&self, case: Case, reps: &mut Self::Parents);
+    /// How many records a load attached.
+    fn tickets(reps: &Self::Parents) -> usize;
+}
+
+/// The code callgrind counts (see the knobs above): one function per case, so
+/// `callgrind_annotate --inclusive=yes` gives each case's count on its own line.
+macro_rules! measured {
+    ($($name:ident),*) => {
+        $(
+            #[inline(never)]
+            fn $name(f: &mut dyn FnMut()) {
+                // Distinct bodies, so the linker does not fold them into one.
+                black_box(stringify!($name));
+                f()
+            }
+        )*
+        const MEASURED: [fn(&mut dyn FnMut()); Case::ALL.len()] = [$($name),*];
+    };
+}
+
+measured!(
+    measured_has_many_10,
+    measured_has_many_1000,
+    measured_above_10,
+    measured_above_1000,
+    measured_top_10,
+    measured_top_1000,
+    measured_nested_10,
+    measured_nested_1000
+);
+
+fn knob(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+/// Checks, times and benchmarks every case on one set of records.
+fn run<H: Helpdesk>(c: &mut Criterion, rt: &Runtime, keys: &str, data: &H) {
+    let only = knob("ASHORE_BENCH_ONLY");
+    for (index, case) in Case::ALL.into_iter().enumerate() {
+        let what = format!("memory, {keys} keys, {}", case.name());
+        if only.as_ref().is_some_and(|o| !what.contains(o.as_str())) {
+            continue;
+        }
+        let parents = data.parents(case);
+        let mut by_hand = parents.clone();
+        data.by_hand(case, &mut by_hand);
+        let mut ashore = parents.clone();
+        data.ashore(rt, case, &mut ashore);
+        assert!(by_hand == ashore, "{what}: ashore and hand-written differ");
+        let total = H::tickets(&by_hand);
+        assert!(total > 0, "{what}: nothing loaded");
+        println!("{what}: ashore and hand-written agree ({total} records)");
+
+        if let Some(side) = knob("ASHORE_BENCH_SIDE") {
+            let repeat: usize =
+                knob("ASHORE_BENCH_REPEAT").map_or(5, |r| r.parse().expect("repeat"));
+            let mut inputs: Vec<H::Parents> = (0..repeat).map(|_| parents.clone()).collect();
+            MEASURED[index](&mut || {
+                for reps in &mut inputs {
+                    match side.as_str() {
+                        "hand" => data.by_hand(case, reps),
+                        _ => data.ashore(rt, case, reps),
+                    }
+                }
+            });
+            continue;
+        }
+        let rounds = knob("ASHORE_BENCH_ROUNDS").map_or(15, |r| r.parse().expect("rounds"));
+        interleaved(
+            &what,
+            rounds,
+            || data.by_hand(case, &mut parents.clone()),
+            || data.ashore(rt, case, &mut parents.clone()),
         );
+
+        let mut group = c.benchmark_group(what);
+        group.sample_size(20);
+        group.bench_function("hand-written", |b| {
+            b.iter_batched_ref(
+                || parents.clone(),
+                |reps| data.by_hand(case, black_box(reps)),
+                BatchSize::LargeInput,
+            )
+        });
+        group.bench_function("ashore", |b| {
+            b.iter_batched_ref(
+                || parents.clone(),
+                |reps| data.ashore(rt, case, black_box(reps)),
+                BatchSize::LargeInput,
+            )
+        });
+        group.finish();
     }
 }
+
+helpdesk!(integer_keys, integer_primary_key, i64);
+helpdesk!(uuid_keys, uuid_primary_key, Uuid);
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let f = rt.block_on(fixture());
-    check_same_answers(&rt, &f);
-    let mut group = c.benchmark_group("has_many 1k reps x 100k tickets");
-    group.sample_size(20);
-    group.bench_function("hand-written HashMap group-by", |b| {
-        b.iter_batched_ref(
-            || f.reps.clone(),
-            |reps| hand_written(black_box(reps), black_box(&f.tickets)),
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("ashore has_many", |b| {
-        b.iter_batched_ref(
-            || f.reps.clone(),
-            |reps| {
-                rt.block_on(f.domain.load(reps, Representative::tickets()).into_future())
-                    .expect("load")
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    group.bench_function("ashore manual has_many", |b| {
-        b.iter_batched_ref(
-            || f.reps.clone(),
-            |reps| {
-                rt.block_on(
-                    f.domain
-                        .load(reps, Representative::tickets_by_loader())
-                        .into_future(),
-                )
-                .expect("load")
-            },
-            BatchSize::LargeInput,
-        )
-    });
-    group.finish();
+    // Records are made only for the key types of the cases run.
+    let wanted = |keys: &str| {
+        let only = knob("ASHORE_BENCH_ONLY").unwrap_or_default();
+        Case::ALL
+            .iter()
+            .any(|case| format!("memory, {keys} keys, {}", case.name()).contains(&only))
+    };
+    if wanted("integer") {
+        let integer = rt.block_on(integer_keys::data());
+        run(c, &rt, "integer", &integer);
+    }
+    if wanted("UUID") {
+        let uuid = rt.block_on(uuid_keys::data());
+        run(c, &rt, "UUID", &uuid);
+    }
+    if knob("ASHORE_BENCH_SIDE").is_some() {
+        std::process::exit(0);
+    }
 }
 
 criterion_group!(benches, bench);

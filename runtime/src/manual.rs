@@ -302,23 +302,21 @@ impl<S: Resource, D> Related<S, D> {
         K: Into<Option<S::PrimaryKey>>,
     {
         // Two passes: find each record's group and the groups' sizes, then move
-        // every record once into a group allocated at its final size.
-        let mut index: foldhash::HashMap<Value, usize> = foldhash::HashMap::default();
+        // every record once into a group allocated at its final size. Keys are
+        // hashed as the primary key's own type, each made a `Value` once.
+        let mut index: foldhash::HashMap<Option<S::PrimaryKey>, usize> =
+            foldhash::HashMap::default();
         let mut keys = Vec::new();
         let mut sizes: Vec<usize> = Vec::new();
         let slots: Vec<usize> = records
             .iter()
             .map(|record| {
-                let k = key(record).into().map_or(Value::Null, Scalar::into_value);
-                let slot = match index.get(&k) {
-                    Some(&slot) => slot,
-                    None => {
-                        index.insert(k.clone(), keys.len());
-                        keys.push(k);
-                        sizes.push(0);
-                        keys.len() - 1
-                    }
-                };
+                let next = keys.len();
+                let slot = *index.entry(key(record).into()).or_insert_with_key(|k| {
+                    keys.push(k.clone().map_or(Value::Null, Scalar::into_value));
+                    sizes.push(0);
+                    next
+                });
                 sizes[slot] += 1;
                 slot
             })

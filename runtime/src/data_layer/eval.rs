@@ -54,15 +54,17 @@ use crate::resource::Schema;
 use crate::value::Value;
 
 mod compile;
+mod keys;
 
 use compile::Compiler;
+pub(crate) use keys::KeyIndex;
 
 /// Where the evaluator finds the tables of the resources a filter reaches.
 pub(crate) trait Tables {
     /// The table of `schema`, if registered.
     fn table(&self, schema: &Schema) -> Option<&dyn Table>;
     /// The index from primary-key value to row of `schema`'s table.
-    fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>>;
+    fn primary_index(&self, schema: &Schema) -> Option<&KeyIndex>;
 }
 
 /// A compiled filter over the rows of one table: the conditions (each a scope
@@ -138,7 +140,7 @@ impl<'a> Filter<'a> {
 /// A lookup from an attribute's value to the rows holding it.
 enum Index<'a> {
     /// The primary-key index the store keeps.
-    Primary(&'a HashMap<Value, usize>),
+    Primary(&'a KeyIndex),
     /// Built on first use.
     Built {
         table: &'a dyn Table,
@@ -242,9 +244,11 @@ impl<'a> Step<'a> {
 }
 
 /// An expression with its bindings: slot 0 is the row it is evaluated on, slot
-/// `i + 1` the record bound for `bindings[i]`.
+/// `i + 1` the record bound for `bindings[i]`. With bindings, the expression is
+/// `guard and node`, where `guard` holds the conjuncts that read no binding.
 struct Scope<'a> {
     bindings: Vec<Binding<'a>>,
+    guard: Option<Node<'a>>,
     node: Node<'a>,
 }
 
@@ -276,9 +280,53 @@ struct InList {
     values: Vec<Value>,
     /// For a long list: its elements other than floats and nil, hashed. Values of
     /// these types equal (by `Value::compare`) only values equal by `Value::eq`.
-    hashed: Option<HashSet<Value>>,
+    hashed: Option<Hashed>,
     floats: Vec<Value>,
     has_nil: bool,
+}
+
+/// The hashed elements of a long `in` list: as integers or UUIDs when they all
+/// are (the common `key in ^ids`), which hashes each probe as its own type.
+enum Hashed {
+    Ints(HashSet<i64>),
+    Uuids(HashSet<uuid::Uuid>),
+    Values(HashSet<Value>),
+}
+
+impl Hashed {
+    fn new<'v>(values: impl Iterator<Item = &'v Value> + Clone) -> Hashed {
+        let ints: Option<HashSet<i64>> = values
+            .clone()
+            .map(|v| match v {
+                Value::Int(i) => Some(*i),
+                _ => None,
+            })
+            .collect();
+        let uuids = || {
+            values.clone().map(|v| match v {
+                Value::Uuid(u) => Some(*u),
+                _ => None,
+            })
+        };
+        match ints {
+            Some(ints) => Hashed::Ints(ints),
+            None => match uuids().collect::<Option<HashSet<_>>>() {
+                Some(uuids) => Hashed::Uuids(uuids),
+                None => Hashed::Values(values.cloned().collect()),
+            },
+        }
+    }
+
+    /// Whether `x` equals (by `Value::eq`) an element.
+    #[inline]
+    fn contains(&self, x: &Value) -> bool {
+        match (self, x) {
+            (Hashed::Ints(set), Value::Int(i)) => set.contains(i),
+            (Hashed::Uuids(set), Value::Uuid(u)) => set.contains(u),
+            (Hashed::Ints(_) | Hashed::Uuids(_), _) => false,
+            (Hashed::Values(set), _) => set.contains(x),
+        }
+    }
 }
 
 /// Lists longer than this are hashed.
@@ -293,11 +341,11 @@ impl InList {
             .cloned()
             .collect();
         let hashed = (values.len() > HASHED_IN).then(|| {
-            values
-                .iter()
-                .filter(|v| !matches!(v, Value::Float(_) | Value::Null))
-                .cloned()
-                .collect()
+            Hashed::new(
+                values
+                    .iter()
+                    .filter(|v| !matches!(v, Value::Float(_) | Value::Null)),
+            )
         });
         InList {
             values,
@@ -335,6 +383,24 @@ impl<'a> Scope<'a> {
         if self.bindings.is_empty() {
             return self.cond(&self.node, &[Some(row)], ix);
         }
+        // The guard is the same for every combination of bindings: false makes
+        // the whole false; nil caps it at nil (no combination can be true).
+        let guard = match &self.guard {
+            None => Some(true),
+            Some(guard) => self.cond(guard, &[Some(row)], ix),
+        };
+        if guard == Some(false) {
+            return Some(false);
+        }
+        match (guard, self.bound(row, ix)) {
+            (Some(true), bound) => bound,
+            (_, Some(false)) => Some(false),
+            _ => None,
+        }
+    }
+
+    /// `node` over every combination of bindings, from row `row`.
+    fn bound(&self, row: usize, ix: &[Index<'a>]) -> Option<bool> {
         let n = self.bindings.len() + 1;
         let mut stack = [None; STACK_SLOTS];
         let mut heap;

@@ -3,7 +3,7 @@
 //! Records live as typed values in one `Table` per resource, with an index from
 //! primary key to row. A read scans the table once, evaluates the filter (see
 //! `eval`), links rows to partition keys through a hash lookup, sorts stably and
-//! windows the result; only the records returned are cloned.
+//! windows the result (per key for a partitioned read: `window`); only the records returned are cloned.
 //!
 //! Order of a read's records: by the sort keys; records that tie on every sort key
 //! (all of them, without a sort) keep insertion order. A partitioned read returns
@@ -21,7 +21,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use super::eval::{Filter, Tables};
+use super::eval::{Filter, KeyIndex, Tables};
 use super::*;
 use crate::data_layer::store::Table;
 use crate::error::{Constraint, Error, ErrorKind};
@@ -31,6 +31,7 @@ use crate::value::Value;
 
 #[cfg(test)]
 mod tests;
+mod window;
 
 /// The in-memory data layer.
 ///
@@ -68,7 +69,7 @@ pub struct Memory {
 struct Stored {
     table: Box<dyn Table>,
     /// Primary-key value → row.
-    primary: HashMap<Value, usize>,
+    primary: KeyIndex,
     /// The largest integer primary key stored, for `Generated::Integer`.
     max_int: Option<i64>,
 }
@@ -77,7 +78,7 @@ impl Tables for HashMap<&'static str, Stored> {
     fn table(&self, schema: &Schema) -> Option<&dyn Table> {
         self.get(schema.name).map(|s| &*s.table)
     }
-    fn primary_index(&self, schema: &Schema) -> Option<&HashMap<Value, usize>> {
+    fn primary_index(&self, schema: &Schema) -> Option<&KeyIndex> {
         self.get(schema.name).map(|s| &s.primary)
     }
 }
@@ -178,12 +179,11 @@ impl Memory {
             }
         }
 
-        if !sort.is_empty() {
-            hits = sorted(hits, table, &sort);
-        }
-
         let records = match &request.partition {
             None => {
+                if !sort.is_empty() {
+                    hits = sorted(hits, table, &sort);
+                }
                 let rows = hits
                     .iter()
                     .skip(request.offset)
@@ -193,17 +193,10 @@ impl Memory {
                 Records::Typed(table.select(&rows))
             }
             Some(partition) => {
-                let limit = request.limit.unwrap_or(usize::MAX);
-                let mut seen = vec![0_usize; partition.keys.len()];
-                let mut rows = Vec::with_capacity(hits.len());
-                for h in &hits {
-                    let n = seen[h.key];
-                    seen[h.key] += 1;
-                    if n >= request.offset && n - request.offset < limit {
-                        rows.push((h.row, h.key));
-                    }
-                }
-                Records::Grouped(table.select_grouped(&rows, partition.keys.len()))
+                let keys = partition.keys.len();
+                let rows =
+                    window::windows(&hits, keys, table, &sort, request.offset, request.limit);
+                Records::Grouped(table.select_grouped(&rows, keys))
             }
         };
         Ok(ReadResult::new(records))
@@ -284,7 +277,7 @@ impl DataLayer for Memory {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         tables.entry(schema.name).or_insert_with(|| Stored {
             table: (schema.new_table)(),
-            primary: HashMap::new(),
+            primary: KeyIndex::new(schema.primary_key().value_type),
             max_int: None,
         });
         Ok(())
@@ -318,6 +311,11 @@ struct Linker<'k> {
 }
 
 enum Links<'k> {
+    /// The value is a key, every key an integer: key → its position. Hashed as
+    /// an `i64`, not as a `Value` (the loop of most loads).
+    Ints(HashMap<i64, usize>),
+    /// The same for UUID keys.
+    Uuids(HashMap<uuid::Uuid, usize>),
     /// The value is a key: key value → its position.
     Direct(HashMap<&'k Value, usize>),
     /// Through a join table: destination value → positions of its keys.
@@ -333,7 +331,6 @@ impl<'k> Linker<'k> {
         visibility: &Visibility,
         tables: &HashMap<&'static str, Stored>,
     ) -> Result<Self> {
-        let positions: HashMap<&'k Value, usize> = group_positions(partition.keys.iter());
         let attribute = |s: &'static Schema, name: &str| {
             s.attribute_index(name).ok_or_else(|| {
                 invalid(
@@ -345,7 +342,7 @@ impl<'k> Linker<'k> {
         match &partition.by {
             PartitionBy::Attribute(a) => Ok(Linker {
                 attr: attribute(schema, a)?,
-                links: Links::Direct(positions),
+                links: Links::direct(&partition.keys),
             }),
             PartitionBy::Through {
                 join,
@@ -353,6 +350,7 @@ impl<'k> Linker<'k> {
                 destination_attribute_on_join,
                 destination_attribute,
             } => {
+                let positions: HashMap<&'k Value, usize> = group_positions(partition.keys.iter());
                 let attr = attribute(schema, destination_attribute)?;
                 let source = attribute(join, source_attribute_on_join)?;
                 let dest = attribute(join, destination_attribute_on_join)?;
@@ -387,11 +385,49 @@ impl<'k> Linker<'k> {
     }
 
     /// Positions of the keys a row whose linking attribute is `value` belongs to.
+    #[inline]
     fn keys_of(&self, value: &Value) -> Option<&[usize]> {
-        match &self.links {
-            Links::Direct(map) => map.get(value).map(std::slice::from_ref),
-            Links::Through(map) => map.get(value).map(Vec::as_slice),
+        match (&self.links, value) {
+            (Links::Ints(map), Value::Int(i)) => map.get(i).map(std::slice::from_ref),
+            (Links::Uuids(map), Value::Uuid(u)) => map.get(u).map(std::slice::from_ref),
+            // A value of another type equals no key (as `Value`'s `==` says).
+            (Links::Ints(_) | Links::Uuids(_), _) => None,
+            (Links::Direct(map), _) => map.get(value).map(std::slice::from_ref),
+            (Links::Through(map), _) => map.get(value).map(Vec::as_slice),
         }
+    }
+}
+
+impl<'k> Links<'k> {
+    /// The position of each key (the first, for a key given twice; nil keys
+    /// link nothing), typed when every key is an integer or every key a UUID.
+    fn direct(keys: &'k [Value]) -> Self {
+        fn typed<K: Eq + std::hash::Hash>(
+            keys: &[Value],
+            of: impl Fn(&Value) -> Option<K>,
+        ) -> Option<HashMap<K, usize>> {
+            let mut positions = HashMap::with_capacity(keys.len());
+            for (i, key) in keys.iter().enumerate() {
+                if !key.is_null() {
+                    positions.entry(of(key)?).or_insert(i);
+                }
+            }
+            Some(positions)
+        }
+        let int = |v: &Value| match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        };
+        let uuid = |v: &Value| match v {
+            Value::Uuid(u) => Some(*u),
+            _ => None,
+        };
+        match keys.iter().find(|k| !k.is_null()) {
+            Some(Value::Int(_)) => typed(keys, int).map(Links::Ints),
+            Some(Value::Uuid(_)) => typed(keys, uuid).map(Links::Uuids),
+            _ => None,
+        }
+        .unwrap_or_else(|| Links::Direct(group_positions(keys.iter())))
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
@@ -65,7 +65,8 @@ pub(crate) async fn run<S: Resource, D: Resource>(
             .ok_or_else(|| invalid::<S>(info.source_attribute))?
     };
 
-    let mut found = match &rel.manual {
+    // The group of each parent (`slots[i]` for `parents[i]`), and the groups.
+    let (slots, mut groups) = match &rel.manual {
         Some(manual) => {
             let unique = unique_by_key(parents, key_index);
             let given: &[S] = unique.as_deref().unwrap_or(parents);
@@ -97,15 +98,12 @@ pub(crate) async fn run<S: Resource, D: Resource>(
             for group in &mut found.groups {
                 window(group, query.get_offset(), query.get_limit());
             }
-            found
+            (slots_of(&found.keys, parents, key_index), found.groups)
         }
         None => {
-            let keys = distinct_keys(parents, key_index);
+            let (keys, slots) = distinct_keys(parents, key_index);
             if keys.is_empty() {
-                Groups {
-                    keys,
-                    groups: Vec::new(),
-                }
+                (slots, Vec::new())
             } else {
                 let by = match (&info.through, info.kind) {
                     (Some(t), RelationshipKind::ManyToMany) => PartitionBy::Through {
@@ -116,34 +114,32 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                     },
                     _ => PartitionBy::Attribute(info.destination_attribute()),
                 };
+                let count = keys.len();
                 let mut request = ReadRequest::new(D::schema());
                 request.filter = query.get_filter().cloned();
                 request.sort = query.get_sort().to_vec();
                 request.limit = query.get_limit();
                 request.offset = query.get_offset();
-                request.partition = Some(Partition {
-                    by,
-                    keys: keys.clone(),
-                });
+                request.partition = Some(Partition { by, keys });
                 // Records the actor may not read are left out by the read, or,
                 // with `authorize_read_with error`, read and then reported.
                 let report = info.authorize_read_with == AuthorizeReadWith::Error;
                 request.visibility = authorize::visibility(scope, D::schema(), !report)?;
                 tracing::debug!(resource = source.name, relationship = info.name, "load");
                 let result = scope.domain().data_layer().read(request).await?;
-                let mut groups = result.into_groups::<D>(keys.len())?;
+                let mut groups = result.into_groups::<D>(count)?;
                 if report && scope.authorize() {
                     authorize::enforce(scope, info.authorize_read_with, &mut groups).await?;
                 }
-                Groups { keys, groups }
+                (slots, groups)
             }
         }
     };
 
     if !query.loads.is_empty() {
-        nested(&mut found.groups, &query, scope).await?;
+        nested(&mut groups, &query, scope).await?;
     }
-    attach(&rel.attach, parents, key_index, found);
+    attach(&rel.attach, parents, &slots, groups);
     Ok(())
 }
 
@@ -171,13 +167,42 @@ fn invalid<R: Resource>(name: &str) -> Error {
     })
 }
 
-/// The distinct non-nil key values of `records`, in first-seen order.
-fn distinct_keys<S: Resource>(records: &[S], index: usize) -> Vec<Value> {
-    let mut seen = HashSet::with_capacity(records.len());
+/// The distinct non-nil key values of `records`, in first-seen order, and the
+/// position among them of each record's key (`None` for nil): the group each
+/// record gets, found while the keys are gathered.
+fn distinct_keys<S: Resource>(records: &[S], index: usize) -> (Vec<Value>, Vec<Option<usize>>) {
+    let mut position: HashMap<Value, usize> = HashMap::with_capacity(records.len());
+    let mut keys = Vec::new();
+    let slots = records
+        .iter()
+        .map(|r| {
+            let key = r.get(index);
+            if key.is_null() {
+                return None;
+            }
+            let next = keys.len();
+            Some(*position.entry(key).or_insert_with_key(|key| {
+                keys.push(key.clone());
+                next
+            }))
+        })
+        .collect();
+    (keys, slots)
+}
+
+/// The position among `keys` of each record's key (`None` for nil or absent).
+fn slots_of<S: Resource>(keys: &[Value], records: &[S], index: usize) -> Vec<Option<usize>> {
+    let slot_of: HashMap<&Value, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
     records
         .iter()
-        .map(|r| r.get(index))
-        .filter(|k| !k.is_null() && seen.insert(k.clone()))
+        .map(|r| {
+            let key = r.get(index);
+            if key.is_null() {
+                None
+            } else {
+                slot_of.get(&key).copied()
+            }
+        })
         .collect()
 }
 
@@ -282,35 +307,21 @@ fn window<D>(group: &mut Vec<D>, offset: usize, limit: Option<usize>) {
     }
 }
 
-/// Puts each key's group on every source record with that key: moved to the last
-/// one, cloned for the others.
+/// Puts each group on every source record whose slot names it: moved to the
+/// last one, cloned for the others.
 fn attach<S: Resource, D: Resource>(
     how: &Attach<S, D>,
     parents: &mut [S],
-    key_index: usize,
-    found: Groups<D>,
+    slots: &[Option<usize>],
+    mut groups: Vec<Vec<D>>,
 ) {
-    let Groups { keys, mut groups } = found;
-    let slot_of: HashMap<&Value, usize> = keys.iter().enumerate().map(|(i, k)| (k, i)).collect();
-    let slots: Vec<Option<usize>> = parents
-        .iter()
-        .map(|p| {
-            let key = p.get(key_index);
-            if key.is_null() {
-                None
-            } else {
-                slot_of.get(&key).copied()
-            }
-        })
-        .collect();
     let mut remaining = vec![0_usize; groups.len()];
     for slot in slots.iter().flatten() {
         remaining[*slot] += 1;
     }
     for (parent, slot) in parents.iter_mut().zip(slots) {
-        let group = match slot {
-            None => Vec::new(),
-            Some(slot) => {
+        let group = match *slot {
+            Some(slot) if slot < groups.len() => {
                 remaining[slot] -= 1;
                 if remaining[slot] == 0 {
                     std::mem::take(&mut groups[slot])
@@ -318,6 +329,7 @@ fn attach<S: Resource, D: Resource>(
                     groups[slot].clone()
                 }
             }
+            _ => Vec::new(),
         };
         match how {
             Attach::Many(f) => f(parent, group),

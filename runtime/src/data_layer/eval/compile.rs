@@ -187,7 +187,23 @@ impl<'a> Compiler<'a> {
             });
         }
         let node = self.node(expr, &slots, true)?;
-        Ok(Scope { bindings, node })
+        if bindings.is_empty() {
+            return Ok(Scope {
+                bindings,
+                guard: None,
+                node,
+            });
+        }
+        // The conjuncts that read no binding are the guard, tried once per row
+        // before any related record is looked up.
+        let mut conjuncts = Vec::new();
+        split_and(node, &mut conjuncts);
+        let (free, bound): (Vec<_>, Vec<_>) = conjuncts.into_iter().partition(binding_free);
+        Ok(Scope {
+            bindings,
+            guard: join_and(free),
+            node: join_and(bound).unwrap_or(Node::Const(Value::Bool(true))),
+        })
     }
 
     fn node(&mut self, expr: &Expr, slots: &[SlotInfo<'_>], condition: bool) -> Result<Node<'a>> {
@@ -255,5 +271,37 @@ impl<'a> Compiler<'a> {
                 Node::Exists(steps, Box::new(self.scope(schema, inner)?))
             }
         })
+    }
+}
+
+/// The conjuncts of `node`'s top-level `and`s, in order.
+fn split_and<'a>(node: Node<'a>, into: &mut Vec<Node<'a>>) {
+    match node {
+        Node::And(l, r) => {
+            split_and(*l, into);
+            split_and(*r, into);
+        }
+        other => into.push(other),
+    }
+}
+
+/// The `and` of `nodes` (`None` for none). Kleene's `and` is commutative and
+/// evaluating has no effects, so regrouping conjuncts changes no result.
+fn join_and(nodes: Vec<Node<'_>>) -> Option<Node<'_>> {
+    nodes
+        .into_iter()
+        .reduce(|l, r| Node::And(Box::new(l), Box::new(r)))
+}
+
+/// Whether `node` reads only the record the scope is evaluated on (slot 0):
+/// `exists` reaches its records from that record, with bindings of its own.
+fn binding_free(node: &Node<'_>) -> bool {
+    match node {
+        Node::Const(_) | Node::Exists(..) => true,
+        Node::Attr { slot, .. } => *slot == 0,
+        Node::Cmp(_, l, r) | Node::Arith(_, l, r) | Node::And(l, r) | Node::Or(l, r) => {
+            binding_free(l) && binding_free(r)
+        }
+        Node::In(x, _) | Node::Not(x) | Node::IsNil(x) => binding_free(x),
     }
 }

@@ -110,18 +110,31 @@ fn in_with_nil() {
     );
     assert_eq!(truth(&m, Expr::is_in(nil(), vec![1_i64.into()])), None);
     assert_eq!(truth(&m, Expr::is_in(one(), vec![])), Some(false));
-    // Long lists are hashed, with the same semantics.
-    let long = |extra: Vec<Value>| {
-        let mut list: Vec<Value> = (10..30_i64).map(Value::Int).collect();
-        list.push(s("x"));
-        list.extend(extra);
-        Expr::is_in(attr("p"), list)
-    };
-    assert_eq!(truth(&m, long(vec![])), Some(false));
-    assert_eq!(truth(&m, long(vec![Value::Null])), None);
-    assert_eq!(truth(&m, long(vec![Value::Int(1)])), Some(true));
-    assert_eq!(truth(&m, long(vec![Value::Float(1.0)])), Some(true));
-    assert_eq!(truth(&m, long(vec![Value::Float(1.5), Value::Null])), None);
+    // Long lists are hashed, with the same semantics: of mixed types as
+    // values, of integers only as integers.
+    for text in [Some(s("x")), None] {
+        let long = |extra: Vec<Value>| {
+            let mut list: Vec<Value> = (10..30_i64).map(Value::Int).collect();
+            list.extend(text.clone());
+            list.extend(extra);
+            Expr::is_in(attr("p"), list)
+        };
+        assert_eq!(truth(&m, long(vec![])), Some(false));
+        assert_eq!(truth(&m, long(vec![Value::Null])), None);
+        assert_eq!(truth(&m, long(vec![Value::Int(1)])), Some(true));
+        assert_eq!(truth(&m, long(vec![Value::Float(1.0)])), Some(true));
+        assert_eq!(truth(&m, long(vec![Value::Float(1.5), Value::Null])), None);
+    }
+    // Of UUIDs only, as UUIDs.
+    let uuids: Vec<Value> = (0..20_u128)
+        .map(|i| Value::Uuid(uuid::Uuid::from_u128(i)))
+        .collect();
+    assert_eq!(
+        truth(&m, Expr::is_in(attr("p"), uuids.clone())),
+        Some(false)
+    );
+    let one_uuid = Expr::is_in(val(Value::Uuid(uuid::Uuid::from_u128(7))), uuids);
+    assert_eq!(truth(&m, one_uuid), Some(true));
     let float = arith(ArithOp::Add, attr("p"), val(9.0));
     let list = (10..30_i64).map(Value::Int).collect();
     assert_eq!(truth(&m, Expr::is_in(float, list)), Some(true));
@@ -355,5 +368,91 @@ fn filters_sorts_and_values_display_as_ash_writes_them() {
     assert_eq!(
         keys,
         ["p asc", "p desc", "p asc_nils_first", "p desc_nils_last"]
+    );
+}
+
+/// The truth of `expr` on each record of `R` (`None` is nil).
+fn truths<R: Resource>(m: &Memory, expr: &Expr) -> Vec<Option<bool>> {
+    let tables = m.tables.read().expect("lock");
+    let filter = Filter::compile(R::schema(), Some(expr), &Visibility::default(), &*tables)
+        .expect("compile")
+        .expect("a filter");
+    let rows = tables.table(R::schema()).expect("table").len();
+    (0..rows).map(|row| filter.eval(row)).collect()
+}
+
+fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Some(false),
+        (Some(true), Some(true)) => Some(true),
+        _ => None,
+    }
+}
+
+/// A conjunct that reads no related record is tried before any is looked up;
+/// whatever it is (true, false or nil), `free and bound` stays Kleene's `and`
+/// of the two, wherever the free conjunct sits among the others.
+#[test]
+fn conjuncts_without_paths_go_first_and_change_nothing() {
+    let m = support();
+    // On representatives: `tickets` is to-many, so `bound` ranges over tickets.
+    let free = [
+        cmp(CmpOp::Gt, attr("threshold"), val(1_i64)), // nil for bob
+        cmp(CmpOp::Eq, attr("name"), text("ann")),
+        Expr::IsNil(Box::new(attr("threshold"))),
+        cmp(CmpOp::Eq, attr("threshold"), nil()), // nil for everyone
+    ];
+    let bound = [
+        cmp(CmpOp::Gt, through(&["tickets"], "p"), val(3_i64)),
+        cmp(CmpOp::Eq, through(&["tickets"], "status"), text("open")).and(cmp(
+            CmpOp::Lt,
+            through(&["tickets"], "p"),
+            val(3_i64),
+        )),
+        cmp(CmpOp::Gt, through(&["tickets"], "p"), attr("threshold")),
+        cmp(CmpOp::Gt, through(&["tickets"], "p"), val(10_i64)), // false for ann
+    ];
+    for f in &free {
+        for b in &bound {
+            let expected: Vec<_> = truths::<Rep>(&m, f)
+                .into_iter()
+                .zip(truths::<Rep>(&m, b))
+                .map(|(f, b)| kleene_and(f, b))
+                .collect();
+            assert_eq!(
+                truths::<Rep>(&m, &f.clone().and(b.clone())),
+                expected,
+                "{f} and {b}"
+            );
+            assert_eq!(
+                truths::<Rep>(&m, &b.clone().and(f.clone())),
+                expected,
+                "{b} and {f}"
+            );
+        }
+    }
+    // On tickets: `representative` is to-one; the free conjunct in the middle.
+    let above = cmp(
+        CmpOp::Gt,
+        attr("p"),
+        through(&["representative"], "threshold"),
+    );
+    let named = cmp(CmpOp::Ne, through(&["representative"], "name"), text("cy"));
+    for f in [
+        cmp(CmpOp::Gt, attr("p"), val(1_i64)),
+        cmp(CmpOp::Eq, attr("status"), text("open")),
+    ] {
+        let expected: Vec<_> = truths::<Ticket>(&m, &above)
+            .into_iter()
+            .zip(truths::<Ticket>(&m, &f))
+            .zip(truths::<Ticket>(&m, &named))
+            .map(|((a, f), n)| kleene_and(kleene_and(a, f), n))
+            .collect();
+        let e = above.clone().and(f.clone()).and(named.clone());
+        assert_eq!(truths::<Ticket>(&m, &e), expected, "{e}");
+    }
+    assert_eq!(
+        matching::<Ticket>(&m, above.and(cmp(CmpOp::Eq, attr("status"), text("open")))),
+        Vec::<i64>::new()
     );
 }

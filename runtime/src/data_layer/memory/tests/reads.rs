@@ -233,3 +233,120 @@ fn memory_is_send_sync_and_shared() {
         vec![1]
     );
 }
+
+/// Per-key windows, whether chosen by bounded insertion (small windows) or by
+/// sorting each key's rows, agree with sorting all the rows of each key
+/// stably and cutting the window: many ties, nils, several sort keys, offsets,
+/// and windows larger than a key's rows and than the insertion bound.
+#[test]
+fn per_key_windows_agree_with_sorting_each_key() {
+    let m = memory();
+    let rows = (0..400_i64).map(|i| {
+        let rep = (i % 13 != 0).then_some(i * 7 % 5);
+        let p = (i % 4 != 0).then_some(i * 11 % 6);
+        ticket(
+            i + 1,
+            rep,
+            p,
+            [None, Some("a"), Some("b")][(i % 3) as usize],
+        )
+    });
+    let stored = insert::<Ticket>(&m, rows.collect()).expect("insert");
+    let keys = [3_i64, 0, 4, 9, 1];
+    let sorts = [
+        vec![Sort::new("p", Order::Desc)],
+        vec![
+            Sort::new("p", Order::Asc),
+            Sort::new("status", Order::DescNilsLast),
+        ],
+        vec![Sort::new("status", Order::AscNilsFirst)],
+    ];
+    for sort in &sorts {
+        for (offset, limit) in [
+            (0, Some(0)),
+            (0, Some(1)),
+            (0, Some(3)),
+            (2, Some(5)),
+            (1, Some(70)),
+            (0, Some(200)),
+            (5, None),
+            (0, None),
+        ] {
+            let mut expected = (Vec::new(), Vec::new());
+            for &key in &keys {
+                let mut mine: Vec<&Ticket> = stored
+                    .iter()
+                    .filter(|t| t.get(1) == Value::Int(key))
+                    .collect();
+                mine.sort_by(|a, b| {
+                    sort.iter()
+                        .map(|s| {
+                            let attr = Ticket::schema().attribute_index(&s.field).expect("attr");
+                            compare_for_sort(&a.get(attr), &b.get(attr), s.order)
+                        })
+                        .find(|o| o.is_ne())
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                });
+                for t in mine
+                    .into_iter()
+                    .skip(offset)
+                    .take(limit.unwrap_or(usize::MAX))
+                {
+                    expected.0.push(match t.get(0) {
+                        Value::Int(i) => i,
+                        _ => -1,
+                    });
+                    expected.1.push(Value::Int(key));
+                }
+            }
+            let got = partitioned(&m, &keys, sort.clone(), offset, limit);
+            assert_eq!(got, expected, "{sort:?}, offset {offset}, limit {limit:?}");
+        }
+    }
+}
+
+/// Integer and UUID partition keys are hashed as such; keys of mixed types
+/// (or any other type) go through `Value`. Either way a key given twice gets
+/// its records in its first group, a nil key links nothing, and a key of
+/// another type than the attribute's links nothing.
+#[test]
+fn typed_and_mixed_partition_keys_link_alike() {
+    let m = support();
+    let read = |keys: Vec<Value>| {
+        let n = keys.len();
+        let mut request = ReadRequest::new(Ticket::schema());
+        request.partition = Some(Partition {
+            by: PartitionBy::Attribute("rep_id"),
+            keys,
+        });
+        let groups = block_on(m.read(request))
+            .expect("read")
+            .into_groups::<Ticket>(n)
+            .expect("groups");
+        groups
+            .iter()
+            .map(|g| g.iter().map(|t| t.get(0)).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let ids = |v: &[i64]| v.iter().map(|&i| Value::Int(i)).collect::<Vec<_>>();
+    let typed = read(vec![
+        Value::Int(2),
+        Value::Null,
+        Value::Int(2),
+        Value::Int(1),
+    ]);
+    assert_eq!(typed, [ids(&[3, 4, 5]), vec![], vec![], ids(&[1, 2])]);
+    let mixed = read(vec![
+        Value::Int(2),
+        Value::Null,
+        s("2"),
+        Value::Int(1),
+        Value::Float(1.0),
+    ]);
+    assert_eq!(
+        mixed,
+        [ids(&[3, 4, 5]), vec![], vec![], ids(&[1, 2]), vec![]]
+    );
+    let uuid = read(vec![Value::Uuid(uuid::Uuid::nil())]);
+    assert_eq!(uuid, [Vec::<Value>::new()]);
+}
