@@ -28,11 +28,13 @@
 
 mod by_hand;
 mod helpdesk;
+#[path = "../common/interleaved.rs"]
+mod interleaved;
 
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::str::FromStr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ashore::data_layer::sql::{Postgres, Sqlite};
 use criterion::measurement::WallTime;
@@ -43,6 +45,7 @@ use by_hand::PgStatements;
 use helpdesk::integer_keys::IntegerKeys;
 use helpdesk::uuid_keys::UuidKeys;
 use helpdesk::{Case, Helpdesk};
+use interleaved::interleaved;
 
 /// Checks that ashore and the hand-written code attach the same tickets (and
 /// comments) to every representative, in the same order.
@@ -57,52 +60,6 @@ fn check_same<H: Helpdesk>(case: Case, what: &str, by_hand: &mut [H::Rep], ashor
     }
     assert!(total > 0, "{what}: nothing loaded");
     println!("{what}: ashore and hand-written agree ({total} tickets)");
-}
-
-/// Times `by_hand` and `ashore` alternately, `ROUNDS` times each, and prints
-/// their medians and ratio: on a busy machine, load that drifts between
-/// criterion's two measurement phases skews their ratio; alternating does not.
-/// Also prints the minor page faults per call of each (Linux), which is where
-/// the difference went on SQLite before (memory handed back and faulted in).
-fn interleaved(what: &str, mut by_hand: impl FnMut(), mut ashore: impl FnMut()) {
-    const ROUNDS: usize = 15;
-    let median = |mut times: Vec<Duration>| {
-        times.sort();
-        times[times.len() / 2]
-    };
-    let (mut hand_times, mut ashore_times) = (Vec::new(), Vec::new());
-    let (mut hand_faults, mut ashore_faults) = (0, 0);
-    for _ in 0..ROUNDS {
-        let (start, faults) = (Instant::now(), minor_faults());
-        by_hand();
-        hand_times.push(start.elapsed());
-        hand_faults += minor_faults() - faults;
-        let (start, faults) = (Instant::now(), minor_faults());
-        ashore();
-        ashore_times.push(start.elapsed());
-        ashore_faults += minor_faults() - faults;
-    }
-    let (hand, ashore) = (median(hand_times), median(ashore_times));
-    println!(
-        "{what}, interleaved medians of {ROUNDS}: hand-written {hand:.2?}, ashore {ashore:.2?}, \
-         ratio {:.2}; minor page faults per call: hand-written {}, ashore {}",
-        ashore.as_secs_f64() / hand.as_secs_f64(),
-        hand_faults / ROUNDS as u64,
-        ashore_faults / ROUNDS as u64,
-    );
-}
-
-/// The process's minor page faults so far (field 10 of `/proc/self/stat`), or
-/// 0 where there is no such file.
-fn minor_faults() -> u64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0;
-    };
-    // The command name (field 2) is in parentheses and may hold spaces.
-    stat.rsplit_once(')')
-        .and_then(|(_, rest)| rest.split_whitespace().nth(7))
-        .and_then(|f| f.parse().ok())
-        .unwrap_or(0)
 }
 
 fn timed<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
@@ -163,6 +120,7 @@ fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         check_same::<H>(case, &what, &mut by_hand, &mut ashore);
         interleaved(
             &what,
+            15,
             || by_hand::sqlite::<H>(&conn, case, &mut parents.clone()),
             || H::load(case, rt, &domain, &mut parents.clone()),
         );
@@ -243,6 +201,7 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         check_same::<H>(case, &what, &mut hand, &mut ashore);
         interleaved(
             &what,
+            15,
             || by_hand(&mut parents.clone()),
             || H::load(case, rt, &domain, &mut parents.clone()),
         );
