@@ -15,6 +15,7 @@
 #   N=100 GROUP=100 REPS=3 benches/compile_time/measure.sh
 #   ASHORE_REPO=/tmp/old-ashore benches/compile_time/measure.sh   # another checkout
 #   KEEP=1 ...                                    # keep the temporary directory
+#   WORK=/tmp/ashore-compile.XXXX ...             # reuse a kept one (dependencies built)
 #
 # Needs only bash, cargo and awk.
 set -euo pipefail
@@ -23,7 +24,12 @@ N=${N:-100}
 GROUP=${GROUP:-10}
 REPS=${REPS:-5}
 REPO=${ASHORE_REPO:-$(cd "$(dirname "$0")/../.." && pwd)}
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ashore-compile.XXXXXX")
+if [[ -n "${WORK:-}" ]]; then
+    KEEP=1 # a directory of an earlier run (KEEP=1): its dependencies are built
+    rm -rf "$WORK/schema" "$WORK/plain"
+else
+    WORK=$(mktemp -d "${TMPDIR:-/tmp}/ashore-compile.XXXXXX")
+fi
 if [[ -z "${KEEP:-}" ]]; then trap 'rm -rf "$WORK"' EXIT; fi
 export CARGO_TARGET_DIR="$WORK/target" CARGO_TERM_COLOR=never CARGO_INCREMENTAL=1
 
@@ -100,28 +106,39 @@ echo "ashore at $REPO; N=$N GROUP=$GROUP REPS=$REPS; work dir $WORK"
 echo "building dependencies..."
 cargo build -q -p schema -p plain
 
-seconds() { # seconds CMD...: runs CMD quietly, prints its wall time in seconds
-    local t0 t1
-    t0=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; "$@"; exit 1; }
-    t1=$(date +%s.%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
+# times CMD...: runs CMD quietly; prints its wall time and its CPU time (user +
+# system, of cargo and rustc), in seconds. CPU time moves less than wall time
+# when other builds share the machine; both are reported.
+times_of() {
+    local TIMEFORMAT='%R %U %S' out
+    out=$({ time "$@" >/dev/null 2>&1; } 2>&1) || { echo "failed: $*" >&2; "$@"; exit 1; }
+    awk -v t="$out" 'BEGIN { split(t, v, " "); printf "%.2f %.2f\n", v[1], v[2] + v[3] }'
 }
-declare -A times
+declare -A wall cpu
 half=$((N / 2))
 for ((rep = 1; rep <= REPS; rep++)); do
     for crate in plain schema; do
         cargo clean -q -p "$crate"
-        times[$crate.clean]+="$(seconds cargo build -q -p "$crate") "
+        read -r w c < <(times_of cargo build -q -p "$crate")
+        [[ -n "$w" ]] || exit 1
+        wall[$crate.clean]+="$w " cpu[$crate.clean]+="$c "
         touch "$crate/src/$(printf 'r%03d' $half).rs"
-        times[$crate.incremental]+="$(seconds cargo build -q -p "$crate") "
+        read -r w c < <(times_of cargo build -q -p "$crate")
+        [[ -n "$w" ]] || exit 1
+        wall[$crate.incremental]+="$w " cpu[$crate.incremental]+="$c "
     done
+    echo "round $rep of $REPS done"
 done
 
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for kind in clean incremental; do
-    p=$(echo "${times[plain.$kind]}" | median)
-    s=$(echo "${times[schema.$kind]}" | median)
-    echo "$kind: plain [${times[plain.$kind]% }] schema [${times[schema.$kind]% }]"
-    awk -v k="$kind" -v p="$p" -v s="$s" 'BEGIN { printf "%s medians: plain %.2f s, schema %.2f s, ratio %.1fx\n", k, p, s, s / p }'
+    for clock in wall cpu; do
+        unset -n t
+        declare -n t=$clock
+        p=$(echo "${t[plain.$kind]}" | median)
+        s=$(echo "${t[schema.$kind]}" | median)
+        echo "$kind, $clock time (s): plain [${t[plain.$kind]% }] schema [${t[schema.$kind]% }]"
+        awk -v k="$kind" -v c="$clock" -v p="$p" -v s="$s" \
+            'BEGIN { printf "  %s %s medians: plain %.2f s, schema %.2f s, ratio %.1fx\n", k, c, p, s, s / p }'
+    done
 done
