@@ -48,7 +48,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// assert_eq!(badge[0].representative, Loaded::new(None));
 /// # Ok(()) }
 /// ```
-#[derive(Default)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub enum Loaded<T> {
     /// Not loaded (the state of every relationship of a freshly read record).
     #[default]
@@ -148,44 +148,13 @@ impl<T: std::hash::Hash> std::hash::Hash for Held<T> {
 impl<T: std::panic::UnwindSafe> std::panic::UnwindSafe for Held<T> {}
 impl<T: std::panic::RefUnwindSafe> std::panic::RefUnwindSafe for Held<T> {}
 
-// Written out rather than derived: a derive would bound `T: Clone + Send + ..`
-// the same way, but these keep `Loaded<T>` exactly as comparable and printable
-// as `Held<T>` is.
+// Written out: a derive would bound only `T: Clone`, and `Held<T>` clones only
+// what may go back in a `Held`.
 impl<T: Clone + Send + Sync + 'static> Clone for Loaded<T> {
     fn clone(&self) -> Self {
         match self {
             Loaded::NotLoaded => Loaded::NotLoaded,
             Loaded::Loaded(v) => Loaded::Loaded(v.clone()),
-        }
-    }
-}
-
-impl<T: std::fmt::Debug> std::fmt::Debug for Loaded<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Loaded::NotLoaded => f.write_str("NotLoaded"),
-            Loaded::Loaded(v) => f.debug_tuple("Loaded").field(v).finish(),
-        }
-    }
-}
-
-impl<T: PartialEq> PartialEq for Loaded<T> {
-    fn eq(&self, other: &Self) -> bool {
-        match (self, other) {
-            (Loaded::NotLoaded, Loaded::NotLoaded) => true,
-            (Loaded::Loaded(a), Loaded::Loaded(b)) => a == b,
-            _ => false,
-        }
-    }
-}
-
-impl<T: Eq> Eq for Loaded<T> {}
-
-impl<T: std::hash::Hash> std::hash::Hash for Loaded<T> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::mem::discriminant(self).hash(state);
-        if let Loaded::Loaded(v) = self {
-            v.hash(state);
         }
     }
 }
