@@ -5,6 +5,8 @@
 //! The loaded value sits behind a trait object whose `Send + Sync` the object type
 //! itself carries: that is what lets a schema of any size compile (see [`Held`]).
 
+use std::panic::{RefUnwindSafe, UnwindSafe};
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// A relationship field: not loaded until a query or `Domain::load` loads it.
@@ -68,17 +70,19 @@ pub enum Loaded<T> {
 /// by its own declaration and the proof stops there; the obligation moves to
 /// [`Loaded::new`], which requires `T: Send + Sync` once, for the one value it
 /// boxes. No `unsafe`: only values that are `Send + Sync` are ever put in.
+/// `UnwindSafe` and `RefUnwindSafe` are carried the same way (as a `Box<T>`
+/// would have them; rustdoc proves every auto trait of a type it documents).
 pub struct Held<T>(Box<dyn Hold<T>>);
 
 /// What a [`Held`] box holds: the value itself, behind a trait object that is
 /// `Send + Sync` by declaration.
-trait Hold<T>: Send + Sync {
+trait Hold<T>: Send + Sync + UnwindSafe + RefUnwindSafe {
     fn value(&self) -> &T;
     fn value_mut(&mut self) -> &mut T;
     fn into_value(self: Box<Self>) -> T;
 }
 
-impl<T: Send + Sync> Hold<T> for T {
+impl<T: Send + Sync + UnwindSafe + RefUnwindSafe> Hold<T> for T {
     fn value(&self) -> &T {
         self
     }
@@ -90,7 +94,7 @@ impl<T: Send + Sync> Hold<T> for T {
     }
 }
 
-impl<T: Send + Sync + 'static> Held<T> {
+impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Held<T> {
     /// Boxes `value`.
     pub fn new(value: T) -> Self {
         Held(Box::new(value))
@@ -117,7 +121,7 @@ impl<T> std::ops::DerefMut for Held<T> {
     }
 }
 
-impl<T: Clone + Send + Sync + 'static> Clone for Held<T> {
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Clone for Held<T> {
     fn clone(&self) -> Self {
         Held::new(T::clone(self))
     }
@@ -143,14 +147,9 @@ impl<T: std::hash::Hash> std::hash::Hash for Held<T> {
     }
 }
 
-// `UnwindSafe` and `RefUnwindSafe` are safe markers; a trait object would drop
-// them, a `Box<T>` has them when `T` has.
-impl<T: std::panic::UnwindSafe> std::panic::UnwindSafe for Held<T> {}
-impl<T: std::panic::RefUnwindSafe> std::panic::RefUnwindSafe for Held<T> {}
-
 // Written out: a derive would bound only `T: Clone`, and `Held<T>` clones only
 // what may go back in a `Held`.
-impl<T: Clone + Send + Sync + 'static> Clone for Loaded<T> {
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Clone for Loaded<T> {
     fn clone(&self) -> Self {
         match self {
             Loaded::NotLoaded => Loaded::NotLoaded,
@@ -159,7 +158,7 @@ impl<T: Clone + Send + Sync + 'static> Clone for Loaded<T> {
     }
 }
 
-impl<T: Send + Sync + 'static> Loaded<T> {
+impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loaded<T> {
     /// A loaded value.
     pub fn new(value: T) -> Self {
         Loaded::Loaded(Held::new(value))

@@ -5,6 +5,19 @@
 use ashore::prelude::*;
 use ashore_large_schema::*;
 
+/// Every auto trait of a record holds, at both ends of the chain and round the
+/// cycle: each is proved through the relationship fields without walking the
+/// graph (rustdoc proves them all for the types it documents, so this is also
+/// what `cargo doc` on a large schema needs).
+#[test]
+fn records_have_every_auto_trait() {
+    fn auto<T: Send + Sync + Unpin + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    auto::<Chain000>();
+    auto::<Chain099>();
+    auto::<Cycle0>();
+    auto::<Cycle3>();
+}
+
 fn domain() -> Result<Domain> {
     register(Domain::builder().data_layer(Memory::new())).build()
 }
