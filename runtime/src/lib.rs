@@ -177,7 +177,7 @@ pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
 pub use error::{Constraint, Error, ErrorKind, Result};
 pub use expr::{ArithOp, CmpOp, Expr, Name, Term};
-pub use loaded::Loaded;
+pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
 pub use policy::{AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates};
 pub use query::{Load, Query, Unset};

@@ -22,11 +22,15 @@ use crate::value::Value;
 pub trait Collector: Send {
     /// Adds the record read from `row` where `target` says. An error when the
     /// row does not make a record, or the group does not exist.
-    #[cfg_attr(not(test), allow(dead_code))] // no layer reads through `dyn` today
+    ///
+    /// No layer reads through `dyn` today, so it exists in tests only: every
+    /// method here is compiled once per resource, in the crate declaring it.
+    #[cfg(test)]
     fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()>;
-    /// [`Collector::push`] for a SQLite row: the reader's type is known, so the
-    /// generated `from_columns` reads it without a dynamic call per field (the
-    /// hot loop of every SQL load).
+    /// Adds the record read from a SQLite `row` where `target` says (an error
+    /// when the row does not make a record, or the group does not exist). The
+    /// reader's type is known, so the generated `from_columns` reads it without
+    /// a dynamic call per field (the hot loop of every SQL load).
     #[cfg(feature = "sqlite")]
     #[allow(private_interfaces)] // only the SQLite layer calls it
     fn push_sqlite(
@@ -97,6 +101,7 @@ struct Collect<R> {
 }
 
 impl<R: Resource> Collector for Collect<R> {
+    #[cfg(test)]
     fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()> {
         self.add(target, row)
     }
@@ -120,20 +125,10 @@ impl<R: Resource> Collector for Collect<R> {
     }
 
     fn reorder(&mut self, keys: &[i64]) -> Result<()> {
-        if keys.len() != self.records.len() {
-            return Err(Error::data_layer(format!(
-                "{} sort keys for {} records of {}",
-                keys.len(),
-                self.records.len(),
-                R::schema().name
-            )));
-        }
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_by_key(|&i| keys[i]);
-        let mut records: Vec<Option<R>> = self.records.drain(..).map(Some).collect();
-        self.records = order.iter().filter_map(|&i| records[i].take()).collect();
+        let order = stable_order(keys, self.records.len(), R::schema())?;
+        self.records = permute(std::mem::take(&mut self.records), &order);
         if !self.slots.is_empty() {
-            self.slots = order.iter().map(|&i| self.slots[i]).collect();
+            self.slots = permute_slots(&self.slots, &order);
         }
         Ok(())
     }
@@ -147,13 +142,12 @@ impl<R: Resource> Collector for Collect<R> {
         let Some(groups) = groups else {
             return Records::Typed(Box::new(records));
         };
-        let mut sizes = vec![0_usize; groups];
-        for &slot in &slots {
-            sizes[slot] += 1;
-        }
-        let mut out: Vec<Vec<R>> = sizes.into_iter().map(Vec::with_capacity).collect();
-        for (record, slot) in records.into_iter().zip(slots) {
-            out[slot].push(record);
+        let mut out = empty_groups::<R>(&group_sizes(&slots, groups));
+        let mut slots = slots.iter();
+        for record in records {
+            if let Some(&slot) = slots.next() {
+                out[slot].push(record);
+            }
         }
         Records::Grouped(Box::new(out))
     }
@@ -207,22 +201,25 @@ impl<R: Resource> Table for TypedTable<R> {
         self.0[row].get(attr)
     }
     fn push_rows(&mut self, rows: Vec<Row>) -> Result<Box<dyn Any + Send>> {
-        let records = rows
-            .into_iter()
-            .map(R::from_row)
-            .collect::<Result<Vec<R>>>()?;
-        self.0.extend(records.iter().cloned());
+        let mut records = Vec::with_capacity(rows.len());
+        for row in rows {
+            records.push(R::from_row(row)?);
+        }
+        self.0.reserve(records.len());
+        for record in &records {
+            self.0.push(record.clone());
+        }
         Ok(Box::new(records))
     }
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send> {
-        Box::new(rows.iter().map(|&i| self.0[i].clone()).collect::<Vec<R>>())
+        let mut out = Vec::with_capacity(rows.len());
+        for &row in rows {
+            out.push(self.0[row].clone());
+        }
+        Box::new(out)
     }
     fn select_grouped(&self, rows: &[(usize, usize)], groups: usize) -> Box<dyn Any + Send> {
-        let mut sizes = vec![0_usize; groups];
-        for &(_, g) in rows {
-            sizes[g] += 1;
-        }
-        let mut out: Vec<Vec<R>> = sizes.into_iter().map(Vec::with_capacity).collect();
+        let mut out = empty_groups::<R>(&pair_group_sizes(rows, groups));
         for &(row, g) in rows {
             out[g].push(self.0[row].clone());
         }
@@ -233,7 +230,7 @@ impl<R: Resource> Table for TypedTable<R> {
         groups: usize,
         place: &mut dyn FnMut(usize, &mut Vec<usize>),
     ) -> Box<dyn Any + Send> {
-        let mut out: Vec<Vec<R>> = (0..groups).map(|_| Vec::new()).collect();
+        let mut out = empty_groups::<R>(&vec![0; groups]);
         let mut targets = Vec::new();
         for (row, record) in self.0.iter().enumerate() {
             targets.clear();
@@ -252,6 +249,74 @@ impl<R: Resource> Table for TypedTable<R> {
         });
         Box::new(collector)
     }
+}
+
+// The code above is monomorphized once per resource, in the crate that declares
+// it: what does not need the record type lives below, compiled once, and the
+// generic parts are plain loops (an iterator chain or closure in a generic body
+// is a new instantiation of each adapter per resource; a sort, ten kilobytes of
+// machine code per resource). See `benches/compile_time/`.
+
+/// The order that sorts `keys` stably; an error unless there is one key per
+/// record (`records` of `schema`).
+fn stable_order(keys: &[i64], records: usize, schema: &Schema) -> Result<Vec<usize>> {
+    if keys.len() != records {
+        return Err(Error::data_layer(format!(
+            "{} sort keys for {records} records of {}",
+            keys.len(),
+            schema.name
+        )));
+    }
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by_key(|&i| keys[i]);
+    Ok(order)
+}
+
+/// `records` in `order` (each index once).
+fn permute<R>(records: Vec<R>, order: &[usize]) -> Vec<R> {
+    let mut taken: Vec<Option<R>> = Vec::with_capacity(records.len());
+    for record in records {
+        taken.push(Some(record));
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for &i in order {
+        if let Some(record) = taken[i].take() {
+            out.push(record);
+        }
+    }
+    out
+}
+
+/// `slots` in `order`.
+fn permute_slots(slots: &[usize], order: &[usize]) -> Vec<usize> {
+    order.iter().map(|&i| slots[i]).collect()
+}
+
+/// How many of `slots` fall in each of `groups` groups.
+fn group_sizes(slots: &[usize], groups: usize) -> Vec<usize> {
+    let mut sizes = vec![0_usize; groups];
+    for &slot in slots {
+        sizes[slot] += 1;
+    }
+    sizes
+}
+
+/// How many of `rows` (row, group) fall in each of `groups` groups.
+fn pair_group_sizes(rows: &[(usize, usize)], groups: usize) -> Vec<usize> {
+    let mut sizes = vec![0_usize; groups];
+    for &(_, group) in rows {
+        sizes[group] += 1;
+    }
+    sizes
+}
+
+/// One empty group per entry of `sizes`, allocated at that size.
+fn empty_groups<R>(sizes: &[usize]) -> Vec<Vec<R>> {
+    let mut out = Vec::with_capacity(sizes.len());
+    for &size in sizes {
+        out.push(Vec::with_capacity(size));
+    }
+    out
 }
 
 #[cfg(test)]
