@@ -36,6 +36,8 @@ use tokio::runtime::Runtime;
 
 #[path = "common/interleaved.rs"]
 mod interleaved;
+#[path = "common/resources.rs"]
+mod resources;
 #[macro_use]
 #[path = "load/schema.rs"]
 mod schema;

@@ -1,8 +1,7 @@
-//! The Helpdesk of the benchmark, declared once per key type: representatives,
-//! their tickets and the tickets' comments, the guide's manual relationship
-//! `tickets_above_threshold` with its loader exactly as the README writes it
-//! (its key type aside), and the hand-written code each ashore load is measured
-//! against, over the same records held in plain `Vec`s.
+//! The Helpdesk of the benchmark, declared once per key type (its resources and
+//! the guide's loader are `benches/common/resources.rs`), and the hand-written
+//! code each ashore load is measured against, over the same records held in
+//! plain `Vec`s.
 
 /// Declares, in module `$module`, the resources with primary keys declared
 /// `$pk` of type `$K`, the loader, the fixture and the hand-written loads.
@@ -15,74 +14,7 @@ macro_rules! helpdesk {
 
             use crate::{COMMENTS, Case, REPS, TICKETS, TOP};
 
-            resource! {
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct Representative {
-                    attributes {
-                        $pk id;
-                        attribute name: String;
-                        attribute priority_threshold: i64;
-                    }
-                    relationships {
-                        has_many tickets: Ticket;
-                        has_many tickets_above_threshold: Ticket {
-                            manual TicketsAboveThreshold;
-                        }
-                    }
-                }
-            }
-
-            resource! {
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct Ticket {
-                    attributes {
-                        $pk id;
-                        attribute subject: String;
-                        attribute priority: Option<i64>;
-                    }
-                    relationships {
-                        belongs_to representative: Representative;
-                        has_many comments: Comment;
-                    }
-                }
-            }
-
-            resource! {
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct Comment {
-                    attributes {
-                        $pk id;
-                        attribute body: String;
-                    }
-                    relationships {
-                        belongs_to ticket: Ticket;
-                    }
-                }
-            }
-
-            /// The guide's loader, as the README writes it.
-            struct TicketsAboveThreshold;
-
-            impl ManualRelationship for TicketsAboveThreshold {
-                type Source = Representative;
-                type Destination = Ticket;
-
-                async fn load(
-                    &self,
-                    reps: &[Representative],
-                    ctx: &LoadContext<'_, Ticket>,
-                ) -> ashore::Result<Related<Representative, Ticket>> {
-                    let rep_ids: Vec<$K> = reps.iter().map(|r| r.id).collect();
-                    let tickets = ctx
-                        .query
-                        .clone()
-                        .filter(expr!(representative_id in ^rep_ids))
-                        .filter(expr!(priority > representative.priority_threshold))
-                        .read(ctx)
-                        .await?;
-                    Ok(Related::group_by(tickets, |t| t.representative_id))
-                }
-            }
+            crate::resources::helpdesk_resources!($pk, $K);
 
             /// The records, in a domain on the in-memory layer and as plain `Vec`s.
             pub struct Data {
@@ -142,16 +74,30 @@ macro_rules! helpdesk {
                     self.reps[..case.parents().min(self.reps.len())].to_vec()
                 }
 
-                fn ashore(&self, rt: &tokio::runtime::Runtime, case: Case, reps: &mut Vec<Representative>) {
+                fn ashore(
+                    &self,
+                    rt: &tokio::runtime::Runtime,
+                    case: Case,
+                    reps: &mut Vec<Representative>,
+                ) {
                     let domain = &self.domain;
                     let done = match case {
-                        Case::HasMany(_) => rt.block_on(domain.load(reps, Representative::tickets()).into_future()),
+                        Case::HasMany(_) => {
+                            rt.block_on(domain.load(reps, Representative::tickets()).into_future())
+                        }
                         Case::Above(_) => rt.block_on(
-                            domain.load(reps, Representative::tickets_above_threshold()).into_future(),
+                            domain
+                                .load(reps, Representative::tickets_above_threshold())
+                                .into_future(),
                         ),
                         Case::Top(_) => rt.block_on(
                             domain
-                                .load(reps, Representative::tickets().sort(Ticket::priority().desc()).limit(TOP))
+                                .load(
+                                    reps,
+                                    Representative::tickets()
+                                        .sort(Ticket::priority().desc())
+                                        .limit(TOP),
+                                )
                                 .into_future(),
                         ),
                         Case::Nested(_) => rt.block_on(
@@ -179,7 +125,10 @@ macro_rules! helpdesk {
                     reps.iter()
                         .map(|r| match (&r.tickets, &r.tickets_above_threshold) {
                             (Loaded::Loaded(t), _) => {
-                                t.len() + t.iter().map(|t| t.comments.get().map_or(0, Vec::len)).sum::<usize>()
+                                t.len()
+                                    + t.iter()
+                                        .map(|t| t.comments.get().map_or(0, Vec::len))
+                                        .sum::<usize>()
                             }
                             (_, Loaded::Loaded(t)) => t.len(),
                             _ => 0,
@@ -212,7 +161,8 @@ macro_rules! helpdesk {
                     .map(|r| (r.id, (r.priority_threshold, Vec::new())))
                     .collect();
                 for t in tickets {
-                    if let Some((threshold, group)) = t.representative_id.and_then(|k| by_rep.get_mut(&k))
+                    if let Some((threshold, group)) =
+                        t.representative_id.and_then(|k| by_rep.get_mut(&k))
                         && t.priority.is_some_and(|p| p > *threshold)
                     {
                         group.push(t.clone());

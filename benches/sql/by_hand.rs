@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use ashore::prelude::*;
 
-use crate::helpdesk::{Case, Helpdesk, Key, TOP};
+use crate::helpdesk::{Case, Helpdesk, Key, Loadable, TOP};
 
 /// Every ticket of the representatives.
 const SQLITE_TICKETS: &str = "SELECT id, subject, priority, representative_id FROM ticket \
@@ -56,7 +56,7 @@ pub fn tickets_sql(case: Case, postgres: bool) -> &'static str {
 }
 
 /// Groups `children` by `key` and moves each group into `field` of its parent.
-fn attach<P, C, K: Key>(
+fn attach<P, C: Loadable, K: Key>(
     parents: &mut [P],
     parent_key: impl Fn(&P) -> K,
     field: impl Fn(&mut P) -> &mut Loaded<Vec<C>>,

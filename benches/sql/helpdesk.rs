@@ -5,6 +5,7 @@
 
 use std::fmt::Debug;
 use std::hash::Hash;
+use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use ashore::DataLayer;
 use ashore::prelude::*;
@@ -99,14 +100,20 @@ impl Key for i64 {
     }
 }
 
+/// What `Loaded::new` asks of a value (a loaded value is `Send + Sync`, and
+/// unwind-safe as a `Box` of it would be).
+pub trait Loadable: Send + Sync + UnwindSafe + RefUnwindSafe + 'static {}
+
+impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loadable for T {}
+
 /// One declaration of the helpdesk, for the generic benchmark.
 pub trait Helpdesk: 'static {
     /// "uuid keys" or "integer keys".
     const KEYS: &'static str;
     type Key: Key;
     type Rep: Clone + Send + Sync + 'static;
-    type Ticket: Clone + PartialEq + Debug + Send + 'static;
-    type Comment: Clone + PartialEq + Debug + Send + 'static;
+    type Ticket: Clone + PartialEq + Debug + Loadable;
+    type Comment: Clone + PartialEq + Debug + Loadable;
 
     /// A domain of the three resources on `layer`.
     fn domain(layer: impl DataLayer) -> Domain;
@@ -137,78 +144,13 @@ macro_rules! helpdesk {
     ($helpdesk:ident, $keys:literal, $primary_key:ident, $Key:ty) => {
         use std::future::IntoFuture;
 
-        use ashore::{DataLayer, Load};
         use ashore::prelude::*;
+        use ashore::{DataLayer, Load};
         use tokio::runtime::Runtime;
 
         use crate::helpdesk::{BATCH, COMMENTS, Case, REPS, TICKETS, TOP};
 
-        resource! {
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct Representative {
-                attributes {
-                    $primary_key id;
-                    attribute name: String;
-                    attribute priority_threshold: i64;
-                }
-                relationships {
-                    has_many tickets: Ticket;
-                    has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
-                }
-            }
-        }
-
-        resource! {
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct Ticket {
-                attributes {
-                    $primary_key id;
-                    attribute subject: String;
-                    attribute priority: Option<i64>;
-                }
-                relationships {
-                    belongs_to representative: Representative;
-                    has_many comments: Comment;
-                }
-            }
-        }
-
-        resource! {
-            #[derive(Debug, Clone, PartialEq)]
-            pub struct Comment {
-                attributes {
-                    $primary_key id;
-                    attribute body: String;
-                }
-                relationships {
-                    belongs_to ticket: Ticket;
-                }
-            }
-        }
-
-        /// The guide's loader, exactly as the README writes it.
-        pub struct TicketsAboveThreshold;
-
-        impl ManualRelationship for TicketsAboveThreshold {
-            type Source = Representative;
-            type Destination = Ticket;
-
-            async fn load(
-                &self,
-                reps: &[Representative],
-                ctx: &LoadContext<'_, Ticket>,
-            ) -> ashore::Result<Related<Representative, Ticket>> {
-                let rep_ids: Vec<$Key> = reps.iter().map(|r| r.id).collect();
-                let tickets = ctx
-                    .query
-                    .clone()
-                    .filter(expr!(representative_id in ^rep_ids))
-                    .filter(expr!(priority > representative.priority_threshold))
-                    .read(ctx)
-                    .await?;
-                Ok(Related::group_by(tickets, |t| t.representative_id))
-            }
-        }
+        crate::resources::helpdesk_resources!($primary_key, $Key);
 
         fn ashore_load(
             rt: &Runtime,

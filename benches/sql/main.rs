@@ -30,6 +30,8 @@ mod by_hand;
 mod helpdesk;
 #[path = "../common/interleaved.rs"]
 mod interleaved;
+#[path = "../common/resources.rs"]
+mod resources;
 
 use std::hint::black_box;
 use std::path::PathBuf;
