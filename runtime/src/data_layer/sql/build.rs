@@ -53,6 +53,22 @@ pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
     read::read(dialect, request)
 }
 
+/// The query of the largest primary key stored in `schema`'s table (NULL when
+/// it is empty), for a layer that assigns integer keys itself.
+pub fn max_primary_key(schema: &'static Schema) -> String {
+    insert::max_primary_key(schema)
+}
+
+/// Assigns the nil integer primary keys of `rows` as an insert would (one more
+/// than the largest of `stored` and the keys given, in row order).
+pub fn assign_integer_keys(
+    schema: &'static Schema,
+    rows: &mut [Row],
+    stored: Option<i64>,
+) -> Result<()> {
+    insert::assign_integer_keys(schema, rows, stored)
+}
+
 /// Inserts of `rows` (in schema attribute order), in as few statements as the
 /// dialect's parameter limit allows, each returning the created rows
 /// (`Columns::Attributes`), in the order given.

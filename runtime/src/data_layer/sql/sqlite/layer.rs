@@ -236,7 +236,9 @@ impl DataLayer for Sqlite {
             if rows.is_empty() {
                 return Ok(Records::Rows(Vec::new()));
             }
-            let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
+            let pk = schema.primary_key;
+            let assign = schema.primary_key().generated == Some(Generated::Integer)
+                && rows.iter().any(|r| r[pk].is_null());
             self.run(move |conn, inner| {
                 let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
                 let tx = conn
@@ -247,6 +249,15 @@ impl DataLayer for Sqlite {
                 // to find which key it was; dropping `tx` then rolls back.
                 tx.execute_batch("PRAGMA defer_foreign_keys = ON")
                     .map_err(what)?;
+                // Integer keys, assigned here, in the write transaction, from
+                // one query of the largest stored (see `build::insert`).
+                if assign {
+                    let stored: Option<i64> = tx
+                        .query_row(&build::max_primary_key(schema), [], |r| r.get(0))
+                        .map_err(what)?;
+                    build::assign_integer_keys(schema, &mut rows, stored)?;
+                }
+                let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
                 let mut created = collector(schema, None)?;
                 for statement in &statements {
                     fetch(&tx, inner, schema, statement, None, &mut *created, &what)?;

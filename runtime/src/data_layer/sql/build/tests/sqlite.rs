@@ -8,7 +8,7 @@ use rusqlite::{Connection, ToSql};
 
 use super::differential::{Db, answer, fixed, load, random, same};
 use super::*;
-use crate::data_layer::sql::build::{insert, migrate, read};
+use crate::data_layer::sql::build::{assign_integer_keys, insert, max_primary_key, migrate, read};
 
 struct Sqlite(Connection);
 
@@ -123,8 +123,16 @@ fn in_lists_with_nil_through_rarray() {
     assert_eq!(got, Some(1));
 }
 
-#[test]
-fn generated_keys_continue_after_the_largest() {
+/// A row of `Rep` with key `id` (generated when nil) and name `name`.
+fn rep(id: Option<i64>, name: &str) -> Row {
+    vec![id.into(), s(name), Value::Null, Value::Null, Value::Null]
+}
+
+/// Creates batches mixing given and generated integer keys on SQLite and in
+/// memory, and checks both return the same rows: with the keys left to the
+/// statements' `(SELECT max(…)) + k`, or assigned first as the SQLite layer
+/// does (`assign`: one `max_primary_key` query, then `assign_integer_keys`).
+fn generated_key_batches(assign: bool) -> (Sqlite, Memory) {
     let mut db = open();
     for ddl in migrate(Dialect::Sqlite, &schemas()) {
         db.execute(&ddl);
@@ -133,16 +141,19 @@ fn generated_keys_continue_after_the_largest() {
     for s in schemas() {
         memory.register(s).expect("register");
     }
-    let rep = |id: Option<i64>, name: &str| {
-        vec![id.into(), s(name), Value::Null, Value::Null, Value::Null]
-    };
     let batches = [
         vec![rep(None, "a"), rep(None, "b")],
         vec![rep(None, "c"), rep(Some(10), "d"), rep(None, "e")],
         vec![rep(Some(-5), "f"), rep(None, "g")],
         vec![],
     ];
-    for rows in batches {
+    for mut rows in batches {
+        if assign {
+            let stored: Option<i64> =
+                db.0.query_row(&max_primary_key(Rep::schema()), [], |r| r.get(0))
+                    .expect("max");
+            assign_integer_keys(Rep::schema(), &mut rows, stored).expect("assign");
+        }
         let statements = insert(Dialect::Sqlite, Rep::schema(), &rows).expect("insert");
         let mut returned = Vec::new();
         for statement in &statements {
@@ -155,8 +166,15 @@ fn generated_keys_continue_after_the_largest() {
             .iter()
             .map(|r| (0..5).map(|i| r.get(i)).collect())
             .collect();
-        assert_eq!(returned, created);
+        assert_eq!(returned, created, "assigned first: {assign}");
     }
+    (db, memory)
+}
+
+#[test]
+fn generated_keys_continue_after_the_largest() {
+    generated_key_batches(true);
+    let (mut db, memory) = generated_key_batches(false);
     // Chunked: every statement continues after the previous one.
     let rows: Vec<Row> = (0..7)
         .map(|i| rep(if i == 5 { Some(100) } else { None }, "x"))
@@ -184,6 +202,21 @@ fn generated_keys_continue_after_the_largest() {
         Ok((all, Vec::new()))
     );
     same(&mut db, &memory, &ReadRequest::new(Rep::schema())).expect("read");
+}
+
+#[test]
+fn assigned_integer_keys_never_wrap() {
+    let mut rows = vec![vec![
+        Value::Null,
+        s("a"),
+        Value::Null,
+        Value::Null,
+        Value::Null,
+    ]];
+    let err = assign_integer_keys(Rep::schema(), &mut rows, Some(i64::MAX))
+        .expect_err("no key after i64::MAX");
+    assert!(err.to_string().contains("no integer key is left"), "{err}");
+    assert!(rows[0][0].is_null());
 }
 
 #[test]
