@@ -57,13 +57,7 @@ pub(super) fn insert_chunked(
     let pk_name = ident(schema.primary_key().name);
     let table = ident(schema.table);
     // The largest integer key given in the whole batch: generated keys come after.
-    let given_max = rows
-        .iter()
-        .filter_map(|r| match r[pk] {
-            Value::Int(i) => Some(i),
-            _ => None,
-        })
-        .max();
+    let given_max = given_max(schema, rows);
     let names: Vec<String> = schema.attributes.iter().map(|a| ident(a.name)).collect();
     let names = names.join(", ");
     let head = format!("INSERT INTO {table} ({names}) VALUES ");
@@ -159,14 +153,7 @@ pub(super) fn assign_integer_keys(
     stored: Option<i64>,
 ) -> Result<()> {
     let pk = schema.primary_key;
-    let given = rows
-        .iter()
-        .filter_map(|r| match r[pk] {
-            Value::Int(i) => Some(i),
-            _ => None,
-        })
-        .max();
-    let mut last = match given {
+    let mut last = match given_max(schema, rows) {
         None => stored.unwrap_or(0),
         Some(given) => stored.unwrap_or(given).max(given),
     };
@@ -181,6 +168,16 @@ pub(super) fn assign_integer_keys(
         row[pk] = Value::Int(last);
     }
     Ok(())
+}
+
+/// The largest integer primary key `rows` give.
+fn given_max(schema: &'static Schema, rows: &[Row]) -> Option<i64> {
+    rows.iter()
+        .filter_map(|r| match r[schema.primary_key] {
+            Value::Int(i) => Some(i),
+            _ => None,
+        })
+        .max()
 }
 
 /// Moves `schema`'s identity sequence (PostgreSQL) so that the next key it
