@@ -139,6 +139,11 @@ async fn the_guides_loader_finds_tickets_through_the_index() {
     let mut loaded = ten.clone();
     {
         let _guard = tracing::subscriber::set_default(statements.clone());
+        // The layer's statement callsite was first hit before this subscriber
+        // existed (the seeding here, other tests on other threads); a hit on
+        // another thread while it is being set can leave it cached as
+        // uninteresting, so the interest is computed again now.
+        tracing::callsite::rebuild_interest_cache();
         support
             .load(&mut loaded, Representative::tickets_above_threshold())
             .await
