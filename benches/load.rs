@@ -34,6 +34,8 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
 
+#[path = "common/cases.rs"]
+mod cases;
 #[path = "common/interleaved.rs"]
 mod interleaved;
 #[path = "common/resources.rs"]
@@ -44,48 +46,10 @@ mod schema;
 
 use interleaved::interleaved;
 
-const REPS: usize = 1_000;
-const TICKETS: usize = 100_000;
-const COMMENTS: usize = 300_000;
-const TOP: usize = 3;
+use cases::{COMMENTS_PER_TICKET, Case, REPS, TICKETS, TOP};
 
-/// One load, onto the first `n` representatives.
-#[derive(Clone, Copy, Debug)]
-pub enum Case {
-    HasMany(usize),
-    Above(usize),
-    Top(usize),
-    Nested(usize),
-}
-
-impl Case {
-    const ALL: [Case; 8] = [
-        Case::HasMany(10),
-        Case::HasMany(REPS),
-        Case::Above(10),
-        Case::Above(REPS),
-        Case::Top(10),
-        Case::Top(REPS),
-        Case::Nested(10),
-        Case::Nested(REPS),
-    ];
-
-    fn parents(self) -> usize {
-        match self {
-            Case::HasMany(n) | Case::Above(n) | Case::Top(n) | Case::Nested(n) => n,
-        }
-    }
-
-    fn name(self) -> String {
-        let load = match self {
-            Case::HasMany(_) => "has_many",
-            Case::Above(_) => "guide's manual load",
-            Case::Top(_) => "top 3 per parent",
-            Case::Nested(_) => "nested tickets.comments",
-        };
-        format!("{load}, {} reps", self.parents())
-    }
-}
+/// Comments in all.
+const COMMENTS: usize = TICKETS * COMMENTS_PER_TICKET;
 
 /// One set of records with its loads, ashore's and hand-written.
 pub trait Helpdesk {

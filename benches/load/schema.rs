@@ -90,7 +90,7 @@ macro_rules! helpdesk {
                                 .load(reps, Representative::tickets_above_threshold())
                                 .into_future(),
                         ),
-                        Case::Top(_) => rt.block_on(
+                        Case::Top3(_) => rt.block_on(
                             domain
                                 .load(
                                     reps,
@@ -113,7 +113,7 @@ macro_rules! helpdesk {
                     match case {
                         Case::HasMany(_) => has_many(reps, &self.tickets),
                         Case::Above(_) => above_threshold(reps, &self.tickets),
-                        Case::Top(_) => top(reps, &self.tickets),
+                        Case::Top3(_) => top(reps, &self.tickets),
                         Case::Nested(_) => {
                             has_many(reps, &self.tickets);
                             comments(reps, &self.comments);

@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use ashore::prelude::*;
 
-use crate::helpdesk::{Case, Helpdesk, Key, Loadable, TOP};
+use crate::cases::{Case, TOP};
+use crate::helpdesk::{Helpdesk, Key, Loadable};
 
 /// Every ticket of the representatives.
 const SQLITE_TICKETS: &str = "SELECT id, subject, priority, representative_id FROM ticket \

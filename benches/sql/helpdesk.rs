@@ -11,53 +11,10 @@ use ashore::DataLayer;
 use ashore::prelude::*;
 use tokio::runtime::Runtime;
 
-pub const REPS: usize = 1_000;
-pub const TICKETS: usize = 100_000;
-/// Comments per ticket.
-pub const COMMENTS: usize = 3;
-pub const TOP: usize = 3;
+use crate::cases::Case;
+
+/// Rows created per `create_many`.
 const BATCH: usize = 10_000;
-
-/// One load of the benchmark, onto how many representatives.
-#[derive(Clone, Copy, Debug)]
-pub enum Case {
-    /// `Representative::tickets`.
-    HasMany(usize),
-    /// `Representative::tickets().sort(Ticket::priority().desc()).limit(3)`.
-    Top3(usize),
-    /// The guide's manual `tickets_above_threshold`, its loader as the README writes it.
-    Above(usize),
-    /// `Representative::tickets().load(Ticket::comments())`.
-    Nested(usize),
-}
-
-impl Case {
-    pub const ALL: [Case; 8] = [
-        Case::HasMany(10),
-        Case::HasMany(REPS),
-        Case::Top3(10),
-        Case::Top3(REPS),
-        Case::Above(10),
-        Case::Above(REPS),
-        Case::Nested(10),
-        Case::Nested(REPS),
-    ];
-
-    pub fn name(self) -> String {
-        match self {
-            Case::HasMany(n) => format!("has_many, {n} reps"),
-            Case::Top3(n) => format!("top 3 per parent, {n} reps"),
-            Case::Above(n) => format!("guide's manual load, {n} reps"),
-            Case::Nested(n) => format!("nested tickets -> comments, {n} reps"),
-        }
-    }
-
-    pub fn parents(self) -> usize {
-        match self {
-            Case::HasMany(n) | Case::Top3(n) | Case::Above(n) | Case::Nested(n) => n,
-        }
-    }
-}
 
 /// A primary key type as the hand-written code binds and reads it.
 pub trait Key:
@@ -148,7 +105,8 @@ macro_rules! helpdesk {
         use ashore::{DataLayer, Load};
         use tokio::runtime::Runtime;
 
-        use crate::helpdesk::{BATCH, COMMENTS, Case, REPS, TICKETS, TOP};
+        use crate::cases::{COMMENTS_PER_TICKET, Case, REPS, TICKETS, TOP};
+        use crate::helpdesk::BATCH;
 
         crate::resources::helpdesk_resources!($primary_key, $Key);
 
@@ -204,7 +162,7 @@ macro_rules! helpdesk {
                         .expect("create tickets");
                     domain
                         .create_many(tickets.iter().flat_map(|t| {
-                            (0..COMMENTS).map(move |c| {
+                            (0..COMMENTS_PER_TICKET).map(move |c| {
                                 Comment::changeset()
                                     .set(Comment::body(), format!("comment {c} on {}", t.subject))
                                     .set(Comment::ticket_id(), t.id)

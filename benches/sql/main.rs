@@ -27,6 +27,8 @@
 //! cases whose name holds one of the alternatives.
 
 mod by_hand;
+#[path = "../common/cases.rs"]
+mod cases;
 mod helpdesk;
 #[path = "../common/interleaved.rs"]
 mod interleaved;
@@ -44,9 +46,10 @@ use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion
 use tokio::runtime::Runtime;
 
 use by_hand::PgStatements;
+use cases::Case;
+use helpdesk::Helpdesk;
 use helpdesk::integer_keys::IntegerKeys;
 use helpdesk::uuid_keys::UuidKeys;
-use helpdesk::{Case, Helpdesk};
 use interleaved::interleaved;
 
 /// Checks that ashore and the hand-written code attach the same tickets (and
