@@ -65,33 +65,6 @@ pub trait Helpdesk {
     fn tickets(reps: &Self::Parents) -> usize;
 }
 
-/// The code callgrind counts (see the knobs above): one function per case, so
-/// `callgrind_annotate --inclusive=yes` gives each case's count on its own line.
-macro_rules! measured {
-    ($($name:ident),*) => {
-        $(
-            #[inline(never)]
-            fn $name(f: &mut dyn FnMut()) {
-                // Distinct bodies, so the linker does not fold them into one.
-                black_box(stringify!($name));
-                f()
-            }
-        )*
-        const MEASURED: [fn(&mut dyn FnMut()); Case::ALL.len()] = [$($name),*];
-    };
-}
-
-measured!(
-    measured_has_many_10,
-    measured_has_many_1000,
-    measured_above_10,
-    measured_above_1000,
-    measured_top_10,
-    measured_top_1000,
-    measured_nested_10,
-    measured_nested_1000
-);
-
 fn knob(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
@@ -99,7 +72,7 @@ fn knob(name: &str) -> Option<String> {
 /// Checks, times and benchmarks every case on one set of records.
 fn run<H: Helpdesk>(c: &mut Criterion, rt: &Runtime, keys: &str, data: &H) {
     let only = knob("ASHORE_BENCH_ONLY");
-    for (index, case) in Case::ALL.into_iter().enumerate() {
+    for case in Case::ALL {
         let what = format!("memory, {keys} keys, {}", case.name());
         if only.as_ref().is_some_and(|o| !what.contains(o.as_str())) {
             continue;
@@ -118,7 +91,7 @@ fn run<H: Helpdesk>(c: &mut Criterion, rt: &Runtime, keys: &str, data: &H) {
             let repeat: usize =
                 knob("ASHORE_BENCH_REPEAT").map_or(5, |r| r.parse().expect("repeat"));
             let mut inputs: Vec<H::Parents> = (0..repeat).map(|_| parents.clone()).collect();
-            MEASURED[index](&mut || {
+            case.measured(&mut || {
                 for reps in &mut inputs {
                     match side.as_str() {
                         "hand" => data.by_hand(case, reps),

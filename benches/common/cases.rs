@@ -1,6 +1,8 @@
 //! The loads both benchmarks time (`benches/load.rs` in memory,
 //! `benches/sql/` on SQL) and the size of their data.
 
+use std::hint::black_box;
+
 /// Representatives.
 pub const REPS: usize = 1_000;
 /// Tickets.
@@ -53,3 +55,40 @@ impl Case {
         }
     }
 }
+
+/// The code callgrind counts: one function per case, so that
+/// `valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured_*'`
+/// and `callgrind_annotate --inclusive=yes` give each case's count on its own
+/// line, under its own name.
+macro_rules! measured {
+    ($($name:ident: $case:pat),* $(,)?) => {
+        $(
+            #[inline(never)]
+            fn $name(f: &mut dyn FnMut()) {
+                // Distinct bodies, so the linker does not fold them into one.
+                black_box(stringify!($name));
+                f()
+            }
+        )*
+
+        impl Case {
+            /// Runs `f` inside this case's own `measured_*` function.
+            pub fn measured(self, f: &mut dyn FnMut()) {
+                match self {
+                    $($case => $name(f),)*
+                }
+            }
+        }
+    };
+}
+
+measured!(
+    measured_has_many_10: Case::HasMany(10),
+    measured_has_many_1000: Case::HasMany(_),
+    measured_top_10: Case::Top3(10),
+    measured_top_1000: Case::Top3(_),
+    measured_above_10: Case::Above(10),
+    measured_above_1000: Case::Above(_),
+    measured_nested_10: Case::Nested(10),
+    measured_nested_1000: Case::Nested(_),
+);

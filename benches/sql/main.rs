@@ -25,6 +25,13 @@
 //! `cargo bench --bench sql` (add `ASHORE_PG_URL=postgres://..` for
 //! PostgreSQL); `cargo bench --bench sql -- "guide's|nested"` runs only the
 //! cases whose name holds one of the alternatives.
+//!
+//! With `ASHORE_BENCH_SIDE=ashore` (or `hand`) it only runs that side of each
+//! case `ASHORE_BENCH_REPEAT` times (5), inside the case's `measured_*`
+//! function, and exits: for `valgrind --tool=callgrind --collect-atstart=no
+//! --toggle-collect='*measured_*'` and `callgrind_annotate --inclusive=yes`
+//! (instructions of every thread, the pool's blocking threads included). Build
+//! with `CARGO_PROFILE_BENCH_DEBUG=line-tables-only cargo bench --bench sql --no-run`.
 
 mod by_hand;
 #[path = "../common/cases.rs"]
@@ -90,6 +97,25 @@ fn cases(layer: &str, keys: &str) -> Vec<(Case, String)> {
         .collect()
 }
 
+/// With `ASHORE_BENCH_SIDE` set, runs that side of `case` `ASHORE_BENCH_REPEAT`
+/// times inside the case's `measured_*` function and says so.
+fn only_one_side(case: Case, hand: &mut dyn FnMut(), ashore: &mut dyn FnMut()) -> bool {
+    let knob = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    let Some(side) = knob("ASHORE_BENCH_SIDE") else {
+        return false;
+    };
+    let repeat: usize = knob("ASHORE_BENCH_REPEAT").map_or(5, |r| r.parse().expect("repeat"));
+    case.measured(&mut || {
+        for _ in 0..repeat {
+            match side.as_str() {
+                "hand" => hand(),
+                _ => ashore(),
+            }
+        }
+    });
+    true
+}
+
 /// The first `case.parents()` representatives.
 fn parents<H: Helpdesk>(case: Case, reps: &[H::Rep]) -> Vec<H::Rep> {
     reps[..case.parents().min(reps.len())].to_vec()
@@ -123,6 +149,13 @@ fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         let mut ashore = parents.clone();
         H::load(case, rt, &domain, &mut ashore);
         check_same::<H>(case, &what, &mut by_hand, &mut ashore);
+        if only_one_side(
+            case,
+            &mut || by_hand::sqlite::<H>(&conn, case, &mut parents.clone()),
+            &mut || H::load(case, rt, &domain, &mut parents.clone()),
+        ) {
+            continue;
+        }
         interleaved(
             &what,
             15,
@@ -204,6 +237,11 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         let mut ashore = parents.clone();
         H::load(case, rt, &domain, &mut ashore);
         check_same::<H>(case, &what, &mut hand, &mut ashore);
+        if only_one_side(case, &mut || by_hand(&mut parents.clone()), &mut || {
+            H::load(case, rt, &domain, &mut parents.clone())
+        }) {
+            continue;
+        }
         interleaved(
             &what,
             15,
@@ -246,6 +284,9 @@ fn bench(c: &mut Criterion) {
     sqlite::<IntegerKeys>(c, &rt);
     postgres::<UuidKeys>(c, &rt);
     postgres::<IntegerKeys>(c, &rt);
+    if std::env::var("ASHORE_BENCH_SIDE").is_ok_and(|v| !v.is_empty()) {
+        std::process::exit(0);
+    }
 }
 
 criterion_group!(benches, bench);

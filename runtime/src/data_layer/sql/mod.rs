@@ -39,7 +39,7 @@ mod sqlite;
 #[cfg(feature = "sqlite")]
 use crate::value::{Value, ValueType};
 #[cfg(feature = "sqlite")]
-pub use sqlite::Sqlite;
+pub use sqlite::{Sqlite, SqlitePool};
 
 /// The SQL spoken by a database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

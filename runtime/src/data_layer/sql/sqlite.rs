@@ -1,4 +1,5 @@
-//! The SQLite data layer: rusqlite (bundled SQLite) behind a deadpool-sqlite pool.
+//! The SQLite data layer: rusqlite (bundled SQLite) behind a deadpool pool
+//! ([`SqlitePool`]: the layer's own, or a deadpool-sqlite one you built).
 //!
 //! Every read is the one statement `build::read` makes; a create is the inserts
 //! `build::insert` makes, run in one transaction, with foreign keys checked at its
@@ -12,6 +13,12 @@
 //! `PRAGMA foreign_keys = ON`, `PRAGMA journal_mode = WAL` (a no-op in memory) and
 //! the `rarray` table-valued function, through which a key set is bound as one
 //! parameter. This holds for pools handed to [`Sqlite::from_pool`] too.
+//!
+//! A connection is never used inside a transaction it was given back in (user
+//! code in [`Sqlite::with_connection`] that did not commit, or a call cancelled
+//! while its SQL ran): the layer's own pool closes such a connection instead of
+//! handing it out, and a pool you built has the transaction rolled back before
+//! the connection's next use.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -19,7 +26,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
-use deadpool_sqlite::{Config, InteractError, Object, Pool, Runtime};
+use deadpool_sync::InteractError;
 use foldhash::HashSet;
 use rusqlite::Connection;
 use tokio::runtime::Handle;
@@ -30,6 +37,9 @@ use crate::resource::Resource;
 use crate::value::Value;
 
 mod codec;
+mod pool;
+
+pub use pool::SqlitePool;
 
 mod errors;
 mod layer;
@@ -63,11 +73,11 @@ pub struct Sqlite {
 }
 
 struct Inner {
-    pool: Pool,
+    pool: SqlitePool,
     /// Statements run (reads, inserts, DDL, raw queries).
     statements: AtomicU64,
     /// Pooled connections already set up.
-    ready: Mutex<HashSet<deadpool_sqlite::ObjectId>>,
+    ready: Mutex<HashSet<deadpool::managed::ObjectId>>,
     /// Where the database is, for `Debug`.
     location: String,
     /// In memory: a connection held open for as long as the layer lives, so the
@@ -89,7 +99,7 @@ impl Drop for Inner {
         if Handle::try_current().is_ok() || self.pool.status().size == 0 {
             return;
         }
-        let close = |pool: &Pool| drop(pool.retain(|_, _| false));
+        let close = SqlitePool::close_idle;
         if let Some(handle) = self.runtime.get() {
             let _entered = handle.enter();
             close(&self.pool);
@@ -160,7 +170,7 @@ impl Sqlite {
         // Opened to create the file, switch it to WAL and fail early; the pool
         // opens its own connections.
         drop(first);
-        Sqlite::build(Config::new(path), location, None)
+        Sqlite::build(path.to_owned(), location, None)
     }
 
     /// A new, empty database in memory, private to this layer and its clones and
@@ -175,7 +185,7 @@ impl Sqlite {
         let anchor = Connection::open(&uri)
             .and_then(|conn| setup(&conn).map(|()| conn))
             .map_err(|e| errors::database("opening an in-memory database", e))?;
-        Sqlite::build(Config::new(&uri), uri, Some(Mutex::new(anchor)))
+        Sqlite::build(PathBuf::from(&uri), uri, Some(Mutex::new(anchor)))
     }
 
     /// The database a URL names: `sqlite::memory:` (see [`Sqlite::memory`]),
@@ -191,26 +201,22 @@ impl Sqlite {
     /// A layer over a pool you built, e.g. to choose its size or timeouts. Each of
     /// its connections gets the set-up described in the module docs before its
     /// first use by this layer.
-    pub fn from_pool(pool: Pool) -> Sqlite {
-        Sqlite::with_pool(pool, "a pool".to_owned(), None)
+    ///
+    /// A connection taken from it again is checked as deadpool-sqlite does (a
+    /// `SELECT` on a blocking thread); the layer's own pool checks without
+    /// leaving the calling thread (see [`SqlitePool`]).
+    pub fn from_pool(pool: deadpool_sqlite::Pool) -> Sqlite {
+        Sqlite::with_pool(SqlitePool::yours(pool), "a pool".to_owned(), None)
     }
 
-    fn build(
-        config: Config,
-        location: String,
-        anchor: Option<Mutex<Connection>>,
-    ) -> Result<Sqlite> {
-        let builder = match config.builder(Runtime::Tokio1) {
-            Ok(builder) => builder,
-            Err(never) => match never {},
-        };
-        let pool = builder.build().map_err(|e| {
+    fn build(path: PathBuf, location: String, anchor: Option<Mutex<Connection>>) -> Result<Sqlite> {
+        let pool = SqlitePool::new(path).map_err(|e| {
             Error::data_layer_caused(format!("sqlite: building the pool for {location}"), e)
         })?;
         Ok(Sqlite::with_pool(pool, location, anchor))
     }
 
-    fn with_pool(pool: Pool, location: String, anchor: Option<Mutex<Connection>>) -> Sqlite {
+    fn with_pool(pool: SqlitePool, location: String, anchor: Option<Mutex<Connection>>) -> Sqlite {
         Sqlite {
             inner: Arc::new(Inner {
                 pool,
@@ -232,7 +238,7 @@ impl Sqlite {
     }
 
     /// The pool the layer runs on.
-    pub fn pool(&self) -> &Pool {
+    pub fn pool(&self) -> &SqlitePool {
         &self.inner.pool
     }
 
@@ -291,7 +297,9 @@ impl Sqlite {
     /// Runs `f` on a pooled connection (set up as every other), on a blocking
     /// thread: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
     /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
-    /// resumed in the caller.
+    /// resumed in the caller. A transaction `f` begins and leaves open (or that
+    /// is open when the call is cancelled) is rolled back, never seen by the
+    /// connection's next user: commit what you mean to keep.
     pub async fn with_connection<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
@@ -318,13 +326,20 @@ impl Sqlite {
         {
             let _ = self.inner.runtime.set(handle);
         }
-        let id = Object::id(&object);
+        let id = object.id();
         let fresh = !self.ready().contains(&id);
         let inner = Arc::clone(&self.inner);
         let outcome = object
+            .connection()
             .interact(move |conn| {
                 if fresh {
                     setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
+                }
+                // A pool you built hands out connections as they were given
+                // back (the layer's own never: see `SqlitePool`).
+                if !conn.is_autocommit() {
+                    conn.execute_batch("ROLLBACK")
+                        .map_err(|e| errors::database("rolling back a transaction left open", e))?;
                 }
                 Ok(f(conn, &inner))
             })
@@ -344,7 +359,7 @@ impl Sqlite {
         }
     }
 
-    fn ready(&self) -> std::sync::MutexGuard<'_, HashSet<deadpool_sqlite::ObjectId>> {
+    fn ready(&self) -> std::sync::MutexGuard<'_, HashSet<deadpool::managed::ObjectId>> {
         self.inner
             .ready
             .lock()

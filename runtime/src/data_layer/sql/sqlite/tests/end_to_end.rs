@@ -289,13 +289,8 @@ fn constraint_of(err: &Error) -> (&str, Option<&str>, Constraint, String) {
 async fn one_connection_layer() -> Sqlite {
     let uri = format!("file:/ashore-{}?vfs=memdb", Uuid::new_v4());
     let anchor = Connection::open(&uri).expect("anchor");
-    let pool = deadpool_sqlite::Config::new(&uri)
-        .builder(deadpool_sqlite::Runtime::Tokio1)
-        .expect("builder")
-        .max_size(1)
-        .build()
-        .expect("pool");
-    let sqlite = Sqlite::with_pool(pool, uri, Some(Mutex::new(anchor)));
+    let sqlite = Sqlite::build(PathBuf::from(&uri), uri, Some(Mutex::new(anchor))).expect("pool");
+    sqlite.pool().resize(1);
     sqlite
         .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
         .await

@@ -137,7 +137,7 @@ async fn memory_is_shared_by_connections_and_private_to_the_layer() {
     })
     .await;
     assert!(joined.expect_err("panicked").is_panic());
-    sqlite.pool().retain(|_, _| false);
+    sqlite.pool().close_idle();
     assert_eq!(sqlite.pool().status().size, 0);
     assert_eq!(count(sqlite.clone()).await.expect("count"), 32);
 }
@@ -411,4 +411,89 @@ fn dropping_the_layer_outside_a_runtime_it_never_saw_does_not_panic() {
 fn the_layer_is_shareable() {
     fn shareable<T: Clone + fmt::Debug + Send + Sync + 'static>() {}
     shareable::<Sqlite>();
+}
+
+/// The layers a transaction test runs on, each with one connection, so the next
+/// call gets the connection the last one gave back (if it is used again): the
+/// layer's own pool, and a deadpool-sqlite pool handed to `from_pool`.
+fn one_connection_layers(file: &TempDb) -> Vec<Sqlite> {
+    let own = Sqlite::open(&file.0).expect("own");
+    own.pool().resize(1);
+    let pool = deadpool_sqlite::Config::new(&file.0)
+        .builder(deadpool_sqlite::Runtime::Tokio1)
+        .expect("builder")
+        .max_size(1)
+        .build()
+        .expect("pool");
+    vec![own, Sqlite::from_pool(pool)]
+}
+
+/// Makes `t` anew, empty.
+async fn empty_table(sqlite: &Sqlite) {
+    sqlite
+        .with_connection(|c| c.execute_batch("DROP TABLE IF EXISTS t; CREATE TABLE t (x INTEGER)"))
+        .await
+        .expect("create");
+}
+
+/// Inserts a row and counts the rows, on whatever connection the layer gives.
+async fn insert_and_count(sqlite: &Sqlite) -> Result<(bool, i64)> {
+    sqlite
+        .with_connection(|c| {
+            let clean = c.is_autocommit();
+            c.execute("INSERT INTO t VALUES (1)", [])?;
+            Ok((
+                clean,
+                c.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?,
+            ))
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_given_back_inside_a_transaction_is_not_used_as_it_is() {
+    let file = TempDb::new("left-open");
+    for sqlite in one_connection_layers(&file) {
+        empty_table(&sqlite).await;
+        // Left open by user code: the insert is never committed.
+        sqlite
+            .with_connection(|c| c.execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (0)"))
+            .await
+            .expect("begin");
+        let (clean, count) = insert_and_count(&sqlite).await.expect("the next call");
+        assert!(
+            clean,
+            "{sqlite:?}: the next call ran inside the transaction"
+        );
+        assert_eq!(count, 1, "{sqlite:?}: the uncommitted insert was kept");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_cancelled_inside_a_transaction_leaves_no_transaction_behind() {
+    let file = TempDb::new("cancelled");
+    for sqlite in one_connection_layers(&file) {
+        empty_table(&sqlite).await;
+        let (started, wait) = tokio::sync::oneshot::channel();
+        let slow = sqlite.with_connection(move |c| {
+            c.execute_batch("BEGIN IMMEDIATE; INSERT INTO t VALUES (0)")?;
+            let _ = started.send(());
+            std::thread::sleep(Duration::from_millis(300));
+            Ok(())
+        });
+        // Cancelled once its transaction has begun, while its closure still runs.
+        tokio::select! {
+            _ = slow => panic!("not cancelled"),
+            _ = wait => {}
+        }
+        let next = tokio::time::timeout(Duration::from_secs(3), insert_and_count(&sqlite))
+            .await
+            .expect("the next call waited for the cancelled one's lock");
+        let (clean, count) = next.expect("the next call");
+        assert!(
+            clean,
+            "{sqlite:?}: the next call ran inside the transaction"
+        );
+        assert_eq!(count, 1, "{sqlite:?}: the cancelled call's insert was kept");
+    }
 }
