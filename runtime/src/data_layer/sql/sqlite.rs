@@ -14,6 +14,7 @@
 //! parameter. This holds for pools handed to [`Sqlite::from_pool`] too.
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -292,6 +293,11 @@ impl Sqlite {
     /// thread: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
     /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
     /// resumed in the caller.
+    ///
+    /// A transaction `f` leaves open (a `BEGIN` without `COMMIT`, when `f`
+    /// returns, fails, panics, or runs on after its caller stopped waiting) is
+    /// rolled back when `f` ends, before the connection goes back to the pool;
+    /// if that fails, the connection is closed instead.
     pub async fn with_connection<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
@@ -326,12 +332,20 @@ impl Sqlite {
                 if fresh {
                     setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
                 }
-                Ok(f(conn, &inner))
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner)));
+                let clean = end_transaction(conn);
+                match result {
+                    Ok(result) => Ok((result, clean)),
+                    Err(payload) => std::panic::resume_unwind(payload),
+                }
             })
             .await;
         match outcome {
-            Ok(Ok(result)) => {
-                if fresh {
+            Ok(Ok((result, clean))) => {
+                if !clean {
+                    // Still inside a transaction: closed rather than reused.
+                    drop(Object::take(object));
+                } else if fresh {
                     self.ready().insert(id);
                 }
                 result
@@ -357,6 +371,24 @@ impl Inner {
     fn ran(&self, sql: &str) {
         tracing::debug!(sql = %sql, "sqlite");
         self.statements.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Rolls back a transaction `conn` was left in (by `with_connection`'s closure,
+/// whether it returned, panicked or its caller stopped waiting), so no
+/// connection goes back to the pool inside one, holding its locks. False when
+/// that failed and the connection is still inside it.
+fn end_transaction(conn: &Connection) -> bool {
+    if conn.is_autocommit() {
+        return true;
+    }
+    tracing::debug!("sqlite: rolling back a transaction left open");
+    match conn.execute_batch("ROLLBACK") {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "sqlite: closing a connection that could not be rolled back");
+            conn.is_autocommit()
+        }
     }
 }
 
