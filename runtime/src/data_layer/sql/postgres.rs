@@ -53,7 +53,7 @@ use crate::value::Value;
 /// connection and, when set, each statement have limits ([`PostgresSettings`]),
 /// past which the call returns an [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
 /// A connection lent by [`client`](Self::client) and given back inside a
-/// transaction is rolled back before anyone else gets it.
+/// transaction is rolled back before anyone else uses it.
 ///
 /// ```no_run
 /// # async fn demo() -> ashore_runtime::Result<()> {
@@ -197,8 +197,10 @@ impl Postgres {
     /// statement timeout does not apply to it.
     ///
     /// A connection given back inside a transaction (even an aborted one) is
-    /// rolled back before it is handed out again, or closed if that fails; other
-    /// session state (`SET`, temporary tables) stays with the connection.
+    /// rolled back when the pool next hands it out, before anyone uses it, or
+    /// closed if that fails; until then it keeps the locks it holds, so commit
+    /// or roll back what you begin. Other session state (`SET`, temporary
+    /// tables) stays with the connection.
     pub async fn client(&self) -> Result<Object> {
         self.pool.get().await.map_err(|e| get_error(&self.pool, e))
     }

@@ -2,8 +2,8 @@
 //! through when it comes back, and what becomes of one whose statement timed
 //! out.
 //!
-//! A connection may come back dirty: one lent by [`Postgres::client`] (or
-//! taken from [`Postgres::pool`]) can be left inside a transaction, even an
+//! A connection may come back dirty: one lent by [`Postgres::client`](super::Postgres::client)
+//! (or taken from [`Postgres::pool`](super::Postgres::pool)) can be left inside a transaction, even an
 //! aborted one, after which every statement on it fails. The layer's own work
 //! never leaves one so (an unfinished transaction is rolled back when dropped),
 //! so each connection the layer itself used is marked clean when it comes back

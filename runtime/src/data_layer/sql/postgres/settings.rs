@@ -50,7 +50,8 @@ pub struct PostgresSettings {
     /// [`Postgres::query`](super::Postgres::query) may run, from when it has a
     /// connection. `None`, the default, waits as long as the server takes. A
     /// statement past it is cancelled on the server and its connection closed,
-    /// never returned to the pool; a create that timed out was rolled back.
+    /// never returned to the pool; a create that timed out is rolled back,
+    /// unless its `COMMIT` had already reached the server.
     /// Migrations and connections lent by `client` are not bounded by it.
     pub statement_timeout: Option<Duration>,
     /// How many connections the pool keeps at most.
