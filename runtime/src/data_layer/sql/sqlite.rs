@@ -206,7 +206,7 @@ impl Sqlite {
             Err(never) => match never {},
         };
         let pool = builder.build().map_err(|e| {
-            Error::data_layer_caused(format!("sqlite: building the pool for {location}"), e)
+            Error::data_layer_caused(format!("sqlite: building the pool for {location}: {e}"), e)
         })?;
         Ok(Sqlite::with_pool(pool, location, anchor))
     }
@@ -315,7 +315,10 @@ impl Sqlite {
     {
         let object = self.inner.pool.get().await.map_err(|e| {
             Error::data_layer_caused(
-                format!("sqlite: getting a connection to {}", self.inner.location),
+                format!(
+                    "sqlite: getting a connection to {}: {e}",
+                    self.inner.location
+                ),
                 e,
             )
         })?;
