@@ -12,7 +12,10 @@
 //! and closed if that fails or takes longer than the connect timeout. The mark
 //! is the address of the connection's statement cache, which lives as long as
 //! the connection; a new connection clears its address's mark, so a stale mark
-//! never vouches for it.
+//! never vouches for it. (A `ROLLBACK` on every checkout, deadpool's
+//! `RecyclingMethod::Custom`, would be simpler, but it is a round trip as long
+//! as a whole small read: 55-80 µs each against 55-72 µs per read of one row on
+//! a pool of one, release build, local server.)
 //!
 //! A statement that outlives the statement timeout is cancelled on the server
 //! (its cancel token, on a connection of its own) and its connection is taken
