@@ -311,7 +311,7 @@ pub enum Waiting {
 impl fmt::Display for Waiting {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Waiting::Connect => "connecting to the database (reaching it and logging in)",
+            Waiting::Connect => "reaching the database and logging in",
             Waiting::Pool => {
                 "waiting for a free connection: every connection of the pool is in use"
             }
