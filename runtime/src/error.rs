@@ -246,6 +246,20 @@ pub enum ErrorKind {
         /// The field named.
         attribute: &'static str,
     },
+    /// A data layer gave up waiting: for a connection to be made (and logged
+    /// in), for a free connection in its pool, or for a statement to finish.
+    /// The limit is one of the layer's settings, named in the message (for
+    /// PostgreSQL, a field of `PostgresSettings`). A statement that timed out
+    /// was cancelled and its connection closed: nothing of it is left running.
+    #[error("timed out after {after:?} {waiting_for} (the limit is `{setting}`)")]
+    Timeout {
+        /// What was being waited for.
+        waiting_for: Waiting,
+        /// How long was waited: the setting's value.
+        after: std::time::Duration,
+        /// The setting that holds the limit, to raise it.
+        setting: &'static str,
+    },
     /// An error returned by a user's manual loader, shown as it is.
     #[error(transparent)]
     Loader(Source),
@@ -277,6 +291,33 @@ impl fmt::Display for Constraint {
             Constraint::Unique => "unique",
             Constraint::ForeignKey => "foreign key",
             Constraint::NotNull => "not-null",
+        })
+    }
+}
+
+/// What a data layer was waiting for when it timed out, in an
+/// [`ErrorKind::Timeout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Waiting {
+    /// A new connection: reaching the server and logging in.
+    Connect,
+    /// A connection from the pool, all of whose connections were in use.
+    Pool,
+    /// A statement (or a create's transaction) to finish.
+    Statement,
+}
+
+impl fmt::Display for Waiting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Waiting::Connect => "reaching the database and logging in",
+            Waiting::Pool => {
+                "waiting for a free connection: every connection of the pool is in use"
+            }
+            Waiting::Statement => {
+                "waiting for a statement to finish; it was cancelled and its connection closed"
+            }
         })
     }
 }

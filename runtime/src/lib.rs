@@ -175,7 +175,7 @@ pub use data_layer::memory::Memory;
 pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
-pub use error::{Constraint, Error, ErrorKind, Result};
+pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
 pub use expr::{ArithOp, CmpOp, Expr, Name, Term};
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};

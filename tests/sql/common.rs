@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use ashore::data_layer::sql::Postgres;
+use ashore::data_layer::sql::{Postgres, PostgresSettings};
 
 /// A PostgreSQL layer whose tables live in a schema made for one test.
 pub struct PgDb {
@@ -21,6 +21,11 @@ pub struct PgDb {
 /// A layer in a new schema, or `None` (after saying so) when `ASHORE_PG_URL` is
 /// not set. Panics when it is set and the server cannot be used.
 pub async fn pg(test: &str) -> Option<PgDb> {
+    pg_with(test, PostgresSettings::default()).await
+}
+
+/// [`pg`] with `settings` (their schema replaced by the test's own).
+pub async fn pg_with(test: &str, mut settings: PostgresSettings) -> Option<PgDb> {
     let Ok(url) = std::env::var("ASHORE_PG_URL") else {
         // Straight to stderr, once per test binary: the test harness captures
         // `println!`, and the skip must be visible in a plain `cargo test`.
@@ -35,7 +40,8 @@ pub async fn pg(test: &str) -> Option<PgDb> {
         return None;
     };
     let schema = unique_schema(test);
-    let postgres = Postgres::connect_in_schema(&url, &schema)
+    settings.schema = Some(schema.clone());
+    let postgres = Postgres::connect_with(&url, settings)
         .await
         .unwrap_or_else(|e| panic!("ASHORE_PG_URL is set, but {url} cannot be used: {e}"));
     Some(PgDb {

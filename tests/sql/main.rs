@@ -1,6 +1,7 @@
 //! The SQL layers beyond the behaviour suites, one test binary: a manual
 //! loader running raw SQL, constraint violations and bulk creates
-//! (`manual_raw`), the plan of the guide's loader on PostgreSQL (`plan`), loads
+//! (`manual_raw`), the plan of the guide's loader on PostgreSQL (`plan`),
+//! timeouts and connections given back dirty (`pool`), loads
 //! over more parents than a statement takes parameters
 //! (`scale`), and strings full of SQL metacharacters (`values`). Each module
 //! declares its own resources with `resource!`; what they share is `common`
@@ -11,5 +12,6 @@ mod common;
 
 mod manual_raw;
 mod plan;
+mod pool;
 mod scale;
 mod values;

@@ -42,26 +42,61 @@ fn describe(err: &(dyn StdError + 'static)) -> String {
     text.replace('\n', "; ")
 }
 
-/// The value of column `i`, decoded by the column's type.
+/// The value of column `i`, decoded by the column's type. An error names the
+/// column.
 pub(crate) fn column(row: &PgRow, i: usize) -> Result<Value> {
-    fn get<'a, T: FromSql<'a>>(row: &'a PgRow, i: usize) -> Result<Option<T>> {
+    column_as(row, i, || {
+        format!("decoding column `{}`", row.columns()[i].name())
+    })
+}
+
+/// The value of column `i`, which holds `attribute` of `schema`, decoded by the
+/// column's type. An error names the resource and the attribute.
+pub(crate) fn attribute_column(
+    row: &PgRow,
+    i: usize,
+    schema: &Schema,
+    attribute: &AttributeInfo,
+) -> Result<Value> {
+    column_as(row, i, || decoding(row, i, schema, attribute))
+}
+
+/// What decoding `attribute` from column `i` is called in an error.
+fn decoding(row: &PgRow, i: usize, schema: &Schema, attribute: &AttributeInfo) -> String {
+    format!(
+        "decoding {}.{} (column `{}`)",
+        schema.name,
+        attribute.name,
+        row.columns()[i].name()
+    )
+}
+
+/// [`column`], its errors saying `what` was being done.
+fn column_as(row: &PgRow, i: usize, what: impl Fn() -> String) -> Result<Value> {
+    fn get<'a, T: FromSql<'a>>(
+        row: &'a PgRow,
+        i: usize,
+        what: &dyn Fn() -> String,
+    ) -> Result<Option<T>> {
         row.try_get::<_, Option<T>>(i)
-            .map_err(|e| data_layer(format!("decoding column {i}"), e))
+            .map_err(|e| data_layer(what(), e))
     }
     let ty = row.columns()[i].type_();
     let value = match *ty {
-        Type::INT2 => get::<i16>(row, i)?.map(|v| Value::Int(v.into())),
-        Type::INT4 => get::<i32>(row, i)?.map(|v| Value::Int(v.into())),
-        Type::INT8 => get::<i64>(row, i)?.map(Value::Int),
-        Type::FLOAT4 => get::<f32>(row, i)?.map(|v| Value::Float(v.into())),
-        Type::FLOAT8 => get::<f64>(row, i)?.map(Value::Float),
-        Type::BOOL => get::<bool>(row, i)?.map(Value::Bool),
-        Type::UUID => get::<uuid::Uuid>(row, i)?.map(Value::Uuid),
-        Type::TIMESTAMPTZ => get::<chrono::DateTime<chrono::Utc>>(row, i)?.map(Value::DateTime),
-        Type::TIMESTAMP => {
-            get::<chrono::NaiveDateTime>(row, i)?.map(|v| Value::DateTime(v.and_utc()))
+        Type::INT2 => get::<i16>(row, i, &what)?.map(|v| Value::Int(v.into())),
+        Type::INT4 => get::<i32>(row, i, &what)?.map(|v| Value::Int(v.into())),
+        Type::INT8 => get::<i64>(row, i, &what)?.map(Value::Int),
+        Type::FLOAT4 => get::<f32>(row, i, &what)?.map(|v| Value::Float(v.into())),
+        Type::FLOAT8 => get::<f64>(row, i, &what)?.map(Value::Float),
+        Type::BOOL => get::<bool>(row, i, &what)?.map(Value::Bool),
+        Type::UUID => get::<uuid::Uuid>(row, i, &what)?.map(Value::Uuid),
+        Type::TIMESTAMPTZ => {
+            get::<chrono::DateTime<chrono::Utc>>(row, i, &what)?.map(Value::DateTime)
         }
-        _ if <String as FromSql>::accepts(ty) => get::<String>(row, i)?.map(Value::String),
+        Type::TIMESTAMP => {
+            get::<chrono::NaiveDateTime>(row, i, &what)?.map(|v| Value::DateTime(v.and_utc()))
+        }
+        _ if <String as FromSql>::accepts(ty) => get::<String>(row, i, &what)?.map(Value::String),
         _ => {
             return Err(Error::data_layer(format!(
                 "column `{}` has type {ty}, which no attribute type reads",
@@ -126,16 +161,18 @@ impl PgColumns<'_> {
     fn read<T: NonNull + for<'a> FromSql<'a>>(&mut self, i: usize) -> Result<Option<T>> {
         let (c, attribute) = self.locate(i)?;
         if T::accepts(self.row.columns()[c].type_()) {
-            return self.get(c);
+            return self.get(c, i);
         }
-        let value = fit(self.schema, attribute, column(self.row, c)?)?;
-        value_as(self.schema, i, value)
+        let found = attribute_column(self.row, c, self.schema, attribute)?;
+        value_as(self.schema, i, fit(self.schema, attribute, found)?)
     }
 
-    fn get<T: for<'a> FromSql<'a>>(&self, c: usize) -> Result<Option<T>> {
-        self.row
-            .try_get::<_, Option<T>>(c)
-            .map_err(|e| data_layer(format!("decoding column {c}"), e))
+    /// Column `c` (of attribute `i`) as a `T`; an error names the attribute.
+    fn get<T: for<'a> FromSql<'a>>(&self, c: usize, i: usize) -> Result<Option<T>> {
+        self.row.try_get::<_, Option<T>>(c).map_err(|e| {
+            let attribute = &self.schema.attributes[i];
+            data_layer(decoding(self.row, c, self.schema, attribute), e)
+        })
     }
 }
 
@@ -146,8 +183,8 @@ impl ColumnReader for PgColumns<'_> {
     fn int(&mut self, i: usize) -> Result<Option<i64>> {
         let (c, _) = self.locate(i)?;
         match *self.row.columns()[c].type_() {
-            Type::INT4 => Ok(self.get::<i32>(c)?.map(i64::from)),
-            Type::INT2 => Ok(self.get::<i16>(c)?.map(i64::from)),
+            Type::INT4 => Ok(self.get::<i32>(c, i)?.map(i64::from)),
+            Type::INT2 => Ok(self.get::<i16>(c, i)?.map(i64::from)),
             _ => self.read(i),
         }
     }

@@ -33,7 +33,7 @@ pub mod build;
 mod postgres;
 #[cfg(feature = "postgres")]
 #[cfg(feature = "postgres")]
-pub use postgres::Postgres;
+pub use postgres::{Postgres, PostgresSettings};
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]

@@ -8,12 +8,18 @@
 //! format and are decoded by column type (see `decode`). Constraint violations
 //! become [`ErrorKind::Constraint`](crate::ErrorKind::Constraint) (see `errors`).
 //!
-//! Connections are made without TLS (`NoTls`).
+//! Connections are made without TLS (`NoTls`). How long the layer waits to
+//! connect, for a free connection and for a statement is set by
+//! [`PostgresSettings`] (see `settings`); the pool's timeouts, the rollback of
+//! connections that come back dirty and the fate of a timed-out statement are
+//! in `pool`.
 
 mod bind;
 mod decode;
 
 mod errors;
+mod pool;
+mod settings;
 #[cfg(test)]
 mod tests;
 
@@ -23,21 +29,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, Runtime};
-use tokio_postgres::NoTls;
+use deadpool_postgres::{GenericClient, Object, Pool};
 
 use self::bind::Arg;
 use self::errors::{data_layer, write_error};
+use self::pool::{Lease, Marks, abandon, get_error, timeout};
+pub use self::settings::PostgresSettings;
 use super::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::collector;
 use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Waiting};
 use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
-
-/// How long making a connection may take when the URL does not say
-/// (`connect_timeout`).
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The PostgreSQL data layer.
 ///
@@ -45,6 +48,12 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// [`DataLayer::migrate`] (through `Domain::migrate`); each has, besides the
 /// resource's attributes, a hidden `_ashore_seq` column that keeps insertion
 /// order for ties.
+///
+/// Nothing waits forever: connecting (and logging in), waiting for a free
+/// connection and, when set, each statement have limits ([`PostgresSettings`]),
+/// past which the call returns an [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
+/// A connection lent by [`client`](Self::client) and given back inside a
+/// transaction is rolled back before anyone else uses it.
 ///
 /// ```no_run
 /// # async fn demo() -> ashore_runtime::Result<()> {
@@ -58,6 +67,11 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Postgres {
     pool: Pool,
     statements: Arc<AtomicU64>,
+    /// The connections the layer gave back clean; `None` for a pool made
+    /// elsewhere, which has no hook to read them.
+    marks: Option<Arc<Marks>>,
+    statement_timeout: Option<Duration>,
+    connect_timeout: Duration,
 }
 
 impl fmt::Debug for Postgres {
@@ -67,6 +81,7 @@ impl fmt::Debug for Postgres {
             .field("connections", &status.size)
             .field("available", &status.available)
             .field("max_connections", &status.max_size)
+            .field("statement_timeout", &self.statement_timeout)
             .field("statements", &self.statements())
             .finish()
     }
@@ -74,15 +89,14 @@ impl fmt::Debug for Postgres {
 
 impl Postgres {
     /// Connects to the database at `url` (`postgres://user:password@host:port/db`
-    /// or the `key=value` form), making a pool of connections, and checks the
-    /// server answers (`SELECT 1`), so an unreachable server or a refused login is
-    /// an error here rather than at the first read. A URL without
-    /// `connect_timeout` gets 10 seconds.
+    /// or the `key=value` form) with the default [`PostgresSettings`], making a
+    /// pool of connections, and checks the server answers (`SELECT 1`), so an
+    /// unreachable server or a refused login is an error here rather than at
+    /// the first read. A server that does not answer within 10 seconds
+    /// (reaching it, logging in and answering) is an
+    /// [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
     pub async fn connect(url: &str) -> Result<Postgres> {
-        let config = parse(url)?;
-        let postgres = Postgres::from_pool(pool(config)?);
-        postgres.check().await?;
-        Ok(postgres)
+        Postgres::connect_with(url, PostgresSettings::default()).await
     }
 
     /// Like [`connect`](Self::connect), but everything lives in the schema
@@ -91,37 +105,74 @@ impl Postgres {
     /// made, read and written there. Separate schemas keep separate apps, or test
     /// runs, apart in one database.
     pub async fn connect_in_schema(url: &str, schema: &str) -> Result<Postgres> {
-        if schema.is_empty() || schema.contains('\0') {
-            return Err(Error::data_layer(format!(
-                "{schema:?} cannot be the name of a schema"
-            )));
-        }
-        let mut config = parse(url)?;
-        let search_path = format!("-c search_path={}", escape_option(&quote_ident(schema)));
-        let options = match config.get_options() {
-            Some(o) if !o.trim().is_empty() => format!("{o} {search_path}"),
-            _ => search_path,
+        let settings = PostgresSettings {
+            schema: Some(schema.to_owned()),
+            ..PostgresSettings::default()
         };
-        config.options(options);
-        let postgres = Postgres::from_pool(pool(config)?);
-        postgres.check().await?;
-        let sql = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema));
-        tracing::debug!(sql = %sql, "postgres");
-        postgres
-            .client()
-            .await?
-            .batch_execute(&sql)
+        Postgres::connect_with(url, settings).await
+    }
+
+    /// Like [`connect`](Self::connect) (or
+    /// [`connect_in_schema`](Self::connect_in_schema), when `settings` name a
+    /// schema), with `settings`' timeouts and pool size.
+    pub async fn connect_with(url: &str, settings: PostgresSettings) -> Result<Postgres> {
+        let mut config = tokio_postgres::Config::from_str(url)
+            .map_err(|e| data_layer("reading the PostgreSQL connection URL", e))?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(settings.connect_timeout);
+        }
+        let mut setup = "SELECT 1".to_owned();
+        if let Some(schema) = &settings.schema {
+            if schema.is_empty() || schema.contains('\0') {
+                return Err(Error::data_layer(format!(
+                    "{schema:?} cannot be the name of a schema"
+                )));
+            }
+            let search_path = format!("-c search_path={}", escape_option(&quote_ident(schema)));
+            let options = match config.get_options() {
+                Some(o) if !o.trim().is_empty() => format!("{o} {search_path}"),
+                _ => search_path,
+            };
+            config.options(options);
+            setup = format!("CREATE SCHEMA IF NOT EXISTS {}", quote_ident(schema));
+        }
+        let (pool, marks) = pool::build(config, &settings)?;
+        let postgres = Postgres {
+            pool,
+            statements: Arc::new(AtomicU64::new(0)),
+            marks: Some(marks),
+            statement_timeout: settings.statement_timeout,
+            connect_timeout: settings.connect_timeout,
+        };
+        tracing::debug!(sql = %setup, "postgres");
+        let check = async {
+            postgres
+                .lease()
+                .await?
+                .batch_execute(&setup)
+                .await
+                .map_err(|e| data_layer("checking the PostgreSQL connection", e))
+        };
+        tokio::time::timeout(settings.connect_timeout, check)
             .await
-            .map_err(|e| data_layer(format!("creating schema {schema:?}"), e))?;
+            .map_err(|_| timeout(Waiting::Connect, settings.connect_timeout))??;
         Ok(postgres)
     }
 
     /// A layer over a pool made elsewhere (for TLS, or any setting `connect` does
-    /// not take). Nothing is checked until the first statement.
+    /// not take). Nothing is checked until the first statement. The pool's own
+    /// timeouts apply (deadpool's default is none: set them), statements have
+    /// no time limit, and connections lent by [`client`](Self::client) are not
+    /// rolled back when they come back (the hook that does it is installed by
+    /// `connect`; deadpool's `RecyclingMethod::Custom("ROLLBACK".into())` does
+    /// it on every recycle).
     pub fn from_pool(pool: Pool) -> Postgres {
         Postgres {
             pool,
             statements: Arc::new(AtomicU64::new(0)),
+            marks: None,
+            statement_timeout: None,
+            connect_timeout: PostgresSettings::default().connect_timeout,
         }
     }
 
@@ -133,19 +184,49 @@ impl Postgres {
         self.statements.load(Ordering::Relaxed)
     }
 
-    /// The pool the layer runs on.
+    /// The pool the layer runs on. A connection taken from it directly is
+    /// treated as [`client`](Self::client)'s are.
     pub fn pool(&self) -> &Pool {
         &self.pool
     }
 
     /// A connection from the pool, returned to it when dropped: the escape hatch
     /// for anything the layer does not do. Its `prepare_cached` shares the
-    /// layer's statement cache.
-    pub async fn client(&self) -> Result<deadpool_postgres::Object> {
-        self.pool
-            .get()
-            .await
-            .map_err(|e| data_layer("getting a PostgreSQL connection", e))
+    /// layer's statement cache. Waits at most
+    /// [`PostgresSettings::pool_wait_timeout`] for a free connection; the
+    /// statement timeout does not apply to it.
+    ///
+    /// A connection given back inside a transaction (even an aborted one) is
+    /// rolled back when the pool next hands it out, before anyone uses it, or
+    /// closed if that fails; until then it keeps the locks it holds, so commit
+    /// or roll back what you begin. Other session state (`SET`, temporary
+    /// tables) stays with the connection.
+    pub async fn client(&self) -> Result<Object> {
+        self.pool.get().await.map_err(|e| get_error(&self.pool, e))
+    }
+
+    /// A connection for the layer's own work, marked clean when it comes back.
+    async fn lease(&self) -> Result<Lease> {
+        Ok(Lease::new(self.client().await?, self.marks.clone()))
+    }
+
+    /// `work` (on a [`Lease`]), within the statement timeout; `None` when it
+    /// ran past it. The lease then goes to [`settle`](Self::settle).
+    async fn limited<T>(&self, work: impl Future<Output = Result<T>>) -> Option<Result<T>> {
+        match self.statement_timeout {
+            Some(limit) => tokio::time::timeout(limit, work).await.ok(),
+            None => Some(work.await),
+        }
+    }
+
+    /// What [`limited`](Self::limited) gave: its result, or, when the statement
+    /// ran past the timeout, the statement cancelled, `lease` closed and a
+    /// timeout error.
+    fn settle<T>(&self, lease: Lease, outcome: Option<Result<T>>) -> Result<T> {
+        outcome.unwrap_or_else(|| {
+            let limit = self.statement_timeout.unwrap_or_default();
+            Err(abandon(lease, limit, self.connect_timeout))
+        })
     }
 
     /// Runs raw SQL (a manual relationship's query) and reads its rows as `R`s.
@@ -183,11 +264,22 @@ impl Postgres {
     /// is an error. [`Sqlite::query_params`](super::Sqlite::query_params) takes
     /// the same parameters.
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
+        let lease = self.lease().await?;
+        let outcome = self.limited(self.query_on(&lease, sql, &params)).await;
+        self.settle(lease, outcome)
+    }
+
+    /// [`query_params`](Self::query_params) on `client`.
+    async fn query_on<R: Resource>(
+        &self,
+        client: &Object,
+        sql: &str,
+        params: &[Param],
+    ) -> Result<Vec<R>> {
         let schema = R::schema();
         let what = || format!("running a query for {}", schema.name);
-        let client = self.client().await?;
         let prepared = self
-            .prepare(&client, sql)
+            .prepare(client, sql)
             .await
             .map_err(|e| data_layer(what(), e))?;
         let args: Vec<Arg<'_>> = params.iter().map(Arg::from_param).collect();
@@ -199,16 +291,6 @@ impl Postgres {
             .into_iter()
             .map(R::from_row)
             .collect()
-    }
-
-    /// `SELECT 1`, so a server that cannot be reached is an error right away.
-    async fn check(&self) -> Result<()> {
-        self.client()
-            .await?
-            .simple_query("SELECT 1")
-            .await
-            .map_err(|e| data_layer("checking the PostgreSQL connection", e))?;
-        Ok(())
     }
 
     /// Runs one builder statement (prepared and cached) and returns its rows.
@@ -236,16 +318,31 @@ impl Postgres {
     }
 
     /// Runs one builder read statement (prepared and cached) for `schema`, and
-    /// decodes its rows into records as they arrive.
+    /// decodes its rows into records as they arrive, within the statement
+    /// timeout.
     async fn read_records(
         &self,
         schema: &'static Schema,
         stmt: &Statement,
         partition: Option<&Partition>,
     ) -> Result<Records> {
+        let lease = self.lease().await?;
+        let outcome = self
+            .limited(self.read_on(&lease, schema, stmt, partition))
+            .await;
+        self.settle(lease, outcome)
+    }
+
+    /// [`read_records`](Self::read_records) on `client`.
+    async fn read_on(
+        &self,
+        client: &Object,
+        schema: &'static Schema,
+        stmt: &Statement,
+        partition: Option<&Partition>,
+    ) -> Result<Records> {
         let failed = |e| data_layer(format!("reading {}", schema.name), e);
-        let client = self.client().await?;
-        let prepared = self.prepare(&client, &stmt.sql).await.map_err(failed)?;
+        let prepared = self.prepare(client, &stmt.sql).await.map_err(failed)?;
         let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
         let rows = client
             .query_raw(&prepared, args.iter())
@@ -256,9 +353,23 @@ impl Postgres {
     }
 
     /// Runs write statements for `schema` in one transaction and returns the
-    /// records they return.
+    /// records they return, within the statement timeout.
     async fn write(&self, schema: &'static Schema, statements: &[Statement]) -> Result<Records> {
-        let mut client = self.client().await?;
+        let mut lease = self.lease().await?;
+        let outcome = self
+            .limited(self.write_on(&mut lease, schema, statements))
+            .await;
+        self.settle(lease, outcome)
+    }
+
+    /// Runs write statements for `schema` in one transaction on `client` and
+    /// returns the records they return.
+    async fn write_on(
+        &self,
+        client: &mut Object,
+        schema: &'static Schema,
+        statements: &[Statement],
+    ) -> Result<Records> {
         let tx = client
             .transaction()
             .await
@@ -318,7 +429,7 @@ impl DataLayer for Postgres {
             if ddl.is_empty() {
                 return Ok(());
             }
-            let mut client = self.client().await?;
+            let mut client = self.lease().await?;
             let tx = client
                 .transaction()
                 .await
@@ -336,23 +447,6 @@ impl DataLayer for Postgres {
             Ok(())
         })
     }
-}
-
-fn parse(url: &str) -> Result<tokio_postgres::Config> {
-    let mut config = tokio_postgres::Config::from_str(url)
-        .map_err(|e| data_layer("reading the PostgreSQL connection URL", e))?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(CONNECT_TIMEOUT);
-    }
-    Ok(config)
-}
-
-fn pool(config: tokio_postgres::Config) -> Result<Pool> {
-    let manager = Manager::from_config(config, NoTls, ManagerConfig::default());
-    Pool::builder(manager)
-        .runtime(Runtime::Tokio1)
-        .build()
-        .map_err(|e| data_layer("making the PostgreSQL pool", e))
 }
 
 /// `name` as an SQL identifier: double-quoted, inner quotes doubled.

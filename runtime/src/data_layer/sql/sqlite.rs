@@ -16,11 +16,13 @@
 //!
 //! A connection is never used inside a transaction it was given back in (user
 //! code in [`Sqlite::with_connection`] that did not commit, or a call cancelled
-//! while its SQL ran): the layer's own pool closes such a connection instead of
-//! handing it out, and a pool you built has the transaction rolled back before
-//! the connection's next use.
+//! while its SQL ran): when the work ends, on its blocking thread, an open
+//! transaction is rolled back, and a connection that cannot be is closed. The
+//! layer's own pool also never hands out a connection whose work still runs
+//! (see [`SqlitePool`]).
 
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -211,7 +213,7 @@ impl Sqlite {
 
     fn build(path: PathBuf, location: String, anchor: Option<Mutex<Connection>>) -> Result<Sqlite> {
         let pool = SqlitePool::new(path).map_err(|e| {
-            Error::data_layer_caused(format!("sqlite: building the pool for {location}"), e)
+            Error::data_layer_caused(format!("sqlite: building the pool for {location}: {e}"), e)
         })?;
         Ok(Sqlite::with_pool(pool, location, anchor))
     }
@@ -297,9 +299,12 @@ impl Sqlite {
     /// Runs `f` on a pooled connection (set up as every other), on a blocking
     /// thread: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
     /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
-    /// resumed in the caller. A transaction `f` begins and leaves open (or that
-    /// is open when the call is cancelled) is rolled back, never seen by the
-    /// connection's next user: commit what you mean to keep.
+    /// resumed in the caller.
+    ///
+    /// A transaction `f` leaves open (a `BEGIN` without `COMMIT`, when `f`
+    /// returns, fails, panics, or runs on after its caller stopped waiting) is
+    /// rolled back when `f` ends, before the connection goes back to the pool;
+    /// if that fails, the connection is closed instead.
     pub async fn with_connection<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
@@ -317,7 +322,10 @@ impl Sqlite {
     {
         let object = self.inner.pool.get().await.map_err(|e| {
             Error::data_layer_caused(
-                format!("sqlite: getting a connection to {}", self.inner.location),
+                format!(
+                    "sqlite: getting a connection to {}: {e}",
+                    self.inner.location
+                ),
                 e,
             )
         })?;
@@ -335,18 +343,20 @@ impl Sqlite {
                 if fresh {
                     setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
                 }
-                // A pool you built hands out connections as they were given
-                // back (the layer's own never: see `SqlitePool`).
-                if !conn.is_autocommit() {
-                    conn.execute_batch("ROLLBACK")
-                        .map_err(|e| errors::database("rolling back a transaction left open", e))?;
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner)));
+                let clean = end_transaction(conn);
+                match result {
+                    Ok(result) => Ok((result, clean)),
+                    Err(payload) => std::panic::resume_unwind(payload),
                 }
-                Ok(f(conn, &inner))
             })
             .await;
         match outcome {
-            Ok(Ok(result)) => {
-                if fresh {
+            Ok(Ok((result, clean))) => {
+                if !clean {
+                    // Still inside a transaction: closed rather than reused.
+                    object.discard();
+                } else if fresh {
                     self.ready().insert(id);
                 }
                 result
@@ -372,6 +382,24 @@ impl Inner {
     fn ran(&self, sql: &str) {
         tracing::debug!(sql = %sql, "sqlite");
         self.statements.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Rolls back a transaction `conn` was left in (by `with_connection`'s closure,
+/// whether it returned, panicked or its caller stopped waiting), so no
+/// connection goes back to the pool inside one, holding its locks. False when
+/// that failed and the connection is still inside it.
+fn end_transaction(conn: &Connection) -> bool {
+    if conn.is_autocommit() {
+        return true;
+    }
+    tracing::debug!("sqlite: rolling back a transaction left open");
+    match conn.execute_batch("ROLLBACK") {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "sqlite: closing a connection that could not be rolled back");
+            conn.is_autocommit()
+        }
     }
 }
 

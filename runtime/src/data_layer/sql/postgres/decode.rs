@@ -13,7 +13,7 @@ use tokio_postgres::{Column, Row as PgRow, RowStream};
 
 use super::errors::data_layer;
 use crate::data_layer::Partition;
-pub(super) use crate::data_layer::columns::postgres::{PgColumns, column, fit};
+pub(super) use crate::data_layer::columns::postgres::{PgColumns, attribute_column, column, fit};
 use crate::data_layer::sql::Columns;
 use crate::data_layer::store::{Collector, Target, collector};
 use crate::data_layer::{Records, group_positions};
@@ -217,7 +217,7 @@ pub(super) fn rows_by_name(
                 .attributes
                 .iter()
                 .zip(&indexes)
-                .map(|(a, &i)| fit(schema, a, column(pg_row, i)?))
+                .map(|(a, &i)| fit(schema, a, attribute_column(pg_row, i, schema, a)?))
                 .collect()
         })
         .collect()

@@ -1,6 +1,7 @@
 //! SQLite errors as ashore errors: constraint violations become
 //! `ErrorKind::Constraint` (the attribute read from SQLite's message), everything
-//! else `ErrorKind::DataLayer`, the rusqlite error kept as the source.
+//! else `ErrorKind::DataLayer`, with SQLite's reason in the message and the
+//! rusqlite error kept as the source.
 //!
 //! SQLite's foreign-key message names no column, so a violation found at a
 //! create's `COMMIT` is looked up in `PRAGMA foreign_key_check` (see
@@ -11,7 +12,9 @@ use rusqlite::{Connection, OptionalExtension, ffi};
 use crate::error::{Constraint, Error, ErrorKind};
 use crate::resource::Schema;
 
-/// A database error while doing `what` (`"reading Ticket"`).
+/// A database error while doing `what` (`"reading Ticket"`): the message
+/// says what, then SQLite's reason (`sqlite: creating Ticket: CHECK constraint
+/// failed: priority >= 0`), and the rusqlite error is the source.
 pub(crate) fn database(what: impl std::fmt::Display, err: rusqlite::Error) -> Error {
     let hint = match &err {
         rusqlite::Error::SqliteFailure(_, Some(m)) if m.starts_with("no such table") => {
@@ -19,7 +22,7 @@ pub(crate) fn database(what: impl std::fmt::Display, err: rusqlite::Error) -> Er
         }
         _ => "",
     };
-    Error::data_layer_caused(format!("sqlite: {what}{hint}"), err)
+    Error::data_layer_caused(format!("sqlite: {what}: {err}{hint}"), err)
 }
 
 /// An error of a write to `schema`'s table: a constraint violation names the

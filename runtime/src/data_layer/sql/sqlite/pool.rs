@@ -49,6 +49,14 @@ impl Pooled {
         }
     }
 
+    /// Takes the connection out of its pool and closes it.
+    pub(super) fn discard(self) {
+        match self {
+            Pooled::Own(object) => drop(managed::Object::take(object)),
+            Pooled::Yours(object) => drop(managed::Object::take(object)),
+        }
+    }
+
     /// Unique within its pool, for as long as the connection lives.
     pub(super) fn id(&self) -> managed::ObjectId {
         match self {

@@ -407,6 +407,37 @@ async fn bad_values_are_errors_not_panics() {
 }
 
 #[tokio::test]
+async fn a_stored_value_that_cannot_be_decoded_names_its_attribute_and_reason() {
+    let Some(db) = layer("values_undecodable").await else {
+        return;
+    };
+    db.execute(DDL).await;
+    // `infinity` is a timestamptz no `DateTime<Utc>` holds.
+    db.execute("INSERT INTO val (id, t) VALUES (1, 'infinity')")
+        .await;
+    let read = stmt(
+        &format!("SELECT {COLUMNS} FROM val"),
+        vec![],
+        Columns::Attributes,
+    );
+    let through_read = fetch::<Val>(&db.pg, &read, &[])
+        .await
+        .expect_err("infinity");
+    let through_sql = db
+        .pg
+        .query::<Val>("SELECT * FROM val", vec![])
+        .await
+        .expect_err("infinity");
+    for err in [through_read, through_sql] {
+        let text = err.to_string();
+        assert!(text.contains("decoding Val.t (column `t`)"), "{text}");
+        assert!(text.contains("too large"), "the driver's reason: {text}");
+        assert!(std::error::Error::source(&err).is_some(), "{err:?}");
+    }
+    db.drop().await;
+}
+
+#[tokio::test]
 async fn raw_sql_binds_lists_as_arrays() {
     let Some(db) = layer("values_lists").await else {
         return;

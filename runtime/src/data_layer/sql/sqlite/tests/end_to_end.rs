@@ -476,3 +476,68 @@ async fn stored_values_are_decoded_or_reported() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_left_open_by_with_connection_is_rolled_back() {
+    let sqlite = one_connection_layer().await;
+    let insert = |id: i64, name: &str| {
+        format!("BEGIN IMMEDIATE; INSERT INTO rep (id, name) VALUES ({id}, '{name}')")
+    };
+    let autocommit = || sqlite.with_connection(|c| Ok(c.is_autocommit()));
+
+    // The closure returns inside the transaction.
+    let sql = insert(101, "returned");
+    sqlite
+        .with_connection(move |c| c.execute_batch(&sql))
+        .await
+        .expect("insert");
+    assert!(autocommit().await.expect("autocommit"));
+
+    // It fails inside it.
+    let sql = insert(102, "failed");
+    sqlite
+        .with_connection(move |c| {
+            c.execute_batch(&sql)?;
+            c.execute_batch("SELECT * FROM no_such_table")
+        })
+        .await
+        .expect_err("no such table");
+    assert!(autocommit().await.expect("autocommit"));
+
+    // It panics inside it (the panic reaches the caller, here a task).
+    let sql = insert(103, "panicked");
+    let layer = sqlite.clone();
+    let panicked = tokio::spawn(async move {
+        layer
+            .with_connection(move |c| -> rusqlite::Result<()> {
+                c.execute_batch(&sql)?;
+                panic!("the closure panics inside a transaction")
+            })
+            .await
+    })
+    .await;
+    assert!(panicked.is_err());
+    assert!(autocommit().await.expect("autocommit"));
+
+    // Its caller stops waiting while it runs on inside it.
+    let sql = insert(104, "cancelled");
+    let cancelled = tokio::time::timeout(
+        Duration::from_millis(50),
+        sqlite.with_connection(move |c| {
+            c.execute_batch(&sql)?;
+            std::thread::sleep(Duration::from_millis(300));
+            Ok(())
+        }),
+    )
+    .await;
+    assert!(cancelled.is_err(), "the caller stopped waiting");
+    assert!(autocommit().await.expect("autocommit"));
+
+    // None of them was committed, and the layer writes on.
+    let reps: Vec<Rep> = create(&sqlite, vec![rep("committed", None)])
+        .await
+        .expect("create on the connection given back");
+    let request = ReadRequest::new(Rep::schema());
+    let all: Vec<Rep> = read(&sqlite, request).await.expect("read");
+    assert_eq!(all, reps);
+}

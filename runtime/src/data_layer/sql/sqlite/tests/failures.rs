@@ -134,7 +134,11 @@ fn sqlite_constraint_errors_map_to_constraint_kinds() {
         ),
         "{err}"
     );
-    assert_eq!(err.to_string(), "data layer: sqlite: creating");
+    // Not a constraint ashore names: SQLite's reason is in the message.
+    assert_eq!(
+        err.to_string(),
+        "data layer: sqlite: creating: CHECK constraint failed: priority >= 0"
+    );
     let err = errors::database(
         "reading Nope",
         conn.prepare("SELECT * FROM nope").expect_err("no table"),
