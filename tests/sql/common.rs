@@ -67,10 +67,13 @@ fn unique_schema(test: &str) -> String {
 impl Drop for PgDb {
     /// Drops the schema on a connection of its own, on a thread of its own (a
     /// test's runtime may be gone or inside `block_on`). Failures are ignored.
+    /// It waits at most 10 seconds for locks: a test that panicked while a
+    /// pooled connection of the schema's layer held one (still alive while this
+    /// runs) must fail, not hang.
     fn drop(&mut self) {
         let url = self.url.clone();
         let sql = format!(
-            "DROP SCHEMA IF EXISTS \"{}\" CASCADE",
+            "SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS \"{}\" CASCADE",
             self.schema.replace('"', "\"\"")
         );
         let _ = std::thread::spawn(move || {

@@ -43,26 +43,65 @@ pub struct ReadRequest {
 /// (they see every stored record): a record's visibility depends on the record
 /// alone, whatever path reached it, and conditions that reach each other's
 /// resources cannot recurse.
+///
+/// A resource the conditions do not list is unrestricted, unless the domain
+/// said which resources the read may meet ([`Visibility::hiding_the_rest`]):
+/// then any other resource a data layer meets is hidden, so a resource the
+/// domain did not foresee fails closed.
 #[derive(Clone, Debug, Default)]
-pub struct Visibility(Option<std::sync::Arc<Vec<(&'static Schema, Expr)>>>);
+pub struct Visibility(Option<std::sync::Arc<Conditions>>);
+
+#[derive(Debug)]
+struct Conditions {
+    conditions: Vec<(&'static Schema, Expr)>,
+    /// With `hiding_the_rest`: the listed resources without a condition.
+    unrestricted: Option<Vec<&'static Schema>>,
+    /// `false`, the condition on a resource neither list holds.
+    hidden: Expr,
+}
 
 impl Visibility {
-    /// The condition on each listed resource's records.
+    /// The condition on each listed resource's records; every other resource
+    /// is unrestricted.
     pub fn new(conditions: Vec<(&'static Schema, Expr)>) -> Self {
         if conditions.is_empty() {
             Visibility(None)
         } else {
-            Visibility(Some(std::sync::Arc::new(conditions)))
+            Visibility(Some(std::sync::Arc::new(Conditions {
+                conditions,
+                unrestricted: None,
+                hidden: Expr::Value(Value::Bool(false)),
+            })))
         }
+    }
+
+    /// The condition on each resource of `conditions`, none on those of
+    /// `unrestricted`, and every other resource hidden.
+    pub fn hiding_the_rest(
+        conditions: Vec<(&'static Schema, Expr)>,
+        unrestricted: Vec<&'static Schema>,
+    ) -> Self {
+        Visibility(Some(std::sync::Arc::new(Conditions {
+            conditions,
+            unrestricted: Some(unrestricted),
+            hidden: Expr::Value(Value::Bool(false)),
+        })))
     }
 
     /// The condition on `schema`'s records, if any.
     pub fn of(&self, schema: &'static Schema) -> Option<&Expr> {
-        self.0
-            .as_deref()?
+        let all = self.0.as_deref()?;
+        if let Some((_, e)) = all
+            .conditions
             .iter()
             .find(|(s, _)| std::ptr::eq(*s, schema))
-            .map(|(_, e)| e)
+        {
+            return Some(e);
+        }
+        match &all.unrestricted {
+            Some(free) if !free.iter().any(|s| std::ptr::eq(*s, schema)) => Some(&all.hidden),
+            _ => None,
+        }
     }
 
     /// Whether no resource has a condition.

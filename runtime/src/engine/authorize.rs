@@ -171,20 +171,31 @@ pub(crate) fn tenant_filter(
     }
 }
 
-/// The conditions a read from `root` under `scope` puts on each resource it can
-/// reach (through relationships, transitively): the tenant's, and with
-/// `authorize(true)` the read policies'. A multitenant resource reached by a
-/// read without a tenant is an error at the root and hidden elsewhere (unless
-/// it allows global reads). With `policies_at_root` false, the root's own
-/// policies are left out (a load that reports forbidden records instead of
-/// leaving them out checks them itself).
+/// The conditions a read from `root` under `scope` puts on each resource it
+/// meets (its own, those `filter` reaches, and `join`, the join resource of a
+/// load through one; see [`reach`]): the tenant's, and with `authorize(true)`
+/// the read policies'. Only those resources' policies are evaluated, so a
+/// policy of a resource the read never meets cannot fail it; any other resource
+/// a data layer meets is hidden. A multitenant resource met by a read without a
+/// tenant is an error at the root and hidden elsewhere (unless it allows global
+/// reads). With `policies_at_root` false, the root's own policies are left out
+/// (a load that reports forbidden records instead of leaving them out checks
+/// them itself).
 pub(crate) fn visibility(
     scope: &Scope,
     root: &'static Schema,
     policies_at_root: bool,
+    filter: Option<&Expr>,
+    join: Option<&'static Schema>,
 ) -> Result<Visibility> {
+    let restricted =
+        |s: &&Schema| s.multitenancy.is_some() || (scope.authorize() && !s.policies.is_empty());
+    if !reachable(root).iter().any(restricted) {
+        return Ok(Visibility::default());
+    }
     let mut conditions = Vec::new();
-    for schema in reachable(root) {
+    let mut unrestricted = Vec::new();
+    for schema in reach::resources_met(root, filter, join) {
         let is_root = std::ptr::eq(schema, root);
         let tenant = match tenant_filter(schema, scope.tenant()) {
             Ok(filter) => filter,
@@ -201,11 +212,12 @@ pub(crate) fn visibility(
             (Some(t), Some(p)) => Some(t.and(p)),
             (t, p) => t.or(p),
         };
-        if let Some(condition) = condition {
-            conditions.push((schema, condition));
+        match condition {
+            Some(condition) => conditions.push((schema, condition)),
+            None => unrestricted.push(schema),
         }
     }
-    Ok(Visibility::new(conditions))
+    Ok(Visibility::hiding_the_rest(conditions, unrestricted))
 }
 
 /// `root` and every resource reachable from it through relationships
@@ -240,7 +252,7 @@ pub(crate) async fn enforce<D: Resource>(
     groups: &mut [Vec<D>],
 ) -> Result<()> {
     let schema = D::schema();
-    let visibility = visibility(scope, schema, true)?;
+    let visibility = visibility(scope, schema, true, None, None)?;
     let Some(condition) = visibility.of(schema).cloned() else {
         return Ok(());
     };
@@ -333,5 +345,6 @@ pub(crate) fn tenant_rows(
     Ok(())
 }
 
+mod reach;
 #[cfg(test)]
 mod tests;

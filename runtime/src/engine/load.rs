@@ -120,11 +120,21 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                 request.sort = query.get_sort().to_vec();
                 request.limit = query.get_limit();
                 request.offset = query.get_offset();
+                let join = match &by {
+                    PartitionBy::Through { join, .. } => Some(*join),
+                    PartitionBy::Attribute(_) => None,
+                };
                 request.partition = Some(Partition { by, keys });
                 // Records the actor may not read are left out by the read, or,
                 // with `authorize_read_with error`, read and then reported.
                 let report = info.authorize_read_with == AuthorizeReadWith::Error;
-                request.visibility = authorize::visibility(scope, D::schema(), !report)?;
+                request.visibility = authorize::visibility(
+                    scope,
+                    D::schema(),
+                    !report,
+                    request.filter.as_ref(),
+                    join,
+                )?;
                 tracing::debug!(resource = source.name, relationship = info.name, "load");
                 let result = scope.domain().data_layer().read(request).await?;
                 let mut groups = result.into_groups::<D>(count)?;

@@ -18,8 +18,8 @@ pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<
     request.sort = query.get_sort().to_vec();
     request.limit = query.get_limit();
     request.offset = query.get_offset();
-    request.visibility =
-        authorize::visibility(scope, schema, true).map_err(|e| e.in_resource(schema.name))?;
+    request.visibility = authorize::visibility(scope, schema, true, request.filter.as_ref(), None)
+        .map_err(|e| e.in_resource(schema.name))?;
     tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "read");
     let result = scope
         .domain

@@ -1,0 +1,96 @@
+//! The resources a read meets, so that only their policies are evaluated: its
+//! own resource, every resource its filter reaches through relationship paths
+//! (`exists` included), the paths of those relationships' own `filter` options,
+//! the join resources of many_to_many hops, and the join resource of a load
+//! through one. The conditions of the resources found are not walked: the data
+//! layers evaluate a visibility condition's own paths unscoped.
+//!
+//! The walk keeps its own stack, so a deep filter cannot overflow the thread's.
+
+use crate::expr::{Expr, Name};
+use crate::resource::{RelationshipInfo, Schema};
+
+/// `root`, the resources `filter` reaches from it, and `join`, each once.
+pub(super) fn resources_met(
+    root: &'static Schema,
+    filter: Option<&Expr>,
+    join: Option<&'static Schema>,
+) -> Vec<&'static Schema> {
+    let mut walk = Walk {
+        met: vec![root],
+        followed: Vec::new(),
+        relationship_filters: Vec::new(),
+    };
+    walk.meet(join);
+    if let Some(filter) = filter {
+        walk.expr(root, filter);
+    }
+    while let Some((schema, filter)) = walk.relationship_filters.pop() {
+        walk.expr(schema, &filter);
+    }
+    walk.met
+}
+
+struct Walk {
+    met: Vec<&'static Schema>,
+    /// Relationships whose `filter` option was taken to be walked.
+    followed: Vec<*const RelationshipInfo>,
+    /// Relationship filters still to walk, each from its destination.
+    relationship_filters: Vec<(&'static Schema, Expr)>,
+}
+
+impl Walk {
+    fn meet(&mut self, schema: Option<&'static Schema>) {
+        if let Some(schema) = schema
+            && !self.met.iter().any(|s| std::ptr::eq(*s, schema))
+        {
+            self.met.push(schema);
+        }
+    }
+
+    /// Walks `expr`, on records of `schema`.
+    fn expr(&mut self, schema: &'static Schema, expr: &Expr) {
+        let mut stack = vec![(schema, expr)];
+        while let Some((schema, expr)) = stack.pop() {
+            match expr {
+                Expr::Value(_) => {}
+                Expr::Attr { path, .. } => {
+                    self.path(schema, path);
+                }
+                Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                    stack.push((schema, a));
+                    stack.push((schema, b));
+                }
+                Expr::In(a, _) | Expr::Not(a) | Expr::IsNil(a) => stack.push((schema, a)),
+                Expr::Exists { path, expr } => {
+                    if let Some(end) = self.path(schema, path) {
+                        stack.push((end, expr));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Follows `path` from `schema`, meeting each hop's destination and join
+    /// resource; the resource at its end, unless a name is not a relationship
+    /// (the read reports that).
+    fn path(&mut self, mut schema: &'static Schema, path: &[Name]) -> Option<&'static Schema> {
+        for name in path {
+            let rel = schema
+                .relationships
+                .iter()
+                .find(|r| r.name == name.as_ref())?;
+            let destination = (rel.destination)();
+            self.meet(Some(destination));
+            self.meet(rel.through.as_ref().map(|t| (t.resource)()));
+            if let Some(filter) = rel.filter
+                && !self.followed.contains(&std::ptr::from_ref(rel))
+            {
+                self.followed.push(rel);
+                self.relationship_filters.push((destination, filter()));
+            }
+            schema = destination;
+        }
+        Some(schema)
+    }
+}
