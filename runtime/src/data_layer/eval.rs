@@ -331,6 +331,10 @@ impl<'a> Scope<'a> {
 
     /// `node` over every combination of bindings, from row `row`.
     fn bound(&self, row: usize, ix: &[Index<'a>]) -> Option<bool> {
+        if let ([binding], true) = (&self.bindings[..], self.to_one) {
+            // One to-one binding (the common path through a belongs_to).
+            return (self.node)(&[Some(row), binding.step.one(row, ix)], ix);
+        }
         let n = self.bindings.len() + 1;
         let mut stack = [None; STACK_SLOTS];
         let mut heap;
