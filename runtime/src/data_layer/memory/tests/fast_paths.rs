@@ -111,6 +111,49 @@ fn integer_comparisons_keep_nil() {
     );
 }
 
+/// An integer column of a small table, read through a to-one hop from every
+/// row of a larger one (many rows per record, nil thresholds, tickets without
+/// a representative), against the answers worked out by hand.
+#[test]
+fn integer_columns_through_a_to_one_hop_answer_row_by_row() {
+    let m = support();
+    // Tickets 10..40 cycle through reps 1 (threshold 2), 2 (nil), 3 (0) and
+    // none, with p = 0..3 and nil.
+    let rep_of = |i: i64| [Some(1), Some(2), Some(3), None][(i % 4) as usize];
+    let p_of = |i: i64| (i % 5 != 4).then_some(i % 5);
+    let rows = (10..40)
+        .map(|i| ticket(i, rep_of(i), p_of(i), None))
+        .collect();
+    insert::<Ticket>(&m, rows).expect("tickets");
+    let threshold = |rep: Option<i64>| match rep {
+        Some(1) => Some(2),
+        Some(3) => Some(0),
+        _ => None,
+    };
+    // Tickets 1..6 of `support()`, then the formula.
+    let mut expected = vec![F, T, NIL, NIL, NIL, NIL];
+    expected.extend((10..40).map(|i| match (p_of(i), threshold(rep_of(i))) {
+        (Some(p), Some(t)) => Some(p > t),
+        _ => None,
+    }));
+    let above = cmp(Gt, attr("p"), representative("threshold"));
+    assert_eq!(truths::<Ticket>(&m, &above), expected);
+    // The same column against a constant, and in a long list: true for the
+    // tickets of rep 1 only (threshold 2), nil without a threshold.
+    let over_one = cmp(Lt, val(1_i64), representative("threshold"));
+    let listed = Expr::is_in(
+        representative("threshold"),
+        (10..20_i64).chain([2]).map(Value::Int).collect(),
+    );
+    let expected: Vec<_> = [Some(1), Some(1), Some(2), Some(2), Some(2), None]
+        .into_iter()
+        .chain((10..40).map(rep_of))
+        .map(|rep| threshold(rep).map(|t| t > 1))
+        .collect();
+    assert_eq!(truths::<Ticket>(&m, &over_one), expected);
+    assert_eq!(truths::<Ticket>(&m, &listed), expected);
+}
+
 #[test]
 fn long_integer_lists_answer_as_in_does() {
     let m = with_dangling();
