@@ -41,10 +41,9 @@
 //! per (table, attribute); a destination keyed by its primary key uses the table's
 //! primary-key index. A filter through a to-one relationship is thus O(rows).
 
-use foldhash::{HashMap, HashMapExt, HashSet};
+use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::cell::OnceCell;
-use std::cmp::Ordering;
 
 use super::Visibility;
 use crate::data_layer::store::Table;
@@ -55,9 +54,13 @@ use crate::value::Value;
 
 mod compile;
 mod keys;
+mod list;
+mod lower;
 
 use compile::Compiler;
 pub(crate) use keys::KeyIndex;
+use list::InList;
+use lower::{Column, Cond};
 
 /// Where the evaluator finds the tables of the resources a filter reaches.
 pub(crate) trait Tables {
@@ -172,6 +175,12 @@ impl Index<'_> {
 
 /// One relationship hop, from rows of a source table to rows of a destination.
 struct Step<'a> {
+    /// Whether it reaches at most one record from each source record
+    /// ([`RelationshipInfo::reaches_at_most_one`]: it links straight to the
+    /// destination's primary key), so a binding through it needs no enumeration.
+    ///
+    /// [`RelationshipInfo::reaches_at_most_one`]: crate::resource::RelationshipInfo::reaches_at_most_one
+    to_one: bool,
     source_table: &'a dyn Table,
     source_attr: usize,
     /// many_to_many: the join table and how it is crossed.
@@ -197,6 +206,24 @@ struct JoinStep<'a> {
 }
 
 impl<'a> Step<'a> {
+    /// The destination row related to source row `row`, if any, for a hop that
+    /// reaches at most one record (`to_one`): what `related` gives, without
+    /// collecting it.
+    #[inline]
+    fn one(&self, row: usize, indexes: &[Index<'a>]) -> Option<usize> {
+        let key = self.source_table.get(row, self.source_attr);
+        let r = match &indexes[self.dest_index] {
+            // Finds nothing for nil.
+            Index::Primary(map) => *map.get(&key)?,
+            built if !key.is_null() => *built.rows(&key).first()?,
+            _ => return None,
+        };
+        self.conditions
+            .iter()
+            .all(|c| c.eval(r, indexes) == Some(true))
+            .then_some(r)
+    }
+
     /// The destination rows related to source row `row`.
     fn related<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
         let rows = self.linked(row, indexes);
@@ -243,13 +270,18 @@ impl<'a> Step<'a> {
     }
 }
 
-/// An expression with its bindings: slot 0 is the row it is evaluated on, slot
-/// `i + 1` the record bound for `bindings[i]`. With bindings, the expression is
-/// `guard and node`, where `guard` holds the conjuncts that read no binding.
+/// An expression with its bindings, lowered to closures: slot 0 is the row it
+/// is evaluated on, slot `i + 1` the record bound for `bindings[i]`. With
+/// bindings, the expression is `guard and node`, where `guard` holds the
+/// conjuncts that read no binding.
 struct Scope<'a> {
     bindings: Vec<Binding<'a>>,
-    guard: Option<Node<'a>>,
-    node: Node<'a>,
+    /// Whether every binding reaches at most one record: then there is one
+    /// combination of bindings per row, each binding its hop's one record or
+    /// the all-nil record, found once without enumerating.
+    to_one: bool,
+    guard: Option<Cond<'a>>,
+    node: Cond<'a>,
 }
 
 struct Binding<'a> {
@@ -258,13 +290,11 @@ struct Binding<'a> {
     step: Step<'a>,
 }
 
+/// A compiled expression, before lowering (`lower`): names resolved to
+/// tables, attributes and hops.
 enum Node<'a> {
     Const(Value),
-    Attr {
-        slot: usize,
-        table: &'a dyn Table,
-        attr: usize,
-    },
+    Attr(Column<'a>),
     Cmp(CmpOp, Box<Node<'a>>, Box<Node<'a>>),
     In(Box<Node<'a>>, Box<InList>),
     Arith(ArithOp, Box<Node<'a>>, Box<Node<'a>>),
@@ -275,119 +305,19 @@ enum Node<'a> {
     Exists(Vec<Step<'a>>, Box<Scope<'a>>),
 }
 
-/// The list of an `in`.
-struct InList {
-    values: Vec<Value>,
-    /// For a long list: its elements other than floats and nil, hashed. Values of
-    /// these types equal (by `Value::compare`) only values equal by `Value::eq`.
-    hashed: Option<Hashed>,
-    floats: Vec<Value>,
-    has_nil: bool,
-}
-
-/// The hashed elements of a long `in` list: as integers or UUIDs when they all
-/// are (the common `key in ^ids`), which hashes each probe as its own type.
-enum Hashed {
-    Ints(HashSet<i64>),
-    Uuids(HashSet<uuid::Uuid>),
-    Values(HashSet<Value>),
-}
-
-impl Hashed {
-    fn new<'v>(values: impl Iterator<Item = &'v Value> + Clone) -> Hashed {
-        let ints: Option<HashSet<i64>> = values
-            .clone()
-            .map(|v| match v {
-                Value::Int(i) => Some(*i),
-                _ => None,
-            })
-            .collect();
-        let uuids = || {
-            values.clone().map(|v| match v {
-                Value::Uuid(u) => Some(*u),
-                _ => None,
-            })
-        };
-        match ints {
-            Some(ints) => Hashed::Ints(ints),
-            None => match uuids().collect::<Option<HashSet<_>>>() {
-                Some(uuids) => Hashed::Uuids(uuids),
-                None => Hashed::Values(values.cloned().collect()),
-            },
-        }
-    }
-
-    /// Whether `x` equals (by `Value::eq`) an element.
-    #[inline]
-    fn contains(&self, x: &Value) -> bool {
-        match (self, x) {
-            (Hashed::Ints(set), Value::Int(i)) => set.contains(i),
-            (Hashed::Uuids(set), Value::Uuid(u)) => set.contains(u),
-            (Hashed::Ints(_) | Hashed::Uuids(_), _) => false,
-            (Hashed::Values(set), _) => set.contains(x),
-        }
-    }
-}
-
-/// Lists longer than this are hashed.
-const HASHED_IN: usize = 8;
-
-impl InList {
-    fn new(values: Vec<Value>) -> InList {
-        let has_nil = values.iter().any(Value::is_null);
-        let floats = values
-            .iter()
-            .filter(|v| matches!(v, Value::Float(_)))
-            .cloned()
-            .collect();
-        let hashed = (values.len() > HASHED_IN).then(|| {
-            Hashed::new(
-                values
-                    .iter()
-                    .filter(|v| !matches!(v, Value::Float(_) | Value::Null)),
-            )
-        });
-        InList {
-            values,
-            hashed,
-            floats,
-            has_nil,
-        }
-    }
-
-    /// `x in list`: nil for a nil `x`, true when an element compares equal, else
-    /// nil when the list holds a nil, else false.
-    fn contains(&self, x: &Value) -> Option<bool> {
-        let equal = |e: &Value| x.compare(e) == Some(Ordering::Equal);
-        let found = match (x, &self.hashed) {
-            (Value::Null, _) => return None,
-            (Value::Float(_), _) | (_, None) => self.values.iter().any(equal),
-            (Value::Int(_), Some(set)) => set.contains(x) || self.floats.iter().any(equal),
-            (_, Some(set)) => set.contains(x),
-        };
-        if found {
-            Some(true)
-        } else if self.has_nil {
-            None
-        } else {
-            Some(false)
-        }
-    }
-}
-
 /// Bindings beyond this many use a heap buffer for their slots.
 const STACK_SLOTS: usize = 8;
 
 impl<'a> Scope<'a> {
     fn eval(&self, row: usize, ix: &[Index<'a>]) -> Option<bool> {
         if self.bindings.is_empty() {
-            return self.cond(&self.node, &[Some(row)], ix);
+            return (self.node)(&[Some(row)], ix);
         }
         // The guard is the same for every combination of bindings: false makes
         // the whole false; nil caps it at nil (no combination can be true).
         let guard = match &self.guard {
             None => Some(true),
-            Some(guard) => self.cond(guard, &[Some(row)], ix),
+            Some(guard) => guard(&[Some(row)], ix),
         };
         if guard == Some(false) {
             return Some(false);
@@ -401,6 +331,10 @@ impl<'a> Scope<'a> {
 
     /// `node` over every combination of bindings, from row `row`.
     fn bound(&self, row: usize, ix: &[Index<'a>]) -> Option<bool> {
+        if let ([binding], true) = (&self.bindings[..], self.to_one) {
+            // One to-one binding (the common path through a belongs_to).
+            return (self.node)(&[Some(row), binding.step.one(row, ix)], ix);
+        }
         let n = self.bindings.len() + 1;
         let mut stack = [None; STACK_SLOTS];
         let mut heap;
@@ -411,14 +345,24 @@ impl<'a> Scope<'a> {
             &mut heap
         };
         slots[0] = Some(row);
+        if self.to_one {
+            for (k, binding) in self.bindings.iter().enumerate() {
+                slots[k + 1] = slots[binding.parent].and_then(|p| binding.step.one(p, ix));
+            }
+            return (self.node)(slots, ix);
+        }
         self.enumerate(0, slots, ix)
     }
 
     /// Tries every record for binding `k` and the bindings after it.
     fn enumerate(&self, k: usize, slots: &mut [Option<usize>], ix: &[Index<'a>]) -> Option<bool> {
         let Some(binding) = self.bindings.get(k) else {
-            return self.cond(&self.node, slots, ix);
+            return (self.node)(slots, ix);
         };
+        if binding.step.to_one {
+            slots[k + 1] = slots[binding.parent].and_then(|p| binding.step.one(p, ix));
+            return self.enumerate(k + 1, slots, ix);
+        }
         let related = match slots[binding.parent] {
             Some(parent) => binding.step.related(parent, ix),
             None => Cow::Borrowed(&[][..]),
@@ -438,120 +382,15 @@ impl<'a> Scope<'a> {
         }
         result
     }
-
-    fn cond(&self, node: &Node<'a>, slots: &[Option<usize>], ix: &[Index<'a>]) -> Option<bool> {
-        match node {
-            Node::Const(_) | Node::Attr { .. } | Node::Arith(..) => {
-                match &*self.value(node, slots, ix) {
-                    Value::Bool(b) => Some(*b),
-                    _ => None,
-                }
-            }
-            Node::Cmp(op, l, r) => {
-                let l = self.value(l, slots, ix);
-                let r = self.value(r, slots, ix);
-                let o = l.compare(&r)?;
-                Some(match op {
-                    CmpOp::Eq => o == Ordering::Equal,
-                    CmpOp::Ne => o != Ordering::Equal,
-                    CmpOp::Lt => o == Ordering::Less,
-                    CmpOp::Le => o != Ordering::Greater,
-                    CmpOp::Gt => o == Ordering::Greater,
-                    CmpOp::Ge => o != Ordering::Less,
-                })
-            }
-            Node::In(x, list) => list.contains(&self.value(x, slots, ix)),
-            Node::And(l, r) => match self.cond(l, slots, ix) {
-                Some(false) => Some(false),
-                a => match (a, self.cond(r, slots, ix)) {
-                    (_, Some(false)) => Some(false),
-                    (Some(true), Some(true)) => Some(true),
-                    _ => None,
-                },
-            },
-            Node::Or(l, r) => match self.cond(l, slots, ix) {
-                Some(true) => Some(true),
-                a => match (a, self.cond(r, slots, ix)) {
-                    (_, Some(true)) => Some(true),
-                    (Some(false), Some(false)) => Some(false),
-                    _ => None,
-                },
-            },
-            Node::Not(e) => self.cond(e, slots, ix).map(|b| !b),
-            Node::IsNil(e) => Some(self.value(e, slots, ix).is_null()),
-            Node::Exists(steps, inner) => {
-                Some(slots[0].is_some_and(|row| exists_from(row, steps, inner, ix)))
-            }
-        }
-    }
-
-    fn value<'n>(
-        &self,
-        node: &'n Node<'a>,
-        slots: &[Option<usize>],
-        ix: &[Index<'a>],
-    ) -> Cow<'n, Value> {
-        match node {
-            Node::Const(v) => Cow::Borrowed(v),
-            Node::Attr { slot, table, attr } => Cow::Owned(match slots[*slot] {
-                Some(row) => table.get(row, *attr),
-                None => Value::Null,
-            }),
-            Node::Arith(op, l, r) => {
-                let l = self.value(l, slots, ix);
-                let r = self.value(r, slots, ix);
-                Cow::Owned(arith(*op, &l, &r))
-            }
-            _ => Cow::Owned(match self.cond(node, slots, ix) {
-                Some(b) => Value::Bool(b),
-                None => Value::Null,
-            }),
-        }
-    }
 }
 
 /// Whether some row reached from `row` through `steps` makes `inner` true.
-fn exists_from(row: usize, steps: &[Step<'_>], inner: &Scope<'_>, ix: &[Index<'_>]) -> bool {
+fn exists_from<'a>(row: usize, steps: &[Step<'a>], inner: &Scope<'a>, ix: &[Index<'a>]) -> bool {
     match steps.split_first() {
         None => inner.eval(row, ix) == Some(true),
         Some((step, rest)) => step
             .related(row, ix)
             .iter()
             .any(|&r| exists_from(r, rest, inner, ix)),
-    }
-}
-
-/// Arithmetic with nil semantics: nil in, overflow or division by zero give nil.
-fn arith(op: ArithOp, l: &Value, r: &Value) -> Value {
-    match (l, r) {
-        (Value::Int(a), Value::Int(b)) => {
-            let v = match op {
-                ArithOp::Add => a.checked_add(*b),
-                ArithOp::Sub => a.checked_sub(*b),
-                ArithOp::Mul => a.checked_mul(*b),
-                ArithOp::Div => a.checked_div(*b),
-            };
-            v.map_or(Value::Null, Value::Int)
-        }
-        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
-            let (a, b) = (as_f64(l), as_f64(r));
-            let v = match op {
-                ArithOp::Add => a + b,
-                ArithOp::Sub => a - b,
-                ArithOp::Mul => a * b,
-                ArithOp::Div if b == 0.0 => return Value::Null,
-                ArithOp::Div => a / b,
-            };
-            Value::Float(v)
-        }
-        _ => Value::Null,
-    }
-}
-
-fn as_f64(v: &Value) -> f64 {
-    match v {
-        Value::Int(i) => *i as f64,
-        Value::Float(f) => *f,
-        _ => f64::NAN,
     }
 }

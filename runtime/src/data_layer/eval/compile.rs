@@ -9,7 +9,9 @@
 use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
 
-use super::{Binding, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility};
+use super::{
+    Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
+};
 use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Expr, Name};
@@ -163,6 +165,7 @@ impl<'a> Compiler<'a> {
             }),
         };
         let step = Step {
+            to_one: rel.reaches_at_most_one(),
             source_table,
             source_attr,
             join,
@@ -190,8 +193,9 @@ impl<'a> Compiler<'a> {
         if bindings.is_empty() {
             return Ok(Scope {
                 bindings,
+                to_one: true,
                 guard: None,
-                node,
+                node: lower::cond(node),
             });
         }
         // The conjuncts that read no binding are the guard, tried once per row
@@ -200,9 +204,10 @@ impl<'a> Compiler<'a> {
         split_and(node, &mut conjuncts);
         let (free, bound): (Vec<_>, Vec<_>) = conjuncts.into_iter().partition(binding_free);
         Ok(Scope {
+            to_one: bindings.iter().all(|b| b.step.to_one),
             bindings,
-            guard: join_and(free),
-            node: join_and(bound).unwrap_or(Node::Const(Value::Bool(true))),
+            guard: join_and(free).map(lower::cond),
+            node: lower::cond(join_and(bound).unwrap_or(Node::Const(Value::Bool(true)))),
         })
     }
 
@@ -225,11 +230,12 @@ impl<'a> Compiler<'a> {
                 if condition && schema.attributes[attr].value_type != ValueType::Bool {
                     return Err(not_condition(self));
                 }
-                Node::Attr {
+                Node::Attr(Column {
                     slot,
                     table: self.table(schema)?,
                     attr,
-                }
+                    ty: schema.attributes[attr].value_type,
+                })
             }
             Expr::Cmp(op, l, r) => Node::Cmp(
                 *op,
@@ -298,7 +304,7 @@ fn join_and(nodes: Vec<Node<'_>>) -> Option<Node<'_>> {
 fn binding_free(node: &Node<'_>) -> bool {
     match node {
         Node::Const(_) | Node::Exists(..) => true,
-        Node::Attr { slot, .. } => *slot == 0,
+        Node::Attr(column) => column.slot == 0,
         Node::Cmp(_, l, r) | Node::Arith(_, l, r) | Node::And(l, r) | Node::Or(l, r) => {
             binding_free(l) && binding_free(r)
         }

@@ -30,7 +30,7 @@ impl KeyIndex {
     }
 
     /// The row whose key is `key`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get(&self, key: &Value) -> Option<&usize> {
         match (self, key) {
             (KeyIndex::Ints(map), Value::Int(i)) => map.get(i),

@@ -11,6 +11,7 @@ use crate::expr::{ArithOp, CmpOp, Expr};
 use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Through};
 use crate::sort::Sort;
 
+mod fast_paths;
 mod filters;
 mod reads;
 mod visibility;
@@ -184,6 +185,16 @@ fn truth(memory: &Memory, expr: Expr) -> Option<bool> {
         &*tables,
     );
     filter.expect("compile").expect("a filter").eval(0)
+}
+
+/// The truth of `expr` on each record of `R` (`None` is nil).
+fn truths<R: Resource>(m: &Memory, expr: &Expr) -> Vec<Option<bool>> {
+    let tables = m.tables.read().expect("lock");
+    let filter = Filter::compile(R::schema(), Some(expr), &Visibility::default(), &*tables)
+        .expect("compile")
+        .expect("a filter");
+    let rows = tables.table(R::schema()).expect("table").len();
+    (0..rows).map(|row| filter.eval(row)).collect()
 }
 
 fn kind_of(err: &Error) -> &ErrorKind {

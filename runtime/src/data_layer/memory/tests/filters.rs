@@ -371,16 +371,6 @@ fn filters_sorts_and_values_display_as_ash_writes_them() {
     );
 }
 
-/// The truth of `expr` on each record of `R` (`None` is nil).
-fn truths<R: Resource>(m: &Memory, expr: &Expr) -> Vec<Option<bool>> {
-    let tables = m.tables.read().expect("lock");
-    let filter = Filter::compile(R::schema(), Some(expr), &Visibility::default(), &*tables)
-        .expect("compile")
-        .expect("a filter");
-    let rows = tables.table(R::schema()).expect("table").len();
-    (0..rows).map(|row| filter.eval(row)).collect()
-}
-
 fn kleene_and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     match (a, b) {
         (Some(false), _) | (_, Some(false)) => Some(false),
