@@ -99,7 +99,7 @@ impl<R: Resource> fmt::Debug for Query<R> {
 
 impl<R: Resource> Query<R> {
     /// A query for every record; the same as the generated `Ticket::query()` of a resource.
-    pub fn new() -> Self {
+    pub const fn new() -> Self {
         Query {
             filter: None,
             sort: Vec::new(),

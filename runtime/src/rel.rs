@@ -84,25 +84,31 @@ impl<S: Resource, D: Resource> fmt::Debug for Rel<S, D> {
 }
 
 impl<S: Resource, D: Resource> Rel<S, D> {
+    // The query is made first: built after `manual`, a panic while making it
+    // would drop `manual`, and that drop (an `Arc<dyn ..>`'s) would be
+    // compiled once per relationship.
+
     /// A to-one relationship (generated code).
     #[doc(hidden)]
     pub fn one(info: &'static RelationshipInfo, attach: fn(&mut S, Option<D>)) -> Self {
+        let query = Query::new();
         Rel {
             info,
             attach: Attach::One(attach),
             manual: None,
-            query: Query::new(),
+            query,
         }
     }
 
     /// A to-many relationship (generated code).
     #[doc(hidden)]
     pub fn many(info: &'static RelationshipInfo, attach: fn(&mut S, Vec<D>)) -> Self {
+        let query = Query::new();
         Rel {
             info,
             attach: Attach::Many(attach),
             manual: None,
-            query: Query::new(),
+            query,
         }
     }
 

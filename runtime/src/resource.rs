@@ -70,9 +70,18 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
 
     /// Builds a record from a data layer's result row, reading each attribute
     /// straight into its field's type (see [`ColumnReader`]); relationships start
-    /// not loaded. `resource!` generates it; the default reads a [`Row`] and calls
-    /// [`Resource::from_row`].
+    /// not loaded. It reads through [`Resource::read_columns`], which `resource!`
+    /// generates.
     fn from_columns<C: ColumnReader + ?Sized>(reader: &mut C) -> Result<Self> {
+        Self::read_columns(&mut Forward(reader))
+    }
+
+    /// What [`Resource::from_columns`] does, for a reader of any type: the data
+    /// layers call it, so its code exists once per resource whatever the reader.
+    /// `resource!` generates it, reading each attribute straight into its field's
+    /// type; the default reads a [`Row`] and calls [`Resource::from_row`].
+    #[doc(hidden)]
+    fn read_columns(reader: &mut dyn ColumnReader) -> Result<Self> {
         let row = Self::schema()
             .attributes
             .iter()
@@ -80,6 +89,33 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
             .map(|(i, a)| reader.value(a.value_type, i))
             .collect::<Result<Row>>()?;
         Self::from_row(row)
+    }
+}
+
+/// A reader of any type, `?Sized` included, as a `dyn ColumnReader`.
+struct Forward<'a, C: ?Sized>(&'a mut C);
+
+impl<C: ColumnReader + ?Sized> ColumnReader for Forward<'_, C> {
+    fn bool(&mut self, attribute: usize) -> Result<Option<bool>> {
+        self.0.bool(attribute)
+    }
+    fn int(&mut self, attribute: usize) -> Result<Option<i64>> {
+        self.0.int(attribute)
+    }
+    fn float(&mut self, attribute: usize) -> Result<Option<f64>> {
+        self.0.float(attribute)
+    }
+    fn string(&mut self, attribute: usize) -> Result<Option<String>> {
+        self.0.string(attribute)
+    }
+    fn uuid(&mut self, attribute: usize) -> Result<Option<uuid::Uuid>> {
+        self.0.uuid(attribute)
+    }
+    fn datetime(&mut self, attribute: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+        self.0.datetime(attribute)
+    }
+    fn value(&mut self, value_type: crate::value::ValueType, attribute: usize) -> Result<Value> {
+        self.0.value(value_type, attribute)
     }
 }
 

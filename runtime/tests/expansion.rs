@@ -167,11 +167,19 @@ impl ap::Resource for Representative {
         ap::from_row_by_columns(row)
     }
 
-    fn from_columns<C: ap::ColumnReader + ?Sized>(reader: &mut C) -> ap::Result<Self> {
+    fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Representative {
-            id: ap::read_column::<Uuid, C>(reader, &REPRESENTATIVE_SCHEMA, 0)?,
-            name: ap::read_column::<String, C>(reader, &REPRESENTATIVE_SCHEMA, 1)?,
-            priority_threshold: ap::read_column::<i64, C>(reader, &REPRESENTATIVE_SCHEMA, 2)?,
+            id: ap::read_column::<Uuid, dyn ap::ColumnReader>(reader, &REPRESENTATIVE_SCHEMA, 0)?,
+            name: ap::read_column::<String, dyn ap::ColumnReader>(
+                reader,
+                &REPRESENTATIVE_SCHEMA,
+                1,
+            )?,
+            priority_threshold: ap::read_column::<i64, dyn ap::ColumnReader>(
+                reader,
+                &REPRESENTATIVE_SCHEMA,
+                2,
+            )?,
             tickets: ap::Loaded::NotLoaded,
             tickets_above_threshold: ap::Loaded::NotLoaded,
         })
@@ -182,20 +190,20 @@ impl ap::Resource for Representative {
 impl Representative {
     #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
     pub fn query() -> ap::Query<Self> {
-        ap::Query::new()
+        const { ap::Query::new() }
     }
     #[doc = " The values of a `Representative` to create: nothing set yet."]
     pub fn changeset() -> ap::Changeset<Self> {
         ap::Changeset::new()
     }
     pub fn id() -> ap::Field<Self, Uuid> {
-        ap::Field::new("id", 0)
+        const { ap::Field::new("id", 0) }
     }
     pub fn name() -> ap::Field<Self, String> {
-        ap::Field::new("name", 1)
+        const { ap::Field::new("name", 1) }
     }
     pub fn priority_threshold() -> ap::Field<Self, i64> {
-        ap::Field::new("priority_threshold", 2)
+        const { ap::Field::new("priority_threshold", 2) }
     }
     pub fn tickets() -> ap::Rel<Self, Ticket> {
         ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[0], |record, value| {
@@ -342,12 +350,20 @@ impl ap::Resource for Ticket {
         ap::from_row_by_columns(row)
     }
 
-    fn from_columns<C: ap::ColumnReader + ?Sized>(reader: &mut C) -> ap::Result<Self> {
+    fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Ticket {
-            id: ap::read_column::<Uuid, C>(reader, &TICKET_SCHEMA, 0)?,
-            subject: ap::read_column::<String, C>(reader, &TICKET_SCHEMA, 1)?,
-            priority: ap::read_column::<Option<i64>, C>(reader, &TICKET_SCHEMA, 2)?,
-            representative_id: ap::read_column::<Option<Uuid>, C>(reader, &TICKET_SCHEMA, 3)?,
+            id: ap::read_column::<Uuid, dyn ap::ColumnReader>(reader, &TICKET_SCHEMA, 0)?,
+            subject: ap::read_column::<String, dyn ap::ColumnReader>(reader, &TICKET_SCHEMA, 1)?,
+            priority: ap::read_column::<Option<i64>, dyn ap::ColumnReader>(
+                reader,
+                &TICKET_SCHEMA,
+                2,
+            )?,
+            representative_id: ap::read_column::<Option<Uuid>, dyn ap::ColumnReader>(
+                reader,
+                &TICKET_SCHEMA,
+                3,
+            )?,
             representative: ap::Loaded::NotLoaded,
         })
     }
@@ -357,24 +373,24 @@ impl ap::Resource for Ticket {
 impl Ticket {
     #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
     pub fn query() -> ap::Query<Self> {
-        ap::Query::new()
+        const { ap::Query::new() }
     }
     #[doc = " The values of a `Ticket` to create: nothing set yet."]
     pub fn changeset() -> ap::Changeset<Self> {
         ap::Changeset::new()
     }
     pub fn id() -> ap::Field<Self, Uuid> {
-        ap::Field::new("id", 0)
+        const { ap::Field::new("id", 0) }
     }
     pub fn subject() -> ap::Field<Self, String> {
-        ap::Field::new("subject", 1)
+        const { ap::Field::new("subject", 1) }
     }
     pub fn priority() -> ap::Field<Self, Option<i64>> {
-        ap::Field::new("priority", 2)
+        const { ap::Field::new("priority", 2) }
     }
     pub fn representative_id()
     -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
-        ap::Field::new("representative_id", 3)
+        const { ap::Field::new("representative_id", 3) }
     }
     pub fn representative() -> ap::Rel<Self, Representative> {
         ap::Rel::<Self, Representative>::one(&TICKET_RELATIONSHIPS[0], |record, value| {

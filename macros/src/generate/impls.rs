@@ -1,4 +1,4 @@
-//! `impl Resource for X` (schema, `get`, `primary_key`, `from_columns`, and
+//! `impl Resource for X` (schema, `get`, `primary_key`, `read_columns`, and
 //! `from_row` through it) and the
 //! inherent `impl X` with one `Field` function per attribute and one `Rel`
 //! function per relationship.
@@ -40,7 +40,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         let (name, ty) = (&a.name, &a.ty);
         let index = Literal::usize_unsuffixed(index);
         let read =
-            quote_spanned!(ty.span()=> ::ashore::__private::read_column::<#ty, __AshoreReader>);
+            quote_spanned!(ty.span()=> ::ashore::__private::read_column::<#ty, dyn ::ashore::__private::ColumnReader>);
         quote!(#name: #read(reader, &#schema, #index)?,)
     });
     let not_loaded = ctx.resource.relationships.iter().map(|r| {
@@ -80,10 +80,8 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 ::ashore::__private::from_row_by_columns(row)
             }
 
-            fn from_columns<
-                __AshoreReader: ::ashore::__private::ColumnReader + ?::core::marker::Sized,
-            >(
-                reader: &mut __AshoreReader,
+            fn read_columns(
+                reader: &mut dyn ::ashore::__private::ColumnReader,
             ) -> ::ashore::__private::Result<Self> {
                 ::core::result::Result::Ok(#ident {
                     #(#read_columns)*
@@ -107,7 +105,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         quote_spanned! {ty.span()=>
             #(#docs)*
             pub fn #name() -> ::ashore::__private::Field<Self, #ty> {
-                ::ashore::__private::Field::new(#lit, #index)
+                const { ::ashore::__private::Field::new(#lit, #index) }
             }
         }
     });
@@ -123,7 +121,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn query() -> ::ashore::__private::Query<Self> {
-                ::ashore::__private::Query::new()
+                const { ::ashore::__private::Query::new() }
             }
         }
     });

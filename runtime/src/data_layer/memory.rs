@@ -23,7 +23,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use super::eval::{Filter, KeyIndex, Tables};
 use super::*;
-use crate::data_layer::store::Table;
+use crate::data_layer::store::{Table, pair_group_sizes, push_rows};
 use crate::error::{Constraint, Error, ErrorKind};
 use crate::resource::Generated;
 use crate::sort::{Order, compare_for_sort};
@@ -124,27 +124,32 @@ impl Memory {
         let passes = |row: usize| filter.as_ref().is_none_or(|f| f.matches(row));
 
         if let (Some(partition), true) = (&request.partition, sort.is_empty()) {
-            // Unsorted partitioned read (every plain relationship load): one pass,
-            // each record cloned straight into its group, windows counted on the way.
+            // Unsorted partitioned read (every plain relationship load): one pass
+            // linking rows to their groups, windows counted on the way, then
+            // each record cloned once, straight into its group.
             let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
             let limit = request.limit.unwrap_or(usize::MAX);
             let offset = request.offset;
-            let mut seen = vec![0_usize; partition.keys.len()];
-            let grouped = table.scan_grouped(partition.keys.len(), &mut |row, targets| {
+            let groups = partition.keys.len();
+            let mut seen = vec![0_usize; groups];
+            let mut rows = Vec::new();
+            for row in 0..table.len() {
                 let Some(keys) = linker.keys_of(&table.get(row, linker.attr)) else {
-                    return;
+                    continue;
                 };
                 if !passes(row) {
-                    return;
+                    continue;
                 }
                 for &key in keys {
                     let n = seen[key];
                     seen[key] += 1;
                     if n >= offset && n - offset < limit {
-                        targets.push(key);
+                        rows.push((row, key));
                     }
                 }
-            });
+            }
+            let sizes = pair_group_sizes(&rows, groups);
+            let grouped = table.select_grouped(&rows, &sizes);
             return Ok(ReadResult::new(Records::Grouped(grouped)));
         }
 
@@ -196,7 +201,7 @@ impl Memory {
                 let keys = partition.keys.len();
                 let rows =
                     window::windows(&hits, keys, table, &sort, request.offset, request.limit);
-                Records::Grouped(table.select_grouped(&rows, keys))
+                Records::Grouped(table.select_grouped(&rows, &pair_group_sizes(&rows, keys)))
             }
         };
         Ok(ReadResult::new(records))
@@ -257,7 +262,7 @@ impl Memory {
         }
 
         let start = stored.table.len();
-        let records = stored.table.push_rows(rows)?;
+        let records = push_rows(&mut *stored.table, schema, rows)?;
         for (i, key) in keys.into_iter().enumerate() {
             if !key.is_null() {
                 stored.primary.insert(key, start + i);

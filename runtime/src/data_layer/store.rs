@@ -2,7 +2,8 @@
 //! layer keeps real `R` values (no conversion on read) while seeing every resource
 //! alike, and how the SQL layers turn each row into an `R` as they read it
 //! ([`Collector`]). Each schema carries `new_table`, made by `resource!` for its
-//! type.
+//! type; only [`TypedTable`]'s methods are compiled once per resource, all the
+//! rest once.
 
 // The collectors are read by the SQL layers only.
 #![cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
@@ -10,6 +11,7 @@
 use std::any::Any;
 
 use crate::data_layer::Records;
+use crate::data_layer::columns::row_columns;
 use crate::error::{Error, Result};
 pub use crate::resource::Table;
 use crate::resource::{Resource, Row, Schema};
@@ -18,41 +20,25 @@ use crate::value::Value;
 
 /// Records of one resource built from rows while a data layer decodes them: each
 /// row becomes its `R` at once, on the thread that read it, and goes straight
-/// into its group, so no decoded rows are kept and nothing is grouped twice.
-pub trait Collector: Send {
-    /// Adds the record read from `row` where `target` says. An error when the
-    /// row does not make a record, or the group does not exist.
-    ///
-    /// No layer reads through `dyn` today, so it exists in tests only: every
-    /// method here is compiled once per resource, in the crate declaring it.
-    #[cfg(test)]
-    fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()>;
-    /// Adds the record read from a SQLite `row` where `target` says (an error
-    /// when the row does not make a record, or the group does not exist). The
-    /// reader's type is known, so the generated `from_columns` reads it without
-    /// a dynamic call per field (the hot loop of every SQL load).
-    #[cfg(feature = "sqlite")]
-    #[allow(private_interfaces)] // only the SQLite layer calls it
-    fn push_sqlite(
-        &mut self,
-        target: Target<'_>,
-        row: &mut crate::data_layer::columns::sqlite::SqliteRow<'_, '_>,
-    ) -> Result<()>;
-    /// The same for a PostgreSQL row.
-    #[cfg(feature = "postgres")]
-    #[allow(private_interfaces)] // only the PostgreSQL layer calls it
-    fn push_postgres(
-        &mut self,
-        target: Target<'_>,
-        row: &mut crate::data_layer::columns::postgres::PgColumns<'_>,
-    ) -> Result<()>;
-    /// Puts the records collected so far in the order of `keys` (stably):
-    /// `keys[i]` is the sort key of the `i`th record pushed. For a layer that
-    /// learns only after reading that its rows were out of order. An error when
-    /// there is not one key per record.
-    fn reorder(&mut self, keys: &[i64]) -> Result<()>;
-    /// The records collected.
-    fn finish(self: Box<Self>) -> Records;
+/// into the resource's typed table, so no decoded rows are kept and nothing is
+/// grouped twice.
+///
+/// Not generic: the record type is erased in the [`Table`] it fills, so this code
+/// exists once, not once per resource.
+///
+/// Records are kept in read order with their group beside them and put into
+/// their groups only at [`Collector::finish`], each group allocated at its final
+/// size: rows come in no particular group order, and pushing each into its own
+/// growing group would reallocate every group several times, interleaved with
+/// the driver's own allocations.
+pub struct Collector {
+    schema: &'static Schema,
+    /// The records read so far, in read order.
+    table: Box<dyn Table>,
+    /// The group of each record (empty when not grouping).
+    slots: Vec<usize>,
+    /// How many groups (`None` when not grouping).
+    groups: Option<usize>,
 }
 
 /// Where a record read from a row goes.
@@ -70,44 +56,32 @@ pub enum Target<'a> {
     },
 }
 
-/// A collector of `schema`'s records (see [`Table::collector`]).
+/// A collector of `schema`'s records: `None` collects one list, `Some(n)`
+/// collects `n` groups.
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-pub(crate) fn collector(schema: &Schema, groups: Option<usize>) -> Result<Box<dyn Collector>> {
-    (schema.new_table)()
-        .collector(groups)
-        .downcast::<Box<dyn Collector>>()
-        .map(|collector| *collector)
-        .map_err(|_| {
-            Error::data_layer(format!(
-                "the table of {} made no collector (its `new_table` is not `new_table::<{0}>`)",
-                schema.name
-            ))
-        })
+pub(crate) fn collector(schema: &'static Schema, groups: Option<usize>) -> Result<Collector> {
+    Ok(Collector {
+        schema,
+        table: (schema.new_table)(),
+        slots: Vec::new(),
+        groups,
+    })
 }
 
-/// Collects `R`s into groups (one group when not grouping).
-///
-/// Records are kept in read order with their group beside them and put into
-/// their groups only at [`Collector::finish`], each group allocated at its final
-/// size: rows come in no particular group order, and pushing each into its own
-/// growing group would reallocate every group several times, interleaved with
-/// the driver's own allocations.
-struct Collect<R> {
-    records: Vec<R>,
-    /// The group of each record (empty when not grouping).
-    slots: Vec<usize>,
-    /// How many groups (`None` when not grouping).
-    groups: Option<usize>,
-}
-
-impl<R: Resource> Collector for Collect<R> {
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+impl Collector {
+    /// Adds the record read from `row` where `target` says. An error when the
+    /// row does not make a record, or the group does not exist (then nothing is
+    /// added).
     #[cfg(test)]
-    fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()> {
+    pub(crate) fn push(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()> {
         self.add(target, row)
     }
 
+    /// Adds the record read from a SQLite `row` where `target` says (see
+    /// [`Collector::push`]).
     #[cfg(feature = "sqlite")]
-    fn push_sqlite(
+    pub(crate) fn push_sqlite(
         &mut self,
         target: Target<'_>,
         row: &mut crate::data_layer::columns::sqlite::SqliteRow<'_, '_>,
@@ -115,8 +89,9 @@ impl<R: Resource> Collector for Collect<R> {
         self.add(target, row)
     }
 
+    /// The same for a PostgreSQL row.
     #[cfg(feature = "postgres")]
-    fn push_postgres(
+    pub(crate) fn push_postgres(
         &mut self,
         target: Target<'_>,
         row: &mut crate::data_layer::columns::postgres::PgColumns<'_>,
@@ -124,65 +99,100 @@ impl<R: Resource> Collector for Collect<R> {
         self.add(target, row)
     }
 
-    fn reorder(&mut self, keys: &[i64]) -> Result<()> {
-        let order = stable_order(keys, self.records.len(), R::schema())?;
-        self.records = permute(std::mem::take(&mut self.records), &order);
+    /// Reads a record from `row` and puts it where `target` says.
+    fn add(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()> {
+        match target {
+            Target::Group(group) => {
+                self.check_group(group)?;
+                self.table.push_read(row)?;
+                self.place(group);
+            }
+            Target::Keyed {
+                attribute,
+                group_of,
+            } => {
+                self.table.push_read(row)?;
+                let last = self.table.len() - 1;
+                let group = group_of(&self.table.get(last, attribute))
+                    .and_then(|group| self.check_group(group).map(|()| group));
+                match group {
+                    Ok(group) => self.place(group),
+                    Err(e) => {
+                        self.table.truncate(last);
+                        return Err(e);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An error unless `group` is one of the groups collected.
+    fn check_group(&self, group: usize) -> Result<()> {
+        match self.groups {
+            Some(count) if group < count => Ok(()),
+            None if group == 0 => Ok(()),
+            count => Err(Error::data_layer(format!(
+                "a record of {} came back for group {group} of {}",
+                self.schema.name,
+                count.unwrap_or(1)
+            ))),
+        }
+    }
+
+    /// Notes the group of the record just added.
+    fn place(&mut self, group: usize) {
+        if self.groups.is_some() {
+            self.slots.push(group);
+        }
+    }
+
+    /// Puts the records collected so far in the order of `keys` (stably):
+    /// `keys[i]` is the sort key of the `i`th record pushed. For a layer that
+    /// learns only after reading that its rows were out of order. An error when
+    /// there is not one key per record.
+    pub(crate) fn reorder(&mut self, keys: &[i64]) -> Result<()> {
+        let order = stable_order(keys, self.table.len(), self.schema)?;
+        self.table.swap(&swaps(&order));
         if !self.slots.is_empty() {
             self.slots = permute_slots(&self.slots, &order);
         }
         Ok(())
     }
 
-    fn finish(self: Box<Self>) -> Records {
-        let Collect {
-            records,
-            slots,
-            groups,
-        } = *self;
-        let Some(groups) = groups else {
-            return Records::Typed(Box::new(records));
-        };
-        let mut out = empty_groups::<R>(&group_sizes(&slots, groups));
-        let mut slots = slots.iter();
-        for record in records {
-            if let Some(&slot) = slots.next() {
-                out[slot].push(record);
+    /// The records collected.
+    pub(crate) fn finish(mut self) -> Records {
+        match self.groups {
+            None => Records::Typed(self.table.take(None)),
+            Some(groups) => {
+                let sizes = group_sizes(&self.slots, groups);
+                Records::Grouped(
+                    self.table
+                        .take(Some((self.slots.as_slice(), sizes.as_slice()))),
+                )
             }
         }
-        Records::Grouped(Box::new(out))
     }
 }
 
-impl<R: Resource> Collect<R> {
-    /// Reads a record from `row` and puts it where `target` says.
-    #[inline]
-    fn add<C: ColumnReader + ?Sized>(&mut self, target: Target<'_>, row: &mut C) -> Result<()> {
-        let record = R::from_columns(row)?;
-        let group = match target {
-            Target::Group(group) => group,
-            Target::Keyed {
-                attribute,
-                group_of,
-            } => group_of(&record.get(attribute))?,
-        };
-        self.put(group, record)
-    }
-
-    fn put(&mut self, group: usize, record: R) -> Result<()> {
-        match self.groups {
-            Some(count) if group < count => self.slots.push(group),
-            None if group == 0 => {}
-            count => {
-                return Err(Error::data_layer(format!(
-                    "a record of {} came back for group {group} of {}",
-                    R::schema().name,
-                    count.unwrap_or(1)
-                )));
-            }
+/// The records of `rows`, checked and converted, appended to `table` (a table
+/// of `schema`'s records); returns the new records as a `Vec<R>`. All or
+/// nothing: after an error the table is as it was.
+pub(crate) fn push_rows(
+    table: &mut dyn Table,
+    schema: &'static Schema,
+    rows: Vec<Row>,
+) -> Result<Box<dyn Any + Send>> {
+    let start = table.len();
+    for values in rows {
+        let pushed = row_columns(schema, values).and_then(|mut row| table.push_read(&mut row));
+        if let Err(e) = pushed {
+            table.truncate(start);
+            return Err(e);
         }
-        self.records.push(record);
-        Ok(())
     }
+    let added: Vec<usize> = (start..table.len()).collect();
+    Ok(table.select(&added))
 }
 
 /// The table of `R`.
@@ -193,6 +203,11 @@ pub fn new_table<R: Resource>() -> Box<dyn Table> {
     Box::new(TypedTable::<R>(Vec::new()))
 }
 
+// Monomorphized once per resource, in the crate that declares it: only what
+// needs the record type is here, each method a plain loop (an iterator chain or
+// closure in a generic body is a new instantiation of each adapter per
+// resource; a sort, ten kilobytes of machine code per resource). Everything
+// else is in non-generic code around `dyn Table`. See `benches/compile_time/`.
 impl<R: Resource> Table for TypedTable<R> {
     fn len(&self) -> usize {
         self.0.len()
@@ -200,16 +215,17 @@ impl<R: Resource> Table for TypedTable<R> {
     fn get(&self, row: usize, attr: usize) -> Value {
         self.0[row].get(attr)
     }
-    fn push_rows(&mut self, rows: Vec<Row>) -> Result<Box<dyn Any + Send>> {
-        let mut records = Vec::with_capacity(rows.len());
-        for row in rows {
-            records.push(R::from_row(row)?);
+    fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()> {
+        self.0.push(R::read_columns(reader)?);
+        Ok(())
+    }
+    fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
+    }
+    fn swap(&mut self, swaps: &[(usize, usize)]) {
+        for &(a, b) in swaps {
+            self.0.swap(a, b);
         }
-        self.0.reserve(records.len());
-        for record in &records {
-            self.0.push(record.clone());
-        }
-        Ok(Box::new(records))
     }
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send> {
         let mut out = Vec::with_capacity(rows.len());
@@ -218,44 +234,37 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
-    fn select_grouped(&self, rows: &[(usize, usize)], groups: usize) -> Box<dyn Any + Send> {
-        let mut out = empty_groups::<R>(&pair_group_sizes(rows, groups));
+    fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send> {
+        let mut out = empty_groups::<R>(sizes);
         for &(row, g) in rows {
             out[g].push(self.0[row].clone());
         }
         Box::new(out)
     }
-    fn scan_grouped(
-        &self,
-        groups: usize,
-        place: &mut dyn FnMut(usize, &mut Vec<usize>),
-    ) -> Box<dyn Any + Send> {
-        let mut out = empty_groups::<R>(&vec![0; groups]);
-        let mut targets = Vec::new();
-        for (row, record) in self.0.iter().enumerate() {
-            targets.clear();
-            place(row, &mut targets);
-            for &g in &targets {
-                out[g].push(record.clone());
+    fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send> {
+        let records = std::mem::take(&mut self.0);
+        let Some((slots, sizes)) = grouping else {
+            return Box::new(records);
+        };
+        let mut out = empty_groups::<R>(sizes);
+        let mut slots = slots.iter();
+        for record in records {
+            if let Some(&slot) = slots.next() {
+                out[slot].push(record);
             }
         }
         Box::new(out)
     }
-    fn collector(&self, groups: Option<usize>) -> Box<dyn Any + Send> {
-        let collector: Box<dyn Collector> = Box::new(Collect::<R> {
-            records: Vec::new(),
-            slots: Vec::new(),
-            groups,
-        });
-        Box::new(collector)
-    }
 }
 
-// The code above is monomorphized once per resource, in the crate that declares
-// it: what does not need the record type lives below, compiled once, and the
-// generic parts are plain loops (an iterator chain or closure in a generic body
-// is a new instantiation of each adapter per resource; a sort, ten kilobytes of
-// machine code per resource). See `benches/compile_time/`.
+/// One empty group per entry of `sizes`, allocated at that size.
+fn empty_groups<R>(sizes: &[usize]) -> Vec<Vec<R>> {
+    let mut out = Vec::with_capacity(sizes.len());
+    for &size in sizes {
+        out.push(Vec::with_capacity(size));
+    }
+    out
+}
 
 /// The order that sorts `keys` stably; an error unless there is one key per
 /// record (`records` of `schema`).
@@ -272,16 +281,23 @@ fn stable_order(keys: &[i64], records: usize, schema: &Schema) -> Result<Vec<usi
     Ok(order)
 }
 
-/// `records` in `order` (each index once).
-fn permute<R>(records: Vec<R>, order: &[usize]) -> Vec<R> {
-    let mut taken: Vec<Option<R>> = Vec::with_capacity(records.len());
-    for record in records {
-        taken.push(Some(record));
-    }
-    let mut out = Vec::with_capacity(order.len());
-    for &i in order {
-        if let Some(record) = taken[i].take() {
-            out.push(record);
+/// The swaps that, applied in turn, put the items at `order` (each index once)
+/// in front: after them, position `i` holds what position `order[i]` held.
+fn swaps(order: &[usize]) -> Vec<(usize, usize)> {
+    // `at[p]`: the original index now at position `p`; `position[x]`: where
+    // original `x` is now.
+    let mut at: Vec<usize> = (0..order.len()).collect();
+    let mut position = at.clone();
+    let mut out = Vec::new();
+    for (i, &wanted) in order.iter().enumerate() {
+        let j = position[wanted];
+        if j != i {
+            out.push((i, j));
+            let displaced = at[i];
+            at[j] = displaced;
+            position[displaced] = j;
+            at[i] = wanted;
+            position[wanted] = i;
         }
     }
     out
@@ -302,21 +318,12 @@ fn group_sizes(slots: &[usize], groups: usize) -> Vec<usize> {
 }
 
 /// How many of `rows` (row, group) fall in each of `groups` groups.
-fn pair_group_sizes(rows: &[(usize, usize)], groups: usize) -> Vec<usize> {
+pub(crate) fn pair_group_sizes(rows: &[(usize, usize)], groups: usize) -> Vec<usize> {
     let mut sizes = vec![0_usize; groups];
     for &(_, group) in rows {
         sizes[group] += 1;
     }
     sizes
-}
-
-/// One empty group per entry of `sizes`, allocated at that size.
-fn empty_groups<R>(sizes: &[usize]) -> Vec<Vec<R>> {
-    let mut out = Vec::with_capacity(sizes.len());
-    for &size in sizes {
-        out.push(Vec::with_capacity(size));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -328,7 +335,7 @@ mod tests {
     test_resource!(Item in "item", id: i64 = None, { label: String });
 
     /// Pushes item `id` into the group `target` names.
-    fn push(into: &mut dyn Collector, target: Target<'_>, id: i64) -> Result<()> {
+    fn push(into: &mut Collector, target: Target<'_>, id: i64) -> Result<()> {
         let values = vec![Value::Int(id), Value::from(format!("item {id}"))];
         into.push(
             target,
@@ -364,7 +371,7 @@ mod tests {
     fn records_land_in_their_groups_in_read_order() {
         let mut into = collector(Item::schema(), Some(3)).unwrap();
         for (id, group) in [(1, 2), (2, 0), (3, 2), (4, 1), (5, 0)] {
-            push(&mut *into, Target::Group(group), id).unwrap();
+            push(&mut into, Target::Group(group), id).unwrap();
         }
         // A key names its group through the record's attribute.
         let group_of = |key: &Value| match key {
@@ -375,28 +382,55 @@ mod tests {
             attribute: 0,
             group_of: &group_of,
         };
-        push(&mut *into, keyed, 6).unwrap();
-        assert!(push(&mut *into, keyed, 7).is_err());
+        push(&mut into, keyed, 6).unwrap();
+        assert!(push(&mut into, keyed, 7).is_err());
         assert_eq!(ids(into.finish()), vec![vec![2, 5], vec![4, 6], vec![1, 3]]);
         // Groups nobody asked for get nothing; a record is never dropped silently.
         let mut into = collector(Item::schema(), Some(2)).unwrap();
-        let err = push(&mut *into, Target::Group(2), 1).unwrap_err();
+        let err = push(&mut into, Target::Group(2), 1).unwrap_err();
         assert!(err.to_string().contains("group 2 of 2"), "{err}");
         assert_eq!(ids(into.finish()), vec![Vec::<i64>::new(), vec![]]);
+    }
+
+    #[test]
+    fn the_swaps_put_every_item_where_the_order_says() {
+        // Every permutation of 5 items, and a scrambled one of 1,000.
+        let mut orders: Vec<Vec<usize>> = Vec::new();
+        let mut stack = vec![Vec::new()];
+        while let Some(prefix) = stack.pop() {
+            if prefix.len() == 5 {
+                orders.push(prefix);
+                continue;
+            }
+            for i in (0..5).filter(|i| !prefix.contains(i)) {
+                let mut next = prefix.clone();
+                next.push(i);
+                stack.push(next);
+            }
+        }
+        assert_eq!(orders.len(), 120);
+        orders.push((0..1000).map(|i| (i * 7919) % 1000).collect());
+        for order in orders {
+            let mut items: Vec<usize> = (0..order.len()).collect();
+            for (a, b) in swaps(&order) {
+                items.swap(a, b);
+            }
+            assert_eq!(items, order);
+        }
     }
 
     #[test]
     fn reordering_sorts_by_the_keys_stably_before_grouping() {
         let mut into = collector(Item::schema(), Some(2)).unwrap();
         for (id, group) in [(1, 0), (2, 1), (3, 0), (4, 0), (5, 1)] {
-            push(&mut *into, Target::Group(group), id).unwrap();
+            push(&mut into, Target::Group(group), id).unwrap();
         }
         into.reorder(&[30, 20, 10, 30, 5]).unwrap();
         assert_eq!(ids(into.finish()), vec![vec![3, 1, 4], vec![5, 2]]);
         // Not grouping: one list, reordered.
         let mut into = collector(Item::schema(), None).unwrap();
         for id in [1, 2, 3] {
-            push(&mut *into, Target::Group(0), id).unwrap();
+            push(&mut into, Target::Group(0), id).unwrap();
         }
         assert!(into.reorder(&[1, 2]).is_err(), "one key per record");
         into.reorder(&[3, 1, 2]).unwrap();

@@ -2,11 +2,15 @@
 //! interface, so a data layer keeps real `R` values while seeing every resource
 //! alike. Each [`Schema`](super::Schema) carries `new_table`, made by `resource!`
 //! for its type; the implementation is `data_layer::store`'s.
+//!
+//! Every method here is compiled once per resource, in the crate declaring it,
+//! so the trait holds only what needs the record type: the loops around it
+//! (grouping, windows, collecting rows) are non-generic code over `dyn Table`.
 
 use std::any::Any;
 
-use super::Row;
 use crate::error::Result;
+use crate::scalar::ColumnReader;
 use crate::value::Value;
 
 /// A growable table of one resource's records.
@@ -19,25 +23,21 @@ pub trait Table: Any + Send + Sync {
     }
     /// The value of attribute `attr` of record `row`.
     fn get(&self, row: usize, attr: usize) -> Value;
-    /// Appends rows (checked and converted to records); returns the new records as
-    /// a `Vec<R>`.
-    fn push_rows(&mut self, rows: Vec<Row>) -> Result<Box<dyn Any + Send>>;
+    /// Appends the record read from `reader` (an error when the row does not
+    /// make a record; then nothing is appended).
+    fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()>;
+    /// Drops the records from `len` on.
+    fn truncate(&mut self, len: usize);
+    /// Swaps the records at each pair of positions, in turn.
+    fn swap(&mut self, swaps: &[(usize, usize)]);
     /// Clones the records at `rows`, in that order, as a `Vec<R>`.
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send>;
-    /// Clones the records at `rows` into `groups` groups, each record into the
-    /// group its pair names, in order, as a `Vec<Vec<R>>`.
-    fn select_grouped(&self, rows: &[(usize, usize)], groups: usize) -> Box<dyn Any + Send>;
-    /// Reads the table front to back in one pass: `place(row, targets)` fills
-    /// `targets` with the groups row `row` belongs to (none to skip it), and the
-    /// row is cloned straight into each. Returns a `Vec<Vec<R>>` of `groups` groups.
-    fn scan_grouped(
-        &self,
-        groups: usize,
-        place: &mut dyn FnMut(usize, &mut Vec<usize>),
-    ) -> Box<dyn Any + Send>;
-    /// A collector of records of this table's type, a
-    /// `Box<dyn data_layer::store::Collector>` behind `Any` (the collector reads
-    /// data-layer rows, which this model-level trait cannot name): `None`
-    /// collects one list, `Some(n)` collects `n` groups.
-    fn collector(&self, groups: Option<usize>) -> Box<dyn Any + Send>;
+    /// Clones the records at `rows` into `sizes.len()` groups, each record into
+    /// the group its pair names, in order, as a `Vec<Vec<R>>`; group `g` is
+    /// allocated for `sizes[g]` records.
+    fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send>;
+    /// Moves every record out, leaving the table empty: as a `Vec<R>`, or with
+    /// `Some((slots, sizes))` as a `Vec<Vec<R>>` of `sizes.len()` groups, record
+    /// `i` into group `slots[i]` (group `g` allocated for `sizes[g]` records).
+    fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send>;
 }

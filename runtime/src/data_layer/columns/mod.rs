@@ -54,8 +54,9 @@ fn mismatch<T: Scalar>(schema: &'static Schema, attribute: usize, found: Value) 
 }
 
 /// A [`Row`] of values read as columns: what generated `Resource::from_row`
-/// builds its record from, so the field-by-field code exists once. A value of
-/// the wrong type is a type mismatch naming the resource and attribute.
+/// builds its record from (see [`row_columns`]), so the field-by-field code
+/// exists once. A value of the wrong type is a type mismatch naming the
+/// resource and attribute.
 pub(crate) struct RowColumns {
     pub(crate) schema: &'static Schema,
     pub(crate) values: Row,
@@ -100,15 +101,23 @@ impl ColumnReader for RowColumns {
     }
 }
 
-/// Builds an `R` from a row in attribute order through [`Resource::from_columns`]
-/// (what generated `from_row` does); a row of the wrong length is an error.
-pub fn from_row_by_columns<R: Resource>(row: Row) -> Result<R> {
-    let schema = R::schema();
+/// `row`, a row of `schema` in attribute order, as a reader for
+/// [`Resource::read_columns`]; a row of the wrong length is an error. Not
+/// generic, so nothing of it is compiled per resource.
+pub(crate) fn row_columns(schema: &'static Schema, row: Row) -> Result<RowColumns> {
     schema.check_row(&row)?;
-    R::from_columns(&mut RowColumns {
+    Ok(RowColumns {
         schema,
         values: row,
     })
+}
+
+/// Builds an `R` from a row in attribute order through [`Resource::read_columns`]
+/// (what generated `from_row` does); a row of the wrong length is an error.
+/// A free function rather than a call in the generated code, so a resource
+/// whose struct misses a derive gets its one error on the struct only.
+pub fn from_row_by_columns<R: Resource>(row: Row) -> Result<R> {
+    R::read_columns(&mut row_columns(R::schema(), row)?)
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Reading PostgreSQL rows (binary format): a column decoded by its own type
 //! ([`column`]), checked against the attribute it fills ([`fit`]), and
 //! [`PgColumns`], the [`ColumnReader`] over a `tokio_postgres::Row` that the
-//! typed collectors read records from without a dynamic call per field.
+//! collectors read records from, each field straight into its type.
 //!
 //! `smallint` → `i16`, `integer` → `i32`, `bigint` → `i64`, `real`/`double
 //! precision` → `f64`, text types → `String`, `uuid`, `timestamptz` (and

@@ -1,7 +1,7 @@
 //! Reading SQLite rows: a column's value as a [`Value`] of an attribute's type
 //! ([`decode`]), and [`SqliteRow`], the [`ColumnReader`] over a `rusqlite::Row`
-//! that the typed collectors read records from without a dynamic call per
-//! field. The storage forms are those of the `sql` module's table; a value
+//! that the collectors read records from, each field straight into its type
+//! (no [`Value`] in between). The storage forms are those of the `sql` module's table; a value
 //! stored in another form is converted when it fits and named when not.
 
 use chrono::{DateTime, NaiveDateTime, Utc};

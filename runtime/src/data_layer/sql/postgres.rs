@@ -381,7 +381,7 @@ impl Postgres {
                 .await
                 .map_err(|e| write_error(schema, e))?;
             if stmt.columns != Columns::None {
-                decode::records_into(schema, &stmt.columns, &pg_rows, &mut *created)?;
+                decode::records_into(schema, &stmt.columns, &pg_rows, &mut created)?;
             }
         }
         tx.commit().await.map_err(|e| write_error(schema, e))?;

@@ -55,7 +55,7 @@ pub(super) async fn records(
             in_order &= sequences.last().is_none_or(|&last| last <= seq);
             sequences.push(seq);
         }
-        decoder.decode(&row, &mut *into)?;
+        decoder.decode(&row, &mut into)?;
     }
     if !in_order {
         into.reorder(&sequences)?;
@@ -69,7 +69,7 @@ pub(super) fn records_into(
     schema: &'static Schema,
     columns: &Columns,
     pg_rows: &[PgRow],
-    into: &mut dyn Collector,
+    into: &mut Collector,
 ) -> Result<()> {
     let decoder = Decoder::new(schema, columns, None)?;
     for row in pg_rows {
@@ -148,7 +148,7 @@ impl<'a> Decoder<'a> {
 
     /// Decodes `pg_row` into `into`.
     #[inline]
-    fn decode(&self, pg_row: &PgRow, into: &mut dyn Collector) -> Result<()> {
+    fn decode(&self, pg_row: &PgRow, into: &mut Collector) -> Result<()> {
         let mut row = PgColumns {
             row: pg_row,
             schema: self.schema,

@@ -54,7 +54,7 @@ fn fetch(
     schema: &'static Schema,
     statement: &Statement,
     keys: Option<&Keys>,
-    into: &mut dyn Collector,
+    into: &mut Collector,
     what: &dyn Fn(rusqlite::Error) -> Error,
 ) -> Result<()> {
     let width = schema.attributes.len();
@@ -202,7 +202,7 @@ impl DataLayer for Sqlite {
                         schema,
                         &statement,
                         keys.as_ref(),
-                        &mut *into,
+                        &mut into,
                         &what,
                     )?;
                     Ok(into.finish())
@@ -260,7 +260,7 @@ impl DataLayer for Sqlite {
                 let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
                 let mut created = collector(schema, None)?;
                 for statement in &statements {
-                    fetch(&tx, inner, schema, statement, None, &mut *created, &what)?;
+                    fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
                 }
                 match tx.execute_batch("COMMIT") {
                     Ok(()) => Ok(created.finish()),
