@@ -14,6 +14,12 @@ use crate::value::Value;
 
 /// A pending create of one record, from [`Domain::create`](crate::Domain::create); `.await` it for the
 /// record.
+///
+/// Cancelled (the future dropped: a timeout, an aborted task), a create may
+/// still have committed: the data layer may have sent it before the drop. Do
+/// not retry blindly; read first (by a key you chose, or an identity), or use
+/// a primary key you set, so a repeat fails as a duplicate instead of creating
+/// the record twice.
 #[must_use = "a create does nothing until awaited"]
 pub struct Create<R: Resource> {
     pub(super) scope: Scope,
@@ -21,8 +27,14 @@ pub struct Create<R: Resource> {
 }
 
 /// A pending create of many records, from [`Domain::create_many`](crate::Domain::create_many); `.await` it
-/// for the records. All or nothing: on the in-memory layer, a batch with a
-/// duplicate primary key creates no record and is an [`ErrorKind::Constraint`](crate::ErrorKind::Constraint).
+/// for the records. All or nothing: on every layer a batch that breaks a
+/// constraint (a duplicate primary key, say) creates no record and is an
+/// [`ErrorKind::Constraint`](crate::ErrorKind::Constraint).
+///
+/// Cancelled (the future dropped), a batch is never half-written, but it may
+/// still have committed whole: on SQL layers the transaction may reach its
+/// `COMMIT` before the drop is seen. Do not retry blindly; check what exists
+/// first, as for [`Create`].
 #[must_use = "a create does nothing until awaited"]
 pub struct CreateMany<R: Resource> {
     pub(super) scope: Scope,
@@ -41,10 +53,9 @@ impl<R: Resource> Create<R> {
         /// Nothing reads it yet: a create runs no loader, and
         /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         authorize;
-        /// The tenant.
-        ///
-        /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
+        /// The tenant. A multitenant resource's records get it in their tenant
+        /// attribute; one that names another tenant is an error, and so is a
+        /// create without a tenant unless the resource allows global access.
         tenant;
     }
 }
@@ -61,10 +72,9 @@ impl<R: Resource> CreateMany<R> {
         /// Nothing reads it yet: a create runs no loader, and
         /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
         authorize;
-        /// The tenant.
-        ///
-        /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
+        /// The tenant. A multitenant resource's records get it in their tenant
+        /// attribute; one that names another tenant is an error, and so is a
+        /// create without a tenant unless the resource allows global access.
         tenant;
     }
 }
