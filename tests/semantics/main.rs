@@ -21,6 +21,7 @@ mod loading_nested;
 mod loading_windows;
 mod manual;
 mod paths;
+mod raw_names;
 mod sql;
 
 // Only here: suites that declare resources of their own with `resource!`.

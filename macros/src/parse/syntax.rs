@@ -154,3 +154,27 @@ pub fn read_with(word: Ident, unknown: &mut Vec<Unknown>) -> ReadWith {
             ReadWith::Filter
         })
 }
+
+/// The name of an attribute or relationship: any identifier, raw ones
+/// included; a Rust keyword is an error on it that says to write it raw
+/// (rustc's own, "expected identifier, found keyword", names no fix).
+pub fn field_name(input: ParseStream) -> Result<Ident> {
+    if !input.peek(Ident::peek_any) {
+        // The usual "expected identifier" error, on the offending token.
+        return input.parse();
+    }
+    let name = input.call(Ident::parse_any)?;
+    let text = name.to_string();
+    if text.starts_with("r#") || syn::parse_str::<Ident>(&text).is_ok() {
+        return Ok(name);
+    }
+    let message = if matches!(text.as_str(), "self" | "Self" | "super" | "crate") {
+        format!("`{text}` cannot name a field, not even as a raw identifier: choose another name")
+    } else {
+        format!(
+            "`{text}` is a Rust keyword: write `r#{text}` (the attribute, its column and \
+             its filters keep the name `{text}`)"
+        )
+    };
+    Err(syn::Error::new(name.span(), message))
+}

@@ -21,6 +21,7 @@ use syn::{Ident, Token, Type, Visibility};
 
 use crate::errors::Errors;
 use crate::model::{self, Origin, Place, PrimaryKey, PrimaryKeyKind, Resource, Unknown};
+use crate::parse::syntax::field_name;
 use relationships::{RelationshipItem, relationship_item};
 
 /// Keywords of the DSL.
@@ -288,7 +289,7 @@ impl Parse for AttributeItem {
             return Err(lookahead.error());
         };
         let keyword = input.call(Ident::parse_any)?;
-        let name: Ident = input.parse()?;
+        let name = input.call(field_name)?;
         let ty: Type = match primary_key {
             Some(kind) => {
                 if input.peek(Token![:]) {

@@ -11,7 +11,7 @@ use super::{items, kw};
 use crate::errors::Errors;
 use crate::expr;
 use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
-use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
+use crate::parse::syntax::{SortKeySyntax, field_name, read_with, sort_keys};
 
 /// One relationship, with what went wrong in its options.
 pub enum RelationshipItem {
@@ -45,7 +45,7 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
         return Err(lookahead.error());
     };
     let keyword = input.call(Ident::parse_any)?;
-    let name: Ident = input.parse()?;
+    let name = input.call(field_name)?;
     if !input.peek(Token![:]) {
         return Err(input.error(format!(
             "expected `:` and the destination resource: `{keyword} {name}: Ticket;`"
