@@ -124,6 +124,7 @@ macro_rules! scalar {
     ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
         impl sealed::Sealed for $ty {}
         impl NonNull for $ty {}
+        #[diagnostic::do_not_recommend]
         impl Scalar for $ty {
             type Kind = $kind;
             const TYPE: ValueType = ValueType::$vt;
@@ -174,6 +175,7 @@ scalar!(
 );
 
 impl<T: NonNull> sealed::Sealed for Option<T> {}
+#[diagnostic::do_not_recommend]
 impl<T: NonNull> Scalar for Option<T> {
     type Kind = T::Kind;
     const TYPE: ValueType = T::TYPE;

@@ -169,14 +169,18 @@ impl ap::Resource for Representative {
 
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Representative {
-            id: ap::read_column::<Uuid, dyn ap::ColumnReader>(reader, &REPRESENTATIVE_SCHEMA, 0)?,
-            name: ap::read_column::<String, dyn ap::ColumnReader>(
-                reader,
+            id: ap::checked(
+                <Uuid as ap::Scalar>::read_column(reader, 0)?,
+                &REPRESENTATIVE_SCHEMA,
+                0,
+            )?,
+            name: ap::checked(
+                <String as ap::Scalar>::read_column(reader, 1)?,
                 &REPRESENTATIVE_SCHEMA,
                 1,
             )?,
-            priority_threshold: ap::read_column::<i64, dyn ap::ColumnReader>(
-                reader,
+            priority_threshold: ap::checked(
+                <i64 as ap::Scalar>::read_column(reader, 2)?,
                 &REPRESENTATIVE_SCHEMA,
                 2,
             )?,
@@ -352,15 +356,23 @@ impl ap::Resource for Ticket {
 
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Ticket {
-            id: ap::read_column::<Uuid, dyn ap::ColumnReader>(reader, &TICKET_SCHEMA, 0)?,
-            subject: ap::read_column::<String, dyn ap::ColumnReader>(reader, &TICKET_SCHEMA, 1)?,
-            priority: ap::read_column::<Option<i64>, dyn ap::ColumnReader>(
-                reader,
+            id: ap::checked(
+                <Uuid as ap::Scalar>::read_column(reader, 0)?,
+                &TICKET_SCHEMA,
+                0,
+            )?,
+            subject: ap::checked(
+                <String as ap::Scalar>::read_column(reader, 1)?,
+                &TICKET_SCHEMA,
+                1,
+            )?,
+            priority: ap::checked(
+                <Option<i64> as ap::Scalar>::read_column(reader, 2)?,
                 &TICKET_SCHEMA,
                 2,
             )?,
-            representative_id: ap::read_column::<Option<Uuid>, dyn ap::ColumnReader>(
-                reader,
+            representative_id: ap::checked(
+                <Option<Uuid> as ap::Scalar>::read_column(reader, 3)?,
                 &TICKET_SCHEMA,
                 3,
             )?,

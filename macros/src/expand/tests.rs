@@ -71,7 +71,7 @@ fn generates_what_expansion_rs_writes_by_hand() {
             "pub fn tickets (& self) -> < Ticket as :: ashore :: __private :: Resource > :: Fields { :: ashore :: __private :: fields_at (:: ashore :: __private :: child (& self . path , \"tickets\")) }",
             "impl :: ashore :: __private :: Resource for Representative { type PrimaryKey = :: ashore :: __private :: Uuid ; type Fields = RepresentativeFields ;",
             "2 => < :: core :: option :: Option < < Team as :: ashore :: __private :: Resource > :: PrimaryKey > as :: ashore :: __private :: Scalar > :: into_value (:: core :: clone :: Clone :: clone (& self . team_id)) ,",
-            "name : :: ashore :: __private :: read_column :: < String , dyn :: ashore :: __private :: ColumnReader > (reader , & __ASHORE_SCHEMA , 1) ? ,",
+            "name : :: ashore :: __private :: checked (< String as :: ashore :: __private :: Scalar > :: read_column (reader , 1) ? , & __ASHORE_SCHEMA , 1) ? ,",
             "tickets : :: ashore :: __private :: Loaded :: NotLoaded ,",
             "pub fn name () -> :: ashore :: __private :: Field < Self , String > { const { :: ashore :: __private :: Field :: new (\"name\" , 1) } }",
             "pub fn tickets () -> :: ashore :: __private :: Rel < Self , Ticket > { :: ashore :: __private :: Rel :: < Self , Ticket > :: many (& __ASHORE_RELATIONSHIPS [0] , | record , value | { record . tickets = :: ashore :: __private :: Loaded :: new (value) } ,) }",

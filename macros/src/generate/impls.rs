@@ -39,9 +39,10 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
         let index = Literal::usize_unsuffixed(index);
-        let read =
-            quote_spanned!(ty.span()=> ::ashore::__private::read_column::<#ty, dyn ::ashore::__private::ColumnReader>);
-        quote!(#name: #read(reader, &#schema, #index)?,)
+        // `<ty as Scalar>` as the schema names it: a type that is not a
+        // `Scalar` is one error, not one more here.
+        let read = quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::read_column);
+        quote!(#name: ::ashore::__private::checked(#read(reader, #index)?, &#schema, #index)?,)
     });
     let not_loaded = ctx.resource.relationships.iter().map(|r| {
         let name = &r.name;

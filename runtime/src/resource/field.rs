@@ -31,8 +31,10 @@ impl<R, T> fmt::Debug for Field<R, T> {
     }
 }
 
-impl<R: Resource, T: Scalar> Field<R, T> {
+impl<R, T> Field<R, T> {
     /// Generated code makes these; `index` is the attribute's place in the schema.
+    /// (No `Scalar` bound here: an attribute of a type that is not one is
+    /// reported once, where the schema names its type, not again here.)
     #[doc(hidden)]
     pub const fn new(name: &'static str, index: usize) -> Self {
         Field {
@@ -41,6 +43,9 @@ impl<R: Resource, T: Scalar> Field<R, T> {
             _marker: PhantomData,
         }
     }
+}
+
+impl<R: Resource, T: Scalar> Field<R, T> {
     /// The attribute's name.
     pub fn name(&self) -> &'static str {
         self.name

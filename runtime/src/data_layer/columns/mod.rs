@@ -33,6 +33,27 @@ pub fn read<T: Scalar, C: ColumnReader + ?Sized>(
     T::read_column(reader, attribute)?.map_err(|found| mismatch::<T>(schema, attribute, found))
 }
 
+/// What `Scalar::read_column` read for attribute `attribute` of `schema`, or
+/// the type mismatch naming both types (what generated `read_columns` calls for
+/// each field). No bound on `T`: an attribute type that is not a `Scalar` is
+/// reported once, where the generated code names `<T as Scalar>`.
+#[inline]
+pub fn checked<T>(
+    read: std::result::Result<T, Value>,
+    schema: &'static Schema,
+    attribute: usize,
+) -> Result<T> {
+    read.map_err(|found| {
+        let expected = schema.attributes.get(attribute);
+        Error::new(ErrorKind::TypeMismatch {
+            resource: schema.name,
+            attribute: expected.map_or("?", |a| a.name),
+            expected: expected.map_or("?", |a| a.value_type.rust_name(a.nullable)),
+            found,
+        })
+    })
+}
+
 /// `value`, decoded for attribute `attribute` of `schema`, as a `T`: for readers
 /// that decode through [`Value`]s.
 #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
