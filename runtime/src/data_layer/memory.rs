@@ -306,12 +306,15 @@ fn check_references(
         if dest.primary_key().name != rel.destination_attribute() {
             continue;
         }
-        let in_batch = |key: &Value| {
-            dest.name == schema.name && rows.iter().any(|r| &r[schema.primary_key] == key)
+        // The keys this create adds, when it adds records of the destination.
+        let batch: HashSet<&Value> = if dest.name == schema.name {
+            rows.iter().map(|r| &r[schema.primary_key]).collect()
+        } else {
+            HashSet::new()
         };
         for row in rows {
             let key = &row[source];
-            if key.is_null() || stored.primary.contains_key(key) || in_batch(key) {
+            if key.is_null() || stored.primary.contains_key(key) || batch.contains(key) {
                 continue;
             }
             return Err(Error::new(ErrorKind::Constraint {
