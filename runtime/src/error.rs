@@ -184,7 +184,7 @@ pub enum ErrorKind {
     },
     /// A write broke a unique (or primary-key), foreign-key or not-null
     /// constraint. The database's error is the source (the in-memory layer, which
-    /// checks primary keys only, gives one naming the key).
+    /// checks primary keys and belongs_to keys, gives one naming the key).
     #[error("{constraint} constraint violated on {resource}{}", attribute.map(|a| format!(".{a}")).unwrap_or_default())]
     Constraint {
         /// The resource written.
@@ -206,6 +206,18 @@ pub enum ErrorKind {
         resource: &'static str,
         /// What is wrong.
         message: String,
+    },
+    /// A create gave an attribute a value no data layer stores alike: a float
+    /// that is NaN, or text holding a NUL character. Refused before the data
+    /// layer is called, on every layer.
+    #[error("attribute `{attribute}` of {resource} is {reason}; such a value is refused")]
+    InvalidValue {
+        /// The resource's name.
+        resource: &'static str,
+        /// The attribute's name.
+        attribute: &'static str,
+        /// What the value is, and why it is refused.
+        reason: &'static str,
     },
     /// A value read from the data layer does not fit the attribute's type.
     #[error("attribute `{attribute}` of {resource} expects {expected}, found {found}")]

@@ -27,3 +27,4 @@ mod sql;
 // Only here: suites that declare resources of their own with `resource!`.
 mod has_one_cycle;
 mod policies;
+mod stored_values;

@@ -13,6 +13,10 @@
 //! record is cloned once, straight into its group, while the table is read front
 //! to back.
 //!
+//! A create is all or nothing: its primary keys must be new and its belongs_to
+//! keys must point at a record (stored, or of the same create), as the SQL
+//! layers' constraints require (`check_references`).
+//!
 //! `ReadRequest::visibility` holds wherever the read meets a resource: the
 //! records read must satisfy their resource's condition, as must the join
 //! records of a many_to_many partition and every record a filter path reaches
@@ -25,7 +29,7 @@ use super::eval::{Filter, KeyIndex, Tables};
 use super::*;
 use crate::data_layer::store::{Table, pair_group_sizes, push_rows};
 use crate::error::{Constraint, Error, ErrorKind};
-use crate::resource::Generated;
+use crate::resource::{Generated, RelationshipKind};
 use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
@@ -210,7 +214,7 @@ impl Memory {
     fn create_now(&self, schema: &'static Schema, mut rows: Vec<Row>) -> Result<Records> {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         let stored = tables
-            .get_mut(schema.name)
+            .get(schema.name)
             .ok_or_else(|| not_registered(schema))?;
         let pk = schema.primary_key;
         for row in &rows {
@@ -245,7 +249,11 @@ impl Memory {
             }
         }
 
-        // All or nothing: check every key before inserting any row.
+        // All or nothing: check every key and reference before inserting any row.
+        check_references(&tables, schema, &rows)?;
+        let stored = tables
+            .get_mut(schema.name)
+            .ok_or_else(|| not_registered(schema))?;
         let keys: Vec<Value> = rows.iter().map(|r| r[pk].clone()).collect();
         let mut batch = HashSet::with_capacity(keys.len());
         for key in keys.iter().filter(|k| !k.is_null()) {
@@ -271,6 +279,57 @@ impl Memory {
         stored.max_int = max_int;
         Ok(Records::Typed(records))
     }
+}
+
+/// Checks the belongs_to keys of `rows` as the SQL layers' foreign keys do:
+/// for each belongs_to (not manual) whose destination is stored here and whose
+/// destination attribute is the destination's primary key, a key that is set
+/// must be a stored record's, or a row's of the same create (SQL checks a
+/// create's references when all its rows are written). Otherwise it is the
+/// same `Constraint` the SQL layers give.
+fn check_references(
+    tables: &HashMap<&'static str, Stored>,
+    schema: &'static Schema,
+    rows: &[Row],
+) -> Result<()> {
+    for rel in schema.relationships.iter() {
+        if rel.manual || rel.kind != RelationshipKind::BelongsTo {
+            continue;
+        }
+        let dest = (rel.destination)();
+        let (Some(source), Some(stored)) = (
+            schema.attribute_index(rel.source_attribute),
+            tables.get(dest.name),
+        ) else {
+            continue;
+        };
+        if dest.primary_key().name != rel.destination_attribute() {
+            continue;
+        }
+        // The keys this create adds, when it adds records of the destination.
+        let batch: HashSet<&Value> = if dest.name == schema.name {
+            rows.iter().map(|r| &r[schema.primary_key]).collect()
+        } else {
+            HashSet::new()
+        };
+        for row in rows {
+            let key = &row[source];
+            if key.is_null() || stored.primary.contains_key(key) || batch.contains(key) {
+                continue;
+            }
+            return Err(Error::new(ErrorKind::Constraint {
+                resource: schema.name,
+                attribute: Some(rel.source_attribute),
+                constraint: Constraint::ForeignKey,
+                source: format!(
+                    "`{}` is {key}, which is the key of no {}",
+                    rel.source_attribute, dest.name
+                )
+                .into(),
+            }));
+        }
+    }
+    Ok(())
 }
 
 impl DataLayer for Memory {

@@ -8,7 +8,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
-use crate::engine::authorize;
+use crate::engine::{authorize, values};
 use crate::error::{Error, ErrorKind, Result};
 use crate::manual::{LoadContext, RelatedInner};
 use crate::policy::AuthorizeReadWith;
@@ -117,6 +117,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                 let count = keys.len();
                 let mut request = ReadRequest::new(D::schema());
                 request.filter = query.get_filter().cloned();
+                values::check_filter(D::schema(), request.filter.as_ref())?;
                 request.sort = query.get_sort().to_vec();
                 request.limit = query.get_limit();
                 request.offset = query.get_offset();

@@ -1,5 +1,7 @@
 //! The engine: where a request is executed, read top to bottom.
 //!
+//! - [`values`]: values no layer treats alike (NaN, NUL in text), refused in
+//!   creates and filters.
 //! - [`authorize`]: the tenant and read policies as the conditions a read puts
 //!   on every resource it reaches; a manual loader's results checked against them.
 //! - [`load`]: one relationship loaded onto a batch of records with one
@@ -13,4 +15,5 @@
 pub(crate) mod authorize;
 pub(crate) mod load;
 pub(crate) mod read;
+pub(crate) mod values;
 pub(crate) mod write;

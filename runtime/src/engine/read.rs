@@ -4,7 +4,7 @@
 
 use crate::data_layer::ReadRequest;
 use crate::domain::Scope;
-use crate::engine::{authorize, load};
+use crate::engine::{authorize, load, values};
 use crate::error::Result;
 use crate::query::Query;
 use crate::resource::Resource;
@@ -15,6 +15,8 @@ pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<
     let schema = R::schema();
     let mut request = ReadRequest::new(schema);
     request.filter = query.get_filter().cloned();
+    values::check_filter(schema, request.filter.as_ref())
+        .map_err(|e| e.in_resource(schema.name))?;
     request.sort = query.get_sort().to_vec();
     request.limit = query.get_limit();
     request.offset = query.get_offset();

@@ -3,7 +3,7 @@
 
 use crate::changeset::Changeset;
 use crate::domain::Scope;
-use crate::engine::authorize;
+use crate::engine::{authorize, values};
 use crate::error::Result;
 use crate::resource::Resource;
 
@@ -32,6 +32,7 @@ pub(crate) async fn create<R: Resource>(
             changeset.into_row()
         })
         .collect::<Result<Vec<_>>>()?;
+    values::check_rows(schema, &rows)?;
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
     tracing::debug!(resource = schema.name, count = rows.len(), "create");

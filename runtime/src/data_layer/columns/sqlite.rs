@@ -2,7 +2,9 @@
 //! ([`decode`]), and [`SqliteRow`], the [`ColumnReader`] over a `rusqlite::Row`
 //! that the collectors read records from, each field straight into its type
 //! (no [`Value`] in between). The storage forms are those of the `sql` module's table; a value
-//! stored in another form is converted when it fits and named when not.
+//! stored in another form is converted when it fits and named when not. A UUID
+//! is the exception: only its stored form is read (another would be missed by
+//! every filter on it), anything else is an error naming table, column and row.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rusqlite::types::ValueRef;
@@ -40,6 +42,19 @@ pub(crate) enum Found {
     Value(Value),
     /// Something no `Value` can show (a blob, text that is not UTF-8).
     Other(String),
+    /// A UUID not in the stored form (lowercase hyphenated text): uppercase,
+    /// braced, without hyphens, or a 16-byte blob. Comparisons with a bound
+    /// UUID would miss it, so it is never read as one.
+    UuidForm(String),
+}
+
+/// The UUID in `bytes` when they are its stored form, lowercase hyphenated
+/// text (what `encode` writes and `migrate`'s `CHECK` requires).
+pub(crate) fn stored_uuid(bytes: &[u8]) -> Option<Uuid> {
+    if bytes.len() != 36 || bytes.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    Uuid::try_parse_ascii(bytes).ok()
 }
 
 /// A column's value as a value of type `t`. `NULL` is nil for every type (whether
@@ -62,13 +77,17 @@ pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value
         (ValueType::F64, ValueRef::Integer(i)) => Ok(Value::Float(i as f64)),
         (ValueType::String, ValueRef::Text(bytes)) => text(bytes).map(Value::String),
         // Parsed from the bytes: the text is copied only to report it.
-        (ValueType::Uuid, ValueRef::Text(bytes)) => match Uuid::try_parse_ascii(bytes) {
-            Ok(u) => Ok(Value::Uuid(u)),
-            Err(_) => Err(text(bytes).map_or_else(|e| e, |s| Found::Value(Value::String(s)))),
+        (ValueType::Uuid, ValueRef::Text(bytes)) => match stored_uuid(bytes) {
+            Some(u) => Ok(Value::Uuid(u)),
+            None if Uuid::try_parse_ascii(bytes).is_ok() => Err(Found::UuidForm(format!(
+                "`{}`",
+                String::from_utf8_lossy(bytes)
+            ))),
+            None => Err(text(bytes).map_or_else(|e| e, |s| Found::Value(Value::String(s)))),
         },
-        (ValueType::Uuid, ValueRef::Blob(bytes)) if bytes.len() == 16 => Uuid::from_slice(bytes)
-            .map(Value::Uuid)
-            .map_err(|_| Found::Other("a blob".into())),
+        (ValueType::Uuid, ValueRef::Blob(bytes)) if bytes.len() == 16 => Err(Found::UuidForm(
+            format!("a blob of 16 bytes ({})", hex(bytes)),
+        )),
         (ValueType::DateTime, ValueRef::Text(bytes)) => {
             let s = text(bytes)?;
             decode_datetime(&s)
@@ -84,16 +103,45 @@ pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value
     }
 }
 
+/// Lowercase hexadecimal digits of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A stored value as it is shown in an error: a number as it is, text quoted,
+/// a blob in hexadecimal.
+fn shown(v: ValueRef<'_>) -> String {
+    match v {
+        ValueRef::Null => "NULL".into(),
+        ValueRef::Integer(i) => i.to_string(),
+        ValueRef::Real(f) => f.to_string(),
+        ValueRef::Text(bytes) => format!("'{}'", String::from_utf8_lossy(bytes)),
+        ValueRef::Blob(bytes) => format!("x'{}'", hex(bytes)),
+    }
+}
+
 /// Decodes one column for attribute `attribute` of `schema`: a value that does not
 /// fit is `TypeMismatch` (or `DataLayer` for what no `Value` can show), naming the
-/// resource and the attribute.
+/// resource and the attribute. A UUID not in its stored form is a `DataLayer`
+/// error naming the table, the column and the row by `key`, its primary key
+/// as stored (when it was read).
 pub(crate) fn decode_attribute(
     v: ValueRef<'_>,
     t: ValueType,
     schema: &'static Schema,
     attribute: &'static str,
+    key: Option<ValueRef<'_>>,
 ) -> Result<Value> {
     decode(v, t).map_err(|found| match found {
+        Found::UuidForm(what) => Error::data_layer(format!(
+            "sqlite: table `{}`, column `{attribute}`, in the row whose `{}` is {}: {what} is \
+             not a UUID in its stored form (lowercase hyphenated text, which `migrate`'s \
+             CHECK requires); a filter by this UUID would miss the row, so it is not read: \
+             rewrite it as `lower(..)` hyphenated text",
+            schema.table,
+            schema.primary_key().name,
+            key.map_or_else(|| "not read".to_owned(), shown),
+        )),
         Found::Value(found) => Error::new(ErrorKind::TypeMismatch {
             resource: schema.name,
             attribute,
@@ -138,7 +186,14 @@ impl SqliteRow<'_, '_> {
         let attribute = schema.attributes.get(i).ok_or_else(|| {
             Error::data_layer(format!("sqlite: {} has no attribute {i}", schema.name))
         })?;
-        decode_attribute(self.raw(i)?, attribute.value_type, schema, attribute.name)
+        let key = self.row.get_ref(schema.primary_key).ok();
+        decode_attribute(
+            self.raw(i)?,
+            attribute.value_type,
+            schema,
+            attribute.name,
+            key,
+        )
     }
 
     fn read<T: NonNull>(&mut self, i: usize) -> Result<Option<T>> {
@@ -178,7 +233,7 @@ impl ColumnReader for SqliteRow<'_, '_> {
         match self.raw(i)? {
             ValueRef::Null => return Ok(None),
             ValueRef::Text(bytes) => {
-                if let Ok(uuid) = Uuid::try_parse_ascii(bytes) {
+                if let Some(uuid) = stored_uuid(bytes) {
                     return Ok(Some(uuid));
                 }
             }

@@ -29,7 +29,10 @@ const NIL: Option<bool> = None;
 /// bob, bob, none, missing.
 fn with_dangling() -> Memory {
     let m = support();
-    insert::<Ticket>(&m, vec![ticket(7, Some(99), Some(3), Some("open"))]).expect("insert");
+    let dangling = vec![ticket(7, Some(99), Some(3), Some("open"))];
+    let err = insert::<Ticket>(&m, dangling.clone()).expect_err("a dangling key");
+    assert!(matches!(err.kind(), ErrorKind::Constraint { .. }), "{err}");
+    store_unchecked::<Ticket>(&m, dangling);
     m
 }
 

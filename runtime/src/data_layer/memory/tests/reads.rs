@@ -241,6 +241,8 @@ fn memory_is_send_sync_and_shared() {
 #[test]
 fn per_key_windows_agree_with_sorting_each_key() {
     let m = memory();
+    let reps = (0..5).map(|i| rep(i, "r", None)).collect();
+    insert::<Rep>(&m, reps).expect("reps");
     let rows = (0..400_i64).map(|i| {
         let rep = (i % 13 != 0).then_some(i * 7 % 5);
         let p = (i % 4 != 0).then_some(i * 11 % 6);

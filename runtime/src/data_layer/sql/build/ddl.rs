@@ -13,6 +13,9 @@
 //! - An index on each column a relationship load looks records up by: each
 //!   belongs_to's foreign key, each has_one/has_many destination attribute, each
 //!   many_to_many join table's source-side attribute (primary keys excepted).
+//! - On SQLite each UUID column is checked to hold lowercase hyphenated text,
+//!   the one form comparisons with bound UUIDs find (PostgreSQL's `uuid` type
+//!   has one form already).
 //! - PostgreSQL truncates names to 63 bytes: longer constraint and index names
 //!   are shortened here, deterministically, so the existence checks match.
 
@@ -69,6 +72,9 @@ pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<Stri
                 }
                 if !a.nullable {
                     d.push_str(" NOT NULL");
+                }
+                if dialect == Dialect::Sqlite && a.value_type == ValueType::Uuid {
+                    d.push_str(&uuid_check(schema.table, a.name));
                 }
                 d
             })
@@ -170,6 +176,20 @@ fn column_type(dialect: Dialect, value_type: ValueType, primary: bool) -> &'stat
         (Dialect::Postgres, ValueType::Uuid) => "UUID",
         (Dialect::Postgres, ValueType::DateTime) => "TIMESTAMPTZ",
     }
+}
+
+/// SQLite's check that a UUID column holds the one stored form, lowercase
+/// hyphenated text: a comparison with a bound UUID (which is in that form)
+/// would silently miss one stored uppercase, in braces or as a blob. `NULL`
+/// passes (`GLOB` gives `NULL`); whether nil is allowed is `NOT NULL`'s business.
+fn uuid_check(table: &str, column: &str) -> String {
+    let hex = |n: usize| "[0-9a-f]".repeat(n);
+    let pattern = [hex(8), hex(4), hex(4), hex(4), hex(12)].join("-");
+    format!(
+        " CONSTRAINT {} CHECK ({} GLOB '{pattern}')",
+        ident(&format!("{table}_{column}_uuid")),
+        ident(column)
+    )
 }
 
 /// PostgreSQL's longest name is 63 bytes; a longer one keeps its first 54 bytes

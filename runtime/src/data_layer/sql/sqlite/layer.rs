@@ -168,9 +168,18 @@ pub(super) fn query_rows(
     let mut records = Vec::new();
     while let Some(row) = rows.next().map_err(what)? {
         let mut record = Vec::with_capacity(columns.len());
+        let key = columns
+            .get(schema.primary_key)
+            .and_then(|&c| row.get_ref(c).ok());
         for (&c, a) in columns.iter().zip(schema.attributes) {
             let v = row.get_ref(c).map_err(what)?;
-            record.push(codec::decode_attribute(v, a.value_type, schema, a.name)?);
+            record.push(codec::decode_attribute(
+                v,
+                a.value_type,
+                schema,
+                a.name,
+                key,
+            )?);
         }
         records.push(record);
     }

@@ -1,7 +1,8 @@
 //! Tests of the SQLite layer, on hand-written resources: `values` (encoding
 //! through a real SQLite), `failures` (URLs, constraint errors), `pool` (connection
-//! set-up, the in-memory database, raw SQL) and `end_to_end` (reads, creates and
-//! migrations on the statements `build` makes).
+//! set-up, the in-memory database, raw SQL), `end_to_end` (reads, creates and
+//! migrations on the statements `build` makes) and `stored_uuids` (the one
+//! stored form of a UUID).
 
 use crate::testing::test_resource;
 use chrono::{DateTime, TimeZone, Utc};
@@ -22,6 +23,7 @@ use crate::value::ValueType;
 mod end_to_end;
 mod failures;
 mod pool;
+mod stored_uuids;
 mod values;
 
 const fn rel(

@@ -520,7 +520,7 @@ fn ddl() {
         sqlite,
         [
             r#"CREATE TABLE IF NOT EXISTS "rep" ("id" INT PRIMARY KEY NOT NULL, "name" TEXT NOT NULL, "threshold" INTEGER, "score" REAL, "active" INTEGER)"#,
-            r#"CREATE TABLE IF NOT EXISTS "ticket" ("id" INT PRIMARY KEY NOT NULL, "rep_id" INTEGER, "p" INTEGER, "status" TEXT, "score" REAL, "urgent" INTEGER, "opened" TEXT, "ext" TEXT, "small" INTEGER, FOREIGN KEY ("rep_id") REFERENCES "rep" ("id"))"#,
+            r#"CREATE TABLE IF NOT EXISTS "ticket" ("id" INT PRIMARY KEY NOT NULL, "rep_id" INTEGER, "p" INTEGER, "status" TEXT, "score" REAL, "urgent" INTEGER, "opened" TEXT, "ext" TEXT CONSTRAINT "ticket_ext_uuid" CHECK ("ext" GLOB '[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f]-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]'), "small" INTEGER, FOREIGN KEY ("rep_id") REFERENCES "rep" ("id"))"#,
             r#"CREATE TABLE IF NOT EXISTS "tag" ("id" INT PRIMARY KEY NOT NULL, "label" TEXT NOT NULL)"#,
             r#"CREATE TABLE IF NOT EXISTS "ticket_tag" ("id" INT PRIMARY KEY NOT NULL, "ticket_id" INTEGER NOT NULL, "tag_id" INTEGER NOT NULL)"#,
             r#"CREATE INDEX IF NOT EXISTS "ticket_rep_id_idx" ON "ticket" ("rep_id")"#,

@@ -115,11 +115,27 @@ fn uuids_round_trip_as_lowercase_hyphenated_text() {
         .query_row("SELECT ?1", [Bind(&Value::Uuid(u))], |r| r.get(0))
         .expect("select");
     assert_eq!(stored, "a1a2a3a4-b1b2-c1c2-d1d2-d3d4d5d6d7d8");
-    // Other spellings and 16-byte blobs read too.
-    let upper = rusqlite::types::ValueRef::Text(b"A1A2A3A4B1B2C1C2D1D2D3D4D5D6D7D8");
-    assert_eq!(decode(upper, ValueType::Uuid), Ok(Value::Uuid(u)));
+    // Only that form reads: every other spelling, and a 16-byte blob, would be
+    // missed by a filter comparing with a bound UUID.
+    let stored = rusqlite::types::ValueRef::Text(b"a1a2a3a4-b1b2-c1c2-d1d2-d3d4d5d6d7d8");
+    assert_eq!(decode(stored, ValueType::Uuid), Ok(Value::Uuid(u)));
+    for other in [
+        &b"A1A2A3A4-B1B2-C1C2-D1D2-D3D4D5D6D7D8"[..],
+        b"a1a2a3a4b1b2c1c2d1d2d3d4d5d6d7d8",
+        b"{a1a2a3a4-b1b2-c1c2-d1d2-d3d4d5d6d7d8}",
+    ] {
+        let text = rusqlite::types::ValueRef::Text(other);
+        assert!(
+            matches!(decode(text, ValueType::Uuid), Err(Found::UuidForm(_))),
+            "{}",
+            String::from_utf8_lossy(other)
+        );
+    }
     let blob = rusqlite::types::ValueRef::Blob(u.as_bytes());
-    assert_eq!(decode(blob, ValueType::Uuid), Ok(Value::Uuid(u)));
+    assert!(matches!(
+        decode(blob, ValueType::Uuid),
+        Err(Found::UuidForm(_))
+    ));
 }
 
 #[test]
@@ -370,8 +386,14 @@ fn values_that_do_not_fit_are_mismatches() {
     // An integer where a float is stored reads as that float.
     assert_eq!(decode(V::Integer(3), ValueType::F64), Ok(Value::Float(3.0)));
 
-    let err = codec::decode_attribute(V::Text(b"x"), ValueType::I16, Ticket::schema(), "priority")
-        .expect_err("a mismatch");
+    let err = codec::decode_attribute(
+        V::Text(b"x"),
+        ValueType::I16,
+        Ticket::schema(),
+        "priority",
+        None,
+    )
+    .expect_err("a mismatch");
     assert!(matches!(
         err.kind(),
         ErrorKind::TypeMismatch {
@@ -386,6 +408,7 @@ fn values_that_do_not_fit_are_mismatches() {
         ValueType::String,
         Ticket::schema(),
         "subject",
+        None,
     )
     .expect_err("a mismatch");
     assert_eq!(

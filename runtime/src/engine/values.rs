@@ -1,0 +1,78 @@
+//! Values no data layer treats alike, refused before any layer sees them, so
+//! every layer gives the same answer: a float that is NaN (SQLite cannot store
+//! it; PostgreSQL stores it, orders it above infinity and finds it equal to
+//! itself; memory finds it equal to nothing) and text holding a NUL character
+//! (PostgreSQL refuses it; SQLite and memory keep it).
+//!
+//! Both are refused in the rows of a create ([`check_rows`], an
+//! [`ErrorKind::InvalidValue`]) and among the constants of a filter
+//! ([`check_filter`], an [`ErrorKind::InvalidQuery`]). An infinity is a number
+//! like any other on every layer and is kept.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::Expr;
+use crate::resource::{Row, Schema};
+use crate::value::Value;
+
+/// Why `value` is refused, if it is.
+fn refusal(value: &Value) -> Option<&'static str> {
+    match value {
+        Value::Float(f) if f.is_nan() => Some(
+            "NaN, which the data layers do not store or compare alike (SQLite cannot store it, \
+             PostgreSQL finds it equal to itself and above infinity)",
+        ),
+        Value::String(s) if s.contains('\0') => {
+            Some("text holding a NUL character (\\0), which PostgreSQL cannot store")
+        }
+        _ => None,
+    }
+}
+
+/// Refuses a create whose rows hold a NaN or text with a NUL, naming the
+/// resource and the attribute.
+pub(crate) fn check_rows(schema: &'static Schema, rows: &[Row]) -> Result<()> {
+    for row in rows {
+        for (value, attribute) in row.iter().zip(schema.attributes) {
+            if let Some(reason) = refusal(value) {
+                return Err(Error::new(ErrorKind::InvalidValue {
+                    resource: schema.name,
+                    attribute: attribute.name,
+                    reason,
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a filter with a NaN or text with a NUL among its constants. Walks
+/// the expression with an explicit stack, so its depth costs no call stack.
+pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Result<()> {
+    let mut stack: Vec<&Expr> = filter.into_iter().collect();
+    while let Some(expr) = stack.pop() {
+        let refused = match expr {
+            Expr::Value(v) => refusal(v),
+            Expr::In(operand, values) => {
+                stack.push(operand);
+                values.iter().find_map(refusal)
+            }
+            Expr::Attr { .. } => None,
+            Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                stack.push(a);
+                stack.push(b);
+                None
+            }
+            Expr::Not(a) | Expr::IsNil(a) | Expr::Exists { expr: a, .. } => {
+                stack.push(a);
+                None
+            }
+        };
+        if let Some(reason) = refused {
+            return Err(Error::new(ErrorKind::InvalidQuery {
+                resource: schema.name,
+                message: format!("a filter value is {reason}"),
+            }));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,225 @@
+//! Values the layers would store or compare differently, held to one
+//! behaviour on every layer (issue 12, item 6): a NaN is refused on create and
+//! as a filter value (PostgreSQL finds NaN equal to itself and above
+//! infinity, memory finds it equal to nothing, SQLite cannot store it); text
+//! holding a NUL is refused the same way (PostgreSQL cannot store it); a
+//! belongs_to key that points at no record is a foreign-key `Constraint` in
+//! memory as on SQL, a record created in the same `create_many` counting.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
+
+use ashore::prelude::*;
+use ashore::{CmpOp, Constraint, Expr};
+
+use crate::common::*;
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Gauge {
+        attributes {
+            uuid_primary_key id;
+            attribute label: String;
+            attribute reading: f64;
+        }
+        relationships {
+            belongs_to parent: Gauge;
+            has_many children: Gauge { destination_attribute parent_id; }
+        }
+    }
+}
+
+fn gauge(label: &str, reading: f64) -> Changeset<Gauge> {
+    Gauge::changeset()
+        .set(Gauge::label(), label)
+        .set(Gauge::reading(), reading)
+}
+
+fn labels(gauges: &[Gauge]) -> Vec<&str> {
+    let mut labels: Vec<&str> = gauges.iter().map(|g| g.label.as_str()).collect();
+    labels.sort_unstable();
+    labels
+}
+
+fn assert_invalid_value(err: &Error, attribute: &str) {
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::InvalidValue { resource: "Gauge", attribute: a, .. } if *a == attribute
+        ),
+        "{err:?}"
+    );
+}
+
+fn assert_invalid_query(err: &Error, says: &str) {
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::InvalidQuery {
+                resource: "Gauge",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(says), "{err}");
+}
+
+async fn nan_is_refused_on_create_and_as_a_filter_value(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Gauge>()).await;
+    let nan = f64::NAN;
+    let inf = f64::INFINITY;
+    let err = d.create(gauge("nan", nan)).await.expect_err("NaN stored");
+    assert_invalid_value(&err, "reading");
+    assert!(err.to_string().contains("NaN"), "{err}");
+    let err = d
+        .create_many(vec![gauge("fine", 1.0), gauge("nan", -nan)])
+        .await
+        .expect_err("NaN stored in a batch");
+    assert_invalid_value(&err, "reading");
+    assert!(d.read(Gauge::query()).await?.is_empty(), "nothing created");
+
+    let one = d.create(gauge("one", 1.0)).await?;
+    d.create(gauge("top", inf)).await?;
+    d.create(gauge("bottom", -inf)).await?;
+    let readings = vec![1.0, nan];
+    for query in [
+        Gauge::query().filter(expr!(reading == ^nan)),
+        Gauge::query().filter(expr!(reading != ^nan)),
+        Gauge::query().filter(expr!(reading < ^nan or label == "one")),
+        Gauge::query().filter(expr!(reading in ^readings)),
+    ] {
+        let err = d.read(query).await.expect_err("a NaN filter value");
+        assert_invalid_query(&err, "NaN");
+    }
+    // Deep in a filter built at run time, and in a load's filter.
+    let mut deep = Expr::cmp(CmpOp::Eq, Expr::attr("reading"), Expr::value(nan));
+    for _ in 0..50 {
+        deep = Expr::cmp(CmpOp::Eq, Expr::attr("label"), Expr::value("x")).or(deep);
+    }
+    let err = d
+        .read(Gauge::query().filter_expr(deep))
+        .await
+        .expect_err("a NaN deep in the filter");
+    assert_invalid_query(&err, "NaN");
+    let err = d
+        .load(&mut [one], Gauge::children().filter(expr!(reading == ^nan)))
+        .await
+        .expect_err("a NaN in a load's filter");
+    assert_invalid_query(&err, "NaN");
+
+    // Infinities are numbers like any other, alike on every layer.
+    let above = d
+        .read(Gauge::query().filter(expr!(reading >= ^inf)))
+        .await?;
+    assert_eq!(labels(&above), ["top"]);
+    let below = d.read(Gauge::query().filter(expr!(reading < ^inf))).await?;
+    assert_eq!(labels(&below), ["bottom", "one"]);
+    let sorted = d
+        .read(Gauge::query().sort([Gauge::reading().desc()]))
+        .await?;
+    let order: Vec<&str> = sorted.iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(order, ["top", "one", "bottom"]);
+    Ok(())
+}
+
+layers!(nan_is_refused_on_create_and_as_a_filter_value);
+
+async fn nul_in_text_is_refused_on_create_and_as_a_filter_value(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Gauge>()).await;
+    let err = d
+        .create(gauge("a\0b", 1.0))
+        .await
+        .expect_err("a NUL stored");
+    assert_invalid_value(&err, "label");
+    assert!(err.to_string().contains("NUL"), "{err}");
+    assert!(d.read(Gauge::query()).await?.is_empty(), "nothing created");
+
+    d.create(gauge("a", 1.0)).await?;
+    let nul = "a\0".to_owned();
+    let err = d
+        .read(Gauge::query().filter(expr!(label == ^nul)))
+        .await
+        .expect_err("a NUL filter value");
+    assert_invalid_query(&err, "NUL");
+    let list = vec!["a".to_owned(), nul.clone()];
+    let err = d
+        .read(Gauge::query().filter(expr!(label in ^list)))
+        .await
+        .expect_err("a NUL in a list");
+    assert_invalid_query(&err, "NUL");
+    Ok(())
+}
+
+layers!(nul_in_text_is_refused_on_create_and_as_a_filter_value);
+
+async fn a_belongs_to_key_pointing_at_no_record_is_a_foreign_key_constraint(
+    run: Run,
+) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Gauge>()).await;
+    let err = d
+        .create(gauge("orphan", 1.0).set(Gauge::parent_id(), Some(Uuid::new_v4())))
+        .await
+        .expect_err("a key of no record");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                resource: "Gauge",
+                attribute: Some("parent_id"),
+                constraint: Constraint::ForeignKey,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    // All or nothing: a batch with one such key creates nothing.
+    let err = d
+        .create_many(vec![
+            gauge("fine", 1.0),
+            gauge("orphan", 1.0).set(Gauge::parent_id(), Some(Uuid::new_v4())),
+        ])
+        .await
+        .expect_err("a key of no record in a batch");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                constraint: Constraint::ForeignKey,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(d.read(Gauge::query()).await?.is_empty(), "nothing created");
+
+    // A key of a record the same batch creates, before or after it, is kept,
+    // as the databases check a create's keys once all its rows are written.
+    let (first, last) = (Uuid::new_v4(), Uuid::new_v4());
+    let created = d
+        .create_many(vec![
+            gauge("first", 1.0).set(Gauge::id(), first),
+            gauge("middle", 2.0).set(Gauge::parent_id(), Some(first)),
+            gauge("early", 3.0).set(Gauge::parent_id(), Some(last)),
+            gauge("last", 4.0).set(Gauge::id(), last),
+        ])
+        .await?;
+    assert_eq!(created.len(), 4);
+    let mut roots = d
+        .read(Gauge::query().filter(expr!(is_nil(parent_id))))
+        .await?;
+    d.load(&mut roots, Gauge::children()).await?;
+    let children: Vec<(&str, Vec<&str>)> = {
+        let mut c: Vec<_> = roots
+            .iter()
+            .map(|g| (g.label.as_str(), labels(g.children.get().expect("loaded"))))
+            .collect();
+        c.sort();
+        c
+    };
+    assert_eq!(
+        children,
+        [("first", vec!["middle"]), ("last", vec!["early"])]
+    );
+    Ok(())
+}
+
+layers!(a_belongs_to_key_pointing_at_no_record_is_a_foreign_key_constraint);
