@@ -19,8 +19,10 @@ use std::fmt;
 
 use crate::value::Value;
 
+mod depth;
 mod typed;
 
+pub use depth::MAX_FILTER_DEPTH;
 pub use typed::{Condition, Dynamic, Fields, List, Numeric, Operand, Path, SameKind, Term};
 
 /// A name of an attribute or relationship: borrowed when known at compile time,
@@ -50,7 +52,13 @@ pub type Name = Cow<'static, str>;
 /// );
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+///
+/// A filter may nest at most [`MAX_FILTER_DEPTH`] levels: a read with a
+/// deeper one is `ErrorKind::InvalidQuery` naming the limit. `Clone`,
+/// `PartialEq` and `Drop` work at any depth without recursing; `Display` and
+/// `Debug` print `…` for operands nested deeper than the limit. Moving an
+/// operand out of an `Expr` by pattern is not possible (it implements `Drop`):
+/// match on a reference and clone or `std::mem::replace` the operand.
 pub enum Expr {
     /// A constant (a literal or a pinned `^value`).
     Value(Value),
@@ -138,23 +146,15 @@ impl Expr {
     /// `exists`), in order of appearance: what a data layer binds, once per
     /// path, so references through the same to-many path see the same record.
     pub(crate) fn paths(&self) -> Vec<&[Name]> {
-        fn collect<'e>(expr: &'e Expr, out: &mut Vec<&'e [Name]>) {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
             match expr {
-                Expr::Value(_) | Expr::Exists { .. } => {}
-                Expr::Attr { path, .. } => {
-                    if !path.is_empty() {
-                        out.push(path);
-                    }
-                }
-                Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
-                    collect(l, out);
-                    collect(r, out);
-                }
-                Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) => collect(e, out),
+                Expr::Exists { .. } => {}
+                Expr::Attr { path, .. } if !path.is_empty() => out.push(&path[..]),
+                _ => stack.extend(expr.operands().into_iter().flatten().rev()),
             }
         }
-        let mut out = Vec::new();
-        collect(self, &mut out);
         out
     }
 
@@ -265,38 +265,6 @@ impl fmt::Display for ArithOp {
             ArithOp::Mul => "*",
             ArithOp::Div => "/",
         })
-    }
-}
-
-/// Ash-like rendering, for error messages and logs.
-impl fmt::Display for Expr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Expr::Value(v) => write!(f, "{v}"),
-            Expr::Attr { path, name } => {
-                for p in path {
-                    write!(f, "{p}.")?;
-                }
-                f.write_str(name)
-            }
-            Expr::Cmp(op, l, r) => write!(f, "{l} {op} {r}"),
-            Expr::In(l, list) => {
-                write!(f, "{l} in [")?;
-                for (i, v) in list.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{v}")?;
-                }
-                f.write_str("]")
-            }
-            Expr::Arith(op, l, r) => write!(f, "({l} {op} {r})"),
-            Expr::And(l, r) => write!(f, "({l} and {r})"),
-            Expr::Or(l, r) => write!(f, "({l} or {r})"),
-            Expr::Not(e) => write!(f, "not {e}"),
-            Expr::IsNil(e) => write!(f, "is_nil({e})"),
-            Expr::Exists { path, expr } => write!(f, "exists({}, {expr})", path.join(".")),
-        }
     }
 }
 

@@ -20,6 +20,8 @@
 mod common;
 
 // The suites `tests/semantics/main.rs` lists as shared.
+#[path = "../semantics/depth.rs"]
+mod depth;
 #[path = "../semantics/errors.rs"]
 mod errors;
 #[path = "../semantics/expr.rs"]

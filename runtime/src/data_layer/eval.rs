@@ -92,6 +92,7 @@ impl<'a> Filter<'a> {
         let mut compiler = Compiler::new(schema, tables, visibility.clone());
         let mut scopes = Vec::new();
         if let Some(expr) = expr {
+            expr.check_depth(schema.name, &"the filter")?;
             scopes.push(compiler.scope(schema, expr)?);
         }
         scopes.extend(compiler.visible(schema)?);

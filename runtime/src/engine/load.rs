@@ -56,6 +56,9 @@ pub(crate) async fn run<S: Resource, D: Resource>(
         query = query.filter_expr(filter());
     }
     query = query.sort((info.sort)());
+    if let Some(filter) = query.get_filter() {
+        filter.check_depth(D::schema().name, &"the filter of the load")?;
+    }
 
     let key_index = if rel.manual.is_some() {
         source.primary_key

@@ -15,6 +15,11 @@ pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<
     let schema = R::schema();
     let mut request = ReadRequest::new(schema);
     request.filter = query.get_filter().cloned();
+    if let Some(filter) = &request.filter {
+        // Before anything walks it: the data layers check again, for requests
+        // made without the engine.
+        filter.check_depth(schema.name, &"the filter")?;
+    }
     values::check_filter(schema, request.filter.as_ref())
         .map_err(|e| e.in_resource(schema.name))?;
     request.sort = query.get_sort().to_vec();

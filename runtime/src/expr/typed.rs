@@ -156,9 +156,9 @@ impl<L: List + Clone> List for &L {
     }
 }
 
-fn const_value(e: Expr) -> Value {
-    match e {
-        Expr::Value(v) => v,
+fn const_value(mut e: Expr) -> Value {
+    match &mut e {
+        Expr::Value(v) => std::mem::replace(v, Value::Null),
         // Attributes in a list literal are not supported by `in`; the macro only
         // builds lists of constants, so this is unreachable from `expr!`.
         _ => Value::Null,

@@ -65,6 +65,10 @@ impl<'a> Compiler<'a> {
         let Some(expr) = visibility.of(schema) else {
             return Ok(None);
         };
+        expr.check_depth(
+            self.root.name,
+            &format_args!("the tenant and policy condition on {}", schema.name),
+        )?;
         self.scoped = false;
         let scope = self.scope(schema, expr);
         self.scoped = true;
@@ -152,7 +156,12 @@ impl<'a> Compiler<'a> {
         let dest_index = self.index(dest, dest_attr)?;
         let mut conditions = Vec::new();
         if let Some(filter) = rel.filter {
-            conditions.push(self.scope(dest, &filter())?);
+            let filter = filter();
+            filter.check_depth(
+                self.root.name,
+                &format_args!("the filter of relationship `{name}` of {}", schema.name),
+            )?;
+            conditions.push(self.scope(dest, &filter)?);
         }
         conditions.extend(self.visible(dest)?);
         let join = match join {
@@ -176,6 +185,8 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compiles `expr`, evaluated on rows of `schema`, with its own bindings.
+    /// Recursive: the caller has checked that `expr` (or the expression it is
+    /// part of) is within `MAX_FILTER_DEPTH`.
     pub(super) fn scope(&mut self, schema: &'static Schema, expr: &Expr) -> Result<Scope<'a>> {
         let mut slots = vec![SlotInfo { path: &[], schema }];
         let mut bindings = Vec::new();

@@ -152,6 +152,10 @@ impl<'p> Compiler<'p> {
         let Some(expr) = visibility.of(schema) else {
             return Ok(None);
         };
+        expr.check_depth(
+            self.root.name,
+            &format_args!("the tenant and policy condition on {}", schema.name),
+        )?;
         self.scoped = false;
         let compiled = compile(self, expr);
         self.scoped = true;
@@ -230,7 +234,12 @@ impl<'p> Compiler<'p> {
         let alias = self.alias("t");
         let mut conditions = Vec::new();
         if let Some(filter) = rel.filter {
-            conditions.push(self.scope(dest, &alias, &filter())?);
+            let filter = filter();
+            filter.check_depth(
+                self.root.name,
+                &format_args!("the filter of relationship `{name}` of {}", schema.name),
+            )?;
+            conditions.push(self.scope(dest, &alias, &filter)?);
         }
         conditions.extend(self.visible(dest, &alias)?);
         let filter = (!conditions.is_empty()).then(|| conditions.join(" AND "));
@@ -273,6 +282,7 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<Root> {
+        expr.check_depth(self.root.name, &"the filter")?;
         let slots = self.bind(schema, alias, expr)?;
         let mut root = Root::default();
         let mut bound = Vec::new();
@@ -304,6 +314,8 @@ impl<'p> Compiler<'p> {
 
     /// `expr` evaluated on the rows of `schema` read as `alias`, with its own
     /// bindings: a condition true exactly when the evaluator's scope is true.
+    /// Recursive: the caller has checked that `expr` (or the expression it is
+    /// part of) is within `MAX_FILTER_DEPTH`.
     pub(super) fn scope(
         &mut self,
         schema: &'static Schema,

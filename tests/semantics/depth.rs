@@ -1,0 +1,238 @@
+//! Deep filters (issue 12): a filter nested deeper than `MAX_FILTER_DEPTH` is
+//! `InvalidQuery` naming the limit, on every layer, and never overflows the
+//! stack; one nested up to the limit reads as its flat equivalent. Every read
+//! runs on a thread with a 2 MiB stack (a tokio task's default), where a
+//! 100,000-deep `Expr` is also displayed, compared, cloned and dropped.
+//! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
+
+use std::future::Future;
+
+use ashore::prelude::*;
+use ashore::{CmpOp, MAX_FILTER_DEPTH, Value};
+
+use crate::common::*;
+
+/// What a user can build at run time, far past any limit.
+const HOSTILE_DEPTH: usize = 100_000;
+
+/// Runs the future `f` makes on a thread with a 2 MiB stack and a runtime of
+/// its own, while the caller's runtime keeps running (PostgreSQL's
+/// connections live there). A stack overflow would abort the whole test binary.
+async fn on_small_stack<T, F, Fut>(f: F) -> T
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: Future<Output = T>,
+    T: Send + 'static,
+{
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            let _ = tx.send(runtime.block_on(f()));
+        })
+        .expect("a thread");
+    rx.await.expect("the thread finished")
+}
+
+/// The shapes a deep filter on tickets can take.
+#[derive(Clone, Copy, Debug)]
+enum Shape {
+    /// `priority == 0 or (priority == 1 or (..))`
+    Or,
+    /// `priority >= 0 and (priority >= 1 and (..))`, every bound at most 1.
+    And,
+    /// `not not .. (priority > 3)`
+    Not,
+    /// `exists(representative, exists(tickets, .. priority > 3))`
+    Exists,
+}
+
+const SHAPES: [Shape; 4] = [Shape::Or, Shape::And, Shape::Not, Shape::Exists];
+
+fn priority() -> Expr {
+    Expr::attr("priority")
+}
+
+fn priority_is(op: CmpOp, v: i64) -> Expr {
+    Expr::cmp(op, priority(), Expr::value(v))
+}
+
+/// A filter on tickets of `shape` exactly `depth` deep (at least 3; even for
+/// `Exists`, whose innermost expression is then on tickets), built
+/// from the inside out so that building it does not recurse.
+fn deep(shape: Shape, depth: usize) -> Expr {
+    // A comparison of two leaves is 2 deep; each wrapper adds one.
+    let wrappers = depth - 2;
+    let mut e = match shape {
+        Shape::Or => priority_is(CmpOp::Eq, wrappers as i64),
+        Shape::And => priority_is(CmpOp::Ge, 1),
+        Shape::Not | Shape::Exists => priority_is(CmpOp::Gt, 3),
+    };
+    for i in (0..wrappers).rev() {
+        e = match shape {
+            Shape::Or => priority_is(CmpOp::Eq, i as i64).or(e),
+            Shape::And => priority_is(CmpOp::Ge, i.min(1) as i64).and(e),
+            Shape::Not => e.not(),
+            // Ticket → representative → tickets → ..., so that the innermost
+            // expression is on tickets when `wrappers` is even.
+            Shape::Exists => Expr::Exists {
+                path: vec![
+                    if i % 2 == 0 {
+                        "representative"
+                    } else {
+                        "tickets"
+                    }
+                    .into(),
+                ],
+                expr: Box::new(e),
+            },
+        };
+    }
+    e
+}
+
+/// What `deep(shape, depth)` means, written flat.
+fn flat(shape: Shape, depth: usize) -> Expr {
+    let wrappers = depth - 2;
+    match shape {
+        Shape::Or => Expr::is_in(priority(), (0..=wrappers as i64).map(Value::from).collect()),
+        Shape::And => priority_is(CmpOp::Ge, 1),
+        Shape::Not if wrappers.is_multiple_of(2) => priority_is(CmpOp::Gt, 3),
+        Shape::Not => priority_is(CmpOp::Gt, 3).not(),
+        // Every hop back to tickets stays among the same representative's.
+        Shape::Exists => deep(Shape::Exists, 4),
+    }
+}
+
+async fn tickets(d: &Domain, filter: Expr) -> Result<Vec<String>> {
+    let tickets = d.read(Ticket::query().filter_expr(filter)).await?;
+    Ok(subjects(&tickets).into_iter().map(str::to_owned).collect())
+}
+
+async fn seeded(run: &Run) -> Fx {
+    let fx = helpdesk(run).await;
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 3).await;
+    let bob = rep(d, "Bob", 5).await;
+    ticket(d, Some(&ada), "a9", "open", Some(9), 1).await;
+    ticket(d, Some(&ada), "a1", "open", Some(1), 2).await;
+    ticket(d, Some(&bob), "b2", "open", Some(2), 3).await;
+    ticket(d, Some(&bob), "bnil", "open", None, 4).await;
+    ticket(d, None, "orphan", "open", Some(5), 5).await;
+    fx
+}
+
+fn assert_too_deep(result: Result<Vec<String>>, what: &str) {
+    let err = result.expect_err(what);
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::InvalidQuery {
+                resource: "Ticket",
+                ..
+            }
+        ),
+        "{what}: {err}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("MAX_FILTER_DEPTH") && message.contains(&MAX_FILTER_DEPTH.to_string()),
+        "{what}: {message}"
+    );
+}
+
+layers!(a_filter_deeper_than_the_limit_is_invalid_and_never_overflows);
+async fn a_filter_deeper_than_the_limit_is_invalid_and_never_overflows(run: Run) -> Result<()> {
+    let d = seeded(&run).await.domain;
+    on_small_stack(move || async move {
+        for shape in SHAPES {
+            for depth in [MAX_FILTER_DEPTH + 1, HOSTILE_DEPTH] {
+                let what = format!("{shape:?} {depth} deep");
+                assert_too_deep(tickets(&d, deep(shape, depth)).await, &what);
+                // The filter of a load is checked as well.
+                let loaded = d
+                    .read(
+                        Representative::query()
+                            .load(Representative::tickets().filter_expr(deep(shape, depth))),
+                    )
+                    .await
+                    .map(|_| Vec::new());
+                assert_too_deep(loaded, &format!("{what}, in a load"));
+            }
+        }
+    })
+    .await;
+    Ok(())
+}
+
+layers!(a_filter_up_to_the_limit_reads_as_its_flat_equivalent);
+async fn a_filter_up_to_the_limit_reads_as_its_flat_equivalent(run: Run) -> Result<()> {
+    let d = seeded(&run).await.domain;
+    on_small_stack(move || async move {
+        for shape in SHAPES {
+            // Nested `exists` stay shallow: SQLite refuses 100 of them ("Expression
+            // tree is too large", its own limit), and the memory evaluator tries
+            // every ticket of the representative at each level, 2^(depth/2) in all.
+            let depths = match shape {
+                Shape::Exists => vec![12, 22],
+                _ => vec![100, MAX_FILTER_DEPTH - 1, MAX_FILTER_DEPTH],
+            };
+            for depth in depths {
+                let what = format!("{shape:?} {depth} deep");
+                let filter = deep(shape, depth);
+                assert!(filter.depth_within(depth) && !filter.depth_within(depth - 1));
+                let got = tickets(&d, filter)
+                    .await
+                    .unwrap_or_else(|e| panic!("{what}: {e}"));
+                let want = tickets(&d, flat(shape, depth)).await?;
+                assert!(!want.is_empty(), "{what}: the test needs some match");
+                assert_eq!(got, want, "{what}");
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
+#[test]
+fn a_hostile_expr_is_shown_compared_cloned_and_dropped_on_a_small_stack() {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            for shape in SHAPES {
+                let e = deep(shape, HOSTILE_DEPTH);
+                let shown = e.to_string();
+                assert!(shown.contains('…'), "{shape:?}: elided below the limit");
+                assert!(
+                    shown.len() < 100 * MAX_FILTER_DEPTH,
+                    "{shape:?}: {} bytes",
+                    shown.len()
+                );
+                let debug = format!("{e:?}");
+                assert!(debug.contains('…'), "{shape:?}: elided below the limit");
+                let copy = e.clone();
+                assert!(copy == e, "{shape:?}: a clone equals its original");
+                // Different only at the bottom, 100,000 levels down.
+                let other = deep(shape, HOSTILE_DEPTH + 1);
+                assert!(copy != other, "{shape:?}");
+                drop(e);
+                drop(copy);
+                drop(other);
+            }
+            // Shallow expressions show in full, as before.
+            let e = deep(Shape::Not, 5);
+            assert_eq!(e.to_string(), "not not not priority > 3");
+            assert_eq!(
+                format!("{:?}", priority_is(CmpOp::Eq, 1).or(Expr::attr("a").not())),
+                "Or(Cmp(Eq, Attr { path: [], name: \"priority\" }, Value(Int(1))), \
+                 Not(Attr { path: [], name: \"a\" }))"
+            );
+        })
+        .expect("a thread")
+        .join()
+        .expect("no panic");
+}
