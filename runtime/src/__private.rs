@@ -9,9 +9,7 @@ use std::sync::Arc;
 
 pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
-pub use crate::data_layer::columns::{
-    ColumnReader, checked, from_row_by_columns, read as read_column,
-};
+pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns};
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{

@@ -21,21 +21,10 @@ pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 pub(crate) mod sqlite;
 
-/// Reads attribute `attribute` of `schema` as a `T` (what generated
-/// `from_columns` calls for each field): `NULL` for a non-nullable attribute,
-/// or an integer out of the attribute's range, is a type mismatch naming both.
-#[inline]
-pub fn read<T: Scalar, C: ColumnReader + ?Sized>(
-    reader: &mut C,
-    schema: &'static Schema,
-    attribute: usize,
-) -> Result<T> {
-    T::read_column(reader, attribute)?.map_err(|found| mismatch::<T>(schema, attribute, found))
-}
-
 /// What `Scalar::read_column` read for attribute `attribute` of `schema`, or
 /// the type mismatch naming both types (what generated `read_columns` calls for
-/// each field). No bound on `T`: an attribute type that is not a `Scalar` is
+/// each field): `NULL` for a non-nullable attribute, or an integer out of the
+/// attribute's range, is a mismatch. No bound on `T`: an attribute type that is not a `Scalar` is
 /// reported once, where the generated code names `<T as Scalar>`.
 #[inline]
 pub fn checked<T>(
@@ -199,17 +188,20 @@ mod tests {
     fn null_in_a_required_attribute_and_out_of_range_integers_are_mismatches() {
         let schema = Item::schema();
         let mut row = Values(vec![Value::Int(1), Value::Null, Value::Int(70_000)]);
-        let err = read::<String, _>(&mut row, schema, 1).unwrap_err();
+        let err = checked(<String>::read_column(&mut row, 1).unwrap(), schema, 1).unwrap_err();
         assert_eq!(
             err.to_string(),
             "attribute `label` of Item expects String, found nil"
         );
-        let err = read::<Option<i16>, _>(&mut row, schema, 2).unwrap_err();
+        let err = checked(<Option<i16>>::read_column(&mut row, 2).unwrap(), schema, 2).unwrap_err();
         assert_eq!(
             err.to_string(),
             "attribute `size` of Item expects Option<i16>, found 70000"
         );
-        assert_eq!(read::<i64, _>(&mut row, schema, 0).unwrap(), 1);
+        assert_eq!(
+            checked(<i64>::read_column(&mut row, 0).unwrap(), schema, 0).unwrap(),
+            1
+        );
         // The default `from_columns` reports what `from_row` reports.
         let mut row = Values(vec![Value::Int(1), Value::Null, Value::Null]);
         assert!(Item::from_columns(&mut row).is_err());
