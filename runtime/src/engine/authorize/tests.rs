@@ -256,3 +256,19 @@ fn checks_after_a_decision_are_not_run() {
     let templates = Templates::new(s.name, Some(&NoFields), None);
     assert_eq!(policy_filter(s, &templates).unwrap(), NOTHING);
 }
+
+#[test]
+fn a_resource_the_walk_did_not_foresee_is_hidden() {
+    let (listed, free, unforeseen) = (schema(&[], None), schema(&[], None), schema(&[], None));
+    let condition = Expr::cmp(CmpOp::Eq, Expr::attr("owner"), Expr::Value(Value::Int(1)));
+    let visibility = Visibility::hiding_the_rest(vec![(listed, condition.clone())], vec![free]);
+    assert_eq!(visibility.of(listed), Some(&condition));
+    assert_eq!(visibility.of(free), None);
+    assert_eq!(
+        visibility.of(unforeseen),
+        Some(&Expr::Value(Value::Bool(false)))
+    );
+    // `new` leaves every resource it does not list unrestricted.
+    let open = Visibility::new(vec![(listed, condition)]);
+    assert_eq!(open.of(unforeseen), None);
+}
