@@ -22,7 +22,7 @@ use crate::value::Value;
 mod depth;
 mod typed;
 
-pub use depth::MAX_FILTER_DEPTH;
+pub use depth::{MAX_FILTER_DEPTH, RELATIONSHIP_HOP_DEPTH};
 pub use typed::{Condition, Dynamic, Fields, List, Numeric, Operand, Path, SameKind, Term};
 
 /// A name of an attribute or relationship: borrowed when known at compile time,
@@ -54,7 +54,8 @@ pub type Name = Cow<'static, str>;
 /// ```
 ///
 /// A filter may nest at most [`MAX_FILTER_DEPTH`] levels: a read with a
-/// deeper one is `ErrorKind::InvalidQuery` naming the limit. `Clone`,
+/// deeper one is `ErrorKind::InvalidQuery` naming the limit, each relationship
+/// hop counted as [`RELATIONSHIP_HOP_DEPTH`] levels. `Clone`,
 /// `PartialEq` and `Drop` work at any depth without recursing; `Display` and
 /// `Debug` print `…` for operands nested deeper than the limit. Moving an
 /// operand out of an `Expr` by pattern is not possible (it implements `Drop`):
@@ -126,7 +127,8 @@ pub enum ArithOp {
 
 impl Expr {
     /// The operands of its top-level `and`s, left to right (itself when it is
-    /// no `and`).
+    /// no `and`). The SQL builder splits filters by them.
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn conjuncts(&self) -> Vec<&Expr> {
         let mut out = Vec::new();
         let mut stack = vec![self];

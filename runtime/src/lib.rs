@@ -176,7 +176,7 @@ pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
 pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
-pub use expr::{ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, Term};
+pub use expr::{ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term};
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
 pub use policy::{AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates};

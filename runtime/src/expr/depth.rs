@@ -21,6 +21,17 @@ use crate::value::Value;
 /// builds). `Display` and `Debug` print `…` for what is nested deeper.
 pub const MAX_FILTER_DEPTH: usize = 256;
 
+/// How many levels of [`MAX_FILTER_DEPTH`] each relationship hop uses: the
+/// hops of an `exists` path, and those of an attribute path, count this much
+/// toward the limit beside the one level of the expression they are in, so a
+/// filter nests at most 10 hops (`exists(tickets, exists(comments,
+/// author.name == ^n))` is 4 levels with 3 hops, 4 + 3 × 24 = 76 in all). Reading
+/// beyond is [`ErrorKind::InvalidQuery`] on every layer alike: SQLite refuses
+/// deep expressions under nested subqueries (its expression tree may be 1,000
+/// deep, and each `EXISTS` around an expression takes a share of that), and in
+/// memory each nested `exists` is a loop over the related records.
+pub const RELATIONSHIP_HOP_DEPTH: usize = 24;
+
 /// What stands for the operands nested deeper than [`MAX_FILTER_DEPTH`] when
 /// an expression is displayed.
 const ELIDED: &str = "…";
@@ -73,22 +84,46 @@ impl Expr {
         true
     }
 
+    /// Its depth with each relationship hop counted as
+    /// [`RELATIONSHIP_HOP_DEPTH`] levels more: whether it is at most `limit`.
+    /// Walks at most `limit` levels, with a heap stack.
+    fn weighted_depth_within(&self, limit: usize) -> bool {
+        let mut stack = vec![(self, 0)];
+        while let Some((expr, above)) = stack.pop() {
+            let hops = match expr {
+                Expr::Attr { path, .. } | Expr::Exists { path, .. } => path.len(),
+                _ => 0,
+            };
+            let depth = above + 1 + hops * RELATIONSHIP_HOP_DEPTH;
+            if depth > limit {
+                return false;
+            }
+            stack.extend(expr.operands().into_iter().flatten().map(|e| (e, depth)));
+        }
+        true
+    }
+
     /// `InvalidQuery` on `resource` when it nests deeper than
-    /// [`MAX_FILTER_DEPTH`]; `what` names it in the message ("the filter").
+    /// [`MAX_FILTER_DEPTH`], relationship hops counted as
+    /// [`RELATIONSHIP_HOP_DEPTH`] levels each; `what` names it in the message
+    /// ("the filter").
     pub(crate) fn check_depth(
         &self,
         resource: &'static str,
         what: &dyn fmt::Display,
     ) -> Result<()> {
-        if self.depth_within(MAX_FILTER_DEPTH) {
+        let message = if !self.depth_within(MAX_FILTER_DEPTH) {
+            format!("{what} nests deeper than MAX_FILTER_DEPTH ({MAX_FILTER_DEPTH} levels)")
+        } else if !self.weighted_depth_within(MAX_FILTER_DEPTH) {
+            format!(
+                "{what} nests too many relationship hops (`exists` and paths) for \
+                 MAX_FILTER_DEPTH ({MAX_FILTER_DEPTH} levels): each hop counts as \
+                 RELATIONSHIP_HOP_DEPTH ({RELATIONSHIP_HOP_DEPTH}) levels"
+            )
+        } else {
             return Ok(());
-        }
-        Err(Error::new(ErrorKind::InvalidQuery {
-            resource,
-            message: format!(
-                "{what} nests deeper than MAX_FILTER_DEPTH ({MAX_FILTER_DEPTH} levels)"
-            ),
-        }))
+        };
+        Err(Error::new(ErrorKind::InvalidQuery { resource, message }))
     }
 
     /// Moves out its operands that have operands of their own onto `stack`,

@@ -9,6 +9,7 @@
 //! computes what the node it replaces computed.
 
 use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 use std::cmp::Ordering;
 
 use super::list::InList;
@@ -139,9 +140,55 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
             Operand::Column(c) => Box::new(move |slots, _| Some(c.read(slots).is_null())),
             e => Box::new(move |slots, ix| Some(e.get(slots, ix).is_null())),
         },
-        Node::Exists(steps, inner) => Box::new(move |slots, ix| {
-            Some(slots[0].is_some_and(|row| exists_from(row, &steps, &inner, ix)))
-        }),
+        Node::Exists(steps, inner) => {
+            // Its truth on a row depends on the row alone (the inner expression
+            // has bindings of its own), so each row's is found once per read:
+            // nested `exists` through to-many hops would otherwise try every
+            // related record again at each level, exponentially.
+            let rows = steps.first().map_or(0, |s| s.source_table.len());
+            let memo = Memo::new(rows);
+            Box::new(move |slots, ix| {
+                Some(
+                    slots[0].is_some_and(|row| {
+                        memo.get_or(row, || exists_from(row, &steps, &inner, ix))
+                    }),
+                )
+            })
+        }
+    }
+}
+
+/// The truths already found, per row of a table: unknown, false or true.
+struct Memo(OnceCell<Vec<Cell<u8>>>, usize);
+
+impl Memo {
+    const UNKNOWN: u8 = 0;
+    const FALSE: u8 = 1;
+    const TRUE: u8 = 2;
+
+    /// For a table of `rows` rows; allocated on first use.
+    fn new(rows: usize) -> Self {
+        Memo(OnceCell::new(), rows)
+    }
+
+    /// Row `row`'s truth: remembered, or `find`'s, then remembered.
+    #[inline]
+    fn get_or(&self, row: usize, find: impl FnOnce() -> bool) -> bool {
+        let cells = self
+            .0
+            .get_or_init(|| vec![Cell::new(Self::UNKNOWN); self.1]);
+        let Some(cell) = cells.get(row) else {
+            return find();
+        };
+        match cell.get() {
+            Self::TRUE => true,
+            Self::FALSE => false,
+            _ => {
+                let truth = find();
+                cell.set(if truth { Self::TRUE } else { Self::FALSE });
+                truth
+            }
+        }
     }
 }
 
