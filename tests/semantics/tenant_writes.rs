@@ -260,6 +260,7 @@ layers!(the_refusal_is_the_same_whether_another_tenant_has_the_key);
 async fn a_batch_with_one_key_of_another_tenant_creates_nothing(run: Run) -> ashore::Result<()> {
     let w = world(&run).await;
     let d = &w.fx.domain;
+    let statements = w.fx.store.statements();
     let err = d
         .create_many(vec![
             ticket("ada-1", Some(&w.ada)),
@@ -270,6 +271,10 @@ async fn a_batch_with_one_key_of_another_tenant_creates_nothing(run: Run) -> ash
         .await
         .expect_err("Gil is globex's");
     assert_foreign_key(&err, "Ticket", "agent_id");
+    // Refused before the database is asked to insert: only the read of agents.
+    if let (Some(before), Some(after)) = (statements, w.fx.store.statements()) {
+        assert_eq!(after - before, 1);
+    }
     assert!(subjects(d, "acme").await?.is_empty(), "nothing created");
     assert_eq!(subjects(d, "globex").await?, ["gil-1"]);
     Ok(())
