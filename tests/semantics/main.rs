@@ -29,3 +29,4 @@ mod sql;
 mod has_one_cycle;
 mod policies;
 mod stored_values;
+mod tenant_writes;

@@ -195,6 +195,31 @@ pub(crate) fn push_rows(
     Ok(table.select(&added))
 }
 
+/// The records of a read of `schema` that was not partitioned, in a table of
+/// `schema`'s records, whichever form the layer returned them in: how code that
+/// does not know the record type reads their attributes.
+pub(crate) fn table_of(schema: &'static Schema, records: Records) -> Result<Box<dyn Table>> {
+    let mut table = (schema.new_table)();
+    let appended = match records {
+        Records::Rows(rows) => {
+            for values in rows {
+                table.push_read(&mut row_columns(schema, values)?)?;
+            }
+            true
+        }
+        Records::Typed(records) => table.append(records),
+        Records::Grouped(_) => false,
+    };
+    if appended {
+        Ok(table)
+    } else {
+        Err(Error::data_layer(format!(
+            "a read of {} returned records of another type, or grouped records for a read without a partition",
+            schema.name
+        )))
+    }
+}
+
 /// The table of `R`.
 pub struct TypedTable<R>(Vec<R>);
 
@@ -254,6 +279,15 @@ impl<R: Resource> Table for TypedTable<R> {
             }
         }
         Box::new(out)
+    }
+    fn append(&mut self, records: Box<dyn Any + Send>) -> bool {
+        match records.downcast::<Vec<R>>() {
+            Ok(mut records) => {
+                self.0.append(&mut records);
+                true
+            }
+            Err(_) => false,
+        }
     }
 }
 
@@ -435,5 +469,32 @@ mod tests {
         assert!(into.reorder(&[1, 2]).is_err(), "one key per record");
         into.reorder(&[3, 1, 2]).unwrap();
         assert_eq!(ids(into.finish()), vec![vec![2, 3, 1]]);
+    }
+
+    #[test]
+    fn a_read_of_any_form_becomes_a_table_and_other_forms_are_errors() {
+        let ids_in = |table: &dyn Table| -> Vec<Value> {
+            (0..table.len()).map(|row| table.get(row, 0)).collect()
+        };
+        let rows = vec![
+            vec![Value::Int(1), Value::from("one")],
+            vec![Value::Int(2), Value::from("two")],
+        ];
+        let table = table_of(Item::schema(), Records::Rows(rows)).unwrap();
+        assert_eq!(ids_in(&*table), [Value::Int(1), Value::Int(2)]);
+        let typed = vec![Item {
+            id: 3,
+            label: "three".into(),
+        }];
+        let table = table_of(Item::schema(), Records::Typed(Box::new(typed))).unwrap();
+        assert_eq!(ids_in(&*table), [Value::Int(3)]);
+
+        let bad_row = vec![vec![Value::from("not an id"), Value::from("x")]];
+        assert!(table_of(Item::schema(), Records::Rows(bad_row)).is_err());
+        let other_type = Records::Typed(Box::new(vec![1_i64]));
+        let err = table_of(Item::schema(), other_type).err().unwrap();
+        assert!(err.to_string().contains("a read of Item"), "{err}");
+        let grouped = Records::Grouped(Box::new(Vec::<Vec<Item>>::new()));
+        assert!(table_of(Item::schema(), grouped).is_err());
     }
 }

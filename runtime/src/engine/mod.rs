@@ -7,7 +7,8 @@
 //! - [`load`]: one relationship loaded onto a batch of records with one
 //!   data-layer read (or one manual `load` call), windows per parent, nested loads.
 //! - [`read`]: a query read, then its loads run.
-//! - [`write`]: changesets turned into rows and created.
+//! - [`write`]: changesets turned into rows, their keys into multitenant
+//!   resources checked against the tenant, and created.
 //!
 //! Each module uses only those listed above it. The verbs (`crate::verbs`) call
 //! in; the data layers are called out to through `DataLayer`.

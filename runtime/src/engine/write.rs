@@ -1,5 +1,6 @@
 //! A write, executed: changesets become rows, the tenant is filled in and
-//! checked, and the data layer creates them in one call.
+//! checked, belongs_to keys into multitenant resources are checked against the
+//! tenant ([`references`]), and the data layer creates the rows in one call.
 
 use crate::changeset::Changeset;
 use crate::domain::Scope;
@@ -8,7 +9,8 @@ use crate::error::Result;
 use crate::resource::Resource;
 
 /// Creates the records of `changesets` in `scope`: one data-layer call for all,
-/// the tenant filled into each row and checked against the scope's.
+/// the tenant filled into each row and checked against the scope's, and each
+/// key into a multitenant resource checked to name a record of the tenant.
 pub(crate) async fn create<R: Resource>(
     scope: Scope,
     changesets: Vec<Changeset<R>>,
@@ -35,9 +37,14 @@ pub(crate) async fn create<R: Resource>(
     values::check_rows(schema, &rows)?;
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
+    references::check_tenant(&scope, schema, &rows)
+        .await
+        .map_err(|e| e.in_resource(schema.name))?;
     tracing::debug!(resource = schema.name, count = rows.len(), "create");
     let created = scope.domain.data_layer().create(schema, rows).await;
     created
         .map_err(|e| e.in_resource(schema.name))?
         .into_vec::<R>()
 }
+
+mod references;
