@@ -45,6 +45,9 @@ resource! {
             has_many active_owner: Task {
                 manual ActiveOwner;
             }
+            has_many forecasts: Forecast {
+                manual Forecasts;
+            }
         }
     }
 }
@@ -102,6 +105,67 @@ resource! {
                 authorize_if expr(owner.active == true);
             }
         }
+    }
+}
+
+resource! {
+    /// A forecast for a desk, which no data layer keeps: its loader makes it in
+    /// code (as one calling an outside service would). Readable when public
+    /// and about the desk `front`.
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub struct Forecast {
+        not_stored;
+        attributes {
+            integer_primary_key id;
+            attribute summary: String;
+            attribute public: bool;
+        }
+        relationships {
+            belongs_to desk: Desk;
+            belongs_to about: Desk;
+        }
+        policies {
+            policy always() {
+                authorize_if expr(public == true and about.name == "front");
+            }
+        }
+    }
+}
+
+/// Makes each desk three forecasts in code: public about `front`, private
+/// about `front`, public about `back`.
+struct Forecasts;
+
+impl ManualRelationship for Forecasts {
+    type Source = Desk;
+    type Destination = Forecast;
+
+    async fn load(
+        &self,
+        desks: &[Desk],
+        ctx: &LoadContext<'_, Forecast>,
+    ) -> ashore::Result<Related<Desk, Forecast>> {
+        let all = ctx.domain.read(Desk::query()).await?;
+        let named = |name: &str| all.iter().find(|d| d.name == name).map(|d| d.id);
+        let mut forecasts = Vec::new();
+        for (n, desk) in (0..).zip(desks) {
+            let made = [
+                ("sunny", true, named("front")),
+                ("secret", false, named("front")),
+                ("elsewhere", true, named("back")),
+            ];
+            for (k, (summary, public, about)) in (0..).zip(made) {
+                forecasts.push(Forecast {
+                    id: n * 3 + k,
+                    summary: summary.into(),
+                    public,
+                    desk_id: Some(desk.id),
+                    about_id: about,
+                    ..Forecast::default()
+                });
+            }
+        }
+        Ok(Related::group_by(forecasts, |f| f.desk_id))
     }
 }
 
@@ -208,6 +272,7 @@ async fn world(run: &Run) -> World {
             .resource::<Case>()
             .resource::<Owner>()
             .resource::<Task>()
+            .resource::<Forecast>()
     })
     .await;
     let d = &fx.domain;
@@ -222,6 +287,9 @@ async fn world(run: &Run) -> World {
     let ivan = owner("Ivan", false).await.expect("owner");
     let front = d
         .create(Desk::changeset().set(Desk::name(), "front"))
+        .await
+        .expect("desk");
+    d.create(Desk::changeset().set(Desk::name(), "back"))
         .await
         .expect("desk");
     for subject in ["c1", "c2"] {
@@ -262,7 +330,7 @@ impl World {
     ) -> ashore::Result<Vec<String>> {
         let desks = self
             .domain
-            .read(Desk::query().load(load))
+            .read(Desk::query().filter(expr!(name == "front")).load(load))
             .actor(&self.ivan)
             .authorize(true)
             .tenant("acme")
@@ -285,6 +353,12 @@ trait Subject {
 impl Subject for Case {
     fn subject(&self) -> &str {
         &self.subject
+    }
+}
+
+impl Subject for Forecast {
+    fn subject(&self) -> &str {
+        &self.summary
     }
 }
 
@@ -375,3 +449,80 @@ async fn a_path_policy_follows_the_returned_foreign_key(run: Run) -> ashore::Res
     Ok(())
 }
 layers!(a_path_policy_follows_the_returned_foreign_key);
+
+async fn records_a_loader_makes_are_held_to_their_policies(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    w.reads.clear();
+    let forecasts = w.load(Desk::forecasts(), |d| &d.forecasts).await?;
+    // "secret" fails the attribute, "elsewhere" the path to its desk.
+    assert_eq!(forecasts, ["sunny"]);
+    // The desk, the loader's desks, then the desks the forecasts are about.
+    assert_eq!(w.reads.resources(), ["Desk", "Desk", "Desk"]);
+    Ok(())
+}
+layers!(records_a_loader_makes_are_held_to_their_policies);
+
+async fn a_resource_not_stored_has_no_table_and_no_reads(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let not_stored = |e: ashore::Error| {
+        assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::NotStored {
+                    resource: "Forecast"
+                }
+            ),
+            "{e}"
+        );
+    };
+    not_stored(w.domain.read(Forecast::query()).await.unwrap_err());
+    let create = Forecast::changeset()
+        .set(Forecast::summary(), "rain")
+        .set(Forecast::public(), true);
+    not_stored(w.domain.create(create).await.unwrap_err());
+    // `migrate` made no table: the layer itself cannot read one.
+    let direct = w
+        .domain
+        .data_layer()
+        .read(ashore::data_layer::ReadRequest::new(Forecast::schema()))
+        .await;
+    assert!(direct.is_err(), "{:?}", direct.map(|r| r.records));
+    Ok(())
+}
+layers!(a_resource_not_stored_has_no_table_and_no_reads);
+
+resource! {
+    /// Points at a forecast through a relationship that is not manual.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Board {
+        attributes {
+            uuid_primary_key id;
+        }
+        relationships {
+            belongs_to forecast: Forecast;
+        }
+    }
+}
+
+#[test]
+fn only_a_manual_relationship_leads_to_a_resource_not_stored() {
+    let err = Domain::builder()
+        .resource::<Desk>()
+        .resource::<Case>()
+        .resource::<Owner>()
+        .resource::<Task>()
+        .resource::<Forecast>()
+        .resource::<Board>()
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::NotStored {
+                resource: "Forecast"
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("Board.forecast"), "{err}");
+}
