@@ -268,3 +268,6 @@ impl Held {
         self
     }
 }
+
+#[cfg(test)]
+mod tests;
