@@ -5,6 +5,11 @@
 //! Every hop gets the destination's visibility condition (and, for
 //! many_to_many, the join resource's), except the hops of a visibility condition
 //! itself, which are compiled unscoped (see `eval`).
+//!
+//! A visibility condition can also be compiled on records outside the stored
+//! table (`Filter::visible_in`, for what a manual loader returned): its own
+//! attributes and its first hops read those records; every record a hop
+//! reaches is a stored one.
 
 use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
