@@ -53,7 +53,9 @@ use proc_macro::TokenStream;
 /// ```
 ///
 /// `table "tickets";` names the table SQL data layers keep the resource in (by
-/// default the snake_case of the struct's name). Attribute items are
+/// default the snake_case of the struct's name); `not_stored;` declares a
+/// resource no data layer keeps, whose records only manual loaders make (no
+/// table; only manual relationships lead to it). Attribute items are
 /// `uuid_primary_key name;`, `integer_primary_key name;` and
 /// `attribute name: Type;` (`Option<T>` is nullable). Relationship items are
 /// `belongs_to`, `has_one`, `has_many` or `many_to_many`, then `name: Destination`,
@@ -101,6 +103,7 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// | `resource!` | `#[derive(Resource)]` |
 /// | --- | --- |
 /// | `table "tickets";` | `#[resource(table = "tickets")]` on the struct |
+/// | `not_stored;` | `#[resource(not_stored)]` on the struct |
 /// | `uuid_primary_key id;` | `#[resource(uuid_primary_key)] id: Uuid` |
 /// | `integer_primary_key id;` | `#[resource(integer_primary_key)] id: i64` |
 /// | `attribute name: String;` | a plain field `name: String` |

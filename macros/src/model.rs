@@ -31,6 +31,9 @@ pub struct Resource {
     pub relationships: Vec<Relationship>,
     /// The `table "name";` option: the table SQL data layers keep it in.
     pub table: Option<syn::LitStr>,
+    /// The `not_stored;` option (`#[resource(not_stored)]`), by its keyword: no
+    /// data layer keeps its records, which only manual loaders make.
+    pub not_stored: Option<Ident>,
     /// The read policies, in order.
     pub policies: Vec<Policy>,
     /// Every `multitenancy` given (more than one is reported by validation).

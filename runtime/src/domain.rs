@@ -110,7 +110,10 @@ impl DomainBuilder {
     ///
     /// A relationship to a resource left out is an [`ErrorKind::NotRegistered`]
     /// naming the relationship: its path is the resource and the relationship
-    /// (`["Representative", "tickets"]` when `Ticket` is left out).
+    /// (`["Representative", "tickets"]` when `Ticket` is left out). One that is
+    /// not manual and leads to (or through) a resource that is not stored is an
+    /// [`ErrorKind::NotStored`] naming the relationship the same way. Resources
+    /// that are not stored are not registered with the data layer.
     pub fn build(self) -> Result<Domain> {
         let layer = self.layer.unwrap_or_else(|| Arc::new(Memory::new()));
         let mut schemas = HashMap::new();
@@ -124,13 +127,19 @@ impl DomainBuilder {
                     needed.push((t.resource)());
                 }
                 for n in needed {
-                    if !schemas.contains_key(n.name) {
-                        return Err(Error::new(ErrorKind::NotRegistered { resource: n.name })
-                            .in_relationship(s.name, rel.name));
-                    }
+                    let kind = if !schemas.contains_key(n.name) {
+                        ErrorKind::NotRegistered { resource: n.name }
+                    } else if !n.stored && !rel.manual {
+                        ErrorKind::NotStored { resource: n.name }
+                    } else {
+                        continue;
+                    };
+                    return Err(Error::new(kind).in_relationship(s.name, rel.name));
                 }
             }
-            layer.register(s)?;
+            if s.stored {
+                layer.register(s)?;
+            }
         }
         Ok(Domain {
             inner: Arc::new(Inner { layer, schemas }),
@@ -159,9 +168,16 @@ impl Domain {
     }
 
     /// Creates the tables, keys and indexes the resources need in the data layer,
-    /// where they are missing. Idempotent. The in-memory layer needs nothing.
+    /// where they are missing. Idempotent. The in-memory layer needs nothing;
+    /// resources that are not stored get nothing.
     pub async fn migrate(&self) -> Result<()> {
-        let mut schemas: Vec<&'static Schema> = self.inner.schemas.values().copied().collect();
+        let mut schemas: Vec<&'static Schema> = self
+            .inner
+            .schemas
+            .values()
+            .copied()
+            .filter(|s| s.stored)
+            .collect();
         schemas.sort_by_key(|s| s.name);
         self.inner.layer.migrate(schemas).await
     }
@@ -169,6 +185,19 @@ impl Domain {
     /// The schemas of the registered resources, in no particular order.
     pub fn schemas(&self) -> impl Iterator<Item = &'static Schema> + '_ {
         self.inner.schemas.values().copied()
+    }
+
+    /// [`Domain::check`], and that `R` is stored: what a read or create of it
+    /// needs.
+    pub(crate) fn check_stored<R: Resource>(&self) -> Result<()> {
+        self.check::<R>()?;
+        if R::schema().stored {
+            Ok(())
+        } else {
+            Err(Error::new(ErrorKind::NotStored {
+                resource: R::schema().name,
+            }))
+        }
     }
 
     pub(crate) fn check<R: Resource>(&self) -> Result<()> {

@@ -174,6 +174,16 @@ pub enum ErrorKind {
         /// The resource's name.
         resource: &'static str,
     },
+    /// A resource declared `not_stored` was read or created, or a relationship
+    /// that is not manual leads to it.
+    #[error(
+        "resource `{resource}` is not stored (`not_stored`): its records come only from manual \
+         loaders, so it cannot be read or created, and only a manual relationship can lead to it"
+    )]
+    NotStored {
+        /// The resource's name.
+        resource: &'static str,
+    },
     /// A create left out an attribute that may not be nil.
     #[error("attribute `{attribute}` of {resource} is required but was not set")]
     Required {

@@ -24,6 +24,15 @@ use crate::value::Value;
 /// Sort, offset and limit of the load are applied per source record afterwards,
 /// so a loader only has to honour `ctx.query`'s filter and sort.
 ///
+/// What it returns reaches the caller only as far as the caller may read it:
+/// each record is held to the caller's tenant and read policies by its content
+/// as returned, not by its key (a path in a policy starts from the returned
+/// record's own foreign keys); a record that fails is left out, or is
+/// `ErrorKind::Forbidden` with `authorize_read_with error`. A loader may make
+/// its records in code (from an outside service): declare the destination
+/// `not_stored;`, and it needs no table; its records are held to its own
+/// policies the same way.
+///
 /// The guide's loader, declared on `Representative` as
 /// `has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }`,
 /// and a load of the most urgent such ticket of each representative:

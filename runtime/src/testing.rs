@@ -88,6 +88,7 @@ macro_rules! test_resource {
                     relationships: $rels,
                     policies: &[],
                     multitenancy: None,
+                    stored: true,
                     new_table: $crate::data_layer::store::new_table::<$name>,
                 };
                 &SCHEMA

@@ -139,6 +139,7 @@ static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
     relationships: &REPRESENTATIVE_RELATIONSHIPS,
     policies: &[],
     multitenancy: None,
+    stored: true,
     new_table: ap::new_table::<Representative>,
 };
 
@@ -325,6 +326,7 @@ static TICKET_SCHEMA: ap::Schema = ap::Schema {
     relationships: &TICKET_RELATIONSHIPS,
     policies: &[],
     multitenancy: None,
+    stored: true,
     new_table: ap::new_table::<Ticket>,
 };
 

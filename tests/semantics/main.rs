@@ -27,6 +27,7 @@ mod sql;
 
 // Only here: suites that declare resources of their own with `resource!`.
 mod has_one_cycle;
+mod manual_content;
 mod policies;
 mod stored_values;
 mod tenant_writes;

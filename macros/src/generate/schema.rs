@@ -22,6 +22,7 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     let policies = policies_static();
     let policy_statics = policies::statics(ctx);
     let multitenancy = policies::multitenancy(ctx);
+    let stored = ctx.resource.not_stored.is_none();
     let pk = Literal::usize_unsuffixed(ctx.pk_index.unwrap_or(0));
     let count = Literal::usize_unsuffixed(count);
     let infos = ctx.columns.iter().map(|a| {
@@ -63,6 +64,7 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
             relationships: &#relationships,
             policies: &#policies,
             multitenancy: #multitenancy,
+            stored: #stored,
             new_table: ::ashore::__private::new_table::<#ident>,
         };
     }

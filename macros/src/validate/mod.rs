@@ -34,10 +34,11 @@ pub const RESERVED: [&str; 6] = [
 ];
 
 const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
-const BLOCKS: [&str; 5] = [
+const BLOCKS: [&str; 6] = [
     "attributes",
     "relationships",
     "table",
+    "not_stored",
     "policies",
     "multitenancy",
 ];
@@ -64,6 +65,7 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource 
     relationship_names(&mut resource, errors);
     source_attributes(&resource, errors);
     reserved_names(&resource, errors);
+    not_stored(&mut resource, front, errors);
     policies::empty_policies(&mut resource, front, errors);
     policies::multitenancy(&mut resource, front, errors);
     policies::filter_templates(&mut resource, front, errors);
@@ -320,6 +322,27 @@ fn reserved_names(resource: &Resource, errors: &Errors) {
                 ),
             );
         }
+    }
+}
+
+/// A resource that is not stored has no table: `table` with `not_stored` is
+/// an error on `table` (which is dropped).
+fn not_stored(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
+    if resource.not_stored.is_none() {
+        return;
+    }
+    if let Some(table) = resource.table.take() {
+        let (table_option, not_stored) = match front {
+            FrontEnd::Macro => ("`table \"..\";`", "`not_stored;`"),
+            FrontEnd::Derive => ("`table = \"..\"`", "`not_stored`"),
+        };
+        errors.error_at(
+            table.span(),
+            format!(
+                "{} is not stored, so it has no table: remove {table_option}, or {not_stored}",
+                resource.ident
+            ),
+        );
     }
 }
 

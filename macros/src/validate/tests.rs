@@ -128,7 +128,7 @@ fn unknown_words_get_a_suggestion_when_close() {
             "unknown relationship option `destination_atribute`; did you mean `destination_attribute`?",
             "unknown sort order `dsc`; did you mean `desc`?",
             "unknown block `atributes`; did you mean `attributes`?",
-            "unknown block `actions`: expected `attributes`, `relationships`, `table`, `policies` or `multitenancy`",
+            "unknown block `actions`: expected `attributes`, `relationships`, `table`, `not_stored`, `policies` or `multitenancy`",
         ]
     );
 }
@@ -304,4 +304,20 @@ fn a_valid_tenancy_is_kept() {
     assert_eq!(resource.multitenancy.len(), 1);
     assert!(resource.multitenancy[0].global);
     assert_eq!(resource.policies[0].checks.len(), 1);
+}
+
+#[test]
+fn a_resource_not_stored_has_no_table() {
+    let e = errors(
+        r#"pub struct Forecast { not_stored; table "f"; attributes { uuid_primary_key id; } }"#,
+    );
+    assert_eq!(
+        e,
+        [(
+            1,
+            40,
+            "Forecast is not stored, so it has no table: remove `table \"..\";`, or `not_stored;`"
+                .to_string()
+        )]
+    );
 }

@@ -112,6 +112,24 @@ impl<'a> Filter<'a> {
         Ok(Filter::of(scopes, compiler))
     }
 
+    /// `visibility`'s condition on `schema`, evaluated on the records of
+    /// `rows`: records of `schema` that are not in its table (what a manual
+    /// loader returned), each judged by its own content. Its paths read the
+    /// records of `tables`. `None` when there is no condition.
+    pub(crate) fn visible_in(
+        schema: &'static Schema,
+        rows: &'a dyn Table,
+        visibility: &Visibility,
+        tables: &'a dyn Tables,
+    ) -> Result<Option<Filter<'a>>> {
+        let mut compiler = Compiler::new(schema, tables, visibility.clone());
+        let scopes = compiler
+            .visible_on(schema, Some(rows))?
+            .into_iter()
+            .collect();
+        Ok(Filter::of(scopes, compiler))
+    }
+
     fn of(scopes: Vec<Scope<'a>>, compiler: Compiler<'a>) -> Option<Filter<'a>> {
         (!scopes.is_empty()).then(|| Filter {
             scopes,

@@ -34,7 +34,7 @@ use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 mod window;
 
 /// The in-memory data layer.

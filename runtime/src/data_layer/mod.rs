@@ -55,6 +55,8 @@ pub(crate) mod store;
 
 mod eval;
 pub mod memory;
+// Records checked by their content, over the evaluator and any layer.
+pub(crate) mod content;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub mod sql;
 

@@ -266,6 +266,18 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
+    fn append(&mut self, records: Box<dyn Any + Send>) -> Result<()> {
+        match records.downcast::<Vec<R>>() {
+            Ok(records) => {
+                self.0.extend(*records);
+                Ok(())
+            }
+            Err(_) => Err(Error::data_layer(format!(
+                "records of the wrong type for {}",
+                R::schema().name
+            ))),
+        }
+    }
     fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send> {
         let records = std::mem::take(&mut self.0);
         let Some((slots, sizes)) = grouping else {

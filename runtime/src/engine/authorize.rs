@@ -1,6 +1,6 @@
 //! Authorization, executed: read policies and the tenant turned into the
 //! conditions a read puts on every resource it reaches ([`visibility`]), a
-//! manual loader's results re-checked against them ([`enforce`]), and the
+//! manual loader's results checked against them by content ([`enforce`]), and the
 //! tenant filled into and checked on created rows ([`tenant_rows`]).
 //!
 //! Policies follow Ash's policy authorizer for reads. Each `Policy` applies
@@ -16,9 +16,9 @@
 //! `.tenant(..)`: `attribute == tenant`. A read of a multitenant resource
 //! without a tenant is an error, unless the resource allows global reads.
 
-use foldhash::HashSet;
-
-use crate::data_layer::{ReadRequest, Visibility};
+use crate::data_layer::Visibility;
+use crate::data_layer::content;
+use crate::data_layer::store::new_table;
 use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
@@ -240,12 +240,15 @@ fn reachable(root: &'static Schema) -> Vec<&'static Schema> {
 }
 
 /// Checks records a relationship load found against everything the scope may
-/// read of `D` (tenant and, with `authorize(true)`, read policies), with one read
-/// of the records' primary keys: a record the scope may not read is left out,
-/// or with `authorize_read_with error` fails the load with
-/// [`ErrorKind::Forbidden`]. What manual loaders return goes through here even
-/// when the loader read without the actor, and so do loads that report
-/// forbidden records.
+/// read of `D` (tenant and, with `authorize(true)`, read policies), each by its
+/// own content: the visibility condition on `D` is evaluated on the records as
+/// they came back (`data_layer::content`), with no read when it has no
+/// relationship paths and one read per hop of its paths otherwise (from the
+/// records' own values). A record the scope may not read is left out, or with
+/// `authorize_read_with error` fails the load with [`ErrorKind::Forbidden`].
+/// What manual loaders return goes through here even when the loader read
+/// without the actor, or returned a readable record's key with content that is
+/// not readable; so do loads that report forbidden records.
 pub(crate) async fn enforce<D: Resource>(
     scope: &Scope,
     with: AuthorizeReadWith,
@@ -253,45 +256,33 @@ pub(crate) async fn enforce<D: Resource>(
 ) -> Result<()> {
     let schema = D::schema();
     let visibility = visibility(scope, schema, true, None, None)?;
-    let Some(condition) = visibility.of(schema).cloned() else {
-        return Ok(());
-    };
-    let mut seen = HashSet::default();
-    let keys: Vec<Value> = groups
-        .iter()
-        .flatten()
-        .map(|r| r.get(schema.primary_key))
-        .filter(|k| seen.insert(k.clone()))
-        .collect();
-    if keys.is_empty() {
+    if visibility.of(schema).is_none() || groups.iter().all(Vec::is_empty) {
         return Ok(());
     }
-    let pk = schema.attributes[schema.primary_key].name;
-    let mut request = ReadRequest::new(schema);
-    request.filter = Some(Expr::In(Box::new(Expr::attr(pk)), keys).and(condition));
-    request.visibility = visibility;
-    let allowed: HashSet<Value> = scope
-        .domain()
-        .data_layer()
-        .read(request)
-        .await?
-        .records
-        .into_vec::<D>()?
-        .iter()
-        .map(|r| r.get(schema.primary_key))
-        .collect();
-    for group in groups.iter_mut() {
-        if with == AuthorizeReadWith::Error
-            && let Some(hidden) = group
-                .iter()
-                .find(|r| !allowed.contains(&r.get(schema.primary_key)))
-        {
-            return Err(Error::new(ErrorKind::Forbidden {
-                resource: schema.name,
-                key: hidden.get(schema.primary_key),
-            }));
+    // The records go into a table of their own for the evaluator, and back.
+    let sizes: Vec<usize> = groups.iter().map(Vec::len).collect();
+    let mut table = new_table::<D>();
+    let all: Vec<D> = groups.iter_mut().flat_map(std::mem::take).collect();
+    table.append(Box::new(all))?;
+    let layer = &**scope.domain().data_layer();
+    let visible = content::visible(layer, schema, &visibility, &*table).await;
+    let mut records = table
+        .take(None)
+        .downcast::<Vec<D>>()
+        .map_err(|_| Error::data_layer(format!("records of {} lost their type", schema.name)))?
+        .into_iter()
+        .zip(visible?);
+    for (group, size) in groups.iter_mut().zip(sizes) {
+        for (record, visible) in records.by_ref().take(size) {
+            if visible {
+                group.push(record);
+            } else if with == AuthorizeReadWith::Error {
+                return Err(Error::new(ErrorKind::Forbidden {
+                    resource: schema.name,
+                    key: record.get(schema.primary_key),
+                }));
+            }
         }
-        group.retain(|r| allowed.contains(&r.get(schema.primary_key)));
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::resource::Resource;
 
 /// Reads what `query` matches in `scope`, then runs its loads.
 pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Vec<R>> {
-    scope.domain.check::<R>()?;
+    scope.domain.check_stored::<R>()?;
     let schema = R::schema();
     let mut request = ReadRequest::new(schema);
     request.filter = query.get_filter().cloned();

@@ -15,7 +15,7 @@ pub(crate) async fn create<R: Resource>(
     scope: Scope,
     changesets: Vec<Changeset<R>>,
 ) -> Result<Vec<R>> {
-    scope.domain.check::<R>()?;
+    scope.domain.check_stored::<R>()?;
     let schema = R::schema();
     if scope.tenant().is_none() {
         // A create without a tenant fails here, before a missing tenant

@@ -30,6 +30,10 @@ pub struct Schema {
     pub policies: &'static [Policy],
     /// The `multitenancy { .. }` block.
     pub multitenancy: Option<Multitenancy>,
+    /// Whether a data layer keeps its records: `false` for a resource declared
+    /// `not_stored;`, whose records only manual loaders make (it has no table,
+    /// and is reached only through manual relationships).
+    pub stored: bool,
     /// Makes an empty typed table for the in-memory data layer.
     #[doc(hidden)]
     pub new_table: fn() -> Box<dyn Table>,

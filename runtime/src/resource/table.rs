@@ -36,6 +36,9 @@ pub trait Table: Any + Send + Sync {
     /// the group its pair names, in order, as a `Vec<Vec<R>>`; group `g` is
     /// allocated for `sizes[g]` records.
     fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send>;
+    /// Appends the records of `records`, a `Vec<R>` as [`Table::select`] makes
+    /// them; an error (and nothing appended) when it is not one.
+    fn append(&mut self, records: Box<dyn Any + Send>) -> Result<()>;
     /// Moves every record out, leaving the table empty: as a `Vec<R>`, or with
     /// `Some((slots, sizes))` as a `Vec<Vec<R>>` of `sizes.len()` groups, record
     /// `i` into group `slots[i]` (group `g` allocated for `sizes[g]` records).

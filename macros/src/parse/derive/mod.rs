@@ -113,6 +113,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
             attributes: Vec::new(),
             relationships: Vec::new(),
             table: options.table,
+            not_stored: options.not_stored,
             policies: options.policies,
             multitenancy: options.multitenancy,
             unknown: options.unknown,

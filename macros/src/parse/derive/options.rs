@@ -54,13 +54,15 @@ pub const RELATIONSHIP_OPTIONS: [&str; 10] = [
 ];
 
 /// The names `#[resource(..)]` takes on the struct.
-pub const STRUCT_OPTIONS: [&str; 3] = ["table", "policy", "multitenancy"];
+pub const STRUCT_OPTIONS: [&str; 4] = ["table", "not_stored", "policy", "multitenancy"];
 
 /// What `#[resource(..)]` says about the struct.
 #[derive(Default)]
 pub struct ResourceOptions {
     /// `table = "tickets"`.
     pub table: Option<syn::LitStr>,
+    /// `not_stored`, by its word.
+    pub not_stored: Option<Ident>,
     /// `policy(..)`, in order.
     pub policies: Vec<Policy>,
     /// Every `multitenancy(..)` (more than one is reported by validation).
@@ -91,6 +93,19 @@ impl FromMeta for ResourceOptions {
                         &mut options.errors,
                     );
                     options.multitenancy.push(tenancy);
+                    return Ok(());
+                }
+                if word == "not_stored" {
+                    if !matches!(meta, Meta::Path(_)) {
+                        return Err(error(
+                            meta,
+                            "`not_stored` takes no value: `#[resource(not_stored)]`",
+                        ));
+                    }
+                    if options.not_stored.is_some() {
+                        return Err(error(word, "`not_stored` is given twice: keep one"));
+                    }
+                    options.not_stored = Some(word.clone());
                     return Ok(());
                 }
                 if word != "table" {

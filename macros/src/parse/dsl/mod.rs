@@ -61,6 +61,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
         attributes: Vec::new(),
         relationships: Vec::new(),
         table: None,
+        not_stored: None,
         policies: Vec::new(),
         multitenancy: Vec::new(),
         unknown: Vec::new(),
@@ -95,6 +96,12 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
                 }
                 resource.table = Some(name);
             }
+            Block::NotStored(keyword) => {
+                if resource.not_stored.is_some() {
+                    errors.error_at(keyword.span(), "`not_stored` is given twice: keep one");
+                }
+                resource.not_stored = Some(keyword);
+            }
             Block::Unknown(word) => resource.unknown.push(Unknown {
                 place: Place::Block,
                 word,
@@ -119,6 +126,8 @@ enum Block {
     Policies(Ident, TokenStream),
     Multitenancy(Ident, TokenStream),
     Table(Ident, syn::LitStr),
+    /// `not_stored;`.
+    NotStored(Ident),
     /// An unknown block or option (`tabel "t";`), skipped to the end of its
     /// `{ }` or `;`, for validation to suggest a name.
     Unknown(Ident),
@@ -171,6 +180,13 @@ impl Parse for Outline {
                 continue;
             } else if body.peek(Ident::peek_any) {
                 let word = body.call(Ident::parse_any)?;
+                if word == "not_stored" {
+                    body.parse::<Token![;]>().map_err(|e| {
+                        syn::Error::new(e.span(), "expected `;`: `not_stored;` takes no value")
+                    })?;
+                    blocks.push(Block::NotStored(word));
+                    continue;
+                }
                 while !body.is_empty() {
                     if body.peek(syn::token::Brace) {
                         body.parse::<Group>()?;

@@ -332,3 +332,19 @@ fn table_option_names_the_table() {
         "expected the table's name as a string: `table \"tickets\";`"
     );
 }
+
+#[test]
+fn not_stored_option_is_kept_and_takes_no_value() {
+    let parsed =
+        parse(r#"pub struct Forecast { not_stored; attributes { uuid_primary_key id; } }"#);
+    assert!(parsed.errors.is_empty());
+    assert_eq!(
+        parsed.resource.not_stored.map(|k| k.to_string()).as_deref(),
+        Some("not_stored")
+    );
+    let parsed = parse(r#"pub struct Forecast { attributes { uuid_primary_key id; } }"#);
+    assert!(parsed.resource.not_stored.is_none());
+    let err =
+        parse_error(r#"pub struct F { not_stored true; attributes { uuid_primary_key id; } }"#);
+    assert_eq!(err, "expected `;`: `not_stored;` takes no value");
+}

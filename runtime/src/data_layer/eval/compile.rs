@@ -5,6 +5,11 @@
 //! Every hop gets the destination's visibility condition (and, for
 //! many_to_many, the join resource's), except the hops of a visibility condition
 //! itself, which are compiled unscoped (see `eval`).
+//!
+//! A visibility condition can also be compiled on records outside the stored
+//! table (`Filter::visible_in`, for what a manual loader returned): its own
+//! attributes and its first hops read those records; every record a hop
+//! reaches is a stored one.
 
 use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
@@ -33,9 +38,12 @@ pub(super) struct Compiler<'a> {
 }
 
 /// What a binding slot reads from while compiling.
-struct SlotInfo<'e> {
+struct SlotInfo<'e, 'a> {
     path: &'e [Name],
     schema: &'static Schema,
+    /// The table its records are in when not `schema`'s stored table (records
+    /// a loader returned, checked before they reach the caller).
+    rows: Option<&'a dyn Table>,
 }
 
 impl<'a> Compiler<'a> {
@@ -58,6 +66,16 @@ impl<'a> Compiler<'a> {
     /// with its own paths unscoped. `None` when `schema` has none, or while
     /// compiling a visibility condition.
     pub(super) fn visible(&mut self, schema: &'static Schema) -> Result<Option<Scope<'a>>> {
+        self.visible_on(schema, None)
+    }
+
+    /// The same, evaluated on the records of `rows` (records of `schema` not
+    /// in its table) when given; its paths still read the stored tables.
+    pub(super) fn visible_on(
+        &mut self,
+        schema: &'static Schema,
+        rows: Option<&'a dyn Table>,
+    ) -> Result<Option<Scope<'a>>> {
         if !self.scoped {
             return Ok(None);
         }
@@ -70,7 +88,7 @@ impl<'a> Compiler<'a> {
             &format_args!("the tenant and policy condition on {}", schema.name),
         )?;
         self.scoped = false;
-        let scope = self.scope(schema, expr);
+        let scope = self.scope_on(schema, rows, expr);
         self.scoped = true;
         scope.map(Some)
     }
@@ -128,8 +146,19 @@ impl<'a> Compiler<'a> {
         Ok(slot)
     }
 
-    /// The hop through relationship `name` of `schema`, and its destination.
-    fn step(&mut self, schema: &'static Schema, name: &str) -> Result<(Step<'a>, &'static Schema)> {
+    /// The table a slot's records are in.
+    fn rows(&self, slot: &SlotInfo<'_, 'a>) -> Result<&'a dyn Table> {
+        slot.rows.map_or_else(|| self.table(slot.schema), Ok)
+    }
+
+    /// The hop through relationship `name` of `schema`, from the records of
+    /// `rows` (`schema`'s table when `None`), and its destination.
+    fn step(
+        &mut self,
+        schema: &'static Schema,
+        rows: Option<&'a dyn Table>,
+        name: &str,
+    ) -> Result<(Step<'a>, &'static Schema)> {
         let Some(rel) = schema.relationship(name) else {
             return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
         };
@@ -139,7 +168,10 @@ impl<'a> Compiler<'a> {
                 schema.name
             )));
         }
-        let source_table = self.table(schema)?;
+        let source_table = match rows {
+            Some(rows) => rows,
+            None => self.table(schema)?,
+        };
         let source_attr = self.attribute(schema, rel.source_attribute, &[])?;
         let dest = (rel.destination)();
         let dest_attr = self.attribute(dest, rel.destination_attribute(), &[])?;
@@ -188,16 +220,32 @@ impl<'a> Compiler<'a> {
     /// Recursive: the caller has checked that `expr` (or the expression it is
     /// part of) is within `MAX_FILTER_DEPTH`.
     pub(super) fn scope(&mut self, schema: &'static Schema, expr: &Expr) -> Result<Scope<'a>> {
-        let mut slots = vec![SlotInfo { path: &[], schema }];
+        self.scope_on(schema, None, expr)
+    }
+
+    /// [`Compiler::scope`] on the records of `rows` when given (else
+    /// `schema`'s table); the records its paths reach are stored ones.
+    fn scope_on(
+        &mut self,
+        schema: &'static Schema,
+        rows: Option<&'a dyn Table>,
+        expr: &Expr,
+    ) -> Result<Scope<'a>> {
+        let mut slots = vec![SlotInfo {
+            path: &[],
+            schema,
+            rows,
+        }];
         let mut bindings = Vec::new();
         for binding in expr.bindings().into_iter().skip(1) {
             let parent = binding.parent;
             let relationship = &binding.path[binding.path.len() - 1];
-            let (step, dest) = self.step(slots[parent].schema, relationship)?;
+            let (step, dest) = self.step(slots[parent].schema, slots[parent].rows, relationship)?;
             bindings.push(Binding { parent, step });
             slots.push(SlotInfo {
                 path: binding.path,
                 schema: dest,
+                rows: None,
             });
         }
         let node = self.node(expr, &slots, true)?;
@@ -222,7 +270,12 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn node(&mut self, expr: &Expr, slots: &[SlotInfo<'_>], condition: bool) -> Result<Node<'a>> {
+    fn node(
+        &mut self,
+        expr: &Expr,
+        slots: &[SlotInfo<'_, 'a>],
+        condition: bool,
+    ) -> Result<Node<'a>> {
         let not_condition = |c: &Self| c.invalid(format!("`{expr}` is not a condition"));
         Ok(match expr {
             Expr::Value(v) => {
@@ -243,7 +296,7 @@ impl<'a> Compiler<'a> {
                 }
                 Node::Attr(Column {
                     slot,
-                    table: self.table(schema)?,
+                    table: self.rows(&slots[slot])?,
                     attr,
                     ty: schema.attributes[attr].value_type,
                 })
@@ -279,9 +332,10 @@ impl<'a> Compiler<'a> {
             Expr::IsNil(e) => Node::IsNil(Box::new(self.node(e, slots, false)?)),
             Expr::Exists { path, expr: inner } => {
                 let mut schema = slots[0].schema;
+                let mut rows = slots[0].rows;
                 let mut steps = Vec::with_capacity(path.len());
                 for name in path {
-                    let (step, dest) = self.step(schema, name)?;
+                    let (step, dest) = self.step(schema, rows.take(), name)?;
                     steps.push(step);
                     schema = dest;
                 }

@@ -1,5 +1,6 @@
 //! Tests of the in-memory data layer and its filter evaluator, on hand-written
-//! resources (the `resource!` macro is not used here).
+//! resources (the `resource!` macro is not used here); `data_layer::content`'s
+//! tests use the same resources and helpers.
 
 use crate::testing::test_resource;
 use std::future::Future;
@@ -38,11 +39,11 @@ const fn rel(
     }
 }
 
-test_resource!(Rep in "Rep", id: i64 = Some(Generated::Integer), { name: String, threshold: Option<i64> } &[
+test_resource!(pub(crate) Rep in "Rep", id: i64 = Some(Generated::Integer), { name: String, threshold: Option<i64> } &[
     rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"), None),
 ]);
 
-test_resource!(Ticket in "Ticket", id: i64 = Some(Generated::Integer), {
+test_resource!(pub(crate) Ticket in "Ticket", id: i64 = Some(Generated::Integer), {
     rep_id: Option<i64>,
     p: Option<i64>,
     status: Option<String>,
@@ -57,15 +58,15 @@ test_resource!(Ticket in "Ticket", id: i64 = Some(Generated::Integer), {
     })),
 ]);
 
-test_resource!(Tag in "Tag", id: i64 = Some(Generated::Integer), { label: String } & []);
+test_resource!(pub(crate) Tag in "Tag", id: i64 = Some(Generated::Integer), { label: String } & []);
 
-test_resource!(TicketTag in "TicketTag", id: i64 = Some(Generated::Integer), {
+test_resource!(pub(crate) TicketTag in "TicketTag", id: i64 = Some(Generated::Integer), {
         ticket_id: i64,
         tag_id: i64
     } & []
 );
 
-fn block_on<F: Future>(future: F) -> F::Output {
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
     let mut future = pin!(future);
     let mut cx = Context::from_waker(Waker::noop());
     loop {
@@ -75,7 +76,7 @@ fn block_on<F: Future>(future: F) -> F::Output {
     }
 }
 
-fn memory() -> Memory {
+pub(crate) fn memory() -> Memory {
     let memory = Memory::new();
     for s in [
         Rep::schema(),
@@ -89,7 +90,7 @@ fn memory() -> Memory {
     memory
 }
 
-fn insert<R: Resource>(memory: &Memory, rows: Vec<Row>) -> Result<Vec<R>> {
+pub(crate) fn insert<R: Resource>(memory: &Memory, rows: Vec<Row>) -> Result<Vec<R>> {
     block_on(memory.create(R::schema(), rows))?.into_vec()
 }
 
@@ -108,11 +109,11 @@ fn store_unchecked<R: Resource>(memory: &Memory, rows: Vec<Row>) {
     }
 }
 
-fn rep(id: i64, name: &str, threshold: Option<i64>) -> Row {
+pub(crate) fn rep(id: i64, name: &str, threshold: Option<i64>) -> Row {
     vec![id.into(), s(name), threshold.into()]
 }
 
-fn ticket(id: i64, rep: Option<i64>, p: Option<i64>, status: Option<&str>) -> Row {
+pub(crate) fn ticket(id: i64, rep: Option<i64>, p: Option<i64>, status: Option<&str>) -> Row {
     vec![
         id.into(),
         rep.into(),

@@ -316,3 +316,26 @@ fn generation_emits_no_struct_and_fills_the_fields_in_error() {
             .any(|i| matches!(i, syn::Item::Struct(s) if s.ident == "T"))
     );
 }
+
+#[test]
+fn not_stored_option_is_kept_and_takes_no_value() {
+    let parsed = parse(quote!(
+        #[resource(not_stored)]
+        struct Forecast {
+            #[resource(uuid_primary_key)]
+            id: Uuid,
+        }
+    ));
+    assert!(parsed.errors.is_empty());
+    assert!(parsed.resource.not_stored.is_some());
+    assert_eq!(
+        messages(
+            r#"#[resource(not_stored = true, not_stored, not_stored)]
+            struct T { #[resource(uuid_primary_key)] id: Uuid }"#
+        ),
+        [
+            "`not_stored` takes no value: `#[resource(not_stored)]`",
+            "`not_stored` is given twice: keep one",
+        ]
+    );
+}

@@ -178,6 +178,7 @@ macro_rules! schema {
             relationships: &[],
             policies: &[],
             multitenancy: None,
+            stored: true,
             new_table: crate::data_layer::store::new_table::<Rep>,
         }
     };
