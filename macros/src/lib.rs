@@ -63,6 +63,10 @@ use proc_macro::TokenStream;
 /// `source_attribute_on_join_resource x;` and
 /// `destination_attribute_on_join_resource x;` (many_to_many), and
 /// `authorize_read_with error;` (or `filter;`, the default) on any relationship.
+/// The two keys a relationship compares must have the same type, either side an
+/// `Option` of it; another pair, or a default key the other resource lacks, is a
+/// compile error on the option naming the key (the relationship's name for a
+/// default).
 ///
 /// Read policies: `policies { policy <check> { authorize_if <check>; .. } .. }`
 /// with the effects `authorize_if`, `forbid_if`, `authorize_unless`,

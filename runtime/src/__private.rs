@@ -7,6 +7,10 @@
 
 use std::sync::Arc;
 
+mod keys;
+
+pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
+
 pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
 pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns};
@@ -165,9 +169,6 @@ pub fn attribute_key<T: AttributeKey>(_: T) {}
 )]
 pub trait AttributeKey {}
 impl<K> AttributeKey for Term<K> {}
-
-/// Checks that `T` is a resource.
-pub const fn assert_resource<T: Resource>() {}
 
 /// A manual relationship's loader, type-checked against the declaring resource.
 pub fn manual<S, D, M>(loader: M) -> Arc<dyn DynManual<S, D>>
