@@ -2,7 +2,8 @@
 //! nothing, so it is a compile error on the option naming the key (on the
 //! relationship's name when the keys are defaults; on the destination for the
 //! second pair of a many_to_many), naming both types. A nullable key against a
-//! non-null one of the same type is fine. A key naming a relationship is an error.
+//! non-null one of the same type is fine, and integers of any width match. A
+//! key naming a relationship is an error.
 use ashore::prelude::*;
 
 resource! {
@@ -28,6 +29,11 @@ resource! {
             }
             // Fine: `representative_id` is an `Option<Uuid>`, `id` a `Uuid`.
             has_many tickets: Ticket;
+            // Fine: integers of any width match (`badge` is an `i64`).
+            has_many by_code: Tag {
+                source_attribute badge;
+                destination_attribute code;
+            }
         }
     }
 }
@@ -62,6 +68,7 @@ resource! {
     pub struct Tag {
         attributes {
             integer_primary_key id;
+            attribute code: Option<i32>;
         }
     }
 }

@@ -45,11 +45,11 @@ impl KeyRef for Absent {
 }
 
 /// Proof that a key of type `Self` can equal a key of type `Dest`: the same
-/// type, either side nullable.
+/// type (integers of any width), either side nullable.
 #[diagnostic::on_unimplemented(
     message = "the key `{Self}` cannot match the key `{Dest}` it is compared with",
     label = "keys of types `{Self}` and `{Dest}` never match: every load would find nothing",
-    note = "the two keys of a relationship must have the same type, either side an `Option` of it: change the type of one attribute, or name another with `source_attribute` / `destination_attribute`"
+    note = "the two keys of a relationship must have the same type (integers of any width), either side an `Option` of it: change the type of one attribute, or name another with `source_attribute` / `destination_attribute`"
 )]
 pub trait KeyMatches<Dest> {}
 
@@ -61,6 +61,22 @@ impl<T: NonNull> KeyMatches<Option<T>> for T {}
 impl<T: NonNull> KeyMatches<T> for Option<T> {}
 #[diagnostic::do_not_recommend]
 impl<T: NonNull> KeyMatches<Option<T>> for Option<T> {}
+/// Integers of every width are one kind of value, so they match each other.
+macro_rules! integer_keys {
+    ($($a:ty => $($b:ty),*;)*) => {$($(
+        #[diagnostic::do_not_recommend]
+        impl KeyMatches<$b> for $a {}
+        #[diagnostic::do_not_recommend]
+        impl KeyMatches<Option<$b>> for $a {}
+        #[diagnostic::do_not_recommend]
+        impl KeyMatches<$b> for Option<$a> {}
+        #[diagnostic::do_not_recommend]
+        impl KeyMatches<Option<$b>> for Option<$a> {}
+    )*)*};
+}
+
+integer_keys!(i16 => i32, i64; i32 => i16, i64; i64 => i16, i32;);
+
 #[diagnostic::do_not_recommend]
 impl<T> KeyMatches<T> for Absent {}
 #[diagnostic::do_not_recommend]
