@@ -129,8 +129,10 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// `#[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]`.
 /// Doc comments on fields become the docs of the field references. The
 /// derive checks what `resource!` checks, and that the struct has every
-/// belongs_to's foreign-key field; relationship fields are `Loaded<Vec<D>>`
-/// (has_many, many_to_many) or `Loaded<Option<D>>` (has_one, belongs_to).
+/// belongs_to's foreign-key field, of a type matching the key it holds (a
+/// compile error naming both types otherwise); relationship fields are
+/// `Loaded<Vec<D>>` (has_many, many_to_many) or `Loaded<Option<D>>` (has_one,
+/// belongs_to).
 #[proc_macro_derive(Resource, attributes(resource))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
     expand::derive_resource(input.into()).into()

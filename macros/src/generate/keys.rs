@@ -1,14 +1,16 @@
 //! The check that a relationship's two keys can match, which the macro cannot do
-//! itself: the other resource's attribute types are not in its input. Per
-//! relationship (manual ones have no keys) one `const _` item calls
-//! `__private::keys_match` with the two key attributes' accessors, so rustc
-//! reports a key of one type against a key of another on the user's token (the
-//! option naming the key, else the relationship's name), naming both types.
+//! itself: the other resource's attribute types are not in its input. One
+//! `const _` item per resource calls `__private::keys_match` for each pair of
+//! keys (manual relationships have none) with the two attributes' accessors
+//! (`<Ticket>::representative_id`), so rustc reports a key of one type against a
+//! key of another on the user's token (the option naming the key, else the
+//! relationship's name), naming both types. It runs nothing.
 //!
 //! The same item reports a *default* key name the other resource lacks, with the
 //! default looked for and the option that sets it (a `const` panic, on the
-//! relationship's name). Names given in an option are checked by `checks`, where
-//! rustc suggests similar names.
+//! relationship's name). A name given in an option that the resource lacks is
+//! rustc's "no function or associated item" on that name, with its suggestion
+//! of a similar one.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
