@@ -157,17 +157,19 @@ pub fn filter_for<R: Resource>(filter: impl FnOnce(&R::Fields) -> Term<kind::Boo
 /// Checks that a name used as a key is an attribute (not a relationship).
 pub fn is_attribute<K>(_: Term<K>) {}
 
-/// Like [`is_attribute`], for the checks `resource!` emits on relationship keys
-/// and sort keys: a relationship named there is reported as such.
+/// Like [`is_attribute`], for the checks `resource!` emits on sort keys: a
+/// relationship named there is reported as such. (Relationship keys are checked
+/// by [`keys_match`].)
 pub fn attribute_key<T: AttributeKey>(_: T) {}
 
 /// Implemented by attribute references only (see [`attribute_key`]).
 #[diagnostic::on_unimplemented(
     message = "this names a relationship, where an attribute is needed",
     label = "a relationship, not an attribute",
-    note = "relationship keys and sort keys name attributes of the resource they are on"
+    note = "sort keys name attributes of the destination"
 )]
 pub trait AttributeKey {}
+#[diagnostic::do_not_recommend]
 impl<K> AttributeKey for Term<K> {}
 
 /// A manual relationship's loader, type-checked against the declaring resource.
