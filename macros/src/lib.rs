@@ -65,6 +65,10 @@ use proc_macro::TokenStream;
 /// `source_attribute_on_join_resource x;` and
 /// `destination_attribute_on_join_resource x;` (many_to_many), and
 /// `authorize_read_with error;` (or `filter;`, the default) on any relationship.
+/// The two keys a relationship compares must have the same type, either side an
+/// `Option` of it; another pair, or a default key the other resource lacks, is a
+/// compile error on the option naming the key (the relationship's name for a
+/// default).
 ///
 /// Read policies: `policies { policy <check> { authorize_if <check>; .. } .. }`
 /// with the effects `authorize_if`, `forbid_if`, `authorize_unless`,
@@ -128,8 +132,10 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// `#[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]`.
 /// Doc comments on fields become the docs of the field references. The
 /// derive checks what `resource!` checks, and that the struct has every
-/// belongs_to's foreign-key field; relationship fields are `Loaded<Vec<D>>`
-/// (has_many, many_to_many) or `Loaded<Option<D>>` (has_one, belongs_to).
+/// belongs_to's foreign-key field, of a type matching the key it holds (a
+/// compile error naming both types otherwise); relationship fields are
+/// `Loaded<Vec<D>>` (has_many, many_to_many) or `Loaded<Option<D>>` (has_one,
+/// belongs_to).
 #[proc_macro_derive(Resource, attributes(resource))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
     expand::derive_resource(input.into()).into()

@@ -366,7 +366,8 @@ impl Relationship {
             .find(|v| v.kind() == kind)
     }
 
-    fn ident_option(&self, kind: OptionKind) -> Option<&Ident> {
+    /// The attribute name given for `kind` (a key option), when given.
+    pub fn ident_option(&self, kind: OptionKind) -> Option<&Ident> {
         match self.option(kind)? {
             OptionValue::SourceAttribute(i)
             | OptionValue::DestinationAttribute(i)

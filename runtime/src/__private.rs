@@ -7,6 +7,10 @@
 
 use std::sync::Arc;
 
+mod keys;
+
+pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
+
 pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
 pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns};
@@ -153,21 +157,20 @@ pub fn filter_for<R: Resource>(filter: impl FnOnce(&R::Fields) -> Term<kind::Boo
 /// Checks that a name used as a key is an attribute (not a relationship).
 pub fn is_attribute<K>(_: Term<K>) {}
 
-/// Like [`is_attribute`], for the checks `resource!` emits on relationship keys
-/// and sort keys: a relationship named there is reported as such.
+/// Like [`is_attribute`], for the checks `resource!` emits on sort keys: a
+/// relationship named there is reported as such. (Relationship keys are checked
+/// by [`keys_match`].)
 pub fn attribute_key<T: AttributeKey>(_: T) {}
 
 /// Implemented by attribute references only (see [`attribute_key`]).
 #[diagnostic::on_unimplemented(
     message = "this names a relationship, where an attribute is needed",
     label = "a relationship, not an attribute",
-    note = "relationship keys and sort keys name attributes of the resource they are on"
+    note = "sort keys name attributes of the destination"
 )]
 pub trait AttributeKey {}
+#[diagnostic::do_not_recommend]
 impl<K> AttributeKey for Term<K> {}
-
-/// Checks that `T` is a resource.
-pub const fn assert_resource<T: Resource>() {}
 
 /// A manual relationship's loader, type-checked against the declaring resource.
 pub fn manual<S, D, M>(loader: M) -> Arc<dyn DynManual<S, D>>

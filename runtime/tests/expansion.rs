@@ -223,13 +223,25 @@ impl Representative {
     }
 }
 
-// Compile-time checks the macro emits with the user's spans.
+// Compile-time checks the macro emits with the user's spans: the default
+// destination attribute exists, and the two keys can match (a name the type
+// lacks falls back to `Absent`, reported by the first check only).
 const _: () = {
-    ap::assert_resource::<Ticket>();
     #[allow(dead_code)]
-    fn destination_attributes(f: &<Ticket as ap::Resource>::Fields) {
-        ap::is_attribute(f.representative_id());
+    trait Keys {
+        fn id() -> ap::Absent {
+            ap::Absent
+        }
+        fn representative_id() -> ap::Absent {
+            ap::Absent
+        }
     }
+    impl<T: ?Sized> Keys for T {}
+    const _: () = if !ap::found::<<Ticket as ap::Resource>::Fields, _>(<Ticket>::representative_id)
+    {
+        panic!("`Ticket` has no attribute `representative_id`")
+    };
+    const _: () = ap::keys_match(<Representative>::id, <Ticket>::representative_id);
 };
 
 // ---------------------------------------------------------------- Ticket

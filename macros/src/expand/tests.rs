@@ -77,16 +77,24 @@ fn generates_what_expansion_rs_writes_by_hand() {
             "pub fn tickets () -> :: ashore :: __private :: Rel < Self , Ticket > { :: ashore :: __private :: Rel :: < Self , Ticket > :: many (& __ASHORE_RELATIONSHIPS [0] , | record , value | { record . tickets = :: ashore :: __private :: Loaded :: new (value) } ,) }",
             ":: ashore :: __private :: Rel :: < Self , Ticket > :: many (& __ASHORE_RELATIONSHIPS [1] , | record , value | { record . tickets_above_threshold = :: ashore :: __private :: Loaded :: new (value) } ,) . with_manual (:: ashore :: __private :: manual :: < Self , Ticket , _ > (TicketsAboveThreshold))",
             ":: ashore :: __private :: Rel :: < Self , Team > :: one (& __ASHORE_RELATIONSHIPS [3]",
-            ":: ashore :: __private :: assert_resource :: < Ticket > () ;",
-            "fn __ashore_check_0 (__ashore_f : & < Ticket as :: ashore :: __private :: Resource > :: Fields) { :: ashore :: __private :: attribute_key (__ashore_f . representative_id ()) ; }",
-            "fn __ashore_check_2 (__ashore_f : & < Ticket as :: ashore :: __private :: Resource > :: Fields) { :: ashore :: __private :: attribute_key (__ashore_f . representative_id ()) ; :: ashore :: __private :: attribute_key (__ashore_f . priority ()) ; :: ashore :: __private :: attribute_key (__ashore_f . subject ()) ; }",
-            ":: ashore :: __private :: assert_resource :: < RepresentativeTag > () ;",
-            "fn __ashore_check_join_4 (__ashore_f : & < RepresentativeTag as :: ashore :: __private :: Resource > :: Fields) { :: ashore :: __private :: attribute_key (__ashore_f . representative_id ()) ; :: ashore :: __private :: attribute_key (__ashore_f . tag_id ()) ; }",
+            "fn __ashore_check_2 (__ashore_f : & < Ticket as :: ashore :: __private :: Resource > :: Fields) { :: ashore :: __private :: attribute_key (__ashore_f . priority ()) ; :: ashore :: __private :: attribute_key (__ashore_f . subject ()) ; }",
+            "trait __AshoreKeys { fn representative_id () -> :: ashore :: __private :: Absent { :: ashore :: __private :: Absent } fn tag_id () -> :: ashore :: __private :: Absent { :: ashore :: __private :: Absent } } impl < T : ? :: core :: marker :: Sized > __AshoreKeys for T { }",
+            "const _ : () = if ! :: ashore :: __private :: found :: < < Ticket as :: ashore :: __private :: Resource > :: Fields , _ > (< Ticket > :: representative_id) { :: core :: panic ! (\"`Ticket` has no attribute `representative_id`, the default destination attribute of has_many `tickets`; name it with `destination_attribute`\") } ;",
+            "(< RepresentativeTag > :: tag_id) { :: core :: panic ! (\"`RepresentativeTag` has no attribute `tag_id`, the default destination_attribute_on_join_resource of many_to_many `tags`; name it with `destination_attribute_on_join_resource`\") } ;",
+            "{ let source = < Representative > :: id ; let destination = < Ticket > :: representative_id ; :: ashore :: __private :: keys_match (source , destination) ; }",
+            "{ let source = < Representative > :: id ; let destination = < RepresentativeTag > :: representative_id ; :: ashore :: __private :: keys_match (source , destination) ; }",
+            "{ let source = < RepresentativeTag > :: tag_id ; let destination = :: ashore :: __private :: primary_key :: < Tag , < Tag as :: ashore :: __private :: Resource > :: PrimaryKey > ; :: ashore :: __private :: keys_match (source , destination) ; }",
         ],
     );
-    // A manual relationship and a belongs_to have no destination attribute to check.
+    // Only names given in an option are checked through `Fields` (defaults by
+    // the keys' item); a manual relationship has no keys; a belongs_to whose
+    // foreign key `resource!` defines with the primary key's type has none to check.
+    assert!(!out.contains("fn __ashore_check_0"));
     assert!(!out.contains("fn __ashore_check_1"));
     assert!(!out.contains("fn __ashore_check_3"));
+    assert!(!out.contains("fn __ashore_check_join_4"));
+    assert!(!out.contains("< Team > :: id"));
+    assert!(!out.contains("tickets_above_threshold`"));
     assert!(!out.contains("compile_error"));
 }
 

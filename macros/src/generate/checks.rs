@@ -1,8 +1,8 @@
-//! Compile-time checks of what the macro cannot see: that destinations and join
-//! resources are resources, and that the attributes named on them (destination
-//! attribute, join attributes, sort keys) exist and are attributes. Each check is
-//! spanned on the user's token (a default on the relationship's name), so rustc's
-//! error lands there.
+//! Compile-time checks of what the macro cannot see: that the sort keys of a
+//! relationship are attributes of its destination. Each check is spanned on the
+//! user's name, so rustc's error (with its suggestion of a similar name) lands
+//! there. Key names and types are checked by `keys`; that a destination is a
+//! resource shows where the code names `<D as Resource>`.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -10,41 +10,19 @@ use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
 use super::Ctx;
-use crate::model::RelKind;
 
 /// The compile-time checks of the resource (see the module comment).
 pub fn checks(ctx: &Ctx) -> TokenStream {
     let mut out = TokenStream::new();
     for (index, rel) in ctx.resource.relationships.iter().enumerate() {
-        let dest = &rel.destination;
-        out.extend(assert_resource(dest));
-        let mut on_destination: Vec<Ident> = ctx
-            .resource
-            .destination_attribute(rel)
-            .into_iter()
-            .collect();
-        on_destination.extend(rel.sort().iter().map(|k| k.field.clone()));
+        let sort: Vec<Ident> = rel.sort().iter().map(|k| k.field.clone()).collect();
         out.extend(attributes_exist(
             format_ident!("__ashore_check_{}", index),
-            dest,
-            &on_destination,
+            &rel.destination,
+            &sort,
         ));
-        if let (RelKind::ManyToMany, Some(join)) = (rel.kind, rel.through()) {
-            out.extend(assert_resource(join));
-            let (on_source, on_destination) = ctx.resource.join_attributes(rel);
-            out.extend(attributes_exist(
-                format_ident!("__ashore_check_join_{}", index),
-                join,
-                &[on_source, on_destination],
-            ));
-        }
     }
     out
-}
-
-/// `assert_resource::<T>();` on the user's type.
-fn assert_resource(ty: &Type) -> TokenStream {
-    quote_spanned! {ty.span()=> ::ashore::__private::assert_resource::<#ty>(); }
 }
 
 /// A function calling `f.<name>()` on `ty`'s fields for each name, each call on

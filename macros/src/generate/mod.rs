@@ -11,6 +11,7 @@
 mod checks;
 mod fields;
 mod impls;
+mod keys;
 mod policies;
 mod relationships;
 mod schema;
@@ -59,6 +60,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
     let resource_impl = impls::resource_impl(&ctx);
     let inherent = impls::inherent_impl(&ctx);
     let checks = checks::checks(&ctx);
+    let keys = keys::key_checks(&ctx);
     out.extend(quote! {
         const _: () = {
             #schema
@@ -67,6 +69,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             #resource_impl
             #inherent
             #checks
+            #keys
         };
     });
     out
