@@ -207,7 +207,10 @@ pub(crate) fn table_of(schema: &'static Schema, records: Records) -> Result<Box<
             }
             true
         }
-        Records::Typed(records) => table.append(records),
+        Records::Typed(records) => {
+            table.append(records)?;
+            true
+        }
         Records::Grouped(_) => false,
     };
     if appended {
@@ -291,15 +294,6 @@ impl<R: Resource> Table for TypedTable<R> {
             }
         }
         Box::new(out)
-    }
-    fn append(&mut self, records: Box<dyn Any + Send>) -> bool {
-        match records.downcast::<Vec<R>>() {
-            Ok(mut records) => {
-                self.0.append(&mut records);
-                true
-            }
-            Err(_) => false,
-        }
     }
 }
 

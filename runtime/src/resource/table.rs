@@ -43,7 +43,4 @@ pub trait Table: Any + Send + Sync {
     /// `Some((slots, sizes))` as a `Vec<Vec<R>>` of `sizes.len()` groups, record
     /// `i` into group `slots[i]` (group `g` allocated for `sizes[g]` records).
     fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send>;
-    /// Appends the records of `records`, a `Vec<R>` as a read returns typed
-    /// records; `false`, appending nothing, when it holds another type.
-    fn append(&mut self, records: Box<dyn Any + Send>) -> bool;
 }
