@@ -26,6 +26,7 @@ mod raw_names;
 mod sql;
 
 // Only here: suites that declare resources of their own with `resource!`.
+mod filter_cycles;
 mod has_one_cycle;
 mod manual_content;
 mod policies;
