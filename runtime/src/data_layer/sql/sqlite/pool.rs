@@ -14,6 +14,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
 use deadpool::{Runtime, Status};
@@ -68,12 +69,26 @@ impl Pooled {
 }
 
 impl SqlitePool {
+    /// How long the layer's own pool waits for a free connection when all are in
+    /// use (tasks holding connections while waiting for more would otherwise wait
+    /// forever): then a read, a create or a [`with_connection`] fails with
+    /// [`ErrorKind::Timeout`] ([`Waiting::Pool`]). A pool of your own, given to
+    /// [`Sqlite::from_pool`], keeps its own timeouts.
+    ///
+    /// [`with_connection`]: super::Sqlite::with_connection
+    /// [`Sqlite::from_pool`]: super::Sqlite::from_pool
+    /// [`ErrorKind::Timeout`]: crate::ErrorKind::Timeout
+    /// [`Waiting::Pool`]: crate::Waiting::Pool
+    pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
+
     /// A pool of connections to `path` (a file path or a SQLite URI), with
-    /// deadpool's default size (four connections per CPU).
+    /// deadpool's default size (four connections per CPU), waiting at most
+    /// [`DEFAULT_WAIT_TIMEOUT`](Self::DEFAULT_WAIT_TIMEOUT) for a free connection.
     pub(super) fn new(path: PathBuf) -> Result<SqlitePool, managed::BuildError> {
         let manager = Manager { path };
         managed::Pool::builder(manager)
             .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(Self::DEFAULT_WAIT_TIMEOUT))
             .build()
             .map(|pool| SqlitePool(Connections::Own(pool)))
     }
@@ -98,6 +113,20 @@ impl SqlitePool {
         match &self.0 {
             Connections::Own(pool) => pool.status(),
             Connections::Yours(pool) => pool.status(),
+        }
+    }
+
+    /// How long taking a connection waits for one to be given back when all
+    /// are in use, before it fails with [`ErrorKind::Timeout`]
+    /// ([`Waiting::Pool`]): [`DEFAULT_WAIT_TIMEOUT`](Self::DEFAULT_WAIT_TIMEOUT) for the layer's own pool,
+    /// yours as you built it (`None`: as long as it takes).
+    ///
+    /// [`ErrorKind::Timeout`]: crate::ErrorKind::Timeout
+    /// [`Waiting::Pool`]: crate::Waiting::Pool
+    pub fn wait_timeout(&self) -> Option<Duration> {
+        match &self.0 {
+            Connections::Own(pool) => pool.timeouts().wait,
+            Connections::Yours(pool) => pool.timeouts().wait,
         }
     }
 
