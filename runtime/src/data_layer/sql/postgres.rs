@@ -374,6 +374,14 @@ impl Postgres {
             .transaction()
             .await
             .map_err(|e| data_layer("starting a transaction", e))?;
+        if statements.len() > 1 {
+            // One create in several INSERTs: its keys are checked once all its
+            // rows are written, at COMMIT (foreign keys `migrate` made are
+            // deferrable), so a row may name one of a later statement.
+            tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")
+                .await
+                .map_err(|e| write_error(schema, e))?;
+        }
         let mut created = collector(schema, None)?;
         for stmt in statements {
             let pg_rows = self
