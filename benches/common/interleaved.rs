@@ -47,9 +47,8 @@ pub fn interleaved(what: &str, rounds: usize, mut by_hand: impl FnMut(), mut ash
 /// The CPU time the process has had so far, every thread's (the pool's
 /// blocking threads included): user and system time of `/proc/self/stat`, in
 /// clock ticks (Linux's USER_HZ, 100 a second), so only sums over many calls
-/// mean anything; zero where
-/// there is no such file. Beside wall time it tells work from waiting (a
-/// hand-off between threads).
+/// mean anything; zero where there is no such file. Beside wall time it tells
+/// work from waiting (a hand-off between threads).
 fn cpu_time() -> Duration {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
         return Duration::ZERO;
