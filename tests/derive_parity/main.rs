@@ -36,6 +36,8 @@ mod loading_windows;
 mod manual;
 #[path = "../semantics/paths.rs"]
 mod paths;
+#[path = "../semantics/reading_one.rs"]
+mod reading_one;
 #[path = "../semantics/sql.rs"]
 mod sql;
 

@@ -23,6 +23,7 @@ mod loading_windows;
 mod manual;
 mod paths;
 mod raw_names;
+mod reading_one;
 mod sql;
 
 // Only here: suites that declare resources of their own with `resource!`.

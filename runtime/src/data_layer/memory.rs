@@ -104,6 +104,31 @@ impl Memory {
         Memory::default()
     }
 
+    /// How many records `request` would read, none of them cloned.
+    fn count_now(&self, request: &ReadRequest) -> Result<usize> {
+        let schema = request.schema;
+        if request.partition.is_some() {
+            return Err(invalid(
+                schema,
+                "a partitioned read cannot be counted".to_owned(),
+            ));
+        }
+        let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
+        let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
+        let filter = Filter::compile(
+            schema,
+            request.filter.as_ref(),
+            &request.visibility,
+            &*tables,
+        )?;
+        let matches = match &filter {
+            None => table.len(),
+            Some(f) => (0..table.len()).filter(|&row| f.matches(row)).count(),
+        };
+        let after_offset = matches.saturating_sub(request.offset);
+        Ok(request.limit.map_or(after_offset, |l| after_offset.min(l)))
+    }
+
     fn read_now(&self, request: ReadRequest) -> Result<ReadResult> {
         let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
         let schema = request.schema;
@@ -349,6 +374,10 @@ impl DataLayer for Memory {
 
     fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
         Box::pin(async move { self.read_now(request) })
+    }
+
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move { self.count_now(&request) })
     }
 
     fn create<'a>(
