@@ -369,7 +369,7 @@ impl Sqlite {
             return Error::new(ErrorKind::Timeout {
                 waiting_for: Waiting::Pool,
                 after: self.inner.pool.wait_timeout().unwrap_or_default(),
-                setting: "SqlitePool::DEFAULT_WAIT_TIMEOUT (or your own pool's, given to Sqlite::from_pool)",
+                setting: "the wait timeout of the pool given to Sqlite::from_pool",
             });
         }
         Error::data_layer_caused(

@@ -69,26 +69,15 @@ impl Pooled {
 }
 
 impl SqlitePool {
-    /// How long the layer's own pool waits for a free connection when all are in
-    /// use (tasks holding connections while waiting for more would otherwise wait
-    /// forever): then a read, a create or a [`with_connection`] fails with
-    /// [`ErrorKind::Timeout`] ([`Waiting::Pool`]). A pool of your own, given to
-    /// [`Sqlite::from_pool`], keeps its own timeouts.
-    ///
-    /// [`with_connection`]: super::Sqlite::with_connection
-    /// [`Sqlite::from_pool`]: super::Sqlite::from_pool
-    /// [`ErrorKind::Timeout`]: crate::ErrorKind::Timeout
-    /// [`Waiting::Pool`]: crate::Waiting::Pool
-    pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(30);
-
     /// A pool of connections to `path` (a file path or a SQLite URI), with
-    /// deadpool's default size (four connections per CPU), waiting at most
-    /// [`DEFAULT_WAIT_TIMEOUT`](Self::DEFAULT_WAIT_TIMEOUT) for a free connection.
+    /// deadpool's default size (four connections per CPU). Waiting for a free
+    /// connection has no limit: a limit needs the Tokio runtime's timers, and a
+    /// runtime built without them must still read (a pool of your own, with a
+    /// wait timeout, goes to `Sqlite::from_pool`).
     pub(super) fn new(path: PathBuf) -> Result<SqlitePool, managed::BuildError> {
         let manager = Manager { path };
         managed::Pool::builder(manager)
             .runtime(Runtime::Tokio1)
-            .wait_timeout(Some(Self::DEFAULT_WAIT_TIMEOUT))
             .build()
             .map(|pool| SqlitePool(Connections::Own(pool)))
     }
@@ -118,8 +107,9 @@ impl SqlitePool {
 
     /// How long taking a connection waits for one to be given back when all
     /// are in use, before it fails with [`ErrorKind::Timeout`]
-    /// ([`Waiting::Pool`]): [`DEFAULT_WAIT_TIMEOUT`](Self::DEFAULT_WAIT_TIMEOUT) for the layer's own pool,
-    /// yours as you built it (`None`: as long as it takes).
+    /// ([`Waiting::Pool`]): `None` (as long as it takes) for the layer's own
+    /// pool, yours as you built it for a pool given to
+    /// [`Sqlite::from_pool`](super::Sqlite::from_pool).
     ///
     /// [`ErrorKind::Timeout`]: crate::ErrorKind::Timeout
     /// [`Waiting::Pool`]: crate::Waiting::Pool
