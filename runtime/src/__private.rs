@@ -173,10 +173,10 @@ pub trait AttributeKey {}
 impl<K> AttributeKey for Term<K> {}
 
 /// A manual relationship's loader, type-checked against the declaring resource.
+/// (No `Resource` bounds of its own: a destination that is not a resource is
+/// reported where the generated code names it, and on the loader's impl.)
 pub fn manual<S, D, M>(loader: M) -> Arc<dyn DynManual<S, D>>
 where
-    S: Resource,
-    D: Resource,
     M: ManualRelationship<Source = S, Destination = D>,
 {
     Arc::new(loader)
