@@ -154,10 +154,7 @@ pub fn filter_for<R: Resource>(filter: impl FnOnce(&R::Fields) -> Term<kind::Boo
     filter(&R::Fields::at(Path::new())).into_expr()
 }
 
-/// Checks that a name used as a key is an attribute (not a relationship).
-pub fn is_attribute<K>(_: Term<K>) {}
-
-/// Like [`is_attribute`], for the checks `resource!` emits on sort keys: a
+/// Checks that a name `resource!` is given as a sort key is an attribute: a
 /// relationship named there is reported as such. (Relationship keys are checked
 /// by [`keys_match`].)
 pub fn attribute_key<T: AttributeKey>(_: T) {}
