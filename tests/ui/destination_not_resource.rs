@@ -1,6 +1,7 @@
 //! A destination that is not a resource is reported once, on its name, for each
-//! kind (a belongs_to here names its foreign key's type by the destination's
-//! primary key, so it is left to `derive_destination_not_resource`).
+//! kind but belongs_to: there `resource!` types the foreign key it adds as the
+//! destination's primary key, and each use of that field repeats the error
+//! (`derive_destination_not_resource` has a belongs_to, whose key is the user's).
 use ashore::prelude::*;
 
 #[derive(Debug, Clone)]
