@@ -243,6 +243,39 @@ impl<R: Resource> Table for TypedTable<R> {
     fn get(&self, row: usize, attr: usize) -> Value {
         self.0[row].get(attr)
     }
+    fn ints(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<i64>>) {
+        out.reserve(rows.len());
+        for &row in rows {
+            out.push(match self.0.get(row) {
+                Some(record) => match record.get(attr) {
+                    Value::Int(i) => Some(i),
+                    _ => None,
+                },
+                None => None,
+            });
+        }
+    }
+    fn uuids(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<uuid::Uuid>>) {
+        out.reserve(rows.len());
+        for &row in rows {
+            out.push(match self.0.get(row) {
+                Some(record) => match record.get(attr) {
+                    Value::Uuid(u) => Some(u),
+                    _ => None,
+                },
+                None => None,
+            });
+        }
+    }
+    fn values(&self, rows: &[usize], attr: usize, out: &mut Vec<Value>) {
+        out.reserve(rows.len());
+        for &row in rows {
+            out.push(match self.0.get(row) {
+                Some(record) => record.get(attr),
+                None => Value::Null,
+            });
+        }
+    }
     fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()> {
         self.0.push(R::read_columns(reader)?);
         Ok(())
