@@ -153,6 +153,11 @@ impl<'a> Filter<'a> {
     /// of rows at a time where it can be (`batch`). Best with `rows` of about
     /// [`CHUNK`] rows.
     pub(crate) fn matching(&self, rows: &[usize]) -> Vec<bool> {
+        if let [scope] = &self.scopes[..] {
+            let mut truths = Vec::with_capacity(rows.len());
+            scope.eval_all(rows, &self.indexes, &mut truths);
+            return truths.into_iter().map(|t| t == Some(true)).collect();
+        }
         let mut pass = vec![true; rows.len()];
         // The rows still passing, and their positions in `rows`.
         let mut live = rows.to_vec();

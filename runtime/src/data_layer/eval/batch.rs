@@ -287,16 +287,8 @@ impl Chunk<'_, '_> {
             (Some(key), Index::Primary(index)) => {
                 self.col(key);
                 match (index, &self.cols[key]) {
-                    (KeyIndex::Ints(map), Col::Ints(keys)) => Some(
-                        keys.iter()
-                            .map(|k| k.and_then(|k| map.get(&k).copied()).unwrap_or(NO_ROW))
-                            .collect(),
-                    ),
-                    (KeyIndex::Uuids(map), Col::Uuids(keys)) => Some(
-                        keys.iter()
-                            .map(|k| k.and_then(|k| map.get(&k).copied()).unwrap_or(NO_ROW))
-                            .collect(),
-                    ),
+                    (KeyIndex::Ints(map), Col::Ints(keys)) => Some(probe(keys, |k| map.get(k))),
+                    (KeyIndex::Uuids(map), Col::Uuids(keys)) => Some(probe(keys, |k| map.get(k))),
                     // Finds nothing for nil.
                     (index, Col::Values(keys)) => Some(
                         keys.iter()
@@ -485,6 +477,20 @@ impl Chunk<'_, '_> {
             }
         }
     }
+}
+
+/// The row each of `keys` finds through `find`, `NO_ROW` for nil or none.
+#[inline]
+fn probe<'m, K>(keys: &[Option<K>], find: impl Fn(&K) -> Option<&'m usize>) -> Vec<usize> {
+    let mut rows = vec![NO_ROW; keys.len()];
+    for (row, key) in rows.iter_mut().zip(keys) {
+        if let Some(key) = key
+            && let Some(&found) = find(key)
+        {
+            *row = found;
+        }
+    }
+    rows
 }
 
 /// `x in list` on the positions of `sel`, `x` read in `col`.
