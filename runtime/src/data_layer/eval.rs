@@ -397,7 +397,7 @@ impl<'a> Scope<'a> {
     /// batch plan, else row by row.
     fn eval_all(&self, rows: &[usize], ix: &[Index<'a>], out: &mut Vec<Option<bool>>) {
         match &self.batch {
-            Some(batch) => batch.eval(&self.bindings, ix, rows, out),
+            Some(batch) => batch.eval(self, ix, rows, out),
             None => out.extend(rows.iter().map(|&row| self.eval(row, ix))),
         }
     }

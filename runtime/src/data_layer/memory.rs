@@ -523,7 +523,7 @@ fn invalid(schema: &'static Schema, message: String) -> Error {
 /// returns false. The filter is evaluated on a batch of candidates at a time
 /// (`Filter::matching`): the first of `first` rows (at least one), each next
 /// one twice as many, up to `CHUNK`, so a read wanting few matches evaluates
-/// few rows past them.
+/// few rows past them. Without a filter, row by row.
 fn scan<T>(
     len: usize,
     first: usize,
@@ -531,6 +531,16 @@ fn scan<T>(
     mut candidate: impl FnMut(usize) -> Option<T>,
     mut each: impl FnMut(usize, T) -> bool,
 ) {
+    let Some(filter) = filter else {
+        for row in 0..len {
+            if let Some(t) = candidate(row)
+                && !each(row, t)
+            {
+                return;
+            }
+        }
+        return;
+    };
     let mut size = first.clamp(1, CHUNK);
     let mut start = 0;
     let mut rows = Vec::with_capacity(size);
@@ -545,9 +555,9 @@ fn scan<T>(
                 found.push(t);
             }
         }
-        let pass = filter.map(|f| f.matching(&rows));
-        for (i, (row, t)) in rows.iter().zip(found.drain(..)).enumerate() {
-            if pass.as_ref().is_none_or(|p| p[i]) && !each(*row, t) {
+        let pass = filter.matching(&rows);
+        for ((row, t), pass) in rows.iter().zip(found.drain(..)).zip(pass) {
+            if pass && !each(*row, t) {
                 return;
             }
         }

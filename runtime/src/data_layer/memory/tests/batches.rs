@@ -128,7 +128,7 @@ fn guide() -> Expr {
 
 #[test]
 fn tables_longer_than_a_chunk_are_read_whole() {
-    assert!(1300 > 2 * CHUNK, "three chunks");
+    const { assert!(1300 > 2 * CHUNK, "three chunks") };
     let m = many();
     let expected: Vec<Option<bool>> = (1..=1300).map(guide_truth).collect();
     // Rep 99 is in the list but missing: nil through the hop; no rep: nil `in`.
@@ -138,6 +138,24 @@ fn tables_longer_than_a_chunk_are_read_whole() {
     let ids: Vec<i64> = (1..=1300).filter(|&i| guide_truth(i) == T).collect();
     assert!(ids.len() > 300, "{}", ids.len());
     assert_eq!(matching::<Ticket>(&m, guide()), ids);
+    // A guard keeping few rows of each chunk (rep 4's, one in eight): their
+    // hops are followed row by row, with the same answers.
+    let ids_of_4 = (4..=4_i64).chain(200..210).map(Value::Int).collect();
+    let sparse =
+        Expr::is_in(attr("rep_id"), ids_of_4).and(cmp(Gt, attr("p"), representative("threshold")));
+    let expected_4: Vec<Option<bool>> = (1..=1300_i64)
+        .map(|i| {
+            if i % 8 == 0 {
+                NIL
+            } else if i % 8 == 4 {
+                guide_truth(i)
+            } else {
+                F
+            }
+        })
+        .collect();
+    assert_eq!(batched(&m, &sparse), (expected_4.clone(), true));
+    assert_eq!(truths::<Ticket>(&m, &sparse), expected_4);
     // A limit: small batches first, the same first matches.
     for (offset, limit) in [(0, 1), (2, 3), (400, 10), (0, 1000)] {
         let mut request = ReadRequest::new(Ticket::schema());
