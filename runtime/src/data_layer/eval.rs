@@ -40,6 +40,13 @@
 //! Relationships are followed through hash indexes built lazily, once per read and
 //! per (table, attribute); a destination keyed by its primary key uses the table's
 //! primary-key index. A filter through a to-one relationship is thus O(rows).
+//!
+//! A read evaluates its filter on batches of rows (`Filter::matching`): a scope
+//! whose bindings all reach at most one record is evaluated a chunk of rows at
+//! a time over typed columns (`batch`); any other scope, and any expression
+//! with a node batches do not handle, row by row through closures (`lower`).
+//! Both compute the semantics above; the tests compare them on every
+//! expression they try.
 
 use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
