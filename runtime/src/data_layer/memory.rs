@@ -121,10 +121,20 @@ impl Memory {
             &request.visibility,
             &*tables,
         )?;
-        let matches = match &filter {
-            None => table.len(),
-            Some(f) => (0..table.len()).filter(|&row| f.matches(row)).count(),
-        };
+        let mut matches = table.len();
+        if filter.is_some() {
+            matches = 0;
+            scan(
+                table.len(),
+                CHUNK,
+                filter.as_ref(),
+                |_| Some(()),
+                |_, ()| {
+                    matches += 1;
+                    true
+                },
+            );
+        }
         let after_offset = matches.saturating_sub(request.offset);
         Ok(request.limit.map_or(after_offset, |l| after_offset.min(l)))
     }
