@@ -63,6 +63,28 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// The value of the attribute at `index` in [`Schema::attributes`].
     fn get(&self, index: usize) -> Value;
 
+    /// The attribute at `index` as an integer, when it holds one (`None` for
+    /// nil and for attributes of other types): [`get`](Resource::get) without
+    /// making a `Value`, for the in-memory evaluator's column reads.
+    /// Generated.
+    #[doc(hidden)]
+    fn get_int(&self, index: usize) -> Option<i64> {
+        match self.get(index) {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+
+    /// The attribute at `index` as a UUID, when it holds one (as
+    /// [`get_int`](Resource::get_int)). Generated.
+    #[doc(hidden)]
+    fn get_uuid(&self, index: usize) -> Option<uuid::Uuid> {
+        match self.get(index) {
+            Value::Uuid(u) => Some(u),
+            _ => None,
+        }
+    }
+
     /// The primary key.
     fn primary_key(&self) -> Self::PrimaryKey;
 

@@ -111,6 +111,23 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
         reader: &mut C,
         attribute: usize,
     ) -> Result<std::result::Result<Self, Value>>;
+
+    /// The value as an integer when it is one (the integer types and their
+    /// `Option`s); `None` for nil and for every other type. What generated
+    /// `Resource::get_int` calls: the in-memory evaluator reads integer
+    /// columns without making a `Value`.
+    #[doc(hidden)]
+    #[inline]
+    fn as_int(&self) -> Option<i64> {
+        None
+    }
+
+    /// The value as a UUID when it is one (as [`as_int`](Scalar::as_int)).
+    #[doc(hidden)]
+    #[inline]
+    fn as_uuid(&self) -> Option<Uuid> {
+        None
+    }
 }
 
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.
@@ -122,6 +139,9 @@ mod sealed {
 
 macro_rules! scalar {
     ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
+        scalar!($ty, $kind, $vt, $variant, $read, |$v| $into, |$w| $from, {});
+    };
+    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($typed:tt)* }) => {
         impl sealed::Sealed for $ty {}
         impl NonNull for $ty {}
         #[diagnostic::do_not_recommend]
@@ -149,21 +169,56 @@ macro_rules! scalar {
                     None => Err(Value::Null),
                 })
             }
+            $($typed)*
         }
     };
 }
 
 scalar!(bool, kind::Bool, Bool, Bool, bool, |v| v, |w| Ok(w));
-scalar!(i16, kind::Number, I16, Int, int, |v| v.into(), |w| {
-    i16::try_from(w).map_err(|_| Value::Int(w))
+scalar!(
+    i16,
+    kind::Number,
+    I16,
+    Int,
+    int,
+    |v| v.into(),
+    |w| { i16::try_from(w).map_err(|_| Value::Int(w)) },
+    {
+        #[inline]
+        fn as_int(&self) -> Option<i64> {
+            Some(i64::from(*self))
+        }
+    }
+);
+scalar!(
+    i32,
+    kind::Number,
+    I32,
+    Int,
+    int,
+    |v| v.into(),
+    |w| { i32::try_from(w).map_err(|_| Value::Int(w)) },
+    {
+        #[inline]
+        fn as_int(&self) -> Option<i64> {
+            Some(i64::from(*self))
+        }
+    }
+);
+scalar!(i64, kind::Number, I64, Int, int, |v| v, |w| Ok(w), {
+    #[inline]
+    fn as_int(&self) -> Option<i64> {
+        Some(*self)
+    }
 });
-scalar!(i32, kind::Number, I32, Int, int, |v| v.into(), |w| {
-    i32::try_from(w).map_err(|_| Value::Int(w))
-});
-scalar!(i64, kind::Number, I64, Int, int, |v| v, |w| Ok(w));
 scalar!(f64, kind::Number, F64, Float, float, |v| v, |w| Ok(w));
 scalar!(String, kind::Text, String, String, string, |v| v, |w| Ok(w));
-scalar!(Uuid, kind::Uuid, Uuid, Uuid, uuid, |v| v, |w| Ok(w));
+scalar!(Uuid, kind::Uuid, Uuid, Uuid, uuid, |v| v, |w| Ok(w), {
+    #[inline]
+    fn as_uuid(&self) -> Option<Uuid> {
+        Some(*self)
+    }
+});
 scalar!(
     DateTime<Utc>,
     kind::DateTime,
@@ -199,5 +254,13 @@ impl<T: NonNull> Scalar for Option<T> {
             Err(Value::Null) => Ok(None),
             Err(found) => Err(found),
         })
+    }
+    #[inline]
+    fn as_int(&self) -> Option<i64> {
+        self.as_ref().and_then(T::as_int)
+    }
+    #[inline]
+    fn as_uuid(&self) -> Option<Uuid> {
+        self.as_ref().and_then(T::as_uuid)
     }
 }

@@ -36,6 +36,22 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::into_value);
         quote!(#index => #into_value(::core::clone::Clone::clone(&self.#name)),)
     });
+    // Typed reads: each arm a call the compiler inlines (`None` for other types).
+    let typed_arms = |method: &str| {
+        let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
+        ctx.columns
+            .iter()
+            .enumerate()
+            .map(move |(index, a)| {
+                let (name, ty) = (&a.name, &a.ty);
+                let index = Literal::usize_unsuffixed(index);
+                let read =
+                    quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::#method);
+                quote!(#index => #read(&self.#name),)
+            })
+            .collect::<Vec<_>>()
+    };
+    let (int_arms, uuid_arms) = (typed_arms("as_int"), typed_arms("as_uuid"));
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
         let index = Literal::usize_unsuffixed(index);
@@ -68,6 +84,26 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 match index {
                     #(#get_arms)*
                     _ => ::ashore::__private::Value::Null,
+                }
+            }
+
+            fn get_int(
+                &self,
+                index: ::core::primitive::usize,
+            ) -> ::core::option::Option<::core::primitive::i64> {
+                match index {
+                    #(#int_arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            fn get_uuid(
+                &self,
+                index: ::core::primitive::usize,
+            ) -> ::core::option::Option<::ashore::__private::Uuid> {
+                match index {
+                    #(#uuid_arms)*
+                    _ => ::core::option::Option::None,
                 }
             }
 

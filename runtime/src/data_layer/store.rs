@@ -249,10 +249,8 @@ impl<R: Resource> Table for TypedTable<R> {
         let start = out.len();
         out.resize(start + rows.len(), None);
         for (out, &row) in out[start..].iter_mut().zip(rows) {
-            if let Some(record) = self.0.get(row)
-                && let Value::Int(v) = record.get(attr)
-            {
-                *out = Some(v);
+            if let Some(record) = self.0.get(row) {
+                *out = record.get_int(attr);
             }
         }
     }
@@ -260,10 +258,8 @@ impl<R: Resource> Table for TypedTable<R> {
         let start = out.len();
         out.resize(start + rows.len(), None);
         for (out, &row) in out[start..].iter_mut().zip(rows) {
-            if let Some(record) = self.0.get(row)
-                && let Value::Uuid(u) = record.get(attr)
-            {
-                *out = Some(u);
+            if let Some(record) = self.0.get(row) {
+                *out = record.get_uuid(attr);
             }
         }
     }
