@@ -1,7 +1,9 @@
 //! The primary-key index of a stored table (key value → row), which the
 //! in-memory layer keeps and the evaluator follows for every to-one hop: keyed
 //! by the key's own type when it is an integer or a UUID, so a lookup hashes
-//! and compares an `i64` or a `Uuid`, not a `Value`.
+//! and compares an `i64` or a `Uuid`, not a `Value`. Integer keys that stay
+//! dense (the keys ashore generates are 1, 2, 3, …) are a vector indexed by
+//! the key, no hashing at all ([`IntKeys`]).
 
 use foldhash::HashMap;
 use uuid::Uuid;
@@ -12,7 +14,7 @@ use crate::value::{Value, ValueType};
 /// than the keys' finds nothing.
 pub(crate) enum KeyIndex {
     /// Integer keys.
-    Ints(HashMap<i64, usize>),
+    Ints(IntKeys),
     /// UUID keys.
     Uuids(HashMap<Uuid, usize>),
     /// Keys of any other type.
@@ -23,7 +25,7 @@ impl KeyIndex {
     /// An empty index for keys of `value_type`.
     pub(crate) fn new(value_type: ValueType) -> Self {
         match value_type {
-            ValueType::I16 | ValueType::I32 | ValueType::I64 => KeyIndex::Ints(HashMap::default()),
+            ValueType::I16 | ValueType::I32 | ValueType::I64 => KeyIndex::Ints(IntKeys::default()),
             ValueType::Uuid => KeyIndex::Uuids(HashMap::default()),
             _ => KeyIndex::Values(HashMap::default()),
         }
@@ -62,9 +64,11 @@ impl KeyIndex {
             (_, key) => {
                 let mut values: HashMap<Value, usize> =
                     match std::mem::replace(self, KeyIndex::Values(HashMap::default())) {
-                        KeyIndex::Ints(map) => {
-                            map.into_iter().map(|(k, r)| (Value::Int(k), r)).collect()
-                        }
+                        KeyIndex::Ints(map) => map
+                            .into_pairs()
+                            .into_iter()
+                            .map(|(k, r)| (Value::Int(k), r))
+                            .collect(),
                         KeyIndex::Uuids(map) => {
                             map.into_iter().map(|(k, r)| (Value::Uuid(k), r)).collect()
                         }
@@ -73,6 +77,90 @@ impl KeyIndex {
                 values.insert(key, row);
                 *self = KeyIndex::Values(values);
             }
+        }
+    }
+}
+
+/// Integer key → row: a vector indexed by `key - base` while the keys stay
+/// dense, else a hash map. The vector may hold at most twice as many slots as
+/// keys (and [`DENSE_SLACK`] more); a key that would leave that, or fall below
+/// the base, turns it into the map for good.
+pub(crate) enum IntKeys {
+    /// `rows[k - base]` is key `k`'s row, [`NONE`] for no such key.
+    Dense {
+        base: i64,
+        rows: Vec<usize>,
+        len: usize,
+    },
+    Sparse(HashMap<i64, usize>),
+}
+
+/// An empty slot of [`IntKeys::Dense`].
+const NONE: usize = usize::MAX;
+
+/// Empty slots a dense index may hold beyond as many as it has keys.
+const DENSE_SLACK: usize = 1024;
+
+impl Default for IntKeys {
+    fn default() -> Self {
+        IntKeys::Dense {
+            base: 0,
+            rows: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl IntKeys {
+    /// The row of key `key`.
+    #[inline(always)]
+    pub(crate) fn get(&self, key: &i64) -> Option<&usize> {
+        match self {
+            IntKeys::Dense { base, rows, .. } => {
+                let at = usize::try_from(key.checked_sub(*base)?).ok()?;
+                rows.get(at).filter(|r| **r != NONE)
+            }
+            IntKeys::Sparse(map) => map.get(key),
+        }
+    }
+
+    /// Records that key `key` is at row `row` (replacing an earlier row).
+    pub(crate) fn insert(&mut self, key: i64, row: usize) {
+        if let IntKeys::Dense { base, rows, len } = self {
+            if rows.is_empty() {
+                *base = key;
+            }
+            let at = key
+                .checked_sub(*base)
+                .and_then(|at| usize::try_from(at).ok())
+                .filter(|&at| at < rows.len().max((*len + 1) * 2 + DENSE_SLACK));
+            if let Some(at) = at {
+                if at >= rows.len() {
+                    rows.resize(at + 1, NONE);
+                }
+                if rows[at] == NONE {
+                    *len += 1;
+                }
+                rows[at] = row;
+                return;
+            }
+            *self = IntKeys::Sparse(std::mem::take(self).into_pairs().into_iter().collect());
+        }
+        if let IntKeys::Sparse(map) = self {
+            map.insert(key, row);
+        }
+    }
+
+    /// Every key with its row.
+    fn into_pairs(self) -> Vec<(i64, usize)> {
+        match self {
+            IntKeys::Dense { base, rows, .. } => rows
+                .into_iter()
+                .enumerate()
+                .filter(|(_, r)| *r != NONE)
+                .map(|(at, r)| (base + at as i64, r))
+                .collect(),
+            IntKeys::Sparse(map) => map.into_iter().collect(),
         }
     }
 }
@@ -97,6 +185,28 @@ mod tests {
         uuids.insert(Value::Uuid(Uuid::from_u128(3)), 2);
         assert_eq!(uuids.get(&Value::Uuid(Uuid::from_u128(3))), Some(&2));
         assert_eq!(uuids.get(&Value::Int(3)), None);
+        // Dense integer keys, then keys that are not: every one still found.
+        let mut dense = IntKeys::default();
+        for k in 1..=100 {
+            dense.insert(k, k as usize * 10);
+        }
+        assert!(matches!(dense, IntKeys::Dense { .. }));
+        assert_eq!(dense.get(&50), Some(&500));
+        assert_eq!(
+            (dense.get(&0), dense.get(&101), dense.get(&-5)),
+            (None, None, None)
+        );
+        dense.insert(50, 7);
+        assert_eq!(dense.get(&50), Some(&7));
+        dense.insert(-3, 1);
+        dense.insert(i64::MAX, 2);
+        assert!(matches!(dense, IntKeys::Sparse(_)));
+        assert_eq!((dense.get(&50), dense.get(&-3)), (Some(&7), Some(&1)));
+        assert_eq!(
+            (dense.get(&100), dense.get(&i64::MAX)),
+            (Some(&1000), Some(&2))
+        );
+        assert_eq!(dense.get(&101), None);
         let mut text = KeyIndex::new(ValueType::String);
         text.insert(Value::from("a"), 4);
         assert!(text.contains_key(&Value::from("a")));
