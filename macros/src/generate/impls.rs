@@ -42,7 +42,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         // `<ty as Scalar>` as the schema names it: a type that is not a
         // `Scalar` is one error, not one more here.
         let read = quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::read_column);
-        quote!(#name: ::ashore::__private::checked(#read(reader, #index)?, &#schema, #index)?,)
+        quote!(#name: ::ashore::__private::checked(#read(reader, #index), &#schema, #index)?,)
     });
     let not_loaded = ctx.resource.relationships.iter().map(|r| {
         let name = &r.name;
@@ -71,10 +71,12 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn primary_key(&self) -> #pk_ty {
                 #pk_body
             }
 
+            #[inline]
             fn from_row(
                 row: ::ashore::__private::Row,
             ) -> ::ashore::__private::Result<Self> {
@@ -105,6 +107,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         // All on the type: if it is not an attribute type, that is where it shows.
         quote_spanned! {ty.span()=>
             #(#docs)*
+            #[inline]
             pub fn #name() -> ::ashore::__private::Field<Self, #ty> {
                 const { ::ashore::__private::Field::new(#lit, #index) }
             }
@@ -121,6 +124,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         let doc = format!(" A query of every `{ident}` record, to filter, sort, window and load.");
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn query() -> ::ashore::__private::Query<Self> {
                 const { ::ashore::__private::Query::new() }
             }
@@ -130,6 +134,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         let doc = format!(" The values of a `{ident}` to create: nothing set yet.");
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn changeset() -> ::ashore::__private::Changeset<Self> {
                 ::ashore::__private::Changeset::new()
             }
@@ -142,7 +147,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
             #query
             #changeset
             #(#attributes)*
-            #(#relationships)*
+            #(#[inline] #relationships)*
         }
     }
 }
