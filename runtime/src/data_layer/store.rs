@@ -502,7 +502,10 @@ mod tests {
         assert!(table_of(Item::schema(), Records::Rows(bad_row)).is_err());
         let other_type = Records::Typed(Box::new(vec![1_i64]));
         let err = table_of(Item::schema(), other_type).err().unwrap();
-        assert!(err.to_string().contains("a read of Item"), "{err}");
+        assert!(
+            err.to_string().contains("records of the wrong type for Item"),
+            "{err}"
+        );
         let grouped = Records::Grouped(Box::new(Vec::<Vec<Item>>::new()));
         assert!(table_of(Item::schema(), grouped).is_err());
     }
