@@ -503,7 +503,8 @@ mod tests {
         let other_type = Records::Typed(Box::new(vec![1_i64]));
         let err = table_of(Item::schema(), other_type).err().unwrap();
         assert!(
-            err.to_string().contains("records of the wrong type for Item"),
+            err.to_string()
+                .contains("records of the wrong type for Item"),
             "{err}"
         );
         let grouped = Records::Grouped(Box::new(Vec::<Vec<Item>>::new()));
