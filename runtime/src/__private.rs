@@ -154,10 +154,7 @@ pub fn filter_for<R: Resource>(filter: impl FnOnce(&R::Fields) -> Term<kind::Boo
     filter(&R::Fields::at(Path::new())).into_expr()
 }
 
-/// Checks that a name used as a key is an attribute (not a relationship).
-pub fn is_attribute<K>(_: Term<K>) {}
-
-/// Like [`is_attribute`], for the checks `resource!` emits on sort keys: a
+/// Checks that a name `resource!` is given as a sort key is an attribute: a
 /// relationship named there is reported as such. (Relationship keys are checked
 /// by [`keys_match`].)
 pub fn attribute_key<T: AttributeKey>(_: T) {}
@@ -173,10 +170,10 @@ pub trait AttributeKey {}
 impl<K> AttributeKey for Term<K> {}
 
 /// A manual relationship's loader, type-checked against the declaring resource.
+/// (No `Resource` bounds of its own: a destination that is not a resource is
+/// reported where the generated code names it, and on the loader's impl.)
 pub fn manual<S, D, M>(loader: M) -> Arc<dyn DynManual<S, D>>
 where
-    S: Resource,
-    D: Resource,
     M: ManualRelationship<Source = S, Destination = D>,
 {
     Arc::new(loader)

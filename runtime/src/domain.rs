@@ -10,7 +10,7 @@ use std::sync::Arc;
 use crate::data_layer::DataLayer;
 use crate::data_layer::memory::Memory;
 use crate::error::{Error, ErrorKind, Result};
-use crate::resource::{Resource, Schema};
+use crate::resource::{Resource, Schema, relationship_filter_cycle};
 
 mod scope;
 
@@ -114,6 +114,9 @@ impl DomainBuilder {
     /// not manual and leads to (or through) a resource that is not stored is an
     /// [`ErrorKind::NotStored`] naming the relationship the same way. Resources
     /// that are not stored are not registered with the data layer.
+    /// Relationships whose `filter` options go through each other (so that
+    /// following one would follow the others without end) are an
+    /// [`ErrorKind::InvalidQuery`] naming them in turn.
     pub fn build(self) -> Result<Domain> {
         let layer = self.layer.unwrap_or_else(|| Arc::new(Memory::new()));
         let mut schemas = HashMap::new();
@@ -137,6 +140,21 @@ impl DomainBuilder {
                     return Err(Error::new(kind).in_relationship(s.name, rel.name));
                 }
             }
+        }
+        if let Some(cycle) = relationship_filter_cycle(&self.schemas) {
+            let (resource, relationship) = cycle[0];
+            let turns: Vec<String> = cycle.iter().map(|(s, r)| format!("{s}.{r}")).collect();
+            return Err(Error::new(ErrorKind::InvalidQuery {
+                resource,
+                message: format!(
+                    "relationship filters go through each other without end: {}; \
+                     a relationship's `filter` cannot go back through it",
+                    turns.join(" → ")
+                ),
+            })
+            .in_relationship(resource, relationship));
+        }
+        for s in &self.schemas {
             if s.stored {
                 layer.register(s)?;
             }

@@ -189,7 +189,7 @@ pub use resource::{
 pub use scalar::{Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};
 pub use value::{Value, ValueType};
-pub use verbs::{Create, CreateMany, LoadOnto, Read};
+pub use verbs::{Count, Create, CreateMany, First, LoadOnto, Read};
 
 /// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.
 pub use chrono;

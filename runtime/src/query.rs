@@ -55,7 +55,7 @@ pub enum Unset {
 /// assert_eq!(owner, Some("Alice"));
 /// # Ok(()) }
 /// ```
-pub struct Query<R: Resource> {
+pub struct Query<R> {
     filter: Option<Expr>,
     sort: Vec<Sort>,
     limit: Option<usize>,
@@ -97,9 +97,10 @@ impl<R: Resource> fmt::Debug for Query<R> {
     }
 }
 
-impl<R: Resource> Query<R> {
-    /// A query for every record; the same as the generated `Ticket::query()` of a resource.
-    pub const fn new() -> Self {
+impl<R> Query<R> {
+    /// A query for every record, for any `R`: what a relationship's `Rel` starts
+    /// with (see there why without bounds).
+    pub(crate) const fn empty() -> Self {
         Query {
             filter: None,
             sort: Vec::new(),
@@ -107,6 +108,13 @@ impl<R: Resource> Query<R> {
             offset: 0,
             loads: Vec::new(),
         }
+    }
+}
+
+impl<R: Resource> Query<R> {
+    /// A query for every record; the same as the generated `Ticket::query()` of a resource.
+    pub const fn new() -> Self {
+        Self::empty()
     }
 
     /// Adds a filter written with `expr!`; several filters must all hold.

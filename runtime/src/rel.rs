@@ -55,7 +55,7 @@ impl<S, D> Clone for Attach<S, D> {
 /// );
 /// # Ok(()) }
 /// ```
-pub struct Rel<S: Resource, D: Resource> {
+pub struct Rel<S, D> {
     pub(crate) info: &'static RelationshipInfo,
     pub(crate) attach: Attach<S, D>,
     pub(crate) manual: Option<Arc<dyn DynManual<S, D>>>,
@@ -83,7 +83,11 @@ impl<S: Resource, D: Resource> fmt::Debug for Rel<S, D> {
     }
 }
 
-impl<S: Resource, D: Resource> Rel<S, D> {
+// Without bounds on `D` (nor on the struct): a relationship to a type that is
+// not a resource is reported once, where the generated `RelationshipInfo`
+// names the destination, not again on the generated constructor.
+#[doc(hidden)]
+impl<S, D> Rel<S, D> {
     // The query is made first: built after `manual`, a panic while making it
     // would drop `manual`, and that drop (an `Arc<dyn ..>`'s) would be
     // compiled once per relationship.
@@ -91,7 +95,7 @@ impl<S: Resource, D: Resource> Rel<S, D> {
     /// A to-one relationship (generated code).
     #[doc(hidden)]
     pub fn one(info: &'static RelationshipInfo, attach: fn(&mut S, Option<D>)) -> Self {
-        let query = Query::new();
+        let query = Query::empty();
         Rel {
             info,
             attach: Attach::One(attach),
@@ -103,7 +107,7 @@ impl<S: Resource, D: Resource> Rel<S, D> {
     /// A to-many relationship (generated code).
     #[doc(hidden)]
     pub fn many(info: &'static RelationshipInfo, attach: fn(&mut S, Vec<D>)) -> Self {
-        let query = Query::new();
+        let query = Query::empty();
         Rel {
             info,
             attach: Attach::Many(attach),
@@ -118,7 +122,9 @@ impl<S: Resource, D: Resource> Rel<S, D> {
         self.manual = Some(manual);
         self
     }
+}
 
+impl<S: Resource, D: Resource> Rel<S, D> {
     /// The relationship's static description.
     pub fn info(&self) -> &'static RelationshipInfo {
         self.info

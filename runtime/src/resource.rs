@@ -9,11 +9,13 @@ use crate::scalar::{ColumnReader, Scalar};
 use crate::value::Value;
 
 mod field;
+mod filter_cycles;
 mod schema;
 mod table;
 
 pub use crate::actor::Actor;
 pub use field::Field;
+pub(crate) use filter_cycles::relationship_filter_cycle;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
 pub use table::Table;
 

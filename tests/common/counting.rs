@@ -108,6 +108,11 @@ impl DataLayer for Counting {
         self.inner.read(request)
     }
 
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, ashore::Result<usize>> {
+        // Counts are not reads: `reads` lists what was fetched.
+        self.inner.count(request)
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

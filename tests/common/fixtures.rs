@@ -24,6 +24,23 @@ pub fn at(minute: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_700_000_000 + minute * 60, 0).expect("a valid timestamp")
 }
 
+/// The Helpdesk with two representatives and five tickets: Ada's `a9`
+/// (priority 9, open) and `a1` (1, closed), Bob's `b2` (2, open) and `bnil`
+/// (no priority, open), and `orphan` (5, open, no representative), created in
+/// that order.
+pub async fn ada_and_bob(run: &Run) -> Fx {
+    let fx = helpdesk(run).await;
+    let d = &fx.domain;
+    let ada = rep(d, "Ada", 3).await;
+    let bob = rep(d, "Bob", 5).await;
+    ticket(d, Some(&ada), "a9", "open", Some(9), 1).await;
+    ticket(d, Some(&ada), "a1", "closed", Some(1), 2).await;
+    ticket(d, Some(&bob), "b2", "open", Some(2), 3).await;
+    ticket(d, Some(&bob), "bnil", "open", None, 4).await;
+    ticket(d, None, "orphan", "open", Some(5), 5).await;
+    fx
+}
+
 /// Creates a representative (not an admin).
 pub async fn rep(domain: &Domain, name: &str, threshold: i64) -> Representative {
     domain

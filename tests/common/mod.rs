@@ -1,12 +1,15 @@
 //! Shared resources, manual loaders and fixtures of the behaviour suites
 //! (`tests/semantics/`), which reach them as `crate::common`. The suites'
 //! binary loads this module; `derive_parity` loads its files but
-//! `resources.rs` (`derive_parity/helpdesk.rs`), with the derive's Helpdesk in
-//! its place.
+//! `resources.rs` and `content_resources.rs` (`derive_parity/helpdesk.rs`),
+//! with the derive's declarations in their place.
 //!
 //! - `resources`: the Helpdesk resources (`Representative`, `Ticket`,
 //!   `Comment`, `Tag`, `TicketTag`), with one relationship per behaviour under
 //!   test.
+//! - `content_resources`: the resources of the `manual_content` suite (a desk,
+//!   cases, tasks and forecasts, a resource `not_stored`), which that suite
+//!   names by path (`crate::common::content_resources`).
 //! - `loaders`: the manual loaders, among them `Scripted`, which answers in the
 //!   way its `Mode` says.
 //! - `calls`: what the loaders were given, filed by tenant (`calls(tenant)`);
@@ -34,6 +37,8 @@ mod fixtures;
 mod layers;
 mod loaders;
 mod resources;
+
+pub mod content_resources;
 
 pub use calls::*;
 pub use counting::*;

@@ -1,7 +1,9 @@
 //! `crate::common` of `derive_parity`: the same calls, counting layer,
 //! fixtures, layers and loaders as `tests/common`, with the Helpdesk resources
 //! of `resources.rs` (declared with `#[derive(Resource)]`) in place of
-//! `tests/common/resources.rs` (declared with `resource!`). Like
+//! `tests/common/resources.rs` (declared with `resource!`), and the
+//! `manual_content` suite's resources of `content_resources.rs` in place of
+//! `tests/common/content_resources.rs`. Like
 //! `tests/common/mod.rs`, it re-exports `layers!`, so that the shared suites'
 //! `use crate::common::*;` finds everything they use.
 #![allow(dead_code, unused_imports)]
@@ -17,6 +19,8 @@ mod layers;
 #[path = "../common/loaders.rs"]
 mod loaders;
 mod resources;
+
+pub mod content_resources;
 
 pub use calls::*;
 pub use counting::*;

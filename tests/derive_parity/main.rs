@@ -8,7 +8,8 @@
 //! shared code as `crate::common`, which here is `helpdesk.rs`: the files of
 //! `tests/common` with the derive resources in place of the `resource!` ones.
 //! Whatever the suites test (loading, nested loads, windows, manual
-//! relationships, filters and paths, errors, SQL statements), they test it on
+//! relationships and their content, resources `not_stored`, filters and paths,
+//! errors, SQL statements), they test it on
 //! the derive resources as well, under the same test names as in the
 //! `semantics` binary (`loading::<test>::<layer>`).
 //!
@@ -34,8 +35,12 @@ mod loading_nested;
 mod loading_windows;
 #[path = "../semantics/manual.rs"]
 mod manual;
+#[path = "../semantics/manual_content.rs"]
+mod manual_content;
 #[path = "../semantics/paths.rs"]
 mod paths;
+#[path = "../semantics/reading_one.rs"]
+mod reading_one;
 #[path = "../semantics/sql.rs"]
 mod sql;
 

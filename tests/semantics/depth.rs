@@ -101,19 +101,6 @@ async fn tickets(d: &Domain, filter: Expr) -> Result<Vec<String>> {
     Ok(subjects(&tickets).into_iter().map(str::to_owned).collect())
 }
 
-async fn seeded(run: &Run) -> Fx {
-    let fx = helpdesk(run).await;
-    let d = &fx.domain;
-    let ada = rep(d, "Ada", 3).await;
-    let bob = rep(d, "Bob", 5).await;
-    ticket(d, Some(&ada), "a9", "open", Some(9), 1).await;
-    ticket(d, Some(&ada), "a1", "open", Some(1), 2).await;
-    ticket(d, Some(&bob), "b2", "open", Some(2), 3).await;
-    ticket(d, Some(&bob), "bnil", "open", None, 4).await;
-    ticket(d, None, "orphan", "open", Some(5), 5).await;
-    fx
-}
-
 fn assert_too_deep(result: Result<Vec<String>>, what: &str) {
     let err = result.expect_err(what);
     assert!(
@@ -135,7 +122,7 @@ fn assert_too_deep(result: Result<Vec<String>>, what: &str) {
 
 layers!(a_filter_deeper_than_the_limit_is_invalid_and_never_overflows);
 async fn a_filter_deeper_than_the_limit_is_invalid_and_never_overflows(run: Run) -> Result<()> {
-    let d = seeded(&run).await.domain;
+    let d = ada_and_bob(&run).await.domain;
     on_small_stack(move || async move {
         for shape in SHAPES {
             for depth in [MAX_FILTER_DEPTH + 1, HOSTILE_DEPTH] {
@@ -159,7 +146,7 @@ async fn a_filter_deeper_than_the_limit_is_invalid_and_never_overflows(run: Run)
 
 layers!(a_filter_up_to_the_limit_reads_as_its_flat_equivalent);
 async fn a_filter_up_to_the_limit_reads_as_its_flat_equivalent(run: Run) -> Result<()> {
-    let d = seeded(&run).await.domain;
+    let d = ada_and_bob(&run).await.domain;
     on_small_stack(move || async move {
         for shape in SHAPES {
             // Each `exists` is one hop: as many as RELATIONSHIP_HOP_DEPTH allows.
@@ -246,7 +233,7 @@ const _: () = assert!(MOST_HOPS * (RELATIONSHIP_HOP_DEPTH + 1) + 2 <= MAX_FILTER
 
 layers!(relationship_hops_beyond_the_limit_are_invalid);
 async fn relationship_hops_beyond_the_limit_are_invalid(run: Run) -> Result<()> {
-    let d = seeded(&run).await.domain;
+    let d = ada_and_bob(&run).await.domain;
     // The most hops read (as the flat filter).
     let most = tickets(&d, nested_exists(MOST_HOPS, priority_is(CmpOp::Gt, 3))).await?;
     // Every ticket of a representative with one above 3.
@@ -286,7 +273,7 @@ async fn relationship_hops_beyond_the_limit_are_invalid(run: Run) -> Result<()> 
 
 layers!(the_deepest_allowed_filters_read_on_every_layer);
 async fn the_deepest_allowed_filters_read_on_every_layer(run: Run) -> Result<()> {
-    let d = seeded(&run).await.domain;
+    let d = ada_and_bob(&run).await.domain;
     on_small_stack(move || async move {
         // Hops around an expression as deep as the rest of MAX_FILTER_DEPTH
         // allows: SQLite's own expression limit must not be met first.

@@ -21,13 +21,15 @@ mod loading;
 mod loading_nested;
 mod loading_windows;
 mod manual;
+mod manual_content;
 mod paths;
 mod raw_names;
+mod reading_one;
 mod sql;
 
 // Only here: suites that declare resources of their own with `resource!`.
+mod filter_cycles;
 mod has_one_cycle;
-mod manual_content;
 mod policies;
 mod stored_values;
 mod tenant_writes;

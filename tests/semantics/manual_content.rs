@@ -7,134 +7,20 @@
 //!
 //! Desk `front`, with cases `c1`, `c2` (open, in `acme`) and tasks `t1`, `t2`
 //! (owned by Olga, active) and `t3` (owned by Ivan, inactive).
+//!
+//! The resources are `common::content_resources`, declared with `resource!`
+//! here and with `#[derive(Resource)]` in `derive_parity`, which runs this suite
+//! too; the loaders they name are this file's.
 
 use ashore::prelude::*;
 use ashore::{ErrorKind, ManualRelationship};
 
+use crate::common::content_resources::{Board, Case, Desk, Forecast, Owner, Task};
 use crate::common::{Run, counted, layers};
-
-resource! {
-    /// A desk, whose cases and tasks manual loaders return (each loader
-    /// changing them its way).
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Desk {
-        attributes {
-            uuid_primary_key id;
-            attribute name: String;
-        }
-        relationships {
-            has_many untouched_cases: Case {
-                manual UntouchedCases;
-            }
-            has_many other_tenant: Case {
-                manual OtherTenant;
-            }
-            has_many closed: Case {
-                manual Closed;
-            }
-            has_many closed_strict: Case {
-                manual Closed;
-                authorize_read_with error;
-            }
-            has_many untouched_tasks: Task {
-                manual UntouchedTasks;
-            }
-            has_many inactive_owner: Task {
-                manual InactiveOwner;
-            }
-            has_many active_owner: Task {
-                manual ActiveOwner;
-            }
-            has_many forecasts: Forecast {
-                manual Forecasts;
-            }
-        }
-    }
-}
-
-resource! {
-    /// A case: readable in its tenant when open.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Case {
-        attributes {
-            uuid_primary_key id;
-            attribute subject: String;
-            attribute status: String;
-            attribute org: String;
-        }
-        relationships {
-            belongs_to desk: Desk;
-        }
-        policies {
-            policy always() {
-                authorize_if expr(status == "open");
-            }
-        }
-        multitenancy {
-            attribute org;
-        }
-    }
-}
-
-resource! {
-    /// Who owns a task; only an active owner's tasks may be read.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Owner {
-        attributes {
-            uuid_primary_key id;
-            attribute name: String;
-            attribute active: bool;
-        }
-    }
-}
-
-resource! {
-    /// A task: readable when its owner is active.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Task {
-        attributes {
-            uuid_primary_key id;
-            attribute subject: String;
-        }
-        relationships {
-            belongs_to desk: Desk;
-            belongs_to owner: Owner;
-        }
-        policies {
-            policy always() {
-                authorize_if expr(owner.active == true);
-            }
-        }
-    }
-}
-
-resource! {
-    /// A forecast for a desk, which no data layer keeps: its loader makes it in
-    /// code (as one calling an outside service would). Readable when public
-    /// and about the desk `front`.
-    #[derive(Debug, Clone, PartialEq, Default)]
-    pub struct Forecast {
-        not_stored;
-        attributes {
-            integer_primary_key id;
-            attribute summary: String;
-            attribute public: bool;
-        }
-        relationships {
-            belongs_to desk: Desk;
-            belongs_to about: Desk;
-        }
-        policies {
-            policy always() {
-                authorize_if expr(public == true and about.name == "front");
-            }
-        }
-    }
-}
 
 /// Makes each desk three forecasts in code: public about `front`, private
 /// about `front`, public about `back`.
-struct Forecasts;
+pub struct Forecasts;
 
 impl ManualRelationship for Forecasts {
     type Source = Desk;
@@ -207,7 +93,7 @@ macro_rules! loader {
     ($(#[$doc:meta])* $name:ident: $dest:ident from $read:ident,
      |$record:ident, $given:ident = $ctx:ident => $prepare:block| $change:block) => {
         $(#[$doc])*
-        struct $name;
+        pub struct $name;
 
         impl ManualRelationship for $name {
             type Source = Desk;
@@ -490,19 +376,6 @@ async fn a_resource_not_stored_has_no_table_and_no_reads(run: Run) -> ashore::Re
     Ok(())
 }
 layers!(a_resource_not_stored_has_no_table_and_no_reads);
-
-resource! {
-    /// Points at a forecast through a relationship that is not manual.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Board {
-        attributes {
-            uuid_primary_key id;
-        }
-        relationships {
-            belongs_to forecast: Forecast;
-        }
-    }
-}
 
 #[test]
 fn only_a_manual_relationship_leads_to_a_resource_not_stored() {

@@ -492,3 +492,52 @@ async fn only_the_policies_of_resources_a_read_meets_are_evaluated(run: Run) -> 
     Ok(())
 }
 layers!(only_the_policies_of_resources_a_read_meets_are_evaluated);
+
+/// `get`, `first` and `count` see what a read sees: a record of another
+/// tenant, or one a policy hides, is never found nor counted.
+async fn gets_and_counts_see_what_policies_allow_in_the_tenant(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.domain;
+    let id_of = |tickets: Vec<Ticket>, subject: &str| {
+        tickets
+            .into_iter()
+            .find(|t| t.subject == subject)
+            .map(|t| t.id)
+            .expect("seeded")
+    };
+    let acme = d.read(Ticket::query()).tenant("acme").await?;
+    let globex = d.read(Ticket::query()).tenant("globex").await?;
+    let (ada_1, gil_1) = (id_of(acme, "ada-1"), id_of(globex, "gil-1"));
+
+    let get_as = |id, actor: &Agent, tenant: &str| {
+        d.get::<Ticket>(id)
+            .actor(actor)
+            .authorize(true)
+            .tenant(tenant.to_owned())
+    };
+    assert!(get_as(ada_1, &w.ada, "acme").await?.is_some());
+    // Hidden by the policy, and in another tenant: as if absent.
+    assert!(get_as(ada_1, &w.bob, "acme").await?.is_none());
+    assert!(get_as(gil_1, &w.ada, "acme").await?.is_none());
+
+    let count_as = |actor: &Agent, tenant: &str| {
+        d.read(Ticket::query())
+            .count()
+            .actor(actor)
+            .authorize(true)
+            .tenant(tenant.to_owned())
+    };
+    assert_eq!(count_as(&w.ada, "acme").await?, 3);
+    assert_eq!(count_as(&w.bob, "acme").await?, 1);
+    assert_eq!(count_as(&w.gil, "globex").await?, 1);
+    let first = d
+        .read(Ticket::query().sort(Ticket::subject().desc()))
+        .first()
+        .actor(&w.bob)
+        .authorize(true)
+        .tenant("acme")
+        .await?;
+    assert_eq!(first.map(|t| t.subject), Some("bob-1".to_owned()));
+    Ok(())
+}
+layers!(gets_and_counts_see_what_policies_allow_in_the_tenant);

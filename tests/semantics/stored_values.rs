@@ -4,7 +4,8 @@
 //! infinity, memory finds it equal to nothing, SQLite cannot store it); text
 //! holding a NUL is refused the same way (PostgreSQL cannot store it); a
 //! belongs_to key that points at no record is a foreign-key `Constraint` in
-//! memory as on SQL, a record created in the same `create_many` counting.
+//! memory as on SQL, a record created in the same `create_many` counting, also
+//! past the rows one statement can take.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 use ashore::prelude::*;
@@ -223,3 +224,52 @@ async fn a_belongs_to_key_pointing_at_no_record_is_a_foreign_key_constraint(
 }
 
 layers!(a_belongs_to_key_pointing_at_no_record_is_a_foreign_key_constraint);
+
+/// More rows than one INSERT can take on any SQL layer: PostgreSQL's 65,535
+/// parameters over the three each row without a parent binds (its generated
+/// key, label and reading; a nil is written as `NULL`). The create is then
+/// several statements.
+const PAST_ONE_STATEMENT: usize = 65_535 / 3 + 2;
+
+layers!(a_key_of_the_same_create_many_counts_past_one_statement);
+
+/// A key naming a record of the same batch counts wherever the record stands,
+/// also when the batch is split into several statements (PostgreSQL checked
+/// each INSERT's keys at its end).
+async fn a_key_of_the_same_create_many_counts_past_one_statement(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Gauge>()).await;
+    let last = Uuid::new_v4();
+    let batch: Vec<Changeset<Gauge>> = (0..PAST_ONE_STATEMENT)
+        .map(|i| match i {
+            0 => gauge("early", 0.0).set(Gauge::parent_id(), Some(last)),
+            i if i == PAST_ONE_STATEMENT - 1 => gauge("last", 1.0).set(Gauge::id(), last),
+            _ => gauge("filler", 2.0),
+        })
+        .collect();
+    assert_eq!(d.create_many(batch).await?.len(), PAST_ONE_STATEMENT);
+    let early = d
+        .read(Gauge::query().filter(expr!(parent_id == ^last)))
+        .await?;
+    assert_eq!(labels(&early), ["early"]);
+    // And a key of no record still fails the whole batch.
+    let batch: Vec<Changeset<Gauge>> = (0..PAST_ONE_STATEMENT)
+        .map(|i| match i {
+            0 => gauge("orphan", 0.0).set(Gauge::parent_id(), Some(Uuid::new_v4())),
+            _ => gauge("more", 2.0),
+        })
+        .collect();
+    let err = d.create_many(batch).await.expect_err("a key of no record");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                resource: "Gauge",
+                constraint: Constraint::ForeignKey,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(d.read(Gauge::query()).await?.len(), PAST_ONE_STATEMENT);
+    Ok(())
+}

@@ -25,7 +25,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use super::eval::{Filter, KeyIndex, Tables};
+use super::eval::{CHUNK, Filter, KeyIndex, Tables};
 use super::*;
 use crate::data_layer::store::{Table, pair_group_sizes, push_rows};
 use crate::error::{Constraint, Error, ErrorKind};
@@ -104,6 +104,31 @@ impl Memory {
         Memory::default()
     }
 
+    /// How many records `request` would read, none of them cloned.
+    fn count_now(&self, request: &ReadRequest) -> Result<usize> {
+        let schema = request.schema;
+        if request.partition.is_some() {
+            return Err(invalid(
+                schema,
+                "a partitioned read cannot be counted".to_owned(),
+            ));
+        }
+        let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
+        let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
+        let filter = Filter::compile(
+            schema,
+            request.filter.as_ref(),
+            &request.visibility,
+            &*tables,
+        )?;
+        let matches = match &filter {
+            None => table.len(),
+            Some(f) => (0..table.len()).filter(|&row| f.matches(row)).count(),
+        };
+        let after_offset = matches.saturating_sub(request.offset);
+        Ok(request.limit.map_or(after_offset, |l| after_offset.min(l)))
+    }
+
     fn read_now(&self, request: ReadRequest) -> Result<ReadResult> {
         let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
         let schema = request.schema;
@@ -125,7 +150,7 @@ impl Memory {
             &request.visibility,
             &*tables,
         )?;
-        let passes = |row: usize| filter.as_ref().is_none_or(|f| f.matches(row));
+        let filter = filter.as_ref();
 
         if let (Some(partition), true) = (&request.partition, sort.is_empty()) {
             // Unsorted partitioned read (every plain relationship load): one pass
@@ -137,13 +162,8 @@ impl Memory {
             let groups = partition.keys.len();
             let mut seen = vec![0_usize; groups];
             let mut rows = Vec::new();
-            for row in 0..table.len() {
-                let Some(keys) = linker.keys_of(&table.get(row, linker.attr)) else {
-                    continue;
-                };
-                if !passes(row) {
-                    continue;
-                }
+            let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
+            scan(table.len(), CHUNK, filter, keys_of, |row, keys| {
                 for &key in keys {
                     let n = seen[key];
                     seen[key] += 1;
@@ -151,7 +171,8 @@ impl Memory {
                         rows.push((row, key));
                     }
                 }
-            }
+                true
+            });
             let sizes = pair_group_sizes(&rows, groups);
             let grouped = table.select_grouped(&rows, &sizes);
             return Ok(ReadResult::new(Records::Grouped(grouped)));
@@ -165,26 +186,21 @@ impl Memory {
                     Some(l) if sort.is_empty() => request.offset.saturating_add(l),
                     _ => usize::MAX,
                 };
-                for row in 0..table.len() {
-                    if hits.len() >= enough {
-                        break;
-                    }
-                    if passes(row) {
+                if enough > 0 {
+                    // Small batches first when few matches are wanted.
+                    scan(table.len(), enough, filter, Some, |row, _| {
                         hits.push(Hit { row, key: 0 });
-                    }
+                        hits.len() < enough
+                    });
                 }
             }
             Some(partition) => {
                 let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
-                for row in 0..table.len() {
-                    let value = table.get(row, linker.attr);
-                    let Some(keys) = linker.keys_of(&value) else {
-                        continue;
-                    };
-                    if passes(row) {
-                        hits.extend(keys.iter().map(|&key| Hit { row, key }));
-                    }
-                }
+                let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
+                scan(table.len(), CHUNK, filter, keys_of, |row, keys| {
+                    hits.extend(keys.iter().map(|&key| Hit { row, key }));
+                    true
+                });
             }
         }
 
@@ -349,6 +365,10 @@ impl DataLayer for Memory {
 
     fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
         Box::pin(async move { self.read_now(request) })
+    }
+
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move { self.count_now(&request) })
     }
 
     fn create<'a>(
@@ -525,4 +545,52 @@ fn invalid(schema: &'static Schema, message: String) -> Error {
         resource: schema.name,
         message,
     })
+}
+
+/// Calls `each` on every row of a table of `len` rows that `candidate`
+/// accepts (with what it gave) and `filter` passes, in order, until `each`
+/// returns false. The filter is evaluated on a batch of candidates at a time
+/// (`Filter::matching`): the first of `first` rows (at least one), each next
+/// one twice as many, up to `CHUNK`, so a read wanting few matches evaluates
+/// few rows past them. Without a filter, row by row.
+fn scan<T>(
+    len: usize,
+    first: usize,
+    filter: Option<&Filter<'_>>,
+    mut candidate: impl FnMut(usize) -> Option<T>,
+    mut each: impl FnMut(usize, T) -> bool,
+) {
+    let Some(filter) = filter else {
+        for row in 0..len {
+            if let Some(t) = candidate(row)
+                && !each(row, t)
+            {
+                return;
+            }
+        }
+        return;
+    };
+    let mut size = first.clamp(1, CHUNK);
+    let mut start = 0;
+    let mut rows = Vec::with_capacity(size);
+    let mut found = Vec::with_capacity(size);
+    while start < len {
+        let end = start.saturating_add(size).min(len);
+        rows.clear();
+        found.clear();
+        for row in start..end {
+            if let Some(t) = candidate(row) {
+                rows.push(row);
+                found.push(t);
+            }
+        }
+        let pass = filter.matching(&rows);
+        for ((row, t), pass) in rows.iter().zip(found.drain(..)).zip(pass) {
+            if pass && !each(*row, t) {
+                return;
+            }
+        }
+        start = end;
+        size = (size * 2).min(CHUNK);
+    }
 }

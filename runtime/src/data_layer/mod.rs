@@ -39,7 +39,7 @@ use std::any::Any;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Row, Schema};
 
 pub use self::records::{ReadResult, Records};
@@ -139,6 +139,25 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
 
     /// Reads records. See [`ReadRequest`] for what each part means.
     fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>>;
+
+    /// How many records `request` would read: its filter and visibility, within
+    /// its offset and limit (its sort plays no part). A partitioned request is
+    /// an [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery). By
+    /// default the records are read and counted; the built-in layers count
+    /// without fetching them (one `SELECT count(*)` on SQL).
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move {
+            let schema = request.schema;
+            if request.partition.is_some() {
+                return Err(Error::new(ErrorKind::InvalidQuery {
+                    resource: schema.name,
+                    message: "a partitioned read cannot be counted".to_owned(),
+                }));
+            }
+            let records = self.read(request).await?.records;
+            Ok(store::table_of(schema, records)?.len())
+        })
+    }
 
     /// Inserts fully formed rows (primary keys of `Generated::Integer` may be nil:
     /// the layer assigns them) and returns the created records.

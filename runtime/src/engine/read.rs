@@ -1,6 +1,7 @@
 //! A read, executed: the query becomes one data-layer request (the filter, sort
 //! and window, and what the scope may see), the rows become records, and every
-//! load the query asks for runs on them (`engine/load.rs`).
+//! load the query asks for runs on them (`engine/load.rs`); or the first of
+//! them; or how many there are, counted by the data layer.
 
 use crate::data_layer::ReadRequest;
 use crate::domain::Scope;
@@ -11,6 +12,45 @@ use crate::resource::Resource;
 
 /// Reads what `query` matches in `scope`, then runs its loads.
 pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Vec<R>> {
+    let schema = R::schema();
+    let request = request(scope, &query)?;
+    tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "read");
+    let result = scope
+        .domain
+        .data_layer()
+        .read(request)
+        .await
+        .map_err(|e| e.in_resource(schema.name))?;
+    let mut records = result.records.into_vec::<R>()?;
+    load::run_loads(scope, &query.loads, &mut records).await?;
+    Ok(records)
+}
+
+/// The first record `query` reads in `scope` (its loads run on it), or `None`.
+pub(crate) async fn first<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Option<R>> {
+    let limit = query.get_limit().map_or(1, |l| l.min(1));
+    Ok(read(scope, query.limit(limit)).await?.into_iter().next())
+}
+
+/// How many records `query` would read in `scope`: one data-layer count,
+/// nothing fetched or loaded.
+pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result<usize> {
+    let schema = R::schema();
+    let mut request = request(scope, &query)?;
+    // Which records a window holds does not change how many.
+    request.sort.clear();
+    tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "count");
+    scope
+        .domain
+        .data_layer()
+        .count(request)
+        .await
+        .map_err(|e| e.in_resource(schema.name))
+}
+
+/// The data-layer request of `query` in `scope`: its filter (checked), sort and
+/// window, and what the scope may see.
+fn request<R: Resource>(scope: &Scope, query: &Query<R>) -> Result<ReadRequest> {
     scope.domain.check_stored::<R>()?;
     let schema = R::schema();
     let mut request = ReadRequest::new(schema);
@@ -27,14 +67,5 @@ pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<
     request.offset = query.get_offset();
     request.visibility = authorize::visibility(scope, schema, true, request.filter.as_ref(), None)
         .map_err(|e| e.in_resource(schema.name))?;
-    tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "read");
-    let result = scope
-        .domain
-        .data_layer()
-        .read(request)
-        .await
-        .map_err(|e| e.in_resource(schema.name))?;
-    let mut records = result.records.into_vec::<R>()?;
-    load::run_loads(scope, &query.loads, &mut records).await?;
-    Ok(records)
+    Ok(request)
 }

@@ -23,6 +23,15 @@ pub trait Table: Any + Send + Sync {
     }
     /// The value of attribute `attr` of record `row`.
     fn get(&self, row: usize, attr: usize) -> Value;
+    /// Appends to `out` the value of attribute `attr` of each record of `rows`
+    /// as an integer: `None` for nil, a value of another type, or a row past
+    /// the end (how a caller marks "no record", e.g. with `usize::MAX`). One
+    /// call reads a whole column of rows (the in-memory filter's batches).
+    fn ints(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<i64>>);
+    /// The same for a UUID attribute.
+    fn uuids(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<uuid::Uuid>>);
+    /// The same as [`Value`]s (`Value::Null` for a row past the end).
+    fn values(&self, rows: &[usize], attr: usize, out: &mut Vec<Value>);
     /// Appends the record read from `reader` (an error when the row does not
     /// make a record; then nothing is appended).
     fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()>;

@@ -1,5 +1,6 @@
-//! The verbs: what a user awaits. [`Domain::read`], [`Domain::create`],
-//! [`Domain::create_many`] and [`Domain::load`] each return a builder ([`Read`],
+//! The verbs: what a user awaits. [`Domain::read`], [`Domain::get`],
+//! [`Domain::create`], [`Domain::create_many`] and [`Domain::load`] each return a
+//! builder ([`Read`], with [`Read::first`] and [`Read::count`]; [`First`];
 //! [`Create`], [`CreateMany`], [`LoadOnto`]) that takes the actor, the authorize
 //! flag and the tenant, and hands the request to the engine when awaited.
 //! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
@@ -8,8 +9,10 @@ use std::sync::Arc;
 
 use crate::changeset::Changeset;
 use crate::domain::{Domain, Scope};
+use crate::expr::{CmpOp, Expr};
 use crate::query::{Load, Query};
 use crate::resource::Resource;
+use crate::scalar::Scalar;
 
 macro_rules! scope_setters {
     (
@@ -41,7 +44,7 @@ mod create;
 mod read;
 
 pub use create::{Create, CreateMany};
-pub use read::{LoadOnto, Read};
+pub use read::{Count, First, LoadOnto, Read};
 
 impl Domain {
     /// Reads records, loading what the query asks for. Await the returned builder.
@@ -80,6 +83,42 @@ impl Domain {
         Read {
             scope: Scope::new(self.clone()),
             query,
+        }
+    }
+
+    /// The record of `R` whose primary key is `key`, or `None`: one that does
+    /// not exist and one the scope may not read are alike (a tenant's, one a
+    /// policy hides). Await the returned builder ([`First`]), which takes the
+    /// actor, authorize flag, tenant and loads as a read does.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let ticket = support
+    ///     .create(Ticket::changeset().set(Ticket::subject(), "Toner low"))
+    ///     .await?;
+    /// let found = support.get::<Ticket>(ticket.id).await?;
+    /// assert_eq!(found.map(|t| t.subject), Some("Toner low".to_owned()));
+    /// assert!(support.get::<Ticket>(Uuid::new_v4()).await?.is_none());
+    ///
+    /// // The first of a read, and how many a read would find.
+    /// let open = || Ticket::query().filter(expr!(subject == "Toner low"));
+    /// assert!(support.read(open()).first().await?.is_some());
+    /// assert_eq!(support.read(open()).count().await?, 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn get<R: Resource>(&self, key: R::PrimaryKey) -> First<R> {
+        let schema = R::schema();
+        let is_key = Expr::cmp(
+            CmpOp::Eq,
+            Expr::attr(schema.primary_key().name),
+            Expr::Value(key.into_value()),
+        );
+        First {
+            scope: Scope::new(self.clone()),
+            query: Query::new().filter_expr(is_key),
         }
     }
 

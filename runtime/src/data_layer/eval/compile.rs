@@ -13,9 +13,10 @@
 
 use foldhash::{HashMap, HashMapExt};
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use super::{
-    Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
+    Batch, Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
 };
 use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
@@ -251,6 +252,7 @@ impl<'a> Compiler<'a> {
         let node = self.node(expr, &slots, true)?;
         if bindings.is_empty() {
             return Ok(Scope {
+                batch: Batch::new(&bindings, None, &node, &self.indexes),
                 bindings,
                 to_one: true,
                 guard: None,
@@ -262,11 +264,20 @@ impl<'a> Compiler<'a> {
         let mut conjuncts = Vec::new();
         split_and(node, &mut conjuncts);
         let (free, bound): (Vec<_>, Vec<_>) = conjuncts.into_iter().partition(binding_free);
+        let guard = join_and(free);
+        let node = join_and(bound).unwrap_or(Node::Const(Value::Bool(true)));
+        let to_one = bindings.iter().all(|b| b.step.to_one);
+        let batch = if to_one {
+            Batch::new(&bindings, guard.as_ref(), &node, &self.indexes)
+        } else {
+            None
+        };
         Ok(Scope {
-            to_one: bindings.iter().all(|b| b.step.to_one),
+            to_one,
             bindings,
-            guard: join_and(free).map(lower::cond),
-            node: lower::cond(join_and(bound).unwrap_or(Node::Const(Value::Bool(true)))),
+            guard: guard.map(lower::cond),
+            node: lower::cond(node),
+            batch,
         })
     }
 
@@ -308,7 +319,7 @@ impl<'a> Compiler<'a> {
             ),
             Expr::In(x, list) => Node::In(
                 Box::new(self.node(x, slots, false)?),
-                Box::new(InList::new(list.clone())),
+                Rc::new(InList::new(list.clone())),
             ),
             Expr::Arith(op, l, r) => {
                 if condition {

@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell};
 use std::cmp::Ordering;
+use std::rc::Rc;
 
 use super::list::InList;
 use super::{Index, Node, exists_from};
@@ -109,7 +110,7 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
             Box::new(move |slots, ix| as_truth(&v(slots, ix)))
         }
         Node::Cmp(op, l, r) => compare(op, Operand::new(*l), Operand::new(*r)),
-        Node::In(x, list) => is_in(Operand::new(*x), *list),
+        Node::In(x, list) => is_in(Operand::new(*x), list),
         Node::And(l, r) => {
             let (l, r) = (cond(*l), cond(*r));
             Box::new(move |slots, ix| match l(slots, ix) {
@@ -211,7 +212,7 @@ fn value<'a>(node: Node<'a>) -> Val<'a> {
 
 /// A boolean value's truth; any other value (nil included) is nil.
 #[inline]
-fn as_truth(v: &Value) -> Option<bool> {
+pub(super) fn as_truth(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         _ => None,
@@ -249,10 +250,10 @@ fn compare<'a>(op: CmpOp, l: Operand<'a>, r: Operand<'a>) -> Cond<'a> {
 
 /// The orderings a comparison operator accepts, one bit each.
 #[derive(Clone, Copy)]
-struct Accepts(u8);
+pub(super) struct Accepts(u8);
 
 impl Accepts {
-    fn of(op: CmpOp) -> Self {
+    pub(super) fn of(op: CmpOp) -> Self {
         const LESS: u8 = 1;
         const EQUAL: u8 = 2;
         const GREATER: u8 = 4;
@@ -268,19 +269,19 @@ impl Accepts {
 
     /// Whether `ordering` is accepted.
     #[inline]
-    fn ordering(self, ordering: Ordering) -> bool {
+    pub(super) fn ordering(self, ordering: Ordering) -> bool {
         self.0 & (1 << (ordering as i8 + 1)) != 0
     }
 
     /// Whether `ordering` is accepted; nil when there is none.
     #[inline]
-    fn test(self, ordering: Option<Ordering>) -> Option<bool> {
+    pub(super) fn test(self, ordering: Option<Ordering>) -> Option<bool> {
         ordering.map(|o| self.ordering(o))
     }
 }
 
 /// `x in list`.
-fn is_in<'a>(x: Operand<'a>, list: InList) -> Cond<'a> {
+fn is_in<'a>(x: Operand<'a>, list: Rc<InList>) -> Cond<'a> {
     let miss = list.miss();
     match x {
         // A long list of the column's own type: probed with the typed value.

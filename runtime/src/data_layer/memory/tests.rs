@@ -12,6 +12,7 @@ use crate::expr::{ArithOp, CmpOp, Expr};
 use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Through};
 use crate::sort::Sort;
 
+mod batches;
 mod fast_paths;
 mod filters;
 mod reads;
@@ -191,7 +192,7 @@ fn arith(op: ArithOp, l: Expr, r: Expr) -> Expr {
     Expr::Arith(op, Box::new(l), Box::new(r))
 }
 
-/// The truth of `expr` on the first ticket.
+/// The truth of `expr` on the first ticket, row by row and in a batch alike.
 fn truth(memory: &Memory, expr: Expr) -> Option<bool> {
     let tables = memory.tables.read().expect("lock");
     let filter = Filter::compile(
@@ -200,17 +201,24 @@ fn truth(memory: &Memory, expr: Expr) -> Option<bool> {
         &Visibility::default(),
         &*tables,
     );
-    filter.expect("compile").expect("a filter").eval(0)
+    let filter = filter.expect("compile").expect("a filter");
+    let row = filter.eval(0);
+    assert_eq!(filter.eval_batched(&[0]).0, [row], "in a batch: {expr}");
+    row
 }
 
-/// The truth of `expr` on each record of `R` (`None` is nil).
+/// The truth of `expr` on each record of `R` (`None` is nil), row by row and
+/// in batches alike.
 fn truths<R: Resource>(m: &Memory, expr: &Expr) -> Vec<Option<bool>> {
     let tables = m.tables.read().expect("lock");
     let filter = Filter::compile(R::schema(), Some(expr), &Visibility::default(), &*tables)
         .expect("compile")
         .expect("a filter");
-    let rows = tables.table(R::schema()).expect("table").len();
-    (0..rows).map(|row| filter.eval(row)).collect()
+    let rows: Vec<usize> = (0..tables.table(R::schema()).expect("table").len()).collect();
+    let truths: Vec<Option<bool>> = rows.iter().map(|&row| filter.eval(row)).collect();
+    // Batches (where the expression has a batch plan) answer alike.
+    assert_eq!(filter.eval_batched(&rows).0, truths, "in batches: {expr}");
+    truths
 }
 
 fn kind_of(err: &Error) -> &ErrorKind {

@@ -50,7 +50,15 @@ use crate::resource::{Row, Schema};
 
 /// The one statement of a read.
 pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
-    read::read(dialect, request)
+    read::read(dialect, request, false)
+}
+
+/// The one statement counting what a read would return (one row, one
+/// `bigint`: [`Columns::Count`](super::Columns::Count)); the records are not
+/// fetched, and without an offset or a limit nothing is sorted. A partitioned
+/// request is an error.
+pub fn count(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
+    read::read(dialect, request, true)
 }
 
 /// The query of the largest primary key stored in `schema`'s table (NULL when

@@ -92,4 +92,6 @@ pub enum Columns {
     /// record's insertion sequence (a `bigint`). The rows come in no particular
     /// order: the layer orders them by the sequence (at least within each key).
     AttributesKeyAndSeq(ValueType),
+    /// One row of one `bigint`: how many records a read would return.
+    Count,
 }

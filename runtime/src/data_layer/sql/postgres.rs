@@ -341,15 +341,47 @@ impl Postgres {
         stmt: &Statement,
         partition: Option<&Partition>,
     ) -> Result<Records> {
-        let failed = |e| data_layer(format!("reading {}", schema.name), e);
+        let (rows, width) = self.rows(client, stmt, "reading", schema).await?;
+        decode::records(schema, &stmt.columns, width, rows, partition).await
+    }
+
+    /// The one row of a count statement (`Columns::Count`) on `client`.
+    async fn count_on(
+        &self,
+        client: &Object,
+        schema: &'static Schema,
+        stmt: &Statement,
+    ) -> Result<usize> {
+        let (rows, _) = self.rows(client, stmt, "counting", schema).await?;
+        futures_util::pin_mut!(rows);
+        let failed = |e| data_layer(format!("counting {}", schema.name), e);
+        let count: i64 = match futures_util::TryStreamExt::try_next(&mut rows)
+            .await
+            .map_err(failed)?
+        {
+            Some(row) => row.try_get(0).map_err(failed)?,
+            None => 0,
+        };
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// The rows of `stmt` on `client` and how many columns each has; an error
+    /// says what was being done (`doing`, e.g. "reading") to `schema`.
+    async fn rows(
+        &self,
+        client: &Object,
+        stmt: &Statement,
+        doing: &str,
+        schema: &'static Schema,
+    ) -> Result<(tokio_postgres::RowStream, usize)> {
+        let failed = |e| data_layer(format!("{doing} {}", schema.name), e);
         let prepared = self.prepare(client, &stmt.sql).await.map_err(failed)?;
         let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
         let rows = client
             .query_raw(&prepared, args.iter())
             .await
             .map_err(failed)?;
-        let width = prepared.columns().len();
-        decode::records(schema, &stmt.columns, width, rows, partition).await
+        Ok((rows, prepared.columns().len()))
     }
 
     /// Runs write statements for `schema` in one transaction and returns the
@@ -374,6 +406,14 @@ impl Postgres {
             .transaction()
             .await
             .map_err(|e| data_layer("starting a transaction", e))?;
+        if statements.len() > 1 {
+            // One create in several INSERTs: its keys are checked once all its
+            // rows are written, at COMMIT (foreign keys `migrate` made are
+            // deferrable), so a row may name one of a later statement.
+            tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")
+                .await
+                .map_err(|e| write_error(schema, e))?;
+        }
         let mut created = collector(schema, None)?;
         for stmt in statements {
             let pg_rows = self
@@ -406,6 +446,16 @@ impl DataLayer for Postgres {
             let partition = request.partition.as_ref();
             let records = self.read_records(schema, &stmt, partition).await?;
             Ok(ReadResult::new(records))
+        })
+    }
+
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move {
+            let schema = request.schema;
+            let stmt = build::count(Dialect::Postgres, &request)?;
+            let lease = self.lease().await?;
+            let outcome = self.limited(self.count_on(&lease, schema, &stmt)).await;
+            self.settle(lease, outcome)
         })
     }
 

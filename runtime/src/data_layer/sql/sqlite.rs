@@ -28,13 +28,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
+use deadpool::managed::{PoolError, TimeoutType};
 use deadpool_sync::InteractError;
 use foldhash::HashSet;
 use rusqlite::Connection;
 use tokio::runtime::Handle;
 
 use super::Param;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result, Waiting};
 use crate::resource::Resource;
 use crate::value::Value;
 
@@ -320,15 +321,7 @@ impl Sqlite {
         T: Send + 'static,
         F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
     {
-        let object = self.inner.pool.get().await.map_err(|e| {
-            Error::data_layer_caused(
-                format!(
-                    "sqlite: getting a connection to {}: {e}",
-                    self.inner.location
-                ),
-                e,
-            )
-        })?;
+        let object = self.inner.pool.get().await.map_err(|e| self.get_error(e))?;
         if self.inner.runtime.get().is_none()
             && let Ok(handle) = Handle::try_current()
         {
@@ -367,6 +360,25 @@ impl Sqlite {
                 "sqlite: the connection was closed while in use",
             )),
         }
+    }
+
+    /// An error of taking a connection: waiting past the pool's wait timeout
+    /// is [`ErrorKind::Timeout`].
+    fn get_error(&self, e: PoolError<rusqlite::Error>) -> Error {
+        if let PoolError::Timeout(TimeoutType::Wait) = e {
+            return Error::new(ErrorKind::Timeout {
+                waiting_for: Waiting::Pool,
+                after: self.inner.pool.wait_timeout().unwrap_or_default(),
+                setting: "the wait timeout of the pool given to Sqlite::from_pool",
+            });
+        }
+        Error::data_layer_caused(
+            format!(
+                "sqlite: getting a connection to {}: {e}",
+                self.inner.location
+            ),
+            e,
+        )
     }
 
     fn ready(&self) -> std::sync::MutexGuard<'_, HashSet<deadpool::managed::ObjectId>> {

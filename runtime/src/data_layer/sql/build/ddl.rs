@@ -107,8 +107,11 @@ pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<Stri
                         Dialect::Postgres => {
                             let name =
                                 pg_name(&format!("{}_{}_fkey", schema.table, rel.source_attribute));
+                            // Deferrable, so that a create split into several
+                            // INSERTs checks its keys at COMMIT, as SQLite and
+                            // memory do (see `Postgres::create`).
                             foreign_keys.push(format!(
-                                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} AND connamespace = current_schema()::regnamespace) THEN ALTER TABLE {} ADD CONSTRAINT {} {clause}; END IF; END $$",
+                                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} AND connamespace = current_schema()::regnamespace) THEN ALTER TABLE {} ADD CONSTRAINT {} {clause} DEFERRABLE INITIALLY IMMEDIATE; END IF; END $$",
                                 literal(&name),
                                 ident(schema.table),
                                 ident(&name),

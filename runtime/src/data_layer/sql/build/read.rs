@@ -39,8 +39,16 @@ use crate::value::{Value, ValueType};
 const KEY: &str = "_ashore_key";
 const ROW_NUMBER: &str = "_ashore_rn";
 
-pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
+/// The statement of `request`; with `count`, the statement of how many
+/// records it would return.
+pub(super) fn read(dialect: Dialect, request: &ReadRequest, count: bool) -> Result<Statement> {
     let schema = request.schema;
+    if count && request.partition.is_some() {
+        return Err(invalid(
+            schema,
+            "a partitioned read cannot be counted".to_owned(),
+        ));
+    }
     let mut params = Params::new(dialect);
 
     let mut order = Vec::with_capacity(request.sort.len() + 1);
@@ -145,6 +153,9 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement>
     let attributes = attributes.join(", ");
 
     let Some((key, key_type)) = key else {
+        if count {
+            return Ok(count_statement(dialect, params, request, &from, &filter));
+        }
         let mut sql = format!("SELECT {attributes} FROM {from}{filter} ORDER BY {order}");
         window(
             dialect,
@@ -275,6 +286,36 @@ fn window(
     }
     if offset > 0 {
         sql.push_str(&format!(" OFFSET {}", params.count(offset)));
+    }
+}
+
+/// `SELECT count(*)` of the rows of `from` that `filter` keeps, within the
+/// request's window. Nothing is ordered: how many rows a window holds does not
+/// depend on which they are.
+fn count_statement(
+    dialect: Dialect,
+    mut params: Params,
+    request: &ReadRequest,
+    from: &str,
+    filter: &str,
+) -> Statement {
+    let sql = if request.limit.is_none() && request.offset == 0 {
+        format!("SELECT count(*) FROM {from}{filter}")
+    } else {
+        let mut rows = format!("SELECT 1 FROM {from}{filter}");
+        window(
+            dialect,
+            &mut params,
+            &mut rows,
+            request.offset,
+            request.limit,
+        );
+        format!("SELECT count(*) FROM ({rows}) AS c")
+    };
+    Statement {
+        sql,
+        params: params.list,
+        columns: Columns::Count,
     }
 }
 

@@ -221,6 +221,26 @@ impl DataLayer for Sqlite {
         })
     }
 
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move {
+            let statement = build::count(Dialect::Sqlite, &request)?;
+            let schema = request.schema;
+            self.run(move |conn, inner| {
+                let what = |e| errors::database(format_args!("counting {}", schema.name), e);
+                let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
+                codec::bind(&mut prepared, &statement.params).map_err(what)?;
+                inner.ran(&statement.sql);
+                let mut rows = prepared.raw_query();
+                let count: i64 = match rows.next().map_err(what)? {
+                    Some(row) => row.get(0).map_err(what)?,
+                    None => 0,
+                };
+                Ok(usize::try_from(count).unwrap_or(0))
+            })
+            .await
+        })
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

@@ -14,6 +14,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use deadpool::managed::{self, Metrics, RecycleError, RecycleResult};
 use deadpool::{Runtime, Status};
@@ -69,7 +70,10 @@ impl Pooled {
 
 impl SqlitePool {
     /// A pool of connections to `path` (a file path or a SQLite URI), with
-    /// deadpool's default size (four connections per CPU).
+    /// deadpool's default size (four connections per CPU). Waiting for a free
+    /// connection has no limit: a limit needs the Tokio runtime's timers, and a
+    /// runtime built without them must still read (a pool of your own, with a
+    /// wait timeout, goes to `Sqlite::from_pool`).
     pub(super) fn new(path: PathBuf) -> Result<SqlitePool, managed::BuildError> {
         let manager = Manager { path };
         managed::Pool::builder(manager)
@@ -98,6 +102,21 @@ impl SqlitePool {
         match &self.0 {
             Connections::Own(pool) => pool.status(),
             Connections::Yours(pool) => pool.status(),
+        }
+    }
+
+    /// How long taking a connection waits for one to be given back when all
+    /// are in use, before it fails with [`ErrorKind::Timeout`]
+    /// ([`Waiting::Pool`]): `None` (as long as it takes) for the layer's own
+    /// pool, yours as you built it for a pool given to
+    /// [`Sqlite::from_pool`](super::Sqlite::from_pool).
+    ///
+    /// [`ErrorKind::Timeout`]: crate::ErrorKind::Timeout
+    /// [`Waiting::Pool`]: crate::Waiting::Pool
+    pub fn wait_timeout(&self) -> Option<Duration> {
+        match &self.0 {
+            Connections::Own(pool) => pool.timeouts().wait,
+            Connections::Yours(pool) => pool.timeouts().wait,
         }
     }
 

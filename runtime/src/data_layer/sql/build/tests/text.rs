@@ -1,7 +1,7 @@
 //! The SQL text of representative statements, on both dialects.
 
 use super::*;
-use crate::data_layer::sql::build::{insert, migrate, read};
+use crate::data_layer::sql::build::{count, insert, migrate, read};
 
 const TICKET: &str = r#"SELECT t0."id", t0."rep_id", t0."p", t0."status", t0."score", t0."urgent", t0."opened", t0."ext", t0."small" FROM "ticket" t0"#;
 const REP: &str =
@@ -538,7 +538,7 @@ fn ddl() {
     );
     assert_eq!(
         pg[4],
-        r#"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'ticket_rep_id_fkey' AND connamespace = current_schema()::regnamespace) THEN ALTER TABLE "ticket" ADD CONSTRAINT "ticket_rep_id_fkey" FOREIGN KEY ("rep_id") REFERENCES "rep" ("id"); END IF; END $$"#
+        r#"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'ticket_rep_id_fkey' AND connamespace = current_schema()::regnamespace) THEN ALTER TABLE "ticket" ADD CONSTRAINT "ticket_rep_id_fkey" FOREIGN KEY ("rep_id") REFERENCES "rep" ("id") DEFERRABLE INITIALLY IMMEDIATE; END IF; END $$"#
     );
     assert_eq!(pg[5..], sqlite[4..]);
     // Without the destination, no foreign key; each schema once.
@@ -559,3 +559,20 @@ fn ddl() {
 test_resource!(Long in "a_table_with_a_name_long_enough_to_overflow_postgres_names", id: i64 = Some(Generated::Integer), {
     rep_id: i64
 } &[rel("rep", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None)]);
+
+#[test]
+fn counts_fetch_and_order_nothing() {
+    let mut request = filtered(Ticket::schema(), cmp(CmpOp::Eq, attr("p"), val(3_i64)));
+    let counted = |r: &ReadRequest, d| count(d, r).expect("count").sql;
+    assert_eq!(
+        counted(&request, Dialect::Postgres),
+        r#"SELECT count(*) FROM "ticket" t0 WHERE (t0."p" = $1::bigint)"#
+    );
+    // A window is counted over its rows, in no order.
+    request.offset = 1;
+    request.limit = Some(2);
+    assert_eq!(
+        counted(&request, Dialect::Sqlite),
+        r#"SELECT count(*) FROM (SELECT 1 FROM "ticket" t0 WHERE (t0."p" = ?1) LIMIT ?2 OFFSET ?3) AS c"#
+    );
+}

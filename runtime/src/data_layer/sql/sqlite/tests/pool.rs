@@ -1,5 +1,6 @@
 //! Connection set-up, the shared in-memory database, raw SQL (with list
-//! parameters), dropping the layer outside a runtime.
+//! parameters), dropping the layer outside a runtime, transactions left open,
+//! the wait for a free connection.
 
 use super::*;
 
@@ -496,4 +497,60 @@ async fn a_call_cancelled_inside_a_transaction_leaves_no_transaction_behind() {
         );
         assert_eq!(count, 1, "{sqlite:?}: the cancelled call's insert was kept");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pool_whose_connections_are_all_held_is_a_wait_timeout() {
+    // The layer's own pool has no limit (a runtime without timers must read).
+    let own = Sqlite::memory().expect("own");
+    assert_eq!(own.pool().wait_timeout(), None);
+    // A pool of one, its connection held by a call that waits for a signal.
+    let file = TempDb::new("held");
+    let wait = Duration::from_millis(200);
+    let pool = deadpool_sqlite::Config::new(&file.0)
+        .builder(deadpool_sqlite::Runtime::Tokio1)
+        .expect("builder")
+        .max_size(1)
+        .wait_timeout(Some(wait))
+        .build()
+        .expect("pool");
+    let sqlite = Sqlite::from_pool(pool);
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let holder = tokio::spawn({
+        let sqlite = sqlite.clone();
+        async move {
+            sqlite
+                .with_connection(move |_| {
+                    let _ = released.recv();
+                    Ok(())
+                })
+                .await
+        }
+    });
+    while sqlite.pool().status().available > 0 || sqlite.pool().status().size == 0 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let err = sqlite
+        .with_connection(|_| Ok(()))
+        .await
+        .expect_err("no connection comes back");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Timeout {
+                waiting_for: Waiting::Pool,
+                after,
+                ..
+            } if *after == wait
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("Sqlite::from_pool"), "{err}");
+    // Given back, the connection serves again.
+    release.send(()).expect("the holder waits");
+    holder.await.expect("joined").expect("the held call");
+    sqlite
+        .with_connection(|_| Ok(()))
+        .await
+        .expect("served again");
 }

@@ -1,0 +1,570 @@
+//! Evaluating a scope on a batch of rows at once, for a scope whose bindings
+//! all reach at most one record (one combination of bindings per row): the
+//! rows go through in chunks of [`CHUNK`]; each column the expression reads is
+//! read for a whole chunk in one call ([`Table::ints`] and its kin, one dynamic
+//! call per column, not per value), each to-one hop is a column of keys probed
+//! in the destination's primary-key index, and each comparison or `in` is a
+//! loop over typed columns. A column read twice (a key the expression tests and
+//! a hop follows) is read once per chunk.
+//!
+//! `and`/`or` keep a selection of the rows still undecided: the right operand
+//! is evaluated only on rows the left one did not decide (false for `and`,
+//! true for `or`). Columns and hops are computed for the whole chunk on first
+//! use; evaluation has no effects, so computing more than needed changes no
+//! result. The scope's guard (its conjuncts that read no binding) goes first;
+//! when it leaves fewer than a third of a chunk's rows undecided, those rows'
+//! bindings are found row by row, so a selective `key in ^ids` does not pay
+//! for every row's hop.
+//!
+//! The semantics are those of `eval`'s module doc, as the row-at-a-time
+//! closures (`lower`) compute them. An expression with a node this module does
+//! not handle (arithmetic, `exists`) has no batch plan; its scope is evaluated
+//! row by row.
+
+use std::borrow::Cow;
+use std::rc::Rc;
+use uuid::Uuid;
+
+use super::list::InList;
+use super::lower::{Accepts, Column, as_truth};
+use super::{Binding, Index, KeyIndex, Node, Scope};
+use crate::data_layer::store::Table;
+use crate::value::{Value, ValueType};
+
+/// How many rows are evaluated together.
+pub(crate) const CHUNK: usize = 512;
+
+/// "No record" in a binding's column of rows: past the end of every table, so
+/// every read of it is nil.
+const NO_ROW: usize = usize::MAX;
+
+/// Truth codes: false, true, nil.
+const FALSE: u8 = 0;
+const TRUE: u8 = 1;
+const NIL: u8 = 2;
+
+fn code(truth: Option<bool>) -> u8 {
+    match truth {
+        Some(true) => TRUE,
+        Some(false) => FALSE,
+        None => NIL,
+    }
+}
+
+fn decode(code: u8) -> Option<bool> {
+    match code {
+        TRUE => Some(true),
+        FALSE => Some(false),
+        _ => None,
+    }
+}
+
+/// How a column is read: as integers, UUIDs or values.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Ints,
+    Uuids,
+    Values,
+}
+
+impl Kind {
+    fn of(ty: ValueType) -> Kind {
+        match ty {
+            ValueType::I16 | ValueType::I32 | ValueType::I64 => Kind::Ints,
+            ValueType::Uuid => Kind::Uuids,
+            _ => Kind::Values,
+        }
+    }
+}
+
+/// An attribute of the records of a slot, read per chunk.
+struct Read<'a> {
+    slot: usize,
+    table: &'a dyn Table,
+    attr: usize,
+    kind: Kind,
+}
+
+/// A condition over a chunk; columns are positions in `Batch::reads`.
+enum Plan {
+    Const(u8),
+    /// A boolean column's truth.
+    Truth(usize),
+    IsNil(usize),
+    Cmp(Accepts, Operand, Operand),
+    In(usize, Rc<InList>),
+    And(Box<Plan>, Box<Plan>),
+    Or(Box<Plan>, Box<Plan>),
+    Not(Box<Plan>),
+}
+
+enum Operand {
+    Const(Value),
+    Column(usize),
+}
+
+/// A scope's expression, planned for batches.
+pub(super) struct Batch<'a> {
+    /// The distinct columns read.
+    reads: Vec<Read<'a>>,
+    /// Per binding: the column of its keys in its parent slot, when the hop is
+    /// a probe of a primary-key index (else each row's hop is `Step::one`).
+    keys: Vec<Option<usize>>,
+    /// The conjuncts that read no binding (`Scope::guard`), tried first.
+    guard: Option<Plan>,
+    node: Plan,
+}
+
+impl<'a> Batch<'a> {
+    /// The plan of `guard and node` over rows with `bindings` (all to-one),
+    /// `None` when the expression holds a node batches do not handle.
+    pub(super) fn new(
+        bindings: &[Binding<'a>],
+        guard: Option<&Node<'a>>,
+        node: &Node<'a>,
+        ix: &[Index<'a>],
+    ) -> Option<Self> {
+        let mut reads = Vec::new();
+        let mut keys = Vec::with_capacity(bindings.len());
+        for binding in bindings {
+            let step = &binding.step;
+            let kind = match &ix[step.dest_index] {
+                Index::Primary(KeyIndex::Ints(_)) => Some(Kind::Ints),
+                Index::Primary(KeyIndex::Uuids(_)) => Some(Kind::Uuids),
+                Index::Primary(KeyIndex::Values(_)) => Some(Kind::Values),
+                Index::Built { .. } => None,
+            };
+            keys.push(match (kind, &step.join) {
+                (Some(kind), None) => Some(read(
+                    &mut reads,
+                    binding.parent,
+                    step.source_table,
+                    step.source_attr,
+                    kind,
+                )),
+                _ => None,
+            });
+        }
+        let guard = match guard {
+            Some(guard) => Some(plan(&mut reads, guard)?),
+            None => None,
+        };
+        let node = plan(&mut reads, node)?;
+        Some(Batch {
+            reads,
+            keys,
+            guard,
+            node,
+        })
+    }
+
+    /// Appends the truth of `scope`'s expression (this plan's) on each of
+    /// `rows` (rows of slot 0's table) to `out`. When the guard leaves few rows
+    /// of a chunk undecided, their bindings are found row by row (`Scope::bound`)
+    /// rather than a whole chunk's: `key in ^ids` keeping 10 parents' rows of
+    /// 100,000 would otherwise follow every row's hop.
+    pub(super) fn eval(
+        &self,
+        scope: &Scope<'a>,
+        ix: &[Index<'a>],
+        rows: &[usize],
+        out: &mut Vec<Option<bool>>,
+    ) {
+        out.reserve(rows.len());
+        let mut codes = Vec::with_capacity(CHUNK.min(rows.len()));
+        for chunk in rows.chunks(CHUNK) {
+            let mut state = Chunk {
+                batch: self,
+                bindings: &scope.bindings,
+                ix,
+                slots: vec![None; scope.bindings.len() + 1],
+                cols: (0..self.reads.len()).map(|_| Col::Unread).collect(),
+            };
+            state.slots[0] = Some(chunk.to_vec());
+            let all: Vec<u32> = (0..chunk.len() as u32).collect();
+            codes.clear();
+            codes.resize(chunk.len(), NIL);
+            let Some(guard) = &self.guard else {
+                state.eval(&self.node, &all, &mut codes);
+                out.extend(codes.iter().map(|&c| decode(c)));
+                continue;
+            };
+            state.eval(guard, &all, &mut codes);
+            let rest: Vec<u32> = all
+                .into_iter()
+                .filter(|&p| codes[p as usize] != FALSE)
+                .collect();
+            if rest.len() * SPARSE < chunk.len() {
+                for &p in &rest {
+                    let p = p as usize;
+                    codes[p] = and(codes[p], code(scope.bound(chunk[p], ix)));
+                }
+            } else {
+                let mut node = vec![NIL; chunk.len()];
+                state.eval(&self.node, &rest, &mut node);
+                for &p in &rest {
+                    let p = p as usize;
+                    codes[p] = and(codes[p], node[p]);
+                }
+            }
+            out.extend(codes.iter().map(|&c| decode(c)));
+        }
+    }
+}
+
+/// A chunk whose guard leaves fewer than one row in this many undecided has
+/// its bindings found row by row: a batch reads every row's columns and hops,
+/// about a third of what the closures spend on a row.
+const SPARSE: usize = 3;
+
+/// Kleene's `and` of `a` (true or nil) and `b`.
+fn and(a: u8, b: u8) -> u8 {
+    match (a, b) {
+        (_, FALSE) => FALSE,
+        (TRUE, TRUE) => TRUE,
+        _ => NIL,
+    }
+}
+
+/// The position of the read of `attr` of `slot`'s records in `reads`, added
+/// when new.
+fn read<'a>(
+    reads: &mut Vec<Read<'a>>,
+    slot: usize,
+    table: &'a dyn Table,
+    attr: usize,
+    kind: Kind,
+) -> usize {
+    let same = |r: &Read<'_>| r.slot == slot && r.attr == attr && r.kind == kind;
+    match reads.iter().position(same) {
+        Some(i) => i,
+        None => {
+            reads.push(Read {
+                slot,
+                table,
+                attr,
+                kind,
+            });
+            reads.len() - 1
+        }
+    }
+}
+
+fn column<'a>(reads: &mut Vec<Read<'a>>, c: &Column<'a>) -> usize {
+    read(reads, c.slot, c.table, c.attr, Kind::of(c.ty))
+}
+
+/// The plan of condition `node`, `None` when batches do not handle it.
+fn plan<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Plan> {
+    Some(match node {
+        Node::Const(v) => Plan::Const(code(as_truth(v))),
+        Node::Attr(c) => Plan::Truth(column(reads, c)),
+        Node::Cmp(op, l, r) => Plan::Cmp(Accepts::of(*op), operand(reads, l)?, operand(reads, r)?),
+        Node::In(x, list) => match &**x {
+            Node::Attr(c) => Plan::In(column(reads, c), list.clone()),
+            _ => return None,
+        },
+        Node::And(l, r) => Plan::And(Box::new(plan(reads, l)?), Box::new(plan(reads, r)?)),
+        Node::Or(l, r) => Plan::Or(Box::new(plan(reads, l)?), Box::new(plan(reads, r)?)),
+        Node::Not(e) => Plan::Not(Box::new(plan(reads, e)?)),
+        Node::IsNil(e) => match &**e {
+            Node::Attr(c) => Plan::IsNil(column(reads, c)),
+            Node::Const(v) => Plan::Const(code(Some(v.is_null()))),
+            _ => return None,
+        },
+        Node::Arith(..) | Node::Exists(..) => return None,
+    })
+}
+
+fn operand<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Operand> {
+    match node {
+        Node::Const(v) => Some(Operand::Const(v.clone())),
+        Node::Attr(c) => Some(Operand::Column(column(reads, c))),
+        _ => None,
+    }
+}
+
+/// A column read for a chunk, one entry per row of the chunk.
+enum Col {
+    Unread,
+    Ints(Vec<Option<i64>>),
+    Uuids(Vec<Option<Uuid>>),
+    Values(Vec<Value>),
+}
+
+impl Col {
+    /// The value at position `p` (nil when unread).
+    fn value(&self, p: usize) -> Cow<'_, Value> {
+        match self {
+            Col::Unread => Cow::Owned(Value::Null),
+            Col::Ints(v) => Cow::Owned(v[p].map_or(Value::Null, Value::Int)),
+            Col::Uuids(v) => Cow::Owned(v[p].map_or(Value::Null, Value::Uuid)),
+            Col::Values(v) => Cow::Borrowed(&v[p]),
+        }
+    }
+}
+
+/// The evaluation of a plan on one chunk.
+struct Chunk<'s, 'a> {
+    batch: &'s Batch<'a>,
+    bindings: &'s [Binding<'a>],
+    ix: &'s [Index<'a>],
+    /// Per slot, once computed: its row for each row of the chunk (`NO_ROW`
+    /// when none).
+    slots: Vec<Option<Vec<usize>>>,
+    /// Per read, once read.
+    cols: Vec<Col>,
+}
+
+impl Chunk<'_, '_> {
+    /// The rows of slot `s`, computed on first use.
+    fn slot(&mut self, s: usize) -> &[usize] {
+        if self.slots[s].is_none() {
+            let rows = self.hop(s);
+            self.slots[s] = Some(rows);
+        }
+        self.slots[s].as_deref().unwrap_or_default()
+    }
+
+    /// The rows binding `s - 1` reaches from its parent's rows.
+    fn hop(&mut self, s: usize) -> Vec<usize> {
+        let Some(binding) = s.checked_sub(1).and_then(|k| self.bindings.get(k)) else {
+            return Vec::new();
+        };
+        let (step, ix) = (&binding.step, self.ix);
+        let probed: Option<Vec<usize>> = match (self.batch.keys[s - 1], &ix[step.dest_index]) {
+            (Some(key), Index::Primary(index)) => {
+                self.col(key);
+                match (index, &self.cols[key]) {
+                    (KeyIndex::Ints(map), Col::Ints(keys)) => Some(probe(keys, |k| map.get(k))),
+                    (KeyIndex::Uuids(map), Col::Uuids(keys)) => Some(probe(keys, |k| map.get(k))),
+                    // Finds nothing for nil.
+                    (index, Col::Values(keys)) => Some(
+                        keys.iter()
+                            .map(|k| index.get(k).copied().unwrap_or(NO_ROW))
+                            .collect(),
+                    ),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some(mut rows) = probed else {
+            // Not a probe of a primary-key index: each row's own hop, which
+            // checks the hop's conditions itself.
+            let parents = self.slot(binding.parent).to_vec();
+            return parents
+                .iter()
+                .map(|&p| match p {
+                    NO_ROW => NO_ROW,
+                    p => step.one(p, ix).unwrap_or(NO_ROW),
+                })
+                .collect();
+        };
+        if !step.conditions.is_empty() {
+            for r in rows.iter_mut().filter(|r| **r != NO_ROW) {
+                if !step.conditions.iter().all(|c| c.eval(*r, ix) == Some(true)) {
+                    *r = NO_ROW;
+                }
+            }
+        }
+        rows
+    }
+
+    /// Reads column `id` unless read.
+    fn col(&mut self, id: usize) {
+        if !matches!(self.cols[id], Col::Unread) {
+            return;
+        }
+        let read = &self.batch.reads[id];
+        let (table, attr, kind) = (read.table, read.attr, read.kind);
+        let rows = self.slot(read.slot);
+        self.cols[id] = match kind {
+            Kind::Ints => {
+                let mut out = Vec::new();
+                table.ints(rows, attr, &mut out);
+                Col::Ints(out)
+            }
+            Kind::Uuids => {
+                let mut out = Vec::new();
+                table.uuids(rows, attr, &mut out);
+                Col::Uuids(out)
+            }
+            Kind::Values => {
+                let mut out = Vec::new();
+                table.values(rows, attr, &mut out);
+                Col::Values(out)
+            }
+        };
+    }
+
+    fn operand(&mut self, operand: &Operand) {
+        if let Operand::Column(id) = operand {
+            self.col(*id);
+        }
+    }
+
+    fn value<'o>(&'o self, operand: &'o Operand, p: usize) -> Cow<'o, Value> {
+        match operand {
+            Operand::Const(v) => Cow::Borrowed(v),
+            Operand::Column(id) => self.cols[*id].value(p),
+        }
+    }
+
+    /// Writes the truth of `plan` on each position of `sel` into `out`.
+    fn eval(&mut self, plan: &Plan, sel: &[u32], out: &mut [u8]) {
+        match plan {
+            Plan::Const(c) => sel.iter().for_each(|&p| out[p as usize] = *c),
+            Plan::Truth(id) => {
+                self.col(*id);
+                let col = &self.cols[*id];
+                for &p in sel {
+                    out[p as usize] = code(as_truth(&col.value(p as usize)));
+                }
+            }
+            Plan::IsNil(id) => {
+                self.col(*id);
+                let col = &self.cols[*id];
+                for &p in sel {
+                    let p = p as usize;
+                    let nil = match col {
+                        Col::Unread => true,
+                        Col::Ints(v) => v[p].is_none(),
+                        Col::Uuids(v) => v[p].is_none(),
+                        Col::Values(v) => v[p].is_null(),
+                    };
+                    out[p] = code(Some(nil));
+                }
+            }
+            Plan::Cmp(accepts, l, r) => {
+                self.operand(l);
+                self.operand(r);
+                self.compare(*accepts, l, r, sel, out);
+            }
+            Plan::In(id, list) => {
+                self.col(*id);
+                is_in(&self.cols[*id], list, sel, out);
+            }
+            Plan::And(l, r) => self.connect(l, r, FALSE, sel, out),
+            Plan::Or(l, r) => self.connect(l, r, TRUE, sel, out),
+            Plan::Not(e) => {
+                self.eval(e, sel, out);
+                for &p in sel {
+                    let c = &mut out[p as usize];
+                    *c = match *c {
+                        TRUE => FALSE,
+                        FALSE => TRUE,
+                        nil => nil,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Kleene's `and` (`decides` false) or `or` (`decides` true): `r` is
+    /// evaluated only where `l` is not `decides`.
+    fn connect(&mut self, l: &Plan, r: &Plan, decides: u8, sel: &[u32], out: &mut [u8]) {
+        self.eval(l, sel, out);
+        let rest: Vec<u32> = sel
+            .iter()
+            .copied()
+            .filter(|&p| out[p as usize] != decides)
+            .collect();
+        if rest.is_empty() {
+            return;
+        }
+        let mut right = vec![NIL; out.len()];
+        self.eval(r, &rest, &mut right);
+        // Where `l` is not `decides`: `r`'s `decides` decides; both the other
+        // truth make it; anything else is nil.
+        let other = if decides == TRUE { FALSE } else { TRUE };
+        for &p in &rest {
+            let p = p as usize;
+            out[p] = match (out[p], right[p]) {
+                (_, b) if b == decides => decides,
+                (a, b) if a == other && b == other => other,
+                _ => NIL,
+            };
+        }
+    }
+
+    /// `l op r` on the positions of `sel`, integers compared as `i64`s.
+    fn compare(&self, accepts: Accepts, l: &Operand, r: &Operand, sel: &[u32], out: &mut [u8]) {
+        let ints = |o: &Operand| match o {
+            Operand::Column(id) => match &self.cols[*id] {
+                Col::Ints(v) => Some(v.as_slice()),
+                _ => None,
+            },
+            Operand::Const(_) => None,
+        };
+        let test = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (Some(a), Some(b)) => code(Some(accepts.ordering(a.cmp(&b)))),
+            _ => NIL,
+        };
+        match (l, r, ints(l), ints(r)) {
+            (_, Operand::Const(Value::Int(b)), Some(a), _) => {
+                for &p in sel {
+                    out[p as usize] = test(a[p as usize], Some(*b));
+                }
+            }
+            (Operand::Const(Value::Int(a)), _, _, Some(b)) => {
+                for &p in sel {
+                    out[p as usize] = test(Some(*a), b[p as usize]);
+                }
+            }
+            (_, _, Some(a), Some(b)) => {
+                for &p in sel {
+                    out[p as usize] = test(a[p as usize], b[p as usize]);
+                }
+            }
+            _ => {
+                for &p in sel {
+                    let p = p as usize;
+                    let ordering = self.value(l, p).compare(&self.value(r, p));
+                    out[p] = code(accepts.test(ordering));
+                }
+            }
+        }
+    }
+}
+
+/// The row each of `keys` finds through `find`, `NO_ROW` for nil or none.
+#[inline]
+fn probe<'m, K>(keys: &[Option<K>], find: impl Fn(&K) -> Option<&'m usize>) -> Vec<usize> {
+    let mut rows = vec![NO_ROW; keys.len()];
+    for (row, key) in rows.iter_mut().zip(keys) {
+        if let Some(key) = key
+            && let Some(&found) = find(key)
+        {
+            *row = found;
+        }
+    }
+    rows
+}
+
+/// `x in list` on the positions of `sel`, `x` read in `col`.
+fn is_in(col: &Col, list: &InList, sel: &[u32], out: &mut [u8]) {
+    let miss = code(list.miss());
+    let found = |x: Option<bool>| match x {
+        Some(true) => TRUE,
+        Some(false) => miss,
+        None => NIL,
+    };
+    match (col, list.int_set(), list.uuid_set()) {
+        (Col::Ints(v), Some(set), _) => {
+            for &p in sel {
+                out[p as usize] = found(v[p as usize].map(|x| set.contains(&x)));
+            }
+        }
+        (Col::Uuids(v), _, Some(set)) => {
+            for &p in sel {
+                out[p as usize] = found(v[p as usize].map(|x| set.contains(&x)));
+            }
+        }
+        _ => {
+            for &p in sel {
+                out[p as usize] = code(list.contains(&col.value(p as usize)));
+            }
+        }
+    }
+}
