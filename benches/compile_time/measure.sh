@@ -16,6 +16,7 @@
 #   ASHORE_REPO=/tmp/old-ashore benches/compile_time/measure.sh   # another checkout
 #   KEEP=1 ...                                    # keep the temporary directory
 #   WORK=/tmp/ashore-compile.XXXX ...             # reuse a kept one (dependencies built)
+#   BUILD_OPT=3 ...                               # optimize proc macros (build-override)
 #
 # Needs only bash, cargo and awk.
 set -euo pipefail
@@ -45,6 +46,10 @@ resolver = "3"
 [profile.dev.package.libsqlite3-sys]
 opt-level = 3
 TOML
+if [[ -n "${BUILD_OPT:-}" ]]; then
+    # What a user may set so that `resource!` itself runs optimized in debug builds.
+    printf '[profile.dev.build-override]\nopt-level = %s\n' "$BUILD_OPT" >>"$WORK/Cargo.toml"
+fi
 cat >"$WORK/schema/Cargo.toml" <<TOML
 [package]
 name = "schema"
@@ -102,7 +107,7 @@ RS
 done
 
 cd "$WORK"
-echo "ashore at $REPO; N=$N GROUP=$GROUP REPS=$REPS; work dir $WORK"
+echo "ashore at $REPO; N=$N GROUP=$GROUP REPS=$REPS BUILD_OPT=${BUILD_OPT:-}; work dir $WORK"
 echo "building dependencies..."
 cargo build -q -p schema -p plain
 

@@ -56,9 +56,11 @@ pub struct RepresentativeFields {
 }
 
 impl ap::Fields for RepresentativeFields {
+    #[inline]
     fn at(path: ap::Path) -> Self {
         RepresentativeFields { path }
     }
+    #[inline]
     fn path(&self) -> &ap::Path {
         &self.path
     }
@@ -66,18 +68,23 @@ impl ap::Fields for RepresentativeFields {
 
 #[allow(dead_code)]
 impl RepresentativeFields {
+    #[inline]
     pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
         ap::attr(&self.path, "id")
     }
+    #[inline]
     pub fn name(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
         ap::attr(&self.path, "name")
     }
+    #[inline]
     pub fn priority_threshold(&self) -> ap::Term<<i64 as ap::Scalar>::Kind> {
         ap::attr(&self.path, "priority_threshold")
     }
+    #[inline]
     pub fn tickets(&self) -> <Ticket as ap::Resource>::Fields {
         ap::fields_at(ap::child(&self.path, "tickets"))
     }
+    #[inline]
     pub fn tickets_above_threshold(&self) -> <Ticket as ap::Resource>::Fields {
         ap::fields_at(ap::child(&self.path, "tickets_above_threshold"))
     }
@@ -160,10 +167,12 @@ impl ap::Resource for Representative {
         }
     }
 
+    #[inline]
     fn primary_key(&self) -> Uuid {
         ::core::clone::Clone::clone(&self.id)
     }
 
+    #[inline]
     fn from_row(row: ap::Row) -> ap::Result<Self> {
         ap::from_row_by_columns(row)
     }
@@ -171,17 +180,17 @@ impl ap::Resource for Representative {
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Representative {
             id: ap::checked(
-                <Uuid as ap::Scalar>::read_column(reader, 0)?,
+                <Uuid as ap::Scalar>::read_column(reader, 0),
                 &REPRESENTATIVE_SCHEMA,
                 0,
             )?,
             name: ap::checked(
-                <String as ap::Scalar>::read_column(reader, 1)?,
+                <String as ap::Scalar>::read_column(reader, 1),
                 &REPRESENTATIVE_SCHEMA,
                 1,
             )?,
             priority_threshold: ap::checked(
-                <i64 as ap::Scalar>::read_column(reader, 2)?,
+                <i64 as ap::Scalar>::read_column(reader, 2),
                 &REPRESENTATIVE_SCHEMA,
                 2,
             )?,
@@ -194,27 +203,34 @@ impl ap::Resource for Representative {
 #[allow(dead_code)]
 impl Representative {
     #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
+    #[inline]
     pub fn query() -> ap::Query<Self> {
         const { ap::Query::new() }
     }
     #[doc = " The values of a `Representative` to create: nothing set yet."]
+    #[inline]
     pub fn changeset() -> ap::Changeset<Self> {
         ap::Changeset::new()
     }
+    #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
         const { ap::Field::new("id", 0) }
     }
+    #[inline]
     pub fn name() -> ap::Field<Self, String> {
         const { ap::Field::new("name", 1) }
     }
+    #[inline]
     pub fn priority_threshold() -> ap::Field<Self, i64> {
         const { ap::Field::new("priority_threshold", 2) }
     }
+    #[inline]
     pub fn tickets() -> ap::Rel<Self, Ticket> {
         ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[0], |record, value| {
             record.tickets = ap::Loaded::new(value)
         })
     }
+    #[inline]
     pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket> {
         ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[1], |record, value| {
             record.tickets_above_threshold = ap::Loaded::new(value)
@@ -261,9 +277,11 @@ pub struct TicketFields {
 }
 
 impl ap::Fields for TicketFields {
+    #[inline]
     fn at(path: ap::Path) -> Self {
         TicketFields { path }
     }
+    #[inline]
     fn path(&self) -> &ap::Path {
         &self.path
     }
@@ -271,20 +289,25 @@ impl ap::Fields for TicketFields {
 
 #[allow(dead_code)]
 impl TicketFields {
+    #[inline]
     pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
         ap::attr(&self.path, "id")
     }
+    #[inline]
     pub fn subject(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
         ap::attr(&self.path, "subject")
     }
+    #[inline]
     pub fn priority(&self) -> ap::Term<<Option<i64> as ap::Scalar>::Kind> {
         ap::attr(&self.path, "priority")
     }
+    #[inline]
     pub fn representative_id(
         &self,
     ) -> ap::Term<<Option<<Representative as ap::Resource>::PrimaryKey> as ap::Scalar>::Kind> {
         ap::attr(&self.path, "representative_id")
     }
+    #[inline]
     pub fn representative(&self) -> <Representative as ap::Resource>::Fields {
         ap::fields_at(ap::child(&self.path, "representative"))
     }
@@ -360,10 +383,12 @@ impl ap::Resource for Ticket {
         }
     }
 
+    #[inline]
     fn primary_key(&self) -> Uuid {
         ::core::clone::Clone::clone(&self.id)
     }
 
+    #[inline]
     fn from_row(row: ap::Row) -> ap::Result<Self> {
         ap::from_row_by_columns(row)
     }
@@ -371,22 +396,22 @@ impl ap::Resource for Ticket {
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         Ok(Ticket {
             id: ap::checked(
-                <Uuid as ap::Scalar>::read_column(reader, 0)?,
+                <Uuid as ap::Scalar>::read_column(reader, 0),
                 &TICKET_SCHEMA,
                 0,
             )?,
             subject: ap::checked(
-                <String as ap::Scalar>::read_column(reader, 1)?,
+                <String as ap::Scalar>::read_column(reader, 1),
                 &TICKET_SCHEMA,
                 1,
             )?,
             priority: ap::checked(
-                <Option<i64> as ap::Scalar>::read_column(reader, 2)?,
+                <Option<i64> as ap::Scalar>::read_column(reader, 2),
                 &TICKET_SCHEMA,
                 2,
             )?,
             representative_id: ap::checked(
-                <Option<Uuid> as ap::Scalar>::read_column(reader, 3)?,
+                <Option<Uuid> as ap::Scalar>::read_column(reader, 3),
                 &TICKET_SCHEMA,
                 3,
             )?,
@@ -398,26 +423,33 @@ impl ap::Resource for Ticket {
 #[allow(dead_code)]
 impl Ticket {
     #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
+    #[inline]
     pub fn query() -> ap::Query<Self> {
         const { ap::Query::new() }
     }
     #[doc = " The values of a `Ticket` to create: nothing set yet."]
+    #[inline]
     pub fn changeset() -> ap::Changeset<Self> {
         ap::Changeset::new()
     }
+    #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
         const { ap::Field::new("id", 0) }
     }
+    #[inline]
     pub fn subject() -> ap::Field<Self, String> {
         const { ap::Field::new("subject", 1) }
     }
+    #[inline]
     pub fn priority() -> ap::Field<Self, Option<i64>> {
         const { ap::Field::new("priority", 2) }
     }
+    #[inline]
     pub fn representative_id()
     -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
         const { ap::Field::new("representative_id", 3) }
     }
+    #[inline]
     pub fn representative() -> ap::Rel<Self, Representative> {
         ap::Rel::<Self, Representative>::one(&TICKET_RELATIONSHIPS[0], |record, value| {
             record.representative = ap::Loaded::new(value)

@@ -24,9 +24,11 @@ pub fn fields_struct(ctx: &Ctx) -> TokenStream {
         }
 
         impl ::ashore::__private::Fields for #fields {
+            #[inline]
             fn at(path: ::ashore::__private::Path) -> Self {
                 #fields { path }
             }
+            #[inline]
             fn path(&self) -> &::ashore::__private::Path {
                 &self.path
             }
@@ -44,6 +46,7 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         // All on the type: if it is not an attribute type, that is where it shows.
         quote_spanned! {ty.span()=>
             #(#docs)*
+            #[inline]
             pub fn #name(&self) -> ::ashore::__private::Term<<#ty as ::ashore::__private::Scalar>::Kind> {
                 ::ashore::__private::attr(&self.path, #lit)
             }
@@ -56,6 +59,7 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         // All on the destination: if it is not a resource, that is where it shows.
         quote_spanned! {dest.span()=>
             #(#docs)*
+            #[inline]
             pub fn #name(&self) -> <#dest as ::ashore::__private::Resource>::Fields {
                 ::ashore::__private::fields_at(::ashore::__private::child(&self.path, #lit))
             }

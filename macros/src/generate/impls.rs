@@ -58,7 +58,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         // `<ty as Scalar>` as the schema names it: a type that is not a
         // `Scalar` is one error, not one more here.
         let read = quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::read_column);
-        quote!(#name: ::ashore::__private::checked(#read(reader, #index)?, &#schema, #index)?,)
+        quote!(#name: ::ashore::__private::checked(#read(reader, #index), &#schema, #index)?,)
     });
     let not_loaded = ctx.resource.relationships.iter().map(|r| {
         let name = &r.name;
@@ -87,6 +87,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn get_int(
                 &self,
                 index: ::core::primitive::usize,
@@ -97,6 +98,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn get_uuid(
                 &self,
                 index: ::core::primitive::usize,
@@ -107,10 +109,12 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 }
             }
 
+            #[inline]
             fn primary_key(&self) -> #pk_ty {
                 #pk_body
             }
 
+            #[inline]
             fn from_row(
                 row: ::ashore::__private::Row,
             ) -> ::ashore::__private::Result<Self> {
@@ -141,6 +145,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         // All on the type: if it is not an attribute type, that is where it shows.
         quote_spanned! {ty.span()=>
             #(#docs)*
+            #[inline]
             pub fn #name() -> ::ashore::__private::Field<Self, #ty> {
                 const { ::ashore::__private::Field::new(#lit, #index) }
             }
@@ -157,6 +162,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         let doc = format!(" A query of every `{ident}` record, to filter, sort, window and load.");
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn query() -> ::ashore::__private::Query<Self> {
                 const { ::ashore::__private::Query::new() }
             }
@@ -166,6 +172,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         let doc = format!(" The values of a `{ident}` to create: nothing set yet.");
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn changeset() -> ::ashore::__private::Changeset<Self> {
                 ::ashore::__private::Changeset::new()
             }
@@ -178,7 +185,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
             #query
             #changeset
             #(#attributes)*
-            #(#relationships)*
+            #(#[inline] #relationships)*
         }
     }
 }

@@ -298,16 +298,13 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
-    fn append(&mut self, records: Box<dyn Any + Send>) -> Result<()> {
-        match records.downcast::<Vec<R>>() {
-            Ok(records) => {
-                self.0.extend(*records);
+    fn append(&mut self, mut records: Box<dyn Any + Send>) -> Result<()> {
+        match records.downcast_mut::<Vec<R>>() {
+            Some(records) => {
+                self.0.append(records);
                 Ok(())
             }
-            Err(_) => Err(Error::data_layer(format!(
-                "records of the wrong type for {}",
-                R::schema().name
-            ))),
+            None => Err(wrong_records(R::schema())),
         }
     }
     fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send> {
@@ -324,6 +321,12 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
+}
+
+/// The error for records that are not `schema`'s (compiled once, not per resource).
+#[cold]
+fn wrong_records(schema: &Schema) -> Error {
+    Error::data_layer(format!("records of the wrong type for {}", schema.name))
 }
 
 /// One empty group per entry of `sizes`, allocated at that size.

@@ -22,24 +22,36 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 /// What `Scalar::read_column` read for attribute `attribute` of `schema`, or
-/// the type mismatch naming both types (what generated `read_columns` calls for
-/// each field): `NULL` for a non-nullable attribute, or an integer out of the
-/// attribute's range, is a mismatch. No bound on `T`: an attribute type that is not a `Scalar` is
-/// reported once, where the generated code names `<T as Scalar>`.
+/// the reader's error, or the type mismatch naming both types (what generated
+/// `read_columns` calls for each field): `NULL` for a non-nullable attribute, or
+/// an integer out of the attribute's range, is a mismatch. It takes the read's
+/// whole result, so each field of the generated code has one `?`, not two (its
+/// code is compiled per attribute type, once, where the drop path of every `?`
+/// is compiled per resource). No bound on `T`: an attribute type that is not a
+/// `Scalar` is reported once, where the generated code names `<T as Scalar>`.
 #[inline]
 pub fn checked<T>(
-    read: std::result::Result<T, Value>,
+    read: Result<std::result::Result<T, Value>>,
     schema: &'static Schema,
     attribute: usize,
 ) -> Result<T> {
-    read.map_err(|found| {
-        let expected = schema.attributes.get(attribute);
-        Error::new(ErrorKind::TypeMismatch {
-            resource: schema.name,
-            attribute: expected.map_or("?", |a| a.name),
-            expected: expected.map_or("?", |a| a.value_type.rust_name(a.nullable)),
-            found,
-        })
+    match read {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(found)) => Err(mismatch_at(schema, attribute, found)),
+        Err(err) => Err(err),
+    }
+}
+
+/// The type mismatch of attribute `attribute` of `schema` holding `found`.
+#[cold]
+#[inline(never)]
+fn mismatch_at(schema: &'static Schema, attribute: usize, found: Value) -> Error {
+    let expected = schema.attributes.get(attribute);
+    Error::new(ErrorKind::TypeMismatch {
+        resource: schema.name,
+        attribute: expected.map_or("?", |a| a.name),
+        expected: expected.map_or("?", |a| a.value_type.rust_name(a.nullable)),
+        found,
     })
 }
 
@@ -188,18 +200,18 @@ mod tests {
     fn null_in_a_required_attribute_and_out_of_range_integers_are_mismatches() {
         let schema = Item::schema();
         let mut row = Values(vec![Value::Int(1), Value::Null, Value::Int(70_000)]);
-        let err = checked(<String>::read_column(&mut row, 1).unwrap(), schema, 1).unwrap_err();
+        let err = checked(<String>::read_column(&mut row, 1), schema, 1).unwrap_err();
         assert_eq!(
             err.to_string(),
             "attribute `label` of Item expects String, found nil"
         );
-        let err = checked(<Option<i16>>::read_column(&mut row, 2).unwrap(), schema, 2).unwrap_err();
+        let err = checked(<Option<i16>>::read_column(&mut row, 2), schema, 2).unwrap_err();
         assert_eq!(
             err.to_string(),
             "attribute `size` of Item expects Option<i16>, found 70000"
         );
         assert_eq!(
-            checked(<i64>::read_column(&mut row, 0).unwrap(), schema, 0).unwrap(),
+            checked(<i64>::read_column(&mut row, 0), schema, 0).unwrap(),
             1
         );
         // The default `from_columns` reports what `from_row` reports.
