@@ -134,7 +134,7 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
 
     /// Called once per resource when a domain is built. Registering a resource
     /// again keeps its records. The in-memory layer answers a read of a resource
-    /// it was never given with an [`ErrorKind::NotRegistered`](crate::ErrorKind::NotRegistered).
+    /// it was never given with an [`ErrorKind::NotRegistered`].
     fn register(&self, schema: &'static Schema) -> Result<()>;
 
     /// Reads records. See [`ReadRequest`] for what each part means.
@@ -142,7 +142,7 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
 
     /// How many records `request` would read: its filter and visibility, within
     /// its offset and limit (its sort plays no part). A partitioned request is
-    /// an [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery). By
+    /// an [`ErrorKind::InvalidQuery`]. By
     /// default the records are read and counted; the built-in layers count
     /// without fetching them (one `SELECT count(*)` on SQL).
     fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
@@ -163,7 +163,7 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// the layer assigns them) and returns the created records.
     /// [`Domain::create`](crate::Domain::create) fills in defaults and calls it. A
     /// row whose primary key is taken is an
-    /// [`ErrorKind::Constraint`](crate::ErrorKind::Constraint).
+    /// [`ErrorKind::Constraint`].
     fn create<'a>(
         &'a self,
         schema: &'static Schema,
