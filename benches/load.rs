@@ -101,7 +101,7 @@ fn run<H: Helpdesk>(c: &mut Criterion, rt: &Runtime, keys: &str, data: &H) {
             });
             continue;
         }
-        let rounds = knob("ASHORE_BENCH_ROUNDS").map_or(15, |r| r.parse().expect("rounds"));
+        let rounds = interleaved::rounds();
         interleaved(
             &what,
             rounds,

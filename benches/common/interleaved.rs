@@ -4,6 +4,15 @@
 
 use std::time::{Duration, Instant};
 
+/// How many rounds an interleaved comparison runs: `ASHORE_BENCH_ROUNDS`, else
+/// 15. Loads of a millisecond or so need many more to settle (a few hundred).
+pub fn rounds() -> usize {
+    std::env::var("ASHORE_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(15)
+}
+
 /// Times `by_hand` and `ashore` alternately, `rounds` times each, and prints
 /// their medians and ratio: on a busy machine, load that drifts between
 /// criterion's two measurement phases skews their ratio; alternating does not.

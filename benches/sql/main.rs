@@ -24,7 +24,8 @@
 //!
 //! `cargo bench --bench sql` (add `ASHORE_PG_URL=postgres://..` for
 //! PostgreSQL); `cargo bench --bench sql -- "guide's|nested"` runs only the
-//! cases whose name holds one of the alternatives.
+//! cases whose name holds one of the alternatives; `ASHORE_BENCH_ROUNDS` sets
+//! the interleaved rounds (15); `-- --list` skips criterion's own timing.
 //!
 //! With `ASHORE_BENCH_SIDE=ashore` (or `hand`) it only runs that side of each
 //! case `ASHORE_BENCH_REPEAT` times (5), inside the case's `measured_*`
@@ -158,7 +159,7 @@ fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         }
         interleaved(
             &what,
-            15,
+            interleaved::rounds(),
             || by_hand::sqlite::<H>(&conn, case, &mut parents.clone()),
             || H::load(case, rt, &domain, &mut parents.clone()),
         );
@@ -244,7 +245,7 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         }
         interleaved(
             &what,
-            15,
+            interleaved::rounds(),
             || by_hand(&mut parents.clone()),
             || H::load(case, rt, &domain, &mut parents.clone()),
         );
