@@ -112,16 +112,18 @@ impl Expr {
         resource: &'static str,
         what: &dyn fmt::Display,
     ) -> Result<()> {
+        // The weighted depth is never below the plain one: one walk when it passes.
+        if self.weighted_depth_within(MAX_FILTER_DEPTH) {
+            return Ok(());
+        }
         let message = if !self.depth_within(MAX_FILTER_DEPTH) {
             format!("{what} nests deeper than MAX_FILTER_DEPTH ({MAX_FILTER_DEPTH} levels)")
-        } else if !self.weighted_depth_within(MAX_FILTER_DEPTH) {
+        } else {
             format!(
                 "{what} nests too many relationship hops (`exists` and paths) for \
                  MAX_FILTER_DEPTH ({MAX_FILTER_DEPTH} levels): each hop counts as \
                  RELATIONSHIP_HOP_DEPTH ({RELATIONSHIP_HOP_DEPTH}) levels"
             )
-        } else {
-            return Ok(());
         };
         Err(Error::new(ErrorKind::InvalidQuery { resource, message }))
     }
