@@ -19,7 +19,7 @@ use std::ops::Range;
 use foldhash::{HashMap, HashSet};
 
 use super::eval::{Filter, KeyIndex, Tables};
-use super::store::{Table, push_rows};
+use super::store::{Table, append_rows};
 use super::{DataLayer, ReadRequest, Records, Visibility};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Expr, MAX_FILTER_DEPTH, Name};
@@ -243,7 +243,9 @@ impl Held {
         let table = self.table_mut(schema);
         match records {
             Records::Typed(records) => table.append(records)?,
-            Records::Rows(rows) => drop(push_rows(table, schema, rows)?),
+            Records::Rows(rows) => {
+                append_rows(table, schema, rows)?;
+            }
             Records::Grouped(_) => {
                 return Err(Error::data_layer(format!(
                     "grouped records came back for an ungrouped read of {}",

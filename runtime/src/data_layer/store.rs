@@ -183,6 +183,18 @@ pub(crate) fn push_rows(
     schema: &'static Schema,
     rows: Vec<Row>,
 ) -> Result<Box<dyn Any + Send>> {
+    let added: Vec<usize> = append_rows(table, schema, rows)?.collect();
+    Ok(table.select(&added))
+}
+
+/// Appends `rows` (rows of `schema`) to `table` as records, all or none (a row
+/// that does not make a record truncates what this call appended); the
+/// positions of the records appended.
+pub(crate) fn append_rows(
+    table: &mut dyn Table,
+    schema: &'static Schema,
+    rows: Vec<Row>,
+) -> Result<std::ops::Range<usize>> {
     let start = table.len();
     for values in rows {
         let pushed = row_columns(schema, values).and_then(|mut row| table.push_read(&mut row));
@@ -191,8 +203,7 @@ pub(crate) fn push_rows(
             return Err(e);
         }
     }
-    let added: Vec<usize> = (start..table.len()).collect();
-    Ok(table.select(&added))
+    Ok(start..table.len())
 }
 
 /// The records of a read of `schema` that was not partitioned, in a table of
@@ -202,9 +213,7 @@ pub(crate) fn table_of(schema: &'static Schema, records: Records) -> Result<Box<
     let mut table = (schema.new_table)();
     let appended = match records {
         Records::Rows(rows) => {
-            for values in rows {
-                table.push_read(&mut row_columns(schema, values)?)?;
-            }
+            append_rows(&mut *table, schema, rows)?;
             true
         }
         Records::Typed(records) => {
