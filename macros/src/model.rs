@@ -17,7 +17,7 @@ use crate::expr::Expr;
 
 mod policies;
 
-pub use policies::{CHECKS, Check, CheckKind, Effect, Multitenancy, Policy, PolicyLine};
+pub use policies::{ACTIONS, CHECKS, Check, CheckKind, Effect, Multitenancy, Policy, PolicyLine};
 
 /// One resource.
 pub struct Resource {

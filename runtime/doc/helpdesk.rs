@@ -16,8 +16,8 @@
 // `helpdesk!()` declares the resources `Representative` and `Ticket` with the
 // guide's manual relationship `Representative::tickets_above_threshold` and its
 // loader `TicketsAboveThreshold`, and `Representative::my_tickets`, whose loader
-// `MyTickets` acts as a policy: with `authorize(true)`, a representative's tickets
-// go only to that representative as the actor. `helpdesk! { <relationship items> }` declares
+// `MyTickets` acts as a policy: when authorizing (the default), a representative's
+// tickets go only to that representative as the actor. `helpdesk! { <relationship items> }` declares
 // the same resources with those items on `Representative` instead, for examples
 // that show a loader of their own.
 //
@@ -44,8 +44,8 @@ macro_rules! helpdesk {
             has_many my_tickets: Ticket { manual MyTickets; }
         }
 
-        /// Each representative's tickets; with `authorize(true)`, only to the
-        /// representative who is the actor.
+        /// Each representative's tickets; when authorizing (the default), only
+        /// to the representative who is the actor.
         struct MyTickets;
 
         impl ManualRelationship for MyTickets {

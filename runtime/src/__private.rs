@@ -23,7 +23,7 @@ pub use crate::expr::{
 pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
 pub use crate::policy::{
-    AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
+    Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use crate::query::Query;
 pub use crate::rel::Rel;
@@ -187,5 +187,5 @@ pub fn templates<'a>(
     actor: Option<&'a dyn crate::Actor>,
     tenant: Option<&'a Value>,
 ) -> Templates<'a> {
-    Templates::new(resource, actor, tenant)
+    Templates::new(resource, Action::Read, actor, tenant)
 }

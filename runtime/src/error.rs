@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::action::Action;
 use crate::value::Value;
 
 /// The result type of every fallible ashore call.
@@ -244,14 +245,19 @@ pub enum ErrorKind {
         /// What was found.
         found: Value,
     },
-    /// A record the actor may not read, loaded through a relationship with
-    /// `authorize_read_with error` (or returned by a manual loader there).
-    #[error("forbidden: the actor may not read {resource} {key}")]
+    /// The policies forbid the action: a write the actor may not make (nothing
+    /// is written), or a record the actor may not read, loaded through a
+    /// relationship with `authorize_read_with error` (or returned by a manual
+    /// loader there).
+    #[error("forbidden: the actor may not {action} {resource}{}", key.as_ref().map(|k| format!(" {k}")).unwrap_or_default())]
     Forbidden {
-        /// The resource of the record.
+        /// The resource.
         resource: &'static str,
-        /// The record's primary key.
-        key: Value,
+        /// What the actor may not do.
+        action: Action,
+        /// The record's primary key, when one record is forbidden (a record
+        /// read or updated, a record created with its key set).
+        key: Option<Value>,
     },
     /// A read of a multitenant resource without `.tenant(..)`, which the
     /// resource does not allow (no `global;` in its `multitenancy` block).

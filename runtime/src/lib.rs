@@ -134,8 +134,8 @@
 //! of the example's own, `representative(&support, "Alice")` reads a
 //! representative by name, and `subjects(&tickets)` lists tickets' subjects in
 //! order. Besides `tickets_above_threshold`, `Representative` has the manual
-//! relationship `my_tickets`: each representative's tickets, which with
-//! `authorize(true)` go only to the representative who is the actor. Examples
+//! relationship `my_tickets`: each representative's tickets, which when
+//! authorizing (the default) go only to the representative who is the actor. Examples
 //! that show a manual loader of their own declare it in sight, with a comment
 //! giving the relationship that uses it.
 //!
@@ -145,6 +145,7 @@
 
 // The layers, bottom-up (ARCHITECTURE.md): each module uses only those above it
 // in this list.
+mod action;
 mod actor;
 mod changeset;
 pub mod data_layer;
@@ -179,7 +180,9 @@ pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
 pub use expr::{ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term};
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
-pub use policy::{AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates};
+pub use policy::{
+    Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
+};
 pub use query::{Load, Query, Unset};
 pub use rel::Rel;
 pub use resource::{

@@ -1,20 +1,24 @@
-//! Read policies and multitenancy as declared: what a resource's `policies { }`
-//! and `multitenancy { }` blocks hold. How a read turns them into filters is
-//! the engine's (`engine/authorize.rs`).
+//! Policies and multitenancy as declared: what a resource's `policies { }`
+//! and `multitenancy { }` blocks hold. How reads and writes turn them into
+//! filters and checks is the engine's (`engine/authorize.rs`).
 //!
-//! Policies follow Ash's policy authorizer for reads. Each [`Policy`] applies
-//! when its condition holds; its checks run top to bottom and the first one
+//! Policies follow Ash's policy authorizer. Each [`Policy`] applies to an
+//! [`Action`] when its condition holds (`action_type(read)` selects reads,
+//! `always()` every action); its checks run top to bottom and the first one
 //! that decides wins (`authorize_if` authorizes when its check holds,
 //! `forbid_if` forbids, `authorize_unless` / `forbid_unless` when it does not);
 //! a policy no check decides forbids. Every policy that applies must authorize,
-//! and when none applies the read is forbidden. Checks about the actor are
-//! decided once per read; `expr(..)` checks become filters, so a record the
-//! actor may not see is absent (never an error), and SQL layers filter in SQL.
+//! and when none applies the action is forbidden. Checks about the actor are
+//! decided once per request; on a read `expr(..)` checks become filters, so a
+//! record the actor may not see is absent (never an error), and SQL layers
+//! filter in SQL; on an update or destroy they limit the records touched, and
+//! on a create they are evaluated on the new records.
 //!
 //! Multitenancy (attribute strategy) scopes every read to the tenant given with
 //! `.tenant(..)`: `attribute == tenant`. A read of a multitenant resource
 //! without a tenant is an error, unless the resource allows global reads.
 
+pub use crate::action::Action;
 use crate::actor::Actor;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
@@ -51,10 +55,15 @@ pub enum Effect {
     ForbidUnless,
 }
 
-/// A check: about the actor (decided once per read) or about each record.
+/// A check: about the request (its action, its actor: decided once per
+/// request) or about each record.
 pub enum Check {
     /// `always()`.
     Always,
+    /// `action_type(read)`, `action_type(create, update)`: the request is one
+    /// of these actions. As a policy's condition, it selects the actions the
+    /// policy governs.
+    ActionType(&'static [Action]),
     /// `actor_present()`: a read with an actor.
     ActorPresent,
     /// `actor_attribute_equals(attribute, value)`: the actor's attribute equals
@@ -74,6 +83,10 @@ impl std::fmt::Debug for Check {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Check::Always => f.write_str("always()"),
+            Check::ActionType(actions) => {
+                let names: Vec<&str> = actions.iter().map(|a| a.name()).collect();
+                write!(f, "action_type({})", names.join(", "))
+            }
             Check::ActorPresent => f.write_str("actor_present()"),
             Check::ActorAttributeEquals { attribute, value } => {
                 write!(f, "actor_attribute_equals({attribute}, {})", value())
@@ -93,9 +106,10 @@ pub struct Multitenancy {
 }
 
 /// The values templates in `expr(..)` checks stand for: `^actor(field)` and
-/// `^tenant()`.
+/// `^tenant()`; and the action the checks are run for.
 pub struct Templates<'a> {
     pub(crate) resource: &'static str,
+    pub(crate) action: Action,
     pub(crate) actor: Option<&'a dyn Actor>,
     pub(crate) tenant: Option<&'a Value>,
 }
@@ -103,14 +117,21 @@ pub struct Templates<'a> {
 impl<'a> Templates<'a> {
     pub(crate) fn new(
         resource: &'static str,
+        action: Action,
         actor: Option<&'a dyn Actor>,
         tenant: Option<&'a Value>,
     ) -> Self {
         Templates {
             resource,
+            action,
             actor,
             tenant,
         }
+    }
+
+    /// The action the checks are run for.
+    pub fn action(&self) -> Action {
+        self.action
     }
 
     /// `^actor(field)`: nil without an actor; an error when the actor has no

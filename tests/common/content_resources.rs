@@ -64,7 +64,7 @@ resource! {
             belongs_to desk: Desk;
         }
         policies {
-            policy always() {
+            policy action_type(read) {
                 authorize_if expr(status == "open");
             }
         }
@@ -99,7 +99,7 @@ resource! {
             belongs_to owner: Owner;
         }
         policies {
-            policy always() {
+            policy action_type(read) {
                 authorize_if expr(owner.active == true);
             }
         }
@@ -123,7 +123,7 @@ resource! {
             belongs_to about: Desk;
         }
         policies {
-            policy always() {
+            policy action_type(read) {
                 authorize_if expr(public == true and about.name == "front");
             }
         }

@@ -37,7 +37,7 @@ pub struct Desk {
 
 /// A case: readable in its tenant when open.
 #[derive(Debug, Clone, PartialEq, Resource)]
-#[resource(policy(always(), authorize_if(expr(status == "open"))))]
+#[resource(policy(action_type(read), authorize_if(expr(status == "open"))))]
 #[resource(multitenancy(attribute = org))]
 pub struct Case {
     #[resource(uuid_primary_key)]
@@ -61,7 +61,7 @@ pub struct Owner {
 
 /// A task: readable when its owner is active.
 #[derive(Debug, Clone, PartialEq, Resource)]
-#[resource(policy(always(), authorize_if(expr(owner.active == true))))]
+#[resource(policy(action_type(read), authorize_if(expr(owner.active == true))))]
 pub struct Task {
     #[resource(uuid_primary_key)]
     pub id: Uuid,
@@ -80,7 +80,7 @@ pub struct Task {
 #[derive(Debug, Clone, PartialEq, Default, Resource)]
 #[resource(not_stored)]
 #[resource(policy(
-    always(),
+    action_type(read),
     authorize_if(expr(public == true and about.name == "front"))
 ))]
 pub struct Forecast {

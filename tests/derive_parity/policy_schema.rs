@@ -3,7 +3,7 @@
 //! effects, the checks, each `expr(..)` check evaluated through `Templates` to
 //! the filter it stands for, with `^actor(..)` and `^tenant()` filled in.
 
-use ashore::__private::{AuthorizeReadWith, Check, Effect, Policy, templates};
+use ashore::__private::{Action, AuthorizeReadWith, Check, Effect, Policy, templates};
 use ashore::prelude::*;
 use ashore::{Actor, CmpOp, Value};
 
@@ -29,6 +29,10 @@ resource! {
             }
             policy actor_present() {
                 authorize_if actor_attribute_equals(role, "support");
+            }
+            policy action_type(create, update) {
+                forbid_if action_type(update);
+                authorize_if actor_present();
             }
         }
         multitenancy {
@@ -66,6 +70,11 @@ resource! {
     forbid_unless(expr(organization_id == ^tenant() and priority > ^actor(level) + 1 and ^actor(level) in [1, 2] and not is_nil(^tenant())))
 ))]
 #[resource(policy(actor_present(), authorize_if(actor_attribute_equals(role, "support"))))]
+#[resource(policy(
+    action_type(create, update),
+    forbid_if(action_type(update)),
+    authorize_if(actor_present())
+))]
 #[resource(multitenancy(attribute = organization_id))]
 pub struct DerivedTicket {
     #[resource(uuid_primary_key)]
@@ -105,7 +114,7 @@ fn eval(check: &Check, actor: Option<&dyn Actor>, tenant: Option<&Value>) -> ash
 }
 
 fn assert_policies(policies: &[Policy]) {
-    assert_eq!(policies.len(), 2);
+    assert_eq!(policies.len(), 3);
     let effects: Vec<Effect> = policies[0].checks.iter().map(|c| c.effect).collect();
     assert_eq!(
         effects,
@@ -129,6 +138,14 @@ fn assert_policies(policies: &[Policy]) {
         format!("{:?}", policies[1].checks[0].check),
         "actor_attribute_equals(role, \"support\")"
     );
+    assert_eq!(
+        format!("{:?}", policies[2].condition),
+        "action_type(create, update)"
+    );
+    assert!(matches!(
+        policies[2].checks[0].check,
+        Check::ActionType([Action::Update])
+    ));
 
     let agent = Agent {
         id: Uuid::nil(),

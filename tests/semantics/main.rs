@@ -33,3 +33,4 @@ mod has_one_cycle;
 mod policies;
 mod stored_values;
 mod tenant_writes;
+mod write_policies;

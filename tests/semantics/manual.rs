@@ -384,7 +384,7 @@ async fn load_context_carries_actor_authorize_tenant_and_domain_to_every_level(
     assert_eq!(seen.len(), 2, "{seen:?}");
     for call in &seen {
         assert_eq!(call.actor_name, Some(Value::from("Grace".to_owned())));
-        assert!(!call.authorize, "authorize defaults to false");
+        assert!(call.authorize, "authorize defaults to true");
     }
     Ok(())
 }

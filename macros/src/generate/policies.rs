@@ -59,6 +59,21 @@ fn check(check: &Check, resource: &Ident) -> TokenStream {
     let span = check.name.span();
     match &check.kind {
         CheckKind::Always => quote_spanned!(span=> ::ashore::__private::Check::Always),
+        CheckKind::ActionType(actions) => {
+            // Validation reported any word that names no action.
+            let actions = actions.iter().filter_map(|a| {
+                let variant = match a.to_string().as_str() {
+                    "read" => "Read",
+                    "create" => "Create",
+                    "update" => "Update",
+                    "destroy" => "Destroy",
+                    _ => return None,
+                };
+                let variant = Ident::new(variant, a.span());
+                Some(quote!(::ashore::__private::Action::#variant))
+            });
+            quote_spanned!(span=> ::ashore::__private::Check::ActionType(&[#(#actions),*]))
+        }
         CheckKind::ActorPresent => quote_spanned!(span=> ::ashore::__private::Check::ActorPresent),
         CheckKind::ActorAttributeEquals { attribute, value } => {
             let attribute = name_lit(attribute);

@@ -69,12 +69,24 @@ pub struct Check {
 }
 
 /// The names of the checks, as written.
-pub const CHECKS: [&str; 4] = ["always", "actor_present", "actor_attribute_equals", "expr"];
+pub const CHECKS: [&str; 5] = [
+    "always",
+    "action_type",
+    "actor_present",
+    "actor_attribute_equals",
+    "expr",
+];
+
+/// The actions `action_type(..)` names, as written (the runtime's `Action`).
+pub const ACTIONS: [&str; 4] = ["read", "create", "update", "destroy"];
 
 /// What a check tests.
 pub enum CheckKind {
     /// `always()`.
     Always,
+    /// `action_type(read)`, `action_type(create, update)`: the actions as
+    /// written (checked against [`ACTIONS`] by validation).
+    ActionType(Vec<Ident>),
     /// `actor_present()`.
     ActorPresent,
     /// `actor_attribute_equals(attribute, value)`.

@@ -1,5 +1,5 @@
 //! Values both front ends write the same way, parsed once: a policy check
-//! (`always()`, `actor_present()`, `actor_attribute_equals(field, value)`,
+//! (`always()`, `action_type(read)`, `actor_present()`, `actor_attribute_equals(field, value)`,
 //! `expr(<filter>)`), sort keys (`priority desc, subject`) and the value of
 //! `authorize_read_with`. `dsl` parses them from the block's tokens, `derive`
 //! from the tokens inside `#[resource(..)]`, so both build the same model.
@@ -22,7 +22,7 @@ impl Parse for CheckSyntax {
     fn parse(input: ParseStream) -> Result<Self> {
         if !input.peek(Ident::peek_any) {
             return Err(input.error(
-                "expected a check: `always()`, `actor_present()`, \
+                "expected a check: `always()`, `action_type(..)`, `actor_present()`, \
                  `actor_attribute_equals(field, value)` or `expr(..)`",
             ));
         }
@@ -53,6 +53,17 @@ impl Parse for CheckSyntax {
                 } else {
                     CheckKind::ActorPresent
                 }
+            }
+            "action_type" => {
+                const EXAMPLE: &str = "`action_type(read)` or `action_type(create, update)`";
+                let actions = content.parse_terminated(Ident::parse_any, Token![,])?;
+                if actions.is_empty() {
+                    return Err(syn::Error::new(
+                        name.span(),
+                        format!("`action_type` needs the actions it selects: {EXAMPLE}"),
+                    ));
+                }
+                CheckKind::ActionType(actions.into_iter().collect())
             }
             "actor_attribute_equals" => {
                 const EXAMPLE: &str = "`actor_attribute_equals(admin, true)`";

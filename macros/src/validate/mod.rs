@@ -67,6 +67,7 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource 
     reserved_names(&resource, errors);
     not_stored(&mut resource, front, errors);
     policies::empty_policies(&mut resource, front, errors);
+    policies::action_types(&mut resource, errors);
     policies::multitenancy(&mut resource, front, errors);
     policies::filter_templates(&mut resource, front, errors);
     resource

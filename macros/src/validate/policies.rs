@@ -1,4 +1,6 @@
-//! Rules of read policies and multitenancy: a policy with no checks, the
+//! Rules of policies and multitenancy: a policy with no checks, the actions
+//! `action_type(..)` names (known, and a line's able to hold under its
+//! policy's condition), the
 //! tenant attribute (given once, naming an attribute of the resource), and
 //! templates (`^actor(..)`, `^tenant()`) outside a policy's `expr(..)` (in a
 //! relationship's `filter`). The messages for unknown words in policies are
@@ -8,7 +10,8 @@ use proc_macro2::Span;
 
 use crate::errors::Errors;
 use crate::model::{
-    CHECKS, Effect, FrontEnd, OptionKind, OptionValue, Place, ReadWith, Resource, name_of,
+    ACTIONS, CHECKS, Check, CheckKind, Effect, FrontEnd, OptionKind, OptionValue, Place, ReadWith,
+    Resource, name_of,
 };
 use crate::suggest::{close_ones, first_at, hint, hint_or_list};
 
@@ -26,7 +29,11 @@ pub fn unknown_message(word: &str, place: Place) -> Option<String> {
             format!("unknown policy keyword `{word}`{}", hint(word, &effects))
         }
         Place::Check => {
-            let close = close_ones(word, &CHECKS);
+            // A near miss gets the one check it misspells.
+            let close = match crate::suggest::did_you_mean(word, CHECKS) {
+                Some(best) if strsim::levenshtein(word, best) <= 2 => vec![best],
+                _ => close_ones(word, &CHECKS),
+            };
             let suggestion = if close.is_empty() {
                 String::new()
             } else {
@@ -35,7 +42,8 @@ pub fn unknown_message(word: &str, place: Place) -> Option<String> {
             };
             format!(
                 "unknown check `{word}`{suggestion} The checks are `always()`, \
-                 `actor_present()`, `actor_attribute_equals(field, value)` and `expr(..)`"
+                 `action_type(..)`, `actor_present()`, `actor_attribute_equals(field, value)` \
+                 and `expr(..)`"
             )
         }
         Place::Multitenancy => format!(
@@ -54,7 +62,7 @@ pub fn unknown_message(word: &str, place: Place) -> Option<String> {
     })
 }
 
-/// A policy with no checks forbids every read: reported on `policy`, and the
+/// A policy with no checks forbids what it governs: reported on `policy`, and the
 /// policy removed (unless lines were left out after another error).
 pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     resource.policies.retain(|policy| {
@@ -67,7 +75,69 @@ pub fn empty_policies(resource: &mut Resource, front: FrontEnd, errors: &Errors)
         };
         errors.error_at(
             policy.keyword.span(),
-            format!("a policy with no checks forbids every read; add {fix}"),
+            format!("a policy with no checks forbids every action it governs; add {fix}"),
+        );
+        false
+    });
+}
+
+/// Every word of `action_type(..)` names an action (reported with a
+/// suggestion, and dropped), and a line's `action_type(..)` check can hold for
+/// some action its policy's `action_type(..)` condition selects: under
+/// `policy action_type(create)`, `authorize_if action_type(update)` never
+/// holds, which is a mistake (reported on the line's check).
+pub fn action_types(resource: &mut Resource, errors: &Errors) {
+    for policy in &mut resource.policies {
+        known_actions(&mut policy.condition, errors);
+        for line in &mut policy.checks {
+            known_actions(&mut line.check, errors);
+        }
+        let CheckKind::ActionType(governed) = &policy.condition.kind else {
+            continue;
+        };
+        if governed.is_empty() {
+            continue;
+        }
+        for line in &policy.checks {
+            let CheckKind::ActionType(selected) = &line.check.kind else {
+                continue;
+            };
+            if selected.is_empty() || selected.iter().any(|a| governed.contains(a)) {
+                continue;
+            }
+            let governed: Vec<String> = governed.iter().map(|a| a.to_string()).collect();
+            let governed: Vec<&str> = governed.iter().map(String::as_str).collect();
+            let only = crate::suggest::one_of(&governed);
+            errors.error_at(
+                line.check.name.span(),
+                format!(
+                    "this `action_type` check never holds: its policy governs only {only}; \
+                     name {only} here, or give this line a policy of its own"
+                ),
+            );
+        }
+    }
+}
+
+/// Reports and drops the words of an `action_type(..)` check that name no action.
+fn known_actions(check: &mut Check, errors: &Errors) {
+    let CheckKind::ActionType(actions) = &mut check.kind else {
+        return;
+    };
+    actions.retain(|action| {
+        let word = action.to_string();
+        if ACTIONS.contains(&word.as_str()) {
+            return true;
+        }
+        let suggestion = match word.as_str() {
+            // Other frameworks' words for Ash's.
+            "delete" | "remove" => "; did you mean `destroy`?".to_owned(),
+            "write" => "; name the writes: `create, update, destroy`".to_owned(),
+            _ => hint(&word, &ACTIONS),
+        };
+        errors.error_at(
+            action.span(),
+            format!("unknown action type `{word}`{suggestion}"),
         );
         false
     });

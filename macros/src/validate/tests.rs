@@ -276,7 +276,7 @@ fn policy_and_multitenancy_rules() {
         "unknown value `eror` for `authorize_read_with`; did you mean `error`?",
         "unknown policy keyword `authorise_if`; did you mean `authorize_if`?",
         "unknown check `actor_is`; did you mean `actor_present`",
-        "a policy with no checks forbids every read; add `authorize_if actor_present();`",
+        "a policy with no checks forbids every action it governs; add `authorize_if actor_present();`",
         "`Ticket` has no attribute `organisation_id` to hold the tenant; did you mean `organization_id`?",
         "`multitenancy` is given twice",
     ];

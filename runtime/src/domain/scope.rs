@@ -99,7 +99,7 @@ impl Scope {
         Scope {
             domain,
             actor: None,
-            authorize: false,
+            authorize: true,
             tenant: None,
         }
     }
@@ -114,7 +114,8 @@ impl Scope {
         self.actor.as_deref()
     }
 
-    /// The authorize flag, as given to the read (`false` unless set).
+    /// The authorize flag, as given to the read (`true` unless set: a
+    /// resource's policies apply unless the caller turns them off).
     pub fn authorize(&self) -> bool {
         self.authorize
     }

@@ -1,15 +1,16 @@
 //! Authorization, executed: read policies and the tenant turned into the
 //! conditions a read puts on every resource it reaches ([`visibility`]), a
-//! manual loader's results checked against them by content ([`enforce`]), and the
-//! tenant filled into and checked on created rows ([`tenant_rows`]).
+//! manual loader's results checked against them by content ([`enforce`]), the
+//! tenant filled into and checked on created rows ([`tenant_rows`]), and the
+//! policies governing writes ([`writes`]).
 //!
-//! Policies follow Ash's policy authorizer for reads. Each `Policy` applies
-//! when its condition holds; its checks run top to bottom and the first one
+//! Policies follow Ash's policy authorizer. Each `Policy` applies to the
+//! request's action (`Action`) when its condition holds; its checks run top to bottom and the first one
 //! that decides wins (`authorize_if` authorizes when its check holds,
 //! `forbid_if` forbids, `authorize_unless` / `forbid_unless` when it does not);
 //! a policy no check decides forbids. Every policy that applies must authorize,
-//! and when none applies the read is forbidden. Checks about the actor are
-//! decided once per read; `expr(..)` checks become filters, so a record the
+//! and when none applies the action is forbidden. Checks about the actor are
+//! decided once per request; on a read `expr(..)` checks become filters, so a record the
 //! actor may not see is absent (never an error), and SQL layers filter in SQL.
 //!
 //! Multitenancy (attribute strategy) scopes every read to the tenant given with
@@ -22,7 +23,7 @@ use crate::data_layer::store::new_table;
 use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
-use crate::policy::{AuthorizeReadWith, Check, Effect, Policy, Templates};
+use crate::policy::{Action, AuthorizeReadWith, Check, Effect, Policy, Templates};
 use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
 
@@ -73,6 +74,7 @@ impl Check {
     fn truth(&self, templates: &Templates<'_>) -> Result<Truth> {
         Ok(match self {
             Check::Always => Truth::Yes,
+            Check::ActionType(actions) => bool_truth(actions.contains(&templates.action())),
             Check::ActorPresent => bool_truth(templates.actor.is_some()),
             Check::ActorAttributeEquals { attribute, value } => match templates.actor {
                 None => Truth::No,
@@ -119,14 +121,21 @@ impl Policy {
     }
 }
 
-/// The filter a read of `schema` gets from its read policies: `None` when the
-/// resource has no policies or they authorize every record.
+/// The filter a read of `schema` gets from its policies (those that govern
+/// `templates`' action): `None` when the resource has no policies or they
+/// authorize every record.
 pub(crate) fn policy_filter(
     schema: &'static Schema,
     templates: &Templates<'_>,
 ) -> Result<Option<Expr>> {
+    Ok(policy_truth(schema, templates)?.into_filter())
+}
+
+/// What `schema`'s policies come to for `templates`' action: every record,
+/// none, or those a filter selects.
+fn policy_truth(schema: &'static Schema, templates: &Templates<'_>) -> Result<Truth> {
     if schema.policies.is_empty() {
-        return Ok(None);
+        return Ok(Truth::Yes);
     }
     // Some policy applies, and each that applies authorizes.
     let mut applies = Truth::No;
@@ -145,7 +154,7 @@ pub(crate) fn policy_filter(
         applies = applies.or(when);
         all = all.and(unless.or(body));
     }
-    Ok(applies.and(all).into_filter())
+    Ok(applies.and(all))
 }
 
 /// The filter multitenancy puts on a read of `schema`: `attribute == tenant`,
@@ -173,7 +182,7 @@ pub(crate) fn tenant_filter(
 
 /// The conditions a read from `root` under `scope` puts on each resource it
 /// meets (its own, those `filter` reaches, and `join`, the join resource of a
-/// load through one; see [`reach`]): the tenant's, and with `authorize(true)`
+/// load through one; see [`reach`]): the tenant's, and when authorizing (the default)
 /// the read policies'. Only those resources' policies are evaluated, so a
 /// policy of a resource the read never meets cannot fail it; any other resource
 /// a data layer meets is hidden. A multitenant resource met by a read without a
@@ -203,7 +212,8 @@ pub(crate) fn visibility(
             Err(_) => Some(Expr::Value(Value::Bool(false))),
         };
         let policy = if scope.authorize() && (policies_at_root || !is_root) {
-            let templates = Templates::new(schema.name, scope.actor(), scope.tenant());
+            let templates =
+                Templates::new(schema.name, Action::Read, scope.actor(), scope.tenant());
             policy_filter(schema, &templates)?
         } else {
             None
@@ -240,7 +250,7 @@ fn reachable(root: &'static Schema) -> Vec<&'static Schema> {
 }
 
 /// Checks records a relationship load found against everything the scope may
-/// read of `D` (tenant and, with `authorize(true)`, read policies), each by its
+/// read of `D` (tenant and, when authorizing, read policies), each by its
 /// own content: the visibility condition on `D` is evaluated on the records as
 /// they came back (`data_layer::content`), with no read when it has no
 /// relationship paths and one read per hop of its paths otherwise (from the
@@ -279,7 +289,8 @@ pub(crate) async fn enforce<D: Resource>(
             } else if with == AuthorizeReadWith::Error {
                 return Err(Error::new(ErrorKind::Forbidden {
                     resource: schema.name,
-                    key: record.get(schema.primary_key),
+                    action: Action::Read,
+                    key: Some(record.get(schema.primary_key)),
                 }));
             }
         }
@@ -339,3 +350,4 @@ pub(crate) fn tenant_rows(
 mod reach;
 #[cfg(test)]
 mod tests;
+pub(crate) mod writes;

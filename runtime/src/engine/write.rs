@@ -1,5 +1,6 @@
 //! A write, executed: changesets become rows, the tenant is filled in and
-//! checked, belongs_to keys into multitenant resources are checked against the
+//! checked, the rows are checked against the policies governing creates,
+//! belongs_to keys into multitenant resources are checked against the
 //! tenant ([`references`]), and the data layer creates the rows in one call.
 
 use crate::changeset::Changeset;
@@ -37,6 +38,7 @@ pub(crate) async fn create<R: Resource>(
     values::check_rows(schema, &rows)?;
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
+    authorize::writes::check_create(&scope, schema, &rows).await?;
     references::check_tenant(&scope, schema, &rows)
         .await
         .map_err(|e| e.in_resource(schema.name))?;

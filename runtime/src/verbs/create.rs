@@ -44,14 +44,13 @@ pub struct CreateMany<R: Resource> {
 impl<R: Resource> Create<R> {
     scope_setters! {
         /// Creates as this actor: any resource, or a type implementing [`Actor`].
-        ///
-        /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
+        /// The resource's policies governing creates are checked for it.
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
-        ///
-        /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set: a
+        /// create the policies forbid (outright, or for one of its new records
+        /// by an `expr(..)` check) is
+        /// [`ErrorKind::Forbidden`](crate::ErrorKind::Forbidden) and creates
+        /// nothing. `authorize(false)` turns them off.
         authorize;
         /// The tenant. A multitenant resource's records get it in their tenant
         /// attribute; one that names another tenant is an error, and so is a
@@ -63,14 +62,13 @@ impl<R: Resource> Create<R> {
 impl<R: Resource> CreateMany<R> {
     scope_setters! {
         /// Creates as this actor: any resource, or a type implementing [`Actor`].
-        ///
-        /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
+        /// The resource's policies governing creates are checked for it.
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
-        ///
-        /// Nothing reads it yet: a create runs no loader, and
-        /// [`DataLayer::create`](crate::DataLayer::create) is not given it.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set: a
+        /// create the policies forbid (outright, or for one of its new records
+        /// by an `expr(..)` check) is
+        /// [`ErrorKind::Forbidden`](crate::ErrorKind::Forbidden) and creates
+        /// nothing. `authorize(false)` turns them off.
         authorize;
         /// The tenant. A multitenant resource's records get it in their tenant
         /// attribute; one that names another tenant is an error, and so is a

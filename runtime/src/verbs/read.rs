@@ -25,7 +25,8 @@ impl<R: Resource> Read<R> {
         /// Runs as this actor: any resource, or a type implementing [`Actor`]. Manual
         /// loaders see it as [`LoadContext::actor`](crate::LoadContext::actor).
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set. Manual loaders
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off). Manual loaders
         /// see it as [`LoadContext::authorize`](crate::LoadContext::authorize).
         authorize;
         /// The tenant. Manual loaders see it as
@@ -76,7 +77,8 @@ impl<R: Resource> First<R> {
     scope_setters! {
         /// Runs as this actor: any resource, or a type implementing [`Actor`].
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off).
         authorize;
         /// The tenant.
         tenant;
@@ -108,7 +110,8 @@ impl<R: Resource> Count<R> {
     scope_setters! {
         /// Runs as this actor: any resource, or a type implementing [`Actor`].
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off).
         authorize;
         /// The tenant.
         tenant;
@@ -136,7 +139,8 @@ impl<'r, R: Resource> LoadOnto<'r, R> {
         /// Runs as this actor: any resource, or a type implementing [`Actor`]. Manual
         /// loaders see it as [`LoadContext::actor`](crate::LoadContext::actor).
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set. Manual loaders
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off). Manual loaders
         /// see it as [`LoadContext::authorize`](crate::LoadContext::authorize).
         authorize;
         /// The tenant. Manual loaders see it as

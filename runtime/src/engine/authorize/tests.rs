@@ -6,7 +6,7 @@ use std::any::Any;
 use super::*;
 use crate::actor::Actor;
 use crate::expr::CmpOp;
-use crate::policy::{Multitenancy, PolicyCheck};
+use crate::policy::{Action, Multitenancy, PolicyCheck};
 use crate::testing::test_resource;
 
 test_resource!(Doc in "doc", id: i64 = None, { owner: i64, tenant: String });
@@ -52,7 +52,10 @@ fn schema(policies: &'static [Policy], multitenancy: Option<Multitenancy>) -> &'
 
 fn filter(schema: &'static Schema, actor: Option<&User>) -> Result<Option<Expr>> {
     let actor = actor.map(|a| a as &dyn Actor);
-    policy_filter(schema, &Templates::new(schema.name, actor, None))
+    policy_filter(
+        schema,
+        &Templates::new(schema.name, Action::Read, actor, None),
+    )
 }
 
 const NOTHING: Option<Expr> = None;
@@ -181,11 +184,11 @@ fn every_applicable_policy_must_pass_and_none_applying_forbids() {
 
 #[test]
 fn templates_without_an_actor_or_tenant_are_nil() {
-    let templates = Templates::new("Doc", None, None);
+    let templates = Templates::new("Doc", Action::Read, None, None);
     assert_eq!(templates.actor("id").unwrap(), Value::Null);
     assert_eq!(templates.tenant(), Value::Null);
     let tenant = Value::from("acme");
-    let templates = Templates::new("Doc", None, Some(&tenant));
+    let templates = Templates::new("Doc", Action::Read, None, Some(&tenant));
     assert_eq!(templates.tenant(), tenant);
 }
 
@@ -253,7 +256,7 @@ fn checks_after_a_decision_are_not_run() {
         }
     }
     let s = schema(&POLICIES, None);
-    let templates = Templates::new(s.name, Some(&NoFields), None);
+    let templates = Templates::new(s.name, Action::Read, Some(&NoFields), None);
     assert_eq!(policy_filter(s, &templates).unwrap(), NOTHING);
 }
 
