@@ -1,17 +1,21 @@
-//! `Changeset<R>`: the attribute values of a record to create, set through typed
-//! field references so a wrong type is a compile error.
+//! `Changeset<R>`: the attribute values of a record to create, or to set on
+//! records an update changes, set through typed field references so a wrong
+//! type is a compile error; and [`Changes`], what an update sets, as a data
+//! layer is given it.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::resource::{Field, Generated, Resource, Row};
+use crate::resource::{Field, Generated, Resource, Row, Schema};
 use crate::scalar::Scalar;
 use crate::value::Value;
 
-/// The values of a record to create (Ash's create changeset).
+/// The values of a record to create (Ash's create changeset), or the values
+/// an update sets ([`Domain::update`](crate::Domain::update): only those set
+/// change).
 ///
-/// Unset attributes are nil when nullable; a `uuid_primary_key` gets a random UUID
+/// On a create, unset attributes are nil when nullable; a `uuid_primary_key` gets a random UUID
 /// and an `integer_primary_key` the data layer's next number. Leaving out any other
 /// attribute is an `ErrorKind::Required` naming it.
 ///
@@ -97,6 +101,17 @@ impl<R: Resource> Changeset<R> {
         }
     }
 
+    /// The attributes set, for an update: nothing filled in.
+    pub(crate) fn into_changes(self) -> Changes {
+        Changes(
+            self.values
+                .into_iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i, v)))
+                .collect(),
+        )
+    }
+
     pub(crate) fn into_row(self) -> Result<Row> {
         let schema = R::schema();
         schema
@@ -114,5 +129,66 @@ impl<R: Resource> Changeset<R> {
                 })),
             })
             .collect()
+    }
+}
+
+/// The attributes an update sets, each as (its index among the schema's
+/// attributes, its new value); every other attribute keeps its value. Never
+/// the primary key: [`Changes::check`] refuses it, on every layer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Changes(pub Vec<(usize, Value)>);
+
+impl Changes {
+    /// Whether nothing is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The attributes set, with their new values.
+    pub fn iter(&self) -> impl Iterator<Item = (usize, &Value)> {
+        self.0.iter().map(|(i, v)| (*i, v))
+    }
+
+    /// Checks the changes against `schema`: each names an attribute, once, and
+    /// none the primary key (an [`ErrorKind::InvalidValue`] naming it: a record
+    /// keeps its key, so what refers to it stays right).
+    pub fn check(&self, schema: &'static Schema) -> Result<()> {
+        let mut seen = vec![false; schema.attributes.len()];
+        for (index, _) in self.iter() {
+            let Some(slot) = seen.get_mut(index) else {
+                return Err(Error::new(ErrorKind::InvalidQuery {
+                    resource: schema.name,
+                    message: format!(
+                        "an update sets attribute {index}, and {} has {}",
+                        schema.name,
+                        schema.attributes.len()
+                    ),
+                }));
+            };
+            if index == schema.primary_key {
+                return Err(Error::new(ErrorKind::InvalidValue {
+                    resource: schema.name,
+                    attribute: schema.primary_key().name,
+                    reason: "the primary key, which an update cannot change \
+                             (create a record with the new key and destroy the old one)",
+                }));
+            }
+            if std::mem::replace(slot, true) {
+                return Err(Error::new(ErrorKind::InvalidQuery {
+                    resource: schema.name,
+                    message: format!("an update sets `{}` twice", schema.attributes[index].name),
+                }));
+            }
+        }
+        Ok(())
+    }
+
+    /// `row` with the changes applied (indexes checked by [`Changes::check`]).
+    pub(crate) fn apply(&self, row: &mut Row) {
+        for (index, value) in self.iter() {
+            if let Some(slot) = row.get_mut(index) {
+                *slot = value.clone();
+            }
+        }
     }
 }

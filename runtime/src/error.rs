@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// An error from a read, a load or a create.
+/// An error from a read, a load or a write.
 ///
 /// The path names the resource and the chain of relationships being loaded when the
 /// error happened; the kind says what happened and which record or key was involved.
@@ -290,6 +290,26 @@ pub enum ErrorKind {
         after: std::time::Duration,
         /// The setting that holds the limit, to raise it.
         setting: &'static str,
+    },
+    /// An update or destroy of one record found no record with its primary
+    /// key that the write may touch: it was destroyed meanwhile, or it is
+    /// another tenant's, or hidden from the actor (all alike, so a write cannot
+    /// learn whether a hidden record exists). Ash's `StaleRecord`.
+    #[error("{resource} {key} was not found: it does not exist, or this write may not touch it")]
+    NotFound {
+        /// The resource written.
+        resource: &'static str,
+        /// The primary key looked for.
+        key: Value,
+    },
+    /// A data layer does not do this operation (a layer of your own that keeps
+    /// a default of [`DataLayer`](crate::DataLayer)).
+    #[error("the data layer `{layer}` does not support {operation}")]
+    Unsupported {
+        /// The layer's name.
+        layer: &'static str,
+        /// What was asked (`"update"`, `"destroy"`).
+        operation: &'static str,
     },
     /// An error returned by a user's manual loader, shown as it is.
     #[error(transparent)]

@@ -192,7 +192,9 @@ pub use resource::{
 pub use scalar::{Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};
 pub use value::{Value, ValueType};
-pub use verbs::{Count, Create, CreateMany, First, LoadOnto, Read};
+pub use verbs::{
+    Count, Create, CreateMany, Destroy, DestroyAll, First, LoadOnto, Read, Update, UpdateAll,
+};
 
 /// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.
 pub use chrono;

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ashore::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
+use ashore::data_layer::{BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records};
 use ashore::prelude::*;
 use ashore::{Row, Schema, Value};
 
@@ -119,6 +119,18 @@ impl DataLayer for Counting {
         rows: Vec<Row>,
     ) -> BoxFuture<'a, ashore::Result<Records>> {
         self.inner.create(schema, rows)
+    }
+
+    fn update<'a>(
+        &'a self,
+        request: ReadRequest,
+        changes: Changes,
+    ) -> BoxFuture<'a, ashore::Result<Records>> {
+        self.inner.update(request, changes)
+    }
+
+    fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, ashore::Result<Records>> {
+        self.inner.destroy(request)
     }
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, ashore::Result<()>> {

@@ -43,6 +43,8 @@ mod paths;
 mod reading_one;
 #[path = "../semantics/sql.rs"]
 mod sql;
+#[path = "../semantics/writes.rs"]
+mod writes;
 
 mod policy_schema;
 

@@ -36,6 +36,7 @@ use crate::value::Value;
 #[cfg(test)]
 pub(crate) mod tests;
 mod window;
+mod writes;
 
 /// The in-memory data layer.
 ///
@@ -71,6 +72,8 @@ pub struct Memory {
 
 /// One resource's records and their primary-key index.
 struct Stored {
+    /// The resource stored.
+    schema: &'static Schema,
     table: Box<dyn Table>,
     /// Primary-key value → row.
     primary: KeyIndex,
@@ -143,17 +146,7 @@ impl Memory {
         let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
         let schema = request.schema;
         let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
-        let sort = request
-            .sort
-            .iter()
-            .map(|s| match schema.attribute_index(&s.field) {
-                Some(i) => Ok((i, s.order)),
-                None => Err(invalid(
-                    schema,
-                    format!("no attribute named `{}` to sort by", s.field),
-                )),
-            })
-            .collect::<Result<Vec<(usize, Order)>>>()?;
+        let sort = sort_keys(&request)?;
         let filter = Filter::compile(
             schema,
             request.filter.as_ref(),
@@ -188,52 +181,20 @@ impl Memory {
             return Ok(ReadResult::new(Records::Grouped(grouped)));
         }
 
-        let mut hits: Vec<Hit> = Vec::new();
-        match &request.partition {
-            None => {
-                // Without a sort the first `offset + limit` matches are the answer.
-                let enough = match request.limit {
-                    Some(l) if sort.is_empty() => request.offset.saturating_add(l),
-                    _ => usize::MAX,
-                };
-                if enough > 0 {
-                    // Small batches first when few matches are wanted.
-                    scan(table.len(), enough, filter, Some, |row, _| {
-                        hits.push(Hit { row, key: 0 });
-                        hits.len() < enough
-                    });
-                }
-            }
-            Some(partition) => {
-                let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
-                let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
-                scan(table.len(), CHUNK, filter, keys_of, |row, keys| {
-                    hits.extend(keys.iter().map(|&key| Hit { row, key }));
-                    true
-                });
-            }
-        }
-
-        let records = match &request.partition {
-            None => {
-                if !sort.is_empty() {
-                    hits = sorted(hits, table, &sort);
-                }
-                let rows = hits
-                    .iter()
-                    .skip(request.offset)
-                    .take(request.limit.unwrap_or(usize::MAX))
-                    .map(|h| h.row)
-                    .collect::<Vec<_>>();
-                Records::Typed(table.select(&rows))
-            }
-            Some(partition) => {
-                let keys = partition.keys.len();
-                let rows =
-                    window::windows(&hits, keys, table, &sort, request.offset, request.limit);
-                Records::Grouped(table.select_grouped(&rows, &pair_group_sizes(&rows, keys)))
-            }
+        let Some(partition) = &request.partition else {
+            let rows = selected(table, filter, &sort, request.offset, request.limit);
+            return Ok(ReadResult::new(Records::Typed(table.select(&rows))));
         };
+        let mut hits: Vec<Hit> = Vec::new();
+        let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
+        let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
+        scan(table.len(), CHUNK, filter, keys_of, |row, keys| {
+            hits.extend(keys.iter().map(|&key| Hit { row, key }));
+            true
+        });
+        let keys = partition.keys.len();
+        let rows = window::windows(&hits, keys, table, &sort, request.offset, request.limit);
+        let records = Records::Grouped(table.select_grouped(&rows, &pair_group_sizes(&rows, keys)));
         Ok(ReadResult::new(records))
     }
 
@@ -366,6 +327,7 @@ impl DataLayer for Memory {
     fn register(&self, schema: &'static Schema) -> Result<()> {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         tables.entry(schema.name).or_insert_with(|| Stored {
+            schema,
             table: (schema.new_table)(),
             primary: KeyIndex::new(schema.primary_key().value_type),
             max_int: None,
@@ -387,6 +349,18 @@ impl DataLayer for Memory {
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move { self.create_now(schema, rows) })
+    }
+
+    fn update<'a>(
+        &'a self,
+        request: ReadRequest,
+        changes: Changes,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.update_now(&request, &changes) })
+    }
+
+    fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.destroy_now(&request) })
     }
 }
 
@@ -523,6 +497,55 @@ impl<'k> Links<'k> {
         }
         .unwrap_or_else(|| Links::Direct(group_positions(keys.iter())))
     }
+}
+
+/// The sort keys of `request` as attribute positions; an error naming an
+/// attribute the resource lacks.
+fn sort_keys(request: &ReadRequest) -> Result<Vec<(usize, Order)>> {
+    let schema = request.schema;
+    request
+        .sort
+        .iter()
+        .map(|s| match schema.attribute_index(&s.field) {
+            Some(i) => Ok((i, s.order)),
+            None => Err(invalid(
+                schema,
+                format!("no attribute named `{}` to sort by", s.field),
+            )),
+        })
+        .collect()
+}
+
+/// The rows of `table` an unpartitioned read selects, in its order: those
+/// `filter` passes, sorted by `sort` (ties in insertion order), windowed.
+fn selected(
+    table: &dyn Table,
+    filter: Option<&Filter<'_>>,
+    sort: &[(usize, Order)],
+    offset: usize,
+    limit: Option<usize>,
+) -> Vec<usize> {
+    // Without a sort the first `offset + limit` matches are the answer.
+    let enough = match limit {
+        Some(l) if sort.is_empty() => offset.saturating_add(l),
+        _ => usize::MAX,
+    };
+    let mut hits: Vec<Hit> = Vec::new();
+    if enough > 0 {
+        // Small batches first when few matches are wanted.
+        scan(table.len(), enough, filter, Some, |row, _| {
+            hits.push(Hit { row, key: 0 });
+            hits.len() < enough
+        });
+    }
+    if !sort.is_empty() {
+        hits = sorted(hits, table, sort);
+    }
+    hits.iter()
+        .skip(offset)
+        .take(limit.unwrap_or(usize::MAX))
+        .map(|h| h.row)
+        .collect()
 }
 
 /// Sorts hits stably by the sort keys, reading each sort value once.

@@ -43,8 +43,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Row, Schema};
 
 pub use self::records::{ReadResult, Records};
-pub(crate) use self::request::group_positions;
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
+pub(crate) use self::request::{check_request, group_positions};
+pub use crate::changeset::Changes;
 pub use crate::scalar::ColumnReader;
 
 // The contract every layer shares, then the layers.
@@ -65,7 +66,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A store of resources.
 ///
-/// A layer of your own implements the four required methods; here, one that
+/// A layer of your own implements the four required methods (update and
+/// destroy are errors until it implements them too); here, one that
 /// delegates to [`Memory`](crate::Memory) and counts reads, which shows that a
 /// load costs one read per relationship per level, whatever the number of
 /// records:
@@ -170,6 +172,37 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>>;
 
+    /// Updates the records `request` selects (its filter and visibility; its
+    /// sort, offset and limit choose which when given), setting the attributes
+    /// of `changes` and keeping the others, and returns them as stored after,
+    /// in insertion order. All or nothing: a belongs_to key that names no
+    /// record is an [`ErrorKind::Constraint`] and changes nothing. A
+    /// partitioned request, and changes [`Changes::check`] refuses, are
+    /// errors. [`Domain::update_all`](crate::Domain::update_all) and
+    /// [`Domain::update`](crate::Domain::update) call it. The built-in layers
+    /// run one statement (`UPDATE … WHERE key IN (…) RETURNING …`); by
+    /// default (a layer of your own) it is an [`ErrorKind::Unsupported`].
+    fn update<'a>(
+        &'a self,
+        request: ReadRequest,
+        changes: Changes,
+    ) -> BoxFuture<'a, Result<Records>> {
+        let _ = (request, changes);
+        Box::pin(async move { Err(unsupported(self.name(), "update")) })
+    }
+
+    /// Destroys the records `request` selects (as [`update`](Self::update)
+    /// selects them) and returns them as they were, in insertion order. All
+    /// or nothing: a record another's belongs_to key names (one not destroyed
+    /// with it) is an [`ErrorKind::Constraint`] (`Constraint::ForeignKey`,
+    /// naming the destroyed resource and no attribute) and nothing is
+    /// destroyed. By default (a layer of your own) it is an
+    /// [`ErrorKind::Unsupported`].
+    fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
+        let _ = request;
+        Box::pin(async move { Err(unsupported(self.name(), "destroy")) })
+    }
+
     /// Creates what the resources need that does not exist yet (tables, keys,
     /// indexes); running it again changes nothing. The in-memory layer needs
     /// nothing. [`Domain::migrate`](crate::Domain::migrate) calls it with every
@@ -178,6 +211,11 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
         let _ = schemas;
         Box::pin(async { Ok(()) })
     }
+}
+
+/// The error of an operation a layer does not support.
+fn unsupported(layer: &'static str, operation: &'static str) -> Error {
+    Error::new(ErrorKind::Unsupported { layer, operation })
 }
 
 /// Any value as `&dyn Any`: lets code that knows a data layer's concrete type (a

@@ -1,12 +1,14 @@
 //! What a data layer is asked: one read ([`ReadRequest`]), the partition of a
 //! relationship load ([`Partition`], [`PartitionBy`]) and the conditions the
-//! tenant and read policies put on each resource ([`Visibility`]).
+//! tenant and read policies put on each resource ([`Visibility`]); what an
+//! update or destroy may not be asked (`check_request`).
 
 use std::borrow::Borrow;
 use std::hash::Hash;
 
 use foldhash::{HashMap, HashMapExt};
 
+use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
 use crate::resource::Schema;
 use crate::sort::Sort;
@@ -182,4 +184,16 @@ pub(crate) fn group_positions<K: Borrow<Value> + Hash + Eq>(
         }
     }
     positions
+}
+
+/// Checks the request of an update or destroy: not partitioned (an
+/// [`ErrorKind::InvalidQuery`]).
+pub(crate) fn check_request(request: &ReadRequest, what: &str) -> Result<()> {
+    if request.partition.is_some() {
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: request.schema.name,
+            message: format!("a partitioned request cannot {what} records"),
+        }));
+    }
+    Ok(())
 }

@@ -206,6 +206,48 @@ pub(crate) fn append_rows(
     Ok(start..table.len())
 }
 
+/// Replaces the records at `positions` of `table` (a table of `schema`'s
+/// records, positions distinct) by the records of `rows`, in place, and
+/// returns copies of the new records as a `Vec<R>`. All or nothing: after an
+/// error the table is as it was.
+pub(crate) fn replace_rows(
+    table: &mut dyn Table,
+    schema: &'static Schema,
+    positions: &[usize],
+    rows: Vec<Row>,
+) -> Result<Box<dyn Any + Send>> {
+    let added = append_rows(table, schema, rows)?;
+    let start = added.start;
+    // Each new record swaps places with the one it replaces, which then sits
+    // past `start` and is cut off.
+    let pairs: Vec<(usize, usize)> = positions.iter().copied().zip(added).collect();
+    table.swap(&pairs);
+    table.truncate(start);
+    Ok(table.select(positions))
+}
+
+/// Removes the records at `positions` (ascending, distinct) from `table`,
+/// keeping the order of the others, and returns them, in that order, as a
+/// `Vec<R>`.
+pub(crate) fn remove_rows(table: &mut dyn Table, positions: &[usize]) -> Box<dyn Any + Send> {
+    let len = table.len();
+    let mut removed = vec![false; len];
+    for &p in positions {
+        removed[p] = true;
+    }
+    let kept = len - positions.len();
+    // Kept records first, then the removed ones, each in their order.
+    let order: Vec<usize> = (0..len)
+        .filter(|&i| !removed[i])
+        .chain(positions.iter().copied())
+        .collect();
+    table.swap(&swaps(&order));
+    let gone: Vec<usize> = (kept..len).collect();
+    let records = table.select(&gone);
+    table.truncate(kept);
+    records
+}
+
 /// The records of a read of `schema` that was not partitioned, in a table of
 /// `schema`'s records, whichever form the layer returned them in: how code that
 /// does not know the record type reads their attributes.

@@ -1,8 +1,9 @@
 //! Authorization, executed: read policies and the tenant turned into the
 //! conditions a read puts on every resource it reaches ([`visibility`]), a
 //! manual loader's results checked against them by content ([`enforce`]), the
-//! tenant filled into and checked on created rows ([`tenant_rows`]), and the
-//! policies governing writes ([`writes`]).
+//! tenant filled into and checked on created rows ([`tenant_rows`]) and on
+//! updates ([`tenant_change`]), which records an update or destroy may touch
+//! ([`write_visibility`]), and the policies governing writes ([`writes`]).
 //!
 //! Policies follow Ash's policy authorizer. Each `Policy` applies to the
 //! request's action (`Action`) when its condition holds; its checks run top to bottom and the first one
@@ -17,6 +18,7 @@
 //! `.tenant(..)`: `attribute == tenant`. A read of a multitenant resource
 //! without a tenant is an error, unless the resource allows global reads.
 
+use crate::changeset::Changes;
 use crate::data_layer::Visibility;
 use crate::data_layer::content;
 use crate::data_layer::store::new_table;
@@ -332,19 +334,63 @@ pub(crate) fn tenant_rows(
         match row.get_mut(index) {
             Some(v @ Value::Null) => *v = tenant.clone(),
             Some(v) if v == tenant => {}
-            Some(other) => {
-                return Err(Error::new(ErrorKind::InvalidQuery {
-                    resource: schema.name,
-                    message: format!(
-                        "a record's `{}` is {other}, not the tenant {tenant}",
-                        m.attribute
-                    ),
-                }));
-            }
+            Some(other) => return Err(other_tenant(schema, m.attribute, other, tenant)),
             None => {}
         }
     }
     Ok(())
+}
+
+/// The error for a record whose tenant attribute `attribute` is `other`,
+/// written under `tenant`.
+fn other_tenant(schema: &'static Schema, attribute: &str, other: &Value, tenant: &Value) -> Error {
+    Error::new(ErrorKind::InvalidQuery {
+        resource: schema.name,
+        message: format!("a record's `{attribute}` is {other}, not the tenant {tenant}"),
+    })
+}
+
+/// Refuses an update of a multitenant resource that sets the tenant
+/// attribute to another tenant than the write's, as [`tenant_rows`] refuses
+/// such a create. Without a tenant, a resource that allows global access may
+/// move records between tenants; any other is [`ErrorKind::TenantRequired`].
+pub(crate) fn tenant_change(
+    schema: &'static Schema,
+    tenant: Option<&Value>,
+    changes: &Changes,
+) -> Result<()> {
+    let Some(m) = schema.multitenancy else {
+        return Ok(());
+    };
+    let index = schema.attribute_index(m.attribute);
+    let Some((_, value)) = changes.iter().find(|(i, _)| Some(*i) == index) else {
+        return Ok(());
+    };
+    match tenant {
+        Some(tenant) if value != tenant => Err(other_tenant(schema, m.attribute, value, tenant)),
+        Some(_) => Ok(()),
+        None if m.global => Ok(()),
+        None => Err(Error::new(ErrorKind::TenantRequired {
+            resource: schema.name,
+        })),
+    }
+}
+
+/// The conditions on the records a write (`action`) of `schema` in `scope`
+/// with `filter` may touch, and on every resource the filter reaches. The one
+/// place that decides it: for now the tenant's and, when authorizing (the
+/// default), the read policies', exactly as a read of `schema` would see (a
+/// record the actor may not read is one the write cannot touch, and is not
+/// found). The policies governing `action` ([`writes::allowed`]) are not
+/// applied yet.
+pub(crate) fn write_visibility(
+    scope: &Scope,
+    schema: &'static Schema,
+    action: Action,
+    filter: Option<&Expr>,
+) -> Result<Visibility> {
+    let _ = action;
+    visibility(scope, schema, true, filter, None)
 }
 
 mod reach;

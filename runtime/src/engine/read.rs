@@ -51,6 +51,19 @@ pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result
 /// The data-layer request of `query` in `scope`: its filter (checked), sort and
 /// window, and what the scope may see.
 fn request<R: Resource>(scope: &Scope, query: &Query<R>) -> Result<ReadRequest> {
+    let mut request = unscoped_request(scope, query)?;
+    let schema = R::schema();
+    request.visibility = authorize::visibility(scope, schema, true, request.filter.as_ref(), None)
+        .map_err(|e| e.in_resource(schema.name))?;
+    Ok(request)
+}
+
+/// The data-layer request of `query` without the scope's visibility: its
+/// filter (checked), sort and window. A write adds what it may touch.
+pub(crate) fn unscoped_request<R: Resource>(
+    scope: &Scope,
+    query: &Query<R>,
+) -> Result<ReadRequest> {
     scope.domain.check_stored::<R>()?;
     let schema = R::schema();
     let mut request = ReadRequest::new(schema);
@@ -65,7 +78,5 @@ fn request<R: Resource>(scope: &Scope, query: &Query<R>) -> Result<ReadRequest> 
     request.sort = query.get_sort().to_vec();
     request.limit = query.get_limit();
     request.offset = query.get_offset();
-    request.visibility = authorize::visibility(scope, schema, true, request.filter.as_ref(), None)
-        .map_err(|e| e.in_resource(schema.name))?;
     Ok(request)
 }

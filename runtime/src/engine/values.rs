@@ -4,11 +4,13 @@
 //! itself; memory finds it equal to nothing) and text holding a NUL character
 //! (PostgreSQL refuses it; SQLite and memory keep it).
 //!
-//! Both are refused in the rows of a create ([`check_rows`], an
-//! [`ErrorKind::InvalidValue`]) and among the constants of a filter
+//! Both are refused in the rows of a create ([`check_rows`]) and the values
+//! of an update ([`check_changes`]), as an
+//! [`ErrorKind::InvalidValue`], and among the constants of a filter
 //! ([`check_filter`], an [`ErrorKind::InvalidQuery`]). An infinity is a number
 //! like any other on every layer and is kept.
 
+use crate::changeset::Changes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
 use crate::resource::{Row, Schema};
@@ -32,14 +34,29 @@ fn refusal(value: &Value) -> Option<&'static str> {
 /// resource and the attribute.
 pub(crate) fn check_rows(schema: &'static Schema, rows: &[Row]) -> Result<()> {
     for row in rows {
-        for (value, attribute) in row.iter().zip(schema.attributes) {
-            if let Some(reason) = refusal(value) {
-                return Err(Error::new(ErrorKind::InvalidValue {
-                    resource: schema.name,
-                    attribute: attribute.name,
-                    reason,
-                }));
-            }
+        check_values(schema, row.iter().enumerate())?;
+    }
+    Ok(())
+}
+
+/// Refuses an update that sets a NaN or text with a NUL, as [`check_rows`].
+pub(crate) fn check_changes(schema: &'static Schema, changes: &Changes) -> Result<()> {
+    check_values(schema, changes.iter())
+}
+
+/// The first of `values` (each with its attribute's index) refused, as an
+/// error naming the resource and the attribute.
+fn check_values<'v>(
+    schema: &'static Schema,
+    values: impl Iterator<Item = (usize, &'v Value)>,
+) -> Result<()> {
+    for (index, value) in values {
+        if let (Some(reason), Some(attribute)) = (refusal(value), schema.attributes.get(index)) {
+            return Err(Error::new(ErrorKind::InvalidValue {
+                resource: schema.name,
+                attribute: attribute.name,
+                reason,
+            }));
         }
     }
     Ok(())

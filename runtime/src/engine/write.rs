@@ -2,12 +2,21 @@
 //! checked, the rows are checked against the policies governing creates,
 //! belongs_to keys into multitenant resources are checked against the
 //! tenant ([`references`]), and the data layer creates the rows in one call.
+//! An update ([`update`]) or destroy ([`destroy`]) selects what it touches as
+//! a read would (the query's filter, sort and window) within what the scope
+//! may write (`authorize::write_visibility`), and asks the data layer once.
 
 use crate::changeset::Changeset;
+use crate::data_layer::ReadRequest;
 use crate::domain::Scope;
-use crate::engine::{authorize, values};
-use crate::error::Result;
+use crate::engine::authorize;
+use crate::engine::{read, values};
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::{CmpOp, Expr};
+use crate::policy::Action;
+use crate::query::Query;
 use crate::resource::Resource;
+use crate::value::Value;
 
 /// Creates the records of `changesets` in `scope`: one data-layer call for all,
 /// the tenant filled into each row and checked against the scope's, and each
@@ -49,4 +58,44 @@ pub(crate) async fn create<R: Resource>(
         .into_vec::<R>()
 }
 
+/// The request selecting what a write (`action`) of `query` in `scope` may
+/// touch: the query's filter (checked), sort and window, within
+/// [`authorize::write_visibility`].
+fn target<R: Resource>(scope: &Scope, query: &Query<R>, action: Action) -> Result<ReadRequest> {
+    let schema = R::schema();
+    let mut request = read::unscoped_request(scope, query)?;
+    request.visibility =
+        authorize::write_visibility(scope, schema, action, request.filter.as_ref())
+            .map_err(|e| e.in_resource(schema.name))?;
+    Ok(request)
+}
+
+/// The query of the one record of `R` whose primary key is `key`.
+fn by_key<R: Resource>(key: &Value) -> Query<R> {
+    let schema = R::schema();
+    Query::new().filter_expr(Expr::cmp(
+        CmpOp::Eq,
+        Expr::attr(schema.primary_key().name),
+        Expr::Value(key.clone()),
+    ))
+}
+
+/// The one record a write of the record keyed `key` found, or the
+/// [`ErrorKind::NotFound`] naming it.
+fn the_one<R: Resource>(records: Vec<R>, key: Value) -> Result<R> {
+    let schema = R::schema();
+    records.into_iter().next().ok_or_else(|| {
+        Error::new(ErrorKind::NotFound {
+            resource: schema.name,
+            key,
+        })
+        .in_resource(schema.name)
+    })
+}
+
+mod destroy;
 mod references;
+mod update;
+
+pub(crate) use destroy::{destroy, destroy_one};
+pub(crate) use update::{update, update_one};

@@ -1,8 +1,11 @@
 //! The verbs: what a user awaits. [`Domain::read`], [`Domain::get`],
-//! [`Domain::create`], [`Domain::create_many`] and [`Domain::load`] each return a
-//! builder ([`Read`], with [`Read::first`] and [`Read::count`]; [`First`];
-//! [`Create`], [`CreateMany`], [`LoadOnto`]) that takes the actor, the authorize
-//! flag and the tenant, and hands the request to the engine when awaited.
+//! [`Domain::create`], [`Domain::create_many`], [`Domain::update`],
+//! [`Domain::update_all`], [`Domain::destroy`], [`Domain::destroy_all`] and
+//! [`Domain::load`] each return a builder ([`Read`], with [`Read::first`] and
+//! [`Read::count`]; [`First`]; [`Create`], [`CreateMany`], [`Update`],
+//! [`UpdateAll`], [`Destroy`], [`DestroyAll`], [`LoadOnto`]) that takes the
+//! actor, the authorize flag and the tenant, and hands the request to the
+//! engine when awaited.
 //! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
 
 use std::sync::Arc;
@@ -41,10 +44,14 @@ macro_rules! scope_setters {
 }
 
 mod create;
+mod destroy;
 mod read;
+mod update;
 
 pub use create::{Create, CreateMany};
+pub use destroy::{Destroy, DestroyAll};
 pub use read::{Count, First, LoadOnto, Read};
+pub use update::{Update, UpdateAll};
 
 impl Domain {
     /// Reads records, loading what the query asks for. Await the returned builder.
@@ -171,6 +178,119 @@ impl Domain {
         CreateMany {
             scope: Scope::new(self.clone()),
             changesets: changesets.into_iter().collect(),
+        }
+    }
+
+    /// Updates one record: the stored record with `record`'s primary key, as
+    /// far as the scope may write it (its tenant; with `.authorize(true)`, what
+    /// the actor may read). Only the attributes `changeset` sets change. Await
+    /// the returned builder for the record as stored after the update.
+    ///
+    /// A record that is gone, another tenant's or hidden is an
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) naming the resource
+    /// and key; setting the primary key is an
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue), and nothing
+    /// is written. An empty changeset writes nothing and gives the record.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let ticket = support
+    ///     .create(Ticket::changeset().set(Ticket::subject(), "Toner low"))
+    ///     .await?;
+    /// let updated = support
+    ///     .update(&ticket, Ticket::changeset().set(Ticket::priority(), 5))
+    ///     .await?;
+    /// assert_eq!((updated.subject.as_str(), updated.priority), ("Toner low", Some(5)));
+    ///
+    /// support.destroy(&ticket).await?;
+    /// let err = support
+    ///     .update(&ticket, Ticket::changeset().set(Ticket::priority(), 6))
+    ///     .await
+    ///     .unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::NotFound { resource: "Ticket", .. }));
+    /// # Ok(()) }
+    /// ```
+    pub fn update<R: Resource>(&self, record: &R, changeset: Changeset<R>) -> Update<R> {
+        Update {
+            scope: Scope::new(self.clone()),
+            key: record.get(R::schema().primary_key),
+            changeset,
+        }
+    }
+
+    /// Updates every record `query` selects (its filter, paths included; its
+    /// sort, offset and limit choose which when given), as far as the scope
+    /// may write them, in one data-layer call (one statement on SQL). Await the
+    /// returned builder for the records as stored after, in insertion order,
+    /// with the query's loads.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// // Every ticket of Bob's becomes urgent.
+    /// let bobs = support
+    ///     .update_all(
+    ///         Ticket::query().filter(expr!(representative.name == "Bob")),
+    ///         Ticket::changeset().set(Ticket::priority(), 10),
+    ///     )
+    ///     .await?;
+    /// assert_eq!(bobs.len(), 2);
+    /// assert!(bobs.iter().all(|t| t.priority == Some(10)));
+    /// # Ok(()) }
+    /// ```
+    pub fn update_all<R: Resource>(
+        &self,
+        query: Query<R>,
+        changeset: Changeset<R>,
+    ) -> UpdateAll<R> {
+        UpdateAll {
+            scope: Scope::new(self.clone()),
+            query,
+            changeset,
+        }
+    }
+
+    /// Destroys one record: the stored record with `record`'s primary key, as
+    /// far as the scope may write it. Await the returned builder for the
+    /// record as it was; one that is gone, another tenant's or hidden is an
+    /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound). A record another
+    /// record's belongs_to key names is not destroyed: an
+    /// [`ErrorKind::Constraint`](crate::ErrorKind::Constraint)
+    /// (`Constraint::ForeignKey`) on every layer.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let ticket = support
+    ///     .create(Ticket::changeset().set(Ticket::subject(), "Toner low"))
+    ///     .await?;
+    /// let gone = support.destroy(&ticket).await?;
+    /// assert_eq!(gone, ticket);
+    /// assert!(support.get::<Ticket>(ticket.id).await?.is_none());
+    /// # Ok(()) }
+    /// ```
+    pub fn destroy<R: Resource>(&self, record: &R) -> Destroy<R> {
+        Destroy {
+            scope: Scope::new(self.clone()),
+            key: record.get(R::schema().primary_key),
+            _resource: std::marker::PhantomData,
+        }
+    }
+
+    /// Destroys every record `query` selects (as [`update_all`](Self::update_all)
+    /// selects them), in one data-layer call (one statement on SQL). Await the
+    /// returned builder for the records as they were, in insertion order.
+    pub fn destroy_all<R: Resource>(&self, query: Query<R>) -> DestroyAll<R> {
+        DestroyAll {
+            scope: Scope::new(self.clone()),
+            query,
         }
     }
 

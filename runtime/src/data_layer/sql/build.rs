@@ -1,5 +1,5 @@
 //! SQL text for both dialects: reads (filters, relationship paths, sort, windows,
-//! partitions), inserts and DDL. Pure functions from schemas and requests to
+//! partitions), inserts, updates, deletes and DDL. Pure functions from schemas and requests to
 //! [`Statement`]s; nothing here touches a database.
 //!
 //! The SQL gives the in-memory layer's answers (see `operators` for how nil,
@@ -33,24 +33,26 @@
 //! every layer (see `insert`).
 
 mod ddl;
+mod delete;
 mod filter;
 mod hop;
 mod insert;
 mod operators;
 mod read;
 mod text;
+mod update;
 
 #[cfg(test)]
 mod tests;
 
 use super::{Dialect, Statement};
-use crate::data_layer::ReadRequest;
+use crate::data_layer::{Changes, ReadRequest};
 use crate::error::Result;
 use crate::resource::{Row, Schema};
 
 /// The one statement of a read.
 pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
-    read::read(dialect, request, false)
+    read::read(dialect, request, read::Shape::Records)
 }
 
 /// The one statement counting what a read would return (one row, one
@@ -58,7 +60,7 @@ pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
 /// fetched, and without an offset or a limit nothing is sorted. A partitioned
 /// request is an error.
 pub fn count(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
-    read::read(dialect, request, true)
+    read::read(dialect, request, read::Shape::Count)
 }
 
 /// The query of the largest primary key stored in `schema`'s table (NULL when
@@ -82,6 +84,21 @@ pub fn assign_integer_keys(
 /// (`Columns::Attributes`), in the order given.
 pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &[Row]) -> Result<Vec<Statement>> {
     insert::insert(dialect, schema, rows)
+}
+
+/// The one statement updating the records `request` selects with `changes`
+/// (`UPDATE … WHERE key IN (…) RETURNING …`), returning them as stored after,
+/// with their insertion sequence ([`Columns::AttributesAndSeq`](super::Columns::AttributesAndSeq)),
+/// in no order.
+pub fn update(dialect: Dialect, request: &ReadRequest, changes: &Changes) -> Result<Statement> {
+    update::update(dialect, request, changes)
+}
+
+/// The one statement destroying the records `request` selects (`DELETE …
+/// WHERE key IN (…) RETURNING …`), returning them as they were, as
+/// [`update`] does.
+pub fn delete(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
+    delete::delete(dialect, request)
 }
 
 /// The DDL that makes what `schemas` need and is missing, to run in order.

@@ -32,12 +32,14 @@ use std::time::Duration;
 use deadpool_postgres::{GenericClient, Object, Pool};
 
 use self::bind::Arg;
-use self::errors::{data_layer, write_error};
+use self::errors::{data_layer, destroy_error, write_error};
 use self::pool::{Lease, Marks, abandon, get_error, timeout};
 pub use self::settings::PostgresSettings;
 use super::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::collector;
-use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
+use crate::data_layer::{
+    BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records,
+};
 use crate::error::{Error, Result, Waiting};
 use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
@@ -429,6 +431,32 @@ impl Postgres {
     }
 }
 
+impl Postgres {
+    /// Runs `stmt`, one update or delete of `schema`'s records (one statement
+    /// is atomic: no transaction is opened), within the statement timeout,
+    /// and returns the records it returns in insertion order.
+    async fn write_returning(
+        &self,
+        schema: &'static Schema,
+        stmt: &Statement,
+        destroying: bool,
+    ) -> Result<Records> {
+        let lease = self.lease().await?;
+        let work = async {
+            let pg_rows = self.run(&*lease, stmt).await.map_err(|e| {
+                if destroying {
+                    destroy_error(schema, e)
+                } else {
+                    write_error(schema, e)
+                }
+            })?;
+            decode::records_in_sequence(schema, &stmt.columns, &pg_rows)
+        };
+        let outcome = self.limited(work).await;
+        self.settle(lease, outcome)
+    }
+}
+
 impl DataLayer for Postgres {
     fn name(&self) -> &'static str {
         "postgres"
@@ -470,6 +498,24 @@ impl DataLayer for Postgres {
             }
             let statements = build::insert(Dialect::Postgres, schema, &rows)?;
             self.write(schema, &statements).await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        request: ReadRequest,
+        changes: Changes,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            let stmt = build::update(Dialect::Postgres, &request, &changes)?;
+            self.write_returning(request.schema, &stmt, false).await
+        })
+    }
+
+    fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            let stmt = build::delete(Dialect::Postgres, &request)?;
+            self.write_returning(request.schema, &stmt, true).await
         })
     }
 

@@ -39,15 +39,28 @@ use crate::value::{Value, ValueType};
 const KEY: &str = "_ashore_key";
 const ROW_NUMBER: &str = "_ashore_rn";
 
-/// The statement of `request`; with `count`, the statement of how many
-/// records it would return.
-pub(super) fn read(dialect: Dialect, request: &ReadRequest, count: bool) -> Result<Statement> {
+/// What a statement of a read gives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Shape {
+    /// The records.
+    Records,
+    /// How many records there are.
+    Count,
+    /// The primary keys of the records (in no order), for a write to select
+    /// them with.
+    Keys,
+}
+
+/// The statement of `request`, giving what `shape` says.
+pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Result<Statement> {
     let schema = request.schema;
-    if count && request.partition.is_some() {
-        return Err(invalid(
-            schema,
-            "a partitioned read cannot be counted".to_owned(),
-        ));
+    let count = shape == Shape::Count;
+    if shape != Shape::Records && request.partition.is_some() {
+        let message = match shape {
+            Shape::Count => "a partitioned read cannot be counted",
+            _ => "a partitioned request cannot select records to write",
+        };
+        return Err(invalid(schema, message.to_owned()));
     }
     let mut params = Params::new(dialect);
 
@@ -156,18 +169,26 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, count: bool) -> Resu
         if count {
             return Ok(count_statement(dialect, params, request, &from, &filter));
         }
-        let mut sql = format!("SELECT {attributes} FROM {from}{filter} ORDER BY {order}");
-        window(
-            dialect,
-            &mut params,
-            &mut sql,
-            request.offset,
-            request.limit,
-        );
+        // The keys a write selects need an order only to cut a window.
+        let (selected, columns) = match shape {
+            Shape::Keys => (column("t0", schema.primary_key().name), Columns::None),
+            _ => (attributes, Columns::Attributes),
+        };
+        let mut sql = format!("SELECT {selected} FROM {from}{filter}");
+        if shape == Shape::Records || request.limit.is_some() || request.offset > 0 {
+            sql.push_str(&format!(" ORDER BY {order}"));
+            window(
+                dialect,
+                &mut params,
+                &mut sql,
+                request.offset,
+                request.limit,
+            );
+        }
         return Ok(Statement {
             sql,
             params: params.list,
-            columns: Columns::Attributes,
+            columns,
         });
     };
     // A key through a join is selected after the attributes; a key that is an

@@ -2,6 +2,7 @@
 //! placeholders, literals, and the parameters of the statement being built.
 
 use super::super::{Dialect, Param};
+use crate::resource::Schema;
 use crate::value::{Value, ValueType};
 
 /// The parameters of one statement, numbered from 1 in the order they are added.
@@ -115,6 +116,17 @@ pub(super) fn sequence(dialect: Dialect, alias: &str) -> String {
         Dialect::Sqlite => format!("{alias}.rowid"),
         Dialect::Postgres => column(alias, SEQUENCE_COLUMN),
     }
+}
+
+/// What a write returns: the table's columns of `schema`'s attributes, in
+/// order, then its insertion sequence (unqualified: a write's own table).
+pub(super) fn returning(dialect: Dialect, schema: &Schema) -> String {
+    let mut columns: Vec<String> = schema.attributes.iter().map(|a| ident(a.name)).collect();
+    columns.push(match dialect {
+        Dialect::Sqlite => "rowid".to_owned(),
+        Dialect::Postgres => ident(SEQUENCE_COLUMN),
+    });
+    columns.join(", ")
 }
 
 /// The hidden insertion-order column of PostgreSQL tables.

@@ -79,6 +79,25 @@ pub(super) fn records_into(
     Ok(())
 }
 
+/// The records in the rows a write returned with their insertion sequence
+/// (`Columns::AttributesAndSeq`, in no order), in sequence order.
+pub(super) fn records_in_sequence(
+    schema: &'static Schema,
+    columns: &Columns,
+    pg_rows: &[PgRow],
+) -> Result<Records> {
+    let decoder = Decoder::new(schema, columns, None)?;
+    let mut into = collector(schema, None)?;
+    let mut sequences = Vec::with_capacity(pg_rows.len());
+    for row in pg_rows {
+        decoder.check_width(row.len())?;
+        sequences.push(decoder.sequence(row)?);
+        decoder.decode(row, &mut into)?;
+    }
+    into.reorder(&sequences)?;
+    Ok(into.finish())
+}
+
 /// What decoding the rows of one statement needs.
 struct Decoder<'a> {
     schema: &'static Schema,

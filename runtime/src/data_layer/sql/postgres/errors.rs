@@ -35,6 +35,21 @@ pub(super) fn write_error(schema: &'static Schema, err: tokio_postgres::Error) -
     })
 }
 
+/// An error of a destroy of `schema`'s records: a foreign key of another
+/// record naming one of them is `Constraint::ForeignKey` on `schema` with no
+/// attribute (the key is another table's), as every layer reports it.
+pub(super) fn destroy_error(schema: &'static Schema, err: tokio_postgres::Error) -> Error {
+    match err.as_db_error().map(DbError::code) {
+        Some(&SqlState::FOREIGN_KEY_VIOLATION) => Error::new(ErrorKind::Constraint {
+            resource: schema.name,
+            attribute: None,
+            constraint: Constraint::ForeignKey,
+            source: Box::new(err),
+        }),
+        _ => write_error(schema, err),
+    }
+}
+
 /// The attribute a constraint error is about, when it can be told.
 fn attribute_of(schema: &'static Schema, db: &DbError) -> Option<&'static str> {
     let named = |name: &str| schema.attribute(name).map(|a| a.name);

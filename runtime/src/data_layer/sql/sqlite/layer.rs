@@ -1,4 +1,5 @@
-//! The `DataLayer` implementation: reads, creates and migrations, each run as
+//! The `DataLayer` implementation: reads, creates, updates, destroys and
+//! migrations, each run as
 //! the statements `build` makes, and the decoding of result rows into records
 //! (shared with raw queries, which match columns by name).
 
@@ -10,7 +11,9 @@ use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::group_positions;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::{Collector, Target, collector};
-use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
+use crate::data_layer::{
+    BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records,
+};
 use crate::error::{Error, Result};
 use crate::resource::{Generated, Row, Schema};
 use crate::value::Value;
@@ -186,6 +189,81 @@ pub(super) fn query_rows(
     Ok(records)
 }
 
+/// Commits the write transaction `tx` of `doing` (`"creating"`) `schema`'s
+/// records. Foreign keys are checked here (deferred), so a violation leaves the
+/// transaction open to find which key it was (`errors::foreign_key`: the
+/// attribute of a key of `schema` that names no record; none when another
+/// table's key names a record a destroy removed); dropping `tx` then rolls back.
+fn commit(tx: &rusqlite::Transaction<'_>, schema: &'static Schema, doing: &str) -> Result<()> {
+    let what = format_args!("{doing} {}", schema.name);
+    match tx.execute_batch("COMMIT") {
+        Ok(()) => Ok(()),
+        Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
+            Err(errors::foreign_key(tx, schema, what, e))
+        }
+        Err(e) => Err(errors::write(schema, what, e)),
+    }
+}
+
+/// Runs a write statement that returns records of `schema`, then each one's
+/// insertion sequence (`Columns::AttributesAndSeq`), and decodes them into
+/// `into` in that order.
+fn fetch_in_sequence(
+    conn: &Connection,
+    inner: &Inner,
+    schema: &'static Schema,
+    statement: &Statement,
+    into: &mut Collector,
+    what: &dyn Fn(rusqlite::Error) -> Error,
+) -> Result<()> {
+    let width = schema.attributes.len();
+    let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
+    codec::bind(&mut prepared, &statement.params).map_err(what)?;
+    let columns = prepared.column_count();
+    if statement.columns != Columns::AttributesAndSeq || columns != width + 1 {
+        return Err(Error::data_layer(format!(
+            "sqlite: a write of {} returns {columns} columns ({:?}), expected {}",
+            schema.name,
+            statement.columns,
+            width + 1
+        )));
+    }
+    inner.ran(&statement.sql);
+    let mut rows = prepared.raw_query();
+    let mut sequences = Vec::new();
+    while let Some(row) = rows.next().map_err(what)? {
+        sequences.push(row.get::<_, i64>(width).map_err(what)?);
+        into.push_sqlite(Target::Group(0), &mut SqliteRow { row, schema })?;
+    }
+    into.reorder(&sequences)
+}
+
+impl Sqlite {
+    /// Runs `statement`, an update or delete of `schema`'s records (`doing`
+    /// says which), in a write transaction of its own, and returns the records
+    /// it returns in insertion order.
+    async fn write_returning(
+        &self,
+        schema: &'static Schema,
+        statement: Statement,
+        doing: &'static str,
+    ) -> Result<Records> {
+        self.run(move |conn, inner| {
+            let what = |e| errors::write(schema, format_args!("{doing} {}", schema.name), e);
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(what)?;
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                .map_err(what)?;
+            let mut written = collector(schema, None)?;
+            fetch_in_sequence(&tx, inner, schema, &statement, &mut written, &what)?;
+            commit(&tx, schema, doing)?;
+            Ok(written.finish())
+        })
+        .await
+    }
+}
+
 impl DataLayer for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"
@@ -291,20 +369,30 @@ impl DataLayer for Sqlite {
                 for statement in &statements {
                     fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
                 }
-                match tx.execute_batch("COMMIT") {
-                    Ok(()) => Ok(created.finish()),
-                    Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
-                        Err(errors::foreign_key(
-                            &tx,
-                            schema,
-                            format_args!("creating {}", schema.name),
-                            e,
-                        ))
-                    }
-                    Err(e) => Err(what(e)),
-                }
+                commit(&tx, schema, "creating")?;
+                Ok(created.finish())
             })
             .await
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        request: ReadRequest,
+        changes: Changes,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            let statement = build::update(Dialect::Sqlite, &request, &changes)?;
+            self.write_returning(request.schema, statement, "updating")
+                .await
+        })
+    }
+
+    fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            let statement = build::delete(Dialect::Sqlite, &request)?;
+            self.write_returning(request.schema, statement, "destroying")
+                .await
         })
     }
 
