@@ -558,3 +558,46 @@ async fn gets_and_counts_see_what_policies_allow_in_the_tenant(run: Run) -> asho
     Ok(())
 }
 layers!(gets_and_counts_see_what_policies_allow_in_the_tenant);
+
+/// Until write policies come (issue 13, item 4), an update or destroy with
+/// `.authorize(true)` touches only what the actor may read: Bob's bulk update
+/// changes his ticket alone, and Ada's ticket, named by Bob, is not found.
+async fn a_write_touches_only_what_the_actor_may_read(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.domain;
+    let retitle = Ticket::changeset().set(Ticket::subject(), "mine");
+    let changed = d
+        .update_all(Ticket::query(), retitle.clone())
+        .actor(&w.bob)
+        .authorize(true)
+        .tenant("acme")
+        .await?;
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].agent_id, Some(w.bob.id));
+    let every = w.read_as(Ticket::query(), &w.ada, "acme").await?;
+    let adas: Vec<&Ticket> = every
+        .iter()
+        .filter(|t| t.agent_id == Some(w.ada.id))
+        .collect();
+    assert!(adas.iter().all(|t| t.subject != "mine"));
+    let err = d
+        .destroy(adas[0])
+        .actor(&w.bob)
+        .authorize(true)
+        .tenant("acme")
+        .await
+        .expect_err("hidden from Bob");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::NotFound {
+                resource: "Ticket",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(w.read_as(Ticket::query(), &w.ada, "acme").await?, every);
+    Ok(())
+}
+layers!(a_write_touches_only_what_the_actor_may_read);

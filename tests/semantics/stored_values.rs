@@ -273,3 +273,73 @@ async fn a_key_of_the_same_create_many_counts_past_one_statement(run: Run) -> as
     assert_eq!(d.read(Gauge::query()).await?.len(), PAST_ONE_STATEMENT);
     Ok(())
 }
+
+/// An update is held to what a create is (issue 13, item 1): NaN is refused,
+/// and so is text with a NUL; a destroy of a gauge its child names fails,
+/// while the two destroyed together (a self-reference) go at once.
+async fn updates_and_destroys_hold_to_the_same_values_and_keys(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Gauge>()).await;
+    let top = d.create(gauge("top", 1.0)).await?;
+    let child = d
+        .create(gauge("child", 2.0).set(Gauge::parent_id(), Some(top.id)))
+        .await?;
+    let err = d
+        .update(&top, Gauge::changeset().set(Gauge::reading(), f64::NAN))
+        .await
+        .expect_err("NaN stored");
+    assert_invalid_value(&err, "reading");
+    let err = d
+        .update_all(
+            Gauge::query(),
+            Gauge::changeset().set(Gauge::label(), "a\0b"),
+        )
+        .await
+        .expect_err("NUL stored");
+    assert_invalid_value(&err, "label");
+    let inf = d
+        .update(
+            &top,
+            Gauge::changeset().set(Gauge::reading(), f64::INFINITY),
+        )
+        .await?;
+    assert_eq!(inf.reading, f64::INFINITY);
+
+    let err = d.destroy(&top).await.expect_err("the child names it");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                resource: "Gauge",
+                attribute: None,
+                constraint: Constraint::ForeignKey,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let err = d
+        .update(
+            &child,
+            Gauge::changeset().set(Gauge::parent_id(), Some(Uuid::new_v4())),
+        )
+        .await
+        .expect_err("no such parent");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Constraint {
+                resource: "Gauge",
+                attribute: Some("parent_id"),
+                constraint: Constraint::ForeignKey,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(labels(&d.read(Gauge::query()).await?), ["child", "top"]);
+    let gone = d.destroy_all(Gauge::query()).await?;
+    assert_eq!(labels(&gone), ["child", "top"]);
+    assert!(d.read(Gauge::query()).await?.is_empty());
+    Ok(())
+}
+layers!(updates_and_destroys_hold_to_the_same_values_and_keys);

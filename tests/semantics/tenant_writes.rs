@@ -13,7 +13,7 @@
 //! a ticket of Gil's).
 
 use ashore::prelude::*;
-use ashore::{Constraint, Expr};
+use ashore::{Constraint, Expr, Value};
 
 use crate::common::*;
 
@@ -396,3 +396,107 @@ async fn keys_into_a_resource_that_is_not_multitenant_are_left_to_the_layers(
     Ok(())
 }
 layers!(keys_into_a_resource_that_is_not_multitenant_are_left_to_the_layers);
+
+/// Updates and destroys (issue 13, item 1) under a tenant touch only its
+/// records: a bulk write leaves globex's alone, and globex's record, named by
+/// an acme write, is `NotFound` as a record that does not exist is.
+async fn an_update_or_destroy_never_touches_another_tenants_records(
+    run: Run,
+) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.fx.domain;
+    d.create(ticket("ada-1", Some(&w.ada)))
+        .tenant("acme")
+        .await?;
+    d.create(ticket("bob-1", Some(&w.bob)))
+        .tenant("acme")
+        .await?;
+    let renamed = d
+        .update_all(
+            Ticket::query(),
+            Ticket::changeset().set(Ticket::subject(), "renamed"),
+        )
+        .tenant("acme")
+        .await?;
+    assert_eq!(renamed.len(), 2);
+    assert!(renamed.iter().all(|t| t.org == "acme"));
+    assert_eq!(subjects(d, "globex").await?, ["gil-1"]);
+
+    let not_found = |err: Error| {
+        assert!(
+            matches!(err.kind(), ErrorKind::NotFound { resource: "Ticket", key }
+                if *key == Value::from(w.gil_1.id)),
+            "{err:?}"
+        );
+    };
+    let update = || d.update(&w.gil_1, Ticket::changeset().set(Ticket::subject(), "spy"));
+    not_found(update().tenant("acme").await.expect_err("globex's"));
+    not_found(
+        d.destroy(&w.gil_1)
+            .tenant("acme")
+            .await
+            .expect_err("globex's"),
+    );
+    let gone = d.destroy_all(Ticket::query()).tenant("acme").await?;
+    assert_eq!(gone.len(), 2);
+    assert_eq!(subjects(d, "globex").await?, ["gil-1"]);
+    assert_eq!(subjects(d, "acme").await?, Vec::<String>::new());
+
+    // Its own tenant may; without one, a resource that is not `global;` may not.
+    assert_eq!(update().tenant("globex").await?.subject, "spy");
+    let err = update().await.expect_err("no tenant");
+    assert!(
+        matches!(err.kind(), ErrorKind::TenantRequired { .. }),
+        "{err:?}"
+    );
+    Ok(())
+}
+layers!(an_update_or_destroy_never_touches_another_tenants_records);
+
+/// An update may not move a record to another tenant, nor point a belongs_to
+/// key at another tenant's record: the same errors as a create's, nothing
+/// written.
+async fn an_update_stays_in_its_tenant(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.fx.domain;
+    let ada_1 = d
+        .create(ticket("ada-1", Some(&w.ada)))
+        .tenant("acme")
+        .await?;
+    let err = d
+        .update(&ada_1, Ticket::changeset().set(Ticket::org(), "globex"))
+        .tenant("acme")
+        .await
+        .expect_err("another tenant");
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidQuery { resource: "Ticket", message }
+            if message.contains("not the tenant")),
+        "{err:?}"
+    );
+    let err = d
+        .update(
+            &ada_1,
+            Ticket::changeset().set(Ticket::agent_id(), Some(w.gil.id)),
+        )
+        .tenant("acme")
+        .await
+        .expect_err("Gil is globex's");
+    assert_foreign_key(&err, "Ticket", "agent_id");
+    let shown = everything(&err).join("\n");
+    assert!(!shown.contains("globex"), "{shown}");
+    let mine = d.read(Ticket::query()).tenant("acme").await?;
+    assert_eq!(mine, std::slice::from_ref(&ada_1), "nothing written");
+    // Its own tenant's values are fine.
+    let moved = d
+        .update(
+            &ada_1,
+            Ticket::changeset()
+                .set(Ticket::org(), "acme")
+                .set(Ticket::agent_id(), Some(w.bob.id)),
+        )
+        .tenant("acme")
+        .await?;
+    assert_eq!(moved.agent_id, Some(w.bob.id));
+    Ok(())
+}
+layers!(an_update_stays_in_its_tenant);

@@ -151,6 +151,7 @@ mod postgres;
 mod sqlite;
 mod text;
 mod visibility;
+mod writes;
 
 use fixtures::*;
 

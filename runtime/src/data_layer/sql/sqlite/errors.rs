@@ -43,6 +43,19 @@ pub(crate) fn write(
     }
 }
 
+/// The error of a destroy of `schema`'s records that another record's foreign
+/// key still names (`err`, a foreign-key violation): on `schema`, with no
+/// attribute (the key is another table's, or another row's), as every layer
+/// reports it.
+pub(crate) fn still_named(schema: &'static Schema, err: rusqlite::Error) -> Error {
+    Error::new(ErrorKind::Constraint {
+        resource: schema.name,
+        attribute: None,
+        constraint: Constraint::ForeignKey,
+        source: Box::new(err),
+    })
+}
+
 /// Whether `err` is a foreign-key violation.
 pub(crate) fn is_foreign_key(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(e, _)

@@ -189,15 +189,22 @@ pub(super) fn query_rows(
     Ok(records)
 }
 
+/// What a destroy is doing, in its errors.
+const DESTROYING: &str = "destroying";
+
 /// Commits the write transaction `tx` of `doing` (`"creating"`) `schema`'s
 /// records. Foreign keys are checked here (deferred), so a violation leaves the
 /// transaction open to find which key it was (`errors::foreign_key`: the
-/// attribute of a key of `schema` that names no record; none when another
-/// table's key names a record a destroy removed); dropping `tx` then rolls back.
+/// attribute of a key of `schema` that names no record), but for a destroy,
+/// where the key naming a destroyed record is another's (`errors::still_named`);
+/// dropping `tx` then rolls back.
 fn commit(tx: &rusqlite::Transaction<'_>, schema: &'static Schema, doing: &str) -> Result<()> {
     let what = format_args!("{doing} {}", schema.name);
     match tx.execute_batch("COMMIT") {
         Ok(()) => Ok(()),
+        Err(e) if errors::is_foreign_key(&e) && doing == DESTROYING => {
+            Err(errors::still_named(schema, e))
+        }
         Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
             Err(errors::foreign_key(tx, schema, what, e))
         }
@@ -391,7 +398,7 @@ impl DataLayer for Sqlite {
     fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {
             let statement = build::delete(Dialect::Sqlite, &request)?;
-            self.write_returning(request.schema, statement, "destroying")
+            self.write_returning(request.schema, statement, DESTROYING)
                 .await
         })
     }
