@@ -78,7 +78,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// use std::sync::Arc;
 /// use std::sync::atomic::{AtomicUsize, Ordering};
 ///
-/// use ashore::data_layer::{BoxFuture, ReadRequest, ReadResult, Records};
+/// use ashore::data_layer::{BoxFuture, Changes, ReadRequest, ReadResult, Records};
 ///
 /// /// The in-memory layer, counting the reads made of it.
 /// #[derive(Clone, Default)]
@@ -108,6 +108,19 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///     ) -> BoxFuture<'a, ashore::Result<Records>> {
 ///         self.inner.create(schema, rows)
 ///     }
+///
+///     // Optional: without them, updates and destroys are `ErrorKind::Unsupported`.
+///     fn update<'a>(
+///         &'a self,
+///         request: ReadRequest,
+///         changes: Changes,
+///     ) -> BoxFuture<'a, ashore::Result<Records>> {
+///         self.inner.update(request, changes)
+///     }
+///
+///     fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, ashore::Result<Records>> {
+///         self.inner.destroy(request)
+///     }
 /// }
 /// # #[tokio::main] async fn main() -> ashore::Result<()> {
 /// let layer = Counting::default();
@@ -128,6 +141,14 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// // Representatives, their tickets, the tickets' representatives.
 /// assert_eq!(layer.reads.load(Ordering::SeqCst) - before, 3);
 /// assert_eq!(support.data_layer().name(), "counting");
+///
+/// // Writes go through to the layer underneath, and read nothing here.
+/// let reads = layer.reads.load(Ordering::SeqCst);
+/// let closed = support
+///     .update_all(Ticket::query(), Ticket::changeset().set(Ticket::priority(), 0))
+///     .await?;
+/// assert_eq!(closed.len(), 6); // every ticket of `seed`
+/// assert_eq!(layer.reads.load(Ordering::SeqCst), reads);
 /// # Ok(()) }
 /// ```
 pub trait DataLayer: AsAny + Send + Sync + 'static {
