@@ -440,3 +440,55 @@ fn assert_foreign_key(err: &Error, resource: &str, attribute: Option<&str>) {
         "{err:?}"
     );
 }
+
+/// A layer of one's own that implements only the required methods.
+struct ReadsOnly(Memory);
+
+impl ashore::DataLayer for ReadsOnly {
+    fn name(&self) -> &'static str {
+        "reads only"
+    }
+    fn register(&self, schema: &'static ashore::Schema) -> Result<()> {
+        self.0.register(schema)
+    }
+    fn read<'a>(
+        &'a self,
+        request: ashore::data_layer::ReadRequest,
+    ) -> ashore::BoxFuture<'a, Result<ashore::data_layer::ReadResult>> {
+        self.0.read(request)
+    }
+    fn create<'a>(
+        &'a self,
+        schema: &'static ashore::Schema,
+        rows: Vec<ashore::Row>,
+    ) -> ashore::BoxFuture<'a, Result<ashore::data_layer::Records>> {
+        self.0.create(schema, rows)
+    }
+}
+
+// Only on a layer of the test's own: what the trait's defaults answer.
+#[tokio::test]
+async fn a_layer_without_writes_says_so() -> Result<()> {
+    let d = Domain::builder()
+        .data_layer(ReadsOnly(Memory::new()))
+        .resource::<Representative>()
+        .resource::<Ticket>()
+        .resource::<Comment>()
+        .resource::<Tag>()
+        .resource::<TicketTag>()
+        .build()?;
+    let ada = rep(&d, "Ada", 1).await;
+    let change = Representative::changeset().set(Representative::priority_threshold(), 2);
+    let unsupported = |err: Error, operation: &str| {
+        assert!(
+            matches!(err.kind(), ErrorKind::Unsupported { layer: "reads only", operation: o }
+                if *o == operation),
+            "{err:?}"
+        );
+        assert_eq!(err.path(), ["Representative"]);
+    };
+    unsupported(d.update(&ada, change).await.unwrap_err(), "update");
+    unsupported(d.destroy(&ada).await.unwrap_err(), "destroy");
+    assert_eq!(d.read(Representative::query()).await?, [ada]);
+    Ok(())
+}

@@ -189,6 +189,17 @@ pub(super) fn query_rows(
     Ok(records)
 }
 
+/// An error when a value of `rows` is NaN, which SQLite would store as NULL.
+fn refuse_nan(schema: &'static Schema, rows: &[Row]) -> Result<()> {
+    match codec::nan_attribute(schema, rows) {
+        Some(attribute) => Err(Error::data_layer(format!(
+            "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
+            schema.name
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// What a destroy is doing, in its errors.
 const DESTROYING: &str = "destroying";
 
@@ -335,12 +346,7 @@ impl DataLayer for Sqlite {
             for row in &rows {
                 schema.check_row(row)?;
             }
-            if let Some(attribute) = codec::nan_attribute(schema, &rows) {
-                return Err(Error::data_layer(format!(
-                    "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
-                    schema.name
-                )));
-            }
+            refuse_nan(schema, &rows)?;
             if schema.primary_key().generated == Some(Generated::Uuid) {
                 let pk = schema.primary_key;
                 for row in rows.iter_mut().filter(|r| r[pk].is_null()) {
@@ -389,6 +395,9 @@ impl DataLayer for Sqlite {
         changes: Changes,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {
+            let mut set = vec![Value::Null; request.schema.attributes.len()];
+            changes.apply(&mut set);
+            refuse_nan(request.schema, &[set])?;
             let statement = build::update(Dialect::Sqlite, &request, &changes)?;
             self.write_returning(request.schema, statement, "updating")
                 .await
