@@ -30,13 +30,15 @@ use super::*;
 use crate::data_layer::store::{Table, pair_group_sizes, push_rows};
 use crate::error::{Constraint, Error, ErrorKind};
 use crate::resource::{Generated, RelationshipKind};
-use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
+mod select;
 #[cfg(test)]
 pub(crate) mod tests;
 mod window;
 mod writes;
+
+use self::select::{Hit, scan, selected, sort_keys};
 
 /// The in-memory data layer.
 ///
@@ -364,13 +366,6 @@ impl DataLayer for Memory {
     }
 }
 
-/// A row kept by a read, with the position of its partition key (0 without one).
-#[derive(Clone, Copy)]
-struct Hit {
-    row: usize,
-    key: usize,
-}
-
 /// How rows of the read table are linked to partition keys: by the value of
 /// `attr`, looked up in `links`.
 struct Linker<'k> {
@@ -499,74 +494,6 @@ impl<'k> Links<'k> {
     }
 }
 
-/// The sort keys of `request` as attribute positions; an error naming an
-/// attribute the resource lacks.
-fn sort_keys(request: &ReadRequest) -> Result<Vec<(usize, Order)>> {
-    let schema = request.schema;
-    request
-        .sort
-        .iter()
-        .map(|s| match schema.attribute_index(&s.field) {
-            Some(i) => Ok((i, s.order)),
-            None => Err(invalid(
-                schema,
-                format!("no attribute named `{}` to sort by", s.field),
-            )),
-        })
-        .collect()
-}
-
-/// The rows of `table` an unpartitioned read selects, in its order: those
-/// `filter` passes, sorted by `sort` (ties in insertion order), windowed.
-fn selected(
-    table: &dyn Table,
-    filter: Option<&Filter<'_>>,
-    sort: &[(usize, Order)],
-    offset: usize,
-    limit: Option<usize>,
-) -> Vec<usize> {
-    // Without a sort the first `offset + limit` matches are the answer.
-    let enough = match limit {
-        Some(l) if sort.is_empty() => offset.saturating_add(l),
-        _ => usize::MAX,
-    };
-    let mut hits: Vec<Hit> = Vec::new();
-    if enough > 0 {
-        // Small batches first when few matches are wanted.
-        scan(table.len(), enough, filter, Some, |row, _| {
-            hits.push(Hit { row, key: 0 });
-            hits.len() < enough
-        });
-    }
-    if !sort.is_empty() {
-        hits = sorted(hits, table, sort);
-    }
-    hits.iter()
-        .skip(offset)
-        .take(limit.unwrap_or(usize::MAX))
-        .map(|h| h.row)
-        .collect()
-}
-
-/// Sorts hits stably by the sort keys, reading each sort value once.
-fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &[(usize, Order)]) -> Vec<Hit> {
-    let width = sort.len();
-    let values: Vec<Value> = hits
-        .iter()
-        .flat_map(|h| sort.iter().map(move |&(attr, _)| table.get(h.row, attr)))
-        .collect();
-    let mut order: Vec<usize> = (0..hits.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (va, vb) = (&values[a * width..][..width], &values[b * width..][..width]);
-        sort.iter()
-            .zip(va.iter().zip(vb))
-            .map(|(&(_, o), (x, y))| compare_for_sort(x, y, o))
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
-    order.into_iter().map(|i| hits[i]).collect()
-}
-
 fn not_registered(schema: &'static Schema) -> Error {
     Error::new(ErrorKind::NotRegistered {
         resource: schema.name,
@@ -578,52 +505,4 @@ fn invalid(schema: &'static Schema, message: String) -> Error {
         resource: schema.name,
         message,
     })
-}
-
-/// Calls `each` on every row of a table of `len` rows that `candidate`
-/// accepts (with what it gave) and `filter` passes, in order, until `each`
-/// returns false. The filter is evaluated on a batch of candidates at a time
-/// (`Filter::matching`): the first of `first` rows (at least one), each next
-/// one twice as many, up to `CHUNK`, so a read wanting few matches evaluates
-/// few rows past them. Without a filter, row by row.
-fn scan<T>(
-    len: usize,
-    first: usize,
-    filter: Option<&Filter<'_>>,
-    mut candidate: impl FnMut(usize) -> Option<T>,
-    mut each: impl FnMut(usize, T) -> bool,
-) {
-    let Some(filter) = filter else {
-        for row in 0..len {
-            if let Some(t) = candidate(row)
-                && !each(row, t)
-            {
-                return;
-            }
-        }
-        return;
-    };
-    let mut size = first.clamp(1, CHUNK);
-    let mut start = 0;
-    let mut rows = Vec::with_capacity(size);
-    let mut found = Vec::with_capacity(size);
-    while start < len {
-        let end = start.saturating_add(size).min(len);
-        rows.clear();
-        found.clear();
-        for row in start..end {
-            if let Some(t) = candidate(row) {
-                rows.push(row);
-                found.push(t);
-            }
-        }
-        let pass = filter.matching(&rows);
-        for ((row, t), pass) in rows.iter().zip(found.drain(..)).zip(pass) {
-            if pass && !each(*row, t) {
-                return;
-            }
-        }
-        start = end;
-        size = (size * 2).min(CHUNK);
-    }
 }
