@@ -37,8 +37,9 @@ impl<R: Resource> Destroy<R> {
     scope_setters! {
         /// Destroys as this actor: any resource, or a type implementing [`Actor`].
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
-        /// With `true`, a record the actor may not read is not found.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off): a record the actor may not read
+        /// is not found.
         authorize;
         /// The tenant: another tenant's record is not found.
         tenant;
@@ -49,8 +50,9 @@ impl<R: Resource> DestroyAll<R> {
     scope_setters! {
         /// Destroys as this actor: any resource, or a type implementing [`Actor`].
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
-        /// With `true`, records the actor may not read are left.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off): records the actor may not read
+        /// are left.
         authorize;
         /// The tenant: only its records are destroyed.
         tenant;

@@ -182,8 +182,8 @@ impl Domain {
     }
 
     /// Updates one record: the stored record with `record`'s primary key, as
-    /// far as the scope may write it (its tenant; with `.authorize(true)`, what
-    /// the actor may read). Only the attributes `changeset` sets change. Await
+    /// far as the scope may write it (its tenant; unless `.authorize(false)`,
+    /// what the actor may read). Only the attributes `changeset` sets change. Await
     /// the returned builder for the record as stored after the update.
     ///
     /// A record that is gone, another tenant's or hidden is an

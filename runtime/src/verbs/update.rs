@@ -40,8 +40,9 @@ impl<R: Resource> Update<R> {
     scope_setters! {
         /// Updates as this actor: any resource, or a type implementing [`Actor`].
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
-        /// With `true`, a record the actor may not read is not found.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off): a record the actor may not read
+        /// is not found.
         authorize;
         /// The tenant: another tenant's record is not found, and setting the
         /// tenant attribute to another tenant is an error.
@@ -53,8 +54,9 @@ impl<R: Resource> UpdateAll<R> {
     scope_setters! {
         /// Updates as this actor: any resource, or a type implementing [`Actor`].
         actor;
-        /// Whether policies apply (Ash's `authorize?`); `false` unless set.
-        /// With `true`, records the actor may not read are left as they are.
+        /// Whether policies apply (Ash's `authorize?`); `true` unless set
+        /// (`authorize(false)` turns them off): records the actor may not read
+        /// are left as they are.
         authorize;
         /// The tenant: only its records are updated, and setting the tenant
         /// attribute to another tenant is an error.
