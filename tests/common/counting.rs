@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ashore::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
+use ashore::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records, Upsert};
 use ashore::prelude::*;
 use ashore::{Row, Schema, Value};
 
@@ -119,6 +119,15 @@ impl DataLayer for Counting {
         rows: Vec<Row>,
     ) -> BoxFuture<'a, ashore::Result<Records>> {
         self.inner.create(schema, rows)
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, ashore::Result<Records>> {
+        self.inner.upsert(schema, rows, upsert)
     }
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, ashore::Result<()>> {

@@ -30,6 +30,7 @@ mod sql;
 // Only here: suites that declare resources of their own with `resource!`.
 mod filter_cycles;
 mod has_one_cycle;
+mod identities;
 mod policies;
 mod stored_values;
 mod tenant_writes;

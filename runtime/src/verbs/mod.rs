@@ -159,6 +159,7 @@ impl Domain {
         Create {
             scope: Scope::new(self.clone()),
             changeset,
+            upsert: None,
         }
     }
 
@@ -171,6 +172,7 @@ impl Domain {
         CreateMany {
             scope: Scope::new(self.clone()),
             changesets: changesets.into_iter().collect(),
+            upsert: None,
         }
     }
 

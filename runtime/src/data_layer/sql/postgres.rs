@@ -37,7 +37,9 @@ use self::pool::{Lease, Marks, abandon, get_error, timeout};
 pub use self::settings::PostgresSettings;
 use super::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::collector;
-use crate::data_layer::{BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records};
+use crate::data_layer::{
+    BoxFuture, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
+};
 use crate::error::{Error, Result, Waiting};
 use crate::resource::{Resource, Row, Schema};
 use crate::value::Value;
@@ -469,6 +471,21 @@ impl DataLayer for Postgres {
                 return Ok(Records::Rows(Vec::new()));
             }
             let statements = build::insert(Dialect::Postgres, schema, &rows)?;
+            self.write(schema, &statements).await
+        })
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            if rows.is_empty() {
+                return Ok(Records::Rows(Vec::new()));
+            }
+            let statements = build::upsert(Dialect::Postgres, schema, &rows, &upsert)?;
             self.write(schema, &statements).await
         })
     }
