@@ -337,8 +337,8 @@ pub struct Identity {
     /// The attributes whose values together identify a record.
     pub keys: Vec<Ident>,
     /// Where the keys are written (`[..]`, `keys(..)`), for an error about
-    /// all of them.
-    pub keys_span: Span,
+    /// all of them; `None` when the front end found none and said so.
+    pub keys_span: Option<Span>,
 }
 
 /// A word the front end found where a keyword was expected.

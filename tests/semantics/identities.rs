@@ -7,51 +7,15 @@
 //! never reaches another tenant's record; migrating twice changes nothing.
 //!
 //! `Member` is multitenant (by `org`) with two identities, one of two keys;
-//! `Label` is not multitenant and has an integer primary key.
+//! `Label` is not multitenant and has an integer primary key
+//! (`crate::common::identity_resources`: declared with `resource!` here, with
+//! `#[derive(Resource)]` in `derive_parity`).
 
 use ashore::Constraint;
 use ashore::prelude::*;
 
+use crate::common::identity_resources::{Label, Member};
 use crate::common::*;
-
-resource! {
-    /// A member of an organisation.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Member {
-        attributes {
-            uuid_primary_key id;
-            attribute email: Option<String>;
-            attribute name: String;
-            attribute team: Option<String>;
-            attribute visits: i64;
-            attribute note: Option<String>;
-            attribute org: String;
-        }
-        identities {
-            identity unique_email [email];
-            identity unique_name_per_team [name, team];
-        }
-        multitenancy {
-            attribute org;
-        }
-    }
-}
-
-resource! {
-    /// A label every organisation shares.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Label {
-        attributes {
-            integer_primary_key id;
-            attribute text: String;
-            attribute uses: i64;
-            attribute color: Option<String>;
-        }
-        identities {
-            identity unique_text [text];
-        }
-    }
-}
 
 async fn fx(run: &Run) -> Fx {
     counted(run, |b| b.resource::<Member>().resource::<Label>()).await

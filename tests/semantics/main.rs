@@ -17,6 +17,7 @@ mod common;
 mod depth;
 mod errors;
 mod expr;
+mod identities;
 mod loading;
 mod loading_nested;
 mod loading_windows;
@@ -30,7 +31,6 @@ mod sql;
 // Only here: suites that declare resources of their own with `resource!`.
 mod filter_cycles;
 mod has_one_cycle;
-mod identities;
 mod policies;
 mod stored_values;
 mod tenant_writes;

@@ -2,8 +2,10 @@
 //! resource (a relationship's name is pointed at its foreign key, a typo gets a
 //! did-you-mean), at least one key, no key twice, no two identities of one
 //! name, and a name free for the generated `Ticket::unique_email()` (not an
-//! attribute's, a relationship's or a reserved function's). An identity in
-//! error is removed, so generation emits nothing that clashes.
+//! attribute's, a relationship's or a reserved function's). An identity whose
+//! name is in error is removed, so generation emits nothing that clashes; one
+//! whose keys are loses those keys only, so `Ticket::<name>()` still exists
+//! and code using it gets no error of its own.
 
 use std::collections::HashMap;
 
@@ -23,10 +25,10 @@ pub fn identities(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
         .collect();
     let identities = std::mem::take(&mut resource.identities);
     let mut names: HashMap<String, Span> = HashMap::new();
-    for identity in identities {
+    for mut identity in identities {
         let name_ok = name(resource, &identity, &columns, &mut names, errors);
-        let keys_ok = keys(resource, &identity, &columns, front, errors);
-        if name_ok && keys_ok {
+        keys(resource, &mut identity, &columns, front, errors);
+        if name_ok {
             resource.identities.push(identity);
         }
     }
@@ -81,29 +83,32 @@ fn name(
     }
 }
 
-/// The identity's keys: some, each an attribute, none twice.
+/// The identity's keys: some, each an attribute, none twice. The keys in
+/// error are removed.
 fn keys(
     resource: &Resource,
-    identity: &Identity,
+    identity: &mut Identity,
     columns: &[String],
     front: FrontEnd,
     errors: &Errors,
-) -> bool {
+) {
     let name = name_of(&identity.name);
     if identity.keys.is_empty() {
+        let Some(span) = identity.keys_span else {
+            return; // reported by the front end
+        };
         let example = match front {
             FrontEnd::Macro => format!("`identity {name} [email];`"),
             FrontEnd::Derive => format!("`identity({name}, keys(email))`"),
         };
         errors.error_at(
-            identity.keys_span,
+            span,
             format!("the identity `{name}` has no attributes: name at least one, as in {example}"),
         );
-        return false;
+        return;
     }
-    let mut ok = true;
     let mut seen: HashMap<String, Span> = HashMap::new();
-    for key in &identity.keys {
+    identity.keys.retain(|key| {
         let key_name = name_of(key);
         let message = if let Some(&first) = seen.get(&key_name) {
             format!(
@@ -112,7 +117,7 @@ fn keys(
             )
         } else if columns.contains(&key_name) {
             seen.insert(key_name, key.span());
-            continue;
+            return true;
         } else if let Some(rel) = resource
             .relationships
             .iter()
@@ -135,7 +140,6 @@ fn keys(
             format!("`{}` has no attribute `{key_name}`{suffix}", resource.ident)
         };
         errors.error_at(key.span(), message);
-        ok = false;
-    }
-    ok
+        false
+    });
 }

@@ -355,3 +355,5 @@ fn not_stored(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_identities;

@@ -57,7 +57,7 @@ impl<R: Resource> Create<R> {
     /// # helpdesk!();
     /// # #[tokio::main] async fn main() -> ashore::Result<()> {
     /// # let support = support().await?;
-    /// // `Representative` declares `identities { identity unique_name [name]; }`.
+    /// // Here `Representative` declares `identities { identity unique_name [name]; }`.
     /// let first = support
     ///     .create(
     ///         Representative::changeset()

@@ -30,6 +30,7 @@ pub fn identity(meta: &Meta, errors: &mut Vec<darling::Error>) -> Option<Identit
             return None;
         }
     };
+    let reported = errors.len();
     let mut name: Option<Ident> = None;
     let mut keys: Option<(Vec<Ident>, proc_macro2::Span)> = None;
     for item in &items {
@@ -91,12 +92,21 @@ pub fn identity(meta: &Meta, errors: &mut Vec<darling::Error>) -> Option<Identit
         ));
         return None;
     };
-    let Some((keys, keys_span)) = keys else {
-        errors.push(error(
-            &name,
-            format!("the identity `{name}` needs its attributes: `identity({name}, keys(email))`"),
-        ));
-        return None;
+    // Kept without keys when they are missing, so `Ticket::<name>()` still
+    // exists and code using it gets no error of its own.
+    let (keys, keys_span) = match keys {
+        Some((keys, span)) => (keys, Some(span)),
+        None => {
+            if errors.len() == reported {
+                errors.push(error(
+                    &name,
+                    format!(
+                        "the identity `{name}` needs its attributes: `identity({name}, keys(email))`"
+                    ),
+                ));
+            }
+            (Vec::new(), None)
+        }
     };
     Some(Identity {
         name,

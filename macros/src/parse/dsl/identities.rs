@@ -51,7 +51,7 @@ fn identity(input: ParseStream, resource: &mut Resource) -> Result<()> {
     resource.identities.push(Identity {
         name,
         keys: list.into_iter().collect(),
-        keys_span: bracket.span.join(),
+        keys_span: Some(bracket.span.join()),
     });
     Ok(())
 }
