@@ -77,8 +77,7 @@ fn the_derive_spelling_gets_the_same_rules() {
     let mut expected = [
         "the identity needs a name: `identity(unique_email, keys(email))`",
         "the identity `lonely` needs its attributes: `identity(lonely, keys(email))`",
-        "expected the identity's name, then `keys(..)`: `identity(unique_email, \
-             keys(email))`; did you mean `keys`?",
+        "unknown item `kyes` in `identity(..)`; did you mean `keys`?",
         "`Ticket` has no attribute `emial`; did you mean `email`?",
         "the identity `nothing` has no attributes: name at least one, as in \
              `identity(nothing, keys(email))`",

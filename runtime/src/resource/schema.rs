@@ -198,8 +198,8 @@ impl RelationshipInfo {
     /// Whether it reaches at most one destination record from each source
     /// record: it links straight to the destination's primary key (no join
     /// resource). A belongs_to does by default; a has_one only when its
-    /// destination attribute is the primary key. (Schemas declare no other
-    /// unique attributes.)
+    /// destination attribute is the primary key. (An identity makes other
+    /// attributes unique; this does not count on them.)
     pub fn reaches_at_most_one(&self) -> bool {
         self.through.is_none()
             && self.kind != RelationshipKind::ManyToMany

@@ -75,13 +75,16 @@ pub fn identity(meta: &Meta, errors: &mut Vec<darling::Error>) -> Option<Identit
                 ));
             }
             _ => {
-                let hint = did_you_mean(&word.to_string(), ["keys"])
-                    .map(|k| format!("; did you mean `{k}`?"))
-                    .unwrap_or_default();
-                errors.push(error(
-                    meta,
-                    format!("expected the identity's name, then `keys(..)`: `{EXAMPLE}`{hint}"),
-                ));
+                let message = match did_you_mean(&word.to_string(), ["keys"]) {
+                    Some(k) => {
+                        format!("unknown item `{word}` in `identity(..)`; did you mean `{k}`?")
+                    }
+                    None if name.is_some() => format!(
+                        "an identity has one name, then `keys(..)`: remove `{word}` (`{EXAMPLE}`)"
+                    ),
+                    None => format!("expected the identity's name, then `keys(..)`: `{EXAMPLE}`"),
+                };
+                errors.push(error(word, message));
             }
         }
     }
