@@ -88,3 +88,56 @@ fn violation(schema: &'static Schema, identity: &'static Identity, values: &[Val
         .into(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data_layer::memory::tests::Rep;
+    use crate::data_layer::store::append_rows;
+    use crate::resource::Resource;
+
+    static BY_NAME: [Identity; 1] = [Identity {
+        name: "unique_name",
+        keys: &["name"],
+    }];
+
+    fn rep(id: i64, name: &str) -> Row {
+        vec![Value::Int(id), Value::String(name.to_owned()), Value::Null]
+    }
+
+    fn identity_of(err: &Error) -> Option<&'static str> {
+        match err.kind() {
+            ErrorKind::Constraint { identity, .. } => *identity,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn stored_records_and_the_batch_count_but_the_replaced_ones_do_not() {
+        let schema: &'static Schema = Box::leak(Box::new(Schema {
+            identities: &BY_NAME,
+            ..*Rep::schema()
+        }));
+        let mut table = (schema.new_table)();
+        append_rows(&mut *table, schema, vec![rep(1, "ada"), rep(2, "bob")]).expect("rows");
+
+        assert!(check(schema, &*table, &[], &[rep(3, "cy"), rep(4, "dee")]).is_ok());
+        let taken = check(schema, &*table, &[], &[rep(3, "bob")]).expect_err("bob is stored");
+        assert_eq!(identity_of(&taken), Some("unique_name"));
+        assert_eq!(
+            taken.to_string(),
+            "unique constraint `unique_name` violated on Rep"
+        );
+        let twice = check(schema, &*table, &[], &[rep(3, "cy"), rep(4, "cy")]);
+        assert_eq!(
+            identity_of(&twice.expect_err("cy twice")),
+            Some("unique_name")
+        );
+        // An update replacing record 1 (ada) may keep ada's name, and take
+        // bob's when bob's record is replaced too.
+        assert!(check(schema, &*table, &[0], &[rep(1, "ada")]).is_ok());
+        assert!(check(schema, &*table, &[0], &[rep(1, "bob")]).is_err());
+        assert!(check(schema, &*table, &[0, 1], &[rep(1, "bob"), rep(2, "ada")]).is_ok());
+        assert_eq!(index(schema, &*table, &BY_NAME[0]).len(), 2);
+    }
+}
