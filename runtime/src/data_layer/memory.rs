@@ -27,15 +27,17 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use self::keys::{assign_keys, check_primary_keys};
 use super::eval::{CHUNK, Filter, KeyIndex, Tables};
 use super::*;
 use crate::data_layer::store::{Table, pair_group_sizes, push_rows};
 use crate::error::{Constraint, Error, ErrorKind};
-use crate::resource::{Generated, RelationshipKind};
+use crate::resource::RelationshipKind;
 use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
 pub(crate) mod identities;
+mod keys;
 #[cfg(test)]
 pub(crate) mod tests;
 mod upsert;
@@ -268,72 +270,6 @@ impl Memory {
         stored.max_int = max_int;
         Ok(Records::Typed(records))
     }
-}
-
-impl Stored {
-    /// Indexes the primary keys `keys` of the records from position `start` on.
-    fn index_keys(&mut self, start: usize, keys: Vec<Value>) {
-        for (i, key) in keys.into_iter().enumerate() {
-            if !key.is_null() {
-                self.primary.insert(key, start + i);
-            }
-        }
-    }
-}
-
-/// Gives each row whose generated primary key is nil its key, as the SQL
-/// layers do: integers continue after the largest key, stored (`stored_max`)
-/// or given, in row order; UUIDs are random. Returns the largest integer key
-/// now stored or given.
-fn assign_keys(
-    schema: &'static Schema,
-    stored_max: Option<i64>,
-    rows: &mut [Row],
-) -> Result<Option<i64>> {
-    let pk = schema.primary_key;
-    let mut max_int = stored_max;
-    for row in rows.iter() {
-        if let Value::Int(i) = row[pk] {
-            max_int = Some(max_int.map_or(i, |m| m.max(i)));
-        }
-    }
-    for row in rows.iter_mut() {
-        if !row[pk].is_null() {
-            continue;
-        }
-        match schema.primary_key().generated {
-            Some(Generated::Integer) => {
-                let next = max_int.map_or(Some(1), |m| m.checked_add(1));
-                let next = next.ok_or_else(|| {
-                    Error::data_layer(format!("integer primary keys of {} ran out", schema.name))
-                })?;
-                row[pk] = Value::Int(next);
-                max_int = Some(next);
-            }
-            Some(Generated::Uuid) => row[pk] = Value::Uuid(uuid::Uuid::new_v4()),
-            None => {}
-        }
-    }
-    Ok(max_int)
-}
-
-/// Refuses rows whose primary key is stored already or given twice: the same
-/// error a database's primary-key constraint gives.
-fn check_primary_keys(schema: &'static Schema, stored: &Stored, rows: &[Row]) -> Result<()> {
-    let pk = schema.primary_key;
-    let mut batch = HashSet::with_capacity(rows.len());
-    for key in rows.iter().map(|r| &r[pk]).filter(|k| !k.is_null()) {
-        if stored.primary.contains_key(key) || !batch.insert(key) {
-            return Err(Error::new(ErrorKind::Constraint {
-                resource: schema.name,
-                attribute: Some(schema.primary_key().name),
-                identity: None,
-                constraint: Constraint::Unique,
-                source: format!("a {} with primary key {key} already exists", schema.name).into(),
-            }));
-        }
-    }
-    Ok(())
 }
 
 /// Checks the belongs_to keys of `rows` as the SQL layers' foreign keys do:

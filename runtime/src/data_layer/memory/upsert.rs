@@ -8,9 +8,8 @@
 
 use std::ops::Range;
 
-use super::{
-    Memory, Stored, assign_keys, check_primary_keys, check_references, identities, not_registered,
-};
+use super::keys::{assign_keys, check_primary_keys};
+use super::{Memory, Stored, check_references, identities, not_registered};
 use crate::data_layer::store::append_rows;
 use crate::data_layer::{Records, Upsert};
 use crate::error::Result;
