@@ -194,7 +194,7 @@ pub enum ErrorKind {
     },
     /// A write broke a unique (or primary-key), foreign-key or not-null
     /// constraint. The database's error is the source (the in-memory layer, which
-    /// checks primary keys and belongs_to keys, gives one naming the key). Under a
+    /// checks primary keys, belongs_to keys and identities, gives one naming the key). Under a
     /// tenant, a belongs_to key into a multitenant resource that names no record
     /// of the tenant is a foreign-key violation found before the data layer is
     /// asked, with the same source whether another tenant has the key.
