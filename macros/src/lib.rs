@@ -76,6 +76,10 @@ use proc_macro::TokenStream;
 /// `actor_attribute_equals(field, value)` and `expr(<filter>)`, where
 /// `^actor(field)` and `^tenant()` stand for the read's actor and tenant.
 /// Multitenancy: `multitenancy { attribute organization_id; global; }`.
+/// Identities: `identities { identity unique_email [email]; identity
+/// unique_name_per_rep [name, representative_id]; }`, each a unique index on
+/// SQL layers (the tenant attribute first on a multitenant resource) and a
+/// function `Ticket::unique_email()` for `upsert_on`.
 #[proc_macro]
 pub fn resource(input: TokenStream) -> TokenStream {
     expand::resource(input.into()).into()
@@ -127,6 +131,7 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// | `authorize_read_with error;` | `authorize_read_with = error` |
 /// | `policy always() { authorize_if expr(a == ^actor(id)); }` | `#[resource(policy(always(), authorize_if(expr(a == ^actor(id)))))]` on the struct (repeatable) |
 /// | `multitenancy { attribute org_id; global; }` | `#[resource(multitenancy(attribute = org_id, global))]` on the struct |
+/// | `identities { identity unique_email [email]; }` | `#[resource(identity(unique_email, keys(email)))]` on the struct (repeatable) |
 ///
 /// Options go in the kind's parentheses, separated by commas:
 /// `#[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]`.

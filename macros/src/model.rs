@@ -38,6 +38,8 @@ pub struct Resource {
     pub policies: Vec<Policy>,
     /// Every `multitenancy` given (more than one is reported by validation).
     pub multitenancy: Vec<Multitenancy>,
+    /// The identities (`identities { identity name [keys]; }`), in order.
+    pub identities: Vec<Identity>,
     /// Words the front end could not place (reported by validation).
     pub unknown: Vec<Unknown>,
 }
@@ -326,6 +328,19 @@ impl Order {
     }
 }
 
+/// One identity: `identity unique_email [email];` in `resource!`,
+/// `#[resource(identity(unique_email, keys(email)))]` in a derive. Its keys as
+/// written (unknown, repeated or none: reported by validation).
+pub struct Identity {
+    /// Its name, which also names the generated `Ticket::unique_email()`.
+    pub name: Ident,
+    /// The attributes whose values together identify a record.
+    pub keys: Vec<Ident>,
+    /// Where the keys are written (`[..]`, `keys(..)`), for an error about
+    /// all of them; `None` when the front end found none and said so.
+    pub keys_span: Option<Span>,
+}
+
 /// A word the front end found where a keyword was expected.
 pub struct Unknown {
     pub place: Place,
@@ -353,6 +368,8 @@ pub enum Place {
     Check,
     /// In `multitenancy { }`.
     Multitenancy,
+    /// In `identities { }`, where `identity` goes.
+    Identities,
     /// After `authorize_read_with`.
     ReadWith,
 }

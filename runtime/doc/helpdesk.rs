@@ -21,6 +21,8 @@
 // the same resources with those items on `Representative` instead, for examples
 // that show a loader of their own.
 //
+// `Representative` has the identity `unique_name` (`Representative::unique_name()`).
+//
 // `support()` builds a domain on the in-memory layer and seeds it with `seed`:
 //
 //     Alice (priority_threshold 3): "Printer on fire" 5, "VPN down" 4, "Coffee machine empty" 2
@@ -110,6 +112,9 @@ macro_rules! helpdesk {
                 relationships {
                     has_many tickets: Ticket;
                     $($relationships)+
+                }
+                identities {
+                    identity unique_name [name];
                 }
             }
         }

@@ -28,8 +28,8 @@ pub use crate::policy::{
 pub use crate::query::Query;
 pub use crate::rel::Rel;
 pub use crate::resource::{
-    AttributeInfo, Field, Generated, RelationshipInfo, RelationshipKind, Resource, Row, Schema,
-    Through,
+    AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
+    Resource, Row, Schema, Through,
 };
 pub use crate::scalar::{Scalar, kind};
 pub use crate::sort::{Order, Sort};

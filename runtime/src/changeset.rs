@@ -112,6 +112,11 @@ impl<R: Resource> Changeset<R> {
         )
     }
 
+    /// Whether attribute `index` is set.
+    pub(crate) fn is_set(&self, index: usize) -> bool {
+        matches!(self.values.get(index), Some(Some(_)))
+    }
+
     pub(crate) fn into_row(self) -> Result<Row> {
         let schema = R::schema();
         schema

@@ -195,16 +195,22 @@ pub enum ErrorKind {
     },
     /// A write broke a unique (or primary-key), foreign-key or not-null
     /// constraint. The database's error is the source (the in-memory layer, which
-    /// checks primary keys and belongs_to keys, gives one naming the key). Under a
+    /// checks primary keys, belongs_to keys and identities, gives one naming the key). Under a
     /// tenant, a belongs_to key into a multitenant resource that names no record
     /// of the tenant is a foreign-key violation found before the data layer is
     /// asked, with the same source whether another tenant has the key.
-    #[error("{constraint} constraint violated on {resource}{}", attribute.map(|a| format!(".{a}")).unwrap_or_default())]
+    ///
+    /// A violated identity is named in `identity` (and in the message: "unique
+    /// constraint `unique_email` violated on Ticket"), on every layer: SQL
+    /// layers map the index the database names back to the identity.
+    #[error("{constraint} constraint {}violated on {resource}{}", identity.map(|i| format!("`{i}` ")).unwrap_or_default(), attribute.filter(|_| identity.is_none()).map(|a| format!(".{a}")).unwrap_or_default())]
     Constraint {
         /// The resource written.
         resource: &'static str,
         /// The attribute the constraint is on, when the database says.
         attribute: Option<&'static str>,
+        /// The identity violated (a unique constraint), when it is one.
+        identity: Option<&'static str>,
         /// Which kind of constraint.
         constraint: Constraint,
         /// The database's error.

@@ -186,8 +186,8 @@ pub use policy::{
 pub use query::{Load, Query, Unset};
 pub use rel::Rel;
 pub use resource::{
-    Actor, AttributeInfo, Field, Generated, RelationshipInfo, RelationshipKind, Resource, Row,
-    Schema, Through,
+    Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
+    RelationshipKind, Resource, Row, Schema, Through,
 };
 pub use scalar::{Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};

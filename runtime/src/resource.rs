@@ -10,12 +10,14 @@ use crate::value::Value;
 
 mod field;
 mod filter_cycles;
+mod identity;
 mod schema;
 mod table;
 
 pub use crate::actor::Actor;
 pub use field::Field;
 pub(crate) use filter_cycles::relationship_filter_cycle;
+pub use identity::{Identity, IdentityRef};
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
 pub use table::Table;
 

@@ -86,6 +86,7 @@ macro_rules! test_resource {
                     ],
                     primary_key: 0,
                     relationships: $rels,
+                    identities: &[],
                     policies: &[],
                     multitenancy: None,
                     stored: true,

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ashore::data_layer::{BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records};
+use ashore::data_layer::{BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Upsert};
 use ashore::prelude::*;
 use ashore::{Row, Schema, Value};
 
@@ -131,6 +131,15 @@ impl DataLayer for Counting {
 
     fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, ashore::Result<Records>> {
         self.inner.destroy(request)
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, ashore::Result<Records>> {
+        self.inner.upsert(schema, rows, upsert)
     }
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, ashore::Result<()>> {

@@ -1,7 +1,8 @@
 //! Shared resources, manual loaders and fixtures of the behaviour suites
 //! (`tests/semantics/`), which reach them as `crate::common`. The suites'
 //! binary loads this module; `derive_parity` loads its files but
-//! `resources.rs` and `content_resources.rs` (`derive_parity/helpdesk.rs`),
+//! `resources.rs`, `content_resources.rs` and `identity_resources.rs`
+//! (`derive_parity/helpdesk.rs`),
 //! with the derive's declarations in their place.
 //!
 //! - `resources`: the Helpdesk resources (`Representative`, `Ticket`,
@@ -10,6 +11,8 @@
 //! - `content_resources`: the resources of the `manual_content` suite (a desk,
 //!   cases, tasks and forecasts, a resource `not_stored`), which that suite
 //!   names by path (`crate::common::content_resources`).
+//! - `identity_resources`: the resources of the `identities` suite (`Member`,
+//!   `Label`), which that suite names by path.
 //! - `loaders`: the manual loaders, among them `Scripted`, which answers in the
 //!   way its `Mode` says.
 //! - `calls`: what the loaders were given, filed by tenant (`calls(tenant)`);
@@ -39,6 +42,7 @@ mod loaders;
 mod resources;
 
 pub mod content_resources;
+pub mod identity_resources;
 
 pub use calls::*;
 pub use counting::*;

@@ -14,7 +14,7 @@
 //! `semantics` binary (`loading::<test>::<layer>`).
 //!
 //! Besides: `the_derive_and_resource_macro_give_the_same_schemas` compares the
-//! Helpdesk's schemas resource by resource, and `policy_schema` the policies
+//! Helpdesk's schemas (and the `identities` suite's) resource by resource, and `policy_schema` the policies
 //! and multitenancy both front ends generate.
 
 #[path = "helpdesk.rs"]
@@ -27,6 +27,8 @@ mod depth;
 mod errors;
 #[path = "../semantics/expr.rs"]
 mod expr;
+#[path = "../semantics/identities.rs"]
+mod identities;
 #[path = "../semantics/loading.rs"]
 mod loading;
 #[path = "../semantics/loading_nested.rs"]
@@ -58,6 +60,7 @@ mod policy_schema;
 mod by_macro {
     #![allow(dead_code, unused_imports, clippy::duplicate_mod)]
     mod calls;
+    pub mod identity_resources;
     mod loaders;
     pub mod resources;
 }
@@ -78,6 +81,15 @@ fn describe(schema: &ashore::Schema) -> String {
         )
         .unwrap();
     }
+    for i in schema.identities {
+        writeln!(out, "  identity {} {:?}", i.name, i.keys).unwrap();
+    }
+    writeln!(
+        out,
+        "  multitenancy {:?}",
+        schema.multitenancy.map(|m| (m.attribute, m.global))
+    )
+    .unwrap();
     for r in schema.relationships {
         let through = r.through.as_ref().map(|t| {
             (
@@ -125,6 +137,15 @@ fn the_derive_and_resource_macro_give_the_same_schemas() {
     for (derived, declared) in pairs {
         assert_eq!(describe(derived), describe(declared));
     }
+    // The identities suite's resources, with their identities.
+    use by_macro::identity_resources as im;
+    use common::identity_resources as id;
+    assert_eq!(
+        describe(id::Member::schema()),
+        describe(im::Member::schema())
+    );
+    assert_eq!(describe(id::Label::schema()), describe(im::Label::schema()));
+    assert_eq!(id::Member::schema().identities.len(), 2);
     // Not two names for one schema: the derive's are their own.
     assert!(!std::ptr::eq(pairs[0].0, pairs[0].1));
     assert_eq!(common::Representative::schema().relationships.len(), 17);

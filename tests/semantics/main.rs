@@ -17,6 +17,7 @@ mod common;
 mod depth;
 mod errors;
 mod expr;
+mod identities;
 mod loading;
 mod loading_nested;
 mod loading_windows;

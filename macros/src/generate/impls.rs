@@ -1,7 +1,7 @@
 //! `impl Resource for X` (schema, `get`, `primary_key`, `read_columns`, and
 //! `from_row` through it) and the
-//! inherent `impl X` with one `Field` function per attribute and one `Rel`
-//! function per relationship.
+//! inherent `impl X` with one `Field` function per attribute, one `Rel`
+//! function per relationship and one `IdentityRef` function per identity.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
@@ -152,6 +152,32 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
         }
     });
     let relationships = relationships::constructors(ctx);
+    let identities = ctx
+        .resource
+        .identities
+        .iter()
+        .enumerate()
+        .map(|(index, identity)| {
+            let name = &identity.name;
+            let keys: Vec<String> = identity
+                .keys
+                .iter()
+                .map(|k| format!("`{}`", crate::model::name_of(k)))
+                .collect();
+            let doc = format!(
+                " The identity `{}` ({}): what `upsert_on` finds a `{ident}` by.",
+                crate::model::name_of(name),
+                keys.join(", ")
+            );
+            let index = Literal::usize_unsuffixed(index);
+            quote_spanned! {name.span()=>
+                #[doc = #doc]
+                #[inline]
+                pub fn #name() -> ::ashore::__private::IdentityRef<Self> {
+                    const { ::ashore::__private::IdentityRef::new(#index) }
+                }
+            }
+        });
     // A field named `query` or `changeset` is already an error (reserved); its
     // accessor stands in for the generated function, so rustc adds no second error.
     let taken = |name: &str| {
@@ -186,6 +212,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
             #changeset
             #(#attributes)*
             #(#[inline] #relationships)*
+            #(#identities)*
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The static schema: one `AttributeInfo` per attribute and the `Schema` itself
-//! (its policies and multitenancy from `policies.rs`).
+//! The static schema: one `AttributeInfo` per attribute, one `Identity` per
+//! identity, and the `Schema` itself (its policies and multitenancy from
+//! `policies.rs`).
 //! An attribute type that is not a `Scalar` fails here, on the user's type.
 
 use proc_macro2::{Literal, TokenStream};
@@ -22,6 +23,14 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     let policies = policies_static();
     let policy_statics = policies::statics(ctx);
     let multitenancy = policies::multitenancy(ctx);
+    let identities = ctx.resource.identities.iter().map(|identity| {
+        let name = name_lit(&identity.name);
+        let keys = identity.keys.iter().map(name_lit);
+        quote! {
+            ::ashore::__private::Identity { name: #name, keys: &[#(#keys),*] }
+        }
+    });
+    let identity_count = Literal::usize_unsuffixed(ctx.resource.identities.len());
     let stored = ctx.resource.not_stored.is_none();
     let pk = Literal::usize_unsuffixed(ctx.pk_index.unwrap_or(0));
     let count = Literal::usize_unsuffixed(count);
@@ -56,12 +65,16 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
 
         #policy_statics
 
+        static __ASHORE_IDENTITIES: [::ashore::__private::Identity; #identity_count] =
+            [#(#identities),*];
+
         static #schema: ::ashore::__private::Schema = ::ashore::__private::Schema {
             name: #name,
             table: #table,
             attributes: &#attributes,
             primary_key: #pk,
             relationships: &#relationships,
+            identities: &__ASHORE_IDENTITIES,
             policies: &#policies,
             multitenancy: #multitenancy,
             stored: #stored,

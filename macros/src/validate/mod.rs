@@ -20,6 +20,7 @@ use crate::model::{
 use crate::suggest::{first_at, hint, hint_or_elsewhere, hint_or_list};
 
 mod derive;
+mod identities;
 mod policies;
 
 /// Names a resource cannot give an attribute or relationship: they would clash
@@ -34,9 +35,10 @@ pub const RESERVED: [&str; 6] = [
 ];
 
 const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
-const BLOCKS: [&str; 6] = [
+const BLOCKS: [&str; 7] = [
     "attributes",
     "relationships",
+    "identities",
     "table",
     "not_stored",
     "policies",
@@ -65,6 +67,7 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource 
     relationship_names(&mut resource, errors);
     source_attributes(&resource, errors);
     reserved_names(&resource, errors);
+    identities::identities(&mut resource, front, errors);
     not_stored(&mut resource, front, errors);
     policies::empty_policies(&mut resource, front, errors);
     policies::action_types(&mut resource, errors);
@@ -102,6 +105,10 @@ fn unknown_words(resource: &Resource, errors: &Errors) {
                 hint(&word, &options)
             ),
             Place::SortOrder => format!("unknown sort order `{word}`{}", hint(&word, &orders)),
+            Place::Identities => format!(
+                "unknown item `{word}` in `identities`{}",
+                hint(&word, &["identity"])
+            ),
             place => match policies::unknown_message(&word, place) {
                 Some(message) => message,
                 None => unreachable!("every place has a message"),
@@ -349,3 +356,5 @@ fn not_stored(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_identities;

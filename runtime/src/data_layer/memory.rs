@@ -15,7 +15,9 @@
 //!
 //! A create is all or nothing: its primary keys must be new and its belongs_to
 //! keys must point at a record (stored, or of the same create), as the SQL
-//! layers' constraints require (`check_references`).
+//! layers' constraints require (`check_references`), and its identities must
+//! hold (`identities`). An upsert (`upsert`) updates in place the records its
+//! rows find by identity and appends the others.
 //!
 //! `ReadRequest::visibility` holds wherever the read meets a resource: the
 //! records read must satisfy their resource's condition, as must the join
@@ -25,16 +27,20 @@
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
+use self::keys::{assign_keys, check_primary_keys};
 use super::eval::{CHUNK, Filter, KeyIndex, Tables};
 use super::*;
 use crate::data_layer::store::{Table, pair_group_sizes, push_rows};
 use crate::error::{Constraint, Error, ErrorKind};
-use crate::resource::{Generated, RelationshipKind};
+use crate::resource::RelationshipKind;
 use crate::value::Value;
 
+pub(crate) mod identities;
+mod keys;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
+mod upsert;
 mod window;
 mod writes;
 
@@ -205,66 +211,25 @@ impl Memory {
         let stored = tables
             .get(schema.name)
             .ok_or_else(|| not_registered(schema))?;
-        let pk = schema.primary_key;
         for row in &rows {
             schema.check_row(row)?;
         }
+        let max_int = assign_keys(schema, stored.max_int, &mut rows)?;
 
-        // Assign keys: integers continue after the largest key, stored or given.
-        let mut max_int = stored.max_int;
-        for row in &rows {
-            if let Value::Int(i) = row[pk] {
-                max_int = Some(max_int.map_or(i, |m| m.max(i)));
-            }
-        }
-        for row in &mut rows {
-            if !row[pk].is_null() {
-                continue;
-            }
-            match schema.primary_key().generated {
-                Some(Generated::Integer) => {
-                    let next = max_int.map_or(Some(1), |m| m.checked_add(1));
-                    let next = next.ok_or_else(|| {
-                        Error::data_layer(format!(
-                            "integer primary keys of {} ran out",
-                            schema.name
-                        ))
-                    })?;
-                    row[pk] = Value::Int(next);
-                    max_int = Some(next);
-                }
-                Some(Generated::Uuid) => row[pk] = Value::Uuid(uuid::Uuid::new_v4()),
-                None => {}
-            }
-        }
-
-        // All or nothing: check every key and reference before inserting any row.
+        // All or nothing: check every key, reference and identity before
+        // inserting any row.
         check_references(&tables, schema, &rows)?;
         let stored = tables
             .get_mut(schema.name)
             .ok_or_else(|| not_registered(schema))?;
-        let keys: Vec<Value> = rows.iter().map(|r| r[pk].clone()).collect();
-        let mut batch = HashSet::with_capacity(keys.len());
-        for key in keys.iter().filter(|k| !k.is_null()) {
-            if stored.primary.contains_key(key) || !batch.insert(key) {
-                // The same error a database's primary-key constraint gives.
-                return Err(Error::new(ErrorKind::Constraint {
-                    resource: schema.name,
-                    attribute: Some(schema.primary_key().name),
-                    constraint: Constraint::Unique,
-                    source: format!("a {} with primary key {key} already exists", schema.name)
-                        .into(),
-                }));
-            }
-        }
+        check_primary_keys(schema, stored, &rows)?;
+        identities::check(schema, &*stored.table, &[], &rows)?;
 
+        let pk = schema.primary_key;
+        let keys: Vec<Value> = rows.iter().map(|r| r[pk].clone()).collect();
         let start = stored.table.len();
         let records = push_rows(&mut *stored.table, schema, rows)?;
-        for (i, key) in keys.into_iter().enumerate() {
-            if !key.is_null() {
-                stored.primary.insert(key, start + i);
-            }
-        }
+        stored.index_keys(start, keys);
         stored.max_int = max_int;
         Ok(Records::Typed(records))
     }
@@ -309,6 +274,7 @@ fn check_references(
             return Err(Error::new(ErrorKind::Constraint {
                 resource: schema.name,
                 attribute: Some(rel.source_attribute),
+                identity: None,
                 constraint: Constraint::ForeignKey,
                 source: format!(
                     "`{}` is {key}, which is the key of no {}",
@@ -351,6 +317,15 @@ impl DataLayer for Memory {
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move { self.create_now(schema, rows) })
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.upsert_now(schema, rows, &upsert) })
     }
 
     fn update<'a>(

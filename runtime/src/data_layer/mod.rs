@@ -45,6 +45,7 @@ use crate::resource::{Row, Schema};
 pub use self::records::{ReadResult, Records};
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
 pub(crate) use self::request::{check_request, group_positions};
+pub use self::upsert::Upsert;
 pub use crate::changeset::Changes;
 pub use crate::scalar::ColumnReader;
 
@@ -53,6 +54,7 @@ pub(crate) mod columns;
 mod records;
 mod request;
 pub(crate) mod store;
+pub(crate) mod upsert;
 
 mod eval;
 pub mod memory;
@@ -222,6 +224,32 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
         let _ = request;
         Box::pin(async move { Err(unsupported(self.name(), "destroy")) })
+    }
+
+    /// Inserts rows as [`create`](Self::create) does, except that a row whose
+    /// values of `upsert.identity` (the tenant attribute first on a
+    /// multitenant resource) a stored record has updates that record with the
+    /// row's values of `upsert.update` instead (Ash's `upsert? true`); returns
+    /// the records created or updated, in the order of `rows`, all or nothing.
+    /// No two rows share identity values (the engine refuses such a batch).
+    /// [`Create::upsert_on`](crate::Create::upsert_on) calls it.
+    ///
+    /// By default an [`ErrorKind::DataLayer`] saying the layer cannot upsert:
+    /// a layer of your own keeps compiling, and upserts once it implements it.
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, Result<Records>> {
+        let _ = (rows, upsert);
+        let name = self.name();
+        Box::pin(async move {
+            Err(Error::data_layer(format!(
+                "the data layer `{name}` does not implement `DataLayer::upsert`, so {} cannot be upserted",
+                schema.name
+            )))
+        })
     }
 
     /// Creates what the resources need that does not exist yet (tables, keys,

@@ -6,24 +6,28 @@
 //! a read would (the query's filter, sort and window) within what the scope
 //! may write (`authorize::write_visibility`), and asks the data layer once.
 
+//! An upsert ([`Upsert`]) is the same, with the attributes it updates taken
+//! from the changesets and the batch checked to update each record once.
+
 use crate::changeset::Changeset;
-use crate::data_layer::ReadRequest;
+use crate::data_layer::{ReadRequest, Upsert, upsert};
 use crate::domain::Scope;
-use crate::engine::authorize;
-use crate::engine::{read, values};
+use crate::engine::{authorize, read, values};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{CmpOp, Expr};
 use crate::policy::Action;
 use crate::query::Query;
-use crate::resource::Resource;
+use crate::resource::{Identity, Resource, Schema};
 use crate::value::Value;
 
 /// Creates the records of `changesets` in `scope`: one data-layer call for all,
 /// the tenant filled into each row and checked against the scope's, and each
 /// key into a multitenant resource checked to name a record of the tenant.
+/// With `upsert_on`, an upsert on that identity.
 pub(crate) async fn create<R: Resource>(
     scope: Scope,
     changesets: Vec<Changeset<R>>,
+    upsert_on: Option<&'static Identity>,
 ) -> Result<Vec<R>> {
     scope.domain.check_stored::<R>()?;
     let schema = R::schema();
@@ -35,6 +39,14 @@ pub(crate) async fn create<R: Resource>(
     let tenant_index = schema
         .multitenancy
         .and_then(|m| schema.attribute_index(m.attribute));
+    let upsert = match upsert_on {
+        Some(identity) => Some(Upsert {
+            identity,
+            update: updated_attributes(schema, identity, &changesets)
+                .map_err(|e| e.in_resource(schema.name))?,
+        }),
+        None => None,
+    };
     let mut rows = changesets
         .into_iter()
         .map(|mut changeset| {
@@ -51,8 +63,24 @@ pub(crate) async fn create<R: Resource>(
     references::check_tenant(&scope, schema, &rows)
         .await
         .map_err(|e| e.in_resource(schema.name))?;
-    tracing::debug!(resource = schema.name, count = rows.len(), "create");
-    let created = scope.domain.data_layer().create(schema, rows).await;
+    let layer = scope.domain.data_layer();
+    let created = match upsert {
+        None => {
+            tracing::debug!(resource = schema.name, count = rows.len(), "create");
+            layer.create(schema, rows).await
+        }
+        Some(upsert) => {
+            upsert::check_batch(schema, upsert.identity, &rows)
+                .map_err(|e| e.in_resource(schema.name))?;
+            tracing::debug!(
+                resource = schema.name,
+                count = rows.len(),
+                identity = upsert.identity.name,
+                "upsert"
+            );
+            layer.upsert(schema, rows, upsert).await
+        }
+    };
     created
         .map_err(|e| e.in_resource(schema.name))?
         .into_vec::<R>()
@@ -94,6 +122,52 @@ fn the_one<R: Resource>(records: Vec<R>, key: Value) -> Result<R> {
 }
 
 mod destroy;
+
+/// The attributes an upsert on `identity` updates a record found with: those
+/// the changesets set, but the primary key, the identity's keys and the tenant
+/// attribute. Changesets that set different attributes are an
+/// [`ErrorKind::InvalidQuery`]: which a record found would keep is unclear.
+fn updated_attributes<R: Resource>(
+    schema: &'static Schema,
+    identity: &'static Identity,
+    changesets: &[Changeset<R>],
+) -> Result<Vec<usize>> {
+    let set = |c: &Changeset<R>| -> Vec<usize> {
+        (0..schema.attributes.len())
+            .filter(|&i| c.is_set(i))
+            .collect()
+    };
+    let Some(first) = changesets.first().map(set) else {
+        return Ok(Vec::new());
+    };
+    if let Some(position) = changesets.iter().position(|c| set(c) != first) {
+        let names = |c: &Changeset<R>| -> String {
+            let names: Vec<&str> = set(c)
+                .into_iter()
+                .map(|i| schema.attributes[i].name)
+                .collect();
+            format!("[{}]", names.join(", "))
+        };
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: format!(
+                "every changeset of an upsert must set the same attributes (those a record found is updated with): \
+                 the first sets {}, changeset {position} sets {}",
+                names(&changesets[0]),
+                names(&changesets[position])
+            ),
+        }));
+    }
+    let tenant = schema.multitenancy.map(|m| m.attribute);
+    Ok(first
+        .into_iter()
+        .filter(|&i| {
+            let name = schema.attributes[i].name;
+            i != schema.primary_key && !identity.keys.contains(&name) && Some(name) != tenant
+        })
+        .collect())
+}
+
 mod references;
 mod update;
 

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::Table;
+use super::{Identity, Table};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::policy::{AuthorizeReadWith, Multitenancy, Policy};
@@ -26,6 +26,9 @@ pub struct Schema {
     pub primary_key: usize,
     /// The relationships, in declaration order.
     pub relationships: &'static [RelationshipInfo],
+    /// The identities (`identities { .. }`), in declaration order: sets of
+    /// attributes no two records share (within a tenant).
+    pub identities: &'static [Identity],
     /// The read policies (`policies { .. }`), in order.
     pub policies: &'static [Policy],
     /// The `multitenancy { .. }` block.
@@ -73,6 +76,12 @@ impl Schema {
         relationships.iter().find(|r| r.name == name)
     }
 
+    /// The identity named `name`.
+    pub fn identity(&self, name: &str) -> Option<&'static Identity> {
+        let identities: &'static [Identity] = self.identities;
+        identities.iter().find(|i| i.name == name)
+    }
+
     /// The primary key attribute.
     pub fn primary_key(&self) -> &'static AttributeInfo {
         let attributes: &'static [AttributeInfo] = self.attributes;
@@ -86,6 +95,7 @@ impl fmt::Debug for Schema {
             .field("name", &self.name)
             .field("attributes", &self.attributes)
             .field("relationships", &self.relationships)
+            .field("identities", &self.identities)
             .finish()
     }
 }
@@ -188,8 +198,8 @@ impl RelationshipInfo {
     /// Whether it reaches at most one destination record from each source
     /// record: it links straight to the destination's primary key (no join
     /// resource). A belongs_to does by default; a has_one only when its
-    /// destination attribute is the primary key. (Schemas declare no other
-    /// unique attributes.)
+    /// destination attribute is the primary key. (An identity makes other
+    /// attributes unique; this does not count on them.)
     pub fn reaches_at_most_one(&self) -> bool {
         self.through.is_none()
             && self.kind != RelationshipKind::ManyToMany

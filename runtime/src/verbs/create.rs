@@ -9,7 +9,7 @@ use crate::data_layer::BoxFuture;
 use crate::domain::Scope;
 use crate::engine::write;
 use crate::error::{Error, Result};
-use crate::resource::{Actor, Resource};
+use crate::resource::{Actor, Identity, IdentityRef, Resource};
 use crate::value::Value;
 
 /// A pending create of one record, from [`Domain::create`](crate::Domain::create); `.await` it for the
@@ -24,6 +24,7 @@ use crate::value::Value;
 pub struct Create<R: Resource> {
     pub(super) scope: Scope,
     pub(super) changeset: Changeset<R>,
+    pub(super) upsert: Option<&'static Identity>,
 }
 
 /// A pending create of many records, from [`Domain::create_many`](crate::Domain::create_many); `.await` it
@@ -39,9 +40,49 @@ pub struct Create<R: Resource> {
 pub struct CreateMany<R: Resource> {
     pub(super) scope: Scope,
     pub(super) changesets: Vec<Changeset<R>>,
+    pub(super) upsert: Option<&'static Identity>,
 }
 
 impl<R: Resource> Create<R> {
+    /// Makes the create an upsert on `identity` (Ash's `upsert? true,
+    /// upsert_identity`): when a record with the same values of the
+    /// identity's keys exists (in the tenant), it is updated with the
+    /// attributes the changeset sets, except the primary key, the identity's
+    /// keys and the tenant attribute, and returned; otherwise the record is
+    /// created. Its primary key is the stored one (a generated key is not
+    /// replaced), and attributes the changeset leaves unset keep their values.
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// // Here `Representative` declares `identities { identity unique_name [name]; }`.
+    /// let first = support
+    ///     .create(
+    ///         Representative::changeset()
+    ///             .set(Representative::name(), "Carol")
+    ///             .set(Representative::priority_threshold(), 1),
+    ///     )
+    ///     .upsert_on(Representative::unique_name())
+    ///     .await?;
+    /// let again = support
+    ///     .create(
+    ///         Representative::changeset()
+    ///             .set(Representative::name(), "Carol")
+    ///             .set(Representative::priority_threshold(), 5),
+    ///     )
+    ///     .upsert_on(Representative::unique_name())
+    ///     .await?;
+    /// assert_eq!(again.id, first.id);
+    /// assert_eq!(again.priority_threshold, 5);
+    /// # Ok(()) }
+    /// ```
+    pub fn upsert_on(mut self, identity: IdentityRef<R>) -> Self {
+        self.upsert = Some(identity.identity());
+        self
+    }
+
     scope_setters! {
         /// Creates as this actor: any resource, or a type implementing [`Actor`].
         /// The resource's policies governing creates are checked for it.
@@ -60,6 +101,19 @@ impl<R: Resource> Create<R> {
 }
 
 impl<R: Resource> CreateMany<R> {
+    /// Makes the batch an upsert on `identity`, one data-layer call for all
+    /// as a create is: each record is updated or created as
+    /// [`Create::upsert_on`] says, and the records come back in the order
+    /// given. Every changeset must set the same attributes (which ones a
+    /// record found is updated with), and no two may have the same values of
+    /// the identity (a record is updated once): either is an error before
+    /// anything is written ([`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery),
+    /// a unique [`ErrorKind::Constraint`](crate::ErrorKind::Constraint) naming the identity).
+    pub fn upsert_on(mut self, identity: IdentityRef<R>) -> Self {
+        self.upsert = Some(identity.identity());
+        self
+    }
+
     scope_setters! {
         /// Creates as this actor: any resource, or a type implementing [`Actor`].
         /// The resource's policies governing creates are checked for it.
@@ -82,7 +136,7 @@ impl<R: Resource> IntoFuture for Create<R> {
     type IntoFuture = BoxFuture<'static, Result<R>>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
-            let created = write::create(self.scope, vec![self.changeset]).await?;
+            let created = write::create(self.scope, vec![self.changeset], self.upsert).await?;
             created.into_iter().next().ok_or_else(|| {
                 Error::data_layer("the data layer created no record").in_resource(R::schema().name)
             })
@@ -94,6 +148,6 @@ impl<R: Resource> IntoFuture for CreateMany<R> {
     type Output = Result<Vec<R>>;
     type IntoFuture = BoxFuture<'static, Result<Vec<R>>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(write::create(self.scope, self.changesets))
+        Box::pin(write::create(self.scope, self.changesets, self.upsert))
     }
 }

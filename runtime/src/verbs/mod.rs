@@ -166,6 +166,7 @@ impl Domain {
         Create {
             scope: Scope::new(self.clone()),
             changeset,
+            upsert: None,
         }
     }
 
@@ -178,6 +179,7 @@ impl Domain {
         CreateMany {
             scope: Scope::new(self.clone()),
             changesets: changesets.into_iter().collect(),
+            upsert: None,
         }
     }
 

@@ -14,6 +14,7 @@
 //! type is not the key's. A field in error is left out of the model (generation
 //! fills it), so the rest of the resource is still generated.
 
+mod identities;
 mod options;
 mod policies;
 
@@ -116,6 +117,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
             not_stored: options.not_stored,
             policies: options.policies,
             multitenancy: options.multitenancy,
+            identities: options.identities,
             unknown: options.unknown,
         },
         structure: DeriveStruct { fields: Vec::new() },

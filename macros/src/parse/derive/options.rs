@@ -2,7 +2,8 @@
 //! `FromMeta` values: on the struct `table = ".."`; on a field
 //! `uuid_primary_key`, `integer_primary_key`, or a relationship kind with its
 //! options (`has_many(destination = Ticket, manual = Loader, ..)`). The struct's
-//! `policy(..)` and `multitenancy(..)` are in `policies.rs`.
+//! `policy(..)` and `multitenancy(..)` are in `policies.rs`, `identity(..)` in
+//! `identities.rs`.
 //!
 //! Both parse every item on its own and keep what parses: an error (carried in
 //! `errors`, for the caller to report) costs that item only, so the field still
@@ -19,11 +20,11 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, Meta, Token, Type};
 
-use super::policies;
+use super::{identities, policies};
 use crate::expr;
 use crate::model::{
-    Multitenancy, OptionKind, OptionValue, Policy, PrimaryKey, PrimaryKeyKind, RelKind, RelOption,
-    SortKey, Unknown,
+    Identity, Multitenancy, OptionKind, OptionValue, Policy, PrimaryKey, PrimaryKeyKind, RelKind,
+    RelOption, SortKey, Unknown,
 };
 use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
 use crate::suggest::did_you_mean;
@@ -54,7 +55,7 @@ pub const RELATIONSHIP_OPTIONS: [&str; 10] = [
 ];
 
 /// The names `#[resource(..)]` takes on the struct.
-pub const STRUCT_OPTIONS: [&str; 4] = ["table", "not_stored", "policy", "multitenancy"];
+pub const STRUCT_OPTIONS: [&str; 5] = ["table", "not_stored", "policy", "multitenancy", "identity"];
 
 /// What `#[resource(..)]` says about the struct.
 #[derive(Default)]
@@ -67,6 +68,8 @@ pub struct ResourceOptions {
     pub policies: Vec<Policy>,
     /// Every `multitenancy(..)` (more than one is reported by validation).
     pub multitenancy: Vec<Multitenancy>,
+    /// `identity(..)`, in order.
+    pub identities: Vec<Identity>,
     /// Unknown checks, policy line keywords and multitenancy items.
     pub unknown: Vec<Unknown>,
     /// Items that could not be parsed (the others are kept).
@@ -93,6 +96,11 @@ impl FromMeta for ResourceOptions {
                         &mut options.errors,
                     );
                     options.multitenancy.push(tenancy);
+                    return Ok(());
+                }
+                if word == "identity" {
+                    let identity = identities::identity(meta, &mut options.errors);
+                    options.identities.extend(identity);
                     return Ok(());
                 }
                 if word == "not_stored" {

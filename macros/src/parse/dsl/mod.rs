@@ -1,7 +1,7 @@
 //! `resource!` block syntax -> [`model::Resource`](crate::model::Resource).
 //! This file holds the struct header, its blocks and the items of
 //! `attributes { }`; relationship items are in `relationships.rs`, policies and
-//! multitenancy in `policies.rs`.
+//! multitenancy in `policies.rs`, identities in `identities.rs`.
 //!
 //! The struct header and the blocks are parsed strictly (an error there aborts).
 //! Inside a block, each item (`attribute name: String;`, a relationship, a
@@ -11,6 +11,7 @@
 //! Words where a keyword belongs are kept as `model::Unknown` for validation to
 //! report with a suggestion.
 
+mod identities;
 mod policies;
 mod relationships;
 
@@ -31,6 +32,7 @@ pub(crate) mod kw {
     syn::custom_keyword!(table);
     syn::custom_keyword!(policies);
     syn::custom_keyword!(multitenancy);
+    syn::custom_keyword!(identities);
     syn::custom_keyword!(authorize_read_with);
     syn::custom_keyword!(uuid_primary_key);
     syn::custom_keyword!(integer_primary_key);
@@ -64,11 +66,13 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
         not_stored: None,
         policies: Vec::new(),
         multitenancy: Vec::new(),
+        identities: Vec::new(),
         unknown: Vec::new(),
     };
     let mut seen_attributes: Option<Ident> = None;
     let mut seen_relationships: Option<Ident> = None;
     let mut seen_policies: Option<Ident> = None;
+    let mut seen_identities: Option<Ident> = None;
     for block in outline.blocks {
         match block {
             Block::Attributes(keyword, tokens) => {
@@ -82,6 +86,10 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
             Block::Policies(keyword, tokens) => {
                 once(&mut seen_policies, keyword, errors);
                 policies::policies(tokens, &mut resource, errors);
+            }
+            Block::Identities(keyword, tokens) => {
+                once(&mut seen_identities, keyword, errors);
+                identities::identities(tokens, &mut resource, errors);
             }
             // A second one is kept, for validation to report.
             Block::Multitenancy(keyword, tokens) => {
@@ -125,6 +133,7 @@ enum Block {
     Relationships(Ident, TokenStream),
     Policies(Ident, TokenStream),
     Multitenancy(Ident, TokenStream),
+    Identities(Ident, TokenStream),
     Table(Ident, syn::LitStr),
     /// `not_stored;`.
     NotStored(Ident),
@@ -167,6 +176,8 @@ impl Parse for Outline {
                 Block::Policies
             } else if lookahead.peek(kw::multitenancy) {
                 Block::Multitenancy
+            } else if lookahead.peek(kw::identities) {
+                Block::Identities
             } else if lookahead.peek(kw::table) {
                 let keyword = body.call(Ident::parse_any)?;
                 let name: syn::LitStr = body.parse().map_err(|e| {

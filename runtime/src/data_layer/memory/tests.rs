@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::*;
 use crate::expr::{ArithOp, CmpOp, Expr};
-use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Through};
+use crate::resource::{Generated, RelationshipInfo, RelationshipKind, Resource, Through};
 use crate::sort::{Order, Sort, compare_for_sort};
 
 mod batches;

@@ -37,6 +37,8 @@ impl Memory {
             })
             .collect();
         check_references(&tables, schema, &rows)?;
+        // The new values against every identity, the records replaced aside.
+        super::identities::check(schema, &*stored.table, &positions, &rows)?;
         let stored = tables
             .get_mut(schema.name)
             .ok_or_else(|| not_registered(schema))?;
@@ -122,6 +124,7 @@ fn check_referrers(
                     return Err(Error::new(ErrorKind::Constraint {
                         resource: schema.name,
                         attribute: None,
+                        identity: None,
                         constraint: Constraint::ForeignKey,
                         source: format!(
                             "{} {key} is still named by `{}` of a {}",

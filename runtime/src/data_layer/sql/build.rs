@@ -46,9 +46,9 @@ mod update;
 mod tests;
 
 use super::{Dialect, Statement};
-use crate::data_layer::{Changes, ReadRequest};
+use crate::data_layer::{Changes, ReadRequest, Upsert};
 use crate::error::Result;
-use crate::resource::{Row, Schema};
+use crate::resource::{Identity, Row, Schema};
 
 /// The one statement of a read.
 pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
@@ -83,7 +83,31 @@ pub fn assign_integer_keys(
 /// dialect's parameter limit allows, each returning the created rows
 /// (`Columns::Attributes`), in the order given.
 pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &[Row]) -> Result<Vec<Statement>> {
-    insert::insert(dialect, schema, rows)
+    insert::insert(dialect, schema, rows, None)
+}
+
+/// The inserts of [`insert`], each with `ON CONFLICT (<the identity's columns>)
+/// DO UPDATE SET` the attributes `upsert` updates: a row whose identity values
+/// a stored record has updates that record, and each statement returns the
+/// records created or updated, in the order given. Rows sharing identity
+/// values are refused before this (the engine does), as PostgreSQL would.
+pub fn upsert(
+    dialect: Dialect,
+    schema: &'static Schema,
+    rows: &[Row],
+    upsert: &Upsert,
+) -> Result<Vec<Statement>> {
+    insert::insert(dialect, schema, rows, Some(upsert))
+}
+
+/// The name of `identity`'s unique index in `schema`'s table (`<table>_<identity>_index`),
+/// as the database reports it in a violation.
+pub fn identity_index(
+    dialect: Dialect,
+    schema: &'static Schema,
+    identity: &'static Identity,
+) -> String {
+    ddl::identity_index(dialect, schema, identity)
 }
 
 /// The one statement updating the records `request` selects with `changes`

@@ -38,7 +38,7 @@ pub use self::settings::PostgresSettings;
 use super::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::collector;
 use crate::data_layer::{
-    BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records,
+    BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
 use crate::error::{Error, Result, Waiting};
 use crate::resource::{Resource, Row, Schema};
@@ -516,6 +516,21 @@ impl DataLayer for Postgres {
         Box::pin(async move {
             let stmt = build::delete(Dialect::Postgres, &request)?;
             self.write_returning(request.schema, &stmt, true).await
+        })
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move {
+            if rows.is_empty() {
+                return Ok(Records::Rows(Vec::new()));
+            }
+            let statements = build::upsert(Dialect::Postgres, schema, &rows, &upsert)?;
+            self.write(schema, &statements).await
         })
     }
 

@@ -129,6 +129,7 @@ fn no_record_in_tenant(
     Error::new(ErrorKind::Constraint {
         resource: schema.name,
         attribute: Some(rel.source_attribute),
+        identity: None,
         constraint: Constraint::ForeignKey,
         source: format!(
             "`{}` is {key}, which is the key of no {} in tenant {tenant}",

@@ -13,6 +13,10 @@
 //! - An index on each column a relationship load looks records up by: each
 //!   belongs_to's foreign key, each has_one/has_many destination attribute, each
 //!   many_to_many join table's source-side attribute (primary keys excepted).
+//! - A unique index per identity, `<table>_<identity>_index` (Ash's name), on
+//!   the tenant attribute of a multitenant resource first, then the identity's
+//!   keys: `CREATE UNIQUE INDEX IF NOT EXISTS`. Its name is how a violation is
+//!   mapped back to the identity ([`identity_index`]).
 //! - On SQLite each UUID column is checked to hold lowercase hyphenated text,
 //!   the one form comparisons with bound UUIDs find (PostgreSQL's `uuid` type
 //!   has one form already).
@@ -21,7 +25,7 @@
 
 use super::super::Dialect;
 use super::text::{SEQUENCE_COLUMN, ident, literal};
-use crate::resource::{Generated, RelationshipKind, Schema};
+use crate::resource::{Generated, Identity, RelationshipKind, Schema};
 use crate::value::ValueType;
 
 pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<String> {
@@ -154,11 +158,33 @@ pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<Stri
             ident(column)
         )
     });
+    let unique = schemas.iter().flat_map(|&schema| {
+        schema.identities.iter().map(move |identity| {
+            let columns: Vec<String> = identity.columns(schema).into_iter().map(ident).collect();
+            format!(
+                "CREATE UNIQUE INDEX IF NOT EXISTS {} ON {} ({})",
+                ident(&identity_index(dialect, schema, identity)),
+                ident(schema.table),
+                columns.join(", ")
+            )
+        })
+    });
     tables
         .into_iter()
         .chain(foreign_keys)
         .chain(indexes)
+        .chain(unique)
         .collect()
+}
+
+/// The name of the unique index of `identity`: `<table>_<identity>_index`
+/// (shortened as every PostgreSQL name is), what a database's violation names.
+pub(super) fn identity_index(dialect: Dialect, schema: &Schema, identity: &Identity) -> String {
+    let name = format!("{}_{}_index", schema.table, identity.name);
+    match dialect {
+        Dialect::Sqlite => name,
+        Dialect::Postgres => pg_name(&name),
+    }
 }
 
 fn column_type(dialect: Dialect, value_type: ValueType, primary: bool) -> &'static str {

@@ -18,11 +18,17 @@
 //!   concurrent writer at the same moment can still meet a generated one: a
 //!   unique-constraint error, never an overwrite.)
 //!
+//! An upsert ([`Upsert`]) is the same insert with `ON CONFLICT (<identity's
+//! columns>) DO UPDATE SET col = excluded.col, ..` over the attributes it
+//! updates (none: the first column set to itself, so that `RETURNING` still
+//! gives the record found, which `DO NOTHING` would not).
+//!
 //! RETURNING gives the rows in the order of the VALUES list on both databases
 //! (neither documents it, both do it for a plain multi-row VALUES insert).
 
 use super::super::{Columns, Dialect, Statement};
 use super::text::{Params, ident, literal};
+use crate::data_layer::Upsert;
 use crate::error::{Error, Result};
 use crate::resource::{Generated, Row, Schema};
 use crate::value::Value;
@@ -39,14 +45,16 @@ pub(super) fn insert(
     dialect: Dialect,
     schema: &'static Schema,
     rows: &[Row],
+    upsert: Option<&Upsert>,
 ) -> Result<Vec<Statement>> {
-    insert_chunked(dialect, schema, rows, max_params(dialect))
+    insert_chunked(dialect, schema, rows, upsert, max_params(dialect))
 }
 
 pub(super) fn insert_chunked(
     dialect: Dialect,
     schema: &'static Schema,
     rows: &[Row],
+    upsert: Option<&Upsert>,
     max_params: usize,
 ) -> Result<Vec<Statement>> {
     for row in rows {
@@ -61,7 +69,8 @@ pub(super) fn insert_chunked(
     let names: Vec<String> = schema.attributes.iter().map(|a| ident(a.name)).collect();
     let names = names.join(", ");
     let head = format!("INSERT INTO {table} ({names}) VALUES ");
-    let tail = format!(" RETURNING {names}");
+    let conflict = upsert.map(|u| on_conflict(schema, u)).unwrap_or_default();
+    let tail = format!("{conflict} RETURNING {names}");
 
     let mut statements = Vec::new();
     if let (Dialect::Postgres, Some(Generated::Integer), Some(m)) = (dialect, generated, given_max)
@@ -132,6 +141,29 @@ pub(super) fn insert_chunked(
         });
     }
     Ok(statements)
+}
+
+/// ` ON CONFLICT (..) DO UPDATE SET ..` of an upsert (see the module comment).
+fn on_conflict(schema: &'static Schema, upsert: &Upsert) -> String {
+    let columns = upsert.identity.columns(schema);
+    let target: Vec<String> = columns.iter().map(|c| ident(c)).collect();
+    let mut set: Vec<String> = upsert
+        .update
+        .iter()
+        .map(|&i| {
+            let column = ident(schema.attributes[i].name);
+            format!("{column} = excluded.{column}")
+        })
+        .collect();
+    if set.is_empty() {
+        let column = ident(columns[0]);
+        set.push(format!("{column} = excluded.{column}"));
+    }
+    format!(
+        " ON CONFLICT ({}) DO UPDATE SET {}",
+        target.join(", "),
+        set.join(", ")
+    )
 }
 
 /// The largest primary key stored in `schema`'s table (NULL when it is empty).

@@ -144,6 +144,7 @@ test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Op
 mod differential;
 mod fixtures;
 mod generate;
+mod identities;
 mod joins;
 #[cfg(feature = "postgres")]
 mod postgres;

@@ -4,14 +4,17 @@
 //! 23505 unique, 23503 foreign key, 23502 not null), naming the attribute when it
 //! can be told: from the error's column (not null), else from the constraint's
 //! name as PostgreSQL makes it (`<table>_<column>_key`, `<table>_<column>_fkey`,
-//! `<table>_pkey`), else from the error's detail (`Key (column)=(..)`). Every
+//! `<table>_pkey`), else from the error's detail (`Key (column)=(..)`). A
+//! unique index `migrate` made for an identity (`<table>_<identity>_index`)
+//! names the identity, and its attribute when it has one column. Every
 //! other error is [`ErrorKind::DataLayer`], with the database's message in the
 //! message and the database's error as the source.
 
 use tokio_postgres::error::{DbError, SqlState};
 
+use crate::data_layer::sql::{Dialect, build};
 use crate::error::{Constraint, Error, ErrorKind};
-use crate::resource::Schema;
+use crate::resource::{Identity, Schema};
 
 pub(super) use crate::data_layer::columns::postgres::data_layer;
 
@@ -26,10 +29,15 @@ pub(super) fn write_error(schema: &'static Schema, err: tokio_postgres::Error) -
         SqlState::NOT_NULL_VIOLATION => Constraint::NotNull,
         _ => return data_layer(format!("writing {}", schema.name), err),
     };
-    let attribute = attribute_of(schema, db);
+    let identity = identity_of(schema, db);
+    let attribute = match identity {
+        Some(identity) => identity.attribute(schema),
+        None => attribute_of(schema, db),
+    };
     Error::new(ErrorKind::Constraint {
         resource: schema.name,
         attribute,
+        identity: identity.map(|i| i.name),
         constraint,
         source: Box::new(err),
     })
@@ -43,11 +51,25 @@ pub(super) fn destroy_error(schema: &'static Schema, err: tokio_postgres::Error)
         Some(&SqlState::FOREIGN_KEY_VIOLATION) => Error::new(ErrorKind::Constraint {
             resource: schema.name,
             attribute: None,
+            identity: None,
             constraint: Constraint::ForeignKey,
             source: Box::new(err),
         }),
         _ => write_error(schema, err),
     }
+}
+
+/// The identity whose unique index (`<table>_<identity>_index`) a
+/// unique-constraint error names.
+fn identity_of(schema: &'static Schema, db: &DbError) -> Option<&'static Identity> {
+    if *db.code() != SqlState::UNIQUE_VIOLATION {
+        return None;
+    }
+    let constraint = db.constraint()?;
+    let identities: &'static [Identity] = schema.identities;
+    identities
+        .iter()
+        .find(|i| build::identity_index(Dialect::Postgres, schema, i) == constraint)
 }
 
 /// The attribute a constraint error is about, when it can be told.

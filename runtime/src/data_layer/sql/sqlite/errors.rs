@@ -10,7 +10,7 @@
 use rusqlite::{Connection, OptionalExtension, ffi};
 
 use crate::error::{Constraint, Error, ErrorKind};
-use crate::resource::Schema;
+use crate::resource::{Identity, Schema};
 
 /// A database error while doing `what` (`"reading Ticket"`): the message
 /// says what, then SQLite's reason (`sqlite: creating Ticket: CHECK constraint
@@ -36,6 +36,7 @@ pub(crate) fn write(
         Some((constraint, attribute)) => Error::new(ErrorKind::Constraint {
             resource: schema.name,
             attribute,
+            identity: identity(schema, &err).map(|i| i.name),
             constraint,
             source: Box::new(err),
         }),
@@ -51,6 +52,7 @@ pub(crate) fn still_named(schema: &'static Schema, err: rusqlite::Error) -> Erro
     Error::new(ErrorKind::Constraint {
         resource: schema.name,
         attribute: None,
+        identity: None,
         constraint: Constraint::ForeignKey,
         source: Box::new(err),
     })
@@ -82,6 +84,7 @@ pub(crate) fn foreign_key(
         Ok(Some((attribute, message))) => Error::new(ErrorKind::Constraint {
             resource: schema.name,
             attribute: Some(attribute),
+            identity: None,
             constraint: Constraint::ForeignKey,
             source: Box::new(rusqlite::Error::SqliteFailure(*code, Some(message))),
         }),
@@ -157,6 +160,40 @@ pub(crate) fn constraint(
             .and_then(|m| attribute_in_message(schema, m)),
     };
     Some((constraint, attribute))
+}
+
+/// The identity whose unique index a unique-constraint error names: SQLite's
+/// message lists the index's columns (`UNIQUE constraint failed: ticket.org_id,
+/// ticket.email`), which are the identity's [`columns`](Identity::columns).
+pub(crate) fn identity(
+    schema: &'static Schema,
+    err: &rusqlite::Error,
+) -> Option<&'static Identity> {
+    let rusqlite::Error::SqliteFailure(e, Some(message)) = err else {
+        return None;
+    };
+    if e.extended_code != ffi::SQLITE_CONSTRAINT_UNIQUE {
+        return None;
+    }
+    let (_, columns) = message.split_once("constraint failed: ")?;
+    let columns: Vec<&str> = columns
+        .trim()
+        .split(", ")
+        .map(|c| {
+            c.split_once('.')
+                .filter(|(table, _)| table.eq_ignore_ascii_case(schema.table))
+                .map(|(_, column)| column)
+        })
+        .collect::<Option<_>>()?;
+    let identities: &'static [Identity] = schema.identities;
+    identities.iter().find(|i| {
+        let wanted = i.columns(schema);
+        wanted.len() == columns.len()
+            && wanted
+                .iter()
+                .zip(&columns)
+                .all(|(w, c)| w.eq_ignore_ascii_case(c))
+    })
 }
 
 /// The attribute a message like `UNIQUE constraint failed: ticket.id` or `NOT NULL

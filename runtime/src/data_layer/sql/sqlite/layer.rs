@@ -12,7 +12,7 @@ use crate::data_layer::group_positions;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
 use crate::data_layer::store::{Collector, Target, collector};
 use crate::data_layer::{
-    BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records,
+    BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
 use crate::error::{Error, Result};
 use crate::resource::{Generated, Row, Schema};
@@ -340,53 +340,18 @@ impl DataLayer for Sqlite {
     fn create<'a>(
         &'a self,
         schema: &'static Schema,
-        mut rows: Vec<Row>,
+        rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
-        Box::pin(async move {
-            for row in &rows {
-                schema.check_row(row)?;
-            }
-            refuse_nan(schema, &rows)?;
-            if schema.primary_key().generated == Some(Generated::Uuid) {
-                let pk = schema.primary_key;
-                for row in rows.iter_mut().filter(|r| r[pk].is_null()) {
-                    row[pk] = Value::Uuid(uuid::Uuid::new_v4());
-                }
-            }
-            if rows.is_empty() {
-                return Ok(Records::Rows(Vec::new()));
-            }
-            let pk = schema.primary_key;
-            let assign = schema.primary_key().generated == Some(Generated::Integer)
-                && rows.iter().any(|r| r[pk].is_null());
-            self.run(move |conn, inner| {
-                let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
-                let tx = conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(what)?;
-                // Foreign keys are checked at `COMMIT` (the pragma ends with
-                // the transaction), so a violation leaves the transaction open
-                // to find which key it was; dropping `tx` then rolls back.
-                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                    .map_err(what)?;
-                // Integer keys, assigned here, in the write transaction, from
-                // one query of the largest stored (see `build::insert`).
-                if assign {
-                    let stored: Option<i64> = tx
-                        .query_row(&build::max_primary_key(schema), [], |r| r.get(0))
-                        .map_err(what)?;
-                    build::assign_integer_keys(schema, &mut rows, stored)?;
-                }
-                let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
-                let mut created = collector(schema, None)?;
-                for statement in &statements {
-                    fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
-                }
-                commit(&tx, schema, "creating")?;
-                Ok(created.finish())
-            })
-            .await
-        })
+        Box::pin(self.insert(schema, rows, None))
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(self.insert(schema, rows, Some(upsert)))
     }
 
     fn update<'a>(
@@ -431,5 +396,63 @@ impl DataLayer for Sqlite {
             })
             .await
         })
+    }
+}
+
+impl Sqlite {
+    /// Inserts `rows` of `schema` in one transaction (an upsert with
+    /// `upsert`): a create and an upsert differ only in the statements.
+    async fn insert(
+        &self,
+        schema: &'static Schema,
+        mut rows: Vec<Row>,
+        upsert: Option<Upsert>,
+    ) -> Result<Records> {
+        for row in &rows {
+            schema.check_row(row)?;
+        }
+        refuse_nan(schema, &rows)?;
+        if schema.primary_key().generated == Some(Generated::Uuid) {
+            let pk = schema.primary_key;
+            for row in rows.iter_mut().filter(|r| r[pk].is_null()) {
+                row[pk] = Value::Uuid(uuid::Uuid::new_v4());
+            }
+        }
+        if rows.is_empty() {
+            return Ok(Records::Rows(Vec::new()));
+        }
+        let pk = schema.primary_key;
+        let assign = schema.primary_key().generated == Some(Generated::Integer)
+            && rows.iter().any(|r| r[pk].is_null());
+        self.run(move |conn, inner| {
+            let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(what)?;
+            // Foreign keys are checked at `COMMIT` (the pragma ends with
+            // the transaction), so a violation leaves the transaction open
+            // to find which key it was; dropping `tx` then rolls back.
+            tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                .map_err(what)?;
+            // Integer keys, assigned here, in the write transaction, from
+            // one query of the largest stored (see `build::insert`).
+            if assign {
+                let stored: Option<i64> = tx
+                    .query_row(&build::max_primary_key(schema), [], |r| r.get(0))
+                    .map_err(what)?;
+                build::assign_integer_keys(schema, &mut rows, stored)?;
+            }
+            let statements = match &upsert {
+                None => build::insert(Dialect::Sqlite, schema, &rows)?,
+                Some(upsert) => build::upsert(Dialect::Sqlite, schema, &rows, upsert)?,
+            };
+            let mut created = collector(schema, None)?;
+            for statement in &statements {
+                fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
+            }
+            commit(&tx, schema, "creating")?;
+            Ok(created.finish())
+        })
+        .await
     }
 }

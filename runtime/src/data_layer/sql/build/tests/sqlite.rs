@@ -179,8 +179,9 @@ fn generated_keys_continue_after_the_largest() {
     let rows: Vec<Row> = (0..7)
         .map(|i| rep(if i == 5 { Some(100) } else { None }, "x"))
         .collect();
-    let statements = super::super::insert::insert_chunked(Dialect::Sqlite, Rep::schema(), &rows, 5)
-        .expect("insert");
+    let statements =
+        super::super::insert::insert_chunked(Dialect::Sqlite, Rep::schema(), &rows, None, 5)
+            .expect("insert");
     assert!(statements.len() > 2);
     let mut returned = Vec::new();
     for statement in &statements {

@@ -63,6 +63,7 @@ fn assert_constraint(err: &Error, resource: &str, constraint: Constraint, attrib
             attribute: a,
             constraint: c,
             source,
+            ..
         } => {
             assert_eq!((*r, *c, *a), (resource, constraint, attribute), "{err}");
             assert!(source.downcast_ref::<tokio_postgres::Error>().is_some());

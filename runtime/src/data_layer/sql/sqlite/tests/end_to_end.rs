@@ -187,6 +187,7 @@ async fn a_unique_violation_creates_nothing() {
             attribute,
             constraint,
             source,
+            ..
         } => {
             assert_eq!(
                 (*resource, *attribute, *constraint),
@@ -273,6 +274,7 @@ fn constraint_of(err: &Error) -> (&str, Option<&str>, Constraint, String) {
             attribute,
             constraint,
             source,
+            ..
         } => {
             assert!(
                 source.downcast_ref::<rusqlite::Error>().is_some(),

@@ -87,6 +87,7 @@ fn sqlite_constraint_errors_map_to_constraint_kinds() {
             attribute: a,
             constraint: c,
             source,
+            ..
         } => {
             assert_eq!((*r, *a, *c), (resource, attribute, constraint), "{err}");
             assert!(source.downcast_ref::<rusqlite::Error>().is_some());
@@ -176,6 +177,7 @@ macro_rules! schema {
             }),*],
             primary_key: 0,
             relationships: &[],
+            identities: &[],
             policies: &[],
             multitenancy: None,
             stored: true,

@@ -1,0 +1,143 @@
+//! The in-memory layer's identities, checked as SQL's unique indexes check
+//! them: within the tenant (the tenant attribute is one of the columns), nils
+//! distinct (a record with a nil in any column shares its identity with no
+//! other), a batch checked against the stored records and against itself.
+//!
+//! [`check`] is what every write of rows calls (create, upsert, and an update
+//! that replaces records: it names the rows it replaces, whose old values then
+//! do not count); [`index`] finds stored records by their identity values.
+
+use foldhash::{HashMap, HashMapExt, HashSet};
+
+use crate::error::{Constraint, Error, ErrorKind, Result};
+use crate::resource::{Identity, Row, Schema, Table};
+use crate::value::Value;
+
+/// Refuses `rows` (new values of records of `schema`) when one of them has the
+/// values of an identity that a stored record of `table` has, or another of
+/// `rows` has: a unique [`ErrorKind::Constraint`] naming the identity, with
+/// its attribute when it has one column. The stored records at `replaced`
+/// (positions in `table`: the records `rows` replace, for an update) do not
+/// count. Does nothing for a resource without identities.
+pub(crate) fn check(
+    schema: &'static Schema,
+    table: &dyn Table,
+    replaced: &[usize],
+    rows: &[Row],
+) -> Result<()> {
+    let replaced: HashSet<usize> = replaced.iter().copied().collect();
+    for identity in schema.identities {
+        let mut taken = index(schema, table, identity);
+        taken.retain(|_, position| !replaced.contains(position));
+        let mut batch = HashSet::default();
+        for row in rows {
+            let Some(values) = identity.values_of(schema, row) else {
+                continue;
+            };
+            if taken.contains_key(&values) || !batch.insert(values.clone()) {
+                return Err(violation(schema, identity, &values));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The stored records of `table` (of `schema`) by their values of `identity`:
+/// values → position. Records with a nil among them are left out.
+pub(crate) fn index(
+    schema: &'static Schema,
+    table: &dyn Table,
+    identity: &'static Identity,
+) -> HashMap<Vec<Value>, usize> {
+    let positions: Vec<usize> = (0..table.len()).collect();
+    let mut columns: Vec<Vec<Value>> = Vec::new();
+    for column in identity.columns(schema) {
+        let mut values = Vec::with_capacity(positions.len());
+        if let Some(attr) = schema.attribute_index(column) {
+            table.values(&positions, attr, &mut values);
+        }
+        columns.push(values);
+    }
+    let mut index = HashMap::with_capacity(positions.len());
+    for position in positions {
+        let values: Option<Vec<Value>> = columns
+            .iter()
+            .map(|c| c.get(position).filter(|v| !v.is_null()).cloned())
+            .collect();
+        if let Some(values) = values {
+            index.insert(values, position);
+        }
+    }
+    index
+}
+
+/// The error of a write that would give two records `values` for `identity`.
+fn violation(schema: &'static Schema, identity: &'static Identity, values: &[Value]) -> Error {
+    let shown: Vec<String> = values.iter().map(ToString::to_string).collect();
+    Error::new(ErrorKind::Constraint {
+        resource: schema.name,
+        attribute: identity.attribute(schema),
+        identity: Some(identity.name),
+        constraint: Constraint::Unique,
+        source: format!(
+            "a {} with ({}) = ({}) already exists",
+            schema.name,
+            identity.columns(schema).join(", "),
+            shown.join(", ")
+        )
+        .into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data_layer::memory::tests::Rep;
+    use crate::data_layer::store::append_rows;
+    use crate::resource::Resource;
+
+    static BY_NAME: [Identity; 1] = [Identity {
+        name: "unique_name",
+        keys: &["name"],
+    }];
+
+    fn rep(id: i64, name: &str) -> Row {
+        vec![Value::Int(id), Value::String(name.to_owned()), Value::Null]
+    }
+
+    fn identity_of(err: &Error) -> Option<&'static str> {
+        match err.kind() {
+            ErrorKind::Constraint { identity, .. } => *identity,
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn stored_records_and_the_batch_count_but_the_replaced_ones_do_not() {
+        let schema: &'static Schema = Box::leak(Box::new(Schema {
+            identities: &BY_NAME,
+            ..*Rep::schema()
+        }));
+        let mut table = (schema.new_table)();
+        append_rows(&mut *table, schema, vec![rep(1, "ada"), rep(2, "bob")]).expect("rows");
+
+        assert!(check(schema, &*table, &[], &[rep(3, "cy"), rep(4, "dee")]).is_ok());
+        let taken = check(schema, &*table, &[], &[rep(3, "bob")]).expect_err("bob is stored");
+        assert_eq!(identity_of(&taken), Some("unique_name"));
+        assert_eq!(
+            taken.to_string(),
+            "unique constraint `unique_name` violated on Rep"
+        );
+        let twice = check(schema, &*table, &[], &[rep(3, "cy"), rep(4, "cy")]);
+        assert_eq!(
+            identity_of(&twice.expect_err("cy twice")),
+            Some("unique_name")
+        );
+        // An update replacing record 1 (ada) may keep ada's name, and take
+        // bob's when bob's record is replaced too.
+        assert!(check(schema, &*table, &[0], &[rep(1, "ada")]).is_ok());
+        assert!(check(schema, &*table, &[0], &[rep(1, "bob")]).is_err());
+        assert!(check(schema, &*table, &[0, 1], &[rep(1, "bob"), rep(2, "ada")]).is_ok());
+        assert_eq!(index(schema, &*table, &BY_NAME[0]).len(), 2);
+    }
+}

@@ -1,0 +1,99 @@
+//! The SQL text of identities: the unique index `migrate` makes for each (the
+//! tenant attribute first on a multitenant resource, Ash's index name), and
+//! the `ON CONFLICT .. DO UPDATE` of an upsert, on both dialects.
+
+use super::*;
+use crate::data_layer::Upsert;
+use crate::data_layer::sql::build::{identity_index, migrate, upsert};
+use crate::policy::Multitenancy;
+use crate::resource::Identity;
+
+static IDENTITIES: [Identity; 2] = [
+    Identity {
+        name: "unique_name",
+        keys: &["name"],
+    },
+    Identity {
+        name: "unique_name_score",
+        keys: &["name", "score"],
+    },
+];
+
+/// `Rep` with the identities above; multitenant by `threshold` when `tenant`.
+fn rep(tenant: bool) -> &'static Schema {
+    Box::leak(Box::new(Schema {
+        identities: &IDENTITIES,
+        multitenancy: tenant.then_some(Multitenancy {
+            attribute: "threshold",
+            global: false,
+        }),
+        ..*Rep::schema()
+    }))
+}
+
+#[test]
+fn migrate_makes_one_unique_index_per_identity() {
+    let schema = rep(false);
+    for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+        let ddl = migrate(dialect, &[schema]);
+        assert_eq!(
+            ddl[ddl.len() - 2..],
+            [
+                r#"CREATE UNIQUE INDEX IF NOT EXISTS "rep_unique_name_index" ON "rep" ("name")"#,
+                r#"CREATE UNIQUE INDEX IF NOT EXISTS "rep_unique_name_score_index" ON "rep" ("name", "score")"#,
+            ]
+        );
+    }
+    // The tenant attribute first.
+    let ddl = migrate(Dialect::Postgres, &[rep(true)]);
+    assert_eq!(
+        ddl.last().map(String::as_str),
+        Some(
+            r#"CREATE UNIQUE INDEX IF NOT EXISTS "rep_unique_name_score_index" ON "rep" ("threshold", "name", "score")"#
+        )
+    );
+    assert_eq!(
+        identity_index(Dialect::Sqlite, schema, &IDENTITIES[0]),
+        "rep_unique_name_index"
+    );
+}
+
+#[test]
+fn upserts_update_on_conflict_with_the_identity() {
+    let schema = rep(true);
+    let rows = vec![vec![
+        Value::Int(1),
+        s("a"),
+        Value::Int(3),
+        Value::Float(1.5),
+        Value::Null,
+    ]];
+    let returning = r#" RETURNING "id", "name", "threshold", "score", "active""#;
+    let by_name = |update| Upsert {
+        identity: &IDENTITIES[0],
+        update,
+    };
+    let [sqlite] =
+        &upsert(Dialect::Sqlite, schema, &rows, &by_name(vec![3, 4])).expect("upsert")[..]
+    else {
+        panic!("one statement");
+    };
+    assert_eq!(
+        sqlite.sql,
+        r#"INSERT INTO "rep" ("id", "name", "threshold", "score", "active") VALUES (?1, ?2, ?3, ?4, NULL) ON CONFLICT ("threshold", "name") DO UPDATE SET "score" = excluded."score", "active" = excluded."active""#
+            .to_owned()
+            + returning
+    );
+    let statements = upsert(Dialect::Postgres, schema, &rows, &by_name(vec![])).expect("upsert");
+    // Nothing to update: the record found is set to itself, so it is returned.
+    assert_eq!(
+        statements.last().map(|s| s.sql.as_str()),
+        Some(
+            &*(r#"INSERT INTO "rep" ("id", "name", "threshold", "score", "active") VALUES ($1::bigint, $2::text, $3::bigint, $4::float8, NULL) ON CONFLICT ("threshold", "name") DO UPDATE SET "threshold" = excluded."threshold""#
+                .to_owned()
+                + returning)
+        )
+    );
+    // Values are bound, never written into the text.
+    assert!(statements.iter().all(|s| !s.sql.contains("'a'")));
+}
