@@ -43,6 +43,8 @@ mod paths;
 mod reading_one;
 #[path = "../semantics/sql.rs"]
 mod sql;
+#[path = "../semantics/transactions.rs"]
+mod transactions;
 
 mod policy_schema;
 

@@ -26,6 +26,7 @@ mod paths;
 mod raw_names;
 mod reading_one;
 mod sql;
+mod transactions;
 
 // Only here: suites that declare resources of their own with `resource!`.
 mod filter_cycles;

@@ -13,6 +13,9 @@
 //! record is cloned once, straight into its group, while the table is read front
 //! to back.
 //!
+//! Writes are serialized, and a transaction works on a copy of the store that
+//! replaces it on commit (`transaction`).
+//!
 //! A create is all or nothing: its primary keys must be new and its belongs_to
 //! keys must point at a record (stored, or of the same create), as the SQL
 //! layers' constraints require (`check_references`).
@@ -35,6 +38,7 @@ use crate::value::Value;
 
 #[cfg(test)]
 pub(crate) mod tests;
+mod transaction;
 mod window;
 
 /// The in-memory data layer.
@@ -67,10 +71,14 @@ mod window;
 #[derive(Clone, Default)]
 pub struct Memory {
     tables: Arc<RwLock<HashMap<&'static str, Stored>>>,
+    /// Taken by every write and held by a transaction from begin to end, so
+    /// writes wait for a transaction to end (see `transaction`).
+    writer: Arc<futures_util::lock::Mutex<()>>,
 }
 
 /// One resource's records and their primary-key index.
 struct Stored {
+    schema: &'static Schema,
     table: Box<dyn Table>,
     /// Primary-key value → row.
     primary: KeyIndex,
@@ -366,6 +374,7 @@ impl DataLayer for Memory {
     fn register(&self, schema: &'static Schema) -> Result<()> {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         tables.entry(schema.name).or_insert_with(|| Stored {
+            schema,
             table: (schema.new_table)(),
             primary: KeyIndex::new(schema.primary_key().value_type),
             max_int: None,
@@ -386,7 +395,14 @@ impl DataLayer for Memory {
         schema: &'static Schema,
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
-        Box::pin(async move { self.create_now(schema, rows) })
+        Box::pin(async move {
+            let _writer = self.writer.lock().await;
+            self.create_now(schema, rows)
+        })
+    }
+
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn Transaction>>> {
+        Box::pin(self.begin_now())
     }
 }
 

@@ -45,6 +45,7 @@ use crate::resource::{Row, Schema};
 pub use self::records::{ReadResult, Records};
 pub(crate) use self::request::group_positions;
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
+pub use self::transaction::Transaction;
 pub use crate::scalar::ColumnReader;
 
 // The contract every layer shares, then the layers.
@@ -52,6 +53,7 @@ pub(crate) mod columns;
 mod records;
 mod request;
 pub(crate) mod store;
+mod transaction;
 
 mod eval;
 pub mod memory;
@@ -169,6 +171,22 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
         schema: &'static Schema,
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>>;
+
+    /// Begins a transaction: every read and write through the returned
+    /// [`Transaction`]'s layer runs inside it, until it is committed or rolled
+    /// back. [`Domain::transaction`](crate::Domain::transaction) calls it. The
+    /// built-in layers serialize writing transactions (memory: one at a time;
+    /// SQLite: `BEGIN IMMEDIATE`; PostgreSQL: its own row locks, at `READ
+    /// COMMITTED`). A layer of your own without transactions keeps this
+    /// default, which refuses with an error.
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn Transaction>>> {
+        let name = self.name();
+        Box::pin(async move {
+            Err(Error::data_layer(format!(
+                "{name}: this data layer does not support transactions"
+            )))
+        })
+    }
 
     /// Creates what the resources need that does not exist yet (tables, keys,
     /// indexes); running it again changes nothing. The in-memory layer needs

@@ -3,6 +3,7 @@
 //! builder ([`Read`], with [`Read::first`] and [`Read::count`]; [`First`];
 //! [`Create`], [`CreateMany`], [`LoadOnto`]) that takes the actor, the authorize
 //! flag and the tenant, and hands the request to the engine when awaited.
+//! [`Domain::transaction`] runs a block of them in one transaction.
 //! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
 
 use std::sync::Arc;
@@ -42,6 +43,7 @@ macro_rules! scope_setters {
 
 mod create;
 mod read;
+mod transaction;
 
 pub use create::{Create, CreateMany};
 pub use read::{Count, First, LoadOnto, Read};

@@ -3,8 +3,9 @@
 //! (shared with raw queries, which match columns by name).
 
 use foldhash::HashMap;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
+use super::transaction::Unit;
 use super::{Inner, Sqlite, codec, errors};
 use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::group_positions;
@@ -191,7 +192,13 @@ impl DataLayer for Sqlite {
         "sqlite"
     }
 
-    fn register(&self, _schema: &'static Schema) -> Result<()> {
+    fn register(&self, schema: &'static Schema) -> Result<()> {
+        let mut tables = self
+            .inner
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tables.insert(schema.table, schema);
         Ok(())
     }
 
@@ -270,14 +277,13 @@ impl DataLayer for Sqlite {
                 && rows.iter().any(|r| r[pk].is_null());
             self.run(move |conn, inner| {
                 let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
-                let tx = conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(what)?;
+                let mut tx = Unit::begin(conn).map_err(what)?;
                 // Foreign keys are checked at `COMMIT` (the pragma ends with
                 // the transaction), so a violation leaves the transaction open
                 // to find which key it was; dropping `tx` then rolls back.
-                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                    .map_err(what)?;
+                // Inside a caller's transaction the pragma would last until
+                // its `COMMIT`: a create of one statement is checked as it
+                // runs instead (SQLite checks at the end of each statement).
                 // Integer keys, assigned here, in the write transaction, from
                 // one query of the largest stored (see `build::insert`).
                 if assign {
@@ -287,11 +293,15 @@ impl DataLayer for Sqlite {
                     build::assign_integer_keys(schema, &mut rows, stored)?;
                 }
                 let statements = build::insert(Dialect::Sqlite, schema, &rows)?;
+                if !tx.nested() || statements.len() > 1 {
+                    tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                        .map_err(what)?;
+                }
                 let mut created = collector(schema, None)?;
                 for statement in &statements {
                     fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
                 }
-                match tx.execute_batch("COMMIT") {
+                match tx.commit() {
                     Ok(()) => Ok(created.finish()),
                     Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
                         Err(errors::foreign_key(
@@ -308,6 +318,10 @@ impl DataLayer for Sqlite {
         })
     }
 
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn crate::data_layer::Transaction>>> {
+        Box::pin(self.begin_now())
+    }
+
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let ddl = build::migrate(Dialect::Sqlite, &schemas);
@@ -316,9 +330,7 @@ impl DataLayer for Sqlite {
             }
             self.run(move |conn, inner| {
                 let what = |e| errors::database("migrating", e);
-                let tx = conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(what)?;
+                let mut tx = Unit::begin(conn).map_err(what)?;
                 for sql in &ddl {
                     inner.ran(sql);
                     tx.execute_batch(sql).map_err(what)?;
