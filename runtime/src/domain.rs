@@ -166,6 +166,16 @@ impl DomainBuilder {
 }
 
 impl Domain {
+    /// The same domain over `layer` (a transaction's).
+    pub(crate) fn with_layer(&self, layer: Arc<dyn DataLayer>) -> Domain {
+        Domain {
+            inner: Arc::new(Inner {
+                layer,
+                schemas: self.inner.schemas.clone(),
+            }),
+        }
+    }
+
     /// Starts building a domain.
     pub fn builder() -> DomainBuilder {
         DomainBuilder::default()

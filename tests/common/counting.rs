@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use ashore::data_layer::{BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Upsert};
+use ashore::data_layer::{
+    BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Transaction, Upsert,
+};
 use ashore::prelude::*;
 use ashore::{Row, Schema, Value};
 
@@ -144,5 +146,35 @@ impl DataLayer for Counting {
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, ashore::Result<()>> {
         self.inner.migrate(schemas)
+    }
+
+    fn begin<'a>(&'a self) -> BoxFuture<'a, ashore::Result<Box<dyn Transaction>>> {
+        Box::pin(async move {
+            let inner = self.inner.begin().await?;
+            let layer = Arc::new(Counting::new(
+                inner.layer(),
+                self.reads.clone(),
+                self.fail.clone(),
+            ));
+            Ok(Box::new(CountingTransaction { inner, layer }) as Box<dyn Transaction>)
+        })
+    }
+}
+
+/// A transaction of the inner layer, its reads recorded as the layer's are.
+struct CountingTransaction {
+    inner: Box<dyn Transaction>,
+    layer: Arc<Counting>,
+}
+
+impl Transaction for CountingTransaction {
+    fn layer(&self) -> Arc<dyn DataLayer> {
+        self.layer.clone()
+    }
+    fn commit(self: Box<Self>) -> BoxFuture<'static, ashore::Result<()>> {
+        self.inner.commit()
+    }
+    fn rollback(self: Box<Self>) -> BoxFuture<'static, ashore::Result<()>> {
+        self.inner.rollback()
     }
 }

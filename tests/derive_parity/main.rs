@@ -45,6 +45,8 @@ mod paths;
 mod reading_one;
 #[path = "../semantics/sql.rs"]
 mod sql;
+#[path = "../semantics/transactions.rs"]
+mod transactions;
 #[path = "../semantics/writes.rs"]
 mod writes;
 

@@ -27,6 +27,7 @@ mod paths;
 mod raw_names;
 mod reading_one;
 mod sql;
+mod transactions;
 mod writes;
 
 // Only here: suites that declare resources of their own with `resource!`.

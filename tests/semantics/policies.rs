@@ -59,6 +59,11 @@ resource! {
                 authorize_if actor_attribute_equals(admin, true);
                 authorize_if expr(agent_id == ^actor(id));
             }
+            // Any agent may change what it may read (a bulk write also runs
+            // the read's policies).
+            policy action_type(update, destroy) {
+                authorize_if actor_present();
+            }
         }
         multitenancy {
             attribute org;

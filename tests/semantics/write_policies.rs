@@ -5,10 +5,12 @@
 //! authorization is on by default (`authorize(false)` turns it off).
 //!
 //! One organisation, `acme`: Ada (admin) and Bob write notes; `Memo` has one
-//! `policy always()`, `Board` only a read policy.
+//! `policy always()`, `Board` only a read policy. An update or destroy
+//! touches only the records its policies' `expr(..)` checks select; one of a
+//! record the actor may read but not change is `Forbidden` naming the record.
 
 use ashore::prelude::*;
-use ashore::{Action, ErrorKind};
+use ashore::{Action, ErrorKind, Value};
 
 use crate::common::{Run, domain, layers};
 
@@ -30,7 +32,8 @@ resource! {
 
 resource! {
     /// A note: anyone signed in reads; an admin creates any note, a member
-    /// only its own, and never one by an admin.
+    /// only its own, and never one by an admin; a locked note is never
+    /// changed, and an unlocked one only by an admin or its author.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Note {
         attributes {
@@ -49,6 +52,11 @@ resource! {
             policy action_type(create) {
                 authorize_if actor_attribute_equals(admin, true);
                 authorize_if expr(author_id == ^actor(id) and author.admin == false);
+            }
+            policy action_type(update, destroy) {
+                forbid_if expr(locked == true);
+                authorize_if actor_attribute_equals(admin, true);
+                authorize_if expr(author_id == ^actor(id));
             }
         }
         multitenancy {
@@ -251,3 +259,140 @@ async fn reads_authorize_by_default(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(reads_authorize_by_default);
+
+/// Seeds `acme`'s notes, policies off: Ada's, Bob's and Bob's locked one.
+async fn notes(w: &World) -> (Note, Note, Note) {
+    let seed = |body: &str, author: &Member, locked: bool| {
+        w.domain
+            .create(note(body, author).set(Note::locked(), locked))
+            .authorize(false)
+            .tenant("acme")
+    };
+    let ada = seed("ada's", &w.ada, false).await.expect("seed");
+    let bob = seed("bob's", &w.bob, false).await.expect("seed");
+    let locked = seed("bob's locked", &w.bob, true).await.expect("seed");
+    (ada, bob, locked)
+}
+
+async fn updates_touch_only_what_the_policies_allow(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.domain;
+    let (adas, bobs, locked) = notes(&w).await;
+    let edit = || Note::changeset().set(Note::body(), "edited");
+    // In bulk, the policies' checks choose: Bob's own unlocked note only.
+    let changed = d
+        .update_all(Note::query(), edit())
+        .actor(&w.bob)
+        .tenant("acme")
+        .await?;
+    assert_eq!(changed.iter().map(|n| n.id).collect::<Vec<_>>(), [bobs.id]);
+    // Ada, an admin: every unlocked note.
+    let changed = d
+        .update_all(Note::query(), edit().set(Note::body(), "by ada"))
+        .actor(&w.ada)
+        .tenant("acme")
+        .await?;
+    assert_eq!(changed.len(), 2);
+    // One record Bob may read but not change: forbidden, naming it.
+    let err = d
+        .update(&adas, edit())
+        .actor(&w.bob)
+        .tenant("acme")
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Note", Action::Update);
+    assert!(
+        matches!(err.kind(), ErrorKind::Forbidden { key: Some(k), .. } if *k == Value::from(adas.id)),
+        "{err}"
+    );
+    let err = d
+        .update(&locked, edit())
+        .actor(&w.ada)
+        .tenant("acme")
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Note", Action::Update);
+    assert_eq!(
+        bodies(d).await,
+        ["bob's locked", "by ada", "by ada"],
+        "nothing else changed"
+    );
+    // Policies off: everything.
+    let all = d
+        .update_all(Note::query(), edit())
+        .authorize(false)
+        .tenant("acme")
+        .await?;
+    assert_eq!(all.len(), 3);
+    Ok(())
+}
+layers!(updates_touch_only_what_the_policies_allow);
+
+async fn destroys_touch_only_what_the_policies_allow(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.domain;
+    let (adas, bobs, locked) = notes(&w).await;
+    let err = d
+        .destroy(&adas)
+        .actor(&w.bob)
+        .tenant("acme")
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Note", Action::Destroy);
+    let gone = d
+        .destroy_all(Note::query())
+        .actor(&w.bob)
+        .tenant("acme")
+        .await?;
+    assert_eq!(gone.iter().map(|n| n.id).collect::<Vec<_>>(), [bobs.id]);
+    let err = d
+        .destroy(&locked)
+        .actor(&w.ada)
+        .tenant("acme")
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Note", Action::Destroy);
+    d.destroy(&adas).actor(&w.ada).tenant("acme").await?;
+    assert_eq!(bodies(d).await, ["bob's locked"]);
+    Ok(())
+}
+layers!(destroys_touch_only_what_the_policies_allow);
+
+async fn a_write_no_policy_governs_is_forbidden(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.domain;
+    let board = d
+        .create(Board::changeset().set(Board::title(), "plans"))
+        .authorize(false)
+        .await?;
+    let retitle = || Board::changeset().set(Board::title(), "new plans");
+    let err = d
+        .update_all(Board::query(), retitle())
+        .actor(&w.ada)
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Board", Action::Update);
+    let err = d.destroy(&board).actor(&w.ada).await.unwrap_err();
+    assert_forbidden(&err, "Board", Action::Destroy);
+    assert!(
+        err.to_string()
+            .ends_with("forbidden: the actor may not destroy Board 1"),
+        "{err}"
+    );
+    // `policy always()` governs updates: an actor is needed.
+    let memo = d
+        .create(Memo::changeset().set(Memo::body(), "hello"))
+        .actor(&w.bob)
+        .await?;
+    let err = d
+        .update(&memo, Memo::changeset().set(Memo::body(), "bye"))
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Memo", Action::Update);
+    d.update(&memo, Memo::changeset().set(Memo::body(), "bye"))
+        .actor(&w.bob)
+        .await?;
+    assert_eq!(d.read(Board::query()).await?[0].title, "plans");
+    Ok(())
+}
+layers!(a_write_no_policy_governs_is_forbidden);

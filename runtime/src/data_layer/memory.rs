@@ -13,6 +13,9 @@
 //! record is cloned once, straight into its group, while the table is read front
 //! to back.
 //!
+//! Writes are serialized, and a transaction works on a copy of the store that
+//! replaces it on commit (`transaction`).
+//!
 //! A create is all or nothing: its primary keys must be new and its belongs_to
 //! keys must point at a record (stored, or of the same create), as the SQL
 //! layers' constraints require (`check_references`), and its identities must
@@ -40,6 +43,7 @@ mod keys;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
+mod transaction;
 mod upsert;
 mod window;
 mod writes;
@@ -76,6 +80,9 @@ use self::select::{Hit, scan, selected, sort_keys};
 #[derive(Clone, Default)]
 pub struct Memory {
     tables: Arc<RwLock<HashMap<&'static str, Stored>>>,
+    /// Taken by every write and held by a transaction from begin to end, so
+    /// writes wait for a transaction to end (see `transaction`).
+    writer: Arc<futures_util::lock::Mutex<()>>,
 }
 
 /// One resource's records and their primary-key index.
@@ -316,7 +323,14 @@ impl DataLayer for Memory {
         schema: &'static Schema,
         rows: Vec<Row>,
     ) -> BoxFuture<'a, Result<Records>> {
-        Box::pin(async move { self.create_now(schema, rows) })
+        Box::pin(async move {
+            let _writer = self.writer.lock().await;
+            self.create_now(schema, rows)
+        })
+    }
+
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn Transaction>>> {
+        Box::pin(self.begin_now())
     }
 
     fn upsert<'a>(
@@ -325,7 +339,10 @@ impl DataLayer for Memory {
         rows: Vec<Row>,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
-        Box::pin(async move { self.upsert_now(schema, rows, &upsert) })
+        Box::pin(async move {
+            let _writer = self.writer.lock().await;
+            self.upsert_now(schema, rows, &upsert)
+        })
     }
 
     fn update<'a>(
@@ -333,11 +350,17 @@ impl DataLayer for Memory {
         request: ReadRequest,
         changes: Changes,
     ) -> BoxFuture<'a, Result<Records>> {
-        Box::pin(async move { self.update_now(&request, &changes) })
+        Box::pin(async move {
+            let _writer = self.writer.lock().await;
+            self.update_now(&request, &changes)
+        })
     }
 
     fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
-        Box::pin(async move { self.destroy_now(&request) })
+        Box::pin(async move {
+            let _writer = self.writer.lock().await;
+            self.destroy_now(&request)
+        })
     }
 }
 

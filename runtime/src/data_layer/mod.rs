@@ -45,6 +45,7 @@ use crate::resource::{Row, Schema};
 pub use self::records::{ReadResult, Records};
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
 pub(crate) use self::request::{check_request, group_positions};
+pub use self::transaction::Transaction;
 pub use self::upsert::Upsert;
 pub use crate::changeset::Changes;
 pub use crate::scalar::ColumnReader;
@@ -54,6 +55,7 @@ pub(crate) mod columns;
 mod records;
 mod request;
 pub(crate) mod store;
+mod transaction;
 pub(crate) mod upsert;
 
 mod eval;
@@ -250,6 +252,17 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
                 schema.name
             )))
         })
+    }
+
+    /// Begins a transaction: every read and write through the returned
+    /// [`Transaction`]'s layer runs inside it, until it is committed or rolled
+    /// back. [`Domain::transaction`](crate::Domain::transaction) calls it. The
+    /// built-in layers serialize writing transactions (memory: one at a time;
+    /// SQLite: `BEGIN IMMEDIATE`; PostgreSQL: its own row locks, at `READ
+    /// COMMITTED`). By default (a layer of your own) it is an
+    /// [`ErrorKind::Unsupported`].
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn Transaction>>> {
+        Box::pin(async move { Err(unsupported(self.name(), "begin")) })
     }
 
     /// Creates what the resources need that does not exist yet (tables, keys,

@@ -110,6 +110,33 @@ impl Visibility {
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }
+
+    /// The same conditions, with `condition` added (`and`) to `schema`'s: how
+    /// a write narrows what it may touch to what its policies allow.
+    pub(crate) fn and_on(&self, schema: &'static Schema, condition: Expr) -> Visibility {
+        let Some(all) = self.0.as_deref() else {
+            return Visibility::new(vec![(schema, condition)]);
+        };
+        let mut conditions = all.conditions.clone();
+        match conditions
+            .iter_mut()
+            .find(|(s, _)| std::ptr::eq(*s, schema))
+        {
+            Some((_, existing)) => *existing = existing.clone().and(condition),
+            None => conditions.push((schema, condition)),
+        }
+        let unrestricted = all.unrestricted.as_ref().map(|free| {
+            free.iter()
+                .copied()
+                .filter(|s| !std::ptr::eq(*s, schema))
+                .collect()
+        });
+        Visibility(Some(std::sync::Arc::new(Conditions {
+            conditions,
+            unrestricted,
+            hidden: all.hidden.clone(),
+        })))
+    }
 }
 
 impl ReadRequest {

@@ -377,20 +377,25 @@ pub(crate) fn tenant_change(
 }
 
 /// The conditions on the records a write (`action`) of `schema` in `scope`
-/// with `filter` may touch, and on every resource the filter reaches. The one
-/// place that decides it: for now the tenant's and, when authorizing (the
-/// default), the read policies', exactly as a read of `schema` would see (a
-/// record the actor may not read is one the write cannot touch, and is not
-/// found). The policies governing `action` ([`writes::allowed`]) are not
-/// applied yet.
+/// with `filter` may touch, and on every resource the filter reaches: the
+/// tenant's and, when authorizing (the default), what a read of `schema`
+/// would see (a record the actor may not read is one the write cannot touch,
+/// and is not found) narrowed by the policies governing `action`
+/// ([`writes::allowed`]): their `expr(..)` checks limit the records touched,
+/// and policies that forbid the action outright are an
+/// [`ErrorKind::Forbidden`] before anything is asked of the data layer.
 pub(crate) fn write_visibility(
     scope: &Scope,
     schema: &'static Schema,
     action: Action,
     filter: Option<&Expr>,
 ) -> Result<Visibility> {
-    let _ = action;
-    visibility(scope, schema, true, filter, None)
+    let readable = visibility(scope, schema, true, filter, None)?;
+    match writes::allowed(scope, schema, action)? {
+        writes::Allowed::Every => Ok(readable),
+        writes::Allowed::Nothing => Err(writes::forbidden(schema, action, None)),
+        writes::Allowed::Rows(condition) => Ok(readable.and_on(schema, condition)),
+    }
 }
 
 mod reach;

@@ -108,17 +108,46 @@ fn by_key<R: Resource>(key: &Value) -> Query<R> {
     ))
 }
 
-/// The one record a write of the record keyed `key` found, or the
-/// [`ErrorKind::NotFound`] naming it.
-fn the_one<R: Resource>(records: Vec<R>, key: Value) -> Result<R> {
+/// The one record a write (`action`) of the record keyed `key` touched:
+/// `written`, as [`update`] or [`destroy`] returned it. When it touched none,
+/// an [`ErrorKind::Forbidden`] naming the record if the scope may read it (the
+/// policies governing `action` kept it out), else an [`ErrorKind::NotFound`]:
+/// a record that does not exist, is another tenant's or is hidden from the
+/// actor is not told apart. Policies that forbid the action outright name the
+/// record too.
+async fn the_one<R: Resource>(
+    scope: &Scope,
+    written: Result<Vec<R>>,
+    key: Value,
+    action: Action,
+) -> Result<R> {
     let schema = R::schema();
-    records.into_iter().next().ok_or_else(|| {
-        Error::new(ErrorKind::NotFound {
+    let forbidden = |key| authorize::writes::forbidden(schema, action, Some(key));
+    let records = match written {
+        Ok(records) => records,
+        Err(e) if matches!(e.kind(), ErrorKind::Forbidden { key: None, .. }) => {
+            return Err(forbidden(key).in_resource(schema.name));
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(record) = records.into_iter().next() {
+        return Ok(record);
+    }
+    let readable = async {
+        let mut request = read::unscoped_request(scope, &by_key::<R>(&key))?;
+        request.visibility =
+            authorize::visibility(scope, schema, true, request.filter.as_ref(), None)?;
+        scope.domain.data_layer().count(request).await
+    };
+    let error = match readable.await {
+        Ok(n) if n > 0 => forbidden(key),
+        Ok(_) => Error::new(ErrorKind::NotFound {
             resource: schema.name,
             key,
-        })
-        .in_resource(schema.name)
-    })
+        }),
+        Err(e) => e,
+    };
+    Err(error.in_resource(schema.name))
 }
 
 mod destroy;

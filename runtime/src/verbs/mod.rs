@@ -5,7 +5,8 @@
 //! [`Read::count`]; [`First`]; [`Create`], [`CreateMany`], [`Update`],
 //! [`UpdateAll`], [`Destroy`], [`DestroyAll`], [`LoadOnto`]) that takes the
 //! actor, the authorize flag and the tenant, and hands the request to the
-//! engine when awaited.
+//! engine when awaited. [`Domain::transaction`] runs a block of them in one
+//! transaction.
 //! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ macro_rules! scope_setters {
 mod create;
 mod destroy;
 mod read;
+mod transaction;
 mod update;
 
 pub use create::{Create, CreateMany};

@@ -22,6 +22,7 @@ mod pool;
 mod settings;
 #[cfg(test)]
 mod tests;
+mod transaction;
 
 use std::fmt;
 use std::str::FromStr;
@@ -74,6 +75,10 @@ pub struct Postgres {
     marks: Option<Arc<Marks>>,
     statement_timeout: Option<Duration>,
     connect_timeout: Duration,
+    /// In a transaction's layer: its connection, on which everything runs.
+    held: Option<transaction::Held>,
+    /// The registered resources by table.
+    tables: Arc<std::sync::Mutex<foldhash::HashMap<&'static str, &'static Schema>>>,
 }
 
 impl fmt::Debug for Postgres {
@@ -145,6 +150,8 @@ impl Postgres {
             marks: Some(marks),
             statement_timeout: settings.statement_timeout,
             connect_timeout: settings.connect_timeout,
+            held: None,
+            tables: Arc::default(),
         };
         tracing::debug!(sql = %setup, "postgres");
         let check = async {
@@ -175,6 +182,8 @@ impl Postgres {
             marks: None,
             statement_timeout: None,
             connect_timeout: PostgresSettings::default().connect_timeout,
+            held: None,
+            tables: Arc::default(),
         }
     }
 
@@ -208,7 +217,12 @@ impl Postgres {
     }
 
     /// A connection for the layer's own work, marked clean when it comes back.
+    /// In a transaction's layer, the transaction's connection.
     async fn lease(&self) -> Result<Lease> {
+        if let Some(held) = &self.held {
+            let slot = Arc::clone(held).lock_owned().await;
+            return Lease::held(slot).ok_or_else(transaction::ended);
+        }
         Ok(Lease::new(self.client().await?, self.marks.clone()))
     }
 
@@ -404,30 +418,70 @@ impl Postgres {
         schema: &'static Schema,
         statements: &[Statement],
     ) -> Result<Records> {
+        if self.held.is_some() {
+            // Inside the caller's transaction: a savepoint of its own.
+            let savepoint = |sql: &'static str| {
+                tracing::debug!(sql, "postgres");
+                client.batch_execute(sql)
+            };
+            savepoint("SAVEPOINT ashore_write")
+                .await
+                .map_err(|e| write_error(schema, e))?;
+            let written = self.write_statements(&*client, schema, statements).await;
+            let end = if written.is_ok() {
+                "RELEASE SAVEPOINT ashore_write"
+            } else {
+                "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
+            };
+            let ended = savepoint(end).await.map_err(|e| write_error(schema, e));
+            return written.and_then(|records| ended.map(|()| records));
+        }
         let tx = client
             .transaction()
             .await
             .map_err(|e| data_layer("starting a transaction", e))?;
+        let created = self.write_statements(&tx, schema, statements).await?;
+        tx.commit().await.map_err(|e| write_error(schema, e))?;
+        Ok(created)
+    }
+
+    /// Runs write statements for `schema` on `client` (inside a transaction
+    /// or savepoint) and returns the records they return.
+    async fn write_statements<C: GenericClient + Sync>(
+        &self,
+        client: &C,
+        schema: &'static Schema,
+        statements: &[Statement],
+    ) -> Result<Records> {
         if statements.len() > 1 {
             // One create in several INSERTs: its keys are checked once all its
             // rows are written, at COMMIT (foreign keys `migrate` made are
             // deferrable), so a row may name one of a later statement.
-            tx.batch_execute("SET CONSTRAINTS ALL DEFERRED")
+            client
+                .batch_execute("SET CONSTRAINTS ALL DEFERRED")
                 .await
                 .map_err(|e| write_error(schema, e))?;
         }
         let mut created = collector(schema, None)?;
         for stmt in statements {
             let pg_rows = self
-                .run(&tx, stmt)
+                .run(client, stmt)
                 .await
                 .map_err(|e| write_error(schema, e))?;
             if stmt.columns != Columns::None {
                 decode::records_into(schema, &stmt.columns, &pg_rows, &mut created)?;
             }
         }
-        tx.commit().await.map_err(|e| write_error(schema, e))?;
         Ok(created.finish())
+    }
+
+    /// The registered resource stored in `table`.
+    fn schema_of(&self, table: &str) -> Option<&'static Schema> {
+        let tables = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tables.get(table).copied()
     }
 }
 
@@ -442,15 +496,35 @@ impl Postgres {
         destroying: bool,
     ) -> Result<Records> {
         let lease = self.lease().await?;
+        // Inside the caller's transaction, in a savepoint: a failed statement
+        // is undone alone instead of aborting the transaction.
+        let nested = self.held.is_some();
+        let savepoint = |sql: &'static str| {
+            tracing::debug!(sql, "postgres");
+            lease.batch_execute(sql)
+        };
         let work = async {
-            let pg_rows = self.run(&*lease, stmt).await.map_err(|e| {
+            if nested {
+                savepoint("SAVEPOINT ashore_write")
+                    .await
+                    .map_err(|e| write_error(schema, e))?;
+            }
+            let ran = self.run(&*lease, stmt).await.map_err(|e| {
                 if destroying {
                     destroy_error(schema, e)
                 } else {
                     write_error(schema, e)
                 }
-            })?;
-            decode::records_in_sequence(schema, &stmt.columns, &pg_rows)
+            });
+            if nested {
+                let end = if ran.is_ok() {
+                    "RELEASE SAVEPOINT ashore_write"
+                } else {
+                    "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
+                };
+                savepoint(end).await.map_err(|e| write_error(schema, e))?;
+            }
+            decode::records_in_sequence(schema, &stmt.columns, &ran?)
         };
         let outcome = self.limited(work).await;
         self.settle(lease, outcome)
@@ -462,9 +536,19 @@ impl DataLayer for Postgres {
         "postgres"
     }
 
-    fn register(&self, _schema: &'static Schema) -> Result<()> {
-        // Tables are made by `migrate`; nothing to do per resource.
+    fn register(&self, schema: &'static Schema) -> Result<()> {
+        // Tables are made by `migrate`; the resource is kept by table, to name
+        // the resource of a constraint a transaction's `COMMIT` finds broken.
+        let mut tables = self
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tables.insert(schema.table, schema);
         Ok(())
+    }
+
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn crate::data_layer::Transaction>>> {
+        Box::pin(self.begin_now())
     }
 
     fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
@@ -541,6 +625,19 @@ impl DataLayer for Postgres {
                 return Ok(());
             }
             let mut client = self.lease().await?;
+            if self.held.is_some() {
+                // Inside the caller's transaction, which commits it.
+                for sql in &ddl {
+                    tracing::debug!(sql = %sql, "postgres");
+                    self.statements.fetch_add(1, Ordering::Relaxed);
+                    client
+                        .batch_execute(sql)
+                        .await
+                        .map_err(|e| data_layer("migrating", e))?;
+                }
+                self.pool.manager().statement_caches.clear();
+                return Ok(());
+            }
             let tx = client
                 .transaction()
                 .await

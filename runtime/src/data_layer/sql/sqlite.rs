@@ -36,7 +36,7 @@ use tokio::runtime::Handle;
 
 use super::Param;
 use crate::error::{Error, ErrorKind, Result, Waiting};
-use crate::resource::Resource;
+use crate::resource::{Resource, Schema};
 use crate::value::Value;
 
 mod codec;
@@ -48,6 +48,7 @@ mod errors;
 mod layer;
 #[cfg(test)]
 mod tests;
+mod transaction;
 
 /// How long a connection waits for another connection's lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -73,6 +74,8 @@ const STATEMENT_CACHE: usize = 256;
 #[derive(Clone)]
 pub struct Sqlite {
     inner: Arc<Inner>,
+    /// In a transaction's layer: its connection, on which everything runs.
+    held: Option<Arc<transaction::Held>>,
 }
 
 struct Inner {
@@ -89,6 +92,9 @@ struct Inner {
     /// The runtime the layer was made or first used in, to close the pooled
     /// connections in when the layer is dropped outside any runtime.
     runtime: OnceLock<Handle>,
+    /// The registered resources by table, to name the resource of a foreign
+    /// key a transaction's `COMMIT` finds violated.
+    tables: Mutex<foldhash::HashMap<&'static str, &'static Schema>>,
 }
 
 impl Drop for Inner {
@@ -228,7 +234,9 @@ impl Sqlite {
                 location,
                 _anchor: anchor,
                 runtime: Handle::try_current().map_or_else(|_| OnceLock::new(), OnceLock::from),
+                tables: Mutex::default(),
             }),
+            held: None,
         }
     }
 
@@ -321,7 +329,10 @@ impl Sqlite {
         T: Send + 'static,
         F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
     {
-        let object = self.inner.pool.get().await.map_err(|e| self.get_error(e))?;
+        if let Some(held) = &self.held {
+            return self.run_held(held, f).await;
+        }
+        let object = self.checkout().await?;
         if self.inner.runtime.get().is_none()
             && let Ok(handle) = Handle::try_current()
         {
@@ -362,6 +373,11 @@ impl Sqlite {
         }
     }
 
+    /// A connection of the pool.
+    async fn checkout(&self) -> Result<pool::Pooled> {
+        self.inner.pool.get().await.map_err(|e| self.get_error(e))
+    }
+
     /// An error of taking a connection: waiting past the pool's wait timeout
     /// is [`ErrorKind::Timeout`].
     fn get_error(&self, e: PoolError<rusqlite::Error>) -> Error {
@@ -390,6 +406,12 @@ impl Sqlite {
 }
 
 impl Inner {
+    /// The registered resource stored in `table`.
+    fn schema_of(&self, table: &str) -> Option<&'static Schema> {
+        let tables = self.tables.lock().unwrap_or_else(PoisonError::into_inner);
+        tables.get(table).copied()
+    }
+
     /// Counts and logs a statement about to run.
     fn ran(&self, sql: &str) {
         tracing::debug!(sql = %sql, "sqlite");
@@ -419,8 +441,11 @@ fn end_transaction(conn: &Connection) -> bool {
 fn setup(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch("PRAGMA foreign_keys = ON")?;
-    if !conn.is_readonly(rusqlite::MAIN_DB)? {
-        // In memory this stays "memory"; a file switches once and stays in WAL.
+    // In memory the mode stays "memory"; a file switches once and stays in WAL.
+    // Asked first: setting it takes a lock, which another connection's open
+    // transaction holds.
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+    if !matches!(mode.as_str(), "wal" | "memory") && !conn.is_readonly(rusqlite::MAIN_DB)? {
         let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         tracing::trace!(journal_mode = %mode, "sqlite connection");
     }

@@ -29,9 +29,11 @@ pub(crate) async fn destroy<R: Resource>(scope: Scope, query: Query<R>) -> Resul
 }
 
 /// Destroys the record of `R` keyed `key` (see [`destroy`]); an
+/// [`ErrorKind::Forbidden`](crate::ErrorKind::Forbidden) when the scope may
+/// read it but its policies do not let it be destroyed, an
 /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when the scope may not
-/// write it or it does not exist.
+/// read it or it does not exist.
 pub(crate) async fn destroy_one<R: Resource>(scope: Scope, key: Value) -> Result<R> {
-    let records = destroy(scope, by_key::<R>(&key)).await?;
-    the_one(records, key)
+    let written = destroy(scope.clone(), by_key::<R>(&key)).await;
+    the_one(&scope, written, key, Action::Destroy).await
 }

@@ -55,15 +55,17 @@ pub(crate) async fn update<R: Resource>(
 }
 
 /// Updates the record of `R` keyed `key` (see [`update`]); an
+/// [`ErrorKind::Forbidden`](crate::ErrorKind::Forbidden) when the scope may
+/// read it but its policies do not let it be updated, an
 /// [`ErrorKind::NotFound`](crate::ErrorKind::NotFound) when the scope may not
-/// write it or it does not exist.
+/// read it or it does not exist.
 pub(crate) async fn update_one<R: Resource>(
     scope: Scope,
     key: Value,
     changeset: Changeset<R>,
 ) -> Result<R> {
-    let records = update(scope, by_key::<R>(&key), changeset).await?;
-    the_one(records, key)
+    let written = update(scope.clone(), by_key::<R>(&key), changeset).await;
+    the_one(&scope, written, key, Action::Update).await
 }
 
 /// What `request` selects, read, in insertion order (an update that changes

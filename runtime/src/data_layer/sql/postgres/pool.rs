@@ -104,6 +104,8 @@ pub(super) fn build(
 pub(super) struct Lease {
     object: Option<Object>,
     marks: Option<Arc<Marks>>,
+    /// A transaction's connection: put back in its slot when dropped.
+    slot: Option<tokio::sync::OwnedMutexGuard<Option<Object>>>,
 }
 
 impl Lease {
@@ -111,7 +113,27 @@ impl Lease {
         Lease {
             object: Some(object),
             marks,
+            slot: None,
         }
+    }
+
+    /// The connection of a transaction, taken from its slot (locked for as
+    /// long as the lease lives) and put back when the lease is dropped,
+    /// unless [`abandon`]ed (which ends the transaction).
+    pub(super) fn held(mut slot: tokio::sync::OwnedMutexGuard<Option<Object>>) -> Option<Lease> {
+        let object = slot.take()?;
+        Some(Lease {
+            object: Some(object),
+            marks: None,
+            slot: Some(slot),
+        })
+    }
+
+    /// The connection, kept out of the pool by the caller (a transaction).
+    pub(super) fn keep(mut self) -> Object {
+        self.object
+            .take()
+            .expect("a lease holds its connection until dropped")
     }
 }
 
@@ -135,6 +157,10 @@ impl DerefMut for Lease {
 
 impl Drop for Lease {
     fn drop(&mut self) {
+        if let Some(slot) = &mut self.slot {
+            **slot = self.object.take();
+            return;
+        }
         if let (Some(object), Some(marks)) = (&self.object, &self.marks) {
             marks.set().insert(key(object));
         }

@@ -4,8 +4,9 @@
 //! (shared with raw queries, which match columns by name).
 
 use foldhash::HashMap;
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
+use super::transaction::Unit;
 use super::{Inner, Sqlite, codec, errors};
 use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::group_positions;
@@ -203,15 +204,17 @@ fn refuse_nan(schema: &'static Schema, rows: &[Row]) -> Result<()> {
 /// What a destroy is doing, in its errors.
 const DESTROYING: &str = "destroying";
 
-/// Commits the write transaction `tx` of `doing` (`"creating"`) `schema`'s
-/// records. Foreign keys are checked here (deferred), so a violation leaves the
+/// Commits the write unit `tx` of `doing` (`"creating"`) `schema`'s records
+/// (inside a caller's transaction, releases its savepoint: the foreign keys it
+/// deferred are then checked at that transaction's `COMMIT`). Foreign keys are
+/// checked here (deferred), so a violation leaves the
 /// transaction open to find which key it was (`errors::foreign_key`: the
 /// attribute of a key of `schema` that names no record), but for a destroy,
 /// where the key naming a destroyed record is another's (`errors::still_named`);
 /// dropping `tx` then rolls back.
-fn commit(tx: &rusqlite::Transaction<'_>, schema: &'static Schema, doing: &str) -> Result<()> {
+fn commit(tx: &mut Unit<'_>, schema: &'static Schema, doing: &str) -> Result<()> {
     let what = format_args!("{doing} {}", schema.name);
-    match tx.execute_batch("COMMIT") {
+    match tx.commit() {
         Ok(()) => Ok(()),
         Err(e) if errors::is_foreign_key(&e) && doing == DESTROYING => {
             Err(errors::still_named(schema, e))
@@ -267,15 +270,23 @@ impl Sqlite {
         doing: &'static str,
     ) -> Result<Records> {
         self.run(move |conn, inner| {
-            let what = |e| errors::write(schema, format_args!("{doing} {}", schema.name), e);
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(what)?;
-            tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                .map_err(what)?;
+            let what = |e: rusqlite::Error| {
+                // Inside a caller's transaction the statement's own keys are
+                // checked as it runs (see `insert`).
+                if doing == DESTROYING && errors::is_foreign_key(&e) {
+                    errors::still_named(schema, e)
+                } else {
+                    errors::write(schema, format_args!("{doing} {}", schema.name), e)
+                }
+            };
+            let mut tx = Unit::begin(conn).map_err(what)?;
+            if !tx.nested() {
+                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                    .map_err(what)?;
+            }
             let mut written = collector(schema, None)?;
             fetch_in_sequence(&tx, inner, schema, &statement, &mut written, &what)?;
-            commit(&tx, schema, doing)?;
+            commit(&mut tx, schema, doing)?;
             Ok(written.finish())
         })
         .await
@@ -287,7 +298,13 @@ impl DataLayer for Sqlite {
         "sqlite"
     }
 
-    fn register(&self, _schema: &'static Schema) -> Result<()> {
+    fn register(&self, schema: &'static Schema) -> Result<()> {
+        let mut tables = self
+            .inner
+            .tables
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        tables.insert(schema.table, schema);
         Ok(())
     }
 
@@ -377,6 +394,10 @@ impl DataLayer for Sqlite {
         })
     }
 
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn crate::data_layer::Transaction>>> {
+        Box::pin(self.begin_now())
+    }
+
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let ddl = build::migrate(Dialect::Sqlite, &schemas);
@@ -385,9 +406,7 @@ impl DataLayer for Sqlite {
             }
             self.run(move |conn, inner| {
                 let what = |e| errors::database("migrating", e);
-                let tx = conn
-                    .transaction_with_behavior(TransactionBehavior::Immediate)
-                    .map_err(what)?;
+                let mut tx = Unit::begin(conn).map_err(what)?;
                 for sql in &ddl {
                     inner.ran(sql);
                     tx.execute_batch(sql).map_err(what)?;
@@ -426,14 +445,13 @@ impl Sqlite {
             && rows.iter().any(|r| r[pk].is_null());
         self.run(move |conn, inner| {
             let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(what)?;
+            let mut tx = Unit::begin(conn).map_err(what)?;
             // Foreign keys are checked at `COMMIT` (the pragma ends with
             // the transaction), so a violation leaves the transaction open
             // to find which key it was; dropping `tx` then rolls back.
-            tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                .map_err(what)?;
+            // Inside a caller's transaction the pragma would last until
+            // its `COMMIT`: a create of one statement is checked as it
+            // runs instead (SQLite checks at the end of each statement).
             // Integer keys, assigned here, in the write transaction, from
             // one query of the largest stored (see `build::insert`).
             if assign {
@@ -446,11 +464,15 @@ impl Sqlite {
                 None => build::insert(Dialect::Sqlite, schema, &rows)?,
                 Some(upsert) => build::upsert(Dialect::Sqlite, schema, &rows, upsert)?,
             };
+            if !tx.nested() || statements.len() > 1 {
+                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                    .map_err(what)?;
+            }
             let mut created = collector(schema, None)?;
             for statement in &statements {
                 fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
             }
-            commit(&tx, schema, "creating")?;
+            commit(&mut tx, schema, "creating")?;
             Ok(created.finish())
         })
         .await

@@ -1,0 +1,189 @@
+//! Transactions of the in-memory layer: serializable, one writing transaction
+//! at a time.
+//!
+//! `begin` waits for the store's writer lock (which every write outside a
+//! transaction takes too), then copies the store: the transaction reads and
+//! writes its copy, so its writes are seen by its own reads and by nobody
+//! else's. Commit puts the copy in the store's place in one step; rollback
+//! (or a drop) throws it away. Reads outside the transaction never wait: they
+//! see the store as last committed. The copy costs one clone of every record
+//! stored, per transaction.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, PoisonError};
+
+use futures_util::lock::OwnedMutexGuard;
+
+use super::{Memory, Stored};
+use crate::data_layer::eval::KeyIndex;
+use crate::data_layer::{
+    BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Transaction, Upsert,
+};
+use crate::error::{Error, Result};
+use crate::resource::{Row, Schema};
+
+impl Memory {
+    /// Begins a transaction on a copy of the store, holding the writer lock.
+    pub(super) async fn begin_now(&self) -> Result<Box<dyn Transaction>> {
+        let writer = Arc::clone(&self.writer).lock_owned().await;
+        let copy = {
+            let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
+            tables
+                .iter()
+                .map(|(name, stored)| Ok((*name, stored.duplicate()?)))
+                .collect::<Result<_>>()?
+        };
+        let view = Memory {
+            tables: Arc::new(std::sync::RwLock::new(copy)),
+            writer: Arc::default(),
+        };
+        Ok(Box::new(MemoryTransaction {
+            store: self.clone(),
+            layer: Arc::new(InTransaction {
+                view,
+                open: AtomicBool::new(true),
+            }),
+            _writer: writer,
+        }))
+    }
+}
+
+impl Stored {
+    /// A copy of the records and their index.
+    fn duplicate(&self) -> Result<Stored> {
+        let schema = self.schema;
+        let rows: Vec<usize> = (0..self.table.len()).collect();
+        let mut table = (schema.new_table)();
+        table.append(self.table.select(&rows))?;
+        let mut primary = KeyIndex::new(schema.primary_key().value_type);
+        for row in 0..table.len() {
+            let key = table.get(row, schema.primary_key);
+            if !key.is_null() {
+                primary.insert(key, row);
+            }
+        }
+        Ok(Stored {
+            schema,
+            table,
+            primary,
+            max_int: self.max_int,
+        })
+    }
+}
+
+/// A transaction of a [`Memory`] store.
+struct MemoryTransaction {
+    store: Memory,
+    layer: Arc<InTransaction>,
+    /// Held until the transaction ends: no other write meanwhile.
+    _writer: OwnedMutexGuard<()>,
+}
+
+impl Transaction for MemoryTransaction {
+    fn layer(&self) -> Arc<dyn DataLayer> {
+        self.layer.clone()
+    }
+
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async move {
+            self.layer.open.store(false, Ordering::SeqCst);
+            let written = std::mem::take(
+                &mut *self
+                    .layer
+                    .view
+                    .tables
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
+            *self
+                .store
+                .tables
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = written;
+            // Dropping `self` lets the next writer in.
+            Ok(())
+        })
+    }
+
+    fn rollback(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        self.layer.open.store(false, Ordering::SeqCst);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+impl Drop for MemoryTransaction {
+    fn drop(&mut self) {
+        // Committed, rolled back, or dropped: its layer is done.
+        self.layer.open.store(false, Ordering::SeqCst);
+    }
+}
+
+/// The layer of a memory transaction: the copy, refusing calls once the
+/// transaction has ended.
+struct InTransaction {
+    view: Memory,
+    open: AtomicBool,
+}
+
+impl InTransaction {
+    fn check(&self) -> Result<&Memory> {
+        if self.open.load(Ordering::SeqCst) {
+            Ok(&self.view)
+        } else {
+            Err(Error::data_layer(
+                "memory: the transaction has ended; use the domain, not the transaction's, after it",
+            ))
+        }
+    }
+}
+
+impl DataLayer for InTransaction {
+    fn name(&self) -> &'static str {
+        "memory"
+    }
+
+    fn register(&self, schema: &'static Schema) -> Result<()> {
+        self.check()?.register(schema)
+    }
+
+    fn read<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<ReadResult>> {
+        Box::pin(async move { self.check()?.read(request).await })
+    }
+
+    fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
+        Box::pin(async move { self.check()?.count(request).await })
+    }
+
+    fn create<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.check()?.create(schema, rows).await })
+    }
+
+    fn upsert<'a>(
+        &'a self,
+        schema: &'static Schema,
+        rows: Vec<Row>,
+        upsert: Upsert,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.check()?.upsert(schema, rows, upsert).await })
+    }
+
+    fn update<'a>(
+        &'a self,
+        request: ReadRequest,
+        changes: Changes,
+    ) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.check()?.update(request, changes).await })
+    }
+
+    fn destroy<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<Records>> {
+        Box::pin(async move { self.check()?.destroy(request).await })
+    }
+
+    fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn Transaction>>> {
+        Box::pin(async move { self.check()?.begin_now().await })
+    }
+}

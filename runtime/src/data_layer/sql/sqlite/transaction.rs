@@ -1,0 +1,275 @@
+//! Transactions of the SQLite layer: one pooled connection held from `BEGIN
+//! IMMEDIATE` (SQLite's one writer at a time) to `COMMIT` or `ROLLBACK`, and
+//! every read and write of the transaction's layer run on it.
+//!
+//! A write opens its own unit of work ([`Unit`]): a transaction of its own, or
+//! inside a caller's transaction a savepoint, so a failed write leaves nothing
+//! behind in either. Foreign keys a write defers are checked at the outer
+//! `COMMIT`: a violation then fails the commit with the constraint error of
+//! the resource whose table holds it (found with `PRAGMA foreign_key_check`).
+//!
+//! A transaction dropped without ending gives its connection back to the pool
+//! inside the transaction; the pool never hands out such a connection without
+//! rolling it back first (see the module docs of `sqlite`).
+
+use std::ops::Deref;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+use deadpool_sync::InteractError;
+use rusqlite::{Connection, OptionalExtension};
+
+use super::pool::Pooled;
+use super::{Inner, Sqlite, errors, setup};
+use crate::data_layer::{BoxFuture, DataLayer, Transaction};
+use crate::error::{Error, Result};
+
+/// The connection of a transaction, while it lasts.
+pub(super) struct Held(tokio::sync::Mutex<Option<Pooled>>);
+
+/// A write's unit of work: its own `BEGIN IMMEDIATE` .. `COMMIT`, or inside a
+/// caller's transaction a savepoint. Dropped unfinished, it is undone.
+pub(super) struct Unit<'c> {
+    conn: &'c Connection,
+    nested: bool,
+    done: bool,
+}
+
+impl<'c> Unit<'c> {
+    /// Begins a unit on `conn`.
+    pub(super) fn begin(conn: &'c Connection) -> rusqlite::Result<Unit<'c>> {
+        let nested = !conn.is_autocommit();
+        conn.execute_batch(if nested {
+            "SAVEPOINT ashore_write"
+        } else {
+            "BEGIN IMMEDIATE"
+        })?;
+        Ok(Unit {
+            conn,
+            nested,
+            done: false,
+        })
+    }
+
+    /// Whether the unit is a savepoint inside a caller's transaction.
+    pub(super) fn nested(&self) -> bool {
+        self.nested
+    }
+
+    /// Ends the unit, keeping what it wrote. A transaction of its own that
+    /// fails to commit (a deferred foreign key) is still open: the caller
+    /// reads what failed, then drops the unit, which rolls it back.
+    pub(super) fn commit(&mut self) -> rusqlite::Result<()> {
+        let sql = if self.nested {
+            "RELEASE ashore_write"
+        } else {
+            "COMMIT"
+        };
+        self.conn.execute_batch(sql)?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Deref for Unit<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Unit<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let undo = if self.nested {
+            "ROLLBACK TO ashore_write; RELEASE ashore_write"
+        } else if self.conn.is_autocommit() {
+            return;
+        } else {
+            "ROLLBACK"
+        };
+        if let Err(e) = self.conn.execute_batch(undo) {
+            tracing::warn!(error = %e, "sqlite: undoing a failed write");
+        }
+    }
+}
+
+impl Sqlite {
+    /// Begins a transaction on a connection of the pool.
+    pub(super) async fn begin_now(&self) -> Result<Box<dyn Transaction>> {
+        if self.held.is_some() {
+            return Err(Error::data_layer(
+                "sqlite: a transaction inside a transaction is not supported; \
+                 run the inner block in the outer transaction",
+            ));
+        }
+        let object = self.checkout().await?;
+        let fresh = !self.ready().contains(&object.id());
+        let begun = object
+            .connection()
+            .interact(move |conn| {
+                if fresh {
+                    setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
+                }
+                conn.execute_batch("BEGIN IMMEDIATE")
+                    .map_err(|e| errors::database("beginning a transaction", e))
+            })
+            .await;
+        match begun {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(e) => return Err(interact_error(e)),
+        }
+        if fresh {
+            self.ready().insert(object.id());
+        }
+        let layer = Sqlite {
+            inner: Arc::clone(&self.inner),
+            held: Some(Arc::new(Held(tokio::sync::Mutex::new(Some(object))))),
+        };
+        Ok(Box::new(SqliteTransaction { layer }))
+    }
+
+    /// Runs `f` on the held connection of this transaction's layer.
+    pub(super) async fn run_held<T, F>(&self, held: &Held, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
+    {
+        let guard = held.0.lock().await;
+        let Some(object) = guard.as_ref() else {
+            return Err(ended());
+        };
+        let inner = Arc::clone(&self.inner);
+        let outcome = object
+            .connection()
+            .interact(move |conn| std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner))))
+            .await;
+        match outcome {
+            Ok(Ok(result)) => result,
+            Ok(Err(payload)) | Err(InteractError::Panic(payload)) => {
+                std::panic::resume_unwind(payload)
+            }
+            Err(InteractError::Cancelled) => Err(interact_error(InteractError::Cancelled)),
+        }
+    }
+}
+
+fn ended() -> Error {
+    Error::data_layer(
+        "sqlite: the transaction has ended; use the domain, not the transaction's, after it",
+    )
+}
+
+fn interact_error(e: InteractError) -> Error {
+    match e {
+        InteractError::Panic(payload) => std::panic::resume_unwind(payload),
+        InteractError::Cancelled => {
+            Error::data_layer("sqlite: the connection was closed while in use")
+        }
+    }
+}
+
+/// A transaction of a [`Sqlite`] layer.
+struct SqliteTransaction {
+    layer: Sqlite,
+}
+
+impl SqliteTransaction {
+    /// Ends the transaction with `sql` (`COMMIT` or `ROLLBACK`); the connection
+    /// goes back to the pool, or is closed if it is still inside it.
+    async fn end(&self, commit: bool) -> Result<()> {
+        let held = self.layer.held.as_ref().ok_or_else(ended)?;
+        let Some(object) = held.0.lock().await.take() else {
+            return Err(ended());
+        };
+        let inner = Arc::clone(&self.layer.inner);
+        let outcome = object
+            .connection()
+            .interact(move |conn| {
+                let result = if commit {
+                    conn.execute_batch("COMMIT")
+                        .map_err(|e| commit_error(conn, &inner, e))
+                } else {
+                    conn.execute_batch("ROLLBACK")
+                        .map_err(|e| errors::database("rolling back a transaction", e))
+                };
+                if !conn.is_autocommit() {
+                    // A failed COMMIT leaves the transaction open.
+                    let _ = conn.execute_batch("ROLLBACK");
+                }
+                (result, conn.is_autocommit())
+            })
+            .await;
+        match outcome {
+            Ok((result, clean)) => {
+                if !clean {
+                    object.discard();
+                }
+                result
+            }
+            Err(e) => Err(interact_error(e)),
+        }
+    }
+}
+
+/// The error of a failed `COMMIT`: a deferred foreign key is the constraint
+/// error of the resource whose table holds the violating row.
+fn commit_error(conn: &Connection, inner: &Inner, e: rusqlite::Error) -> Error {
+    if errors::is_foreign_key(&e) {
+        let table: Option<String> = conn
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()
+            .unwrap_or(None);
+        if let Some(schema) = table.and_then(|t| inner.schema_of(&t)) {
+            return errors::foreign_key(conn, schema, "committing a transaction", e);
+        }
+    }
+    errors::database("committing a transaction", e)
+}
+
+impl Drop for SqliteTransaction {
+    /// Dropped without ending (its future cancelled): the connection is taken
+    /// from the layer, so nothing more runs in the transaction, and rolled back
+    /// on a blocking thread when a runtime is at hand (else the pool rolls it
+    /// back before reusing it); either way the write lock is let go.
+    fn drop(&mut self) {
+        let Some(held) = &self.layer.held else {
+            return;
+        };
+        let Ok(mut slot) = held.0.try_lock() else {
+            return;
+        };
+        let Some(object) = slot.take() else {
+            return;
+        };
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                let _ = object
+                    .connection()
+                    .interact(|conn| {
+                        if !conn.is_autocommit() {
+                            let _ = conn.execute_batch("ROLLBACK");
+                        }
+                    })
+                    .await;
+            });
+        }
+    }
+}
+
+impl Transaction for SqliteTransaction {
+    fn layer(&self) -> Arc<dyn DataLayer> {
+        Arc::new(self.layer.clone())
+    }
+
+    fn commit(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async move { self.end(true).await })
+    }
+
+    fn rollback(self: Box<Self>) -> BoxFuture<'static, Result<()>> {
+        Box::pin(async move { self.end(false).await })
+    }
+}
