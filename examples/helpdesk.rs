@@ -7,8 +7,10 @@
 //! it exits with status 1 if any result is wrong. Tickets carry policies, which
 //! apply unless a call turns them off (a representative reads only its own
 //! tickets unless it is an admin; only an admin writes them): the reads run as
-//! Ada, an admin, and the last step loads the manual relationship as two
-//! different actors.
+//! Ada, an admin; step 6 loads the manual relationship as two different
+//! actors, and step 7 writes (`helpdesk/writes.rs`): a ticket closed, tickets
+//! reassigned, an update the policies forbid, a destroy in a transaction and a
+//! transaction rolled back.
 //!
 //! Run it with `cargo run --example helpdesk` (in memory), or on a database:
 //!
@@ -21,6 +23,9 @@
 //! results with answers computed from the seed, so the data must be exactly the
 //! seed: an existing SQLite file is deleted first, and on PostgreSQL everything
 //! lives in a new schema of its own (`helpdesk_<unique>`), dropped at the end.
+
+#[path = "helpdesk/writes.rs"]
+mod writes;
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -79,6 +84,8 @@ resource! {
             attribute subject: String;
             /// Nil when nobody has triaged the ticket yet.
             attribute priority: Option<i64>;
+            /// "open" or "closed".
+            attribute status: String;
         }
         relationships {
             belongs_to representative: Representative;
@@ -568,6 +575,7 @@ async fn run(layer: Arc<dyn DataLayer>) -> ashore::Result<Vec<String>> {
                     Ticket::changeset()
                         .set(Ticket::subject(), *subject)
                         .set(Ticket::priority(), *priority)
+                        .set(Ticket::status(), "open")
                         .set(Ticket::representative_id(), rep.id),
                 )
                 // Seeding runs as the system, with no actor: policies off.
@@ -800,6 +808,10 @@ async fn run(layer: Arc<dyn DataLayer>) -> ashore::Result<Vec<String>> {
             check.same(&format!("{} as {}", rep.name, actor.name), tickets, want);
         }
     }
+
+    // 7. Writes: close, reassign, a forbidden update, a destroy and a rollback.
+    println!("\nWrites (Ticket's write policy: admins only)\n");
+    writes::run(&support, &me, &grace, &mut check).await?;
 
     Ok(check.failures)
 }
