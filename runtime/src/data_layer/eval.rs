@@ -161,9 +161,9 @@ impl<'a> Filter<'a> {
     /// [`CHUNK`] rows.
     pub(crate) fn matching(&self, rows: &[usize]) -> Vec<bool> {
         if let [scope] = &self.scopes[..] {
-            let mut truths = Vec::with_capacity(rows.len());
-            scope.eval_all(rows, &self.indexes, &mut truths);
-            return truths.into_iter().map(|t| t == Some(true)).collect();
+            let mut pass = Vec::with_capacity(rows.len());
+            scope.pass_all(rows, &self.indexes, &mut pass);
+            return pass;
         }
         let mut pass = vec![true; rows.len()];
         // The rows still passing, and their positions in `rows`.
@@ -403,9 +403,24 @@ impl<'a> Scope<'a> {
     /// Appends its truth on each of `rows` to `out`: in batches when it has a
     /// batch plan, else row by row.
     fn eval_all(&self, rows: &[usize], ix: &[Index<'a>], out: &mut Vec<Option<bool>>) {
+        out.reserve(rows.len());
         match &self.batch {
-            Some(batch) => batch.eval(self, ix, rows, out),
+            Some(batch) => batch.eval(self, ix, rows, &mut |codes| {
+                out.extend(codes.iter().map(|&c| batch::decode(c)))
+            }),
             None => out.extend(rows.iter().map(|&row| self.eval(row, ix))),
+        }
+    }
+
+    /// Appends whether it is true on each of `rows` to `out` (`eval_all`, nil
+    /// and false alike).
+    fn pass_all(&self, rows: &[usize], ix: &[Index<'a>], out: &mut Vec<bool>) {
+        out.reserve(rows.len());
+        match &self.batch {
+            Some(batch) => batch.eval(self, ix, rows, &mut |codes| {
+                out.extend(codes.iter().map(|&c| c == batch::TRUE))
+            }),
+            None => out.extend(rows.iter().map(|&row| self.eval(row, ix) == Some(true))),
         }
     }
 

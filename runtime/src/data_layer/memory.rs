@@ -188,22 +188,33 @@ impl Memory {
             return Ok(ReadResult::new(Records::Grouped(grouped)));
         }
 
+        if let (None, true) = (&request.partition, sort.is_empty()) {
+            // Unsorted, not partitioned (a manual loader's read): the first
+            // `offset + limit` matches are the answer, their rows collected
+            // into a vector sized once for the most it can hold (a word per
+            // stored row at worst, never grown and copied).
+            let enough = request
+                .limit
+                .map_or(usize::MAX, |l| request.offset.saturating_add(l));
+            let mut rows = Vec::with_capacity(enough.min(table.len()));
+            if enough > 0 {
+                // Small batches first when few matches are wanted.
+                scan(table.len(), enough, filter, Some, |row, _| {
+                    rows.push(row);
+                    rows.len() < enough
+                });
+            }
+            let rows = rows.get(request.offset..).unwrap_or_default();
+            return Ok(ReadResult::new(Records::Typed(table.select(rows))));
+        }
+
         let mut hits: Vec<Hit> = Vec::new();
         match &request.partition {
-            None => {
-                // Without a sort the first `offset + limit` matches are the answer.
-                let enough = match request.limit {
-                    Some(l) if sort.is_empty() => request.offset.saturating_add(l),
-                    _ => usize::MAX,
-                };
-                if enough > 0 {
-                    // Small batches first when few matches are wanted.
-                    scan(table.len(), enough, filter, Some, |row, _| {
-                        hits.push(Hit { row, key: 0 });
-                        hits.len() < enough
-                    });
-                }
-            }
+            // Sorted: every match.
+            None => scan(table.len(), CHUNK, filter, Some, |row, _| {
+                hits.push(Hit { row, key: 0 });
+                true
+            }),
             Some(partition) => {
                 let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
                 let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
@@ -216,9 +227,7 @@ impl Memory {
 
         let records = match &request.partition {
             None => {
-                if !sort.is_empty() {
-                    hits = sorted(hits, table, &sort);
-                }
+                let hits = sorted(hits, table, &sort);
                 let rows = hits
                     .iter()
                     .skip(request.offset)
@@ -408,8 +417,8 @@ enum Links<'k> {
     /// The value is a key, every key an integer: key → its position. Hashed as
     /// an `i64`, not as a `Value` (the loop of most loads).
     Ints(HashMap<i64, usize>),
-    /// The same for UUID keys.
-    Uuids(HashMap<uuid::Uuid, usize>),
+    /// The same for UUID keys, as `Uuid::as_u128` (hashed as one `u128`).
+    Uuids(HashMap<u128, usize>),
     /// The value is a key: key value → its position.
     Direct(HashMap<&'k Value, usize>),
     /// Through a join table: destination value → positions of its keys.
@@ -483,7 +492,7 @@ impl<'k> Linker<'k> {
     fn keys_of(&self, value: &Value) -> Option<&[usize]> {
         match (&self.links, value) {
             (Links::Ints(map), Value::Int(i)) => map.get(i).map(std::slice::from_ref),
-            (Links::Uuids(map), Value::Uuid(u)) => map.get(u).map(std::slice::from_ref),
+            (Links::Uuids(map), Value::Uuid(u)) => map.get(&u.as_u128()).map(std::slice::from_ref),
             // A value of another type equals no key (as `Value`'s `==` says).
             (Links::Ints(_) | Links::Uuids(_), _) => None,
             (Links::Direct(map), _) => map.get(value).map(std::slice::from_ref),
@@ -513,7 +522,7 @@ impl<'k> Links<'k> {
             _ => None,
         };
         let uuid = |v: &Value| match v {
-            Value::Uuid(u) => Some(*u),
+            Value::Uuid(u) => Some(u.as_u128()),
             _ => None,
         };
         match keys.iter().find(|k| !k.is_null()) {
