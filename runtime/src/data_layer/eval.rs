@@ -155,17 +155,15 @@ impl<'a> Filter<'a> {
             .all(|s| s.eval(row, &self.indexes) == Some(true))
     }
 
-    /// Which of `rows` (rows of the root table) make every condition true, in
-    /// order: [`Filter::matches`] on each, each condition evaluated on a batch
-    /// of rows at a time where it can be (`batch`). Best with `rows` of about
-    /// [`CHUNK`] rows.
-    pub(crate) fn matching(&self, rows: &[usize]) -> Vec<bool> {
+    /// Appends to `kept` the positions in `rows` (rows of the root table) of
+    /// the rows that make every condition true, in order: [`Filter::matches`]
+    /// on each, each condition evaluated on a batch of rows at a time where it
+    /// can be (`batch`). Best with `rows` of about [`CHUNK`] rows.
+    pub(crate) fn matching(&self, rows: &[usize], kept: &mut Vec<usize>) {
         if let [scope] = &self.scopes[..] {
-            let mut pass = Vec::with_capacity(rows.len());
-            scope.pass_all(rows, &self.indexes, &mut pass);
-            return pass;
+            scope.keep_all(rows, &self.indexes, kept);
+            return;
         }
-        let mut pass = vec![true; rows.len()];
         // The rows still passing, and their positions in `rows`.
         let mut live = rows.to_vec();
         let mut at: Vec<usize> = (0..rows.len()).collect();
@@ -176,20 +174,18 @@ impl<'a> Filter<'a> {
             }
             truths.clear();
             scope.eval_all(&live, &self.indexes, &mut truths);
-            let mut kept = 0;
+            let mut still = 0;
             for i in 0..live.len() {
                 if truths[i] == Some(true) {
-                    live[kept] = live[i];
-                    at[kept] = at[i];
-                    kept += 1;
-                } else {
-                    pass[at[i]] = false;
+                    live[still] = live[i];
+                    at[still] = at[i];
+                    still += 1;
                 }
             }
-            live.truncate(kept);
-            at.truncate(kept);
+            live.truncate(still);
+            at.truncate(still);
         }
-        pass
+        kept.extend(at);
     }
 
     /// The truth of the conditions (Kleene's `and`) on each of `rows`, as
@@ -412,15 +408,18 @@ impl<'a> Scope<'a> {
         }
     }
 
-    /// Appends whether it is true on each of `rows` to `out` (`eval_all`, nil
-    /// and false alike).
-    fn pass_all(&self, rows: &[usize], ix: &[Index<'a>], out: &mut Vec<bool>) {
-        out.reserve(rows.len());
+    /// Appends to `kept` the positions in `rows` of the rows it is true on.
+    fn keep_all(&self, rows: &[usize], ix: &[Index<'a>], kept: &mut Vec<usize>) {
         match &self.batch {
-            Some(batch) => batch.eval(self, ix, rows, &mut |codes| {
-                out.extend(codes.iter().map(|&c| c == batch::TRUE))
-            }),
-            None => out.extend(rows.iter().map(|&row| self.eval(row, ix) == Some(true))),
+            Some(batch) => {
+                let mut at = 0;
+                batch.eval(self, ix, rows, &mut |codes| {
+                    let pass = codes.iter().enumerate().filter(|(_, c)| **c == batch::TRUE);
+                    kept.extend(pass.map(|(i, _)| at + i));
+                    at += codes.len();
+                })
+            }
+            None => kept.extend((0..rows.len()).filter(|&i| self.eval(rows[i], ix) == Some(true))),
         }
     }
 

@@ -22,7 +22,7 @@
 //! records of a many_to_many partition and every record a filter path reaches
 //! (see `eval`).
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use super::eval::{CHUNK, Filter, KeyIndex, Tables};
@@ -33,9 +33,12 @@ use crate::resource::{Generated, RelationshipKind};
 use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
+mod linker;
 #[cfg(test)]
 pub(crate) mod tests;
 mod window;
+
+use linker::Linker;
 
 /// The in-memory data layer.
 ///
@@ -406,134 +409,6 @@ struct Hit {
     key: usize,
 }
 
-/// How rows of the read table are linked to partition keys: by the value of
-/// `attr`, looked up in `links`.
-struct Linker<'k> {
-    attr: usize,
-    links: Links<'k>,
-}
-
-enum Links<'k> {
-    /// The value is a key, every key an integer: key → its position. Hashed as
-    /// an `i64`, not as a `Value` (the loop of most loads).
-    Ints(HashMap<i64, usize>),
-    /// The same for UUID keys, as `Uuid::as_u128` (hashed as one `u128`).
-    Uuids(HashMap<u128, usize>),
-    /// The value is a key: key value → its position.
-    Direct(HashMap<&'k Value, usize>),
-    /// Through a join table: destination value → positions of its keys.
-    Through(HashMap<Value, Vec<usize>>),
-}
-
-impl<'k> Linker<'k> {
-    /// The linker of a read of `schema`; a join record the join resource's
-    /// visibility condition hides links nothing.
-    fn new(
-        schema: &'static Schema,
-        partition: &'k Partition,
-        visibility: &Visibility,
-        tables: &HashMap<&'static str, Stored>,
-    ) -> Result<Self> {
-        let attribute = |s: &'static Schema, name: &str| {
-            s.attribute_index(name).ok_or_else(|| {
-                invalid(
-                    schema,
-                    format!("no attribute named `{name}` on {} to partition by", s.name),
-                )
-            })
-        };
-        match &partition.by {
-            PartitionBy::Attribute(a) => Ok(Linker {
-                attr: attribute(schema, a)?,
-                links: Links::direct(&partition.keys),
-            }),
-            PartitionBy::Through {
-                join,
-                source_attribute_on_join,
-                destination_attribute_on_join,
-                destination_attribute,
-            } => {
-                let positions: HashMap<&'k Value, usize> = group_positions(partition.keys.iter());
-                let attr = attribute(schema, destination_attribute)?;
-                let source = attribute(join, source_attribute_on_join)?;
-                let dest = attribute(join, destination_attribute_on_join)?;
-                let join_table = tables.table(join).ok_or_else(|| not_registered(join))?;
-                let visible = Filter::visible(schema, join, visibility, tables)?;
-                let mut links: HashMap<Value, Vec<usize>> = HashMap::new();
-                for j in 0..join_table.len() {
-                    let Some(&pos) = positions.get(&join_table.get(j, source)) else {
-                        continue;
-                    };
-                    if visible.as_ref().is_some_and(|v| !v.matches(j)) {
-                        continue;
-                    }
-                    let d = join_table.get(j, dest);
-                    if d.is_null() {
-                        continue;
-                    }
-                    let linked = links.entry(d).or_default();
-                    if !linked.contains(&pos) {
-                        linked.push(pos);
-                    }
-                }
-                for linked in links.values_mut() {
-                    linked.sort_unstable();
-                }
-                Ok(Linker {
-                    attr,
-                    links: Links::Through(links),
-                })
-            }
-        }
-    }
-
-    /// Positions of the keys a row whose linking attribute is `value` belongs to.
-    #[inline]
-    fn keys_of(&self, value: &Value) -> Option<&[usize]> {
-        match (&self.links, value) {
-            (Links::Ints(map), Value::Int(i)) => map.get(i).map(std::slice::from_ref),
-            (Links::Uuids(map), Value::Uuid(u)) => map.get(&u.as_u128()).map(std::slice::from_ref),
-            // A value of another type equals no key (as `Value`'s `==` says).
-            (Links::Ints(_) | Links::Uuids(_), _) => None,
-            (Links::Direct(map), _) => map.get(value).map(std::slice::from_ref),
-            (Links::Through(map), _) => map.get(value).map(Vec::as_slice),
-        }
-    }
-}
-
-impl<'k> Links<'k> {
-    /// The position of each key (the first, for a key given twice; nil keys
-    /// link nothing), typed when every key is an integer or every key a UUID.
-    fn direct(keys: &'k [Value]) -> Self {
-        fn typed<K: Eq + std::hash::Hash>(
-            keys: &[Value],
-            of: impl Fn(&Value) -> Option<K>,
-        ) -> Option<HashMap<K, usize>> {
-            let mut positions = HashMap::with_capacity(keys.len());
-            for (i, key) in keys.iter().enumerate() {
-                if !key.is_null() {
-                    positions.entry(of(key)?).or_insert(i);
-                }
-            }
-            Some(positions)
-        }
-        let int = |v: &Value| match v {
-            Value::Int(i) => Some(*i),
-            _ => None,
-        };
-        let uuid = |v: &Value| match v {
-            Value::Uuid(u) => Some(u.as_u128()),
-            _ => None,
-        };
-        match keys.iter().find(|k| !k.is_null()) {
-            Some(Value::Int(_)) => typed(keys, int).map(Links::Ints),
-            Some(Value::Uuid(_)) => typed(keys, uuid).map(Links::Uuids),
-            _ => None,
-        }
-        .unwrap_or_else(|| Links::Direct(group_positions(keys.iter())))
-    }
-}
-
 /// Sorts hits stably by the sort keys, reading each sort value once.
 fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &[(usize, Order)]) -> Vec<Hit> {
     let width = sort.len();
@@ -572,7 +447,7 @@ fn invalid(schema: &'static Schema, message: String) -> Error {
 /// (`Filter::matching`): the first of `first` rows (at least one), each next
 /// one twice as many, up to `CHUNK`, so a read wanting few matches evaluates
 /// few rows past them. Without a filter, row by row.
-fn scan<T>(
+fn scan<T: Copy>(
     len: usize,
     first: usize,
     filter: Option<&Filter<'_>>,
@@ -593,19 +468,21 @@ fn scan<T>(
     let mut start = 0;
     let mut rows = Vec::with_capacity(size);
     let mut found = Vec::with_capacity(size);
+    let mut kept = Vec::with_capacity(size);
     while start < len {
         let end = start.saturating_add(size).min(len);
         rows.clear();
         found.clear();
+        kept.clear();
         for row in start..end {
             if let Some(t) = candidate(row) {
                 rows.push(row);
                 found.push(t);
             }
         }
-        let pass = filter.matching(&rows);
-        for ((row, t), pass) in rows.iter().zip(found.drain(..)).zip(pass) {
-            if pass && !each(*row, t) {
+        filter.matching(&rows, &mut kept);
+        for &i in &kept {
+            if !each(rows[i], found[i]) {
                 return;
             }
         }

@@ -124,30 +124,24 @@ impl Chunk<'_, '_> {
     pub(super) fn fused(&mut self, f: &Fused, sel: &[u32], out: &mut [u8]) {
         self.col(f.col);
         let slot = f.binding + 1;
-        let hop = !self.ready[slot];
         let mut rows = std::mem::take(&mut self.slots[slot]);
+        let hop = !self.ready[slot];
+        // Every row's hop written in order when `sel` is every row; else in
+        // place, the rows `sel` leaves out (failing the guard) holding none.
+        let dense = sel.len() == out.len();
         if hop {
             rows.clear();
-            rows.resize(out.len(), NO_ROW);
-        }
-        let map = f.map(self.bindings, self.ix);
-        let mut found = |p: usize, r: Option<&usize>| match r {
-            Some(&r) => {
-                if hop && r != MISSING {
-                    rows[p] = r;
-                }
-                TRUE
+            if !dense {
+                rows.resize(out.len(), NO_ROW);
             }
-            None => FALSE,
-        };
-        match (&self.cols[f.col], map) {
+        }
+        let rows_out = hop.then_some(&mut rows);
+        match (&self.cols[f.col], f.map(self.bindings, self.ix)) {
             (Col::Ints(keys), Hop::Ints(map)) => {
-                each(sel, out, |p| keys[p].map_or(NIL, |k| found(p, map.get(&k))));
+                lookups(keys, |k| map.get(&k).copied(), sel, out, rows_out);
             }
             (Col::Uuids(keys), Hop::Uuids(map)) => {
-                each(sel, out, |p| {
-                    keys[p].map_or(NIL, |k| found(p, map.get(&k.as_u128())))
-                });
+                lookups(keys, |k| map.get(&k.as_u128()).copied(), sel, out, rows_out);
             }
             // Unreachable (`fuse` checked the types): the plain `in`, no hop.
             (col, _) => {
@@ -158,5 +152,41 @@ impl Chunk<'_, '_> {
         }
         self.slots[slot] = rows;
         self.ready[slot] = true;
+    }
+}
+
+/// `key in list` on each position `p` of `sel` (`keys[p]` the key, `find` the
+/// row an element keys, `MISSING` when none, `None` for no element), written
+/// to `out`; and, given `rows`, each position's row: pushed when `sel` is
+/// every position, else written in place.
+#[inline(always)]
+fn lookups<K: Copy>(
+    keys: &[Option<K>],
+    find: impl Fn(K) -> Option<usize>,
+    sel: &[u32],
+    out: &mut [u8],
+    rows: Option<&mut Vec<usize>>,
+) {
+    let look = |key: Option<K>| match key.map(&find) {
+        None => (NIL, NO_ROW),
+        Some(None) => (FALSE, NO_ROW),
+        Some(Some(MISSING)) => (TRUE, NO_ROW),
+        Some(Some(row)) => (TRUE, row),
+    };
+    match rows {
+        Some(rows) if sel.len() == out.len() => {
+            for (o, &key) in out.iter_mut().zip(keys) {
+                let (code, row) = look(key);
+                *o = code;
+                rows.push(row);
+            }
+        }
+        Some(rows) => {
+            for &p in sel {
+                let p = p as usize;
+                (out[p], rows[p]) = look(keys[p]);
+            }
+        }
+        None => each(sel, out, |p| look(keys[p]).0),
     }
 }
