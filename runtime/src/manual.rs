@@ -13,6 +13,9 @@ use crate::query::Query;
 use crate::resource::{Actor, RelationshipInfo, Resource};
 use crate::scalar::Scalar;
 use crate::value::Value;
+use grouping::Grouping;
+
+mod grouping;
 
 /// A relationship whose records the user's code finds: Ash's
 /// `Ash.Resource.ManualRelationship`. Declare it on a has_one or has_many with
@@ -310,29 +313,22 @@ impl<S: Resource, D> Related<S, D> {
     where
         K: Into<Option<S::PrimaryKey>>,
     {
-        // Two passes: find each record's group and the groups' sizes, then move
-        // every record once into a group allocated at its final size. Keys are
-        // hashed as the primary key's own type, each made a `Value` once.
-        let mut index: foldhash::HashMap<Option<S::PrimaryKey>, usize> =
-            foldhash::HashMap::default();
-        let mut keys = Vec::new();
-        let mut sizes: Vec<usize> = Vec::new();
-        let slots: Vec<usize> = records
+        // The keys read once and grouped by their own type (`grouping`), then
+        // every record moved once into a group allocated at its final size.
+        let of: Vec<Option<S::PrimaryKey>> = records.iter().map(|r| key(r).into()).collect();
+        let grouping = Grouping::of(&of);
+        let keys = grouping
+            .firsts
             .iter()
-            .map(|record| {
-                let next = keys.len();
-                let slot = *index.entry(key(record).into()).or_insert_with_key(|k| {
-                    keys.push(k.clone().map_or(Value::Null, Scalar::into_value));
-                    sizes.push(0);
-                    next
-                });
-                sizes[slot] += 1;
-                slot
-            })
+            .map(|&i| of[i].clone().map_or(Value::Null, Scalar::into_value))
             .collect();
-        let mut groups: Vec<Vec<D>> = sizes.into_iter().map(Vec::with_capacity).collect();
-        for (record, slot) in records.into_iter().zip(slots) {
-            groups[slot].push(record);
+        let mut groups: Vec<Vec<D>> = grouping
+            .sizes
+            .iter()
+            .map(|&n| Vec::with_capacity(n))
+            .collect();
+        for (record, slot) in records.into_iter().zip(grouping.slots) {
+            groups[slot as usize].push(record);
         }
         Related {
             inner: RelatedInner::Keyed { keys, groups },

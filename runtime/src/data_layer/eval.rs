@@ -155,17 +155,15 @@ impl<'a> Filter<'a> {
             .all(|s| s.eval(row, &self.indexes) == Some(true))
     }
 
-    /// Which of `rows` (rows of the root table) make every condition true, in
-    /// order: [`Filter::matches`] on each, each condition evaluated on a batch
-    /// of rows at a time where it can be (`batch`). Best with `rows` of about
-    /// [`CHUNK`] rows.
-    pub(crate) fn matching(&self, rows: &[usize]) -> Vec<bool> {
+    /// Appends to `kept` the positions in `rows` (rows of the root table) of
+    /// the rows that make every condition true, in order: [`Filter::matches`]
+    /// on each, each condition evaluated on a batch of rows at a time where it
+    /// can be (`batch`). Best with `rows` of about [`CHUNK`] rows.
+    pub(crate) fn matching(&self, rows: &[usize], kept: &mut Vec<usize>) {
         if let [scope] = &self.scopes[..] {
-            let mut truths = Vec::with_capacity(rows.len());
-            scope.eval_all(rows, &self.indexes, &mut truths);
-            return truths.into_iter().map(|t| t == Some(true)).collect();
+            scope.keep_all(rows, &self.indexes, kept);
+            return;
         }
-        let mut pass = vec![true; rows.len()];
         // The rows still passing, and their positions in `rows`.
         let mut live = rows.to_vec();
         let mut at: Vec<usize> = (0..rows.len()).collect();
@@ -176,20 +174,18 @@ impl<'a> Filter<'a> {
             }
             truths.clear();
             scope.eval_all(&live, &self.indexes, &mut truths);
-            let mut kept = 0;
+            let mut still = 0;
             for i in 0..live.len() {
                 if truths[i] == Some(true) {
-                    live[kept] = live[i];
-                    at[kept] = at[i];
-                    kept += 1;
-                } else {
-                    pass[at[i]] = false;
+                    live[still] = live[i];
+                    at[still] = at[i];
+                    still += 1;
                 }
             }
-            live.truncate(kept);
-            at.truncate(kept);
+            live.truncate(still);
+            at.truncate(still);
         }
-        pass
+        kept.extend(at);
     }
 
     /// The truth of the conditions (Kleene's `and`) on each of `rows`, as
@@ -403,9 +399,27 @@ impl<'a> Scope<'a> {
     /// Appends its truth on each of `rows` to `out`: in batches when it has a
     /// batch plan, else row by row.
     fn eval_all(&self, rows: &[usize], ix: &[Index<'a>], out: &mut Vec<Option<bool>>) {
+        out.reserve(rows.len());
         match &self.batch {
-            Some(batch) => batch.eval(self, ix, rows, out),
+            Some(batch) => batch.eval(self, ix, rows, &mut |codes| {
+                out.extend(codes.iter().map(|&c| batch::decode(c)))
+            }),
             None => out.extend(rows.iter().map(|&row| self.eval(row, ix))),
+        }
+    }
+
+    /// Appends to `kept` the positions in `rows` of the rows it is true on.
+    fn keep_all(&self, rows: &[usize], ix: &[Index<'a>], kept: &mut Vec<usize>) {
+        match &self.batch {
+            Some(batch) => {
+                let mut at = 0;
+                batch.eval(self, ix, rows, &mut |codes| {
+                    let pass = codes.iter().enumerate().filter(|(_, c)| **c == batch::TRUE);
+                    kept.extend(pass.map(|(i, _)| at + i));
+                    at += codes.len();
+                })
+            }
+            None => kept.extend((0..rows.len()).filter(|&i| self.eval(rows[i], ix) == Some(true))),
         }
     }
 

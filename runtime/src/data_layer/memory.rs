@@ -27,7 +27,7 @@
 //! records of a many_to_many partition and every record a filter path reaches
 //! (see `eval`).
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use self::keys::{assign_keys, check_primary_keys};
@@ -40,6 +40,7 @@ use crate::value::Value;
 
 pub(crate) mod identities;
 mod keys;
+mod linker;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -49,6 +50,8 @@ mod window;
 mod writes;
 
 use self::select::{Hit, scan, selected, sort_keys};
+
+use linker::Linker;
 
 /// The in-memory data layer.
 ///
@@ -361,134 +364,6 @@ impl DataLayer for Memory {
             let _writer = self.writer.lock().await;
             self.destroy_now(&request)
         })
-    }
-}
-
-/// How rows of the read table are linked to partition keys: by the value of
-/// `attr`, looked up in `links`.
-struct Linker<'k> {
-    attr: usize,
-    links: Links<'k>,
-}
-
-enum Links<'k> {
-    /// The value is a key, every key an integer: key → its position. Hashed as
-    /// an `i64`, not as a `Value` (the loop of most loads).
-    Ints(HashMap<i64, usize>),
-    /// The same for UUID keys.
-    Uuids(HashMap<uuid::Uuid, usize>),
-    /// The value is a key: key value → its position.
-    Direct(HashMap<&'k Value, usize>),
-    /// Through a join table: destination value → positions of its keys.
-    Through(HashMap<Value, Vec<usize>>),
-}
-
-impl<'k> Linker<'k> {
-    /// The linker of a read of `schema`; a join record the join resource's
-    /// visibility condition hides links nothing.
-    fn new(
-        schema: &'static Schema,
-        partition: &'k Partition,
-        visibility: &Visibility,
-        tables: &HashMap<&'static str, Stored>,
-    ) -> Result<Self> {
-        let attribute = |s: &'static Schema, name: &str| {
-            s.attribute_index(name).ok_or_else(|| {
-                invalid(
-                    schema,
-                    format!("no attribute named `{name}` on {} to partition by", s.name),
-                )
-            })
-        };
-        match &partition.by {
-            PartitionBy::Attribute(a) => Ok(Linker {
-                attr: attribute(schema, a)?,
-                links: Links::direct(&partition.keys),
-            }),
-            PartitionBy::Through {
-                join,
-                source_attribute_on_join,
-                destination_attribute_on_join,
-                destination_attribute,
-            } => {
-                let positions: HashMap<&'k Value, usize> = group_positions(partition.keys.iter());
-                let attr = attribute(schema, destination_attribute)?;
-                let source = attribute(join, source_attribute_on_join)?;
-                let dest = attribute(join, destination_attribute_on_join)?;
-                let join_table = tables.table(join).ok_or_else(|| not_registered(join))?;
-                let visible = Filter::visible(schema, join, visibility, tables)?;
-                let mut links: HashMap<Value, Vec<usize>> = HashMap::new();
-                for j in 0..join_table.len() {
-                    let Some(&pos) = positions.get(&join_table.get(j, source)) else {
-                        continue;
-                    };
-                    if visible.as_ref().is_some_and(|v| !v.matches(j)) {
-                        continue;
-                    }
-                    let d = join_table.get(j, dest);
-                    if d.is_null() {
-                        continue;
-                    }
-                    let linked = links.entry(d).or_default();
-                    if !linked.contains(&pos) {
-                        linked.push(pos);
-                    }
-                }
-                for linked in links.values_mut() {
-                    linked.sort_unstable();
-                }
-                Ok(Linker {
-                    attr,
-                    links: Links::Through(links),
-                })
-            }
-        }
-    }
-
-    /// Positions of the keys a row whose linking attribute is `value` belongs to.
-    #[inline]
-    fn keys_of(&self, value: &Value) -> Option<&[usize]> {
-        match (&self.links, value) {
-            (Links::Ints(map), Value::Int(i)) => map.get(i).map(std::slice::from_ref),
-            (Links::Uuids(map), Value::Uuid(u)) => map.get(u).map(std::slice::from_ref),
-            // A value of another type equals no key (as `Value`'s `==` says).
-            (Links::Ints(_) | Links::Uuids(_), _) => None,
-            (Links::Direct(map), _) => map.get(value).map(std::slice::from_ref),
-            (Links::Through(map), _) => map.get(value).map(Vec::as_slice),
-        }
-    }
-}
-
-impl<'k> Links<'k> {
-    /// The position of each key (the first, for a key given twice; nil keys
-    /// link nothing), typed when every key is an integer or every key a UUID.
-    fn direct(keys: &'k [Value]) -> Self {
-        fn typed<K: Eq + std::hash::Hash>(
-            keys: &[Value],
-            of: impl Fn(&Value) -> Option<K>,
-        ) -> Option<HashMap<K, usize>> {
-            let mut positions = HashMap::with_capacity(keys.len());
-            for (i, key) in keys.iter().enumerate() {
-                if !key.is_null() {
-                    positions.entry(of(key)?).or_insert(i);
-                }
-            }
-            Some(positions)
-        }
-        let int = |v: &Value| match v {
-            Value::Int(i) => Some(*i),
-            _ => None,
-        };
-        let uuid = |v: &Value| match v {
-            Value::Uuid(u) => Some(*u),
-            _ => None,
-        };
-        match keys.iter().find(|k| !k.is_null()) {
-            Some(Value::Int(_)) => typed(keys, int).map(Links::Ints),
-            Some(Value::Uuid(_)) => typed(keys, uuid).map(Links::Uuids),
-            _ => None,
-        }
-        .unwrap_or_else(|| Links::Direct(group_positions(keys.iter())))
     }
 }
 

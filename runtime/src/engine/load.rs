@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::{HashMap, HashMapExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
@@ -71,7 +71,8 @@ pub(crate) async fn run<S: Resource, D: Resource>(
     // The group of each parent (`slots[i]` for `parents[i]`), and the groups.
     let (slots, mut groups) = match &rel.manual {
         Some(manual) => {
-            let unique = unique_by_key(parents, key_index);
+            let keys = ParentKeys::of(parents, key_index);
+            let unique = keys.firsts(parents);
             let given: &[S] = unique.as_deref().unwrap_or(parents);
             let ctx = LoadContext {
                 query: query
@@ -91,7 +92,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                 "manual load"
             );
             let related = manual.load(given, &ctx).await?;
-            let mut found = resolve_manual(related.inner, given, key_index)?;
+            let mut found = resolve_manual(related.inner, given, &keys, key_index)?;
             // Whatever the loader read, only what the caller may read is kept.
             authorize::enforce(scope, info.authorize_read_with, &mut found.groups).await?;
             if !info.kind.is_many() {
@@ -101,7 +102,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
             for group in &mut found.groups {
                 window(group, query.get_offset(), query.get_limit());
             }
-            (slots_of(&found.keys, parents, key_index), found.groups)
+            (keys.slots(&found.keys, parents), found.groups)
         }
         None => {
             let (keys, slots) = distinct_keys(parents, key_index);
@@ -220,33 +221,75 @@ fn slots_of<S: Resource>(keys: &[Value], records: &[S], index: usize) -> Vec<Opt
         .collect()
 }
 
-/// `None` when every record has a distinct key (the common case: no copy);
-/// otherwise the first record of each key.
-fn unique_by_key<S: Resource>(records: &[S], index: usize) -> Option<Vec<S>> {
-    let mut seen = HashSet::with_capacity(records.len());
-    if records.iter().all(|r| seen.insert(r.get(index))) {
-        return None;
+/// The primary keys of the source records of a manual load, each hashed once:
+/// key → the position of the first record with it.
+struct ParentKeys {
+    index: usize,
+    first: HashMap<Value, usize>,
+}
+
+impl ParentKeys {
+    fn of<S: Resource>(records: &[S], index: usize) -> Self {
+        let mut first = HashMap::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            first.entry(r.get(index)).or_insert(i);
+        }
+        ParentKeys { index, first }
     }
-    seen.clear();
-    Some(
-        records
-            .iter()
-            .filter(|r| seen.insert(r.get(index)))
-            .cloned()
-            .collect(),
-    )
+
+    /// Whether every record has a distinct key (the common case).
+    fn unique(&self, records: usize) -> bool {
+        self.first.len() == records
+    }
+
+    /// `None` when every record has a distinct key (no copy); otherwise the
+    /// first record of each key.
+    fn firsts<S: Resource>(&self, records: &[S]) -> Option<Vec<S>> {
+        if self.unique(records.len()) {
+            return None;
+        }
+        Some(
+            records
+                .iter()
+                .enumerate()
+                .filter(|(i, r)| self.first.get(&r.get(self.index)) == Some(i))
+                .map(|(_, r)| r.clone())
+                .collect(),
+        )
+    }
+
+    /// Whether some record has key `key`.
+    fn contains(&self, key: &Value) -> bool {
+        self.first.contains_key(key)
+    }
+
+    /// The position among `keys` of each record's key (`None` for nil or
+    /// absent), as [`slots_of`]; with distinct keys, without hashing a record's
+    /// key again.
+    fn slots<S: Resource>(&self, keys: &[Value], records: &[S]) -> Vec<Option<usize>> {
+        if !self.unique(records.len()) {
+            return slots_of(keys, records, self.index);
+        }
+        let mut slots = vec![None; records.len()];
+        for (slot, key) in keys.iter().enumerate().filter(|(_, k)| !k.is_null()) {
+            if let Some(&i) = self.first.get(key) {
+                slots[i] = Some(slot);
+            }
+        }
+        slots
+    }
 }
 
 /// Checks a manual loader's answer against the records it was given.
 fn resolve_manual<S: Resource, D>(
     related: RelatedInner<D>,
     given: &[S],
+    parents: &ParentKeys,
     key_index: usize,
 ) -> Result<Groups<D>> {
     match related {
         RelatedInner::Keyed { keys, groups } => {
-            let known: HashSet<Value> = given.iter().map(|r| r.get(key_index)).collect();
-            if let Some(key) = keys.iter().find(|k| !known.contains(*k)) {
+            if let Some(key) = keys.iter().find(|k| !parents.contains(k)) {
                 return Err(Error::new(ErrorKind::KeyOfNoParent { key: key.clone() }));
             }
             Ok(Groups { keys, groups })

@@ -4,8 +4,10 @@
 //! read for a whole chunk in one call ([`Table::ints`] and its kin, one dynamic
 //! call per column, not per value), each to-one hop is a column of keys probed
 //! in the destination's primary-key index, and each comparison or `in` is a
-//! loop over typed columns. A column read twice (a key the expression tests and
-//! a hop follows) is read once per chunk.
+//! loop over typed columns (`loops`). A column read twice (a key the expression
+//! tests and a hop follows) is read once per chunk, and a guard's `key in ^ids`
+//! on the key a hop follows finds the hop's rows in the same lookup (`fused`).
+//! The buffers of one chunk are reused for the next.
 //!
 //! `and`/`or` keep a selection of the rows still undecided: the right operand
 //! is evaluated only on rows the left one did not decide (false for `and`,
@@ -27,9 +29,15 @@ use uuid::Uuid;
 
 use super::list::InList;
 use super::lower::{Accepts, Column, as_truth};
+use fused::Fused;
+
+mod fused;
+mod loops;
+
 use super::{Binding, Index, KeyIndex, Node, Scope};
 use crate::data_layer::store::Table;
 use crate::value::{Value, ValueType};
+use loops::{each, is_in, probe};
 
 /// How many rows are evaluated together.
 pub(crate) const CHUNK: usize = 512;
@@ -40,7 +48,7 @@ const NO_ROW: usize = usize::MAX;
 
 /// Truth codes: false, true, nil.
 const FALSE: u8 = 0;
-const TRUE: u8 = 1;
+pub(super) const TRUE: u8 = 1;
 const NIL: u8 = 2;
 
 fn code(truth: Option<bool>) -> u8 {
@@ -51,7 +59,8 @@ fn code(truth: Option<bool>) -> u8 {
     }
 }
 
-fn decode(code: u8) -> Option<bool> {
+/// The truth a code stands for.
+pub(super) fn decode(code: u8) -> Option<bool> {
     match code {
         TRUE => Some(true),
         FALSE => Some(false),
@@ -93,6 +102,8 @@ enum Plan {
     IsNil(usize),
     Cmp(Accepts, Operand, Operand),
     In(usize, Rc<InList>),
+    /// An `in` fused with the hop its column keys (`fused`).
+    Fused(Box<Fused>),
     And(Box<Plan>, Box<Plan>),
     Or(Box<Plan>, Box<Plan>),
     Not(Box<Plan>),
@@ -146,7 +157,11 @@ impl<'a> Batch<'a> {
             });
         }
         let guard = match guard {
-            Some(guard) => Some(plan(&mut reads, guard)?),
+            Some(guard) => {
+                let mut guard = plan(&mut reads, guard)?;
+                fused::fuse(&mut guard, &keys, bindings, ix);
+                Some(guard)
+            }
             None => None,
         };
         let node = plan(&mut reads, node)?;
@@ -158,8 +173,9 @@ impl<'a> Batch<'a> {
         })
     }
 
-    /// Appends the truth of `scope`'s expression (this plan's) on each of
-    /// `rows` (rows of slot 0's table) to `out`. When the guard leaves few rows
+    /// Gives `emit` the truth of `scope`'s expression (this plan's) on each of
+    /// `rows` (rows of slot 0's table) as codes (`decode`), a chunk at a time,
+    /// in order. When the guard leaves few rows
     /// of a chunk undecided, their bindings are found row by row (`Scope::bound`)
     /// rather than a whole chunk's: `key in ^ids` keeping 10 parents' rows of
     /// 100,000 would otherwise follow every row's hop.
@@ -168,46 +184,59 @@ impl<'a> Batch<'a> {
         scope: &Scope<'a>,
         ix: &[Index<'a>],
         rows: &[usize],
-        out: &mut Vec<Option<bool>>,
+        emit: &mut dyn FnMut(&[u8]),
     ) {
-        out.reserve(rows.len());
-        let mut codes = Vec::with_capacity(CHUNK.min(rows.len()));
+        let n = CHUNK.min(rows.len());
+        let slots = scope.bindings.len() + 1;
+        // One set of buffers for every chunk.
+        let mut state = Chunk {
+            batch: self,
+            bindings: &scope.bindings,
+            ix,
+            slots: vec![Vec::new(); slots],
+            ready: vec![false; slots],
+            cols: (0..self.reads.len()).map(|_| Col::Unread).collect(),
+            read: vec![false; self.reads.len()],
+        };
+        let mut codes = Vec::with_capacity(n);
+        let mut node = Vec::with_capacity(n);
+        let mut all: Vec<u32> = Vec::with_capacity(n);
+        let mut rest: Vec<u32> = Vec::with_capacity(n);
         for chunk in rows.chunks(CHUNK) {
-            let mut state = Chunk {
-                batch: self,
-                bindings: &scope.bindings,
-                ix,
-                slots: vec![None; scope.bindings.len() + 1],
-                cols: (0..self.reads.len()).map(|_| Col::Unread).collect(),
-            };
-            state.slots[0] = Some(chunk.to_vec());
-            let all: Vec<u32> = (0..chunk.len() as u32).collect();
+            state.start(chunk);
+            all.clear();
+            all.extend(0..chunk.len() as u32);
             codes.clear();
             codes.resize(chunk.len(), NIL);
             let Some(guard) = &self.guard else {
                 state.eval(&self.node, &all, &mut codes);
-                out.extend(codes.iter().map(|&c| decode(c)));
+                emit(&codes);
                 continue;
             };
             state.eval(guard, &all, &mut codes);
-            let rest: Vec<u32> = all
-                .into_iter()
-                .filter(|&p| codes[p as usize] != FALSE)
-                .collect();
+            rest.clear();
+            rest.extend(all.iter().copied().filter(|&p| codes[p as usize] != FALSE));
             if rest.len() * SPARSE < chunk.len() {
                 for &p in &rest {
                     let p = p as usize;
                     codes[p] = and(codes[p], code(scope.bound(chunk[p], ix)));
                 }
             } else {
-                let mut node = vec![NIL; chunk.len()];
+                node.clear();
+                node.resize(chunk.len(), NIL);
                 state.eval(&self.node, &rest, &mut node);
-                for &p in &rest {
-                    let p = p as usize;
-                    codes[p] = and(codes[p], node[p]);
+                if rest.len() == codes.len() {
+                    for (c, n) in codes.iter_mut().zip(&node) {
+                        *c = and(*c, *n);
+                    }
+                } else {
+                    for &p in &rest {
+                        let p = p as usize;
+                        codes[p] = and(codes[p], node[p]);
+                    }
                 }
             }
-            out.extend(codes.iter().map(|&c| decode(c)));
+            emit(&codes);
         }
     }
 }
@@ -304,63 +333,77 @@ impl Col {
     }
 }
 
-/// The evaluation of a plan on one chunk.
+/// The evaluation of a plan on one chunk, with buffers kept from chunk to
+/// chunk.
 struct Chunk<'s, 'a> {
     batch: &'s Batch<'a>,
     bindings: &'s [Binding<'a>],
     ix: &'s [Index<'a>],
-    /// Per slot, once computed: its row for each row of the chunk (`NO_ROW`
-    /// when none).
-    slots: Vec<Option<Vec<usize>>>,
-    /// Per read, once read.
+    /// Per slot: its row for each row of the chunk (`NO_ROW` when none), once
+    /// `ready`.
+    slots: Vec<Vec<usize>>,
+    ready: Vec<bool>,
+    /// Per read: the column, once `read`.
     cols: Vec<Col>,
+    read: Vec<bool>,
 }
 
 impl Chunk<'_, '_> {
-    /// The rows of slot `s`, computed on first use.
-    fn slot(&mut self, s: usize) -> &[usize] {
-        if self.slots[s].is_none() {
-            let rows = self.hop(s);
-            self.slots[s] = Some(rows);
-        }
-        self.slots[s].as_deref().unwrap_or_default()
+    /// Starts on the rows of `chunk`: slot 0's, nothing else computed.
+    fn start(&mut self, chunk: &[usize]) {
+        self.slots[0].clear();
+        self.slots[0].extend_from_slice(chunk);
+        self.ready.fill(false);
+        self.ready[0] = true;
+        self.read.fill(false);
     }
 
-    /// The rows binding `s - 1` reaches from its parent's rows.
-    fn hop(&mut self, s: usize) -> Vec<usize> {
+    /// Computes the rows of slot `s` unless computed.
+    fn slot(&mut self, s: usize) {
+        if !self.ready[s] {
+            let mut rows = std::mem::take(&mut self.slots[s]);
+            rows.clear();
+            self.hop(s, &mut rows);
+            self.slots[s] = rows;
+            self.ready[s] = true;
+        }
+    }
+
+    /// Appends to `rows` the rows binding `s - 1` reaches from its parent's.
+    fn hop(&mut self, s: usize, rows: &mut Vec<usize>) {
         let Some(binding) = s.checked_sub(1).and_then(|k| self.bindings.get(k)) else {
-            return Vec::new();
+            return;
         };
         let (step, ix) = (&binding.step, self.ix);
-        let probed: Option<Vec<usize>> = match (self.batch.keys[s - 1], &ix[step.dest_index]) {
+        let probed = match (self.batch.keys[s - 1], &ix[step.dest_index]) {
             (Some(key), Index::Primary(index)) => {
                 self.col(key);
                 match (index, &self.cols[key]) {
-                    (KeyIndex::Ints(map), Col::Ints(keys)) => Some(probe(keys, |k| map.get(k))),
-                    (KeyIndex::Uuids(map), Col::Uuids(keys)) => Some(probe(keys, |k| map.get(k))),
+                    (KeyIndex::Ints(map), Col::Ints(keys)) => probe(keys, rows, |k| map.get(k)),
+                    (KeyIndex::Uuids(map), Col::Uuids(keys)) => {
+                        probe(keys, rows, |k| map.get(&k.as_u128()))
+                    }
                     // Finds nothing for nil.
-                    (index, Col::Values(keys)) => Some(
-                        keys.iter()
-                            .map(|k| index.get(k).copied().unwrap_or(NO_ROW))
-                            .collect(),
-                    ),
-                    _ => None,
+                    (index, Col::Values(keys)) => {
+                        rows.extend(keys.iter().map(|k| index.get(k).copied().unwrap_or(NO_ROW)));
+                        true
+                    }
+                    _ => false,
                 }
             }
-            _ => None,
+            _ => false,
         };
-        let Some(mut rows) = probed else {
+        if !probed {
             // Not a probe of a primary-key index: each row's own hop, which
             // checks the hop's conditions itself.
-            let parents = self.slot(binding.parent).to_vec();
-            return parents
-                .iter()
-                .map(|&p| match p {
-                    NO_ROW => NO_ROW,
-                    p => step.one(p, ix).unwrap_or(NO_ROW),
-                })
-                .collect();
-        };
+            self.slot(binding.parent);
+            let parents = &self.slots[binding.parent];
+            rows.extend(parents.iter().map(|&p| match p {
+                NO_ROW => NO_ROW,
+                p => step.one(p, ix).unwrap_or(NO_ROW),
+            }));
+            return;
+        }
         if !step.conditions.is_empty() {
             for r in rows.iter_mut().filter(|r| **r != NO_ROW) {
                 if !step.conditions.iter().all(|c| c.eval(*r, ix) == Some(true)) {
@@ -368,34 +411,41 @@ impl Chunk<'_, '_> {
                 }
             }
         }
-        rows
     }
 
     /// Reads column `id` unless read.
     fn col(&mut self, id: usize) {
-        if !matches!(self.cols[id], Col::Unread) {
+        if self.read[id] {
             return;
         }
         let read = &self.batch.reads[id];
         let (table, attr, kind) = (read.table, read.attr, read.kind);
-        let rows = self.slot(read.slot);
-        self.cols[id] = match kind {
-            Kind::Ints => {
-                let mut out = Vec::new();
-                table.ints(rows, attr, &mut out);
-                Col::Ints(out)
+        self.slot(read.slot);
+        let rows = &self.slots[read.slot];
+        match (kind, &mut self.cols[id]) {
+            (Kind::Ints, Col::Ints(out)) => {
+                out.clear();
+                table.ints(rows, attr, out);
             }
-            Kind::Uuids => {
-                let mut out = Vec::new();
-                table.uuids(rows, attr, &mut out);
-                Col::Uuids(out)
+            (Kind::Uuids, Col::Uuids(out)) => {
+                out.clear();
+                table.uuids(rows, attr, out);
             }
-            Kind::Values => {
-                let mut out = Vec::new();
-                table.values(rows, attr, &mut out);
-                Col::Values(out)
+            (Kind::Values, Col::Values(out)) => {
+                out.clear();
+                table.values(rows, attr, out);
             }
-        };
+            (kind, col) => {
+                *col = match kind {
+                    Kind::Ints => Col::Ints(Vec::with_capacity(rows.len())),
+                    Kind::Uuids => Col::Uuids(Vec::with_capacity(rows.len())),
+                    Kind::Values => Col::Values(Vec::with_capacity(rows.len())),
+                };
+                self.read[id] = false;
+                return self.col(id);
+            }
+        }
+        self.read[id] = true;
     }
 
     fn operand(&mut self, operand: &Operand) {
@@ -445,6 +495,7 @@ impl Chunk<'_, '_> {
                 self.col(*id);
                 is_in(&self.cols[*id], list, sel, out);
             }
+            Plan::Fused(f) => self.fused(f, sel, out),
             Plan::And(l, r) => self.connect(l, r, FALSE, sel, out),
             Plan::Or(l, r) => self.connect(l, r, TRUE, sel, out),
             Plan::Not(e) => {
@@ -485,86 +536,6 @@ impl Chunk<'_, '_> {
                 (a, b) if a == other && b == other => other,
                 _ => NIL,
             };
-        }
-    }
-
-    /// `l op r` on the positions of `sel`, integers compared as `i64`s.
-    fn compare(&self, accepts: Accepts, l: &Operand, r: &Operand, sel: &[u32], out: &mut [u8]) {
-        let ints = |o: &Operand| match o {
-            Operand::Column(id) => match &self.cols[*id] {
-                Col::Ints(v) => Some(v.as_slice()),
-                _ => None,
-            },
-            Operand::Const(_) => None,
-        };
-        let test = |a: Option<i64>, b: Option<i64>| match (a, b) {
-            (Some(a), Some(b)) => code(Some(accepts.ordering(a.cmp(&b)))),
-            _ => NIL,
-        };
-        match (l, r, ints(l), ints(r)) {
-            (_, Operand::Const(Value::Int(b)), Some(a), _) => {
-                for &p in sel {
-                    out[p as usize] = test(a[p as usize], Some(*b));
-                }
-            }
-            (Operand::Const(Value::Int(a)), _, _, Some(b)) => {
-                for &p in sel {
-                    out[p as usize] = test(Some(*a), b[p as usize]);
-                }
-            }
-            (_, _, Some(a), Some(b)) => {
-                for &p in sel {
-                    out[p as usize] = test(a[p as usize], b[p as usize]);
-                }
-            }
-            _ => {
-                for &p in sel {
-                    let p = p as usize;
-                    let ordering = self.value(l, p).compare(&self.value(r, p));
-                    out[p] = code(accepts.test(ordering));
-                }
-            }
-        }
-    }
-}
-
-/// The row each of `keys` finds through `find`, `NO_ROW` for nil or none.
-#[inline]
-fn probe<'m, K>(keys: &[Option<K>], find: impl Fn(&K) -> Option<&'m usize>) -> Vec<usize> {
-    let mut rows = vec![NO_ROW; keys.len()];
-    for (row, key) in rows.iter_mut().zip(keys) {
-        if let Some(key) = key
-            && let Some(&found) = find(key)
-        {
-            *row = found;
-        }
-    }
-    rows
-}
-
-/// `x in list` on the positions of `sel`, `x` read in `col`.
-fn is_in(col: &Col, list: &InList, sel: &[u32], out: &mut [u8]) {
-    let miss = code(list.miss());
-    let found = |x: Option<bool>| match x {
-        Some(true) => TRUE,
-        Some(false) => miss,
-        None => NIL,
-    };
-    match (col, list.int_set(), list.uuid_set()) {
-        (Col::Ints(v), Some(set), _) => {
-            for &p in sel {
-                out[p as usize] = found(v[p as usize].map(|x| set.contains(&x)));
-            }
-        }
-        (Col::Uuids(v), _, Some(set)) => {
-            for &p in sel {
-                out[p as usize] = found(v[p as usize].map(|x| set.contains(&x)));
-            }
-        }
-        _ => {
-            for &p in sel {
-                out[p as usize] = code(list.contains(&col.value(p as usize)));
-            }
         }
     }
 }

@@ -15,8 +15,9 @@ use crate::value::{Value, ValueType};
 pub(crate) enum KeyIndex {
     /// Integer keys.
     Ints(IntKeys),
-    /// UUID keys.
-    Uuids(HashMap<Uuid, usize>),
+    /// UUID keys, as `Uuid::as_u128` (hashed as one `u128`, faster than the
+    /// UUID's sixteen bytes).
+    Uuids(HashMap<u128, usize>),
     /// Keys of any other type.
     Values(HashMap<Value, usize>),
 }
@@ -36,7 +37,7 @@ impl KeyIndex {
     pub(crate) fn get(&self, key: &Value) -> Option<&usize> {
         match (self, key) {
             (KeyIndex::Ints(map), Value::Int(i)) => map.get(i),
-            (KeyIndex::Uuids(map), Value::Uuid(u)) => map.get(u),
+            (KeyIndex::Uuids(map), Value::Uuid(u)) => map.get(&u.as_u128()),
             (KeyIndex::Ints(_) | KeyIndex::Uuids(_), _) => None,
             (KeyIndex::Values(map), _) => map.get(key),
         }
@@ -56,7 +57,7 @@ impl KeyIndex {
                 map.insert(i, row);
             }
             (KeyIndex::Uuids(map), Value::Uuid(u)) => {
-                map.insert(u, row);
+                map.insert(u.as_u128(), row);
             }
             (KeyIndex::Values(map), key) => {
                 map.insert(key, row);
@@ -69,9 +70,10 @@ impl KeyIndex {
                             .into_iter()
                             .map(|(k, r)| (Value::Int(k), r))
                             .collect(),
-                        KeyIndex::Uuids(map) => {
-                            map.into_iter().map(|(k, r)| (Value::Uuid(k), r)).collect()
-                        }
+                        KeyIndex::Uuids(map) => map
+                            .into_iter()
+                            .map(|(k, r)| (Value::Uuid(Uuid::from_u128(k)), r))
+                            .collect(),
                         KeyIndex::Values(map) => map,
                     };
                 values.insert(key, row);

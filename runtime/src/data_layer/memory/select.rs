@@ -42,22 +42,30 @@ pub(super) fn selected(
     offset: usize,
     limit: Option<usize>,
 ) -> Vec<usize> {
-    // Without a sort the first `offset + limit` matches are the answer.
-    let enough = match limit {
-        Some(l) if sort.is_empty() => offset.saturating_add(l),
-        _ => usize::MAX,
-    };
+    if sort.is_empty() {
+        // Unsorted (a manual loader's read): the first `offset + limit`
+        // matches are the answer, their rows collected into a vector sized
+        // once for the most it can hold (a word per stored row at worst,
+        // never grown and copied).
+        let enough = limit.map_or(usize::MAX, |l| offset.saturating_add(l));
+        let mut rows = Vec::with_capacity(enough.min(table.len()));
+        if enough > 0 {
+            // Small batches first when few matches are wanted.
+            scan(table.len(), enough, filter, Some, |row, _| {
+                rows.push(row);
+                rows.len() < enough
+            });
+        }
+        rows.drain(..offset.min(rows.len()));
+        return rows;
+    }
+    // Sorted: every match.
     let mut hits: Vec<Hit> = Vec::new();
-    if enough > 0 {
-        // Small batches first when few matches are wanted.
-        scan(table.len(), enough, filter, Some, |row, _| {
-            hits.push(Hit { row, key: 0 });
-            hits.len() < enough
-        });
-    }
-    if !sort.is_empty() {
-        hits = sorted(hits, table, sort);
-    }
+    scan(table.len(), CHUNK, filter, Some, |row, _| {
+        hits.push(Hit { row, key: 0 });
+        true
+    });
+    let hits = sorted(hits, table, sort);
     hits.iter()
         .skip(offset)
         .take(limit.unwrap_or(usize::MAX))
@@ -89,8 +97,9 @@ pub(super) fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &[(usize, Order)])
 /// returns false. The filter is evaluated on a batch of candidates at a time
 /// (`Filter::matching`): the first of `first` rows (at least one), each next
 /// one twice as many, up to `CHUNK`, so a read wanting few matches evaluates
-/// few rows past them. Without a filter, row by row.
-pub(super) fn scan<T>(
+/// few rows past them. Without a filter, row by row. The batches' buffers are
+/// reused from one to the next.
+pub(super) fn scan<T: Copy>(
     len: usize,
     first: usize,
     filter: Option<&Filter<'_>>,
@@ -111,19 +120,21 @@ pub(super) fn scan<T>(
     let mut start = 0;
     let mut rows = Vec::with_capacity(size);
     let mut found = Vec::with_capacity(size);
+    let mut kept = Vec::with_capacity(size);
     while start < len {
         let end = start.saturating_add(size).min(len);
         rows.clear();
         found.clear();
+        kept.clear();
         for row in start..end {
             if let Some(t) = candidate(row) {
                 rows.push(row);
                 found.push(t);
             }
         }
-        let pass = filter.matching(&rows);
-        for ((row, t), pass) in rows.iter().zip(found.drain(..)).zip(pass) {
-            if pass && !each(*row, t) {
+        filter.matching(&rows, &mut kept);
+        for &i in &kept {
+            if !each(rows[i], found[i]) {
                 return;
             }
         }

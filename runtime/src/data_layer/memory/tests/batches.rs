@@ -186,3 +186,51 @@ fn tables_longer_than_a_chunk_are_read_whole() {
         assert_eq!(got, [of(4), of(1)].concat(), "sorted: {}", !sort.is_empty());
     }
 }
+
+/// `rep_id in ids and is_nil(representative.name)` on `many()`: the `in` on the
+/// key the hop follows is fused with the hop (`batch/fused.rs`), so every row
+/// the `in` keeps must still find its representative, or none.
+#[test]
+fn an_in_on_the_key_a_hop_follows_finds_the_hop_too() {
+    let m = many();
+    let ids: Vec<Value> = (1..=6_i64)
+        .chain([99])
+        .chain(200..210)
+        .map(Value::Int)
+        .collect();
+    let no_name = || Expr::IsNil(Box::new(representative("name")));
+    let missing = Expr::is_in(attr("rep_id"), ids.clone()).and(no_name());
+    // No rep: a nil `in`, a true `is_nil`: nil. Rep 99, in the list but
+    // missing: true. Any other rep has a name: false.
+    let expected: Vec<Option<bool>> = (1..=1300_i64)
+        .map(|i| match i % 8 {
+            0 => NIL,
+            7 => T,
+            _ => F,
+        })
+        .collect();
+    assert_eq!(batched(&m, &missing), (expected.clone(), true));
+    assert_eq!(truths::<Ticket>(&m, &missing), expected);
+    // The `in` after another conjunct of the guard sees only the rows it left.
+    let after = cmp(Gt, attr("p"), val(6)).and(missing);
+    let expected_after: Vec<Option<bool>> = (1..=1300_i64)
+        .map(|i| match (i % 11 != 0).then_some(i % 13 > 6) {
+            Some(false) => F,
+            p => match (i % 8, p) {
+                (0, _) | (7, None) => NIL,
+                (7, _) => T,
+                _ => F,
+            },
+        })
+        .collect();
+    assert_eq!(batched(&m, &after), (expected_after.clone(), true));
+    assert_eq!(truths::<Ticket>(&m, &after), expected_after);
+    // A representative hidden by visibility is no record to the hop either:
+    // rep 2's tickets now read a nil name, as rep 99's do.
+    let mut request = ReadRequest::new(Ticket::schema());
+    request.filter = Some(Expr::is_in(attr("rep_id"), ids).and(no_name()));
+    request.visibility = Visibility::new(vec![(Rep::schema(), cmp(CmpOp::Ne, attr("id"), val(2)))]);
+    let got = read::<Ticket>(&m, request).expect("read").0;
+    let want: Vec<i64> = (1..=1300).filter(|i| matches!(i % 8, 2 | 7)).collect();
+    assert_eq!(got, want);
+}
