@@ -29,7 +29,8 @@ pub struct Schema {
     /// The identities (`identities { .. }`), in declaration order: sets of
     /// attributes no two records share (within a tenant).
     pub identities: &'static [Identity],
-    /// The read policies (`policies { .. }`), in order.
+    /// The policies (`policies { .. }`), in order; each governs the actions
+    /// its condition selects.
     pub policies: &'static [Policy],
     /// The `multitenancy { .. }` block.
     pub multitenancy: Option<Multitenancy>,
