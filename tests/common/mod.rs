@@ -1,7 +1,8 @@
 //! Shared resources, manual loaders and fixtures of the behaviour suites
 //! (`tests/semantics/`), which reach them as `crate::common`. The suites'
 //! binary loads this module; `derive_parity` loads its files but
-//! `resources.rs`, `content_resources.rs` and `identity_resources.rs`
+//! `resources.rs`, `content_resources.rs`, `identity_resources.rs` and
+//! `write_policy_resources.rs`
 //! (`derive_parity/helpdesk.rs`),
 //! with the derive's declarations in their place.
 //!
@@ -13,6 +14,8 @@
 //!   names by path (`crate::common::content_resources`).
 //! - `identity_resources`: the resources of the `identities` suite (`Member`,
 //!   `Label`), which that suite names by path.
+//! - `write_policy_resources`: the resources of the `write_policies` suite
+//!   (`Member`, `Note`, `Memo`, `Board`), which that suite names by path.
 //! - `loaders`: the manual loaders, among them `Scripted`, which answers in the
 //!   way its `Mode` says.
 //! - `calls`: what the loaders were given, filed by tenant (`calls(tenant)`);
@@ -43,6 +46,7 @@ mod resources;
 
 pub mod content_resources;
 pub mod identity_resources;
+pub mod write_policy_resources;
 
 pub use calls::*;
 pub use counting::*;

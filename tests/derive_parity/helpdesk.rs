@@ -4,7 +4,8 @@
 //! `tests/common/resources.rs` (declared with `resource!`), and the
 //! `manual_content` suite's resources of `content_resources.rs` in place of
 //! `tests/common/content_resources.rs`, and the `identities` suite's of
-//! `identity_resources.rs` in place of `tests/common/identity_resources.rs`. Like
+//! `identity_resources.rs` in place of `tests/common/identity_resources.rs`, and
+//! the `write_policies` suite's of `write_policy_resources.rs`. Like
 //! `tests/common/mod.rs`, it re-exports `layers!`, so that the shared suites'
 //! `use crate::common::*;` finds everything they use.
 #![allow(dead_code, unused_imports)]
@@ -23,6 +24,7 @@ mod resources;
 
 pub mod content_resources;
 pub mod identity_resources;
+pub mod write_policy_resources;
 
 pub use calls::*;
 pub use counting::*;

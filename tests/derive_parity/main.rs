@@ -47,6 +47,8 @@ mod reading_one;
 mod sql;
 #[path = "../semantics/transactions.rs"]
 mod transactions;
+#[path = "../semantics/write_policies.rs"]
+mod write_policies;
 #[path = "../semantics/writes.rs"]
 mod writes;
 
@@ -65,6 +67,7 @@ mod by_macro {
     pub mod identity_resources;
     mod loaders;
     pub mod resources;
+    pub mod write_policy_resources;
 }
 
 /// Everything a schema says, as text (functions called, so that a relationship's
@@ -85,6 +88,16 @@ fn describe(schema: &ashore::Schema) -> String {
     }
     for i in schema.identities {
         writeln!(out, "  identity {} {:?}", i.name, i.keys).unwrap();
+    }
+    // Policies as their conditions and lines say (an `expr(..)` check by its
+    // place only: `policy_schema` compares what expressions give).
+    for p in schema.policies {
+        let lines: Vec<String> = p
+            .checks
+            .iter()
+            .map(|c| format!("{:?} {:?}", c.effect, c.check))
+            .collect();
+        writeln!(out, "  policy {:?} {lines:?}", p.condition).unwrap();
     }
     writeln!(
         out,
@@ -148,6 +161,19 @@ fn the_derive_and_resource_macro_give_the_same_schemas() {
     );
     assert_eq!(describe(id::Label::schema()), describe(im::Label::schema()));
     assert_eq!(id::Member::schema().identities.len(), 2);
+    // The write_policies suite's resources, with their policies per action.
+    use by_macro::write_policy_resources as wm;
+    use common::write_policy_resources as wd;
+    let pairs = [
+        (wd::Member::schema(), wm::Member::schema()),
+        (wd::Note::schema(), wm::Note::schema()),
+        (wd::Memo::schema(), wm::Memo::schema()),
+        (wd::Board::schema(), wm::Board::schema()),
+    ];
+    for (derived, declared) in pairs {
+        assert_eq!(describe(derived), describe(declared));
+    }
+    assert_eq!(wd::Note::schema().policies.len(), 3);
     // Not two names for one schema: the derive's are their own.
     assert!(!std::ptr::eq(pairs[0].0, pairs[0].1));
     assert_eq!(common::Representative::schema().relationships.len(), 17);

@@ -28,6 +28,7 @@ mod raw_names;
 mod reading_one;
 mod sql;
 mod transactions;
+mod write_policies;
 mod writes;
 
 // Only here: suites that declare resources of their own with `resource!`.
@@ -36,4 +37,3 @@ mod has_one_cycle;
 mod policies;
 mod stored_values;
 mod tenant_writes;
-mod write_policies;
