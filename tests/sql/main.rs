@@ -3,7 +3,8 @@
 //! (`manual_raw`), the plan of the guide's loader on PostgreSQL (`plan`),
 //! timeouts and connections given back dirty (`pool`), loads
 //! over more parents than a statement takes parameters
-//! (`scale`), and strings full of SQL metacharacters (`values`). Each module
+//! (`scale`), transactions on a SQLite file (`transactions`), and strings full
+//! of SQL metacharacters (`values`). Each module
 //! declares its own resources with `resource!`; what they share is `common`
 //! (a PostgreSQL layer in a schema of its own), reached as `crate::common`.
 #![cfg(all(feature = "sqlite", feature = "postgres"))]
@@ -14,4 +15,5 @@ mod manual_raw;
 mod plan;
 mod pool;
 mod scale;
+mod transactions;
 mod values;
