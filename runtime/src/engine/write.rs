@@ -47,7 +47,7 @@ pub(crate) async fn create<R: Resource>(
         }),
         None => None,
     };
-    let mut rows = changesets
+    let rows = changesets
         .into_iter()
         .map(|mut changeset| {
             if let (Some(index), Some(tenant)) = (tenant_index, scope.tenant()) {
@@ -56,11 +56,23 @@ pub(crate) async fn create<R: Resource>(
             changeset.into_row()
         })
         .collect::<Result<Vec<_>>>()?;
+    insert(&scope, schema, rows, upsert).await?.into_vec::<R>()
+}
+
+/// Creates `rows` of `schema` in `scope` (the tenant attribute filled in where
+/// the scope has one and the row leaves it nil): the checks of [`create`],
+/// then one data-layer create (or upsert).
+pub(crate) async fn insert(
+    scope: &Scope,
+    schema: &'static Schema,
+    mut rows: Vec<crate::resource::Row>,
+    upsert: Option<Upsert>,
+) -> Result<crate::data_layer::Records> {
     values::check_rows(schema, &rows)?;
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
-    authorize::writes::check_create(&scope, schema, &rows).await?;
-    references::check_tenant(&scope, schema, &rows)
+    authorize::writes::check_create(scope, schema, &rows).await?;
+    references::check_tenant(scope, schema, &rows)
         .await
         .map_err(|e| e.in_resource(schema.name))?;
     let layer = scope.domain.data_layer();
@@ -81,9 +93,7 @@ pub(crate) async fn create<R: Resource>(
             layer.upsert(schema, rows, upsert).await
         }
     };
-    created
-        .map_err(|e| e.in_resource(schema.name))?
-        .into_vec::<R>()
+    created.map_err(|e| e.in_resource(schema.name))
 }
 
 /// The request selecting what a write (`action`) of `query` in `scope` may
@@ -198,7 +208,10 @@ fn updated_attributes<R: Resource>(
 }
 
 mod references;
+mod relationships;
 mod update;
 
 pub(crate) use destroy::{destroy, destroy_one};
+pub use relationships::Relinked;
+pub(crate) use relationships::{Relink, create_related, relink, writable};
 pub(crate) use update::{update, update_one};

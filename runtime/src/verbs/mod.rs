@@ -47,12 +47,15 @@ macro_rules! scope_setters {
 mod create;
 mod destroy;
 mod read;
+mod relate;
 mod transaction;
 mod update;
 
+pub use crate::engine::write::Relinked;
 pub use create::{Create, CreateMany};
 pub use destroy::{Destroy, DestroyAll};
 pub use read::{Count, First, LoadOnto, Read};
+pub use relate::Relate;
 pub use update::{Update, UpdateAll};
 
 impl Domain {
@@ -169,6 +172,7 @@ impl Domain {
             scope: Scope::new(self.clone()),
             changeset,
             upsert: None,
+            children: Vec::new(),
         }
     }
 
