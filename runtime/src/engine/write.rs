@@ -5,6 +5,8 @@
 //! An update ([`update`]) or destroy ([`destroy`]) selects what it touches as
 //! a read would (the query's filter, sort and window) within what the scope
 //! may write (`authorize::write_visibility`), and asks the data layer once.
+//! Relationship writes ([`relationships`]) are made of these, a constant
+//! number per call.
 
 //! An upsert ([`Upsert`]) is the same, with the attributes it updates taken
 //! from the changesets and the batch checked to update each record once.

@@ -5,8 +5,10 @@
 //! [`Read::count`]; [`First`]; [`Create`], [`CreateMany`], [`Update`],
 //! [`UpdateAll`], [`Destroy`], [`DestroyAll`], [`LoadOnto`]) that takes the
 //! actor, the authorize flag and the tenant, and hands the request to the
-//! engine when awaited. [`Domain::transaction`] runs a block of them in one
-//! transaction.
+//! engine when awaited. [`Domain::relate`], [`Domain::unrelate`] and
+//! [`Domain::replace`] ([`Relate`]) and [`Create::with_related`] write
+//! relationships, each in one transaction. [`Domain::transaction`] runs a
+//! block of them in one transaction.
 //! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
 
 use std::sync::Arc;
