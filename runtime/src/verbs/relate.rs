@@ -14,7 +14,7 @@ use crate::domain::{Domain, Scope};
 use crate::engine::write::{self, Relink, Relinked};
 use crate::error::Result;
 use crate::rel::{Attach, Rel};
-use crate::resource::{Actor, Resource};
+use crate::resource::{Actor, RelationshipKind, Resource};
 use crate::value::Value;
 
 use super::transaction::atomically;
@@ -60,9 +60,18 @@ impl<S: Resource, D: Resource> IntoFuture for Relate<S, D> {
             relink,
         } = self;
         let info = rel.info;
-        Box::pin(atomically(scope, move |scope| async move {
+        let run = move |scope: Scope| async move {
             write::relink::<S, D>(&scope, info, source, destinations, relink).await
-        }))
+        };
+        // One data-layer write (an unrelate, a has_many relate) is all or
+        // nothing alone: no transaction to begin (on memory, a copy of the
+        // store saved).
+        let one_write = relink == Relink::Unrelate
+            || (relink == Relink::Relate && info.kind == RelationshipKind::HasMany);
+        if one_write {
+            return Box::pin(run(scope));
+        }
+        Box::pin(atomically(scope, run))
     }
 }
 
