@@ -101,6 +101,13 @@ impl<R: Resource> Changeset<R> {
         }
     }
 
+    /// Sets attribute `index` to `value`, whatever it was set to.
+    pub(crate) fn put(&mut self, index: usize, value: &Value) {
+        if let Some(slot) = self.values.get_mut(index) {
+            *slot = Some(value.clone());
+        }
+    }
+
     /// The attributes set, for an update: nothing filled in.
     pub(crate) fn into_changes(self) -> Changes {
         Changes(

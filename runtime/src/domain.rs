@@ -60,6 +60,9 @@ pub struct Domain {
 pub(crate) struct Inner {
     pub(crate) layer: Arc<dyn DataLayer>,
     schemas: HashMap<&'static str, &'static Schema>,
+    /// Whether `layer` is a transaction's (the domain `Domain::transaction`
+    /// hands its block).
+    in_transaction: bool,
 }
 
 impl fmt::Debug for Domain {
@@ -160,7 +163,11 @@ impl DomainBuilder {
             }
         }
         Ok(Domain {
-            inner: Arc::new(Inner { layer, schemas }),
+            inner: Arc::new(Inner {
+                layer,
+                schemas,
+                in_transaction: false,
+            }),
         })
     }
 }
@@ -172,8 +179,15 @@ impl Domain {
             inner: Arc::new(Inner {
                 layer,
                 schemas: self.inner.schemas.clone(),
+                in_transaction: true,
             }),
         }
+    }
+
+    /// Whether this domain is a transaction's: what it runs is inside that
+    /// transaction already.
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.inner.in_transaction
     }
 
     /// Starts building a domain.

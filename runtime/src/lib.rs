@@ -193,7 +193,8 @@ pub use scalar::{Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};
 pub use value::{Value, ValueType};
 pub use verbs::{
-    Count, Create, CreateMany, Destroy, DestroyAll, First, LoadOnto, Read, Update, UpdateAll,
+    Count, Create, CreateMany, Destroy, DestroyAll, First, LoadOnto, Read, Relate, Relinked,
+    Update, UpdateAll,
 };
 
 /// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.

@@ -43,6 +43,8 @@ mod manual_content;
 mod paths;
 #[path = "../semantics/reading_one.rs"]
 mod reading_one;
+#[path = "../semantics/relationship_writes.rs"]
+mod relationship_writes;
 #[path = "../semantics/sql.rs"]
 mod sql;
 #[path = "../semantics/transactions.rs"]

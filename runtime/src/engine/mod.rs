@@ -11,7 +11,8 @@
 //! - [`write`]: changesets turned into rows, their keys into multitenant
 //!   resources checked against the tenant, checked against the create policies
 //!   and created (or upserted); updates and destroys of what a query selects
-//!   within what the scope may write.
+//!   within what the scope may write; relationship writes (join records,
+//!   foreign keys) made of them.
 //!
 //! Each module uses only those listed above it. The verbs (`crate::verbs`) call
 //! in; the data layers are called out to through `DataLayer`.

@@ -5,6 +5,8 @@
 //! An update ([`update`]) or destroy ([`destroy`]) selects what it touches as
 //! a read would (the query's filter, sort and window) within what the scope
 //! may write (`authorize::write_visibility`), and asks the data layer once.
+//! Relationship writes ([`relationships`]) are made of these, a constant
+//! number per call.
 
 //! An upsert ([`Upsert`]) is the same, with the attributes it updates taken
 //! from the changesets and the batch checked to update each record once.
@@ -47,7 +49,7 @@ pub(crate) async fn create<R: Resource>(
         }),
         None => None,
     };
-    let mut rows = changesets
+    let rows = changesets
         .into_iter()
         .map(|mut changeset| {
             if let (Some(index), Some(tenant)) = (tenant_index, scope.tenant()) {
@@ -56,11 +58,23 @@ pub(crate) async fn create<R: Resource>(
             changeset.into_row()
         })
         .collect::<Result<Vec<_>>>()?;
+    insert(&scope, schema, rows, upsert).await?.into_vec::<R>()
+}
+
+/// Creates `rows` of `schema` in `scope` (the tenant attribute filled in where
+/// the scope has one and the row leaves it nil): the checks of [`create`],
+/// then one data-layer create (or upsert).
+pub(crate) async fn insert(
+    scope: &Scope,
+    schema: &'static Schema,
+    mut rows: Vec<crate::resource::Row>,
+    upsert: Option<Upsert>,
+) -> Result<crate::data_layer::Records> {
     values::check_rows(schema, &rows)?;
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
-    authorize::writes::check_create(&scope, schema, &rows).await?;
-    references::check_tenant(&scope, schema, &rows)
+    authorize::writes::check_create(scope, schema, &rows).await?;
+    references::check_tenant(scope, schema, &rows)
         .await
         .map_err(|e| e.in_resource(schema.name))?;
     let layer = scope.domain.data_layer();
@@ -81,9 +95,7 @@ pub(crate) async fn create<R: Resource>(
             layer.upsert(schema, rows, upsert).await
         }
     };
-    created
-        .map_err(|e| e.in_resource(schema.name))?
-        .into_vec::<R>()
+    created.map_err(|e| e.in_resource(schema.name))
 }
 
 /// The request selecting what a write (`action`) of `query` in `scope` may
@@ -198,7 +210,10 @@ fn updated_attributes<R: Resource>(
 }
 
 mod references;
+mod relationships;
 mod update;
 
 pub(crate) use destroy::{destroy, destroy_one};
+pub use relationships::Relinked;
+pub(crate) use relationships::{Relink, create_related, relink, writable};
 pub(crate) use update::{update, update_one};

@@ -9,8 +9,11 @@ use crate::data_layer::BoxFuture;
 use crate::domain::Scope;
 use crate::engine::write;
 use crate::error::{Error, Result};
+use crate::rel::Rel;
 use crate::resource::{Actor, Identity, IdentityRef, Resource};
 use crate::value::Value;
+
+use super::relate::{Children, ChildrenOf, with_children};
 
 /// A pending create of one record, from [`Domain::create`](crate::Domain::create); `.await` it for the
 /// record.
@@ -25,6 +28,7 @@ pub struct Create<R: Resource> {
     pub(super) scope: Scope,
     pub(super) changeset: Changeset<R>,
     pub(super) upsert: Option<&'static Identity>,
+    pub(super) children: Vec<Box<dyn Children<R>>>,
 }
 
 /// A pending create of many records, from [`Domain::create_many`](crate::Domain::create_many); `.await` it
@@ -44,6 +48,50 @@ pub struct CreateMany<R: Resource> {
 }
 
 impl<R: Resource> Create<R> {
+    /// Creates `changesets` of `rel`'s destination with the record, related
+    /// to it (Ash's `manage_relationship` on create): for a has_many, each
+    /// with its foreign key set to the new record's key; for a
+    /// many_to_many, created and joined to it. All in one transaction, with
+    /// one create per relationship (two for a many_to_many) whatever their
+    /// number; the record returned has `rel` loaded with them, in the order
+    /// given (unless `rel` has a `filter`). Give several relationships by
+    /// calling it again. belongs_to, has_one and manual relationships are an
+    /// [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery).
+    ///
+    /// ```
+    /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
+    /// # helpdesk!();
+    /// # #[tokio::main] async fn main() -> ashore::Result<()> {
+    /// # let support = support().await?;
+    /// let carol = support
+    ///     .create(
+    ///         Representative::changeset()
+    ///             .set(Representative::name(), "Carol")
+    ///             .set(Representative::priority_threshold(), 3),
+    ///     )
+    ///     .with_related(
+    ///         Representative::tickets(),
+    ///         [
+    ///             Ticket::changeset().set(Ticket::subject(), "Toner low"),
+    ///             Ticket::changeset().set(Ticket::subject(), "Mouse broken"),
+    ///         ],
+    ///     )
+    ///     .await?;
+    /// assert_eq!(subjects(carol.tickets.get()?), ["Toner low", "Mouse broken"]);
+    /// # Ok(()) }
+    /// ```
+    pub fn with_related<D: Resource>(
+        mut self,
+        rel: Rel<R, D>,
+        changesets: impl IntoIterator<Item = Changeset<D>>,
+    ) -> Self {
+        self.children.push(Box::new(ChildrenOf {
+            rel,
+            changesets: changesets.into_iter().collect(),
+        }));
+        self
+    }
+
     /// Makes the create an upsert on `identity` (Ash's `upsert? true,
     /// upsert_identity`): when a record with the same values of the
     /// identity's keys exists (in the tenant), it is updated with the
@@ -135,12 +183,25 @@ impl<R: Resource> IntoFuture for Create<R> {
     type Output = Result<R>;
     type IntoFuture = BoxFuture<'static, Result<R>>;
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move {
-            let created = write::create(self.scope, vec![self.changeset], self.upsert).await?;
-            created.into_iter().next().ok_or_else(|| {
-                Error::data_layer("the data layer created no record").in_resource(R::schema().name)
+        let Create {
+            scope,
+            changeset,
+            upsert,
+            children,
+        } = self;
+        let create = move |scope: Scope| -> BoxFuture<'static, Result<R>> {
+            Box::pin(async move {
+                let created = write::create(scope, vec![changeset], upsert).await?;
+                created.into_iter().next().ok_or_else(|| {
+                    Error::data_layer("the data layer created no record")
+                        .in_resource(R::schema().name)
+                })
             })
-        })
+        };
+        if children.is_empty() {
+            return create(scope);
+        }
+        Box::pin(with_children(scope, create, children))
     }
 }
 

@@ -5,8 +5,10 @@
 //! [`Read::count`]; [`First`]; [`Create`], [`CreateMany`], [`Update`],
 //! [`UpdateAll`], [`Destroy`], [`DestroyAll`], [`LoadOnto`]) that takes the
 //! actor, the authorize flag and the tenant, and hands the request to the
-//! engine when awaited. [`Domain::transaction`] runs a block of them in one
-//! transaction.
+//! engine when awaited. [`Domain::relate`], [`Domain::unrelate`] and
+//! [`Domain::replace`] ([`Relate`]) and [`Create::with_related`] write
+//! relationships, each in one transaction. [`Domain::transaction`] runs a
+//! block of them in one transaction.
 //! [`Query::read`](crate::Query::read) reads in the scope of a `LoadContext`.
 
 use std::sync::Arc;
@@ -47,12 +49,15 @@ macro_rules! scope_setters {
 mod create;
 mod destroy;
 mod read;
+mod relate;
 mod transaction;
 mod update;
 
+pub use crate::engine::write::Relinked;
 pub use create::{Create, CreateMany};
 pub use destroy::{Destroy, DestroyAll};
 pub use read::{Count, First, LoadOnto, Read};
+pub use relate::Relate;
 pub use update::{Update, UpdateAll};
 
 impl Domain {
@@ -169,6 +174,7 @@ impl Domain {
             scope: Scope::new(self.clone()),
             changeset,
             upsert: None,
+            children: Vec::new(),
         }
     }
 

@@ -6,8 +6,8 @@ use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
 
-use crate::domain::Domain;
-use crate::error::Error;
+use crate::domain::{Domain, Scope};
+use crate::error::{Error, Result as AshoreResult};
 
 impl Domain {
     /// Runs `f` inside one transaction of the data layer: every read, get,
@@ -90,6 +90,27 @@ impl Domain {
             }
         }
     }
+}
+
+/// Runs `f` in a transaction of `scope`'s domain, with the scope moved onto
+/// it: in the transaction the domain is already a transaction's, else in one
+/// begun for it (committed when `f` returns `Ok`).
+pub(crate) async fn atomically<T, F, Fut>(scope: Scope, f: F) -> AshoreResult<T>
+where
+    F: FnOnce(Scope) -> Fut,
+    Fut: Future<Output = AshoreResult<T>>,
+{
+    if scope.domain.in_transaction() {
+        return f(scope).await;
+    }
+    let domain = scope.domain.clone();
+    domain
+        .transaction(move |tx| {
+            let mut scope = scope;
+            scope.domain = tx;
+            f(scope)
+        })
+        .await
 }
 
 /// Rolls back; a failure is logged (the connection is then discarded by its
