@@ -12,7 +12,7 @@ use ashore::{Action, ErrorKind};
 
 use crate::common::{Run, domain, layers};
 use crate::relationship_writes::assert_foreign_key;
-use crate::write_policies::Member;
+use crate::common::write_policy_resources::Member;
 
 resource! {
     /// A card on an organisation's board.
