@@ -10,9 +10,9 @@
 use ashore::prelude::*;
 use ashore::{Action, ErrorKind};
 
+use crate::common::write_policy_resources::Member;
 use crate::common::{Run, domain, layers};
 use crate::relationship_writes::assert_foreign_key;
-use crate::common::write_policy_resources::Member;
 
 resource! {
     /// A card on an organisation's board.

@@ -14,7 +14,8 @@
 //! to back.
 //!
 //! Writes are serialized, and a transaction works on a copy of the store that
-//! replaces it on commit (`transaction`).
+//! replaces it on commit, each table shared until first written
+//! (`transaction`).
 //!
 //! A create is all or nothing: its primary keys must be new and its belongs_to
 //! keys must point at a record (stored, or of the same create), as the SQL
@@ -44,7 +45,7 @@ mod linker;
 mod select;
 #[cfg(test)]
 pub(crate) mod tests;
-mod transaction;
+pub(crate) mod transaction;
 mod upsert;
 mod window;
 mod writes;
@@ -82,10 +83,24 @@ use linker::Linker;
 /// ```
 #[derive(Clone, Default)]
 pub struct Memory {
-    tables: Arc<RwLock<HashMap<&'static str, Stored>>>,
+    tables: Arc<RwLock<Store>>,
     /// Taken by every write and held by a transaction from begin to end, so
     /// writes wait for a transaction to end (see `transaction`).
     writer: Arc<futures_util::lock::Mutex<()>>,
+}
+
+/// Every registered resource's records, by name. A table is shared (an
+/// `Arc`) between the store and the copies transactions work on, and cloned
+/// only when one of them first writes it ([`stored_mut`]).
+type Store = HashMap<&'static str, Arc<Stored>>;
+
+/// The records of `schema` in `tables`, to write: cloned first if a
+/// transaction's copy shares them.
+fn stored_mut<'t>(tables: &'t mut Store, schema: &'static Schema) -> Result<&'t mut Stored> {
+    tables
+        .get_mut(schema.name)
+        .map(Arc::make_mut)
+        .ok_or_else(|| not_registered(schema))
 }
 
 /// One resource's records and their primary-key index.
@@ -99,7 +114,7 @@ struct Stored {
     max_int: Option<i64>,
 }
 
-impl Tables for HashMap<&'static str, Stored> {
+impl Tables for Store {
     fn table(&self, schema: &Schema) -> Option<&dyn Table> {
         self.get(schema.name).map(|s| &*s.table)
     }
@@ -229,9 +244,7 @@ impl Memory {
         // All or nothing: check every key, reference and identity before
         // inserting any row.
         check_references(&tables, schema, &rows)?;
-        let stored = tables
-            .get_mut(schema.name)
-            .ok_or_else(|| not_registered(schema))?;
+        let stored = stored_mut(&mut tables, schema)?;
         check_primary_keys(schema, stored, &rows)?;
         identities::check(schema, &*stored.table, &[], &rows)?;
 
@@ -251,11 +264,7 @@ impl Memory {
 /// must be a stored record's, or a row's of the same create (SQL checks a
 /// create's references when all its rows are written). Otherwise it is the
 /// same `Constraint` the SQL layers give.
-fn check_references(
-    tables: &HashMap<&'static str, Stored>,
-    schema: &'static Schema,
-    rows: &[Row],
-) -> Result<()> {
+fn check_references(tables: &Store, schema: &'static Schema, rows: &[Row]) -> Result<()> {
     for rel in schema.relationships.iter() {
         if rel.manual || rel.kind != RelationshipKind::BelongsTo {
             continue;
@@ -304,11 +313,13 @@ impl DataLayer for Memory {
 
     fn register(&self, schema: &'static Schema) -> Result<()> {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
-        tables.entry(schema.name).or_insert_with(|| Stored {
-            schema,
-            table: (schema.new_table)(),
-            primary: KeyIndex::new(schema.primary_key().value_type),
-            max_int: None,
+        tables.entry(schema.name).or_insert_with(|| {
+            Arc::new(Stored {
+                schema,
+                table: (schema.new_table)(),
+                primary: KeyIndex::new(schema.primary_key().value_type),
+                max_int: None,
+            })
         });
         Ok(())
     }

@@ -291,6 +291,10 @@ impl<R: Resource> Table for TypedTable<R> {
     fn len(&self) -> usize {
         self.0.len()
     }
+
+    fn duplicate(&self) -> Box<dyn Table> {
+        Box::new(TypedTable(self.0.clone()))
+    }
     fn get(&self, row: usize, attr: usize) -> Value {
         self.0[row].get(attr)
     }

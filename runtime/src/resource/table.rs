@@ -48,6 +48,8 @@ pub trait Table: Any + Send + Sync {
     /// Appends the records of `records`, a `Vec<R>` as [`Table::select`] makes
     /// them; an error (and nothing appended) when it is not one.
     fn append(&mut self, records: Box<dyn Any + Send>) -> Result<()>;
+    /// A copy of the table: every record cloned.
+    fn duplicate(&self) -> Box<dyn Table>;
     /// Moves every record out, leaving the table empty: as a `Vec<R>`, or with
     /// `Some((slots, sizes))` as a `Vec<Vec<R>>` of `sizes.len()` groups, record
     /// `i` into group `slots[i]` (group `g` allocated for `sizes[g]` records).

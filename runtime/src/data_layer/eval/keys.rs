@@ -12,6 +12,7 @@ use crate::value::{Value, ValueType};
 
 /// Key value → row. Lookups follow `Value`'s `==`: a value of another type
 /// than the keys' finds nothing.
+#[derive(Clone)]
 pub(crate) enum KeyIndex {
     /// Integer keys.
     Ints(IntKeys),
@@ -87,6 +88,7 @@ impl KeyIndex {
 /// dense, else a hash map. The vector may hold at most twice as many slots as
 /// keys (and [`DENSE_SLACK`] more); a key that would leave that, or fall below
 /// the base, turns it into the map for good.
+#[derive(Clone)]
 pub(crate) enum IntKeys {
     /// `rows[k - base]` is key `k`'s row, [`NONE`] for no such key.
     Dense {

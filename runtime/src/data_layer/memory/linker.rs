@@ -7,7 +7,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use super::super::eval::{Filter, Tables};
 use super::super::*;
-use super::{Stored, invalid, not_registered};
+use super::{invalid, not_registered};
 use crate::value::Value;
 
 /// How rows of the read table are linked to partition keys: by the value of
@@ -36,7 +36,7 @@ impl<'k> Linker<'k> {
         schema: &'static Schema,
         partition: &'k Partition,
         visibility: &Visibility,
-        tables: &HashMap<&'static str, Stored>,
+        tables: &super::Store,
     ) -> Result<Self> {
         let attribute = |s: &'static Schema, name: &str| {
             s.attribute_index(name).ok_or_else(|| {

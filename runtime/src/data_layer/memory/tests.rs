@@ -16,6 +16,7 @@ mod batches;
 mod fast_paths;
 mod filters;
 mod reads;
+mod transactions;
 mod visibility;
 
 const fn rel(
@@ -101,7 +102,7 @@ pub(crate) fn insert<R: Resource>(memory: &Memory, rows: Vec<Row>) -> Result<Vec
 fn store_unchecked<R: Resource>(memory: &Memory, rows: Vec<Row>) {
     let schema = R::schema();
     let mut tables = memory.tables.write().expect("tables");
-    let stored = tables.get_mut(schema.name).expect("registered");
+    let stored = stored_mut(&mut tables, schema).expect("registered");
     let start = stored.table.len();
     let keys: Vec<Value> = rows.iter().map(|r| r[schema.primary_key].clone()).collect();
     push_rows(&mut *stored.table, schema, rows).expect("push");

@@ -6,8 +6,9 @@
 //! writes its copy, so its writes are seen by its own reads and by nobody
 //! else's. Commit puts the copy in the store's place in one step; rollback
 //! (or a drop) throws it away. Reads outside the transaction never wait: they
-//! see the store as last committed. The copy costs one clone of every record
-//! stored, per transaction.
+//! see the store as last committed. The copy shares every table with the
+//! store until the transaction first writes it (copy on write): a
+//! transaction costs one clone of each table it writes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
@@ -15,7 +16,6 @@ use std::sync::{Arc, PoisonError};
 use futures_util::lock::OwnedMutexGuard;
 
 use super::{Memory, Stored};
-use crate::data_layer::eval::KeyIndex;
 use crate::data_layer::{
     BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Transaction, Upsert,
 };
@@ -26,13 +26,13 @@ impl Memory {
     /// Begins a transaction on a copy of the store, holding the writer lock.
     pub(super) async fn begin_now(&self) -> Result<Box<dyn Transaction>> {
         let writer = Arc::clone(&self.writer).lock_owned().await;
-        let copy = {
-            let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
-            tables
-                .iter()
-                .map(|(name, stored)| Ok((*name, stored.duplicate()?)))
-                .collect::<Result<_>>()?
-        };
+        // The tables are shared, each cloned when the transaction (or, after
+        // it commits, the store) first writes it.
+        let copy = self
+            .tables
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
         let view = Memory {
             tables: Arc::new(std::sync::RwLock::new(copy)),
             writer: Arc::default(),
@@ -48,26 +48,16 @@ impl Memory {
     }
 }
 
-impl Stored {
-    /// A copy of the records and their index.
-    fn duplicate(&self) -> Result<Stored> {
-        let schema = self.schema;
-        let rows: Vec<usize> = (0..self.table.len()).collect();
-        let mut table = (schema.new_table)();
-        table.append(self.table.select(&rows))?;
-        let mut primary = KeyIndex::new(schema.primary_key().value_type);
-        for row in 0..table.len() {
-            let key = table.get(row, schema.primary_key);
-            if !key.is_null() {
-                primary.insert(key, row);
-            }
-        }
-        Ok(Stored {
-            schema,
-            table,
-            primary,
+impl Clone for Stored {
+    /// A copy of the records and their index, for a write to a table a
+    /// transaction's copy shares.
+    fn clone(&self) -> Stored {
+        Stored {
+            schema: self.schema,
+            table: self.table.duplicate(),
+            primary: self.primary.clone(),
             max_int: self.max_int,
-        })
+        }
     }
 }
 
@@ -120,8 +110,8 @@ impl Drop for MemoryTransaction {
 
 /// The layer of a memory transaction: the copy, refusing calls once the
 /// transaction has ended.
-struct InTransaction {
-    view: Memory,
+pub(super) struct InTransaction {
+    pub(super) view: Memory,
     open: AtomicBool,
 }
 

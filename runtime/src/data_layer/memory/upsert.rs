@@ -70,9 +70,7 @@ impl Memory {
 
         let written: Vec<Row> = updates.iter().chain(&inserts).cloned().collect();
         check_references(&tables, schema, &written)?;
-        let stored = tables
-            .get_mut(schema.name)
-            .ok_or_else(|| not_registered(schema))?;
+        let stored = super::stored_mut(&mut tables, schema)?;
         check_primary_keys(schema, stored, &inserts)?;
         identities::check(schema, &*stored.table, &replaced, &written)?;
 

@@ -39,9 +39,7 @@ impl Memory {
         check_references(&tables, schema, &rows)?;
         // The new values against every identity, the records replaced aside.
         super::identities::check(schema, &*stored.table, &positions, &rows)?;
-        let stored = tables
-            .get_mut(schema.name)
-            .ok_or_else(|| not_registered(schema))?;
+        let stored = super::stored_mut(&mut tables, schema)?;
         let records = replace_rows(&mut *stored.table, schema, &positions, rows)?;
         Ok(Records::Typed(records))
     }
@@ -58,9 +56,7 @@ impl Memory {
         let pk = schema.primary_key;
         let keys: HashSet<Value> = positions.iter().map(|&p| stored.table.get(p, pk)).collect();
         check_referrers(&tables, schema, &keys, &positions)?;
-        let stored = tables
-            .get_mut(schema.name)
-            .ok_or_else(|| not_registered(schema))?;
+        let stored = super::stored_mut(&mut tables, schema)?;
         let records = remove_rows(&mut *stored.table, &positions);
         if !positions.is_empty() {
             // Positions after the first removed one moved: index them again.
@@ -76,7 +72,7 @@ impl Memory {
 
 /// The positions of the records `request` selects, ascending (insertion
 /// order, whatever its sort).
-fn positions(tables: &HashMap<&'static str, Stored>, request: &ReadRequest) -> Result<Vec<usize>> {
+fn positions(tables: &super::Store, request: &ReadRequest) -> Result<Vec<usize>> {
     let schema = request.schema;
     let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
     let sort = sort_keys(request)?;
@@ -91,7 +87,7 @@ fn positions(tables: &HashMap<&'static str, Stored>, request: &ReadRequest) -> R
 /// through a belongs_to (not manual) keyed by `schema`'s primary key: what
 /// SQL's foreign keys refuse.
 fn check_referrers(
-    tables: &HashMap<&'static str, Stored>,
+    tables: &super::Store,
     schema: &'static Schema,
     keys: &HashSet<Value>,
     positions: &[usize],
