@@ -277,3 +277,54 @@ async fn migrating_twice_keeps_the_identities(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(migrating_twice_keeps_the_identities);
+
+/// An update that gives a record another's identity values is refused as a
+/// create is, on every layer, and changes nothing; a bulk update that would
+/// give two records the same values is refused whole.
+async fn an_update_breaking_an_identity_is_refused_naming_it(run: Run) -> ashore::Result<()> {
+    let d = &fx(&run).await.domain;
+    let ada = d
+        .create(member(Some("ada@acme"), "Ada"))
+        .tenant("acme")
+        .await?;
+    let bob = d
+        .create(member(Some("bob@acme"), "Bob"))
+        .tenant("acme")
+        .await?;
+    let err = d
+        .update(
+            &bob,
+            Member::changeset().set(Member::email(), Some("ada@acme".to_owned())),
+        )
+        .tenant("acme")
+        .await
+        .expect_err("Ada's email is taken");
+    assert_identity(&err, "Member", "unique_email", None);
+    let err = d
+        .update_all(
+            Member::query(),
+            Member::changeset().set(Member::email(), Some("same@acme".to_owned())),
+        )
+        .tenant("acme")
+        .await
+        .expect_err("two members, one email");
+    assert_identity(&err, "Member", "unique_email", None);
+    let emails: Vec<Option<String>> = members(d, "acme")
+        .await?
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
+    assert_eq!(
+        emails,
+        [Some("ada@acme".to_owned()), Some("bob@acme".to_owned())]
+    );
+    // Its own values again are no conflict.
+    d.update(
+        &ada,
+        Member::changeset().set(Member::email(), Some("ada@acme".to_owned())),
+    )
+    .tenant("acme")
+    .await?;
+    Ok(())
+}
+layers!(an_update_breaking_an_identity_is_refused_naming_it);
