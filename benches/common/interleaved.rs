@@ -19,7 +19,19 @@ pub fn rounds() -> usize {
 /// Also prints the CPU time of every thread per call of each (Linux), which
 /// tells work from waiting, and the minor page faults per call, which is where
 /// the difference went on SQLite before (memory handed back and faulted in).
-pub fn interleaved(what: &str, rounds: usize, mut by_hand: impl FnMut(), mut ashore: impl FnMut()) {
+pub fn interleaved(what: &str, rounds: usize, by_hand: impl FnMut(), ashore: impl FnMut()) {
+    interleaved_with_setup(what, rounds, || {}, by_hand, ashore);
+}
+
+/// [`interleaved`], with `setup` run, untimed, before each call of either
+/// side: fresh data for a write (an emptied table before a create).
+pub fn interleaved_with_setup(
+    what: &str,
+    rounds: usize,
+    mut setup: impl FnMut(),
+    mut by_hand: impl FnMut(),
+    mut ashore: impl FnMut(),
+) {
     let median = |mut times: Vec<Duration>| {
         times.sort();
         times[times.len() / 2]
@@ -28,11 +40,13 @@ pub fn interleaved(what: &str, rounds: usize, mut by_hand: impl FnMut(), mut ash
     let (mut hand_faults, mut ashore_faults) = (0, 0);
     let (mut hand_cpu, mut ashore_cpu) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..rounds.max(1) {
+        setup();
         let (start, faults, cpu) = (Instant::now(), minor_faults(), cpu_time());
         by_hand();
         hand_times.push(start.elapsed());
         hand_cpu += cpu_time().saturating_sub(cpu);
         hand_faults += minor_faults() - faults;
+        setup();
         let (start, faults, cpu) = (Instant::now(), minor_faults(), cpu_time());
         ashore();
         ashore_times.push(start.elapsed());

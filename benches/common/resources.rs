@@ -53,6 +53,50 @@ macro_rules! helpdesk_resources {
             }
         }
 
+        /// A domain of the three resources on `layer`.
+        pub fn domain(layer: impl ashore::DataLayer) -> Domain {
+            Domain::builder()
+                .data_layer(layer)
+                .resource::<Representative>()
+                .resource::<Ticket>()
+                .resource::<Comment>()
+                .build()
+                .expect("domain")
+        }
+
+        /// Creates `count` representatives, "rep 0", "rep 1", …, with
+        /// priority thresholds 0 to 9 in turn.
+        pub async fn create_representatives(domain: &Domain, count: usize) -> Vec<Representative> {
+            domain
+                .create_many((0..count).map(|i| {
+                    Representative::changeset()
+                        .set(Representative::name(), format!("rep {i}"))
+                        .set(Representative::priority_threshold(), (i % 10) as i64)
+                }))
+                .await
+                .expect("create representatives")
+        }
+
+        impl Ticket {
+            /// A ticket with nothing loaded, as hand-written code builds one.
+            #[allow(dead_code, reason = "benches/load.rs builds none by hand")]
+            pub fn unloaded(
+                id: $Key,
+                subject: String,
+                priority: Option<i64>,
+                representative_id: Option<$Key>,
+            ) -> Ticket {
+                Ticket {
+                    id,
+                    subject,
+                    priority,
+                    representative_id,
+                    representative: Loaded::NotLoaded,
+                    comments: Loaded::NotLoaded,
+                }
+            }
+        }
+
         /// The guide's loader, exactly as the README writes it.
         pub struct TicketsAboveThreshold;
 

@@ -26,21 +26,8 @@ macro_rules! helpdesk {
 
             /// Creates the records through ashore.
             pub async fn data() -> Data {
-                let domain = Domain::builder()
-                    .data_layer(Memory::new())
-                    .resource::<Representative>()
-                    .resource::<Ticket>()
-                    .resource::<Comment>()
-                    .build()
-                    .expect("domain");
-                let reps = domain
-                    .create_many((0..REPS).map(|i| {
-                        Representative::changeset()
-                            .set(Representative::name(), format!("rep {i}"))
-                            .set(Representative::priority_threshold(), (i % 10) as i64)
-                    }))
-                    .await
-                    .expect("representatives");
+                let domain = domain(Memory::new());
+                let reps = create_representatives(&domain, REPS).await;
                 let tickets = domain
                     .create_many((0..TICKETS).map(|i| {
                         let priority = (i % 7 != 0).then_some((i % 11) as i64);

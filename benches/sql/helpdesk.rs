@@ -4,7 +4,6 @@
 //! how ashore loads each [`Case`], and how hand-written code builds its records.
 
 use std::fmt::Debug;
-use std::hash::Hash;
 use std::panic::{RefUnwindSafe, UnwindSafe};
 
 use ashore::DataLayer;
@@ -12,50 +11,10 @@ use ashore::prelude::*;
 use tokio::runtime::Runtime;
 
 use crate::cases::Case;
+pub use crate::keys::Key;
 
 /// Rows created per `create_many`.
 const BATCH: usize = 10_000;
-
-/// A primary key type as the hand-written code binds and reads it.
-pub trait Key:
-    Copy
-    + Eq
-    + Hash
-    + Debug
-    + Send
-    + Sync
-    + tokio_postgres::types::ToSql
-    + for<'a> tokio_postgres::types::FromSql<'a>
-    + 'static
-{
-    /// How rusqlite binds it: a UUID is stored as its hyphenated text.
-    fn to_sqlite(self) -> rusqlite::types::Value;
-    /// Column `i` of a SQLite row.
-    fn from_sqlite(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self>;
-}
-
-impl Key for Uuid {
-    fn to_sqlite(self) -> rusqlite::types::Value {
-        rusqlite::types::Value::Text(self.hyphenated().to_string())
-    }
-
-    fn from_sqlite(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
-        let text = row.get_ref(i)?.as_str()?;
-        Uuid::parse_str(text).map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-        })
-    }
-}
-
-impl Key for i64 {
-    fn to_sqlite(self) -> rusqlite::types::Value {
-        rusqlite::types::Value::Integer(self)
-    }
-
-    fn from_sqlite(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
-        row.get(i)
-    }
-}
 
 /// What `Loaded::new` asks of a value (a loaded value is `Send + Sync`, and
 /// unwind-safe as a `Box` of it would be).
@@ -130,25 +89,12 @@ macro_rules! helpdesk {
             type Comment = Comment;
 
             fn domain(layer: impl DataLayer) -> Domain {
-                Domain::builder()
-                    .data_layer(layer)
-                    .resource::<Representative>()
-                    .resource::<Ticket>()
-                    .resource::<Comment>()
-                    .build()
-                    .expect("domain")
+                domain(layer)
             }
 
             async fn seed(domain: &Domain) -> Vec<Representative> {
                 domain.migrate().await.expect("migrate");
-                let reps = domain
-                    .create_many((0..REPS).map(|i| {
-                        Representative::changeset()
-                            .set(Representative::name(), format!("rep {i}"))
-                            .set(Representative::priority_threshold(), (i % 10) as i64)
-                    }))
-                    .await
-                    .expect("create representatives");
+                let reps = create_representatives(domain, REPS).await;
                 for start in (0..TICKETS).step_by(BATCH) {
                     let tickets = domain
                         .create_many((start..start + BATCH).map(|i| {
@@ -214,14 +160,7 @@ macro_rules! helpdesk {
                 priority: Option<i64>,
                 representative_id: Option<$Key>,
             ) -> Ticket {
-                Ticket {
-                    id,
-                    subject,
-                    priority,
-                    representative_id,
-                    representative: Loaded::NotLoaded,
-                    comments: Loaded::NotLoaded,
-                }
+                Ticket::unloaded(id, subject, priority, representative_id)
             }
 
             fn ticket_id(ticket: &Ticket) -> $Key {

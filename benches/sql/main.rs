@@ -37,24 +37,27 @@
 mod by_hand;
 #[path = "../common/cases.rs"]
 mod cases;
+#[path = "../common/databases.rs"]
+mod databases;
 mod helpdesk;
 #[path = "../common/interleaved.rs"]
 mod interleaved;
+#[path = "../common/keys.rs"]
+mod keys;
 #[path = "../common/resources.rs"]
 mod resources;
 
 use std::hint::black_box;
-use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
-use ashore::data_layer::sql::{Postgres, Sqlite};
+use ashore::data_layer::sql::Sqlite;
 use criterion::measurement::WallTime;
 use criterion::{BatchSize, BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
 
 use by_hand::PgStatements;
 use cases::Case;
+use databases::{PgSchema, SqliteFile};
 use helpdesk::Helpdesk;
 use helpdesk::integer_keys::IntegerKeys;
 use helpdesk::uuid_keys::UuidKeys;
@@ -127,20 +130,10 @@ fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
     if cases.is_empty() {
         return;
     }
-    let path: PathBuf = std::env::temp_dir().join(format!(
-        "ashore-bench-sql-{}-{}.db",
-        std::process::id(),
-        H::KEYS.replace(' ', "-")
-    ));
-    let remove = |path: &PathBuf| {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
-    };
-    remove(&path);
-    let domain = H::domain(Sqlite::open(&path).expect("open the SQLite file"));
+    let file = SqliteFile::new("sql", H::KEYS);
+    let domain = H::domain(Sqlite::open(file.path()).expect("open the SQLite file"));
     let reps = rt.block_on(H::seed(&domain));
-    let conn = rusqlite::Connection::open(&path).expect("open by hand");
+    let conn = rusqlite::Connection::open(file.path()).expect("open by hand");
     rusqlite::vtab::array::load_module(&conn).expect("rarray");
 
     for (case, what) in cases {
@@ -187,26 +180,18 @@ fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         let _runtime = rt.enter();
         drop(domain);
     }
-    remove(&path);
+    drop(file);
 }
 
 fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
-    let Ok(url) = std::env::var("ASHORE_PG_URL") else {
-        println!("PostgreSQL not benchmarked: ASHORE_PG_URL is not set");
-        return;
-    };
     let cases = cases("postgres", H::KEYS);
     if cases.is_empty() {
         return;
     }
-    let schema = format!(
-        "ashore_bench_sql_{}_{}",
-        std::process::id(),
-        H::KEYS.replace(' ', "_")
-    );
-    let layer = rt
-        .block_on(Postgres::connect_in_schema(&url, &schema))
-        .unwrap_or_else(|e| panic!("ASHORE_PG_URL is set, but {url} cannot be used: {e}"));
+    let Some(pg) = PgSchema::connect(rt, "sql", H::KEYS) else {
+        return;
+    };
+    let (layer, client) = (&pg.layer, &pg.client);
     let domain = H::domain(layer.clone());
     let reps = rt.block_on(H::seed(&domain));
     rt.block_on(async {
@@ -217,22 +202,11 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
             .expect("analyze");
     });
 
-    let mut config = tokio_postgres::Config::from_str(&url).expect("URL");
-    config.options(format!("-c search_path={schema}"));
-    let client = rt.block_on(async {
-        let (client, connection) = config
-            .connect(tokio_postgres::NoTls)
-            .await
-            .expect("connect by hand");
-        tokio::spawn(connection);
-        client
-    });
-
     for (case, what) in cases {
         let parents = parents::<H>(case, &reps);
-        let stmts = rt.block_on(PgStatements::prepare(&client, case));
+        let stmts = rt.block_on(PgStatements::prepare(client, case));
         let by_hand =
-            |reps: &mut [H::Rep]| rt.block_on(by_hand::postgres::<H>(&client, &stmts, case, reps));
+            |reps: &mut [H::Rep]| rt.block_on(by_hand::postgres::<H>(client, &stmts, case, reps));
         let mut hand = parents.clone();
         by_hand(&mut hand);
         let mut ashore = parents.clone();
@@ -267,13 +241,7 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
         });
         group.finish();
     }
-    rt.block_on(async {
-        let _ = client
-            .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            .await;
-    });
-    let _runtime = rt.enter();
-    drop((domain, layer, client));
+    pg.finish(rt, domain);
 }
 
 fn bench(c: &mut Criterion) {

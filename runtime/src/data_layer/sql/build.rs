@@ -39,6 +39,7 @@ mod hop;
 mod insert;
 mod operators;
 mod read;
+mod selection;
 mod text;
 mod update;
 

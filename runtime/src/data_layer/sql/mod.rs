@@ -69,7 +69,8 @@ pub enum Param {
     Value(Value),
     /// A list of values of one type, bound as one array parameter (`= ANY($1)` on
     /// PostgreSQL, `IN rarray(?1)` on SQLite), so a key set of any size is one
-    /// parameter.
+    /// parameter; on PostgreSQL also a column of an insert (`UNNEST($1::text[],
+    /// ..)`), the one place it may hold nils.
     List(ValueType, Vec<Value>),
 }
 

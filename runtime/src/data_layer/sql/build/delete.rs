@@ -1,11 +1,11 @@
-//! The one `DELETE` of a destroy: `DELETE FROM t WHERE key IN (<the keys the
-//! request selects>) RETURNING <attributes>, <sequence>`, the records selected
-//! as an update selects them (see `update`), returned in no order with their
-//! insertion sequence last (`Columns::AttributesAndSeq`).
+//! The one `DELETE` of a destroy: `DELETE FROM t AS t0 WHERE <conditions>
+//! RETURNING <attributes>, <sequence>` (or `WHERE key IN (<keys>)`), the
+//! records selected as an update selects them (see `selection`), returned in
+//! no order with their insertion sequence last (`Columns::AttributesAndSeq`).
 
 use super::super::{Columns, Dialect, Statement};
-use super::read::{self, Shape};
-use super::text::{ident, returning};
+use super::selection::selection;
+use super::text::returning;
 use crate::data_layer::{ReadRequest, check_request};
 use crate::error::Result;
 
@@ -13,17 +13,16 @@ use crate::error::Result;
 pub(super) fn delete(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
     let schema = request.schema;
     check_request(request, "destroy")?;
-    let keys = read::read(dialect, request, Shape::Keys)?;
+    let selected = selection(dialect, request)?;
     let sql = format!(
-        "DELETE FROM {} WHERE {} IN ({}) RETURNING {}",
-        ident(schema.table),
-        ident(schema.primary_key().name),
-        keys.sql,
+        "DELETE FROM {}{} RETURNING {}",
+        selected.table,
+        selected.condition,
         returning(dialect, schema),
     );
     Ok(Statement {
         sql,
-        params: keys.params,
+        params: selected.params,
         columns: Columns::AttributesAndSeq,
     })
 }

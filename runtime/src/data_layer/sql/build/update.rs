@@ -1,8 +1,9 @@
-//! The one `UPDATE` of an update: `UPDATE t SET a = $1, … WHERE key IN
-//! (<the keys the request selects>) RETURNING <attributes>, <sequence>`.
+//! The one `UPDATE` of an update: `UPDATE t AS t0 SET a = $1, … WHERE
+//! <conditions> RETURNING <attributes>, <sequence>`, or `UPDATE t SET … WHERE
+//! key IN (<the keys the request selects>) …` when the selection needs a join
+//! or a window (see `selection`).
 //!
-//! The records are selected by their primary keys in a subquery, the
-//! statement a read would be (`read::Shape::Keys`): its filter with every
+//! Either way the records are those a read would give: its filter with every
 //! relationship path, the visibility of each resource it meets, and its sort,
 //! offset and limit when it has a window. So one statement updates any number
 //! of records, every value a parameter. The rows come back in no order, with
@@ -10,7 +11,7 @@
 //! orders them by it.
 
 use super::super::{Columns, Dialect, Statement};
-use super::read::{self, Shape};
+use super::selection::selection;
 use super::text::{Params, ident, returning};
 use crate::data_layer::{Changes, ReadRequest, check_request};
 use crate::error::{Error, ErrorKind, Result};
@@ -30,11 +31,11 @@ pub(super) fn update(
             message: "an update statement must set something".to_owned(),
         }));
     }
-    let keys = read::read(dialect, request, Shape::Keys)?;
-    // The values are numbered after the subquery's parameters.
+    let selected = selection(dialect, request)?;
+    // The values are numbered after the selection's parameters.
     let mut params = Params {
         dialect,
-        list: keys.params,
+        list: selected.params,
     };
     let sets: Vec<String> = changes
         .iter()
@@ -44,11 +45,10 @@ pub(super) fn update(
         })
         .collect();
     let sql = format!(
-        "UPDATE {} SET {} WHERE {} IN ({}) RETURNING {}",
-        ident(schema.table),
+        "UPDATE {} SET {}{} RETURNING {}",
+        selected.table,
         sets.join(", "),
-        ident(schema.primary_key().name),
-        keys.sql,
+        selected.condition,
         returning(dialect, schema),
     );
     Ok(Statement {

@@ -58,13 +58,17 @@ impl Drop for Postgres {
 type Bound = Box<dyn ToSql + Sync + Send>;
 
 fn bind(p: &Param) -> std::result::Result<Bound, String> {
+    // A nil is NULL in the array (an insert's column, `UNNEST`).
     fn all<T, F: Fn(&Value) -> Option<T>>(
         values: &[Value],
         f: F,
-    ) -> std::result::Result<Vec<T>, String> {
+    ) -> std::result::Result<Vec<Option<T>>, String> {
         values
             .iter()
-            .map(|v| f(v).ok_or_else(|| format!("{v:?} in a list")))
+            .map(|v| match v {
+                Value::Null => Ok(None),
+                v => f(v).map(Some).ok_or_else(|| format!("{v:?} in a list")),
+            })
             .collect()
     }
     Ok(match p {

@@ -495,8 +495,35 @@ fn inserts() {
             ]
         })
         .collect();
-    for (dialect, limit, count) in [(Dialect::Sqlite, 32_766, 4), (Dialect::Postgres, 65_535, 2)] {
-        let statements: Vec<Statement> = insert(dialect, Rep::schema(), &rows)
+    // PostgreSQL takes a plain insert as one array per column; a batch that
+    // leaves an integer key to the identity and gives others takes VALUES.
+    let statements: Vec<Statement> = insert(Dialect::Postgres, Rep::schema(), &rows)
+        .expect("insert")
+        .into_iter()
+        .filter(|s| s.columns != Columns::None)
+        .collect();
+    let [unnest] = &statements[..] else {
+        panic!("one insert: {statements:?}");
+    };
+    assert_eq!(
+        unnest.sql,
+        r#"INSERT INTO "rep" ("id", "name", "threshold", "score", "active") SELECT * FROM UNNEST($1::bigint[], $2::text[], $3::bigint[], $4::float8[], $5::boolean[])"#
+            .to_owned()
+            + returning
+    );
+    check_placeholders(unnest, Dialect::Postgres);
+    let keys: Vec<Value> = (0..20_000).map(Value::Int).collect();
+    assert_eq!(unnest.params[0], Param::List(ValueType::I64, keys));
+    let mut mixed = rows.clone();
+    mixed[19_999][0] = Value::Null;
+    let chunks = insert(Dialect::Postgres, Rep::schema(), &mixed).expect("insert");
+    let mut values = chunks.iter().filter(|c| c.columns != Columns::None);
+    assert!(values.all(|c| c.sql.contains(" VALUES (")));
+    for (dialect, limit, count, rows) in [
+        (Dialect::Sqlite, 32_766, 4, &rows),
+        (Dialect::Postgres, 65_535, 2, &mixed),
+    ] {
+        let statements: Vec<Statement> = insert(dialect, Rep::schema(), rows)
             .expect("insert")
             .into_iter()
             .filter(|s| s.columns != Columns::None)
@@ -507,7 +534,7 @@ fn inserts() {
             assert!(statement.params.len() <= limit);
             check_placeholders(statement, dialect);
             assert_eq!(statement.params[0], Param::Value(Value::Int(first)));
-            first += statement.params.len() as i64 / 5;
+            first += statement.params.len().div_ceil(5) as i64;
         }
         assert_eq!(first, 20_000);
     }

@@ -1,7 +1,8 @@
 //! The SQL text of updates and deletes, on both dialects: one statement that
-//! selects the records by primary key in the read's own subquery (filter,
-//! paths, visibility, window), every value a parameter, returning the
-//! attributes and the insertion sequence.
+//! selects the records with the filter's conditions on the table itself, or,
+//! where a path or a window needs the read's own statement, by primary key in
+//! that subquery (filter, paths, visibility, window); every value a parameter,
+//! returning the attributes and the insertion sequence.
 
 use super::*;
 use crate::changeset::Changes;
@@ -16,14 +17,13 @@ fn close() -> Changes {
 }
 
 #[test]
-fn an_update_is_one_statement_selecting_by_key() {
+fn an_update_without_paths_or_window_is_one_statement_on_its_table() {
     let request = filtered(Ticket::schema(), cmp(CmpOp::Eq, attr("p"), val(3_i64)));
     let sqlite = update(Dialect::Sqlite, &request, &close()).expect("update");
     check_placeholders(&sqlite, Dialect::Sqlite);
     assert_eq!(
         sqlite.sql,
-        r#"UPDATE "ticket" SET "status" = ?2, "p" = NULL WHERE "id" IN (SELECT t0."id" FROM "ticket" t0 WHERE (t0."p" = ?1))"#
-            .to_owned()
+        r#"UPDATE "ticket" AS t0 SET "status" = ?2, "p" = NULL WHERE (t0."p" = ?1)"#.to_owned()
             + RETURNING
             + "rowid"
     );
@@ -31,7 +31,7 @@ fn an_update_is_one_statement_selecting_by_key() {
     check_placeholders(&pg, Dialect::Postgres);
     assert_eq!(
         pg.sql,
-        r#"UPDATE "ticket" SET "status" = $2::text, "p" = NULL WHERE "id" IN (SELECT t0."id" FROM "ticket" t0 WHERE (t0."p" = $1::bigint))"#
+        r#"UPDATE "ticket" AS t0 SET "status" = $2::text, "p" = NULL WHERE (t0."p" = $1::bigint)"#
             .to_owned()
             + RETURNING
             + r#""_ashore_seq""#
@@ -46,21 +46,17 @@ fn an_update_is_one_statement_selecting_by_key() {
 }
 
 #[test]
-fn a_delete_is_one_statement_selecting_by_key() {
+fn a_delete_without_paths_or_window_is_one_statement_on_its_table() {
     let request = filtered(Ticket::schema(), cmp(CmpOp::Eq, attr("p"), val(3_i64)));
     let sqlite = delete(Dialect::Sqlite, &request).expect("delete");
     assert_eq!(
         sqlite.sql,
-        r#"DELETE FROM "ticket" WHERE "id" IN (SELECT t0."id" FROM "ticket" t0 WHERE (t0."p" = ?1))"#
-            .to_owned()
-            + RETURNING
-            + "rowid"
+        r#"DELETE FROM "ticket" AS t0 WHERE (t0."p" = ?1)"#.to_owned() + RETURNING + "rowid"
     );
     let pg = delete(Dialect::Postgres, &request).expect("delete");
     assert_eq!(
         pg.sql,
-        r#"DELETE FROM "ticket" WHERE "id" IN (SELECT t0."id" FROM "ticket" t0 WHERE (t0."p" = $1::bigint))"#
-            .to_owned()
+        r#"DELETE FROM "ticket" AS t0 WHERE (t0."p" = $1::bigint)"#.to_owned()
             + RETURNING
             + r#""_ashore_seq""#
     );
@@ -109,11 +105,13 @@ fn a_path_and_a_window_stay_in_the_subquery() {
             Param::Value(s("closed")),
         ]
     );
-    // Without a window the keys are selected unordered.
+    // Without a window the keys are selected unordered, still by key for
+    // the path's join.
     request.limit = None;
     request.offset = 0;
     let sql = delete(Dialect::Sqlite, &request).expect("delete").sql;
     assert!(!sql.contains("ORDER BY"), "{sql}");
+    assert!(sql.contains(r#"WHERE "id" IN (SELECT t0."id""#), "{sql}");
 }
 
 #[test]

@@ -1,0 +1,251 @@
+//! Bulk writes through ashore against hand-written code doing the same work in
+//! the same run, on a SQLite file and (when `ASHORE_PG_URL` is set) on
+//! PostgreSQL, with UUID keys and with integer keys, over the tables ashore's
+//! `migrate` makes (the helpdesk of `benches/common/resources.rs`, 1,000
+//! representatives):
+//!
+//! - `create_many` of 100,000 tickets against one prepared `INSERT` per row in
+//!   a transaction (rusqlite) and one `INSERT .. SELECT * FROM UNNEST(..)`
+//!   (tokio-postgres), the table emptied before each call (untimed);
+//! - `update_all` of the 100,000 tickets (priority above -1, which all are)
+//!   against one prepared `UPDATE .. RETURNING` decoded into the same tickets
+//!   (on PostgreSQL `VACUUM ticket` runs before each call, untimed).
+//!
+//! Both sides return the records written (see `by_hand.rs` for exactly what
+//! the hand-written code does); the answers are checked to agree before
+//! anything is timed. Each pair is timed alternately (`ASHORE_BENCH_ROUNDS`
+//! rounds, 5 unless set) and the medians and their ratio printed, as
+//! `cargo bench --bench sql` prints its "interleaved medians".
+//!
+//! `cargo bench --bench writes` (add `ASHORE_PG_URL=postgres://..` for
+//! PostgreSQL); `cargo bench --bench writes -- "sqlite|update"` runs only the
+//! cases whose name holds one of the alternatives. It runs under `cargo bench`
+//! only (`--bench`), not in `cargo test`.
+
+mod by_hand;
+#[path = "../common/databases.rs"]
+mod databases;
+mod desk;
+#[path = "../common/interleaved.rs"]
+mod interleaved;
+#[path = "../common/keys.rs"]
+mod keys;
+#[path = "../common/resources.rs"]
+mod resources;
+
+use ashore::data_layer::sql::Sqlite;
+use tokio::runtime::Runtime;
+
+use by_hand::PgStatements;
+use databases::{PgSchema, SqliteFile};
+use desk::integer_keys::IntegerKeys;
+use desk::uuid_keys::UuidKeys;
+use desk::{Desk, NewTicket};
+use interleaved::{interleaved, interleaved_with_setup};
+
+/// Representatives, made once.
+const REPS: usize = 1_000;
+/// Tickets created per `create_many`, and updated per `update_all`.
+const TICKETS: usize = 100_000;
+/// Every ticket's priority is above this (they are 0 to 10).
+const ABOVE: i64 = -1;
+
+/// The rounds of each interleaved comparison: `ASHORE_BENCH_ROUNDS`, else 5
+/// (each call writes 100,000 rows).
+fn rounds() -> usize {
+    if std::env::var("ASHORE_BENCH_ROUNDS").is_ok() {
+        interleaved::rounds()
+    } else {
+        5
+    }
+}
+
+/// Whether the case `name` runs: with a filter on the command line, when its
+/// name holds one of the filter's `|`-separated alternatives; else always.
+fn selected(name: &str) -> bool {
+    let words: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .flat_map(|a| a.split('|').map(str::to_owned).collect::<Vec<_>>())
+        .collect();
+    words.is_empty() || words.iter().any(|w| name.contains(w.as_str()))
+}
+
+/// The tickets both sides create, spread over the representatives `reps`.
+fn new_tickets<K: Copy>(reps: &[K]) -> Vec<NewTicket<K>> {
+    (0..TICKETS)
+        .map(|i| NewTicket {
+            subject: format!("ticket {i}"),
+            priority: (i % 11) as i64,
+            representative_id: reps[i * 7919 % reps.len()],
+        })
+        .collect()
+}
+
+/// Checks that both creates made the same tickets, in the order given.
+fn check_created<D: Desk>(what: &str, by_hand: &[D::Ticket], ashore: &[D::Ticket]) {
+    assert_eq!(by_hand.len(), TICKETS, "{what}: hand-written count");
+    assert_eq!(ashore.len(), TICKETS, "{what}: ashore count");
+    for (h, a) in by_hand.iter().zip(ashore) {
+        assert_eq!(D::parts(h), D::parts(a), "{what}: a ticket differs");
+    }
+    println!("{what}: ashore and hand-written agree ({TICKETS} tickets)");
+}
+
+/// Checks that both updates return the same tickets (in any order), with
+/// priority `to` from ashore's.
+fn check_updated<D: Desk>(what: &str, by_hand: &[D::Ticket], ashore: &[D::Ticket], to: i64) {
+    let sorted = |tickets: &[D::Ticket]| {
+        let mut keyed: Vec<_> = tickets.iter().map(|t| (D::id(t), D::parts(t))).collect();
+        keyed.sort_by_key(|(id, _)| *id);
+        keyed
+    };
+    let (by_hand, ashore) = (sorted(by_hand), sorted(ashore));
+    assert_eq!(by_hand.len(), TICKETS, "{what}: hand-written count");
+    assert_eq!(ashore.len(), TICKETS, "{what}: ashore count");
+    for ((h_id, (h_subject, _, h_rep)), (a_id, (a_subject, a_priority, a_rep))) in
+        by_hand.iter().zip(&ashore)
+    {
+        assert_eq!(
+            (h_id, h_subject, h_rep),
+            (a_id, a_subject, a_rep),
+            "{what}: a ticket differs"
+        );
+        assert_eq!(*a_priority, Some(to), "{what}: ashore's priority");
+    }
+    println!("{what}: ashore and hand-written agree ({TICKETS} tickets)");
+}
+
+fn sqlite<D: Desk>(rt: &Runtime) {
+    let (create, update) = (
+        format!("sqlite {}, create_many of {TICKETS}", D::KEYS),
+        format!("sqlite {}, update_all of {TICKETS}", D::KEYS),
+    );
+    if !selected(&create) && !selected(&update) {
+        return;
+    }
+    let file = SqliteFile::new("writes", D::KEYS);
+    let domain = D::domain(Sqlite::open(file.path()).expect("open the SQLite file"));
+    let reps = rt.block_on(D::seed(&domain, REPS));
+    let tickets = new_tickets(&reps);
+    let mut conn = rusqlite::Connection::open(file.path()).expect("open by hand");
+    // As ashore's connections check them.
+    conn.execute_batch("PRAGMA foreign_keys = ON")
+        .expect("foreign keys");
+    let empty = |conn: &rusqlite::Connection| {
+        conn.execute_batch("DELETE FROM ticket").expect("empty");
+    };
+
+    if selected(&create) {
+        empty(&conn);
+        let by_hand = by_hand::sqlite_create::<D>(&mut conn, &tickets);
+        empty(&conn);
+        let ashore = rt.block_on(D::create_many(&domain, &tickets));
+        check_created::<D>(&create, &by_hand, &ashore);
+        let conn = std::cell::RefCell::new(&mut conn);
+        interleaved_with_setup(
+            &create,
+            rounds(),
+            || empty(&conn.borrow()),
+            || {
+                drop(by_hand::sqlite_create::<D>(
+                    &mut conn.borrow_mut(),
+                    &tickets,
+                ))
+            },
+            || drop(rt.block_on(D::create_many(&domain, &tickets))),
+        );
+    }
+    if selected(&update) {
+        empty(&conn);
+        rt.block_on(D::create_many(&domain, &tickets));
+        let by_hand = by_hand::sqlite_update::<D>(&mut conn, ABOVE, 1);
+        let ashore = rt.block_on(D::update_all(&domain, ABOVE, 2));
+        check_updated::<D>(&update, &by_hand, &ashore, 2);
+        interleaved(
+            &update,
+            rounds(),
+            || drop(by_hand::sqlite_update::<D>(&mut conn, ABOVE, 3)),
+            || drop(rt.block_on(D::update_all(&domain, ABOVE, 4))),
+        );
+    }
+    drop(conn);
+    {
+        // The pool closes its connections on Tokio's blocking threads.
+        let _runtime = rt.enter();
+        drop(domain);
+    }
+    drop(file);
+}
+
+fn postgres<D: Desk>(rt: &Runtime) {
+    let (create, update) = (
+        format!("postgres {}, create_many of {TICKETS}", D::KEYS),
+        format!("postgres {}, update_all of {TICKETS}", D::KEYS),
+    );
+    if !selected(&create) && !selected(&update) {
+        return;
+    }
+    let Some(pg) = PgSchema::connect(rt, "writes", D::KEYS) else {
+        return;
+    };
+    let client = &pg.client;
+    let domain = D::domain(pg.layer.clone());
+    let reps = rt.block_on(D::seed(&domain, REPS));
+    let tickets = new_tickets(&reps);
+
+    let stmts = rt.block_on(PgStatements::prepare::<D>(client));
+    let batch = |sql: &str| {
+        rt.block_on(client.batch_execute(sql))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let empty = || batch("TRUNCATE ticket, comment");
+
+    if selected(&create) {
+        empty();
+        let by_hand = rt.block_on(by_hand::postgres_create::<D>(client, &stmts, &tickets));
+        empty();
+        let ashore = rt.block_on(D::create_many(&domain, &tickets));
+        check_created::<D>(&create, &by_hand, &ashore);
+        interleaved_with_setup(
+            &create,
+            rounds(),
+            empty,
+            || drop(rt.block_on(by_hand::postgres_create::<D>(client, &stmts, &tickets))),
+            || drop(rt.block_on(D::create_many(&domain, &tickets))),
+        );
+    }
+    if selected(&update) {
+        empty();
+        rt.block_on(D::create_many(&domain, &tickets));
+        batch("VACUUM ANALYZE ticket");
+        let by_hand = rt.block_on(by_hand::postgres_update::<D>(client, &stmts, ABOVE, 1));
+        let ashore = rt.block_on(D::update_all(&domain, ABOVE, 2));
+        check_updated::<D>(&update, &by_hand, &ashore, 2);
+        interleaved_with_setup(
+            &update,
+            rounds(),
+            || batch("VACUUM ticket"),
+            || drop(rt.block_on(by_hand::postgres_update::<D>(client, &stmts, ABOVE, 3))),
+            || drop(rt.block_on(D::update_all(&domain, ABOVE, 4))),
+        );
+    }
+    pg.finish(rt, domain);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not, and
+    // writing 100,000 rows is no test.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("benches/writes runs under `cargo bench` only");
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    sqlite::<UuidKeys>(&rt);
+    sqlite::<IntegerKeys>(&rt);
+    postgres::<UuidKeys>(&rt);
+    postgres::<IntegerKeys>(&rt);
+}
