@@ -1,7 +1,8 @@
 //! The PostgreSQL data layer: tokio-postgres through a deadpool-postgres pool.
 //!
 //! Every read is the one statement `build::read` makes, every create the inserts
-//! `build::insert` makes (in one transaction), every migration the DDL
+//! `build::insert` makes (in one transaction; writes are in `write`, transactions
+//! in `transaction`), every migration the DDL
 //! `build::migrate` makes (in one transaction). Statements are prepared once per
 //! connection and cached; values are always parameters, bound through a
 //! `ToSql` wrapper over [`Value`] (see `bind`), and rows come back in the binary
@@ -23,6 +24,7 @@ mod settings;
 #[cfg(test)]
 mod tests;
 mod transaction;
+mod write;
 
 use std::fmt;
 use std::str::FromStr;
@@ -33,11 +35,10 @@ use std::time::Duration;
 use deadpool_postgres::{GenericClient, Object, Pool};
 
 use self::bind::Arg;
-use self::errors::{data_layer, destroy_error, write_error};
+use self::errors::data_layer;
 use self::pool::{Lease, Marks, abandon, get_error, timeout};
 pub use self::settings::PostgresSettings;
-use super::{Columns, Dialect, Param, Statement, build};
-use crate::data_layer::store::collector;
+use super::{Dialect, Param, Statement, build};
 use crate::data_layer::{
     BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
@@ -400,81 +401,6 @@ impl Postgres {
         Ok((rows, prepared.columns().len()))
     }
 
-    /// Runs write statements for `schema` in one transaction and returns the
-    /// records they return, within the statement timeout.
-    async fn write(&self, schema: &'static Schema, statements: &[Statement]) -> Result<Records> {
-        let mut lease = self.lease().await?;
-        let outcome = self
-            .limited(self.write_on(&mut lease, schema, statements))
-            .await;
-        self.settle(lease, outcome)
-    }
-
-    /// Runs write statements for `schema` in one transaction on `client` and
-    /// returns the records they return.
-    async fn write_on(
-        &self,
-        client: &mut Object,
-        schema: &'static Schema,
-        statements: &[Statement],
-    ) -> Result<Records> {
-        if self.held.is_some() {
-            // Inside the caller's transaction: a savepoint of its own.
-            let savepoint = |sql: &'static str| {
-                tracing::debug!(sql, "postgres");
-                client.batch_execute(sql)
-            };
-            savepoint("SAVEPOINT ashore_write")
-                .await
-                .map_err(|e| write_error(schema, e))?;
-            let written = self.write_statements(&*client, schema, statements).await;
-            let end = if written.is_ok() {
-                "RELEASE SAVEPOINT ashore_write"
-            } else {
-                "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
-            };
-            let ended = savepoint(end).await.map_err(|e| write_error(schema, e));
-            return written.and_then(|records| ended.map(|()| records));
-        }
-        let tx = client
-            .transaction()
-            .await
-            .map_err(|e| data_layer("starting a transaction", e))?;
-        let created = self.write_statements(&tx, schema, statements).await?;
-        tx.commit().await.map_err(|e| write_error(schema, e))?;
-        Ok(created)
-    }
-
-    /// Runs write statements for `schema` on `client` (inside a transaction
-    /// or savepoint) and returns the records they return.
-    async fn write_statements<C: GenericClient + Sync>(
-        &self,
-        client: &C,
-        schema: &'static Schema,
-        statements: &[Statement],
-    ) -> Result<Records> {
-        if statements.len() > 1 {
-            // One create in several INSERTs: its keys are checked once all its
-            // rows are written, at COMMIT (foreign keys `migrate` made are
-            // deferrable), so a row may name one of a later statement.
-            client
-                .batch_execute("SET CONSTRAINTS ALL DEFERRED")
-                .await
-                .map_err(|e| write_error(schema, e))?;
-        }
-        let mut created = collector(schema, None)?;
-        for stmt in statements {
-            let pg_rows = self
-                .run(client, stmt)
-                .await
-                .map_err(|e| write_error(schema, e))?;
-            if stmt.columns != Columns::None {
-                decode::records_into(schema, &stmt.columns, &pg_rows, &mut created)?;
-            }
-        }
-        Ok(created.finish())
-    }
-
     /// The registered resource stored in `table`.
     fn schema_of(&self, table: &str) -> Option<&'static Schema> {
         let tables = self
@@ -482,52 +408,6 @@ impl Postgres {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         tables.get(table).copied()
-    }
-}
-
-impl Postgres {
-    /// Runs `stmt`, one update or delete of `schema`'s records (one statement
-    /// is atomic: no transaction is opened), within the statement timeout,
-    /// and returns the records it returns in insertion order.
-    async fn write_returning(
-        &self,
-        schema: &'static Schema,
-        stmt: &Statement,
-        destroying: bool,
-    ) -> Result<Records> {
-        let lease = self.lease().await?;
-        // Inside the caller's transaction, in a savepoint: a failed statement
-        // is undone alone instead of aborting the transaction.
-        let nested = self.held.is_some();
-        let savepoint = |sql: &'static str| {
-            tracing::debug!(sql, "postgres");
-            lease.batch_execute(sql)
-        };
-        let work = async {
-            if nested {
-                savepoint("SAVEPOINT ashore_write")
-                    .await
-                    .map_err(|e| write_error(schema, e))?;
-            }
-            let ran = self.run(&*lease, stmt).await.map_err(|e| {
-                if destroying {
-                    destroy_error(schema, e)
-                } else {
-                    write_error(schema, e)
-                }
-            });
-            if nested {
-                let end = if ran.is_ok() {
-                    "RELEASE SAVEPOINT ashore_write"
-                } else {
-                    "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
-                };
-                savepoint(end).await.map_err(|e| write_error(schema, e))?;
-            }
-            decode::records_in_sequence(schema, &stmt.columns, &ran?)
-        };
-        let outcome = self.limited(work).await;
-        self.settle(lease, outcome)
     }
 }
 

@@ -9,7 +9,7 @@
 use std::sync::atomic::AtomicU32;
 
 use super::*;
-use crate::data_layer::sql::Param;
+use crate::data_layer::sql::{Columns, Param};
 use crate::error::ErrorKind;
 use crate::resource::Generated;
 use crate::value::ValueType;

@@ -1,0 +1,139 @@
+//! Writes of the PostgreSQL layer: the inserts of a create or upsert in one
+//! transaction of their own (or, inside a caller's transaction, a savepoint),
+//! and an update or delete as its one statement (a savepoint inside a
+//! transaction), each within the statement timeout.
+
+use deadpool_postgres::{GenericClient, Object};
+
+use super::errors::{data_layer, destroy_error, write_error};
+use super::{Postgres, decode};
+use crate::data_layer::Records;
+use crate::data_layer::sql::{Columns, Statement};
+use crate::data_layer::store::collector;
+use crate::error::Result;
+use crate::resource::Schema;
+
+impl Postgres {
+    /// Runs write statements for `schema` in one transaction and returns the
+    /// records they return, within the statement timeout.
+    pub(super) async fn write(
+        &self,
+        schema: &'static Schema,
+        statements: &[Statement],
+    ) -> Result<Records> {
+        let mut lease = self.lease().await?;
+        let outcome = self
+            .limited(self.write_on(&mut lease, schema, statements))
+            .await;
+        self.settle(lease, outcome)
+    }
+
+    /// Runs write statements for `schema` in one transaction on `client` and
+    /// returns the records they return.
+    async fn write_on(
+        &self,
+        client: &mut Object,
+        schema: &'static Schema,
+        statements: &[Statement],
+    ) -> Result<Records> {
+        if self.held.is_some() {
+            // Inside the caller's transaction: a savepoint of its own.
+            let savepoint = |sql: &'static str| {
+                tracing::debug!(sql, "postgres");
+                client.batch_execute(sql)
+            };
+            savepoint("SAVEPOINT ashore_write")
+                .await
+                .map_err(|e| write_error(schema, e))?;
+            let written = self.write_statements(&*client, schema, statements).await;
+            let end = if written.is_ok() {
+                "RELEASE SAVEPOINT ashore_write"
+            } else {
+                "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
+            };
+            let ended = savepoint(end).await.map_err(|e| write_error(schema, e));
+            return written.and_then(|records| ended.map(|()| records));
+        }
+        let tx = client
+            .transaction()
+            .await
+            .map_err(|e| data_layer("starting a transaction", e))?;
+        let created = self.write_statements(&tx, schema, statements).await?;
+        tx.commit().await.map_err(|e| write_error(schema, e))?;
+        Ok(created)
+    }
+
+    /// Runs write statements for `schema` on `client` (inside a transaction
+    /// or savepoint) and returns the records they return.
+    async fn write_statements<C: GenericClient + Sync>(
+        &self,
+        client: &C,
+        schema: &'static Schema,
+        statements: &[Statement],
+    ) -> Result<Records> {
+        if statements.len() > 1 {
+            // One create in several INSERTs: its keys are checked once all its
+            // rows are written, at COMMIT (foreign keys `migrate` made are
+            // deferrable), so a row may name one of a later statement.
+            client
+                .batch_execute("SET CONSTRAINTS ALL DEFERRED")
+                .await
+                .map_err(|e| write_error(schema, e))?;
+        }
+        let mut created = collector(schema, None)?;
+        for stmt in statements {
+            let pg_rows = self
+                .run(client, stmt)
+                .await
+                .map_err(|e| write_error(schema, e))?;
+            if stmt.columns != Columns::None {
+                decode::records_into(schema, &stmt.columns, &pg_rows, &mut created)?;
+            }
+        }
+        Ok(created.finish())
+    }
+
+    /// Runs `stmt`, one update or delete of `schema`'s records (one statement
+    /// is atomic: no transaction is opened), within the statement timeout,
+    /// and returns the records it returns in insertion order.
+    pub(super) async fn write_returning(
+        &self,
+        schema: &'static Schema,
+        stmt: &Statement,
+        destroying: bool,
+    ) -> Result<Records> {
+        let lease = self.lease().await?;
+        // Inside the caller's transaction, in a savepoint: a failed statement
+        // is undone alone instead of aborting the transaction.
+        let nested = self.held.is_some();
+        let savepoint = |sql: &'static str| {
+            tracing::debug!(sql, "postgres");
+            lease.batch_execute(sql)
+        };
+        let work = async {
+            if nested {
+                savepoint("SAVEPOINT ashore_write")
+                    .await
+                    .map_err(|e| write_error(schema, e))?;
+            }
+            let ran = self.run(&*lease, stmt).await.map_err(|e| {
+                if destroying {
+                    destroy_error(schema, e)
+                } else {
+                    write_error(schema, e)
+                }
+            });
+            if nested {
+                let end = if ran.is_ok() {
+                    "RELEASE SAVEPOINT ashore_write"
+                } else {
+                    "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
+                };
+                savepoint(end).await.map_err(|e| write_error(schema, e))?;
+            }
+            decode::records_in_sequence(schema, &stmt.columns, &ran?)
+        };
+        let outcome = self.limited(work).await;
+        self.settle(lease, outcome)
+    }
+}
