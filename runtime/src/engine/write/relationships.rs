@@ -129,15 +129,15 @@ fn through(info: &'static RelationshipInfo) -> Result<&'static Through> {
     })
 }
 
-/// `values` without repeats, in their first order.
+/// `values` without repeats, in their first order (hashed: linear in the
+/// number of records related at once).
 fn distinct(values: Vec<Value>) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::with_capacity(values.len());
-    for v in values {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
+    let mut seen: foldhash::HashSet<Value> = foldhash::HashSet::default();
+    seen.reserve(values.len());
+    values
+        .into_iter()
+        .filter(|v| seen.insert(v.clone()))
+        .collect()
 }
 
 /// `attribute == value`.
