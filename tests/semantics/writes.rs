@@ -489,6 +489,21 @@ async fn a_layer_without_writes_says_so() -> Result<()> {
     };
     unsupported(d.update(&ada, change).await.unwrap_err(), "update");
     unsupported(d.destroy(&ada).await.unwrap_err(), "destroy");
+    // Nor transactions.
+    let err = d
+        .transaction(|_tx| async { Ok::<_, Error>(()) })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Unsupported {
+                layer: "reads only",
+                operation: "begin"
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(d.read(Representative::query()).await?, [ada]);
     Ok(())
 }

@@ -236,22 +236,17 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// No two rows share identity values (the engine refuses such a batch).
     /// [`Create::upsert_on`](crate::Create::upsert_on) calls it.
     ///
-    /// By default an [`ErrorKind::DataLayer`] saying the layer cannot upsert:
-    /// a layer of your own keeps compiling, and upserts once it implements it.
+    /// By default (a layer of your own) it is an [`ErrorKind::Unsupported`],
+    /// as [`update`](Self::update) is: the layer keeps compiling, and upserts
+    /// once it implements this.
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
         rows: Vec<Row>,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
-        let _ = (rows, upsert);
-        let name = self.name();
-        Box::pin(async move {
-            Err(Error::data_layer(format!(
-                "the data layer `{name}` does not implement `DataLayer::upsert`, so {} cannot be upserted",
-                schema.name
-            )))
-        })
+        let _ = (schema, rows, upsert);
+        Box::pin(async move { Err(unsupported(self.name(), "upsert")) })
     }
 
     /// Begins a transaction: every read and write through the returned
