@@ -9,9 +9,9 @@
 //! keys are attributes (and the name free) is validation's to say.
 
 use darling::ast::NestedMeta;
-use syn::spanned::Spanned;
 use syn::{Ident, Meta};
 
+use super::{error, list_items};
 use crate::model::Identity;
 use crate::suggest::did_you_mean;
 
@@ -19,17 +19,7 @@ const EXAMPLE: &str = "identity(unique_email, keys(email))";
 
 /// `identity(<name>, keys(<key>, ..))`.
 pub fn identity(meta: &Meta, errors: &mut Vec<darling::Error>) -> Option<Identity> {
-    let Meta::List(list) = meta else {
-        errors.push(error(meta, format!("expected `{EXAMPLE}`")));
-        return None;
-    };
-    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
-        Ok(items) => items,
-        Err(e) => {
-            errors.push(e.into());
-            return None;
-        }
-    };
+    let items = list_items(meta, || format!("expected `{EXAMPLE}`"), errors)?;
     let reported = errors.len();
     let mut name: Option<Ident> = None;
     let mut keys: Option<(Vec<Ident>, proc_macro2::Span)> = None;
@@ -116,8 +106,4 @@ pub fn identity(meta: &Meta, errors: &mut Vec<darling::Error>) -> Option<Identit
         keys,
         keys_span,
     })
-}
-
-fn error(span: &impl Spanned, message: impl std::fmt::Display) -> darling::Error {
-    darling::Error::custom(message).with_span(span)
 }

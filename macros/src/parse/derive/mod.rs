@@ -318,5 +318,27 @@ fn single_argument<'a>(ty: &'a Type, name: &'static str) -> Option<(&'static str
     }
 }
 
+/// A darling error on `span`'s tokens.
+fn error(span: &impl Spanned, message: impl std::fmt::Display) -> darling::Error {
+    darling::Error::custom(message).with_span(span)
+}
+
+/// The items of `meta`, a list (`word(a, b(c))`): an error on it naming the
+/// expected shape (`not_a_list`) when it is not one, or darling's when its
+/// items do not parse; `None` then.
+fn list_items(
+    meta: &syn::Meta,
+    not_a_list: impl FnOnce() -> String,
+    errors: &mut Vec<darling::Error>,
+) -> Option<Vec<darling::ast::NestedMeta>> {
+    let syn::Meta::List(list) = meta else {
+        errors.push(error(meta, not_a_list()));
+        return None;
+    };
+    darling::ast::NestedMeta::parse_meta_list(list.tokens.clone())
+        .map_err(|e| errors.push(e.into()))
+        .ok()
+}
+
 #[cfg(test)]
 mod tests;

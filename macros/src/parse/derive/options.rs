@@ -17,10 +17,9 @@ use darling::ast::NestedMeta;
 use proc_macro2::{Punct, Spacing, Span, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, Meta, Token, Type};
 
-use super::{identities, policies};
+use super::{error, identities, policies};
 use crate::expr;
 use crate::model::{
     Identity, Multitenancy, OptionKind, OptionValue, Policy, PrimaryKey, PrimaryKeyKind, RelKind,
@@ -180,10 +179,6 @@ fn field_item(name: &str) -> Option<FieldItem> {
         "integer_primary_key" => FieldItem::PrimaryKey(PrimaryKeyKind::Integer),
         _ => FieldItem::Relationship(RelKind::ALL.into_iter().find(|k| k.keyword() == name)?),
     })
-}
-
-fn error(span: &impl Spanned, message: impl std::fmt::Display) -> darling::Error {
-    darling::Error::custom(message).with_span(span)
 }
 
 /// The item's name, or an error for a literal or a path of several segments.

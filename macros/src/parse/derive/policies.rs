@@ -17,6 +17,7 @@ use quote::ToTokens;
 use syn::parse::{ParseStream, Parser};
 use syn::{Ident, Meta};
 
+use super::{error, list_items};
 use crate::model::{Check, Effect, Multitenancy, Place, Policy, PolicyLine, Unknown};
 use crate::parse::syntax::CheckSyntax;
 
@@ -30,20 +31,9 @@ pub fn policy(
     unknown: &mut Vec<Unknown>,
     errors: &mut Vec<darling::Error>,
 ) -> Option<Policy> {
-    let Meta::List(list) = meta else {
-        errors.push(error(
-            meta,
-            format!("write the policy's condition and checks in parentheses: `{EXAMPLE}`"),
-        ));
-        return None;
-    };
-    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
-        Ok(items) => items,
-        Err(e) => {
-            errors.push(e.into());
-            return None;
-        }
-    };
+    let not_a_list =
+        || format!("write the policy's condition and checks in parentheses: `{EXAMPLE}`");
+    let items = list_items(meta, not_a_list, errors)?;
     let Some((first, lines)) = items.split_first() else {
         errors.push(error(
             meta,
@@ -151,16 +141,8 @@ pub fn multitenancy(
         global: false,
     };
     let example = "multitenancy(attribute = organization_id)";
-    let Meta::List(list) = meta else {
-        errors.push(error(meta, format!("expected `{example}`")));
+    let Some(items) = list_items(meta, || format!("expected `{example}`"), errors) else {
         return tenancy;
-    };
-    let items = match NestedMeta::parse_meta_list(list.tokens.clone()) {
-        Ok(items) => items,
-        Err(e) => {
-            errors.push(e.into());
-            return tenancy;
-        }
     };
     for item in &items {
         let NestedMeta::Meta(meta) = item else {
@@ -195,8 +177,4 @@ pub fn multitenancy(
         }
     }
     tenancy
-}
-
-fn error(span: &impl ToTokens, message: impl std::fmt::Display) -> darling::Error {
-    darling::Error::custom(message).with_span(span)
 }
