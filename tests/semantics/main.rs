@@ -27,6 +27,7 @@ mod paths;
 mod raw_names;
 mod reading_one;
 mod relationship_writes;
+mod sorting;
 mod sql;
 mod transactions;
 mod write_policies;
