@@ -63,9 +63,7 @@ resource! {
 
 async fn world(run: &Run) -> Domain {
     let d = domain(run, |b| {
-        b.resource::<Owner>()
-            .resource::<Item>()
-            .resource::<Shelf>()
+        b.resource::<Owner>().resource::<Item>().resource::<Shelf>()
     })
     .await;
     let owner = |name: &str, org: &str, public: bool| {
@@ -127,9 +125,7 @@ async fn a_hidden_related_record_sorts_as_nil(run: Run) -> ashore::Result<()> {
         .await?;
     assert_eq!(labels(&items), ["i-gus", "i-none", "i-hal", "i-ann"]);
     // In globex only Gus is seen.
-    let items = read(owner_name().desc_nils_last())
-        .tenant("globex")
-        .await?;
+    let items = read(owner_name().desc_nils_last()).tenant("globex").await?;
     assert_eq!(labels(&items), ["i-gus", "i-hal", "i-ann", "i-none"]);
     // The same in a load, with a window.
     let load = Shelf::items().sort(owner_name().desc()).offset(1).limit(2);

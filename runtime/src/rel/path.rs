@@ -16,6 +16,11 @@ use crate::sort::{IntoSorts, Order, Sort};
 /// An attribute of `R`, or one reached from `R` through to-one relationships:
 /// what [`Rel::field`] takes, so paths nest
 /// (`Comment::ticket().field(Ticket::representative().field(Representative::name()))`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an attribute of `{R}`, the relationship's destination",
+    label = "not a field of `{R}`",
+    note = "name an attribute of the destination (`{R}::<attribute>()`), or one further along (`{R}::<relationship>().field(..)`)"
+)]
 pub trait FieldOf<R> {
     /// The attribute's type.
     type Type;
@@ -145,7 +150,7 @@ impl<R, T> IntoSorts for RelatedField<R, T> {
 pub trait ToOneRelationship {}
 impl ToOneRelationship for ToOne {}
 
-impl<S: Resource, D: Resource, C: ToOneRelationship> Rel<S, D, C> {
+impl<S: Resource, D: Resource, C> Rel<S, D, C> {
     /// The attribute `field` of the destination (or one reached from it through
     /// further to-one relationships), as a sort key of `S`:
     /// `Ticket::representative().field(Representative::name()).desc()`.
@@ -155,7 +160,10 @@ impl<S: Resource, D: Resource, C: ToOneRelationship> Rel<S, D, C> {
     /// the relationship's declared `filter` applies to what it reaches, not a
     /// query set on this `Rel`. A manual relationship is refused when the
     /// query runs ([`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery)).
-    pub fn field<F: FieldOf<D>>(self, field: F) -> RelatedField<S, F::Type> {
+    pub fn field<F: FieldOf<D>>(self, field: F) -> RelatedField<S, F::Type>
+    where
+        C: ToOneRelationship,
+    {
         let (mut path, name) = field.into_path();
         path.insert(0, Name::Borrowed(self.info.name));
         RelatedField {
