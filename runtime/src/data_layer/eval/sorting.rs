@@ -38,9 +38,15 @@ enum Key<'a> {
 
 struct Hop<'a> {
     step: Step<'a>,
-    /// For a hop that may reach several records: the destination's table and
-    /// the relationship's sort, which picks the first.
-    first_by: Option<(&'a dyn Table, Vec<(usize, Order)>)>,
+    /// For a hop that may reach several records: how the first is picked.
+    first_by: Option<FirstBy<'a>>,
+}
+
+/// The destination's table and the relationship's sort (attribute positions
+/// on it), which pick the first of the records a hop reaches.
+struct FirstBy<'a> {
+    table: &'a dyn Table,
+    sort: Vec<(usize, Order)>,
 }
 
 impl<'a> SortValues<'a> {
@@ -66,7 +72,10 @@ impl<'a> SortValues<'a> {
                 let (step, _) = compiler.step(hop.source, None, hop.relationship.name)?;
                 let first_by = match hop.first_by {
                     None => None,
-                    Some(by) => Some((compiler.table(hop.destination)?, by)),
+                    Some(sort) => Some(FirstBy {
+                        table: compiler.table(hop.destination)?,
+                        sort,
+                    }),
                 };
                 hops.push(Hop { step, first_by });
             }
@@ -123,7 +132,7 @@ impl<'a> SortValues<'a> {
         for hop in hops {
             row = match &hop.first_by {
                 None => hop.step.one(row, ix)?,
-                Some((table, by)) => first(&hop.step.related(row, ix), *table, by)?,
+                Some(by) => first(&hop.step.related(row, ix), by.table, &by.sort)?,
             };
         }
         Some(row)
