@@ -128,6 +128,21 @@ impl<const N: usize> IntoSorts for [Sort; N] {
     }
 }
 
+/// Compares two records' sort values key by key (`a[i]` and `b[i]` by the
+/// `i`-th order), the first difference deciding: what every sort compares.
+pub(crate) fn compare_keys(
+    a: &[Value],
+    b: &[Value],
+    orders: impl IntoIterator<Item = Order>,
+) -> std::cmp::Ordering {
+    orders
+        .into_iter()
+        .zip(a.iter().zip(b))
+        .map(|(o, (x, y))| compare_for_sort(x, y, o))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
+}
+
 /// Compares two values for sorting by `order`: nils placed as the order says,
 /// other values by [`crate::Value::compare`].
 pub(crate) fn compare_for_sort(a: &Value, b: &Value, order: Order) -> std::cmp::Ordering {

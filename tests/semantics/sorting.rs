@@ -5,7 +5,8 @@
 //! has_one or belongs_to that may reach several records reads the first in
 //! its relationship's sort order (what a load attaches), its `filter` option
 //! applied; with offset and limit, and in loads (per-parent windows through a
-//! many_to_many); and the errors for a to-many or manual relationship.
+//! many_to_many); bulk writes that pick their records by such a sort; and the
+//! errors for a to-many or manual relationship.
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 use ashore::prelude::*;
@@ -323,3 +324,33 @@ async fn a_sort_through_a_to_many_or_manual_relationship_is_refused(
 }
 
 layers!(a_sort_through_a_to_many_or_manual_relationship_is_refused);
+
+async fn a_bulk_write_picks_its_records_by_a_related_field(run: Run) -> ashore::Result<()> {
+    let w = World::new(&run).await;
+    let d = &w.0.domain;
+    // The first two by representative name, descending: t2 (none) and t4
+    // (Dee); returned in insertion order.
+    let closed = d
+        .update_all(
+            Ticket::query().sort(owner_name().desc()).limit(2),
+            Ticket::changeset().set(Ticket::status(), "closed"),
+        )
+        .await?;
+    assert_eq!(subjects(&closed), ["t2", "t4"]);
+    // The one after Bob's two (t1, t6): Ada's t3.
+    let archived = d
+        .update_all(
+            Ticket::query().sort(owner_name().desc()).offset(4).limit(1),
+            Ticket::changeset().set(Ticket::status(), "archived"),
+        )
+        .await?;
+    assert_eq!(subjects(&archived), ["t3"]);
+    let query = Ticket::query()
+        .filter(expr!(status != "open"))
+        .sort(Ticket::subject());
+    let changed = d.read(query).await?;
+    assert_eq!(subjects(&changed), ["t2", "t3", "t4", "t5"]);
+    Ok(())
+}
+
+layers!(a_bulk_write_picks_its_records_by_a_related_field);

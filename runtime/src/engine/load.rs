@@ -15,7 +15,7 @@ use crate::policy::AuthorizeReadWith;
 use crate::query::{Load, Query, Unset};
 use crate::rel::{Attach, Rel};
 use crate::resource::{RelationshipKind, Resource};
-use crate::sort::{Order, Sort, compare_for_sort};
+use crate::sort::{Order, Sort, compare_keys};
 use crate::value::Value;
 
 /// Related records, grouped: `groups[i]` belongs to the source records whose key
@@ -361,14 +361,7 @@ fn sort_groups<D: Resource>(groups: &mut [Vec<D>], columns: &[(usize, Order)]) {
             .into_iter()
             .map(|d| (columns.iter().map(|(i, _)| d.get(*i)).collect(), d))
             .collect();
-        rows.sort_by(|a, b| {
-            columns
-                .iter()
-                .enumerate()
-                .map(|(c, (_, order))| compare_for_sort(&a.0[c], &b.0[c], *order))
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        rows.sort_by(|a, b| compare_keys(&a.0, &b.0, columns.iter().map(|&(_, o)| o)));
         *group = rows.into_iter().map(|(_, d)| d).collect();
     }
 }

@@ -15,7 +15,7 @@ use crate::data_layer::sort_path::SortTarget;
 use crate::data_layer::store::Table;
 use crate::error::Result;
 use crate::resource::Schema;
-use crate::sort::{Order, compare_for_sort};
+use crate::sort::{Order, compare_keys};
 use crate::value::Value;
 
 /// The sort keys of a read, compiled against the stored tables.
@@ -118,12 +118,7 @@ impl<'a> SortValues<'a> {
     /// Compares two rows' values (each [`SortValues::len`] long, as
     /// [`SortValues::push_values`] gave them) key by key.
     pub(crate) fn compare(&self, a: &[Value], b: &[Value]) -> Ordering {
-        self.orders
-            .iter()
-            .zip(a.iter().zip(b))
-            .map(|(&o, (x, y))| compare_for_sort(x, y, o))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
+        compare_keys(a, b, self.orders.iter().copied())
     }
 
     /// The row `hops` reach from row `row`, if any.
@@ -147,12 +142,9 @@ fn first(rows: &[usize], table: &dyn Table, by: &[(usize, Order)]) -> Option<usi
         let values: Vec<Value> = by.iter().map(|&(attr, _)| table.get(row, attr)).collect();
         let better = match &best {
             None => true,
-            Some((_, current)) => by
-                .iter()
-                .zip(values.iter().zip(current))
-                .map(|(&(_, o), (x, y))| compare_for_sort(x, y, o))
-                .find(|o| o.is_ne())
-                .is_some_and(Ordering::is_lt),
+            Some((_, current)) => {
+                compare_keys(&values, current, by.iter().map(|&(_, o)| o)).is_lt()
+            }
         };
         if better {
             best = Some((row, values));

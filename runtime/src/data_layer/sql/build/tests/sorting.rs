@@ -4,10 +4,10 @@
 //! for a has_one that may reach several, in plain reads, windows and
 //! partitions; and the errors, the same as memory's.
 
-use super::text::{both, sql};
+use super::text::{both, invalid_message, sql};
 use super::*;
 use crate::data_layer::Visibility;
-use crate::data_layer::sql::build::{count, read};
+use crate::data_layer::sql::build::count;
 
 fn sorted(schema: &'static Schema, sort: Vec<Sort>) -> ReadRequest {
     let mut request = ReadRequest::new(schema);
@@ -130,13 +130,7 @@ fn windows_and_partitions_order_by_the_joined_column() {
 
 #[test]
 fn a_to_many_or_manual_hop_is_refused_with_memorys_message() {
-    let message = |request: &ReadRequest| match read(Dialect::Postgres, request) {
-        Err(e) => match e.kind() {
-            ErrorKind::InvalidQuery { resource, message } => format!("{resource}: {message}"),
-            other => panic!("{other:?}"),
-        },
-        Ok(s) => panic!("{}", s.sql),
-    };
+    let message = |request: &ReadRequest| invalid_message(Dialect::Postgres, request);
     let many = sorted(Rep::schema(), vec![key(&["tickets"], "p", Order::Asc)]);
     assert_eq!(
         message(&many),
