@@ -65,6 +65,7 @@ mod compile;
 mod keys;
 mod list;
 mod lower;
+mod sorting;
 
 use batch::Batch;
 pub(crate) use batch::CHUNK;
@@ -72,6 +73,7 @@ use compile::Compiler;
 pub(crate) use keys::KeyIndex;
 use list::InList;
 use lower::{Column, Cond};
+pub(crate) use sorting::SortValues;
 
 /// Where the evaluator finds the tables of the resources a filter reaches.
 pub(crate) trait Tables {

@@ -38,6 +38,7 @@ mod filter;
 mod hop;
 mod insert;
 mod operators;
+mod order;
 mod read;
 mod selection;
 mod text;
