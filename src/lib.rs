@@ -327,7 +327,7 @@ pub use ashore_macros::Resource;
 pub mod prelude {
     pub use crate::{
         Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship, Memory,
-        Order, Query, Related, Resource, Result, Sort, Unset, expr, resource,
+        Order, Query, Related, Resource, Result, Scoped, Sort, Unset, expr, resource,
     };
     pub use ashore_runtime::chrono::{DateTime, Utc};
     pub use ashore_runtime::uuid::Uuid;

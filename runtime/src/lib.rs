@@ -175,7 +175,7 @@ pub use data_layer::memory::Memory;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
-pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
+pub use domain::{Domain, DomainBuilder, ReadScope, Scope, Scoped};
 pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
 pub use expr::{ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term};
 pub use loaded::{Held, Loaded};

@@ -38,6 +38,7 @@ mod filter_cycles;
 mod has_one_cycle;
 mod policies;
 mod relationship_write_guards;
+mod scoped;
 mod sorting_policies;
 mod stored_values;
 mod tenant_writes;
