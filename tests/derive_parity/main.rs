@@ -47,6 +47,8 @@ mod reading_one;
 mod relationship_writes;
 #[path = "../semantics/sorting.rs"]
 mod sorting;
+#[path = "../semantics/spans.rs"]
+mod spans;
 #[path = "../semantics/sql.rs"]
 mod sql;
 #[path = "../semantics/transactions.rs"]

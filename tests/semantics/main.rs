@@ -28,6 +28,7 @@ mod raw_names;
 mod reading_one;
 mod relationship_writes;
 mod sorting;
+mod spans;
 mod sql;
 mod transactions;
 mod write_policies;

@@ -94,7 +94,7 @@ fn fetch(
             schema.name
         )));
     }
-    inner.ran(&statement.sql);
+    let _statement = inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(what)? {
         let mut record = SqliteRow { row, schema };
@@ -144,7 +144,7 @@ fn insert_rows(
     for (r, row) in rows.iter().enumerate() {
         codec::bind_row(&mut prepared, 1 + r * width, row)?;
     }
-    inner.ran(&sql);
+    let _statement = inner.ran(&sql);
     prepared.raw_execute().map(drop)
 }
 
@@ -184,7 +184,7 @@ pub(super) fn query_rows(
                 })
         })
         .collect::<Result<Vec<usize>>>()?;
-    inner.ran(sql);
+    let _statement = inner.ran(sql);
     let mut rows = prepared.raw_query();
     let mut records = Vec::new();
     while let Some(row) = rows.next().map_err(what)? {
@@ -266,7 +266,7 @@ fn fetch_in_sequence(
             width + 1
         )));
     }
-    inner.ran(&statement.sql);
+    let _statement = inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
     let mut sequences = Vec::new();
     while let Some(row) = rows.next().map_err(what)? {
@@ -359,7 +359,7 @@ impl DataLayer for Sqlite {
                 let what = |e| errors::database(format_args!("counting {}", schema.name), e);
                 let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
                 codec::bind(&mut prepared, &statement.params).map_err(what)?;
-                inner.ran(&statement.sql);
+                let _statement = inner.ran(&statement.sql);
                 let mut rows = prepared.raw_query();
                 let count: i64 = match rows.next().map_err(what)? {
                     Some(row) => row.get(0).map_err(what)?,
@@ -425,7 +425,7 @@ impl DataLayer for Sqlite {
                 let what = |e| errors::database("migrating", e);
                 let mut tx = Unit::begin(conn).map_err(what)?;
                 for sql in &ddl {
-                    inner.ran(sql);
+                    let _statement = inner.ran(sql);
                     tx.execute_batch(sql).map_err(what)?;
                 }
                 tx.commit().map_err(what)
