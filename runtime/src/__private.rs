@@ -17,8 +17,8 @@ pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns}
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
-    ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, List, Name, Numeric, Operand, Path, SameKind,
-    Term,
+    ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, Func, LikePattern, List, Name, Numeric,
+    Operand, Path, SameKind, Term, TextOp, Textual,
 };
 pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
@@ -127,6 +127,102 @@ where
 /// `is_nil(a)`.
 pub fn is_nil<A: Operand>(a: A) -> Term<kind::Bool> {
     Term::new(Expr::IsNil(Box::new(a.into_expr())))
+}
+
+/// `contains(a, b)`.
+pub fn contains<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::TextOp(
+        TextOp::Contains,
+        Box::new(a.into_expr()),
+        Box::new(b.into_expr()),
+    ))
+}
+
+/// `starts_with(a, b)`.
+pub fn starts_with<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::TextOp(
+        TextOp::StartsWith,
+        Box::new(a.into_expr()),
+        Box::new(b.into_expr()),
+    ))
+}
+
+/// `ends_with(a, b)`.
+pub fn ends_with<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::TextOp(
+        TextOp::EndsWith,
+        Box::new(a.into_expr()),
+        Box::new(b.into_expr()),
+    ))
+}
+
+/// `like(a, pattern)`.
+pub fn like<A: Operand, P: LikePattern>(a: A, pattern: P) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::TextOp(
+        TextOp::Like,
+        Box::new(a.into_expr()),
+        Box::new(Expr::Value(pattern.into_pattern())),
+    ))
+}
+
+/// `ilike(a, pattern)`.
+pub fn ilike<A: Operand, P: LikePattern>(a: A, pattern: P) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::TextOp(
+        TextOp::Ilike,
+        Box::new(a.into_expr()),
+        Box::new(Expr::Value(pattern.into_pattern())),
+    ))
+}
+
+/// `concat(a, b)` (`concat(a, b, c)` is `concat(concat(a, b), c)`).
+pub fn concat<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Text>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::concat(a.into_expr(), b.into_expr()))
+}
+
+/// `lower(a)`.
+pub fn lower<A: Operand>(a: A) -> Term<kind::Text>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::lower(a.into_expr()))
+}
+
+/// `upper(a)`.
+pub fn upper<A: Operand>(a: A) -> Term<kind::Text>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::upper(a.into_expr()))
+}
+
+/// `length(a)`.
+pub fn length<A: Operand>(a: A) -> Term<kind::Number>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::length(a.into_expr()))
 }
 
 /// `exists(path, body)`: `body` is evaluated on the related record.

@@ -47,6 +47,8 @@ mod reading_one;
 mod relationship_writes;
 #[path = "../semantics/sql.rs"]
 mod sql;
+#[path = "../semantics/text.rs"]
+mod text;
 #[path = "../semantics/transactions.rs"]
 mod transactions;
 #[path = "../semantics/write_policies.rs"]

@@ -28,6 +28,7 @@ mod raw_names;
 mod reading_one;
 mod relationship_writes;
 mod sql;
+mod text;
 mod transactions;
 mod write_policies;
 mod writes;

@@ -6,7 +6,7 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Result};
 use syn::{Ident, Lit, Token, token};
 
-use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
+use super::{ArithOp, CmpOp, Expr, Function, List, LogicOp, Pin, Template};
 use crate::suggest::did_you_mean;
 
 mod kw {
@@ -20,7 +20,19 @@ mod kw {
     syn::custom_keyword!(tenant);
 }
 
-const FUNCTIONS: [&str; 2] = ["is_nil", "exists"];
+const FUNCTIONS: [&str; 11] = [
+    "is_nil",
+    "exists",
+    "contains",
+    "starts_with",
+    "ends_with",
+    "like",
+    "ilike",
+    "lower",
+    "upper",
+    "length",
+    "concat",
+];
 /// The operators that are words, which can follow an operand.
 const WORD_OPERATORS: [&str; 3] = ["and", "or", "in"];
 const AFTER_OPERAND: &str = "expected an operator (`and`, `or`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `+`, `-`, `*`, `/`)";
@@ -199,6 +211,12 @@ fn parse_cmp(input: ParseStream) -> Result<Expr> {
         Some(op) => operand_after(input, span, cmp_text(op), "a value")?,
         None => operand_after(input, span, "in", "a list")?,
     }
+    if op == Some(CmpOp::Lt) && input.peek(Token![>]) {
+        return Err(syn::Error::new(
+            span,
+            "`<>` is no operator here: join texts with `concat(a, b)`, or compare with `!=`",
+        ));
+    }
     let expr = match op {
         Some(op) => Expr::Cmp {
             op,
@@ -300,7 +318,7 @@ fn parse_primary(input: ParseStream) -> Result<Expr> {
         ))
     } else {
         Err(input.error(
-            "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`",
+            "expected a value: an attribute, a literal, a pinned `^value`, a function like `is_nil(..)` or `contains(..)`, or `( .. )`",
         ))
     }
 }
@@ -423,7 +441,7 @@ fn path_segment_next(input: ParseStream) -> bool {
         || input.peek(Token![crate])
 }
 
-/// A function call (`is_nil(..)`, `exists(..)`) or a path.
+/// A function call (`is_nil(..)`, `exists(..)`, `lower(..)`, ..) or a path.
 fn parse_name(input: ParseStream) -> Result<Expr> {
     if input.peek2(token::Paren) {
         return parse_call(input);
@@ -471,10 +489,15 @@ fn parse_call(input: ParseStream) -> Result<Expr> {
             path,
             body: Box::new(body),
         }
+    } else if let Some(function) = Function::named(&name.to_string()) {
+        return parse_function(&content, function, span);
     } else {
         let hint = match did_you_mean(&name.to_string(), FUNCTIONS) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "the functions are `is_nil(x)` and `exists(path, condition)`".to_owned(),
+            None => "the functions are `is_nil(x)`, `exists(path, condition)`, `contains`, \
+                     `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` \
+                     and `concat`"
+                .to_owned(),
         };
         return Err(syn::Error::new(
             span,
@@ -485,6 +508,43 @@ fn parse_call(input: ParseStream) -> Result<Expr> {
         return Err(unexpected_after_operand(&content, "or `)`"));
     }
     Ok(expr)
+}
+
+/// The arguments of text function `function` (the inside of its
+/// parentheses), as many as it takes.
+fn parse_function(content: ParseStream, function: Function, span: Span) -> Result<Expr> {
+    let mut args = Vec::new();
+    while !content.is_empty() {
+        args.push(parse_or(content)?);
+        if content.is_empty() {
+            break;
+        }
+        if !content.peek(Token![,]) {
+            return Err(unexpected_after_operand(content, "or `,` or `)`"));
+        }
+        content.parse::<Token![,]>()?;
+    }
+    let (takes, ok) = match function {
+        Function::Lower | Function::Upper | Function::Length => ("one argument", args.len() == 1),
+        Function::Concat => ("two or more arguments", args.len() >= 2),
+        _ => ("two arguments", args.len() == 2),
+    };
+    if !ok {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "`{}` takes {takes}, found {}: write {}",
+                function.name(),
+                args.len(),
+                function.usage()
+            ),
+        ));
+    }
+    Ok(Expr::Call {
+        span,
+        function,
+        args,
+    })
 }
 
 /// `a` or `a.b.c`: relationships, then an attribute.
