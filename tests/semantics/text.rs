@@ -25,6 +25,24 @@ resource! {
     }
 }
 
+resource! {
+    /// Notes a `Doc` actor reads when their text starts with the actor's body
+    /// or matches its tail as an `ilike` pattern: templates in text functions.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Note {
+        attributes {
+            integer_primary_key id;
+            attribute text: String;
+        }
+        policies {
+            policy action_type(read) {
+                authorize_if expr(starts_with(text, ^actor(body)));
+                authorize_if expr(ilike(text, ^actor(tail)) and length(text) > 2);
+            }
+        }
+    }
+}
+
 /// Bodies with nil, the empty text, accents, `ß`, Greek, `%`, `_`, quotes and
 /// backslashes; each with a tail (nil for some) to test two attributes.
 const BODIES: [(Option<&str>, Option<&str>); 18] = [
@@ -438,3 +456,36 @@ async fn text_functions_through_relationships(run: Run) -> ashore::Result<()> {
 }
 
 layers!(text_functions_through_relationships);
+
+async fn policies_with_text_functions_of_the_actor(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Note>().resource::<Doc>()).await;
+    let texts = ["ab", "abc", "xyz", "XZ", "z", "ÉCOLE"];
+    for text in texts {
+        d.create(Note::changeset().set(Note::text(), text.to_owned()))
+            .authorize(false)
+            .await?;
+    }
+    let actor = |body: Option<&str>, tail: Option<&str>| Doc {
+        id: 1,
+        body: body.map(str::to_owned),
+        tail: tail.map(str::to_owned),
+        n: None,
+    };
+    let readable = |actor: Doc| {
+        let d = &d;
+        async move {
+            let notes = d.read(Note::query()).actor(&actor).authorize(true).await?;
+            Ok::<_, ashore::Error>(notes.into_iter().map(|n| n.text).collect::<Vec<_>>())
+        }
+    };
+    assert_eq!(
+        readable(actor(Some("ab"), Some("%Z"))).await?,
+        ["ab", "abc", "xyz"]
+    );
+    assert_eq!(readable(actor(None, Some("é%"))).await?, ["ÉCOLE"]);
+    // A nil template matches nothing.
+    assert!(readable(actor(None, None)).await?.is_empty());
+    Ok(())
+}
+
+layers!(policies_with_text_functions_of_the_actor);
