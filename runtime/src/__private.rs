@@ -135,11 +135,7 @@ where
     A::Kind: Textual,
     B::Kind: Textual,
 {
-    Term::new(Expr::TextOp(
-        TextOp::Contains,
-        Box::new(a.into_expr()),
-        Box::new(b.into_expr()),
-    ))
+    Term::new(Expr::contains(a.into_expr(), b.into_expr()))
 }
 
 /// `starts_with(a, b)`.
@@ -148,11 +144,7 @@ where
     A::Kind: Textual,
     B::Kind: Textual,
 {
-    Term::new(Expr::TextOp(
-        TextOp::StartsWith,
-        Box::new(a.into_expr()),
-        Box::new(b.into_expr()),
-    ))
+    Term::new(Expr::starts_with(a.into_expr(), b.into_expr()))
 }
 
 /// `ends_with(a, b)`.
@@ -161,11 +153,7 @@ where
     A::Kind: Textual,
     B::Kind: Textual,
 {
-    Term::new(Expr::TextOp(
-        TextOp::EndsWith,
-        Box::new(a.into_expr()),
-        Box::new(b.into_expr()),
-    ))
+    Term::new(Expr::ends_with(a.into_expr(), b.into_expr()))
 }
 
 /// `like(a, pattern)`.
@@ -173,11 +161,7 @@ pub fn like<A: Operand, P: LikePattern>(a: A, pattern: P) -> Term<kind::Bool>
 where
     A::Kind: Textual,
 {
-    Term::new(Expr::TextOp(
-        TextOp::Like,
-        Box::new(a.into_expr()),
-        Box::new(Expr::Value(pattern.into_pattern())),
-    ))
+    pattern_test(TextOp::Like, a.into_expr(), pattern.into_pattern())
 }
 
 /// `ilike(a, pattern)`.
@@ -185,10 +169,15 @@ pub fn ilike<A: Operand, P: LikePattern>(a: A, pattern: P) -> Term<kind::Bool>
 where
     A::Kind: Textual,
 {
+    pattern_test(TextOp::Ilike, a.into_expr(), pattern.into_pattern())
+}
+
+/// `like` or `ilike` of `a` and a pattern.
+fn pattern_test(op: TextOp, a: Expr, pattern: Value) -> Term<kind::Bool> {
     Term::new(Expr::TextOp(
-        TextOp::Ilike,
-        Box::new(a.into_expr()),
-        Box::new(Expr::Value(pattern.into_pattern())),
+        op,
+        Box::new(a),
+        Box::new(Expr::Value(pattern)),
     ))
 }
 
