@@ -20,15 +20,26 @@ pub fn rounds() -> usize {
 /// tells work from waiting, and the minor page faults per call, which is where
 /// the difference went on SQLite before (memory handed back and faulted in).
 pub fn interleaved(what: &str, rounds: usize, by_hand: impl FnMut(), ashore: impl FnMut()) {
-    interleaved_with_setup(what, rounds, || {}, by_hand, ashore);
+    interleaved_with_setup(what, rounds, |_| {}, by_hand, ashore);
+}
+
+/// Which side a setup prepares for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Side {
+    /// The hand-written code runs next.
+    ByHand,
+    /// ashore runs next.
+    Ashore,
 }
 
 /// [`interleaved`], with `setup` run, untimed, before each call of either
-/// side: fresh data for a write (an emptied table before a create).
+/// side (told which): fresh data for a write (an emptied table before a
+/// create), made through the connection that side then uses where that
+/// matters (SQLite: see `benches/writes/main.rs`).
 pub fn interleaved_with_setup(
     what: &str,
     rounds: usize,
-    mut setup: impl FnMut(),
+    mut setup: impl FnMut(Side),
     mut by_hand: impl FnMut(),
     mut ashore: impl FnMut(),
 ) {
@@ -40,13 +51,13 @@ pub fn interleaved_with_setup(
     let (mut hand_faults, mut ashore_faults) = (0, 0);
     let (mut hand_cpu, mut ashore_cpu) = (Duration::ZERO, Duration::ZERO);
     for _ in 0..rounds.max(1) {
-        setup();
+        setup(Side::ByHand);
         let (start, faults, cpu) = (Instant::now(), minor_faults(), cpu_time());
         by_hand();
         hand_times.push(start.elapsed());
         hand_cpu += cpu_time().saturating_sub(cpu);
         hand_faults += minor_faults() - faults;
-        setup();
+        setup(Side::Ashore);
         let (start, faults, cpu) = (Instant::now(), minor_faults(), cpu_time());
         ashore();
         ashore_times.push(start.elapsed());

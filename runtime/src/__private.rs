@@ -26,7 +26,7 @@ pub use crate::policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use crate::query::Query;
-pub use crate::rel::Rel;
+pub use crate::rel::{Rel, ToMany, ToOne};
 pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
     Resource, Row, Schema, Through,

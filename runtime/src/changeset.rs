@@ -93,7 +93,6 @@ impl<R: Resource> Changeset<R> {
         self
     }
 
-    /// The row to insert, defaults applied.
     /// Sets attribute `index` to `value` unless it is set already.
     pub(crate) fn fill(&mut self, index: usize, value: &Value) {
         if let Some(slot @ None) = self.values.get_mut(index) {
@@ -124,13 +123,16 @@ impl<R: Resource> Changeset<R> {
         matches!(self.values.get(index), Some(Some(_)))
     }
 
+    /// The values as a row, each default applied (a new UUID key, a nil the
+    /// layer assigns an integer key for, nil for an optional attribute); a
+    /// required attribute left unset is an error. The values are the first
+    /// iterator of the chain, so the row reuses the changeset's allocation.
     pub(crate) fn into_row(self) -> Result<Row> {
         let schema = R::schema();
-        schema
-            .attributes
-            .iter()
-            .zip(self.values)
-            .map(|(attr, value)| match (value, attr.generated) {
+        self.values
+            .into_iter()
+            .zip(schema.attributes)
+            .map(|(value, attr)| match (value, attr.generated) {
                 (Some(v), _) => Ok(v),
                 (None, Some(Generated::Uuid)) => Ok(Value::Uuid(uuid::Uuid::new_v4())),
                 (None, Some(Generated::Integer)) => Ok(Value::Null),

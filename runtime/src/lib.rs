@@ -189,7 +189,7 @@ pub use policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use query::{Load, Query, Unset};
-pub use rel::Rel;
+pub use rel::{FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
 pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
     RelationshipKind, Resource, Row, Schema, Through,

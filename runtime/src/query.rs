@@ -164,8 +164,11 @@ impl<R: Resource> Query<R> {
         self
     }
 
-    /// Appends sort keys (earlier keys take precedence); records that tie on every
-    /// key keep the data layer's order.
+    /// Appends sort keys (earlier keys take precedence): attributes
+    /// (`Ticket::priority().desc()`), or attributes reached through to-one
+    /// relationships (`Ticket::representative().field(Representative::name())`,
+    /// nil when the relationship reaches no record the read may see). Records
+    /// that tie on every key keep insertion order.
     pub fn sort(mut self, sort: impl IntoSorts) -> Self {
         self.sort.extend(sort.into_sorts());
         self

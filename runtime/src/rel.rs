@@ -1,8 +1,11 @@
 //! Relationship markers: `Representative::tickets()` returns a [`Rel`], the
-//! relationship with the query its load runs. Executing a load is the engine's
-//! (`engine/load.rs`).
+//! relationship with the query its load runs, typed by how many records it
+//! reaches ([`ToOne`], [`ToMany`]); through a to-one one, a sort key names an
+//! attribute of the destination ([`RelatedField`], in `path`). Executing a load
+//! is the engine's (`engine/load.rs`).
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::expr::{Condition, Expr, Term};
@@ -10,6 +13,25 @@ use crate::manual::DynManual;
 use crate::query::{Load, Query};
 use crate::resource::{RelationshipInfo, Resource};
 use crate::sort::IntoSorts;
+
+mod path;
+
+pub use path::{FieldOf, RelatedField, ToOneRelationship};
+
+/// The cardinality of a belongs_to or has_one: [`Rel`]'s third parameter. A
+/// sort key can go through it ([`Rel::field`]).
+#[derive(Clone, Copy, Debug)]
+pub enum ToOne {}
+
+/// The cardinality of a has_many or many_to_many: [`Rel`]'s third parameter,
+/// and its default.
+#[derive(Clone, Copy, Debug)]
+pub enum ToMany {}
+
+/// Any cardinality: how the crate keeps a relationship whose cardinality it
+/// does not need.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum AnyCardinality {}
 
 /// How a load puts its result on a source record.
 pub(crate) enum Attach<S, D> {
@@ -29,6 +51,11 @@ impl<S, D> Clone for Attach<S, D> {
 /// A relationship of `S` to `D`, with the query its load runs:
 /// `Representative::tickets()` returns one. Refine the load with the same methods
 /// as a `Query` (they apply per source record) and pass it to `Query::load`.
+///
+/// `C` says how many records it reaches: [`ToOne`] for a belongs_to or
+/// has_one, [`ToMany`] (the default) for a has_many or many_to_many. Through a
+/// to-one relationship a sort key can name an attribute of the destination
+/// ([`Rel::field`]).
 ///
 /// ```
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));
@@ -55,25 +82,27 @@ impl<S, D> Clone for Attach<S, D> {
 /// );
 /// # Ok(()) }
 /// ```
-pub struct Rel<S, D> {
+pub struct Rel<S, D, C = ToMany> {
     pub(crate) info: &'static RelationshipInfo,
     pub(crate) attach: Attach<S, D>,
     pub(crate) manual: Option<Arc<dyn DynManual<S, D>>>,
     pub(crate) query: Query<D>,
+    cardinality: PhantomData<fn() -> C>,
 }
 
-impl<S: Resource, D: Resource> Clone for Rel<S, D> {
+impl<S: Resource, D: Resource, C> Clone for Rel<S, D, C> {
     fn clone(&self) -> Self {
         Rel {
             info: self.info,
             attach: self.attach.clone(),
             manual: self.manual.clone(),
             query: self.query.clone(),
+            cardinality: PhantomData,
         }
     }
 }
 
-impl<S: Resource, D: Resource> fmt::Debug for Rel<S, D> {
+impl<S: Resource, D: Resource, C> fmt::Debug for Rel<S, D, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Rel")
             .field("source", &S::schema().name)
@@ -87,7 +116,7 @@ impl<S: Resource, D: Resource> fmt::Debug for Rel<S, D> {
 // not a resource is reported once, where the generated `RelationshipInfo`
 // names the destination, not again on the generated constructor.
 #[doc(hidden)]
-impl<S, D> Rel<S, D> {
+impl<S, D> Rel<S, D, ToOne> {
     // The query is made first: built after `manual`, a panic while making it
     // would drop `manual`, and that drop (an `Arc<dyn ..>`'s) would be
     // compiled once per relationship.
@@ -101,9 +130,13 @@ impl<S, D> Rel<S, D> {
             attach: Attach::One(attach),
             manual: None,
             query,
+            cardinality: PhantomData,
         }
     }
+}
 
+#[doc(hidden)]
+impl<S, D> Rel<S, D, ToMany> {
     /// A to-many relationship (generated code).
     #[doc(hidden)]
     pub fn many(info: &'static RelationshipInfo, attach: fn(&mut S, Vec<D>)) -> Self {
@@ -113,9 +146,13 @@ impl<S, D> Rel<S, D> {
             attach: Attach::Many(attach),
             manual: None,
             query,
+            cardinality: PhantomData,
         }
     }
+}
 
+#[doc(hidden)]
+impl<S, D, C> Rel<S, D, C> {
     /// Sets the manual loader (generated code).
     #[doc(hidden)]
     pub fn with_manual(mut self, manual: Arc<dyn DynManual<S, D>>) -> Self {
@@ -124,7 +161,19 @@ impl<S, D> Rel<S, D> {
     }
 }
 
-impl<S: Resource, D: Resource> Rel<S, D> {
+impl<S: Resource, D: Resource, C> Rel<S, D, C> {
+    /// The same relationship, its cardinality forgotten: how the crate keeps
+    /// one it only loads or writes.
+    pub(crate) fn any_cardinality(self) -> Rel<S, D, AnyCardinality> {
+        Rel {
+            info: self.info,
+            attach: self.attach,
+            manual: self.manual,
+            query: self.query,
+            cardinality: PhantomData,
+        }
+    }
+
     /// The relationship's static description.
     pub fn info(&self) -> &'static RelationshipInfo {
         self.info

@@ -1,6 +1,7 @@
-//! Sorting: [`Order`] (direction and where nils go), [`Sort`] (one key) and
-//! [`IntoSorts`] (what `Query::sort` takes), and the comparison every data
-//! layer's sort agrees with.
+//! Sorting: [`Order`] (direction and where nils go), [`Sort`] (one key: an
+//! attribute of the resource read, or one reached through to-one
+//! relationships) and [`IntoSorts`] (what `Query::sort` takes), and the
+//! comparison every data layer's sort agrees with.
 
 use std::fmt;
 
@@ -32,11 +33,24 @@ impl Order {
     }
 }
 
-/// One sort key: an attribute and an order. Usually made from a field reference
-/// (`Ticket::priority().desc()`); [`Sort::new`] names the attribute at run time.
-/// Displays as Ash writes it.
+/// One sort key: an attribute, reached through the to-one relationships of
+/// `path` (none for the resource's own), and an order. Usually made from a field
+/// reference (`Ticket::priority().desc()`, or through a relationship
+/// `Ticket::representative().field(Representative::name()).desc()`);
+/// [`Sort::new`] and [`Sort::path`] name it at run time. Displays as Ash
+/// writes it (`representative.name desc`).
+///
+/// A record whose path reaches no record (a nil key, no such record, or one
+/// the read may not see: another tenant's, or hidden by the destination's read
+/// policies) sorts as if the attribute were nil. A has_one or belongs_to that
+/// may reach several records (its destination attribute is not the
+/// destination's primary key) reads the first of them in the relationship's
+/// own sort order, then insertion order: the record a load of it attaches.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Sort {
+    /// The names of the relationships leading to the attribute's resource
+    /// (empty for the resource read).
+    pub path: Vec<Name>,
     /// The attribute's name.
     pub field: Name,
     /// The order.
@@ -44,9 +58,27 @@ pub struct Sort {
 }
 
 impl Sort {
-    /// A sort key. The attribute's name is checked when the query runs.
+    /// A sort key on an attribute of the resource read. The name is checked
+    /// when the query runs.
     pub fn new(field: impl Into<Name>, order: Order) -> Self {
         Sort {
+            path: Vec::new(),
+            field: field.into(),
+            order,
+        }
+    }
+
+    /// A sort key on an attribute reached through the relationships of `path`,
+    /// each a belongs_to or has_one that is not manual. The names are checked
+    /// when the query runs: a to-many or manual relationship is an
+    /// [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery) naming it.
+    pub fn path<I, N>(path: I, field: impl Into<Name>, order: Order) -> Self
+    where
+        I: IntoIterator<Item = N>,
+        N: Into<Name>,
+    {
+        Sort {
+            path: path.into_iter().map(Into::into).collect(),
             field: field.into(),
             order,
         }
@@ -61,6 +93,9 @@ impl fmt::Display for Sort {
             Order::AscNilsFirst => "asc_nils_first",
             Order::DescNilsLast => "desc_nils_last",
         };
+        for relationship in &self.path {
+            write!(f, "{relationship}.")?;
+        }
         write!(f, "{} {order}", self.field)
     }
 }
@@ -91,6 +126,21 @@ impl<const N: usize> IntoSorts for [Sort; N] {
     fn into_sorts(self) -> Vec<Sort> {
         self.into()
     }
+}
+
+/// Compares two records' sort values key by key (`a[i]` and `b[i]` by the
+/// `i`-th order), the first difference deciding: what every sort compares.
+pub(crate) fn compare_keys(
+    a: &[Value],
+    b: &[Value],
+    orders: impl IntoIterator<Item = Order>,
+) -> std::cmp::Ordering {
+    orders
+        .into_iter()
+        .zip(a.iter().zip(b))
+        .map(|(o, (x, y))| compare_for_sort(x, y, o))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 /// Compares two values for sorting by `order`: nils placed as the order says,

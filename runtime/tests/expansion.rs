@@ -226,16 +226,18 @@ impl Representative {
         const { ap::Field::new("priority_threshold", 2) }
     }
     #[inline]
-    pub fn tickets() -> ap::Rel<Self, Ticket> {
-        ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[0], |record, value| {
-            record.tickets = ap::Loaded::new(value)
-        })
+    pub fn tickets() -> ap::Rel<Self, Ticket, ap::ToMany> {
+        ap::Rel::<Self, Ticket, ap::ToMany>::many(
+            &REPRESENTATIVE_RELATIONSHIPS[0],
+            |record, value| record.tickets = ap::Loaded::new(value),
+        )
     }
     #[inline]
-    pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket> {
-        ap::Rel::<Self, Ticket>::many(&REPRESENTATIVE_RELATIONSHIPS[1], |record, value| {
-            record.tickets_above_threshold = ap::Loaded::new(value)
-        })
+    pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket, ap::ToMany> {
+        ap::Rel::<Self, Ticket, ap::ToMany>::many(
+            &REPRESENTATIVE_RELATIONSHIPS[1],
+            |record, value| record.tickets_above_threshold = ap::Loaded::new(value),
+        )
         .with_manual(ap::manual::<Self, Ticket, _>(TicketsAboveThreshold))
     }
 }
@@ -452,10 +454,11 @@ impl Ticket {
         const { ap::Field::new("representative_id", 3) }
     }
     #[inline]
-    pub fn representative() -> ap::Rel<Self, Representative> {
-        ap::Rel::<Self, Representative>::one(&TICKET_RELATIONSHIPS[0], |record, value| {
-            record.representative = ap::Loaded::new(value)
-        })
+    pub fn representative() -> ap::Rel<Self, Representative, ap::ToOne> {
+        ap::Rel::<Self, Representative, ap::ToOne>::one(
+            &TICKET_RELATIONSHIPS[0],
+            |record, value| record.representative = ap::Loaded::new(value),
+        )
     }
 }
 

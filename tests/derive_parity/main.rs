@@ -45,6 +45,8 @@ mod paths;
 mod reading_one;
 #[path = "../semantics/relationship_writes.rs"]
 mod relationship_writes;
+#[path = "../semantics/sorting.rs"]
+mod sorting;
 #[path = "../semantics/sql.rs"]
 mod sql;
 #[path = "../semantics/text.rs"]

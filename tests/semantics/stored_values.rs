@@ -343,3 +343,38 @@ async fn updates_and_destroys_hold_to_the_same_values_and_keys(run: Run) -> asho
     Ok(())
 }
 layers!(updates_and_destroys_hold_to_the_same_values_and_keys);
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Sample {
+        attributes {
+            uuid_primary_key id;
+            attribute taken_at: DateTime<Utc>;
+            attribute value: f64;
+        }
+    }
+}
+
+/// What a create returns is what reading the record back gives, to the bit:
+/// on SQL a timestamp keeps microseconds (memory keeps nanoseconds) and
+/// SQLite stores `-0.0` as `0.0`; a create's records say the same, one
+/// record or many (SQLite builds them from the rows it was given).
+async fn a_created_record_is_what_reading_it_back_gives(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Sample>()).await;
+    let at = DateTime::<Utc>::from_timestamp(1_700_000_000, 123_456_789).expect("a timestamp");
+    let sample = |value: f64| {
+        Sample::changeset()
+            .set(Sample::taken_at(), at)
+            .set(Sample::value(), value)
+    };
+    let mut created = vec![d.create(sample(-0.0)).await?];
+    created.extend(d.create_many(vec![sample(-0.0), sample(2.5)]).await?);
+    let read = d.read(Sample::query()).await?;
+    assert_eq!(read, created);
+    for (c, r) in created.iter().zip(&read) {
+        assert_eq!(c.value.to_bits(), r.value.to_bits(), "{c:?} / {r:?}");
+    }
+    assert_eq!(created[2].value, 2.5);
+    Ok(())
+}
+layers!(a_created_record_is_what_reading_it_back_gives);

@@ -100,7 +100,8 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
     }
 }
 
-/// `pub fn tickets() -> Rel<Self, Ticket>`, one per relationship.
+/// `pub fn tickets() -> Rel<Self, Ticket, ToMany>`, one per relationship
+/// (`ToOne` for a belongs_to or has_one).
 pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
     let statik = relationships_static();
     ctx.resource
@@ -111,10 +112,10 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
             let (name, dest) = (&rel.name, &rel.destination);
             let docs = docs(&rel.attrs);
             let index = Literal::usize_unsuffixed(index);
-            let one_or_many = if rel.kind.is_many() {
-                quote_spanned!(dest.span()=> many)
+            let (one_or_many, cardinality) = if rel.kind.is_many() {
+                (quote_spanned!(dest.span()=> many), quote_spanned!(dest.span()=> ToMany))
             } else {
-                quote_spanned!(dest.span()=> one)
+                (quote_spanned!(dest.span()=> one), quote_spanned!(dest.span()=> ToOne))
             };
             let manual = rel.manual().map(|loader| {
                 quote_spanned! {loader.span()=>
@@ -124,8 +125,8 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
             // On the destination: if it is not a resource, that is where it shows.
             quote_spanned! {dest.span()=>
                 #(#docs)*
-                pub fn #name() -> ::ashore::__private::Rel<Self, #dest> {
-                    ::ashore::__private::Rel::<Self, #dest>::#one_or_many(
+                pub fn #name() -> ::ashore::__private::Rel<Self, #dest, ::ashore::__private::#cardinality> {
+                    ::ashore::__private::Rel::<Self, #dest, ::ashore::__private::#cardinality>::#one_or_many(
                         &#statik[#index],
                         |record, value| { record.#name = ::ashore::__private::Loaded::new(value) },
                     )

@@ -68,6 +68,7 @@ mod compile;
 mod keys;
 mod list;
 mod lower;
+mod sorting;
 mod text;
 
 use batch::Batch;
@@ -76,6 +77,7 @@ use compile::Compiler;
 pub(crate) use keys::KeyIndex;
 use list::InList;
 use lower::{Column, Cond};
+pub(crate) use sorting::SortValues;
 
 /// Where the evaluator finds the tables of the resources a filter reaches.
 pub(crate) trait Tables {

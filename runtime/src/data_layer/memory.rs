@@ -179,7 +179,7 @@ impl Memory {
         let tables = self.tables.read().unwrap_or_else(PoisonError::into_inner);
         let schema = request.schema;
         let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
-        let sort = sort_keys(&request)?;
+        let sort = sort_keys(&request, &*tables)?;
         let filter = Filter::compile(
             schema,
             request.filter.as_ref(),

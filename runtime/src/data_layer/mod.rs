@@ -54,6 +54,7 @@ pub use crate::scalar::ColumnReader;
 pub(crate) mod columns;
 mod records;
 mod request;
+pub(crate) mod sort_path;
 pub(crate) mod store;
 mod transaction;
 pub(crate) mod upsert;

@@ -27,6 +27,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
 use crate::policy::{Action, AuthorizeReadWith, Check, Effect, Policy, Templates};
 use crate::resource::{Resource, Row, Schema};
+use crate::sort::Sort;
 use crate::value::Value;
 
 /// What a check or policy comes to for one read: decided for every record, or
@@ -183,8 +184,8 @@ pub(crate) fn tenant_filter(
 }
 
 /// The conditions a read from `root` under `scope` puts on each resource it
-/// meets (its own, those `filter` reaches, and `join`, the join resource of a
-/// load through one; see [`reach`]): the tenant's, and when authorizing (the default)
+/// meets (its own, those `filter` and the paths of `sort` reach, and `join`,
+/// the join resource of a load through one; see [`reach`]): the tenant's, and when authorizing (the default)
 /// the read policies'. Only those resources' policies are evaluated, so a
 /// policy of a resource the read never meets cannot fail it; any other resource
 /// a data layer meets is hidden. A multitenant resource met by a read without a
@@ -197,6 +198,7 @@ pub(crate) fn visibility(
     root: &'static Schema,
     policies_at_root: bool,
     filter: Option<&Expr>,
+    sort: &[Sort],
     join: Option<&'static Schema>,
 ) -> Result<Visibility> {
     let restricted =
@@ -206,7 +208,7 @@ pub(crate) fn visibility(
     }
     let mut conditions = Vec::new();
     let mut unrestricted = Vec::new();
-    for schema in reach::resources_met(root, filter, join) {
+    for schema in reach::resources_met(root, filter, sort, join) {
         let is_root = std::ptr::eq(schema, root);
         let tenant = match tenant_filter(schema, scope.tenant()) {
             Ok(filter) => filter,
@@ -267,7 +269,7 @@ pub(crate) async fn enforce<D: Resource>(
     groups: &mut [Vec<D>],
 ) -> Result<()> {
     let schema = D::schema();
-    let visibility = visibility(scope, schema, true, None, None)?;
+    let visibility = visibility(scope, schema, true, None, &[], None)?;
     if visibility.of(schema).is_none() || groups.iter().all(Vec::is_empty) {
         return Ok(());
     }
@@ -389,8 +391,9 @@ pub(crate) fn write_visibility(
     schema: &'static Schema,
     action: Action,
     filter: Option<&Expr>,
+    sort: &[Sort],
 ) -> Result<Visibility> {
-    let readable = visibility(scope, schema, true, filter, None)?;
+    let readable = visibility(scope, schema, true, filter, sort, None)?;
     match writes::allowed(scope, schema, action)? {
         writes::Allowed::Every => Ok(readable),
         writes::Allowed::Nothing => Err(writes::forbidden(schema, action, None)),

@@ -15,7 +15,7 @@ use crate::policy::AuthorizeReadWith;
 use crate::query::{Load, Query, Unset};
 use crate::rel::{Attach, Rel};
 use crate::resource::{RelationshipKind, Resource};
-use crate::sort::{Sort, compare_for_sort};
+use crate::sort::{Order, Sort, compare_keys};
 use crate::value::Value;
 
 /// Related records, grouped: `groups[i]` belongs to the source records whose key
@@ -38,8 +38,8 @@ pub(crate) async fn run_loads<R: Resource>(
     Ok(())
 }
 
-pub(crate) async fn run<S: Resource, D: Resource>(
-    rel: &Rel<S, D>,
+pub(crate) async fn run<S: Resource, D: Resource, C>(
+    rel: &Rel<S, D, C>,
     parents: &mut [S],
     scope: &Scope,
 ) -> Result<()> {
@@ -71,6 +71,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
     // The group of each parent (`slots[i]` for `parents[i]`), and the groups.
     let (slots, mut groups) = match &rel.manual {
         Some(manual) => {
+            let sort = manual_sort_keys::<D>(query.get_sort())?;
             let keys = ParentKeys::of(parents, key_index);
             let unique = keys.firsts(parents);
             let given: &[S] = unique.as_deref().unwrap_or(parents);
@@ -98,7 +99,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
             if !info.kind.is_many() {
                 check_at_most_one(&found)?;
             }
-            sort_groups::<D>(&mut found.groups, query.get_sort())?;
+            sort_groups(&mut found.groups, &sort);
             for group in &mut found.groups {
                 window(group, query.get_offset(), query.get_limit());
             }
@@ -138,6 +139,7 @@ pub(crate) async fn run<S: Resource, D: Resource>(
                     D::schema(),
                     !report,
                     request.filter.as_ref(),
+                    &request.sort,
                     join,
                 )?;
                 tracing::debug!(resource = source.name, relationship = info.name, "load");
@@ -322,38 +324,46 @@ fn check_at_most_one<D>(found: &Groups<D>) -> Result<()> {
     }
 }
 
-/// Sorts each group by `sort` (stable), so per-record windows are right even when
-/// a manual loader ignored the query's sort.
-fn sort_groups<D: Resource>(groups: &mut [Vec<D>], sort: &[Sort]) -> Result<()> {
-    if sort.is_empty() {
-        return Ok(());
-    }
+/// The keys of a manual load's sort as attribute positions of `D`, checked
+/// before the loader is called. A key through relationships cannot be read
+/// from the records a loader returned: an [`ErrorKind::InvalidQuery`] naming
+/// it.
+fn manual_sort_keys<D: Resource>(sort: &[Sort]) -> Result<Vec<(usize, Order)>> {
     let schema = D::schema();
-    let columns = sort
-        .iter()
+    sort.iter()
         .map(|s| {
+            if !s.path.is_empty() {
+                return Err(Error::new(ErrorKind::InvalidQuery {
+                    resource: schema.name,
+                    message: format!(
+                        "the load of a manual relationship sorts by attributes of {} only, \
+                         not through relationships (`{s}`)",
+                        schema.name
+                    ),
+                }));
+            }
             schema
                 .attribute_index(&s.field)
                 .map(|i| (i, s.order))
                 .ok_or_else(|| invalid::<D>(&s.field))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect()
+}
+
+/// Sorts each group by `columns` (stable), so per-record windows are right
+/// even when a manual loader ignored the query's sort.
+fn sort_groups<D: Resource>(groups: &mut [Vec<D>], columns: &[(usize, Order)]) {
+    if columns.is_empty() {
+        return;
+    }
     for group in groups.iter_mut().filter(|g| g.len() > 1) {
         let mut rows: Vec<(Vec<Value>, D)> = std::mem::take(group)
             .into_iter()
             .map(|d| (columns.iter().map(|(i, _)| d.get(*i)).collect(), d))
             .collect();
-        rows.sort_by(|a, b| {
-            columns
-                .iter()
-                .enumerate()
-                .map(|(c, (_, order))| compare_for_sort(&a.0[c], &b.0[c], *order))
-                .find(|o| o.is_ne())
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
+        rows.sort_by(|a, b| compare_keys(&a.0, &b.0, columns.iter().map(|&(_, o)| o)));
         *group = rows.into_iter().map(|(_, d)| d).collect();
     }
-    Ok(())
 }
 
 /// Keeps the records from `offset` to `offset + limit`.
@@ -395,7 +405,7 @@ fn attach<S: Resource, D: Resource>(
     }
 }
 
-impl<S: Resource, D: Resource> Load<S> for Rel<S, D> {
+impl<S: Resource, D: Resource, C: 'static> Load<S> for Rel<S, D, C> {
     fn name(&self) -> &'static str {
         self.info.name
     }

@@ -53,8 +53,15 @@ pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result
 fn request<R: Resource>(scope: &Scope, query: &Query<R>) -> Result<ReadRequest> {
     let mut request = unscoped_request(scope, query)?;
     let schema = R::schema();
-    request.visibility = authorize::visibility(scope, schema, true, request.filter.as_ref(), None)
-        .map_err(|e| e.in_resource(schema.name))?;
+    request.visibility = authorize::visibility(
+        scope,
+        schema,
+        true,
+        request.filter.as_ref(),
+        &request.sort,
+        None,
+    )
+    .map_err(|e| e.in_resource(schema.name))?;
     Ok(request)
 }
 

@@ -104,9 +104,14 @@ pub(crate) async fn insert(
 fn target<R: Resource>(scope: &Scope, query: &Query<R>, action: Action) -> Result<ReadRequest> {
     let schema = R::schema();
     let mut request = read::unscoped_request(scope, query)?;
-    request.visibility =
-        authorize::write_visibility(scope, schema, action, request.filter.as_ref())
-            .map_err(|e| e.in_resource(schema.name))?;
+    request.visibility = authorize::write_visibility(
+        scope,
+        schema,
+        action,
+        request.filter.as_ref(),
+        &request.sort,
+    )
+    .map_err(|e| e.in_resource(schema.name))?;
     Ok(request)
 }
 
@@ -148,7 +153,7 @@ async fn the_one<R: Resource>(
     let readable = async {
         let mut request = read::unscoped_request(scope, &by_key::<R>(&key))?;
         request.visibility =
-            authorize::visibility(scope, schema, true, request.filter.as_ref(), None)?;
+            authorize::visibility(scope, schema, true, request.filter.as_ref(), &[], None)?;
         scope.domain.data_layer().count(request).await
     };
     let error = match readable.await {

@@ -80,13 +80,13 @@ impl<R: Resource> Create<R> {
     /// assert_eq!(subjects(carol.tickets.get()?), ["Toner low", "Mouse broken"]);
     /// # Ok(()) }
     /// ```
-    pub fn with_related<D: Resource>(
+    pub fn with_related<D: Resource, C>(
         mut self,
-        rel: Rel<R, D>,
+        rel: Rel<R, D, C>,
         changesets: impl IntoIterator<Item = Changeset<D>>,
     ) -> Self {
         self.children.push(Box::new(ChildrenOf {
-            rel,
+            rel: rel.any_cardinality(),
             changesets: changesets.into_iter().collect(),
         }));
         self

@@ -13,7 +13,7 @@ use crate::data_layer::BoxFuture;
 use crate::domain::{Domain, Scope};
 use crate::engine::write::{self, Relink, Relinked};
 use crate::error::Result;
-use crate::rel::{Attach, Rel};
+use crate::rel::{AnyCardinality, Attach, Rel};
 use crate::resource::{Actor, RelationshipKind, Resource};
 use crate::value::Value;
 
@@ -28,7 +28,7 @@ use super::transaction::atomically;
 #[must_use = "a relationship write does nothing until awaited"]
 pub struct Relate<S: Resource, D: Resource> {
     scope: Scope,
-    rel: Rel<S, D>,
+    rel: Rel<S, D, AnyCardinality>,
     source: Value,
     destinations: Vec<Value>,
     relink: Relink,
@@ -76,10 +76,10 @@ impl<S: Resource, D: Resource> IntoFuture for Relate<S, D> {
 }
 
 impl Domain {
-    fn relate_with<S: Resource, D: Resource>(
+    fn relate_with<S: Resource, D: Resource, C>(
         &self,
         source: &S,
-        rel: Rel<S, D>,
+        rel: Rel<S, D, C>,
         destinations: &[D],
         relink: Relink,
     ) -> Relate<S, D> {
@@ -99,7 +99,7 @@ impl Domain {
             .collect();
         Relate {
             scope: Scope::new(self.clone()),
-            rel,
+            rel: rel.any_cardinality(),
             source,
             destinations,
             relink,
@@ -136,10 +136,10 @@ impl Domain {
     /// assert_eq!((done.related, done.unrelated), (0, 1));
     /// # Ok(()) }
     /// ```
-    pub fn relate<S: Resource, D: Resource>(
+    pub fn relate<S: Resource, D: Resource, C>(
         &self,
         source: &S,
-        rel: Rel<S, D>,
+        rel: Rel<S, D, C>,
         destinations: &[D],
     ) -> Relate<S, D> {
         self.relate_with(source, rel, destinations, Relink::Relate)
@@ -150,10 +150,10 @@ impl Domain {
     /// for a has_many, their foreign key set to nil (a key that cannot be nil
     /// is an [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery)).
     /// Records not related are left alone.
-    pub fn unrelate<S: Resource, D: Resource>(
+    pub fn unrelate<S: Resource, D: Resource, C>(
         &self,
         source: &S,
-        rel: Rel<S, D>,
+        rel: Rel<S, D, C>,
         destinations: &[D],
     ) -> Relate<S, D> {
         self.relate_with(source, rel, destinations, Relink::Unrelate)
@@ -163,10 +163,10 @@ impl Domain {
     /// `rel` (Ash's `type: :direct_control` on links): the others unrelated,
     /// as [`unrelate`](Self::unrelate) does, and the missing related, as
     /// [`relate`](Self::relate) does.
-    pub fn replace<S: Resource, D: Resource>(
+    pub fn replace<S: Resource, D: Resource, C>(
         &self,
         source: &S,
-        rel: Rel<S, D>,
+        rel: Rel<S, D, C>,
         destinations: &[D],
     ) -> Relate<S, D> {
         self.relate_with(source, rel, destinations, Relink::Replace)
@@ -190,7 +190,7 @@ pub(crate) trait Children<S>: Send {
 
 /// The changesets of `rel`'s destinations to create with a parent.
 pub(crate) struct ChildrenOf<S, D: Resource> {
-    pub(crate) rel: Rel<S, D>,
+    pub(crate) rel: Rel<S, D, AnyCardinality>,
     pub(crate) changesets: Vec<Changeset<D>>,
 }
 

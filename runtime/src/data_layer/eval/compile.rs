@@ -102,7 +102,7 @@ impl<'a> Compiler<'a> {
         })
     }
 
-    fn table(&self, schema: &'static Schema) -> Result<&'a dyn Table> {
+    pub(super) fn table(&self, schema: &'static Schema) -> Result<&'a dyn Table> {
         self.tables.table(schema).ok_or_else(|| {
             Error::new(ErrorKind::NotRegistered {
                 resource: schema.name,
@@ -155,7 +155,7 @@ impl<'a> Compiler<'a> {
 
     /// The hop through relationship `name` of `schema`, from the records of
     /// `rows` (`schema`'s table when `None`), and its destination.
-    fn step(
+    pub(super) fn step(
         &mut self,
         schema: &'static Schema,
         rows: Option<&'a dyn Table>,

@@ -2,11 +2,11 @@
 //! batches of rows ([`scan`]), the stable sort of what it kept ([`sorted`]),
 //! and the rows an unpartitioned read or a write selects ([`selected`]).
 
-use super::eval::{CHUNK, Filter};
-use super::{ReadRequest, invalid};
+use super::ReadRequest;
+use super::eval::{CHUNK, Filter, SortValues, Tables};
+use crate::data_layer::sort_path;
 use crate::data_layer::store::Table;
 use crate::error::Result;
-use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
 /// A row kept by a read, with the position of its partition key (0 without one).
@@ -16,21 +16,14 @@ pub(super) struct Hit {
     pub(super) key: usize,
 }
 
-/// The sort keys of `request` as attribute positions; an error naming an
-/// attribute the resource lacks.
-pub(super) fn sort_keys(request: &ReadRequest) -> Result<Vec<(usize, Order)>> {
-    let schema = request.schema;
-    request
-        .sort
-        .iter()
-        .map(|s| match schema.attribute_index(&s.field) {
-            Some(i) => Ok((i, s.order)),
-            None => Err(invalid(
-                schema,
-                format!("no attribute named `{}` to sort by", s.field),
-            )),
-        })
-        .collect()
+/// The sort keys of `request`, compiled over `tables`; an error naming what
+/// a key names that the resource lacks (see `sort_path`).
+pub(super) fn sort_keys<'a>(
+    request: &ReadRequest,
+    tables: &'a dyn Tables,
+) -> Result<SortValues<'a>> {
+    let targets = sort_path::resolve_all(request.schema, &request.sort)?;
+    SortValues::compile(request.schema, targets, &request.visibility, tables)
 }
 
 /// The rows of `table` an unpartitioned read selects, in its order: those
@@ -38,7 +31,7 @@ pub(super) fn sort_keys(request: &ReadRequest) -> Result<Vec<(usize, Order)>> {
 pub(super) fn selected(
     table: &dyn Table,
     filter: Option<&Filter<'_>>,
-    sort: &[(usize, Order)],
+    sort: &SortValues<'_>,
     offset: usize,
     limit: Option<usize>,
 ) -> Vec<usize> {
@@ -74,20 +67,15 @@ pub(super) fn selected(
 }
 
 /// Sorts hits stably by the sort keys, reading each sort value once.
-pub(super) fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &[(usize, Order)]) -> Vec<Hit> {
+pub(super) fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &SortValues<'_>) -> Vec<Hit> {
     let width = sort.len();
-    let values: Vec<Value> = hits
-        .iter()
-        .flat_map(|h| sort.iter().map(move |&(attr, _)| table.get(h.row, attr)))
-        .collect();
+    let mut values: Vec<Value> = Vec::with_capacity(hits.len() * width);
+    for h in &hits {
+        sort.push_values(table, h.row, &mut values);
+    }
     let mut order: Vec<usize> = (0..hits.len()).collect();
     order.sort_by(|&a, &b| {
-        let (va, vb) = (&values[a * width..][..width], &values[b * width..][..width]);
-        sort.iter()
-            .zip(va.iter().zip(vb))
-            .map(|(&(_, o), (x, y))| compare_for_sort(x, y, o))
-            .find(|o| o.is_ne())
-            .unwrap_or(std::cmp::Ordering::Equal)
+        sort.compare(&values[a * width..][..width], &values[b * width..][..width])
     });
     order.into_iter().map(|i| hits[i]).collect()
 }

@@ -8,8 +8,8 @@
 use std::cmp::Ordering;
 
 use super::Hit;
+use super::eval::SortValues;
 use crate::data_layer::store::Table;
-use crate::sort::{Order, compare_for_sort};
 use crate::value::Value;
 
 /// Windows up to this size are selected by bounded insertion; larger ones sort
@@ -22,7 +22,7 @@ pub(super) fn windows(
     hits: &[Hit],
     keys: usize,
     table: &dyn Table,
-    sort: &[(usize, Order)],
+    sort: &SortValues<'_>,
     offset: usize,
     limit: Option<usize>,
 ) -> Vec<(usize, usize)> {
@@ -52,18 +52,11 @@ pub(super) fn windows(
             continue;
         }
         values.clear();
-        values.extend(
-            group
-                .iter()
-                .flat_map(|&row| sort.iter().map(move |&(attr, _)| table.get(row, attr))),
-        );
+        for &row in group {
+            sort.push_values(table, row, &mut values);
+        }
         let compare = |a: usize, b: usize| {
-            let (va, vb) = (&values[a * width..][..width], &values[b * width..][..width]);
-            sort.iter()
-                .zip(va.iter().zip(vb))
-                .map(|(&(_, o), (x, y))| compare_for_sort(x, y, o))
-                .find(|o| o.is_ne())
-                .unwrap_or(Ordering::Equal)
+            sort.compare(&values[a * width..][..width], &values[b * width..][..width])
         };
         chosen.clear();
         if keep < group.len() && keep <= SELECT_AT_MOST {

@@ -75,7 +75,7 @@ impl Memory {
 fn positions(tables: &super::Store, request: &ReadRequest) -> Result<Vec<usize>> {
     let schema = request.schema;
     let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
-    let sort = sort_keys(request)?;
+    let sort = sort_keys(request, tables)?;
     let filter = Filter::compile(schema, request.filter.as_ref(), &request.visibility, tables)?;
     let mut rows = selected(table, filter.as_ref(), &sort, request.offset, request.limit);
     rows.sort_unstable();

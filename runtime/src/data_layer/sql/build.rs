@@ -39,6 +39,7 @@ mod functions;
 mod hop;
 mod insert;
 mod operators;
+mod order;
 mod read;
 mod selection;
 mod text;
@@ -86,6 +87,20 @@ pub fn assign_integer_keys(
 /// (`Columns::Attributes`), in the order given.
 pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &[Row]) -> Result<Vec<Statement>> {
     insert::insert(dialect, schema, rows, None)
+}
+
+/// The text of a plain insert of `rows` rows of `schema` that returns
+/// nothing, one anonymous parameter per attribute of each row (see
+/// `insert::values_insert`), for a layer that binds its rows in place, every
+/// key set, and builds the created records from them.
+pub fn values_insert(schema: &'static Schema, rows: usize) -> String {
+    insert::values_insert(schema, rows)
+}
+
+/// How many rows one [`values_insert`] may take within `dialect`'s parameter
+/// limit.
+pub fn rows_per_statement(dialect: Dialect, schema: &'static Schema) -> usize {
+    insert::rows_per_statement(dialect, schema)
 }
 
 /// The inserts of [`insert`], each with `ON CONFLICT (<the identity's columns>)

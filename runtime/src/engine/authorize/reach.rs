@@ -1,6 +1,7 @@
 //! The resources a read meets, so that only their policies are evaluated: its
 //! own resource, every resource its filter reaches through relationship paths
-//! (`exists` included), the paths of those relationships' own `filter` options,
+//! (`exists` included) and its sort keys' paths reach, the paths of those
+//! relationships' own `filter` options,
 //! the join resources of many_to_many hops, and the join resource of a load
 //! through one. The conditions of the resources found are not walked: the data
 //! layers evaluate a visibility condition's own paths unscoped.
@@ -9,11 +10,14 @@
 
 use crate::expr::{Expr, Name};
 use crate::resource::{RelationshipInfo, Schema};
+use crate::sort::Sort;
 
-/// `root`, the resources `filter` reaches from it, and `join`, each once.
+/// `root`, the resources `filter` and the paths of `sort` reach from it, and
+/// `join`, each once.
 pub(super) fn resources_met(
     root: &'static Schema,
     filter: Option<&Expr>,
+    sort: &[Sort],
     join: Option<&'static Schema>,
 ) -> Vec<&'static Schema> {
     let mut walk = Walk {
@@ -24,6 +28,9 @@ pub(super) fn resources_met(
     walk.meet(join);
     if let Some(filter) = filter {
         walk.expr(root, filter);
+    }
+    for key in sort {
+        walk.path(root, &key.path);
     }
     while let Some((schema, filter)) = walk.relationship_filters.pop() {
         walk.expr(schema, &filter);

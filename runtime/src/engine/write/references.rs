@@ -109,7 +109,7 @@ async fn found_in_tenant(
         Box::new(Expr::attr(destination.primary_key().name)),
         keys,
     ));
-    request.visibility = authorize::visibility(scope, destination, false, None, None)?;
+    request.visibility = authorize::visibility(scope, destination, false, None, &[], None)?;
     let records = scope.domain().data_layer().read(request).await?.records;
     let table = table_of(destination, records)?;
     Ok((0..table.len())

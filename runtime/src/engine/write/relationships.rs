@@ -238,7 +238,7 @@ fn index(schema: &'static Schema, attribute: &'static str) -> Result<usize> {
 /// The join records `filter` selects that the scope may read, as rows.
 async fn linked(scope: &Scope, schema: &'static Schema, filter: Expr) -> Result<Vec<Row>> {
     let mut request = ReadRequest::new(schema);
-    request.visibility = authorize::visibility(scope, schema, true, Some(&filter), None)
+    request.visibility = authorize::visibility(scope, schema, true, Some(&filter), &[], None)
         .map_err(|e| e.in_resource(schema.name))?;
     request.filter = Some(filter);
     let records = scope
@@ -262,8 +262,9 @@ async fn linked(scope: &Scope, schema: &'static Schema, filter: Expr) -> Result<
 /// destroy them: how many.
 async fn destroy(scope: &Scope, schema: &'static Schema, filter: Expr) -> Result<usize> {
     let mut request = ReadRequest::new(schema);
-    request.visibility = authorize::write_visibility(scope, schema, Action::Destroy, Some(&filter))
-        .map_err(|e| e.in_resource(schema.name))?;
+    request.visibility =
+        authorize::write_visibility(scope, schema, Action::Destroy, Some(&filter), &[])
+            .map_err(|e| e.in_resource(schema.name))?;
     request.filter = Some(filter);
     tracing::debug!(resource = schema.name, "unrelate");
     let destroyed = scope

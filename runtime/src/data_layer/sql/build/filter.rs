@@ -201,7 +201,7 @@ impl<'p> Compiler<'p> {
     }
 
     /// The hop through relationship `name` of `schema`, read from `source_alias`.
-    fn hop(
+    pub(super) fn hop(
         &mut self,
         schema: &'static Schema,
         name: &str,

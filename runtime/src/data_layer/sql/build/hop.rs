@@ -36,7 +36,7 @@ pub(super) struct Hop {
 impl Hop {
     /// The condition linking the destination to the source (or to the join
     /// table), the relationship filter and the visibility conditions.
-    fn dest_on(&self) -> String {
+    pub(super) fn dest_on(&self) -> String {
         let linked = match &self.join {
             None => self.source.clone(),
             Some((_, join_alias, _, dest_side)) => column(join_alias, dest_side),
@@ -49,7 +49,8 @@ impl Hop {
         on
     }
 
-    fn dest(&self) -> String {
+    /// The destination table and its alias.
+    pub(super) fn dest(&self) -> String {
         format!("{} {}", ident(self.dest_table), self.alias)
     }
 

@@ -6,7 +6,7 @@
 //! statement itself, after the table (and a many_to_many partition's join),
 //! and its conditions on them plain WHERE conditions (see `filter`): a read
 //! still gives one row per record, so the sort, the window and the
-//! partition are unchanged.
+//! partition are unchanged. So are the sort keys' paths (`order`).
 //!
 //! Order: an unsorted read is ordered by the insertion sequence alone. Once an
 //! index narrows the rows this is cheap: the guide's loader for 10
@@ -28,11 +28,11 @@
 
 use super::super::{Columns, Dialect, Statement};
 use super::filter::{Compiler, Root};
+use super::order::{Sorting, sorting};
 use super::text::{Params, column, ident, sequence};
-use crate::data_layer::{PartitionBy, ReadRequest};
+use crate::data_layer::{PartitionBy, ReadRequest, sort_path};
 use crate::error::{Error, ErrorKind, Result};
-use crate::resource::{AttributeInfo, Schema};
-use crate::sort::Order;
+use crate::resource::Schema;
 use crate::value::{Value, ValueType};
 
 /// Names of the extra columns of a windowed read.
@@ -63,23 +63,21 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
         return Err(invalid(schema, message.to_owned()));
     }
     let mut params = Params::new(dialect);
-
-    let mut order = Vec::with_capacity(request.sort.len() + 1);
-    for sort in &request.sort {
-        let Some(attribute) = schema.attribute(&sort.field) else {
-            return Err(invalid(
-                schema,
-                format!("no attribute named `{}` to sort by", sort.field),
-            ));
-        };
-        order.push(order_by(dialect, attribute, sort.order));
-    }
-    let sorted = !order.is_empty();
-    order.push(sequence(dialect, "t0"));
-    let order = order.join(", ");
+    let targets = sort_path::resolve_all(schema, &request.sort)?;
 
     // One compiler for every condition, so that aliases are never reused.
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    // A count orders nothing.
+    let sorting = if count {
+        Sorting::default()
+    } else {
+        sorting(dialect, &mut compiler, &targets)?
+    };
+    let sorted = !sorting.terms.is_empty();
+    let mut order = sorting.terms;
+    order.push(sequence(dialect, "t0"));
+    let order = order.join(", ");
+
     let mut filter = Root::default();
     if let Some(expr) = &request.filter {
         filter.add(compiler.root(schema, "t0", expr)?);
@@ -148,9 +146,10 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
         }
     };
     drop(compiler);
-    // The filter's to-one joins come after the partition's join: they only
-    // read `t0` and each other.
+    // The filter's and the sort's to-one joins come after the partition's
+    // join: they only read `t0` and each other.
     from.push_str(&filter.joins);
+    from.push_str(&sorting.joins);
     conditions.extend(filter.conditions);
     let filter = if conditions.is_empty() {
         String::new()
@@ -264,21 +263,6 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
         params: params.list,
         columns,
     })
-}
-
-/// `<column> <direction> NULLS <FIRST|LAST>`, text in byte order.
-fn order_by(dialect: Dialect, attribute: &AttributeInfo, order: Order) -> String {
-    let collate = match (dialect, attribute.value_type) {
-        (Dialect::Postgres, ValueType::String) => " COLLATE \"C\"",
-        _ => "",
-    };
-    let direction = match order {
-        Order::Asc => "ASC NULLS LAST",
-        Order::Desc => "DESC NULLS FIRST",
-        Order::AscNilsFirst => "ASC NULLS FIRST",
-        Order::DescNilsLast => "DESC NULLS LAST",
-    };
-    format!("{}{collate} {direction}", column("t0", attribute.name))
 }
 
 /// `x IN rarray(?n)` / `x = ANY($n::type[])`: `x` is one of `keys`.

@@ -149,6 +149,7 @@ mod identities;
 mod joins;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod sorting;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod text;

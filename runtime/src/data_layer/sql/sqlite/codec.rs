@@ -14,7 +14,7 @@ use std::rc::Rc;
 pub(crate) use crate::data_layer::columns::sqlite::{DATETIME_FORMAT, decode, decode_attribute};
 use crate::data_layer::sql::Param;
 use crate::resource::{Row, Schema};
-use crate::value::Value;
+use crate::value::{Value, ValueType};
 
 /// A timestamp as SQLite stores it.
 pub(crate) fn encode_datetime(d: &DateTime<Utc>) -> String {
@@ -34,6 +34,37 @@ pub(crate) fn encode(v: &Value) -> Sql {
     }
 }
 
+/// Turns `rows` of `schema` into what reading them back gives: a timestamp
+/// keeps microseconds (the text it is stored as, parsed again) and `-0.0` is
+/// `0.0`; every other value is stored as given. A create builds its records
+/// from its rows with this instead of decoding what `RETURNING` gives.
+pub(crate) fn stored_form(schema: &Schema, rows: &mut [Row]) {
+    let changed: Vec<(usize, ValueType)> = schema
+        .attributes
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| matches!(a.value_type, ValueType::F64 | ValueType::DateTime))
+        .map(|(i, a)| (i, a.value_type))
+        .collect();
+    if changed.is_empty() {
+        return;
+    }
+    for row in rows {
+        for &(i, t) in &changed {
+            match &mut row[i] {
+                Value::Float(f) if *f == 0.0 => *f = 0.0,
+                Value::DateTime(d) => {
+                    let text = encode_datetime(d);
+                    if let Ok(v) = decode(ValueRef::Text(text.as_bytes()), t) {
+                        row[i] = v;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
 /// A value bound as a parameter without copying its text.
 pub(crate) struct Bind<'a>(pub(crate) &'a Value);
 
@@ -44,6 +75,27 @@ impl ToSql for Bind<'_> {
             other => ToSqlOutput::Owned(encode(other)),
         })
     }
+}
+
+/// Binds the values of `row` in place, to parameters `first` onwards: text as
+/// borrowed bytes and a UUID through a buffer on the stack (SQLite copies
+/// both), so binding a large create allocates nothing per value.
+pub(crate) fn bind_row(
+    stmt: &mut rusqlite::Statement<'_>,
+    first: usize,
+    row: &[Value],
+) -> rusqlite::Result<()> {
+    for (i, value) in row.iter().enumerate() {
+        match value {
+            Value::Uuid(u) => {
+                let mut buffer = uuid::Uuid::encode_buffer();
+                let text: &str = u.hyphenated().encode_lower(&mut buffer);
+                stmt.raw_bind_parameter(first + i, text)?;
+            }
+            other => stmt.raw_bind_parameter(first + i, Bind(other))?,
+        }
+    }
+    Ok(())
 }
 
 /// Binds a statement's parameters, `?1` onwards; a list is one `rarray` value.

@@ -131,6 +131,23 @@ fn fetch(
     Ok(())
 }
 
+/// Inserts `rows` of `schema` (every key set) in one statement, bound in place.
+fn insert_rows(
+    conn: &Connection,
+    inner: &Inner,
+    schema: &'static Schema,
+    rows: &[Row],
+) -> rusqlite::Result<()> {
+    let sql = build::values_insert(schema, rows.len());
+    let mut prepared = conn.prepare_cached(&sql)?;
+    let width = schema.attributes.len();
+    for (r, row) in rows.iter().enumerate() {
+        codec::bind_row(&mut prepared, 1 + r * width, row)?;
+    }
+    inner.ran(&sql);
+    prepared.raw_execute().map(drop)
+}
+
 /// Runs raw SQL and decodes each row by column name against `schema`.
 pub(super) fn query_rows(
     conn: &Connection,
@@ -460,10 +477,22 @@ impl Sqlite {
                     .map_err(what)?;
                 build::assign_integer_keys(schema, &mut rows, stored)?;
             }
-            let statements = match &upsert {
-                None => build::insert(Dialect::Sqlite, schema, &rows)?,
-                Some(upsert) => build::upsert(Dialect::Sqlite, schema, &rows, upsert)?,
+            let Some(upsert) = &upsert else {
+                // A plain create knows every key by now: its rows are bound
+                // in place and come back as the records, in their stored form.
+                let per_statement = build::rows_per_statement(Dialect::Sqlite, schema);
+                if !tx.nested() || rows.len() > per_statement {
+                    tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                        .map_err(what)?;
+                }
+                for chunk in rows.chunks(per_statement) {
+                    insert_rows(&tx, inner, schema, chunk).map_err(what)?;
+                }
+                commit(&mut tx, schema, "creating")?;
+                codec::stored_form(schema, &mut rows);
+                return Ok(Records::Rows(rows));
             };
+            let statements = build::upsert(Dialect::Sqlite, schema, &rows, upsert)?;
             if !tx.nested() || statements.len() > 1 {
                 tx.execute_batch("PRAGMA defer_foreign_keys = ON")
                     .map_err(what)?;

@@ -432,6 +432,27 @@ pub(super) fn fixed(db: &mut impl Db, memory: &Memory) {
             }
         }
     }
+    // Sorts through to-one paths: joined, or the first of a has_one that may
+    // reach several (`latest`), with windows.
+    let paths: [(&'static Schema, &[&'static str], &'static str); 6] = [
+        (t, &["representative"], "name"),
+        (t, &["representative"], "score"),
+        (r, &["latest"], "p"),
+        (r, &["twin"], "status"),
+        (r, &["open_twin", "representative"], "threshold"),
+        (r, &["latest", "representative"], "name"),
+    ];
+    for (schema, path, field) in paths {
+        for order in [Order::Asc, Order::Desc, Order::AscNilsFirst] {
+            for (offset, limit) in [(0, None), (1, Some(2))] {
+                let mut request = ReadRequest::new(schema);
+                request.sort = vec![Sort::path(path.iter().copied(), field, order)];
+                request.offset = offset;
+                request.limit = limit;
+                ids(db, m, request);
+            }
+        }
+    }
     let mut request = ReadRequest::new(t);
     request.sort = vec![Sort::new("status", Order::Asc)];
     assert_eq!(ids(db, m, request), vec![10, 12, 2, 9, 1, 3, 4, 5, 6, 7, 8]);

@@ -301,7 +301,8 @@ impl Gen {
         }
         let sorts = self.rng.below(3);
         for _ in 0..sorts {
-            let a = self.rng.pick(schema.attributes);
+            let (path, at) = self.sort_path(schema);
+            let a = self.rng.pick(at.attributes);
             let order = *self.rng.pick(&[
                 Order::Asc,
                 Order::Desc,
@@ -309,7 +310,7 @@ impl Gen {
                 Order::DescNilsLast,
             ]);
             let field = if self.rng.chance(1) { "nope" } else { a.name };
-            request.sort.push(Sort::new(field, order));
+            request.sort.push(Sort::path(path, field, order));
         }
         if self.rng.chance(30) {
             request.offset = self.rng.below(4);
@@ -324,6 +325,23 @@ impl Gen {
             request.visibility = self.visibility();
         }
         request
+    }
+
+    /// The relationship path of a sort key from `schema` (often none; to-one
+    /// relationships, now and then a to-many or manual one, which every layer
+    /// refuses alike) and the resource it ends at.
+    fn sort_path(&mut self, schema: &'static Schema) -> (Vec<Name>, &'static Schema) {
+        let mut path = Vec::new();
+        let mut at = schema;
+        while path.len() < 2 && !at.relationships.is_empty() && self.rng.chance(45) {
+            let rel = self.rng.pick(at.relationships);
+            if (rel.kind.is_many() || rel.manual) && !self.rng.chance(5) {
+                continue;
+            }
+            path.push(Name::Borrowed(rel.name));
+            at = (rel.destination)();
+        }
+        (path, at)
     }
 
     /// Conditions on the records of some of the resources (the join resource

@@ -255,3 +255,18 @@ fn foreign_keys_hold() {
     );
     let _ = read(Dialect::Sqlite, &ReadRequest::new(Tag::schema())).expect("read");
 }
+
+#[test]
+fn a_plain_insert_binds_every_value_of_every_row_and_returns_nothing() {
+    let sql = crate::data_layer::sql::build::values_insert(Rep::schema(), 2);
+    let names = r#""id", "name", "threshold", "score", "active""#;
+    assert_eq!(
+        sql,
+        format!(r#"INSERT INTO "rep" ({names}) VALUES (?, ?, ?, ?, ?), (?, ?, ?, ?, ?)"#)
+    );
+    // As many rows as SQLite's 32,766 parameters take, five a row.
+    assert_eq!(
+        crate::data_layer::sql::build::rows_per_statement(Dialect::Sqlite, Rep::schema()),
+        6553
+    );
+}

@@ -387,15 +387,21 @@ fn partitions() {
     );
 }
 
-#[test]
-fn invalid_requests() {
-    let message = |request: &ReadRequest| match read(Dialect::Sqlite, request) {
+/// `<resource>: <message>` of the `InvalidQuery` a read of `request` is on
+/// `dialect`.
+pub(super) fn invalid_message(dialect: Dialect, request: &ReadRequest) -> String {
+    match read(dialect, request) {
         Err(e) => match e.kind() {
             ErrorKind::InvalidQuery { resource, message } => format!("{resource}: {message}"),
             other => panic!("{other:?}"),
         },
         Ok(s) => panic!("{}", s.sql),
-    };
+    }
+}
+
+#[test]
+fn invalid_requests() {
+    let message = |request: &ReadRequest| invalid_message(Dialect::Sqlite, request);
     let t = Ticket::schema();
     assert_eq!(
         message(&filtered(t, attr("p"))),

@@ -72,10 +72,7 @@ fn a_path_and_a_window_stay_in_the_subquery() {
         Ticket::schema(),
         cmp(CmpOp::Eq, through(&["representative"], "name"), text("Ada")),
     );
-    request.sort = vec![Sort {
-        field: "p".into(),
-        order: Order::Desc,
-    }];
+    request.sort = vec![Sort::new("p", Order::Desc)];
     request.limit = Some(2);
     request.offset = 1;
     let sqlite = update(Dialect::Sqlite, &request, &close()).expect("update");

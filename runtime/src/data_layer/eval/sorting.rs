@@ -1,0 +1,154 @@
+//! Sort values in memory: each sort key of a read ([`SortTarget`]) read for a
+//! row of the table read. An attribute of the row itself is read straight
+//! from it; a key through relationships follows each hop as a filter path
+//! does (`Step`: the relationship's `filter` option and the destination's
+//! visibility condition decide what it reaches), and is nil when a hop
+//! reaches nothing. A hop that may reach several records takes the first in
+//! its relationship's sort order, then row (insertion) order.
+
+use std::cmp::Ordering;
+
+use super::compile::Compiler;
+use super::{Index, Step, Tables};
+use crate::data_layer::Visibility;
+use crate::data_layer::sort_path::SortTarget;
+use crate::data_layer::store::Table;
+use crate::error::Result;
+use crate::resource::Schema;
+use crate::sort::{Order, compare_keys};
+use crate::value::Value;
+
+/// The sort keys of a read, compiled against the stored tables.
+pub(crate) struct SortValues<'a> {
+    keys: Vec<Key<'a>>,
+    orders: Vec<Order>,
+    indexes: Vec<Index<'a>>,
+}
+
+enum Key<'a> {
+    /// An attribute of the row itself.
+    Own(usize),
+    /// An attribute of the record reached through `hops`, in `table`.
+    Path {
+        hops: Vec<Hop<'a>>,
+        table: &'a dyn Table,
+        attr: usize,
+    },
+}
+
+struct Hop<'a> {
+    step: Step<'a>,
+    /// For a hop that may reach several records: how the first is picked.
+    first_by: Option<FirstBy<'a>>,
+}
+
+/// The destination's table and the relationship's sort (attribute positions
+/// on it), which pick the first of the records a hop reaches.
+struct FirstBy<'a> {
+    table: &'a dyn Table,
+    sort: Vec<(usize, Order)>,
+}
+
+impl<'a> SortValues<'a> {
+    /// Compiles `targets` (sort keys of a read of `schema`) over `tables`, each
+    /// hop seeing only what `visibility` lets through.
+    pub(crate) fn compile(
+        schema: &'static Schema,
+        targets: Vec<SortTarget>,
+        visibility: &Visibility,
+        tables: &'a dyn Tables,
+    ) -> Result<Self> {
+        let mut compiler = Compiler::new(schema, tables, visibility.clone());
+        let mut keys = Vec::with_capacity(targets.len());
+        let mut orders = Vec::with_capacity(targets.len());
+        for target in targets {
+            orders.push(target.order);
+            if target.is_own() {
+                keys.push(Key::Own(target.attribute));
+                continue;
+            }
+            let mut hops = Vec::with_capacity(target.hops.len());
+            for hop in target.hops {
+                let (step, _) = compiler.step(hop.source, None, hop.relationship.name)?;
+                let first_by = match hop.first_by {
+                    None => None,
+                    Some(sort) => Some(FirstBy {
+                        table: compiler.table(hop.destination)?,
+                        sort,
+                    }),
+                };
+                hops.push(Hop { step, first_by });
+            }
+            keys.push(Key::Path {
+                hops,
+                table: compiler.table(target.schema)?,
+                attr: target.attribute,
+            });
+        }
+        Ok(SortValues {
+            keys,
+            orders,
+            indexes: compiler.indexes,
+        })
+    }
+
+    /// Whether there is no key.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// How many keys there are.
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Appends the value of each key for row `row` of `table` (the table read).
+    pub(crate) fn push_values(&self, table: &dyn Table, row: usize, out: &mut Vec<Value>) {
+        for key in &self.keys {
+            out.push(match key {
+                Key::Own(attr) => table.get(row, *attr),
+                Key::Path { hops, table, attr } => match self.reach(hops, row) {
+                    Some(reached) => table.get(reached, *attr),
+                    None => Value::Null,
+                },
+            });
+        }
+    }
+
+    /// Compares two rows' values (each [`SortValues::len`] long, as
+    /// [`SortValues::push_values`] gave them) key by key.
+    pub(crate) fn compare(&self, a: &[Value], b: &[Value]) -> Ordering {
+        compare_keys(a, b, self.orders.iter().copied())
+    }
+
+    /// The row `hops` reach from row `row`, if any.
+    fn reach(&self, hops: &[Hop<'a>], mut row: usize) -> Option<usize> {
+        let ix = &self.indexes[..];
+        for hop in hops {
+            row = match &hop.first_by {
+                None => hop.step.one(row, ix)?,
+                Some(by) => first(&hop.step.related(row, ix), by.table, &by.sort)?,
+            };
+        }
+        Some(row)
+    }
+}
+
+/// The first of `rows` (in row order) by `by`: the earliest of those that
+/// sort first.
+fn first(rows: &[usize], table: &dyn Table, by: &[(usize, Order)]) -> Option<usize> {
+    let mut best: Option<(usize, Vec<Value>)> = None;
+    for &row in rows {
+        let values: Vec<Value> = by.iter().map(|&(attr, _)| table.get(row, attr)).collect();
+        let better = match &best {
+            None => true,
+            Some((_, current)) => {
+                compare_keys(&values, current, by.iter().map(|&(_, o)| o)).is_lt()
+            }
+        };
+        if better {
+            best = Some((row, values));
+        }
+    }
+    best.map(|(row, _)| row)
+}

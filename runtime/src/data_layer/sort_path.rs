@@ -1,0 +1,142 @@
+//! What a sort key names, resolved against the resource read for every data
+//! layer alike ([`resolve`]): the to-one relationship hops of its path and the
+//! attribute at the end, with the same errors on every layer.
+//!
+//! A hop must be a belongs_to or has_one that is not manual. A hop that may
+//! reach several records (its destination attribute is not the destination's
+//! primary key, see [`RelationshipInfo::reaches_at_most_one`]) reads the first
+//! of them in the relationship's own sort order, then insertion order — the
+//! record a load of it attaches — so it carries that sort ([`SortHop::first_by`]),
+//! whose keys must be attributes of the destination.
+//!
+//! The final name is looked up as an attribute; a later kind of sort key (an
+//! aggregate) is one more case of [`SortTarget`]'s end.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::Expr;
+use crate::resource::{RelationshipInfo, Schema};
+use crate::sort::{Order, Sort};
+
+/// One relationship hop of a sort key's path.
+#[derive(Debug)]
+pub(crate) struct SortHop {
+    /// The relationship followed.
+    pub(crate) relationship: &'static RelationshipInfo,
+    /// Its source.
+    pub(crate) source: &'static Schema,
+    /// Its destination.
+    pub(crate) destination: &'static Schema,
+    /// For a hop that may reach several records: the relationship's own sort
+    /// (attribute positions on the destination), which picks the first. `None`
+    /// for one that reaches at most one.
+    pub(crate) first_by: Option<Vec<(usize, Order)>>,
+}
+
+/// A sort key resolved: the hops from the resource read and the attribute of
+/// the last hop's destination (of the resource read, without hops).
+#[derive(Debug)]
+pub(crate) struct SortTarget {
+    pub(crate) hops: Vec<SortHop>,
+    /// The resource holding the attribute.
+    pub(crate) schema: &'static Schema,
+    /// The attribute's position in `schema`.
+    pub(crate) attribute: usize,
+    pub(crate) order: Order,
+}
+
+impl SortTarget {
+    /// Whether the key is an attribute of the resource read itself.
+    pub(crate) fn is_own(&self) -> bool {
+        self.hops.is_empty()
+    }
+}
+
+/// The sort keys of a read of `schema`, resolved, in order.
+pub(crate) fn resolve_all(schema: &'static Schema, sort: &[Sort]) -> Result<Vec<SortTarget>> {
+    sort.iter().map(|s| resolve(schema, s)).collect()
+}
+
+/// Resolves `sort` against `schema`: `InvalidQuery` naming the resource read
+/// when a name is unknown, a relationship is to-many or manual, or the path
+/// is longer than a filter's may be.
+pub(crate) fn resolve(schema: &'static Schema, sort: &Sort) -> Result<SortTarget> {
+    let invalid = |message: String| {
+        Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message,
+        })
+    };
+    if !sort.path.is_empty() {
+        // A path counts as a filter's would, so every layer can follow it.
+        Expr::path_attr(sort.path.iter().cloned(), sort.field.clone())
+            .check_depth(schema.name, &format_args!("the sort key `{sort}`"))?;
+    }
+    let mut hops = Vec::with_capacity(sort.path.len());
+    let mut at = schema;
+    for name in &sort.path {
+        let Some(rel) = at.relationship(name) else {
+            return Err(invalid(format!(
+                "no relationship named `{name}` on {} (in the sort key `{sort}`)",
+                at.name
+            )));
+        };
+        if rel.kind.is_many() {
+            return Err(invalid(format!(
+                "relationship `{name}` of {} is to-many ({:?}); a sort key goes through \
+                 belongs_to and has_one relationships only (in `{sort}`)",
+                at.name, rel.kind
+            )));
+        }
+        if rel.manual {
+            return Err(invalid(format!(
+                "relationship `{name}` of {} is manual; a sort key cannot go through it \
+                 (in `{sort}`)",
+                at.name
+            )));
+        }
+        let destination = (rel.destination)();
+        let first_by = if rel.reaches_at_most_one() {
+            None
+        } else {
+            let keys = (rel.sort)();
+            let mut first_by = Vec::with_capacity(keys.len());
+            for key in &keys {
+                let attribute = destination
+                    .attribute_index(&key.field)
+                    .filter(|_| key.path.is_empty());
+                let Some(attribute) = attribute else {
+                    return Err(invalid(format!(
+                        "the sort `{key}` of relationship `{name}` of {} names no attribute \
+                         of {}; a sort key cannot go through the relationship (in `{sort}`)",
+                        at.name, destination.name
+                    )));
+                };
+                first_by.push((attribute, key.order));
+            }
+            Some(first_by)
+        };
+        hops.push(SortHop {
+            relationship: rel,
+            source: at,
+            destination,
+            first_by,
+        });
+        at = destination;
+    }
+    let Some(attribute) = at.attribute_index(&sort.field) else {
+        return Err(invalid(if hops.is_empty() {
+            format!("no attribute named `{}` to sort by", sort.field)
+        } else {
+            format!(
+                "no attribute named `{}` on {} to sort by (in `{sort}`)",
+                sort.field, at.name
+            )
+        }));
+    };
+    Ok(SortTarget {
+        hops,
+        schema: at,
+        attribute,
+        order: sort.order,
+    })
+}

@@ -1,0 +1,106 @@
+//! The sort of a read: one `ORDER BY` term per sort key, nils placed as the
+//! key's order says and text in byte order, and the `LEFT JOIN`s its paths
+//! need.
+//!
+//! A key through relationships reads the record its path reaches as a filter
+//! path does (`filter`'s hops: the relationship's `filter` option and the
+//! destination's visibility condition in the ON condition), so a record the
+//! read may not see leaves the all-NULL row and the key sorts as nil. A hop
+//! that reaches at most one record is a `LEFT JOIN` of the statement (one row
+//! per record still, so windows and partitions are unchanged); one that may
+//! reach several is a scalar subquery taking the first in the relationship's
+//! sort order, then insertion order (`ORDER BY .. LIMIT 1`), with the rest of
+//! the path inside it — what the in-memory layer reads (`eval::SortValues`).
+
+use super::super::Dialect;
+use super::filter::Compiler;
+use super::text::{column, sequence};
+use crate::data_layer::sort_path::{SortHop, SortTarget};
+use crate::error::Result;
+use crate::sort::Order;
+use crate::value::ValueType;
+
+/// The sort of a read: its `ORDER BY` terms (without the insertion-order
+/// tie-breaker) and the joins they read, for the statement's `FROM`.
+#[derive(Default)]
+pub(super) struct Sorting {
+    pub(super) joins: String,
+    pub(super) terms: Vec<String>,
+}
+
+/// The sort of a read whose table is aliased `t0`: `targets` (resolved
+/// against its resource) compiled with `compiler`, whose hops get the
+/// destinations' visibility conditions.
+pub(super) fn sorting(
+    dialect: Dialect,
+    compiler: &mut Compiler<'_>,
+    targets: &[SortTarget],
+) -> Result<Sorting> {
+    let mut sorting = Sorting::default();
+    for target in targets {
+        let (joins, value) = value(dialect, compiler, "t0", &target.hops, target)?;
+        sorting.joins.push_str(&joins);
+        let attribute = &target.schema.attributes[target.attribute];
+        sorting
+            .terms
+            .push(term(dialect, &value, attribute.value_type, target.order));
+    }
+    Ok(sorting)
+}
+
+/// The joins and the value of `target`'s attribute, reached from `alias`
+/// through `hops`.
+fn value(
+    dialect: Dialect,
+    compiler: &mut Compiler<'_>,
+    alias: &str,
+    hops: &[SortHop],
+    target: &SortTarget,
+) -> Result<(String, String)> {
+    let Some((first, rest)) = hops.split_first() else {
+        let name = target.schema.attributes[target.attribute].name;
+        return Ok((String::new(), column(alias, name)));
+    };
+    let (hop, _) = compiler.hop(first.source, first.relationship.name, alias)?;
+    let (joins, value) = value(dialect, compiler, &hop.alias, rest, target)?;
+    match &first.first_by {
+        None => Ok((format!("{}{joins}", hop.left_join()), value)),
+        Some(by) => {
+            let mut order: Vec<String> = by
+                .iter()
+                .map(|&(attr, o)| {
+                    let attribute = &first.destination.attributes[attr];
+                    term(
+                        dialect,
+                        &column(&hop.alias, attribute.name),
+                        attribute.value_type,
+                        o,
+                    )
+                })
+                .collect();
+            order.push(sequence(dialect, &hop.alias));
+            let sql = format!(
+                "(SELECT {value} FROM {}{joins} WHERE {} ORDER BY {} LIMIT 1)",
+                hop.dest(),
+                hop.dest_on(),
+                order.join(", ")
+            );
+            Ok((String::new(), sql))
+        }
+    }
+}
+
+/// `<value> <direction> NULLS <FIRST|LAST>`, text in byte order.
+pub(super) fn term(dialect: Dialect, value: &str, value_type: ValueType, order: Order) -> String {
+    let collate = match (dialect, value_type) {
+        (Dialect::Postgres, ValueType::String) => " COLLATE \"C\"",
+        _ => "",
+    };
+    let direction = match order {
+        Order::Asc => "ASC NULLS LAST",
+        Order::Desc => "DESC NULLS FIRST",
+        Order::AscNilsFirst => "ASC NULLS FIRST",
+        Order::DescNilsLast => "DESC NULLS LAST",
+    };
+    format!("{value}{collate} {direction}")
+}
