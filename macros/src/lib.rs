@@ -152,8 +152,11 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
 /// Operators, loosest first: `or` (`||`), `and` (`&&`), `not` (`!`), comparisons
 /// `== != < <= > >=` and `in`, `+ -`, `* /`, prefix `-`. Operands: attributes
 /// (`priority`, `representative.priority_threshold`), literals, pinned Rust values
-/// (`^ids`, `^self.min`, `^(a + b)`), lists after `in` (`[1, 2]`), `is_nil(x)` and
-/// `exists(tickets, priority > 3)`.
+/// (`^ids`, `^self.min`, `^(a + b)`), lists after `in` (`[1, 2]`), `is_nil(x)`,
+/// `exists(tickets, priority > 3)`, and the text functions `contains(a, b)`,
+/// `starts_with(a, b)`, `ends_with(a, b)`, `like(a, "A%")`, `ilike(a, "a%")`,
+/// `lower(a)`, `upper(a)`, `length(a)` and `concat(a, b, ..)` (their rules:
+/// `ashore::text`).
 #[proc_macro]
 pub fn expr(input: TokenStream) -> TokenStream {
     expand::expr(input.into()).into()

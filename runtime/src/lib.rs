@@ -177,7 +177,12 @@ pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Domain, DomainBuilder, ReadScope, Scope, Scoped};
 pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
-pub use expr::{ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term};
+/// What the text functions of a filter compute, on every data layer: simple
+/// case mapping, `length` in characters, `like` patterns.
+pub use expr::text;
+pub use expr::{
+    ArithOp, CmpOp, Expr, Func, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term, TextOp,
+};
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
 pub use policy::{

@@ -51,6 +51,8 @@ mod sorting;
 mod spans;
 #[path = "../semantics/sql.rs"]
 mod sql;
+#[path = "../semantics/text.rs"]
+mod text;
 #[path = "../semantics/transactions.rs"]
 mod transactions;
 #[path = "../semantics/write_policies.rs"]

@@ -30,6 +30,7 @@ mod relationship_writes;
 mod sorting;
 mod spans;
 mod sql;
+mod text;
 mod transactions;
 mod write_policies;
 mod writes;

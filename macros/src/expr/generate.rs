@@ -7,7 +7,7 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, Lit};
 
-use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
+use super::{ArithOp, CmpOp, Expr, Function, List, LogicOp, Pin, Template};
 
 /// `|__ashore_f| ::ashore::__private::condition(<expr>)`: the closure that
 /// `Query::filter`, `Rel::filter` and `__private::filter_for` take. The parameter is
@@ -259,6 +259,22 @@ impl Gen {
             Expr::IsNil { span, expr } => {
                 let e = self.operand(expr, root, "Any");
                 quote_spanned! {at(*span)=> ::ashore::__private::is_nil(#e) }
+            }
+            Expr::Call {
+                span,
+                function,
+                args,
+            } => {
+                let mut args = args.iter().map(|a| self.operand(a, root, "Text"));
+                let f = Ident::new(function.name(), at(*span));
+                let first = args.next().unwrap_or_default();
+                if *function == Function::Concat {
+                    // `concat(a, b, c)` is `concat(concat(a, b), c)`.
+                    return args.fold(first, |l, r| {
+                        quote_spanned! {at(*span)=> ::ashore::__private::#f(#l, #r) }
+                    });
+                }
+                quote_spanned! {at(*span)=> ::ashore::__private::#f(#first #(, #args)*) }
             }
             Expr::Exists { span, path, body } => {
                 let related = fields(root, path);

@@ -35,6 +35,7 @@
 mod ddl;
 mod delete;
 mod filter;
+mod functions;
 mod hop;
 mod insert;
 mod operators;

@@ -45,6 +45,7 @@ mod pool;
 pub use pool::SqlitePool;
 
 mod errors;
+pub(crate) mod functions;
 mod layer;
 #[cfg(test)]
 mod tests;
@@ -477,6 +478,7 @@ fn setup(conn: &Connection) -> rusqlite::Result<()> {
         tracing::trace!(journal_mode = %mode, "sqlite connection");
     }
     rusqlite::vtab::array::load_module(conn)?;
+    functions::register(conn)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }
