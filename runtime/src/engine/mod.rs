@@ -22,13 +22,3 @@ pub(crate) mod load;
 pub(crate) mod read;
 pub(crate) mod values;
 pub(crate) mod write;
-
-/// Logs a request's filter, which holds the values it compares with, at
-/// `TRACE` under the target `ashore::values` only: spans and statements never
-/// carry values, so a subscriber sees them only when asked
-/// (`RUST_LOG=ashore::values=trace`).
-pub(crate) fn trace_filter(resource: &'static str, filter: Option<&crate::expr::Expr>) {
-    if let Some(filter) = filter {
-        tracing::trace!(target: "ashore::values", resource, filter = %filter, "filter");
-    }
-}

@@ -20,7 +20,7 @@ use crate::resource::Resource;
 pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Vec<R>> {
     let schema = R::schema();
     let request = request(scope, &query)?;
-    super::trace_filter(schema.name, request.filter.as_ref());
+    values::trace_filter(schema.name, request.filter.as_ref());
     let result = scope
         .domain
         .data_layer()
@@ -50,7 +50,7 @@ pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result
     let mut request = request(scope, &query)?;
     // Which records a window holds does not change how many.
     request.sort.clear();
-    super::trace_filter(schema.name, request.filter.as_ref());
+    values::trace_filter(schema.name, request.filter.as_ref());
     scope
         .domain
         .data_layer()

@@ -21,7 +21,7 @@ use crate::value::Value;
 pub(crate) async fn destroy<R: Resource>(scope: Scope, query: Query<R>) -> Result<Vec<R>> {
     let schema = R::schema();
     let request = target(&scope, &query, Action::Destroy)?;
-    crate::engine::trace_filter(schema.name, request.filter.as_ref());
+    crate::engine::values::trace_filter(schema.name, request.filter.as_ref());
     let destroyed = scope.domain.data_layer().destroy(request).await;
     let mut records = destroyed
         .map_err(|e| e.in_resource(schema.name))?

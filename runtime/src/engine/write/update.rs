@@ -47,7 +47,7 @@ pub(crate) async fn update<R: Resource>(
         super::references::check_tenant(&scope, schema, &[row])
             .await
             .map_err(in_resource)?;
-        crate::engine::trace_filter(schema.name, request.filter.as_ref());
+        values::trace_filter(schema.name, request.filter.as_ref());
         scope.domain.data_layer().update(request, changes).await
     };
     let mut records = records.map_err(in_resource)?.into_vec::<R>()?;
