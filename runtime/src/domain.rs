@@ -260,7 +260,26 @@ impl Domain {
     /// Creates the tables, keys and indexes the resources need in the data layer,
     /// where they are missing. Idempotent. The in-memory layer needs nothing;
     /// resources that are not stored get nothing.
+    ///
+    /// A table that exists already is compared with its resource first: the
+    /// SQL layers add the columns of optional attributes it lacks (and
+    /// PostgreSQL's hidden sequence column); any other difference (a missing
+    /// required column, another type, a `NOT NULL` the resource would break)
+    /// is an [`ErrorKind::SchemaDrift`] naming table, column, expected and
+    /// found, and nothing is changed.
     pub async fn migrate(&self) -> Result<()> {
+        self.inner.layer.migrate(self.stored_schemas()).await
+    }
+
+    /// The statements [`migrate`](Self::migrate) would run now, without
+    /// running them: to review, or to hand to a migration tool. The same
+    /// [`ErrorKind::SchemaDrift`] as `migrate` when a table cannot be mended.
+    pub async fn migration_plan(&self) -> Result<Vec<String>> {
+        self.inner.layer.migration_plan(self.stored_schemas()).await
+    }
+
+    /// The stored resources' schemas, by name.
+    fn stored_schemas(&self) -> Vec<&'static Schema> {
         let mut schemas: Vec<&'static Schema> = self
             .inner
             .schemas
@@ -269,7 +288,7 @@ impl Domain {
             .filter(|s| s.stored)
             .collect();
         schemas.sort_by_key(|s| s.name);
-        self.inner.layer.migrate(schemas).await
+        schemas
     }
 
     /// The schemas of the registered resources, in no particular order.

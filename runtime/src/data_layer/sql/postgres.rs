@@ -19,6 +19,7 @@ mod bind;
 mod decode;
 
 mod errors;
+mod migrate;
 mod pool;
 mod settings;
 #[cfg(test)]
@@ -515,13 +516,13 @@ impl DataLayer for Postgres {
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let ddl = build::migrate(Dialect::Postgres, &schemas);
-            if ddl.is_empty() {
+            if schemas.is_empty() {
                 return Ok(());
             }
             let mut client = self.lease().await?;
             if self.held.is_some() {
                 // Inside the caller's transaction, which commits it.
+                let ddl = migrate::plan(&*client, &schemas).await?;
                 for sql in &ddl {
                     tracing::debug!(sql = %sql, "postgres");
                     self.statements.fetch_add(1, Ordering::Relaxed);
@@ -537,6 +538,9 @@ impl DataLayer for Postgres {
                 .transaction()
                 .await
                 .map_err(|e| data_layer("starting a transaction", e))?;
+            // Read and changed in one transaction. (A concurrent `migrate`
+            // may still add the same column first: an error, never a loss.)
+            let ddl = migrate::plan(&tx, &schemas).await?;
             for sql in &ddl {
                 tracing::debug!(sql = %sql, "postgres");
                 self.statements.fetch_add(1, Ordering::Relaxed);
@@ -548,6 +552,16 @@ impl DataLayer for Postgres {
             // Tables may have changed under statements prepared before.
             self.pool.manager().statement_caches.clear();
             Ok(())
+        })
+    }
+
+    fn migration_plan<'a>(
+        &'a self,
+        schemas: Vec<&'static Schema>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let client = self.lease().await?;
+            migrate::plan(&*client, &schemas).await
         })
     }
 }

@@ -47,6 +47,7 @@ pub use pool::SqlitePool;
 mod errors;
 pub(crate) mod functions;
 mod layer;
+mod migrate;
 #[cfg(test)]
 mod tests;
 mod transaction;

@@ -7,7 +7,7 @@ use foldhash::HashMap;
 use rusqlite::Connection;
 
 use super::transaction::Unit;
-use super::{Inner, Sqlite, codec, errors};
+use super::{Inner, Sqlite, codec, errors, migrate};
 use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::group_positions;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
@@ -417,13 +417,15 @@ impl DataLayer for Sqlite {
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let ddl = build::migrate(Dialect::Sqlite, &schemas);
-            if ddl.is_empty() {
+            if schemas.is_empty() {
                 return Ok(());
             }
             self.run(move |conn, inner| {
                 let what = |e| errors::database("migrating", e);
                 let mut tx = Unit::begin(conn).map_err(what)?;
+                // Read and changed in one write transaction: what was
+                // compared is what is changed.
+                let ddl = migrate::plan(&tx, &schemas)?;
                 for sql in &ddl {
                     let _statement = inner.ran(sql);
                     tx.execute_batch(sql).map_err(what)?;
@@ -432,6 +434,13 @@ impl DataLayer for Sqlite {
             })
             .await
         })
+    }
+
+    fn migration_plan<'a>(
+        &'a self,
+        schemas: Vec<&'static Schema>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move { self.run(move |conn, _| migrate::plan(conn, &schemas)).await })
     }
 }
 
