@@ -349,3 +349,10 @@ pub mod prelude {
 #[doc(hidden)]
 pub use ashore_runtime::__private;
 
+/// The README's Rust blocks, compiled and run as doc tests (`cargo test --doc`)
+/// so the first code a user copies cannot drift from the API. Each block is a
+/// whole program; the setup a block leaves out of sight comes from
+/// `doc/readme.rs`, included by hidden `# ` lines.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
