@@ -17,6 +17,8 @@
 //   priority_threshold, admin: nil unless set) with `has_many tickets: Ticket` and those items;
 // - `ticket!(<relationship items>)`: `Ticket` (subject, priority) with
 //   `belongs_to representative` and those items;
+// - `tenant_ticket!()`: `Ticket` (subject) with `belongs_to representative`,
+//   its tenant in `org`;
 // - `others!()`: `Comment` (body, visible, posted_at), `Tag` and the join
 //   resource `TicketTag`;
 // - `loader!()`: the guide's `TicketsAboveThreshold`;
@@ -65,6 +67,28 @@ macro_rules! ticket {
                 relationships {
                     belongs_to representative: Representative;
                     $($relationships)*
+                }
+            }
+        }
+    };
+}
+
+#[allow(unused_macros)]
+macro_rules! tenant_ticket {
+    () => {
+        resource! {
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Ticket {
+                attributes {
+                    uuid_primary_key id;
+                    attribute subject: String;
+                    attribute org: String;
+                }
+                relationships {
+                    belongs_to representative: Representative;
+                }
+                multitenancy {
+                    attribute org;
                 }
             }
         }
