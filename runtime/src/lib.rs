@@ -171,7 +171,11 @@ pub mod __private;
 
 pub use changeset::Changeset;
 pub use data_layer::memory::Memory;
-/// The SQL data layers: `ashore::sql::Sqlite` and `ashore::sql::Postgres`.
+/// The SQL data layers, `ashore::sql::Sqlite` (feature `sqlite`, on by default)
+/// and `ashore::sql::Postgres` (feature `postgres`), and the drivers they are
+/// built on, `ashore::sql::rusqlite` and `ashore::sql::tokio_postgres`: use
+/// these rather than a dependency of your own (a second libsqlite3-sys does not
+/// build; see the module's "The drivers").
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
