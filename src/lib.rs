@@ -299,7 +299,7 @@ pub use ashore_runtime::*;
 /// assert_eq!(urgent[0].representative.get()?.as_ref().map(|r| r.id), Some(alice.id));
 /// # Ok(()) }
 /// ```
-pub use ashore_macros::Resource;
+pub use ashore_macros::{Resource, Scalar};
 
 /// What most code needs: `use ashore::prelude::*;`. The resource and filter
 /// macros (`resource!`, `#[derive(Resource)]`, `expr!`), the domain, queries, manual relationships, errors, and the `Uuid` and
@@ -340,7 +340,7 @@ pub use ashore_macros::Resource;
 pub mod prelude {
     pub use crate::{
         Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship, Memory,
-        Order, Query, Related, Resource, Result, Scoped, Sort, Unset, expr, resource,
+        Order, Query, Related, Resource, Result, Scalar, Scoped, Sort, Unset, expr, resource,
     };
     pub use ashore_runtime::chrono::{DateTime, Utc};
     pub use ashore_runtime::uuid::Uuid;

@@ -22,6 +22,7 @@ mod expr;
 mod generate;
 mod model;
 mod parse;
+mod scalar;
 mod suggest;
 mod validate;
 
@@ -144,6 +145,22 @@ pub fn resource(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(Resource, attributes(resource))]
 pub fn derive_resource(input: TokenStream) -> TokenStream {
     expand::derive_resource(input.into()).into()
+}
+
+/// A type of your own as an attribute type: implements `Scalar` (and
+/// `NonNull`, so `Option<T>` is the nullable form).
+///
+/// - An enum of unit variants is stored as text, each variant as its name in
+///   snake_case (`InProgress` → `"in_progress"`) or as
+///   `#[scalar(rename = "..")]` gives; it compares as text (`status == "open"`,
+///   `status == ^Status::Open`, `status in ^list`). Text that names no variant
+///   is a type mismatch naming resource and attribute when read.
+/// - A newtype, `struct Cents(i64);`, is stored and compared as the type it
+///   wraps (which must not be an `Option`: declare the attribute
+///   `Option<Cents>` for nil).
+#[proc_macro_derive(Scalar, attributes(scalar))]
+pub fn derive_scalar(input: TokenStream) -> TokenStream {
+    scalar::derive(input.into()).into()
 }
 
 /// A filter in Ash's expression language, checked against the resource by the

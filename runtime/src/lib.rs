@@ -198,7 +198,7 @@ pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
     RelationshipKind, Resource, Row, Schema, Through,
 };
-pub use scalar::{Scalar, kind};
+pub use scalar::{NonNull, Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};
 pub use value::{Value, ValueType};
 pub use verbs::{

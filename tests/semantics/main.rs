@@ -36,6 +36,7 @@ mod write_policies;
 mod writes;
 
 // Only here: suites that declare resources of their own with `resource!`.
+mod custom_types;
 mod filter_cycles;
 mod has_one_cycle;
 mod policies;
