@@ -1,8 +1,9 @@
 //! `Scalar`: the bridge between a Rust attribute type and a [`Value`], and how
 //! a value of each type is read from a result row ([`ColumnReader`]).
 //!
-//! Every attribute type a resource may declare (`bool`, `i16`, `i32`, `i64`, `f64`,
-//! `String`, `Uuid`, `DateTime<Utc>` and `Option` of each) implements [`Scalar`].
+//! Every attribute type a resource may declare (`bool`, `i16`, `i32`, `u32`
+//! (stored as a 64-bit integer), `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`,
+//! types with `#[derive(Scalar)]`, and `Option` of each) implements [`Scalar`].
 //! `Option<T>` is the nullable form: `None` is [`Value::Null`]. Each type has a
 //! [`kind`], what `expr!` lets it be compared with.
 
@@ -122,7 +123,7 @@ impl<T: Scalar> From<T> for Value {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of an attribute",
     label = "not an attribute type",
-    note = "attribute types are `bool`, `i16`, `i32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, a type with `#[derive(Scalar)]` (an enum of unit variants, a newtype), and `Option` of one of them for a nullable attribute"
+    note = "attribute types are `bool`, `i16`, `i32`, `u32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, a type with `#[derive(Scalar)]` (an enum of unit variants, a newtype), and `Option` of one of them for a nullable attribute"
 )]
 pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     /// The kind a filter compares by (numbers with numbers, text with text): one
@@ -230,6 +231,22 @@ scalar!(
     int,
     |v| v.into(),
     |w| { i32::try_from(w).map_err(|_| Value::Int(w)) },
+    {
+        #[inline]
+        fn as_int(&self) -> Option<i64> {
+            Some(i64::from(*self))
+        }
+    }
+);
+// Stored as a 64-bit integer (every layer's widest), read back in range.
+scalar!(
+    u32,
+    kind::Number,
+    I64,
+    Int,
+    int,
+    |v| v.into(),
+    |w| { u32::try_from(w).map_err(|_| Value::Int(w)) },
     {
         #[inline]
         fn as_int(&self) -> Option<i64> {

@@ -1,4 +1,4 @@
-//! Attribute types of the user's own (`#[derive(Scalar)]`), on every layer: an
+//! Attribute types of the user's own (`#[derive(Scalar)]`) and `u32`, on every layer: an
 //! enum stored as text (snake_case variant names, one renamed) and a newtype
 //! stored as the integer it wraps, required and optional. They round-trip
 //! through create, read and update; filters compare them by what they are
@@ -32,6 +32,7 @@ resource! {
             attribute fine: Cents;
             attribute previous: Option<Status>;
             attribute deposit: Option<Cents>;
+            attribute copies: u32;
         }
     }
 }
@@ -41,6 +42,10 @@ fn loan(title: &str, status: Status, fine: i64) -> Changeset<Loan> {
         .set(Loan::title(), title)
         .set(Loan::status(), status)
         .set(Loan::fine(), Cents(fine))
+        .set(
+            Loan::copies(),
+            4_000_000_000_u32 + u32::try_from(fine).expect("small"),
+        )
 }
 
 fn titles(loans: &[Loan]) -> Vec<&str> {
@@ -86,6 +91,9 @@ async fn own_types_round_trip_and_filter_alike(run: Run) -> ashore::Result<()> {
     assert_eq!(titles(&q!(fine > ^limit).await?), ["Emma"]);
     assert_eq!(titles(&q!(fine < 100).await?), ["Dune", "Ubik"]);
     assert_eq!(titles(&q!(is_nil(previous)).await?), ["Dune", "Ubik"]);
+    // A `u32` past `i32::MAX` is kept and compared as a number.
+    assert_eq!(all[1].copies, 4_000_000_250);
+    assert_eq!(titles(&q!(copies > 4_000_000_100).await?), ["Emma"]);
     let sorted = d.read(Loan::query().sort(Loan::fine().desc())).await?;
     assert_eq!(titles(&sorted), ["Emma", "Ubik", "Dune"]);
 

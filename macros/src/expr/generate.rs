@@ -245,13 +245,16 @@ impl Gen {
             }
             Expr::Neg { span, expr } => match &**expr {
                 // `-3` stays a literal, so it is a plain number anywhere (lists included).
-                Expr::Lit(lit @ (Lit::Int(_) | Lit::Float(_))) => quote_spanned!(at(*span)=> -#lit),
+                Expr::Lit(lit @ (Lit::Int(_) | Lit::Float(_))) => {
+                    let lit = literal(lit);
+                    quote_spanned!(at(*span)=> -#lit)
+                }
                 other => {
                     let e = self.operand(other, root, "Number");
                     quote_spanned! {at(*span)=> ::ashore::__private::neg(#e) }
                 }
             },
-            Expr::Lit(lit) => quote!(#lit),
+            Expr::Lit(lit) => literal(lit),
             Expr::Pin(pin) => pinned(pin),
             // Alone, a template is the whole condition.
             Expr::Template(t) => self.template(t, Kind::Of("Bool")),
@@ -312,4 +315,17 @@ pub(crate) fn fields(root: &Ident, path: &[Ident]) -> TokenStream {
         out.extend(quote_spanned!(span=> .#ident()));
     }
     out
+}
+
+/// A literal as `expr!` hands it on: an integer without a suffix is an `i64`
+/// (every integer attribute compares as one), not the `i32` Rust would infer,
+/// so `copies > 4_000_000_000` compiles; anything else as written.
+fn literal(lit: &Lit) -> TokenStream {
+    match lit {
+        Lit::Int(int) if int.suffix().is_empty() => {
+            let wide = syn::LitInt::new(&format!("{}i64", int.base10_digits()), int.span());
+            quote!(#wide)
+        }
+        other => quote!(#other),
+    }
 }

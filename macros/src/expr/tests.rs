@@ -111,7 +111,7 @@ fn operands() {
 fn generated_calls() {
     assert_eq!(
         generated("priority > 3"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3i64))"
     );
     assert_eq!(
         generated("representative_id in ^ids"),
@@ -124,7 +124,7 @@ fn generated_calls() {
     let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
     for part in [
         ":: ashore :: __private :: or (:: ashore :: __private :: and (:: ashore :: __private :: not (:: ashore :: __private :: is_nil (__ashore_f . a ()))",
-        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (__ashore_f . b ()) , 2) , - 1)",
+        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (__ashore_f . b ()) , 2i64) , - 1i64)",
         ":: ashore :: __private :: in_list (__ashore_f . s () , [\"x\" , & (y)])",
     ] {
         assert!(g.contains(part), "{part}\nnot in\n{g}");
@@ -143,7 +143,7 @@ fn text_functions_generate_one_call_each() {
     );
     assert_eq!(
         generated("length(upper(a)) > 1"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (__ashore_f . a ())) , 1))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (__ashore_f . a ())) , 1i64))"
     );
     // `concat` of three is two calls, left first.
     assert_eq!(
