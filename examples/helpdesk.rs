@@ -154,17 +154,8 @@ fn database_arg(args: Vec<String>) -> Result<Option<String>, String> {
 }
 
 async fn run(layer: Arc<dyn DataLayer>) -> ashore::Result<Vec<String>> {
-    let support = Domain::builder()
-        .shared_data_layer(layer)
-        .resource::<Representative>()
-        .resource::<Ticket>()
-        .resource::<Comment>()
-        .build()?;
-    // Makes the tables, foreign keys and indexes on a database; nothing in memory.
-    support.migrate().await?;
-
+    let support = seed::seeded(layer).await?;
     let seed = seed();
-    seed::plant(&support, &seed).await?;
     let me = support
         .read(Representative::query().filter(expr!(name == "Ada")))
         .await?

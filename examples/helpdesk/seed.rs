@@ -3,9 +3,26 @@
 //! domain (shared by `examples/helpdesk.rs`, `examples/helpdesk_api.rs` and the
 //! API's test).
 
+use std::sync::Arc;
+
+use ashore::DataLayer;
 use ashore::prelude::*;
 
 use super::resources::{Comment, Representative, Ticket};
+
+/// The Helpdesk domain on `layer`, its tables made and the seed written.
+pub async fn seeded(layer: Arc<dyn DataLayer>) -> ashore::Result<Domain> {
+    let support = Domain::builder()
+        .shared_data_layer(layer)
+        .resource::<Representative>()
+        .resource::<Ticket>()
+        .resource::<Comment>()
+        .build()?;
+    // Makes the tables, foreign keys and indexes on a database; nothing in memory.
+    support.migrate().await?;
+    plant(&support, &seed()).await?;
+    Ok(support)
+}
 
 /// The seed data: (name, threshold, [(subject, priority, comments)]).
 pub type Seed = (
@@ -58,7 +75,7 @@ pub fn seed() -> Vec<Seed> {
 }
 
 /// Writes `seed` into `support`: Ada is the only admin; every ticket is open.
-pub async fn plant(support: &Domain, seed: &[Seed]) -> ashore::Result<()> {
+async fn plant(support: &Domain, seed: &[Seed]) -> ashore::Result<()> {
     for (name, threshold, tickets) in seed {
         let rep = support
             .create(
