@@ -6,7 +6,9 @@
 //!
 //! - `create_many` of 100,000 tickets against one prepared `INSERT` per row in
 //!   a transaction (rusqlite) and one `INSERT .. SELECT * FROM UNNEST(..)`
-//!   (tokio-postgres), the table emptied before each call (untimed);
+//!   (tokio-postgres), the table emptied before each call (untimed; on SQLite
+//!   through the connection of the side that writes next, the WAL then
+//!   checkpointed: see `EMPTY`);
 //! - `update_all` of the 100,000 tickets (priority above -1, which all are)
 //!   against one prepared `UPDATE .. RETURNING` decoded into the same tickets
 //!   (on PostgreSQL `VACUUM ticket` runs before each call, untimed).
