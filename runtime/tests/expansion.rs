@@ -268,7 +268,11 @@ pub struct Ticket {
     pub id: Uuid,
     pub subject: String,
     pub priority: Option<i64>,
-    pub representative_id: Option<<Representative as ap::Resource>::PrimaryKey>,
+    // The generated code below names `<Representative as ap::Resource>::PrimaryKey`:
+    // the same type, reached here through a constant so that a destination that is
+    // not a resource is one error (see `__private::foreign_key`).
+    pub representative_id:
+        Option<<Representative as ap::PrimaryKeyOf<{ ap::is_key(Ticket::__ASHORE_KEY_3) }>>::Key>,
     pub representative: ap::Loaded<Option<Representative>>,
 }
 
@@ -457,6 +461,9 @@ impl Ticket {
             record.representative = ap::Loaded::new(value)
         })
     }
+    #[doc(hidden)]
+    const __ASHORE_KEY_3: std::marker::PhantomData<<Representative as ap::Resource>::PrimaryKey> =
+        std::marker::PhantomData;
 }
 
 // ---------------------------------------------------------------- the manual loader

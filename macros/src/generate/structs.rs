@@ -1,18 +1,45 @@
 //! The resource struct itself: the declared attributes, the belongs_to foreign
 //! keys, then one `Loaded` field per relationship; all fields `pub`.
+//!
+//! A foreign key `resource!` adds is typed as its destination's primary key
+//! through a constant argument and one associated constant (see
+//! `__private::foreign_key`), so that a destination that is not a resource is
+//! one error, on the destination, where naming `<D as Resource>::PrimaryKey` in
+//! the field made every use of the field another (the struct's `Send` and
+//! `Sync`, each derive). The rest of the generated code names the plain
+//! projection, which is the same type.
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{Ident, Type};
 
-use crate::model::{Attribute, Relationship, Resource};
+use super::Ctx;
+use crate::model::{Attribute, Origin, Relationship, Resource};
 
 /// The struct `resource!` declares: its columns, then its relationships.
 pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
     let Resource {
         attrs, vis, ident, ..
     } = resource;
-    let attributes = columns.iter().map(|a| {
-        let (attrs, name, ty) = (&a.attrs, &a.name, &a.ty);
+    let attributes = columns.iter().enumerate().map(|(index, a)| {
+        let (attrs, name) = (&a.attrs, &a.name);
+        let ty = match destination(resource, a) {
+            Some(dest) => {
+                let span = dest.span();
+                // The source's name on the destination too: rustc reports the
+                // path's span.
+                let mut source = ident.clone();
+                source.set_span(span);
+                let key = key_const(index, span);
+                quote_spanned! {span=>
+                    ::core::option::Option<<#dest as ::ashore::__private::PrimaryKeyOf<{
+                        ::ashore::__private::is_key(#source::#key)
+                    }>>::Key>
+                }
+            }
+            None => a.ty.to_token_stream(),
+        };
         quote!(#(#attrs)* pub #name: #ty)
     });
     let relationships = resource.relationships.iter().map(|r| {
@@ -27,6 +54,36 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
             #(#relationships,)*
         }
     }
+}
+
+/// The associated constants the foreign keys' types read (see the module
+/// comment), for the struct's inherent impl.
+pub fn key_consts(ctx: &Ctx) -> TokenStream {
+    let consts = ctx.columns.iter().enumerate().filter_map(|(index, a)| {
+        let dest = destination(ctx.resource, a)?;
+        let span = dest.span();
+        let key = key_const(index, span);
+        Some(quote_spanned! {span=>
+            #[doc(hidden)]
+            const #key: ::core::marker::PhantomData<<#dest as ::ashore::__private::Resource>::PrimaryKey> =
+                ::core::marker::PhantomData;
+        })
+    });
+    quote!(#(#consts)*)
+}
+
+/// The destination of the belongs_to that adds `column`, if one does.
+fn destination<'a>(resource: &'a Resource, column: &Attribute) -> Option<&'a Type> {
+    let Origin::BelongsTo(by) = &column.origin else {
+        return None;
+    };
+    let rel = resource.relationships.iter().find(|r| &r.name == by)?;
+    Some(&rel.destination)
+}
+
+/// `__ASHORE_KEY_<index>`, the constant of the foreign key at `index`.
+fn key_const(index: usize, span: Span) -> Ident {
+    format_ident!("__ASHORE_KEY_{}", index, span = span)
 }
 
 /// `Loaded<Vec<D>>` (has_many, many_to_many) or `Loaded<Option<D>>`.
