@@ -11,11 +11,11 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::spanned::Spanned;
 use syn::{Ident, Type};
 
 use super::Ctx;
 use crate::model::{Attribute, Origin, Relationship, Resource};
+use crate::spans;
 
 /// The struct `resource!` declares: its columns, then its relationships.
 pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
@@ -26,17 +26,20 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
         let (attrs, name) = (&a.attrs, &a.name);
         let ty = match destination(resource, a) {
             Some(dest) => {
-                let span = dest.span();
-                // The source's name on the destination too: rustc reports the
-                // path's span.
+                // Spanned as `spans::around` does, and the path to the constant
+                // over `dest` too: rustc reports the path's span.
+                let (first, last) = spans::ends(dest);
                 let mut source = ident.clone();
-                source.set_span(span);
-                let key = key_const(index, span);
-                quote_spanned! {span=>
-                    ::core::option::Option<<#dest as ::ashore::__private::PrimaryKeyOf<{
-                        ::ashore::__private::is_key(#source::#key)
+                source.set_span(first);
+                let key = key_const(index, last);
+                let constant = quote_spanned!(last=> #source::#key);
+                let mut ty = spans::respan(quote!(::core::option::Option< <), first);
+                ty.extend(quote_spanned! {last=>
+                    #dest as ::ashore::__private::PrimaryKeyOf<{
+                        ::ashore::__private::is_key(#constant)
                     }>>::Key>
-                }
+                });
+                ty
             }
             None => a.ty.to_token_stream(),
         };
@@ -61,12 +64,20 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
 pub fn key_consts(ctx: &Ctx) -> TokenStream {
     let consts = ctx.columns.iter().enumerate().filter_map(|(index, a)| {
         let dest = destination(ctx.resource, a)?;
-        let span = dest.span();
-        let key = key_const(index, span);
-        Some(quote_spanned! {span=>
+        let key = key_const(index, spans::ends(dest).1);
+        let (first, last) = spans::ends(dest);
+        let phantom = quote!(::core::marker::PhantomData);
+        let ty = spans::around(
+            dest,
+            quote!(#phantom< <),
+            quote!(as ::ashore::__private::Resource>::PrimaryKey>),
+        );
+        // The value over `dest` too: its type is checked on its span.
+        let mut value = spans::respan(quote!(::core::marker::), first);
+        value.extend(quote_spanned!(last=> PhantomData));
+        Some(quote! {
             #[doc(hidden)]
-            const #key: ::core::marker::PhantomData<<#dest as ::ashore::__private::Resource>::PrimaryKey> =
-                ::core::marker::PhantomData;
+            const #key: #ty = #value;
         })
     });
     quote!(#(#consts)*)
