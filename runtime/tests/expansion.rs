@@ -271,6 +271,7 @@ pub struct Ticket {
     // The generated code below names `<Representative as ap::Resource>::PrimaryKey`:
     // the same type, reached here through a constant so that a destination that is
     // not a resource is one error (see `__private::foreign_key`).
+    /// The key of the belongs_to `representative`: the primary key of a `Representative`.
     pub representative_id:
         Option<<Representative as ap::PrimaryKeyOf<{ ap::is_key(Ticket::__ASHORE_KEY_3) }>>::Key>,
     pub representative: ap::Loaded<Option<Representative>>,

@@ -11,7 +11,8 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
-use syn::{Ident, Type};
+use syn::Ident;
+use syn::ext::IdentExt;
 
 use super::Ctx;
 use crate::model::{Attribute, Origin, Relationship, Resource};
@@ -24,7 +25,19 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
     } = resource;
     let attributes = columns.iter().enumerate().map(|(index, a)| {
         let (attrs, name) = (&a.attrs, &a.name);
-        let ty = match destination(resource, a) {
+        let rel = belongs_to(resource, a);
+        // Said in words: the type reads as a `PrimaryKeyOf` with `{ _ }` in docs.
+        let doc = rel.map(|rel| {
+            let dest = &rel.destination;
+            let dest = crate::model::type_name(dest)
+                .map_or_else(|| quote!(#dest).to_string(), |i| i.unraw().to_string());
+            let doc = format!(
+                " The key of the belongs_to `{}`: the primary key of a `{dest}`.",
+                rel.name.unraw()
+            );
+            quote!(#[doc = #doc])
+        });
+        let ty = match rel.map(|rel| &rel.destination) {
             Some(dest) => {
                 // Spanned as `spans::around` does, and the path to the constant
                 // over `dest` too: rustc reports the path's span.
@@ -43,7 +56,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
             }
             None => a.ty.to_token_stream(),
         };
-        quote!(#(#attrs)* pub #name: #ty)
+        quote!(#(#attrs)* #doc pub #name: #ty)
     });
     let relationships = resource.relationships.iter().map(|r| {
         let (attrs, name) = (&r.attrs, &r.name);
@@ -63,7 +76,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
 /// comment), for the struct's inherent impl.
 pub fn key_consts(ctx: &Ctx) -> TokenStream {
     let consts = ctx.columns.iter().enumerate().filter_map(|(index, a)| {
-        let dest = destination(ctx.resource, a)?;
+        let dest = &belongs_to(ctx.resource, a)?.destination;
         let key = key_const(index, spans::ends(dest).1);
         let (first, last) = spans::ends(dest);
         let phantom = quote!(::core::marker::PhantomData);
@@ -83,13 +96,12 @@ pub fn key_consts(ctx: &Ctx) -> TokenStream {
     quote!(#(#consts)*)
 }
 
-/// The destination of the belongs_to that adds `column`, if one does.
-fn destination<'a>(resource: &'a Resource, column: &Attribute) -> Option<&'a Type> {
+/// The belongs_to that adds `column`, if one does.
+fn belongs_to<'a>(resource: &'a Resource, column: &Attribute) -> Option<&'a Relationship> {
     let Origin::BelongsTo(by) = &column.origin else {
         return None;
     };
-    let rel = resource.relationships.iter().find(|r| &r.name == by)?;
-    Some(&rel.destination)
+    resource.relationships.iter().find(|r| &r.name == by)
 }
 
 /// `__ASHORE_KEY_<index>`, the constant of the foreign key at `index`.
