@@ -77,12 +77,11 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
 pub fn key_consts(ctx: &Ctx) -> TokenStream {
     let consts = ctx.columns.iter().enumerate().filter_map(|(index, a)| {
         let dest = &belongs_to(ctx.resource, a)?.destination;
-        let key = key_const(index, spans::ends(dest).1);
         let (first, last) = spans::ends(dest);
-        let phantom = quote!(::core::marker::PhantomData);
+        let key = key_const(index, last);
         let ty = spans::around(
             dest,
-            quote!(#phantom< <),
+            quote!(::core::marker::PhantomData< <),
             quote!(as ::ashore::__private::Resource>::PrimaryKey>),
         );
         // The value over `dest` too: its type is checked on its span.
