@@ -6,8 +6,9 @@
 //! `proc_macro2` tokens so it can be unit-tested. `expand` drives each macro
 //! through the layers, each importing only the ones above it in this list:
 //!
-//! - `suggest` (did-you-mean, wording) and `errors` (the one accumulator of a
-//!   call's errors), the bottom;
+//! - `suggest` (did-you-mean, wording), `errors` (the one accumulator of a
+//!   call's errors) and `spans` (generated tokens spanned over a user's type),
+//!   the bottom;
 //! - `expr`: the filter language, its syntax tree, parser and generated calls;
 //! - `model`: the resource as declared, with the user's spans;
 //! - `parse`: `resource!` (`parse::dsl`) or the derive's struct
@@ -23,6 +24,7 @@ mod generate;
 mod model;
 mod parse;
 mod scalar;
+mod spans;
 mod suggest;
 mod validate;
 

@@ -458,8 +458,8 @@ impl Resource {
     }
 
     /// Every attribute in schema order: the declared ones, then the foreign keys of
-    /// belongs_to relationships that are not declared explicitly (in relationship
-    /// order; a name defined twice is defined once).
+    /// belongs_to relationships not declared explicitly (in relationship order, a
+    /// name once), typed as the destination's primary key (see `generate::structs`).
     pub fn columns(&self) -> Vec<Attribute> {
         let mut columns = self.attributes.clone();
         for rel in &self.relationships {

@@ -7,8 +7,10 @@
 
 use std::sync::Arc;
 
+mod foreign_key;
 mod keys;
 
+pub use foreign_key::{PrimaryKeyOf, is_key};
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
 pub use crate::changeset::Changeset;

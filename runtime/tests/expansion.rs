@@ -270,7 +270,12 @@ pub struct Ticket {
     pub id: Uuid,
     pub subject: String,
     pub priority: Option<i64>,
-    pub representative_id: Option<<Representative as ap::Resource>::PrimaryKey>,
+    // The generated code below names `<Representative as ap::Resource>::PrimaryKey`:
+    // the same type, reached here through a constant so that a destination that is
+    // not a resource is one error (see `__private::foreign_key`).
+    /// The key of the belongs_to `representative`: the primary key of a `Representative`.
+    pub representative_id:
+        Option<<Representative as ap::PrimaryKeyOf<{ ap::is_key(Ticket::__ASHORE_KEY_3) }>>::Key>,
     pub representative: ap::Loaded<Option<Representative>>,
 }
 
@@ -460,6 +465,9 @@ impl Ticket {
             |record, value| record.representative = ap::Loaded::new(value),
         )
     }
+    #[doc(hidden)]
+    const __ASHORE_KEY_3: std::marker::PhantomData<<Representative as ap::Resource>::PrimaryKey> =
+        std::marker::PhantomData;
 }
 
 // ---------------------------------------------------------------- the manual loader

@@ -1,7 +1,9 @@
 //! A destination that is not a resource is reported once, on its name, for each
-//! kind but belongs_to: there `resource!` types the foreign key it adds as the
-//! destination's primary key, and each use of that field repeats the error
-//! (`derive_destination_not_resource` has a belongs_to, whose key is the user's).
+//! kind: for a belongs_to too, though `resource!` types the foreign key it adds
+//! (`team_id`) as the destination's primary key and the generated code uses that
+//! field throughout; for a path (`offices::Office`) too, marked whole. (A
+//! belongs_to to a path is still marked twice: whole, and on its first segment
+//! where the generated code uses the foreign key's type.)
 use ashore::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -12,6 +14,14 @@ pub struct Ticket {
 #[derive(Debug, Clone)]
 pub struct Tag;
 
+#[derive(Debug, Clone)]
+pub struct Team;
+
+pub mod offices {
+    #[derive(Debug, Clone)]
+    pub struct Office;
+}
+
 resource! {
     #[derive(Debug, Clone)]
     pub struct Representative {
@@ -21,6 +31,8 @@ resource! {
         relationships {
             has_many tickets: Ticket;
             has_one latest_ticket: Ticket;
+            has_many offices: offices::Office;
+            belongs_to team: Team;
             many_to_many tags: Tag {
                 through RepresentativeTag;
             }

@@ -53,8 +53,9 @@ fn generates_what_expansion_rs_writes_by_hand() {
     assert_contains(
         &out,
         &[
-            "# [derive (Debug , Clone , PartialEq)] pub struct Representative { pub id : :: ashore :: __private :: Uuid , pub name : String , pub team_id : :: core :: option :: Option < < Team as :: ashore :: __private :: Resource > :: PrimaryKey > , pub tickets : :: ashore :: __private :: Loaded < :: std :: vec :: Vec < Ticket > > ,",
+            "# [derive (Debug , Clone , PartialEq)] pub struct Representative { pub id : :: ashore :: __private :: Uuid , pub name : String , # [doc = \" The key of the belongs_to `team`: the primary key of a `Team`.\"] pub team_id : :: core :: option :: Option < < Team as :: ashore :: __private :: PrimaryKeyOf < { :: ashore :: __private :: is_key (Representative :: __ASHORE_KEY_2) } > > :: Key > , pub tickets : :: ashore :: __private :: Loaded < :: std :: vec :: Vec < Ticket > > ,",
             "pub team : :: ashore :: __private :: Loaded < :: core :: option :: Option < Team > > ,",
+            "# [doc (hidden)] const __ASHORE_KEY_2 : :: core :: marker :: PhantomData < < Team as :: ashore :: __private :: Resource > :: PrimaryKey > = :: core :: marker :: PhantomData ;",
             "# [doc (hidden)] pub struct RepresentativeFields { path : :: ashore :: __private :: Path , }",
             "const _ : () = {",
             "static __ASHORE_ATTRIBUTES : [:: ashore :: __private :: AttributeInfo ; 3] = [",

@@ -56,11 +56,12 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         let (name, dest) = (&r.name, &r.destination);
         let docs = docs(&r.attrs);
         let lit = name_lit(name);
+        let fields = crate::spans::resource_item(dest, "Fields");
         // All on the destination: if it is not a resource, that is where it shows.
         quote_spanned! {dest.span()=>
             #(#docs)*
             #[inline]
-            pub fn #name(&self) -> <#dest as ::ashore::__private::Resource>::Fields {
+            pub fn #name(&self) -> #fields {
                 ::ashore::__private::fields_at(::ashore::__private::child(&self.path, #lit))
             }
         }

@@ -1,7 +1,8 @@
 //! `impl Resource for X` (schema, `get`, `primary_key`, `read_columns`, and
 //! `from_row` through it) and the
 //! inherent `impl X` with one `Field` function per attribute, one `Rel`
-//! function per relationship and one `IdentityRef` function per identity.
+//! function per relationship and one `IdentityRef` function per identity (and,
+//! for `resource!`, the constants its foreign keys' types read: see `structs`).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
@@ -134,8 +135,8 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// The inherent `impl <Name>` (see the module comment).
-pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
+/// The inherent `impl <Name>` (see the module comment), with `more` items.
+pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
     let ident = &ctx.resource.ident;
     let attributes = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
@@ -213,6 +214,7 @@ pub fn inherent_impl(ctx: &Ctx) -> TokenStream {
             #(#attributes)*
             #(#[inline] #relationships)*
             #(#identities)*
+            #more
         }
     }
 }

@@ -54,16 +54,19 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
         pk_index: resource.primary_key().map(|(i, _)| i),
         unplaced,
     };
-    let mut out = match derive {
-        Some(_) => TokenStream::new(),
-        None => structs::definition(resource, &ctx.columns),
+    let (mut out, key_consts) = match derive {
+        Some(_) => (TokenStream::new(), TokenStream::new()),
+        None => (
+            structs::definition(resource, &ctx.columns),
+            structs::key_consts(&ctx),
+        ),
     };
     out.extend(fields::fields_struct(&ctx));
     let schema = schema::statics(&ctx);
     let relationships = relationships::infos(&ctx);
     let fields_impl = fields::fields_impl(&ctx);
     let resource_impl = impls::resource_impl(&ctx);
-    let inherent = impls::inherent_impl(&ctx);
+    let inherent = impls::inherent_impl(&ctx, key_consts);
     let checks = checks::checks(&ctx);
     let keys = keys::key_checks(&ctx);
     out.extend(quote! {
