@@ -7,7 +7,13 @@
 
 use std::sync::Arc;
 
+mod aggregates;
 mod keys;
+
+pub use aggregates::{
+    KindOf, Ordered, Summable, aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme,
+    aggregate_first, aggregate_sum, no_filter,
+};
 
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
@@ -17,8 +23,8 @@ pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns}
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
-    ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, List, Name, Numeric, Operand, Path, SameKind,
-    Term,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, List, Name,
+    Numeric, Operand, Path, SameKind, Term,
 };
 pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
@@ -26,7 +32,7 @@ pub use crate::policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use crate::query::Query;
-pub use crate::rel::{Rel, ToMany, ToOne};
+pub use crate::rel::{Agg, AggregateOf, Rel, ToMany, ToOne};
 pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
     Resource, Row, Schema, Through,

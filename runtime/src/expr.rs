@@ -19,8 +19,11 @@ use std::fmt;
 
 use crate::value::Value;
 
+mod aggregate;
 mod depth;
 mod typed;
+
+pub use aggregate::{Aggregate, AggregateKind};
 
 pub use depth::{MAX_FILTER_DEPTH, RELATIONSHIP_HOP_DEPTH};
 pub use typed::{Condition, Dynamic, Fields, List, Numeric, Operand, Path, SameKind, Term};

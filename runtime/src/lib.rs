@@ -177,14 +177,17 @@ pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
 pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
 pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
-pub use expr::{ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term};
+pub use expr::{
+    Aggregate, AggregateKind, ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH,
+    Term,
+};
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
 pub use policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use query::{Load, Query, Unset};
-pub use rel::{FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
+pub use rel::{Agg, FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
 pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
     RelationshipKind, Resource, Row, Schema, Through,

@@ -14,6 +14,7 @@
 mod common;
 
 // Shared with `derive_parity`: the same files, on the derive's Helpdesk there.
+mod aggregates;
 mod depth;
 mod errors;
 mod expr;

@@ -60,6 +60,7 @@ use crate::expr::{ArithOp, CmpOp, Expr};
 use crate::resource::Schema;
 use crate::value::Value;
 
+mod aggregate;
 mod batch;
 mod compile;
 mod keys;
@@ -67,6 +68,7 @@ mod list;
 mod lower;
 mod sorting;
 
+pub(crate) use aggregate::Aggregates;
 use batch::Batch;
 pub(crate) use batch::CHUNK;
 use compile::Compiler;

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+mod aggregate;
+
 use foldhash::{HashMap, HashMapExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};

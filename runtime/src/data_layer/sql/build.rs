@@ -32,6 +32,7 @@
 //! Generated integer keys come after the largest key, given or generated, on
 //! every layer (see `insert`).
 
+mod aggregate;
 mod ddl;
 mod delete;
 mod filter;
@@ -63,6 +64,18 @@ pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
 /// request is an error.
 pub fn count(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
     read::read(dialect, request, read::Shape::Count)
+}
+
+/// The one statement of [`DataLayer::aggregate`](crate::DataLayer::aggregate):
+/// the primary key of each record `request` selects and one correlated
+/// subquery per aggregate ([`Columns::Values`](super::Columns::Values)), in
+/// insertion order. A partitioned request is an error.
+pub fn aggregate(
+    dialect: Dialect,
+    request: &ReadRequest,
+    aggregates: &[crate::expr::Aggregate],
+) -> Result<Statement> {
+    aggregate::aggregate(dialect, request, aggregates)
 }
 
 /// The query of the largest primary key stored in `schema`'s table (NULL when

@@ -371,6 +371,14 @@ impl DataLayer for Sqlite {
         })
     }
 
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<crate::expr::Aggregate>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>>> {
+        Box::pin(self.aggregate_now(request, aggregates))
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

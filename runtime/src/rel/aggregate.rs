@@ -1,0 +1,81 @@
+//! Aggregate markers: `Representative::open_ticket_count()` returns an
+//! [`Agg`], the aggregate declared in `aggregates { .. }` with the field that
+//! holds its value on a record; pass it to `Query::load` (or `Rel::load`,
+//! `Domain::load`) and the field holds the value (`Loaded<T>`). Computing it is
+//! the engine's (`engine/load/aggregate.rs`).
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::expr::Aggregate;
+
+/// An [`Aggregate`] whose value is a `T`: what generated code builds, so
+/// the compiler ties the aggregate's kind and field to the type of the field
+/// that holds it.
+#[doc(hidden)]
+pub struct AggregateOf<T> {
+    aggregate: Aggregate,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> AggregateOf<T> {
+    /// Types `aggregate`; the caller vouches for its value's type.
+    pub fn new(aggregate: Aggregate) -> Self {
+        AggregateOf {
+            aggregate,
+            value: PhantomData,
+        }
+    }
+}
+
+/// An aggregate of `S` whose value is a `T` (`i64` for `count`, `bool` for
+/// `exists`, `Option<..>` for the others), with the field it is loaded into.
+/// `Representative::open_ticket_count()` returns one; pass it to
+/// [`Query::load`](crate::Query::load).
+pub struct Agg<S, T> {
+    pub(crate) name: &'static str,
+    pub(crate) aggregate: fn() -> AggregateOf<T>,
+    pub(crate) set: fn(&mut S, T),
+}
+
+impl<S, T> Agg<S, T> {
+    /// The aggregate `name`, described by `aggregate`, whose value `set` puts
+    /// on a record. What generated code calls.
+    #[doc(hidden)]
+    pub fn new(name: &'static str, aggregate: fn() -> AggregateOf<T>, set: fn(&mut S, T)) -> Self {
+        Agg {
+            name,
+            aggregate,
+            set,
+        }
+    }
+
+    /// Its name, as declared.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// What it computes.
+    pub fn aggregate(&self) -> Aggregate {
+        (self.aggregate)().aggregate
+    }
+}
+
+impl<S, T> Clone for Agg<S, T> {
+    fn clone(&self) -> Self {
+        Agg {
+            name: self.name,
+            aggregate: self.aggregate,
+            set: self.set,
+        }
+    }
+}
+
+impl<S, T> fmt::Debug for Agg<S, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Agg")
+            .field("name", &self.name)
+            .field("aggregate", &self.aggregate())
+            .finish()
+    }
+}

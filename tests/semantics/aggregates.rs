@@ -1,0 +1,211 @@
+//! Aggregates (`aggregates { .. }`, `#[resource(aggregate(..))]`) loaded onto
+//! records: every kind, with the aggregate's filter, through a relationship's
+//! own filter, two hops away and through a many_to_many, for records with and
+//! without related records; one read per aggregate whatever the number of
+//! records; in nested loads and onto records in hand; an overflowing sum is an
+//! error. Each test runs on memory, SQLite and PostgreSQL (`layers!`).
+//!
+//! Ada's tickets: `a9` (9, open, two comments, tagged urgent) and `a1` (1,
+//! closed, tagged urgent); Bob's: `b2` (2, open, one comment, tagged calm) and
+//! `bnil` (no priority, open); Cy has none; `orphan` has no representative.
+
+use ashore::prelude::*;
+use ashore::{Agg, Aggregate, AggregateKind, Load};
+
+use crate::common::*;
+
+/// The Helpdesk of `ada_and_bob`, with Cy, comments and tags.
+async fn world(run: &Run) -> Fx {
+    let fx = ada_and_bob(run).await;
+    let d = &fx.domain;
+    rep(d, "Cy", 1).await;
+    let tickets = d.read(Ticket::query()).await.expect("tickets");
+    let by = |s: &str| tickets.iter().find(|t| t.subject == s).expect("a ticket");
+    comment(d, by("a9"), "first").await;
+    comment(d, by("a9"), "second").await;
+    comment(d, by("b2"), "third").await;
+    let urgent = tag(d, "urgent").await;
+    let calm = tag(d, "calm").await;
+    label(d, by("a9"), &urgent).await;
+    label(d, by("a1"), &urgent).await;
+    label(d, by("b2"), &calm).await;
+    fx
+}
+
+/// The value of `field` for each representative, by name order.
+fn each<T: Clone>(
+    reps: &[Representative],
+    field: impl Fn(&Representative) -> &Loaded<T>,
+) -> Vec<T> {
+    reps.iter()
+        .map(|r| field(r).get().expect("loaded").clone())
+        .collect()
+}
+
+async fn every_kind_is_loaded_with_its_own_answer(run: Run) -> ashore::Result<()> {
+    let fx = world(&run).await;
+    let query = Representative::query()
+        .sort(Representative::name())
+        .load(Representative::ticket_count())
+        .load(Representative::open_ticket_count())
+        .load(Representative::open_tickets_count())
+        .load(Representative::has_open_tickets())
+        .load(Representative::total_priority())
+        .load(Representative::open_priority())
+        .load(Representative::lowest_priority())
+        .load(Representative::highest_priority())
+        .load(Representative::last_opened())
+        .load(Representative::first_subject_alphabetically())
+        .load(Representative::mean_priority())
+        .load(Representative::first_subject())
+        .load(Representative::comment_count())
+        .load(Representative::tag_count());
+    let reps = fx.domain.read(query).await?;
+    let names: Vec<&str> = reps.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["Ada", "Bob", "Cy"]);
+    assert_eq!(each(&reps, |r| &r.ticket_count), [2, 2, 0]);
+    assert_eq!(each(&reps, |r| &r.open_ticket_count), [1, 2, 0]);
+    // The relationship's own filter (`status == "open"`) holds.
+    assert_eq!(each(&reps, |r| &r.open_tickets_count), [1, 2, 0]);
+    assert_eq!(each(&reps, |r| &r.has_open_tickets), [true, true, false]);
+    assert_eq!(
+        each(&reps, |r| &r.total_priority),
+        [Some(10), Some(2), None]
+    );
+    // Open tickets above priority 1: `bnil`'s nil priority is not above 1.
+    assert_eq!(each(&reps, |r| &r.open_priority), [Some(9), Some(2), None]);
+    assert_eq!(
+        each(&reps, |r| &r.lowest_priority),
+        [Some(1), Some(2), None]
+    );
+    assert_eq!(
+        each(&reps, |r| &r.highest_priority),
+        [Some(9), Some(2), None]
+    );
+    assert_eq!(
+        each(&reps, |r| &r.last_opened),
+        [Some(at(2)), Some(at(4)), None]
+    );
+    let s = |x: &str| Some(x.to_owned());
+    assert_eq!(
+        each(&reps, |r| &r.first_subject_alphabetically),
+        [s("a1"), s("b2"), None]
+    );
+    assert_eq!(
+        each(&reps, |r| &r.mean_priority),
+        [Some(5.0), Some(2.0), None]
+    );
+    // The earliest created ticket.
+    assert_eq!(each(&reps, |r| &r.first_subject), [s("a9"), s("b2"), None]);
+    assert_eq!(each(&reps, |r| &r.comment_count), [2, 1, 0]);
+    assert_eq!(each(&reps, |r| &r.tag_count), [2, 0, 0]);
+    // Not loaded: still an error to read.
+    let plain = fx.domain.read(Representative::query()).await?;
+    assert!(matches!(
+        plain[0].ticket_count.get().unwrap_err().kind(),
+        ErrorKind::NotLoaded
+    ));
+    Ok(())
+}
+
+layers!(every_kind_is_loaded_with_its_own_answer);
+
+async fn one_read_per_aggregate_whatever_the_number_of_records(run: Run) -> ashore::Result<()> {
+    for n in [1, 300] {
+        let fx = helpdesk(&run).await;
+        seed_many(&fx.domain, n).await;
+        fx.reads.clear();
+        let reps = fx
+            .domain
+            .read(
+                Representative::query()
+                    .load(Representative::ticket_count())
+                    .load(Representative::highest_priority()),
+            )
+            .await?;
+        assert_eq!(reps.len(), n);
+        for r in &reps {
+            assert_eq!(*r.ticket_count.get()?, 2);
+            assert_eq!(*r.highest_priority.get()?, Some(8));
+        }
+        // The representatives, then one per aggregate.
+        assert_eq!(fx.reads.count(), 3, "{n} representatives");
+    }
+    Ok(())
+}
+
+layers!(one_read_per_aggregate_whatever_the_number_of_records);
+
+async fn nested_and_in_hand(run: Run) -> ashore::Result<()> {
+    let fx = world(&run).await;
+    let d = &fx.domain;
+    let tickets = d
+        .read(
+            Ticket::query()
+                .sort(Ticket::subject())
+                .load(Ticket::representative().load(Representative::open_ticket_count())),
+        )
+        .await?;
+    let counts: Vec<(String, Option<i64>)> = tickets
+        .iter()
+        .map(|t| {
+            let rep = t.representative.get()?;
+            Ok((
+                t.subject.clone(),
+                rep.as_ref()
+                    .map(|r| *r.open_ticket_count.get().expect("loaded")),
+            ))
+        })
+        .collect::<ashore::Result<_>>()?;
+    let c = |s: &str, n: Option<i64>| (s.to_owned(), n);
+    assert_eq!(
+        counts,
+        [
+            c("a1", Some(1)),
+            c("a9", Some(1)),
+            c("b2", Some(2)),
+            c("bnil", Some(2)),
+            c("orphan", None)
+        ]
+    );
+    let mut reps = d
+        .read(Representative::query().sort(Representative::name()))
+        .await?;
+    d.load(&mut reps, Representative::comment_count()).await?;
+    assert_eq!(each(&reps, |r| &r.comment_count), [2, 1, 0]);
+    Ok(())
+}
+
+layers!(nested_and_in_hand);
+
+async fn an_overflowing_sum_is_an_error(run: Run) -> ashore::Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let max = rep(d, "Max", 1).await;
+    ticket(d, Some(&max), "big", "open", Some(i64::MAX), 1).await;
+    ticket(d, Some(&max), "one more", "open", Some(1), 2).await;
+    let err = d
+        .read(Representative::query().load(Representative::total_priority()))
+        .await
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err}");
+    Ok(())
+}
+
+layers!(an_overflowing_sum_is_an_error);
+
+async fn an_aggregate_describes_itself(run: Run) -> ashore::Result<()> {
+    let _ = run;
+    let agg: Agg<Representative, Option<i64>> = Representative::open_priority();
+    assert_eq!(agg.name(), "open_priority");
+    assert_eq!(Load::name(&agg), "open_priority");
+    let described: Aggregate = agg.aggregate();
+    assert_eq!(described.kind, AggregateKind::Sum);
+    assert_eq!(
+        described.to_string(),
+        "sum(open_tickets.priority, priority > 1)"
+    );
+    Ok(())
+}
+
+layers!(an_aggregate_describes_itself);
