@@ -35,6 +35,7 @@ mod write_policies;
 mod writes;
 
 // Only here: suites that declare resources of their own with `resource!`.
+mod aggregates_policies;
 mod filter_cycles;
 mod has_one_cycle;
 mod policies;

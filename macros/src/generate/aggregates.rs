@@ -63,25 +63,33 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
         _ => (&aggregate.path[..], None),
     };
     // Each hop on its own token: an unknown relationship is rustc's "no
-    // method named `x`" there.
-    let path = quote!(|#at: &<Self as ::ashore::__private::Resource>::Fields| #at #(.#hops())*);
+    // method named `x`" there (the parameter is the same hygienic binding
+    // wherever it is located).
+    let here = |span: Span| Ident::new("__ashore_at", Span::mixed_site().located_at(span));
+    let first = hops.first().map_or(keyword.span(), Ident::span);
+    let receiver = here(first);
+    let hops = hops.iter().map(|hop| quote_spanned!(hop.span()=> .#hop()));
+    let path = quote!(|#at: &<Self as ::ashore::__private::Resource>::Fields| #receiver #(#hops)*);
     let filter = match &aggregate.filter {
         Some(filter) => expr::closure(filter),
         None => quote!(|_| ::ashore::__private::no_filter()),
     };
-    let read = field.map(|f| quote_spanned!(f.span()=> |#at| #at.#f()));
+    let read = field.map(|f| {
+        let receiver = here(f.span());
+        quote_spanned!(f.span()=> |#receiver| #receiver.#f())
+    });
     let build = match aggregate.kind {
         AggregateKind::Count => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_count::<Self, _>(#path, #filter))
+            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_count::<Self, _, _>(#path, #filter))
         }
         AggregateKind::Exists => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_exists::<Self, _>(#path, #filter))
+            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_exists::<Self, _, _>(#path, #filter))
         }
         AggregateKind::Sum => {
             quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_sum::<Self, _, _, _>(#path, #read, #filter))
         }
         AggregateKind::Avg => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_avg::<Self, _, _>(#path, #read, #filter))
+            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_avg::<Self, _, _, _>(#path, #read, #filter))
         }
         AggregateKind::Min | AggregateKind::Max => {
             let max = aggregate.kind == AggregateKind::Max;

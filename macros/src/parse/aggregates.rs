@@ -95,17 +95,16 @@ fn options(input: ParseStream) -> Result<Option<expr::Expr>> {
 
 /// The kind keyword.
 fn kind(input: ParseStream) -> Result<(AggregateKind, Ident)> {
-    let expected = "expected an aggregate kind: `count`, `exists`, `sum`, `min`, `max`, `avg` \
-                    or `first`";
+    let kinds = "`count`, `exists`, `sum`, `min`, `max`, `avg` or `first`";
     if !input.peek(Ident::peek_any) {
-        return Err(input.error(expected));
+        return Err(input.error(format!("expected an aggregate kind: {kinds}")));
     }
     let keyword = input.call(Ident::parse_any)?;
     match AggregateKind::from_keyword(&keyword.to_string()) {
         Some(kind) => Ok((kind, keyword)),
         None => Err(syn::Error::new(
             keyword.span(),
-            format!("unknown aggregate kind `{keyword}`: {}", &expected[9..]),
+            format!("unknown aggregate kind `{keyword}`: the kinds are {kinds}"),
         )),
     }
 }

@@ -9,7 +9,7 @@
 use crate::expr::{Aggregate, AggregateKind, Expr, Fields, Path, Term};
 use crate::rel::AggregateOf;
 use crate::resource::Resource;
-use crate::scalar::{Scalar, kind};
+use crate::scalar::{NonNull, Scalar, kind};
 use crate::value::Value;
 
 /// Proof that `sum` and `avg` can read a field of this kind.
@@ -41,6 +41,54 @@ impl Ordered for kind::DateTime {}
 )]
 pub trait KindOf<K> {}
 impl<K> KindOf<K> for K {}
+
+/// Proof that an aggregate's path names relationships (what `Fields` of a
+/// destination are), not an attribute.
+#[diagnostic::on_unimplemented(
+    message = "an aggregate's path names relationships, found `{Self}`",
+    label = "an attribute, not a relationship",
+    note = "name the relationships, then (for `sum`, `min`, `max`, `avg`, `first`) the field: `tickets.priority`"
+)]
+pub trait Relationships: Fields {}
+impl<F: Fields> Relationships for F {}
+
+/// Proof that a field holds the value of a `count`.
+#[diagnostic::on_unimplemented(
+    message = "`count` is an `i64`, not a `{Self}`",
+    label = "declare the field `Loaded<i64>`"
+)]
+pub trait CountValue: Scalar {}
+impl CountValue for i64 {}
+
+/// Proof that a field holds the value of an `exists`.
+#[diagnostic::on_unimplemented(
+    message = "`exists` is a `bool`, not a `{Self}`",
+    label = "declare the field `Loaded<bool>`"
+)]
+pub trait ExistsValue: Scalar {}
+impl ExistsValue for bool {}
+
+/// Proof that a field holds the value of an `avg`.
+#[diagnostic::on_unimplemented(
+    message = "`avg` is an `Option<f64>` (nil when there is no value), not a `{Self}`",
+    label = "declare the field `Loaded<Option<f64>>`"
+)]
+pub trait AvgValue: Scalar {}
+impl AvgValue for Option<f64> {}
+
+/// Proof that a field holds the value of a `sum`, `min`, `max` or `first`: an
+/// `Option` of a value of the field's kind (nil when there is none).
+#[diagnostic::on_unimplemented(
+    message = "`sum`, `min`, `max` and `first` are an `Option` (nil when there is no value), not a `{Self}`",
+    label = "declare the field `Loaded<Option<..>>` of the field's type"
+)]
+pub trait OptionalValue: Scalar {
+    /// The type inside the `Option`.
+    type Inner: Scalar;
+}
+impl<T: NonNull> OptionalValue for Option<T> {
+    type Inner = T;
+}
 
 /// The path `at` reaches from `S`'s fields, and the destination's fields.
 fn reach<S: Resource, F: Fields>(at: impl FnOnce(&S::Fields) -> F) -> (Path, F) {
@@ -83,10 +131,10 @@ fn no_field<F>() -> Option<fn(&F) -> Term<kind::Bool>> {
 }
 
 /// `count name: path { filter .. }`: an `i64`.
-pub fn aggregate_count<S: Resource, F: Fields>(
+pub fn aggregate_count<S: Resource, F: Relationships, T: CountValue>(
     at: impl FnOnce(&S::Fields) -> F,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
-) -> AggregateOf<i64> {
+) -> AggregateOf<T> {
     AggregateOf::new(build::<S, F, kind::Bool>(
         AggregateKind::Count,
         at,
@@ -96,10 +144,10 @@ pub fn aggregate_count<S: Resource, F: Fields>(
 }
 
 /// `exists name: path { filter .. }`: a `bool`.
-pub fn aggregate_exists<S: Resource, F: Fields>(
+pub fn aggregate_exists<S: Resource, F: Relationships, T: ExistsValue>(
     at: impl FnOnce(&S::Fields) -> F,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
-) -> AggregateOf<bool> {
+) -> AggregateOf<T> {
     AggregateOf::new(build::<S, F, kind::Bool>(
         AggregateKind::Exists,
         at,
@@ -108,36 +156,37 @@ pub fn aggregate_exists<S: Resource, F: Fields>(
     ))
 }
 
-/// `sum name: path.field as T`: an `Option<T>` of a number field.
-pub fn aggregate_sum<S: Resource, F: Fields, K: Summable, T: Scalar>(
+/// `sum name: path.field as T`: an `Option<T>` (`T` of the field's kind) of
+/// a number field.
+pub fn aggregate_sum<S: Resource, F: Relationships, K: Summable, T: OptionalValue>(
     at: impl FnOnce(&S::Fields) -> F,
     read: impl FnOnce(&F) -> Term<K>,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
-) -> AggregateOf<Option<T>>
+) -> AggregateOf<T>
 where
-    T::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<K>,
 {
     AggregateOf::new(build::<S, F, K>(AggregateKind::Sum, at, Some(read), filter))
 }
 
 /// `avg name: path.field`: an `Option<f64>` of a number field.
-pub fn aggregate_avg<S: Resource, F: Fields, K: Summable>(
+pub fn aggregate_avg<S: Resource, F: Relationships, K: Summable, T: AvgValue>(
     at: impl FnOnce(&S::Fields) -> F,
     read: impl FnOnce(&F) -> Term<K>,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
-) -> AggregateOf<Option<f64>> {
+) -> AggregateOf<T> {
     AggregateOf::new(build::<S, F, K>(AggregateKind::Avg, at, Some(read), filter))
 }
 
 /// `min` or `max`: an `Option<T>` of a number, text or timestamp field.
-pub fn aggregate_extreme<S: Resource, F: Fields, K: Ordered, T: Scalar>(
+pub fn aggregate_extreme<S: Resource, F: Relationships, K: Ordered, T: OptionalValue>(
     max: bool,
     at: impl FnOnce(&S::Fields) -> F,
     read: impl FnOnce(&F) -> Term<K>,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
-) -> AggregateOf<Option<T>>
+) -> AggregateOf<T>
 where
-    T::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<K>,
 {
     let kind = if max {
         AggregateKind::Max
@@ -148,13 +197,13 @@ where
 }
 
 /// `first name: path.field as T`: an `Option<T>` of any field.
-pub fn aggregate_first<S: Resource, F: Fields, K, T: Scalar>(
+pub fn aggregate_first<S: Resource, F: Relationships, K, T: OptionalValue>(
     at: impl FnOnce(&S::Fields) -> F,
     read: impl FnOnce(&F) -> Term<K>,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
-) -> AggregateOf<Option<T>>
+) -> AggregateOf<T>
 where
-    T::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<K>,
 {
     AggregateOf::new(build::<S, F, K>(
         AggregateKind::First,

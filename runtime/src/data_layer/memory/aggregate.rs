@@ -35,16 +35,10 @@ impl Memory {
             &*tables,
         )?;
         let mut rows = Vec::new();
-        scan(
-            table.len(),
-            CHUNK,
-            filter.as_ref(),
-            Some,
-            |_, row| {
-                rows.push(row);
-                true
-            },
-        );
+        scan(table.len(), CHUNK, filter.as_ref(), Some, |_, row| {
+            rows.push(row);
+            true
+        });
         let pk = schema.primary_key;
         rows.into_iter()
             .map(|row| {

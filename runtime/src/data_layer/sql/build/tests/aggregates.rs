@@ -1,0 +1,244 @@
+//! The SQL of `DataLayer::aggregate`: the text of its one statement on both
+//! dialects (a correlated subquery per aggregate, the path's hops with their
+//! relationship filters and visibility, values bound), its errors (the same
+//! as memory's), and its answers against memory's on real databases
+//! (`same_as_memory`, run by the `sqlite` and `postgres` tests).
+
+use super::differential::Db;
+use super::*;
+use crate::data_layer::Visibility;
+use crate::data_layer::sql::build::aggregate;
+use crate::expr::{Aggregate, AggregateKind};
+
+fn agg(kind: AggregateKind, path: &[&'static str], field: Option<&'static str>) -> Aggregate {
+    let a = Aggregate::new(kind, path.iter().copied());
+    match field {
+        Some(f) => a.field(f),
+        None => a,
+    }
+}
+
+fn statement(dialect: Dialect, request: &ReadRequest, aggregates: &[Aggregate]) -> Statement {
+    let statement = aggregate(dialect, request, aggregates).expect("aggregate");
+    check_placeholders(&statement, dialect);
+    statement
+}
+
+#[test]
+fn each_aggregate_is_a_correlated_subquery_of_one_statement() {
+    let mut request = ReadRequest::new(Rep::schema());
+    request.filter = Some(Expr::is_in(attr("id"), vec![Value::Int(1), Value::Int(2)]));
+    let aggregates = [
+        agg(AggregateKind::Count, &["tickets"], None).filter(cmp(CmpOp::Gt, attr("p"), val(3_i64))),
+        agg(AggregateKind::Sum, &["tickets"], Some("p")),
+        agg(AggregateKind::Avg, &["open_tickets"], Some("p")),
+        agg(AggregateKind::Min, &["tickets"], Some("status")),
+        agg(AggregateKind::First, &["tickets"], Some("p")),
+        agg(AggregateKind::Exists, &["tickets", "tags"], None),
+    ];
+    let sqlite = statement(Dialect::Sqlite, &request, &aggregates);
+    assert_eq!(
+        sqlite.sql,
+        concat!(
+            r#"SELECT t0."id", "#,
+            r#"(SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."p" > ?1)), "#,
+            r#"(SELECT sum(t2."p") FROM "ticket" t2 WHERE t2."rep_id" = t0."id"), "#,
+            r#"(SELECT avg(t3."p") FROM "ticket" t3 WHERE t3."rep_id" = t0."id" AND (t3."status" = ?2)), "#,
+            r#"(SELECT min(t4."status") FROM "ticket" t4 WHERE t4."rep_id" = t0."id"), "#,
+            r#"(SELECT t5."p" FROM "ticket" t5 WHERE t5."rep_id" = t0."id" AND t5."p" IS NOT NULL ORDER BY t5.rowid LIMIT 1), "#,
+            r#"EXISTS (SELECT 1 FROM "ticket" t6 JOIN "ticket_tag" j7 ON j7."ticket_id" = t6."id" JOIN "tag" t8 ON t8."id" = j7."tag_id" WHERE t6."rep_id" = t0."id" AND 1) "#,
+            r#"FROM "rep" t0 WHERE (t0."id" IN rarray(?3)) ORDER BY t0.rowid"#
+        )
+    );
+    assert_eq!(
+        sqlite.columns,
+        Columns::Values(vec![
+            ValueType::I64,
+            ValueType::I64,
+            ValueType::I64,
+            ValueType::F64,
+            ValueType::String,
+            ValueType::I64,
+            ValueType::Bool,
+        ])
+    );
+    // PostgreSQL: integer sums cast back from numeric (an overflow is its
+    // error), averages to float, text compared byte-wise.
+    let pg = statement(Dialect::Postgres, &request, &aggregates);
+    assert_eq!(
+        pg.sql,
+        concat!(
+            r#"SELECT t0."id", "#,
+            r#"(SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."p" > $1::bigint)), "#,
+            r#"(SELECT sum(t2."p") FROM "ticket" t2 WHERE t2."rep_id" = t0."id")::int8, "#,
+            r#"(SELECT avg(t3."p") FROM "ticket" t3 WHERE t3."rep_id" = t0."id" AND (t3."status" COLLATE "C" = $2::text))::float8, "#,
+            r#"(SELECT min(t4."status" COLLATE "C") FROM "ticket" t4 WHERE t4."rep_id" = t0."id"), "#,
+            r#"(SELECT t5."p" FROM "ticket" t5 WHERE t5."rep_id" = t0."id" AND t5."p" IS NOT NULL ORDER BY t5."_ashore_seq" LIMIT 1), "#,
+            r#"EXISTS (SELECT 1 FROM "ticket" t6 JOIN "ticket_tag" j7 ON j7."ticket_id" = t6."id" JOIN "tag" t8 ON t8."id" = j7."tag_id" WHERE t6."rep_id" = t0."id" AND TRUE) "#,
+            r#"FROM "rep" t0 WHERE (t0."id" = ANY($3::bigint[])) ORDER BY t0."_ashore_seq""#
+        )
+    );
+}
+
+#[test]
+fn visibility_holds_at_every_hop_and_on_the_records_computed_for() {
+    let mut request = ReadRequest::new(Rep::schema());
+    request.visibility = Visibility::new(vec![
+        (
+            Ticket::schema(),
+            cmp(CmpOp::Ne, attr("status"), text("secret")),
+        ),
+        (Rep::schema(), cmp(CmpOp::Eq, attr("active"), val(true))),
+    ]);
+    let sqlite = statement(
+        Dialect::Sqlite,
+        &request,
+        &[agg(AggregateKind::Count, &["tickets"], None)],
+    );
+    assert_eq!(
+        sqlite.sql,
+        r#"SELECT t0."id", (SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."status" <> ?1)) FROM "rep" t0 WHERE (t0."active" = 1) ORDER BY t0.rowid"#
+    );
+    assert_eq!(sqlite.params, [Param::Value(s("secret"))]);
+}
+
+#[test]
+fn invalid_aggregates_are_the_errors_memory_gives() {
+    let request = ReadRequest::new(Rep::schema());
+    let memory = memory();
+    for (one, message) in [
+        (
+            agg(AggregateKind::Count, &["tikets"], None),
+            "Rep: no relationship named `tikets` on Rep (in the aggregate `count(tikets)`)",
+        ),
+        (
+            agg(AggregateKind::Count, &["remote"], None),
+            "Rep: relationship `remote` of Rep is manual; an aggregate cannot go through it \
+             (in the aggregate `count(remote)`)",
+        ),
+        (
+            agg(AggregateKind::Sum, &["tickets"], Some("status")),
+            "Rep: `sum` cannot read a field of type String (in the aggregate \
+             `sum(tickets.status)`)",
+        ),
+        (
+            agg(AggregateKind::Max, &["tickets"], Some("nope")),
+            "Rep: no attribute named `nope` on Ticket (in the aggregate `max(tickets.nope)`)",
+        ),
+        (
+            agg(AggregateKind::Sum, &["tickets"], None),
+            "Rep: `sum` reads a field of Ticket: name one (in the aggregate `sum(tickets)`)",
+        ),
+        (
+            agg(AggregateKind::Count, &[], None),
+            "Rep: an aggregate needs a relationship path (in the aggregate `count()`)",
+        ),
+    ] {
+        let aggregates = [one];
+        for dialect in [Dialect::Sqlite, Dialect::Postgres] {
+            let err = aggregate(dialect, &request, &aggregates).unwrap_err();
+            assert_eq!(shown(&err), message);
+        }
+        let err = block_on(memory.aggregate(request.clone(), aggregates.to_vec())).unwrap_err();
+        assert_eq!(shown(&err), message);
+    }
+}
+
+fn shown(err: &crate::error::Error) -> String {
+    match err.kind() {
+        ErrorKind::InvalidQuery { resource, message } => format!("{resource}: {message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// Every kind, through has_many, a relationship filter, many_to_many and two
+/// hops, with and without a filter and visibility: `db` gives memory's
+/// answers (floats within rounding).
+pub(super) fn same_as_memory(db: &mut impl Db, memory: &Memory) {
+    use AggregateKind::*;
+    let r = Rep::schema();
+    let aggregates = vec![
+        agg(Count, &["tickets"], None),
+        agg(Count, &["open_tickets"], None),
+        agg(Count, &["tickets", "tags"], None),
+        agg(Count, &["tickets", "urgent_tags"], None),
+        agg(Count, &["tickets"], None).filter(cmp(CmpOp::Gt, attr("p"), val(2_i64))),
+        agg(Exists, &["tickets"], None).filter(cmp(CmpOp::Eq, attr("urgent"), val(true))),
+        agg(Exists, &["vip_tickets"], None),
+        agg(Sum, &["tickets"], Some("p")),
+        agg(Sum, &["tickets"], Some("small")),
+        agg(Sum, &["tickets"], Some("score")),
+        agg(Avg, &["tickets"], Some("p")),
+        agg(Avg, &["tickets"], Some("score")),
+        agg(Min, &["tickets"], Some("p")),
+        agg(Max, &["tickets"], Some("opened")),
+        agg(Min, &["tickets"], Some("status")),
+        agg(Max, &["tickets"], Some("score")),
+        agg(First, &["tickets"], Some("p")),
+        agg(First, &["tickets"], Some("ext")),
+        agg(First, &["tickets", "tags"], Some("label")),
+        agg(Count, &["tickets", "representative", "tickets"], None),
+    ];
+    let mut requests = vec![ReadRequest::new(r)];
+    let mut filtered = ReadRequest::new(r);
+    filtered.filter = Some(cmp(CmpOp::Ne, attr("name"), text("bob")));
+    requests.push(filtered);
+    let mut hidden = ReadRequest::new(r);
+    hidden.visibility = Visibility::new(vec![
+        (
+            Ticket::schema(),
+            cmp(CmpOp::Ne, attr("status"), text("open")),
+        ),
+        (Tag::schema(), cmp(CmpOp::Ne, attr("label"), text("vip"))),
+    ]);
+    requests.push(hidden);
+    for request in &requests {
+        // One aggregate at a time, so that one that fails (an integer sum
+        // past `i64`: rep 5's tickets) fails alone, on both sides.
+        for one in &aggregates {
+            compare(db, memory, request, std::slice::from_ref(one));
+        }
+    }
+    // All at once, those that do not fail: one statement.
+    let fine: Vec<Aggregate> = aggregates
+        .into_iter()
+        .filter(|a| block_on(memory.aggregate(requests[0].clone(), vec![a.clone()])).is_ok())
+        .collect();
+    assert!(fine.len() > 15);
+    for request in &requests {
+        compare(db, memory, request, &fine);
+    }
+}
+
+/// `db`'s answer to `aggregates` for `request` is memory's: the same values
+/// (floats within rounding), or an error on both.
+fn compare(db: &mut impl Db, memory: &Memory, request: &ReadRequest, aggregates: &[Aggregate]) {
+    let r = request.schema;
+    let expected = block_on(memory.aggregate(request.clone(), aggregates.to_vec()));
+    let statement = aggregate(db.dialect(), request, aggregates).expect("statement");
+    check_placeholders(&statement, db.dialect());
+    let got = db.query(&statement, r);
+    let (got, expected) = match (got, expected) {
+        (Ok(got), Ok(expected)) => (got, expected),
+        (Err(_), Err(_)) => return,
+        (got, expected) => panic!(
+            "{aggregates:?}: {got:?} vs memory's {expected:?} ({})",
+            statement.sql
+        ),
+    };
+    assert_eq!(got.len(), expected.len(), "{}", statement.sql);
+    for (g, e) in got.iter().zip(&expected) {
+        for (i, (g, e)) in g.iter().zip(e).enumerate() {
+            let same = match (g, e) {
+                (Value::Float(a), Value::Float(b)) => (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                _ => g == e,
+            };
+            let what = i.checked_sub(1).map(|a| aggregates[a].to_string());
+            assert!(
+                same,
+                "{what:?}: {g:?} vs memory's {e:?} ({})",
+                statement.sql
+            );
+        }
+    }
+}
