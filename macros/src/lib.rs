@@ -83,9 +83,10 @@ use proc_macro::TokenStream;
 /// Aggregates: `aggregates { count open_ticket_count: tickets { filter status
 /// == "open"; } sum total_priority: tickets.priority as i64; avg mean:
 /// tickets.priority; }` — kind (`count`, `exists`, `sum`, `min`, `max`,
-/// `avg`, `first`), name, relationship path (then the field, for a kind that
-/// reads one), `as T` (the field's type, for `sum`, `min`, `max`, `first`,
-/// whose value is an `Option<T>`), and an optional `filter`; each a field
+/// `avg`, `first`, `list`), name, relationship path (then the field, for a
+/// kind that reads one), `as T` (the field's type, for `sum`, `min`, `max`,
+/// `first`, whose value is an `Option<T>`, and `list`, a `Vec<T>`), and an
+/// optional `filter`; each a field
 /// `Loaded<..>` of the struct and a function `Representative::total_priority()`
 /// to load it with.
 #[proc_macro]

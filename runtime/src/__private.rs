@@ -11,9 +11,9 @@ mod aggregates;
 mod keys;
 
 pub use aggregates::{
-    AvgValue, CountValue, ExistsValue, KindOf, OptionalValue, Ordered, Relationships, Summable,
-    aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
-    aggregate_sum, no_filter,
+    AvgValue, CountValue, ExistsValue, KindOf, ListValue, OptionalValue, Ordered, Relationships,
+    Summable, aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
+    aggregate_list, aggregate_sum, no_filter,
 };
 
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};

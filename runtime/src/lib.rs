@@ -187,7 +187,7 @@ pub use policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use query::{Load, Query, Unset};
-pub use rel::{Agg, FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
+pub use rel::{Agg, AggregateValue, FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
 pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
     RelationshipKind, Resource, Row, Schema, Through,

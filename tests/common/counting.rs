@@ -125,6 +125,15 @@ impl DataLayer for Counting {
         self.inner.aggregate(request, aggregates)
     }
 
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: ashore::Aggregate,
+    ) -> BoxFuture<'a, ashore::Result<Vec<(Value, Value)>>> {
+        self.reads.lock().push(request.clone());
+        self.inner.aggregate_list(request, aggregate)
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

@@ -73,6 +73,9 @@ resource! {
             first first_subject: tickets.subject as String;
             count comment_count: tickets.comments;
             count tag_count: tickets.tags { filter name == "urgent"; }
+            list subjects: tickets.subject as String;
+            list open_priorities: tickets.priority as i64 { filter status == "open"; }
+            list tag_names: tickets.tags.name as String;
         }
     }
 }

@@ -87,6 +87,12 @@ pub struct Representative {
     pub comment_count: Loaded<i64>,
     #[resource(aggregate(count, tickets.tags, filter(name == "urgent")))]
     pub tag_count: Loaded<i64>,
+    #[resource(aggregate(list, tickets.subject))]
+    pub subjects: Loaded<Vec<String>>,
+    #[resource(aggregate(list, tickets.priority, filter(status == "open")))]
+    pub open_priorities: Loaded<Vec<i64>>,
+    #[resource(aggregate(list, tickets.tags.name))]
+    pub tag_names: Loaded<Vec<String>>,
 }
 
 /// A support ticket.

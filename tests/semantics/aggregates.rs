@@ -2,8 +2,8 @@
 //! records: every kind, with the aggregate's filter, through a relationship's
 //! own filter, two hops away and through a many_to_many, for records with and
 //! without related records; one read per aggregate whatever the number of
-//! records; in nested loads and onto records in hand; an overflowing sum is an
-//! error. Each test runs on memory, SQLite and PostgreSQL (`layers!`).
+//! records; `list`s in creation order; in nested loads and onto records in
+//! hand; an overflowing sum is an error. Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 //!
 //! Ada's tickets: `a9` (9, open, two comments, tagged urgent) and `a1` (1,
 //! closed, tagged urgent); Bob's: `b2` (2, open, one comment, tagged calm) and
@@ -59,7 +59,10 @@ async fn every_kind_is_loaded_with_its_own_answer(run: Run) -> ashore::Result<()
         .load(Representative::mean_priority())
         .load(Representative::first_subject())
         .load(Representative::comment_count())
-        .load(Representative::tag_count());
+        .load(Representative::tag_count())
+        .load(Representative::subjects())
+        .load(Representative::open_priorities())
+        .load(Representative::tag_names());
     let reps = fx.domain.read(query).await?;
     let names: Vec<&str> = reps.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, ["Ada", "Bob", "Cy"]);
@@ -99,6 +102,20 @@ async fn every_kind_is_loaded_with_its_own_answer(run: Run) -> ashore::Result<()
     assert_eq!(each(&reps, |r| &r.first_subject), [s("a9"), s("b2"), None]);
     assert_eq!(each(&reps, |r| &r.comment_count), [2, 1, 0]);
     assert_eq!(each(&reps, |r| &r.tag_count), [2, 0, 0]);
+    // Lists, in the order the tickets (then tags) were created, nils left out.
+    let strings = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    assert_eq!(
+        each(&reps, |r| &r.subjects),
+        [strings(&["a9", "a1"]), strings(&["b2", "bnil"]), vec![]]
+    );
+    assert_eq!(
+        each(&reps, |r| &r.open_priorities),
+        [vec![9], vec![2], vec![]]
+    );
+    assert_eq!(
+        each(&reps, |r| &r.tag_names),
+        [strings(&["urgent", "urgent"]), strings(&["calm"]), vec![]]
+    );
     // Not loaded: still an error to read.
     let plain = fx.domain.read(Representative::query()).await?;
     assert!(matches!(

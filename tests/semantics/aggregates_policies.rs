@@ -49,6 +49,7 @@ resource! {
             count note_count: notes;
             sum total_size: notes.size as i64;
             exists has_big_note: notes { filter size >= 10; }
+            list sizes: notes.size as i64;
         }
     }
 }
@@ -108,6 +109,15 @@ async fn hidden_records_are_never_aggregated(run: Run) -> ashore::Result<()> {
     // In acme, `n10` is hidden by the policy and `n100` is globex's.
     let seen = d.read(query()).tenant("acme").await?;
     assert_eq!(answers(&seen), [(1, Some(1), false), (0, None, false)]);
+    let lists = d
+        .read(Container::query().load(Container::sizes()))
+        .tenant("acme")
+        .await?;
+    let sizes: Vec<&Vec<i64>> = lists
+        .iter()
+        .map(|c| c.sizes.get().expect("loaded"))
+        .collect();
+    assert_eq!(sizes, [&vec![1], &vec![]]);
     // Without the policies, `n10` counts; `n100` is still another tenant's.
     let seen = d.read(query()).tenant("acme").authorize(false).await?;
     assert_eq!(answers(&seen), [(2, Some(11), true), (0, None, false)]);
@@ -116,6 +126,15 @@ async fn hidden_records_are_never_aggregated(run: Run) -> ashore::Result<()> {
     // Without a tenant, no note of any tenant is met.
     let seen = d.read(query()).await?;
     assert_eq!(answers(&seen), [(0, None, false), (0, None, false)]);
+    let lists = d
+        .read(
+            Container::query()
+                .load(Container::sizes())
+                .sort(Container::label().desc()),
+        )
+        .tenant("globex")
+        .await?;
+    assert_eq!(*lists[0].sizes.get()?, [100]);
     Ok(())
 }
 

@@ -16,6 +16,7 @@ resource! {
         aggregates {
             sum no_field: tickets as i64;
             sum no_type: tickets.priority;
+            list list_no_type: tickets.priority;
             count typed_count: tickets as i32;
             count name: tickets;
             count tickets: tickets;

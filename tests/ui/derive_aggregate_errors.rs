@@ -18,6 +18,8 @@ pub struct Representative {
     pub sum_not_optional: Loaded<i64>,
     #[resource(aggregate(sum, tickets.subject))]
     pub sum_of_text: Loaded<Option<String>>,
+    #[resource(aggregate(list, tickets.subject))]
+    pub list_not_a_vec: Loaded<Option<String>>,
     #[resource(aggregate(count tickets))]
     pub missing_comma: Loaded<i64>,
     #[resource(aggregate(count, tickets, sort(priority)))]

@@ -30,6 +30,7 @@ pub fn value_type(aggregate: &Aggregate) -> TokenStream {
         (AggregateKind::Avg, _) => {
             quote_spanned!(span=> ::core::option::Option<::core::primitive::f64>)
         }
+        (AggregateKind::List, Some(ty)) => quote_spanned!(ty.span()=> ::std::vec::Vec<#ty>),
         (_, Some(ty)) => quote_spanned!(ty.span()=> ::core::option::Option<#ty>),
         // Reported by validation, which drops the aggregate.
         (_, None) => quote_spanned!(span=> ::core::option::Option<::core::primitive::i64>),
@@ -97,6 +98,9 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
         }
         AggregateKind::First => {
             quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_first::<Self, _, _, _>(#path, #read, #filter))
+        }
+        AggregateKind::List => {
+            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_list::<Self, _, _, _>(#path, #read, #filter))
         }
     };
     quote! {

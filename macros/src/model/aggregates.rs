@@ -38,11 +38,12 @@ pub enum AggregateKind {
     Max,
     Avg,
     First,
+    List,
 }
 
 impl AggregateKind {
     /// Every kind, in the order of the docs.
-    pub const ALL: [AggregateKind; 7] = [
+    pub const ALL: [AggregateKind; 8] = [
         AggregateKind::Count,
         AggregateKind::Exists,
         AggregateKind::Sum,
@@ -50,6 +51,7 @@ impl AggregateKind {
         AggregateKind::Max,
         AggregateKind::Avg,
         AggregateKind::First,
+        AggregateKind::List,
     ];
 
     /// Its keyword.
@@ -62,6 +64,7 @@ impl AggregateKind {
             AggregateKind::Max => "max",
             AggregateKind::Avg => "avg",
             AggregateKind::First => "first",
+            AggregateKind::List => "list",
         }
     }
 
@@ -77,11 +80,15 @@ impl AggregateKind {
     }
 
     /// Whether `resource!` needs the field's type (`as T`): the value is an
-    /// `Option` of it.
+    /// `Option` of it (a `Vec` for `list`).
     pub fn needs_type(self) -> bool {
         matches!(
             self,
-            AggregateKind::Sum | AggregateKind::Min | AggregateKind::Max | AggregateKind::First
+            AggregateKind::Sum
+                | AggregateKind::Min
+                | AggregateKind::Max
+                | AggregateKind::First
+                | AggregateKind::List
         )
     }
 }

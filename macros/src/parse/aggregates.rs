@@ -95,7 +95,7 @@ fn options(input: ParseStream) -> Result<Option<expr::Expr>> {
 
 /// The kind keyword.
 fn kind(input: ParseStream) -> Result<(AggregateKind, Ident)> {
-    let kinds = "`count`, `exists`, `sum`, `min`, `max`, `avg` or `first`";
+    let kinds = "`count`, `exists`, `sum`, `min`, `max`, `avg`, `first` or `list`";
     if !input.peek(Ident::peek_any) {
         return Err(input.error(format!("expected an aggregate kind: {kinds}")));
     }

@@ -82,10 +82,15 @@ fn shape(aggregate: &Aggregate, front: FrontEnd, errors: &Errors) -> bool {
     if front == FrontEnd::Macro && !aggregate.from_field {
         match (&aggregate.ty, kind.needs_type()) {
             (None, true) => {
+                let holds = if *kind == AggregateKind::List {
+                    "a `Vec`"
+                } else {
+                    "an `Option`"
+                };
                 errors.error_at(
                     aggregate.end,
                     format!(
-                        "`{keyword}` holds an `Option` of the field's type: declare it, \
+                        "`{keyword}` holds {holds} of the field's type: declare it, \
                          `{keyword} {}: {} as i64;`",
                         aggregate.name,
                         path.iter().map(name_of).collect::<Vec<_>>().join(".")

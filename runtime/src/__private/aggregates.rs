@@ -7,7 +7,7 @@
 //! destination.
 
 use crate::expr::{Aggregate, AggregateKind, Expr, Fields, Path, Term};
-use crate::rel::AggregateOf;
+use crate::rel::{AggregateOf, AggregateValue};
 use crate::resource::Resource;
 use crate::scalar::{NonNull, Scalar, kind};
 use crate::value::Value;
@@ -87,6 +87,20 @@ pub trait OptionalValue: Scalar {
     type Inner: Scalar;
 }
 impl<T: NonNull> OptionalValue for Option<T> {
+    type Inner = T;
+}
+
+/// Proof that a field holds the value of a `list`: a `Vec` of values of the
+/// field's kind.
+#[diagnostic::on_unimplemented(
+    message = "`list` is a `Vec` of the field's type, not a `{Self}`",
+    label = "declare the field `Loaded<Vec<..>>` of the field's type"
+)]
+pub trait ListValue: AggregateValue {
+    /// The type of the elements.
+    type Inner: Scalar;
+}
+impl<T: NonNull> ListValue for Vec<T> {
     type Inner = T;
 }
 
@@ -207,6 +221,23 @@ where
 {
     AggregateOf::new(build::<S, F, K>(
         AggregateKind::First,
+        at,
+        Some(read),
+        filter,
+    ))
+}
+
+/// `list name: path.field as T`: a `Vec<T>` of any field.
+pub fn aggregate_list<S: Resource, F: Relationships, K, T: ListValue>(
+    at: impl FnOnce(&S::Fields) -> F,
+    read: impl FnOnce(&F) -> Term<K>,
+    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+) -> AggregateOf<T>
+where
+    <T::Inner as Scalar>::Kind: KindOf<K>,
+{
+    AggregateOf::new(build::<S, F, K>(
+        AggregateKind::List,
         at,
         Some(read),
         filter,

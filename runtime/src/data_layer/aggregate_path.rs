@@ -90,7 +90,7 @@ pub(crate) fn resolve(schema: &'static Schema, aggregate: &Aggregate) -> Result<
         {
             t
         }
-        (AggregateKind::First, Some(t)) => t,
+        (AggregateKind::First | AggregateKind::List, Some(t)) => t,
         (kind, t) => {
             let t = t.map_or("nothing", |t| t.rust_name(false));
             return Err(invalid(format!(
@@ -100,4 +100,25 @@ pub(crate) fn resolve(schema: &'static Schema, aggregate: &Aggregate) -> Result<
         }
     };
     Ok(AggregateTarget { field, value_type })
+}
+
+/// The error of a `list` aggregate asked for with others, or of another kind
+/// asked of `DataLayer::aggregate_list`: a list is read on its own.
+pub(crate) fn list_alone(schema: &'static Schema, aggregate: &Aggregate) -> Error {
+    Error::new(ErrorKind::InvalidQuery {
+        resource: schema.name,
+        message: format!(
+            "a `list` aggregate is read alone, with `DataLayer::aggregate_list`, and only it \
+             (in the aggregate `{aggregate}`)"
+        ),
+    })
+}
+
+/// Checks that `aggregates` may be computed together by `DataLayer::aggregate`
+/// (no `list` among them).
+pub(crate) fn check_scalars(schema: &'static Schema, aggregates: &[Aggregate]) -> Result<()> {
+    match aggregates.iter().find(|a| a.kind == AggregateKind::List) {
+        Some(list) => Err(list_alone(schema, list)),
+        None => Ok(()),
+    }
 }

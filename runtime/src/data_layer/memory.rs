@@ -341,6 +341,14 @@ impl DataLayer for Memory {
         Box::pin(async move { self.aggregate_now(&request, &aggregates) })
     }
 
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(async move { self.aggregate_list_now(&request, &aggregate) })
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

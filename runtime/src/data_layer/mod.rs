@@ -208,6 +208,22 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
         Box::pin(async move { Err(unsupported(self.name(), "aggregate")) })
     }
 
+    /// The values of a `list` aggregate for each record `request` selects
+    /// (as [`aggregate`](Self::aggregate) selects them): one pair per value,
+    /// the record's primary key and the value, by record in insertion order,
+    /// then in the order the records reached were created; nils are left out.
+    /// An aggregate of another kind is an [`ErrorKind::InvalidQuery`]. One
+    /// statement on the built-in layers; by default (a layer of your own) an
+    /// [`ErrorKind::Unsupported`].
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        let _ = (request, aggregate);
+        Box::pin(async move { Err(unsupported(self.name(), "aggregate_list")) })
+    }
+
     /// Inserts fully formed rows (primary keys of `Generated::Integer` may be nil:
     /// the layer assigns them) and returns the created records.
     /// [`Domain::create`](crate::Domain::create) fills in defaults and calls it. A

@@ -13,7 +13,9 @@
 //!   `min`, `max`, `avg` and `first` read `field` of each record reached and
 //!   skip nils: nil when no value is left (`sum` of integers stays an integer,
 //!   and an overflow is an error; `avg` is a float). `first` is the value of
-//!   the earliest created record reached whose value is not nil.
+//!   the earliest created record reached whose value is not nil; `list` is
+//!   every value that is not nil, in the order the records reached were
+//!   created.
 //!
 //! [`DataLayer::aggregate`]: crate::DataLayer::aggregate
 
@@ -38,6 +40,10 @@ pub enum AggregateKind {
     Avg,
     /// The field of the earliest created record that has a value.
     First,
+    /// Every value of the field (nils left out), in the order the records
+    /// reached were created. Computed by
+    /// [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list).
+    List,
 }
 
 impl AggregateKind {
@@ -56,6 +62,7 @@ impl AggregateKind {
             AggregateKind::Max => "max",
             AggregateKind::Avg => "avg",
             AggregateKind::First => "first",
+            AggregateKind::List => "list",
         }
     }
 }

@@ -8,6 +8,51 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::expr::Aggregate;
+use crate::scalar::{NonNull, Scalar};
+use crate::value::Value;
+
+/// What a loaded aggregate is held as: a scalar (`i64` for `count`, `bool`
+/// for `exists`, an `Option` for the others), or a `Vec` for `list`.
+pub trait AggregateValue: Sized + Send + Sync + 'static {
+    /// Whether it is a `list`'s value.
+    #[doc(hidden)]
+    const LIST: bool;
+    /// From the value of a scalar aggregate; `Err` holds what does not fit.
+    #[doc(hidden)]
+    fn from_one(value: Value) -> Result<Self, Value>;
+    /// From the values of a `list`; `Err` holds the first that does not fit.
+    #[doc(hidden)]
+    fn from_list(values: Vec<Value>) -> Result<Self, Value>;
+    /// How an error names the type.
+    #[doc(hidden)]
+    fn type_name() -> &'static str;
+}
+
+impl<T: Scalar> AggregateValue for T {
+    const LIST: bool = false;
+    fn from_one(value: Value) -> Result<Self, Value> {
+        T::from_value(value)
+    }
+    fn from_list(_: Vec<Value>) -> Result<Self, Value> {
+        Err(Value::Null)
+    }
+    fn type_name() -> &'static str {
+        T::TYPE.rust_name(T::NULLABLE)
+    }
+}
+
+impl<T: NonNull> AggregateValue for Vec<T> {
+    const LIST: bool = true;
+    fn from_one(value: Value) -> Result<Self, Value> {
+        Err(value)
+    }
+    fn from_list(values: Vec<Value>) -> Result<Self, Value> {
+        values.into_iter().map(T::from_value).collect()
+    }
+    fn type_name() -> &'static str {
+        "a list"
+    }
+}
 
 /// An [`Aggregate`] whose value is a `T`: what generated code builds, so
 /// the compiler ties the aggregate's kind and field to the type of the field
@@ -29,7 +74,8 @@ impl<T> AggregateOf<T> {
 }
 
 /// An aggregate of `S` whose value is a `T` (`i64` for `count`, `bool` for
-/// `exists`, `Option<..>` for the others), with the field it is loaded into.
+/// `exists`, `Vec<..>` for `list`, `Option<..>` for the others), with the
+/// field it is loaded into.
 /// `Representative::open_ticket_count()` returns one; pass it to
 /// [`Query::load`](crate::Query::load).
 pub struct Agg<S, T> {

@@ -43,6 +43,9 @@ impl<'a> Aggregates<'a> {
         let mut compiled = Vec::with_capacity(aggregates.len());
         for aggregate in aggregates {
             let target = aggregate_path::resolve(schema, aggregate)?;
+            if aggregate.kind == AggregateKind::List && aggregates.len() != 1 {
+                return Err(aggregate_path::list_alone(schema, aggregate));
+            }
             let mut at = schema;
             let mut steps = Vec::with_capacity(aggregate.path.len());
             for name in &aggregate.path {
@@ -74,6 +77,30 @@ impl<'a> Aggregates<'a> {
             compiled,
             indexes: compiler.indexes,
         })
+    }
+
+    /// The values of the one `list` aggregate compiled, for row `row` of the
+    /// root table: those of the records reached that are not nil, in the
+    /// order the records were created (their rows).
+    pub(crate) fn list(&self, row: usize) -> Vec<Value> {
+        let Some(c) = self.compiled.first() else {
+            return Vec::new();
+        };
+        let Some((table, attr)) = c.field else {
+            return Vec::new();
+        };
+        let mut reached = Vec::new();
+        reach(row, &c.steps, &self.indexes, &mut reached);
+        if let Some(filter) = &c.filter {
+            reached.retain(|&r| filter.eval(r, &self.indexes) == Some(true));
+        }
+        // Stable: a record reached along several paths keeps its copies.
+        reached.sort();
+        reached
+            .into_iter()
+            .map(|r| table.get(r, attr))
+            .filter(|v| !v.is_null())
+            .collect()
     }
 
     /// The value of each aggregate for row `row` of the root table, in order.
@@ -162,6 +189,8 @@ impl Compiled<'_> {
             AggregateKind::First => values()
                 .min_by_key(|(r, _)| *r)
                 .map_or(Value::Null, |(_, v)| v),
+            // Refused by `compile` (see `Aggregates::list`).
+            AggregateKind::List => Value::Null,
         })
     }
 }

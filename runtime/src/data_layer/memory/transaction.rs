@@ -153,6 +153,14 @@ impl DataLayer for InTransaction {
         Box::pin(async move { self.check()?.aggregate(request, aggregates).await })
     }
 
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(async move { self.check()?.aggregate_list(request, aggregate).await })
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

@@ -78,6 +78,18 @@ pub fn aggregate(
     aggregate::aggregate(dialect, request, aggregates)
 }
 
+/// The one statement of [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list):
+/// a row per value of the `list` aggregate (the record's primary key, the
+/// value; [`Columns::Values`](super::Columns::Values)), by record in
+/// insertion order, then by record reached.
+pub fn aggregate_list(
+    dialect: Dialect,
+    request: &ReadRequest,
+    aggregate: &crate::expr::Aggregate,
+) -> Result<Statement> {
+    aggregate::list(dialect, request, aggregate)
+}
+
 /// The query of the largest primary key stored in `schema`'s table (NULL when
 /// it is empty), for a layer that assigns integer keys itself.
 pub fn max_primary_key(schema: &'static Schema) -> String {

@@ -450,6 +450,14 @@ impl DataLayer for Postgres {
         Box::pin(self.aggregate_now(request, aggregates))
     }
 
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(self.aggregate_list_now(request, aggregate))
+    }
+
     fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
         Box::pin(async move {
             let schema = request.schema;

@@ -4,7 +4,9 @@
 //! the aggregate's path and filter reach, so a record the actor may not read,
 //! or of another tenant, is never counted. Each record's value is converted to
 //! the field's type and put on it; a record the request does not return (one
-//! the actor may not read itself) keeps its field not loaded.
+//! the actor may not read itself) keeps its field not loaded. A `list` is
+//! `DataLayer::aggregate_list` instead, its values grouped by record; every
+//! record gets a list, empty when nothing was found.
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -14,12 +16,11 @@ use crate::engine::authorize;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
 use crate::query::Load;
-use crate::rel::Agg;
+use crate::rel::{Agg, AggregateValue};
 use crate::resource::Resource;
-use crate::scalar::Scalar;
 use crate::value::Value;
 
-async fn run<S: Resource, T: Scalar>(
+async fn run<S: Resource, T: AggregateValue>(
     agg: &Agg<S, T>,
     records: &mut [S],
     scope: &Scope,
@@ -60,6 +61,9 @@ async fn run<S: Resource, T: Scalar>(
     )?;
     request.filter = Some(filter);
     tracing::debug!(resource = schema.name, aggregate = agg.name, "aggregate");
+    if T::LIST {
+        return list(agg, records, scope, request, aggregate).await;
+    }
     let rows = scope
         .domain()
         .data_layer()
@@ -80,20 +84,50 @@ async fn run<S: Resource, T: Scalar>(
         let Some(value) = values.get(&record.get(pk)) else {
             continue;
         };
-        let value = T::from_value(value.clone()).map_err(|found| {
-            Error::new(ErrorKind::TypeMismatch {
-                resource: schema.name,
-                attribute: agg.name,
-                expected: T::TYPE.rust_name(T::NULLABLE),
-                found,
-            })
-        })?;
+        let value = T::from_one(value.clone()).map_err(|found| mismatch::<S, T>(agg, found))?;
         (agg.set)(record, value);
     }
     Ok(())
 }
 
-impl<S: Resource, T: Scalar> Load<S> for Agg<S, T> {
+/// A `list`: its values grouped by record; every record gets its list, empty
+/// when nothing (it may read) was found.
+async fn list<S: Resource, T: AggregateValue>(
+    agg: &Agg<S, T>,
+    records: &mut [S],
+    scope: &Scope,
+    request: ReadRequest,
+    aggregate: crate::expr::Aggregate,
+) -> Result<()> {
+    let pk = S::schema().primary_key;
+    let pairs = scope
+        .domain()
+        .data_layer()
+        .aggregate_list(request, aggregate)
+        .await?;
+    let mut lists: HashMap<Value, Vec<Value>> = HashMap::with_capacity(records.len());
+    for (key, value) in pairs {
+        lists.entry(key).or_default().push(value);
+    }
+    for record in records.iter_mut() {
+        let values = lists.get(&record.get(pk)).cloned().unwrap_or_default();
+        let value = T::from_list(values).map_err(|found| mismatch::<S, T>(agg, found))?;
+        (agg.set)(record, value);
+    }
+    Ok(())
+}
+
+/// A value that does not fit the field holding the aggregate.
+fn mismatch<S: Resource, T: AggregateValue>(agg: &Agg<S, T>, found: Value) -> Error {
+    Error::new(ErrorKind::TypeMismatch {
+        resource: S::schema().name,
+        attribute: agg.name,
+        expected: T::type_name(),
+        found,
+    })
+}
+
+impl<S: Resource, T: AggregateValue> Load<S> for Agg<S, T> {
     fn name(&self) -> &'static str {
         self.name
     }

@@ -37,6 +37,7 @@ pub(super) fn aggregate(
             message: "a partitioned read cannot compute aggregates".to_owned(),
         }));
     }
+    aggregate_path::check_scalars(schema, aggregates)?;
     let mut params = Params::new(dialect);
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
     let mut selected = vec![column("t0", schema.primary_key().name)];
@@ -77,14 +78,70 @@ pub(super) fn aggregate(
     })
 }
 
-/// The correlated subquery of `aggregate` on the rows of `t0`.
-fn subquery(
+/// The statement of a `list` aggregate for the records `request` selects: one
+/// row per value (the record's primary key, the value), the records reached
+/// joined to the records selected (`FROM t0, <hops>`), ordered by record then
+/// by record reached (`Columns::Values`).
+pub(super) fn list(
     dialect: Dialect,
+    request: &ReadRequest,
+    aggregate: &Aggregate,
+) -> Result<Statement> {
+    let schema = request.schema;
+    if request.partition.is_some() {
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: "a partitioned read cannot compute aggregates".to_owned(),
+        }));
+    }
+    let target = aggregate_path::resolve(schema, aggregate)?;
+    if aggregate.kind != AggregateKind::List {
+        return Err(aggregate_path::list_alone(schema, aggregate));
+    }
+    let mut params = Params::new(dialect);
+    let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    let (hops, at, alias, filter) = reach(&mut compiler, schema, aggregate)?;
+    let Some((from, mut conditions)) = reached(&hops) else {
+        return Err(aggregate_path::list_alone(schema, aggregate));
+    };
+    conditions.extend(filter);
+    let field = target
+        .field
+        .map(|i| column(&alias, at.attributes[i].name))
+        .unwrap_or_default();
+    conditions.push(format!("{field} IS NOT NULL"));
+    let mut root = Root::default();
+    if let Some(expr) = &request.filter {
+        root.add(compiler.root(schema, "t0", expr)?);
+    }
+    if let Some(visible) = compiler.visible_root(schema, "t0")? {
+        root.add(visible);
+    }
+    drop(compiler);
+    conditions.extend(root.conditions);
+    let sql = format!(
+        "SELECT {}, {field} FROM {} t0{}, {from} WHERE {} ORDER BY {}, {}",
+        column("t0", schema.primary_key().name),
+        ident(schema.table),
+        root.joins,
+        conditions.join(" AND "),
+        sequence(dialect, "t0"),
+        sequence(dialect, &alias),
+    );
+    Ok(Statement {
+        sql,
+        params: params.list,
+        columns: Columns::Values(vec![schema.primary_key().value_type, target.value_type]),
+    })
+}
+
+/// The hops of `aggregate`'s path from `t0`, the schema and alias they reach,
+/// and its filter there.
+fn reach(
     compiler: &mut Compiler<'_>,
     schema: &'static Schema,
     aggregate: &Aggregate,
-    field: Option<usize>,
-) -> Result<String> {
+) -> Result<(Vec<Hop>, &'static Schema, String, Option<String>)> {
     let mut at = schema;
     let mut alias = "t0".to_owned();
     let mut hops: Vec<Hop> = Vec::with_capacity(aggregate.path.len());
@@ -101,6 +158,18 @@ fn subquery(
         }
         None => None,
     };
+    Ok((hops, at, alias, filter))
+}
+
+/// The correlated subquery of `aggregate` on the rows of `t0`.
+fn subquery(
+    dialect: Dialect,
+    compiler: &mut Compiler<'_>,
+    schema: &'static Schema,
+    aggregate: &Aggregate,
+    field: Option<usize>,
+) -> Result<String> {
+    let (hops, at, alias, filter) = reach(compiler, schema, aggregate)?;
     if aggregate.kind == AggregateKind::Exists {
         let inner = filter.unwrap_or_else(|| boolean(dialect, true).to_owned());
         return Ok(exists(dialect, &hops, inner));
@@ -137,7 +206,7 @@ fn subquery(
         AggregateKind::Avg => (format!("avg({value})"), ""),
         AggregateKind::Min => (format!("min({})", collated(&value)), ""),
         AggregateKind::Max => (format!("max({})", collated(&value)), ""),
-        AggregateKind::First | AggregateKind::Exists => {
+        AggregateKind::First | AggregateKind::Exists | AggregateKind::List => {
             conditions.push(format!("{value} IS NOT NULL"));
             return Ok(format!(
                 "(SELECT {value} FROM {from} WHERE {} ORDER BY {} LIMIT 1)",

@@ -22,10 +22,30 @@ impl Postgres {
         aggregates: Vec<Aggregate>,
     ) -> Result<Vec<Vec<Value>>> {
         let stmt = build::aggregate(Dialect::Postgres, &request, &aggregates)?;
+        self.values(request.schema, &stmt).await
+    }
+
+    /// What [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list) answers.
+    pub(super) async fn aggregate_list_now(
+        &self,
+        request: ReadRequest,
+        aggregate: Aggregate,
+    ) -> Result<Vec<(Value, Value)>> {
+        let stmt = build::aggregate_list(Dialect::Postgres, &request, &aggregate)?;
+        let rows = self.values(request.schema, &stmt).await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| {
+                let mut row = row.into_iter();
+                Some((row.next()?, row.next()?))
+            })
+            .collect())
+    }
+
+    /// The rows of `stmt` (of `Columns::Values`), within the statement timeout.
+    async fn values(&self, schema: &'static Schema, stmt: &Statement) -> Result<Vec<Vec<Value>>> {
         let lease = self.lease().await?;
-        let outcome = self
-            .limited(self.aggregate_on(&lease, request.schema, &stmt))
-            .await;
+        let outcome = self.limited(self.aggregate_on(&lease, schema, stmt)).await;
         self.settle(lease, outcome)
     }
 

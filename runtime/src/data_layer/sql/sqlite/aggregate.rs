@@ -20,12 +20,32 @@ impl Sqlite {
         aggregates: Vec<Aggregate>,
     ) -> Result<Vec<Vec<Value>>> {
         let statement = build::aggregate(Dialect::Sqlite, &request, &aggregates)?;
+        self.values(request.schema, statement).await
+    }
+
+    /// What [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list) answers.
+    pub(super) async fn aggregate_list_now(
+        &self,
+        request: ReadRequest,
+        aggregate: Aggregate,
+    ) -> Result<Vec<(Value, Value)>> {
+        let statement = build::aggregate_list(Dialect::Sqlite, &request, &aggregate)?;
+        let rows = self.values(request.schema, statement).await?;
+        Ok(rows.into_iter().filter_map(pair).collect())
+    }
+
+    /// The rows of `statement`, of `Columns::Values`, each column decoded by
+    /// its type.
+    async fn values(
+        &self,
+        schema: &'static crate::resource::Schema,
+        statement: crate::data_layer::sql::Statement,
+    ) -> Result<Vec<Vec<Value>>> {
         let Columns::Values(types) = statement.columns.clone() else {
             return Err(Error::data_layer(
                 "sqlite: an aggregate statement of another shape",
             ));
         };
-        let schema = request.schema;
         self.run(move |conn, inner| {
             let what = |e| errors::database(format_args!("aggregating {}", schema.name), e);
             let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
@@ -51,4 +71,10 @@ impl Sqlite {
         })
         .await
     }
+}
+
+/// A row of two values as a pair.
+fn pair(row: Vec<Value>) -> Option<(Value, Value)> {
+    let mut row = row.into_iter();
+    Some((row.next()?, row.next()?))
 }

@@ -379,6 +379,14 @@ impl DataLayer for Sqlite {
         Box::pin(self.aggregate_now(request, aggregates))
     }
 
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(self.aggregate_list_now(request, aggregate))
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

@@ -7,7 +7,7 @@
 use super::differential::Db;
 use super::*;
 use crate::data_layer::Visibility;
-use crate::data_layer::sql::build::aggregate;
+use crate::data_layer::sql::build::{aggregate, aggregate_list};
 use crate::expr::{Aggregate, AggregateKind};
 
 fn agg(kind: AggregateKind, path: &[&'static str], field: Option<&'static str>) -> Aggregate {
@@ -77,6 +77,54 @@ fn each_aggregate_is_a_correlated_subquery_of_one_statement() {
             r#"EXISTS (SELECT 1 FROM "ticket" t6 JOIN "ticket_tag" j7 ON j7."ticket_id" = t6."id" JOIN "tag" t8 ON t8."id" = j7."tag_id" WHERE t6."rep_id" = t0."id" AND TRUE) "#,
             r#"FROM "rep" t0 WHERE (t0."id" = ANY($3::bigint[])) ORDER BY t0."_ashore_seq""#
         )
+    );
+}
+
+#[test]
+fn a_list_is_a_row_per_value_ordered_by_record_then_record_reached() {
+    let mut request = ReadRequest::new(Rep::schema());
+    request.filter = Some(cmp(CmpOp::Ne, attr("name"), text("bob")));
+    let list = agg(AggregateKind::List, &["tickets", "tags"], Some("label")).filter(cmp(
+        CmpOp::Ne,
+        attr("label"),
+        text("x"),
+    ));
+    let sqlite = aggregate_list(Dialect::Sqlite, &request, &list).expect("list");
+    check_placeholders(&sqlite, Dialect::Sqlite);
+    assert_eq!(
+        sqlite.sql,
+        concat!(
+            r#"SELECT t0."id", t3."label" FROM "rep" t0, "ticket" t1 JOIN "ticket_tag" j2 ON j2."ticket_id" = t1."id" JOIN "tag" t3 ON t3."id" = j2."tag_id" "#,
+            r#"WHERE t1."rep_id" = t0."id" AND (t3."label" <> ?1) AND t3."label" IS NOT NULL AND (t0."name" <> ?2) "#,
+            r#"ORDER BY t0.rowid, t3.rowid"#
+        )
+    );
+    assert_eq!(
+        sqlite.columns,
+        Columns::Values(vec![ValueType::I64, ValueType::String])
+    );
+    // Another kind, or a list among others, is refused on both sides.
+    let count = agg(AggregateKind::Count, &["tickets"], None);
+    let memory = memory();
+    let refused = "Rep: a `list` aggregate is read alone, with `DataLayer::aggregate_list`, and only \
+                   it (in the aggregate `count(tickets)`)";
+    assert_eq!(
+        shown(&aggregate_list(Dialect::Postgres, &request, &count).unwrap_err()),
+        refused
+    );
+    assert_eq!(
+        shown(&block_on(memory.aggregate_list(request.clone(), count.clone())).unwrap_err()),
+        refused
+    );
+    let both = [count, list.clone()];
+    let refused = refused.replace("count(tickets)", &list.to_string());
+    assert_eq!(
+        shown(&aggregate(Dialect::Sqlite, &request, &both).unwrap_err()),
+        refused
+    );
+    assert_eq!(
+        shown(&block_on(memory.aggregate(request, both.to_vec())).unwrap_err()),
+        refused
     );
 }
 
@@ -197,6 +245,26 @@ pub(super) fn same_as_memory(db: &mut impl Db, memory: &Memory) {
         // past `i64`: rep 5's tickets) fails alone, on both sides.
         for one in &aggregates {
             compare(db, memory, request, std::slice::from_ref(one));
+        }
+    }
+    // Lists: one row per value, in memory's order.
+    for list in [
+        agg(List, &["tickets"], Some("p")),
+        agg(List, &["open_tickets"], Some("opened")),
+        agg(List, &["tickets", "tags"], Some("label")),
+        agg(List, &["tickets"], Some("score")).filter(cmp(CmpOp::Gt, attr("p"), val(1_i64))),
+        agg(List, &["tickets", "representative"], Some("name")),
+    ] {
+        for request in &requests {
+            let expected = block_on(memory.aggregate_list(request.clone(), list.clone()))
+                .expect("memory list");
+            let expected: Vec<Row> = expected.into_iter().map(|(k, v)| vec![k, v]).collect();
+            let statement = aggregate_list(db.dialect(), request, &list).expect("statement");
+            check_placeholders(&statement, db.dialect());
+            let got = db
+                .query(&statement, r)
+                .unwrap_or_else(|e| panic!("{e}: {}", statement.sql));
+            assert_eq!(got, expected, "{list} ({})", statement.sql);
         }
     }
     // All at once, those that do not fail: one statement.
