@@ -13,7 +13,7 @@ mod keys;
 pub use aggregates::{
     AvgValue, CountValue, ExistsValue, KindOf, ListValue, OptionalValue, Ordered, Relationships,
     Summable, aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
-    aggregate_list, aggregate_sum, no_filter,
+    aggregate_list, aggregate_sum, aggregate_term, no_filter,
 };
 
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};

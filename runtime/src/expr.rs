@@ -13,6 +13,9 @@
 //!   records is tested as if against one all-nil record (a LEFT JOIN's view).
 //! - `exists(path, expr)` is true when some record reached through `path` makes
 //!   `expr` (evaluated on that record) true, and false otherwise, never nil.
+//! - An aggregate (`open_ticket_count`, declared in `aggregates { }`) is the
+//!   value its kind computes for the record (see [`Aggregate`]); its own
+//!   filter is evaluated on the records it reaches, with bindings of its own.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -95,6 +98,14 @@ pub enum Expr {
         /// Evaluated on the related record.
         expr: Box<Expr>,
     },
+    /// The value of an aggregate, computed for the record reached through
+    /// `at` (the record itself when empty; bound as an attribute path is).
+    Aggregate {
+        /// Relationship names to the record it is computed for.
+        at: Vec<Name>,
+        /// What it computes; its filter is this expression's operand.
+        aggregate: Box<Aggregate>,
+    },
 }
 
 /// A comparison operator. Displays as `expr!` writes it.
@@ -156,7 +167,10 @@ impl Expr {
         while let Some(expr) = stack.pop() {
             match expr {
                 Expr::Exists { .. } => {}
-                Expr::Attr { path, .. } if !path.is_empty() => out.push(&path[..]),
+                Expr::Attr { path, .. } | Expr::Aggregate { at: path, .. } if !path.is_empty() => {
+                    out.push(&path[..])
+                }
+                Expr::Aggregate { .. } => {}
                 _ => stack.extend(expr.operands().into_iter().flatten().rev()),
             }
         }

@@ -226,3 +226,61 @@ async fn an_aggregate_describes_itself(run: Run) -> ashore::Result<()> {
 }
 
 layers!(an_aggregate_describes_itself);
+
+async fn filters_read_aggregates(run: Run) -> ashore::Result<()> {
+    let fx = world(&run).await;
+    let d = &fx.domain;
+    let names =
+        |reps: Vec<Representative>| -> Vec<String> { reps.into_iter().map(|r| r.name).collect() };
+    let read = |q: Query<Representative>| d.read(q.sort(Representative::name()));
+    let q = Representative::query;
+    assert_eq!(
+        names(read(q().filter(expr!(open_ticket_count > 1))).await?),
+        ["Bob"]
+    );
+    assert_eq!(
+        names(read(q().filter(expr!(ticket_count == 0))).await?),
+        ["Cy"]
+    );
+    assert_eq!(
+        names(read(q().filter(expr!(has_open_tickets and total_priority >= 10))).await?),
+        ["Ada"]
+    );
+    // Nil rules as for attributes: Cy's sum is nil, neither above nor not above.
+    assert_eq!(
+        names(read(q().filter(expr!(not(total_priority > 5)))).await?),
+        ["Bob"]
+    );
+    assert_eq!(
+        names(read(q().filter(expr!(is_nil(mean_priority)))).await?),
+        ["Cy"]
+    );
+    assert_eq!(
+        names(read(q().filter(expr!(first_subject == "b2" or comment_count == 2))).await?),
+        ["Ada", "Bob"]
+    );
+    let minute_3 = at(3);
+    assert_eq!(
+        names(read(q().filter(expr!(last_opened > ^minute_3))).await?),
+        ["Bob"]
+    );
+    // Through a relationship: tickets whose representative has open tickets
+    // above priority 1 summing to more than 5.
+    let tickets = d
+        .read(
+            Ticket::query()
+                .filter(expr!(representative.open_priority > 5))
+                .sort(Ticket::subject()),
+        )
+        .await?;
+    let subjects: Vec<&str> = tickets.iter().map(|t| t.subject.as_str()).collect();
+    assert_eq!(subjects, ["a1", "a9"]);
+    // In `exists`, and in a relationship load's filter.
+    let tags = d
+        .read(Tag::query().filter(expr!(exists(tickets, representative.ticket_count == 2 and representative.has_open_tickets))))
+        .await?;
+    assert_eq!(tags.len(), 2);
+    Ok(())
+}
+
+layers!(filters_read_aggregates);

@@ -123,6 +123,12 @@ async fn hidden_records_are_never_aggregated(run: Run) -> ashore::Result<()> {
     assert_eq!(answers(&seen), [(2, Some(11), true), (0, None, false)]);
     let seen = d.read(query()).tenant("globex").await?;
     assert_eq!(answers(&seen), [(1, Some(100), true), (0, None, false)]);
+    // In filters too: acme sees no big note; without its policies it does.
+    let big = || Container::query().filter(expr!(has_big_note or total_size > 5));
+    assert!(d.read(big()).tenant("acme").await?.is_empty());
+    let found = d.read(big()).tenant("acme").authorize(false).await?;
+    assert_eq!(found.len(), 1);
+    assert_eq!(d.read(big()).tenant("globex").await?.len(), 1);
     // Without a tenant, no note of any tenant is met.
     let seen = d.read(query()).await?;
     assert_eq!(answers(&seen), [(0, None, false), (0, None, false)]);

@@ -46,6 +46,28 @@ pub fn struct_fields(aggregates: &[Aggregate]) -> impl Iterator<Item = TokenStre
     })
 }
 
+/// The field reference of each aggregate but `list`s, for `expr!`
+/// (`open_ticket_count > 3`): a `Term` of the kind of its value.
+pub fn terms<'a>(ctx: &'a super::Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
+    let resource = &ctx.resource.ident;
+    ctx.resource
+        .aggregates
+        .iter()
+        .filter(|a| a.kind != AggregateKind::List)
+        .map(move |aggregate| {
+            let name = &aggregate.name;
+            let docs = docs(&aggregate.attrs);
+            let ty = value_type(aggregate);
+            quote_spanned! {name.span()=>
+                #(#docs)*
+                #[inline]
+                pub fn #name(&self) -> ::ashore::__private::Term<<#ty as ::ashore::__private::Scalar>::Kind> {
+                    ::ashore::__private::aggregate_term(&self.path, #resource::#name())
+                }
+            }
+        })
+}
+
 /// The constructor of each aggregate.
 pub fn constructors(aggregates: &[Aggregate]) -> impl Iterator<Item = TokenStream> + '_ {
     aggregates.iter().map(constructor)

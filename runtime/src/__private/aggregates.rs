@@ -7,7 +7,7 @@
 //! destination.
 
 use crate::expr::{Aggregate, AggregateKind, Expr, Fields, Path, Term};
-use crate::rel::{AggregateOf, AggregateValue};
+use crate::rel::{Agg, AggregateOf, AggregateValue};
 use crate::resource::Resource;
 use crate::scalar::{NonNull, Scalar, kind};
 use crate::value::Value;
@@ -242,4 +242,13 @@ where
         Some(read),
         filter,
     ))
+}
+
+/// The aggregate `agg` of the record reached through `path`, as a filter
+/// operand of the kind of its value: what `expr!` reads for its name.
+pub fn aggregate_term<S, T: Scalar>(path: &Path, agg: Agg<S, T>) -> Term<T::Kind> {
+    Term::new(Expr::Aggregate {
+        at: path.clone(),
+        aggregate: Box::new(agg.aggregate()),
+    })
 }

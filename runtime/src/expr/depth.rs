@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::Expr;
+use super::{Aggregate, Expr};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::Value;
 
@@ -47,6 +47,7 @@ impl Expr {
             Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) | Expr::Exists { expr: e, .. } => {
                 [Some(e), None]
             }
+            Expr::Aggregate { aggregate, .. } => [aggregate.filter.as_ref(), None],
         }
     }
 
@@ -59,6 +60,7 @@ impl Expr {
             Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) | Expr::Exists { expr: e, .. } => {
                 [Some(e), None]
             }
+            Expr::Aggregate { aggregate, .. } => [aggregate.filter.as_mut(), None],
         }
     }
 
@@ -92,6 +94,7 @@ impl Expr {
         while let Some((expr, above)) = stack.pop() {
             let hops = match expr {
                 Expr::Attr { path, .. } | Expr::Exists { path, .. } => path.len(),
+                Expr::Aggregate { at, aggregate } => at.len() + aggregate.path.len(),
                 _ => 0,
             };
             let depth = above + 1 + hops * RELATIONSHIP_HOP_DEPTH;
@@ -198,6 +201,15 @@ impl Clone for Expr {
                             path: path.clone(),
                             expr: operand(),
                         },
+                        Expr::Aggregate { at, aggregate } => Expr::Aggregate {
+                            at: at.clone(),
+                            aggregate: Box::new(Aggregate {
+                                kind: aggregate.kind,
+                                path: aggregate.path.clone(),
+                                field: aggregate.field.clone(),
+                                filter: aggregate.filter.as_ref().map(|_| *operand()),
+                            }),
+                        },
                     };
                     built.push(copy);
                 }
@@ -221,6 +233,19 @@ impl PartialEq for Expr {
                 (Expr::Arith(x, ..), Expr::Arith(y, ..)) => x == y,
                 (Expr::In(_, x), Expr::In(_, y)) => x == y,
                 (Expr::Exists { path, .. }, Expr::Exists { path: p, .. }) => path == p,
+                (
+                    Expr::Aggregate { at, aggregate: x },
+                    Expr::Aggregate {
+                        at: at2,
+                        aggregate: y,
+                    },
+                ) => {
+                    at == at2
+                        && x.kind == y.kind
+                        && x.path == y.path
+                        && x.field == y.field
+                        && x.filter.is_some() == y.filter.is_some()
+                }
                 (Expr::And(..), Expr::And(..))
                 | (Expr::Or(..), Expr::Or(..))
                 | (Expr::Not(_), Expr::Not(_))
@@ -292,6 +317,24 @@ impl fmt::Display for Shown<'_> {
             Expr::Not(e) => write!(f, "not {}", sub(e)),
             Expr::IsNil(e) => write!(f, "is_nil({})", sub(e)),
             Expr::Exists { path, expr } => write!(f, "exists({}, {})", path.join("."), sub(expr)),
+            Expr::Aggregate { at, aggregate } => {
+                for p in at {
+                    write!(f, "{p}.")?;
+                }
+                write!(
+                    f,
+                    "{}({}",
+                    aggregate.kind.keyword(),
+                    aggregate.path.join(".")
+                )?;
+                if let Some(field) = &aggregate.field {
+                    write!(f, ".{field}")?;
+                }
+                if let Some(filter) = &aggregate.filter {
+                    write!(f, ", {}", sub(filter))?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }
@@ -338,6 +381,14 @@ impl fmt::Debug for Shown<'_> {
                 .debug_struct("Exists")
                 .field("path", path)
                 .field("expr", &sub(expr))
+                .finish(),
+            Expr::Aggregate { at, aggregate } => f
+                .debug_struct("Aggregate")
+                .field("at", at)
+                .field("kind", &aggregate.kind)
+                .field("path", &aggregate.path)
+                .field("field", &aggregate.field)
+                .field("filter", &aggregate.filter.as_ref().map(sub))
                 .finish(),
         }
     }

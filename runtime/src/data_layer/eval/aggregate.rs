@@ -19,7 +19,9 @@ pub(crate) struct Aggregates<'a> {
     indexes: Vec<Index<'a>>,
 }
 
-struct Compiled<'a> {
+/// One aggregate compiled: the hops of its path, its filter on the records
+/// reached, the field it reads.
+pub(super) struct Compiled<'a> {
     kind: AggregateKind,
     steps: Vec<Step<'a>>,
     filter: Option<Scope<'a>>,
@@ -42,36 +44,11 @@ impl<'a> Aggregates<'a> {
         let mut compiler = Compiler::new(schema, tables, visibility.clone());
         let mut compiled = Vec::with_capacity(aggregates.len());
         for aggregate in aggregates {
-            let target = aggregate_path::resolve(schema, aggregate)?;
             if aggregate.kind == AggregateKind::List && aggregates.len() != 1 {
+                aggregate_path::resolve(schema, aggregate)?;
                 return Err(aggregate_path::list_alone(schema, aggregate));
             }
-            let mut at = schema;
-            let mut steps = Vec::with_capacity(aggregate.path.len());
-            for name in &aggregate.path {
-                let (step, dest) = compiler.step(at, None, name)?;
-                steps.push(step);
-                at = dest;
-            }
-            let filter = match &aggregate.filter {
-                Some(filter) => {
-                    filter
-                        .check_depth(schema.name, &format_args!("the aggregate `{aggregate}`"))?;
-                    Some(compiler.scope(at, filter)?)
-                }
-                None => None,
-            };
-            let field = match target.field {
-                Some(attr) => Some((compiler.table(at)?, attr)),
-                None => None,
-            };
-            compiled.push(Compiled {
-                kind: aggregate.kind,
-                steps,
-                filter,
-                field,
-                what: format!("the aggregate `{aggregate}` of {}", schema.name),
-            });
+            compiled.push(compile(&mut compiler, schema, None, aggregate)?);
         }
         Ok(Aggregates {
             compiled,
@@ -106,18 +83,60 @@ impl<'a> Aggregates<'a> {
     /// The value of each aggregate for row `row` of the root table, in order.
     /// An integer sum that overflows `i64` is an error naming the aggregate.
     pub(crate) fn values(&self, row: usize) -> Result<Vec<Value>> {
-        let mut reached = Vec::new();
         self.compiled
             .iter()
-            .map(|c| {
-                reached.clear();
-                reach(row, &c.steps, &self.indexes, &mut reached);
-                if let Some(filter) = &c.filter {
-                    reached.retain(|&r| filter.eval(r, &self.indexes) == Some(true));
-                }
-                c.compute(&mut reached)
-            })
+            .map(|c| c.value(row, &self.indexes))
             .collect()
+    }
+}
+
+/// Compiles `aggregate`, computed for records of `schema` (those of `rows`
+/// when given, else its table), with `compiler`'s visibility at every hop.
+pub(super) fn compile<'a>(
+    compiler: &mut Compiler<'a>,
+    schema: &'static Schema,
+    rows: Option<&'a dyn Table>,
+    aggregate: &Aggregate,
+) -> Result<Compiled<'a>> {
+    let target = aggregate_path::resolve(schema, aggregate)?;
+    let mut at = schema;
+    let mut rows = rows;
+    let mut steps = Vec::with_capacity(aggregate.path.len());
+    for name in &aggregate.path {
+        let (step, dest) = compiler.step(at, rows.take(), name)?;
+        steps.push(step);
+        at = dest;
+    }
+    let filter = match &aggregate.filter {
+        Some(filter) => {
+            filter.check_depth(schema.name, &format_args!("the aggregate `{aggregate}`"))?;
+            Some(compiler.scope(at, filter)?)
+        }
+        None => None,
+    };
+    let field = match target.field {
+        Some(attr) => Some((compiler.table(at)?, attr)),
+        None => None,
+    };
+    Ok(Compiled {
+        kind: aggregate.kind,
+        steps,
+        filter,
+        field,
+        what: format!("the aggregate `{aggregate}` of {}", schema.name),
+    })
+}
+
+impl<'a> Compiled<'a> {
+    /// Its value for row `row` of the table its path starts from; an integer
+    /// sum past `i64` is an error.
+    pub(super) fn value(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
+        let mut reached = Vec::new();
+        reach(row, &self.steps, ix, &mut reached);
+        if let Some(filter) = &self.filter {
+            reached.retain(|&r| filter.eval(r, ix) == Some(true));
+        }
+        self.compute(&mut reached)
     }
 }
 

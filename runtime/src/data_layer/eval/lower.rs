@@ -105,7 +105,7 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
             Box::new(move |_, _| truth)
         }
         Node::Attr(column) => Box::new(move |slots, _| as_truth(&column.read(slots))),
-        node @ Node::Arith(..) => {
+        node @ (Node::Arith(..) | Node::Aggregate(..)) => {
             let v = value(node);
             Box::new(move |slots, ix| as_truth(&v(slots, ix)))
         }
@@ -203,6 +203,11 @@ fn value<'a>(node: Node<'a>) -> Val<'a> {
             let (l, r) = (Operand::new(*l), Operand::new(*r));
             Box::new(move |slots, ix| arith(op, &l.get(slots, ix), &r.get(slots, ix)))
         }
+        // An overflowing sum is nil: a filter has no error to give.
+        Node::Aggregate(slot, compiled) => Box::new(move |slots, ix| match slots[slot] {
+            Some(row) => compiled.value(row, ix).unwrap_or(Value::Null),
+            None => Value::Null,
+        }),
         condition => {
             let c = cond(condition);
             Box::new(move |slots, ix| c(slots, ix).map_or(Value::Null, Value::Bool))

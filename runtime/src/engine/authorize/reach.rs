@@ -74,6 +74,14 @@ impl Walk {
                         stack.push((end, expr));
                     }
                 }
+                Expr::Aggregate { at, aggregate } => {
+                    let path: Vec<Name> = at.iter().chain(&aggregate.path).cloned().collect();
+                    if let Some(end) = self.path(schema, &path)
+                        && let Some(filter) = &aggregate.filter
+                    {
+                        stack.push((end, filter));
+                    }
+                }
             }
         }
     }

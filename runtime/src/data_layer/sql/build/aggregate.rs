@@ -48,6 +48,7 @@ pub(super) fn aggregate(
             dialect,
             &mut compiler,
             schema,
+            "t0",
             aggregate,
             target.field,
         )?);
@@ -100,7 +101,7 @@ pub(super) fn list(
     }
     let mut params = Params::new(dialect);
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
-    let (hops, at, alias, filter) = reach(&mut compiler, schema, aggregate)?;
+    let (hops, at, alias, filter) = reach(&mut compiler, schema, "t0", aggregate)?;
     let Some((from, mut conditions)) = reached(&hops) else {
         return Err(aggregate_path::list_alone(schema, aggregate));
     };
@@ -140,10 +141,11 @@ pub(super) fn list(
 fn reach(
     compiler: &mut Compiler<'_>,
     schema: &'static Schema,
+    from: &str,
     aggregate: &Aggregate,
 ) -> Result<(Vec<Hop>, &'static Schema, String, Option<String>)> {
     let mut at = schema;
-    let mut alias = "t0".to_owned();
+    let mut alias = from.to_owned();
     let mut hops: Vec<Hop> = Vec::with_capacity(aggregate.path.len());
     for name in &aggregate.path {
         let (hop, dest) = compiler.hop(at, name, &alias)?;
@@ -161,15 +163,17 @@ fn reach(
     Ok((hops, at, alias, filter))
 }
 
-/// The correlated subquery of `aggregate` on the rows of `t0`.
-fn subquery(
+/// The correlated subquery of `aggregate` on the rows of `schema` read as
+/// `from` (`t0` in a statement's own select list; a filter's binding).
+pub(super) fn subquery(
     dialect: Dialect,
     compiler: &mut Compiler<'_>,
     schema: &'static Schema,
+    from: &str,
     aggregate: &Aggregate,
     field: Option<usize>,
 ) -> Result<String> {
-    let (hops, at, alias, filter) = reach(compiler, schema, aggregate)?;
+    let (hops, at, alias, filter) = reach(compiler, schema, from, aggregate)?;
     if aggregate.kind == AggregateKind::Exists {
         let inner = filter.unwrap_or_else(|| boolean(dialect, true).to_owned());
         return Ok(exists(dialect, &hops, inner));
