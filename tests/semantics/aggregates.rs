@@ -284,3 +284,51 @@ async fn filters_read_aggregates(run: Run) -> ashore::Result<()> {
 }
 
 layers!(filters_read_aggregates);
+
+async fn sorts_read_aggregates(run: Run) -> ashore::Result<()> {
+    let fx = world(&run).await;
+    let d = &fx.domain;
+    let names =
+        |reps: &[Representative]| -> Vec<String> { reps.iter().map(|r| r.name.clone()).collect() };
+    let sorted = |sort: Vec<ashore::Sort>| d.read(Representative::query().sort(sort));
+    // Ada 1 open, Bob 2, Cy 0.
+    let reps = sorted(vec![Representative::open_ticket_count().desc()]).await?;
+    assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
+    // Sums: Ada 10, Bob 2, Cy nil; nils as the order says.
+    let reps = sorted(vec![Representative::total_priority().desc()]).await?;
+    assert_eq!(names(&reps), ["Cy", "Ada", "Bob"]);
+    let reps = sorted(vec![Representative::total_priority().asc()]).await?;
+    assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
+    let reps = sorted(vec![Representative::total_priority().desc_nils_last()]).await?;
+    assert_eq!(names(&reps), ["Ada", "Bob", "Cy"]);
+    // Ties (Ada and Bob have 2 tickets each) by the next key, then insertion.
+    let reps = sorted(vec![
+        Representative::ticket_count().desc(),
+        Representative::first_subject().desc(),
+    ])
+    .await?;
+    assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
+    let reps = sorted(vec![Representative::ticket_count().desc()]).await?;
+    assert_eq!(names(&reps), ["Ada", "Bob", "Cy"]);
+    // With a window, and with the filter on another aggregate.
+    let reps = d
+        .read(
+            Representative::query()
+                .filter(expr!(ticket_count > 0))
+                .sort(Representative::mean_priority().asc())
+                .limit(1),
+        )
+        .await?;
+    assert_eq!(names(&reps), ["Bob"]);
+    // A `list` is no sort key.
+    let err = sorted(vec![Representative::subjects().asc()])
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::InvalidQuery { .. }),
+        "{err}"
+    );
+    Ok(())
+}
+
+layers!(sorts_read_aggregates);

@@ -129,6 +129,20 @@ async fn hidden_records_are_never_aggregated(run: Run) -> ashore::Result<()> {
     let found = d.read(big()).tenant("acme").authorize(false).await?;
     assert_eq!(found.len(), 1);
     assert_eq!(d.read(big()).tenant("globex").await?.len(), 1);
+    // And in sorts: by the sizes acme may see, the full container (1) after
+    // the empty one (nil sum, nils first when descending).
+    let by_size = d
+        .read(Container::query().sort(Container::total_size().desc()))
+        .tenant("acme")
+        .await?;
+    let labels: Vec<&str> = by_size.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["empty", "full"]);
+    let by_count = d
+        .read(Container::query().sort(Container::note_count().desc()))
+        .tenant("acme")
+        .authorize(false)
+        .await?;
+    assert_eq!(by_count[0].label, "full");
     // Without a tenant, no note of any tenant is met.
     let seen = d.read(query()).await?;
     assert_eq!(answers(&seen), [(0, None, false), (0, None, false)]);

@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 
 use crate::expr::Aggregate;
 use crate::scalar::{NonNull, Scalar};
+use crate::sort::{Order, Sort};
 use crate::value::Value;
 
 /// What a loaded aggregate is held as: a scalar (`i64` for `count`, `bool`
@@ -104,6 +105,31 @@ impl<S, T> Agg<S, T> {
     /// What it computes.
     pub fn aggregate(&self) -> Aggregate {
         (self.aggregate)().aggregate
+    }
+
+    fn sort(&self, order: Order) -> Sort {
+        Sort::aggregate(self.name, self.aggregate(), order)
+    }
+
+    /// A sort key on its value, ascending (nils last). Not for a `list`
+    /// (`InvalidQuery` when the query runs).
+    pub fn asc(&self) -> Sort {
+        self.sort(Order::Asc)
+    }
+
+    /// A sort key on its value, descending (nils first).
+    pub fn desc(&self) -> Sort {
+        self.sort(Order::Desc)
+    }
+
+    /// A sort key on its value, ascending with nils first.
+    pub fn asc_nils_first(&self) -> Sort {
+        self.sort(Order::AscNilsFirst)
+    }
+
+    /// A sort key on its value, descending with nils last.
+    pub fn desc_nils_last(&self) -> Sort {
+        self.sort(Order::DescNilsLast)
     }
 }
 

@@ -31,6 +31,15 @@ pub(super) fn resources_met(
     }
     for key in sort {
         walk.path(root, &key.path);
+        if let Some(aggregate) = &key.aggregate {
+            walk.expr(
+                root,
+                &Expr::Aggregate {
+                    at: Vec::new(),
+                    aggregate: aggregate.clone(),
+                },
+            );
+        }
     }
     while let Some((schema, filter)) = walk.relationship_filters.pop() {
         walk.expr(schema, &filter);

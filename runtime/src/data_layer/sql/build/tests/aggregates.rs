@@ -179,6 +179,25 @@ fn in_a_filter_an_aggregate_is_a_correlated_subquery_of_its_binding() {
 }
 
 #[test]
+fn a_sort_key_on_an_aggregate_is_its_correlated_subquery() {
+    let mut request = ReadRequest::new(Rep::schema());
+    request.sort = vec![crate::sort::Sort::aggregate(
+        "open",
+        agg(AggregateKind::Count, &["open_tickets"], None),
+        Order::Desc,
+    )];
+    let (sqlite, pg) = both(&request);
+    assert_eq!(
+        sqlite,
+        r#" ORDER BY (SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."status" = ?1)) DESC NULLS FIRST, t0.rowid"#
+    );
+    assert_eq!(
+        pg,
+        r#" ORDER BY (SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."status" COLLATE "C" = $1::text)) DESC NULLS FIRST, t0."_ashore_seq""#
+    );
+}
+
+#[test]
 fn visibility_holds_at_every_hop_and_on_the_records_computed_for() {
     let mut request = ReadRequest::new(Rep::schema());
     request.visibility = Visibility::new(vec![
@@ -394,6 +413,52 @@ pub(super) fn same_as_memory(db: &mut impl Db, memory: &Memory) {
         let mut hidden = hidden_request(schema);
         hidden.filter = Some(filter);
         same(db, memory, &hidden).expect("a valid request");
+    }
+    // As sort keys: the same order on both sides, nils placed as the order
+    // says, ties broken by the next key then insertion order, in windows.
+    use crate::sort::Sort;
+    for (keys, limit) in [
+        (
+            vec![Sort::aggregate(
+                "n",
+                agg(Count, &["tickets"], None),
+                Order::Desc,
+            )],
+            None,
+        ),
+        (
+            vec![Sort::aggregate(
+                "s",
+                agg(Sum, &["tickets"], Some("small")),
+                Order::Asc,
+            )],
+            Some(3),
+        ),
+        (
+            vec![
+                Sort::aggregate(
+                    "a",
+                    agg(Avg, &["tickets"], Some("score")),
+                    Order::DescNilsLast,
+                ),
+                Sort::new("name", Order::Asc),
+            ],
+            None,
+        ),
+        (
+            vec![Sort::aggregate(
+                "m",
+                agg(Min, &["tickets", "tags"], Some("label")),
+                Order::AscNilsFirst,
+            )],
+            Some(2),
+        ),
+    ] {
+        for mut request in [ReadRequest::new(r), hidden_request(r)] {
+            request.sort = keys.clone();
+            request.limit = limit;
+            same(db, memory, &request).expect("a valid request");
+        }
     }
     // Not vacuous: most filters keep some records.
     assert!(matching >= 7, "{matching} filters keep records");
