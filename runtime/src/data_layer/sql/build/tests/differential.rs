@@ -520,14 +520,22 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
     let resources = [Ticket::schema(), Rep::schema(), Tag::schema()];
     let mut answered = 0;
     let mut nonempty = 0;
+    let mut aggregated = 0;
     for _ in 0..count {
         let schema = resources[generator.rng.below(resources.len())];
         let request = generator.request(schema);
+        let shown = format!("{:?}", request.filter);
         if let Ok((ids, _)) = same(db, memory, &request) {
             answered += 1;
             nonempty += usize::from(!ids.is_empty());
+            aggregated += usize::from(shown.contains("Aggregate {"));
         }
     }
+    // Aggregates among them (`Gen::aggregate`), answered alike.
+    assert!(
+        aggregated > count / 50,
+        "{aggregated} of {count} with aggregates"
+    );
     // The generator must mostly make valid requests, many of them matching.
     assert!(answered > count * 3 / 4, "{answered} of {count} answered");
     assert!(
