@@ -8,6 +8,19 @@
 //!
 //! See the README and `examples/helpdesk.rs` for the whole tour.
 //!
+//! # Features
+//!
+//! - `sqlite` (on by default): the embedded layer `ashore::sql::Sqlite`, on
+//!   rusqlite 0.40 with SQLite bundled, re-exported as `ashore::sql::rusqlite`.
+//! - `postgres` (opt-in): `ashore::sql::Postgres`, on tokio-postgres 0.7,
+//!   re-exported as `ashore::sql::tokio_postgres`.
+//!
+//! With neither, the in-memory layer [`Memory`] alone. Use the re-exported
+//! drivers rather than dependencies of your own: a second `libsqlite3-sys` in one
+//! build does not resolve (the `ashore::sql` docs say why and what to do).
+//!
+//! The minimum supported Rust version is 1.95.
+//!
 //! # Quick start
 //!
 //! The Helpdesk of Ash's guide "Defining Manual Relationships": representatives,
@@ -286,7 +299,7 @@ pub use ashore_runtime::*;
 /// assert_eq!(urgent[0].representative.get()?.as_ref().map(|r| r.id), Some(alice.id));
 /// # Ok(()) }
 /// ```
-pub use ashore_macros::Resource;
+pub use ashore_macros::{Resource, Scalar};
 
 /// What most code needs: `use ashore::prelude::*;`. The resource and filter
 /// macros (`resource!`, `#[derive(Resource)]`, `expr!`), the domain, queries, manual relationships, errors, and the `Uuid` and
@@ -327,7 +340,7 @@ pub use ashore_macros::Resource;
 pub mod prelude {
     pub use crate::{
         Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship, Memory,
-        Order, Query, Related, Resource, Result, Sort, Unset, expr, resource,
+        Order, Query, Related, Resource, Result, Scalar, Scoped, Sort, Unset, expr, resource,
     };
     pub use ashore_runtime::chrono::{DateTime, Utc};
     pub use ashore_runtime::uuid::Uuid;
@@ -335,3 +348,11 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub use ashore_runtime::__private;
+
+/// The README's Rust blocks, compiled and run as doc tests (`cargo test --doc`)
+/// so the first code a user copies cannot drift from the API. Each block is a
+/// whole program; the setup a block leaves out of sight comes from
+/// `doc/readme.rs`, included by hidden `# ` lines.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

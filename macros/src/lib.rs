@@ -22,6 +22,7 @@ mod expr;
 mod generate;
 mod model;
 mod parse;
+mod scalar;
 mod suggest;
 mod validate;
 
@@ -157,14 +158,33 @@ pub fn derive_resource(input: TokenStream) -> TokenStream {
     expand::derive_resource(input.into()).into()
 }
 
+/// A type of your own as an attribute type: implements `Scalar` (and
+/// `NonNull`, so `Option<T>` is the nullable form).
+///
+/// - An enum of unit variants is stored as text, each variant as its name in
+///   snake_case (`InProgress` → `"in_progress"`) or as
+///   `#[scalar(rename = "..")]` gives; it compares as text (`status == "open"`,
+///   `status == ^Status::Open`, `status in ^list`). Text that names no variant
+///   is a type mismatch naming resource and attribute when read.
+/// - A newtype, `struct Cents(i64);`, is stored and compared as the type it
+///   wraps (which must not be an `Option`: declare the attribute
+///   `Option<Cents>` for nil).
+#[proc_macro_derive(Scalar, attributes(scalar))]
+pub fn derive_scalar(input: TokenStream) -> TokenStream {
+    scalar::derive(input.into()).into()
+}
+
 /// A filter in Ash's expression language, checked against the resource by the
 /// compiler: `Ticket::query().filter(expr!(priority > 3 and status == "open"))`.
 ///
 /// Operators, loosest first: `or` (`||`), `and` (`&&`), `not` (`!`), comparisons
 /// `== != < <= > >=` and `in`, `+ -`, `* /`, prefix `-`. Operands: attributes
 /// (`priority`, `representative.priority_threshold`), literals, pinned Rust values
-/// (`^ids`, `^self.min`, `^(a + b)`), lists after `in` (`[1, 2]`), `is_nil(x)` and
-/// `exists(tickets, priority > 3)`.
+/// (`^ids`, `^self.min`, `^(a + b)`), lists after `in` (`[1, 2]`), `is_nil(x)`,
+/// `exists(tickets, priority > 3)`, and the text functions `contains(a, b)`,
+/// `starts_with(a, b)`, `ends_with(a, b)`, `like(a, "A%")`, `ilike(a, "a%")`,
+/// `lower(a)`, `upper(a)`, `length(a)` and `concat(a, b, ..)` (their rules:
+/// `ashore::text`).
 #[proc_macro]
 pub fn expr(input: TokenStream) -> TokenStream {
     expand::expr(input.into()).into()

@@ -24,8 +24,8 @@ pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns}
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
-    Aggregate, AggregateKind, ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, List, Name,
-    Numeric, Operand, Path, SameKind, Term,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, Func, LikePattern,
+    List, Name, Numeric, Operand, Path, SameKind, Term, TextOp, Textual,
 };
 pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
@@ -38,7 +38,7 @@ pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
     Resource, Row, Schema, Through,
 };
-pub use crate::scalar::{Scalar, kind};
+pub use crate::scalar::{NonNull, Scalar, kind};
 pub use crate::sort::{Order, Sort};
 pub use crate::value::{Value, ValueType};
 /// The type of a `uuid_primary_key`, named by generated structs.
@@ -134,6 +134,91 @@ where
 /// `is_nil(a)`.
 pub fn is_nil<A: Operand>(a: A) -> Term<kind::Bool> {
     Term::new(Expr::IsNil(Box::new(a.into_expr())))
+}
+
+/// `contains(a, b)`.
+pub fn contains<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::contains(a.into_expr(), b.into_expr()))
+}
+
+/// `starts_with(a, b)`.
+pub fn starts_with<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::starts_with(a.into_expr(), b.into_expr()))
+}
+
+/// `ends_with(a, b)`.
+pub fn ends_with<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::ends_with(a.into_expr(), b.into_expr()))
+}
+
+/// `like(a, pattern)`.
+pub fn like<A: Operand, P: LikePattern>(a: A, pattern: P) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+{
+    pattern_test(TextOp::Like, a.into_expr(), pattern.into_pattern())
+}
+
+/// `ilike(a, pattern)`.
+pub fn ilike<A: Operand, P: LikePattern>(a: A, pattern: P) -> Term<kind::Bool>
+where
+    A::Kind: Textual,
+{
+    pattern_test(TextOp::Ilike, a.into_expr(), pattern.into_pattern())
+}
+
+/// `like` or `ilike` of `a` and a pattern.
+fn pattern_test(op: TextOp, a: Expr, pattern: Value) -> Term<kind::Bool> {
+    Term::new(Expr::TextOp(
+        op,
+        Box::new(a),
+        Box::new(Expr::Value(pattern)),
+    ))
+}
+
+/// `concat(a, b)` (`concat(a, b, c)` is `concat(concat(a, b), c)`).
+pub fn concat<A: Operand, B: Operand>(a: A, b: B) -> Term<kind::Text>
+where
+    A::Kind: Textual,
+    B::Kind: Textual,
+{
+    Term::new(Expr::concat(a.into_expr(), b.into_expr()))
+}
+
+/// `lower(a)`.
+pub fn lower<A: Operand>(a: A) -> Term<kind::Text>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::lower(a.into_expr()))
+}
+
+/// `upper(a)`.
+pub fn upper<A: Operand>(a: A) -> Term<kind::Text>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::upper(a.into_expr()))
+}
+
+/// `length(a)`.
+pub fn length<A: Operand>(a: A) -> Term<kind::Number>
+where
+    A::Kind: Textual,
+{
+    Term::new(Expr::length(a.into_expr()))
 }
 
 /// `exists(path, body)`: `body` is evaluated on the related record.

@@ -3,6 +3,7 @@
 //! layer: plain data that the engine reads. The entry points users call on a
 //! domain (`read`, `create`, `create_many`, `load`) are the verbs' (`verbs/`).
 
+use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -13,8 +14,11 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Schema, relationship_filter_cycle};
 
 mod scope;
+mod scoped;
 
 pub use scope::{ReadScope, Scope};
+pub(crate) use scoped::Defaults;
+pub use scoped::Scoped;
 
 /// A set of resources and the data layer they live in (Ash's domain).
 ///
@@ -55,11 +59,18 @@ pub use scope::{ReadScope, Scope};
 #[derive(Clone)]
 pub struct Domain {
     pub(crate) inner: Arc<Inner>,
+    /// The actor, authorize flag and tenant every request starts from
+    /// ([`Domain::scoped`]); none (no actor, authorized, no tenant) unless set.
+    pub(crate) defaults: Option<Arc<Defaults>>,
 }
+
+/// Values of any type the domain holds for manual loaders, by type.
+type State = HashMap<TypeId, Arc<dyn Any + Send + Sync>>;
 
 pub(crate) struct Inner {
     pub(crate) layer: Arc<dyn DataLayer>,
     schemas: HashMap<&'static str, &'static Schema>,
+    state: State,
     /// Whether `layer` is a transaction's (the domain `Domain::transaction`
     /// hands its block).
     in_transaction: bool,
@@ -82,6 +93,7 @@ impl fmt::Debug for Domain {
 pub struct DomainBuilder {
     layer: Option<Arc<dyn DataLayer>>,
     schemas: Vec<&'static Schema>,
+    state: State,
 }
 
 impl DomainBuilder {
@@ -105,6 +117,29 @@ impl DomainBuilder {
     /// registered is an [`ErrorKind::NotRegistered`].
     pub fn resource<R: Resource>(mut self) -> Self {
         self.schemas.push(R::schema());
+        self
+    }
+
+    /// Shared state for manual loaders (an HTTP client, a cache, settings): one
+    /// value per type, reached with [`Domain::state`] or
+    /// [`LoadContext::state`](crate::LoadContext::state). A second value of
+    /// the same type replaces the first.
+    ///
+    /// ```
+    /// # extern crate ashore_runtime as ashore;
+    /// use ashore::Domain;
+    ///
+    /// struct Settings {
+    ///     threshold: i64,
+    /// }
+    ///
+    /// let support = Domain::builder().state(Settings { threshold: 3 }).build()?;
+    /// assert_eq!(support.state::<Settings>().map(|s| s.threshold), Some(3));
+    /// assert!(support.state::<String>().is_none());
+    /// # Ok::<(), ashore::Error>(())
+    /// ```
+    pub fn state<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.state.insert(TypeId::of::<T>(), Arc::new(value));
         self
     }
 
@@ -166,22 +201,35 @@ impl DomainBuilder {
             inner: Arc::new(Inner {
                 layer,
                 schemas,
+                state: self.state,
                 in_transaction: false,
             }),
+            defaults: None,
         })
     }
 }
 
 impl Domain {
-    /// The same domain over `layer` (a transaction's).
+    /// The same domain over `layer` (a transaction's), with the same state
+    /// and defaults.
     pub(crate) fn with_layer(&self, layer: Arc<dyn DataLayer>) -> Domain {
         Domain {
             inner: Arc::new(Inner {
                 layer,
                 schemas: self.inner.schemas.clone(),
+                state: self.inner.state.clone(),
                 in_transaction: true,
             }),
+            defaults: self.defaults.clone(),
         }
+    }
+
+    /// The value of type `T` given to [`DomainBuilder::state`], if any.
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.inner
+            .state
+            .get(&TypeId::of::<T>())
+            .and_then(|value| value.downcast_ref::<T>())
     }
 
     /// Whether this domain is a transaction's: what it runs is inside that
@@ -212,7 +260,26 @@ impl Domain {
     /// Creates the tables, keys and indexes the resources need in the data layer,
     /// where they are missing. Idempotent. The in-memory layer needs nothing;
     /// resources that are not stored get nothing.
+    ///
+    /// A table that exists already is compared with its resource first: the
+    /// SQL layers add the columns of optional attributes it lacks (and
+    /// PostgreSQL's hidden sequence column); any other difference (a missing
+    /// required column, another type, a `NOT NULL` the resource would break)
+    /// is an [`ErrorKind::SchemaDrift`] naming table, column, expected and
+    /// found, and nothing is changed.
     pub async fn migrate(&self) -> Result<()> {
+        self.inner.layer.migrate(self.stored_schemas()).await
+    }
+
+    /// The statements [`migrate`](Self::migrate) would run now, without
+    /// running them: to review, or to hand to a migration tool. The same
+    /// [`ErrorKind::SchemaDrift`] as `migrate` when a table cannot be mended.
+    pub async fn migration_plan(&self) -> Result<Vec<String>> {
+        self.inner.layer.migration_plan(self.stored_schemas()).await
+    }
+
+    /// The stored resources' schemas, by name.
+    fn stored_schemas(&self) -> Vec<&'static Schema> {
         let mut schemas: Vec<&'static Schema> = self
             .inner
             .schemas
@@ -221,7 +288,7 @@ impl Domain {
             .filter(|s| s.stored)
             .collect();
         schemas.sort_by_key(|s| s.name);
-        self.inner.layer.migrate(schemas).await
+        schemas
     }
 
     /// The schemas of the registered resources, in no particular order.

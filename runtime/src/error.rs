@@ -317,6 +317,27 @@ pub enum ErrorKind {
         /// What was asked (`"update"`, `"destroy"`).
         operation: &'static str,
     },
+    /// `migrate` (or `migration_plan`) found a table that does not match its
+    /// resource and that it cannot change safely: a missing required column,
+    /// a column of another type, a `NOT NULL` the resource would break, a
+    /// `NOT NULL` column the resource does not know. Nothing was changed.
+    #[error(
+        "the table `{table}` of {resource} does not match it: column `{column}`: expected {expected}, found {found}; {fix}"
+    )]
+    SchemaDrift {
+        /// The resource.
+        resource: &'static str,
+        /// Its table.
+        table: &'static str,
+        /// The column.
+        column: String,
+        /// What the resource needs.
+        expected: String,
+        /// What the table has.
+        found: String,
+        /// What to do.
+        fix: &'static str,
+    },
     /// An error returned by a user's manual loader, shown as it is.
     #[error(transparent)]
     Loader(Source),

@@ -13,6 +13,9 @@
 //!   records is tested as if against one all-nil record (a LEFT JOIN's view).
 //! - `exists(path, expr)` is true when some record reached through `path` makes
 //!   `expr` (evaluated on that record) true, and false otherwise, never nil.
+//! - Text functions ([`TextOp`], [`Func`]) are nil when an operand is nil or
+//!   not text; case mapping, `length` and `like` patterns are as [`text`]
+//!   defines them, on every layer.
 //! - An aggregate (`open_ticket_count`, declared in `aggregates { }`) is the
 //!   value its kind computes for the record (see [`Aggregate`]); its own
 //!   filter is evaluated on the records it reaches, with bindings of its own.
@@ -24,12 +27,15 @@ use crate::value::Value;
 
 mod aggregate;
 mod depth;
+pub mod text;
 mod typed;
 
 pub use aggregate::{Aggregate, AggregateKind};
 
 pub use depth::{MAX_FILTER_DEPTH, RELATIONSHIP_HOP_DEPTH};
-pub use typed::{Condition, Dynamic, Fields, List, Numeric, Operand, Path, SameKind, Term};
+pub use typed::{
+    Condition, Dynamic, Fields, LikePattern, List, Numeric, Operand, Path, SameKind, Term, Textual,
+};
 
 /// A name of an attribute or relationship: borrowed when known at compile time,
 /// owned when built at run time.
@@ -91,6 +97,12 @@ pub enum Expr {
     Not(Box<Expr>),
     /// True when the operand is nil; never nil itself.
     IsNil(Box<Expr>),
+    /// A text function of one operand: `lower`, `upper`, `length`.
+    Func(Func, Box<Expr>),
+    /// A text operator of two operands: the tests `contains`, `starts_with`,
+    /// `ends_with`, `like`, `ilike` (conditions) and `concat` (text). The
+    /// pattern of `like` and `ilike` (the right operand) must be a constant.
+    TextOp(TextOp, Box<Expr>, Box<Expr>),
     /// True when some record reached through `path` satisfies `expr`.
     Exists {
         /// Relationship names from the current resource.
@@ -137,6 +149,39 @@ pub enum ArithOp {
     Mul,
     /// `/` (nil on division by zero)
     Div,
+}
+
+/// A text function of one operand. Displays as `expr!` writes it. Nil when
+/// the operand is nil or not text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Func {
+    /// `lower(x)`: every character lowered by simple case mapping
+    /// ([`text::lower`]).
+    Lower,
+    /// `upper(x)`: every character raised by simple case mapping
+    /// ([`text::upper`]).
+    Upper,
+    /// `length(x)`: the number of characters, an integer.
+    Length,
+}
+
+/// A text operator of two operands. Displays as `expr!` writes it. Nil when
+/// either operand is nil or not text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextOp {
+    /// `contains(x, y)`: `y` occurs in `x` (the empty text occurs in every text).
+    Contains,
+    /// `starts_with(x, y)`.
+    StartsWith,
+    /// `ends_with(x, y)`.
+    EndsWith,
+    /// `like(x, pattern)`: `%`, `_` and backslash escapes, case sensitive
+    /// ([`text`]). The pattern must be a constant.
+    Like,
+    /// `ilike(x, pattern)`: `like` with both sides lowered.
+    Ilike,
+    /// `concat(x, y)`: `x` followed by `y`, a text.
+    Concat,
 }
 
 impl Expr {
@@ -240,6 +285,56 @@ impl Expr {
     pub fn is_in(l: Expr, list: Vec<Value>) -> Self {
         Expr::In(Box::new(l), list)
     }
+    /// `contains(text, part)`: true when `part` occurs in `text`; nil when
+    /// either is nil or not text. `%` and `_` are plain characters here.
+    pub fn contains(text: Expr, part: Expr) -> Self {
+        Expr::TextOp(TextOp::Contains, Box::new(text), Box::new(part))
+    }
+    /// `starts_with(text, prefix)`; nil when either is nil or not text.
+    pub fn starts_with(text: Expr, prefix: Expr) -> Self {
+        Expr::TextOp(TextOp::StartsWith, Box::new(text), Box::new(prefix))
+    }
+    /// `ends_with(text, suffix)`; nil when either is nil or not text.
+    pub fn ends_with(text: Expr, suffix: Expr) -> Self {
+        Expr::TextOp(TextOp::EndsWith, Box::new(text), Box::new(suffix))
+    }
+    /// `like(text, pattern)`: `%` any run of characters, `_` one character,
+    /// a backslash makes the next character literal; case sensitive; the
+    /// whole text must match ([`text`]). Nil when `text` is nil or not text.
+    pub fn like(text: Expr, pattern: &str) -> Self {
+        Expr::TextOp(TextOp::Like, Box::new(text), Box::new(Expr::value(pattern)))
+    }
+    /// `ilike(text, pattern)`: [`Expr::like`] with both sides lowered by
+    /// simple case mapping.
+    pub fn ilike(text: Expr, pattern: &str) -> Self {
+        Expr::TextOp(
+            TextOp::Ilike,
+            Box::new(text),
+            Box::new(Expr::value(pattern)),
+        )
+    }
+    /// `concat(a, b)`: `a` followed by `b`; nil when either is nil or not text.
+    pub fn concat(a: Expr, b: Expr) -> Self {
+        Expr::TextOp(TextOp::Concat, Box::new(a), Box::new(b))
+    }
+    /// `lower(text)`: every character lowered by simple case mapping (the
+    /// length is kept: `lower("ÉCOLE")` is `"école"`).
+    pub fn lower(text: Expr) -> Self {
+        Expr::Func(Func::Lower, Box::new(text))
+    }
+    /// `upper(text)`: every character raised by simple case mapping
+    /// (`upper("straße")` is `"STRAßE"`).
+    pub fn upper(text: Expr) -> Self {
+        Expr::Func(Func::Upper, Box::new(text))
+    }
+    /// `length(text)`: how many characters it has, an integer.
+    pub fn length(text: Expr) -> Self {
+        Expr::Func(Func::Length, Box::new(text))
+    }
+    /// True when `e` is nil; never nil itself.
+    pub fn is_nil(e: Expr) -> Self {
+        Expr::IsNil(Box::new(e))
+    }
     /// Both (Kleene: false and nil is false).
     pub fn and(self, other: Expr) -> Self {
         Expr::And(Box::new(self), Box::new(other))
@@ -272,6 +367,29 @@ impl fmt::Display for CmpOp {
             CmpOp::Le => "<=",
             CmpOp::Gt => ">",
             CmpOp::Ge => ">=",
+        })
+    }
+}
+
+impl fmt::Display for Func {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Func::Lower => "lower",
+            Func::Upper => "upper",
+            Func::Length => "length",
+        })
+    }
+}
+
+impl fmt::Display for TextOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TextOp::Contains => "contains",
+            TextOp::StartsWith => "starts_with",
+            TextOp::EndsWith => "ends_with",
+            TextOp::Like => "like",
+            TextOp::Ilike => "ilike",
+            TextOp::Concat => "concat",
         })
     }
 }

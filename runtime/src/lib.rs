@@ -171,15 +171,22 @@ pub mod __private;
 
 pub use changeset::Changeset;
 pub use data_layer::memory::Memory;
-/// The SQL data layers: `ashore::sql::Sqlite` and `ashore::sql::Postgres`.
+/// The SQL data layers, `ashore::sql::Sqlite` (feature `sqlite`, on by default)
+/// and `ashore::sql::Postgres` (feature `postgres`), and the drivers they are
+/// built on, `ashore::sql::rusqlite` and `ashore::sql::tokio_postgres`: use
+/// these rather than a dependency of your own (a second libsqlite3-sys does not
+/// build; see the module's "The drivers").
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub use data_layer::sql;
 pub use data_layer::{BoxFuture, DataLayer};
-pub use domain::{Domain, DomainBuilder, ReadScope, Scope};
+pub use domain::{Domain, DomainBuilder, ReadScope, Scope, Scoped};
 pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
+/// What the text functions of a filter compute, on every data layer: simple
+/// case mapping, `length` in characters, `like` patterns.
+pub use expr::text;
 pub use expr::{
-    Aggregate, AggregateKind, ArithOp, CmpOp, Expr, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH,
-    Term,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Expr, Func, MAX_FILTER_DEPTH, Name,
+    RELATIONSHIP_HOP_DEPTH, Term, TextOp,
 };
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
@@ -192,7 +199,7 @@ pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
     RelationshipKind, Resource, Row, Schema, Through,
 };
-pub use scalar::{Scalar, kind};
+pub use scalar::{NonNull, Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};
 pub use value::{Value, ValueType};
 pub use verbs::{

@@ -195,11 +195,34 @@ impl<T> Loaded<T> {
         matches!(self, Loaded::Loaded(_))
     }
 
+    /// Whether it was not loaded: what serde's `skip_serializing_if` takes to
+    /// leave out a relationship that was not loaded (feature `serde`).
+    pub fn is_not_loaded(&self) -> bool {
+        !self.is_loaded()
+    }
+
     /// The loaded value, if any.
     pub fn as_option(&self) -> Option<&T> {
         match self {
             Loaded::Loaded(v) => Some(v),
             Loaded::NotLoaded => None,
+        }
+    }
+}
+
+/// A loaded value serializes as the value itself (`[..]` for a to-many
+/// relationship, the record or `null` for a to-one); one not loaded as
+/// `null`, which `resource!` leaves out instead, when the struct derives
+/// `Serialize`, with `#[serde(skip_serializing_if = "..::is_not_loaded")]` on
+/// each relationship field. A `#[derive(Resource)]` struct says so itself:
+/// `#[serde(skip_serializing_if = "Loaded::is_not_loaded")]` on each
+/// relationship field.
+#[cfg(feature = "serde")]
+impl<T: serde::Serialize> serde::Serialize for Loaded<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Loaded::Loaded(held) => T::serialize(held, serializer),
+            Loaded::NotLoaded => serializer.serialize_none(),
         }
     }
 }

@@ -223,6 +223,15 @@ impl<D: Resource> fmt::Debug for LoadContext<'_, D> {
     }
 }
 
+impl<'a, D: Resource> LoadContext<'a, D> {
+    /// The value of type `T` the domain holds for loaders
+    /// ([`DomainBuilder::state`](crate::DomainBuilder::state)): an HTTP
+    /// client, a cache, settings. `None` when the domain was given none.
+    pub fn state<T: Send + Sync + 'static>(&self) -> Option<&'a T> {
+        self.domain.state::<T>()
+    }
+}
+
 impl<D: Resource> ReadScope for LoadContext<'_, D> {
     fn read_scope(&self) -> &Scope {
         self.scope

@@ -1,8 +1,9 @@
 //! `Scalar`: the bridge between a Rust attribute type and a [`Value`], and how
 //! a value of each type is read from a result row ([`ColumnReader`]).
 //!
-//! Every attribute type a resource may declare (`bool`, `i16`, `i32`, `i64`, `f64`,
-//! `String`, `Uuid`, `DateTime<Utc>` and `Option` of each) implements [`Scalar`].
+//! Every attribute type a resource may declare (`bool`, `i16`, `i32`, `u32`
+//! (stored as a 64-bit integer), `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`,
+//! types with `#[derive(Scalar)]`, and `Option` of each) implements [`Scalar`].
 //! `Option<T>` is the nullable form: `None` is [`Value::Null`]. Each type has a
 //! [`kind`], what `expr!` lets it be compared with.
 
@@ -84,13 +85,47 @@ impl<T: Scalar> From<T> for Value {
     }
 }
 
-/// A Rust type an attribute may have. Sealed: the data layers know exactly these.
+/// A Rust type an attribute may have: the built-in ones, and a type of your
+/// own stored as one of them. `#[derive(Scalar)]` makes an enum of unit
+/// variants one (stored as text) and a newtype one (stored as what it wraps);
+/// by hand, say how it becomes a [`Value`] of the type it is stored as
+/// ([`TYPE`](Scalar::TYPE)) and back, and implement [`NonNull`] so that
+/// `Option<T>` is its nullable form. Every data layer stores it as that type,
+/// and `expr!` compares it by its [`Kind`](Scalar::Kind).
+///
+/// ```
+/// # extern crate ashore_runtime as ashore;
+/// use ashore::{NonNull, Scalar, Value, ValueType, kind};
+///
+/// /// An amount of money in cents, stored as an integer.
+/// #[derive(Clone, Copy, Debug, PartialEq)]
+/// struct Cents(i64);
+///
+/// impl Scalar for Cents {
+///     type Kind = kind::Number;
+///     const TYPE: ValueType = ValueType::I64;
+///     const NULLABLE: bool = false;
+///     fn into_value(self) -> Value {
+///         Value::Int(self.0)
+///     }
+///     fn from_value(value: Value) -> Result<Self, Value> {
+///         match value {
+///             Value::Int(cents) => Ok(Cents(cents)),
+///             other => Err(other),
+///         }
+///     }
+/// }
+/// impl NonNull for Cents {}
+///
+/// assert_eq!(Cents::from_value(Cents(250).into_value()), Ok(Cents(250)));
+/// assert_eq!(Option::<Cents>::from_value(Value::Null), Ok(None));
+/// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of an attribute",
     label = "not an attribute type",
-    note = "attribute types are `bool`, `i16`, `i32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, and `Option` of one of them for a nullable attribute"
+    note = "attribute types are `bool`, `i16`, `i32`, `u32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, a type with `#[derive(Scalar)]` (an enum of unit variants, a newtype), and `Option` of one of them for a nullable attribute"
 )]
-pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
+pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     /// The kind a filter compares by (numbers with numbers, text with text): one
     /// of [`kind`](crate::kind)'s types.
     type Kind;
@@ -107,10 +142,13 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
     /// `Resource::from_columns` calls, through `ashore::__private`); `Ok(Err(found))`
     /// when what was read does not fit, as [`Scalar::from_value`].
     #[doc(hidden)]
+    #[inline]
     fn read_column<C: ColumnReader + ?Sized>(
         reader: &mut C,
         attribute: usize,
-    ) -> Result<std::result::Result<Self, Value>>;
+    ) -> Result<std::result::Result<Self, Value>> {
+        Ok(Self::from_value(reader.value(Self::TYPE, attribute)?))
+    }
 
     /// The value as an integer when it is one (the integer types and their
     /// `Option`s); `None` for nil and for every other type. What generated
@@ -133,16 +171,11 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static + sealed::Sealed {
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.
 pub trait NonNull: Scalar {}
 
-mod sealed {
-    pub trait Sealed {}
-}
-
 macro_rules! scalar {
     ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
         scalar!($ty, $kind, $vt, $variant, $read, |$v| $into, |$w| $from, {});
     };
     ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($typed:tt)* }) => {
-        impl sealed::Sealed for $ty {}
         impl NonNull for $ty {}
         #[diagnostic::do_not_recommend]
         impl Scalar for $ty {
@@ -205,6 +238,22 @@ scalar!(
         }
     }
 );
+// Stored as a 64-bit integer (every layer's widest), read back in range.
+scalar!(
+    u32,
+    kind::Number,
+    I64,
+    Int,
+    int,
+    |v| v.into(),
+    |w| { u32::try_from(w).map_err(|_| Value::Int(w)) },
+    {
+        #[inline]
+        fn as_int(&self) -> Option<i64> {
+            Some(i64::from(*self))
+        }
+    }
+);
 scalar!(i64, kind::Number, I64, Int, int, |v| v, |w| Ok(w), {
     #[inline]
     fn as_int(&self) -> Option<i64> {
@@ -229,7 +278,6 @@ scalar!(
     |w| Ok(w)
 );
 
-impl<T: NonNull> sealed::Sealed for Option<T> {}
 #[diagnostic::do_not_recommend]
 impl<T: NonNull> Scalar for Option<T> {
     type Kind = T::Kind;

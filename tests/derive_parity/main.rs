@@ -49,8 +49,12 @@ mod reading_one;
 mod relationship_writes;
 #[path = "../semantics/sorting.rs"]
 mod sorting;
+#[path = "../semantics/spans.rs"]
+mod spans;
 #[path = "../semantics/sql.rs"]
 mod sql;
+#[path = "../semantics/text.rs"]
+mod text;
 #[path = "../semantics/transactions.rs"]
 mod transactions;
 #[path = "../semantics/write_policies.rs"]

@@ -36,7 +36,7 @@ resource! {
 }
 
 /// A truth value of three-valued logic: `None` is nil.
-type B = Option<bool>;
+pub(crate) type B = Option<bool>;
 
 fn and3(a: B, b: B) -> B {
     match (a, b) {
@@ -63,21 +63,22 @@ fn cmp3(a: Option<i64>, b: Option<i64>, op: fn(&i64, &i64) -> bool) -> B {
     Some(op(&a?, &b?))
 }
 
-/// Records of one resource, stored, and the filter checks run against them.
-struct Table<R> {
-    domain: Domain,
-    rows: Vec<R>,
+/// Records of one resource, stored, and the filter checks run against them
+/// (the `text` suite's too).
+pub(crate) struct Table<R> {
+    pub(crate) domain: Domain,
+    pub(crate) rows: Vec<R>,
 }
 
 impl<R: Resource<PrimaryKey = i64>> Table<R> {
-    async fn new(run: &Run, changesets: Vec<Changeset<R>>) -> Self {
+    pub(crate) async fn new(run: &Run, changesets: Vec<Changeset<R>>) -> Self {
         let domain = domain(run, |b| b.resource::<R>()).await;
         let rows = domain.create_many(changesets).await.expect("create");
         Table { domain, rows }
     }
 
     /// Ids of the records `query` returns, sorted.
-    async fn ids(&self, query: Query<R>) -> Vec<i64> {
+    pub(crate) async fn ids(&self, query: Query<R>) -> Vec<i64> {
         let found = self.domain.read(query).await.expect("read");
         let mut ids: Vec<i64> = found.iter().map(Resource::primary_key).collect();
         ids.sort_unstable();
@@ -86,7 +87,7 @@ impl<R: Resource<PrimaryKey = i64>> Table<R> {
 
     /// Checks that `query` returns exactly the records for which `want` is true
     /// (not false, not nil).
-    async fn check(&self, query: Query<R>, want: impl Fn(&R) -> B) {
+    pub(crate) async fn check(&self, query: Query<R>, want: impl Fn(&R) -> B) {
         let shown = format!("{query:?}");
         let mut expected: Vec<i64> = self
             .rows

@@ -29,17 +29,21 @@ mod raw_names;
 mod reading_one;
 mod relationship_writes;
 mod sorting;
+mod spans;
 mod sql;
+mod text;
 mod transactions;
 mod write_policies;
 mod writes;
 
 // Only here: suites that declare resources of their own with `resource!`.
 mod aggregates_policies;
+mod custom_types;
 mod filter_cycles;
 mod has_one_cycle;
 mod policies;
 mod relationship_write_guards;
+mod scoped;
 mod sorting_policies;
 mod stored_values;
 mod tenant_writes;

@@ -378,3 +378,32 @@ async fn a_created_record_is_what_reading_it_back_gives(run: Run) -> ashore::Res
     Ok(())
 }
 layers!(a_created_record_is_what_reading_it_back_gives);
+
+resource! {
+    /// Nothing but its generated key.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Tally {
+        attributes {
+            integer_primary_key id;
+        }
+    }
+}
+
+/// A resource whose only attribute is its generated integer key is created
+/// alone and in batches (PostgreSQL's insert had no column to send).
+async fn a_record_of_nothing_but_its_generated_key_is_created(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Tally>()).await;
+    let one = d.create(Tally::changeset()).await?;
+    let more = d
+        .create_many(vec![Tally::changeset(), Tally::changeset()])
+        .await?;
+    let mut ids: Vec<i64> = std::iter::once(one.id)
+        .chain(more.iter().map(|t| t.id))
+        .collect();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    assert_eq!(d.read(Tally::query()).await?.len(), 3);
+    Ok(())
+}
+layers!(a_record_of_nothing_but_its_generated_key_is_created);

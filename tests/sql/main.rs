@@ -1,4 +1,5 @@
-//! The SQL layers beyond the behaviour suites, one test binary: a manual
+//! The SQL layers beyond the behaviour suites, one test binary: schema drift
+//! met by `migrate` (`drift`), a manual
 //! loader running raw SQL, constraint violations and bulk creates
 //! (`manual_raw`), the plan of the guide's loader on PostgreSQL (`plan`),
 //! timeouts and connections given back dirty (`pool`), loads
@@ -11,6 +12,7 @@
 
 mod common;
 
+mod drift;
 mod manual_raw;
 mod plan;
 mod pool;

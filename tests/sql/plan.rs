@@ -3,7 +3,7 @@
 //! planner's default settings, the tickets are found through the index on
 //! `representative_id` (a plain, index-only or bitmap index scan), never by a
 //! sequential scan of the whole table, as `EXPLAIN (FORMAT JSON)` shows. The
-//! statement is the one the layer executed, captured from its `tracing` event,
+//! statement is the one the layer executed, captured from its `tracing` span,
 //! not rebuilt here.
 
 use std::sync::{Arc, Mutex};
@@ -65,7 +65,7 @@ impl ManualRelationship for TicketsAboveThreshold {
     }
 }
 
-/// Keeps the `sql` field of every event the PostgreSQL layer logs.
+/// Keeps the `sql` field of every `statement` span the PostgreSQL layer opens.
 #[derive(Clone, Default)]
 struct Statements(Arc<Mutex<Vec<String>>>);
 
@@ -81,16 +81,15 @@ impl Subscriber for Statements {
     fn enabled(&self, _: &Metadata<'_>) -> bool {
         true
     }
-    fn new_span(&self, _: &Attributes<'_>) -> Id {
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        if span.metadata().name() == "statement" && span.metadata().target().contains("postgres") {
+            span.record(&mut self.clone());
+        }
         Id::from_u64(1)
     }
     fn record(&self, _: &Id, _: &Record<'_>) {}
     fn record_follows_from(&self, _: &Id, _: &Id) {}
-    fn event(&self, event: &Event<'_>) {
-        if event.metadata().target().contains("postgres") {
-            event.record(&mut self.clone());
-        }
-    }
+    fn event(&self, _: &Event<'_>) {}
     fn enter(&self, _: &Id) {}
     fn exit(&self, _: &Id) {}
 }

@@ -7,7 +7,7 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, Lit};
 
-use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
+use super::{ArithOp, CmpOp, Expr, Function, List, LogicOp, Pin, Template};
 
 /// `|__ashore_f| ::ashore::__private::condition(<expr>)`: the closure that
 /// `Query::filter`, `Rel::filter` and `__private::filter_for` take. The parameter is
@@ -245,13 +245,16 @@ impl Gen {
             }
             Expr::Neg { span, expr } => match &**expr {
                 // `-3` stays a literal, so it is a plain number anywhere (lists included).
-                Expr::Lit(lit @ (Lit::Int(_) | Lit::Float(_))) => quote_spanned!(at(*span)=> -#lit),
+                Expr::Lit(lit @ (Lit::Int(_) | Lit::Float(_))) => {
+                    let lit = literal(lit);
+                    quote_spanned!(at(*span)=> -#lit)
+                }
                 other => {
                     let e = self.operand(other, root, "Number");
                     quote_spanned! {at(*span)=> ::ashore::__private::neg(#e) }
                 }
             },
-            Expr::Lit(lit) => quote!(#lit),
+            Expr::Lit(lit) => literal(lit),
             Expr::Pin(pin) => pinned(pin),
             // Alone, a template is the whole condition.
             Expr::Template(t) => self.template(t, Kind::Of("Bool")),
@@ -259,6 +262,22 @@ impl Gen {
             Expr::IsNil { span, expr } => {
                 let e = self.operand(expr, root, "Any");
                 quote_spanned! {at(*span)=> ::ashore::__private::is_nil(#e) }
+            }
+            Expr::Call {
+                span,
+                function,
+                args,
+            } => {
+                let mut args = args.iter().map(|a| self.operand(a, root, "Text"));
+                let f = Ident::new(function.name(), at(*span));
+                let first = args.next().unwrap_or_default();
+                if *function == Function::Concat {
+                    // `concat(a, b, c)` is `concat(concat(a, b), c)`.
+                    return args.fold(first, |l, r| {
+                        quote_spanned! {at(*span)=> ::ashore::__private::#f(#l, #r) }
+                    });
+                }
+                quote_spanned! {at(*span)=> ::ashore::__private::#f(#first #(, #args)*) }
             }
             Expr::Exists { span, path, body } => {
                 let related = fields(root, path);
@@ -296,4 +315,17 @@ pub(crate) fn fields(root: &Ident, path: &[Ident]) -> TokenStream {
         out.extend(quote_spanned!(span=> .#ident()));
     }
     out
+}
+
+/// A literal as `expr!` hands it on: an integer without a suffix is an `i64`
+/// (every integer attribute compares as one), not the `i32` Rust would infer,
+/// so `copies > 4_000_000_000` compiles; anything else as written.
+fn literal(lit: &Lit) -> TokenStream {
+    match lit {
+        Lit::Int(int) if int.suffix().is_empty() => {
+            let wide = syn::LitInt::new(&format!("{}i64", int.base10_digits()), int.span());
+            quote!(#wide)
+        }
+        other => quote!(#other),
+    }
 }

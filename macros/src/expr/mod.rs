@@ -13,7 +13,11 @@
 //! product := unary (("*" | "/") unary)*
 //! unary   := "-" unary | primary
 //! primary := "(" or ")" | literal | pin | "is_nil" "(" or ")"
-//!          | "exists" "(" path "," or ")" | path
+//!          | "exists" "(" path "," or ")" | call | path
+//! call    := ("lower" | "upper" | "length") "(" or ")"
+//!          | ("contains" | "starts_with" | "ends_with" | "like" | "ilike")
+//!            "(" or "," or ")"
+//!          | "concat" "(" or ("," or)+ ")"
 //! list    := "[" element ("," element)* ","? "]" | pin
 //! element := literal | "-" number | pin
 //! pin     := "^" ident ("." (ident | index))* | "^" "(" rust-expr ")"
@@ -85,6 +89,77 @@ pub enum Expr {
     },
     /// `^actor(field)` or `^tenant()`.
     Template(Template),
+    /// A text function: `contains(subject, "x")`, `lower(name)`,
+    /// `concat(a, b, c)`; the arguments as many as `function` takes.
+    Call {
+        span: Span,
+        function: Function,
+        args: Vec<Expr>,
+    },
+}
+
+/// A text function of the filter language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Function {
+    Contains,
+    StartsWith,
+    EndsWith,
+    Like,
+    Ilike,
+    Lower,
+    Upper,
+    Length,
+    Concat,
+}
+
+impl Function {
+    /// Every function.
+    const ALL: [Function; 9] = [
+        Function::Contains,
+        Function::StartsWith,
+        Function::EndsWith,
+        Function::Like,
+        Function::Ilike,
+        Function::Lower,
+        Function::Upper,
+        Function::Length,
+        Function::Concat,
+    ];
+
+    /// Its name in a filter (and in `__private`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Contains => "contains",
+            Function::StartsWith => "starts_with",
+            Function::EndsWith => "ends_with",
+            Function::Like => "like",
+            Function::Ilike => "ilike",
+            Function::Lower => "lower",
+            Function::Upper => "upper",
+            Function::Length => "length",
+            Function::Concat => "concat",
+        }
+    }
+
+    /// How it is called, for messages.
+    pub fn usage(self) -> &'static str {
+        match self {
+            Function::Contains => r#"`contains(subject, "urgent")`"#,
+            Function::StartsWith => r#"`starts_with(name, "A")`"#,
+            Function::EndsWith => r#"`ends_with(email, "@example.com")`"#,
+            Function::Like => r#"`like(name, "A%")`"#,
+            Function::Ilike => r#"`ilike(name, "a%")`"#,
+            Function::Lower => "`lower(name)`",
+            Function::Upper => "`upper(name)`",
+            Function::Length => "`length(subject)`",
+            Function::Concat => r#"`concat(first_name, " ", last_name)`"#,
+        }
+    }
+
+    /// The function named `name`, if any.
+    pub fn named(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 /// A template: a value of the read, filled in when a policy's `expr(..)` runs.
@@ -178,7 +253,8 @@ impl Expr {
             | Expr::Arith { span, .. }
             | Expr::Neg { span, .. }
             | Expr::IsNil { span, .. }
-            | Expr::Exists { span, .. } => *span,
+            | Expr::Exists { span, .. }
+            | Expr::Call { span, .. } => *span,
             Expr::Lit(lit) => lit.span(),
             Expr::Pin(pin) => pin.caret,
             Expr::Template(t) => t.caret,
@@ -213,6 +289,11 @@ impl Expr {
                 }
             }
             Expr::Exists { body, .. } => body.collect_templates(found),
+            Expr::Call { args, .. } => {
+                for a in args {
+                    a.collect_templates(found);
+                }
+            }
             Expr::Template(t) => found.push(t),
             Expr::Lit(_) | Expr::Pin(_) | Expr::Path(_) => {}
         }

@@ -9,6 +9,10 @@ use syn::{Ident, Lit, Token, token};
 use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
 use crate::suggest::did_you_mean;
 
+mod calls;
+
+use calls::parse_call;
+
 mod kw {
     syn::custom_keyword!(and);
     syn::custom_keyword!(or);
@@ -20,7 +24,6 @@ mod kw {
     syn::custom_keyword!(tenant);
 }
 
-const FUNCTIONS: [&str; 2] = ["is_nil", "exists"];
 /// The operators that are words, which can follow an operand.
 const WORD_OPERATORS: [&str; 3] = ["and", "or", "in"];
 const AFTER_OPERAND: &str = "expected an operator (`and`, `or`, `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `+`, `-`, `*`, `/`)";
@@ -199,6 +202,12 @@ fn parse_cmp(input: ParseStream) -> Result<Expr> {
         Some(op) => operand_after(input, span, cmp_text(op), "a value")?,
         None => operand_after(input, span, "in", "a list")?,
     }
+    if op == Some(CmpOp::Lt) && input.peek(Token![>]) {
+        return Err(syn::Error::new(
+            span,
+            "`<>` is no operator here: join texts with `concat(a, b)`, or compare with `!=`",
+        ));
+    }
     let expr = match op {
         Some(op) => Expr::Cmp {
             op,
@@ -300,7 +309,7 @@ fn parse_primary(input: ParseStream) -> Result<Expr> {
         ))
     } else {
         Err(input.error(
-            "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`",
+            "expected a value: an attribute, a literal, a pinned `^value`, a function like `is_nil(..)` or `contains(..)`, or `( .. )`",
         ))
     }
 }
@@ -423,7 +432,7 @@ fn path_segment_next(input: ParseStream) -> bool {
         || input.peek(Token![crate])
 }
 
-/// A function call (`is_nil(..)`, `exists(..)`) or a path.
+/// A function call (`is_nil(..)`, `exists(..)`, `lower(..)`, ..) or a path.
 fn parse_name(input: ParseStream) -> Result<Expr> {
     if input.peek2(token::Paren) {
         return parse_call(input);
@@ -441,50 +450,6 @@ fn parse_name(input: ParseStream) -> Result<Expr> {
         ));
     }
     parse_path(input).map(Expr::Path)
-}
-
-fn parse_call(input: ParseStream) -> Result<Expr> {
-    let name = input.call(Ident::parse_any)?;
-    let content;
-    syn::parenthesized!(content in input);
-    let span = name.span();
-    let expr = if name == "is_nil" {
-        let expr = parse_or(&content)?;
-        Expr::IsNil {
-            span,
-            expr: Box::new(expr),
-        }
-    } else if name == "exists" {
-        let path = parse_path(&content)?;
-        if !content.peek(Token![,]) {
-            return Err(content.error(
-                "expected `,` and a condition on the related records: `exists(tickets, priority > 3)`",
-            ));
-        }
-        content.parse::<Token![,]>()?;
-        let body = parse_or(&content)?;
-        if content.peek(Token![,]) {
-            content.parse::<Token![,]>()?;
-        }
-        Expr::Exists {
-            span,
-            path,
-            body: Box::new(body),
-        }
-    } else {
-        let hint = match did_you_mean(&name.to_string(), FUNCTIONS) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "the functions are `is_nil(x)` and `exists(path, condition)`".to_owned(),
-        };
-        return Err(syn::Error::new(
-            span,
-            format!("unknown function `{name}` in a filter; {hint}"),
-        ));
-    };
-    if !content.is_empty() {
-        return Err(unexpected_after_operand(&content, "or `)`"));
-    }
-    Ok(expr)
 }
 
 /// `a` or `a.b.c`: relationships, then an attribute.

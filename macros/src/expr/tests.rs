@@ -50,6 +50,10 @@ fn tree(src: &str) -> String {
                 .collect::<Vec<_>>()
                 .join("."),
             Expr::IsNil { expr, .. } => format!("is_nil({})", show(expr)),
+            Expr::Call { function, args, .. } => {
+                let a: Vec<_> = args.iter().map(show).collect();
+                format!("{}({})", function.name(), a.join(", "))
+            }
             Expr::Exists { path, body, .. } => {
                 let p: Vec<_> = path.iter().map(ToString::to_string).collect();
                 format!("exists({}, {})", p.join("."), show(body))
@@ -91,13 +95,23 @@ fn operands() {
         tree("exists(a.b, exists(c, d > 2.5))"),
         "exists(a.b, exists(c, (d Gt 2.5)))"
     );
+    assert_eq!(
+        tree("contains(lower(a.b), \"x\",) and length(c) + 1 > 2"),
+        "(contains(lower(a.b), \"x\") And ((length(c) Add 1) Gt 2))"
+    );
+    assert_eq!(
+        tree("like(concat(a, \"-\", b or c), ^p)"),
+        "like(concat(a, \"-\", (b Or c)), ^(p))"
+    );
+    // Attributes named like functions are still attributes.
+    assert_eq!(tree("length > lower"), "(length Gt lower)");
 }
 
 #[test]
 fn generated_calls() {
     assert_eq!(
         generated("priority > 3"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3i64))"
     );
     assert_eq!(
         generated("representative_id in ^ids"),
@@ -110,7 +124,7 @@ fn generated_calls() {
     let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
     for part in [
         ":: ashore :: __private :: or (:: ashore :: __private :: and (:: ashore :: __private :: not (:: ashore :: __private :: is_nil (__ashore_f . a ()))",
-        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (__ashore_f . b ()) , 2) , - 1)",
+        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (__ashore_f . b ()) , 2i64) , - 1i64)",
         ":: ashore :: __private :: in_list (__ashore_f . s () , [\"x\" , & (y)])",
     ] {
         assert!(g.contains(part), "{part}\nnot in\n{g}");
@@ -118,6 +132,23 @@ fn generated_calls() {
     assert_eq!(
         generated("exists(tickets, exists(tags, label == \"x\"))"),
         "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (__ashore_f . tickets () , | __ashore_g | :: ashore :: __private :: exists (__ashore_g . tags () , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
+    );
+}
+
+#[test]
+fn text_functions_generate_one_call_each() {
+    assert_eq!(
+        generated("ilike(name, ^p)"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: ilike (__ashore_f . name () , & (p)))"
+    );
+    assert_eq!(
+        generated("length(upper(a)) > 1"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (__ashore_f . a ())) , 1i64))"
+    );
+    // `concat` of three is two calls, left first.
+    assert_eq!(
+        generated("starts_with(concat(a, \" \", b), \"x\")"),
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: starts_with (:: ashore :: __private :: concat (:: ashore :: __private :: concat (__ashore_f . a () , \" \") , __ashore_f . b ()) , \"x\"))"
     );
 }
 
@@ -137,8 +168,30 @@ fn errors_say_what_was_expected() {
         "unknown function `is_null` in a filter; did you mean `is_nil`?"
     );
     assert_eq!(
-        error("lower(a) == \"x\""),
-        "unknown function `lower` in a filter; the functions are `is_nil(x)` and `exists(path, condition)`"
+        error("trim(a) == \"x\""),
+        "unknown function `trim` in a filter; the functions are `is_nil(x)`, `exists(path, condition)`, \
+         `contains`, `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` and `concat`"
+    );
+    assert_eq!(
+        error("lower(a, b) == \"x\""),
+        "`lower` takes one argument, found 2: write `lower(name)`"
+    );
+    assert_eq!(
+        error("contains(a)"),
+        "`contains` takes two arguments, found 1: write `contains(subject, \"urgent\")`"
+    );
+    assert_eq!(
+        error("concat(a) == \"x\""),
+        "`concat` takes two or more arguments, found 1: write `concat(first_name, \" \", last_name)`"
+    );
+    assert_eq!(
+        error("startswith(a, \"x\")").split(';').nth(1),
+        Some(" did you mean `starts_with`?")
+    );
+    assert!(error("like(a \"x\")").starts_with("expected an operator"));
+    assert!(
+        error("a <> b == c")
+            .starts_with("`<>` is no operator here: join texts with `concat(a, b)`")
     );
     assert_eq!(
         error("a in []"),
@@ -180,7 +233,7 @@ fn errors_say_what_was_expected() {
     assert_eq!(error("a + 1 *"), "expected a number after `*`");
     assert_eq!(
         error("a == ,"),
-        "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`"
+        "expected a value: an attribute, a literal, a pinned `^value`, a function like `is_nil(..)` or `contains(..)`, or `( .. )`"
     );
 }
 

@@ -12,6 +12,8 @@
 //!   nil), a float operand makes a float, division by zero is nil and integer
 //!   division truncates. `and`/`or`/`not` are Kleene's. `is_nil(e)` is true iff the
 //!   value of `e` is nil (a condition used as a value is nil when unknown).
+//!   Text functions are nil when an operand is nil or not text, and compute
+//!   what `crate::expr::text` defines (`like` patterns parsed once per read).
 //! - An attribute reached through relationships (`Attr { path, .. }`) reads the
 //!   related record. Every distinct path prefix used in an expression (outside
 //!   `exists`) is one *binding*: a choice of one related record for that prefix,
@@ -58,7 +60,8 @@ use std::rc::Rc;
 use super::Visibility;
 use crate::data_layer::store::Table;
 use crate::error::Result;
-use crate::expr::{ArithOp, CmpOp, Expr};
+use crate::expr::text::Pattern;
+use crate::expr::{ArithOp, CmpOp, Expr, Func, TextOp};
 use crate::resource::Schema;
 use crate::value::Value;
 
@@ -69,6 +72,7 @@ mod keys;
 mod list;
 mod lower;
 mod sorting;
+mod text;
 
 pub(crate) use aggregate::Aggregates;
 use batch::Batch;
@@ -395,6 +399,16 @@ enum Node<'a> {
     Or(Box<Node<'a>>, Box<Node<'a>>),
     Not(Box<Node<'a>>),
     IsNil(Box<Node<'a>>),
+    /// `lower`, `upper`, `length`.
+    Func(Func, Box<Node<'a>>),
+    /// `contains`, `starts_with`, `ends_with`, `concat`.
+    TextOp(TextOp, Box<Node<'a>>, Box<Node<'a>>),
+    /// `like` (`fold` false) or `ilike`: nil when the pattern is not text.
+    Like {
+        text: Box<Node<'a>>,
+        pattern: Option<Rc<Pattern>>,
+        fold: bool,
+    },
     Exists(Vec<Step<'a>>, Box<Scope<'a>>),
     /// An aggregate's value for the record in a slot.
     Aggregate(usize, Box<aggregate::Compiled<'a>>),

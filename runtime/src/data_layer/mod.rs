@@ -301,10 +301,23 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// Creates what the resources need that does not exist yet (tables, keys,
     /// indexes); running it again changes nothing. The in-memory layer needs
     /// nothing. [`Domain::migrate`](crate::Domain::migrate) calls it with every
-    /// registered resource.
+    /// registered resource. The SQL layers compare each existing table with
+    /// its resource first: they add what can be added safely and otherwise
+    /// fail with [`ErrorKind::SchemaDrift`], changing nothing.
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         let _ = schemas;
         Box::pin(async { Ok(()) })
+    }
+
+    /// The statements [`migrate`](DataLayer::migrate) would run now, without
+    /// running them (or its `SchemaDrift` error). None for the in-memory
+    /// layer, and for a layer of your own unless it says.
+    fn migration_plan<'a>(
+        &'a self,
+        schemas: Vec<&'static Schema>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        let _ = schemas;
+        Box::pin(async { Ok(Vec::new()) })
     }
 }
 

@@ -95,12 +95,22 @@ impl fmt::Debug for Scope {
 }
 
 impl Scope {
+    /// The scope a request on `domain` starts in: the domain's defaults
+    /// ([`Domain::scoped`]), else no actor, authorized, no tenant.
     pub(crate) fn new(domain: Domain) -> Self {
-        Scope {
-            domain,
-            actor: None,
-            authorize: true,
-            tenant: None,
+        match domain.defaults.clone() {
+            None => Scope {
+                domain,
+                actor: None,
+                authorize: true,
+                tenant: None,
+            },
+            Some(defaults) => Scope {
+                actor: defaults.actor.clone(),
+                authorize: defaults.authorize,
+                tenant: defaults.tenant.clone(),
+                domain,
+            },
         }
     }
 

@@ -40,6 +40,16 @@ pub(crate) async fn run_loads<R: Resource>(
     Ok(())
 }
 
+/// Loads `rel` onto `parents`: a `load` span, whose `records` is how many
+/// related records were found (before nested loads, which are its children).
+#[tracing::instrument(name = "load", level = "debug", skip_all, fields(
+    resource = S::schema().name,
+    relationship = rel.info.name,
+    destination = D::schema().name,
+    manual = rel.manual.is_some(),
+    parents = parents.len(),
+    records = tracing::field::Empty,
+))]
 pub(crate) async fn run<S: Resource, D: Resource, C>(
     rel: &Rel<S, D, C>,
     parents: &mut [S],
@@ -88,12 +98,6 @@ pub(crate) async fn run<S: Resource, D: Resource, C>(
                 relationship: info,
                 scope,
             };
-            tracing::debug!(
-                resource = source.name,
-                relationship = info.name,
-                records = given.len(),
-                "manual load"
-            );
             let related = manual.load(given, &ctx).await?;
             let mut found = resolve_manual(related.inner, given, &keys, key_index)?;
             // Whatever the loader read, only what the caller may read is kept.
@@ -144,7 +148,6 @@ pub(crate) async fn run<S: Resource, D: Resource, C>(
                     &request.sort,
                     join,
                 )?;
-                tracing::debug!(resource = source.name, relationship = info.name, "load");
                 let result = scope.domain().data_layer().read(request).await?;
                 let mut groups = result.into_groups::<D>(count)?;
                 if report && scope.authorize() {
@@ -155,6 +158,7 @@ pub(crate) async fn run<S: Resource, D: Resource, C>(
         }
     };
 
+    tracing::Span::current().record("records", groups.iter().map(Vec::len).sum::<usize>());
     if !query.loads.is_empty() {
         nested(&mut groups, &query, scope).await?;
     }

@@ -10,11 +10,17 @@ use crate::error::Result;
 use crate::query::Query;
 use crate::resource::Resource;
 
-/// Reads what `query` matches in `scope`, then runs its loads.
+/// Reads what `query` matches in `scope`, then runs its loads: a `read` span
+/// (its loads are child spans).
+#[tracing::instrument(name = "read", level = "debug", skip_all, fields(
+    resource = R::schema().name,
+    layer = scope.domain.data_layer().name(),
+    records = tracing::field::Empty,
+))]
 pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Vec<R>> {
     let schema = R::schema();
     let request = request(scope, &query)?;
-    tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "read");
+    values::trace_filter(schema.name, request.filter.as_ref());
     let result = scope
         .domain
         .data_layer()
@@ -22,6 +28,7 @@ pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<
         .await
         .map_err(|e| e.in_resource(schema.name))?;
     let mut records = result.records.into_vec::<R>()?;
+    tracing::Span::current().record("records", records.len());
     load::run_loads(scope, &query.loads, &mut records).await?;
     Ok(records)
 }
@@ -33,13 +40,17 @@ pub(crate) async fn first<R: Resource>(scope: &Scope, query: Query<R>) -> Result
 }
 
 /// How many records `query` would read in `scope`: one data-layer count,
-/// nothing fetched or loaded.
+/// nothing fetched or loaded; a `count` span.
+#[tracing::instrument(name = "count", level = "debug", skip_all, fields(
+    resource = R::schema().name,
+    layer = scope.domain.data_layer().name(),
+))]
 pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result<usize> {
     let schema = R::schema();
     let mut request = request(scope, &query)?;
     // Which records a window holds does not change how many.
     request.sort.clear();
-    tracing::debug!(resource = schema.name, filter = ?request.filter.as_ref().map(ToString::to_string), "count");
+    values::trace_filter(schema.name, request.filter.as_ref());
     scope
         .domain
         .data_layer()

@@ -74,12 +74,16 @@ pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Re
                 values.iter().find_map(refusal)
             }
             Expr::Attr { .. } => None,
-            Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+            Expr::Cmp(_, a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::TextOp(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => {
                 stack.push(a);
                 stack.push(b);
                 None
             }
-            Expr::Not(a) | Expr::IsNil(a) | Expr::Exists { expr: a, .. } => {
+            Expr::Not(a) | Expr::IsNil(a) | Expr::Func(_, a) | Expr::Exists { expr: a, .. } => {
                 stack.push(a);
                 None
             }
@@ -96,4 +100,14 @@ pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Re
         }
     }
     Ok(())
+}
+
+/// Logs a request's filter, which holds the values it compares with, at
+/// `TRACE` under the target `ashore::values` only: spans and statements never
+/// carry values, so a subscriber sees them only when asked
+/// (`RUST_LOG=ashore::values=trace`).
+pub(crate) fn trace_filter(resource: &'static str, filter: Option<&crate::expr::Expr>) {
+    if let Some(filter) = filter {
+        tracing::trace!(target: "ashore::values", resource, filter = %filter, "filter");
+    }
 }

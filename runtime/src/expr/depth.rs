@@ -41,12 +41,16 @@ impl Expr {
     pub(crate) fn operands(&self) -> [Option<&Expr>; 2] {
         match self {
             Expr::Value(_) | Expr::Attr { .. } => [None, None],
-            Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
-                [Some(l), Some(r)]
-            }
-            Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) | Expr::Exists { expr: e, .. } => {
-                [Some(e), None]
-            }
+            Expr::Cmp(_, l, r)
+            | Expr::Arith(_, l, r)
+            | Expr::TextOp(_, l, r)
+            | Expr::And(l, r)
+            | Expr::Or(l, r) => [Some(l), Some(r)],
+            Expr::In(e, _)
+            | Expr::Not(e)
+            | Expr::IsNil(e)
+            | Expr::Func(_, e)
+            | Expr::Exists { expr: e, .. } => [Some(e), None],
             Expr::Aggregate { aggregate, .. } => [aggregate.filter.as_ref(), None],
         }
     }
@@ -54,12 +58,16 @@ impl Expr {
     fn operands_mut(&mut self) -> [Option<&mut Expr>; 2] {
         match self {
             Expr::Value(_) | Expr::Attr { .. } => [None, None],
-            Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) | Expr::And(l, r) | Expr::Or(l, r) => {
-                [Some(l), Some(r)]
-            }
-            Expr::In(e, _) | Expr::Not(e) | Expr::IsNil(e) | Expr::Exists { expr: e, .. } => {
-                [Some(e), None]
-            }
+            Expr::Cmp(_, l, r)
+            | Expr::Arith(_, l, r)
+            | Expr::TextOp(_, l, r)
+            | Expr::And(l, r)
+            | Expr::Or(l, r) => [Some(l), Some(r)],
+            Expr::In(e, _)
+            | Expr::Not(e)
+            | Expr::IsNil(e)
+            | Expr::Func(_, e)
+            | Expr::Exists { expr: e, .. } => [Some(e), None],
             Expr::Aggregate { aggregate, .. } => [aggregate.filter.as_mut(), None],
         }
     }
@@ -186,6 +194,11 @@ impl Clone for Expr {
                             let r = operand();
                             Expr::Arith(*op, operand(), r)
                         }
+                        Expr::TextOp(op, ..) => {
+                            let r = operand();
+                            Expr::TextOp(*op, operand(), r)
+                        }
+                        Expr::Func(func, _) => Expr::Func(*func, operand()),
                         Expr::And(..) => {
                             let r = operand();
                             Expr::And(operand(), r)
@@ -231,6 +244,8 @@ impl PartialEq for Expr {
                 }
                 (Expr::Cmp(x, ..), Expr::Cmp(y, ..)) => x == y,
                 (Expr::Arith(x, ..), Expr::Arith(y, ..)) => x == y,
+                (Expr::TextOp(x, ..), Expr::TextOp(y, ..)) => x == y,
+                (Expr::Func(x, _), Expr::Func(y, _)) => x == y,
                 (Expr::In(_, x), Expr::In(_, y)) => x == y,
                 (Expr::Exists { path, .. }, Expr::Exists { path: p, .. }) => path == p,
                 (
@@ -316,6 +331,8 @@ impl fmt::Display for Shown<'_> {
             Expr::Or(l, r) => write!(f, "({} or {})", sub(l), sub(r)),
             Expr::Not(e) => write!(f, "not {}", sub(e)),
             Expr::IsNil(e) => write!(f, "is_nil({})", sub(e)),
+            Expr::Func(func, e) => write!(f, "{func}({})", sub(e)),
+            Expr::TextOp(op, l, r) => write!(f, "{op}({}, {})", sub(l), sub(r)),
             Expr::Exists { path, expr } => write!(f, "exists({}, {})", path.join("."), sub(expr)),
             Expr::Aggregate { at, aggregate } => {
                 for p in at {
@@ -377,6 +394,13 @@ impl fmt::Debug for Shown<'_> {
             Expr::Or(l, r) => f.debug_tuple("Or").field(&sub(l)).field(&sub(r)).finish(),
             Expr::Not(e) => f.debug_tuple("Not").field(&sub(e)).finish(),
             Expr::IsNil(e) => f.debug_tuple("IsNil").field(&sub(e)).finish(),
+            Expr::Func(func, e) => f.debug_tuple("Func").field(func).field(&sub(e)).finish(),
+            Expr::TextOp(op, l, r) => f
+                .debug_tuple("TextOp")
+                .field(op)
+                .field(&sub(l))
+                .field(&sub(r))
+                .finish(),
             Expr::Exists { path, expr } => f
                 .debug_struct("Exists")
                 .field("path", path)

@@ -94,6 +94,7 @@ scalar_operand!(
     bool,
     i16,
     i32,
+    u32,
     i64,
     f64,
     String,
@@ -102,6 +103,7 @@ scalar_operand!(
     Option<bool>,
     Option<i16>,
     Option<i32>,
+    Option<u32>,
     Option<i64>,
     Option<f64>,
     Option<String>,
@@ -220,6 +222,59 @@ impl<K> Operand for Dynamic<K> {
 )]
 pub trait Numeric {}
 impl Numeric for kind::Number {}
+
+/// Proof that a kind is text: what `contains`, `starts_with`, `ends_with`,
+/// `like`, `ilike`, `lower`, `upper`, `length` and `concat` take.
+#[diagnostic::on_unimplemented(
+    message = "text functions need text, found a `{Self}` value",
+    label = "not text",
+    note = "`contains`, `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` and `concat` take `String` attributes, string literals and pinned strings; compare other values with `==`, `<`, `>`"
+)]
+pub trait Textual {}
+impl Textual for kind::Text {}
+
+/// The pattern of `like` and `ilike`: a constant text (a string literal or a
+/// pinned `String`/`&str`, `Option<String>` for a pattern that may be nil).
+#[diagnostic::on_unimplemented(
+    message = "the pattern of `like`/`ilike` must be a string literal or a pinned string, found `{Self}`",
+    label = "not a constant text pattern",
+    note = "write `like(name, \"A%\")` or pin a value: `like(name, ^pattern)`; to look for another attribute's text use `contains`, `starts_with` or `ends_with`"
+)]
+pub trait LikePattern {
+    /// The pattern as a value.
+    fn into_pattern(self) -> Value;
+}
+
+impl LikePattern for &str {
+    fn into_pattern(self) -> Value {
+        Value::String(self.to_owned())
+    }
+}
+
+impl LikePattern for String {
+    fn into_pattern(self) -> Value {
+        Value::String(self)
+    }
+}
+
+impl LikePattern for Option<String> {
+    fn into_pattern(self) -> Value {
+        self.map_or(Value::Null, Value::String)
+    }
+}
+
+impl<T: LikePattern + Clone> LikePattern for &T {
+    fn into_pattern(self) -> Value {
+        self.clone().into_pattern()
+    }
+}
+
+/// A template (`^actor(name)`) in a policy's `expr(..)`.
+impl LikePattern for Dynamic<kind::Text> {
+    fn into_pattern(self) -> Value {
+        self.value
+    }
+}
 
 /// Proof that a term is a condition.
 #[diagnostic::on_unimplemented(

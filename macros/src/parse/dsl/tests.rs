@@ -222,7 +222,7 @@ fn a_broken_item_does_not_lose_the_others() {
             "expected `:` and the attribute's type: `attribute a: String;`",
             "expected `;` after this attribute",
             "expected `:` and the destination resource: `has_many x: Ticket;`",
-            "expected a value: an attribute, a literal, a pinned `^value`, `is_nil(..)`, `exists(..)` or `( .. )`",
+            "expected a value: an attribute, a literal, a pinned `^value`, a function like `is_nil(..)` or `contains(..)`, or `( .. )`",
             "expected `;` (or `{ options }`) after this relationship",
         ]
     );

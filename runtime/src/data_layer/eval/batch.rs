@@ -301,7 +301,12 @@ fn plan<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Plan> {
             Node::Const(v) => Plan::Const(code(Some(v.is_null()))),
             _ => return None,
         },
-        Node::Arith(..) | Node::Exists(..) | Node::Aggregate(..) => return None,
+        Node::Arith(..)
+        | Node::Func(..)
+        | Node::TextOp(..)
+        | Node::Like { .. }
+        | Node::Exists(..)
+        | Node::Aggregate(..) => return None,
     })
 }
 

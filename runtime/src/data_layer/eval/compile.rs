@@ -21,7 +21,8 @@ use super::{
 use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{Aggregate, AggregateKind, Expr, Name};
+use crate::expr::text::{Pattern, constant_pattern};
+use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
 use crate::resource::Schema;
 use crate::value::{Value, ValueType};
 
@@ -342,6 +343,32 @@ impl<'a> Compiler<'a> {
             ),
             Expr::Not(e) => Node::Not(Box::new(self.node(e, slots, true)?)),
             Expr::IsNil(e) => Node::IsNil(Box::new(self.node(e, slots, false)?)),
+            Expr::Func(func, e) => {
+                if condition {
+                    return Err(not_condition(self));
+                }
+                Node::Func(*func, Box::new(self.node(e, slots, false)?))
+            }
+            Expr::TextOp(op @ (TextOp::Like | TextOp::Ilike), text, pattern) => {
+                let text = Box::new(self.node(text, slots, false)?);
+                let fold = *op == TextOp::Ilike;
+                let pattern = constant_pattern(*op, pattern).map_err(|m| self.invalid(m))?;
+                Node::Like {
+                    text,
+                    pattern: pattern.map(|p| Rc::new(Pattern::new(p, fold))),
+                    fold,
+                }
+            }
+            Expr::TextOp(op, l, r) => {
+                if condition && *op == TextOp::Concat {
+                    return Err(not_condition(self));
+                }
+                Node::TextOp(
+                    *op,
+                    Box::new(self.node(l, slots, false)?),
+                    Box::new(self.node(r, slots, false)?),
+                )
+            }
             Expr::Exists { path, expr: inner } => {
                 let mut schema = slots[0].schema;
                 let mut rows = slots[0].rows;
@@ -419,9 +446,15 @@ fn binding_free(node: &Node<'_>) -> bool {
         Node::Const(_) | Node::Exists(..) => true,
         Node::Aggregate(slot, _) => *slot == 0,
         Node::Attr(column) => column.slot == 0,
-        Node::Cmp(_, l, r) | Node::Arith(_, l, r) | Node::And(l, r) | Node::Or(l, r) => {
-            binding_free(l) && binding_free(r)
-        }
-        Node::In(x, _) | Node::Not(x) | Node::IsNil(x) => binding_free(x),
+        Node::Cmp(_, l, r)
+        | Node::Arith(_, l, r)
+        | Node::TextOp(_, l, r)
+        | Node::And(l, r)
+        | Node::Or(l, r) => binding_free(l) && binding_free(r),
+        Node::In(x, _)
+        | Node::Not(x)
+        | Node::IsNil(x)
+        | Node::Func(_, x)
+        | Node::Like { text: x, .. } => binding_free(x),
     }
 }

@@ -14,9 +14,10 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::list::InList;
+use super::text::{func, like, text_op};
 use super::{Index, Node, exists_from};
 use crate::data_layer::store::Table;
-use crate::expr::{ArithOp, CmpOp};
+use crate::expr::{ArithOp, CmpOp, TextOp};
 use crate::value::{Value, ValueType};
 use uuid::Uuid;
 
@@ -25,7 +26,7 @@ use uuid::Uuid;
 pub(super) type Cond<'a> = Box<dyn Fn(&[Option<usize>], &[Index<'a>]) -> Option<bool> + 'a>;
 
 /// A value computed from a scope's slots (`Value::Null` for nil).
-type Val<'a> = Box<dyn Fn(&[Option<usize>], &[Index<'a>]) -> Value + 'a>;
+pub(super) type Val<'a> = Box<dyn Fn(&[Option<usize>], &[Index<'a>]) -> Value + 'a>;
 
 /// An attribute of the record in a slot.
 #[derive(Clone, Copy)]
@@ -72,14 +73,14 @@ impl Column<'_> {
 }
 
 /// An operand of a comparison or an `in`: read in place when it is a leaf.
-enum Operand<'a> {
+pub(super) enum Operand<'a> {
     Const(Value),
     Column(Column<'a>),
     Computed(Val<'a>),
 }
 
 impl<'a> Operand<'a> {
-    fn new(node: Node<'a>) -> Self {
+    pub(super) fn new(node: Node<'a>) -> Self {
         match node {
             Node::Const(v) => Operand::Const(v),
             Node::Attr(column) => Operand::Column(column),
@@ -88,7 +89,7 @@ impl<'a> Operand<'a> {
     }
 
     #[inline]
-    fn get(&self, slots: &[Option<usize>], ix: &[Index<'a>]) -> Cow<'_, Value> {
+    pub(super) fn get(&self, slots: &[Option<usize>], ix: &[Index<'a>]) -> Cow<'_, Value> {
         match self {
             Operand::Const(v) => Cow::Borrowed(v),
             Operand::Column(c) => Cow::Owned(c.read(slots)),
@@ -105,12 +106,24 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
             Box::new(move |_, _| truth)
         }
         Node::Attr(column) => Box::new(move |slots, _| as_truth(&column.read(slots))),
-        node @ (Node::Arith(..) | Node::Aggregate(..)) => {
+        node @ (Node::Arith(..)
+        | Node::Func(..)
+        | Node::TextOp(TextOp::Concat, ..)
+        | Node::Aggregate(..)) => {
             let v = value(node);
             Box::new(move |slots, ix| as_truth(&v(slots, ix)))
         }
         Node::Cmp(op, l, r) => compare(op, Operand::new(*l), Operand::new(*r)),
         Node::In(x, list) => is_in(Operand::new(*x), list),
+        Node::TextOp(op, l, r) => {
+            let v = text_op(op, Operand::new(*l), Operand::new(*r));
+            Box::new(move |slots, ix| as_truth(&v(slots, ix)))
+        }
+        Node::Like {
+            text,
+            pattern,
+            fold,
+        } => like(Operand::new(*text), pattern, fold),
         Node::And(l, r) => {
             let (l, r) = (cond(*l), cond(*r));
             Box::new(move |slots, ix| match l(slots, ix) {
@@ -195,13 +208,17 @@ impl Memo {
 
 /// The closure computing value `node`; a condition used as a value is a
 /// boolean, nil when unknown.
-fn value<'a>(node: Node<'a>) -> Val<'a> {
+pub(super) fn value<'a>(node: Node<'a>) -> Val<'a> {
     match node {
         Node::Const(v) => Box::new(move |_, _| v.clone()),
         Node::Attr(column) => Box::new(move |slots, _| column.read(slots)),
         Node::Arith(op, l, r) => {
             let (l, r) = (Operand::new(*l), Operand::new(*r));
             Box::new(move |slots, ix| arith(op, &l.get(slots, ix), &r.get(slots, ix)))
+        }
+        Node::Func(f, e) => func(f, Operand::new(*e)),
+        Node::TextOp(TextOp::Concat, l, r) => {
+            text_op(TextOp::Concat, Operand::new(*l), Operand::new(*r))
         }
         // An overflowing sum is nil: a filter has no error to give.
         Node::Aggregate(slot, compiled) => Box::new(move |slots, ix| match slots[slot] {

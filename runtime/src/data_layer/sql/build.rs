@@ -35,7 +35,9 @@
 mod aggregate;
 mod ddl;
 mod delete;
+mod drift;
 mod filter;
+mod functions;
 mod hop;
 mod insert;
 mod operators;
@@ -44,6 +46,8 @@ mod read;
 mod selection;
 mod text;
 mod update;
+
+pub use drift::FoundColumn;
 
 #[cfg(test)]
 mod tests;
@@ -170,4 +174,17 @@ pub fn delete(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
 /// Idempotent: running it on a database that has everything changes nothing.
 pub fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<String> {
     ddl::migrate(dialect, schemas)
+}
+
+/// The DDL of [`migrate`] for a database whose tables `found` describes
+/// (`None`: the table does not exist): an existing table is compared with
+/// its resource and gets the optional columns it lacks (PostgreSQL: and the
+/// hidden sequence column) instead of its `CREATE TABLE`; a drift that cannot
+/// be mended safely is an [`ErrorKind::SchemaDrift`](crate::ErrorKind::SchemaDrift).
+pub fn migration_plan(
+    dialect: Dialect,
+    schemas: &[&'static Schema],
+    found: &dyn Fn(&str) -> Option<Vec<FoundColumn>>,
+) -> Result<Vec<String>> {
+    ddl::plan(dialect, schemas, found)
 }

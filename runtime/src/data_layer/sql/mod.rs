@@ -27,16 +27,61 @@
 //! PostgreSQL returns that column instead of ordering by it
 //! ([`Columns::AttributesAndSeq`], [`Columns::AttributesKeyAndSeq`]), and the
 //! layer orders the rows.
+//!
+//! # The drivers
+//!
+//! Each layer is built on a driver that its public API exposes (raw queries,
+//! `Sqlite::with_connection`, `Postgres::client`, pools of your own), so
+//! ashore re-exports each driver at the version it is built with; use these
+//! paths rather than a dependency of your own:
+//!
+//! | feature | driver | re-exported as |
+//! | --- | --- | --- |
+//! | `sqlite` (default) | rusqlite 0.40, SQLite bundled (libsqlite3-sys 0.38), pooled by deadpool-sqlite 0.14 | `ashore::sql::rusqlite`, `ashore::sql::deadpool_sqlite` |
+//! | `postgres` (opt-in) | tokio-postgres 0.7, pooled by deadpool-postgres 0.14 | `ashore::sql::tokio_postgres`, `ashore::sql::deadpool_postgres` |
+//!
+//! **One SQLite per program.** libsqlite3-sys declares `links = "sqlite3"`, and
+//! Cargo lets only one package link a given native library into a build. A
+//! second version of it in your dependency tree (`rusqlite = "0.32"`, or
+//! sqlx-sqlite or diesel pulling another libsqlite3-sys) fails to resolve with
+//! "package `libsqlite3-sys` links to the native library `sqlite3`, but it
+//! conflicts with a previous package which links to `sqlite3` as well". Then:
+//!
+//! - use `ashore::sql::rusqlite` instead of a `rusqlite` dependency of your own;
+//! - or depend on the same major versions (`rusqlite = "0.40"`; any crate whose
+//!   libsqlite3-sys is 0.38), which Cargo unifies into one, with the features of
+//!   both (ashore's turns on `bundled`);
+//! - or, to keep another SQLite driver, turn ashore's off:
+//!   `ashore = { version = "..", default-features = false }` (the in-memory layer
+//!   only) or `features = ["postgres"]` with it.
+//!
+//! tokio-postgres has no native library: a second version of it builds, but its
+//! types (a `Client`, a `ToSql` impl) are not the types of
+//! `ashore::sql::tokio_postgres`, so use the re-export where they meet ashore's.
 
 pub mod build;
 #[cfg(feature = "postgres")]
 mod postgres;
+/// The PostgreSQL layer's pool: deadpool-postgres 0.14, as the layer uses it
+/// ([`Postgres::from_pool`], [`Postgres::pool`], [`Postgres::client`]).
 #[cfg(feature = "postgres")]
+pub use deadpool_postgres;
+/// The SQLite layer's pool: deadpool-sqlite 0.14, as [`Sqlite::from_pool`] takes it.
+#[cfg(feature = "sqlite")]
+pub use deadpool_sqlite;
 #[cfg(feature = "postgres")]
 pub use postgres::{Postgres, PostgresSettings};
+/// The SQLite driver the layer is built on: rusqlite 0.40 with SQLite bundled
+/// (see [the drivers](self#the-drivers): a second version of it in one program
+/// does not build).
+#[cfg(feature = "sqlite")]
+pub use rusqlite;
+/// The PostgreSQL driver the layer is built on: tokio-postgres 0.7 (see
+/// [the drivers](self#the-drivers)).
+#[cfg(feature = "postgres")]
+pub use tokio_postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "sqlite")]
 use crate::value::{Value, ValueType};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{Sqlite, SqlitePool};

@@ -20,6 +20,7 @@ mod bind;
 mod decode;
 
 mod errors;
+mod migrate;
 mod pool;
 mod settings;
 #[cfg(test)]
@@ -34,6 +35,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{GenericClient, Object, Pool};
+use tracing::Instrument;
 
 use self::bind::Arg;
 use self::errors::data_layer;
@@ -283,7 +285,12 @@ impl Postgres {
     /// the same parameters.
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
         let lease = self.lease().await?;
-        let outcome = self.limited(self.query_on(&lease, sql, &params)).await;
+        let outcome = self
+            .limited(
+                self.query_on(&lease, sql, &params)
+                    .instrument(statement(sql)),
+            )
+            .await;
         self.settle(lease, outcome)
     }
 
@@ -317,19 +324,22 @@ impl Postgres {
         client: &C,
         stmt: &Statement,
     ) -> std::result::Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
-        let prepared = self.prepare(client, &stmt.sql).await?;
-        let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
-        client.query(&prepared, &bind::refs(&args)).await
+        let run = async {
+            let prepared = self.prepare(client, &stmt.sql).await?;
+            let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
+            client.query(&prepared, &bind::refs(&args)).await
+        };
+        run.instrument(statement(&stmt.sql)).await
     }
 
-    /// Prepares `sql` on `client` (cached per connection), logs it and counts
-    /// it as run: every statement but DDL goes through here.
+    /// Prepares `sql` on `client` (cached per connection) and counts it as
+    /// run: every statement but DDL goes through here, inside its
+    /// [`statement`] span.
     async fn prepare<C: GenericClient + Sync>(
         &self,
         client: &C,
         sql: &str,
     ) -> std::result::Result<tokio_postgres::Statement, tokio_postgres::Error> {
-        tracing::debug!(sql = %sql, "postgres");
         let prepared = client.prepare_cached(sql).await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
         Ok(prepared)
@@ -359,8 +369,11 @@ impl Postgres {
         stmt: &Statement,
         partition: Option<&Partition>,
     ) -> Result<Records> {
-        let (rows, width) = self.rows(client, stmt, "reading", schema).await?;
-        decode::records(schema, &stmt.columns, width, rows, partition).await
+        let read = async {
+            let (rows, width) = self.rows(client, stmt, "reading", schema).await?;
+            decode::records(schema, &stmt.columns, width, rows, partition).await
+        };
+        read.instrument(statement(&stmt.sql)).await
     }
 
     /// The one row of a count statement (`Columns::Count`) on `client`.
@@ -370,17 +383,20 @@ impl Postgres {
         schema: &'static Schema,
         stmt: &Statement,
     ) -> Result<usize> {
-        let (rows, _) = self.rows(client, stmt, "counting", schema).await?;
-        futures_util::pin_mut!(rows);
-        let failed = |e| data_layer(format!("counting {}", schema.name), e);
-        let count: i64 = match futures_util::TryStreamExt::try_next(&mut rows)
-            .await
-            .map_err(failed)?
-        {
-            Some(row) => row.try_get(0).map_err(failed)?,
-            None => 0,
+        let count = async {
+            let (rows, _) = self.rows(client, stmt, "counting", schema).await?;
+            futures_util::pin_mut!(rows);
+            let failed = |e| data_layer(format!("counting {}", schema.name), e);
+            let count: i64 = match futures_util::TryStreamExt::try_next(&mut rows)
+                .await
+                .map_err(failed)?
+            {
+                Some(row) => row.try_get(0).map_err(failed)?,
+                None => 0,
+            };
+            Ok(usize::try_from(count).unwrap_or(0))
         };
-        Ok(usize::try_from(count).unwrap_or(0))
+        count.instrument(statement(&stmt.sql)).await
     }
 
     /// The rows of `stmt` on `client` and how many columns each has; an error
@@ -517,13 +533,13 @@ impl DataLayer for Postgres {
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let ddl = build::migrate(Dialect::Postgres, &schemas);
-            if ddl.is_empty() {
+            if schemas.is_empty() {
                 return Ok(());
             }
             let mut client = self.lease().await?;
             if self.held.is_some() {
                 // Inside the caller's transaction, which commits it.
+                let ddl = migrate::plan(&*client, &schemas).await?;
                 for sql in &ddl {
                     tracing::debug!(sql = %sql, "postgres");
                     self.statements.fetch_add(1, Ordering::Relaxed);
@@ -539,6 +555,9 @@ impl DataLayer for Postgres {
                 .transaction()
                 .await
                 .map_err(|e| data_layer("starting a transaction", e))?;
+            // Read and changed in one transaction. (A concurrent `migrate`
+            // may still add the same column first: an error, never a loss.)
+            let ddl = migrate::plan(&tx, &schemas).await?;
             for sql in &ddl {
                 tracing::debug!(sql = %sql, "postgres");
                 self.statements.fetch_add(1, Ordering::Relaxed);
@@ -550,6 +569,16 @@ impl DataLayer for Postgres {
             // Tables may have changed under statements prepared before.
             self.pool.manager().statement_caches.clear();
             Ok(())
+        })
+    }
+
+    fn migration_plan<'a>(
+        &'a self,
+        schemas: Vec<&'static Schema>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let client = self.lease().await?;
+            migrate::plan(&*client, &schemas).await
         })
     }
 }
@@ -570,4 +599,9 @@ fn escape_option(value: &str) -> String {
         out.push(c);
     }
     out
+}
+
+/// The `statement` span of `sql` on PostgreSQL: its text, never its values.
+fn statement(sql: &str) -> tracing::Span {
+    tracing::debug_span!("statement", layer = "postgres", sql = %sql)
 }

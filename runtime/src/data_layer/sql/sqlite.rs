@@ -46,7 +46,9 @@ mod pool;
 pub use pool::SqlitePool;
 
 mod errors;
+pub(crate) mod functions;
 mod layer;
+mod migrate;
 #[cfg(test)]
 mod tests;
 mod transaction;
@@ -342,18 +344,21 @@ impl Sqlite {
         let id = object.id();
         let fresh = !self.ready().contains(&id);
         let inner = Arc::clone(&self.inner);
+        let traced = Traced::here();
         let outcome = object
             .connection()
             .interact(move |conn| {
-                if fresh {
-                    setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
-                }
-                let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner)));
-                let clean = end_transaction(conn);
-                match result {
-                    Ok(result) => Ok((result, clean)),
-                    Err(payload) => std::panic::resume_unwind(payload),
-                }
+                traced.run(|| {
+                    if fresh {
+                        setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
+                    }
+                    let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner)));
+                    let clean = end_transaction(conn);
+                    match result {
+                        Ok(result) => Ok((result, clean)),
+                        Err(payload) => std::panic::resume_unwind(payload),
+                    }
+                })
             })
             .await;
         match outcome {
@@ -406,6 +411,28 @@ impl Sqlite {
     }
 }
 
+/// The caller's `tracing` subscriber and span, carried to the blocking
+/// thread a connection runs on: its `statement` spans are the caller's
+/// children, also under a subscriber set for the calling thread only
+/// (`tracing::subscriber::set_default`, as tests do).
+struct Traced {
+    dispatch: tracing::Dispatch,
+    span: tracing::Span,
+}
+
+impl Traced {
+    fn here() -> Traced {
+        Traced {
+            dispatch: tracing::dispatcher::get_default(Clone::clone),
+            span: tracing::Span::current(),
+        }
+    }
+
+    fn run<T>(self, f: impl FnOnce() -> T) -> T {
+        tracing::dispatcher::with_default(&self.dispatch, || self.span.in_scope(f))
+    }
+}
+
 impl Inner {
     /// The registered resource stored in `table`.
     fn schema_of(&self, table: &str) -> Option<&'static Schema> {
@@ -413,10 +440,12 @@ impl Inner {
         tables.get(table).copied()
     }
 
-    /// Counts and logs a statement about to run.
-    fn ran(&self, sql: &str) {
-        tracing::debug!(sql = %sql, "sqlite");
+    /// Counts a statement about to run and opens its `statement` span (its
+    /// SQL text, never its values), which lasts while the guard lives.
+    #[must_use = "the statement's span ends when the guard is dropped"]
+    fn ran(&self, sql: &str) -> tracing::span::EnteredSpan {
         self.statements.fetch_add(1, Ordering::Relaxed);
+        tracing::debug_span!("statement", layer = "sqlite", sql = %sql).entered()
     }
 }
 
@@ -451,6 +480,7 @@ fn setup(conn: &Connection) -> rusqlite::Result<()> {
         tracing::trace!(journal_mode = %mode, "sqlite connection");
     }
     rusqlite::vtab::array::load_module(conn)?;
+    functions::register(conn)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())
 }

@@ -73,11 +73,17 @@ impl Walk {
                 Expr::Attr { path, .. } => {
                     self.path(schema, path);
                 }
-                Expr::Cmp(_, a, b) | Expr::Arith(_, a, b) | Expr::And(a, b) | Expr::Or(a, b) => {
+                Expr::Cmp(_, a, b)
+                | Expr::Arith(_, a, b)
+                | Expr::TextOp(_, a, b)
+                | Expr::And(a, b)
+                | Expr::Or(a, b) => {
                     stack.push((schema, a));
                     stack.push((schema, b));
                 }
-                Expr::In(a, _) | Expr::Not(a) | Expr::IsNil(a) => stack.push((schema, a)),
+                Expr::In(a, _) | Expr::Not(a) | Expr::IsNil(a) | Expr::Func(_, a) => {
+                    stack.push((schema, a))
+                }
                 Expr::Exists { path, expr } => {
                     if let Some(end) = self.path(schema, path) {
                         stack.push((end, expr));

@@ -12,18 +12,21 @@ use crate::value::Value;
 /// Destroys every record `query` selects in `scope`; the records as they
 /// were, in insertion order, the query's loads run on them (relationships of
 /// records that no longer exist, read as they are now).
+#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+    action = "destroy",
+    resource = R::schema().name,
+    layer = scope.domain.data_layer().name(),
+    records = tracing::field::Empty,
+))]
 pub(crate) async fn destroy<R: Resource>(scope: Scope, query: Query<R>) -> Result<Vec<R>> {
     let schema = R::schema();
     let request = target(&scope, &query, Action::Destroy)?;
-    tracing::debug!(
-        resource = schema.name,
-        filter = ?request.filter.as_ref().map(ToString::to_string),
-        "destroy"
-    );
+    crate::engine::values::trace_filter(schema.name, request.filter.as_ref());
     let destroyed = scope.domain.data_layer().destroy(request).await;
     let mut records = destroyed
         .map_err(|e| e.in_resource(schema.name))?
         .into_vec::<R>()?;
+    tracing::Span::current().record("records", records.len());
     load::run_loads(&scope, &query.loads, &mut records).await?;
     Ok(records)
 }

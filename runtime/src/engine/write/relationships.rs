@@ -80,6 +80,13 @@ pub(crate) fn writable<S: Resource>(info: &'static RelationshipInfo) -> Result<(
 /// `destinations` (values of the relationship's destination attribute, or the
 /// primary key for has_many) with the source whose source attribute is
 /// `source`, in `scope`.
+#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+    action = ?relink,
+    resource = S::schema().name,
+    relationship = info.name,
+    layer = scope.domain.data_layer().name(),
+    records = destinations.len(),
+))]
 pub(crate) async fn relink<S: Resource, D: Resource>(
     scope: &Scope,
     info: &'static RelationshipInfo,

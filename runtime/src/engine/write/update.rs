@@ -20,6 +20,12 @@ use crate::value::Value;
 /// Updates every record `query` selects in `scope` with `changeset`; the
 /// records as stored after, in insertion order, the query's loads run on
 /// them.
+#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+    action = "update",
+    resource = R::schema().name,
+    layer = scope.domain.data_layer().name(),
+    records = tracing::field::Empty,
+))]
 pub(crate) async fn update<R: Resource>(
     scope: Scope,
     query: Query<R>,
@@ -41,15 +47,11 @@ pub(crate) async fn update<R: Resource>(
         super::references::check_tenant(&scope, schema, &[row])
             .await
             .map_err(in_resource)?;
-        tracing::debug!(
-            resource = schema.name,
-            filter = ?request.filter.as_ref().map(ToString::to_string),
-            attributes = changes.0.len(),
-            "update"
-        );
+        values::trace_filter(schema.name, request.filter.as_ref());
         scope.domain.data_layer().update(request, changes).await
     };
     let mut records = records.map_err(in_resource)?.into_vec::<R>()?;
+    tracing::Span::current().record("records", records.len());
     load::run_loads(&scope, &query.loads, &mut records).await?;
     Ok(records)
 }

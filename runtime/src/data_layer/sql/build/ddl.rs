@@ -20,15 +20,69 @@
 //! - On SQLite each UUID column is checked to hold lowercase hyphenated text,
 //!   the one form comparisons with bound UUIDs find (PostgreSQL's `uuid` type
 //!   has one form already).
+//! - A table that exists already is compared with its resource first
+//!   ([`plan`], `drift`): it gets the optional columns it lacks, or the drift
+//!   is an error.
 //! - PostgreSQL truncates names to 63 bytes: longer constraint and index names
 //!   are shortened here, deterministically, so the existence checks match.
 
 use super::super::Dialect;
+use super::drift::{self, FoundColumn};
 use super::text::{SEQUENCE_COLUMN, ident, literal};
-use crate::resource::{Generated, Identity, RelationshipKind, Schema};
+use crate::error::Result;
+use crate::resource::{AttributeInfo as Attribute, Generated, Identity, RelationshipKind, Schema};
 use crate::value::ValueType;
 
 pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<String> {
+    let (tables, rest) = statements(dialect, schemas);
+    tables.into_iter().map(|(_, sql)| sql).chain(rest).collect()
+}
+
+/// The statements of [`migrate`] for `schemas`, the tables of which are
+/// already as `found` describes them (`None`: no such table): a table that
+/// exists is compared with its resource (`drift`) and given what it lacks
+/// instead of its `CREATE TABLE`.
+pub(super) fn plan(
+    dialect: Dialect,
+    schemas: &[&'static Schema],
+    found: &dyn Fn(&str) -> Option<Vec<FoundColumn>>,
+) -> Result<Vec<String>> {
+    let (tables, rest) = statements(dialect, schemas);
+    let mut plan = Vec::new();
+    for (schema, create) in tables {
+        match found(schema.table) {
+            None => plan.push(create),
+            Some(columns) => plan.extend(drift::alter(dialect, schema, &columns, |a| {
+                column(dialect, schema, a)
+            })?),
+        }
+    }
+    plan.extend(rest);
+    Ok(plan)
+}
+
+/// A column of an attribute that `ALTER TABLE .. ADD COLUMN` may add (an
+/// optional one: no key, no `NOT NULL`; on SQLite its UUID check, no foreign
+/// key, which SQLite cannot add to a table).
+fn column(dialect: Dialect, schema: &Schema, a: &Attribute) -> String {
+    let mut d = format!(
+        "{} {}",
+        ident(a.name),
+        column_type(dialect, a.value_type, false)
+    );
+    if dialect == Dialect::Sqlite && a.value_type == ValueType::Uuid {
+        d.push_str(&uuid_check(schema.table, a.name));
+    }
+    d
+}
+
+/// Every table's `CREATE TABLE IF NOT EXISTS` (with its schema), then the
+/// foreign keys and indexes.
+#[allow(clippy::type_complexity)]
+fn statements(
+    dialect: Dialect,
+    schemas: &[&'static Schema],
+) -> (Vec<(&'static Schema, String)>, Vec<String>) {
     let mut unique: Vec<&'static Schema> = Vec::new();
     for &schema in schemas {
         if !unique.iter().any(|s| s.table == schema.table) {
@@ -138,10 +192,13 @@ pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<Stri
                 }
             }
         }
-        tables.push(format!(
-            "CREATE TABLE IF NOT EXISTS {} ({})",
-            ident(schema.table),
-            definitions.join(", ")
+        tables.push((
+            schema,
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} ({})",
+                ident(schema.table),
+                definitions.join(", ")
+            ),
         ));
     }
 
@@ -169,12 +226,12 @@ pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<Stri
             )
         })
     });
-    tables
+    let rest = foreign_keys
         .into_iter()
-        .chain(foreign_keys)
         .chain(indexes)
         .chain(unique)
-        .collect()
+        .collect();
+    (tables, rest)
 }
 
 /// The name of the unique index of `identity`: `<table>_<identity>_index`

@@ -40,12 +40,14 @@
 //!   itself are not scoped, as in the evaluator.
 
 use super::super::Dialect;
+use super::functions::{self, Test};
 use super::hop::{Hop, exists};
 use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
 use super::text::{Params, column};
 use crate::data_layer::{Visibility, aggregate_path};
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::{Aggregate, AggregateKind, Expr, Name};
+use crate::expr::text::constant_pattern;
+use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
 use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
 
@@ -431,6 +433,37 @@ impl<'p> Compiler<'p> {
             Expr::IsNil(e) => {
                 let e = self.node(e, slots, false)?;
                 Frag::new(format!("({} IS NULL)", seal(self.dialect, e)), Kind::Bool)
+            }
+            Expr::Func(func, e) => {
+                if condition {
+                    return Err(not_condition(self));
+                }
+                let mark = self.params.mark();
+                let e = self.node(e, slots, false)?;
+                functions::func(self.params, *func, e, mark)
+            }
+            Expr::TextOp(op @ (TextOp::Like | TextOp::Ilike), x, pattern) => {
+                let mark = self.params.mark();
+                let x = self.node(x, slots, false)?;
+                let pattern = constant_pattern(*op, pattern).map_err(|m| self.invalid(m))?;
+                functions::like(self.params, *op == TextOp::Ilike, x, pattern, mark)
+            }
+            Expr::TextOp(op, l, r) => {
+                if condition && *op == TextOp::Concat {
+                    return Err(not_condition(self));
+                }
+                let mark = self.params.mark();
+                let l = self.node(l, slots, false)?;
+                let r = self.node(r, slots, false)?;
+                match op {
+                    TextOp::Contains => functions::test(self.params, Test::Contains, l, r, mark),
+                    TextOp::StartsWith => {
+                        functions::test(self.params, Test::StartsWith, l, r, mark)
+                    }
+                    TextOp::EndsWith => functions::test(self.params, Test::EndsWith, l, r, mark),
+                    // `like` and `ilike` are matched above.
+                    _ => functions::concat(self.params, l, r, mark),
+                }
             }
             Expr::Exists { path, expr: inner } => {
                 let mut schema = slots[0].schema;

@@ -109,7 +109,10 @@ fn insert_unnest(schema: &'static Schema, rows: &[Row]) -> Result<Option<Vec<Sta
     let generated = schema.primary_key().generated;
     let nil_keys = rows.iter().filter(|r| r[pk].is_null()).count();
     let identity = generated == Some(Generated::Integer) && nil_keys > 0;
-    if rows.is_empty() || (identity && nil_keys < rows.len()) {
+    // UNNEST of no array cannot say "one row each": a resource whose only
+    // attribute is its generated key takes the VALUES form (`(DEFAULT)`).
+    let only_the_key = identity && schema.attributes.len() == 1;
+    if rows.is_empty() || (identity && nil_keys < rows.len()) || only_the_key {
         return Ok(None);
     }
     let mut statements = Vec::new();

@@ -22,7 +22,7 @@ use super::super::{Columns, Dialect, Param, Statement};
 use crate::data_layer::memory::Memory;
 use crate::data_layer::{DataLayer, Partition, PartitionBy, ReadRequest};
 use crate::error::ErrorKind;
-use crate::expr::{ArithOp, CmpOp, Expr, Name};
+use crate::expr::{ArithOp, CmpOp, Expr, Name, TextOp};
 use crate::resource::{
     AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Resource, Row, Schema, Through,
 };
@@ -144,6 +144,7 @@ test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Op
 mod aggregates;
 mod differential;
 mod fixtures;
+mod functions;
 mod generate;
 mod identities;
 mod joins;

@@ -50,7 +50,7 @@ impl Sqlite {
             let what = |e| errors::database(format_args!("aggregating {}", schema.name), e);
             let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
             codec::bind(&mut prepared, &statement.params).map_err(what)?;
-            inner.ran(&statement.sql);
+            let _statement = inner.ran(&statement.sql);
             let mut rows = prepared.raw_query();
             let mut out = Vec::new();
             while let Some(row) = rows.next().map_err(what)? {

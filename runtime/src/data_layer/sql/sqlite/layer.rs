@@ -7,7 +7,7 @@ use foldhash::HashMap;
 use rusqlite::Connection;
 
 use super::transaction::Unit;
-use super::{Inner, Sqlite, codec, errors};
+use super::{Inner, Sqlite, codec, errors, migrate};
 use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::group_positions;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
@@ -94,7 +94,7 @@ fn fetch(
             schema.name
         )));
     }
-    inner.ran(&statement.sql);
+    let _statement = inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
     while let Some(row) = rows.next().map_err(what)? {
         let mut record = SqliteRow { row, schema };
@@ -144,7 +144,7 @@ fn insert_rows(
     for (r, row) in rows.iter().enumerate() {
         codec::bind_row(&mut prepared, 1 + r * width, row)?;
     }
-    inner.ran(&sql);
+    let _statement = inner.ran(&sql);
     prepared.raw_execute().map(drop)
 }
 
@@ -184,7 +184,7 @@ pub(super) fn query_rows(
                 })
         })
         .collect::<Result<Vec<usize>>>()?;
-    inner.ran(sql);
+    let _statement = inner.ran(sql);
     let mut rows = prepared.raw_query();
     let mut records = Vec::new();
     while let Some(row) = rows.next().map_err(what)? {
@@ -266,7 +266,7 @@ fn fetch_in_sequence(
             width + 1
         )));
     }
-    inner.ran(&statement.sql);
+    let _statement = inner.ran(&statement.sql);
     let mut rows = prepared.raw_query();
     let mut sequences = Vec::new();
     while let Some(row) = rows.next().map_err(what)? {
@@ -359,7 +359,7 @@ impl DataLayer for Sqlite {
                 let what = |e| errors::database(format_args!("counting {}", schema.name), e);
                 let mut prepared = conn.prepare_cached(&statement.sql).map_err(what)?;
                 codec::bind(&mut prepared, &statement.params).map_err(what)?;
-                inner.ran(&statement.sql);
+                let _statement = inner.ran(&statement.sql);
                 let mut rows = prepared.raw_query();
                 let count: i64 = match rows.next().map_err(what)? {
                     Some(row) => row.get(0).map_err(what)?,
@@ -433,21 +433,30 @@ impl DataLayer for Sqlite {
 
     fn migrate<'a>(&'a self, schemas: Vec<&'static Schema>) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let ddl = build::migrate(Dialect::Sqlite, &schemas);
-            if ddl.is_empty() {
+            if schemas.is_empty() {
                 return Ok(());
             }
             self.run(move |conn, inner| {
                 let what = |e| errors::database("migrating", e);
                 let mut tx = Unit::begin(conn).map_err(what)?;
+                // Read and changed in one write transaction: what was
+                // compared is what is changed.
+                let ddl = migrate::plan(&tx, &schemas)?;
                 for sql in &ddl {
-                    inner.ran(sql);
+                    let _statement = inner.ran(sql);
                     tx.execute_batch(sql).map_err(what)?;
                 }
                 tx.commit().map_err(what)
             })
             .await
         })
+    }
+
+    fn migration_plan<'a>(
+        &'a self,
+        schemas: Vec<&'static Schema>,
+    ) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move { self.run(move |conn, _| migrate::plan(conn, &schemas)).await })
     }
 }
 

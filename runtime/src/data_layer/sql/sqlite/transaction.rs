@@ -143,9 +143,12 @@ impl Sqlite {
             return Err(ended());
         };
         let inner = Arc::clone(&self.inner);
+        let traced = super::Traced::here();
         let outcome = object
             .connection()
-            .interact(move |conn| std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner))))
+            .interact(move |conn| {
+                traced.run(|| std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner))))
+            })
             .await;
         match outcome {
             Ok(Ok(result)) => result,

@@ -521,6 +521,7 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
     let mut answered = 0;
     let mut nonempty = 0;
     let mut aggregated = 0;
+    let mut text_matched = 0;
     for _ in 0..count {
         let schema = resources[generator.rng.below(resources.len())];
         let request = generator.request(schema);
@@ -529,6 +530,8 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
             answered += 1;
             nonempty += usize::from(!ids.is_empty());
             aggregated += usize::from(shown.contains("Aggregate {"));
+            let text = request.filter.as_ref().is_some_and(uses_text_functions);
+            text_matched += usize::from(text && !ids.is_empty());
         }
     }
     // Aggregates among them (`Gen::aggregate`), answered alike.
@@ -536,10 +539,26 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
         aggregated > count / 50,
         "{aggregated} of {count} with aggregates"
     );
+    assert!(
+        text_matched > count / 40,
+        "{text_matched} of {count} matched something with text functions"
+    );
     // The generator must mostly make valid requests, many of them matching.
     assert!(answered > count * 3 / 4, "{answered} of {count} answered");
     assert!(
         nonempty > count / 4,
         "{nonempty} of {count} matched something"
     );
+}
+
+/// Whether `filter` calls a text function somewhere.
+fn uses_text_functions(filter: &Expr) -> bool {
+    let mut stack = vec![filter];
+    while let Some(e) = stack.pop() {
+        if matches!(e, Expr::Func(..) | Expr::TextOp(..)) {
+            return true;
+        }
+        stack.extend(e.operands().into_iter().flatten());
+    }
+    false
 }

@@ -83,7 +83,7 @@ pub(super) fn data() -> Vec<(&'static Schema, Vec<Row>)> {
         rep(1, "ann", Some(2), Some(1.5), Some(true)),
         rep(2, "bob", None, None, Some(false)),
         rep(5, "Dé", Some(i64::MAX), Some(1e10), Some(true)),
-        rep(3, "cy", Some(0), Some(-0.5), None),
+        rep(3, "ΣΑΣ_%", Some(0), Some(-0.5), None),
         rep(4, "", Some(-3), Some(2.0), Some(false)),
     ];
     #[allow(clippy::type_complexity)]

@@ -1,6 +1,6 @@
 //! Random requests for the differential tests: filters of every shape over the
-//! test resources (paths, exists, arithmetic, lists with nils, values of the
-//! wrong type, now and then a name that does not exist), sorts, windows,
+//! test resources (paths, exists, arithmetic, text functions, lists with nils,
+//! values of the wrong type, now and then a name that does not exist), sorts, windows,
 //! partitions and visibility conditions. Deterministic: a seed gives the same
 //! requests.
 
@@ -90,7 +90,8 @@ impl Gen {
             ])),
             K::Float => Value::Float(*r.pick(&[0.5, 2.0, -1.5, 4.0, 0.0, -0.0, 1e10, 3.0, 9.5])),
             K::Text => s(r.pick::<&str>(&[
-                "open", "closed", "Open", "", "vip", "urgent", "ann", "Dé", "z",
+                "open", "closed", "Open", "", "vip", "urgent", "ann", "Dé", "z", "é", "DÉ", "σ",
+                "ΣΑΣ_%", "%", "_", "o",
             ])),
             K::Uuid => Value::Uuid(uuid(*r.pick(&[1, 2, 3, 4, 5, 6]))),
             K::Time => Value::DateTime(at(*r.pick(&[0, 1, 3, 5, 8, 9]))),
@@ -206,6 +207,10 @@ impl Gen {
         match self.rng.below(10) {
             0..=3 => self.attribute(schema, kind, 2),
             4 | 5 => Expr::Value(self.constant(kind)),
+            6..=8 if depth > 0 && kind == K::Text => self.text_value(schema, depth - 1),
+            6..=8 if depth > 0 && kind == K::Int && self.rng.chance(25) => {
+                Expr::length(self.text_operand(schema, depth - 1))
+            }
             6..=8 if depth > 0 && matches!(kind, K::Int | K::Float) => {
                 let op = *self
                     .rng
@@ -263,6 +268,7 @@ impl Gen {
                 let list = (0..n).map(|_| self.constant(k)).collect();
                 Expr::is_in(x, list)
             }
+            3 if self.rng.chance(50) => self.text_test(schema, depth),
             3 => {
                 let k = *self.rng.pick(&KINDS);
                 is_nil(self.value(schema, depth, k))
@@ -287,6 +293,64 @@ impl Gen {
                 }
             }
         }
+    }
+
+    /// Text, now and then something else (a text function of it is nil).
+    fn text_operand(&mut self, schema: &'static Schema, depth: usize) -> Expr {
+        let kind = if self.rng.chance(5) {
+            *self.rng.pick(&KINDS)
+        } else {
+            K::Text
+        };
+        self.value(schema, depth, kind)
+    }
+
+    /// `lower`, `upper` or `concat` of text operands.
+    fn text_value(&mut self, schema: &'static Schema, depth: usize) -> Expr {
+        let x = self.text_operand(schema, depth);
+        match self.rng.below(3) {
+            0 => Expr::lower(x),
+            1 => Expr::upper(x),
+            _ => Expr::concat(x, self.text_operand(schema, depth)),
+        }
+    }
+
+    /// `contains`, `starts_with`, `ends_with`, `like` or `ilike`; a pattern
+    /// is a constant with wildcards, escapes and non-ASCII letters, now and
+    /// then nil, of another type, or not a constant (an error on every layer).
+    fn text_test(&mut self, schema: &'static Schema, depth: usize) -> Expr {
+        let x = self.text_operand(schema, depth);
+        let op = *self.rng.pick(&[
+            TextOp::Contains,
+            TextOp::StartsWith,
+            TextOp::EndsWith,
+            TextOp::Like,
+            TextOp::Ilike,
+        ]);
+        let other = if !matches!(op, TextOp::Like | TextOp::Ilike) || self.rng.chance(2) {
+            self.text_operand(schema, depth)
+        } else if self.rng.chance(10) {
+            Expr::Value(self.constant(K::Text))
+        } else {
+            text(self.rng.pick::<&str>(&[
+                "%",
+                "",
+                "o%",
+                "%n",
+                "_pen",
+                "O%",
+                "%é",
+                "D_",
+                "d%",
+                "\\%",
+                "%\\_%",
+                "Σ%",
+                "%σ%_",
+                "ΣΑΣ\\_\\%",
+                "%\\",
+            ]))
+        };
+        Expr::TextOp(op, Box::new(x), Box::new(other))
     }
 
     /// A read of `schema`: a filter most of the time, sometimes a sort, a window

@@ -15,6 +15,7 @@ struct Sqlite(Connection);
 fn open() -> Sqlite {
     let conn = Connection::open_in_memory().expect("open");
     rusqlite::vtab::array::load_module(&conn).expect("rarray");
+    crate::data_layer::sql::sqlite::functions::register(&conn).expect("text functions");
     conn.execute_batch("PRAGMA foreign_keys = ON")
         .expect("pragma");
     Sqlite(conn)

@@ -6,8 +6,8 @@ use crate::data_layer::sql::build::{count, insert, migrate, read};
 const TICKET: &str = r#"SELECT t0."id", t0."rep_id", t0."p", t0."status", t0."score", t0."urgent", t0."opened", t0."ext", t0."small" FROM "ticket" t0"#;
 const REP: &str =
     r#"SELECT t0."id", t0."name", t0."threshold", t0."score", t0."active" FROM "rep" t0"#;
-const SQLITE_SEQ: &str = " ORDER BY t0.rowid";
-const PG_SEQ: &str = r#" ORDER BY t0."_ashore_seq""#;
+pub(super) const SQLITE_SEQ: &str = " ORDER BY t0.rowid";
+pub(super) const PG_SEQ: &str = r#" ORDER BY t0."_ashore_seq""#;
 
 /// The statement of `request` on `dialect`, checked for its placeholders.
 pub(super) fn sql(dialect: Dialect, request: &ReadRequest) -> Statement {

@@ -1,0 +1,178 @@
+//! Records turned into JSON with serde (feature `serde`), with both front
+//! ends: a loaded relationship is its value (a list, a record or `null`), one
+//! not loaded is left out; `resource!` does it for a struct that derives
+//! `Serialize` (and reads no relationship with `Deserialize`), a
+//! `#[derive(Resource)]` struct with one attribute per relationship field.
+
+use ashore::prelude::*;
+use serde_json::json;
+
+mod by_macro {
+    use ashore::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    resource! {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Shelf {
+            attributes {
+                integer_primary_key id;
+                attribute label: String;
+            }
+            relationships {
+                has_many books: Book;
+            }
+        }
+    }
+
+    resource! {
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        pub struct Book {
+            attributes {
+                integer_primary_key id;
+                attribute title: String;
+            }
+            relationships {
+                belongs_to shelf: Shelf;
+                has_many notes: Note;
+            }
+        }
+    }
+
+    resource! {
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        pub struct Note {
+            attributes {
+                integer_primary_key id;
+                attribute text: String;
+            }
+            relationships {
+                belongs_to book: Book;
+            }
+        }
+    }
+}
+
+mod by_derive {
+    use ashore::prelude::*;
+    use serde::Serialize;
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Resource)]
+    pub struct Shelf {
+        #[resource(integer_primary_key)]
+        pub id: i64,
+        pub label: String,
+        #[resource(has_many)]
+        #[serde(skip_serializing_if = "Loaded::is_not_loaded")]
+        pub books: Loaded<Vec<Book>>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Resource)]
+    pub struct Book {
+        #[resource(integer_primary_key)]
+        pub id: i64,
+        pub title: String,
+        pub shelf_id: Option<i64>,
+        #[resource(belongs_to)]
+        #[serde(skip_serializing_if = "Loaded::is_not_loaded")]
+        pub shelf: Loaded<Option<Shelf>>,
+        #[resource(has_many)]
+        #[serde(skip_serializing_if = "Loaded::is_not_loaded")]
+        pub notes: Loaded<Vec<Note>>,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Serialize, Resource)]
+    pub struct Note {
+        #[resource(integer_primary_key)]
+        pub id: i64,
+        pub text: String,
+        pub book_id: Option<i64>,
+        #[resource(belongs_to)]
+        #[serde(skip_serializing_if = "Loaded::is_not_loaded")]
+        pub book: Loaded<Option<Book>>,
+    }
+}
+
+/// What both front ends give for the same nested load.
+fn expected() -> serde_json::Value {
+    json!([{
+        "id": 1,
+        "label": "Fiction",
+        "books": [
+            {"id": 1, "title": "Dune", "shelf_id": 1,
+             "notes": [{"id": 1, "text": "spice", "book_id": 1}]},
+            {"id": 2, "title": "Emma", "shelf_id": 1, "notes": []},
+        ],
+    }])
+}
+
+macro_rules! nested_load_as_json {
+    ($m:ident) => {{
+        use $m::{Book, Note, Shelf};
+        let support = Domain::builder()
+            .resource::<Shelf>()
+            .resource::<Book>()
+            .resource::<Note>()
+            .build()?;
+        let shelf = support
+            .create(Shelf::changeset().set(Shelf::label(), "Fiction"))
+            .await?;
+        let mut books = Vec::new();
+        for title in ["Dune", "Emma"] {
+            books.push(
+                support
+                    .create(
+                        Book::changeset()
+                            .set(Book::title(), title)
+                            .set(Book::shelf_id(), Some(shelf.id)),
+                    )
+                    .await?,
+            );
+        }
+        support
+            .create(
+                Note::changeset()
+                    .set(Note::text(), "spice")
+                    .set(Note::book_id(), Some(books[0].id)),
+            )
+            .await?;
+        let shelves = support
+            .read(Shelf::query().load(Shelf::books().load(Book::notes())))
+            .await?;
+        let json = serde_json::to_value(&shelves).expect("serializes");
+        assert_eq!(json, expected(), "{}", stringify!($m));
+        // A to-one relationship loaded is its record; what it did not load is absent.
+        let notes = support.read(Note::query().load(Note::book())).await?;
+        let note = serde_json::to_value(&notes[0]).expect("serializes");
+        assert_eq!(note["book"]["title"], "Dune");
+        assert!(note["book"].get("shelf").is_none(), "{note}");
+        let book = support
+            .read(Book::query().load(Book::shelf()))
+            .await?
+            .remove(0);
+        assert_eq!(
+            serde_json::to_value(&book).expect("serializes")["shelf"]["label"],
+            "Fiction"
+        );
+        Ok::<_, ashore::Error>(())
+    }};
+}
+
+#[tokio::test]
+async fn a_nested_load_serializes_with_resource_macro() -> ashore::Result<()> {
+    nested_load_as_json!(by_macro)
+}
+
+#[tokio::test]
+async fn a_nested_load_serializes_with_the_derive() -> ashore::Result<()> {
+    nested_load_as_json!(by_derive)
+}
+
+#[test]
+fn a_resource_macro_record_deserializes_with_nothing_loaded() {
+    let book: by_macro::Book = serde_json::from_value(
+        json!({"id": 7, "title": "Dune", "shelf_id": null, "notes": [{"id": 1}]}),
+    )
+    .expect("deserializes");
+    assert_eq!((book.id, book.title.as_str()), (7, "Dune"));
+    assert!(!book.notes.is_loaded(), "relationships are never read");
+}
