@@ -83,6 +83,15 @@ use proc_macro::TokenStream;
 /// unique_name_per_rep [name, representative_id]; }`, each a unique index on
 /// SQL layers (the tenant attribute first on a multitenant resource) and a
 /// function `Ticket::unique_email()` for `upsert_on`.
+/// Aggregates: `aggregates { count open_ticket_count: tickets { filter status
+/// == "open"; } sum total_priority: tickets.priority as i64; avg mean:
+/// tickets.priority; }` — kind (`count`, `exists`, `sum`, `min`, `max`,
+/// `avg`, `first`, `list`), name, relationship path (then the field, for a
+/// kind that reads one), `as T` (the field's type, for `sum`, `min`, `max`,
+/// `first`, whose value is an `Option<T>`, and `list`, a `Vec<T>`), and an
+/// optional `filter`; each a field
+/// `Loaded<..>` of the struct and a function `Representative::total_priority()`
+/// to load it with.
 #[proc_macro]
 pub fn resource(input: TokenStream) -> TokenStream {
     expand::resource(input.into()).into()
@@ -135,6 +144,8 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// | `policy always() { authorize_if expr(a == ^actor(id)); }` | `#[resource(policy(always(), authorize_if(expr(a == ^actor(id)))))]` on the struct (repeatable) |
 /// | `multitenancy { attribute org_id; global; }` | `#[resource(multitenancy(attribute = org_id, global))]` on the struct |
 /// | `identities { identity unique_email [email]; }` | `#[resource(identity(unique_email, keys(email)))]` on the struct (repeatable) |
+/// | `aggregates { count n: tickets { filter status == "open"; } }` | `#[resource(aggregate(count, tickets, filter(status == "open")))] n: Loaded<i64>` |
+/// | `aggregates { sum total: tickets.priority as i64; }` | `#[resource(aggregate(sum, tickets.priority))] total: Loaded<Option<i64>>` |
 ///
 /// Options go in the kind's parentheses, separated by commas:
 /// `#[resource(has_many(manual = TicketsAboveThreshold, sort(priority desc)))]`.

@@ -15,7 +15,10 @@ use syn::{Ident, Type, Visibility};
 
 use crate::expr::Expr;
 
+mod aggregates;
 mod policies;
+
+pub use aggregates::{Aggregate, AggregateKind};
 
 pub use policies::{ACTIONS, CHECKS, Check, CheckKind, Effect, Multitenancy, Policy, PolicyLine};
 
@@ -29,6 +32,8 @@ pub struct Resource {
     /// see [`Resource::columns`]).
     pub attributes: Vec<Attribute>,
     pub relationships: Vec<Relationship>,
+    /// The aggregates, in order.
+    pub aggregates: Vec<Aggregate>,
     /// The `table "name";` option: the table SQL data layers keep it in.
     pub table: Option<syn::LitStr>,
     /// The `not_stored;` option (`#[resource(not_stored)]`), by its keyword: no

@@ -7,10 +7,17 @@
 
 use std::sync::Arc;
 
+mod aggregates;
 mod foreign_key;
 mod keys;
 
+pub use aggregates::{
+    AvgValue, CountValue, ExistsValue, KindOf, ListValue, OptionalValue, Ordered, Relationships,
+    Summable, aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
+    aggregate_list, aggregate_sum, aggregate_term, no_filter,
+};
 pub use foreign_key::{PrimaryKeyOf, is_key};
+
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
 pub use crate::changeset::Changeset;
@@ -19,8 +26,8 @@ pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns}
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
-    ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, Func, LikePattern, List, Name, Numeric,
-    Operand, Path, SameKind, Term, TextOp, Textual,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, Func, LikePattern,
+    List, Name, Numeric, Operand, Path, SameKind, Term, TextOp, Textual,
 };
 pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
@@ -28,7 +35,7 @@ pub use crate::policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use crate::query::Query;
-pub use crate::rel::{Rel, ToMany, ToOne};
+pub use crate::rel::{Agg, AggregateOf, Rel, ToMany, ToOne};
 pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
     Resource, Row, Schema, Through,

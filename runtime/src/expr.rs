@@ -16,15 +16,21 @@
 //! - Text functions ([`TextOp`], [`Func`]) are nil when an operand is nil or
 //!   not text; case mapping, `length` and `like` patterns are as [`text`]
 //!   defines them, on every layer.
+//! - An aggregate (`open_ticket_count`, declared in `aggregates { }`) is the
+//!   value its kind computes for the record (see [`Aggregate`]); its own
+//!   filter is evaluated on the records it reaches, with bindings of its own.
 
 use std::borrow::Cow;
 use std::fmt;
 
 use crate::value::Value;
 
+mod aggregate;
 mod depth;
 pub mod text;
 mod typed;
+
+pub use aggregate::{Aggregate, AggregateKind};
 
 pub use depth::{MAX_FILTER_DEPTH, RELATIONSHIP_HOP_DEPTH};
 pub use typed::{
@@ -103,6 +109,14 @@ pub enum Expr {
         path: Vec<Name>,
         /// Evaluated on the related record.
         expr: Box<Expr>,
+    },
+    /// The value of an aggregate, computed for the record reached through
+    /// `at` (the record itself when empty; bound as an attribute path is).
+    Aggregate {
+        /// Relationship names to the record it is computed for.
+        at: Vec<Name>,
+        /// What it computes; its filter is this expression's operand.
+        aggregate: Box<Aggregate>,
     },
 }
 
@@ -198,7 +212,10 @@ impl Expr {
         while let Some(expr) = stack.pop() {
             match expr {
                 Expr::Exists { .. } => {}
-                Expr::Attr { path, .. } if !path.is_empty() => out.push(&path[..]),
+                Expr::Attr { path, .. } | Expr::Aggregate { at: path, .. } if !path.is_empty() => {
+                    out.push(&path[..])
+                }
+                Expr::Aggregate { .. } => {}
                 _ => stack.extend(expr.operands().into_iter().flatten().rev()),
             }
         }

@@ -185,7 +185,8 @@ pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
 /// case mapping, `length` in characters, `like` patterns.
 pub use expr::text;
 pub use expr::{
-    ArithOp, CmpOp, Expr, Func, MAX_FILTER_DEPTH, Name, RELATIONSHIP_HOP_DEPTH, Term, TextOp,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Expr, Func, MAX_FILTER_DEPTH, Name,
+    RELATIONSHIP_HOP_DEPTH, Term, TextOp,
 };
 pub use loaded::{Held, Loaded};
 pub use manual::{LoadContext, ManualRelationship, Related};
@@ -193,7 +194,7 @@ pub use policy::{
     Action, AuthorizeReadWith, Check, Effect, Multitenancy, Policy, PolicyCheck, Templates,
 };
 pub use query::{Load, Query, Unset};
-pub use rel::{FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
+pub use rel::{Agg, AggregateValue, FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
 pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
     RelationshipKind, Resource, Row, Schema, Through,

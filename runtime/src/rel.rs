@@ -14,8 +14,10 @@ use crate::query::{Load, Query};
 use crate::resource::{RelationshipInfo, Resource};
 use crate::sort::IntoSorts;
 
+mod aggregate;
 mod path;
 
+pub use aggregate::{Agg, AggregateOf, AggregateValue};
 pub use path::{FieldOf, RelatedField, ToOneRelationship};
 
 /// The cardinality of a belongs_to or has_one: [`Rel`]'s third parameter. A

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::expr::Name;
+use crate::expr::{Aggregate, Name};
 use crate::value::Value;
 
 /// Sort direction and where nils go. [`Field`](crate::Field)'s `asc`, `desc`,
@@ -46,15 +46,44 @@ impl Order {
 /// may reach several records (its destination attribute is not the
 /// destination's primary key) reads the first of them in the relationship's
 /// own sort order, then insertion order: the record a load of it attaches.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+///
+/// A key may instead be an aggregate of the resource read
+/// (`Representative::open_ticket_count().desc()`, or [`Sort::aggregate`]):
+/// its value for each record, nil sorting as the order says.
+#[derive(Clone, Debug)]
 pub struct Sort {
     /// The names of the relationships leading to the attribute's resource
     /// (empty for the resource read).
     pub path: Vec<Name>,
-    /// The attribute's name.
+    /// The attribute's name (an aggregate's, for an aggregate).
     pub field: Name,
     /// The order.
     pub order: Order,
+    /// The aggregate sorted by, when the key is one (then `path` is empty).
+    pub aggregate: Option<Box<Aggregate>>,
+}
+
+/// Keys are equal when they name the same thing in the same order; an
+/// aggregate compares by what it computes, as written.
+impl PartialEq for Sort {
+    fn eq(&self, other: &Self) -> bool {
+        self.path == other.path
+            && self.field == other.field
+            && self.order == other.order
+            && self.aggregate.as_ref().map(ToString::to_string)
+                == other.aggregate.as_ref().map(ToString::to_string)
+    }
+}
+
+impl Eq for Sort {}
+
+impl std::hash::Hash for Sort {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.path.hash(state);
+        self.field.hash(state);
+        self.order.hash(state);
+        self.aggregate.as_ref().map(ToString::to_string).hash(state);
+    }
 }
 
 impl Sort {
@@ -65,6 +94,19 @@ impl Sort {
             path: Vec::new(),
             field: field.into(),
             order,
+            aggregate: None,
+        }
+    }
+
+    /// A sort key on the aggregate `aggregate` of the resource read, named
+    /// `name` (how the key displays). Checked when the query runs, as a
+    /// filter's aggregate is; a `list` is no key (`InvalidQuery`).
+    pub fn aggregate(name: impl Into<Name>, aggregate: Aggregate, order: Order) -> Self {
+        Sort {
+            path: Vec::new(),
+            field: name.into(),
+            order,
+            aggregate: Some(Box::new(aggregate)),
         }
     }
 
@@ -81,6 +123,7 @@ impl Sort {
             path: path.into_iter().map(Into::into).collect(),
             field: field.into(),
             order,
+            aggregate: None,
         }
     }
 }

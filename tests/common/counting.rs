@@ -115,6 +115,25 @@ impl DataLayer for Counting {
         self.inner.count(request)
     }
 
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<ashore::Aggregate>,
+    ) -> BoxFuture<'a, ashore::Result<Vec<Vec<Value>>>> {
+        // A read of the records the aggregates are computed for.
+        self.reads.lock().push(request.clone());
+        self.inner.aggregate(request, aggregates)
+    }
+
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: ashore::Aggregate,
+    ) -> BoxFuture<'a, ashore::Result<Vec<(Value, Value)>>> {
+        self.reads.lock().push(request.clone());
+        self.inner.aggregate_list(request, aggregate)
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

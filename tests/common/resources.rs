@@ -56,6 +56,27 @@ resource! {
                 destination_attribute author;
             }
         }
+        // The `aggregates` suite's: over tickets, through the relationship
+        // filter of `open_tickets`, and two hops away.
+        aggregates {
+            count ticket_count: tickets;
+            count open_ticket_count: tickets { filter status == "open"; }
+            count open_tickets_count: open_tickets;
+            exists has_open_tickets: tickets { filter status == "open"; }
+            sum total_priority: tickets.priority as i64;
+            sum open_priority: open_tickets.priority as i64 { filter priority > 1; }
+            min lowest_priority: tickets.priority as i64;
+            max highest_priority: tickets.priority as i64;
+            max last_opened: tickets.opened_at as DateTime<Utc>;
+            min first_subject_alphabetically: tickets.subject as String;
+            avg mean_priority: tickets.priority;
+            first first_subject: tickets.subject as String;
+            count comment_count: tickets.comments;
+            count tag_count: tickets.tags { filter name == "urgent"; }
+            list subjects: tickets.subject as String;
+            list open_priorities: tickets.priority as i64 { filter status == "open"; }
+            list tag_names: tickets.tags.name as String;
+        }
     }
 }
 

@@ -21,6 +21,8 @@
 mod common;
 
 // The suites `tests/semantics/main.rs` lists as shared.
+#[path = "../semantics/aggregates.rs"]
+mod aggregates;
 #[path = "../semantics/depth.rs"]
 mod depth;
 #[path = "../semantics/errors.rs"]

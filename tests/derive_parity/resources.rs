@@ -57,6 +57,42 @@ pub struct Representative {
     // `author` is this representative's `name`.
     #[resource(has_many(source_attribute = name, destination_attribute = author))]
     pub authored_comments: Loaded<Vec<Comment>>,
+    // The `aggregates` suite's: over tickets, through the relationship
+    // filter of `open_tickets`, and two hops away.
+    #[resource(aggregate(count, tickets))]
+    pub ticket_count: Loaded<i64>,
+    #[resource(aggregate(count, tickets, filter(status == "open")))]
+    pub open_ticket_count: Loaded<i64>,
+    #[resource(aggregate(count, open_tickets))]
+    pub open_tickets_count: Loaded<i64>,
+    #[resource(aggregate(exists, tickets, filter(status == "open")))]
+    pub has_open_tickets: Loaded<bool>,
+    #[resource(aggregate(sum, tickets.priority))]
+    pub total_priority: Loaded<Option<i64>>,
+    #[resource(aggregate(sum, open_tickets.priority, filter(priority > 1)))]
+    pub open_priority: Loaded<Option<i64>>,
+    #[resource(aggregate(min, tickets.priority))]
+    pub lowest_priority: Loaded<Option<i64>>,
+    #[resource(aggregate(max, tickets.priority))]
+    pub highest_priority: Loaded<Option<i64>>,
+    #[resource(aggregate(max, tickets.opened_at))]
+    pub last_opened: Loaded<Option<DateTime<Utc>>>,
+    #[resource(aggregate(min, tickets.subject))]
+    pub first_subject_alphabetically: Loaded<Option<String>>,
+    #[resource(aggregate(avg, tickets.priority))]
+    pub mean_priority: Loaded<Option<f64>>,
+    #[resource(aggregate(first, tickets.subject))]
+    pub first_subject: Loaded<Option<String>>,
+    #[resource(aggregate(count, tickets.comments))]
+    pub comment_count: Loaded<i64>,
+    #[resource(aggregate(count, tickets.tags, filter(name == "urgent")))]
+    pub tag_count: Loaded<i64>,
+    #[resource(aggregate(list, tickets.subject))]
+    pub subjects: Loaded<Vec<String>>,
+    #[resource(aggregate(list, tickets.priority, filter(status == "open")))]
+    pub open_priorities: Loaded<Vec<i64>>,
+    #[resource(aggregate(list, tickets.tags.name))]
+    pub tag_names: Loaded<Vec<String>>,
 }
 
 /// A support ticket.

@@ -14,6 +14,7 @@
 mod common;
 
 // Shared with `derive_parity`: the same files, on the derive's Helpdesk there.
+mod aggregates;
 mod depth;
 mod errors;
 mod expr;
@@ -36,6 +37,7 @@ mod write_policies;
 mod writes;
 
 // Only here: suites that declare resources of their own with `resource!`.
+mod aggregates_policies;
 mod custom_types;
 mod filter_cycles;
 mod has_one_cycle;

@@ -66,12 +66,14 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
             }
         }
     });
+    let aggregates = super::aggregates::terms(ctx);
     quote! {
         // The accessors mirror the fields: a pub resource may relate to a private one.
         #[allow(dead_code, private_interfaces)]
         impl #fields {
             #(#attributes)*
             #(#relationships)*
+            #(#aggregates)*
         }
     }
 }

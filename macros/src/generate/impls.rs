@@ -61,10 +61,13 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         let read = quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::read_column);
         quote!(#name: ::ashore::__private::checked(#read(reader, #index), &#schema, #index)?,)
     });
-    let not_loaded = ctx.resource.relationships.iter().map(|r| {
-        let name = &r.name;
-        quote!(#name: ::ashore::__private::Loaded::NotLoaded,)
-    });
+    let not_loaded = ctx
+        .resource
+        .relationships
+        .iter()
+        .map(|r| &r.name)
+        .chain(ctx.resource.aggregates.iter().map(|a| &a.name))
+        .map(|name| quote!(#name: ::ashore::__private::Loaded::NotLoaded,));
     // Only after an error, which stops the build: never run.
     let unplaced = ctx
         .unplaced
@@ -153,6 +156,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
         }
     });
     let relationships = relationships::constructors(ctx);
+    let aggregates = super::aggregates::constructors(&ctx.resource.aggregates);
     let identities = ctx
         .resource
         .identities
@@ -184,6 +188,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
     let taken = |name: &str| {
         ctx.columns.iter().any(|a| a.name == name)
             || ctx.resource.relationships.iter().any(|r| r.name == name)
+            || ctx.resource.aggregates.iter().any(|a| a.name == name)
     };
     let query = (!taken("query")).then(|| {
         let doc = format!(" A query of every `{ident}` record, to filter, sort, window and load.");
@@ -213,6 +218,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             #changeset
             #(#attributes)*
             #(#[inline] #relationships)*
+            #(#aggregates)*
             #(#identities)*
             #more
         }

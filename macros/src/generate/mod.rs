@@ -13,6 +13,7 @@
 //! crate then compiles to machine code only those it calls, not all of them for
 //! every resource it declares (`benches/compile_time/`).
 
+mod aggregates;
 mod checks;
 mod fields;
 mod impls;
@@ -44,6 +45,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             .filter(|f| {
                 !columns.iter().any(|c| &c.name == *f)
                     && !resource.relationships.iter().any(|r| &r.name == *f)
+                    && !resource.aggregates.iter().any(|a| &a.name == *f)
             })
             .cloned()
             .collect()

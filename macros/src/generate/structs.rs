@@ -66,11 +66,13 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
         let ty = loaded_type(r);
         quote!(#(#attrs)* #serde pub #name: #ty)
     });
+    let aggregates = super::aggregates::struct_fields(&resource.aggregates);
     quote! {
         #(#attrs)*
         #vis struct #ident {
             #(#attributes,)*
             #(#relationships,)*
+            #(#aggregates,)*
         }
     }
 }

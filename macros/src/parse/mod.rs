@@ -9,6 +9,7 @@
 //! kept as `model::Unknown`, repeated or misplaced options as written, for
 //! `validate` to report the same way for both.
 
+pub(crate) mod aggregates;
 pub mod derive;
 pub mod dsl;
 mod syntax;

@@ -137,3 +137,30 @@ fn filters() {
         snapshot_expr(name, src);
     }
 }
+
+/// Aggregates: each kind's field (`Loaded<..>` of its value type), its `Agg`
+/// constructor through `__private::aggregate_*`, and its field reference for
+/// `expr!` (none for a `list`).
+#[test]
+fn aggregates() {
+    snapshot_resource(
+        "representative_with_aggregates",
+        r#"
+        pub struct Representative {
+            attributes {
+                uuid_primary_key id;
+            }
+            relationships {
+                has_many tickets: Ticket;
+            }
+            aggregates {
+                count open_ticket_count: tickets { filter status == "open"; }
+                sum total_priority: tickets.priority as i64;
+                avg mean_priority: tickets.priority;
+                list subjects: tickets.subject as String;
+                exists has_comments: tickets.comments;
+            }
+        }
+        "#,
+    );
+}

@@ -19,6 +19,7 @@ use crate::model::{
 };
 use crate::suggest::{first_at, hint, hint_or_elsewhere, hint_or_list};
 
+mod aggregates;
 mod derive;
 mod identities;
 mod policies;
@@ -35,9 +36,10 @@ pub const RESERVED: [&str; 6] = [
 ];
 
 const ATTRIBUTE_KEYWORDS: [&str; 3] = ["uuid_primary_key", "integer_primary_key", "attribute"];
-const BLOCKS: [&str; 7] = [
+const BLOCKS: [&str; 8] = [
     "attributes",
     "relationships",
+    "aggregates",
     "identities",
     "table",
     "not_stored",
@@ -67,6 +69,7 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource 
     relationship_names(&mut resource, errors);
     source_attributes(&resource, errors);
     reserved_names(&resource, errors);
+    aggregates::aggregates(&mut resource, front, errors);
     identities::identities(&mut resource, front, errors);
     not_stored(&mut resource, front, errors);
     policies::empty_policies(&mut resource, front, errors);

@@ -128,7 +128,7 @@ fn unknown_words_get_a_suggestion_when_close() {
             "unknown relationship option `destination_atribute`; did you mean `destination_attribute`?",
             "unknown sort order `dsc`; did you mean `desc`?",
             "unknown block `atributes`; did you mean `attributes`?",
-            "unknown block `actions`: expected `attributes`, `relationships`, `identities`, `table`, `not_stored`, `policies` or `multitenancy`",
+            "unknown block `actions`: expected `attributes`, `relationships`, `aggregates`, `identities`, `table`, `not_stored`, `policies` or `multitenancy`",
         ]
     );
 }

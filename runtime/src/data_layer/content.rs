@@ -76,6 +76,10 @@ fn plan(schema: &'static Schema, expr: &Expr, hops: &mut Vec<Hop>, depth: usize)
         match expr {
             Expr::Attr { path, .. } => add_path(schema, path, hops, None, depth)?,
             Expr::Exists { path, expr } => add_path(schema, path, hops, Some(expr), depth + 1)?,
+            Expr::Aggregate { at, aggregate } => {
+                let path: Vec<Name> = at.iter().chain(&aggregate.path).cloned().collect();
+                add_path(schema, &path, hops, aggregate.filter.as_ref(), depth + 1)?
+            }
             _ => stack.extend(expr.operands().into_iter().flatten()),
         }
     }

@@ -23,6 +23,8 @@
 //!   else nil if some combination makes it nil, else false. A prefix with no
 //!   related record (or whose parent is absent) binds to an all-nil record, the
 //!   view of a LEFT JOIN.
+//! - An aggregate is its value (`expr::Aggregate`) for the record of its
+//!   slot (nil when the slot holds none); a sum past `i64` is nil here.
 //! - `exists(path, e)` reaches the records through `path` from the record the
 //!   expression is on (no all-nil record) and is true when `e`, evaluated on one of
 //!   them with its own bindings, is true; otherwise false, never nil.
@@ -63,6 +65,7 @@ use crate::expr::{ArithOp, CmpOp, Expr, Func, TextOp};
 use crate::resource::Schema;
 use crate::value::Value;
 
+mod aggregate;
 mod batch;
 mod compile;
 mod keys;
@@ -71,6 +74,7 @@ mod lower;
 mod sorting;
 mod text;
 
+pub(crate) use aggregate::Aggregates;
 use batch::Batch;
 pub(crate) use batch::CHUNK;
 use compile::Compiler;
@@ -406,6 +410,8 @@ enum Node<'a> {
         fold: bool,
     },
     Exists(Vec<Step<'a>>, Box<Scope<'a>>),
+    /// An aggregate's value for the record in a slot.
+    Aggregate(usize, Box<aggregate::Compiled<'a>>),
 }
 
 /// Bindings beyond this many use a heap buffer for their slots.

@@ -39,6 +39,7 @@ use crate::error::{Constraint, Error, ErrorKind};
 use crate::resource::RelationshipKind;
 use crate::value::Value;
 
+mod aggregate;
 pub(crate) mod identities;
 mod keys;
 mod linker;
@@ -330,6 +331,22 @@ impl DataLayer for Memory {
 
     fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
         Box::pin(async move { self.count_now(&request) })
+    }
+
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<crate::expr::Aggregate>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>>> {
+        Box::pin(async move { self.aggregate_now(&request, &aggregates) })
+    }
+
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(async move { self.aggregate_list_now(&request, &aggregate) })
     }
 
     fn create<'a>(

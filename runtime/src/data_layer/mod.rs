@@ -40,7 +40,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::expr::Aggregate;
 use crate::resource::{Row, Schema};
+use crate::value::Value;
 
 pub use self::records::{ReadResult, Records};
 pub use self::request::{Partition, PartitionBy, ReadRequest, Visibility};
@@ -51,6 +53,7 @@ pub use crate::changeset::Changes;
 pub use crate::scalar::ColumnReader;
 
 // The contract every layer shares, then the layers.
+pub(crate) mod aggregate_path;
 pub(crate) mod columns;
 mod records;
 mod request;
@@ -185,6 +188,40 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
             let records = self.read(request).await?.records;
             Ok(store::table_of(schema, records)?.len())
         })
+    }
+
+    /// Computes `aggregates` for each record `request` selects (its filter
+    /// and visibility; its sort, offset and limit play no part, nor may it be
+    /// partitioned): one row per record, in insertion order, holding its
+    /// primary key then the value of each aggregate in order. The aggregates'
+    /// paths meet the request's visibility at every hop, as a filter's do.
+    /// Loading an aggregate (`Representative::open_ticket_count()` in
+    /// `Query::load`) calls it once per level, whatever the number of records;
+    /// the built-in layers compute every aggregate in one statement. By
+    /// default (a layer of your own) it is an [`ErrorKind::Unsupported`].
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<Aggregate>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>>> {
+        let _ = (request, aggregates);
+        Box::pin(async move { Err(unsupported(self.name(), "aggregate")) })
+    }
+
+    /// The values of a `list` aggregate for each record `request` selects
+    /// (as [`aggregate`](Self::aggregate) selects them): one pair per value,
+    /// the record's primary key and the value, by record in insertion order,
+    /// then in the order the records reached were created; nils are left out.
+    /// An aggregate of another kind is an [`ErrorKind::InvalidQuery`]. One
+    /// statement on the built-in layers; by default (a layer of your own) an
+    /// [`ErrorKind::Unsupported`].
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        let _ = (request, aggregate);
+        Box::pin(async move { Err(unsupported(self.name(), "aggregate_list")) })
     }
 
     /// Inserts fully formed rows (primary keys of `Generated::Integer` may be nil:

@@ -9,13 +9,16 @@
 //! record a load of it attaches — so it carries that sort ([`SortHop::first_by`]),
 //! whose keys must be attributes of the destination.
 //!
-//! The final name is looked up as an attribute; a later kind of sort key (an
-//! aggregate) is one more case of [`SortTarget`]'s end.
+//! The final name is looked up as an attribute; a key that is an aggregate
+//! of the resource read is resolved as an aggregate (`aggregate_path`), and
+//! [`SortTarget::aggregate`] holds it.
 
+use crate::data_layer::aggregate_path;
 use crate::error::{Error, ErrorKind, Result};
-use crate::expr::Expr;
+use crate::expr::{Aggregate, AggregateKind, Expr};
 use crate::resource::{RelationshipInfo, Schema};
 use crate::sort::{Order, Sort};
+use crate::value::ValueType;
 
 /// One relationship hop of a sort key's path.
 #[derive(Debug)]
@@ -42,12 +45,15 @@ pub(crate) struct SortTarget {
     /// The attribute's position in `schema`.
     pub(crate) attribute: usize,
     pub(crate) order: Order,
+    /// For a key that is an aggregate of the resource read: it, and the type
+    /// of its value (then `hops` is empty and `attribute` means nothing).
+    pub(crate) aggregate: Option<(Aggregate, ValueType)>,
 }
 
 impl SortTarget {
     /// Whether the key is an attribute of the resource read itself.
     pub(crate) fn is_own(&self) -> bool {
-        self.hops.is_empty()
+        self.hops.is_empty() && self.aggregate.is_none()
     }
 }
 
@@ -66,6 +72,24 @@ pub(crate) fn resolve(schema: &'static Schema, sort: &Sort) -> Result<SortTarget
             message,
         })
     };
+    if let Some(aggregate) = &sort.aggregate {
+        let target = aggregate_path::resolve(schema, aggregate)?;
+        if aggregate.kind == AggregateKind::List {
+            return Err(invalid(format!(
+                "a `list` aggregate is no sort key (in `{sort}`)"
+            )));
+        }
+        if let Some(filter) = &aggregate.filter {
+            filter.check_depth(schema.name, &format_args!("the sort key `{sort}`"))?;
+        }
+        return Ok(SortTarget {
+            hops: Vec::new(),
+            schema,
+            attribute: 0,
+            order: sort.order,
+            aggregate: Some(((**aggregate).clone(), target.value_type)),
+        });
+    }
     if !sort.path.is_empty() {
         // A path counts as a filter's would, so every layer can follow it.
         Expr::path_attr(sort.path.iter().cloned(), sort.field.clone())
@@ -138,5 +162,6 @@ pub(crate) fn resolve(schema: &'static Schema, sort: &Sort) -> Result<SortTarget
         schema: at,
         attribute,
         order: sort.order,
+        aggregate: None,
     })
 }

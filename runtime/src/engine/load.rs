@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+mod aggregate;
+
 use foldhash::{HashMap, HashMapExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
@@ -336,12 +338,12 @@ fn manual_sort_keys<D: Resource>(sort: &[Sort]) -> Result<Vec<(usize, Order)>> {
     let schema = D::schema();
     sort.iter()
         .map(|s| {
-            if !s.path.is_empty() {
+            if !s.path.is_empty() || s.aggregate.is_some() {
                 return Err(Error::new(ErrorKind::InvalidQuery {
                     resource: schema.name,
                     message: format!(
                         "the load of a manual relationship sorts by attributes of {} only, \
-                         not through relationships (`{s}`)",
+                         not through relationships nor by aggregates (`{s}`)",
                         schema.name
                     ),
                 }));

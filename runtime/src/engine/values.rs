@@ -87,6 +87,10 @@ pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Re
                 stack.push(a);
                 None
             }
+            Expr::Aggregate { aggregate, .. } => {
+                stack.extend(aggregate.filter.as_ref());
+                None
+            }
         };
         if let Some(reason) = refused {
             return Err(Error::new(ErrorKind::InvalidQuery {

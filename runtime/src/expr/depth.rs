@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use super::Expr;
+use super::{Aggregate, Expr};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::Value;
 
@@ -51,6 +51,7 @@ impl Expr {
             | Expr::IsNil(e)
             | Expr::Func(_, e)
             | Expr::Exists { expr: e, .. } => [Some(e), None],
+            Expr::Aggregate { aggregate, .. } => [aggregate.filter.as_ref(), None],
         }
     }
 
@@ -67,6 +68,7 @@ impl Expr {
             | Expr::IsNil(e)
             | Expr::Func(_, e)
             | Expr::Exists { expr: e, .. } => [Some(e), None],
+            Expr::Aggregate { aggregate, .. } => [aggregate.filter.as_mut(), None],
         }
     }
 
@@ -100,6 +102,7 @@ impl Expr {
         while let Some((expr, above)) = stack.pop() {
             let hops = match expr {
                 Expr::Attr { path, .. } | Expr::Exists { path, .. } => path.len(),
+                Expr::Aggregate { at, aggregate } => at.len() + aggregate.path.len(),
                 _ => 0,
             };
             let depth = above + 1 + hops * RELATIONSHIP_HOP_DEPTH;
@@ -211,6 +214,15 @@ impl Clone for Expr {
                             path: path.clone(),
                             expr: operand(),
                         },
+                        Expr::Aggregate { at, aggregate } => Expr::Aggregate {
+                            at: at.clone(),
+                            aggregate: Box::new(Aggregate {
+                                kind: aggregate.kind,
+                                path: aggregate.path.clone(),
+                                field: aggregate.field.clone(),
+                                filter: aggregate.filter.as_ref().map(|_| *operand()),
+                            }),
+                        },
                     };
                     built.push(copy);
                 }
@@ -236,6 +248,19 @@ impl PartialEq for Expr {
                 (Expr::Func(x, _), Expr::Func(y, _)) => x == y,
                 (Expr::In(_, x), Expr::In(_, y)) => x == y,
                 (Expr::Exists { path, .. }, Expr::Exists { path: p, .. }) => path == p,
+                (
+                    Expr::Aggregate { at, aggregate: x },
+                    Expr::Aggregate {
+                        at: at2,
+                        aggregate: y,
+                    },
+                ) => {
+                    at == at2
+                        && x.kind == y.kind
+                        && x.path == y.path
+                        && x.field == y.field
+                        && x.filter.is_some() == y.filter.is_some()
+                }
                 (Expr::And(..), Expr::And(..))
                 | (Expr::Or(..), Expr::Or(..))
                 | (Expr::Not(_), Expr::Not(_))
@@ -309,6 +334,24 @@ impl fmt::Display for Shown<'_> {
             Expr::Func(func, e) => write!(f, "{func}({})", sub(e)),
             Expr::TextOp(op, l, r) => write!(f, "{op}({}, {})", sub(l), sub(r)),
             Expr::Exists { path, expr } => write!(f, "exists({}, {})", path.join("."), sub(expr)),
+            Expr::Aggregate { at, aggregate } => {
+                for p in at {
+                    write!(f, "{p}.")?;
+                }
+                write!(
+                    f,
+                    "{}({}",
+                    aggregate.kind.keyword(),
+                    aggregate.path.join(".")
+                )?;
+                if let Some(field) = &aggregate.field {
+                    write!(f, ".{field}")?;
+                }
+                if let Some(filter) = &aggregate.filter {
+                    write!(f, ", {}", sub(filter))?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }
@@ -362,6 +405,14 @@ impl fmt::Debug for Shown<'_> {
                 .debug_struct("Exists")
                 .field("path", path)
                 .field("expr", &sub(expr))
+                .finish(),
+            Expr::Aggregate { at, aggregate } => f
+                .debug_struct("Aggregate")
+                .field("at", at)
+                .field("kind", &aggregate.kind)
+                .field("path", &aggregate.path)
+                .field("field", &aggregate.field)
+                .field("filter", &aggregate.filter.as_ref().map(sub))
                 .finish(),
         }
     }

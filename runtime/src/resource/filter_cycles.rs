@@ -84,6 +84,13 @@ fn hops(schema: &'static Schema, expr: &Expr) -> Vec<(&'static Schema, &'static 
                 Some(end) => (end, &**expr),
                 None => continue,
             },
+            Expr::Aggregate { at, aggregate } => {
+                let path: Vec<_> = at.iter().chain(&aggregate.path).cloned().collect();
+                match (follow(schema, &path, &mut out), &aggregate.filter) {
+                    (Some(end), Some(filter)) => (end, filter),
+                    _ => continue,
+                }
+            }
             other => {
                 stack.extend(other.operands().into_iter().flatten().map(|e| (schema, e)));
                 continue;

@@ -113,6 +113,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
             ident: input.ident.clone(),
             attributes: Vec::new(),
             relationships: Vec::new(),
+            aggregates: Vec::new(),
             table: options.table,
             not_stored: options.not_stored,
             policies: options.policies,
@@ -148,6 +149,29 @@ impl Derived {
         let Some(name) = ident else { return };
         for e in options.errors {
             errors.darling_error(e);
+        }
+        if let Some((tokens, end, keyword)) = options.aggregate {
+            let Some(value) = loaded(&ty) else {
+                errors.error_spanned_by(
+                    &ty,
+                    format!(
+                        "an `aggregate` field holds its loaded value: declare it `{}: Loaded<i64>` \
+                         (the aggregate's type inside `Loaded<..>`)",
+                        name.unraw()
+                    ),
+                );
+                return;
+            };
+            let parsed =
+                crate::parse::aggregates::derive_spec(name, value.clone(), attrs, tokens, end);
+            match parsed {
+                Ok(aggregate) => self.resource.aggregates.push(aggregate),
+                Err(e) => errors.syn_error(syn::Error::new(
+                    e.span(),
+                    format!("{e} (in `{keyword}(..)`)"),
+                )),
+            }
+            return;
         }
         if let Some(mut spec) = options.relationship {
             self.resource.unknown.append(&mut spec.unknown);

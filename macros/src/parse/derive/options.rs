@@ -29,13 +29,14 @@ use crate::parse::syntax::{SortKeySyntax, read_with, sort_keys};
 use crate::suggest::did_you_mean;
 
 /// The names `#[resource(..)]` takes on a field.
-pub const FIELD_OPTIONS: [&str; 6] = [
+pub const FIELD_OPTIONS: [&str; 7] = [
     "uuid_primary_key",
     "integer_primary_key",
     "belongs_to",
     "has_one",
     "has_many",
     "many_to_many",
+    "aggregate",
 ];
 
 /// The names a relationship kind takes in its `( )`: `destination` and the
@@ -150,6 +151,8 @@ pub struct FieldOptions {
     pub primary_key: Option<PrimaryKey>,
     /// A relationship kind and its options.
     pub relationship: Option<RelSpec>,
+    /// `aggregate(..)`: its tokens, where they end, and its keyword.
+    pub aggregate: Option<(TokenStream, Span, Ident)>,
     /// Items that could not be parsed (the others are kept).
     pub errors: Vec<darling::Error>,
 }
@@ -171,12 +174,14 @@ pub struct RelSpec {
 enum FieldItem {
     PrimaryKey(PrimaryKeyKind),
     Relationship(RelKind),
+    Aggregate,
 }
 
 fn field_item(name: &str) -> Option<FieldItem> {
     Some(match name {
         "uuid_primary_key" => FieldItem::PrimaryKey(PrimaryKeyKind::Uuid),
         "integer_primary_key" => FieldItem::PrimaryKey(PrimaryKeyKind::Integer),
+        "aggregate" => FieldItem::Aggregate,
         _ => FieldItem::Relationship(RelKind::ALL.into_iter().find(|k| k.keyword() == name)?),
     })
 }
@@ -229,6 +234,7 @@ impl FromMeta for FieldOptions {
             match item {
                 FieldItem::PrimaryKey(kind) => options.primary_key(meta, word, kind),
                 FieldItem::Relationship(kind) => options.relationship(meta, word, kind),
+                FieldItem::Aggregate => options.aggregate(meta, word),
             }
         }
         Ok(options)
@@ -236,6 +242,26 @@ impl FromMeta for FieldOptions {
 }
 
 impl FieldOptions {
+    fn aggregate(&mut self, meta: &Meta, word: &Ident) {
+        let message = if self.aggregate.is_some() {
+            "`aggregate` is given twice: a field holds one aggregate".to_owned()
+        } else if self.primary_key.is_some() || self.relationship.is_some() {
+            "this field is already an attribute or a relationship: an aggregate is a field of \
+             its own, typed `Loaded<..>`"
+                .to_owned()
+        } else {
+            match meta {
+                Meta::List(list) => {
+                    let end = list.delimiter.span().close();
+                    self.aggregate = Some((list.tokens.clone(), end, word.clone()));
+                    return;
+                }
+                _ => "write the aggregate in parentheses: `aggregate(count, tickets)`".to_owned(),
+            }
+        };
+        self.errors.push(error(word, message));
+    }
+
     fn primary_key(&mut self, meta: &Meta, word: &Ident, kind: PrimaryKeyKind) {
         let keyword = kind.keyword();
         let message = if !matches!(meta, Meta::Path(_)) {

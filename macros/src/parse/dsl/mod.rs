@@ -29,6 +29,7 @@ use relationships::{RelationshipItem, relationship_item};
 pub(crate) mod kw {
     syn::custom_keyword!(attributes);
     syn::custom_keyword!(relationships);
+    syn::custom_keyword!(aggregates);
     syn::custom_keyword!(table);
     syn::custom_keyword!(policies);
     syn::custom_keyword!(multitenancy);
@@ -62,6 +63,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
         ident: outline.ident,
         attributes: Vec::new(),
         relationships: Vec::new(),
+        aggregates: Vec::new(),
         table: None,
         not_stored: None,
         policies: Vec::new(),
@@ -71,6 +73,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
     };
     let mut seen_attributes: Option<Ident> = None;
     let mut seen_relationships: Option<Ident> = None;
+    let mut seen_aggregates: Option<Ident> = None;
     let mut seen_policies: Option<Ident> = None;
     let mut seen_identities: Option<Ident> = None;
     for block in outline.blocks {
@@ -82,6 +85,10 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> Result<Resource> {
             Block::Relationships(keyword, tokens) => {
                 once(&mut seen_relationships, keyword, errors);
                 relationships(tokens, &mut resource, errors);
+            }
+            Block::Aggregates(keyword, tokens) => {
+                once(&mut seen_aggregates, keyword, errors);
+                aggregates(tokens, &mut resource, errors);
             }
             Block::Policies(keyword, tokens) => {
                 once(&mut seen_policies, keyword, errors);
@@ -131,6 +138,7 @@ struct Outline {
 enum Block {
     Attributes(Ident, TokenStream),
     Relationships(Ident, TokenStream),
+    Aggregates(Ident, TokenStream),
     Policies(Ident, TokenStream),
     Multitenancy(Ident, TokenStream),
     Identities(Ident, TokenStream),
@@ -172,6 +180,8 @@ impl Parse for Outline {
                 Block::Attributes
             } else if lookahead.peek(kw::relationships) {
                 Block::Relationships
+            } else if lookahead.peek(kw::aggregates) {
+                Block::Aggregates
             } else if lookahead.peek(kw::policies) {
                 Block::Policies
             } else if lookahead.peek(kw::multitenancy) {
@@ -285,6 +295,17 @@ fn relationships(block: TokenStream, resource: &mut Resource, errors: &Errors) {
                 place: Place::Relationship,
                 word,
             }),
+            Err(e) => errors.syn_error(e),
+        }
+    }
+}
+
+/// Parses each item of `aggregates { }` into `resource`.
+fn aggregates(block: TokenStream, resource: &mut Resource, errors: &Errors) {
+    let missing = "expected `;` (or `{ filter ..; }`) after this aggregate";
+    for tokens in items(block, true, errors, missing) {
+        match Parser::parse2(crate::parse::aggregates::dsl_item, tokens) {
+            Ok(aggregate) => resource.aggregates.push(aggregate),
             Err(e) => errors.syn_error(e),
         }
     }

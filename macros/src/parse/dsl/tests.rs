@@ -275,7 +275,7 @@ fn structure_errors_abort() {
     );
     assert_eq!(
         parse_error("struct T { 3 }"),
-        "expected one of: `attributes`, `relationships`, `policies`, `multitenancy`, `identities`, `table`"
+        "expected one of: `attributes`, `relationships`, `aggregates`, `policies`, `multitenancy`, `identities`, `table`"
     );
     assert!(parse_error("fn x() {}").starts_with("expected `struct`"));
     // Items are read once the structure is known good: an item's error is not

@@ -305,7 +305,8 @@ fn plan<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Plan> {
         | Node::Func(..)
         | Node::TextOp(..)
         | Node::Like { .. }
-        | Node::Exists(..) => return None,
+        | Node::Exists(..)
+        | Node::Aggregate(..) => return None,
     })
 }
 

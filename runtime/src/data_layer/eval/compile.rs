@@ -18,10 +18,11 @@ use std::rc::Rc;
 use super::{
     Batch, Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
 };
+use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::{Pattern, constant_pattern};
-use crate::expr::{Expr, Name, TextOp};
+use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
 use crate::resource::Schema;
 use crate::value::{Value, ValueType};
 
@@ -379,7 +380,43 @@ impl<'a> Compiler<'a> {
                 }
                 Node::Exists(steps, Box::new(self.scope(schema, inner)?))
             }
+            Expr::Aggregate { at, aggregate } => {
+                self.aggregate(expr, at, aggregate, slots, condition)?
+            }
         })
+    }
+}
+
+impl<'a> Compiler<'a> {
+    /// An aggregate's node, read for the record of the slot `at` binds. Out
+    /// of `node`, whose frame every level of a deep filter takes.
+    #[inline(never)]
+    fn aggregate(
+        &mut self,
+        expr: &Expr,
+        at: &[Name],
+        aggregate: &Aggregate,
+        slots: &[SlotInfo<'_, 'a>],
+        condition: bool,
+    ) -> Result<Node<'a>> {
+        let slot = slots
+            .iter()
+            .position(|s| s.path == at)
+            .ok_or_else(|| self.invalid(format!("unresolved path in `{expr}`")))?;
+        let schema = slots[slot].schema;
+        if aggregate.kind == AggregateKind::List {
+            aggregate_path::resolve(schema, aggregate)?;
+            return Err(self.invalid(format!(
+                "a `list` aggregate is no value a filter can use (in `{expr}`)"
+            )));
+        }
+        if condition && aggregate.kind != AggregateKind::Exists {
+            aggregate_path::resolve(schema, aggregate)?;
+            return Err(self.invalid(format!("`{expr}` is not a condition")));
+        }
+        let rows = if slot == 0 { slots[0].rows } else { None };
+        let compiled = super::aggregate::compile(self, schema, rows, aggregate)?;
+        Ok(Node::Aggregate(slot, Box::new(compiled)))
     }
 }
 
@@ -407,6 +444,7 @@ fn join_and(nodes: Vec<Node<'_>>) -> Option<Node<'_>> {
 fn binding_free(node: &Node<'_>) -> bool {
     match node {
         Node::Const(_) | Node::Exists(..) => true,
+        Node::Aggregate(slot, _) => *slot == 0,
         Node::Attr(column) => column.slot == 0,
         Node::Cmp(_, l, r)
         | Node::Arith(_, l, r)

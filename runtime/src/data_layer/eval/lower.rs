@@ -106,7 +106,10 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
             Box::new(move |_, _| truth)
         }
         Node::Attr(column) => Box::new(move |slots, _| as_truth(&column.read(slots))),
-        node @ (Node::Arith(..) | Node::Func(..) | Node::TextOp(TextOp::Concat, ..)) => {
+        node @ (Node::Arith(..)
+        | Node::Func(..)
+        | Node::TextOp(TextOp::Concat, ..)
+        | Node::Aggregate(..)) => {
             let v = value(node);
             Box::new(move |slots, ix| as_truth(&v(slots, ix)))
         }
@@ -217,6 +220,11 @@ pub(super) fn value<'a>(node: Node<'a>) -> Val<'a> {
         Node::TextOp(TextOp::Concat, l, r) => {
             text_op(TextOp::Concat, Operand::new(*l), Operand::new(*r))
         }
+        // An overflowing sum is nil: a filter has no error to give.
+        Node::Aggregate(slot, compiled) => Box::new(move |slots, ix| match slots[slot] {
+            Some(row) => compiled.value(row, ix).unwrap_or(Value::Null),
+            None => Value::Null,
+        }),
         condition => {
             let c = cond(condition);
             Box::new(move |slots, ix| c(slots, ix).map_or(Value::Null, Value::Bool))

@@ -28,6 +28,8 @@ pub(crate) struct SortValues<'a> {
 enum Key<'a> {
     /// An attribute of the row itself.
     Own(usize),
+    /// An aggregate's value for the row.
+    Aggregate(Box<super::aggregate::Compiled<'a>>),
     /// An attribute of the record reached through `hops`, in `table`.
     Path {
         hops: Vec<Hop<'a>>,
@@ -63,6 +65,11 @@ impl<'a> SortValues<'a> {
         let mut orders = Vec::with_capacity(targets.len());
         for target in targets {
             orders.push(target.order);
+            if let Some((aggregate, _)) = &target.aggregate {
+                let compiled = super::aggregate::compile(&mut compiler, schema, None, aggregate)?;
+                keys.push(Key::Aggregate(Box::new(compiled)));
+                continue;
+            }
             if target.is_own() {
                 keys.push(Key::Own(target.attribute));
                 continue;
@@ -107,6 +114,10 @@ impl<'a> SortValues<'a> {
         for key in &self.keys {
             out.push(match key {
                 Key::Own(attr) => table.get(row, *attr),
+                // A sum past `i64` sorts as nil.
+                Key::Aggregate(compiled) => {
+                    compiled.value(row, &self.indexes).unwrap_or(Value::Null)
+                }
                 Key::Path { hops, table, attr } => match self.reach(hops, row) {
                     Some(reached) => table.get(reached, *attr),
                     None => Value::Null,

@@ -21,6 +21,7 @@ use crate::data_layer::{
 };
 use crate::error::{Error, Result};
 use crate::resource::{Row, Schema};
+use crate::value::Value;
 
 impl Memory {
     /// Begins a transaction on a copy of the store, holding the writer lock.
@@ -142,6 +143,22 @@ impl DataLayer for InTransaction {
 
     fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {
         Box::pin(async move { self.check()?.count(request).await })
+    }
+
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<crate::expr::Aggregate>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>>> {
+        Box::pin(async move { self.check()?.aggregate(request, aggregates).await })
+    }
+
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(async move { self.check()?.aggregate_list(request, aggregate).await })
     }
 
     fn create<'a>(

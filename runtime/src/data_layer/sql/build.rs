@@ -32,6 +32,7 @@
 //! Generated integer keys come after the largest key, given or generated, on
 //! every layer (see `insert`).
 
+mod aggregate;
 mod ddl;
 mod delete;
 mod drift;
@@ -67,6 +68,30 @@ pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
 /// request is an error.
 pub fn count(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
     read::read(dialect, request, read::Shape::Count)
+}
+
+/// The one statement of [`DataLayer::aggregate`](crate::DataLayer::aggregate):
+/// the primary key of each record `request` selects and one correlated
+/// subquery per aggregate ([`Columns::Values`](super::Columns::Values)), in
+/// insertion order. A partitioned request is an error.
+pub fn aggregate(
+    dialect: Dialect,
+    request: &ReadRequest,
+    aggregates: &[crate::expr::Aggregate],
+) -> Result<Statement> {
+    aggregate::aggregate(dialect, request, aggregates)
+}
+
+/// The one statement of [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list):
+/// a row per value of the `list` aggregate (the record's primary key, the
+/// value; [`Columns::Values`](super::Columns::Values)), by record in
+/// insertion order, then by record reached.
+pub fn aggregate_list(
+    dialect: Dialect,
+    request: &ReadRequest,
+    aggregate: &crate::expr::Aggregate,
+) -> Result<Statement> {
+    aggregate::list(dialect, request, aggregate)
 }
 
 /// The query of the largest primary key stored in `schema`'s table (NULL when

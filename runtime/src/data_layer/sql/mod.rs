@@ -140,4 +140,7 @@ pub enum Columns {
     AttributesKeyAndSeq(ValueType),
     /// One row of one `bigint`: how many records a read would return.
     Count,
+    /// Values of these types, one column each: a record's primary key and
+    /// its aggregates.
+    Values(Vec<ValueType>),
 }

@@ -15,6 +15,7 @@
 //! connections that come back dirty and the fate of a timed-out statement are
 //! in `pool`.
 
+mod aggregate;
 mod bind;
 mod decode;
 
@@ -455,6 +456,22 @@ impl DataLayer for Postgres {
             let records = self.read_records(schema, &stmt, partition).await?;
             Ok(ReadResult::new(records))
         })
+    }
+
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<crate::expr::Aggregate>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>>> {
+        Box::pin(self.aggregate_now(request, aggregates))
+    }
+
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(self.aggregate_list_now(request, aggregate))
     }
 
     fn count<'a>(&'a self, request: ReadRequest) -> BoxFuture<'a, Result<usize>> {

@@ -39,6 +39,7 @@ use crate::error::{Error, ErrorKind, Result, Waiting};
 use crate::resource::{Resource, Schema};
 use crate::value::Value;
 
+mod aggregate;
 mod codec;
 mod pool;
 

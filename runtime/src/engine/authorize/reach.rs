@@ -31,6 +31,15 @@ pub(super) fn resources_met(
     }
     for key in sort {
         walk.path(root, &key.path);
+        if let Some(aggregate) = &key.aggregate {
+            walk.expr(
+                root,
+                &Expr::Aggregate {
+                    at: Vec::new(),
+                    aggregate: aggregate.clone(),
+                },
+            );
+        }
     }
     while let Some((schema, filter)) = walk.relationship_filters.pop() {
         walk.expr(schema, &filter);
@@ -78,6 +87,14 @@ impl Walk {
                 Expr::Exists { path, expr } => {
                     if let Some(end) = self.path(schema, path) {
                         stack.push((end, expr));
+                    }
+                }
+                Expr::Aggregate { at, aggregate } => {
+                    let path: Vec<Name> = at.iter().chain(&aggregate.path).cloned().collect();
+                    if let Some(end) = self.path(schema, &path)
+                        && let Some(filter) = &aggregate.filter
+                    {
+                        stack.push((end, filter));
                     }
                 }
             }

@@ -44,10 +44,10 @@ use super::functions::{self, Test};
 use super::hop::{Hop, exists};
 use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
 use super::text::{Params, column};
-use crate::data_layer::Visibility;
+use crate::data_layer::{Visibility, aggregate_path};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::constant_pattern;
-use crate::expr::{Expr, Name, TextOp};
+use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
 use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
 
@@ -478,6 +478,42 @@ impl<'p> Compiler<'p> {
                 let inner = self.scope(schema, &alias, inner)?;
                 Frag::new(exists(self.dialect, &hops, inner), Kind::Bool)
             }
+            Expr::Aggregate { at, aggregate } => {
+                self.aggregate(expr, at, aggregate, slots, condition)?
+            }
         })
+    }
+}
+
+impl Compiler<'_> {
+    /// An aggregate's correlated subquery, on the alias of the slot `at`
+    /// binds. Out of `node`, whose frame every level of a deep filter takes.
+    #[inline(never)]
+    fn aggregate(
+        &mut self,
+        expr: &Expr,
+        at: &[Name],
+        aggregate: &Aggregate,
+        slots: &[Slot<'_>],
+        condition: bool,
+    ) -> Result<Frag> {
+        let slot = slots
+            .iter()
+            .find(|s| s.path == at)
+            .ok_or_else(|| self.invalid(format!("unresolved path in `{expr}`")))?;
+        let (schema, alias) = (slot.schema, slot.alias.clone());
+        let target = aggregate_path::resolve(schema, aggregate)?;
+        if aggregate.kind == AggregateKind::List {
+            return Err(self.invalid(format!(
+                "a `list` aggregate is no value a filter can use (in `{expr}`)"
+            )));
+        }
+        if condition && aggregate.kind != AggregateKind::Exists {
+            return Err(self.invalid(format!("`{expr}` is not a condition")));
+        }
+        let dialect = self.dialect;
+        let sql =
+            super::aggregate::subquery(dialect, self, schema, &alias, aggregate, target.field)?;
+        Ok(Frag::new(sql, Kind::of_type(target.value_type)))
     }
 }

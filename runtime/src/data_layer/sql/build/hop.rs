@@ -109,17 +109,26 @@ impl Hop {
 /// `EXISTS` over the records reached through `hops`, tested with `inner` (a
 /// condition on the last hop's alias).
 pub(super) fn exists(dialect: Dialect, hops: &[Hop], inner: String) -> String {
-    let Some((first, rest)) = hops.split_first() else {
+    let Some((from, mut conditions)) = reached(hops) else {
         // An empty path tests the record itself, still never nil.
         return format!("COALESCE({inner}, {})", boolean(dialect, false));
     };
-    let (mut from, mut conditions) = first.first();
-    for hop in rest {
-        from.push_str(&hop.inner_join());
-    }
     conditions.push(inner);
     format!(
         "EXISTS (SELECT 1 FROM {from} WHERE {})",
         conditions.join(" AND ")
     )
+}
+
+/// The tables of the records reached through `hops` (inner-joined, the first
+/// one's link to the outer alias left to the WHERE clause) and the WHERE
+/// conditions so far: what `exists` and an aggregate select from. `None` for
+/// no hop.
+pub(super) fn reached(hops: &[Hop]) -> Option<(String, Vec<String>)> {
+    let (first, rest) = hops.split_first()?;
+    let (mut from, conditions) = first.first();
+    for hop in rest {
+        from.push_str(&hop.inner_join());
+    }
+    Some((from, conditions))
 }

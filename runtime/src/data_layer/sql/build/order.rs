@@ -11,10 +11,12 @@
 //! reach several is a scalar subquery taking the first in the relationship's
 //! sort order, then insertion order (`ORDER BY .. LIMIT 1`), with the rest of
 //! the path inside it — what the in-memory layer reads (`eval::SortValues`).
+//! A key that is an aggregate is its correlated subquery (as in a filter).
 
 use super::super::Dialect;
 use super::filter::Compiler;
 use super::text::{column, sequence};
+use crate::data_layer::aggregate_path;
 use crate::data_layer::sort_path::{SortHop, SortTarget};
 use crate::error::Result;
 use crate::sort::Order;
@@ -38,6 +40,21 @@ pub(super) fn sorting(
 ) -> Result<Sorting> {
     let mut sorting = Sorting::default();
     for target in targets {
+        if let Some((aggregate, value_type)) = &target.aggregate {
+            let field = aggregate_path::resolve(target.schema, aggregate)?.field;
+            let value = super::aggregate::subquery(
+                dialect,
+                compiler,
+                target.schema,
+                "t0",
+                aggregate,
+                field,
+            )?;
+            sorting
+                .terms
+                .push(term(dialect, &value, *value_type, target.order));
+            continue;
+        }
         let (joins, value) = value(dialect, compiler, "t0", &target.hops, target)?;
         sorting.joins.push_str(&joins);
         let attribute = &target.schema.attributes[target.attribute];

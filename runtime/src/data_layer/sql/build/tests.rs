@@ -141,6 +141,7 @@ test_resource!(TicketTag in "ticket_tag", id: i64 = Some(Generated::Integer), { 
 test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Option<String> } &[]);
 
 // After the resources: the submodules use `test_resource!`.
+mod aggregates;
 mod differential;
 mod fixtures;
 mod functions;

@@ -371,6 +371,22 @@ impl DataLayer for Sqlite {
         })
     }
 
+    fn aggregate<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregates: Vec<crate::expr::Aggregate>,
+    ) -> BoxFuture<'a, Result<Vec<Vec<Value>>>> {
+        Box::pin(self.aggregate_now(request, aggregates))
+    }
+
+    fn aggregate_list<'a>(
+        &'a self,
+        request: ReadRequest,
+        aggregate: crate::expr::Aggregate,
+    ) -> BoxFuture<'a, Result<Vec<(Value, Value)>>> {
+        Box::pin(self.aggregate_list_now(request, aggregate))
+    }
+
     fn create<'a>(
         &'a self,
         schema: &'static Schema,

@@ -520,17 +520,25 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
     let resources = [Ticket::schema(), Rep::schema(), Tag::schema()];
     let mut answered = 0;
     let mut nonempty = 0;
+    let mut aggregated = 0;
     let mut text_matched = 0;
     for _ in 0..count {
         let schema = resources[generator.rng.below(resources.len())];
         let request = generator.request(schema);
+        let shown = format!("{:?}", request.filter);
         if let Ok((ids, _)) = same(db, memory, &request) {
             answered += 1;
             nonempty += usize::from(!ids.is_empty());
+            aggregated += usize::from(shown.contains("Aggregate {"));
             let text = request.filter.as_ref().is_some_and(uses_text_functions);
             text_matched += usize::from(text && !ids.is_empty());
         }
     }
+    // Aggregates among them (`Gen::aggregate`), answered alike.
+    assert!(
+        aggregated > count / 50,
+        "{aggregated} of {count} with aggregates"
+    );
     assert!(
         text_matched > count / 40,
         "{text_matched} of {count} matched something with text functions"

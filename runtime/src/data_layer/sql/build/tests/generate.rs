@@ -142,7 +142,68 @@ impl Gen {
         Expr::path_attr(path, a.name)
     }
 
+    /// An aggregate of `schema` whose value is of `kind`, over a path of one
+    /// or two relationships (now and then a manual or missing one), now and
+    /// then with a filter; `None` when the path reaches no field of the kind.
+    /// No integer `sum` (the data sum past `i64`: nil in memory, an error on
+    /// SQL).
+    fn aggregate(&mut self, schema: &'static Schema, depth: usize, kind: K) -> Option<Expr> {
+        use crate::expr::{Aggregate, AggregateKind as A};
+        let (path, at) = self.path(schema, 2);
+        if path.is_empty() {
+            return None;
+        }
+        let fields: Vec<&AttributeInfo> = at
+            .attributes
+            .iter()
+            .filter(|a| match kind {
+                K::Float => matches!(kind_of(a.value_type), K::Int | K::Float),
+                k => kind_of(a.value_type) == k,
+            })
+            .collect();
+        let (aggregate_kind, field) = match kind {
+            K::Bool => (A::Exists, None),
+            K::Int if self.rng.chance(40) => (A::Count, None),
+            K::Float if !fields.is_empty() && self.rng.chance(50) => {
+                (A::Avg, Some(self.rng.pick(&fields).name))
+            }
+            K::Float => {
+                let floats: Vec<&AttributeInfo> = fields
+                    .iter()
+                    .copied()
+                    .filter(|a| a.value_type == ValueType::F64)
+                    .collect();
+                if floats.is_empty() {
+                    return None;
+                }
+                let which = *self.rng.pick(&[A::Sum, A::Min, A::Max, A::First]);
+                (which, Some(self.rng.pick(&floats).name))
+            }
+            _ if fields.is_empty() => return None,
+            K::Uuid => (A::First, Some(self.rng.pick(&fields).name)),
+            _ => {
+                let which = *self.rng.pick(&[A::Min, A::Max, A::First]);
+                (which, Some(self.rng.pick(&fields).name))
+            }
+        };
+        let mut aggregate = Aggregate::new(aggregate_kind, path);
+        aggregate.field = field.map(Name::from);
+        if depth > 0 && self.rng.chance(40) {
+            aggregate.filter = Some(self.cond(at, depth - 1));
+        }
+        Some(Expr::Aggregate {
+            at: Vec::new(),
+            aggregate: Box::new(aggregate),
+        })
+    }
+
     fn value(&mut self, schema: &'static Schema, depth: usize, kind: K) -> Expr {
+        if depth > 0
+            && self.rng.chance(8)
+            && let Some(aggregate) = self.aggregate(schema, depth, kind)
+        {
+            return aggregate;
+        }
         match self.rng.below(10) {
             0..=3 => self.attribute(schema, kind, 2),
             4 | 5 => Expr::Value(self.constant(kind)),

@@ -67,7 +67,10 @@ impl Db for Sqlite {
         statement: &Statement,
         schema: &'static Schema,
     ) -> std::result::Result<Vec<Row>, String> {
-        let mut types: Vec<ValueType> = schema.attributes.iter().map(|a| a.value_type).collect();
+        let mut types: Vec<ValueType> = match &statement.columns {
+            Columns::Values(types) => types.clone(),
+            _ => schema.attributes.iter().map(|a| a.value_type).collect(),
+        };
         types.extend(key_type(statement));
         let params: Vec<Box<dyn ToSql>> = statement
             .params
@@ -105,6 +108,7 @@ fn same_answers_as_memory() {
     let memory = memory();
     fixed(&mut db, &memory);
     super::visibility::fixed(&mut db, &memory);
+    super::aggregates::same_as_memory(&mut db, &memory);
     random(&mut db, &memory, 0x5eed_0001, 3000);
 }
 

@@ -1,0 +1,223 @@
+//! Aggregates in memory: each one compiled once per read (its path as hops
+//! with the relationships' filters and the destinations' visibility, its
+//! filter as a scope on the destination, its field as a column), then
+//! computed per record from the rows its path reaches (see
+//! `crate::expr::Aggregate` for the semantics every layer shares).
+
+use super::compile::Compiler;
+use super::{Index, Scope, Step, Tables, Visibility};
+use crate::data_layer::aggregate_path;
+use crate::data_layer::store::Table;
+use crate::error::{Error, Result};
+use crate::expr::{Aggregate, AggregateKind};
+use crate::resource::Schema;
+use crate::value::Value;
+
+/// The aggregates of one read, compiled.
+pub(crate) struct Aggregates<'a> {
+    compiled: Vec<Compiled<'a>>,
+    indexes: Vec<Index<'a>>,
+}
+
+/// One aggregate compiled: the hops of its path, its filter on the records
+/// reached, the field it reads.
+pub(super) struct Compiled<'a> {
+    kind: AggregateKind,
+    steps: Vec<Step<'a>>,
+    filter: Option<Scope<'a>>,
+    /// The destination's table and the attribute read.
+    field: Option<(&'a dyn Table, usize)>,
+    /// What an overflowing sum names.
+    what: String,
+}
+
+impl<'a> Aggregates<'a> {
+    /// Compiles `aggregates`, computed for records of `schema`, with
+    /// `visibility` at every hop. Unknown names are `InvalidQuery` naming
+    /// `schema` (`aggregate_path`), unregistered resources `NotRegistered`.
+    pub(crate) fn compile(
+        schema: &'static Schema,
+        aggregates: &[Aggregate],
+        visibility: &Visibility,
+        tables: &'a dyn Tables,
+    ) -> Result<Self> {
+        let mut compiler = Compiler::new(schema, tables, visibility.clone());
+        let mut compiled = Vec::with_capacity(aggregates.len());
+        for aggregate in aggregates {
+            if aggregate.kind == AggregateKind::List && aggregates.len() != 1 {
+                aggregate_path::resolve(schema, aggregate)?;
+                return Err(aggregate_path::list_alone(schema, aggregate));
+            }
+            compiled.push(compile(&mut compiler, schema, None, aggregate)?);
+        }
+        Ok(Aggregates {
+            compiled,
+            indexes: compiler.indexes,
+        })
+    }
+
+    /// The values of the one `list` aggregate compiled, for row `row` of the
+    /// root table: those of the records reached that are not nil, in the
+    /// order the records were created (their rows).
+    pub(crate) fn list(&self, row: usize) -> Vec<Value> {
+        let Some(c) = self.compiled.first() else {
+            return Vec::new();
+        };
+        let Some((table, attr)) = c.field else {
+            return Vec::new();
+        };
+        let mut reached = Vec::new();
+        reach(row, &c.steps, &self.indexes, &mut reached);
+        if let Some(filter) = &c.filter {
+            reached.retain(|&r| filter.eval(r, &self.indexes) == Some(true));
+        }
+        // Stable: a record reached along several paths keeps its copies.
+        reached.sort();
+        reached
+            .into_iter()
+            .map(|r| table.get(r, attr))
+            .filter(|v| !v.is_null())
+            .collect()
+    }
+
+    /// The value of each aggregate for row `row` of the root table, in order.
+    /// An integer sum that overflows `i64` is an error naming the aggregate.
+    pub(crate) fn values(&self, row: usize) -> Result<Vec<Value>> {
+        self.compiled
+            .iter()
+            .map(|c| c.value(row, &self.indexes))
+            .collect()
+    }
+}
+
+/// Compiles `aggregate`, computed for records of `schema` (those of `rows`
+/// when given, else its table), with `compiler`'s visibility at every hop.
+pub(super) fn compile<'a>(
+    compiler: &mut Compiler<'a>,
+    schema: &'static Schema,
+    rows: Option<&'a dyn Table>,
+    aggregate: &Aggregate,
+) -> Result<Compiled<'a>> {
+    let target = aggregate_path::resolve(schema, aggregate)?;
+    let mut at = schema;
+    let mut rows = rows;
+    let mut steps = Vec::with_capacity(aggregate.path.len());
+    for name in &aggregate.path {
+        let (step, dest) = compiler.step(at, rows.take(), name)?;
+        steps.push(step);
+        at = dest;
+    }
+    let filter = match &aggregate.filter {
+        Some(filter) => {
+            filter.check_depth(schema.name, &format_args!("the aggregate `{aggregate}`"))?;
+            Some(compiler.scope(at, filter)?)
+        }
+        None => None,
+    };
+    let field = match target.field {
+        Some(attr) => Some((compiler.table(at)?, attr)),
+        None => None,
+    };
+    Ok(Compiled {
+        kind: aggregate.kind,
+        steps,
+        filter,
+        field,
+        what: format!("the aggregate `{aggregate}` of {}", schema.name),
+    })
+}
+
+impl<'a> Compiled<'a> {
+    /// Its value for row `row` of the table its path starts from; an integer
+    /// sum past `i64` is an error.
+    pub(super) fn value(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
+        let mut reached = Vec::new();
+        reach(row, &self.steps, ix, &mut reached);
+        if let Some(filter) = &self.filter {
+            reached.retain(|&r| filter.eval(r, ix) == Some(true));
+        }
+        self.compute(&mut reached)
+    }
+}
+
+/// Appends to `out` every row reached from `row` through `steps`, once per path.
+fn reach<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>], out: &mut Vec<usize>) {
+    match steps.split_first() {
+        None => out.push(row),
+        Some((step, rest)) => {
+            for &r in step.related(row, ix).iter() {
+                reach(r, rest, ix, out);
+            }
+        }
+    }
+}
+
+impl Compiled<'_> {
+    /// The value over the rows `reached` (of the destination table).
+    fn compute(&self, reached: &mut [usize]) -> Result<Value> {
+        let (table, attr) = match (self.kind, self.field) {
+            (AggregateKind::Count, _) => return Ok(Value::Int(reached.len() as i64)),
+            (AggregateKind::Exists, _) => return Ok(Value::Bool(!reached.is_empty())),
+            (_, Some(field)) => field,
+            // `aggregate_path::resolve` gives every other kind a field.
+            (_, None) => return Ok(Value::Null),
+        };
+        let values = || {
+            reached
+                .iter()
+                .map(move |&r| (r, table.get(r, attr)))
+                .filter(|(_, v)| !v.is_null())
+        };
+        Ok(match self.kind {
+            AggregateKind::Count | AggregateKind::Exists => Value::Null,
+            AggregateKind::Sum => {
+                let mut sum = Value::Null;
+                for (_, v) in values() {
+                    sum = match (sum, v) {
+                        (Value::Null, v) => v,
+                        (Value::Int(a), Value::Int(b)) => {
+                            Value::Int(a.checked_add(b).ok_or_else(|| {
+                                Error::data_layer(format!("{} overflows i64", self.what))
+                            })?)
+                        }
+                        (a, b) => Value::Float(as_f64(&a) + as_f64(&b)),
+                    };
+                }
+                sum
+            }
+            AggregateKind::Avg => {
+                let (mut sum, mut n) = (0.0, 0_usize);
+                for (_, v) in values() {
+                    sum += as_f64(&v);
+                    n += 1;
+                }
+                if n == 0 {
+                    Value::Null
+                } else {
+                    Value::Float(sum / n as f64)
+                }
+            }
+            AggregateKind::Min => values()
+                .map(|(_, v)| v)
+                .min_by(Value::sort_cmp)
+                .unwrap_or(Value::Null),
+            AggregateKind::Max => values()
+                .map(|(_, v)| v)
+                .max_by(Value::sort_cmp)
+                .unwrap_or(Value::Null),
+            AggregateKind::First => values()
+                .min_by_key(|(r, _)| *r)
+                .map_or(Value::Null, |(_, v)| v),
+            // Refused by `compile` (see `Aggregates::list`).
+            AggregateKind::List => Value::Null,
+        })
+    }
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}

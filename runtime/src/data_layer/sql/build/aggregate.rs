@@ -1,0 +1,226 @@
+//! The one SELECT of `DataLayer::aggregate`: the records a request selects
+//! (its filter and visibility, as a read's), each with its primary key and
+//! one correlated subquery per aggregate over the records its path reaches.
+//!
+//! The subquery joins the path's hops as an `exists` does (each hop with the
+//! relationship's filter and the destination's visibility in its ON
+//! condition), adds the aggregate's filter as a scope on the last hop's alias,
+//! and aggregates: `count(*)`, `EXISTS`, `sum`, `min`, `max`, `avg` (a float on
+//! both dialects), or the field of the row with the smallest insertion
+//! sequence whose field is not NULL (`first`). On PostgreSQL a sum of integers
+//! (`numeric`) is cast to `bigint`, so an overflow is PostgreSQL's error, as
+//! SQLite's `sum` reports its own; text compares byte-wise (`COLLATE "C"`), as
+//! in memory. Values are bound as parameters, as in every filter.
+
+use super::super::{Columns, Dialect, Statement};
+use super::filter::{Compiler, Root};
+use super::hop::{Hop, exists, reached};
+use super::text::{Params, boolean, column, ident, sequence};
+use crate::data_layer::{ReadRequest, aggregate_path};
+use crate::error::{Error, ErrorKind, Result};
+use crate::expr::{Aggregate, AggregateKind};
+use crate::resource::Schema;
+use crate::value::ValueType;
+
+/// The statement computing `aggregates` for the records `request` selects:
+/// rows of the primary key then one value per aggregate
+/// (`Columns::Values`), in insertion order.
+pub(super) fn aggregate(
+    dialect: Dialect,
+    request: &ReadRequest,
+    aggregates: &[Aggregate],
+) -> Result<Statement> {
+    let schema = request.schema;
+    if request.partition.is_some() {
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: "a partitioned read cannot compute aggregates".to_owned(),
+        }));
+    }
+    aggregate_path::check_scalars(schema, aggregates)?;
+    let mut params = Params::new(dialect);
+    let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    let mut selected = vec![column("t0", schema.primary_key().name)];
+    let mut types = vec![schema.primary_key().value_type];
+    for aggregate in aggregates {
+        let target = aggregate_path::resolve(schema, aggregate)?;
+        selected.push(subquery(
+            dialect,
+            &mut compiler,
+            schema,
+            "t0",
+            aggregate,
+            target.field,
+        )?);
+        types.push(target.value_type);
+    }
+    let mut filter = Root::default();
+    if let Some(expr) = &request.filter {
+        filter.add(compiler.root(schema, "t0", expr)?);
+    }
+    if let Some(visible) = compiler.visible_root(schema, "t0")? {
+        filter.add(visible);
+    }
+    drop(compiler);
+    let mut sql = format!(
+        "SELECT {} FROM {} t0{}",
+        selected.join(", "),
+        ident(schema.table),
+        filter.joins
+    );
+    if !filter.conditions.is_empty() {
+        sql.push_str(&format!(" WHERE {}", filter.conditions.join(" AND ")));
+    }
+    sql.push_str(&format!(" ORDER BY {}", sequence(dialect, "t0")));
+    Ok(Statement {
+        sql,
+        params: params.list,
+        columns: Columns::Values(types),
+    })
+}
+
+/// The statement of a `list` aggregate for the records `request` selects: one
+/// row per value (the record's primary key, the value), the records reached
+/// joined to the records selected (`FROM t0, <hops>`), ordered by record then
+/// by record reached (`Columns::Values`).
+pub(super) fn list(
+    dialect: Dialect,
+    request: &ReadRequest,
+    aggregate: &Aggregate,
+) -> Result<Statement> {
+    let schema = request.schema;
+    if request.partition.is_some() {
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: "a partitioned read cannot compute aggregates".to_owned(),
+        }));
+    }
+    let target = aggregate_path::resolve(schema, aggregate)?;
+    if aggregate.kind != AggregateKind::List {
+        return Err(aggregate_path::list_alone(schema, aggregate));
+    }
+    let mut params = Params::new(dialect);
+    let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    let (hops, at, alias, filter) = reach(&mut compiler, schema, "t0", aggregate)?;
+    let Some((from, mut conditions)) = reached(&hops) else {
+        return Err(aggregate_path::list_alone(schema, aggregate));
+    };
+    conditions.extend(filter);
+    let field = target
+        .field
+        .map(|i| column(&alias, at.attributes[i].name))
+        .unwrap_or_default();
+    conditions.push(format!("{field} IS NOT NULL"));
+    let mut root = Root::default();
+    if let Some(expr) = &request.filter {
+        root.add(compiler.root(schema, "t0", expr)?);
+    }
+    if let Some(visible) = compiler.visible_root(schema, "t0")? {
+        root.add(visible);
+    }
+    drop(compiler);
+    conditions.extend(root.conditions);
+    let sql = format!(
+        "SELECT {}, {field} FROM {} t0{}, {from} WHERE {} ORDER BY {}, {}",
+        column("t0", schema.primary_key().name),
+        ident(schema.table),
+        root.joins,
+        conditions.join(" AND "),
+        sequence(dialect, "t0"),
+        sequence(dialect, &alias),
+    );
+    Ok(Statement {
+        sql,
+        params: params.list,
+        columns: Columns::Values(vec![schema.primary_key().value_type, target.value_type]),
+    })
+}
+
+/// The hops of `aggregate`'s path from `t0`, the schema and alias they reach,
+/// and its filter there.
+fn reach(
+    compiler: &mut Compiler<'_>,
+    schema: &'static Schema,
+    from: &str,
+    aggregate: &Aggregate,
+) -> Result<(Vec<Hop>, &'static Schema, String, Option<String>)> {
+    let mut at = schema;
+    let mut alias = from.to_owned();
+    let mut hops: Vec<Hop> = Vec::with_capacity(aggregate.path.len());
+    for name in &aggregate.path {
+        let (hop, dest) = compiler.hop(at, name, &alias)?;
+        alias = hop.alias.clone();
+        at = dest;
+        hops.push(hop);
+    }
+    let filter = match &aggregate.filter {
+        Some(filter) => {
+            filter.check_depth(schema.name, &format_args!("the aggregate `{aggregate}`"))?;
+            Some(compiler.scope(at, &alias, filter)?)
+        }
+        None => None,
+    };
+    Ok((hops, at, alias, filter))
+}
+
+/// The correlated subquery of `aggregate` on the rows of `schema` read as
+/// `from` (`t0` in a statement's own select list; a filter's binding).
+pub(super) fn subquery(
+    dialect: Dialect,
+    compiler: &mut Compiler<'_>,
+    schema: &'static Schema,
+    from: &str,
+    aggregate: &Aggregate,
+    field: Option<usize>,
+) -> Result<String> {
+    let (hops, at, alias, filter) = reach(compiler, schema, from, aggregate)?;
+    if aggregate.kind == AggregateKind::Exists {
+        let inner = filter.unwrap_or_else(|| boolean(dialect, true).to_owned());
+        return Ok(exists(dialect, &hops, inner));
+    }
+    let Some((from, mut conditions)) = reached(&hops) else {
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: format!("an aggregate needs a relationship path (in `{aggregate}`)"),
+        }));
+    };
+    conditions.extend(filter);
+    let value = field.map(|i| column(&alias, at.attributes[i].name));
+    let field_type = field.map(|i| at.attributes[i].value_type);
+    let text = field_type == Some(ValueType::String) && dialect == Dialect::Postgres;
+    let collated = |v: &str| {
+        if text {
+            format!("{v} COLLATE \"C\"")
+        } else {
+            v.to_owned()
+        }
+    };
+    let value = value.unwrap_or_default();
+    let integer = matches!(
+        field_type,
+        Some(ValueType::I16 | ValueType::I32 | ValueType::I64)
+    );
+    let (aggregated, cast) = match aggregate.kind {
+        AggregateKind::Count => ("count(*)".to_owned(), ""),
+        AggregateKind::Sum if integer && dialect == Dialect::Postgres => {
+            (format!("sum({value})"), "::int8")
+        }
+        AggregateKind::Sum => (format!("sum({value})"), ""),
+        AggregateKind::Avg if dialect == Dialect::Postgres => (format!("avg({value})"), "::float8"),
+        AggregateKind::Avg => (format!("avg({value})"), ""),
+        AggregateKind::Min => (format!("min({})", collated(&value)), ""),
+        AggregateKind::Max => (format!("max({})", collated(&value)), ""),
+        AggregateKind::First | AggregateKind::Exists | AggregateKind::List => {
+            conditions.push(format!("{value} IS NOT NULL"));
+            return Ok(format!(
+                "(SELECT {value} FROM {from} WHERE {} ORDER BY {} LIMIT 1)",
+                conditions.join(" AND "),
+                sequence(dialect, &alias)
+            ));
+        }
+    };
+    Ok(format!(
+        "(SELECT {aggregated} FROM {from} WHERE {}){cast}",
+        conditions.join(" AND ")
+    ))
+}
