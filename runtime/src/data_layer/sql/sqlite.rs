@@ -291,8 +291,8 @@ impl Sqlite {
     /// [`Sqlite::query`] with parameters that may be lists: a [`Param::Value`] is
     /// bound as one value, a [`Param::List`] as one `rarray` table, so a key set of
     /// any size is one parameter (`x IN rarray(?1)`, or `SELECT value FROM
-    /// rarray(?1)`). [`Postgres::query_params`](super::Postgres::query_params)
-    /// takes the same parameters, binding a list as an array (`x = ANY($1)`).
+    /// rarray(?1)`). `Postgres::query_params` (feature `postgres`) takes the
+    /// same parameters, binding a list as an array (`x = ANY($1)`).
     ///
     /// Before the SQL runs, its `rarray` calls are checked: each must be given one
     /// parameter bound to a list (or nil, an empty list), and a list may be bound
