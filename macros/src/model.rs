@@ -475,11 +475,14 @@ impl Resource {
             if columns.iter().any(|a| a.name == name) {
                 continue;
             }
-            let dest = &rel.destination;
-            let span = syn::spanned::Spanned::span(dest);
-            let ty: Type = syn::parse_quote_spanned! {span=>
-                ::core::option::Option<<#dest as ::ashore::__private::Resource>::PrimaryKey>
-            };
+            // Spanned as the whole destination (`spans::around`), so that an
+            // error about it marks `offices::Office`, not only `offices`.
+            let fk = crate::spans::around(
+                &rel.destination,
+                quote::quote!(::core::option::Option<<),
+                quote::quote!(as ::ashore::__private::Resource>::PrimaryKey>),
+            );
+            let ty = syn::parse2(fk.clone()).unwrap_or(Type::Verbatim(fk));
             columns.push(Attribute {
                 attrs: Vec::new(),
                 name,

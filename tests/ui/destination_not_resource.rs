@@ -1,9 +1,8 @@
 //! A destination that is not a resource is reported once, on its name, for each
 //! kind: for a belongs_to too, though `resource!` types the foreign key it adds
 //! (`team_id`) as the destination's primary key and the generated code uses that
-//! field throughout; for a path (`offices::Office`) too, marked whole. (A
-//! belongs_to to a path is still marked twice: whole, and on its first segment
-//! where the generated code uses the foreign key's type.)
+//! field throughout; for a path (`offices::Office`) too, marked whole, a
+//! belongs_to's included (its foreign key's type is spanned as the whole path).
 use ashore::prelude::*;
 
 #[derive(Debug, Clone)]
@@ -33,6 +32,7 @@ resource! {
             has_one latest_ticket: Ticket;
             has_many offices: offices::Office;
             belongs_to team: Team;
+            belongs_to office: offices::Office;
             many_to_many tags: Tag {
                 through RepresentativeTag;
             }

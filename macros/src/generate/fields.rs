@@ -44,10 +44,18 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         let docs = docs(&a.attrs);
         let lit = name_lit(name);
         // All on the type: if it is not an attribute type, that is where it shows.
+        // The return type spans the whole type (`spans::around`): on its first
+        // token only, a belongs_to to a path that is not a resource
+        // (`offices::Office`) was reported a second time, on `offices`.
+        let term = crate::spans::around(
+            ty,
+            quote!(::ashore::__private::Term<<),
+            quote!(as ::ashore::__private::Scalar>::Kind>),
+        );
         quote_spanned! {ty.span()=>
             #(#docs)*
             #[inline]
-            pub fn #name(&self) -> ::ashore::__private::Term<<#ty as ::ashore::__private::Scalar>::Kind> {
+            pub fn #name(&self) -> #term {
                 ::ashore::__private::attr(&self.path, #lit)
             }
         }

@@ -147,10 +147,12 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
         let lit = name_lit(name);
         let index = Literal::usize_unsuffixed(index);
         // All on the type: if it is not an attribute type, that is where it shows.
+        // The return type spans the whole type, as in `fields::fields_impl`.
+        let field = crate::spans::around(ty, quote!(::ashore::__private::Field < Self,), quote!(>));
         quote_spanned! {ty.span()=>
             #(#docs)*
             #[inline]
-            pub fn #name() -> ::ashore::__private::Field<Self, #ty> {
+            pub fn #name() -> #field {
                 const { ::ashore::__private::Field::new(#lit, #index) }
             }
         }
