@@ -2,7 +2,8 @@
 //! a `load` span per relationship (the nested load inside its parent's),
 //! each naming resource, relationship, whether it is manual, how many parents
 //! and records; on SQL a `statement` span per statement, with its SQL text
-//! and never a value, inside the span that ran it. Recorded by a small
+//! and never a value, inside the span that ran it, and each read and load
+//! says how many statements it ran itself (`statements`). Recorded by a small
 //! subscriber of this file, set for the test's thread only (the SQLite layer
 //! carries it to its blocking threads).
 
@@ -217,6 +218,26 @@ async fn a_two_level_load_has_a_span_per_read_load_and_statement(run: Run) -> as
         }
     } else {
         assert!(statements.is_empty(), "{statements:#?}");
+    }
+    // Each read and load says how many statements it ran itself: one each on
+    // SQL, none in memory; the manual load none (its loader's read ran one).
+    let sql = u64::from(fx.store.statements().is_some());
+    for (span, expected) in [
+        (read, sql),
+        (&tickets, sql),
+        (&comments, sql),
+        (&above, 0),
+        (&inner[0].1, sql),
+    ] {
+        assert_eq!(field(span, "statements"), expected.to_string(), "{span:#?}");
+    }
+    for (id, span) in reads.iter().chain(&loads) {
+        let children = statements.iter().filter(|(_, s)| s.parent == Some(*id));
+        assert_eq!(
+            field(span, "statements"),
+            children.count().to_string(),
+            "{span:#?}"
+        );
     }
     assert!(
         spans

@@ -58,6 +58,7 @@ pub(crate) mod columns;
 mod records;
 mod request;
 pub(crate) mod sort_path;
+pub(crate) mod statements;
 pub(crate) mod store;
 mod transaction;
 pub(crate) mod upsert;

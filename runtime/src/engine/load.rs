@@ -10,7 +10,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::data_layer::{BoxFuture, Partition, PartitionBy, ReadRequest};
 use crate::domain::Scope;
-use crate::engine::{authorize, values};
+use crate::engine::{authorize, spans, values};
 use crate::error::{Error, ErrorKind, Result};
 use crate::manual::{LoadContext, RelatedInner};
 use crate::policy::AuthorizeReadWith;
@@ -49,8 +49,18 @@ pub(crate) async fn run_loads<R: Resource>(
     manual = rel.manual.is_some(),
     parents = parents.len(),
     records = tracing::field::Empty,
+    statements = tracing::field::Empty,
 ))]
 pub(crate) async fn run<S: Resource, D: Resource, C>(
+    rel: &Rel<S, D, C>,
+    parents: &mut [S],
+    scope: &Scope,
+) -> Result<()> {
+    spans::counting_statements(run_in_span(rel, parents, scope)).await
+}
+
+/// [`run`], inside its span.
+async fn run_in_span<S: Resource, D: Resource, C>(
     rel: &Rel<S, D, C>,
     parents: &mut [S],
     scope: &Scope,

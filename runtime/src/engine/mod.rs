@@ -2,6 +2,7 @@
 //!
 //! - [`values`]: values no layer treats alike (NaN, NUL in text), refused in
 //!   creates and filters.
+//! - [`spans`]: how many statements a read or load ran, on its span.
 //! - [`authorize`]: the tenant and read policies as the conditions a read puts
 //!   on every resource it reaches; a manual loader's results checked against them;
 //!   the policies governing writes (`authorize::writes`).
@@ -20,5 +21,6 @@
 pub(crate) mod authorize;
 pub(crate) mod load;
 pub(crate) mod read;
+pub(crate) mod spans;
 pub(crate) mod values;
 pub(crate) mod write;

@@ -5,7 +5,7 @@
 
 use crate::data_layer::ReadRequest;
 use crate::domain::Scope;
-use crate::engine::{authorize, load, values};
+use crate::engine::{authorize, load, spans, values};
 use crate::error::Result;
 use crate::query::Query;
 use crate::resource::Resource;
@@ -16,8 +16,14 @@ use crate::resource::Resource;
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),
     records = tracing::field::Empty,
+    statements = tracing::field::Empty,
 ))]
 pub(crate) async fn read<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Vec<R>> {
+    spans::counting_statements(read_in_span(scope, query)).await
+}
+
+/// [`read`], inside its span.
+async fn read_in_span<R: Resource>(scope: &Scope, query: Query<R>) -> Result<Vec<R>> {
     let schema = R::schema();
     let request = request(scope, &query)?;
     values::trace_filter(schema.name, request.filter.as_ref());
@@ -44,6 +50,7 @@ pub(crate) async fn first<R: Resource>(scope: &Scope, query: Query<R>) -> Result
 #[tracing::instrument(name = "count", level = "debug", skip_all, fields(
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),
+    statements = tracing::field::Empty,
 ))]
 pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result<usize> {
     let schema = R::schema();
@@ -51,10 +58,8 @@ pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result
     // Which records a window holds does not change how many.
     request.sort.clear();
     values::trace_filter(schema.name, request.filter.as_ref());
-    scope
-        .domain
-        .data_layer()
-        .count(request)
+    let count = scope.domain.data_layer().count(request);
+    spans::counting_statements(count)
         .await
         .map_err(|e| e.in_resource(schema.name))
 }

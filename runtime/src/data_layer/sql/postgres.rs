@@ -42,6 +42,7 @@ use self::errors::data_layer;
 use self::pool::{Lease, Marks, abandon, get_error, timeout};
 pub use self::settings::PostgresSettings;
 use super::{Dialect, Param, Statement, build};
+use crate::data_layer::statements::count_statement;
 use crate::data_layer::{
     BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
@@ -342,6 +343,7 @@ impl Postgres {
     ) -> std::result::Result<tokio_postgres::Statement, tokio_postgres::Error> {
         let prepared = client.prepare_cached(sql).await?;
         self.statements.fetch_add(1, Ordering::Relaxed);
+        count_statement();
         Ok(prepared)
     }
 

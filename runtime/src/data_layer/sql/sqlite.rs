@@ -35,6 +35,7 @@ use rusqlite::Connection;
 use tokio::runtime::Handle;
 
 use super::Param;
+use crate::data_layer::statements::{StatementCounter, count_statement};
 use crate::error::{Error, ErrorKind, Result, Waiting};
 use crate::resource::{Resource, Schema};
 use crate::value::Value;
@@ -415,9 +416,11 @@ impl Sqlite {
 /// thread a connection runs on: its `statement` spans are the caller's
 /// children, also under a subscriber set for the calling thread only
 /// (`tracing::subscriber::set_default`, as tests do).
+/// With them, the span's statement counter (`data_layer::statements`).
 struct Traced {
     dispatch: tracing::Dispatch,
     span: tracing::Span,
+    statements: Option<StatementCounter>,
 }
 
 impl Traced {
@@ -425,11 +428,15 @@ impl Traced {
         Traced {
             dispatch: tracing::dispatcher::get_default(Clone::clone),
             span: tracing::Span::current(),
+            statements: StatementCounter::current(),
         }
     }
 
     fn run<T>(self, f: impl FnOnce() -> T) -> T {
-        tracing::dispatcher::with_default(&self.dispatch, || self.span.in_scope(f))
+        let (span, statements) = (self.span, self.statements);
+        tracing::dispatcher::with_default(&self.dispatch, || {
+            span.in_scope(|| StatementCounter::in_scope(statements, f))
+        })
     }
 }
 
@@ -445,6 +452,7 @@ impl Inner {
     #[must_use = "the statement's span ends when the guard is dropped"]
     fn ran(&self, sql: &str) -> tracing::span::EnteredSpan {
         self.statements.fetch_add(1, Ordering::Relaxed);
+        count_statement();
         tracing::debug_span!("statement", layer = "sqlite", sql = %sql).entered()
     }
 }
