@@ -27,6 +27,11 @@
 //! cases whose name holds one of the alternatives; `ASHORE_BENCH_ROUNDS` sets
 //! the interleaved rounds (15); `-- --list` skips criterion's own timing.
 //!
+//! The runtime is a multi-threaded Tokio runtime, as `#[tokio::main]` builds
+//! (SQLite statements run in place); `ASHORE_BENCH_RUNTIME=current_thread`
+//! runs everything on a current-thread one (SQLite statements on the pool's
+//! blocking threads).
+//!
 //! With `ASHORE_BENCH_SIDE=ashore` (or `hand`) it only runs that side of each
 //! case `ASHORE_BENCH_REPEAT` times (5), inside the case's `measured_*`
 //! function, and exits: for `valgrind --tool=callgrind --collect-atstart=no
@@ -245,10 +250,16 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    // What `#[tokio::main]` builds, where SQLite statements run in place;
+    // `ASHORE_BENCH_RUNTIME=current_thread` measures the other flavor, where
+    // they go to the pool's blocking threads.
+    let rt = match std::env::var("ASHORE_BENCH_RUNTIME").as_deref() {
+        Ok("current_thread") => tokio::runtime::Builder::new_current_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    }
+    .enable_all()
+    .build()
+    .expect("runtime");
     sqlite::<UuidKeys>(c, &rt);
     sqlite::<IntegerKeys>(c, &rt);
     postgres::<UuidKeys>(c, &rt);

@@ -269,16 +269,23 @@ impl<F: Future> Future for CatchUnwind<F> {
 /// `layers!(name)`: the three tests `name::memory`, `name::sqlite` and
 /// `name::postgres`, each running `async fn name(run: Run) -> Result<(), E>`
 /// (defined next to it) on its layer. `layers!(name, multi_thread)` runs them
-/// on a multi-threaded runtime.
+/// on a multi-threaded runtime. SQLite always runs on one, as most
+/// applications do (`#[tokio::main]`): its statements then run in place
+/// (`block_in_place`); the suites of `tests/sql` run them on a current-thread
+/// runtime, where they go to the pool's blocking threads.
 #[macro_export]
 macro_rules! layers {
     ($name:ident) => {
-        $crate::layers!(@tests $name, []);
+        $crate::layers!(@tests $name, [], [flavor = "multi_thread", worker_threads = 1]);
     };
     ($name:ident, multi_thread) => {
-        $crate::layers!(@tests $name, [flavor = "multi_thread", worker_threads = 2]);
+        $crate::layers!(
+            @tests $name,
+            [flavor = "multi_thread", worker_threads = 2],
+            [flavor = "multi_thread", worker_threads = 2]
+        );
     };
-    (@tests $name:ident, [$($flavor:tt)*]) => {
+    (@tests $name:ident, [$($flavor:tt)*], [$($sqlite:tt)*]) => {
         mod $name {
             use $crate::common::{Layer, run_on};
 
@@ -287,7 +294,7 @@ macro_rules! layers {
                 run_on(Layer::Memory, super::$name).await
             }
 
-            #[tokio::test($($flavor)*)]
+            #[tokio::test($($sqlite)*)]
             async fn sqlite() {
                 run_on(Layer::Sqlite, super::$name).await
             }

@@ -5,9 +5,13 @@
 //! `build::insert` makes, run in one transaction, with foreign keys checked at its
 //! `COMMIT` (`PRAGMA defer_foreign_keys`) so a violation can be traced to its
 //! attribute (`PRAGMA foreign_key_check`) before the transaction is rolled back;
-//! `migrate` runs `build::migrate`'s DDL in one transaction. All database work runs on the pool's blocking threads
-//! (`interact`), never on the async executor, with statements prepared through
-//! each connection's statement cache.
+//! `migrate` runs `build::migrate`'s DDL in one transaction. Database work runs
+//! on a pooled connection, with statements prepared through each connection's
+//! statement cache: on a multi-threaded Tokio runtime on the calling thread,
+//! inside `block_in_place` (a worker hands its other tasks to another thread
+//! meanwhile), so a small read does not wait for two thread wake-ups; on a
+//! current-thread runtime, which cannot block in place, on the pool's blocking
+//! threads (`interact`).
 //!
 //! Each pooled connection is set up once, before its first use: a busy timeout,
 //! `PRAGMA foreign_keys = ON`, `PRAGMA journal_mode = WAL` (a no-op in memory) and
@@ -63,7 +67,8 @@ const STATEMENT_CACHE: usize = 256;
 /// The SQLite data layer.
 ///
 /// Clones share the pool, the statement counter and (in memory) the database.
-/// Needs a Tokio runtime: database work runs on Tokio's blocking threads. The
+/// Needs a Tokio runtime: database work runs in place on a multi-threaded one
+/// (`block_in_place`), on Tokio's blocking threads on a current-thread one. The
 /// last clone may be dropped anywhere, even after that runtime is gone: the
 /// pooled connections are then closed on the dropping thread.
 ///
@@ -309,8 +314,8 @@ impl Sqlite {
         rows.into_iter().map(R::from_row).collect()
     }
 
-    /// Runs `f` on a pooled connection (set up as every other), on a blocking
-    /// thread: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
+    /// Runs `f` on a pooled connection (set up as every other), in place or on
+    /// a blocking thread as every statement of the layer: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
     /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
     /// resumed in the caller.
     ///
@@ -326,8 +331,9 @@ impl Sqlite {
             .await
     }
 
-    /// Runs `f` on a pooled connection on a blocking thread, setting the
-    /// connection up first if it is new.
+    /// Runs `f` on a pooled connection, in place on a multi-threaded runtime
+    /// ([`in_place`]) or on a blocking thread, setting the connection up first
+    /// if it is new.
     async fn run<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
@@ -345,23 +351,37 @@ impl Sqlite {
         let id = object.id();
         let fresh = !self.ready().contains(&id);
         let inner = Arc::clone(&self.inner);
-        let traced = Traced::here();
-        let outcome = object
-            .connection()
-            .interact(move |conn| {
-                traced.run(|| {
-                    if fresh {
-                        setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
-                    }
-                    let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner)));
-                    let clean = end_transaction(conn);
-                    match result {
-                        Ok(result) => Ok((result, clean)),
-                        Err(payload) => std::panic::resume_unwind(payload),
-                    }
-                })
-            })
-            .await;
+        let work = move |conn: &mut Connection| {
+            if fresh {
+                setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
+            }
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner)));
+            let clean = end_transaction(conn);
+            match result {
+                Ok(result) => Ok((result, clean)),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        };
+        let outcome = if in_place() {
+            let outcome = match object.connection().lock() {
+                Ok(mut conn) => Some(tokio::task::block_in_place(|| work(&mut conn))),
+                Err(_) => None,
+            };
+            let Some(outcome) = outcome else {
+                // A panic left it mid-work: closed rather than reused.
+                object.discard();
+                return Err(Error::data_layer(
+                    "sqlite: a connection was left broken by a panic; it is closed",
+                ));
+            };
+            Ok(outcome)
+        } else {
+            let traced = Traced::here();
+            object
+                .connection()
+                .interact(move |conn| traced.run(|| work(conn)))
+                .await
+        };
         match outcome {
             Ok(Ok((result, clean))) => {
                 if !clean {
@@ -410,6 +430,18 @@ impl Sqlite {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Whether the work of a call runs on the calling thread, inside
+/// `block_in_place`: on a multi-threaded Tokio runtime (from a worker, whose
+/// other tasks move to another thread meanwhile, or from `block_on`). Not
+/// waiting for a blocking thread to wake and another to wake the caller is
+/// most of the difference to hand-written rusqlite on small reads. On a
+/// current-thread runtime, which cannot block in place, the work goes to the
+/// pool's blocking threads (`interact`).
+fn in_place() -> bool {
+    Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
 }
 
 /// The caller's `tracing` subscriber and span, carried to the blocking
