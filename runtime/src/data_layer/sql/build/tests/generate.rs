@@ -26,11 +26,11 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(super) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -100,7 +100,11 @@ impl Gen {
 
     /// A path of 0 to `max` relationships from `schema`, now and then through a
     /// manual relationship or one that does not exist.
-    fn path(&mut self, schema: &'static Schema, max: usize) -> (Vec<Name>, &'static Schema) {
+    pub(super) fn path(
+        &mut self,
+        schema: &'static Schema,
+        max: usize,
+    ) -> (Vec<Name>, &'static Schema) {
         let mut path = Vec::new();
         let mut at = schema;
         let hops = self.rng.below(max + 1);
@@ -407,7 +411,7 @@ impl Gen {
 
     /// Conditions on the records of some of the resources (the join resource
     /// too), now and then with paths of their own.
-    fn visibility(&mut self) -> Visibility {
+    pub(super) fn visibility(&mut self) -> Visibility {
         let mut conditions = Vec::new();
         for schema in schemas() {
             if self.rng.chance(35) {
