@@ -131,6 +131,10 @@ impl<'a> Compiled<'a> {
     /// Its value for row `row` of the table its path starts from; an integer
     /// sum past `i64` is an error.
     pub(super) fn value(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
+        if self.kind == AggregateKind::Count && self.filter.is_none() {
+            // Counted where they are found, not gathered first.
+            return Ok(Value::Int(count(row, &self.steps, ix) as i64));
+        }
         let mut reached = Vec::new();
         reach(row, &self.steps, ix, &mut reached);
         if let Some(filter) = &self.filter {
@@ -149,6 +153,20 @@ fn reach<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>], out: &mut Vec<usi
                 reach(r, rest, ix, out);
             }
         }
+    }
+}
+
+/// How many rows `reach` would append: the rows the last step relates,
+/// counted, never gathered.
+fn count<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>]) -> usize {
+    match steps.split_first() {
+        None => 1,
+        Some((step, [])) => step.related(row, ix).len(),
+        Some((step, rest)) => step
+            .related(row, ix)
+            .iter()
+            .map(|&r| count(r, rest, ix))
+            .sum(),
     }
 }
 
