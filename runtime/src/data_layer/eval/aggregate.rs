@@ -189,19 +189,30 @@ impl Compiled<'_> {
         Ok(match self.kind {
             AggregateKind::Count | AggregateKind::Exists => Value::Null,
             AggregateKind::Sum => {
-                let mut sum = Value::Null;
+                // Integers summed exactly (no `i128` overflows from fewer
+                // than 2^64 values), so only the sum itself can be past `i64`,
+                // whatever the order: as PostgreSQL's `numeric` and the SQLite
+                // layer's `ashore_sum` see it.
+                let (mut ints, mut floats, mut any_float, mut any) = (0_i128, 0.0, false, false);
                 for (_, v) in values() {
-                    sum = match (sum, v) {
-                        (Value::Null, v) => v,
-                        (Value::Int(a), Value::Int(b)) => {
-                            Value::Int(a.checked_add(b).ok_or_else(|| {
-                                Error::data_layer(format!("{} overflows i64", self.what))
-                            })?)
+                    any = true;
+                    match v {
+                        Value::Int(i) => ints += i128::from(i),
+                        v => {
+                            any_float = true;
+                            floats += as_f64(&v);
                         }
-                        (a, b) => Value::Float(as_f64(&a) + as_f64(&b)),
-                    };
+                    }
                 }
-                sum
+                match (any, any_float) {
+                    (false, _) => Value::Null,
+                    (true, true) => Value::Float(ints as f64 + floats),
+                    (true, false) => {
+                        Value::Int(i64::try_from(ints).map_err(|_| {
+                            Error::data_layer(format!("{} overflows i64", self.what))
+                        })?)
+                    }
+                }
             }
             AggregateKind::Avg => {
                 let (mut sum, mut n) = (0.0, 0_usize);

@@ -149,8 +149,8 @@ impl Gen {
     /// An aggregate of `schema` whose value is of `kind`, over a path of one
     /// or two relationships (now and then a manual or missing one), now and
     /// then with a filter; `None` when the path reaches no field of the kind.
-    /// No integer `sum` (the data sum past `i64`: nil in memory, an error on
-    /// SQL).
+    /// Integer `sum`s among them (some of the data's pass `i64`: nil on
+    /// every layer).
     fn aggregate(&mut self, schema: &'static Schema, depth: usize, kind: K) -> Option<Expr> {
         use crate::expr::{Aggregate, AggregateKind as A};
         let (path, at) = self.path(schema, 2);
@@ -168,6 +168,9 @@ impl Gen {
         let (aggregate_kind, field) = match kind {
             K::Bool => (A::Exists, None),
             K::Int if self.rng.chance(40) => (A::Count, None),
+            K::Int if !fields.is_empty() && self.rng.chance(30) => {
+                (A::Sum, Some(self.rng.pick(&fields).name))
+            }
             K::Float if !fields.is_empty() && self.rng.chance(50) => {
                 (A::Avg, Some(self.rng.pick(&fields).name))
             }
