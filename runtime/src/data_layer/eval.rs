@@ -42,8 +42,8 @@
 //!   recurse without end.
 //!
 //! Relationships are followed through hash indexes built lazily, once per read and
-//! per (table, attribute); a destination keyed by its primary key uses the table's
-//! primary-key index. A filter through a to-one relationship is thus O(rows).
+//! per (table, attribute), each value's rows laid out contiguously (`groups`); a
+//! destination keyed by its primary key uses the table's primary-key index. A filter through a to-one relationship is thus O(rows).
 //!
 //! A read evaluates its filter on batches of rows (`Filter::matching`): a scope
 //! whose bindings all reach at most one record is evaluated a chunk of rows at
@@ -52,7 +52,6 @@
 //! Both compute the semantics above; the tests compare them on every
 //! expression they try.
 
-use foldhash::{HashMap, HashMapExt};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::rc::Rc;
@@ -68,6 +67,7 @@ use crate::value::Value;
 mod aggregate;
 mod batch;
 mod compile;
+mod groups;
 mod keys;
 mod list;
 mod lower;
@@ -241,7 +241,7 @@ enum Index<'a> {
     Built {
         table: &'a dyn Table,
         attr: usize,
-        map: OnceCell<HashMap<Value, Vec<usize>>>,
+        map: OnceCell<groups::RowGroups>,
     },
 }
 
@@ -250,18 +250,8 @@ impl Index<'_> {
         match self {
             Index::Primary(map) => map.get(key).map_or(&[], std::slice::from_ref),
             Index::Built { table, attr, map } => map
-                .get_or_init(|| {
-                    let mut m: HashMap<Value, Vec<usize>> = HashMap::new();
-                    for row in 0..table.len() {
-                        let v = table.get(row, *attr);
-                        if !v.is_null() {
-                            m.entry(v).or_default().push(row);
-                        }
-                    }
-                    m
-                })
-                .get(key)
-                .map_or(&[], Vec::as_slice),
+                .get_or_init(|| groups::RowGroups::build(table.len(), |row| table.get(row, *attr)))
+                .get(key),
         }
     }
 }

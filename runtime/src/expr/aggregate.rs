@@ -12,7 +12,8 @@
 //! - `count` is how many (0 when none), `exists` whether there is one; `sum`,
 //!   `min`, `max`, `avg` and `first` read `field` of each record reached and
 //!   skip nils: nil when no value is left (`sum` of integers stays an integer,
-//!   and an overflow is an error; `avg` is a float). `first` is the value of
+//!   summed exactly: a sum past `i64`, whatever the order of the values, is
+//!   an error when loaded and nil in a filter or a sort key; `avg` is a float). `first` is the value of
 //!   the earliest created record reached whose value is not nil; `list` is
 //!   every value that is not nil, in the order the records reached were
 //!   created.

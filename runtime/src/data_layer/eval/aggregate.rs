@@ -131,6 +131,10 @@ impl<'a> Compiled<'a> {
     /// Its value for row `row` of the table its path starts from; an integer
     /// sum past `i64` is an error.
     pub(super) fn value(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
+        if self.kind == AggregateKind::Count && self.filter.is_none() {
+            // Counted where they are found, not gathered first.
+            return Ok(Value::Int(count(row, &self.steps, ix) as i64));
+        }
         let mut reached = Vec::new();
         reach(row, &self.steps, ix, &mut reached);
         if let Some(filter) = &self.filter {
@@ -149,6 +153,20 @@ fn reach<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>], out: &mut Vec<usi
                 reach(r, rest, ix, out);
             }
         }
+    }
+}
+
+/// How many rows `reach` would append: the rows the last step relates,
+/// counted, never gathered.
+fn count<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>]) -> usize {
+    match steps.split_first() {
+        None => 1,
+        Some((step, [])) => step.related(row, ix).len(),
+        Some((step, rest)) => step
+            .related(row, ix)
+            .iter()
+            .map(|&r| count(r, rest, ix))
+            .sum(),
     }
 }
 
@@ -171,19 +189,30 @@ impl Compiled<'_> {
         Ok(match self.kind {
             AggregateKind::Count | AggregateKind::Exists => Value::Null,
             AggregateKind::Sum => {
-                let mut sum = Value::Null;
+                // Integers summed exactly (no `i128` overflows from fewer
+                // than 2^64 values), so only the sum itself can be past `i64`,
+                // whatever the order: as PostgreSQL's `numeric` and the SQLite
+                // layer's `ashore_sum` see it.
+                let (mut ints, mut floats, mut any_float, mut any) = (0_i128, 0.0, false, false);
                 for (_, v) in values() {
-                    sum = match (sum, v) {
-                        (Value::Null, v) => v,
-                        (Value::Int(a), Value::Int(b)) => {
-                            Value::Int(a.checked_add(b).ok_or_else(|| {
-                                Error::data_layer(format!("{} overflows i64", self.what))
-                            })?)
+                    any = true;
+                    match v {
+                        Value::Int(i) => ints += i128::from(i),
+                        v => {
+                            any_float = true;
+                            floats += as_f64(&v);
                         }
-                        (a, b) => Value::Float(as_f64(&a) + as_f64(&b)),
-                    };
+                    }
                 }
-                sum
+                match (any, any_float) {
+                    (false, _) => Value::Null,
+                    (true, true) => Value::Float(ints as f64 + floats),
+                    (true, false) => {
+                        Value::Int(i64::try_from(ints).map_err(|_| {
+                            Error::data_layer(format!("{} overflows i64", self.what))
+                        })?)
+                    }
+                }
             }
             AggregateKind::Avg => {
                 let (mut sum, mut n) = (0.0, 0_usize);

@@ -7,10 +7,14 @@
 //! condition), adds the aggregate's filter as a scope on the last hop's alias,
 //! and aggregates: `count(*)`, `EXISTS`, `sum`, `min`, `max`, `avg` (a float on
 //! both dialects), or the field of the row with the smallest insertion
-//! sequence whose field is not NULL (`first`). On PostgreSQL a sum of integers
-//! (`numeric`) is cast to `bigint`, so an overflow is PostgreSQL's error, as
-//! SQLite's `sum` reports its own; text compares byte-wise (`COLLATE "C"`), as
-//! in memory. Values are bound as parameters, as in every filter.
+//! sequence whose field is not NULL (`first`). A sum of integers is exact, as
+//! memory's: on PostgreSQL `sum` (`numeric`) cast to `bigint`, on SQLite the
+//! layer's `ashore_sum` (SQLite's own `sum` fails when a partial sum passes
+//! `i64`); past `i64` it is the database's error in a load ([`Overflow::Error`])
+//! and nil in a filter or a sort key ([`Overflow::Nil`]: a `CASE` on the range
+//! on PostgreSQL, `ashore_sum_or_nil` on SQLite), as in memory. Text compares
+//! byte-wise (`COLLATE "C"`), as in memory. Values are bound as parameters, as
+//! in every filter.
 
 use super::super::{Columns, Dialect, Statement};
 use super::filter::{Compiler, Root};
@@ -21,6 +25,15 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Aggregate, AggregateKind};
 use crate::resource::Schema;
 use crate::value::ValueType;
+
+/// What an integer sum past `i64` gives.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(super) enum Overflow {
+    /// The database's error: a loaded aggregate (memory's is an error too).
+    Error,
+    /// Nil: an aggregate in a filter or a sort key (nil in memory too).
+    Nil,
+}
 
 /// The statement computing `aggregates` for the records `request` selects:
 /// rows of the primary key then one value per aggregate
@@ -51,6 +64,7 @@ pub(super) fn aggregate(
             "t0",
             aggregate,
             target.field,
+            Overflow::Error,
         )?);
         types.push(target.value_type);
     }
@@ -164,7 +178,8 @@ fn reach(
 }
 
 /// The correlated subquery of `aggregate` on the rows of `schema` read as
-/// `from` (`t0` in a statement's own select list; a filter's binding).
+/// `from` (`t0` in a statement's own select list; a filter's binding), an
+/// integer sum past `i64` giving what `overflow` says.
 pub(super) fn subquery(
     dialect: Dialect,
     compiler: &mut Compiler<'_>,
@@ -172,6 +187,7 @@ pub(super) fn subquery(
     from: &str,
     aggregate: &Aggregate,
     field: Option<usize>,
+    overflow: Overflow,
 ) -> Result<String> {
     let (hops, at, alias, filter) = reach(compiler, schema, from, aggregate)?;
     if aggregate.kind == AggregateKind::Exists {
@@ -202,9 +218,21 @@ pub(super) fn subquery(
     );
     let (aggregated, cast) = match aggregate.kind {
         AggregateKind::Count => ("count(*)".to_owned(), ""),
-        AggregateKind::Sum if integer && dialect == Dialect::Postgres => {
-            (format!("sum({value})"), "::int8")
-        }
+        AggregateKind::Sum if integer && dialect == Dialect::Postgres => match overflow {
+            Overflow::Error => (format!("sum({value})"), "::int8"),
+            Overflow::Nil => (
+                format!(
+                    "CASE WHEN sum({value}) BETWEEN {} AND {} THEN sum({value}) END",
+                    i64::MIN,
+                    i64::MAX
+                ),
+                "::int8",
+            ),
+        },
+        AggregateKind::Sum if integer => match overflow {
+            Overflow::Error => (format!("ashore_sum({value})"), ""),
+            Overflow::Nil => (format!("ashore_sum_or_nil({value})"), ""),
+        },
         AggregateKind::Sum => (format!("sum({value})"), ""),
         AggregateKind::Avg if dialect == Dialect::Postgres => (format!("avg({value})"), "::float8"),
         AggregateKind::Avg => (format!("avg({value})"), ""),

@@ -512,8 +512,15 @@ impl Compiler<'_> {
             return Err(self.invalid(format!("`{expr}` is not a condition")));
         }
         let dialect = self.dialect;
-        let sql =
-            super::aggregate::subquery(dialect, self, schema, &alias, aggregate, target.field)?;
+        let sql = super::aggregate::subquery(
+            dialect,
+            self,
+            schema,
+            &alias,
+            aggregate,
+            target.field,
+            super::aggregate::Overflow::Nil,
+        )?;
         Ok(Frag::new(sql, Kind::of_type(target.value_type)))
     }
 }

@@ -49,6 +49,7 @@ pub(super) fn sorting(
                 "t0",
                 aggregate,
                 field,
+                super::aggregate::Overflow::Nil,
             )?;
             sorting
                 .terms

@@ -150,6 +150,7 @@ mod identities;
 mod joins;
 #[cfg(feature = "postgres")]
 mod postgres;
+mod random_aggregates;
 mod sorting;
 #[cfg(feature = "sqlite")]
 mod sqlite;

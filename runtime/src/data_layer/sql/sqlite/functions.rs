@@ -4,21 +4,72 @@
 //! evaluator calls (`crate::expr::text`), so both layers give the same
 //! answers. Deterministic, so SQLite may use them in indexes and factor them
 //! out; a `NULL` (or any value that is not text) gives `NULL`.
+//!
+//! And the sum of an integer aggregate, exact as memory's (SQLite's own `sum`
+//! fails when a partial sum passes `i64`, even if the total is back in range):
+//! `ashore_sum(x)` fails only when the total is past `i64` ("integer
+//! overflow", as SQLite's), `ashore_sum_or_nil(x)` is then `NULL` (in a filter
+//! or a sort key, where memory's value is nil).
 
 use rusqlite::Connection;
-use rusqlite::functions::{Context, FunctionFlags};
+use rusqlite::functions::{Aggregate, Context, FunctionFlags};
 use rusqlite::types::ValueRef;
 
 use crate::expr::text::{self, Pattern};
 
-/// Registers `ashore_lower(x)`, `ashore_upper(x)`, `ashore_like(x, pattern)`
-/// and `ashore_ilike(x, pattern)` on `conn` (again: replaces them).
+/// Registers `ashore_lower(x)`, `ashore_upper(x)`, `ashore_like(x, pattern)`,
+/// `ashore_ilike(x, pattern)`, `ashore_sum(x)` and `ashore_sum_or_nil(x)` on
+/// `conn` (again: replaces them).
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
     conn.create_scalar_function("ashore_lower", 1, flags, |ctx| map(ctx, text::lower))?;
     conn.create_scalar_function("ashore_upper", 1, flags, |ctx| map(ctx, text::upper))?;
     conn.create_scalar_function("ashore_like", 2, flags, |ctx| like(ctx, false))?;
-    conn.create_scalar_function("ashore_ilike", 2, flags, |ctx| like(ctx, true))
+    conn.create_scalar_function("ashore_ilike", 2, flags, |ctx| like(ctx, true))?;
+    conn.create_aggregate_function("ashore_sum", 1, flags, ExactSum { nil: false })?;
+    conn.create_aggregate_function("ashore_sum_or_nil", 1, flags, ExactSum { nil: true })
+}
+
+/// The exact sum of integers (`NULL`s skipped; `NULL` when none is left);
+/// past `i64`, an error or, when `nil`, `NULL`.
+struct ExactSum {
+    nil: bool,
+}
+
+impl Aggregate<Option<i128>, Option<i64>> for ExactSum {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Option<i128>> {
+        Ok(None)
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, sum: &mut Option<i128>) -> rusqlite::Result<()> {
+        match ctx.get_raw(0) {
+            ValueRef::Null => {}
+            ValueRef::Integer(i) => *sum = Some(sum.unwrap_or(0) + i128::from(i)),
+            other => {
+                return Err(rusqlite::Error::UserFunctionError(
+                    format!("ashore_sum of a {:?} value", other.data_type()).into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        sum: Option<Option<i128>>,
+    ) -> rusqlite::Result<Option<i64>> {
+        let Some(sum) = sum.flatten() else {
+            return Ok(None);
+        };
+        match i64::try_from(sum) {
+            Ok(sum) => Ok(Some(sum)),
+            Err(_) if self.nil => Ok(None),
+            Err(_) => Err(rusqlite::Error::UserFunctionError(
+                "integer overflow".into(),
+            )),
+        }
+    }
 }
 
 /// Argument `i` as text; `None` for anything else.
@@ -45,4 +96,42 @@ fn like(ctx: &Context<'_>, fold: bool) -> rusqlite::Result<Option<bool>> {
         p.as_str().map(|p| Pattern::new(p, fold))
     })?;
     Ok(Some(pattern.matches(x, fold)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum(conn: &Connection, function: &str, values: &str) -> rusqlite::Result<Option<i64>> {
+        conn.query_row(
+            &format!("SELECT {function}(x) FROM (SELECT column1 AS x FROM (VALUES {values}))"),
+            [],
+            |row| row.get(0),
+        )
+    }
+
+    #[test]
+    fn integer_sums_are_exact_and_past_i64_fail_or_are_nil() {
+        let conn = Connection::open_in_memory().expect("open");
+        register(&conn).expect("register");
+        // A partial sum past `i64`, the total back in range: SQLite's own
+        // `sum` fails, ours (and memory's) does not.
+        let back = "(9223372036854775807), (1), (NULL), (-5)";
+        assert!(sum(&conn, "sum", back).is_err());
+        assert_eq!(sum(&conn, "ashore_sum", back), Ok(Some(i64::MAX - 4)));
+        assert_eq!(
+            sum(&conn, "ashore_sum_or_nil", back),
+            Ok(Some(i64::MAX - 4))
+        );
+        let past = "(-9223372036854775808), (-3)";
+        let err = sum(&conn, "ashore_sum", past).unwrap_err();
+        assert!(err.to_string().contains("integer overflow"), "{err}");
+        assert_eq!(sum(&conn, "ashore_sum_or_nil", past), Ok(None));
+        assert_eq!(sum(&conn, "ashore_sum", "(NULL), (NULL)"), Ok(None));
+        let none = conn.query_row("SELECT ashore_sum(1) WHERE 0", [], |row| {
+            row.get::<_, Option<i64>>(0)
+        });
+        assert_eq!(none, Ok(None));
+        assert!(sum(&conn, "ashore_sum", "(1), ('x')").is_err());
+    }
 }

@@ -26,11 +26,11 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 
-    fn chance(&mut self, percent: usize) -> bool {
+    pub(super) fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(super) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 }
@@ -100,7 +100,11 @@ impl Gen {
 
     /// A path of 0 to `max` relationships from `schema`, now and then through a
     /// manual relationship or one that does not exist.
-    fn path(&mut self, schema: &'static Schema, max: usize) -> (Vec<Name>, &'static Schema) {
+    pub(super) fn path(
+        &mut self,
+        schema: &'static Schema,
+        max: usize,
+    ) -> (Vec<Name>, &'static Schema) {
         let mut path = Vec::new();
         let mut at = schema;
         let hops = self.rng.below(max + 1);
@@ -145,8 +149,8 @@ impl Gen {
     /// An aggregate of `schema` whose value is of `kind`, over a path of one
     /// or two relationships (now and then a manual or missing one), now and
     /// then with a filter; `None` when the path reaches no field of the kind.
-    /// No integer `sum` (the data sum past `i64`: nil in memory, an error on
-    /// SQL).
+    /// Integer `sum`s among them (some of the data's pass `i64`: nil on
+    /// every layer).
     fn aggregate(&mut self, schema: &'static Schema, depth: usize, kind: K) -> Option<Expr> {
         use crate::expr::{Aggregate, AggregateKind as A};
         let (path, at) = self.path(schema, 2);
@@ -164,6 +168,9 @@ impl Gen {
         let (aggregate_kind, field) = match kind {
             K::Bool => (A::Exists, None),
             K::Int if self.rng.chance(40) => (A::Count, None),
+            K::Int if !fields.is_empty() && self.rng.chance(30) => {
+                (A::Sum, Some(self.rng.pick(&fields).name))
+            }
             K::Float if !fields.is_empty() && self.rng.chance(50) => {
                 (A::Avg, Some(self.rng.pick(&fields).name))
             }
@@ -407,7 +414,7 @@ impl Gen {
 
     /// Conditions on the records of some of the resources (the join resource
     /// too), now and then with paths of their own.
-    fn visibility(&mut self) -> Visibility {
+    pub(super) fn visibility(&mut self) -> Visibility {
         let mut conditions = Vec::new();
         for schema in schemas() {
             if self.rng.chance(35) {
