@@ -314,8 +314,9 @@ impl Sqlite {
         rows.into_iter().map(R::from_row).collect()
     }
 
-    /// Runs `f` on a pooled connection (set up as every other), in place or on
-    /// a blocking thread as every statement of the layer: the escape hatch for whatever [`Sqlite::query`] cannot do. Its
+    /// Runs `f` on a pooled connection (set up as every other), on a blocking
+    /// thread, so its caller can stop waiting (the layer's own statements run
+    /// in place on a multi-threaded runtime): the escape hatch for whatever [`Sqlite::query`] cannot do. Its
     /// statements are not counted by [`Sqlite::statements`]. A panic in `f` is
     /// resumed in the caller.
     ///
@@ -327,14 +328,25 @@ impl Sqlite {
         &self,
         f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T> {
-        self.run(move |conn, _| f(conn).map_err(|e| errors::database("with_connection", e)))
-            .await
+        let f = move |conn: &mut Connection, _: &Inner| {
+            f(conn).map_err(|e| errors::database("with_connection", e))
+        };
+        self.run_on(Place::BlockingThread, f).await
     }
 
     /// Runs `f` on a pooled connection, in place on a multi-threaded runtime
     /// ([`in_place`]) or on a blocking thread, setting the connection up first
     /// if it is new.
     async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
+    {
+        self.run_on(Place::InPlaceIfMultiThreaded, f).await
+    }
+
+    /// [`Sqlite::run`], in `place`.
+    async fn run_on<T, F>(&self, place: Place, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
@@ -362,7 +374,7 @@ impl Sqlite {
                 Err(payload) => std::panic::resume_unwind(payload),
             }
         };
-        let outcome = if in_place() {
+        let outcome = if place == Place::InPlaceIfMultiThreaded && in_place() {
             let outcome = match object.connection().lock() {
                 Ok(mut conn) => Some(tokio::task::block_in_place(|| work(&mut conn))),
                 Err(_) => None,
@@ -430,6 +442,18 @@ impl Sqlite {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// Where a call's work may run.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    /// The layer's own statements: in place where [`in_place`] says so. The
+    /// call then runs to its end once started (a timeout around it fires
+    /// after), as a statement handed to a blocking thread does too, unseen.
+    InPlaceIfMultiThreaded,
+    /// `with_connection`'s closure, user code of any length: always on a
+    /// blocking thread, so its caller can stop waiting.
+    BlockingThread,
 }
 
 /// Whether the work of a call runs on the calling thread, inside
