@@ -41,6 +41,8 @@ mod desk;
 mod interleaved;
 #[path = "../common/keys.rs"]
 mod keys;
+#[path = "../common/runtime.rs"]
+mod runtime;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -324,10 +326,7 @@ fn postgres<D: Desk>(c: &mut Criterion, rt: &Runtime) {
 }
 
 fn bench(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime::runtime();
     memory::<UuidKeys>(c, &rt);
     memory::<IntegerKeys>(c, &rt);
     sqlite::<UuidKeys>(c, &rt);

@@ -36,7 +36,10 @@
 //! case `ASHORE_BENCH_REPEAT` times (5), inside the case's `measured_*`
 //! function, and exits: for `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='*measured_*'` and `callgrind_annotate --inclusive=yes`
-//! (instructions of every thread, the pool's blocking threads included). Build
+//! (callgrind toggles per thread: on the default multi-threaded runtime the
+//! SQLite statements run in place, inside `measured_*`; with
+//! `ASHORE_BENCH_RUNTIME=current_thread` they run on the pool's blocking
+//! threads, which need `--toggle-collect='*sqlite*layer*fetch*'` too). Build
 //! with `CARGO_PROFILE_BENCH_DEBUG=line-tables-only cargo bench --bench sql --no-run`.
 
 mod by_hand;
@@ -51,6 +54,8 @@ mod interleaved;
 mod keys;
 #[path = "../common/resources.rs"]
 mod resources;
+#[path = "../common/runtime.rs"]
+mod runtime;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -250,16 +255,7 @@ fn postgres<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
 }
 
 fn bench(c: &mut Criterion) {
-    // What `#[tokio::main]` builds, where SQLite statements run in place;
-    // `ASHORE_BENCH_RUNTIME=current_thread` measures the other flavor, where
-    // they go to the pool's blocking threads.
-    let rt = match std::env::var("ASHORE_BENCH_RUNTIME").as_deref() {
-        Ok("current_thread") => tokio::runtime::Builder::new_current_thread(),
-        _ => tokio::runtime::Builder::new_multi_thread(),
-    }
-    .enable_all()
-    .build()
-    .expect("runtime");
+    let rt = runtime::runtime();
     sqlite::<UuidKeys>(c, &rt);
     sqlite::<IntegerKeys>(c, &rt);
     postgres::<UuidKeys>(c, &rt);
