@@ -125,24 +125,37 @@ impl<R: Resource> Changeset<R> {
 
     /// The values as a row, each default applied (a new UUID key, a nil the
     /// layer assigns an integer key for, nil for an optional attribute); a
-    /// required attribute left unset is an error. The values are the first
-    /// iterator of the chain, so the row reuses the changeset's allocation.
+    /// required attribute left unset is an error. The row reuses the
+    /// changeset's allocation (the values are the source of an infallible
+    /// map, collected in place), and the defaults are checked first, so a
+    /// large create's rows are each made in one short loop.
     pub(crate) fn into_row(self) -> Result<Row> {
         let schema = R::schema();
-        self.values
+        let missing = self
+            .values
+            .iter()
+            .zip(schema.attributes)
+            .find(|(value, attr)| value.is_none() && attr.generated.is_none() && !attr.nullable);
+        if let Some((_, attr)) = missing {
+            return Err(Error::new(ErrorKind::Required {
+                resource: schema.name,
+                attribute: attr.name,
+            }));
+        }
+        Ok(self
+            .values
             .into_iter()
             .zip(schema.attributes)
-            .map(|(value, attr)| match (value, attr.generated) {
-                (Some(v), _) => Ok(v),
-                (None, Some(Generated::Uuid)) => Ok(Value::Uuid(uuid::Uuid::new_v4())),
-                (None, Some(Generated::Integer)) => Ok(Value::Null),
-                (None, None) if attr.nullable => Ok(Value::Null),
-                (None, None) => Err(Error::new(ErrorKind::Required {
-                    resource: schema.name,
-                    attribute: attr.name,
-                })),
+            .map(|(value, attr)| match value {
+                Some(v) => v,
+                None if attr.generated == Some(Generated::Uuid) => {
+                    Value::Uuid(uuid::Uuid::new_v4())
+                }
+                // A generated integer key (the layer's to assign) or an
+                // optional attribute.
+                None => Value::Null,
             })
-            .collect()
+            .collect())
     }
 }
 

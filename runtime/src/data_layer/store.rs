@@ -99,6 +99,22 @@ impl Collector {
         self.add(target, row)
     }
 
+    /// Adds the record of `row`, a row of the schema in attribute order, to
+    /// group 0 (an ungrouped collector's one list): how a layer that writes
+    /// rows it was given makes its records of them, each as soon as it is
+    /// written, while its values are at hand. An error when the row does not
+    /// make a record (then nothing is added).
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn push_row(&mut self, row: Row) -> Result<()> {
+        self.add(Target::Group(0), &mut row_columns(self.schema, row)?)
+    }
+
+    /// Makes room for `additional` more records (see [`Table::reserve`]).
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.table.reserve(additional);
+    }
+
     /// Reads a record from `row` and puts it where `target` says.
     fn add(&mut self, target: Target<'_>, row: &mut dyn ColumnReader) -> Result<()> {
         match target {
@@ -330,6 +346,9 @@ impl<R: Resource> Table for TypedTable<R> {
     fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()> {
         self.0.push(R::read_columns(reader)?);
         Ok(())
+    }
+    fn reserve(&mut self, additional: usize) {
+        self.0.reserve_exact(additional);
     }
     fn truncate(&mut self, len: usize) {
         self.0.truncate(len);

@@ -23,7 +23,8 @@ fn refusal(value: &Value) -> Option<&'static str> {
             "NaN, which the data layers do not store or compare alike (SQLite cannot store it, \
              PostgreSQL finds it equal to itself and above infinity)",
         ),
-        Value::String(s) if s.contains('\0') => {
+        // A byte search (memchr), not a `char` pattern's.
+        Value::String(s) if s.as_bytes().contains(&0) => {
             Some("text holding a NUL character (\\0), which PostgreSQL cannot store")
         }
         _ => None,
@@ -33,10 +34,12 @@ fn refusal(value: &Value) -> Option<&'static str> {
 /// Refuses a create whose rows hold a NaN or text with a NUL, naming the
 /// resource and the attribute.
 pub(crate) fn check_rows(schema: &'static Schema, rows: &[Row]) -> Result<()> {
-    for row in rows {
-        check_values(schema, row.iter().enumerate())?;
-    }
-    Ok(())
+    rows.iter().try_for_each(|row| check_row(schema, row))
+}
+
+/// [`check_rows`] of one row.
+pub(crate) fn check_row(schema: &'static Schema, row: &[Value]) -> Result<()> {
+    check_values(schema, row.iter().enumerate())
 }
 
 /// Refuses an update that sets a NaN or text with a NUL, as [`check_rows`].

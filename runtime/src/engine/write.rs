@@ -55,16 +55,22 @@ pub(crate) async fn create<R: Resource>(
         }),
         None => None,
     };
+    // Each row is made and its values checked in one pass, while it is at
+    // hand (a large create's rows do not stay in the processor's caches).
     let rows = changesets
         .into_iter()
         .map(|mut changeset| {
             if let (Some(index), Some(tenant)) = (tenant_index, scope.tenant()) {
                 changeset.fill(index, tenant);
             }
-            changeset.into_row()
+            let row = changeset.into_row()?;
+            values::check_row(schema, &row)?;
+            Ok(row)
         })
         .collect::<Result<Vec<_>>>()?;
-    insert(&scope, schema, rows, upsert).await?.into_vec::<R>()
+    insert_checked(&scope, schema, rows, upsert)
+        .await?
+        .into_vec::<R>()
 }
 
 /// Creates `rows` of `schema` in `scope` (the tenant attribute filled in where
@@ -73,10 +79,20 @@ pub(crate) async fn create<R: Resource>(
 pub(crate) async fn insert(
     scope: &Scope,
     schema: &'static Schema,
-    mut rows: Vec<crate::resource::Row>,
+    rows: Vec<crate::resource::Row>,
     upsert: Option<Upsert>,
 ) -> Result<crate::data_layer::Records> {
     values::check_rows(schema, &rows)?;
+    insert_checked(scope, schema, rows, upsert).await
+}
+
+/// [`insert`] of rows whose values [`values::check_rows`] accepts.
+async fn insert_checked(
+    scope: &Scope,
+    schema: &'static Schema,
+    mut rows: Vec<crate::resource::Row>,
+    upsert: Option<Upsert>,
+) -> Result<crate::data_layer::Records> {
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
     authorize::writes::check_create(scope, schema, &rows).await?;

@@ -35,6 +35,12 @@ pub trait Table: Any + Send + Sync {
     /// Appends the record read from `reader` (an error when the row does not
     /// make a record; then nothing is appended).
     fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()>;
+    /// Makes room for `additional` more records, so appending that many does
+    /// not move the table (what a layer that knows how many records it will
+    /// append calls first). Without it, the table grows as records come.
+    fn reserve(&mut self, additional: usize) {
+        let _ = additional;
+    }
     /// Drops the records from `len` on.
     fn truncate(&mut self, len: usize);
     /// Swaps the records at each pair of positions, in turn.

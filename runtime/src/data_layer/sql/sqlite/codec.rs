@@ -34,26 +34,36 @@ pub(crate) fn encode(v: &Value) -> Sql {
     }
 }
 
-/// Turns `rows` of `schema` into what reading them back gives: a timestamp
-/// keeps microseconds (the text it is stored as, parsed again) and `-0.0` is
-/// `0.0`; every other value is stored as given. A create builds its records
-/// from its rows with this instead of decoding what `RETURNING` gives.
-pub(crate) fn stored_form(schema: &Schema, rows: &mut [Row]) {
-    let changed: Vec<(usize, ValueType)> = schema
-        .attributes
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| matches!(a.value_type, ValueType::F64 | ValueType::DateTime))
-        .map(|(i, a)| (i, a.value_type))
-        .collect();
-    if changed.is_empty() {
-        return;
+/// What reading a row of a schema back gives, made of the row a create
+/// stored: a timestamp keeps microseconds (the text it is stored as, parsed
+/// again) and `-0.0` is `0.0`; every other value is stored as given. A create
+/// builds its records from its rows with this, row by row as it binds them,
+/// instead of decoding what `RETURNING` gives.
+pub(crate) struct StoredForm {
+    /// The attributes whose values may change, with their types.
+    changed: Vec<(usize, ValueType)>,
+}
+
+impl StoredForm {
+    /// The stored form of rows of `schema`.
+    pub(crate) fn new(schema: &Schema) -> StoredForm {
+        StoredForm {
+            changed: schema
+                .attributes
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| matches!(a.value_type, ValueType::F64 | ValueType::DateTime))
+                .map(|(i, a)| (i, a.value_type))
+                .collect(),
+        }
     }
-    for row in rows {
-        for &(i, t) in &changed {
-            match &mut row[i] {
-                Value::Float(f) if *f == 0.0 => *f = 0.0,
-                Value::DateTime(d) => {
+
+    /// Turns `row` into its stored form.
+    pub(crate) fn apply(&self, row: &mut [Value]) {
+        for &(i, t) in &self.changed {
+            match row.get_mut(i) {
+                Some(Value::Float(f)) if *f == 0.0 => *f = 0.0,
+                Some(Value::DateTime(d)) => {
                     let text = encode_datetime(d);
                     if let Ok(v) = decode(ValueRef::Text(text.as_bytes()), t) {
                         row[i] = v;

@@ -131,21 +131,55 @@ fn fetch(
     Ok(())
 }
 
-/// Inserts `rows` of `schema` (every key set) in one statement, bound in place.
+/// Inserts `rows` of `schema` (every key set, one value per attribute),
+/// `per_statement` rows a statement, and returns them as its records in their
+/// stored form. Each chunk of rows is checked (no NaN) and bound in place, its
+/// statement runs, and then its rows, still at hand, are turned into their
+/// stored form and moved into their records (SQLite copied the bound text):
+/// no pass over every row after the last statement, and the records are made
+/// only of rows the database took (a row that breaks a constraint fails the
+/// statement first). The statement of `per_statement` rows is prepared once
+/// and run for each full chunk, bound anew each time (a statement given back
+/// to the cache frees the memory of its parameters); the rows left over take a
+/// statement of their count. On an error the records made so far are dropped
+/// and the caller's transaction rolls back.
 fn insert_rows(
     conn: &Connection,
     inner: &Inner,
     schema: &'static Schema,
-    rows: &[Row],
-) -> rusqlite::Result<()> {
-    let sql = build::values_insert(schema, rows.len());
-    let mut prepared = conn.prepare_cached(&sql)?;
+    mut rows: Vec<Row>,
+    per_statement: usize,
+    what: &dyn Fn(rusqlite::Error) -> Error,
+) -> Result<Records> {
     let width = schema.attributes.len();
-    for (r, row) in rows.iter().enumerate() {
-        codec::bind_row(&mut prepared, 1 + r * width, row)?;
+    let stored = codec::StoredForm::new(schema);
+    let mut created = collector(schema, None)?;
+    created.reserve(rows.len());
+    let per_statement = per_statement.max(1);
+    let in_full_chunks = rows.len() / per_statement * per_statement;
+    let left_over = rows.len() - in_full_chunks;
+    let (full, rest) = rows.split_at_mut(in_full_chunks);
+    for (part, count) in [(full, per_statement), (rest, left_over)] {
+        if part.is_empty() {
+            continue;
+        }
+        let sql = build::values_insert(schema, count);
+        let mut prepared = conn.prepare_cached(&sql).map_err(what)?;
+        for chunk in part.chunks_mut(count) {
+            for (r, row) in chunk.iter().enumerate() {
+                refuse_nan(schema, std::slice::from_ref(row))?;
+                codec::bind_row(&mut prepared, 1 + r * width, row).map_err(what)?;
+            }
+            let _statement = inner.ran(&sql);
+            prepared.raw_execute().map_err(what)?;
+            for row in chunk {
+                let mut row = std::mem::take(row);
+                stored.apply(&mut row);
+                created.push_row(row)?;
+            }
+        }
     }
-    let _statement = inner.ran(&sql);
-    prepared.raw_execute().map(drop)
+    Ok(created.finish())
 }
 
 /// Runs raw SQL and decodes each row by column name against `schema`.
@@ -472,7 +506,10 @@ impl Sqlite {
         for row in &rows {
             schema.check_row(row)?;
         }
-        refuse_nan(schema, &rows)?;
+        if upsert.is_some() {
+            // A plain create refuses NaN as it binds each row (`insert_rows`).
+            refuse_nan(schema, &rows)?;
+        }
         if schema.primary_key().generated == Some(Generated::Uuid) {
             let pk = schema.primary_key;
             for row in rows.iter_mut().filter(|r| r[pk].is_null()) {
@@ -504,18 +541,15 @@ impl Sqlite {
             }
             let Some(upsert) = &upsert else {
                 // A plain create knows every key by now: its rows are bound
-                // in place and come back as the records, in their stored form.
+                // in place and become the records, in their stored form.
                 let per_statement = build::rows_per_statement(Dialect::Sqlite, schema);
                 if !tx.nested() || rows.len() > per_statement {
                     tx.execute_batch("PRAGMA defer_foreign_keys = ON")
                         .map_err(what)?;
                 }
-                for chunk in rows.chunks(per_statement) {
-                    insert_rows(&tx, inner, schema, chunk).map_err(what)?;
-                }
+                let created = insert_rows(&tx, inner, schema, rows, per_statement, &what)?;
                 commit(&mut tx, schema, "creating")?;
-                codec::stored_form(schema, &mut rows);
-                return Ok(Records::Rows(rows));
+                return Ok(created);
             };
             let statements = build::upsert(Dialect::Sqlite, schema, &rows, upsert)?;
             if !tx.nested() || statements.len() > 1 {
