@@ -22,7 +22,8 @@
 //! `cargo bench --bench writes` (add `ASHORE_PG_URL=postgres://..` for
 //! PostgreSQL); `cargo bench --bench writes -- "sqlite|update"` runs only the
 //! cases whose name holds one of the alternatives. It runs under `cargo bench`
-//! only (`--bench`), not in `cargo test`.
+//! only (`--bench`), not in `cargo test`, on a multi-threaded runtime
+//! (`ASHORE_BENCH_RUNTIME=current_thread` for the other; `common/runtime.rs`).
 
 mod by_hand;
 #[path = "../common/databases.rs"]
@@ -34,6 +35,8 @@ mod interleaved;
 mod keys;
 #[path = "../common/resources.rs"]
 mod resources;
+#[path = "../common/runtime.rs"]
+mod runtime;
 
 use ashore::data_layer::sql::Sqlite;
 use tokio::runtime::Runtime;
@@ -257,10 +260,7 @@ fn main() {
         println!("benches/writes runs under `cargo bench` only");
         return;
     }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = runtime::runtime();
     sqlite::<UuidKeys>(&rt);
     sqlite::<IntegerKeys>(&rt);
     postgres::<UuidKeys>(&rt);
