@@ -196,6 +196,8 @@ pub enum OptionValue {
     SourceAttributeOnJoinResource(Ident),
     DestinationAttributeOnJoinResource(Ident),
     AuthorizeReadWith(ReadWith),
+    /// `no_attributes;`: the filter, with `parent(..)`, links the records.
+    NoAttributes,
 }
 
 /// The value of `authorize_read_with`: what a load does with a related record
@@ -233,11 +235,12 @@ pub enum OptionKind {
     SourceAttributeOnJoinResource,
     DestinationAttributeOnJoinResource,
     AuthorizeReadWith,
+    NoAttributes,
 }
 
 impl OptionKind {
     /// Every option, in the order of the DSL's docs.
-    pub const ALL: [OptionKind; 9] = [
+    pub const ALL: [OptionKind; 10] = [
         OptionKind::SourceAttribute,
         OptionKind::DestinationAttribute,
         OptionKind::Filter,
@@ -247,6 +250,7 @@ impl OptionKind {
         OptionKind::SourceAttributeOnJoinResource,
         OptionKind::DestinationAttributeOnJoinResource,
         OptionKind::AuthorizeReadWith,
+        OptionKind::NoAttributes,
     ];
 
     /// The DSL keyword.
@@ -263,6 +267,7 @@ impl OptionKind {
                 "destination_attribute_on_join_resource"
             }
             OptionKind::AuthorizeReadWith => "authorize_read_with",
+            OptionKind::NoAttributes => "no_attributes",
         }
     }
 
@@ -294,6 +299,7 @@ impl OptionValue {
                 OptionKind::DestinationAttributeOnJoinResource
             }
             OptionValue::AuthorizeReadWith(_) => OptionKind::AuthorizeReadWith,
+            OptionValue::NoAttributes => OptionKind::NoAttributes,
         }
     }
 }
@@ -407,6 +413,11 @@ impl Relationship {
         }
     }
 
+    /// Whether it is declared `no_attributes`.
+    pub fn no_attributes(&self) -> bool {
+        self.option(OptionKind::NoAttributes).is_some()
+    }
+
     /// The `filter`, when given.
     pub fn filter(&self) -> Option<&Expr> {
         match self.option(OptionKind::Filter)? {
@@ -514,11 +525,15 @@ impl Resource {
             return Some(explicit.clone());
         }
         match rel.kind {
-            RelKind::HasOne | RelKind::HasMany if rel.manual().is_none() => Some(format_ident!(
-                "{}_id",
-                snake_case(&self.ident.unraw().to_string()),
-                span = rel.name.span()
-            )),
+            RelKind::HasOne | RelKind::HasMany
+                if rel.manual().is_none() && !rel.no_attributes() =>
+            {
+                Some(format_ident!(
+                    "{}_id",
+                    snake_case(&self.ident.unraw().to_string()),
+                    span = rel.name.span()
+                ))
+            }
             _ => None,
         }
     }

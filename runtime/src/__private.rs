@@ -54,6 +54,44 @@ pub fn attr<K>(path: &Path, name: &'static str) -> Term<K> {
     })
 }
 
+/// The fields of `S`, the source of a `no_attributes` relationship, which its
+/// filter's `parent(x)` reads (`parent(p.x())`).
+pub fn parent_fields<S: Resource>() -> S::Fields {
+    S::Fields::at(Path::new())
+}
+
+/// `parent(x)`: attribute `x` of the relationship's source, as an operand of
+/// its kind in the destination's filter.
+pub fn parent<T: ParentAttribute>(attribute: T) -> Term<T::Kind> {
+    Term::new(attribute.into_parent())
+}
+
+/// An attribute of a relationship's source, as `parent(..)` takes it.
+#[diagnostic::on_unimplemented(
+    message = "`parent(..)` takes an attribute of the relationship's source, found `{Self}`",
+    label = "not an attribute",
+    note = "a relationship is not a value: `parent(..)` names one attribute, like `parent(id)`"
+)]
+pub trait ParentAttribute {
+    /// What it compares with.
+    type Kind;
+    /// `Expr::Parent` of the attribute.
+    fn into_parent(self) -> Expr;
+}
+
+impl<K> ParentAttribute for Term<K> {
+    type Kind = K;
+    fn into_parent(self) -> Expr {
+        match &self.into_expr() {
+            Expr::Attr { path, name } if path.is_empty() => Expr::Parent(name.clone()),
+            // The macro lets only attributes of the source through (an
+            // aggregate is refused where it is written); anything else names
+            // no attribute, which the read reports.
+            other => Expr::Parent(Name::Owned(other.to_string())),
+        }
+    }
+}
+
 /// `path` one relationship further.
 pub fn child(path: &Path, relationship: &'static str) -> Path {
     let mut p = path.clone();

@@ -55,6 +55,22 @@ resource! {
                 source_attribute name;
                 destination_attribute author;
             }
+            // The `parent_relationships` suite's: related by a condition on
+            // both records, no key (the guide's manual relationship without
+            // code), a has_one of it, and one with no equality to index.
+            has_many above: Ticket {
+                no_attributes;
+                filter representative_id == parent(id) and priority > parent(priority_threshold);
+            }
+            has_one top_above: Ticket {
+                no_attributes;
+                filter representative_id == parent(id) and priority > parent(priority_threshold);
+                sort priority desc;
+            }
+            has_many at_threshold: Ticket {
+                no_attributes;
+                filter priority == parent(priority_threshold) or exists(comments, author == parent(name));
+            }
         }
         // The `aggregates` suite's: over tickets, through the relationship
         // filter of `open_tickets`, and two hops away.
@@ -76,6 +92,8 @@ resource! {
             list subjects: tickets.subject as String;
             list open_priorities: tickets.priority as i64 { filter status == "open"; }
             list tag_names: tickets.tags.name as String;
+            count above_count: above;
+            max above_highest: above.priority as i64 { filter status == "open"; }
         }
     }
 }

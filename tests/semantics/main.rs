@@ -24,6 +24,7 @@ mod loading_nested;
 mod loading_windows;
 mod manual;
 mod manual_content;
+mod parent_relationships;
 mod paths;
 mod raw_names;
 mod reading_one;

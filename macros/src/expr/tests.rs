@@ -58,10 +58,32 @@ fn tree(src: &str) -> String {
                 let p: Vec<_> = path.iter().map(ToString::to_string).collect();
                 format!("exists({}, {})", p.join("."), show(body))
             }
+            Expr::Parent { field, .. } => format!("parent({field})"),
         }
     }
     let e = syn::parse::Parser::parse2(parse::parse_whole, src.parse().unwrap()).unwrap();
     show(&e)
+}
+
+#[test]
+fn parent_names_one_attribute_of_the_source() {
+    assert_eq!(
+        tree("representative_id == parent(id) and priority > parent(priority_threshold)"),
+        "((representative_id Eq parent(id)) And (priority Gt parent(priority_threshold)))"
+    );
+    assert_eq!(
+        tree("exists(comments, author == parent(name))"),
+        "exists(comments, (author Eq parent(name)))"
+    );
+    assert_eq!(
+        error("parent(representative.name) == name"),
+        "`parent(..)` names one attribute of the relationship's source, not a path: \
+         `parent(priority_threshold)`"
+    );
+    assert_eq!(
+        error("parent() == name"),
+        "expected the name of one of the source's attributes: `parent(priority_threshold)`"
+    );
 }
 
 #[test]
@@ -170,7 +192,7 @@ fn errors_say_what_was_expected() {
     assert_eq!(
         error("trim(a) == \"x\""),
         "unknown function `trim` in a filter; the functions are `is_nil(x)`, `exists(path, condition)`, \
-         `contains`, `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` and `concat`"
+         `parent(x)`, `contains`, `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` and `concat`"
     );
     assert_eq!(
         error("lower(a, b) == \"x\""),

@@ -102,6 +102,17 @@ fn add_path(
     let Some(relationship) = schema.relationship(name).filter(|r| !r.manual) else {
         return Ok(());
     };
+    if relationship.no_attributes {
+        // Its records are linked by a condition, not by keys to read by.
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: format!(
+                "a tenant or policy condition checked on the records a manual loader \
+                 returned cannot go through `no_attributes` relationship `{name}` of {}",
+                schema.name
+            ),
+        }));
+    }
     let destination = (relationship.destination)();
     let at = match hops
         .iter()

@@ -156,6 +156,13 @@ pub struct RelationshipInfo {
     pub manual: bool,
     /// The destination resource.
     pub destination: fn() -> &'static Schema,
+    /// Whether no attributes link the records (`no_attributes;`, Ash's
+    /// `no_attributes? true`): its `filter`, where `parent(x)` reads the
+    /// source record's attribute `x`, says which destination records are
+    /// related to a source record (every one, without a filter). Its
+    /// `source_attribute` is then the source's primary key, which its loads
+    /// group by, and `destination_attribute` is `None`.
+    pub no_attributes: bool,
     /// The attribute on the source whose value links the records (a manual
     /// relationship keys by the source's primary key).
     pub source_attribute: &'static str,
@@ -196,6 +203,28 @@ impl RelationshipInfo {
             .unwrap_or_else(|| (self.destination)().primary_key().name)
     }
 
+    /// Its `filter` option, checked against `MAX_FILTER_DEPTH` for a read of
+    /// `root` (the error names `root`): what every layer compiles at a hop
+    /// through it from `source`, the resource declaring it.
+    pub(crate) fn checked_filter(
+        &self,
+        source: &Schema,
+        root: &'static str,
+    ) -> Result<Option<Expr>> {
+        let Some(filter) = self.filter else {
+            return Ok(None);
+        };
+        let filter = filter();
+        filter.check_depth(
+            root,
+            &format_args!(
+                "the filter of relationship `{}` of {}",
+                self.name, source.name
+            ),
+        )?;
+        Ok(Some(filter))
+    }
+
     /// Whether it reaches at most one destination record from each source
     /// record: it links straight to the destination's primary key (no join
     /// resource). A belongs_to does by default; a has_one only when its
@@ -203,6 +232,7 @@ impl RelationshipInfo {
     /// attributes unique; this does not count on them.)
     pub fn reaches_at_most_one(&self) -> bool {
         self.through.is_none()
+            && !self.no_attributes
             && self.kind != RelationshipKind::ManyToMany
             && self.destination_attribute() == (self.destination)().primary_key().name
     }
@@ -214,6 +244,7 @@ impl fmt::Debug for RelationshipInfo {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("manual", &self.manual)
+            .field("no_attributes", &self.no_attributes)
             .field("destination", &(self.destination)().name)
             .field("source_attribute", &self.source_attribute)
             .field("destination_attribute", &self.destination_attribute)

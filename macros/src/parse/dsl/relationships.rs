@@ -120,7 +120,8 @@ impl Parse for OptionItem {
             || lookahead.peek(kw::through)
             || lookahead.peek(kw::source_attribute_on_join_resource)
             || lookahead.peek(kw::destination_attribute_on_join_resource)
-            || lookahead.peek(kw::authorize_read_with);
+            || lookahead.peek(kw::authorize_read_with)
+            || lookahead.peek(kw::no_attributes);
         if !known {
             if input.peek(Ident::peek_any) {
                 let word = input.call(Ident::parse_any)?;
@@ -148,6 +149,7 @@ impl Parse for OptionItem {
                 OptionValue::Sort(sort_keys(keys, &mut orders))
             }
             "manual" => OptionValue::Manual(input.parse()?),
+            "no_attributes" => OptionValue::NoAttributes,
             "through" => OptionValue::Through(input.call(Type::without_plus)?),
             "authorize_read_with" => {
                 if !input.peek(Ident::peek_any) {

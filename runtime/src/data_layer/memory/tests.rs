@@ -31,6 +31,7 @@ const fn rel(
         name,
         kind,
         manual: false,
+        no_attributes: false,
         destination,
         source_attribute,
         destination_attribute,

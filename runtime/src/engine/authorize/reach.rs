@@ -69,7 +69,9 @@ impl Walk {
         let mut stack = vec![(schema, expr)];
         while let Some((schema, expr)) = stack.pop() {
             match expr {
-                Expr::Value(_) => {}
+                // A parent's attribute is read from a record the read
+                // already holds: it meets no resource.
+                Expr::Value(_) | Expr::Parent(_) => {}
                 Expr::Attr { path, .. } => {
                     self.path(schema, path);
                 }
