@@ -42,6 +42,7 @@ mod aggregates_policies;
 mod custom_types;
 mod filter_cycles;
 mod has_one_cycle;
+mod parent_policies;
 mod policies;
 mod relationship_write_guards;
 mod scoped;

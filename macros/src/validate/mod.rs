@@ -92,8 +92,8 @@ fn parent_reads(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
         .map(|a| name_of(&a.name))
         .collect();
     let add = match front {
-        FrontEnd::Macro => "`no_attributes;` to its options",
-        FrontEnd::Derive => "`no_attributes` to its options",
+        FrontEnd::Macro => "`no_attributes;` to the options",
+        FrontEnd::Derive => "`no_attributes` to the options",
     };
     for rel in &mut resource.relationships {
         let no_attributes = rel.no_attributes();
