@@ -8,7 +8,11 @@
 //! The resources are written by hand (no `resource!`): `Rep` has many `Ticket`s,
 //! a `Ticket` belongs to a `Rep` and has many `Tag`s through `TicketTag`; a
 //! `Rep` has one `twin` (the ticket with its id: to the primary key, so joined)
-//! and one `latest` ticket (by `rep_id`, not unique, so never joined).
+//! and one `latest` ticket (by `rep_id`, not unique, so never joined). Three
+//! relationships have no attributes (`parent(..)` in their filters): a `Rep`'s
+//! tickets `above` its threshold, its `peers` (tickets whose `p` is its
+//! threshold, or tagged with its name: no equality to look up by), and a
+//! ticket's `siblings` (the other tickets of its status).
 
 use crate::testing::test_resource;
 use std::future::Future;
@@ -75,6 +79,47 @@ fn tagged_vip() -> Expr {
     )
 }
 
+/// `rel` with no attributes: `filter`, reading the source through
+/// `parent(..)`, relates the records.
+const fn no_attributes(
+    name: &'static str,
+    kind: RelationshipKind,
+    filter: fn() -> Expr,
+) -> RelationshipInfo {
+    RelationshipInfo {
+        no_attributes: true,
+        filter: Some(filter),
+        ..rel(name, kind, Ticket::schema, "id", None)
+    }
+}
+
+fn above_threshold() -> Expr {
+    Expr::cmp(CmpOp::Eq, Expr::attr("rep_id"), Expr::parent("id")).and(Expr::cmp(
+        CmpOp::Gt,
+        Expr::attr("p"),
+        Expr::parent("threshold"),
+    ))
+}
+
+fn at_threshold_or_tagged() -> Expr {
+    Expr::cmp(CmpOp::Eq, Expr::attr("p"), Expr::parent("threshold")).or(Expr::Exists {
+        path: vec![Name::from("tags")],
+        expr: Box::new(Expr::cmp(
+            CmpOp::Eq,
+            Expr::attr("label"),
+            Expr::parent("name"),
+        )),
+    })
+}
+
+fn same_status() -> Expr {
+    Expr::cmp(CmpOp::Eq, Expr::attr("status"), Expr::parent("status")).and(Expr::cmp(
+        CmpOp::Ne,
+        Expr::attr("id"),
+        Expr::parent("id"),
+    ))
+}
+
 fn urgent_only() -> Expr {
     Expr::cmp(CmpOp::Eq, Expr::attr("label"), Expr::Value(s("urgent")))
 }
@@ -107,6 +152,8 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
     },
     // Not to the primary key: every ticket of the rep, as for has_many.
     rel("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
+    no_attributes("above", RelationshipKind::HasMany, above_threshold),
+    no_attributes("peers", RelationshipKind::HasMany, at_threshold_or_tagged),
 ]);
 
 test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
@@ -122,6 +169,7 @@ test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
     rel("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None),
     tags_rel("tags", None),
     tags_rel("urgent_tags", Some(urgent_only)),
+    no_attributes("siblings", RelationshipKind::HasMany, same_status),
 ]);
 
 test_resource!(Tag in "tag", id: i64 = Some(Generated::Integer), { label: String } &[
@@ -149,6 +197,7 @@ mod functions;
 mod generate;
 mod identities;
 mod joins;
+mod parents;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod sorting;

@@ -429,6 +429,28 @@ impl Gen {
             keys
         };
         match schema.name {
+            // Through a relationship with no attributes: the keys are those
+            // of its source's records.
+            "Ticket" if self.rng.chance(40) => {
+                let (source, pool): (&'static Schema, &[i64]) = if self.rng.chance(50) {
+                    (Rep::schema(), &[1, 2, 3, 4, 5, 42])
+                } else {
+                    (Ticket::schema(), &[1, 2, 3, 6, 7, 8, 12, 99])
+                };
+                let parents: Vec<&'static RelationshipInfo> = source
+                    .relationships
+                    .iter()
+                    .filter(|r| r.no_attributes)
+                    .collect();
+                let relationship: &'static RelationshipInfo = *self.rng.pick(&parents[..]);
+                Some(Partition {
+                    by: PartitionBy::Parent {
+                        source,
+                        relationship,
+                    },
+                    keys: keys(self, pool),
+                })
+            }
             "Ticket" => Some(Partition {
                 by: PartitionBy::Attribute("rep_id"),
                 keys: keys(self, &[1, 2, 3, 4, 5, 42]),
