@@ -442,7 +442,7 @@ impl Gen {
                     .iter()
                     .filter(|r| r.no_attributes)
                     .collect();
-                let relationship: &'static RelationshipInfo = *self.rng.pick(&parents[..]);
+                let relationship = parents[self.rng.below(parents.len())];
                 Some(Partition {
                     by: PartitionBy::Parent {
                         source,
