@@ -198,6 +198,9 @@ pub enum OptionValue {
     AuthorizeReadWith(ReadWith),
     /// `no_attributes;`: the filter, with `parent(..)`, links the records.
     NoAttributes,
+    /// `condition <expr>;`: how a manual relationship's records relate to the
+    /// source, with `parent(..)`.
+    Condition(Expr),
 }
 
 /// The value of `authorize_read_with`: what a load does with a related record
@@ -236,11 +239,12 @@ pub enum OptionKind {
     DestinationAttributeOnJoinResource,
     AuthorizeReadWith,
     NoAttributes,
+    Condition,
 }
 
 impl OptionKind {
     /// Every option, in the order of the DSL's docs.
-    pub const ALL: [OptionKind; 10] = [
+    pub const ALL: [OptionKind; 11] = [
         OptionKind::SourceAttribute,
         OptionKind::DestinationAttribute,
         OptionKind::Filter,
@@ -251,6 +255,7 @@ impl OptionKind {
         OptionKind::DestinationAttributeOnJoinResource,
         OptionKind::AuthorizeReadWith,
         OptionKind::NoAttributes,
+        OptionKind::Condition,
     ];
 
     /// The DSL keyword.
@@ -268,6 +273,7 @@ impl OptionKind {
             }
             OptionKind::AuthorizeReadWith => "authorize_read_with",
             OptionKind::NoAttributes => "no_attributes",
+            OptionKind::Condition => "condition",
         }
     }
 
@@ -300,6 +306,7 @@ impl OptionValue {
             }
             OptionValue::AuthorizeReadWith(_) => OptionKind::AuthorizeReadWith,
             OptionValue::NoAttributes => OptionKind::NoAttributes,
+            OptionValue::Condition(_) => OptionKind::Condition,
         }
     }
 }
@@ -416,6 +423,14 @@ impl Relationship {
     /// Whether it is declared `no_attributes`.
     pub fn no_attributes(&self) -> bool {
         self.option(OptionKind::NoAttributes).is_some()
+    }
+
+    /// A manual relationship's `condition`, when given.
+    pub fn condition(&self) -> Option<&Expr> {
+        match self.option(OptionKind::Condition)? {
+            OptionValue::Condition(e) => Some(e),
+            _ => None,
+        }
     }
 
     /// The `filter`, when given.

@@ -92,6 +92,61 @@ impl<K> ParentAttribute for Term<K> {
     }
 }
 
+/// What a generated `Fields` method names for a manual relationship without a
+/// `condition`: nothing a filter, `exists` or aggregate can go through
+/// ([`through`] refuses it at compile time; [`Hop`] is what it lacks).
+/// It derefs to the destination's fields only so that rustc reports that one
+/// error, not another for each name that follows.
+pub struct ManualWithoutCondition<D: Resource>(D::Fields);
+
+impl<D: Resource> ManualWithoutCondition<D> {
+    /// The marker, over the fields it stands for.
+    pub fn new(fields: D::Fields) -> Self {
+        ManualWithoutCondition(fields)
+    }
+}
+
+impl<D: Resource> std::ops::Deref for ManualWithoutCondition<D> {
+    type Target = D::Fields;
+    fn deref(&self) -> &D::Fields {
+        &self.0
+    }
+}
+
+/// A hop of a filter's path, of an `exists` or of an aggregate: the fields of
+/// the relationship's destination (an attribute passes unchanged, for rustc
+/// to report what follows it).
+pub fn through<T: Hop>(hop: T) -> T::Fields {
+    hop.through()
+}
+
+/// What a path may go through: a relationship a filter can follow.
+#[diagnostic::on_unimplemented(
+    message = "a filter, `exists` or aggregate cannot go through a manual relationship without a `condition`",
+    label = "manual, with no `condition`",
+    note = "say how its records relate to the source record in its declaration, as a filter on them that reads the source with `parent(..)`: `condition representative_id == parent(id);` (`condition(..)` in a derive); loads still call its loader"
+)]
+pub trait Hop {
+    /// The destination's fields.
+    type Fields;
+    /// Them.
+    fn through(self) -> Self::Fields;
+}
+
+impl<F: Fields> Hop for F {
+    type Fields = F;
+    fn through(self) -> F {
+        self
+    }
+}
+
+impl<K> Hop for Term<K> {
+    type Fields = Term<K>;
+    fn through(self) -> Term<K> {
+        self
+    }
+}
+
 /// `path` one relationship further.
 pub fn child(path: &Path, relationship: &'static str) -> Path {
     let mut p = path.clone();

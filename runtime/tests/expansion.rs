@@ -123,6 +123,7 @@ static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
         through: None,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: ap::AuthorizeReadWith::Filter,
     },
     ap::RelationshipInfo {
@@ -136,6 +137,7 @@ static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
         through: None,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: ap::AuthorizeReadWith::Filter,
     },
 ];
@@ -361,6 +363,7 @@ static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo {
     through: None,
     filter: None,
     sort: Vec::new,
+    condition: None,
     authorize_read_with: ap::AuthorizeReadWith::Filter,
 }];
 

@@ -39,6 +39,8 @@ mod loading_nested;
 mod loading_windows;
 #[path = "../semantics/manual.rs"]
 mod manual;
+#[path = "../semantics/manual_conditions.rs"]
+mod manual_conditions;
 #[path = "../semantics/manual_content.rs"]
 mod manual_content;
 #[path = "../semantics/parent_relationships.rs"]
@@ -128,7 +130,7 @@ fn describe(schema: &ashore::Schema) -> String {
         writeln!(
             out,
             "  {:?} {} -> {} manual={} no_attributes={} source={} destination={:?} \
-             through={:?} filter={:?} sort={:?}",
+             through={:?} filter={:?} condition={:?} sort={:?}",
             r.kind,
             r.name,
             (r.destination)().name,
@@ -138,6 +140,7 @@ fn describe(schema: &ashore::Schema) -> String {
             r.destination_attribute,
             through,
             r.filter.map(|f| f()),
+            r.condition.map(|f| f()),
             (r.sort)(),
         )
         .unwrap();

@@ -17,7 +17,13 @@ pub struct Representative {
     pub admin: bool,
     #[resource(has_many)]
     pub tickets: Loaded<Vec<Ticket>>,
-    #[resource(has_many(manual = TicketsAboveThreshold))]
+    // The guide's loader, with the condition its records meet: filters,
+    // paths and aggregates go through the condition (the `manual_conditions`
+    // suite), loads call the loader.
+    #[resource(has_many(
+        manual = TicketsAboveThreshold,
+        condition(representative_id == parent(id) and priority > parent(priority_threshold))
+    ))]
     pub tickets_above_threshold: Loaded<Vec<Ticket>>,
     #[resource(has_many(filter(status == "open"), sort(priority desc)))]
     pub open_tickets: Loaded<Vec<Ticket>>,
@@ -117,6 +123,8 @@ pub struct Representative {
     pub tag_names: Loaded<Vec<String>>,
     #[resource(aggregate(count, above))]
     pub above_count: Loaded<i64>,
+    #[resource(aggregate(count, tickets_above_threshold))]
+    pub manual_above_count: Loaded<i64>,
     #[resource(aggregate(max, above.priority, filter(status == "open")))]
     pub above_highest: Loaded<Option<i64>>,
 }

@@ -23,6 +23,7 @@ mod loading;
 mod loading_nested;
 mod loading_windows;
 mod manual;
+mod manual_conditions;
 mod manual_content;
 mod parent_relationships;
 mod paths;

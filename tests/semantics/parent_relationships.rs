@@ -19,8 +19,8 @@ use ashore::{ErrorKind, Expr, Rel, ToMany};
 
 use crate::common::*;
 
-/// The world of the module comment.
-async fn world(run: &Run) -> Fx {
+/// The world of the module comment (the `manual_conditions` suite's too).
+pub(crate) async fn world(run: &Run) -> Fx {
     let fx = ada_and_bob(run).await;
     let d = &fx.domain;
     rep(d, "Cy", 1).await;

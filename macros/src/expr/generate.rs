@@ -318,7 +318,9 @@ impl Gen {
                 quote_spanned! {at(*span)=> ::ashore::__private::#f(#first #(, #args)*) }
             }
             Expr::Exists { span, path, body } => {
+                let last = at(path[path.len() - 1].span());
                 let related = fields(root, path);
+                let related = quote_spanned!(last=> ::ashore::__private::through(#related));
                 let inner = Ident::new("__ashore_g", Span::mixed_site());
                 let body = self.operand(body, &inner, "Bool");
                 quote_spanned! {at(*span)=>
@@ -340,17 +342,22 @@ fn pinned(pin: &Pin) -> TokenStream {
     quote_spanned! {amp=> &#group }
 }
 
-/// `a.b.c` -> `root.a().b().c()`. Each method name is the user's ident (so "no
-/// method named `x`" lands on it); the receiver, dots and parentheses share the
-/// receiver's hygiene, located on the user's idents, so the whole call reads as
-/// the user's `a.b.c` in messages.
+/// `a.b.c` -> `through(through(root.a()).b()).c()`. Each method name is the
+/// user's ident (so "no method named `x`" lands on it); the receiver, dots and
+/// parentheses share the receiver's hygiene, located on the user's idents, so
+/// the whole call reads as the user's `a.b.c` in messages. Each relationship
+/// hop goes through `__private::through`, which refuses a manual relationship
+/// without a `condition` on its name.
 pub(crate) fn fields(root: &Ident, path: &[Ident]) -> TokenStream {
     let mut receiver = root.clone();
     receiver.set_span(root.span().located_at(path[0].span()));
     let mut out = quote!(#receiver);
-    for ident in path {
+    for (i, ident) in path.iter().enumerate() {
         let span = at(ident.span());
         out.extend(quote_spanned!(span=> .#ident()));
+        if i + 1 < path.len() {
+            out = quote_spanned!(span=> ::ashore::__private::through(#out));
+        }
     }
     out
 }

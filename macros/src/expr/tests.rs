@@ -141,7 +141,7 @@ fn generated_calls() {
     );
     assert_eq!(
         generated("priority > representative.priority_threshold"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , __ashore_f . representative () . priority_threshold ()))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , :: ashore :: __private :: through (__ashore_f . representative ()) . priority_threshold ()))"
     );
     let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
     for part in [
@@ -153,7 +153,7 @@ fn generated_calls() {
     }
     assert_eq!(
         generated("exists(tickets, exists(tags, label == \"x\"))"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (__ashore_f . tickets () , | __ashore_g | :: ashore :: __private :: exists (__ashore_g . tags () , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (:: ashore :: __private :: through (__ashore_f . tickets ()) , | __ashore_g | :: ashore :: __private :: exists (:: ashore :: __private :: through (__ashore_g . tags ()) , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
     );
 }
 

@@ -69,6 +69,15 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
+    let condition = match rel.condition() {
+        Some(condition) => {
+            let closure = expr::relationship_closure(condition, &resource.ident);
+            quote! {
+                ::core::option::Option::Some(|| ::ashore::__private::filter_for::<#dest>(#closure))
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
     let sort = if rel.sort().is_empty() {
         quote!(::std::vec::Vec::new)
     } else {
@@ -100,6 +109,7 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
             destination_attribute: #destination,
             through: #through,
             filter: #filter,
+            condition: #condition,
             sort: #sort,
             authorize_read_with: ::ashore::__private::AuthorizeReadWith::#read_with,
         }

@@ -97,14 +97,24 @@ fn parent_reads(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     };
     for rel in &mut resource.relationships {
         let no_attributes = rel.no_attributes();
+        let manual = rel.manual().is_some();
         let name = rel.name.clone();
         rel.options.retain(|option| {
-            let OptionValue::Filter(filter) = &option.value else {
-                return true;
+            let (filter, reads_parent) = match &option.value {
+                OptionValue::Filter(filter) => (filter, no_attributes),
+                OptionValue::Condition(condition) => (condition, true),
+                _ => return true,
             };
             let mut fine = true;
             for (span, field) in filter.parents() {
-                let message = if !no_attributes {
+                let message = if !reads_parent && manual {
+                    format!(
+                        "`parent({field})` reads the source record: a manual relationship's \
+                         `filter` is its loader's query, which has none; say how the records \
+                         relate to the source in its `condition` (`condition \
+                         representative_id == parent(id);`)"
+                    )
+                } else if !reads_parent {
                     format!(
                         "`parent({field})` reads the source record, which only the filter of a \
                          `no_attributes` relationship may (its filter alone relates the \
@@ -284,6 +294,11 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &Error
                      (the loader returns records keyed by the source's primary key)",
                     k.keyword()
                 )
+            } else if k == OptionKind::Condition && !manual {
+                "`condition` says how a manual relationship's records relate to the source \
+                 record; without `manual`, write it as the `filter` of a `no_attributes` \
+                 relationship"
+                    .to_owned()
             } else if k == OptionKind::NoAttributes
                 && matches!(kind, RelKind::BelongsTo | RelKind::ManyToMany)
             {

@@ -174,6 +174,12 @@ pub struct RelationshipInfo {
     pub through: Option<Through>,
     /// The relationship's `filter` option.
     pub filter: Option<fn() -> Expr>,
+    /// A manual relationship's `condition`: how its loader's records relate
+    /// to a source record, `parent(x)` reading the source's attribute `x`.
+    /// With one, filters, `exists`, paths and aggregates go through the
+    /// relationship by it (and its `filter`), as through a `no_attributes`
+    /// relationship, without calling the loader; loads still call it.
+    pub condition: Option<fn() -> Expr>,
     /// The relationship's `sort` option.
     pub sort: fn() -> Vec<Sort>,
     /// What a load does with a related record the actor may not read.
@@ -225,6 +231,40 @@ impl RelationshipInfo {
         Ok(Some(filter))
     }
 
+    /// Whether a condition, not keys, links its records in filters and
+    /// aggregates: a `no_attributes` relationship (its `filter`), or a manual
+    /// one with a `condition`.
+    pub fn linked_by_condition(&self) -> bool {
+        self.no_attributes || (self.manual && self.condition.is_some())
+    }
+
+    /// What relates a destination record to a source record when
+    /// [`linked_by_condition`](Self::linked_by_condition): the `filter` of a
+    /// `no_attributes` relationship; a manual relationship's `condition` and
+    /// its `filter`. Checked against `MAX_FILTER_DEPTH` for a read of `root`
+    /// (the error names `root`).
+    pub(crate) fn linking_condition(
+        &self,
+        source: &Schema,
+        root: &'static str,
+    ) -> Result<Option<Expr>> {
+        let Some(condition) = self.condition.filter(|_| self.manual) else {
+            return self.checked_filter(source, root);
+        };
+        let linking = match self.filter {
+            Some(filter) => condition().and(filter()),
+            None => condition(),
+        };
+        linking.check_depth(
+            root,
+            &format_args!(
+                "the condition of relationship `{}` of {}",
+                self.name, source.name
+            ),
+        )?;
+        Ok(Some(linking))
+    }
+
     /// Whether it reaches at most one destination record from each source
     /// record: it links straight to the destination's primary key (no join
     /// resource). A belongs_to does by default; a has_one only when its
@@ -232,7 +272,7 @@ impl RelationshipInfo {
     /// attributes unique; this does not count on them.)
     pub fn reaches_at_most_one(&self) -> bool {
         self.through.is_none()
-            && !self.no_attributes
+            && !self.linked_by_condition()
             && self.kind != RelationshipKind::ManyToMany
             && self.destination_attribute() == (self.destination)().primary_key().name
     }

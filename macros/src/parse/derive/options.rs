@@ -41,7 +41,7 @@ pub const FIELD_OPTIONS: [&str; 7] = [
 
 /// The names a relationship kind takes in its `( )`: `destination` and the
 /// options of `resource!`.
-pub const RELATIONSHIP_OPTIONS: [&str; 11] = [
+pub const RELATIONSHIP_OPTIONS: [&str; 12] = [
     "destination",
     "source_attribute",
     "destination_attribute",
@@ -53,6 +53,7 @@ pub const RELATIONSHIP_OPTIONS: [&str; 11] = [
     "destination_attribute_on_join_resource",
     "authorize_read_with",
     "no_attributes",
+    "condition",
 ];
 
 /// The names `#[resource(..)]` takes on the struct.
@@ -372,6 +373,7 @@ impl RelSpec {
                 OptionValue::DestinationAttributeOnJoinResource(ident_value(meta, &name)?)
             }
             "filter" => OptionValue::Filter(filter(meta)?),
+            "condition" => OptionValue::Condition(filter(meta)?),
             "sort" => OptionValue::Sort(self.sort(meta)?),
             "manual" => OptionValue::Manual(expr_value(meta, "manual = Loader")?.clone()),
             "no_attributes" => {

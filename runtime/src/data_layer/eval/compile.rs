@@ -178,7 +178,7 @@ impl<'a> Compiler<'a> {
         let Some(rel) = schema.relationship(name) else {
             return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
         };
-        if rel.manual {
+        if rel.manual && !rel.linked_by_condition() {
             return Err(self.invalid(format!(
                 "relationship `{name}` of {} is manual; a filter cannot go through it",
                 schema.name
@@ -188,7 +188,7 @@ impl<'a> Compiler<'a> {
             Some(rows) => rows,
             None => self.table(schema)?,
         };
-        if rel.no_attributes {
+        if rel.linked_by_condition() {
             return self.parent_step(schema, source_table, rel);
         }
         let source_attr = self.attribute(schema, rel.source_attribute, &[])?;
@@ -231,9 +231,10 @@ impl<'a> Compiler<'a> {
         Ok((step, dest))
     }
 
-    /// The hop through `no_attributes` relationship `rel` of `schema`, from
-    /// the records of `source_table`: its filter compiled with `parent(..)`
-    /// reading the source row the hop is tested from.
+    /// The hop through `rel` of `schema`, linked by a condition (a
+    /// `no_attributes` relationship, or a manual one with a `condition`),
+    /// from the records of `source_table`: the condition compiled with
+    /// `parent(..)` reading the source row the hop is tested from.
     #[inline(never)]
     fn parent_step(
         &mut self,
@@ -246,7 +247,7 @@ impl<'a> Compiler<'a> {
         let row = Rc::new(Cell::new(None));
         let mut conditions = Vec::new();
         let mut key = None;
-        if let Some(filter) = rel.checked_filter(schema, self.root.name)? {
+        if let Some(filter) = rel.linking_condition(schema, self.root.name)? {
             if let Some((dest_attr, source_attr)) = key_conjunct(schema, dest, &filter) {
                 key = Some((source_attr, self.index(dest, dest_attr)?));
             }

@@ -214,14 +214,14 @@ impl<'p> Compiler<'p> {
         let Some(rel) = schema.relationship(name) else {
             return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
         };
-        if rel.manual {
+        if rel.manual && !rel.linked_by_condition() {
             return Err(self.invalid(format!(
                 "relationship `{name}` of {} is manual; a filter cannot go through it",
                 schema.name
             )));
         }
         let dest = (rel.destination)();
-        if rel.no_attributes {
+        if rel.linked_by_condition() {
             return self.parent_hop(schema, rel, source_alias);
         }
         self.attribute(schema, rel.source_attribute, &[])?;
@@ -264,9 +264,10 @@ impl<'p> Compiler<'p> {
         Ok((hop, dest))
     }
 
-    /// The hop through `no_attributes` relationship `rel` of `schema`, read
-    /// from `source_alias`: its filter, with `parent(..)` reading that alias,
-    /// is what links the destination's rows.
+    /// The hop through `rel` of `schema`, linked by a condition (a
+    /// `no_attributes` relationship, or a manual one with a `condition`),
+    /// read from `source_alias`: the condition, with `parent(..)` reading
+    /// that alias, is what links the destination's rows.
     pub(super) fn parent_hop(
         &mut self,
         schema: &'static Schema,
@@ -276,7 +277,7 @@ impl<'p> Compiler<'p> {
         let dest = (rel.destination)();
         let alias = self.alias("t");
         let mut conditions = Vec::new();
-        if let Some(filter) = rel.checked_filter(schema, self.root.name)? {
+        if let Some(filter) = rel.linking_condition(schema, self.root.name)? {
             conditions.push(self.correlated(schema, source_alias, dest, &alias, &filter)?);
         }
         conditions.extend(self.visible(dest, &alias)?);

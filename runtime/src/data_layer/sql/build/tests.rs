@@ -12,7 +12,8 @@
 //! relationships have no attributes (`parent(..)` in their filters): a `Rep`'s
 //! tickets `above` its threshold, its `peers` (tickets whose `p` is its
 //! threshold, or tagged with its name: no equality to look up by), and a
-//! ticket's `siblings` (the other tickets of its status).
+//! ticket's `siblings` (the other tickets of its status). The manual
+//! `remote_open_above` has a condition (that of `above`) and a filter.
 
 use crate::testing::test_resource;
 use std::future::Future;
@@ -51,6 +52,7 @@ const fn rel(
         through: None,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
@@ -154,6 +156,14 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
     rel("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
     no_attributes("above", RelationshipKind::HasMany, above_threshold),
     no_attributes("peers", RelationshipKind::HasMany, at_threshold_or_tagged),
+    // Manual, with a condition: filters and aggregates go through it as
+    // through `above`, with its own filter too.
+    RelationshipInfo {
+        manual: true,
+        condition: Some(above_threshold),
+        filter: Some(open_only),
+        ..rel("remote_open_above", RelationshipKind::HasMany, Ticket::schema, "id", None)
+    },
 ]);
 
 test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {

@@ -44,6 +44,7 @@ const fn rel(
         through: None,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }

@@ -571,7 +571,7 @@ fn reads_no_attributes(request: &ReadRequest) -> bool {
     {
         return true;
     }
-    let names = ["above", "peers", "siblings"];
+    let names = ["above", "peers", "siblings", "remote_open_above"];
     let shown = format!("{:?}", request.filter);
     names.iter().any(|n| shown.contains(&format!("\"{n}\"")))
 }

@@ -98,8 +98,9 @@ impl Gen {
         }
     }
 
-    /// A path of 0 to `max` relationships from `schema`, now and then through a
-    /// manual relationship or one that does not exist.
+    /// A path of 0 to `max` relationships from `schema` (a manual one when it
+    /// has a condition), now and then through a manual relationship without
+    /// one or one that does not exist.
     fn path(&mut self, schema: &'static Schema, max: usize) -> (Vec<Name>, &'static Schema) {
         let mut path = Vec::new();
         let mut at = schema;
@@ -112,7 +113,7 @@ impl Gen {
             let candidates: Vec<&RelationshipInfo> = at
                 .relationships
                 .iter()
-                .filter(|r| !r.manual || self.rng.chance(3))
+                .filter(|r| !r.manual || r.condition.is_some() || self.rng.chance(3))
                 .collect();
             if candidates.is_empty() {
                 break;

@@ -32,6 +32,7 @@ const fn rel(
         through,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
