@@ -245,6 +245,26 @@ async fn aggregates_count_through_the_condition(run: Run) -> ashore::Result<()> 
 }
 layers!(aggregates_count_through_the_condition);
 
+async fn sorts_go_through_a_has_one(run: Run) -> ashore::Result<()> {
+    let fx = world(&run).await;
+    // `top_above`: Ada's a9 (9), Bob's b7 (7), Cy none (nil, last ascending).
+    let top = Representative::top_above().field(Ticket::priority());
+    let reps = fx
+        .domain
+        .read(Representative::query().sort(top.asc()))
+        .await?;
+    assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
+    let subject = Representative::top_above().field(Ticket::subject());
+    let reps = fx
+        .domain
+        .read(Representative::query().sort(subject.desc_nils_last()))
+        .await?;
+    // "b7" after "a9".
+    assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
+    Ok(())
+}
+layers!(sorts_go_through_a_has_one);
+
 async fn parent_outside_a_relationship_filter_is_refused(run: Run) -> ashore::Result<()> {
     let fx = world(&run).await;
     let d = &fx.domain;

@@ -13,7 +13,8 @@
 //! tickets `above` its threshold, its `peers` (tickets whose `p` is its
 //! threshold, or tagged with its name: no equality to look up by), and a
 //! ticket's `siblings` (the other tickets of its status). The manual
-//! `remote_open_above` has a condition (that of `above`) and a filter.
+//! `remote_open_above` has a condition (that of `above`) and a filter;
+//! `top_above` is the has_one of `above` (sorted), for sort keys.
 
 use crate::testing::test_resource;
 use std::future::Future;
@@ -114,6 +115,10 @@ fn at_threshold_or_tagged() -> Expr {
     })
 }
 
+fn p_desc() -> Vec<Sort> {
+    vec![Sort::new("p", Order::Desc)]
+}
+
 fn same_status() -> Expr {
     Expr::cmp(CmpOp::Eq, Expr::attr("status"), Expr::parent("status")).and(Expr::cmp(
         CmpOp::Ne,
@@ -156,6 +161,11 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
     rel("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
     no_attributes("above", RelationshipKind::HasMany, above_threshold),
     no_attributes("peers", RelationshipKind::HasMany, at_threshold_or_tagged),
+    // A has_one of it, highest `p` first: what a sort key through it reads.
+    RelationshipInfo {
+        sort: p_desc,
+        ..no_attributes("top_above", RelationshipKind::HasOne, above_threshold)
+    },
     // Manual, with a condition: filters and aggregates go through it as
     // through `above`, with its own filter too.
     RelationshipInfo {

@@ -571,8 +571,14 @@ fn reads_no_attributes(request: &ReadRequest) -> bool {
     {
         return true;
     }
-    let names = ["above", "peers", "siblings", "remote_open_above"];
-    let shown = format!("{:?}", request.filter);
+    let names = [
+        "above",
+        "peers",
+        "siblings",
+        "remote_open_above",
+        "top_above",
+    ];
+    let shown = format!("{:?} {:?}", request.filter, request.sort);
     names.iter().any(|n| shown.contains(&format!("\"{n}\"")))
 }
 
