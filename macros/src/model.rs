@@ -196,6 +196,11 @@ pub enum OptionValue {
     SourceAttributeOnJoinResource(Ident),
     DestinationAttributeOnJoinResource(Ident),
     AuthorizeReadWith(ReadWith),
+    /// `no_attributes;`: the filter, with `parent(..)`, links the records.
+    NoAttributes,
+    /// `condition <expr>;`: how a manual relationship's records relate to the
+    /// source, with `parent(..)`.
+    Condition(Expr),
 }
 
 /// The value of `authorize_read_with`: what a load does with a related record
@@ -233,11 +238,13 @@ pub enum OptionKind {
     SourceAttributeOnJoinResource,
     DestinationAttributeOnJoinResource,
     AuthorizeReadWith,
+    NoAttributes,
+    Condition,
 }
 
 impl OptionKind {
     /// Every option, in the order of the DSL's docs.
-    pub const ALL: [OptionKind; 9] = [
+    pub const ALL: [OptionKind; 11] = [
         OptionKind::SourceAttribute,
         OptionKind::DestinationAttribute,
         OptionKind::Filter,
@@ -247,6 +254,8 @@ impl OptionKind {
         OptionKind::SourceAttributeOnJoinResource,
         OptionKind::DestinationAttributeOnJoinResource,
         OptionKind::AuthorizeReadWith,
+        OptionKind::NoAttributes,
+        OptionKind::Condition,
     ];
 
     /// The DSL keyword.
@@ -263,6 +272,8 @@ impl OptionKind {
                 "destination_attribute_on_join_resource"
             }
             OptionKind::AuthorizeReadWith => "authorize_read_with",
+            OptionKind::NoAttributes => "no_attributes",
+            OptionKind::Condition => "condition",
         }
     }
 
@@ -294,6 +305,8 @@ impl OptionValue {
                 OptionKind::DestinationAttributeOnJoinResource
             }
             OptionValue::AuthorizeReadWith(_) => OptionKind::AuthorizeReadWith,
+            OptionValue::NoAttributes => OptionKind::NoAttributes,
+            OptionValue::Condition(_) => OptionKind::Condition,
         }
     }
 }
@@ -403,6 +416,19 @@ impl Relationship {
     pub fn manual(&self) -> Option<&syn::Expr> {
         match self.option(OptionKind::Manual)? {
             OptionValue::Manual(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether it is declared `no_attributes`.
+    pub fn no_attributes(&self) -> bool {
+        self.option(OptionKind::NoAttributes).is_some()
+    }
+
+    /// A manual relationship's `condition`, when given.
+    pub fn condition(&self) -> Option<&Expr> {
+        match self.option(OptionKind::Condition)? {
+            OptionValue::Condition(e) => Some(e),
             _ => None,
         }
     }
@@ -517,11 +543,15 @@ impl Resource {
             return Some(explicit.clone());
         }
         match rel.kind {
-            RelKind::HasOne | RelKind::HasMany if rel.manual().is_none() => Some(format_ident!(
-                "{}_id",
-                snake_case(&self.ident.unraw().to_string()),
-                span = rel.name.span()
-            )),
+            RelKind::HasOne | RelKind::HasMany
+                if rel.manual().is_none() && !rel.no_attributes() =>
+            {
+                Some(format_ident!(
+                    "{}_id",
+                    snake_case(&self.ident.unraw().to_string()),
+                    span = rel.name.span()
+                ))
+            }
             _ => None,
         }
     }

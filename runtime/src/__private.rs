@@ -54,6 +54,99 @@ pub fn attr<K>(path: &Path, name: &'static str) -> Term<K> {
     })
 }
 
+/// The fields of `S`, the source of a `no_attributes` relationship, which its
+/// filter's `parent(x)` reads (`parent(p.x())`).
+pub fn parent_fields<S: Resource>() -> S::Fields {
+    S::Fields::at(Path::new())
+}
+
+/// `parent(x)`: attribute `x` of the relationship's source, as an operand of
+/// its kind in the destination's filter.
+pub fn parent<T: ParentAttribute>(attribute: T) -> Term<T::Kind> {
+    Term::new(attribute.into_parent())
+}
+
+/// An attribute of a relationship's source, as `parent(..)` takes it.
+#[diagnostic::on_unimplemented(
+    message = "`parent(..)` takes an attribute of the relationship's source, found `{Self}`",
+    label = "not an attribute",
+    note = "a relationship is not a value: `parent(..)` names one attribute, like `parent(id)`"
+)]
+pub trait ParentAttribute {
+    /// What it compares with.
+    type Kind;
+    /// `Expr::Parent` of the attribute.
+    fn into_parent(self) -> Expr;
+}
+
+impl<K> ParentAttribute for Term<K> {
+    type Kind = K;
+    fn into_parent(self) -> Expr {
+        match &self.into_expr() {
+            Expr::Attr { path, name } if path.is_empty() => Expr::Parent(name.clone()),
+            // The macro lets only attributes of the source through (an
+            // aggregate is refused where it is written); anything else names
+            // no attribute, which the read reports.
+            other => Expr::Parent(Name::Owned(other.to_string())),
+        }
+    }
+}
+
+/// What a generated `Fields` method names for a manual relationship without a
+/// `condition`: nothing a filter, `exists` or aggregate can go through
+/// ([`through`] refuses it at compile time; [`Hop`] is what it lacks).
+/// It derefs to the destination's fields only so that rustc reports that one
+/// error, not another for each name that follows.
+pub struct ManualWithoutCondition<D: Resource>(D::Fields);
+
+impl<D: Resource> ManualWithoutCondition<D> {
+    /// The marker, over the fields it stands for.
+    pub fn new(fields: D::Fields) -> Self {
+        ManualWithoutCondition(fields)
+    }
+}
+
+impl<D: Resource> std::ops::Deref for ManualWithoutCondition<D> {
+    type Target = D::Fields;
+    fn deref(&self) -> &D::Fields {
+        &self.0
+    }
+}
+
+/// A hop of a filter's path, of an `exists` or of an aggregate: the fields of
+/// the relationship's destination (an attribute passes unchanged, for rustc
+/// to report what follows it).
+pub fn through<T: Hop>(hop: T) -> T::Fields {
+    hop.through()
+}
+
+/// What a path may go through: a relationship a filter can follow.
+#[diagnostic::on_unimplemented(
+    message = "a filter, `exists` or aggregate cannot go through a manual relationship without a `condition`",
+    label = "manual, with no `condition`",
+    note = "say how its records relate to the source record in its declaration, as a filter on them that reads the source with `parent(..)`: `condition representative_id == parent(id);` (`condition(..)` in a derive); loads still call its loader"
+)]
+pub trait Hop {
+    /// The destination's fields.
+    type Fields;
+    /// Them.
+    fn through(self) -> Self::Fields;
+}
+
+impl<F: Fields> Hop for F {
+    type Fields = F;
+    fn through(self) -> F {
+        self
+    }
+}
+
+impl<K> Hop for Term<K> {
+    type Fields = Term<K>;
+    fn through(self) -> Term<K> {
+        self
+    }
+}
+
 /// `path` one relationship further.
 pub fn child(path: &Path, relationship: &'static str) -> Path {
     let mut p = path.clone();

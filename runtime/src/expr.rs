@@ -118,6 +118,11 @@ pub enum Expr {
         /// What it computes; its filter is this expression's operand.
         aggregate: Box<Aggregate>,
     },
+    /// `parent(x)`: attribute `x` of the *source* record of the relationship
+    /// whose `filter` this expression is (a `no_attributes` relationship, or
+    /// a manual relationship's `condition`). Only such a filter may hold one:
+    /// anywhere else it is `ErrorKind::InvalidQuery` on every layer.
+    Parent(Name),
 }
 
 /// A comparison operator. Displays as `expr!` writes it.
@@ -264,6 +269,23 @@ impl Expr {
             path: Vec::new(),
             name: name.into(),
         }
+    }
+    /// `parent(name)`: an attribute of the source record of the relationship
+    /// whose filter this is (see [`Expr::Parent`]).
+    pub fn parent(name: impl Into<Name>) -> Self {
+        Expr::Parent(name.into())
+    }
+    /// Whether it reads an attribute of a relationship's source
+    /// (`parent(..)`), anywhere in it.
+    pub fn reads_parent(&self) -> bool {
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            if let Expr::Parent(_) = expr {
+                return true;
+            }
+            stack.extend(expr.operands().into_iter().flatten());
+        }
+        false
     }
     /// An attribute reached through relationships: `path` names them from the
     /// resource the expression is on.

@@ -19,7 +19,13 @@ resource! {
         }
         relationships {
             has_many tickets: Ticket;
-            has_many tickets_above_threshold: Ticket { manual TicketsAboveThreshold; }
+            // The guide's loader, with the condition its records meet: filters,
+            // paths and aggregates go through the condition (the
+            // `manual_conditions` suite), loads call the loader.
+            has_many tickets_above_threshold: Ticket {
+                manual TicketsAboveThreshold;
+                condition representative_id == parent(id) and priority > parent(priority_threshold);
+            }
             has_many open_tickets: Ticket { filter status == "open"; sort priority desc; }
             has_one latest_ticket: Ticket { sort opened_at desc; }
             has_one latest_open_ticket: Ticket { filter status == "open"; sort opened_at desc; }
@@ -55,6 +61,22 @@ resource! {
                 source_attribute name;
                 destination_attribute author;
             }
+            // The `parent_relationships` suite's: related by a condition on
+            // both records, no key (the guide's manual relationship without
+            // code), a has_one of it, and one with no equality to index.
+            has_many above: Ticket {
+                no_attributes;
+                filter representative_id == parent(id) and priority > parent(priority_threshold);
+            }
+            has_one top_above: Ticket {
+                no_attributes;
+                filter representative_id == parent(id) and priority > parent(priority_threshold);
+                sort priority desc;
+            }
+            has_many at_threshold: Ticket {
+                no_attributes;
+                filter priority == parent(priority_threshold) or exists(comments, author == parent(name));
+            }
         }
         // The `aggregates` suite's: over tickets, through the relationship
         // filter of `open_tickets`, and two hops away.
@@ -76,6 +98,9 @@ resource! {
             list subjects: tickets.subject as String;
             list open_priorities: tickets.priority as i64 { filter status == "open"; }
             list tag_names: tickets.tags.name as String;
+            count above_count: above;
+            count manual_above_count: tickets_above_threshold;
+            max above_highest: above.priority as i64 { filter status == "open"; }
         }
     }
 }

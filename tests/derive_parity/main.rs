@@ -39,8 +39,12 @@ mod loading_nested;
 mod loading_windows;
 #[path = "../semantics/manual.rs"]
 mod manual;
+#[path = "../semantics/manual_conditions.rs"]
+mod manual_conditions;
 #[path = "../semantics/manual_content.rs"]
 mod manual_content;
+#[path = "../semantics/parent_relationships.rs"]
+mod parent_relationships;
 #[path = "../semantics/paths.rs"]
 mod paths;
 #[path = "../semantics/reading_one.rs"]
@@ -125,16 +129,18 @@ fn describe(schema: &ashore::Schema) -> String {
         });
         writeln!(
             out,
-            "  {:?} {} -> {} manual={} source={} destination={:?} through={:?} filter={:?} \
-             sort={:?}",
+            "  {:?} {} -> {} manual={} no_attributes={} source={} destination={:?} \
+             through={:?} filter={:?} condition={:?} sort={:?}",
             r.kind,
             r.name,
             (r.destination)().name,
             r.manual,
+            r.no_attributes,
             r.source_attribute,
             r.destination_attribute,
             through,
             r.filter.map(|f| f()),
+            r.condition.map(|f| f()),
             (r.sort)(),
         )
         .unwrap();
@@ -186,5 +192,14 @@ fn the_derive_and_resource_macro_give_the_same_schemas() {
     assert_eq!(wd::Note::schema().policies.len(), 3);
     // Not two names for one schema: the derive's are their own.
     assert!(!std::ptr::eq(pairs[0].0, pairs[0].1));
-    assert_eq!(common::Representative::schema().relationships.len(), 17);
+    assert_eq!(common::Representative::schema().relationships.len(), 20);
+    // `parent(..)` reads the source in both front ends' filters alike.
+    let above = common::Representative::schema()
+        .relationship("above")
+        .expect("above");
+    assert!(above.no_attributes);
+    assert_eq!(
+        above.filter.map(|f| f().to_string()).as_deref(),
+        Some("(representative_id == parent(id) and priority > parent(priority_threshold))")
+    );
 }

@@ -17,7 +17,13 @@ pub struct Representative {
     pub admin: bool,
     #[resource(has_many)]
     pub tickets: Loaded<Vec<Ticket>>,
-    #[resource(has_many(manual = TicketsAboveThreshold))]
+    // The guide's loader, with the condition its records meet: filters,
+    // paths and aggregates go through the condition (the `manual_conditions`
+    // suite), loads call the loader.
+    #[resource(has_many(
+        manual = TicketsAboveThreshold,
+        condition(representative_id == parent(id) and priority > parent(priority_threshold))
+    ))]
     pub tickets_above_threshold: Loaded<Vec<Ticket>>,
     #[resource(has_many(filter(status == "open"), sort(priority desc)))]
     pub open_tickets: Loaded<Vec<Ticket>>,
@@ -57,6 +63,28 @@ pub struct Representative {
     // `author` is this representative's `name`.
     #[resource(has_many(source_attribute = name, destination_attribute = author))]
     pub authored_comments: Loaded<Vec<Comment>>,
+    // The `parent_relationships` suite's: related by a condition on both
+    // records, no key (the guide's manual relationship without code), a
+    // has_one of it, and one with no equality to index.
+    #[resource(has_many(
+        destination = Ticket,
+        no_attributes,
+        filter(representative_id == parent(id) and priority > parent(priority_threshold))
+    ))]
+    pub above: Loaded<Vec<Ticket>>,
+    #[resource(has_one(
+        destination = Ticket,
+        no_attributes,
+        filter(representative_id == parent(id) and priority > parent(priority_threshold)),
+        sort(priority desc)
+    ))]
+    pub top_above: Loaded<Option<Ticket>>,
+    #[resource(has_many(
+        destination = Ticket,
+        no_attributes,
+        filter(priority == parent(priority_threshold) or exists(comments, author == parent(name)))
+    ))]
+    pub at_threshold: Loaded<Vec<Ticket>>,
     // The `aggregates` suite's: over tickets, through the relationship
     // filter of `open_tickets`, and two hops away.
     #[resource(aggregate(count, tickets))]
@@ -93,6 +121,12 @@ pub struct Representative {
     pub open_priorities: Loaded<Vec<i64>>,
     #[resource(aggregate(list, tickets.tags.name))]
     pub tag_names: Loaded<Vec<String>>,
+    #[resource(aggregate(count, above))]
+    pub above_count: Loaded<i64>,
+    #[resource(aggregate(count, tickets_above_threshold))]
+    pub manual_above_count: Loaded<i64>,
+    #[resource(aggregate(max, above.priority, filter(status == "open")))]
+    pub above_highest: Loaded<Option<i64>>,
 }
 
 /// A support ticket.

@@ -63,7 +63,7 @@ fn generates_what_expansion_rs_writes_by_hand() {
             "generated : :: core :: option :: Option :: Some (:: ashore :: __private :: Generated :: Uuid)",
             "static __ASHORE_RELATIONSHIPS : [:: ashore :: __private :: RelationshipInfo ; 5]",
             "source_attribute : \"id\" , destination_attribute : :: core :: option :: Option :: Some (\"representative_id\")",
-            "name : \"tickets_above_threshold\" , kind : :: ashore :: __private :: RelationshipKind :: HasMany , manual : true , destination : < Ticket as :: ashore :: __private :: Resource > :: schema , source_attribute : \"id\" , destination_attribute : :: core :: option :: Option :: None",
+            "name : \"tickets_above_threshold\" , kind : :: ashore :: __private :: RelationshipKind :: HasMany , manual : true , no_attributes : false , destination : < Ticket as :: ashore :: __private :: Resource > :: schema , source_attribute : \"id\" , destination_attribute : :: core :: option :: Option :: None",
             "filter : :: core :: option :: Option :: Some (| | :: ashore :: __private :: filter_for :: < Ticket > (| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_f . status () , \"open\")))) ,",
             "sort : | | :: std :: vec ! [:: ashore :: __private :: Sort :: new (\"priority\" , :: ashore :: __private :: Order :: Desc) , :: ashore :: __private :: Sort :: new (\"subject\" , :: ashore :: __private :: Order :: Asc)]",
             "source_attribute : \"team_id\" , destination_attribute : :: core :: option :: Option :: None",

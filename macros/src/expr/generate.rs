@@ -7,7 +7,9 @@ use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::{Ident, Lit};
 
-use super::{ArithOp, CmpOp, Expr, Function, List, LogicOp, Pin, Template};
+use super::{
+    ArithOp, CmpOp, Expr, Function, List, LogicOp, Pin, Template, parent_outside_relationship,
+};
 
 /// `|__ashore_f| ::ashore::__private::condition(<expr>)`: the closure that
 /// `Query::filter`, `Rel::filter` and `__private::filter_for` take. The parameter is
@@ -19,8 +21,32 @@ pub fn closure(expr: &Expr) -> TokenStream {
     let mut generator = Gen {
         templates: None,
         bindings: Vec::new(),
+        parent: None,
     };
     generator.closure(expr)
+}
+
+/// The filter of a `no_attributes` relationship of `source`: `closure`'s
+/// closure on the destination's fields, where `parent(x)` is
+/// `__private::parent(p.x())` on the fields of `source` (bound once, before
+/// the filter), so rustc checks that `x` is an attribute of the source and
+/// that its kind fits the operator, on the user's `x`.
+pub fn relationship_closure(expr: &Expr, source: &Ident) -> TokenStream {
+    let parent = Ident::new("__ashore_p", Span::mixed_site());
+    let mut generator = Gen {
+        templates: None,
+        bindings: Vec::new(),
+        parent: Some(parent.clone()),
+    };
+    let root = Ident::new("__ashore_f", Span::mixed_site());
+    let body = generator.term(expr, &root);
+    let span = at(expr.span());
+    quote_spanned! {span=>
+        |#root| {
+            let #parent = ::ashore::__private::parent_fields::<#source>();
+            ::ashore::__private::condition(#body)
+        }
+    }
 }
 
 /// A policy's `expr(..)` check on `resource`: the
@@ -33,6 +59,7 @@ pub fn policy_closure(expr: &Expr, resource: &Ident) -> TokenStream {
     let mut generator = Gen {
         templates: Some(t.clone()),
         bindings: Vec::new(),
+        parent: None,
     };
     let filter = generator.closure(expr);
     let bindings = &generator.bindings;
@@ -69,6 +96,8 @@ struct Gen {
     templates: Option<Ident>,
     /// `let __ashore_tN = ..;` for each template read, in order.
     bindings: Vec<TokenStream>,
+    /// The source's fields, in a `no_attributes` relationship's filter.
+    parent: Option<Ident>,
 }
 
 impl Gen {
@@ -259,6 +288,15 @@ impl Gen {
             // Alone, a template is the whole condition.
             Expr::Template(t) => self.template(t, Kind::Of("Bool")),
             Expr::Path(path) => fields(root, path),
+            Expr::Parent { span, field } => {
+                let Some(parent) = &self.parent else {
+                    let error =
+                        parent_outside_relationship(*span, field, "this filter").to_compile_error();
+                    return quote!({ #error });
+                };
+                let read = fields(parent, std::slice::from_ref(field));
+                quote_spanned! {at(*span)=> ::ashore::__private::parent(#read) }
+            }
             Expr::IsNil { span, expr } => {
                 let e = self.operand(expr, root, "Any");
                 quote_spanned! {at(*span)=> ::ashore::__private::is_nil(#e) }
@@ -280,7 +318,9 @@ impl Gen {
                 quote_spanned! {at(*span)=> ::ashore::__private::#f(#first #(, #args)*) }
             }
             Expr::Exists { span, path, body } => {
+                let last = at(path[path.len() - 1].span());
                 let related = fields(root, path);
+                let related = quote_spanned!(last=> ::ashore::__private::through(#related));
                 let inner = Ident::new("__ashore_g", Span::mixed_site());
                 let body = self.operand(body, &inner, "Bool");
                 quote_spanned! {at(*span)=>
@@ -302,17 +342,22 @@ fn pinned(pin: &Pin) -> TokenStream {
     quote_spanned! {amp=> &#group }
 }
 
-/// `a.b.c` -> `root.a().b().c()`. Each method name is the user's ident (so "no
-/// method named `x`" lands on it); the receiver, dots and parentheses share the
-/// receiver's hygiene, located on the user's idents, so the whole call reads as
-/// the user's `a.b.c` in messages.
+/// `a.b.c` -> `through(through(root.a()).b()).c()`. Each method name is the
+/// user's ident (so "no method named `x`" lands on it); the receiver, dots and
+/// parentheses share the receiver's hygiene, located on the user's idents, so
+/// the whole call reads as the user's `a.b.c` in messages. Each relationship
+/// hop goes through `__private::through`, which refuses a manual relationship
+/// without a `condition` on its name.
 pub(crate) fn fields(root: &Ident, path: &[Ident]) -> TokenStream {
     let mut receiver = root.clone();
     receiver.set_span(root.span().located_at(path[0].span()));
     let mut out = quote!(#receiver);
-    for ident in path {
+    for (i, ident) in path.iter().enumerate() {
         let span = at(ident.span());
         out.extend(quote_spanned!(span=> .#ident()));
+        if i + 1 < path.len() {
+            out = quote_spanned!(span=> ::ashore::__private::through(#out));
+        }
     }
     out
 }

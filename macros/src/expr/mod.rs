@@ -13,7 +13,7 @@
 //! product := unary (("*" | "/") unary)*
 //! unary   := "-" unary | primary
 //! primary := "(" or ")" | literal | pin | "is_nil" "(" or ")"
-//!          | "exists" "(" path "," or ")" | call | path
+//!          | "exists" "(" path "," or ")" | "parent" "(" ident ")" | call | path
 //! call    := ("lower" | "upper" | "length") "(" or ")"
 //!          | ("contains" | "starts_with" | "ends_with" | "like" | "ilike")
 //!            "(" or "," or ")"
@@ -26,6 +26,11 @@
 //! path    := ident ("." ident)*
 //! ```
 //!
+//! `parent(x)` reads attribute `x` of the source record of a `no_attributes`
+//! relationship, so it is only allowed in such a relationship's `filter`:
+//! `closure` makes it an error, `relationship_closure` reads it from the
+//! source's fields.
+//!
 //! Templates stand for values of the read (its actor's fields, its tenant) and
 //! are only allowed in a policy's `expr(..)` check: `closure` rejects them,
 //! `policy_closure` reads them from the policy's `Templates`.
@@ -36,7 +41,7 @@ mod parse;
 use proc_macro2::{Span, TokenStream};
 use syn::Ident;
 
-pub use generate::{closure, policy_closure};
+pub use generate::{closure, policy_closure, relationship_closure};
 pub use parse::{parse_filter, parse_whole};
 
 /// A filter expression. Every node keeps the span of the token it came from.
@@ -89,6 +94,8 @@ pub enum Expr {
     },
     /// `^actor(field)` or `^tenant()`.
     Template(Template),
+    /// `parent(field)`: an attribute of the relationship's source.
+    Parent { span: Span, field: Ident },
     /// A text function: `contains(subject, "x")`, `lower(name)`,
     /// `concat(a, b, c)`; the arguments as many as `function` takes.
     Call {
@@ -254,6 +261,7 @@ impl Expr {
             | Expr::Neg { span, .. }
             | Expr::IsNil { span, .. }
             | Expr::Exists { span, .. }
+            | Expr::Parent { span, .. }
             | Expr::Call { span, .. } => *span,
             Expr::Lit(lit) => lit.span(),
             Expr::Pin(pin) => pin.caret,
@@ -264,40 +272,74 @@ impl Expr {
 
     /// Every template in the expression, in order.
     pub fn templates(&self) -> Vec<&Template> {
-        let mut found = Vec::new();
-        self.collect_templates(&mut found);
-        found
+        self.nodes()
+            .into_iter()
+            .filter_map(|e| match e {
+                Expr::Template(t) => Some(t),
+                _ => None,
+            })
+            .collect()
     }
 
-    fn collect_templates<'a>(&'a self, found: &mut Vec<&'a Template>) {
-        match self {
-            Expr::Logic { lhs, rhs, .. }
-            | Expr::Cmp { lhs, rhs, .. }
-            | Expr::Arith { lhs, rhs, .. } => {
-                lhs.collect_templates(found);
-                rhs.collect_templates(found);
-            }
-            Expr::Not { expr, .. } | Expr::Neg { expr, .. } | Expr::IsNil { expr, .. } => {
-                expr.collect_templates(found);
-            }
-            Expr::In { lhs, list, .. } => {
-                lhs.collect_templates(found);
-                if let List::Literal { elements, .. } = list {
-                    for e in elements {
-                        e.collect_templates(found);
-                    }
-                }
-            }
-            Expr::Exists { body, .. } => body.collect_templates(found),
-            Expr::Call { args, .. } => {
-                for a in args {
-                    a.collect_templates(found);
-                }
-            }
-            Expr::Template(t) => found.push(t),
-            Expr::Lit(_) | Expr::Pin(_) | Expr::Path(_) => {}
-        }
+    /// Every `parent(..)` in the expression (span of `parent`, the field), in
+    /// order.
+    pub fn parents(&self) -> Vec<(Span, &Ident)> {
+        self.nodes()
+            .into_iter()
+            .filter_map(|e| match e {
+                Expr::Parent { span, field } => Some((*span, field)),
+                _ => None,
+            })
+            .collect()
     }
+
+    /// Every node of the expression, itself first, in the order written (the
+    /// elements of a list literal included), walked with a heap stack.
+    fn nodes(&self) -> Vec<&Expr> {
+        let mut found = Vec::new();
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            found.push(expr);
+            match expr {
+                Expr::Logic { lhs, rhs, .. }
+                | Expr::Cmp { lhs, rhs, .. }
+                | Expr::Arith { lhs, rhs, .. } => {
+                    stack.push(rhs);
+                    stack.push(lhs);
+                }
+                Expr::Not { expr, .. } | Expr::Neg { expr, .. } | Expr::IsNil { expr, .. } => {
+                    stack.push(expr)
+                }
+                Expr::In { lhs, list, .. } => {
+                    if let List::Literal { elements, .. } = list {
+                        stack.extend(elements.iter().rev());
+                    }
+                    stack.push(lhs);
+                }
+                Expr::Exists { body, .. } => stack.push(body),
+                Expr::Call { args, .. } => stack.extend(args.iter().rev()),
+                Expr::Lit(_)
+                | Expr::Pin(_)
+                | Expr::Path(_)
+                | Expr::Template(_)
+                | Expr::Parent { .. } => {}
+            }
+        }
+        found
+    }
+}
+
+/// The error for `parent(..)` where there is no relationship source: `place`
+/// is where it was written.
+pub fn parent_outside_relationship(span: Span, field: &Ident, place: &str) -> syn::Error {
+    syn::Error::new(
+        span,
+        format!(
+            "`parent({field})` reads the source record of a relationship, so it is only \
+             allowed in the `filter` of a `no_attributes` relationship, not in {place}; \
+             pin a Rust value (`^value`) here instead"
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -58,10 +58,32 @@ fn tree(src: &str) -> String {
                 let p: Vec<_> = path.iter().map(ToString::to_string).collect();
                 format!("exists({}, {})", p.join("."), show(body))
             }
+            Expr::Parent { field, .. } => format!("parent({field})"),
         }
     }
     let e = syn::parse::Parser::parse2(parse::parse_whole, src.parse().unwrap()).unwrap();
     show(&e)
+}
+
+#[test]
+fn parent_names_one_attribute_of_the_source() {
+    assert_eq!(
+        tree("representative_id == parent(id) and priority > parent(priority_threshold)"),
+        "((representative_id Eq parent(id)) And (priority Gt parent(priority_threshold)))"
+    );
+    assert_eq!(
+        tree("exists(comments, author == parent(name))"),
+        "exists(comments, (author Eq parent(name)))"
+    );
+    assert_eq!(
+        error("parent(representative.name) == name"),
+        "`parent(..)` names one attribute of the relationship's source, not a path: \
+         `parent(priority_threshold)`"
+    );
+    assert_eq!(
+        error("parent() == name"),
+        "expected the name of one of the source's attributes: `parent(priority_threshold)`"
+    );
 }
 
 #[test]
@@ -119,7 +141,7 @@ fn generated_calls() {
     );
     assert_eq!(
         generated("priority > representative.priority_threshold"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , __ashore_f . representative () . priority_threshold ()))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , :: ashore :: __private :: through (__ashore_f . representative ()) . priority_threshold ()))"
     );
     let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
     for part in [
@@ -131,7 +153,7 @@ fn generated_calls() {
     }
     assert_eq!(
         generated("exists(tickets, exists(tags, label == \"x\"))"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (__ashore_f . tickets () , | __ashore_g | :: ashore :: __private :: exists (__ashore_g . tags () , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (:: ashore :: __private :: through (__ashore_f . tickets ()) , | __ashore_g | :: ashore :: __private :: exists (:: ashore :: __private :: through (__ashore_g . tags ()) , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
     );
 }
 
@@ -170,7 +192,7 @@ fn errors_say_what_was_expected() {
     assert_eq!(
         error("trim(a) == \"x\""),
         "unknown function `trim` in a filter; the functions are `is_nil(x)`, `exists(path, condition)`, \
-         `contains`, `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` and `concat`"
+         `parent(x)`, `contains`, `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` and `concat`"
     );
     assert_eq!(
         error("lower(a, b) == \"x\""),

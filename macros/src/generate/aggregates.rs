@@ -91,8 +91,15 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
     let here = |span: Span| Ident::new("__ashore_at", Span::mixed_site().located_at(span));
     let first = hops.first().map_or(keyword.span(), Ident::span);
     let receiver = here(first);
-    let hops = hops.iter().map(|hop| quote_spanned!(hop.span()=> .#hop()));
-    let path = quote!(|#at: &<Self as ::ashore::__private::Resource>::Fields| #receiver #(#hops)*);
+    // A hop before the last goes through `__private::through`, which refuses
+    // a manual relationship without a `condition` on its name (the last one
+    // is checked by the aggregate's `Relationships` bound).
+    let mut reached = quote!(#receiver);
+    for hop in hops {
+        let span = Span::mixed_site().located_at(hop.span());
+        reached = quote_spanned!(span=> ::ashore::__private::through(#reached.#hop()));
+    }
+    let path = quote!(|#at: &<Self as ::ashore::__private::Resource>::Fields| #reached);
     let filter = match &aggregate.filter {
         Some(filter) => expr::closure(filter),
         None => quote!(|_| ::ashore::__private::no_filter()),

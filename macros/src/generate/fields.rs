@@ -65,6 +65,19 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         let docs = docs(&r.attrs);
         let lit = name_lit(name);
         let fields = crate::spans::resource_item(dest, "Fields");
+        if r.manual().is_some() && r.condition().is_none() {
+            // Nothing a filter can go through: `__private::through` says so
+            // where a path, `exists` or an aggregate names it.
+            return quote_spanned! {dest.span()=>
+                #(#docs)*
+                #[inline]
+                pub fn #name(&self) -> ::ashore::__private::ManualWithoutCondition<#dest> {
+                    ::ashore::__private::ManualWithoutCondition::new(
+                        ::ashore::__private::fields_at(::ashore::__private::child(&self.path, #lit)),
+                    )
+                }
+            };
+        }
         // All on the destination: if it is not a resource, that is where it shows.
         quote_spanned! {dest.span()=>
             #(#docs)*

@@ -52,7 +52,7 @@ pub fn key_checks(ctx: &Ctx) -> TokenStream {
     for rel in resource
         .relationships
         .iter()
-        .filter(|r| r.manual().is_none())
+        .filter(|r| r.manual().is_none() && !r.no_attributes())
     {
         relationship(resource, rel, &own, &mut pairs, &mut required);
     }

@@ -31,6 +31,7 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
         RelKind::ManyToMany => quote!(ManyToMany),
     };
     let manual = rel.manual().is_some();
+    let no_attributes = rel.no_attributes();
     let source = name_lit(&resource.source_attribute(rel));
     let destination = match resource.destination_attribute(rel) {
         Some(a) => {
@@ -57,7 +58,20 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
     };
     let filter = match rel.filter() {
         Some(filter) => {
-            let closure = expr::closure(filter);
+            let closure = if no_attributes {
+                expr::relationship_closure(filter, &resource.ident)
+            } else {
+                expr::closure(filter)
+            };
+            quote! {
+                ::core::option::Option::Some(|| ::ashore::__private::filter_for::<#dest>(#closure))
+            }
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let condition = match rel.condition() {
+        Some(condition) => {
+            let closure = expr::relationship_closure(condition, &resource.ident);
             quote! {
                 ::core::option::Option::Some(|| ::ashore::__private::filter_for::<#dest>(#closure))
             }
@@ -89,11 +103,13 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
             name: #name,
             kind: ::ashore::__private::RelationshipKind::#kind,
             manual: #manual,
+            no_attributes: #no_attributes,
             destination: <#dest as ::ashore::__private::Resource>::schema,
             source_attribute: #source,
             destination_attribute: #destination,
             through: #through,
             filter: #filter,
+            condition: #condition,
             sort: #sort,
             authorize_read_with: ::ashore::__private::AuthorizeReadWith::#read_with,
         }

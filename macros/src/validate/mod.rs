@@ -15,7 +15,8 @@ use syn::Ident;
 
 use crate::errors::Errors;
 use crate::model::{
-    FrontEnd, OptionKind, Order, Origin, Place, RelKind, Relationship, Resource, name_of,
+    FrontEnd, OptionKind, OptionValue, Order, Origin, Place, RelKind, Relationship, Resource,
+    name_of,
 };
 use crate::suggest::{first_at, hint, hint_or_elsewhere, hint_or_list};
 
@@ -76,7 +77,64 @@ fn common(mut resource: Resource, front: FrontEnd, errors: &Errors) -> Resource 
     policies::action_types(&mut resource, errors);
     policies::multitenancy(&mut resource, front, errors);
     policies::filter_templates(&mut resource, front, errors);
+    parent_reads(&mut resource, front, errors);
     resource
+}
+
+/// `parent(x)` in a relationship's `filter`: only a `no_attributes`
+/// relationship's may read its source, and `x` must be an attribute of it (an
+/// aggregate of the source is no attribute; rustc reports other names, on
+/// `x`). A filter with a mistake is removed, so it reports nothing twice.
+fn parent_reads(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
+    let aggregates: Vec<String> = resource
+        .aggregates
+        .iter()
+        .map(|a| name_of(&a.name))
+        .collect();
+    let add = match front {
+        FrontEnd::Macro => "`no_attributes;` to the options",
+        FrontEnd::Derive => "`no_attributes` to the options",
+    };
+    for rel in &mut resource.relationships {
+        let no_attributes = rel.no_attributes();
+        let manual = rel.manual().is_some();
+        let name = rel.name.clone();
+        rel.options.retain(|option| {
+            let (filter, reads_parent) = match &option.value {
+                OptionValue::Filter(filter) => (filter, no_attributes),
+                OptionValue::Condition(condition) => (condition, true),
+                _ => return true,
+            };
+            let mut fine = true;
+            for (span, field) in filter.parents() {
+                let message = if !reads_parent && manual {
+                    format!(
+                        "`parent({field})` reads the source record: a manual relationship's \
+                         `filter` is its loader's query, which has none; say how the records \
+                         relate to the source in its `condition` (`condition \
+                         representative_id == parent(id);`)"
+                    )
+                } else if !reads_parent {
+                    format!(
+                        "`parent({field})` reads the source record, which only the filter of a \
+                         `no_attributes` relationship may (its filter alone relates the \
+                         records): add {add} of `{name}`, or compare with a key of the \
+                         destination instead"
+                    )
+                } else if aggregates.contains(&name_of(field)) {
+                    format!(
+                        "`parent({field})` names an aggregate; `parent(..)` reads an attribute \
+                         of the source"
+                    )
+                } else {
+                    continue;
+                };
+                errors.error_at(span, message);
+                fine = false;
+            }
+            fine
+        });
+    }
 }
 
 fn unknown_words(resource: &Resource, errors: &Errors) {
@@ -209,6 +267,7 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &Error
     for rel in &mut resource.relationships {
         let mut seen: HashMap<&'static str, Span> = HashMap::new();
         let manual = rel.manual().is_some();
+        let no_attributes = rel.no_attributes();
         let kind = rel.kind;
         rel.options.retain(|option| {
             let k = option.value.kind();
@@ -233,6 +292,29 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &Error
                 format!(
                     "a manual relationship decides its own keys: remove `{}` \
                      (the loader returns records keyed by the source's primary key)",
+                    k.keyword()
+                )
+            } else if k == OptionKind::Condition && !manual {
+                "`condition` says how a manual relationship's records relate to the source \
+                 record; without `manual`, write it as the `filter` of a `no_attributes` \
+                 relationship"
+                    .to_owned()
+            } else if k == OptionKind::NoAttributes
+                && matches!(kind, RelKind::BelongsTo | RelKind::ManyToMany)
+            {
+                "`no_attributes` is only allowed on has_one and has_many".to_owned()
+            } else if no_attributes
+                && matches!(
+                    k,
+                    OptionKind::SourceAttribute
+                        | OptionKind::DestinationAttribute
+                        | OptionKind::Manual
+                )
+                && matches!(kind, RelKind::HasOne | RelKind::HasMany)
+            {
+                format!(
+                    "a `no_attributes` relationship has no keys: its `filter` relates the \
+                     records, reading the source with `parent(..)`; remove `{}`",
                     k.keyword()
                 )
             } else if k.is_join_option() && kind != RelKind::ManyToMany {

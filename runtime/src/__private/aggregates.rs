@@ -45,9 +45,10 @@ impl<K> KindOf<K> for K {}
 /// Proof that an aggregate's path names relationships (what `Fields` of a
 /// destination are), not an attribute.
 #[diagnostic::on_unimplemented(
-    message = "an aggregate's path names relationships, found `{Self}`",
-    label = "an attribute, not a relationship",
-    note = "name the relationships, then (for `sum`, `min`, `max`, `avg`, `first`) the field: `tickets.priority`"
+    message = "an aggregate's path names relationships it can go through, found `{Self}`",
+    label = "not a relationship an aggregate can go through",
+    note = "name the relationships, then (for `sum`, `min`, `max`, `avg`, `first`) the field: `tickets.priority`",
+    note = "a manual relationship needs a `condition` (`condition representative_id == parent(id);`) for an aggregate to go through it"
 )]
 pub trait Relationships: Fields {}
 impl<F: Fields> Relationships for F {}

@@ -41,7 +41,7 @@ pub(crate) fn resolve(schema: &'static Schema, aggregate: &Aggregate) -> Result<
                 at.name
             )));
         };
-        if rel.manual {
+        if rel.manual && !rel.linked_by_condition() {
             return Err(invalid(format!(
                 "relationship `{name}` of {} is manual; an aggregate cannot go through it",
                 at.name

@@ -99,9 +99,25 @@ fn add_path(
     let Some((name, rest)) = path.split_first() else {
         return then.map_or(Ok(()), |e| plan(schema, e, hops, depth));
     };
-    let Some(relationship) = schema.relationship(name).filter(|r| !r.manual) else {
+    let Some(relationship) = schema.relationship(name) else {
         return Ok(());
     };
+    if relationship.linked_by_condition() {
+        // Its records are linked by a condition, not by keys to read by.
+        return Err(Error::new(ErrorKind::InvalidQuery {
+            resource: schema.name,
+            message: format!(
+                "a tenant or policy condition checked on the records a manual loader \
+                 returned cannot go through relationship `{name}` of {}, which a condition \
+                 links (not keys)",
+                schema.name
+            ),
+        }));
+    }
+    if relationship.manual {
+        // Evaluating names the error.
+        return Ok(());
+    }
     let destination = (relationship.destination)();
     let at = match hops
         .iter()

@@ -53,7 +53,7 @@
 //! expression they try.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use super::Visibility;
@@ -233,6 +233,28 @@ impl<'a> Filter<'a> {
     }
 }
 
+/// The rows of the destination of `relationship` (of `source`) related to
+/// each of `rows` (rows of `source`'s table), in table order, with
+/// `visibility` at the hop and in the relationship's filter: how a memory
+/// read partitioned by a `no_attributes` relationship links its rows. Errors
+/// name `root`, the resource read.
+pub(crate) fn related_rows(
+    root: &'static Schema,
+    source: &'static Schema,
+    relationship: &str,
+    rows: &[usize],
+    visibility: &Visibility,
+    tables: &dyn Tables,
+) -> Result<Vec<Vec<usize>>> {
+    let mut compiler = Compiler::new(root, tables, visibility.clone());
+    let (step, _) = compiler.step(source, None, relationship)?;
+    let indexes = compiler.indexes;
+    Ok(rows
+        .iter()
+        .map(|&row| step.related(row, &indexes).into_owned())
+        .collect())
+}
+
 /// A lookup from an attribute's value to the rows holding it.
 enum Index<'a> {
     /// The primary-key index the store keeps.
@@ -274,6 +296,25 @@ struct Step<'a> {
     /// own `filter` option (a path sees only the records a load of the
     /// relationship would) and the destination's visibility condition.
     conditions: Vec<Scope<'a>>,
+    /// A `no_attributes` relationship: no key links the records, its filter
+    /// (among `conditions`) does, reading the source row through `row`.
+    parent: Option<ParentLink<'a>>,
+}
+
+/// How a `no_attributes` hop finds its destination rows: every row of the
+/// destination's table, or those an equality of its filter
+/// (`attr == parent(attr)`) names through an index, each tested by the
+/// step's conditions while `row` holds the source row their `parent(..)`
+/// reads.
+struct ParentLink<'a> {
+    /// The source row the conditions' `parent(..)` read (`None` outside a
+    /// test).
+    row: Rc<Cell<Option<usize>>>,
+    /// The destination's table.
+    dest_table: &'a dyn Table,
+    /// A conjunct `dest_attr == parent(source_attr)` of the filter, of one
+    /// value type: the source attribute, and the index of the destination's.
+    key: Option<(usize, usize)>,
 }
 
 /// The join table of a many_to_many hop.
@@ -294,6 +335,9 @@ impl<'a> Step<'a> {
     /// collecting it.
     #[inline]
     fn one(&self, row: usize, indexes: &[Index<'a>]) -> Option<usize> {
+        if self.parent.is_some() {
+            return self.related(row, indexes).first().copied();
+        }
         let key = self.source_table.get(row, self.source_attr);
         let r = match &indexes[self.dest_index] {
             // Finds nothing for nil.
@@ -309,6 +353,9 @@ impl<'a> Step<'a> {
 
     /// The destination rows related to source row `row`.
     fn related<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
+        if let Some(parent) = &self.parent {
+            return Cow::Owned(self.related_to_parent(parent, row, indexes));
+        }
         let rows = self.linked(row, indexes);
         if self.conditions.is_empty() {
             return rows;
@@ -323,6 +370,40 @@ impl<'a> Step<'a> {
                 })
                 .collect(),
         )
+    }
+
+    /// The destination rows of a `no_attributes` hop related to source row
+    /// `row`: its conditions tested with `row` as their parent.
+    fn related_to_parent(
+        &self,
+        parent: &ParentLink<'a>,
+        row: usize,
+        indexes: &[Index<'a>],
+    ) -> Vec<usize> {
+        let candidates: Cow<'_, [usize]> = match parent.key {
+            Some((source_attr, dest_index)) => {
+                let key = self.source_table.get(row, source_attr);
+                if key.is_null() {
+                    return Vec::new();
+                }
+                Cow::Borrowed(indexes[dest_index].rows(&key))
+            }
+            None => Cow::Owned((0..parent.dest_table.len()).collect()),
+        };
+        // Restored after, so a test that meets this hop again (through
+        // another source row) leaves the outer one's parent in place.
+        let outer = parent.row.replace(Some(row));
+        let related = candidates
+            .iter()
+            .copied()
+            .filter(|&r| {
+                self.conditions
+                    .iter()
+                    .all(|c| c.eval(r, indexes) == Some(true))
+            })
+            .collect();
+        parent.row.set(outer);
+        related
     }
 
     /// The destination rows linked to source row `row` by key.
@@ -399,9 +480,33 @@ enum Node<'a> {
         pattern: Option<Rc<Pattern>>,
         fold: bool,
     },
-    Exists(Vec<Step<'a>>, Box<Scope<'a>>),
+    /// The hops, the scope at their end, and whether the truth on a row may
+    /// be remembered (not when it reads `parent(..)`, which changes with the
+    /// source row of the hop being tested).
+    Exists(Vec<Step<'a>>, Box<Scope<'a>>, bool),
+    /// `parent(x)`: attribute `attr` of the source row in `row`, read from
+    /// `table` (nil when there is none).
+    Parent(ParentColumn<'a>),
     /// An aggregate's value for the record in a slot.
     Aggregate(usize, Box<aggregate::Compiled<'a>>),
+}
+
+/// An attribute of the source row of the `no_attributes` hop whose filter
+/// is being tested.
+#[derive(Clone)]
+struct ParentColumn<'a> {
+    row: Rc<Cell<Option<usize>>>,
+    table: &'a dyn Table,
+    attr: usize,
+}
+
+impl ParentColumn<'_> {
+    fn read(&self) -> Value {
+        match self.row.get() {
+            Some(row) => self.table.get(row, self.attr),
+            None => Value::Null,
+        }
+    }
 }
 
 /// Bindings beyond this many use a heap buffer for their slots.

@@ -10,7 +10,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
-use crate::resource::Schema;
+use crate::resource::{RelationshipInfo, Schema};
 use crate::sort::Sort;
 use crate::value::Value;
 
@@ -166,7 +166,8 @@ pub struct Partition {
 
 /// How records are linked to partition keys: a has_many or has_one reads its
 /// destination partitioned by `Attribute(destination_attribute)`; a many_to_many
-/// by `Through` its join resource.
+/// by `Through` its join resource; a `no_attributes` relationship by its
+/// `Parent` records' keys and its filter.
 #[derive(Clone, Debug)]
 pub enum PartitionBy {
     /// The record's attribute equals the key.
@@ -184,6 +185,17 @@ pub enum PartitionBy {
         /// The record's attribute.
         destination_attribute: &'static str,
     },
+    /// The keys are primary keys of records of `source`, and a record is
+    /// linked to a key when the filter of `relationship` (a `no_attributes`
+    /// relationship of `source`) is true on it, its `parent(..)` reading the
+    /// stored source record with that key. A record linked to several keys
+    /// appears once per key.
+    Parent {
+        /// The resource the relationship is declared on.
+        source: &'static Schema,
+        /// The `no_attributes` relationship.
+        relationship: &'static RelationshipInfo,
+    },
 }
 
 impl Partition {
@@ -193,7 +205,7 @@ impl Partition {
     pub fn key_attribute(&self, schema: &Schema) -> Option<usize> {
         match &self.by {
             PartitionBy::Attribute(name) => schema.attribute_index(name),
-            PartitionBy::Through { .. } => None,
+            PartitionBy::Through { .. } | PartitionBy::Parent { .. } => None,
         }
     }
 }

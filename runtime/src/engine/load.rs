@@ -73,8 +73,10 @@ async fn run_in_span<S: Resource, D: Resource, C>(
 
     // The related query: the load's own query, then the relationship's filter and
     // sort, which are part of every load of it.
+    // A `no_attributes` relationship's filter reads its source (`parent(..)`):
+    // it is how the read links records to parents (`PartitionBy::Parent`).
     let mut query = rel.query.clone();
-    if let Some(filter) = info.filter {
+    if let Some(filter) = info.filter.filter(|_| !info.no_attributes) {
         query = query.filter_expr(filter());
     }
     query = query.sort((info.sort)());
@@ -82,7 +84,7 @@ async fn run_in_span<S: Resource, D: Resource, C>(
         filter.check_depth(D::schema().name, &"the filter of the load")?;
     }
 
-    let key_index = if rel.manual.is_some() {
+    let key_index = if rel.manual.is_some() || info.no_attributes {
         source.primary_key
     } else {
         source
@@ -133,6 +135,10 @@ async fn run_in_span<S: Resource, D: Resource, C>(
                         destination_attribute_on_join: t.destination_attribute_on_join_resource,
                         destination_attribute: info.destination_attribute(),
                     },
+                    _ if info.no_attributes => PartitionBy::Parent {
+                        source,
+                        relationship: info,
+                    },
                     _ => PartitionBy::Attribute(info.destination_attribute()),
                 };
                 let count = keys.len();
@@ -144,7 +150,16 @@ async fn run_in_span<S: Resource, D: Resource, C>(
                 request.offset = query.get_offset();
                 let join = match &by {
                     PartitionBy::Through { join, .. } => Some(*join),
-                    PartitionBy::Attribute(_) => None,
+                    PartitionBy::Attribute(_) | PartitionBy::Parent { .. } => None,
+                };
+                // The resources the relationship's filter reaches are met too.
+                let linking = match &by {
+                    PartitionBy::Parent { .. } => info.filter.map(|f| f()),
+                    _ => None,
+                };
+                let met = match (&request.filter, linking) {
+                    (Some(filter), Some(linking)) => Some(filter.clone().and(linking)),
+                    (filter, linking) => filter.clone().or(linking),
                 };
                 request.partition = Some(Partition { by, keys });
                 // Records the actor may not read are left out by the read, or,
@@ -154,7 +169,7 @@ async fn run_in_span<S: Resource, D: Resource, C>(
                     scope,
                     D::schema(),
                     !report,
-                    request.filter.as_ref(),
+                    met.as_ref(),
                     &request.sort,
                     join,
                 )?;

@@ -76,7 +76,7 @@ pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Re
                 stack.push(operand);
                 values.iter().find_map(refusal)
             }
-            Expr::Attr { .. } => None,
+            Expr::Attr { .. } | Expr::Parent(_) => None,
             Expr::Cmp(_, a, b)
             | Expr::Arith(_, a, b)
             | Expr::TextOp(_, a, b)

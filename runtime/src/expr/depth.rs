@@ -40,7 +40,7 @@ impl Expr {
     /// Its operands, in order (`exists`' inner expression included).
     pub(crate) fn operands(&self) -> [Option<&Expr>; 2] {
         match self {
-            Expr::Value(_) | Expr::Attr { .. } => [None, None],
+            Expr::Value(_) | Expr::Attr { .. } | Expr::Parent(_) => [None, None],
             Expr::Cmp(_, l, r)
             | Expr::Arith(_, l, r)
             | Expr::TextOp(_, l, r)
@@ -57,7 +57,7 @@ impl Expr {
 
     fn operands_mut(&mut self) -> [Option<&mut Expr>; 2] {
         match self {
-            Expr::Value(_) | Expr::Attr { .. } => [None, None],
+            Expr::Value(_) | Expr::Attr { .. } | Expr::Parent(_) => [None, None],
             Expr::Cmp(_, l, r)
             | Expr::Arith(_, l, r)
             | Expr::TextOp(_, l, r)
@@ -73,7 +73,7 @@ impl Expr {
     }
 
     fn is_leaf(&self) -> bool {
-        matches!(self, Expr::Value(_) | Expr::Attr { .. })
+        matches!(self, Expr::Value(_) | Expr::Attr { .. } | Expr::Parent(_))
     }
 
     /// Whether it nests at most `limit` deep (see [`MAX_FILTER_DEPTH`]);
@@ -182,6 +182,7 @@ impl Clone for Expr {
                     let mut operand = || Box::new(built.pop().unwrap_or(Expr::Value(Value::Null)));
                     let copy = match expr {
                         Expr::Value(v) => Expr::Value(v.clone()),
+                        Expr::Parent(name) => Expr::Parent(name.clone()),
                         Expr::Attr { path, name } => Expr::Attr {
                             path: path.clone(),
                             name: name.clone(),
@@ -239,6 +240,7 @@ impl PartialEq for Expr {
         while let Some((a, b)) = stack.pop() {
             let same_node = match (a, b) {
                 (Expr::Value(x), Expr::Value(y)) => x == y,
+                (Expr::Parent(x), Expr::Parent(y)) => x == y,
                 (Expr::Attr { path, name }, Expr::Attr { path: p, name: n }) => {
                     path == p && name == n
                 }
@@ -309,6 +311,7 @@ impl fmt::Display for Shown<'_> {
         let sub = |e| self.operand(e);
         match self.0 {
             Expr::Value(v) => write!(f, "{v}"),
+            Expr::Parent(name) => write!(f, "parent({name})"),
             Expr::Attr { path, name } => {
                 for p in path {
                     write!(f, "{p}.")?;
@@ -372,6 +375,7 @@ impl fmt::Debug for Shown<'_> {
         let sub = |e| self.operand(e);
         match self.0 {
             Expr::Value(v) => f.debug_tuple("Value").field(v).finish(),
+            Expr::Parent(name) => f.debug_tuple("Parent").field(name).finish(),
             Expr::Attr { path, name } => f
                 .debug_struct("Attr")
                 .field("path", path)

@@ -156,6 +156,13 @@ pub struct RelationshipInfo {
     pub manual: bool,
     /// The destination resource.
     pub destination: fn() -> &'static Schema,
+    /// Whether no attributes link the records (`no_attributes;`, Ash's
+    /// `no_attributes? true`): its `filter`, where `parent(x)` reads the
+    /// source record's attribute `x`, says which destination records are
+    /// related to a source record (every one, without a filter). Its
+    /// `source_attribute` is then the source's primary key, which its loads
+    /// group by, and `destination_attribute` is `None`.
+    pub no_attributes: bool,
     /// The attribute on the source whose value links the records (a manual
     /// relationship keys by the source's primary key).
     pub source_attribute: &'static str,
@@ -167,6 +174,12 @@ pub struct RelationshipInfo {
     pub through: Option<Through>,
     /// The relationship's `filter` option.
     pub filter: Option<fn() -> Expr>,
+    /// A manual relationship's `condition`: how its loader's records relate
+    /// to a source record, `parent(x)` reading the source's attribute `x`.
+    /// With one, filters, `exists`, paths and aggregates go through the
+    /// relationship by it (and its `filter`), as through a `no_attributes`
+    /// relationship, without calling the loader; loads still call it.
+    pub condition: Option<fn() -> Expr>,
     /// The relationship's `sort` option.
     pub sort: fn() -> Vec<Sort>,
     /// What a load does with a related record the actor may not read.
@@ -196,6 +209,62 @@ impl RelationshipInfo {
             .unwrap_or_else(|| (self.destination)().primary_key().name)
     }
 
+    /// Its `filter` option, checked against `MAX_FILTER_DEPTH` for a read of
+    /// `root` (the error names `root`): what every layer compiles at a hop
+    /// through it from `source`, the resource declaring it.
+    pub(crate) fn checked_filter(
+        &self,
+        source: &Schema,
+        root: &'static str,
+    ) -> Result<Option<Expr>> {
+        let Some(filter) = self.filter else {
+            return Ok(None);
+        };
+        let filter = filter();
+        filter.check_depth(
+            root,
+            &format_args!(
+                "the filter of relationship `{}` of {}",
+                self.name, source.name
+            ),
+        )?;
+        Ok(Some(filter))
+    }
+
+    /// Whether a condition, not keys, links its records in filters and
+    /// aggregates: a `no_attributes` relationship (its `filter`), or a manual
+    /// one with a `condition`.
+    pub fn linked_by_condition(&self) -> bool {
+        self.no_attributes || (self.manual && self.condition.is_some())
+    }
+
+    /// What relates a destination record to a source record when
+    /// [`linked_by_condition`](Self::linked_by_condition): the `filter` of a
+    /// `no_attributes` relationship; a manual relationship's `condition` and
+    /// its `filter`. Checked against `MAX_FILTER_DEPTH` for a read of `root`
+    /// (the error names `root`).
+    pub(crate) fn linking_condition(
+        &self,
+        source: &Schema,
+        root: &'static str,
+    ) -> Result<Option<Expr>> {
+        let Some(condition) = self.condition.filter(|_| self.manual) else {
+            return self.checked_filter(source, root);
+        };
+        let linking = match self.filter {
+            Some(filter) => condition().and(filter()),
+            None => condition(),
+        };
+        linking.check_depth(
+            root,
+            &format_args!(
+                "the condition of relationship `{}` of {}",
+                self.name, source.name
+            ),
+        )?;
+        Ok(Some(linking))
+    }
+
     /// Whether it reaches at most one destination record from each source
     /// record: it links straight to the destination's primary key (no join
     /// resource). A belongs_to does by default; a has_one only when its
@@ -203,6 +272,7 @@ impl RelationshipInfo {
     /// attributes unique; this does not count on them.)
     pub fn reaches_at_most_one(&self) -> bool {
         self.through.is_none()
+            && !self.linked_by_condition()
             && self.kind != RelationshipKind::ManyToMany
             && self.destination_attribute() == (self.destination)().primary_key().name
     }
@@ -214,6 +284,7 @@ impl fmt::Debug for RelationshipInfo {
             .field("name", &self.name)
             .field("kind", &self.kind)
             .field("manual", &self.manual)
+            .field("no_attributes", &self.no_attributes)
             .field("destination", &(self.destination)().name)
             .field("source_attribute", &self.source_attribute)
             .field("destination_attribute", &self.destination_attribute)

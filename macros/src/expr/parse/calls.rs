@@ -13,9 +13,10 @@ use super::{parse_or, parse_path, unexpected_after_operand};
 use crate::suggest::did_you_mean;
 
 /// Every function's name, for suggestions.
-const FUNCTIONS: [&str; 11] = [
+const FUNCTIONS: [&str; 12] = [
     "is_nil",
     "exists",
+    "parent",
     "contains",
     "starts_with",
     "ends_with",
@@ -56,12 +57,32 @@ pub(super) fn parse_call(input: ParseStream) -> Result<Expr> {
             path,
             body: Box::new(body),
         }
+    } else if name == "parent" {
+        if !content.peek(Ident) {
+            let at = if content.is_empty() {
+                span
+            } else {
+                content.span()
+            };
+            return Err(syn::Error::new(
+                at,
+                "expected the name of one of the source's attributes: `parent(priority_threshold)`",
+            ));
+        }
+        let field: Ident = content.parse()?;
+        if content.peek(Token![.]) {
+            return Err(content.error(
+                "`parent(..)` names one attribute of the relationship's source, not a path: \
+                 `parent(priority_threshold)`",
+            ));
+        }
+        Expr::Parent { span, field }
     } else if let Some(function) = Function::named(&name.to_string()) {
         return parse_function(&content, function, span);
     } else {
         let hint = match did_you_mean(&name.to_string(), FUNCTIONS) {
             Some(s) => format!("did you mean `{s}`?"),
-            None => "the functions are `is_nil(x)`, `exists(path, condition)`, `contains`, \
+            None => "the functions are `is_nil(x)`, `exists(path, condition)`, `parent(x)`, `contains`, \
                      `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` \
                      and `concat`"
                 .to_owned(),

@@ -41,7 +41,7 @@ pub const FIELD_OPTIONS: [&str; 7] = [
 
 /// The names a relationship kind takes in its `( )`: `destination` and the
 /// options of `resource!`.
-pub const RELATIONSHIP_OPTIONS: [&str; 10] = [
+pub const RELATIONSHIP_OPTIONS: [&str; 12] = [
     "destination",
     "source_attribute",
     "destination_attribute",
@@ -52,6 +52,8 @@ pub const RELATIONSHIP_OPTIONS: [&str; 10] = [
     "source_attribute_on_join_resource",
     "destination_attribute_on_join_resource",
     "authorize_read_with",
+    "no_attributes",
+    "condition",
 ];
 
 /// The names `#[resource(..)]` takes on the struct.
@@ -371,8 +373,18 @@ impl RelSpec {
                 OptionValue::DestinationAttributeOnJoinResource(ident_value(meta, &name)?)
             }
             "filter" => OptionValue::Filter(filter(meta)?),
+            "condition" => OptionValue::Condition(filter(meta)?),
             "sort" => OptionValue::Sort(self.sort(meta)?),
             "manual" => OptionValue::Manual(expr_value(meta, "manual = Loader")?.clone()),
+            "no_attributes" => {
+                if !matches!(meta, Meta::Path(_)) {
+                    return Err(error(
+                        meta,
+                        "`no_attributes` takes no value: write `no_attributes` alone",
+                    ));
+                }
+                OptionValue::NoAttributes
+            }
             "through" => OptionValue::Through(type_value(meta, "through = JoinResource")?),
             "authorize_read_with" => {
                 let word = ident_value(meta, &name).map_err(|_| {

@@ -35,6 +35,8 @@ pub(crate) mod kw {
     syn::custom_keyword!(multitenancy);
     syn::custom_keyword!(identities);
     syn::custom_keyword!(authorize_read_with);
+    syn::custom_keyword!(no_attributes);
+    syn::custom_keyword!(condition);
     syn::custom_keyword!(uuid_primary_key);
     syn::custom_keyword!(integer_primary_key);
     syn::custom_keyword!(attribute);

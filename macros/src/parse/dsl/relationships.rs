@@ -120,7 +120,9 @@ impl Parse for OptionItem {
             || lookahead.peek(kw::through)
             || lookahead.peek(kw::source_attribute_on_join_resource)
             || lookahead.peek(kw::destination_attribute_on_join_resource)
-            || lookahead.peek(kw::authorize_read_with);
+            || lookahead.peek(kw::authorize_read_with)
+            || lookahead.peek(kw::no_attributes)
+            || lookahead.peek(kw::condition);
         if !known {
             if input.peek(Ident::peek_any) {
                 let word = input.call(Ident::parse_any)?;
@@ -143,11 +145,13 @@ impl Parse for OptionItem {
                 OptionValue::DestinationAttributeOnJoinResource(attribute_name(input, &keyword)?)
             }
             "filter" => OptionValue::Filter(expr::parse_filter(input)?),
+            "condition" => OptionValue::Condition(expr::parse_filter(input)?),
             "sort" => {
                 let keys = Punctuated::<SortKeySyntax, Token![,]>::parse_separated_nonempty(input)?;
                 OptionValue::Sort(sort_keys(keys, &mut orders))
             }
             "manual" => OptionValue::Manual(input.parse()?),
+            "no_attributes" => OptionValue::NoAttributes,
             "through" => OptionValue::Through(input.call(Type::without_plus)?),
             "authorize_read_with" => {
                 if !input.peek(Ident::peek_any) {

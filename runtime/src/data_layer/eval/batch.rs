@@ -306,6 +306,7 @@ fn plan<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Plan> {
         | Node::TextOp(..)
         | Node::Like { .. }
         | Node::Exists(..)
+        | Node::Parent(..)
         | Node::Aggregate(..) => return None,
     })
 }

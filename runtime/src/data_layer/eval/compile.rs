@@ -12,18 +12,19 @@
 //! reaches is a stored one.
 
 use foldhash::{HashMap, HashMapExt};
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use super::{
-    Batch, Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
+    Batch, Binding, Column, InList, Index, JoinStep, Node, ParentColumn, ParentLink, Scope, Step,
+    Tables, Visibility, lower,
 };
 use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::{Pattern, constant_pattern};
-use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
-use crate::resource::Schema;
+use crate::expr::{Aggregate, AggregateKind, CmpOp, Expr, Name, TextOp};
+use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
 
 /// Resolves names and allocates indexes while compiling one filter.
@@ -38,6 +39,17 @@ pub(super) struct Compiler<'a> {
     visibility: Visibility,
     /// Whether hops get visibility conditions: false while compiling one.
     scoped: bool,
+    /// While compiling the filter of a `no_attributes` hop: what its
+    /// `parent(..)` read.
+    parent: Option<Parent<'a>>,
+}
+
+/// The source of the `no_attributes` hop whose filter is being compiled.
+#[derive(Clone)]
+struct Parent<'a> {
+    schema: &'static Schema,
+    table: &'a dyn Table,
+    row: Rc<Cell<Option<usize>>>,
 }
 
 /// What a binding slot reads from while compiling.
@@ -62,6 +74,7 @@ impl<'a> Compiler<'a> {
             index_slots: HashMap::new(),
             visibility,
             scoped: true,
+            parent: None,
         }
     }
 
@@ -165,7 +178,7 @@ impl<'a> Compiler<'a> {
         let Some(rel) = schema.relationship(name) else {
             return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
         };
-        if rel.manual {
+        if rel.manual && !rel.linked_by_condition() {
             return Err(self.invalid(format!(
                 "relationship `{name}` of {} is manual; a filter cannot go through it",
                 schema.name
@@ -175,6 +188,9 @@ impl<'a> Compiler<'a> {
             Some(rows) => rows,
             None => self.table(schema)?,
         };
+        if rel.linked_by_condition() {
+            return self.parent_step(schema, source_table, rel);
+        }
         let source_attr = self.attribute(schema, rel.source_attribute, &[])?;
         let dest = (rel.destination)();
         let dest_attr = self.attribute(dest, rel.destination_attribute(), &[])?;
@@ -190,12 +206,7 @@ impl<'a> Compiler<'a> {
         };
         let dest_index = self.index(dest, dest_attr)?;
         let mut conditions = Vec::new();
-        if let Some(filter) = rel.filter {
-            let filter = filter();
-            filter.check_depth(
-                self.root.name,
-                &format_args!("the filter of relationship `{name}` of {}", schema.name),
-            )?;
+        if let Some(filter) = rel.checked_filter(schema, self.root.name)? {
             conditions.push(self.scope(dest, &filter)?);
         }
         conditions.extend(self.visible(dest)?);
@@ -215,8 +226,83 @@ impl<'a> Compiler<'a> {
             join,
             dest_index,
             conditions,
+            parent: None,
         };
         Ok((step, dest))
+    }
+
+    /// The hop through `rel` of `schema`, linked by a condition (a
+    /// `no_attributes` relationship, or a manual one with a `condition`),
+    /// from the records of `source_table`: the condition compiled with
+    /// `parent(..)` reading the source row the hop is tested from.
+    #[inline(never)]
+    fn parent_step(
+        &mut self,
+        schema: &'static Schema,
+        source_table: &'a dyn Table,
+        rel: &'static RelationshipInfo,
+    ) -> Result<(Step<'a>, &'static Schema)> {
+        let dest = (rel.destination)();
+        let dest_table = self.table(dest)?;
+        let row = Rc::new(Cell::new(None));
+        let mut conditions = Vec::new();
+        let mut key = None;
+        if let Some(filter) = rel.linking_condition(schema, self.root.name)? {
+            if let Some((dest_attr, source_attr)) = key_conjunct(schema, dest, &filter) {
+                key = Some((source_attr, self.index(dest, dest_attr)?));
+            }
+            let outer = self.parent.replace(Parent {
+                schema,
+                table: source_table,
+                row: row.clone(),
+            });
+            let scope = self.scope(dest, &filter);
+            self.parent = outer;
+            conditions.push(scope?);
+        }
+        conditions.extend(self.visible(dest)?);
+        let step = Step {
+            to_one: false,
+            source_table,
+            // Unused: the link is `parent`.
+            source_attr: schema.primary_key,
+            join: None,
+            dest_index: 0,
+            conditions,
+            parent: Some(ParentLink {
+                row,
+                dest_table,
+                key,
+            }),
+        };
+        Ok((step, dest))
+    }
+
+    /// `parent(name)`: the attribute `name` of the source of the
+    /// `no_attributes` hop being compiled (a `condition` when it is boolean).
+    /// Out of `node`, whose frame every level of a deep filter takes.
+    #[inline(never)]
+    fn parent_node(&self, name: &str, condition: bool) -> Result<Node<'a>> {
+        let Some(parent) = &self.parent else {
+            return Err(self.invalid(format!(
+                "`parent({name})` reads the source record of a relationship, so it is only \
+                 allowed in the filter of a `no_attributes` relationship"
+            )));
+        };
+        let attr = parent.schema.attribute_index(name).ok_or_else(|| {
+            self.invalid(format!(
+                "no attribute named `{name}` on {} (in `parent({name})`)",
+                parent.schema.name
+            ))
+        })?;
+        if condition && parent.schema.attributes[attr].value_type != ValueType::Bool {
+            return Err(self.invalid(format!("`parent({name})` is not a condition")));
+        }
+        Ok(Node::Parent(ParentColumn {
+            row: parent.row.clone(),
+            table: parent.table,
+            attr,
+        }))
     }
 
     /// Compiles `expr`, evaluated on rows of `schema`, with its own bindings.
@@ -369,25 +455,74 @@ impl<'a> Compiler<'a> {
                     Box::new(self.node(r, slots, false)?),
                 )
             }
-            Expr::Exists { path, expr: inner } => {
-                let mut schema = slots[0].schema;
-                let mut rows = slots[0].rows;
-                let mut steps = Vec::with_capacity(path.len());
-                for name in path {
-                    let (step, dest) = self.step(schema, rows.take(), name)?;
-                    steps.push(step);
-                    schema = dest;
-                }
-                Node::Exists(steps, Box::new(self.scope(schema, inner)?))
-            }
+            Expr::Exists { path, expr: inner } => self.exists(path, inner, slots)?,
             Expr::Aggregate { at, aggregate } => {
                 self.aggregate(expr, at, aggregate, slots, condition)?
             }
+            Expr::Parent(name) => self.parent_node(name, condition)?,
         })
     }
 }
 
+/// A top-level conjunct `d == parent(s)` (either way round) of a
+/// `no_attributes` relationship's filter whose two attributes have one value
+/// type, so an index on `d` finds exactly the rows it is true on: (`d`'s
+/// index in `dest`, `s`'s in `source`).
+fn key_conjunct(source: &Schema, dest: &Schema, filter: &Expr) -> Option<(usize, usize)> {
+    let mut stack = vec![filter];
+    while let Some(expr) = stack.pop() {
+        match expr {
+            Expr::And(l, r) => {
+                stack.push(r);
+                stack.push(l);
+            }
+            Expr::Cmp(CmpOp::Eq, l, r) => {
+                let ((Expr::Attr { path, name }, Expr::Parent(parent))
+                | (Expr::Parent(parent), Expr::Attr { path, name })) = (&**l, &**r)
+                else {
+                    continue;
+                };
+                if !path.is_empty() {
+                    continue;
+                }
+                let d = dest.attribute_index(name)?;
+                let s = source.attribute_index(parent)?;
+                if dest.attributes[d].value_type == source.attributes[s].value_type {
+                    return Some((d, s));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 impl<'a> Compiler<'a> {
+    /// `exists(path, inner)` from the record of slot 0. Out of `node`, whose
+    /// frame every level of a deep filter takes.
+    #[inline(never)]
+    fn exists(
+        &mut self,
+        path: &[Name],
+        inner: &Expr,
+        slots: &[SlotInfo<'_, 'a>],
+    ) -> Result<Node<'a>> {
+        let mut schema = slots[0].schema;
+        let mut rows = slots[0].rows;
+        let mut steps = Vec::with_capacity(path.len());
+        for name in path {
+            let (step, dest) = self.step(schema, rows.take(), name)?;
+            steps.push(step);
+            schema = dest;
+        }
+        let remember = !inner.reads_parent();
+        Ok(Node::Exists(
+            steps,
+            Box::new(self.scope(schema, inner)?),
+            remember,
+        ))
+    }
+
     /// An aggregate's node, read for the record of the slot `at` binds. Out
     /// of `node`, whose frame every level of a deep filter takes.
     #[inline(never)]
@@ -443,7 +578,7 @@ fn join_and(nodes: Vec<Node<'_>>) -> Option<Node<'_>> {
 /// `exists` reaches its records from that record, with bindings of its own.
 fn binding_free(node: &Node<'_>) -> bool {
     match node {
-        Node::Const(_) | Node::Exists(..) => true,
+        Node::Const(_) | Node::Exists(..) | Node::Parent(_) => true,
         Node::Aggregate(slot, _) => *slot == 0,
         Node::Attr(column) => column.slot == 0,
         Node::Cmp(_, l, r)

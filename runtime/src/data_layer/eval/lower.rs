@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use super::list::InList;
 use super::text::{func, like, text_op};
-use super::{Index, Node, exists_from};
+use super::{Index, Node, Scope, Step, exists_from};
 use crate::data_layer::store::Table;
 use crate::expr::{ArithOp, CmpOp, TextOp};
 use crate::value::{Value, ValueType};
@@ -107,6 +107,7 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
         }
         Node::Attr(column) => Box::new(move |slots, _| as_truth(&column.read(slots))),
         node @ (Node::Arith(..)
+        | Node::Parent(..)
         | Node::Func(..)
         | Node::TextOp(TextOp::Concat, ..)
         | Node::Aggregate(..)) => {
@@ -154,22 +155,28 @@ pub(super) fn cond<'a>(node: Node<'a>) -> Cond<'a> {
             Operand::Column(c) => Box::new(move |slots, _| Some(c.read(slots).is_null())),
             e => Box::new(move |slots, ix| Some(e.get(slots, ix).is_null())),
         },
-        Node::Exists(steps, inner) => {
-            // Its truth on a row depends on the row alone (the inner expression
-            // has bindings of its own), so each row's is found once per read:
-            // nested `exists` through to-many hops would otherwise try every
-            // related record again at each level, exponentially.
-            let rows = steps.first().map_or(0, |s| s.source_table.len());
-            let memo = Memo::new(rows);
-            Box::new(move |slots, ix| {
-                Some(
-                    slots[0].is_some_and(|row| {
-                        memo.get_or(row, || exists_from(row, &steps, &inner, ix))
-                    }),
-                )
-            })
-        }
+        Node::Exists(steps, inner, remember) => exists(steps, inner, remember),
     }
+}
+
+/// The closure of `exists`: through `steps`, some record makes `inner` true.
+/// Out of `cond`, whose frame every level of a deep filter takes.
+#[inline(never)]
+fn exists<'a>(steps: Vec<Step<'a>>, inner: Box<Scope<'a>>, remember: bool) -> Cond<'a> {
+    if !remember {
+        return Box::new(move |slots, ix| {
+            Some(slots[0].is_some_and(|row| exists_from(row, &steps, &inner, ix)))
+        });
+    }
+    // Its truth on a row depends on the row alone (the inner expression
+    // has bindings of its own), so each row's is found once per read:
+    // nested `exists` through to-many hops would otherwise try every
+    // related record again at each level, exponentially.
+    let rows = steps.first().map_or(0, |s| s.source_table.len());
+    let memo = Memo::new(rows);
+    Box::new(move |slots, ix| {
+        Some(slots[0].is_some_and(|row| memo.get_or(row, || exists_from(row, &steps, &inner, ix))))
+    })
 }
 
 /// The truths already found, per row of a table: unknown, false or true.
@@ -212,6 +219,7 @@ pub(super) fn value<'a>(node: Node<'a>) -> Val<'a> {
     match node {
         Node::Const(v) => Box::new(move |_, _| v.clone()),
         Node::Attr(column) => Box::new(move |slots, _| column.read(slots)),
+        Node::Parent(column) => Box::new(move |_, _| column.read()),
         Node::Arith(op, l, r) => {
             let (l, r) = (Operand::new(*l), Operand::new(*r));
             Box::new(move |slots, ix| arith(op, &l.get(slots, ix), &r.get(slots, ix)))

@@ -5,7 +5,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::super::eval::{Filter, Tables};
+use super::super::eval::{Filter, Tables, related_rows};
 use super::super::*;
 use super::{invalid, not_registered};
 use crate::value::Value;
@@ -82,6 +82,40 @@ impl<'k> Linker<'k> {
                 }
                 for linked in links.values_mut() {
                     linked.sort_unstable();
+                }
+                Ok(Linker {
+                    attr,
+                    links: Links::Through(links),
+                })
+            }
+            PartitionBy::Parent {
+                source,
+                relationship,
+            } => {
+                // Each key's stored source record, then the rows its
+                // relationship reaches, keyed by their primary key.
+                let primary = tables
+                    .primary_index(source)
+                    .ok_or_else(|| not_registered(source))?;
+                let positions: HashMap<&'k Value, usize> = group_positions(partition.keys.iter());
+                let mut sources: Vec<(usize, usize)> = positions
+                    .iter()
+                    .filter_map(|(key, &pos)| primary.get(key).map(|&row| (row, pos)))
+                    .collect();
+                sources.sort_unstable_by_key(|&(_, pos)| pos);
+                let rows: Vec<usize> = sources.iter().map(|&(row, _)| row).collect();
+                let related =
+                    related_rows(schema, source, relationship.name, &rows, visibility, tables)?;
+                let table = tables.table(schema).ok_or_else(|| not_registered(schema))?;
+                let attr = schema.primary_key;
+                let mut links: HashMap<Value, Vec<usize>> = HashMap::new();
+                for (&(_, pos), reached) in sources.iter().zip(related) {
+                    for r in reached {
+                        let linked = links.entry(table.get(r, attr)).or_default();
+                        if !linked.contains(&pos) {
+                            linked.push(pos);
+                        }
+                    }
                 }
                 Ok(Linker {
                     attr,

@@ -69,7 +69,9 @@ impl Walk {
         let mut stack = vec![(schema, expr)];
         while let Some((schema, expr)) = stack.pop() {
             match expr {
-                Expr::Value(_) => {}
+                // A parent's attribute is read from a record the read
+                // already holds: it meets no resource.
+                Expr::Value(_) | Expr::Parent(_) => {}
                 Expr::Attr { path, .. } => {
                     self.path(schema, path);
                 }
@@ -113,11 +115,14 @@ impl Walk {
             let destination = (rel.destination)();
             self.meet(Some(destination));
             self.meet(rel.through.as_ref().map(|t| (t.resource)()));
-            if let Some(filter) = rel.filter
-                && !self.followed.contains(&std::ptr::from_ref(rel))
-            {
+            if !self.followed.contains(&std::ptr::from_ref(rel)) {
                 self.followed.push(rel);
-                self.relationship_filters.push((destination, filter()));
+                // A manual relationship's condition is walked like its filter
+                // (the paths of either lead further).
+                let condition = rel.condition.filter(|_| rel.manual);
+                for filter in rel.filter.into_iter().chain(condition) {
+                    self.relationship_filters.push((destination, filter()));
+                }
             }
             schema = destination;
         }

@@ -65,6 +65,12 @@ pub(crate) fn writable<S: Resource>(info: &'static RelationshipInfo) -> Result<(
     if info.manual {
         return refuse("is manual (its loader, not a key, decides what is related)");
     }
+    if info.no_attributes {
+        return refuse(
+            "has no attributes (its filter, not a key, decides what is related: \
+             update the attributes it reads instead)",
+        );
+    }
     match info.kind {
         RelationshipKind::HasMany | RelationshipKind::ManyToMany => Ok(()),
         RelationshipKind::BelongsTo => {

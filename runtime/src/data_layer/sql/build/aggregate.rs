@@ -116,7 +116,7 @@ pub(super) fn list(
     let mut params = Params::new(dialect);
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
     let (hops, at, alias, filter) = reach(&mut compiler, schema, "t0", aggregate)?;
-    let Some((from, mut conditions)) = reached(&hops) else {
+    let Some((from, mut conditions)) = reached(dialect, &hops) else {
         return Err(aggregate_path::list_alone(schema, aggregate));
     };
     conditions.extend(filter);
@@ -194,7 +194,7 @@ pub(super) fn subquery(
         let inner = filter.unwrap_or_else(|| boolean(dialect, true).to_owned());
         return Ok(exists(dialect, &hops, inner));
     }
-    let Some((from, mut conditions)) = reached(&hops) else {
+    let Some((from, mut conditions)) = reached(dialect, &hops) else {
         return Err(Error::new(ErrorKind::InvalidQuery {
             resource: schema.name,
             message: format!("an aggregate needs a relationship path (in `{aggregate}`)"),

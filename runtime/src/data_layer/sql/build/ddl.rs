@@ -141,7 +141,11 @@ fn statements(
             definitions.push(format!("{} BIGSERIAL NOT NULL", ident(SEQUENCE_COLUMN)));
         }
 
-        for rel in schema.relationships.iter().filter(|r| !r.manual) {
+        for rel in schema
+            .relationships
+            .iter()
+            .filter(|r| !r.manual && !r.no_attributes)
+        {
             let dest = (rel.destination)();
             match rel.kind {
                 RelationshipKind::BelongsTo => {

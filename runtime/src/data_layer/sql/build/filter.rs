@@ -94,6 +94,9 @@ pub(super) struct Compiler<'p> {
     visibility: Visibility,
     /// Whether hops get visibility conditions: false while compiling one.
     scoped: bool,
+    /// While compiling the filter of a `no_attributes` hop: its source and
+    /// the alias it is read as, which `parent(..)` reads.
+    parent: Option<(&'static Schema, String)>,
 }
 
 impl<'p> Compiler<'p> {
@@ -109,6 +112,7 @@ impl<'p> Compiler<'p> {
             next_alias: 1,
             visibility,
             scoped: true,
+            parent: None,
         }
     }
 
@@ -210,14 +214,17 @@ impl<'p> Compiler<'p> {
         let Some(rel) = schema.relationship(name) else {
             return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
         };
-        if rel.manual {
+        if rel.manual && !rel.linked_by_condition() {
             return Err(self.invalid(format!(
                 "relationship `{name}` of {} is manual; a filter cannot go through it",
                 schema.name
             )));
         }
-        self.attribute(schema, rel.source_attribute, &[])?;
         let dest = (rel.destination)();
+        if rel.linked_by_condition() {
+            return self.parent_hop(schema, rel, source_alias);
+        }
+        self.attribute(schema, rel.source_attribute, &[])?;
         self.attribute(dest, rel.destination_attribute(), &[])?;
         let join = match &rel.through {
             None => None,
@@ -235,12 +242,7 @@ impl<'p> Compiler<'p> {
         };
         let alias = self.alias("t");
         let mut conditions = Vec::new();
-        if let Some(filter) = rel.filter {
-            let filter = filter();
-            filter.check_depth(
-                self.root.name,
-                &format_args!("the filter of relationship `{name}` of {}", schema.name),
-            )?;
+        if let Some(filter) = rel.checked_filter(schema, self.root.name)? {
             conditions.push(self.scope(dest, &alias, &filter)?);
         }
         conditions.extend(self.visible(dest, &alias)?);
@@ -257,8 +259,56 @@ impl<'p> Compiler<'p> {
             join: join.map(|(join, alias, source, dest)| (join.table, alias, source, dest)),
             filter,
             join_filter,
+            keyed: true,
         };
         Ok((hop, dest))
+    }
+
+    /// The hop through `rel` of `schema`, linked by a condition (a
+    /// `no_attributes` relationship, or a manual one with a `condition`),
+    /// read from `source_alias`: the condition, with `parent(..)` reading
+    /// that alias, is what links the destination's rows.
+    pub(super) fn parent_hop(
+        &mut self,
+        schema: &'static Schema,
+        rel: &'static RelationshipInfo,
+        source_alias: &str,
+    ) -> Result<(Hop, &'static Schema)> {
+        let dest = (rel.destination)();
+        let alias = self.alias("t");
+        let mut conditions = Vec::new();
+        if let Some(filter) = rel.linking_condition(schema, self.root.name)? {
+            conditions.push(self.correlated(schema, source_alias, dest, &alias, &filter)?);
+        }
+        conditions.extend(self.visible(dest, &alias)?);
+        let hop = Hop {
+            source: String::new(),
+            dest_table: dest.table,
+            dest_attr: dest.primary_key().name,
+            alias,
+            join: None,
+            filter: (!conditions.is_empty()).then(|| conditions.join(" AND ")),
+            join_filter: None,
+            keyed: false,
+        };
+        Ok((hop, dest))
+    }
+
+    /// `filter` (a `no_attributes` relationship's, or a manual
+    /// relationship's condition) on the rows of `dest` read as `alias`, its
+    /// `parent(..)` reading the rows of `source` read as `source_alias`.
+    pub(super) fn correlated(
+        &mut self,
+        source: &'static Schema,
+        source_alias: &str,
+        dest: &'static Schema,
+        alias: &str,
+        filter: &Expr,
+    ) -> Result<String> {
+        let outer = self.parent.replace((source, source_alias.to_owned()));
+        let condition = self.scope(dest, alias, filter);
+        self.parent = outer;
+        condition
     }
 
     /// `expr` as the filter of a statement reading the rows of `schema` as
@@ -361,7 +411,7 @@ impl<'p> Compiler<'p> {
             slots.push(Slot {
                 path: binding.path,
                 schema: dest,
-                join: hop.left_join(),
+                join: hop.left_join(self.dialect),
                 alias: hop.alias,
                 single,
             });
@@ -481,11 +531,38 @@ impl<'p> Compiler<'p> {
             Expr::Aggregate { at, aggregate } => {
                 self.aggregate(expr, at, aggregate, slots, condition)?
             }
+            Expr::Parent(name) => self.parent_column(name, condition)?,
         })
     }
 }
 
 impl Compiler<'_> {
+    /// `parent(name)`: the column of the source of the `no_attributes` hop
+    /// being compiled. Out of `node`, whose frame every level of a deep
+    /// filter takes.
+    #[inline(never)]
+    fn parent_column(&self, name: &str, condition: bool) -> Result<Frag> {
+        let Some((schema, alias)) = &self.parent else {
+            return Err(self.invalid(format!(
+                "`parent({name})` reads the source record of a relationship, so it is only \
+                 allowed in the filter of a `no_attributes` relationship"
+            )));
+        };
+        let Some(attribute) = schema.attribute(name) else {
+            return Err(self.invalid(format!(
+                "no attribute named `{name}` on {} (in `parent({name})`)",
+                schema.name
+            )));
+        };
+        if condition && attribute.value_type != ValueType::Bool {
+            return Err(self.invalid(format!("`parent({name})` is not a condition")));
+        }
+        Ok(Frag::new(
+            column(alias, name),
+            Kind::of_type(attribute.value_type),
+        ))
+    }
+
     /// An aggregate's correlated subquery, on the alias of the slot `at`
     /// binds. Out of `node`, whose frame every level of a deep filter takes.
     #[inline(never)]

@@ -31,22 +31,36 @@ pub(super) struct Hop {
     /// many_to_many: the join resource's visibility condition, on the join
     /// table's alias.
     pub(super) join_filter: Option<String>,
+    /// Whether `source` and `dest_attr` link the records: false for a
+    /// `no_attributes` relationship, whose `filter` (correlated to the
+    /// source's alias through `parent(..)`) alone does.
+    pub(super) keyed: bool,
 }
 
 impl Hop {
     /// The condition linking the destination to the source (or to the join
     /// table), the relationship filter and the visibility conditions.
-    pub(super) fn dest_on(&self) -> String {
-        let linked = match &self.join {
-            None => self.source.clone(),
-            Some((_, join_alias, _, dest_side)) => column(join_alias, dest_side),
-        };
-        let mut on = format!("{} = {linked}", column(&self.alias, self.dest_attr));
-        for condition in [&self.filter, &self.join_filter].into_iter().flatten() {
-            on.push_str(" AND ");
-            on.push_str(condition);
+    pub(super) fn dest_on(&self, dialect: Dialect) -> String {
+        let mut conditions = Vec::with_capacity(3);
+        if self.keyed {
+            let linked = match &self.join {
+                None => self.source.clone(),
+                Some((_, join_alias, _, dest_side)) => column(join_alias, dest_side),
+            };
+            conditions.push(format!(
+                "{} = {linked}",
+                column(&self.alias, self.dest_attr)
+            ));
         }
-        on
+        for condition in [&self.filter, &self.join_filter].into_iter().flatten() {
+            conditions.push(condition.clone());
+        }
+        if conditions.is_empty() {
+            // A `no_attributes` relationship without a filter relates every
+            // destination record.
+            return boolean(dialect, true).to_owned();
+        }
+        conditions.join(" AND ")
     }
 
     /// The destination table and its alias.
@@ -55,14 +69,14 @@ impl Hop {
     }
 
     /// `LEFT JOIN` of a binding.
-    pub(super) fn left_join(&self) -> String {
+    pub(super) fn left_join(&self, dialect: Dialect) -> String {
         match &self.join {
-            None => format!(" LEFT JOIN {} ON {}", self.dest(), self.dest_on()),
+            None => format!(" LEFT JOIN {} ON {}", self.dest(), self.dest_on(dialect)),
             Some((table, join_alias, source_side, _)) => format!(
                 " LEFT JOIN ({} {join_alias} JOIN {} ON {}) ON {} = {}",
                 ident(table),
                 self.dest(),
-                self.dest_on(),
+                self.dest_on(dialect),
                 column(join_alias, source_side),
                 self.source
             ),
@@ -71,15 +85,15 @@ impl Hop {
 
     /// The hop as the first table of an `exists` (the link to the outer alias
     /// goes to the WHERE clause) and its WHERE conditions.
-    fn first(&self) -> (String, Vec<String>) {
+    fn first(&self, dialect: Dialect) -> (String, Vec<String>) {
         match &self.join {
-            None => (self.dest(), vec![self.dest_on()]),
+            None => (self.dest(), vec![self.dest_on(dialect)]),
             Some((table, join_alias, source_side, _)) => (
                 format!(
                     "{} {join_alias} JOIN {} ON {}",
                     ident(table),
                     self.dest(),
-                    self.dest_on()
+                    self.dest_on(dialect)
                 ),
                 vec![format!(
                     "{} = {}",
@@ -91,16 +105,16 @@ impl Hop {
     }
 
     /// The hop as a later table of an `exists`.
-    fn inner_join(&self) -> String {
+    fn inner_join(&self, dialect: Dialect) -> String {
         match &self.join {
-            None => format!(" JOIN {} ON {}", self.dest(), self.dest_on()),
+            None => format!(" JOIN {} ON {}", self.dest(), self.dest_on(dialect)),
             Some((table, join_alias, source_side, _)) => format!(
                 " JOIN {} {join_alias} ON {} = {} JOIN {} ON {}",
                 ident(table),
                 column(join_alias, source_side),
                 self.source,
                 self.dest(),
-                self.dest_on()
+                self.dest_on(dialect)
             ),
         }
     }
@@ -109,7 +123,7 @@ impl Hop {
 /// `EXISTS` over the records reached through `hops`, tested with `inner` (a
 /// condition on the last hop's alias).
 pub(super) fn exists(dialect: Dialect, hops: &[Hop], inner: String) -> String {
-    let Some((from, mut conditions)) = reached(hops) else {
+    let Some((from, mut conditions)) = reached(dialect, hops) else {
         // An empty path tests the record itself, still never nil.
         return format!("COALESCE({inner}, {})", boolean(dialect, false));
     };
@@ -124,11 +138,11 @@ pub(super) fn exists(dialect: Dialect, hops: &[Hop], inner: String) -> String {
 /// one's link to the outer alias left to the WHERE clause) and the WHERE
 /// conditions so far: what `exists` and an aggregate select from. `None` for
 /// no hop.
-pub(super) fn reached(hops: &[Hop]) -> Option<(String, Vec<String>)> {
+pub(super) fn reached(dialect: Dialect, hops: &[Hop]) -> Option<(String, Vec<String>)> {
     let (first, rest) = hops.split_first()?;
-    let (mut from, conditions) = first.first();
+    let (mut from, conditions) = first.first(dialect);
     for hop in rest {
-        from.push_str(&hop.inner_join());
+        from.push_str(&hop.inner_join(dialect));
     }
     Some((from, conditions))
 }

@@ -82,7 +82,7 @@ fn value(
     let (hop, _) = compiler.hop(first.source, first.relationship.name, alias)?;
     let (joins, value) = value(dialect, compiler, &hop.alias, rest, target)?;
     match &first.first_by {
-        None => Ok((format!("{}{joins}", hop.left_join()), value)),
+        None => Ok((format!("{}{joins}", hop.left_join(dialect)), value)),
         Some(by) => {
             let mut order: Vec<String> = by
                 .iter()
@@ -100,7 +100,7 @@ fn value(
             let sql = format!(
                 "(SELECT {value} FROM {}{joins} WHERE {} ORDER BY {} LIMIT 1)",
                 hop.dest(),
-                hop.dest_on(),
+                hop.dest_on(dialect),
                 order.join(", ")
             );
             Ok((String::new(), sql))

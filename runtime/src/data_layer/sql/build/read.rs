@@ -142,6 +142,25 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
                     ));
                     Some((column("jk", "k"), Some(value_type)))
                 }
+                PartitionBy::Parent {
+                    source,
+                    relationship,
+                } => {
+                    // The source records of the keys, each correlated with the
+                    // rows its relationship's filter relates to it.
+                    let key = source.primary_key();
+                    let source_key = column("p", key.name);
+                    let mut on = vec![one_of(compiler.params(), &source_key, key.value_type, keys)];
+                    if let Some(filter) = relationship.checked_filter(source, schema.name)? {
+                        on.push(compiler.correlated(source, "p", schema, "t0", &filter)?);
+                    }
+                    from.push_str(&format!(
+                        " JOIN {} p ON {}",
+                        ident(source.table),
+                        on.join(" AND ")
+                    ));
+                    Some((source_key, Some(key.value_type)))
+                }
             }
         }
     };

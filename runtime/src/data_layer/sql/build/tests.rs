@@ -8,7 +8,13 @@
 //! The resources are written by hand (no `resource!`): `Rep` has many `Ticket`s,
 //! a `Ticket` belongs to a `Rep` and has many `Tag`s through `TicketTag`; a
 //! `Rep` has one `twin` (the ticket with its id: to the primary key, so joined)
-//! and one `latest` ticket (by `rep_id`, not unique, so never joined).
+//! and one `latest` ticket (by `rep_id`, not unique, so never joined). Three
+//! relationships have no attributes (`parent(..)` in their filters): a `Rep`'s
+//! tickets `above` its threshold, its `peers` (tickets whose `p` is its
+//! threshold, or tagged with its name: no equality to look up by), and a
+//! ticket's `siblings` (the other tickets of its status). The manual
+//! `remote_open_above` has a condition (that of `above`) and a filter;
+//! `top_above` is the has_one of `above` (sorted), for sort keys.
 
 use crate::testing::test_resource;
 use std::future::Future;
@@ -40,12 +46,14 @@ const fn rel(
         name,
         kind,
         manual: false,
+        no_attributes: false,
         destination,
         source_attribute,
         destination_attribute,
         through: None,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
@@ -72,6 +80,51 @@ fn tagged_vip() -> Expr {
         Expr::path_attr(["tags"], "label"),
         Expr::Value(s("vip")),
     )
+}
+
+/// `rel` with no attributes: `filter`, reading the source through
+/// `parent(..)`, relates the records.
+const fn no_attributes(
+    name: &'static str,
+    kind: RelationshipKind,
+    filter: fn() -> Expr,
+) -> RelationshipInfo {
+    RelationshipInfo {
+        no_attributes: true,
+        filter: Some(filter),
+        ..rel(name, kind, Ticket::schema, "id", None)
+    }
+}
+
+fn above_threshold() -> Expr {
+    Expr::cmp(CmpOp::Eq, Expr::attr("rep_id"), Expr::parent("id")).and(Expr::cmp(
+        CmpOp::Gt,
+        Expr::attr("p"),
+        Expr::parent("threshold"),
+    ))
+}
+
+fn at_threshold_or_tagged() -> Expr {
+    Expr::cmp(CmpOp::Eq, Expr::attr("p"), Expr::parent("threshold")).or(Expr::Exists {
+        path: vec![Name::from("tags")],
+        expr: Box::new(Expr::cmp(
+            CmpOp::Eq,
+            Expr::attr("label"),
+            Expr::parent("name"),
+        )),
+    })
+}
+
+fn p_desc() -> Vec<Sort> {
+    vec![Sort::new("p", Order::Desc)]
+}
+
+fn same_status() -> Expr {
+    Expr::cmp(CmpOp::Eq, Expr::attr("status"), Expr::parent("status")).and(Expr::cmp(
+        CmpOp::Ne,
+        Expr::attr("id"),
+        Expr::parent("id"),
+    ))
 }
 
 fn urgent_only() -> Expr {
@@ -106,6 +159,21 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
     },
     // Not to the primary key: every ticket of the rep, as for has_many.
     rel("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
+    no_attributes("above", RelationshipKind::HasMany, above_threshold),
+    no_attributes("peers", RelationshipKind::HasMany, at_threshold_or_tagged),
+    // A has_one of it, highest `p` first: what a sort key through it reads.
+    RelationshipInfo {
+        sort: p_desc,
+        ..no_attributes("top_above", RelationshipKind::HasOne, above_threshold)
+    },
+    // Manual, with a condition: filters and aggregates go through it as
+    // through `above`, with its own filter too.
+    RelationshipInfo {
+        manual: true,
+        condition: Some(above_threshold),
+        filter: Some(open_only),
+        ..rel("remote_open_above", RelationshipKind::HasMany, Ticket::schema, "id", None)
+    },
 ]);
 
 test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
@@ -121,6 +189,7 @@ test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
     rel("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None),
     tags_rel("tags", None),
     tags_rel("urgent_tags", Some(urgent_only)),
+    no_attributes("siblings", RelationshipKind::HasMany, same_status),
 ]);
 
 test_resource!(Tag in "tag", id: i64 = Some(Generated::Integer), { label: String } &[
@@ -148,6 +217,7 @@ mod functions;
 mod generate;
 mod identities;
 mod joins;
+mod parents;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod random_aggregates;

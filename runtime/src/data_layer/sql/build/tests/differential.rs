@@ -522,6 +522,7 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
     let mut nonempty = 0;
     let mut aggregated = 0;
     let mut text_matched = 0;
+    let mut through_parent = 0;
     for _ in 0..count {
         let schema = resources[generator.rng.below(resources.len())];
         let request = generator.request(schema);
@@ -532,8 +533,16 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
             aggregated += usize::from(shown.contains("Aggregate {"));
             let text = request.filter.as_ref().is_some_and(uses_text_functions);
             text_matched += usize::from(text && !ids.is_empty());
+            let parent = reads_no_attributes(&request) && !ids.is_empty();
+            through_parent += usize::from(parent);
         }
     }
+    // Relationships with no attributes (`parent(..)`) among them, in paths,
+    // `exists`, aggregates and partitions, matching something.
+    assert!(
+        through_parent > count / 20,
+        "{through_parent} of {count} went through a relationship with no attributes"
+    );
     // Aggregates among them (`Gen::aggregate`), answered alike.
     assert!(
         aggregated > count / 50,
@@ -549,6 +558,28 @@ pub(super) fn random(db: &mut impl Db, memory: &Memory, seed: u64, count: usize)
         nonempty > count / 4,
         "{nonempty} of {count} matched something"
     );
+}
+
+/// Whether `request` reaches records through a relationship with no
+/// attributes: in a path of its filter (`exists`, aggregates) or as its
+/// partition.
+fn reads_no_attributes(request: &ReadRequest) -> bool {
+    if let Some(Partition {
+        by: PartitionBy::Parent { .. },
+        ..
+    }) = &request.partition
+    {
+        return true;
+    }
+    let names = [
+        "above",
+        "peers",
+        "siblings",
+        "remote_open_above",
+        "top_above",
+    ];
+    let shown = format!("{:?} {:?}", request.filter, request.sort);
+    names.iter().any(|n| shown.contains(&format!("\"{n}\"")))
 }
 
 /// Whether `filter` calls a text function somewhere.

@@ -98,8 +98,9 @@ impl Gen {
         }
     }
 
-    /// A path of 0 to `max` relationships from `schema`, now and then through a
-    /// manual relationship or one that does not exist.
+    /// A path of 0 to `max` relationships from `schema` (a manual one when it
+    /// has a condition), now and then through a manual relationship without
+    /// one or one that does not exist.
     pub(super) fn path(
         &mut self,
         schema: &'static Schema,
@@ -116,7 +117,7 @@ impl Gen {
             let candidates: Vec<&RelationshipInfo> = at
                 .relationships
                 .iter()
-                .filter(|r| !r.manual || self.rng.chance(3))
+                .filter(|r| !r.manual || r.condition.is_some() || self.rng.chance(3))
                 .collect();
             if candidates.is_empty() {
                 break;
@@ -436,6 +437,28 @@ impl Gen {
             keys
         };
         match schema.name {
+            // Through a relationship with no attributes: the keys are those
+            // of its source's records.
+            "Ticket" if self.rng.chance(40) => {
+                let (source, pool): (&'static Schema, &[i64]) = if self.rng.chance(50) {
+                    (Rep::schema(), &[1, 2, 3, 4, 5, 42])
+                } else {
+                    (Ticket::schema(), &[1, 2, 3, 6, 7, 8, 12, 99])
+                };
+                let parents: Vec<&'static RelationshipInfo> = source
+                    .relationships
+                    .iter()
+                    .filter(|r| r.no_attributes)
+                    .collect();
+                let relationship = parents[self.rng.below(parents.len())];
+                Some(Partition {
+                    by: PartitionBy::Parent {
+                        source,
+                        relationship,
+                    },
+                    keys: keys(self, pool),
+                })
+            }
             "Ticket" => Some(Partition {
                 by: PartitionBy::Attribute("rep_id"),
                 keys: keys(self, &[1, 2, 3, 4, 5, 42]),

@@ -25,12 +25,14 @@ const fn rel(
         name,
         kind,
         manual: false,
+        no_attributes: false,
         destination,
         source_attribute,
         destination_attribute,
         through,
         filter: None,
         sort: Vec::new,
+        condition: None,
         authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
     }
 }
