@@ -8,9 +8,12 @@
 //! apply unless a call turns them off (a representative reads only its own
 //! tickets unless it is an admin; only an admin writes them): the reads run as
 //! Ada, an admin; step 6 loads the manual relationship as two different
-//! actors, and step 7 writes (`helpdesk/writes.rs`): a ticket closed, tickets
-//! reassigned, an update the policies forbid, a destroy in a transaction and a
-//! transaction rolled back.
+//! actors; step 7 uses the relationship beyond loading
+//! (`helpdesk/beyond_loading.rs`): declared with `parent()` instead of a loader,
+//! counted to filter and sort representatives, and the manual relationship in a
+//! filter through its `condition`; and step 8 writes (`helpdesk/writes.rs`): a
+//! ticket closed, tickets reassigned, an update the policies forbid, a destroy
+//! in a transaction and a transaction rolled back.
 //!
 //! Run it with `cargo run --example helpdesk` (in memory), or on a database:
 //!
@@ -24,6 +27,8 @@
 //! seed: an existing SQLite file is deleted first, and on PostgreSQL everything
 //! lives in a new schema of its own (`helpdesk_<unique>`), dropped at the end.
 
+#[path = "helpdesk/beyond_loading.rs"]
+mod beyond_loading;
 #[path = "helpdesk/resources.rs"]
 mod resources;
 #[path = "helpdesk/seed.rs"]
@@ -376,7 +381,12 @@ async fn run(layer: Arc<dyn DataLayer>) -> ashore::Result<Vec<String>> {
         }
     }
 
-    // 7. Writes: close, reassign, a forbidden update, a destroy and a rollback.
+    // 7. Beyond loading: the relationship with `parent()` and no loader, counted
+    //    to filter and sort representatives, and the manual one in a filter.
+    println!("\nThe same relationship with parent() and no loader\n");
+    beyond_loading::run(&support, &me, &seed, &mut check).await?;
+
+    // 8. Writes: close, reassign, a forbidden update, a destroy and a rollback.
     println!("\nWrites (Ticket's write policy: admins only)\n");
     writes::run(&support, &me, &grace, &mut check).await?;
 

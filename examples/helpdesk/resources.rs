@@ -36,6 +36,16 @@ resource! {
             //        end
             has_many tickets_above_threshold: Ticket {
                 manual TicketsAboveThreshold;
+                // Beyond Ash: how its records relate to a representative, so
+                // filters and aggregates can go through it (loads still call
+                // the loader).
+                condition representative_id == parent(id) and priority > parent(priority_threshold);
+            }
+            // The same relationship with no code at all (Ash's `no_attributes?
+            // true` and `parent(..)`): related by the filter alone.
+            has_many above: Ticket {
+                no_attributes;
+                filter representative_id == parent(id) and priority > parent(priority_threshold);
             }
             // The guide's "Using the Query" section, as a loader of its own.
             has_many tickets_above_threshold_rebuilt: Ticket {
@@ -46,6 +56,10 @@ resource! {
             has_many tickets_above_threshold_raw: Ticket {
                 manual RawTicketsAboveThreshold;
             }
+        }
+        aggregates {
+            /// How many tickets are above the threshold.
+            count above_count: above;
         }
     }
 }

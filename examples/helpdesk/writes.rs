@@ -1,4 +1,4 @@
-//! Step 7 of the Helpdesk example: writes, each checked against the data as
+//! Step 8 of the Helpdesk example: writes, each checked against the data as
 //! read back. Ada is an admin, so Ticket's write policy lets her write; Grace
 //! is not, so her update is forbidden and changes nothing.
 
