@@ -39,6 +39,8 @@ mod writes;
 // Only here: suites that declare resources of their own with `resource!`.
 mod aggregates_policies;
 mod custom_types;
+mod dates_bytes;
+mod decimal_json;
 mod filter_cycles;
 mod has_one_cycle;
 mod policies;

@@ -44,10 +44,15 @@ mod operators;
 mod order;
 mod read;
 mod selection;
+mod special;
 mod text;
 mod update;
 
 pub use drift::FoundColumn;
+#[cfg(feature = "decimal")]
+pub(crate) use special::DECIMAL_COLLATION;
+#[cfg(feature = "json")]
+pub(crate) use special::JSON_KEY;
 
 #[cfg(test)]
 mod tests;
