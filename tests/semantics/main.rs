@@ -49,3 +49,4 @@ mod scoped;
 mod sorting_policies;
 mod stored_values;
 mod tenant_writes;
+mod typed_aggregates;
