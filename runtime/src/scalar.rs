@@ -194,12 +194,14 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static {
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.
 pub trait NonNull: Scalar {}
 
-macro_rules! scalar {
-    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
-        scalar!($ty, $kind, $vt, $variant, $read, |$v| $into, |$w| $from, {});
-    };
-    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($typed:tt)* }) => {
+/// `impl Scalar` (and `NonNull`) for `$ty`, stored as `Value::$variant`
+/// (`$into` makes the payload of `$v`, `$from` the `Result` of payload `$w`),
+/// with the items `$extra` besides.
+macro_rules! scalar_impl {
+    ([$($attr:meta),*] $ty:ty, $kind:ty, $vt:ident, $variant:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($extra:tt)* }) => {
+        $(#[$attr])*
         impl NonNull for $ty {}
+        $(#[$attr])*
         #[diagnostic::do_not_recommend]
         impl Scalar for $ty {
             type Kind = $kind;
@@ -215,6 +217,18 @@ macro_rules! scalar {
                     other => Err(other),
                 }
             }
+            $($extra)*
+        }
+    };
+}
+
+/// A type with a typed `ColumnReader` method of its own, `$read`.
+macro_rules! scalar {
+    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
+        scalar!($ty, $kind, $vt, $variant, $read, |$v| $into, |$w| $from, {});
+    };
+    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($typed:tt)* }) => {
+        scalar_impl!([] $ty, $kind, $vt, $variant, |$v| $into, |$w| $from, {
             #[inline]
             fn read_column<C: ColumnReader + ?Sized>(
                 reader: &mut C,
@@ -226,7 +240,7 @@ macro_rules! scalar {
                 })
             }
             $($typed)*
-        }
+        });
     };
 }
 
@@ -301,55 +315,31 @@ scalar!(
     |w| Ok(w)
 );
 
-/// A type read through [`ColumnReader::other`] (no typed method of its own).
-macro_rules! other_scalar {
-    ($(#[$attr:meta])* $ty:ty, $kind:ty, $vt:ident, $variant:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
-        $(#[$attr])*
-        impl NonNull for $ty {}
-        $(#[$attr])*
-        #[diagnostic::do_not_recommend]
-        impl Scalar for $ty {
-            type Kind = $kind;
-            const TYPE: ValueType = ValueType::$vt;
-            const NULLABLE: bool = false;
-            fn into_value(self) -> Value {
-                let $v = self;
-                Value::$variant($into)
-            }
-            fn from_value(value: Value) -> std::result::Result<Self, Value> {
-                match value {
-                    Value::$variant($w) => Ok($from),
-                    other => Err(other),
-                }
-            }
-        }
-    };
-}
-
 // `YYYY-MM-DD` text on SQLite (years 1 to 9999, so text order is date order),
 // `date` on PostgreSQL.
-other_scalar!(NaiveDate, kind::Date, Date, Date, |v| v, |w| w);
+// Read through `ColumnReader::other` (no typed method of their own).
+scalar_impl!([] NaiveDate, kind::Date, Date, Date, |v| v, |w| Ok(w), {});
 // A blob on SQLite, `bytea` on PostgreSQL.
-other_scalar!(Vec<u8>, kind::Bytes, Bytes, Bytes, |v| v, |w| w);
+scalar_impl!([] Vec<u8>, kind::Bytes, Bytes, Bytes, |v| v, |w| Ok(w), {});
 // Text on SQLite compared as a number, `numeric` on PostgreSQL.
-other_scalar!(
-    #[cfg(feature = "decimal")]
-    rust_decimal::Decimal,
+scalar_impl!(
+    [cfg(feature = "decimal")] rust_decimal::Decimal,
     kind::Decimal,
     Decimal,
     Decimal,
     |v| v,
-    |w| w
+    |w| Ok(w),
+    {}
 );
 // Text on SQLite, `jsonb` on PostgreSQL.
-other_scalar!(
-    #[cfg(feature = "json")]
-    serde_json::Value,
+scalar_impl!(
+    [cfg(feature = "json")] serde_json::Value,
     kind::Json,
     Json,
     Json,
     |v| Box::new(v),
-    |w| *w
+    |w| Ok(*w),
+    {}
 );
 
 #[diagnostic::do_not_recommend]

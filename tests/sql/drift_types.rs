@@ -11,6 +11,8 @@ use ashore::prelude::*;
 use ashore::rust_decimal::Decimal;
 use ashore::serde_json::Value as Json;
 
+use crate::drift::domain_of;
+
 resource! {
     /// Every new type, required and optional.
     #[derive(Debug, Clone, PartialEq)]
@@ -53,14 +55,6 @@ mod later {
             }
         }
     }
-}
-
-fn domain_of<R: Resource>(layer: impl ashore::DataLayer) -> Domain {
-    Domain::builder()
-        .data_layer(layer)
-        .resource::<R>()
-        .build()
-        .expect("a domain")
 }
 
 /// `migrate` twice plans nothing the second time; `later` reading `column`

@@ -70,10 +70,29 @@ fn mismatch<T: Scalar>(schema: &'static Schema, attribute: usize, found: Value) 
     mismatch_of(schema, attribute, T::TYPE.rust_name(T::NULLABLE), found)
 }
 
+/// `value`, read for attribute `attribute` of `schema`, when it is of type
+/// `value_type` (or nil); else a type mismatch naming the attribute.
+pub(crate) fn of_type(
+    schema: &'static Schema,
+    attribute: usize,
+    value_type: ValueType,
+    value: Value,
+) -> Result<Value> {
+    if value_type.fits(&value) {
+        return Ok(value);
+    }
+    let nullable = schema.attributes.get(attribute).is_some_and(|a| a.nullable);
+    Err(mismatch_of(
+        schema,
+        attribute,
+        value_type.rust_name(nullable),
+        value,
+    ))
+}
+
 /// `found` where attribute `attribute` of `schema`, of type `expected`, was
 /// read.
-#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
-pub(crate) fn mismatch_of(
+fn mismatch_of(
     schema: &'static Schema,
     attribute: usize,
     expected: &'static str,
@@ -140,11 +159,7 @@ impl ColumnReader for RowColumns {
     }
     fn other(&mut self, value_type: ValueType, attribute: usize) -> Result<Value> {
         let value = self.take_value(attribute);
-        if value_type.fits(&value) {
-            Ok(value)
-        } else {
-            Err(self.mismatch(attribute, value))
-        }
+        of_type(self.schema, attribute, value_type, value)
     }
 }
 

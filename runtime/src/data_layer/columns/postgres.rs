@@ -223,16 +223,6 @@ impl ColumnReader for PgColumns<'_> {
             attribute,
             attribute_column(self.row, c, self.schema, attribute)?,
         )?;
-        if value_type.fits(&value) {
-            Ok(value)
-        } else {
-            let nullable = self.schema.attributes.get(i).is_some_and(|a| a.nullable);
-            Err(super::mismatch_of(
-                self.schema,
-                i,
-                value_type.rust_name(nullable),
-                value,
-            ))
-        }
+        super::of_type(self.schema, i, value_type, value)
     }
 }

@@ -274,16 +274,6 @@ impl ColumnReader for SqliteRow<'_, '_> {
     }
     fn other(&mut self, value_type: ValueType, i: usize) -> Result<Value> {
         let value = self.value(i)?;
-        if value_type.fits(&value) {
-            Ok(value)
-        } else {
-            let nullable = self.schema.attributes.get(i).is_some_and(|a| a.nullable);
-            Err(super::mismatch_of(
-                self.schema,
-                i,
-                value_type.rust_name(nullable),
-                value,
-            ))
-        }
+        super::of_type(self.schema, i, value_type, value)
     }
 }

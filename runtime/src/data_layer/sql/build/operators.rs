@@ -169,6 +169,14 @@ pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: usize)
         params.truncate(mark);
         return Frag::null();
     }
+    let op = match op {
+        CmpOp::Eq => "=",
+        CmpOp::Ne => "<>",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+    };
     if let Some(sql) = special::cmp(params.dialect, op, &l, &r) {
         return Frag::new(sql, Kind::Bool);
     }
@@ -177,14 +185,6 @@ pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: usize)
         (float(params.dialect, l), float(params.dialect, r))
     } else {
         (seal(params.dialect, l), seal(params.dialect, r))
-    };
-    let op = match op {
-        CmpOp::Eq => "=",
-        CmpOp::Ne => "<>",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
     };
     let collate = if text && params.dialect == Dialect::Postgres {
         " COLLATE \"C\""

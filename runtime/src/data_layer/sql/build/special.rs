@@ -14,7 +14,6 @@
 
 use super::super::Dialect;
 use super::operators::{Frag, Kind};
-use crate::expr::CmpOp;
 
 /// The SQLite collation that compares decimals (stored as text) as numbers.
 #[cfg(feature = "decimal")]
@@ -24,18 +23,11 @@ pub(crate) const DECIMAL_COLLATION: &str = "ashore_decimal";
 #[cfg(feature = "json")]
 pub(crate) const JSON_KEY: &str = "ashore_json_key";
 
-/// `l op r` when the operands' kind needs its own SQL (both of one kind, as
-/// `operators::cmp` has checked); `None` for every other kind.
+/// `l sign r` (`sign` the SQL operator: `=`, `<>`, `<`, ...) when the
+/// operands' kind needs its own SQL (both of one kind, as `operators::cmp` has
+/// checked); `None` for every other kind.
 #[allow(unused_variables)]
-pub(super) fn cmp(dialect: Dialect, op: CmpOp, l: &Frag, r: &Frag) -> Option<String> {
-    let sign = match op {
-        CmpOp::Eq => "=",
-        CmpOp::Ne => "<>",
-        CmpOp::Lt => "<",
-        CmpOp::Le => "<=",
-        CmpOp::Gt => ">",
-        CmpOp::Ge => ">=",
-    };
+pub(super) fn cmp(dialect: Dialect, sign: &str, l: &Frag, r: &Frag) -> Option<String> {
     match (dialect, l.kind) {
         #[cfg(feature = "decimal")]
         (Dialect::Sqlite, Kind::Decimal) => Some(format!(
