@@ -49,9 +49,10 @@ mod text;
 mod update;
 
 pub use drift::FoundColumn;
-#[cfg(feature = "decimal")]
+// What the SQLite layer registers on its connections.
+#[cfg(all(feature = "decimal", feature = "sqlite"))]
 pub(crate) use special::DECIMAL_COLLATION;
-#[cfg(feature = "json")]
+#[cfg(all(feature = "json", feature = "sqlite"))]
 pub(crate) use special::JSON_KEY;
 
 #[cfg(test)]
