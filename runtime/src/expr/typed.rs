@@ -246,7 +246,8 @@ impl Comparable for kind::Any {}
 /// Proof that a kind takes arithmetic.
 #[diagnostic::on_unimplemented(
     message = "arithmetic needs numbers, found a `{Self}` value",
-    label = "not a number"
+    label = "not a number",
+    note = "arithmetic takes integers and floats; a `Decimal` compares with decimals but takes no arithmetic in a filter: compute the value in Rust and pin it with `^`"
 )]
 pub trait Numeric {}
 impl Numeric for kind::Number {}

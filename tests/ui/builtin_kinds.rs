@@ -1,6 +1,8 @@
-// A JSON document compares by `==`, `!=` and `in` only: `<` and sorting by it
-// do not compile; a date or bytes compare only with their own kind.
+// The kinds of the built-in types: a JSON document compares by `==`, `!=` and
+// `in` only (`<` and sorting by it do not compile); a date, bytes and a decimal
+// compare only with their own kind, and a decimal takes no arithmetic.
 use ashore::prelude::*;
+use ashore::rust_decimal::Decimal;
 use ashore::serde_json::{Value as Json, json};
 
 resource! {
@@ -11,6 +13,7 @@ resource! {
             attribute value: Json;
             attribute since: NaiveDate;
             attribute blob: Vec<u8>;
+            attribute amount: Decimal;
         }
     }
 }
@@ -22,4 +25,5 @@ fn main() {
     let _ = Setting::query().sort(Setting::value().asc());
     let _ = Setting::query().filter(expr!(since > "2024-01-01"));
     let _ = Setting::query().filter(expr!(blob == 3));
+    let _ = Setting::query().filter(expr!(amount + 1 > 2));
 }
