@@ -4,7 +4,8 @@
 //! as another type is `ErrorKind::SchemaDrift` naming the column and the
 //! type it has. Also: a decimal written by hand on SQLite (text the layer did
 //! not write) still compares as a number through the `ashore_decimal`
-//! collation that every connection of the layer has.
+//! collation that every connection of the layer has. An identity over a
+//! decimal is refused on SQLite, whose unique index would compare the text.
 
 use ashore::data_layer::sql::Sqlite;
 use ashore::prelude::*;
@@ -24,6 +25,20 @@ resource! {
             attribute amount: Decimal;
             attribute meta: Json;
             attribute note: Option<Json>;
+        }
+    }
+}
+
+resource! {
+    /// A decimal in an identity: refused on SQLite.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Price {
+        attributes {
+            integer_primary_key id;
+            attribute amount: Decimal;
+        }
+        identities {
+            identity unique_amount [amount];
         }
     }
 }
@@ -119,6 +134,38 @@ async fn sqlite_tables_of_the_new_types_do_not_drift() {
 }
 
 #[tokio::test]
+async fn sqlite_refuses_an_identity_over_a_decimal() {
+    let err = Domain::builder()
+        .data_layer(Sqlite::memory().expect("a database"))
+        .resource::<Price>()
+        .build()
+        .expect_err("text compared");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::InvalidQuery {
+                resource: "Price",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("identity `unique_amount` holds `amount`, a decimal"),
+        "{err}"
+    );
+    // Memory compares decimals as numbers, as PostgreSQL does.
+    let d = Domain::builder()
+        .resource::<Price>()
+        .build()
+        .expect("memory");
+    let amount = |s: &str| Price::changeset().set(Price::amount(), s.parse::<Decimal>().unwrap());
+    d.create(amount("1.5")).await.expect("one");
+    d.create(amount("1.50")).await.expect_err("the same number");
+}
+
+#[tokio::test]
 async fn postgres_tables_of_the_new_types_do_not_drift() {
     let Some(db) = crate::common::pg("drift_types").await else {
         return;
@@ -130,4 +177,14 @@ async fn postgres_tables_of_the_new_types_do_not_drift() {
         "amount",
     )
     .await;
+    // PostgreSQL's unique index compares the number, as memory does.
+    let d = domain_of::<Price>(db.postgres.clone());
+    d.migrate().await.expect("made");
+    let amount = |s: &str| Price::changeset().set(Price::amount(), s.parse::<Decimal>().unwrap());
+    d.create(amount("1.5")).await.expect("one");
+    let err = d.create(amount("1.50")).await.expect_err("the same number");
+    assert!(
+        matches!(err.kind(), ErrorKind::Constraint { .. }),
+        "{err:?}"
+    );
 }
