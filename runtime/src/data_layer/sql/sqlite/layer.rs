@@ -319,12 +319,15 @@ fn refuse_text_compared_identities(schema: &'static Schema) -> Result<()> {
             let Some(attribute) = schema.attributes.iter().find(|a| a.name == *key) else {
                 continue;
             };
-            let what = match attribute.value_type {
+            let what: Option<&str> = match attribute.value_type {
                 #[cfg(feature = "decimal")]
-                crate::value::ValueType::Decimal => "a decimal",
+                crate::value::ValueType::Decimal => Some("a decimal"),
                 #[cfg(feature = "json")]
-                crate::value::ValueType::Json => "a JSON document",
-                _ => continue,
+                crate::value::ValueType::Json => Some("a JSON document"),
+                _ => None,
+            };
+            let Some(what) = what else {
+                continue;
             };
             return Err(Error::new(crate::error::ErrorKind::InvalidQuery {
                 resource: schema.name,
