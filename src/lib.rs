@@ -342,7 +342,7 @@ pub mod prelude {
         Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship, Memory,
         Order, Query, Related, Resource, Result, Scalar, Scoped, Sort, Unset, expr, resource,
     };
-    pub use ashore_runtime::chrono::{DateTime, Utc};
+    pub use ashore_runtime::chrono::{DateTime, NaiveDate, Utc};
     pub use ashore_runtime::uuid::Uuid;
 }
 

@@ -26,8 +26,8 @@ pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns}
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
-    Aggregate, AggregateKind, ArithOp, CmpOp, Condition, Dynamic, Expr, Fields, Func, LikePattern,
-    List, Name, Numeric, Operand, Path, SameKind, Term, TextOp, Textual,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Comparable, Condition, Dynamic, Expr, Fields, Func,
+    LikePattern, List, Name, Numeric, Operand, Path, SameKind, Term, TextOp, Textual,
 };
 pub use crate::loaded::Loaded;
 pub use crate::manual::{DynManual, ManualRelationship};
@@ -163,6 +163,15 @@ pub fn fields_at<F: Fields>(path: Path) -> F {
 pub fn cmp<A: Operand, B: Operand>(op: CmpOp, a: A, b: B) -> Term<kind::Bool>
 where
     B::Kind: SameKind<A::Kind>,
+{
+    Term::new(Expr::cmp(op, a.into_expr(), b.into_expr()))
+}
+
+/// `a <op> b` for `<`, `<=`, `>`, `>=`: values of a kind with an order.
+pub fn cmp_ordered<A: Operand, B: Operand>(op: CmpOp, a: A, b: B) -> Term<kind::Bool>
+where
+    B::Kind: SameKind<A::Kind>,
+    A::Kind: Comparable,
 {
     Term::new(Expr::cmp(op, a.into_expr(), b.into_expr()))
 }

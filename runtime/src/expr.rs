@@ -34,7 +34,8 @@ pub use aggregate::{Aggregate, AggregateKind};
 
 pub use depth::{MAX_FILTER_DEPTH, RELATIONSHIP_HOP_DEPTH};
 pub use typed::{
-    Condition, Dynamic, Fields, LikePattern, List, Numeric, Operand, Path, SameKind, Term, Textual,
+    Comparable, Condition, Dynamic, Fields, LikePattern, List, Numeric, Operand, Path, SameKind,
+    Term, Textual,
 };
 
 /// A name of an attribute or relationship: borrowed when known at compile time,

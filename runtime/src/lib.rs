@@ -185,7 +185,7 @@ pub use error::{Constraint, Error, ErrorKind, Result, Waiting};
 /// case mapping, `length` in characters, `like` patterns.
 pub use expr::text;
 pub use expr::{
-    Aggregate, AggregateKind, ArithOp, CmpOp, Expr, Func, MAX_FILTER_DEPTH, Name,
+    Aggregate, AggregateKind, ArithOp, CmpOp, Comparable, Expr, Func, MAX_FILTER_DEPTH, Name,
     RELATIONSHIP_HOP_DEPTH, Term, TextOp,
 };
 pub use loaded::{Held, Loaded};
@@ -209,5 +209,13 @@ pub use verbs::{
 
 /// The `chrono` crate, whose `DateTime<Utc>` is the timestamp attribute type.
 pub use chrono;
+/// The `rust_decimal` crate, whose `Decimal` is the exact decimal attribute
+/// type (feature `decimal`).
+#[cfg(feature = "decimal")]
+pub use rust_decimal;
+/// The `serde_json` crate, whose `Value` is the JSON attribute type (feature
+/// `json`).
+#[cfg(feature = "json")]
+pub use serde_json;
 /// The `uuid` crate, whose `Uuid` is the type of a `uuid_primary_key`.
 pub use uuid;

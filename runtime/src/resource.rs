@@ -140,6 +140,9 @@ impl<C: ColumnReader + ?Sized> ColumnReader for Forward<'_, C> {
     fn datetime(&mut self, attribute: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
         self.0.datetime(attribute)
     }
+    fn other(&mut self, value_type: crate::value::ValueType, attribute: usize) -> Result<Value> {
+        self.0.other(value_type, attribute)
+    }
     fn value(&mut self, value_type: crate::value::ValueType, attribute: usize) -> Result<Value> {
         self.0.value(value_type, attribute)
     }

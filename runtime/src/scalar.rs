@@ -3,11 +3,13 @@
 //!
 //! Every attribute type a resource may declare (`bool`, `i16`, `i32`, `u32`
 //! (stored as a 64-bit integer), `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`,
-//! types with `#[derive(Scalar)]`, and `Option` of each) implements [`Scalar`].
+//! `NaiveDate`, `Vec<u8>`, `rust_decimal::Decimal` (feature `decimal`),
+//! `serde_json::Value` (feature `json`), types with `#[derive(Scalar)]`, and
+//! `Option` of each) implements [`Scalar`].
 //! `Option<T>` is the nullable form: `None` is [`Value::Null`]. Each type has a
 //! [`kind`], what `expr!` lets it be compared with.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 use crate::error::Result;
@@ -32,6 +34,22 @@ pub mod kind {
     /// Timestamps.
     #[derive(Debug)]
     pub enum DateTime {}
+    /// Calendar dates (`NaiveDate`).
+    #[derive(Debug)]
+    pub enum Date {}
+    /// Bytes (`Vec<u8>`): compared byte by byte, a prefix first.
+    #[derive(Debug)]
+    pub enum Bytes {}
+    /// Exact decimals (`rust_decimal::Decimal`): compared as numbers, with
+    /// each other only (no arithmetic).
+    #[cfg(feature = "decimal")]
+    #[derive(Debug)]
+    pub enum Decimal {}
+    /// JSON documents (`serde_json::Value`): `==`, `!=` and `in` only; no
+    /// order, so no `<` and no sorting.
+    #[cfg(feature = "json")]
+    #[derive(Debug)]
+    pub enum Json {}
     /// The kind of a template (`^actor(field)`, `^tenant()`) in a policy's
     /// `expr(..)` compared with another template, or tested with `is_nil`: it
     /// compares with itself only (see [`Dynamic`](crate::__private::Dynamic)).
@@ -60,6 +78,10 @@ pub trait ColumnReader {
     fn uuid(&mut self, attribute: usize) -> Result<Option<Uuid>>;
     /// A timestamp.
     fn datetime(&mut self, attribute: usize) -> Result<Option<DateTime<Utc>>>;
+    /// A value of a type without a method of its own (a date, bytes, a
+    /// decimal, a JSON document): [`Value::Null`] for `NULL`, else a value
+    /// of type `value_type`.
+    fn other(&mut self, value_type: ValueType, attribute: usize) -> Result<Value>;
 
     /// Attribute `attribute` as a [`Value`] of type `value_type` (nil for `NULL`),
     /// through the typed method for that type.
@@ -73,6 +95,7 @@ pub trait ColumnReader {
             ValueType::String => self.string(attribute)?.map(Value::String),
             ValueType::Uuid => self.uuid(attribute)?.map(Value::Uuid),
             ValueType::DateTime => self.datetime(attribute)?.map(Value::DateTime),
+            _ => return self.other(value_type, attribute),
         }
         .unwrap_or(Value::Null))
     }
@@ -123,7 +146,7 @@ impl<T: Scalar> From<T> for Value {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be the type of an attribute",
     label = "not an attribute type",
-    note = "attribute types are `bool`, `i16`, `i32`, `u32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, a type with `#[derive(Scalar)]` (an enum of unit variants, a newtype), and `Option` of one of them for a nullable attribute"
+    note = "attribute types are `bool`, `i16`, `i32`, `u32`, `i64`, `f64`, `String`, `Uuid`, `DateTime<Utc>`, `NaiveDate`, `Vec<u8>`, `Decimal` (feature `decimal`), `serde_json::Value` (feature `json`), a type with `#[derive(Scalar)]` (an enum of unit variants, a newtype), and `Option` of one of them for a nullable attribute"
 )]
 pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     /// The kind a filter compares by (numbers with numbers, text with text): one
@@ -171,12 +194,14 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static {
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.
 pub trait NonNull: Scalar {}
 
-macro_rules! scalar {
-    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
-        scalar!($ty, $kind, $vt, $variant, $read, |$v| $into, |$w| $from, {});
-    };
-    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($typed:tt)* }) => {
+/// `impl Scalar` (and `NonNull`) for `$ty`, stored as `Value::$variant`
+/// (`$into` makes the payload of `$v`, `$from` the `Result` of payload `$w`),
+/// with the items `$extra` besides.
+macro_rules! scalar_impl {
+    ([$($attr:meta),*] $ty:ty, $kind:ty, $vt:ident, $variant:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($extra:tt)* }) => {
+        $(#[$attr])*
         impl NonNull for $ty {}
+        $(#[$attr])*
         #[diagnostic::do_not_recommend]
         impl Scalar for $ty {
             type Kind = $kind;
@@ -192,6 +217,18 @@ macro_rules! scalar {
                     other => Err(other),
                 }
             }
+            $($extra)*
+        }
+    };
+}
+
+/// A type with a typed `ColumnReader` method of its own, `$read`.
+macro_rules! scalar {
+    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr) => {
+        scalar!($ty, $kind, $vt, $variant, $read, |$v| $into, |$w| $from, {});
+    };
+    ($ty:ty, $kind:ty, $vt:ident, $variant:ident, $read:ident, |$v:ident| $into:expr, |$w:ident| $from:expr, { $($typed:tt)* }) => {
+        scalar_impl!([] $ty, $kind, $vt, $variant, |$v| $into, |$w| $from, {
             #[inline]
             fn read_column<C: ColumnReader + ?Sized>(
                 reader: &mut C,
@@ -203,7 +240,7 @@ macro_rules! scalar {
                 })
             }
             $($typed)*
-        }
+        });
     };
 }
 
@@ -276,6 +313,33 @@ scalar!(
     datetime,
     |v| v,
     |w| Ok(w)
+);
+
+// `YYYY-MM-DD` text on SQLite (years 1 to 9999, so text order is date order),
+// `date` on PostgreSQL.
+// Read through `ColumnReader::other` (no typed method of their own).
+scalar_impl!([] NaiveDate, kind::Date, Date, Date, |v| v, |w| Ok(w), {});
+// A blob on SQLite, `bytea` on PostgreSQL.
+scalar_impl!([] Vec<u8>, kind::Bytes, Bytes, Bytes, |v| v, |w| Ok(w), {});
+// Text on SQLite compared as a number, `numeric` on PostgreSQL.
+scalar_impl!(
+    [cfg(feature = "decimal")] rust_decimal::Decimal,
+    kind::Decimal,
+    Decimal,
+    Decimal,
+    |v| v,
+    |w| Ok(w),
+    {}
+);
+// Text on SQLite, `jsonb` on PostgreSQL.
+scalar_impl!(
+    [cfg(feature = "json")] serde_json::Value,
+    kind::Json,
+    Json,
+    Json,
+    |v| Box::new(v),
+    |w| Ok(*w),
+    {}
 );
 
 #[diagnostic::do_not_recommend]

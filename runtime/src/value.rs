@@ -10,8 +10,11 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
+
+#[cfg(feature = "json")]
+pub(crate) mod json;
 
 /// A single attribute value as the data layers and the filter evaluator see it.
 ///
@@ -51,6 +54,22 @@ pub enum Value {
     Uuid(Uuid),
     /// A UTC timestamp.
     DateTime(DateTime<Utc>),
+    /// A calendar date (`chrono::NaiveDate`).
+    Date(NaiveDate),
+    /// Bytes (`Vec<u8>`).
+    Bytes(Vec<u8>),
+    /// An exact decimal number (`rust_decimal::Decimal`, feature `decimal`).
+    /// Numerically equal decimals are equal (`1.5 == 1.50`); each keeps its
+    /// scale.
+    #[cfg(feature = "decimal")]
+    Decimal(rust_decimal::Decimal),
+    /// A JSON document (`serde_json::Value`, feature `json`), boxed so that
+    /// every other value stays small. A JSON `null` is a document, not nil.
+    /// Two documents are equal when they hold the same data: object keys in
+    /// any order, numbers by their decimal value (`1 == 1.0`), as PostgreSQL's
+    /// `jsonb` compares them; documents have no order.
+    #[cfg(feature = "json")]
+    Json(Box<serde_json::Value>),
 }
 
 /// The type of a `Value`, as a schema records it for an attribute.
@@ -72,30 +91,39 @@ pub enum ValueType {
     Uuid,
     /// `DateTime<Utc>`
     DateTime,
+    /// `NaiveDate`
+    Date,
+    /// `Vec<u8>`
+    Bytes,
+    /// `rust_decimal::Decimal` (feature `decimal`)
+    #[cfg(feature = "decimal")]
+    Decimal,
+    /// `serde_json::Value` (feature `json`)
+    #[cfg(feature = "json")]
+    Json,
 }
 
 impl ValueType {
     /// The Rust type of an attribute of this type, `Option<..>` when `nullable`:
     /// how every error names an expected type.
     pub fn rust_name(self, nullable: bool) -> &'static str {
-        match (self, nullable) {
-            (ValueType::Bool, false) => "bool",
-            (ValueType::I16, false) => "i16",
-            (ValueType::I32, false) => "i32",
-            (ValueType::I64, false) => "i64",
-            (ValueType::F64, false) => "f64",
-            (ValueType::String, false) => "String",
-            (ValueType::Uuid, false) => "Uuid",
-            (ValueType::DateTime, false) => "DateTime<Utc>",
-            (ValueType::Bool, true) => "Option<bool>",
-            (ValueType::I16, true) => "Option<i16>",
-            (ValueType::I32, true) => "Option<i32>",
-            (ValueType::I64, true) => "Option<i64>",
-            (ValueType::F64, true) => "Option<f64>",
-            (ValueType::String, true) => "Option<String>",
-            (ValueType::Uuid, true) => "Option<Uuid>",
-            (ValueType::DateTime, true) => "Option<DateTime<Utc>>",
-        }
+        let (plain, optional) = match self {
+            ValueType::Bool => ("bool", "Option<bool>"),
+            ValueType::I16 => ("i16", "Option<i16>"),
+            ValueType::I32 => ("i32", "Option<i32>"),
+            ValueType::I64 => ("i64", "Option<i64>"),
+            ValueType::F64 => ("f64", "Option<f64>"),
+            ValueType::String => ("String", "Option<String>"),
+            ValueType::Uuid => ("Uuid", "Option<Uuid>"),
+            ValueType::DateTime => ("DateTime<Utc>", "Option<DateTime<Utc>>"),
+            ValueType::Date => ("NaiveDate", "Option<NaiveDate>"),
+            ValueType::Bytes => ("Vec<u8>", "Option<Vec<u8>>"),
+            #[cfg(feature = "decimal")]
+            ValueType::Decimal => ("Decimal", "Option<Decimal>"),
+            #[cfg(feature = "json")]
+            ValueType::Json => ("serde_json::Value", "Option<serde_json::Value>"),
+        };
+        if nullable { optional } else { plain }
     }
 
     /// Whether `value` is a value of this type (nil fits every type; an integer
@@ -114,7 +142,32 @@ impl ValueType {
                 | (Value::String(_), ValueType::String)
                 | (Value::Uuid(_), ValueType::Uuid)
                 | (Value::DateTime(_), ValueType::DateTime)
-        )
+                | (Value::Date(_), ValueType::Date)
+                | (Value::Bytes(_), ValueType::Bytes)
+        ) || self.fits_optional(value)
+    }
+
+    /// [`fits`](ValueType::fits) for the types behind features.
+    #[allow(clippy::match_like_matches_macro, unused_variables)]
+    fn fits_optional(self, value: &Value) -> bool {
+        match (value, self) {
+            #[cfg(feature = "decimal")]
+            (Value::Decimal(_), ValueType::Decimal) => true,
+            #[cfg(feature = "json")]
+            (Value::Json(_), ValueType::Json) => true,
+            _ => false,
+        }
+    }
+
+    /// Whether values of this type have an order that every data layer
+    /// agrees on, so that they may be sorted by and compared with `<`: all
+    /// but JSON documents.
+    pub fn is_ordered(self) -> bool {
+        match self {
+            #[cfg(feature = "json")]
+            ValueType::Json => false,
+            _ => true,
+        }
     }
 }
 
@@ -137,7 +190,27 @@ impl Value {
             (String(a), String(b)) => Some(a.cmp(b)),
             (Uuid(a), Uuid(b)) => Some(a.cmp(b)),
             (DateTime(a), DateTime(b)) => Some(a.cmp(b)),
+            (Date(a), Date(b)) => Some(a.cmp(b)),
+            (Bytes(a), Bytes(b)) => Some(a.cmp(b)),
+            #[cfg(feature = "decimal")]
+            (Decimal(a), Decimal(b)) => Some(a.cmp(b)),
+            // Equal or not; the order of unequal documents is their canonical
+            // text's, which only `!=` and a total sort's tie-breaking see
+            // (`<` between documents is nil: see `is_ordered`).
+            #[cfg(feature = "json")]
+            (Json(a), Json(b)) => Some(json::compare(a, b)),
             _ => None,
+        }
+    }
+
+    /// Whether this value has an order every data layer agrees on: all but a
+    /// JSON document. An ordered comparison (`<`, `<=`, `>`, `>=`) with a
+    /// value that has none is nil.
+    pub fn is_ordered(&self) -> bool {
+        match self {
+            #[cfg(feature = "json")]
+            Value::Json(_) => false,
+            _ => true,
         }
     }
 
@@ -156,6 +229,12 @@ impl Value {
             Value::String(_) => 3,
             Value::Uuid(_) => 4,
             Value::DateTime(_) => 5,
+            Value::Date(_) => 6,
+            Value::Bytes(_) => 7,
+            #[cfg(feature = "decimal")]
+            Value::Decimal(_) => 8,
+            #[cfg(feature = "json")]
+            Value::Json(_) => 9,
         }
     }
 }
@@ -174,6 +253,12 @@ impl PartialEq for Value {
             (String(a), String(b)) => a == b,
             (Uuid(a), Uuid(b)) => a == b,
             (DateTime(a), DateTime(b)) => a == b,
+            (Date(a), Date(b)) => a == b,
+            (Bytes(a), Bytes(b)) => a == b,
+            #[cfg(feature = "decimal")]
+            (Decimal(a), Decimal(b)) => a == b,
+            #[cfg(feature = "json")]
+            (Json(a), Json(b)) => json::compare(a, b) == Ordering::Equal,
             _ => false,
         }
     }
@@ -196,11 +281,19 @@ impl Hash for Value {
             Value::String(s) => s.hash(state),
             Value::Uuid(u) => state.write_u128(u.as_u128()),
             Value::DateTime(d) => d.hash(state),
+            Value::Date(d) => d.hash(state),
+            Value::Bytes(b) => b.hash(state),
+            // Normalized first by `Decimal`'s own hash: `1.5` and `1.50` alike.
+            #[cfg(feature = "decimal")]
+            Value::Decimal(d) => d.hash(state),
+            #[cfg(feature = "json")]
+            Value::Json(j) => json::canonical(j).hash(state),
         }
     }
 }
 
-/// As filters print it: strings quoted, nil as `nil`, timestamps in RFC 3339.
+/// As filters print it: strings quoted, nil as `nil`, timestamps in RFC 3339,
+/// dates as `YYYY-MM-DD`, bytes in hexadecimal (`x'0aff'`), JSON as its text.
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -211,6 +304,18 @@ impl fmt::Display for Value {
             Value::String(s) => write!(f, "{s:?}"),
             Value::Uuid(u) => write!(f, "{u}"),
             Value::DateTime(d) => write!(f, "{}", d.to_rfc3339()),
+            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Bytes(b) => {
+                f.write_str("x'")?;
+                for byte in b {
+                    write!(f, "{byte:02x}")?;
+                }
+                f.write_str("'")
+            }
+            #[cfg(feature = "decimal")]
+            Value::Decimal(d) => write!(f, "{d}"),
+            #[cfg(feature = "json")]
+            Value::Json(j) => write!(f, "{j}"),
         }
     }
 }

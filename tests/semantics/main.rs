@@ -41,6 +41,8 @@ mod writes;
 // Only here: suites that declare resources of their own with `resource!`.
 mod aggregates_policies;
 mod custom_types;
+mod dates_bytes;
+mod decimal_json;
 mod filter_cycles;
 mod has_one_cycle;
 mod parent_policies;
@@ -50,3 +52,4 @@ mod scoped;
 mod sorting_policies;
 mod stored_values;
 mod tenant_writes;
+mod typed_aggregates;

@@ -63,7 +63,8 @@ mod later {
     }
 }
 
-fn domain_of<R: Resource>(layer: impl ashore::DataLayer) -> Domain {
+/// A domain of `R` alone on `layer` (also `drift_types`'s).
+pub(crate) fn domain_of<R: Resource>(layer: impl ashore::DataLayer) -> Domain {
     Domain::builder()
         .data_layer(layer)
         .resource::<R>()

@@ -1,5 +1,6 @@
 //! The SQL layers beyond the behaviour suites, one test binary: schema drift
-//! met by `migrate` (`drift`), a manual
+//! met by `migrate` (`drift`; for dates, bytes, decimals and JSON,
+//! `drift_types`), a manual
 //! loader running raw SQL, constraint violations and bulk creates
 //! (`manual_raw`), the plan of the guide's loader on PostgreSQL (`plan`),
 //! timeouts and connections given back dirty (`pool`), loads
@@ -13,6 +14,7 @@
 mod common;
 
 mod drift;
+mod drift_types;
 mod manual_raw;
 mod plan;
 mod pool;

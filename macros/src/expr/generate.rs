@@ -160,7 +160,7 @@ impl Gen {
     /// and the template takes its kind.
     fn cmp_template(
         &mut self,
-        op: TokenStream,
+        (f, op): (Ident, TokenStream),
         span: Span,
         (lhs, rhs): (&Expr, &Expr),
         root: &Ident,
@@ -182,7 +182,7 @@ impl Gen {
             {
                 let #other = #term;
                 let #dynamic = #template;
-                ::ashore::__private::cmp(::ashore::__private::CmpOp::#op, #l, #r)
+                ::ashore::__private::#f(::ashore::__private::CmpOp::#op, #l, #r)
             }
         }
     }
@@ -206,6 +206,14 @@ impl Gen {
                 quote_spanned! {at(*span)=> ::ashore::__private::not(#e) }
             }
             Expr::Cmp { op, span, lhs, rhs } => {
+                // `<`, `<=`, `>`, `>=` need values with an order (no JSON).
+                let f = Ident::new(
+                    match op {
+                        CmpOp::Eq | CmpOp::Ne => "cmp",
+                        _ => "cmp_ordered",
+                    },
+                    at(*span),
+                );
                 let op = match op {
                     CmpOp::Eq => quote_spanned!(at(*span)=> Eq),
                     CmpOp::Ne => quote_spanned!(at(*span)=> Ne),
@@ -219,7 +227,7 @@ impl Gen {
                     matches!(**rhs, Expr::Template(_)),
                 );
                 if templates.0 != templates.1 {
-                    return self.cmp_template(op, *span, (lhs, rhs), root);
+                    return self.cmp_template((f, op), *span, (lhs, rhs), root);
                 }
                 // Two templates: both of kind `Any`.
                 let (l, r) = (
@@ -227,7 +235,7 @@ impl Gen {
                     self.operand(rhs, root, "Any"),
                 );
                 quote_spanned! {at(*span)=>
-                    ::ashore::__private::cmp(::ashore::__private::CmpOp::#op, #l, #r)
+                    ::ashore::__private::#f(::ashore::__private::CmpOp::#op, #l, #r)
                 }
             }
             Expr::In { span, lhs, list } => {

@@ -133,7 +133,7 @@ fn operands() {
 fn generated_calls() {
     assert_eq!(
         generated("priority > 3"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3i64))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3i64))"
     );
     assert_eq!(
         generated("representative_id in ^ids"),
@@ -141,7 +141,7 @@ fn generated_calls() {
     );
     assert_eq!(
         generated("priority > representative.priority_threshold"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , :: ashore :: __private :: through (__ashore_f . representative ()) . priority_threshold ()))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , :: ashore :: __private :: through (__ashore_f . representative ()) . priority_threshold ()))"
     );
     let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
     for part in [
@@ -165,7 +165,7 @@ fn text_functions_generate_one_call_each() {
     );
     assert_eq!(
         generated("length(upper(a)) > 1"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (__ashore_f . a ())) , 1i64))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (__ashore_f . a ())) , 1i64))"
     );
     // `concat` of three is two calls, left first.
     assert_eq!(

@@ -23,7 +23,7 @@ impl Summable for kind::Number {}
 
 /// Proof that `min` and `max` can read a field of this kind.
 #[diagnostic::on_unimplemented(
-    message = "`min` and `max` read a number, text or timestamp field, found a `{Self}` field",
+    message = "`min` and `max` read a number, text, timestamp, date or decimal field, found a `{Self}` field",
     label = "not an ordered field",
     note = "use `count`, `exists` or `first` for other fields"
 )]
@@ -31,6 +31,9 @@ pub trait Ordered {}
 impl Ordered for kind::Number {}
 impl Ordered for kind::Text {}
 impl Ordered for kind::DateTime {}
+impl Ordered for kind::Date {}
+#[cfg(feature = "decimal")]
+impl Ordered for kind::Decimal {}
 
 /// Proof that a declared aggregate type (of kind `Self`) holds values of a
 /// field of kind `K`.

@@ -85,8 +85,10 @@ pub(crate) fn resolve(schema: &'static Schema, aggregate: &Aggregate) -> Result<
         (AggregateKind::Avg, Some(t)) if numeric(t) => ValueType::F64,
         (AggregateKind::Sum, Some(ValueType::F64)) => ValueType::F64,
         (AggregateKind::Sum, Some(t)) if numeric(t) => ValueType::I64,
+        // Not bytes (PostgreSQL has no `min(bytea)`) nor JSON (no order).
         (AggregateKind::Min | AggregateKind::Max, Some(t))
-            if !matches!(t, ValueType::Bool | ValueType::Uuid) =>
+            if t.is_ordered()
+                && !matches!(t, ValueType::Bool | ValueType::Uuid | ValueType::Bytes) =>
         {
             t
         }

@@ -157,6 +157,13 @@ pub(crate) fn resolve(schema: &'static Schema, sort: &Sort) -> Result<SortTarget
             )
         }));
     };
+    if !at.attributes[attribute].value_type.is_ordered() {
+        return Err(invalid(format!(
+            "attribute `{}` of {} is a JSON document, which has no order the data layers \
+             agree on; it is no sort key (in `{sort}`)",
+            sort.field, at.name
+        )));
+    }
     Ok(SortTarget {
         hops,
         schema: at,

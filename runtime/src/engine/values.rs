@@ -2,13 +2,17 @@
 //! every layer gives the same answer: a float that is NaN (SQLite cannot store
 //! it; PostgreSQL stores it, orders it above infinity and finds it equal to
 //! itself; memory finds it equal to nothing) and text holding a NUL character
-//! (PostgreSQL refuses it; SQLite and memory keep it).
+//! (PostgreSQL refuses it; SQLite and memory keep it), or a JSON document
+//! holding one anywhere (PostgreSQL's `jsonb` refuses it), and a date outside
+//! the years 1 to 9999 (SQLite's `YYYY-MM-DD` text would misorder it).
 //!
-//! Both are refused in the rows of a create ([`check_rows`]) and the values
+//! Each is refused in the rows of a create ([`check_rows`]) and the values
 //! of an update ([`check_changes`]), as an
 //! [`ErrorKind::InvalidValue`], and among the constants of a filter
 //! ([`check_filter`], an [`ErrorKind::InvalidQuery`]). An infinity is a number
 //! like any other on every layer and is kept.
+
+use chrono::Datelike;
 
 use crate::changeset::Changes;
 use crate::error::{Error, ErrorKind, Result};
@@ -27,6 +31,13 @@ fn refusal(value: &Value) -> Option<&'static str> {
         Value::String(s) if s.as_bytes().contains(&0) => {
             Some("text holding a NUL character (\\0), which PostgreSQL cannot store")
         }
+        Value::Date(d) if !(1..=9999).contains(&d.year()) => {
+            Some("a date outside the years 1 to 9999, which SQLite's text would not order as dates")
+        }
+        #[cfg(feature = "json")]
+        Value::Json(j) if crate::value::json::holds_nul(j) => Some(
+            "a JSON document holding a NUL character (\\u0000), which PostgreSQL's jsonb cannot store",
+        ),
         _ => None,
     }
 }

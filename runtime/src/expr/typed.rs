@@ -100,6 +100,8 @@ scalar_operand!(
     String,
     uuid::Uuid,
     chrono::DateTime<chrono::Utc>,
+    chrono::NaiveDate,
+    Vec<u8>,
     Option<bool>,
     Option<i16>,
     Option<i32>,
@@ -108,8 +110,14 @@ scalar_operand!(
     Option<f64>,
     Option<String>,
     Option<uuid::Uuid>,
-    Option<chrono::DateTime<chrono::Utc>>
+    Option<chrono::DateTime<chrono::Utc>>,
+    Option<chrono::NaiveDate>,
+    Option<Vec<u8>>
 );
+#[cfg(feature = "decimal")]
+scalar_operand!(rust_decimal::Decimal, Option<rust_decimal::Decimal>);
+#[cfg(feature = "json")]
+scalar_operand!(serde_json::Value, Option<serde_json::Value>);
 
 /// The right side of `in`: a list literal `[a, b]` or a pinned collection.
 #[diagnostic::on_unimplemented(
@@ -171,7 +179,7 @@ fn const_value(mut e: Expr) -> Value {
 #[diagnostic::on_unimplemented(
     message = "mismatched types in filter: cannot compare a `{Other}` value with a `{Self}` value",
     label = "this is a `{Self}`, the other side is a `{Other}`",
-    note = "numbers compare with numbers, text with text, uuids with uuids, timestamps with timestamps"
+    note = "numbers compare with numbers, text with text, uuids with uuids, timestamps with timestamps, dates with dates, decimals with decimals, bytes with bytes, JSON with JSON"
 )]
 pub trait SameKind<Other> {}
 impl<K> SameKind<K> for K {}
@@ -215,10 +223,31 @@ impl<K> Operand for Dynamic<K> {
     }
 }
 
+/// Proof that values of a kind have an order every data layer agrees on: what
+/// `<`, `<=`, `>`, `>=` and sorting take. All kinds but JSON documents, which
+/// compare by `==`, `!=` and `in` only.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` values have no order: they compare with `==`, `!=` and `in` only",
+    label = "not ordered",
+    note = "`<`, `<=`, `>`, `>=` and sorting take numbers, text, timestamps, dates, decimals, bytes, UUIDs and booleans; JSON documents have no order the data layers agree on"
+)]
+pub trait Comparable {}
+impl Comparable for kind::Bool {}
+impl Comparable for kind::Number {}
+impl Comparable for kind::Text {}
+impl Comparable for kind::Uuid {}
+impl Comparable for kind::DateTime {}
+impl Comparable for kind::Date {}
+impl Comparable for kind::Bytes {}
+#[cfg(feature = "decimal")]
+impl Comparable for kind::Decimal {}
+impl Comparable for kind::Any {}
+
 /// Proof that a kind takes arithmetic.
 #[diagnostic::on_unimplemented(
     message = "arithmetic needs numbers, found a `{Self}` value",
-    label = "not a number"
+    label = "not a number",
+    note = "arithmetic takes integers and floats; a `Decimal` compares with decimals but takes no arithmetic in a filter: compute the value in Rust and pin it with `^`"
 )]
 pub trait Numeric {}
 impl Numeric for kind::Number {}

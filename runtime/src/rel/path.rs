@@ -8,7 +8,7 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use super::{Rel, ToOne};
-use crate::expr::Name;
+use crate::expr::{Comparable, Name};
 use crate::resource::{Field, Resource};
 use crate::scalar::Scalar;
 use crate::sort::{IntoSorts, Order, Sort};
@@ -106,6 +106,14 @@ impl<R, T> RelatedField<R, T> {
     pub fn name(&self) -> &str {
         &self.name
     }
+}
+
+/// Sort keys: attributes whose values have an order every layer agrees on
+/// (not JSON documents).
+impl<R, T: Scalar> RelatedField<R, T>
+where
+    T::Kind: Comparable,
+{
     fn sort(self, order: Order) -> Sort {
         Sort::path(self.path, self.name, order)
     }
@@ -127,14 +135,20 @@ impl<R, T> RelatedField<R, T> {
     }
 }
 
-impl<R, T> From<RelatedField<R, T>> for Sort {
+impl<R, T: Scalar> From<RelatedField<R, T>> for Sort
+where
+    T::Kind: Comparable,
+{
     fn from(f: RelatedField<R, T>) -> Sort {
         f.asc()
     }
 }
 
 /// A related field sorts ascending.
-impl<R, T> IntoSorts for RelatedField<R, T> {
+impl<R, T: Scalar> IntoSorts for RelatedField<R, T>
+where
+    T::Kind: Comparable,
+{
     fn into_sorts(self) -> Vec<Sort> {
         vec![self.asc()]
     }

@@ -4,6 +4,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::expr::Comparable;
 use crate::scalar::Scalar;
 use crate::sort::{IntoSorts, Order, Sort};
 
@@ -54,6 +55,14 @@ impl<R: Resource, T: Scalar> Field<R, T> {
     pub fn index(&self) -> usize {
         self.index
     }
+}
+
+/// Sort keys: attributes whose values have an order every layer agrees on
+/// (not JSON documents).
+impl<R: Resource, T: Scalar> Field<R, T>
+where
+    T::Kind: Comparable,
+{
     /// Ascending, nils last.
     pub fn asc(self) -> Sort {
         Sort::new(self.name, Order::Asc)
@@ -72,14 +81,20 @@ impl<R: Resource, T: Scalar> Field<R, T> {
     }
 }
 
-impl<R: Resource, T: Scalar> From<Field<R, T>> for Sort {
+impl<R: Resource, T: Scalar> From<Field<R, T>> for Sort
+where
+    T::Kind: Comparable,
+{
     fn from(f: Field<R, T>) -> Sort {
         f.asc()
     }
 }
 
 /// A field sorts ascending.
-impl<R: Resource, T: Scalar> IntoSorts for Field<R, T> {
+impl<R: Resource, T: Scalar> IntoSorts for Field<R, T>
+where
+    T::Kind: Comparable,
+{
     fn into_sorts(self) -> Vec<Sort> {
         vec![self.asc()]
     }

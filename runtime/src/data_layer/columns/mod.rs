@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Row, Schema};
 pub use crate::scalar::ColumnReader;
 use crate::scalar::{NonNull, Scalar};
-use crate::value::Value;
+use crate::value::{Value, ValueType};
 
 #[cfg(feature = "postgres")]
 pub(crate) mod postgres;
@@ -67,10 +67,41 @@ pub(crate) fn value_as<T: NonNull>(
 }
 
 fn mismatch<T: Scalar>(schema: &'static Schema, attribute: usize, found: Value) -> Error {
+    mismatch_of(schema, attribute, T::TYPE.rust_name(T::NULLABLE), found)
+}
+
+/// `value`, read for attribute `attribute` of `schema`, when it is of type
+/// `value_type` (or nil); else a type mismatch naming the attribute.
+pub(crate) fn of_type(
+    schema: &'static Schema,
+    attribute: usize,
+    value_type: ValueType,
+    value: Value,
+) -> Result<Value> {
+    if value_type.fits(&value) {
+        return Ok(value);
+    }
+    let nullable = schema.attributes.get(attribute).is_some_and(|a| a.nullable);
+    Err(mismatch_of(
+        schema,
+        attribute,
+        value_type.rust_name(nullable),
+        value,
+    ))
+}
+
+/// `found` where attribute `attribute` of `schema`, of type `expected`, was
+/// read.
+fn mismatch_of(
+    schema: &'static Schema,
+    attribute: usize,
+    expected: &'static str,
+    found: Value,
+) -> Error {
     Error::new(ErrorKind::TypeMismatch {
         resource: schema.name,
         attribute: schema.attributes.get(attribute).map_or("?", |a| a.name),
-        expected: T::TYPE.rust_name(T::NULLABLE),
+        expected,
         found,
     })
 }
@@ -86,18 +117,23 @@ pub(crate) struct RowColumns {
 
 impl RowColumns {
     fn take<T: NonNull>(&mut self, attribute: usize) -> Result<Option<T>> {
-        let value = self
-            .values
+        let value = self.take_value(attribute);
+        Option::<T>::from_value(value).map_err(|found| self.mismatch(attribute, found))
+    }
+
+    fn take_value(&mut self, attribute: usize) -> Value {
+        self.values
             .get_mut(attribute)
-            .map_or(Value::Null, std::mem::take);
-        Option::<T>::from_value(value).map_err(|found| {
-            let info = self.schema.attributes.get(attribute);
-            Error::new(ErrorKind::TypeMismatch {
-                resource: self.schema.name,
-                attribute: info.map_or("?", |a| a.name),
-                expected: info.map_or("?", |a| a.value_type.rust_name(a.nullable)),
-                found,
-            })
+            .map_or(Value::Null, std::mem::take)
+    }
+
+    fn mismatch(&self, attribute: usize, found: Value) -> Error {
+        let info = self.schema.attributes.get(attribute);
+        Error::new(ErrorKind::TypeMismatch {
+            resource: self.schema.name,
+            attribute: info.map_or("?", |a| a.name),
+            expected: info.map_or("?", |a| a.value_type.rust_name(a.nullable)),
+            found,
         })
     }
 }
@@ -120,6 +156,10 @@ impl ColumnReader for RowColumns {
     }
     fn datetime(&mut self, attribute: usize) -> Result<Option<DateTime<Utc>>> {
         self.take(attribute)
+    }
+    fn other(&mut self, value_type: ValueType, attribute: usize) -> Result<Value> {
+        let value = self.take_value(attribute);
+        of_type(self.schema, attribute, value_type, value)
     }
 }
 
@@ -179,6 +219,9 @@ mod tests {
         }
         fn datetime(&mut self, i: usize) -> Result<Option<DateTime<Utc>>> {
             Ok(Option::<DateTime<Utc>>::from_value(self.take(i)).unwrap_or_default())
+        }
+        fn other(&mut self, _: ValueType, i: usize) -> Result<Value> {
+            Ok(self.take(i))
         }
     }
 

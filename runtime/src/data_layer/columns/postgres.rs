@@ -5,7 +5,9 @@
 //!
 //! `smallint` → `i16`, `integer` → `i32`, `bigint` → `i64`, `real`/`double
 //! precision` → `f64`, text types → `String`, `uuid`, `timestamptz` (and
-//! `timestamp`, taken as UTC), `boolean`; SQL `NULL` → nil.
+//! `timestamp`, taken as UTC), `boolean`, `date` → `NaiveDate`, `bytea` →
+//! `Vec<u8>`, `numeric` → `Decimal` (feature `decimal`), `jsonb` and `json` →
+//! `serde_json::Value` (feature `json`); SQL `NULL` → nil.
 
 use std::error::Error as StdError;
 
@@ -96,6 +98,14 @@ fn column_as(row: &PgRow, i: usize, what: impl Fn() -> String) -> Result<Value> 
         Type::TIMESTAMP => {
             get::<chrono::NaiveDateTime>(row, i, &what)?.map(|v| Value::DateTime(v.and_utc()))
         }
+        Type::DATE => get::<chrono::NaiveDate>(row, i, &what)?.map(Value::Date),
+        Type::BYTEA => get::<Vec<u8>>(row, i, &what)?.map(Value::Bytes),
+        #[cfg(feature = "decimal")]
+        Type::NUMERIC => get::<rust_decimal::Decimal>(row, i, &what)?.map(Value::Decimal),
+        #[cfg(feature = "json")]
+        Type::JSONB | Type::JSON => {
+            get::<serde_json::Value>(row, i, &what)?.map(|j| Value::Json(Box::new(j)))
+        }
         _ if <String as FromSql>::accepts(ty) => get::<String>(row, i, &what)?.map(Value::String),
         _ => {
             return Err(Error::data_layer(format!(
@@ -121,7 +131,13 @@ pub(crate) fn fit(
         | (ValueType::F64, v @ Value::Float(_))
         | (ValueType::String, v @ Value::String(_))
         | (ValueType::Uuid, v @ Value::Uuid(_))
-        | (ValueType::DateTime, v @ Value::DateTime(_)) => return Ok(v),
+        | (ValueType::DateTime, v @ Value::DateTime(_))
+        | (ValueType::Date, v @ Value::Date(_))
+        | (ValueType::Bytes, v @ Value::Bytes(_)) => return Ok(v),
+        #[cfg(feature = "decimal")]
+        (ValueType::Decimal, v @ Value::Decimal(_)) => return Ok(v),
+        #[cfg(feature = "json")]
+        (ValueType::Json, v @ Value::Json(_)) => return Ok(v),
         (ValueType::F64, Value::Int(i)) => return Ok(Value::Float(i as f64)),
         (t, found) => (t.rust_name(attribute.nullable), found),
     };
@@ -199,5 +215,14 @@ impl ColumnReader for PgColumns<'_> {
     }
     fn datetime(&mut self, i: usize) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
         self.read(i)
+    }
+    fn other(&mut self, value_type: ValueType, i: usize) -> Result<Value> {
+        let (c, attribute) = self.locate(i)?;
+        let value = fit(
+            self.schema,
+            attribute,
+            attribute_column(self.row, c, self.schema, attribute)?,
+        )?;
+        super::of_type(self.schema, i, value_type, value)
     }
 }

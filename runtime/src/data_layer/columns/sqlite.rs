@@ -20,6 +20,10 @@ use crate::value::{Value, ValueType};
 /// 0 to 9999).
 pub(crate) const DATETIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.6fZ";
 
+/// How dates are written: `YYYY-MM-DD`, so text order is date order (years 1
+/// to 9999, the only ones a write accepts).
+pub(crate) const DATE_FORMAT: &str = "%Y-%m-%d";
+
 /// A timestamp back from text: the stored form, any RFC 3339 form, or SQLite's
 /// own `YYYY-MM-DD HH:MM:SS[.fff]` (UTC, what `datetime('now')` and
 /// `CURRENT_TIMESTAMP` give), so raw SQL may produce timestamps too.
@@ -93,6 +97,30 @@ pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value
             decode_datetime(&s)
                 .map(Value::DateTime)
                 .ok_or(Found::Value(Value::String(s)))
+        }
+        (ValueType::Date, ValueRef::Text(bytes)) => {
+            let s = text(bytes)?;
+            chrono::NaiveDate::parse_from_str(&s, DATE_FORMAT)
+                .map(Value::Date)
+                .map_err(|_| Found::Value(Value::String(s)))
+        }
+        (ValueType::Bytes, ValueRef::Blob(bytes)) => Ok(Value::Bytes(bytes.to_vec())),
+        #[cfg(feature = "decimal")]
+        (ValueType::Decimal, ValueRef::Text(bytes)) => {
+            let s = text(bytes)?;
+            <rust_decimal::Decimal as std::str::FromStr>::from_str(&s)
+                .map(Value::Decimal)
+                .map_err(|_| Found::Value(Value::String(s)))
+        }
+        // An integer written by other means is a decimal exactly.
+        #[cfg(feature = "decimal")]
+        (ValueType::Decimal, ValueRef::Integer(i)) => Ok(Value::Decimal(i.into())),
+        #[cfg(feature = "json")]
+        (ValueType::Json, ValueRef::Text(bytes)) => {
+            let s = text(bytes)?;
+            serde_json::from_str(&s)
+                .map(|j| Value::Json(Box::new(j)))
+                .map_err(|_| Found::Value(Value::String(s)))
         }
         (_, ValueRef::Integer(i)) => Err(Found::Value(Value::Int(i))),
         (_, ValueRef::Real(f)) => Err(Found::Value(Value::Float(f))),
@@ -243,5 +271,9 @@ impl ColumnReader for SqliteRow<'_, '_> {
     }
     fn datetime(&mut self, i: usize) -> Result<Option<DateTime<Utc>>> {
         self.read(i)
+    }
+    fn other(&mut self, value_type: ValueType, i: usize) -> Result<Value> {
+        let value = self.value(i)?;
+        super::of_type(self.schema, i, value_type, value)
     }
 }

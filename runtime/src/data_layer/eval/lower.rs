@@ -264,37 +264,46 @@ fn compare<'a>(op: CmpOp, l: Operand<'a>, r: Operand<'a>) -> Cond<'a> {
             Box::new(move |slots, _| Some(accepts.ordering(l.cmp(&r.int(slots)?))))
         }
         (Operand::Column(l), Operand::Const(r)) => {
-            Box::new(move |slots, _| accepts.test(l.read(slots).compare(&r)))
+            Box::new(move |slots, _| accepts.values(&l.read(slots), &r))
         }
         (Operand::Const(l), Operand::Column(r)) => {
-            Box::new(move |slots, _| accepts.test(l.compare(&r.read(slots))))
+            Box::new(move |slots, _| accepts.values(&l, &r.read(slots)))
         }
         (Operand::Column(l), Operand::Column(r)) => {
-            Box::new(move |slots, _| accepts.test(l.read(slots).compare(&r.read(slots))))
+            Box::new(move |slots, _| accepts.values(&l.read(slots), &r.read(slots)))
         }
-        (l, r) => {
-            Box::new(move |slots, ix| accepts.test(l.get(slots, ix).compare(&r.get(slots, ix))))
-        }
+        (l, r) => Box::new(move |slots, ix| accepts.values(&l.get(slots, ix), &r.get(slots, ix))),
     }
 }
 
 /// The orderings a comparison operator accepts, one bit each.
 #[derive(Clone, Copy)]
-pub(super) struct Accepts(u8);
+pub(super) struct Accepts(u8, bool);
 
 impl Accepts {
     pub(super) fn of(op: CmpOp) -> Self {
         const LESS: u8 = 1;
         const EQUAL: u8 = 2;
         const GREATER: u8 = 4;
-        Accepts(match op {
+        let bits = match op {
             CmpOp::Eq => EQUAL,
             CmpOp::Ne => LESS | GREATER,
             CmpOp::Lt => LESS,
             CmpOp::Le => LESS | EQUAL,
             CmpOp::Gt => GREATER,
             CmpOp::Ge => GREATER | EQUAL,
-        })
+        };
+        Accepts(bits, !matches!(op, CmpOp::Eq | CmpOp::Ne))
+    }
+
+    /// `l op r` on two values: nil when either is nil, they do not compare,
+    /// or the operator orders and they have no order (JSON documents).
+    #[inline]
+    pub(super) fn values(self, l: &Value, r: &Value) -> Option<bool> {
+        if self.1 && !(l.is_ordered() && r.is_ordered()) {
+            return None;
+        }
+        self.test(l.compare(r))
     }
 
     /// Whether `ordering` is accepted.

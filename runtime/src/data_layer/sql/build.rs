@@ -44,10 +44,16 @@ mod operators;
 mod order;
 mod read;
 mod selection;
+mod special;
 mod text;
 mod update;
 
 pub use drift::FoundColumn;
+// What the SQLite layer registers on its connections.
+#[cfg(all(feature = "decimal", feature = "sqlite"))]
+pub(crate) use special::DECIMAL_COLLATION;
+#[cfg(all(feature = "json", feature = "sqlite"))]
+pub(crate) use special::JSON_KEY;
 
 #[cfg(test)]
 mod tests;

@@ -39,8 +39,7 @@ impl Chunk<'_, '_> {
             _ => {
                 for &p in sel {
                     let p = p as usize;
-                    let ordering = self.value(l, p).compare(&self.value(r, p));
-                    out[p] = code(accepts.test(ordering));
+                    out[p] = code(accepts.values(&self.value(l, p), &self.value(r, p)));
                 }
             }
         }

@@ -19,6 +19,8 @@
 use super::super::{Columns, Dialect, Statement};
 use super::filter::{Compiler, Root};
 use super::hop::{Hop, exists, reached};
+use super::operators::Kind;
+use super::special;
 use super::text::{Params, boolean, column, ident, sequence};
 use crate::data_layer::{ReadRequest, aggregate_path};
 use crate::error::{Error, ErrorKind, Result};
@@ -208,7 +210,8 @@ pub(super) fn subquery(
         if text {
             format!("{v} COLLATE \"C\"")
         } else {
-            v.to_owned()
+            let kind = field_type.map(Kind::of_type);
+            format!("{v}{}", kind.map_or("", |k| special::collation(dialect, k)))
         }
     };
     let value = value.unwrap_or_default();

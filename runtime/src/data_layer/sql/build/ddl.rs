@@ -256,7 +256,16 @@ fn column_type(dialect: Dialect, value_type: ValueType, primary: bool) -> &'stat
             "INTEGER"
         }
         (Dialect::Sqlite, ValueType::F64) => "REAL",
-        (Dialect::Sqlite, ValueType::String | ValueType::Uuid | ValueType::DateTime) => "TEXT",
+        (
+            Dialect::Sqlite,
+            ValueType::String | ValueType::Uuid | ValueType::DateTime | ValueType::Date,
+        ) => "TEXT",
+        (Dialect::Sqlite, ValueType::Bytes) => "BLOB",
+        // TEXT, not NUMERIC: NUMERIC affinity would turn `1.50` into the REAL 1.5.
+        #[cfg(feature = "decimal")]
+        (Dialect::Sqlite, ValueType::Decimal) => "TEXT",
+        #[cfg(feature = "json")]
+        (Dialect::Sqlite, ValueType::Json) => "TEXT",
         (Dialect::Postgres, ValueType::Bool) => "BOOLEAN",
         (Dialect::Postgres, ValueType::I16) => "SMALLINT",
         (Dialect::Postgres, ValueType::I32) => "INTEGER",
@@ -265,6 +274,12 @@ fn column_type(dialect: Dialect, value_type: ValueType, primary: bool) -> &'stat
         (Dialect::Postgres, ValueType::String) => "TEXT",
         (Dialect::Postgres, ValueType::Uuid) => "UUID",
         (Dialect::Postgres, ValueType::DateTime) => "TIMESTAMPTZ",
+        (Dialect::Postgres, ValueType::Date) => "DATE",
+        (Dialect::Postgres, ValueType::Bytes) => "BYTEA",
+        #[cfg(feature = "decimal")]
+        (Dialect::Postgres, ValueType::Decimal) => "NUMERIC",
+        #[cfg(feature = "json")]
+        (Dialect::Postgres, ValueType::Json) => "JSONB",
     }
 }
 

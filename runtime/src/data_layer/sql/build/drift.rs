@@ -139,9 +139,15 @@ fn expected_type(dialect: Dialect, t: ValueType) -> &'static str {
             "a column of INTEGER affinity"
         }
         (Dialect::Sqlite, ValueType::F64) => "a column of REAL affinity",
-        (Dialect::Sqlite, ValueType::String | ValueType::Uuid | ValueType::DateTime) => {
-            "a column of TEXT affinity"
-        }
+        (
+            Dialect::Sqlite,
+            ValueType::String | ValueType::Uuid | ValueType::DateTime | ValueType::Date,
+        ) => "a column of TEXT affinity",
+        (Dialect::Sqlite, ValueType::Bytes) => "a column of BLOB affinity",
+        #[cfg(feature = "decimal")]
+        (Dialect::Sqlite, ValueType::Decimal) => "a column of TEXT affinity",
+        #[cfg(feature = "json")]
+        (Dialect::Sqlite, ValueType::Json) => "a column of TEXT affinity",
         (Dialect::Postgres, ValueType::Bool) => "`boolean`",
         (Dialect::Postgres, ValueType::I16) => "`smallint`",
         (Dialect::Postgres, ValueType::I32) => "`integer`",
@@ -150,6 +156,12 @@ fn expected_type(dialect: Dialect, t: ValueType) -> &'static str {
         (Dialect::Postgres, ValueType::String) => "`text` (or `character varying`)",
         (Dialect::Postgres, ValueType::Uuid) => "`uuid`",
         (Dialect::Postgres, ValueType::DateTime) => "`timestamp with time zone`",
+        (Dialect::Postgres, ValueType::Date) => "`date`",
+        (Dialect::Postgres, ValueType::Bytes) => "`bytea`",
+        #[cfg(feature = "decimal")]
+        (Dialect::Postgres, ValueType::Decimal) => "`numeric`",
+        #[cfg(feature = "json")]
+        (Dialect::Postgres, ValueType::Json) => "`jsonb`",
     }
 }
 
@@ -164,9 +176,8 @@ fn compatible(dialect: Dialect, t: ValueType, declared: &str) -> bool {
                     affinity == Affinity::Integer
                 }
                 ValueType::F64 => affinity == Affinity::Real,
-                ValueType::String | ValueType::Uuid | ValueType::DateTime => {
-                    affinity == Affinity::Text
-                }
+                ValueType::Bytes => affinity == Affinity::Blob,
+                _ => affinity == Affinity::Text,
             }
         }
         Dialect::Postgres => match t {

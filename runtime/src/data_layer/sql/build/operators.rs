@@ -17,6 +17,7 @@
 //!   parameters its operands added are dropped (`mark`: [`Params::mark`]).
 
 use super::super::Dialect;
+use super::special;
 use super::text::{Params, boolean};
 use crate::expr::{ArithOp, CmpOp};
 use crate::value::{Value, ValueType};
@@ -32,6 +33,16 @@ pub(super) enum Kind {
     Text,
     Uuid,
     DateTime,
+    Date,
+    Bytes,
+    /// Decimals: on SQLite, text compared through the `ashore_decimal`
+    /// collation (as numbers).
+    #[cfg(feature = "decimal")]
+    Decimal,
+    /// JSON documents: equality only; on SQLite, text compared through
+    /// `ashore_json_key` (canonical text).
+    #[cfg(feature = "json")]
+    Json,
 }
 
 impl Kind {
@@ -45,6 +56,12 @@ impl Kind {
             Value::String(_) => Kind::Text,
             Value::Uuid(_) => Kind::Uuid,
             Value::DateTime(_) => Kind::DateTime,
+            Value::Date(_) => Kind::Date,
+            Value::Bytes(_) => Kind::Bytes,
+            #[cfg(feature = "decimal")]
+            Value::Decimal(_) => Kind::Decimal,
+            #[cfg(feature = "json")]
+            Value::Json(_) => Kind::Json,
         }
     }
 
@@ -57,7 +74,22 @@ impl Kind {
             ValueType::String => Kind::Text,
             ValueType::Uuid => Kind::Uuid,
             ValueType::DateTime => Kind::DateTime,
+            ValueType::Date => Kind::Date,
+            ValueType::Bytes => Kind::Bytes,
+            #[cfg(feature = "decimal")]
+            ValueType::Decimal => Kind::Decimal,
+            #[cfg(feature = "json")]
+            ValueType::Json => Kind::Json,
         }
+    }
+
+    /// Whether values of this kind have an order (all but JSON documents).
+    fn is_ordered(self) -> bool {
+        #[cfg(feature = "json")]
+        if self == Kind::Json {
+            return false;
+        }
+        true
     }
 
     fn is_number(self) -> bool {
@@ -129,18 +161,14 @@ fn float(dialect: Dialect, frag: Frag) -> String {
 
 /// `l op r`: nil when the operands do not compare (and their parameters,
 /// added after `mark`, dropped); an integer and a float compare as floats, text
-/// in byte order.
+/// in byte order, decimals as numbers, JSON documents by equality only (an
+/// ordered comparison of them is nil).
 pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: usize) -> Frag {
-    if !l.kind.compares_with(r.kind) {
+    let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
+    if !l.kind.compares_with(r.kind) || (ordered && !l.kind.is_ordered()) {
         params.truncate(mark);
         return Frag::null();
     }
-    let text = l.kind == Kind::Text;
-    let (l, r) = if l.kind != r.kind {
-        (float(params.dialect, l), float(params.dialect, r))
-    } else {
-        (seal(params.dialect, l), seal(params.dialect, r))
-    };
     let op = match op {
         CmpOp::Eq => "=",
         CmpOp::Ne => "<>",
@@ -148,6 +176,15 @@ pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: usize)
         CmpOp::Le => "<=",
         CmpOp::Gt => ">",
         CmpOp::Ge => ">=",
+    };
+    if let Some(sql) = special::cmp(params.dialect, op, &l, &r) {
+        return Frag::new(sql, Kind::Bool);
+    }
+    let text = l.kind == Kind::Text;
+    let (l, r) = if l.kind != r.kind {
+        (float(params.dialect, l), float(params.dialect, r))
+    } else {
+        (seal(params.dialect, l), seal(params.dialect, r))
     };
     let collate = if text && params.dialect == Dialect::Postgres {
         " COLLATE \"C\""
@@ -193,6 +230,12 @@ pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: usize) -
         Kind::Text => vec![(ValueType::String, of(Kind::Text), false)],
         Kind::Uuid => vec![(ValueType::Uuid, of(Kind::Uuid), false)],
         Kind::DateTime => vec![(ValueType::DateTime, of(Kind::DateTime), false)],
+        Kind::Date => vec![(ValueType::Date, of(Kind::Date), false)],
+        Kind::Bytes => vec![(ValueType::Bytes, of(Kind::Bytes), false)],
+        #[cfg(feature = "decimal")]
+        Kind::Decimal => vec![(ValueType::Decimal, of(Kind::Decimal), false)],
+        #[cfg(feature = "json")]
+        Kind::Json => vec![(ValueType::Json, of(Kind::Json), false)],
     };
     let arrays: Vec<_> = arrays.into_iter().filter(|a| !a.1.is_empty()).collect();
     if arrays.is_empty() {
@@ -208,6 +251,7 @@ pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: usize) -
         );
     }
     let is_float = x.kind == Kind::Float;
+    let x_kind = x.kind;
     let plain = seal(params.dialect, x);
     let as_float = if is_float {
         plain.clone()
@@ -219,10 +263,12 @@ pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: usize) -
         .map(|(value_type, values, cast)| {
             let x = if cast { &as_float } else { &plain };
             let array = params.list(value_type, values);
-            match params.dialect {
-                Dialect::Sqlite => format!("{x} IN rarray({array})"),
-                Dialect::Postgres => format!("{x} = ANY({array})"),
-            }
+            special::is_in(params.dialect, x_kind, x, &array).unwrap_or_else(|| {
+                match params.dialect {
+                    Dialect::Sqlite => format!("{x} IN rarray({array})"),
+                    Dialect::Postgres => format!("{x} = ANY({array})"),
+                }
+            })
         })
         .collect();
     let found = format!("({})", tests.join(" OR "));

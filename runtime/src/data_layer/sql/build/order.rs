@@ -15,6 +15,8 @@
 
 use super::super::Dialect;
 use super::filter::Compiler;
+use super::operators::Kind;
+use super::special;
 use super::text::{column, sequence};
 use crate::data_layer::aggregate_path;
 use crate::data_layer::sort_path::{SortHop, SortTarget};
@@ -108,11 +110,12 @@ fn value(
     }
 }
 
-/// `<value> <direction> NULLS <FIRST|LAST>`, text in byte order.
+/// `<value> <direction> NULLS <FIRST|LAST>`, text in byte order, decimals as
+/// numbers.
 pub(super) fn term(dialect: Dialect, value: &str, value_type: ValueType, order: Order) -> String {
     let collate = match (dialect, value_type) {
         (Dialect::Postgres, ValueType::String) => " COLLATE \"C\"",
-        _ => "",
+        _ => special::collation(dialect, Kind::of_type(value_type)),
     };
     let direction = match order {
         Order::Asc => "ASC NULLS LAST",

@@ -42,6 +42,12 @@ impl Params {
             Value::String(_) => "text",
             Value::Uuid(_) => "uuid",
             Value::DateTime(_) => "timestamptz",
+            Value::Date(_) => "date",
+            Value::Bytes(_) => "bytea",
+            #[cfg(feature = "decimal")]
+            Value::Decimal(_) => "numeric",
+            #[cfg(feature = "json")]
+            Value::Json(_) => "jsonb",
         };
         self.list.push(Param::Value(value));
         self.placeholder(cast, "")
@@ -96,6 +102,12 @@ pub(super) fn pg_type(value_type: ValueType) -> &'static str {
         ValueType::String => "text",
         ValueType::Uuid => "uuid",
         ValueType::DateTime => "timestamptz",
+        ValueType::Date => "date",
+        ValueType::Bytes => "bytea",
+        #[cfg(feature = "decimal")]
+        ValueType::Decimal => "numeric",
+        #[cfg(feature = "json")]
+        ValueType::Json => "jsonb",
     }
 }
 

@@ -90,7 +90,13 @@ fn fit(schema: &'static Schema, t: ValueType, value: Value) -> Result<Value> {
         | (ValueType::F64, v @ Value::Float(_))
         | (ValueType::String, v @ Value::String(_))
         | (ValueType::Uuid, v @ Value::Uuid(_))
-        | (ValueType::DateTime, v @ Value::DateTime(_)) => Ok(v),
+        | (ValueType::DateTime, v @ Value::DateTime(_))
+        | (ValueType::Date, v @ Value::Date(_))
+        | (ValueType::Bytes, v @ Value::Bytes(_)) => Ok(v),
+        #[cfg(feature = "decimal")]
+        (ValueType::Decimal, v @ Value::Decimal(_)) => Ok(v),
+        #[cfg(feature = "json")]
+        (ValueType::Json, v @ Value::Json(_)) => Ok(v),
         (t, found) => Err(Error::data_layer(format!(
             "aggregating {}: a {} column held {found:?}",
             schema.name,

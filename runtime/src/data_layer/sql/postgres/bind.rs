@@ -10,7 +10,8 @@
 //! `integer` or `bigint` (range-checked) and into `real` or `double precision`, a
 //! float into `real` or `double precision`, a string into `text`, `varchar`,
 //! `char`, `name` or `citext`, a timestamp into `timestamptz` or `timestamp` (as
-//! UTC). Anything else is an error naming the value and the type, never a panic.
+//! UTC), a date into `date`, bytes into `bytea`, a decimal into `numeric`, a
+//! JSON document into `jsonb` or `json`. Anything else is an error naming the value and the type, never a panic.
 
 use std::error::Error as StdError;
 
@@ -107,6 +108,12 @@ impl ToSql for Bind<'_> {
                 Type::TIMESTAMP => d.naive_utc().to_sql(ty, out),
                 _ => Err(mismatch(self.0, ty)),
             },
+            Value::Date(d) if <chrono::NaiveDate as ToSql>::accepts(ty) => d.to_sql(ty, out),
+            Value::Bytes(b) if <&[u8] as ToSql>::accepts(ty) => b.as_slice().to_sql(ty, out),
+            #[cfg(feature = "decimal")]
+            Value::Decimal(d) if <rust_decimal::Decimal as ToSql>::accepts(ty) => d.to_sql(ty, out),
+            #[cfg(feature = "json")]
+            Value::Json(j) if <serde_json::Value as ToSql>::accepts(ty) => j.to_sql(ty, out),
             _ => Err(mismatch(self.0, ty)),
         }
     }

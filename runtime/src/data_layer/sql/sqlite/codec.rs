@@ -1,6 +1,8 @@
 //! Values to and from SQLite, following the storage table in `sql`: integers and
 //! booleans as `INTEGER`, floats as `REAL`, strings as `TEXT`, UUIDs as lowercase
-//! hyphenated `TEXT`, timestamps as `TEXT` `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+//! hyphenated `TEXT`, timestamps as `TEXT` `YYYY-MM-DDTHH:MM:SS.ffffffZ`, dates
+//! as `TEXT` `YYYY-MM-DD`, bytes as `BLOB`, decimals as their `TEXT` (scale
+//! kept: `1.50`), JSON documents as their `TEXT`.
 //!
 //! Two things SQLite cannot keep: a NaN is stored as `NULL` (SQLite turns every NaN
 //! into `NULL`; creates refuse it, see `nan_attribute`), and `-0.0` reads back as
@@ -11,7 +13,9 @@ use rusqlite::types::{ToSql, ToSqlOutput, Value as Sql, ValueRef};
 use rusqlite::vtab::array::Array;
 use std::rc::Rc;
 
-pub(crate) use crate::data_layer::columns::sqlite::{DATETIME_FORMAT, decode, decode_attribute};
+pub(crate) use crate::data_layer::columns::sqlite::{
+    DATE_FORMAT, DATETIME_FORMAT, decode, decode_attribute,
+};
 use crate::data_layer::sql::Param;
 use crate::resource::{Row, Schema};
 use crate::value::{Value, ValueType};
@@ -31,6 +35,12 @@ pub(crate) fn encode(v: &Value) -> Sql {
         Value::String(s) => Sql::Text(s.clone()),
         Value::Uuid(u) => Sql::Text(u.hyphenated().to_string()),
         Value::DateTime(d) => Sql::Text(encode_datetime(d)),
+        Value::Date(d) => Sql::Text(d.format(DATE_FORMAT).to_string()),
+        Value::Bytes(b) => Sql::Blob(b.clone()),
+        #[cfg(feature = "decimal")]
+        Value::Decimal(d) => Sql::Text(d.to_string()),
+        #[cfg(feature = "json")]
+        Value::Json(j) => Sql::Text(j.to_string()),
     }
 }
 
@@ -82,6 +92,7 @@ impl ToSql for Bind<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self.0 {
             Value::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
             other => ToSqlOutput::Owned(encode(other)),
         })
     }

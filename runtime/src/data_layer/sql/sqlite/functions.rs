@@ -10,6 +10,11 @@
 //! `ashore_sum(x)` fails only when the total is past `i64` ("integer
 //! overflow", as SQLite's), `ashore_sum_or_nil(x)` is then `NULL` (in a filter
 //! or a sort key, where memory's value is nil).
+//!
+//! With feature `decimal`, the collation `ashore_decimal` compares decimals
+//! (stored as text) as numbers; with feature `json`, `ashore_json_key(x)` is a
+//! stored document's canonical text (`crate::value::json`), what equality of
+//! documents compares (see `build::special`).
 
 use rusqlite::Connection;
 use rusqlite::functions::{Aggregate, Context, FunctionFlags};
@@ -19,9 +24,17 @@ use crate::expr::text::{self, Pattern};
 
 /// Registers `ashore_lower(x)`, `ashore_upper(x)`, `ashore_like(x, pattern)`,
 /// `ashore_ilike(x, pattern)`, `ashore_sum(x)` and `ashore_sum_or_nil(x)` on
-/// `conn` (again: replaces them).
+/// `conn` (again: replaces them), and the decimal collation and JSON key of
+/// the features on.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC;
+    #[cfg(feature = "decimal")]
+    conn.create_collation(
+        crate::data_layer::sql::build::DECIMAL_COLLATION,
+        decimal_order,
+    )?;
+    #[cfg(feature = "json")]
+    conn.create_scalar_function(crate::data_layer::sql::build::JSON_KEY, 1, flags, json_key)?;
     conn.create_scalar_function("ashore_lower", 1, flags, |ctx| map(ctx, text::lower))?;
     conn.create_scalar_function("ashore_upper", 1, flags, |ctx| map(ctx, text::upper))?;
     conn.create_scalar_function("ashore_like", 2, flags, |ctx| like(ctx, false))?;
@@ -96,6 +109,35 @@ fn like(ctx: &Context<'_>, fold: bool) -> rusqlite::Result<Option<bool>> {
         p.as_str().map(|p| Pattern::new(p, fold))
     })?;
     Ok(Some(pattern.matches(x, fold)))
+}
+
+/// Two decimals as stored (text) in numeric order; text that is no decimal
+/// (written by other means) after every decimal, in byte order.
+#[cfg(feature = "decimal")]
+fn decimal_order(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    use std::str::FromStr;
+    match (
+        rust_decimal::Decimal::from_str(a),
+        rust_decimal::Decimal::from_str(b),
+    ) {
+        (Ok(a), Ok(b)) => a.cmp(&b),
+        (Ok(_), Err(_)) => Ordering::Less,
+        (Err(_), Ok(_)) => Ordering::Greater,
+        (Err(_), Err(_)) => a.cmp(b),
+    }
+}
+
+/// `ashore_json_key(x)`: the canonical text of the document stored as `x`;
+/// text that is no JSON is its own key, anything else `NULL`.
+#[cfg(feature = "json")]
+fn json_key(ctx: &Context<'_>) -> rusqlite::Result<Option<String>> {
+    Ok(
+        text_arg(ctx, 0)?.map(|text| match serde_json::from_str(text) {
+            Ok(document) => crate::value::json::canonical(&document),
+            Err(_) => text.to_owned(),
+        }),
+    )
 }
 
 #[cfg(test)]

@@ -344,12 +344,46 @@ impl Sqlite {
     }
 }
 
+/// Refuses an identity over a decimal or a JSON document: SQLite's unique
+/// index would compare their stored text (`1.5` apart from `1.50`, keys in
+/// another order apart), where memory and PostgreSQL compare what they hold.
+fn refuse_text_compared_identities(schema: &'static Schema) -> Result<()> {
+    for identity in schema.identities {
+        for key in identity.keys {
+            let Some(attribute) = schema.attributes.iter().find(|a| a.name == *key) else {
+                continue;
+            };
+            let what: Option<&str> = match attribute.value_type {
+                #[cfg(feature = "decimal")]
+                crate::value::ValueType::Decimal => Some("a decimal"),
+                #[cfg(feature = "json")]
+                crate::value::ValueType::Json => Some("a JSON document"),
+                _ => None,
+            };
+            let Some(what) = what else {
+                continue;
+            };
+            return Err(Error::new(crate::error::ErrorKind::InvalidQuery {
+                resource: schema.name,
+                message: format!(
+                    "identity `{}` holds `{key}`, {what}: SQLite's unique index would compare \
+                     its stored text, not its value as memory and PostgreSQL do; leave it out \
+                     of the identity on SQLite",
+                    identity.name
+                ),
+            }));
+        }
+    }
+    Ok(())
+}
+
 impl DataLayer for Sqlite {
     fn name(&self) -> &'static str {
         "sqlite"
     }
 
     fn register(&self, schema: &'static Schema) -> Result<()> {
+        refuse_text_compared_identities(schema)?;
         let mut tables = self
             .inner
             .tables

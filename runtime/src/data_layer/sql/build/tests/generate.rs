@@ -56,6 +56,7 @@ fn kind_of(t: ValueType) -> K {
         ValueType::String => K::Text,
         ValueType::Uuid => K::Uuid,
         ValueType::DateTime => K::Time,
+        other => unreachable!("the random schemas hold no {other:?} attribute"),
     }
 }
 

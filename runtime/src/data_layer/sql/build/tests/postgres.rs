@@ -81,6 +81,12 @@ fn bind(p: &Param) -> std::result::Result<Bound, String> {
             Value::String(s) => Box::new(s.clone()),
             Value::Uuid(u) => Box::new(*u),
             Value::DateTime(d) => Box::new(*d),
+            Value::Date(d) => Box::new(*d),
+            Value::Bytes(b) => Box::new(b.clone()),
+            #[cfg(feature = "decimal")]
+            Value::Decimal(d) => Box::new(*d),
+            #[cfg(feature = "json")]
+            Value::Json(j) => Box::new((**j).clone()),
         },
         Param::List(t, values) => match t {
             ValueType::Bool => Box::new(all(values, |v| match v {
@@ -115,6 +121,24 @@ fn bind(p: &Param) -> std::result::Result<Bound, String> {
                 Value::DateTime(d) => Some(*d),
                 _ => None,
             })?),
+            ValueType::Date => Box::new(all(values, |v| match v {
+                Value::Date(d) => Some(*d),
+                _ => None,
+            })?),
+            ValueType::Bytes => Box::new(all(values, |v| match v {
+                Value::Bytes(b) => Some(b.clone()),
+                _ => None,
+            })?),
+            #[cfg(feature = "decimal")]
+            ValueType::Decimal => Box::new(all(values, |v| match v {
+                Value::Decimal(d) => Some(*d),
+                _ => None,
+            })?),
+            #[cfg(feature = "json")]
+            ValueType::Json => Box::new(all(values, |v| match v {
+                Value::Json(j) => Some((**j).clone()),
+                _ => None,
+            })?),
         },
     })
 }
@@ -131,6 +155,21 @@ fn column(row: &tokio_postgres::Row, i: usize, t: ValueType) -> std::result::Res
         ValueType::Uuid => row.try_get::<_, Option<uuid::Uuid>>(i).map_err(e)?.into(),
         ValueType::DateTime => row
             .try_get::<_, Option<DateTime<Utc>>>(i)
+            .map_err(e)?
+            .into(),
+        ValueType::Date => row
+            .try_get::<_, Option<chrono::NaiveDate>>(i)
+            .map_err(e)?
+            .into(),
+        ValueType::Bytes => row.try_get::<_, Option<Vec<u8>>>(i).map_err(e)?.into(),
+        #[cfg(feature = "decimal")]
+        ValueType::Decimal => row
+            .try_get::<_, Option<rust_decimal::Decimal>>(i)
+            .map_err(e)?
+            .into(),
+        #[cfg(feature = "json")]
+        ValueType::Json => row
+            .try_get::<_, Option<serde_json::Value>>(i)
             .map_err(e)?
             .into(),
     })

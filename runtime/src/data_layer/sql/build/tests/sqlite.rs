@@ -30,6 +30,12 @@ fn to_sql(v: &Value) -> Sql {
         Value::String(s) => Sql::Text(s.clone()),
         Value::Uuid(u) => Sql::Text(u.hyphenated().to_string()),
         Value::DateTime(d) => Sql::Text(d.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()),
+        Value::Date(d) => Sql::Text(d.format("%Y-%m-%d").to_string()),
+        Value::Bytes(b) => Sql::Blob(b.clone()),
+        #[cfg(feature = "decimal")]
+        Value::Decimal(d) => Sql::Text(d.to_string()),
+        #[cfg(feature = "json")]
+        Value::Json(j) => Sql::Text(j.to_string()),
     }
 }
 

@@ -383,7 +383,15 @@ async fn bad_values_are_errors_not_panics() {
         )
         .await
         .expect_err("numeric");
-    assert!(err.to_string().contains("numeric"), "{err}");
+    if cfg!(feature = "decimal") {
+        // Read as a decimal, which a float attribute does not take.
+        assert!(
+            matches!(err.kind(), ErrorKind::TypeMismatch { attribute: "f", .. }),
+            "{err:?}"
+        );
+    } else {
+        assert!(err.to_string().contains("numeric"), "{err}");
+    }
     // A partitioned read returning a key that was not asked for.
     let stray = stmt(
         &format!("SELECT {COLUMNS}, 99::bigint FROM val"),

@@ -1,0 +1,73 @@
+//! Comparisons of the types whose stored form does not compare as their values
+//! do, so that each operator gives the evaluator's answer on either dialect:
+//!
+//! - a decimal is text on SQLite, compared through the `ashore_decimal`
+//!   collation (as a number: `1.5 = 1.50`, `9 < 10`), which the SQLite layer
+//!   registers on its connections; PostgreSQL's `numeric` compares as a number
+//!   itself;
+//! - a JSON document is text on SQLite, compared by its canonical text
+//!   (`ashore_json_key`, registered likewise: keys sorted, numbers by value);
+//!   PostgreSQL's `jsonb` equality is the same. Documents have no order:
+//!   `operators::cmp` makes an ordered comparison of them nil before this.
+//!
+//! Every other kind compares as written in `operators`.
+
+use super::super::Dialect;
+use super::operators::{Frag, Kind};
+
+/// The SQLite collation that compares decimals (stored as text) as numbers.
+#[cfg(feature = "decimal")]
+pub(crate) const DECIMAL_COLLATION: &str = "ashore_decimal";
+
+/// The SQLite function giving a stored JSON document's canonical text.
+#[cfg(feature = "json")]
+pub(crate) const JSON_KEY: &str = "ashore_json_key";
+
+/// `l sign r` (`sign` the SQL operator: `=`, `<>`, `<`, ...) when the
+/// operands' kind needs its own SQL (both of one kind, as `operators::cmp` has
+/// checked); `None` for every other kind.
+#[allow(unused_variables)]
+pub(super) fn cmp(dialect: Dialect, sign: &str, l: &Frag, r: &Frag) -> Option<String> {
+    match (dialect, l.kind) {
+        #[cfg(feature = "decimal")]
+        (Dialect::Sqlite, Kind::Decimal) => Some(format!(
+            "({} COLLATE {DECIMAL_COLLATION} {sign} {})",
+            l.sql, r.sql
+        )),
+        #[cfg(feature = "json")]
+        (Dialect::Sqlite, Kind::Json) => Some(format!(
+            "({JSON_KEY}({}) {sign} {JSON_KEY}({}))",
+            l.sql, r.sql
+        )),
+        _ => None,
+    }
+}
+
+/// `x in array` (`array` a bound list of `x`'s kind) when the kind needs its
+/// own SQL; `None` for every other kind.
+#[allow(unused_variables)]
+pub(super) fn is_in(dialect: Dialect, kind: Kind, x: &str, array: &str) -> Option<String> {
+    match (dialect, kind) {
+        #[cfg(feature = "decimal")]
+        (Dialect::Sqlite, Kind::Decimal) => Some(format!(
+            "{x} COLLATE {DECIMAL_COLLATION} IN rarray({array})"
+        )),
+        #[cfg(feature = "json")]
+        (Dialect::Sqlite, Kind::Json) => Some(format!(
+            "{JSON_KEY}({x}) IN (SELECT {JSON_KEY}(value) FROM rarray({array}))"
+        )),
+        _ => None,
+    }
+}
+
+/// The collation a sort key or `min`/`max` of `kind` takes, with its leading
+/// space: decimals on SQLite; `""` for every other kind.
+#[allow(unused_variables)]
+pub(super) fn collation(dialect: Dialect, kind: Kind) -> &'static str {
+    match (dialect, kind) {
+        #[cfg(feature = "decimal")]
+        // `DECIMAL_COLLATION`, spelled out for a `&'static str`.
+        (Dialect::Sqlite, Kind::Decimal) => " COLLATE ashore_decimal",
+        _ => "",
+    }
+}

@@ -1,0 +1,138 @@
+//! `rust_decimal::Decimal` (feature `decimal`) and `serde_json::Value`
+//! (feature `json`) attributes on every layer and through both front ends.
+//! Decimals round-trip exactly, scale kept (`1.50` stays `1.50`), and compare
+//! and sort as numbers on every layer (SQLite stores text, compared through
+//! its `ashore_decimal` collation: `9.5 < 10`, `1.5 == 1.50`). JSON documents
+//! round-trip and compare by equality only (`==`, `!=`, `in`: keys in any
+//! order, numbers by value); a JSON `null` is a document, not nil; a
+//! document holding a NUL is refused, and a JSON sort key is an error.
+
+use ashore::prelude::*;
+use ashore::rust_decimal::Decimal;
+use ashore::serde_json::{Value as Json, json};
+
+use crate::common::{Run, domain, layers};
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Invoice {
+        attributes {
+            integer_primary_key id;
+            attribute title: String;
+            attribute amount: Decimal;
+            attribute discount: Option<Decimal>;
+            attribute meta: Json;
+            attribute extra: Option<Json>;
+        }
+    }
+}
+
+/// `Invoice` through `#[derive(Resource)]`.
+#[derive(Debug, Clone, PartialEq, Resource)]
+pub struct DerivedInvoice {
+    #[resource(integer_primary_key)]
+    pub id: i64,
+    pub title: String,
+    pub amount: Decimal,
+    pub discount: Option<Decimal>,
+    pub meta: Json,
+    pub extra: Option<Json>,
+}
+
+fn dec(s: &str) -> Decimal {
+    s.parse().expect("a decimal")
+}
+
+/// The records of `$r` the filter selects, in insertion order.
+macro_rules! q {
+    ($d:ident, $r:ident; $($f:tt)*) => {
+        $d.read($r::query().filter(expr!($($f)*))).await?
+    };
+}
+
+/// The test body, for either front end's `$r`.
+macro_rules! decimals_and_json {
+    ($r:ident, $run:expr) => {{
+        let d = domain(&$run, |b| b.resource::<$r>()).await;
+        let make = |title: &str, amount: &str, meta: Json| {
+            $r::changeset()
+                .set($r::title(), title)
+                .set($r::amount(), dec(amount))
+                .set($r::meta(), meta)
+        };
+        let a = d
+            .create(
+                make("A", "1.50", json!({"tags": ["x", "y"], "n": 1}))
+                    .set($r::discount(), Some(dec("0.10"))),
+            )
+            .await?;
+        d.create(make("B", "10", json!({"n": 1.0, "tags": ["x", "y"]}))).await?;
+        d.create(make("C", "9.5", json!(null)).set($r::extra(), Some(json!([1, 2]))))
+            .await?;
+        d.create(make("D", "-0.001", json!("text"))).await?;
+        d.create(make("E", "1.5", json!({"n": 2}))).await?;
+
+        let all = d.read($r::query()).await?;
+        assert_eq!(all[0], a);
+        assert_eq!(all[0].amount.to_string(), "1.50", "the scale is kept");
+        assert_eq!(all[0].discount.map(|d| d.to_string()), Some("0.10".into()));
+        assert_eq!(all[0].meta, json!({"tags": ["x", "y"], "n": 1}));
+        assert_eq!(all[2].meta, Json::Null, "a JSON null is a document");
+        assert_eq!(all[2].extra, Some(json!([1, 2])));
+
+        let titles = |rs: &[$r]| rs.iter().map(|r| r.title.clone()).collect::<Vec<_>>();
+        let one_and_half = dec("1.5");
+        assert_eq!(titles(&q!(d, $r; amount == ^one_and_half)), ["A", "E"], "1.50 == 1.5");
+        let ten = dec("9.99");
+        assert_eq!(titles(&q!(d, $r; amount > ^ten)), ["B"], "10 > 9.99 as numbers");
+        let zero = Decimal::ZERO;
+        assert_eq!(titles(&q!(d, $r; amount < ^zero)), ["D"]);
+        assert_eq!(titles(&q!(d, $r; amount <= ^one_and_half)), ["A", "D", "E"]);
+        let some = vec![dec("10.00"), dec("-0.0010")];
+        assert_eq!(titles(&q!(d, $r; amount in ^some)), ["B", "D"]);
+        let cheap = dec("0.1");
+        assert_eq!(titles(&q!(d, $r; discount == ^cheap)), ["A"]);
+        assert_eq!(titles(&q!(d, $r; discount != ^cheap)), Vec::<String>::new(), "nil is unknown");
+        let by_amount = d.read($r::query().sort($r::amount().desc())).await?;
+        assert_eq!(titles(&by_amount), ["B", "C", "A", "E", "D"]);
+        let by_discount = d.read($r::query().sort([$r::discount().asc(), $r::id().asc()])).await?;
+        assert_eq!(titles(&by_discount), ["A", "B", "C", "D", "E"]);
+
+        let doc = json!({"n": 1, "tags": ["x", "y"]});
+        assert_eq!(titles(&q!(d, $r; meta == ^doc)), ["A", "B"], "key order and 1 == 1.0");
+        assert_eq!(titles(&q!(d, $r; meta != ^doc)), ["C", "D", "E"]);
+        let null = Json::Null;
+        assert_eq!(titles(&q!(d, $r; meta == ^null)), ["C"]);
+        let docs = vec![json!("text"), json!({"n": 2.0})];
+        assert_eq!(titles(&q!(d, $r; meta in ^docs)), ["D", "E"]);
+        let pair = json!([1, 2]);
+        assert_eq!(titles(&q!(d, $r; extra == ^pair)), ["C"]);
+        assert_eq!(titles(&q!(d, $r; is_nil(extra))), ["A", "B", "D", "E"]);
+
+        let changed = d
+            .update(&a, $r::changeset().set($r::amount(), dec("2.000")).set($r::extra(), Some(json!({}))))
+            .await?;
+        assert_eq!(changed.amount.to_string(), "2.000");
+        assert_eq!(d.read($r::query()).await?[0], changed);
+
+        let err = d
+            .create(make("F", "1", json!({"k": "a\u{0}b"})))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("NUL"), "{err}");
+        let sort = Sort::new("meta", Order::Asc);
+        let err = d.read($r::query().sort(sort)).await.unwrap_err();
+        assert!(err.to_string().contains("no sort key"), "{err}");
+        Ok(())
+    }};
+}
+
+async fn decimals_and_json_round_trip_and_compare_alike(run: Run) -> ashore::Result<()> {
+    decimals_and_json!(Invoice, run)
+}
+layers!(decimals_and_json_round_trip_and_compare_alike);
+
+async fn the_derive_takes_decimals_and_json_alike(run: Run) -> ashore::Result<()> {
+    decimals_and_json!(DerivedInvoice, run)
+}
+layers!(the_derive_takes_decimals_and_json_alike);
