@@ -48,11 +48,9 @@ pub trait Desk: 'static {
     /// `Representative::ticket_count()` loaded onto `reps` through ashore.
     fn load_count(rt: &Runtime, domain: &Domain, reps: &mut [Self::Rep]);
     /// The representatives with more than `n` tickets, read through ashore
-    /// (`filter(expr!(ticket_count > ^n))`).
-    fn more_than(rt: &Runtime, domain: &Domain, n: i64) -> Vec<Self::Rep>;
-    /// The representatives with more than `n` tickets above their priority
-    /// threshold, read through ashore (`filter(expr!(above_count > ^n))`).
-    fn above_more_than(rt: &Runtime, domain: &Domain, n: i64) -> Vec<Self::Rep>;
+    /// (`filter(expr!(ticket_count > ^n))`); with `above`, more than `n`
+    /// above their priority threshold (`filter(expr!(above_count > ^n))`).
+    fn more_than(rt: &Runtime, domain: &Domain, above: bool, n: i64) -> Vec<Self::Rep>;
 
     fn rep_id(rep: &Self::Rep) -> Self::Key;
     /// The field the count is loaded into.
@@ -166,22 +164,20 @@ macro_rules! desk {
                 .expect("load the count");
             }
 
-            fn more_than(rt: &Runtime, domain: &Domain, n: i64) -> Vec<Representative> {
-                rt.block_on(
-                    domain
-                        .read(Representative::query().filter(expr!(ticket_count > ^n)))
-                        .into_future(),
-                )
-                .expect("read")
-            }
-
-            fn above_more_than(rt: &Runtime, domain: &Domain, n: i64) -> Vec<Representative> {
-                rt.block_on(
-                    domain
-                        .read(Representative::query().filter(expr!(above_count > ^n)))
-                        .into_future(),
-                )
-                .expect("read")
+            fn more_than(
+                rt: &Runtime,
+                domain: &Domain,
+                above: bool,
+                n: i64,
+            ) -> Vec<Representative> {
+                let query = Representative::query();
+                let query = if above {
+                    query.filter(expr!(above_count > ^n))
+                } else {
+                    query.filter(expr!(ticket_count > ^n))
+                };
+                rt.block_on(domain.read(query).into_future())
+                    .expect("read")
             }
 
             fn rep_id(rep: &Representative) -> $Key {

@@ -135,15 +135,6 @@ fn filter_of(case: Case) -> Option<(bool, i64)> {
     }
 }
 
-/// ashore's side of a filter case.
-fn read_more_than<D: Desk>(rt: &Runtime, domain: &Domain, above: bool, n: i64) -> Vec<D::Rep> {
-    if above {
-        D::above_more_than(rt, domain, n)
-    } else {
-        D::more_than(rt, domain, n)
-    }
-}
-
 /// The representatives `Case::Count(n)` loads onto: `n` of them, evenly
 /// spaced (the first ones have few tickets, the last ones many).
 fn parents<D: Desk>(n: usize, reps: &[D::Rep]) -> Vec<D::Rep> {
@@ -266,7 +257,7 @@ fn memory<D: Desk>(c: &mut Criterion, rt: &Runtime) {
                 let (above, n) = filter_of(case).expect("a filter case");
                 Sides {
                     by_hand: Box::new(move || by_hand::memory_more_than::<D>(t, r, above, n)),
-                    ashore: Box::new(move || read_more_than::<D>(rt, d, above, n)),
+                    ashore: Box::new(move || D::more_than(rt, d, above, n)),
                 }
             }
         };
@@ -297,7 +288,7 @@ fn sqlite<D: Desk>(c: &mut Criterion, rt: &Runtime) {
                 let (above, n) = filter_of(case).expect("a filter case");
                 Sides {
                     by_hand: Box::new(move || by_hand::sqlite_more_than::<D>(conn, above, n)),
-                    ashore: Box::new(move || read_more_than::<D>(rt, d, above, n)),
+                    ashore: Box::new(move || D::more_than(rt, d, above, n)),
                 }
             }
         };
@@ -352,7 +343,7 @@ fn postgres<D: Desk>(c: &mut Criterion, rt: &Runtime) {
                     by_hand: Box::new(move || {
                         rt.block_on(by_hand::postgres_more_than::<D>(client, s, above, n))
                     }),
-                    ashore: Box::new(move || read_more_than::<D>(rt, d, above, n)),
+                    ashore: Box::new(move || D::more_than(rt, d, above, n)),
                 }
             }
         };
