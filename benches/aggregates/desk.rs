@@ -1,8 +1,10 @@
 //! The benchmark's resources, declared once per key type (`uuid_primary_key`
 //! and `integer_primary_key`) by [`desk!`]: representatives with a
-//! `count ticket_count: tickets` aggregate, and tickets spread unevenly over
+//! `count ticket_count: tickets` aggregate and a `count above_count: above`
+//! one over their tickets above their priority threshold (a `no_attributes`
+//! relationship, `parent()` in its filter), and tickets spread unevenly over
 //! them (some have none, the last about 200), so that "more than N tickets"
-//! keeps some and not others. [`Desk`] is the little the generic benchmark
+//! (above the threshold or not) keeps some and not others. [`Desk`] is the little the generic benchmark
 //! needs of each declaration.
 
 use std::fmt::Debug;
@@ -46,8 +48,9 @@ pub trait Desk: 'static {
     /// `Representative::ticket_count()` loaded onto `reps` through ashore.
     fn load_count(rt: &Runtime, domain: &Domain, reps: &mut [Self::Rep]);
     /// The representatives with more than `n` tickets, read through ashore
-    /// (`filter(expr!(ticket_count > ^n))`).
-    fn more_than(rt: &Runtime, domain: &Domain, n: i64) -> Vec<Self::Rep>;
+    /// (`filter(expr!(ticket_count > ^n))`); with `above`, more than `n`
+    /// above their priority threshold (`filter(expr!(above_count > ^n))`).
+    fn more_than(rt: &Runtime, domain: &Domain, above: bool, n: i64) -> Vec<Self::Rep>;
 
     fn rep_id(rep: &Self::Rep) -> Self::Key;
     /// The field the count is loaded into.
@@ -55,6 +58,8 @@ pub trait Desk: 'static {
     /// A representative as hand-written code builds one, nothing loaded.
     fn rep(id: Self::Key, name: String, threshold: i64) -> Self::Rep;
     fn ticket_rep(ticket: &Self::Ticket) -> Option<Self::Key>;
+    fn ticket_priority(ticket: &Self::Ticket) -> Option<i64>;
+    fn rep_threshold(rep: &Self::Rep) -> i64;
 }
 
 /// Declares `Representative` and `Ticket` with primary keys `$primary_key`
@@ -79,9 +84,15 @@ macro_rules! desk {
                 }
                 relationships {
                     has_many tickets: Ticket;
+                    has_many above: Ticket {
+                        no_attributes;
+                        filter representative_id == parent(id)
+                            and priority > parent(priority_threshold);
+                    }
                 }
                 aggregates {
                     count ticket_count: tickets;
+                    count above_count: above;
                 }
             }
         }
@@ -153,13 +164,20 @@ macro_rules! desk {
                 .expect("load the count");
             }
 
-            fn more_than(rt: &Runtime, domain: &Domain, n: i64) -> Vec<Representative> {
-                rt.block_on(
-                    domain
-                        .read(Representative::query().filter(expr!(ticket_count > ^n)))
-                        .into_future(),
-                )
-                .expect("read")
+            fn more_than(
+                rt: &Runtime,
+                domain: &Domain,
+                above: bool,
+                n: i64,
+            ) -> Vec<Representative> {
+                let query = Representative::query();
+                let query = if above {
+                    query.filter(expr!(above_count > ^n))
+                } else {
+                    query.filter(expr!(ticket_count > ^n))
+                };
+                rt.block_on(domain.read(query).into_future())
+                    .expect("read")
             }
 
             fn rep_id(rep: &Representative) -> $Key {
@@ -176,12 +194,22 @@ macro_rules! desk {
                     name,
                     priority_threshold,
                     tickets: Loaded::NotLoaded,
+                    above: Loaded::NotLoaded,
                     ticket_count: Loaded::NotLoaded,
+                    above_count: Loaded::NotLoaded,
                 }
             }
 
             fn ticket_rep(ticket: &Ticket) -> Option<$Key> {
                 ticket.representative_id
+            }
+
+            fn ticket_priority(ticket: &Ticket) -> Option<i64> {
+                ticket.priority
+            }
+
+            fn rep_threshold(rep: &Representative) -> i64 {
+                rep.priority_threshold
             }
         }
     };

@@ -14,7 +14,14 @@
 //!   `filter(expr!(ticket_count > ^n))`, against a hand-written
 //!   `WHERE id IN (SELECT representative_id … GROUP BY … HAVING count(*) > $1)`
 //!   in insertion order, or in memory a count of every representative's
-//!   tickets and a filter.
+//!   tickets and a filter;
+//! - **more than 50 tickets above their threshold**: the same through
+//!   `count above_count: above`, `above` a `no_attributes` relationship whose
+//!   filter compares each ticket with its representative (`priority >
+//!   parent(priority_threshold)`), `filter(expr!(above_count > ^n))`, against
+//!   the same `GROUP BY … HAVING` over the tickets joined to their
+//!   representative, or in memory the count of the tickets above each one's
+//!   threshold and a filter.
 //!
 //! The answers are checked to agree before anything is timed. The figure that
 //! matters is the ratio of each ashore call to its hand-written counterpart:
@@ -66,15 +73,24 @@ enum Case {
     Count(usize),
     /// The representatives with more than this many tickets.
     MoreThan(i64),
+    /// The representatives with more than this many tickets above their
+    /// priority threshold.
+    AboveMoreThan(i64),
 }
 
 impl Case {
-    const ALL: [Case; 3] = [Case::Count(10), Case::Count(REPS), Case::MoreThan(100)];
+    const ALL: [Case; 4] = [
+        Case::Count(10),
+        Case::Count(REPS),
+        Case::MoreThan(100),
+        Case::AboveMoreThan(50),
+    ];
 
     fn name(self) -> String {
         match self {
             Case::Count(n) => format!("count loaded, {n} reps"),
             Case::MoreThan(n) => format!("more than {n} tickets, filter"),
+            Case::AboveMoreThan(n) => format!("more than {n} tickets above threshold, filter"),
         }
     }
 }
@@ -106,7 +122,18 @@ measured!(
     measured_count_10: Case::Count(10),
     measured_count_1000: Case::Count(_),
     measured_more_than: Case::MoreThan(_),
+    measured_above_more_than: Case::AboveMoreThan(_),
 );
+
+/// The read side of a filter case: whether it counts only the tickets above
+/// the threshold, and `n`.
+fn filter_of(case: Case) -> Option<(bool, i64)> {
+    match case {
+        Case::Count(_) => None,
+        Case::MoreThan(n) => Some((false, n)),
+        Case::AboveMoreThan(n) => Some((true, n)),
+    }
+}
 
 /// The representatives `Case::Count(n)` loads onto: `n` of them, evenly
 /// spaced (the first ones have few tickets, the last ones many).
@@ -225,11 +252,12 @@ fn memory<D: Desk>(c: &mut Criterion, rt: &Runtime) {
                 rt,
                 &domain,
             ),
-            Case::MoreThan(n) => {
+            Case::MoreThan(_) | Case::AboveMoreThan(_) => {
                 let (r, d, t) = (&reps, &domain, &tickets);
+                let (above, n) = filter_of(case).expect("a filter case");
                 Sides {
-                    by_hand: Box::new(move || by_hand::memory_more_than::<D>(t, r, n)),
-                    ashore: Box::new(move || D::more_than(rt, d, n)),
+                    by_hand: Box::new(move || by_hand::memory_more_than::<D>(t, r, above, n)),
+                    ashore: Box::new(move || D::more_than(rt, d, above, n)),
                 }
             }
         };
@@ -256,10 +284,13 @@ fn sqlite<D: Desk>(c: &mut Criterion, rt: &Runtime) {
                 rt,
                 d,
             ),
-            Case::MoreThan(n) => Sides {
-                by_hand: Box::new(move || by_hand::sqlite_more_than::<D>(conn, n)),
-                ashore: Box::new(move || D::more_than(rt, d, n)),
-            },
+            Case::MoreThan(_) | Case::AboveMoreThan(_) => {
+                let (above, n) = filter_of(case).expect("a filter case");
+                Sides {
+                    by_hand: Box::new(move || by_hand::sqlite_more_than::<D>(conn, above, n)),
+                    ashore: Box::new(move || D::more_than(rt, d, above, n)),
+                }
+            }
         };
         run(c, case, &what, "hand-written rusqlite GROUP BY", sides);
     }
@@ -306,12 +337,15 @@ fn postgres<D: Desk>(c: &mut Criterion, rt: &Runtime) {
                 rt,
                 d,
             ),
-            Case::MoreThan(n) => Sides {
-                by_hand: Box::new(move || {
-                    rt.block_on(by_hand::postgres_more_than::<D>(client, s, n))
-                }),
-                ashore: Box::new(move || D::more_than(rt, d, n)),
-            },
+            Case::MoreThan(_) | Case::AboveMoreThan(_) => {
+                let (above, n) = filter_of(case).expect("a filter case");
+                Sides {
+                    by_hand: Box::new(move || {
+                        rt.block_on(by_hand::postgres_more_than::<D>(client, s, above, n))
+                    }),
+                    ashore: Box::new(move || D::more_than(rt, d, above, n)),
+                }
+            }
         };
         run(
             c,
