@@ -177,6 +177,7 @@ async fn a_two_level_load_has_a_span_per_read_load_and_statement(run: Run) -> as
     assert_eq!(field(&tickets, "resource"), "Representative");
     assert_eq!(field(&tickets, "destination"), "Ticket");
     assert_eq!(field(&tickets, "manual"), "false");
+    assert_eq!(field(&tickets, "layer"), field(read, "layer"));
     assert_eq!(field(&tickets, "parents"), "2");
     assert_eq!(field(&tickets, "records"), "4");
     let (_, comments) = load("comments");

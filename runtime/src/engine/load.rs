@@ -47,6 +47,7 @@ pub(crate) async fn run_loads<R: Resource>(
     relationship = rel.info.name,
     destination = D::schema().name,
     manual = rel.manual.is_some(),
+    layer = scope.domain.data_layer().name(),
     parents = parents.len(),
     records = tracing::field::Empty,
     statements = tracing::field::Empty,
