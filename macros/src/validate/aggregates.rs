@@ -26,6 +26,15 @@ pub fn aggregates(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
         .iter()
         .map(|r| name_of(&r.name))
         .collect();
+    // Manual relationships of this resource without a `condition`: an
+    // aggregate cannot start through one (one error here, on its name, where
+    // the generated path would add a second on the aggregate's keyword).
+    let manual_without_condition: Vec<String> = resource
+        .relationships
+        .iter()
+        .filter(|r| r.manual().is_some() && r.condition().is_none())
+        .map(|r| name_of(&r.name))
+        .collect();
     let mut seen: HashMap<String, Span> = HashMap::new();
     resource.aggregates.retain(|aggregate| {
         let name = name_of(&aggregate.name);
@@ -43,6 +52,27 @@ pub fn aggregates(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
                 "`{name}` is reserved: every resource has a function of that name; rename the \
                  aggregate (e.g. `{name}_value`)"
             )
+        } else if let Some(hop) = aggregate
+            .path
+            .first()
+            .filter(|hop| manual_without_condition.contains(&name_of(hop)))
+        {
+            seen.insert(name, aggregate.name.span());
+            errors.error_at(
+                hop.span(),
+                format!(
+                    "an aggregate cannot go through the manual relationship `{}` without a \
+                     `condition`: say how its records relate to the source record in its \
+                     declaration, as a filter on them that reads the source with `parent(..)` \
+                     ({}); loads still call its loader",
+                    name_of(hop),
+                    match front {
+                        FrontEnd::Macro => "`condition representative_id == parent(id);`",
+                        FrontEnd::Derive => "`condition(representative_id == parent(id))`",
+                    }
+                ),
+            );
+            return false;
         } else {
             seen.insert(name, aggregate.name.span());
             return shape(aggregate, front, errors);
