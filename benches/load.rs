@@ -34,6 +34,9 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use tokio::runtime::Runtime;
 
+#[macro_use]
+#[path = "common/measured.rs"]
+mod measured;
 #[path = "common/cases.rs"]
 mod cases;
 #[path = "common/interleaved.rs"]

@@ -44,12 +44,17 @@ mod by_hand;
 #[path = "../common/databases.rs"]
 mod databases;
 mod desk;
+#[macro_use]
+#[path = "../common/measured.rs"]
+mod measured;
 #[path = "../common/interleaved.rs"]
 mod interleaved;
 #[path = "../common/keys.rs"]
 mod keys;
 #[path = "../common/runtime.rs"]
 mod runtime;
+#[path = "../common/selection.rs"]
+mod selection;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -95,29 +100,6 @@ impl Case {
     }
 }
 
-/// The code callgrind counts: one function per case (distinct bodies, so
-/// that the linker does not fold them into one).
-macro_rules! measured {
-    ($($name:ident: $case:pat),* $(,)?) => {
-        $(
-            #[inline(never)]
-            fn $name(f: &mut dyn FnMut()) {
-                black_box(stringify!($name));
-                f()
-            }
-        )*
-
-        impl Case {
-            /// Runs `f` inside this case's own `measured_*` function.
-            fn measured(self, f: &mut dyn FnMut()) {
-                match self {
-                    $($case => $name(f),)*
-                }
-            }
-        }
-    };
-}
-
 measured!(
     measured_count_10: Case::Count(10),
     measured_count_1000: Case::Count(_),
@@ -148,15 +130,11 @@ fn parents<D: Desk>(n: usize, reps: &[D::Rep]) -> Vec<D::Rep> {
 /// The cases to run: with a filter on the command line (criterion's, a regex),
 /// those whose full name holds one of its `|`-separated alternatives; else all.
 fn cases(layer: &str, keys: &str) -> Vec<(Case, String)> {
-    let words: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .flat_map(|a| a.split('|').map(str::to_owned).collect::<Vec<_>>())
-        .collect();
+    let words = selection::filter_words();
     Case::ALL
         .into_iter()
         .map(|case| (case, format!("aggregates, {layer} {keys}, {}", case.name())))
-        .filter(|(_, name)| words.is_empty() || words.iter().any(|w| name.contains(w.as_str())))
+        .filter(|(_, name)| selection::selected(name, &words))
         .collect()
 }
 

@@ -43,6 +43,9 @@
 //! with `CARGO_PROFILE_BENCH_DEBUG=line-tables-only cargo bench --bench sql --no-run`.
 
 mod by_hand;
+#[macro_use]
+#[path = "../common/measured.rs"]
+mod measured;
 #[path = "../common/cases.rs"]
 mod cases;
 #[path = "../common/databases.rs"]
@@ -56,6 +59,8 @@ mod keys;
 mod resources;
 #[path = "../common/runtime.rs"]
 mod runtime;
+#[path = "../common/selection.rs"]
+mod selection;
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -99,15 +104,11 @@ fn timed<'c>(c: &'c mut Criterion, name: &str) -> BenchmarkGroup<'c, WallTime> {
 /// The cases to run: with a filter on the command line (criterion's, a regex),
 /// those whose full name holds one of its `|`-separated alternatives; else all.
 fn cases(layer: &str, keys: &str) -> Vec<(Case, String)> {
-    let words: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .flat_map(|a| a.split('|').map(str::to_owned).collect::<Vec<_>>())
-        .collect();
+    let words = selection::filter_words();
     Case::ALL
         .into_iter()
         .map(|case| (case, format!("{layer} {keys}, {}", case.name())))
-        .filter(|(_, name)| words.is_empty() || words.iter().any(|w| name.contains(w.as_str())))
+        .filter(|(_, name)| selection::selected(name, &words))
         .collect()
 }
 

@@ -37,6 +37,8 @@ mod keys;
 mod resources;
 #[path = "../common/runtime.rs"]
 mod runtime;
+#[path = "../common/selection.rs"]
+mod selection;
 
 use ashore::data_layer::sql::Sqlite;
 use tokio::runtime::Runtime;
@@ -68,12 +70,7 @@ fn rounds() -> usize {
 /// Whether the case `name` runs: with a filter on the command line, when its
 /// name holds one of the filter's `|`-separated alternatives; else always.
 fn selected(name: &str) -> bool {
-    let words: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .flat_map(|a| a.split('|').map(str::to_owned).collect::<Vec<_>>())
-        .collect();
-    words.is_empty() || words.iter().any(|w| name.contains(w.as_str()))
+    selection::selected(name, &selection::filter_words())
 }
 
 /// The tickets both sides create, spread over the representatives `reps`.
