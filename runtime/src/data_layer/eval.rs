@@ -53,7 +53,7 @@
 //! expression they try.
 
 use std::borrow::Cow;
-use std::cell::{Cell, OnceCell};
+use std::cell::OnceCell;
 use std::rc::Rc;
 
 use super::Visibility;
@@ -62,13 +62,14 @@ use crate::error::Result;
 use crate::expr::text::Pattern;
 use crate::expr::{ArithOp, CmpOp, Expr, Func, TextOp};
 use crate::resource::Schema;
-use crate::value::Value;
+use crate::value::{Value, ValueType};
 
 mod aggregate;
 mod batch;
 mod compile;
 mod groups;
 mod keys;
+mod linked;
 mod list;
 mod lower;
 mod sorting;
@@ -79,6 +80,7 @@ use batch::Batch;
 pub(crate) use batch::CHUNK;
 use compile::Compiler;
 pub(crate) use keys::KeyIndex;
+use linked::{ParentColumn, ParentLink};
 use list::InList;
 use lower::{Column, Cond};
 pub(crate) use sorting::SortValues;
@@ -263,6 +265,8 @@ enum Index<'a> {
     Built {
         table: &'a dyn Table,
         attr: usize,
+        /// The attribute's type: every value is of it, or nil.
+        ty: ValueType,
         map: OnceCell<groups::RowGroups>,
     },
 }
@@ -271,8 +275,13 @@ impl Index<'_> {
     fn rows(&self, key: &Value) -> &[usize] {
         match self {
             Index::Primary(map) => map.get(key).map_or(&[], std::slice::from_ref),
-            Index::Built { table, attr, map } => map
-                .get_or_init(|| groups::RowGroups::build(table.len(), |row| table.get(row, *attr)))
+            Index::Built {
+                table,
+                attr,
+                ty,
+                map,
+            } => map
+                .get_or_init(|| groups::RowGroups::of_column(*table, *attr, *ty))
                 .get(key),
         }
     }
@@ -299,22 +308,6 @@ struct Step<'a> {
     /// A `no_attributes` relationship: no key links the records, its filter
     /// (among `conditions`) does, reading the source row through `row`.
     parent: Option<ParentLink<'a>>,
-}
-
-/// How a `no_attributes` hop finds its destination rows: every row of the
-/// destination's table, or those an equality of its filter
-/// (`attr == parent(attr)`) names through an index, each tested by the
-/// step's conditions while `row` holds the source row their `parent(..)`
-/// reads.
-struct ParentLink<'a> {
-    /// The source row the conditions' `parent(..)` read (`None` outside a
-    /// test).
-    row: Rc<Cell<Option<usize>>>,
-    /// The destination's table.
-    dest_table: &'a dyn Table,
-    /// A conjunct `dest_attr == parent(source_attr)` of the filter, of one
-    /// value type: the source attribute, and the index of the destination's.
-    key: Option<(usize, usize)>,
 }
 
 /// The join table of a many_to_many hop.
@@ -370,40 +363,6 @@ impl<'a> Step<'a> {
                 })
                 .collect(),
         )
-    }
-
-    /// The destination rows of a `no_attributes` hop related to source row
-    /// `row`: its conditions tested with `row` as their parent.
-    fn related_to_parent(
-        &self,
-        parent: &ParentLink<'a>,
-        row: usize,
-        indexes: &[Index<'a>],
-    ) -> Vec<usize> {
-        let candidates: Cow<'_, [usize]> = match parent.key {
-            Some((source_attr, dest_index)) => {
-                let key = self.source_table.get(row, source_attr);
-                if key.is_null() {
-                    return Vec::new();
-                }
-                Cow::Borrowed(indexes[dest_index].rows(&key))
-            }
-            None => Cow::Owned((0..parent.dest_table.len()).collect()),
-        };
-        // Restored after, so a test that meets this hop again (through
-        // another source row) leaves the outer one's parent in place.
-        let outer = parent.row.replace(Some(row));
-        let related = candidates
-            .iter()
-            .copied()
-            .filter(|&r| {
-                self.conditions
-                    .iter()
-                    .all(|c| c.eval(r, indexes) == Some(true))
-            })
-            .collect();
-        parent.row.set(outer);
-        related
     }
 
     /// The destination rows linked to source row `row` by key.
@@ -489,24 +448,6 @@ enum Node<'a> {
     Parent(ParentColumn<'a>),
     /// An aggregate's value for the record in a slot.
     Aggregate(usize, Box<aggregate::Compiled<'a>>),
-}
-
-/// An attribute of the source row of the `no_attributes` hop whose filter
-/// is being tested.
-#[derive(Clone)]
-struct ParentColumn<'a> {
-    row: Rc<Cell<Option<usize>>>,
-    table: &'a dyn Table,
-    attr: usize,
-}
-
-impl ParentColumn<'_> {
-    fn read(&self) -> Value {
-        match self.row.get() {
-            Some(row) => self.table.get(row, self.attr),
-            None => Value::Null,
-        }
-    }
 }
 
 /// Bindings beyond this many use a heap buffer for their slots.

@@ -34,7 +34,7 @@ use fused::Fused;
 mod fused;
 mod loops;
 
-use super::{Binding, Index, KeyIndex, Node, Scope};
+use super::{Binding, Index, KeyIndex, Node, ParentColumn, Scope};
 use crate::data_layer::store::Table;
 use crate::value::{Value, ValueType};
 use loops::{each, is_in, probe};
@@ -112,12 +112,25 @@ enum Plan {
 enum Operand {
     Const(Value),
     Column(usize),
+    /// `parent(x)`: a position in `Batch::parents`, read once per call of
+    /// `Batch::eval` (the source row it reads is the same for every row).
+    Parent(usize),
+}
+
+/// The leaves a plan reads: columns of the chunk's slots, and attributes of
+/// the source row of the `no_attributes` hop being tested.
+#[derive(Default)]
+struct Leaves<'a> {
+    reads: Vec<Read<'a>>,
+    parents: Vec<ParentColumn<'a>>,
 }
 
 /// A scope's expression, planned for batches.
 pub(super) struct Batch<'a> {
     /// The distinct columns read.
     reads: Vec<Read<'a>>,
+    /// The `parent(..)` attributes read, each once per call of `eval`.
+    parents: Vec<ParentColumn<'a>>,
     /// Per binding: the column of its keys in its parent slot, when the hop is
     /// a probe of a primary-key index (else each row's hop is `Step::one`).
     keys: Vec<Option<usize>>,
@@ -135,7 +148,7 @@ impl<'a> Batch<'a> {
         node: &Node<'a>,
         ix: &[Index<'a>],
     ) -> Option<Self> {
-        let mut reads = Vec::new();
+        let mut leaves = Leaves::default();
         let mut keys = Vec::with_capacity(bindings.len());
         for binding in bindings {
             let step = &binding.step;
@@ -147,7 +160,7 @@ impl<'a> Batch<'a> {
             };
             keys.push(match (kind, &step.join) {
                 (Some(kind), None) => Some(read(
-                    &mut reads,
+                    &mut leaves.reads,
                     binding.parent,
                     step.source_table,
                     step.source_attr,
@@ -158,15 +171,16 @@ impl<'a> Batch<'a> {
         }
         let guard = match guard {
             Some(guard) => {
-                let mut guard = plan(&mut reads, guard)?;
+                let mut guard = plan(&mut leaves, guard)?;
                 fused::fuse(&mut guard, &keys, bindings, ix);
                 Some(guard)
             }
             None => None,
         };
-        let node = plan(&mut reads, node)?;
+        let node = plan(&mut leaves, node)?;
         Some(Batch {
-            reads,
+            reads: leaves.reads,
+            parents: leaves.parents,
             keys,
             guard,
             node,
@@ -197,6 +211,7 @@ impl<'a> Batch<'a> {
             ready: vec![false; slots],
             cols: (0..self.reads.len()).map(|_| Col::Unread).collect(),
             read: vec![false; self.reads.len()],
+            parents: self.parents.iter().map(ParentColumn::read).collect(),
         };
         let mut codes = Vec::with_capacity(n);
         let mut node = Vec::with_capacity(n);
@@ -279,25 +294,27 @@ fn read<'a>(
     }
 }
 
-fn column<'a>(reads: &mut Vec<Read<'a>>, c: &Column<'a>) -> usize {
-    read(reads, c.slot, c.table, c.attr, Kind::of(c.ty))
+fn column<'a>(leaves: &mut Leaves<'a>, c: &Column<'a>) -> usize {
+    read(&mut leaves.reads, c.slot, c.table, c.attr, Kind::of(c.ty))
 }
 
 /// The plan of condition `node`, `None` when batches do not handle it.
-fn plan<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Plan> {
+fn plan<'a>(leaves: &mut Leaves<'a>, node: &Node<'a>) -> Option<Plan> {
     Some(match node {
         Node::Const(v) => Plan::Const(code(as_truth(v))),
-        Node::Attr(c) => Plan::Truth(column(reads, c)),
-        Node::Cmp(op, l, r) => Plan::Cmp(Accepts::of(*op), operand(reads, l)?, operand(reads, r)?),
+        Node::Attr(c) => Plan::Truth(column(leaves, c)),
+        Node::Cmp(op, l, r) => {
+            Plan::Cmp(Accepts::of(*op), operand(leaves, l)?, operand(leaves, r)?)
+        }
         Node::In(x, list) => match &**x {
-            Node::Attr(c) => Plan::In(column(reads, c), list.clone()),
+            Node::Attr(c) => Plan::In(column(leaves, c), list.clone()),
             _ => return None,
         },
-        Node::And(l, r) => Plan::And(Box::new(plan(reads, l)?), Box::new(plan(reads, r)?)),
-        Node::Or(l, r) => Plan::Or(Box::new(plan(reads, l)?), Box::new(plan(reads, r)?)),
-        Node::Not(e) => Plan::Not(Box::new(plan(reads, e)?)),
+        Node::And(l, r) => Plan::And(Box::new(plan(leaves, l)?), Box::new(plan(leaves, r)?)),
+        Node::Or(l, r) => Plan::Or(Box::new(plan(leaves, l)?), Box::new(plan(leaves, r)?)),
+        Node::Not(e) => Plan::Not(Box::new(plan(leaves, e)?)),
         Node::IsNil(e) => match &**e {
-            Node::Attr(c) => Plan::IsNil(column(reads, c)),
+            Node::Attr(c) => Plan::IsNil(column(leaves, c)),
             Node::Const(v) => Plan::Const(code(Some(v.is_null()))),
             _ => return None,
         },
@@ -311,10 +328,14 @@ fn plan<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Plan> {
     })
 }
 
-fn operand<'a>(reads: &mut Vec<Read<'a>>, node: &Node<'a>) -> Option<Operand> {
+fn operand<'a>(leaves: &mut Leaves<'a>, node: &Node<'a>) -> Option<Operand> {
     match node {
         Node::Const(v) => Some(Operand::Const(v.clone())),
-        Node::Attr(c) => Some(Operand::Column(column(reads, c))),
+        Node::Attr(c) => Some(Operand::Column(column(leaves, c))),
+        Node::Parent(p) => {
+            leaves.parents.push(p.clone());
+            Some(Operand::Parent(leaves.parents.len() - 1))
+        }
         _ => None,
     }
 }
@@ -352,6 +373,8 @@ struct Chunk<'s, 'a> {
     /// Per read: the column, once `read`.
     cols: Vec<Col>,
     read: Vec<bool>,
+    /// The value of each of `Batch::parents`, read when the call began.
+    parents: Vec<Value>,
 }
 
 impl Chunk<'_, '_> {
@@ -462,8 +485,18 @@ impl Chunk<'_, '_> {
 
     fn value<'o>(&'o self, operand: &'o Operand, p: usize) -> Cow<'o, Value> {
         match operand {
-            Operand::Const(v) => Cow::Borrowed(v),
             Operand::Column(id) => self.cols[*id].value(p),
+            constant => Cow::Borrowed(self.constant(constant).unwrap_or(&Value::Null)),
+        }
+    }
+
+    /// The value of an operand that is the same on every row: a constant,
+    /// or a `parent(..)` (as read when the call began).
+    fn constant<'o>(&'o self, operand: &'o Operand) -> Option<&'o Value> {
+        match operand {
+            Operand::Const(v) => Some(v),
+            Operand::Parent(i) => Some(&self.parents[*i]),
+            Operand::Column(_) => None,
         }
     }
 

@@ -16,16 +16,17 @@ use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
 use super::{
-    Batch, Binding, Column, InList, Index, JoinStep, Node, ParentColumn, ParentLink, Scope, Step,
-    Tables, Visibility, lower,
+    Batch, Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
 };
 use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::{Pattern, constant_pattern};
-use crate::expr::{Aggregate, AggregateKind, CmpOp, Expr, Name, TextOp};
-use crate::resource::{RelationshipInfo, Schema};
+use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
+use crate::resource::Schema;
 use crate::value::{Value, ValueType};
+
+mod parent;
 
 /// Resolves names and allocates indexes while compiling one filter.
 pub(super) struct Compiler<'a> {
@@ -153,6 +154,7 @@ impl<'a> Compiler<'a> {
             _ => Index::Built {
                 table,
                 attr,
+                ty: schema.attributes[attr].value_type,
                 map: OnceCell::new(),
             },
         };
@@ -229,80 +231,6 @@ impl<'a> Compiler<'a> {
             parent: None,
         };
         Ok((step, dest))
-    }
-
-    /// The hop through `rel` of `schema`, linked by a condition (a
-    /// `no_attributes` relationship, or a manual one with a `condition`),
-    /// from the records of `source_table`: the condition compiled with
-    /// `parent(..)` reading the source row the hop is tested from.
-    #[inline(never)]
-    fn parent_step(
-        &mut self,
-        schema: &'static Schema,
-        source_table: &'a dyn Table,
-        rel: &'static RelationshipInfo,
-    ) -> Result<(Step<'a>, &'static Schema)> {
-        let dest = (rel.destination)();
-        let dest_table = self.table(dest)?;
-        let row = Rc::new(Cell::new(None));
-        let mut conditions = Vec::new();
-        let mut key = None;
-        if let Some(filter) = rel.linking_condition(schema, self.root.name)? {
-            if let Some((dest_attr, source_attr)) = key_conjunct(schema, dest, &filter) {
-                key = Some((source_attr, self.index(dest, dest_attr)?));
-            }
-            let outer = self.parent.replace(Parent {
-                schema,
-                table: source_table,
-                row: row.clone(),
-            });
-            let scope = self.scope(dest, &filter);
-            self.parent = outer;
-            conditions.push(scope?);
-        }
-        conditions.extend(self.visible(dest)?);
-        let step = Step {
-            to_one: false,
-            source_table,
-            // Unused: the link is `parent`.
-            source_attr: schema.primary_key,
-            join: None,
-            dest_index: 0,
-            conditions,
-            parent: Some(ParentLink {
-                row,
-                dest_table,
-                key,
-            }),
-        };
-        Ok((step, dest))
-    }
-
-    /// `parent(name)`: the attribute `name` of the source of the
-    /// `no_attributes` hop being compiled (a `condition` when it is boolean).
-    /// Out of `node`, whose frame every level of a deep filter takes.
-    #[inline(never)]
-    fn parent_node(&self, name: &str, condition: bool) -> Result<Node<'a>> {
-        let Some(parent) = &self.parent else {
-            return Err(self.invalid(format!(
-                "`parent({name})` reads the source record of a relationship, so it is only \
-                 allowed in the filter of a `no_attributes` relationship"
-            )));
-        };
-        let attr = parent.schema.attribute_index(name).ok_or_else(|| {
-            self.invalid(format!(
-                "no attribute named `{name}` on {} (in `parent({name})`)",
-                parent.schema.name
-            ))
-        })?;
-        if condition && parent.schema.attributes[attr].value_type != ValueType::Bool {
-            return Err(self.invalid(format!("`parent({name})` is not a condition")));
-        }
-        Ok(Node::Parent(ParentColumn {
-            row: parent.row.clone(),
-            table: parent.table,
-            attr,
-        }))
     }
 
     /// Compiles `expr`, evaluated on rows of `schema`, with its own bindings.
@@ -462,39 +390,6 @@ impl<'a> Compiler<'a> {
             Expr::Parent(name) => self.parent_node(name, condition)?,
         })
     }
-}
-
-/// A top-level conjunct `d == parent(s)` (either way round) of a
-/// `no_attributes` relationship's filter whose two attributes have one value
-/// type, so an index on `d` finds exactly the rows it is true on: (`d`'s
-/// index in `dest`, `s`'s in `source`).
-fn key_conjunct(source: &Schema, dest: &Schema, filter: &Expr) -> Option<(usize, usize)> {
-    let mut stack = vec![filter];
-    while let Some(expr) = stack.pop() {
-        match expr {
-            Expr::And(l, r) => {
-                stack.push(r);
-                stack.push(l);
-            }
-            Expr::Cmp(CmpOp::Eq, l, r) => {
-                let ((Expr::Attr { path, name }, Expr::Parent(parent))
-                | (Expr::Parent(parent), Expr::Attr { path, name })) = (&**l, &**r)
-                else {
-                    continue;
-                };
-                if !path.is_empty() {
-                    continue;
-                }
-                let d = dest.attribute_index(name)?;
-                let s = source.attribute_index(parent)?;
-                if dest.attributes[d].value_type == source.attributes[s].value_type {
-                    return Some((d, s));
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 impl<'a> Compiler<'a> {

@@ -22,17 +22,17 @@ impl Chunk<'_, '_> {
                 Col::Ints(v) => Some(v.as_slice()),
                 _ => None,
             },
-            Operand::Const(_) => None,
+            Operand::Const(_) | Operand::Parent(_) => None,
         };
         let test = |a: Option<i64>, b: Option<i64>| match (a, b) {
             (Some(a), Some(b)) => code(Some(accepts.ordering(a.cmp(&b)))),
             _ => NIL,
         };
-        match (l, r, ints(l), ints(r)) {
-            (_, Operand::Const(Value::Int(b)), Some(a), _) => {
+        match (self.constant(l), self.constant(r), ints(l), ints(r)) {
+            (_, Some(Value::Int(b)), Some(a), _) => {
                 each(sel, out, |p| test(a[p], Some(*b)));
             }
-            (Operand::Const(Value::Int(a)), _, _, Some(b)) => {
+            (Some(Value::Int(a)), _, _, Some(b)) => {
                 each(sel, out, |p| test(Some(*a), b[p]));
             }
             (_, _, Some(a), Some(b)) => each(sel, out, |p| test(a[p], b[p])),
