@@ -26,7 +26,8 @@
 //! **The rule**: a `count`, `sum`, `min`, `max` or `avg` computed for the
 //! statement's own rows (an aggregate at the top of a read's filter, not
 //! through a path nor inside `exists` or another aggregate's filter, and a
-//! sort key on an aggregate) is grouped, unless it is a `count` the index on
+//! sort key on an aggregate; not a load's, a partitioned read whose rows
+//! are the related records of given parents) is grouped, unless it is a `count` the index on
 //! the linking column covers (one keyed hop, no relationship filter,
 //! visibility condition nor aggregate filter): each correlated count is then
 //! a search of that index alone (PostgreSQL: an index-only scan, 0.5-0.75x

@@ -242,6 +242,23 @@ fn exists_first_paths_and_nested_scopes_stay_correlated() {
     }
 }
 
+#[test]
+fn a_load_keeps_its_aggregates_correlated() {
+    // A partitioned read (a load) computes for its parents' related records
+    // alone: no table of every record's groups.
+    let mut request = filtered(
+        Ticket::schema(),
+        cmp(CmpOp::Gt, count(&["tags"]), val(0_i64)),
+    );
+    request.partition = Some(Partition {
+        by: PartitionBy::Attribute("rep_id"),
+        keys: vec![Value::Int(1)],
+    });
+    let sql = super::text::sql(Dialect::Sqlite, &request).sql;
+    assert!(!sql.contains("GROUP BY"), "{sql}");
+    assert!(sql.contains("(SELECT count(*)"), "{sql}");
+}
+
 /// Grouped aggregates in filters and sort keys, through every kind of hop,
 /// restricted or not, with visibility: `db` keeps memory's records in
 /// memory's order.
