@@ -32,6 +32,9 @@
 //! - A relationship's `filter` option goes into the ON condition of its hop,
 //!   compiled as its own scope on the destination's alias, so a record it
 //!   rejects leaves the all-NULL row of a joined hop, as in memory.
+//! - Aggregates: at the top of a statement's filter, for its own rows, a
+//!   grouped table left-joined to them, or a correlated subquery (`grouped`
+//!   has the rule).
 //! - Visibility (`ReadRequest::visibility`): the destination's condition joins
 //!   the relationship filter in the ON condition of every hop, and a
 //!   many_to_many's join resource's condition too, each compiled as its own
@@ -53,7 +56,7 @@ use crate::value::{Value, ValueType};
 
 mod grouped;
 
-pub(super) use grouped::Grouping;
+use grouped::Grouping;
 
 /// A binding of a scope: the record reached through `path` from the scope's
 /// root, read through `alias`.

@@ -10,6 +10,10 @@
 //! of a path left-joins the join table and the destination as one parenthesized
 //! inner join, so a join record whose destination is missing or filtered out adds
 //! no all-NULL row beside the related records.
+//!
+//! A grouped aggregate (`filter::grouped`) reads the same tables without the
+//! first hop's link, grouped by that hop's own linking column, and on SQLite
+//! may read the first table `NOT INDEXED` ([`First`]).
 
 use super::super::Dialect;
 use super::text::{boolean, column, ident};
