@@ -55,6 +55,7 @@ pub(super) fn aggregate(
     aggregate_path::check_scalars(schema, aggregates)?;
     let mut params = Params::new(dialect);
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    compiler.group_aggregates(schema, "t0", request.filter.as_ref());
     let mut selected = vec![column("t0", schema.primary_key().name)];
     let mut types = vec![schema.primary_key().value_type];
     for aggregate in aggregates {
@@ -117,6 +118,7 @@ pub(super) fn list(
     }
     let mut params = Params::new(dialect);
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    compiler.group_aggregates(schema, "t0", request.filter.as_ref());
     let (hops, at, alias, filter) = reach(&mut compiler, schema, "t0", aggregate)?;
     let Some((from, mut conditions)) = reached(dialect, &hops) else {
         return Err(aggregate_path::list_alone(schema, aggregate));
@@ -154,7 +156,7 @@ pub(super) fn list(
 
 /// The hops of `aggregate`'s path from `t0`, the schema and alias they reach,
 /// and its filter there.
-fn reach(
+pub(super) fn reach(
     compiler: &mut Compiler<'_>,
     schema: &'static Schema,
     from: &str,
@@ -197,14 +199,48 @@ pub(super) fn subquery(
         return Ok(exists(dialect, &hops, inner));
     }
     let Some((from, mut conditions)) = reached(dialect, &hops) else {
-        return Err(Error::new(ErrorKind::InvalidQuery {
-            resource: schema.name,
-            message: format!("an aggregate needs a relationship path (in `{aggregate}`)"),
-        }));
+        return Err(no_path(schema, aggregate));
     };
     conditions.extend(filter);
-    let value = field.map(|i| column(&alias, at.attributes[i].name));
+    let value = field
+        .map(|i| column(&alias, at.attributes[i].name))
+        .unwrap_or_default();
     let field_type = field.map(|i| at.attributes[i].value_type);
+    let Some((aggregated, cast)) = function(dialect, aggregate.kind, &value, field_type, overflow)
+    else {
+        // `first`: the value of the first row that has one.
+        conditions.push(format!("{value} IS NOT NULL"));
+        return Ok(format!(
+            "(SELECT {value} FROM {from} WHERE {} ORDER BY {} LIMIT 1)",
+            conditions.join(" AND "),
+            sequence(dialect, &alias)
+        ));
+    };
+    Ok(format!(
+        "(SELECT {aggregated} FROM {from} WHERE {}){cast}",
+        conditions.join(" AND ")
+    ))
+}
+
+/// The error of an aggregate over no relationship.
+pub(super) fn no_path(schema: &'static Schema, aggregate: &Aggregate) -> Error {
+    Error::new(ErrorKind::InvalidQuery {
+        resource: schema.name,
+        message: format!("an aggregate needs a relationship path (in `{aggregate}`)"),
+    })
+}
+
+/// The aggregate function of `kind` over `value` (a column of type
+/// `field_type`, empty for `count`) and the cast its result takes
+/// (PostgreSQL's `sum` of integers and `avg`); `None` for the kinds no
+/// aggregate function computes (`first`, `exists`, `list`).
+pub(super) fn function(
+    dialect: Dialect,
+    kind: AggregateKind,
+    value: &str,
+    field_type: Option<ValueType>,
+    overflow: Overflow,
+) -> Option<(String, &'static str)> {
     let text = field_type == Some(ValueType::String) && dialect == Dialect::Postgres;
     let collated = |v: &str| {
         if text {
@@ -214,12 +250,11 @@ pub(super) fn subquery(
             format!("{v}{}", kind.map_or("", |k| special::collation(dialect, k)))
         }
     };
-    let value = value.unwrap_or_default();
     let integer = matches!(
         field_type,
         Some(ValueType::I16 | ValueType::I32 | ValueType::I64)
     );
-    let (aggregated, cast) = match aggregate.kind {
+    Some(match kind {
         AggregateKind::Count => ("count(*)".to_owned(), ""),
         AggregateKind::Sum if integer && dialect == Dialect::Postgres => match overflow {
             Overflow::Error => (format!("sum({value})"), "::int8"),
@@ -239,19 +274,8 @@ pub(super) fn subquery(
         AggregateKind::Sum => (format!("sum({value})"), ""),
         AggregateKind::Avg if dialect == Dialect::Postgres => (format!("avg({value})"), "::float8"),
         AggregateKind::Avg => (format!("avg({value})"), ""),
-        AggregateKind::Min => (format!("min({})", collated(&value)), ""),
-        AggregateKind::Max => (format!("max({})", collated(&value)), ""),
-        AggregateKind::First | AggregateKind::Exists | AggregateKind::List => {
-            conditions.push(format!("{value} IS NOT NULL"));
-            return Ok(format!(
-                "(SELECT {value} FROM {from} WHERE {} ORDER BY {} LIMIT 1)",
-                conditions.join(" AND "),
-                sequence(dialect, &alias)
-            ));
-        }
-    };
-    Ok(format!(
-        "(SELECT {aggregated} FROM {from} WHERE {}){cast}",
-        conditions.join(" AND ")
-    ))
+        AggregateKind::Min => (format!("min({})", collated(value)), ""),
+        AggregateKind::Max => (format!("max({})", collated(value)), ""),
+        AggregateKind::First | AggregateKind::Exists | AggregateKind::List => return None,
+    })
 }

@@ -32,6 +32,9 @@
 //! - A relationship's `filter` option goes into the ON condition of its hop,
 //!   compiled as its own scope on the destination's alias, so a record it
 //!   rejects leaves the all-NULL row of a joined hop, as in memory.
+//! - Aggregates: at the top of a statement's filter, for its own rows, a
+//!   grouped table left-joined to them, or a correlated subquery (`grouped`
+//!   has the rule).
 //! - Visibility (`ReadRequest::visibility`): the destination's condition joins
 //!   the relationship filter in the ON condition of every hop, and a
 //!   many_to_many's join resource's condition too, each compiled as its own
@@ -44,12 +47,16 @@ use super::functions::{self, Test};
 use super::hop::{Hop, exists};
 use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
 use super::text::{Params, column};
-use crate::data_layer::{Visibility, aggregate_path};
+use crate::data_layer::Visibility;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::constant_pattern;
-use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
+use crate::expr::{Expr, Name, TextOp};
 use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
+
+mod grouped;
+
+use grouped::Grouping;
 
 /// A binding of a scope: the record reached through `path` from the scope's
 /// root, read through `alias`.
@@ -97,6 +104,11 @@ pub(super) struct Compiler<'p> {
     /// While compiling the filter of a `no_attributes` hop: its source and
     /// the alias it is read as, which `parent(..)` reads.
     parent: Option<(&'static Schema, String)>,
+    /// The statement whose aggregates are grouped (`grouped`), if any.
+    grouping: Option<Grouping>,
+    /// Whether an aggregate met now is at the top of that statement's filter
+    /// (not within a nested scope), so that it may be grouped.
+    at_top: bool,
 }
 
 impl<'p> Compiler<'p> {
@@ -113,6 +125,8 @@ impl<'p> Compiler<'p> {
             visibility,
             scoped: true,
             parent: None,
+            grouping: None,
+            at_top: false,
         }
     }
 
@@ -334,6 +348,23 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<Root> {
+        let top = self.groups_at(schema, alias);
+        let outer = std::mem::replace(&mut self.at_top, top);
+        let root = self.root_conjuncts(schema, alias, expr);
+        self.at_top = outer;
+        let mut root = root?;
+        if top {
+            root.joins.push_str(&self.grouped_joins());
+        }
+        Ok(root)
+    }
+
+    fn root_conjuncts(
+        &mut self,
+        schema: &'static Schema,
+        alias: &str,
+        expr: &Expr,
+    ) -> Result<Root> {
         expr.check_depth(self.root.name, &"the filter")?;
         let slots = self.bind(schema, alias, expr)?;
         let mut root = Root::default();
@@ -374,6 +405,13 @@ impl<'p> Compiler<'p> {
         alias: &str,
         expr: &Expr,
     ) -> Result<String> {
+        let outer = std::mem::replace(&mut self.at_top, false);
+        let scope = self.scope_of(schema, alias, expr);
+        self.at_top = outer;
+        scope
+    }
+
+    fn scope_of(&mut self, schema: &'static Schema, alias: &str, expr: &Expr) -> Result<String> {
         let slots = self.bind(schema, alias, expr)?;
         let node = self.node(expr, &slots, true)?;
         let condition = seal(self.dialect, node);
@@ -447,13 +485,13 @@ impl<'p> Compiler<'p> {
                 Frag::new(column(&slot.alias, name), Kind::of_type(value_type))
             }
             Expr::Cmp(op, l, r) => {
-                let mark = self.params.mark();
+                let mark = self.params.point();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
                 cmp(self.params, *op, l, r, mark)
             }
             Expr::In(x, list) => {
-                let mark = self.params.mark();
+                let mark = self.params.point();
                 let x = self.node(x, slots, false)?;
                 is_in(self.params, x, list, mark)
             }
@@ -461,7 +499,7 @@ impl<'p> Compiler<'p> {
                 if condition {
                     return Err(not_condition(self));
                 }
-                let mark = self.params.mark();
+                let mark = self.params.point();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
                 arith(self.params, *op, l, r, mark)
@@ -488,12 +526,12 @@ impl<'p> Compiler<'p> {
                 if condition {
                     return Err(not_condition(self));
                 }
-                let mark = self.params.mark();
+                let mark = self.params.point();
                 let e = self.node(e, slots, false)?;
                 functions::func(self.params, *func, e, mark)
             }
             Expr::TextOp(op @ (TextOp::Like | TextOp::Ilike), x, pattern) => {
-                let mark = self.params.mark();
+                let mark = self.params.point();
                 let x = self.node(x, slots, false)?;
                 let pattern = constant_pattern(*op, pattern).map_err(|m| self.invalid(m))?;
                 functions::like(self.params, *op == TextOp::Ilike, x, pattern, mark)
@@ -502,7 +540,7 @@ impl<'p> Compiler<'p> {
                 if condition && *op == TextOp::Concat {
                     return Err(not_condition(self));
                 }
-                let mark = self.params.mark();
+                let mark = self.params.point();
                 let l = self.node(l, slots, false)?;
                 let r = self.node(r, slots, false)?;
                 match op {
@@ -561,43 +599,5 @@ impl Compiler<'_> {
             column(alias, name),
             Kind::of_type(attribute.value_type),
         ))
-    }
-
-    /// An aggregate's correlated subquery, on the alias of the slot `at`
-    /// binds. Out of `node`, whose frame every level of a deep filter takes.
-    #[inline(never)]
-    fn aggregate(
-        &mut self,
-        expr: &Expr,
-        at: &[Name],
-        aggregate: &Aggregate,
-        slots: &[Slot<'_>],
-        condition: bool,
-    ) -> Result<Frag> {
-        let slot = slots
-            .iter()
-            .find(|s| s.path == at)
-            .ok_or_else(|| self.invalid(format!("unresolved path in `{expr}`")))?;
-        let (schema, alias) = (slot.schema, slot.alias.clone());
-        let target = aggregate_path::resolve(schema, aggregate)?;
-        if aggregate.kind == AggregateKind::List {
-            return Err(self.invalid(format!(
-                "a `list` aggregate is no value a filter can use (in `{expr}`)"
-            )));
-        }
-        if condition && aggregate.kind != AggregateKind::Exists {
-            return Err(self.invalid(format!("`{expr}` is not a condition")));
-        }
-        let dialect = self.dialect;
-        let sql = super::aggregate::subquery(
-            dialect,
-            self,
-            schema,
-            &alias,
-            aggregate,
-            target.field,
-            super::aggregate::Overflow::Nil,
-        )?;
-        Ok(Frag::new(sql, Kind::of_type(target.value_type)))
     }
 }

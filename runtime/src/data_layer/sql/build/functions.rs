@@ -17,13 +17,13 @@
 
 use super::super::Dialect;
 use super::operators::{Frag, Kind};
-use super::text::Params;
+use super::text::{Mark, Params};
 use crate::expr::Func;
 use crate::expr::text::Pattern;
 use crate::value::Value;
 
 /// `lower(x)`, `upper(x)` or `length(x)`.
-pub(super) fn func(params: &mut Params, f: Func, x: Frag, mark: usize) -> Frag {
+pub(super) fn func(params: &mut Params, f: Func, x: Frag, mark: Mark) -> Frag {
     if x.kind != Kind::Text {
         params.truncate(mark);
         return Frag::null();
@@ -49,7 +49,7 @@ pub(super) enum Test {
 }
 
 /// `contains(l, r)`, `starts_with(l, r)` or `ends_with(l, r)`.
-pub(super) fn test(params: &mut Params, test: Test, l: Frag, r: Frag, mark: usize) -> Frag {
+pub(super) fn test(params: &mut Params, test: Test, l: Frag, r: Frag, mark: Mark) -> Frag {
     let Some((l, r)) = texts(params, l, r, mark) else {
         return Frag::null();
     };
@@ -68,7 +68,7 @@ pub(super) fn test(params: &mut Params, test: Test, l: Frag, r: Frag, mark: usiz
 }
 
 /// `concat(l, r)`.
-pub(super) fn concat(params: &mut Params, l: Frag, r: Frag, mark: usize) -> Frag {
+pub(super) fn concat(params: &mut Params, l: Frag, r: Frag, mark: Mark) -> Frag {
     match texts(params, l, r, mark) {
         Some((l, r)) => Frag::new(format!("({l} || {r})"), Kind::Text),
         None => Frag::null(),
@@ -77,7 +77,7 @@ pub(super) fn concat(params: &mut Params, l: Frag, r: Frag, mark: usize) -> Frag
 
 /// The SQL of `l` and `r` when both are text; else `None`, their parameters
 /// dropped.
-fn texts(params: &mut Params, l: Frag, r: Frag, mark: usize) -> Option<(String, String)> {
+fn texts(params: &mut Params, l: Frag, r: Frag, mark: Mark) -> Option<(String, String)> {
     if l.kind != Kind::Text || r.kind != Kind::Text {
         params.truncate(mark);
         return None;
@@ -92,7 +92,7 @@ pub(super) fn like(
     fold: bool,
     x: Frag,
     pattern: Option<&str>,
-    mark: usize,
+    mark: Mark,
 ) -> Frag {
     let Some(pattern) = pattern.filter(|_| x.kind == Kind::Text) else {
         params.truncate(mark);

@@ -10,6 +10,10 @@
 //! of a path left-joins the join table and the destination as one parenthesized
 //! inner join, so a join record whose destination is missing or filtered out adds
 //! no all-NULL row beside the related records.
+//!
+//! A grouped aggregate (`filter::grouped`) reads the same tables without the
+//! first hop's link, grouped by that hop's own linking column, and on SQLite
+//! may read the first table `NOT INDEXED` ([`First`]).
 
 use super::super::Dialect;
 use super::text::{boolean, column, ident};
@@ -84,24 +88,54 @@ impl Hop {
     }
 
     /// The hop as the first table of an `exists` (the link to the outer alias
-    /// goes to the WHERE clause) and its WHERE conditions.
-    fn first(&self, dialect: Dialect) -> (String, Vec<String>) {
+    /// goes to the WHERE clause) and its WHERE conditions; see [`First`].
+    fn first(&self, dialect: Dialect, how: First) -> (String, Vec<String>) {
+        let scan = if how.scan && dialect == Dialect::Sqlite {
+            " NOT INDEXED"
+        } else {
+            ""
+        };
         match &self.join {
-            None => (self.dest(), vec![self.dest_on(dialect)]),
+            None if how.unlinked => {
+                let own = [&self.filter, &self.join_filter];
+                let conditions = own.into_iter().flatten().cloned().collect();
+                (format!("{}{scan}", self.dest()), conditions)
+            }
+            None => (
+                format!("{}{scan}", self.dest()),
+                vec![self.dest_on(dialect)],
+            ),
             Some((table, join_alias, source_side, _)) => (
                 format!(
-                    "{} {join_alias} JOIN {} ON {}",
+                    "{} {join_alias}{scan} JOIN {} ON {}",
                     ident(table),
                     self.dest(),
                     self.dest_on(dialect)
                 ),
-                vec![format!(
-                    "{} = {}",
-                    column(join_alias, source_side),
-                    self.source
-                )],
+                if how.unlinked {
+                    Vec::new()
+                } else {
+                    vec![format!(
+                        "{} = {}",
+                        column(join_alias, source_side),
+                        self.source
+                    )]
+                },
             ),
         }
+    }
+
+    /// The column of the hop's own side that its link compares with the
+    /// source's: the destination's attribute, or the join table's
+    /// source-side one. `None` for a hop linked by a condition.
+    pub(super) fn own_key(&self) -> Option<String> {
+        if !self.keyed {
+            return None;
+        }
+        Some(match &self.join {
+            None => column(&self.alias, self.dest_attr),
+            Some((_, join_alias, source_side, _)) => column(join_alias, source_side),
+        })
     }
 
     /// The hop as a later table of an `exists`.
@@ -139,8 +173,28 @@ pub(super) fn exists(dialect: Dialect, hops: &[Hop], inner: String) -> String {
 /// conditions so far: what `exists` and an aggregate select from. `None` for
 /// no hop.
 pub(super) fn reached(dialect: Dialect, hops: &[Hop]) -> Option<(String, Vec<String>)> {
+    reached_as(dialect, hops, First::default())
+}
+
+/// How the first hop's table is read by [`reached_as`].
+#[derive(Clone, Copy, Default)]
+pub(super) struct First {
+    /// Without its link to the source (a grouped aggregate groups by
+    /// [`Hop::own_key`] instead).
+    pub(super) unlinked: bool,
+    /// On SQLite, `NOT INDEXED`: one pass over the table rather than a walk
+    /// of an index fetching each row it names.
+    pub(super) scan: bool,
+}
+
+/// [`reached`], the first hop's table read as `how` says.
+pub(super) fn reached_as(
+    dialect: Dialect,
+    hops: &[Hop],
+    how: First,
+) -> Option<(String, Vec<String>)> {
     let (first, rest) = hops.split_first()?;
-    let (mut from, conditions) = first.first(dialect);
+    let (mut from, conditions) = first.first(dialect, how);
     for hop in rest {
         from.push_str(&hop.inner_join(dialect));
     }

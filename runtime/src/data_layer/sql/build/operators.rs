@@ -18,7 +18,7 @@
 
 use super::super::Dialect;
 use super::special;
-use super::text::{Params, boolean};
+use super::text::{Mark, Params, boolean};
 use crate::expr::{ArithOp, CmpOp};
 use crate::value::{Value, ValueType};
 
@@ -163,7 +163,7 @@ fn float(dialect: Dialect, frag: Frag) -> String {
 /// added after `mark`, dropped); an integer and a float compare as floats, text
 /// in byte order, decimals as numbers, JSON documents by equality only (an
 /// ordered comparison of them is nil).
-pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: usize) -> Frag {
+pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: Mark) -> Frag {
     let ordered = !matches!(op, CmpOp::Eq | CmpOp::Ne);
     if !l.kind.compares_with(r.kind) || (ordered && !l.kind.is_ordered()) {
         params.truncate(mark);
@@ -197,7 +197,7 @@ pub(super) fn cmp(params: &mut Params, op: CmpOp, l: Frag, r: Frag, mark: usize)
 /// `x in list`: nil when `x` is nil; true when an element equals `x`; else nil
 /// when the list holds a nil; else false. Elements that cannot equal `x` (of
 /// another type) are left out; the others are bound as one array per type.
-pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: usize) -> Frag {
+pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: Mark) -> Frag {
     let has_nil = list.iter().any(Value::is_null);
     let of = |kind: Kind| -> Vec<Value> {
         list.iter()
@@ -282,7 +282,7 @@ pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: usize) -
 
 /// `l op r`: nil unless both are numbers; a float operand makes a float;
 /// division by zero is nil; integers stay exact, nil on overflow.
-pub(super) fn arith(params: &mut Params, op: ArithOp, l: Frag, r: Frag, mark: usize) -> Frag {
+pub(super) fn arith(params: &mut Params, op: ArithOp, l: Frag, r: Frag, mark: Mark) -> Frag {
     if !(l.kind.is_number() && r.kind.is_number()) {
         params.truncate(mark);
         return Frag::null();

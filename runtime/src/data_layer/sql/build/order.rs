@@ -11,7 +11,8 @@
 //! reach several is a scalar subquery taking the first in the relationship's
 //! sort order, then insertion order (`ORDER BY .. LIMIT 1`), with the rest of
 //! the path inside it — what the in-memory layer reads (`eval::SortValues`).
-//! A key that is an aggregate is its correlated subquery (as in a filter).
+//! A key that is an aggregate is its value as in a filter: grouped, or its
+//! correlated subquery (`filter::grouped` says which).
 
 use super::super::Dialect;
 use super::filter::Compiler;
@@ -44,15 +45,8 @@ pub(super) fn sorting(
     for target in targets {
         if let Some((aggregate, value_type)) = &target.aggregate {
             let field = aggregate_path::resolve(target.schema, aggregate)?.field;
-            let value = super::aggregate::subquery(
-                dialect,
-                compiler,
-                target.schema,
-                "t0",
-                aggregate,
-                field,
-                super::aggregate::Overflow::Nil,
-            )?;
+            let value = compiler.aggregate_value(target.schema, "t0", aggregate, field)?;
+            sorting.joins.push_str(&compiler.grouped_joins());
             sorting
                 .terms
                 .push(term(dialect, &value, *value_type, target.order));

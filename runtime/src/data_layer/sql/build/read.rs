@@ -67,6 +67,11 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
 
     // One compiler for every condition, so that aliases are never reused.
     let mut compiler = Compiler::new(schema, &mut params, request.visibility.clone());
+    // A load (partitioned) computes its filter's aggregates for the related
+    // records of its parents alone: correlated, its cost follows them.
+    if request.partition.is_none() {
+        compiler.group_aggregates(schema, "t0", request.filter.as_ref());
+    }
     // A count orders nothing.
     let sorting = if count {
         Sorting::default()

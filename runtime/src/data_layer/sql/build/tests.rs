@@ -215,6 +215,7 @@ mod differential;
 mod fixtures;
 mod functions;
 mod generate;
+mod grouped;
 mod identities;
 mod joins;
 mod parents;

@@ -9,26 +9,70 @@ use crate::value::{Value, ValueType};
 pub(super) struct Params {
     pub(super) dialect: Dialect,
     pub(super) list: Vec<Param>,
+    /// How many marks were taken: the time of a mark or of a piece of text.
+    clock: usize,
+    /// The time of the mark of each [`Params::truncate`] so far, in order:
+    /// text built after that time was discarded.
+    discarded: Vec<usize>,
+}
+
+/// What [`Params::mark`] gives: how many parameters there were, and when.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Mark {
+    len: usize,
+    at: usize,
 }
 
 impl Params {
     pub(super) fn new(dialect: Dialect) -> Self {
+        Params::numbered_after(dialect, Vec::new())
+    }
+
+    /// Parameters numbered after `list`.
+    pub(super) fn numbered_after(dialect: Dialect, list: Vec<Param>) -> Self {
         Params {
             dialect,
-            list: Vec::new(),
+            list,
+            clock: 0,
+            discarded: Vec::new(),
         }
     }
 
-    /// How many parameters there are so far (to undo what follows with
-    /// [`Params::truncate`]).
+    /// How many parameters there are so far.
     pub(super) fn mark(&self) -> usize {
         self.list.len()
     }
 
+    /// A mark of how many parameters there are now, to undo what follows
+    /// with [`Params::truncate`].
+    pub(super) fn point(&mut self) -> Mark {
+        self.clock += 1;
+        Mark {
+            len: self.list.len(),
+            at: self.clock,
+        }
+    }
+
     /// Drops the parameters added after `mark`: the text that used them was
     /// discarded (PostgreSQL cannot type a parameter that no text uses).
-    pub(super) fn truncate(&mut self, mark: usize) {
-        self.list.truncate(mark);
+    pub(super) fn truncate(&mut self, mark: Mark) {
+        self.list.truncate(mark.len);
+        self.discarded.push(mark.at);
+    }
+
+    /// Whether text built at `built` (a [`Params::mark`] taken then) was
+    /// discarded since: some [`Params::truncate`] after it went back to a
+    /// mark taken before it.
+    pub(super) fn discarded_since(&self, built: Mark, truncations: usize) -> bool {
+        self.discarded[truncations.min(self.discarded.len())..]
+            .iter()
+            .any(|&at| at < built.at)
+    }
+
+    /// How many truncations there were so far (for
+    /// [`Params::discarded_since`]).
+    pub(super) fn truncations(&self) -> usize {
+        self.discarded.len()
     }
 
     /// A value: `NULL` for nil, else a new placeholder, typed on PostgreSQL by the

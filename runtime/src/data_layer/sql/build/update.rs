@@ -33,10 +33,7 @@ pub(super) fn update(
     }
     let selected = selection(dialect, request)?;
     // The values are numbered after the selection's parameters.
-    let mut params = Params {
-        dialect,
-        list: selected.params,
-    };
+    let mut params = Params::numbered_after(dialect, selected.params);
     let sets: Vec<String> = changes
         .iter()
         .map(|(index, value)| {
