@@ -24,6 +24,15 @@
 //! cases whose name holds one of the alternatives. It runs under `cargo bench`
 //! only (`--bench`), not in `cargo test`, on a multi-threaded runtime
 //! (`ASHORE_BENCH_RUNTIME=current_thread` for the other; `common/runtime.rs`).
+//!
+//! With `ASHORE_BENCH_SIDE=ashore` (or `hand`) it only runs that side of each
+//! case selected, `ASHORE_BENCH_REPEAT` times (5), each call inside
+//! `measured_create` or `measured_update` and its setup (emptying the table)
+//! outside, and does not time them: for `valgrind --tool=callgrind
+//! --collect-atstart=no --toggle-collect='*measured_*'` (add `--cache-sim=yes`
+//! for cache misses), `perf record` or `/usr/bin/time`. Build with
+//! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only cargo bench --bench writes
+//! --no-run` for line numbers.
 
 mod by_hand;
 #[path = "../common/databases.rs"]
@@ -127,6 +136,52 @@ fn check_updated<D: Desk>(what: &str, by_hand: &[D::Ticket], ashore: &[D::Ticket
 /// with unrelated changes.)
 const EMPTY: &str = "DELETE FROM ticket; PRAGMA wal_checkpoint(TRUNCATE);";
 
+/// The code callgrind counts for a create (see the module comment).
+#[inline(never)]
+fn measured_create(f: &mut dyn FnMut()) {
+    // Distinct bodies, so the linker does not fold the two into one.
+    std::hint::black_box("measured_create");
+    f()
+}
+
+/// The code callgrind counts for an update (see the module comment).
+#[inline(never)]
+fn measured_update(f: &mut dyn FnMut()) {
+    std::hint::black_box("measured_update");
+    f()
+}
+
+/// With `ASHORE_BENCH_SIDE` set (`hand`, else ashore's), runs that side of
+/// the case `what` `ASHORE_BENCH_REPEAT` times (5), each call inside
+/// `measured` after `setup` for that side, and returns true; else false.
+fn only_one_side(
+    what: &str,
+    measured: fn(&mut dyn FnMut()),
+    setup: &mut dyn FnMut(Side),
+    by_hand: &mut dyn FnMut(),
+    ashore: &mut dyn FnMut(),
+) -> bool {
+    let knob = |name| std::env::var(name).ok().filter(|v: &String| !v.is_empty());
+    let Some(side) = knob("ASHORE_BENCH_SIDE") else {
+        return false;
+    };
+    let repeat: usize = knob("ASHORE_BENCH_REPEAT").map_or(5, |r| r.parse().expect("repeat"));
+    let side = if side == "hand" {
+        Side::ByHand
+    } else {
+        Side::Ashore
+    };
+    for _ in 0..repeat {
+        setup(side);
+        match side {
+            Side::ByHand => measured(&mut *by_hand),
+            Side::Ashore => measured(&mut *ashore),
+        }
+    }
+    println!("{what}: ran {side:?} {repeat} times, untimed");
+    true
+}
+
 fn sqlite<D: Desk>(rt: &Runtime) {
     let (create, update) = (
         format!("sqlite {}, create_many of {TICKETS}", D::KEYS),
@@ -155,23 +210,22 @@ fn sqlite<D: Desk>(rt: &Runtime) {
         let ashore = rt.block_on(D::create_many(&domain, &tickets));
         check_created::<D>(&create, &by_hand, &ashore);
         let conn = std::cell::RefCell::new(&mut conn);
-        interleaved_with_setup(
-            &create,
-            rounds(),
-            |side| match side {
-                Side::ByHand => empty(&conn.borrow()),
-                Side::Ashore => rt
-                    .block_on(layer.with_connection(|c| c.execute_batch(EMPTY)))
-                    .expect("empty"),
-            },
-            || {
-                drop(by_hand::sqlite_create::<D>(
-                    &mut conn.borrow_mut(),
-                    &tickets,
-                ))
-            },
-            || drop(rt.block_on(D::create_many(&domain, &tickets))),
-        );
+        let mut setup = |side| match side {
+            Side::ByHand => empty(&conn.borrow()),
+            Side::Ashore => rt
+                .block_on(layer.with_connection(|c| c.execute_batch(EMPTY)))
+                .expect("empty"),
+        };
+        let mut hand = || {
+            drop(by_hand::sqlite_create::<D>(
+                &mut conn.borrow_mut(),
+                &tickets,
+            ))
+        };
+        let mut ashore = || drop(rt.block_on(D::create_many(&domain, &tickets)));
+        if !only_one_side(&create, measured_create, &mut setup, &mut hand, &mut ashore) {
+            interleaved_with_setup(&create, rounds(), setup, hand, ashore);
+        }
     }
     if selected(&update) {
         empty(&conn);
@@ -179,12 +233,24 @@ fn sqlite<D: Desk>(rt: &Runtime) {
         let by_hand = by_hand::sqlite_update::<D>(&mut conn, ABOVE, 1);
         let ashore = rt.block_on(D::update_all(&domain, ABOVE, 2));
         check_updated::<D>(&update, &by_hand, &ashore, 2);
-        interleaved(
+        let conn = std::cell::RefCell::new(&mut conn);
+        let mut hand = || {
+            drop(by_hand::sqlite_update::<D>(
+                &mut conn.borrow_mut(),
+                ABOVE,
+                3,
+            ))
+        };
+        let mut ashore = || drop(rt.block_on(D::update_all(&domain, ABOVE, 4)));
+        if !only_one_side(
             &update,
-            rounds(),
-            || drop(by_hand::sqlite_update::<D>(&mut conn, ABOVE, 3)),
-            || drop(rt.block_on(D::update_all(&domain, ABOVE, 4))),
-        );
+            measured_update,
+            &mut |_| {},
+            &mut hand,
+            &mut ashore,
+        ) {
+            interleaved(&update, rounds(), hand, ashore);
+        }
     }
     drop(conn);
     {
@@ -224,13 +290,18 @@ fn postgres<D: Desk>(rt: &Runtime) {
         empty();
         let ashore = rt.block_on(D::create_many(&domain, &tickets));
         check_created::<D>(&create, &by_hand, &ashore);
-        interleaved_with_setup(
+        let mut hand =
+            || drop(rt.block_on(by_hand::postgres_create::<D>(client, &stmts, &tickets)));
+        let mut ashore = || drop(rt.block_on(D::create_many(&domain, &tickets)));
+        if !only_one_side(
             &create,
-            rounds(),
-            |_| empty(),
-            || drop(rt.block_on(by_hand::postgres_create::<D>(client, &stmts, &tickets))),
-            || drop(rt.block_on(D::create_many(&domain, &tickets))),
-        );
+            measured_create,
+            &mut |_| empty(),
+            &mut hand,
+            &mut ashore,
+        ) {
+            interleaved_with_setup(&create, rounds(), |_| empty(), hand, ashore);
+        }
     }
     if selected(&update) {
         empty();
@@ -239,13 +310,13 @@ fn postgres<D: Desk>(rt: &Runtime) {
         let by_hand = rt.block_on(by_hand::postgres_update::<D>(client, &stmts, ABOVE, 1));
         let ashore = rt.block_on(D::update_all(&domain, ABOVE, 2));
         check_updated::<D>(&update, &by_hand, &ashore, 2);
-        interleaved_with_setup(
-            &update,
-            rounds(),
-            |_| batch("VACUUM ticket"),
-            || drop(rt.block_on(by_hand::postgres_update::<D>(client, &stmts, ABOVE, 3))),
-            || drop(rt.block_on(D::update_all(&domain, ABOVE, 4))),
-        );
+        let mut hand =
+            || drop(rt.block_on(by_hand::postgres_update::<D>(client, &stmts, ABOVE, 3)));
+        let mut ashore = || drop(rt.block_on(D::update_all(&domain, ABOVE, 4)));
+        let mut setup = |_| batch("VACUUM ticket");
+        if !only_one_side(&update, measured_update, &mut setup, &mut hand, &mut ashore) {
+            interleaved_with_setup(&update, rounds(), setup, hand, ashore);
+        }
     }
     pg.finish(rt, domain);
 }

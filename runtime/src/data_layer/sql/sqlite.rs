@@ -52,6 +52,7 @@ pub use pool::SqlitePool;
 
 mod errors;
 pub(crate) mod functions;
+mod insert;
 mod layer;
 mod migrate;
 #[cfg(test)]

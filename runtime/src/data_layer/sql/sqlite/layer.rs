@@ -7,7 +7,7 @@ use foldhash::HashMap;
 use rusqlite::Connection;
 
 use super::transaction::Unit;
-use super::{Inner, Sqlite, codec, errors, migrate};
+use super::{Inner, Sqlite, codec, errors, insert, migrate};
 use crate::data_layer::columns::sqlite::SqliteRow;
 use crate::data_layer::group_positions;
 use crate::data_layer::sql::{Columns, Dialect, Param, Statement, build};
@@ -131,57 +131,6 @@ fn fetch(
     Ok(())
 }
 
-/// Inserts `rows` of `schema` (every key set, one value per attribute),
-/// `per_statement` rows a statement, and returns them as its records in their
-/// stored form. Each chunk of rows is checked (no NaN) and bound in place, its
-/// statement runs, and then its rows, still at hand, are turned into their
-/// stored form and moved into their records (SQLite copied the bound text):
-/// no pass over every row after the last statement, and the records are made
-/// only of rows the database took (a row that breaks a constraint fails the
-/// statement first). The statement of `per_statement` rows is prepared once
-/// and run for each full chunk, bound anew each time (a statement given back
-/// to the cache frees the memory of its parameters); the rows left over take a
-/// statement of their count. On an error the records made so far are dropped
-/// and the caller's transaction rolls back.
-fn insert_rows(
-    conn: &Connection,
-    inner: &Inner,
-    schema: &'static Schema,
-    mut rows: Vec<Row>,
-    per_statement: usize,
-    what: &dyn Fn(rusqlite::Error) -> Error,
-) -> Result<Records> {
-    let width = schema.attributes.len();
-    let stored = codec::StoredForm::new(schema);
-    let mut created = collector(schema, None)?;
-    created.reserve(rows.len());
-    let per_statement = per_statement.max(1);
-    let in_full_chunks = rows.len() / per_statement * per_statement;
-    let left_over = rows.len() - in_full_chunks;
-    let (full, rest) = rows.split_at_mut(in_full_chunks);
-    for (part, count) in [(full, per_statement), (rest, left_over)] {
-        if part.is_empty() {
-            continue;
-        }
-        let sql = build::values_insert(schema, count);
-        let mut prepared = conn.prepare_cached(&sql).map_err(what)?;
-        for chunk in part.chunks_mut(count) {
-            for (r, row) in chunk.iter().enumerate() {
-                refuse_nan(schema, std::slice::from_ref(row))?;
-                codec::bind_row(&mut prepared, 1 + r * width, row).map_err(what)?;
-            }
-            let _statement = inner.ran(&sql);
-            prepared.raw_execute().map_err(what)?;
-            for row in chunk {
-                let mut row = std::mem::take(row);
-                stored.apply(&mut row);
-                created.push_row(row)?;
-            }
-        }
-    }
-    Ok(created.finish())
-}
-
 /// Runs raw SQL and decodes each row by column name against `schema`.
 pub(super) fn query_rows(
     conn: &Connection,
@@ -242,7 +191,7 @@ pub(super) fn query_rows(
 }
 
 /// An error when a value of `rows` is NaN, which SQLite would store as NULL.
-fn refuse_nan(schema: &'static Schema, rows: &[Row]) -> Result<()> {
+pub(super) fn refuse_nan(schema: &'static Schema, rows: &[Row]) -> Result<()> {
     match codec::nan_attribute(schema, rows) {
         Some(attribute) => Err(Error::data_layer(format!(
             "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
@@ -575,13 +524,13 @@ impl Sqlite {
             }
             let Some(upsert) = &upsert else {
                 // A plain create knows every key by now: its rows are bound
-                // in place and become the records, in their stored form.
+                // in place and become the records, in their stored form. Its
+                // foreign keys are deferred as above, but only once a
+                // statement breaks one (see `insert_rows`).
                 let per_statement = build::rows_per_statement(Dialect::Sqlite, schema);
-                if !tx.nested() || rows.len() > per_statement {
-                    tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                        .map_err(what)?;
-                }
-                let created = insert_rows(&tx, inner, schema, rows, per_statement, &what)?;
+                let defer = !tx.nested() || rows.len() > per_statement;
+                let created =
+                    insert::insert_rows(&tx, inner, schema, rows, per_statement, defer, &what)?;
                 commit(&mut tx, schema, "creating")?;
                 return Ok(created);
             };
