@@ -45,6 +45,13 @@ pub use crate::sort::{Order, Sort};
 pub use crate::value::{Value, ValueType};
 /// The type of a `uuid_primary_key`, named by generated structs.
 pub use uuid::Uuid;
+// The standard items generated code names, by the short paths of the alias
+// `resource!` declares for this module (`__ashore::Some(..)`).
+pub use core::clone::Clone;
+pub use core::option::Option::{self, None, Some};
+pub use core::primitive::{i64, usize};
+pub use core::result::Result::Ok;
+pub use std::vec::Vec;
 
 /// The attribute `name` reached through `path`, typed by its kind.
 pub fn attr<K>(path: &Path, name: &'static str) -> Term<K> {

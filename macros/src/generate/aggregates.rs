@@ -61,8 +61,8 @@ pub fn terms<'a>(ctx: &'a super::Ctx<'a>) -> impl Iterator<Item = TokenStream> +
             quote_spanned! {name.span()=>
                 #(#docs)*
                 #[inline]
-                pub fn #name(&self) -> ::ashore::__private::Term<<#ty as ::ashore::__private::Scalar>::Kind> {
-                    ::ashore::__private::aggregate_term(&self.path, #resource::#name())
+                pub fn #name(&self) -> __ashore::Term<<#ty as __ashore::Scalar>::Kind> {
+                    __ashore::aggregate_term(&self.path, #resource::#name())
                 }
             }
         })
@@ -97,12 +97,12 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
     let mut reached = quote!(#receiver);
     for hop in hops {
         let span = Span::mixed_site().located_at(hop.span());
-        reached = quote_spanned!(span=> ::ashore::__private::through(#reached.#hop()));
+        reached = quote_spanned!(span=> __ashore::through(#reached.#hop()));
     }
-    let path = quote!(|#at: &<Self as ::ashore::__private::Resource>::Fields| #reached);
+    let path = quote!(|#at: &<Self as __ashore::Resource>::Fields| #reached);
     let filter = match &aggregate.filter {
         Some(filter) => expr::closure(filter),
-        None => quote!(|_| ::ashore::__private::no_filter()),
+        None => quote!(|_| __ashore::no_filter()),
     };
     let read = field.map(|f| {
         let receiver = here(f.span());
@@ -110,36 +110,36 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
     });
     let build = match aggregate.kind {
         AggregateKind::Count => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_count::<Self, _, _>(#path, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_count::<Self, _, _>(#path, #filter))
         }
         AggregateKind::Exists => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_exists::<Self, _, _>(#path, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_exists::<Self, _, _>(#path, #filter))
         }
         AggregateKind::Sum => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_sum::<Self, _, _, _>(#path, #read, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_sum::<Self, _, _, _>(#path, #read, #filter))
         }
         AggregateKind::Avg => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_avg::<Self, _, _, _>(#path, #read, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_avg::<Self, _, _, _>(#path, #read, #filter))
         }
         AggregateKind::Min | AggregateKind::Max => {
             let max = aggregate.kind == AggregateKind::Max;
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_extreme::<Self, _, _, _>(#max, #path, #read, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_extreme::<Self, _, _, _>(#max, #path, #read, #filter))
         }
         AggregateKind::First => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_first::<Self, _, _, _>(#path, #read, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_first::<Self, _, _, _>(#path, #read, #filter))
         }
         AggregateKind::List => {
-            quote_spanned!(keyword.span()=> ::ashore::__private::aggregate_list::<Self, _, _, _>(#path, #read, #filter))
+            quote_spanned!(keyword.span()=> __ashore::aggregate_list::<Self, _, _, _>(#path, #read, #filter))
         }
     };
     quote! {
         #(#docs)*
         #[inline]
-        pub fn #name() -> ::ashore::__private::Agg<Self, #ty> {
-            ::ashore::__private::Agg::new(
+        pub fn #name() -> __ashore::Agg<Self, #ty> {
+            __ashore::Agg::new(
                 #lit,
                 || #build,
-                |record, value| { record.#name = ::ashore::__private::Loaded::new(value) },
+                |record, value| { record.#name = __ashore::Loaded::new(value) },
             )
         }
     }

@@ -32,14 +32,14 @@ fn attributes_exist(function: Ident, ty: &Type, names: &[Ident]) -> TokenStream 
         return TokenStream::new();
     }
     let f = Ident::new("__ashore_f", Span::mixed_site().located_at(ty.span()));
-    let fields = quote_spanned!(ty.span()=> &<#ty as ::ashore::__private::Resource>::Fields);
+    let fields = quote_spanned!(ty.span()=> &<#ty as __ashore::Resource>::Fields);
     let calls = names.iter().map(|name| {
         // One syntax context (the parameter's) for every generated token, located
         // on the name, so rustc blames exactly the user's name.
         let span = f.span().located_at(name.span());
         let mut receiver = f.clone();
         receiver.set_span(span);
-        quote_spanned! {span=> ::ashore::__private::attribute_key(#receiver.#name()); }
+        quote_spanned! {span=> __ashore::attribute_key(#receiver.#name()); }
     });
     quote! {
         #[allow(dead_code, non_snake_case)]

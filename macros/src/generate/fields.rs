@@ -49,14 +49,14 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         // (`offices::Office`) was reported a second time, on `offices`.
         let term = crate::spans::around(
             ty,
-            quote!(::ashore::__private::Term<<),
-            quote!(as ::ashore::__private::Scalar>::Kind>),
+            quote!(__ashore::Term<<),
+            quote!(as __ashore::Scalar>::Kind>),
         );
         quote_spanned! {ty.span()=>
             #(#docs)*
             #[inline]
             pub fn #name(&self) -> #term {
-                ::ashore::__private::attr(&self.path, #lit)
+                __ashore::attr(&self.path, #lit)
             }
         }
     });
@@ -71,9 +71,9 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
             return quote_spanned! {dest.span()=>
                 #(#docs)*
                 #[inline]
-                pub fn #name(&self) -> ::ashore::__private::ManualWithoutCondition<#dest> {
-                    ::ashore::__private::ManualWithoutCondition::new(
-                        ::ashore::__private::fields_at(::ashore::__private::child(&self.path, #lit)),
+                pub fn #name(&self) -> __ashore::ManualWithoutCondition<#dest> {
+                    __ashore::ManualWithoutCondition::new(
+                        __ashore::fields_at(__ashore::child(&self.path, #lit)),
                     )
                 }
             };
@@ -83,7 +83,7 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
             #(#docs)*
             #[inline]
             pub fn #name(&self) -> #fields {
-                ::ashore::__private::fields_at(::ashore::__private::child(&self.path, #lit))
+                __ashore::fields_at(__ashore::child(&self.path, #lit))
             }
         }
     });

@@ -19,23 +19,16 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         Some(index) => {
             let pk = &ctx.columns[index];
             let (name, ty) = (&pk.name, &pk.ty);
-            (
-                quote!(#ty),
-                quote!(::core::clone::Clone::clone(&self.#name)),
-            )
+            (quote!(#ty), quote!(__ashore::Clone::clone(&self.#name)))
         }
         // Reported by validation; never built.
-        None => (
-            quote!(::ashore::__private::Uuid),
-            quote!(::core::unreachable!()),
-        ),
+        None => (quote!(__ashore::Uuid), quote!(::core::unreachable!())),
     };
     let get_arms = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty) = (&a.name, &a.ty);
         let index = Literal::usize_unsuffixed(index);
-        let into_value =
-            quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::into_value);
-        quote!(#index => #into_value(::core::clone::Clone::clone(&self.#name)),)
+        let into_value = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>::into_value);
+        quote!(#index => #into_value(__ashore::Clone::clone(&self.#name)),)
     });
     // Typed reads: each arm a call the compiler inlines (`None` for other types).
     let typed_arms = |method: &str| {
@@ -46,8 +39,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             .map(move |(index, a)| {
                 let (name, ty) = (&a.name, &a.ty);
                 let index = Literal::usize_unsuffixed(index);
-                let read =
-                    quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::#method);
+                let read = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>::#method);
                 quote!(#index => #read(&self.#name),)
             })
             .collect::<Vec<_>>()
@@ -58,8 +50,8 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         let index = Literal::usize_unsuffixed(index);
         // `<ty as Scalar>` as the schema names it: a type that is not a
         // `Scalar` is one error, not one more here.
-        let read = quote_spanned!(ty.span()=> <#ty as ::ashore::__private::Scalar>::read_column);
-        quote!(#name: ::ashore::__private::checked(#read(reader, #index), &#schema, #index)?,)
+        let read = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>::read_column);
+        quote!(#name: __ashore::checked(#read(reader, #index), &#schema, #index)?,)
     });
     let not_loaded = ctx
         .resource
@@ -67,49 +59,49 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         .iter()
         .map(|r| &r.name)
         .chain(ctx.resource.aggregates.iter().map(|a| &a.name))
-        .map(|name| quote!(#name: ::ashore::__private::Loaded::NotLoaded,));
+        .map(|name| quote!(#name: __ashore::Loaded::NotLoaded,));
     // Only after an error, which stops the build: never run.
     let unplaced = ctx
         .unplaced
         .iter()
         .map(|name| quote!(#name: (|| ::core::unreachable!())(),));
     // The trait path carries the struct's span: a missing `Clone` is reported there.
-    let trait_path = quote_spanned!(ident.span()=> ::ashore::__private::Resource);
+    let trait_path = quote_spanned!(ident.span()=> __ashore::Resource);
     quote! {
         impl #trait_path for #ident {
             type PrimaryKey = #pk_ty;
             type Fields = #fields;
 
-            fn schema() -> &'static ::ashore::__private::Schema {
+            fn schema() -> &'static __ashore::Schema {
                 &#schema
             }
 
-            fn get(&self, index: ::core::primitive::usize) -> ::ashore::__private::Value {
+            fn get(&self, index: __ashore::usize) -> __ashore::Value {
                 match index {
                     #(#get_arms)*
-                    _ => ::ashore::__private::Value::Null,
+                    _ => __ashore::Value::Null,
                 }
             }
 
             #[inline]
             fn get_int(
                 &self,
-                index: ::core::primitive::usize,
-            ) -> ::core::option::Option<::core::primitive::i64> {
+                index: __ashore::usize,
+            ) -> __ashore::Option<__ashore::i64> {
                 match index {
                     #(#int_arms)*
-                    _ => ::core::option::Option::None,
+                    _ => __ashore::None,
                 }
             }
 
             #[inline]
             fn get_uuid(
                 &self,
-                index: ::core::primitive::usize,
-            ) -> ::core::option::Option<::ashore::__private::Uuid> {
+                index: __ashore::usize,
+            ) -> __ashore::Option<__ashore::Uuid> {
                 match index {
                     #(#uuid_arms)*
-                    _ => ::core::option::Option::None,
+                    _ => __ashore::None,
                 }
             }
 
@@ -120,15 +112,15 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
 
             #[inline]
             fn from_row(
-                row: ::ashore::__private::Row,
-            ) -> ::ashore::__private::Result<Self> {
-                ::ashore::__private::from_row_by_columns(row)
+                row: __ashore::Row,
+            ) -> __ashore::Result<Self> {
+                __ashore::from_row_by_columns(row)
             }
 
             fn read_columns(
-                reader: &mut dyn ::ashore::__private::ColumnReader,
-            ) -> ::ashore::__private::Result<Self> {
-                ::core::result::Result::Ok(#ident {
+                reader: &mut dyn __ashore::ColumnReader,
+            ) -> __ashore::Result<Self> {
+                __ashore::Ok(#ident {
                     #(#read_columns)*
                     #(#not_loaded)*
                     #(#unplaced)*
@@ -148,12 +140,12 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
         let index = Literal::usize_unsuffixed(index);
         // All on the type: if it is not an attribute type, that is where it shows.
         // The return type spans the whole type, as in `fields::fields_impl`.
-        let field = crate::spans::around(ty, quote!(::ashore::__private::Field < Self,), quote!(>));
+        let field = crate::spans::around(ty, quote!(__ashore::Field < Self,), quote!(>));
         quote_spanned! {ty.span()=>
             #(#docs)*
             #[inline]
             pub fn #name() -> #field {
-                const { ::ashore::__private::Field::new(#lit, #index) }
+                const { __ashore::Field::new(#lit, #index) }
             }
         }
     });
@@ -180,8 +172,8 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             quote_spanned! {name.span()=>
                 #[doc = #doc]
                 #[inline]
-                pub fn #name() -> ::ashore::__private::IdentityRef<Self> {
-                    const { ::ashore::__private::IdentityRef::new(#index) }
+                pub fn #name() -> __ashore::IdentityRef<Self> {
+                    const { __ashore::IdentityRef::new(#index) }
                 }
             }
         });
@@ -197,8 +189,8 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[inline]
-            pub fn query() -> ::ashore::__private::Query<Self> {
-                const { ::ashore::__private::Query::new() }
+            pub fn query() -> __ashore::Query<Self> {
+                const { __ashore::Query::new() }
             }
         }
     });
@@ -207,8 +199,8 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[inline]
-            pub fn changeset() -> ::ashore::__private::Changeset<Self> {
-                ::ashore::__private::Changeset::new()
+            pub fn changeset() -> __ashore::Changeset<Self> {
+                __ashore::Changeset::new()
             }
         }
     });

@@ -5,7 +5,11 @@
 //! `runtime/tests/expansion.rs` writes by hand, through `::ashore::__private`.
 //!
 //! Everything but the two structs goes inside one `const _: () = { .. };` so the
-//! statics of two resources in one module never collide. Compile-time checks are
+//! statics of two resources in one module never collide; it opens with
+//! `use ::ashore::__private as __ashore;`, and the code inside names the runtime
+//! (and the few standard items it needs, which `__private` re-exports) through
+//! that alias: fewer tokens per resource for rustc to parse, resolve and hash
+//! (`benches/compile_time/`). Compile-time checks are
 //! emitted with `quote_spanned!` on the user's tokens so rustc reports on them.
 //!
 //! Accessors (`query`, `changeset`, each attribute's `Field`, each relationship's
@@ -65,7 +69,6 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
     };
     out.extend(fields::fields_struct(&ctx));
     let schema = schema::statics(&ctx);
-    let relationships = relationships::infos(&ctx);
     let fields_impl = fields::fields_impl(&ctx);
     let resource_impl = impls::resource_impl(&ctx);
     let inherent = impls::inherent_impl(&ctx, key_consts);
@@ -73,8 +76,8 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
     let keys = keys::key_checks(&ctx);
     out.extend(quote! {
         const _: () = {
+            use ::ashore::__private as __ashore;
             #schema
-            #relationships
             #fields_impl
             #resource_impl
             #inherent
@@ -102,16 +105,6 @@ impl Ctx<'_> {
     pub fn fields_ident(&self) -> Ident {
         quote::format_ident!("{}Fields", self.resource.ident)
     }
-}
-
-/// The static of the attributes, inside the `const _` block.
-pub(crate) fn attributes_static() -> Ident {
-    Ident::new("__ASHORE_ATTRIBUTES", Span::call_site())
-}
-
-/// The static of the relationships, inside the `const _` block.
-pub(crate) fn relationships_static() -> Ident {
-    Ident::new("__ASHORE_RELATIONSHIPS", Span::call_site())
 }
 
 /// The static of the schema, inside the `const _` block.

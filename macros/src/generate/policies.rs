@@ -1,11 +1,11 @@
-//! Read policies and multitenancy: the `__ASHORE_POLICIES` static the schema's
-//! `policies` point to, and the schema's `multitenancy`. Checks become
+//! Read policies and multitenancy: the schema's `policies` and
+//! `multitenancy`. Checks become
 //! `Check` values; an `expr(..)` check becomes a `fn(&Templates) -> Result<Expr>`
 //! built by the filter generator, so rustc checks its fields and kinds on the
 //! user's tokens; an `actor_attribute_equals` value becomes a
 //! `fn() -> Value` checked to be an attribute type on the user's value.
 
-use proc_macro2::{Literal, Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
@@ -14,16 +14,9 @@ use super::{Ctx, name_lit};
 use crate::expr;
 use crate::model::{Check, CheckKind, Effect};
 
-/// The name of the policies' static inside the `const _` block.
-pub(crate) fn policies_static() -> Ident {
-    Ident::new("__ASHORE_POLICIES", Span::call_site())
-}
-
-/// `static __ASHORE_POLICIES: [Policy; N] = [..];`
-pub fn statics(ctx: &Ctx) -> TokenStream {
-    let statik = policies_static();
+/// `[Policy; N]`, the schema's `policies`.
+pub fn policies(ctx: &Ctx) -> TokenStream {
     let resource = &ctx.resource.ident;
-    let count = Literal::usize_unsuffixed(ctx.resource.policies.len());
     let policies = ctx.resource.policies.iter().map(|policy| {
         let condition = check(&policy.condition, resource);
         let lines = policy.checks.iter().map(|line| {
@@ -36,29 +29,27 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
             };
             let check = check(&line.check, resource);
             quote! {
-                ::ashore::__private::PolicyCheck {
-                    effect: ::ashore::__private::Effect::#effect,
+                __ashore::PolicyCheck {
+                    effect: __ashore::Effect::#effect,
                     check: #check,
                 }
             }
         });
         quote! {
-            ::ashore::__private::Policy {
+            __ashore::Policy {
                 condition: #condition,
                 checks: &[#(#lines),*],
             }
         }
     });
-    quote! {
-        static #statik: [::ashore::__private::Policy; #count] = [#(#policies),*];
-    }
+    quote!([#(#policies),*])
 }
 
 /// One check as a `Check` value.
 fn check(check: &Check, resource: &Ident) -> TokenStream {
     let span = check.name.span();
     match &check.kind {
-        CheckKind::Always => quote_spanned!(span=> ::ashore::__private::Check::Always),
+        CheckKind::Always => quote_spanned!(span=> __ashore::Check::Always),
         CheckKind::ActionType(actions) => {
             // Validation reported any word that names no action.
             let actions = actions.iter().filter_map(|a| {
@@ -70,11 +61,11 @@ fn check(check: &Check, resource: &Ident) -> TokenStream {
                     _ => return None,
                 };
                 let variant = Ident::new(variant, a.span());
-                Some(quote!(::ashore::__private::Action::#variant))
+                Some(quote!(__ashore::Action::#variant))
             });
-            quote_spanned!(span=> ::ashore::__private::Check::ActionType(&[#(#actions),*]))
+            quote_spanned!(span=> __ashore::Check::ActionType(&[#(#actions),*]))
         }
-        CheckKind::ActorPresent => quote_spanned!(span=> ::ashore::__private::Check::ActorPresent),
+        CheckKind::ActorPresent => quote_spanned!(span=> __ashore::Check::ActorPresent),
         CheckKind::ActorAttributeEquals { attribute, value } => {
             let attribute = name_lit(attribute);
             let value = match value {
@@ -86,10 +77,10 @@ fn check(check: &Check, resource: &Ident) -> TokenStream {
                 other => quote!(#other),
             };
             let value = quote_spanned! {value.span()=>
-                ::ashore::__private::Scalar::into_value(#value)
+                __ashore::Scalar::into_value(#value)
             };
             quote_spanned! {span=>
-                ::ashore::__private::Check::ActorAttributeEquals {
+                __ashore::Check::ActorAttributeEquals {
                     attribute: #attribute,
                     value: || #value,
                 }
@@ -97,7 +88,7 @@ fn check(check: &Check, resource: &Ident) -> TokenStream {
         }
         CheckKind::Expr(filter) => {
             let closure = expr::policy_closure(filter, resource);
-            quote_spanned!(span=> ::ashore::__private::Check::Expr(#closure))
+            quote_spanned!(span=> __ashore::Check::Expr(#closure))
         }
     }
 }
@@ -109,12 +100,12 @@ pub fn multitenancy(ctx: &Ctx) -> TokenStream {
         Some((attribute, global)) => {
             let attribute = name_lit(attribute);
             quote! {
-                ::core::option::Option::Some(::ashore::__private::Multitenancy {
+                __ashore::Some(__ashore::Multitenancy {
                     attribute: #attribute,
                     global: #global,
                 })
             }
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(__ashore::None),
     }
 }

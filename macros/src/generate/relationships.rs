@@ -1,4 +1,4 @@
-//! Relationships: the `RelationshipInfo` static (defaults resolved, `filter` and
+//! Relationships: the schema's `RelationshipInfo`s (defaults resolved, `filter` and
 //! `sort` options as functions) and the `Rel` constructor of each relationship,
 //! with its manual loader type-checked against the resource.
 
@@ -6,18 +6,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::{Ctx, docs, name_lit, relationships_static};
+use super::{Ctx, docs, name_lit, schema_static};
 use crate::expr;
 use crate::model::{Order, ReadWith, RelKind, Relationship};
 
-/// `static __ASHORE_RELATIONSHIPS: [RelationshipInfo; N]`.
+/// `[RelationshipInfo; N]`, the schema's `relationships`.
 pub fn infos(ctx: &Ctx) -> TokenStream {
-    let statik = relationships_static();
-    let count = Literal::usize_unsuffixed(ctx.resource.relationships.len());
     let infos = ctx.resource.relationships.iter().map(|r| info(ctx, r));
-    quote! {
-        static #statik: [::ashore::__private::RelationshipInfo; #count] = [#(#infos),*];
-    }
+    quote!([#(#infos),*])
 }
 
 fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
@@ -36,25 +32,24 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
     let destination = match resource.destination_attribute(rel) {
         Some(a) => {
             let a = name_lit(&a);
-            quote!(::core::option::Option::Some(#a))
+            quote!(__ashore::Some(#a))
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(__ashore::None),
     };
     let through = match rel.through() {
         Some(join) if rel.kind == RelKind::ManyToMany => {
             let (on_source, on_destination) = resource.join_attributes(rel);
             let (on_source, on_destination) = (name_lit(&on_source), name_lit(&on_destination));
-            let schema =
-                quote_spanned!(join.span()=> <#join as ::ashore::__private::Resource>::schema);
+            let schema = quote_spanned!(join.span()=> <#join as __ashore::Resource>::schema);
             quote! {
-                ::core::option::Option::Some(::ashore::__private::Through {
+                __ashore::Some(__ashore::Through {
                     resource: #schema,
                     source_attribute_on_join_resource: #on_source,
                     destination_attribute_on_join_resource: #on_destination,
                 })
             }
         }
-        _ => quote!(::core::option::Option::None),
+        _ => quote!(__ashore::None),
     };
     let filter = match rel.filter() {
         Some(filter) => {
@@ -64,22 +59,22 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
                 expr::closure(filter)
             };
             quote! {
-                ::core::option::Option::Some(|| ::ashore::__private::filter_for::<#dest>(#closure))
+                __ashore::Some(|| __ashore::filter_for::<#dest>(#closure))
             }
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(__ashore::None),
     };
     let condition = match rel.condition() {
         Some(condition) => {
             let closure = expr::relationship_closure(condition, &resource.ident);
             quote! {
-                ::core::option::Option::Some(|| ::ashore::__private::filter_for::<#dest>(#closure))
+                __ashore::Some(|| __ashore::filter_for::<#dest>(#closure))
             }
         }
-        None => quote!(::core::option::Option::None),
+        None => quote!(__ashore::None),
     };
     let sort = if rel.sort().is_empty() {
-        quote!(::std::vec::Vec::new)
+        quote!(__ashore::Vec::new)
     } else {
         let keys = rel.sort().iter().map(|k| {
             let field = name_lit(&k.field);
@@ -89,7 +84,7 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
                 Order::AscNilsFirst => quote!(AscNilsFirst),
                 Order::DescNilsLast => quote!(DescNilsLast),
             };
-            quote!(::ashore::__private::Sort::new(#field, ::ashore::__private::Order::#order))
+            quote!(__ashore::Sort::new(#field, __ashore::Order::#order))
         });
         quote!(|| ::std::vec![#(#keys),*])
     };
@@ -99,19 +94,19 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
     };
     // On the destination: if it is not a resource, that is where it shows.
     quote_spanned! {dest.span()=>
-        ::ashore::__private::RelationshipInfo {
+        __ashore::RelationshipInfo {
             name: #name,
-            kind: ::ashore::__private::RelationshipKind::#kind,
+            kind: __ashore::RelationshipKind::#kind,
             manual: #manual,
             no_attributes: #no_attributes,
-            destination: <#dest as ::ashore::__private::Resource>::schema,
+            destination: <#dest as __ashore::Resource>::schema,
             source_attribute: #source,
             destination_attribute: #destination,
             through: #through,
             filter: #filter,
             condition: #condition,
             sort: #sort,
-            authorize_read_with: ::ashore::__private::AuthorizeReadWith::#read_with,
+            authorize_read_with: __ashore::AuthorizeReadWith::#read_with,
         }
     }
 }
@@ -119,7 +114,7 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
 /// `pub fn tickets() -> Rel<Self, Ticket, ToMany>`, one per relationship
 /// (`ToOne` for a belongs_to or has_one).
 pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
-    let statik = relationships_static();
+    let schema = schema_static();
     ctx.resource
         .relationships
         .iter()
@@ -129,22 +124,28 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
             let docs = docs(&rel.attrs);
             let index = Literal::usize_unsuffixed(index);
             let (one_or_many, cardinality) = if rel.kind.is_many() {
-                (quote_spanned!(dest.span()=> many), quote_spanned!(dest.span()=> ToMany))
+                (
+                    quote_spanned!(dest.span()=> many),
+                    quote_spanned!(dest.span()=> ToMany),
+                )
             } else {
-                (quote_spanned!(dest.span()=> one), quote_spanned!(dest.span()=> ToOne))
+                (
+                    quote_spanned!(dest.span()=> one),
+                    quote_spanned!(dest.span()=> ToOne),
+                )
             };
             let manual = rel.manual().map(|loader| {
                 quote_spanned! {loader.span()=>
-                    .with_manual(::ashore::__private::manual::<Self, #dest, _>(#loader))
+                    .with_manual(__ashore::manual::<Self, #dest, _>(#loader))
                 }
             });
             // On the destination: if it is not a resource, that is where it shows.
             quote_spanned! {dest.span()=>
                 #(#docs)*
-                pub fn #name() -> ::ashore::__private::Rel<Self, #dest, ::ashore::__private::#cardinality> {
-                    ::ashore::__private::Rel::<Self, #dest, ::ashore::__private::#cardinality>::#one_or_many(
-                        &#statik[#index],
-                        |record, value| { record.#name = ::ashore::__private::Loaded::new(value) },
+                pub fn #name() -> __ashore::Rel<Self, #dest, __ashore::#cardinality> {
+                    __ashore::Rel::<Self, #dest, __ashore::#cardinality>::#one_or_many(
+                        &#schema.relationships[#index],
+                        |record, value| { record.#name = __ashore::Loaded::new(value) },
                     )
                     #manual
                 }

@@ -87,7 +87,7 @@ pub fn key_consts(ctx: &Ctx) -> TokenStream {
         let ty = spans::around(
             dest,
             quote!(::core::marker::PhantomData< <),
-            quote!(as ::ashore::__private::Resource>::PrimaryKey>),
+            quote!(as __ashore::Resource>::PrimaryKey>),
         );
         // The value over `dest` too: its type is checked on its span.
         let mut value = spans::respan(quote!(::core::marker::), first);

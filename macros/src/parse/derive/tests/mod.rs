@@ -305,7 +305,7 @@ fn generation_emits_no_struct_and_fills_the_fields_in_error() {
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     let text = squeeze(&out.to_string());
     assert!(text.contains(&squeeze("bad: (|| ::core::unreachable!())(),")));
-    assert!(text.contains(&squeeze("good: ::ashore::__private::Loaded::NotLoaded,")));
+    assert!(text.contains(&squeeze("good: __ashore::Loaded::NotLoaded,")));
     assert!(text.contains("compile_error"));
     // `resource!` still emits its struct.
     let out = crate::expand::resource(quote!(struct T { attributes { uuid_primary_key id; } }));
