@@ -4,7 +4,10 @@
 //! Every read is the one statement `build::read` makes; a create is the inserts
 //! `build::insert` makes, run in one transaction, with foreign keys checked at its
 //! `COMMIT` (`PRAGMA defer_foreign_keys`) so a violation can be traced to its
-//! attribute (`PRAGMA foreign_key_check`) before the transaction is rolled back;
+//! attribute (`PRAGMA foreign_key_check`) before the transaction is rolled back
+//! (a create, update or destroy sets the pragma only once a statement breaks a
+//! key, and runs that statement again: setting it expires every statement the
+//! connection has prepared);
 //! `migrate` runs `build::migrate`'s DDL in one transaction. Database work runs
 //! on a pooled connection, with statements prepared through each connection's
 //! statement cache: on a multi-threaded Tokio runtime on the calling thread,

@@ -3,6 +3,8 @@
 //! the statements `build` makes, and the decoding of result rows into records
 //! (shared with raw queries, which match columns by name).
 
+use std::cell::Cell;
+
 use foldhash::HashMap;
 use rusqlite::Connection;
 
@@ -263,6 +265,14 @@ impl Sqlite {
     /// Runs `statement`, an update or delete of `schema`'s records (`doing`
     /// says which), in a write transaction of its own, and returns the records
     /// it returns in insertion order.
+    ///
+    /// Its foreign keys are checked as the statement ends; in a transaction of
+    /// its own, a statement that breaks one runs again with them deferred
+    /// (`PRAGMA defer_foreign_keys`), so that the `COMMIT` fails and
+    /// `errors::foreign_key` names the attribute, as if they had been deferred
+    /// from the start (the failed statement changed nothing). The pragma is not
+    /// set beforehand: setting it expires every statement the connection has
+    /// prepared, so every write made each cached read compile again.
     async fn write_returning(
         &self,
         schema: &'static Schema,
@@ -270,7 +280,9 @@ impl Sqlite {
         doing: &'static str,
     ) -> Result<Records> {
         self.run(move |conn, inner| {
+            let broke_a_key = Cell::new(false);
             let what = |e: rusqlite::Error| {
+                broke_a_key.set(errors::is_foreign_key(&e));
                 // Inside a caller's transaction the statement's own keys are
                 // checked as it runs (see `insert`).
                 if doing == DESTROYING && errors::is_foreign_key(&e) {
@@ -280,12 +292,16 @@ impl Sqlite {
                 }
             };
             let mut tx = Unit::begin(conn).map_err(what)?;
-            if !tx.nested() {
+            let mut written = collector(schema, None)?;
+            if let Err(e) = fetch_in_sequence(&tx, inner, schema, &statement, &mut written, &what) {
+                if tx.nested() || !broke_a_key.get() {
+                    return Err(e);
+                }
                 tx.execute_batch("PRAGMA defer_foreign_keys = ON")
                     .map_err(what)?;
+                written = collector(schema, None)?;
+                fetch_in_sequence(&tx, inner, schema, &statement, &mut written, &what)?;
             }
-            let mut written = collector(schema, None)?;
-            fetch_in_sequence(&tx, inner, schema, &statement, &mut written, &what)?;
             commit(&mut tx, schema, doing)?;
             Ok(written.finish())
         })

@@ -1,8 +1,9 @@
 //! Tests of the SQLite layer, on hand-written resources: `values` (encoding
 //! through a real SQLite), `failures` (URLs, constraint errors), `pool` (connection
 //! set-up, the in-memory database, raw SQL), `end_to_end` (reads, creates and
-//! migrations on the statements `build` makes) and `stored_uuids` (the one
-//! stored form of a UUID).
+//! migrations on the statements `build` makes), `stored_uuids` (the one
+//! stored form of a UUID) and `cached_statements` (writes leave a connection's
+//! prepared statements prepared).
 
 use crate::testing::test_resource;
 use chrono::{DateTime, TimeZone, Utc};
@@ -20,6 +21,7 @@ use crate::error::ErrorKind;
 use crate::resource::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Row, Schema};
 use crate::value::ValueType;
 
+mod cached_statements;
 mod end_to_end;
 mod failures;
 mod pool;
