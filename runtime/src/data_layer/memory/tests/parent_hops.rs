@@ -23,6 +23,12 @@ fn lead_all() -> Expr {
     cmp(CmpOp::Eq, Expr::parent("id"), attr("lead_id"))
 }
 
+/// The jobs whose priority is the lead's threshold: a key conjunct whose
+/// source attribute is nil on some leads.
+fn lead_at_threshold() -> Expr {
+    cmp(CmpOp::Eq, attr("p"), Expr::parent("threshold"))
+}
+
 /// The other jobs of the same lead with a higher priority.
 fn job_higher() -> Expr {
     cmp(CmpOp::Gt, attr("p"), Expr::parent("p")).and(cmp(
@@ -66,6 +72,7 @@ test_resource!(pub(crate) Lead in "Lead", id: i64 = Some(Generated::Integer), { 
     linked("above", lead_above),
     linked("all", lead_all),
     linked("crowded", lead_crowded),
+    linked("at_threshold", lead_at_threshold),
 ]);
 
 test_resource!(pub(crate) Job in "Job", id: i64 = Some(Generated::Integer), {
@@ -252,4 +259,71 @@ fn a_parent_hop_inside_another_reads_its_own_parent() {
 
 fn visibility_of(schema: &'static Schema, condition: Expr) -> Visibility {
     Visibility::new(vec![(schema, condition)])
+}
+
+/// An aggregate in a read's filter has, for each lead, the value a load
+/// computes (`per_lead`), whatever the kind, the hop (a key of nil source
+/// values, jobs of no lead, nil priorities), the visibility (hidden jobs)
+/// and the aggregate's filter: a filter computing it another way (for every
+/// lead at once, say) must not miscount.
+#[test]
+fn a_filter_aggregate_has_each_records_loaded_value() {
+    let (m, _, jobs) = desk();
+    let closed = cmp(CmpOp::Eq, attr("status"), text("closed"));
+    let open_only = visibility_of(Job::schema(), closed.clone().not());
+    let kinds = [
+        AggregateKind::Count,
+        AggregateKind::Sum,
+        AggregateKind::Min,
+        AggregateKind::Max,
+        AggregateKind::Avg,
+        AggregateKind::First,
+    ];
+    let mut checked = 0;
+    for hop in ["above", "all", "at_threshold", "crowded"] {
+        for kind in kinds {
+            for filtered in [false, true] {
+                for visibility in [Visibility::default(), open_only.clone()] {
+                    let mut aggregate = Aggregate::new(kind, [hop]);
+                    if kind != AggregateKind::Count {
+                        aggregate = aggregate.field("p");
+                    }
+                    if filtered {
+                        aggregate = aggregate.filter(closed.clone().not());
+                    }
+                    let values = per_lead(&m, aggregate.clone(), &visibility);
+                    // Each lead's own value picks it out, and no other lead
+                    // is kept for a wrong one.
+                    let value = || Expr::Aggregate {
+                        at: Vec::new(),
+                        aggregate: Box::new(aggregate.clone()),
+                    };
+                    for (i, v) in values.iter().enumerate() {
+                        let is = match v {
+                            Value::Null => Expr::IsNil(Box::new(value())),
+                            v => cmp(CmpOp::Eq, value(), val(v.clone())),
+                        };
+                        let same: Vec<i64> =
+                            (1..=5).filter(|&l| values[l as usize - 1] == *v).collect();
+                        let mut request = ReadRequest::new(Lead::schema());
+                        request.filter = Some(is);
+                        request.visibility = visibility.clone();
+                        let got = read::<Lead>(&m, request).expect("read").0;
+                        assert_eq!(got, same, "{aggregate} of lead {}", i + 1);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 4 * 6 * 2 * 2 * 5);
+    // The values are not all alike: counts of the jobs above each lead's
+    // threshold, open ones only, as the rule says (lead 2's nil threshold
+    // and lead 4's no jobs: zero).
+    let open_above = counts((1..=5).map(|lead| {
+        let t = [Some(2), None, Some(0), Some(1), Some(3)][lead as usize - 1];
+        jobs.iter().filter(|j| above(j, lead, t) && !j.2).count()
+    }));
+    let count = Aggregate::new(AggregateKind::Count, ["above"]);
+    assert_eq!(per_lead(&m, count, &open_only), open_above);
 }
