@@ -353,16 +353,7 @@ impl<'a> Step<'a> {
         if self.conditions.is_empty() {
             return rows;
         }
-        Cow::Owned(
-            rows.iter()
-                .copied()
-                .filter(|&r| {
-                    self.conditions
-                        .iter()
-                        .all(|c| c.eval(r, indexes) == Some(true))
-                })
-                .collect(),
-        )
+        Cow::Owned(self.meeting_conditions(&rows, indexes))
     }
 
     /// The destination rows linked to source row `row` by key.

@@ -82,11 +82,11 @@ impl<'a> Step<'a> {
         related
     }
 
-    /// Those of `rows` (destination rows, ascending) that every condition is
+    /// Those of `rows` (destination rows) that every condition is
     /// true on, in order: row by row when they are few, else each condition
     /// on all of them at once (`Scope::keep_all`: in batches where it has a
     /// batch plan, whose `parent(..)` is read once per call, not per row).
-    fn meeting_conditions(&self, rows: &[usize], indexes: &[Index<'a>]) -> Vec<usize> {
+    pub(super) fn meeting_conditions(&self, rows: &[usize], indexes: &[Index<'a>]) -> Vec<usize> {
         if rows.len() < FEW {
             return rows
                 .iter()
