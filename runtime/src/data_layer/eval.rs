@@ -45,6 +45,12 @@
 //! per (table, attribute), each value's rows laid out contiguously (`groups`); a
 //! destination keyed by its primary key uses the table's primary-key index. A filter through a to-one relationship is thus O(rows).
 //!
+//! An aggregate of one hop through such an index (a has_many by key, a hop
+//! linked by a condition with a key conjunct) is computed for every record
+//! it is asked for in one pass over the destination in row order (`grouped`),
+//! each destination row counted or gathered for the source record its key
+//! finds; any other aggregate record by record (`aggregate`).
+//!
 //! A read evaluates its filter on batches of rows (`Filter::matching`): a scope
 //! whose bindings all reach at most one record is evaluated a chunk of rows at
 //! a time over typed columns (`batch`); any other scope, and any expression
@@ -67,6 +73,7 @@ use crate::value::{Value, ValueType};
 mod aggregate;
 mod batch;
 mod compile;
+mod grouped;
 mod groups;
 mod keys;
 mod linked;
@@ -280,11 +287,19 @@ impl Index<'_> {
                 attr,
                 ty,
                 map,
-            } => map
-                .get_or_init(|| groups::RowGroups::of_column(*table, *attr, *ty))
-                .get(key),
+            } => built(map, *table, *attr, *ty).get(key),
         }
     }
+}
+
+/// The groups of a built index (`Index::Built`), built now unless built.
+fn built<'m>(
+    map: &'m OnceCell<groups::RowGroups>,
+    table: &dyn Table,
+    attr: usize,
+    ty: ValueType,
+) -> &'m groups::RowGroups {
+    map.get_or_init(|| groups::RowGroups::of_column(table, attr, ty))
 }
 
 /// One relationship hop, from rows of a source table to rows of a destination.

@@ -4,7 +4,10 @@
 //! computed per record from the rows its path reaches (see
 //! `crate::expr::Aggregate` for the semantics every layer shares).
 
+use std::cell::OnceCell;
+
 use super::compile::Compiler;
+use super::grouped::{GroupPlan, Grouped, SourceIndex};
 use super::{Index, Scope, Step, Tables, Visibility};
 use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
@@ -29,6 +32,10 @@ pub(super) struct Compiled<'a> {
     field: Option<(&'a dyn Table, usize)>,
     /// What an overflowing sum names.
     what: String,
+    /// How it is computed for every record in one pass, when it can be
+    /// (`grouped`), and that pass's result once run.
+    group: Option<GroupPlan<'a>>,
+    grouped: OnceCell<Grouped>,
 }
 
 impl<'a> Aggregates<'a> {
@@ -80,6 +87,15 @@ impl<'a> Aggregates<'a> {
             .collect()
     }
 
+    /// Readies the values of `rows` (rows of the root table, the records
+    /// [`Aggregates::values`] is asked for next): each aggregate computed in
+    /// one pass (`grouped`) is computed for them alone.
+    pub(crate) fn prepare(&self, rows: &[usize]) {
+        for c in &self.compiled {
+            c.pass(Some(rows), &self.indexes);
+        }
+    }
+
     /// The value of each aggregate for row `row` of the root table, in order.
     /// An integer sum that overflows `i64` is an error naming the aggregate.
     pub(crate) fn values(&self, row: usize) -> Result<Vec<Value>> {
@@ -87,6 +103,22 @@ impl<'a> Aggregates<'a> {
             .iter()
             .map(|c| c.value(row, &self.indexes))
             .collect()
+    }
+
+    /// [`Aggregates::values`] from the rows each record reaches alone, never
+    /// the grouped pass.
+    #[cfg(test)]
+    pub(crate) fn values_per_record(&self, row: usize) -> Result<Vec<Value>> {
+        self.compiled
+            .iter()
+            .map(|c| c.value_per_record(row, &self.indexes))
+            .collect()
+    }
+
+    /// Whether each aggregate has a grouped pass.
+    #[cfg(test)]
+    pub(crate) fn grouped(&self) -> Vec<bool> {
+        self.compiled.iter().map(|c| c.group.is_some()).collect()
     }
 }
 
@@ -100,6 +132,7 @@ pub(super) fn compile<'a>(
 ) -> Result<Compiled<'a>> {
     let target = aggregate_path::resolve(schema, aggregate)?;
     let mut at = schema;
+    let given = rows;
     let mut rows = rows;
     let mut steps = Vec::with_capacity(aggregate.path.len());
     for name in &aggregate.path {
@@ -118,12 +151,36 @@ pub(super) fn compile<'a>(
         Some(attr) => Some((compiler.table(at)?, attr)),
         None => None,
     };
+    // Not inside a `no_attributes` relationship's filter, whose
+    // `parent(..)` the aggregate's filter may read (`grouped`).
+    let target = match &steps[..] {
+        [step] if !compiler.in_parent_filter() => GroupPlan::target(step, &compiler.indexes),
+        _ => None,
+    };
+    let group = match target {
+        Some(target) => {
+            let attr = target.source_attr;
+            let source = match given {
+                Some(table) => SourceIndex::Own {
+                    table,
+                    attr,
+                    ty: schema.attributes[attr].value_type,
+                },
+                None => SourceIndex::Shared(compiler.index(schema, attr)?),
+            };
+            let gather = !matches!(aggregate.kind, AggregateKind::Count | AggregateKind::Exists);
+            Some(GroupPlan::new(target, source, gather))
+        }
+        None => None,
+    };
     Ok(Compiled {
         kind: aggregate.kind,
         steps,
         filter,
         field,
         what: format!("the aggregate `{aggregate}` of {}", schema.name),
+        group,
+        grouped: OnceCell::new(),
     })
 }
 
@@ -131,6 +188,32 @@ impl<'a> Compiled<'a> {
     /// Its value for row `row` of the table its path starts from; an integer
     /// sum past `i64` is an error.
     pub(super) fn value(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
+        match self.pass(None, ix).and_then(|grouped| grouped.reached(row)) {
+            Some(Ok(reached)) => return self.compute(reached),
+            Some(Err(count)) => {
+                return Ok(match self.kind {
+                    AggregateKind::Exists => Value::Bool(count > 0),
+                    _ => Value::Int(count as i64),
+                });
+            }
+            None => {}
+        }
+        self.value_per_record(row, ix)
+    }
+
+    /// The grouped pass's result (run now, for `wanted` or every record,
+    /// unless run), when it has one.
+    fn pass(&self, wanted: Option<&[usize]>, ix: &[Index<'a>]) -> Option<&Grouped> {
+        let plan = self.group.as_ref()?;
+        let step = self.steps.first()?;
+        Some(
+            self.grouped
+                .get_or_init(|| plan.pass(step, self.filter.as_ref(), wanted, ix)),
+        )
+    }
+
+    /// [`Compiled::value`] from the rows reached from `row` alone.
+    pub(super) fn value_per_record(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
         if self.kind == AggregateKind::Count && self.filter.is_none() {
             // Counted where they are found, not gathered first.
             return Ok(Value::Int(count(row, &self.steps, ix) as i64));
@@ -140,7 +223,7 @@ impl<'a> Compiled<'a> {
         if let Some(filter) = &self.filter {
             reached.retain(|&r| filter.eval(r, ix) == Some(true));
         }
-        self.compute(&mut reached)
+        self.compute(&reached)
     }
 }
 
@@ -172,7 +255,7 @@ fn count<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>]) -> usize {
 
 impl Compiled<'_> {
     /// The value over the rows `reached` (of the destination table).
-    fn compute(&self, reached: &mut [usize]) -> Result<Value> {
+    fn compute(&self, reached: &[usize]) -> Result<Value> {
         let (table, attr) = match (self.kind, self.field) {
             (AggregateKind::Count, _) => return Ok(Value::Int(reached.len() as i64)),
             (AggregateKind::Exists, _) => return Ok(Value::Bool(!reached.is_empty())),

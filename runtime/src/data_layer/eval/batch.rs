@@ -7,7 +7,10 @@
 //! loop over typed columns (`loops`). A column read twice (a key the expression
 //! tests and a hop follows) is read once per chunk, and a guard's `key in ^ids`
 //! on the key a hop follows finds the hop's rows in the same lookup (`fused`).
-//! The buffers of one chunk are reused for the next.
+//! The buffers of one chunk are reused for the next. A `parent(..)` is one
+//! value for the call, or, for rows each tested for its own source row
+//! (`Batch::eval_per_parent`), a column read from those source rows
+//! (`parents`). Planning a node is in `plan`.
 //!
 //! `and`/`or` keep a selection of the rows still undecided: the right operand
 //! is evaluated only on rows the left one did not decide (false for `and`,
@@ -28,11 +31,15 @@ use std::rc::Rc;
 use uuid::Uuid;
 
 use super::list::InList;
-use super::lower::{Accepts, Column, as_truth};
+use super::lower::{Accepts, as_truth};
 use fused::Fused;
+use parents::PerParent;
+use plan::{plan, read};
 
 mod fused;
 mod loops;
+mod parents;
+mod plan;
 
 use super::{Binding, Index, KeyIndex, Node, ParentColumn, Scope};
 use crate::data_layer::store::Table;
@@ -70,14 +77,15 @@ pub(super) fn decode(code: u8) -> Option<bool> {
 
 /// How a column is read: as integers, UUIDs or values.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Ints,
     Uuids,
     Values,
 }
 
 impl Kind {
-    fn of(ty: ValueType) -> Kind {
+    /// How a column of type `ty` is read.
+    pub(super) fn of(ty: ValueType) -> Kind {
         match ty {
             ValueType::I16 | ValueType::I32 | ValueType::I64 => Kind::Ints,
             ValueType::Uuid => Kind::Uuids,
@@ -113,7 +121,8 @@ enum Operand {
     Const(Value),
     Column(usize),
     /// `parent(x)`: a position in `Batch::parents`, read once per call of
-    /// `Batch::eval` (the source row it reads is the same for every row).
+    /// `Batch::eval` (the source row it reads is the same for every row), or
+    /// per row from a column of source rows (`Batch::eval_per_parent`).
     Parent(usize),
 }
 
@@ -200,6 +209,34 @@ impl<'a> Batch<'a> {
         rows: &[usize],
         emit: &mut dyn FnMut(&[u8]),
     ) {
+        self.run(scope, ix, rows, None, emit);
+    }
+
+    /// [`Batch::eval`] with each row's own `parent(..)`: `parents[i]` the
+    /// source row (of the `no_attributes` hop this scope is a condition of)
+    /// that row `rows[i]` is tested for, each `parent(x)` then a column read
+    /// from those rows, a chunk at a time. Only for a scope without
+    /// bindings (`parents::per_parent`), whose plan reads no closure.
+    pub(super) fn eval_per_parent(
+        &self,
+        scope: &Scope<'a>,
+        ix: &[Index<'a>],
+        rows: &[usize],
+        parents: &[usize],
+        emit: &mut dyn FnMut(&[u8]),
+    ) {
+        debug_assert!(scope.bindings.is_empty() && rows.len() == parents.len());
+        self.run(scope, ix, rows, Some(parents), emit);
+    }
+
+    fn run(
+        &self,
+        scope: &Scope<'a>,
+        ix: &[Index<'a>],
+        rows: &[usize],
+        per_parent: Option<&[usize]>,
+        emit: &mut dyn FnMut(&[u8]),
+    ) {
         let n = CHUNK.min(rows.len());
         let slots = scope.bindings.len() + 1;
         // One set of buffers for every chunk.
@@ -211,14 +248,21 @@ impl<'a> Batch<'a> {
             ready: vec![false; slots],
             cols: (0..self.reads.len()).map(|_| Col::Unread).collect(),
             read: vec![false; self.reads.len()],
-            parents: self.parents.iter().map(ParentColumn::read).collect(),
+            parents: match per_parent {
+                Some(_) => Vec::new(),
+                None => self.parents.iter().map(ParentColumn::read).collect(),
+            },
+            per_parent: per_parent.map(|_| PerParent::new(self.parents.len())),
         };
         let mut codes = Vec::with_capacity(n);
         let mut node = Vec::with_capacity(n);
         let mut all: Vec<u32> = Vec::with_capacity(n);
         let mut rest: Vec<u32> = Vec::with_capacity(n);
-        for chunk in rows.chunks(CHUNK) {
+        for (i, chunk) in rows.chunks(CHUNK).enumerate() {
             state.start(chunk);
+            if let (Some(parents), Some(per)) = (per_parent, &mut state.per_parent) {
+                per.start(&parents[i * CHUNK..][..chunk.len()]);
+            }
             all.clear();
             all.extend(0..chunk.len() as u32);
             codes.clear();
@@ -270,78 +314,8 @@ fn and(a: u8, b: u8) -> u8 {
     }
 }
 
-/// The position of the read of `attr` of `slot`'s records in `reads`, added
-/// when new.
-fn read<'a>(
-    reads: &mut Vec<Read<'a>>,
-    slot: usize,
-    table: &'a dyn Table,
-    attr: usize,
-    kind: Kind,
-) -> usize {
-    let same = |r: &Read<'_>| r.slot == slot && r.attr == attr && r.kind == kind;
-    match reads.iter().position(same) {
-        Some(i) => i,
-        None => {
-            reads.push(Read {
-                slot,
-                table,
-                attr,
-                kind,
-            });
-            reads.len() - 1
-        }
-    }
-}
-
-fn column<'a>(leaves: &mut Leaves<'a>, c: &Column<'a>) -> usize {
-    read(&mut leaves.reads, c.slot, c.table, c.attr, Kind::of(c.ty))
-}
-
-/// The plan of condition `node`, `None` when batches do not handle it.
-fn plan<'a>(leaves: &mut Leaves<'a>, node: &Node<'a>) -> Option<Plan> {
-    Some(match node {
-        Node::Const(v) => Plan::Const(code(as_truth(v))),
-        Node::Attr(c) => Plan::Truth(column(leaves, c)),
-        Node::Cmp(op, l, r) => {
-            Plan::Cmp(Accepts::of(*op), operand(leaves, l)?, operand(leaves, r)?)
-        }
-        Node::In(x, list) => match &**x {
-            Node::Attr(c) => Plan::In(column(leaves, c), list.clone()),
-            _ => return None,
-        },
-        Node::And(l, r) => Plan::And(Box::new(plan(leaves, l)?), Box::new(plan(leaves, r)?)),
-        Node::Or(l, r) => Plan::Or(Box::new(plan(leaves, l)?), Box::new(plan(leaves, r)?)),
-        Node::Not(e) => Plan::Not(Box::new(plan(leaves, e)?)),
-        Node::IsNil(e) => match &**e {
-            Node::Attr(c) => Plan::IsNil(column(leaves, c)),
-            Node::Const(v) => Plan::Const(code(Some(v.is_null()))),
-            _ => return None,
-        },
-        Node::Arith(..)
-        | Node::Func(..)
-        | Node::TextOp(..)
-        | Node::Like { .. }
-        | Node::Exists(..)
-        | Node::Parent(..)
-        | Node::Aggregate(..) => return None,
-    })
-}
-
-fn operand<'a>(leaves: &mut Leaves<'a>, node: &Node<'a>) -> Option<Operand> {
-    match node {
-        Node::Const(v) => Some(Operand::Const(v.clone())),
-        Node::Attr(c) => Some(Operand::Column(column(leaves, c))),
-        Node::Parent(p) => {
-            leaves.parents.push(p.clone());
-            Some(Operand::Parent(leaves.parents.len() - 1))
-        }
-        _ => None,
-    }
-}
-
 /// A column read for a chunk, one entry per row of the chunk.
-enum Col {
+pub(super) enum Col {
     Unread,
     Ints(Vec<Option<i64>>),
     Uuids(Vec<Option<Uuid>>),
@@ -349,6 +323,33 @@ enum Col {
 }
 
 impl Col {
+    /// Reads attribute `attr` of `rows` of `table`, as `kind` says, into it
+    /// (its buffer reused when it was read the same way before).
+    pub(super) fn read(&mut self, kind: Kind, table: &dyn Table, rows: &[usize], attr: usize) {
+        match (kind, &mut *self) {
+            (Kind::Ints, Col::Ints(out)) => {
+                out.clear();
+                table.ints(rows, attr, out);
+            }
+            (Kind::Uuids, Col::Uuids(out)) => {
+                out.clear();
+                table.uuids(rows, attr, out);
+            }
+            (Kind::Values, Col::Values(out)) => {
+                out.clear();
+                table.values(rows, attr, out);
+            }
+            (kind, col) => {
+                *col = match kind {
+                    Kind::Ints => Col::Ints(Vec::with_capacity(rows.len())),
+                    Kind::Uuids => Col::Uuids(Vec::with_capacity(rows.len())),
+                    Kind::Values => Col::Values(Vec::with_capacity(rows.len())),
+                };
+                self.read(kind, table, rows, attr);
+            }
+        }
+    }
+
     /// The value at position `p` (nil when unread).
     fn value(&self, p: usize) -> Cow<'_, Value> {
         match self {
@@ -375,6 +376,8 @@ struct Chunk<'s, 'a> {
     read: Vec<bool>,
     /// The value of each of `Batch::parents`, read when the call began.
     parents: Vec<Value>,
+    /// With a source row per row (`Batch::eval_per_parent`): their columns.
+    per_parent: Option<PerParent>,
 }
 
 impl Chunk<'_, '_> {
@@ -450,53 +453,46 @@ impl Chunk<'_, '_> {
         let read = &self.batch.reads[id];
         let (table, attr, kind) = (read.table, read.attr, read.kind);
         self.slot(read.slot);
-        let rows = &self.slots[read.slot];
-        match (kind, &mut self.cols[id]) {
-            (Kind::Ints, Col::Ints(out)) => {
-                out.clear();
-                table.ints(rows, attr, out);
-            }
-            (Kind::Uuids, Col::Uuids(out)) => {
-                out.clear();
-                table.uuids(rows, attr, out);
-            }
-            (Kind::Values, Col::Values(out)) => {
-                out.clear();
-                table.values(rows, attr, out);
-            }
-            (kind, col) => {
-                *col = match kind {
-                    Kind::Ints => Col::Ints(Vec::with_capacity(rows.len())),
-                    Kind::Uuids => Col::Uuids(Vec::with_capacity(rows.len())),
-                    Kind::Values => Col::Values(Vec::with_capacity(rows.len())),
-                };
-                self.read[id] = false;
-                return self.col(id);
-            }
-        }
+        self.cols[id].read(kind, table, &self.slots[read.slot], attr);
         self.read[id] = true;
     }
 
     fn operand(&mut self, operand: &Operand) {
-        if let Operand::Column(id) = operand {
-            self.col(*id);
+        match operand {
+            Operand::Column(id) => self.col(*id),
+            Operand::Parent(i) => {
+                if let Some(per) = &mut self.per_parent {
+                    per.col(&self.batch.parents[*i], *i);
+                }
+            }
+            Operand::Const(_) => {}
+        }
+    }
+
+    /// The column an operand reads for the chunk's rows: an attribute's, or
+    /// a `parent(..)` read per row.
+    fn column(&self, operand: &Operand) -> Option<&Col> {
+        match (operand, &self.per_parent) {
+            (Operand::Column(id), _) => Some(&self.cols[*id]),
+            (Operand::Parent(i), Some(per)) => Some(per.get(*i)),
+            _ => None,
         }
     }
 
     fn value<'o>(&'o self, operand: &'o Operand, p: usize) -> Cow<'o, Value> {
-        match operand {
-            Operand::Column(id) => self.cols[*id].value(p),
-            constant => Cow::Borrowed(self.constant(constant).unwrap_or(&Value::Null)),
+        match self.column(operand) {
+            Some(col) => col.value(p),
+            None => Cow::Borrowed(self.constant(operand).unwrap_or(&Value::Null)),
         }
     }
 
     /// The value of an operand that is the same on every row: a constant,
-    /// or a `parent(..)` (as read when the call began).
+    /// or a `parent(..)` (as read when the call began) unless read per row.
     fn constant<'o>(&'o self, operand: &'o Operand) -> Option<&'o Value> {
         match operand {
             Operand::Const(v) => Some(v),
-            Operand::Parent(i) => Some(&self.parents[*i]),
-            Operand::Column(_) => None,
+            Operand::Parent(i) if self.per_parent.is_none() => Some(&self.parents[*i]),
+            Operand::Parent(_) | Operand::Column(_) => None,
         }
     }
 

@@ -143,8 +143,14 @@ impl<'a> Compiler<'a> {
         })
     }
 
+    /// Whether it is compiling the filter of a `no_attributes` hop (whose
+    /// `parent(..)` reads the source row the hop is tested from).
+    pub(super) fn in_parent_filter(&self) -> bool {
+        self.parent.is_some()
+    }
+
     /// The index of `attr` of `schema`'s table, shared by every step that needs it.
-    fn index(&mut self, schema: &'static Schema, attr: usize) -> Result<usize> {
+    pub(super) fn index(&mut self, schema: &'static Schema, attr: usize) -> Result<usize> {
         if let Some(&slot) = self.index_slots.get(&(schema.name, attr)) {
             return Ok(slot);
         }

@@ -81,6 +81,23 @@ impl RowGroups {
             Value::Uuid(u) => self.uuids.get(&u.as_u128()),
             v => self.values.get(v),
         };
+        self.rows_of(group)
+    }
+
+    /// The rows holding `Value::Int(i)`, ascending.
+    #[inline]
+    pub(super) fn get_int(&self, i: i64) -> &[usize] {
+        self.rows_of(self.ints.get(&i))
+    }
+
+    /// The rows holding the UUID `Uuid::from_u128(u)`, ascending.
+    #[inline]
+    pub(super) fn get_uuid(&self, u: u128) -> &[usize] {
+        self.rows_of(self.uuids.get(&u))
+    }
+
+    #[inline]
+    fn rows_of(&self, group: Option<&usize>) -> &[usize] {
         match group {
             Some(&g) => &self.rows[self.starts[g]..self.starts[g + 1]],
             None => &[],

@@ -7,6 +7,9 @@
 //! the source row set as their `parent(..)`'s: row by row for a few
 //! candidates, else each condition on all of them at once, in batches where
 //! it has a batch plan (`batch`, which reads each `parent(..)` once per call).
+//! An aggregate over such a hop for many source rows is rather computed in
+//! one pass over the destination (`grouped`), where each candidate is tested
+//! for its own source row (`parent(..)` a column).
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -14,7 +17,7 @@ use std::rc::Rc;
 
 use super::{Index, Step};
 use crate::data_layer::store::Table;
-use crate::value::Value;
+use crate::value::{Value, ValueType};
 
 /// Fewer candidates than this are tested row by row: setting up a batch
 /// costs about what testing this many rows one at a time does.
@@ -43,6 +46,8 @@ pub(super) struct ParentColumn<'a> {
     pub(super) row: Rc<Cell<Option<usize>>>,
     pub(super) table: &'a dyn Table,
     pub(super) attr: usize,
+    /// The attribute's type: every value read is of it, or nil.
+    pub(super) ty: ValueType,
 }
 
 impl ParentColumn<'_> {

@@ -40,6 +40,7 @@ impl Memory {
             rows.push(row);
             true
         });
+        compiled.prepare(&rows);
         let pk = schema.primary_key;
         rows.into_iter()
             .map(|row| {

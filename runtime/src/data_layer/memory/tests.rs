@@ -15,6 +15,7 @@ use crate::sort::{Order, Sort, compare_for_sort};
 mod batches;
 mod fast_paths;
 mod filters;
+mod grouped;
 mod parent_hops;
 mod reads;
 mod transactions;

@@ -17,12 +17,9 @@ impl Chunk<'_, '_> {
         sel: &[u32],
         out: &mut [u8],
     ) {
-        let ints = |o: &Operand| match o {
-            Operand::Column(id) => match &self.cols[*id] {
-                Col::Ints(v) => Some(v.as_slice()),
-                _ => None,
-            },
-            Operand::Const(_) | Operand::Parent(_) => None,
+        let ints = |o: &Operand| match self.column(o) {
+            Some(Col::Ints(v)) => Some(v.as_slice()),
+            _ => None,
         };
         let test = |a: Option<i64>, b: Option<i64>| match (a, b) {
             (Some(a), Some(b)) => code(Some(accepts.ordering(a.cmp(&b)))),

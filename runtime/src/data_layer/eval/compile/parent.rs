@@ -86,13 +86,15 @@ impl<'a> Compiler<'a> {
                 parent.schema.name
             ))
         })?;
-        if condition && parent.schema.attributes[attr].value_type != ValueType::Bool {
+        let ty = parent.schema.attributes[attr].value_type;
+        if condition && ty != ValueType::Bool {
             return Err(self.invalid(format!("`parent({name})` is not a condition")));
         }
         Ok(Node::Parent(ParentColumn {
             row: parent.row.clone(),
             table: parent.table,
             attr,
+            ty,
         }))
     }
 }

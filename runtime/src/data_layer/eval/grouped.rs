@@ -1,0 +1,430 @@
+//! An aggregate computed for many records in one pass over the destination
+//! table in row order, as a hand-written loop over a `Vec` of records would:
+//! each destination row's key (the hop's destination attribute) is looked up
+//! in an index of the source records' key, the hop's conditions and the
+//! aggregate's filter are tested on the rows found, a chunk at a time, and
+//! each row is counted (or gathered) for its source row. The per-record path
+//! (`aggregate`) reads each record's related rows through an index of the
+//! destination instead, built in its own pass over the destination first,
+//! then read in key order: scattered over the whole table, so most reads
+//! miss the caches.
+//!
+//! It applies to an aggregate of one hop whose destination rows are found
+//! through an index the read builds (`Index::Built`): a has_many or has_one
+//! by key, or a hop linked by a condition whose conjunct `dest ==
+//! parent(source)` keys it (`compile::parent`). Then the per-record path
+//! also passes over the whole destination on first use, so the grouped pass
+//! costs no more for a few records, and reads in table order for many. Not
+//! for an aggregate inside a `no_attributes` relationship's filter (its own
+//! filter may read that relationship's `parent(..)`, which changes with the
+//! row tested), nor for a many_to_many hop, nor through several hops.
+//!
+//! A hop linked by a condition tests its conditions with each row's own
+//! source row as `parent(..)`: in batches where the condition has a batch
+//! plan and no bindings (`Batch::eval_per_parent`, each `parent(x)` a column
+//! read from the rows' source rows), else row by row with the source row set
+//! where the conditions' `parent(..)` read it.
+//!
+//! The rows each record reaches are those the per-record path reaches, in
+//! the same (row) order, so every kind computes the same value from them
+//! (`Compiled::compute`); `memory/tests/grouped.rs` compares the two.
+
+use super::batch::{Col, Kind};
+use super::groups::RowGroups;
+use super::{CHUNK, Index, KeyIndex, ParentLink, Scope, Step};
+use crate::data_layer::store::Table;
+use crate::value::{Value, ValueType};
+
+/// How an aggregate of one hop is computed in one pass, decided when it is
+/// compiled.
+pub(super) struct GroupPlan<'a> {
+    /// Where the source records' keys are looked up.
+    source: SourceIndex<'a>,
+    /// The destination's table, the attribute its rows are keyed by, its type.
+    dest: (&'a dyn Table, usize, ValueType),
+    /// Whether the rows reached are kept, not only counted.
+    gather: bool,
+}
+
+/// Destination rows read per block: their keys, then each condition on the
+/// rows found, a batch evaluation of a few chunks (`CHUNK`) at a time, while
+/// the block's records are still in cache.
+const BLOCK: usize = 8 * CHUNK;
+
+/// What a grouped pass over a hop reads (`GroupPlan::target`).
+pub(super) struct Target<'a> {
+    dest: (&'a dyn Table, usize, ValueType),
+    /// The source attribute the destination's key is looked up by.
+    pub(super) source_attr: usize,
+}
+
+/// An index of the source records by the hop's source attribute.
+pub(super) enum SourceIndex<'a> {
+    /// One of the read's indexes (`Compiler::index`): the source records are
+    /// the stored table's.
+    Shared(usize),
+    /// The source records are rows given to the read (not the stored table):
+    /// their attribute `attr`, of type `ty`, indexed when the pass runs.
+    Own {
+        table: &'a dyn Table,
+        attr: usize,
+        ty: ValueType,
+    },
+}
+
+/// What the pass found: per source row, how many rows it reaches and, when
+/// gathered, which.
+pub(super) struct Grouped {
+    /// The source rows computed (`None`: all of them).
+    wanted: Option<Vec<bool>>,
+    counts: Vec<usize>,
+    /// Source row `s` reaches `rows[starts[s]..starts[s + 1]]`, ascending.
+    gathered: Option<(Vec<usize>, Vec<usize>)>,
+}
+
+impl Grouped {
+    /// The rows source row `row` reaches (`Err` with their count when they
+    /// were counted only); `None` when `row` was not computed.
+    pub(super) fn reached(&self, row: usize) -> Option<Result<&[usize], usize>> {
+        if let Some(wanted) = &self.wanted
+            && !wanted.get(row).copied().unwrap_or(false)
+        {
+            return None;
+        }
+        let count = self.counts.get(row).copied().unwrap_or(0);
+        Some(match &self.gathered {
+            Some((starts, rows)) if row < self.counts.len() => {
+                Ok(&rows[starts[row]..starts[row + 1]])
+            }
+            Some(_) => Ok(&[]),
+            None => Err(count),
+        })
+    }
+}
+
+impl<'a> GroupPlan<'a> {
+    /// What a plan for `step`, the one hop of an aggregate, would read, when
+    /// it can have one: the destination's key and the source attribute whose
+    /// index `GroupPlan::new` is given (`step`'s source attribute or, linked
+    /// by a condition, its key conjunct's).
+    pub(super) fn target(step: &Step<'a>, ix: &[Index<'a>]) -> Option<Target<'a>> {
+        let (dest_index, source_attr) = match &step.parent {
+            _ if step.join.is_some() => return None,
+            None => (step.dest_index, step.source_attr),
+            Some(ParentLink {
+                key: Some((attr, index)),
+                ..
+            }) => (*index, *attr),
+            Some(_) => return None,
+        };
+        let Index::Built {
+            table, attr, ty, ..
+        } = &ix[dest_index]
+        else {
+            return None;
+        };
+        Some(Target {
+            dest: (*table, *attr, *ty),
+            source_attr,
+        })
+    }
+
+    /// The plan reading `target`, the source records indexed by `source`;
+    /// `gather` when the value needs the rows, not their count.
+    pub(super) fn new(target: Target<'a>, source: SourceIndex<'a>, gather: bool) -> Self {
+        GroupPlan {
+            source,
+            dest: target.dest,
+            gather,
+        }
+    }
+
+    /// Passes over the destination: the rows `step` reaches from each source
+    /// row (each of `wanted` when given, else every one) that `filter` (the
+    /// aggregate's) is true on.
+    pub(super) fn pass(
+        &self,
+        step: &Step<'a>,
+        filter: Option<&Scope<'a>>,
+        wanted: Option<&[usize]>,
+        ix: &[Index<'a>],
+    ) -> Grouped {
+        let own;
+        let source = match &self.source {
+            SourceIndex::Shared(i) => match &ix[*i] {
+                Index::Primary(keys) => Source::Keys(keys),
+                Index::Built {
+                    table,
+                    attr,
+                    ty,
+                    map,
+                } => Source::Groups(super::built(map, *table, *attr, *ty)),
+            },
+            SourceIndex::Own { table, attr, ty } => {
+                own = RowGroups::of_column(*table, *attr, *ty);
+                Source::Groups(&own)
+            }
+        };
+        let source_len = step.source_table.len();
+        let wanted = wanted.map(|rows| {
+            let mut mask = vec![false; source_len];
+            rows.iter()
+                .filter(|&&r| r < source_len)
+                .for_each(|&r| mask[r] = true);
+            mask
+        });
+        let mut pass = Pass {
+            counts: vec![0; source_len],
+            pairs: Pairs::default(),
+            kept: Vec::new(),
+            all: (Vec::new(), Vec::new()),
+        };
+        let (table, attr, ty) = self.dest;
+        let (mut keys, kind) = (Col::Unread, Kind::of(ty));
+        let mut rows = Vec::with_capacity(BLOCK);
+        for start in (0..table.len()).step_by(BLOCK) {
+            rows.clear();
+            rows.extend(start..table.len().min(start + BLOCK));
+            pass.pairs.clear();
+            keys.read(kind, table, &rows, attr);
+            keys.pairs(&source, start, wanted.as_deref(), &mut pass.pairs);
+            for condition in &step.conditions {
+                pass.keep(condition, step.parent.as_ref(), ix);
+            }
+            if let Some(filter) = filter {
+                pass.keep(filter, None, ix);
+            }
+            for &s in &pass.pairs.sources {
+                // Every source row the index finds is one of the table's.
+                if let Some(count) = pass.counts.get_mut(s) {
+                    *count += 1;
+                }
+            }
+            if self.gather {
+                pass.all.0.extend_from_slice(&pass.pairs.dests);
+                pass.all.1.extend_from_slice(&pass.pairs.sources);
+            }
+        }
+        let gathered = self.gather.then(|| by_source(&pass.counts, &pass.all));
+        Grouped {
+            wanted,
+            counts: pass.counts,
+            gathered,
+        }
+    }
+}
+
+/// `counts[s]` rows for each source row `s`, from the pairs (destination
+/// rows, their source rows) in destination order: each source row's rows,
+/// contiguous and ascending.
+fn by_source(
+    counts: &[usize],
+    (dests, sources): &(Vec<usize>, Vec<usize>),
+) -> (Vec<usize>, Vec<usize>) {
+    let mut starts = Vec::with_capacity(counts.len() + 1);
+    let mut total = 0;
+    for c in counts {
+        starts.push(total);
+        total += c;
+    }
+    starts.push(total);
+    let mut fill = starts[..counts.len()].to_vec();
+    let mut rows = vec![0; total];
+    for (&d, &s) in dests.iter().zip(sources) {
+        if let Some(at) = fill.get_mut(s) {
+            rows[*at] = d;
+            *at += 1;
+        }
+    }
+    (starts, rows)
+}
+
+/// The state of one pass.
+struct Pass {
+    counts: Vec<usize>,
+    /// The chunk's pairs still passing.
+    pairs: Pairs,
+    /// Positions a test kept.
+    kept: Vec<usize>,
+    /// Every pair kept, when gathering: (destination rows, source rows).
+    all: (Vec<usize>, Vec<usize>),
+}
+
+/// Destination rows, each with a source row it relates to.
+#[derive(Default)]
+struct Pairs {
+    dests: Vec<usize>,
+    sources: Vec<usize>,
+}
+
+impl Pairs {
+    fn clear(&mut self) {
+        self.dests.clear();
+        self.sources.clear();
+    }
+
+    fn push(&mut self, dest: usize, source: usize) {
+        self.dests.push(dest);
+        self.sources.push(source);
+    }
+}
+
+impl Pass {
+    /// Keeps the pairs whose destination row `scope` is true on, read with
+    /// the pair's source row as `link`'s `parent(..)` when given.
+    fn keep<'a>(&mut self, scope: &Scope<'a>, link: Option<&ParentLink<'a>>, ix: &[Index<'a>]) {
+        let pairs = &mut self.pairs;
+        if pairs.dests.is_empty() {
+            return;
+        }
+        let kept = &mut self.kept;
+        kept.clear();
+        match (link, &scope.batch) {
+            (None, _) => scope.keep_all(&pairs.dests, ix, kept),
+            (Some(_), Some(batch)) if scope.bindings.is_empty() => {
+                let mut at = 0;
+                batch.eval_per_parent(scope, ix, &pairs.dests, &pairs.sources, &mut |codes| {
+                    let pass = codes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| **c == super::batch::TRUE);
+                    kept.extend(pass.map(|(i, _)| at + i));
+                    at += codes.len();
+                });
+            }
+            (Some(link), _) => {
+                // Restored after, as `Step::related_to_parent` does.
+                let outer = link.row.get();
+                for (i, (&d, &s)) in pairs.dests.iter().zip(&pairs.sources).enumerate() {
+                    link.row.set(Some(s));
+                    if scope.eval(d, ix) == Some(true) {
+                        kept.push(i);
+                    }
+                }
+                link.row.set(outer);
+            }
+        }
+        // `kept` is ascending, so each pair moves down, never up.
+        for (i, &at) in kept.iter().enumerate() {
+            pairs.dests[i] = pairs.dests[at];
+            pairs.sources[i] = pairs.sources[at];
+        }
+        pairs.dests.truncate(kept.len());
+        pairs.sources.truncate(kept.len());
+    }
+}
+
+/// A destination key, as a column of keys (`Col`) holds it.
+#[derive(Clone, Copy)]
+enum Key<'k> {
+    Int(i64),
+    Uuid(u128),
+    Value(&'k Value),
+}
+
+impl Col {
+    /// Appends to `pairs` each row read (the first one `start`) with each
+    /// source row (of `wanted`, when given) its key finds in `source`: a
+    /// plain loop for integer or UUID keys and a primary-key index, the
+    /// common case, else through `Source::find`.
+    fn pairs(&self, source: &Source<'_>, start: usize, wanted: Option<&[bool]>, pairs: &mut Pairs) {
+        match (self, source) {
+            (Col::Ints(keys), Source::Keys(KeyIndex::Ints(map))) => {
+                unique(keys, start, wanted, pairs, |k| map.get(k).copied());
+            }
+            (Col::Uuids(keys), Source::Keys(KeyIndex::Uuids(map))) => {
+                unique(keys, start, wanted, pairs, |u| {
+                    map.get(&u.as_u128()).copied()
+                });
+            }
+            _ => self.each(|i, key| {
+                source.find(key, |s| {
+                    if wanted.is_none_or(|w| w.get(s).copied().unwrap_or(false)) {
+                        pairs.push(start + i, s);
+                    }
+                })
+            }),
+        }
+    }
+
+    /// Calls `f` with the position and key of each key that is not nil.
+    fn each(&self, mut f: impl FnMut(usize, Key<'_>)) {
+        match self {
+            Col::Unread => {}
+            Col::Ints(keys) => keys
+                .iter()
+                .enumerate()
+                .for_each(|(i, k)| k.iter().for_each(|&k| f(i, Key::Int(k)))),
+            Col::Uuids(keys) => keys
+                .iter()
+                .enumerate()
+                .for_each(|(i, k)| k.iter().for_each(|k| f(i, Key::Uuid(k.as_u128())))),
+            Col::Values(keys) => keys
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| !k.is_null())
+                .for_each(|(i, k)| f(i, Key::Value(k))),
+        }
+    }
+}
+
+/// [`Col::pairs`] for typed keys and an index of one row per key (`find`).
+#[inline(always)]
+fn unique<K>(
+    keys: &[Option<K>],
+    start: usize,
+    wanted: Option<&[bool]>,
+    pairs: &mut Pairs,
+    find: impl Fn(&K) -> Option<usize>,
+) {
+    pairs.dests.reserve(keys.len());
+    pairs.sources.reserve(keys.len());
+    for (i, key) in keys.iter().enumerate() {
+        let Some(s) = key.as_ref().and_then(&find) else {
+            continue;
+        };
+        if wanted.is_none_or(|w| w.get(s).copied().unwrap_or(false)) {
+            pairs.dests.push(start + i);
+            pairs.sources.push(s);
+        }
+    }
+}
+
+/// The source records' index, as the pass reads it.
+enum Source<'i> {
+    /// The primary-key index: one row per key.
+    Keys(&'i KeyIndex),
+    /// Any other: the rows holding each value.
+    Groups(&'i RowGroups),
+}
+
+impl Source<'_> {
+    /// Calls `f` with each source row whose key equals `key` (`Value`'s
+    /// `==`, as the indexes of the per-record path find them).
+    #[inline(always)]
+    fn find(&self, key: Key<'_>, mut f: impl FnMut(usize)) {
+        match (self, key) {
+            (Source::Keys(KeyIndex::Ints(map)), Key::Int(i)) => {
+                map.get(&i).into_iter().for_each(|&r| f(r))
+            }
+            (Source::Keys(KeyIndex::Uuids(map)), Key::Uuid(u)) => {
+                map.get(&u).into_iter().for_each(|&r| f(r))
+            }
+            (Source::Keys(keys), Key::Value(v)) => keys.get(v).into_iter().for_each(|&r| f(r)),
+            (Source::Keys(keys), key) => keys.get(&key.value()).into_iter().for_each(|&r| f(r)),
+            (Source::Groups(groups), Key::Int(i)) => groups.get_int(i).iter().for_each(|&r| f(r)),
+            (Source::Groups(groups), Key::Uuid(u)) => groups.get_uuid(u).iter().for_each(|&r| f(r)),
+            (Source::Groups(groups), Key::Value(v)) => groups.get(v).iter().for_each(|&r| f(r)),
+        }
+    }
+}
+
+impl Key<'_> {
+    fn value(self) -> Value {
+        match self {
+            Key::Int(i) => Value::Int(i),
+            Key::Uuid(u) => Value::Uuid(uuid::Uuid::from_u128(u)),
+            Key::Value(v) => v.clone(),
+        }
+    }
+}
