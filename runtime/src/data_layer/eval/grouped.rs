@@ -187,7 +187,22 @@ impl<'a> GroupPlan<'a> {
             rows.extend(start..table.len().min(start + BLOCK));
             pass.pairs.clear();
             keys.read(kind, table, &rows, attr);
-            keys.pairs(&source, start, wanted.as_deref(), &mut pass.pairs);
+            let wanted = wanted.as_deref();
+            if step.conditions.is_empty() && filter.is_none() && !self.gather {
+                // Nothing to test, nothing to keep: counted as found.
+                let counts = &mut pass.counts;
+                keys.pairs(&source, start, wanted, |_, s| {
+                    // Every source row the index finds is one of the table's.
+                    if let Some(count) = counts.get_mut(s) {
+                        *count += 1;
+                    }
+                });
+                continue;
+            }
+            let pairs = &mut pass.pairs;
+            pairs.dests.reserve(rows.len());
+            pairs.sources.reserve(rows.len());
+            keys.pairs(&source, start, wanted, |d, s| pairs.push(d, s));
             for condition in &step.conditions {
                 pass.keep(condition, step.parent.as_ref(), ix);
             }
@@ -195,7 +210,6 @@ impl<'a> GroupPlan<'a> {
                 pass.keep(filter, None, ix);
             }
             for &s in &pass.pairs.sources {
-                // Every source row the index finds is one of the table's.
                 if let Some(count) = pass.counts.get_mut(s) {
                     *count += 1;
                 }
@@ -323,24 +337,35 @@ enum Key<'k> {
 }
 
 impl Col {
-    /// Appends to `pairs` each row read (the first one `start`) with each
+    /// Calls `found` with each row read (the first one `start`) and each
     /// source row (of `wanted`, when given) its key finds in `source`: a
     /// plain loop for integer or UUID keys and a primary-key index, the
     /// common case, else through `Source::find`.
-    fn pairs(&self, source: &Source<'_>, start: usize, wanted: Option<&[bool]>, pairs: &mut Pairs) {
+    #[inline(always)]
+    fn pairs(
+        &self,
+        source: &Source<'_>,
+        start: usize,
+        wanted: Option<&[bool]>,
+        mut found: impl FnMut(usize, usize),
+    ) {
+        let wanted = |s: usize| wanted.is_none_or(|w| w.get(s).copied().unwrap_or(false));
         match (self, source) {
             (Col::Ints(keys), Source::Keys(KeyIndex::Ints(map))) => {
-                unique(keys, start, wanted, pairs, |k| map.get(k).copied());
+                unique(
+                    keys,
+                    |k| map.get(k).copied().filter(|&s| wanted(s)),
+                    |i, s| found(start + i, s),
+                );
             }
             (Col::Uuids(keys), Source::Keys(KeyIndex::Uuids(map))) => {
-                unique(keys, start, wanted, pairs, |u| {
-                    map.get(&u.as_u128()).copied()
-                });
+                let find = |u: &uuid::Uuid| map.get(&u.as_u128()).copied().filter(|&s| wanted(s));
+                unique(keys, find, |i, s| found(start + i, s));
             }
             _ => self.each(|i, key| {
                 source.find(key, |s| {
-                    if wanted.is_none_or(|w| w.get(s).copied().unwrap_or(false)) {
-                        pairs.push(start + i, s);
+                    if wanted(s) {
+                        found(start + i, s);
                     }
                 })
             }),
@@ -372,20 +397,12 @@ impl Col {
 #[inline(always)]
 fn unique<K>(
     keys: &[Option<K>],
-    start: usize,
-    wanted: Option<&[bool]>,
-    pairs: &mut Pairs,
     find: impl Fn(&K) -> Option<usize>,
+    mut found: impl FnMut(usize, usize),
 ) {
-    pairs.dests.reserve(keys.len());
-    pairs.sources.reserve(keys.len());
     for (i, key) in keys.iter().enumerate() {
-        let Some(s) = key.as_ref().and_then(&find) else {
-            continue;
-        };
-        if wanted.is_none_or(|w| w.get(s).copied().unwrap_or(false)) {
-            pairs.dests.push(start + i);
-            pairs.sources.push(s);
+        if let Some(s) = key.as_ref().and_then(&find) {
+            found(i, s);
         }
     }
 }
