@@ -2,8 +2,8 @@
 //! table in row order, as a hand-written loop over a `Vec` of records would:
 //! each destination row's key (the hop's destination attribute) is looked up
 //! in an index of the source records' key, the hop's conditions and the
-//! aggregate's filter are tested on the rows found, a chunk at a time, and
-//! each row is counted (or gathered) for its source row. The per-record path
+//! aggregate's filter are tested on the rows found, a block of rows at a
+//! time, and each row is counted (or gathered) for its source row. The per-record path
 //! (`aggregate`) reads each record's related rows through an index of the
 //! destination instead, built in its own pass over the destination first,
 //! then read in key order: scattered over the whole table, so most reads
@@ -13,11 +13,16 @@
 //! through an index the read builds (`Index::Built`): a has_many or has_one
 //! by key, or a hop linked by a condition whose conjunct `dest ==
 //! parent(source)` keys it (`compile::parent`). Then the per-record path
-//! also passes over the whole destination on first use, so the grouped pass
-//! costs no more for a few records, and reads in table order for many. Not
-//! for an aggregate inside a `no_attributes` relationship's filter (its own
-//! filter may read that relationship's `parent(..)`, which changes with the
-//! row tested), nor for a many_to_many hop, nor through several hops.
+//! also passes over the whole destination on first use (building the index),
+//! and the grouped pass reads in table order. A load computes it for its own
+//! records (`Aggregates::prepare`); a filter or sort key, for every record of
+//! the source table on first use: for a few of them (`id in ^ids and count >
+//! 3`) the conditions are then tested on every destination row that has a
+//! source record, where the per-record path tested only those records' rows
+//! (after its index build over every row). Not for an aggregate inside a
+//! `no_attributes` relationship's filter (its own filter may read that
+//! relationship's `parent(..)`, which changes with the row tested), nor for
+//! a many_to_many hop, nor through several hops.
 //!
 //! A hop linked by a condition tests its conditions with each row's own
 //! source row as `parent(..)`: in batches where the condition has a batch
