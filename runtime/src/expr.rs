@@ -192,8 +192,8 @@ pub enum TextOp {
 
 impl Expr {
     /// The operands of its top-level `and`s, left to right (itself when it is
-    /// no `and`). The SQL builder splits filters by them.
-    #[cfg(any(feature = "sqlite", feature = "postgres"))]
+    /// no `and`). The SQL builder splits filters by them, and the memory
+    /// layer the filters restricting its grouped aggregates.
     pub(crate) fn conjuncts(&self) -> Vec<&Expr> {
         let mut out = Vec::new();
         let mut stack = vec![self];
@@ -282,6 +282,17 @@ impl Expr {
         let mut stack = vec![self];
         while let Some(expr) = stack.pop() {
             if let Expr::Parent(_) = expr {
+                return true;
+            }
+            stack.extend(expr.operands().into_iter().flatten());
+        }
+        false
+    }
+    /// Whether it holds an aggregate anywhere.
+    pub(crate) fn holds_aggregate(&self) -> bool {
+        let mut stack = vec![self];
+        while let Some(expr) = stack.pop() {
+            if let Expr::Aggregate { .. } = expr {
                 return true;
             }
             stack.extend(expr.operands().into_iter().flatten());

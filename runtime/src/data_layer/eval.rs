@@ -86,6 +86,8 @@ pub(crate) use aggregate::Aggregates;
 use batch::Batch;
 pub(crate) use batch::CHUNK;
 use compile::Compiler;
+#[cfg(test)]
+pub(crate) use grouped::TESTED;
 pub(crate) use keys::KeyIndex;
 use linked::{ParentColumn, ParentLink};
 use list::InList;
@@ -123,7 +125,9 @@ impl<'a> Filter<'a> {
         let mut scopes = Vec::new();
         if let Some(expr) = expr {
             expr.check_depth(schema.name, &"the filter")?;
+            compiler.restriction = grouped::Restriction::compile(&mut compiler, schema, expr)?;
             scopes.push(compiler.scope(schema, expr)?);
+            compiler.restriction = None;
         }
         scopes.extend(compiler.visible(schema)?);
         Ok(Filter::of(scopes, compiler))

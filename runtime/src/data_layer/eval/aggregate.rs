@@ -5,9 +5,10 @@
 //! `crate::expr::Aggregate` for the semantics every layer shares).
 
 use std::cell::OnceCell;
+use std::rc::Rc;
 
 use super::compile::Compiler;
-use super::grouped::{GroupPlan, Grouped, SourceIndex};
+use super::grouped::{GroupPlan, Grouped, Restriction, SourceIndex};
 use super::{Index, Scope, Step, Tables, Visibility};
 use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
@@ -36,6 +37,12 @@ pub(super) struct Compiled<'a> {
     /// (`grouped`), and that pass's result once run.
     group: Option<GroupPlan<'a>>,
     grouped: OnceCell<Grouped>,
+    /// The records of the read whose filter it is in that the rest of the
+    /// filter selects (`grouped::Restriction`), computed first.
+    restriction: Option<Rc<Restriction<'a>>>,
+    /// The pass for every record, when one outside those computed first is
+    /// asked for.
+    everyone: OnceCell<Grouped>,
 }
 
 impl<'a> Aggregates<'a> {
@@ -181,6 +188,8 @@ pub(super) fn compile<'a>(
         what: format!("the aggregate `{aggregate}` of {}", schema.name),
         group,
         grouped: OnceCell::new(),
+        restriction: None,
+        everyone: OnceCell::new(),
     })
 }
 
@@ -188,7 +197,10 @@ impl<'a> Compiled<'a> {
     /// Its value for row `row` of the table its path starts from; an integer
     /// sum past `i64` is an error.
     pub(super) fn value(&self, row: usize, ix: &[Index<'a>]) -> Result<Value> {
-        match self.pass(None, ix).and_then(|grouped| grouped.reached(row)) {
+        match self
+            .grouped(row, ix)
+            .and_then(|grouped| grouped.reached(row))
+        {
             Some(Ok(reached)) => return self.compute(reached),
             Some(Err(count)) => {
                 return Ok(match self.kind {
@@ -201,6 +213,12 @@ impl<'a> Compiled<'a> {
         self.value_per_record(row, ix)
     }
 
+    /// Computed first for the records its restriction selects (the rest of
+    /// a read's filter it is in, `grouped::Restriction`).
+    pub(super) fn restrict(&mut self, restriction: Option<Rc<Restriction<'a>>>) {
+        self.restriction = restriction;
+    }
+
     /// The grouped pass's result (run now, for `wanted` or every record,
     /// unless run), when it has one.
     fn pass(&self, wanted: Option<&[usize]>, ix: &[Index<'a>]) -> Option<&Grouped> {
@@ -209,6 +227,30 @@ impl<'a> Compiled<'a> {
         Some(
             self.grouped
                 .get_or_init(|| plan.pass(step, self.filter.as_ref(), wanted, ix)),
+        )
+    }
+
+    /// The grouped pass's result holding row `row`, when it has one, run
+    /// now unless run: for the records its restriction selects when it has
+    /// one and `row` is one of them, else (and for any other row asked for
+    /// after) for every record.
+    fn grouped(&self, row: usize, ix: &[Index<'a>]) -> Option<&Grouped> {
+        let plan = self.group.as_ref()?;
+        let step = self.steps.first()?;
+        let wanted = self
+            .restriction
+            .as_ref()
+            .map(|r| r.rows(step.source_table, ix));
+        let first = match wanted {
+            Some(rows) if rows.binary_search(&row).is_ok() => self.pass(Some(rows), ix)?,
+            _ => self.pass(None, ix)?,
+        };
+        if first.holds(row) {
+            return Some(first);
+        }
+        Some(
+            self.everyone
+                .get_or_init(|| plan.pass(step, self.filter.as_ref(), None, ix)),
         )
     }
 

@@ -15,6 +15,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::cell::{Cell, OnceCell};
 use std::rc::Rc;
 
+use super::grouped::Restriction;
 use super::{
     Batch, Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
 };
@@ -43,6 +44,12 @@ pub(super) struct Compiler<'a> {
     /// While compiling the filter of a `no_attributes` hop: what its
     /// `parent(..)` read.
     parent: Option<Parent<'a>>,
+    /// While compiling a read's filter: the records its conjuncts without
+    /// aggregates select, which restrict the grouped aggregates of the
+    /// filter's own records (`grouped::Restriction`).
+    pub(super) restriction: Option<Rc<Restriction<'a>>>,
+    /// How many scopes are being compiled (1 in a read's filter itself).
+    depth: usize,
 }
 
 /// The source of the `no_attributes` hop whose filter is being compiled.
@@ -76,6 +83,8 @@ impl<'a> Compiler<'a> {
             visibility,
             scoped: true,
             parent: None,
+            restriction: None,
+            depth: 0,
         }
     }
 
@@ -249,6 +258,18 @@ impl<'a> Compiler<'a> {
     /// [`Compiler::scope`] on the records of `rows` when given (else
     /// `schema`'s table); the records its paths reach are stored ones.
     fn scope_on(
+        &mut self,
+        schema: &'static Schema,
+        rows: Option<&'a dyn Table>,
+        expr: &Expr,
+    ) -> Result<Scope<'a>> {
+        self.depth += 1;
+        let scope = self.scope_here(schema, rows, expr);
+        self.depth -= 1;
+        scope
+    }
+
+    fn scope_here(
         &mut self,
         schema: &'static Schema,
         rows: Option<&'a dyn Table>,
@@ -451,7 +472,15 @@ impl<'a> Compiler<'a> {
             return Err(self.invalid(format!("`{expr}` is not a condition")));
         }
         let rows = if slot == 0 { slots[0].rows } else { None };
-        let compiled = super::aggregate::compile(self, schema, rows, aggregate)?;
+        // The read's own records, in its filter itself (not in a scope
+        // nested in it): those the restriction selects are the ones whose
+        // value can make the filter true.
+        let restriction = match (slot, rows, self.depth) {
+            (0, None, 1) => self.restriction.clone(),
+            _ => None,
+        };
+        let mut compiled = super::aggregate::compile(self, schema, rows, aggregate)?;
+        compiled.restrict(restriction);
         Ok(Node::Aggregate(slot, Box::new(compiled)))
     }
 }

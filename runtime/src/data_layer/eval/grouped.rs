@@ -34,10 +34,17 @@
 //! the same (row) order, so every kind computes the same value from them
 //! (`Compiled::compute`); `memory/tests/grouped.rs` compares the two.
 
+use std::cell::OnceCell;
+use std::rc::Rc;
+
 use super::batch::{Col, Kind};
+use super::compile::Compiler;
 use super::groups::RowGroups;
 use super::{CHUNK, Index, KeyIndex, ParentLink, Scope, Step};
 use crate::data_layer::store::Table;
+use crate::error::Result;
+use crate::expr::Expr;
+use crate::resource::Schema;
 use crate::value::{Value, ValueType};
 
 /// How an aggregate of one hop is computed in one pass, decided when it is
@@ -77,6 +84,70 @@ pub(super) enum SourceIndex<'a> {
     },
 }
 
+/// The records of a read that its filter's top-level conjuncts without
+/// aggregates select (as SQL's grouped tables are restricted): only for
+/// them can an aggregate's value make the filter true (Kleene's `and` is
+/// false or nil on any other), so an aggregate of the filter's own records
+/// is computed for them first (`Compiled::grouped`). An `id in ^ids and
+/// count > 3` tests the hop's conditions on the related rows of `ids` only.
+pub(super) struct Restriction<'a> {
+    /// Each conjunct without aggregates, compiled on its own.
+    conjuncts: Vec<Scope<'a>>,
+    /// The rows they are all true on, found on first use.
+    rows: OnceCell<Vec<usize>>,
+}
+
+impl<'a> Restriction<'a> {
+    /// The restriction of `filter`, a read's filter on the records of
+    /// `schema`, when it has top-level conjuncts with aggregates and without.
+    pub(super) fn compile(
+        compiler: &mut Compiler<'a>,
+        schema: &'static Schema,
+        filter: &Expr,
+    ) -> Result<Option<Rc<Self>>> {
+        let conjuncts = filter.conjuncts();
+        let (with, without): (Vec<&Expr>, Vec<&Expr>) =
+            conjuncts.into_iter().partition(|c| c.holds_aggregate());
+        if with.is_empty() || without.is_empty() {
+            return Ok(None);
+        }
+        let conjuncts = without
+            .into_iter()
+            .map(|c| compiler.scope(schema, c))
+            .collect::<Result<_>>()?;
+        Ok(Some(Rc::new(Restriction {
+            conjuncts,
+            rows: OnceCell::new(),
+        })))
+    }
+
+    /// The rows of `table` (the read's) every conjunct is true on, ascending.
+    pub(super) fn rows(&self, table: &dyn Table, ix: &[Index<'a>]) -> &[usize] {
+        self.rows.get_or_init(|| {
+            let (mut rows, mut kept, mut out) = (Vec::new(), Vec::new(), Vec::new());
+            for start in (0..table.len()).step_by(CHUNK) {
+                rows.clear();
+                rows.extend(start..table.len().min(start + CHUNK));
+                for conjunct in &self.conjuncts {
+                    kept.clear();
+                    conjunct.keep_all(&rows, ix, &mut kept);
+                    let still: Vec<usize> = kept.iter().map(|&i| rows[i]).collect();
+                    rows = still;
+                }
+                out.extend_from_slice(&rows);
+            }
+            out
+        })
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many (destination row, source row) pairs passes on this thread
+    /// have tested: what a restriction saves.
+    pub(crate) static TESTED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// What the pass found: per source row, how many rows it reaches and, when
 /// gathered, which.
 pub(super) struct Grouped {
@@ -88,12 +159,17 @@ pub(super) struct Grouped {
 }
 
 impl Grouped {
+    /// Whether it holds source row `row`'s rows.
+    pub(super) fn holds(&self, row: usize) -> bool {
+        self.wanted
+            .as_ref()
+            .is_none_or(|w| w.get(row).copied().unwrap_or(false))
+    }
+
     /// The rows source row `row` reaches (`Err` with their count when they
     /// were counted only); `None` when `row` was not computed.
     pub(super) fn reached(&self, row: usize) -> Option<Result<&[usize], usize>> {
-        if let Some(wanted) = &self.wanted
-            && !wanted.get(row).copied().unwrap_or(false)
-        {
+        if !self.holds(row) {
             return None;
         }
         let count = self.counts.get(row).copied().unwrap_or(0);
@@ -296,6 +372,8 @@ impl Pass {
         if pairs.dests.is_empty() {
             return;
         }
+        #[cfg(test)]
+        TESTED.with(|t| t.set(t.get() + pairs.dests.len()));
         let kept = &mut self.kept;
         kept.clear();
         match (link, &scope.batch) {

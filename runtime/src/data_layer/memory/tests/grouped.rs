@@ -158,6 +158,17 @@ fn the_grouped_pass_gives_each_record_its_own_value() {
     assert!(differ > 100, "{differ}");
 }
 
+/// `aggregate`'s value for each lead, computed record by record.
+fn per_lead(m: &Memory, aggregate: &Aggregate) -> Vec<Value> {
+    let tables = m.tables.read().expect("lock");
+    let one = std::slice::from_ref(aggregate);
+    let c = Aggregates::compile(Lead::schema(), one, &Visibility::default(), &*tables)
+        .expect("compile");
+    (0..LEADS as usize)
+        .map(|r| c.values_per_record(r).expect("value").remove(0))
+        .collect()
+}
+
 /// A filter whose aggregate is grouped keeps the records whose own value
 /// passes, through a hop linked by a condition and one by key.
 #[test]
@@ -165,18 +176,12 @@ fn a_grouped_aggregate_in_a_filter_keeps_the_right_records() {
     let m = desk();
     for (hop, n) in [("above", 8_i64), ("at_threshold", 5), ("crowded", 2)] {
         let aggregate = Aggregate::new(AggregateKind::Count, [hop]);
-        let expected: Vec<i64> = {
-            let tables = m.tables.read().expect("lock");
-            let one = std::slice::from_ref(&aggregate);
-            let c = Aggregates::compile(Lead::schema(), one, &Visibility::default(), &*tables)
-                .expect("compile");
-            (0..LEADS as usize)
-                .filter(|&r| {
-                    matches!(c.values_per_record(r).expect("value")[0], Value::Int(v) if v > n)
-                })
-                .map(|r| r as i64 + 1)
-                .collect()
-        };
+        let expected: Vec<i64> = per_lead(&m, &aggregate)
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| matches!(v, Value::Int(v) if *v > n))
+            .map(|(r, _)| r as i64 + 1)
+            .collect();
         assert!(
             !expected.is_empty() && expected.len() < LEADS as usize,
             "{hop}"
@@ -191,4 +196,52 @@ fn a_grouped_aggregate_in_a_filter_keeps_the_right_records() {
             "{hop}"
         );
     }
+}
+
+/// A filter's aggregate is computed first for the records the rest of the
+/// filter selects (`id in ^ids`): the same records come out, in whatever
+/// order the conjuncts are, and the pass tests the related rows of those
+/// records, not of every lead.
+#[test]
+fn the_rest_of_a_filter_restricts_its_grouped_aggregate() {
+    use crate::data_layer::eval::TESTED;
+    let m = desk();
+    let aggregate = Aggregate::new(AggregateKind::Count, ["above"]);
+    let values = per_lead(&m, &aggregate);
+    let count = || Expr::Aggregate {
+        at: Vec::new(),
+        aggregate: Box::new(aggregate.clone()),
+    };
+    let ids = [3_i64, 17, 30];
+    let some = || Expr::is_in(attr("id"), ids.iter().map(|&i| Value::Int(i)).collect());
+    let tested = |filter: Expr| {
+        TESTED.with(|t| t.set(0));
+        let got = matching::<Lead>(&m, filter);
+        (got, TESTED.with(std::cell::Cell::get))
+    };
+    let mut kept_some = false;
+    for n in [0_i64, 8, 11, 14] {
+        let more = || cmp(CmpOp::Gt, count(), val(n));
+        let expected: Vec<i64> = ids
+            .into_iter()
+            .filter(|&id| matches!(values[id as usize - 1], Value::Int(v) if v > n))
+            .collect();
+        kept_some |= !expected.is_empty() && expected.len() < ids.len();
+        let (all, every) = tested(more());
+        assert!(expected.iter().all(|id| all.contains(id)), "more than {n}");
+        let (got, restricted) = tested(some().and(more()));
+        assert_eq!(got, expected, "ids and more than {n}");
+        assert!(restricted * 5 < every, "{restricted} of {every} tested");
+        // The aggregate before the restriction, and inside an `or`.
+        assert_eq!(
+            tested(more().and(some())).0,
+            expected,
+            "more than {n} and ids"
+        );
+        let or_nothing = more().or(cmp(CmpOp::Eq, attr("threshold"), val(99_i64)));
+        let (got, restricted) = tested(some().and(or_nothing));
+        assert_eq!(got, expected, "ids and (more than {n} or nothing)");
+        assert!(restricted * 5 < every, "{restricted} of {every} tested");
+    }
+    assert!(kept_some);
 }

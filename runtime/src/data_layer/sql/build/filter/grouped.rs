@@ -96,18 +96,6 @@ fn grouped_kind(kind: AggregateKind) -> bool {
     )
 }
 
-/// Whether `expr` holds an aggregate anywhere.
-fn holds_aggregate(expr: &Expr) -> bool {
-    let mut stack = vec![expr];
-    while let Some(expr) = stack.pop() {
-        if let Expr::Aggregate { .. } = expr {
-            return true;
-        }
-        stack.extend(expr.operands().into_iter().flatten());
-    }
-    false
-}
-
 impl Compiler<'_> {
     /// From now on the aggregates computed for the rows of `schema` read as
     /// `alias` (the statement's own table) at the top of its filter and in
@@ -123,7 +111,7 @@ impl Compiler<'_> {
             .map(|f| {
                 f.conjuncts()
                     .into_iter()
-                    .filter(|c| !holds_aggregate(c))
+                    .filter(|c| !c.holds_aggregate())
                     .cloned()
                     .collect()
             })
