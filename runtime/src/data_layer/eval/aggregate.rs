@@ -99,7 +99,7 @@ impl<'a> Aggregates<'a> {
     /// one pass (`grouped`) is computed for them alone.
     pub(crate) fn prepare(&self, rows: &[usize]) {
         for c in &self.compiled {
-            c.pass(Some(rows), &self.indexes);
+            c.prepare(rows, &self.indexes);
         }
     }
 
@@ -211,6 +211,12 @@ impl<'a> Compiled<'a> {
             None => {}
         }
         self.value_per_record(row, ix)
+    }
+
+    /// Runs the grouped pass, when it has one, for `rows` (rows of the table
+    /// its path starts from, the records asked for next) unless run.
+    pub(super) fn prepare(&self, rows: &[usize], ix: &[Index<'a>]) {
+        self.pass(Some(rows), ix);
     }
 
     /// Computed first for the records its restriction selects (the rest of

@@ -15,11 +15,12 @@
 //! parent(source)` keys it (`compile::parent`). Then the per-record path
 //! also passes over the whole destination on first use (building the index),
 //! and the grouped pass reads in table order. A load computes it for its own
-//! records (`Aggregates::prepare`); a filter or sort key, for every record of
-//! the source table on first use: for a few of them (`id in ^ids and count >
-//! 3`) the conditions are then tested on every destination row that has a
-//! source record, where the per-record path tested only those records' rows
-//! (after its index build over every row). Not for an aggregate inside a
+//! records (`Aggregates::prepare`); an aggregate of a read's own records in
+//! its filter, for those the rest of the filter selects (`Restriction`: in
+//! `id in ^ids and count > 3` the hop's conditions are tested on the related
+//! rows of `ids` alone); a sort key, for the records the read keeps
+//! (`SortValues::prepare`); any other, for every record of the source table
+//! on first use. Not for an aggregate inside a
 //! `no_attributes` relationship's filter (its own filter may read that
 //! relationship's `parent(..)`, which changes with the row tested), nor for
 //! a many_to_many hop, nor through several hops.

@@ -109,6 +109,17 @@ impl<'a> SortValues<'a> {
         self.keys.len()
     }
 
+    /// Readies the values of `rows` (rows of the table read, the records
+    /// [`SortValues::push_values`] is asked for next): each aggregate key
+    /// computed in one pass (`grouped`) is computed for them alone.
+    pub(crate) fn prepare(&self, rows: &[usize]) {
+        for key in &self.keys {
+            if let Key::Aggregate(compiled) = key {
+                compiled.prepare(rows, &self.indexes);
+            }
+        }
+    }
+
     /// Appends the value of each key for row `row` of `table` (the table read).
     pub(crate) fn push_values(&self, table: &dyn Table, row: usize, out: &mut Vec<Value>) {
         for key in &self.keys {

@@ -69,6 +69,7 @@ pub(super) fn selected(
 /// Sorts hits stably by the sort keys, reading each sort value once.
 pub(super) fn sorted(hits: Vec<Hit>, table: &dyn Table, sort: &SortValues<'_>) -> Vec<Hit> {
     let width = sort.len();
+    sort.prepare(&hits.iter().map(|h| h.row).collect::<Vec<_>>());
     let mut values: Vec<Value> = Vec::with_capacity(hits.len() * width);
     for h in &hits {
         sort.push_values(table, h.row, &mut values);
