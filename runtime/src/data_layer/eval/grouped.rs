@@ -6,8 +6,8 @@
 //! time, and each row is counted (or gathered) for its source row. The per-record path
 //! (`aggregate`) reads each record's related rows through an index of the
 //! destination instead, built in its own pass over the destination first,
-//! then read in key order: scattered over the whole table, so most reads
-//! miss the caches.
+//! then read in key order: scattered over the whole table, which costs more
+//! time than its instructions say (cache misses, most likely).
 //!
 //! It applies to an aggregate of one hop whose destination rows are found
 //! through an index the read builds (`Index::Built`): a has_many or has_one
