@@ -147,7 +147,7 @@ pub struct Relationship {
     /// The type of a belongs_to's foreign key, made once on first use
     /// ([`Relationship::foreign_key_type`]): validation and generation ask for
     /// the columns several times per resource, and building the type (tokens
-    /// respanned and parsed) was a tenth of the macro's run time.
+    /// respanned and parsed) was a fifth of the macro's run time.
     pub foreign_key_type: OnceCell<Type>,
 }
 

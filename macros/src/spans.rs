@@ -1,11 +1,10 @@
 //! Generated tokens around a user's type, spanned so that rustc's span of the
 //! whole is exactly the type's: tokens before it on its first token, tokens
 //! after it on its last. rustc reports a type that is not a resource on the
-//! span of the path or type that names it; stable Rust cannot join two spans
-//! into one, and one span (the first token's) would mark only `offices` of
+//! span of the path or type that names it; where the compiler cannot join two
+//! spans into one, one span (the first token's) would mark only `offices` of
 //! `offices::Office`: another error beside the one on the whole name, where the
 //! code names the type alone.
-
 //!
 //! The macro runs unoptimized in a debug build, and every token it takes apart
 //! or builds crosses to the compiler: a type's ends are found in one pass, once
