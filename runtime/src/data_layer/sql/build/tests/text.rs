@@ -591,7 +591,7 @@ fn ddl() {
 
 test_resource!(Long in "a_table_with_a_name_long_enough_to_overflow_postgres_names", id: i64 = Some(Generated::Integer), {
     rep_id: i64
-} &[rel("rep", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None)]);
+} &[RelationshipInfo::new("rep", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None)]);
 
 #[test]
 fn counts_fetch_and_order_nothing() {

@@ -21,19 +21,16 @@ const fn rel(
     destination_attribute: Option<&'static str>,
     through: Option<Through>,
 ) -> RelationshipInfo {
-    RelationshipInfo {
+    let info = RelationshipInfo::new(
         name,
         kind,
-        manual: false,
-        no_attributes: false,
         destination,
         source_attribute,
         destination_attribute,
-        through,
-        filter: None,
-        sort: Vec::new,
-        condition: None,
-        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
+    );
+    match through {
+        Some(through) => info.with_through(through),
+        None => info,
     }
 }
 
