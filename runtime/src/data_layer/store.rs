@@ -109,6 +109,20 @@ impl Collector {
         self.add(Target::Group(0), &mut row_columns(self.schema, row)?)
     }
 
+    /// How many records were collected so far.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Drops the records collected from `len` on (with their groups): what a
+    /// statement that failed part-way through had returned.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.table.truncate(len);
+        self.slots.truncate(len);
+    }
+
     /// Makes room for `additional` more records (see [`Table::reserve`]).
     #[cfg(feature = "sqlite")]
     pub(crate) fn reserve(&mut self, additional: usize) {

@@ -524,9 +524,12 @@ impl Sqlite {
         self.run(move |conn, inner| {
             let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
             let mut tx = Unit::begin(conn).map_err(what)?;
-            // Foreign keys are checked at `COMMIT` (the pragma ends with
-            // the transaction), so a violation leaves the transaction open
-            // to find which key it was; dropping `tx` then rolls back.
+            // From the first statement that breaks a foreign key, foreign
+            // keys are checked at `COMMIT` (the pragma ends with the
+            // transaction), so a violation leaves the transaction open to
+            // find which key it was; dropping `tx` then rolls back. The
+            // pragma is set only then, because setting it expires every
+            // statement the connection has prepared (see `insert_rows`).
             // Inside a caller's transaction the pragma would last until
             // its `COMMIT`: a create of one statement is checked as it
             // runs instead (SQLite checks at the end of each statement).
@@ -550,14 +553,30 @@ impl Sqlite {
                 commit(&mut tx, schema, "creating")?;
                 return Ok(created);
             };
+            // An upsert defers its foreign keys as a plain create does, once
+            // a statement breaks one: that statement's records are dropped
+            // and it runs again (it changed nothing), as in `insert_rows`.
             let statements = build::upsert(Dialect::Sqlite, schema, &rows, upsert)?;
-            if !tx.nested() || statements.len() > 1 {
-                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                    .map_err(what)?;
-            }
+            let mut defer = !tx.nested() || statements.len() > 1;
+            let broke_a_key = Cell::new(false);
+            let noting = |e: rusqlite::Error| {
+                broke_a_key.set(errors::is_foreign_key(&e));
+                what(e)
+            };
             let mut created = collector(schema, None)?;
             for statement in &statements {
-                fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
+                let before = created.len();
+                match fetch(&tx, inner, schema, statement, None, &mut created, &noting) {
+                    Ok(()) => {}
+                    Err(_) if defer && broke_a_key.get() => {
+                        created.truncate(before);
+                        tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                            .map_err(what)?;
+                        defer = false;
+                        fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             commit(&mut tx, schema, "creating")?;
             Ok(created.finish())
