@@ -14,7 +14,7 @@ use crate::data_layer::Records;
 use crate::data_layer::columns::row_columns;
 use crate::error::{Error, Result};
 pub use crate::resource::Table;
-use crate::resource::{Resource, Row, Schema};
+use crate::resource::{Resource, Schema};
 use crate::scalar::ColumnReader;
 use crate::value::Value;
 
@@ -100,12 +100,13 @@ impl Collector {
     }
 
     /// Adds the record of `row`, a row of the schema in attribute order, to
-    /// group 0 (an ungrouped collector's one list): how a layer that writes
-    /// rows it was given makes its records of them, each as soon as it is
-    /// written, while its values are at hand. An error when the row does not
-    /// make a record (then nothing is added).
+    /// group 0 (an ungrouped collector's one list), moving its values out (it
+    /// is left nil): how a layer that writes rows it was given makes its
+    /// records of them, each as soon as it is written, while its values are at
+    /// hand. An error when the row does not make a record (then nothing is
+    /// added).
     #[cfg(feature = "sqlite")]
-    pub(crate) fn push_row(&mut self, row: Row) -> Result<()> {
+    pub(crate) fn push_values(&mut self, row: &mut [Value]) -> Result<()> {
         self.add(Target::Group(0), &mut row_columns(self.schema, row)?)
     }
 
@@ -207,27 +208,30 @@ impl Collector {
 
 /// The records of `rows`, checked and converted, appended to `table` (a table
 /// of `schema`'s records); returns the new records as a `Vec<R>`. All or
-/// nothing: after an error the table is as it was.
-pub(crate) fn push_rows(
+/// nothing: after an error the table is as it was. `rows` are owned rows or
+/// the rows of one [`Rows`](crate::resource::Rows) buffer, their values moved
+/// out.
+pub(crate) fn push_rows<V: AsMut<[Value]>>(
     table: &mut dyn Table,
     schema: &'static Schema,
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = V>,
 ) -> Result<Box<dyn Any + Send>> {
     let added: Vec<usize> = append_rows(table, schema, rows)?.collect();
     Ok(table.select(&added))
 }
 
-/// Appends `rows` (rows of `schema`) to `table` as records, all or none (a row
-/// that does not make a record truncates what this call appended); the
-/// positions of the records appended.
-pub(crate) fn append_rows(
+/// Appends `rows` (rows of `schema`, as [`push_rows`] takes them) to `table`
+/// as records, all or none (a row that does not make a record truncates what
+/// this call appended); the positions of the records appended.
+pub(crate) fn append_rows<V: AsMut<[Value]>>(
     table: &mut dyn Table,
     schema: &'static Schema,
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = V>,
 ) -> Result<std::ops::Range<usize>> {
     let start = table.len();
-    for values in rows {
-        let pushed = row_columns(schema, values).and_then(|mut row| table.push_read(&mut row));
+    for mut values in rows {
+        let pushed =
+            row_columns(schema, values.as_mut()).and_then(|mut row| table.push_read(&mut row));
         if let Err(e) = pushed {
             table.truncate(start);
             return Err(e);
@@ -240,11 +244,11 @@ pub(crate) fn append_rows(
 /// records, positions distinct) by the records of `rows`, in place, and
 /// returns copies of the new records as a `Vec<R>`. All or nothing: after an
 /// error the table is as it was.
-pub(crate) fn replace_rows(
+pub(crate) fn replace_rows<V: AsMut<[Value]>>(
     table: &mut dyn Table,
     schema: &'static Schema,
     positions: &[usize],
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = V>,
 ) -> Result<Box<dyn Any + Send>> {
     let added = append_rows(table, schema, rows)?;
     let start = added.start;
@@ -496,12 +500,12 @@ mod tests {
 
     /// Pushes item `id` into the group `target` names.
     fn push(into: &mut Collector, target: Target<'_>, id: i64) -> Result<()> {
-        let values = vec![Value::Int(id), Value::from(format!("item {id}"))];
+        let mut values = vec![Value::Int(id), Value::from(format!("item {id}"))];
         into.push(
             target,
             &mut RowColumns {
                 schema: Item::schema(),
-                values,
+                values: &mut values,
             },
         )
     }

@@ -18,7 +18,7 @@ use crate::data_layer::{
     BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
 use crate::error::{Error, Result};
-use crate::resource::{Generated, Row, Schema};
+use crate::resource::{Generated, Row, Rows, Schema};
 use crate::value::Value;
 
 /// The keys of a partitioned read: each key's position (its group), and the
@@ -193,7 +193,10 @@ pub(super) fn query_rows(
 }
 
 /// An error when a value of `rows` is NaN, which SQLite would store as NULL.
-pub(super) fn refuse_nan(schema: &'static Schema, rows: &[Row]) -> Result<()> {
+pub(super) fn refuse_nan<'a>(
+    schema: &'static Schema,
+    rows: impl IntoIterator<Item = &'a [Value]>,
+) -> Result<()> {
     match codec::nan_attribute(schema, rows) {
         Some(attribute) => Err(Error::data_layer(format!(
             "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
@@ -420,18 +423,14 @@ impl DataLayer for Sqlite {
         Box::pin(self.aggregate_list_now(request, aggregate))
     }
 
-    fn create<'a>(
-        &'a self,
-        schema: &'static Schema,
-        rows: Vec<Row>,
-    ) -> BoxFuture<'a, Result<Records>> {
+    fn create<'a>(&'a self, schema: &'static Schema, rows: Rows) -> BoxFuture<'a, Result<Records>> {
         Box::pin(self.insert(schema, rows, None))
     }
 
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(self.insert(schema, rows, Some(upsert)))
@@ -445,7 +444,7 @@ impl DataLayer for Sqlite {
         Box::pin(async move {
             let mut set = vec![Value::Null; request.schema.attributes.len()];
             changes.apply(&mut set);
-            refuse_nan(request.schema, &[set])?;
+            refuse_nan(request.schema, [set.as_slice()])?;
             let statement = build::update(Dialect::Sqlite, &request, &changes)?;
             self.write_returning(request.schema, statement, "updating")
                 .await
@@ -499,10 +498,11 @@ impl Sqlite {
     async fn insert(
         &self,
         schema: &'static Schema,
-        mut rows: Vec<Row>,
+        mut rows: Rows,
         upsert: Option<Upsert>,
     ) -> Result<Records> {
-        for row in &rows {
+        // Every row has the width of the first.
+        if let Some(row) = rows.get(0) {
             schema.check_row(row)?;
         }
         if upsert.is_some() {

@@ -8,6 +8,7 @@ use super::*;
 use crate::changeset::Changes;
 use crate::data_layer::Upsert;
 use crate::resource::Identity;
+use crate::testing::flat;
 use rusqlite::StatementStatus;
 
 /// A statement of the test's own, cached on the connection like the layer's.
@@ -61,7 +62,7 @@ async fn creates_upserts_updates_and_destroys_leave_cached_statements_prepared()
     sqlite
         .create(
             Rep::schema(),
-            vec![vec![Value::Null, s("ana"), 3_i64.into()]],
+            flat(vec![vec![Value::Null, s("ana"), 3_i64.into()]]),
         )
         .await
         .expect("create");
@@ -69,10 +70,10 @@ async fn creates_upserts_updates_and_destroys_leave_cached_statements_prepared()
     let upserted = sqlite
         .upsert(
             Rep::schema(),
-            vec![
+            flat(vec![
                 vec![Value::Int(7), s("ana"), 4_i64.into()],
                 vec![Value::Int(8), s("bo"), 1_i64.into()],
-            ],
+            ]),
             Upsert {
                 identity: &BY_NAME,
                 update: vec![2],
@@ -139,7 +140,7 @@ async fn an_upsert_breaking_a_foreign_key_names_it_and_writes_nothing() {
     sqlite
         .create(
             Rep::schema(),
-            vec![vec![Value::Int(1), s("ana"), Value::Null]],
+            flat(vec![vec![Value::Int(1), s("ana"), Value::Null]]),
         )
         .await
         .expect("create");
@@ -150,7 +151,7 @@ async fn an_upsert_breaking_a_foreign_key_names_it_and_writes_nothing() {
     let err = sqlite
         .upsert(
             Ticket::schema(),
-            vec![ticket("fine", 1), ticket("orphan", 99)],
+            flat(vec![ticket("fine", 1), ticket("orphan", 99)]),
             upsert(),
         )
         .await
@@ -177,7 +178,7 @@ async fn an_upsert_breaking_a_foreign_key_names_it_and_writes_nothing() {
 
     let (connection, _) = probe(&sqlite).await;
     let upserted = sqlite
-        .upsert(Ticket::schema(), vec![ticket("fine", 1)], upsert())
+        .upsert(Ticket::schema(), flat(vec![ticket("fine", 1)]), upsert())
         .await
         .expect("upsert")
         .into_vec::<Ticket>()
