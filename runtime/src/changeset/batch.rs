@@ -117,3 +117,82 @@ impl<R: Resource> Changesets<R> {
         Rows::from_values(width, values)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::test_resource;
+
+    test_resource!(Item in "item", id: uuid::Uuid = Some(Generated::Uuid), {
+        label: String,
+        size: Option<i64>,
+        org: Option<String>,
+    });
+
+    /// A changeset of `Item` setting `values` (attribute index, value).
+    fn item(values: &[(usize, Value)]) -> Changeset<Item> {
+        let mut changeset = Changeset::new();
+        for (index, value) in values {
+            changeset.put(*index, value);
+        }
+        changeset
+    }
+
+    #[test]
+    fn rows_get_the_fill_the_defaults_and_keep_what_is_set() {
+        let given = uuid::Uuid::new_v4();
+        let batch = Changesets::collect([
+            item(&[(1, "a".into())]),
+            item(&[(0, Value::Uuid(given)), (1, "b".into()), (3, "own".into())]),
+        ]);
+        assert_eq!((batch.len(), batch.set_in(1)), (2, vec![0, 1, 3]));
+        let org = Value::from("acme");
+        let rows = batch.into_rows(Some((3, &org)), |_| Ok(())).expect("rows");
+        assert_eq!(rows.len(), 2);
+        assert!(matches!(rows[0][0], Value::Uuid(_)), "a new key");
+        assert_eq!(&rows[0][1..], &["a".into(), Value::Null, org.clone()]);
+        assert_eq!(
+            &rows[1],
+            &[Value::Uuid(given), "b".into(), Value::Null, "own".into()]
+        );
+    }
+
+    #[test]
+    fn the_first_error_in_changeset_order_is_returned() {
+        let refused = Value::from("refused");
+        let check = |set: &[Option<Value>]| match set.iter().flatten().find(|v| **v == refused) {
+            Some(_) => Err(Error::data_layer("refused")),
+            None => Ok(()),
+        };
+        // A refused value in the first changeset comes before a missing
+        // attribute in the second, and the other way round.
+        let batch = Changesets::collect([item(&[(1, refused.clone())]), item(&[])]);
+        let err = batch.into_rows(None, check).expect_err("refused");
+        assert!(err.to_string().contains("refused"), "{err}");
+        let batch = Changesets::collect([item(&[]), item(&[(1, refused.clone())])]);
+        let err = batch.into_rows(None, check).expect_err("required");
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::Required {
+                    attribute: "label",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn changesets_setting_other_attributes_are_found() {
+        let same = Changesets::collect([item(&[(1, "a".into())]), item(&[(1, "b".into())])]);
+        assert_eq!(same.first_setting_otherwise(), None);
+        let other = Changesets::collect([
+            item(&[(1, "a".into())]),
+            item(&[(1, "b".into())]),
+            item(&[(1, "c".into()), (2, 3_i64.into())]),
+        ]);
+        assert_eq!(other.first_setting_otherwise(), Some(2));
+        assert!(Changesets::<Item>::collect([]).is_empty());
+    }
+}
