@@ -2,28 +2,35 @@
 //! their primary keys (a load's: `id in [..]`, the keys of the records loaded
 //! onto).
 //!
-//! On PostgreSQL the table is then read one key at a time, `FROM
-//! unnest($1::uuid[]) AS k0(k) CROSS JOIN LATERAL (SELECT * FROM "rep" k1
-//! WHERE k1."id" = k0.k OFFSET 0) t0`, a search of the primary key index per
-//! key, and the `id in [..]` conjunct is left out of the `WHERE` (the rows are
-//! exactly those of the keys). Everything else stays: the rest of the filter,
-//! the read's visibility on `t0` (a record the actor may not read, or of
-//! another tenant, is still not returned) and the order by insertion
-//! sequence. With `WHERE t0."id" = ANY($1)` PostgreSQL reads a small table
-//! (the benchmark's 1,000 representatives, 12 pages) with a sequential scan
-//! whatever the number of keys (its cost model prices a page read in order
-//! below an index search), 0.045 ms of a 0.10 ms statement for 10 keys
-//! against 0.006 ms through the index (`EXPLAIN ANALYZE`, prepared, UUID
-//! keys); a join to the unnested keys without `OFFSET 0` is planned as a hash
-//! join over the same scan. `OFFSET 0` keeps the subquery from being merged
-//! into the join, so each key is its own search. For 1,000 keys of 1,000 the
-//! searches cost no more than the scan (9.8 ms against 10.2 ms).
+//! On PostgreSQL, for UUID keys, the table is then read one key at a time, `FROM unnest($1::uuid[]) AS k0(k) CROSS JOIN LATERAL (SELECT * FROM
+//! "rep" k1 WHERE k1."id" = k0.k OFFSET 0) t0`, a search of the primary key
+//! index per key, and the `id in [..]` conjunct is left out of the `WHERE`
+//! (the rows are exactly those of the keys). Everything else stays: the rest
+//! of the filter, the read's visibility on `t0` (a record the actor may not
+//! read, or of another tenant, is still not returned) and the order by
+//! insertion sequence.
+//!
+//! Why, by measurement (`benches/aggregates`, 1,000 representatives, their
+//! tickets counted; `EXPLAIN ANALYZE` of the prepared statement, interleaved
+//! medians): with `WHERE t0."id" = ANY($1)` PostgreSQL prices an index search
+//! by how the key follows the table's order. UUID keys do not, and it scans
+//! the table whatever the number of keys: for 10 keys 0.091 ms against 0.049
+//! ms one key at a time (the hand-written `GROUP BY` of the tickets, 0.045
+//! ms), for 100 0.69 against 0.49, for 300 2.17 against 1.79, for 1,000 the
+//! same within noise. A join to the unnested keys without `OFFSET 0` is
+//! planned as a hash join over the same scan; `OFFSET 0` keeps the subquery
+//! from being merged into the join. Integer keys, generated in insertion
+//! order, do follow it: PostgreSQL already searches the index for `= ANY`
+//! (0.046 ms for 10 keys), and a search per key costs more there (10 keys
+//! 0.049 ms; 1,000 keys 5.3 against 4.9 ms, and 1.06-1.82 times the
+//! hand-written code in the benchmark against 1.01-1.10), so they keep the
+//! table, as does every other key type (text keys would follow UUIDs, not
+//! measured yet).
 //!
 //! The keys are deduplicated (a key given twice is one record, as with
 //! `= ANY`); elements of another type than the key's and nils equal no key
-//! and are dropped. Only integer, UUID and text keys, whose equality in
-//! PostgreSQL is Rust's, take this form; SQLite, which searches the key's
-//! index for `IN rarray(?1)`, and any other filter keep `FROM "rep" t0`.
+//! and are dropped. SQLite, which searches the key's index for
+//! `IN rarray(?1)`, and any other filter keep `FROM "rep" t0`.
 
 use std::borrow::Cow;
 
@@ -45,7 +52,7 @@ pub(super) struct Source<'a> {
 }
 
 /// The source of a statement reading `schema` as `alias` with `filter`: its
-/// table one key at a time when `filter` gives the primary keys on
+/// table one key at a time when `filter` gives the primary keys (UUIDs) on
 /// PostgreSQL, else the table itself.
 pub(super) fn source<'a>(
     params: &mut Params,
@@ -105,12 +112,10 @@ pub(super) fn source<'a>(
 }
 
 /// The type the keys of a primary key of `value_type` are bound as, for the
-/// key types whose equality in PostgreSQL is the values' own.
+/// key types read one key at a time: UUIDs, whose order is not the table's.
 fn array_type(value_type: ValueType) -> Option<ValueType> {
     match value_type {
-        ValueType::I16 | ValueType::I32 | ValueType::I64 => Some(ValueType::I64),
         ValueType::Uuid => Some(ValueType::Uuid),
-        ValueType::String => Some(ValueType::String),
         _ => None,
     }
 }
@@ -120,14 +125,7 @@ fn array_type(value_type: ValueType) -> Option<ValueType> {
 fn distinct_keys(array_type: ValueType, list: &[Value]) -> Vec<Value> {
     let mut seen = HashSet::default();
     list.iter()
-        .filter(|v| {
-            matches!(
-                (array_type, v),
-                (ValueType::I64, Value::Int(_))
-                    | (ValueType::Uuid, Value::Uuid(_))
-                    | (ValueType::String, Value::String(_))
-            )
-        })
+        .filter(|v| matches!((array_type, v), (ValueType::Uuid, Value::Uuid(_))))
         .filter(|v| seen.insert(*v))
         .cloned()
         .collect()

@@ -77,9 +77,7 @@ fn each_aggregate_is_a_correlated_subquery_of_one_statement() {
             r#"(SELECT min(t4."status" COLLATE "C") FROM "ticket" t4 WHERE t4."rep_id" = t0."id"), "#,
             r#"(SELECT t5."p" FROM "ticket" t5 WHERE t5."rep_id" = t0."id" AND t5."p" IS NOT NULL ORDER BY t5."_ashore_seq" LIMIT 1), "#,
             r#"EXISTS (SELECT 1 FROM "ticket" t6 JOIN "ticket_tag" j7 ON j7."ticket_id" = t6."id" JOIN "tag" t8 ON t8."id" = j7."tag_id" WHERE t6."rep_id" = t0."id" AND TRUE) "#,
-            // The records given by their keys: one search of the key's index
-            // each (`keyed`), the keys' conjunct applied by the join.
-            r#"FROM unnest($3::bigint[]) AS k0(k) CROSS JOIN LATERAL (SELECT * FROM "rep" k1 WHERE k1."id" = k0.k OFFSET 0) t0 ORDER BY t0."_ashore_seq""#
+            r#"FROM "rep" t0 WHERE (t0."id" = ANY($3::bigint[])) ORDER BY t0."_ashore_seq""#
         )
     );
 }
