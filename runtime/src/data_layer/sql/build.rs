@@ -40,6 +40,7 @@ mod filter;
 mod functions;
 mod hop;
 mod insert;
+mod keyed;
 mod operators;
 mod order;
 mod read;

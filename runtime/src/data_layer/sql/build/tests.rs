@@ -195,6 +195,7 @@ mod generate;
 mod grouped;
 mod identities;
 mod joins;
+mod keyed;
 mod parents;
 #[cfg(feature = "postgres")]
 mod postgres;
