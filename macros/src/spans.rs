@@ -1,61 +1,60 @@
 //! Generated tokens around a user's type, spanned so that rustc's span of the
 //! whole is exactly the type's: tokens before it on its first token, tokens
 //! after it on its last. rustc reports a type that is not a resource on the
-//! span of the path or type that names it; stable Rust cannot join two spans
-//! into one, and one span (the first token's) would mark only `offices` of
+//! span of the path or type that names it; where the compiler cannot join two
+//! spans into one, one span (the first token's) would mark only `offices` of
 //! `offices::Office`: another error beside the one on the whole name, where the
 //! code names the type alone.
+//!
+//! The macro runs unoptimized in a debug build, and every token it takes apart
+//! or builds crosses to the compiler: a type's ends are found in one pass, once
+//! per type (`generate::Ctx::ends`), and the tokens around it are built on their
+//! span directly (`benches/compile_time/`).
 
-use proc_macro2::{Group, Span, TokenStream, TokenTree};
-use quote::ToTokens;
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote_spanned};
 use syn::Type;
-use syn::spanned::Spanned;
 
-/// The spans of the first and the last token of `ty`.
+/// The span of `ty` as `syn::spanned::Spanned` gives it (its first token's,
+/// joined to its last one's where the compiler can join spans) and the span
+/// of its last token, in one pass over its tokens.
 pub fn ends(ty: &Type) -> (Span, Span) {
-    let first = ty.span();
-    let last = ty
-        .to_token_stream()
-        .into_iter()
-        .last()
-        .map_or(first, |t| t.span());
-    (first, last)
+    let mut tokens = ty.to_token_stream().into_iter();
+    let Some(first) = tokens.next().map(|t| t.span()) else {
+        return (Span::call_site(), Span::call_site());
+    };
+    match tokens.last().map(|t| t.span()) {
+        Some(last) => (first.join(last).unwrap_or(first), last),
+        None => (first, first),
+    }
 }
 
-/// `before ty after`, every token of `before` on `ty`'s first token and of
-/// `after` on its last.
-pub fn around(ty: &Type, before: TokenStream, after: TokenStream) -> TokenStream {
-    let (first, last) = ends(ty);
-    let mut out = respan(before, first);
+/// `before ty after`, `before` built on `ty`'s first token and `after` on its
+/// last (`ends` is [`ends`]`(ty)`).
+pub fn around(
+    ty: &Type,
+    (first, last): (Span, Span),
+    before: impl FnOnce(Span) -> TokenStream,
+    after: impl FnOnce(Span) -> TokenStream,
+) -> TokenStream {
+    let mut out = before(first);
     ty.to_tokens(&mut out);
-    out.extend(respan(after, last));
+    out.extend(after(last));
     out
 }
 
-/// `<ty as ::ashore::__private::Resource>::item`, spanned as [`around`] does.
+/// `<ty as __ashore::Resource>::item`, spanned as [`around`] does (for code
+/// inside the `const _` block of `generate`, where the alias is declared).
 pub fn resource_item(ty: &Type, item: &str) -> TokenStream {
-    let item = syn::Ident::new(item, Span::call_site());
     around(
         ty,
-        quote::quote!(<),
-        quote::quote!(as ::ashore::__private::Resource>::#item),
+        ends(ty),
+        |s| quote_spanned!(s=> <),
+        |s| {
+            // On the last token too, as the rest: an ident of another span
+            // would widen the type's span to the whole macro call.
+            let item = syn::Ident::new(item, s);
+            quote_spanned!(s=> as __ashore::Resource>::#item)
+        },
     )
-}
-
-/// `tokens`, each (groups and what they hold too) on `span`.
-pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|token| match token {
-            TokenTree::Group(g) => {
-                let mut group = Group::new(g.delimiter(), respan(g.stream(), span));
-                group.set_span(span);
-                TokenTree::Group(group)
-            }
-            mut other => {
-                other.set_span(span);
-                other
-            }
-        })
-        .collect()
 }

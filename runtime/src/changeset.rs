@@ -7,9 +7,13 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::resource::{Field, Generated, Resource, Row, Schema};
+use crate::resource::{Field, Resource, Schema};
 use crate::scalar::Scalar;
 use crate::value::Value;
+
+mod batch;
+
+pub(crate) use batch::Changesets;
 
 /// The values of a record to create (Ash's create changeset), or the values
 /// an update sets ([`Domain::update`](crate::Domain::update): only those set
@@ -93,13 +97,6 @@ impl<R: Resource> Changeset<R> {
         self
     }
 
-    /// Sets attribute `index` to `value` unless it is set already.
-    pub(crate) fn fill(&mut self, index: usize, value: &Value) {
-        if let Some(slot @ None) = self.values.get_mut(index) {
-            *slot = Some(value.clone());
-        }
-    }
-
     /// Sets attribute `index` to `value`, whatever it was set to.
     pub(crate) fn put(&mut self, index: usize, value: &Value) {
         if let Some(slot) = self.values.get_mut(index) {
@@ -116,46 +113,6 @@ impl<R: Resource> Changeset<R> {
                 .filter_map(|(i, v)| v.map(|v| (i, v)))
                 .collect(),
         )
-    }
-
-    /// Whether attribute `index` is set.
-    pub(crate) fn is_set(&self, index: usize) -> bool {
-        matches!(self.values.get(index), Some(Some(_)))
-    }
-
-    /// The values as a row, each default applied (a new UUID key, a nil the
-    /// layer assigns an integer key for, nil for an optional attribute); a
-    /// required attribute left unset is an error. The row reuses the
-    /// changeset's allocation (the values are the source of an infallible
-    /// map, collected in place), and the defaults are checked first, so a
-    /// large create's rows are each made in one short loop.
-    pub(crate) fn into_row(self) -> Result<Row> {
-        let schema = R::schema();
-        let missing = self
-            .values
-            .iter()
-            .zip(schema.attributes)
-            .find(|(value, attr)| value.is_none() && attr.generated.is_none() && !attr.nullable);
-        if let Some((_, attr)) = missing {
-            return Err(Error::new(ErrorKind::Required {
-                resource: schema.name,
-                attribute: attr.name,
-            }));
-        }
-        Ok(self
-            .values
-            .into_iter()
-            .zip(schema.attributes)
-            .map(|(value, attr)| match value {
-                Some(v) => v,
-                None if attr.generated == Some(Generated::Uuid) => {
-                    Value::Uuid(uuid::Uuid::new_v4())
-                }
-                // A generated integer key (the layer's to assign) or an
-                // optional attribute.
-                None => Value::Null,
-            })
-            .collect())
     }
 }
 
@@ -211,7 +168,7 @@ impl Changes {
     }
 
     /// `row` with the changes applied (indexes checked by [`Changes::check`]).
-    pub(crate) fn apply(&self, row: &mut Row) {
+    pub(crate) fn apply(&self, row: &mut [Value]) {
         for (index, value) in self.iter() {
             if let Some(slot) = row.get_mut(index) {
                 *slot = value.clone();

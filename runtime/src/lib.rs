@@ -197,7 +197,7 @@ pub use query::{Load, Query, Unset};
 pub use rel::{Agg, AggregateValue, FieldOf, Rel, RelatedField, ToMany, ToOne, ToOneRelationship};
 pub use resource::{
     Actor, AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo,
-    RelationshipKind, Resource, Row, Schema, Through,
+    RelationshipKind, Resource, Row, Rows, Schema, Through,
 };
 pub use scalar::{NonNull, Scalar, kind};
 pub use sort::{IntoSorts, Order, Sort};

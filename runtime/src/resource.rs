@@ -11,6 +11,7 @@ use crate::value::Value;
 mod field;
 mod filter_cycles;
 mod identity;
+mod rows;
 mod schema;
 mod table;
 
@@ -18,6 +19,7 @@ pub use crate::actor::Actor;
 pub use field::Field;
 pub(crate) use filter_cycles::relationship_filter_cycle;
 pub use identity::{Identity, IdentityRef};
+pub use rows::Rows;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
 pub use table::Table;
 

@@ -116,3 +116,10 @@ macro_rules! test_resource {
     };
 }
 pub(crate) use test_resource;
+
+/// `rows` as one buffer of rows of the first's width (none: width 0), as the
+/// engine hands rows to a layer's create; rows of another width panic.
+pub(crate) fn flat(rows: Vec<crate::resource::Row>) -> crate::resource::Rows {
+    let width = rows.first().map_or(0, Vec::len);
+    crate::resource::Rows::from_rows(width, rows).expect("rows of one width")
+}

@@ -111,35 +111,24 @@ static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
     },
 ];
 
+// Each relationship is `RelationshipInfo::new` with only the options it
+// declares, as `with_` calls (here `with_manual`).
 static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
-    ap::RelationshipInfo {
-        name: "tickets",
-        kind: ap::RelationshipKind::HasMany,
-        manual: false,
-        no_attributes: false,
-        destination: <Ticket as ap::Resource>::schema,
-        source_attribute: "id",
-        destination_attribute: Some("representative_id"),
-        through: None,
-        filter: None,
-        sort: Vec::new,
-        condition: None,
-        authorize_read_with: ap::AuthorizeReadWith::Filter,
-    },
-    ap::RelationshipInfo {
-        name: "tickets_above_threshold",
-        kind: ap::RelationshipKind::HasMany,
-        manual: true,
-        no_attributes: false,
-        destination: <Ticket as ap::Resource>::schema,
-        source_attribute: "id",
-        destination_attribute: None,
-        through: None,
-        filter: None,
-        sort: Vec::new,
-        condition: None,
-        authorize_read_with: ap::AuthorizeReadWith::Filter,
-    },
+    ap::RelationshipInfo::new(
+        "tickets",
+        ap::RelationshipKind::HasMany,
+        <Ticket as ap::Resource>::schema,
+        "id",
+        Some("representative_id"),
+    ),
+    ap::RelationshipInfo::new(
+        "tickets_above_threshold",
+        ap::RelationshipKind::HasMany,
+        <Ticket as ap::Resource>::schema,
+        "id",
+        None,
+    )
+    .with_manual(),
 ];
 
 static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
@@ -352,20 +341,13 @@ static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
     },
 ];
 
-static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo {
-    name: "representative",
-    kind: ap::RelationshipKind::BelongsTo,
-    manual: false,
-    no_attributes: false,
-    destination: <Representative as ap::Resource>::schema,
-    source_attribute: "representative_id",
-    destination_attribute: None,
-    through: None,
-    filter: None,
-    sort: Vec::new,
-    condition: None,
-    authorize_read_with: ap::AuthorizeReadWith::Filter,
-}];
+static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo::new(
+    "representative",
+    ap::RelationshipKind::BelongsTo,
+    <Representative as ap::Resource>::schema,
+    "representative_id",
+    None,
+)];
 
 static TICKET_SCHEMA: ap::Schema = ap::Schema {
     name: "Ticket",
@@ -555,4 +537,80 @@ async fn hand_expanded_resources_load() -> ashore_runtime::Result<()> {
     assert_eq!(above.len(), 2);
     assert!(above.iter().all(|p| p.unwrap() > 3));
     Ok(())
+}
+
+fn closed_only() -> ap::Expr {
+    ap::Expr::cmp(
+        ap::CmpOp::Eq,
+        ap::Expr::attr("subject"),
+        ap::Expr::Value(ashore_runtime::Value::String("closed".into())),
+    )
+}
+
+fn by_subject() -> Vec<ap::Sort> {
+    vec![ap::Sort::new("subject", ap::Order::Asc)]
+}
+
+/// Every option `resource!` may set on a relationship, through its `with_`
+/// function.
+static EVERY_OPTION: ap::RelationshipInfo = ap::RelationshipInfo::new(
+    "every",
+    ap::RelationshipKind::ManyToMany,
+    <Ticket as ap::Resource>::schema,
+    "id",
+    Some("representative_id"),
+)
+.with_manual()
+.with_no_attributes()
+.with_through(ap::Through {
+    resource: <Representative as ap::Resource>::schema,
+    source_attribute_on_join_resource: "a",
+    destination_attribute_on_join_resource: "b",
+})
+.with_filter(closed_only)
+.with_condition(closed_only)
+.with_sort(by_subject)
+.with_authorize_read_with(ap::AuthorizeReadWith::Error);
+
+#[test]
+fn relationship_infos_keep_defaults_and_take_each_option() {
+    let plain = &TICKET_RELATIONSHIPS[0];
+    assert_eq!(
+        (plain.name, plain.kind, plain.source_attribute),
+        (
+            "representative",
+            ap::RelationshipKind::BelongsTo,
+            "representative_id"
+        )
+    );
+    assert!(!plain.manual && !plain.no_attributes && plain.destination_attribute.is_none());
+    assert!(plain.through.is_none() && plain.filter.is_none() && plain.condition.is_none());
+    assert!((plain.sort)().is_empty());
+    assert_eq!(plain.authorize_read_with, ap::AuthorizeReadWith::Filter);
+    assert_eq!((plain.destination)().name, "Representative");
+    assert!(REPRESENTATIVE_RELATIONSHIPS[1].manual);
+
+    let every = &EVERY_OPTION;
+    assert!(every.manual && every.no_attributes);
+    assert_eq!(every.destination_attribute, Some("representative_id"));
+    let through = every.through.as_ref().expect("a join resource");
+    assert_eq!((through.resource)().name, "Representative");
+    assert_eq!(
+        (
+            through.source_attribute_on_join_resource,
+            through.destination_attribute_on_join_resource
+        ),
+        ("a", "b")
+    );
+    let debug = |f: Option<fn() -> ap::Expr>| f.map(|f| format!("{:?}", f()));
+    let closed = Some(format!("{:?}", closed_only()));
+    assert_eq!(
+        (debug(every.filter), debug(every.condition)),
+        (closed.clone(), closed)
+    );
+    assert_eq!(
+        format!("{:?}", (every.sort)()),
+        format!("{:?}", by_subject())
+    );
+    assert_eq!(every.authorize_read_with, ap::AuthorizeReadWith::Error);
 }

@@ -8,7 +8,7 @@ use ashore::data_layer::{
     BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Transaction, Upsert,
 };
 use ashore::prelude::*;
-use ashore::{Row, Schema, Value};
+use ashore::{Rows, Schema, Value};
 
 /// Every read request a `Counting` layer received.
 #[derive(Clone, Default)]
@@ -137,7 +137,7 @@ impl DataLayer for Counting {
     fn create<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
     ) -> BoxFuture<'a, ashore::Result<Records>> {
         self.inner.create(schema, rows)
     }
@@ -157,7 +157,7 @@ impl DataLayer for Counting {
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, ashore::Result<Records>> {
         self.inner.upsert(schema, rows, upsert)

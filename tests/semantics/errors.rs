@@ -7,7 +7,7 @@ use std::error::Error as _;
 
 use ashore::data_layer::{BoxFuture, DataLayer, ReadRequest, ReadResult, Records};
 use ashore::prelude::*;
-use ashore::{CmpOp, Constraint, Row, Schema, Value};
+use ashore::{CmpOp, Constraint, Row, Rows, Schema, Value};
 
 use crate::common::*;
 
@@ -487,11 +487,7 @@ impl DataLayer for FixedRows {
             })
         })
     }
-    fn create<'a>(
-        &'a self,
-        _: &'static Schema,
-        _: Vec<Row>,
-    ) -> BoxFuture<'a, ashore::Result<Records>> {
+    fn create<'a>(&'a self, _: &'static Schema, _: Rows) -> BoxFuture<'a, ashore::Result<Records>> {
         Box::pin(async { Ok(Records::Rows(Vec::new())) })
     }
 }

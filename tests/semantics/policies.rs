@@ -564,9 +564,10 @@ async fn gets_and_counts_see_what_policies_allow_in_the_tenant(run: Run) -> asho
 }
 layers!(gets_and_counts_see_what_policies_allow_in_the_tenant);
 
-/// Until write policies come (issue 13, item 4), an update or destroy with
-/// `.authorize(true)` touches only what the actor may read: Bob's bulk update
-/// changes his ticket alone, and Ada's ticket, named by Bob, is not found.
+/// A write the update/destroy policy allows still touches only what the actor
+/// may read (the read policy applies to the records a write selects): Bob's
+/// bulk update changes his ticket alone, and Ada's ticket, named by Bob, is not
+/// found.
 async fn a_write_touches_only_what_the_actor_may_read(run: Run) -> ashore::Result<()> {
     let w = world(&run).await;
     let d = &w.domain;

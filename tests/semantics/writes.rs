@@ -460,7 +460,7 @@ impl ashore::DataLayer for ReadsOnly {
     fn create<'a>(
         &'a self,
         schema: &'static ashore::Schema,
-        rows: Vec<ashore::Row>,
+        rows: ashore::Rows,
     ) -> ashore::BoxFuture<'a, Result<ashore::data_layer::Records>> {
         self.0.create(schema, rows)
     }

@@ -9,7 +9,8 @@ use syn::spanned::Spanned;
 
 use super::{Ctx, docs, name_lit};
 
-/// The struct and its `Fields` impl.
+/// The struct (its `Fields` impl is in [`fields_impl`], inside the `const _`
+/// block, where the runtime is one alias away).
 pub fn fields_struct(ctx: &Ctx) -> TokenStream {
     let vis = &ctx.resource.vis;
     let fields = ctx.fields_ident();
@@ -22,24 +23,26 @@ pub fn fields_struct(ctx: &Ctx) -> TokenStream {
         #vis struct #fields {
             path: ::ashore::__private::Path,
         }
-
-        impl ::ashore::__private::Fields for #fields {
-            #[inline]
-            fn at(path: ::ashore::__private::Path) -> Self {
-                #fields { path }
-            }
-            #[inline]
-            fn path(&self) -> &::ashore::__private::Path {
-                &self.path
-            }
-        }
     }
 }
 
-/// The inherent methods.
+/// Its `Fields` impl and the inherent methods.
 pub fn fields_impl(ctx: &Ctx) -> TokenStream {
     let fields = ctx.fields_ident();
-    let attributes = ctx.columns.iter().map(|a| {
+    // On the struct's name, as the struct.
+    let fields_trait = quote_spanned! {ctx.resource.ident.span()=>
+        impl __ashore::Fields for #fields {
+            #[inline]
+            fn at(path: __ashore::Path) -> Self {
+                #fields { path }
+            }
+            #[inline]
+            fn path(&self) -> &__ashore::Path {
+                &self.path
+            }
+        }
+    };
+    let attributes = ctx.columns.iter().zip(&ctx.ends).map(|(a, &ends)| {
         let (name, ty) = (&a.name, &a.ty);
         let docs = docs(&a.attrs);
         let lit = name_lit(name);
@@ -49,10 +52,11 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
         // (`offices::Office`) was reported a second time, on `offices`.
         let term = crate::spans::around(
             ty,
-            quote!(__ashore::Term<<),
-            quote!(as __ashore::Scalar>::Kind>),
+            ends,
+            |s| quote_spanned!(s=> __ashore::Term<<),
+            |s| quote_spanned!(s=> as __ashore::Scalar>::Kind>),
         );
-        quote_spanned! {ty.span()=>
+        quote_spanned! {ends.0=>
             #(#docs)*
             #[inline]
             pub fn #name(&self) -> #term {
@@ -87,13 +91,17 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
             }
         }
     });
+    // One stream each before they go into the impl (see `impls::resource_impl`).
+    let (attributes, relationships): (TokenStream, TokenStream) =
+        (attributes.collect(), relationships.collect());
     let aggregates = super::aggregates::terms(ctx);
     quote! {
+        #fields_trait
         // The accessors mirror the fields: a pub resource may relate to a private one.
         #[allow(dead_code, private_interfaces)]
         impl #fields {
-            #(#attributes)*
-            #(#relationships)*
+            #attributes
+            #relationships
             #(#aggregates)*
         }
     }

@@ -6,7 +6,6 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
 
 use super::{Ctx, docs, name_lit, relationships, schema_static};
 
@@ -25,11 +24,14 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         None => (quote!(__ashore::Uuid), quote!(::core::unreachable!())),
     };
     let get_arms = ctx.columns.iter().enumerate().map(|(index, a)| {
-        let (name, ty) = (&a.name, &a.ty);
+        let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
         let index = Literal::usize_unsuffixed(index);
-        let into_value = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>::into_value);
+        let into_value = quote_spanned!(span=> <#ty as __ashore::Scalar>::into_value);
         quote!(#index => #into_value(__ashore::Clone::clone(&self.#name)),)
     });
+    // Each list of pieces joined into one stream before it goes into the
+    // whole: one step across to the compiler instead of one per piece.
+    let get_arms: TokenStream = get_arms.collect();
     // Typed reads: each arm a call the compiler inlines (`None` for other types).
     let typed_arms = |method: &str| {
         let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
@@ -37,22 +39,23 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             .iter()
             .enumerate()
             .map(move |(index, a)| {
-                let (name, ty) = (&a.name, &a.ty);
+                let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
                 let index = Literal::usize_unsuffixed(index);
-                let read = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>::#method);
+                let read = quote_spanned!(span=> <#ty as __ashore::Scalar>::#method);
                 quote!(#index => #read(&self.#name),)
             })
-            .collect::<Vec<_>>()
+            .collect::<TokenStream>()
     };
     let (int_arms, uuid_arms) = (typed_arms("as_int"), typed_arms("as_uuid"));
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
-        let (name, ty) = (&a.name, &a.ty);
+        let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
         let index = Literal::usize_unsuffixed(index);
         // `<ty as Scalar>` as the schema names it: a type that is not a
         // `Scalar` is one error, not one more here.
-        let read = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>::read_column);
+        let read = quote_spanned!(span=> <#ty as __ashore::Scalar>::read_column);
         quote!(#name: __ashore::checked(#read(reader, #index), &#schema, #index)?,)
     });
+    let read_columns: TokenStream = read_columns.collect();
     let not_loaded = ctx
         .resource
         .relationships
@@ -78,7 +81,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
 
             fn get(&self, index: __ashore::usize) -> __ashore::Value {
                 match index {
-                    #(#get_arms)*
+                    #get_arms
                     _ => __ashore::Value::Null,
                 }
             }
@@ -89,7 +92,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 index: __ashore::usize,
             ) -> __ashore::Option<__ashore::i64> {
                 match index {
-                    #(#int_arms)*
+                    #int_arms
                     _ => __ashore::None,
                 }
             }
@@ -100,7 +103,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 index: __ashore::usize,
             ) -> __ashore::Option<__ashore::Uuid> {
                 match index {
-                    #(#uuid_arms)*
+                    #uuid_arms
                     _ => __ashore::None,
                 }
             }
@@ -121,7 +124,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 reader: &mut dyn __ashore::ColumnReader,
             ) -> __ashore::Result<Self> {
                 __ashore::Ok(#ident {
-                    #(#read_columns)*
+                    #read_columns
                     #(#not_loaded)*
                     #(#unplaced)*
                 })
@@ -134,14 +137,19 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
 pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
     let ident = &ctx.resource.ident;
     let attributes = ctx.columns.iter().enumerate().map(|(index, a)| {
-        let (name, ty) = (&a.name, &a.ty);
+        let (name, ty, ends) = (&a.name, &a.ty, ctx.ends[index]);
         let docs = docs(&a.attrs);
         let lit = name_lit(name);
         let index = Literal::usize_unsuffixed(index);
         // All on the type: if it is not an attribute type, that is where it shows.
         // The return type spans the whole type, as in `fields::fields_impl`.
-        let field = crate::spans::around(ty, quote!(__ashore::Field < Self,), quote!(>));
-        quote_spanned! {ty.span()=>
+        let field = crate::spans::around(
+            ty,
+            ends,
+            |s| quote_spanned!(s=> __ashore::Field < Self,),
+            |s| quote_spanned!(s=> >),
+        );
+        quote_spanned! {ends.0=>
             #(#docs)*
             #[inline]
             pub fn #name() -> #field {
@@ -149,6 +157,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             }
         }
     });
+    let attributes: TokenStream = attributes.collect();
     let relationships = relationships::constructors(ctx);
     let aggregates = super::aggregates::constructors(&ctx.resource.aggregates);
     let identities = ctx
@@ -210,7 +219,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
         impl #ident {
             #query
             #changeset
-            #(#attributes)*
+            #attributes
             #(#[inline] #relationships)*
             #(#aggregates)*
             #(#identities)*

@@ -54,8 +54,10 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             .cloned()
             .collect()
     });
+    let ends = columns.iter().map(|a| crate::spans::ends(&a.ty)).collect();
     let ctx = Ctx {
         resource,
+        ends,
         columns,
         pk_index: resource.primary_key().map(|(i, _)| i),
         unplaced,
@@ -93,6 +95,10 @@ pub(crate) struct Ctx<'a> {
     pub resource: &'a Resource,
     /// The attributes in schema order (belongs_to foreign keys included).
     pub columns: Vec<Attribute>,
+    /// The spans of the first and last token of each column's type
+    /// (`spans::ends`), found once: the code of a column is spanned on its type
+    /// in several places.
+    pub ends: Vec<(Span, Span)>,
     /// Index of the primary key in `columns` (`None` after an error).
     pub pk_index: Option<usize>,
     /// Fields of a derive's struct that are neither a column nor a relationship

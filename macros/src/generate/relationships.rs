@@ -16,6 +16,8 @@ pub fn infos(ctx: &Ctx) -> TokenStream {
     quote!([#(#infos),*])
 }
 
+/// `RelationshipInfo::new(..)` with the options it declares, each by its
+/// `with_` function: an option left at its default adds no tokens.
 fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
     let resource = ctx.resource;
     let dest = &rel.destination;
@@ -26,8 +28,6 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
         RelKind::HasMany => quote!(HasMany),
         RelKind::ManyToMany => quote!(ManyToMany),
     };
-    let manual = rel.manual().is_some();
-    let no_attributes = rel.no_attributes();
     let source = name_lit(&resource.source_attribute(rel));
     let destination = match resource.destination_attribute(rel) {
         Some(a) => {
@@ -36,46 +36,43 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
         }
         None => quote!(__ashore::None),
     };
-    let through = match rel.through() {
-        Some(join) if rel.kind == RelKind::ManyToMany => {
-            let (on_source, on_destination) = resource.join_attributes(rel);
-            let (on_source, on_destination) = (name_lit(&on_source), name_lit(&on_destination));
-            let schema = quote_spanned!(join.span()=> <#join as __ashore::Resource>::schema);
-            quote! {
-                __ashore::Some(__ashore::Through {
-                    resource: #schema,
-                    source_attribute_on_join_resource: #on_source,
-                    destination_attribute_on_join_resource: #on_destination,
-                })
-            }
-        }
-        _ => quote!(__ashore::None),
-    };
-    let filter = match rel.filter() {
-        Some(filter) => {
-            let closure = if no_attributes {
-                expr::relationship_closure(filter, &resource.ident)
-            } else {
-                expr::closure(filter)
-            };
-            quote! {
-                __ashore::Some(|| __ashore::filter_for::<#dest>(#closure))
-            }
-        }
-        None => quote!(__ashore::None),
-    };
-    let condition = match rel.condition() {
-        Some(condition) => {
-            let closure = expr::relationship_closure(condition, &resource.ident);
-            quote! {
-                __ashore::Some(|| __ashore::filter_for::<#dest>(#closure))
-            }
-        }
-        None => quote!(__ashore::None),
-    };
-    let sort = if rel.sort().is_empty() {
-        quote!(__ashore::Vec::new)
-    } else {
+    let mut options = TokenStream::new();
+    if rel.manual().is_some() {
+        options.extend(quote!(.with_manual()));
+    }
+    let no_attributes = rel.no_attributes();
+    if no_attributes {
+        options.extend(quote!(.with_no_attributes()));
+    }
+    if let Some(join) = rel.through().filter(|_| rel.kind == RelKind::ManyToMany) {
+        let (on_source, on_destination) = resource.join_attributes(rel);
+        let (on_source, on_destination) = (name_lit(&on_source), name_lit(&on_destination));
+        let schema = quote_spanned!(join.span()=> <#join as __ashore::Resource>::schema);
+        options.extend(quote! {
+            .with_through(__ashore::Through {
+                resource: #schema,
+                source_attribute_on_join_resource: #on_source,
+                destination_attribute_on_join_resource: #on_destination,
+            })
+        });
+    }
+    if let Some(filter) = rel.filter() {
+        let closure = if no_attributes {
+            expr::relationship_closure(filter, &resource.ident)
+        } else {
+            expr::closure(filter)
+        };
+        options.extend(quote! {
+            .with_filter(|| __ashore::filter_for::<#dest>(#closure))
+        });
+    }
+    if let Some(condition) = rel.condition() {
+        let closure = expr::relationship_closure(condition, &resource.ident);
+        options.extend(quote! {
+            .with_condition(|| __ashore::filter_for::<#dest>(#closure))
+        });
+    }
+    if !rel.sort().is_empty() {
         let keys = rel.sort().iter().map(|k| {
             let field = name_lit(&k.field);
             let order = match k.order {
@@ -86,28 +83,23 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
             };
             quote!(__ashore::Sort::new(#field, __ashore::Order::#order))
         });
-        quote!(|| ::std::vec![#(#keys),*])
-    };
-    let read_with = match rel.authorize_read_with() {
-        ReadWith::Filter => quote!(Filter),
-        ReadWith::Error => quote!(Error),
-    };
+        options.extend(quote!(.with_sort(|| ::std::vec![#(#keys),*])));
+    }
+    if rel.authorize_read_with() == ReadWith::Error {
+        options.extend(quote! {
+            .with_authorize_read_with(__ashore::AuthorizeReadWith::Error)
+        });
+    }
     // On the destination: if it is not a resource, that is where it shows.
     quote_spanned! {dest.span()=>
-        __ashore::RelationshipInfo {
-            name: #name,
-            kind: __ashore::RelationshipKind::#kind,
-            manual: #manual,
-            no_attributes: #no_attributes,
-            destination: <#dest as __ashore::Resource>::schema,
-            source_attribute: #source,
-            destination_attribute: #destination,
-            through: #through,
-            filter: #filter,
-            condition: #condition,
-            sort: #sort,
-            authorize_read_with: __ashore::AuthorizeReadWith::#read_with,
-        }
+        __ashore::RelationshipInfo::new(
+            #name,
+            __ashore::RelationshipKind::#kind,
+            <#dest as __ashore::Resource>::schema,
+            #source,
+            #destination,
+        )
+        #options
     }
 }
 

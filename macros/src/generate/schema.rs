@@ -5,7 +5,6 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{quote, quote_spanned};
-use syn::spanned::Spanned;
 
 use super::{Ctx, name_lit, policies, relationships, schema_static};
 use crate::model::PrimaryKeyKind;
@@ -28,10 +27,10 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     });
     let stored = ctx.resource.not_stored.is_none();
     let pk = Literal::usize_unsuffixed(ctx.pk_index.unwrap_or(0));
-    let infos = ctx.columns.iter().map(|a| {
+    let infos = ctx.columns.iter().zip(&ctx.ends).map(|(a, &(span, _))| {
         let ty = &a.ty;
         let name = name_lit(&a.name);
-        let scalar = quote_spanned!(ty.span()=> <#ty as __ashore::Scalar>);
+        let scalar = quote_spanned!(span=> <#ty as __ashore::Scalar>);
         let generated = match a.primary_key.map(|p| p.kind) {
             Some(PrimaryKeyKind::Uuid) => {
                 quote!(__ashore::Some(__ashore::Generated::Uuid))

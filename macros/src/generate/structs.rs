@@ -48,7 +48,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
                 source.set_span(first);
                 let key = key_const(index, last);
                 let constant = quote_spanned!(last=> #source::#key);
-                let mut ty = spans::respan(quote!(::core::option::Option< <), first);
+                let mut ty = quote_spanned!(first=> ::core::option::Option< <);
                 ty.extend(quote_spanned! {last=>
                     #dest as ::ashore::__private::PrimaryKeyOf<{
                         ::ashore::__private::is_key(#constant)
@@ -86,11 +86,12 @@ pub fn key_consts(ctx: &Ctx) -> TokenStream {
         let key = key_const(index, last);
         let ty = spans::around(
             dest,
-            quote!(::core::marker::PhantomData< <),
-            quote!(as __ashore::Resource>::PrimaryKey>),
+            (first, last),
+            |s| quote_spanned!(s=> ::core::marker::PhantomData< <),
+            |s| quote_spanned!(s=> as __ashore::Resource>::PrimaryKey>),
         );
         // The value over `dest` too: its type is checked on its span.
-        let mut value = spans::respan(quote!(::core::marker::), first);
+        let mut value = quote_spanned!(first=> ::core::marker::);
         value.extend(quote_spanned!(last=> PhantomData));
         Some(quote! {
             #[doc(hidden)]

@@ -232,12 +232,13 @@ impl Memory {
         Ok(ReadResult::new(records))
     }
 
-    fn create_now(&self, schema: &'static Schema, mut rows: Vec<Row>) -> Result<Records> {
+    fn create_now(&self, schema: &'static Schema, mut rows: Rows) -> Result<Records> {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
         let stored = tables
             .get(schema.name)
             .ok_or_else(|| not_registered(schema))?;
-        for row in &rows {
+        // Every row has the width of the first.
+        if let Some(row) = rows.get(0) {
             schema.check_row(row)?;
         }
         let max_int = assign_keys(schema, stored.max_int, &mut rows)?;
@@ -252,7 +253,7 @@ impl Memory {
         let pk = schema.primary_key;
         let keys: Vec<Value> = rows.iter().map(|r| r[pk].clone()).collect();
         let start = stored.table.len();
-        let records = push_rows(&mut *stored.table, schema, rows)?;
+        let records = push_rows(&mut *stored.table, schema, &mut rows)?;
         stored.index_keys(start, keys);
         stored.max_int = max_int;
         Ok(Records::Typed(records))
@@ -265,7 +266,7 @@ impl Memory {
 /// must be a stored record's, or a row's of the same create (SQL checks a
 /// create's references when all its rows are written). Otherwise it is the
 /// same `Constraint` the SQL layers give.
-fn check_references(tables: &Store, schema: &'static Schema, rows: &[Row]) -> Result<()> {
+fn check_references(tables: &Store, schema: &'static Schema, rows: &Rows) -> Result<()> {
     for rel in schema.relationships.iter() {
         if rel.manual || rel.kind != RelationshipKind::BelongsTo {
             continue;
@@ -349,11 +350,7 @@ impl DataLayer for Memory {
         Box::pin(async move { self.aggregate_list_now(&request, &aggregate) })
     }
 
-    fn create<'a>(
-        &'a self,
-        schema: &'static Schema,
-        rows: Vec<Row>,
-    ) -> BoxFuture<'a, Result<Records>> {
+    fn create<'a>(&'a self, schema: &'static Schema, rows: Rows) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {
             let _writer = self.writer.lock().await;
             self.create_now(schema, rows)
@@ -367,7 +364,7 @@ impl DataLayer for Memory {
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {

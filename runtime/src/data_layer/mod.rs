@@ -41,7 +41,7 @@ use std::pin::Pin;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Aggregate;
-use crate::resource::{Row, Schema};
+use crate::resource::Schema;
 use crate::value::Value;
 
 pub use self::records::{ReadResult, Records};
@@ -50,6 +50,7 @@ pub(crate) use self::request::{check_request, group_positions};
 pub use self::transaction::Transaction;
 pub use self::upsert::Upsert;
 pub use crate::changeset::Changes;
+pub use crate::resource::Rows;
 pub use crate::scalar::ColumnReader;
 
 // The contract every layer shares, then the layers.
@@ -87,7 +88,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// use std::sync::Arc;
 /// use std::sync::atomic::{AtomicUsize, Ordering};
 ///
-/// use ashore::data_layer::{BoxFuture, Changes, ReadRequest, ReadResult, Records};
+/// use ashore::data_layer::{BoxFuture, Changes, ReadRequest, ReadResult, Records, Rows};
 ///
 /// /// The in-memory layer, counting the reads made of it.
 /// #[derive(Clone, Default)]
@@ -113,7 +114,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 ///     fn create<'a>(
 ///         &'a self,
 ///         schema: &'static Schema,
-///         rows: Vec<Row>,
+///         rows: Rows,
 ///     ) -> BoxFuture<'a, ashore::Result<Records>> {
 ///         self.inner.create(schema, rows)
 ///     }
@@ -226,15 +227,12 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     }
 
     /// Inserts fully formed rows (primary keys of `Generated::Integer` may be nil:
-    /// the layer assigns them) and returns the created records.
+    /// the layer assigns them) and returns the created records, in the order
+    /// of `rows` (one buffer of every row's values, see [`Rows`]).
     /// [`Domain::create`](crate::Domain::create) fills in defaults and calls it. A
     /// row whose primary key is taken is an
     /// [`ErrorKind::Constraint`].
-    fn create<'a>(
-        &'a self,
-        schema: &'static Schema,
-        rows: Vec<Row>,
-    ) -> BoxFuture<'a, Result<Records>>;
+    fn create<'a>(&'a self, schema: &'static Schema, rows: Rows) -> BoxFuture<'a, Result<Records>>;
 
     /// Updates the records `request` selects (its filter and visibility; its
     /// sort, offset and limit choose which when given), setting the attributes
@@ -281,7 +279,7 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
         let _ = (schema, rows, upsert);

@@ -32,6 +32,7 @@ impl StatementCounter {
     }
 
     /// The counter current on this thread, to carry to another.
+    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn current() -> Option<StatementCounter> {
         CURRENT.with(|c| c.borrow().clone())
     }
@@ -56,6 +57,7 @@ impl Drop for Restore {
 }
 
 /// Counts one statement on the counter current on this thread, if any.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn count_statement() {
     CURRENT.with(|c| {
         if let Some(counter) = &*c.borrow() {

@@ -14,7 +14,7 @@ use crate::data_layer::Records;
 use crate::data_layer::columns::row_columns;
 use crate::error::{Error, Result};
 pub use crate::resource::Table;
-use crate::resource::{Resource, Row, Schema};
+use crate::resource::{Resource, Schema};
 use crate::scalar::ColumnReader;
 use crate::value::Value;
 
@@ -100,13 +100,28 @@ impl Collector {
     }
 
     /// Adds the record of `row`, a row of the schema in attribute order, to
-    /// group 0 (an ungrouped collector's one list): how a layer that writes
-    /// rows it was given makes its records of them, each as soon as it is
-    /// written, while its values are at hand. An error when the row does not
-    /// make a record (then nothing is added).
+    /// group 0 (an ungrouped collector's one list), moving its values out (it
+    /// is left nil): how a layer that writes rows it was given makes its
+    /// records of them, each as soon as it is written, while its values are at
+    /// hand. An error when the row does not make a record (then nothing is
+    /// added).
     #[cfg(feature = "sqlite")]
-    pub(crate) fn push_row(&mut self, row: Row) -> Result<()> {
+    pub(crate) fn push_values(&mut self, row: &mut [Value]) -> Result<()> {
         self.add(Target::Group(0), &mut row_columns(self.schema, row)?)
+    }
+
+    /// How many records were collected so far.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    /// Drops the records collected from `len` on (with their groups): what a
+    /// statement that failed part-way through had returned.
+    #[cfg(feature = "sqlite")]
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.table.truncate(len);
+        self.slots.truncate(len);
     }
 
     /// Makes room for `additional` more records (see [`Table::reserve`]).
@@ -193,27 +208,30 @@ impl Collector {
 
 /// The records of `rows`, checked and converted, appended to `table` (a table
 /// of `schema`'s records); returns the new records as a `Vec<R>`. All or
-/// nothing: after an error the table is as it was.
-pub(crate) fn push_rows(
+/// nothing: after an error the table is as it was. `rows` are owned rows or
+/// the rows of one [`Rows`](crate::resource::Rows) buffer, their values moved
+/// out.
+pub(crate) fn push_rows<V: AsMut<[Value]>>(
     table: &mut dyn Table,
     schema: &'static Schema,
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = V>,
 ) -> Result<Box<dyn Any + Send>> {
     let added: Vec<usize> = append_rows(table, schema, rows)?.collect();
     Ok(table.select(&added))
 }
 
-/// Appends `rows` (rows of `schema`) to `table` as records, all or none (a row
-/// that does not make a record truncates what this call appended); the
-/// positions of the records appended.
-pub(crate) fn append_rows(
+/// Appends `rows` (rows of `schema`, as [`push_rows`] takes them) to `table`
+/// as records, all or none (a row that does not make a record truncates what
+/// this call appended); the positions of the records appended.
+pub(crate) fn append_rows<V: AsMut<[Value]>>(
     table: &mut dyn Table,
     schema: &'static Schema,
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = V>,
 ) -> Result<std::ops::Range<usize>> {
     let start = table.len();
-    for values in rows {
-        let pushed = row_columns(schema, values).and_then(|mut row| table.push_read(&mut row));
+    for mut values in rows {
+        let pushed =
+            row_columns(schema, values.as_mut()).and_then(|mut row| table.push_read(&mut row));
         if let Err(e) = pushed {
             table.truncate(start);
             return Err(e);
@@ -226,11 +244,11 @@ pub(crate) fn append_rows(
 /// records, positions distinct) by the records of `rows`, in place, and
 /// returns copies of the new records as a `Vec<R>`. All or nothing: after an
 /// error the table is as it was.
-pub(crate) fn replace_rows(
+pub(crate) fn replace_rows<V: AsMut<[Value]>>(
     table: &mut dyn Table,
     schema: &'static Schema,
     positions: &[usize],
-    rows: Vec<Row>,
+    rows: impl IntoIterator<Item = V>,
 ) -> Result<Box<dyn Any + Send>> {
     let added = append_rows(table, schema, rows)?;
     let start = added.start;
@@ -473,140 +491,4 @@ pub(crate) fn pair_group_sizes(rows: &[(usize, usize)], groups: usize) -> Vec<us
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::data_layer::columns::RowColumns;
-    use crate::testing::test_resource;
-
-    test_resource!(Item in "item", id: i64 = None, { label: String });
-
-    /// Pushes item `id` into the group `target` names.
-    fn push(into: &mut Collector, target: Target<'_>, id: i64) -> Result<()> {
-        let values = vec![Value::Int(id), Value::from(format!("item {id}"))];
-        into.push(
-            target,
-            &mut RowColumns {
-                schema: Item::schema(),
-                values,
-            },
-        )
-    }
-
-    fn ids(records: Records) -> Vec<Vec<i64>> {
-        match records {
-            Records::Grouped(groups) => groups
-                .downcast::<Vec<Vec<Item>>>()
-                .expect("items")
-                .iter()
-                .map(|g| g.iter().map(|i| i.id).collect())
-                .collect(),
-            Records::Typed(list) => {
-                vec![
-                    list.downcast::<Vec<Item>>()
-                        .expect("items")
-                        .iter()
-                        .map(|i| i.id)
-                        .collect(),
-                ]
-            }
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-
-    #[test]
-    fn records_land_in_their_groups_in_read_order() {
-        let mut into = collector(Item::schema(), Some(3)).unwrap();
-        for (id, group) in [(1, 2), (2, 0), (3, 2), (4, 1), (5, 0)] {
-            push(&mut into, Target::Group(group), id).unwrap();
-        }
-        // A key names its group through the record's attribute.
-        let group_of = |key: &Value| match key {
-            Value::Int(6) => Ok(1),
-            _ => Err(Error::loader("no such key")),
-        };
-        let keyed = Target::Keyed {
-            attribute: 0,
-            group_of: &group_of,
-        };
-        push(&mut into, keyed, 6).unwrap();
-        assert!(push(&mut into, keyed, 7).is_err());
-        assert_eq!(ids(into.finish()), vec![vec![2, 5], vec![4, 6], vec![1, 3]]);
-        // Groups nobody asked for get nothing; a record is never dropped silently.
-        let mut into = collector(Item::schema(), Some(2)).unwrap();
-        let err = push(&mut into, Target::Group(2), 1).unwrap_err();
-        assert!(err.to_string().contains("group 2 of 2"), "{err}");
-        assert_eq!(ids(into.finish()), vec![Vec::<i64>::new(), vec![]]);
-    }
-
-    #[test]
-    fn the_swaps_put_every_item_where_the_order_says() {
-        // Every permutation of 5 items, and a scrambled one of 1,000.
-        let mut orders: Vec<Vec<usize>> = Vec::new();
-        let mut stack = vec![Vec::new()];
-        while let Some(prefix) = stack.pop() {
-            if prefix.len() == 5 {
-                orders.push(prefix);
-                continue;
-            }
-            for i in (0..5).filter(|i| !prefix.contains(i)) {
-                let mut next = prefix.clone();
-                next.push(i);
-                stack.push(next);
-            }
-        }
-        assert_eq!(orders.len(), 120);
-        orders.push((0..1000).map(|i| (i * 7919) % 1000).collect());
-        for order in orders {
-            let mut items: Vec<usize> = (0..order.len()).collect();
-            for (a, b) in swaps(&order) {
-                items.swap(a, b);
-            }
-            assert_eq!(items, order);
-        }
-    }
-
-    #[test]
-    fn reordering_sorts_by_the_keys_stably_before_grouping() {
-        let mut into = collector(Item::schema(), Some(2)).unwrap();
-        for (id, group) in [(1, 0), (2, 1), (3, 0), (4, 0), (5, 1)] {
-            push(&mut into, Target::Group(group), id).unwrap();
-        }
-        into.reorder(&[30, 20, 10, 30, 5]).unwrap();
-        assert_eq!(ids(into.finish()), vec![vec![3, 1, 4], vec![5, 2]]);
-        // Not grouping: one list, reordered.
-        let mut into = collector(Item::schema(), None).unwrap();
-        for id in [1, 2, 3] {
-            push(&mut into, Target::Group(0), id).unwrap();
-        }
-        assert!(into.reorder(&[1, 2]).is_err(), "one key per record");
-        into.reorder(&[3, 1, 2]).unwrap();
-        assert_eq!(ids(into.finish()), vec![vec![2, 3, 1]]);
-    }
-
-    #[test]
-    fn a_read_of_any_form_becomes_a_table_and_other_forms_are_errors() {
-        let ids_in = |table: &dyn Table| -> Vec<Value> {
-            (0..table.len()).map(|row| table.get(row, 0)).collect()
-        };
-        let rows = vec![
-            vec![Value::Int(1), Value::from("one")],
-            vec![Value::Int(2), Value::from("two")],
-        ];
-        let table = table_of(Item::schema(), Records::Rows(rows)).unwrap();
-        assert_eq!(ids_in(&*table), [Value::Int(1), Value::Int(2)]);
-        let typed = vec![Item {
-            id: 3,
-            label: "three".into(),
-        }];
-        let table = table_of(Item::schema(), Records::Typed(Box::new(typed))).unwrap();
-        assert_eq!(ids_in(&*table), [Value::Int(3)]);
-
-        let bad_row = vec![vec![Value::from("not an id"), Value::from("x")]];
-        assert!(table_of(Item::schema(), Records::Rows(bad_row)).is_err());
-        let other_type = Records::Typed(Box::new(vec![1_i64]));
-        let err = table_of(Item::schema(), other_type).err().unwrap();
-        assert!(err.to_string().contains("wrong type for Item"), "{err}");
-        let grouped = Records::Grouped(Box::new(Vec::<Vec<Item>>::new()));
-        assert!(table_of(Item::schema(), grouped).is_err());
-    }
-}
+mod tests;

@@ -4,7 +4,7 @@
 use foldhash::{HashMap, HashMapExt};
 
 use crate::error::{Constraint, Error, ErrorKind, Result};
-use crate::resource::{Identity, Row, Schema};
+use crate::resource::{Identity, Rows, Schema};
 
 /// How [`DataLayer::upsert`](super::DataLayer::upsert) treats a row whose
 /// identity values (tenant included) a stored record has: that record is
@@ -28,7 +28,7 @@ pub struct Upsert {
 pub(crate) fn check_batch(
     schema: &'static Schema,
     identity: &'static Identity,
-    rows: &[Row],
+    rows: &Rows,
 ) -> Result<()> {
     let mut seen = HashMap::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {

@@ -26,7 +26,7 @@ use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
 use crate::policy::{Action, AuthorizeReadWith, Check, Effect, Policy, Templates};
-use crate::resource::{Resource, Row, Schema};
+use crate::resource::{Resource, Rows, Schema};
 use crate::sort::Sort;
 use crate::value::Value;
 
@@ -309,7 +309,7 @@ pub(crate) async fn enforce<D: Resource>(
 pub(crate) fn tenant_rows(
     schema: &'static Schema,
     tenant: Option<&Value>,
-    rows: &mut [Row],
+    rows: &mut Rows,
 ) -> Result<()> {
     let Some(m) = schema.multitenancy else {
         return Ok(());

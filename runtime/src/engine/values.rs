@@ -17,7 +17,7 @@ use chrono::Datelike;
 use crate::changeset::Changes;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
-use crate::resource::{Row, Schema};
+use crate::resource::{Rows, Schema};
 use crate::value::Value;
 
 /// Why `value` is refused, if it is.
@@ -44,13 +44,24 @@ fn refusal(value: &Value) -> Option<&'static str> {
 
 /// Refuses a create whose rows hold a NaN or text with a NUL, naming the
 /// resource and the attribute.
-pub(crate) fn check_rows(schema: &'static Schema, rows: &[Row]) -> Result<()> {
+pub(crate) fn check_rows(schema: &'static Schema, rows: &Rows) -> Result<()> {
     rows.iter().try_for_each(|row| check_row(schema, row))
 }
 
 /// [`check_rows`] of one row.
 pub(crate) fn check_row(schema: &'static Schema, row: &[Value]) -> Result<()> {
     check_values(schema, row.iter().enumerate())
+}
+
+/// [`check_rows`] of the values a changeset sets (`None`: not set).
+pub(crate) fn check_set(schema: &'static Schema, values: &[Option<Value>]) -> Result<()> {
+    check_values(
+        schema,
+        values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_ref().map(|v| (i, v))),
+    )
 }
 
 /// Refuses an update that sets a NaN or text with a NUL, as [`check_rows`].

@@ -11,7 +11,7 @@
 //! An upsert ([`Upsert`]) is the same, with the attributes it updates taken
 //! from the changesets and the batch checked to update each record once.
 
-use crate::changeset::Changeset;
+use crate::changeset::Changesets;
 use crate::data_layer::{ReadRequest, Upsert, upsert};
 use crate::domain::Scope;
 use crate::engine::{authorize, read, values};
@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{CmpOp, Expr};
 use crate::policy::Action;
 use crate::query::Query;
-use crate::resource::{Identity, Resource, Schema};
+use crate::resource::{Identity, Resource, Rows, Schema};
 use crate::value::Value;
 
 /// Creates the records of `changesets` in `scope`: one data-layer call for all,
@@ -34,7 +34,7 @@ use crate::value::Value;
 ))]
 pub(crate) async fn create<R: Resource>(
     scope: Scope,
-    changesets: Vec<Changeset<R>>,
+    changesets: Changesets<R>,
     upsert_on: Option<&'static Identity>,
 ) -> Result<Vec<R>> {
     scope.domain.check_stored::<R>()?;
@@ -42,7 +42,8 @@ pub(crate) async fn create<R: Resource>(
     if scope.tenant().is_none() {
         // A create without a tenant fails here, before a missing tenant
         // attribute would be reported as merely unset.
-        authorize::tenant_rows(schema, None, &mut []).map_err(|e| e.in_resource(schema.name))?;
+        authorize::tenant_rows(schema, None, &mut Rows::new(schema.attributes.len()))
+            .map_err(|e| e.in_resource(schema.name))?;
     }
     let tenant_index = schema
         .multitenancy
@@ -56,18 +57,10 @@ pub(crate) async fn create<R: Resource>(
         None => None,
     };
     // Each row is made and its values checked in one pass, while it is at
-    // hand (a large create's rows do not stay in the processor's caches).
-    let rows = changesets
-        .into_iter()
-        .map(|mut changeset| {
-            if let (Some(index), Some(tenant)) = (tenant_index, scope.tenant()) {
-                changeset.fill(index, tenant);
-            }
-            let row = changeset.into_row()?;
-            values::check_row(schema, &row)?;
-            Ok(row)
-        })
-        .collect::<Result<Vec<_>>>()?;
+    // hand (a large create's rows do not stay in the processor's caches), in
+    // the one buffer the changesets' values were moved into (see `Rows`).
+    let fill = tenant_index.zip(scope.tenant());
+    let rows = changesets.into_rows(fill, |set| values::check_set(schema, set))?;
     insert_checked(&scope, schema, rows, upsert)
         .await?
         .into_vec::<R>()
@@ -79,7 +72,7 @@ pub(crate) async fn create<R: Resource>(
 pub(crate) async fn insert(
     scope: &Scope,
     schema: &'static Schema,
-    rows: Vec<crate::resource::Row>,
+    rows: Rows,
     upsert: Option<Upsert>,
 ) -> Result<crate::data_layer::Records> {
     values::check_rows(schema, &rows)?;
@@ -90,7 +83,7 @@ pub(crate) async fn insert(
 async fn insert_checked(
     scope: &Scope,
     schema: &'static Schema,
-    mut rows: Vec<crate::resource::Row>,
+    mut rows: Rows,
     upsert: Option<Upsert>,
 ) -> Result<crate::data_layer::Records> {
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
@@ -198,21 +191,18 @@ mod destroy;
 fn updated_attributes<R: Resource>(
     schema: &'static Schema,
     identity: &'static Identity,
-    changesets: &[Changeset<R>],
+    changesets: &Changesets<R>,
 ) -> Result<Vec<usize>> {
-    let set = |c: &Changeset<R>| -> Vec<usize> {
-        (0..schema.attributes.len())
-            .filter(|&i| c.is_set(i))
-            .collect()
-    };
-    let Some(first) = changesets.first().map(set) else {
+    if changesets.is_empty() {
         return Ok(Vec::new());
-    };
-    if let Some(position) = changesets.iter().position(|c| set(c) != first) {
-        let names = |c: &Changeset<R>| -> String {
-            let names: Vec<&str> = set(c)
+    }
+    let first = changesets.set_in(0);
+    if let Some(position) = changesets.first_setting_otherwise() {
+        let names = |i: usize| -> String {
+            let names: Vec<&str> = changesets
+                .set_in(i)
                 .into_iter()
-                .map(|i| schema.attributes[i].name)
+                .map(|a| schema.attributes[a].name)
                 .collect();
             format!("[{}]", names.join(", "))
         };
@@ -221,8 +211,8 @@ fn updated_attributes<R: Resource>(
             message: format!(
                 "every changeset of an upsert must set the same attributes (those a record found is updated with): \
                  the first sets {}, changeset {position} sets {}",
-                names(&changesets[0]),
-                names(&changesets[position])
+                names(0),
+                names(position)
             ),
         }));
     }

@@ -10,7 +10,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use super::{Resource, Row, Schema};
+use super::{Resource, Schema};
 use crate::value::Value;
 
 /// One identity of a resource: `identity unique_email [email];`.
@@ -40,7 +40,7 @@ impl Identity {
 
     /// The values of `row` (a row of `schema`) in [`columns`](Self::columns),
     /// or `None` when one is nil: such a row is unique by this identity.
-    pub fn values_of(&self, schema: &Schema, row: &Row) -> Option<Vec<Value>> {
+    pub fn values_of(&self, schema: &Schema, row: &[Value]) -> Option<Vec<Value>> {
         self.columns(schema)
             .into_iter()
             .map(|c| {

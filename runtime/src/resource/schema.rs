@@ -202,6 +202,84 @@ pub struct Through {
 }
 
 impl RelationshipInfo {
+    /// A relationship with every option at its default: not manual, linked by
+    /// attributes, no join resource, no `filter`, `condition` or `sort`, and
+    /// records the actor may not read left out. `resource!` builds on it with
+    /// the `with_` functions below, naming only what a declaration changes
+    /// (fewer tokens per relationship for rustc to read).
+    #[doc(hidden)]
+    pub const fn new(
+        name: &'static str,
+        kind: RelationshipKind,
+        destination: fn() -> &'static Schema,
+        source_attribute: &'static str,
+        destination_attribute: Option<&'static str>,
+    ) -> Self {
+        RelationshipInfo {
+            name,
+            kind,
+            manual: false,
+            destination,
+            no_attributes: false,
+            source_attribute,
+            destination_attribute,
+            through: None,
+            filter: None,
+            condition: None,
+            sort: Vec::new,
+            authorize_read_with: AuthorizeReadWith::Filter,
+        }
+    }
+
+    /// Loaded by a manual loader.
+    #[doc(hidden)]
+    pub const fn with_manual(mut self) -> Self {
+        self.manual = true;
+        self
+    }
+
+    /// Linked by no attributes (see [`RelationshipInfo::no_attributes`]).
+    #[doc(hidden)]
+    pub const fn with_no_attributes(mut self) -> Self {
+        self.no_attributes = true;
+        self
+    }
+
+    /// A many_to_many's join resource.
+    #[doc(hidden)]
+    pub const fn with_through(mut self, through: Through) -> Self {
+        self.through = Some(through);
+        self
+    }
+
+    /// The `filter` option.
+    #[doc(hidden)]
+    pub const fn with_filter(mut self, filter: fn() -> Expr) -> Self {
+        self.filter = Some(filter);
+        self
+    }
+
+    /// A manual relationship's `condition`.
+    #[doc(hidden)]
+    pub const fn with_condition(mut self, condition: fn() -> Expr) -> Self {
+        self.condition = Some(condition);
+        self
+    }
+
+    /// The `sort` option.
+    #[doc(hidden)]
+    pub const fn with_sort(mut self, sort: fn() -> Vec<Sort>) -> Self {
+        self.sort = sort;
+        self
+    }
+
+    /// What a load does with a related record the actor may not read.
+    #[doc(hidden)]
+    pub const fn with_authorize_read_with(mut self, with: AuthorizeReadWith) -> Self {
+        self.authorize_read_with = with;
+        self
+    }
+
     /// The destination attribute, with the default (the destination's primary key)
     /// resolved.
     pub fn destination_attribute(&self) -> &'static str {

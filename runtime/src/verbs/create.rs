@@ -4,7 +4,7 @@
 use std::future::IntoFuture;
 use std::sync::Arc;
 
-use crate::changeset::Changeset;
+use crate::changeset::{Changeset, Changesets};
 use crate::data_layer::BoxFuture;
 use crate::domain::Scope;
 use crate::engine::write;
@@ -43,7 +43,7 @@ pub struct Create<R: Resource> {
 #[must_use = "a create does nothing until awaited"]
 pub struct CreateMany<R: Resource> {
     pub(super) scope: Scope,
-    pub(super) changesets: Vec<Changeset<R>>,
+    pub(super) changesets: Changesets<R>,
     pub(super) upsert: Option<&'static Identity>,
 }
 
@@ -191,7 +191,8 @@ impl<R: Resource> IntoFuture for Create<R> {
         } = self;
         let create = move |scope: Scope| -> BoxFuture<'static, Result<R>> {
             Box::pin(async move {
-                let created = write::create(scope, vec![changeset], upsert).await?;
+                let created =
+                    write::create(scope, Changesets::collect([changeset]), upsert).await?;
                 created.into_iter().next().ok_or_else(|| {
                     Error::data_layer("the data layer created no record")
                         .in_resource(R::schema().name)

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use crate::changeset::Changeset;
+use crate::changeset::{Changeset, Changesets};
 use crate::domain::{Domain, Scope};
 use crate::expr::{CmpOp, Expr};
 use crate::query::{Load, Query};
@@ -186,7 +186,7 @@ impl Domain {
     ) -> CreateMany<R> {
         CreateMany {
             scope: Scope::new(self.clone()),
-            changesets: changesets.into_iter().collect(),
+            changesets: Changesets::collect(changesets),
             upsert: None,
         }
     }

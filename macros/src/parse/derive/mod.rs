@@ -18,6 +18,8 @@ mod identities;
 mod options;
 mod policies;
 
+use std::cell::OnceCell;
+
 use darling::{FromAttributes, FromField};
 use proc_macro2::TokenStream;
 use syn::ext::IdentExt;
@@ -311,6 +313,7 @@ fn relationship(
         name,
         destination,
         options: spec.options,
+        foreign_key_type: OnceCell::new(),
     })
 }
 

@@ -1,6 +1,8 @@
 //! Items of `relationships { }`: `kind name: Destination;` or
 //! `kind name: Destination { option; .. }`, and the relationship options.
 
+use std::cell::OnceCell;
+
 use proc_macro2::{Group, TokenStream};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream, Result};
@@ -60,6 +62,7 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
         name,
         destination,
         options: Vec::new(),
+        foreign_key_type: OnceCell::new(),
     };
     let mut unknown = Vec::new();
     let lookahead = input.lookahead1();

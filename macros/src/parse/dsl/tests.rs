@@ -174,7 +174,7 @@ fn defaults_follow_ash() {
             ("key".into(), ":: core :: primitive :: i64".into()),
             (
                 "team_id".into(),
-                ":: core :: option :: Option < < Team as :: ashore :: __private :: Resource > :: PrimaryKey >".into()
+                "__ashore :: Option < < Team as __ashore :: Resource > :: PrimaryKey >".into()
             ),
         ]
     );

@@ -106,16 +106,16 @@ fn mismatch_of(
     })
 }
 
-/// A [`Row`] of values read as columns: what generated `Resource::from_row`
+/// A row of values read as columns, each moved out as it is read: what generated `Resource::from_row`
 /// builds its record from (see [`row_columns`]), so the field-by-field code
 /// exists once. A value of the wrong type is a type mismatch naming the
 /// resource and attribute.
-pub(crate) struct RowColumns {
+pub(crate) struct RowColumns<'a> {
     pub(crate) schema: &'static Schema,
-    pub(crate) values: Row,
+    pub(crate) values: &'a mut [Value],
 }
 
-impl RowColumns {
+impl RowColumns<'_> {
     fn take<T: NonNull>(&mut self, attribute: usize) -> Result<Option<T>> {
         let value = self.take_value(attribute);
         Option::<T>::from_value(value).map_err(|found| self.mismatch(attribute, found))
@@ -138,7 +138,7 @@ impl RowColumns {
     }
 }
 
-impl ColumnReader for RowColumns {
+impl ColumnReader for RowColumns<'_> {
     fn bool(&mut self, attribute: usize) -> Result<Option<bool>> {
         self.take(attribute)
     }
@@ -166,8 +166,11 @@ impl ColumnReader for RowColumns {
 /// `row`, a row of `schema` in attribute order, as a reader for
 /// [`Resource::read_columns`]; a row of the wrong length is an error. Not
 /// generic, so nothing of it is compiled per resource.
-pub(crate) fn row_columns(schema: &'static Schema, row: Row) -> Result<RowColumns> {
-    schema.check_row(&row)?;
+pub(crate) fn row_columns<'a>(
+    schema: &'static Schema,
+    row: &'a mut [Value],
+) -> Result<RowColumns<'a>> {
+    schema.check_row(row)?;
     Ok(RowColumns {
         schema,
         values: row,
@@ -178,8 +181,8 @@ pub(crate) fn row_columns(schema: &'static Schema, row: Row) -> Result<RowColumn
 /// (what generated `from_row` does); a row of the wrong length is an error.
 /// A free function rather than a call in the generated code, so a resource
 /// whose struct misses a derive gets its one error on the struct only.
-pub fn from_row_by_columns<R: Resource>(row: Row) -> Result<R> {
-    R::read_columns(&mut row_columns(R::schema(), row)?)
+pub fn from_row_by_columns<R: Resource>(mut row: Row) -> Result<R> {
+    R::read_columns(&mut row_columns(R::schema(), &mut row)?)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::error::{Constraint, Error, ErrorKind, Result};
-use crate::resource::{Identity, Row, Schema, Table};
+use crate::resource::{Identity, Rows, Schema, Table};
 use crate::value::Value;
 
 /// Refuses `rows` (new values of records of `schema`) when one of them has the
@@ -23,7 +23,7 @@ pub(crate) fn check(
     schema: &'static Schema,
     table: &dyn Table,
     replaced: &[usize],
-    rows: &[Row],
+    rows: &Rows,
 ) -> Result<()> {
     let replaced: HashSet<usize> = replaced.iter().copied().collect();
     for identity in schema.identities {
@@ -94,7 +94,8 @@ mod tests {
     use super::*;
     use crate::data_layer::memory::tests::Rep;
     use crate::data_layer::store::append_rows;
-    use crate::resource::Resource;
+    use crate::resource::{Resource, Row};
+    use crate::testing::flat;
 
     static BY_NAME: [Identity; 1] = [Identity {
         name: "unique_name",
@@ -121,23 +122,45 @@ mod tests {
         let mut table = (schema.new_table)();
         append_rows(&mut *table, schema, vec![rep(1, "ada"), rep(2, "bob")]).expect("rows");
 
-        assert!(check(schema, &*table, &[], &[rep(3, "cy"), rep(4, "dee")]).is_ok());
-        let taken = check(schema, &*table, &[], &[rep(3, "bob")]).expect_err("bob is stored");
+        assert!(
+            check(
+                schema,
+                &*table,
+                &[],
+                &flat(vec![rep(3, "cy"), rep(4, "dee")])
+            )
+            .is_ok()
+        );
+        let taken =
+            check(schema, &*table, &[], &flat(vec![rep(3, "bob")])).expect_err("bob is stored");
         assert_eq!(identity_of(&taken), Some("unique_name"));
         assert_eq!(
             taken.to_string(),
             "unique constraint `unique_name` violated on Rep"
         );
-        let twice = check(schema, &*table, &[], &[rep(3, "cy"), rep(4, "cy")]);
+        let twice = check(
+            schema,
+            &*table,
+            &[],
+            &flat(vec![rep(3, "cy"), rep(4, "cy")]),
+        );
         assert_eq!(
             identity_of(&twice.expect_err("cy twice")),
             Some("unique_name")
         );
         // An update replacing record 1 (ada) may keep ada's name, and take
         // bob's when bob's record is replaced too.
-        assert!(check(schema, &*table, &[0], &[rep(1, "ada")]).is_ok());
-        assert!(check(schema, &*table, &[0], &[rep(1, "bob")]).is_err());
-        assert!(check(schema, &*table, &[0, 1], &[rep(1, "bob"), rep(2, "ada")]).is_ok());
+        assert!(check(schema, &*table, &[0], &flat(vec![rep(1, "ada")])).is_ok());
+        assert!(check(schema, &*table, &[0], &flat(vec![rep(1, "bob")])).is_err());
+        assert!(
+            check(
+                schema,
+                &*table,
+                &[0, 1],
+                &flat(vec![rep(1, "bob"), rep(2, "ada")])
+            )
+            .is_ok()
+        );
         assert_eq!(index(schema, &*table, &BY_NAME[0]).len(), 2);
     }
 }

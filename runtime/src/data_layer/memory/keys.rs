@@ -7,7 +7,7 @@ use foldhash::{HashSet, HashSetExt};
 
 use super::Stored;
 use crate::error::{Constraint, Error, ErrorKind, Result};
-use crate::resource::{Generated, Row, Schema};
+use crate::resource::{Generated, Rows, Schema};
 use crate::value::Value;
 
 impl Stored {
@@ -28,7 +28,7 @@ impl Stored {
 pub(super) fn assign_keys(
     schema: &'static Schema,
     stored_max: Option<i64>,
-    rows: &mut [Row],
+    rows: &mut Rows,
 ) -> Result<Option<i64>> {
     let pk = schema.primary_key;
     let mut max_int = stored_max;
@@ -62,7 +62,7 @@ pub(super) fn assign_keys(
 pub(super) fn check_primary_keys(
     schema: &'static Schema,
     stored: &Stored,
-    rows: &[Row],
+    rows: &Rows,
 ) -> Result<()> {
     let pk = schema.primary_key;
     let mut batch = HashSet::with_capacity(rows.len());

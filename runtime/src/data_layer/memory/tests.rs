@@ -9,7 +9,7 @@ use std::task::{Context, Poll, Waker};
 
 use super::*;
 use crate::expr::{ArithOp, CmpOp, Expr};
-use crate::resource::{Generated, RelationshipInfo, RelationshipKind, Resource, Through};
+use crate::resource::{Generated, RelationshipInfo, RelationshipKind, Resource, Row, Through};
 use crate::sort::{Order, Sort, compare_for_sort};
 
 mod batches;
@@ -97,7 +97,7 @@ pub(crate) fn memory() -> Memory {
 }
 
 pub(crate) fn insert<R: Resource>(memory: &Memory, rows: Vec<Row>) -> Result<Vec<R>> {
-    block_on(memory.create(R::schema(), rows))?.into_vec()
+    block_on(memory.create(R::schema(), crate::testing::flat(rows)))?.into_vec()
 }
 
 /// Stores `rows` as they are, without the checks of a create: for records no

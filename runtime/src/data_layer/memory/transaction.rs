@@ -20,7 +20,7 @@ use crate::data_layer::{
     BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Transaction, Upsert,
 };
 use crate::error::{Error, Result};
-use crate::resource::{Row, Schema};
+use crate::resource::{Rows, Schema};
 use crate::value::Value;
 
 impl Memory {
@@ -161,18 +161,14 @@ impl DataLayer for InTransaction {
         Box::pin(async move { self.check()?.aggregate_list(request, aggregate).await })
     }
 
-    fn create<'a>(
-        &'a self,
-        schema: &'static Schema,
-        rows: Vec<Row>,
-    ) -> BoxFuture<'a, Result<Records>> {
+    fn create<'a>(&'a self, schema: &'static Schema, rows: Rows) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move { self.check()?.create(schema, rows).await })
     }
 
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move { self.check()?.upsert(schema, rows, upsert).await })

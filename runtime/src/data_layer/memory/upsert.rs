@@ -13,14 +13,14 @@ use super::{Memory, Stored, check_references, identities, not_registered};
 use crate::data_layer::store::append_rows;
 use crate::data_layer::{Records, Upsert};
 use crate::error::Result;
-use crate::resource::{Row, Schema};
+use crate::resource::{Row, Rows, Schema};
 use crate::value::Value;
 
 impl Memory {
     pub(super) fn upsert_now(
         &self,
         schema: &'static Schema,
-        mut rows: Vec<Row>,
+        mut rows: Rows,
         upsert: &Upsert,
     ) -> Result<Records> {
         let mut tables = self
@@ -30,7 +30,8 @@ impl Memory {
         let stored = tables
             .get(schema.name)
             .ok_or_else(|| not_registered(schema))?;
-        for row in &rows {
+        // Every row has the width of the first.
+        if let Some(row) = rows.get(0) {
             schema.check_row(row)?;
         }
         // Every row gets a key, found or not, as the SQL layers give one to
@@ -44,7 +45,7 @@ impl Memory {
         let mut updates = Vec::new();
         let mut inserts = Vec::new();
         let mut order = Vec::with_capacity(rows.len());
-        for row in rows {
+        for row in rows.into_rows() {
             let position = upsert
                 .identity
                 .values_of(schema, &row)
@@ -68,10 +69,11 @@ impl Memory {
             }
         }
 
-        let written: Vec<Row> = updates.iter().chain(&inserts).cloned().collect();
+        let width = schema.attributes.len();
+        let written = Rows::from_rows(width, updates.iter().chain(&inserts).cloned().collect())?;
         check_references(&tables, schema, &written)?;
         let stored = super::stored_mut(&mut tables, schema)?;
-        check_primary_keys(schema, stored, &inserts)?;
+        check_primary_keys(schema, stored, &Rows::from_rows(width, inserts.clone())?)?;
         identities::check(schema, &*stored.table, &replaced, &written)?;
 
         let inserted = write(stored, schema, inserts, &replaced, updates)?;

@@ -28,19 +28,17 @@ impl Memory {
             .get(schema.name)
             .ok_or_else(|| not_registered(schema))?;
         let width = schema.attributes.len();
-        let rows: Vec<Row> = positions
-            .iter()
-            .map(|&p| {
-                let mut row: Row = (0..width).map(|a| stored.table.get(p, a)).collect();
-                changes.apply(&mut row);
-                row
-            })
-            .collect();
+        let mut rows = Rows::with_capacity(width, positions.len());
+        for &p in &positions {
+            rows.push((0..width).map(|a| stored.table.get(p, a)))?;
+            let last = rows.len() - 1;
+            changes.apply(&mut rows[last]);
+        }
         check_references(&tables, schema, &rows)?;
         // The new values against every identity, the records replaced aside.
         super::identities::check(schema, &*stored.table, &positions, &rows)?;
         let stored = super::stored_mut(&mut tables, schema)?;
-        let records = replace_rows(&mut *stored.table, schema, &positions, rows)?;
+        let records = replace_rows(&mut *stored.table, schema, &positions, &mut rows)?;
         Ok(Records::Typed(records))
     }
 

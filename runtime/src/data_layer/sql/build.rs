@@ -40,6 +40,7 @@ mod filter;
 mod functions;
 mod hop;
 mod insert;
+mod keyed;
 mod operators;
 mod order;
 mod read;
@@ -61,7 +62,7 @@ mod tests;
 use super::{Dialect, Statement};
 use crate::data_layer::{Changes, ReadRequest, Upsert};
 use crate::error::Result;
-use crate::resource::{Identity, Row, Schema};
+use crate::resource::{Identity, Rows, Schema};
 
 /// The one statement of a read.
 pub fn read(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
@@ -110,7 +111,7 @@ pub fn max_primary_key(schema: &'static Schema) -> String {
 /// than the largest of `stored` and the keys given, in row order).
 pub fn assign_integer_keys(
     schema: &'static Schema,
-    rows: &mut [Row],
+    rows: &mut Rows,
     stored: Option<i64>,
 ) -> Result<()> {
     insert::assign_integer_keys(schema, rows, stored)
@@ -119,7 +120,7 @@ pub fn assign_integer_keys(
 /// Inserts of `rows` (in schema attribute order), in as few statements as the
 /// dialect's parameter limit allows, each returning the created rows
 /// (`Columns::Attributes`), in the order given.
-pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &[Row]) -> Result<Vec<Statement>> {
+pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &Rows) -> Result<Vec<Statement>> {
     insert::insert(dialect, schema, rows, None)
 }
 
@@ -145,7 +146,7 @@ pub fn rows_per_statement(dialect: Dialect, schema: &'static Schema) -> usize {
 pub fn upsert(
     dialect: Dialect,
     schema: &'static Schema,
-    rows: &[Row],
+    rows: &Rows,
     upsert: &Upsert,
 ) -> Result<Vec<Statement>> {
     insert::insert(dialect, schema, rows, Some(upsert))

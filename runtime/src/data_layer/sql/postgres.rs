@@ -47,7 +47,7 @@ use crate::data_layer::{
     BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
 use crate::error::{Error, Result, Waiting};
-use crate::resource::{Resource, Row, Schema};
+use crate::resource::{Resource, Rows, Schema};
 use crate::value::Value;
 
 /// The PostgreSQL data layer.
@@ -486,11 +486,7 @@ impl DataLayer for Postgres {
         })
     }
 
-    fn create<'a>(
-        &'a self,
-        schema: &'static Schema,
-        rows: Vec<Row>,
-    ) -> BoxFuture<'a, Result<Records>> {
+    fn create<'a>(&'a self, schema: &'static Schema, rows: Rows) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {
             if rows.is_empty() {
                 return Ok(Records::Rows(Vec::new()));
@@ -521,7 +517,7 @@ impl DataLayer for Postgres {
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(async move {

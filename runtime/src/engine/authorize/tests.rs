@@ -218,13 +218,17 @@ fn tenants_scope_reads_and_creates() {
     );
     assert_eq!(tenant_filter(global, None).unwrap(), NOTHING);
 
-    let mut rows = vec![
+    let mut rows = crate::testing::flat(vec![
         vec![Value::Int(1), Value::Int(1), Value::Null],
         vec![Value::Int(2), Value::Int(1), acme.clone()],
-    ];
+    ]);
     tenant_rows(s, Some(&acme), &mut rows).unwrap();
     assert!(rows.iter().all(|r| r[2] == acme));
-    let mut other = vec![vec![Value::Int(3), Value::Int(1), Value::from("globex")]];
+    let mut other = crate::testing::flat(vec![vec![
+        Value::Int(3),
+        Value::Int(1),
+        Value::from("globex"),
+    ]]);
     let err = tenant_rows(s, Some(&acme), &mut other).unwrap_err();
     assert!(err.to_string().contains("not the tenant"), "{err}");
     assert!(tenant_rows(s, None, &mut rows).is_err());

@@ -17,7 +17,7 @@ use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
 use crate::policy::{Action, Templates};
-use crate::resource::{Row, Schema};
+use crate::resource::{Rows, Schema};
 use crate::value::Value;
 
 /// What the policies of `schema` allow a write of `action` in `scope`.
@@ -61,7 +61,7 @@ pub(crate) fn forbidden(schema: &'static Schema, action: Action, key: Option<Val
 pub(crate) async fn check_create(
     scope: &Scope,
     schema: &'static Schema,
-    rows: &[Row],
+    rows: &Rows,
 ) -> Result<()> {
     let condition = match allowed(scope, schema, Action::Create)? {
         Allowed::Every => return Ok(()),
@@ -71,15 +71,16 @@ pub(crate) async fn check_create(
     if rows.is_empty() {
         return Ok(());
     }
-    let table = table_of(schema, Records::Rows(rows.to_vec()))?;
+    let table = table_of(schema, Records::Rows(rows.clone().into_rows()))?;
     let visibility = Visibility::new(vec![(schema, condition)]);
     let layer = &**scope.domain().data_layer();
     let allowed = content::visible(layer, schema, &visibility, &*table).await?;
     match allowed.iter().position(|ok| !ok) {
         None => Ok(()),
         Some(i) => {
-            let key = rows[i]
-                .get(schema.primary_key)
+            let key = rows
+                .get(i)
+                .and_then(|row| row.get(schema.primary_key))
                 .filter(|k| !k.is_null())
                 .cloned();
             Err(forbidden(schema, Action::Create, key))

@@ -30,7 +30,7 @@ use crate::domain::Scope;
 use crate::engine::authorize;
 use crate::error::{Constraint, Error, ErrorKind, Result};
 use crate::expr::Expr;
-use crate::resource::{RelationshipInfo, RelationshipKind, Row, Schema};
+use crate::resource::{RelationshipInfo, RelationshipKind, Rows, Schema};
 use crate::value::Value;
 
 /// Checks that every belongs_to key of `rows` (rows of `schema` being created
@@ -39,7 +39,7 @@ use crate::value::Value;
 pub(super) async fn check_tenant(
     scope: &Scope,
     schema: &'static Schema,
-    rows: &[Row],
+    rows: &Rows,
 ) -> Result<()> {
     let Some(tenant) = scope.tenant() else {
         return Ok(());
@@ -81,7 +81,7 @@ fn keys_to_find(
     schema: &'static Schema,
     destination: &'static Schema,
     source: usize,
-    rows: &[Row],
+    rows: &Rows,
 ) -> Vec<Value> {
     let mut seen: HashSet<&Value> = HashSet::default();
     if std::ptr::eq(schema, destination) {

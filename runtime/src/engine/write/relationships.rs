@@ -16,7 +16,7 @@
 //! makes a constant number of statements. The caller runs it in a transaction.
 
 use super::{create, insert, update};
-use crate::changeset::Changeset;
+use crate::changeset::{Changeset, Changesets};
 use crate::data_layer::ReadRequest;
 use crate::domain::Scope;
 use crate::engine::authorize;
@@ -24,7 +24,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{CmpOp, Expr};
 use crate::policy::Action;
 use crate::query::Query;
-use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Row, Schema, Through};
+use crate::resource::{RelationshipInfo, RelationshipKind, Resource, Row, Rows, Schema, Through};
 use crate::value::Value;
 
 /// What a relationship write does with the destinations it is given.
@@ -210,6 +210,7 @@ async fn join(scope: &Scope, link: Link) -> Result<Relinked> {
         .collect();
     if !rows.is_empty() {
         done.related = rows.len();
+        let rows = Rows::from_rows(schema.attributes.len(), rows)?;
         insert(scope, schema, rows, None).await?;
     }
     Ok(done)
@@ -367,9 +368,13 @@ pub(crate) async fn create_related<S: Resource, D: Resource>(
         for child in &mut children {
             child.put(key, &source);
         }
-        return create(scope.clone(), children, None).await.map_err(at);
+        return create(scope.clone(), Changesets::collect(children), None)
+            .await
+            .map_err(at);
     }
-    let created = create(scope.clone(), children, None).await.map_err(at)?;
+    let created = create(scope.clone(), Changesets::collect(children), None)
+        .await
+        .map_err(at)?;
     let through = through(info).map_err(at)?;
     let schema = (through.resource)();
     let source_index = index(schema, through.source_attribute_on_join_resource).map_err(at)?;
@@ -381,6 +386,7 @@ pub(crate) async fn create_related<S: Resource, D: Resource>(
         .map(|d| join_row(schema, source_index, &source, destination_index, d.get(key)))
         .collect::<Vec<_>>();
     if !rows.is_empty() {
+        let rows = Rows::from_rows(schema.attributes.len(), rows).map_err(at)?;
         insert(scope, schema, rows, None).await.map_err(at)?;
     }
     Ok(created)

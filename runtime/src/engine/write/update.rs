@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::expr::Expr;
 use crate::policy::Action;
 use crate::query::Query;
-use crate::resource::{Resource, Row};
+use crate::resource::{Resource, Row, Rows};
 use crate::value::Value;
 
 /// Updates every record `query` selects in `scope` with `changeset`; the
@@ -44,7 +44,8 @@ pub(crate) async fn update<R: Resource>(
         // The keys an update sets, as the row a create would check.
         let mut row: Row = vec![Value::Null; schema.attributes.len()];
         changes.apply(&mut row);
-        super::references::check_tenant(&scope, schema, &[row])
+        let rows = Rows::from_rows(schema.attributes.len(), vec![row]).map_err(in_resource)?;
+        super::references::check_tenant(&scope, schema, &rows)
             .await
             .map_err(in_resource)?;
         values::trace_filter(schema.name, request.filter.as_ref());

@@ -317,7 +317,8 @@ fn errors() {
         kind_of(&err),
         ErrorKind::NotRegistered { resource: "Ticket" }
     ));
-    let err = block_on(Memory::new().create(Ticket::schema(), vec![])).expect_err("unregistered");
+    let err = block_on(Memory::new().create(Ticket::schema(), crate::testing::flat(vec![])))
+        .expect_err("unregistered");
     assert!(matches!(
         kind_of(&err),
         ErrorKind::NotRegistered { resource: "Ticket" }

@@ -40,7 +40,7 @@ fn a_transaction_clones_only_the_tables_it_writes() {
         Value::Null,
         Value::Null,
     ];
-    block_on(layer.create(Ticket::schema(), vec![row])).expect("ticket");
+    block_on(layer.create(Ticket::schema(), crate::testing::flat(vec![row]))).expect("ticket");
     let (store_tickets, tx_tickets) = tables_of(&memory, &*layer, Ticket::schema());
     assert!(!Arc::ptr_eq(&store_tickets, &tx_tickets), "written: cloned");
     assert_eq!((store_tickets.table.len(), tx_tickets.table.len()), (0, 1));

@@ -1,6 +1,10 @@
 //! The one SELECT of `DataLayer::aggregate`: the records a request selects
 //! (its filter and visibility, as a read's), each with its primary key and
 //! one correlated subquery per aggregate over the records its path reaches.
+//! Records given by their primary keys (a load's `id in [..]`) are read from
+//! `keyed::source`: on PostgreSQL one search of the key's index per key
+//! rather than a scan of the table; the rest of the filter and the visibility
+//! apply as to any record.
 //!
 //! The subquery joins the path's hops as an `exists` does (each hop with the
 //! relationship's filter and the destination's visibility in its ON
@@ -19,9 +23,10 @@
 use super::super::{Columns, Dialect, Statement};
 use super::filter::{Compiler, Root};
 use super::hop::{Hop, exists, reached};
+use super::keyed;
 use super::operators::Kind;
 use super::special;
-use super::text::{Params, boolean, column, ident, sequence};
+use super::text::{Params, boolean, column, sequence};
 use crate::data_layer::{ReadRequest, aggregate_path};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::{Aggregate, AggregateKind};
@@ -71,8 +76,9 @@ pub(super) fn aggregate(
         )?);
         types.push(target.value_type);
     }
+    let source = keyed::source(compiler.params(), schema, "t0", request.filter.as_ref());
     let mut filter = Root::default();
-    if let Some(expr) = &request.filter {
+    if let Some(expr) = &source.filter {
         filter.add(compiler.root(schema, "t0", expr)?);
     }
     if let Some(visible) = compiler.visible_root(schema, "t0")? {
@@ -80,9 +86,9 @@ pub(super) fn aggregate(
     }
     drop(compiler);
     let mut sql = format!(
-        "SELECT {} FROM {} t0{}",
+        "SELECT {} FROM {}{}",
         selected.join(", "),
-        ident(schema.table),
+        source.from,
         filter.joins
     );
     if !filter.conditions.is_empty() {
@@ -129,8 +135,9 @@ pub(super) fn list(
         .map(|i| column(&alias, at.attributes[i].name))
         .unwrap_or_default();
     conditions.push(format!("{field} IS NOT NULL"));
+    let source = keyed::source(compiler.params(), schema, "t0", request.filter.as_ref());
     let mut root = Root::default();
-    if let Some(expr) = &request.filter {
+    if let Some(expr) = &source.filter {
         root.add(compiler.root(schema, "t0", expr)?);
     }
     if let Some(visible) = compiler.visible_root(schema, "t0")? {
@@ -139,9 +146,9 @@ pub(super) fn list(
     drop(compiler);
     conditions.extend(root.conditions);
     let sql = format!(
-        "SELECT {}, {field} FROM {} t0{}, {from} WHERE {} ORDER BY {}, {}",
+        "SELECT {}, {field} FROM {}{}, {from} WHERE {} ORDER BY {}, {}",
         column("t0", schema.primary_key().name),
-        ident(schema.table),
+        source.from,
         root.joins,
         conditions.join(" AND "),
         sequence(dialect, "t0"),

@@ -35,7 +35,7 @@ use super::super::{Columns, Dialect, Statement};
 use super::text::{Params, ident, literal};
 use crate::data_layer::Upsert;
 use crate::error::{Error, Result};
-use crate::resource::{Generated, Row, Schema};
+use crate::resource::{Generated, Rows, Schema};
 use crate::value::Value;
 
 /// Most parameters one statement may have.
@@ -49,7 +49,7 @@ fn max_params(dialect: Dialect) -> usize {
 pub(super) fn insert(
     dialect: Dialect,
     schema: &'static Schema,
-    rows: &[Row],
+    rows: &Rows,
     upsert: Option<&Upsert>,
 ) -> Result<Vec<Statement>> {
     if dialect == Dialect::Postgres
@@ -101,7 +101,7 @@ pub(super) fn rows_per_statement(dialect: Dialect, schema: &'static Schema) -> u
 /// 1.2-1.6x the hand-written UNNEST with VALUES, 1.1x so). Integer keys left nil are the
 /// identity's to assign, which UNNEST cannot say per row (`DEFAULT`): a batch
 /// that leaves some nil and gives others takes the VALUES form (`None`).
-fn insert_unnest(schema: &'static Schema, rows: &[Row]) -> Result<Option<Vec<Statement>>> {
+fn insert_unnest(schema: &'static Schema, rows: &Rows) -> Result<Option<Vec<Statement>>> {
     for row in rows {
         schema.check_row(row)?;
     }
@@ -153,7 +153,7 @@ fn insert_unnest(schema: &'static Schema, rows: &[Row]) -> Result<Option<Vec<Sta
 pub(super) fn insert_chunked(
     dialect: Dialect,
     schema: &'static Schema,
-    rows: &[Row],
+    rows: &Rows,
     upsert: Option<&Upsert>,
     max_params: usize,
 ) -> Result<Vec<Statement>> {
@@ -281,7 +281,7 @@ pub(super) fn max_primary_key(schema: &'static Schema) -> String {
 /// next, in row order. A key past `i64::MAX` is an error, not a wrap.
 pub(super) fn assign_integer_keys(
     schema: &'static Schema,
-    rows: &mut [Row],
+    rows: &mut Rows,
     stored: Option<i64>,
 ) -> Result<()> {
     let pk = schema.primary_key;
@@ -303,7 +303,7 @@ pub(super) fn assign_integer_keys(
 }
 
 /// The largest integer primary key `rows` give.
-fn given_max(schema: &'static Schema, rows: &[Row]) -> Option<i64> {
+fn given_max(schema: &'static Schema, rows: &Rows) -> Option<i64> {
     rows.iter()
         .filter_map(|r| match r[schema.primary_key] {
             Value::Int(i) => Some(i),

@@ -35,29 +35,6 @@ use crate::resource::{
 use crate::sort::{Order, Sort};
 use crate::value::{Value, ValueType};
 
-const fn rel(
-    name: &'static str,
-    kind: RelationshipKind,
-    destination: fn() -> &'static Schema,
-    source_attribute: &'static str,
-    destination_attribute: Option<&'static str>,
-) -> RelationshipInfo {
-    RelationshipInfo {
-        name,
-        kind,
-        manual: false,
-        no_attributes: false,
-        destination,
-        source_attribute,
-        destination_attribute,
-        through: None,
-        filter: None,
-        sort: Vec::new,
-        condition: None,
-        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
-    }
-}
-
 const fn tags_rel(name: &'static str, filter: Option<fn() -> Expr>) -> RelationshipInfo {
     RelationshipInfo {
         through: Some(Through {
@@ -66,7 +43,7 @@ const fn tags_rel(name: &'static str, filter: Option<fn() -> Expr>) -> Relations
             destination_attribute_on_join_resource: "tag_id",
         }),
         filter,
-        ..rel(name, RelationshipKind::ManyToMany, Tag::schema, "id", None)
+        ..RelationshipInfo::new(name, RelationshipKind::ManyToMany, Tag::schema, "id", None)
     }
 }
 
@@ -92,7 +69,7 @@ const fn no_attributes(
     RelationshipInfo {
         no_attributes: true,
         filter: Some(filter),
-        ..rel(name, kind, Ticket::schema, "id", None)
+        ..RelationshipInfo::new(name, kind, Ticket::schema, "id", None)
     }
 }
 
@@ -137,28 +114,28 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
     score: Option<f64>,
     active: Option<bool>
 } &[
-    rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id")),
+    RelationshipInfo::new("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id")),
     RelationshipInfo {
         filter: Some(open_only),
-        ..rel("open_tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))
+        ..RelationshipInfo::new("open_tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))
     },
     RelationshipInfo {
         filter: Some(tagged_vip),
-        ..rel("vip_tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))
+        ..RelationshipInfo::new("vip_tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))
     },
     RelationshipInfo {
         manual: true,
-        ..rel("remote", RelationshipKind::HasMany, Ticket::schema, "id", None)
+        ..RelationshipInfo::new("remote", RelationshipKind::HasMany, Ticket::schema, "id", None)
     },
     // To the destination's primary key: at most one ticket (the one whose id is
     // the rep's), joined in the statement.
-    rel("twin", RelationshipKind::HasOne, Ticket::schema, "id", None),
+    RelationshipInfo::new("twin", RelationshipKind::HasOne, Ticket::schema, "id", None),
     RelationshipInfo {
         filter: Some(open_only),
-        ..rel("open_twin", RelationshipKind::HasOne, Ticket::schema, "id", None)
+        ..RelationshipInfo::new("open_twin", RelationshipKind::HasOne, Ticket::schema, "id", None)
     },
     // Not to the primary key: every ticket of the rep, as for has_many.
-    rel("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
+    RelationshipInfo::new("latest", RelationshipKind::HasOne, Ticket::schema, "id", Some("rep_id")),
     no_attributes("above", RelationshipKind::HasMany, above_threshold),
     no_attributes("peers", RelationshipKind::HasMany, at_threshold_or_tagged),
     // A has_one of it, highest `p` first: what a sort key through it reads.
@@ -172,7 +149,7 @@ test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer), {
         manual: true,
         condition: Some(above_threshold),
         filter: Some(open_only),
-        ..rel("remote_open_above", RelationshipKind::HasMany, Ticket::schema, "id", None)
+        ..RelationshipInfo::new("remote_open_above", RelationshipKind::HasMany, Ticket::schema, "id", None)
     },
 ]);
 
@@ -186,7 +163,7 @@ test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer), {
     ext: Option<Uuid>,
     small: Option<i16>
 } &[
-    rel("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None),
+    RelationshipInfo::new("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None),
     tags_rel("tags", None),
     tags_rel("urgent_tags", Some(urgent_only)),
     no_attributes("siblings", RelationshipKind::HasMany, same_status),
@@ -199,7 +176,7 @@ test_resource!(Tag in "tag", id: i64 = Some(Generated::Integer), { label: String
             source_attribute_on_join_resource: "tag_id",
             destination_attribute_on_join_resource: "ticket_id",
         }),
-        ..rel("tickets", RelationshipKind::ManyToMany, Ticket::schema, "id", None)
+        ..RelationshipInfo::new("tickets", RelationshipKind::ManyToMany, Ticket::schema, "id", None)
     },
 ]);
 
@@ -218,6 +195,7 @@ mod generate;
 mod grouped;
 mod identities;
 mod joins;
+mod keyed;
 mod parents;
 #[cfg(feature = "postgres")]
 mod postgres;

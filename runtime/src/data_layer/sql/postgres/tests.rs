@@ -11,7 +11,7 @@ use std::sync::atomic::AtomicU32;
 use super::*;
 use crate::data_layer::sql::{Columns, Param};
 use crate::error::ErrorKind;
-use crate::resource::Generated;
+use crate::resource::{Generated, Row};
 use crate::value::ValueType;
 
 mod constraints;

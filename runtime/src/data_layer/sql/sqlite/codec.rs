@@ -17,7 +17,7 @@ pub(crate) use crate::data_layer::columns::sqlite::{
     DATE_FORMAT, DATETIME_FORMAT, decode, decode_attribute,
 };
 use crate::data_layer::sql::Param;
-use crate::resource::{Row, Schema};
+use crate::resource::Schema;
 use crate::value::{Value, ValueType};
 
 /// A timestamp as SQLite stores it.
@@ -343,8 +343,11 @@ pub(crate) fn rarray_arguments(
 }
 
 /// The first attribute of `rows` holding a NaN, which SQLite would store as `NULL`.
-pub(crate) fn nan_attribute(schema: &'static Schema, rows: &[Row]) -> Option<&'static str> {
-    rows.iter().find_map(|row| {
+pub(crate) fn nan_attribute<'a>(
+    schema: &'static Schema,
+    rows: impl IntoIterator<Item = &'a [Value]>,
+) -> Option<&'static str> {
+    rows.into_iter().find_map(|row| {
         row.iter()
             .zip(schema.attributes)
             .find(|(v, _)| matches!(v, Value::Float(f) if f.is_nan()))

@@ -10,13 +10,14 @@ use crate::data_layer::Records;
 use crate::data_layer::sql::build;
 use crate::data_layer::store::collector;
 use crate::error::{Error, Result};
-use crate::resource::{Row, Schema};
+use crate::resource::{Rows, Schema};
 
 /// Inserts `rows` of `schema` (every key set, one value per attribute),
 /// `per_statement` rows a statement, and returns them as its records in their
 /// stored form. Each chunk of rows is checked (no NaN) and bound in place, its
 /// statement runs, and then its rows, still at hand, are turned into their
-/// stored form and moved into their records (SQLite copied the bound text):
+/// stored form and their values moved into their records (SQLite copied the
+/// bound text; the buffer of every row's values is freed once, at the end):
 /// no pass over every row after the last statement, and the records are made
 /// only of rows the database took (a row that breaks a constraint fails the
 /// statement first). The statement of `per_statement` rows is prepared once
@@ -39,28 +40,28 @@ pub(super) fn insert_rows(
     conn: &Connection,
     inner: &Inner,
     schema: &'static Schema,
-    mut rows: Vec<Row>,
+    mut rows: Rows,
     per_statement: usize,
     mut defer_on_violation: bool,
     what: &dyn Fn(rusqlite::Error) -> Error,
 ) -> Result<Records> {
-    let width = schema.attributes.len();
+    let width = rows.width();
     let stored = codec::StoredForm::new(schema);
     let mut created = collector(schema, None)?;
     created.reserve(rows.len());
     let per_statement = per_statement.max(1);
     let in_full_chunks = rows.len() / per_statement * per_statement;
     let left_over = rows.len() - in_full_chunks;
-    let (full, rest) = rows.split_at_mut(in_full_chunks);
+    let (full, rest) = rows.values_mut().split_at_mut(in_full_chunks * width);
     for (part, count) in [(full, per_statement), (rest, left_over)] {
         if part.is_empty() {
             continue;
         }
         let sql = build::values_insert(schema, count);
         let mut prepared = conn.prepare_cached(&sql).map_err(what)?;
-        for chunk in part.chunks_mut(count) {
-            for (r, row) in chunk.iter().enumerate() {
-                refuse_nan(schema, std::slice::from_ref(row))?;
+        for chunk in part.chunks_mut(count * width) {
+            for (r, row) in chunk.chunks_exact(width).enumerate() {
+                refuse_nan(schema, [row])?;
                 codec::bind_row(&mut prepared, 1 + r * width, row).map_err(what)?;
             }
             let statement = inner.ran(&sql);
@@ -76,10 +77,9 @@ pub(super) fn insert_rows(
                 }
                 Err(e) => return Err(what(e)),
             }
-            for row in chunk {
-                let mut row = std::mem::take(row);
-                stored.apply(&mut row);
-                created.push_row(row)?;
+            for row in chunk.chunks_exact_mut(width) {
+                stored.apply(row);
+                created.push_values(row)?;
             }
         }
     }

@@ -18,7 +18,7 @@ use crate::data_layer::{
     BoxFuture, Changes, DataLayer, Partition, ReadRequest, ReadResult, Records, Upsert,
 };
 use crate::error::{Error, Result};
-use crate::resource::{Generated, Row, Schema};
+use crate::resource::{Generated, Row, Rows, Schema};
 use crate::value::Value;
 
 /// The keys of a partitioned read: each key's position (its group), and the
@@ -193,7 +193,10 @@ pub(super) fn query_rows(
 }
 
 /// An error when a value of `rows` is NaN, which SQLite would store as NULL.
-pub(super) fn refuse_nan(schema: &'static Schema, rows: &[Row]) -> Result<()> {
+pub(super) fn refuse_nan<'a>(
+    schema: &'static Schema,
+    rows: impl IntoIterator<Item = &'a [Value]>,
+) -> Result<()> {
     match codec::nan_attribute(schema, rows) {
         Some(attribute) => Err(Error::data_layer(format!(
             "sqlite: `{attribute}` of {} is NaN, which SQLite cannot store",
@@ -420,18 +423,14 @@ impl DataLayer for Sqlite {
         Box::pin(self.aggregate_list_now(request, aggregate))
     }
 
-    fn create<'a>(
-        &'a self,
-        schema: &'static Schema,
-        rows: Vec<Row>,
-    ) -> BoxFuture<'a, Result<Records>> {
+    fn create<'a>(&'a self, schema: &'static Schema, rows: Rows) -> BoxFuture<'a, Result<Records>> {
         Box::pin(self.insert(schema, rows, None))
     }
 
     fn upsert<'a>(
         &'a self,
         schema: &'static Schema,
-        rows: Vec<Row>,
+        rows: Rows,
         upsert: Upsert,
     ) -> BoxFuture<'a, Result<Records>> {
         Box::pin(self.insert(schema, rows, Some(upsert)))
@@ -445,7 +444,7 @@ impl DataLayer for Sqlite {
         Box::pin(async move {
             let mut set = vec![Value::Null; request.schema.attributes.len()];
             changes.apply(&mut set);
-            refuse_nan(request.schema, &[set])?;
+            refuse_nan(request.schema, [set.as_slice()])?;
             let statement = build::update(Dialect::Sqlite, &request, &changes)?;
             self.write_returning(request.schema, statement, "updating")
                 .await
@@ -499,10 +498,11 @@ impl Sqlite {
     async fn insert(
         &self,
         schema: &'static Schema,
-        mut rows: Vec<Row>,
+        mut rows: Rows,
         upsert: Option<Upsert>,
     ) -> Result<Records> {
-        for row in &rows {
+        // Every row has the width of the first.
+        if let Some(row) = rows.get(0) {
             schema.check_row(row)?;
         }
         if upsert.is_some() {
@@ -524,9 +524,12 @@ impl Sqlite {
         self.run(move |conn, inner| {
             let what = |e| errors::write(schema, format_args!("creating {}", schema.name), e);
             let mut tx = Unit::begin(conn).map_err(what)?;
-            // Foreign keys are checked at `COMMIT` (the pragma ends with
-            // the transaction), so a violation leaves the transaction open
-            // to find which key it was; dropping `tx` then rolls back.
+            // From the first statement that breaks a foreign key, foreign
+            // keys are checked at `COMMIT` (the pragma ends with the
+            // transaction), so a violation leaves the transaction open to
+            // find which key it was; dropping `tx` then rolls back. The
+            // pragma is set only then, because setting it expires every
+            // statement the connection has prepared (see `insert_rows`).
             // Inside a caller's transaction the pragma would last until
             // its `COMMIT`: a create of one statement is checked as it
             // runs instead (SQLite checks at the end of each statement).
@@ -550,14 +553,30 @@ impl Sqlite {
                 commit(&mut tx, schema, "creating")?;
                 return Ok(created);
             };
+            // An upsert defers its foreign keys as a plain create does, once
+            // a statement breaks one: that statement's records are dropped
+            // and it runs again (it changed nothing), as in `insert_rows`.
             let statements = build::upsert(Dialect::Sqlite, schema, &rows, upsert)?;
-            if !tx.nested() || statements.len() > 1 {
-                tx.execute_batch("PRAGMA defer_foreign_keys = ON")
-                    .map_err(what)?;
-            }
+            let mut defer = !tx.nested() || statements.len() > 1;
+            let broke_a_key = Cell::new(false);
+            let noting = |e: rusqlite::Error| {
+                broke_a_key.set(errors::is_foreign_key(&e));
+                what(e)
+            };
             let mut created = collector(schema, None)?;
             for statement in &statements {
-                fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
+                let before = created.len();
+                match fetch(&tx, inner, schema, statement, None, &mut created, &noting) {
+                    Ok(()) => {}
+                    Err(_) if defer && broke_a_key.get() => {
+                        created.truncate(before);
+                        tx.execute_batch("PRAGMA defer_foreign_keys = ON")
+                            .map_err(what)?;
+                        defer = false;
+                        fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
+                    }
+                    Err(e) => return Err(e),
+                }
             }
             commit(&mut tx, schema, "creating")?;
             Ok(created.finish())

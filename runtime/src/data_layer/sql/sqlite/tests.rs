@@ -28,32 +28,9 @@ mod pool;
 mod stored_uuids;
 mod values;
 
-const fn rel(
-    name: &'static str,
-    kind: RelationshipKind,
-    destination: fn() -> &'static Schema,
-    source_attribute: &'static str,
-    destination_attribute: Option<&'static str>,
-) -> RelationshipInfo {
-    RelationshipInfo {
-        name,
-        kind,
-        manual: false,
-        no_attributes: false,
-        destination,
-        source_attribute,
-        destination_attribute,
-        through: None,
-        filter: None,
-        sort: Vec::new,
-        condition: None,
-        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
-    }
-}
-
 test_resource!(Rep in "rep", id: i64 = Some(Generated::Integer),
     { name: String, threshold: Option<i64> }
-    &[rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))]);
+    &[RelationshipInfo::new("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("rep_id"))]);
 
 test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer),
 {
@@ -66,8 +43,8 @@ test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer),
     tag_id: Option<Uuid>
 }
 &[
-    rel("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None),
-    rel("tag", RelationshipKind::BelongsTo, Tag::schema, "tag_id", None),
+    RelationshipInfo::new("representative", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None),
+    RelationshipInfo::new("tag", RelationshipKind::BelongsTo, Tag::schema, "tag_id", None),
 ]);
 
 test_resource!(Tag in "tag", id: Uuid = Some(Generated::Uuid), { label: String } &[]);

@@ -530,7 +530,12 @@ fn hidden_request(schema: &'static Schema) -> ReadRequest {
 
 /// `db`'s answer to `aggregates` for `request` is memory's: the same values
 /// (floats within rounding), or an error on both.
-fn compare(db: &mut impl Db, memory: &Memory, request: &ReadRequest, aggregates: &[Aggregate]) {
+pub(super) fn compare(
+    db: &mut impl Db,
+    memory: &Memory,
+    request: &ReadRequest,
+    aggregates: &[Aggregate],
+) {
     let r = request.schema;
     let expected = block_on(memory.aggregate(request.clone(), aggregates.to_vec()));
     let statement = aggregate(db.dialect(), request, aggregates).expect("statement");

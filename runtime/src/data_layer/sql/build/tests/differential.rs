@@ -30,7 +30,8 @@ pub(super) fn load(db: &mut impl Db) {
         }
     }
     for (schema, rows) in data() {
-        let statements = insert(db.dialect(), schema, &rows).expect("insert statements");
+        let statements = insert(db.dialect(), schema, &crate::testing::flat(rows.clone()))
+            .expect("insert statements");
         let mut returned = Vec::new();
         for statement in &statements {
             check_placeholders(statement, db.dialect());

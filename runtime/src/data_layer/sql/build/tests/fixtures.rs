@@ -363,7 +363,7 @@ pub(super) fn memory() -> Memory {
         memory.register(schema).expect("register");
     }
     for (schema, rows) in data() {
-        block_on(memory.create(schema, rows)).expect("insert");
+        block_on(memory.create(schema, crate::testing::flat(rows))).expect("insert");
     }
     memory
 }

@@ -73,9 +73,13 @@ fn upserts_update_on_conflict_with_the_identity() {
         identity: &IDENTITIES[0],
         update,
     };
-    let [sqlite] =
-        &upsert(Dialect::Sqlite, schema, &rows, &by_name(vec![3, 4])).expect("upsert")[..]
-    else {
+    let [sqlite] = &upsert(
+        Dialect::Sqlite,
+        schema,
+        &crate::testing::flat(rows.clone()),
+        &by_name(vec![3, 4]),
+    )
+    .expect("upsert")[..] else {
         panic!("one statement");
     };
     assert_eq!(
@@ -84,7 +88,13 @@ fn upserts_update_on_conflict_with_the_identity() {
             .to_owned()
             + returning
     );
-    let statements = upsert(Dialect::Postgres, schema, &rows, &by_name(vec![])).expect("upsert");
+    let statements = upsert(
+        Dialect::Postgres,
+        schema,
+        &crate::testing::flat(rows.clone()),
+        &by_name(vec![]),
+    )
+    .expect("upsert");
     // Nothing to update: the record found is set to itself, so it is returned.
     assert_eq!(
         statements.last().map(|s| s.sql.as_str()),

@@ -244,6 +244,8 @@ fn same_answers_as_memory() {
     super::grouped::same_as_memory(&mut db, &memory);
     random(&mut db, &memory, 0x5eed_0002, 3000);
     super::random_aggregates::random(&mut db, &memory, 0xa99_0002, 1500);
+    // Last: it adds a table to both.
+    super::keyed::same_as_memory(&mut db, &memory);
 }
 
 /// PostgreSQL's `lower` and `upper`, which the builder uses, map every

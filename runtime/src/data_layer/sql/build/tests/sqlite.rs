@@ -1,6 +1,7 @@
 //! The statements run on an in-memory SQLite database (rusqlite, with the
 //! `rarray` module), against the in-memory layer.
 
+use crate::testing::flat;
 use std::rc::Rc;
 
 use rusqlite::types::Value as Sql;
@@ -118,6 +119,8 @@ fn same_answers_as_memory() {
     super::grouped::same_as_memory(&mut db, &memory);
     random(&mut db, &memory, 0x5eed_0001, 3000);
     super::random_aggregates::random(&mut db, &memory, 0xa99_0001, 1500);
+    // Last: it adds a table to both.
+    super::keyed::same_as_memory(&mut db, &memory);
 }
 
 #[test]
@@ -160,7 +163,8 @@ fn generated_key_batches(assign: bool) -> (Sqlite, Memory) {
         vec![rep(Some(-5), "f"), rep(None, "g")],
         vec![],
     ];
-    for mut rows in batches {
+    for rows in batches {
+        let mut rows = flat(rows);
         if assign {
             let stored: Option<i64> =
                 db.0.query_row(&max_primary_key(Rep::schema()), [], |r| r.get(0))
@@ -192,6 +196,7 @@ fn generated_keys_continue_after_the_largest() {
     let rows: Vec<Row> = (0..7)
         .map(|i| rep(if i == 5 { Some(100) } else { None }, "x"))
         .collect();
+    let rows = flat(rows);
     let statements =
         super::super::insert::insert_chunked(Dialect::Sqlite, Rep::schema(), &rows, None, 5)
             .expect("insert");
@@ -220,13 +225,14 @@ fn generated_keys_continue_after_the_largest() {
 
 #[test]
 fn assigned_integer_keys_never_wrap() {
-    let mut rows = vec![vec![
+    let rows = vec![vec![
         Value::Null,
         s("a"),
         Value::Null,
         Value::Null,
         Value::Null,
     ]];
+    let mut rows = flat(rows);
     let err = assign_integer_keys(Rep::schema(), &mut rows, Some(i64::MAX))
         .expect_err("no key after i64::MAX");
     assert!(err.to_string().contains("no integer key is left"), "{err}");
@@ -248,7 +254,7 @@ fn foreign_keys_hold() {
         Value::Null,
         Value::Null,
     ]];
-    let statements = insert(Dialect::Sqlite, Ticket::schema(), &bad).expect("insert");
+    let statements = insert(Dialect::Sqlite, Ticket::schema(), &flat(bad)).expect("insert");
     let err = db
         .query(&statements[0], Ticket::schema())
         .expect_err("no rep 77");

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::data_layer::sql::build::{count, insert, migrate, read};
+use crate::testing::flat;
 
 const TICKET: &str = r#"SELECT t0."id", t0."rep_id", t0."p", t0."status", t0."score", t0."urgent", t0."opened", t0."ext", t0."small" FROM "ticket" t0"#;
 const REP: &str =
@@ -442,7 +443,9 @@ fn inserts() {
             Value::Null,
         ],
     ];
-    let [sqlite] = &insert(Dialect::Sqlite, Rep::schema(), &rows).expect("insert")[..] else {
+    let [sqlite] =
+        &insert(Dialect::Sqlite, Rep::schema(), &flat(rows.clone())).expect("insert")[..]
+    else {
         panic!("one statement");
     };
     let returning = r#" RETURNING "id", "name", "threshold", "score", "active""#;
@@ -455,7 +458,8 @@ fn inserts() {
     assert_eq!(sqlite.params[0], Param::Value(Value::Int(7)));
     assert_eq!(sqlite.columns, Columns::Attributes);
     // Given keys first move the identity sequence past them.
-    let [sequence, pg] = &insert(Dialect::Postgres, Rep::schema(), &rows).expect("insert")[..]
+    let [sequence, pg] =
+        &insert(Dialect::Postgres, Rep::schema(), &flat(rows.clone())).expect("insert")[..]
     else {
         panic!("two statements");
     };
@@ -472,16 +476,16 @@ fn inserts() {
             + returning
     );
     assert!(
-        insert(Dialect::Postgres, Rep::schema(), &[])
+        insert(Dialect::Postgres, Rep::schema(), &flat(vec![]))
             .expect("insert")
             .is_empty()
     );
     let short = vec![vec![Value::Int(1)]];
-    assert!(insert(Dialect::Sqlite, Rep::schema(), &short).is_err());
+    assert!(insert(Dialect::Sqlite, Rep::schema(), &flat(short)).is_err());
     let odd = insert(
         Dialect::Sqlite,
         Odd::schema(),
-        &[vec![Value::Int(1), Value::Null]],
+        &flat(vec![vec![Value::Int(1), Value::Null]]),
     );
     assert!(
         odd.expect("insert")[0]
@@ -503,7 +507,7 @@ fn inserts() {
         .collect();
     // PostgreSQL takes a plain insert as one array per column; a batch that
     // leaves an integer key to the identity and gives others takes VALUES.
-    let statements: Vec<Statement> = insert(Dialect::Postgres, Rep::schema(), &rows)
+    let statements: Vec<Statement> = insert(Dialect::Postgres, Rep::schema(), &flat(rows.clone()))
         .expect("insert")
         .into_iter()
         .filter(|s| s.columns != Columns::None)
@@ -522,14 +526,14 @@ fn inserts() {
     assert_eq!(unnest.params[0], Param::List(ValueType::I64, keys));
     let mut mixed = rows.clone();
     mixed[19_999][0] = Value::Null;
-    let chunks = insert(Dialect::Postgres, Rep::schema(), &mixed).expect("insert");
+    let chunks = insert(Dialect::Postgres, Rep::schema(), &flat(mixed.clone())).expect("insert");
     let mut values = chunks.iter().filter(|c| c.columns != Columns::None);
     assert!(values.all(|c| c.sql.contains(" VALUES (")));
     for (dialect, limit, count, rows) in [
         (Dialect::Sqlite, 32_766, 4, &rows),
         (Dialect::Postgres, 65_535, 2, &mixed),
     ] {
-        let statements: Vec<Statement> = insert(dialect, Rep::schema(), rows)
+        let statements: Vec<Statement> = insert(dialect, Rep::schema(), &flat(rows.clone()))
             .expect("insert")
             .into_iter()
             .filter(|s| s.columns != Columns::None)
@@ -591,7 +595,7 @@ fn ddl() {
 
 test_resource!(Long in "a_table_with_a_name_long_enough_to_overflow_postgres_names", id: i64 = Some(Generated::Integer), {
     rep_id: i64
-} &[rel("rep", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None)]);
+} &[RelationshipInfo::new("rep", RelationshipKind::BelongsTo, Rep::schema, "rep_id", None)]);
 
 #[test]
 fn counts_fetch_and_order_nothing() {

@@ -10,8 +10,9 @@ use crate::domain::Domain;
 use crate::error::Constraint;
 use crate::expr::{CmpOp, Expr};
 use crate::query::Query;
-use crate::resource::{RelationshipInfo, RelationshipKind, Through};
+use crate::resource::{RelationshipInfo, RelationshipKind, Row, Through};
 use crate::sort::{Order, Sort};
+use crate::testing::flat;
 
 const fn rel(
     name: &'static str,
@@ -21,19 +22,16 @@ const fn rel(
     destination_attribute: Option<&'static str>,
     through: Option<Through>,
 ) -> RelationshipInfo {
-    RelationshipInfo {
+    let info = RelationshipInfo::new(
         name,
         kind,
-        manual: false,
-        no_attributes: false,
         destination,
         source_attribute,
         destination_attribute,
-        through,
-        filter: None,
-        sort: Vec::new,
-        condition: None,
-        authorize_read_with: crate::policy::AuthorizeReadWith::Filter,
+    );
+    match through {
+        Some(through) => info.with_through(through),
+        None => info,
     }
 }
 
@@ -193,10 +191,13 @@ async fn migrate_create_and_read_like_memory() {
         (ETicketTag::schema(), ticket_tags()),
     ] {
         let created = pg
-            .create(schema, rows.clone())
+            .create(schema, flat(rows.clone()))
             .await
             .unwrap_or_else(|e| panic!("create {}: {e}", schema.name));
-        let expected = memory.create(schema, rows).await.expect("memory create");
+        let expected = memory
+            .create(schema, flat(rows))
+            .await
+            .expect("memory create");
         let rows_of = match schema.name {
             "ERep" => rows_of::<ERep>,
             "ETag" => rows_of::<ETag>,
@@ -208,7 +209,9 @@ async fn migrate_create_and_read_like_memory() {
     }
     // Creating nothing runs nothing.
     let before = pg.statements();
-    pg.create(ERep::schema(), Vec::new()).await.expect("empty");
+    pg.create(ERep::schema(), flat(Vec::new()))
+        .await
+        .expect("empty");
     assert_eq!(pg.statements(), before);
     // Migrating again keeps the records.
     pg.migrate(schemas()).await.expect("migrate a third time");
@@ -330,7 +333,7 @@ async fn migrate_create_and_read_like_memory() {
     let err = pg
         .create(
             ERep::schema(),
-            vec![vec![Value::Int(1), s("Again"), Value::Null]],
+            flat(vec![vec![Value::Int(1), s("Again"), Value::Null]]),
         )
         .await
         .expect_err("duplicate primary key");
@@ -348,10 +351,10 @@ async fn migrate_create_and_read_like_memory() {
     let err = pg
         .create(
             ERep::schema(),
-            vec![
+            flat(vec![
                 reps()[0].clone(),
                 vec![Value::Null, Value::Null, Value::Null],
-            ],
+            ]),
         )
         .await
         .expect_err("nil name");
@@ -370,13 +373,13 @@ async fn migrate_create_and_read_like_memory() {
     let err = pg
         .create(
             ETicket::schema(),
-            vec![vec![
+            flat(vec![vec![
                 Value::Null,
                 Value::Int(99),
                 Value::Null,
                 Value::Null,
                 Value::Null,
-            ]],
+            ]]),
         )
         .await
         .expect_err("no rep 99");
@@ -463,8 +466,11 @@ async fn unsorted_partitions_keep_insertion_order() {
         (ETicket::schema(), tickets()),
         (ETicketTag::schema(), ticket_tags()),
     ] {
-        pg.create(schema, rows.clone()).await.expect("create");
-        memory.create(schema, rows).await.expect("memory create");
+        pg.create(schema, flat(rows.clone())).await.expect("create");
+        memory
+            .create(schema, flat(rows))
+            .await
+            .expect("memory create");
     }
     // New row versions go after the others, and (not being HOT updates, since
     // the indexed key changes) are found there through the index too: the rows

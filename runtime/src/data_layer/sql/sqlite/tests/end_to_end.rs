@@ -22,7 +22,10 @@ async fn layer() -> (Domain, Sqlite) {
 }
 
 async fn create<R: Resource>(sqlite: &Sqlite, rows: Vec<Row>) -> Result<Vec<R>> {
-    sqlite.create(R::schema(), rows).await?.into_vec()
+    sqlite
+        .create(R::schema(), crate::testing::flat(rows))
+        .await?
+        .into_vec()
 }
 
 async fn read<R: Resource>(sqlite: &Sqlite, request: ReadRequest) -> Result<Vec<R>> {

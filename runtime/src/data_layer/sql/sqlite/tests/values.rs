@@ -100,8 +100,11 @@ fn nan_becomes_null_and_negative_zero_loses_its_sign() {
     );
     let row = vec![Value::Int(1), s("x"), Value::Float(f64::NAN)];
     let schema = Rep::schema();
-    assert_eq!(nan_attribute(schema, &[row]), Some("threshold"));
-    assert_eq!(nan_attribute(schema, &[vec![Value::Float(1.0)]]), None);
+    assert_eq!(nan_attribute(schema, [row.as_slice()]), Some("threshold"));
+    assert_eq!(
+        nan_attribute(schema, [[Value::Float(1.0)].as_slice()]),
+        None
+    );
 }
 
 #[test]
