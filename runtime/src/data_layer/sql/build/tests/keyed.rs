@@ -15,7 +15,7 @@ use crate::expr::{Aggregate, AggregateKind};
 // A bin of tickets, keyed by a UUID: its tickets are those whose `ext` is
 // its key.
 test_resource!(Bin in "bin", id: Uuid = None, { label: String, open: Option<bool> } &[
-    rel("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("ext")),
+    RelationshipInfo::new("tickets", RelationshipKind::HasMany, Ticket::schema, "id", Some("ext")),
 ]);
 
 /// The bins: the tickets' `ext` are `uuid(1)`, `uuid(2)` and `uuid(3)`.
@@ -135,11 +135,13 @@ pub(super) fn same_as_memory(db: &mut impl Db, memory: &Memory) {
     for ddl in migrate(db.dialect(), &[schema]) {
         db.execute(&ddl);
     }
-    for statement in insert(db.dialect(), schema, &bins()).expect("insert statements") {
+    for statement in
+        insert(db.dialect(), schema, &crate::testing::flat(bins())).expect("insert statements")
+    {
         db.query(&statement, schema).expect("insert");
     }
     memory.register(schema).expect("register");
-    block_on(memory.create(schema, bins())).expect("insert");
+    block_on(memory.create(schema, crate::testing::flat(bins()))).expect("insert");
     let given: Vec<Value> = vec![
         uuid(4).into(),
         uuid(1).into(),
