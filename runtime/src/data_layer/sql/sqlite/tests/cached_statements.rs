@@ -30,6 +30,21 @@ async fn probe(sqlite: &Sqlite) -> (usize, i32) {
         .expect("probe")
 }
 
+/// An in-memory layer with the test resources' tables and `index`, the unique
+/// index of the identity a test upserts on (the test resources declare none).
+async fn migrated(index: &'static str) -> Sqlite {
+    let sqlite = Sqlite::memory().expect("memory");
+    sqlite
+        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
+        .await
+        .expect("migrate");
+    sqlite
+        .with_connection(move |c| c.execute_batch(index))
+        .await
+        .expect("the identity's index");
+    sqlite
+}
+
 /// The identity the upsert finds representatives by; its unique index is
 /// made by hand (the test resources declare no identities).
 static BY_NAME: Identity = Identity {
@@ -39,15 +54,7 @@ static BY_NAME: Identity = Identity {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creates_upserts_updates_and_destroys_leave_cached_statements_prepared() {
-    let sqlite = Sqlite::memory().expect("memory");
-    sqlite
-        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
-        .await
-        .expect("migrate");
-    sqlite
-        .with_connection(|c| c.execute_batch("CREATE UNIQUE INDEX rep_by_name ON rep (name)"))
-        .await
-        .expect("the identity's index");
+    let sqlite = migrated("CREATE UNIQUE INDEX rep_by_name ON rep (name)").await;
     let (connection, before) = probe(&sqlite).await;
     assert_eq!(before, 0);
     // After each write, the probe is still the statement compiled first.
@@ -126,17 +133,7 @@ fn ticket(subject: &str, rep_id: i64) -> Row {
 /// break keeps every cached statement.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_upsert_breaking_a_foreign_key_names_it_and_writes_nothing() {
-    let sqlite = Sqlite::memory().expect("memory");
-    sqlite
-        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
-        .await
-        .expect("migrate");
-    sqlite
-        .with_connection(|c| {
-            c.execute_batch("CREATE UNIQUE INDEX ticket_by_subject ON ticket (subject)")
-        })
-        .await
-        .expect("the identity's index");
+    let sqlite = migrated("CREATE UNIQUE INDEX ticket_by_subject ON ticket (subject)").await;
     sqlite
         .create(
             Rep::schema(),
