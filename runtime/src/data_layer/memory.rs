@@ -51,7 +51,7 @@ mod upsert;
 mod window;
 mod writes;
 
-use self::select::{Hit, scan, selected, sort_keys};
+use self::select::{Hit, scan, selected, selected_records, sort_keys};
 
 use linker::Linker;
 
@@ -216,6 +216,10 @@ impl Memory {
         }
 
         let Some(partition) = &request.partition else {
+            if sort.is_empty() {
+                let records = selected_records(table, filter, request.offset, request.limit)?;
+                return Ok(ReadResult::new(Records::Typed(records)));
+            }
             let rows = selected(table, filter, &sort, request.offset, request.limit);
             return Ok(ReadResult::new(Records::Typed(table.select(&rows))));
         };

@@ -383,6 +383,16 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
+    fn select_onto(&self, rows: &[usize], expected: usize, out: &mut dyn Any) -> Result<()> {
+        let out = out
+            .downcast_mut::<Vec<R>>()
+            .ok_or_else(|| wrong_records(R::schema()))?;
+        out.reserve(expected.max(out.len() + rows.len()) - out.len());
+        for &row in rows {
+            out.push(self.0[row].clone());
+        }
+        Ok(())
+    }
     fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send> {
         let mut out = empty_groups::<R>(sizes);
         for &(row, g) in rows {

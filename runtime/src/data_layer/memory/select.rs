@@ -2,6 +2,8 @@
 //! batches of rows ([`scan`]), the stable sort of what it kept ([`sorted`]),
 //! and the rows an unpartitioned read or a write selects ([`selected`]).
 
+use std::any::Any;
+
 use super::ReadRequest;
 use super::eval::{CHUNK, Filter, SortValues, Tables};
 use crate::data_layer::sort_path;
@@ -64,6 +66,60 @@ pub(super) fn selected(
         .take(limit.unwrap_or(usize::MAX))
         .map(|h| h.row)
         .collect()
+}
+
+/// How many kept rows an unsorted read clones at a time ([`selected_records`]).
+const CLONE_BATCH: usize = 256;
+
+/// The records an unsorted, unpartitioned read selects (a manual loader's
+/// read), as a `Vec<R>`: those `filter` passes, in insertion order, windowed.
+///
+/// Cloned a few hundred at a time as the scan keeps them, while the records
+/// the filter has just read are still in cache: collecting every row first and
+/// cloning afterwards read each kept record from memory twice. The vector is
+/// sized from the share of rows kept so far, so it is rarely grown and copied.
+pub(super) fn selected_records(
+    table: &dyn Table,
+    filter: Option<&Filter<'_>>,
+    offset: usize,
+    limit: Option<usize>,
+) -> Result<Box<dyn Any + Send>> {
+    let enough = limit.map_or(usize::MAX, |l| offset.saturating_add(l));
+    let mut out = table.select(&[]);
+    if enough == 0 {
+        return Ok(out);
+    }
+    let total = table.len();
+    let wanted = enough - offset.min(enough);
+    let (mut matched, mut copied) = (0_usize, 0_usize);
+    let mut pending = Vec::with_capacity(CLONE_BATCH);
+    let mut result = Ok(());
+    let mut flush = |pending: &mut Vec<usize>, scanned: usize, copied: &mut usize| {
+        // The records expected in all: the share kept so far of the rows
+        // scanned, over the whole table (at most what the window wants).
+        let expected = (*copied + pending.len())
+            .saturating_mul(total)
+            .checked_div(scanned)
+            .unwrap_or(0)
+            .min(wanted);
+        let done = table.select_onto(pending, expected, &mut *out);
+        *copied += pending.len();
+        pending.clear();
+        done
+    };
+    scan(total, enough, filter, Some, |row, _| {
+        matched += 1;
+        if matched > offset {
+            pending.push(row);
+            if pending.len() == CLONE_BATCH {
+                result = flush(&mut pending, row + 1, &mut copied);
+            }
+        }
+        matched < enough && result.is_ok()
+    });
+    result?;
+    flush(&mut pending, total, &mut copied)?;
+    Ok(out)
 }
 
 /// Sorts hits stably by the sort keys, reading each sort value once.

@@ -156,15 +156,36 @@ fn tables_longer_than_a_chunk_are_read_whole() {
         .collect();
     assert_eq!(batched(&m, &sparse), (expected_4.clone(), true));
     assert_eq!(truths::<Ticket>(&m, &sparse), expected_4);
-    // A limit: small batches first, the same first matches.
-    for (offset, limit) in [(0, 1), (2, 3), (400, 10), (0, 1000)] {
+    // A limit: small batches first, the same first matches. The records are
+    // cloned 256 kept rows at a time, so windows start and end on both sides
+    // of those batches too, and none is cut short.
+    let windows = [
+        (0, Some(1)),
+        (2, Some(3)),
+        (400, Some(10)),
+        (0, Some(1000)),
+        (255, Some(2)),
+        (0, Some(257)),
+        (100, Some(300)),
+        (0, None),
+        (256, None),
+        (300, None),
+        (ids.len(), None),
+    ];
+    assert!(ids.len() > 256, "{} matches: one batch", ids.len());
+    for (offset, limit) in windows {
         let mut request = ReadRequest::new(Ticket::schema());
         request.filter = Some(guide());
         request.offset = offset;
-        request.limit = Some(limit);
+        request.limit = limit;
         let got = read::<Ticket>(&m, request).expect("read").0;
-        let want: Vec<i64> = ids.iter().copied().skip(offset).take(limit).collect();
-        assert_eq!(got, want, "offset {offset}, limit {limit}");
+        let want: Vec<i64> = ids
+            .iter()
+            .copied()
+            .skip(offset)
+            .take(limit.unwrap_or(usize::MAX))
+            .collect();
+        assert_eq!(got, want, "offset {offset}, limit {limit:?}");
     }
     // Partitioned by rep, with and without a sort.
     for sort in [vec![], vec![Sort::new("p", crate::sort::Order::Asc)]] {
