@@ -1,6 +1,8 @@
 //! How the in-memory layer selects rows: a scan that evaluates the filter on
 //! batches of rows ([`scan`]), the stable sort of what it kept ([`sorted`]),
-//! and the rows an unpartitioned read or a write selects ([`selected`]).
+//! the rows a sorted unpartitioned read or a write selects ([`selected`]), and
+//! the records an unsorted unpartitioned read clones as it scans
+//! ([`selected_records`]).
 
 use std::any::Any;
 
