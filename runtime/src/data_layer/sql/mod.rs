@@ -84,7 +84,7 @@ pub use tokio_postgres;
 mod sqlite;
 use crate::value::{Value, ValueType};
 #[cfg(feature = "sqlite")]
-pub use sqlite::{Sqlite, SqlitePool};
+pub use sqlite::{DEFAULT_MMAP_SIZE, Sqlite, SqlitePool};
 
 /// The SQL spoken by a database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

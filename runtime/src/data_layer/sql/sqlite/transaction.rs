@@ -106,12 +106,13 @@ impl Sqlite {
             ));
         }
         let object = self.checkout().await?;
-        let fresh = !self.ready().contains(&object.id());
+        let fresh = self.needs_setup(object.id());
         let begun = object
             .connection()
             .interact(move |conn| {
-                if fresh {
-                    setup(conn).map_err(|e| errors::database("setting up a connection", e))?;
+                if let Some(mmap_size) = fresh {
+                    setup(conn, mmap_size)
+                        .map_err(|e| errors::database("setting up a connection", e))?;
                 }
                 conn.execute_batch("BEGIN IMMEDIATE")
                     .map_err(|e| errors::database("beginning a transaction", e))
@@ -122,8 +123,8 @@ impl Sqlite {
             Ok(Err(e)) => return Err(e),
             Err(e) => return Err(interact_error(e)),
         }
-        if fresh {
-            self.ready().insert(object.id());
+        if let Some(mmap_size) = fresh {
+            self.ready().insert(object.id(), mmap_size);
         }
         let layer = Sqlite {
             inner: Arc::clone(&self.inner),

@@ -37,6 +37,38 @@ async fn pragma(sqlite: &Sqlite, name: &'static str) -> String {
         .expect("pragma")
 }
 
+/// Memory-mapped reads are on by default and `set_mmap_size` reaches every
+/// connection before its next use, those already set up included, and a
+/// transaction's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn mmap_size_is_set_on_every_connection() {
+    let file = TempDb::new("mmap");
+    let sqlite = Sqlite::open(&file.0).expect("open");
+    let default = DEFAULT_MMAP_SIZE.to_string();
+    assert_eq!(pragma(&sqlite, "mmap_size").await, default);
+    assert_eq!(sqlite.mmap_size(), DEFAULT_MMAP_SIZE);
+
+    sqlite.set_mmap_size(0);
+    assert_eq!(pragma(&sqlite.clone(), "mmap_size").await, "0");
+    sqlite.set_mmap_size(1 << 20);
+    let tx = sqlite.begin_now().await.expect("begin");
+    drop(tx);
+    assert_eq!(pragma(&sqlite, "mmap_size").await, (1 << 20).to_string());
+
+    // Two connections at once: each is set up with the size in force.
+    let (a, b) = tokio::join!(
+        sqlite.with_connection(|c| {
+            std::thread::sleep(Duration::from_millis(50));
+            c.query_row("PRAGMA mmap_size", [], |r| r.get::<_, i64>(0))
+        }),
+        sqlite.with_connection(|c| {
+            std::thread::sleep(Duration::from_millis(50));
+            c.query_row("PRAGMA mmap_size", [], |r| r.get::<_, i64>(0))
+        }),
+    );
+    assert_eq!((a.expect("a"), b.expect("b")), (1 << 20, 1 << 20));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn every_connection_is_set_up() {
     let file = TempDb::new("setup");
