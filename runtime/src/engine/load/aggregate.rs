@@ -41,7 +41,9 @@ async fn run<S: Resource, T: AggregateValue>(
     let aggregate = agg.aggregate();
     let mut request = ReadRequest::new(schema);
     let filter = Expr::is_in(Expr::attr(schema.primary_key().name), keys);
-    // What the aggregate reaches, for the visibility only.
+    // What the aggregate reaches, for the visibility only: `filter` (the
+    // primary key, on `schema` itself) reaches nothing more, and `schema` is
+    // always met, so it is not cloned into the expression walked.
     let reaches = Expr::Exists {
         path: aggregate.path.clone(),
         expr: Box::new(
@@ -51,14 +53,7 @@ async fn run<S: Resource, T: AggregateValue>(
                 .unwrap_or(Expr::Value(Value::Bool(true))),
         ),
     };
-    request.visibility = authorize::visibility(
-        scope,
-        schema,
-        true,
-        Some(&filter.clone().and(reaches)),
-        &[],
-        None,
-    )?;
+    request.visibility = authorize::visibility(scope, schema, true, Some(&reaches), &[], None)?;
     request.filter = Some(filter);
     tracing::debug!(resource = schema.name, aggregate = agg.name, "aggregate");
     if T::LIST {

@@ -105,7 +105,7 @@ pub(super) struct Compiler<'p> {
     /// the alias it is read as, which `parent(..)` reads.
     parent: Option<(&'static Schema, String)>,
     /// The statement whose aggregates are grouped (`grouped`), if any.
-    grouping: Option<Grouping>,
+    grouping: Option<Grouping<'p>>,
     /// Whether an aggregate met now is at the top of that statement's filter
     /// (not within a nested scope), so that it may be grouped.
     at_top: bool,

@@ -45,31 +45,39 @@ impl Hop {
     /// The condition linking the destination to the source (or to the join
     /// table), the relationship filter and the visibility conditions.
     pub(super) fn dest_on(&self, dialect: Dialect) -> String {
-        let mut conditions = Vec::with_capacity(3);
+        // Written into one string: every statement through a relationship
+        // has one per hop.
+        let mut on = String::new();
         if self.keyed {
-            let linked = match &self.join {
-                None => self.source.clone(),
-                Some((_, join_alias, _, dest_side)) => column(join_alias, dest_side),
-            };
-            conditions.push(format!(
-                "{} = {linked}",
-                column(&self.alias, self.dest_attr)
-            ));
+            on = column(&self.alias, self.dest_attr);
+            on.push_str(" = ");
+            match &self.join {
+                None => on.push_str(&self.source),
+                Some((_, join_alias, _, dest_side)) => {
+                    on.push_str(&column(join_alias, dest_side));
+                }
+            }
         }
         for condition in [&self.filter, &self.join_filter].into_iter().flatten() {
-            conditions.push(condition.clone());
+            if !on.is_empty() {
+                on.push_str(" AND ");
+            }
+            on.push_str(condition);
         }
-        if conditions.is_empty() {
+        if on.is_empty() {
             // A `no_attributes` relationship without a filter relates every
             // destination record.
             return boolean(dialect, true).to_owned();
         }
-        conditions.join(" AND ")
+        on
     }
 
     /// The destination table and its alias.
     pub(super) fn dest(&self) -> String {
-        format!("{} {}", ident(self.dest_table), self.alias)
+        let mut dest = ident(self.dest_table);
+        dest.push(' ');
+        dest.push_str(&self.alias);
+        dest
     }
 
     /// `LEFT JOIN` of a binding.

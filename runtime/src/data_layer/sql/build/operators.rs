@@ -253,25 +253,38 @@ pub(super) fn is_in(params: &mut Params, x: Frag, list: &[Value], mark: Mark) ->
     let is_float = x.kind == Kind::Float;
     let x_kind = x.kind;
     let plain = seal(params.dialect, x);
-    let as_float = if is_float {
-        plain.clone()
-    } else {
-        float(params.dialect, Frag::new(plain.clone(), Kind::Int))
-    };
-    let tests: Vec<String> = arrays
-        .into_iter()
-        .map(|(value_type, values, cast)| {
-            let x = if cast { &as_float } else { &plain };
-            let array = params.list(value_type, values);
-            special::is_in(params.dialect, x_kind, x, &array).unwrap_or_else(|| {
+    // `x` as a float, made only when an array of floats needs it.
+    let as_float = arrays.iter().any(|a| a.2).then(|| {
+        if is_float {
+            plain.clone()
+        } else {
+            float(params.dialect, Frag::new(plain.clone(), Kind::Int))
+        }
+    });
+    let mut found = String::from("(");
+    for (i, (value_type, values, cast)) in arrays.into_iter().enumerate() {
+        let x = match (&as_float, cast) {
+            (Some(as_float), true) => as_float,
+            _ => &plain,
+        };
+        let array = params.list(value_type, values);
+        if i > 0 {
+            found.push_str(" OR ");
+        }
+        match special::is_in(params.dialect, x_kind, x, &array) {
+            Some(test) => found.push_str(&test),
+            None => {
+                found.push_str(x);
                 match params.dialect {
-                    Dialect::Sqlite => format!("{x} IN rarray({array})"),
-                    Dialect::Postgres => format!("{x} = ANY({array})"),
+                    Dialect::Sqlite => found.push_str(" IN rarray("),
+                    Dialect::Postgres => found.push_str(" = ANY("),
                 }
-            })
-        })
-        .collect();
-    let found = format!("({})", tests.join(" OR "));
+                found.push_str(&array);
+                found.push(')');
+            }
+        }
+    }
+    found.push(')');
     if has_nil {
         let no = boolean(params.dialect, false);
         Frag::new(format!("NULLIF({found}, {no})"), Kind::Bool)

@@ -121,18 +121,41 @@ impl Params {
 
 /// A quoted identifier: `"name"`, with `"` doubled.
 pub(super) fn ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    let mut out = String::with_capacity(name.len() + 2);
+    push_quoted(&mut out, name, '"');
+    out
 }
 
 /// A column of an aliased table: `t0."name"`.
 pub(super) fn column(alias: &str, name: &str) -> String {
-    format!("{alias}.{}", ident(name))
+    let mut out = String::with_capacity(alias.len() + name.len() + 3);
+    out.push_str(alias);
+    out.push('.');
+    push_quoted(&mut out, name, '"');
+    out
 }
 
 /// A string literal: `'text'`, with `'` doubled (only ever used for names from
 /// schemas, never for values).
 pub(super) fn literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    let mut out = String::with_capacity(text.len() + 2);
+    push_quoted(&mut out, text, '\'');
+    out
+}
+
+/// Appends `text` between two `quote`s, each `quote` inside it doubled, in
+/// one pass and without an intermediate string: identifiers are quoted many
+/// times in every statement.
+fn push_quoted(out: &mut String, text: &str, quote: char) {
+    out.push(quote);
+    let mut rest = text;
+    while let Some(at) = rest.find(quote) {
+        out.push_str(&rest[..=at]);
+        out.push(quote);
+        rest = &rest[at + 1..];
+    }
+    out.push_str(rest);
+    out.push(quote);
 }
 
 /// The PostgreSQL type a value of `value_type` is bound as (and stored as).

@@ -70,12 +70,13 @@ use crate::resource::Schema;
 
 /// The statement whose aggregates are grouped: its own table and the
 /// conjuncts of its filter each grouped table is restricted by.
-pub(in crate::data_layer::sql::build) struct Grouping {
+pub(in crate::data_layer::sql::build) struct Grouping<'p> {
     schema: &'static Schema,
     alias: String,
     /// The top-level conjuncts of the statement's filter that hold no
-    /// aggregate.
-    restriction: Vec<Expr>,
+    /// aggregate (borrowed: most statements group nothing, and a load's
+    /// filter holds every key it loads onto).
+    restriction: Vec<&'p Expr>,
     /// The `LEFT JOIN`s of the grouped tables compiled so far, for the
     /// statement's `FROM`, each with when it was built and how many
     /// truncations of the parameters there were then: the text reading its
@@ -96,7 +97,7 @@ fn grouped_kind(kind: AggregateKind) -> bool {
     )
 }
 
-impl Compiler<'_> {
+impl<'p> Compiler<'p> {
     /// From now on the aggregates computed for the rows of `schema` read as
     /// `alias` (the statement's own table) at the top of its filter and in
     /// its sort keys are grouped, restricted by `filter`'s conjuncts that
@@ -105,14 +106,13 @@ impl Compiler<'_> {
         &mut self,
         schema: &'static Schema,
         alias: &str,
-        filter: Option<&Expr>,
+        filter: Option<&'p Expr>,
     ) {
         let restriction = filter
             .map(|f| {
                 f.conjuncts()
                     .into_iter()
                     .filter(|c| !c.holds_aggregate())
-                    .cloned()
                     .collect()
             })
             .unwrap_or_default();
@@ -335,7 +335,7 @@ impl Compiler<'_> {
         &mut self,
         schema: &'static Schema,
         source: &str,
-        restriction: &[Expr],
+        restriction: &[&Expr],
     ) -> Option<Root> {
         let mark = self.params.point();
         let mut compile = || -> Result<Root> {

@@ -613,3 +613,15 @@ fn counts_fetch_and_order_nothing() {
         r#"SELECT count(*) FROM (SELECT 1 FROM "ticket" t0 WHERE (t0."p" = ?1) LIMIT ?2 OFFSET ?3) AS c"#
     );
 }
+
+#[test]
+fn identifiers_and_literals_double_their_quotes() {
+    use crate::data_layer::sql::build::text::{column, ident, literal};
+    assert_eq!(ident("rep"), r#""rep""#);
+    assert_eq!(ident(r#"a"b""c"#), r#""a""b""""c""#);
+    assert_eq!(ident(r#"""#), r#""""""#);
+    assert_eq!(ident(""), r#""""#);
+    assert_eq!(column("t0", r#"x"y"#), r#"t0."x""y""#);
+    assert_eq!(literal("it's 'q'"), "'it''s ''q'''");
+    assert_eq!(literal("é'ü"), "'é''ü'");
+}
