@@ -322,14 +322,18 @@ impl<S: Resource, D> Related<S, D> {
     where
         K: Into<Option<S::PrimaryKey>>,
     {
-        // The keys read once and grouped by their own type (`grouping`), then
-        // every record moved once into a group allocated at its final size.
-        let of: Vec<Option<S::PrimaryKey>> = records.iter().map(|r| key(r).into()).collect();
-        let grouping = Grouping::of(&of);
+        // Each record's group found in one pass over the records, by the
+        // key's own type (`grouping`), then every record moved once into a
+        // group allocated at its final size.
+        let grouping = Grouping::of(&records, |r| key(r).into());
         let keys = grouping
             .firsts
             .iter()
-            .map(|&i| of[i].clone().map_or(Value::Null, Scalar::into_value))
+            .map(|&i| {
+                key(&records[i])
+                    .into()
+                    .map_or(Value::Null, Scalar::into_value)
+            })
             .collect();
         let mut groups: Vec<Vec<D>> = grouping
             .sizes

@@ -387,7 +387,9 @@ impl<R: Resource> Table for TypedTable<R> {
         let out = out
             .downcast_mut::<Vec<R>>()
             .ok_or_else(|| wrong_records(R::schema()))?;
-        out.reserve(expected.max(out.len() + rows.len()) - out.len());
+        if let Some(capacity) = grown_capacity(out.len(), out.capacity(), expected, rows.len()) {
+            out.reserve_exact(capacity - out.len());
+        }
         for &row in rows {
             out.push(self.0[row].clone());
         }
@@ -423,6 +425,22 @@ impl<R: Resource> Table for TypedTable<R> {
         }
         Box::new(out)
     }
+}
+
+/// The capacity a vector of `len` records and room for `capacity` grows to
+/// before `adding` more are appended, when `expected` are expected in all
+/// (`Table::select_onto`); `None` when it has room. Growing, it makes room for
+/// an eighth more than needed, so that later estimates a little higher (the
+/// share kept wanders as a scan goes) do not move the records again, and at
+/// least doubles, so an estimate that keeps rising moves them a bounded
+/// number of times.
+fn grown_capacity(len: usize, capacity: usize, expected: usize, adding: usize) -> Option<usize> {
+    let needed = expected.max(len.saturating_add(adding));
+    (needed > capacity).then(|| {
+        needed
+            .saturating_add(needed / 8)
+            .max(capacity.saturating_mul(2))
+    })
 }
 
 /// The error for records that are not `schema`'s (compiled once, not per resource).

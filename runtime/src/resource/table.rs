@@ -49,9 +49,10 @@ pub trait Table: Any + Send + Sync {
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send>;
     /// Clones the records at `rows`, in that order, onto the end of `out`, a
     /// `Vec<R>` as [`Table::select`] makes them, first making room for
-    /// `expected` records in all; an error (and nothing appended) when `out`
-    /// is not one. How a scan clones what it keeps a few hundred records at a
-    /// time, while they are still in cache.
+    /// `expected` records in all (an eighth more, or twice the room it had);
+    /// an error (and nothing appended) when `out` is not one. How a scan
+    /// clones what it keeps a few hundred records at a time, while they are
+    /// still in cache.
     fn select_onto(&self, rows: &[usize], expected: usize, out: &mut dyn Any) -> Result<()>;
     /// Clones the records at `rows` into `sizes.len()` groups, each record into
     /// the group its pair names, in order, as a `Vec<Vec<R>>`; group `g` is

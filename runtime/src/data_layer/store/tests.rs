@@ -135,3 +135,23 @@ fn a_read_of_any_form_becomes_a_table_and_other_forms_are_errors() {
     let grouped = Records::Grouped(Box::new(Vec::<Vec<Item>>::new()));
     assert!(table_of(Item::schema(), grouped).is_err());
 }
+
+#[test]
+fn a_vector_cloned_onto_grows_past_the_estimate_then_at_least_twofold() {
+    // Room enough: no growth.
+    assert_eq!(grown_capacity(10, 100, 90, 5), None);
+    // The first estimate, and an eighth more.
+    assert_eq!(grown_capacity(0, 0, 36_000, 256), Some(40_500));
+    // A later estimate a little higher fits; one past the room, or records
+    // past it, at least double it.
+    assert_eq!(grown_capacity(20_000, 40_500, 36_400, 256), None);
+    assert_eq!(grown_capacity(40_000, 40_500, 40_600, 256), Some(81_000));
+    assert_eq!(grown_capacity(100, 100, 0, 1), Some(200));
+    let table = new_table::<Item>();
+    let mut out = table.select(&[]);
+    table
+        .select_onto(&[], 1000, &mut *out)
+        .expect("records of the type");
+    let out = out.downcast::<Vec<Item>>().expect("a vector of items");
+    assert_eq!((out.len(), out.capacity()), (0, 1125));
+}
