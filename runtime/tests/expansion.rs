@@ -91,24 +91,22 @@ impl RepresentativeFields {
 }
 
 static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
-    ap::AttributeInfo {
-        name: "id",
-        value_type: <Uuid as ap::Scalar>::TYPE,
-        nullable: <Uuid as ap::Scalar>::NULLABLE,
-        generated: Some(ap::Generated::Uuid),
-    },
-    ap::AttributeInfo {
-        name: "name",
-        value_type: <String as ap::Scalar>::TYPE,
-        nullable: <String as ap::Scalar>::NULLABLE,
-        generated: None,
-    },
-    ap::AttributeInfo {
-        name: "priority_threshold",
-        value_type: <i64 as ap::Scalar>::TYPE,
-        nullable: <i64 as ap::Scalar>::NULLABLE,
-        generated: None,
-    },
+    ap::AttributeInfo::new(
+        "id",
+        <Uuid as ap::Scalar>::TYPE,
+        <Uuid as ap::Scalar>::NULLABLE,
+    )
+    .with_generated(ap::Generated::Uuid),
+    ap::AttributeInfo::new(
+        "name",
+        <String as ap::Scalar>::TYPE,
+        <String as ap::Scalar>::NULLABLE,
+    ),
+    ap::AttributeInfo::new(
+        "priority_threshold",
+        <i64 as ap::Scalar>::TYPE,
+        <i64 as ap::Scalar>::NULLABLE,
+    ),
 ];
 
 // Each relationship is `RelationshipInfo::new` with only the options it
@@ -154,21 +152,26 @@ impl ap::Resource for Representative {
 
     fn get(&self, index: usize) -> ap::Value {
         match index {
-            0 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.id)),
-            1 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.name)),
-            2 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.priority_threshold)),
+            0 => ap::Scalar::to_value(&self.id),
+            1 => ap::Scalar::to_value(&self.name),
+            2 => ap::Scalar::to_value(&self.priority_threshold),
             _ => ap::Value::Null,
+        }
+    }
+
+    #[inline]
+    fn get_key(&self, index: usize) -> ap::ScalarKey {
+        match index {
+            0 => <Uuid as ap::Scalar>::as_key(&self.id),
+            1 => <String as ap::Scalar>::as_key(&self.name),
+            2 => <i64 as ap::Scalar>::as_key(&self.priority_threshold),
+            _ => ap::ScalarKey::Other,
         }
     }
 
     #[inline]
     fn primary_key(&self) -> Uuid {
         ::core::clone::Clone::clone(&self.id)
-    }
-
-    #[inline]
-    fn from_row(row: ap::Row) -> ap::Result<Self> {
-        ap::from_row_by_columns(row)
     }
 
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
@@ -321,12 +324,11 @@ static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
         nullable: false,
         generated: Some(ap::Generated::Uuid),
     },
-    ap::AttributeInfo {
-        name: "subject",
-        value_type: <String as ap::Scalar>::TYPE,
-        nullable: <String as ap::Scalar>::NULLABLE,
-        generated: None,
-    },
+    ap::AttributeInfo::new(
+        "subject",
+        <String as ap::Scalar>::TYPE,
+        <String as ap::Scalar>::NULLABLE,
+    ),
     ap::AttributeInfo {
         name: "priority",
         value_type: <Option<i64> as ap::Scalar>::TYPE,
@@ -372,10 +374,10 @@ impl ap::Resource for Ticket {
 
     fn get(&self, index: usize) -> ap::Value {
         match index {
-            0 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.id)),
-            1 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.subject)),
-            2 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.priority)),
-            3 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.representative_id)),
+            0 => ap::Scalar::to_value(&self.id),
+            1 => ap::Scalar::to_value(&self.subject),
+            2 => ap::Scalar::to_value(&self.priority),
+            3 => ap::Scalar::to_value(&self.representative_id),
             _ => ap::Value::Null,
         }
     }
@@ -383,11 +385,6 @@ impl ap::Resource for Ticket {
     #[inline]
     fn primary_key(&self) -> Uuid {
         ::core::clone::Clone::clone(&self.id)
-    }
-
-    #[inline]
-    fn from_row(row: ap::Row) -> ap::Result<Self> {
-        ap::from_row_by_columns(row)
     }
 
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
