@@ -202,7 +202,7 @@ impl Representative {
     #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
     #[inline]
     pub fn query() -> ap::Query<Self> {
-        const { ap::Query::new() }
+        ap::Query::new()
     }
     #[doc = " The values of a `Representative` to create: nothing set yet."]
     #[inline]
@@ -211,15 +211,15 @@ impl Representative {
     }
     #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
-        const { ap::Field::new("id", 0) }
+        ap::Field::new("id", 0)
     }
     #[inline]
     pub fn name() -> ap::Field<Self, String> {
-        const { ap::Field::new("name", 1) }
+        ap::Field::new("name", 1)
     }
     #[inline]
     pub fn priority_threshold() -> ap::Field<Self, i64> {
-        const { ap::Field::new("priority_threshold", 2) }
+        ap::Field::new("priority_threshold", 2)
     }
     #[inline]
     pub fn tickets() -> ap::Rel<Self, Ticket, ap::ToMany> {
@@ -419,7 +419,7 @@ impl Ticket {
     #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
     #[inline]
     pub fn query() -> ap::Query<Self> {
-        const { ap::Query::new() }
+        ap::Query::new()
     }
     #[doc = " The values of a `Ticket` to create: nothing set yet."]
     #[inline]
@@ -428,20 +428,20 @@ impl Ticket {
     }
     #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
-        const { ap::Field::new("id", 0) }
+        ap::Field::new("id", 0)
     }
     #[inline]
     pub fn subject() -> ap::Field<Self, String> {
-        const { ap::Field::new("subject", 1) }
+        ap::Field::new("subject", 1)
     }
     #[inline]
     pub fn priority() -> ap::Field<Self, Option<i64>> {
-        const { ap::Field::new("priority", 2) }
+        ap::Field::new("priority", 2)
     }
     #[inline]
     pub fn representative_id()
     -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
-        const { ap::Field::new("representative_id", 3) }
+        ap::Field::new("representative_id", 3)
     }
     #[inline]
     pub fn representative() -> ap::Rel<Self, Representative, ap::ToOne> {

@@ -73,7 +73,7 @@ fn generates_what_expansion_rs_writes_by_hand() {
             "fn get_key (& self , index : __ashore :: usize) -> __ashore :: ScalarKey { match index { 0 => < :: ashore :: __private :: Uuid as __ashore :: Scalar > :: as_key (& self . id) ,",
             "name : __ashore :: checked (< String as __ashore :: Scalar > :: read_column (reader , 1) , & __ASHORE_SCHEMA , 1) ? ,",
             "tickets : __ashore :: Loaded :: NotLoaded ,",
-            "# [inline] pub fn name () -> __ashore :: Field < Self , String > { const { __ashore :: Field :: new (\"name\" , 1) } }",
+            "# [inline] pub fn name () -> __ashore :: Field < Self , String > { __ashore :: Field :: new (\"name\" , 1) }",
             "pub fn tickets () -> __ashore :: Rel < Self , Ticket , __ashore :: ToMany > { __ashore :: Rel :: < Self , Ticket , __ashore :: ToMany > :: many (& __ASHORE_SCHEMA . relationships [0] , | record , value | { record . tickets = __ashore :: Loaded :: new (value) } ,) }",
             "__ashore :: Rel :: < Self , Ticket , __ashore :: ToMany > :: many (& __ASHORE_SCHEMA . relationships [1] , | record , value | { record . tickets_above_threshold = __ashore :: Loaded :: new (value) } ,) . with_manual (__ashore :: manual :: < Self , Ticket , _ > (TicketsAboveThreshold))",
             "__ashore :: Rel :: < Self , Team , __ashore :: ToOne > :: one (& __ASHORE_SCHEMA . relationships [3]",

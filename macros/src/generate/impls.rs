@@ -127,7 +127,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             #(#docs)*
             #[inline]
             pub fn #name() -> #field {
-                const { __ashore::Field::new(#lit, #index) }
+                __ashore::Field::new(#lit, #index)
             }
         }
     });
@@ -156,7 +156,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
                 #[doc = #doc]
                 #[inline]
                 pub fn #name() -> __ashore::IdentityRef<Self> {
-                    const { __ashore::IdentityRef::new(#index) }
+                    __ashore::IdentityRef::new(#index)
                 }
             }
         });
@@ -173,7 +173,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             #[doc = #doc]
             #[inline]
             pub fn query() -> __ashore::Query<Self> {
-                const { __ashore::Query::new() }
+                __ashore::Query::new()
             }
         }
     });
