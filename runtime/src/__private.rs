@@ -22,7 +22,7 @@ pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
 pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
-pub use crate::data_layer::columns::{ColumnReader, checked, from_row_by_columns};
+pub use crate::data_layer::columns::{ColumnReader, checked};
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
@@ -40,7 +40,7 @@ pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
     Resource, Row, Schema, Through,
 };
-pub use crate::scalar::{NonNull, Scalar, kind};
+pub use crate::scalar::{NonNull, Scalar, ScalarKey, kind};
 pub use crate::sort::{Order, Sort};
 pub use crate::value::{Value, ValueType};
 /// The type of a `uuid_primary_key`, named by generated structs.

@@ -5,12 +5,13 @@ use std::any::Any;
 
 use crate::error::Result;
 use crate::expr::Fields;
-use crate::scalar::{ColumnReader, Scalar};
+use crate::scalar::{ColumnReader, Scalar, ScalarKey};
 use crate::value::Value;
 
 mod field;
 mod filter_cycles;
 mod identity;
+mod row_columns;
 mod rows;
 mod schema;
 mod table;
@@ -19,6 +20,9 @@ pub use crate::actor::Actor;
 pub use field::Field;
 pub(crate) use filter_cycles::relationship_filter_cycle;
 pub use identity::{Identity, IdentityRef};
+#[cfg(test)]
+pub(crate) use row_columns::RowColumns;
+pub(crate) use row_columns::{mismatch_of, of_type, row_columns};
 pub use rows::Rows;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
 pub use table::Table;
@@ -67,24 +71,38 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// The value of the attribute at `index` in [`Schema::attributes`].
     fn get(&self, index: usize) -> Value;
 
-    /// The attribute at `index` as an integer, when it holds one (`None` for
-    /// nil and for attributes of other types): [`get`](Resource::get) without
-    /// making a `Value`, for the in-memory evaluator's column reads.
+    /// The attribute at `index` as a key: an integer or a UUID when it holds
+    /// one ([`ScalarKey::Other`] for nil and for attributes of other types),
+    /// without making a `Value`, for the in-memory evaluator's column reads.
     /// Generated.
     #[doc(hidden)]
-    fn get_int(&self, index: usize) -> Option<i64> {
+    fn get_key(&self, index: usize) -> ScalarKey {
         match self.get(index) {
-            Value::Int(i) => Some(i),
+            Value::Int(i) => ScalarKey::Int(i),
+            Value::Uuid(u) => ScalarKey::Uuid(u),
+            _ => ScalarKey::Other,
+        }
+    }
+
+    /// The attribute at `index` as an integer, when it holds one (`None` for
+    /// nil and for attributes of other types), through
+    /// [`get_key`](Resource::get_key).
+    #[doc(hidden)]
+    #[inline]
+    fn get_int(&self, index: usize) -> Option<i64> {
+        match self.get_key(index) {
+            ScalarKey::Int(i) => Some(i),
             _ => None,
         }
     }
 
     /// The attribute at `index` as a UUID, when it holds one (as
-    /// [`get_int`](Resource::get_int)). Generated.
+    /// [`get_int`](Resource::get_int)).
     #[doc(hidden)]
+    #[inline]
     fn get_uuid(&self, index: usize) -> Option<uuid::Uuid> {
-        match self.get(index) {
-            Value::Uuid(u) => Some(u),
+        match self.get_key(index) {
+            ScalarKey::Uuid(u) => Some(u),
             _ => None,
         }
     }
@@ -93,8 +111,13 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     fn primary_key(&self) -> Self::PrimaryKey;
 
     /// Builds a record from a row in attribute order; relationships start not
-    /// loaded. An `Err` names the attribute whose value does not fit.
-    fn from_row(row: Row) -> Result<Self>;
+    /// loaded. An `Err` names the attribute whose value does not fit (or says
+    /// the row is not one value per attribute). It reads the row through
+    /// [`Resource::read_columns`], so `resource!` generates nothing for it.
+    #[inline]
+    fn from_row(mut row: Row) -> Result<Self> {
+        Self::read_columns(&mut row_columns(Self::schema(), &mut row)?)
+    }
 
     /// Builds a record from a data layer's result row, reading each attribute
     /// straight into its field's type (see [`ColumnReader`]); relationships start
@@ -107,17 +130,21 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// What [`Resource::from_columns`] does, for a reader of any type: the data
     /// layers call it, so its code exists once per resource whatever the reader.
     /// `resource!` generates it, reading each attribute straight into its field's
-    /// type; the default reads a [`Row`] and calls [`Resource::from_row`].
+    /// type (a hand-written impl may read a [`Row`] with [`read_row`] and build
+    /// the record from that).
     #[doc(hidden)]
-    fn read_columns(reader: &mut dyn ColumnReader) -> Result<Self> {
-        let row = Self::schema()
-            .attributes
-            .iter()
-            .enumerate()
-            .map(|(i, a)| reader.value(a.value_type, i))
-            .collect::<Result<Row>>()?;
-        Self::from_row(row)
-    }
+    fn read_columns(reader: &mut dyn ColumnReader) -> Result<Self>;
+}
+
+/// The values `reader` holds for the attributes of `schema`, as a [`Row`].
+#[cfg_attr(not(test), allow(dead_code))]
+pub(crate) fn read_row(schema: &Schema, reader: &mut dyn ColumnReader) -> Result<Row> {
+    schema
+        .attributes
+        .iter()
+        .enumerate()
+        .map(|(i, a)| reader.value(a.value_type, i))
+        .collect()
 }
 
 /// A reader of any type, `?Sized` included, as a `dyn ColumnReader`.

@@ -104,6 +104,11 @@ macro_rules! test_resource {
             fn primary_key(&self) -> $pk {
                 self.id.clone()
             }
+            fn read_columns(
+                reader: &mut dyn $crate::scalar::ColumnReader,
+            ) -> $crate::error::Result<Self> {
+                Self::from_row($crate::resource::read_row(Self::schema(), reader)?)
+            }
             fn from_row(row: $crate::resource::Row) -> $crate::error::Result<Self> {
                 let mut values = row.into_iter();
                 let name = stringify!($name);

@@ -91,24 +91,22 @@ impl RepresentativeFields {
 }
 
 static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
-    ap::AttributeInfo {
-        name: "id",
-        value_type: <Uuid as ap::Scalar>::TYPE,
-        nullable: <Uuid as ap::Scalar>::NULLABLE,
-        generated: Some(ap::Generated::Uuid),
-    },
-    ap::AttributeInfo {
-        name: "name",
-        value_type: <String as ap::Scalar>::TYPE,
-        nullable: <String as ap::Scalar>::NULLABLE,
-        generated: None,
-    },
-    ap::AttributeInfo {
-        name: "priority_threshold",
-        value_type: <i64 as ap::Scalar>::TYPE,
-        nullable: <i64 as ap::Scalar>::NULLABLE,
-        generated: None,
-    },
+    ap::AttributeInfo::new(
+        "id",
+        <Uuid as ap::Scalar>::TYPE,
+        <Uuid as ap::Scalar>::NULLABLE,
+    )
+    .with_generated(ap::Generated::Uuid),
+    ap::AttributeInfo::new(
+        "name",
+        <String as ap::Scalar>::TYPE,
+        <String as ap::Scalar>::NULLABLE,
+    ),
+    ap::AttributeInfo::new(
+        "priority_threshold",
+        <i64 as ap::Scalar>::TYPE,
+        <i64 as ap::Scalar>::NULLABLE,
+    ),
 ];
 
 // Each relationship is `RelationshipInfo::new` with only the options it
@@ -154,21 +152,26 @@ impl ap::Resource for Representative {
 
     fn get(&self, index: usize) -> ap::Value {
         match index {
-            0 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.id)),
-            1 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.name)),
-            2 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.priority_threshold)),
+            0 => ap::Scalar::to_value(&self.id),
+            1 => ap::Scalar::to_value(&self.name),
+            2 => ap::Scalar::to_value(&self.priority_threshold),
             _ => ap::Value::Null,
+        }
+    }
+
+    #[inline]
+    fn get_key(&self, index: usize) -> ap::ScalarKey {
+        match index {
+            0 => <Uuid as ap::Scalar>::as_key(&self.id),
+            1 => <String as ap::Scalar>::as_key(&self.name),
+            2 => <i64 as ap::Scalar>::as_key(&self.priority_threshold),
+            _ => ap::ScalarKey::Other,
         }
     }
 
     #[inline]
     fn primary_key(&self) -> Uuid {
         ::core::clone::Clone::clone(&self.id)
-    }
-
-    #[inline]
-    fn from_row(row: ap::Row) -> ap::Result<Self> {
-        ap::from_row_by_columns(row)
     }
 
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
@@ -199,7 +202,7 @@ impl Representative {
     #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
     #[inline]
     pub fn query() -> ap::Query<Self> {
-        const { ap::Query::new() }
+        ap::Query::new()
     }
     #[doc = " The values of a `Representative` to create: nothing set yet."]
     #[inline]
@@ -208,15 +211,15 @@ impl Representative {
     }
     #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
-        const { ap::Field::new("id", 0) }
+        ap::Field::new("id", 0)
     }
     #[inline]
     pub fn name() -> ap::Field<Self, String> {
-        const { ap::Field::new("name", 1) }
+        ap::Field::new("name", 1)
     }
     #[inline]
     pub fn priority_threshold() -> ap::Field<Self, i64> {
-        const { ap::Field::new("priority_threshold", 2) }
+        ap::Field::new("priority_threshold", 2)
     }
     #[inline]
     pub fn tickets() -> ap::Rel<Self, Ticket, ap::ToMany> {
@@ -321,12 +324,11 @@ static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
         nullable: false,
         generated: Some(ap::Generated::Uuid),
     },
-    ap::AttributeInfo {
-        name: "subject",
-        value_type: <String as ap::Scalar>::TYPE,
-        nullable: <String as ap::Scalar>::NULLABLE,
-        generated: None,
-    },
+    ap::AttributeInfo::new(
+        "subject",
+        <String as ap::Scalar>::TYPE,
+        <String as ap::Scalar>::NULLABLE,
+    ),
     ap::AttributeInfo {
         name: "priority",
         value_type: <Option<i64> as ap::Scalar>::TYPE,
@@ -372,10 +374,10 @@ impl ap::Resource for Ticket {
 
     fn get(&self, index: usize) -> ap::Value {
         match index {
-            0 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.id)),
-            1 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.subject)),
-            2 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.priority)),
-            3 => ap::Scalar::into_value(::core::clone::Clone::clone(&self.representative_id)),
+            0 => ap::Scalar::to_value(&self.id),
+            1 => ap::Scalar::to_value(&self.subject),
+            2 => ap::Scalar::to_value(&self.priority),
+            3 => ap::Scalar::to_value(&self.representative_id),
             _ => ap::Value::Null,
         }
     }
@@ -383,11 +385,6 @@ impl ap::Resource for Ticket {
     #[inline]
     fn primary_key(&self) -> Uuid {
         ::core::clone::Clone::clone(&self.id)
-    }
-
-    #[inline]
-    fn from_row(row: ap::Row) -> ap::Result<Self> {
-        ap::from_row_by_columns(row)
     }
 
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
@@ -422,7 +419,7 @@ impl Ticket {
     #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
     #[inline]
     pub fn query() -> ap::Query<Self> {
-        const { ap::Query::new() }
+        ap::Query::new()
     }
     #[doc = " The values of a `Ticket` to create: nothing set yet."]
     #[inline]
@@ -431,20 +428,20 @@ impl Ticket {
     }
     #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
-        const { ap::Field::new("id", 0) }
+        ap::Field::new("id", 0)
     }
     #[inline]
     pub fn subject() -> ap::Field<Self, String> {
-        const { ap::Field::new("subject", 1) }
+        ap::Field::new("subject", 1)
     }
     #[inline]
     pub fn priority() -> ap::Field<Self, Option<i64>> {
-        const { ap::Field::new("priority", 2) }
+        ap::Field::new("priority", 2)
     }
     #[inline]
     pub fn representative_id()
     -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
-        const { ap::Field::new("representative_id", 3) }
+        ap::Field::new("representative_id", 3)
     }
     #[inline]
     pub fn representative() -> ap::Rel<Self, Representative, ap::ToOne> {

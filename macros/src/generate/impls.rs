@@ -1,5 +1,5 @@
-//! `impl Resource for X` (schema, `get`, `primary_key`, `read_columns`, and
-//! `from_row` through it) and the
+//! `impl Resource for X` (schema, `get`, `get_key`, `primary_key` and
+//! `read_columns`, which the trait's `from_row` reads through) and the
 //! inherent `impl X` with one `Field` function per attribute, one `Rel`
 //! function per relationship and one `IdentityRef` function per identity (and,
 //! for `resource!`, the constants its foreign keys' types read: see `structs`).
@@ -23,30 +23,25 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         // Reported by validation; never built.
         None => (quote!(__ashore::Uuid), quote!(::core::unreachable!())),
     };
-    let get_arms = ctx.columns.iter().enumerate().map(|(index, a)| {
-        let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
-        let index = Literal::usize_unsuffixed(index);
-        let into_value = quote_spanned!(span=> <#ty as __ashore::Scalar>::into_value);
-        quote!(#index => #into_value(__ashore::Clone::clone(&self.#name)),)
-    });
-    // Each list of pieces joined into one stream before it goes into the
-    // whole: one step across to the compiler instead of one per piece.
-    let get_arms: TokenStream = get_arms.collect();
-    // Typed reads: each arm a call the compiler inlines (`None` for other types).
-    let typed_arms = |method: &str| {
+    // `index => <ty as Scalar>::method(&self.field),` for each column: `get`
+    // (`to_value`) and `get_key` (`as_key`, read without a `Value`; each arm a
+    // call the compiler inlines). Each list of pieces is joined into one stream
+    // before it goes into the whole: one step across to the compiler instead
+    // of one per piece.
+    let arms = |method: &str| {
         let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
         ctx.columns
             .iter()
             .enumerate()
-            .map(move |(index, a)| {
+            .map(|(index, a)| {
                 let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
                 let index = Literal::usize_unsuffixed(index);
-                let read = quote_spanned!(span=> <#ty as __ashore::Scalar>::#method);
-                quote!(#index => #read(&self.#name),)
+                let call = quote_spanned!(span=> <#ty as __ashore::Scalar>::#method);
+                quote!(#index => #call(&self.#name),)
             })
             .collect::<TokenStream>()
     };
-    let (int_arms, uuid_arms) = (typed_arms("as_int"), typed_arms("as_uuid"));
+    let (get_arms, key_arms) = (arms("to_value"), arms("as_key"));
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
         let index = Literal::usize_unsuffixed(index);
@@ -87,37 +82,16 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             }
 
             #[inline]
-            fn get_int(
-                &self,
-                index: __ashore::usize,
-            ) -> __ashore::Option<__ashore::i64> {
+            fn get_key(&self, index: __ashore::usize) -> __ashore::ScalarKey {
                 match index {
-                    #int_arms
-                    _ => __ashore::None,
-                }
-            }
-
-            #[inline]
-            fn get_uuid(
-                &self,
-                index: __ashore::usize,
-            ) -> __ashore::Option<__ashore::Uuid> {
-                match index {
-                    #uuid_arms
-                    _ => __ashore::None,
+                    #key_arms
+                    _ => __ashore::ScalarKey::Other,
                 }
             }
 
             #[inline]
             fn primary_key(&self) -> #pk_ty {
                 #pk_body
-            }
-
-            #[inline]
-            fn from_row(
-                row: __ashore::Row,
-            ) -> __ashore::Result<Self> {
-                __ashore::from_row_by_columns(row)
             }
 
             fn read_columns(
@@ -153,7 +127,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             #(#docs)*
             #[inline]
             pub fn #name() -> #field {
-                const { __ashore::Field::new(#lit, #index) }
+                __ashore::Field::new(#lit, #index)
             }
         }
     });
@@ -182,7 +156,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
                 #[doc = #doc]
                 #[inline]
                 pub fn #name() -> __ashore::IdentityRef<Self> {
-                    const { __ashore::IdentityRef::new(#index) }
+                    __ashore::IdentityRef::new(#index)
                 }
             }
         });
@@ -199,7 +173,7 @@ pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
             #[doc = #doc]
             #[inline]
             pub fn query() -> __ashore::Query<Self> {
-                const { __ashore::Query::new() }
+                __ashore::Query::new()
             }
         }
     });

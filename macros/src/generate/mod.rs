@@ -13,7 +13,7 @@
 //! emitted with `quote_spanned!` on the user's tokens so rustc reports on them.
 //!
 //! Accessors (`query`, `changeset`, each attribute's `Field`, each relationship's
-//! `Rel`, the `Fields` methods, `primary_key`, `from_row`) are `#[inline]`: a
+//! `Rel`, the `Fields` methods, `primary_key`, `get_key`) are `#[inline]`: a
 //! crate then compiles to machine code only those it calls, not all of them for
 //! every resource it declares (`benches/compile_time/`).
 
@@ -36,7 +36,7 @@ use crate::model::{Attribute, DeriveStruct, Resource};
 /// The code of `resource`: for `resource!` (`derive` is `None`) its struct and
 /// everything else; for the struct of `#[derive(Resource)]` (`derive` given)
 /// everything but the struct, and the fields the model does not hold (left out
-/// after an error) are filled in `from_row` so they cause no error of their own.
+/// after an error) are filled in `read_columns` so they cause no error of their own.
 ///
 /// It runs on what validation left, even after errors, so code elsewhere that
 /// names the resource does not fail as well (a resource without a primary key
@@ -102,7 +102,7 @@ pub(crate) struct Ctx<'a> {
     /// Index of the primary key in `columns` (`None` after an error).
     pub pk_index: Option<usize>,
     /// Fields of a derive's struct that are neither a column nor a relationship
-    /// (after an error): `from_row` fills them with a value never built.
+    /// (after an error): `read_columns` fills them with a value never built.
     pub unplaced: Vec<Ident>,
 }
 

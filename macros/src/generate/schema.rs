@@ -33,20 +33,15 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
         let scalar = quote_spanned!(span=> <#ty as __ashore::Scalar>);
         let generated = match a.primary_key.map(|p| p.kind) {
             Some(PrimaryKeyKind::Uuid) => {
-                quote!(__ashore::Some(__ashore::Generated::Uuid))
+                quote!(.with_generated(__ashore::Generated::Uuid))
             }
             Some(PrimaryKeyKind::Integer) => {
-                quote!(__ashore::Some(__ashore::Generated::Integer))
+                quote!(.with_generated(__ashore::Generated::Integer))
             }
-            None => quote!(__ashore::None),
+            None => TokenStream::new(),
         };
         quote! {
-            __ashore::AttributeInfo {
-                name: #name,
-                value_type: #scalar::TYPE,
-                nullable: #scalar::NULLABLE,
-                generated: #generated,
-            }
+            __ashore::AttributeInfo::new(#name, #scalar::TYPE, #scalar::NULLABLE)#generated
         }
     });
     // One static, its lists inline: each is a `'static` slice all the same

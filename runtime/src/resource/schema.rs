@@ -114,6 +114,28 @@ pub struct AttributeInfo {
     pub generated: Option<Generated>,
 }
 
+impl AttributeInfo {
+    /// An attribute whose value is never generated. `resource!` builds each
+    /// attribute with it (and [`with_generated`](AttributeInfo::with_generated)
+    /// for a primary key): fewer tokens per attribute than a struct literal.
+    #[doc(hidden)]
+    pub const fn new(name: &'static str, value_type: ValueType, nullable: bool) -> Self {
+        AttributeInfo {
+            name,
+            value_type,
+            nullable,
+            generated: None,
+        }
+    }
+
+    /// A primary key generated as `generated` when a create leaves it unset.
+    #[doc(hidden)]
+    pub const fn with_generated(mut self, generated: Generated) -> Self {
+        self.generated = Some(generated);
+        self
+    }
+}
+
 /// How a primary key gets its value when a create leaves it unset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Generated {
