@@ -124,18 +124,12 @@ pub fn insert(dialect: Dialect, schema: &'static Schema, rows: &Rows) -> Result<
     insert::insert(dialect, schema, rows, None)
 }
 
-/// The text of a plain insert of `rows` rows of `schema` that returns
-/// nothing, one anonymous parameter per attribute of each row (see
-/// `insert::values_insert`), for a layer that binds its rows in place, every
-/// key set, and builds the created records from them.
-pub fn values_insert(schema: &'static Schema, rows: usize) -> String {
-    insert::values_insert(schema, rows)
-}
-
-/// How many rows one [`values_insert`] may take within `dialect`'s parameter
-/// limit.
-pub fn rows_per_statement(dialect: Dialect, schema: &'static Schema) -> usize {
-    insert::rows_per_statement(dialect, schema)
+/// The text of a plain insert of rows of `schema` that returns nothing and
+/// reads every row from the table-valued function `source` (see
+/// `insert::rows_insert`), for a layer that hands its rows over in place,
+/// every key set, and builds the created records from them.
+pub fn rows_insert(schema: &'static Schema, source: &str) -> String {
+    insert::rows_insert(schema, source)
 }
 
 /// The inserts of [`insert`], each with `ON CONFLICT (<the identity's columns>)

@@ -1,8 +1,10 @@
 //! The SQLite data layer: rusqlite (bundled SQLite) behind a deadpool pool
 //! ([`SqlitePool`]: the layer's own, or a deadpool-sqlite one you built).
 //!
-//! Every read is the one statement `build::read` makes; a create is the inserts
-//! `build::insert` makes, run in one transaction, with foreign keys checked at its
+//! Every read is the one statement `build::read` makes; a plain create is one
+//! `build::rows_insert` reading its rows in place from the `ashore_rows`
+//! virtual table (`rows_table`), an upsert the inserts `build::upsert` makes,
+//! each run in one transaction, with foreign keys checked at its
 //! `COMMIT` (`PRAGMA defer_foreign_keys`) so a violation can be traced to its
 //! attribute (`PRAGMA foreign_key_check`) before the transaction is rolled back
 //! (a create, update or destroy sets the pragma only once a statement breaks a
@@ -18,9 +20,10 @@
 //!
 //! Each pooled connection is set up once, before its first use: a busy timeout,
 //! `PRAGMA foreign_keys = ON`, `PRAGMA journal_mode = WAL` (a no-op in memory),
-//! `PRAGMA mmap_size` ([`Sqlite::set_mmap_size`]) and the `rarray` table-valued
-//! function, through which a key set is bound as one parameter. This holds for
-//! pools handed to [`Sqlite::from_pool`] too.
+//! `PRAGMA mmap_size` ([`Sqlite::set_mmap_size`]), the `rarray` table-valued
+//! function, through which a key set is bound as one parameter, and
+//! `ashore_rows`, through which a create's rows are. This holds for pools
+//! handed to [`Sqlite::from_pool`] too.
 //!
 //! A connection is never used inside a transaction it was given back in (user
 //! code in [`Sqlite::with_connection`] that did not commit, or a call cancelled
@@ -59,6 +62,7 @@ pub(crate) mod functions;
 mod insert;
 mod layer;
 mod migrate;
+mod rows_table;
 #[cfg(test)]
 mod tests;
 mod transaction;
@@ -596,6 +600,7 @@ fn setup(conn: &Connection, mmap_size: u64) -> rusqlite::Result<()> {
     // memory it answers nothing.)
     conn.execute_batch(&format!("PRAGMA mmap_size = {mmap_size}"))?;
     rusqlite::vtab::array::load_module(conn)?;
+    rows_table::load_module(conn)?;
     functions::register(conn)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     Ok(())

@@ -61,37 +61,26 @@ pub(super) fn insert(
     insert_chunked(dialect, schema, rows, upsert, max_params(dialect))
 }
 
-/// The text of a plain insert of `rows` rows of `schema` that returns nothing:
-/// `INSERT INTO t (a, b, ..) VALUES (?, ?, ..), (?, ?, ..), ..`, one anonymous
-/// parameter per attribute of each row, in attribute order, for a layer that
-/// binds the rows it was given in place (every key set beforehand) and builds
-/// the created records from them: on SQLite, building a statement's
-/// parameters (a copy of every value) and decoding what `RETURNING` gives back
-/// cost a large create as much as the insert itself. A SQLite layer uses
-/// [`rows_per_statement`] rows a statement, so the text is one of two, each
-/// prepared once and cached.
-pub(super) fn values_insert(schema: &'static Schema, rows: usize) -> String {
+/// The text of a plain insert of rows of `schema` that returns nothing and
+/// reads them from the table-valued function `source`, given one parameter:
+/// `INSERT INTO t (a, b, ..) SELECT c0, c1, .. FROM source(?1)`, column `cN`
+/// of `source` holding attribute `N` (the SQLite layer's `ashore_rows`, its
+/// rows bound in place). One statement whatever the number of rows: on
+/// SQLite, each statement that writes several rows inside a transaction
+/// copies the pages it changes that existed before it (its statement journal),
+/// so chunks of `INSERT .. VALUES` copied again what the chunks before them
+/// had written. The rows' values are not copied into parameters, and the
+/// records are built from them: building parameters and decoding what
+/// `RETURNING` gives back cost a large create as much as the insert itself.
+pub(super) fn rows_insert(schema: &'static Schema, source: &str) -> String {
     let names: Vec<String> = schema.attributes.iter().map(|a| ident(a.name)).collect();
-    let row = format!("({})", vec!["?"; names.len()].join(", "));
-    let mut sql = format!(
-        "INSERT INTO {} ({}) VALUES ",
+    let columns: Vec<String> = (0..names.len()).map(|i| format!("c{i}")).collect();
+    format!(
+        "INSERT INTO {} ({}) SELECT {} FROM {source}(?1)",
         ident(schema.table),
-        names.join(", ")
-    );
-    sql.reserve((row.len() + 2) * rows);
-    for i in 0..rows {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(&row);
-    }
-    sql
-}
-
-/// How many rows of `schema` one [`values_insert`] takes within the dialect's
-/// parameter limit.
-pub(super) fn rows_per_statement(dialect: Dialect, schema: &'static Schema) -> usize {
-    (max_params(dialect) / schema.attributes.len().max(1)).max(1)
+        names.join(", "),
+        columns.join(", ")
+    )
 }
 
 /// A plain insert on PostgreSQL as one statement of one array per column:

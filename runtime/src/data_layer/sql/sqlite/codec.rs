@@ -98,25 +98,21 @@ impl ToSql for Bind<'_> {
     }
 }
 
-/// Binds the values of `row` in place, to parameters `first` onwards: text as
-/// borrowed bytes and a UUID through a buffer on the stack (SQLite copies
-/// both), so binding a large create allocates nothing per value.
-pub(crate) fn bind_row(
-    stmt: &mut rusqlite::Statement<'_>,
-    first: usize,
-    row: &[Value],
-) -> rusqlite::Result<()> {
-    for (i, value) in row.iter().enumerate() {
-        match value {
-            Value::Uuid(u) => {
-                let mut buffer = uuid::Uuid::encode_buffer();
-                let text: &str = u.hyphenated().encode_lower(&mut buffer);
-                stmt.raw_bind_parameter(first + i, text)?;
-            }
-            other => stmt.raw_bind_parameter(first + i, Bind(other))?,
+/// Gives `f` a value as SQLite takes it, without copying its text: text and
+/// bytes borrowed, a UUID through a buffer on the stack (SQLite copies
+/// both), so handing a large create's rows over allocates nothing per value
+/// but for timestamps, dates, decimals and JSON.
+pub(crate) fn with_sql<R>(value: &Value, f: impl FnOnce(ToSqlOutput<'_>) -> R) -> R {
+    match value {
+        Value::Uuid(u) => {
+            let mut buffer = uuid::Uuid::encode_buffer();
+            let text: &str = u.hyphenated().encode_lower(&mut buffer);
+            f(ToSqlOutput::Borrowed(ValueRef::Text(text.as_bytes())))
         }
+        Value::String(s) => f(ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))),
+        Value::Bytes(b) => f(ToSqlOutput::Borrowed(ValueRef::Blob(b))),
+        other => f(ToSqlOutput::Owned(encode(other))),
     }
-    Ok(())
 }
 
 /// Binds a statement's parameters, `?1` onwards; a list is one `rarray` value.

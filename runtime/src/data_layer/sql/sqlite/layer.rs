@@ -506,7 +506,7 @@ impl Sqlite {
             schema.check_row(row)?;
         }
         if upsert.is_some() {
-            // A plain create refuses NaN as it binds each row (`insert_rows`).
+            // A plain create refuses NaN before its statement (`insert_rows`).
             refuse_nan(schema, &rows)?;
         }
         if schema.primary_key().generated == Some(Generated::Uuid) {
@@ -542,14 +542,12 @@ impl Sqlite {
                 build::assign_integer_keys(schema, &mut rows, stored)?;
             }
             let Some(upsert) = &upsert else {
-                // A plain create knows every key by now: its rows are bound
-                // in place and become the records, in their stored form. Its
-                // foreign keys are deferred as above, but only once a
-                // statement breaks one (see `insert_rows`).
-                let per_statement = build::rows_per_statement(Dialect::Sqlite, schema);
-                let defer = !tx.nested() || rows.len() > per_statement;
-                let created =
-                    insert::insert_rows(&tx, inner, schema, rows, per_statement, defer, &what)?;
+                // A plain create knows every key by now: its rows are read
+                // in place by one statement and become the records, in their
+                // stored form. Its foreign keys are deferred as above, but
+                // only once the statement breaks one (see `insert_rows`).
+                let defer = !tx.nested();
+                let created = insert::insert_rows(&tx, inner, schema, rows, defer, &what)?;
                 commit(&mut tx, schema, "creating")?;
                 return Ok(created);
             };

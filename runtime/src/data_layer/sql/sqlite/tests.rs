@@ -2,8 +2,9 @@
 //! through a real SQLite), `failures` (URLs, constraint errors), `pool` (connection
 //! set-up, the in-memory database, raw SQL), `end_to_end` (reads, creates and
 //! migrations on the statements `build` makes), `stored_uuids` (the one
-//! stored form of a UUID) and `cached_statements` (writes leave a connection's
-//! prepared statements prepared).
+//! stored form of a UUID), `cached_statements` (writes leave a connection's
+//! prepared statements prepared) and `rows_table` (a create is one statement
+//! reading its rows from `ashore_rows`).
 
 use crate::testing::test_resource;
 use chrono::{DateTime, TimeZone, Utc};
@@ -25,6 +26,7 @@ mod cached_statements;
 mod end_to_end;
 mod failures;
 mod pool;
+mod rows_table;
 mod stored_uuids;
 mod values;
 
