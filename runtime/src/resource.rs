@@ -5,7 +5,7 @@ use std::any::Any;
 
 use crate::error::Result;
 use crate::expr::Fields;
-use crate::scalar::{ColumnReader, Scalar, ScalarKey};
+use crate::scalar::{ColumnReader, Scalar};
 use crate::value::Value;
 
 mod field;
@@ -71,38 +71,24 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// The value of the attribute at `index` in [`Schema::attributes`].
     fn get(&self, index: usize) -> Value;
 
-    /// The attribute at `index` as a key: an integer or a UUID when it holds
-    /// one ([`ScalarKey::Other`] for nil and for attributes of other types),
-    /// without making a `Value`, for the in-memory evaluator's column reads.
+    /// The attribute at `index` as an integer, when it holds one (`None` for
+    /// nil and for attributes of other types): [`get`](Resource::get) without
+    /// making a `Value`, for the in-memory evaluator's column reads.
     /// Generated.
     #[doc(hidden)]
-    fn get_key(&self, index: usize) -> ScalarKey {
-        match self.get(index) {
-            Value::Int(i) => ScalarKey::Int(i),
-            Value::Uuid(u) => ScalarKey::Uuid(u),
-            _ => ScalarKey::Other,
-        }
-    }
-
-    /// The attribute at `index` as an integer, when it holds one (`None` for
-    /// nil and for attributes of other types), through
-    /// [`get_key`](Resource::get_key).
-    #[doc(hidden)]
-    #[inline]
     fn get_int(&self, index: usize) -> Option<i64> {
-        match self.get_key(index) {
-            ScalarKey::Int(i) => Some(i),
+        match self.get(index) {
+            Value::Int(i) => Some(i),
             _ => None,
         }
     }
 
     /// The attribute at `index` as a UUID, when it holds one (as
-    /// [`get_int`](Resource::get_int)).
+    /// [`get_int`](Resource::get_int)). Generated.
     #[doc(hidden)]
-    #[inline]
     fn get_uuid(&self, index: usize) -> Option<uuid::Uuid> {
-        match self.get_key(index) {
-            ScalarKey::Uuid(u) => Some(u),
+        match self.get(index) {
+            Value::Uuid(u) => Some(u),
             _ => None,
         }
     }

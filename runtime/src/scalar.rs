@@ -190,22 +190,6 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static {
         None
     }
 
-    /// The value as a key: [`as_int`](Scalar::as_int) and
-    /// [`as_uuid`](Scalar::as_uuid) in one. What generated
-    /// `Resource::get_key` calls, so a resource has one function for both
-    /// (`benches/compile_time/`).
-    #[doc(hidden)]
-    #[inline]
-    fn as_key(&self) -> ScalarKey {
-        if let Some(i) = self.as_int() {
-            ScalarKey::Int(i)
-        } else if let Some(u) = self.as_uuid() {
-            ScalarKey::Uuid(u)
-        } else {
-            ScalarKey::Other
-        }
-    }
-
     /// A copy of the value as a [`Value`]: `self.clone().into_value()`, what
     /// generated `Resource::get` calls (fewer tokens per attribute).
     #[doc(hidden)]
@@ -213,19 +197,6 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     fn to_value(&self) -> Value {
         self.clone().into_value()
     }
-}
-
-/// An attribute's value as the in-memory evaluator reads a key, without
-/// making a [`Value`] ([`Scalar::as_key`]).
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScalarKey {
-    /// An integer (of any integer type).
-    Int(i64),
-    /// A UUID.
-    Uuid(Uuid),
-    /// Nil, or a value of another type.
-    Other,
 }
 
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.

@@ -160,12 +160,22 @@ impl ap::Resource for Representative {
     }
 
     #[inline]
-    fn get_key(&self, index: usize) -> ap::ScalarKey {
+    fn get_int(&self, index: usize) -> Option<i64> {
         match index {
-            0 => <Uuid as ap::Scalar>::as_key(&self.id),
-            1 => <String as ap::Scalar>::as_key(&self.name),
-            2 => <i64 as ap::Scalar>::as_key(&self.priority_threshold),
-            _ => ap::ScalarKey::Other,
+            0 => <Uuid as ap::Scalar>::as_int(&self.id),
+            1 => <String as ap::Scalar>::as_int(&self.name),
+            2 => <i64 as ap::Scalar>::as_int(&self.priority_threshold),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn get_uuid(&self, index: usize) -> Option<Uuid> {
+        match index {
+            0 => <Uuid as ap::Scalar>::as_uuid(&self.id),
+            1 => <String as ap::Scalar>::as_uuid(&self.name),
+            2 => <i64 as ap::Scalar>::as_uuid(&self.priority_threshold),
+            _ => None,
         }
     }
 

@@ -70,7 +70,7 @@ fn generates_what_expansion_rs_writes_by_hand() {
             "pub fn tickets (& self) -> < Ticket as __ashore :: Resource > :: Fields { __ashore :: fields_at (__ashore :: child (& self . path , \"tickets\")) }",
             "impl __ashore :: Resource for Representative { type PrimaryKey = :: ashore :: __private :: Uuid ; type Fields = RepresentativeFields ;",
             "2 => < __ashore :: Option < < Team as __ashore :: Resource > :: PrimaryKey > as __ashore :: Scalar > :: to_value (& self . team_id) ,",
-            "fn get_key (& self , index : __ashore :: usize) -> __ashore :: ScalarKey { match index { 0 => < :: ashore :: __private :: Uuid as __ashore :: Scalar > :: as_key (& self . id) ,",
+            "fn get_uuid (& self , index : __ashore :: usize) -> __ashore :: Option < __ashore :: Uuid > { match index { 0 => < :: ashore :: __private :: Uuid as __ashore :: Scalar > :: as_uuid (& self . id) ,",
             "name : __ashore :: checked (< String as __ashore :: Scalar > :: read_column (reader , 1) , & __ASHORE_SCHEMA , 1) ? ,",
             "tickets : __ashore :: Loaded :: NotLoaded ,",
             "# [inline] pub fn name () -> __ashore :: Field < Self , String > { __ashore :: Field :: new (\"name\" , 1) }",

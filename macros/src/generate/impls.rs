@@ -1,4 +1,4 @@
-//! `impl Resource for X` (schema, `get`, `get_key`, `primary_key` and
+//! `impl Resource for X` (schema, `get`, `get_int`, `get_uuid`, `primary_key` and
 //! `read_columns`, which the trait's `from_row` reads through) and the
 //! inherent `impl X` with one `Field` function per attribute, one `Rel`
 //! function per relationship and one `IdentityRef` function per identity (and,
@@ -24,7 +24,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         None => (quote!(__ashore::Uuid), quote!(::core::unreachable!())),
     };
     // `index => <ty as Scalar>::method(&self.field),` for each column: `get`
-    // (`to_value`) and `get_key` (`as_key`, read without a `Value`; each arm a
+    // (`to_value`), `get_int` and `get_uuid` (`as_int`, `as_uuid`: read without a `Value`; each arm a
     // call the compiler inlines). Each list of pieces is joined into one stream
     // before it goes into the whole: one step across to the compiler instead
     // of one per piece.
@@ -41,7 +41,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             })
             .collect::<TokenStream>()
     };
-    let (get_arms, key_arms) = (arms("to_value"), arms("as_key"));
+    let (get_arms, int_arms, uuid_arms) = (arms("to_value"), arms("as_int"), arms("as_uuid"));
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
         let index = Literal::usize_unsuffixed(index);
@@ -82,10 +82,18 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             }
 
             #[inline]
-            fn get_key(&self, index: __ashore::usize) -> __ashore::ScalarKey {
+            fn get_int(&self, index: __ashore::usize) -> __ashore::Option<__ashore::i64> {
                 match index {
-                    #key_arms
-                    _ => __ashore::ScalarKey::Other,
+                    #int_arms
+                    _ => __ashore::None,
+                }
+            }
+
+            #[inline]
+            fn get_uuid(&self, index: __ashore::usize) -> __ashore::Option<__ashore::Uuid> {
+                match index {
+                    #uuid_arms
+                    _ => __ashore::None,
                 }
             }
 
