@@ -1,6 +1,9 @@
 //! The hand-written side: what a user writes with rusqlite or tokio-postgres
 //! alone for each [`Case`] — one statement per level, rows decoded into the
-//! same structs, grouped by parent in a `HashMap` and attached.
+//! same structs, grouped by parent in a `HashMap` and attached. Its SQLite
+//! connection keeps rusqlite's defaults (`Connection::open`, no `mmap_size`),
+//! as a user's would; ashore's layer reads through memory mapping by default
+//! (`Sqlite::set_mmap_size`), which the README's benchmark section weighs.
 
 use std::collections::HashMap;
 use std::rc::Rc;

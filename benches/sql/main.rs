@@ -27,6 +27,11 @@
 //! cases whose name holds one of the alternatives; `ASHORE_BENCH_ROUNDS` sets
 //! the interleaved rounds (15); `-- --list` skips criterion's own timing.
 //!
+//! The hand-written SQLite connection keeps rusqlite's defaults, where
+//! ashore's layer reads through memory mapping (128 MiB, `Sqlite::set_mmap_size`);
+//! `ASHORE_BENCH_HAND_MMAP=134217728` gives the hand-written connection the same
+//! `mmap_size`, to compare like for like.
+//!
 //! The runtime is a multi-threaded Tokio runtime, as `#[tokio::main]` builds
 //! (SQLite statements run in place); `ASHORE_BENCH_RUNTIME=current_thread`
 //! runs everything on a current-thread one (SQLite statements on the pool's
@@ -146,6 +151,14 @@ fn sqlite<H: Helpdesk>(c: &mut Criterion, rt: &Runtime) {
     let reps = rt.block_on(H::seed(&domain));
     let conn = rusqlite::Connection::open(file.path()).expect("open by hand");
     rusqlite::vtab::array::load_module(&conn).expect("rarray");
+    // Like for like with ashore's memory-mapped reads, when asked.
+    if let Some(bytes) = std::env::var("ASHORE_BENCH_HAND_MMAP")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        conn.pragma_update(None, "mmap_size", bytes)
+            .expect("mmap_size by hand");
+    }
 
     for (case, what) in cases {
         let parents = parents::<H>(case, &reps);
