@@ -10,6 +10,7 @@ use crate::testing::test_resource;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::Connection;
 use std::rc::Rc;
+use std::time::Duration;
 use uuid::Uuid;
 
 use super::codec::{Bind, decode, encode_datetime, nan_attribute};
