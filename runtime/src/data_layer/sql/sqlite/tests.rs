@@ -52,6 +52,16 @@ test_resource!(Ticket in "ticket", id: i64 = Some(Generated::Integer),
 
 test_resource!(Tag in "tag", id: Uuid = Some(Generated::Uuid), { label: String } &[]);
 
+/// A new in-memory layer with the tables of `Rep`, `Tag` and `Ticket`.
+async fn migrated_memory() -> Sqlite {
+    let sqlite = Sqlite::memory().expect("memory");
+    sqlite
+        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
+        .await
+        .expect("migrate");
+    sqlite
+}
+
 fn s(v: &str) -> Value {
     Value::String(v.to_owned())
 }

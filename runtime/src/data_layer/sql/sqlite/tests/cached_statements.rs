@@ -33,11 +33,7 @@ async fn probe(sqlite: &Sqlite) -> (usize, i32) {
 /// An in-memory layer with the test resources' tables and `index`, the unique
 /// index of the identity a test upserts on (the test resources declare none).
 async fn migrated(index: &'static str) -> Sqlite {
-    let sqlite = Sqlite::memory().expect("memory");
-    sqlite
-        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
-        .await
-        .expect("migrate");
+    let sqlite = migrated_memory().await;
     sqlite
         .with_connection(move |c| c.execute_batch(index))
         .await

@@ -6,11 +6,7 @@ use crate::testing::flat;
 
 #[tokio::test]
 async fn a_create_of_many_rows_is_one_statement() {
-    let sqlite = Sqlite::memory().expect("memory");
-    sqlite
-        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
-        .await
-        .expect("migrate");
+    let sqlite = migrated_memory().await;
     // More rows than three `INSERT .. VALUES` of SQLite's 32,766 parameters
     // take (10,922 rows of three attributes each).
     let count = 25_000_i64;

@@ -23,11 +23,7 @@ async fn run(sqlite: &Sqlite, sql: String) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_migrated_table_refuses_every_other_form() {
-    let sqlite = Sqlite::memory().expect("memory");
-    sqlite
-        .migrate(vec![Rep::schema(), Tag::schema(), Ticket::schema()])
-        .await
-        .expect("migrate");
+    let sqlite = migrated_memory().await;
     for form in OTHER_FORMS {
         let err = run(
             &sqlite,
