@@ -8,9 +8,10 @@
 
 use std::sync::atomic::AtomicU32;
 
+use super::connect::{escape_option, quote_ident};
 use super::*;
 use crate::data_layer::sql::{Columns, Param};
-use crate::error::ErrorKind;
+use crate::error::{Error, ErrorKind};
 use crate::resource::{Generated, Row};
 use crate::value::ValueType;
 
