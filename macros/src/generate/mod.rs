@@ -97,6 +97,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             #resource_impl
             #inherent
             #checks
+            // Last: these may be statements (see `keys`).
             #keys
         };
     });
