@@ -9,7 +9,8 @@
 //! The macro runs unoptimized in a debug build, and every token it takes apart
 //! or builds crosses to the compiler: a type's ends are found in one pass, once
 //! per type (`generate::Ctx::ends`), and the tokens around it are built on their
-//! span directly (`benches/compile_time/`).
+//! span directly (`benches/compile_time/`). A stream used more than once is
+//! [`settled`] first.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote_spanned};
@@ -30,9 +31,9 @@ pub fn ends(ty: &Type) -> (Span, Span) {
 }
 
 /// `before ty after`, `before` built on `ty`'s first token and `after` on its
-/// last (`ends` is [`ends`]`(ty)`).
+/// last (`ends` is [`ends`]`(ty)`); `ty` is the type or its tokens.
 pub fn around(
-    ty: &Type,
+    ty: &impl ToTokens,
     (first, last): (Span, Span),
     before: impl FnOnce(Span) -> TokenStream,
     after: impl FnOnce(Span) -> TokenStream,
@@ -57,4 +58,13 @@ pub fn resource_item(ty: &Type, item: &str) -> TokenStream {
             quote_spanned!(s=> as __ashore::Resource>::#item)
         },
     )
+}
+
+/// `tokens` handed over to the compiler now, as one stream: inside a proc
+/// macro, a `proc_macro2` stream keeps the tokens pushed onto it on the macro's
+/// side until it is used, and each use of a stream that still holds some copies
+/// them and sends them again. A stream interpolated more than once is sent once
+/// this way, and each use only names it.
+pub fn settled(tokens: TokenStream) -> TokenStream {
+    std::iter::once(tokens).collect()
 }

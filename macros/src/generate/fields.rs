@@ -42,8 +42,8 @@ pub fn fields_impl(ctx: &Ctx) -> TokenStream {
             }
         }
     };
-    let attributes = ctx.columns.iter().zip(&ctx.ends).map(|(a, &ends)| {
-        let (name, ty) = (&a.name, &a.ty);
+    let attributes = ctx.columns.iter().enumerate().map(|(index, a)| {
+        let (name, ty, ends) = (&a.name, &ctx.types[index], ctx.ends[index]);
         let docs = docs(&a.attrs);
         let lit = name_lit(name);
         // All on the type: if it is not an attribute type, that is where it shows.

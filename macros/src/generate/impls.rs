@@ -17,8 +17,11 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
     let (pk_ty, pk_body) = match ctx.pk_index {
         Some(index) => {
             let pk = &ctx.columns[index];
-            let (name, ty) = (&pk.name, &pk.ty);
-            (quote!(#ty), quote!(__ashore::Clone::clone(&self.#name)))
+            let name = &pk.name;
+            (
+                ctx.types[index].clone(),
+                quote!(__ashore::Clone::clone(&self.#name)),
+            )
         }
         // Reported by validation; never built.
         None => (quote!(__ashore::Uuid), quote!(::core::unreachable!())),
@@ -34,20 +37,20 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
             .iter()
             .enumerate()
             .map(|(index, a)| {
-                let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
+                let (name, scalar, span) = (&a.name, &ctx.scalars[index], ctx.ends[index].0);
                 let index = Literal::usize_unsuffixed(index);
-                let call = quote_spanned!(span=> <#ty as __ashore::Scalar>::#method);
+                let call = quote_spanned!(span=> #scalar::#method);
                 quote!(#index => #call(&self.#name),)
             })
             .collect::<TokenStream>()
     };
     let (get_arms, int_arms, uuid_arms) = (arms("to_value"), arms("as_int"), arms("as_uuid"));
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
-        let (name, ty, span) = (&a.name, &a.ty, ctx.ends[index].0);
+        let (name, scalar, span) = (&a.name, &ctx.scalars[index], ctx.ends[index].0);
         let index = Literal::usize_unsuffixed(index);
         // `<ty as Scalar>` as the schema names it: a type that is not a
         // `Scalar` is one error, not one more here.
-        let read = quote_spanned!(span=> <#ty as __ashore::Scalar>::read_column);
+        let read = quote_spanned!(span=> #scalar::read_column);
         quote!(#name: __ashore::checked(#read(reader, #index), &#schema, #index)?,)
     });
     let read_columns: TokenStream = read_columns.collect();
@@ -119,7 +122,7 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
 pub fn inherent_impl(ctx: &Ctx, more: TokenStream) -> TokenStream {
     let ident = &ctx.resource.ident;
     let attributes = ctx.columns.iter().enumerate().map(|(index, a)| {
-        let (name, ty, ends) = (&a.name, &a.ty, ctx.ends[index]);
+        let (name, ty, ends) = (&a.name, &ctx.types[index], ctx.ends[index]);
         let docs = docs(&a.attrs);
         let lit = name_lit(name);
         let index = Literal::usize_unsuffixed(index);

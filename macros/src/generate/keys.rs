@@ -1,14 +1,15 @@
 //! The check that a relationship's two keys can match, which the macro cannot do
-//! itself: the other resource's attribute types are not in its input. One
-//! `const _` item per resource calls `__private::keys_match` for each pair of
-//! keys (manual relationships have none) with the two attributes' accessors
-//! (`<Ticket>::representative_id`), so rustc reports a key of one type against a
-//! key of another on the user's token (the option naming the key, else the
-//! relationship's name), naming both types. It runs nothing.
+//! itself: the other resource's attribute types are not in its input. A call of
+//! `__private::keys_match` for each pair of keys (manual relationships have
+//! none) with the two attributes' accessors (`<Ticket>::representative_id`), so
+//! rustc reports a key of one type against a key of another on the user's token
+//! (the option naming the key, else the relationship's name), naming both types.
+//! The calls end the resource's `const _` block: they run nothing.
 //!
-//! The same item reports a *default* key name the other resource lacks, with the
-//! default looked for and the option that sets it (a `const` panic, on the
-//! relationship's name). A name given in an option that the resource lacks is
+//! A `const _` item in that block reports a *default* key name the other
+//! resource lacks, with the default looked for and the option that sets it (a
+//! `const` panic, on the relationship's name); the calls then go in a `const _`
+//! of their own inside it. A name given in an option that the resource lacks is
 //! rustc's "no function or associated item" on that name, with its suggestion
 //! of a similar one.
 
@@ -203,7 +204,9 @@ fn missing_default<'a>(
     }
 }
 
-/// The one `const _` item of the resource's key checks.
+/// The key checks: statements that end the resource's `const _` block, or,
+/// with a default key name, one `const _` item (its own scope for the fallback
+/// names).
 fn check(pairs: &[Pair], required: &[Required]) -> TokenStream {
     if pairs.is_empty() && required.is_empty() {
         return TokenStream::new();
@@ -250,10 +253,14 @@ fn check(pairs: &[Pair], required: &[Required]) -> TokenStream {
             __ashore::keys_match(source, destination);
         }}
     });
-    // One item when there is nothing but pairs (the usual case): fewer items per
-    // resource for rustc (`benches/compile_time/`).
+    // Statements of the block they end when there is nothing but pairs (the
+    // usual case), not an item of their own: one body fewer per resource for
+    // rustc to check and to mark green on every incremental build
+    // (`benches/compile_time/`). With required names they stay an item after
+    // those: rustc then reports a missing default before a key the options name
+    // that the other resource lacks (`tests/ui`).
     if only_pairs {
-        return quote!(const _: () = { #(#matches)* };);
+        return quote!(#(#matches)*);
     }
     quote! {
         const _: () = {

@@ -28,7 +28,7 @@ mod schema;
 mod structs;
 
 use proc_macro2::{Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote, quote_spanned};
 use syn::Ident;
 
 use crate::model::{Attribute, DeriveStruct, Resource};
@@ -54,10 +54,23 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             .cloned()
             .collect()
     });
-    let ends = columns.iter().map(|a| crate::spans::ends(&a.ty)).collect();
+    let ends: Vec<(Span, Span)> = columns.iter().map(|a| crate::spans::ends(&a.ty)).collect();
+    let types: Vec<TokenStream> = columns
+        .iter()
+        .map(|a| crate::spans::settled(a.ty.to_token_stream()))
+        .collect();
+    let scalars = types
+        .iter()
+        .zip(&ends)
+        .map(|(ty, &(span, _))| {
+            crate::spans::settled(quote_spanned!(span=> <#ty as __ashore::Scalar>))
+        })
+        .collect();
     let ctx = Ctx {
         resource,
         ends,
+        types,
+        scalars,
         columns,
         pk_index: resource.primary_key().map(|(i, _)| i),
         unplaced,
@@ -84,6 +97,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             #resource_impl
             #inherent
             #checks
+            // Last: these may be statements (see `keys`).
             #keys
         };
     });
@@ -99,6 +113,12 @@ pub(crate) struct Ctx<'a> {
     /// (`spans::ends`), found once: the code of a column is spanned on its type
     /// in several places.
     pub ends: Vec<(Span, Span)>,
+    /// The tokens of each column's type, built once and [`settled`](crate::spans::settled).
+    pub types: Vec<TokenStream>,
+    /// `<ty as __ashore::Scalar>` of each column, on the start of its type
+    /// (`ends`), built once and [`settled`](crate::spans::settled): six places
+    /// name it per column.
+    pub scalars: Vec<TokenStream>,
     /// Index of the primary key in `columns` (`None` after an error).
     pub pk_index: Option<usize>,
     /// Fields of a derive's struct that are neither a column nor a relationship

@@ -4,7 +4,7 @@
 //! An attribute type that is not a `Scalar` fails here, on the user's type.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::quote;
 
 use super::{Ctx, name_lit, policies, relationships, schema_static};
 use crate::model::PrimaryKeyKind;
@@ -27,10 +27,8 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
     });
     let stored = ctx.resource.not_stored.is_none();
     let pk = Literal::usize_unsuffixed(ctx.pk_index.unwrap_or(0));
-    let infos = ctx.columns.iter().zip(&ctx.ends).map(|(a, &(span, _))| {
-        let ty = &a.ty;
+    let infos = ctx.columns.iter().zip(&ctx.scalars).map(|(a, scalar)| {
         let name = name_lit(&a.name);
-        let scalar = quote_spanned!(span=> <#ty as __ashore::Scalar>);
         let generated = match a.primary_key.map(|p| p.kind) {
             Some(PrimaryKeyKind::Uuid) => {
                 quote!(.with_generated(__ashore::Generated::Uuid))

@@ -321,10 +321,12 @@ impl Relationship {
             let fk = crate::spans::around(
                 &self.destination,
                 crate::spans::ends(&self.destination),
-                |s| quote::quote_spanned!(s=> __ashore::Option<<),
+                |s| quote::quote_spanned!(s=> __ashore::Option< <),
                 |s| quote::quote_spanned!(s=> as __ashore::Resource>::PrimaryKey>),
             );
-            syn::parse2(fk.clone()).unwrap_or(Type::Verbatim(fk))
+            // Kept as tokens: nothing looks into it, and each use copies it
+            // (`spans::settled`), where a parsed type is cloned node by node.
+            Type::Verbatim(crate::spans::settled(fk))
         })
     }
 
