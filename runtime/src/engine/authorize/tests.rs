@@ -46,6 +46,7 @@ fn schema(policies: &'static [Policy], multitenancy: Option<Multitenancy>) -> &'
     Box::leak(Box::new(Schema {
         policies,
         multitenancy,
+        new_table: crate::testing::table_slot::<Doc>(),
         ..*Doc::schema()
     }))
 }

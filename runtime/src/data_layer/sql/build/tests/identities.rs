@@ -27,6 +27,7 @@ fn rep(tenant: bool) -> &'static Schema {
             attribute: "threshold",
             global: false,
         }),
+        new_table: crate::testing::table_slot::<Rep>(),
         ..*Rep::schema()
     }))
 }
