@@ -20,8 +20,13 @@
 #   N=100 GROUP=100 REPS=3 benches/compile_time/measure.sh
 #   ASHORE_REPO=/tmp/old-ashore benches/compile_time/measure.sh   # another checkout
 #   KEEP=1 ...                                    # keep the temporary directory
+#   KEEP=1 REPS=0 ...                             # only set it up, dependencies built
 #   WORK=/tmp/ashore-compile.XXXX ...             # reuse a kept one (dependencies built)
 #   BUILD_OPT=3 ...                               # optimize proc macros (build-override)
+#   REGISTER=1 ...                                # the schema crate also registers every
+#                                                 # resource in a domain (`pub fn domain()`, in
+#                                                 # lib.rs), as an application does somewhere;
+#                                                 # the plain crate has nothing to match it
 #
 # Needs only bash, cargo and awk.
 set -euo pipefail
@@ -110,9 +115,18 @@ pub struct $r {
 }
 RS
 done
+if [[ -n "${REGISTER:-}" ]]; then
+    {
+        printf '\n/// Every resource, registered in one domain on the in-memory layer.\n'
+        printf 'pub fn domain() -> ashore::Result<ashore::prelude::Domain> {\n'
+        printf '    ashore::prelude::Domain::builder()\n'
+        for ((i = 0; i < N; i++)); do printf '        .resource::<%s>()\n' "$(name $i)"; done
+        printf '        .build()\n}\n'
+    } >>"$WORK/schema/src/lib.rs"
+fi
 
 cd "$WORK"
-echo "ashore at $REPO; N=$N GROUP=$GROUP REPS=$REPS BUILD_OPT=${BUILD_OPT:-}; work dir $WORK"
+echo "ashore at $REPO; N=$N GROUP=$GROUP REPS=$REPS BUILD_OPT=${BUILD_OPT:-} REGISTER=${REGISTER:-}; work dir $WORK"
 echo "building dependencies..."
 cargo build -q -p schema -p plain
 
@@ -140,6 +154,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
     echo "round $rep of $REPS done"
 done
 
+[[ $REPS -ge 1 ]] || exit 0 # REPS=0: set up (KEEP=1) and build the dependencies only
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for kind in clean incremental; do
     for clock in wall cpu; do
