@@ -11,11 +11,6 @@
 # `cargo build`, debug) and an incremental one (touch one resource's file, build).
 # Prints every time and the medians with the ratios schema / plain.
 #
-# The schema crate only declares its resources: it registers none in a domain,
-# so it compiles none of their typed tables (the crate calling
-# `Domain::builder().resource::<R>()` does, once per resource): what a schema
-# kept in a crate of its own costs. See README's "Compile time".
-#
 #   benches/compile_time/measure.sh               # N=100 GROUP=10 REPS=5
 #   N=100 GROUP=100 REPS=3 benches/compile_time/measure.sh
 #   ASHORE_REPO=/tmp/old-ashore benches/compile_time/measure.sh   # another checkout

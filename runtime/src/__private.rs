@@ -23,6 +23,7 @@ pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
 pub use crate::data_layer::columns::{ColumnReader, checked};
+pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
     Aggregate, AggregateKind, ArithOp, CmpOp, Comparable, Condition, Dynamic, Expr, Fields, Func,
@@ -37,7 +38,7 @@ pub use crate::query::Query;
 pub use crate::rel::{Agg, AggregateOf, Rel, ToMany, ToOne};
 pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
-    Resource, Row, Schema, TableSlot, Through,
+    Resource, Row, Schema, Through,
 };
 pub use crate::scalar::{NonNull, Scalar, kind};
 pub use crate::sort::{Order, Sort};

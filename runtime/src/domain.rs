@@ -116,13 +116,7 @@ impl DomainBuilder {
     /// Registers a resource. Reading, creating or loading a resource that was not
     /// registered is an [`ErrorKind::NotRegistered`].
     pub fn resource<R: Resource>(mut self) -> Self {
-        let schema = R::schema();
-        // The first place that knows the record type: the data layers make
-        // the resource's tables through the schema from now on.
-        schema
-            .new_table
-            .fill(crate::data_layer::store::new_table::<R>);
-        self.schemas.push(schema);
+        self.schemas.push(R::schema());
         self
     }
 

@@ -25,7 +25,7 @@ pub(crate) use row_columns::RowColumns;
 pub(crate) use row_columns::{mismatch_of, of_type, row_columns};
 pub use rows::Rows;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
-pub use table::{Table, TableSlot};
+pub use table::Table;
 
 /// One record's attribute values, in the schema's attribute order.
 pub type Row = Vec<Value>;

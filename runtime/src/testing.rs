@@ -90,11 +90,8 @@ macro_rules! test_resource {
                     policies: &[],
                     multitenancy: None,
                     stored: true,
-                    new_table: $crate::resource::TableSlot::new(),
+                    new_table: $crate::data_layer::store::new_table::<$name>,
                 };
-                // What registering the resource in a domain does: these
-                // resources are also given to data layers directly.
-                SCHEMA.new_table.fill($crate::data_layer::store::new_table::<$name>);
                 &SCHEMA
             }
             fn get(&self, index: usize) -> $crate::value::Value {
@@ -130,12 +127,4 @@ pub(crate) use test_resource;
 pub(crate) fn flat(rows: Vec<crate::resource::Row>) -> crate::resource::Rows {
     let width = rows.first().map_or(0, Vec::len);
     crate::resource::Rows::from_rows(width, rows).expect("rows of one width")
-}
-
-/// A table slot filled with `R`'s table maker: for a schema a test builds
-/// from `R`'s (`Schema { new_table: table_slot::<R>(), ..*R::schema() }`).
-pub(crate) fn table_slot<R: crate::resource::Resource>() -> crate::resource::TableSlot {
-    let slot = crate::resource::TableSlot::new();
-    slot.fill(crate::data_layer::store::new_table::<R>);
-    slot
 }

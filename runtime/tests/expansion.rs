@@ -139,7 +139,7 @@ static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
     policies: &[],
     multitenancy: None,
     stored: true,
-    new_table: ap::TableSlot::new(),
+    new_table: ap::new_table::<Representative>,
 };
 
 impl ap::Resource for Representative {
@@ -371,7 +371,7 @@ static TICKET_SCHEMA: ap::Schema = ap::Schema {
     policies: &[],
     multitenancy: None,
     stored: true,
-    new_table: ap::TableSlot::new(),
+    new_table: ap::new_table::<Ticket>,
 };
 
 impl ap::Resource for Ticket {

@@ -65,7 +65,7 @@ fn generates_what_expansion_rs_writes_by_hand() {
             ". with_filter (| | __ashore :: filter_for :: < Ticket > (| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_f . status () , \"open\")))) . with_sort (| | :: std :: vec ! [__ashore :: Sort :: new (\"priority\" , __ashore :: Order :: Desc) , __ashore :: Sort :: new (\"subject\" , __ashore :: Order :: Asc)]) ,",
             "__ashore :: RelationshipInfo :: new (\"team\" , __ashore :: RelationshipKind :: BelongsTo , < Team as __ashore :: Resource > :: schema , \"team_id\" , __ashore :: None ,) ,",
             ". with_through (__ashore :: Through { resource : < RepresentativeTag as __ashore :: Resource > :: schema , source_attribute_on_join_resource : \"representative_id\" , destination_attribute_on_join_resource : \"tag_id\" , })",
-            "identities : & [] , policies : & [] , multitenancy : __ashore :: None , stored : true , new_table : __ashore :: TableSlot :: new () , } ;",
+            "identities : & [] , policies : & [] , multitenancy : __ashore :: None , stored : true , new_table : __ashore :: new_table :: < Representative > , } ;",
             "impl __ashore :: Fields for RepresentativeFields { # [inline] fn at (path : __ashore :: Path) -> Self { RepresentativeFields { path } } # [inline] fn path (& self) -> & __ashore :: Path { & self . path } }",
             "pub fn tickets (& self) -> < Ticket as __ashore :: Resource > :: Fields { __ashore :: fields_at (__ashore :: child (& self . path , \"tickets\")) }",
             "impl __ashore :: Resource for Representative { type PrimaryKey = :: ashore :: __private :: Uuid ; type Fields = RepresentativeFields ;",

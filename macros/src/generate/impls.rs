@@ -66,9 +66,6 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         .unplaced
         .iter()
         .map(|name| quote!(#name: (|| ::core::unreachable!())(),));
-    // Every method but `schema` is `#[inline]`, so a crate compiles only those
-    // it calls: the crate declaring the resources compiles none of them, the one
-    // registering them in a domain compiles them with their tables.
     // The trait path carries the struct's span: a missing `Clone` is reported there.
     let trait_path = quote_spanned!(ident.span()=> __ashore::Resource);
     quote! {
@@ -80,7 +77,6 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 &#schema
             }
 
-            #[inline]
             fn get(&self, index: __ashore::usize) -> __ashore::Value {
                 match index {
                     #get_arms
@@ -109,7 +105,6 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 #pk_body
             }
 
-            #[inline]
             fn read_columns(
                 reader: &mut dyn __ashore::ColumnReader,
             ) -> __ashore::Result<Self> {

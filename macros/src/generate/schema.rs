@@ -55,7 +55,7 @@ pub fn statics(ctx: &Ctx) -> TokenStream {
             policies: &#policies,
             multitenancy: #multitenancy,
             stored: #stored,
-            new_table: __ashore::TableSlot::new(),
+            new_table: __ashore::new_table::<#ident>,
         };
     }
 }

@@ -14,7 +14,6 @@
 //! starting from the records' own content: the semantics of a read, on every
 //! layer.
 
-use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use foldhash::{HashMap, HashSet};
@@ -159,7 +158,7 @@ async fn fetch(
         let keys = match source {
             None => values(rows, from, relationship.source_attribute, 0..rows.len()),
             Some(range) => values(
-                held.table_mut(from)?,
+                held.table_mut(from),
                 from,
                 relationship.source_attribute,
                 range,
@@ -175,7 +174,7 @@ async fn fetch(
                     .read(layer, join, through.source_attribute_on_join_resource, keys)
                     .await?;
                 let keys = values(
-                    held.table_mut(join)?,
+                    held.table_mut(join),
                     join,
                     through.destination_attribute_on_join_resource,
                     joined,
@@ -233,16 +232,16 @@ impl Tables for Held {
 
 impl Held {
     /// The table of `schema`'s records read so far (empty at first).
-    fn table_mut(&mut self, schema: &'static Schema) -> Result<&mut dyn Table> {
-        let held = match self.tables.entry(schema.name) {
-            Entry::Occupied(entry) => entry.into_mut(),
-            Entry::Vacant(entry) => entry.insert(HeldTable {
+    fn table_mut(&mut self, schema: &'static Schema) -> &mut dyn Table {
+        &mut *self
+            .tables
+            .entry(schema.name)
+            .or_insert_with(|| HeldTable {
                 schema,
-                table: schema.empty_table()?,
+                table: (schema.new_table)(),
                 primary: None,
-            }),
-        };
-        Ok(&mut *held.table)
+            })
+            .table
     }
 
     /// Reads the records of `schema` whose `attribute` is one of `keys` into
@@ -254,14 +253,14 @@ impl Held {
         attribute: &'static str,
         keys: Vec<Value>,
     ) -> Result<Range<usize>> {
-        let start = self.table_mut(schema)?.len();
+        let start = self.table_mut(schema).len();
         if keys.is_empty() {
             return Ok(start..start);
         }
         let mut request = ReadRequest::new(schema);
         request.filter = Some(Expr::is_in(Expr::attr(attribute), keys));
         let records = layer.read(request).await?.records;
-        let table = self.table_mut(schema)?;
+        let table = self.table_mut(schema);
         match records {
             Records::Typed(records) => table.append(records)?,
             Records::Rows(rows) => {

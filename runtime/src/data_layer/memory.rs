@@ -319,14 +319,14 @@ impl DataLayer for Memory {
 
     fn register(&self, schema: &'static Schema) -> Result<()> {
         let mut tables = self.tables.write().unwrap_or_else(PoisonError::into_inner);
-        if let std::collections::hash_map::Entry::Vacant(entry) = tables.entry(schema.name) {
-            entry.insert(Arc::new(Stored {
+        tables.entry(schema.name).or_insert_with(|| {
+            Arc::new(Stored {
                 schema,
-                table: schema.empty_table()?,
+                table: (schema.new_table)(),
                 primary: KeyIndex::new(schema.primary_key().value_type),
                 max_int: None,
-            }));
-        }
+            })
+        });
         Ok(())
     }
 

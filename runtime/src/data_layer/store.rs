@@ -1,10 +1,9 @@
 //! Typed record storage behind a type-erased interface: how the in-memory data
 //! layer keeps real `R` values (no conversion on read) while seeing every resource
 //! alike, and how the SQL layers turn each row into an `R` as they read it
-//! ([`Collector`]). Each schema carries the maker of its table, [`new_table`],
-//! filled in when the resource is registered in a domain; only [`TypedTable`]'s
-//! methods are compiled once per resource (in the crate registering it), all
-//! the rest once.
+//! ([`Collector`]). Each schema carries `new_table`, made by `resource!` for its
+//! type; only [`TypedTable`]'s methods are compiled once per resource, all the
+//! rest once.
 
 // The collectors are read by the SQL layers only.
 #![cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
@@ -63,7 +62,7 @@ pub enum Target<'a> {
 pub(crate) fn collector(schema: &'static Schema, groups: Option<usize>) -> Result<Collector> {
     Ok(Collector {
         schema,
-        table: schema.empty_table()?,
+        table: (schema.new_table)(),
         slots: Vec::new(),
         groups,
     })
@@ -287,7 +286,7 @@ pub(crate) fn remove_rows(table: &mut dyn Table, positions: &[usize]) -> Box<dyn
 /// `schema`'s records, whichever form the layer returned them in: how code that
 /// does not know the record type reads their attributes.
 pub(crate) fn table_of(schema: &'static Schema, records: Records) -> Result<Box<dyn Table>> {
-    let mut table = schema.empty_table()?;
+    let mut table = (schema.new_table)();
     let appended = match records {
         Records::Rows(rows) => {
             append_rows(&mut *table, schema, rows)?;
@@ -312,13 +311,12 @@ pub(crate) fn table_of(schema: &'static Schema, records: Records) -> Result<Box<
 /// The table of `R`.
 pub struct TypedTable<R>(Vec<R>);
 
-/// An empty table of `R` (what registering `R` puts in its schema's
-/// [`TableSlot`](crate::resource::TableSlot)).
+/// An empty table of `R` (the schema's `new_table`).
 pub fn new_table<R: Resource>() -> Box<dyn Table> {
     Box::new(TypedTable::<R>(Vec::new()))
 }
 
-// Monomorphized once per resource, in the crate that registers it: only what
+// Monomorphized once per resource, in the crate that declares it: only what
 // needs the record type is here, each method a plain loop (an iterator chain or
 // closure in a generic body is a new instantiation of each adapter per
 // resource; a sort, ten kilobytes of machine code per resource). Everything

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use super::{Identity, Table, TableSlot};
+use super::{Identity, Table};
 use crate::error::{Error, Result};
 use crate::expr::Expr;
 use crate::policy::{AuthorizeReadWith, Multitenancy, Policy};
@@ -38,10 +38,9 @@ pub struct Schema {
     /// `not_stored;`, whose records only manual loaders make (it has no table,
     /// and is reached only through manual relationships).
     pub stored: bool,
-    /// Makes an empty typed table of the resource's records, once the
-    /// resource is registered in a domain (see [`TableSlot`]).
+    /// Makes an empty typed table for the in-memory data layer.
     #[doc(hidden)]
-    pub new_table: TableSlot,
+    pub new_table: fn() -> Box<dyn Table>,
 }
 
 impl Schema {
@@ -82,14 +81,6 @@ impl Schema {
     pub fn identity(&self, name: &str) -> Option<&'static Identity> {
         let identities: &'static [Identity] = self.identities;
         identities.iter().find(|i| i.name == name)
-    }
-
-    /// An empty table of the resource's records; an
-    /// [`ErrorKind::NotRegistered`](crate::ErrorKind::NotRegistered) error
-    /// unless the resource was registered in a domain.
-    #[doc(hidden)]
-    pub fn empty_table(&self) -> Result<Box<dyn Table>> {
-        self.new_table.make(self.name)
     }
 
     /// The primary key attribute.

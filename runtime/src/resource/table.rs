@@ -1,18 +1,15 @@
 //! [`Table`]: typed storage of one resource's records behind a type-erased
 //! interface, so a data layer keeps real `R` values while seeing every resource
-//! alike. Each [`Schema`](super::Schema) carries a [`TableSlot`], which
-//! registering the resource in a domain fills with the maker of its table; the
-//! implementation is `data_layer::store`'s.
+//! alike. Each [`Schema`](super::Schema) carries `new_table`, made by `resource!`
+//! for its type; the implementation is `data_layer::store`'s.
 //!
-//! Every method here is compiled once per resource, in the crate that registers
-//! it (`DomainBuilder::resource::<R>()`), not in the one declaring it, so the
-//! trait holds only what needs the record type: the loops around it (grouping,
-//! windows, collecting rows) are non-generic code over `dyn Table`.
+//! Every method here is compiled once per resource, in the crate declaring it,
+//! so the trait holds only what needs the record type: the loops around it
+//! (grouping, windows, collecting rows) are non-generic code over `dyn Table`.
 
 use std::any::Any;
-use std::sync::OnceLock;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::scalar::ColumnReader;
 use crate::value::Value;
 
@@ -70,47 +67,4 @@ pub trait Table: Any + Send + Sync {
     /// `Some((slots, sizes))` as a `Vec<Vec<R>>` of `sizes.len()` groups, record
     /// `i` into group `slots[i]` (group `g` allocated for `sizes[g]` records).
     fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send>;
-}
-
-/// Where the data layers get a resource's empty [`Table`] from: empty in the
-/// static schema `resource!` declares, filled when the resource is registered
-/// in a domain (`DomainBuilder::resource::<R>()`, the first call that knows
-/// the record type and needs its table).
-///
-/// Why not the maker itself in the schema: naming `new_table::<R>` in a static
-/// makes the crate declaring the resources compile every `Table` method for
-/// each of them (70% of the machine code of a schema crate), whether or not
-/// that crate ever reads a record. Filled at registration, a crate declaring
-/// resources compiles none of it, and the crate building the domain compiles
-/// it once for each resource it registers.
-#[doc(hidden)]
-pub struct TableSlot(OnceLock<fn() -> Box<dyn Table>>);
-
-impl TableSlot {
-    /// An empty slot (the one in every declared schema).
-    pub const fn new() -> Self {
-        TableSlot(OnceLock::new())
-    }
-
-    /// Fills the slot with `make`, unless it is filled already (every maker of
-    /// one resource's table makes the same table).
-    pub fn fill(&self, make: fn() -> Box<dyn Table>) {
-        let _ = self.0.set(make);
-    }
-
-    /// An empty table of the resource named `resource`; an
-    /// [`ErrorKind::NotRegistered`] error when it was never registered in a
-    /// domain, so the record type is not known.
-    pub fn make(&self, resource: &'static str) -> Result<Box<dyn Table>> {
-        match self.0.get() {
-            Some(make) => Ok(make()),
-            None => Err(Error::new(ErrorKind::NotRegistered { resource })),
-        }
-    }
-}
-
-impl Default for TableSlot {
-    fn default() -> Self {
-        TableSlot::new()
-    }
 }

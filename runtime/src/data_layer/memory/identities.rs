@@ -117,10 +117,9 @@ mod tests {
     fn stored_records_and_the_batch_count_but_the_replaced_ones_do_not() {
         let schema: &'static Schema = Box::leak(Box::new(Schema {
             identities: &BY_NAME,
-            new_table: crate::testing::table_slot::<Rep>(),
             ..*Rep::schema()
         }));
-        let mut table = schema.empty_table().expect("a table");
+        let mut table = (schema.new_table)();
         append_rows(&mut *table, schema, vec![rep(1, "ada"), rep(2, "bob")]).expect("rows");
 
         assert!(

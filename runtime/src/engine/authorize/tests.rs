@@ -46,7 +46,6 @@ fn schema(policies: &'static [Policy], multitenancy: Option<Multitenancy>) -> &'
     Box::leak(Box::new(Schema {
         policies,
         multitenancy,
-        new_table: crate::testing::table_slot::<Doc>(),
         ..*Doc::schema()
     }))
 }

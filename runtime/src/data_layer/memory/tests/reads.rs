@@ -352,31 +352,3 @@ fn typed_and_mixed_partition_keys_link_alike() {
     let uuid = read(vec![Value::Uuid(uuid::Uuid::nil())]);
     assert_eq!(uuid, [Vec::<Value>::new()]);
 }
-
-#[test]
-fn a_resource_never_registered_in_a_domain_is_refused_by_name() {
-    // `Rep`'s schema as `resource!` declares it: its table slot is empty
-    // until the resource is registered in a domain.
-    let unregistered: &'static Schema = Box::leak(Box::new(Schema {
-        name: "Unregistered",
-        new_table: crate::resource::TableSlot::new(),
-        ..*Rep::schema()
-    }));
-    let err = Memory::new()
-        .register(unregistered)
-        .expect_err("no table to keep its records in");
-    assert!(
-        matches!(
-            err.kind(),
-            ErrorKind::NotRegistered {
-                resource: "Unregistered"
-            }
-        ),
-        "{err:?}"
-    );
-    assert!(
-        err.to_string()
-            .contains("add `.resource::<Unregistered>()` to the builder"),
-        "{err}"
-    );
-}

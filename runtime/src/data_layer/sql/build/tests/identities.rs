@@ -27,7 +27,6 @@ fn rep(tenant: bool) -> &'static Schema {
             attribute: "threshold",
             global: false,
         }),
-        new_table: crate::testing::table_slot::<Rep>(),
         ..*Rep::schema()
     }))
 }

@@ -181,7 +181,7 @@ macro_rules! schema {
             policies: &[],
             multitenancy: None,
             stored: true,
-            new_table: crate::resource::TableSlot::new(),
+            new_table: crate::data_layer::store::new_table::<Rep>,
         }
     };
 }
