@@ -1,0 +1,161 @@
+//! README claims at their edges, on every layer and both front ends: writes
+//! that select nothing, an update with an empty changeset over many records,
+//! batches of nothing, upserts whose identity holds a nil (nils are distinct,
+//! so they never find a record), and a transaction begun inside a transaction
+//! (refused alike on every layer, nothing of the outer block lost).
+
+use ashore::prelude::*;
+
+use crate::common::identity_resources::{Label, Member};
+use crate::common::*;
+
+/// How many statements the SQL layer ran since `before` (`None` in memory).
+fn ran_since(fx: &Fx, before: Option<u64>) -> Option<u64> {
+    Some(fx.store.statements()? - before?)
+}
+
+layers!(writes_that_select_nothing_return_nothing);
+async fn writes_that_select_nothing_return_nothing(run: Run) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let before = d.read(Ticket::query()).await?;
+    let none = || Ticket::query().filter(expr!(priority > 100));
+    let updated = d
+        .update_all(none(), Ticket::changeset().set(Ticket::status(), "closed"))
+        .await?;
+    assert!(updated.is_empty(), "{updated:?}");
+    let destroyed = d.destroy_all(none()).await?;
+    assert!(destroyed.is_empty(), "{destroyed:?}");
+    assert_eq!(d.read(Ticket::query()).await?, before);
+    Ok(())
+}
+
+layers!(an_empty_changeset_over_many_records_gives_them_and_writes_nothing);
+async fn an_empty_changeset_over_many_records_gives_them_and_writes_nothing(
+    run: Run,
+) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let before = d.read(Ticket::query()).await?;
+    let open = Ticket::query().filter(expr!(status == "open"));
+    let statements = fx.store.statements();
+    let got = d.update_all(open, Ticket::changeset()).await?;
+    let wrote = ran_since(&fx, statements);
+    // The records selected, in insertion order, unchanged.
+    assert_eq!(subjects(&got), ["a9", "b2", "bnil", "orphan"]);
+    let unchanged: Vec<Ticket> = before
+        .iter()
+        .filter(|t| t.status == "open")
+        .cloned()
+        .collect();
+    assert_eq!(got, unchanged);
+    assert_eq!(d.read(Ticket::query()).await?, before);
+    // At most the read that found them: no UPDATE.
+    assert!(wrote.unwrap_or(1) <= 1, "{wrote:?} statements");
+    Ok(())
+}
+
+layers!(a_batch_of_nothing_creates_nothing);
+async fn a_batch_of_nothing_creates_nothing(run: Run) -> Result<()> {
+    let fx = counted(&run, |b| b.resource::<Member>().resource::<Label>()).await;
+    let d = &fx.domain;
+    let none: Vec<Changeset<Label>> = Vec::new();
+    assert!(d.create_many(none.clone()).await?.is_empty());
+    let upserted = d.create_many(none).upsert_on(Label::unique_text()).await?;
+    assert!(upserted.is_empty());
+    assert!(d.read(Label::query()).await?.is_empty());
+    Ok(())
+}
+
+/// A member of acme with `email`, `name` and `team`.
+fn member(email: Option<&str>, name: &str, team: Option<&str>) -> Changeset<Member> {
+    Member::changeset()
+        .set(Member::email(), email.map(str::to_owned))
+        .set(Member::name(), name)
+        .set(Member::team(), team.map(str::to_owned))
+        .set(Member::visits(), 1)
+}
+
+layers!(an_upsert_whose_identity_holds_a_nil_always_creates);
+async fn an_upsert_whose_identity_holds_a_nil_always_creates(run: Run) -> Result<()> {
+    let fx = counted(&run, |b| b.resource::<Member>().resource::<Label>()).await;
+    let d = &fx.domain;
+    let acme = |d: &Domain| d.read(Member::query()).tenant("acme");
+    // One at a time: a nil email shares its identity with no record.
+    let first = d
+        .create(member(None, "Ada", None))
+        .tenant("acme")
+        .upsert_on(Member::unique_email())
+        .await?;
+    let second = d
+        .create(member(None, "Bob", None))
+        .tenant("acme")
+        .upsert_on(Member::unique_email())
+        .await?;
+    assert_ne!(first.id, second.id);
+    assert_eq!(acme(d).await?, [first.clone(), second.clone()]);
+    // Over two attributes, one of them nil: Ada of no team twice is two Adas.
+    let third = d
+        .create(member(Some("ada2@acme"), "Ada", None))
+        .tenant("acme")
+        .upsert_on(Member::unique_name_per_team())
+        .await?;
+    assert_ne!(third.id, first.id);
+    assert_eq!(acme(d).await?.len(), 3);
+    // In one batch, two rows with a nil email do not share an identity.
+    let batch = d
+        .create_many([
+            member(None, "Cy", Some("x")),
+            member(None, "Dee", Some("x")),
+        ])
+        .tenant("acme")
+        .upsert_on(Member::unique_email())
+        .await?;
+    assert_eq!(batch.len(), 2);
+    assert_ne!(batch[0].id, batch[1].id);
+    assert_eq!(acme(d).await?.len(), 5);
+    // A full identity still finds its record.
+    let again = d
+        .create(member(Some("ada2@acme"), "Ada", None).set(Member::visits(), 7))
+        .tenant("acme")
+        .upsert_on(Member::unique_email())
+        .await?;
+    assert_eq!((again.id, again.visits), (third.id, 7));
+    assert_eq!(acme(d).await?.len(), 5);
+    Ok(())
+}
+
+/// A ticket with `subject`, open, without a representative.
+fn new_ticket(subject: &str) -> Changeset<Ticket> {
+    Ticket::changeset()
+        .set(Ticket::subject(), subject)
+        .set(Ticket::status(), "open")
+        .set(Ticket::opened_at(), at(9))
+}
+
+layers!(a_transaction_inside_a_transaction_is_refused_on_every_layer);
+async fn a_transaction_inside_a_transaction_is_refused_on_every_layer(run: Run) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let kept = d
+        .transaction(|tx| async move {
+            let outer = tx.create(new_ticket("outer")).await?;
+            let inner = tx
+                .transaction(|inner| async move { inner.create(new_ticket("inner")).await })
+                .await;
+            let err = inner.expect_err("a transaction inside a transaction");
+            assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+            assert!(
+                err.to_string()
+                    .contains("a transaction inside a transaction is not supported"),
+                "{err}"
+            );
+            // The outer transaction goes on and commits.
+            Ok::<_, Error>(outer)
+        })
+        .await?;
+    let subjects_now = d.read(Ticket::query().sort(Ticket::subject())).await?;
+    assert!(subjects_now.iter().any(|t| t.id == kept.id));
+    assert!(!subjects_now.iter().any(|t| t.subject == "inner"));
+    Ok(())
+}
