@@ -159,3 +159,50 @@ async fn a_transaction_inside_a_transaction_is_refused_on_every_layer(run: Run) 
     assert!(!subjects_now.iter().any(|t| t.subject == "inner"));
     Ok(())
 }
+
+layers!(writes_keep_insertion_order);
+async fn writes_keep_insertion_order(run: Run) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    // A write that picks its records by a sort returns them in insertion
+    // order, not in the sort's.
+    let urgent = Ticket::query()
+        .sort(Ticket::priority().desc_nils_last())
+        .limit(3);
+    let got = d
+        .update_all(urgent, Ticket::changeset().set(Ticket::status(), "triaged"))
+        .await?;
+    assert_eq!(subjects(&got), ["a9", "b2", "orphan"]);
+    // An updated record keeps its place: ties still come in insertion order.
+    let all = d.read(Ticket::query()).await?;
+    assert_eq!(subjects(&all), ["a9", "a1", "b2", "bnil", "orphan"]);
+    let by_status = d.read(Ticket::query().sort(Ticket::status())).await?;
+    assert_eq!(subjects(&by_status), ["a1", "bnil", "a9", "b2", "orphan"]);
+    let gone = d
+        .destroy_all(
+            Ticket::query()
+                .filter(expr!(status == "triaged"))
+                .sort(Ticket::subject().desc()),
+        )
+        .await?;
+    assert_eq!(subjects(&gone), ["a9", "b2", "orphan"]);
+    Ok(())
+}
+
+layers!(an_upserted_record_keeps_its_place);
+async fn an_upserted_record_keeps_its_place(run: Run) -> Result<()> {
+    let fx = counted(&run, |b| b.resource::<Member>().resource::<Label>()).await;
+    let d = &fx.domain;
+    for text in ["a", "b", "c"] {
+        d.create(Label::changeset().set(Label::text(), text).set(Label::uses(), 1))
+            .await?;
+    }
+    d.create(Label::changeset().set(Label::text(), "a").set(Label::uses(), 2))
+        .upsert_on(Label::unique_text())
+        .await?;
+    let texts = |ls: &[Label]| ls.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&d.read(Label::query()).await?), ["a", "b", "c"]);
+    let by_uses = d.read(Label::query().sort(Label::uses())).await?;
+    assert_eq!(texts(&by_uses), ["b", "c", "a"]);
+    Ok(())
+}

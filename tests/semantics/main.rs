@@ -45,6 +45,7 @@ mod custom_types;
 mod dates_bytes;
 mod decimal_json;
 mod filter_cycles;
+mod hidden_in_hand;
 mod has_one_cycle;
 mod parent_policies;
 mod policies;
