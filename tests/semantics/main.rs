@@ -51,6 +51,7 @@ mod parent_policies;
 mod policies;
 mod relationship_write_guards;
 mod scoped;
+mod self_reference;
 mod sorting_policies;
 mod stored_values;
 mod tenant_writes;
