@@ -8,6 +8,7 @@ use ashore::prelude::*;
 
 use crate::common::identity_resources::{Label, Member};
 use crate::common::*;
+use crate::writes::assert_foreign_key;
 
 /// How many statements the SQL layer ran since `before` (`None` in memory).
 fn ran_since(fx: &Fx, before: Option<u64>) -> Option<u64> {
@@ -194,15 +195,79 @@ async fn an_upserted_record_keeps_its_place(run: Run) -> Result<()> {
     let fx = counted(&run, |b| b.resource::<Member>().resource::<Label>()).await;
     let d = &fx.domain;
     for text in ["a", "b", "c"] {
-        d.create(Label::changeset().set(Label::text(), text).set(Label::uses(), 1))
-            .await?;
-    }
-    d.create(Label::changeset().set(Label::text(), "a").set(Label::uses(), 2))
-        .upsert_on(Label::unique_text())
+        d.create(
+            Label::changeset()
+                .set(Label::text(), text)
+                .set(Label::uses(), 1),
+        )
         .await?;
+    }
+    d.create(
+        Label::changeset()
+            .set(Label::text(), "a")
+            .set(Label::uses(), 2),
+    )
+    .upsert_on(Label::unique_text())
+    .await?;
     let texts = |ls: &[Label]| ls.iter().map(|l| l.text.clone()).collect::<Vec<_>>();
     assert_eq!(texts(&d.read(Label::query()).await?), ["a", "b", "c"]);
     let by_uses = d.read(Label::query().sort(Label::uses())).await?;
     assert_eq!(texts(&by_uses), ["b", "c", "a"]);
+    Ok(())
+}
+
+layers!(updates_and_destroys_inside_a_transaction_fail_when_written);
+async fn updates_and_destroys_inside_a_transaction_fail_when_written(run: Run) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let before = d.read(Ticket::query()).await?;
+    let reps = d.read(Representative::query()).await?;
+    d.transaction(|tx| {
+        let before = before.clone();
+        let ada = named(&reps, "Ada").clone();
+        async move {
+            // A key naming no record: refused by the update itself, as outside.
+            let err = tx
+                .update(
+                    &before[0],
+                    Ticket::changeset().set(Ticket::representative_id(), Some(Uuid::new_v4())),
+                )
+                .await
+                .unwrap_err();
+            assert_foreign_key(&err, "Ticket", Some("representative_id"));
+            // So is a create's, alone or in a batch.
+            let err = tx
+                .create(
+                    new_ticket("ghost's").set(Ticket::representative_id(), Some(Uuid::new_v4())),
+                )
+                .await
+                .unwrap_err();
+            assert_foreign_key(&err, "Ticket", Some("representative_id"));
+            let err = tx
+                .create_many([
+                    new_ticket("fine"),
+                    new_ticket("ghost's").set(Ticket::representative_id(), Some(Uuid::new_v4())),
+                ])
+                .await
+                .unwrap_err();
+            assert_foreign_key(&err, "Ticket", Some("representative_id"));
+            // A record another names: refused by the destroy itself.
+            let err = tx.destroy(&ada).await.unwrap_err();
+            assert_foreign_key(&err, "Representative", None);
+            let err = tx.destroy_all(Representative::query()).await.unwrap_err();
+            assert_foreign_key(&err, "Representative", None);
+            // The block goes on: nothing of the failed writes is kept.
+            assert_eq!(tx.read(Ticket::query()).await?, before);
+            assert_eq!(tx.read(Representative::query()).count().await?, 2);
+            tx.update(&before[1], Ticket::changeset().set(Ticket::priority(), 4))
+                .await?;
+            Ok::<_, Error>(())
+        }
+    })
+    .await?;
+    let after = d.read(Ticket::query()).await?;
+    assert_eq!(after[1].priority, Some(4));
+    assert_eq!(after[0], before[0]);
+    assert_eq!(d.read(Representative::query()).count().await?, 2);
     Ok(())
 }

@@ -3,10 +3,12 @@
 //! on every layer. A parent named by a child that stays is refused
 //! (`Constraint::ForeignKey` on the resource, no attribute, nothing
 //! destroyed); a parent and its child in one `destroy_all` go together, and so
-//! do two records naming each other.
+//! do two records naming each other. Inside a transaction, a create, an
+//! upsert or an update whose key names no record is refused as it is written,
+//! naming the key, as outside.
 
-use ashore::prelude::*;
 use ashore::Constraint;
+use ashore::prelude::*;
 
 use crate::common::{Run, domain, layers};
 
@@ -20,6 +22,9 @@ resource! {
         }
         relationships {
             belongs_to parent: Node;
+        }
+        identities {
+            identity unique_name [name];
         }
     }
 }
@@ -92,5 +97,56 @@ async fn records_that_name_each_other_go_together(run: Run) -> Result<()> {
         .await?;
     assert_eq!(gone.len(), 2);
     assert_eq!(names(d).await, ["other"]);
+    Ok(())
+}
+
+layers!(a_key_of_no_record_inside_a_transaction_names_the_key);
+async fn a_key_of_no_record_inside_a_transaction_names_the_key(run: Run) -> Result<()> {
+    let d = &domain(&run, |b| b.resource::<Node>()).await;
+    let root = node(d, "root", None).await;
+    let ghost = root.id + 100;
+    let of_ghost = |name: &str| {
+        Node::changeset()
+            .set(Node::name(), name)
+            .set(Node::parent_id(), Some(ghost))
+    };
+    let assert_parent_key = |err: &Error| match err.kind() {
+        ErrorKind::Constraint {
+            resource: "Node",
+            attribute: Some("parent_id"),
+            constraint: Constraint::ForeignKey,
+            ..
+        } => {}
+        _ => panic!("not the parent key's error: {err:?}"),
+    };
+    let kept = root.clone();
+    d.transaction(|tx| async move {
+        assert_parent_key(&tx.create(of_ghost("lost")).await.unwrap_err());
+        let err = tx
+            .create(of_ghost("root"))
+            .upsert_on(Node::unique_name())
+            .await
+            .unwrap_err();
+        assert_parent_key(&err);
+        let err = tx
+            .create_many([of_ghost("lost"), of_ghost("found")])
+            .upsert_on(Node::unique_name())
+            .await
+            .unwrap_err();
+        assert_parent_key(&err);
+        let err = tx
+            .update(&root, Node::changeset().set(Node::parent_id(), Some(ghost)))
+            .await
+            .unwrap_err();
+        assert_parent_key(&err);
+        // Nothing of them was kept, and the transaction goes on.
+        assert_eq!(names(&tx).await, ["root"]);
+        node(&tx, "leaf", Some(root.id)).await;
+        Ok::<_, Error>(())
+    })
+    .await?;
+    assert_eq!(names(d).await, ["root", "leaf"]);
+    let stored = d.read(Node::query()).await?;
+    assert_eq!(stored[0], kept);
     Ok(())
 }
