@@ -271,3 +271,41 @@ async fn updates_and_destroys_inside_a_transaction_fail_when_written(run: Run) -
     assert_eq!(d.read(Representative::query()).count().await?, 2);
     Ok(())
 }
+
+layers!(relationship_writes_to_records_that_are_gone);
+async fn relationship_writes_to_records_that_are_gone(run: Run) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let reps = d.read(Representative::query()).await?;
+    let ada = named(&reps, "Ada");
+    let tickets = d.read(Ticket::query()).await?;
+    let orphan = tickets.iter().find(|t| t.subject == "orphan").unwrap();
+    let gone = d.create(new_ticket("gone")).await?;
+    d.destroy(&gone).await?;
+    // A has_many write leaves a record that does not exist alone.
+    let done = d
+        .relate(
+            ada,
+            Representative::tickets(),
+            &[gone.clone(), orphan.clone()],
+        )
+        .await?;
+    assert_eq!((done.related, done.unrelated), (1, 0));
+    assert!(d.get::<Ticket>(gone.id).await?.is_none());
+    let ada_id = Some(ada.id);
+    let ada_tickets = d
+        .read(Ticket::query().filter(expr!(representative_id == ^ada_id)))
+        .await?;
+    assert_eq!(subjects(&ada_tickets), ["a9", "a1", "orphan"]);
+    // A many_to_many relate to one is a foreign-key error, and joins none.
+    let vip = tag(d, "vip").await;
+    let old = tag(d, "old").await;
+    d.destroy(&old).await?;
+    let err = d
+        .relate(orphan, Ticket::tags(), &[vip, old])
+        .await
+        .unwrap_err();
+    assert_foreign_key(&err, "TicketTag", Some("tag_id"));
+    assert_eq!(d.read(TicketTag::query()).count().await?, 0);
+    Ok(())
+}
