@@ -23,6 +23,8 @@ mod common;
 // The suites `tests/semantics/main.rs` lists as shared.
 #[path = "../semantics/aggregates.rs"]
 mod aggregates;
+#[path = "../semantics/contract.rs"]
+mod contract;
 #[path = "../semantics/depth.rs"]
 mod depth;
 #[path = "../semantics/errors.rs"]

@@ -312,6 +312,26 @@ async fn in_a_list_holding_nil_is_nil_for_values_not_in_it(run: Run) -> ashore::
 
 layers!(in_a_list_holding_nil_is_nil_for_values_not_in_it);
 
+async fn in_an_empty_list_is_false_and_nil_for_nil(run: Run) -> ashore::Result<()> {
+    // No value is in an empty list; a nil one is still nil, as for any list
+    // (SQL's `NULL IN ()` is false: every layer keeps the nil rule instead).
+    let n = nums(&run).await;
+    let q = Num::query;
+    let empty: Vec<i64> = Vec::new();
+    n.check(q().filter(expr!(x in ^empty)), |r| r.x.map(|_| false))
+        .await;
+    n.check(q().filter(expr!(not (x in ^empty))), |r| r.x.map(|_| true))
+        .await;
+    let no_labels: Vec<Option<String>> = Vec::new();
+    n.check(q().filter(expr!(not (label in ^no_labels))), |r| {
+        r.label.as_ref().map(|_| true)
+    })
+    .await;
+    Ok(())
+}
+
+layers!(in_an_empty_list_is_false_and_nil_for_nil);
+
 async fn arithmetic_with_nil_is_nil(run: Run) -> ashore::Result<()> {
     let n = nums(&run).await;
     let q = Num::query;

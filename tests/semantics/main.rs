@@ -15,6 +15,7 @@ mod common;
 
 // Shared with `derive_parity`: the same files, on the derive's Helpdesk there.
 mod aggregates;
+mod contract;
 mod depth;
 mod errors;
 mod expr;
@@ -45,10 +46,12 @@ mod dates_bytes;
 mod decimal_json;
 mod filter_cycles;
 mod has_one_cycle;
+mod hidden_in_hand;
 mod parent_policies;
 mod policies;
 mod relationship_write_guards;
 mod scoped;
+mod self_reference;
 mod sorting_policies;
 mod stored_values;
 mod tenant_writes;

@@ -426,7 +426,7 @@ async fn values_no_layer_stores_alike_are_refused(run: Run) -> Result<()> {
 }
 
 /// Asserts `err` is the foreign-key error of `resource` (and `attribute`).
-fn assert_foreign_key(err: &Error, resource: &str, attribute: Option<&str>) {
+pub(crate) fn assert_foreign_key(err: &Error, resource: &str, attribute: Option<&str>) {
     assert!(
         matches!(
             err.kind(),

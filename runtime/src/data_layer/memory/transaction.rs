@@ -186,7 +186,15 @@ impl DataLayer for InTransaction {
         Box::pin(async move { self.check()?.destroy(request).await })
     }
 
+    /// Refused, as on the SQL layers: a block that begins a transaction
+    /// inside one gets the same answer on every layer.
     fn begin<'a>(&'a self) -> BoxFuture<'a, Result<Box<dyn Transaction>>> {
-        Box::pin(async move { self.check()?.begin_now().await })
+        Box::pin(async move {
+            self.check()?;
+            Err(Error::data_layer(
+                "memory: a transaction inside a transaction is not supported; \
+                 run the inner block in the outer transaction",
+            ))
+        })
     }
 }

@@ -96,6 +96,67 @@ pub(crate) fn foreign_key(
     }
 }
 
+/// The error of a write to `schema`'s table inside a caller's transaction
+/// whose statement broke a foreign key (`err`, as [`write`] made it: SQLite's
+/// message names no column). The statement, which changed nothing, runs again
+/// (`rerun`) in a savepoint of its own with foreign keys deferred, so the
+/// violating row stays for `PRAGMA foreign_key_check` to name the attribute,
+/// as [`foreign_key`] does at a `COMMIT`; the savepoint is then rolled back
+/// (with the deferred violations it counted) and the pragma restored. `err`
+/// as it was when that fails or names nothing, or when it is no such error.
+pub(crate) fn name_foreign_key(
+    conn: &Connection,
+    schema: &'static Schema,
+    err: Error,
+    rerun: impl FnOnce() -> Result<(), Error>,
+) -> Error {
+    if !matches!(
+        err.kind(),
+        ErrorKind::Constraint {
+            attribute: None,
+            constraint: Constraint::ForeignKey,
+            ..
+        }
+    ) {
+        return err;
+    }
+    let Ok(deferred) = conn.query_row("PRAGMA defer_foreign_keys", [], |r| r.get::<_, i64>(0))
+    else {
+        return err;
+    };
+    if conn
+        .execute_batch("SAVEPOINT ashore_foreign_key; PRAGMA defer_foreign_keys = ON")
+        .is_err()
+    {
+        return err;
+    }
+    let named = match rerun() {
+        Ok(()) => violated_foreign_key(conn, schema).ok().flatten(),
+        Err(_) => None,
+    };
+    let restore = format!(
+        "ROLLBACK TO ashore_foreign_key; RELEASE ashore_foreign_key; \
+         PRAGMA defer_foreign_keys = {deferred}"
+    );
+    if let Err(e) = conn.execute_batch(&restore) {
+        // The caller's savepoint rolls back everything since it began.
+        tracing::debug!(error = %e, "sqlite: undoing a foreign-key lookup");
+    }
+    let Some((attribute, message)) = named else {
+        return err;
+    };
+    Error::new(ErrorKind::Constraint {
+        resource: schema.name,
+        attribute: Some(attribute),
+        identity: None,
+        constraint: Constraint::ForeignKey,
+        source: Box::new(rusqlite::Error::SqliteFailure(
+            ffi::Error::new(ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+            Some(message),
+        )),
+    })
+}
+
 /// The attribute of the first foreign key of `schema`'s table that a row
 /// violates, and a message saying so.
 fn violated_foreign_key(

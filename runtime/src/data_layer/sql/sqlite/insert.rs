@@ -74,6 +74,13 @@ pub(super) fn insert_rows(
                 let _statement = inner.ran(&sql);
                 prepared.raw_execute().map_err(what)?;
             }
+            Err(e) if errors::is_foreign_key(&e) => {
+                drop(statement);
+                return Err(errors::name_foreign_key(conn, schema, what(e), || {
+                    let _statement = inner.ran(&sql);
+                    prepared.raw_execute().map(drop).map_err(what)
+                }));
+            }
             Err(e) => return Err(what(e)),
         }
         // Gives the statement's reference to the rows back.

@@ -297,8 +297,14 @@ impl Sqlite {
             let mut tx = Unit::begin(conn).map_err(what)?;
             let mut written = collector(schema, None)?;
             if let Err(e) = fetch_in_sequence(&tx, inner, schema, &statement, &mut written, &what) {
-                if tx.nested() || !broke_a_key.get() {
+                if !broke_a_key.get() {
                     return Err(e);
+                }
+                if tx.nested() {
+                    return Err(errors::name_foreign_key(&tx, schema, e, || {
+                        let mut again = collector(schema, None)?;
+                        fetch_in_sequence(&tx, inner, schema, &statement, &mut again, &what)
+                    }));
                 }
                 tx.execute_batch("PRAGMA defer_foreign_keys = ON")
                     .map_err(what)?;
@@ -572,6 +578,12 @@ impl Sqlite {
                             .map_err(what)?;
                         defer = false;
                         fetch(&tx, inner, schema, statement, None, &mut created, &what)?;
+                    }
+                    Err(e) if broke_a_key.get() => {
+                        return Err(errors::name_foreign_key(&tx, schema, e, || {
+                            let mut again = collector(schema, None)?;
+                            fetch(&tx, inner, schema, statement, None, &mut again, &what)
+                        }));
                     }
                     Err(e) => return Err(e),
                 }
