@@ -188,6 +188,7 @@ test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Op
 
 // After the resources: the submodules use `test_resource!`.
 mod aggregates;
+mod creates;
 mod differential;
 mod fixtures;
 mod functions;
