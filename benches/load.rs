@@ -24,7 +24,8 @@
 //! contains `text`; `ASHORE_BENCH_ROUNDS` sets the interleaved rounds (15).
 //! With `ASHORE_BENCH_SIDE=ashore` (or `hand`) it only runs that side of each
 //! case `ASHORE_BENCH_REPEAT` times (5), inside the case's `measured_*`
-//! function, and exits: for `valgrind --tool=callgrind --collect-atstart=no
+//! function (each time cloning the parents, loading and dropping the result,
+//! as the interleaved timing does), and exits: for `valgrind --tool=callgrind --collect-atstart=no
 //! --toggle-collect='*measured_*'` and `callgrind_annotate --inclusive=yes`,
 //! which counts each case on its own line. Build with
 //! `CARGO_PROFILE_BENCH_DEBUG=line-tables-only cargo bench --bench load --no-run`.
@@ -93,13 +94,18 @@ fn run<H: Helpdesk>(c: &mut Criterion, rt: &Runtime, keys: &str, data: &H) {
         if let Some(side) = knob("ASHORE_BENCH_SIDE") {
             let repeat: usize =
                 knob("ASHORE_BENCH_REPEAT").map_or(5, |r| r.parse().expect("repeat"));
-            let mut inputs: Vec<H::Parents> = (0..repeat).map(|_| parents.clone()).collect();
+            // As the interleaved timing does: each call clones the parents,
+            // loads and drops what it loaded (freeing the records is part of
+            // the cost, and keeping every call's records alive would measure
+            // fresh memory instead).
             case.measured(&mut || {
-                for reps in &mut inputs {
+                for _ in 0..repeat {
+                    let mut reps = parents.clone();
                     match side.as_str() {
-                        "hand" => data.by_hand(case, reps),
-                        _ => data.ashore(rt, case, reps),
+                        "hand" => data.by_hand(case, &mut reps),
+                        _ => data.ashore(rt, case, &mut reps),
                     }
+                    drop(black_box(reps));
                 }
             });
             continue;
