@@ -14,11 +14,10 @@ use crate::value::ValueType;
 
 /// Records' groups: `slots[i]` is record `i`'s group; groups are numbered in
 /// the order their keys first appear, `firsts[g]` being the first record of
-/// group `g` and `sizes[g]` its number of records.
+/// group `g`.
 pub(super) struct Grouping {
     pub(super) slots: Vec<u32>,
     pub(super) firsts: Vec<usize>,
-    pub(super) sizes: Vec<usize>,
 }
 
 /// No group yet.
@@ -47,7 +46,6 @@ impl Grouping {
         Grouping {
             slots: Vec::with_capacity(records),
             firsts: Vec::new(),
-            sizes: Vec::new(),
         }
     }
 
@@ -57,12 +55,10 @@ impl Grouping {
     fn put(&mut self, i: usize, slot: u32) -> u32 {
         let slot = if slot == NONE {
             self.firsts.push(i);
-            self.sizes.push(0);
             self.firsts.len() as u32 - 1
         } else {
             slot
         };
-        self.sizes[slot as usize] += 1;
         self.slots.push(slot);
         slot
     }
@@ -207,16 +203,16 @@ mod tests {
     use super::*;
     use uuid::Uuid;
 
-    fn groups<P: Scalar + Eq + Hash>(keys: &[Option<P>]) -> (Vec<u32>, Vec<usize>, Vec<usize>) {
+    fn groups<P: Scalar + Eq + Hash>(keys: &[Option<P>]) -> (Vec<u32>, Vec<usize>) {
         let g = Grouping::of(keys, |k| k.clone());
-        (g.slots, g.firsts, g.sizes)
+        (g.slots, g.firsts)
     }
 
     #[test]
     fn every_kind_of_key_groups_alike() {
         // Dense integers, with a nil key, in first-seen order.
         let dense = groups(&[Some(3_i64), None, Some(1), Some(3), None]);
-        let expected = (vec![0, 1, 2, 0, 1], vec![0, 1, 2], vec![2, 2, 1]);
+        let expected = (vec![0, 1, 2, 0, 1], vec![0, 1, 2]);
         assert_eq!(dense, expected);
         // Integers too far apart for a vector: hashed, same answer.
         let sparse = groups(&[Some(i64::MAX), None, Some(i64::MIN), Some(i64::MAX), None]);
@@ -231,24 +227,22 @@ mod tests {
         let strings = groups(&[text("b"), None, text("a"), text("b"), None]);
         assert_eq!(strings, expected);
         let none: [Option<i64>; 2] = [None, None];
-        assert_eq!(groups(&none), (vec![0, 0], vec![0], vec![2]));
-        assert_eq!(groups::<i64>(&[]), (vec![], vec![], vec![]));
+        assert_eq!(groups(&none), (vec![0, 0], vec![0]));
+        assert_eq!(groups::<i64>(&[]), (vec![], vec![]));
     }
 
     /// The grouping a plain map gives: the reference every path must match.
-    fn reference(keys: &[i64]) -> (Vec<u32>, Vec<usize>, Vec<usize>) {
+    fn reference(keys: &[i64]) -> (Vec<u32>, Vec<usize>) {
         let mut slot_of = std::collections::HashMap::new();
-        let (mut slots, mut firsts, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut slots, mut firsts) = (Vec::new(), Vec::new());
         for (i, k) in keys.iter().enumerate() {
             let slot = *slot_of.entry(*k).or_insert_with(|| {
                 firsts.push(i);
-                sizes.push(0);
                 firsts.len() - 1
             });
-            sizes[slot] += 1;
             slots.push(slot as u32);
         }
-        (slots, firsts, sizes)
+        (slots, firsts)
     }
 
     #[test]
