@@ -63,6 +63,8 @@ mod sql;
 mod text;
 #[path = "../semantics/transactions.rs"]
 mod transactions;
+#[path = "../semantics/upsert_policies.rs"]
+mod upsert_policies;
 #[path = "../semantics/write_policies.rs"]
 mod write_policies;
 #[path = "../semantics/writes.rs"]
@@ -187,6 +189,8 @@ fn the_derive_and_resource_macro_give_the_same_schemas() {
         (wd::Note::schema(), wm::Note::schema()),
         (wd::Memo::schema(), wm::Memo::schema()),
         (wd::Board::schema(), wm::Board::schema()),
+        (wd::Pin::schema(), wm::Pin::schema()),
+        (wd::Stamp::schema(), wm::Stamp::schema()),
     ];
     for (derived, declared) in pairs {
         assert_eq!(describe(derived), describe(declared));

@@ -36,6 +36,7 @@ mod spans;
 mod sql;
 mod text;
 mod transactions;
+mod upsert_policies;
 mod write_policies;
 mod writes;
 
