@@ -31,6 +31,8 @@ mod depth;
 mod errors;
 #[path = "../semantics/expr.rs"]
 mod expr;
+#[path = "../semantics/hidden_in_hand.rs"]
+mod hidden_in_hand;
 #[path = "../semantics/identities.rs"]
 mod identities;
 #[path = "../semantics/loading.rs"]
@@ -53,6 +55,8 @@ mod paths;
 mod reading_one;
 #[path = "../semantics/relationship_writes.rs"]
 mod relationship_writes;
+#[path = "../semantics/self_reference.rs"]
+mod self_reference;
 #[path = "../semantics/sorting.rs"]
 mod sorting;
 #[path = "../semantics/spans.rs"]
@@ -82,8 +86,10 @@ mod policy_schema;
 mod by_macro {
     #![allow(dead_code, unused_imports, clippy::duplicate_mod)]
     mod calls;
+    pub mod hidden_in_hand_resources;
     pub mod identity_resources;
     mod loaders;
+    pub mod self_reference_resources;
     pub mod resources;
     pub mod write_policy_resources;
 }
@@ -196,6 +202,14 @@ fn the_derive_and_resource_macro_give_the_same_schemas() {
         assert_eq!(describe(derived), describe(declared));
     }
     assert_eq!(wd::Note::schema().policies.len(), 3);
+    // The hidden_in_hand and self_reference suites' resources.
+    use by_macro::hidden_in_hand_resources as hm;
+    use by_macro::self_reference_resources as sm;
+    use common::hidden_in_hand_resources as hd;
+    use common::self_reference_resources as sd;
+    assert_eq!(describe(hd::Bin::schema()), describe(hm::Bin::schema()));
+    assert_eq!(describe(hd::Part::schema()), describe(hm::Part::schema()));
+    assert_eq!(describe(sd::Node::schema()), describe(sm::Node::schema()));
     // Not two names for one schema: the derive's are their own.
     assert!(!std::ptr::eq(pairs[0].0, pairs[0].1));
     assert_eq!(common::Representative::schema().relationships.len(), 20);
