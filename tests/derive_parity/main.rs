@@ -89,8 +89,8 @@ mod by_macro {
     pub mod hidden_in_hand_resources;
     pub mod identity_resources;
     mod loaders;
-    pub mod self_reference_resources;
     pub mod resources;
+    pub mod self_reference_resources;
     pub mod write_policy_resources;
 }
 

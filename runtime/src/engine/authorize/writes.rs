@@ -111,17 +111,17 @@ pub(crate) async fn check_upsert(
         return Ok(());
     }
     let columns = identity.columns(schema);
-    let finds: Vec<Expr> = rows
-        .iter()
-        .filter_map(|row| identity.values_of(schema, row))
-        .map(|values| {
-            let mut eqs = columns.iter().zip(values).map(|(c, v)| {
-                Expr::cmp(crate::expr::CmpOp::Eq, Expr::attr(*c), Expr::Value(v))
-            });
-            let first = eqs.next().expect("an identity has keys");
-            eqs.fold(first, Expr::and)
-        })
-        .collect();
+    let finds: Vec<Expr> =
+        rows.iter()
+            .filter_map(|row| identity.values_of(schema, row))
+            .map(|values| {
+                let mut eqs = columns.iter().zip(values).map(|(c, v)| {
+                    Expr::cmp(crate::expr::CmpOp::Eq, Expr::attr(*c), Expr::Value(v))
+                });
+                let first = eqs.next().expect("an identity has keys");
+                eqs.fold(first, Expr::and)
+            })
+            .collect();
     let layer = scope.domain().data_layer();
     for chunk in finds.chunks(UPSERT_LOOKUP_ROWS) {
         let filter = any_of(chunk);
