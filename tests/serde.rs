@@ -1,7 +1,8 @@
 //! Records turned into JSON with serde (feature `serde`), with both front
 //! ends: a loaded relationship is its value (a list, a record or `null`), one
-//! not loaded is left out; `resource!` does it for a struct that derives
-//! `Serialize` (and reads no relationship with `Deserialize`), a
+//! not loaded is left out, and so is an aggregate; `resource!` does it for a
+//! struct that derives `Serialize` (and reads no relationship or aggregate
+//! with `Deserialize`), a
 //! `#[derive(Resource)]` struct with one attribute per relationship field.
 
 use ashore::prelude::*;
@@ -20,6 +21,9 @@ mod by_macro {
             }
             relationships {
                 has_many books: Book;
+            }
+            aggregates {
+                count book_count: books;
             }
         }
     }
@@ -64,6 +68,9 @@ mod by_derive {
         #[resource(has_many)]
         #[serde(skip_serializing_if = "Loaded::is_not_loaded")]
         pub books: Loaded<Vec<Book>>,
+        #[resource(aggregate(count, books))]
+        #[serde(skip_serializing_if = "Loaded::is_not_loaded")]
+        pub book_count: Loaded<i64>,
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize, Resource)]
@@ -153,6 +160,24 @@ macro_rules! nested_load_as_json {
             serde_json::to_value(&book).expect("serializes")["shelf"]["label"],
             "Fiction"
         );
+        // An aggregate is left out until loaded, then is its value.
+        let counted = support
+            .read(Shelf::query().load(Shelf::book_count()))
+            .await?;
+        let counted = serde_json::to_value(&counted).expect("serializes");
+        assert_eq!(counted, json!([{"id": 1, "label": "Fiction", "book_count": 2}]));
+        // A to-one loaded that found nothing is `null`, not left out.
+        let lost = support
+            .create(Book::changeset().set(Book::title(), "Lost"))
+            .await?;
+        let lost = support
+            .read(Book::query().filter(expr!(id == ^lost.id)).load(Book::shelf()))
+            .await?;
+        let lost = serde_json::to_value(&lost[0]).expect("serializes");
+        assert_eq!(
+            lost,
+            json!({"id": 3, "title": "Lost", "shelf_id": null, "shelf": null})
+        );
         Ok::<_, ashore::Error>(())
     }};
 }
@@ -175,4 +200,9 @@ fn a_resource_macro_record_deserializes_with_nothing_loaded() {
     .expect("deserializes");
     assert_eq!((book.id, book.title.as_str()), (7, "Dune"));
     assert!(!book.notes.is_loaded(), "relationships are never read");
+    // Nor aggregates: a count in the JSON is not taken as loaded.
+    let shelf: by_macro::Shelf =
+        serde_json::from_value(json!({"id": 1, "label": "Fiction", "book_count": 2}))
+            .expect("deserializes");
+    assert!(!shelf.book_count.is_loaded(), "aggregates are never read");
 }

@@ -313,13 +313,14 @@ scalar!(Uuid, kind::Uuid, Uuid, Uuid, uuid, |v| v, |w| Ok(w), {
         Some(*self)
     }
 });
+// Microseconds, as every layer stores it (nanoseconds below are dropped).
 scalar!(
     DateTime<Utc>,
     kind::DateTime,
     DateTime,
     DateTime,
     datetime,
-    |v| v,
+    |v| crate::value::whole_micros(v),
     |w| Ok(w)
 );
 

@@ -52,7 +52,8 @@ pub enum Value {
     String(String),
     /// A UUID attribute.
     Uuid(Uuid),
-    /// A UTC timestamp.
+    /// A UTC timestamp, to the microsecond (a `DateTime<Utc>` converted to a
+    /// `Value` is rounded down to one; every layer stores microseconds).
     DateTime(DateTime<Utc>),
     /// A calendar date (`chrono::NaiveDate`).
     Date(NaiveDate),
@@ -325,4 +326,15 @@ impl From<&str> for Value {
     fn from(v: &str) -> Self {
         Value::String(v.to_owned())
     }
+}
+
+/// `d` rounded down to a whole microsecond: what every layer keeps of a
+/// timestamp (SQLite's text and PostgreSQL's `timestamptz` hold microseconds),
+/// applied as a `DateTime<Utc>` becomes a [`Value`], so that memory holds and
+/// compares the same instant the SQL layers do. Rounded down, as SQLite's text
+/// is: never into the next second, day or year.
+pub(crate) fn whole_micros(d: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::Timelike as _;
+    let nanos = d.nanosecond();
+    d.with_nanosecond(nanos - nanos % 1_000).unwrap_or(d)
 }

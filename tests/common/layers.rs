@@ -19,7 +19,6 @@
 //! Known differences, documented rather than tested:
 //! - NaN: SQLite cannot store it (it becomes nil); PostgreSQL sorts it above
 //!   every number.
-//! - Timestamps keep microseconds on the SQL layers (memory keeps nanoseconds).
 //! - Float overflow is an error on PostgreSQL (infinity in memory).
 //! - Integer arithmetic that overflows is nil on all three (tested in
 //!   `semantics/expr.rs`).

@@ -1,8 +1,9 @@
 //! Shared resources, manual loaders and fixtures of the behaviour suites
 //! (`tests/semantics/`), which reach them as `crate::common`. The suites'
 //! binary loads this module; `derive_parity` loads its files but
-//! `resources.rs`, `content_resources.rs`, `identity_resources.rs` and
-//! `write_policy_resources.rs`
+//! `resources.rs`, `content_resources.rs`, `identity_resources.rs`,
+//! `write_policy_resources.rs`, `hidden_in_hand_resources.rs` and
+//! `self_reference_resources.rs`
 //! (`derive_parity/helpdesk.rs`),
 //! with the derive's declarations in their place.
 //!
@@ -15,7 +16,10 @@
 //! - `identity_resources`: the resources of the `identities` suite (`Member`,
 //!   `Label`), which that suite names by path.
 //! - `write_policy_resources`: the resources of the `write_policies` suite
-//!   (`Member`, `Note`, `Memo`, `Board`), which that suite names by path.
+//!   (`Member`, `Note`, `Memo`, `Board`) and of `upsert_policies` (`Pin`,
+//!   `Stamp`), which those suites name by path.
+//! - `hidden_in_hand_resources`, `self_reference_resources`: the resources of
+//!   the suites of those names (`Bin` and `Part`; `Node`).
 //! - `loaders`: the manual loaders, among them `Scripted`, which answers in the
 //!   way its `Mode` says.
 //! - `calls`: what the loaders were given, filed by tenant (`calls(tenant)`);
@@ -45,7 +49,9 @@ mod loaders;
 mod resources;
 
 pub mod content_resources;
+pub mod hidden_in_hand_resources;
 pub mod identity_resources;
+pub mod self_reference_resources;
 pub mod write_policy_resources;
 
 pub use calls::*;

@@ -88,3 +88,64 @@ resource! {
         }
     }
 }
+
+resource! {
+    /// A pin, found by its slug within the organisation: anyone signed in
+    /// reads; an admin creates any pin, a member only its own; a locked pin is
+    /// never changed, and an unlocked one only by an admin or its author (the
+    /// `upsert_policies` suite).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Pin {
+        attributes {
+            uuid_primary_key id;
+            attribute slug: String;
+            attribute body: String;
+            attribute locked: bool;
+            attribute org: String;
+        }
+        relationships {
+            belongs_to author: Member;
+        }
+        identities {
+            identity unique_slug [slug];
+        }
+        policies {
+            policy action_type(read) {
+                authorize_if actor_present();
+            }
+            policy action_type(create) {
+                authorize_if actor_attribute_equals(admin, true);
+                authorize_if expr(author_id == ^actor(id));
+            }
+            policy action_type(update, destroy) {
+                forbid_if expr(locked == true);
+                authorize_if actor_attribute_equals(admin, true);
+                authorize_if expr(author_id == ^actor(id));
+            }
+        }
+        multitenancy {
+            attribute org;
+        }
+    }
+}
+
+resource! {
+    /// A stamp, found by its code: anyone signed in reads and creates; no
+    /// policy governs updates, which forbids them.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Stamp {
+        attributes {
+            integer_primary_key id;
+            attribute code: String;
+            attribute uses: i64;
+        }
+        identities {
+            identity unique_code [code];
+        }
+        policies {
+            policy action_type(read, create) {
+                authorize_if actor_present();
+            }
+        }
+    }
+}

@@ -5,7 +5,8 @@
 //! `manual_content` suite's resources of `content_resources.rs` in place of
 //! `tests/common/content_resources.rs`, and the `identities` suite's of
 //! `identity_resources.rs` in place of `tests/common/identity_resources.rs`, and
-//! the `write_policies` suite's of `write_policy_resources.rs`. Like
+//! the `write_policies` suite's of `write_policy_resources.rs`, and the
+//! `hidden_in_hand` and `self_reference` suites' of the files of those names. Like
 //! `tests/common/mod.rs`, it re-exports `layers!`, so that the shared suites'
 //! `use crate::common::*;` finds everything they use.
 #![allow(dead_code, unused_imports)]
@@ -23,7 +24,9 @@ mod loaders;
 mod resources;
 
 pub mod content_resources;
+pub mod hidden_in_hand_resources;
 pub mod identity_resources;
+pub mod self_reference_resources;
 pub mod write_policy_resources;
 
 pub use calls::*;

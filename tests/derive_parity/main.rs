@@ -31,6 +31,8 @@ mod depth;
 mod errors;
 #[path = "../semantics/expr.rs"]
 mod expr;
+#[path = "../semantics/hidden_in_hand.rs"]
+mod hidden_in_hand;
 #[path = "../semantics/identities.rs"]
 mod identities;
 #[path = "../semantics/loading.rs"]
@@ -53,6 +55,8 @@ mod paths;
 mod reading_one;
 #[path = "../semantics/relationship_writes.rs"]
 mod relationship_writes;
+#[path = "../semantics/self_reference.rs"]
+mod self_reference;
 #[path = "../semantics/sorting.rs"]
 mod sorting;
 #[path = "../semantics/spans.rs"]
@@ -63,6 +67,8 @@ mod sql;
 mod text;
 #[path = "../semantics/transactions.rs"]
 mod transactions;
+#[path = "../semantics/upsert_policies.rs"]
+mod upsert_policies;
 #[path = "../semantics/write_policies.rs"]
 mod write_policies;
 #[path = "../semantics/writes.rs"]
@@ -80,9 +86,11 @@ mod policy_schema;
 mod by_macro {
     #![allow(dead_code, unused_imports, clippy::duplicate_mod)]
     mod calls;
+    pub mod hidden_in_hand_resources;
     pub mod identity_resources;
     mod loaders;
     pub mod resources;
+    pub mod self_reference_resources;
     pub mod write_policy_resources;
 }
 
@@ -187,11 +195,21 @@ fn the_derive_and_resource_macro_give_the_same_schemas() {
         (wd::Note::schema(), wm::Note::schema()),
         (wd::Memo::schema(), wm::Memo::schema()),
         (wd::Board::schema(), wm::Board::schema()),
+        (wd::Pin::schema(), wm::Pin::schema()),
+        (wd::Stamp::schema(), wm::Stamp::schema()),
     ];
     for (derived, declared) in pairs {
         assert_eq!(describe(derived), describe(declared));
     }
     assert_eq!(wd::Note::schema().policies.len(), 3);
+    // The hidden_in_hand and self_reference suites' resources.
+    use by_macro::hidden_in_hand_resources as hm;
+    use by_macro::self_reference_resources as sm;
+    use common::hidden_in_hand_resources as hd;
+    use common::self_reference_resources as sd;
+    assert_eq!(describe(hd::Bin::schema()), describe(hm::Bin::schema()));
+    assert_eq!(describe(hd::Part::schema()), describe(hm::Part::schema()));
+    assert_eq!(describe(sd::Node::schema()), describe(sm::Node::schema()));
     // Not two names for one schema: the derive's are their own.
     assert!(!std::ptr::eq(pairs[0].0, pairs[0].1));
     assert_eq!(common::Representative::schema().relationships.len(), 20);

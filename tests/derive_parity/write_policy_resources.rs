@@ -60,3 +60,46 @@ pub struct Board {
     pub id: i64,
     pub title: String,
 }
+
+/// A pin, found by its slug within the organisation: anyone signed in reads;
+/// an admin creates any pin, a member only its own; a locked pin is never
+/// changed, and an unlocked one only by an admin or its author (the
+/// `upsert_policies` suite).
+#[derive(Debug, Clone, PartialEq, Resource)]
+#[resource(identity(unique_slug, keys(slug)))]
+#[resource(policy(action_type(read), authorize_if(actor_present())))]
+#[resource(policy(
+    action_type(create),
+    authorize_if(actor_attribute_equals(admin, true)),
+    authorize_if(expr(author_id == ^actor(id)))
+))]
+#[resource(policy(
+    action_type(update, destroy),
+    forbid_if(expr(locked == true)),
+    authorize_if(actor_attribute_equals(admin, true)),
+    authorize_if(expr(author_id == ^actor(id)))
+))]
+#[resource(multitenancy(attribute = org))]
+pub struct Pin {
+    #[resource(uuid_primary_key)]
+    pub id: Uuid,
+    pub slug: String,
+    pub body: String,
+    pub locked: bool,
+    pub org: String,
+    pub author_id: Option<Uuid>,
+    #[resource(belongs_to)]
+    pub author: Loaded<Option<Member>>,
+}
+
+/// A stamp, found by its code: anyone signed in reads and creates; no policy
+/// governs updates, which forbids them.
+#[derive(Debug, Clone, PartialEq, Resource)]
+#[resource(identity(unique_code, keys(code)))]
+#[resource(policy(action_type(read, create), authorize_if(actor_present())))]
+pub struct Stamp {
+    #[resource(integer_primary_key)]
+    pub id: i64,
+    pub code: String,
+    pub uses: i64,
+}

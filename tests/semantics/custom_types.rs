@@ -3,7 +3,8 @@
 //! stored as the integer it wraps, required and optional. They round-trip
 //! through create, read and update; filters compare them by what they are
 //! stored as (`==`, `in`, `<`, sorts), with the enum's values or the text it
-//! is stored as (the variant's snake_case name, or its rename).
+//! is stored as (the variant's snake_case name, or its rename). A stored
+//! value the type refuses is a type mismatch naming the type.
 
 use ashore::prelude::*;
 
@@ -107,3 +108,46 @@ async fn own_types_round_trip_and_filter_alike(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(own_types_round_trip_and_filter_alike);
+
+/// A stored value the attribute's own type refuses (text that names no
+/// variant, an integer out of a `u32`'s range, written by raw SQL) is a type
+/// mismatch naming that type, not the type it is stored as (`expects
+/// String, found "lost"` said the value was of another type). Memory holds
+/// only values its types made, so this runs on the SQL layers.
+async fn a_stored_value_its_type_refuses_names_the_type(run: Run) -> ashore::Result<()> {
+    let fx = crate::common::counted(&run, |b| b.resource::<Loan>()).await;
+    if let crate::common::Store::Memory = fx.store {
+        return Ok(());
+    }
+    let d = &fx.domain;
+    d.create(loan("Dune", Status::Open, 0)).await?;
+    for (sql, expected, found) in [
+        ("UPDATE loan SET status = 'lost'", "Status", "\"lost\""),
+        ("UPDATE loan SET status = 'open', copies = -1", "u32", "-1"),
+    ] {
+        match &fx.store {
+            crate::common::Store::Memory => unreachable!("returned above"),
+            crate::common::Store::Sqlite(s) => {
+                let sql = sql.to_owned();
+                s.with_connection(move |c| c.execute_batch(&sql)).await?;
+            }
+            crate::common::Store::Postgres(p) => {
+                let client = p.client().await?;
+                client.batch_execute(sql).await.expect(sql);
+            }
+        }
+        let err = d.read(Loan::query()).await.unwrap_err();
+        match err.kind() {
+            ErrorKind::TypeMismatch {
+                resource: "Loan",
+                expected: e,
+                ..
+            } => assert_eq!(*e, expected, "{err}"),
+            _ => panic!("not a type mismatch: {err:?}"),
+        }
+        let message = format!("expects {expected}, found {found}");
+        assert!(err.to_string().ends_with(&message), "{err}");
+    }
+    Ok(())
+}
+layers!(a_stored_value_its_type_refuses_names_the_type);

@@ -136,3 +136,37 @@ async fn the_derive_takes_decimals_and_json_alike(run: Run) -> ashore::Result<()
     decimals_and_json!(DerivedInvoice, run)
 }
 layers!(the_derive_takes_decimals_and_json_alike);
+
+/// A zero keeps its scale on every layer (`0.00` reads back as `0.00`, as
+/// PostgreSQL's `numeric` keeps it), and equals every other zero.
+macro_rules! zeros_keep_their_scale {
+    ($r:ident, $run:expr) => {{
+        let d = domain(&$run, |b| b.resource::<$r>()).await;
+        for (title, amount) in [("a", "0.00"), ("b", "-0.000"), ("c", "0"), ("d", "0.10")] {
+            d.create(
+                $r::changeset()
+                    .set($r::title(), title)
+                    .set($r::amount(), dec(amount))
+                    .set($r::meta(), json!({})),
+            )
+            .await?;
+        }
+        let all = d.read($r::query()).await?;
+        let amounts: Vec<String> = all.iter().map(|r| r.amount.to_string()).collect();
+        assert_eq!(amounts, ["0.00", "0.000", "0", "0.10"]);
+        let zero = Decimal::ZERO;
+        let zeros = d.read($r::query().filter(expr!(amount == ^zero))).await?;
+        assert_eq!(zeros.len(), 3);
+        Ok(())
+    }};
+}
+
+async fn zeros_keep_their_scale(run: Run) -> ashore::Result<()> {
+    zeros_keep_their_scale!(Invoice, run)
+}
+layers!(zeros_keep_their_scale);
+
+async fn the_derive_keeps_the_scale_of_zeros(run: Run) -> ashore::Result<()> {
+    zeros_keep_their_scale!(DerivedInvoice, run)
+}
+layers!(the_derive_keeps_the_scale_of_zeros);

@@ -1,50 +1,13 @@
 //! Aggregates loaded onto records in hand (`Domain::load`) that the read may
 //! not see itself: the README's "a record the read may not see itself keeps
-//! its field not loaded (a `list` gives it an empty list)", on every layer;
+//! its field not loaded (a `list` gives it an empty list)", on every layer
+//! and both front ends;
 //! the records it may see get their answers, and `.authorize(false)` sees all.
 
 use ashore::prelude::*;
 
+use crate::common::hidden_in_hand_resources::{Bin, Part};
 use crate::common::{Run, domain, layers};
-
-resource! {
-    /// A crate of parts, readable when public.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Bin {
-        attributes {
-            integer_primary_key id;
-            attribute label: String;
-            attribute public: bool;
-        }
-        relationships {
-            has_many parts: Part;
-        }
-        aggregates {
-            count part_count: parts;
-            sum total_size: parts.size as i64;
-            list sizes: parts.size as i64;
-        }
-        policies {
-            policy action_type(read) {
-                authorize_if expr(public == true);
-            }
-        }
-    }
-}
-
-resource! {
-    /// A part in a bin.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Part {
-        attributes {
-            integer_primary_key id;
-            attribute size: i64;
-        }
-        relationships {
-            belongs_to bin: Bin;
-        }
-    }
-}
 
 /// Bins `open` (public, parts 1 and 2) and `shut` (not public, part 5), read
 /// without policies, in that order.

@@ -1,6 +1,6 @@
 //! A resource whose belongs_to names its own resource (`Node.parent`): the
 //! README's "records that name each other go together in one `destroy_all`",
-//! on every layer. A parent named by a child that stays is refused
+//! on every layer and both front ends. A parent named by a child that stays is refused
 //! (`Constraint::ForeignKey` on the resource, no attribute, nothing
 //! destroyed); a parent and its child in one `destroy_all` go together, and so
 //! do two records naming each other. Inside a transaction, a create, an
@@ -10,24 +10,8 @@
 use ashore::Constraint;
 use ashore::prelude::*;
 
+use crate::common::self_reference_resources::Node;
 use crate::common::{Run, domain, layers};
-
-resource! {
-    /// A node of a tree.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Node {
-        attributes {
-            integer_primary_key id;
-            attribute name: String;
-        }
-        relationships {
-            belongs_to parent: Node;
-        }
-        identities {
-            identity unique_name [name];
-        }
-    }
-}
 
 /// Creates `name` under `parent`.
 async fn node(d: &Domain, name: &str, parent: Option<i64>) -> Node {

@@ -5,7 +5,9 @@
 //! and never a value, inside the span that ran it, and each read and load
 //! says how many statements it ran itself (`statements`). Recorded by a small
 //! subscriber of this file, set for the test's thread only (the SQLite layer
-//! carries it to its blocking threads).
+//! carries it to its blocking threads). A `count` span says how many it
+//! counted (`records`), and each write is a `write` span with its action and
+//! records, its statements inside it.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -263,3 +265,96 @@ async fn a_two_level_load_has_a_span_per_read_load_and_statement(run: Run) -> as
     Ok(())
 }
 layers!(a_two_level_load_has_a_span_per_read_load_and_statement);
+
+/// Runs `work` with `recorder` as the thread's subscriber.
+async fn recorded<T>(recorder: &Recorder, work: impl std::future::IntoFuture<Output = T>) -> T {
+    let _guard = tracing::subscriber::set_default(recorder.clone());
+    tracing::callsite::rebuild_interest_cache();
+    work.await
+}
+
+/// A `count` span says how many records it counted, and every write is a
+/// `write` span under the target `ashore_runtime` naming its action, resource,
+/// layer and records, with its statements (on SQL) inside it.
+async fn counts_and_writes_have_spans_with_their_records(run: Run) -> ashore::Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let ada = d
+        .read(Representative::query().filter(expr!(name == "Ada")))
+        .await?
+        .remove(0);
+    let recorder = Recorder::default();
+    let open = || Ticket::query().filter(expr!(status == "open"));
+    let counted = recorded(&recorder, d.read(open()).count()).await?;
+    let new = |s: &str| {
+        Ticket::changeset()
+            .set(Ticket::subject(), s)
+            .set(Ticket::status(), "new")
+            .set(Ticket::opened_at(), at(9))
+    };
+    recorded(&recorder, d.create_many([new("n1"), new("n2")])).await?;
+    recorded(&recorder, d.update_all(open(), Ticket::changeset())).await?;
+    let n1 = Ticket::query().filter(expr!(subject == "n1" or subject == "n2"));
+    let new_ones = recorded(&recorder, d.read(n1.clone())).await?;
+    recorded(
+        &recorder,
+        d.relate(&ada, Representative::tickets(), &new_ones),
+    )
+    .await?;
+    recorded(
+        &recorder,
+        d.update_all(n1.clone(), Ticket::changeset().set(Ticket::status(), "x")),
+    )
+    .await?;
+    recorded(&recorder, d.destroy_all(n1)).await?;
+    let spans = recorder.spans();
+    for (_, s) in &spans {
+        let target = s.metadata.target();
+        assert!(target.starts_with("ashore_runtime"), "{target}: {s:?}");
+    }
+    let count = spans
+        .iter()
+        .find(|(_, s)| s.name == "count")
+        .expect("a count span");
+    assert_eq!(field(&count.1, "resource"), "Ticket");
+    assert_eq!(field(&count.1, "records"), counted.to_string());
+    let writes: Vec<(&str, &str)> = spans
+        .iter()
+        .filter(|(_, s)| s.name == "write" && s.parent.is_none())
+        .map(|(_, s)| (field(s, "action"), field(s, "records")))
+        .collect();
+    let open_count = counted.to_string();
+    assert_eq!(
+        writes,
+        [
+            ("create", "2"),
+            ("update", open_count.as_str()),
+            ("Relate", "2"),
+            ("update", "2"),
+            ("destroy", "2"),
+        ]
+    );
+    for (_, s) in &spans {
+        if s.name == "write" {
+            let resource = field(s, "resource");
+            assert!(["Ticket", "Representative"].contains(&resource), "{s:?}");
+            assert_eq!(field(s, "layer"), field(&count.1, "layer"));
+        }
+        if s.name == "statement" {
+            // Inside the span that ran it, never outside every span.
+            assert!(s.parent.is_some(), "{s:?}");
+        }
+    }
+    let statements_in_writes = spans.iter().filter(|(_, s)| {
+        s.name == "statement"
+            && s.parent
+                .is_some_and(|p| spans[p as usize - 1].1.name == "write")
+    });
+    assert_eq!(
+        statements_in_writes.count() > 0,
+        fx.store.statements().is_some(),
+        "{spans:#?}"
+    );
+    Ok(())
+}
+layers!(counts_and_writes_have_spans_with_their_records);

@@ -356,7 +356,6 @@ resource! {
 }
 
 /// What a create returns is what reading the record back gives, to the bit:
-/// on SQL a timestamp keeps microseconds (memory keeps nanoseconds) and
 /// SQLite stores `-0.0` as `0.0`; a create's records say the same, one
 /// record or many (SQLite builds them from the rows it was given).
 async fn a_created_record_is_what_reading_it_back_gives(run: Run) -> ashore::Result<()> {
@@ -378,6 +377,52 @@ async fn a_created_record_is_what_reading_it_back_gives(run: Run) -> ashore::Res
     Ok(())
 }
 layers!(a_created_record_is_what_reading_it_back_gives);
+
+/// A timestamp keeps whole microseconds on every layer, rounded down: memory
+/// no longer keeps nanoseconds the SQL layers drop, and PostgreSQL no longer
+/// rounds a time before 2000 up (into the next second, even the next year).
+/// Filter values are rounded alike, so they compare with what is stored.
+async fn timestamps_keep_whole_microseconds_on_every_layer(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Sample>()).await;
+    let at = |rfc3339: &str| -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339)
+            .expect("a timestamp")
+            .with_timezone(&Utc)
+    };
+    let cases = [
+        (
+            "2024-05-06T07:08:09.123456789Z",
+            "2024-05-06T07:08:09.123456Z",
+        ),
+        (
+            "1999-12-31T23:59:59.9999999Z",
+            "1999-12-31T23:59:59.999999Z",
+        ),
+        ("1969-12-31T23:59:59.0000005Z", "1969-12-31T23:59:59Z"),
+    ];
+    for (given, kept) in cases {
+        let taken = at(given);
+        let created = d
+            .create(
+                Sample::changeset()
+                    .set(Sample::taken_at(), taken)
+                    .set(Sample::value(), 1.0),
+            )
+            .await?;
+        assert_eq!(created.taken_at, at(kept), "{given}");
+        let found = d
+            .read(Sample::query().filter(expr!(taken_at == ^taken)))
+            .await?;
+        assert_eq!(found, std::slice::from_ref(&created), "{given}");
+        let before = d
+            .read(Sample::query().filter(expr!(taken_at < ^taken)))
+            .await?;
+        assert!(before.iter().all(|s| s.id != created.id), "{given}");
+        d.destroy(&created).await?;
+    }
+    Ok(())
+}
+layers!(timestamps_keep_whole_microseconds_on_every_layer);
 
 resource! {
     /// Nothing but its generated key.

@@ -2,7 +2,8 @@
 //! every layer: `max` of decimals compares them as numbers (SQLite's text
 //! through the `ashore_decimal` collation, in the aggregate, in a filter on it
 //! and in a sort by it), `min` of dates as dates, `first` of a JSON document
-//! and `list` of bytes read back as they were written.
+//! and `list` of bytes read back as they were written. Of equal decimals
+//! (`1.5`, `1.50`), `min` and `max` give the earliest created, scale and all.
 
 use ashore::prelude::*;
 use ashore::rust_decimal::Decimal;
@@ -22,6 +23,7 @@ resource! {
         }
         aggregates {
             max biggest: orders.amount as Decimal;
+            min least: orders.amount as Decimal;
             min first_day: orders.placed as NaiveDate;
             first some_meta: orders.meta as Json;
             list scans: orders.scan as Vec<u8>;
@@ -112,3 +114,49 @@ async fn aggregates_read_the_new_types_alike(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(aggregates_read_the_new_types_alike);
+
+/// Of equal decimals that differ in scale, `min` and `max` give the earliest
+/// created on every layer (the databases' own `min`/`max` kept whichever they
+/// met first or last).
+async fn min_and_max_of_equal_decimals_give_the_earliest(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Customer>().resource::<Order>()).await;
+    let day = NaiveDate::from_ymd_opt(2024, 5, 1).expect("a day");
+    for (name, amounts) in [
+        ("a", ["1.5", "1.50", "0.100", "1.500"]),
+        ("b", ["1.500", "0.1", "1.50", "0.10"]),
+    ] {
+        let customer = d
+            .create(Customer::changeset().set(Customer::name(), name))
+            .await?;
+        for amount in amounts {
+            d.create(
+                Order::changeset()
+                    .set(Order::amount(), dec(amount))
+                    .set(Order::placed(), day)
+                    .set(Order::meta(), json!({}))
+                    .set(Order::scan(), Vec::new())
+                    .set(Order::customer_id(), Some(customer.id)),
+            )
+            .await?;
+        }
+    }
+    let read = d
+        .read(
+            Customer::query()
+                .load(Customer::biggest())
+                .load(Customer::least()),
+        )
+        .await?;
+    let got: Vec<(String, String)> = read
+        .iter()
+        .map(|c| {
+            let text = |d: &Option<Decimal>| d.map(|d| d.to_string()).unwrap_or_default();
+            Ok((text(c.biggest.get()?), text(c.least.get()?)))
+        })
+        .collect::<ashore::Result<_>>()?;
+    let expected = [("1.5", "0.100"), ("1.500", "0.1")];
+    let expected = expected.map(|(max, min)| (max.to_owned(), min.to_owned()));
+    assert_eq!(got, expected);
+    Ok(())
+}
+layers!(min_and_max_of_equal_decimals_give_the_earliest);

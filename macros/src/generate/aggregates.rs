@@ -37,12 +37,16 @@ pub fn value_type(aggregate: &Aggregate) -> TokenStream {
     }
 }
 
-/// `pub name: Loaded<T>`, for the struct `resource!` declares.
-pub fn struct_fields(aggregates: &[Aggregate]) -> impl Iterator<Item = TokenStream> + '_ {
-    aggregates.iter().map(|a| {
+/// `pub name: Loaded<T>`, for the struct `resource!` declares, with the
+/// struct's serde attributes (`serde`, as its relationships get them).
+pub fn struct_fields<'a>(
+    aggregates: &'a [Aggregate],
+    serde: &'a TokenStream,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    aggregates.iter().map(move |a| {
         let (attrs, name) = (&a.attrs, &a.name);
         let ty = value_type(a);
-        quote!(#(#attrs)* pub #name: ::ashore::__private::Loaded<#ty>)
+        quote!(#(#attrs)* #serde pub #name: ::ashore::__private::Loaded<#ty>)
     })
 }
 

@@ -66,7 +66,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
         let ty = loaded_type(r);
         quote!(#(#attrs)* #serde pub #name: #ty)
     });
-    let aggregates = super::aggregates::struct_fields(&resource.aggregates);
+    let aggregates = super::aggregates::struct_fields(&resource.aggregates, &serde);
     quote! {
         #(#attrs)*
         #vis struct #ident {
@@ -124,10 +124,11 @@ pub fn loaded_type(rel: &Relationship) -> TokenStream {
     }
 }
 
-/// The serde attributes of a relationship field, from the struct's derives:
-/// `Serialize` leaves a relationship out while it is not loaded (`Loaded`
-/// serializes as its value, feature `serde` of ashore); `Deserialize` reads
-/// none (each is not loaded). Nothing for a struct deriving neither.
+/// The serde attributes of a relationship or aggregate field, from the
+/// struct's derives: `Serialize` leaves one out while it is not loaded
+/// (`Loaded` serializes as its value, feature `serde` of ashore);
+/// `Deserialize` reads none (each is not loaded). Nothing for a struct
+/// deriving neither.
 fn serde_attributes(attrs: &[syn::Attribute]) -> TokenStream {
     let mut derives = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {

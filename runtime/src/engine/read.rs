@@ -46,10 +46,11 @@ pub(crate) async fn first<R: Resource>(scope: &Scope, query: Query<R>) -> Result
 }
 
 /// How many records `query` would read in `scope`: one data-layer count,
-/// nothing fetched or loaded; a `count` span.
+/// nothing fetched or loaded; a `count` span, whose `records` is the count.
 #[tracing::instrument(name = "count", level = "debug", skip_all, fields(
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),
+    records = tracing::field::Empty,
     statements = tracing::field::Empty,
 ))]
 pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result<usize> {
@@ -59,9 +60,11 @@ pub(crate) async fn count<R: Resource>(scope: &Scope, query: Query<R>) -> Result
     request.sort.clear();
     values::trace_filter(schema.name, request.filter.as_ref());
     let count = scope.domain.data_layer().count(request);
-    spans::counting_statements(count)
+    let count = spans::counting_statements(count)
         .await
-        .map_err(|e| e.in_resource(schema.name))
+        .map_err(|e| e.in_resource(schema.name))?;
+    tracing::Span::current().record("records", count);
+    Ok(count)
 }
 
 /// The data-layer request of `query` in `scope`: its filter (checked), sort and

@@ -101,6 +101,8 @@ async fn insert_checked(
         Some(upsert) => {
             upsert::check_batch(schema, upsert.identity, &rows)
                 .map_err(|e| e.in_resource(schema.name))?;
+            // As a forbidden create, the error names the resource itself.
+            authorize::writes::check_upsert(scope, schema, upsert.identity, &rows).await?;
             tracing::debug!(
                 resource = schema.name,
                 count = rows.len(),

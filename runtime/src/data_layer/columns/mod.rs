@@ -35,22 +35,64 @@ pub fn checked<T>(
 ) -> Result<T> {
     match read {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(found)) => Err(mismatch_at(schema, attribute, found)),
+        Ok(Err(found)) => Err(mismatch_at(
+            schema,
+            attribute,
+            found,
+            std::any::type_name::<T>(),
+        )),
         Err(err) => Err(err),
     }
 }
 
-/// The type mismatch of attribute `attribute` of `schema` holding `found`.
+/// The type mismatch of attribute `attribute` of `schema` holding `found`,
+/// read as a `rust_type` (`std::any::type_name`). A value of the type the
+/// attribute is stored as, which its own type refuses (text that is no variant
+/// of an enum, an integer out of a `u32`'s range), names that type (`expects
+/// Status, found "lost"`); any other, the stored type (`expects String, found
+/// 5`).
 #[cold]
 #[inline(never)]
-fn mismatch_at(schema: &'static Schema, attribute: usize, found: Value) -> Error {
-    let expected = schema.attributes.get(attribute);
+fn mismatch_at(
+    schema: &'static Schema,
+    attribute: usize,
+    found: Value,
+    rust_type: &'static str,
+) -> Error {
+    let info = schema.attributes.get(attribute);
+    let expected = match info {
+        Some(a) if !found.is_null() && a.value_type.fits(&found) => {
+            match type_alone(rust_type) {
+                // A built-in type: as it is declared (`Option<i16>`).
+                alone if alone == a.value_type.rust_name(false) => {
+                    a.value_type.rust_name(a.nullable)
+                }
+                alone => alone,
+            }
+        }
+        Some(a) => a.value_type.rust_name(a.nullable),
+        None => "?",
+    };
     Error::new(ErrorKind::TypeMismatch {
         resource: schema.name,
-        attribute: expected.map_or("?", |a| a.name),
-        expected: expected.map_or("?", |a| a.value_type.rust_name(a.nullable)),
+        attribute: info.map_or("?", |a| a.name),
+        expected,
         found,
     })
+}
+
+/// `rust_type` without `Option<..>` around it and without its module path:
+/// `core::option::Option<my_app::Status>` is `Status` (no `&'static str`
+/// says `Option<Status>`). A generic type is kept whole.
+fn type_alone(rust_type: &'static str) -> &'static str {
+    let inner = rust_type
+        .strip_prefix("core::option::Option<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(rust_type);
+    if inner.contains('<') {
+        return inner;
+    }
+    inner.rsplit("::").next().unwrap_or(inner)
 }
 
 /// `value`, decoded for attribute `attribute` of `schema`, as a `T`: for readers

@@ -357,14 +357,14 @@ impl Compiled<'_> {
                     Value::Float(sum / n as f64)
                 }
             }
+            // Of equal values (decimals `1.5` and `1.50`), the earliest
+            // created, as the SQL layers give.
             AggregateKind::Min => values()
-                .map(|(_, v)| v)
-                .min_by(Value::sort_cmp)
-                .unwrap_or(Value::Null),
+                .min_by(|(ra, a), (rb, b)| a.sort_cmp(b).then(ra.cmp(rb)))
+                .map_or(Value::Null, |(_, v)| v),
             AggregateKind::Max => values()
-                .map(|(_, v)| v)
-                .max_by(Value::sort_cmp)
-                .unwrap_or(Value::Null),
+                .max_by(|(ra, a), (rb, b)| a.sort_cmp(b).then(rb.cmp(ra)))
+                .map_or(Value::Null, |(_, v)| v),
             AggregateKind::First => values()
                 .min_by_key(|(r, _)| *r)
                 .map_or(Value::Null, |(_, v)| v),

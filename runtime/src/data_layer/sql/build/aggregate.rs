@@ -11,7 +11,9 @@
 //! condition), adds the aggregate's filter as a scope on the last hop's alias,
 //! and aggregates: `count(*)`, `EXISTS`, `sum`, `min`, `max`, `avg` (a float on
 //! both dialects), or the field of the row with the smallest insertion
-//! sequence whose field is not NULL (`first`). A sum of integers is exact, as
+//! sequence whose field is not NULL (`first`); `min` and `max` of decimals
+//! are the first row in value then insertion order (equal decimals may
+//! differ in scale, and every layer gives the earliest created). A sum of integers is exact, as
 //! memory's: on PostgreSQL `sum` (`numeric`) cast to `bigint`, on SQLite the
 //! layer's `ashore_sum` (SQLite's own `sum` fails when a partial sum passes
 //! `i64`); past `i64` it is the database's error in a load ([`Overflow::Error`])
@@ -213,6 +215,26 @@ pub(super) fn subquery(
         .map(|i| column(&alias, at.attributes[i].name))
         .unwrap_or_default();
     let field_type = field.map(|i| at.attributes[i].value_type);
+    #[cfg(feature = "decimal")]
+    if field_type == Some(ValueType::Decimal)
+        && matches!(aggregate.kind, AggregateKind::Min | AggregateKind::Max)
+    {
+        // Equal decimals may differ in scale (`1.5`, `1.50`): the earliest
+        // created of the least (greatest) ones, as memory gives, not whichever
+        // the database's `min` (`max`) meets first or last.
+        conditions.push(format!("{value} IS NOT NULL"));
+        let order = if aggregate.kind == AggregateKind::Max {
+            "DESC"
+        } else {
+            "ASC"
+        };
+        let collation = special::collation(dialect, Kind::Decimal);
+        return Ok(format!(
+            "(SELECT {value} FROM {from} WHERE {} ORDER BY {value}{collation} {order}, {} LIMIT 1)",
+            conditions.join(" AND "),
+            sequence(dialect, &alias)
+        ));
+    }
     let Some((aggregated, cast)) = function(dialect, aggregate.kind, &value, field_type, overflow)
     else {
         // `first`: the value of the first row that has one.

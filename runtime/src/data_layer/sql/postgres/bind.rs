@@ -103,15 +103,25 @@ impl ToSql for Bind<'_> {
             },
             Value::String(s) if <&str as ToSql>::accepts(ty) => s.as_str().to_sql(ty, out),
             Value::Uuid(u) if <uuid::Uuid as ToSql>::accepts(ty) => u.to_sql(ty, out),
-            Value::DateTime(d) => match *ty {
-                Type::TIMESTAMPTZ => d.to_sql(ty, out),
-                Type::TIMESTAMP => d.naive_utc().to_sql(ty, out),
-                _ => Err(mismatch(self.0, ty)),
-            },
+            // Rounded down to the microsecond, as SQLite keeps it (the
+            // driver would round toward 2000-01-01, up before it).
+            Value::DateTime(d) => {
+                let d = crate::value::whole_micros(*d);
+                match *ty {
+                    Type::TIMESTAMPTZ => d.to_sql(ty, out),
+                    Type::TIMESTAMP => d.naive_utc().to_sql(ty, out),
+                    _ => Err(mismatch(self.0, ty)),
+                }
+            }
             Value::Date(d) if <chrono::NaiveDate as ToSql>::accepts(ty) => d.to_sql(ty, out),
             Value::Bytes(b) if <&[u8] as ToSql>::accepts(ty) => b.as_slice().to_sql(ty, out),
             #[cfg(feature = "decimal")]
-            Value::Decimal(d) if <rust_decimal::Decimal as ToSql>::accepts(ty) => d.to_sql(ty, out),
+            Value::Decimal(d) if <rust_decimal::Decimal as ToSql>::accepts(ty) => {
+                if d.is_zero() {
+                    return Ok(zero_numeric(d.scale(), out));
+                }
+                d.to_sql(ty, out)
+            }
             #[cfg(feature = "json")]
             Value::Json(j) if <serde_json::Value as ToSql>::accepts(ty) => j.to_sql(ty, out),
             _ => Err(mismatch(self.0, ty)),
@@ -124,6 +134,19 @@ impl ToSql for Bind<'_> {
     }
 
     to_sql_checked!();
+}
+
+/// A zero of `scale` decimal places as PostgreSQL's binary `numeric`: no
+/// digits, weight 0, positive, `scale` places shown (`0.00`). rust_decimal
+/// sends every zero with scale 0, so `0.00` would read back as `0`.
+#[cfg(feature = "decimal")]
+fn zero_numeric(scale: u32, out: &mut BytesMut) -> IsNull {
+    // A decimal's scale is at most 28.
+    let scale = u16::try_from(scale).unwrap_or(u16::MAX);
+    for field in [0_u16, 0, 0, scale] {
+        out.extend_from_slice(&field.to_be_bytes());
+    }
+    IsNull::No
 }
 
 fn mismatch(value: &Value, ty: &Type) -> BoxError {
