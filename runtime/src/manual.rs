@@ -13,8 +13,10 @@ use crate::query::Query;
 use crate::resource::{Actor, RelationshipInfo, Resource};
 use crate::scalar::Scalar;
 use crate::value::Value;
+use gather::gather;
 use grouping::Grouping;
 
+mod gather;
 mod grouping;
 
 /// A relationship whose records the user's code finds: Ash's
@@ -323,15 +325,8 @@ impl<S: Resource, D> Related<S, D> {
         K: Into<Option<S::PrimaryKey>>,
     {
         // Each record's group found in one pass over the records, by the
-        // key's own type (`grouping`), then every record moved once into
-        // its group. The groups start empty and grow as records come, as a
-        // hand-written loop's do: allocating each at its final size up front
-        // (a thousand blocks of a few kilobytes at once, cold to the cache,
-        // which glibc carves out after consolidating its free lists) made
-        // the moves into them about a fifth of the guide's load of 1,000 in
-        // memory; small blocks first, grown by doubling, reuse memory just
-        // freed and cost less than the copies they add (`benches/HISTORY.md`,
-        // eleventh session).
+        // key's own type (`grouping`), then every record moved once into a
+        // group allocated at its size, one group at a time (`gather`).
         let grouping = Grouping::of(&records, |r| key(r).into());
         let keys = grouping
             .firsts
@@ -342,10 +337,7 @@ impl<S: Resource, D> Related<S, D> {
                     .map_or(Value::Null, Scalar::into_value)
             })
             .collect();
-        let mut groups: Vec<Vec<D>> = grouping.firsts.iter().map(|_| Vec::new()).collect();
-        for (record, slot) in records.into_iter().zip(grouping.slots) {
-            groups[slot as usize].push(record);
-        }
+        let groups = gather(records, &grouping.slots, grouping.firsts.len());
         Related {
             inner: RelatedInner::Keyed { keys, groups },
             _source: PhantomData,
