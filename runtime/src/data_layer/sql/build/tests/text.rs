@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::data_layer::sql::build::{count, read};
-use crate::testing::flat;
 
 const TICKET: &str = r#"SELECT t0."id", t0."rep_id", t0."p", t0."status", t0."score", t0."urgent", t0."opened", t0."ext", t0."small" FROM "ticket" t0"#;
 const REP: &str =
