@@ -72,6 +72,7 @@ fn upserts_update_on_conflict_with_the_identity() {
     let by_name = |update| Upsert {
         identity: &IDENTITIES[0],
         update,
+        visibility: Default::default(),
     };
     let [sqlite] = &upsert(
         Dialect::Sqlite,
