@@ -281,10 +281,7 @@ async fn a_forbidden_upsert_in_a_transaction_undoes_only_itself(run: Run) -> ash
         Ok::<_, ashore::Error>(())
     })
     .await?;
-    assert_eq!(
-        pins(d).await,
-        ["ada: hers", "before: kept", "after: kept"]
-    );
+    assert_eq!(pins(d).await, ["ada: hers", "before: kept", "after: kept"]);
     Ok(())
 }
 

@@ -10,9 +10,9 @@
 
 use std::ops::Range;
 
-use crate::data_layer::eval::Filter;
 use super::keys::{assign_keys, check_primary_keys};
 use super::{Memory, Stored, check_references, identities, not_registered};
+use crate::data_layer::eval::Filter;
 use crate::data_layer::store::append_rows;
 use crate::data_layer::{Records, Upsert};
 use crate::error::Result;
@@ -75,8 +75,7 @@ impl Memory {
         // The records found are tested against what the upsert may update
         // under the same lock as the write: no other writer comes between.
         if !replaced.is_empty()
-            && let Some(updatable) =
-                Filter::visible(schema, schema, &upsert.visibility, &*tables)?
+            && let Some(updatable) = Filter::visible(schema, schema, &upsert.visibility, &*tables)?
             && !replaced.iter().all(|&position| updatable.matches(position))
         {
             return Err(Upsert::forbidden(schema));

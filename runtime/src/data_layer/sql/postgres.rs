@@ -400,7 +400,7 @@ impl DataLayer for Postgres {
                 return Ok(Records::Rows(Vec::new()));
             }
             let statements = build::insert(Dialect::Postgres, schema, &rows)?;
-            self.write(schema, &statements, None).await
+            self.write(schema, &statements).await
         })
     }
 
@@ -433,7 +433,8 @@ impl DataLayer for Postgres {
                 return Ok(Records::Rows(Vec::new()));
             }
             let statements = build::upsert(Dialect::Postgres, schema, &rows, &upsert)?;
-            self.write(schema, &statements, Some(rows.len())).await
+            self.write_expecting(schema, &statements, Some(rows.len()))
+                .await
         })
     }
 

@@ -9,19 +9,28 @@ use deadpool_postgres::{GenericClient, Object};
 
 use super::errors::{data_layer, destroy_error, write_error};
 use super::{Postgres, decode};
-use crate::data_layer::{Records, Upsert};
 use crate::data_layer::sql::{Columns, Statement};
 use crate::data_layer::store::collector;
+use crate::data_layer::{Records, Upsert};
 use crate::error::Result;
 use crate::resource::Schema;
 
 impl Postgres {
     /// Runs write statements for `schema` in one transaction and returns the
     /// records they return, within the statement timeout.
-    /// `expected`, when given, is how many records they must return (an
-    /// upsert's rows): fewer undo them all and fail with
-    /// [`Upsert::forbidden`] (a row's record found was not one it may update).
     pub(super) async fn write(
+        &self,
+        schema: &'static Schema,
+        statements: &[Statement],
+    ) -> Result<Records> {
+        self.write_expecting(schema, statements, None).await
+    }
+
+    /// [`write`](Self::write), where `expected`, when given, is how many
+    /// records the statements must return (an upsert's rows): fewer undo them
+    /// all and fail with [`Upsert::forbidden`] (a row's record found was not
+    /// one it may update).
+    pub(super) async fn write_expecting(
         &self,
         schema: &'static Schema,
         statements: &[Statement],
