@@ -340,9 +340,13 @@ async fn a_record_stored_after_the_upsert_was_asked_for_is_checked_too(
     Ok(())
 }
 
-/// A write to run once, just before the next upsert reaches the data layer.
+/// A write of another writer.
+type Write = BoxFuture<'static, ashore::Result<()>>;
+
+/// A write to run once, just before the next upsert reaches the data layer,
+/// and whether it ran.
 #[derive(Clone, Default)]
-struct Interloper(Arc<Mutex<(Option<BoxFuture<'static, ashore::Result<()>>>, bool)>>);
+struct Interloper(Arc<Mutex<(Option<Write>, bool)>>);
 
 impl Interloper {
     fn before_the_next_upsert(
@@ -352,7 +356,7 @@ impl Interloper {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).0 = Some(Box::pin(write));
     }
 
-    fn take(&self) -> Option<BoxFuture<'static, ashore::Result<()>>> {
+    fn take(&self) -> Option<Write> {
         let mut next = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let write = next.0.take();
         next.1 |= write.is_some();

@@ -75,6 +75,7 @@ impl Memory {
         // The records found are tested against what the upsert may update
         // under the same lock as the write: no other writer comes between.
         if !replaced.is_empty()
+            && !upsert.visibility.is_empty()
             && let Some(updatable) = Filter::visible(schema, schema, &upsert.visibility, &*tables)?
             && !replaced.iter().all(|&position| updatable.matches(position))
         {
