@@ -92,7 +92,8 @@ resource! {
 resource! {
     /// A pin, found by its slug within the organisation: anyone signed in
     /// reads; an admin creates any pin, a member only its own; a locked pin is
-    /// never changed, and an unlocked one only by an admin or its author (the
+    /// never changed, nor an admin's by anyone else (a path in the condition),
+    /// and an unlocked one only by an admin or its author (the
     /// `upsert_policies` suite).
     #[derive(Debug, Clone, PartialEq)]
     pub struct Pin {
@@ -119,6 +120,7 @@ resource! {
             }
             policy action_type(update, destroy) {
                 forbid_if expr(locked == true);
+                forbid_if expr(author.admin == true and author_id != ^actor(id));
                 authorize_if actor_attribute_equals(admin, true);
                 authorize_if expr(author_id == ^actor(id));
             }

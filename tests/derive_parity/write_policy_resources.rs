@@ -63,8 +63,8 @@ pub struct Board {
 
 /// A pin, found by its slug within the organisation: anyone signed in reads;
 /// an admin creates any pin, a member only its own; a locked pin is never
-/// changed, and an unlocked one only by an admin or its author (the
-/// `upsert_policies` suite).
+/// changed, nor an admin's by anyone else (a path in the condition), and an
+/// unlocked one only by an admin or its author (the `upsert_policies` suite).
 #[derive(Debug, Clone, PartialEq, Resource)]
 #[resource(identity(unique_slug, keys(slug)))]
 #[resource(policy(action_type(read), authorize_if(actor_present())))]
@@ -76,6 +76,7 @@ pub struct Board {
 #[resource(policy(
     action_type(update, destroy),
     forbid_if(expr(locked == true)),
+    forbid_if(expr(author.admin == true and author_id != ^actor(id))),
     authorize_if(actor_attribute_equals(admin, true)),
     authorize_if(expr(author_id == ^actor(id)))
 ))]

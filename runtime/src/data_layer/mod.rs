@@ -271,6 +271,10 @@ pub trait DataLayer: AsAny + Send + Sync + 'static {
     /// row's values of `upsert.update` instead (Ash's `upsert? true`); returns
     /// the records created or updated, in the order of `rows`, all or nothing.
     /// No two rows share identity values (the engine refuses such a batch).
+    /// A record found that `upsert.visibility` does not select (the actor
+    /// may not update it) fails the whole call with
+    /// [`Upsert::forbidden`], nothing written, tested in the same atomic
+    /// step as the write (see [`Upsert::visibility`]).
     /// [`Create::upsert_on`](crate::Create::upsert_on) calls it.
     ///
     /// By default (a layer of your own) it is an [`ErrorKind::Unsupported`],

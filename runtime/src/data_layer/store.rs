@@ -111,7 +111,7 @@ impl Collector {
     }
 
     /// How many records were collected so far.
-    #[cfg(feature = "sqlite")]
+    #[cfg(any(feature = "sqlite", feature = "postgres"))]
     pub(crate) fn len(&self) -> usize {
         self.table.len()
     }

@@ -1,8 +1,11 @@
-//! What an upsert asks of a data layer ([`Upsert`]), and the rule every layer
-//! shares for a batch whose rows share an identity ([`check_batch`]).
+//! What an upsert asks of a data layer ([`Upsert`]), and the rules every layer
+//! shares: for a batch whose rows share an identity ([`check_batch`]), and for
+//! a record found that the upsert may not update ([`Upsert::forbidden`]).
 
 use foldhash::{HashMap, HashMapExt};
 
+use super::Visibility;
+use crate::action::Action;
 use crate::error::{Constraint, Error, ErrorKind, Result};
 use crate::resource::{Identity, Rows, Schema};
 
@@ -18,6 +21,31 @@ pub struct Upsert {
     /// identity's keys or the tenant attribute. May be empty (the record found
     /// is returned unchanged).
     pub update: Vec<usize>,
+    /// Which records found the upsert may update: those its condition on the
+    /// schema ([`Visibility::of`]) holds for, its paths reading every stored
+    /// record as a visibility condition's do (the tenant, the read policies
+    /// and those governing updates, from the domain). A row that finds a
+    /// record it does not hold for is neither inserted nor updates it, and
+    /// the whole call fails with [`Upsert::forbidden`], writing nothing. The
+    /// condition must be tested in the same atomic step as the write (the
+    /// built-in layers: a `WHERE` on the `DO UPDATE`, or under the memory
+    /// store's lock), so that a record another writer stores meanwhile is
+    /// checked too. Empty when authorization is off or the resource has no
+    /// policies: then every record found is updated.
+    pub visibility: Visibility,
+}
+
+impl Upsert {
+    /// The error of an upsert that found a record it may not update
+    /// ([`Upsert::visibility`]): [`ErrorKind::Forbidden`] for `update`, naming
+    /// the resource and no key (the actor may not read the record either).
+    pub fn forbidden(schema: &'static Schema) -> Error {
+        Error::new(ErrorKind::Forbidden {
+            resource: schema.name,
+            action: Action::Update,
+            key: None,
+        })
+    }
 }
 
 /// Refuses `rows` of `schema` when two of them have the same values of

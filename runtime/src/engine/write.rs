@@ -9,7 +9,9 @@
 //! number per call.
 
 //! An upsert ([`Upsert`]) is the same, with the attributes it updates taken
-//! from the changesets and the batch checked to update each record once.
+//! from the changesets, the batch checked to update each record once, and
+//! the records it may update (`authorize::writes::updatable`) given to the
+//! data layer, which tests each record found as it writes.
 
 use crate::changeset::Changesets;
 use crate::data_layer::{ReadRequest, Upsert, upsert};
@@ -52,6 +54,8 @@ pub(crate) async fn create<R: Resource>(
         Some(identity) => Some(Upsert {
             identity,
             update: updated_attributes(schema, identity, &changesets)
+                .map_err(|e| e.in_resource(schema.name))?,
+            visibility: authorize::writes::updatable(&scope, schema)
                 .map_err(|e| e.in_resource(schema.name))?,
         }),
         None => None,
@@ -101,15 +105,23 @@ async fn insert_checked(
         Some(upsert) => {
             upsert::check_batch(schema, upsert.identity, &rows)
                 .map_err(|e| e.in_resource(schema.name))?;
-            // As a forbidden create, the error names the resource itself.
-            authorize::writes::check_upsert(scope, schema, upsert.identity, &rows).await?;
             tracing::debug!(
                 resource = schema.name,
                 count = rows.len(),
                 identity = upsert.identity.name,
                 "upsert"
             );
-            layer.upsert(schema, rows, upsert).await
+            // A record found that the upsert may not update
+            // (`upsert.visibility`) fails the call in the layer, as it
+            // writes: a forbidden update, which names the resource itself
+            // (as a forbidden create does).
+            return layer.upsert(schema, rows, upsert).await.map_err(|e| {
+                if matches!(e.kind(), ErrorKind::Forbidden { .. }) {
+                    e
+                } else {
+                    e.in_resource(schema.name)
+                }
+            });
         }
     };
     created.map_err(|e| e.in_resource(schema.name))

@@ -1,7 +1,9 @@
 //! The in-memory upsert: each row finds a stored record by the upsert's
 //! identity (in its tenant, nils never matching); a record found is replaced
 //! in place by itself with the row's values of the attributes the upsert
-//! updates, the other rows are appended as a create appends them. Keys,
+//! updates, the other rows are appended as a create appends them. A record
+//! found that the upsert may not update (`Upsert::visibility`, tested under
+//! the same write lock) fails the call before anything is written. Keys,
 //! references and identities are checked on everything written before
 //! anything is, so it is all or nothing; the records come back in the order
 //! of the rows.
@@ -10,6 +12,7 @@ use std::ops::Range;
 
 use super::keys::{assign_keys, check_primary_keys};
 use super::{Memory, Stored, check_references, identities, not_registered};
+use crate::data_layer::eval::Filter;
 use crate::data_layer::store::append_rows;
 use crate::data_layer::{Records, Upsert};
 use crate::error::Result;
@@ -67,6 +70,16 @@ impl Memory {
                     inserts.push(row);
                 }
             }
+        }
+
+        // The records found are tested against what the upsert may update
+        // under the same lock as the write: no other writer comes between.
+        if !replaced.is_empty()
+            && !upsert.visibility.is_empty()
+            && let Some(updatable) = Filter::visible(schema, schema, &upsert.visibility, &*tables)?
+            && !replaced.iter().all(|&position| updatable.matches(position))
+        {
+            return Err(Upsert::forbidden(schema));
         }
 
         let width = schema.attributes.len();

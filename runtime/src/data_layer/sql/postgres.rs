@@ -433,7 +433,8 @@ impl DataLayer for Postgres {
                 return Ok(Records::Rows(Vec::new()));
             }
             let statements = build::upsert(Dialect::Postgres, schema, &rows, &upsert)?;
-            self.write(schema, &statements).await
+            self.write_expecting(schema, &statements, Some(rows.len()))
+                .await
         })
     }
 

@@ -1,7 +1,7 @@
 //! Write policies, executed: what the policies governing a create, update or
 //! destroy allow ([`allowed`]), a create's new records checked against
 //! them by their content ([`check_create`]), and the stored records an upsert
-//! finds checked against what an update may touch ([`check_upsert`]).
+//! may update ([`updatable`]), which the data layer tests as it writes.
 //!
 //! As for reads, checks about the actor are decided once per request and
 //! `expr(..)` checks are conditions on records: an update or destroy touches
@@ -89,66 +89,23 @@ pub(crate) async fn check_create(
     }
 }
 
-/// How many rows of an upsert one request looks records up for: the filter
-/// stays well within `MAX_FILTER_DEPTH` and the SQL layers' parameter limits.
-const UPSERT_LOOKUP_ROWS: usize = 256;
-
-/// Checks the stored records an upsert of `rows` on `identity` would update
-/// against what an update of them may touch ([`super::write_visibility`]:
-/// the tenant, the read policies and those governing updates): when the
-/// policies forbid updates outright and a row finds a record, or a record
-/// found is not one the scope may update, [`ErrorKind::Forbidden`] for
-/// `update` (naming no key: the scope may not read the record). Rows that find
-/// nothing are creates, checked by [`check_create`]. Without policies (or
-/// authorization) nothing is read.
-pub(crate) async fn check_upsert(
-    scope: &Scope,
-    schema: &'static Schema,
-    identity: &'static crate::resource::Identity,
-    rows: &Rows,
-) -> Result<()> {
-    if !scope.authorize() || schema.policies.is_empty() || rows.is_empty() {
-        return Ok(());
+/// The records an upsert in `scope` may update when a row finds one: those an
+/// update may touch ([`super::write_visibility`]: the tenant, the read
+/// policies and those governing updates), none when the policies forbid
+/// updates outright. The data layer tests it on each record found in the
+/// same atomic step as the write ([`Upsert::visibility`]), so a record stored
+/// by another writer meanwhile is checked too. Without policies (or
+/// authorization) empty: nothing to test.
+///
+/// [`Upsert::visibility`]: crate::data_layer::Upsert::visibility
+pub(crate) fn updatable(scope: &Scope, schema: &'static Schema) -> Result<Visibility> {
+    if !scope.authorize() || schema.policies.is_empty() {
+        return Ok(Visibility::default());
     }
-    let columns = identity.columns(schema);
-    let finds: Vec<Expr> =
-        rows.iter()
-            .filter_map(|row| identity.values_of(schema, row))
-            .map(|values| {
-                let mut eqs = columns.iter().zip(values).map(|(c, v)| {
-                    Expr::cmp(crate::expr::CmpOp::Eq, Expr::attr(*c), Expr::Value(v))
-                });
-                let first = eqs.next().expect("an identity has keys");
-                eqs.fold(first, Expr::and)
-            })
-            .collect();
-    let layer = scope.domain().data_layer();
-    for chunk in finds.chunks(UPSERT_LOOKUP_ROWS) {
-        let filter = any_of(chunk);
-        let mut request = crate::data_layer::ReadRequest::new(schema);
-        request.filter = Some(filter.clone());
-        let found = layer.count(request.clone()).await?;
-        if found == 0 {
-            continue;
-        }
-        // Forbidden outright is `write_visibility`'s error.
-        request.visibility =
-            super::write_visibility(scope, schema, Action::Update, Some(&filter), &[])?;
-        if layer.count(request).await? < found {
-            return Err(forbidden(schema, Action::Update, None));
-        }
-    }
-    Ok(())
-}
-
-/// The disjunction of `exprs` (not empty), as a balanced tree: its depth grows
-/// with the logarithm of their number.
-fn any_of(exprs: &[Expr]) -> Expr {
-    match exprs {
-        [one] => one.clone(),
-        _ => {
-            let (left, right) = exprs.split_at(exprs.len() / 2);
-            any_of(left).or(any_of(right))
-        }
-    }
+    let readable = super::visibility(scope, schema, true, None, &[], None)?;
+    Ok(match allowed(scope, schema, Action::Update)? {
+        Allowed::Every => readable,
+        Allowed::Nothing => readable.and_on(schema, Expr::Value(Value::Bool(false))),
+        Allowed::Rows(condition) => readable.and_on(schema, condition),
+    })
 }

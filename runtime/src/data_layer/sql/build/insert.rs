@@ -21,7 +21,11 @@
 //! An upsert ([`Upsert`]) is the same insert with `ON CONFLICT (<identity's
 //! columns>) DO UPDATE SET col = excluded.col, ..` over the attributes it
 //! updates (none: the first column set to itself, so that `RETURNING` still
-//! gives the record found, which `DO NOTHING` would not).
+//! gives the record found, which `DO NOTHING` would not), and `WHERE` the
+//! condition on the records it may update when it has one
+//! (`Upsert::visibility`): a record found that fails it is left as it is and
+//! not returned, in the same atomic step as the insert, which a concurrent
+//! writer cannot come between.
 //!
 //! A plain insert on PostgreSQL is one `INSERT .. SELECT * FROM UNNEST(<one
 //! array per column>)` instead ([`insert_unnest`]), unless integer keys are
@@ -31,7 +35,8 @@
 //! and of the arrays for UNNEST (neither documents it, both do it for a plain
 //! insert).
 
-use super::super::{Columns, Dialect, Statement};
+use super::super::{Columns, Dialect, Param, Statement};
+use super::filter::Compiler;
 use super::text::{Params, ident, literal};
 use crate::data_layer::Upsert;
 use crate::error::{Error, Result};
@@ -157,16 +162,21 @@ pub(super) fn insert_chunked(
     let given_max = given_max(schema, rows);
     let names: Vec<String> = schema.attributes.iter().map(|a| ident(a.name)).collect();
     let names = names.join(", ");
-    let head = format!("INSERT INTO {table} ({names}) VALUES ");
-    let conflict = upsert.map(|u| on_conflict(schema, u)).unwrap_or_default();
-    let tail = format!("{conflict} RETURNING {names}");
+    // The condition on the record found, its parameters first in every
+    // statement (the rows' values are numbered after them).
+    let (conflict, first_params) = match upsert {
+        Some(u) => on_conflict(dialect, schema, u)?,
+        None => (Conflict::default(), Vec::new()),
+    };
+    let head = format!("INSERT INTO {table}{} ({names}) VALUES ", conflict.alias);
+    let tail = format!("{} RETURNING {names}", conflict.clause);
 
     let mut statements = Vec::new();
     if let (Dialect::Postgres, Some(Generated::Integer), Some(m)) = (dialect, generated, given_max)
     {
         statements.push(advance_sequence(schema, m));
     }
-    let mut params = Params::new(dialect);
+    let mut params = Params::numbered_after(dialect, first_params.clone());
     let mut values: Vec<String> = Vec::new();
     // Per statement: the placeholder of `given_max` and the generated keys so far.
     let mut given_max_param: Option<String> = None;
@@ -183,7 +193,7 @@ pub(super) fn insert_chunked(
         if !values.is_empty() && params.mark() + needed > max_params {
             statements.push(Statement {
                 sql: format!("{head}{}{tail}", values.join(", ")),
-                params: std::mem::take(&mut params.list),
+                params: std::mem::replace(&mut params.list, first_params.clone()),
                 columns: Columns::Attributes,
             });
             values.clear();
@@ -232,8 +242,27 @@ pub(super) fn insert_chunked(
     Ok(statements)
 }
 
-/// ` ON CONFLICT (..) DO UPDATE SET ..` of an upsert (see the module comment).
-fn on_conflict(schema: &'static Schema, upsert: &Upsert) -> String {
+/// What an upsert adds to its inserts (see the module comment).
+#[derive(Default)]
+struct Conflict {
+    /// ` AS t0` after the table when `clause` tests the record found.
+    alias: &'static str,
+    /// ` ON CONFLICT (..) DO UPDATE SET .. [WHERE ..]`.
+    clause: String,
+}
+
+/// The ` ON CONFLICT (..) DO UPDATE SET ..` of an upsert, with ` WHERE <the
+/// condition on the record found>` when `upsert.visibility` has one on
+/// `schema` (the table then read as `t0`, the condition compiled as a
+/// visibility condition of a read is, its paths in `EXISTS`), and its
+/// parameters. A row whose record found fails the condition is neither
+/// inserted nor updated, and `RETURNING` leaves it out: the layer counts the
+/// records returned.
+fn on_conflict(
+    dialect: Dialect,
+    schema: &'static Schema,
+    upsert: &Upsert,
+) -> Result<(Conflict, Vec<Param>)> {
     let columns = upsert.identity.columns(schema);
     let target: Vec<String> = columns.iter().map(|c| ident(c)).collect();
     let mut set: Vec<String> = upsert
@@ -248,11 +277,24 @@ fn on_conflict(schema: &'static Schema, upsert: &Upsert) -> String {
         let column = ident(columns[0]);
         set.push(format!("{column} = excluded.{column}"));
     }
-    format!(
+    let mut params = Params::new(dialect);
+    let mut compiler = Compiler::new(schema, &mut params, upsert.visibility.clone());
+    let condition = compiler.visible(schema, "t0")?;
+    drop(compiler);
+    let mut clause = format!(
         " ON CONFLICT ({}) DO UPDATE SET {}",
         target.join(", "),
         set.join(", ")
-    )
+    );
+    let alias = match condition {
+        Some(condition) => {
+            clause.push_str(" WHERE ");
+            clause.push_str(&condition);
+            " AS t0"
+        }
+        None => "",
+    };
+    Ok((Conflict { alias, clause }, params.list))
 }
 
 /// The largest primary key stored in `schema`'s table (NULL when it is empty).

@@ -1,5 +1,7 @@
 //! Writes of the PostgreSQL layer: the inserts of a create or upsert in one
-//! transaction of their own (or, inside a caller's transaction, a savepoint),
+//! transaction of their own (or, inside a caller's transaction, a savepoint;
+//! an upsert that returns fewer records than its rows is undone, see
+//! `Upsert::visibility`),
 //! and an update or delete as its one statement (a savepoint inside a
 //! transaction), each within the statement timeout.
 
@@ -7,9 +9,9 @@ use deadpool_postgres::{GenericClient, Object};
 
 use super::errors::{data_layer, destroy_error, write_error};
 use super::{Postgres, decode};
-use crate::data_layer::Records;
 use crate::data_layer::sql::{Columns, Statement};
 use crate::data_layer::store::collector;
+use crate::data_layer::{Records, Upsert};
 use crate::error::Result;
 use crate::resource::Schema;
 
@@ -21,9 +23,22 @@ impl Postgres {
         schema: &'static Schema,
         statements: &[Statement],
     ) -> Result<Records> {
+        self.write_expecting(schema, statements, None).await
+    }
+
+    /// [`write`](Self::write), where `expected`, when given, is how many
+    /// records the statements must return (an upsert's rows): fewer undo them
+    /// all and fail with [`Upsert::forbidden`] (a row's record found was not
+    /// one it may update).
+    pub(super) async fn write_expecting(
+        &self,
+        schema: &'static Schema,
+        statements: &[Statement],
+        expected: Option<usize>,
+    ) -> Result<Records> {
         let mut lease = self.lease().await?;
         let outcome = self
-            .limited(self.write_on(&mut lease, schema, statements))
+            .limited(self.write_on(&mut lease, schema, statements, expected))
             .await;
         self.settle(lease, outcome)
     }
@@ -35,6 +50,7 @@ impl Postgres {
         client: &mut Object,
         schema: &'static Schema,
         statements: &[Statement],
+        expected: Option<usize>,
     ) -> Result<Records> {
         if self.held.is_some() {
             // Inside the caller's transaction: a savepoint of its own.
@@ -45,7 +61,9 @@ impl Postgres {
             savepoint("SAVEPOINT ashore_write")
                 .await
                 .map_err(|e| write_error(schema, e))?;
-            let written = self.write_statements(&*client, schema, statements).await;
+            let written = self
+                .write_statements(&*client, schema, statements, expected)
+                .await;
             let end = if written.is_ok() {
                 "RELEASE SAVEPOINT ashore_write"
             } else {
@@ -58,7 +76,9 @@ impl Postgres {
             .transaction()
             .await
             .map_err(|e| data_layer("starting a transaction", e))?;
-        let created = self.write_statements(&tx, schema, statements).await?;
+        let created = self
+            .write_statements(&tx, schema, statements, expected)
+            .await?;
         tx.commit().await.map_err(|e| write_error(schema, e))?;
         Ok(created)
     }
@@ -70,6 +90,7 @@ impl Postgres {
         client: &C,
         schema: &'static Schema,
         statements: &[Statement],
+        expected: Option<usize>,
     ) -> Result<Records> {
         if statements.len() > 1 {
             // One create in several INSERTs: its keys are checked once all its
@@ -89,6 +110,9 @@ impl Postgres {
             if stmt.columns != Columns::None {
                 decode::records_into(schema, &stmt.columns, &pg_rows, &mut created)?;
             }
+        }
+        if expected.is_some_and(|n| created.len() < n) {
+            return Err(Upsert::forbidden(schema));
         }
         Ok(created.finish())
     }

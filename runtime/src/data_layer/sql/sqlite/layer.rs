@@ -588,6 +588,12 @@ impl Sqlite {
                     Err(e) => return Err(e),
                 }
             }
+            // A row whose record found the upsert may not update returned
+            // nothing (the `WHERE` of its `DO UPDATE`): dropping `tx` undoes
+            // the others.
+            if created.len() < rows.len() {
+                return Err(Upsert::forbidden(schema));
+            }
             commit(&mut tx, schema, "creating")?;
             Ok(created.finish())
         })

@@ -80,6 +80,7 @@ async fn creates_upserts_updates_and_destroys_leave_cached_statements_prepared()
             Upsert {
                 identity: &BY_NAME,
                 update: vec![2],
+                visibility: Default::default(),
             },
         )
         .await
@@ -140,6 +141,7 @@ async fn an_upsert_breaking_a_foreign_key_names_it_and_writes_nothing() {
     let upsert = || Upsert {
         identity: &BY_SUBJECT,
         update: vec![1],
+        visibility: Default::default(),
     };
     let err = sqlite
         .upsert(
