@@ -14,8 +14,8 @@ use std::any::Any;
 use crate::data_layer::Records;
 use crate::data_layer::columns::row_columns;
 use crate::error::{Error, Result};
-pub use crate::resource::Table;
 use crate::resource::Schema;
+pub use crate::resource::Table;
 use crate::scalar::ColumnReader;
 use crate::value::Value;
 

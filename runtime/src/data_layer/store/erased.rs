@@ -19,14 +19,19 @@ pub(crate) struct RecordType {
     size: usize,
     /// `align_of::<T>()`.
     align: usize,
-    /// Writes a clone of the `T` at `src` to `dst`.
-    clone_to: unsafe fn(src: *const u8, dst: *mut u8),
+    /// Appends to `dst` clones of the records of `src` at the positions of
+    /// `rows` (room made for them).
+    clone_rows: unsafe fn(src: &ErasedVec, rows: &[usize], dst: &mut ErasedVec),
+    /// Appends clones of the records of `src` at the positions of `pairs`,
+    /// each to the group of `groups` its pair names.
+    clone_grouped: unsafe fn(src: &ErasedVec, pairs: &[(usize, usize)], groups: &mut [ErasedVec]),
     /// Drops the `T` at the pointer in place.
     drop_one: unsafe fn(*mut u8),
     /// The `Vec<T>` of a buffer's parts, boxed.
     vec_of: unsafe fn(RawParts) -> Box<dyn Any + Send>,
-    /// The `Vec<Vec<T>>` of the parts of one buffer per group, boxed.
-    groups_of: unsafe fn(&[RawParts]) -> Box<dyn Any + Send>,
+    /// The `Vec<Vec<T>>` of the vectors of `groups`, boxed (their records and
+    /// buffers move to it).
+    groups_of: unsafe fn(groups: &[ErasedVec]) -> Box<dyn Any + Send>,
     /// The parts of a boxed `Vec<T>` (the box given back when it is not one).
     parts_of: fn(Box<dyn Any + Send>) -> Result<RawParts, Box<dyn Any + Send>>,
     /// Takes the `Vec<T>` out of `out` (leaving it empty) as parts; `None`
@@ -51,11 +56,15 @@ impl RecordType {
     /// The record type of `T`. A zero-sized `T` fails to compile (no resource
     /// is one: each has at least its primary key).
     pub(crate) const fn of<T: Clone + Send + Sync + 'static>() -> RecordType {
-        assert!(size_of::<T>() != 0, "an erased vector holds no zero-sized type");
+        assert!(
+            size_of::<T>() != 0,
+            "an erased vector holds no zero-sized type"
+        );
         RecordType {
             size: size_of::<T>(),
             align: align_of::<T>(),
-            clone_to: clone_to::<T>,
+            clone_rows: clone_rows::<T>,
+            clone_grouped: clone_grouped::<T>,
             drop_one: drop_one::<T>,
             vec_of: vec_of::<T>,
             groups_of: groups_of::<T>,
@@ -115,7 +124,9 @@ impl ErasedVec {
     /// An empty vector with room for `cap` records.
     pub(crate) fn with_capacity(ty: &'static RecordType, cap: usize) -> Self {
         let mut vec = ErasedVec::new(ty);
-        vec.reserve_exact(cap);
+        if cap != 0 {
+            vec.grow_to(cap);
+        }
         vec
     }
 
@@ -156,16 +167,22 @@ impl ErasedVec {
     }
 
     /// `groups` (each of type `ty`) as a boxed `Vec<Vec<T>>`.
-    pub(crate) fn into_groups(ty: &'static RecordType, groups: Vec<ErasedVec>) -> Box<dyn Any + Send> {
-        let parts: Vec<RawParts> = groups
-            .into_iter()
-            .map(|group| {
-                debug_assert!(group.ty.size == ty.size && group.ty.align == ty.align);
-                group.into_raw_parts()
-            })
-            .collect();
-        // SAFETY: each part is a vector of `ty`'s type given up above.
-        unsafe { (ty.groups_of)(&parts) }
+    pub(crate) fn into_groups(
+        ty: &'static RecordType,
+        mut groups: Vec<ErasedVec>,
+    ) -> Box<dyn Any + Send> {
+        debug_assert!(
+            groups
+                .iter()
+                .all(|g| g.ty.size == ty.size && g.ty.align == ty.align)
+        );
+        let count = groups.len();
+        // SAFETY: the groups move to `groups_of`: the `Vec` forgets them first
+        // (then frees only its own buffer), so none is dropped twice.
+        unsafe { groups.set_len(0) };
+        // SAFETY: the `count` groups are still there, initialized, and each
+        // holds records of `ty`'s type.
+        unsafe { (ty.groups_of)(std::slice::from_raw_parts(groups.as_ptr(), count)) }
     }
 
     /// The records of `records`, a boxed `Vec<T>`; the box back when it is not one.
@@ -181,6 +198,11 @@ impl ErasedVec {
     /// Number of records.
     pub(crate) fn len(&self) -> usize {
         self.len
+    }
+
+    /// The record type.
+    pub(crate) fn record_type(&self) -> &'static RecordType {
+        self.ty
     }
 
     /// Room, in records.
@@ -252,34 +274,68 @@ impl ErasedVec {
         self.cap = cap;
     }
 
-    /// Appends a clone of the record at `src`. If the clone panics, nothing
-    /// is appended (the vector stays valid).
-    ///
-    /// # Safety
-    /// `src` is a record of this vector's type, outside this vector's buffer
-    /// (making room may move the buffer).
-    pub(crate) unsafe fn push_clone(&mut self, src: *const u8) {
-        self.reserve(1);
-        // SAFETY: `src` is a record of the type (caller); `end` has room for
-        // one, aligned. `len` counts the record only once the clone is written.
-        unsafe { (self.ty.clone_to)(src, self.end()) };
-        self.len += 1;
+    /// Appends clones of the records of `src` (of the same type) at the
+    /// positions of `rows`, in that order; panics at a position past the end.
+    /// Should a clone panic, the clones made so far stay appended.
+    pub(crate) fn extend_cloned(&mut self, src: &ErasedVec, rows: &[usize]) {
+        debug_assert!(self.ty.size == src.ty.size && self.ty.align == src.ty.align);
+        self.reserve(rows.len());
+        // SAFETY: both vectors hold records of the type; there is room.
+        unsafe { (self.ty.clone_rows)(src, rows, self) }
     }
 
-    /// Appends the record that `write` writes to the slot it is given, when it
-    /// returns `Ok` (on `Err`, or a panic, nothing is appended).
+    /// Appends clones of every record of `src` (of the same type), in order.
+    pub(crate) fn extend_cloned_all(&mut self, src: &ErasedVec) {
+        // A few hundred positions at a time: the clone loop takes positions.
+        let mut rows = [0_usize; 256];
+        let mut start = 0;
+        while start < src.len {
+            let end = src.len.min(start + rows.len());
+            for (slot, row) in rows.iter_mut().zip(start..end) {
+                *slot = row;
+            }
+            self.extend_cloned(src, &rows[..end - start]);
+            start = end;
+        }
+    }
+
+    /// Appends clones of the records of `src` (of the same type as every group)
+    /// at the positions of `pairs`, each to the group its pair names (a group
+    /// short of room grows). Panics at a position or group past the end.
+    pub(crate) fn clone_grouped(
+        src: &ErasedVec,
+        pairs: &[(usize, usize)],
+        groups: &mut [ErasedVec],
+    ) {
+        debug_assert!(
+            groups
+                .iter()
+                .all(|g| g.ty.size == src.ty.size && g.ty.align == src.ty.align)
+        );
+        // SAFETY: all hold records of the type.
+        unsafe { (src.ty.clone_grouped)(src, pairs, groups) }
+    }
+
+    /// The records, typed.
     ///
     /// # Safety
-    /// `write` returns `Ok` only after writing a record of this vector's type
-    /// to the slot (aligned, room for one record).
-    pub(crate) unsafe fn push_with<E>(
-        &mut self,
-        write: impl FnOnce(*mut u8) -> Result<(), E>,
-    ) -> Result<(), E> {
+    /// `T` is the type the vector's [`RecordType`] was made for.
+    pub(crate) unsafe fn as_slice<T>(&self) -> &[T] {
+        // SAFETY: the first `len` records are initialized `T`s (invariant);
+        // the buffer is aligned for `T`, and not null even when empty.
+        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr().cast::<T>(), self.len) }
+    }
+
+    /// Appends `record`.
+    ///
+    /// # Safety
+    /// `T` is the type the vector's [`RecordType`] was made for.
+    pub(crate) unsafe fn push<T>(&mut self, record: T) {
         self.reserve(1);
-        write(self.end())?;
+        // SAFETY: `T` is the records' type (caller), so the slot past `len`
+        // is aligned for it, with room for one after `reserve`.
+        unsafe { self.end().cast::<T>().write(record) };
         self.len += 1;
-        Ok(())
     }
 
     /// Appends the record at `src`, moved: its bytes are copied.
@@ -307,7 +363,13 @@ impl ErasedVec {
         // SAFETY: the buffers are distinct; `other`'s first `len` records are
         // initialized; there is room for them past `self.len`. They are
         // `self`'s from here on: `other` forgets them before it is dropped.
-        unsafe { ptr::copy_nonoverlapping(other.as_ptr(), self.end_unchecked(), other.len * self.ty.size) };
+        unsafe {
+            ptr::copy_nonoverlapping(
+                other.as_ptr(),
+                self.end_unchecked(),
+                other.len * self.ty.size,
+            )
+        };
         self.len += other.len;
         other.len = 0;
     }
@@ -419,10 +481,41 @@ impl Drop for ErasedVec {
 // The functions of `RecordType::of`: the only code made for each record type.
 
 /// # Safety
-/// `src` is a `T`; `dst` is aligned, with room for one, and not initialized.
-unsafe fn clone_to<T: Clone>(src: *const u8, dst: *mut u8) {
+/// `src` and `dst` hold `T`s; `dst` has room for `rows.len()` more.
+unsafe fn clone_rows<T: Clone>(src: &ErasedVec, rows: &[usize], dst: &mut ErasedVec) {
     // SAFETY: the caller's promise.
-    unsafe { dst.cast::<T>().write((*src.cast::<T>()).clone()) }
+    let records = unsafe { src.as_slice::<T>() };
+    let base = dst.ptr.as_ptr().cast::<T>();
+    for &row in rows {
+        let record = records[row].clone();
+        debug_assert!(dst.len < dst.cap);
+        // SAFETY: there is room (caller); the slot past `len` is not
+        // initialized. `len` counts it once written, so a later panic drops it.
+        unsafe { base.add(dst.len).write(record) };
+        dst.len += 1;
+    }
+}
+
+/// # Safety
+/// `src` and every group hold `T`s.
+unsafe fn clone_grouped<T: Clone>(
+    src: &ErasedVec,
+    pairs: &[(usize, usize)],
+    groups: &mut [ErasedVec],
+) {
+    // SAFETY: the caller's promise.
+    let records = unsafe { src.as_slice::<T>() };
+    for &(row, g) in pairs {
+        let record = records[row].clone();
+        let group = &mut groups[g];
+        if group.len == group.cap {
+            group.reserve(1);
+        }
+        // SAFETY: the group has room past `len`, not initialized; `len`
+        // counts the record once written.
+        unsafe { group.ptr.as_ptr().cast::<T>().add(group.len).write(record) };
+        group.len += 1;
+    }
 }
 
 /// # Safety
@@ -435,6 +528,7 @@ unsafe fn drop_one<T>(p: *mut u8) {
 /// # Safety
 /// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
 unsafe fn vec_of<T: Send + 'static>(parts: RawParts) -> Box<dyn Any + Send> {
+    // SAFETY: the caller's promise.
     Box::new(unsafe { vec_from_parts::<T>(parts) })
 }
 
@@ -451,12 +545,19 @@ unsafe fn vec_from_parts<T>(parts: RawParts) -> Vec<T> {
 }
 
 /// # Safety
-/// Each of `groups` is as [`vec_of`] takes it.
-unsafe fn groups_of<T: Send + 'static>(groups: &[RawParts]) -> Box<dyn Any + Send> {
+/// Each of `groups` holds `T`s; their records and buffers move to the result
+/// (the caller forgets the groups).
+unsafe fn groups_of<T: Send + 'static>(groups: &[ErasedVec]) -> Box<dyn Any + Send> {
     let mut out: Vec<Vec<T>> = Vec::with_capacity(groups.len());
     let base = out.as_mut_ptr();
-    for (i, &parts) in groups.iter().enumerate() {
-        // SAFETY: `i < groups.len()`, the capacity; the parts are a `Vec<T>`'s.
+    for (i, group) in groups.iter().enumerate() {
+        let parts = RawParts {
+            ptr: group.ptr.as_ptr(),
+            len: group.len,
+            cap: group.cap,
+        };
+        // SAFETY: `i < groups.len()`, the capacity; a group's parts are a
+        // `Vec<T>`'s (invariant), and the caller gives them up.
         unsafe { base.add(i).write(vec_from_parts::<T>(parts)) };
     }
     // SAFETY: the first `groups.len()` slots were written above.

@@ -109,8 +109,7 @@ fn clones_grow_the_buffer_and_every_record_is_dropped_once() {
     let source = erased(&counts, 0..100);
     let mut copy = ErasedVec::new(&COUNTED);
     for i in (0..100).rev() {
-        // SAFETY: a record of the type, in another vector.
-        unsafe { copy.push_clone(source.at(i)) };
+        copy.extend_cloned(&source, &[i]);
     }
     assert!(copy.capacity() >= 100);
     assert_eq!(counts.clones(), 100);
@@ -127,20 +126,18 @@ fn a_clone_that_panics_part_way_drops_what_was_cloned_once_and_nothing_else() {
     counts.panics_at.store(6, Ordering::SeqCst);
     let made = catch_unwind(AssertUnwindSafe(|| {
         let mut copy = ErasedVec::with_capacity(&COUNTED, 2);
-        for i in 0..10 {
-            // SAFETY: a record of the type, in another vector.
-            unsafe { copy.push_clone(source.at(i)) };
-        }
+        copy.extend_cloned(&source, &[0, 1, 2]);
+        copy.extend_cloned_all(&source);
         copy
     }));
     assert!(made.is_err(), "the clone of record 6 panics");
-    // Records 0..6 were cloned, and dropped as the panic unwound.
-    assert_eq!(counts.clones(), 6);
-    assert_eq!(counts.drops(), 6);
+    // Records 0..3, then 0..6, were cloned, and dropped as the panic unwound.
+    assert_eq!(counts.clones(), 9);
+    assert_eq!(counts.drops(), 9);
     // The source is whole.
     counts.panics_at.store(u64::MAX, Ordering::SeqCst);
     assert_eq!(ids_of(source.into_vec()), (0..10).collect::<Vec<_>>());
-    assert_eq!(counts.drops(), 16);
+    assert_eq!(counts.drops(), 19);
 }
 
 #[test]
@@ -152,13 +149,12 @@ fn a_lent_vec_keeps_what_was_cloned_onto_it_even_when_a_clone_panics() {
     let done = catch_unwind(AssertUnwindSafe(|| {
         let mut lent = ErasedVec::lend(&COUNTED, &mut *out).expect("a Vec<Counted>");
         lent.reserve_exact(10);
-        for i in 0..5 {
-            // SAFETY: a record of the type, in another vector.
-            unsafe { lent.push_clone(source.at(i)) };
-        }
+        lent.extend_cloned(&source, &[0, 1, 2, 3, 4]);
     }));
     assert!(done.is_err());
-    let out = out.downcast::<Vec<Counted>>().expect("still a Vec<Counted>");
+    let out = out
+        .downcast::<Vec<Counted>>()
+        .expect("still a Vec<Counted>");
     let ids: Vec<u64> = out.iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![100, 101, 0, 1, 2]);
     assert!(out.capacity() >= 12, "the room made is kept");
@@ -247,6 +243,38 @@ fn records_handed_out_one_by_one_go_to_their_groups() {
 }
 
 #[test]
+fn clones_go_to_the_groups_their_pairs_name_in_order() {
+    let counts = Counts::new();
+    let source = erased(&counts, 0..600);
+    // Every record, more than one batch of positions.
+    let mut all = ErasedVec::new(&COUNTED);
+    all.extend_cloned_all(&source);
+    assert_eq!(ids_of(all.into_vec()), (0..600).collect::<Vec<_>>());
+    // Group 1 is allocated too small and grows; group 0 gets nothing.
+    let mut groups: Vec<ErasedVec> = [0, 1, 2]
+        .iter()
+        .map(|&size| ErasedVec::with_capacity(&COUNTED, size))
+        .collect();
+    ErasedVec::clone_grouped(
+        &source,
+        &[(5, 2), (599, 1), (3, 1), (5, 2), (7, 1)],
+        &mut groups,
+    );
+    let groups = ErasedVec::into_groups(&COUNTED, groups)
+        .downcast::<Vec<Vec<Counted>>>()
+        .expect("a Vec<Vec<Counted>>");
+    let ids: Vec<Vec<u64>> = groups
+        .iter()
+        .map(|g| g.iter().map(|r| r.id).collect())
+        .collect();
+    assert_eq!(ids, vec![vec![], vec![599, 3, 7], vec![5, 5]]);
+    drop(groups);
+    drop(source);
+    assert_eq!(counts.clones(), 605);
+    assert_eq!(counts.drops(), 1205);
+}
+
+#[test]
 fn a_panic_while_handing_out_records_drops_none_twice() {
     let counts = Counts::new();
     let vec = erased(&counts, 0..6);
@@ -277,10 +305,9 @@ static ALIGNED: RecordType = RecordType::of::<Aligned>();
 #[test]
 fn buffers_keep_the_record_types_alignment() {
     let mut vec = ErasedVec::new(&ALIGNED);
-    let source = vec![Aligned(7)];
+    let source = ErasedVec::from_vec(&ALIGNED, Box::new(vec![Aligned(7)])).expect("aligned");
     for _ in 0..40 {
-        // SAFETY: an `Aligned`, in another vector.
-        unsafe { vec.push_clone((&raw const source[0]).cast()) };
+        vec.extend_cloned(&source, &[0]);
         assert_eq!(vec.as_ptr() as usize % 64, 0);
     }
     let back = vec.into_vec().downcast::<Vec<Aligned>>().expect("aligned");
