@@ -27,18 +27,15 @@ pub(crate) struct RecordType {
     clone_grouped: unsafe fn(src: &ErasedVec, pairs: &[(usize, usize)], groups: &mut [ErasedVec]),
     /// Drops the `T` at the pointer in place.
     drop_one: unsafe fn(*mut u8),
-    /// The `Vec<T>` of a buffer's parts, boxed.
-    vec_of: unsafe fn(RawParts) -> Box<dyn Any + Send>,
+    /// An empty `Vec<T>`, boxed.
+    empty_vec: fn() -> Box<dyn Any + Send>,
     /// The `Vec<Vec<T>>` of the vectors of `groups`, boxed (their records and
     /// buffers move to it).
     groups_of: unsafe fn(groups: &[ErasedVec]) -> Box<dyn Any + Send>,
-    /// The parts of a boxed `Vec<T>` (the box given back when it is not one).
-    parts_of: fn(Box<dyn Any + Send>) -> Result<RawParts, Box<dyn Any + Send>>,
-    /// Takes the `Vec<T>` out of `out` (leaving it empty) as parts; `None`
-    /// when `out` is not a `Vec<T>`.
-    take_from: fn(&mut dyn Any) -> Option<RawParts>,
-    /// Puts a `Vec<T>`'s parts back in `out` (a `Vec<T>`, empty).
-    put_back: unsafe fn(&mut dyn Any, RawParts),
+    /// Puts the `Vec<T>` of the parts in `out`, a `Vec<T>`, and gives up the
+    /// one it held as parts; `None` (the parts untouched) when `out` is not a
+    /// `Vec<T>`. The one way into and out of a `Vec<T>`, so one function.
+    swap_parts: unsafe fn(out: &mut dyn Any, RawParts) -> Option<RawParts>,
 }
 
 /// The pieces of a vector: its buffer, length and capacity (in records).
@@ -66,11 +63,9 @@ impl RecordType {
             clone_rows: clone_rows::<T>,
             clone_grouped: clone_grouped::<T>,
             drop_one: drop_one::<T>,
-            vec_of: vec_of::<T>,
+            empty_vec: empty_vec::<T>,
             groups_of: groups_of::<T>,
-            parts_of: parts_of::<T>,
-            take_from: take_from::<T>,
-            put_back: put_back::<T>,
+            swap_parts: swap_parts::<T>,
         }
     }
 
@@ -80,6 +75,15 @@ impl RecordType {
             .checked_mul(cap)
             .and_then(|bytes| Layout::from_size_align(bytes, self.align).ok())
             .expect("capacity overflow")
+    }
+
+    /// The parts of an empty vector.
+    fn no_parts(&self) -> RawParts {
+        RawParts {
+            ptr: self.dangling().as_ptr(),
+            len: 0,
+            cap: 0,
+        }
     }
 
     /// The buffer of an empty vector: dangling, aligned, never read.
@@ -148,22 +152,31 @@ impl ErasedVec {
         }
     }
 
+    /// The buffer, length and capacity (still the vector's).
+    fn raw_parts(&self) -> RawParts {
+        RawParts {
+            ptr: self.ptr.as_ptr(),
+            len: self.len,
+            cap: self.cap,
+        }
+    }
+
     /// Gives up the buffer, the records in it now owned by the caller.
     pub(crate) fn into_raw_parts(self) -> RawParts {
-        let this = ManuallyDrop::new(self);
-        RawParts {
-            ptr: this.ptr.as_ptr(),
-            len: this.len,
-            cap: this.cap,
-        }
+        ManuallyDrop::new(self).raw_parts()
     }
 
     /// The records as a boxed `Vec<T>`.
     pub(crate) fn into_vec(self) -> Box<dyn Any + Send> {
         let ty = self.ty;
+        let mut out = (ty.empty_vec)();
         // SAFETY: the parts are this vector's, given up; its buffer was
-        // allocated as a `Vec<T>`'s and holds `len` records of `T`.
-        unsafe { (ty.vec_of)(self.into_raw_parts()) }
+        // allocated as a `Vec<T>`'s and holds `len` records of `T`. `out`
+        // is a `Vec<T>`, so they are taken, and what comes back is the parts
+        // of an empty `Vec` (nothing to free).
+        let swapped = unsafe { (ty.swap_parts)(&mut *out, self.into_raw_parts()) };
+        debug_assert!(swapped.is_some_and(|empty| empty.cap == 0));
+        out
     }
 
     /// `groups` (each of type `ty`) as a boxed `Vec<Vec<T>>`.
@@ -190,9 +203,14 @@ impl ErasedVec {
         ty: &'static RecordType,
         records: Box<dyn Any + Send>,
     ) -> Result<Self, Box<dyn Any + Send>> {
-        let parts = (ty.parts_of)(records)?;
-        // SAFETY: `parts_of` gave up a `Vec<T>` as its parts.
-        Ok(unsafe { ErasedVec::from_raw_parts(ty, parts) })
+        let mut records = records;
+        // SAFETY: empty parts are any `Vec<T>`'s.
+        match unsafe { (ty.swap_parts)(&mut *records, ty.no_parts()) } {
+            // SAFETY: `swap_parts` gave up a `Vec<T>` as its parts (the box,
+            // dropped here, holds an empty one).
+            Some(parts) => Ok(unsafe { ErasedVec::from_raw_parts(ty, parts) }),
+            None => Err(records),
+        }
     }
 
     /// Number of records.
@@ -326,15 +344,19 @@ impl ErasedVec {
         unsafe { std::slice::from_raw_parts(self.ptr.as_ptr().cast::<T>(), self.len) }
     }
 
-    /// Appends `record`.
+    /// The slot past the last record, room made for it: where the caller
+    /// writes a record before [`ErasedVec::commit_slot`] counts it.
+    pub(crate) fn reserve_slot(&mut self) -> *mut u8 {
+        self.reserve(1);
+        self.end()
+    }
+
+    /// Counts the record written to the slot [`ErasedVec::reserve_slot`] gave.
     ///
     /// # Safety
-    /// `T` is the type the vector's [`RecordType`] was made for.
-    pub(crate) unsafe fn push<T>(&mut self, record: T) {
-        self.reserve(1);
-        // SAFETY: `T` is the records' type (caller), so the slot past `len`
-        // is aligned for it, with room for one after `reserve`.
-        unsafe { self.end().cast::<T>().write(record) };
+    /// A record of the vector's type was written there since.
+    pub(crate) unsafe fn commit_slot(&mut self) {
+        debug_assert!(self.len < self.cap);
         self.len += 1;
     }
 
@@ -429,9 +451,10 @@ impl ErasedVec {
     /// what is done to it is done to `out`, even if it panics part-way.
     /// `None` when `out` is not a `Vec<T>`.
     pub(crate) fn lend<'a>(ty: &'static RecordType, out: &'a mut dyn Any) -> Option<Lent<'a>> {
-        let parts = (ty.take_from)(out)?;
+        // SAFETY: empty parts are any `Vec<T>`'s.
+        let parts = unsafe { (ty.swap_parts)(out, ty.no_parts()) }?;
         Some(Lent {
-            // SAFETY: `take_from` gave up a `Vec<T>` as its parts.
+            // SAFETY: `swap_parts` gave up a `Vec<T>` as its parts.
             vec: ManuallyDrop::new(unsafe { ErasedVec::from_raw_parts(ty, parts) }),
             out,
         })
@@ -462,8 +485,9 @@ impl Drop for Lent<'_> {
         // SAFETY: the vector is taken once, here, and never used after.
         let vec = unsafe { ManuallyDrop::take(&mut self.vec) };
         let ty = vec.ty;
-        // SAFETY: `out` is the `Vec<T>` the parts were taken from, left empty.
-        unsafe { (ty.put_back)(self.out, vec.into_raw_parts()) }
+        // SAFETY: `out` is the `Vec<T>` the parts were taken from, left
+        // empty: what comes back needs no freeing.
+        unsafe { (ty.swap_parts)(self.out, vec.into_raw_parts()) };
     }
 }
 
@@ -485,13 +509,11 @@ impl Drop for ErasedVec {
 unsafe fn clone_rows<T: Clone>(src: &ErasedVec, rows: &[usize], dst: &mut ErasedVec) {
     // SAFETY: the caller's promise.
     let records = unsafe { src.as_slice::<T>() };
-    let base = dst.ptr.as_ptr().cast::<T>();
     for &row in rows {
         let record = records[row].clone();
-        debug_assert!(dst.len < dst.cap);
         // SAFETY: there is room (caller); the slot past `len` is not
         // initialized. `len` counts it once written, so a later panic drops it.
-        unsafe { base.add(dst.len).write(record) };
+        unsafe { dst.end().cast::<T>().write(record) };
         dst.len += 1;
     }
 }
@@ -513,7 +535,7 @@ unsafe fn clone_grouped<T: Clone>(
         }
         // SAFETY: the group has room past `len`, not initialized; `len`
         // counts the record once written.
-        unsafe { group.ptr.as_ptr().cast::<T>().add(group.len).write(record) };
+        unsafe { group.end().cast::<T>().write(record) };
         group.len += 1;
     }
 }
@@ -525,15 +547,26 @@ unsafe fn drop_one<T>(p: *mut u8) {
     unsafe { ptr::drop_in_place(p.cast::<T>()) }
 }
 
-/// # Safety
-/// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
-unsafe fn vec_of<T: Send + 'static>(parts: RawParts) -> Box<dyn Any + Send> {
-    // SAFETY: the caller's promise.
-    Box::new(unsafe { vec_from_parts::<T>(parts) })
+fn empty_vec<T: Send + 'static>() -> Box<dyn Any + Send> {
+    Box::new(Vec::<T>::new())
 }
 
 /// # Safety
-/// As [`vec_of`].
+/// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
+unsafe fn swap_parts<T: 'static>(out: &mut dyn Any, parts: RawParts) -> Option<RawParts> {
+    let out = out.downcast_mut::<Vec<T>>()?;
+    // SAFETY: the caller's promise.
+    let old = std::mem::replace(out, unsafe { vec_from_parts::<T>(parts) });
+    let mut old = ManuallyDrop::new(old);
+    Some(RawParts {
+        ptr: old.as_mut_ptr().cast::<u8>(),
+        len: old.len(),
+        cap: old.capacity(),
+    })
+}
+
+/// # Safety
+/// As [`swap_parts`].
 unsafe fn vec_from_parts<T>(parts: RawParts) -> Vec<T> {
     if parts.cap == 0 {
         return Vec::new();
@@ -549,49 +582,12 @@ unsafe fn vec_from_parts<T>(parts: RawParts) -> Vec<T> {
 /// (the caller forgets the groups).
 unsafe fn groups_of<T: Send + 'static>(groups: &[ErasedVec]) -> Box<dyn Any + Send> {
     let mut out: Vec<Vec<T>> = Vec::with_capacity(groups.len());
-    let base = out.as_mut_ptr();
-    for (i, group) in groups.iter().enumerate() {
-        let parts = RawParts {
-            ptr: group.ptr.as_ptr(),
-            len: group.len,
-            cap: group.cap,
-        };
-        // SAFETY: `i < groups.len()`, the capacity; a group's parts are a
-        // `Vec<T>`'s (invariant), and the caller gives them up.
-        unsafe { base.add(i).write(vec_from_parts::<T>(parts)) };
+    for group in groups {
+        // SAFETY: a group's parts are a `Vec<T>`'s (invariant), and the
+        // caller gives them up.
+        out.push(unsafe { vec_from_parts::<T>(group.raw_parts()) });
     }
-    // SAFETY: the first `groups.len()` slots were written above.
-    unsafe { out.set_len(groups.len()) };
     Box::new(out)
-}
-
-/// Gives up a `Vec<T>` as parts.
-fn vec_parts<T>(vec: Vec<T>) -> RawParts {
-    let mut vec = ManuallyDrop::new(vec);
-    RawParts {
-        ptr: vec.as_mut_ptr().cast::<u8>(),
-        len: vec.len(),
-        cap: vec.capacity(),
-    }
-}
-
-fn parts_of<T: 'static>(records: Box<dyn Any + Send>) -> Result<RawParts, Box<dyn Any + Send>> {
-    records.downcast::<Vec<T>>().map(|vec| vec_parts(*vec))
-}
-
-fn take_from<T: 'static>(out: &mut dyn Any) -> Option<RawParts> {
-    out.downcast_mut::<Vec<T>>()
-        .map(|vec| vec_parts(std::mem::take(vec)))
-}
-
-/// # Safety
-/// `parts` as [`vec_of`] takes them.
-unsafe fn put_back<T: 'static>(out: &mut dyn Any, parts: RawParts) {
-    // SAFETY: the caller's promise.
-    let vec = unsafe { vec_from_parts::<T>(parts) };
-    if let Some(out) = out.downcast_mut::<Vec<T>>() {
-        *out = vec;
-    }
 }
 
 #[cfg(test)]

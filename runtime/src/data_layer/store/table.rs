@@ -34,11 +34,16 @@ pub(crate) struct TypedTable<R> {
 
 /// An empty table of `R` (the schema's `new_table`).
 pub fn new_table<R: Resource>() -> Box<dyn Table> {
-    Box::new(TypedTable::<R>::of(ErasedVec::new(Typed::<R>::RECORD)))
+    // SAFETY: a vector of `R`'s record type.
+    Box::new(unsafe { TypedTable::<R>::of(ErasedVec::new(Typed::<R>::RECORD)) })
 }
 
 impl<R: Resource> TypedTable<R> {
-    fn of(records: ErasedVec) -> Self {
+    /// The table of `records`.
+    ///
+    /// # Safety
+    /// `records` was made with `R`'s record type.
+    unsafe fn of(records: ErasedVec) -> Self {
         TypedTable {
             records,
             record: PhantomData,
@@ -47,8 +52,7 @@ impl<R: Resource> TypedTable<R> {
 
     /// The records, typed.
     fn slice(&self) -> &[R] {
-        // SAFETY: the vector was made with `R`'s record type (`new_table`,
-        // `duplicate`).
+        // SAFETY: the vector was made with `R`'s record type (`of`).
         unsafe { self.records.as_slice::<R>() }
     }
 }
@@ -60,7 +64,8 @@ impl<R: Resource> Table for TypedTable<R> {
         self.records.len()
     }
     fn duplicate(&self) -> Box<dyn Table> {
-        Box::new(TypedTable::<R>::of(duplicate(&self.records)))
+        // SAFETY: a copy of this table's vector, of the same record type.
+        Box::new(unsafe { TypedTable::<R>::of(duplicate(&self.records)) })
     }
     fn get(&self, row: usize, attr: usize) -> Value {
         self.slice()[row].get(attr)
@@ -91,9 +96,14 @@ impl<R: Resource> Table for TypedTable<R> {
         values(self, rows, attr, out);
     }
     fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()> {
+        let slot = self.records.reserve_slot();
         let record = R::read_columns(reader)?;
-        // SAFETY: an `R`, the vector's record type.
-        unsafe { self.records.push(record) };
+        // SAFETY: the slot is aligned for an `R`, the vector's record type,
+        // with room for one; written, it is counted.
+        unsafe {
+            slot.cast::<R>().write(record);
+            self.records.commit_slot();
+        }
         Ok(())
     }
     fn reserve(&mut self, additional: usize) {
@@ -124,12 +134,14 @@ impl<R: Resource> Table for TypedTable<R> {
 
 // The table's methods, compiled once.
 
+/// A copy of `records`, every record cloned.
 fn duplicate(records: &ErasedVec) -> ErasedVec {
     let mut copy = ErasedVec::with_capacity(records.record_type(), records.len());
     copy.extend_cloned_all(records);
     copy
 }
 
+/// [`Table::values`], through [`Table::get`].
 fn values(table: &dyn Table, rows: &[usize], attr: usize, out: &mut Vec<Value>) {
     out.reserve(rows.len());
     let len = table.len();
@@ -142,18 +154,21 @@ fn values(table: &dyn Table, rows: &[usize], attr: usize, out: &mut Vec<Value>) 
     }
 }
 
+/// [`Table::swap`].
 fn swap(records: &mut ErasedVec, swaps: &[(usize, usize)]) {
     for &(a, b) in swaps {
         records.swap(a, b);
     }
 }
 
+/// [`Table::select`].
 fn select(records: &ErasedVec, rows: &[usize]) -> Box<dyn Any + Send> {
     let mut out = ErasedVec::with_capacity(records.record_type(), rows.len());
     out.extend_cloned(records, rows);
     out.into_vec()
 }
 
+/// [`Table::select_onto`] (`schema` names the resource in the error).
 fn select_onto(
     records: &ErasedVec,
     rows: &[usize],
@@ -171,6 +186,7 @@ fn select_onto(
     Ok(())
 }
 
+/// [`Table::select_grouped`].
 fn select_grouped(
     records: &ErasedVec,
     rows: &[(usize, usize)],
@@ -182,6 +198,7 @@ fn select_grouped(
     ErasedVec::into_groups(ty, out)
 }
 
+/// [`Table::append`].
 fn append(records: &mut ErasedVec, more: Box<dyn Any + Send>, schema: &Schema) -> Result<()> {
     let more =
         ErasedVec::from_vec(records.record_type(), more).map_err(|_| wrong_records(schema))?;
@@ -189,6 +206,7 @@ fn append(records: &mut ErasedVec, more: Box<dyn Any + Send>, schema: &Schema) -
     Ok(())
 }
 
+/// [`Table::take`].
 fn take(records: &mut ErasedVec, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send> {
     let ty = records.record_type();
     let records = std::mem::replace(records, ErasedVec::new(ty));
