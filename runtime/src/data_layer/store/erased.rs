@@ -116,7 +116,7 @@ unsafe impl Sync for ErasedVec {}
 impl ErasedVec {
     /// An empty vector (no allocation).
     pub(crate) fn new(ty: &'static RecordType) -> Self {
-        assert!(ty.size != 0, "an erased vector holds no zero-sized type");
+        // (`size` is not 0: `RecordType::of` refuses zero-sized types.)
         ErasedVec {
             ptr: ty.dangling(),
             len: 0,
@@ -127,11 +127,22 @@ impl ErasedVec {
 
     /// An empty vector with room for `cap` records.
     pub(crate) fn with_capacity(ty: &'static RecordType, cap: usize) -> Self {
-        let mut vec = ErasedVec::new(ty);
-        if cap != 0 {
-            vec.grow_to(cap);
+        if cap == 0 {
+            return ErasedVec::new(ty);
         }
-        vec
+        let layout = ty.array(cap);
+        // SAFETY: `layout` has a non-zero size (`size` and `cap` are not 0).
+        let ptr = unsafe { alloc::alloc(layout) };
+        let Some(ptr) = NonNull::new(ptr) else {
+            alloc::handle_alloc_error(layout)
+        };
+        // The invariant: no record yet, a buffer of `array(cap)`.
+        ErasedVec {
+            ptr,
+            len: 0,
+            cap,
+            ty,
+        }
     }
 
     /// A vector of a `Vec<T>`'s parts (`T` the type `ty` describes).
