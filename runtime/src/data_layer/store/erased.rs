@@ -24,7 +24,7 @@ pub(crate) struct RecordType {
     clone_rows: unsafe fn(src: &ErasedVec, rows: &[usize], dst: &mut ErasedVec),
     /// Appends clones of the records of `src` at the positions of `pairs`,
     /// each to the group of `groups` its pair names.
-    clone_grouped: unsafe fn(src: &ErasedVec, pairs: &[(usize, usize)], groups: &mut [ErasedVec]),
+    clone_grouped: CloneGrouped,
     /// Drops the `T` at the pointer in place.
     drop_one: unsafe fn(*mut u8),
     /// An empty `Vec<T>`, boxed.
@@ -37,6 +37,10 @@ pub(crate) struct RecordType {
     /// `Vec<T>`. The one way into and out of a `Vec<T>`, so one function.
     swap_parts: unsafe fn(out: &mut dyn Any, RawParts) -> Option<RawParts>,
 }
+
+/// The type of [`RecordType`]'s grouped clone: from `src`, the records at
+/// the positions of `pairs` (position, group) into `groups`.
+type CloneGrouped = unsafe fn(src: &ErasedVec, pairs: &[(usize, usize)], groups: &mut [ErasedVec]);
 
 /// The pieces of a vector: its buffer, length and capacity (in records).
 #[derive(Clone, Copy)]
