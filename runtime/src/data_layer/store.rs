@@ -2,8 +2,9 @@
 //! layer keeps real `R` values (no conversion on read) while seeing every resource
 //! alike, and how the SQL layers turn each row into an `R` as they read it
 //! ([`Collector`]). Each schema carries `new_table`, made by `resource!` for its
-//! type; only [`TypedTable`]'s methods are compiled once per resource, all the
-//! rest once.
+//! type: a table whose record type is erased (`table`, over `erased`), so its
+//! methods are compiled once, not once per resource; per resource there are
+//! only a few small functions.
 
 // The collectors are read by the SQL layers only.
 #![cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
@@ -13,8 +14,8 @@ use std::any::Any;
 use crate::data_layer::Records;
 use crate::data_layer::columns::row_columns;
 use crate::error::{Error, Result};
+use crate::resource::Schema;
 pub use crate::resource::Table;
-use crate::resource::{Resource, Schema};
 use crate::scalar::ColumnReader;
 use crate::value::Value;
 
@@ -282,6 +283,11 @@ pub(crate) fn remove_rows(table: &mut dyn Table, positions: &[usize]) -> Box<dyn
     records
 }
 
+mod erased;
+mod table;
+
+pub use self::table::new_table;
+
 /// The records of a read of `schema` that was not partitioned, in a table of
 /// `schema`'s records, whichever form the layer returned them in: how code that
 /// does not know the record type reads their attributes.
@@ -308,125 +314,6 @@ pub(crate) fn table_of(schema: &'static Schema, records: Records) -> Result<Box<
     }
 }
 
-/// The table of `R`.
-pub struct TypedTable<R>(Vec<R>);
-
-/// An empty table of `R` (the schema's `new_table`).
-pub fn new_table<R: Resource>() -> Box<dyn Table> {
-    Box::new(TypedTable::<R>(Vec::new()))
-}
-
-// Monomorphized once per resource, in the crate that declares it: only what
-// needs the record type is here, each method a plain loop (an iterator chain or
-// closure in a generic body is a new instantiation of each adapter per
-// resource; a sort, ten kilobytes of machine code per resource). Everything
-// else is in non-generic code around `dyn Table`. See `benches/compile_time/`.
-impl<R: Resource> Table for TypedTable<R> {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    fn duplicate(&self) -> Box<dyn Table> {
-        Box::new(TypedTable(self.0.clone()))
-    }
-    fn get(&self, row: usize, attr: usize) -> Value {
-        self.0[row].get(attr)
-    }
-    // Written in place, not pushed: a push's capacity check per value costs
-    // as much as the read.
-    fn ints(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<i64>>) {
-        let start = out.len();
-        out.resize(start + rows.len(), None);
-        for (out, &row) in out[start..].iter_mut().zip(rows) {
-            if let Some(record) = self.0.get(row) {
-                *out = record.get_int(attr);
-            }
-        }
-    }
-    fn uuids(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<uuid::Uuid>>) {
-        let start = out.len();
-        out.resize(start + rows.len(), None);
-        for (out, &row) in out[start..].iter_mut().zip(rows) {
-            if let Some(record) = self.0.get(row) {
-                *out = record.get_uuid(attr);
-            }
-        }
-    }
-    fn values(&self, rows: &[usize], attr: usize, out: &mut Vec<Value>) {
-        out.reserve(rows.len());
-        for &row in rows {
-            out.push(match self.0.get(row) {
-                Some(record) => record.get(attr),
-                None => Value::Null,
-            });
-        }
-    }
-    fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()> {
-        self.0.push(R::read_columns(reader)?);
-        Ok(())
-    }
-    fn reserve(&mut self, additional: usize) {
-        self.0.reserve_exact(additional);
-    }
-    fn truncate(&mut self, len: usize) {
-        self.0.truncate(len);
-    }
-    fn swap(&mut self, swaps: &[(usize, usize)]) {
-        for &(a, b) in swaps {
-            self.0.swap(a, b);
-        }
-    }
-    fn select(&self, rows: &[usize]) -> Box<dyn Any + Send> {
-        let mut out = Vec::with_capacity(rows.len());
-        for &row in rows {
-            out.push(self.0[row].clone());
-        }
-        Box::new(out)
-    }
-    fn select_onto(&self, rows: &[usize], expected: usize, out: &mut dyn Any) -> Result<()> {
-        let out = out
-            .downcast_mut::<Vec<R>>()
-            .ok_or_else(|| wrong_records(R::schema()))?;
-        if let Some(capacity) = grown_capacity(out.len(), out.capacity(), expected, rows.len()) {
-            out.reserve_exact(capacity - out.len());
-        }
-        for &row in rows {
-            out.push(self.0[row].clone());
-        }
-        Ok(())
-    }
-    fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send> {
-        let mut out = empty_groups::<R>(sizes);
-        for &(row, g) in rows {
-            out[g].push(self.0[row].clone());
-        }
-        Box::new(out)
-    }
-    fn append(&mut self, mut records: Box<dyn Any + Send>) -> Result<()> {
-        match records.downcast_mut::<Vec<R>>() {
-            Some(records) => {
-                self.0.append(records);
-                Ok(())
-            }
-            None => Err(wrong_records(R::schema())),
-        }
-    }
-    fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send> {
-        let records = std::mem::take(&mut self.0);
-        let Some((slots, sizes)) = grouping else {
-            return Box::new(records);
-        };
-        let mut out = empty_groups::<R>(sizes);
-        let mut slots = slots.iter();
-        for record in records {
-            if let Some(&slot) = slots.next() {
-                out[slot].push(record);
-            }
-        }
-        Box::new(out)
-    }
-}
-
 /// The capacity a vector of `len` records and room for `capacity` grows to
 /// before `adding` more are appended, when `expected` are expected in all
 /// (`Table::select_onto`); `None` when it has room. Growing, it makes room for
@@ -447,15 +334,6 @@ fn grown_capacity(len: usize, capacity: usize, expected: usize, adding: usize) -
 #[cold]
 fn wrong_records(schema: &Schema) -> Error {
     Error::data_layer(format!("records of the wrong type for {}", schema.name))
-}
-
-/// One empty group per entry of `sizes`, allocated at that size.
-fn empty_groups<R>(sizes: &[usize]) -> Vec<Vec<R>> {
-    let mut out = Vec::with_capacity(sizes.len());
-    for &size in sizes {
-        out.push(Vec::with_capacity(size));
-    }
-    out
 }
 
 /// The order that sorts `keys` stably; an error unless there is one key per

@@ -3,9 +3,11 @@
 //! alike. Each [`Schema`](super::Schema) carries `new_table`, made by `resource!`
 //! for its type; the implementation is `data_layer::store`'s.
 //!
-//! Every method here is compiled once per resource, in the crate declaring it,
-//! so the trait holds only what needs the record type: the loops around it
+//! The trait holds only what needs the record type: the loops around it
 //! (grouping, windows, collecting rows) are non-generic code over `dyn Table`.
+//! Its one implementation keeps the records in a vector whose type is erased,
+//! so its methods too are compiled once; per resource there are only a few
+//! small functions (clone, drop, read a row, read an attribute).
 
 use std::any::Any;
 

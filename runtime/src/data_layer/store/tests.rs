@@ -1,7 +1,7 @@
 //! Tests of the collector: records read into groups, in order.
 
 use super::*;
-use crate::resource::RowColumns;
+use crate::resource::{Resource, RowColumns};
 use crate::testing::test_resource;
 
 test_resource!(Item in "item", id: i64 = None, { label: String });
