@@ -20,13 +20,17 @@ use std::mem::ManuallyDrop;
 /// [`Grouping`](super::grouping::Grouping) makes them); otherwise the records
 /// are pushed one by one instead, the ones without a valid slot dropped.
 pub(super) fn gather<D>(records: Vec<D>, slots: &[u32], groups: usize) -> Vec<Vec<D>> {
-    if slots.len() != records.len() || slots.iter().any(|&s| s as usize >= groups) {
+    if slots.len() != records.len() {
         return push_each(records, slots, groups);
     }
-    // `starts[g]..starts[g + 1]`: where group `g`'s records are in `order`.
+    // `starts[g]..starts[g + 1]`: where group `g`'s records are in `order`;
+    // counting them also checks every slot names a group (one pass).
     let mut starts = vec![0_usize; groups + 1];
     for &slot in slots {
-        starts[slot as usize + 1] += 1;
+        match starts.get_mut(slot as usize + 1) {
+            Some(count) => *count += 1,
+            None => return push_each(records, slots, groups),
+        }
     }
     for g in 0..groups {
         starts[g + 1] += starts[g];
@@ -126,6 +130,14 @@ mod tests {
         assert_eq!(drops.get(), 2);
         drop(groups);
         assert_eq!(drops.get(), 3);
+        // As many slots as records, one naming no group.
+        let drops = Rc::new(Cell::new(0));
+        let records: Vec<Counted> = (0..2).map(|i| Counted(i, drops.clone())).collect();
+        let groups = gather(records, &[0, 2], 2);
+        assert_eq!(values(&groups), [vec![0], vec![]]);
+        assert_eq!(drops.get(), 1);
+        drop(groups);
+        assert_eq!(drops.get(), 2);
     }
 
     #[test]
