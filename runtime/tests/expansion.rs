@@ -150,32 +150,13 @@ impl ap::Resource for Representative {
         &REPRESENTATIVE_SCHEMA
     }
 
-    fn get(&self, index: usize) -> ap::Value {
-        match index {
-            0 => ap::Scalar::to_value(&self.id),
-            1 => ap::Scalar::to_value(&self.name),
-            2 => ap::Scalar::to_value(&self.priority_threshold),
-            _ => ap::Value::Null,
-        }
-    }
-
     #[inline]
-    fn get_int(&self, index: usize) -> Option<i64> {
+    fn visit<V: ap::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
         match index {
-            0 => <Uuid as ap::Scalar>::as_int(&self.id),
-            1 => <String as ap::Scalar>::as_int(&self.name),
-            2 => <i64 as ap::Scalar>::as_int(&self.priority_threshold),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    fn get_uuid(&self, index: usize) -> Option<Uuid> {
-        match index {
-            0 => <Uuid as ap::Scalar>::as_uuid(&self.id),
-            1 => <String as ap::Scalar>::as_uuid(&self.name),
-            2 => <i64 as ap::Scalar>::as_uuid(&self.priority_threshold),
-            _ => None,
+            0 => <Uuid as ap::Scalar>::visit(&self.id, visitor),
+            1 => <String as ap::Scalar>::visit(&self.name, visitor),
+            2 => <i64 as ap::Scalar>::visit(&self.priority_threshold, visitor),
+            _ => visitor.missing(),
         }
     }
 
@@ -382,13 +363,14 @@ impl ap::Resource for Ticket {
         &TICKET_SCHEMA
     }
 
-    fn get(&self, index: usize) -> ap::Value {
+    #[inline]
+    fn visit<V: ap::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
         match index {
-            0 => ap::Scalar::to_value(&self.id),
-            1 => ap::Scalar::to_value(&self.subject),
-            2 => ap::Scalar::to_value(&self.priority),
-            3 => ap::Scalar::to_value(&self.representative_id),
-            _ => ap::Value::Null,
+            0 => ap::Scalar::visit(&self.id, visitor),
+            1 => ap::Scalar::visit(&self.subject, visitor),
+            2 => ap::Scalar::visit(&self.priority, visitor),
+            3 => ap::Scalar::visit(&self.representative_id, visitor),
+            _ => visitor.missing(),
         }
     }
 
