@@ -23,7 +23,9 @@ pub(crate) use filter_cycles::relationship_filter_cycle;
 pub use identity::{Identity, IdentityRef};
 #[cfg(test)]
 pub(crate) use row_columns::RowColumns;
-pub(crate) use row_columns::{mismatch_of, of_type, row_columns};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use row_columns::of_type;
+pub(crate) use row_columns::{mismatch_of, row_columns};
 pub use rows::Rows;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
 pub use table::Table;
