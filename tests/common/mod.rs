@@ -32,6 +32,9 @@
 //! - `counting`: `Counting`, a data layer that delegates to another, records
 //!   every read request (`Reads`) and can be told to fail reads of one
 //!   resource.
+//! - `interest`: a global `tracing` subscriber that keeps every callsite's
+//!   interest at "sometimes", for the suites that record spans on their
+//!   thread (`interest_in_every_callsite`).
 //! - `fixtures`: the Helpdesk domain (`helpdesk(&run)`), record creators and
 //!   result helpers.
 //!
@@ -44,6 +47,7 @@
 mod calls;
 mod counting;
 mod fixtures;
+mod interest;
 mod layers;
 mod loaders;
 mod resources;
@@ -57,6 +61,7 @@ pub mod write_policy_resources;
 pub use calls::*;
 pub use counting::*;
 pub use fixtures::*;
+pub use interest::*;
 pub use layers::*;
 pub use loaders::*;
 pub use resources::*;

@@ -137,8 +137,8 @@ async fn a_two_level_load_has_a_span_per_read_load_and_statement(run: Run) -> as
 
     let recorder = Recorder::default();
     let reps = {
+        interest_in_every_callsite();
         let _guard = tracing::subscriber::set_default(recorder.clone());
-        tracing::callsite::rebuild_interest_cache();
         d.read(
             Representative::query()
                 .filter(expr!(name != "nobody at all"))
@@ -268,8 +268,8 @@ layers!(a_two_level_load_has_a_span_per_read_load_and_statement);
 
 /// Runs `work` with `recorder` as the thread's subscriber.
 async fn recorded<T>(recorder: &Recorder, work: impl std::future::IntoFuture<Output = T>) -> T {
+    interest_in_every_callsite();
     let _guard = tracing::subscriber::set_default(recorder.clone());
-    tracing::callsite::rebuild_interest_cache();
     work.await
 }
 

@@ -12,6 +12,8 @@
 #![cfg(all(feature = "sqlite", feature = "postgres"))]
 
 mod common;
+#[path = "../common/interest.rs"]
+mod interest;
 
 mod drift;
 mod drift_types;
