@@ -17,6 +17,8 @@ mod calls;
 mod counting;
 #[path = "../common/fixtures.rs"]
 mod fixtures;
+#[path = "../common/interest.rs"]
+mod interest;
 #[path = "../common/layers.rs"]
 mod layers;
 #[path = "../common/loaders.rs"]
@@ -32,6 +34,7 @@ pub mod write_policy_resources;
 pub use calls::*;
 pub use counting::*;
 pub use fixtures::*;
+pub use interest::*;
 pub use layers::*;
 pub use loaders::*;
 pub use resources::*;
