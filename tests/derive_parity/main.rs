@@ -23,6 +23,8 @@ mod common;
 // The suites `tests/semantics/main.rs` lists as shared.
 #[path = "../semantics/aggregates.rs"]
 mod aggregates;
+#[path = "../semantics/cancelled_writes.rs"]
+mod cancelled_writes;
 #[path = "../semantics/contract.rs"]
 mod contract;
 #[path = "../semantics/depth.rs"]

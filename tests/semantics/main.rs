@@ -15,6 +15,7 @@ mod common;
 
 // Shared with `derive_parity`: the same files, on the derive's Helpdesk there.
 mod aggregates;
+mod cancelled_writes;
 mod contract;
 mod depth;
 mod errors;
