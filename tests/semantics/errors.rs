@@ -513,6 +513,7 @@ async fn rows_that_do_not_fit_the_resource_are_errors() {
             ErrorKind::TypeMismatch {
                 resource: "Label",
                 attribute: "name",
+                key: Some(Value::Int(1)),
                 expected: "String",
                 found: Value::Int(5)
             }
@@ -521,7 +522,7 @@ async fn rows_that_do_not_fit_the_resource_are_errors() {
     );
     assert!(
         err.to_string()
-            .ends_with("attribute `name` of Label expects String, found 5"),
+            .ends_with("attribute `name` of Label 1 expects String, found 5"),
         "{err}"
     );
 
@@ -557,6 +558,7 @@ async fn rows_that_do_not_fit_the_resource_are_errors() {
             err.kind(),
             ErrorKind::TypeMismatch {
                 attribute: "id",
+                key: None,
                 ..
             }
         ),
