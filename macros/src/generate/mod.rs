@@ -25,6 +25,7 @@ mod keys;
 mod policies;
 mod relationships;
 mod schema;
+mod serde;
 mod structs;
 
 use proc_macro2::{Span, TokenStream};
