@@ -27,6 +27,8 @@ mod aggregates;
 mod cancelled_writes;
 #[path = "../semantics/contract.rs"]
 mod contract;
+#[path = "../semantics/create_errors.rs"]
+mod create_errors;
 #[path = "../semantics/depth.rs"]
 mod depth;
 #[path = "../semantics/errors.rs"]

@@ -17,6 +17,7 @@ mod common;
 mod aggregates;
 mod cancelled_writes;
 mod contract;
+mod create_errors;
 mod depth;
 mod errors;
 mod expr;
