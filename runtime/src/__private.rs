@@ -40,7 +40,7 @@ pub use crate::resource::{
     AttributeInfo, Field, Generated, Identity, IdentityRef, RelationshipInfo, RelationshipKind,
     Resource, Row, Schema, Through,
 };
-pub use crate::scalar::{NonNull, Scalar, kind};
+pub use crate::scalar::{AttributeVisitor, NonNull, Scalar, kind};
 pub use crate::sort::{Order, Sort};
 pub use crate::value::{Value, ValueType};
 /// The type of a `uuid_primary_key`, named by generated structs.

@@ -5,7 +5,7 @@ use std::any::Any;
 
 use crate::error::Result;
 use crate::expr::Fields;
-use crate::scalar::{ColumnReader, Scalar};
+use crate::scalar::{AttributeVisitor, ColumnReader, Scalar};
 use crate::value::Value;
 
 mod field;
@@ -15,6 +15,7 @@ mod row_columns;
 mod rows;
 mod schema;
 mod table;
+mod visitors;
 
 pub use crate::actor::Actor;
 pub use field::Field;
@@ -22,10 +23,14 @@ pub(crate) use filter_cycles::relationship_filter_cycle;
 pub use identity::{Identity, IdentityRef};
 #[cfg(test)]
 pub(crate) use row_columns::RowColumns;
-pub(crate) use row_columns::{mismatch_of, of_type, row_columns};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use row_columns::of_type;
+pub(crate) use row_columns::{mismatch_of, row_columns};
 pub use rows::Rows;
 pub use schema::{AttributeInfo, Generated, RelationshipInfo, RelationshipKind, Schema, Through};
 pub use table::Table;
+
+use visitors::{AsInt, AsUuid, ToValue};
 
 /// One record's attribute values, in the schema's attribute order.
 pub type Row = Vec<Value>;
@@ -68,29 +73,33 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// The static description of this resource.
     fn schema() -> &'static Schema;
 
+    /// Calls `visitor` with the attribute at `index` in [`Schema::attributes`]
+    /// (its `missing` past the last): what [`get`](Resource::get),
+    /// [`get_int`](Resource::get_int) and [`get_uuid`](Resource::get_uuid) read
+    /// through, so `resource!` generates one function for the three. Generated.
+    #[doc(hidden)]
+    fn visit<V: AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output;
+
     /// The value of the attribute at `index` in [`Schema::attributes`].
-    fn get(&self, index: usize) -> Value;
+    fn get(&self, index: usize) -> Value {
+        self.visit(index, ToValue)
+    }
 
     /// The attribute at `index` as an integer, when it holds one (`None` for
     /// nil and for attributes of other types): [`get`](Resource::get) without
     /// making a `Value`, for the in-memory evaluator's column reads.
-    /// Generated.
     #[doc(hidden)]
+    #[inline]
     fn get_int(&self, index: usize) -> Option<i64> {
-        match self.get(index) {
-            Value::Int(i) => Some(i),
-            _ => None,
-        }
+        self.visit(index, AsInt)
     }
 
     /// The attribute at `index` as a UUID, when it holds one (as
-    /// [`get_int`](Resource::get_int)). Generated.
+    /// [`get_int`](Resource::get_int)).
     #[doc(hidden)]
+    #[inline]
     fn get_uuid(&self, index: usize) -> Option<uuid::Uuid> {
-        match self.get(index) {
-            Value::Uuid(u) => Some(u),
-            _ => None,
-        }
+        self.visit(index, AsUuid)
     }
 
     /// The primary key.

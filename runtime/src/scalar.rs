@@ -197,6 +197,28 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     fn to_value(&self) -> Value {
         self.clone().into_value()
     }
+
+    /// `visitor` called with this value: what generated `Resource::visit` calls
+    /// for the attribute it is asked for.
+    #[doc(hidden)]
+    #[inline]
+    fn visit<V: AttributeVisitor>(&self, visitor: V) -> V::Output {
+        visitor.visit(self)
+    }
+}
+
+/// What `Resource::get`, `get_int` and `get_uuid` do with the attribute a
+/// generated `Resource::visit` finds: one generated function for the three,
+/// each compiled, where it is called, to a match over the record's fields (the
+/// visitors are empty structs and every step is inlined).
+#[doc(hidden)]
+pub trait AttributeVisitor {
+    /// What the visit returns.
+    type Output;
+    /// The attribute's value.
+    fn visit<T: Scalar>(self, value: &T) -> Self::Output;
+    /// No attribute at that index.
+    fn missing(self) -> Self::Output;
 }
 
 /// A scalar that is not an `Option`: what `Option<T>` may wrap.

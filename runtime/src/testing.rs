@@ -95,12 +95,14 @@ macro_rules! test_resource {
                 };
                 &SCHEMA
             }
-            fn get(&self, index: usize) -> $crate::value::Value {
-                use $crate::scalar::Scalar as _;
-                [self.id.clone().into_value(), $(self.$field.clone().into_value()),*]
-                    .into_iter()
-                    .nth(index)
-                    .unwrap_or_default()
+            fn visit<V: $crate::scalar::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
+                // The guards run in order, each taking the next index.
+                let mut at = 0..;
+                match index {
+                    i if Some(i) == at.next() => visitor.visit(&self.id),
+                    $(i if Some(i) == at.next() => visitor.visit(&self.$field),)*
+                    _ => visitor.missing(),
+                }
             }
             fn primary_key(&self) -> $pk {
                 self.id.clone()

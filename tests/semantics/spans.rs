@@ -329,7 +329,7 @@ async fn counts_and_writes_have_spans_with_their_records(run: Run) -> ashore::Re
         [
             ("create", "2"),
             ("update", open_count.as_str()),
-            ("Relate", "2"),
+            ("relate", "2"),
             ("update", "2"),
             ("destroy", "2"),
         ]

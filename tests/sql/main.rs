@@ -21,3 +21,4 @@ mod pool;
 mod scale;
 mod transactions;
 mod values;
+mod wide;

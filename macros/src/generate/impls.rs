@@ -1,4 +1,4 @@
-//! `impl Resource for X` (schema, `get`, `get_int`, `get_uuid`, `primary_key` and
+//! `impl Resource for X` (schema, `visit`, `primary_key` and
 //! `read_columns`, which the trait's `from_row` reads through) and the
 //! inherent `impl X` with one `Field` function per attribute, one `Rel`
 //! function per relationship and one `IdentityRef` function per identity (and,
@@ -26,25 +26,22 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
         // Reported by validation; never built.
         None => (quote!(__ashore::Uuid), quote!(::core::unreachable!())),
     };
-    // `index => <ty as Scalar>::method(&self.field),` for each column: `get`
-    // (`to_value`), `get_int` and `get_uuid` (`as_int`, `as_uuid`: read without a `Value`; each arm a
-    // call the compiler inlines). Each list of pieces is joined into one stream
-    // before it goes into the whole: one step across to the compiler instead
-    // of one per piece.
-    let arms = |method: &str| {
-        let method = proc_macro2::Ident::new(method, proc_macro2::Span::call_site());
-        ctx.columns
-            .iter()
-            .enumerate()
-            .map(|(index, a)| {
-                let (name, scalar, span) = (&a.name, &ctx.scalars[index], ctx.ends[index].0);
-                let index = Literal::usize_unsuffixed(index);
-                let call = quote_spanned!(span=> #scalar::#method);
-                quote!(#index => #call(&self.#name),)
-            })
-            .collect::<TokenStream>()
-    };
-    let (get_arms, int_arms, uuid_arms) = (arms("to_value"), arms("as_int"), arms("as_uuid"));
+    // `index => <ty as Scalar>::visit(&self.field, visitor),` for each column:
+    // `visit`, which the trait's `get`, `get_int` and `get_uuid` read through
+    // (one function where there were three; each arm a call the compiler
+    // inlines). The arms are joined into one stream before they go into the
+    // whole: one step across to the compiler instead of one per arm.
+    let visit_arms: TokenStream = ctx
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, a)| {
+            let (name, scalar, span) = (&a.name, &ctx.scalars[index], ctx.ends[index].0);
+            let index = Literal::usize_unsuffixed(index);
+            let call = quote_spanned!(span=> #scalar::visit);
+            quote!(#index => #call(&self.#name, visitor),)
+        })
+        .collect();
     let read_columns = ctx.columns.iter().enumerate().map(|(index, a)| {
         let (name, scalar, span) = (&a.name, &ctx.scalars[index], ctx.ends[index].0);
         let index = Literal::usize_unsuffixed(index);
@@ -77,26 +74,15 @@ pub fn resource_impl(ctx: &Ctx) -> TokenStream {
                 &#schema
             }
 
-            fn get(&self, index: __ashore::usize) -> __ashore::Value {
-                match index {
-                    #get_arms
-                    _ => __ashore::Value::Null,
-                }
-            }
-
             #[inline]
-            fn get_int(&self, index: __ashore::usize) -> __ashore::Option<__ashore::i64> {
+            fn visit<__V: __ashore::AttributeVisitor>(
+                &self,
+                index: __ashore::usize,
+                visitor: __V,
+            ) -> __V::Output {
                 match index {
-                    #int_arms
-                    _ => __ashore::None,
-                }
-            }
-
-            #[inline]
-            fn get_uuid(&self, index: __ashore::usize) -> __ashore::Option<__ashore::Uuid> {
-                match index {
-                    #uuid_arms
-                    _ => __ashore::None,
+                    #visit_arms
+                    _ => visitor.missing(),
                 }
             }
 

@@ -13,7 +13,7 @@
 //! emitted with `quote_spanned!` on the user's tokens so rustc reports on them.
 //!
 //! Accessors (`query`, `changeset`, each attribute's `Field`, each relationship's
-//! `Rel`, the `Fields` methods, `primary_key`, `get_int`, `get_uuid`) are `#[inline]`: a
+//! `Rel`, the `Fields` methods, `primary_key`, `visit`) are `#[inline]`: a
 //! crate then compiles to machine code only those it calls, not all of them for
 //! every resource it declares (`benches/compile_time/`).
 

@@ -131,13 +131,20 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
                     .with_manual(__ashore::manual::<Self, #dest, _>(#loader))
                 }
             });
+            // The return type sets the `Rel`'s parameters, which the closure's
+            // types follow; a method called on it (`with_manual`) needs them
+            // named.
+            let rel = match manual {
+                Some(_) => quote_spanned!(dest.span()=> __ashore::Rel::<Self, #dest, __ashore::#cardinality>),
+                None => quote_spanned!(dest.span()=> __ashore::Rel),
+            };
             // On the destination: if it is not a resource, that is where it shows.
             quote_spanned! {dest.span()=>
                 #(#docs)*
                 pub fn #name() -> __ashore::Rel<Self, #dest, __ashore::#cardinality> {
-                    __ashore::Rel::<Self, #dest, __ashore::#cardinality>::#one_or_many(
+                    #rel::#one_or_many(
                         &#schema.relationships[#index],
-                        |record, value| { record.#name = __ashore::Loaded::new(value) },
+                        |record, value| record.#name = __ashore::Loaded::new(value),
                     )
                     #manual
                 }

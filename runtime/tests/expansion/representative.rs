@@ -118,32 +118,13 @@ impl ap::Resource for Representative {
         &REPRESENTATIVE_SCHEMA
     }
 
-    fn get(&self, index: usize) -> ap::Value {
-        match index {
-            0 => ap::Scalar::to_value(&self.id),
-            1 => ap::Scalar::to_value(&self.name),
-            2 => ap::Scalar::to_value(&self.priority_threshold),
-            _ => ap::Value::Null,
-        }
-    }
-
     #[inline]
-    fn get_int(&self, index: usize) -> Option<i64> {
+    fn visit<V: ap::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
         match index {
-            0 => <Uuid as ap::Scalar>::as_int(&self.id),
-            1 => <String as ap::Scalar>::as_int(&self.name),
-            2 => <i64 as ap::Scalar>::as_int(&self.priority_threshold),
-            _ => None,
-        }
-    }
-
-    #[inline]
-    fn get_uuid(&self, index: usize) -> Option<Uuid> {
-        match index {
-            0 => <Uuid as ap::Scalar>::as_uuid(&self.id),
-            1 => <String as ap::Scalar>::as_uuid(&self.name),
-            2 => <i64 as ap::Scalar>::as_uuid(&self.priority_threshold),
-            _ => None,
+            0 => <Uuid as ap::Scalar>::visit(&self.id, visitor),
+            1 => <String as ap::Scalar>::visit(&self.name, visitor),
+            2 => <i64 as ap::Scalar>::visit(&self.priority_threshold, visitor),
+            _ => visitor.missing(),
         }
     }
 

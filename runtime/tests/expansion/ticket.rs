@@ -117,13 +117,14 @@ impl ap::Resource for Ticket {
         &TICKET_SCHEMA
     }
 
-    fn get(&self, index: usize) -> ap::Value {
+    #[inline]
+    fn visit<V: ap::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
         match index {
-            0 => ap::Scalar::to_value(&self.id),
-            1 => ap::Scalar::to_value(&self.subject),
-            2 => ap::Scalar::to_value(&self.priority),
-            3 => ap::Scalar::to_value(&self.representative_id),
-            _ => ap::Value::Null,
+            0 => ap::Scalar::visit(&self.id, visitor),
+            1 => ap::Scalar::visit(&self.subject, visitor),
+            2 => ap::Scalar::visit(&self.priority, visitor),
+            3 => ap::Scalar::visit(&self.representative_id, visitor),
+            _ => visitor.missing(),
         }
     }
 

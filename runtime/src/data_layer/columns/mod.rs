@@ -9,7 +9,9 @@
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::Schema;
-pub(crate) use crate::resource::{mismatch_of, of_type, row_columns};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use crate::resource::of_type;
+pub(crate) use crate::resource::{mismatch_of, row_columns};
 pub use crate::scalar::ColumnReader;
 use crate::scalar::{NonNull, Scalar};
 use crate::value::Value;

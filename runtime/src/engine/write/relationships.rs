@@ -38,6 +38,18 @@ pub(crate) enum Relink {
     Replace,
 }
 
+impl Relink {
+    /// Its name in the `write` span's `action`, lowercase as the other
+    /// actions' (`create`, `update`, ..).
+    fn name(self) -> &'static str {
+        match self {
+            Relink::Relate => "relate",
+            Relink::Unrelate => "unrelate",
+            Relink::Replace => "replace",
+        }
+    }
+}
+
 /// How many links a relationship write made and removed: join records
 /// created and destroyed (many_to_many), destination records whose foreign
 /// key was set to the source's key or cleared (has_many).
@@ -87,7 +99,7 @@ pub(crate) fn writable<S: Resource>(info: &'static RelationshipInfo) -> Result<(
 /// primary key for has_many) with the source whose source attribute is
 /// `source`, in `scope`.
 #[tracing::instrument(name = "write", level = "debug", skip_all, fields(
-    action = ?relink,
+    action = relink.name(),
     resource = S::schema().name,
     relationship = info.name,
     layer = scope.domain.data_layer().name(),

@@ -1,0 +1,84 @@
+//! A record of ten attributes of mixed types: every attribute comes back from
+//! SQLite in its own field (the generated `read_columns` reads each column at
+//! its own index), and a wrong value in the tenth names it.
+
+use ashore::data_layer::sql::Sqlite;
+use ashore::prelude::*;
+
+resource! {
+    /// Ten attributes of mixed types.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Wide {
+        attributes {
+            integer_primary_key id;
+            attribute a: String;
+            attribute b: i64;
+            attribute c: Option<String>;
+            attribute d: bool;
+            attribute e: f64;
+            attribute f: Option<i64>;
+            attribute g: String;
+            attribute h: i64;
+            attribute i: Option<String>;
+        }
+    }
+}
+
+resource! {
+    /// The same table, its last attribute read as an integer.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct WideAsInt {
+        table "wide";
+        attributes {
+            integer_primary_key id;
+            attribute i: i64;
+        }
+    }
+}
+
+#[tokio::test]
+async fn sqlite_reads_every_attribute_of_a_wide_record() {
+    let sqlite = Sqlite::memory().expect("SQLite in memory");
+    let domain = Domain::builder()
+        .data_layer(sqlite.clone())
+        .resource::<Wide>()
+        .build()
+        .expect("the domain builds");
+    domain.migrate().await.expect("migrate");
+    let created = domain
+        .create(
+            Wide::changeset()
+                .set(Wide::a(), "first")
+                .set(Wide::b(), 2)
+                .set(Wide::c(), Some("third".to_owned()))
+                .set(Wide::d(), true)
+                .set(Wide::e(), 5.5)
+                .set(Wide::f(), None)
+                .set(Wide::g(), "seventh")
+                .set(Wide::h(), 8)
+                .set(Wide::i(), Some("ninth".to_owned())),
+        )
+        .await
+        .expect("create");
+    let read = domain.read(Wide::query()).await.expect("read");
+    assert_eq!(read, vec![created.clone()]);
+    let wide = &read[0];
+    assert_eq!(
+        (wide.g.as_str(), wide.h, wide.i.as_deref()),
+        ("seventh", 8, Some("ninth"))
+    );
+
+    let as_int = Domain::builder()
+        .data_layer(sqlite)
+        .resource::<WideAsInt>()
+        .build()
+        .expect("the domain builds");
+    let err = as_int
+        .read(WideAsInt::query())
+        .await
+        .expect_err("text is not an integer");
+    assert!(
+        err.to_string().contains("attribute `i` of WideAsInt"),
+        "{err}"
+    );
+}
