@@ -206,3 +206,125 @@ fn a_resource_macro_record_deserializes_with_nothing_loaded() {
             .expect("deserializes");
     assert!(!shelf.book_count.is_loaded(), "aggregates are never read");
 }
+
+/// serde's derives under `cfg_attr`: on (`all()` always holds, here also
+/// nested in a second `cfg_attr`) the fields get their attributes as with a
+/// plain derive; off (`any()` never holds), none, and the struct compiles
+/// without serde. `#[derive(Resource)]` takes the field attributes the user
+/// writes, under the same `cfg_attr`, and serializes alike.
+mod under_cfg_attr {
+    use ashore::prelude::*;
+
+    resource! {
+        #[derive(Debug, Clone)]
+        #[cfg_attr(all(), cfg_attr(not(any()), derive(serde::Serialize)), derive(serde::Deserialize))]
+        pub struct Bin {
+            attributes {
+                integer_primary_key id;
+                attribute label: String;
+            }
+            relationships {
+                has_many parcels: Parcel;
+            }
+            aggregates {
+                count parcel_count: parcels;
+            }
+        }
+    }
+
+    resource! {
+        #[derive(Debug, Clone)]
+        #[cfg_attr(all(), derive(serde::Serialize))]
+        pub struct Parcel {
+            attributes {
+                integer_primary_key id;
+            }
+            relationships {
+                belongs_to bin: Bin;
+            }
+        }
+    }
+
+    resource! {
+        #[derive(Debug, Clone)]
+        #[cfg_attr(any(), derive(serde::Serialize, serde::Deserialize))]
+        pub struct Shed {
+            attributes {
+                integer_primary_key id;
+            }
+            relationships {
+                belongs_to parent: Shed;
+            }
+        }
+    }
+
+    #[derive(Debug, Clone, Resource)]
+    #[cfg_attr(all(), derive(serde::Serialize))]
+    pub struct Pallet {
+        #[resource(integer_primary_key)]
+        pub id: i64,
+        pub label: String,
+        #[resource(has_many)]
+        #[cfg_attr(all(), serde(skip_serializing_if = "Loaded::is_not_loaded"))]
+        pub cartons: Loaded<Vec<Carton>>,
+    }
+
+    #[derive(Debug, Clone, Resource)]
+    #[cfg_attr(all(), derive(serde::Serialize))]
+    pub struct Carton {
+        #[resource(integer_primary_key)]
+        pub id: i64,
+        pub pallet_id: Option<i64>,
+        #[resource(belongs_to)]
+        #[cfg_attr(all(), serde(skip_serializing_if = "Loaded::is_not_loaded"))]
+        pub pallet: Loaded<Option<Pallet>>,
+    }
+}
+
+#[tokio::test]
+async fn serde_derives_under_cfg_attr_behave_as_plain_ones() -> ashore::Result<()> {
+    use under_cfg_attr::{Bin, Carton, Pallet, Parcel, Shed};
+    let support = Domain::builder()
+        .resource::<Bin>()
+        .resource::<Parcel>()
+        .resource::<Shed>()
+        .resource::<Pallet>()
+        .resource::<Carton>()
+        .build()?;
+    let bin = support
+        .create(Bin::changeset().set(Bin::label(), "A"))
+        .await?;
+    support
+        .create(Parcel::changeset().set(Parcel::bin_id(), Some(bin.id)))
+        .await?;
+    // Not loaded: left out.
+    let plain = support.read(Bin::query()).await?;
+    assert_eq!(
+        serde_json::to_value(&plain).expect("serializes"),
+        json!([{"id": 1, "label": "A"}])
+    );
+    // Loaded: its value.
+    let loaded = support
+        .read(Bin::query().load(Bin::parcel_count()).load(Bin::parcels()))
+        .await?;
+    assert_eq!(
+        serde_json::to_value(&loaded).expect("serializes"),
+        json!([{"id": 1, "label": "A", "parcels": [{"id": 1, "bin_id": 1}], "parcel_count": 1}])
+    );
+    // Read back with nothing loaded, whatever the JSON holds.
+    let read: Bin =
+        serde_json::from_value(json!({"id": 2, "label": "B", "parcels": [], "parcel_count": 4}))
+            .expect("deserializes");
+    assert!(!read.parcels.is_loaded() && !read.parcel_count.is_loaded());
+    // Off: a plain record, without serde.
+    support.create(Shed::changeset()).await?;
+    // The derive's front end alike.
+    let pallet = support
+        .create(Pallet::changeset().set(Pallet::label(), "P"))
+        .await?;
+    assert_eq!(
+        serde_json::to_value(&pallet).expect("serializes"),
+        json!({"id": 1, "label": "P"})
+    );
+    Ok(())
+}

@@ -240,12 +240,15 @@ pub enum ErrorKind {
         reason: &'static str,
     },
     /// A value read from the data layer does not fit the attribute's type.
-    #[error("attribute `{attribute}` of {resource} expects {expected}, found {found}")]
+    #[error("attribute `{attribute}` of {resource}{} expects {expected}, found {found}", key.as_ref().map(|k| format!(" {k}")).unwrap_or_default())]
     TypeMismatch {
         /// The resource's name.
         resource: &'static str,
         /// The attribute's name.
         attribute: &'static str,
+        /// The primary key of the record the value was read for, when it
+        /// could be read (the value may be the key itself).
+        key: Option<Value>,
         /// What the attribute's type is.
         expected: &'static str,
         /// What was found.
@@ -462,6 +465,19 @@ impl Error {
             // the relationship that led there instead.
             path[0] = relationship;
             path.insert(0, resource);
+        }
+        self
+    }
+
+    /// Names the record a [`ErrorKind::TypeMismatch`] was read for by its
+    /// primary key (`key` is called only then, and only when the error names
+    /// none yet; a nil key names none).
+    pub(crate) fn of_record(mut self, key: impl FnOnce() -> Option<Value>) -> Self {
+        if let ErrorKind::TypeMismatch {
+            key: slot @ None, ..
+        } = &mut self.0.kind
+        {
+            *slot = key().filter(|k| !k.is_null());
         }
         self
     }

@@ -111,7 +111,11 @@ pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// [`Resource::read_columns`], so `resource!` generates nothing for it.
     #[inline]
     fn from_row(mut row: Row) -> Result<Self> {
-        Self::read_columns(&mut row_columns(Self::schema(), &mut row)?)
+        let mut columns = row_columns(Self::schema(), &mut row)?;
+        match Self::read_columns(&mut columns) {
+            Ok(record) => Ok(record),
+            Err(e) => Err(columns.of_record(e)),
+        }
     }
 
     /// Builds a record from a data layer's result row, reading each attribute

@@ -29,6 +29,7 @@ pub(crate) fn take<T: Scalar>(
         Error::new(ErrorKind::TypeMismatch {
             resource,
             attribute,
+            key: None,
             expected: "another type",
             found,
         })

@@ -22,7 +22,7 @@
 //! - Float overflow is an error on PostgreSQL (infinity in memory).
 //! - Integer arithmetic that overflows is nil on all three (tested in
 //!   `semantics/expr.rs`).
-//! - A difference the suite states where it shows (`semantics/errors.rs`):
+//! - A difference the suite states where it shows (`semantics/create_errors.rs`):
 //!   PostgreSQL's generated integer keys come from an identity sequence, which
 //!   does not skip keys given explicitly.
 

@@ -23,8 +23,12 @@ mod common;
 // The suites `tests/semantics/main.rs` lists as shared.
 #[path = "../semantics/aggregates.rs"]
 mod aggregates;
+#[path = "../semantics/cancelled_writes.rs"]
+mod cancelled_writes;
 #[path = "../semantics/contract.rs"]
 mod contract;
+#[path = "../semantics/create_errors.rs"]
+mod create_errors;
 #[path = "../semantics/depth.rs"]
 mod depth;
 #[path = "../semantics/errors.rs"]

@@ -112,15 +112,17 @@ layers!(own_types_round_trip_and_filter_alike);
 /// A stored value the attribute's own type refuses (text that names no
 /// variant, an integer out of a `u32`'s range, written by raw SQL) is a type
 /// mismatch naming that type, not the type it is stored as (`expects
-/// String, found "lost"` said the value was of another type). Memory holds
-/// only values its types made, so this runs on the SQL layers.
+/// String, found "lost"` said the value was of another type), and the record
+/// by its key, through a read and through raw SQL alike. Memory holds only
+/// values its types made, so this runs on the SQL layers (a row of another
+/// layer that does not fit: `errors::rows_that_do_not_fit_the_resource_are_errors`).
 async fn a_stored_value_its_type_refuses_names_the_type(run: Run) -> ashore::Result<()> {
     let fx = crate::common::counted(&run, |b| b.resource::<Loan>()).await;
     if let crate::common::Store::Memory = fx.store {
         return Ok(());
     }
     let d = &fx.domain;
-    d.create(loan("Dune", Status::Open, 0)).await?;
+    let dune = d.create(loan("Dune", Status::Open, 0)).await?;
     for (sql, expected, found) in [
         ("UPDATE loan SET status = 'lost'", "Status", "\"lost\""),
         ("UPDATE loan SET status = 'open', copies = -1", "u32", "-1"),
@@ -136,17 +138,31 @@ async fn a_stored_value_its_type_refuses_names_the_type(run: Run) -> ashore::Res
                 client.batch_execute(sql).await.expect(sql);
             }
         }
-        let err = d.read(Loan::query()).await.unwrap_err();
-        match err.kind() {
-            ErrorKind::TypeMismatch {
-                resource: "Loan",
-                expected: e,
-                ..
-            } => assert_eq!(*e, expected, "{err}"),
-            _ => panic!("not a type mismatch: {err:?}"),
+        let read = d.read(Loan::query()).await.unwrap_err();
+        let raw = match &fx.store {
+            crate::common::Store::Memory => unreachable!("returned above"),
+            crate::common::Store::Sqlite(s) => s.query::<Loan>("SELECT * FROM loan", vec![]).await,
+            crate::common::Store::Postgres(p) => {
+                p.query::<Loan>("SELECT * FROM loan", vec![]).await
+            }
         }
-        let message = format!("expects {expected}, found {found}");
-        assert!(err.to_string().ends_with(&message), "{err}");
+        .unwrap_err();
+        for err in [read, raw] {
+            match err.kind() {
+                ErrorKind::TypeMismatch {
+                    resource: "Loan",
+                    expected: e,
+                    key,
+                    ..
+                } => {
+                    assert_eq!(*e, expected, "{err}");
+                    assert_eq!(key, &Some(ashore::Value::Uuid(dune.id)), "{err}");
+                }
+                _ => panic!("not a type mismatch: {err:?}"),
+            }
+            let message = format!("of Loan {} expects {expected}, found {found}", dune.id);
+            assert!(err.to_string().ends_with(&message), "{err}");
+        }
     }
     Ok(())
 }

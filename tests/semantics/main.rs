@@ -15,7 +15,9 @@ mod common;
 
 // Shared with `derive_parity`: the same files, on the derive's Helpdesk there.
 mod aggregates;
+mod cancelled_writes;
 mod contract;
+mod create_errors;
 mod depth;
 mod errors;
 mod expr;

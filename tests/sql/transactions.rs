@@ -1,7 +1,11 @@
 //! Transactions on a SQLite file (WAL): a read outside an open transaction
 //! sees the last commit without waiting, and a raw query inside one
-//! (`Sqlite::query` through the transaction's layer) sees its writes.
+//! (`Sqlite::query` through the transaction's layer) sees its writes. And a
+//! write inside a transaction cancelled before its work ran on its blocking
+//! thread (which runs it regardless) is undone there.
 
+use std::future::{Future, IntoFuture};
+use std::task::Poll;
 use std::time::Duration;
 
 use ashore::data_layer::sql::Sqlite;
@@ -57,4 +61,61 @@ async fn a_read_outside_a_transaction_on_a_file_sees_the_last_commit() {
     assert_eq!(domain.read(Entry::query()).count().await.unwrap(), 2);
     drop(domain);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The runtime of `a_write_cancelled_before_its_work_ran_is_undone`: one
+/// blocking thread, which the test keeps busy to hold a write's work back.
+fn one_blocking_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads(1)
+        .build()
+        .expect("a runtime")
+}
+
+#[test]
+fn a_write_cancelled_before_its_work_ran_is_undone() {
+    one_blocking_thread().block_on(async {
+        let domain = Domain::builder()
+            .data_layer(Sqlite::memory().unwrap())
+            .resource::<Entry>()
+            .build()
+            .unwrap();
+        domain.migrate().await.unwrap();
+        let entry = |text: &str| Entry::changeset().set(Entry::text(), text.to_owned());
+        domain
+            .transaction(|tx| async move {
+                tx.create(entry("before")).await?;
+                // The one blocking thread is busy until `release`: the write's
+                // work waits for it.
+                let (release, released) = std::sync::mpsc::channel::<()>();
+                let (started, busy) = tokio::sync::oneshot::channel();
+                let holder = tokio::task::spawn_blocking(move || {
+                    started.send(()).unwrap();
+                    released.recv().unwrap();
+                });
+                busy.await.unwrap();
+                {
+                    let mut write = std::pin::pin!(tx.create(entry("cancelled")).into_future());
+                    let first =
+                        std::future::poll_fn(|cx| Poll::Ready(write.as_mut().poll(cx))).await;
+                    assert!(first.is_pending(), "the write waits for the thread");
+                } // Dropped: its caller stops waiting; its work runs next.
+                release.send(()).unwrap();
+                holder.await.unwrap();
+                tx.create(entry("after")).await?;
+                Ok::<_, ashore::Error>(())
+            })
+            .await
+            .unwrap();
+        let mut texts: Vec<String> = domain
+            .read(Entry::query())
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.text)
+            .collect();
+        texts.sort();
+        assert_eq!(texts, ["after", "before"]);
+    });
 }

@@ -2,7 +2,7 @@
 //! file each, put together by `generate`.
 //! Both front ends generate the same code, except that the derive's struct is the
 //! user's own, so no struct is emitted for it. The generated code is what
-//! `runtime/tests/expansion.rs` writes by hand, through `::ashore::__private`.
+//! `runtime/tests/expansion/` writes by hand, through `::ashore::__private`.
 //!
 //! Everything but the two structs goes inside one `const _: () = { .. };` so the
 //! statics of two resources in one module never collide; it opens with
@@ -25,6 +25,7 @@ mod keys;
 mod policies;
 mod relationships;
 mod schema;
+mod serde;
 mod structs;
 
 use proc_macro2::{Span, TokenStream};

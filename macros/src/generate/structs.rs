@@ -1,7 +1,8 @@
 //! The resource struct itself: the declared attributes, the belongs_to foreign
 //! keys, then one `Loaded` field per relationship; all fields `pub`. A struct
 //! that derives serde's `Serialize` gets each relationship left out while not
-//! loaded; one that derives `Deserialize`, each relationship not loaded.
+//! loaded; one that derives `Deserialize`, each relationship not loaded (see
+//! `serde`, also for derives under `cfg_attr`).
 //!
 //! A foreign key `resource!` adds is typed as its destination's primary key
 //! through a constant argument and one associated constant (see
@@ -60,7 +61,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
         };
         quote!(#(#attrs)* #doc pub #name: #ty)
     });
-    let serde = serde_attributes(attrs);
+    let serde = super::serde::field_attributes(attrs);
     let relationships = resource.relationships.iter().map(|r| {
         let (attrs, name) = (&r.attrs, &r.name);
         let ty = loaded_type(r);
@@ -121,36 +122,5 @@ pub fn loaded_type(rel: &Relationship) -> TokenStream {
         quote!(::ashore::__private::Loaded<::std::vec::Vec<#dest>>)
     } else {
         quote!(::ashore::__private::Loaded<::core::option::Option<#dest>>)
-    }
-}
-
-/// The serde attributes of a relationship or aggregate field, from the
-/// struct's derives: `Serialize` leaves one out while it is not loaded
-/// (`Loaded` serializes as its value, feature `serde` of ashore);
-/// `Deserialize` reads none (each is not loaded). Nothing for a struct
-/// deriving neither.
-fn serde_attributes(attrs: &[syn::Attribute]) -> TokenStream {
-    let mut derives = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if let Some(last) = meta.path.segments.last() {
-                derives.push(last.ident.to_string());
-            }
-            Ok(())
-        });
-    }
-    let mut serde = Vec::new();
-    if derives.iter().any(|d| d == "Serialize") {
-        serde.push(quote!(
-            skip_serializing_if = "::ashore::__private::Loaded::is_not_loaded"
-        ));
-    }
-    if derives.iter().any(|d| d == "Deserialize") {
-        serde.push(quote!(skip_deserializing));
-    }
-    if serde.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(#[serde(#(#serde),*)])
     }
 }

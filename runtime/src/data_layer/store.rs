@@ -87,7 +87,7 @@ impl Collector {
         target: Target<'_>,
         row: &mut crate::data_layer::columns::sqlite::SqliteRow<'_, '_>,
     ) -> Result<()> {
-        self.add(target, row)
+        self.add(target, row).map_err(|e| e.of_record(|| row.key()))
     }
 
     /// The same for a PostgreSQL row.
@@ -97,7 +97,7 @@ impl Collector {
         target: Target<'_>,
         row: &mut crate::data_layer::columns::postgres::PgColumns<'_>,
     ) -> Result<()> {
-        self.add(target, row)
+        self.add(target, row).map_err(|e| e.of_record(|| row.key()))
     }
 
     /// Adds the record of `row`, a row of the schema in attribute order, to
@@ -108,7 +108,9 @@ impl Collector {
     /// added).
     #[cfg(feature = "sqlite")]
     pub(crate) fn push_values(&mut self, row: &mut [Value]) -> Result<()> {
-        self.add(Target::Group(0), &mut row_columns(self.schema, row)?)
+        let mut row = row_columns(self.schema, row)?;
+        self.add(Target::Group(0), &mut row)
+            .map_err(|e| row.of_record(e))
     }
 
     /// How many records were collected so far.
@@ -231,8 +233,8 @@ pub(crate) fn append_rows<V: AsMut<[Value]>>(
 ) -> Result<std::ops::Range<usize>> {
     let start = table.len();
     for mut values in rows {
-        let pushed =
-            row_columns(schema, values.as_mut()).and_then(|mut row| table.push_read(&mut row));
+        let pushed = row_columns(schema, values.as_mut())
+            .and_then(|mut row| table.push_read(&mut row).map_err(|e| row.of_record(e)));
         if let Err(e) = pushed {
             table.truncate(start);
             return Err(e);

@@ -41,6 +41,7 @@ pub(crate) fn mismatch_of(
 ) -> Error {
     Error::new(ErrorKind::TypeMismatch {
         resource: schema.name,
+        key: None,
         attribute: schema.attributes.get(attribute).map_or("?", |a| a.name),
         expected,
         found,
@@ -62,16 +63,36 @@ impl RowColumns<'_> {
         Option::<T>::from_value(value).map_err(|found| self.mismatch(attribute, found))
     }
 
+    /// The value of `attribute`, moved out; the primary key's is copied, so
+    /// that an error of a later attribute can name the record.
     fn take_value(&mut self, attribute: usize) -> Value {
-        self.values
-            .get_mut(attribute)
-            .map_or(Value::Null, std::mem::take)
+        let Some(value) = self.values.get_mut(attribute) else {
+            return Value::Null;
+        };
+        if attribute == self.schema.primary_key {
+            value.clone()
+        } else {
+            std::mem::take(value)
+        }
+    }
+
+    /// The row's primary key, for an error naming its record.
+    pub(crate) fn key(&self) -> Option<Value> {
+        self.values.get(self.schema.primary_key).cloned()
+    }
+
+    /// `e`, an error reading this row, naming its record (see
+    /// [`Error::of_record`]).
+    #[cold]
+    pub(crate) fn of_record(&self, e: Error) -> Error {
+        e.of_record(|| self.key())
     }
 
     fn mismatch(&self, attribute: usize, found: Value) -> Error {
         let info = self.schema.attributes.get(attribute);
         Error::new(ErrorKind::TypeMismatch {
             resource: self.schema.name,
+            key: self.key().filter(|k| !k.is_null()),
             attribute: info.map_or("?", |a| a.name),
             expected: info.map_or("?", |a| a.value_type.rust_name(a.nullable)),
             found,

@@ -77,6 +77,7 @@ fn mismatch_at(
     };
     Error::new(ErrorKind::TypeMismatch {
         resource: schema.name,
+        key: None,
         attribute: info.map_or("?", |a| a.name),
         expected,
         found,

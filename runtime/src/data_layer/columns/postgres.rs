@@ -143,6 +143,7 @@ pub(crate) fn fit(
     };
     Err(Error::new(ErrorKind::TypeMismatch {
         resource: schema.name,
+        key: None,
         attribute: attribute.name,
         expected: expected.0,
         found: expected.1,
@@ -169,6 +170,13 @@ impl PgColumns<'_> {
                 schema.name
             ))),
         }
+    }
+
+    /// The row's primary key, for an error naming its record.
+    #[cold]
+    pub(crate) fn key(&self) -> Option<Value> {
+        let (c, attribute) = self.locate(self.schema.primary_key).ok()?;
+        attribute_column(self.row, c, self.schema, attribute).ok()
     }
 
     /// Attribute `i`: straight from its column when the column is of type `T`,

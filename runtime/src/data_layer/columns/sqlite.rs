@@ -234,6 +234,7 @@ pub(crate) fn decode_attribute(
         Found::Value(found) => Error::new(ErrorKind::TypeMismatch {
             resource: schema.name,
             attribute,
+            key: key.and_then(|k| decode(k, schema.primary_key().value_type).ok()),
             expected: t.rust_name(false),
             found,
         }),
@@ -260,6 +261,14 @@ impl SqliteRow<'_, '_> {
         self.row.get_ref(i).map_err(|e| {
             Error::data_layer_caused(format!("sqlite: reading {}", self.schema.name), e)
         })
+    }
+
+    /// The row's primary key, for an error naming its record.
+    #[cold]
+    pub(crate) fn key(&self) -> Option<Value> {
+        let pk = self.schema.primary_key;
+        let stored = self.row.get_ref(pk).ok()?;
+        decode(stored, self.schema.primary_key().value_type).ok()
     }
 
     /// Whether attribute `i` is of type `t`.

@@ -23,6 +23,7 @@ mod decode;
 mod errors;
 mod migrate;
 mod pool;
+mod savepoint;
 mod settings;
 #[cfg(test)]
 mod tests;
@@ -130,11 +131,18 @@ impl Postgres {
     }
 
     /// A connection for the layer's own work, marked clean when it comes back.
-    /// In a transaction's layer, the transaction's connection.
+    /// In a transaction's layer, the transaction's connection, once a write
+    /// cancelled on it is undone (if that fails, the connection is closed,
+    /// which ends the transaction).
     async fn lease(&self) -> Result<Lease> {
         if let Some(held) = &self.held {
-            let slot = Arc::clone(held).lock_owned().await;
-            return Lease::held(slot).ok_or_else(transaction::ended);
+            let slot = Arc::clone(&held.slot).lock_owned().await;
+            let lease = Lease::held(slot).ok_or_else(transaction::ended)?;
+            if let Err(e) = savepoint::settle(&lease, &held.savepoint).await {
+                lease.close();
+                return Err(data_layer("undoing a cancelled write", e));
+            }
+            return Ok(lease);
         }
         Ok(Lease::new(self.client().await?, self.marks.clone()))
     }

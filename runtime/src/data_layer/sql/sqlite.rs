@@ -68,6 +68,7 @@ mod rows_table;
 #[cfg(test)]
 mod tests;
 mod transaction;
+mod writes;
 
 /// The SQLite data layer.
 ///

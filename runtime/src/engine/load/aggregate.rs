@@ -79,7 +79,8 @@ async fn run<S: Resource, T: AggregateValue>(
         let Some(value) = values.get(&record.get(pk)) else {
             continue;
         };
-        let value = T::from_one(value.clone()).map_err(|found| mismatch::<S, T>(agg, found))?;
+        let value = T::from_one(value.clone())
+            .map_err(|found| mismatch::<S, T>(agg, record.get(pk), found))?;
         (agg.set)(record, value);
     }
     Ok(())
@@ -106,16 +107,19 @@ async fn list<S: Resource, T: AggregateValue>(
     }
     for record in records.iter_mut() {
         let values = lists.get(&record.get(pk)).cloned().unwrap_or_default();
-        let value = T::from_list(values).map_err(|found| mismatch::<S, T>(agg, found))?;
+        let value =
+            T::from_list(values).map_err(|found| mismatch::<S, T>(agg, record.get(pk), found))?;
         (agg.set)(record, value);
     }
     Ok(())
 }
 
-/// A value that does not fit the field holding the aggregate.
-fn mismatch<S: Resource, T: AggregateValue>(agg: &Agg<S, T>, found: Value) -> Error {
+/// A value that does not fit the field holding the aggregate, of the record
+/// whose primary key is `key`.
+fn mismatch<S: Resource, T: AggregateValue>(agg: &Agg<S, T>, key: Value, found: Value) -> Error {
     Error::new(ErrorKind::TypeMismatch {
         resource: S::schema().name,
+        key: Some(key).filter(|k| !k.is_null()),
         attribute: agg.name,
         expected: T::type_name(),
         found,

@@ -4,7 +4,8 @@
 //! `operators`).
 //!
 //! - Relationship paths: every distinct path prefix of a scope is a binding
-//!   ([`Expr::bindings`]), one `LEFT JOIN` each. The left joins give one
+//!   ([`Expr::bindings`]), one `LEFT JOIN` each (its hop made by
+//!   `relationship_hops`). The left joins give one
 //!   all-NULL row when nothing is related and one row per related record
 //!   otherwise, which is the evaluator's enumeration of bindings; a scope is
 //!   true when some combination makes it true. Scopes are only ever tested for
@@ -44,7 +45,7 @@
 
 use super::super::Dialect;
 use super::functions::{self, Test};
-use super::hop::{Hop, exists};
+use super::hop::exists;
 use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
 use super::text::{Params, column};
 use crate::data_layer::Visibility;
@@ -55,6 +56,7 @@ use crate::resource::{RelationshipInfo, Schema};
 use crate::value::{Value, ValueType};
 
 mod grouped;
+mod relationship_hops;
 
 use grouped::Grouping;
 
@@ -216,113 +218,6 @@ impl<'p> Compiler<'p> {
                 }),
             ),
         }
-    }
-
-    /// The hop through relationship `name` of `schema`, read from `source_alias`.
-    pub(super) fn hop(
-        &mut self,
-        schema: &'static Schema,
-        name: &str,
-        source_alias: &str,
-    ) -> Result<(Hop, &'static Schema)> {
-        let Some(rel) = schema.relationship(name) else {
-            return Err(self.invalid(format!("no relationship named `{name}` on {}", schema.name)));
-        };
-        if rel.manual && !rel.linked_by_condition() {
-            return Err(self.invalid(format!(
-                "relationship `{name}` of {} is manual; a filter cannot go through it",
-                schema.name
-            )));
-        }
-        let dest = (rel.destination)();
-        if rel.linked_by_condition() {
-            return self.parent_hop(schema, rel, source_alias);
-        }
-        self.attribute(schema, rel.source_attribute, &[])?;
-        self.attribute(dest, rel.destination_attribute(), &[])?;
-        let join = match &rel.through {
-            None => None,
-            Some(t) => {
-                let join = (t.resource)();
-                self.attribute(join, t.source_attribute_on_join_resource, &[])?;
-                self.attribute(join, t.destination_attribute_on_join_resource, &[])?;
-                Some((
-                    join,
-                    self.alias("j"),
-                    t.source_attribute_on_join_resource,
-                    t.destination_attribute_on_join_resource,
-                ))
-            }
-        };
-        let alias = self.alias("t");
-        let mut conditions = Vec::new();
-        if let Some(filter) = rel.checked_filter(schema, self.root.name)? {
-            conditions.push(self.scope(dest, &alias, &filter)?);
-        }
-        conditions.extend(self.visible(dest, &alias)?);
-        let filter = (!conditions.is_empty()).then(|| conditions.join(" AND "));
-        let join_filter = match &join {
-            Some((join, join_alias, _, _)) => self.visible(join, join_alias)?,
-            None => None,
-        };
-        let hop = Hop {
-            source: column(source_alias, rel.source_attribute),
-            dest_table: dest.table,
-            alias,
-            dest_attr: rel.destination_attribute(),
-            join: join.map(|(join, alias, source, dest)| (join.table, alias, source, dest)),
-            filter,
-            join_filter,
-            keyed: true,
-        };
-        Ok((hop, dest))
-    }
-
-    /// The hop through `rel` of `schema`, linked by a condition (a
-    /// `no_attributes` relationship, or a manual one with a `condition`),
-    /// read from `source_alias`: the condition, with `parent(..)` reading
-    /// that alias, is what links the destination's rows.
-    pub(super) fn parent_hop(
-        &mut self,
-        schema: &'static Schema,
-        rel: &'static RelationshipInfo,
-        source_alias: &str,
-    ) -> Result<(Hop, &'static Schema)> {
-        let dest = (rel.destination)();
-        let alias = self.alias("t");
-        let mut conditions = Vec::new();
-        if let Some(filter) = rel.linking_condition(schema, self.root.name)? {
-            conditions.push(self.correlated(schema, source_alias, dest, &alias, &filter)?);
-        }
-        conditions.extend(self.visible(dest, &alias)?);
-        let hop = Hop {
-            source: String::new(),
-            dest_table: dest.table,
-            dest_attr: dest.primary_key().name,
-            alias,
-            join: None,
-            filter: (!conditions.is_empty()).then(|| conditions.join(" AND ")),
-            join_filter: None,
-            keyed: false,
-        };
-        Ok((hop, dest))
-    }
-
-    /// `filter` (a `no_attributes` relationship's, or a manual
-    /// relationship's condition) on the rows of `dest` read as `alias`, its
-    /// `parent(..)` reading the rows of `source` read as `source_alias`.
-    pub(super) fn correlated(
-        &mut self,
-        source: &'static Schema,
-        source_alias: &str,
-        dest: &'static Schema,
-        alias: &str,
-        filter: &Expr,
-    ) -> Result<String> {
-        let outer = self.parent.replace((source, source_alias.to_owned()));
-        let condition = self.scope(dest, alias, filter);
-        self.parent = outer;
-        condition
     }
 
     /// `expr` as the filter of a statement reading the rows of `schema` as
@@ -571,33 +466,5 @@ impl<'p> Compiler<'p> {
             }
             Expr::Parent(name) => self.parent_column(name, condition)?,
         })
-    }
-}
-
-impl Compiler<'_> {
-    /// `parent(name)`: the column of the source of the `no_attributes` hop
-    /// being compiled. Out of `node`, whose frame every level of a deep
-    /// filter takes.
-    #[inline(never)]
-    fn parent_column(&self, name: &str, condition: bool) -> Result<Frag> {
-        let Some((schema, alias)) = &self.parent else {
-            return Err(self.invalid(format!(
-                "`parent({name})` reads the source record of a relationship, so it is only \
-                 allowed in the filter of a `no_attributes` relationship"
-            )));
-        };
-        let Some(attribute) = schema.attribute(name) else {
-            return Err(self.invalid(format!(
-                "no attribute named `{name}` on {} (in `parent({name})`)",
-                schema.name
-            )));
-        };
-        if condition && attribute.value_type != ValueType::Bool {
-            return Err(self.invalid(format!("`parent({name})` is not a condition")));
-        }
-        Ok(Frag::new(
-            column(alias, name),
-            Kind::of_type(attribute.value_type),
-        ))
     }
 }

@@ -237,7 +237,14 @@ pub(super) fn rows_by_name(
                 .iter()
                 .zip(&indexes)
                 .map(|(a, &i)| fit(schema, a, attribute_column(pg_row, i, schema, a)?))
-                .collect()
+                .collect::<Result<Row>>()
+                .map_err(|e| {
+                    e.of_record(|| {
+                        let pk = schema.primary_key;
+                        let a = &schema.attributes[pk];
+                        attribute_column(pg_row, indexes[pk], schema, a).ok()
+                    })
+                })
         })
         .collect()
 }

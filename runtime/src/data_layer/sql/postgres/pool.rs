@@ -129,6 +129,14 @@ impl Lease {
         })
     }
 
+    /// Closes the connection (a transaction's ends with it: the server rolls
+    /// it back, and its slot stays empty).
+    pub(super) fn close(mut self) {
+        if let Some(object) = self.object.take() {
+            drop(Object::take(object));
+        }
+    }
+
     /// The connection, kept out of the pool by the caller (a transaction).
     pub(super) fn keep(mut self) -> Object {
         self.object

@@ -1,7 +1,8 @@
 //! Transactions of the PostgreSQL layer: one pooled connection held from
 //! `BEGIN` (PostgreSQL's default isolation, `READ COMMITTED`) to `COMMIT` or
 //! `ROLLBACK`; every statement of the transaction's layer runs on it, its
-//! writes each inside a savepoint so a failed one leaves nothing behind.
+//! writes each inside a savepoint so a failed one leaves nothing behind, nor
+//! does a cancelled one (see `savepoint`).
 //!
 //! A statement of the transaction that runs past the statement timeout closes
 //! its connection (see `pool::abandon`), which ends the transaction: nothing
@@ -14,12 +15,18 @@ use deadpool_postgres::Object;
 use super::Postgres;
 use super::errors::{data_layer, write_error};
 use super::pool::Lease;
+use super::savepoint::{self, Open};
 use crate::data_layer::{BoxFuture, DataLayer, Transaction};
 use crate::error::{Error, Result};
 
 /// The connection of a transaction, while it lasts; taken by each statement
 /// for as long as it runs (see `Lease::held`).
-pub(super) type Held = Arc<tokio::sync::Mutex<Option<Object>>>;
+#[derive(Clone)]
+pub(super) struct Held {
+    pub(super) slot: Arc<tokio::sync::Mutex<Option<Object>>>,
+    /// Whether a write's savepoint is open on it (see `savepoint`).
+    pub(super) savepoint: Open,
+}
 
 /// The error of a call on a transaction's layer after the transaction ended.
 pub(super) fn ended() -> Error {
@@ -45,7 +52,10 @@ impl Postgres {
             .map_err(|e| data_layer("beginning a transaction", e))?;
         let object = lease.keep();
         let mut layer = self.clone();
-        layer.held = Some(Arc::new(tokio::sync::Mutex::new(Some(object))));
+        layer.held = Some(Held {
+            slot: Arc::new(tokio::sync::Mutex::new(Some(object))),
+            savepoint: Open::default(),
+        });
         Ok(Box::new(PostgresTransaction { layer }))
     }
 }
@@ -59,7 +69,17 @@ impl PostgresTransaction {
     /// Ends the transaction with `sql`; the connection goes back to the pool.
     async fn end(&self, sql: &'static str) -> Result<()> {
         let held = self.layer.held.as_ref().ok_or_else(ended)?;
-        let object = held.lock().await.take().ok_or_else(ended)?;
+        let object = held.slot.lock().await.take().ok_or_else(ended)?;
+        if sql == "COMMIT" {
+            // A write cancelled in its savepoint is undone first; if that
+            // fails, the connection is closed, which rolls back the rest.
+            if let Err(e) = savepoint::settle(&object, &held.savepoint).await {
+                drop(Object::take(object));
+                return Err(data_layer("undoing a cancelled write", e));
+            }
+        } else {
+            savepoint::forget(&held.savepoint);
+        }
         tracing::debug!(sql, "postgres");
         let result = object.batch_execute(sql).await;
         // After COMMIT or ROLLBACK, failed or not, the connection is outside a
@@ -90,7 +110,7 @@ impl Drop for PostgresTransaction {
         let Some(held) = &self.layer.held else {
             return;
         };
-        let Ok(mut slot) = held.try_lock() else {
+        let Ok(mut slot) = held.slot.try_lock() else {
             return;
         };
         let Some(object) = slot.take() else {

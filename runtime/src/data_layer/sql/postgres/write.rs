@@ -3,11 +3,13 @@
 //! an upsert that returns fewer records than its rows is undone, see
 //! `Upsert::visibility`),
 //! and an update or delete as its one statement (a savepoint inside a
-//! transaction), each within the statement timeout.
+//! transaction, undone if the write is cancelled: see `savepoint`), each
+//! within the statement timeout.
 
 use deadpool_postgres::{GenericClient, Object};
 
 use super::errors::{data_layer, destroy_error, write_error};
+use super::savepoint::Savepoint;
 use super::{Postgres, decode};
 use crate::data_layer::sql::{Columns, Statement};
 use crate::data_layer::store::collector;
@@ -52,24 +54,18 @@ impl Postgres {
         statements: &[Statement],
         expected: Option<usize>,
     ) -> Result<Records> {
-        if self.held.is_some() {
+        if let Some(held) = &self.held {
             // Inside the caller's transaction: a savepoint of its own.
-            let savepoint = |sql: &'static str| {
-                tracing::debug!(sql, "postgres");
-                client.batch_execute(sql)
-            };
-            savepoint("SAVEPOINT ashore_write")
+            let savepoint = Savepoint::begin(client, &held.savepoint)
                 .await
                 .map_err(|e| write_error(schema, e))?;
             let written = self
                 .write_statements(&*client, schema, statements, expected)
                 .await;
-            let end = if written.is_ok() {
-                "RELEASE SAVEPOINT ashore_write"
-            } else {
-                "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
-            };
-            let ended = savepoint(end).await.map_err(|e| write_error(schema, e));
+            let ended = savepoint
+                .end(written.is_ok())
+                .await
+                .map_err(|e| write_error(schema, e));
             return written.and_then(|records| ended.map(|()| records));
         }
         let tx = client
@@ -129,17 +125,15 @@ impl Postgres {
         let lease = self.lease().await?;
         // Inside the caller's transaction, in a savepoint: a failed statement
         // is undone alone instead of aborting the transaction.
-        let nested = self.held.is_some();
-        let savepoint = |sql: &'static str| {
-            tracing::debug!(sql, "postgres");
-            lease.batch_execute(sql)
-        };
         let work = async {
-            if nested {
-                savepoint("SAVEPOINT ashore_write")
-                    .await
-                    .map_err(|e| write_error(schema, e))?;
-            }
+            let savepoint = match &self.held {
+                Some(held) => Some(
+                    Savepoint::begin(&lease, &held.savepoint)
+                        .await
+                        .map_err(|e| write_error(schema, e))?,
+                ),
+                None => None,
+            };
             let ran = self.run(&*lease, stmt).await.map_err(|e| {
                 if destroying {
                     destroy_error(schema, e)
@@ -147,13 +141,11 @@ impl Postgres {
                     write_error(schema, e)
                 }
             });
-            if nested {
-                let end = if ran.is_ok() {
-                    "RELEASE SAVEPOINT ashore_write"
-                } else {
-                    "ROLLBACK TO SAVEPOINT ashore_write; RELEASE SAVEPOINT ashore_write"
-                };
-                savepoint(end).await.map_err(|e| write_error(schema, e))?;
+            if let Some(savepoint) = savepoint {
+                savepoint
+                    .end(ran.is_ok())
+                    .await
+                    .map_err(|e| write_error(schema, e))?;
             }
             decode::records_in_sequence(schema, &stmt.columns, &ran?)
         };

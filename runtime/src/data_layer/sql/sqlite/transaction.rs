@@ -4,7 +4,10 @@
 //!
 //! A write opens its own unit of work ([`Unit`]): a transaction of its own, or
 //! inside a caller's transaction a savepoint, so a failed write leaves nothing
-//! behind in either. Foreign keys a write defers are checked at the outer
+//! behind in either. Nor does a write inside a caller's transaction whose
+//! caller stopped waiting (its future dropped by a timeout or a `select!`):
+//! its work runs on to its end on a blocking thread, and there its savepoint
+//! is rolled back rather than released ([`Abandoned`]). Foreign keys a write defers are checked at the outer
 //! `COMMIT`: a violation then fails the commit with the constraint error of
 //! the resource whose table holds it (found with `PRAGMA foreign_key_check`).
 //!
@@ -12,9 +15,11 @@
 //! inside the transaction; the pool never hands out such a connection without
 //! rolling it back first (see the module docs of `sqlite`).
 
+use std::cell::RefCell;
 use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use deadpool_sync::InteractError;
 use rusqlite::{Connection, OptionalExtension};
@@ -27,12 +32,60 @@ use crate::error::{Error, Result};
 /// The connection of a transaction, while it lasts.
 pub(super) struct Held(tokio::sync::Mutex<Option<Pooled>>);
 
+/// Set once the caller of a call on a transaction's connection stopped
+/// waiting for it: its future was dropped while the work ran (or waited to
+/// run) on a blocking thread, which goes on to the end regardless.
+#[derive(Clone, Default)]
+pub(super) struct Abandoned(Arc<AtomicBool>);
+
+/// Sets its [`Abandoned`] when dropped: held by the caller while it waits.
+struct Waiting(Abandoned);
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        // After the outcome arrived too, when nothing reads it any more.
+        self.0.0.store(true, Ordering::Relaxed);
+    }
+}
+
+thread_local! {
+    /// The [`Abandoned`] of the call running on this thread, while it runs.
+    static CALL: RefCell<Option<Abandoned>> = const { RefCell::new(None) };
+}
+
+impl Abandoned {
+    /// Runs `f` as the call this flag belongs to: a [`Unit`] begun in it
+    /// reads the flag.
+    fn during<T>(&self, f: impl FnOnce() -> T) -> T {
+        struct Reset(Option<Abandoned>);
+        impl Drop for Reset {
+            fn drop(&mut self) {
+                CALL.with(|call| *call.borrow_mut() = self.0.take());
+            }
+        }
+        let _reset = Reset(CALL.with(|call| call.borrow_mut().replace(self.clone())));
+        f()
+    }
+
+    /// The flag of the call running on this thread, if any.
+    fn current() -> Option<Abandoned> {
+        CALL.with(|call| call.borrow().clone())
+    }
+
+    fn is_set(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 /// A write's unit of work: its own `BEGIN IMMEDIATE` .. `COMMIT`, or inside a
-/// caller's transaction a savepoint. Dropped unfinished, it is undone.
+/// caller's transaction a savepoint. Dropped unfinished, it is undone; so is a
+/// savepoint whose caller stopped waiting before it was released.
 pub(super) struct Unit<'c> {
     conn: &'c Connection,
     nested: bool,
     done: bool,
+    /// Inside a caller's transaction: whether the call was abandoned.
+    abandoned: Option<Abandoned>,
 }
 
 impl<'c> Unit<'c> {
@@ -48,6 +101,7 @@ impl<'c> Unit<'c> {
             conn,
             nested,
             done: false,
+            abandoned: if nested { Abandoned::current() } else { None },
         })
     }
 
@@ -58,8 +112,14 @@ impl<'c> Unit<'c> {
 
     /// Ends the unit, keeping what it wrote. A transaction of its own that
     /// fails to commit (a deferred foreign key) is still open: the caller
-    /// reads what failed, then drops the unit, which rolls it back.
+    /// reads what failed, then drops the unit, which rolls it back. A
+    /// savepoint whose caller stopped waiting is left to the drop, which
+    /// rolls it back: what the call returns reaches nobody.
     pub(super) fn commit(&mut self) -> rusqlite::Result<()> {
+        if self.abandoned.as_ref().is_some_and(Abandoned::is_set) {
+            tracing::debug!("sqlite: undoing a write whose caller stopped waiting");
+            return Ok(());
+        }
         let sql = if self.nested {
             "RELEASE ashore_write"
         } else {
@@ -145,10 +205,15 @@ impl Sqlite {
         };
         let inner = Arc::clone(&self.inner);
         let traced = super::Traced::here();
+        let abandoned = Abandoned::default();
+        let _waiting = Waiting(abandoned.clone());
         let outcome = object
             .connection()
             .interact(move |conn| {
-                traced.run(|| std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner))))
+                traced.run(|| {
+                    abandoned
+                        .during(|| std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner))))
+                })
             })
             .await;
         match outcome {

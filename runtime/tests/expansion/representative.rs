@@ -1,0 +1,219 @@
+//! `Representative` as `resource!` generates it: the struct, its field
+//! references, its schema (attributes, relationships), `Resource` and the
+//! inherent accessors, and the compile-time checks the macro emits.
+
+use ashore_runtime::__private as ap;
+use ashore_runtime::uuid::Uuid;
+
+use super::TicketsAboveThreshold;
+use super::ticket::Ticket;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Representative {
+    pub id: Uuid,
+    pub name: String,
+    pub priority_threshold: i64,
+    pub tickets: ap::Loaded<Vec<Ticket>>,
+    pub tickets_above_threshold: ap::Loaded<Vec<Ticket>>,
+}
+
+/// Field references of `Representative` for `expr!`.
+#[doc(hidden)]
+pub struct RepresentativeFields {
+    path: ap::Path,
+}
+
+impl ap::Fields for RepresentativeFields {
+    #[inline]
+    fn at(path: ap::Path) -> Self {
+        RepresentativeFields { path }
+    }
+    #[inline]
+    fn path(&self) -> &ap::Path {
+        &self.path
+    }
+}
+
+#[allow(dead_code)]
+impl RepresentativeFields {
+    #[inline]
+    pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "id")
+    }
+    #[inline]
+    pub fn name(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "name")
+    }
+    #[inline]
+    pub fn priority_threshold(&self) -> ap::Term<<i64 as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "priority_threshold")
+    }
+    #[inline]
+    pub fn tickets(&self) -> <Ticket as ap::Resource>::Fields {
+        ap::fields_at(ap::child(&self.path, "tickets"))
+    }
+    #[inline]
+    pub fn tickets_above_threshold(&self) -> <Ticket as ap::Resource>::Fields {
+        ap::fields_at(ap::child(&self.path, "tickets_above_threshold"))
+    }
+}
+
+static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
+    ap::AttributeInfo::new(
+        "id",
+        <Uuid as ap::Scalar>::TYPE,
+        <Uuid as ap::Scalar>::NULLABLE,
+    )
+    .with_generated(ap::Generated::Uuid),
+    ap::AttributeInfo::new(
+        "name",
+        <String as ap::Scalar>::TYPE,
+        <String as ap::Scalar>::NULLABLE,
+    ),
+    ap::AttributeInfo::new(
+        "priority_threshold",
+        <i64 as ap::Scalar>::TYPE,
+        <i64 as ap::Scalar>::NULLABLE,
+    ),
+];
+
+// Each relationship is `RelationshipInfo::new` with only the options it
+// declares, as `with_` calls (here `with_manual`).
+static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
+    ap::RelationshipInfo::new(
+        "tickets",
+        ap::RelationshipKind::HasMany,
+        <Ticket as ap::Resource>::schema,
+        "id",
+        Some("representative_id"),
+    ),
+    ap::RelationshipInfo::new(
+        "tickets_above_threshold",
+        ap::RelationshipKind::HasMany,
+        <Ticket as ap::Resource>::schema,
+        "id",
+        None,
+    )
+    .with_manual(),
+];
+
+static REPRESENTATIVE_SCHEMA: ap::Schema = ap::Schema {
+    name: "Representative",
+    table: "representative",
+    attributes: &REPRESENTATIVE_ATTRIBUTES,
+    primary_key: 0,
+    relationships: &REPRESENTATIVE_RELATIONSHIPS,
+    identities: &[],
+    policies: &[],
+    multitenancy: None,
+    stored: true,
+    new_table: ap::new_table::<Representative>,
+};
+
+impl ap::Resource for Representative {
+    type PrimaryKey = Uuid;
+    type Fields = RepresentativeFields;
+
+    fn schema() -> &'static ap::Schema {
+        &REPRESENTATIVE_SCHEMA
+    }
+
+    #[inline]
+    fn visit<V: ap::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
+        match index {
+            0 => <Uuid as ap::Scalar>::visit(&self.id, visitor),
+            1 => <String as ap::Scalar>::visit(&self.name, visitor),
+            2 => <i64 as ap::Scalar>::visit(&self.priority_threshold, visitor),
+            _ => visitor.missing(),
+        }
+    }
+
+    #[inline]
+    fn primary_key(&self) -> Uuid {
+        ::core::clone::Clone::clone(&self.id)
+    }
+
+    fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
+        Ok(Representative {
+            id: ap::checked(
+                <Uuid as ap::Scalar>::read_column(reader, 0),
+                &REPRESENTATIVE_SCHEMA,
+                0,
+            )?,
+            name: ap::checked(
+                <String as ap::Scalar>::read_column(reader, 1),
+                &REPRESENTATIVE_SCHEMA,
+                1,
+            )?,
+            priority_threshold: ap::checked(
+                <i64 as ap::Scalar>::read_column(reader, 2),
+                &REPRESENTATIVE_SCHEMA,
+                2,
+            )?,
+            tickets: ap::Loaded::NotLoaded,
+            tickets_above_threshold: ap::Loaded::NotLoaded,
+        })
+    }
+}
+
+#[allow(dead_code)]
+impl Representative {
+    #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
+    #[inline]
+    pub fn query() -> ap::Query<Self> {
+        ap::Query::new()
+    }
+    #[doc = " The values of a `Representative` to create: nothing set yet."]
+    #[inline]
+    pub fn changeset() -> ap::Changeset<Self> {
+        ap::Changeset::new()
+    }
+    #[inline]
+    pub fn id() -> ap::Field<Self, Uuid> {
+        ap::Field::new("id", 0)
+    }
+    #[inline]
+    pub fn name() -> ap::Field<Self, String> {
+        ap::Field::new("name", 1)
+    }
+    #[inline]
+    pub fn priority_threshold() -> ap::Field<Self, i64> {
+        ap::Field::new("priority_threshold", 2)
+    }
+    #[inline]
+    pub fn tickets() -> ap::Rel<Self, Ticket, ap::ToMany> {
+        ap::Rel::<Self, Ticket, ap::ToMany>::many(
+            &REPRESENTATIVE_RELATIONSHIPS[0],
+            |record, value| record.tickets = ap::Loaded::new(value),
+        )
+    }
+    #[inline]
+    pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket, ap::ToMany> {
+        ap::Rel::<Self, Ticket, ap::ToMany>::many(
+            &REPRESENTATIVE_RELATIONSHIPS[1],
+            |record, value| record.tickets_above_threshold = ap::Loaded::new(value),
+        )
+        .with_manual(ap::manual::<Self, Ticket, _>(TicketsAboveThreshold))
+    }
+}
+
+// Compile-time checks the macro emits with the user's spans: the default
+// destination attribute exists, and the two keys can match (a name the type
+// lacks falls back to `Absent`, reported by the first check only).
+const _: () = {
+    #[allow(dead_code)]
+    trait Keys {
+        fn id() -> ap::Absent {
+            ap::Absent
+        }
+        fn representative_id() -> ap::Absent {
+            ap::Absent
+        }
+    }
+    impl<T: ?Sized> Keys for T {}
+    const _: () = if !ap::found::<<Ticket as ap::Resource>::Fields, _>(<Ticket>::representative_id)
+    {
+        panic!("`Ticket` has no attribute `representative_id`")
+    };
+    const _: () = ap::keys_match(<Representative>::id, <Ticket>::representative_id);
+};

@@ -1,0 +1,202 @@
+//! `Ticket` as `resource!` generates it: the struct with its belongs_to key,
+//! its field references, its schema, `Resource` and the inherent accessors.
+
+use ashore_runtime::__private as ap;
+use ashore_runtime::uuid::Uuid;
+
+use super::representative::Representative;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: Uuid,
+    pub subject: String,
+    pub priority: Option<i64>,
+    // The generated code below names `<Representative as ap::Resource>::PrimaryKey`:
+    // the same type, reached here through a constant so that a destination that is
+    // not a resource is one error (see `__private::foreign_key`).
+    /// The key of the belongs_to `representative`: the primary key of a `Representative`.
+    pub representative_id:
+        Option<<Representative as ap::PrimaryKeyOf<{ ap::is_key(Ticket::__ASHORE_KEY_3) }>>::Key>,
+    pub representative: ap::Loaded<Option<Representative>>,
+}
+
+#[doc(hidden)]
+pub struct TicketFields {
+    path: ap::Path,
+}
+
+impl ap::Fields for TicketFields {
+    #[inline]
+    fn at(path: ap::Path) -> Self {
+        TicketFields { path }
+    }
+    #[inline]
+    fn path(&self) -> &ap::Path {
+        &self.path
+    }
+}
+
+#[allow(dead_code)]
+impl TicketFields {
+    #[inline]
+    pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "id")
+    }
+    #[inline]
+    pub fn subject(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "subject")
+    }
+    #[inline]
+    pub fn priority(&self) -> ap::Term<<Option<i64> as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "priority")
+    }
+    #[inline]
+    pub fn representative_id(
+        &self,
+    ) -> ap::Term<<Option<<Representative as ap::Resource>::PrimaryKey> as ap::Scalar>::Kind> {
+        ap::attr(&self.path, "representative_id")
+    }
+    #[inline]
+    pub fn representative(&self) -> <Representative as ap::Resource>::Fields {
+        ap::fields_at(ap::child(&self.path, "representative"))
+    }
+}
+
+static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
+    ap::AttributeInfo {
+        name: "id",
+        value_type: <Uuid as ap::Scalar>::TYPE,
+        nullable: false,
+        generated: Some(ap::Generated::Uuid),
+    },
+    ap::AttributeInfo::new(
+        "subject",
+        <String as ap::Scalar>::TYPE,
+        <String as ap::Scalar>::NULLABLE,
+    ),
+    ap::AttributeInfo {
+        name: "priority",
+        value_type: <Option<i64> as ap::Scalar>::TYPE,
+        nullable: <Option<i64> as ap::Scalar>::NULLABLE,
+        generated: None,
+    },
+    ap::AttributeInfo {
+        name: "representative_id",
+        value_type: <Option<<Representative as ap::Resource>::PrimaryKey> as ap::Scalar>::TYPE,
+        nullable: true,
+        generated: None,
+    },
+];
+
+static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo::new(
+    "representative",
+    ap::RelationshipKind::BelongsTo,
+    <Representative as ap::Resource>::schema,
+    "representative_id",
+    None,
+)];
+
+static TICKET_SCHEMA: ap::Schema = ap::Schema {
+    name: "Ticket",
+    table: "ticket",
+    attributes: &TICKET_ATTRIBUTES,
+    primary_key: 0,
+    relationships: &TICKET_RELATIONSHIPS,
+    identities: &[],
+    policies: &[],
+    multitenancy: None,
+    stored: true,
+    new_table: ap::new_table::<Ticket>,
+};
+
+impl ap::Resource for Ticket {
+    type PrimaryKey = Uuid;
+    type Fields = TicketFields;
+
+    fn schema() -> &'static ap::Schema {
+        &TICKET_SCHEMA
+    }
+
+    #[inline]
+    fn visit<V: ap::AttributeVisitor>(&self, index: usize, visitor: V) -> V::Output {
+        match index {
+            0 => ap::Scalar::visit(&self.id, visitor),
+            1 => ap::Scalar::visit(&self.subject, visitor),
+            2 => ap::Scalar::visit(&self.priority, visitor),
+            3 => ap::Scalar::visit(&self.representative_id, visitor),
+            _ => visitor.missing(),
+        }
+    }
+
+    #[inline]
+    fn primary_key(&self) -> Uuid {
+        ::core::clone::Clone::clone(&self.id)
+    }
+
+    fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
+        Ok(Ticket {
+            id: ap::checked(
+                <Uuid as ap::Scalar>::read_column(reader, 0),
+                &TICKET_SCHEMA,
+                0,
+            )?,
+            subject: ap::checked(
+                <String as ap::Scalar>::read_column(reader, 1),
+                &TICKET_SCHEMA,
+                1,
+            )?,
+            priority: ap::checked(
+                <Option<i64> as ap::Scalar>::read_column(reader, 2),
+                &TICKET_SCHEMA,
+                2,
+            )?,
+            representative_id: ap::checked(
+                <Option<Uuid> as ap::Scalar>::read_column(reader, 3),
+                &TICKET_SCHEMA,
+                3,
+            )?,
+            representative: ap::Loaded::NotLoaded,
+        })
+    }
+}
+
+#[allow(dead_code)]
+impl Ticket {
+    #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
+    #[inline]
+    pub fn query() -> ap::Query<Self> {
+        ap::Query::new()
+    }
+    #[doc = " The values of a `Ticket` to create: nothing set yet."]
+    #[inline]
+    pub fn changeset() -> ap::Changeset<Self> {
+        ap::Changeset::new()
+    }
+    #[inline]
+    pub fn id() -> ap::Field<Self, Uuid> {
+        ap::Field::new("id", 0)
+    }
+    #[inline]
+    pub fn subject() -> ap::Field<Self, String> {
+        ap::Field::new("subject", 1)
+    }
+    #[inline]
+    pub fn priority() -> ap::Field<Self, Option<i64>> {
+        ap::Field::new("priority", 2)
+    }
+    #[inline]
+    pub fn representative_id()
+    -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
+        ap::Field::new("representative_id", 3)
+    }
+    #[inline]
+    pub fn representative() -> ap::Rel<Self, Representative, ap::ToOne> {
+        ap::Rel::<Self, Representative, ap::ToOne>::one(
+            &TICKET_RELATIONSHIPS[0],
+            |record, value| record.representative = ap::Loaded::new(value),
+        )
+    }
+    #[doc(hidden)]
+    const __ASHORE_KEY_3: std::marker::PhantomData<<Representative as ap::Resource>::PrimaryKey> =
+        std::marker::PhantomData;
+}

@@ -1,0 +1,202 @@
+//! A write cancelled inside a transaction (its future dropped by a timeout or
+//! a `select!` while it runs) leaves nothing behind: the transaction goes on,
+//! commits its other writes, and the cancelled one is not among them, on
+//! every layer. Cancelled at each of its waits in turn, a write is all there
+//! or not at all; cancelled while its statement waits on the server for a
+//! lock another PostgreSQL session holds (then runs), it is not there.
+
+use std::future::{Future, IntoFuture};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
+
+use ashore::data_layer::sql::Postgres;
+use ashore::prelude::*;
+
+use crate::common::*;
+
+fn new_ticket(subject: &str) -> Changeset<Ticket> {
+    Ticket::changeset()
+        .set(Ticket::subject(), subject)
+        .set(Ticket::status(), "open")
+        .set(Ticket::opened_at(), at(1))
+}
+
+async fn subjects(d: &Domain) -> Result<Vec<String>> {
+    let tickets = d
+        .read(Ticket::query().sort(Ticket::subject().asc()))
+        .await?;
+    Ok(tickets.into_iter().map(|t| t.subject).collect())
+}
+
+/// Polls `future` (each time it is woken) until it finishes or has waited
+/// `polls` times, then drops it at once: `None` when it had not finished,
+/// cancelled at its `polls`-th wait as a timeout or a `select!` would.
+async fn cancel_after<F: IntoFuture>(polls: usize, future: F) -> Option<F::Output> {
+    let mut future = pin!(future.into_future());
+    let mut left = polls;
+    std::future::poll_fn(move |cx| match future.as_mut().poll(cx) {
+        Poll::Ready(output) => Poll::Ready(Some(output)),
+        Poll::Pending => {
+            left -= 1;
+            if left == 0 {
+                Poll::Ready(None)
+            } else {
+                Poll::Pending
+            }
+        }
+    })
+    .await
+}
+
+layers!(a_write_cancelled_at_any_wait_is_all_there_or_not_at_all);
+async fn a_write_cancelled_at_any_wait_is_all_there_or_not_at_all(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let mut cancelled_absent = 0;
+    for polls in 1.. {
+        let round = format!("{polls:03}");
+        let finished = d
+            .transaction(|tx| {
+                let round = round.clone();
+                async move {
+                    tx.create(new_ticket(&format!("{round} before"))).await?;
+                    let write = tx.create_many([
+                        new_ticket(&format!("{round} cancelled 1")),
+                        new_ticket(&format!("{round} cancelled 2")),
+                    ]);
+                    let finished = cancel_after(polls, write).await.is_some();
+                    // The transaction goes on, reads and writes as before.
+                    tx.create(new_ticket(&format!("{round} after"))).await?;
+                    let seen = tx.read(Ticket::query()).count().await?;
+                    Ok::<_, ashore::Error>((finished, seen))
+                }
+            })
+            .await?;
+        let all = subjects(d).await?;
+        let mine: Vec<&str> = all
+            .iter()
+            .filter_map(|s| s.strip_prefix(&round))
+            .map(str::trim)
+            .collect();
+        let (finished, seen_inside) = finished;
+        assert_eq!(seen_inside, all.len(), "round {polls}: {mine:?}");
+        if finished {
+            assert_eq!(mine, ["after", "before", "cancelled 1", "cancelled 2"]);
+            break;
+        }
+        match mine[..] {
+            ["after", "before"] => cancelled_absent += 1,
+            // Cancelled once its end was sent: it had finished.
+            ["after", "before", "cancelled 1", "cancelled 2"] => {}
+            _ => panic!("round {polls}: a cancelled write half there: {mine:?}"),
+        }
+        assert!(polls < 100, "the write never finished");
+    }
+    // PostgreSQL: cancelled at its first wait (for `SAVEPOINT`), the write
+    // is undone. (Memory writes in one step, which a cancellation never
+    // splits; SQLite's one wait is for its whole write, on a blocking thread,
+    // which may be done first: `tests/sql/transactions.rs` holds it back.)
+    if run.layer == Layer::Postgres {
+        assert!(cancelled_absent > 0, "some cancellation undid the write");
+    }
+    Ok(())
+}
+
+/// Runs `write` while another session holds `lock` (taken in a transaction
+/// of its own) and drops it as soon as one of its statements waits on the
+/// server for that lock (a `select!` whose other branch won); then lets the
+/// lock go, and the statement runs to its end.
+async fn cancel_while_blocked<F>(postgres: &Postgres, lock: &str, write: F) -> Result<()>
+where
+    F: IntoFuture,
+    F::Output: std::fmt::Debug,
+{
+    let holder = postgres.client().await?;
+    holder
+        .batch_execute(&format!("BEGIN; {lock}"))
+        .await
+        .expect("take the lock");
+    let pid: i32 = holder
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .expect("the holder's pid")
+        .get(0);
+    let watcher = postgres.client().await?;
+    let blocked = async {
+        loop {
+            let waiting: i64 = watcher
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+                    &[&pid],
+                )
+                .await
+                .expect("read pg_stat_activity")
+                .get(0);
+            if waiting > 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::select! {
+        written = write.into_future() => panic!("the write waits for the lock: {written:?}"),
+        () = blocked => {}
+    }
+    holder.batch_execute("ROLLBACK").await.expect("unlock");
+    Ok(())
+}
+
+// PostgreSQL only: SQLite runs a statement to its end once started, on a
+// blocking thread (`tests/sql/transactions.rs` cancels a write before its
+// work runs there); memory writes in one step.
+
+layers!(a_create_cancelled_while_its_statement_waits_is_undone);
+async fn a_create_cancelled_while_its_statement_waits_is_undone(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let Store::Postgres(postgres) = &fx.store else {
+        return Ok(());
+    };
+    let ada = rep(d, "Ada", 1).await;
+    d.transaction(|tx| async move {
+        tx.create(new_ticket("before")).await?;
+        let write =
+            tx.create(new_ticket("cancelled").set(Ticket::representative_id(), Some(ada.id)));
+        // The insert's foreign key check waits for the representative's row.
+        let lock = "SELECT * FROM representative FOR UPDATE";
+        cancel_while_blocked(postgres, lock, write).await?;
+        // The next statement undoes it first.
+        assert_eq!(tx.read(Ticket::query()).count().await?, 1);
+        tx.create(new_ticket("after")).await?;
+        Ok::<_, ashore::Error>(())
+    })
+    .await?;
+    assert_eq!(subjects(d).await?, ["after", "before"]);
+    Ok(())
+}
+
+layers!(an_update_cancelled_while_its_statement_waits_is_undone);
+async fn an_update_cancelled_while_its_statement_waits_is_undone(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let Store::Postgres(postgres) = &fx.store else {
+        return Ok(());
+    };
+    let ticket = d.create(new_ticket("kept")).await?;
+    d.transaction(|tx| async move {
+        tx.create(new_ticket("before")).await?;
+        let write = tx.update(
+            &ticket,
+            Ticket::changeset().set(Ticket::subject(), "cancelled"),
+        );
+        // The update waits for the ticket's row.
+        let lock = "SELECT * FROM ticket WHERE subject = 'kept' FOR UPDATE";
+        cancel_while_blocked(postgres, lock, write).await?;
+        // Straight to the commit, which undoes it first.
+        Ok::<_, ashore::Error>(())
+    })
+    .await?;
+    assert_eq!(subjects(d).await?, ["before", "kept"]);
+    Ok(())
+}
