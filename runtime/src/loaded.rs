@@ -7,6 +7,7 @@
 
 use std::mem::ManuallyDrop;
 use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::ptr::NonNull;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -51,7 +52,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// assert_eq!(badge[0].representative, Loaded::new(None));
 /// # Ok(()) }
 /// ```
-#[derive(Debug, Default, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Default, PartialEq, Eq, Hash)]
 pub enum Loaded<T> {
     /// Not loaded (the state of every relationship of a freshly read record).
     #[default]
@@ -79,20 +80,27 @@ pub enum Loaded<T> {
 /// [`Held::new`] stored, so dropping a record does not instantiate the drop of
 /// the next resource, and of the one after it, one inside the other past the
 /// compiler's instantiation limit.
+///
+/// Cloning calls a function [`Held::new`] stored too: a record's `Clone` does
+/// not instantiate `T::clone` (for a `Vec` of records, `<[R]>::to_vec` and its
+/// iterators) for each of its relationships; only where a relationship is
+/// loaded, once per type, is it compiled.
 pub struct Held<T> {
     /// A `Box<T>`, given up (as by `Box::into_raw`); owned. `*mut T` makes `Held`
     /// invariant in `T`, so the `T` of a `Held` is always the very type
     /// [`Held::new`] checked (see the impls).
     value: *mut T,
-    /// `drop_box::<T>`, which frees it (not null: a `Loaded` is no bigger).
-    drop: unsafe fn(*mut T),
+    /// What frees and clones it: a `&'static Ops<T>` (a pointer, so that
+    /// `Held` needs no `T: 'static` bound; not null, so a `Loaded` is no
+    /// bigger).
+    ops: NonNull<Ops<T>>,
 }
 
-// SAFETY: a `Held<T>` only exists for a `T` that is `Send + Sync +
+// SAFETY: a `Held<T>` only exists for a `T` that is `Clone + Send + Sync +
 // UnwindSafe + RefUnwindSafe + 'static`: its fields are private and its one
 // constructor, `Held::new`, requires those bounds (`Clone` makes a `Held<T>`
-// from one that exists, so of a type already checked; `Loaded::new` calls
-// `Held::new`). The type cannot change after that: `Held` is invariant in `T`
+// from one that exists, so of a type already checked, with the functions
+// `new` stored; `Loaded::new` calls `Held::new`). The type cannot change after that: `Held` is invariant in `T`
 // (no subtyping turns a `Held<Foo<'static>>` into a `Held<Foo<'a>>` whose
 // `Send` might not hold), and `T: 'static`. So everything a `Held<T>` gives
 // out or takes in is a `T` of a checked type: `Deref`/`DerefMut` lend the
@@ -107,17 +115,47 @@ unsafe impl<T> Sync for Held<T> {}
 impl<T> UnwindSafe for Held<T> {}
 impl<T> RefUnwindSafe for Held<T> {}
 
-impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Held<T> {
+/// The functions of a [`Held`] of `T`, made by [`Held::new`] where `T` is
+/// known to be `Clone`.
+struct Ops<T> {
+    /// `drop_box::<T>`.
+    drop: unsafe fn(*mut T),
+    /// `clone_box::<T>`.
+    clone: unsafe fn(*const T) -> *mut T,
+}
+
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Held<T> {
     /// Boxes `value`.
     pub fn new(value: T) -> Self {
-        // `Box::into_raw`, written out as it is written (one function less
-        // to compile per type).
-        let mut value = ManuallyDrop::new(Box::new(value));
         Held {
-            value: &raw mut **value,
-            drop: drop_box::<T>,
+            value: into_raw(Box::new(value)),
+            ops: NonNull::from(
+                const {
+                    &Ops {
+                        drop: drop_box::<T>,
+                        clone: clone_box::<T>,
+                    }
+                },
+            ),
         }
     }
+}
+
+/// `Box::into_raw`, written out as it is written: inlined, one function less
+/// to compile per type.
+#[inline(always)]
+fn into_raw<T>(value: Box<T>) -> *mut T {
+    let mut value = ManuallyDrop::new(value);
+    &raw mut **value
+}
+
+/// A box of a clone of the value at `value`, given up.
+///
+/// # Safety
+/// `value` is the box of a live [`Held`], not written meanwhile.
+unsafe fn clone_box<T: Clone>(value: *const T) -> *mut T {
+    // SAFETY: the caller's promise.
+    into_raw(Box::new(T::clone(unsafe { &*value })))
 }
 
 /// Frees the box of a [`Held`].
@@ -141,10 +179,11 @@ impl<T> Held<T> {
 
 impl<T> Drop for Held<T> {
     fn drop(&mut self) {
-        // SAFETY: the box is this `Held`'s own and `drop` the function that
-        // frees it (`new`, or `clone` copying it with a box of the same
+        // SAFETY: `ops` is a `&'static Ops<T>` (`new`; `clone` copies it).
+        // The box is this `Held`'s own and `ops.drop` the function
+        // that frees it (`new`, or `clone` copying it with a box of the same
         // type); freed once, here (`into_inner` never lets `Drop` run).
-        unsafe { (self.drop)(self.value) }
+        unsafe { ((*self.ops.as_ptr()).drop)(self.value) }
     }
 }
 
@@ -165,15 +204,17 @@ impl<T> std::ops::DerefMut for Held<T> {
     }
 }
 
-// No bounds but `Clone`: a `Held<T>` exists only for a checked `T` (see the
-// `SAFETY` comment above), so its clone is of a checked type too.
-impl<T: Clone> Clone for Held<T> {
+// No bounds: a `Held<T>` exists only for a checked `T` (see the `SAFETY`
+// comment above), which [`Held::new`] required to be `Clone` and whose clone
+// it stored.
+impl<T> Clone for Held<T> {
     fn clone(&self) -> Self {
-        // SAFETY: as in `deref`.
-        let mut value = ManuallyDrop::new(Box::new(T::clone(unsafe { &*self.value })));
         Held {
-            value: &raw mut **value,
-            drop: self.drop,
+            // SAFETY: `ops` is a `&'static Ops<T>` whose `clone` is
+            // `clone_box::<T>` (`new`), and the box is
+            // this `Held`'s own, live and only read while `self` is borrowed.
+            value: unsafe { ((*self.ops.as_ptr()).clone)(self.value) },
+            ops: self.ops,
         }
     }
 }
@@ -198,7 +239,18 @@ impl<T: std::hash::Hash> std::hash::Hash for Held<T> {
     }
 }
 
-impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loaded<T> {
+// Written out: a derive would bound `T: Clone`, which a `Held` need not
+// prove again (see there).
+impl<T> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        match self {
+            Loaded::NotLoaded => Loaded::NotLoaded,
+            Loaded::Loaded(held) => Loaded::Loaded(held.clone()),
+        }
+    }
+}
+
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loaded<T> {
     /// A loaded value.
     pub fn new(value: T) -> Self {
         Loaded::Loaded(Held::new(value))
