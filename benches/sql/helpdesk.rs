@@ -16,11 +16,11 @@ pub use crate::keys::Key;
 /// Rows created per `create_many`.
 const BATCH: usize = 10_000;
 
-/// What `Loaded::new` asks of a value (a loaded value is `Send + Sync`, and
-/// unwind-safe as a `Box` of it would be).
-pub trait Loadable: Send + Sync + UnwindSafe + RefUnwindSafe + 'static {}
+/// What `Loaded::new` asks of a value (a loaded value is `Send + Sync`, clones
+/// through the function `new` stores, and is unwind-safe as a `Box` of it).
+pub trait Loadable: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static {}
 
-impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loadable for T {}
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loadable for T {}
 
 /// One declaration of the helpdesk, for the generic benchmark.
 pub trait Helpdesk: 'static {

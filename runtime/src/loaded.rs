@@ -2,10 +2,12 @@
 //! a query or `Domain::load` loads it, and an error (never a panic) to read
 //! before that.
 //!
-//! The loaded value sits behind a trait object whose `Send + Sync` the object type
-//! itself carries: that is what lets a schema of any size compile (see [`Held`]).
+//! The loaded value sits in a box, [`Held`], that is `Send + Sync` by its own
+//! declaration: that is what lets a schema of any size compile (see there).
 
+use std::mem::ManuallyDrop;
 use std::panic::{RefUnwindSafe, UnwindSafe};
+use std::ptr::NonNull;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -65,65 +67,155 @@ pub enum Loaded<T> {
 /// for a struct through its fields' types, so with `Box<Vec<Next>>` proving a
 /// record `Sync` meant proving the next resource `Sync`, and the one after it,
 /// down the whole chain of relationships: past about twenty resources that is
-/// deeper than the compiler's recursion limit (E0275). Behind `Box<dyn Hold<T>>`,
-/// where `Hold` has `Send + Sync` as supertraits, the object type is `Send + Sync`
-/// by its own declaration and the proof stops there; the obligation moves to
-/// [`Loaded::new`], which requires `T: Send + Sync` once, for the one value it
-/// boxes. No `unsafe`: only values that are `Send + Sync` are ever put in.
-/// `UnwindSafe` and `RefUnwindSafe` are carried the same way (as a `Box<T>`
-/// would have them; rustdoc proves every auto trait of a type it documents).
-pub struct Held<T>(Box<dyn Hold<T>>);
-
-/// What a [`Held`] box holds: the value itself, behind a trait object that is
-/// `Send + Sync` by declaration.
-trait Hold<T>: Send + Sync + UnwindSafe + RefUnwindSafe {
-    fn value(&self) -> &T;
-    fn value_mut(&mut self) -> &mut T;
-    fn into_value(self: Box<Self>) -> T;
+/// deeper than the compiler's recursion limit (E0275). `Held` is `Send`,
+/// `Sync`, `UnwindSafe` and `RefUnwindSafe` whatever `T` is, by its own
+/// declaration, so the proof stops there; the obligation moves to
+/// [`Held::new`] (and [`Loaded::new`]), which requires them of `T` once, for
+/// the one value it boxes (see the `SAFETY` comment on the impls).
+///
+/// Two more walks down the chain are stopped here. The drop check: the box is
+/// a pointer, dropped by hand in `Drop`, so the check asks only that `T`
+/// outlive the drop instead of walking into `T`'s fields, the next resource's
+/// `Held`, and so on (E0320). And the drop glue: `Drop` calls the function
+/// [`Held::new`] stored, so dropping a record does not instantiate the drop of
+/// the next resource, and of the one after it, one inside the other past the
+/// compiler's instantiation limit.
+///
+/// Cloning calls a function [`Held::new`] stored too: a record's `Clone` does
+/// not instantiate `T::clone` (for a `Vec` of records, `<[R]>::to_vec` and its
+/// iterators) for each of its relationships; only where a relationship is
+/// loaded, once per type, is it compiled.
+pub struct Held<T> {
+    /// A `Box<T>`, given up (as by `Box::into_raw`); owned. `*mut T` makes `Held`
+    /// invariant in `T`, so the `T` of a `Held` is always the very type
+    /// [`Held::new`] checked (see the impls).
+    value: *mut T,
+    /// What frees and clones it: a `&'static Ops<T>` (a pointer, so that
+    /// `Held` needs no `T: 'static` bound; not null, so a `Loaded` is no
+    /// bigger).
+    ops: NonNull<Ops<T>>,
 }
 
-impl<T: Send + Sync + UnwindSafe + RefUnwindSafe> Hold<T> for T {
-    fn value(&self) -> &T {
-        self
-    }
-    fn value_mut(&mut self) -> &mut T {
-        self
-    }
-    fn into_value(self: Box<Self>) -> T {
-        *self
-    }
+// SAFETY: a `Held<T>` only exists for a `T` that is `Clone + Send + Sync +
+// UnwindSafe + RefUnwindSafe + 'static`: its fields are private and its one
+// constructor, `Held::new`, requires those bounds (`Clone` makes a `Held<T>`
+// from one that exists, so of a type already checked, with the functions
+// `new` stored; `Loaded::new` calls `Held::new`). The type cannot change after that: `Held` is invariant in `T`
+// (no subtyping turns a `Held<Foo<'static>>` into a `Held<Foo<'a>>` whose
+// `Send` might not hold), and `T: 'static`. So everything a `Held<T>` gives
+// out or takes in is a `T` of a checked type: `Deref`/`DerefMut` lend the
+// boxed `T` (what `DerefMut` writes back is a `T` too), `into_inner` returns
+// it, dropping drops it. Sending or sharing a `Held<T>` is then sending or
+// sharing a `Box<T>`, which is `Send`/`Sync` because `T` is.
+unsafe impl<T> Send for Held<T> {}
+// SAFETY: as for `Send` above.
+unsafe impl<T> Sync for Held<T> {}
+// As a `Box<T>` has them, `T` being checked as above (rustdoc proves every
+// auto trait of a type it documents, so these too must stop here).
+impl<T> UnwindSafe for Held<T> {}
+impl<T> RefUnwindSafe for Held<T> {}
+
+/// The functions of a [`Held`] of `T`, made by [`Held::new`] where `T` is
+/// known to be `Clone`.
+struct Ops<T> {
+    /// `drop_box::<T>`.
+    drop: unsafe fn(*mut T),
+    /// `clone_box::<T>`.
+    clone: unsafe fn(*const T) -> *mut T,
 }
 
-impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Held<T> {
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Held<T> {
     /// Boxes `value`.
     pub fn new(value: T) -> Self {
-        Held(Box::new(value))
+        Held {
+            value: into_raw(Box::new(value)),
+            ops: NonNull::from(
+                const {
+                    &Ops {
+                        drop: drop_box::<T>,
+                        clone: clone_box::<T>,
+                    }
+                },
+            ),
+        }
     }
+}
+
+/// `Box::into_raw`, written out as it is written: inlined, one function less
+/// to compile per type.
+#[inline(always)]
+fn into_raw<T>(value: Box<T>) -> *mut T {
+    let mut value = ManuallyDrop::new(value);
+    &raw mut **value
+}
+
+/// A box of a clone of the value at `value`, given up.
+///
+/// # Safety
+/// `value` is the box of a live [`Held`], not written meanwhile.
+unsafe fn clone_box<T: Clone>(value: *const T) -> *mut T {
+    // SAFETY: the caller's promise.
+    into_raw(Box::new(T::clone(unsafe { &*value })))
+}
+
+/// Frees the box of a [`Held`].
+///
+/// # Safety
+/// `value` is the box of a [`Held`], owned by the caller, never used again.
+unsafe fn drop_box<T>(value: *mut T) {
+    // SAFETY: the caller's promise.
+    drop(unsafe { Box::from_raw(value) })
 }
 
 impl<T> Held<T> {
     /// The value, by value.
     pub fn into_inner(self) -> T {
-        Hold::into_value(self.0)
+        let held = ManuallyDrop::new(self);
+        // SAFETY: the box is `held`'s own, taken back once, here, from a
+        // `Held` that is never dropped (so `Drop` does not free it again).
+        *unsafe { Box::from_raw(held.value) }
+    }
+}
+
+impl<T> Drop for Held<T> {
+    fn drop(&mut self) {
+        // SAFETY: `ops` is a `&'static Ops<T>` (`new`; `clone` copies it).
+        // The box is this `Held`'s own and `ops.drop` the function
+        // that frees it (`new`, or `clone` copying it with a box of the same
+        // type); freed once, here (`into_inner` never lets `Drop` run).
+        unsafe { ((*self.ops.as_ptr()).drop)(self.value) }
     }
 }
 
 impl<T> std::ops::Deref for Held<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        Hold::value(&*self.0)
+        // SAFETY: the box is owned by `self`, live as long as it is; a
+        // shared borrow of `self` lends it shared.
+        unsafe { &*self.value }
     }
 }
 
 impl<T> std::ops::DerefMut for Held<T> {
     fn deref_mut(&mut self) -> &mut T {
-        Hold::value_mut(&mut *self.0)
+        // SAFETY: as in `deref`; the borrow of `self` is exclusive, so is
+        // that of the box.
+        unsafe { &mut *self.value }
     }
 }
 
-impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Clone for Held<T> {
+// No bounds: a `Held<T>` exists only for a checked `T` (see the `SAFETY`
+// comment above), which [`Held::new`] required to be `Clone` and whose clone
+// it stored.
+impl<T> Clone for Held<T> {
     fn clone(&self) -> Self {
-        Held::new(T::clone(self))
+        Held {
+            // SAFETY: `ops` is a `&'static Ops<T>` whose `clone` is
+            // `clone_box::<T>` (`new`), and the box is
+            // this `Held`'s own, live and only read while `self` is borrowed.
+            value: unsafe { ((*self.ops.as_ptr()).clone)(self.value) },
+            ops: self.ops,
+        }
     }
 }
 
@@ -147,18 +239,18 @@ impl<T: std::hash::Hash> std::hash::Hash for Held<T> {
     }
 }
 
-// Written out: a derive would bound only `T: Clone`, and `Held<T>` clones only
-// what may go back in a `Held`.
-impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Clone for Loaded<T> {
+// Written out: a derive would bound `T: Clone`, which a `Held` need not
+// prove again (see there).
+impl<T> Clone for Loaded<T> {
     fn clone(&self) -> Self {
         match self {
             Loaded::NotLoaded => Loaded::NotLoaded,
-            Loaded::Loaded(v) => Loaded::Loaded(v.clone()),
+            Loaded::Loaded(held) => Loaded::Loaded(held.clone()),
         }
     }
 }
 
-impl<T: Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loaded<T> {
+impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Loaded<T> {
     /// A loaded value.
     pub fn new(value: T) -> Self {
         Loaded::Loaded(Held::new(value))
@@ -226,3 +318,6 @@ impl<T: serde::Serialize> serde::Serialize for Loaded<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
