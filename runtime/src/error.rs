@@ -341,6 +341,29 @@ pub enum ErrorKind {
         /// What to do.
         fix: &'static str,
     },
+    /// A statement inside a transaction failed in a way that aborted the
+    /// whole transaction on the database's side, so nothing it wrote is kept,
+    /// even if the block went on after ignoring that statement's error.
+    /// Every later call in the transaction returns this, and so does its
+    /// commit, which rolls it back instead
+    /// ([`Domain::transaction`](crate::Domain::transaction) returns it).
+    ///
+    /// On PostgreSQL, any statement the server refuses aborts the transaction
+    /// unless it runs in a savepoint, as each write does (a failed write is
+    /// undone alone): a read, a count, an aggregate, raw SQL through
+    /// `Postgres::query`, a migration, or any statement that ran past the
+    /// statement timeout. On SQLite, only a statement after which SQLite
+    /// itself rolls the transaction back (`INSERT OR ROLLBACK`, a full disk),
+    /// or raw SQL that ends it. The memory layer never aborts a transaction.
+    #[error(
+        "the transaction was aborted by an earlier statement that failed ({failed}); \
+         nothing it wrote is kept"
+    )]
+    TransactionAborted {
+        /// What failed, as its own error said (or, when that error reached
+        /// nobody, why it is not known).
+        failed: String,
+    },
     /// An error returned by a user's manual loader, shown as it is.
     #[error(transparent)]
     Loader(Source),

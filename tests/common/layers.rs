@@ -22,9 +22,10 @@
 //! - Float overflow is an error on PostgreSQL (infinity in memory).
 //! - Integer arithmetic that overflows is nil on all three (tested in
 //!   `semantics/expr.rs`).
-//! - A difference the suite states where it shows (`semantics/create_errors.rs`):
-//!   PostgreSQL's generated integer keys come from an identity sequence, which
-//!   does not skip keys given explicitly.
+//! - PostgreSQL's generated integer keys come from an identity sequence, which
+//!   by itself would not skip keys given explicitly; the layer moves it past
+//!   them (`sql/build/insert.rs`), so generated keys follow the largest key
+//!   given on every layer (tested in `semantics/create_errors.rs`).
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};

@@ -1,8 +1,9 @@
 //! `Domain::transaction` on every layer: all or nothing, reads inside see the
 //! transaction's writes and reads outside do not, an `Err` or a panic rolls
-//! back, a failed write inside is undone alone, a cancelled transaction writes
-//! nothing and lets the next one in, and the transaction's domain refuses
-//! calls once it has ended.
+//! back, a failed write inside is undone alone, a failed read inside aborts
+//! the transaction on PostgreSQL only (its commit then fails), a cancelled
+//! transaction writes nothing and lets the next one in, and the transaction's
+//! domain refuses calls once it has ended.
 
 use std::time::Duration;
 
@@ -178,6 +179,42 @@ async fn a_failed_write_inside_is_undone_alone(run: Run) -> Result<()> {
         .map(|t| t.subject)
         .collect();
     assert_eq!(subjects, ["first", "last"]);
+    Ok(())
+}
+
+layers!(a_failed_read_inside_aborts_the_transaction_on_postgres_only);
+async fn a_failed_read_inside_aborts_the_transaction_on_postgres_only(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let max = rep(d, "Max", 1).await;
+    ticket(d, Some(&max), "big", "open", Some(i64::MAX), 1).await;
+    ticket(d, Some(&max), "one more", "open", Some(1), 2).await;
+    let committed = d
+        .transaction(|tx| async move {
+            tx.create(new_ticket("written", None)).await?;
+            // A sum past i64 fails on every layer; the block ignores it.
+            let failed = tx
+                .read(Representative::query().load(Representative::total_priority()))
+                .await;
+            assert!(failed.is_err(), "{failed:?}");
+            Ok::<_, ashore::Error>(())
+        })
+        .await;
+    if run.layer == Layer::Postgres {
+        // The server aborted the transaction: its commit is an error, never
+        // a silent rollback, and nothing it wrote is kept.
+        let err = committed.unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::TransactionAborted { .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("out of range"), "{err}");
+        assert_eq!(count(d, "written").await, 0);
+    } else {
+        // Memory and SQLite: a failed read leaves the transaction whole.
+        committed?;
+        assert_eq!(count(d, "written").await, 1);
+    }
     Ok(())
 }
 

@@ -1,4 +1,6 @@
-//! The SQL layers beyond the behaviour suites, one test binary: schema drift
+//! The SQL layers beyond the behaviour suites, one test binary: statements
+//! that fail inside a transaction, and what the commit then says (`aborted`),
+//! schema drift
 //! met by `migrate` (`drift`; for dates, bytes, decimals and JSON,
 //! `drift_types`), a manual
 //! loader running raw SQL, constraint violations and bulk creates
@@ -15,6 +17,7 @@ mod common;
 #[path = "../common/interest.rs"]
 mod interest;
 
+mod aborted;
 mod drift;
 mod drift_types;
 mod manual_raw;

@@ -22,6 +22,9 @@ pub trait Transaction: Send + Sync {
 
     /// Makes what the transaction wrote permanent and visible to others. An
     /// error (a deferred foreign key, a lost connection) means nothing was.
+    /// A transaction the database aborted (a statement in it failed, and the
+    /// database refuses to commit it) must be an error too, never `Ok`:
+    /// [`ErrorKind::TransactionAborted`](crate::ErrorKind::TransactionAborted).
     fn commit(self: Box<Self>) -> BoxFuture<'static, Result<()>>;
 
     /// Undoes everything the transaction wrote.

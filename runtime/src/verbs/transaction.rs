@@ -18,6 +18,13 @@ impl Domain {
     /// rolls back and the `Err` is returned or the panic resumed. `E` is any
     /// error an [`Error`] converts into, `ashore::Error` itself included.
     ///
+    /// A write that fails inside is undone alone. Another statement that fails
+    /// may abort the whole transaction on the database's side (on PostgreSQL,
+    /// any statement the server refuses outside a write; on SQLite, one after
+    /// which SQLite rolls back): then every later call through `tx` and the
+    /// commit return [`ErrorKind::TransactionAborted`](crate::ErrorKind::TransactionAborted)
+    /// naming it, even if `f` ignored that error, and nothing is kept.
+    ///
     /// Isolation: on memory, transactions are serializable (one writing at a
     /// time; writes outside wait for it, reads outside see the store as last
     /// committed); SQLite begins `IMMEDIATE` (one writer at a time; reads

@@ -2,7 +2,8 @@
 //!
 //! Every read is the one statement `build::read` makes, every create the inserts
 //! `build::insert` makes (in one transaction; writes are in `write`, transactions
-//! in `transaction`), every migration the DDL
+//! in `transaction`, with what the layer knows of one the server aborted in
+//! `aborted`), every migration the DDL
 //! `build::migrate` makes (in one transaction). Statements are prepared once per
 //! connection and cached; values are always parameters, bound through a
 //! `ToSql` wrapper over [`Value`] (see `bind`), and rows come back in the binary
@@ -15,6 +16,7 @@
 //! connections that come back dirty and the fate of a timed-out statement are
 //! in `pool`.
 
+mod aborted;
 mod aggregate;
 mod bind;
 mod connect;
@@ -131,16 +133,20 @@ impl Postgres {
     }
 
     /// A connection for the layer's own work, marked clean when it comes back.
-    /// In a transaction's layer, the transaction's connection, once a write
-    /// cancelled on it is undone (if that fails, the connection is closed,
-    /// which ends the transaction).
+    /// In a transaction's layer, the transaction's connection, unless the
+    /// transaction is aborted (see `aborted`), once a write cancelled on it is
+    /// undone (if that fails, the connection is closed, which ends the
+    /// transaction).
     async fn lease(&self) -> Result<Lease> {
         if let Some(held) = &self.held {
             let slot = Arc::clone(&held.slot).lock_owned().await;
+            held.aborted.take()?;
             let lease = Lease::held(slot).ok_or_else(transaction::ended)?;
             if let Err(e) = savepoint::settle(&lease, &held.savepoint).await {
                 lease.close();
-                return Err(data_layer("undoing a cancelled write", e));
+                return Err(held
+                    .aborted
+                    .fail(data_layer("undoing a cancelled write", e)));
             }
             return Ok(lease);
         }
@@ -158,12 +164,29 @@ impl Postgres {
 
     /// What [`limited`](Self::limited) gave: its result, or, when the statement
     /// ran past the timeout, the statement cancelled, `lease` closed and a
-    /// timeout error.
+    /// timeout error (which, in a transaction's layer, aborted the
+    /// transaction).
     fn settle<T>(&self, lease: Lease, outcome: Option<Result<T>>) -> Result<T> {
         outcome.unwrap_or_else(|| {
             let limit = self.statement_timeout.unwrap_or_default();
-            Err(abandon(lease, limit, self.connect_timeout))
+            let err = abandon(lease, limit, self.connect_timeout);
+            Err(match &self.held {
+                Some(held) => held.aborted.fail(err),
+                None => err,
+            })
         })
+    }
+
+    /// `work`, statements run outside a savepoint (a read, a count, an
+    /// aggregate, raw SQL, a migration); in a transaction's layer, what its
+    /// outcome says of the transaction is noted before its connection is given
+    /// back (see `aborted`).
+    async fn outside_savepoint<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
+        let result = work.await;
+        match &self.held {
+            Some(held) => held.aborted.observe(result),
+            None => result,
+        }
     }
 
     /// Runs raw SQL (a manual relationship's query) and reads its rows as `R`s.
@@ -202,11 +225,9 @@ impl Postgres {
     /// the same parameters.
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
         let lease = self.lease().await?;
+        let query = self.query_on(&lease, sql, &params);
         let outcome = self
-            .limited(
-                self.query_on(&lease, sql, &params)
-                    .instrument(statement(sql)),
-            )
+            .limited(self.outside_savepoint(query.instrument(statement(sql))))
             .await;
         self.settle(lease, outcome)
     }
@@ -273,9 +294,8 @@ impl Postgres {
         partition: Option<&Partition>,
     ) -> Result<Records> {
         let lease = self.lease().await?;
-        let outcome = self
-            .limited(self.read_on(&lease, schema, stmt, partition))
-            .await;
+        let read = self.read_on(&lease, schema, stmt, partition);
+        let outcome = self.limited(self.outside_savepoint(read)).await;
         self.settle(lease, outcome)
     }
 
@@ -305,13 +325,15 @@ impl Postgres {
             let (rows, _) = self.rows(client, stmt, "counting", schema).await?;
             futures_util::pin_mut!(rows);
             let failed = |e| data_layer(format!("counting {}", schema.name), e);
-            let count: i64 = match futures_util::TryStreamExt::try_next(&mut rows)
+            let mut count: i64 = 0;
+            // To the end of the stream: an `Ok` has seen the statement's
+            // whole answer (see `aborted`).
+            while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows)
                 .await
                 .map_err(failed)?
             {
-                Some(row) => row.try_get(0).map_err(failed)?,
-                None => 0,
-            };
+                count = row.try_get(0).map_err(failed)?;
+            }
             Ok(usize::try_from(count).unwrap_or(0))
         };
         count.instrument(statement(&stmt.sql)).await
@@ -397,7 +419,8 @@ impl DataLayer for Postgres {
             let schema = request.schema;
             let stmt = build::count(Dialect::Postgres, &request)?;
             let lease = self.lease().await?;
-            let outcome = self.limited(self.count_on(&lease, schema, &stmt)).await;
+            let count = self.count_on(&lease, schema, &stmt);
+            let outcome = self.limited(self.outside_savepoint(count)).await;
             self.settle(lease, outcome)
         })
     }
@@ -454,15 +477,19 @@ impl DataLayer for Postgres {
             let mut client = self.lease().await?;
             if self.held.is_some() {
                 // Inside the caller's transaction, which commits it.
-                let ddl = migrate::plan(&*client, &schemas).await?;
-                for sql in &ddl {
-                    tracing::debug!(sql = %sql, "postgres");
-                    self.statements.fetch_add(1, Ordering::Relaxed);
-                    client
-                        .batch_execute(sql)
-                        .await
-                        .map_err(|e| data_layer("migrating", e))?;
-                }
+                let migrated = async {
+                    let ddl = migrate::plan(&*client, &schemas).await?;
+                    for sql in &ddl {
+                        tracing::debug!(sql = %sql, "postgres");
+                        self.statements.fetch_add(1, Ordering::Relaxed);
+                        client
+                            .batch_execute(sql)
+                            .await
+                            .map_err(|e| data_layer("migrating", e))?;
+                    }
+                    Ok(())
+                };
+                self.outside_savepoint(migrated).await?;
                 self.pool.manager().statement_caches.clear();
                 return Ok(());
             }
@@ -493,7 +520,8 @@ impl DataLayer for Postgres {
     ) -> BoxFuture<'a, Result<Vec<String>>> {
         Box::pin(async move {
             let client = self.lease().await?;
-            migrate::plan(&*client, &schemas).await
+            self.outside_savepoint(migrate::plan(&*client, &schemas))
+                .await
         })
     }
 }

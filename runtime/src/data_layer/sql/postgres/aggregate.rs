@@ -45,7 +45,8 @@ impl Postgres {
     /// The rows of `stmt` (of `Columns::Values`), within the statement timeout.
     async fn values(&self, schema: &'static Schema, stmt: &Statement) -> Result<Vec<Vec<Value>>> {
         let lease = self.lease().await?;
-        let outcome = self.limited(self.aggregate_on(&lease, schema, stmt)).await;
+        let aggregate = self.aggregate_on(&lease, schema, stmt);
+        let outcome = self.limited(self.outside_savepoint(aggregate)).await;
         self.settle(lease, outcome)
     }
 

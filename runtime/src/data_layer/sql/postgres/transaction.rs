@@ -4,15 +4,19 @@
 //! writes each inside a savepoint so a failed one leaves nothing behind, nor
 //! does a cancelled one (see `savepoint`).
 //!
-//! A statement of the transaction that runs past the statement timeout closes
-//! its connection (see `pool::abandon`), which ends the transaction: nothing
-//! is committed, and every later call, commit included, is an error.
+//! A statement the server refuses outside a savepoint aborts the transaction
+//! on the server, and PostgreSQL's `COMMIT` then rolls back without an error:
+//! the layer keeps track (see `aborted`), refuses every later call, and
+//! answers the commit with [`ErrorKind::TransactionAborted`](crate::ErrorKind::TransactionAborted).
+//! So too when a statement of the transaction runs past the statement timeout,
+//! which closes its connection (see `pool::abandon`): nothing is committed.
 
 use std::sync::Arc;
 
 use deadpool_postgres::Object;
 
 use super::Postgres;
+use super::aborted::{self, Aborted};
 use super::errors::{data_layer, write_error};
 use super::pool::Lease;
 use super::savepoint::{self, Open};
@@ -26,6 +30,8 @@ pub(super) struct Held {
     pub(super) slot: Arc<tokio::sync::Mutex<Option<Object>>>,
     /// Whether a write's savepoint is open on it (see `savepoint`).
     pub(super) savepoint: Open,
+    /// Whether the server has aborted the transaction (see `aborted`).
+    pub(super) aborted: Aborted,
 }
 
 /// The error of a call on a transaction's layer after the transaction ended.
@@ -55,6 +61,7 @@ impl Postgres {
         layer.held = Some(Held {
             slot: Arc::new(tokio::sync::Mutex::new(Some(object))),
             savepoint: Open::default(),
+            aborted: Aborted::default(),
         });
         Ok(Box::new(PostgresTransaction { layer }))
     }
@@ -69,7 +76,20 @@ impl PostgresTransaction {
     /// Ends the transaction with `sql`; the connection goes back to the pool.
     async fn end(&self, sql: &'static str) -> Result<()> {
         let held = self.layer.held.as_ref().ok_or_else(ended)?;
-        let object = held.slot.lock().await.take().ok_or_else(ended)?;
+        let object = held.slot.lock().await.take();
+        if let Some(failure) = held.aborted.failure() {
+            // The server rolls back whatever it is sent: roll back, and say
+            // why a commit did not happen.
+            if let Some(object) = object {
+                self.roll_back(object).await;
+            }
+            return if sql == "COMMIT" {
+                Err(failure)
+            } else {
+                Ok(())
+            };
+        }
+        let object = object.ok_or_else(ended)?;
         if sql == "COMMIT" {
             // A write cancelled in its savepoint is undone first; if that
             // fails, the connection is closed, which rolls back the rest.
@@ -80,8 +100,20 @@ impl PostgresTransaction {
         } else {
             savepoint::forget(&held.savepoint);
         }
+        // Something sent may have failed unseen: the `COMMIT` runs only if a
+        // statement before it can (see `aborted`).
+        let sql = match sql {
+            "COMMIT" if held.aborted.unsure() => "SELECT 1; COMMIT",
+            sql => sql,
+        };
         tracing::debug!(sql, "postgres");
         let result = object.batch_execute(sql).await;
+        if let Err(e) = &result
+            && aborted::is_in_failed_transaction(e)
+        {
+            self.roll_back(object).await;
+            return Err(held.aborted.unseen());
+        }
         // After COMMIT or ROLLBACK, failed or not, the connection is outside a
         // transaction (or broken, which the pool finds when it checks it).
         drop(Lease::new(object, self.layer.marks.clone()));
@@ -93,11 +125,24 @@ impl PostgresTransaction {
                 .and_then(|db| db.table())
                 .and_then(|table| self.layer.schema_of(table));
             match (sql, schema) {
-                ("COMMIT", Some(schema)) => write_error(schema, e),
-                ("COMMIT", None) => data_layer("committing a transaction", e),
-                _ => data_layer("rolling back a transaction", e),
+                ("ROLLBACK", _) => data_layer("rolling back a transaction", e),
+                (_, Some(schema)) => write_error(schema, e),
+                (_, None) => data_layer("committing a transaction", e),
             }
         })
+    }
+
+    /// Rolls back the transaction on `object`, which then goes back to the
+    /// pool, or is closed if the rollback failed.
+    async fn roll_back(&self, object: Object) {
+        tracing::debug!(sql = "ROLLBACK", "postgres");
+        match object.batch_execute("ROLLBACK").await {
+            Ok(()) => drop(Lease::new(object, self.layer.marks.clone())),
+            Err(e) => {
+                tracing::warn!(error = %e, "postgres: closing a connection that could not be rolled back");
+                drop(Object::take(object));
+            }
+        }
     }
 }
 

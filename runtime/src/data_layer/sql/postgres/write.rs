@@ -4,7 +4,9 @@
 //! `Upsert::visibility`),
 //! and an update or delete as its one statement (a savepoint inside a
 //! transaction, undone if the write is cancelled: see `savepoint`), each
-//! within the statement timeout.
+//! within the statement timeout. Inside a transaction, a failure undone in
+//! the write's savepoint leaves the transaction whole; the savepoint's own
+//! statements failing abort it (see `aborted`).
 
 use deadpool_postgres::{GenericClient, Object};
 
@@ -55,17 +57,21 @@ impl Postgres {
         expected: Option<usize>,
     ) -> Result<Records> {
         if let Some(held) = &self.held {
-            // Inside the caller's transaction: a savepoint of its own.
+            // Inside the caller's transaction: a savepoint of its own, whose
+            // own failure aborts the transaction (see `aborted`).
             let savepoint = Savepoint::begin(client, &held.savepoint)
                 .await
-                .map_err(|e| write_error(schema, e))?;
+                .map_err(|e| held.aborted.fail(write_error(schema, e)))?;
             let written = self
                 .write_statements(&*client, schema, statements, expected)
                 .await;
-            let ended = savepoint
-                .end(written.is_ok())
-                .await
-                .map_err(|e| write_error(schema, e));
+            let ended = match savepoint.end(written.is_ok()).await {
+                Ok(()) => {
+                    held.aborted.answered();
+                    Ok(())
+                }
+                Err(e) => Err(held.aborted.fail(write_error(schema, e))),
+            };
             return written.and_then(|records| ended.map(|()| records));
         }
         let tx = client
@@ -127,11 +133,12 @@ impl Postgres {
         // is undone alone instead of aborting the transaction.
         let work = async {
             let savepoint = match &self.held {
-                Some(held) => Some(
+                Some(held) => Some((
                     Savepoint::begin(&lease, &held.savepoint)
                         .await
-                        .map_err(|e| write_error(schema, e))?,
-                ),
+                        .map_err(|e| held.aborted.fail(write_error(schema, e)))?,
+                    &held.aborted,
+                )),
                 None => None,
             };
             let ran = self.run(&*lease, stmt).await.map_err(|e| {
@@ -141,11 +148,11 @@ impl Postgres {
                     write_error(schema, e)
                 }
             });
-            if let Some(savepoint) = savepoint {
-                savepoint
-                    .end(ran.is_ok())
-                    .await
-                    .map_err(|e| write_error(schema, e))?;
+            if let Some((savepoint, aborted)) = savepoint {
+                match savepoint.end(ran.is_ok()).await {
+                    Ok(()) => aborted.answered(),
+                    Err(e) => return Err(aborted.fail(write_error(schema, e))),
+                }
             }
             decode::records_in_sequence(schema, &stmt.columns, &ran?)
         };

@@ -11,6 +11,17 @@
 //! `COMMIT`: a violation then fails the commit with the constraint error of
 //! the resource whose table holds it (found with `PRAGMA foreign_key_check`).
 //!
+//! A statement that fails leaves the transaction as it was, with a few
+//! exceptions: after some errors SQLite rolls the whole transaction back
+//! itself (a conflict resolved `OR ROLLBACK`, `RAISE(ROLLBACK)` in a trigger,
+//! a full disk), and raw SQL may end it with a `COMMIT` or `ROLLBACK` of its
+//! own. The connection is then out of any transaction, where a later write
+//! would commit on its own: so after each call the layer checks that the
+//! transaction is still open (`sqlite3_get_autocommit`, no I/O), and once it
+//! is not ([`Ended`]), every later call and the commit are refused: a
+//! rollback by SQLite is [`ErrorKind::TransactionAborted`] naming the
+//! statement that failed.
+//!
 //! A transaction dropped without ending gives its connection back to the pool
 //! inside the transaction; the pool never hands out such a connection without
 //! rolling it back first (see the module docs of `sqlite`).
@@ -18,8 +29,8 @@
 use std::cell::RefCell;
 use std::ops::Deref;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use deadpool_sync::InteractError;
 use rusqlite::{Connection, OptionalExtension};
@@ -27,10 +38,61 @@ use rusqlite::{Connection, OptionalExtension};
 use super::pool::Pooled;
 use super::{Inner, Sqlite, errors, setup};
 use crate::data_layer::{BoxFuture, DataLayer, Transaction};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The connection of a transaction, while it lasts.
-pub(super) struct Held(tokio::sync::Mutex<Option<Pooled>>);
+pub(super) struct Held {
+    slot: tokio::sync::Mutex<Option<Pooled>>,
+    /// How the transaction ended before its commit, once it has; set on the
+    /// thread the call ran on, so a call whose caller stopped waiting sets it
+    /// too.
+    ended: Arc<Mutex<Option<Ended>>>,
+}
+
+/// How a transaction ended before its commit.
+#[derive(Clone, Debug)]
+enum Ended {
+    /// SQLite rolled it back after a statement failed: that statement's error.
+    RolledBack(String),
+    /// SQL run in it ended it (a `COMMIT` or `ROLLBACK` of its own).
+    BySql,
+}
+
+impl Ended {
+    /// Sets `slot` when the transaction on `conn` has ended during a call
+    /// whose outcome was `result` (the first end is the one kept).
+    fn note<T>(slot: &Mutex<Option<Ended>>, conn: &Connection, result: Option<&Result<T>>) {
+        if !conn.is_autocommit() {
+            return;
+        }
+        let how = match result {
+            Some(Err(e)) => Ended::RolledBack(e.to_string()),
+            _ => Ended::BySql,
+        };
+        tracing::debug!(?how, "sqlite: the transaction ended before its commit");
+        slot.lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get_or_insert(how);
+    }
+
+    /// The error of a call after the transaction ended, or of its commit.
+    fn error(&self) -> Error {
+        match self {
+            Ended::RolledBack(failed) => Error::new(ErrorKind::TransactionAborted {
+                failed: failed.clone(),
+            }),
+            Ended::BySql => Error::data_layer(
+                "sqlite: SQL run in the transaction ended it (a COMMIT or ROLLBACK of its \
+                 own); its layer refuses every later call, and its commit",
+            ),
+        }
+    }
+
+    /// How the transaction ended, if it has.
+    fn of(slot: &Mutex<Option<Ended>>) -> Option<Ended> {
+        slot.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+}
 
 /// Set once the caller of a call on a transaction's connection stopped
 /// waiting for it: its future was dropped while the work ran (or waited to
@@ -188,7 +250,10 @@ impl Sqlite {
         }
         let layer = Sqlite {
             inner: Arc::clone(&self.inner),
-            held: Some(Arc::new(Held(tokio::sync::Mutex::new(Some(object))))),
+            held: Some(Arc::new(Held {
+                slot: tokio::sync::Mutex::new(Some(object)),
+                ended: Arc::default(),
+            })),
         };
         Ok(Box::new(SqliteTransaction { layer }))
     }
@@ -199,7 +264,7 @@ impl Sqlite {
         T: Send + 'static,
         F: FnOnce(&mut Connection, &Inner) -> Result<T> + Send + 'static,
     {
-        let guard = held.0.lock().await;
+        let guard = held.slot.lock().await;
         let Some(object) = guard.as_ref() else {
             return Err(ended());
         };
@@ -207,13 +272,20 @@ impl Sqlite {
         let traced = super::Traced::here();
         let abandoned = Abandoned::default();
         let _waiting = Waiting(abandoned.clone());
+        let slot = Arc::clone(&held.ended);
         let outcome = object
             .connection()
             .interact(move |conn| {
-                traced.run(|| {
+                // Checked on this thread, after any call before it ended.
+                if let Some(how) = Ended::of(&slot) {
+                    return Ok(Err(how.error()));
+                }
+                let outcome = traced.run(|| {
                     abandoned
                         .during(|| std::panic::catch_unwind(AssertUnwindSafe(|| f(conn, &inner))))
-                })
+                });
+                Ended::note(&slot, conn, outcome.as_ref().ok());
+                outcome
             })
             .await;
         match outcome {
@@ -251,14 +323,20 @@ impl SqliteTransaction {
     /// goes back to the pool, or is closed if it is still inside it.
     async fn end(&self, commit: bool) -> Result<()> {
         let held = self.layer.held.as_ref().ok_or_else(ended)?;
-        let Some(object) = held.0.lock().await.take() else {
+        let Some(object) = held.slot.lock().await.take() else {
             return Err(ended());
         };
         let inner = Arc::clone(&self.layer.inner);
+        let slot = Arc::clone(&held.ended);
         let outcome = object
             .connection()
             .interact(move |conn| {
-                let result = if commit {
+                // Ended already (by the last call): nothing to commit, nor to
+                // roll back.
+                Ended::note::<()>(&slot, conn, None);
+                let result = if let Some(how) = Ended::of(&slot) {
+                    if commit { Err(how.error()) } else { Ok(()) }
+                } else if commit {
                     conn.execute_batch("COMMIT")
                         .map_err(|e| commit_error(conn, &inner, e))
                 } else {
@@ -308,7 +386,7 @@ impl Drop for SqliteTransaction {
         let Some(held) = &self.layer.held else {
             return;
         };
-        let Ok(mut slot) = held.0.try_lock() else {
+        let Ok(mut slot) = held.slot.try_lock() else {
             return;
         };
         let Some(object) = slot.take() else {

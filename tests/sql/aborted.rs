@@ -1,0 +1,268 @@
+//! A statement that fails inside a transaction, its error ignored by the
+//! block, which goes on to commit.
+//!
+//! PostgreSQL aborts the whole transaction on any statement the server refuses
+//! outside a savepoint, and answers a later `COMMIT` by rolling back without an
+//! error: the layer must say so. Every later call and the commit are then
+//! `ErrorKind::TransactionAborted` naming what failed, and nothing is kept;
+//! so too when the statement failed after its caller stopped waiting for it,
+//! or ran past the statement timeout. A statement that succeeds after its
+//! caller stopped waiting leaves the transaction whole.
+//!
+//! SQLite leaves the transaction whole after most failed statements (the
+//! commit keeps the writes), but rolls it back itself after some
+//! (`INSERT OR ROLLBACK`): then, too, every later call and the commit fail,
+//! and nothing, before or after, is kept.
+
+use std::time::Duration;
+
+use ashore::Value;
+use ashore::data_layer::sql::{Postgres, PostgresSettings, Sqlite};
+use ashore::prelude::*;
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Entry {
+        attributes {
+            integer_primary_key id;
+            attribute text: String;
+        }
+    }
+}
+
+async fn entries(layer: impl ashore::DataLayer) -> Domain {
+    let domain = Domain::builder()
+        .data_layer(layer)
+        .resource::<Entry>()
+        .build()
+        .expect("the domain builds");
+    domain.migrate().await.expect("migrate");
+    domain
+}
+
+fn entry(text: &str) -> Changeset<Entry> {
+    Entry::changeset().set(Entry::text(), text.to_owned())
+}
+
+async fn texts(domain: &Domain) -> Vec<String> {
+    let mut texts: Vec<String> = domain
+        .read(Entry::query())
+        .await
+        .expect("read")
+        .into_iter()
+        .map(|e| e.text)
+        .collect();
+    texts.sort();
+    texts
+}
+
+/// Checks that `err` is a `TransactionAborted` whose message names `failed`.
+fn assert_aborted(err: &Error, failed: &str) {
+    assert!(
+        matches!(err.kind(), ErrorKind::TransactionAborted { .. }),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains(failed), "{err}");
+}
+
+/// The transaction's PostgreSQL layer.
+fn pg(tx: &Domain) -> &Postgres {
+    tx.data_layer_as::<Postgres>()
+        .expect("the transaction's layer is a Postgres")
+}
+
+/// Makes `slow(fail)`: sleeps `seconds`, then fails when `fail`, else
+/// returns 1.
+async fn slow_function(postgres: &Postgres, seconds: f64) {
+    let sql = format!(
+        "CREATE FUNCTION slow(fail boolean) RETURNS bigint AS $$ BEGIN \
+         PERFORM pg_sleep({seconds}); \
+         IF fail THEN RAISE EXCEPTION 'failed after sleeping'; END IF; \
+         RETURN 1; END $$ LANGUAGE plpgsql"
+    );
+    postgres
+        .client()
+        .await
+        .expect("a connection")
+        .batch_execute(&sql)
+        .await
+        .expect("the function is made");
+}
+
+#[tokio::test]
+async fn postgres_a_refused_statement_fails_every_later_call_and_the_commit() {
+    let Some(db) = crate::common::pg("aborted_refused").await else {
+        return;
+    };
+    let domain = entries(db.postgres.clone()).await;
+    let committed = domain
+        .transaction(|tx| async move {
+            tx.create(entry("lost")).await?;
+            // A raw query the server refuses once it reads a row: the block
+            // ignores its error.
+            let failed = pg(&tx)
+                .query::<Entry>("SELECT * FROM entry WHERE id / (id - id) = 1", vec![])
+                .await;
+            assert!(failed.is_err(), "{failed:?}");
+            // Every later call says why it cannot run.
+            let err = tx.read(Entry::query()).await.unwrap_err();
+            assert_aborted(&err, "division by zero");
+            let err = tx.create(entry("later")).await.unwrap_err();
+            assert_aborted(&err, "division by zero");
+            let err = tx.read(Entry::query()).count().await.unwrap_err();
+            assert_aborted(&err, "division by zero");
+            Ok::<_, Error>(())
+        })
+        .await;
+    let err = committed.expect_err("the commit of an aborted transaction fails");
+    assert_aborted(&err, "division by zero");
+    assert!(texts(&domain).await.is_empty());
+    // The connection went back clean: the next transaction commits.
+    domain
+        .transaction(|tx| async move {
+            tx.create(entry("next")).await?;
+            Ok::<_, Error>(())
+        })
+        .await
+        .expect("the next transaction commits");
+    assert_eq!(texts(&domain).await, ["next"]);
+}
+
+#[tokio::test]
+async fn postgres_a_failed_write_and_a_client_side_error_leave_the_transaction_whole() {
+    let Some(db) = crate::common::pg("aborted_whole").await else {
+        return;
+    };
+    let domain = entries(db.postgres.clone()).await;
+    domain
+        .transaction(|tx| async move {
+            let kept = tx.create(entry("kept")).await?;
+            // A write runs in a savepoint: its failure is undone alone.
+            let duplicate = entry("duplicate").set(Entry::id(), kept.id);
+            assert!(tx.create(duplicate).await.is_err());
+            // A row that does not decode fails on this side only.
+            let err = pg(&tx)
+                .query::<Entry>("SELECT id FROM entry", vec![])
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("text"), "{err}");
+            tx.create(entry("after")).await?;
+            Ok::<_, Error>(())
+        })
+        .await
+        .expect("the transaction commits");
+    assert_eq!(texts(&domain).await, ["after", "kept"]);
+}
+
+#[tokio::test]
+async fn postgres_a_statement_that_fails_after_its_caller_stopped_waiting_fails_the_commit() {
+    let Some(db) = crate::common::pg("aborted_unseen").await else {
+        return;
+    };
+    slow_function(&db.postgres, 1.0).await;
+    let domain = entries(db.postgres.clone()).await;
+    for fail in [true, false] {
+        let committed = domain
+            .transaction(|tx| async move {
+                tx.create(entry(if fail { "lost" } else { "kept" })).await?;
+                let sql = format!("SELECT * FROM entry WHERE id = slow({fail})");
+                let read = pg(&tx).query::<Entry>(&sql, vec![]);
+                // Dropped while the server still runs it (sent well within
+                // the wait, a second before it ends).
+                let stopped = tokio::time::timeout(Duration::from_millis(400), read).await;
+                assert!(stopped.is_err(), "{stopped:?}");
+                Ok::<_, Error>(())
+            })
+            .await;
+        match fail {
+            true => assert_aborted(
+                &committed.expect_err("the statement failed unseen"),
+                "caller stopped waiting",
+            ),
+            false => committed.expect("the statement succeeded unseen"),
+        }
+    }
+    assert_eq!(texts(&domain).await, ["kept"]);
+}
+
+#[tokio::test]
+async fn postgres_a_statement_past_the_statement_timeout_fails_the_commit() {
+    let mut settings = PostgresSettings::default();
+    settings.statement_timeout = Some(Duration::from_millis(200));
+    let Some(db) = crate::common::pg_with("aborted_timeout", settings).await else {
+        return;
+    };
+    slow_function(&db.postgres, 0.5).await;
+    let domain = entries(db.postgres.clone()).await;
+    let committed = domain
+        .transaction(|tx| async move {
+            tx.create(entry("lost")).await?;
+            let err = pg(&tx)
+                .query::<Entry>("SELECT * FROM entry WHERE id = slow(false)", vec![])
+                .await
+                .unwrap_err();
+            assert!(matches!(err.kind(), ErrorKind::Timeout { .. }), "{err:?}");
+            let err = tx.read(Entry::query()).await.unwrap_err();
+            assert_aborted(&err, "timed out");
+            Ok::<_, Error>(())
+        })
+        .await;
+    assert_aborted(&committed.unwrap_err(), "timed out");
+    assert!(texts(&domain).await.is_empty());
+}
+
+#[tokio::test]
+async fn sqlite_a_failed_statement_leaves_the_transaction_whole() {
+    let domain = entries(Sqlite::memory().unwrap()).await;
+    domain
+        .transaction(|tx| async move {
+            let kept = tx.create(entry("kept")).await?;
+            let sqlite = tx.data_layer_as::<Sqlite>().expect("a Sqlite");
+            assert!(
+                sqlite
+                    .query::<Entry>("SELECT * FROM missing", vec![])
+                    .await
+                    .is_err()
+            );
+            // A constraint broken by raw SQL undoes that statement alone.
+            let duplicate = "INSERT INTO entry (id, text) VALUES (?1, 'duplicate') RETURNING *";
+            assert!(
+                sqlite
+                    .query::<Entry>(duplicate, vec![Value::Int(kept.id)])
+                    .await
+                    .is_err()
+            );
+            tx.create(entry("after")).await?;
+            Ok::<_, Error>(())
+        })
+        .await
+        .expect("the transaction commits");
+    assert_eq!(texts(&domain).await, ["after", "kept"]);
+}
+
+#[tokio::test]
+async fn sqlite_a_statement_that_rolls_the_transaction_back_fails_every_later_call_and_the_commit()
+{
+    let domain = entries(Sqlite::memory().unwrap()).await;
+    let committed = domain
+        .transaction(|tx| async move {
+            let before = tx.create(entry("before")).await?;
+            let sqlite = tx.data_layer_as::<Sqlite>().expect("a Sqlite");
+            // SQLite rolls the whole transaction back on this conflict.
+            let duplicate =
+                "INSERT OR ROLLBACK INTO entry (id, text) VALUES (?1, 'duplicate') RETURNING *";
+            let failed = sqlite
+                .query::<Entry>(duplicate, vec![Value::Int(before.id)])
+                .await;
+            assert!(failed.is_err(), "{failed:?}");
+            // Not written on its own, outside the transaction.
+            let err = tx.create(entry("after")).await.unwrap_err();
+            assert_aborted(&err, "UNIQUE constraint failed");
+            let err = tx.read(Entry::query()).await.unwrap_err();
+            assert_aborted(&err, "UNIQUE constraint failed");
+            Ok::<_, Error>(())
+        })
+        .await;
+    assert_aborted(&committed.unwrap_err(), "UNIQUE constraint failed");
+    assert!(texts(&domain).await.is_empty());
+}
