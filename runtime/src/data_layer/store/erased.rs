@@ -11,6 +11,8 @@ use std::any::Any;
 use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
 
+use typed::{clone_grouped, clone_rows, drop_one, empty_vec, groups_of, swap_parts};
+
 /// What the erased code needs to know of one record type `T`: its layout and
 /// the few operations that need the type. Made by [`RecordType::of`], one
 /// `&'static` per type.
@@ -517,93 +519,7 @@ impl Drop for ErasedVec {
     }
 }
 
-// The functions of `RecordType::of`: the only code made for each record type.
-
-/// # Safety
-/// `src` and `dst` hold `T`s; `dst` has room for `rows.len()` more.
-unsafe fn clone_rows<T: Clone>(src: &ErasedVec, rows: &[usize], dst: &mut ErasedVec) {
-    // SAFETY: the caller's promise.
-    let records = unsafe { src.as_slice::<T>() };
-    for &row in rows {
-        let record = records[row].clone();
-        // SAFETY: there is room (caller); the slot past `len` is not
-        // initialized. `len` counts it once written, so a later panic drops it.
-        unsafe { dst.end().cast::<T>().write(record) };
-        dst.len += 1;
-    }
-}
-
-/// # Safety
-/// `src` and every group hold `T`s.
-unsafe fn clone_grouped<T: Clone>(
-    src: &ErasedVec,
-    pairs: &[(usize, usize)],
-    groups: &mut [ErasedVec],
-) {
-    // SAFETY: the caller's promise.
-    let records = unsafe { src.as_slice::<T>() };
-    for &(row, g) in pairs {
-        let record = records[row].clone();
-        let group = &mut groups[g];
-        if group.len == group.cap {
-            group.reserve(1);
-        }
-        // SAFETY: the group has room past `len`, not initialized; `len`
-        // counts the record once written.
-        unsafe { group.end().cast::<T>().write(record) };
-        group.len += 1;
-    }
-}
-
-/// # Safety
-/// `p` is a `T` owned by the caller, never used again.
-unsafe fn drop_one<T>(p: *mut u8) {
-    // SAFETY: the caller's promise.
-    unsafe { ptr::drop_in_place(p.cast::<T>()) }
-}
-
-fn empty_vec<T: Send + 'static>() -> Box<dyn Any + Send> {
-    Box::new(Vec::<T>::new())
-}
-
-/// # Safety
-/// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
-unsafe fn swap_parts<T: 'static>(out: &mut dyn Any, parts: RawParts) -> Option<RawParts> {
-    let out = out.downcast_mut::<Vec<T>>()?;
-    // SAFETY: the caller's promise.
-    let old = std::mem::replace(out, unsafe { vec_from_parts::<T>(parts) });
-    let mut old = ManuallyDrop::new(old);
-    Some(RawParts {
-        ptr: old.as_mut_ptr().cast::<u8>(),
-        len: old.len(),
-        cap: old.capacity(),
-    })
-}
-
-/// # Safety
-/// As [`swap_parts`].
-unsafe fn vec_from_parts<T>(parts: RawParts) -> Vec<T> {
-    if parts.cap == 0 {
-        return Vec::new();
-    }
-    // SAFETY: the buffer was allocated by the global allocator with
-    // `Layout::array::<T>(cap)` (what `RecordType::array` makes for `T`), and
-    // holds `len` initialized `T`s: a `Vec<T>`'s parts.
-    unsafe { Vec::from_raw_parts(parts.ptr.cast::<T>(), parts.len, parts.cap) }
-}
-
-/// # Safety
-/// Each of `groups` holds `T`s; their records and buffers move to the result
-/// (the caller forgets the groups).
-unsafe fn groups_of<T: Send + 'static>(groups: &[ErasedVec]) -> Box<dyn Any + Send> {
-    let mut out: Vec<Vec<T>> = Vec::with_capacity(groups.len());
-    for group in groups {
-        // SAFETY: a group's parts are a `Vec<T>`'s (invariant), and the
-        // caller gives them up.
-        out.push(unsafe { vec_from_parts::<T>(group.raw_parts()) });
-    }
-    Box::new(out)
-}
+mod typed;
 
 #[cfg(test)]
 mod tests;
