@@ -15,7 +15,7 @@ mod row_columns;
 mod rows;
 mod schema;
 mod table;
-mod visitors;
+pub(crate) mod visitors;
 
 pub use crate::actor::Actor;
 pub use field::Field;

@@ -6,7 +6,7 @@ use crate::scalar::{AttributeVisitor, Scalar};
 use crate::value::Value;
 
 /// A copy of the attribute as a [`Value`] (`Null` past the last one).
-pub(super) struct ToValue;
+pub(crate) struct ToValue;
 
 impl AttributeVisitor for ToValue {
     type Output = Value;
@@ -21,7 +21,7 @@ impl AttributeVisitor for ToValue {
 }
 
 /// The attribute as an integer, when it holds one.
-pub(super) struct AsInt;
+pub(crate) struct AsInt;
 
 impl AttributeVisitor for AsInt {
     type Output = Option<i64>;
@@ -36,7 +36,7 @@ impl AttributeVisitor for AsInt {
 }
 
 /// The attribute as a UUID, when it holds one.
-pub(super) struct AsUuid;
+pub(crate) struct AsUuid;
 
 impl AttributeVisitor for AsUuid {
     type Output = Option<uuid::Uuid>;

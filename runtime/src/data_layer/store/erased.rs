@@ -11,7 +11,7 @@ use std::any::Any;
 use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
 
-use typed::{clone_grouped, clone_rows, drop_one, empty_vec, groups_of, swap_parts};
+use typed::{boxed_vec, clone_grouped, clone_rows, drop_one, groups_of, swap_parts};
 
 /// What the erased code needs to know of one record type `T`: its layout and
 /// the few operations that need the type. Made by [`RecordType::of`], one
@@ -29,8 +29,8 @@ pub(crate) struct RecordType {
     clone_grouped: CloneGrouped,
     /// Drops the `T` at the pointer in place.
     drop_one: unsafe fn(*mut u8),
-    /// An empty `Vec<T>`, boxed.
-    empty_vec: fn() -> Box<dyn Any + Send>,
+    /// The `Vec<T>` of the parts (given up), boxed.
+    boxed_vec: unsafe fn(RawParts) -> Box<dyn Any + Send>,
     /// The `Vec<Vec<T>>` of the vectors of `groups`, boxed (their records and
     /// buffers move to it).
     groups_of: unsafe fn(groups: &[ErasedVec]) -> Box<dyn Any + Send>,
@@ -69,7 +69,7 @@ impl RecordType {
             clone_rows: clone_rows::<T>,
             clone_grouped: clone_grouped::<T>,
             drop_one: drop_one::<T>,
-            empty_vec: empty_vec::<T>,
+            boxed_vec: boxed_vec::<T>,
             groups_of: groups_of::<T>,
             swap_parts: swap_parts::<T>,
         }
@@ -186,14 +186,9 @@ impl ErasedVec {
     /// The records as a boxed `Vec<T>`.
     pub(crate) fn into_vec(self) -> Box<dyn Any + Send> {
         let ty = self.ty;
-        let mut out = (ty.empty_vec)();
         // SAFETY: the parts are this vector's, given up; its buffer was
-        // allocated as a `Vec<T>`'s and holds `len` records of `T`. `out`
-        // is a `Vec<T>`, so they are taken, and what comes back is the parts
-        // of an empty `Vec` (nothing to free).
-        let swapped = unsafe { (ty.swap_parts)(&mut *out, self.into_raw_parts()) };
-        debug_assert!(swapped.is_some_and(|empty| empty.cap == 0));
-        out
+        // allocated as a `Vec<T>`'s and holds `len` records of `T`.
+        unsafe { (ty.boxed_vec)(self.into_raw_parts()) }
     }
 
     /// `groups` (each of type `ty`) as a boxed `Vec<Vec<T>>`.
@@ -349,16 +344,6 @@ impl ErasedVec {
         );
         // SAFETY: all hold records of the type.
         unsafe { (src.ty.clone_grouped)(src, pairs, groups) }
-    }
-
-    /// The records, typed.
-    ///
-    /// # Safety
-    /// `T` is the type the vector's [`RecordType`] was made for.
-    pub(crate) unsafe fn as_slice<T>(&self) -> &[T] {
-        // SAFETY: the first `len` records are initialized `T`s (invariant);
-        // the buffer is aligned for `T`, and not null even when empty.
-        unsafe { std::slice::from_raw_parts(self.ptr.as_ptr().cast::<T>(), self.len) }
     }
 
     /// The slot past the last record, room made for it: where the caller

@@ -1,107 +1,114 @@
-//! The implementation of [`Table`]: [`TypedTable`], a thin typed face over an
-//! [`ErasedVec`] of records. Only what is hot and small is typed, compiled per
-//! resource: reading a record from a row, an attribute's value (a call per
-//! row of a scan: behind a second, indirect call it cost 5% of a nested load),
-//! and the in-memory filter's integer and UUID column reads (a loop with the
-//! record's accessor inlined). Every other method is a call into code
-//! compiled once, for all resources, over the erased vector; per resource
-//! there are only its record type's few functions (see [`RecordType`]).
+//! The implementation of [`Table`]: [`ErasedTable`], one implementation for
+//! every resource, over an [`ErasedVec`] of records. What needs the record
+//! type goes through the few functions of the resource's [`ResourceType`]
+//! (reading a record from a row, an attribute's value, the in-memory filter's
+//! integer and UUID column reads: a loop with the record's accessor inlined)
+//! and of its [`RecordType`] (cloning, dropping, the ways into and out of a
+//! `Vec<R>`). So registering a resource compiles only those functions, not a
+//! `Table` implementation with its vtable and every method of it (see
+//! `benches/compile_time/`).
 
 use std::any::Any;
 use std::marker::PhantomData;
+use std::ptr;
 
 use super::erased::{ErasedVec, RecordType};
 use super::{grown_capacity, wrong_records};
 use crate::error::Result;
+use crate::resource::visitors::{AsInt, AsUuid, ToValue};
 use crate::resource::{Resource, Schema, Table};
 use crate::scalar::ColumnReader;
 use crate::value::Value;
 
-/// The record type of `R`.
+/// What a table needs of its resource beyond its [`RecordType`]: the
+/// functions that read a record. Made by [`Typed::TABLE`], one `&'static` per
+/// resource.
+pub(crate) struct ResourceType {
+    /// The record type.
+    record: &'static RecordType,
+    /// The resource's schema (names it in errors).
+    schema: fn() -> &'static Schema,
+    /// Reads a record from the reader into the slot (left uninitialized on
+    /// an error).
+    read: unsafe fn(&mut dyn ColumnReader, *mut u8) -> Result<()>,
+    /// The value of an attribute of the record at the pointer.
+    get: unsafe fn(*const u8, usize) -> Value,
+    /// [`Table::ints`] over the records of the vector.
+    ints: unsafe fn(&ErasedVec, &[usize], usize, &mut Vec<Option<i64>>),
+    /// [`Table::uuids`] over the records of the vector.
+    uuids: unsafe fn(&ErasedVec, &[usize], usize, &mut Vec<Option<uuid::Uuid>>),
+}
+
+/// The record and resource types of `R`.
 struct Typed<R>(PhantomData<R>);
 
 impl<R: Resource> Typed<R> {
     const RECORD: &'static RecordType = &RecordType::of::<R>();
-}
-
-/// A table of `R`: its records in an [`ErasedVec`] of `R`'s record type.
-pub(crate) struct TypedTable<R> {
-    records: ErasedVec,
-    /// `fn() -> R`: the table owns `R`s, but its `Send` and `Sync` are the
-    /// erased vector's (it only ever holds `Send + Sync` records).
-    record: PhantomData<fn() -> R>,
+    const TABLE: &'static ResourceType = &ResourceType {
+        record: Self::RECORD,
+        schema: R::schema,
+        read: read::<R>,
+        get: get::<R>,
+        ints: ints::<R>,
+        uuids: uuids::<R>,
+    };
 }
 
 /// An empty table of `R` (the schema's `new_table`).
 pub fn new_table<R: Resource>() -> Box<dyn Table> {
-    // SAFETY: a vector of `R`'s record type.
-    Box::new(unsafe { TypedTable::<R>::of(ErasedVec::new(Typed::<R>::RECORD)) })
+    table_of_type(Typed::<R>::TABLE)
 }
 
-impl<R: Resource> TypedTable<R> {
-    /// The table of `records`.
-    ///
-    /// # Safety
-    /// `records` was made with `R`'s record type.
-    unsafe fn of(records: ErasedVec) -> Self {
-        TypedTable {
-            records,
-            record: PhantomData,
-        }
-    }
-
-    /// The records, typed.
-    fn slice(&self) -> &[R] {
-        // SAFETY: the vector was made with `R`'s record type (`of`).
-        unsafe { self.records.as_slice::<R>() }
-    }
+/// An empty table of the resource type `ty`.
+fn table_of_type(ty: &'static ResourceType) -> Box<dyn Table> {
+    Box::new(ErasedTable {
+        records: ErasedVec::new(ty.record),
+        ty,
+    })
 }
 
-// Every method but `get`, `ints`, `uuids` and `push_read` is a call to a
-// function below, compiled once.
-impl<R: Resource> Table for TypedTable<R> {
+/// A table of one resource: its records in an [`ErasedVec`] of the
+/// resource's record type.
+///
+/// Invariant: `records` was made with `ty.record`, so its records are of the
+/// type `ty`'s functions were made for.
+struct ErasedTable {
+    records: ErasedVec,
+    ty: &'static ResourceType,
+}
+
+impl Table for ErasedTable {
     fn len(&self) -> usize {
         self.records.len()
     }
     fn duplicate(&self) -> Box<dyn Table> {
-        // SAFETY: a copy of this table's vector, of the same record type.
-        Box::new(unsafe { TypedTable::<R>::of(duplicate(&self.records)) })
+        Box::new(ErasedTable {
+            records: duplicate(&self.records),
+            ty: self.ty,
+        })
     }
     fn get(&self, row: usize, attr: usize) -> Value {
-        self.slice()[row].get(attr)
+        // SAFETY: `at` checks the position and gives a record of the
+        // vector, of `ty`'s type (invariant).
+        unsafe { (self.ty.get)(self.records.at(row), attr) }
     }
-    // Written in place, not pushed: a push's capacity check per value costs
-    // as much as the read.
     fn ints(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<i64>>) {
-        let records = self.slice();
-        let start = out.len();
-        out.resize(start + rows.len(), None);
-        for (out, &row) in out[start..].iter_mut().zip(rows) {
-            if let Some(record) = records.get(row) {
-                *out = record.get_int(attr);
-            }
-        }
+        // SAFETY: the vector holds records of `ty`'s type (invariant).
+        unsafe { (self.ty.ints)(&self.records, rows, attr, out) }
     }
     fn uuids(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<uuid::Uuid>>) {
-        let records = self.slice();
-        let start = out.len();
-        out.resize(start + rows.len(), None);
-        for (out, &row) in out[start..].iter_mut().zip(rows) {
-            if let Some(record) = records.get(row) {
-                *out = record.get_uuid(attr);
-            }
-        }
+        // SAFETY: as in `ints`.
+        unsafe { (self.ty.uuids)(&self.records, rows, attr, out) }
     }
     fn values(&self, rows: &[usize], attr: usize, out: &mut Vec<Value>) {
         values(self, rows, attr, out);
     }
     fn push_read(&mut self, reader: &mut dyn ColumnReader) -> Result<()> {
         let slot = self.records.reserve_slot();
-        let record = R::read_columns(reader)?;
-        // SAFETY: the slot is aligned for an `R`, the vector's record type,
-        // with room for one; written, it is counted.
+        // SAFETY: the slot has room for one record of `ty`'s type, the
+        // vector's (invariant); it is counted only once written.
         unsafe {
-            slot.cast::<R>().write(record);
+            (self.ty.read)(reader, slot)?;
             self.records.commit_slot();
         }
         Ok(())
@@ -119,16 +126,84 @@ impl<R: Resource> Table for TypedTable<R> {
         select(&self.records, rows)
     }
     fn select_onto(&self, rows: &[usize], expected: usize, out: &mut dyn Any) -> Result<()> {
-        select_onto(&self.records, rows, expected, out, R::schema())
+        select_onto(&self.records, rows, expected, out, (self.ty.schema)())
     }
     fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send> {
         select_grouped(&self.records, rows, sizes)
     }
     fn append(&mut self, records: Box<dyn Any + Send>) -> Result<()> {
-        append(&mut self.records, records, R::schema())
+        append(&mut self.records, records, (self.ty.schema)())
     }
     fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send> {
         take(&mut self.records, grouping)
+    }
+}
+
+// The functions of `Typed::TABLE`, made for each resource: each one function,
+// calling no generic helper but the record's own (`read_columns`, `visit`)
+// and `ptr::write`.
+
+/// # Safety
+/// `slot` has room for an `R`, not initialized.
+unsafe fn read<R: Resource>(reader: &mut dyn ColumnReader, slot: *mut u8) -> Result<()> {
+    // A `match`, not `?`: no `Try` functions made for `Result<R>`.
+    match R::read_columns(reader) {
+        Ok(record) => {
+            // SAFETY: the caller's promise.
+            unsafe { ptr::write(slot as *mut R, record) };
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// # Safety
+/// `record` is an `R`, live for the call.
+unsafe fn get<R: Resource>(record: *const u8, attr: usize) -> Value {
+    // SAFETY: the caller's promise.
+    unsafe { &*(record as *const R) }.visit(attr, ToValue)
+}
+
+/// # Safety
+/// `records` holds `R`s.
+unsafe fn ints<R: Resource>(
+    records: &ErasedVec,
+    rows: &[usize],
+    attr: usize,
+    out: &mut Vec<Option<i64>>,
+) {
+    // Written in place, not pushed: a push's capacity check per value costs
+    // as much as the read.
+    let start = out.len();
+    out.resize(start + rows.len(), None);
+    let (base, len) = (records.as_ptr(), records.len());
+    for (out, &row) in out[start..].iter_mut().zip(rows) {
+        if row < len {
+            // SAFETY: record `row` is initialized, an `R` (caller), at
+            // `row` records of `R`'s size from the start.
+            let record = unsafe { &*(base.add(row * const { size_of::<R>() }) as *const R) };
+            *out = record.visit(attr, AsInt);
+        }
+    }
+}
+
+/// # Safety
+/// `records` holds `R`s.
+unsafe fn uuids<R: Resource>(
+    records: &ErasedVec,
+    rows: &[usize],
+    attr: usize,
+    out: &mut Vec<Option<uuid::Uuid>>,
+) {
+    let start = out.len();
+    out.resize(start + rows.len(), None);
+    let (base, len) = (records.as_ptr(), records.len());
+    for (out, &row) in out[start..].iter_mut().zip(rows) {
+        if row < len {
+            // SAFETY: as in `ints`.
+            let record = unsafe { &*(base.add(row * const { size_of::<R>() }) as *const R) };
+            *out = record.visit(attr, AsUuid);
+        }
     }
 }
 

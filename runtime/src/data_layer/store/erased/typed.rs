@@ -2,9 +2,13 @@
 //! made for each record type (cloning, dropping, and handing records back as
 //! the `Vec<T>` or `Vec<Vec<T>>` callers expect); everything else of the
 //! erased vector is compiled once.
+//!
+//! Each is written with raw pointers and `as` casts rather than the slice,
+//! `Option`, `Box` and `Vec` helpers that would read more naturally: in a debug
+//! build every generic helper a per-type function calls is one more function
+//! compiled (and tracked by the incremental build) for every resource.
 
-use std::any::Any;
-use std::mem::ManuallyDrop;
+use std::any::{Any, TypeId};
 use std::ptr;
 
 use super::{ErasedVec, RawParts};
@@ -12,13 +16,13 @@ use super::{ErasedVec, RawParts};
 /// # Safety
 /// `src` and `dst` hold `T`s; `dst` has room for `rows.len()` more.
 pub(super) unsafe fn clone_rows<T: Clone>(src: &ErasedVec, rows: &[usize], dst: &mut ErasedVec) {
-    // SAFETY: the caller's promise.
-    let records = unsafe { src.as_slice::<T>() };
     for &row in rows {
-        let record = records[row].clone();
+        // SAFETY: `at` checks the position and gives a record of `src`, a `T`
+        // (caller), live while `src` is borrowed.
+        let record = T::clone(unsafe { &*(src.at(row) as *const T) });
         // SAFETY: there is room (caller); the slot past `len` is not
         // initialized. `len` counts it once written, so a later panic drops it.
-        unsafe { dst.end().cast::<T>().write(record) };
+        unsafe { ptr::write(dst.end() as *mut T, record) };
         dst.len += 1;
     }
 }
@@ -30,17 +34,16 @@ pub(super) unsafe fn clone_grouped<T: Clone>(
     pairs: &[(usize, usize)],
     groups: &mut [ErasedVec],
 ) {
-    // SAFETY: the caller's promise.
-    let records = unsafe { src.as_slice::<T>() };
     for &(row, g) in pairs {
-        let record = records[row].clone();
+        // SAFETY: as in `clone_rows`.
+        let record = T::clone(unsafe { &*(src.at(row) as *const T) });
         let group = &mut groups[g];
         if group.len == group.cap {
             group.reserve(1);
         }
         // SAFETY: the group has room past `len`, not initialized; `len`
         // counts the record once written.
-        unsafe { group.end().cast::<T>().write(record) };
+        unsafe { ptr::write(group.end() as *mut T, record) };
         group.len += 1;
     }
 }
@@ -49,11 +52,16 @@ pub(super) unsafe fn clone_grouped<T: Clone>(
 /// `p` is a `T` owned by the caller, never used again.
 pub(super) unsafe fn drop_one<T>(p: *mut u8) {
     // SAFETY: the caller's promise.
-    unsafe { ptr::drop_in_place(p.cast::<T>()) }
+    unsafe { ptr::drop_in_place(p as *mut T) }
 }
 
-pub(super) fn empty_vec<T: Send + 'static>() -> Box<dyn Any + Send> {
-    Box::new(Vec::<T>::new())
+/// The `Vec<T>` of `parts`, boxed.
+///
+/// # Safety
+/// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
+pub(super) unsafe fn boxed_vec<T: Send + 'static>(parts: RawParts) -> Box<dyn Any + Send> {
+    // SAFETY: the caller's promise.
+    Box::new(unsafe { vec_from_parts::<T>(parts) })
 }
 
 /// # Safety
@@ -62,27 +70,36 @@ pub(super) unsafe fn swap_parts<T: 'static>(
     out: &mut dyn Any,
     parts: RawParts,
 ) -> Option<RawParts> {
-    let out = out.downcast_mut::<Vec<T>>()?;
-    // SAFETY: the caller's promise.
-    let old = std::mem::replace(out, unsafe { vec_from_parts::<T>(parts) });
-    let mut old = ManuallyDrop::new(old);
-    Some(RawParts {
-        ptr: old.as_mut_ptr().cast::<u8>(),
-        len: old.len(),
-        cap: old.capacity(),
-    })
+    // The type is compared here, not by `downcast_mut` (three functions
+    // more per record type); the constant is computed at compile time.
+    if (*out).type_id() != const { TypeId::of::<Vec<T>>() } {
+        return None;
+    }
+    // SAFETY: `out` is a `Vec<T>` (its type id says so), borrowed exclusively.
+    let out = unsafe { &mut *(out as *mut dyn Any as *mut Vec<T>) };
+    let old = RawParts {
+        ptr: out.as_mut_ptr() as *mut u8,
+        len: out.len(),
+        cap: out.capacity(),
+    };
+    // SAFETY: the old vector's parts are handed to the caller, which owns
+    // them from here on: it is overwritten, not dropped, with the vector of
+    // `parts` (the caller's promise).
+    unsafe { ptr::write(out, vec_from_parts::<T>(parts)) };
+    Some(old)
 }
 
 /// # Safety
 /// As [`swap_parts`].
 pub(super) unsafe fn vec_from_parts<T>(parts: RawParts) -> Vec<T> {
-    if parts.cap == 0 {
-        return Vec::new();
-    }
-    // SAFETY: the buffer was allocated by the global allocator with
-    // `Layout::array::<T>(cap)` (what `RecordType::array` makes for `T`), and
-    // holds `len` initialized `T`s: a `Vec<T>`'s parts.
-    unsafe { Vec::from_raw_parts(parts.ptr.cast::<T>(), parts.len, parts.cap) }
+    // SAFETY: a non-zero capacity's buffer was allocated by the global
+    // allocator with `Layout::array::<T>(cap)` (what `RecordType::array`
+    // makes for `T`) and holds `len` initialized `T`s: a `Vec<T>`'s parts.
+    // With capacity 0 the pointer is dangling, non-null and aligned for `T`
+    // (`RecordType::dangling`, or an empty `Vec<T>`'s), which is all
+    // `Vec::from_raw_parts` asks then ("if the capacity is nonzero, `ptr`
+    // must have been allocated using the global allocator").
+    unsafe { Vec::from_raw_parts(parts.ptr as *mut T, parts.len, parts.cap) }
 }
 
 /// # Safety
