@@ -5,9 +5,9 @@
 //! The loaded value sits in a box, [`Held`], that is `Send + Sync` by its own
 //! declaration: that is what lets a schema of any size compile (see there).
 
+use std::marker::PhantomData;
 use std::mem::ManuallyDrop;
 use std::panic::{RefUnwindSafe, UnwindSafe};
-use std::ptr::NonNull;
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -74,26 +74,38 @@ pub enum Loaded<T> {
 /// the one value it boxes (see the `SAFETY` comment on the impls).
 ///
 /// Two more walks down the chain are stopped here. The drop check: the box is
-/// a pointer, dropped by hand in `Drop`, so the check asks only that `T`
-/// outlive the drop instead of walking into `T`'s fields, the next resource's
-/// `Held`, and so on (E0320). And the drop glue: `Drop` calls the function
-/// [`Held::new`] stored, so dropping a record does not instantiate the drop of
-/// the next resource, and of the one after it, one inside the other past the
-/// compiler's instantiation limit.
+/// a pointer (with a `PhantomData<*mut T>`, which owns nothing), dropped by
+/// hand in `RawHeld`'s `Drop`, so the check does not walk into `T`'s fields,
+/// the next resource's `Held`, and so on (E0320); `T: 'static` ([`Held::new`])
+/// is what makes freeing it at any time sound. And the drop glue: `Drop` calls
+/// the function [`Held::new`] stored, so dropping a record does not
+/// instantiate the drop of the next resource, and of the one after it, one
+/// inside the other past the compiler's instantiation limit.
 ///
 /// Cloning calls a function [`Held::new`] stored too: a record's `Clone` does
 /// not instantiate `T::clone` (for a `Vec` of records, `<[R]>::to_vec` and its
 /// iterators) for each of its relationships; only where a relationship is
 /// loaded, once per type, is it compiled.
+///
+/// And the box's type is erased inside (a [`RawHeld`]): freeing and cloning it
+/// are compiled once, for every type, not once per relationship type of every
+/// resource; a `Held<T>` only adds the type back where the value is lent.
 pub struct Held<T> {
-    /// A `Box<T>`, given up (as by `Box::into_raw`); owned. `*mut T` makes `Held`
-    /// invariant in `T`, so the `T` of a `Held` is always the very type
-    /// [`Held::new`] checked (see the impls).
-    value: *mut T,
-    /// What frees and clones it: a `&'static Ops<T>` (a pointer, so that
-    /// `Held` needs no `T: 'static` bound; not null, so a `Loaded` is no
-    /// bigger).
-    ops: NonNull<Ops<T>>,
+    /// A `Box<T>`, given up, and its functions.
+    raw: RawHeld,
+    /// `*mut T` makes `Held` invariant in `T`, so the `T` of a `Held` is
+    /// always the very type [`Held::new`] checked (see the impls).
+    value: PhantomData<*mut T>,
+}
+
+/// A [`Held`] with the type of its box erased.
+///
+/// Invariant: `value` is a `Box<T>` given up (as by `Box::into_raw`), owned,
+/// and `ops` the functions [`Held::new`] made for that `T`.
+struct RawHeld {
+    value: *mut u8,
+    /// A reference, not null, so a `Loaded` is no bigger than a `Held`.
+    ops: &'static Ops,
 }
 
 // SAFETY: a `Held<T>` only exists for a `T` that is `Clone + Send + Sync +
@@ -115,28 +127,29 @@ unsafe impl<T> Sync for Held<T> {}
 impl<T> UnwindSafe for Held<T> {}
 impl<T> RefUnwindSafe for Held<T> {}
 
-/// The functions of a [`Held`] of `T`, made by [`Held::new`] where `T` is
-/// known to be `Clone`.
-struct Ops<T> {
+/// The functions of a [`Held`] of some `T`, made by [`Held::new`] where `T`
+/// is known to be `Clone`.
+struct Ops {
     /// `drop_box::<T>`.
-    drop: unsafe fn(*mut T),
+    drop: unsafe fn(*mut u8),
     /// `clone_box::<T>`.
-    clone: unsafe fn(*const T) -> *mut T,
+    clone: unsafe fn(*const u8) -> *mut u8,
 }
 
 impl<T: Clone + Send + Sync + UnwindSafe + RefUnwindSafe + 'static> Held<T> {
     /// Boxes `value`.
     pub fn new(value: T) -> Self {
         Held {
-            value: into_raw(Box::new(value)),
-            ops: NonNull::from(
-                const {
+            raw: RawHeld {
+                value: into_raw(Box::new(value)) as *mut u8,
+                ops: const {
                     &Ops {
                         drop: drop_box::<T>,
                         clone: clone_box::<T>,
                     }
                 },
-            ),
+            },
+            value: PhantomData,
         }
     }
 }
@@ -149,50 +162,63 @@ fn into_raw<T>(value: Box<T>) -> *mut T {
     &raw mut **value
 }
 
-/// A box of a clone of the value at `value`, given up.
+/// A box of a clone of the `T` at `value`, given up.
 ///
 /// # Safety
-/// `value` is the box of a live [`Held`], not written meanwhile.
-unsafe fn clone_box<T: Clone>(value: *const T) -> *mut T {
+/// `value` is the box of a live [`Held`] of `T`, not written meanwhile.
+unsafe fn clone_box<T: Clone>(value: *const u8) -> *mut u8 {
     // SAFETY: the caller's promise.
-    into_raw(Box::new(T::clone(unsafe { &*value })))
+    into_raw(Box::new(T::clone(unsafe { &*(value as *const T) }))) as *mut u8
 }
 
-/// Frees the box of a [`Held`].
+/// Frees the box of a [`Held`] of `T`.
 ///
 /// # Safety
-/// `value` is the box of a [`Held`], owned by the caller, never used again.
-unsafe fn drop_box<T>(value: *mut T) {
+/// `value` is the box of a [`Held`] of `T`, owned by the caller, never used again.
+unsafe fn drop_box<T>(value: *mut u8) {
     // SAFETY: the caller's promise.
-    drop(unsafe { Box::from_raw(value) })
+    drop(unsafe { Box::from_raw(value as *mut T) })
+}
+
+impl RawHeld {
+    /// A box of a clone of the value, with the same functions.
+    fn duplicate(&self) -> RawHeld {
+        RawHeld {
+            // SAFETY: `ops.clone` is `clone_box` for the box's type
+            // (invariant), and the box is live and only read while `self`
+            // is borrowed.
+            value: unsafe { (self.ops.clone)(self.value) },
+            ops: self.ops,
+        }
+    }
+}
+
+impl Drop for RawHeld {
+    fn drop(&mut self) {
+        // SAFETY: the box is this `RawHeld`'s own and `ops.drop` the
+        // function that frees it (invariant); freed once, here
+        // (`Held::into_inner` never lets `Drop` run).
+        unsafe { (self.ops.drop)(self.value) }
+    }
 }
 
 impl<T> Held<T> {
     /// The value, by value.
     pub fn into_inner(self) -> T {
         let held = ManuallyDrop::new(self);
-        // SAFETY: the box is `held`'s own, taken back once, here, from a
-        // `Held` that is never dropped (so `Drop` does not free it again).
-        *unsafe { Box::from_raw(held.value) }
-    }
-}
-
-impl<T> Drop for Held<T> {
-    fn drop(&mut self) {
-        // SAFETY: `ops` is a `&'static Ops<T>` (`new`; `clone` copies it).
-        // The box is this `Held`'s own and `ops.drop` the function
-        // that frees it (`new`, or `clone` copying it with a box of the same
-        // type); freed once, here (`into_inner` never lets `Drop` run).
-        unsafe { ((*self.ops.as_ptr()).drop)(self.value) }
+        // SAFETY: the box is a `Box<T>` (invariant, and `T` is the type `new`
+        // boxed), `held`'s own, taken back once, here, from a `Held` that is
+        // never dropped (so `RawHeld`'s `Drop` does not free it again).
+        *unsafe { Box::from_raw(held.raw.value as *mut T) }
     }
 }
 
 impl<T> std::ops::Deref for Held<T> {
     type Target = T;
     fn deref(&self) -> &T {
-        // SAFETY: the box is owned by `self`, live as long as it is; a
-        // shared borrow of `self` lends it shared.
-        unsafe { &*self.value }
+        // SAFETY: the box is a `Box<T>` owned by `self`, live as long as it
+        // is; a shared borrow of `self` lends it shared.
+        unsafe { &*(self.raw.value as *const T) }
     }
 }
 
@@ -200,7 +226,7 @@ impl<T> std::ops::DerefMut for Held<T> {
     fn deref_mut(&mut self) -> &mut T {
         // SAFETY: as in `deref`; the borrow of `self` is exclusive, so is
         // that of the box.
-        unsafe { &mut *self.value }
+        unsafe { &mut *(self.raw.value as *mut T) }
     }
 }
 
@@ -210,11 +236,8 @@ impl<T> std::ops::DerefMut for Held<T> {
 impl<T> Clone for Held<T> {
     fn clone(&self) -> Self {
         Held {
-            // SAFETY: `ops` is a `&'static Ops<T>` whose `clone` is
-            // `clone_box::<T>` (`new`), and the box is
-            // this `Held`'s own, live and only read while `self` is borrowed.
-            value: unsafe { ((*self.ops.as_ptr()).clone)(self.value) },
-            ops: self.ops,
+            raw: self.raw.duplicate(),
+            value: PhantomData,
         }
     }
 }
@@ -245,7 +268,11 @@ impl<T> Clone for Loaded<T> {
     fn clone(&self) -> Self {
         match self {
             Loaded::NotLoaded => Loaded::NotLoaded,
-            Loaded::Loaded(held) => Loaded::Loaded(held.clone()),
+            // Not `held.clone()`: one function less per relationship type.
+            Loaded::Loaded(held) => Loaded::Loaded(Held {
+                raw: held.raw.duplicate(),
+                value: PhantomData,
+            }),
         }
     }
 }
