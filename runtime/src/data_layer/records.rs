@@ -3,6 +3,7 @@
 
 use std::any::Any;
 
+use crate::data_layer::store::{groups_of, vec_of};
 use crate::error::{Error, Result};
 use crate::resource::{Resource, Row};
 
@@ -37,13 +38,12 @@ impl ReadResult {
             ))
         };
         if let Records::Grouped(any) = self.records {
-            let groups = any
-                .downcast::<Vec<Vec<R>>>()
-                .map_err(|_| mismatch("records of the wrong type".into()))?;
+            let groups =
+                groups_of::<R>(any).map_err(|_| mismatch("records of the wrong type".into()))?;
             if groups.len() != keys {
                 return Err(mismatch(format!("{} groups for {keys} keys", groups.len())));
             }
-            return Ok(*groups);
+            return Ok(groups);
         }
         let records = self.records.into_vec::<R>()?;
         if records.len() != self.partition_keys.len() {
@@ -69,10 +69,14 @@ impl ReadResult {
 pub enum Records {
     /// Dynamic rows in the schema's attribute order.
     Rows(Vec<Row>),
-    /// Typed records: a `Vec<R>` for the resource read.
+    /// Typed records of the resource read: a `Vec<R>` (what a data layer of
+    /// its own returns), or the records of the built-in layers in their own
+    /// form (whose record type is erased). [`Records::into_vec`] reads either
+    /// as a `Vec<R>`.
     Typed(Box<dyn Any + Send>),
-    /// Typed records of a partitioned read, already grouped: a `Vec<Vec<R>>` with
-    /// one group per partition key, in the order of `Partition::keys`.
+    /// Typed records of a partitioned read, already grouped, one group per
+    /// partition key, in the order of `Partition::keys`: a `Vec<Vec<R>>`, or
+    /// the built-in layers' own form ([`ReadResult::into_groups`] reads either).
     Grouped(Box<dyn Any + Send>),
 }
 
@@ -93,12 +97,8 @@ impl Records {
     pub fn into_vec<R: Resource>(self) -> Result<Vec<R>> {
         match self {
             Records::Rows(rows) => rows.into_iter().map(R::from_row).collect(),
-            Records::Typed(any) => any
-                .downcast::<Vec<R>>()
-                .map(|b| *b)
-                .map_err(|_| wrong_type::<R>()),
-            Records::Grouped(any) => any
-                .downcast::<Vec<Vec<R>>>()
+            Records::Typed(any) => vec_of::<R>(any).map_err(|_| wrong_type::<R>()),
+            Records::Grouped(any) => groups_of::<R>(any)
                 .map(|groups| groups.into_iter().flatten().collect())
                 .map_err(|_| wrong_type::<R>()),
         }

@@ -288,6 +288,8 @@ pub(crate) fn remove_rows(table: &mut dyn Table, positions: &[usize]) -> Box<dyn
 mod erased;
 mod table;
 
+pub(crate) use self::erased::{groups_of, vec_of};
+
 pub use self::table::new_table;
 
 /// The records of a read of `schema` that was not partitioned, in a table of

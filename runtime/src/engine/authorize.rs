@@ -21,7 +21,7 @@
 use crate::changeset::Changes;
 use crate::data_layer::Visibility;
 use crate::data_layer::content;
-use crate::data_layer::store::new_table;
+use crate::data_layer::store::{new_table, vec_of};
 use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;
@@ -280,9 +280,7 @@ pub(crate) async fn enforce<D: Resource>(
     table.append(Box::new(all))?;
     let layer = &**scope.domain().data_layer();
     let visible = content::visible(layer, schema, &visibility, &*table).await;
-    let mut records = table
-        .take(None)
-        .downcast::<Vec<D>>()
+    let mut records = vec_of::<D>(table.take(None))
         .map_err(|_| Error::data_layer(format!("records of {} lost their type", schema.name)))?
         .into_iter()
         .zip(visible?);

@@ -47,26 +47,29 @@ pub trait Table: Any + Send + Sync {
     fn truncate(&mut self, len: usize);
     /// Swaps the records at each pair of positions, in turn.
     fn swap(&mut self, swaps: &[(usize, usize)]);
-    /// Clones the records at `rows`, in that order, as a `Vec<R>`.
+    /// Clones the records at `rows`, in that order, as typed records
+    /// (a data layer's `Records::Typed`, which `Records::into_vec` reads as a
+    /// `Vec<R>`).
     fn select(&self, rows: &[usize]) -> Box<dyn Any + Send>;
     /// Clones the records at `rows`, in that order, onto the end of `out`, a
-    /// `Vec<R>` as [`Table::select`] makes them, first making room for
+    /// vector of records as [`Table::select`] makes them, first making room for
     /// `expected` records in all (an eighth more, or twice the room it had);
     /// an error (and nothing appended) when `out` is not one. How a scan
     /// clones what it keeps a few hundred records at a time, while they are
     /// still in cache.
     fn select_onto(&self, rows: &[usize], expected: usize, out: &mut dyn Any) -> Result<()>;
     /// Clones the records at `rows` into `sizes.len()` groups, each record into
-    /// the group its pair names, in order, as a `Vec<Vec<R>>`; group `g` is
+    /// the group its pair names, in order, as grouped records (a data layer's
+    /// `Records::Grouped`); group `g` is
     /// allocated for `sizes[g]` records.
     fn select_grouped(&self, rows: &[(usize, usize)], sizes: &[usize]) -> Box<dyn Any + Send>;
-    /// Appends the records of `records`, a `Vec<R>` as [`Table::select`] makes
-    /// them; an error (and nothing appended) when it is not one.
+    /// Appends the records of `records`, typed records as [`Table::select`] makes
+    /// them or a `Vec<R>`; an error (and nothing appended) when it is neither.
     fn append(&mut self, records: Box<dyn Any + Send>) -> Result<()>;
     /// A copy of the table: every record cloned.
     fn duplicate(&self) -> Box<dyn Table>;
-    /// Moves every record out, leaving the table empty: as a `Vec<R>`, or with
-    /// `Some((slots, sizes))` as a `Vec<Vec<R>>` of `sizes.len()` groups, record
+    /// Moves every record out, leaving the table empty: as typed records, or
+    /// with `Some((slots, sizes))` as grouped records of `sizes.len()` groups, record
     /// `i` into group `slots[i]` (group `g` allocated for `sizes[g]` records).
     fn take(&mut self, grouping: Option<(&[usize], &[usize])>) -> Box<dyn Any + Send>;
 }

@@ -1,17 +1,23 @@
 //! A vector of records whose type is erased: a raw buffer, its length and
 //! capacity, and a [`RecordType`] saying how big one record is and how to
-//! clone, drop and hand back the records as the `Vec<R>` (or `Vec<Vec<R>>`)
-//! callers expect. Moving a record is a copy of its bytes, done here; so every
-//! loop over records (growing, selecting, grouping, swapping, truncating) is
-//! compiled once, not once per resource, and only the few small functions of
-//! a [`RecordType`] are made for each record type (see `benches/compile_time/`).
+//! clone and drop it. Moving a record is a copy of its bytes, done here; so
+//! every loop over records (growing, selecting, grouping, swapping,
+//! truncating) is compiled once, not once per resource, and only the few small
+//! functions of a [`RecordType`] are made for each record type (see
+//! `benches/compile_time/`).
+//!
+//! The records leave a table in this form (boxed as `dyn Any`, an
+//! [`ErasedVec`] or [`ErasedGroups`]), and become the `Vec<R>` (or
+//! `Vec<Vec<R>>`) callers expect in the caller, which knows `R`
+//! ([`vec_of`], [`groups_of`]): that conversion is compiled where a resource is
+//! read, not where it is registered.
 
 use std::alloc::{self, Layout};
-use std::any::Any;
+use std::any::{Any, TypeId};
 use std::mem::ManuallyDrop;
 use std::ptr::{self, NonNull};
 
-use typed::{boxed_vec, clone_grouped, clone_rows, drop_one, groups_of, swap_parts};
+use typed::{clone_grouped, clone_rows, drop_one, take_vec};
 
 /// What the erased code needs to know of one record type `T`: its layout and
 /// the few operations that need the type. Made by [`RecordType::of`], one
@@ -29,20 +35,19 @@ pub(crate) struct RecordType {
     clone_grouped: CloneGrouped,
     /// Drops the `T` at the pointer in place.
     drop_one: unsafe fn(*mut u8),
-    /// The `Vec<T>` of the parts (given up), boxed.
-    boxed_vec: unsafe fn(RawParts) -> Box<dyn Any + Send>,
-    /// The `Vec<Vec<T>>` of the vectors of `groups`, boxed (their records and
-    /// buffers move to it).
-    groups_of: unsafe fn(groups: &[ErasedVec]) -> Box<dyn Any + Send>,
-    /// Puts the `Vec<T>` of the parts in `out`, a `Vec<T>`, and gives up the
-    /// one it held as parts; `None` (the parts untouched) when `out` is not a
-    /// `Vec<T>`. The one way into and out of a `Vec<T>`, so one function.
-    swap_parts: unsafe fn(out: &mut dyn Any, RawParts) -> Option<RawParts>,
+    /// The parts of the `Vec<T>` in the box, its buffer and records given
+    /// up (the box freed); the box back when it is not a `Vec<T>`.
+    take_vec: TakeVec,
+    /// `TypeId::of::<T>()`: what the typed conversions check.
+    type_id: TypeId,
 }
 
 /// The type of [`RecordType`]'s grouped clone: from `src`, the records at
 /// the positions of `pairs` (position, group) into `groups`.
 type CloneGrouped = unsafe fn(src: &ErasedVec, pairs: &[(usize, usize)], groups: &mut [ErasedVec]);
+
+/// The type of [`RecordType`]'s way in from a boxed `Vec<T>`.
+type TakeVec = fn(Box<dyn Any + Send>) -> Result<RawParts, Box<dyn Any + Send>>;
 
 /// The pieces of a vector: its buffer, length and capacity (in records).
 #[derive(Clone, Copy)]
@@ -69,9 +74,8 @@ impl RecordType {
             clone_rows: clone_rows::<T>,
             clone_grouped: clone_grouped::<T>,
             drop_one: drop_one::<T>,
-            boxed_vec: boxed_vec::<T>,
-            groups_of: groups_of::<T>,
-            swap_parts: swap_parts::<T>,
+            take_vec: take_vec::<T>,
+            type_id: TypeId::of::<T>(),
         }
     }
 
@@ -81,15 +85,6 @@ impl RecordType {
             .checked_mul(cap)
             .and_then(|bytes| Layout::from_size_align(bytes, self.align).ok())
             .expect("capacity overflow")
-    }
-
-    /// The parts of an empty vector.
-    fn no_parts(&self) -> RawParts {
-        RawParts {
-            ptr: self.dangling().as_ptr(),
-            len: 0,
-            cap: 0,
-        }
     }
 
     /// The buffer of an empty vector: dangling, aligned, never read.
@@ -183,46 +178,48 @@ impl ErasedVec {
         ManuallyDrop::new(self).raw_parts()
     }
 
-    /// The records as a boxed `Vec<T>`.
-    pub(crate) fn into_vec(self) -> Box<dyn Any + Send> {
-        let ty = self.ty;
-        // SAFETY: the parts are this vector's, given up; its buffer was
-        // allocated as a `Vec<T>`'s and holds `len` records of `T`.
-        unsafe { (ty.boxed_vec)(self.into_raw_parts()) }
+    /// The records, boxed as they leave a table (see [`vec_of`]).
+    pub(crate) fn boxed(self) -> Box<dyn Any + Send> {
+        Box::new(self)
     }
 
-    /// `groups` (each of type `ty`) as a boxed `Vec<Vec<T>>`.
-    pub(crate) fn into_groups(
-        ty: &'static RecordType,
-        mut groups: Vec<ErasedVec>,
-    ) -> Box<dyn Any + Send> {
-        debug_assert!(
-            groups
-                .iter()
-                .all(|g| g.ty.size == ty.size && g.ty.align == ty.align)
-        );
-        let count = groups.len();
-        // SAFETY: the groups move to `groups_of`: the `Vec` forgets them first
-        // (then frees only its own buffer), so none is dropped twice.
-        unsafe { groups.set_len(0) };
-        // SAFETY: the `count` groups are still there, initialized, and each
-        // holds records of `ty`'s type.
-        unsafe { (ty.groups_of)(std::slice::from_raw_parts(groups.as_ptr(), count)) }
-    }
-
-    /// The records of `records`, a boxed `Vec<T>`; the box back when it is not one.
+    /// The records of `records`: records boxed by [`ErasedVec::boxed`] or a
+    /// `Vec<T>` (what a data layer of its own returns), `T` the type `ty`
+    /// describes; the box back when it is neither.
     pub(crate) fn from_vec(
         ty: &'static RecordType,
         records: Box<dyn Any + Send>,
     ) -> Result<Self, Box<dyn Any + Send>> {
-        let mut records = records;
-        // SAFETY: empty parts are any `Vec<T>`'s.
-        match unsafe { (ty.swap_parts)(&mut *records, ty.no_parts()) } {
-            // SAFETY: `swap_parts` gave up a `Vec<T>` as its parts (the box,
-            // dropped here, holds an empty one).
-            Some(parts) => Ok(unsafe { ErasedVec::from_raw_parts(ty, parts) }),
-            None => Err(records),
+        if (*records).type_id() == TypeId::of::<ErasedVec>() {
+            let records = records
+                .downcast::<ErasedVec>()
+                .expect("the type was checked");
+            return if records.ty.type_id == ty.type_id {
+                Ok(*records)
+            } else {
+                Err(records)
+            };
         }
+        let parts = (ty.take_vec)(records)?;
+        // SAFETY: `take_vec` gave up a `Vec<T>` as its parts.
+        Ok(unsafe { ErasedVec::from_raw_parts(ty, parts) })
+    }
+
+    /// The records as a `Vec<T>`; the vector back when its records are not `T`s.
+    pub(crate) fn into_vec_of<T: 'static>(self) -> Result<Vec<T>, Self> {
+        if self.ty.type_id != TypeId::of::<T>() {
+            return Err(self);
+        }
+        let parts = self.into_raw_parts();
+        // SAFETY: the parts are this vector's, given up; they are a `Vec<T>`'s
+        // (its record type is `T`'s): a buffer allocated by the global
+        // allocator with `Layout::array::<T>(cap)` (what `RecordType::array`
+        // makes for `T`) holding `len` initialized `T`s. With capacity 0 the
+        // pointer is dangling, non-null and aligned for `T`
+        // (`RecordType::dangling`), which is all `Vec::from_raw_parts` asks
+        // then ("if the capacity is nonzero, `ptr` must have been allocated
+        // using the global allocator").
+        Ok(unsafe { Vec::from_raw_parts(parts.ptr.cast::<T>(), parts.len, parts.cap) })
     }
 
     /// Number of records.
@@ -449,48 +446,60 @@ impl ErasedVec {
         unsafe { (ty.drop_one)(p) }
     }
 
-    /// A vector of `T` lent by `out` (a `Vec<T>`, `T` this vector's type):
-    /// what is done to it is done to `out`, even if it panics part-way.
-    /// `None` when `out` is not a `Vec<T>`.
-    pub(crate) fn lend<'a>(ty: &'static RecordType, out: &'a mut dyn Any) -> Option<Lent<'a>> {
-        // SAFETY: empty parts are any `Vec<T>`'s.
-        let parts = unsafe { (ty.swap_parts)(out, ty.no_parts()) }?;
-        Some(Lent {
-            // SAFETY: `swap_parts` gave up a `Vec<T>` as its parts.
-            vec: ManuallyDrop::new(unsafe { ErasedVec::from_raw_parts(ty, parts) }),
-            out,
-        })
+    /// Whether the records are of the same record type as those of `other`.
+    pub(crate) fn same_type(&self, other: &ErasedVec) -> bool {
+        self.ty.type_id == other.ty.type_id
     }
 }
 
-/// A `Vec<T>` borrowed as an [`ErasedVec`]; put back when dropped.
-pub(crate) struct Lent<'a> {
-    vec: ManuallyDrop<ErasedVec>,
-    out: &'a mut dyn Any,
+/// Groups of records of one [`RecordType`], as a table's grouped read
+/// leaves it (boxed): a `Vec<Vec<T>>` once [`groups_of`] has it.
+pub(crate) struct ErasedGroups {
+    ty: &'static RecordType,
+    groups: Vec<ErasedVec>,
 }
 
-impl std::ops::Deref for Lent<'_> {
-    type Target = ErasedVec;
-    fn deref(&self) -> &ErasedVec {
-        &self.vec
+impl ErasedGroups {
+    /// `groups` (each of type `ty`), boxed.
+    pub(crate) fn boxed(ty: &'static RecordType, groups: Vec<ErasedVec>) -> Box<dyn Any + Send> {
+        debug_assert!(groups.iter().all(|g| g.ty.type_id == ty.type_id));
+        Box::new(ErasedGroups { ty, groups })
     }
 }
 
-impl std::ops::DerefMut for Lent<'_> {
-    fn deref_mut(&mut self) -> &mut ErasedVec {
-        &mut self.vec
+/// The records of `records` as a `Vec<T>`: records a table gave (an
+/// [`ErasedVec`] of `T`s) or a `Vec<T>` (a data layer's own); the box back
+/// when they are neither. Generic, so compiled where records of `T` are
+/// read, not for every resource registered.
+pub(crate) fn vec_of<T: 'static>(
+    records: Box<dyn Any + Send>,
+) -> Result<Vec<T>, Box<dyn Any + Send>> {
+    match records.downcast::<ErasedVec>() {
+        Ok(erased) => erased.into_vec_of::<T>().map_err(ErasedVec::boxed),
+        Err(records) => records.downcast::<Vec<T>>().map(|records| *records),
     }
 }
 
-impl Drop for Lent<'_> {
-    fn drop(&mut self) {
-        // SAFETY: the vector is taken once, here, and never used after.
-        let vec = unsafe { ManuallyDrop::take(&mut self.vec) };
-        let ty = vec.ty;
-        // SAFETY: `out` is the `Vec<T>` the parts were taken from, left
-        // empty: what comes back needs no freeing.
-        unsafe { (ty.swap_parts)(self.out, vec.into_raw_parts()) };
+/// The groups of `records` as a `Vec<Vec<T>>` (as [`vec_of`], for grouped
+/// records: [`ErasedGroups`] or a `Vec<Vec<T>>`).
+pub(crate) fn groups_of<T: 'static>(
+    records: Box<dyn Any + Send>,
+) -> Result<Vec<Vec<T>>, Box<dyn Any + Send>> {
+    let erased = match records.downcast::<ErasedGroups>() {
+        Ok(erased) => erased,
+        Err(records) => return records.downcast::<Vec<Vec<T>>>().map(|groups| *groups),
+    };
+    if erased.ty.type_id != TypeId::of::<T>() {
+        return Err(erased);
     }
+    let mut out = Vec::with_capacity(erased.groups.len());
+    for group in erased.groups {
+        match group.into_vec_of::<T>() {
+            Ok(group) => out.push(group),
+            Err(_) => unreachable!("every group is of the groups' record type"),
+        }
+    }
+    Ok(out)
 }
 
 impl Drop for ErasedVec {

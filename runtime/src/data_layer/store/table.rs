@@ -3,7 +3,7 @@
 //! type goes through the few functions of the resource's [`ResourceType`]
 //! (reading a record from a row, an attribute's value, the in-memory filter's
 //! integer and UUID column reads: a loop with the record's accessor inlined)
-//! and of its [`RecordType`] (cloning, dropping, the ways into and out of a
+//! and of its [`RecordType`] (cloning, dropping, taking the records of a
 //! `Vec<R>`). So registering a resource compiles only those functions, not a
 //! `Table` implementation with its vtable and every method of it (see
 //! `benches/compile_time/`).
@@ -12,7 +12,7 @@ use std::any::Any;
 use std::marker::PhantomData;
 use std::ptr;
 
-use super::erased::{ErasedVec, RecordType};
+use super::erased::{ErasedGroups, ErasedVec, RecordType};
 use super::{grown_capacity, wrong_records};
 use crate::error::Result;
 use crate::resource::visitors::{AsInt, AsUuid, ToValue};
@@ -240,7 +240,7 @@ fn swap(records: &mut ErasedVec, swaps: &[(usize, usize)]) {
 fn select(records: &ErasedVec, rows: &[usize]) -> Box<dyn Any + Send> {
     let mut out = ErasedVec::with_capacity(records.record_type(), rows.len());
     out.extend_cloned(records, rows);
-    out.into_vec()
+    out.boxed()
 }
 
 /// [`Table::select_onto`] (`schema` names the resource in the error).
@@ -251,8 +251,10 @@ fn select_onto(
     out: &mut dyn Any,
     schema: &Schema,
 ) -> Result<()> {
-    let mut out =
-        ErasedVec::lend(records.record_type(), out).ok_or_else(|| wrong_records(schema))?;
+    let out = match out.downcast_mut::<ErasedVec>() {
+        Some(out) if out.same_type(records) => out,
+        _ => return Err(wrong_records(schema)),
+    };
     if let Some(capacity) = grown_capacity(out.len(), out.capacity(), expected, rows.len()) {
         let more = capacity - out.len();
         out.reserve_exact(more);
@@ -270,7 +272,7 @@ fn select_grouped(
     let ty = records.record_type();
     let mut out = empty_groups(ty, sizes);
     ErasedVec::clone_grouped(records, rows, &mut out);
-    ErasedVec::into_groups(ty, out)
+    ErasedGroups::boxed(ty, out)
 }
 
 /// [`Table::append`].
@@ -286,7 +288,7 @@ fn take(records: &mut ErasedVec, grouping: Option<(&[usize], &[usize])>) -> Box<
     let ty = records.record_type();
     let records = std::mem::replace(records, ErasedVec::new(ty));
     let Some((slots, sizes)) = grouping else {
-        return records.into_vec();
+        return records.boxed();
     };
     let mut out = empty_groups(ty, sizes);
     let mut slots = slots.iter();
@@ -297,7 +299,7 @@ fn take(records: &mut ErasedVec, grouping: Option<(&[usize], &[usize])>) -> Box<
         // SAFETY: a record handed over, with no group: dropped.
         None => unsafe { ErasedVec::drop_record(ty, record) },
     });
-    ErasedVec::into_groups(ty, out)
+    ErasedGroups::boxed(ty, out)
 }
 
 /// One empty group per entry of `sizes`, allocated at that size.

@@ -20,15 +20,14 @@ fn push(into: &mut Collector, target: Target<'_>, id: i64) -> Result<()> {
 
 fn ids(records: Records) -> Vec<Vec<i64>> {
     match records {
-        Records::Grouped(groups) => groups
-            .downcast::<Vec<Vec<Item>>>()
+        Records::Grouped(groups) => groups_of::<Item>(groups)
             .expect("items")
             .iter()
             .map(|g| g.iter().map(|i| i.id).collect())
             .collect(),
         Records::Typed(list) => {
             vec![
-                list.downcast::<Vec<Item>>()
+                vec_of::<Item>(list)
                     .expect("items")
                     .iter()
                     .map(|i| i.id)
@@ -152,6 +151,10 @@ fn a_vector_cloned_onto_grows_past_the_estimate_then_at_least_twofold() {
     table
         .select_onto(&[], 1000, &mut *out)
         .expect("records of the type");
-    let out = out.downcast::<Vec<Item>>().expect("a vector of items");
+    let out = vec_of::<Item>(out).expect("a vector of items");
     assert_eq!((out.len(), out.capacity()), (0, 1125));
+    // Onto something else: an error naming the resource.
+    let mut other: Box<dyn Any> = Box::new(vec![1_u8]);
+    let err = table.select_onto(&[], 10, &mut *other).unwrap_err();
+    assert!(err.to_string().contains("wrong type for Item"), "{err}");
 }

@@ -79,7 +79,7 @@ fn erased(counts: &Arc<Counts>, ids: impl IntoIterator<Item = u64>) -> ErasedVec
 }
 
 fn ids_of(records: Box<dyn Any + Send>) -> Vec<u64> {
-    let records = records.downcast::<Vec<Counted>>().expect("a Vec<Counted>");
+    let records = vec_of::<Counted>(records).expect("records of Counted");
     records
         .iter()
         .map(|r| {
@@ -94,13 +94,19 @@ fn records_go_in_and_come_back_out_as_the_vec_they_were() {
     let counts = Counts::new();
     let vec = erased(&counts, 0..10);
     assert_eq!(vec.len(), 10);
-    assert_eq!(ids_of(vec.into_vec()), (0..10).collect::<Vec<_>>());
+    assert_eq!(ids_of(vec.boxed()), (0..10).collect::<Vec<_>>());
     // The vec came back and was dropped there: each record once.
     assert_eq!(counts.drops(), 10);
     // Another type is given back, untouched.
     let other = ErasedVec::from_vec(&COUNTED, Box::new(vec![1_u64, 2]));
     let back = other.err().expect("not records").downcast::<Vec<u64>>();
     assert_eq!(*back.expect("the same box"), vec![1, 2]);
+    // Records of another type are not read as these, and still dropped once.
+    let not_u64 = vec_of::<u64>(erased(&counts, 0..3).boxed()).err();
+    assert_eq!(ids_of(not_u64.expect("not u64s")), vec![0, 1, 2]);
+    assert_eq!(counts.drops(), 13);
+    let not_these = ErasedVec::from_vec(&ALIGNED, erased(&counts, 0..2).boxed()).err();
+    assert_eq!(ids_of(not_these.expect("not Aligned")), vec![0, 1]);
 }
 
 #[test]
@@ -115,7 +121,7 @@ fn clones_grow_the_buffer_and_every_record_is_dropped_once() {
     assert_eq!(counts.clones(), 100);
     drop(source);
     assert_eq!(counts.drops(), 100);
-    assert_eq!(ids_of(copy.into_vec()), (0..100).rev().collect::<Vec<_>>());
+    assert_eq!(ids_of(copy.boxed()), (0..100).rev().collect::<Vec<_>>());
     assert_eq!(counts.drops(), 200);
 }
 
@@ -136,35 +142,29 @@ fn a_clone_that_panics_part_way_drops_what_was_cloned_once_and_nothing_else() {
     assert_eq!(counts.drops(), 9);
     // The source is whole.
     counts.panics_at.store(u64::MAX, Ordering::SeqCst);
-    assert_eq!(ids_of(source.into_vec()), (0..10).collect::<Vec<_>>());
+    assert_eq!(ids_of(source.boxed()), (0..10).collect::<Vec<_>>());
     assert_eq!(counts.drops(), 19);
 }
 
 #[test]
-fn a_lent_vec_keeps_what_was_cloned_onto_it_even_when_a_clone_panics() {
+fn a_boxed_vec_keeps_what_was_cloned_onto_it_even_when_a_clone_panics() {
+    // As `Table::select_onto` clones onto the records `Table::select` boxed.
     let counts = Counts::new();
     let source = erased(&counts, 0..5);
-    let mut out: Box<dyn Any> = Box::new(counted(&counts, [100, 101]));
+    let mut out = erased(&counts, [100, 101]).boxed();
     counts.panics_at.store(3, Ordering::SeqCst);
     let done = catch_unwind(AssertUnwindSafe(|| {
-        let mut lent = ErasedVec::lend(&COUNTED, &mut *out).expect("a Vec<Counted>");
-        lent.reserve_exact(10);
-        lent.extend_cloned(&source, &[0, 1, 2, 3, 4]);
+        let out = out.downcast_mut::<ErasedVec>().expect("records");
+        out.reserve_exact(10);
+        out.extend_cloned(&source, &[0, 1, 2, 3, 4]);
     }));
     assert!(done.is_err());
-    let out = out
-        .downcast::<Vec<Counted>>()
-        .expect("still a Vec<Counted>");
-    let ids: Vec<u64> = out.iter().map(|r| r.id).collect();
-    assert_eq!(ids, vec![100, 101, 0, 1, 2]);
-    assert!(out.capacity() >= 12, "the room made is kept");
+    let capacity = out.downcast_ref::<ErasedVec>().expect("records").capacity();
+    assert!(capacity >= 12, "the room made is kept");
     assert_eq!(counts.drops(), 0);
-    drop(out);
+    assert_eq!(ids_of(out), vec![100, 101, 0, 1, 2]);
     drop(source);
     assert_eq!(counts.drops(), 10);
-    // Something else is not lent.
-    let mut other: Box<dyn Any> = Box::new(vec![1_u8]);
-    assert!(ErasedVec::lend(&COUNTED, &mut *other).is_none());
 }
 
 #[test]
@@ -180,7 +180,7 @@ fn truncate_drops_the_tail_only() {
     // Still usable after.
     let more = erased(&counts, [42]);
     vec.append(more);
-    assert_eq!(ids_of(vec.into_vec()), vec![42]);
+    assert_eq!(ids_of(vec.boxed()), vec![42]);
     assert_eq!(counts.drops(), 9);
 }
 
@@ -194,7 +194,7 @@ fn swaps_exchange_records_and_check_their_positions() {
     let past_end = catch_unwind(AssertUnwindSafe(|| vec.swap(1, 5)));
     assert!(past_end.is_err(), "a position past the end panics");
     assert_eq!(counts.drops(), 0);
-    assert_eq!(ids_of(vec.into_vec()), vec![4, 1, 3, 2, 0]);
+    assert_eq!(ids_of(vec.boxed()), vec![4, 1, 3, 2, 0]);
     assert_eq!(counts.drops(), 5);
 }
 
@@ -207,7 +207,7 @@ fn append_moves_records_without_dropping_or_cloning_them() {
     vec.append(erased(&counts, 3..7));
     vec.append(erased(&counts, []));
     assert_eq!((counts.clones(), counts.drops()), (0, 0));
-    assert_eq!(ids_of(vec.into_vec()), (0..7).collect::<Vec<_>>());
+    assert_eq!(ids_of(vec.boxed()), (0..7).collect::<Vec<_>>());
     assert_eq!(counts.drops(), 7);
 }
 
@@ -230,9 +230,8 @@ fn records_handed_out_one_by_one_go_to_their_groups() {
     // Records 5 and 6 had no group: dropped, and only they.
     assert_eq!(counts.drops(), 2);
     // Group 2 got one more than its size said: it grew.
-    let groups = ErasedVec::into_groups(&COUNTED, groups)
-        .downcast::<Vec<Vec<Counted>>>()
-        .expect("a Vec<Vec<Counted>>");
+    let groups =
+        groups_of::<Counted>(ErasedGroups::boxed(&COUNTED, groups)).expect("groups of Counted");
     let ids: Vec<Vec<u64>> = groups
         .iter()
         .map(|g| g.iter().map(|r| r.id).collect())
@@ -249,7 +248,7 @@ fn clones_go_to_the_groups_their_pairs_name_in_order() {
     // Every record, more than one batch of positions.
     let mut all = ErasedVec::new(&COUNTED);
     all.extend_cloned_all(&source);
-    assert_eq!(ids_of(all.into_vec()), (0..600).collect::<Vec<_>>());
+    assert_eq!(ids_of(all.boxed()), (0..600).collect::<Vec<_>>());
     // Group 1 is allocated too small and grows; group 0 gets nothing.
     let mut groups: Vec<ErasedVec> = [0, 1, 2]
         .iter()
@@ -260,9 +259,8 @@ fn clones_go_to_the_groups_their_pairs_name_in_order() {
         &[(5, 2), (599, 1), (3, 1), (5, 2), (7, 1)],
         &mut groups,
     );
-    let groups = ErasedVec::into_groups(&COUNTED, groups)
-        .downcast::<Vec<Vec<Counted>>>()
-        .expect("a Vec<Vec<Counted>>");
+    let groups =
+        groups_of::<Counted>(ErasedGroups::boxed(&COUNTED, groups)).expect("groups of Counted");
     let ids: Vec<Vec<u64>> = groups
         .iter()
         .map(|g| g.iter().map(|r| r.id).collect())
@@ -291,7 +289,7 @@ fn a_panic_while_handing_out_records_drops_none_twice() {
     assert!(done.is_err());
     // The records not handed out leak (the buffer is freed); none is dropped.
     assert_eq!(counts.drops(), 0);
-    assert_eq!(ids_of(kept.into_vec()), vec![0, 1, 2]);
+    assert_eq!(ids_of(kept.boxed()), vec![0, 1, 2]);
     assert_eq!(counts.drops(), 3);
 }
 
@@ -310,16 +308,19 @@ fn buffers_keep_the_record_types_alignment() {
         vec.extend_cloned(&source, &[0]);
         assert_eq!(vec.as_ptr() as usize % 64, 0);
     }
-    let back = vec.into_vec().downcast::<Vec<Aligned>>().expect("aligned");
-    assert_eq!(*back, vec![Aligned(7); 40]);
+    let back = vec_of::<Aligned>(vec.boxed()).expect("aligned");
+    assert_eq!(back, vec![Aligned(7); 40]);
     // An empty vector hands back an empty Vec (no buffer).
-    let empty = ErasedVec::with_capacity(&ALIGNED, 0).into_vec();
-    assert_eq!(empty.downcast::<Vec<Aligned>>().expect("aligned").len(), 0);
+    let empty = ErasedVec::with_capacity(&ALIGNED, 0).boxed();
+    assert_eq!(vec_of::<Aligned>(empty).expect("aligned").len(), 0);
+    // Grouped records of no group are still of their type.
+    let none = ErasedGroups::boxed(&ALIGNED, Vec::new());
+    assert!(groups_of::<u8>(none).is_err());
 }
 
 #[test]
 fn zero_sized_types_are_refused() {
-    // In a constant (as `Typed::TABLE` makes it) this fails to compile; made
+    // In a constant (as `Typed::RECORD` makes it) this fails to compile; made
     // at run time, it panics.
     let made = catch_unwind(RecordType::of::<()>);
     assert!(made.is_err());

@@ -1,13 +1,14 @@
 //! The functions of [`RecordType::of`](super::RecordType::of): the only code
-//! made for each record type (cloning, dropping, and handing records back as
-//! the `Vec<T>` or `Vec<Vec<T>>` callers expect); everything else of the
-//! erased vector is compiled once.
+//! made for each record type (cloning, dropping, and taking the records of a
+//! `Vec<T>` a data layer of its own returns); everything else of the erased
+//! vector is compiled once, and the way back to a `Vec<T>` is the caller's.
 //!
 //! Each is written with raw pointers and `as` casts rather than the slice,
 //! `Option`, `Box` and `Vec` helpers that would read more naturally: in a debug
 //! build every generic helper a per-type function calls is one more function
 //! compiled (and tracked by the incremental build) for every resource.
 
+use std::alloc::{self, Layout};
 use std::any::{Any, TypeId};
 use std::ptr;
 
@@ -55,62 +56,29 @@ pub(super) unsafe fn drop_one<T>(p: *mut u8) {
     unsafe { ptr::drop_in_place(p as *mut T) }
 }
 
-/// The `Vec<T>` of `parts`, boxed.
-///
-/// # Safety
-/// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
-pub(super) unsafe fn boxed_vec<T: Send + 'static>(parts: RawParts) -> Box<dyn Any + Send> {
-    // SAFETY: the caller's promise.
-    Box::new(unsafe { vec_from_parts::<T>(parts) })
-}
-
-/// # Safety
-/// `parts` are a `Vec<T>`'s, given up (see [`ErasedVec`]'s invariant).
-pub(super) unsafe fn swap_parts<T: 'static>(
-    out: &mut dyn Any,
-    parts: RawParts,
-) -> Option<RawParts> {
-    // The type is compared here, not by `downcast_mut` (three functions
-    // more per record type); the constant is computed at compile time.
-    if (*out).type_id() != const { TypeId::of::<Vec<T>>() } {
-        return None;
+/// The parts of the `Vec<T>` in `records`, its buffer and records given up,
+/// the box freed; the box back when it holds something else.
+pub(super) fn take_vec<T: 'static>(
+    records: Box<dyn Any + Send>,
+) -> Result<RawParts, Box<dyn Any + Send>> {
+    // The type is compared here, not by `downcast` (five functions more per
+    // record type); the constant is computed at compile time.
+    if (*records).type_id() != const { TypeId::of::<Vec<T>>() } {
+        return Err(records);
     }
-    // SAFETY: `out` is a `Vec<T>` (its type id says so), borrowed exclusively.
-    let out = unsafe { &mut *(out as *mut dyn Any as *mut Vec<T>) };
-    let old = RawParts {
-        ptr: out.as_mut_ptr() as *mut u8,
-        len: out.len(),
-        cap: out.capacity(),
+    let vec = Box::into_raw(records) as *mut Vec<T>;
+    // SAFETY: the box held a `Vec<T>` (its type id says so), now given up:
+    // the pointer is to that vector, live until freed below.
+    let parts = unsafe {
+        RawParts {
+            ptr: (*vec).as_mut_ptr() as *mut u8,
+            len: (*vec).len(),
+            cap: (*vec).capacity(),
+        }
     };
-    // SAFETY: the old vector's parts are handed to the caller, which owns
-    // them from here on: it is overwritten, not dropped, with the vector of
-    // `parts` (the caller's promise).
-    unsafe { ptr::write(out, vec_from_parts::<T>(parts)) };
-    Some(old)
-}
-
-/// # Safety
-/// As [`swap_parts`].
-pub(super) unsafe fn vec_from_parts<T>(parts: RawParts) -> Vec<T> {
-    // SAFETY: a non-zero capacity's buffer was allocated by the global
-    // allocator with `Layout::array::<T>(cap)` (what `RecordType::array`
-    // makes for `T`) and holds `len` initialized `T`s: a `Vec<T>`'s parts.
-    // With capacity 0 the pointer is dangling, non-null and aligned for `T`
-    // (`RecordType::dangling`, or an empty `Vec<T>`'s), which is all
-    // `Vec::from_raw_parts` asks then ("if the capacity is nonzero, `ptr`
-    // must have been allocated using the global allocator").
-    unsafe { Vec::from_raw_parts(parts.ptr as *mut T, parts.len, parts.cap) }
-}
-
-/// # Safety
-/// Each of `groups` holds `T`s; their records and buffers move to the result
-/// (the caller forgets the groups).
-pub(super) unsafe fn groups_of<T: Send + 'static>(groups: &[ErasedVec]) -> Box<dyn Any + Send> {
-    let mut out: Vec<Vec<T>> = Vec::with_capacity(groups.len());
-    for group in groups {
-        // SAFETY: a group's parts are a `Vec<T>`'s (invariant), and the
-        // caller gives them up.
-        out.push(unsafe { vec_from_parts::<T>(group.raw_parts()) });
-    }
-    Box::new(out)
+    // SAFETY: the box's allocation, of a `Vec<T>` (not zero-sized), freed
+    // without dropping the vector, whose buffer and records the parts hand
+    // over to the caller.
+    unsafe { alloc::dealloc(vec as *mut u8, const { Layout::new::<Vec<T>>() }) };
+    Ok(parts)
 }
