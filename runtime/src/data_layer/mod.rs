@@ -56,6 +56,7 @@ pub use crate::scalar::ColumnReader;
 // The contract every layer shares, then the layers.
 pub(crate) mod aggregate_path;
 pub(crate) mod columns;
+pub(crate) mod erased;
 mod records;
 mod request;
 pub(crate) mod sort_path;

@@ -3,7 +3,7 @@
 
 use std::any::Any;
 
-use crate::data_layer::store::{groups_of, vec_of};
+use crate::data_layer::erased::{groups_of, vec_of};
 use crate::error::{Error, Result};
 use crate::resource::{Resource, Row};
 

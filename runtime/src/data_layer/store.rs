@@ -285,10 +285,7 @@ pub(crate) fn remove_rows(table: &mut dyn Table, positions: &[usize]) -> Box<dyn
     records
 }
 
-mod erased;
 mod table;
-
-pub(crate) use self::erased::{groups_of, vec_of};
 
 pub use self::table::new_table;
 

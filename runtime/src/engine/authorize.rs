@@ -21,7 +21,8 @@
 use crate::changeset::Changes;
 use crate::data_layer::Visibility;
 use crate::data_layer::content;
-use crate::data_layer::store::{new_table, vec_of};
+use crate::data_layer::erased::vec_of;
+use crate::data_layer::store::new_table;
 use crate::domain::Scope;
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::Expr;

@@ -21,6 +21,7 @@ impl AttributeVisitor for ToValue {
 }
 
 /// The attribute as an integer, when it holds one.
+#[derive(Default)]
 pub(crate) struct AsInt;
 
 impl AttributeVisitor for AsInt {
@@ -36,6 +37,7 @@ impl AttributeVisitor for AsInt {
 }
 
 /// The attribute as a UUID, when it holds one.
+#[derive(Default)]
 pub(crate) struct AsUuid;
 
 impl AttributeVisitor for AsUuid {

@@ -12,12 +12,12 @@ use std::any::Any;
 use std::marker::PhantomData;
 use std::ptr;
 
-use super::erased::{ErasedGroups, ErasedVec, RecordType};
 use super::{grown_capacity, wrong_records};
+use crate::data_layer::erased::{ErasedGroups, ErasedVec, RecordType};
 use crate::error::Result;
 use crate::resource::visitors::{AsInt, AsUuid, ToValue};
 use crate::resource::{Resource, Schema, Table};
-use crate::scalar::ColumnReader;
+use crate::scalar::{AttributeVisitor, ColumnReader};
 use crate::value::Value;
 
 /// What a table needs of its resource beyond its [`RecordType`]: the
@@ -49,8 +49,8 @@ impl<R: Resource> Typed<R> {
         schema: R::schema,
         read: read::<R>,
         get: get::<R>,
-        ints: ints::<R>,
-        uuids: uuids::<R>,
+        ints: column::<R, AsInt>,
+        uuids: column::<R, AsUuid>,
     };
 }
 
@@ -164,45 +164,31 @@ unsafe fn get<R: Resource>(record: *const u8, attr: usize) -> Value {
     unsafe { &*(record as *const R) }.visit(attr, ToValue)
 }
 
+/// [`Table::ints`] (`V` [`AsInt`]) and [`Table::uuids`] (`V` [`AsUuid`]):
+/// the attribute of each record of `rows` as `V` reads it, `V::missing` for
+/// a row past the end.
+///
 /// # Safety
 /// `records` holds `R`s.
-unsafe fn ints<R: Resource>(
+unsafe fn column<R: Resource, V: AttributeVisitor + Default>(
     records: &ErasedVec,
     rows: &[usize],
     attr: usize,
-    out: &mut Vec<Option<i64>>,
-) {
+    out: &mut Vec<V::Output>,
+) where
+    V::Output: Clone,
+{
     // Written in place, not pushed: a push's capacity check per value costs
     // as much as the read.
     let start = out.len();
-    out.resize(start + rows.len(), None);
+    out.resize(start + rows.len(), V::default().missing());
     let (base, len) = (records.as_ptr(), records.len());
     for (out, &row) in out[start..].iter_mut().zip(rows) {
         if row < len {
             // SAFETY: record `row` is initialized, an `R` (caller), at
             // `row` records of `R`'s size from the start.
             let record = unsafe { &*(base.add(row * const { size_of::<R>() }) as *const R) };
-            *out = record.visit(attr, AsInt);
-        }
-    }
-}
-
-/// # Safety
-/// `records` holds `R`s.
-unsafe fn uuids<R: Resource>(
-    records: &ErasedVec,
-    rows: &[usize],
-    attr: usize,
-    out: &mut Vec<Option<uuid::Uuid>>,
-) {
-    let start = out.len();
-    out.resize(start + rows.len(), None);
-    let (base, len) = (records.as_ptr(), records.len());
-    for (out, &row) in out[start..].iter_mut().zip(rows) {
-        if row < len {
-            // SAFETY: as in `ints`.
-            let record = unsafe { &*(base.add(row * const { size_of::<R>() }) as *const R) };
-            *out = record.visit(attr, AsUuid);
+            *out = record.visit(attr, V::default());
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Tests of the collector: records read into groups, in order.
 
 use super::*;
+use crate::data_layer::erased::{groups_of, vec_of};
 use crate::resource::{Resource, RowColumns};
 use crate::testing::test_resource;
 

@@ -190,16 +190,11 @@ impl ErasedVec {
         ty: &'static RecordType,
         records: Box<dyn Any + Send>,
     ) -> Result<Self, Box<dyn Any + Send>> {
-        if (*records).type_id() == TypeId::of::<ErasedVec>() {
-            let records = records
-                .downcast::<ErasedVec>()
-                .expect("the type was checked");
-            return if records.ty.type_id == ty.type_id {
-                Ok(*records)
-            } else {
-                Err(records)
-            };
-        }
+        let records = match records.downcast::<ErasedVec>() {
+            Ok(erased) if erased.ty.type_id == ty.type_id => return Ok(*erased),
+            Ok(erased) => return Err(erased),
+            Err(records) => records,
+        };
         let parts = (ty.take_vec)(records)?;
         // SAFETY: `take_vec` gave up a `Vec<T>` as its parts.
         Ok(unsafe { ErasedVec::from_raw_parts(ty, parts) })
