@@ -199,7 +199,7 @@ impl Memory {
             let groups = partition.keys.len();
             let mut seen = vec![0_usize; groups];
             let mut rows = Vec::new();
-            let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
+            let keys_of = |row| linker.keys_of_row(table, row);
             scan(table.len(), CHUNK, filter, keys_of, |row, keys| {
                 for &key in keys {
                     let n = seen[key];
@@ -225,7 +225,7 @@ impl Memory {
         };
         let mut hits: Vec<Hit> = Vec::new();
         let linker = Linker::new(schema, partition, &request.visibility, &tables)?;
-        let keys_of = |row| linker.keys_of(&table.get(row, linker.attr));
+        let keys_of = |row| linker.keys_of_row(table, row);
         scan(table.len(), CHUNK, filter, keys_of, |row, keys| {
             hits.extend(keys.iter().map(|&key| Hit { row, key }));
             true

@@ -25,6 +25,22 @@ pub trait Table: Any + Send + Sync {
     }
     /// The value of attribute `attr` of record `row`.
     fn get(&self, row: usize, attr: usize) -> Value;
+    /// The value of attribute `attr` of record `row` as an integer, when it
+    /// holds one: [`Table::get`] without making a [`Value`] (a linking key
+    /// read per row of a scan).
+    fn get_int(&self, row: usize, attr: usize) -> Option<i64> {
+        match self.get(row, attr) {
+            Value::Int(i) => Some(i),
+            _ => None,
+        }
+    }
+    /// The same as a UUID.
+    fn get_uuid(&self, row: usize, attr: usize) -> Option<uuid::Uuid> {
+        match self.get(row, attr) {
+            Value::Uuid(u) => Some(u),
+            _ => None,
+        }
+    }
     /// Appends to `out` the value of attribute `attr` of each record of `rows`
     /// as an integer: `None` for nil, a value of another type, or a row past
     /// the end (how a caller marks "no record", e.g. with `usize::MAX`). One

@@ -6,6 +6,7 @@ use crate::scalar::{AttributeVisitor, Scalar};
 use crate::value::Value;
 
 /// A copy of the attribute as a [`Value`] (`Null` past the last one).
+#[derive(Default)]
 pub(crate) struct ToValue;
 
 impl AttributeVisitor for ToValue {

@@ -33,6 +33,10 @@ pub(crate) struct ResourceType {
     read: unsafe fn(&mut dyn ColumnReader, *mut u8) -> Result<()>,
     /// The value of an attribute of the record at the pointer.
     get: unsafe fn(*const u8, usize) -> Value,
+    /// The attribute of the record at the pointer as an integer ([`Table::get_int`]).
+    int: unsafe fn(*const u8, usize) -> Option<i64>,
+    /// The same as a UUID ([`Table::get_uuid`]).
+    uuid: unsafe fn(*const u8, usize) -> Option<uuid::Uuid>,
     /// [`Table::ints`] over the records of the vector.
     ints: unsafe fn(&ErasedVec, &[usize], usize, &mut Vec<Option<i64>>),
     /// [`Table::uuids`] over the records of the vector.
@@ -48,7 +52,9 @@ impl<R: Resource> Typed<R> {
         record: Self::RECORD,
         schema: R::schema,
         read: read::<R>,
-        get: get::<R>,
+        get: get::<R, ToValue>,
+        int: get::<R, AsInt>,
+        uuid: get::<R, AsUuid>,
         ints: column::<R, AsInt>,
         uuids: column::<R, AsUuid>,
     };
@@ -91,6 +97,14 @@ impl Table for ErasedTable {
         // SAFETY: `at` checks the position and gives a record of the
         // vector, of `ty`'s type (invariant).
         unsafe { (self.ty.get)(self.records.at(row), attr) }
+    }
+    fn get_int(&self, row: usize, attr: usize) -> Option<i64> {
+        // SAFETY: as in `get`.
+        unsafe { (self.ty.int)(self.records.at(row), attr) }
+    }
+    fn get_uuid(&self, row: usize, attr: usize) -> Option<uuid::Uuid> {
+        // SAFETY: as in `get`.
+        unsafe { (self.ty.uuid)(self.records.at(row), attr) }
     }
     fn ints(&self, rows: &[usize], attr: usize, out: &mut Vec<Option<i64>>) {
         // SAFETY: the vector holds records of `ty`'s type (invariant).
@@ -157,11 +171,17 @@ unsafe fn read<R: Resource>(reader: &mut dyn ColumnReader, slot: *mut u8) -> Res
     }
 }
 
+/// The attribute of the record as `V` reads it ([`Table::get`],
+/// [`Table::get_int`], [`Table::get_uuid`]).
+///
 /// # Safety
 /// `record` is an `R`, live for the call.
-unsafe fn get<R: Resource>(record: *const u8, attr: usize) -> Value {
+unsafe fn get<R: Resource, V: AttributeVisitor + Default>(
+    record: *const u8,
+    attr: usize,
+) -> V::Output {
     // SAFETY: the caller's promise.
-    unsafe { &*(record as *const R) }.visit(attr, ToValue)
+    unsafe { &*(record as *const R) }.visit(attr, V::default())
 }
 
 /// [`Table::ints`] (`V` [`AsInt`]) and [`Table::uuids`] (`V` [`AsUuid`]):
