@@ -94,6 +94,28 @@ async fn slow_function(postgres: &Postgres, seconds: f64) {
         .expect("the function is made");
 }
 
+/// Returns once the server runs a statement whose text holds `marker`, seen
+/// from a connection of its own: the moment a caller may stop waiting for a
+/// statement known to have reached the server, however loaded the machine.
+async fn until_running(postgres: &Postgres, marker: &str) {
+    let client = postgres.client().await.expect("a connection");
+    let pattern = format!("%{marker}%");
+    loop {
+        let running = client
+            .query(
+                "SELECT 1 FROM pg_stat_activity \
+                 WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE $1",
+                &[&pattern],
+            )
+            .await
+            .expect("pg_stat_activity is read");
+        if !running.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
 async fn postgres_a_refused_statement_fails_every_later_call_and_the_commit() {
     let Some(db) = crate::common::pg("aborted_refused").await else {
@@ -164,18 +186,22 @@ async fn postgres_a_statement_that_fails_after_its_caller_stopped_waiting_fails_
     let Some(db) = crate::common::pg("aborted_unseen").await else {
         return;
     };
-    slow_function(&db.postgres, 1.0).await;
+    slow_function(&db.postgres, 2.0).await;
     let domain = entries(db.postgres.clone()).await;
     for fail in [true, false] {
+        let watcher = db.postgres.clone();
         let committed = domain
             .transaction(|tx| async move {
                 tx.create(entry(if fail { "lost" } else { "kept" })).await?;
-                let sql = format!("SELECT * FROM entry WHERE id = slow({fail})");
+                let marker = format!("aborted_unseen_{fail}");
+                let sql = format!("SELECT * FROM entry WHERE id = slow({fail}) /* {marker} */");
                 let read = pg(&tx).query::<Entry>(&sql, vec![]);
-                // Dropped while the server still runs it (sent well within
-                // the wait, a second before it ends).
-                let stopped = tokio::time::timeout(Duration::from_millis(400), read).await;
-                assert!(stopped.is_err(), "{stopped:?}");
+                // Dropped once the server runs it (it sleeps two seconds
+                // before it fails or succeeds), not after a guessed delay.
+                tokio::select! {
+                    done = read => panic!("the statement ended before its caller stopped waiting: {done:?}"),
+                    () = until_running(&watcher, &marker) => {}
+                }
                 Ok::<_, Error>(())
             })
             .await;
