@@ -106,8 +106,9 @@ async fn a_write_cancelled_at_any_wait_is_all_there_or_not_at_all(run: Run) -> R
 /// Runs `write` while another session holds `lock` (taken in a transaction
 /// of its own) and drops it as soon as one of its statements waits on the
 /// server for that lock (a `select!` whose other branch won); then lets the
-/// lock go, and the statement runs to its end.
-async fn cancel_while_blocked<F>(postgres: &Postgres, lock: &str, write: F) -> Result<()>
+/// lock go, and the statement runs to its end. Returns the process id of the
+/// session that waited (the transaction's connection).
+async fn cancel_while_blocked<F>(postgres: &Postgres, lock: &str, write: F) -> Result<i32>
 where
     F: IntoFuture,
     F::Output: std::fmt::Debug,
@@ -125,26 +126,25 @@ where
     let watcher = postgres.client().await?;
     let blocked = async {
         loop {
-            let waiting: i64 = watcher
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+            let waiting = watcher
+                .query(
+                    "SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
                     &[&pid],
                 )
                 .await
-                .expect("read pg_stat_activity")
-                .get(0);
-            if waiting > 0 {
-                return;
+                .expect("read pg_stat_activity");
+            if let Some(row) = waiting.first() {
+                return row.get::<_, i32>(0);
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     };
-    tokio::select! {
+    let waited = tokio::select! {
         written = write.into_future() => panic!("the write waits for the lock: {written:?}"),
-        () = blocked => {}
-    }
+        pid = blocked => pid,
+    };
     holder.batch_execute("ROLLBACK").await.expect("unlock");
-    Ok(())
+    Ok(waited)
 }
 
 // PostgreSQL only: SQLite runs a statement to its end once started, on a
@@ -198,5 +198,44 @@ async fn an_update_cancelled_while_its_statement_waits_is_undone(run: Run) -> Re
     })
     .await?;
     assert_eq!(subjects(d).await?, ["before", "kept"]);
+    Ok(())
+}
+
+layers!(a_commit_that_cannot_undo_a_cancelled_write_is_aborted);
+async fn a_commit_that_cannot_undo_a_cancelled_write_is_aborted(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let Store::Postgres(postgres) = &fx.store else {
+        return Ok(());
+    };
+    let ada = rep(d, "Ada", 1).await;
+    let committed = d
+        .transaction(|tx| async move {
+            tx.create(new_ticket("before")).await?;
+            let write =
+                tx.create(new_ticket("cancelled").set(Ticket::representative_id(), Some(ada.id)));
+            let lock = "SELECT * FROM representative FOR UPDATE";
+            let pid = cancel_while_blocked(postgres, lock, write).await?;
+            // The transaction's session ends under it: the commit cannot undo
+            // the cancelled write first, and nothing is committed.
+            postgres
+                .client()
+                .await?
+                .execute("SELECT pg_terminate_backend($1)", &[&pid])
+                .await
+                .expect("terminate the transaction's session");
+            Ok::<_, ashore::Error>(())
+        })
+        .await;
+    let err = committed.expect_err("the commit fails");
+    assert!(
+        matches!(err.kind(), ErrorKind::TransactionAborted { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("undoing a cancelled write"),
+        "{err}"
+    );
+    assert!(subjects(d).await?.is_empty());
     Ok(())
 }
