@@ -103,6 +103,76 @@ async fn a_write_cancelled_at_any_wait_is_all_there_or_not_at_all(run: Run) -> R
     Ok(())
 }
 
+layers!(a_call_of_several_writes_cancelled_at_any_wait_is_all_there_or_aborts);
+async fn a_call_of_several_writes_cancelled_at_any_wait_is_all_there_or_aborts(
+    run: Run,
+) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let mut aborted = 0;
+    for polls in 1.. {
+        let round = format!("{polls:03}");
+        let outcome = d
+            .transaction(|tx| {
+                let round = round.clone();
+                async move {
+                    tx.create(new_ticket(&format!("{round} before"))).await?;
+                    let call = tx
+                        .create(
+                            Representative::changeset()
+                                .set(Representative::name(), format!("{round} rep"))
+                                .set(Representative::priority_threshold(), 1)
+                                .set(Representative::admin(), false),
+                        )
+                        .with_related(
+                            Representative::tickets(),
+                            [
+                                new_ticket(&format!("{round} child 1")),
+                                new_ticket(&format!("{round} child 2")),
+                            ],
+                        );
+                    Ok::<_, ashore::Error>(cancel_after(polls, call).await.is_some())
+                }
+            })
+            .await;
+        let all = subjects(d).await?;
+        let mine: Vec<&str> = all
+            .iter()
+            .filter_map(|s| s.strip_prefix(&round))
+            .map(str::trim)
+            .collect();
+        match outcome {
+            Ok(true) => {
+                assert_eq!(mine, ["before", "child 1", "child 2"]);
+                break;
+            }
+            // Cancelled before it wrote anything, or once its end was sent.
+            Ok(false) => assert!(
+                mine == ["before"] || mine == ["before", "child 1", "child 2"],
+                "round {polls}: a cancelled call half there: {mine:?}"
+            ),
+            // Cancelled after part of it was written: the whole transaction
+            // is undone.
+            Err(e) => {
+                assert!(
+                    matches!(e.kind(), ErrorKind::TransactionAborted { .. }),
+                    "{e:?}"
+                );
+                assert!(mine.is_empty(), "round {polls}: {mine:?}");
+                aborted += 1;
+            }
+        }
+        assert!(polls < 100, "the call never finished");
+    }
+    // PostgreSQL waits on the server between the parent's write and its
+    // children's: a cancellation there aborts the transaction. (Memory writes
+    // without waiting; SQLite's waits may each find their write done.)
+    if run.layer == Layer::Postgres {
+        assert!(aborted > 0, "some cancellation fell between two writes");
+    }
+    Ok(())
+}
+
 /// Runs `write` while another session holds `lock` (taken in a transaction
 /// of its own) and drops it as soon as one of its statements waits on the
 /// server for that lock (a `select!` whose other branch won); then lets the
