@@ -29,6 +29,14 @@ async fn subjects(d: &Domain) -> Result<Vec<String>> {
     Ok(tickets.into_iter().map(|t| t.subject).collect())
 }
 
+/// The subjects among `all` of round `round`, without its prefix.
+fn of_round<'a>(all: &'a [String], round: &str) -> Vec<&'a str> {
+    all.iter()
+        .filter_map(|s| s.strip_prefix(round))
+        .map(str::trim)
+        .collect()
+}
+
 /// Polls `future` (each time it is woken) until it finishes or has waited
 /// `polls` times, then drops it at once: `None` when it had not finished,
 /// cancelled at its `polls`-th wait as a timeout or a `select!` would.
@@ -74,11 +82,7 @@ async fn a_write_cancelled_at_any_wait_is_all_there_or_not_at_all(run: Run) -> R
             })
             .await?;
         let all = subjects(d).await?;
-        let mine: Vec<&str> = all
-            .iter()
-            .filter_map(|s| s.strip_prefix(&round))
-            .map(str::trim)
-            .collect();
+        let mine = of_round(&all, &round);
         let (finished, seen_inside) = finished;
         assert_eq!(seen_inside, all.len(), "round {polls}: {mine:?}");
         if finished {
@@ -136,11 +140,7 @@ async fn a_call_of_several_writes_cancelled_at_any_wait_is_all_there_or_aborts(
             })
             .await;
         let all = subjects(d).await?;
-        let mine: Vec<&str> = all
-            .iter()
-            .filter_map(|s| s.strip_prefix(&round))
-            .map(str::trim)
-            .collect();
+        let mine = of_round(&all, &round);
         match outcome {
             Ok(true) => {
                 assert_eq!(mine, ["before", "child 1", "child 2"]);
