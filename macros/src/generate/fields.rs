@@ -27,11 +27,17 @@ pub fn fields_struct(ctx: &Ctx) -> TokenStream {
     }
 }
 
-/// Its inherent methods the template does not write: one per relationship and
-/// aggregate (the template, `__private::resource_items!`, writes the `Fields`
-/// impl and one method per attribute).
+/// Its inherent methods the template does not write: one per relationship
+/// with a manual loader and one per aggregate (the template,
+/// `__private::resource_items!`, writes the `Fields` impl, one method per
+/// attribute and one per other relationship: `relationships::listed`).
 pub fn more_methods(ctx: &Ctx) -> TokenStream {
-    let relationships = ctx.resource.relationships.iter().map(|r| {
+    let relationships = ctx
+        .resource
+        .relationships
+        .iter()
+        .filter(|r| r.manual().is_some());
+    let relationships = relationships.map(|r| {
         let (name, dest) = (&r.name, &r.destination);
         let docs = docs(&r.attrs);
         let lit = name_lit(name);

@@ -43,7 +43,8 @@ pub fn resource_items(
         .iter()
         .enumerate()
         .map(|(index, a)| {
-            let (name, ty, ends) = (&a.name, &ctx.types[index], crate::spans::ends(&a.ty));
+            let (name, ty) = (&a.name, &ctx.types[index]);
+            let ends = crate::spans::ends(ty);
             let docs: Vec<_> = docs(&a.attrs).collect();
             // All on the type: if it is not an attribute type, that is where it
             // shows. The return type spans the whole type (`spans::around`): on
@@ -110,6 +111,8 @@ pub fn resource_items(
         let doc = format!(" The values of a `{ident}` to create: nothing set yet.");
         quote!(changeset #doc)
     });
+    let relationships = relationships::listed(ctx);
+    let infos = relationships::infos(ctx);
     // The trait path carries the struct's span: a missing `Clone` is reported
     // there. `impl` and the braces are the call site's, as every item's.
     let trait_path = quote_spanned!(ident.span()=> __ashore::Resource);
@@ -123,8 +126,10 @@ pub fn resource_items(
         __ashore::resource_items! {
             #ident #fields_ident
             schema [#name #table #pk_index] { #schema }
+            infos [#infos]
             columns [#columns]
             accessors [#accessors]
+            relationships [#relationships]
             fields { #fields }
             inherent #query #changeset { #fk_accessors #inherent }
         }

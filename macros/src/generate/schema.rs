@@ -1,19 +1,18 @@
 //! The static schema: the `Schema` with its lists inline, one `AttributeInfo`
-//! per attribute (written by the runtime's template, see `impls`), one
-//! `Identity` per identity (its relationships from `relationships.rs`, its
-//! policies and multitenancy from `policies.rs`). An attribute type that is not
+//! per attribute and one `RelationshipInfo` per relationship (written by the
+//! runtime's template, see `impls`, from the pieces of `relationships.rs`), one
+//! `Identity` per identity (its policies and multitenancy from `policies.rs`). An attribute type that is not
 //! a `Scalar` fails there, on the user's type.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Ctx, name_lit, policies, relationships};
+use super::{Ctx, name_lit, policies};
 
-/// The fields of the static schema after `primary_key` (see the module
+/// The fields of the static schema after `relationships` (see the module
 /// comment): one static, its lists inline, each a `'static` slice all the same
 /// (fewer items per resource: `benches/compile_time/`).
 pub fn rest(ctx: &Ctx) -> TokenStream {
-    let relationships = relationships::infos(ctx);
     let ident = &ctx.resource.ident;
     let policies = policies::policies(ctx);
     let multitenancy = policies::multitenancy(ctx);
@@ -26,7 +25,6 @@ pub fn rest(ctx: &Ctx) -> TokenStream {
     });
     let stored = ctx.resource.not_stored.is_none();
     quote! {
-        relationships: &#relationships,
         identities: &[#(#identities),*],
         policies: &#policies,
         multitenancy: #multitenancy,

@@ -24,7 +24,9 @@
 //!
 //! The input of `resource_items!`, in order (each a fixed keyword, then its
 //! pieces): the resource and its `Fields` struct;
-//! `schema [name table primary_key_index] { the rest of the Schema's fields }`;
+//! `schema [name table primary_key_index] { the Schema's fields after relationships }`;
+//! `infos [ "name" Kind [destination] "source" [Some("destination") or None]
+//! [options] .. ]`, one per relationship, in order;
 //! `columns [ index name "name" [type] [Term type] [docs] Generated? ; .. ]`,
 //! the `TermOf<..>` of its `Fields` method built by the caller (rustc reports
 //! a return type that is not well formed on the span of the whole type, which
@@ -32,6 +34,10 @@
 //! the columns whose `Field<Self, type>` accessor the template writes (not a
 //! belongs_to's key, whose type projects from the destination: the caller
 //! writes that accessor among the inherent items, for the same reason);
+//! `relationships [ index name "name" [destination] [its Fields type] one|many
+//! ToOne|ToMany [docs] .. ]`, those without a manual loader, whose `Fields`
+//! method and `Rel` constructor the template writes (the caller writes those
+//! of a manual one);
 //! `fields { more methods of the Fields struct }`;
 //! `inherent (query "doc")? (changeset "doc")? { more inherent items }`.
 //! That of `resource_fns!`: the resource and its `Fields` struct;
@@ -47,11 +53,19 @@ macro_rules! __ashore_resource_items {
     (
         $ident:ident $fields:ident
         schema [$name:literal $table:literal $pk_index:literal] { $($schema:tt)* }
+        infos [$(
+            $i_lit:literal $i_kind:ident [$($i_dest:tt)*] $i_source:literal [$($i_destination:tt)*]
+            [$($i_options:tt)*]
+        )*]
         columns [$(
             $index:literal $column:ident $lit:literal [$($ty:tt)*] [$($term:tt)*] [$($docs:tt)*]
             $($generated:ident)? ;
         )*]
         accessors [$($a_index:literal $a_column:ident $a_lit:literal [$($a_ty:tt)*] [$($a_docs:tt)*])*]
+        relationships [$(
+            $r_index:literal $r_name:ident $r_lit:literal [$($r_dest:tt)*] [$($r_fields:tt)*]
+            $r_new:ident $r_card:ident [$($r_docs:tt)*]
+        )*]
         fields { $($more_fields:tt)* }
         inherent $(query $query_doc:literal)? $(changeset $changeset_doc:literal)? { $($more:tt)* }
     ) => {
@@ -66,6 +80,16 @@ macro_rules! __ashore_resource_items {
                 )$(.with_generated(__ashore::Generated::$generated))?
             ),*],
             primary_key: $pk_index,
+            relationships: &[$(
+                __ashore::RelationshipInfo::new(
+                    $i_lit,
+                    __ashore::RelationshipKind::$i_kind,
+                    <$($i_dest)* as __ashore::Resource>::schema,
+                    $i_source,
+                    $($i_destination)*,
+                )
+                $($i_options)*
+            ),*],
             $($schema)*
         };
         // The accessors mirror the fields: a pub resource may relate to a private one.
@@ -76,6 +100,13 @@ macro_rules! __ashore_resource_items {
                 #[inline]
                 pub fn $column(&self) -> $($term)* {
                     __ashore::attr(&self.path, $lit)
+                }
+            )*
+            $(
+                $($r_docs)*
+                #[inline]
+                pub fn $r_name(&self) -> $($r_fields)* {
+                    __ashore::fields_at(__ashore::child(&self.path, $r_lit))
                 }
             )*
             $($more_fields)*
@@ -102,6 +133,16 @@ macro_rules! __ashore_resource_items {
                 #[inline]
                 pub fn $a_column() -> __ashore::Field<Self, $($a_ty)*> {
                     __ashore::Field::new($a_lit, $a_index)
+                }
+            )*
+            $(
+                $($r_docs)*
+                #[inline]
+                pub fn $r_name() -> __ashore::Rel<Self, $($r_dest)*, __ashore::$r_card> {
+                    __ashore::Rel::$r_new(
+                        &__ASHORE_SCHEMA.relationships[$r_index],
+                        |record, value| record.$r_name = __ashore::Loaded::new(value),
+                    )
                 }
             )*
             $($more)*
