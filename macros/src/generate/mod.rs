@@ -4,6 +4,15 @@
 //! user's own, so no struct is emitted for it. The generated code is what
 //! `runtime/tests/expansion/` writes by hand, through `::ashore::__private`.
 //!
+//! The repetitive part (the schema's lists, the functions of the `Fields` and
+//! `Resource` impls, the accessors) is written by the runtime's `macro_rules!`
+//! templates (`runtime/src/__private/template.rs`) from one compact call that
+//! `impls::resource_items` builds: the compiler expands a template's tokens
+//! itself, where this crate, unoptimized in a debug build, paid for each one it
+//! handed over (`benches/compile_time/`). What the macro still builds are the
+//! pieces only it knows and every token spanned on a user's token so that
+//! rustc reports there (each attribute's `TermOf` return type, the impls' heads).
+//!
 //! Everything but the two structs goes inside one `const _: () = { .. };` so the
 //! statics of two resources in one module never collide; it opens with
 //! `use ::ashore::__private as __ashore;`, and the code inside names the runtime
