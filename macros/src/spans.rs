@@ -18,8 +18,9 @@ use syn::Type;
 
 /// The span of `ty` as `syn::spanned::Spanned` gives it (its first token's,
 /// joined to its last one's where the compiler can join spans) and the span
-/// of its last token, in one pass over its tokens.
-pub fn ends(ty: &Type) -> (Span, Span) {
+/// of its last token, in one pass over its tokens (`ty` a type or its
+/// tokens: a settled stream is not built again).
+pub fn ends(ty: &impl ToTokens) -> (Span, Span) {
     let mut tokens = ty.to_token_stream().into_iter();
     let Some(first) = tokens.next().map(|t| t.span()) else {
         return (Span::call_site(), Span::call_site());

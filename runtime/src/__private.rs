@@ -10,6 +10,7 @@ use std::sync::Arc;
 mod aggregates;
 mod foreign_key;
 mod keys;
+mod template;
 
 pub use aggregates::{
     AvgValue, CountValue, ExistsValue, KindOf, ListValue, OptionalValue, Ordered, Relationships,
@@ -18,6 +19,11 @@ pub use aggregates::{
 };
 pub use foreign_key::{PrimaryKeyOf, is_key};
 
+/// The templates of a resource's accessors and impls (`template.rs`).
+pub use crate::{
+    __ashore_fields_fns as fields_fns, __ashore_resource_fns as resource_fns,
+    __ashore_resource_items as resource_items,
+};
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
 pub use crate::changeset::Changeset;
@@ -52,6 +58,10 @@ pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{i64, usize};
 pub use core::result::Result::Ok;
 pub use std::vec::Vec;
+
+/// The `Term` of an attribute of type `T`: what a generated `Fields` method
+/// returns (fewer tokens than the projection written out).
+pub type TermOf<T> = Term<<T as Scalar>::Kind>;
 
 /// The attribute `name` reached through `path`, typed by its kind.
 pub fn attr<K>(path: &Path, name: &'static str) -> Term<K> {

@@ -13,8 +13,11 @@ use crate::data_layer::memory::Memory;
 use crate::error::{Error, ErrorKind, Result};
 use crate::resource::{Resource, Schema, relationship_filter_cycle};
 
+mod guarded;
 mod scope;
 mod scoped;
+
+pub(crate) use guarded::{Armed, Doom};
 
 pub use scope::{ReadScope, Scope};
 pub(crate) use scoped::Defaults;
@@ -71,9 +74,10 @@ pub(crate) struct Inner {
     pub(crate) layer: Arc<dyn DataLayer>,
     schemas: HashMap<&'static str, &'static Schema>,
     state: State,
-    /// Whether `layer` is a transaction's (the domain `Domain::transaction`
-    /// hands its block).
-    in_transaction: bool,
+    /// When `layer` is a transaction's (the domain `Domain::transaction`
+    /// hands its block, whose layer is then [`guarded::Guarded`]): what its
+    /// verbs left of it.
+    transaction: Option<Doom>,
 }
 
 impl fmt::Debug for Domain {
@@ -202,7 +206,7 @@ impl DomainBuilder {
                 layer,
                 schemas,
                 state: self.state,
-                in_transaction: false,
+                transaction: None,
             }),
             defaults: None,
         })
@@ -212,13 +216,17 @@ impl DomainBuilder {
 impl Domain {
     /// The same domain over `layer` (a transaction's), with the same state
     /// and defaults.
-    pub(crate) fn with_layer(&self, layer: Arc<dyn DataLayer>) -> Domain {
+    pub(crate) fn with_layer(&self, layer: Arc<dyn DataLayer>, doom: Doom) -> Domain {
+        let layer = Arc::new(guarded::Guarded {
+            inner: layer,
+            doom: doom.clone(),
+        });
         Domain {
             inner: Arc::new(Inner {
                 layer,
                 schemas: self.inner.schemas.clone(),
                 state: self.inner.state.clone(),
-                in_transaction: true,
+                transaction: Some(doom),
             }),
             defaults: self.defaults.clone(),
         }
@@ -232,10 +240,10 @@ impl Domain {
             .and_then(|value| value.downcast_ref::<T>())
     }
 
-    /// Whether this domain is a transaction's: what it runs is inside that
-    /// transaction already.
-    pub(crate) fn in_transaction(&self) -> bool {
-        self.inner.in_transaction
+    /// In a transaction's domain (what it runs is inside that transaction
+    /// already), what its verbs left of the transaction; `None` outside one.
+    pub(crate) fn doom(&self) -> Option<&Doom> {
+        self.inner.transaction.as_ref()
     }
 
     /// Starts building a domain.
@@ -252,8 +260,14 @@ impl Domain {
     /// The data layer as its concrete type, when it is a `T`: how a manual loader
     /// reaches a SQL layer to run raw SQL.
     pub fn data_layer_as<T: DataLayer>(&self) -> Option<&T> {
-        // Through the trait object: `Arc<dyn DataLayer>` is itself `Any`.
-        let layer: &dyn DataLayer = &*self.inner.layer;
+        // Through the trait object: `Arc<dyn DataLayer>` is itself `Any`; a
+        // transaction's layer is the data layer's, guarded.
+        let mut layer: &dyn DataLayer = &*self.inner.layer;
+        if let Some(guarded) =
+            crate::data_layer::AsAny::as_any(layer).downcast_ref::<guarded::Guarded>()
+        {
+            layer = &*guarded.inner;
+        }
         crate::data_layer::AsAny::as_any(layer).downcast_ref::<T>()
     }
 

@@ -29,6 +29,14 @@ async fn subjects(d: &Domain) -> Result<Vec<String>> {
     Ok(tickets.into_iter().map(|t| t.subject).collect())
 }
 
+/// The subjects among `all` of round `round`, without its prefix.
+fn of_round<'a>(all: &'a [String], round: &str) -> Vec<&'a str> {
+    all.iter()
+        .filter_map(|s| s.strip_prefix(round))
+        .map(str::trim)
+        .collect()
+}
+
 /// Polls `future` (each time it is woken) until it finishes or has waited
 /// `polls` times, then drops it at once: `None` when it had not finished,
 /// cancelled at its `polls`-th wait as a timeout or a `select!` would.
@@ -74,11 +82,7 @@ async fn a_write_cancelled_at_any_wait_is_all_there_or_not_at_all(run: Run) -> R
             })
             .await?;
         let all = subjects(d).await?;
-        let mine: Vec<&str> = all
-            .iter()
-            .filter_map(|s| s.strip_prefix(&round))
-            .map(str::trim)
-            .collect();
+        let mine = of_round(&all, &round);
         let (finished, seen_inside) = finished;
         assert_eq!(seen_inside, all.len(), "round {polls}: {mine:?}");
         if finished {
@@ -103,11 +107,78 @@ async fn a_write_cancelled_at_any_wait_is_all_there_or_not_at_all(run: Run) -> R
     Ok(())
 }
 
+layers!(a_call_of_several_writes_cancelled_at_any_wait_is_all_there_or_aborts);
+async fn a_call_of_several_writes_cancelled_at_any_wait_is_all_there_or_aborts(
+    run: Run,
+) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let mut aborted = 0;
+    for polls in 1.. {
+        let round = format!("{polls:03}");
+        let outcome = d
+            .transaction(|tx| {
+                let round = round.clone();
+                async move {
+                    tx.create(new_ticket(&format!("{round} before"))).await?;
+                    let call = tx
+                        .create(
+                            Representative::changeset()
+                                .set(Representative::name(), format!("{round} rep"))
+                                .set(Representative::priority_threshold(), 1)
+                                .set(Representative::admin(), false),
+                        )
+                        .with_related(
+                            Representative::tickets(),
+                            [
+                                new_ticket(&format!("{round} child 1")),
+                                new_ticket(&format!("{round} child 2")),
+                            ],
+                        );
+                    Ok::<_, ashore::Error>(cancel_after(polls, call).await.is_some())
+                }
+            })
+            .await;
+        let all = subjects(d).await?;
+        let mine = of_round(&all, &round);
+        match outcome {
+            Ok(true) => {
+                assert_eq!(mine, ["before", "child 1", "child 2"]);
+                break;
+            }
+            // Cancelled before it wrote anything, or once its end was sent.
+            Ok(false) => assert!(
+                mine == ["before"] || mine == ["before", "child 1", "child 2"],
+                "round {polls}: a cancelled call half there: {mine:?}"
+            ),
+            // Cancelled after part of it was written: the whole transaction
+            // is undone.
+            Err(e) => {
+                assert!(
+                    matches!(e.kind(), ErrorKind::TransactionAborted { .. }),
+                    "{e:?}"
+                );
+                assert!(mine.is_empty(), "round {polls}: {mine:?}");
+                aborted += 1;
+            }
+        }
+        assert!(polls < 100, "the call never finished");
+    }
+    // PostgreSQL waits on the server between the parent's write and its
+    // children's: a cancellation there aborts the transaction. (Memory writes
+    // without waiting; SQLite's waits may each find their write done.)
+    if run.layer == Layer::Postgres {
+        assert!(aborted > 0, "some cancellation fell between two writes");
+    }
+    Ok(())
+}
+
 /// Runs `write` while another session holds `lock` (taken in a transaction
 /// of its own) and drops it as soon as one of its statements waits on the
 /// server for that lock (a `select!` whose other branch won); then lets the
-/// lock go, and the statement runs to its end.
-async fn cancel_while_blocked<F>(postgres: &Postgres, lock: &str, write: F) -> Result<()>
+/// lock go, and the statement runs to its end. Returns the process id of the
+/// session that waited (the transaction's connection).
+async fn cancel_while_blocked<F>(postgres: &Postgres, lock: &str, write: F) -> Result<i32>
 where
     F: IntoFuture,
     F::Output: std::fmt::Debug,
@@ -125,26 +196,25 @@ where
     let watcher = postgres.client().await?;
     let blocked = async {
         loop {
-            let waiting: i64 = watcher
-                .query_one(
-                    "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+            let waiting = watcher
+                .query(
+                    "SELECT pid FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
                     &[&pid],
                 )
                 .await
-                .expect("read pg_stat_activity")
-                .get(0);
-            if waiting > 0 {
-                return;
+                .expect("read pg_stat_activity");
+            if let Some(row) = waiting.first() {
+                return row.get::<_, i32>(0);
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     };
-    tokio::select! {
+    let waited = tokio::select! {
         written = write.into_future() => panic!("the write waits for the lock: {written:?}"),
-        () = blocked => {}
-    }
+        pid = blocked => pid,
+    };
     holder.batch_execute("ROLLBACK").await.expect("unlock");
-    Ok(())
+    Ok(waited)
 }
 
 // PostgreSQL only: SQLite runs a statement to its end once started, on a
@@ -198,5 +268,44 @@ async fn an_update_cancelled_while_its_statement_waits_is_undone(run: Run) -> Re
     })
     .await?;
     assert_eq!(subjects(d).await?, ["before", "kept"]);
+    Ok(())
+}
+
+layers!(a_commit_that_cannot_undo_a_cancelled_write_is_aborted);
+async fn a_commit_that_cannot_undo_a_cancelled_write_is_aborted(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let Store::Postgres(postgres) = &fx.store else {
+        return Ok(());
+    };
+    let ada = rep(d, "Ada", 1).await;
+    let committed = d
+        .transaction(|tx| async move {
+            tx.create(new_ticket("before")).await?;
+            let write =
+                tx.create(new_ticket("cancelled").set(Ticket::representative_id(), Some(ada.id)));
+            let lock = "SELECT * FROM representative FOR UPDATE";
+            let pid = cancel_while_blocked(postgres, lock, write).await?;
+            // The transaction's session ends under it: the commit cannot undo
+            // the cancelled write first, and nothing is committed.
+            postgres
+                .client()
+                .await?
+                .execute("SELECT pg_terminate_backend($1)", &[&pid])
+                .await
+                .expect("terminate the transaction's session");
+            Ok::<_, ashore::Error>(())
+        })
+        .await;
+    let err = committed.expect_err("the commit fails");
+    assert!(
+        matches!(err.kind(), ErrorKind::TransactionAborted { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("undoing a cancelled write"),
+        "{err}"
+    );
+    assert!(subjects(d).await?.is_empty());
     Ok(())
 }

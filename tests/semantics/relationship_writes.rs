@@ -293,6 +293,70 @@ async fn relationship_writes_join_an_open_transaction(run: Run) -> Result<()> {
     Ok(())
 }
 
+layers!(a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it);
+async fn a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it(
+    run: Run,
+) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let tickets = d.read(Ticket::query()).count().await?;
+    // The parent and a first child are written, the second child fails: the
+    // block ignores the error and commits, and nothing is kept, as outside.
+    let committed: Result<()> = d
+        .transaction(|tx| async move {
+            tx.create(open_ticket("before")).await?;
+            let err = tx
+                .create(cy())
+                .with_related(
+                    Representative::tickets(),
+                    [
+                        open_ticket("c1"),
+                        Ticket::changeset().set(Ticket::status(), "open"),
+                    ],
+                )
+                .await
+                .unwrap_err();
+            assert!(matches!(err.kind(), ErrorKind::Required { .. }), "{err:?}");
+            // Every later call says why it cannot run.
+            let later = tx.read(Ticket::query()).count().await.unwrap_err();
+            assert!(
+                matches!(later.kind(), ErrorKind::TransactionAborted { .. }),
+                "{later:?}"
+            );
+            assert!(
+                later
+                    .to_string()
+                    .contains("after part of the call was written")
+            );
+            Ok(())
+        })
+        .await;
+    let err = committed.expect_err("the commit of an aborted transaction fails");
+    assert!(
+        matches!(err.kind(), ErrorKind::TransactionAborted { .. }),
+        "{err:?}"
+    );
+    let named_cy = Representative::query().filter(expr!(name == "Cy"));
+    assert_eq!(d.read(named_cy.clone()).count().await?, 0);
+    assert_eq!(d.read(Ticket::query()).count().await?, tickets);
+
+    // A call that fails before writing anything (its parent refused) leaves
+    // the transaction whole.
+    d.transaction(|tx| async move {
+        let err = tx
+            .create(Representative::changeset())
+            .with_related(Representative::tickets(), [open_ticket("c1")])
+            .await
+            .unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Required { .. }), "{err:?}");
+        tx.create(cy()).await?;
+        Ok::<_, ashore::Error>(())
+    })
+    .await?;
+    assert_eq!(d.read(named_cy).count().await?, 1);
+    Ok(())
+}
+
 /// The statements (`None` in memory) and data-layer reads each kind of
 /// relationship write runs with `n` related records, on a fresh Helpdesk.
 async fn statements_for(run: &Run, n: usize) -> Result<Vec<(Option<u64>, usize)>> {

@@ -13,6 +13,11 @@
 //! commit keeps the writes), but rolls it back itself after some
 //! (`INSERT OR ROLLBACK`): then, too, every later call and the commit fail,
 //! and nothing, before or after, is kept.
+//!
+//! Raw SQL that would end or nest the transaction (a `COMMIT`, `ROLLBACK`,
+//! `BEGIN` or `SAVEPOINT` of its own) is refused before it runs, alike on both
+//! layers: later statements still run inside the transaction, and the block's
+//! outcome decides for all of them.
 
 use std::time::Duration;
 
@@ -89,6 +94,28 @@ async fn slow_function(postgres: &Postgres, seconds: f64) {
         .expect("the function is made");
 }
 
+/// Returns once the server runs a statement whose text holds `marker`, seen
+/// from a connection of its own: the moment a caller may stop waiting for a
+/// statement known to have reached the server, however loaded the machine.
+async fn until_running(postgres: &Postgres, marker: &str) {
+    let client = postgres.client().await.expect("a connection");
+    let pattern = format!("%{marker}%");
+    loop {
+        let running = client
+            .query(
+                "SELECT 1 FROM pg_stat_activity \
+                 WHERE state = 'active' AND pid <> pg_backend_pid() AND query LIKE $1",
+                &[&pattern],
+            )
+            .await
+            .expect("pg_stat_activity is read");
+        if !running.is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 #[tokio::test]
 async fn postgres_a_refused_statement_fails_every_later_call_and_the_commit() {
     let Some(db) = crate::common::pg("aborted_refused").await else {
@@ -159,18 +186,22 @@ async fn postgres_a_statement_that_fails_after_its_caller_stopped_waiting_fails_
     let Some(db) = crate::common::pg("aborted_unseen").await else {
         return;
     };
-    slow_function(&db.postgres, 1.0).await;
+    slow_function(&db.postgres, 2.0).await;
     let domain = entries(db.postgres.clone()).await;
     for fail in [true, false] {
+        let watcher = db.postgres.clone();
         let committed = domain
             .transaction(|tx| async move {
                 tx.create(entry(if fail { "lost" } else { "kept" })).await?;
-                let sql = format!("SELECT * FROM entry WHERE id = slow({fail})");
+                let marker = format!("aborted_unseen_{fail}");
+                let sql = format!("SELECT * FROM entry WHERE id = slow({fail}) /* {marker} */");
                 let read = pg(&tx).query::<Entry>(&sql, vec![]);
-                // Dropped while the server still runs it (sent well within
-                // the wait, a second before it ends).
-                let stopped = tokio::time::timeout(Duration::from_millis(400), read).await;
-                assert!(stopped.is_err(), "{stopped:?}");
+                // Dropped once the server runs it (it sleeps two seconds
+                // before it fails or succeeds), not after a guessed delay.
+                tokio::select! {
+                    done = read => panic!("the statement ended before its caller stopped waiting: {done:?}"),
+                    () = until_running(&watcher, &marker) => {}
+                }
                 Ok::<_, Error>(())
             })
             .await;
@@ -265,4 +296,76 @@ async fn sqlite_a_statement_that_rolls_the_transaction_back_fails_every_later_ca
         .await;
     assert_aborted(&committed.unwrap_err(), "UNIQUE constraint failed");
     assert!(texts(&domain).await.is_empty());
+}
+
+/// `sql` run as a raw query on the transaction's layer, whichever it is.
+async fn raw(tx: &Domain, sql: &str) -> Result<Vec<Entry>, Error> {
+    if let Some(sqlite) = tx.data_layer_as::<Sqlite>() {
+        return sqlite.query::<Entry>(sql, vec![]).await;
+    }
+    let postgres = tx.data_layer_as::<Postgres>().expect("a SQL layer");
+    postgres.query::<Entry>(sql, vec![]).await
+}
+
+/// Statements and the keyword their error names.
+const CONTROL: [(&str, &str); 6] = [
+    ("COMMIT", "COMMIT"),
+    ("  rollback", "rollback"),
+    ("-- done\nEND", "END"),
+    ("BEGIN", "BEGIN"),
+    ("/* mine */ SAVEPOINT mine", "SAVEPOINT"),
+    ("RELEASE SAVEPOINT ashore_write", "RELEASE"),
+];
+
+/// Each of [`CONTROL`] is refused, naming itself and the resource; the block
+/// then returns `Err`: nothing written before or after is kept. A second
+/// transaction writes, reads its own row through raw SQL, and commits.
+async fn refused_and_the_block_decides(domain: Domain) {
+    let rolled_back = domain
+        .transaction(|tx| async move {
+            tx.create(entry("before")).await?;
+            for (sql, keyword) in CONTROL {
+                let err = raw(&tx, sql).await.expect_err(sql);
+                assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+                let message = err.to_string();
+                assert!(message.contains("inside a transaction"), "{message}");
+                assert!(message.contains("Entry"), "{message}");
+                assert!(message.contains(&format!("`{keyword}`")), "{message}");
+            }
+            tx.create(entry("after")).await?;
+            // Still one transaction: it sees both of its writes.
+            assert_eq!(texts(&tx).await, ["after", "before"]);
+            Err::<(), _>(Error::data_layer("the block gives up"))
+        })
+        .await;
+    assert!(rolled_back.is_err());
+    assert!(
+        texts(&domain).await.is_empty(),
+        "nothing was committed behind the block's back"
+    );
+    domain
+        .transaction(|tx| async move {
+            tx.create(entry("kept")).await?;
+            let rows = raw(&tx, "SELECT * FROM entry").await?;
+            assert_eq!(rows.len(), 1);
+            Ok::<_, Error>(())
+        })
+        .await
+        .expect("the transaction commits");
+    assert_eq!(texts(&domain).await, ["kept"]);
+    // Outside a transaction, raw SQL is the caller's own: not checked.
+    assert!(raw(&domain, "SELECT * FROM entry").await.is_ok());
+}
+
+#[tokio::test]
+async fn sqlite_refuses_raw_sql_that_would_end_its_transaction() {
+    refused_and_the_block_decides(entries(Sqlite::memory().unwrap()).await).await;
+}
+
+#[tokio::test]
+async fn postgres_refuses_raw_sql_that_would_end_its_transaction() {
+    let Some(db) = crate::common::pg("control").await else {
+        return;
+    };
+    refused_and_the_block_decides(entries(db.postgres.clone()).await).await;
 }

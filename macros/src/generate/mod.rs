@@ -4,6 +4,15 @@
 //! user's own, so no struct is emitted for it. The generated code is what
 //! `runtime/tests/expansion/` writes by hand, through `::ashore::__private`.
 //!
+//! The repetitive part (the schema's lists, the functions of the `Fields` and
+//! `Resource` impls, the accessors) is written by the runtime's `macro_rules!`
+//! templates (`runtime/src/__private/template.rs`) from one compact call that
+//! `impls::resource_items` builds: the compiler expands a template's tokens
+//! itself, where this crate, unoptimized in a debug build, paid for each one it
+//! handed over (`benches/compile_time/`). What the macro still builds are the
+//! pieces only it knows and every token spanned on a user's token so that
+//! rustc reports there (each attribute's `TermOf` return type, the impls' heads).
+//!
 //! Everything but the two structs goes inside one `const _: () = { .. };` so the
 //! statics of two resources in one module never collide; it opens with
 //! `use ::ashore::__private as __ashore;`, and the code inside names the runtime
@@ -29,7 +38,7 @@ mod serde;
 mod structs;
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote, quote_spanned};
+use quote::{ToTokens, quote};
 use syn::Ident;
 
 use crate::model::{Attribute, DeriveStruct, Resource};
@@ -55,23 +64,13 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             .cloned()
             .collect()
     });
-    let ends: Vec<(Span, Span)> = columns.iter().map(|a| crate::spans::ends(&a.ty)).collect();
     let types: Vec<TokenStream> = columns
         .iter()
         .map(|a| crate::spans::settled(a.ty.to_token_stream()))
         .collect();
-    let scalars = types
-        .iter()
-        .zip(&ends)
-        .map(|(ty, &(span, _))| {
-            crate::spans::settled(quote_spanned!(span=> <#ty as __ashore::Scalar>))
-        })
-        .collect();
     let ctx = Ctx {
         resource,
-        ends,
         types,
-        scalars,
         columns,
         pk_index: resource.primary_key().map(|(i, _)| i),
         unplaced,
@@ -79,24 +78,23 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
     let (mut out, key_consts) = match derive {
         Some(_) => (TokenStream::new(), TokenStream::new()),
         None => (
-            structs::definition(resource, &ctx.columns),
+            structs::definition(resource, &ctx.columns, &ctx.types),
             structs::key_consts(&ctx),
         ),
     };
     out.extend(fields::fields_struct(&ctx));
-    let schema = schema::statics(&ctx);
-    let fields_impl = fields::fields_impl(&ctx);
-    let resource_impl = impls::resource_impl(&ctx);
-    let inherent = impls::inherent_impl(&ctx, key_consts);
+    let items = impls::resource_items(
+        &ctx,
+        schema::rest(&ctx),
+        fields::more_methods(&ctx),
+        impls::inherent_items(&ctx, key_consts),
+    );
     let checks = checks::checks(&ctx);
     let keys = keys::key_checks(&ctx);
     out.extend(quote! {
         const _: () = {
             use ::ashore::__private as __ashore;
-            #schema
-            #fields_impl
-            #resource_impl
-            #inherent
+            #items
             #checks
             // Last: these may be statements (see `keys`).
             #keys
@@ -110,16 +108,8 @@ pub(crate) struct Ctx<'a> {
     pub resource: &'a Resource,
     /// The attributes in schema order (belongs_to foreign keys included).
     pub columns: Vec<Attribute>,
-    /// The spans of the first and last token of each column's type
-    /// (`spans::ends`), found once: the code of a column is spanned on its type
-    /// in several places.
-    pub ends: Vec<(Span, Span)>,
     /// The tokens of each column's type, built once and [`settled`](crate::spans::settled).
     pub types: Vec<TokenStream>,
-    /// `<ty as __ashore::Scalar>` of each column, on the start of its type
-    /// (`ends`), built once and [`settled`](crate::spans::settled): six places
-    /// name it per column.
-    pub scalars: Vec<TokenStream>,
     /// Index of the primary key in `columns` (`None` after an error).
     pub pk_index: Option<usize>,
     /// Fields of a derive's struct that are neither a column nor a relationship
@@ -134,7 +124,8 @@ impl Ctx<'_> {
     }
 }
 
-/// The static of the schema, inside the `const _` block.
+/// The static of the schema, inside the `const _` block (the template,
+/// `__private::resource_items!`, declares it).
 pub(crate) fn schema_static() -> Ident {
     Ident::new("__ASHORE_SCHEMA", Span::call_site())
 }

@@ -10,14 +10,19 @@ use super::{Ctx, docs, name_lit, schema_static};
 use crate::expr;
 use crate::model::{Order, ReadWith, RelKind, Relationship};
 
-/// `[RelationshipInfo; N]`, the schema's `relationships`.
+/// The schema's `relationships`, for the template (see [`info`]).
 pub fn infos(ctx: &Ctx) -> TokenStream {
-    let infos = ctx.resource.relationships.iter().map(|r| info(ctx, r));
-    quote!([#(#infos),*])
+    ctx.resource
+        .relationships
+        .iter()
+        .map(|r| info(ctx, r))
+        .collect()
 }
 
-/// `RelationshipInfo::new(..)` with the options it declares, each by its
-/// `with_` function: an option left at its default adds no tokens.
+/// The pieces of one `RelationshipInfo::new(..)` for the template
+/// (`__private::resource_items!`): `"name" Kind [destination] "source"
+/// [Some("destination") or None] [options]`, the options it declares each by
+/// its `with_` function (an option left at its default adds no tokens).
 fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
     let resource = ctx.resource;
     let dest = &rel.destination;
@@ -90,27 +95,49 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
             .with_authorize_read_with(__ashore::AuthorizeReadWith::Error)
         });
     }
-    // On the destination: if it is not a resource, that is where it shows.
-    quote_spanned! {dest.span()=>
-        __ashore::RelationshipInfo::new(
-            #name,
-            __ashore::RelationshipKind::#kind,
-            <#dest as __ashore::Resource>::schema,
-            #source,
-            #destination,
-        )
-        #options
-    }
+    // The template names `<destination as Resource>::schema`: if the
+    // destination is not a resource, rustc reports it on the destination.
+    quote!(#name #kind [#dest] #source [#destination] [#options])
 }
 
-/// `pub fn tickets() -> Rel<Self, Ticket, ToMany>`, one per relationship
-/// (`ToOne` for a belongs_to or has_one).
+/// The relationships without a manual loader, for the template
+/// (`__private::resource_items!`), which writes their `Fields` method and
+/// their `Rel` constructor: `index name "name" [destination]
+/// [<destination as Resource>::Fields] one|many ToOne|ToMany [docs]` each.
+/// Nothing there names a bound on the destination but the `Fields` type, built
+/// here on the destination's span.
+pub fn listed(ctx: &Ctx) -> TokenStream {
+    ctx.resource
+        .relationships
+        .iter()
+        .enumerate()
+        .filter(|(_, rel)| rel.manual().is_none())
+        .map(|(index, rel)| {
+            let (name, dest) = (&rel.name, &rel.destination);
+            let docs = docs(&rel.attrs);
+            let lit = name_lit(name);
+            let index = Literal::usize_unsuffixed(index);
+            let fields = crate::spans::resource_item(dest, "Fields");
+            let (new, cardinality) = if rel.kind.is_many() {
+                (quote!(many), quote!(ToMany))
+            } else {
+                (quote!(one), quote!(ToOne))
+            };
+            quote!(#index #name #lit [#dest] [#fields] #new #cardinality [#(#docs)*])
+        })
+        .collect()
+}
+
+/// `pub fn tickets() -> Rel<Self, Ticket, ToMany>` for each relationship with
+/// a manual loader (`ToOne` for a belongs_to or has_one; the others' are the
+/// template's, see [`listed`]).
 pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
     let schema = schema_static();
     ctx.resource
         .relationships
         .iter()
         .enumerate()
+        .filter(|(_, rel)| rel.manual().is_some())
         .map(move |(index, rel)| {
             let (name, dest) = (&rel.name, &rel.destination);
             let docs = docs(&rel.attrs);

@@ -13,7 +13,7 @@
 //! projection, which is the same type.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::ext::IdentExt;
 
@@ -21,8 +21,13 @@ use super::Ctx;
 use crate::model::{Attribute, Origin, Relationship, Resource};
 use crate::spans;
 
-/// The struct `resource!` declares: its columns, then its relationships.
-pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
+/// The struct `resource!` declares: its columns (`types` their types'
+/// tokens, `Ctx::types`), then its relationships.
+pub fn definition(
+    resource: &Resource,
+    columns: &[Attribute],
+    types: &[TokenStream],
+) -> TokenStream {
     let Resource {
         attrs, vis, ident, ..
     } = resource;
@@ -57,7 +62,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
                 });
                 ty
             }
-            None => a.ty.to_token_stream(),
+            None => types[index].clone(),
         };
         quote!(#(#attrs)* #doc pub #name: #ty)
     });

@@ -170,15 +170,14 @@ pub fn read_with(word: Ident, unknown: &mut Vec<Unknown>) -> ReadWith {
 /// included; a Rust keyword is an error on it that says to write it raw
 /// (rustc's own, "expected identifier, found keyword", names no fix).
 pub fn field_name(input: ParseStream) -> Result<Ident> {
-    if !input.peek(Ident::peek_any) {
-        // The usual "expected identifier" error, on the offending token.
+    // An identifier that is not a keyword (a raw one is not), found by peeking
+    // at the token: lexing its text again costs a trip to the compiler.
+    if input.peek(Ident) || !input.peek(Ident::peek_any) {
+        // Otherwise the usual "expected identifier" error, on the offending token.
         return input.parse();
     }
     let name = input.call(Ident::parse_any)?;
     let text = name.to_string();
-    if text.starts_with("r#") || syn::parse_str::<Ident>(&text).is_ok() {
-        return Ok(name);
-    }
     let message = if matches!(text.as_str(), "self" | "Self" | "super" | "crate") {
         format!("`{text}` cannot name a field, not even as a raw identifier: choose another name")
     } else {

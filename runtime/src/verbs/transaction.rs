@@ -6,7 +6,7 @@ use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
 
-use crate::domain::{Domain, Scope};
+use crate::domain::{Armed, Domain, Doom, Scope};
 use crate::error::{Error, Result as AshoreResult};
 
 impl Domain {
@@ -23,7 +23,11 @@ impl Domain {
     /// any statement the server refuses outside a write; on SQLite, one after
     /// which SQLite rolls back): then every later call through `tx` and the
     /// commit return [`ErrorKind::TransactionAborted`](crate::ErrorKind::TransactionAborted)
-    /// naming it, even if `f` ignored that error, and nothing is kept.
+    /// naming it, even if `f` ignored that error, and nothing is kept. So too,
+    /// on every layer, after a call of several writes (a create
+    /// [`with_related`](crate::Create::with_related) records, a many_to_many
+    /// relate or replace) that failed, or was cancelled, after writing part of
+    /// itself: it is all or nothing inside a transaction as it is outside.
     ///
     /// Isolation: on memory, transactions are serializable (one writing at a
     /// time; writes outside wait for it, reads outside see the store as last
@@ -80,9 +84,16 @@ impl Domain {
     {
         let transaction = self.data_layer().begin().await?;
         tracing::debug!(layer = self.data_layer().name(), "transaction begun");
-        let tx = self.with_layer(transaction.layer());
+        let doom = Doom::default();
+        let tx = self.with_layer(transaction.layer(), doom.clone());
         match AssertUnwindSafe(f(tx)).catch_unwind().await {
             Ok(Ok(value)) => {
+                // A verb of several writes failed inside after writing part
+                // of itself: nothing is kept.
+                if let Some(err) = doom.failure() {
+                    rollback(transaction).await;
+                    return Err(err.into());
+                }
                 transaction.commit().await?;
                 tracing::debug!("transaction committed");
                 Ok(value)
@@ -101,14 +112,19 @@ impl Domain {
 
 /// Runs `f` in a transaction of `scope`'s domain, with the scope moved onto
 /// it: in the transaction the domain is already a transaction's, else in one
-/// begun for it (committed when `f` returns `Ok`).
+/// begun for it (committed when `f` returns `Ok`). Inside a caller's
+/// transaction, `f` failing or cancelled after part of it was written aborts
+/// that transaction.
 pub(crate) async fn atomically<T, F, Fut>(scope: Scope, f: F) -> AshoreResult<T>
 where
     F: FnOnce(Scope) -> Fut,
     Fut: Future<Output = AshoreResult<T>>,
 {
-    if scope.domain.in_transaction() {
-        return f(scope).await;
+    if let Some(doom) = scope.domain.doom() {
+        // Inside a caller's transaction: a failure (or a cancellation) after
+        // part of it was written aborts the transaction (`domain::guarded`).
+        let armed = Armed::new(doom);
+        return armed.ended(f(scope).await);
     }
     let domain = scope.domain.clone();
     domain

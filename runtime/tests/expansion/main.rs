@@ -2,7 +2,9 @@
 //! contract between the macros and the runtime. If the runtime's `__private` API
 //! changes, this test fails to compile before any macro does. One module per
 //! resource (`representative`, `ticket`; `resource!` puts them in the user's
-//! module), and here the manual loader and the tests.
+//! module), and here the manual loader and the tests. Most of it is what the
+//! templates of `runtime/src/__private/template.rs` write from `resource!`'s
+//! call: a change to them is a change here.
 //!
 //! Declared in the DSL as:
 //!

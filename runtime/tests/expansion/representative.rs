@@ -37,15 +37,15 @@ impl ap::Fields for RepresentativeFields {
 #[allow(dead_code)]
 impl RepresentativeFields {
     #[inline]
-    pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
+    pub fn id(&self) -> ap::TermOf<Uuid> {
         ap::attr(&self.path, "id")
     }
     #[inline]
-    pub fn name(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
+    pub fn name(&self) -> ap::TermOf<String> {
         ap::attr(&self.path, "name")
     }
     #[inline]
-    pub fn priority_threshold(&self) -> ap::Term<<i64 as ap::Scalar>::Kind> {
+    pub fn priority_threshold(&self) -> ap::TermOf<i64> {
         ap::attr(&self.path, "priority_threshold")
     }
     #[inline]

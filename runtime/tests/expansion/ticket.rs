@@ -39,21 +39,21 @@ impl ap::Fields for TicketFields {
 #[allow(dead_code)]
 impl TicketFields {
     #[inline]
-    pub fn id(&self) -> ap::Term<<Uuid as ap::Scalar>::Kind> {
+    pub fn id(&self) -> ap::TermOf<Uuid> {
         ap::attr(&self.path, "id")
     }
     #[inline]
-    pub fn subject(&self) -> ap::Term<<String as ap::Scalar>::Kind> {
+    pub fn subject(&self) -> ap::TermOf<String> {
         ap::attr(&self.path, "subject")
     }
     #[inline]
-    pub fn priority(&self) -> ap::Term<<Option<i64> as ap::Scalar>::Kind> {
+    pub fn priority(&self) -> ap::TermOf<Option<i64>> {
         ap::attr(&self.path, "priority")
     }
     #[inline]
     pub fn representative_id(
         &self,
-    ) -> ap::Term<<Option<<Representative as ap::Resource>::PrimaryKey> as ap::Scalar>::Kind> {
+    ) -> ap::TermOf<Option<<Representative as ap::Resource>::PrimaryKey>> {
         ap::attr(&self.path, "representative_id")
     }
     #[inline]

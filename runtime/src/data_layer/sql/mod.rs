@@ -60,6 +60,7 @@
 //! `ashore::sql::tokio_postgres`, so use the re-export where they meet ashore's.
 
 pub mod build;
+mod control;
 #[cfg(feature = "postgres")]
 mod postgres;
 /// The PostgreSQL layer's pool: deadpool-postgres 0.14, as the layer uses it

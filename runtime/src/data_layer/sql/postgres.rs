@@ -199,6 +199,11 @@ impl Postgres {
     /// read from the column of the same name (other columns are ignored; a
     /// missing one is an error naming it), so `SELECT t.*, ..` works as it is.
     ///
+    /// Inside a transaction (the layer of `Domain::transaction`'s block), SQL
+    /// that would end or nest it (`COMMIT`, `END`, `ROLLBACK`, `ABORT`, `BEGIN`,
+    /// `START`, `SAVEPOINT`, `RELEASE`, `PREPARE TRANSACTION`) is refused before
+    /// it runs, as on SQLite: the block ends the transaction by returning.
+    ///
     /// ```no_run
     /// # use ashore_runtime::{Resource, Result, Value, data_layer::sql::Postgres};
     /// # async fn demo<Ticket: Resource>(postgres: &Postgres) -> Result<Vec<Ticket>> {
@@ -224,6 +229,9 @@ impl Postgres {
     /// is an error. [`Sqlite::query_params`](super::Sqlite::query_params) takes
     /// the same parameters.
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
+        if self.held.is_some() {
+            super::control::refuse_in_transaction("postgres", R::schema().name, sql)?;
+        }
         let lease = self.lease().await?;
         let query = self.query_on(&lease, sql, &params);
         let outcome = self

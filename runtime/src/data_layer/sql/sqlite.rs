@@ -303,6 +303,11 @@ impl Sqlite {
     /// relationship's loader (Ash's raw Ecto query), reached through
     /// `Domain::data_layer_as::<Sqlite>()`.
     ///
+    /// Inside a transaction (the layer of `Domain::transaction`'s block), SQL
+    /// that would end or nest it (`COMMIT`, `END`, `ROLLBACK`, `BEGIN`,
+    /// `SAVEPOINT`, `RELEASE`, ..) is refused before it runs, as on PostgreSQL:
+    /// the block ends the transaction by returning.
+    ///
     /// Every parameter here is one value; to bind a list (`x IN rarray(?1)`), use
     /// [`Sqlite::query_params`]. SQL that gives `rarray` a value is refused with an
     /// error before it runs (`rarray` would otherwise fail an assertion in a
@@ -339,8 +344,11 @@ impl Sqlite {
     /// type. What fails is an error, not a crash. (Calls the check cannot see,
     /// like `"rarray"(?1)`, are not checked.)
     pub async fn query_params<R: Resource>(&self, sql: &str, params: Vec<Param>) -> Result<Vec<R>> {
-        let sql = sql.to_owned();
         let schema = R::schema();
+        if self.held.is_some() {
+            super::control::refuse_in_transaction("sqlite", schema.name, sql)?;
+        }
+        let sql = sql.to_owned();
         let rows = self
             .run(move |conn, inner| layer::query_rows(conn, inner, schema, &sql, &params))
             .await?;

@@ -92,10 +92,14 @@ impl PostgresTransaction {
         let object = object.ok_or_else(ended)?;
         if sql == "COMMIT" {
             // A write cancelled in its savepoint is undone first; if that
-            // fails, the connection is closed, which rolls back the rest.
+            // fails, the connection is closed, which rolls back the rest: the
+            // transaction is aborted, as a later call would have found it.
             if let Err(e) = savepoint::settle(&object, &held.savepoint).await {
                 drop(Object::take(object));
-                return Err(data_layer("undoing a cancelled write", e));
+                let err = held
+                    .aborted
+                    .fail(data_layer("undoing a cancelled write", e));
+                return Err(held.aborted.failure().unwrap_or(err));
             }
         } else {
             savepoint::forget(&held.savepoint);

@@ -14,8 +14,9 @@
 //! A statement that fails leaves the transaction as it was, with a few
 //! exceptions: after some errors SQLite rolls the whole transaction back
 //! itself (a conflict resolved `OR ROLLBACK`, `RAISE(ROLLBACK)` in a trigger,
-//! a full disk), and raw SQL may end it with a `COMMIT` or `ROLLBACK` of its
-//! own. The connection is then out of any transaction, where a later write
+//! a full disk); raw SQL that would end it (a `COMMIT` or `ROLLBACK` of its
+//! own) is refused before it runs (`sql::control`), but is still watched for
+//! here. The connection is then out of any transaction, where a later write
 //! would commit on its own: so after each call the layer checks that the
 //! transaction is still open (`sqlite3_get_autocommit`, no I/O), and once it
 //! is not ([`Ended`]), every later call and the commit are refused: a
