@@ -131,14 +131,21 @@ async fn memory_is_shared_by_connections_and_private_to_the_layer() {
         .with_connection(|c| c.execute_batch("CREATE TABLE t (x INTEGER)"))
         .await
         .expect("create");
-    // Many writers and readers at once, on as many pooled connections.
+    // Many writers and readers at once, on as many pooled connections; the
+    // first two hold theirs until both have written, so at least two
+    // connections are open at once however the tasks are scheduled.
+    let both = std::sync::Arc::new(std::sync::Barrier::new(2));
     let tasks: Vec<_> = (0..32_i64)
         .map(|i| {
             let sqlite = sqlite.clone();
+            let both = (i < 2).then(|| std::sync::Arc::clone(&both));
             tokio::spawn(async move {
                 sqlite
                     .with_connection(move |c| {
                         c.execute("INSERT INTO t VALUES (?1)", [i])?;
+                        if let Some(both) = &both {
+                            both.wait();
+                        }
                         c.query_row("SELECT count(*) FROM t", [], |r| r.get::<_, i64>(0))
                     })
                     .await
