@@ -87,7 +87,7 @@ pub enum Loaded<T> {
 /// iterators) for each of its relationships; only where a relationship is
 /// loaded, once per type, is it compiled.
 ///
-/// And the box's type is erased inside (a [`RawHeld`]): freeing and cloning it
+/// And the box's type is erased inside (a `RawHeld`): freeing and cloning it
 /// are compiled once, for every type, not once per relationship type of every
 /// resource; a `Held<T>` only adds the type back where the value is lent.
 pub struct Held<T> {
