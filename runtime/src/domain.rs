@@ -252,7 +252,11 @@ impl Domain {
     }
 
     /// The data layer, for reads below queries (see
-    /// [`ReadRequest`](crate::data_layer::ReadRequest)).
+    /// [`ReadRequest`](crate::data_layer::ReadRequest)). In the domain a
+    /// [`transaction`](Domain::transaction) block is given, it is the layer
+    /// of that transaction, wrapped so that it refuses every call once the
+    /// transaction is aborted; [`data_layer_as`](Domain::data_layer_as) finds
+    /// the layer's own type through the wrapper.
     pub fn data_layer(&self) -> &Arc<dyn DataLayer> {
         &self.inner.layer
     }
