@@ -1,8 +1,10 @@
 //! `Counting`, a data layer that delegates to another (memory, SQLite or
 //! PostgreSQL), records every read request (`Reads`) and can be told to fail
-//! reads of one resource (`FailSwitch`).
+//! reads of one resource (`FailSwitch`) or to hold them until let go (`Gate`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::{Notify, watch};
 
 use ashore::data_layer::{
     BoxFuture, Changes, DataLayer, ReadRequest, ReadResult, Records, Transaction, Upsert,
@@ -69,18 +71,71 @@ impl FailSwitch {
     }
 }
 
+/// Makes a `Counting` layer hold reads of one resource (before they reach
+/// the layer under it) until `open`: a call that reads it stops there, at a
+/// point a test chooses, while others run.
+#[derive(Clone, Default)]
+pub struct Gate(Arc<Mutex<Option<Held>>>);
+
+/// The resource a `Gate` holds the reads of.
+#[derive(Clone)]
+struct Held {
+    resource: &'static str,
+    /// Told when a read is held.
+    reached: Arc<Notify>,
+    /// `true` once the gate is open.
+    open: Arc<watch::Sender<bool>>,
+}
+
+impl Gate {
+    fn lock(&self) -> MutexGuard<'_, Option<Held>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    /// Reads of `resource` wait from now on, until `open`.
+    pub fn hold_reads_of(&self, resource: &'static str) {
+        *self.lock() = Some(Held {
+            resource,
+            reached: Arc::default(),
+            open: Arc::new(watch::Sender::new(false)),
+        });
+    }
+    /// Returns once a read is held (at once when one was already).
+    pub async fn reached(&self) {
+        let reached = self.lock().as_ref().map(|held| held.reached.clone());
+        reached.expect("a gate holding reads").notified().await;
+    }
+    /// Lets the held reads go, and holds no more.
+    pub fn open(&self) {
+        if let Some(held) = self.lock().take() {
+            held.open.send_replace(true);
+        }
+    }
+    fn holds(&self, resource: &str) -> Option<Held> {
+        self.lock()
+            .as_ref()
+            .filter(|held| held.resource == resource)
+            .cloned()
+    }
+}
+
 /// A data layer with every read recorded.
 pub struct Counting {
     inner: Arc<dyn DataLayer>,
     reads: Reads,
     fail: FailSwitch,
+    gate: Gate,
 }
 
 impl Counting {
-    /// `inner`, recording its reads in `reads` and failing the reads `fail`
-    /// names.
-    pub fn new(inner: Arc<dyn DataLayer>, reads: Reads, fail: FailSwitch) -> Self {
-        Counting { inner, reads, fail }
+    /// `inner`, recording its reads in `reads`, failing the reads `fail`
+    /// names and holding those `gate` holds.
+    pub fn new(inner: Arc<dyn DataLayer>, reads: Reads, fail: FailSwitch, gate: Gate) -> Self {
+        Counting {
+            inner,
+            reads,
+            fail,
+            gate,
+        }
     }
 }
 
@@ -105,6 +160,14 @@ impl DataLayer for Counting {
                         "connection reset by peer",
                     ))),
                 }))
+            });
+        }
+        if let Some(held) = self.gate.holds(resource) {
+            return Box::pin(async move {
+                let mut open = held.open.subscribe();
+                held.reached.notify_one();
+                let _ = open.wait_for(|open| *open).await;
+                self.inner.read(request).await
             });
         }
         self.inner.read(request)
@@ -174,6 +237,7 @@ impl DataLayer for Counting {
                 inner.layer(),
                 self.reads.clone(),
                 self.fail.clone(),
+                self.gate.clone(),
             ));
             Ok(Box::new(CountingTransaction { inner, layer }) as Box<dyn Transaction>)
         })

@@ -38,7 +38,7 @@ use ashore::data_layer::DataLayer;
 use ashore::data_layer::sql::{Postgres, Sqlite};
 use ashore::prelude::*;
 
-use super::counting::{Counting, FailSwitch, Reads};
+use super::counting::{Counting, FailSwitch, Gate, Reads};
 
 /// The environment variable naming the PostgreSQL server of the tests.
 pub const PG_URL: &str = "ASHORE_PG_URL";
@@ -108,6 +108,8 @@ pub struct Fx {
     pub reads: Reads,
     /// Makes reads of one resource fail.
     pub fail: FailSwitch,
+    /// Holds reads of one resource until let go.
+    pub gate: Gate,
     /// The layer under `Counting`.
     pub store: Store,
 }
@@ -198,7 +200,8 @@ pub async fn counted(run: &Run, resources: impl FnOnce(DomainBuilder) -> DomainB
     let (inner, store) = run.store().await;
     let reads = Reads::default();
     let fail = FailSwitch::default();
-    let layer = Counting::new(inner, reads.clone(), fail.clone());
+    let gate = Gate::default();
+    let layer = Counting::new(inner, reads.clone(), fail.clone(), gate.clone());
     let domain = resources(Domain::builder().data_layer(layer))
         .build()
         .expect("the domain builds");
@@ -210,6 +213,7 @@ pub async fn counted(run: &Run, resources: impl FnOnce(DomainBuilder) -> DomainB
         domain,
         reads,
         fail,
+        gate,
         store,
     }
 }

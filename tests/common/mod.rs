@@ -31,7 +31,7 @@
 //!   tests `name::memory`, `name::sqlite` and `name::postgres` of one body.
 //! - `counting`: `Counting`, a data layer that delegates to another, records
 //!   every read request (`Reads`) and can be told to fail reads of one
-//!   resource.
+//!   resource (`FailSwitch`) or to hold them until let go (`Gate`).
 //! - `interest`: a global `tracing` subscriber that keeps every callsite's
 //!   interest at "sometimes", for the suites that record spans on their
 //!   thread (`interest_in_every_callsite`).
