@@ -72,17 +72,24 @@ type State = HashMap<TypeId, Arc<dyn Any + Send + Sync>>;
 
 pub(crate) struct Inner {
     pub(crate) layer: Arc<dyn DataLayer>,
+    /// Shared by the domains of its transactions.
+    registry: Arc<Registry>,
+    /// When `layer` is a transaction's (in the domain `Domain::transaction`
+    /// hands its block): `layer` itself, guarded, which knows what its verbs
+    /// left of the transaction.
+    transaction: Option<Arc<guarded::Guarded>>,
+}
+
+/// What a domain and the domains of its transactions share: the resources
+/// and the loaders' state.
+struct Registry {
     schemas: HashMap<&'static str, &'static Schema>,
     state: State,
-    /// When `layer` is a transaction's (the domain `Domain::transaction`
-    /// hands its block, whose layer is then [`guarded::Guarded`]): what its
-    /// verbs left of it.
-    transaction: Option<Doom>,
 }
 
 impl fmt::Debug for Domain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut names: Vec<_> = self.inner.schemas.keys().collect();
+        let mut names: Vec<_> = self.inner.registry.schemas.keys().collect();
         names.sort();
         f.debug_struct("Domain")
             .field("data_layer", &self.inner.layer.name())
@@ -204,8 +211,10 @@ impl DomainBuilder {
         Ok(Domain {
             inner: Arc::new(Inner {
                 layer,
-                schemas,
-                state: self.state,
+                registry: Arc::new(Registry {
+                    schemas,
+                    state: self.state,
+                }),
                 transaction: None,
             }),
             defaults: None,
@@ -214,19 +223,15 @@ impl DomainBuilder {
 }
 
 impl Domain {
-    /// The same domain over `layer` (a transaction's), with the same state
-    /// and defaults.
+    /// The same domain over `layer` (a transaction's), guarded with `doom`,
+    /// with the same resources, state and defaults.
     pub(crate) fn with_layer(&self, layer: Arc<dyn DataLayer>, doom: Doom) -> Domain {
-        let layer = Arc::new(guarded::Guarded {
-            inner: layer,
-            doom: doom.clone(),
-        });
+        let guarded = Arc::new(guarded::Guarded { inner: layer, doom });
         Domain {
             inner: Arc::new(Inner {
-                layer,
-                schemas: self.inner.schemas.clone(),
-                state: self.inner.state.clone(),
-                transaction: Some(doom),
+                layer: guarded.clone(),
+                registry: self.inner.registry.clone(),
+                transaction: Some(guarded),
             }),
             defaults: self.defaults.clone(),
         }
@@ -235,6 +240,7 @@ impl Domain {
     /// The value of type `T` given to [`DomainBuilder::state`], if any.
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
         self.inner
+            .registry
             .state
             .get(&TypeId::of::<T>())
             .and_then(|value| value.downcast_ref::<T>())
@@ -243,7 +249,7 @@ impl Domain {
     /// In a transaction's domain (what it runs is inside that transaction
     /// already), what its verbs left of the transaction; `None` outside one.
     pub(crate) fn doom(&self) -> Option<&Doom> {
-        self.inner.transaction.as_ref()
+        self.inner.transaction.as_ref().map(|guarded| &guarded.doom)
     }
 
     /// Starts building a domain.
@@ -266,12 +272,10 @@ impl Domain {
     pub fn data_layer_as<T: DataLayer>(&self) -> Option<&T> {
         // Through the trait object: `Arc<dyn DataLayer>` is itself `Any`; a
         // transaction's layer is the data layer's, guarded.
-        let mut layer: &dyn DataLayer = &*self.inner.layer;
-        if let Some(guarded) =
-            crate::data_layer::AsAny::as_any(layer).downcast_ref::<guarded::Guarded>()
-        {
-            layer = &*guarded.inner;
-        }
+        let layer: &dyn DataLayer = match &self.inner.transaction {
+            Some(guarded) => &*guarded.inner,
+            None => &*self.inner.layer,
+        };
         crate::data_layer::AsAny::as_any(layer).downcast_ref::<T>()
     }
 
@@ -300,6 +304,7 @@ impl Domain {
     fn stored_schemas(&self) -> Vec<&'static Schema> {
         let mut schemas: Vec<&'static Schema> = self
             .inner
+            .registry
             .schemas
             .values()
             .copied()
@@ -311,7 +316,7 @@ impl Domain {
 
     /// The schemas of the registered resources, in no particular order.
     pub fn schemas(&self) -> impl Iterator<Item = &'static Schema> + '_ {
-        self.inner.schemas.values().copied()
+        self.inner.registry.schemas.values().copied()
     }
 
     /// [`Domain::check`], and that `R` is stored: what a read or create of it
@@ -328,7 +333,7 @@ impl Domain {
     }
 
     pub(crate) fn check<R: Resource>(&self) -> Result<()> {
-        if self.inner.schemas.contains_key(R::schema().name) {
+        if self.inner.registry.schemas.contains_key(R::schema().name) {
             Ok(())
         } else {
             Err(Error::new(ErrorKind::NotRegistered {
