@@ -75,8 +75,9 @@ pub(crate) struct Inner {
     /// Shared by the domains of its transactions.
     registry: Arc<Registry>,
     /// When `layer` is a transaction's (in the domain `Domain::transaction`
-    /// hands its block): `layer` itself, guarded, which knows what its verbs
-    /// left of the transaction.
+    /// hands its block, and in those the verbs of several writes run on
+    /// inside it): `layer` itself, guarded, which knows what its verbs left
+    /// of the transaction.
     transaction: Option<Arc<guarded::Guarded>>,
 }
 
@@ -237,6 +238,19 @@ impl Domain {
         }
     }
 
+    /// In a transaction's domain, the same domain for a verb of several
+    /// writes starting in it: over the same transaction, guarded with the
+    /// verb's `doom` ([`Armed::doom`]), so that the writes made through it
+    /// count for that verb. (Outside a transaction, the domain's layer
+    /// guarded with `doom`.)
+    pub(crate) fn with_doom(&self, doom: Doom) -> Domain {
+        let layer = match &self.inner.transaction {
+            Some(guarded) => guarded.inner.clone(),
+            None => self.inner.layer.clone(),
+        };
+        self.with_layer(layer, doom)
+    }
+
     /// The value of type `T` given to [`DomainBuilder::state`], if any.
     pub fn state<T: Send + Sync + 'static>(&self) -> Option<&T> {
         self.inner
@@ -247,7 +261,8 @@ impl Domain {
     }
 
     /// In a transaction's domain (what it runs is inside that transaction
-    /// already), what its verbs left of the transaction; `None` outside one.
+    /// already), what its verbs left of the transaction, and in a verb's
+    /// ([`Domain::with_doom`]) that verb's writes; `None` outside one.
     pub(crate) fn doom(&self) -> Option<&Doom> {
         self.inner.transaction.as_ref().map(|guarded| &guarded.doom)
     }

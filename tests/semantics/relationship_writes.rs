@@ -6,6 +6,8 @@
 //! of statements for 2 related records as for 50. The tenant and policy side
 //! is in `relationship_write_guards`.
 
+use std::future::IntoFuture;
+
 use ashore::prelude::*;
 use ashore::{Constraint, Relinked};
 
@@ -39,6 +41,14 @@ async fn tickets_of(d: &Domain, rep: &Representative) -> Result<Vec<String>> {
         )
         .await?;
     Ok(tickets.into_iter().map(|t| t.subject).collect())
+}
+
+/// The ticket `a9` of `ada_and_bob`.
+async fn a9(d: &Domain) -> Result<Ticket> {
+    let mut a9 = d
+        .read(Ticket::query().filter(expr!(subject == "a9")))
+        .await?;
+    Ok(a9.pop().expect("the ticket a9"))
 }
 
 /// Asserts `err` is a `Constraint::ForeignKey`.
@@ -75,9 +85,7 @@ layers!(many_to_many_relate_unrelate_and_replace);
 async fn many_to_many_relate_unrelate_and_replace(run: Run) -> Result<()> {
     let fx = ada_and_bob(&run).await;
     let d = &fx.domain;
-    let a9 = &d
-        .read(Ticket::query().filter(expr!(subject == "a9")))
-        .await?[0];
+    let a9 = &a9(d).await?;
     let [vip, low, new, bug] = [
         tag(d, "vip").await,
         tag(d, "low").await,
@@ -256,9 +264,7 @@ async fn a_failing_related_record_rolls_back_everything(run: Run) -> Result<()> 
 
     // A replace whose relating fails (a tag that does not exist) keeps the
     // links it would have removed.
-    let a9 = &d
-        .read(Ticket::query().filter(expr!(subject == "a9")))
-        .await?[0];
+    let a9 = &a9(d).await?;
     let vip = tag(d, "vip").await;
     d.relate(a9, Ticket::tags(), std::slice::from_ref(&vip))
         .await?;
@@ -276,10 +282,7 @@ layers!(relationship_writes_join_an_open_transaction);
 async fn relationship_writes_join_an_open_transaction(run: Run) -> Result<()> {
     let fx = ada_and_bob(&run).await;
     let d = &fx.domain;
-    let a9 = d
-        .read(Ticket::query().filter(expr!(subject == "a9")))
-        .await?[0]
-        .clone();
+    let a9 = a9(d).await?;
     let vip = tag(d, "vip").await;
     let outcome: Result<()> = d
         .transaction(|tx| async move {
@@ -354,6 +357,50 @@ async fn a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it(
     })
     .await?;
     assert_eq!(d.read(named_cy).count().await?, 1);
+    Ok(())
+}
+
+layers!(a_call_that_fails_having_written_nothing_is_not_undone_by_a_write_beside_it);
+async fn a_call_that_fails_having_written_nothing_is_not_undone_by_a_write_beside_it(
+    run: Run,
+) -> Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = &fx.domain;
+    let a9 = a9(d).await?;
+    let vip = tag(d, "vip").await;
+    // A tag that does not exist: the relate reads the links there are, then
+    // its one write (the join record) is refused.
+    let ghost = Tag {
+        id: vip.id + 1000,
+        ..vip
+    };
+    let gate = fx.gate.clone();
+    d.transaction(|tx| async move {
+        gate.hold_reads_of("TicketTag");
+        let mut relate = tx.relate(&a9, Ticket::tags(), &[ghost]).into_future();
+        // The relate runs up to its read, held there.
+        tokio::select! {
+            done = &mut relate => panic!("the relate waits for its read: {done:?}"),
+            () = gate.reached() => {}
+        }
+        // Another call of the block writes meanwhile (as in a `join!`).
+        tx.create(open_ticket("beside")).await?;
+        gate.open();
+        // The relate fails with its own error, having written nothing: the
+        // transaction goes on.
+        let err = relate.await.unwrap_err();
+        assert_foreign_key(&err);
+        assert_eq!(tx.read(TicketTag::query()).count().await?, 0);
+        tx.create(open_ticket("after")).await?;
+        Ok::<_, ashore::Error>(())
+    })
+    .await?;
+    let kept = Ticket::query()
+        .filter(expr!(subject == "beside" || subject == "after"))
+        .sort(Ticket::subject());
+    let kept: Vec<String> = d.read(kept).await?.into_iter().map(|t| t.subject).collect();
+    assert_eq!(kept, ["after", "beside"]);
+    assert_eq!(d.read(TicketTag::query()).count().await?, 0);
     Ok(())
 }
 

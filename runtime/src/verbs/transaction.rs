@@ -114,8 +114,9 @@ impl Domain {
 /// it: in the transaction the domain is already a transaction's, else in one
 /// begun for it (committed when `f` returns `Ok`). Inside a caller's
 /// transaction, `f` failing or cancelled after part of it was written aborts
-/// that transaction.
-pub(crate) async fn atomically<T, F, Fut>(scope: Scope, f: F) -> AshoreResult<T>
+/// that transaction: `f` runs on a domain of its own over that transaction,
+/// which counts its writes apart from those of the calls running beside it.
+pub(crate) async fn atomically<T, F, Fut>(mut scope: Scope, f: F) -> AshoreResult<T>
 where
     F: FnOnce(Scope) -> Fut,
     Fut: Future<Output = AshoreResult<T>>,
@@ -124,12 +125,12 @@ where
         // Inside a caller's transaction: a failure (or a cancellation) after
         // part of it was written aborts the transaction (`domain::guarded`).
         let armed = Armed::new(doom);
+        scope.domain = scope.domain.with_doom(armed.doom().clone());
         return armed.ended(f(scope).await);
     }
     let domain = scope.domain.clone();
     domain
         .transaction(move |tx| {
-            let mut scope = scope;
             scope.domain = tx;
             f(scope)
         })
