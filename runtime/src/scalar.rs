@@ -108,6 +108,17 @@ impl<T: Scalar> From<T> for Value {
     }
 }
 
+/// The value type and nullability of an attribute of a [`Scalar`] type
+/// ([`Scalar::COLUMN`]), as a generated schema records them.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnType {
+    /// [`Scalar::TYPE`].
+    pub value_type: ValueType,
+    /// [`Scalar::NULLABLE`].
+    pub nullable: bool,
+}
+
 /// A Rust type an attribute may have: the built-in ones, and a type of your
 /// own stored as one of them. `#[derive(Scalar)]` makes an enum of unit
 /// variants one (stored as text) and a newtype one (stored as what it wraps);
@@ -156,6 +167,14 @@ pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     const TYPE: ValueType;
     /// Whether the attribute may be nil.
     const NULLABLE: bool;
+    /// [`TYPE`](Scalar::TYPE) and [`NULLABLE`](Scalar::NULLABLE) in one
+    /// constant: what a generated schema reads per attribute (one path for
+    /// rustc to resolve, not two). Never overridden.
+    #[doc(hidden)]
+    const COLUMN: ColumnType = ColumnType {
+        value_type: Self::TYPE,
+        nullable: Self::NULLABLE,
+    };
     /// Into a dynamic value.
     fn into_value(self) -> Value;
     /// Back from a dynamic value; `Err` names what was found instead.

@@ -73,11 +73,8 @@ macro_rules! __ashore_resource_items {
             name: $name,
             table: $table,
             attributes: &[$(
-                __ashore::AttributeInfo::new(
-                    $lit,
-                    <$($ty)* as __ashore::Scalar>::TYPE,
-                    <$($ty)* as __ashore::Scalar>::NULLABLE,
-                )$(.with_generated(__ashore::Generated::$generated))?
+                __ashore::AttributeInfo::new($lit, <$($ty)* as __ashore::Scalar>::COLUMN)
+                    $(.with_generated(__ashore::Generated::$generated))?
             ),*],
             primary_key: $pk_index,
             relationships: &[$(

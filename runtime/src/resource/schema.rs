@@ -115,15 +115,16 @@ pub struct AttributeInfo {
 }
 
 impl AttributeInfo {
-    /// An attribute whose value is never generated. `resource!` builds each
-    /// attribute with it (and [`with_generated`](AttributeInfo::with_generated)
-    /// for a primary key): fewer tokens per attribute than a struct literal.
+    /// An attribute whose value is never generated, of a column type
+    /// (`<T as Scalar>::COLUMN`). `resource!` builds each attribute with it
+    /// (and [`with_generated`](AttributeInfo::with_generated) for a primary
+    /// key): fewer tokens per attribute than a struct literal.
     #[doc(hidden)]
-    pub const fn new(name: &'static str, value_type: ValueType, nullable: bool) -> Self {
+    pub const fn new(name: &'static str, column: crate::scalar::ColumnType) -> Self {
         AttributeInfo {
             name,
-            value_type,
-            nullable,
+            value_type: column.value_type,
+            nullable: column.nullable,
             generated: None,
         }
     }

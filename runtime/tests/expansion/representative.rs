@@ -59,22 +59,9 @@ impl RepresentativeFields {
 }
 
 static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
-    ap::AttributeInfo::new(
-        "id",
-        <Uuid as ap::Scalar>::TYPE,
-        <Uuid as ap::Scalar>::NULLABLE,
-    )
-    .with_generated(ap::Generated::Uuid),
-    ap::AttributeInfo::new(
-        "name",
-        <String as ap::Scalar>::TYPE,
-        <String as ap::Scalar>::NULLABLE,
-    ),
-    ap::AttributeInfo::new(
-        "priority_threshold",
-        <i64 as ap::Scalar>::TYPE,
-        <i64 as ap::Scalar>::NULLABLE,
-    ),
+    ap::AttributeInfo::new("id", <Uuid as ap::Scalar>::COLUMN).with_generated(ap::Generated::Uuid),
+    ap::AttributeInfo::new("name", <String as ap::Scalar>::COLUMN),
+    ap::AttributeInfo::new("priority_threshold", <i64 as ap::Scalar>::COLUMN),
 ];
 
 // Each relationship is `RelationshipInfo::new` with only the options it

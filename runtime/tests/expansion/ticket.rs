@@ -69,11 +69,7 @@ static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
         nullable: false,
         generated: Some(ap::Generated::Uuid),
     },
-    ap::AttributeInfo::new(
-        "subject",
-        <String as ap::Scalar>::TYPE,
-        <String as ap::Scalar>::NULLABLE,
-    ),
+    ap::AttributeInfo::new("subject", <String as ap::Scalar>::COLUMN),
     ap::AttributeInfo {
         name: "priority",
         value_type: <Option<i64> as ap::Scalar>::TYPE,
