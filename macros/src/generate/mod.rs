@@ -13,8 +13,12 @@
 //! pieces only it knows and every token spanned on a user's token so that
 //! rustc reports there (each attribute's `TermOf` return type, the impls' heads).
 //!
-//! Everything but the two structs goes inside one `const _: () = { .. };` so the
-//! statics of two resources in one module never collide; it opens with
+//! Everything but the resource's struct goes inside one `const _: () = { .. };`
+//! so the statics of two resources in one module never collide, and so the
+//! `Fields` struct is no item of the user's module: reached only as
+//! `<X as Resource>::Fields`, it is not one more name every `use module::*`
+//! imports (with `use crate::*` in each of 100 modules, 10,000 bindings less
+//! for rustc to resolve and hash: `benches/compile_time/`). It opens with
 //! `use ::ashore::__private as __ashore;`, and the code inside names the runtime
 //! (and the few standard items it needs, which `__private` re-exports) through
 //! that alias: fewer tokens per resource for rustc to parse, resolve and hash
@@ -82,7 +86,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             structs::key_consts(&ctx),
         ),
     };
-    out.extend(fields::fields_struct(&ctx));
+    let fields_struct = fields::fields_struct(&ctx);
     let items = impls::resource_items(
         &ctx,
         schema::rest(&ctx),
@@ -94,6 +98,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
     out.extend(quote! {
         const _: () = {
             use ::ashore::__private as __ashore;
+            #fields_struct
             #items
             #checks
             // Last: these may be statements (see `keys`).
