@@ -28,7 +28,7 @@ pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
 pub use crate::changeset::Changeset;
 pub use crate::data_layer::BoxFuture;
-pub use crate::data_layer::columns::{ColumnReader, checked};
+pub use crate::data_layer::columns::{ColumnReader, ReadErrors, checked};
 pub use crate::data_layer::store::new_table;
 pub use crate::error::{Error, ErrorKind, Result};
 pub use crate::expr::{
@@ -56,7 +56,7 @@ pub use uuid::Uuid;
 pub use core::clone::Clone;
 pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{i64, usize};
-pub use core::result::Result::Ok;
+pub use core::result::Result::{Err, Ok};
 pub use std::vec::Vec;
 
 /// The `Term` of an attribute of type `T`: what a generated `Fields` method

@@ -188,12 +188,14 @@ macro_rules! __ashore_resource_fns {
         fn read_columns(
             reader: &mut dyn __ashore::ColumnReader,
         ) -> __ashore::Result<Self> {
+            let mut errors = __ashore::ReadErrors::new(&__ASHORE_SCHEMA);
+            let ($(__ashore::Some($column),)*) = ($(
+                errors.take(<$($ty)* as __ashore::Scalar>::read_column(reader, $index), $index),
+            )*) else {
+                return __ashore::Err(errors.error());
+            };
             __ashore::Ok($ident {
-                $($column: __ashore::checked(
-                    <$($ty)* as __ashore::Scalar>::read_column(reader, $index),
-                    &__ASHORE_SCHEMA,
-                    $index,
-                )?,)*
+                $($column,)*
                 $($not_loaded: __ashore::Loaded::NotLoaded,)*
                 $($unplaced)*
             })

@@ -120,23 +120,22 @@ impl ap::Resource for Representative {
         ::core::clone::Clone::clone(&self.id)
     }
 
+    // Each column taken into an `Option`, one `let .. else` for all (the
+    // template's shape; `ticket.rs` shows the equivalent `checked(..)?` per
+    // field).
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
+        let mut errors = ap::ReadErrors::new(&REPRESENTATIVE_SCHEMA);
+        let (Some(id), Some(name), Some(priority_threshold)) = (
+            errors.take(<Uuid as ap::Scalar>::read_column(reader, 0), 0),
+            errors.take(<String as ap::Scalar>::read_column(reader, 1), 1),
+            errors.take(<i64 as ap::Scalar>::read_column(reader, 2), 2),
+        ) else {
+            return Err(errors.error());
+        };
         Ok(Representative {
-            id: ap::checked(
-                <Uuid as ap::Scalar>::read_column(reader, 0),
-                &REPRESENTATIVE_SCHEMA,
-                0,
-            )?,
-            name: ap::checked(
-                <String as ap::Scalar>::read_column(reader, 1),
-                &REPRESENTATIVE_SCHEMA,
-                1,
-            )?,
-            priority_threshold: ap::checked(
-                <i64 as ap::Scalar>::read_column(reader, 2),
-                &REPRESENTATIVE_SCHEMA,
-                2,
-            )?,
+            id,
+            name,
+            priority_threshold,
             tickets: ap::Loaded::NotLoaded,
             tickets_above_threshold: ap::Loaded::NotLoaded,
         })

@@ -47,6 +47,59 @@ pub fn checked<T>(
     }
 }
 
+/// The first error of a generated `read_columns`: each column's read is
+/// [`take`](ReadErrors::take)n into an `Option`, and one `let .. else` over
+/// all of them returns [`error`](ReadErrors::error) if any failed, where a `?`
+/// per column cost rustc a `Try` desugaring per attribute of every resource
+/// (`benches/compile_time/`). The error is the first failing column's, as
+/// with a `?` each; columns after it are read and dropped.
+#[doc(hidden)]
+pub struct ReadErrors {
+    schema: &'static Schema,
+    first: Option<Error>,
+}
+
+impl ReadErrors {
+    /// None yet, for a record of `schema`.
+    #[inline]
+    pub fn new(schema: &'static Schema) -> Self {
+        ReadErrors {
+            schema,
+            first: None,
+        }
+    }
+
+    /// The value read for `attribute` ([`checked`]), or `None` with the error
+    /// kept if it is the first.
+    #[inline]
+    pub fn take<T>(
+        &mut self,
+        read: Result<std::result::Result<T, Value>>,
+        attribute: usize,
+    ) -> Option<T> {
+        match checked(read, self.schema, attribute) {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.first.get_or_insert(err);
+                None
+            }
+        }
+    }
+
+    /// The first error kept (after a `take` returned `None`).
+    #[cold]
+    #[inline(never)]
+    pub fn error(self) -> Error {
+        self.first.unwrap_or_else(|| {
+            // Never: `take` keeps an error whenever it returns `None`.
+            Error::new(ErrorKind::DataLayer {
+                message: format!("reading a `{}`: a column failed", self.schema.name),
+                source: None,
+            })
+        })
+    }
+}
+
 /// The type mismatch of attribute `attribute` of `schema` holding `found`,
 /// read as a `rust_type` (`std::any::type_name`). A value of the type the
 /// attribute is stored as, which its own type refuses (text that is no variant
