@@ -13,8 +13,7 @@
 //! [`settled`] first.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote_spanned};
-use syn::Type;
+use quote::ToTokens;
 
 /// The span of `ty` as `syn::spanned::Spanned` gives it (its first token's,
 /// joined to its last one's where the compiler can join spans) and the span
@@ -43,22 +42,6 @@ pub fn around(
     ty.to_tokens(&mut out);
     out.extend(after(last));
     out
-}
-
-/// `<ty as __ashore::Resource>::item`, spanned as [`around`] does (for code
-/// inside the `const _` block of `generate`, where the alias is declared).
-pub fn resource_item(ty: &Type, item: &str) -> TokenStream {
-    around(
-        ty,
-        ends(ty),
-        |s| quote_spanned!(s=> <),
-        |s| {
-            // On the last token too, as the rest: an ident of another span
-            // would widen the type's span to the whole macro call.
-            let item = syn::Ident::new(item, s);
-            quote_spanned!(s=> as __ashore::Resource>::#item)
-        },
-    )
 }
 
 /// `tokens` handed over to the compiler now, as one stream: inside a proc

@@ -8,22 +8,25 @@
 use std::sync::Arc;
 
 mod aggregates;
+mod fields;
 mod foreign_key;
 mod keys;
 mod template;
 
 pub use aggregates::{
-    AvgValue, CountValue, ExistsValue, KindOf, ListValue, OptionalValue, Ordered, Relationships,
-    Summable, aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
-    aggregate_list, aggregate_sum, aggregate_term, no_filter,
+    AvgValue, CountValue, ExistsValue, KindOf, ListValue, OptionalValue, Ordered, Summable,
+    aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
+    aggregate_list, aggregate_sum, no_filter,
+};
+pub use fields::{
+    AggregateField, Aggregates, Attr, Attribute, AttributeKey, ForeignKey, Hop, Leaf,
+    ManualWithoutCondition, ParentAttribute, Relationship, Relationships, attribute_key, exists,
+    field, parent, parent_fields, through,
 };
 pub use foreign_key::{PrimaryKeyOf, is_key};
 
 /// The templates of a resource's accessors and impls (`template.rs`).
-pub use crate::{
-    __ashore_fields_fns as fields_fns, __ashore_resource_fns as resource_fns,
-    __ashore_resource_items as resource_items,
-};
+pub use crate::{__ashore_resource_fns as resource_fns, __ashore_resource_items as resource_items};
 pub use keys::{Absent, KeyMatches, KeyRef, found, keys_match, primary_key};
 
 pub use crate::changeset::Changeset;
@@ -58,123 +61,6 @@ pub use core::option::Option::{self, None, Some};
 pub use core::primitive::{i64, usize};
 pub use core::result::Result::{Err, Ok};
 pub use std::vec::Vec;
-
-/// The `Term` of an attribute of type `T`: what a generated `Fields` method
-/// returns (fewer tokens than the projection written out).
-pub type TermOf<T> = Term<<T as Scalar>::Kind>;
-
-/// The attribute `name` reached through `path`, typed by its kind.
-pub fn attr<K>(path: &Path, name: &'static str) -> Term<K> {
-    Term::new(Expr::Attr {
-        path: path.clone(),
-        name: Name::Borrowed(name),
-    })
-}
-
-/// The fields of `S`, the source of a `no_attributes` relationship, which its
-/// filter's `parent(x)` reads (`parent(p.x())`).
-pub fn parent_fields<S: Resource>() -> S::Fields {
-    S::Fields::at(Path::new())
-}
-
-/// `parent(x)`: attribute `x` of the relationship's source, as an operand of
-/// its kind in the destination's filter.
-pub fn parent<T: ParentAttribute>(attribute: T) -> Term<T::Kind> {
-    Term::new(attribute.into_parent())
-}
-
-/// An attribute of a relationship's source, as `parent(..)` takes it.
-#[diagnostic::on_unimplemented(
-    message = "`parent(..)` takes an attribute of the relationship's source, found `{Self}`",
-    label = "not an attribute",
-    note = "a relationship is not a value: `parent(..)` names one attribute, like `parent(id)`"
-)]
-pub trait ParentAttribute {
-    /// What it compares with.
-    type Kind;
-    /// `Expr::Parent` of the attribute.
-    fn into_parent(self) -> Expr;
-}
-
-impl<K> ParentAttribute for Term<K> {
-    type Kind = K;
-    fn into_parent(self) -> Expr {
-        match &self.into_expr() {
-            Expr::Attr { path, name } if path.is_empty() => Expr::Parent(name.clone()),
-            // The macro lets only attributes of the source through (an
-            // aggregate is refused where it is written); anything else names
-            // no attribute, which the read reports.
-            other => Expr::Parent(Name::Owned(other.to_string())),
-        }
-    }
-}
-
-/// What a generated `Fields` method names for a manual relationship without a
-/// `condition`: nothing a filter, `exists` or aggregate can go through
-/// ([`through`] refuses it at compile time; [`Hop`] is what it lacks).
-/// It derefs to the destination's fields only so that rustc reports that one
-/// error, not another for each name that follows.
-pub struct ManualWithoutCondition<D: Resource>(D::Fields);
-
-impl<D: Resource> ManualWithoutCondition<D> {
-    /// The marker, over the fields it stands for.
-    pub fn new(fields: D::Fields) -> Self {
-        ManualWithoutCondition(fields)
-    }
-}
-
-impl<D: Resource> std::ops::Deref for ManualWithoutCondition<D> {
-    type Target = D::Fields;
-    fn deref(&self) -> &D::Fields {
-        &self.0
-    }
-}
-
-/// A hop of a filter's path, of an `exists` or of an aggregate: the fields of
-/// the relationship's destination (an attribute passes unchanged, for rustc
-/// to report what follows it).
-pub fn through<T: Hop>(hop: T) -> T::Fields {
-    hop.through()
-}
-
-/// What a path may go through: a relationship a filter can follow.
-#[diagnostic::on_unimplemented(
-    message = "a filter, `exists` or aggregate cannot go through a manual relationship without a `condition`",
-    label = "manual, with no `condition`",
-    note = "say how its records relate to the source record in its declaration, as a filter on them that reads the source with `parent(..)`: `condition representative_id == parent(id);` (`condition(..)` in a derive); loads still call its loader"
-)]
-pub trait Hop {
-    /// The destination's fields.
-    type Fields;
-    /// Them.
-    fn through(self) -> Self::Fields;
-}
-
-impl<F: Fields> Hop for F {
-    type Fields = F;
-    fn through(self) -> F {
-        self
-    }
-}
-
-impl<K> Hop for Term<K> {
-    type Fields = Term<K>;
-    fn through(self) -> Term<K> {
-        self
-    }
-}
-
-/// `path` one relationship further.
-pub fn child(path: &Path, relationship: &'static str) -> Path {
-    let mut p = path.clone();
-    p.push(Name::Borrowed(relationship));
-    p
-}
-
-/// The `Fields` of a destination, reached through `path`.
-pub fn fields_at<F: Fields>(path: Path) -> F {
-    F::at(path)
-}
 
 /// `a <op> b`.
 pub fn cmp<A: Operand, B: Operand>(op: CmpOp, a: A, b: B) -> Term<kind::Bool>
@@ -342,18 +228,6 @@ where
     Term::new(Expr::length(a.into_expr()))
 }
 
-/// `exists(path, body)`: `body` is evaluated on the related record.
-pub fn exists<F: Fields, B: Operand>(related: F, body: impl FnOnce(&F) -> B) -> Term<kind::Bool>
-where
-    B::Kind: Condition,
-{
-    let inner = body(&F::at(Path::new())).into_expr();
-    Term::new(Expr::Exists {
-        path: related.path().clone(),
-        expr: Box::new(inner),
-    })
-}
-
 /// The whole filter of an `expr!` closure, as the condition it must be.
 pub fn condition<B: Operand>(body: B) -> Term<kind::Bool>
 where
@@ -364,23 +238,8 @@ where
 
 /// A relationship's `filter` option on resource `R`.
 pub fn filter_for<R: Resource>(filter: impl FnOnce(&R::Fields) -> Term<kind::Bool>) -> Expr {
-    filter(&R::Fields::at(Path::new())).into_expr()
+    filter(&R::Fields::VALUE).into_expr()
 }
-
-/// Checks that a name `resource!` is given as a sort key is an attribute: a
-/// relationship named there is reported as such. (Relationship keys are checked
-/// by [`keys_match`].)
-pub fn attribute_key<T: AttributeKey>(_: T) {}
-
-/// Implemented by attribute references only (see [`attribute_key`]).
-#[diagnostic::on_unimplemented(
-    message = "this names a relationship, where an attribute is needed",
-    label = "a relationship, not an attribute",
-    note = "sort keys name attributes of the destination"
-)]
-pub trait AttributeKey {}
-#[diagnostic::do_not_recommend]
-impl<K> AttributeKey for Term<K> {}
 
 /// A manual relationship's loader, type-checked against the declaring resource.
 /// (No `Resource` bounds of its own: a destination that is not a resource is

@@ -151,8 +151,7 @@ impl<R: Resource> Query<R> {
     /// # Ok(()) }
     /// ```
     pub fn filter<K: Condition>(self, filter: impl FnOnce(&R::Fields) -> Term<K>) -> Self {
-        let fields = <R::Fields as Fields>::at(Vec::new());
-        self.filter_expr(filter(&fields).into_expr())
+        self.filter_expr(filter(&<R::Fields as Fields>::VALUE).into_expr())
     }
 
     /// Adds a filter given as an [`Expr`] (built at run time, or taken from another

@@ -66,8 +66,9 @@ pub type Row = Vec<Value>;
 pub trait Resource: Clone + Send + Sync + Sized + 'static {
     /// The primary key's type (`Uuid` or `i64`), as `Related::from_map` keys by.
     type PrimaryKey: Scalar + Eq + std::hash::Hash;
-    /// Typed references to the attributes and relationships, for `expr!`: a
-    /// filter is a closure from `&R::Fields` to a condition.
+    /// Typed references to the attributes, relationships and aggregates, for
+    /// `expr!`: a zero-sized struct with one field per name, and a filter is a
+    /// closure from `&R::Fields` to a condition.
     type Fields: Fields;
 
     /// The static description of this resource.

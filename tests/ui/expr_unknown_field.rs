@@ -38,4 +38,6 @@ resource! {
 fn main() {
     let _ = Ticket::query().filter(expr!(prioriy > 3));
     let _ = Ticket::query().filter(expr!(priority > representative.threshold));
+    let _ = Ticket::query().filter(expr!(priority.level > 3));
+    let _ = Ticket::query().filter(expr!(exists(priority, priority > 3)));
 }

@@ -1,10 +1,12 @@
 //! Code generation for filters: each node becomes a call into
 //! `::ashore::__private` spanned on the node's own token, so the compiler checks
-//! field names (a method per field) and operand kinds (trait bounds) and reports
-//! every mismatch on the user's token.
+//! field names (a field of the resource's `Fields` struct per name, read for
+//! its type; the path and name are built here) and operand kinds (trait
+//! bounds) and reports every mismatch on the user's token.
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::{Ident, Lit};
 
 use super::{
@@ -302,8 +304,9 @@ impl Gen {
                         parent_outside_relationship(*span, field, "this filter").to_compile_error();
                     return quote!({ #error });
                 };
-                let read = fields(parent, std::slice::from_ref(field));
-                quote_spanned! {at(*span)=> ::ashore::__private::parent(#read) }
+                let read = reach(parent, &[], field);
+                let lit = name(field);
+                quote_spanned! {at(*span)=> ::ashore::__private::parent(#read, #lit) }
             }
             Expr::IsNil { span, expr } => {
                 let e = self.operand(expr, root, "Any");
@@ -326,13 +329,12 @@ impl Gen {
                 quote_spanned! {at(*span)=> ::ashore::__private::#f(#first #(, #args)*) }
             }
             Expr::Exists { span, path, body } => {
-                let last = at(path[path.len() - 1].span());
-                let related = fields(root, path);
-                let related = quote_spanned!(last=> ::ashore::__private::through(#related));
+                let related = hops(root, path, &path[0]);
+                let names = names(path);
                 let inner = Ident::new("__ashore_g", Span::mixed_site());
                 let body = self.operand(body, &inner, "Bool");
                 quote_spanned! {at(*span)=>
-                    ::ashore::__private::exists(#related, |#inner| #body)
+                    ::ashore::__private::exists(#related, #names, |#inner| #body)
                 }
             }
         }
@@ -350,24 +352,58 @@ fn pinned(pin: &Pin) -> TokenStream {
     quote_spanned! {amp=> &#group }
 }
 
-/// `a.b.c` -> `through(through(root.a()).b()).c()`. Each method name is the
-/// user's ident (so "no method named `x`" lands on it); the receiver, dots and
-/// parentheses share the receiver's hygiene, located on the user's idents, so
-/// the whole call reads as the user's `a.b.c` in messages. Each relationship
-/// hop goes through `__private::through`, which refuses a manual relationship
-/// without a `condition` on its name.
-pub(crate) fn fields(root: &Ident, path: &[Ident]) -> TokenStream {
+/// `a.b.c` -> `field(&through(&through(&root.a).b).c, &["a", "b"], "c")`:
+/// the path and the name are built here, the field (`Attr`, `AggregateField`)
+/// is read for its type only. Each field name is the user's ident (so "no
+/// field `x`" lands on it); the receiver, dots and the rest share the
+/// receiver's hygiene, located on the user's idents, so the call reads as the
+/// user's `a.b.c` in messages (from the path on the first ident to the
+/// parentheses on the last). Each relationship hop goes through
+/// `__private::through`, which refuses a manual relationship without a
+/// `condition` on its name.
+fn fields(root: &Ident, path: &[Ident]) -> TokenStream {
+    let (last, before) = path.split_last().expect("a path has a name");
+    let read = reach(root, before, last);
+    let names = names(before);
+    let lit = name(last);
+    let first = at(path[0].span());
+    let mut args = Group::new(Delimiter::Parenthesis, quote!(#read, #names, #lit));
+    args.set_span(at(last.span()));
+    quote_spanned!(first=> ::ashore::__private::field #args)
+}
+
+/// `&through(&through(&root.a).b).c`: the field `last` of the fields reached
+/// through the relationships `before` (see [`fields`]).
+fn reach(root: &Ident, before: &[Ident], last: &Ident) -> TokenStream {
+    let fields = hops(root, before, before.first().unwrap_or(last));
+    let span = at(last.span());
+    quote_spanned!(span=> &#fields.#last)
+}
+
+/// `through(&through(&root.a).b)`: the fields of the destination of the
+/// relationships `path` (`root` itself, located on `first`, for none), each
+/// hop through `__private::through` on its ident.
+fn hops(root: &Ident, path: &[Ident], first: &Ident) -> TokenStream {
     let mut receiver = root.clone();
-    receiver.set_span(root.span().located_at(path[0].span()));
+    receiver.set_span(root.span().located_at(first.span()));
     let mut out = quote!(#receiver);
-    for (i, ident) in path.iter().enumerate() {
+    for ident in path {
         let span = at(ident.span());
-        out.extend(quote_spanned!(span=> .#ident()));
-        if i + 1 < path.len() {
-            out = quote_spanned!(span=> ::ashore::__private::through(#out));
-        }
+        out = quote_spanned!(span=> ::ashore::__private::through(&#out.#ident));
     }
     out
+}
+
+/// `&["a", "b"]`: the names of a path, on the first one.
+fn names(path: &[Ident]) -> TokenStream {
+    let names = path.iter().map(name);
+    let span = path.first().map_or_else(Span::call_site, |p| at(p.span()));
+    quote_spanned!(span=> &[#(#names),*])
+}
+
+/// The name of a field as a string literal (without `r#`).
+fn name(ident: &Ident) -> syn::LitStr {
+    syn::LitStr::new(&ident.unraw().to_string(), ident.span())
 }
 
 /// A literal as `expr!` hands it on: an integer without a suffix is an `i64`

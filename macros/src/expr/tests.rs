@@ -133,27 +133,27 @@ fn operands() {
 fn generated_calls() {
     assert_eq!(
         generated("priority > 3"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , 3i64))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: field (& __ashore_f . priority , & [] , \"priority\") , 3i64))"
     );
     assert_eq!(
         generated("representative_id in ^ids"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: in_list (__ashore_f . representative_id () , & (ids)))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: in_list (:: ashore :: __private :: field (& __ashore_f . representative_id , & [] , \"representative_id\") , & (ids)))"
     );
     assert_eq!(
         generated("priority > representative.priority_threshold"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , __ashore_f . priority () , :: ashore :: __private :: through (__ashore_f . representative ()) . priority_threshold ()))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: field (& __ashore_f . priority , & [] , \"priority\") , :: ashore :: __private :: field (& :: ashore :: __private :: through (& __ashore_f . representative) . priority_threshold , & [\"representative\"] , \"priority_threshold\")))"
     );
     let g = generated("not is_nil(a) and -b * 2 + -1 <= 0 or s in [\"x\", ^y]");
     for part in [
-        ":: ashore :: __private :: or (:: ashore :: __private :: and (:: ashore :: __private :: not (:: ashore :: __private :: is_nil (__ashore_f . a ()))",
-        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (__ashore_f . b ()) , 2i64) , - 1i64)",
-        ":: ashore :: __private :: in_list (__ashore_f . s () , [\"x\" , & (y)])",
+        ":: ashore :: __private :: or (:: ashore :: __private :: and (:: ashore :: __private :: not (:: ashore :: __private :: is_nil (:: ashore :: __private :: field (& __ashore_f . a , & [] , \"a\")))",
+        ":: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Add , :: ashore :: __private :: arith (:: ashore :: __private :: ArithOp :: Mul , :: ashore :: __private :: neg (:: ashore :: __private :: field (& __ashore_f . b , & [] , \"b\")) , 2i64) , - 1i64)",
+        ":: ashore :: __private :: in_list (:: ashore :: __private :: field (& __ashore_f . s , & [] , \"s\") , [\"x\" , & (y)])",
     ] {
         assert!(g.contains(part), "{part}\nnot in\n{g}");
     }
     assert_eq!(
         generated("exists(tickets, exists(tags, label == \"x\"))"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (:: ashore :: __private :: through (__ashore_f . tickets ()) , | __ashore_g | :: ashore :: __private :: exists (:: ashore :: __private :: through (__ashore_g . tags ()) , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , __ashore_g . label () , \"x\"))))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: exists (:: ashore :: __private :: through (& __ashore_f . tickets) , & [\"tickets\"] , | __ashore_g | :: ashore :: __private :: exists (:: ashore :: __private :: through (& __ashore_g . tags) , & [\"tags\"] , | __ashore_g | :: ashore :: __private :: cmp (:: ashore :: __private :: CmpOp :: Eq , :: ashore :: __private :: field (& __ashore_g . label , & [] , \"label\") , \"x\"))))"
     );
 }
 
@@ -161,16 +161,16 @@ fn generated_calls() {
 fn text_functions_generate_one_call_each() {
     assert_eq!(
         generated("ilike(name, ^p)"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: ilike (__ashore_f . name () , & (p)))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: ilike (:: ashore :: __private :: field (& __ashore_f . name , & [] , \"name\") , & (p)))"
     );
     assert_eq!(
         generated("length(upper(a)) > 1"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (__ashore_f . a ())) , 1i64))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: cmp_ordered (:: ashore :: __private :: CmpOp :: Gt , :: ashore :: __private :: length (:: ashore :: __private :: upper (:: ashore :: __private :: field (& __ashore_f . a , & [] , \"a\"))) , 1i64))"
     );
     // `concat` of three is two calls, left first.
     assert_eq!(
         generated("starts_with(concat(a, \" \", b), \"x\")"),
-        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: starts_with (:: ashore :: __private :: concat (:: ashore :: __private :: concat (__ashore_f . a () , \" \") , __ashore_f . b ()) , \"x\"))"
+        "| __ashore_f | :: ashore :: __private :: condition (:: ashore :: __private :: starts_with (:: ashore :: __private :: concat (:: ashore :: __private :: concat (:: ashore :: __private :: field (& __ashore_f . a , & [] , \"a\") , \" \") , :: ashore :: __private :: field (& __ashore_f . b , & [] , \"b\")) , \"x\"))"
     );
 }
 

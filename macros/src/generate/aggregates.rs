@@ -50,28 +50,6 @@ pub fn struct_fields<'a>(
     })
 }
 
-/// The field reference of each aggregate but `list`s, for `expr!`
-/// (`open_ticket_count > 3`): a `Term` of the kind of its value.
-pub fn terms<'a>(ctx: &'a super::Ctx<'a>) -> impl Iterator<Item = TokenStream> + 'a {
-    let resource = &ctx.resource.ident;
-    ctx.resource
-        .aggregates
-        .iter()
-        .filter(|a| a.kind != AggregateKind::List)
-        .map(move |aggregate| {
-            let name = &aggregate.name;
-            let docs = docs(&aggregate.attrs);
-            let ty = value_type(aggregate);
-            quote_spanned! {name.span()=>
-                #(#docs)*
-                #[inline]
-                pub fn #name(&self) -> __ashore::Term<<#ty as __ashore::Scalar>::Kind> {
-                    __ashore::aggregate_term(&self.path, #resource::#name())
-                }
-            }
-        })
-}
-
 /// The constructor of each aggregate.
 pub fn constructors(aggregates: &[Aggregate]) -> impl Iterator<Item = TokenStream> + '_ {
     aggregates.iter().map(constructor)
@@ -90,27 +68,37 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
         _ => (&aggregate.path[..], None),
     };
     // Each hop on its own token: an unknown relationship is rustc's "no
-    // method named `x`" there (the parameter is the same hygienic binding
-    // wherever it is located).
+    // field `x`" there (the parameter is the same hygienic binding wherever
+    // it is located). The path is built here; the closure only types it.
     let here = |span: Span| Ident::new("__ashore_at", Span::mixed_site().located_at(span));
     let first = hops.first().map_or(keyword.span(), Ident::span);
     let receiver = here(first);
+    let names = hops.iter().map(super::name_lit);
+    let names = quote_spanned!(keyword.span()=> &[#(#names),*]);
     // A hop before the last goes through `__private::through`, which refuses
     // a manual relationship without a `condition` on its name (the last one
     // is checked by the aggregate's `Relationships` bound).
-    let mut reached = quote!(#receiver);
-    for hop in hops {
-        let span = Span::mixed_site().located_at(hop.span());
-        reached = quote_spanned!(span=> __ashore::through(#reached.#hop()));
-    }
-    let path = quote!(|#at: &<Self as __ashore::Resource>::Fields| #reached);
+    let reached = match hops.split_last() {
+        Some((last, before)) => {
+            let mut reached = quote!(#receiver);
+            for hop in before {
+                let span = Span::mixed_site().located_at(hop.span());
+                reached = quote_spanned!(span=> __ashore::through(&#reached.#hop));
+            }
+            quote_spanned!(Span::mixed_site().located_at(last.span())=> #reached.#last)
+        }
+        // Reported by validation: an aggregate names a relationship.
+        None => quote!(#receiver),
+    };
+    let path = quote!(#names, |#at: &<Self as __ashore::Resource>::Fields| #reached);
     let filter = match &aggregate.filter {
         Some(filter) => expr::closure(filter),
         None => quote!(|_| __ashore::no_filter()),
     };
     let read = field.map(|f| {
         let receiver = here(f.span());
-        quote_spanned!(f.span()=> |#receiver| #receiver.#f())
+        let lit = super::name_lit(f);
+        quote_spanned!(f.span()=> #lit, |#receiver| #receiver.#f)
     });
     let build = match aggregate.kind {
         AggregateKind::Count => {

@@ -25,8 +25,8 @@ pub fn checks(ctx: &Ctx) -> TokenStream {
     out
 }
 
-/// A function calling `f.<name>()` on `ty`'s fields for each name, each call on
-/// the name's span.
+/// A function passing `&f.<name>` of `ty`'s fields to `attribute_key` for each
+/// name, each on the name's span (an unknown name is rustc's "no field").
 fn attributes_exist(function: Ident, ty: &Type, names: &[Ident]) -> TokenStream {
     if names.is_empty() {
         return TokenStream::new();
@@ -39,7 +39,7 @@ fn attributes_exist(function: Ident, ty: &Type, names: &[Ident]) -> TokenStream 
         let span = f.span().located_at(name.span());
         let mut receiver = f.clone();
         receiver.set_span(span);
-        quote_spanned! {span=> __ashore::attribute_key(#receiver.#name()); }
+        quote_spanned! {span=> __ashore::attribute_key(&#receiver.#name); }
     });
     quote! {
         #[allow(dead_code, non_snake_case)]

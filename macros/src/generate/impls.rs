@@ -1,5 +1,5 @@
 //! The call of the runtime's template `__private::resource_items!`, which
-//! expands to the schema static, the `Fields` impls, `impl Resource for X`
+//! expands to the schema static, the `Fields` struct and impl, `impl Resource for X`
 //! (schema, `visit`, `primary_key` and `read_columns`, which the trait's
 //! `from_row` reads through) and the inherent `impl X` with one `Field`
 //! function per attribute; the pieces the template cannot write (one `Rel`
@@ -13,8 +13,8 @@ use quote::{quote, quote_spanned};
 use super::{Ctx, docs, name_lit, relationships};
 use crate::model::{Origin, PrimaryKeyKind};
 
-/// `__ashore::resource_items! { .. }`, and the `Fields` and `Resource` impls
-/// around `fields_fns!` and `resource_fns!` (see the module comment and the
+/// `__ashore::resource_items! { .. }`, and the `Resource` impl around
+/// `resource_fns!` (see the module comment and the
 /// templates', `runtime/src/__private/template.rs`, for what each piece is).
 pub fn resource_items(
     ctx: &Ctx,
@@ -46,21 +46,15 @@ pub fn resource_items(
             let (name, ty) = (&a.name, &ctx.types[index]);
             let ends = crate::spans::ends(ty);
             let docs: Vec<_> = docs(&a.attrs).collect();
-            // All on the type: if it is not an attribute type, that is where it
-            // shows. The return type spans the whole type (`spans::around`): on
-            // its first token only, a belongs_to to a path that is not a resource
-            // (`offices::Office`) was reported a second time, on `offices`.
-            let term = crate::spans::around(
-                ty,
-                ends,
-                |s| quote_spanned!(s=> __ashore::TermOf<),
-                |s| quote_spanned!(s=> >),
-            );
             let lit = name_lit(name);
             let index = Literal::usize_unsuffixed(index);
             fn_columns.extend(quote!(#index #name [#ty]));
             if matches!(a.origin, Origin::BelongsTo(_)) {
-                // Its type projects from the destination: spanned as the term.
+                // Its type projects from the destination: the return type on the
+                // user's span, which rustc reports when it is not well formed (on
+                // its first token only, a belongs_to to a path that is not a
+                // resource, `offices::Office`, was reported a second time, on
+                // `offices`).
                 let field = crate::spans::around(
                     ty,
                     ends,
@@ -82,7 +76,7 @@ pub fn resource_items(
                 Some(PrimaryKeyKind::Integer) => quote!(Integer),
                 None => TokenStream::new(),
             };
-            quote!(#index #name #lit [#ty] [#term] [#(#docs)*] #generated;)
+            quote!(#index #name #lit [#ty] #generated;)
         })
         .collect();
     let not_loaded = ctx
@@ -116,24 +110,20 @@ pub fn resource_items(
     // The trait path carries the struct's span: a missing `Clone` is reported
     // there. `impl` and the braces are the call site's, as every item's.
     let trait_path = quote_spanned!(ident.span()=> __ashore::Resource);
-    // All on the struct's name, as the `Fields` struct.
-    let fields_impl = quote_spanned! {ident.span()=>
-        impl __ashore::Fields for #fields_ident {
-            __ashore::fields_fns!(#fields_ident);
-        }
-    };
+    // On the struct's name, as the `Fields` struct: where rustc lists the
+    // types that implement `Fields`, it shows the impl's head.
+    let impl_fields = quote_spanned!(ident.span()=> impl);
     quote! {
         __ashore::resource_items! {
-            #ident #fields_ident
+            #ident #fields_ident #impl_fields
             schema [#name #table #pk_index] { #schema }
             infos [#infos]
             columns [#columns]
             accessors [#accessors]
             relationships [#relationships]
-            fields { #fields }
+            fields [#fields]
             inherent #query #changeset { #fk_accessors #inherent }
         }
-        #fields_impl
         impl #trait_path for #ident {
             __ashore::resource_fns! {
                 #ident #fields_ident

@@ -4,21 +4,22 @@
 //! user's own, so no struct is emitted for it. The generated code is what
 //! `runtime/tests/expansion/` writes by hand, through `::ashore::__private`.
 //!
-//! The repetitive part (the schema's lists, the functions of the `Fields` and
-//! `Resource` impls, the accessors) is written by the runtime's `macro_rules!`
+//! The repetitive part (the schema's lists, the `Fields` struct, the functions
+//! of the `Resource` impl, the accessors) is written by the runtime's `macro_rules!`
 //! templates (`runtime/src/__private/template.rs`) from one compact call that
 //! `impls::resource_items` builds: the compiler expands a template's tokens
 //! itself, where this crate, unoptimized in a debug build, paid for each one it
 //! handed over (`benches/compile_time/`). What the macro still builds are the
 //! pieces only it knows and every token spanned on a user's token so that
-//! rustc reports there (each attribute's `TermOf` return type, the impls' heads).
+//! rustc reports there (a foreign key's return type, the impls' heads).
 //!
-//! Everything but the resource's struct goes inside one `const _: () = { .. };`
-//! so the statics of two resources in one module never collide, and so the
-//! `Fields` struct is no item of the user's module: reached only as
-//! `<X as Resource>::Fields`, it is not one more name every `use module::*`
-//! imports (with `use crate::*` in each of 100 modules, 10,000 bindings less
-//! for rustc to resolve and hash: `benches/compile_time/`). It opens with
+//! Everything but the resource's struct (its `Fields` struct included) goes
+//! inside one `const _: () = { .. };` so the statics of two resources in one
+//! module never collide, and so the `Fields` struct is no item of the user's
+//! module: reached only as `<X as Resource>::Fields`, it is not one more name
+//! every `use module::*` imports (with `use crate::*` in each of 100 modules,
+//! 10,000 bindings less for rustc to resolve and hash: `benches/compile_time/`).
+//! It opens with
 //! `use ::ashore::__private as __ashore;`, and the code inside names the runtime
 //! (and the few standard items it needs, which `__private` re-exports) through
 //! that alias: fewer tokens per resource for rustc to parse, resolve and hash
@@ -26,7 +27,7 @@
 //! emitted with `quote_spanned!` on the user's tokens so rustc reports on them.
 //!
 //! Accessors (`query`, `changeset`, each attribute's `Field`, each relationship's
-//! `Rel`, the `Fields` methods, `primary_key`, `visit`) are `#[inline]`: a
+//! `Rel`, `primary_key`, `visit`) are `#[inline]`: a
 //! crate then compiles to machine code only those it calls, not all of them for
 //! every resource it declares (`benches/compile_time/`).
 
@@ -86,20 +87,20 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
             structs::key_consts(&ctx),
         ),
     };
-    let fields_struct = fields::fields_struct(&ctx);
     let items = impls::resource_items(
         &ctx,
         schema::rest(&ctx),
-        fields::more_methods(&ctx),
+        fields::more_fields(&ctx),
         impls::inherent_items(&ctx, key_consts),
     );
     let checks = checks::checks(&ctx);
+    let aggregates = fields::aggregates_impl(&ctx);
     let keys = keys::key_checks(&ctx);
     out.extend(quote! {
         const _: () = {
             use ::ashore::__private as __ashore;
-            #fields_struct
             #items
+            #aggregates
             #checks
             // Last: these may be statements (see `keys`).
             #keys

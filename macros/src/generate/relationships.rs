@@ -101,11 +101,9 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
 }
 
 /// The relationships without a manual loader, for the template
-/// (`__private::resource_items!`), which writes their `Fields` method and
-/// their `Rel` constructor: `index name "name" [destination]
-/// [<destination as Resource>::Fields] one|many ToOne|ToMany [docs]` each.
-/// Nothing there names a bound on the destination but the `Fields` type, built
-/// here on the destination's span.
+/// (`__private::resource_items!`), which writes their `Fields` field and
+/// their `Rel` constructor: `index name "name" [destination] one|many
+/// ToOne|ToMany [docs]` each.
 pub fn listed(ctx: &Ctx) -> TokenStream {
     ctx.resource
         .relationships
@@ -117,13 +115,12 @@ pub fn listed(ctx: &Ctx) -> TokenStream {
             let docs = docs(&rel.attrs);
             let lit = name_lit(name);
             let index = Literal::usize_unsuffixed(index);
-            let fields = crate::spans::resource_item(dest, "Fields");
             let (new, cardinality) = if rel.kind.is_many() {
                 (quote!(many), quote!(ToMany))
             } else {
                 (quote!(one), quote!(ToOne))
             };
-            quote!(#index #name #lit [#dest] [#fields] #new #cardinality [#(#docs)*])
+            quote!(#index #name #lit [#dest] #new #cardinality [#(#docs)*])
         })
         .collect()
 }

@@ -1,13 +1,15 @@
 //! What `aggregates { .. }` (and `#[resource(aggregate(..))]`) expand to: one
 //! function per kind building the [`Aggregate`] typed by its value
 //! ([`AggregateOf`]), so the compiler checks on the user's tokens that the
-//! path names relationships (`at`, a chain of `Fields` methods), that the field
+//! path names relationships (`at`, a chain of `Fields` fields, each through
+//! `through`), that the field
 //! is an attribute of the destination of a kind the aggregate takes, that the
 //! declared type is of that kind, and that the filter is a condition on the
 //! destination.
 
-use crate::expr::{Aggregate, AggregateKind, Expr, Fields, Path, Term};
-use crate::rel::{Agg, AggregateOf, AggregateValue};
+use super::fields::{Attribute, Relationships};
+use crate::expr::{Aggregate, AggregateKind, Expr, Fields, Name, Term};
+use crate::rel::{AggregateOf, AggregateValue};
 use crate::resource::Resource;
 use crate::scalar::{NonNull, Scalar, kind};
 use crate::value::Value;
@@ -44,17 +46,6 @@ impl Ordered for kind::Decimal {}
 )]
 pub trait KindOf<K> {}
 impl<K> KindOf<K> for K {}
-
-/// Proof that an aggregate's path names relationships (what `Fields` of a
-/// destination are), not an attribute.
-#[diagnostic::on_unimplemented(
-    message = "an aggregate's path names relationships it can go through, found `{Self}`",
-    label = "not a relationship an aggregate can go through",
-    note = "name the relationships, then (for `sum`, `min`, `max`, `avg`, `first`) the field: `tickets.priority`",
-    note = "a manual relationship needs a `condition` (`condition representative_id == parent(id);`) for an aggregate to go through it"
-)]
-pub trait Relationships: Fields {}
-impl<F: Fields> Relationships for F {}
 
 /// Proof that a field holds the value of a `count`.
 #[diagnostic::on_unimplemented(
@@ -108,29 +99,19 @@ impl<T: NonNull> ListValue for Vec<T> {
     type Inner = T;
 }
 
-/// The path `at` reaches from `S`'s fields, and the destination's fields.
-fn reach<S: Resource, F: Fields>(at: impl FnOnce(&S::Fields) -> F) -> (Path, F) {
-    let destination = at(&S::Fields::at(Path::new()));
-    let path = destination.path().clone();
-    (path, F::at(Path::new()))
-}
-
-/// The aggregate of `kind` through the path `at` reaches, with `filter` (on
-/// the destination's fields) and the field `read` reads.
-fn build<S: Resource, F: Fields, K>(
+/// The aggregate of `kind` through `path`, with `filter` (on the
+/// destination's fields `F`) and the attribute `field` it reads, if any. (The
+/// callers take the closures `at` and `read` only for their types: the
+/// relationships a path goes through, the attribute read.)
+fn build<F: Fields>(
     kind: AggregateKind,
-    at: impl FnOnce(&S::Fields) -> F,
-    read: Option<impl FnOnce(&F) -> Term<K>>,
+    path: &[&'static str],
+    field: Option<&'static str>,
     filter: impl FnOnce(&F) -> Term<kind::Bool>,
 ) -> Aggregate {
-    let (path, fields) = reach::<S, F>(at);
-    let mut aggregate = Aggregate::new(kind, path);
-    if let Some(read) = read
-        && let Expr::Attr { name, .. } = &read(&fields).into_expr()
-    {
-        aggregate.field = Some(name.clone());
-    }
-    aggregate.filter = match filter(&fields).into_expr() {
+    let mut aggregate = Aggregate::new(kind, path.iter().map(|&n| Name::Borrowed(n)));
+    aggregate.field = field.map(Name::Borrowed);
+    aggregate.filter = match filter(&F::VALUE).into_expr() {
         // No filter (`no_filter`), or one that keeps every record.
         Expr::Value(Value::Bool(true)) => None,
         other => Some(other),
@@ -143,116 +124,104 @@ pub fn no_filter() -> Term<kind::Bool> {
     Term::new(Expr::Value(Value::Bool(true)))
 }
 
-/// No field: what `count` and `exists` pass.
-fn no_field<F>() -> Option<fn(&F) -> Term<kind::Bool>> {
-    None
-}
-
 /// `count name: path { filter .. }`: an `i64`.
-pub fn aggregate_count<S: Resource, F: Relationships, T: CountValue>(
-    at: impl FnOnce(&S::Fields) -> F,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+pub fn aggregate_count<S: Resource, H: Relationships, T: CountValue>(
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T> {
-    AggregateOf::new(build::<S, F, kind::Bool>(
-        AggregateKind::Count,
-        at,
-        no_field(),
-        filter,
-    ))
+    AggregateOf::new(build(AggregateKind::Count, path, None, filter))
 }
 
 /// `exists name: path { filter .. }`: a `bool`.
-pub fn aggregate_exists<S: Resource, F: Relationships, T: ExistsValue>(
-    at: impl FnOnce(&S::Fields) -> F,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+pub fn aggregate_exists<S: Resource, H: Relationships, T: ExistsValue>(
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T> {
-    AggregateOf::new(build::<S, F, kind::Bool>(
-        AggregateKind::Exists,
-        at,
-        no_field(),
-        filter,
-    ))
+    AggregateOf::new(build(AggregateKind::Exists, path, None, filter))
 }
 
 /// `sum name: path.field as T`: an `Option<T>` (`T` of the field's kind) of
 /// a number field.
-pub fn aggregate_sum<S: Resource, F: Relationships, K: Summable, T: OptionalValue>(
-    at: impl FnOnce(&S::Fields) -> F,
-    read: impl FnOnce(&F) -> Term<K>,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+pub fn aggregate_sum<
+    S: Resource,
+    H: Relationships,
+    A: Attribute<Kind: Summable>,
+    T: OptionalValue,
+>(
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    field: &'static str,
+    _read: impl FnOnce(&H::Fields) -> A,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T>
 where
-    <T::Inner as Scalar>::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<A::Kind>,
 {
-    AggregateOf::new(build::<S, F, K>(AggregateKind::Sum, at, Some(read), filter))
+    AggregateOf::new(build(AggregateKind::Sum, path, Some(field), filter))
 }
 
 /// `avg name: path.field`: an `Option<f64>` of a number field.
-pub fn aggregate_avg<S: Resource, F: Relationships, K: Summable, T: AvgValue>(
-    at: impl FnOnce(&S::Fields) -> F,
-    read: impl FnOnce(&F) -> Term<K>,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+pub fn aggregate_avg<S: Resource, H: Relationships, A: Attribute<Kind: Summable>, T: AvgValue>(
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    field: &'static str,
+    _read: impl FnOnce(&H::Fields) -> A,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T> {
-    AggregateOf::new(build::<S, F, K>(AggregateKind::Avg, at, Some(read), filter))
+    AggregateOf::new(build(AggregateKind::Avg, path, Some(field), filter))
 }
 
 /// `min` or `max`: an `Option<T>` of a number, text or timestamp field.
-pub fn aggregate_extreme<S: Resource, F: Relationships, K: Ordered, T: OptionalValue>(
+pub fn aggregate_extreme<
+    S: Resource,
+    H: Relationships,
+    A: Attribute<Kind: Ordered>,
+    T: OptionalValue,
+>(
     max: bool,
-    at: impl FnOnce(&S::Fields) -> F,
-    read: impl FnOnce(&F) -> Term<K>,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    field: &'static str,
+    _read: impl FnOnce(&H::Fields) -> A,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T>
 where
-    <T::Inner as Scalar>::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<A::Kind>,
 {
     let kind = if max {
         AggregateKind::Max
     } else {
         AggregateKind::Min
     };
-    AggregateOf::new(build::<S, F, K>(kind, at, Some(read), filter))
+    AggregateOf::new(build(kind, path, Some(field), filter))
 }
 
 /// `first name: path.field as T`: an `Option<T>` of any field.
-pub fn aggregate_first<S: Resource, F: Relationships, K, T: OptionalValue>(
-    at: impl FnOnce(&S::Fields) -> F,
-    read: impl FnOnce(&F) -> Term<K>,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+pub fn aggregate_first<S: Resource, H: Relationships, A: Attribute, T: OptionalValue>(
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    field: &'static str,
+    _read: impl FnOnce(&H::Fields) -> A,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T>
 where
-    <T::Inner as Scalar>::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<A::Kind>,
 {
-    AggregateOf::new(build::<S, F, K>(
-        AggregateKind::First,
-        at,
-        Some(read),
-        filter,
-    ))
+    AggregateOf::new(build(AggregateKind::First, path, Some(field), filter))
 }
 
 /// `list name: path.field as T`: a `Vec<T>` of any field.
-pub fn aggregate_list<S: Resource, F: Relationships, K, T: ListValue>(
-    at: impl FnOnce(&S::Fields) -> F,
-    read: impl FnOnce(&F) -> Term<K>,
-    filter: impl FnOnce(&F) -> Term<kind::Bool>,
+pub fn aggregate_list<S: Resource, H: Relationships, A: Attribute, T: ListValue>(
+    path: &[&'static str],
+    _at: impl FnOnce(&S::Fields) -> H,
+    field: &'static str,
+    _read: impl FnOnce(&H::Fields) -> A,
+    filter: impl FnOnce(&H::Fields) -> Term<kind::Bool>,
 ) -> AggregateOf<T>
 where
-    <T::Inner as Scalar>::Kind: KindOf<K>,
+    <T::Inner as Scalar>::Kind: KindOf<A::Kind>,
 {
-    AggregateOf::new(build::<S, F, K>(
-        AggregateKind::List,
-        at,
-        Some(read),
-        filter,
-    ))
-}
-
-/// The aggregate `agg` of the record reached through `path`, as a filter
-/// operand of the kind of its value: what `expr!` reads for its name.
-pub fn aggregate_term<S, T: Scalar>(path: &Path, agg: Agg<S, T>) -> Term<T::Kind> {
-    Term::new(Expr::Aggregate {
-        at: path.clone(),
-        aggregate: Box::new(agg.aggregate()),
-    })
+    AggregateOf::new(build(AggregateKind::List, path, Some(field), filter))
 }

@@ -14,59 +14,68 @@
 //! template's (mixed-site); every other name resolves where the call is, as the
 //! proc macro's own tokens did.
 //!
-//! Three templates: `resource_items!` (the schema static, the inherent
-//! accessors of the resource and of its `Fields` struct), and, inside the
-//! caller's `impl Resource for X { .. }` and `impl Fields for XFields { .. }`,
-//! `resource_fns!` and `fields_fns!`. The caller writes those two impls' heads
-//! and braces: rustc shows an impl's span where it lists the types that
-//! implement a trait or reports a missing supertrait (`Clone`), and a span
-//! that ends on a template's token is the whole macro call instead.
+//! Two templates: `resource_items!` (the schema static, the resource's `Fields`
+//! struct and its `Fields` impl, the inherent accessors of the resource), and,
+//! inside the caller's `impl Resource for X { .. }`, `resource_fns!`. The
+//! caller writes that impl's head and braces: rustc shows an impl's span where
+//! it lists the types that implement a trait or reports a missing supertrait
+//! (`Clone`), and a span that ends on a template's token is the whole macro
+//! call instead. (The `Fields` impl's `impl` keyword and self type are the
+//! caller's tokens, on the struct's name: rustc shows that span where it lists
+//! the types that implement `Fields`.)
+//!
+//! The `Fields` struct is zero-sized, one `pub` field per attribute
+//! (`Attr<type>`, from `accessors`), relationship (`Relationship<destination>`)
+//! and whatever else the caller lists (foreign keys, manual relationships,
+//! aggregates): no method, so no function body per name for rustc to check
+//! (`__private::fields`). It is declared here, inside the `const _` block, and
+//! named only as `<X as Resource>::Fields`. No field's type names a
+//! projection: rustc reports a field type that is not well formed on the span
+//! of the whole type, here the whole macro call.
 //!
 //! The input of `resource_items!`, in order (each a fixed keyword, then its
-//! pieces): the resource and its `Fields` struct;
+//! pieces): the resource, its `Fields` struct and an `impl` keyword;
 //! `schema [name table primary_key_index] { the Schema's fields after relationships }`;
 //! `infos [ "name" Kind [destination] "source" [Some("destination") or None]
 //! [options] .. ]`, one per relationship, in order;
-//! `columns [ index name "name" [type] [Term type] [docs] Generated? ; .. ]`,
-//! the `TermOf<..>` of its `Fields` method built by the caller (rustc reports
-//! a return type that is not well formed on the span of the whole type, which
-//! must then be the user's); `accessors [ index name "name" [type] [docs] .. ]`,
-//! the columns whose `Field<Self, type>` accessor the template writes (not a
+//! `columns [ index name "name" [type] Generated? ; .. ]`;
+//! `accessors [ index name "name" [type] [docs] .. ]`,
+//! the columns whose `Field<Self, type>` accessor and `Attr` field the
+//! template writes (not a
 //! belongs_to's key, whose type projects from the destination: the caller
-//! writes that accessor among the inherent items, for the same reason);
-//! `relationships [ index name "name" [destination] [its Fields type] one|many
-//! ToOne|ToMany [docs] .. ]`, those without a manual loader, whose `Fields`
-//! method and `Rel` constructor the template writes (the caller writes those
-//! of a manual one);
-//! `fields { more methods of the Fields struct }`;
+//! writes that accessor among the inherent items, with the user's span on the
+//! whole return type: rustc reports a return type that is not well formed
+//! there); `relationships [ index name "name" [destination]
+//! one|many ToOne|ToMany [docs] .. ]`, those without a manual loader, whose
+//! `Fields` field and `Rel` constructor the template writes (the caller writes
+//! the constructor of a manual one); `fields [ name [field type] [docs] .. ]`,
+//! the other fields of the `Fields` struct, each type with a `NEW` constant;
 //! `inherent (query "doc")? (changeset "doc")? { more inherent items }`.
 //! That of `resource_fns!`: the resource and its `Fields` struct;
 //! `pk [type] key field` (or `pk [type] none { body }` after an error);
 //! `columns [ index name [type] .. ]`;
 //! `not_loaded [ relationship and aggregate fields ]`; `unplaced [ field: value, .. ]`.
 
-/// Expands a resource's schema static and its inherent accessors, and those
-/// of its `Fields` struct (see the module comment). Generated code only.
+/// Expands a resource's schema static, its `Fields` struct and impl, and its
+/// inherent accessors (see the module comment). Generated code only.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __ashore_resource_items {
     (
-        $ident:ident $fields:ident
+        $ident:ident $fields:ident $impl_fields:tt
         schema [$name:literal $table:literal $pk_index:literal] { $($schema:tt)* }
         infos [$(
             $i_lit:literal $i_kind:ident [$($i_dest:tt)*] $i_source:literal [$($i_destination:tt)*]
             [$($i_options:tt)*]
         )*]
         columns [$(
-            $index:literal $column:ident $lit:literal [$($ty:tt)*] [$($term:tt)*] [$($docs:tt)*]
-            $($generated:ident)? ;
+            $index:literal $column:ident $lit:literal [$($ty:tt)*] $($generated:ident)? ;
         )*]
         accessors [$($a_index:literal $a_column:ident $a_lit:literal [$($a_ty:tt)*] [$($a_docs:tt)*])*]
         relationships [$(
-            $r_index:literal $r_name:ident $r_lit:literal [$($r_dest:tt)*] [$($r_fields:tt)*]
-            $r_new:ident $r_card:ident [$($r_docs:tt)*]
+            $r_index:literal $r_name:ident $r_lit:literal [$($r_dest:tt)*] $r_new:ident $r_card:ident [$($r_docs:tt)*]
         )*]
-        fields { $($more_fields:tt)* }
+        fields [$($f_name:ident [$($f_ty:tt)*] [$($f_docs:tt)*])*]
         inherent $(query $query_doc:literal)? $(changeset $changeset_doc:literal)? { $($more:tt)* }
     ) => {
         static __ASHORE_SCHEMA: __ashore::Schema = __ashore::Schema {
@@ -89,24 +98,31 @@ macro_rules! __ashore_resource_items {
             ),*],
             $($schema)*
         };
-        // The accessors mirror the fields: a pub resource may relate to a private one.
+        // Named only through `<X as Resource>::Fields`; a pub resource may
+        // relate to a private one.
+        #[doc(hidden)]
         #[allow(dead_code, private_interfaces)]
-        impl $fields {
+        pub struct $fields {
             $(
-                $($docs)*
-                #[inline]
-                pub fn $column(&self) -> $($term)* {
-                    __ashore::attr(&self.path, $lit)
-                }
+                $($a_docs)*
+                pub $a_column: __ashore::Attr<$($a_ty)*>,
             )*
             $(
                 $($r_docs)*
-                #[inline]
-                pub fn $r_name(&self) -> $($r_fields)* {
-                    __ashore::fields_at(__ashore::child(&self.path, $r_lit))
-                }
+                pub $r_name: __ashore::Relationship<$($r_dest)*>,
             )*
-            $($more_fields)*
+            $(
+                $($f_docs)*
+                pub $f_name: $($f_ty)*,
+            )*
+        }
+        #[diagnostic::do_not_recommend]
+        $impl_fields __ashore::Fields for $fields {
+            const VALUE: Self = $fields {
+                $($a_column: __ashore::Attr::NEW,)*
+                $($r_name: __ashore::Relationship::NEW,)*
+                $($f_name: <$($f_ty)*>::NEW,)*
+            };
         }
         // The accessors mirror the fields: a pub resource may relate to a private one.
         #[allow(dead_code, private_interfaces)]
@@ -199,24 +215,6 @@ macro_rules! __ashore_resource_fns {
                 $($not_loaded: __ashore::Loaded::NotLoaded,)*
                 $($unplaced)*
             })
-        }
-    };
-}
-
-/// The items of the `Fields` impl of a resource's `Fields` struct, which holds
-/// one `path` (the caller writes the impl's head and braces, as for
-/// `resource_fns!`). Generated code only.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __ashore_fields_fns {
-    ($fields:ident) => {
-        #[inline]
-        fn at(path: __ashore::Path) -> Self {
-            $fields { path }
-        }
-        #[inline]
-        fn path(&self) -> &__ashore::Path {
-            &self.path
         }
     };
 }

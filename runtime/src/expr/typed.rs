@@ -314,15 +314,22 @@ impl LikePattern for Dynamic<kind::Text> {
 pub trait Condition {}
 impl Condition for kind::Bool {}
 
-/// A path from the resource an expression is on, used by `Fields` values.
+/// A path from the resource an expression is on: the relationships it goes
+/// through, by name.
 pub type Path = Vec<Name>;
 
-/// The generated field-reference type of a resource (`<R as Resource>::Fields`):
-/// one method per attribute returning a `Term`, one per relationship returning the
-/// destination's `Fields` one step further along the path.
+/// The generated field-reference type of a resource (`<R as Resource>::Fields`),
+/// what [`Query::filter`](crate::Query::filter)'s closure receives: a
+/// zero-sized struct with one field per attribute, relationship and aggregate,
+/// each a marker typed by what it names, which `expr!` reads for its type (so
+/// the compiler checks that every name exists, and its kind); the paths and
+/// names are `expr!`'s own.
+#[diagnostic::on_unimplemented(
+    message = "`exists(..)` goes through a relationship, not an attribute",
+    label = "not a relationship",
+    note = "name a relationship, like `exists(tickets, priority > 3)`"
+)]
 pub trait Fields: Sized {
-    /// Fields reached through `path`.
-    fn at(path: Path) -> Self;
-    /// The path these fields are reached through.
-    fn path(&self) -> &Path;
+    /// The value (it holds nothing).
+    const VALUE: Self;
 }

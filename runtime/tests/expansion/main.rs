@@ -67,12 +67,21 @@ impl ManualRelationship for TicketsAboveThreshold {
         let tickets = ctx
             .query
             .clone()
-            .filter(|f| ap::condition(ap::in_list(f.representative_id(), &(ids))))
+            .filter(|f| {
+                ap::condition(ap::in_list(
+                    ap::field(&f.representative_id, &[], "representative_id"),
+                    &(ids),
+                ))
+            })
             .filter(|f| {
                 ap::condition(ap::cmp(
                     ap::CmpOp::Gt,
-                    f.priority(),
-                    f.representative().priority_threshold(),
+                    ap::field(&f.priority, &[], "priority"),
+                    ap::field(
+                        &ap::through(&f.representative).priority_threshold,
+                        &["representative"],
+                        "priority_threshold",
+                    ),
                 ))
             })
             .read(ctx)

@@ -17,45 +17,26 @@ pub struct Representative {
     pub tickets_above_threshold: ap::Loaded<Vec<Ticket>>,
 }
 
-/// Field references of `Representative` for `expr!`.
+// As `TicketFields`: a manual relationship without a `condition` is a field
+// that `through` refuses, so no filter goes through it.
 #[doc(hidden)]
+#[allow(dead_code)]
 pub struct RepresentativeFields {
-    path: ap::Path,
+    pub id: ap::Attr<Uuid>,
+    pub name: ap::Attr<String>,
+    pub priority_threshold: ap::Attr<i64>,
+    pub tickets: ap::Relationship<Ticket>,
+    pub tickets_above_threshold: ap::ManualWithoutCondition<Ticket>,
 }
 
 impl ap::Fields for RepresentativeFields {
-    #[inline]
-    fn at(path: ap::Path) -> Self {
-        RepresentativeFields { path }
-    }
-    #[inline]
-    fn path(&self) -> &ap::Path {
-        &self.path
-    }
-}
-
-#[allow(dead_code)]
-impl RepresentativeFields {
-    #[inline]
-    pub fn id(&self) -> ap::TermOf<Uuid> {
-        ap::attr(&self.path, "id")
-    }
-    #[inline]
-    pub fn name(&self) -> ap::TermOf<String> {
-        ap::attr(&self.path, "name")
-    }
-    #[inline]
-    pub fn priority_threshold(&self) -> ap::TermOf<i64> {
-        ap::attr(&self.path, "priority_threshold")
-    }
-    #[inline]
-    pub fn tickets(&self) -> <Ticket as ap::Resource>::Fields {
-        ap::fields_at(ap::child(&self.path, "tickets"))
-    }
-    #[inline]
-    pub fn tickets_above_threshold(&self) -> <Ticket as ap::Resource>::Fields {
-        ap::fields_at(ap::child(&self.path, "tickets_above_threshold"))
-    }
+    const VALUE: Self = RepresentativeFields {
+        id: ap::Attr::NEW,
+        name: ap::Attr::NEW,
+        priority_threshold: ap::Attr::NEW,
+        tickets: ap::Relationship::NEW,
+        tickets_above_threshold: <ap::ManualWithoutCondition<Ticket>>::NEW,
+    };
 }
 
 static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [

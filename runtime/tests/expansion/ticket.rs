@@ -20,46 +20,27 @@ pub struct Ticket {
     pub representative: ap::Loaded<Option<Representative>>,
 }
 
+// Inside the `const _` block the macro emits, so named only as
+// `<Ticket as Resource>::Fields`: zero-sized, one field per attribute and
+// relationship, which `expr!` reads for its type.
 #[doc(hidden)]
+#[allow(dead_code)]
 pub struct TicketFields {
-    path: ap::Path,
+    pub id: ap::Attr<Uuid>,
+    pub subject: ap::Attr<String>,
+    pub priority: ap::Attr<Option<i64>>,
+    pub representative_id: ap::ForeignKey<Representative>,
+    pub representative: ap::Relationship<Representative>,
 }
 
 impl ap::Fields for TicketFields {
-    #[inline]
-    fn at(path: ap::Path) -> Self {
-        TicketFields { path }
-    }
-    #[inline]
-    fn path(&self) -> &ap::Path {
-        &self.path
-    }
-}
-
-#[allow(dead_code)]
-impl TicketFields {
-    #[inline]
-    pub fn id(&self) -> ap::TermOf<Uuid> {
-        ap::attr(&self.path, "id")
-    }
-    #[inline]
-    pub fn subject(&self) -> ap::TermOf<String> {
-        ap::attr(&self.path, "subject")
-    }
-    #[inline]
-    pub fn priority(&self) -> ap::TermOf<Option<i64>> {
-        ap::attr(&self.path, "priority")
-    }
-    #[inline]
-    pub fn representative_id(
-        &self,
-    ) -> ap::TermOf<Option<<Representative as ap::Resource>::PrimaryKey>> {
-        ap::attr(&self.path, "representative_id")
-    }
-    #[inline]
-    pub fn representative(&self) -> <Representative as ap::Resource>::Fields {
-        ap::fields_at(ap::child(&self.path, "representative"))
-    }
+    const VALUE: Self = TicketFields {
+        id: ap::Attr::NEW,
+        subject: ap::Attr::NEW,
+        priority: ap::Attr::NEW,
+        representative_id: ap::ForeignKey::NEW,
+        representative: ap::Relationship::NEW,
+    };
 }
 
 static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [

@@ -300,8 +300,8 @@ fn generation_emits_no_struct_and_fills_the_fields_in_error() {
             _ => None,
         })
         .collect();
-    // The user's struct is not emitted again, and the field references are
-    // declared inside the generated `const _` block: no struct at the top.
+    // The user's struct is not emitted again (the field references, `TFields`,
+    // are the template's, inside the `const _` block).
     assert!(structs.is_empty(), "{structs:?}");
     let squeeze = |s: &str| s.split_whitespace().collect::<String>();
     let text = squeeze(&out.to_string());
