@@ -10,9 +10,7 @@ use crate::value::Value;
 /// The generated `Fields` stand-in: unused by these tests beyond the trait bound.
 pub(crate) struct F;
 
-impl Fields for F {
-    const VALUE: Self = F;
-}
+impl Fields for F {}
 
 /// The next value of a row, as a `T`.
 pub(crate) fn take<T: Scalar>(

@@ -26,7 +26,7 @@ use crate::scalar::{Scalar, kind};
 macro_rules! marker {
     ($name:ident<$($p:ident),*> $field:ident) => {
         impl<$($p),*> $name<$($p),*> {
-            /// The marker (what a generated `Fields::VALUE` holds).
+            /// The marker.
             pub const NEW: Self = $name { $field: PhantomData };
         }
         impl<$($p),*> Clone for $name<$($p),*> {

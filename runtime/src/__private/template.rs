@@ -49,7 +49,7 @@
 //! one|many ToOne|ToMany [docs] .. ]`, those without a manual loader, whose
 //! `Fields` field and `Rel` constructor the template writes (the caller writes
 //! the constructor of a manual one); `fields [ name [field type] [docs] .. ]`,
-//! the other fields of the `Fields` struct, each type with a `NEW` constant;
+//! the other fields of the `Fields` struct, each a zero-sized marker;
 //! `inherent (query "doc")? (changeset "doc")? { more inherent items }`.
 //! That of `resource_fns!`: the resource and its `Fields` struct;
 //! `pk [type] key field` (or `pk [type] none { body }` after an error);
@@ -116,14 +116,9 @@ macro_rules! __ashore_resource_items {
                 pub $f_name: $($f_ty)*,
             )*
         }
+        // `VALUE` is the trait's default: the struct holds only zero-sized markers.
         #[diagnostic::do_not_recommend]
-        $impl_fields __ashore::Fields for $fields {
-            const VALUE: Self = $fields {
-                $($a_column: __ashore::Attr::NEW,)*
-                $($r_name: __ashore::Relationship::NEW,)*
-                $($f_name: <$($f_ty)*>::NEW,)*
-            };
-        }
+        $impl_fields __ashore::Fields for $fields {}
         // The accessors mirror the fields: a pub resource may relate to a private one.
         #[allow(dead_code, private_interfaces)]
         impl $ident {

@@ -324,6 +324,11 @@ pub type Path = Vec<Name>;
 /// each a marker typed by what it names, which `expr!` reads for its type (so
 /// the compiler checks that every name exists, and its kind); the paths and
 /// names are `expr!`'s own.
+///
+/// Only generated code implements it, for a struct of zero-sized markers
+/// (`__private::fields`), whose value [`Fields::VALUE`] makes from no bytes:
+/// one empty impl per resource, where a constant listing every field cost
+/// rustc a body to check per resource (`benches/compile_time/`).
 #[diagnostic::on_unimplemented(
     message = "`exists(..)` goes through a relationship, not an attribute",
     label = "not a relationship",
@@ -331,5 +336,13 @@ pub type Path = Vec<Name>;
 )]
 pub trait Fields: Sized {
     /// The value (it holds nothing).
-    const VALUE: Self;
+    const VALUE: Self = {
+        assert!(
+            size_of::<Self>() == 0,
+            "a `Fields` struct holds zero-sized markers only"
+        );
+        // SAFETY: `Self` is zero-sized (checked above) and, being a struct of
+        // `PhantomData` markers, inhabited: there is no byte to be invalid.
+        unsafe { std::mem::zeroed() }
+    };
 }

@@ -29,15 +29,8 @@ pub struct RepresentativeFields {
     pub tickets_above_threshold: ap::ManualWithoutCondition<Ticket>,
 }
 
-impl ap::Fields for RepresentativeFields {
-    const VALUE: Self = RepresentativeFields {
-        id: ap::Attr::NEW,
-        name: ap::Attr::NEW,
-        priority_threshold: ap::Attr::NEW,
-        tickets: ap::Relationship::NEW,
-        tickets_above_threshold: <ap::ManualWithoutCondition<Ticket>>::NEW,
-    };
-}
+// `VALUE` is the trait's default (the struct holds zero-sized markers only).
+impl ap::Fields for RepresentativeFields {}
 
 static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
     ap::AttributeInfo::new("id", <Uuid as ap::Scalar>::COLUMN).with_generated(ap::Generated::Uuid),

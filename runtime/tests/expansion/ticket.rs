@@ -33,15 +33,8 @@ pub struct TicketFields {
     pub representative: ap::Relationship<Representative>,
 }
 
-impl ap::Fields for TicketFields {
-    const VALUE: Self = TicketFields {
-        id: ap::Attr::NEW,
-        subject: ap::Attr::NEW,
-        priority: ap::Attr::NEW,
-        representative_id: ap::ForeignKey::NEW,
-        representative: ap::Relationship::NEW,
-    };
-}
+// `VALUE` is the trait's default (the struct holds zero-sized markers only).
+impl ap::Fields for TicketFields {}
 
 static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
     ap::AttributeInfo {
