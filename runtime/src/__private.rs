@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 mod aggregates;
+mod columns;
 mod fields;
 mod foreign_key;
 mod keys;
@@ -18,6 +19,7 @@ pub use aggregates::{
     aggregate_avg, aggregate_count, aggregate_exists, aggregate_extreme, aggregate_first,
     aggregate_list, aggregate_sum, no_filter,
 };
+pub use columns::*;
 pub use fields::{
     AggregateField, Aggregates, Attr, Attribute, AttributeKey, ForeignKey, Hop, Leaf,
     ManualWithoutCondition, ParentAttribute, Relationship, Relationships, attribute_key, exists,

@@ -1,12 +1,13 @@
-//! A record of ten attributes of mixed types: every attribute comes back from
-//! SQLite in its own field (the generated `read_columns` reads each column at
-//! its own index), and a wrong value in the tenth names it.
+//! A record of twenty attributes of mixed types: every attribute comes back
+//! from SQLite in its own field (the generated `read_columns` reads each column
+//! at its own index, in chunks of sixteen: the last four are a second chunk),
+//! and a wrong value in the tenth or the nineteenth names it.
 
 use ashore::data_layer::sql::Sqlite;
 use ashore::prelude::*;
 
 resource! {
-    /// Ten attributes of mixed types.
+    /// Twenty attributes of mixed types.
     #[derive(Debug, Clone, PartialEq)]
     pub struct Wide {
         attributes {
@@ -20,6 +21,47 @@ resource! {
             attribute g: String;
             attribute h: i64;
             attribute i: Option<String>;
+            attribute j: i64;
+            attribute k: String;
+            attribute l: bool;
+            attribute m: i64;
+            attribute n: String;
+            attribute o: i64;
+            attribute p: Option<i64>;
+            attribute q: String;
+            attribute r: i64;
+            attribute s: String;
+        }
+    }
+}
+
+resource! {
+    /// The same table, its nineteenth attribute (in the second chunk) read as
+    /// an `i32`, which its value does not fit.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct WideLastAsInt {
+        table "wide";
+        attributes {
+            integer_primary_key id;
+            attribute a: String;
+            attribute b: i64;
+            attribute c: Option<String>;
+            attribute d: bool;
+            attribute e: f64;
+            attribute f: Option<i64>;
+            attribute g: String;
+            attribute h: i64;
+            attribute i: Option<String>;
+            attribute j: i64;
+            attribute k: String;
+            attribute l: bool;
+            attribute m: i64;
+            attribute n: String;
+            attribute o: i64;
+            attribute p: Option<i64>;
+            attribute q: String;
+            attribute r: i32;
+            attribute s: String;
         }
     }
 }
@@ -56,7 +98,17 @@ async fn sqlite_reads_every_attribute_of_a_wide_record() {
                 .set(Wide::f(), None)
                 .set(Wide::g(), "seventh")
                 .set(Wide::h(), 8)
-                .set(Wide::i(), Some("ninth".to_owned())),
+                .set(Wide::i(), Some("ninth".to_owned()))
+                .set(Wide::j(), 10)
+                .set(Wide::k(), "eleventh")
+                .set(Wide::l(), false)
+                .set(Wide::m(), 13)
+                .set(Wide::n(), "fourteenth")
+                .set(Wide::o(), 15)
+                .set(Wide::p(), Some(16))
+                .set(Wide::q(), "seventeenth")
+                .set(Wide::r(), 18_000_000_000_i64)
+                .set(Wide::s(), "nineteenth"),
         )
         .await
         .expect("create");
@@ -66,6 +118,24 @@ async fn sqlite_reads_every_attribute_of_a_wide_record() {
     assert_eq!(
         (wide.g.as_str(), wide.h, wide.i.as_deref()),
         ("seventh", 8, Some("ninth"))
+    );
+    assert_eq!(
+        (wide.o, wide.p, wide.q.as_str(), wide.r, wide.s.as_str()),
+        (15, Some(16), "seventeenth", 18_000_000_000, "nineteenth")
+    );
+
+    let last_as_int = Domain::builder()
+        .data_layer(sqlite.clone())
+        .resource::<WideLastAsInt>()
+        .build()
+        .expect("the domain builds");
+    let err = last_as_int
+        .read(WideLastAsInt::query())
+        .await
+        .expect_err("18,000,000,000 is not an i32");
+    assert!(
+        err.to_string().contains("attribute `r` of WideLastAsInt"),
+        "{err}"
     );
 
     let as_int = Domain::builder()

@@ -8,7 +8,7 @@
 //! built here and passed through.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 
 use super::{Ctx, docs, name_lit, relationships};
 use crate::model::{Origin, PrimaryKeyKind};
@@ -36,8 +36,7 @@ pub fn resource_items(
         None => quote!([__ashore::Uuid] none { ::core::unreachable!() }),
     };
     // One stream each, one step across to the compiler.
-    let (mut fn_columns, mut accessors, mut fk_accessors) =
-        (TokenStream::new(), TokenStream::new(), TokenStream::new());
+    let (mut accessors, mut fk_accessors) = (TokenStream::new(), TokenStream::new());
     let columns: TokenStream = ctx
         .columns
         .iter()
@@ -48,7 +47,6 @@ pub fn resource_items(
             let docs: Vec<_> = docs(&a.attrs).collect();
             let lit = name_lit(name);
             let index = Literal::usize_unsuffixed(index);
-            fn_columns.extend(quote!(#index #name [#ty]));
             if matches!(a.origin, Origin::BelongsTo(_)) {
                 // Its type projects from the destination: the return type on the
                 // user's span, which rustc reports when it is not well formed (on
@@ -79,6 +77,7 @@ pub fn resource_items(
             quote!(#index #name #lit [#ty] #generated;)
         })
         .collect();
+    let chunks = chunks(ctx);
     let not_loaded = ctx
         .resource
         .relationships
@@ -128,13 +127,38 @@ pub fn resource_items(
             __ashore::resource_fns! {
                 #ident #fields_ident
                 pk #pk
-                columns [#fn_columns]
+                chunks [#chunks]
                 not_loaded [#(#not_loaded)*]
                 unplaced [#(#unplaced)*]
             }
         }
     }
 }
+
+/// The columns of `resource_fns!`, in chunks of up to [`CHUNK`]: each chunk's
+/// function (`__private::columns`) and the index of its first column, then its
+/// columns' indexes, names and types.
+fn chunks(ctx: &Ctx) -> TokenStream {
+    let mut out = TokenStream::new();
+    for (chunk, columns) in ctx.columns.chunks(CHUNK).enumerate() {
+        let start = chunk * CHUNK;
+        let read = format_ident!("read{}", columns.len());
+        let first = Literal::usize_unsuffixed(start);
+        let columns = columns
+            .iter()
+            .zip(&ctx.types[start..])
+            .enumerate()
+            .map(|(i, (a, ty))| {
+                let (name, index) = (&a.name, Literal::usize_unsuffixed(start + i));
+                quote!(#index #name [#ty])
+            });
+        out.extend(quote!(#read #first [#(#columns)*]));
+    }
+    out
+}
+
+/// The most columns one function of `__private::columns` reads.
+const CHUNK: usize = 16;
 
 /// The inherent items the template does not write (see the module comment),
 /// with `more` items.

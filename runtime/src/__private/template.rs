@@ -53,7 +53,9 @@
 //! `inherent (query "doc")? (changeset "doc")? { more inherent items }`.
 //! That of `resource_fns!`: the resource and its `Fields` struct;
 //! `pk [type] key field` (or `pk [type] none { body }` after an error);
-//! `columns [ index name [type] .. ]`;
+//! `chunks [ readN start [ index name [type] .. ] .. ]`, the columns in
+//! chunks of up to 16 (`__private::columns`), each with its function and the
+//! index of its first column;
 //! `not_loaded [ relationship and aggregate fields ]`; `unplaced [ field: value, .. ]`.
 
 /// Expands a resource's schema static, its `Fields` struct and impl, and its
@@ -167,7 +169,9 @@ macro_rules! __ashore_resource_fns {
     (
         $ident:ident $fields:ident
         pk [$($pk_ty:tt)*] $(key $pk:ident)? $(none $no_pk:tt)?
-        columns [$($index:literal $column:ident [$($ty:tt)*])*]
+        chunks [$(
+            $read:ident $start:literal [$($index:literal $column:ident [$($ty:tt)*])*]
+        )*]
         not_loaded [$($not_loaded:ident)*]
         unplaced [$($unplaced:tt)*]
     ) => {
@@ -185,7 +189,7 @@ macro_rules! __ashore_resource_fns {
             visitor: __V,
         ) -> __V::Output {
             match index {
-                $($index => <$($ty)* as __ashore::Scalar>::visit(&self.$column, visitor),)*
+                $($($index => <$($ty)* as __ashore::Scalar>::visit(&self.$column, visitor),)*)*
                 _ => visitor.missing(),
             }
         }
@@ -200,13 +204,18 @@ macro_rules! __ashore_resource_fns {
             reader: &mut dyn __ashore::ColumnReader,
         ) -> __ashore::Result<Self> {
             let mut errors = __ashore::ReadErrors::new(&__ASHORE_SCHEMA);
-            let ($(__ashore::Some($column),)*) = ($(
-                errors.take(<$($ty)* as __ashore::Scalar>::read_column(reader, $index), $index),
+            let ($(__ashore::Some(($($column,)*)),)*) = ($(
+                __ashore::$read(
+                    reader,
+                    &mut errors,
+                    $start,
+                    ($(<$($ty)* as __ashore::Scalar>::read_column,)*),
+                ),
             )*) else {
                 return __ashore::Err(errors.error());
             };
             __ashore::Ok($ident {
-                $($column,)*
+                $($($column,)*)*
                 $($not_loaded: __ashore::Loaded::NotLoaded,)*
                 $($unplaced)*
             })

@@ -94,16 +94,21 @@ impl ap::Resource for Representative {
         ::core::clone::Clone::clone(&self.id)
     }
 
-    // Each column taken into an `Option`, one `let .. else` for all (the
-    // template's shape; `ticket.rs` shows the equivalent `checked(..)?` per
-    // field).
+    // The columns read a chunk at a time, each chunk into an `Option`, one
+    // `let .. else` for all (the template's shape; `ticket.rs` shows the
+    // equivalent `checked(..)?` per field).
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
         let mut errors = ap::ReadErrors::new(&REPRESENTATIVE_SCHEMA);
-        let (Some(id), Some(name), Some(priority_threshold)) = (
-            errors.take(<Uuid as ap::Scalar>::read_column(reader, 0), 0),
-            errors.take(<String as ap::Scalar>::read_column(reader, 1), 1),
-            errors.take(<i64 as ap::Scalar>::read_column(reader, 2), 2),
-        ) else {
+        let (Some((id, name, priority_threshold)),) = (ap::read3(
+            reader,
+            &mut errors,
+            0,
+            (
+                <Uuid as ap::Scalar>::read_column,
+                <String as ap::Scalar>::read_column,
+                <i64 as ap::Scalar>::read_column,
+            ),
+        ),) else {
             return Err(errors.error());
         };
         Ok(Representative {
