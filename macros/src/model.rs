@@ -196,14 +196,7 @@ impl Resource {
     /// name once), typed as the destination's primary key (see `generate::structs`).
     pub fn columns(&self) -> Vec<Attribute> {
         let mut columns = self.attributes.clone();
-        for rel in &self.relationships {
-            if rel.kind != RelKind::BelongsTo {
-                continue;
-            }
-            let name = rel.foreign_key();
-            if columns.iter().any(|a| a.name == name) {
-                continue;
-            }
+        for (rel, name) in self.added_foreign_keys() {
             let ty = rel.foreign_key_type().clone();
             columns.push(Attribute {
                 attrs: Vec::new(),
@@ -214,6 +207,36 @@ impl Resource {
             });
         }
         columns
+    }
+
+    /// The names of [`Resource::columns`], in order, each with where it comes
+    /// from: what validation compares names with, without copying every type.
+    pub fn column_names(&self) -> Vec<(Ident, Origin)> {
+        let declared = self
+            .attributes
+            .iter()
+            .map(|a| (a.name.clone(), a.origin.clone()));
+        let added = self
+            .added_foreign_keys()
+            .map(|(rel, name)| (name, Origin::BelongsTo(rel.name.clone())));
+        declared.chain(added).collect()
+    }
+
+    /// Each belongs_to whose foreign key is not a declared attribute, with the
+    /// key's name (a name once, the first belongs_to's).
+    fn added_foreign_keys(&self) -> impl Iterator<Item = (&Relationship, Ident)> {
+        let mut seen: Vec<Ident> = Vec::new();
+        self.relationships
+            .iter()
+            .filter(|rel| rel.kind == RelKind::BelongsTo)
+            .filter_map(move |rel| {
+                let name = rel.foreign_key();
+                if self.attributes.iter().any(|a| a.name == name) || seen.contains(&name) {
+                    return None;
+                }
+                seen.push(name.clone());
+                Some((rel, name))
+            })
     }
 
     /// The source attribute of `rel`, its default resolved: a belongs_to's foreign

@@ -17,9 +17,9 @@ use crate::suggest::first_at;
 /// Reports the aggregates that break a rule, and drops them.
 pub fn aggregates(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let columns: Vec<String> = resource
-        .columns()
+        .column_names()
         .iter()
-        .map(|c| name_of(&c.name))
+        .map(|(c, _)| name_of(c))
         .collect();
     let relationships: Vec<String> = resource
         .relationships

@@ -19,9 +19,9 @@ use crate::suggest::{first_at, hint_or_list};
 /// Checks every identity of `resource` (see the module comment).
 pub fn identities(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
     let columns: Vec<String> = resource
-        .columns()
+        .column_names()
         .iter()
-        .map(|c| name_of(&c.name))
+        .map(|(c, _)| name_of(c))
         .collect();
     let identities = std::mem::take(&mut resource.identities);
     let mut names: HashMap<String, Span> = HashMap::new();

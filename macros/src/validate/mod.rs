@@ -343,7 +343,7 @@ fn relationship_options(resource: &mut Resource, front: FrontEnd, errors: &Error
 }
 
 fn relationship_names(resource: &mut Resource, errors: &Errors) {
-    let columns = resource.columns();
+    let columns = resource.column_names();
     let mut seen: HashMap<String, Span> = HashMap::new();
     resource.relationships.retain(|rel| {
         let name = name_of(&rel.name);
@@ -352,11 +352,11 @@ fn relationship_names(resource: &mut Resource, errors: &Errors) {
                 "the relationship `{name}` is declared twice{}: rename or remove one of them",
                 first_at(first)
             )
-        } else if let Some(column) = columns.iter().find(|c| name_of(&c.name) == name) {
-            match &column.origin {
+        } else if let Some((column, origin)) = columns.iter().find(|(c, _)| name_of(c) == name) {
+            match origin {
                 Origin::Declared => format!(
                     "`{name}` is already an attribute{}: a relationship needs its own name",
-                    first_at(column.name.span())
+                    first_at(column.span())
                 ),
                 Origin::BelongsTo(by) => format!(
                     "`{name}` is already an attribute, defined by belongs_to `{by}`: \
@@ -373,8 +373,11 @@ fn relationship_names(resource: &mut Resource, errors: &Errors) {
 }
 
 fn source_attributes(resource: &Resource, errors: &Errors) {
-    let columns = resource.columns();
-    let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
+    let names: Vec<String> = resource
+        .column_names()
+        .iter()
+        .map(|(c, _)| name_of(c))
+        .collect();
     for rel in &resource.relationships {
         if rel.kind == RelKind::BelongsTo {
             continue; // its source attribute is the foreign key it defines
@@ -397,8 +400,8 @@ fn source_attributes(resource: &Resource, errors: &Errors) {
 
 fn reserved_names(resource: &Resource, errors: &Errors) {
     let ident = &resource.ident;
-    let columns = resource.columns();
-    let names = columns.iter().map(|c| (&c.name, "attribute")).chain(
+    let columns = resource.column_names();
+    let names = columns.iter().map(|(c, _)| (c, "attribute")).chain(
         resource
             .relationships
             .iter()

@@ -146,8 +146,11 @@ fn known_actions(check: &mut Check, errors: &Errors) {
 /// `multitenancy` given once, with an `attribute` that the resource has.
 /// What is reported is removed, so no tenancy is generated from it.
 pub fn multitenancy(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
-    let columns = resource.columns();
-    let names: Vec<String> = columns.iter().map(|c| name_of(&c.name)).collect();
+    let names: Vec<String> = resource
+        .column_names()
+        .iter()
+        .map(|(c, _)| name_of(c))
+        .collect();
     let ident = resource.ident.clone();
     let mut first: Option<Span> = None;
     resource.multitenancy.retain(|tenancy| {
