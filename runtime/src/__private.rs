@@ -21,7 +21,7 @@ pub use aggregates::{
 };
 pub use columns::*;
 pub use fields::{
-    AggregateField, Aggregates, Attr, Attribute, AttributeKey, ForeignKey, Hop, Leaf,
+    AggregateField, Aggregates, Attr, Attribute, AttributeKey, EndsAPath, ForeignKey, Hop, Leaf,
     ManualWithoutCondition, ParentAttribute, Relationship, Relationships, attribute_key, exists,
     field, parent, parent_fields, through,
 };

@@ -11,9 +11,9 @@
 //! [`field`] for a value, [`through`] for a hop, [`exists`], [`parent`].
 //!
 //! No field carries data, so the struct costs rustc no function body per
-//! name: an incremental build of a schema with many resources checks one
-//! constant per resource (`Fields::VALUE`) where it checked a method per
-//! field (`benches/compile_time/`).
+//! name, and its `Fields` impl is empty (`Fields::VALUE` is the trait's
+//! default): an incremental build of a schema with many resources checks
+//! neither where it checked a method per field (`benches/compile_time/`).
 
 use std::marker::PhantomData;
 
@@ -150,8 +150,9 @@ pub fn field<L: Leaf>(_field: &L, path: &[&'static str], name: &'static str) -> 
 }
 
 /// A hop of a filter's path, of an `exists` or of an aggregate: the fields of
-/// the relationship's destination (an attribute passes unchanged, for rustc
-/// to report the name that follows it).
+/// the relationship's destination. An attribute is refused here, on its name,
+/// with [`EndsAPath`]'s message, and its type is then unknown to rustc, so
+/// nothing after it is reported again.
 pub fn through<H: Hop>(_hop: &H) -> H::Fields {
     H::FIELDS
 }
@@ -175,16 +176,33 @@ impl<D: Resource> Hop for Relationship<D> {
     const FIELDS: D::Fields = D::Fields::VALUE;
 }
 
-#[diagnostic::do_not_recommend]
-impl<T> Hop for Attr<T> {
-    type Fields = Attr<T>;
-    const FIELDS: Attr<T> = Attr::NEW;
+// An attribute ends a path: it is a `Hop` only for a type that is an
+// `EndsAPath`, which none is, so rustc reports that trait's message rather
+// than `Hop`'s (which is about manual relationships); the destination's
+// fields are `EndsAPath`'s, which rustc cannot name, so the names after the
+// attribute (or `exists(..)`'s body) are not reported as well.
+impl<T: EndsAPath> Hop for Attr<T> {
+    type Fields = T::Fields;
+    const FIELDS: T::Fields = T::FIELDS;
 }
 
-#[diagnostic::do_not_recommend]
-impl<D> Hop for ForeignKey<D> {
-    type Fields = ForeignKey<D>;
-    const FIELDS: ForeignKey<D> = ForeignKey::NEW;
+impl<D: EndsAPath> Hop for ForeignKey<D> {
+    type Fields = D::Fields;
+    const FIELDS: D::Fields = D::FIELDS;
+}
+
+/// Implemented by no type: what an attribute in the middle of a path, or as
+/// `exists(..)`'s path, is refused with (see [`through`]).
+#[diagnostic::on_unimplemented(
+    message = "an attribute ends a path: a filter, `exists` or aggregate goes on through relationships only",
+    label = "an attribute, not a relationship",
+    note = "name the attribute last (`representative.priority_threshold`), or test for related records with `exists(tickets, ..)`"
+)]
+pub trait EndsAPath {
+    /// Never named.
+    type Fields;
+    /// Never built.
+    const FIELDS: Self::Fields;
 }
 
 /// Proof that an aggregate's path names relationships.
