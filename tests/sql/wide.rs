@@ -6,65 +6,53 @@
 use ashore::data_layer::sql::Sqlite;
 use ashore::prelude::*;
 
-resource! {
-    /// Twenty attributes of mixed types.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Wide {
-        attributes {
-            integer_primary_key id;
-            attribute a: String;
-            attribute b: i64;
-            attribute c: Option<String>;
-            attribute d: bool;
-            attribute e: f64;
-            attribute f: Option<i64>;
-            attribute g: String;
-            attribute h: i64;
-            attribute i: Option<String>;
-            attribute j: i64;
-            attribute k: String;
-            attribute l: bool;
-            attribute m: i64;
-            attribute n: String;
-            attribute o: i64;
-            attribute p: Option<i64>;
-            attribute q: String;
-            attribute r: i64;
-            attribute s: String;
+/// A resource on the table `wide`: twenty attributes of mixed types, the
+/// nineteenth (`r`, in the second chunk) of type `$r`.
+macro_rules! wide {
+    ($(#[$doc:meta])* $name:ident, $r:ty) => {
+        resource! {
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct $name {
+                table "wide";
+                attributes {
+                    integer_primary_key id;
+                    attribute a: String;
+                    attribute b: i64;
+                    attribute c: Option<String>;
+                    attribute d: bool;
+                    attribute e: f64;
+                    attribute f: Option<i64>;
+                    attribute g: String;
+                    attribute h: i64;
+                    attribute i: Option<String>;
+                    attribute j: i64;
+                    attribute k: String;
+                    attribute l: bool;
+                    attribute m: i64;
+                    attribute n: String;
+                    attribute o: i64;
+                    attribute p: Option<i64>;
+                    attribute q: String;
+                    attribute r: $r;
+                    attribute s: String;
+                }
+            }
         }
-    }
+    };
 }
 
-resource! {
-    /// The same table, its nineteenth attribute (in the second chunk) read as
-    /// an `i32`, which its value does not fit.
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct WideLastAsInt {
-        table "wide";
-        attributes {
-            integer_primary_key id;
-            attribute a: String;
-            attribute b: i64;
-            attribute c: Option<String>;
-            attribute d: bool;
-            attribute e: f64;
-            attribute f: Option<i64>;
-            attribute g: String;
-            attribute h: i64;
-            attribute i: Option<String>;
-            attribute j: i64;
-            attribute k: String;
-            attribute l: bool;
-            attribute m: i64;
-            attribute n: String;
-            attribute o: i64;
-            attribute p: Option<i64>;
-            attribute q: String;
-            attribute r: i32;
-            attribute s: String;
-        }
-    }
-}
+wide!(
+    /// Twenty attributes of mixed types.
+    Wide,
+    i64
+);
+
+wide!(
+    /// The same table, `r` read as an `i32`, which its value does not fit.
+    WideRAsI32,
+    i32
+);
 
 resource! {
     /// The same table, its last attribute read as an integer.
@@ -124,17 +112,17 @@ async fn sqlite_reads_every_attribute_of_a_wide_record() {
         (15, Some(16), "seventeenth", 18_000_000_000, "nineteenth")
     );
 
-    let last_as_int = Domain::builder()
+    let r_as_i32 = Domain::builder()
         .data_layer(sqlite.clone())
-        .resource::<WideLastAsInt>()
+        .resource::<WideRAsI32>()
         .build()
         .expect("the domain builds");
-    let err = last_as_int
-        .read(WideLastAsInt::query())
+    let err = r_as_i32
+        .read(WideRAsI32::query())
         .await
         .expect_err("18,000,000,000 is not an i32");
     assert!(
-        err.to_string().contains("attribute `r` of WideLastAsInt"),
+        err.to_string().contains("attribute `r` of WideRAsI32"),
         "{err}"
     );
 
