@@ -40,4 +40,5 @@ fn main() {
     let _ = Ticket::query().filter(expr!(priority > representative.threshold));
     let _ = Ticket::query().filter(expr!(priority.level > 3));
     let _ = Ticket::query().filter(expr!(exists(priority, priority > 3)));
+    let _ = Ticket::query().filter(expr!(representative_id.level > 3));
 }

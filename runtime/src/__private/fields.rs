@@ -186,9 +186,14 @@ impl<T: EndsAPath> Hop for Attr<T> {
     const FIELDS: T::Fields = T::FIELDS;
 }
 
-impl<D: EndsAPath> Hop for ForeignKey<D> {
-    type Fields = D::Fields;
-    const FIELDS: D::Fields = D::FIELDS;
+// On `PhantomData<D>`, not on `D`: rustc would otherwise point at the
+// destination's declaration as the type that is no `EndsAPath`.
+impl<D> Hop for ForeignKey<D>
+where
+    PhantomData<D>: EndsAPath,
+{
+    type Fields = <PhantomData<D> as EndsAPath>::Fields;
+    const FIELDS: Self::Fields = <PhantomData<D> as EndsAPath>::FIELDS;
 }
 
 /// Implemented by no type: what an attribute in the middle of a path, or as
