@@ -267,6 +267,10 @@ pub trait ParentAttribute {
     type Kind;
 }
 
+// The same two impls as `Attribute`'s, on purpose: a blanket
+// `impl<A: Attribute> ParentAttribute for A` reports `parent(tickets)` twice,
+// the second time with `Attribute`'s message (about aggregates), from the
+// `Kind` projection in `parent`'s return type (fifteenth session).
 impl<T: Scalar> ParentAttribute for Attr<T> {
     type Kind = T::Kind;
 }
