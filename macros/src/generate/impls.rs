@@ -35,48 +35,57 @@ pub fn resource_items(
         // Reported by validation; never built.
         None => quote!([__ashore::Uuid] none { ::core::unreachable!() }),
     };
-    // One stream each, one step across to the compiler.
-    let (mut accessors, mut fk_accessors) = (TokenStream::new(), TokenStream::new());
-    let columns: TokenStream = ctx
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(index, a)| {
-            let (name, ty) = (&a.name, &ctx.types[index]);
+    // The lists are written inside the final `quote!`, from names, literals and
+    // types: a stream interpolated among tokens is sent across to the compiler
+    // with the tokens before it, where tokens alone stay on the macro's side
+    // until their group is made (`benches/compile_time/`, sixteenth session).
+    let mut fk_accessors = TokenStream::new();
+    let (mut c_index, mut c_name, mut c_lit, mut c_ty, mut c_generated) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    let (mut a_index, mut a_name, mut a_lit, mut a_ty, mut a_docs) =
+        (vec![], vec![], vec![], vec![], vec![]);
+    for (index, a) in ctx.columns.iter().enumerate() {
+        let (name, ty) = (&a.name, &ctx.types[index]);
+        let docs: Vec<_> = docs(&a.attrs).collect();
+        let lit = name_lit(name);
+        let index = Literal::usize_unsuffixed(index);
+        if matches!(a.origin, Origin::BelongsTo(_)) {
+            // Its type projects from the destination: the return type on the
+            // user's span, which rustc reports when it is not well formed (on
+            // its first token only, a belongs_to to a path that is not a
+            // resource, `offices::Office`, was reported a second time, on
+            // `offices`).
             let ends = crate::spans::ends(ty);
-            let docs: Vec<_> = docs(&a.attrs).collect();
-            let lit = name_lit(name);
-            let index = Literal::usize_unsuffixed(index);
-            if matches!(a.origin, Origin::BelongsTo(_)) {
-                // Its type projects from the destination: the return type on the
-                // user's span, which rustc reports when it is not well formed (on
-                // its first token only, a belongs_to to a path that is not a
-                // resource, `offices::Office`, was reported a second time, on
-                // `offices`).
-                let field = crate::spans::around(
-                    ty,
-                    ends,
-                    |s| quote_spanned!(s=> __ashore::Field<Self,),
-                    |s| quote_spanned!(s=> >),
-                );
-                fk_accessors.extend(quote_spanned! {ends.0=>
-                    #(#docs)*
-                    #[inline]
-                    pub fn #name() -> #field {
-                        __ashore::Field::new(#lit, #index)
-                    }
-                });
-            } else {
-                accessors.extend(quote!(#index #name #lit [#ty] [#(#docs)*]));
-            }
-            let generated = match a.primary_key.map(|p| p.kind) {
-                Some(PrimaryKeyKind::Uuid) => quote!(Uuid),
-                Some(PrimaryKeyKind::Integer) => quote!(Integer),
-                None => TokenStream::new(),
-            };
-            quote!(#index #name #lit [#ty] #generated;)
-        })
-        .collect();
+            let field = crate::spans::around(
+                ty,
+                ends,
+                |s| quote_spanned!(s=> __ashore::Field<Self,),
+                |s| quote_spanned!(s=> >),
+            );
+            fk_accessors.extend(quote_spanned! {ends.0=>
+                #(#docs)*
+                #[inline]
+                pub fn #name() -> #field {
+                    __ashore::Field::new(#lit, #index)
+                }
+            });
+        } else {
+            a_index.push(index.clone());
+            a_name.push(name);
+            a_lit.push(lit.clone());
+            a_ty.push(ty);
+            a_docs.push(docs);
+        }
+        c_generated.push(match a.primary_key.map(|p| p.kind) {
+            Some(PrimaryKeyKind::Uuid) => Some(format_ident!("Uuid")),
+            Some(PrimaryKeyKind::Integer) => Some(format_ident!("Integer")),
+            None => None,
+        });
+        c_index.push(index);
+        c_name.push(name);
+        c_lit.push(lit);
+        c_ty.push(ty);
+    }
     let chunks = chunks(ctx);
     let not_loaded = ctx
         .resource
@@ -96,14 +105,12 @@ pub fn resource_items(
             || ctx.resource.relationships.iter().any(|r| r.name == name)
             || ctx.resource.aggregates.iter().any(|a| a.name == name)
     };
-    let query = (!taken("query")).then(|| {
-        let doc = format!(" A query of every `{ident}` record, to filter, sort, window and load.");
-        quote!(query #doc)
-    });
-    let changeset = (!taken("changeset")).then(|| {
-        let doc = format!(" The values of a `{ident}` to create: nothing set yet.");
-        quote!(changeset #doc)
-    });
+    let query = (!taken("query"))
+        .then(|| format!(" A query of every `{ident}` record, to filter, sort, window and load."))
+        .into_iter();
+    let changeset = (!taken("changeset"))
+        .then(|| format!(" The values of a `{ident}` to create: nothing set yet."))
+        .into_iter();
     let relationships = relationships::listed(ctx);
     let infos = relationships::infos(ctx);
     // The trait path carries the struct's span: a missing `Clone` is reported
@@ -117,11 +124,11 @@ pub fn resource_items(
             #ident #fields_ident #impl_fields
             schema [#name #table #pk_index] { #schema }
             infos [#infos]
-            columns [#columns]
-            accessors [#accessors]
+            columns [#(#c_index #c_name #c_lit [#c_ty] #c_generated;)*]
+            accessors [#(#a_index #a_name #a_lit [#a_ty] [#(#a_docs)*])*]
             relationships [#relationships]
             fields [#fields]
-            inherent #query #changeset { #fk_accessors #inherent }
+            inherent #(query #query)* #(changeset #changeset)* { #fk_accessors #inherent }
         }
         impl #trait_path for #ident {
             __ashore::resource_fns! {
@@ -144,15 +151,10 @@ fn chunks(ctx: &Ctx) -> TokenStream {
         let start = chunk * CHUNK;
         let read = format_ident!("read{}", columns.len());
         let first = Literal::usize_unsuffixed(start);
-        let columns = columns
-            .iter()
-            .zip(&ctx.types[start..])
-            .enumerate()
-            .map(|(i, (a, ty))| {
-                let (name, index) = (&a.name, Literal::usize_unsuffixed(start + i));
-                quote!(#index #name [#ty])
-            });
-        out.extend(quote!(#read #first [#(#columns)*]));
+        let index = (start..start + columns.len()).map(Literal::usize_unsuffixed);
+        let name = columns.iter().map(|a| &a.name);
+        let ty = &ctx.types[start..start + columns.len()];
+        out.extend(quote!(#read #first [#(#index #name [#ty])*]));
     }
     out
 }

@@ -83,7 +83,7 @@ pub fn generate(resource: &Resource, derive: Option<&DeriveStruct>) -> TokenStre
     let (mut out, key_consts) = match derive {
         Some(_) => (TokenStream::new(), TokenStream::new()),
         None => (
-            structs::definition(resource, &ctx.columns, &ctx.types),
+            structs::definition(resource, &ctx.columns),
             structs::key_consts(&ctx),
         ),
     };

@@ -2,8 +2,9 @@
 //! `sort` options as functions) and the `Rel` constructor of each relationship,
 //! with its manual loader type-checked against the resource.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
+use syn::Ident;
 use syn::spanned::Spanned;
 
 use super::{Ctx, docs, name_lit, schema_static};
@@ -12,27 +13,42 @@ use crate::model::{Order, ReadWith, RelKind, Relationship};
 
 /// The schema's `relationships`, for the template (see [`info`]).
 pub fn infos(ctx: &Ctx) -> TokenStream {
-    ctx.resource
+    // One `quote!` over the pieces: no stream of its own per relationship,
+    // each one more step across to the compiler (`benches/compile_time/`).
+    // The template names `<destination as Resource>::schema`: if the
+    // destination is not a resource, rustc reports it on the destination.
+    let infos: Vec<_> = ctx
+        .resource
         .relationships
         .iter()
         .map(|r| info(ctx, r))
-        .collect()
+        .collect();
+    let name = infos.iter().map(|i| &i.name);
+    let kind = infos.iter().map(|i| &i.kind);
+    let dest = infos.iter().map(|i| i.dest);
+    let source = infos.iter().map(|i| &i.source);
+    let destination = infos.iter().map(|i| &i.destination);
+    let options = infos.iter().map(|i| &i.options);
+    quote!(#(#name #kind [#dest] #source [#destination] [#options])*)
 }
 
 /// The pieces of one `RelationshipInfo::new(..)` for the template
 /// (`__private::resource_items!`): `"name" Kind [destination] "source"
 /// [Some("destination") or None] [options]`, the options it declares each by
 /// its `with_` function (an option left at its default adds no tokens).
-fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
+fn info<'a>(ctx: &Ctx, rel: &'a Relationship) -> Info<'a> {
     let resource = ctx.resource;
     let dest = &rel.destination;
     let name = name_lit(&rel.name);
-    let kind = match rel.kind {
-        RelKind::BelongsTo => quote!(BelongsTo),
-        RelKind::HasOne => quote!(HasOne),
-        RelKind::HasMany => quote!(HasMany),
-        RelKind::ManyToMany => quote!(ManyToMany),
-    };
+    let kind = Ident::new(
+        match rel.kind {
+            RelKind::BelongsTo => "BelongsTo",
+            RelKind::HasOne => "HasOne",
+            RelKind::HasMany => "HasMany",
+            RelKind::ManyToMany => "ManyToMany",
+        },
+        Span::call_site(),
+    );
     let source = name_lit(&resource.source_attribute(rel));
     let destination = match resource.destination_attribute(rel) {
         Some(a) => {
@@ -95,9 +111,24 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
             .with_authorize_read_with(__ashore::AuthorizeReadWith::Error)
         });
     }
-    // The template names `<destination as Resource>::schema`: if the
-    // destination is not a resource, rustc reports it on the destination.
-    quote!(#name #kind [#dest] #source [#destination] [#options])
+    Info {
+        name,
+        kind,
+        dest,
+        source,
+        destination,
+        options,
+    }
+}
+
+/// The pieces of one relationship's `RelationshipInfo` (see [`info`]).
+struct Info<'a> {
+    name: syn::LitStr,
+    kind: Ident,
+    dest: &'a syn::Type,
+    source: syn::LitStr,
+    destination: TokenStream,
+    options: TokenStream,
 }
 
 /// The relationships without a manual loader, for the template
@@ -105,24 +136,35 @@ fn info(ctx: &Ctx, rel: &Relationship) -> TokenStream {
 /// their `Rel` constructor: `index name "name" [destination] one|many
 /// ToOne|ToMany [docs]` each.
 pub fn listed(ctx: &Ctx) -> TokenStream {
-    ctx.resource
+    let listed: Vec<_> = ctx
+        .resource
         .relationships
         .iter()
         .enumerate()
         .filter(|(_, rel)| rel.manual().is_none())
-        .map(|(index, rel)| {
-            let (name, dest) = (&rel.name, &rel.destination);
-            let docs = docs(&rel.attrs);
-            let lit = name_lit(name);
-            let index = Literal::usize_unsuffixed(index);
-            let (new, cardinality) = if rel.kind.is_many() {
-                (quote!(many), quote!(ToMany))
+        .collect();
+    let index = listed.iter().map(|(i, _)| Literal::usize_unsuffixed(*i));
+    let name = listed.iter().map(|(_, r)| &r.name);
+    let lit = listed.iter().map(|(_, r)| name_lit(&r.name));
+    let dest = listed.iter().map(|(_, r)| &r.destination);
+    let (new, cardinality): (Vec<_>, Vec<_>) = listed
+        .iter()
+        .map(|(_, r)| {
+            let (new, cardinality) = if r.kind.is_many() {
+                ("many", "ToMany")
             } else {
-                (quote!(one), quote!(ToOne))
+                ("one", "ToOne")
             };
-            quote!(#index #name #lit [#dest] #new #cardinality [#(#docs)*])
+            let ident = |s| Ident::new(s, Span::call_site());
+            (ident(new), ident(cardinality))
         })
-        .collect()
+        .unzip();
+    let docs: Vec<Vec<_>> = listed
+        .iter()
+        .map(|(_, r)| docs(&r.attrs).collect())
+        .collect();
+    // One `quote!` over the pieces (see `infos`).
+    quote!(#(#index #name #lit [#dest] #new #cardinality [#(#docs)*])*)
 }
 
 /// `pub fn tickets() -> Rel<Self, Ticket, ToMany>` for each relationship with

@@ -12,8 +12,8 @@
 //! `Sync`, each derive). The rest of the generated code names the plain
 //! projection, which is the same type.
 
-use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use proc_macro2::{Punct, Spacing, Span, TokenStream};
+use quote::{ToTokens, TokenStreamExt, format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::ext::IdentExt;
 
@@ -21,31 +21,31 @@ use super::Ctx;
 use crate::model::{Attribute, Origin, Relationship, Resource};
 use crate::spans;
 
-/// The struct `resource!` declares: its columns (`types` their types'
-/// tokens, `Ctx::types`), then its relationships.
-pub fn definition(
-    resource: &Resource,
-    columns: &[Attribute],
-    types: &[TokenStream],
-) -> TokenStream {
+/// The struct `resource!` declares: its columns, then its relationships.
+///
+/// Written in one `quote!` over names, attributes and types: a stream
+/// interpolated among tokens is sent across to the compiler with the tokens
+/// before it, where tokens alone stay on the macro's side until their group
+/// is made (`benches/compile_time/`, sixteenth session). Only a foreign key's
+/// type, built on the destination's spans, is a stream of its own.
+pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
     let Resource {
         attrs, vis, ident, ..
     } = resource;
-    let attributes = columns.iter().enumerate().map(|(index, a)| {
-        let (attrs, name) = (&a.attrs, &a.name);
+    let (mut c_attrs, mut c_doc, mut c_name, mut c_ty) = (vec![], vec![], vec![], vec![]);
+    for (index, a) in columns.iter().enumerate() {
         let rel = belongs_to(resource, a);
         // Said in words: the type reads as a `PrimaryKeyOf` with `{ _ }` in docs.
-        let doc = rel.map(|rel| {
+        c_doc.push(Vec::from_iter(rel.map(|rel| {
             let dest = &rel.destination;
             let dest = crate::model::type_name(dest)
                 .map_or_else(|| quote!(#dest).to_string(), |i| i.unraw().to_string());
-            let doc = format!(
+            format!(
                 " The key of the belongs_to `{}`: the primary key of a `{dest}`.",
                 rel.name.unraw()
-            );
-            quote!(#[doc = #doc])
-        });
-        let ty = match rel.map(|rel| &rel.destination) {
+            )
+        })));
+        c_ty.push(match rel.map(|rel| &rel.destination) {
             Some(dest) => {
                 // Spanned as `spans::around` does, and the path to the constant
                 // over `dest` too: rustc reports the path's span.
@@ -60,25 +60,45 @@ pub fn definition(
                         ::ashore::__private::is_key(#constant)
                     }>>::Key>
                 });
-                ty
+                FieldType::Built(ty)
             }
-            None => types[index].clone(),
-        };
-        quote!(#(#attrs)* #doc pub #name: #ty)
-    });
+            None => FieldType::Declared(&a.ty),
+        });
+        c_attrs.push(&a.attrs);
+        c_name.push(&a.name);
+    }
     let serde = super::serde::field_attributes(attrs);
-    let relationships = resource.relationships.iter().map(|r| {
-        let (attrs, name) = (&r.attrs, &r.name);
-        let ty = loaded_type(r);
-        quote!(#(#attrs)* #serde pub #name: #ty)
-    });
+    let rels = &resource.relationships;
+    let r_attrs = rels.iter().map(|r| &r.attrs);
+    let r_name = rels.iter().map(|r| &r.name);
+    let r_ty = rels.iter().map(FieldType::Loaded);
     let aggregates = super::aggregates::struct_fields(&resource.aggregates, &serde);
     quote! {
         #(#attrs)*
         #vis struct #ident {
-            #(#attributes,)*
-            #(#relationships,)*
+            #(#(#c_attrs)* #(#[doc = #c_doc])* pub #c_name: #c_ty,)*
+            #(#(#r_attrs)* #serde pub #r_name: #r_ty,)*
             #(#aggregates,)*
+        }
+    }
+}
+
+/// The type of a field of the struct, written as tokens where it can be.
+enum FieldType<'a> {
+    /// An attribute's type as declared.
+    Declared(&'a syn::Type),
+    /// A foreign key's, built on its destination's spans.
+    Built(TokenStream),
+    /// A relationship's ([`loaded_type`]).
+    Loaded(&'a Relationship),
+}
+
+impl ToTokens for FieldType<'_> {
+    fn to_tokens(&self, out: &mut TokenStream) {
+        match self {
+            FieldType::Declared(ty) => ty.to_tokens(out),
+            FieldType::Built(ty) => ty.to_tokens(out),
+            FieldType::Loaded(rel) => push_loaded_type(rel, out),
         }
     }
 }
@@ -120,12 +140,25 @@ fn key_const(index: usize, span: Span) -> Ident {
     format_ident!("__ASHORE_KEY_{}", index, span = span)
 }
 
-/// `Loaded<Vec<D>>` (has_many, many_to_many) or `Loaded<Option<D>>`.
-pub fn loaded_type(rel: &Relationship) -> TokenStream {
-    let dest = &rel.destination;
+/// `Loaded<Vec<D>>` (has_many, many_to_many) or `Loaded<Option<D>>`, the
+/// paths in full, pushed token by token (see `definition`).
+fn push_loaded_type(rel: &Relationship, out: &mut TokenStream) {
+    let path = |out: &mut TokenStream, segments: &[&str]| {
+        for segment in segments {
+            out.append(Punct::new(':', Spacing::Joint));
+            out.append(Punct::new(':', Spacing::Alone));
+            out.append(Ident::new(segment, Span::call_site()));
+        }
+    };
+    path(out, &["ashore", "__private", "Loaded"]);
+    out.append(Punct::new('<', Spacing::Alone));
     if rel.kind.is_many() {
-        quote!(::ashore::__private::Loaded<::std::vec::Vec<#dest>>)
+        path(out, &["std", "vec", "Vec"]);
     } else {
-        quote!(::ashore::__private::Loaded<::core::option::Option<#dest>>)
+        path(out, &["core", "option", "Option"]);
     }
+    out.append(Punct::new('<', Spacing::Alone));
+    rel.destination.to_tokens(out);
+    out.append(Punct::new('>', Spacing::Joint));
+    out.append(Punct::new('>', Spacing::Alone));
 }
