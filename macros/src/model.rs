@@ -231,7 +231,9 @@ impl Resource {
             .filter(|rel| rel.kind == RelKind::BelongsTo)
             .filter_map(move |rel| {
                 let name = rel.foreign_key();
-                if self.attributes.iter().any(|a| a.name == name) || seen.contains(&name) {
+                // Compared as a string: two idents compare by formatting both.
+                let key = name.to_string();
+                if self.attributes.iter().any(|a| a.name == key) || seen.contains(&name) {
                     return None;
                 }
                 seen.push(name.clone());
@@ -339,7 +341,13 @@ pub fn snake_case(name: &str) -> String {
 
 /// The name of an ident as the schema records it (`r#type` is `type`).
 pub fn name_of(ident: &Ident) -> String {
-    ident.unraw().to_string()
+    // One formatting of the ident (`unraw` formats it once more): in a proc
+    // macro, each asks the compiler's interner (`benches/compile_time/`).
+    let name = ident.to_string();
+    match name.strip_prefix("r#") {
+        Some(unraw) => unraw.to_owned(),
+        None => name,
+    }
 }
 
 #[cfg(test)]

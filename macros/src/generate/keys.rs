@@ -47,7 +47,11 @@ struct Pair<'a> {
 pub fn key_checks(ctx: &Ctx) -> TokenStream {
     let resource = ctx.resource;
     let ident = &resource.ident;
-    let own: Type = syn::parse_quote!(#ident);
+    // Built, not parsed: parsing asks the compiler for every token.
+    let own = Type::Path(syn::TypePath {
+        qself: None,
+        path: ident.clone().into(),
+    });
     let mut pairs = Vec::new();
     let mut required = Vec::new();
     for rel in resource

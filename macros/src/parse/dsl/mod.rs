@@ -351,15 +351,20 @@ impl Parse for AttributeItem {
                         }
                     )));
                 }
+                // Built, not parsed: parsing asks the compiler for every token.
+                let segments: &[&str] = match kind {
+                    PrimaryKeyKind::Uuid => &["ashore", "__private", "Uuid"],
+                    PrimaryKeyKind::Integer => &["core", "primitive", "i64"],
+                };
                 let span = keyword.span();
-                match kind {
-                    PrimaryKeyKind::Uuid => {
-                        syn::parse_quote_spanned!(span=> ::ashore::__private::Uuid)
-                    }
-                    PrimaryKeyKind::Integer => {
-                        syn::parse_quote_spanned!(span=> ::core::primitive::i64)
-                    }
+                let mut path = syn::Path {
+                    leading_colon: Some(Token![::](span)),
+                    segments: syn::punctuated::Punctuated::new(),
+                };
+                for segment in segments {
+                    path.segments.push(Ident::new(segment, span).into());
                 }
+                Type::Path(syn::TypePath { qself: None, path })
             }
             None => {
                 if !input.peek(Token![:]) {
