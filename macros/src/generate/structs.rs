@@ -89,7 +89,7 @@ enum FieldType<'a> {
     Declared(&'a syn::Type),
     /// A foreign key's, built on its destination's spans.
     Built(TokenStream),
-    /// A relationship's ([`loaded_type`]).
+    /// A relationship's ([`push_loaded_type`]).
     Loaded(&'a Relationship),
 }
 
