@@ -111,7 +111,7 @@ pub struct DomainBuilder {
 impl DomainBuilder {
     /// The data layer every resource lives in.
     ///
-    /// A domain built without one uses a fresh [`Memory`](crate::Memory). Clones
+    /// A domain built without one uses a fresh [`Memory`]. Clones
     /// of a `Memory` share its records, so two domains built on clones see the same
     /// records.
     pub fn data_layer(mut self, layer: impl DataLayer) -> Self {

@@ -161,7 +161,7 @@ pub struct ColumnType {
 )]
 pub trait Scalar: Sized + Clone + Send + Sync + 'static {
     /// The kind a filter compares by (numbers with numbers, text with text): one
-    /// of [`kind`](crate::kind)'s types.
+    /// of [`kind`]'s types.
     type Kind;
     /// The value type a schema records.
     const TYPE: ValueType;

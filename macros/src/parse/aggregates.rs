@@ -1,4 +1,4 @@
-//! Aggregates in both front ends' spellings, into [`model::Aggregate`]:
+//! Aggregates in both front ends' spellings, into [`model::Aggregate`](crate::model::Aggregate):
 //!
 //! - `resource!`, one item of `aggregates { }`:
 //!   `count open_ticket_count: tickets { filter status == "open"; }`,

@@ -80,7 +80,7 @@ impl Collector {
     }
 
     /// Adds the record read from a SQLite `row` where `target` says (see
-    /// [`Collector::push`]).
+    /// `Collector::add`).
     #[cfg(feature = "sqlite")]
     pub(crate) fn push_sqlite(
         &mut self,

@@ -9,7 +9,7 @@
 //! - [`load`]: one relationship loaded onto a batch of records with one
 //!   data-layer read (or one manual `load` call), windows per parent, nested loads.
 //! - [`read`]: a query read, then its loads run.
-//! - [`write`]: changesets turned into rows, their keys into multitenant
+//! - [`mod@write`]: changesets turned into rows, their keys into multitenant
 //!   resources checked against the tenant, checked against the create policies
 //!   and created (or upserted); updates and destroys of what a query selects
 //!   within what the scope may write; relationship writes (join records,

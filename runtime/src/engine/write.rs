@@ -2,7 +2,7 @@
 //! checked, the rows are checked against the policies governing creates,
 //! belongs_to keys into multitenant resources are checked against the
 //! tenant ([`references`]), and the data layer creates the rows in one call.
-//! An update ([`update`]) or destroy ([`destroy`]) selects what it touches as
+//! An update ([`update()`]) or destroy ([`destroy()`]) selects what it touches as
 //! a read would (the query's filter, sort and window) within what the scope
 //! may write (`authorize::write_visibility`), and asks the data layer once.
 //! Relationship writes ([`relationships`]) are made of these, a constant
@@ -155,7 +155,7 @@ fn by_key<R: Resource>(key: &Value) -> Query<R> {
 }
 
 /// The one record a write (`action`) of the record keyed `key` touched:
-/// `written`, as [`update`] or [`destroy`] returned it. When it touched none,
+/// `written`, as [`update()`] or [`destroy()`] returned it. When it touched none,
 /// an [`ErrorKind::Forbidden`] naming the record if the scope may read it (the
 /// policies governing `action` kept it out), else an [`ErrorKind::NotFound`]:
 /// a record that does not exist, is another tenant's or is hidden from the

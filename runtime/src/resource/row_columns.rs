@@ -126,7 +126,7 @@ impl ColumnReader for RowColumns<'_> {
 }
 
 /// `row`, a row of `schema` in attribute order, as a reader for
-/// [`Resource::read_columns`]; a row of the wrong length is an error. Not
+/// [`Resource::read_columns`](super::Resource::read_columns); a row of the wrong length is an error. Not
 /// generic, so nothing of it is compiled per resource.
 pub(crate) fn row_columns<'a>(
     schema: &'static Schema,

@@ -1,4 +1,4 @@
-//! `#[derive(Resource)]` -> [`model::Resource`](crate::model::Resource), with
+//! `#[derive(Resource)]` -> [`crate::model::Resource`], with
 //! darling.
 //!
 //! The struct's own `#[resource(table = "..")]` is a darling `FromAttributes`;

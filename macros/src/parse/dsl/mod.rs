@@ -1,4 +1,4 @@
-//! `resource!` block syntax -> [`model::Resource`](crate::model::Resource).
+//! `resource!` block syntax -> [`crate::model::Resource`].
 //! This file holds the struct header, its blocks and the items of
 //! `attributes { }`; relationship items are in `relationships.rs`, policies and
 //! multitenancy in `policies.rs`, identities in `identities.rs`.

@@ -1,5 +1,5 @@
 //! Reading PostgreSQL rows (binary format): a column decoded by its own type
-//! ([`column`]), checked against the attribute it fills ([`fit`]), and
+//! ([`column()`]), checked against the attribute it fills ([`fit`]), and
 //! [`PgColumns`], the [`ColumnReader`] over a `tokio_postgres::Row` that the
 //! collectors read records from, each field straight into its type.
 //!
@@ -73,7 +73,7 @@ fn decoding(row: &PgRow, i: usize, schema: &Schema, attribute: &AttributeInfo) -
     )
 }
 
-/// [`column`], its errors saying `what` was being done.
+/// [`column()`], its errors saying `what` was being done.
 fn column_as(row: &PgRow, i: usize, what: impl Fn() -> String) -> Result<Value> {
     fn get<'a, T: FromSql<'a>>(
         row: &'a PgRow,
@@ -152,7 +152,7 @@ pub(crate) fn fit(
 
 /// A result row read as the attributes of `schema`: attribute `i` from column
 /// `i`. A column of the attribute's own type is read straight into it; any
-/// other goes through [`column`] and [`fit`], which convert what fits (an
+/// other goes through [`column()`] and [`fit`], which convert what fits (an
 /// integer into a float) and name what does not.
 pub(crate) struct PgColumns<'r> {
     pub(crate) row: &'r PgRow,
@@ -180,7 +180,7 @@ impl PgColumns<'_> {
     }
 
     /// Attribute `i`: straight from its column when the column is of type `T`,
-    /// else through [`column`] and [`fit`].
+    /// else through [`column()`] and [`fit`].
     #[inline]
     fn read<T: NonNull + for<'a> FromSql<'a>>(&mut self, i: usize) -> Result<Option<T>> {
         let (c, attribute) = self.locate(i)?;

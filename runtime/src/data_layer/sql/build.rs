@@ -132,7 +132,7 @@ pub fn rows_insert(schema: &'static Schema, source: &str) -> String {
     insert::rows_insert(schema, source)
 }
 
-/// The inserts of [`insert`], each with `ON CONFLICT (<the identity's columns>)
+/// The inserts of [`insert()`], each with `ON CONFLICT (<the identity's columns>)
 /// DO UPDATE SET` the attributes `upsert` updates: a row whose identity values
 /// a stored record has updates that record, and each statement returns the
 /// records created or updated, in the order given. Rows sharing identity
@@ -166,7 +166,7 @@ pub fn update(dialect: Dialect, request: &ReadRequest, changes: &Changes) -> Res
 
 /// The one statement destroying the records `request` selects (`DELETE …
 /// WHERE key IN (…) RETURNING …`), returning them as they were, as
-/// [`update`] does.
+/// [`update()`] does.
 pub fn delete(dialect: Dialect, request: &ReadRequest) -> Result<Statement> {
     delete::delete(dialect, request)
 }

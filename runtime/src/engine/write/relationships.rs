@@ -2,13 +2,13 @@
 //! source record related to, unrelated from, or related to exactly a set of
 //! destination records, and a record created with its related records.
 //!
-//! - many_to_many: join records created ([`insert`](super::insert), so the
+//! - many_to_many: join records created ([`insert`](super::insert()), so the
 //!   join resource's tenant, create policies and identities apply) after one
 //!   read of those that exist already (relating twice is not an error and
 //!   creates no duplicate), or destroyed with one data-layer destroy (its
 //!   destroy policies apply).
 //! - has_many: the destinations' foreign key set to the source's key, or to
-//!   nil, with one [`update`](super::update) (their update policies apply).
+//!   nil, with one [`update`](super::update()) (their update policies apply).
 //! - belongs_to, has_one and manual relationships: an
 //!   [`ErrorKind::InvalidQuery`] naming the relationship.
 //!

@@ -70,7 +70,7 @@ pub(crate) fn is_foreign_key(err: &rusqlite::Error) -> bool {
 /// of the table and `PRAGMA foreign_key_list` the column of its key, which
 /// names the attribute. The source is then a rusqlite error whose message says
 /// so. When that lookup fails or is ambiguous (a key of several columns, a
-/// column no attribute has), it is [`write`]'s error for `err`.
+/// column no attribute has), it is [`write()`]'s error for `err`.
 pub(crate) fn foreign_key(
     conn: &Connection,
     schema: &'static Schema,
@@ -97,7 +97,7 @@ pub(crate) fn foreign_key(
 }
 
 /// The error of a write to `schema`'s table inside a caller's transaction
-/// whose statement broke a foreign key (`err`, as [`write`] made it: SQLite's
+/// whose statement broke a foreign key (`err`, as [`write()`] made it: SQLite's
 /// message names no column). The statement, which changed nothing, runs again
 /// (`rerun`) in a savepoint of its own with foreign keys deferred, so the
 /// violating row stays for `PRAGMA foreign_key_check` to name the attribute,
