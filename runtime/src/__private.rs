@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 mod aggregates;
 mod columns;
+mod constructors;
 mod fields;
 mod foreign_key;
 mod keys;
@@ -20,6 +21,7 @@ pub use aggregates::{
     aggregate_list, aggregate_sum, no_filter,
 };
 pub use columns::*;
+pub use constructors::*;
 pub use fields::{
     AggregateField, Aggregates, Attr, Attribute, AttributeKey, EndsAPath, ForeignKey, Hop, Leaf,
     ManualWithoutCondition, ParentAttribute, Relationship, Relationships, attribute_key, exists,

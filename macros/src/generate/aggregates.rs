@@ -131,7 +131,7 @@ fn constructor(aggregate: &Aggregate) -> TokenStream {
             __ashore::Agg::new(
                 #lit,
                 || #build,
-                |record, value| { record.#name = __ashore::Loaded::new(value) },
+                |record, value| { record.#name = __ashore::loaded(value) },
             )
         }
     }

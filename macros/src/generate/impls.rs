@@ -66,7 +66,7 @@ pub fn resource_items(
                 #(#docs)*
                 #[inline]
                 pub fn #name() -> #field {
-                    __ashore::Field::new(#lit, #index)
+                    __ashore::new_field(#lit, #index)
                 }
             });
         } else {

@@ -133,7 +133,7 @@ struct Info<'a> {
 
 /// The relationships without a manual loader, for the template
 /// (`__private::resource_items!`), which writes their `Fields` field and
-/// their `Rel` constructor: `index name "name" [destination] one|many
+/// their `Rel` constructor: `index name "name" [destination] rel_one|rel_many
 /// ToOne|ToMany [docs]` each.
 pub fn listed(ctx: &Ctx) -> TokenStream {
     let listed: Vec<_> = ctx
@@ -151,9 +151,9 @@ pub fn listed(ctx: &Ctx) -> TokenStream {
         .iter()
         .map(|(_, r)| {
             let (new, cardinality) = if r.kind.is_many() {
-                ("many", "ToMany")
+                ("rel_many", "ToMany")
             } else {
-                ("one", "ToOne")
+                ("rel_one", "ToOne")
             };
             let ident = |s| Ident::new(s, Span::call_site());
             (ident(new), ident(cardinality))
@@ -210,7 +210,7 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
                 pub fn #name() -> __ashore::Rel<Self, #dest, __ashore::#cardinality> {
                     #rel::#one_or_many(
                         &#schema.relationships[#index],
-                        |record, value| record.#name = __ashore::Loaded::new(value),
+                        |record, value| record.#name = __ashore::loaded(value),
                     )
                     #manual
                 }

@@ -10,6 +10,11 @@
 //! user's token so that rustc reports there (the caller builds those and passes
 //! them through as token trees, which keep their spans).
 //!
+//! The template builds values with `__private`'s free functions (`new_field`,
+//! `loaded`, ..) rather than associated functions (`Field::new`): rustc
+//! resolves a path to a type's associated function in two steps, gathering
+//! the traits in scope for the second on every build (`__private::constructors`).
+//!
 //! Locals of the template (`self`, `path`, `reader`, `visitor`, `index`) are the
 //! template's (mixed-site); every other name resolves where the call is, as the
 //! proc macro's own tokens did.
@@ -46,7 +51,7 @@
 //! writes that accessor among the inherent items, with the user's span on the
 //! whole return type: rustc reports a return type that is not well formed
 //! there); `relationships [ index name "name" [destination]
-//! one|many ToOne|ToMany [docs] .. ]`, those without a manual loader, whose
+//! rel_one|rel_many ToOne|ToMany [docs] .. ]`, those without a manual loader, whose
 //! `Fields` field and `Rel` constructor the template writes (the caller writes
 //! the constructor of a manual one); `fields [ name [field type] [docs] .. ]`,
 //! the other fields of the `Fields` struct, each a zero-sized marker;
@@ -84,12 +89,12 @@ macro_rules! __ashore_resource_items {
             name: $name,
             table: $table,
             attributes: &[$(
-                __ashore::AttributeInfo::new($lit, <$($ty)* as __ashore::Scalar>::COLUMN)
+                __ashore::attribute_info($lit, <$($ty)* as __ashore::Scalar>::COLUMN)
                     $(.with_generated(__ashore::Generated::$generated))?
             ),*],
             primary_key: $pk_index,
             relationships: &[$(
-                __ashore::RelationshipInfo::new(
+                __ashore::relationship_info(
                     $i_lit,
                     __ashore::RelationshipKind::$i_kind,
                     <$($i_dest)* as __ashore::Resource>::schema,
@@ -128,30 +133,30 @@ macro_rules! __ashore_resource_items {
                 #[doc = $query_doc]
                 #[inline]
                 pub fn query() -> __ashore::Query<Self> {
-                    __ashore::Query::new()
+                    __ashore::new_query()
                 }
             )?
             $(
                 #[doc = $changeset_doc]
                 #[inline]
                 pub fn changeset() -> __ashore::Changeset<Self> {
-                    __ashore::Changeset::new()
+                    __ashore::new_changeset()
                 }
             )?
             $(
                 $($a_docs)*
                 #[inline]
                 pub fn $a_column() -> __ashore::Field<Self, $($a_ty)*> {
-                    __ashore::Field::new($a_lit, $a_index)
+                    __ashore::new_field($a_lit, $a_index)
                 }
             )*
             $(
                 $($r_docs)*
                 #[inline]
                 pub fn $r_name() -> __ashore::Rel<Self, $($r_dest)*, __ashore::$r_card> {
-                    __ashore::Rel::$r_new(
+                    __ashore::$r_new(
                         &__ASHORE_SCHEMA.relationships[$r_index],
-                        |record, value| record.$r_name = __ashore::Loaded::new(value),
+                        |record, value| record.$r_name = __ashore::loaded(value),
                     )
                 }
             )*
@@ -203,7 +208,7 @@ macro_rules! __ashore_resource_fns {
         fn read_columns(
             reader: &mut dyn __ashore::ColumnReader,
         ) -> __ashore::Result<Self> {
-            let mut errors = __ashore::ReadErrors::new(&__ASHORE_SCHEMA);
+            let mut errors = __ashore::read_errors(&__ASHORE_SCHEMA);
             let ($(__ashore::Some(($($column,)*)),)*) = ($(
                 __ashore::$read(
                     reader,

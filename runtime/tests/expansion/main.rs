@@ -152,7 +152,7 @@ fn by_subject() -> Vec<ap::Sort> {
 
 /// Every option `resource!` may set on a relationship, through its `with_`
 /// function.
-static EVERY_OPTION: ap::RelationshipInfo = ap::RelationshipInfo::new(
+static EVERY_OPTION: ap::RelationshipInfo = ap::relationship_info(
     "every",
     ap::RelationshipKind::ManyToMany,
     <Ticket as ap::Resource>::schema,

@@ -33,22 +33,22 @@ pub struct RepresentativeFields {
 impl ap::Fields for RepresentativeFields {}
 
 static REPRESENTATIVE_ATTRIBUTES: [ap::AttributeInfo; 3] = [
-    ap::AttributeInfo::new("id", <Uuid as ap::Scalar>::COLUMN).with_generated(ap::Generated::Uuid),
-    ap::AttributeInfo::new("name", <String as ap::Scalar>::COLUMN),
-    ap::AttributeInfo::new("priority_threshold", <i64 as ap::Scalar>::COLUMN),
+    ap::attribute_info("id", <Uuid as ap::Scalar>::COLUMN).with_generated(ap::Generated::Uuid),
+    ap::attribute_info("name", <String as ap::Scalar>::COLUMN),
+    ap::attribute_info("priority_threshold", <i64 as ap::Scalar>::COLUMN),
 ];
 
-// Each relationship is `RelationshipInfo::new` with only the options it
+// Each relationship is `relationship_info` (`RelationshipInfo::new`) with only the options it
 // declares, as `with_` calls (here `with_manual`).
 static REPRESENTATIVE_RELATIONSHIPS: [ap::RelationshipInfo; 2] = [
-    ap::RelationshipInfo::new(
+    ap::relationship_info(
         "tickets",
         ap::RelationshipKind::HasMany,
         <Ticket as ap::Resource>::schema,
         "id",
         Some("representative_id"),
     ),
-    ap::RelationshipInfo::new(
+    ap::relationship_info(
         "tickets_above_threshold",
         ap::RelationshipKind::HasMany,
         <Ticket as ap::Resource>::schema,
@@ -98,7 +98,7 @@ impl ap::Resource for Representative {
     // `let .. else` for all (the template's shape; `ticket.rs` shows the
     // equivalent `checked(..)?` per field).
     fn read_columns(reader: &mut dyn ap::ColumnReader) -> ap::Result<Self> {
-        let mut errors = ap::ReadErrors::new(&REPRESENTATIVE_SCHEMA);
+        let mut errors = ap::read_errors(&REPRESENTATIVE_SCHEMA);
         let (Some((id, name, priority_threshold)),) = (ap::read3(
             reader,
             &mut errors,
@@ -126,37 +126,36 @@ impl Representative {
     #[doc = " A query of every `Representative` record, to filter, sort, window and load."]
     #[inline]
     pub fn query() -> ap::Query<Self> {
-        ap::Query::new()
+        ap::new_query()
     }
     #[doc = " The values of a `Representative` to create: nothing set yet."]
     #[inline]
     pub fn changeset() -> ap::Changeset<Self> {
-        ap::Changeset::new()
+        ap::new_changeset()
     }
     #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
-        ap::Field::new("id", 0)
+        ap::new_field("id", 0)
     }
     #[inline]
     pub fn name() -> ap::Field<Self, String> {
-        ap::Field::new("name", 1)
+        ap::new_field("name", 1)
     }
     #[inline]
     pub fn priority_threshold() -> ap::Field<Self, i64> {
-        ap::Field::new("priority_threshold", 2)
+        ap::new_field("priority_threshold", 2)
     }
     #[inline]
     pub fn tickets() -> ap::Rel<Self, Ticket, ap::ToMany> {
-        ap::Rel::<Self, Ticket, ap::ToMany>::many(
-            &REPRESENTATIVE_RELATIONSHIPS[0],
-            |record, value| record.tickets = ap::Loaded::new(value),
-        )
+        ap::rel_many(&REPRESENTATIVE_RELATIONSHIPS[0], |record, value| {
+            record.tickets = ap::loaded(value)
+        })
     }
     #[inline]
     pub fn tickets_above_threshold() -> ap::Rel<Self, Ticket, ap::ToMany> {
         ap::Rel::<Self, Ticket, ap::ToMany>::many(
             &REPRESENTATIVE_RELATIONSHIPS[1],
-            |record, value| record.tickets_above_threshold = ap::Loaded::new(value),
+            |record, value| record.tickets_above_threshold = ap::loaded(value),
         )
         .with_manual(ap::manual::<Self, Ticket, _>(TicketsAboveThreshold))
     }

@@ -43,7 +43,7 @@ static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
         nullable: false,
         generated: Some(ap::Generated::Uuid),
     },
-    ap::AttributeInfo::new("subject", <String as ap::Scalar>::COLUMN),
+    ap::attribute_info("subject", <String as ap::Scalar>::COLUMN),
     ap::AttributeInfo {
         name: "priority",
         value_type: <Option<i64> as ap::Scalar>::TYPE,
@@ -58,7 +58,7 @@ static TICKET_ATTRIBUTES: [ap::AttributeInfo; 4] = [
     },
 ];
 
-static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::RelationshipInfo::new(
+static TICKET_RELATIONSHIPS: [ap::RelationshipInfo; 1] = [ap::relationship_info(
     "representative",
     ap::RelationshipKind::BelongsTo,
     <Representative as ap::Resource>::schema,
@@ -135,36 +135,35 @@ impl Ticket {
     #[doc = " A query of every `Ticket` record, to filter, sort, window and load."]
     #[inline]
     pub fn query() -> ap::Query<Self> {
-        ap::Query::new()
+        ap::new_query()
     }
     #[doc = " The values of a `Ticket` to create: nothing set yet."]
     #[inline]
     pub fn changeset() -> ap::Changeset<Self> {
-        ap::Changeset::new()
+        ap::new_changeset()
     }
     #[inline]
     pub fn id() -> ap::Field<Self, Uuid> {
-        ap::Field::new("id", 0)
+        ap::new_field("id", 0)
     }
     #[inline]
     pub fn subject() -> ap::Field<Self, String> {
-        ap::Field::new("subject", 1)
+        ap::new_field("subject", 1)
     }
     #[inline]
     pub fn priority() -> ap::Field<Self, Option<i64>> {
-        ap::Field::new("priority", 2)
+        ap::new_field("priority", 2)
     }
     #[inline]
     pub fn representative_id()
     -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
-        ap::Field::new("representative_id", 3)
+        ap::new_field("representative_id", 3)
     }
     #[inline]
     pub fn representative() -> ap::Rel<Self, Representative, ap::ToOne> {
-        ap::Rel::<Self, Representative, ap::ToOne>::one(
-            &TICKET_RELATIONSHIPS[0],
-            |record, value| record.representative = ap::Loaded::new(value),
-        )
+        ap::rel_one(&TICKET_RELATIONSHIPS[0], |record, value| {
+            record.representative = ap::loaded(value)
+        })
     }
     #[doc(hidden)]
     const __ASHORE_KEY_3: std::marker::PhantomData<<Representative as ap::Resource>::PrimaryKey> =
