@@ -1,7 +1,8 @@
-//! The constructors generated code calls, as free functions: a call of a
-//! type's associated function (`Field::new(..)`) is a path rustc resolves in
-//! two steps, gathering the traits in scope for the second one on every
-//! build, where a function of this module resolves in one. About 20 such
+//! The constructors generated code calls, as free functions: name resolution
+//! leaves a path to a type's associated function (`Field::new(..)`) half
+//! resolved, with the traits in scope for type checking to finish it, and the
+//! path stays type-relative in HIR, all of it redone on every build; a
+//! function of this module resolves in one step. About 20 such
 //! calls per resource cost 19 M instructions of a 100-resource schema's
 //! incremental build (`benches/compile_time/`, sixteenth session). Each does
 //! what the associated function it is named after does.

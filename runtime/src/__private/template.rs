@@ -11,9 +11,8 @@
 //! them through as token trees, which keep their spans).
 //!
 //! The template builds values with `__private`'s free functions (`new_field`,
-//! `loaded`, ..) rather than associated functions (`Field::new`): rustc
-//! resolves a path to a type's associated function in two steps, gathering
-//! the traits in scope for the second on every build (`__private::constructors`).
+//! `loaded`, ..) rather than associated functions (`Field::new`), which rustc
+//! resolves in two steps on every build (`__private::constructors`).
 //!
 //! Locals of the template (`self`, `path`, `reader`, `visitor`, `index`) are the
 //! template's (mixed-site); every other name resolves where the call is, as the
