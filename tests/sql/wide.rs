@@ -112,31 +112,28 @@ async fn sqlite_reads_every_attribute_of_a_wide_record() {
         (15, Some(16), "seventeenth", 18_000_000_000, "nineteenth")
     );
 
-    let r_as_i32 = Domain::builder()
-        .data_layer(sqlite.clone())
-        .resource::<WideRAsI32>()
-        .build()
-        .expect("the domain builds");
-    let err = r_as_i32
-        .read(WideRAsI32::query())
-        .await
-        .expect_err("18,000,000,000 is not an i32");
+    let err = read_error::<WideRAsI32>(sqlite.clone()).await;
     assert!(
-        err.to_string().contains("attribute `r` of WideRAsI32"),
-        "{err}"
+        err.contains("attribute `r` of WideRAsI32"),
+        "18,000,000,000 is not an i32: {err}"
     );
+    let err = read_error::<WideAsInt>(sqlite).await;
+    assert!(
+        err.contains("attribute `i` of WideAsInt"),
+        "text is not an integer: {err}"
+    );
+}
 
-    let as_int = Domain::builder()
+/// The error of reading every `R` of the table `wide` through `sqlite`.
+async fn read_error<R: Resource + std::fmt::Debug>(sqlite: Sqlite) -> String {
+    let domain = Domain::builder()
         .data_layer(sqlite)
-        .resource::<WideAsInt>()
+        .resource::<R>()
         .build()
         .expect("the domain builds");
-    let err = as_int
-        .read(WideAsInt::query())
+    let err = domain
+        .read(Query::<R>::new())
         .await
-        .expect_err("text is not an integer");
-    assert!(
-        err.to_string().contains("attribute `i` of WideAsInt"),
-        "{err}"
-    );
+        .expect_err("a value does not fit its attribute");
+    err.to_string()
 }
