@@ -146,6 +146,11 @@ fn policy_truth(schema: &'static Schema, templates: &Templates<'_>) -> Result<Tr
     let mut all = Truth::Yes;
     for policy in schema.policies {
         let condition = policy.condition.truth(templates)?;
+        if matches!(condition, Truth::No) {
+            // Not this action's policy: its checks are not evaluated, so an
+            // actor attribute only another action's policy reads is no error.
+            continue;
+        }
         let body = policy.body(templates)?;
         let (when, unless) = match &condition {
             Truth::Yes => (Truth::Yes, Truth::No),

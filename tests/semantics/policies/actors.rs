@@ -111,3 +111,70 @@ async fn only_the_policies_of_resources_a_read_meets_are_evaluated(run: Run) -> 
     Ok(())
 }
 layers!(only_the_policies_of_resources_a_read_meets_are_evaluated);
+
+resource! {
+    /// A memo its owner reads; only an admin writes one. The write policy reads
+    /// the actor's `admin`, the read policy only its `id`.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Memo {
+        attributes {
+            uuid_primary_key id;
+            attribute owner: Uuid;
+            attribute text: String;
+        }
+        policies {
+            policy action_type(read) {
+                authorize_if expr(owner == ^actor(id));
+            }
+            policy action_type(create, update, destroy) {
+                authorize_if actor_attribute_equals(admin, true);
+            }
+        }
+    }
+}
+
+/// An actor with an `id` and no `admin`.
+#[derive(Clone)]
+struct Reader(Uuid);
+
+impl ashore::Actor for Reader {
+    fn attribute(&self, name: &str) -> Option<ashore::Value> {
+        (name == "id").then(|| self.0.into())
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+/// A policy whose condition does not hold for the action is not evaluated (as
+/// in Ash): reading memos as an actor without `admin` is no error, since only
+/// the write policy reads `admin`; writing one is.
+async fn only_the_policies_of_the_action_are_evaluated(run: Run) -> ashore::Result<()> {
+    let d = crate::common::domain(&run, |b| b.resource::<Memo>()).await;
+    let me = Reader(Uuid::new_v4());
+    for (owner, text) in [(me.0, "mine"), (Uuid::new_v4(), "theirs")] {
+        d.create(Memo::changeset().set(Memo::owner(), owner).set(Memo::text(), text))
+            .authorize(false)
+            .await?;
+    }
+    let mine = d.read(Memo::query()).actor(&me).await?;
+    assert_eq!(mine.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["mine"]);
+    assert_eq!(d.read(Memo::query()).actor(&me).count().await?, 1);
+    let err = d
+        .update(&mine[0], Memo::changeset().set(Memo::text(), "edited"))
+        .actor(&me)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::ActorAttribute {
+                resource: "Memo",
+                attribute: "admin"
+            }
+        ),
+        "{err}"
+    );
+    Ok(())
+}
+layers!(only_the_policies_of_the_action_are_evaluated);
