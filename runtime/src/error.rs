@@ -227,9 +227,10 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
-    /// A create gave an attribute a value no data layer stores alike: a float
-    /// that is NaN, or text holding a NUL character. Refused before the data
-    /// layer is called, on every layer.
+    /// A create or an update gave an attribute a value no data layer stores
+    /// alike: a float that is NaN, text holding a NUL character, a date or a
+    /// timestamp outside the years 1 to 9999. Refused before the data layer is
+    /// called, on every layer.
     #[error("attribute `{attribute}` of {resource} is {reason}; such a value is refused")]
     InvalidValue {
         /// The resource's name.

@@ -452,3 +452,69 @@ async fn a_record_of_nothing_but_its_generated_key_is_created(run: Run) -> ashor
     Ok(())
 }
 layers!(a_record_of_nothing_but_its_generated_key_is_created);
+
+/// A timestamp outside the years 1 to 9999 is refused as a date is: SQLite's
+/// text would order `+10000-..` before `2000-..`, and PostgreSQL cannot hold
+/// chrono's earliest. The years 1 and 9999 themselves are kept and ordered.
+async fn timestamps_outside_the_years_1_to_9999_are_refused(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Sample>()).await;
+    let at = |rfc3339: &str| -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(rfc3339)
+            .expect("a timestamp")
+            .with_timezone(&Utc)
+    };
+    let sample = |taken: DateTime<Utc>| {
+        Sample::changeset()
+            .set(Sample::taken_at(), taken)
+            .set(Sample::value(), 1.0)
+    };
+    let first = d.create(sample(at("0001-01-01T00:00:00Z"))).await?;
+    let last = d.create(sample(at("9999-12-31T23:59:59.999999Z"))).await?;
+    let sorted = d
+        .read(Sample::query().sort(Sample::taken_at().desc()))
+        .await?;
+    assert_eq!(sorted, [last.clone(), first]);
+
+    let new_year = |year| {
+        NaiveDate::from_ymd_opt(year, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .expect("a timestamp")
+            .and_utc()
+    };
+    for taken in [new_year(10000), new_year(0), DateTime::<Utc>::MIN_UTC] {
+        let err = d.create(sample(taken)).await.unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::InvalidValue {
+                    attribute: "taken_at",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains("outside the years 1 to 9999"),
+            "{err}"
+        );
+        let err = d
+            .update(&last, Sample::changeset().set(Sample::taken_at(), taken))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidValue { .. }),
+            "{err}"
+        );
+        let err = d
+            .read(Sample::query().filter(expr!(taken_at < ^taken)))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::InvalidQuery { .. }),
+            "{err}"
+        );
+    }
+    assert_eq!(d.read(Sample::query()).count().await?, 2);
+    Ok(())
+}
+layers!(timestamps_outside_the_years_1_to_9999_are_refused);

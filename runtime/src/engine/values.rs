@@ -3,8 +3,9 @@
 //! it; PostgreSQL stores it, orders it above infinity and finds it equal to
 //! itself; memory finds it equal to nothing) and text holding a NUL character
 //! (PostgreSQL refuses it; SQLite and memory keep it), or a JSON document
-//! holding one anywhere (PostgreSQL's `jsonb` refuses it), and a date outside
-//! the years 1 to 9999 (SQLite's `YYYY-MM-DD` text would misorder it).
+//! holding one anywhere (PostgreSQL's `jsonb` refuses it), and a date or a
+//! timestamp outside the years 1 to 9999 (SQLite's text would misorder it, and
+//! PostgreSQL cannot hold a timestamp near chrono's limits).
 //!
 //! Each is refused in the rows of a create ([`check_rows`]) and the values
 //! of an update ([`check_changes`]), as an
@@ -34,6 +35,10 @@ fn refusal(value: &Value) -> Option<&'static str> {
         Value::Date(d) if !(1..=9999).contains(&d.year()) => {
             Some("a date outside the years 1 to 9999, which SQLite's text would not order as dates")
         }
+        Value::DateTime(t) if !(1..=9999).contains(&t.year()) => Some(
+            "a timestamp outside the years 1 to 9999, which SQLite's text would not order as \
+             timestamps (and PostgreSQL cannot hold all of them)",
+        ),
         #[cfg(feature = "json")]
         Value::Json(j) if crate::value::json::holds_nul(j) => Some(
             "a JSON document holding a NUL character (\\u0000), which PostgreSQL's jsonb cannot store",

@@ -153,12 +153,19 @@ async fn only_the_policies_of_the_action_are_evaluated(run: Run) -> ashore::Resu
     let d = crate::common::domain(&run, |b| b.resource::<Memo>()).await;
     let me = Reader(Uuid::new_v4());
     for (owner, text) in [(me.0, "mine"), (Uuid::new_v4(), "theirs")] {
-        d.create(Memo::changeset().set(Memo::owner(), owner).set(Memo::text(), text))
-            .authorize(false)
-            .await?;
+        d.create(
+            Memo::changeset()
+                .set(Memo::owner(), owner)
+                .set(Memo::text(), text),
+        )
+        .authorize(false)
+        .await?;
     }
     let mine = d.read(Memo::query()).actor(&me).await?;
-    assert_eq!(mine.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["mine"]);
+    assert_eq!(
+        mine.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(),
+        ["mine"]
+    );
     assert_eq!(d.read(Memo::query()).actor(&me).count().await?, 1);
     let err = d
         .update(&mine[0], Memo::changeset().set(Memo::text(), "edited"))
