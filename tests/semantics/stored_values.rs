@@ -518,3 +518,98 @@ async fn timestamps_outside_the_years_1_to_9999_are_refused(run: Run) -> ashore:
     Ok(())
 }
 layers!(timestamps_outside_the_years_1_to_9999_are_refused);
+
+resource! {
+    /// A probe and what it read: float sums and means over its readings.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Probe {
+        attributes {
+            uuid_primary_key id;
+            attribute name: String;
+        }
+        relationships {
+            has_many readings: Reading;
+        }
+        aggregates {
+            sum total: readings.value as f64;
+            avg mean: readings.value;
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Reading {
+        attributes {
+            uuid_primary_key id;
+            attribute value: f64;
+        }
+        relationships {
+            belongs_to probe: Probe;
+        }
+    }
+}
+
+/// Float arithmetic and float aggregates that come to NaN (`inf - inf`, `inf
+/// * 0`, the sum of both infinities) are nil on every layer: SQLite cannot
+/// hold a NaN, PostgreSQL would find it equal to itself and above every
+/// number, memory equal to nothing.
+async fn a_float_result_that_is_nan_is_nil(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Probe>().resource::<Reading>()).await;
+    let probe = |name: &str| Probe::changeset().set(Probe::name(), name);
+    let both = d.create(probe("both")).await?;
+    let one = d.create(probe("one")).await?;
+    for (by, value) in [
+        (&both, f64::INFINITY),
+        (&both, f64::NEG_INFINITY),
+        (&one, 1.0),
+    ] {
+        d.create(
+            Reading::changeset()
+                .set(Reading::probe_id(), Some(by.id))
+                .set(Reading::value(), value),
+        )
+        .await?;
+    }
+    let values = |readings: Vec<Reading>| readings.into_iter().map(|r| r.value).collect::<Vec<_>>();
+    macro_rules! q {
+        ($($e:tt)*) => {
+            d.read(Reading::query().filter(expr!($($e)*)).sort(Reading::value()))
+        };
+    }
+    assert_eq!(
+        values(q!(is_nil(value - value)).await?),
+        [f64::NEG_INFINITY, f64::INFINITY]
+    );
+    assert_eq!(values(q!(value - value == value - value).await?), [1.0]);
+    assert_eq!(values(q!(value - value != 0).await?), Vec::<f64>::new());
+    assert_eq!(values(q!(value * 0 > 0 or value * 0 <= 0).await?), [1.0]);
+    assert_eq!(values(q!(value / value >= 1).await?), [1.0]);
+
+    let probes = d
+        .read(
+            Probe::query()
+                .sort(Probe::name())
+                .load(Probe::total())
+                .load(Probe::mean()),
+        )
+        .await?;
+    let totals: Vec<Option<f64>> = probes
+        .iter()
+        .map(|p| *p.total.get().expect("loaded"))
+        .collect();
+    let means: Vec<Option<f64>> = probes
+        .iter()
+        .map(|p| *p.mean.get().expect("loaded"))
+        .collect();
+    assert_eq!(
+        (totals, means),
+        (vec![None, Some(1.0)], vec![None, Some(1.0)])
+    );
+    let nil_total = d.read(Probe::query().filter(expr!(is_nil(total)))).await?;
+    assert_eq!(nil_total, [both]);
+    let nil_mean = d.read(Probe::query().filter(expr!(is_nil(mean)))).await?;
+    assert_eq!(nil_mean.len(), 1);
+    Ok(())
+}
+layers!(a_float_result_that_is_nan_is_nil);

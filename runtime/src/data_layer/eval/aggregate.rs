@@ -337,7 +337,8 @@ impl Compiled<'_> {
                 }
                 match (any, any_float) {
                     (false, _) => Value::Null,
-                    (true, true) => Value::Float(ints as f64 + floats),
+                    // `inf + -inf` is NaN: nil, as on SQL (see `float`).
+                    (true, true) => float(ints as f64 + floats),
                     (true, false) => {
                         Value::Int(i64::try_from(ints).map_err(|_| {
                             Error::data_layer(format!("{} overflows i64", self.what))
@@ -354,7 +355,7 @@ impl Compiled<'_> {
                 if n == 0 {
                     Value::Null
                 } else {
-                    Value::Float(sum / n as f64)
+                    float(sum / n as f64)
                 }
             }
             // Of equal values (decimals `1.5` and `1.50`), the earliest
@@ -371,6 +372,16 @@ impl Compiled<'_> {
             // Refused by `compile` (see `Aggregates::list`).
             AggregateKind::List => Value::Null,
         })
+    }
+}
+
+/// A float result, nil when it is NaN (a sum of both infinities): SQLite
+/// gives nil, and the PostgreSQL layer turns its NaN into nil.
+fn float(f: f64) -> Value {
+    if f.is_nan() {
+        Value::Null
+    } else {
+        Value::Float(f)
     }
 }
 

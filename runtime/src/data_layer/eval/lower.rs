@@ -345,7 +345,9 @@ fn is_in<'a>(x: Operand<'a>, list: Rc<InList>) -> Cond<'a> {
     }
 }
 
-/// Arithmetic with nil semantics: nil in, overflow or division by zero give nil.
+/// Arithmetic with nil semantics: nil in, integer overflow or division by zero
+/// give nil, and so does a float result that is NaN (`inf - inf`, `inf * 0`),
+/// as SQLite gives it and the PostgreSQL layer writes it.
 fn arith(op: ArithOp, l: &Value, r: &Value) -> Value {
     match (l, r) {
         (Value::Int(a), Value::Int(b)) => {
@@ -366,7 +368,11 @@ fn arith(op: ArithOp, l: &Value, r: &Value) -> Value {
                 ArithOp::Div if b == 0.0 => return Value::Null,
                 ArithOp::Div => a / b,
             };
-            Value::Float(v)
+            if v.is_nan() {
+                Value::Null
+            } else {
+                Value::Float(v)
+            }
         }
         _ => Value::Null,
     }

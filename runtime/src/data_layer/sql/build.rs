@@ -24,10 +24,11 @@
 //!   the layer must order them by it (a stable sort of each key's rows, or of
 //!   all rows).
 //!
-//! Known differences from the in-memory layer, all at the edges of `f64`:
-//! - NaN cannot be stored by SQLite (it becomes NULL) and orders as the largest
-//!   value on PostgreSQL; a float overflow is an error on PostgreSQL (infinity in
-//!   memory).
+//! Known differences from the in-memory layer, all at the edges of `f64`: a
+//! float result past `f64` (and a product or quotient of non-zero numbers that
+//! underflows to zero) is an error on PostgreSQL, infinity (zero) in memory and
+//! on SQLite. (A NaN is refused as a value and is nil as a result, on every
+//! layer: see `operators`.)
 //!
 //! Generated integer keys come after the largest key, given or generated, on
 //! every layer (see `insert`).

@@ -300,8 +300,15 @@ pub(super) fn function(
             Overflow::Error => (format!("ashore_sum({value})"), ""),
             Overflow::Nil => (format!("ashore_sum_or_nil({value})"), ""),
         },
+        // A float sum of both infinities is NaN: nil, as SQLite gives it.
+        AggregateKind::Sum if dialect == Dialect::Postgres => {
+            (format!("NULLIF(sum({value}), 'NaN'::float8)"), "")
+        }
         AggregateKind::Sum => (format!("sum({value})"), ""),
-        AggregateKind::Avg if dialect == Dialect::Postgres => (format!("avg({value})"), "::float8"),
+        AggregateKind::Avg if dialect == Dialect::Postgres => (
+            format!("NULLIF(avg({value})::float8, 'NaN'::float8)"),
+            "::float8",
+        ),
         AggregateKind::Avg => (format!("avg({value})"), ""),
         AggregateKind::Min => (format!("min({})", collated(value)), ""),
         AggregateKind::Max => (format!("max({})", collated(value)), ""),

@@ -13,6 +13,11 @@
 //!   computes in `numeric` (exact; `div` truncates like Rust) and turns each
 //!   result outside the `bigint` range into `NULL` without repeating the
 //!   expression.
+//! - Float arithmetic that gives NaN (`inf - inf`, `inf * 0`) is nil: SQLite
+//!   gives `NULL`, PostgreSQL's NaN is removed with `NULLIF`. A float result
+//!   past `f64` (or a product or quotient of non-zero numbers that underflows
+//!   to zero) stays what the database makes of it: an error on PostgreSQL,
+//!   infinity (or zero) in memory and on SQLite.
 //! - An operator whose operands cannot give anything but nil is `NULL`, and the
 //!   parameters its operands added are dropped (`mark`: [`Params::mark`]).
 
@@ -311,6 +316,12 @@ pub(super) fn arith(params: &mut Params, op: ArithOp, l: Frag, r: Frag, mark: Ma
         let sql = match op {
             ArithOp::Div => format!("({l} / NULLIF({r}, 0))"),
             _ => format!("({l} {sign} {r})"),
+        };
+        // A NaN (`inf - inf`) is nil, as SQLite gives it and memory computes
+        // it; PostgreSQL finds NaN equal to itself, so NULLIF removes it.
+        let sql = match params.dialect {
+            Dialect::Sqlite => sql,
+            Dialect::Postgres => format!("NULLIF({sql}, 'NaN'::float8)"),
         };
         return Frag::new(sql, Kind::Float);
     }
