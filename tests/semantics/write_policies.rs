@@ -92,10 +92,24 @@ async fn creates_are_checked_by_actor_and_by_the_new_record(run: Run) -> ashore:
         .await
         .unwrap_err();
     assert_forbidden(&err, "Note", Action::Create);
+    // The key the note would have been given is no key the caller knows: the
+    // message names the resource alone.
+    assert_eq!(err.to_string(), "forbidden: the actor may not create Note");
+    // A key the caller gave names the record.
+    let id = Uuid::new_v4();
+    let err = d
+        .create(note("as ada, keyed", &w.ada).set(Note::id(), id))
+        .actor(&w.bob)
+        .tenant("acme")
+        .await
+        .unwrap_err();
     assert!(
-        err.to_string()
-            .starts_with("forbidden: the actor may not create Note"),
+        matches!(err.kind(), ErrorKind::Forbidden { key: Some(k), .. } if *k == Value::from(id)),
         "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("forbidden: the actor may not create Note {id}")
     );
     // Without an actor no check holds.
     let err = d

@@ -50,6 +50,15 @@ impl<R: Resource> Changesets<R> {
             .chunks_exact(R::schema().attributes.len().max(1))
     }
 
+    /// Whether each changeset sets the primary key (before
+    /// [`into_rows`](Self::into_rows) gives a UUID key its default).
+    pub(crate) fn keys_given(&self) -> Vec<bool> {
+        let pk = R::schema().primary_key;
+        self.each()
+            .map(|c| c.get(pk).is_some_and(Option::is_some))
+            .collect()
+    }
+
     /// The attributes changeset `i` sets.
     pub(crate) fn set_in(&self, i: usize) -> Vec<usize> {
         self.each()

@@ -64,8 +64,9 @@ pub(crate) async fn create<R: Resource>(
     // hand (a large create's rows do not stay in the processor's caches), in
     // the one buffer the changesets' values were moved into (see `Rows`).
     let fill = tenant_index.zip(scope.tenant());
+    let keys_given = changesets.keys_given();
     let rows = changesets.into_rows(fill, |set| values::check_set(schema, set))?;
-    insert_checked(&scope, schema, rows, upsert)
+    insert_checked(&scope, schema, rows, &keys_given, upsert)
         .await?
         .into_vec::<R>()
 }
@@ -80,19 +81,22 @@ pub(crate) async fn insert(
     upsert: Option<Upsert>,
 ) -> Result<crate::data_layer::Records> {
     values::check_rows(schema, &rows)?;
-    insert_checked(scope, schema, rows, upsert).await
+    insert_checked(scope, schema, rows, &[], upsert).await
 }
 
-/// [`insert`] of rows whose values [`values::check_rows`] accepts.
+/// [`insert`] of rows whose values [`values::check_rows`] accepts; `keys_given`
+/// says which rows the caller gave their key (a forbidden one is named by it),
+/// empty for rows ashore made.
 async fn insert_checked(
     scope: &Scope,
     schema: &'static Schema,
     mut rows: Rows,
+    keys_given: &[bool],
     upsert: Option<Upsert>,
 ) -> Result<crate::data_layer::Records> {
     authorize::tenant_rows(schema, scope.tenant(), &mut rows)
         .map_err(|e| e.in_resource(schema.name))?;
-    authorize::writes::check_create(scope, schema, &rows).await?;
+    authorize::writes::check_create(scope, schema, &rows, keys_given).await?;
     references::check_tenant(scope, schema, &rows)
         .await
         .map_err(|e| e.in_resource(schema.name))?;

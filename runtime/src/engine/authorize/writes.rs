@@ -57,12 +57,14 @@ pub(crate) fn forbidden(schema: &'static Schema, action: Action, key: Option<Val
 
 /// Checks the rows of a create (tenant filled in, defaults applied) against
 /// the policies governing creates of `schema`: forbidden outright, or a row
-/// that fails an `expr(..)` check, is [`ErrorKind::Forbidden`] (naming the
-/// row's key when it has one).
+/// that fails an `expr(..)` check, is [`ErrorKind::Forbidden`], naming the
+/// row's key when the caller gave it (`keys_given[i]` for row `i`; a UUID key
+/// made for the row names nothing the caller knows).
 pub(crate) async fn check_create(
     scope: &Scope,
     schema: &'static Schema,
     rows: &Rows,
+    keys_given: &[bool],
 ) -> Result<()> {
     let condition = match allowed(scope, schema, Action::Create)? {
         Allowed::Every => return Ok(()),
@@ -81,6 +83,7 @@ pub(crate) async fn check_create(
         Some(i) => {
             let key = rows
                 .get(i)
+                .filter(|_| keys_given.get(i) == Some(&true))
                 .and_then(|row| row.get(schema.primary_key))
                 .filter(|k| !k.is_null())
                 .cloned();
