@@ -613,3 +613,63 @@ async fn a_float_result_that_is_nan_is_nil(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(a_float_result_that_is_nan_is_nil);
+
+/// A float `sum` and `avg` add the values in creation order, one after the
+/// other, on every layer: `0.1 + 0.2 + 0.3` is `0.6000000000000001`, and
+/// `1e16 + 1 - 1e16` is `0` (SQLite's own `sum` compensates, and would give
+/// `0.6` and `1`).
+async fn float_sums_add_in_creation_order_on_every_layer(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Probe>().resource::<Reading>()).await;
+    let cases: [(&str, &[f64]); 2] = [
+        ("tenths", &[0.1, 0.2, 0.3]),
+        ("cancel", &[1e16, 1.0, -1e16]),
+    ];
+    for (name, values) in cases {
+        let probe = d
+            .create(Probe::changeset().set(Probe::name(), name))
+            .await?;
+        for &value in values {
+            d.create(
+                Reading::changeset()
+                    .set(Reading::probe_id(), Some(probe.id))
+                    .set(Reading::value(), value),
+            )
+            .await?;
+        }
+    }
+    let probes = d
+        .read(
+            Probe::query()
+                .sort(Probe::name())
+                .load(Probe::total())
+                .load(Probe::mean()),
+        )
+        .await?;
+    let got: Vec<(Option<f64>, Option<f64>)> = probes
+        .iter()
+        .map(|p| {
+            (
+                *p.total.get().expect("loaded"),
+                *p.mean.get().expect("loaded"),
+            )
+        })
+        .collect();
+    let naive = |v: &[f64]| v.iter().fold(0.0, |s, x| s + x);
+    let tenths = naive(&[0.1, 0.2, 0.3]);
+    assert_eq!(
+        got,
+        [(Some(0.0), Some(0.0)), (Some(tenths), Some(tenths / 3.0))]
+    );
+    // The same sums in a filter (SQL computes them in the statement).
+    let above = d
+        .read(Probe::query().filter(expr!(total > 0.6 and mean > 0.2)))
+        .await?;
+    assert_eq!(
+        above.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+        ["tenths"]
+    );
+    let none = d.read(Probe::query().filter(expr!(total == 1))).await?;
+    assert!(none.is_empty(), "{none:?}");
+    Ok(())
+}
+layers!(float_sums_add_in_creation_order_on_every_layer);

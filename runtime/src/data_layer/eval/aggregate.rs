@@ -302,8 +302,21 @@ fn count<'a>(row: usize, steps: &[Step<'a>], ix: &[Index<'a>]) -> usize {
 }
 
 impl Compiled<'_> {
-    /// The value over the rows `reached` (of the destination table).
+    /// The value over the rows `reached` (of the destination table). Floats
+    /// are added in creation order (the rows' order in the table), as the SQL
+    /// layers add them, whatever order the path reached them in.
     fn compute(&self, reached: &[usize]) -> Result<Value> {
+        let sorted;
+        let reached = if matches!(self.kind, AggregateKind::Sum | AggregateKind::Avg)
+            && !reached.is_sorted()
+        {
+            let mut rows = reached.to_vec();
+            rows.sort_unstable();
+            sorted = rows;
+            &sorted[..]
+        } else {
+            reached
+        };
         let (table, attr) = match (self.kind, self.field) {
             (AggregateKind::Count, _) => return Ok(Value::Int(reached.len() as i64)),
             (AggregateKind::Exists, _) => return Ok(Value::Bool(!reached.is_empty())),

@@ -235,8 +235,15 @@ pub(super) fn subquery(
             sequence(dialect, &alias)
         ));
     }
-    let Some((aggregated, cast)) = function(dialect, aggregate.kind, &value, field_type, overflow)
-    else {
+    let order = sequence(dialect, &alias);
+    let Some((aggregated, cast)) = function(
+        dialect,
+        aggregate.kind,
+        &value,
+        field_type,
+        &order,
+        overflow,
+    ) else {
         // `first`: the value of the first row that has one.
         conditions.push(format!("{value} IS NOT NULL"));
         return Ok(format!(
@@ -263,11 +270,17 @@ pub(super) fn no_path(schema: &'static Schema, aggregate: &Aggregate) -> Error {
 /// `field_type`, empty for `count`) and the cast its result takes
 /// (PostgreSQL's `sum` of integers and `avg`); `None` for the kinds no
 /// aggregate function computes (`first`, `exists`, `list`).
+///
+/// Floats are summed one after the other in creation order (`order`, the
+/// reached rows' insertion sequence), as memory adds them: `0.1 + 0.2 + 0.3`
+/// is `0.6000000000000001` on every layer. SQLite's own `sum` and `avg`
+/// compensate (they give `0.6`), so SQLite adds with `ashore_fsum`.
 pub(super) fn function(
     dialect: Dialect,
     kind: AggregateKind,
     value: &str,
     field_type: Option<ValueType>,
+    order: &str,
     overflow: Overflow,
 ) -> Option<(String, &'static str)> {
     let text = field_type == Some(ValueType::String) && dialect == Dialect::Postgres;
@@ -283,6 +296,7 @@ pub(super) fn function(
         field_type,
         Some(ValueType::I16 | ValueType::I32 | ValueType::I64)
     );
+    let float = field_type == Some(ValueType::F64);
     Some(match kind {
         AggregateKind::Count => ("count(*)".to_owned(), ""),
         AggregateKind::Sum if integer && dialect == Dialect::Postgres => match overflow {
@@ -301,13 +315,18 @@ pub(super) fn function(
             Overflow::Nil => (format!("ashore_sum_or_nil({value})"), ""),
         },
         // A float sum of both infinities is NaN: nil, as SQLite gives it.
-        AggregateKind::Sum if dialect == Dialect::Postgres => {
-            (format!("NULLIF(sum({value}), 'NaN'::float8)"), "")
-        }
-        AggregateKind::Sum => (format!("sum({value})"), ""),
+        AggregateKind::Sum if dialect == Dialect::Postgres => (
+            format!("NULLIF(sum({value} ORDER BY {order}), 'NaN'::float8)"),
+            "",
+        ),
+        AggregateKind::Sum => (format!("ashore_fsum({value} ORDER BY {order})"), ""),
         AggregateKind::Avg if dialect == Dialect::Postgres => (
-            format!("NULLIF(avg({value})::float8, 'NaN'::float8)"),
+            format!("NULLIF(avg({value} ORDER BY {order})::float8, 'NaN'::float8)"),
             "::float8",
+        ),
+        AggregateKind::Avg if float => (
+            format!("(ashore_fsum({value} ORDER BY {order}) / count({value}))"),
+            "",
         ),
         AggregateKind::Avg => (format!("avg({value})"), ""),
         AggregateKind::Min => (format!("min({})", collated(value)), ""),

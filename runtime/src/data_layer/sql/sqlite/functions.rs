@@ -9,7 +9,8 @@
 //! fails when a partial sum passes `i64`, even if the total is back in range):
 //! `ashore_sum(x)` fails only when the total is past `i64` ("integer
 //! overflow", as SQLite's), `ashore_sum_or_nil(x)` is then `NULL` (in a filter
-//! or a sort key, where memory's value is nil).
+//! or a sort key, where memory's value is nil). And `ashore_fsum(x)`, floats
+//! added in order without SQLite's compensation, as memory adds them.
 //!
 //! With feature `decimal`, the collation `ashore_decimal` compares decimals
 //! (stored as text) as numbers; with feature `json`, `ashore_json_key(x)` is a
@@ -23,7 +24,8 @@ use rusqlite::types::ValueRef;
 use crate::expr::text::{self, Pattern};
 
 /// Registers `ashore_lower(x)`, `ashore_upper(x)`, `ashore_like(x, pattern)`,
-/// `ashore_ilike(x, pattern)`, `ashore_sum(x)` and `ashore_sum_or_nil(x)` on
+/// `ashore_ilike(x, pattern)`, `ashore_sum(x)`, `ashore_sum_or_nil(x)` and
+/// `ashore_fsum(x)` on
 /// `conn` (again: replaces them), and the decimal collation and JSON key of
 /// the features on.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
@@ -40,7 +42,43 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("ashore_like", 2, flags, |ctx| like(ctx, false))?;
     conn.create_scalar_function("ashore_ilike", 2, flags, |ctx| like(ctx, true))?;
     conn.create_aggregate_function("ashore_sum", 1, flags, ExactSum { nil: false })?;
-    conn.create_aggregate_function("ashore_sum_or_nil", 1, flags, ExactSum { nil: true })
+    conn.create_aggregate_function("ashore_sum_or_nil", 1, flags, ExactSum { nil: true })?;
+    conn.create_aggregate_function("ashore_fsum", 1, flags, FloatSum)
+}
+
+/// The sum of floats added one after the other in the order given (`NULL`s
+/// skipped; `NULL` when none is left, or when the sum is NaN), as memory adds
+/// them: SQLite's own `sum` compensates for rounding (`0.1 + 0.2 + 0.3` is
+/// `0.6` there, `0.6000000000000001` in memory and on PostgreSQL).
+struct FloatSum;
+
+impl Aggregate<Option<f64>, Option<f64>> for FloatSum {
+    fn init(&self, _: &mut Context<'_>) -> rusqlite::Result<Option<f64>> {
+        Ok(None)
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, sum: &mut Option<f64>) -> rusqlite::Result<()> {
+        let value = match ctx.get_raw(0) {
+            ValueRef::Null => return Ok(()),
+            ValueRef::Real(f) => f,
+            ValueRef::Integer(i) => i as f64,
+            other => {
+                return Err(rusqlite::Error::UserFunctionError(
+                    format!("ashore_fsum of a {:?} value", other.data_type()).into(),
+                ));
+            }
+        };
+        *sum = Some(sum.unwrap_or(0.0) + value);
+        Ok(())
+    }
+
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        sum: Option<Option<f64>>,
+    ) -> rusqlite::Result<Option<f64>> {
+        Ok(sum.flatten().filter(|s| !s.is_nan()))
+    }
 }
 
 /// The exact sum of integers (`NULL`s skipped; `NULL` when none is left);

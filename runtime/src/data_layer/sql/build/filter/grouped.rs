@@ -61,7 +61,7 @@
 use super::super::aggregate::{self, Overflow, function, no_path};
 use super::super::hop::{First, reached_as};
 use super::super::operators::{Frag, Kind};
-use super::super::text::{Mark, column, ident};
+use super::super::text::{Mark, column, ident, sequence};
 use super::{Compiler, Root, Slot};
 use crate::data_layer::aggregate_path;
 use crate::error::Result;
@@ -265,9 +265,14 @@ impl<'p> Compiler<'p> {
             .map(|i| column(&alias, at.attributes[i].name))
             .unwrap_or_default();
         let field_type = field.map(|i| at.attributes[i].value_type);
-        let Some((aggregated, cast)) =
-            function(dialect, aggregate.kind, &value, field_type, Overflow::Nil)
-        else {
+        let Some((aggregated, cast)) = function(
+            dialect,
+            aggregate.kind,
+            &value,
+            field_type,
+            &sequence(dialect, &alias),
+            Overflow::Nil,
+        ) else {
             unreachable!("only kinds an aggregate function computes are grouped");
         };
         let how = First {
