@@ -320,14 +320,15 @@ pub(super) fn function(
             "",
         ),
         AggregateKind::Sum => (format!("ashore_fsum({value} ORDER BY {order})"), ""),
-        AggregateKind::Avg if dialect == Dialect::Postgres => (
-            format!("NULLIF(avg({value} ORDER BY {order})::float8, 'NaN'::float8)"),
-            "::float8",
+        AggregateKind::Avg if float && dialect == Dialect::Postgres => (
+            format!("NULLIF(avg({value} ORDER BY {order}), 'NaN'::float8)"),
+            "",
         ),
         AggregateKind::Avg if float => (
             format!("(ashore_fsum({value} ORDER BY {order}) / count({value}))"),
             "",
         ),
+        AggregateKind::Avg if dialect == Dialect::Postgres => (format!("avg({value})"), "::float8"),
         AggregateKind::Avg => (format!("avg({value})"), ""),
         AggregateKind::Min => (format!("min({})", collated(value)), ""),
         AggregateKind::Max => (format!("max({})", collated(value)), ""),

@@ -179,7 +179,10 @@ fn arithmetic() {
     let quotient = clamp(&format!(r#"div((t0."p")::numeric, NULLIF({sum}, 0))"#));
     assert_eq!(
         pg,
-        format!(r#" WHERE (({quotient})::float8 < (t0."score" * ($2::bigint)::float8))"#) + PG_SEQ
+        // A float NaN is nil (`NULLIF`).
+        format!(
+            r#" WHERE (({quotient})::float8 < NULLIF((t0."score" * ($2::bigint)::float8), 'NaN'::float8))"#
+        ) + PG_SEQ
     );
     // Arithmetic on text is nil.
     let e = is_nil(arith(ArithOp::Sub, attr("status"), val(1_i64)));
