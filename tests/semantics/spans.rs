@@ -310,7 +310,7 @@ async fn counts_and_writes_have_spans_with_their_records(run: Run) -> ashore::Re
     let spans = recorder.spans();
     for (_, s) in &spans {
         let target = s.metadata.target();
-        assert!(target.starts_with("ashore_runtime"), "{target}: {s:?}");
+        assert_eq!(target, "ashore_runtime", "{s:?}");
     }
     let count = spans
         .iter()

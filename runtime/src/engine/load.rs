@@ -42,7 +42,7 @@ pub(crate) async fn run_loads<R: Resource>(
 
 /// Loads `rel` onto `parents`: a `load` span, whose `records` is how many
 /// related records were found (before nested loads, which are its children).
-#[tracing::instrument(name = "load", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "load", level = "debug", skip_all, fields(
     resource = S::schema().name,
     relationship = rel.info.name,
     destination = D::schema().name,

@@ -12,7 +12,7 @@ use crate::resource::Resource;
 
 /// Reads what `query` matches in `scope`, then runs its loads: a `read` span
 /// (its loads are child spans).
-#[tracing::instrument(name = "read", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "read", level = "debug", skip_all, fields(
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),
     records = tracing::field::Empty,
@@ -47,7 +47,7 @@ pub(crate) async fn first<R: Resource>(scope: &Scope, query: Query<R>) -> Result
 
 /// How many records `query` would read in `scope`: one data-layer count,
 /// nothing fetched or loaded; a `count` span, whose `records` is the count.
-#[tracing::instrument(name = "count", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "count", level = "debug", skip_all, fields(
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),
     records = tracing::field::Empty,

@@ -28,7 +28,7 @@ use crate::value::Value;
 /// the tenant filled into each row and checked against the scope's, and each
 /// key into a multitenant resource checked to name a record of the tenant.
 /// With `upsert_on`, an upsert on that identity.
-#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "write", level = "debug", skip_all, fields(
     action = if upsert_on.is_some() { "upsert" } else { "create" },
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),

@@ -536,5 +536,5 @@ impl DataLayer for Postgres {
 
 /// The `statement` span of `sql` on PostgreSQL: its text, never its values.
 fn statement(sql: &str) -> tracing::Span {
-    tracing::debug_span!("statement", layer = "postgres", sql = %sql)
+    tracing::debug_span!(target: "ashore_runtime", "statement", layer = "postgres", sql = %sql)
 }

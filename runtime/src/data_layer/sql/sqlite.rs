@@ -558,7 +558,8 @@ impl Inner {
     fn ran(&self, sql: &str) -> tracing::span::EnteredSpan {
         self.statements.fetch_add(1, Ordering::Relaxed);
         count_statement();
-        tracing::debug_span!("statement", layer = "sqlite", sql = %sql).entered()
+        tracing::debug_span!(target: "ashore_runtime", "statement", layer = "sqlite", sql = %sql)
+            .entered()
     }
 }
 

@@ -12,7 +12,7 @@ use crate::value::Value;
 /// Destroys every record `query` selects in `scope`; the records as they
 /// were, in insertion order, the query's loads run on them (relationships of
 /// records that no longer exist, read as they are now).
-#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "write", level = "debug", skip_all, fields(
     action = "destroy",
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),

@@ -98,7 +98,7 @@ pub(crate) fn writable<S: Resource>(info: &'static RelationshipInfo) -> Result<(
 /// `destinations` (values of the relationship's destination attribute, or the
 /// primary key for has_many) with the source whose source attribute is
 /// `source`, in `scope`.
-#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "write", level = "debug", skip_all, fields(
     action = relink.name(),
     resource = S::schema().name,
     relationship = info.name,

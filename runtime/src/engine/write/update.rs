@@ -20,7 +20,7 @@ use crate::value::Value;
 /// Updates every record `query` selects in `scope` with `changeset`; the
 /// records as stored after, in insertion order, the query's loads run on
 /// them.
-#[tracing::instrument(name = "write", level = "debug", skip_all, fields(
+#[tracing::instrument(target = "ashore_runtime", name = "write", level = "debug", skip_all, fields(
     action = "update",
     resource = R::schema().name,
     layer = scope.domain.data_layer().name(),
