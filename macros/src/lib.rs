@@ -66,18 +66,24 @@ use proc_macro::TokenStream;
 /// `destination_attribute x;`, `filter <expr>;`, `sort key desc, other;`,
 /// `manual <loader>;` (has_one, has_many), `through Join;`,
 /// `source_attribute_on_join_resource x;` and
-/// `destination_attribute_on_join_resource x;` (many_to_many), and
+/// `destination_attribute_on_join_resource x;` (many_to_many),
+/// `no_attributes;` (has_one, has_many: no key attributes, the `filter`
+/// relates the records, `parent(x)` reading the source's `x`),
+/// `condition <expr>;` (with `manual`: how the loader's records relate to a
+/// source record, so filters and aggregates can go through it), and
 /// `authorize_read_with error;` (or `filter;`, the default) on any relationship.
 /// The two keys a relationship compares must have the same type, either side an
 /// `Option` of it; another pair, or a default key the other resource lacks, is a
 /// compile error on the option naming the key (the relationship's name for a
 /// default).
 ///
-/// Read policies: `policies { policy <check> { authorize_if <check>; .. } .. }`
-/// with the effects `authorize_if`, `forbid_if`, `authorize_unless`,
-/// `forbid_unless` and the checks `always()`, `actor_present()`,
+/// Policies: `policies { policy <check> { authorize_if <check>; .. } .. }`,
+/// each governing the actions its condition selects (`action_type(read)`,
+/// `action_type(create, update, destroy)`, `always()`), with the effects
+/// `authorize_if`, `forbid_if`, `authorize_unless`, `forbid_unless` and the
+/// checks `always()`, `action_type(..)`, `actor_present()`,
 /// `actor_attribute_equals(field, value)` and `expr(<filter>)`, where
-/// `^actor(field)` and `^tenant()` stand for the read's actor and tenant.
+/// `^actor(field)` and `^tenant()` stand for the request's actor and tenant.
 /// Multitenancy: `multitenancy { attribute organization_id; global; }`.
 /// Identities: `identities { identity unique_email [email]; identity
 /// unique_name_per_rep [name, representative_id]; }`, each a unique index on
@@ -140,6 +146,8 @@ pub fn resource(input: TokenStream) -> TokenStream {
 /// | `through J;` | `through = J` (many_to_many) |
 /// | `source_attribute_on_join_resource x;` | `source_attribute_on_join_resource = x` |
 /// | `destination_attribute_on_join_resource x;` | `destination_attribute_on_join_resource = x` |
+/// | `no_attributes;` | `no_attributes` (has_one, has_many) |
+/// | `condition <expr>;` | `condition(<expr>)` or `condition = "<expr>"` (with `manual`) |
 /// | `authorize_read_with error;` | `authorize_read_with = error` |
 /// | `policy always() { authorize_if expr(a == ^actor(id)); }` | `#[resource(policy(always(), authorize_if(expr(a == ^actor(id)))))]` on the struct (repeatable) |
 /// | `multitenancy { attribute org_id; global; }` | `#[resource(multitenancy(attribute = org_id, global))]` on the struct |

@@ -33,7 +33,9 @@ mod grouping;
 /// each record is held to the caller's tenant and read policies by its content
 /// as returned, not by its key (a path in a policy starts from the returned
 /// record's own foreign keys); a record that fails is left out, or is
-/// `ErrorKind::Forbidden` with `authorize_read_with error`. A loader may make
+/// `ErrorKind::Forbidden` with `authorize_read_with error` when only the
+/// policies keep it out (another tenant's record is always left out, as a
+/// read leaves it out). A loader may make
 /// its records in code (from an outside service): declare the destination
 /// `not_stored;`, and it needs no table; its records are held to its own
 /// policies the same way.
@@ -319,7 +321,10 @@ impl<S: Resource, D> Related<S, D> {
     ///
     /// A key that is not the primary key of a record given to the loader is an
     /// [`ErrorKind::KeyOfNoParent`](crate::ErrorKind::KeyOfNoParent), as when a
-    /// loader returns every ticket of the domain though it was given only Bob.
+    /// loader returns every ticket of the domain though it was given only Bob;
+    /// so is a nil key (a ticket with no representative belongs to no parent:
+    /// leave such records out, or filter on the key as `representative_id in
+    /// ^ids` does).
     pub fn group_by<K>(records: Vec<D>, key: impl Fn(&D) -> K) -> Self
     where
         K: Into<Option<S::PrimaryKey>>,

@@ -27,6 +27,10 @@ resource! {
             has_many other_tenant: Case {
                 manual OtherTenant;
             }
+            has_many other_tenant_strict: Case {
+                manual OtherTenant;
+                authorize_read_with error;
+            }
             has_many closed: Case {
                 manual Closed;
             }

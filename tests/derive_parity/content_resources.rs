@@ -21,6 +21,8 @@ pub struct Desk {
     pub untouched_cases: Loaded<Vec<Case>>,
     #[resource(has_many(manual = OtherTenant))]
     pub other_tenant: Loaded<Vec<Case>>,
+    #[resource(has_many(manual = OtherTenant, authorize_read_with = error))]
+    pub other_tenant_strict: Loaded<Vec<Case>>,
     #[resource(has_many(manual = Closed))]
     pub closed: Loaded<Vec<Case>>,
     #[resource(has_many(manual = Closed, authorize_read_with = error))]

@@ -292,6 +292,13 @@ async fn another_tenants_content_is_left_out(run: Run) -> ashore::Result<()> {
     );
     // The desks and the loader's cases: a condition without paths needs no read.
     assert_eq!(w.reads.resources(), ["Desk", "Case"]);
+    // With `authorize_read_with error` too: another tenant's record is out of
+    // the read's scope, not forbidden, and its key is never told (as an
+    // ordinary relationship leaves it out).
+    let strict = w
+        .load(Desk::other_tenant_strict(), |d| &d.other_tenant_strict)
+        .await?;
+    assert!(strict.is_empty(), "{strict:?}");
     Ok(())
 }
 layers!(another_tenants_content_is_left_out);

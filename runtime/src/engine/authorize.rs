@@ -265,7 +265,10 @@ fn reachable(root: &'static Schema) -> Vec<&'static Schema> {
 /// they came back (`data_layer::content`), with no read when it has no
 /// relationship paths and one read per hop of its paths otherwise (from the
 /// records' own values). A record the scope may not read is left out, or with
-/// `authorize_read_with error` fails the load with [`ErrorKind::Forbidden`].
+/// `authorize_read_with error`, when it is in the scope's tenant and only the
+/// policies keep it out, fails the load with [`ErrorKind::Forbidden`] (another
+/// tenant's record is out of scope, left out as a read leaves it out, its key
+/// never told).
 /// What manual loaders return goes through here even when the loader read
 /// without the actor, or returned a readable record's key with content that is
 /// not readable; so do loads that report forbidden records.
@@ -285,16 +288,25 @@ pub(crate) async fn enforce<D: Resource>(
     let all: Vec<D> = groups.iter_mut().flat_map(std::mem::take).collect();
     table.append(Box::new(all))?;
     let layer = &**scope.domain().data_layer();
-    let visible = content::visible(layer, schema, &visibility, &*table).await;
+    let visible = content::visible(layer, schema, &visibility, &*table).await?;
+    // Of those not visible, the ones in the tenant (all, for a resource
+    // that is not multitenant), which only the policies keep out.
+    let in_tenant = match tenant_filter(schema, scope.tenant())? {
+        Some(tenant) if with == AuthorizeReadWith::Error => {
+            let tenant = Visibility::new(vec![(schema, tenant)]);
+            content::visible(layer, schema, &tenant, &*table).await?
+        }
+        _ => vec![true; visible.len()],
+    };
     let mut records = vec_of::<D>(table.take(None))
         .map_err(|_| Error::data_layer(format!("records of {} lost their type", schema.name)))?
         .into_iter()
-        .zip(visible?);
+        .zip(visible.into_iter().zip(in_tenant));
     for (group, size) in groups.iter_mut().zip(sizes) {
-        for (record, visible) in records.by_ref().take(size) {
+        for (record, (visible, in_tenant)) in records.by_ref().take(size) {
             if visible {
                 group.push(record);
-            } else if with == AuthorizeReadWith::Error {
+            } else if with == AuthorizeReadWith::Error && in_tenant {
                 return Err(Error::new(ErrorKind::Forbidden {
                     resource: schema.name,
                     action: Action::Read,

@@ -54,7 +54,8 @@ impl<R: Resource> Create<R> {
     /// many_to_many, created and joined to it. All in one transaction, with
     /// one create per relationship (two for a many_to_many) whatever their
     /// number; the record returned has `rel` loaded with them, in the order
-    /// given (unless `rel` has a `filter`). Give several relationships by
+    /// given, unless `rel` has a `filter` (some of them may not pass it: `rel`
+    /// is then left not loaded; load it to see which do). Give several relationships by
     /// calling it again. belongs_to, has_one and manual relationships are an
     /// [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery).
     ///
