@@ -190,7 +190,8 @@ pub fn derive_scalar(input: TokenStream) -> TokenStream {
 /// Operators, loosest first: `or` (`||`), `and` (`&&`), `not` (`!`), comparisons
 /// `== != < <= > >=` and `in`, `+ -`, `* /`, prefix `-`. Operands: attributes
 /// (`priority`, `representative.priority_threshold`), literals, pinned Rust values
-/// (`^ids`, `^self.min`, `^(a + b)`), lists after `in` (`[1, 2]`), `is_nil(x)`,
+/// (`^ids`, `^self.min`, `^Cents(100)`, `^name.len()`, `^(a + b)`), lists after
+/// `in` of literals and pinned values (`[1, 2]`, `[1, ^n]`), `is_nil(x)`,
 /// `exists(tickets, priority > 3)`, and the text functions `contains(a, b)`,
 /// `starts_with(a, b)`, `ends_with(a, b)`, `like(a, "A%")`, `ilike(a, "a%")`,
 /// `lower(a)`, `upper(a)`, `length(a)` and `concat(a, b, ..)` (their rules:

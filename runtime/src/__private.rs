@@ -83,6 +83,12 @@ where
     Term::new(Expr::cmp(op, a.into_expr(), b.into_expr()))
 }
 
+/// An element of a list literal that mixes literals and pinned values
+/// (`[1, ^a]`): each as a term of its kind, so the list is one array.
+pub fn element<A: Operand>(a: A) -> Term<A::Kind> {
+    Term::new(a.into_expr())
+}
+
 /// `a in list`.
 pub fn in_list<A: Operand, L: List>(a: A, list: L) -> Term<kind::Bool>
 where

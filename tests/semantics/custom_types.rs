@@ -90,6 +90,18 @@ async fn own_types_round_trip_and_filter_alike(run: Run) -> ashore::Result<()> {
     assert_eq!(titles(&q!(status in ^some).await?), ["Dune", "Ubik"]);
     let limit = Cents(100);
     assert_eq!(titles(&q!(fine > ^limit).await?), ["Emma"]);
+    // As the README writes it: a pinned call, a constructor included.
+    assert_eq!(titles(&q!(fine > ^Cents(100)).await?), ["Emma"]);
+    assert_eq!(titles(&q!(fine >= ^Cents::from(limit)).await?), ["Emma"]);
+    // A list of literals and pinned values.
+    assert_eq!(
+        titles(&q!(fine in [0, ^limit.0, 250]).await?),
+        ["Dune", "Emma"]
+    );
+    assert_eq!(
+        titles(&q!(status in ["done", ^open]).await?),
+        ["Dune", "Ubik"]
+    );
     assert_eq!(titles(&q!(fine < 100).await?), ["Dune", "Ubik"]);
     assert_eq!(titles(&q!(is_nil(previous)).await?), ["Dune", "Ubik"]);
     // A `u32` past `i32::MAX` is kept and compared as a number.

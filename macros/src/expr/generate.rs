@@ -244,9 +244,21 @@ impl Gen {
                 let list = match list {
                     List::Pinned(pin) => pinned(pin),
                     List::Literal { span, elements } => {
+                        // A pinned element is a reference (`&(x)`), a literal
+                        // a value: with both, each element becomes a term of
+                        // its kind, so `[1, ^a]` is one array.
+                        let mixed = elements.iter().any(|e| matches!(e, Expr::Pin(_)))
+                            && elements.iter().any(|e| !matches!(e, Expr::Pin(_)));
                         let elements = elements
                             .iter()
-                            .map(|e| self.term(e, root))
+                            .map(|e| {
+                                let term = self.term(e, root);
+                                if mixed {
+                                    quote!(::ashore::__private::element(#term))
+                                } else {
+                                    term
+                                }
+                            })
                             .collect::<Vec<_>>();
                         let mut group = Group::new(Delimiter::Bracket, quote!(#(#elements),*));
                         group.set_span(at(*span));

@@ -373,7 +373,8 @@ fn template_in_list(input: ParseStream) -> syn::Error {
     )
 }
 
-/// `^name`, `^name.field.more`, `^path::to::CONST`, `^(rust expression)`.
+/// `^name`, `^name.field.more`, `^path::to::CONST`, a call of either
+/// (`^Cents(100)`, `^name.len()`, `^Status::parse("open")`), `^(rust expression)`.
 fn parse_pin(input: ParseStream) -> Result<Pin> {
     let caret = input.parse::<Token![^]>()?.span;
     if input.peek(token::Paren) {
@@ -406,14 +407,14 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
             let segment = input.call(Ident::parse_any)?;
             last = segment.span();
             tokens.extend(quote::quote!(#colons #segment));
+        } else if input.peek(token::Paren) {
+            // A call's arguments: nothing else may follow a value there.
+            let arguments: Group = input.parse()?;
+            last = arguments.span_close();
+            tokens.extend([TokenTree::Group(arguments)]);
         } else {
             break;
         }
-    }
-    if input.peek(token::Paren) {
-        return Err(
-            input.error("to pin the result of a call, wrap the whole call: `^(value.method())`")
-        );
     }
     Ok(Pin {
         caret,

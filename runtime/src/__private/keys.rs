@@ -75,7 +75,12 @@ macro_rules! integer_keys {
     )*)*};
 }
 
-integer_keys!(i16 => i32, i64; i32 => i16, i64; i64 => i16, i32;);
+integer_keys!(
+    i16 => i32, i64, u32;
+    i32 => i16, i64, u32;
+    i64 => i16, i32, u32;
+    u32 => i16, i32, i64;
+);
 
 #[diagnostic::do_not_recommend]
 impl<T> KeyMatches<T> for Absent {}
