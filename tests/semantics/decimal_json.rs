@@ -170,3 +170,62 @@ async fn the_derive_keeps_the_scale_of_zeros(run: Run) -> ashore::Result<()> {
     zeros_keep_their_scale!(DerivedInvoice, run)
 }
 layers!(the_derive_keeps_the_scale_of_zeros);
+
+resource! {
+    /// A client and the first document of its bills.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Client {
+        attributes {
+            integer_primary_key id;
+            attribute name: String;
+        }
+        relationships {
+            has_many bills: Bill;
+        }
+        aggregates {
+            first first_meta: bills.meta as Json;
+        }
+    }
+}
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Bill {
+        attributes {
+            integer_primary_key id;
+            attribute meta: Json;
+        }
+        relationships {
+            belongs_to client: Client;
+        }
+    }
+}
+
+/// An aggregate whose value is a JSON document is no sort key either: the
+/// same `InvalidQuery` on every layer (each database would order documents
+/// its own way), where it loads as any other.
+async fn a_json_aggregate_is_no_sort_key(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Client>().resource::<Bill>()).await;
+    let ada = d
+        .create(Client::changeset().set(Client::name(), "Ada"))
+        .await?;
+    d.create(
+        Bill::changeset()
+            .set(Bill::meta(), json!({"n": 1}))
+            .set(Bill::client_id(), Some(ada.id)),
+    )
+    .await?;
+    let loaded = d.read(Client::query().load(Client::first_meta())).await?;
+    assert_eq!(loaded[0].first_meta.get()?, &Some(json!({"n": 1})));
+    let err = d
+        .read(Client::query().sort(Client::first_meta().desc()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err.kind(), ashore::ErrorKind::InvalidQuery { .. })
+            && err.to_string().contains("no sort key"),
+        "{err}"
+    );
+    Ok(())
+}
+layers!(a_json_aggregate_is_no_sort_key);

@@ -17,7 +17,7 @@
 
 use std::marker::PhantomData;
 
-use crate::expr::{Aggregate, Condition, Expr, Fields, Name, Operand, Path, Term};
+use crate::expr::{Aggregate, Comparable, Condition, Expr, Fields, Name, Operand, Path, Term};
 use crate::resource::Resource;
 use crate::scalar::{Scalar, kind};
 
@@ -280,8 +280,9 @@ impl<D: Resource> ParentAttribute for ForeignKey<D> {
 }
 
 /// Checks that a name `resource!` is given as a sort key is an attribute: a
-/// relationship named there is reported as such. (Relationship keys are checked
-/// by [`keys_match`](super::keys_match).)
+/// relationship named there is reported as such, and an attribute whose values
+/// have no order (a JSON document) as `Comparable`'s error. (Relationship keys
+/// are checked by [`keys_match`](super::keys_match).)
 pub fn attribute_key<T: AttributeKey>(_: &T) {}
 
 /// Implemented by attribute fields only (see [`attribute_key`]).
@@ -291,8 +292,9 @@ pub fn attribute_key<T: AttributeKey>(_: &T) {}
     note = "sort keys name attributes of the destination"
 )]
 pub trait AttributeKey {}
-#[diagnostic::do_not_recommend]
-impl<T> AttributeKey for Attr<T> {}
+// Not `do_not_recommend`: an attribute with no order is reported by its
+// unmet bound (`Comparable`), not as a relationship.
+impl<T: Scalar> AttributeKey for Attr<T> where T::Kind: Comparable {}
 #[diagnostic::do_not_recommend]
 impl<D> AttributeKey for ForeignKey<D> {}
 #[diagnostic::do_not_recommend]

@@ -79,6 +79,12 @@ pub(crate) fn resolve(schema: &'static Schema, sort: &Sort) -> Result<SortTarget
                 "a `list` aggregate is no sort key (in `{sort}`)"
             )));
         }
+        if !target.value_type.is_ordered() {
+            return Err(invalid(format!(
+                "the aggregate's value is a JSON document, which has no order the data layers \
+                 agree on; it is no sort key (in `{sort}`)"
+            )));
+        }
         if let Some(filter) = &aggregate.filter {
             filter.check_depth(schema.name, &format_args!("the sort key `{sort}`"))?;
         }
