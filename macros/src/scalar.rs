@@ -132,7 +132,7 @@ fn newtype(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStream> {
     let optional = quote_spanned!(ty.span()=>
         const _: () = ::core::assert!(
             !#inner::NULLABLE,
-            "a `#[derive(Scalar)]` newtype wraps a type that is not an `Option`: declare the attribute `Option<Newtype>` to let it be nil"
+            "a `#[derive(Scalar)]` newtype cannot wrap an `Option`: wrap the type itself, as `struct Cents(i64);`, and declare the attribute `Option<Cents>` to let it be nil"
         );
     );
     Ok(quote! {

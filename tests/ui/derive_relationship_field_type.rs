@@ -22,6 +22,15 @@ pub struct Ticket {
     pub representative_id: Option<Uuid>,
 }
 
+/// The fix shows the field's own destination.
+#[derive(Debug, Clone, Resource)]
+pub struct Desk {
+    #[resource(uuid_primary_key)]
+    pub id: Uuid,
+    #[resource(has_many(destination_attribute = id))]
+    pub reps: Vec<Representative>,
+}
+
 fn main() {
     let _ = Representative::query();
 }

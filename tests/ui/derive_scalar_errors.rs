@@ -1,6 +1,6 @@
 //! `#[derive(Scalar)]` takes an enum of unit variants or a newtype: data in a
-//! variant, a struct of two fields and two variants stored alike are each
-//! reported on the offending token.
+//! variant, a struct of two fields, two variants stored alike and a newtype
+//! over an `Option` are each reported on the offending token.
 use ashore::prelude::*;
 
 #[derive(Clone, Scalar)]
@@ -18,5 +18,9 @@ pub enum Status {
     #[scalar(rename = "open")]
     Reopened,
 }
+
+// Nil is the attribute's `Option`, not the newtype's.
+#[derive(Clone, Scalar)]
+pub struct Maybe(Option<i64>);
 
 fn main() {}

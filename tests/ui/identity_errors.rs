@@ -33,6 +33,27 @@ resource! {
     }
 }
 
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Desk {
+        attributes {
+            uuid_primary_key id;
+            attribute name: String;
+        }
+        relationships {
+            has_many tickets: Ticket {
+                destination_attribute representative_id;
+            }
+        }
+        aggregates {
+            count ticket_count: tickets;
+        }
+        identities {
+            identity ticket_count [name];
+        }
+    }
+}
+
 fn main() {
     // An identity whose keys are in error still has its function: no error here.
     let _ = (Ticket::unique_email(), Ticket::by_representative(), Ticket::nothing());

@@ -196,6 +196,12 @@ fn errors_say_what_was_expected() {
         error("is_null(a)"),
         "unknown function `is_null` in a filter; did you mean `is_nil`?"
     );
+    assert!(
+        error("count(tickets) > 2")
+            .starts_with("`count(..)` is no function in a filter: declare the aggregate"),
+        "{}",
+        error("count(tickets) > 2")
+    );
     assert_eq!(
         error("trim(a) == \"x\""),
         "unknown function `trim` in a filter; the functions are `is_nil(x)`, `exists(path, condition)`, \

@@ -121,7 +121,7 @@ fn shape(aggregate: &Aggregate, front: FrontEnd, errors: &Errors) -> bool {
                     aggregate.end,
                     format!(
                         "`{keyword}` holds {holds} of the field's type: declare it, \
-                         `{keyword} {}: {} as i64;`",
+                         `{keyword} {}: {} as T;` with `T` the field's type (`i64`, `String`, ..)",
                         aggregate.name,
                         path.iter().map(name_of).collect::<Vec<_>>().join(".")
                     ),

@@ -63,6 +63,11 @@ fn name(
             "`{name}` is already a relationship: `{ident}::{name}()` cannot name both; \
              rename the identity (e.g. `unique_{name}`)"
         ))
+    } else if resource.aggregates.iter().any(|a| name_of(&a.name) == name) {
+        Some(format!(
+            "`{name}` is already an aggregate: `{ident}::{name}()` cannot name both; \
+             rename the identity (e.g. `unique_{name}`)"
+        ))
     } else if RESERVED.contains(&name.as_str()) {
         Some(format!(
             "`{name}` is reserved: `{ident}::{name}()` is a function every resource has; \

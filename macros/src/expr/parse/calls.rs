@@ -79,6 +79,17 @@ pub(super) fn parse_call(input: ParseStream) -> Result<Expr> {
         Expr::Parent { span, field }
     } else if let Some(function) = Function::named(&name.to_string()) {
         return parse_function(&content, function, span);
+    } else if ["count", "sum", "min", "max", "avg", "first", "list"]
+        .contains(&name.to_string().as_str())
+    {
+        return Err(syn::Error::new(
+            span,
+            format!(
+                "`{name}(..)` is no function in a filter: declare the aggregate in the resource's \
+                 `aggregates {{ }}` (e.g. `count ticket_count: tickets;`) and name it here \
+                 (`ticket_count > 2`)"
+            ),
+        ));
     } else {
         let hint = match did_you_mean(&name.to_string(), FUNCTIONS) {
             Some(s) => format!("did you mean `{s}`?"),

@@ -243,18 +243,22 @@ fn relationship(
     spec: RelSpec,
 ) -> syn::Result<model::Relationship> {
     let kind = spec.kind;
-    let (wrapper, example) = if kind.is_many() {
-        ("Vec", "Vec<Ticket>")
-    } else {
-        ("Option", "Option<Ticket>")
-    };
+    let wrapper = if kind.is_many() { "Vec" } else { "Option" };
     let Some(inner) = loaded(ty) else {
+        // The destination as the field names it (`Vec<Ticket>`, `Ticket`),
+        // else the destination option's.
+        let destination = container(ty).map_or(ty, |(_, d)| d);
+        let destination = match &spec.destination {
+            Some(given) => quote::quote!(#given),
+            None => quote::quote!(#destination),
+        };
         return Err(syn::Error::new_spanned(
             ty,
             format!(
-                "a `{}` field holds what a load attaches: declare it `{}: Loaded<{example}>`",
+                "a `{}` field holds what a load attaches: declare it `{}: Loaded<{wrapper}<{}>>`",
                 kind.keyword(),
-                name.unraw()
+                name.unraw(),
+                destination.to_string().replace(' ', "")
             ),
         ));
     };

@@ -485,7 +485,18 @@ fn raw_tokens(meta: &Meta, example: &str) -> darling::Result<(TokenStream, Span)
             }),
             ..
         }) => {
-            let tokens = s.parse_with(|input: ParseStream| input.parse::<TokenStream>())?;
+            // Spanned on the string: syn's own error would be on the derive.
+            let tokens = s
+                .parse_with(|input: ParseStream| input.parse::<TokenStream>())
+                .map_err(|_| {
+                    error(
+                        s,
+                        format!(
+                            "this string is not Rust tokens (a quote or a bracket left open?): \
+                             mend it, or write the value in parentheses, `{example}`"
+                        ),
+                    )
+                })?;
             Ok((tokens, s.span()))
         }
         _ => Err(error(

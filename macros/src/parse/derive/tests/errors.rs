@@ -77,7 +77,7 @@ fn relationship_fields_must_be_loaded_of_the_right_container() {
         [
             (
                 3,
-                "a `has_many` field holds what a load attaches: declare it `a: Loaded<Vec<Ticket>>`"
+                "a `has_many` field holds what a load attaches: declare it `a: Loaded<Vec<T>>`"
             ),
             (
                 4,
