@@ -346,7 +346,9 @@ scalar!(i64, kind::Number, I64, Int, int, |v| v, |w| Ok(w), {
         Some(*self)
     }
 });
-scalar!(f64, kind::Number, F64, Float, float, |v| v, |w| Ok(w));
+// `-0.0` as `0.0` (adding `0.0` changes nothing else): SQLite stores it so,
+// and every layer then holds, compares and takes the `min` of the same zero.
+scalar!(f64, kind::Number, F64, Float, float, |v| v + 0.0, |w| Ok(w));
 scalar!(String, kind::Text, String, String, string, |v| v, |w| Ok(w));
 scalar!(Uuid, kind::Uuid, Uuid, Uuid, uuid, |v| v, |w| Ok(w), {
     #[inline]

@@ -9,7 +9,7 @@
 //! Each test runs on memory, SQLite and PostgreSQL (`layers!`).
 
 use ashore::prelude::*;
-use ashore::{CmpOp, Constraint, Expr};
+use ashore::{CmpOp, Constraint, Expr, Value};
 
 use crate::common::*;
 
@@ -356,8 +356,8 @@ resource! {
 }
 
 /// What a create returns is what reading the record back gives, to the bit:
-/// SQLite stores `-0.0` as `0.0`; a create's records say the same, one
-/// record or many (SQLite builds them from the rows it was given).
+/// SQLite stores `-0.0` as `0.0`, and so does every layer (a float becomes a
+/// value with its zero's sign dropped), one record or many.
 async fn a_created_record_is_what_reading_it_back_gives(run: Run) -> ashore::Result<()> {
     let d = domain(&run, |b| b.resource::<Sample>()).await;
     let at = DateTime::<Utc>::from_timestamp(1_700_000_000, 123_456_789).expect("a timestamp");
@@ -374,6 +374,11 @@ async fn a_created_record_is_what_reading_it_back_gives(run: Run) -> ashore::Res
         assert_eq!(c.value.to_bits(), r.value.to_bits(), "{c:?} / {r:?}");
     }
     assert_eq!(created[2].value, 2.5);
+    assert!(
+        created[..2]
+            .iter()
+            .all(|s| s.value.to_bits() == 0.0_f64.to_bits())
+    );
     Ok(())
 }
 layers!(a_created_record_is_what_reading_it_back_gives);
@@ -533,6 +538,8 @@ resource! {
         aggregates {
             sum total: readings.value as f64;
             avg mean: readings.value;
+            count n: readings;
+            avg mean_ticks: readings.ticks;
         }
     }
 }
@@ -543,6 +550,7 @@ resource! {
         attributes {
             uuid_primary_key id;
             attribute value: f64;
+            attribute ticks: Option<i64>;
         }
         relationships {
             belongs_to probe: Probe;
@@ -730,3 +738,118 @@ async fn a_u32_key_relates_to_an_i64_key(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(a_u32_key_relates_to_an_i64_key);
+
+/// An average is the sum as `sum` makes it divided by the count, on every
+/// layer: integers summed exactly (then rounded once), floats added in order
+/// (no running sum of squares, which overflowed PostgreSQL's own `avg` for
+/// values near 1e155).
+async fn an_average_is_the_sum_divided_by_the_count(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Probe>().resource::<Reading>()).await;
+    let big = 1_i64 << 53;
+    let cases: [(&str, &[(f64, i64)]); 2] = [
+        ("huge", &[(0.0, big + 1), (1e300, big + 2)]),
+        ("odd", &[(1e155, big + 1), (1e155, 1)]),
+    ];
+    for (name, readings) in cases {
+        let probe = d
+            .create(Probe::changeset().set(Probe::name(), name))
+            .await?;
+        for &(value, ticks) in readings {
+            d.create(
+                Reading::changeset()
+                    .set(Reading::probe_id(), Some(probe.id))
+                    .set(Reading::value(), value)
+                    .set(Reading::ticks(), Some(ticks)),
+            )
+            .await?;
+        }
+    }
+    let probes = d
+        .read(
+            Probe::query()
+                .sort(Probe::name())
+                .load(Probe::mean())
+                .load(Probe::mean_ticks()),
+        )
+        .await?;
+    let got: Vec<(Option<f64>, Option<f64>)> = probes
+        .iter()
+        .map(|p| {
+            (
+                *p.mean.get().expect("loaded"),
+                *p.mean_ticks.get().expect("loaded"),
+            )
+        })
+        .collect();
+    let exact = |sum: i128| Some(sum as f64 / 2.0);
+    assert_eq!(
+        got,
+        [
+            (Some(5e299), exact(2 * i128::from(big) + 3)),
+            (Some(1e155), exact(i128::from(big) + 2)),
+        ]
+    );
+    // In a filter too (PostgreSQL failed the whole read).
+    let above = d.read(Probe::query().filter(expr!(mean > 1e299))).await?;
+    assert_eq!(above.len(), 1);
+    Ok(())
+}
+layers!(an_average_is_the_sum_divided_by_the_count);
+
+/// An aggregate read through a path that reaches no record is nil, as an
+/// attribute there is (a reading with no probe), not the count of nothing.
+async fn an_aggregate_through_a_path_that_reaches_nothing_is_nil(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Probe>().resource::<Reading>()).await;
+    let probe = d.create(Probe::changeset().set(Probe::name(), "p")).await?;
+    for (by, value) in [(Some(probe.id), 1.0), (None, 2.0)] {
+        d.create(
+            Reading::changeset()
+                .set(Reading::probe_id(), by)
+                .set(Reading::value(), value),
+        )
+        .await?;
+    }
+    let values = |readings: Vec<Reading>| readings.into_iter().map(|r| r.value).collect::<Vec<_>>();
+    let zero = d.read(Reading::query().filter(expr!(probe.n == 0))).await?;
+    assert_eq!(values(zero), Vec::<f64>::new());
+    let one = d.read(Reading::query().filter(expr!(probe.n == 1))).await?;
+    assert_eq!(values(one), [1.0]);
+    let nil = d
+        .read(Reading::query().filter(expr!(is_nil(probe.n))))
+        .await?;
+    assert_eq!(values(nil), [2.0]);
+    Ok(())
+}
+layers!(an_aggregate_through_a_path_that_reaches_nothing_is_nil);
+
+/// A timestamp built by hand as a `Value` with nanoseconds compares as the
+/// whole microsecond every layer keeps, as a pinned `DateTime<Utc>` does.
+async fn a_timestamp_value_built_by_hand_is_rounded_too(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Sample>()).await;
+    let at = DateTime::<Utc>::from_timestamp(1_700_000_000, 1_000).expect("a timestamp");
+    let created = d
+        .create(
+            Sample::changeset()
+                .set(Sample::taken_at(), at)
+                .set(Sample::value(), 1.0),
+        )
+        .await?;
+    let finer = DateTime::<Utc>::from_timestamp(1_700_000_000, 1_500).expect("a timestamp");
+    let by_hand = |op| {
+        Expr::cmp(
+            op,
+            Expr::attr("taken_at"),
+            Expr::Value(Value::DateTime(finer)),
+        )
+    };
+    let equal = d
+        .read(Sample::query().filter_expr(Some(by_hand(CmpOp::Eq))))
+        .await?;
+    assert_eq!(equal, std::slice::from_ref(&created));
+    let before = d
+        .read(Sample::query().filter_expr(Some(by_hand(CmpOp::Lt))))
+        .await?;
+    assert!(before.is_empty(), "{before:?}");
+    Ok(())
+}
+layers!(a_timestamp_value_built_by_hand_is_rounded_too);

@@ -92,6 +92,41 @@ fn check_values<'v>(
     Ok(())
 }
 
+/// Rounds the timestamps among a filter's constants down to a whole
+/// microsecond, as a `DateTime<Utc>` is as it becomes a [`Value`]: a
+/// `Value::DateTime` built by hand with nanoseconds compares on every layer as
+/// the SQL layers read it. Walks with an explicit stack, as [`check_filter`].
+pub(crate) fn normalize_filter(filter: Option<&mut Expr>) {
+    let mut stack: Vec<&mut Expr> = filter.into_iter().collect();
+    let normalize = |v: &mut Value| {
+        if let Value::DateTime(t) = v {
+            *t = crate::value::whole_micros(*t);
+        }
+    };
+    while let Some(expr) = stack.pop() {
+        match expr {
+            Expr::Value(v) => normalize(v),
+            Expr::In(operand, values) => {
+                stack.push(operand);
+                values.iter_mut().for_each(normalize);
+            }
+            Expr::Attr { .. } | Expr::Parent(_) => {}
+            Expr::Cmp(_, a, b)
+            | Expr::Arith(_, a, b)
+            | Expr::TextOp(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+            Expr::Not(a) | Expr::IsNil(a) | Expr::Func(_, a) | Expr::Exists { expr: a, .. } => {
+                stack.push(a);
+            }
+            Expr::Aggregate { aggregate, .. } => stack.extend(aggregate.filter.as_mut()),
+        }
+    }
+}
+
 /// Refuses a filter with a NaN or text with a NUL among its constants. Walks
 /// the expression with an explicit stack, so its depth costs no call stack.
 pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Result<()> {

@@ -360,15 +360,24 @@ impl Compiled<'_> {
                 }
             }
             AggregateKind::Avg => {
-                let (mut sum, mut n) = (0.0, 0_usize);
+                // The sum as `sum` makes it (integers exactly, then as a
+                // float; floats added in order), divided by the count: as
+                // the SQL layers compute it.
+                let (mut ints, mut floats, mut any_float, mut n) = (0_i128, 0.0, false, 0_usize);
                 for (_, v) in values() {
-                    sum += as_f64(&v);
+                    match v {
+                        Value::Int(i) => ints += i128::from(i),
+                        v => {
+                            any_float = true;
+                            floats += as_f64(&v);
+                        }
+                    }
                     n += 1;
                 }
-                if n == 0 {
-                    Value::Null
-                } else {
-                    float(sum / n as f64)
+                match (n, any_float) {
+                    (0, _) => Value::Null,
+                    (_, true) => float((ints as f64 + floats) / n as f64),
+                    (_, false) => float(ints as f64 / n as f64),
                 }
             }
             // Of equal values (decimals `1.5` and `1.50`), the earliest

@@ -320,15 +320,23 @@ pub(super) fn function(
             "",
         ),
         AggregateKind::Sum => (format!("ashore_fsum({value} ORDER BY {order})"), ""),
+        // `avg` is the sum (as `sum` makes it) divided by the count, as
+        // memory computes it: PostgreSQL's own `avg` of floats also sums
+        // squares (past `f64` for values near 1e155), and its `avg` of
+        // integers and SQLite's round otherwise.
         AggregateKind::Avg if float && dialect == Dialect::Postgres => (
-            format!("NULLIF(avg({value} ORDER BY {order}), 'NaN'::float8)"),
+            format!("NULLIF(sum({value} ORDER BY {order}) / count({value}), 'NaN'::float8)"),
             "",
         ),
         AggregateKind::Avg if float => (
             format!("(ashore_fsum({value} ORDER BY {order}) / count({value}))"),
             "",
         ),
-        AggregateKind::Avg if dialect == Dialect::Postgres => (format!("avg({value})"), "::float8"),
+        AggregateKind::Avg if dialect == Dialect::Postgres => (
+            format!("(sum({value})::float8 / count({value}))"),
+            "::float8",
+        ),
+        AggregateKind::Avg if integer => (format!("(ashore_isum({value}) / count({value}))"), ""),
         AggregateKind::Avg => (format!("avg({value})"), ""),
         AggregateKind::Min => (format!("min({})", collated(value)), ""),
         AggregateKind::Max => (format!("max({})", collated(value)), ""),

@@ -10,7 +10,8 @@
 //! `ashore_sum(x)` fails only when the total is past `i64` ("integer
 //! overflow", as SQLite's), `ashore_sum_or_nil(x)` is then `NULL` (in a filter
 //! or a sort key, where memory's value is nil). And `ashore_fsum(x)`, floats
-//! added in order without SQLite's compensation, as memory adds them.
+//! added in order without SQLite's compensation, as memory adds them, and
+//! `ashore_isum(x)`, the exact sum of integers as a float (an `avg`'s sum).
 //!
 //! With feature `decimal`, the collation `ashore_decimal` compares decimals
 //! (stored as text) as numbers; with feature `json`, `ashore_json_key(x)` is a
@@ -24,8 +25,8 @@ use rusqlite::types::ValueRef;
 use crate::expr::text::{self, Pattern};
 
 /// Registers `ashore_lower(x)`, `ashore_upper(x)`, `ashore_like(x, pattern)`,
-/// `ashore_ilike(x, pattern)`, `ashore_sum(x)`, `ashore_sum_or_nil(x)` and
-/// `ashore_fsum(x)` on
+/// `ashore_ilike(x, pattern)`, `ashore_sum(x)`, `ashore_sum_or_nil(x)`,
+/// `ashore_fsum(x)` and `ashore_isum(x)` on
 /// `conn` (again: replaces them), and the decimal collation and JSON key of
 /// the features on.
 pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
@@ -43,7 +44,31 @@ pub(crate) fn register(conn: &Connection) -> rusqlite::Result<()> {
     conn.create_scalar_function("ashore_ilike", 2, flags, |ctx| like(ctx, true))?;
     conn.create_aggregate_function("ashore_sum", 1, flags, ExactSum { nil: false })?;
     conn.create_aggregate_function("ashore_sum_or_nil", 1, flags, ExactSum { nil: true })?;
-    conn.create_aggregate_function("ashore_fsum", 1, flags, FloatSum)
+    conn.create_aggregate_function("ashore_fsum", 1, flags, FloatSum)?;
+    conn.create_aggregate_function("ashore_isum", 1, flags, IntegerSumAsFloat)
+}
+
+/// The exact sum of integers as a float (`NULL` when none), whatever its
+/// size: what an `avg` of integers divides, as memory and PostgreSQL
+/// (`sum(x)::float8`) make it.
+struct IntegerSumAsFloat;
+
+impl Aggregate<Option<i128>, Option<f64>> for IntegerSumAsFloat {
+    fn init(&self, ctx: &mut Context<'_>) -> rusqlite::Result<Option<i128>> {
+        ExactSum { nil: true }.init(ctx)
+    }
+
+    fn step(&self, ctx: &mut Context<'_>, sum: &mut Option<i128>) -> rusqlite::Result<()> {
+        ExactSum { nil: true }.step(ctx, sum)
+    }
+
+    fn finalize(
+        &self,
+        _: &mut Context<'_>,
+        sum: Option<Option<i128>>,
+    ) -> rusqlite::Result<Option<f64>> {
+        Ok(sum.flatten().map(|s| s as f64))
+    }
 }
 
 /// The sum of floats added one after the other in the order given (`NULL`s

@@ -219,6 +219,15 @@ impl<'p> Compiler<'p> {
                 Overflow::Nil,
             )?
         };
+        // Through a path that reaches no record (a nil belongs_to, an empty
+        // has_many's all-nil record), the aggregate is nil, as memory has
+        // it, not the subquery's count of nothing (0) or `false`.
+        let sql = if at.is_empty() {
+            sql
+        } else {
+            let key = column(&alias, schema.primary_key().name);
+            format!("(CASE WHEN {key} IS NULL THEN NULL ELSE {sql} END)")
+        };
         Ok(Frag::new(sql, Kind::of_type(target.value_type)))
     }
 

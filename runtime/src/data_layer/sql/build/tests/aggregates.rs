@@ -44,7 +44,7 @@ fn each_aggregate_is_a_correlated_subquery_of_one_statement() {
             r#"SELECT t0."id", "#,
             r#"(SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."p" > ?1)), "#,
             r#"(SELECT ashore_sum(t2."p") FROM "ticket" t2 WHERE t2."rep_id" = t0."id"), "#,
-            r#"(SELECT avg(t3."p") FROM "ticket" t3 WHERE t3."rep_id" = t0."id" AND (t3."status" = ?2)), "#,
+            r#"(SELECT (ashore_isum(t3."p") / count(t3."p")) FROM "ticket" t3 WHERE t3."rep_id" = t0."id" AND (t3."status" = ?2)), "#,
             r#"(SELECT min(t4."status") FROM "ticket" t4 WHERE t4."rep_id" = t0."id"), "#,
             r#"(SELECT t5."p" FROM "ticket" t5 WHERE t5."rep_id" = t0."id" AND t5."p" IS NOT NULL ORDER BY t5.rowid LIMIT 1), "#,
             r#"EXISTS (SELECT 1 FROM "ticket" t6 JOIN "ticket_tag" j7 ON j7."ticket_id" = t6."id" JOIN "tag" t8 ON t8."id" = j7."tag_id" WHERE t6."rep_id" = t0."id" AND 1) "#,
@@ -73,7 +73,7 @@ fn each_aggregate_is_a_correlated_subquery_of_one_statement() {
             r#"SELECT t0."id", "#,
             r#"(SELECT count(*) FROM "ticket" t1 WHERE t1."rep_id" = t0."id" AND (t1."p" > $1::bigint)), "#,
             r#"(SELECT sum(t2."p") FROM "ticket" t2 WHERE t2."rep_id" = t0."id")::int8, "#,
-            r#"(SELECT avg(t3."p") FROM "ticket" t3 WHERE t3."rep_id" = t0."id" AND (t3."status" COLLATE "C" = $2::text))::float8, "#,
+            r#"(SELECT (sum(t3."p")::float8 / count(t3."p")) FROM "ticket" t3 WHERE t3."rep_id" = t0."id" AND (t3."status" COLLATE "C" = $2::text))::float8, "#,
             r#"(SELECT min(t4."status" COLLATE "C") FROM "ticket" t4 WHERE t4."rep_id" = t0."id"), "#,
             r#"(SELECT t5."p" FROM "ticket" t5 WHERE t5."rep_id" = t0."id" AND t5."p" IS NOT NULL ORDER BY t5."_ashore_seq" LIMIT 1), "#,
             r#"EXISTS (SELECT 1 FROM "ticket" t6 JOIN "ticket_tag" j7 ON j7."ticket_id" = t6."id" JOIN "tag" t8 ON t8."id" = j7."tag_id" WHERE t6."rep_id" = t0."id" AND TRUE) "#,
@@ -148,11 +148,11 @@ fn in_a_filter_an_aggregate_is_a_correlated_subquery_of_its_binding() {
     let (sqlite, pg) = both(&request);
     assert_eq!(
         sqlite,
-        r#" LEFT JOIN "rep" t1 ON t1."id" = t0."rep_id" WHERE ((SELECT ashore_sum_or_nil(t2."p") FROM "ticket" t2 WHERE t2."rep_id" = t1."id" AND (t2."status" = ?1)) > ?2) ORDER BY t0.rowid"#
+        r#" LEFT JOIN "rep" t1 ON t1."id" = t0."rep_id" WHERE ((CASE WHEN t1."id" IS NULL THEN NULL ELSE (SELECT ashore_sum_or_nil(t2."p") FROM "ticket" t2 WHERE t2."rep_id" = t1."id" AND (t2."status" = ?1)) END) > ?2) ORDER BY t0.rowid"#
     );
     assert_eq!(
         pg,
-        r#" LEFT JOIN "rep" t1 ON t1."id" = t0."rep_id" WHERE ((SELECT CASE WHEN sum(t2."p") BETWEEN -9223372036854775808 AND 9223372036854775807 THEN sum(t2."p") END FROM "ticket" t2 WHERE t2."rep_id" = t1."id" AND (t2."status" COLLATE "C" = $1::text))::int8 > $2::bigint) ORDER BY t0."_ashore_seq""#
+        r#" LEFT JOIN "rep" t1 ON t1."id" = t0."rep_id" WHERE ((CASE WHEN t1."id" IS NULL THEN NULL ELSE (SELECT CASE WHEN sum(t2."p") BETWEEN -9223372036854775808 AND 9223372036854775807 THEN sum(t2."p") END FROM "ticket" t2 WHERE t2."rep_id" = t1."id" AND (t2."status" COLLATE "C" = $1::text))::int8 END) > $2::bigint) ORDER BY t0."_ashore_seq""#
     );
     // A `list` is no value; `count` is no condition: memory's errors.
     for (filter, message) in [

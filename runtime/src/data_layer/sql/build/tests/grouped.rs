@@ -173,7 +173,7 @@ fn a_sort_key_is_grouped_and_restricted_by_the_filter_and_visibility() {
     assert_eq!(
         pg,
         concat!(
-            r#" LEFT JOIN (SELECT s1."id" AS k, (avg(t2."p"))::float8 AS v FROM "rep" s1, "ticket" t2 "#,
+            r#" LEFT JOIN (SELECT s1."id" AS k, ((sum(t2."p")::float8 / count(t2."p")))::float8 AS v FROM "rep" s1, "ticket" t2 "#,
             r#"WHERE ((t2."rep_id" = s1."id") AND (t2."p" > s1."threshold")) AND (t2."status" COLLATE "C" <> $1::text) "#,
             r#"AND (s1."name" COLLATE "C" <> $2::text) AND (s1."active" = TRUE) GROUP BY s1."id") g3 ON g3.k = t0."id" "#,
             r#"WHERE (t0."name" COLLATE "C" <> $3::text) AND (t0."active" = TRUE) ORDER BY g3.v DESC NULLS FIRST, t0."_ashore_seq""#
