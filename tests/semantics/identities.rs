@@ -328,3 +328,36 @@ async fn an_update_breaking_an_identity_is_refused_naming_it(run: Run) -> ashore
     Ok(())
 }
 layers!(an_update_breaking_an_identity_is_refused_naming_it);
+
+/// An upsert batch is checked row by row, as the databases' unique indexes
+/// check it: two rows that swap two records' values of another identity are
+/// refused at the first, on every layer (memory checked only the end state),
+/// and nothing is written.
+async fn an_upsert_batch_is_checked_row_by_row(run: Run) -> ashore::Result<()> {
+    let fx = fx(&run).await;
+    let d = &fx.domain;
+    let team = |c: Changeset<Member>| c.set(Member::team(), Some("t".to_owned()));
+    for (email, name) in [("a@acme", "A"), ("b@acme", "B")] {
+        d.create(team(member(Some(email), name)))
+            .tenant("acme")
+            .await?;
+    }
+    let err = d
+        .create_many([
+            team(member(Some("a@acme"), "B")),
+            team(member(Some("b@acme"), "A")),
+        ])
+        .tenant("acme")
+        .upsert_on(Member::unique_email())
+        .await
+        .expect_err("the names swapped");
+    assert_identity(&err, "Member", "unique_name_per_team", None);
+    let names: Vec<String> = members(d, "acme")
+        .await?
+        .into_iter()
+        .map(|m| format!("{} {}", m.email.unwrap_or_default(), m.name))
+        .collect();
+    assert_eq!(names, ["a@acme A", "b@acme B"]);
+    Ok(())
+}
+layers!(an_upsert_batch_is_checked_row_by_row);

@@ -258,3 +258,49 @@ async fn the_transactions_domain_refuses_calls_after_it_ends(run: Run) -> Result
     assert_eq!(count(d, "late").await, 0);
     Ok(())
 }
+
+layers!(a_failed_destroy_after_a_keyed_create_is_undone_alone);
+/// A create with a given integer key is more than one statement on
+/// PostgreSQL, which checks its foreign keys once all are written: that
+/// deferral ends with the create, so a destroy refused later in the block is
+/// refused there and undone alone, and the block commits (it was reported at
+/// COMMIT, failing the whole transaction).
+async fn a_failed_destroy_after_a_keyed_create_is_undone_alone(run: Run) -> Result<()> {
+    let fx = helpdesk(&run).await;
+    let d = &fx.domain;
+    let owner = rep(d, "Owner", 1).await;
+    d.create(new_ticket("owned", Some(&owner))).await?;
+    d.transaction(|tx| {
+        let owner = owner.clone();
+        async move {
+            tx.create(
+                Tag::changeset()
+                    .set(Tag::id(), 500)
+                    .set(Tag::name(), "keyed"),
+            )
+            .await?;
+            let err = tx.destroy(&owner).await.unwrap_err();
+            assert!(
+                matches!(
+                    err.kind(),
+                    ErrorKind::Constraint {
+                        constraint: Constraint::ForeignKey,
+                        ..
+                    }
+                ),
+                "{err}"
+            );
+            Ok::<_, ashore::Error>(())
+        }
+    })
+    .await?;
+    let tags: Vec<i64> = d
+        .read(Tag::query())
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(tags, [500]);
+    assert_eq!(d.read(Representative::query()).count().await?, 1);
+    Ok(())
+}

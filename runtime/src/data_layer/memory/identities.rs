@@ -3,9 +3,11 @@
 //! distinct (a record with a nil in any column shares its identity with no
 //! other), a batch checked against the stored records and against itself.
 //!
-//! [`check`] is what every write of rows calls (create, upsert, and an update
-//! that replaces records: it names the rows it replaces, whose old values then
-//! do not count); [`index`] finds stored records by their identity values.
+//! [`check`] is what every write of rows calls (create, and an update that
+//! replaces records: it names the rows it replaces, whose old values then do
+//! not count), [`check_in_order`] what an upsert calls (row by row, as the
+//! databases check one); [`index`] finds stored records by their identity
+//! values.
 
 use foldhash::{HashMap, HashMapExt, HashSet};
 
@@ -36,6 +38,41 @@ pub(crate) fn check(
             };
             if taken.contains_key(&values) || !batch.insert(values.clone()) {
                 return Err(violation(schema, identity, &values));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// [`check`] of an upsert's rows as SQL checks them: one after the other, in
+/// the order given, each against the records as the rows before it left them.
+/// Each step is a row and the stored record it updates (`Some(position)`), or
+/// `None` for a row appended. So a batch that swaps two records' values of
+/// another identity is refused, as the databases' unique indexes refuse it
+/// at its first row, where a check of the end state would let it through.
+pub(crate) fn check_in_order(
+    schema: &'static Schema,
+    table: &dyn Table,
+    steps: &[(Option<usize>, &[Value])],
+) -> Result<()> {
+    for identity in schema.identities {
+        let stored = index(schema, table, identity);
+        let mut held: HashMap<usize, Vec<Value>> =
+            stored.iter().map(|(v, &p)| (p, v.clone())).collect();
+        let mut taken: HashSet<Vec<Value>> = stored.into_keys().collect();
+        for (position, row) in steps {
+            // An updated record's old values are free once it is written.
+            if let Some(old) = position.and_then(|p| held.remove(&p)) {
+                taken.remove(&old);
+            }
+            let Some(values) = identity.values_of(schema, row) else {
+                continue;
+            };
+            if !taken.insert(values.clone()) {
+                return Err(violation(schema, identity, &values));
+            }
+            if let Some(p) = position {
+                held.insert(*p, values);
             }
         }
     }

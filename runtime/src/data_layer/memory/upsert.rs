@@ -5,8 +5,8 @@
 //! found that the upsert may not update (`Upsert::visibility`, tested under
 //! the same write lock) fails the call before anything is written. Keys,
 //! references and identities are checked on everything written before
-//! anything is, so it is all or nothing; the records come back in the order
-//! of the rows.
+//! anything is (identities row by row, as the databases check them), so it is
+//! all or nothing; the records come back in the order of the rows.
 
 use std::ops::Range;
 
@@ -87,7 +87,15 @@ impl Memory {
         check_references(&tables, schema, &written)?;
         let stored = super::stored_mut(&mut tables, schema)?;
         check_primary_keys(schema, stored, &Rows::from_rows(width, inserts.clone())?)?;
-        identities::check(schema, &*stored.table, &replaced, &written)?;
+        // In the rows' order, as the databases check an upsert.
+        let steps: Vec<(Option<usize>, &[Value])> = order
+            .iter()
+            .map(|place| match *place {
+                Place::Updated(i) => (Some(replaced[i]), &updates[i][..]),
+                Place::Inserted(i) => (None, &inserts[i][..]),
+            })
+            .collect();
+        identities::check_in_order(schema, &*stored.table, &steps)?;
 
         let inserted = write(stored, schema, inserts, &replaced, updates)?;
         let positions: Vec<usize> = order

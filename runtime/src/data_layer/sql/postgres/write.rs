@@ -94,10 +94,11 @@ impl Postgres {
         statements: &[Statement],
         expected: Option<usize>,
     ) -> Result<Records> {
-        if statements.len() > 1 {
+        let deferred = statements.len() > 1;
+        if deferred {
             // One create in several INSERTs: its keys are checked once all its
-            // rows are written, at COMMIT (foreign keys `migrate` made are
-            // deferrable), so a row may name one of a later statement.
+            // rows are written (foreign keys `migrate` made are deferrable),
+            // so a row may name one of a later statement.
             client
                 .batch_execute("SET CONSTRAINTS ALL DEFERRED")
                 .await
@@ -112,6 +113,17 @@ impl Postgres {
             if stmt.columns != Columns::None {
                 decode::records_into(schema, &stmt.columns, &pg_rows, &mut created)?;
             }
+        }
+        if deferred {
+            // Checked now, by this write (inside the caller's transaction, in
+            // its savepoint, so a failure is undone alone), and every later
+            // statement of the transaction checked as it runs again: left
+            // deferred, a failed destroy later in the block was only reported
+            // at COMMIT, failing the whole transaction.
+            client
+                .batch_execute("SET CONSTRAINTS ALL IMMEDIATE")
+                .await
+                .map_err(|e| write_error(schema, e))?;
         }
         if expected.is_some_and(|n| created.len() < n) {
             return Err(Upsert::forbidden(schema));
