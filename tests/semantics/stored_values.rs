@@ -558,10 +558,10 @@ resource! {
     }
 }
 
-/// Float arithmetic and float aggregates that come to NaN (`inf - inf`, `inf
-/// * 0`, the sum of both infinities) are nil on every layer: SQLite cannot
-/// hold a NaN, PostgreSQL would find it equal to itself and above every
-/// number, memory equal to nothing.
+/// Float arithmetic and float aggregates that come to NaN (`inf - inf`,
+/// `inf * 0`, the sum of both infinities) are nil on every layer: SQLite
+/// cannot hold a NaN, PostgreSQL would find it equal to itself and above
+/// every number, memory equal to nothing.
 async fn a_float_result_that_is_nan_is_nil(run: Run) -> ashore::Result<()> {
     let d = domain(&run, |b| b.resource::<Probe>().resource::<Reading>()).await;
     let probe = |name: &str| Probe::changeset().set(Probe::name(), name);
@@ -853,3 +853,52 @@ async fn a_timestamp_value_built_by_hand_is_rounded_too(run: Run) -> ashore::Res
     Ok(())
 }
 layers!(a_timestamp_value_built_by_hand_is_rounded_too);
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Page {
+        attributes {
+            uuid_primary_key id;
+            attribute title: String;
+            attribute org: String;
+        }
+        multitenancy {
+            attribute org;
+        }
+    }
+}
+
+/// A tenant of another type than the tenant attribute's is a type mismatch
+/// naming the attribute, before anything is written, on every layer
+/// (PostgreSQL's driver refused the parameter with an error of its own).
+async fn a_tenant_of_the_wrong_type_is_a_type_mismatch(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Page>()).await;
+    for tenant in [Value::Int(5), Value::Bool(true)] {
+        let err = d
+            .create(Page::changeset().set(Page::title(), "x"))
+            .tenant(tenant.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::TypeMismatch { resource: "Page", attribute: "org", expected: "String", found, .. }
+                    if *found == tenant
+            ),
+            "{err}"
+        );
+        let err = d
+            .create_many([Page::changeset().set(Page::title(), "y")])
+            .tenant(tenant.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::TypeMismatch { .. }),
+            "{err}"
+        );
+        assert!(d.read(Page::query()).tenant(tenant).await?.is_empty());
+    }
+    assert!(d.read(Page::query()).tenant("acme").await?.is_empty());
+    Ok(())
+}
+layers!(a_tenant_of_the_wrong_type_is_a_type_mismatch);

@@ -321,7 +321,8 @@ pub(crate) async fn enforce<D: Resource>(
 /// Puts the tenant on rows being created in a multitenant resource: a row
 /// without a tenant attribute gets the tenant; one with another tenant, or a
 /// create without a tenant (unless the resource allows global access), is an
-/// error.
+/// error, and so is a tenant of another type than the attribute's (an
+/// [`ErrorKind::TypeMismatch`] naming it).
 pub(crate) fn tenant_rows(
     schema: &'static Schema,
     tenant: Option<&Value>,
@@ -348,7 +349,25 @@ pub(crate) fn tenant_rows(
             }))
         };
     };
+    let attribute = &schema.attributes[index];
     for row in rows {
+        if row.get(index).is_some_and(|v| v.is_null() || v == tenant)
+            && !attribute.value_type.fits(tenant)
+        {
+            // The tenant is this record's value: one of another type is the
+            // mismatch a record read with it would be, on every layer (the
+            // databases would refuse it as a parameter, each its own way).
+            return Err(Error::new(ErrorKind::TypeMismatch {
+                resource: schema.name,
+                key: row
+                    .get(schema.primary_key)
+                    .filter(|k| !k.is_null())
+                    .cloned(),
+                attribute: attribute.name,
+                expected: attribute.value_type.rust_name(attribute.nullable),
+                found: tenant.clone(),
+            }));
+        }
         match row.get_mut(index) {
             Some(v @ Value::Null) => *v = tenant.clone(),
             Some(v) if v == tenant => {}
