@@ -4,7 +4,8 @@
 //! through create, read and update; filters compare them by what they are
 //! stored as (`==`, `in`, `<`, sorts), with the enum's values or the text it
 //! is stored as (the variant's snake_case name, or its rename). A stored
-//! value the type refuses is a type mismatch naming the type.
+//! value the type refuses is a type mismatch naming the type. A `u32` key
+//! relates to an `i64` one, as integers of any width do.
 
 use ashore::prelude::*;
 
@@ -179,3 +180,60 @@ async fn a_stored_value_its_type_refuses_names_the_type(run: Run) -> ashore::Res
     Ok(())
 }
 layers!(a_stored_value_its_type_refuses_names_the_type);
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Shelf {
+        attributes {
+            integer_primary_key id;
+            attribute label: String;
+        }
+        relationships {
+            has_many books: Book;
+        }
+    }
+}
+
+resource! {
+    /// A book whose key to its shelf is a `u32` (stored as a 64-bit integer,
+    /// as the shelf's `i64` key is).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Book {
+        attributes {
+            integer_primary_key id;
+            attribute title: String;
+            attribute shelf_id: Option<u32>;
+        }
+        relationships {
+            belongs_to shelf: Shelf;
+        }
+    }
+}
+
+/// Integer keys of any width relate, `u32` included: a `u32` foreign key to
+/// an `i64` primary key loads both ways on every layer.
+async fn a_u32_key_relates_to_an_i64_key(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Shelf>().resource::<Book>()).await;
+    let shelf = d
+        .create(Shelf::changeset().set(Shelf::label(), "A"))
+        .await?;
+    let key = u32::try_from(shelf.id).expect("a small key");
+    d.create(
+        Book::changeset()
+            .set(Book::title(), "Dune")
+            .set(Book::shelf_id(), Some(key)),
+    )
+    .await?;
+    let shelves = d.read(Shelf::query().load(Shelf::books())).await?;
+    let titles: Vec<&str> = shelves[0]
+        .books
+        .get()?
+        .iter()
+        .map(|b| b.title.as_str())
+        .collect();
+    assert_eq!(titles, ["Dune"]);
+    let books = d.read(Book::query().load(Book::shelf())).await?;
+    assert_eq!(books[0].shelf.get()?.as_ref().map(|s| s.id), Some(shelf.id));
+    Ok(())
+}
+layers!(a_u32_key_relates_to_an_i64_key);

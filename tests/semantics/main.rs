@@ -50,6 +50,7 @@ mod custom_types;
 mod dates_bytes;
 mod decimal_json;
 mod filter_cycles;
+mod float_values;
 mod has_one_cycle;
 mod parent_policies;
 mod policies;

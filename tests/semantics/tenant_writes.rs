@@ -7,7 +7,8 @@
 //! row. Keys of records the same create adds count; a `global;` destination is
 //! scoped to the tenant like any other; a create without a tenant, and keys
 //! into resources that are not multitenant, are left to the layers' foreign
-//! keys.
+//! keys. A tenant of another type than the tenant attribute's is a type
+//! mismatch.
 //!
 //! Two organisations, `acme` (agents Ada and Bob) and `globex` (agent Gil, and
 //! a ticket of Gil's).
@@ -500,3 +501,39 @@ async fn an_update_stays_in_its_tenant(run: Run) -> ashore::Result<()> {
     Ok(())
 }
 layers!(an_update_stays_in_its_tenant);
+
+/// A tenant of another type than the tenant attribute's is a type mismatch
+/// naming the attribute, before anything is written, on every layer
+/// (PostgreSQL's driver refused the parameter with an error of its own).
+async fn a_tenant_of_the_wrong_type_is_a_type_mismatch(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Agent>()).await;
+    let agent = |name: &str| Agent::changeset().set(Agent::name(), name);
+    for tenant in [Value::Int(5), Value::Bool(true)] {
+        let err = d
+            .create(agent("Ada"))
+            .tenant(tenant.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::TypeMismatch { resource: "Agent", attribute: "org", expected: "String", found, .. }
+                    if *found == tenant
+            ),
+            "{err}"
+        );
+        let err = d
+            .create_many([agent("Bob")])
+            .tenant(tenant.clone())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::TypeMismatch { .. }),
+            "{err}"
+        );
+        assert!(d.read(Agent::query()).tenant(tenant).await?.is_empty());
+    }
+    assert!(d.read(Agent::query()).tenant("acme").await?.is_empty());
+    Ok(())
+}
+layers!(a_tenant_of_the_wrong_type_is_a_type_mismatch);
