@@ -145,8 +145,7 @@ async fn run_in_span<S: Resource, D: Resource, C>(
                 let count = keys.len();
                 let mut request = ReadRequest::new(D::schema());
                 request.filter = query.get_filter().cloned();
-                values::normalize_filter(request.filter.as_mut());
-                values::check_filter(D::schema(), request.filter.as_ref())?;
+                values::check_filter(D::schema(), request.filter.as_mut())?;
                 request.sort = query.get_sort().to_vec();
                 request.limit = query.get_limit();
                 request.offset = query.get_offset();

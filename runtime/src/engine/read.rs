@@ -99,8 +99,7 @@ pub(crate) fn unscoped_request<R: Resource>(
         // made without the engine.
         filter.check_depth(schema.name, &"the filter")?;
     }
-    values::normalize_filter(request.filter.as_mut());
-    values::check_filter(schema, request.filter.as_ref())
+    values::check_filter(schema, request.filter.as_mut())
         .map_err(|e| e.in_resource(schema.name))?;
     request.sort = query.get_sort().to_vec();
     request.limit = query.get_limit();

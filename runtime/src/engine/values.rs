@@ -10,8 +10,9 @@
 //! Each is refused in the rows of a create ([`check_rows`]) and the values
 //! of an update ([`check_changes`]), as an
 //! [`ErrorKind::InvalidValue`], and among the constants of a filter
-//! ([`check_filter`], an [`ErrorKind::InvalidQuery`]). An infinity is a number
-//! like any other on every layer and is kept.
+//! ([`check_filter`], an [`ErrorKind::InvalidQuery`], which also rounds a
+//! filter's timestamps to the microsecond). An infinity is a number like any
+//! other on every layer and is kept.
 
 use chrono::Datelike;
 
@@ -92,51 +93,26 @@ fn check_values<'v>(
     Ok(())
 }
 
-/// Rounds the timestamps among a filter's constants down to a whole
-/// microsecond, as a `DateTime<Utc>` is as it becomes a [`Value`]: a
-/// `Value::DateTime` built by hand with nanoseconds compares on every layer as
-/// the SQL layers read it. Walks with an explicit stack, as [`check_filter`].
-pub(crate) fn normalize_filter(filter: Option<&mut Expr>) {
-    let mut stack: Vec<&mut Expr> = filter.into_iter().collect();
-    let normalize = |v: &mut Value| {
+/// Checks a filter's constants as a create's values are checked, in one walk
+/// with an explicit stack (its depth costs no call stack): a NaN, text with a
+/// NUL or a date out of range is an [`ErrorKind::InvalidQuery`]; a timestamp
+/// is rounded down to a whole microsecond, as a `DateTime<Utc>` is as it
+/// becomes a [`Value`], so a `Value::DateTime` built by hand with nanoseconds
+/// compares on every layer as the SQL layers read it.
+pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&mut Expr>) -> Result<()> {
+    let check = |v: &mut Value| {
         if let Value::DateTime(t) = v {
             *t = crate::value::whole_micros(*t);
         }
+        refusal(v)
     };
-    while let Some(expr) = stack.pop() {
-        match expr {
-            Expr::Value(v) => normalize(v),
-            Expr::In(operand, values) => {
-                stack.push(operand);
-                values.iter_mut().for_each(normalize);
-            }
-            Expr::Attr { .. } | Expr::Parent(_) => {}
-            Expr::Cmp(_, a, b)
-            | Expr::Arith(_, a, b)
-            | Expr::TextOp(_, a, b)
-            | Expr::And(a, b)
-            | Expr::Or(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-            Expr::Not(a) | Expr::IsNil(a) | Expr::Func(_, a) | Expr::Exists { expr: a, .. } => {
-                stack.push(a);
-            }
-            Expr::Aggregate { aggregate, .. } => stack.extend(aggregate.filter.as_mut()),
-        }
-    }
-}
-
-/// Refuses a filter with a NaN or text with a NUL among its constants. Walks
-/// the expression with an explicit stack, so its depth costs no call stack.
-pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Result<()> {
-    let mut stack: Vec<&Expr> = filter.into_iter().collect();
+    let mut stack: Vec<&mut Expr> = filter.into_iter().collect();
     while let Some(expr) = stack.pop() {
         let refused = match expr {
-            Expr::Value(v) => refusal(v),
+            Expr::Value(v) => check(v),
             Expr::In(operand, values) => {
                 stack.push(operand);
-                values.iter().find_map(refusal)
+                values.iter_mut().find_map(check)
             }
             Expr::Attr { .. } | Expr::Parent(_) => None,
             Expr::Cmp(_, a, b)
@@ -153,7 +129,7 @@ pub(crate) fn check_filter(schema: &'static Schema, filter: Option<&Expr>) -> Re
                 None
             }
             Expr::Aggregate { aggregate, .. } => {
-                stack.extend(aggregate.filter.as_ref());
+                stack.extend(aggregate.filter.as_mut());
                 None
             }
         };
