@@ -332,54 +332,21 @@ impl Compiled<'_> {
         };
         Ok(match self.kind {
             AggregateKind::Count | AggregateKind::Exists => Value::Null,
-            AggregateKind::Sum => {
-                // Integers summed exactly (no `i128` overflows from fewer
-                // than 2^64 values), so only the sum itself can be past `i64`,
-                // whatever the order: as PostgreSQL's `numeric` and the SQLite
-                // layer's `ashore_sum` see it.
-                let (mut ints, mut floats, mut any_float, mut any) = (0_i128, 0.0, false, false);
-                for (_, v) in values() {
-                    any = true;
-                    match v {
-                        Value::Int(i) => ints += i128::from(i),
-                        v => {
-                            any_float = true;
-                            floats += as_f64(&v);
-                        }
-                    }
-                }
-                match (any, any_float) {
-                    (false, _) => Value::Null,
-                    // `inf + -inf` is NaN: nil, as on SQL (see `float`).
-                    (true, true) => float(ints as f64 + floats),
-                    (true, false) => {
-                        Value::Int(i64::try_from(ints).map_err(|_| {
-                            Error::data_layer(format!("{} overflows i64", self.what))
-                        })?)
-                    }
-                }
-            }
-            AggregateKind::Avg => {
-                // The sum as `sum` makes it (integers exactly, then as a
-                // float; floats added in order), divided by the count: as
-                // the SQL layers compute it.
-                let (mut ints, mut floats, mut any_float, mut n) = (0_i128, 0.0, false, 0_usize);
-                for (_, v) in values() {
-                    match v {
-                        Value::Int(i) => ints += i128::from(i),
-                        v => {
-                            any_float = true;
-                            floats += as_f64(&v);
-                        }
-                    }
-                    n += 1;
-                }
-                match (n, any_float) {
-                    (0, _) => Value::Null,
-                    (_, true) => float((ints as f64 + floats) / n as f64),
-                    (_, false) => float(ints as f64 / n as f64),
-                }
-            }
+            AggregateKind::Sum => match Total::of(values().map(|(_, v)| v)) {
+                Total { n: 0, .. } => Value::Null,
+                // `inf + -inf` is NaN: nil, as on SQL (see `float`).
+                t if t.any_float => float(t.sum()),
+                t => Value::Int(
+                    i64::try_from(t.ints)
+                        .map_err(|_| Error::data_layer(format!("{} overflows i64", self.what)))?,
+                ),
+            },
+            // The sum as `sum` makes it, divided by the count: as the SQL
+            // layers compute it.
+            AggregateKind::Avg => match Total::of(values().map(|(_, v)| v)) {
+                Total { n: 0, .. } => Value::Null,
+                t => float(t.sum() / t.n as f64),
+            },
             // Of equal values (decimals `1.5` and `1.50`), the earliest
             // created, as the SQL layers give.
             AggregateKind::Min => values()
@@ -394,6 +361,45 @@ impl Compiled<'_> {
             // Refused by `compile` (see `Aggregates::list`).
             AggregateKind::List => Value::Null,
         })
+    }
+}
+
+/// The values a `sum` or `avg` adds: integers exactly (no `i128` overflows
+/// from fewer than 2^64 values, so only the sum itself can be past `i64`,
+/// whatever the order, as PostgreSQL's `numeric` and the SQLite layer's
+/// `ashore_sum` see it), floats one after the other in the order given.
+struct Total {
+    ints: i128,
+    floats: f64,
+    any_float: bool,
+    /// How many values.
+    n: usize,
+}
+
+impl Total {
+    fn of(values: impl Iterator<Item = Value>) -> Total {
+        let mut t = Total {
+            ints: 0,
+            floats: 0.0,
+            any_float: false,
+            n: 0,
+        };
+        for v in values {
+            t.n += 1;
+            match v {
+                Value::Int(i) => t.ints += i128::from(i),
+                v => {
+                    t.any_float = true;
+                    t.floats += as_f64(&v);
+                }
+            }
+        }
+        t
+    }
+
+    /// The total as a float (integers rounded once).
+    fn sum(&self) -> f64 {
+        self.ints as f64 + self.floats
     }
 }
 
