@@ -350,10 +350,9 @@ pub(crate) fn tenant_rows(
         };
     };
     let attribute = &schema.attributes[index];
+    let fits = attribute.value_type.fits(tenant);
     for row in rows {
-        if row.get(index).is_some_and(|v| v.is_null() || v == tenant)
-            && !attribute.value_type.fits(tenant)
-        {
+        if !fits && row.get(index).is_some_and(|v| v.is_null() || v == tenant) {
             // The tenant is this record's value: one of another type is the
             // mismatch a record read with it would be, on every layer (the
             // databases would refuse it as a parameter, each its own way).

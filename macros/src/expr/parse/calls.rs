@@ -31,16 +31,18 @@ const FUNCTIONS: [&str; 12] = [
 /// A call: the function's name, then its arguments in parentheses.
 pub(super) fn parse_call(input: ParseStream) -> Result<Expr> {
     let name = input.call(Ident::parse_any)?;
+    // Formatted once: a proc macro asks the compiler for each formatting.
+    let word = name.to_string();
     let content;
     syn::parenthesized!(content in input);
     let span = name.span();
-    let expr = if name == "is_nil" {
+    let expr = if word == "is_nil" {
         let expr = parse_or(&content)?;
         Expr::IsNil {
             span,
             expr: Box::new(expr),
         }
-    } else if name == "exists" {
+    } else if word == "exists" {
         let path = parse_path(&content)?;
         if !content.peek(Token![,]) {
             return Err(content.error(
@@ -57,7 +59,7 @@ pub(super) fn parse_call(input: ParseStream) -> Result<Expr> {
             path,
             body: Box::new(body),
         }
-    } else if name == "parent" {
+    } else if word == "parent" {
         if !content.peek(Ident) {
             let at = if content.is_empty() {
                 span
@@ -77,11 +79,9 @@ pub(super) fn parse_call(input: ParseStream) -> Result<Expr> {
             ));
         }
         Expr::Parent { span, field }
-    } else if let Some(function) = Function::named(&name.to_string()) {
+    } else if let Some(function) = Function::named(&word) {
         return parse_function(&content, function, span);
-    } else if ["count", "sum", "min", "max", "avg", "first", "list"]
-        .contains(&name.to_string().as_str())
-    {
+    } else if ["count", "sum", "min", "max", "avg", "first", "list"].contains(&word.as_str()) {
         return Err(syn::Error::new(
             span,
             format!(
@@ -91,7 +91,7 @@ pub(super) fn parse_call(input: ParseStream) -> Result<Expr> {
             ),
         ));
     } else {
-        let hint = match did_you_mean(&name.to_string(), FUNCTIONS) {
+        let hint = match did_you_mean(&word, FUNCTIONS) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "the functions are `is_nil(x)`, `exists(path, condition)`, `parent(x)`, `contains`, \
                      `starts_with`, `ends_with`, `like`, `ilike`, `lower`, `upper`, `length` \
