@@ -408,8 +408,16 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
             last = segment.span();
             tokens.extend(quote::quote!(#colons #segment));
         } else if input.peek(token::Paren) {
-            // A call's arguments: nothing else may follow a value there.
+            // A call's arguments: nothing else may follow a value there. They
+            // are Rust expressions, checked here so that the generated code is.
             let arguments: Group = input.parse()?;
+            let parse = syn::punctuated::Punctuated::<syn::Expr, Token![,]>::parse_terminated;
+            syn::parse::Parser::parse2(parse, arguments.stream()).map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    format!("{e}: the arguments of a pinned call are Rust expressions, as in `^Cents(100)`"),
+                )
+            })?;
             last = arguments.span_close();
             tokens.extend([TokenTree::Group(arguments)]);
         } else {

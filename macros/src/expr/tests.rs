@@ -239,6 +239,11 @@ fn errors_say_what_was_expected() {
     assert!(error("a in [b]").starts_with("a list holds literals and pinned values"));
     assert!(error("[1] == a").starts_with("a list is only allowed on the right of `in`"));
     assert!(error("a.name() == 1").starts_with("attributes and relationships take no parentheses"));
+    assert!(
+        error("a == ^f(,)").contains("the arguments of a pinned call are Rust expressions"),
+        "{}",
+        error("a == ^f(,)")
+    );
     assert!(error("a == 1 b").starts_with("expected an operator (`and`, `or`"));
     assert_eq!(
         error("a == 1 adn b == 2"),
