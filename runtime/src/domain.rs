@@ -309,8 +309,10 @@ impl Domain {
     }
 
     /// The statements [`migrate`](Self::migrate) would run now, without
-    /// running them: to review, or to hand to a migration tool. The same
-    /// [`ErrorKind::SchemaDrift`] as `migrate` when a table cannot be mended.
+    /// running them: to review, or to hand to a migration tool. Empty once the
+    /// database has everything (an index or foreign key is looked up by its
+    /// name). The same [`ErrorKind::SchemaDrift`] as `migrate` when a table
+    /// cannot be mended.
     pub async fn migration_plan(&self) -> Result<Vec<String>> {
         self.inner.layer.migration_plan(self.stored_schemas()).await
     }

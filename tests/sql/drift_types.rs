@@ -77,12 +77,7 @@ mod later {
 async fn no_drift_then_drift(first: Domain, again: Domain, wrong: Domain, column: &str) {
     first.migrate().await.expect("made");
     let plan = again.migration_plan().await.expect("a plan");
-    assert!(
-        !plan
-            .iter()
-            .any(|s| s.starts_with("ALTER") || s.starts_with("CREATE TABLE \"ledger\"")),
-        "{plan:#?}"
-    );
+    assert!(plan.is_empty(), "nothing left to do: {plan:#?}");
     again.migrate().await.expect("nothing to do");
     let err = wrong.migrate().await.expect_err("another type");
     assert!(

@@ -6,7 +6,9 @@
 //! pool whose connections are all held is a pool-wait timeout; a statement past
 //! the statement timeout is cancelled on the server and its connection closed,
 //! after which the pool still serves; a connection lent by `client()` and given
-//! back inside a transaction (even an aborted one) is rolled back. (SQLite's
+//! back inside a transaction (even an aborted one) is rolled back; a
+//! connection whose backend is terminated under a read or a create is not
+//! handed out again. (SQLite's
 //! side, a transaction `with_connection` leaves open, is tested in the
 //! runtime's SQLite tests, on a pool of one connection.)
 use std::time::{Duration, Instant};
@@ -250,4 +252,77 @@ async fn a_postgres_connection_given_back_in_a_transaction_is_rolled_back() {
         .await
         .expect("create on the connection given back");
     assert_eq!(subjects(&domain).await, ["committed"]);
+}
+
+/// The backend pid of the connection `pg`'s pool will hand out next, when one
+/// other is held (a pool of two).
+async fn next_pid(pg: &Postgres) -> i32 {
+    let client = pg.client().await.expect("a connection");
+    client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .await
+        .expect("its pid")
+        .get(0)
+}
+
+#[tokio::test]
+async fn a_connection_whose_backend_died_under_a_statement_is_not_handed_out_again() {
+    let mut settings = PostgresSettings::default();
+    settings.max_connections = 2;
+    let Some(db) = crate::common::pg_with("terminated", settings).await else {
+        return;
+    };
+    let pg = db.postgres.clone();
+    let domain = notes(pg.clone()).await;
+    domain
+        .create(Note::changeset().set(Note::subject(), "kept"))
+        .await
+        .expect("create");
+
+    // One connection held throughout, so every call below runs on the other.
+    let mut locker = pg.client().await.expect("a connection");
+    for create in [false, true] {
+        let pid = next_pid(&pg).await;
+        let lock = locker.transaction().await.expect("begin");
+        lock.batch_execute("LOCK TABLE note IN ACCESS EXCLUSIVE MODE")
+            .await
+            .expect("lock");
+        let stalled = tokio::spawn({
+            let domain = domain.clone();
+            async move {
+                if create {
+                    domain
+                        .create(Note::changeset().set(Note::subject(), "lost"))
+                        .await
+                        .map(drop)
+                } else {
+                    domain.read(Note::query()).await.map(drop)
+                }
+            }
+        });
+        // Its backend, once it waits for the lock, is terminated.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                         WHERE pid = $1 AND wait_event_type = 'Lock'";
+        while lock
+            .query(terminate, &[&pid])
+            .await
+            .expect(terminate)
+            .is_empty()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the call never waited for the lock"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        lock.rollback().await.expect("unlock");
+        let err = stalled
+            .await
+            .expect("the call returns")
+            .expect_err("its connection was terminated");
+        assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+        // The next call gets a connection that works, not the dead one.
+        assert_eq!(subjects(&domain).await, ["kept"], "after create: {create}");
+    }
 }

@@ -183,10 +183,25 @@ pub fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<String> {
 /// its resource and gets the optional columns it lacks (PostgreSQL: and the
 /// hidden sequence column) instead of its `CREATE TABLE`; a drift that cannot
 /// be mended safely is an [`ErrorKind::SchemaDrift`](crate::ErrorKind::SchemaDrift).
+/// Every foreign key and index is in it (each idempotent); see
+/// [`migration_plan_with`] for a plan that leaves out those present.
 pub fn migration_plan(
     dialect: Dialect,
     schemas: &[&'static Schema],
     found: &dyn Fn(&str) -> Option<Vec<FoundColumn>>,
 ) -> Result<Vec<String>> {
-    ddl::plan(dialect, schemas, found)
+    ddl::plan(dialect, schemas, found, &|_| false)
+}
+
+/// [`migration_plan`] without the foreign keys and indexes the database has
+/// already: `named(name)` says whether an index or constraint of that name
+/// exists (in the schema migrated). A database that has everything gets an
+/// empty plan.
+pub fn migration_plan_with(
+    dialect: Dialect,
+    schemas: &[&'static Schema],
+    found: &dyn Fn(&str) -> Option<Vec<FoundColumn>>,
+    named: &dyn Fn(&str) -> bool,
+) -> Result<Vec<String>> {
+    ddl::plan(dialect, schemas, found, named)
 }

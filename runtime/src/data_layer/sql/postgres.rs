@@ -166,7 +166,10 @@ impl Postgres {
     /// ran past the timeout, the statement cancelled, `lease` closed and a
     /// timeout error (which, in a transaction's layer, aborted the
     /// transaction).
-    fn settle<T>(&self, lease: Lease, outcome: Option<Result<T>>) -> Result<T> {
+    fn settle<T>(&self, mut lease: Lease, outcome: Option<Result<T>>) -> Result<T> {
+        if let Some(Err(_)) = &outcome {
+            lease.distrust();
+        }
         outcome.unwrap_or_else(|| {
             let limit = self.statement_timeout.unwrap_or_default();
             let err = abandon(lease, limit, self.connect_timeout);
@@ -501,24 +504,30 @@ impl DataLayer for Postgres {
                 self.pool.manager().statement_caches.clear();
                 return Ok(());
             }
-            let tx = client
-                .transaction()
-                .await
-                .map_err(|e| data_layer("starting a transaction", e))?;
-            // Read and changed in one transaction. (A concurrent `migrate`
-            // may still add the same column first: an error, never a loss.)
-            let ddl = migrate::plan(&tx, &schemas).await?;
-            for sql in &ddl {
-                tracing::debug!(sql = %sql, "postgres");
-                self.statements.fetch_add(1, Ordering::Relaxed);
-                tx.batch_execute(sql)
+            let migrated = async {
+                let tx = client
+                    .transaction()
                     .await
-                    .map_err(|e| data_layer("migrating", e))?;
+                    .map_err(|e| data_layer("starting a transaction", e))?;
+                // Read and changed in one transaction. (A concurrent `migrate`
+                // may still add the same column first: an error, never a loss.)
+                let ddl = migrate::plan(&tx, &schemas).await?;
+                for sql in &ddl {
+                    tracing::debug!(sql = %sql, "postgres");
+                    self.statements.fetch_add(1, Ordering::Relaxed);
+                    tx.batch_execute(sql)
+                        .await
+                        .map_err(|e| data_layer("migrating", e))?;
+                }
+                tx.commit().await.map_err(|e| data_layer("migrating", e))
+            };
+            let migrated = migrated.await;
+            if migrated.is_err() {
+                client.distrust();
             }
-            tx.commit().await.map_err(|e| data_layer("migrating", e))?;
             // Tables may have changed under statements prepared before.
             self.pool.manager().statement_caches.clear();
-            Ok(())
+            migrated
         })
     }
 
@@ -527,9 +536,14 @@ impl DataLayer for Postgres {
         schemas: Vec<&'static Schema>,
     ) -> BoxFuture<'a, Result<Vec<String>>> {
         Box::pin(async move {
-            let client = self.lease().await?;
-            self.outside_savepoint(migrate::plan(&*client, &schemas))
-                .await
+            let mut client = self.lease().await?;
+            let plan = self
+                .outside_savepoint(migrate::plan(&*client, &schemas))
+                .await;
+            if plan.is_err() {
+                client.distrust();
+            }
+            plan
         })
     }
 }

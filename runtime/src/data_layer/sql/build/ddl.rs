@@ -35,17 +35,23 @@ use crate::value::ValueType;
 
 pub(super) fn migrate(dialect: Dialect, schemas: &[&'static Schema]) -> Vec<String> {
     let (tables, rest) = statements(dialect, schemas);
-    tables.into_iter().map(|(_, sql)| sql).chain(rest).collect()
+    tables
+        .into_iter()
+        .map(|(_, sql)| sql)
+        .chain(rest.into_iter().map(|(_, sql)| sql))
+        .collect()
 }
 
 /// The statements of [`migrate`] for `schemas`, the tables of which are
 /// already as `found` describes them (`None`: no such table): a table that
 /// exists is compared with its resource (`drift`) and given what it lacks
-/// instead of its `CREATE TABLE`.
+/// instead of its `CREATE TABLE`; a foreign key or index whose name `named`
+/// knows exists already and is left out.
 pub(super) fn plan(
     dialect: Dialect,
     schemas: &[&'static Schema],
     found: &dyn Fn(&str) -> Option<Vec<FoundColumn>>,
+    named: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<String>> {
     let (tables, rest) = statements(dialect, schemas);
     let mut plan = Vec::new();
@@ -57,7 +63,11 @@ pub(super) fn plan(
             })?),
         }
     }
-    plan.extend(rest);
+    plan.extend(
+        rest.into_iter()
+            .filter(|(name, _)| !named(name))
+            .map(|(_, sql)| sql),
+    );
     Ok(plan)
 }
 
@@ -77,12 +87,12 @@ fn column(dialect: Dialect, schema: &Schema, a: &Attribute) -> String {
 }
 
 /// Every table's `CREATE TABLE IF NOT EXISTS` (with its schema), then the
-/// foreign keys and indexes.
+/// foreign keys and indexes (each with the name it makes).
 #[allow(clippy::type_complexity)]
 fn statements(
     dialect: Dialect,
     schemas: &[&'static Schema],
-) -> (Vec<(&'static Schema, String)>, Vec<String>) {
+) -> (Vec<(&'static Schema, String)>, Vec<(String, String)>) {
     let mut unique: Vec<&'static Schema> = Vec::new();
     for &schema in schemas {
         if !unique.iter().any(|s| s.table == schema.table) {
@@ -172,12 +182,13 @@ fn statements(
                             // Deferrable, so that a create split into several
                             // INSERTs checks its keys at COMMIT, as SQLite and
                             // memory do (see `Postgres::create`).
-                            foreign_keys.push(format!(
-                                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} AND connamespace = current_schema()::regnamespace) THEN ALTER TABLE {} ADD CONSTRAINT {} {clause} DEFERRABLE INITIALLY IMMEDIATE; END IF; END $$",
+                            let sql = format!(
+                                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = {} AND connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())) THEN ALTER TABLE {} ADD CONSTRAINT {} {clause} DEFERRABLE INITIALLY IMMEDIATE; END IF; END $$",
                                 literal(&name),
                                 ident(schema.table),
                                 ident(&name),
-                            ));
+                            );
+                            foreign_keys.push((name, sql));
                         }
                     }
                 }
@@ -212,22 +223,25 @@ fn statements(
             Dialect::Sqlite => name,
             Dialect::Postgres => pg_name(&name),
         };
-        format!(
+        let sql = format!(
             "CREATE INDEX IF NOT EXISTS {} ON {} ({})",
             ident(&name),
             ident(table),
             ident(column)
-        )
+        );
+        (name, sql)
     });
     let unique = schemas.iter().flat_map(|&schema| {
         schema.identities.iter().map(move |identity| {
             let columns: Vec<String> = identity.columns(schema).into_iter().map(ident).collect();
-            format!(
+            let name = identity_index(dialect, schema, identity);
+            let sql = format!(
                 "CREATE UNIQUE INDEX IF NOT EXISTS {} ON {} ({})",
-                ident(&identity_index(dialect, schema, identity)),
+                ident(&name),
                 ident(schema.table),
                 columns.join(", ")
-            )
+            );
+            (name, sql)
         })
     });
     let rest = foreign_keys

@@ -1,7 +1,8 @@
 //! What `migrate` runs on PostgreSQL: each resource's table read back from
 //! `information_schema.columns` (in the current schema) and compared with it
 //! (`build::migration_plan`), so a table that exists gets the columns it
-//! lacks, the hidden sequence column included, or the drift is reported.
+//! lacks, the hidden sequence column included, or the drift is reported;
+//! indexes and foreign keys already there are left out.
 
 use std::collections::HashMap;
 
@@ -19,6 +20,12 @@ const COLUMNS: &str = "SELECT table_name::text, column_name::text, data_type::te
      FROM information_schema.columns \
      WHERE table_schema = current_schema() AND table_name = ANY($1) \
      ORDER BY table_name, ordinal_position";
+
+/// The names of the current schema's indexes and constraints, which the plan
+/// need not make again.
+const NAMES: &str = "SELECT indexname::text FROM pg_indexes WHERE schemaname = current_schema() \
+     UNION ALL SELECT conname::text FROM pg_constraint \
+     WHERE connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())";
 
 /// The statements that bring the database `client` reaches up to `schemas`.
 pub(super) async fn plan<C: GenericClient + Sync>(
@@ -41,7 +48,15 @@ pub(super) async fn plan<C: GenericClient + Sync>(
             has_default: row.try_get(4).map_err(read)?,
         });
     }
-    build::migration_plan(Dialect::Postgres, schemas, &|table| {
-        found.get(table).cloned()
-    })
+    let names: std::collections::HashSet<String> = client
+        .query(NAMES, &[])
+        .await
+        .and_then(|rows| rows.iter().map(|row| row.try_get(0)).collect())
+        .map_err(|e| data_layer("reading the indexes and constraints to migrate", e))?;
+    build::migration_plan_with(
+        Dialect::Postgres,
+        schemas,
+        &|table| found.get(table).cloned(),
+        &|name| names.contains(name),
+    )
 }

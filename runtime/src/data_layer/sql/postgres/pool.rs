@@ -9,7 +9,11 @@
 //! so each connection the layer itself used is marked clean when it comes back
 //! ([`Lease`]); any other is rolled back (`ROLLBACK`, harmless outside a
 //! transaction) by the pool's `pre_recycle` hook before it is handed out again,
-//! and closed if that fails or takes longer than the connect timeout. The mark
+//! and closed if that fails or takes longer than the connect timeout. So is a
+//! connection a statement failed on ([`Lease::distrust`]): the failure may be
+//! its backend's end (terminated, the server restarting), which the client
+//! learns only after the error, so without the check the next caller would
+//! get a dead connection. The mark
 //! is the address of the connection's statement cache, which lives as long as
 //! the connection; a new connection clears its address's mark, so a stale mark
 //! never vouches for it. (A `ROLLBACK` on every checkout, deadpool's
@@ -135,6 +139,14 @@ impl Lease {
         if let Some(object) = self.object.take() {
             drop(Object::take(object));
         }
+    }
+
+    /// Gives the connection back unmarked: a statement on it failed, and the
+    /// failure may have ended the connection (its backend terminated) before
+    /// the client noticed, so the pool's `ROLLBACK` checks it before anyone
+    /// else gets it, and closes it if it is dead.
+    pub(super) fn distrust(&mut self) {
+        self.marks = None;
     }
 
     /// The connection, kept out of the pool by the caller (a transaction).

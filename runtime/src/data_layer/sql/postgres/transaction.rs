@@ -50,12 +50,12 @@ impl Postgres {
                  run the inner block in the outer transaction",
             ));
         }
-        let lease = self.lease().await?;
+        let mut lease = self.lease().await?;
         tracing::debug!(sql = "BEGIN", "postgres");
-        lease
-            .batch_execute("BEGIN")
-            .await
-            .map_err(|e| data_layer("beginning a transaction", e))?;
+        if let Err(e) = lease.batch_execute("BEGIN").await {
+            lease.distrust();
+            return Err(data_layer("beginning a transaction", e));
+        }
         let object = lease.keep();
         let mut layer = self.clone();
         layer.held = Some(Held {
@@ -119,8 +119,12 @@ impl PostgresTransaction {
             return Err(held.aborted.unseen());
         }
         // After COMMIT or ROLLBACK, failed or not, the connection is outside a
-        // transaction (or broken, which the pool finds when it checks it).
-        drop(Lease::new(object, self.layer.marks.clone()));
+        // transaction, or broken: after a failure the pool checks it.
+        let mut lease = Lease::new(object, self.layer.marks.clone());
+        if result.is_err() {
+            lease.distrust();
+        }
+        drop(lease);
         result.map_err(|e| {
             // A deferred constraint fails the COMMIT: the error of a write to
             // the table that broke it.

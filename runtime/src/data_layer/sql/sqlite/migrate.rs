@@ -1,6 +1,7 @@
 //! What `migrate` runs on SQLite: each resource's table read back with
 //! `PRAGMA table_info` and compared with it (`build::migration_plan`), so a
-//! table that exists gets the columns it lacks, or the drift is reported.
+//! table that exists gets the columns it lacks, or the drift is reported, and
+//! indexes already there are left out.
 
 use rusqlite::Connection;
 
@@ -20,7 +21,21 @@ pub(super) fn plan(conn: &Connection, schemas: &[&'static Schema]) -> Result<Vec
             found.insert(schema.table, columns);
         }
     }
-    build::migration_plan(Dialect::Sqlite, schemas, &|table| found.get(table).cloned())
+    let names = index_names(conn)
+        .map_err(|e| errors::database(format_args!("reading the indexes to migrate"), e))?;
+    build::migration_plan_with(
+        Dialect::Sqlite,
+        schemas,
+        &|table| found.get(table).cloned(),
+        &|name| names.contains(name),
+    )
+}
+
+/// The names of the database's indexes (SQLite declares foreign keys in
+/// `CREATE TABLE`: they have none to look for).
+fn index_names(conn: &Connection) -> rusqlite::Result<std::collections::HashSet<String>> {
+    let mut statement = conn.prepare("SELECT name FROM sqlite_schema WHERE type = 'index'")?;
+    statement.query_map([], |row| row.get(0))?.collect()
 }
 
 /// The columns of `table`, or `None` when there is no such table.

@@ -155,7 +155,7 @@ fn ddl() {
     );
     assert_eq!(
         pg[4],
-        r#"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'ticket_rep_id_fkey' AND connamespace = current_schema()::regnamespace) THEN ALTER TABLE "ticket" ADD CONSTRAINT "ticket_rep_id_fkey" FOREIGN KEY ("rep_id") REFERENCES "rep" ("id") DEFERRABLE INITIALLY IMMEDIATE; END IF; END $$"#
+        r#"DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'ticket_rep_id_fkey' AND connamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())) THEN ALTER TABLE "ticket" ADD CONSTRAINT "ticket_rep_id_fkey" FOREIGN KEY ("rep_id") REFERENCES "rep" ("id") DEFERRABLE INITIALLY IMMEDIATE; END IF; END $$"#
     );
     assert_eq!(pg[5..], sqlite[4..]);
     // Without the destination, no foreign key; each schema once.
