@@ -146,6 +146,9 @@ pub struct Identity {
     /// Where the keys are written (`[..]`, `keys(..)`), for an error about
     /// all of them; `None` when the front end found none and said so.
     pub keys_span: Option<Span>,
+    /// Its doc comments (`resource!`), for the generated function; without
+    /// any, the function says what the identity is.
+    pub docs: Vec<syn::Attribute>,
 }
 
 /// A word the front end found where a keyword was expected.

@@ -269,18 +269,16 @@ pub enum ErrorKind {
         /// read or updated, a record created with its key set).
         key: Option<Value>,
     },
-    /// A read of a multitenant resource without `.tenant(..)`, which the
-    /// resource does not allow (no `global;` in its `multitenancy` block).
-    #[error("{resource} is multitenant: give the read a tenant with `.tenant(..)`")]
+    /// A read or write of a multitenant resource without `.tenant(..)`, which
+    /// the resource does not allow (no `global;` in its `multitenancy` block).
+    #[error("{resource} is multitenant: give the call a tenant with `.tenant(..)`")]
     TenantRequired {
-        /// The resource read.
+        /// The resource read or written.
         resource: &'static str,
     },
     /// A policy's `^actor(field)` or `actor_attribute_equals` names a field the
     /// actor does not have (never taken as a silent mismatch).
-    #[error(
-        "a read policy of {resource} uses the actor's `{attribute}`, which the actor does not have"
-    )]
+    #[error("a policy of {resource} uses the actor's `{attribute}`, which the actor does not have")]
     ActorAttribute {
         /// The resource whose policy it is.
         resource: &'static str,

@@ -332,9 +332,21 @@ impl From<&str> for Value {
 /// timestamp (SQLite's text and PostgreSQL's `timestamptz` hold microseconds),
 /// applied as a `DateTime<Utc>` becomes a [`Value`], so that memory holds and
 /// compares the same instant the SQL layers do. Rounded down, as SQLite's text
-/// is: never into the next second, day or year.
+/// is: never into the next second, day or year. A leap second (chrono's
+/// `23:59:60.5`, a nanosecond count past one second) is the instant
+/// PostgreSQL reads it as: that far into the next second (`00:00:00.5`).
 pub(crate) fn whole_micros(d: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::Timelike as _;
     let nanos = d.nanosecond();
+    let (d, nanos) = match nanos.checked_sub(1_000_000_000) {
+        Some(past) => match d
+            .with_nanosecond(past)
+            .and_then(|d| d.checked_add_signed(chrono::TimeDelta::seconds(1)))
+        {
+            Some(next) => (next, past),
+            None => (d, nanos),
+        },
+        None => (d, nanos),
+    };
     d.with_nanosecond(nanos - nanos % 1_000).unwrap_or(d)
 }

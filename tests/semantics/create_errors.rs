@@ -161,6 +161,27 @@ async fn a_duplicate_primary_key_is_an_error_and_generated_keys_avoid_taken_ones
         .await?;
     assert_eq!(ids(d.create_many(names(&["z"])).await?), [23]);
     assert_eq!(d.read(Tag::query()).await?.len(), 8);
+    // Once the largest key there is is taken, none is left to generate (the
+    // same error on every layer), yet a create that gives its key still works.
+    d.create(
+        Tag::changeset()
+            .set(Tag::id(), i64::MAX)
+            .set(Tag::name(), "last"),
+    )
+    .await?;
+    let err = d
+        .create(Tag::changeset().set(Tag::name(), "one too many"))
+        .await
+        .expect_err("no key is left");
+    assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+    assert!(
+        err.to_string()
+            .contains("no integer key is left for a new Tag"),
+        "{err}"
+    );
+    d.create(Tag::changeset().set(Tag::id(), 4).set(Tag::name(), "four"))
+        .await?;
+    assert_eq!(d.read(Tag::query()).await?.len(), 10);
 
     let ada = rep(d, "Ada", 0).await;
     let err = d

@@ -10,8 +10,10 @@ use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
 use crate::suggest::did_you_mean;
 
 mod calls;
+mod depth;
 
 use calls::parse_call;
+use depth::Levels;
 
 mod kw {
     syn::custom_keyword!(and);
@@ -95,6 +97,7 @@ fn joined(spans: &[Span]) -> Span {
 }
 
 fn parse_or(input: ParseStream) -> Result<Expr> {
+    let mut levels = Levels::enter(input.span())?;
     let mut lhs = parse_and(input)?;
     loop {
         let (span, text) = if input.peek(kw::or) {
@@ -104,6 +107,7 @@ fn parse_or(input: ParseStream) -> Result<Expr> {
         } else {
             return Ok(lhs);
         };
+        levels.deeper(span)?;
         operand_after(input, span, text, "a condition")?;
         let rhs = parse_and(input)?;
         lhs = Expr::Logic {
@@ -116,6 +120,7 @@ fn parse_or(input: ParseStream) -> Result<Expr> {
 }
 
 fn parse_and(input: ParseStream) -> Result<Expr> {
+    let mut levels = Levels::none();
     let mut lhs = parse_not(input)?;
     loop {
         let (span, text) = if input.peek(kw::and) {
@@ -125,6 +130,7 @@ fn parse_and(input: ParseStream) -> Result<Expr> {
         } else {
             return Ok(lhs);
         };
+        levels.deeper(span)?;
         operand_after(input, span, text, "a condition")?;
         let rhs = parse_not(input)?;
         lhs = Expr::Logic {
@@ -144,6 +150,7 @@ fn parse_not(input: ParseStream) -> Result<Expr> {
     } else {
         return parse_cmp(input);
     };
+    let _levels = Levels::enter(span)?;
     operand_after(input, span, text, "a condition")?;
     let expr = parse_not(input)?;
     Ok(Expr::Not {
@@ -198,6 +205,7 @@ fn parse_cmp(input: ParseStream) -> Result<Expr> {
     let Some((op, span)) = parse_cmp_op(input)? else {
         return Ok(lhs);
     };
+    let _levels = Levels::enter(span)?;
     match op {
         Some(op) => operand_after(input, span, cmp_text(op), "a value")?,
         None => operand_after(input, span, "in", "a list")?,
@@ -230,6 +238,7 @@ fn parse_cmp(input: ParseStream) -> Result<Expr> {
 }
 
 fn parse_sum(input: ParseStream) -> Result<Expr> {
+    let mut levels = Levels::none();
     let mut lhs = parse_product(input)?;
     loop {
         let (op, span) = if input.peek(Token![+]) && !input.peek(Token![+=]) {
@@ -239,6 +248,7 @@ fn parse_sum(input: ParseStream) -> Result<Expr> {
         } else {
             return Ok(lhs);
         };
+        levels.deeper(span)?;
         let text = if op == ArithOp::Add { "+" } else { "-" };
         operand_after(input, span, text, "a number")?;
         let rhs = parse_product(input)?;
@@ -252,6 +262,7 @@ fn parse_sum(input: ParseStream) -> Result<Expr> {
 }
 
 fn parse_product(input: ParseStream) -> Result<Expr> {
+    let mut levels = Levels::none();
     let mut lhs = parse_unary(input)?;
     loop {
         let (op, span) = if input.peek(Token![*]) && !input.peek(Token![*=]) {
@@ -261,6 +272,7 @@ fn parse_product(input: ParseStream) -> Result<Expr> {
         } else {
             return Ok(lhs);
         };
+        levels.deeper(span)?;
         let text = if op == ArithOp::Mul { "*" } else { "/" };
         operand_after(input, span, text, "a number")?;
         let rhs = parse_unary(input)?;
@@ -276,6 +288,7 @@ fn parse_product(input: ParseStream) -> Result<Expr> {
 fn parse_unary(input: ParseStream) -> Result<Expr> {
     if input.peek(Token![-]) {
         let span = input.parse::<Token![-]>()?.span;
+        let _levels = Levels::enter(span)?;
         operand_after(input, span, "-", "a number")?;
         let expr = parse_unary(input)?;
         return Ok(Expr::Neg {

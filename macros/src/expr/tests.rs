@@ -327,3 +327,38 @@ fn policy_templates_are_read_first_and_take_their_kind() {
     assert!(out.contains("kind :: Any > :: new (__ashore_t2)"));
     assert!(out.contains("filter_for :: < Ticket >"));
 }
+
+#[test]
+fn a_filter_past_the_depth_limit_is_an_error_not_a_crash() {
+    // rustc gives a proc macro a larger stack than a test thread's 2 MiB, which
+    // 256 levels of the unoptimized parser need.
+    std::thread::Builder::new()
+        .stack_size(32 << 20)
+        .spawn(deep_filters)
+        .expect("a thread")
+        .join()
+        .expect("no panic");
+}
+
+fn deep_filters() {
+    // What rustc overflowed its stack on: deep nesting and long chains, each
+    // an error naming the limit once past it.
+    let deep = |open: &str, close: &str, n: usize| {
+        format!("{}priority > 1{}", open.repeat(n), close.repeat(n))
+    };
+    let limit = "nests deeper than 256 levels";
+    for src in [
+        deep("(", ")", 1000),
+        deep("not ", "", 1000),
+        deep("is_nil(", ")", 1000),
+        format!("done and {}", vec!["priority > 0"; 1500].join(" and ")),
+        format!("priority > 0{}", " + 1".repeat(3000)),
+        format!("-{}", "-".repeat(1000)) + "priority > 0",
+    ] {
+        assert!(error(&src).contains(limit), "{}", &src[..40]);
+    }
+    // What a person writes stays well within it.
+    generated(&deep("(", ")", 100));
+    generated(&deep("not ", "", 100));
+    generated(&vec!["priority > 0"; 200].join(" and "));
+}

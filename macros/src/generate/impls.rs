@@ -62,9 +62,16 @@ pub fn resource_items(
                 |s| quote_spanned!(s=> __ashore::Field<Self,),
                 |s| quote_spanned!(s=> >),
             );
+            // Declared without a doc (it is implied): the struct field's.
+            let implied = super::structs::belongs_to(ctx.resource, a)
+                .filter(|_| docs.is_empty())
+                .map(super::structs::key_doc)
+                .into_iter();
             fk_accessors.extend(quote_spanned! {ends.0=>
                 #(#docs)*
+                #(#[doc = #implied])*
                 #[inline]
+                #[must_use]
                 pub fn #name() -> #field {
                     __ashore::new_field(#lit, #index)
                 }
@@ -186,9 +193,13 @@ pub fn inherent_items(ctx: &Ctx, more: TokenStream) -> TokenStream {
                 keys.join(", ")
             );
             let index = Literal::usize_unsuffixed(index);
+            let docs = &identity.docs;
+            let doc = docs.is_empty().then_some(doc).into_iter();
             quote_spanned! {name.span()=>
-                #[doc = #doc]
+                #(#docs)*
+                #(#[doc = #doc])*
                 #[inline]
+                #[must_use]
                 pub fn #name() -> __ashore::IdentityRef<Self> {
                     __ashore::IdentityRef::new(#index)
                 }

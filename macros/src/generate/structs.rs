@@ -36,15 +36,7 @@ pub fn definition(resource: &Resource, columns: &[Attribute]) -> TokenStream {
     for (index, a) in columns.iter().enumerate() {
         let rel = belongs_to(resource, a);
         // Said in words: the type reads as a `PrimaryKeyOf` with `{ _ }` in docs.
-        c_doc.push(Vec::from_iter(rel.map(|rel| {
-            let dest = &rel.destination;
-            let dest = crate::model::type_name(dest)
-                .map_or_else(|| quote!(#dest).to_string(), |i| i.unraw().to_string());
-            format!(
-                " The key of the belongs_to `{}`: the primary key of a `{dest}`.",
-                rel.name.unraw()
-            )
-        })));
+        c_doc.push(Vec::from_iter(rel.map(key_doc)));
         c_ty.push(match rel.map(|rel| &rel.destination) {
             Some(dest) => {
                 // Spanned as `spans::around` does, and the path to the constant
@@ -127,8 +119,22 @@ pub fn key_consts(ctx: &Ctx) -> TokenStream {
     quote!(#(#consts)*)
 }
 
+/// The doc of the foreign key a belongs_to adds (its field and accessor).
+pub(super) fn key_doc(rel: &Relationship) -> String {
+    let dest = &rel.destination;
+    let dest = crate::model::type_name(dest)
+        .map_or_else(|| quote!(#dest).to_string(), |i| i.unraw().to_string());
+    format!(
+        " The key of the belongs_to `{}`: the primary key of a `{dest}`.",
+        rel.name.unraw()
+    )
+}
+
 /// The belongs_to that adds `column`, if one does.
-fn belongs_to<'a>(resource: &'a Resource, column: &Attribute) -> Option<&'a Relationship> {
+pub(super) fn belongs_to<'a>(
+    resource: &'a Resource,
+    column: &Attribute,
+) -> Option<&'a Relationship> {
     let Origin::BelongsTo(by) = &column.origin else {
         return None;
     };

@@ -15,13 +15,13 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser, Result};
 use syn::{Ident, Token, Type};
 
-use super::syntax::field_name;
+use super::syntax::{field_name, item_attributes};
 use crate::expr;
 use crate::model::{Aggregate, AggregateKind};
 
 /// `resource!`'s `aggregates { .. }` item (its tokens end with `;` or `{ }`).
 pub fn dsl_item(input: ParseStream) -> Result<Aggregate> {
-    let attrs = input.call(syn::Attribute::parse_outer)?;
+    let attrs = item_attributes(input)?;
     let (kind, keyword) = kind(input)?;
     let name = input.call(field_name)?;
     if !input.peek(Token![:]) {

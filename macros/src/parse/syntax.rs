@@ -172,11 +172,17 @@ pub fn read_with(word: Ident, unknown: &mut Vec<Unknown>) -> ReadWith {
 pub fn field_name(input: ParseStream) -> Result<Ident> {
     // An identifier that is not a keyword (a raw one is not), found by peeking
     // at the token: lexing its text again costs a trip to the compiler.
-    if input.peek(Ident) || !input.peek(Ident::peek_any) {
-        // Otherwise the usual "expected identifier" error, on the offending token.
+    if !input.peek(Ident::peek_any) {
+        // The usual "expected identifier" error, on the offending token.
         return input.parse();
     }
+    // `gen` is an identifier to syn but reserved in edition 2024, where
+    // the code generated with it would not parse.
+    let keyword = !input.peek(Ident) || input.cursor().ident().is_some_and(|(i, _)| i == "gen");
     let name = input.call(Ident::parse_any)?;
+    if !keyword {
+        return Ok(name);
+    }
     let text = name.to_string();
     let message = if matches!(text.as_str(), "self" | "Self" | "super" | "crate") {
         format!("`{text}` cannot name a field, not even as a raw identifier: choose another name")
@@ -187,4 +193,21 @@ pub fn field_name(input: ParseStream) -> Result<Ident> {
         )
     };
     Err(syn::Error::new(name.span(), message))
+}
+
+/// The outer attributes of the struct or of a declaration inside `resource!`
+/// (an attribute, relationship or aggregate): docs and attributes, but no
+/// `#[cfg]`, which would remove the item while the code generated for it
+/// still names it (rustc then reports that inside the expansion).
+pub fn item_attributes(input: ParseStream) -> Result<Vec<syn::Attribute>> {
+    let attrs = input.call(syn::Attribute::parse_outer)?;
+    if let Some(cfg) = attrs.iter().find(|a| a.path().is_ident("cfg")) {
+        return Err(syn::Error::new_spanned(
+            cfg,
+            "`#[cfg]` cannot remove part of a `resource!`: the code generated for the resource \
+             names every part; put it on the whole call, `#[cfg(..)] resource! { .. }` (one \
+             per configuration), or use `#[derive(Resource)]`, whose fields take `#[cfg]`",
+        ));
+    }
+    Ok(attrs)
 }

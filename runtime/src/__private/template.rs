@@ -126,7 +126,8 @@ macro_rules! __ashore_resource_items {
         #[diagnostic::do_not_recommend]
         $impl_fields __ashore::Fields for $fields {}
         // The accessors mirror the fields: a pub resource may relate to a private one.
-        #[allow(dead_code, private_interfaces)]
+        // Named as the user named the fields (the struct's own lint says so once).
+        #[allow(dead_code, private_interfaces, non_snake_case)]
         impl $ident {
             $(
                 #[doc = $query_doc]
@@ -204,6 +205,7 @@ macro_rules! __ashore_resource_fns {
             $($no_pk)?
         }
 
+        #[allow(non_snake_case)]
         fn read_columns(
             reader: &mut dyn __ashore::ColumnReader,
         ) -> __ashore::Result<Self> {

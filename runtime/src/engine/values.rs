@@ -41,9 +41,16 @@ fn refusal(value: &Value) -> Option<&'static str> {
              timestamps (and PostgreSQL cannot hold all of them)",
         ),
         #[cfg(feature = "json")]
-        Value::Json(j) if crate::value::json::holds_nul(j) => Some(
-            "a JSON document holding a NUL character (\\u0000), which PostgreSQL's jsonb cannot store",
-        ),
+        Value::Json(j) => crate::value::json::refusal(j).map(|refusal| match refusal {
+            crate::value::json::Refusal::Nul => {
+                "a JSON document holding a NUL character (\\u0000), which PostgreSQL's jsonb \
+                 cannot store"
+            }
+            crate::value::json::Refusal::Deep => {
+                "a JSON document nesting more than 127 arrays and objects, which the SQL layers \
+                 could not read back"
+            }
+        }),
         _ => None,
     }
 }

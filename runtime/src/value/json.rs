@@ -31,15 +31,50 @@ pub(crate) fn compare(a: &Json, b: &Json) -> Ordering {
     canonical(a).cmp(&canonical(b))
 }
 
-/// Whether some string of `value`, a key or a value, holds a NUL character
-/// (which PostgreSQL's `jsonb` cannot store).
-pub(crate) fn holds_nul(value: &Json) -> bool {
-    match value {
-        Json::String(s) => s.contains('\0'),
-        Json::Array(items) => items.iter().any(holds_nul),
-        Json::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || holds_nul(v)),
-        Json::Null | Json::Bool(_) | Json::Number(_) => false,
+/// How many arrays and objects a stored document may nest: what `serde_json`
+/// reads back (its recursion limit, 128, counts the container it refuses).
+pub(crate) const MAX_DEPTH: usize = 127;
+
+/// What no layer can store alike in `value`, if anything: a string (a key
+/// or a value) holding a NUL character, which PostgreSQL's `jsonb` cannot
+/// store, or arrays and objects nested deeper than [`MAX_DEPTH`], which the
+/// SQL layers could not read back. One walk with an explicit stack, so a
+/// document of any depth costs no call stack.
+pub(crate) fn refusal(value: &Json) -> Option<Refusal> {
+    let mut stack = vec![(value, 0)];
+    while let Some((value, depth)) = stack.pop() {
+        match value {
+            Json::String(s) if s.contains('\0') => return Some(Refusal::Nul),
+            Json::Array(items) => {
+                if depth == MAX_DEPTH {
+                    return Some(Refusal::Deep);
+                }
+                stack.extend(items.iter().map(|item| (item, depth + 1)));
+            }
+            Json::Object(map) => {
+                if depth == MAX_DEPTH {
+                    return Some(Refusal::Deep);
+                }
+                for (key, item) in map {
+                    if key.contains('\0') {
+                        return Some(Refusal::Nul);
+                    }
+                    stack.push((item, depth + 1));
+                }
+            }
+            Json::Null | Json::Bool(_) | Json::Number(_) | Json::String(_) => {}
+        }
     }
+    None
+}
+
+/// Why [`refusal`] refuses a document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// A string holding a NUL character.
+    Nul,
+    /// Arrays and objects nested deeper than [`MAX_DEPTH`].
+    Deep,
 }
 
 fn write_canonical(value: &Json, out: &mut String) {
@@ -136,8 +171,32 @@ mod tests {
 
     #[test]
     fn a_nul_anywhere_is_found() {
-        assert!(holds_nul(&json!({"a": ["x\u{0}"]})));
-        assert!(holds_nul(&json!({"\u{0}": 1})));
-        assert!(!holds_nul(&json!({"a": ["x"]})));
+        assert_eq!(refusal(&json!({"a": ["x\u{0}"]})), Some(Refusal::Nul));
+        assert_eq!(refusal(&json!({"\u{0}": 1})), Some(Refusal::Nul));
+        assert_eq!(refusal(&json!({"a": ["x"]})), None);
+    }
+
+    #[test]
+    fn nesting_is_refused_where_serde_json_stops_reading() {
+        let nested = |depth: usize| {
+            let mut v = json!(1);
+            for i in 0..depth {
+                v = if i % 2 == 0 {
+                    json!([v])
+                } else {
+                    json!({ "k": v })
+                };
+            }
+            v
+        };
+        for depth in [MAX_DEPTH - 1, MAX_DEPTH] {
+            assert_eq!(refusal(&nested(depth)), None);
+            serde_json::from_str::<Json>(&nested(depth).to_string()).expect("read back");
+        }
+        for depth in [MAX_DEPTH + 1, 1_000] {
+            assert_eq!(refusal(&nested(depth)), Some(Refusal::Deep));
+        }
+        serde_json::from_str::<Json>(&nested(MAX_DEPTH + 1).to_string())
+            .expect_err("serde_json's own limit");
     }
 }

@@ -154,7 +154,9 @@ impl Ticket {
     pub fn priority() -> ap::Field<Self, Option<i64>> {
         ap::new_field("priority", 2)
     }
+    /// The key of the belongs_to `representative`: the primary key of a `Representative`.
     #[inline]
+    #[must_use]
     pub fn representative_id()
     -> ap::Field<Self, Option<<Representative as ap::Resource>::PrimaryKey>> {
         ap::new_field("representative_id", 3)

@@ -105,5 +105,6 @@ pub fn identity(meta: &Meta, errors: &mut Vec<darling::Error>) -> Option<Identit
         name,
         keys,
         keys_span,
+        docs: Vec::new(),
     })
 }

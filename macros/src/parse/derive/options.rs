@@ -266,9 +266,20 @@ impl FieldOptions {
 
     fn primary_key(&mut self, meta: &Meta, word: &Ident, kind: PrimaryKeyKind) {
         let keyword = kind.keyword();
-        let message = if !matches!(meta, Meta::Path(_)) {
-            format!("`{keyword}` takes no value: write `#[resource({keyword})]`")
-        } else if let Some(first) = self.primary_key {
+        if !matches!(meta, Meta::Path(_)) {
+            let message = format!("`{keyword}` takes no value: write `#[resource({keyword})]`");
+            self.errors.push(error(word, message));
+            // Read as the key all the same, when nothing else claims the
+            // field: one error, not a second "has no primary key".
+            if self.primary_key.is_none() && self.relationship.is_none() {
+                self.primary_key = Some(PrimaryKey {
+                    kind,
+                    keyword: word.span(),
+                });
+            }
+            return;
+        }
+        let message = if let Some(first) = self.primary_key {
             if first.kind == kind {
                 format!("`{keyword}` is given twice: keep one")
             } else {

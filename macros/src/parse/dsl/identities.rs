@@ -12,7 +12,7 @@ use syn::{Ident, Token};
 use super::items;
 use crate::errors::Errors;
 use crate::model::{Identity, Place, Resource, Unknown};
-use crate::parse::syntax::field_name;
+use crate::parse::syntax::{field_name, item_attributes};
 
 /// Parses each item of `identities { }` into `resource`.
 pub(super) fn identities(block: TokenStream, resource: &mut Resource, errors: &Errors) {
@@ -26,6 +26,13 @@ pub(super) fn identities(block: TokenStream, resource: &mut Resource, errors: &E
 
 /// `identity <name> [<key>, ..];`
 fn identity(input: ParseStream, resource: &mut Resource) -> Result<()> {
+    let docs = item_attributes(input)?;
+    if let Some(other) = docs.iter().find(|a| !a.path().is_ident("doc")) {
+        return Err(syn::Error::new_spanned(
+            other,
+            "an identity takes doc comments only: it is no field to put attributes on",
+        ));
+    }
     let word = input.call(Ident::parse_any)?;
     if word != "identity" {
         input.parse::<TokenStream>()?;
@@ -52,6 +59,7 @@ fn identity(input: ParseStream, resource: &mut Resource) -> Result<()> {
         name,
         keys: list.into_iter().collect(),
         keys_span: Some(bracket.span.join()),
+        docs,
     });
     Ok(())
 }

@@ -22,7 +22,7 @@ use syn::{Ident, Token, Type, Visibility};
 
 use crate::errors::Errors;
 use crate::model::{self, Origin, Place, PrimaryKey, PrimaryKeyKind, Resource, Unknown};
-use crate::parse::syntax::field_name;
+use crate::parse::syntax::{field_name, item_attributes};
 use relationships::{RelationshipItem, relationship_item};
 
 /// Keywords of the DSL.
@@ -154,7 +154,7 @@ enum Block {
 
 impl Parse for Outline {
     fn parse(input: ParseStream) -> Result<Self> {
-        let attrs = input.call(syn::Attribute::parse_outer)?;
+        let attrs = item_attributes(input)?;
         let vis: Visibility = input.parse()?;
         let lookahead = input.lookahead1();
         if !lookahead.peek(Token![struct]) {
@@ -266,7 +266,7 @@ fn once(seen: &mut Option<Ident>, keyword: Ident, errors: &Errors) {
 /// Parses each item of `attributes { }` into `resource`.
 fn attributes(block: TokenStream, resource: &mut Resource, errors: &Errors) {
     for tokens in items(block, false, errors, "expected `;` after this attribute") {
-        match syn::parse2::<AttributeItem>(tokens) {
+        match Parser::parse2(|input: ParseStream| attribute_item(input, errors), tokens) {
             Ok(AttributeItem::Known(a)) => resource.attributes.push(*a),
             Ok(AttributeItem::Unknown(word)) => resource.unknown.push(Unknown {
                 place: Place::Attribute,
@@ -321,75 +321,77 @@ pub enum AttributeItem {
     Unknown(Ident),
 }
 
-impl Parse for AttributeItem {
-    fn parse(input: ParseStream) -> Result<Self> {
-        let attrs = input.call(syn::Attribute::parse_outer)?;
-        let lookahead = input.lookahead1();
-        let primary_key = if lookahead.peek(kw::uuid_primary_key) {
-            Some(PrimaryKeyKind::Uuid)
-        } else if lookahead.peek(kw::integer_primary_key) {
-            Some(PrimaryKeyKind::Integer)
-        } else if lookahead.peek(kw::attribute) {
-            None
-        } else if input.peek(Ident::peek_any) {
-            let word = input.call(Ident::parse_any)?;
-            input.parse::<TokenStream>()?;
-            return Ok(AttributeItem::Unknown(word));
-        } else {
-            return Err(lookahead.error());
-        };
-        let keyword = input.call(Ident::parse_any)?;
-        let name = input.call(field_name)?;
-        let ty: Type = match primary_key {
-            Some(kind) => {
-                if input.peek(Token![:]) {
-                    return Err(input.error(format!(
-                        "`{keyword}` implies the type ({}): remove the `: ..`",
-                        match kind {
-                            PrimaryKeyKind::Uuid => "Uuid",
-                            PrimaryKeyKind::Integer => "i64",
-                        }
-                    )));
-                }
-                // Built, not parsed: parsing asks the compiler for every token.
-                let segments: &[&str] = match kind {
-                    PrimaryKeyKind::Uuid => &["ashore", "__private", "Uuid"],
-                    PrimaryKeyKind::Integer => &["core", "primitive", "i64"],
-                };
-                let span = keyword.span();
-                let mut path = syn::Path {
-                    leading_colon: Some(Token![::](span)),
-                    segments: syn::punctuated::Punctuated::new(),
-                };
-                for segment in segments {
-                    path.segments.push(Ident::new(segment, span).into());
-                }
-                Type::Path(syn::TypePath { qself: None, path })
-            }
-            None => {
-                if !input.peek(Token![:]) {
-                    return Err(input.error(format!(
-                        "expected `:` and the attribute's type: `attribute {name}: String;`"
-                    )));
-                }
+/// One attribute; a primary key given a type is reported into `errors` and
+/// kept (so the resource is not also reported as having none).
+fn attribute_item(input: ParseStream, errors: &Errors) -> Result<AttributeItem> {
+    let attrs = item_attributes(input)?;
+    let lookahead = input.lookahead1();
+    let primary_key = if lookahead.peek(kw::uuid_primary_key) {
+        Some(PrimaryKeyKind::Uuid)
+    } else if lookahead.peek(kw::integer_primary_key) {
+        Some(PrimaryKeyKind::Integer)
+    } else if lookahead.peek(kw::attribute) {
+        None
+    } else if input.peek(Ident::peek_any) {
+        let word = input.call(Ident::parse_any)?;
+        input.parse::<TokenStream>()?;
+        return Ok(AttributeItem::Unknown(word));
+    } else {
+        return Err(lookahead.error());
+    };
+    let keyword = input.call(Ident::parse_any)?;
+    let name = input.call(field_name)?;
+    let ty: Type = match primary_key {
+        Some(kind) => {
+            if input.peek(Token![:]) {
+                errors.syn_error(input.error(format!(
+                    "`{keyword}` implies the type ({}): remove the `: ..`",
+                    match kind {
+                        PrimaryKeyKind::Uuid => "Uuid",
+                        PrimaryKeyKind::Integer => "i64",
+                    }
+                )));
                 input.parse::<Token![:]>()?;
-                // Without `+`: the type goes into `<T as Scalar>`, where
-                // `String +` would be a syntax error in the generated code.
-                input.call(Type::without_plus)?
+                input.parse::<Type>()?;
             }
-        };
-        input.parse::<Token![;]>()?;
-        Ok(AttributeItem::Known(Box::new(model::Attribute {
-            attrs,
-            name,
-            ty,
-            primary_key: primary_key.map(|kind| PrimaryKey {
-                kind,
-                keyword: keyword.span(),
-            }),
-            origin: Origin::Declared,
-        })))
-    }
+            // Built, not parsed: parsing asks the compiler for every token.
+            let segments: &[&str] = match kind {
+                PrimaryKeyKind::Uuid => &["ashore", "__private", "Uuid"],
+                PrimaryKeyKind::Integer => &["core", "primitive", "i64"],
+            };
+            let span = keyword.span();
+            let mut path = syn::Path {
+                leading_colon: Some(Token![::](span)),
+                segments: syn::punctuated::Punctuated::new(),
+            };
+            for segment in segments {
+                path.segments.push(Ident::new(segment, span).into());
+            }
+            Type::Path(syn::TypePath { qself: None, path })
+        }
+        None => {
+            if !input.peek(Token![:]) {
+                return Err(input.error(format!(
+                    "expected `:` and the attribute's type: `attribute {name}: String;`"
+                )));
+            }
+            input.parse::<Token![:]>()?;
+            // Without `+`: the type goes into `<T as Scalar>`, where
+            // `String +` would be a syntax error in the generated code.
+            input.call(Type::without_plus)?
+        }
+    };
+    input.parse::<Token![;]>()?;
+    Ok(AttributeItem::Known(Box::new(model::Attribute {
+        attrs,
+        name,
+        ty,
+        primary_key: primary_key.map(|kind| PrimaryKey {
+            kind,
+            keyword: keyword.span(),
+        }),
+        origin: Origin::Declared,
+    })))
 }
 
 /// The items of a block, as `split_items` cuts them, reporting a missing `;`

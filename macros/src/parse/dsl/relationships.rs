@@ -13,7 +13,7 @@ use super::{items, kw};
 use crate::errors::Errors;
 use crate::expr;
 use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
-use crate::parse::syntax::{SortKeySyntax, field_name, read_with, sort_keys};
+use crate::parse::syntax::{SortKeySyntax, field_name, item_attributes, read_with, sort_keys};
 
 /// One relationship, with what went wrong in its options.
 pub enum RelationshipItem {
@@ -29,7 +29,7 @@ pub enum RelationshipItem {
 /// One relationship; the options that cannot be parsed are reported into
 /// `errors` (the others are kept).
 pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<RelationshipItem> {
-    let attrs = input.call(syn::Attribute::parse_outer)?;
+    let attrs = item_attributes(input)?;
     let lookahead = input.lookahead1();
     let kind = if lookahead.peek(kw::belongs_to) {
         RelKind::BelongsTo

@@ -45,7 +45,11 @@ pub(super) fn assign_keys(
             Some(Generated::Integer) => {
                 let next = max_int.map_or(Some(1), |m| m.checked_add(1));
                 let next = next.ok_or_else(|| {
-                    Error::data_layer(format!("integer primary keys of {} ran out", schema.name))
+                    Error::data_layer(format!(
+                        "no integer key is left for a new {}: the largest is {}",
+                        schema.name,
+                        i64::MAX
+                    ))
                 })?;
                 row[pk] = Value::Int(next);
                 max_int = Some(next);

@@ -207,7 +207,7 @@ fn tenants_scope_reads_and_creates() {
     let err = tenant_filter(s, None).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "Doc is multitenant: give the read a tenant with `.tenant(..)`"
+        "Doc is multitenant: give the call a tenant with `.tenant(..)`"
     );
     let global = schema(
         &[],

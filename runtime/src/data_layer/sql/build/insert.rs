@@ -345,9 +345,9 @@ fn given_max(schema: &'static Schema, rows: &Rows) -> Option<i64> {
 
 /// Moves `schema`'s identity sequence (PostgreSQL) so that the next key it
 /// hands out is one more than the largest of `given_max`, the keys stored and
-/// the keys it handed out already: `nextval` takes the next value `n`, and
-/// `setval` puts back either the largest key (marked as used) or `n` itself
-/// (unused), so no value is skipped and none is handed out twice.
+/// the keys it handed out already (`pg_sequence_last_value`, nil before the
+/// first). It takes no value from the sequence itself: a sequence that has
+/// handed out its last value (`i64::MAX`) still lets a create give its key.
 fn advance_sequence(schema: &'static Schema, given_max: i64) -> Statement {
     let mut params = Params::new(Dialect::Postgres);
     let given = params.value(Value::Int(given_max));
@@ -360,9 +360,8 @@ fn advance_sequence(schema: &'static Schema, given_max: i64) -> Statement {
     );
     Statement {
         sql: format!(
-            "SELECT setval(s, GREATEST({given}, m, n), GREATEST({given}, m) >= n) \
-             FROM (SELECT s, nextval(s) AS n, (SELECT MAX({key}) FROM {table}) AS m \
-             FROM (SELECT {sequence} AS s) AS q) AS x"
+            "SELECT setval(s, GREATEST({given}, (SELECT MAX({key}) FROM {table}), \
+             pg_sequence_last_value(s)), true) FROM (SELECT {sequence} AS s) AS q"
         ),
         params: params.list,
         columns: Columns::None,

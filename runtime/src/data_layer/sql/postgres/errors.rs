@@ -27,6 +27,16 @@ pub(super) fn write_error(schema: &'static Schema, err: tokio_postgres::Error) -
         SqlState::UNIQUE_VIOLATION => Constraint::Unique,
         SqlState::FOREIGN_KEY_VIOLATION => Constraint::ForeignKey,
         SqlState::NOT_NULL_VIOLATION => Constraint::NotNull,
+        // The identity sequence handed out `i64::MAX` already: what the
+        // other layers say when no key is left to generate.
+        SqlState::SEQUENCE_GENERATOR_LIMIT_EXCEEDED => {
+            let context = format!(
+                "no integer key is left for a new {}: the largest is {}",
+                schema.name,
+                i64::MAX
+            );
+            return data_layer(context, err);
+        }
         _ => return data_layer(format!("writing {}", schema.name), err),
     };
     let identity = identity_of(schema, db);

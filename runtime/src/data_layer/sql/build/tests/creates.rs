@@ -45,7 +45,7 @@ fn inserts() {
     };
     assert_eq!(
         sequence.sql,
-        r#"SELECT setval(s, GREATEST($1::bigint, m, n), GREATEST($1::bigint, m) >= n) FROM (SELECT s, nextval(s) AS n, (SELECT MAX("id") FROM "rep") AS m FROM (SELECT pg_get_serial_sequence('"rep"', 'id')::regclass AS s) AS q) AS x"#
+        r#"SELECT setval(s, GREATEST($1::bigint, (SELECT MAX("id") FROM "rep"), pg_sequence_last_value(s)), true) FROM (SELECT pg_get_serial_sequence('"rep"', 'id')::regclass AS s) AS q"#
     );
     assert_eq!(sequence.params, [Param::Value(Value::Int(7))]);
     assert_eq!(sequence.columns, Columns::None);
