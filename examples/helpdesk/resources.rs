@@ -162,12 +162,22 @@ impl ManualRelationship for TicketsAboveThresholdRebuiltQuery {
         // Guide: fetch_query = Ash.Query.unset(query, [:limit, :offset])
         // (ashore already hands the loader a query without limit and offset, and
         // applies them per representative afterwards; unsetting is harmless.)
-        let _unset = ctx.query.clone().unset([Unset::Limit, Unset::Offset]);
-        // Guide: fetch_query = query.resource |> Ash.Query.filter(^query.filter)
+        let fetch_query = ctx.query.clone().unset([Unset::Limit, Unset::Offset]);
+        // Guide: # or, to be more safe/explicit, you might make a new query
+        //        fetch_query = query.resource |> Ash.Query.filter(^query.filter)
         //                      |> Ash.Query.sort(query.sort)
-        let fetch_query = Ticket::query()
+        let explicit = Ticket::query()
             .filter_expr(ctx.query.get_filter().cloned())
             .sort(ctx.query.get_sort().to_vec());
+        // The two ways give one query here (the context's holds nothing else).
+        let same = fetch_query.get_filter() == explicit.get_filter()
+            && fetch_query.get_sort() == explicit.get_sort()
+            && (fetch_query.get_limit(), fetch_query.get_offset()) == (None, 0);
+        if !same {
+            return Err(ashore::Error::loader(format!(
+                "the guide's two fetch queries differ: {fetch_query:?} and {explicit:?}"
+            )));
+        }
         let rep_ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
         let tickets = fetch_query
             .filter(expr!(representative_id in ^rep_ids and priority > representative.priority_threshold))

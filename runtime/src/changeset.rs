@@ -104,6 +104,11 @@ impl<R: Resource> Changeset<R> {
         }
     }
 
+    /// The values set so far, by attribute index (`None`: not set).
+    pub(crate) fn values(&self) -> &[Option<Value>] {
+        &self.values
+    }
+
     /// The attributes set, for an update: nothing filled in.
     pub(crate) fn into_changes(self) -> Changes {
         Changes(

@@ -303,8 +303,10 @@ async fn a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it(
     let fx = ada_and_bob(&run).await;
     let d = &fx.domain;
     let tickets = d.read(Ticket::query()).count().await?;
-    // The parent and a first child are written, the second child fails: the
-    // block ignores the error and commits, and nothing is kept, as outside.
+    let taken = a9(d).await?.id;
+    // The parent and a first child are written, the second child fails (its
+    // key is taken, which only the store can say): the block ignores the
+    // error and commits, and nothing is kept, as outside.
     let committed: Result<()> = d
         .transaction(|tx| async move {
             tx.create(open_ticket("before")).await?;
@@ -314,12 +316,15 @@ async fn a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it(
                     Representative::tickets(),
                     [
                         open_ticket("c1"),
-                        Ticket::changeset().set(Ticket::status(), "open"),
+                        open_ticket("c2").set(Ticket::id(), taken),
                     ],
                 )
                 .await
                 .unwrap_err();
-            assert!(matches!(err.kind(), ErrorKind::Required { .. }), "{err:?}");
+            assert!(
+                matches!(err.kind(), ErrorKind::Constraint { .. }),
+                "{err:?}"
+            );
             // Every later call says why it cannot run.
             let later = tx.read(Ticket::query()).count().await.unwrap_err();
             assert!(
@@ -343,8 +348,9 @@ async fn a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it(
     assert_eq!(d.read(named_cy.clone()).count().await?, 0);
     assert_eq!(d.read(Ticket::query()).count().await?, tickets);
 
-    // A call that fails before writing anything (its parent refused) leaves
-    // the transaction whole.
+    // A call that fails before writing anything (its parent refused, or a
+    // child lacking a required attribute, which is checked before the parent
+    // is written) leaves the transaction whole.
     d.transaction(|tx| async move {
         let err = tx
             .create(Representative::changeset())
@@ -352,6 +358,25 @@ async fn a_call_of_several_writes_that_fails_inside_a_transaction_aborts_it(
             .await
             .unwrap_err();
         assert!(matches!(err.kind(), ErrorKind::Required { .. }), "{err:?}");
+        let err = tx
+            .create(cy())
+            .with_related(
+                Representative::tickets(),
+                [Ticket::changeset().set(Ticket::status(), "open")],
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err.kind(),
+                ErrorKind::Required {
+                    attribute: "subject",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(err.path(), ["Representative", "tickets"]);
         tx.create(cy()).await?;
         Ok::<_, ashore::Error>(())
     })

@@ -115,12 +115,13 @@ async fn run_in_span<S: Resource, D: Resource, C>(
             let mut found = resolve_manual(related.inner, given, &keys, key_index)?;
             // Whatever the loader read, only what the caller may read is kept.
             authorize::enforce(scope, info.authorize_read_with, &mut found.groups).await?;
-            if !info.kind.is_many() {
-                check_at_most_one(&found)?;
-            }
             sort_groups(&mut found.groups, &sort);
             for group in &mut found.groups {
                 window(group, query.get_offset(), query.get_limit());
+            }
+            // After the load's own window: `.sort(..).limit(1)` picks one.
+            if !info.kind.is_many() {
+                check_at_most_one(&found)?;
             }
             (keys.slots(&found.keys, parents), found.groups)
         }

@@ -250,5 +250,5 @@ mod update;
 
 pub(crate) use destroy::{destroy, destroy_one};
 pub use relationships::Relinked;
-pub(crate) use relationships::{Relink, create_related, relink, writable};
+pub(crate) use relationships::{Relink, check_related, create_related, relink, writable};
 pub(crate) use update::{update, update_one};

@@ -177,7 +177,8 @@ impl Domain {
 /// relationship's changesets, given to
 /// [`Create::with_related`](super::Create::with_related).
 pub(crate) trait Children<S>: Send {
-    /// Checks the relationship is one a write can change.
+    /// Checks the relationship is one a write can change, and what can be
+    /// checked of the records before anything is written.
     fn check(&self) -> Result<()>;
 
     /// Creates them in `scope`, related to `parent`, and attaches them to it.
@@ -196,7 +197,8 @@ pub(crate) struct ChildrenOf<S, D: Resource> {
 
 impl<S: Resource, D: Resource> Children<S> for ChildrenOf<S, D> {
     fn check(&self) -> Result<()> {
-        write::writable::<S>(self.rel.info)
+        write::writable::<S>(self.rel.info)?;
+        write::check_related::<S, D>(self.rel.info, &self.changesets)
     }
 
     fn create<'a>(
@@ -224,7 +226,8 @@ pub(crate) async fn with_children<S: Resource>(
     create: impl FnOnce(Scope) -> BoxFuture<'static, Result<S>> + Send + 'static,
     children: Vec<Box<dyn Children<S>>>,
 ) -> Result<S> {
-    // A relationship no write can change is refused before anything is.
+    // A relationship no write can change, or a child refused for its values,
+    // is refused before anything is written.
     for group in &children {
         group.check()?;
     }

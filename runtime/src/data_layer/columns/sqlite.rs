@@ -42,10 +42,9 @@ pub(crate) fn decode_datetime(s: &str) -> Option<DateTime<Utc>> {
 /// What was found instead of a value of the expected type.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Found {
-    /// A value that is not of the type (or out of its range).
+    /// A value that is not of the type (or out of its range); a blob, or
+    /// text that is not UTF-8, as its bytes.
     Value(Value),
-    /// Something no `Value` can show (a blob, text that is not UTF-8).
-    Other(String),
     /// A UUID not in the stored form (lowercase hyphenated text): uppercase,
     /// braced, without hyphens, or a 16-byte blob. Comparisons with a bound
     /// UUID would miss it, so it is never read as one.
@@ -128,7 +127,7 @@ pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value
     let text = |bytes: &[u8]| {
         std::str::from_utf8(bytes)
             .map(str::to_owned)
-            .map_err(|_| Found::Other(format!("text of {} bytes that is not UTF-8", bytes.len())))
+            .map_err(|_| Found::Value(Value::Bytes(bytes.to_vec())))
     };
     match (t, v) {
         (_, ValueRef::Null) => Ok(Value::Null),
@@ -188,7 +187,7 @@ pub(crate) fn decode(v: ValueRef<'_>, t: ValueType) -> std::result::Result<Value
         (_, ValueRef::Text(bytes)) => {
             Err(text(bytes).map_or_else(|e| e, |s| Found::Value(Value::String(s))))
         }
-        (_, ValueRef::Blob(bytes)) => Err(Found::Other(format!("a blob of {} bytes", bytes.len()))),
+        (_, ValueRef::Blob(bytes)) => Err(Found::Value(Value::Bytes(bytes.to_vec()))),
     }
 }
 
@@ -210,8 +209,8 @@ fn shown(v: ValueRef<'_>) -> String {
 }
 
 /// Decodes one column for attribute `attribute` of `schema`: a value that does not
-/// fit is `TypeMismatch` (or `DataLayer` for what no `Value` can show), naming the
-/// resource and the attribute. A UUID not in its stored form is a `DataLayer`
+/// fit is `TypeMismatch` (a blob, or text that is not UTF-8, found as its bytes),
+/// naming the resource, the attribute and the record's key. A UUID not in its stored form is a `DataLayer`
 /// error naming the table, the column and the row by `key`, its primary key
 /// as stored (when it was read).
 pub(crate) fn decode_attribute(
@@ -238,11 +237,6 @@ pub(crate) fn decode_attribute(
             expected: t.rust_name(false),
             found,
         }),
-        Found::Other(what) => Error::data_layer(format!(
-            "sqlite: attribute `{attribute}` of {} expects {}, found {what}",
-            schema.name,
-            t.rust_name(false)
-        )),
     })
 }
 

@@ -365,6 +365,38 @@ async fn set_key<D: Resource>(
 /// `S`): for has_many, each with its foreign key set to the parent's key
 /// (one create); for many_to_many, created and then joined (two creates).
 /// The records created, in the order given.
+/// What `create_related` would refuse of `children` before writing
+/// anything: a required attribute left unset (but the key the parent gives a
+/// has_many's records, and the tenant the create gives), or a value no layer
+/// stores alike. Checked before the parent is written, so such a mistake
+/// leaves a transaction whole.
+pub(crate) fn check_related<S: Resource, D: Resource>(
+    info: &'static RelationshipInfo,
+    children: &[Changeset<D>],
+) -> Result<()> {
+    let schema = D::schema();
+    let filled = |name: &str| {
+        (info.kind == RelationshipKind::HasMany && name == info.destination_attribute())
+            || schema.multitenancy.is_some_and(|m| m.attribute == name)
+    };
+    let at = |e: Error| e.in_relationship(S::schema().name, info.name);
+    for child in children {
+        let values = child.values();
+        let missing = values
+            .iter()
+            .zip(schema.attributes)
+            .find(|(v, a)| v.is_none() && a.generated.is_none() && !a.nullable && !filled(a.name));
+        if let Some((_, attribute)) = missing {
+            return Err(at(Error::new(ErrorKind::Required {
+                resource: schema.name,
+                attribute: attribute.name,
+            })));
+        }
+        crate::engine::values::check_set(schema, values).map_err(at)?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn create_related<S: Resource, D: Resource>(
     scope: &Scope,
     info: &'static RelationshipInfo,
