@@ -22,6 +22,7 @@ mod expand;
 mod expr;
 mod generate;
 mod model;
+mod names;
 mod parse;
 mod scalar;
 mod spans;

@@ -52,7 +52,7 @@ fn text_enum(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<TokenStre
                 ),
             ));
         }
-        let mut name = snake_case(&variant.ident.to_string());
+        let mut name = crate::model::snake_case(&variant.ident.to_string());
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident("scalar")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
@@ -167,27 +167,14 @@ fn newtype(input: &DeriveInput, fields: &Fields) -> syn::Result<TokenStream> {
     })
 }
 
-/// `InProgress` → `in_progress`.
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn variants_are_stored_in_snake_case() {
-        assert_eq!(super::snake_case("InProgress"), "in_progress");
-        assert_eq!(super::snake_case("Open"), "open");
+        // As a table is named: an acronym is one word.
+        use crate::model::snake_case;
+        assert_eq!(snake_case("InProgress"), "in_progress");
+        assert_eq!(snake_case("Open"), "open");
+        assert_eq!(snake_case("HTTPError"), "http_error");
     }
 }

@@ -7,6 +7,7 @@ use syn::parse::{ParseStream, Result};
 use syn::{Ident, Lit, Token, token};
 
 use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
+use crate::names::field_name;
 use crate::suggest::did_you_mean;
 
 mod calls;
@@ -399,8 +400,13 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
         });
     }
     if !path_segment_next(input) {
-        return Err(input
-            .error("expected a Rust value after `^`: `^name`, `^name.field` or `^(expression)`"));
+        let message = "expected a Rust value after `^`: `^name`, `^name.field` or `^(expression)`";
+        // At the end of the input, on the `^` (the end has no span of its own).
+        return Err(if input.is_empty() {
+            syn::Error::new(caret, message)
+        } else {
+            input.error(message)
+        });
     }
     let mut tokens = TokenStream::new();
     let first = input.call(Ident::parse_any)?;
@@ -420,6 +426,12 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
             let segment = input.call(Ident::parse_any)?;
             last = segment.span();
             tokens.extend(quote::quote!(#colons #segment));
+        } else if input.peek(Token![::]) && input.peek3(Token![<]) {
+            // A turbofish: `^None::<Uuid>`, `^Vec::<i64>::new()`.
+            let colons: Token![::] = input.parse()?;
+            let arguments: syn::AngleBracketedGenericArguments = input.parse()?;
+            last = arguments.gt_token.span;
+            tokens.extend(quote::quote!(#colons #arguments));
         } else if input.peek(token::Paren) {
             // A call's arguments: nothing else may follow a value there. They
             // are Rust expressions, checked here so that the generated code is.
@@ -476,13 +488,14 @@ fn parse_name(input: ParseStream) -> Result<Expr> {
 
 /// `a` or `a.b.c`: relationships, then an attribute.
 pub(crate) fn parse_path(input: ParseStream) -> Result<Vec<Ident>> {
-    let mut path = vec![input.parse::<Ident>()?];
+    // A keyword (`type`) is an error saying to write it raw, as in a declaration.
+    let mut path = vec![input.call(field_name)?];
     while input.peek(Token![.]) {
         input.parse::<Token![.]>()?;
-        if !input.peek(Ident) {
+        if !input.peek(Ident::peek_any) {
             return Err(input.error("expected the name of an attribute or relationship after `.`"));
         }
-        path.push(input.parse()?);
+        path.push(input.call(field_name)?);
     }
     Ok(path)
 }

@@ -362,3 +362,16 @@ fn deep_filters() {
     generated(&deep("not ", "", 100));
     generated(&vec!["priority > 0"; 200].join(" and "));
 }
+
+#[test]
+fn keywords_and_turbofish_pins() {
+    // A keyword names no attribute: the fix is to write it raw, as in a
+    // declaration; raw names work.
+    assert!(error(r#"type == "x""#).contains("write `r#type`"));
+    assert!(error(r#"ticket.type == "x""#).contains("write `r#type`"));
+    generated(r#"r#type == "x""#);
+    // A pin with a turbofish is a Rust path like any other.
+    assert!(generated("id == ^None::<Uuid>").contains("None :: < Uuid >"));
+    assert!(generated("id in ^Vec::<i64>::new()").contains("Vec :: < i64 > :: new ()"));
+    assert!(error("priority == ^").contains("expected a Rust value after `^`"));
+}

@@ -161,6 +161,12 @@ pub fn derive_spec(
             };
             filter = Some(parse_filter.parse2(tokens)?);
         }
+        if input.peek(Token![as]) {
+            return Err(input.error(
+                "the derive takes an aggregate's type from its field (`Loaded<Option<i64>>`): \
+                 remove the `as ..`",
+            ));
+        }
         if !input.is_empty() {
             return Err(input.error("expected `, filter(..)` or the end of `aggregate(..)`"));
         }

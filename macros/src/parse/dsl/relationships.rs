@@ -153,7 +153,12 @@ impl Parse for OptionItem {
                 let keys = Punctuated::<SortKeySyntax, Token![,]>::parse_separated_nonempty(input)?;
                 OptionValue::Sort(sort_keys(keys, &mut orders))
             }
-            "manual" => OptionValue::Manual(input.parse()?),
+            // Parentheses around the loader would reach the generated call
+            // (`manual((..))`) and warn there: the expression inside is kept.
+            "manual" => OptionValue::Manual(match input.parse()? {
+                syn::Expr::Paren(inner) => *inner.expr,
+                loader => loader,
+            }),
             "no_attributes" => OptionValue::NoAttributes,
             "through" => OptionValue::Through(input.call(Type::without_plus)?),
             "authorize_read_with" => {
