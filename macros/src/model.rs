@@ -13,6 +13,8 @@ use quote::format_ident;
 use syn::ext::IdentExt;
 use syn::{Ident, Type, Visibility};
 
+use crate::names::snake_case;
+
 mod aggregates;
 mod policies;
 mod relationships;
@@ -316,30 +318,6 @@ pub fn type_name(ty: &Type) -> Option<&Ident> {
         Type::Paren(p) => type_name(&p.elem),
         _ => None,
     }
-}
-
-/// `TicketTag` -> `ticket_tag`, `HTTPServer` -> `http_server`.
-pub fn snake_case(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() {
-            let prev = i.checked_sub(1).map(|j| chars[j]);
-            let next = chars.get(i + 1).copied();
-            let boundary = match prev {
-                None | Some('_') => false,
-                Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
-                Some(p) => p.is_uppercase() && next.is_some_and(char::is_lowercase),
-            };
-            if boundary {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The name of an ident as the schema records it (`r#type` is `type`).

@@ -1,6 +1,7 @@
 //! Names a user writes for attributes and relationships, in declarations and
-//! in filters alike: any identifier, raw ones included, and a Rust keyword
-//! an error on it that names the fix.
+//! in filters alike (any identifier, raw ones included, and a Rust keyword
+//! an error on it that names the fix), and the snake_case of a type's name
+//! (a table's, a `#[derive(Scalar)]` variant's stored text).
 
 use syn::Ident;
 use syn::ext::IdentExt;
@@ -33,4 +34,28 @@ pub fn field_name(input: ParseStream) -> Result<Ident> {
         )
     };
     Err(syn::Error::new(name.span(), message))
+}
+
+/// `TicketTag` -> `ticket_tag`, `HTTPServer` -> `http_server`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() {
+            let prev = i.checked_sub(1).map(|j| chars[j]);
+            let next = chars.get(i + 1).copied();
+            let boundary = match prev {
+                None | Some('_') => false,
+                Some(p) if p.is_lowercase() || p.is_ascii_digit() => true,
+                Some(p) => p.is_uppercase() && next.is_some_and(char::is_lowercase),
+            };
+            if boundary {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

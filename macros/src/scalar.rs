@@ -52,7 +52,7 @@ fn text_enum(input: &DeriveInput, data: &syn::DataEnum) -> syn::Result<TokenStre
                 ),
             ));
         }
-        let mut name = crate::model::snake_case(&variant.ident.to_string());
+        let mut name = crate::names::snake_case(&variant.ident.to_string());
         for attr in variant.attrs.iter().filter(|a| a.path().is_ident("scalar")) {
             attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("rename") {
@@ -172,7 +172,7 @@ mod tests {
     #[test]
     fn variants_are_stored_in_snake_case() {
         // As a table is named: an acronym is one word.
-        use crate::model::snake_case;
+        use crate::names::snake_case;
         assert_eq!(snake_case("InProgress"), "in_progress");
         assert_eq!(snake_case("Open"), "open");
         assert_eq!(snake_case("HTTPError"), "http_error");
