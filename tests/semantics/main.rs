@@ -50,6 +50,7 @@ mod aggregates_policies;
 mod custom_types;
 mod dates_bytes;
 mod decimal_json;
+mod decimal_keys;
 mod edge_values;
 mod filter_cycles;
 mod float_values;

@@ -11,11 +11,17 @@
 //! inner join, so a join record whose destination is missing or filtered out adds
 //! no all-NULL row beside the related records.
 //!
+//! Keys compare as `special::key` has them: a decimal key relates the records
+//! whose key is equal as a number (`1.5`, `1.50`), a JSON key the documents
+//! equal to it, on SQLite too; every other key compares with a plain `=`.
+//!
 //! A grouped aggregate (`filter::grouped`) reads the same tables without the
 //! first hop's link, grouped by that hop's own linking column, and on SQLite
 //! may read the first table `NOT INDEXED` ([`First`]).
 
 use super::super::Dialect;
+use super::operators::Kind;
+use super::special::{key, key_eq};
 use super::text::{boolean, column, ident};
 
 /// One relationship hop to the destination read as `alias`.
@@ -29,6 +35,12 @@ pub(super) struct Hop {
     /// many_to_many: the join table, its alias, its source-side and its
     /// destination-side attribute.
     pub(super) join: Option<(&'static str, String, &'static str, &'static str)>,
+    /// The kind of `source` and of the key compared with it (`dest_attr`,
+    /// or the join table's source-side attribute).
+    pub(super) key: Kind,
+    /// The kind of `dest_attr` and of the key compared with it (`source`, or
+    /// the join table's destination-side attribute).
+    pub(super) dest_key: Kind,
     /// The relationship's `filter` option and the destination's visibility
     /// condition, on `alias`.
     pub(super) filter: Option<String>,
@@ -49,12 +61,16 @@ impl Hop {
         // has one per hop.
         let mut on = String::new();
         if self.keyed {
-            on = column(&self.alias, self.dest_attr);
+            on.push_str(&key(
+                dialect,
+                self.dest_key,
+                &column(&self.alias, self.dest_attr),
+            ));
             on.push_str(" = ");
             match &self.join {
-                None => on.push_str(&self.source),
+                None => on.push_str(&key(dialect, self.key, &self.source)),
                 Some((_, join_alias, _, dest_side)) => {
-                    on.push_str(&column(join_alias, dest_side));
+                    on.push_str(&key(dialect, self.dest_key, &column(join_alias, dest_side)));
                 }
             }
         }
@@ -85,12 +101,11 @@ impl Hop {
         match &self.join {
             None => format!(" LEFT JOIN {} ON {}", self.dest(), self.dest_on(dialect)),
             Some((table, join_alias, source_side, _)) => format!(
-                " LEFT JOIN ({} {join_alias} JOIN {} ON {}) ON {} = {}",
+                " LEFT JOIN ({} {join_alias} JOIN {} ON {}) ON {}",
                 ident(table),
                 self.dest(),
                 self.dest_on(dialect),
-                column(join_alias, source_side),
-                self.source
+                self.join_link(dialect, join_alias, source_side)
             ),
         }
     }
@@ -123,27 +138,35 @@ impl Hop {
                 if how.unlinked {
                     Vec::new()
                 } else {
-                    vec![format!(
-                        "{} = {}",
-                        column(join_alias, source_side),
-                        self.source
-                    )]
+                    vec![self.join_link(dialect, join_alias, source_side)]
                 },
             ),
         }
     }
 
     /// The column of the hop's own side that its link compares with the
-    /// source's: the destination's attribute, or the join table's
-    /// source-side one. `None` for a hop linked by a condition.
-    pub(super) fn own_key(&self) -> Option<String> {
+    /// source's (the destination's attribute, or the join table's
+    /// source-side one), and the kind of both. `None` for a hop linked by a
+    /// condition.
+    pub(super) fn own_key(&self) -> Option<(String, Kind)> {
         if !self.keyed {
             return None;
         }
         Some(match &self.join {
-            None => column(&self.alias, self.dest_attr),
-            Some((_, join_alias, source_side, _)) => column(join_alias, source_side),
+            None => (column(&self.alias, self.dest_attr), self.dest_key),
+            Some((_, join_alias, source_side, _)) => (column(join_alias, source_side), self.key),
         })
+    }
+
+    /// many_to_many: the join table's source-side attribute equal to the
+    /// source's.
+    fn join_link(&self, dialect: Dialect, join_alias: &str, source_side: &str) -> String {
+        key_eq(
+            dialect,
+            self.key,
+            &column(join_alias, source_side),
+            &self.source,
+        )
     }
 
     /// The hop as a later table of an `exists`.
@@ -151,10 +174,9 @@ impl Hop {
         match &self.join {
             None => format!(" JOIN {} ON {}", self.dest(), self.dest_on(dialect)),
             Some((table, join_alias, source_side, _)) => format!(
-                " JOIN {} {join_alias} ON {} = {} JOIN {} ON {}",
+                " JOIN {} {join_alias} ON {} JOIN {} ON {}",
                 ident(table),
-                column(join_alias, source_side),
-                self.source,
+                self.join_link(dialect, join_alias, source_side),
                 self.dest(),
                 self.dest_on(dialect)
             ),

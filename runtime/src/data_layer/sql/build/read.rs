@@ -22,13 +22,22 @@
 //! subquery keeps only the join records its resource's condition lets
 //! through; the filter's hops get theirs from `filter`.
 //!
+//! Partition keys compare, group and sort as `special::key` has them: on
+//! SQLite the decimals equal as numbers (`1.5`, `1.50`) are one key, and so
+//! are the equal JSON documents, as the loader groups them (by value), with
+//! the records of each in sort order.
+//!
 //! Names are checked in the order the in-memory layer checks them (sort keys,
 //! then the filter, then the partition), so the same invalid request fails with
 //! the same error on every layer.
 
+use std::borrow::Cow;
+
 use super::super::{Columns, Dialect, Statement};
 use super::filter::{Compiler, Root};
+use super::operators::Kind;
 use super::order::{Sorting, sorting};
+use super::special;
 use super::text::{Params, column, ident, sequence};
 use crate::data_layer::{PartitionBy, ReadRequest, sort_path};
 use crate::error::{Error, ErrorKind, Result};
@@ -116,7 +125,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
                     let key = column("t0", a);
                     conditions.push(one_of(compiler.params(), &key, value_type, keys));
                     // The key is an attribute the rows hold already.
-                    Some((key, None))
+                    Some((key, None, Kind::of_type(value_type)))
                 }
                 PartitionBy::Through {
                     join,
@@ -124,28 +133,46 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
                     destination_attribute_on_join,
                     destination_attribute,
                 } => {
-                    attribute(schema, destination_attribute)?;
+                    let dest_kind =
+                        Kind::of_type(attribute(schema, destination_attribute)?.value_type);
                     let value_type = attribute(join, source_attribute_on_join)?.value_type;
+                    let kind = Kind::of_type(value_type);
                     attribute(join, destination_attribute_on_join)?;
                     // One (key, destination value) pair per link, however many
                     // join records repeat it: a record appears once per key. A
                     // join record the join resource's visibility hides links
                     // nothing.
                     let source = column("j", source_attribute_on_join);
+                    let dest_side = column("j", destination_attribute_on_join);
                     let mut keys = one_of(compiler.params(), &source, value_type, keys);
                     if let Some(visible) = compiler.visible(join, "j")? {
                         keys = format!("{keys} AND {visible}");
                     }
+                    // Keys that are one key as values but not as stored
+                    // (`special::key`) are one pair too.
+                    let pair = [
+                        special::key(dialect, kind, &source),
+                        special::key(dialect, dest_kind, &dest_side),
+                    ];
+                    let (distinct, group_by) = if pair.iter().all(|k| matches!(k, Cow::Borrowed(_)))
+                    {
+                        ("DISTINCT ", String::new())
+                    } else {
+                        ("", format!(" GROUP BY {}", pair.join(", ")))
+                    };
                     from.push_str(&format!(
-                        " JOIN (SELECT DISTINCT {source} AS {k}, {} AS {d} FROM {} j WHERE {keys}) AS jk ON {} = {}",
-                        column("j", destination_attribute_on_join),
+                        " JOIN (SELECT {distinct}{source} AS {k}, {dest_side} AS {d} FROM {} j WHERE {keys}{group_by}) AS jk ON {}",
                         ident(join.table),
-                        column("t0", destination_attribute),
-                        column("jk", "d"),
+                        special::key_eq(
+                            dialect,
+                            dest_kind,
+                            &column("t0", destination_attribute),
+                            &column("jk", "d")
+                        ),
                         k = ident("k"),
                         d = ident("d"),
                     ));
-                    Some((column("jk", "k"), Some(value_type)))
+                    Some((column("jk", "k"), Some(value_type), kind))
                 }
                 PartitionBy::Parent {
                     source,
@@ -164,7 +191,8 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
                         ident(source.table),
                         on.join(" AND ")
                     ));
-                    Some((source_key, Some(key.value_type)))
+                    let kind = Kind::of_type(key.value_type);
+                    Some((source_key, Some(key.value_type), kind))
                 }
             }
         }
@@ -188,7 +216,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
         .collect();
     let attributes = attributes.join(", ");
 
-    let Some((key, key_type)) = key else {
+    let Some((key, key_type, key_kind)) = key else {
         if count {
             return Ok(count_statement(dialect, params, request, &from, &filter));
         }
@@ -214,6 +242,8 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
             columns,
         });
     };
+    // The key as its records are grouped by.
+    let grouped = special::key(dialect, key_kind, &key);
     // A key through a join is selected after the attributes; a key that is an
     // attribute is not selected twice.
     let (key_column, columns) = match key_type {
@@ -227,7 +257,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
             // order, so this costs no sort when unsorted.
             Dialect::Sqlite => (
                 format!(
-                    "SELECT {attributes}{key_column} FROM {from}{filter} ORDER BY {key}, {order}"
+                    "SELECT {attributes}{key_column} FROM {from}{filter} ORDER BY {grouped}, {order}"
                 ),
                 columns,
             ),
@@ -276,7 +306,7 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
         None => String::new(),
     };
     let sql = format!(
-        "SELECT {attributes}{outer_key} FROM (SELECT {}, {key} AS {}, ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS {} FROM {from}{filter}) AS t0 WHERE {} ORDER BY {rn}",
+        "SELECT {attributes}{outer_key} FROM (SELECT {}, {key} AS {}, ROW_NUMBER() OVER (PARTITION BY {grouped} ORDER BY {order}) AS {} FROM {from}{filter}) AS t0 WHERE {} ORDER BY {rn}",
         inner.join(", "),
         ident(KEY),
         ident(ROW_NUMBER),
@@ -292,7 +322,11 @@ pub(super) fn read(dialect: Dialect, request: &ReadRequest, shape: Shape) -> Res
 /// `x IN rarray(?n)` / `x = ANY($n::type[])`: `x` is one of `keys`.
 fn one_of(params: &mut Params, x: &str, value_type: ValueType, keys: Vec<Value>) -> String {
     let array = params.list(value_type, keys);
-    match params.dialect {
+    let dialect = params.dialect;
+    if let Some(is_in) = special::is_in(dialect, Kind::of_type(value_type), x, &array) {
+        return is_in;
+    }
+    match dialect {
         Dialect::Sqlite => format!("{x} IN rarray({array})"),
         Dialect::Postgres => format!("{x} = ANY({array})"),
     }

@@ -11,6 +11,14 @@
 //!   `operators::cmp` makes an ordered comparison of them nil before this.
 //!
 //! Every other kind compares as written in `operators`.
+//!
+//! A relationship's keys link and group the same way ([`key`]): a decimal
+//! key `1.5` relates the records keyed `1.50`, and a JSON key the documents
+//! equal to it, as the evaluator links them (by [`Value`](crate::value::Value)
+//! equality), wherever a key is compared (a hop's link, a load's keys, a
+//! grouped aggregate's groups).
+
+use std::borrow::Cow;
 
 use super::super::Dialect;
 use super::operators::{Frag, Kind};
@@ -70,4 +78,23 @@ pub(super) fn collation(dialect: Dialect, kind: Kind) -> &'static str {
         (Dialect::Sqlite, Kind::Decimal) => " COLLATE ashore_decimal",
         _ => "",
     }
+}
+
+/// A relationship key `x` of `kind` as it is compared and grouped: a decimal
+/// collated, a JSON document's canonical text, on SQLite; `x` itself for
+/// every other kind (and on PostgreSQL), so no other key's SQL changes.
+#[allow(unused_variables)]
+pub(super) fn key(dialect: Dialect, kind: Kind, x: &str) -> Cow<'_, str> {
+    match (dialect, kind) {
+        #[cfg(feature = "decimal")]
+        (Dialect::Sqlite, Kind::Decimal) => Cow::Owned(format!("{x} COLLATE {DECIMAL_COLLATION}")),
+        #[cfg(feature = "json")]
+        (Dialect::Sqlite, Kind::Json) => Cow::Owned(format!("{JSON_KEY}({x})")),
+        _ => Cow::Borrowed(x),
+    }
+}
+
+/// `l = r`, two relationship keys of `kind` compared as [`key`] has them.
+pub(super) fn key_eq(dialect: Dialect, kind: Kind, l: &str, r: &str) -> String {
+    format!("{} = {}", key(dialect, kind, l), key(dialect, kind, r))
 }

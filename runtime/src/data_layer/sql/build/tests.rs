@@ -189,6 +189,8 @@ test_resource!(Odd in "we\"ird", id: i64 = Some(Generated::Integer), { label: Op
 // After the resources: the submodules use `test_resource!`.
 mod aggregates;
 mod creates;
+#[cfg(all(feature = "decimal", feature = "json"))]
+mod decimal_keys;
 mod differential;
 mod fixtures;
 mod functions;

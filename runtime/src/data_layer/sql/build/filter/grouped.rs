@@ -21,7 +21,10 @@
 //!   source-side one), compared with the source's; for a hop linked by a
 //!   condition (`no_attributes`, a manual relationship's `condition`) the
 //!   source table is inside the derived table, read as `s<n>`, so that
-//!   `parent(..)` reads it, and the key is its primary key.
+//!   `parent(..)` reads it, and the key is its primary key. A key is grouped
+//!   and compared as `special::key` has it: on SQLite the decimals equal as
+//!   numbers (`1.5`, `1.50`) are one group, which relates to both, and so
+//!   are the equal JSON documents.
 //!
 //! **The rule**: a `count`, `sum`, `min`, `max` or `avg` computed for the
 //! statement's own rows (an aggregate at the top of a read's filter, not
@@ -61,6 +64,7 @@
 use super::super::aggregate::{self, Overflow, function, no_path};
 use super::super::hop::{First, reached_as};
 use super::super::operators::{Frag, Kind};
+use super::super::special;
 use super::super::text::{Mark, column, ident, sequence};
 use super::{Compiler, Root, Slot};
 use crate::data_layer::aggregate_path;
@@ -292,8 +296,8 @@ impl<'p> Compiler<'p> {
             reached_as(dialect, &hops, how).ok_or_else(|| no_path(schema, aggregate))?;
         conditions.extend(filter);
         let source_table = format!("{} {source}", ident(schema.table));
-        let (key, outer_key) = match key {
-            Some(key) => {
+        let (key, outer_key, kind) = match key {
+            Some((key, kind)) => {
                 // A keyed hop (not linked by a condition) names its source
                 // attribute.
                 let rel = schema
@@ -301,13 +305,14 @@ impl<'p> Compiler<'p> {
                     .ok_or_else(|| no_path(schema, aggregate))?;
                 if let Some(restricted) = restricted {
                     conditions.push(format!(
-                        "{key} IN (SELECT {} FROM {source_table}{} WHERE {})",
-                        column(&source, rel.source_attribute),
+                        "{} IN (SELECT {} FROM {source_table}{} WHERE {})",
+                        special::key(dialect, kind, &key),
+                        special::key(dialect, kind, &column(&source, rel.source_attribute)),
                         restricted.joins,
                         restricted.conditions.join(" AND ")
                     ));
                 }
-                (key, column(&outer, rel.source_attribute))
+                (key, column(&outer, rel.source_attribute), kind)
             }
             None => {
                 let pk = schema.primary_key().name;
@@ -317,7 +322,8 @@ impl<'p> Compiler<'p> {
                     conditions.extend(restricted.conditions);
                 }
                 from = format!("{tables}, {from}");
-                (column(&source, pk), column(&outer, pk))
+                let kind = Kind::of_type(schema.primary_key().value_type);
+                (column(&source, pk), column(&outer, pk), kind)
             }
         };
         let conditions = if conditions.is_empty() {
@@ -328,7 +334,9 @@ impl<'p> Compiler<'p> {
         let g = self.alias("g");
         let join = format!(
             " LEFT JOIN (SELECT {key} AS k, ({aggregated}){cast} AS v FROM {from}{conditions} \
-             GROUP BY {key}) {g} ON {g}.k = {outer_key}"
+             GROUP BY {}) {g} ON {}",
+            special::key(dialect, kind, &key),
+            special::key_eq(dialect, kind, &format!("{g}.k"), &outer_key)
         );
         let built = self.params.point();
         let truncations = self.params.truncations();

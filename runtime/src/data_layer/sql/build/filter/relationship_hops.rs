@@ -35,8 +35,8 @@ impl Compiler<'_> {
         if rel.linked_by_condition() {
             return self.parent_hop(schema, rel, source_alias);
         }
-        self.attribute(schema, rel.source_attribute, &[])?;
-        self.attribute(dest, rel.destination_attribute(), &[])?;
+        let key = Kind::of_type(self.attribute(schema, rel.source_attribute, &[])?);
+        let dest_key = Kind::of_type(self.attribute(dest, rel.destination_attribute(), &[])?);
         let join = match &rel.through {
             None => None,
             Some(t) => {
@@ -68,6 +68,8 @@ impl Compiler<'_> {
             alias,
             dest_attr: rel.destination_attribute(),
             join: join.map(|(join, alias, source, dest)| (join.table, alias, source, dest)),
+            key,
+            dest_key,
             filter,
             join_filter,
             keyed: true,
@@ -98,6 +100,9 @@ impl Compiler<'_> {
             dest_attr: dest.primary_key().name,
             alias,
             join: None,
+            // No key links the records: the primary key's kind, unused.
+            key: Kind::of_type(dest.primary_key().value_type),
+            dest_key: Kind::of_type(dest.primary_key().value_type),
             filter: (!conditions.is_empty()).then(|| conditions.join(" AND ")),
             join_filter: None,
             keyed: false,
