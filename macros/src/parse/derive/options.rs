@@ -407,12 +407,16 @@ impl RelSpec {
                 OptionValue::AuthorizeReadWith(read_with(word, &mut self.unknown))
             }
             _ => {
-                if did_you_mean(&name, RELATIONSHIP_OPTIONS).is_some() {
-                    return Err(darling::Error::unknown_field_with_alts(
-                        &name,
-                        &RELATIONSHIP_OPTIONS,
-                    )
-                    .with_span(word));
+                if let Some(meant) = did_you_mean(&name, RELATIONSHIP_OPTIONS) {
+                    let unknown =
+                        darling::Error::unknown_field_with_alts(&name, &RELATIONSHIP_OPTIONS)
+                            .with_span(word);
+                    // Read as the option it is close to, once reported, so the
+                    // relationship is not also wrong for the option it lacks
+                    // (as `resource!` reads it); its value's own errors, if
+                    // any, give way to this one.
+                    let _ = self.option(meta, &Ident::new(meant, word.span()));
+                    return Err(unknown);
                 }
                 // Darling lists the alternatives only when there are fewer than ten.
                 let all: Vec<String> = RELATIONSHIP_OPTIONS

@@ -5,6 +5,7 @@ use std::cell::OnceCell;
 
 use proc_macro2::{Group, TokenStream};
 use syn::ext::IdentExt;
+use syn::parse::discouraged::Speculative;
 use syn::parse::{Parse, ParseStream, Result};
 use syn::punctuated::Punctuated;
 use syn::{Ident, Token, Type};
@@ -12,8 +13,9 @@ use syn::{Ident, Token, Type};
 use super::{items, kw};
 use crate::errors::Errors;
 use crate::expr;
-use crate::model::{self, OptionValue, Place, RelKind, RelOption, Unknown};
+use crate::model::{self, OptionKind, OptionValue, Place, RelKind, RelOption, Unknown};
 use crate::parse::syntax::{SortKeySyntax, field_name, item_attributes, read_with, sort_keys};
+use crate::suggest::did_you_mean;
 
 /// One relationship, with what went wrong in its options.
 pub enum RelationshipItem {
@@ -65,6 +67,8 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
         foreign_key_type: OnceCell::new(),
     };
     let mut unknown = Vec::new();
+    // The options read from a misspelt name (see `OptionItem::Misspelt`).
+    let mut guessed: Vec<OptionKind> = Vec::new();
     let lookahead = input.lookahead1();
     if lookahead.peek(Token![;]) {
         input.parse::<Token![;]>()?;
@@ -78,6 +82,13 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
         ) {
             match syn::parse2::<OptionItem>(tokens) {
                 Ok(OptionItem::Known { option, orders }) => {
+                    // An option read from a misspelling gives way to the
+                    // option itself (no "given twice" for one mistake).
+                    let kind = option.value.kind();
+                    if let Some(at) = guessed.iter().position(|&k| k == kind) {
+                        guessed.remove(at);
+                        relationship.options.retain(|o| o.value.kind() != kind);
+                    }
                     relationship.options.push(*option);
                     unknown.extend(orders);
                 }
@@ -85,6 +96,22 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
                     place: Place::Option,
                     word,
                 }),
+                Ok(OptionItem::Misspelt {
+                    word,
+                    option,
+                    orders,
+                }) => {
+                    unknown.push(Unknown {
+                        place: Place::Option,
+                        word,
+                    });
+                    let kind = option.value.kind();
+                    if relationship.option(kind).is_none() {
+                        guessed.push(kind);
+                        relationship.options.push(*option);
+                        unknown.extend(orders);
+                    }
+                }
                 Err(e) => errors.syn_error(e),
             }
         }
@@ -110,6 +137,13 @@ pub enum OptionItem {
     },
     /// A word where an option name belongs; the option is skipped.
     Unknown(Ident),
+    /// A misspelt option name, reported, and the option it is close to,
+    /// read with its value.
+    Misspelt {
+        word: Ident,
+        option: Box<RelOption>,
+        orders: Vec<Unknown>,
+    },
 }
 
 impl Parse for OptionItem {
@@ -129,61 +163,83 @@ impl Parse for OptionItem {
         if !known {
             if input.peek(Ident::peek_any) {
                 let word = input.call(Ident::parse_any)?;
+                // A misspelt option (`destinaton_attribute`) is read as the
+                // one it is close to when its value reads as that option's,
+                // once reported (validation says "did you mean"), so the
+                // resource is not also wrong for the option it lacks.
+                let options = OptionKind::ALL.map(OptionKind::keyword);
+                if let Some(meant) = did_you_mean(&word.to_string(), options) {
+                    let fork = input.fork();
+                    let read = option(&fork, Ident::new(meant, word.span()));
+                    if let Ok(OptionItem::Known { option, orders }) = read {
+                        input.advance_to(&fork);
+                        return Ok(OptionItem::Misspelt {
+                            word,
+                            option,
+                            orders,
+                        });
+                    }
+                }
                 input.parse::<TokenStream>()?;
                 return Ok(OptionItem::Unknown(word));
             }
             return Err(lookahead.error());
         }
         let keyword = input.call(Ident::parse_any)?;
-        let mut orders = Vec::new();
-        let value = match keyword.to_string().as_str() {
-            "source_attribute" => OptionValue::SourceAttribute(attribute_name(input, &keyword)?),
-            "destination_attribute" => {
-                OptionValue::DestinationAttribute(attribute_name(input, &keyword)?)
-            }
-            "source_attribute_on_join_resource" => {
-                OptionValue::SourceAttributeOnJoinResource(attribute_name(input, &keyword)?)
-            }
-            "destination_attribute_on_join_resource" => {
-                OptionValue::DestinationAttributeOnJoinResource(attribute_name(input, &keyword)?)
-            }
-            "filter" => OptionValue::Filter(expr::parse_filter(input)?),
-            "condition" => OptionValue::Condition(expr::parse_filter(input)?),
-            "sort" => {
-                let keys = Punctuated::<SortKeySyntax, Token![,]>::parse_separated_nonempty(input)?;
-                OptionValue::Sort(sort_keys(keys, &mut orders))
-            }
-            // Parentheses around the loader would reach the generated call
-            // (`manual((..))`) and warn there: the expression inside is kept.
-            "manual" => OptionValue::Manual(match input.parse()? {
-                syn::Expr::Paren(inner) => *inner.expr,
-                loader => loader,
-            }),
-            "no_attributes" => OptionValue::NoAttributes,
-            "through" => OptionValue::Through(input.call(Type::without_plus)?),
-            "authorize_read_with" => {
-                if !input.peek(Ident::peek_any) {
-                    return Err(
-                        input.error("expected `filter` or `error`: `authorize_read_with error;`")
-                    );
-                }
-                let word = input.call(Ident::parse_any)?;
-                OptionValue::AuthorizeReadWith(read_with(word, &mut orders))
-            }
-            _ => unreachable!("checked by the lookahead"),
-        };
-        if !input.peek(Token![;]) {
-            return Err(input.error(match value {
-                OptionValue::Sort(_) => "expected `,` and another sort key, or `;`",
-                _ => "expected `;`",
-            }));
-        }
-        input.parse::<Token![;]>()?;
-        Ok(OptionItem::Known {
-            option: Box::new(RelOption { keyword, value }),
-            orders,
-        })
+        option(input, keyword)
     }
+}
+
+/// The value of option `keyword` (read already) and its `;`.
+fn option(input: ParseStream, keyword: Ident) -> Result<OptionItem> {
+    let mut orders = Vec::new();
+    let value = match keyword.to_string().as_str() {
+        "source_attribute" => OptionValue::SourceAttribute(attribute_name(input, &keyword)?),
+        "destination_attribute" => {
+            OptionValue::DestinationAttribute(attribute_name(input, &keyword)?)
+        }
+        "source_attribute_on_join_resource" => {
+            OptionValue::SourceAttributeOnJoinResource(attribute_name(input, &keyword)?)
+        }
+        "destination_attribute_on_join_resource" => {
+            OptionValue::DestinationAttributeOnJoinResource(attribute_name(input, &keyword)?)
+        }
+        "filter" => OptionValue::Filter(expr::parse_filter(input)?),
+        "condition" => OptionValue::Condition(expr::parse_filter(input)?),
+        "sort" => {
+            let keys = Punctuated::<SortKeySyntax, Token![,]>::parse_separated_nonempty(input)?;
+            OptionValue::Sort(sort_keys(keys, &mut orders))
+        }
+        // Parentheses around the loader would reach the generated call
+        // (`manual((..))`) and warn there: the expression inside is kept.
+        "manual" => OptionValue::Manual(match input.parse()? {
+            syn::Expr::Paren(inner) => *inner.expr,
+            loader => loader,
+        }),
+        "no_attributes" => OptionValue::NoAttributes,
+        "through" => OptionValue::Through(input.call(Type::without_plus)?),
+        "authorize_read_with" => {
+            if !input.peek(Ident::peek_any) {
+                return Err(
+                    input.error("expected `filter` or `error`: `authorize_read_with error;`")
+                );
+            }
+            let word = input.call(Ident::parse_any)?;
+            OptionValue::AuthorizeReadWith(read_with(word, &mut orders))
+        }
+        _ => unreachable!("checked by the lookahead"),
+    };
+    if !input.peek(Token![;]) {
+        return Err(input.error(match value {
+            OptionValue::Sort(_) => "expected `,` and another sort key, or `;`",
+            _ => "expected `;`",
+        }));
+    }
+    input.parse::<Token![;]>()?;
+    Ok(OptionItem::Known {
+        option: Box::new(RelOption { keyword, value }),
+        orders,
+    })
 }
 
 /// The attribute name after an option keyword.
