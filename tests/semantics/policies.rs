@@ -14,6 +14,7 @@ use ashore::{ErrorKind, ManualRelationship};
 use crate::common::{Run, domain, layers};
 
 mod actors;
+mod nils;
 
 resource! {
     /// An agent of an organisation: the actor of these tests.
