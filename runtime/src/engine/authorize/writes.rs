@@ -81,10 +81,9 @@ pub(crate) async fn check_create(
     // finds nothing under it.
     if schema.primary_key().generated == Some(Generated::Integer) {
         let pk = schema.primary_key;
-        let mut stand_in = i64::MIN;
-        for row in checked.iter_mut().filter(|row| row[pk].is_null()) {
+        let unkeyed = checked.iter_mut().filter(|row| row[pk].is_null());
+        for (stand_in, row) in (i64::MIN..).zip(unkeyed) {
             row[pk] = Value::Int(stand_in);
-            stand_in += 1;
         }
     }
     let table = table_of(schema, Records::Rows(checked.into_rows()))?;
