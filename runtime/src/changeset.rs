@@ -13,7 +13,7 @@ use crate::value::Value;
 
 mod batch;
 
-pub(crate) use batch::Changesets;
+pub(crate) use batch::{Changesets, check_required};
 
 /// The values of a record to create (Ash's create changeset), or the values
 /// an update sets ([`Domain::update`](crate::Domain::update): only those set

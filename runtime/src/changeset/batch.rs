@@ -6,10 +6,30 @@
 use std::marker::PhantomData;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::resource::{Generated, Resource, Rows};
+use crate::resource::{AttributeInfo, Generated, Resource, Rows, Schema};
 use crate::value::Value;
 
 use super::Changeset;
+
+/// A required attribute `values` leave unset (and `filled` does not say
+/// is given later) as an [`ErrorKind::Required`] naming it.
+pub(crate) fn check_required(
+    schema: &'static Schema,
+    values: &[Option<Value>],
+    filled: impl Fn(&AttributeInfo) -> bool,
+) -> Result<()> {
+    let missing = values
+        .iter()
+        .zip(schema.attributes)
+        .find(|(v, a)| v.is_none() && a.generated.is_none() && !a.nullable && !filled(a));
+    match missing {
+        Some((_, attr)) => Err(Error::new(ErrorKind::Required {
+            resource: schema.name,
+            attribute: attr.name,
+        })),
+        None => Ok(()),
+    }
+}
 
 /// The values of a batch of changesets of `R`, changeset after changeset
 /// (`None`: not set), in attribute order.
@@ -99,16 +119,7 @@ impl<R: Resource> Changesets<R> {
             {
                 *slot = Some(value.clone());
             }
-            let missing = changeset
-                .iter()
-                .zip(schema.attributes)
-                .find(|(v, a)| v.is_none() && a.generated.is_none() && !a.nullable);
-            if let Some((_, attr)) = missing {
-                return Err(Error::new(ErrorKind::Required {
-                    resource: schema.name,
-                    attribute: attr.name,
-                }));
-            }
+            check_required(schema, changeset, |_| false)?;
             for (slot, attr) in changeset.iter_mut().zip(schema.attributes) {
                 if slot.is_none() && attr.generated == Some(Generated::Uuid) {
                     *slot = Some(Value::Uuid(uuid::Uuid::new_v4()));

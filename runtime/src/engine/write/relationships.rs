@@ -16,7 +16,7 @@
 //! makes a constant number of statements. The caller runs it in a transaction.
 
 use super::{create, insert, update};
-use crate::changeset::{Changeset, Changesets};
+use crate::changeset::{Changeset, Changesets, check_required};
 use crate::data_layer::ReadRequest;
 use crate::domain::Scope;
 use crate::engine::authorize;
@@ -382,16 +382,7 @@ pub(crate) fn check_related<S: Resource, D: Resource>(
     let at = |e: Error| e.in_relationship(S::schema().name, info.name);
     for child in children {
         let values = child.values();
-        let missing = values
-            .iter()
-            .zip(schema.attributes)
-            .find(|(v, a)| v.is_none() && a.generated.is_none() && !a.nullable && !filled(a.name));
-        if let Some((_, attribute)) = missing {
-            return Err(at(Error::new(ErrorKind::Required {
-                resource: schema.name,
-                attribute: attribute.name,
-            })));
-        }
+        check_required(schema, values, |a| filled(a.name)).map_err(at)?;
         crate::engine::values::check_set(schema, values).map_err(at)?;
     }
     Ok(())
