@@ -469,8 +469,11 @@ impl Error {
         &self.0.kind
     }
 
-    /// Where: the root resource, then each relationship being loaded. Empty for
-    /// errors outside reads and loads.
+    /// Where: the resource read or written, then each relationship being
+    /// loaded. Empty where the kind alone says it (a create's changesets
+    /// checked: a value missing or invalid; a resource not registered or not
+    /// stored), and for errors outside reads, loads and writes (building a
+    /// domain, a migration, a transaction's own statements).
     pub fn path(&self) -> &[&'static str] {
         &self.0.path
     }

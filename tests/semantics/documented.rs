@@ -1,7 +1,11 @@
 //! A schema under `#![deny(missing_docs)]`: everything `resource!` generates
 //! for what the user documented is documented too (a belongs_to's implied key
-//! accessor included), so the lint can be met.
-#![deny(missing_docs)]
+//! accessor included), so the lint can be met. Nor does what it generates
+//! raise lints of its own: a manual relationship's loader in parentheses is
+//! not `unused_parens`, and under clippy (`.ci/run` denies warnings) the
+//! accessors meet the pedantic `must_use_candidate`.
+#![deny(missing_docs, unused_parens)]
+#![warn(clippy::must_use_candidate)]
 
 use ashore::prelude::*;
 
@@ -16,6 +20,8 @@ resource! {
         relationships {
             /// Its books.
             has_many books: Book;
+            /// Its books, from a loader of this crate (named in parentheses).
+            has_many shelved: Book { manual (Shelved); }
         }
     }
 }
@@ -43,6 +49,48 @@ resource! {
             count neighbours: shelf.books;
         }
     }
+}
+
+/// The books of each shelf, as a manual relationship loads them.
+struct Shelved;
+
+impl ManualRelationship for Shelved {
+    type Source = Shelf;
+    type Destination = Book;
+
+    async fn load(
+        &self,
+        shelves: &[Shelf],
+        ctx: &LoadContext<'_, Book>,
+    ) -> ashore::Result<Related<Shelf, Book>> {
+        let ids: Vec<i64> = shelves.iter().map(|s| s.id).collect();
+        let books = ctx
+            .query
+            .clone()
+            .filter(expr!(shelf_id in ^ids))
+            .read(ctx)
+            .await?;
+        Ok(Related::group_by(books, |b| b.shelf_id))
+    }
+}
+
+#[tokio::test]
+async fn the_manual_relationship_in_parentheses_loads() -> ashore::Result<()> {
+    let domain = Domain::builder()
+        .resource::<Shelf>()
+        .resource::<Book>()
+        .build()?;
+    let shelf = domain.create(Shelf::changeset()).await?;
+    domain
+        .create(
+            Book::changeset()
+                .set(Book::code(), "b1")
+                .set(Book::shelf_id(), Some(shelf.id)),
+        )
+        .await?;
+    let shelves = domain.read(Shelf::query().load(Shelf::shelved())).await?;
+    assert_eq!(shelves[0].shelved.get()?.len(), 1);
+    Ok(())
 }
 
 #[test]

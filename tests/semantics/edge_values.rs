@@ -103,6 +103,7 @@ async fn a_json_document_nested_too_deep_is_refused(run: Run) -> ashore::Result<
         matches!(err.kind(), ErrorKind::InvalidQuery { .. }),
         "{err:?}"
     );
+    assert_eq!(err.path(), ["Probe"], "a read's error names the resource");
     assert_eq!(d.read(Probe::query()).await?.len(), 1, "nothing stored");
     Ok(())
 }

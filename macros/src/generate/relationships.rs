@@ -207,6 +207,7 @@ pub fn constructors<'a>(ctx: &'a Ctx<'a>) -> impl Iterator<Item = TokenStream> +
             // On the destination: if it is not a resource, that is where it shows.
             quote_spanned! {dest.span()=>
                 #(#docs)*
+                #[must_use]
                 pub fn #name() -> __ashore::Rel<Self, #dest, __ashore::#cardinality> {
                     #rel::#one_or_many(
                         &#schema.relationships[#index],

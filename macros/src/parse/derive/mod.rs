@@ -91,6 +91,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
             "a resource cannot have generic parameters",
         ));
     }
+    bare_resource_attributes(&input.attrs, "`#[resource(table = \"tickets\")]`", errors);
     let mut options = match StructInput::from_attributes(&input.attrs) {
         Ok(parsed) => parsed.options,
         Err(e) => {
@@ -130,6 +131,7 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
             continue;
         };
         derived.structure.fields.push(ident);
+        bare_resource_attributes(&field.attrs, "`#[resource(belongs_to)]`", errors);
         // A field whose attributes do not parse at all is left out.
         match FieldInput::from_field(field) {
             Ok(field) => derived.field(field, errors),
@@ -137,6 +139,25 @@ pub fn resource(tokens: TokenStream, errors: &Errors) -> syn::Result<Derived> {
         }
     }
     Ok(derived)
+}
+
+/// Reports each `#[resource]` without options in `attrs`, which darling
+/// would read as no options at all: the user meant to say something
+/// (`example`, an option where it stands).
+fn bare_resource_attributes(attrs: &[syn::Attribute], example: &str, errors: &Errors) {
+    for attr in attrs {
+        if let syn::Meta::Path(path) = &attr.meta
+            && path.is_ident("resource")
+        {
+            errors.error_spanned_by(
+                attr,
+                format_args!(
+                    "`#[resource]` without options says nothing: give it options \
+                     ({example}) or remove it"
+                ),
+            );
+        }
+    }
 }
 
 impl Derived {
