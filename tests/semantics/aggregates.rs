@@ -347,6 +347,11 @@ async fn sorts_read_aggregates(run: Run) -> ashore::Result<()> {
     assert_eq!(names(&reps), ["Cy", "Ada", "Bob"]);
     let reps = sorted(vec![Representative::total_priority().asc()]).await?;
     assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
+    // An aggregate alone is its ascending key, as a field is.
+    let reps = d
+        .read(Representative::query().sort(Representative::total_priority()))
+        .await?;
+    assert_eq!(names(&reps), ["Bob", "Ada", "Cy"]);
     let reps = sorted(vec![Representative::total_priority().desc_nils_last()]).await?;
     assert_eq!(names(&reps), ["Ada", "Bob", "Cy"]);
     // Ties (Ada and Bob have 2 tickets each) by the next key, then insertion.

@@ -9,6 +9,8 @@
 //! touches only the records its policies' `expr(..)` checks select; one of a
 //! record the actor may read but not change is `Forbidden` naming the record.
 
+use std::future::IntoFuture;
+
 use ashore::prelude::*;
 use ashore::{Action, ErrorKind, Value};
 
@@ -259,6 +261,39 @@ async fn updates_touch_only_what_the_policies_allow(run: Run) -> ashore::Result<
     Ok(())
 }
 layers!(updates_touch_only_what_the_policies_allow);
+
+/// An update is judged by the record as stored, not as the changeset would
+/// leave it (as in Ash, README "Policies and tenants"): Bob may lock his own
+/// note, though `forbid_if expr(locked == true)` then keeps him from it, and
+/// may hand it to Ada, whose notes he may not change.
+async fn updates_are_checked_against_the_stored_record(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let d = &w.domain;
+    let (_, bobs, _) = notes(&w).await;
+    let bob = |n: &Note, change: Changeset<Note>| {
+        d.update(n, change).actor(&w.bob).tenant("acme").into_future()
+    };
+    let locked = bob(&bobs, Note::changeset().set(Note::locked(), true)).await?;
+    assert!(locked.locked);
+    let err = bob(&locked, Note::changeset().set(Note::locked(), false))
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Note", Action::Update);
+    // Not even an admin's: the note is unlocked with policies off.
+    let unlocked = d
+        .update(&locked, Note::changeset().set(Note::locked(), false))
+        .authorize(false)
+        .tenant("acme")
+        .await?;
+    let handed = bob(&unlocked, Note::changeset().set(Note::author_id(), Some(w.ada.id))).await?;
+    assert_eq!(handed.author_id, Some(w.ada.id));
+    let err = bob(&handed, Note::changeset().set(Note::body(), "mine again"))
+        .await
+        .unwrap_err();
+    assert_forbidden(&err, "Note", Action::Update);
+    Ok(())
+}
+layers!(updates_are_checked_against_the_stored_record);
 
 async fn destroys_touch_only_what_the_policies_allow(run: Run) -> ashore::Result<()> {
     let w = world(&run).await;

@@ -2,7 +2,10 @@
 //! sees the last commit without waiting, and a raw query inside one
 //! (`Sqlite::query` through the transaction's layer) sees its writes. And a
 //! write inside a transaction cancelled before its work ran on its blocking
-//! thread (which runs it regardless) is undone there.
+//! thread (which runs it regardless) is undone there. On a database in
+//! memory, a read outside waits for the transaction, then says the database
+//! is locked. On PostgreSQL, a block that locks what it reads (`FOR UPDATE`)
+//! loses no concurrent update.
 
 use std::future::{Future, IntoFuture};
 use std::task::Poll;
@@ -118,4 +121,98 @@ fn a_write_cancelled_before_its_work_ran_is_undone() {
         texts.sort();
         assert_eq!(texts, ["after", "before"]);
     });
+}
+
+/// The README's way to keep a read-then-write block from losing a concurrent
+/// update on PostgreSQL (`READ COMMITTED`): lock the record as it is read,
+/// with raw SQL on the block's layer. Four blocks that each add one to a
+/// counter five times end at twenty; a block waits for the one holding the
+/// lock to commit, then reads what it wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_record_locked_as_it_is_read_loses_no_concurrent_update_on_postgres() {
+    use ashore::Value;
+    use ashore::data_layer::sql::Postgres;
+    let Some(db) = crate::common::pg("lost_update").await else {
+        return;
+    };
+    let domain = Domain::builder()
+        .data_layer(db.postgres.clone())
+        .resource::<Counter>()
+        .build()
+        .unwrap();
+    domain.migrate().await.unwrap();
+    let counter = domain
+        .create(Counter::changeset().set(Counter::value(), 0))
+        .await
+        .unwrap();
+    let tasks = (0..4).map(|_| {
+        let domain = domain.clone();
+        tokio::spawn(async move {
+            for _ in 0..5 {
+                domain
+                    .transaction(|tx| async move {
+                        let layer = tx.data_layer_as::<Postgres>().expect("a Postgres");
+                        let locked: Vec<Counter> = layer
+                            .query(
+                                "SELECT * FROM counter WHERE id = $1 FOR UPDATE",
+                                vec![Value::from(counter.id)],
+                            )
+                            .await?;
+                        let read = &locked[0];
+                        // Long enough for the other blocks to read too.
+                        tokio::time::sleep(Duration::from_millis(2)).await;
+                        tx.update(read, Counter::changeset().set(Counter::value(), read.value + 1))
+                            .await?;
+                        Ok::<_, ashore::Error>(())
+                    })
+                    .await
+                    .unwrap();
+            }
+        })
+    });
+    for task in tasks.collect::<Vec<_>>() {
+        task.await.unwrap();
+    }
+    let end = domain.get::<Counter>(counter.id).await.unwrap().unwrap();
+    assert_eq!(end.value, 20, "no update lost");
+}
+
+/// On a SQLite database in memory, a writing transaction holds the whole
+/// database: a read through the outer domain waits for it up to the busy
+/// timeout, then fails with an error that says so and names the way out
+/// (read through `tx`).
+#[tokio::test]
+async fn a_read_outside_a_transaction_in_memory_waits_then_says_the_database_is_locked() {
+    let domain = Domain::builder()
+        .data_layer(Sqlite::memory().unwrap())
+        .resource::<Entry>()
+        .build()
+        .unwrap();
+    domain.migrate().await.unwrap();
+    let outside = domain.clone();
+    let err = domain
+        .transaction(|tx| async move {
+            tx.create(Entry::changeset().set(Entry::text(), "pending"))
+                .await?;
+            outside.read(Entry::query()).await
+        })
+        .await
+        .expect_err("the outer read cannot get the lock");
+    assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
+    let shown = err.to_string();
+    assert!(
+        shown.contains("database is locked") && shown.contains("read through the transaction's `tx`"),
+        "{shown}"
+    );
+    assert_eq!(domain.read(Entry::query()).count().await.unwrap(), 0, "rolled back");
+}
+
+resource! {
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Counter {
+        attributes {
+            integer_primary_key id;
+            attribute value: i64;
+        }
+    }
 }

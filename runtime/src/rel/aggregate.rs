@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 
 use crate::expr::Aggregate;
 use crate::scalar::{NonNull, Scalar};
-use crate::sort::{Order, Sort};
+use crate::sort::{IntoSorts, Order, Sort};
 use crate::value::Value;
 
 /// What a loaded aggregate is held as: a scalar (`i64` for `count`, `bool`
@@ -130,6 +130,21 @@ impl<S, T> Agg<S, T> {
     /// A sort key on its value, descending with nils last.
     pub fn desc_nils_last(&self) -> Sort {
         self.sort(Order::DescNilsLast)
+    }
+}
+
+/// An aggregate alone sorts ascending, as a field does
+/// (`query.sort(Representative::open_ticket_count())`).
+impl<S, T> IntoSorts for Agg<S, T> {
+    fn into_sorts(self) -> Vec<Sort> {
+        vec![self.asc()]
+    }
+}
+
+/// An aggregate alone is its ascending key.
+impl<S, T> From<Agg<S, T>> for Sort {
+    fn from(a: Agg<S, T>) -> Sort {
+        a.asc()
     }
 }
 

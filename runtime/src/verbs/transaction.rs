@@ -33,8 +33,11 @@ impl Domain {
     /// time; writes outside wait for it, reads outside see the store as last
     /// committed); SQLite begins `IMMEDIATE` (one writer at a time; reads
     /// outside see the last commit on a file in WAL mode, and wait for the
-    /// transaction on a database in memory); PostgreSQL runs at its default,
-    /// `READ COMMITTED`. Use `tx` only inside `f`: once
+    /// transaction on a database in memory, up to the 5 s busy timeout);
+    /// PostgreSQL runs at its default, `READ COMMITTED`, where two
+    /// transactions that read a record and write a value computed from it
+    /// may lose one of the updates (memory and SQLite run them one after the
+    /// other). Use `tx` only inside `f`: once
     /// the transaction has ended, its layer refuses every call.
     ///
     /// Cancelled (the future dropped before it finishes, by a timeout or an

@@ -20,6 +20,11 @@ pub(crate) fn database(what: impl std::fmt::Display, err: rusqlite::Error) -> Er
         rusqlite::Error::SqliteFailure(_, Some(m)) if m.starts_with("no such table") => {
             " (has `Domain::migrate` run?)"
         }
+        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::DatabaseBusy => {
+            " (another connection's transaction held the database past the 5 s busy \
+             timeout; on a database in memory a writing transaction holds it until it ends: \
+             read through the transaction's `tx`)"
+        }
         _ => "",
     };
     Error::data_layer_caused(format!("sqlite: {what}: {err}{hint}"), err)
