@@ -271,7 +271,10 @@ async fn updates_are_checked_against_the_stored_record(run: Run) -> ashore::Resu
     let d = &w.domain;
     let (_, bobs, _) = notes(&w).await;
     let bob = |n: &Note, change: Changeset<Note>| {
-        d.update(n, change).actor(&w.bob).tenant("acme").into_future()
+        d.update(n, change)
+            .actor(&w.bob)
+            .tenant("acme")
+            .into_future()
     };
     let locked = bob(&bobs, Note::changeset().set(Note::locked(), true)).await?;
     assert!(locked.locked);
@@ -285,7 +288,11 @@ async fn updates_are_checked_against_the_stored_record(run: Run) -> ashore::Resu
         .authorize(false)
         .tenant("acme")
         .await?;
-    let handed = bob(&unlocked, Note::changeset().set(Note::author_id(), Some(w.ada.id))).await?;
+    let handed = bob(
+        &unlocked,
+        Note::changeset().set(Note::author_id(), Some(w.ada.id)),
+    )
+    .await?;
     assert_eq!(handed.author_id, Some(w.ada.id));
     let err = bob(&handed, Note::changeset().set(Note::body(), "mine again"))
         .await

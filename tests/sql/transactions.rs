@@ -161,8 +161,11 @@ async fn a_record_locked_as_it_is_read_loses_no_concurrent_update_on_postgres() 
                         let read = &locked[0];
                         // Long enough for the other blocks to read too.
                         tokio::time::sleep(Duration::from_millis(2)).await;
-                        tx.update(read, Counter::changeset().set(Counter::value(), read.value + 1))
-                            .await?;
+                        tx.update(
+                            read,
+                            Counter::changeset().set(Counter::value(), read.value + 1),
+                        )
+                        .await?;
                         Ok::<_, ashore::Error>(())
                     })
                     .await
@@ -201,10 +204,15 @@ async fn a_read_outside_a_transaction_in_memory_waits_then_says_the_database_is_
     assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err:?}");
     let shown = err.to_string();
     assert!(
-        shown.contains("database is locked") && shown.contains("read through the transaction's `tx`"),
+        shown.contains("database is locked")
+            && shown.contains("read through the transaction's `tx`"),
         "{shown}"
     );
-    assert_eq!(domain.read(Entry::query()).count().await.unwrap(), 0, "rolled back");
+    assert_eq!(
+        domain.read(Entry::query()).count().await.unwrap(),
+        0,
+        "rolled back"
+    );
 }
 
 resource! {
