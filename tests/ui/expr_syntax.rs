@@ -27,5 +27,7 @@ fn main() {
     let _ = Ticket::query().filter(expr!(priority = 3));
     let _ = Ticket::query().filter(expr!(is_null(priority)));
     let _ = Ticket::query().filter(expr!(priority == nil));
+    let _ = Ticket::query().filter(expr!(priority == None));
+    let _ = Ticket::query().filter(expr!(priority == ^None));
     let _ = Ticket::query().filter(expr!(priority > 3 and));
 }

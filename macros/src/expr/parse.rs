@@ -408,6 +408,18 @@ fn parse_pin(input: ParseStream) -> Result<Pin> {
             input.error(message)
         });
     }
+    if input
+        .fork()
+        .parse::<Ident>()
+        .is_ok_and(|name| name == "None")
+        && !input.peek2(Token![::])
+        && !input.peek2(Token![.])
+    {
+        return Err(input.error(
+            "a comparison with a pinned `None` matches no record (nil in gives nil out, as in \
+             SQL): test for nil with `is_nil(x)`",
+        ));
+    }
     let mut tokens = TokenStream::new();
     let first = input.call(Ident::parse_any)?;
     let mut last = first.span();
@@ -474,6 +486,17 @@ fn parse_name(input: ParseStream) -> Result<Expr> {
     if input.peek(kw::nil) {
         return Err(input.error(
             "`nil` is not a value in a filter: test for it with `is_nil(x)` or `not is_nil(x)`",
+        ));
+    }
+    if input
+        .fork()
+        .parse::<Ident>()
+        .is_ok_and(|name| name == "None")
+        && !input.peek2(Token![.])
+    {
+        return Err(input.error(
+            "`None` is not a value in a filter (Ash's `nil`): test for it with `is_nil(x)` or \
+             `not is_nil(x)`",
         ));
     }
     if input.peek(kw::and) || input.peek(kw::or) {

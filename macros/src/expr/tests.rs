@@ -193,6 +193,16 @@ fn errors_say_what_was_expected() {
         "`nil` is not a value in a filter: test for it with `is_nil(x)` or `not is_nil(x)`"
     );
     assert_eq!(
+        error("a == None"),
+        "`None` is not a value in a filter (Ash's `nil`): test for it with `is_nil(x)` or \
+         `not is_nil(x)`"
+    );
+    assert_eq!(
+        error("a == ^None"),
+        "a comparison with a pinned `None` matches no record (nil in gives nil out, as in \
+         SQL): test for nil with `is_nil(x)`"
+    );
+    assert_eq!(
         error("is_null(a)"),
         "unknown function `is_null` in a filter; did you mean `is_nil`?"
     );

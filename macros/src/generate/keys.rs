@@ -57,7 +57,7 @@ pub fn key_checks(ctx: &Ctx) -> TokenStream {
     for rel in resource
         .relationships
         .iter()
-        .filter(|r| r.manual().is_none() && !r.no_attributes())
+        .filter(|r| r.manual().is_none() && !r.no_attributes() && !r.unreadable_options)
     {
         relationship(resource, rel, &own, &mut pairs, &mut required);
     }

@@ -21,6 +21,10 @@ pub struct Relationship {
     pub destination: Type,
     /// Options as written, in order.
     pub options: Vec<RelOption>,
+    /// Whether an option could not be read (its error reported): the checks
+    /// of what the options leave to defaults then say nothing more, since the
+    /// option may have been the one that sets it.
+    pub unreadable_options: bool,
     /// The type of a belongs_to's foreign key, made once on first use
     /// ([`Relationship::foreign_key_type`]): validation and generation ask for
     /// the columns several times per resource, and building the type (tokens

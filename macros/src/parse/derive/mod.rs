@@ -338,6 +338,7 @@ fn relationship(
         name,
         destination,
         options: spec.options,
+        unreadable_options: spec.unreadable_options,
         foreign_key_type: OnceCell::new(),
     })
 }

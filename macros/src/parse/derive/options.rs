@@ -170,6 +170,8 @@ pub struct RelSpec {
     /// Unknown sort orders (the key is kept, ascending) and
     /// `authorize_read_with` values (read as `filter`).
     pub unknown: Vec<Unknown>,
+    /// Whether an option could not be read (see the model's field).
+    pub unreadable_options: bool,
 }
 
 /// A field option, once its name is known.
@@ -330,12 +332,16 @@ impl FieldOptions {
                 destination: None,
                 options: Vec::new(),
                 unknown: Vec::new(),
+                unreadable_options: false,
             };
             match meta {
                 Meta::Path(_) => {}
                 Meta::List(list) => match NestedMeta::parse_meta_list(list.tokens.clone()) {
                     Ok(items) => spec.options(&items, &mut self.errors),
-                    Err(e) => self.errors.push(e.into()),
+                    Err(e) => {
+                        self.errors.push(e.into());
+                        spec.unreadable_options = true;
+                    }
                 },
                 Meta::NameValue(nv) => self.errors.push(error(
                     &nv.eq_token,
@@ -360,6 +366,7 @@ impl RelSpec {
                 item_name(item, "manual = Loader").and_then(|(meta, word)| self.option(meta, word));
             if let Err(e) = parsed {
                 errors.push(e);
+                self.unreadable_options = true;
             }
         }
     }

@@ -28,6 +28,51 @@ pub enum RelationshipItem {
     Unknown(Ident),
 }
 
+/// The destination resource of `destination` as written: a field's type
+/// (`Vec<Ticket>`, `Option<Ticket>`, `Loaded<..>`, as a derive's field reads)
+/// is reported once, on it, and its resource used, so the relationship's own
+/// checks go on without an error per use of a type that is no resource.
+fn resource_of(destination: Type, keyword: &Ident, name: &Ident, errors: &Errors) -> Type {
+    let Some(inner) = inside_field_type(&destination) else {
+        return destination;
+    };
+    let shown = quote::ToTokens::to_token_stream(&inner).to_string();
+    errors.error_spanned_by(
+        &destination,
+        format_args!(
+            "a relationship's destination is the resource, not the field's type: \
+             `{keyword} {name}: {shown};` (`resource!` makes the field that loads it)"
+        ),
+    );
+    inner
+}
+
+/// The type inside a field's wrapper (`Vec`, `Option`, `Loaded`, `Box`, each
+/// with one type argument), down to the first type that is none.
+fn inside_field_type(ty: &Type) -> Option<Type> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if !matches!(
+        last.ident.to_string().as_str(),
+        "Vec" | "Option" | "Loaded" | "Box"
+    ) {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    let mut types = arguments.args.iter().filter_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    let (Some(inner), None) = (types.next(), types.next()) else {
+        return None;
+    };
+    Some(inside_field_type(inner).unwrap_or_else(|| inner.clone()))
+}
+
 /// One relationship; the options that cannot be parsed are reported into
 /// `errors` (the others are kept).
 pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<RelationshipItem> {
@@ -57,13 +102,14 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
     }
     input.parse::<Token![:]>()?;
     // Without `+`: the type goes into `<D as Resource>` (see `AttributeItem`).
-    let destination = input.call(Type::without_plus)?;
+    let destination = resource_of(input.call(Type::without_plus)?, &keyword, &name, errors);
     let mut relationship = model::Relationship {
         attrs,
         kind,
         name,
         destination,
         options: Vec::new(),
+        unreadable_options: false,
         foreign_key_type: OnceCell::new(),
     };
     let mut unknown = Vec::new();
@@ -112,7 +158,10 @@ pub fn relationship_item(input: ParseStream, errors: &Errors) -> Result<Relation
                         unknown.extend(orders);
                     }
                 }
-                Err(e) => errors.syn_error(e),
+                Err(e) => {
+                    errors.syn_error(e);
+                    relationship.unreadable_options = true;
+                }
             }
         }
         if input.peek(Token![;]) {
@@ -232,6 +281,7 @@ fn option(input: ParseStream, keyword: Ident) -> Result<OptionItem> {
     if !input.peek(Token![;]) {
         return Err(input.error(match value {
             OptionValue::Sort(_) => "expected `,` and another sort key, or `;`",
+            _ if input.peek(Token![,]) => "expected `;`: each option ends with its own `;`",
             _ => "expected `;`",
         }));
     }
