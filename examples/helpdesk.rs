@@ -316,6 +316,52 @@ async fn run(layer: Arc<dyn DataLayer>) -> ashore::Result<Vec<String>> {
         );
     }
 
+    // Guide: "Since you likely want to support things like filtering your
+    // relationship when being loaded, you will want to make sure that you use
+    // the query being provided." A load filtered by the caller: the guide's
+    // loader and the rebuilt one apply the filter (they read through
+    // `ctx.query`); the raw one cannot, and refuses it.
+    let hot = "Printer on fire";
+    let reps = support
+        .read(
+            Representative::query()
+                .sort(Representative::name())
+                .load(
+                    Representative::tickets_above_threshold()
+                        .filter(expr!(subject != ^hot))
+                        .sort(by_priority.clone()),
+                )
+                .load(
+                    Representative::tickets_above_threshold_rebuilt()
+                        .filter(expr!(subject != ^hot))
+                        .sort(by_priority.clone()),
+                ),
+        )
+        .actor(&me)
+        .await?;
+    println!("\nThe same, filtered by the caller (subject != {hot:?})\n");
+    for rep in &reps {
+        let guide = subjects(rep.tickets_above_threshold.get()?);
+        let rebuilt = subjects(rep.tickets_above_threshold_rebuilt.get()?);
+        println!("{:<10} {}", rep.name, shown(&guide));
+        let mut want = expected[rep.name.as_str()].clone();
+        want.retain(|s| *s != hot);
+        check.same(&format!("{} filtered", rep.name), guide, want.clone());
+        check.same(&format!("{} rebuilt, filtered", rep.name), rebuilt, want);
+    }
+    let raw = support
+        .read(
+            Representative::query()
+                .load(Representative::tickets_above_threshold_raw().filter(expr!(subject != ^hot))),
+        )
+        .actor(&me)
+        .await;
+    check.same(
+        "the raw loader refuses a filter it cannot apply",
+        raw.err().map(|e| e.path().join(".")),
+        Some("Representative.tickets_above_threshold_raw".to_owned()),
+    );
+
     // 5. Loading onto records already in hand (Ash's `Ash.load`), and the ordinary
     //    has_many for comparison: every ticket, untriaged (nil) ones last. A plain
     //    `desc` would put nils first, as SQL does.

@@ -15,6 +15,22 @@ use serde::Serialize;
 use ashore::data_layer::sql::Postgres;
 #[cfg(feature = "sqlite")]
 use ashore::data_layer::sql::Sqlite;
+// Guide: "Manual relationships allow you to express complex or non-typical
+// relationships between resources in a standard way." Here: a representative's
+// tickets whose priority is above the representative's own threshold.
+//
+// Guide: "Individual data layers may interact with manual relationships in their
+// own way": the loader reads through `ctx` on whichever layer the domain has
+// (memory, SQLite, PostgreSQL); the raw loader below speaks each database's SQL.
+//
+// Guide: "By default, the only thing manual relationships support is being
+// loaded." So it is here: `tickets_above_threshold_rebuilt` and `_raw` are only
+// loaded (a filter or aggregate through them is a compile error naming
+// `condition`); `tickets_above_threshold` declares a `condition` to go further.
+//
+// Guide: "In our Helpdesk example, we'd like to have a way to find tickets" above
+// a representative's threshold.
+//
 // Guide: "In the `Representative` resource, define a `has_many` relationship as
 // `manual` and point to the module where it will be implemented."
 resource! {
@@ -218,6 +234,16 @@ impl ManualRelationship for RawTicketsAboveThreshold {
         records: &[Representative],
         ctx: &LoadContext<'_, Ticket>,
     ) -> ashore::Result<Related<Representative, Ticket>> {
+        // Guide: "you will want to make sure that you use the query being
+        // provided": a loader must apply the caller's filter (`.filter(..)` on
+        // the load). Raw SQL cannot take it, so this loader refuses one rather
+        // than return records the caller filtered out.
+        if let Some(filter) = ctx.query.get_filter() {
+            return Err(ashore::Error::loader(format!(
+                "the raw loader cannot apply the filter `{filter}`: filter \
+                 tickets_above_threshold instead"
+            )));
+        }
         let rep_ids: Vec<Value> = records.iter().map(|r| Value::from(r.id)).collect();
         #[cfg(feature = "sqlite")]
         if let Some(sqlite) = ctx.domain.data_layer_as::<Sqlite>() {

@@ -30,9 +30,11 @@ pub enum Unset {
 /// Start one with `Ticket::query()` (generated for every resource) or [`Query::new`], run it with
 /// [`Domain::read`](crate::Domain::read) or, in a manual loader, [`Query::read`].
 ///
-/// As a relationship's query (in [`Rel::query`](crate::Rel::query) or a manual
-/// loader's [`LoadContext::query`](crate::LoadContext::query)), sort, limit and
-/// offset apply per source record.
+/// As a relationship load's query ([`Rel::query`](crate::Rel::query)), sort,
+/// limit and offset apply per source record; a manual loader's
+/// [`LoadContext::query`](crate::LoadContext::query) comes without limit and
+/// offset (ashore windows what the loader returns, per source record), and a
+/// limit the loader puts on a read of its own applies to that read as a whole.
 ///
 /// ```
 /// # include!(concat!(env!("CARGO_MANIFEST_DIR"), "/doc/helpdesk.rs"));

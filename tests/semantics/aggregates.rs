@@ -207,6 +207,13 @@ async fn an_overflowing_sum_is_an_error(run: Run) -> ashore::Result<()> {
         .await
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::DataLayer { .. }), "{err}");
+    // In the same words on every layer (the database's own are the source),
+    // naming the aggregate and the resource.
+    assert_eq!(
+        err.to_string(),
+        "Representative.total_priority: data layer: the aggregate `sum(tickets.priority)` of \
+         Representative overflows i64"
+    );
     Ok(())
 }
 

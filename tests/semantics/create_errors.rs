@@ -225,7 +225,7 @@ fn assert_duplicate_key(layer: Layer, err: &ashore::Error, resource: &str, key: 
     if layer == Layer::Memory {
         assert_eq!(
             source,
-            format!("a {resource} with primary key {key} already exists")
+            format!("another {resource} record has primary key {key}")
         );
     } else {
         assert!(!source.is_empty(), "{err:?}");

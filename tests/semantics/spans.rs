@@ -7,7 +7,8 @@
 //! subscriber of this file, set for the test's thread only (the SQLite layer
 //! carries it to its blocking threads). A `count` span says how many it
 //! counted (`records`), and each write is a `write` span with its action and
-//! records, its statements inside it.
+//! records, its statements inside it. Transaction control (`BEGIN`,
+//! savepoints, `COMMIT`) is a `DEBUG` event with its `sql` on both SQL layers.
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -35,6 +36,8 @@ struct Recorded {
 #[derive(Default)]
 struct Spans {
     all: Vec<Recorded>,
+    /// The `sql` of every event that has one (transaction control), in order.
+    events: Vec<String>,
     /// The spans each thread is in, innermost last.
     entered: HashMap<ThreadId, Vec<u64>>,
 }
@@ -97,7 +100,13 @@ impl Subscriber for Recorder {
             None => tracing_core::span::Current::none(),
         }
     }
-    fn event(&self, _: &Event<'_>) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut fields = HashMap::new();
+        event.record(&mut Fields(&mut fields));
+        if let Some(sql) = fields.remove("sql") {
+            self.0.lock().unwrap().events.push(sql);
+        }
+    }
     fn enter(&self, id: &Id) {
         let mut spans = self.0.lock().unwrap();
         let thread = std::thread::current().id();
@@ -358,3 +367,49 @@ async fn counts_and_writes_have_spans_with_their_records(run: Run) -> ashore::Re
     Ok(())
 }
 layers!(counts_and_writes_have_spans_with_their_records);
+
+/// Transaction control is an event with its `sql`, not a span, on both SQL
+/// layers (README "Tracing"): a transaction's `BEGIN`, a write's savepoint
+/// inside it, and the `COMMIT`; a write outside a transaction on SQLite is a
+/// transaction of its own (`BEGIN IMMEDIATE` .. `COMMIT`).
+async fn transaction_control_is_an_event_with_its_sql(run: Run) -> ashore::Result<()> {
+    let fx = ada_and_bob(&run).await;
+    let d = fx.domain.clone();
+    let recorder = Recorder::default();
+    recorded(
+        &recorder,
+        d.transaction(|tx| async move {
+            tx.create(
+                Representative::changeset()
+                    .set(Representative::name(), "Cy")
+                    .set(Representative::priority_threshold(), 1)
+                    .set(Representative::admin(), false),
+            )
+            .await?;
+            Ok::<_, ashore::Error>(())
+        }),
+    )
+    .await?;
+    let events = recorder.0.lock().unwrap().events.clone();
+    let (begin, savepoint) = match run.layer {
+        Layer::Memory => {
+            assert!(events.is_empty(), "{events:?}");
+            return Ok(());
+        }
+        Layer::Sqlite => ("BEGIN IMMEDIATE", "SAVEPOINT ashore_write"),
+        Layer::Postgres => ("BEGIN", "SAVEPOINT ashore_write"),
+    };
+    assert_eq!(
+        events.first().map(String::as_str),
+        Some(begin),
+        "{events:?}"
+    );
+    assert!(events.iter().any(|e| e == savepoint), "{events:?}");
+    assert_eq!(
+        events.last().map(String::as_str),
+        Some("COMMIT"),
+        "{events:?}"
+    );
+    Ok(())
+}
+layers!(transaction_control_is_an_event_with_its_sql);

@@ -117,7 +117,7 @@ fn violation(schema: &'static Schema, identity: &'static Identity, values: &[Val
         identity: Some(identity.name),
         constraint: Constraint::Unique,
         source: format!(
-            "a {} with ({}) = ({}) already exists",
+            "another {} record has ({}) = ({})",
             schema.name,
             identity.columns(schema).join(", "),
             shown.join(", ")

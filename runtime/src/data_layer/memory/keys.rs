@@ -77,7 +77,7 @@ pub(super) fn check_primary_keys(
                 attribute: Some(schema.primary_key().name),
                 identity: None,
                 constraint: Constraint::Unique,
-                source: format!("a {} with primary key {key} already exists", schema.name).into(),
+                source: format!("another {} record has primary key {key}", schema.name).into(),
             }));
         }
     }

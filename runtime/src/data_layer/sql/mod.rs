@@ -61,6 +61,7 @@
 
 pub mod build;
 mod control;
+mod overflow;
 #[cfg(feature = "postgres")]
 mod postgres;
 /// The PostgreSQL layer's pool: deadpool-postgres 0.14, as the layer uses it

@@ -68,7 +68,7 @@ pub(crate) fn writable<S: Resource>(info: &'static RelationshipInfo) -> Result<(
         Err(Error::new(ErrorKind::InvalidQuery {
             resource: S::schema().name,
             message: format!(
-                "relationship `{}` {why}; relate, unrelate and replace take has_many and many_to_many relationships",
+                "relationship `{}` {why}; relationship writes (relate, unrelate, replace, with_related) take has_many and many_to_many relationships",
                 info.name
             ),
         })
@@ -85,9 +85,9 @@ pub(crate) fn writable<S: Resource>(info: &'static RelationshipInfo) -> Result<(
     }
     match info.kind {
         RelationshipKind::HasMany | RelationshipKind::ManyToMany => Ok(()),
-        RelationshipKind::BelongsTo => {
-            refuse("is a belongs_to (set its key with an update of the source instead)")
-        }
+        RelationshipKind::BelongsTo => refuse(
+            "is a belongs_to (set its key on the source: in its changeset, or with an update)",
+        ),
         RelationshipKind::HasOne => {
             refuse("is a has_one (set the destination's key with an update instead)")
         }

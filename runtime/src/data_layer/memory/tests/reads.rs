@@ -176,13 +176,13 @@ fn duplicate_key_rejected() {
     let source = std::error::Error::source(&err).map(ToString::to_string);
     assert_eq!(
         source.as_deref(),
-        Some("a Rep with primary key 1 already exists")
+        Some("another Rep record has primary key 1")
     );
     let err = insert::<Rep>(&m, vec![rep(8, "a", None), rep(8, "b", None)]).expect_err("dup");
     let source = std::error::Error::source(&err).map(ToString::to_string);
     assert_eq!(
         source.as_deref(),
-        Some("a Rep with primary key 8 already exists")
+        Some("another Rep record has primary key 8")
     );
     // Nothing of either batch was inserted.
     assert_eq!(

@@ -8,6 +8,7 @@ use deadpool_postgres::Object;
 use super::Postgres;
 use crate::data_layer::ReadRequest;
 use crate::data_layer::columns::postgres::{column, data_layer};
+use crate::data_layer::sql::overflow::aggregate_error;
 use crate::data_layer::sql::{Columns, Dialect, Statement, build};
 use crate::error::{Error, Result};
 use crate::expr::Aggregate;
@@ -22,7 +23,9 @@ impl Postgres {
         aggregates: Vec<Aggregate>,
     ) -> Result<Vec<Vec<Value>>> {
         let stmt = build::aggregate(Dialect::Postgres, &request, &aggregates)?;
-        self.values(request.schema, &stmt).await
+        self.values(request.schema, &stmt)
+            .await
+            .map_err(|e| overflow(e, request.schema, aggregates.iter()))
     }
 
     /// What [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list) answers.
@@ -32,7 +35,10 @@ impl Postgres {
         aggregate: Aggregate,
     ) -> Result<Vec<(Value, Value)>> {
         let stmt = build::aggregate_list(Dialect::Postgres, &request, &aggregate)?;
-        let rows = self.values(request.schema, &stmt).await?;
+        let rows = self
+            .values(request.schema, &stmt)
+            .await
+            .map_err(|e| overflow(e, request.schema, [&aggregate]))?;
         Ok(rows
             .into_iter()
             .filter_map(|row| {
@@ -104,4 +110,20 @@ fn fit(schema: &'static Schema, t: ValueType, value: Value) -> Result<Value> {
             t.rust_name(true)
         ))),
     }
+}
+
+/// `err`, named as the aggregate's overflow when PostgreSQL found one
+/// (`numeric_value_out_of_range`: a `sum` past `bigint`).
+fn overflow<'a>(
+    err: Error,
+    schema: &'static Schema,
+    aggregates: impl IntoIterator<Item = &'a Aggregate>,
+) -> Error {
+    let aggregates: Vec<&Aggregate> = aggregates.into_iter().collect();
+    aggregate_error(err, schema, &aggregates, |source| {
+        source
+            .downcast_ref::<tokio_postgres::Error>()
+            .and_then(tokio_postgres::Error::code)
+            == Some(&tokio_postgres::error::SqlState::NUMERIC_VALUE_OUT_OF_RANGE)
+    })
 }

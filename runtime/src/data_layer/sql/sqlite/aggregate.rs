@@ -7,6 +7,7 @@ use rusqlite::types::ValueRef;
 use super::{Sqlite, codec, errors};
 use crate::data_layer::ReadRequest;
 use crate::data_layer::columns::sqlite::decode_attribute;
+use crate::data_layer::sql::overflow::aggregate_error;
 use crate::data_layer::sql::{Columns, Dialect, build};
 use crate::error::{Error, Result};
 use crate::expr::Aggregate;
@@ -20,7 +21,9 @@ impl Sqlite {
         aggregates: Vec<Aggregate>,
     ) -> Result<Vec<Vec<Value>>> {
         let statement = build::aggregate(Dialect::Sqlite, &request, &aggregates)?;
-        self.values(request.schema, statement).await
+        self.values(request.schema, statement)
+            .await
+            .map_err(|e| overflow(e, request.schema, aggregates.iter()))
     }
 
     /// What [`DataLayer::aggregate_list`](crate::DataLayer::aggregate_list) answers.
@@ -30,7 +33,10 @@ impl Sqlite {
         aggregate: Aggregate,
     ) -> Result<Vec<(Value, Value)>> {
         let statement = build::aggregate_list(Dialect::Sqlite, &request, &aggregate)?;
-        let rows = self.values(request.schema, statement).await?;
+        let rows = self
+            .values(request.schema, statement)
+            .await
+            .map_err(|e| overflow(e, request.schema, [&aggregate]))?;
         Ok(rows.into_iter().filter_map(pair).collect())
     }
 
@@ -71,6 +77,21 @@ impl Sqlite {
         })
         .await
     }
+}
+
+/// `err`, named as the aggregate's overflow when the layer's `ashore_sum` found one
+/// ("integer overflow").
+fn overflow<'a>(
+    err: Error,
+    schema: &'static crate::resource::Schema,
+    aggregates: impl IntoIterator<Item = &'a Aggregate>,
+) -> Error {
+    let aggregates: Vec<&Aggregate> = aggregates.into_iter().collect();
+    aggregate_error(err, schema, &aggregates, |source| {
+        source.downcast_ref::<rusqlite::Error>().is_some_and(
+            |e| matches!(e, rusqlite::Error::SqliteFailure(_, Some(m)) if m == "integer overflow"),
+        )
+    })
 }
 
 /// A row of two values as a pair.

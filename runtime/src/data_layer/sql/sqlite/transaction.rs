@@ -37,7 +37,7 @@ use deadpool_sync::InteractError;
 use rusqlite::{Connection, OptionalExtension};
 
 use super::pool::Pooled;
-use super::{Inner, Sqlite, errors, setup};
+use super::{Inner, Sqlite, Traced, errors, setup};
 use crate::data_layer::{BoxFuture, DataLayer, Transaction};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -140,6 +140,13 @@ impl Abandoned {
     }
 }
 
+/// Runs the transaction-control statement `sql` on `conn`: a `DEBUG` event
+/// with the `sql`, as the PostgreSQL layer logs its own (README "Tracing").
+fn control(conn: &Connection, sql: &'static str) -> rusqlite::Result<()> {
+    tracing::debug!(sql, "sqlite");
+    conn.execute_batch(sql)
+}
+
 /// A write's unit of work: its own `BEGIN IMMEDIATE` .. `COMMIT`, or inside a
 /// caller's transaction a savepoint. Dropped unfinished, it is undone; so is a
 /// savepoint whose caller stopped waiting before it was released.
@@ -155,11 +162,14 @@ impl<'c> Unit<'c> {
     /// Begins a unit on `conn`.
     pub(super) fn begin(conn: &'c Connection) -> rusqlite::Result<Unit<'c>> {
         let nested = !conn.is_autocommit();
-        conn.execute_batch(if nested {
-            "SAVEPOINT ashore_write"
-        } else {
-            "BEGIN IMMEDIATE"
-        })?;
+        control(
+            conn,
+            if nested {
+                "SAVEPOINT ashore_write"
+            } else {
+                "BEGIN IMMEDIATE"
+            },
+        )?;
         Ok(Unit {
             conn,
             nested,
@@ -188,7 +198,7 @@ impl<'c> Unit<'c> {
         } else {
             "COMMIT"
         };
-        self.conn.execute_batch(sql)?;
+        control(self.conn, sql)?;
         self.done = true;
         Ok(())
     }
@@ -213,7 +223,7 @@ impl Drop for Unit<'_> {
         } else {
             "ROLLBACK"
         };
-        if let Err(e) = self.conn.execute_batch(undo) {
+        if let Err(e) = control(self.conn, undo) {
             tracing::warn!(error = %e, "sqlite: undoing a failed write");
         }
     }
@@ -230,15 +240,20 @@ impl Sqlite {
         }
         let object = self.checkout().await?;
         let fresh = self.needs_setup(object.id());
+        // On the connection's thread under the caller's subscriber and span,
+        // so the `BEGIN` event reaches whoever traces the call.
+        let traced = Traced::here();
         let begun = object
             .connection()
             .interact(move |conn| {
-                if let Some(mmap_size) = fresh {
-                    setup(conn, mmap_size)
-                        .map_err(|e| errors::database("setting up a connection", e))?;
-                }
-                conn.execute_batch("BEGIN IMMEDIATE")
-                    .map_err(|e| errors::database("beginning a transaction", e))
+                traced.run(|| {
+                    if let Some(mmap_size) = fresh {
+                        setup(conn, mmap_size)
+                            .map_err(|e| errors::database("setting up a connection", e))?;
+                    }
+                    control(conn, "BEGIN IMMEDIATE")
+                        .map_err(|e| errors::database("beginning a transaction", e))
+                })
             })
             .await;
         match begun {
@@ -329,26 +344,28 @@ impl SqliteTransaction {
         };
         let inner = Arc::clone(&self.layer.inner);
         let slot = Arc::clone(&held.ended);
+        let traced = Traced::here();
         let outcome = object
             .connection()
             .interact(move |conn| {
-                // Ended already (by the last call): nothing to commit, nor to
-                // roll back.
-                Ended::note::<()>(&slot, conn, None);
-                let result = if let Some(how) = Ended::of(&slot) {
-                    if commit { Err(how.error()) } else { Ok(()) }
-                } else if commit {
-                    conn.execute_batch("COMMIT")
-                        .map_err(|e| commit_error(conn, &inner, e))
-                } else {
-                    conn.execute_batch("ROLLBACK")
-                        .map_err(|e| errors::database("rolling back a transaction", e))
-                };
-                if !conn.is_autocommit() {
-                    // A failed COMMIT leaves the transaction open.
-                    let _ = conn.execute_batch("ROLLBACK");
-                }
-                (result, conn.is_autocommit())
+                traced.run(|| {
+                    // Ended already (by the last call): nothing to commit, nor to
+                    // roll back.
+                    Ended::note::<()>(&slot, conn, None);
+                    let result = if let Some(how) = Ended::of(&slot) {
+                        if commit { Err(how.error()) } else { Ok(()) }
+                    } else if commit {
+                        control(conn, "COMMIT").map_err(|e| commit_error(conn, &inner, e))
+                    } else {
+                        control(conn, "ROLLBACK")
+                            .map_err(|e| errors::database("rolling back a transaction", e))
+                    };
+                    if !conn.is_autocommit() {
+                        // A failed COMMIT leaves the transaction open.
+                        let _ = control(conn, "ROLLBACK");
+                    }
+                    (result, conn.is_autocommit())
+                })
             })
             .await;
         match outcome {
@@ -399,7 +416,7 @@ impl Drop for SqliteTransaction {
                     .connection()
                     .interact(|conn| {
                         if !conn.is_autocommit() {
-                            let _ = conn.execute_batch("ROLLBACK");
+                            let _ = control(conn, "ROLLBACK");
                         }
                     })
                     .await;
