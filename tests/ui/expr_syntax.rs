@@ -30,4 +30,5 @@ fn main() {
     let _ = Ticket::query().filter(expr!(priority == None));
     let _ = Ticket::query().filter(expr!(priority == ^None));
     let _ = Ticket::query().filter(expr!(priority > 3 and));
+    let _ = Ticket::query().filter(expr!(priority + "1" == 2));
 }

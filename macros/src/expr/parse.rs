@@ -6,13 +6,15 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Result};
 use syn::{Ident, Lit, Token, token};
 
-use super::{ArithOp, CmpOp, Expr, List, LogicOp, Pin, Template};
+use super::{CmpOp, Expr, List, LogicOp, Pin, Template};
 use crate::names::field_name;
 use crate::suggest::did_you_mean;
 
+mod arithmetic;
 mod calls;
 mod depth;
 
+use arithmetic::parse_sum;
 use calls::parse_call;
 use depth::Levels;
 
@@ -236,54 +238,6 @@ fn parse_cmp(input: ParseStream) -> Result<Expr> {
         ));
     }
     Ok(expr)
-}
-
-fn parse_sum(input: ParseStream) -> Result<Expr> {
-    let mut levels = Levels::none();
-    let mut lhs = parse_product(input)?;
-    loop {
-        let (op, span) = if input.peek(Token![+]) && !input.peek(Token![+=]) {
-            (ArithOp::Add, input.parse::<Token![+]>()?.span)
-        } else if input.peek(Token![-]) && !input.peek(Token![-=]) && !input.peek(Token![->]) {
-            (ArithOp::Sub, input.parse::<Token![-]>()?.span)
-        } else {
-            return Ok(lhs);
-        };
-        levels.deeper(span)?;
-        let text = if op == ArithOp::Add { "+" } else { "-" };
-        operand_after(input, span, text, "a number")?;
-        let rhs = parse_product(input)?;
-        lhs = Expr::Arith {
-            op,
-            span,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        };
-    }
-}
-
-fn parse_product(input: ParseStream) -> Result<Expr> {
-    let mut levels = Levels::none();
-    let mut lhs = parse_unary(input)?;
-    loop {
-        let (op, span) = if input.peek(Token![*]) && !input.peek(Token![*=]) {
-            (ArithOp::Mul, input.parse::<Token![*]>()?.span)
-        } else if input.peek(Token![/]) && !input.peek(Token![/=]) {
-            (ArithOp::Div, input.parse::<Token![/]>()?.span)
-        } else {
-            return Ok(lhs);
-        };
-        levels.deeper(span)?;
-        let text = if op == ArithOp::Mul { "*" } else { "/" };
-        operand_after(input, span, text, "a number")?;
-        let rhs = parse_unary(input)?;
-        lhs = Expr::Arith {
-            op,
-            span,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        };
-    }
 }
 
 fn parse_unary(input: ParseStream) -> Result<Expr> {

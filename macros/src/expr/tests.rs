@@ -193,6 +193,11 @@ fn errors_say_what_was_expected() {
         "`nil` is not a value in a filter: test for it with `is_nil(x)` or `not is_nil(x)`"
     );
     assert_eq!(
+        error("subject + \"x\" == \"y\""),
+        "`+` adds numbers: join text with `concat(a, b)`"
+    );
+    assert_eq!(error("lower(a) * 2 > 1"), "`*` takes numbers, not text");
+    assert_eq!(
         error("a == None"),
         "`None` is not a value in a filter (Ash's `nil`): test for it with `is_nil(x)` or \
          `not is_nil(x)`"
