@@ -347,6 +347,21 @@ async fn a_record_another_names_is_not_destroyed(run: Run) -> Result<()> {
     let ada = named(&reps, "Ada");
     let err = d.destroy(ada).await.unwrap_err();
     assert_foreign_key(&err, "Representative", None);
+    // Its source names the record still named and, as far as the layer
+    // tells, by which key (memory and SQLite: `representative_id`).
+    let source = format!("{:?}", std::error::Error::source(&err));
+    assert!(source.contains(&ada.id.to_string()), "{source}");
+    if run.layer != Layer::Postgres {
+        assert!(source.contains("representative_id"), "{source}");
+    }
+    // So inside a transaction (SQLite: a savepoint), which goes on.
+    let ada_again = ada.clone();
+    let inside = d
+        .transaction(|tx| async move { Ok::<_, Error>(tx.destroy(&ada_again).await.unwrap_err()) })
+        .await?;
+    assert_foreign_key(&inside, "Representative", None);
+    let source = format!("{:?}", std::error::Error::source(&inside));
+    assert!(source.contains(&ada.id.to_string()), "{source}");
     let err = d.destroy_all(Representative::query()).await.unwrap_err();
     assert_foreign_key(&err, "Representative", None);
     assert_eq!(

@@ -63,6 +63,74 @@ pub(crate) fn still_named(schema: &'static Schema, err: rusqlite::Error) -> Erro
     })
 }
 
+/// [`still_named`], its source naming the record and the key that still name
+/// it (`rep 1 is still named by `rep_id` of ticket (rowid 3)`, as memory
+/// names them), read from the violations the destroy left pending on `conn`
+/// (foreign keys deferred, the transaction still open); SQLite's own message
+/// names neither.
+pub(crate) fn still_named_on(
+    conn: &Connection,
+    schema: &'static Schema,
+    err: rusqlite::Error,
+) -> Error {
+    match naming_row(conn, schema.table) {
+        Ok(Some(message)) => still_named(
+            schema,
+            rusqlite::Error::SqliteFailure(
+                ffi::Error::new(ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(message),
+            ),
+        ),
+        Ok(None) => still_named(schema, err),
+        Err(lookup) => {
+            tracing::debug!(error = %lookup, "sqlite: looking up a foreign-key violation");
+            still_named(schema, err)
+        }
+    }
+}
+
+/// The first pending violation of a foreign key into `parent` (a table):
+/// which row of which table names which key of it.
+fn naming_row(conn: &Connection, parent: &str) -> rusqlite::Result<Option<String>> {
+    let mut check = conn.prepare("PRAGMA foreign_key_check")?;
+    let violations = check
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let Some((child, Some(rowid), _, fkid)) = violations.into_iter().find(|v| v.2 == parent) else {
+        return Ok(None);
+    };
+    let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
+    let mut list = conn.prepare(&format!("PRAGMA foreign_key_list({})", quoted(&child)))?;
+    let columns = list
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
+        .filter(|c| !matches!(c, Ok((id, _)) if *id != fkid))
+        .map(|c| c.map(|(_, column)| column))
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let [column] = columns.as_slice() else {
+        return Ok(None);
+    };
+    // The key as SQLite shows it: a number, or a UUID's text.
+    let key: String = conn.query_row(
+        &format!(
+            "SELECT CAST({} AS TEXT) FROM {} WHERE rowid = ?1",
+            quoted(column),
+            quoted(&child)
+        ),
+        [rowid],
+        |r| r.get(0),
+    )?;
+    Ok(Some(format!(
+        "{parent} {key} is still named by `{column}` of {child} (rowid {rowid})"
+    )))
+}
+
 /// Whether `err` is a foreign-key violation.
 pub(crate) fn is_foreign_key(err: &rusqlite::Error) -> bool {
     matches!(err, rusqlite::Error::SqliteFailure(e, _)
@@ -135,9 +203,14 @@ pub(crate) fn name_foreign_key(
     {
         return err;
     }
-    let named = match rerun() {
-        Ok(()) => violated_foreign_key(conn, schema).ok().flatten(),
-        Err(_) => None,
+    // A key of `schema`'s own rows that names no record, or (a destroy) a row
+    // of another table still naming one of them.
+    let (named, naming) = match rerun() {
+        Ok(()) => match violated_foreign_key(conn, schema).ok().flatten() {
+            Some(named) => (Some(named), None),
+            None => (None, naming_row(conn, schema.table).ok().flatten()),
+        },
+        Err(_) => (None, None),
     };
     let restore = format!(
         "ROLLBACK TO ashore_foreign_key; RELEASE ashore_foreign_key; \
@@ -146,6 +219,15 @@ pub(crate) fn name_foreign_key(
     if let Err(e) = conn.execute_batch(&restore) {
         // The caller's savepoint rolls back everything since it began.
         tracing::debug!(error = %e, "sqlite: undoing a foreign-key lookup");
+    }
+    if let Some(message) = naming {
+        return still_named(
+            schema,
+            rusqlite::Error::SqliteFailure(
+                ffi::Error::new(ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(message),
+            ),
+        );
     }
     let Some((attribute, message)) = named else {
         return err;

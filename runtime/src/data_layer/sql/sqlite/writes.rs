@@ -31,7 +31,7 @@ fn commit(tx: &mut Unit<'_>, schema: &'static Schema, doing: &str) -> Result<()>
     match tx.commit() {
         Ok(()) => Ok(()),
         Err(e) if errors::is_foreign_key(&e) && doing == DESTROYING => {
-            Err(errors::still_named(schema, e))
+            Err(errors::still_named_on(tx, schema, e))
         }
         Err(e) if errors::is_foreign_key(&e) && !tx.is_autocommit() => {
             Err(errors::foreign_key(tx, schema, what, e))
