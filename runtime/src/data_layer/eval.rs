@@ -23,6 +23,8 @@
 //!   else nil if some combination makes it nil, else false. A prefix with no
 //!   related record (or whose parent is absent) binds to an all-nil record, the
 //!   view of a LEFT JOIN.
+//!   A has_one that may reach several records relates only the first it
+//!   sees (`first`), in paths, `exists` and aggregates alike.
 //! - An aggregate is its value (`expr::Aggregate`) for the record of its
 //!   slot (nil when the slot holds none); a sum past `i64` is nil here.
 //! - `exists(path, e)` reaches the records through `path` from the record the
