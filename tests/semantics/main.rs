@@ -55,6 +55,7 @@ mod edge_values;
 mod filter_cycles;
 mod float_values;
 mod has_one_cycle;
+mod has_one_first;
 mod parent_policies;
 mod policies;
 mod relationship_write_guards;

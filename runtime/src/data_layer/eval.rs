@@ -23,6 +23,8 @@
 //!   else nil if some combination makes it nil, else false. A prefix with no
 //!   related record (or whose parent is absent) binds to an all-nil record, the
 //!   view of a LEFT JOIN.
+//!   A has_one that may reach several records relates only the first it
+//!   sees (`first`), in paths, `exists` and aggregates alike.
 //! - An aggregate is its value (`expr::Aggregate`) for the record of its
 //!   slot (nil when the slot holds none); a sum past `i64` is nil here.
 //! - `exists(path, e)` reaches the records through `path` from the record the
@@ -73,6 +75,7 @@ use crate::value::{Value, ValueType};
 mod aggregate;
 mod batch;
 mod compile;
+mod first;
 mod grouped;
 mod groups;
 mod keys;
@@ -86,6 +89,7 @@ pub(crate) use aggregate::Aggregates;
 use batch::Batch;
 pub(crate) use batch::CHUNK;
 use compile::Compiler;
+use first::FirstBy;
 #[cfg(test)]
 pub(crate) use grouped::TESTED;
 pub(crate) use keys::KeyIndex;
@@ -260,7 +264,9 @@ pub(crate) fn related_rows(
     tables: &dyn Tables,
 ) -> Result<Vec<Vec<usize>>> {
     let mut compiler = Compiler::new(root, tables, visibility.clone());
-    let (step, _) = compiler.step(source, None, relationship)?;
+    let (mut step, _) = compiler.step(source, None, relationship)?;
+    // Every related row: the load windows them by its own sort.
+    step.first_by = None;
     let indexes = compiler.indexes;
     Ok(rows
         .iter()
@@ -327,6 +333,10 @@ struct Step<'a> {
     /// A `no_attributes` relationship: no key links the records, its filter
     /// (among `conditions`) does, reading the source row through `row`.
     parent: Option<ParentLink<'a>>,
+    /// A has_one (or belongs_to) that may reach several records
+    /// (`sort_path::first_by`): how the one it reaches is picked among those
+    /// that meet `conditions`.
+    first_by: Option<FirstBy<'a>>,
 }
 
 /// The join table of a many_to_many hop.
@@ -363,8 +373,18 @@ impl<'a> Step<'a> {
             .then_some(r)
     }
 
-    /// The destination rows related to source row `row`.
+    /// The destination rows related to source row `row`: the first alone
+    /// for a hop that picks one (`first_by`).
     fn related<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
+        let rows = self.every_related(row, indexes);
+        match &self.first_by {
+            None => rows,
+            Some(by) => Cow::Owned(by.first(&rows).into_iter().collect()),
+        }
+    }
+
+    /// Every destination row related to source row `row`.
+    fn every_related<'i>(&self, row: usize, indexes: &'i [Index<'a>]) -> Cow<'i, [usize]> {
         if let Some(parent) = &self.parent {
             return Cow::Owned(self.related_to_parent(parent, row, indexes));
         }

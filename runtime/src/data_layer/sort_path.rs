@@ -6,8 +6,13 @@
 //! reach several records (its destination attribute is not the destination's
 //! primary key, see [`RelationshipInfo::reaches_at_most_one`]) reads the first
 //! of them in the relationship's own sort order, then insertion order — the
-//! record a load of it attaches — so it carries that sort ([`SortHop::first_by`]),
-//! whose keys must be attributes of the destination.
+//! record a load of it attaches — whose keys must be attributes of the
+//! destination ([`first_by`]).
+//!
+//! That rule is not the sort's alone: every path through such a
+//! relationship (a filter's, an `exists`', an aggregate's) reaches that one
+//! record, on every layer ([`first_by`] says which hops pick one and how:
+//! the evaluator's `Step` and the SQL builder's hop call it).
 //!
 //! The final name is looked up as an attribute; a key that is an aggregate
 //! of the resource read is resolved as an aggregate (`aggregate_path`), and
@@ -27,12 +32,66 @@ pub(crate) struct SortHop {
     pub(crate) relationship: &'static RelationshipInfo,
     /// Its source.
     pub(crate) source: &'static Schema,
-    /// Its destination.
-    pub(crate) destination: &'static Schema,
-    /// For a hop that may reach several records: the relationship's own sort
-    /// (attribute positions on the destination), which picks the first. `None`
-    /// for one that reaches at most one.
-    pub(crate) first_by: Option<Vec<(usize, Order)>>,
+}
+
+/// How a path's hop through `rel` picks the one record it reaches, when it
+/// is a belongs_to or has_one (not manual) that may reach several records
+/// (not [`RelationshipInfo::reaches_at_most_one`]): the first of those the
+/// hop sees (the relationship's filter, the destination's tenant and read
+/// policies applied first) in the relationship's own sort, given as
+/// attribute positions on the destination, then insertion order — the record
+/// a load of it attaches. `None` for a hop that reaches at most one record,
+/// a to-many or a manual relationship (a manual to-one load refuses several).
+/// `Err` names a key of the sort that is no attribute of the destination.
+pub(crate) fn first_by(
+    rel: &RelationshipInfo,
+) -> std::result::Result<Option<Vec<(usize, Order)>>, Sort> {
+    if !picks_first(rel) {
+        return Ok(None);
+    }
+    let destination = (rel.destination)();
+    let keys = (rel.sort)();
+    let mut by = Vec::with_capacity(keys.len());
+    for key in keys {
+        let attribute = destination
+            .attribute_index(&key.field)
+            .filter(|_| key.path.is_empty() && key.aggregate.is_none());
+        match attribute {
+            Some(attribute) => by.push((attribute, key.order)),
+            None => return Err(key),
+        }
+    }
+    Ok(Some(by))
+}
+
+/// Whether a path's hop through `rel` picks the first of the records it
+/// reaches ([`first_by`]): a belongs_to or has_one, not manual, that may reach
+/// several. Such a hop, like one that reaches at most one record, binds one
+/// record (or none) for each source record.
+pub(crate) fn picks_first(rel: &RelationshipInfo) -> bool {
+    !rel.kind.is_many() && !rel.manual && !rel.reaches_at_most_one()
+}
+
+/// [`first_by`] for a path of a filter or an aggregate of a read of `root`
+/// through `rel` of `source`: a sort key naming no attribute is
+/// `InvalidQuery` naming `root`.
+pub(crate) fn path_first_by(
+    rel: &RelationshipInfo,
+    source: &Schema,
+    root: &'static str,
+) -> Result<Option<Vec<(usize, Order)>>> {
+    first_by(rel).map_err(|key| {
+        Error::new(ErrorKind::InvalidQuery {
+            resource: root,
+            message: format!(
+                "the sort `{key}` of relationship `{}` of {} names no attribute of {}; \
+                 a path cannot go through the relationship",
+                rel.name,
+                source.name,
+                (rel.destination)().name
+            ),
+        })
+    })
 }
 
 /// A sort key resolved: the hops from the resource read and the attribute of
@@ -125,31 +184,16 @@ pub(crate) fn resolve(schema: &'static Schema, sort: &Sort) -> Result<SortTarget
             )));
         }
         let destination = (rel.destination)();
-        let first_by = if rel.reaches_at_most_one() {
-            None
-        } else {
-            let keys = (rel.sort)();
-            let mut first_by = Vec::with_capacity(keys.len());
-            for key in &keys {
-                let attribute = destination
-                    .attribute_index(&key.field)
-                    .filter(|_| key.path.is_empty());
-                let Some(attribute) = attribute else {
-                    return Err(invalid(format!(
-                        "the sort `{key}` of relationship `{name}` of {} names no attribute \
-                         of {}; a sort key cannot go through the relationship (in `{sort}`)",
-                        at.name, destination.name
-                    )));
-                };
-                first_by.push((attribute, key.order));
-            }
-            Some(first_by)
-        };
+        if let Err(key) = first_by(rel) {
+            return Err(invalid(format!(
+                "the sort `{key}` of relationship `{name}` of {} names no attribute \
+                 of {}; a sort key cannot go through the relationship (in `{sort}`)",
+                at.name, destination.name
+            )));
+        }
         hops.push(SortHop {
             relationship: rel,
             source: at,
-            destination,
-            first_by,
         });
         at = destination;
     }

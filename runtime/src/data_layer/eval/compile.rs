@@ -6,6 +6,10 @@
 //! many_to_many, the join resource's), except the hops of a visibility condition
 //! itself, which are compiled unscoped (see `eval`).
 //!
+//! A has_one (or belongs_to) hop that may reach several records picks the
+//! first of those it sees (`sort_path::first_by`, `first`): every path
+//! through it reaches that one record.
+//!
 //! A visibility condition can also be compiled on records outside the stored
 //! table (`Filter::visible_in`, for what a manual loader returned): its own
 //! attributes and its first hops read those records; every record a hop
@@ -17,10 +21,11 @@ use std::rc::Rc;
 
 use super::grouped::Restriction;
 use super::{
-    Batch, Binding, Column, InList, Index, JoinStep, Node, Scope, Step, Tables, Visibility, lower,
+    Batch, Binding, Column, FirstBy, InList, Index, JoinStep, Node, Scope, Step, Tables,
+    Visibility, lower,
 };
-use crate::data_layer::aggregate_path;
 use crate::data_layer::store::Table;
+use crate::data_layer::{aggregate_path, sort_path};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::{Pattern, constant_pattern};
 use crate::expr::{Aggregate, AggregateKind, Expr, Name, TextOp};
@@ -205,8 +210,17 @@ impl<'a> Compiler<'a> {
             Some(rows) => rows,
             None => self.table(schema)?,
         };
+        let first_by = match sort_path::path_first_by(rel, schema, self.root.name)? {
+            Some(sort) => Some(FirstBy {
+                table: self.table((rel.destination)())?,
+                sort,
+            }),
+            None => None,
+        };
         if rel.linked_by_condition() {
-            return self.parent_step(schema, source_table, rel);
+            let (mut step, dest) = self.parent_step(schema, source_table, rel)?;
+            step.first_by = first_by;
+            return Ok((step, dest));
         }
         let source_attr = self.attribute(schema, rel.source_attribute, &[])?;
         let dest = (rel.destination)();
@@ -244,6 +258,7 @@ impl<'a> Compiler<'a> {
             dest_index,
             conditions,
             parent: None,
+            first_by,
         };
         Ok((step, dest))
     }

@@ -191,7 +191,8 @@ impl<'a> GroupPlan<'a> {
     /// by a condition, its key conjunct's).
     pub(super) fn target(step: &Step<'a>, ix: &[Index<'a>]) -> Option<Target<'a>> {
         let (dest_index, source_attr) = match &step.parent {
-            _ if step.join.is_some() => return None,
+            // A pass counts every related row, not the first alone.
+            _ if step.join.is_some() || step.first_by.is_some() => return None,
             None => (step.dest_index, step.source_attr),
             Some(ParentLink {
                 key: Some((attr, index)),

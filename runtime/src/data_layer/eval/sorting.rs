@@ -4,7 +4,8 @@
 //! does (`Step`: the relationship's `filter` option and the destination's
 //! visibility condition decide what it reaches), and is nil when a hop
 //! reaches nothing. A hop that may reach several records takes the first in
-//! its relationship's sort order, then row (insertion) order.
+//! its relationship's sort order, then row (insertion) order, as every path
+//! through it does (the step picks it: `first`).
 
 use std::cmp::Ordering;
 
@@ -32,23 +33,10 @@ enum Key<'a> {
     Aggregate(Box<super::aggregate::Compiled<'a>>),
     /// An attribute of the record reached through `hops`, in `table`.
     Path {
-        hops: Vec<Hop<'a>>,
+        hops: Vec<Step<'a>>,
         table: &'a dyn Table,
         attr: usize,
     },
-}
-
-struct Hop<'a> {
-    step: Step<'a>,
-    /// For a hop that may reach several records: how the first is picked.
-    first_by: Option<FirstBy<'a>>,
-}
-
-/// The destination's table and the relationship's sort (attribute positions
-/// on it), which pick the first of the records a hop reaches.
-struct FirstBy<'a> {
-    table: &'a dyn Table,
-    sort: Vec<(usize, Order)>,
 }
 
 impl<'a> SortValues<'a> {
@@ -77,14 +65,7 @@ impl<'a> SortValues<'a> {
             let mut hops = Vec::with_capacity(target.hops.len());
             for hop in target.hops {
                 let (step, _) = compiler.step(hop.source, None, hop.relationship.name)?;
-                let first_by = match hop.first_by {
-                    None => None,
-                    Some(sort) => Some(FirstBy {
-                        table: compiler.table(hop.destination)?,
-                        sort,
-                    }),
-                };
-                hops.push(Hop { step, first_by });
+                hops.push(step);
             }
             keys.push(Key::Path {
                 hops,
@@ -143,34 +124,17 @@ impl<'a> SortValues<'a> {
         compare_keys(a, b, self.orders.iter().copied())
     }
 
-    /// The row `hops` reach from row `row`, if any.
-    fn reach(&self, hops: &[Hop<'a>], mut row: usize) -> Option<usize> {
+    /// The row `hops` reach from row `row`, if any: each hop's one record
+    /// (the first, for a hop that picks one).
+    fn reach(&self, hops: &[Step<'a>], mut row: usize) -> Option<usize> {
         let ix = &self.indexes[..];
-        for hop in hops {
-            row = match &hop.first_by {
-                None => hop.step.one(row, ix)?,
-                Some(by) => first(&hop.step.related(row, ix), by.table, &by.sort)?,
+        for step in hops {
+            row = if step.to_one {
+                step.one(row, ix)?
+            } else {
+                *step.related(row, ix).first()?
             };
         }
         Some(row)
     }
-}
-
-/// The first of `rows` (in row order) by `by`: the earliest of those that
-/// sort first.
-fn first(rows: &[usize], table: &dyn Table, by: &[(usize, Order)]) -> Option<usize> {
-    let mut best: Option<(usize, Vec<Value>)> = None;
-    for &row in rows {
-        let values: Vec<Value> = by.iter().map(|&(attr, _)| table.get(row, attr)).collect();
-        let better = match &best {
-            None => true,
-            Some((_, current)) => {
-                compare_keys(&values, current, by.iter().map(|&(_, o)| o)).is_lt()
-            }
-        };
-        if better {
-            best = Some((row, values));
-        }
-    }
-    best.map(|(row, _)| row)
 }

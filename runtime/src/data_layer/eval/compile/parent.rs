@@ -65,6 +65,8 @@ impl<'a> Compiler<'a> {
                 dest_table,
                 key,
             }),
+            // Set by `step`, which knows whether it picks the first.
+            first_by: None,
         };
         Ok((step, dest))
     }

@@ -16,7 +16,9 @@
 //!   scope expression.
 //! - A statement's own filter (`root`, for a read's `WHERE`): a binding whose
 //!   every hop reaches at most one record (a belongs_to, or a has_one, to the
-//!   destination's primary key: [`RelationshipInfo::reaches_at_most_one`])
+//!   destination's primary key: [`RelationshipInfo::reaches_at_most_one`];
+//!   or a has_one that may reach several, whose hop keeps the first alone,
+//!   `hop::Hop::first_only`)
 //!   binds one record or an all-NULL row per row of the statement, so its
 //!   `LEFT JOIN` goes into the statement's `FROM`, and the top-level conjuncts
 //!   that read only such bindings (or none) are plain `WHERE` conditions.
@@ -48,7 +50,7 @@ use super::functions::{self, Test};
 use super::hop::exists;
 use super::operators::{Frag, Kind, arith, cmp, constant, is_in, seal};
 use super::text::{Params, column};
-use crate::data_layer::Visibility;
+use crate::data_layer::{Visibility, sort_path};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expr::text::constant_pattern;
 use crate::expr::{Expr, Name, TextOp};
@@ -69,7 +71,8 @@ struct Slot<'e> {
     /// The `LEFT JOIN` that binds it (none for the root).
     join: String,
     /// Whether it binds at most one record for each row of the root: every
-    /// hop on its path [reaches at most one](RelationshipInfo::reaches_at_most_one).
+    /// hop on its path [reaches at most one](RelationshipInfo::reaches_at_most_one),
+    /// or is a has_one that picks the first of several (`sort_path::picks_first`).
     single: bool,
 }
 
@@ -336,10 +339,9 @@ impl<'p> Compiler<'p> {
             let parent = &slots[binding.parent];
             let relationship = &binding.path[binding.path.len() - 1];
             let single = parent.single
-                && parent
-                    .schema
-                    .relationship(relationship)
-                    .is_some_and(RelationshipInfo::reaches_at_most_one);
+                && parent.schema.relationship(relationship).is_some_and(|r| {
+                    RelationshipInfo::reaches_at_most_one(r) || sort_path::picks_first(r)
+                });
             let (hop, dest) = self.hop(parent.schema, relationship, &parent.alias)?;
             slots.push(Slot {
                 path: binding.path,

@@ -15,14 +15,23 @@
 //! whose key is equal as a number (`1.5`, `1.50`), a JSON key the documents
 //! equal to it, on SQLite too; every other key compares with a plain `=`.
 //!
+//! A hop through a has_one (or belongs_to) that may reach several records
+//! reaches the first of them alone ([`Hop::first_only`]): its destination's
+//! primary key equal to a scalar subquery picking the first of the records
+//! the hop would reach (`ORDER BY` the relationship's sort, then insertion
+//! order, `LIMIT 1`). It is linked by that condition, not a key, like a
+//! `no_attributes` hop, so every form below reads it alike.
+//!
 //! A grouped aggregate (`filter::grouped`) reads the same tables without the
 //! first hop's link, grouped by that hop's own linking column, and on SQLite
 //! may read the first table `NOT INDEXED` ([`First`]).
 
 use super::super::Dialect;
 use super::operators::Kind;
-use super::special::{key, key_eq};
-use super::text::{boolean, column, ident};
+use super::special::{key, key_eq, term};
+use super::text::{boolean, column, ident, sequence};
+use crate::resource::Schema;
+use crate::sort::Order;
 
 /// One relationship hop to the destination read as `alias`.
 pub(super) struct Hop {
@@ -86,6 +95,53 @@ impl Hop {
             return boolean(dialect, true).to_owned();
         }
         on
+    }
+
+    /// The hop that reaches only the first of the records `self` reaches
+    /// (`dest`'s records, all read as `self`'s alias in a subquery), in
+    /// the order `by` (attribute positions on `dest`) then insertion order,
+    /// read as `alias`.
+    pub(super) fn first_only(
+        self,
+        dialect: Dialect,
+        dest: &'static Schema,
+        by: &[(usize, Order)],
+        alias: String,
+    ) -> Hop {
+        let mut order: Vec<String> = by
+            .iter()
+            .map(|&(attr, o)| {
+                let attribute = &dest.attributes[attr];
+                term(
+                    dialect,
+                    &column(&self.alias, attribute.name),
+                    attribute.value_type,
+                    o,
+                )
+            })
+            .collect();
+        order.push(sequence(dialect, &self.alias));
+        let pk = dest.primary_key();
+        let kind = Kind::of_type(pk.value_type);
+        let (from, conditions) = self.first(dialect, First::default());
+        let first = format!(
+            "(SELECT {} FROM {from} WHERE {} ORDER BY {} LIMIT 1)",
+            column(&self.alias, pk.name),
+            conditions.join(" AND "),
+            order.join(", ")
+        );
+        Hop {
+            source: String::new(),
+            dest_table: self.dest_table,
+            filter: Some(key_eq(dialect, kind, &column(&alias, pk.name), &first)),
+            alias,
+            dest_attr: pk.name,
+            join: None,
+            key: kind,
+            dest_key: kind,
+            join_filter: None,
+            keyed: false,
+        }
     }
 
     /// The destination table and its alias.

@@ -7,23 +7,21 @@
 //! destination's visibility condition in the ON condition), so a record the
 //! read may not see leaves the all-NULL row and the key sorts as nil. A hop
 //! that reaches at most one record is a `LEFT JOIN` of the statement (one row
-//! per record still, so windows and partitions are unchanged); one that may
-//! reach several is a scalar subquery taking the first in the relationship's
-//! sort order, then insertion order (`ORDER BY .. LIMIT 1`), with the rest of
-//! the path inside it — what the in-memory layer reads (`eval::SortValues`).
+//! per record still, so windows and partitions are unchanged), and so is one
+//! that may reach several: its join keeps the first in the relationship's sort
+//! order, then insertion order, alone (a scalar subquery, `ORDER BY .. LIMIT
+//! 1`, names its primary key: `hop::Hop::first_only`, as for every path) —
+//! what the in-memory layer reads (`eval::SortValues`).
 //! A key that is an aggregate is its value as in a filter: grouped, or its
 //! correlated subquery (`filter::grouped` says which).
 
 use super::super::Dialect;
 use super::filter::Compiler;
-use super::operators::Kind;
-use super::special;
-use super::text::{column, sequence};
+use super::special::term;
+use super::text::column;
 use crate::data_layer::aggregate_path;
 use crate::data_layer::sort_path::{SortHop, SortTarget};
 use crate::error::Result;
-use crate::sort::Order;
-use crate::value::ValueType;
 
 /// The sort of a read: its `ORDER BY` terms (without the insertion-order
 /// tie-breaker) and the joins they read, for the statement's `FROM`.
@@ -75,47 +73,9 @@ fn value(
         let name = target.schema.attributes[target.attribute].name;
         return Ok((String::new(), column(alias, name)));
     };
+    // A hop that may reach several records joins the first alone
+    // (`Compiler::hop`): one row per record still.
     let (hop, _) = compiler.hop(first.source, first.relationship.name, alias)?;
     let (joins, value) = value(dialect, compiler, &hop.alias, rest, target)?;
-    match &first.first_by {
-        None => Ok((format!("{}{joins}", hop.left_join(dialect)), value)),
-        Some(by) => {
-            let mut order: Vec<String> = by
-                .iter()
-                .map(|&(attr, o)| {
-                    let attribute = &first.destination.attributes[attr];
-                    term(
-                        dialect,
-                        &column(&hop.alias, attribute.name),
-                        attribute.value_type,
-                        o,
-                    )
-                })
-                .collect();
-            order.push(sequence(dialect, &hop.alias));
-            let sql = format!(
-                "(SELECT {value} FROM {}{joins} WHERE {} ORDER BY {} LIMIT 1)",
-                hop.dest(),
-                hop.dest_on(dialect),
-                order.join(", ")
-            );
-            Ok((String::new(), sql))
-        }
-    }
-}
-
-/// `<value> <direction> NULLS <FIRST|LAST>`, text in byte order, decimals as
-/// numbers.
-pub(super) fn term(dialect: Dialect, value: &str, value_type: ValueType, order: Order) -> String {
-    let collate = match (dialect, value_type) {
-        (Dialect::Postgres, ValueType::String) => " COLLATE \"C\"",
-        _ => special::collation(dialect, Kind::of_type(value_type)),
-    };
-    let direction = match order {
-        Order::Asc => "ASC NULLS LAST",
-        Order::Desc => "DESC NULLS FIRST",
-        Order::AscNilsFirst => "ASC NULLS FIRST",
-        Order::DescNilsLast => "DESC NULLS LAST",
-    };
-    format!("{value}{collate} {direction}")
+    Ok((format!("{}{joins}", hop.left_join(dialect)), value))
 }

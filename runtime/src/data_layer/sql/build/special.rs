@@ -10,7 +10,8 @@
 //!   PostgreSQL's `jsonb` equality is the same. Documents have no order:
 //!   `operators::cmp` makes an ordered comparison of them nil before this.
 //!
-//! Every other kind compares as written in `operators`.
+//! Every other kind compares as written in `operators`. A sort key ([`term`])
+//! orders decimals as numbers and text byte-wise, as the evaluator does.
 //!
 //! A relationship's keys link and group the same way ([`key`]): a decimal
 //! key `1.5` relates the records keyed `1.50`, and a JSON key the documents
@@ -22,6 +23,8 @@ use std::borrow::Cow;
 
 use super::super::Dialect;
 use super::operators::{Frag, Kind};
+use crate::sort::Order;
+use crate::value::ValueType;
 
 /// The SQLite collation that compares decimals (stored as text) as numbers.
 #[cfg(feature = "decimal")]
@@ -97,4 +100,20 @@ pub(super) fn key(dialect: Dialect, kind: Kind, x: &str) -> Cow<'_, str> {
 /// `l = r`, two relationship keys of `kind` compared as [`key`] has them.
 pub(super) fn key_eq(dialect: Dialect, kind: Kind, l: &str, r: &str) -> String {
     format!("{} = {}", key(dialect, kind, l), key(dialect, kind, r))
+}
+
+/// `<value> <direction> NULLS <FIRST|LAST>`, text in byte order, decimals as
+/// numbers.
+pub(super) fn term(dialect: Dialect, value: &str, value_type: ValueType, order: Order) -> String {
+    let collate = match (dialect, value_type) {
+        (Dialect::Postgres, ValueType::String) => " COLLATE \"C\"",
+        _ => collation(dialect, Kind::of_type(value_type)),
+    };
+    let direction = match order {
+        Order::Asc => "ASC NULLS LAST",
+        Order::Desc => "DESC NULLS FIRST",
+        Order::AscNilsFirst => "ASC NULLS FIRST",
+        Order::DescNilsLast => "DESC NULLS LAST",
+    };
+    format!("{value}{collate} {direction}")
 }

@@ -3,19 +3,24 @@
 //! condition (`no_attributes`, a manual relationship's `condition`) whose
 //! `parent(..)` reads the source's row, and that `parent(..)` itself. Each
 //! hop's destination carries the relationship's `filter` and the
-//! destination's visibility in its `ON` condition (see `filter`).
+//! destination's visibility in its `ON` condition (see `filter`). A has_one
+//! (or belongs_to) that may reach several records reaches the first of those
+//! alone (`hop::Hop::first_only`).
 
 use super::super::hop::Hop;
 use super::super::operators::{Frag, Kind};
 use super::super::text::column;
 use super::Compiler;
+use crate::data_layer::sort_path;
 use crate::error::Result;
 use crate::expr::Expr;
 use crate::resource::{RelationshipInfo, Schema};
 use crate::value::ValueType;
 
 impl Compiler<'_> {
-    /// The hop through relationship `name` of `schema`, read from `source_alias`.
+    /// The hop through relationship `name` of `schema`, read from
+    /// `source_alias`: to the first record alone for a has_one (or
+    /// belongs_to) that may reach several (`sort_path::first_by`).
     pub(in crate::data_layer::sql::build) fn hop(
         &mut self,
         schema: &'static Schema,
@@ -31,10 +36,30 @@ impl Compiler<'_> {
                 schema.name
             )));
         }
+        let first_by = sort_path::path_first_by(rel, schema, self.root.name)?;
+        let (hop, dest) = if rel.linked_by_condition() {
+            self.parent_hop(schema, rel, source_alias)?
+        } else {
+            self.keyed_hop(schema, rel, source_alias)?
+        };
+        Ok(match first_by {
+            None => (hop, dest),
+            Some(by) => {
+                let alias = self.alias("t");
+                (hop.first_only(self.dialect, dest, &by, alias), dest)
+            }
+        })
+    }
+
+    /// The hop through `rel` of `schema` linked by keys (through a
+    /// many_to_many's join table), read from `source_alias`.
+    fn keyed_hop(
+        &mut self,
+        schema: &'static Schema,
+        rel: &'static RelationshipInfo,
+        source_alias: &str,
+    ) -> Result<(Hop, &'static Schema)> {
         let dest = (rel.destination)();
-        if rel.linked_by_condition() {
-            return self.parent_hop(schema, rel, source_alias);
-        }
         let key = Kind::of_type(self.attribute(schema, rel.source_attribute, &[])?);
         let dest_key = Kind::of_type(self.attribute(dest, rel.destination_attribute(), &[])?);
         let join = match &rel.through {

@@ -152,12 +152,13 @@ fn paths_and_exists_through_decimal_and_json_keys_compare_by_value() {
             c = COLLATED
         )
     );
-    // A path's join (the belongs_to is not to a primary key: in an `EXISTS`).
+    // A path's join (the belongs_to is not to a primary key: it joins the
+    // first till its key finds).
     let path = cmp(CmpOp::Eq, through(&["till"], "id"), val(1_i64));
     let (sqlite, _) = texts(&filtered(Slip::schema(), path));
     assert!(
         sqlite.contains(&format!(
-            r#" LEFT JOIN "till" t1 ON t1."amount" {COLLATED} = t0."amount" {COLLATED} WHERE"#
+            r#" LEFT JOIN "till" t2 ON t2."id" = (SELECT t1."id" FROM "till" t1 WHERE t1."amount" {COLLATED} = t0."amount" {COLLATED} ORDER BY t1.rowid LIMIT 1) WHERE"#
         )),
         "{sqlite}"
     );

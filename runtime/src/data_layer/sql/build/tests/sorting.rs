@@ -1,7 +1,7 @@
 //! The SQL text of sorts through relationships: a `LEFT JOIN` per hop that
 //! reaches at most one record (its relationship filter and the destination's
-//! visibility in the ON condition), a scalar subquery taking the first record
-//! for a has_one that may reach several, in plain reads, windows and
+//! visibility in the ON condition), the first record alone (its key from a
+//! scalar subquery) for a has_one that may reach several, in plain reads, windows and
 //! partitions; and the errors, the same as memory's.
 
 use super::text::{both, invalid_message, sql};
@@ -57,17 +57,18 @@ fn a_to_one_path_is_left_joined_and_ordered_by_the_joined_column() {
 
 #[test]
 fn a_has_one_that_may_reach_several_reads_its_first_in_a_subquery() {
+    // Joined as a filter's path is: the first ticket's key in a subquery.
     let request = sorted(Rep::schema(), vec![key(&["latest"], "p", Order::Desc)]);
     let (sqlite, pg) = both(&request);
     assert_eq!(
         sqlite,
-        r#" ORDER BY (SELECT t1."p" FROM "ticket" t1 WHERE t1."rep_id" = t0."id" ORDER BY t1.rowid LIMIT 1) DESC NULLS FIRST, t0.rowid"#
+        r#" LEFT JOIN "ticket" t2 ON t2."id" = (SELECT t1."id" FROM "ticket" t1 WHERE t1."rep_id" = t0."id" ORDER BY t1.rowid LIMIT 1) ORDER BY t2."p" DESC NULLS FIRST, t0.rowid"#
     );
     assert_eq!(
         pg,
-        r#" ORDER BY (SELECT t1."p" FROM "ticket" t1 WHERE t1."rep_id" = t0."id" ORDER BY t1."_ashore_seq" LIMIT 1) DESC NULLS FIRST, t0."_ashore_seq""#
+        r#" LEFT JOIN "ticket" t2 ON t2."id" = (SELECT t1."id" FROM "ticket" t1 WHERE t1."rep_id" = t0."id" ORDER BY t1."_ashore_seq" LIMIT 1) ORDER BY t2."p" DESC NULLS FIRST, t0."_ashore_seq""#
     );
-    // The rest of the path is joined inside the subquery.
+    // The rest of the path is joined after it.
     let request = sorted(
         Rep::schema(),
         vec![key(&["latest", "representative"], "name", Order::Asc)],
@@ -75,7 +76,7 @@ fn a_has_one_that_may_reach_several_reads_its_first_in_a_subquery() {
     let (sqlite, _) = both(&request);
     assert_eq!(
         sqlite,
-        r#" ORDER BY (SELECT t2."name" FROM "ticket" t1 LEFT JOIN "rep" t2 ON t2."id" = t1."rep_id" WHERE t1."rep_id" = t0."id" ORDER BY t1.rowid LIMIT 1) ASC NULLS LAST, t0.rowid"#
+        r#" LEFT JOIN "ticket" t2 ON t2."id" = (SELECT t1."id" FROM "ticket" t1 WHERE t1."rep_id" = t0."id" ORDER BY t1.rowid LIMIT 1) LEFT JOIN "rep" t3 ON t3."id" = t2."rep_id" ORDER BY t3."name" ASC NULLS LAST, t0.rowid"#
     );
 }
 
