@@ -1,6 +1,6 @@
 //! An aggregate's path goes through the resource's `Fields`: a relationship
 //! the resource does not have, a field the destination does not have, and an
-//! attribute where a relationship belongs are rustc's errors on the user's
+//! attribute of its own where a relationship belongs (the macro's) are errors on the user's
 //! tokens.
 use ashore::prelude::*;
 

@@ -73,6 +73,23 @@ pub fn aggregates(resource: &mut Resource, front: FrontEnd, errors: &Errors) {
                 ),
             );
             return false;
+        } else if let Some(hop) = aggregate
+            .path
+            .first()
+            .filter(|hop| columns.contains(&name_of(hop)))
+        {
+            // One error on the attribute, where the generated path would
+            // give rustc's on the aggregate's keyword.
+            seen.insert(name, aggregate.name.span());
+            errors.error_at(
+                hop.span(),
+                format!(
+                    "`{}` is an attribute: an aggregate's path starts with a relationship \
+                     (`tickets`, or `tickets.priority` for a kind that reads a field)",
+                    name_of(hop)
+                ),
+            );
+            return false;
         } else {
             seen.insert(name, aggregate.name.span());
             return shape(aggregate, front, errors);
