@@ -24,6 +24,7 @@ mod errors;
 mod expr;
 mod hidden_in_hand;
 mod identities;
+mod key_aliases;
 mod loading;
 mod loading_nested;
 mod loading_windows;

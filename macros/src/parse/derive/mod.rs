@@ -222,7 +222,15 @@ impl Derived {
         let mut key_type = None;
         if let Some(pk) = options.primary_key {
             let expected = pk.kind.type_name();
-            if type_name(&ty).is_some_and(|t| t == expected) {
+            // The key's own type, or a name that may be an alias of it
+            // (`type TicketId = Uuid;`): the generated code reads the key as
+            // that type, so an alias of another is rustc's mismatch there, on
+            // this type. A type known to be another is refused here.
+            let named = type_name(&ty).map(ToString::to_string);
+            let alias = named
+                .as_deref()
+                .is_some_and(|t| !KNOWN_TYPES.contains(&t) && !is_option_or_ref(&ty));
+            if named.as_deref() == Some(expected) || alias {
                 key_type = Some(pk.kind);
             } else {
                 // Reported; the field keeps its type, so nothing else fails.
@@ -252,6 +260,50 @@ impl Derived {
             primary_key: options.primary_key,
             origin: Origin::Declared,
         });
+    }
+}
+
+/// Names of types a primary key cannot be an alias of: the standard and
+/// ashore's value types, and the wrappers of fields.
+const KNOWN_TYPES: &[&str] = &[
+    "String",
+    "str",
+    "Uuid",
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "i128",
+    "isize",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "u128",
+    "usize",
+    "f32",
+    "f64",
+    "bool",
+    "char",
+    "Option",
+    "Vec",
+    "Box",
+    "DateTime",
+    "NaiveDate",
+    "Decimal",
+    "Value",
+    "Loaded",
+];
+
+/// Whether `ty` has generic arguments or is a reference: never an alias of a key.
+fn is_option_or_ref(ty: &Type) -> bool {
+    match ty {
+        Type::Path(p) => p
+            .path
+            .segments
+            .iter()
+            .any(|s| !matches!(s.arguments, PathArguments::None)),
+        _ => true,
     }
 }
 
