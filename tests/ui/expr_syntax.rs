@@ -31,4 +31,5 @@ fn main() {
     let _ = Ticket::query().filter(expr!(priority == ^None));
     let _ = Ticket::query().filter(expr!(priority > 3 and));
     let _ = Ticket::query().filter(expr!(priority + "1" == 2));
+    let _ = Ticket::query().filter(expr!(self.priority == 2));
 }

@@ -442,6 +442,12 @@ fn parse_name(input: ParseStream) -> Result<Expr> {
             "`nil` is not a value in a filter: test for it with `is_nil(x)` or `not is_nil(x)`",
         ));
     }
+    if input.peek(Token![self]) && input.peek2(Token![.]) {
+        return Err(input.error(
+            "a filter names the resource's fields without `self`: write `priority`, not \
+             `self.priority` (a value of the surrounding code is pinned: `^self.priority`)",
+        ));
+    }
     if input
         .fork()
         .parse::<Ident>()

@@ -198,6 +198,11 @@ fn errors_say_what_was_expected() {
     );
     assert_eq!(error("lower(a) * 2 > 1"), "`*` takes numbers, not text");
     assert_eq!(
+        error("self.priority == 1"),
+        "a filter names the resource's fields without `self`: write `priority`, not \
+         `self.priority` (a value of the surrounding code is pinned: `^self.priority`)"
+    );
+    assert_eq!(
         error("a == None"),
         "`None` is not a value in a filter (Ash's `nil`): test for it with `is_nil(x)` or \
          `not is_nil(x)`"
