@@ -379,6 +379,35 @@ async fn authorize_read_with_error_reports_the_forbidden_row(run: Run) -> ashore
 }
 layers!(authorize_read_with_error_reports_the_forbidden_row);
 
+/// A load that reports forbidden records reads its own records past the
+/// policies (to report them), but never the paths of its filter: Bob's
+/// `bob-1` and Ada's `ada-1` share the tag `vip`, and through it Bob sees
+/// only his own tickets, so a filter asking whether `ada-1` is there matches
+/// nothing, exactly as one asking for a ticket that does not exist.
+async fn a_reporting_load_filter_sees_only_what_the_actor_may_read(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let probe = |subject: &'static str| {
+        Agent::query()
+            .filter(expr!(name == "Bob"))
+            .load(Agent::strict_tickets().filter(expr!(exists(tags.tickets, subject == ^subject))))
+    };
+    let hidden = w.read_as(probe("ada-1"), &w.bob, "acme").await?;
+    let missing = w.read_as(probe("no-such-ticket"), &w.bob, "acme").await?;
+    assert_eq!(
+        subjects(hidden[0].strict_tickets.get()?),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        subjects(missing[0].strict_tickets.get()?),
+        Vec::<&str>::new()
+    );
+    // His own ticket is found through the same path.
+    let own = w.read_as(probe("bob-1"), &w.bob, "acme").await?;
+    assert_eq!(subjects(own[0].strict_tickets.get()?), ["bob-1"]);
+    Ok(())
+}
+layers!(a_reporting_load_filter_sees_only_what_the_actor_may_read);
+
 async fn creates_take_the_tenant(run: Run) -> ashore::Result<()> {
     let w = world(&run).await;
     assert_eq!(w.ada.org, "acme");

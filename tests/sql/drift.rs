@@ -173,6 +173,59 @@ async fn postgres_mends_what_it_safely_can_and_reports_the_rest() {
     .await;
 }
 
+/// A column's type altered outside `migrate` under statements a pooled
+/// connection prepared ("cached plan must not change result type" from the
+/// server): a read prepares its statement again, once, and reads.
+#[tokio::test]
+async fn postgres_reads_again_after_a_column_type_changes_under_a_prepared_read() {
+    let Some(db) = crate::common::pg("plan_changed").await else {
+        return;
+    };
+    let domain = domain_of::<Patron>(db.postgres.clone());
+    domain.migrate().await.expect("migrated");
+    domain
+        .create(Patron::changeset().set(Patron::name(), "Ada"))
+        .await
+        .expect("Ada");
+    // Prepared and cached on every connection the pool has.
+    for _ in 0..8 {
+        domain.read(Patron::query()).await.expect("reads");
+    }
+    let client = db.postgres.client().await.expect("a client");
+    client
+        .batch_execute("ALTER TABLE patron ALTER COLUMN name TYPE varchar(100)")
+        .await
+        .expect("altered by hand");
+    drop(client);
+    for _ in 0..8 {
+        let patrons = domain.read(Patron::query()).await.expect("reads again");
+        assert_eq!(patrons[0].name, "Ada");
+        assert_eq!(
+            domain.read(Patron::query()).count().await.expect("counts"),
+            1
+        );
+    }
+    // A write cannot run again (it may be inside a transaction): the first
+    // on a connection that prepared it before fails, and every connection
+    // prepares its statements again from then on.
+    let mut failed = 0;
+    for name in ["Bob", "Cy", "Di"] {
+        match domain
+            .create(Patron::changeset().set(Patron::name(), name))
+            .await
+        {
+            Ok(_) => {}
+            Err(e) => {
+                assert!(matches!(e.kind(), ErrorKind::DataLayer { .. }), "{e:?}");
+                failed += 1;
+            }
+        }
+    }
+    assert!(failed <= 1, "{failed} writes failed");
+    let count = domain.read(Patron::query()).count().await.expect("counts");
+    assert_eq!(count, 4 - failed);
+}
+
 #[tokio::test]
 async fn postgres_adds_the_sequence_column_to_a_table_made_by_hand() {
     let Some(db) = crate::common::pg("drift_by_hand").await else {

@@ -133,7 +133,7 @@ impl<'a> Filter<'a> {
             scopes.push(compiler.scope(schema, expr)?);
             compiler.restriction = None;
         }
-        scopes.extend(compiler.visible(schema)?);
+        scopes.extend(compiler.visible_root(schema)?);
         Ok(Filter::of(scopes, compiler))
     }
 

@@ -60,6 +60,9 @@ struct Conditions {
     unrestricted: Option<Vec<&'static Schema>>,
     /// `false`, the condition on a resource neither list holds.
     hidden: Expr,
+    /// The read's own records held to another condition than their
+    /// resource's (see [`Visibility::of_root`]).
+    root: Option<(&'static Schema, Option<Expr>)>,
 }
 
 impl Visibility {
@@ -73,6 +76,7 @@ impl Visibility {
                 conditions,
                 unrestricted: None,
                 hidden: Expr::Value(Value::Bool(false)),
+                root: None,
             })))
         }
     }
@@ -87,6 +91,7 @@ impl Visibility {
             conditions,
             unrestricted: Some(unrestricted),
             hidden: Expr::Value(Value::Bool(false)),
+            root: None,
         })))
     }
 
@@ -135,6 +140,34 @@ impl Visibility {
             conditions,
             unrestricted,
             hidden: all.hidden.clone(),
+            root: all.root.clone(),
+        })))
+    }
+
+    /// The condition on the read's own records, `schema`'s (those it
+    /// returns, or counts or aggregates for): [`of`](Self::of) unless the
+    /// domain held them to another with [`with_root`](Self::with_root). A
+    /// data layer applies this one at the root of a read and `of` wherever a
+    /// filter's or sort's path meets a resource (the root's own included).
+    pub fn of_root(&self, schema: &'static Schema) -> Option<&Expr> {
+        match self.0.as_deref().and_then(|all| all.root.as_ref()) {
+            Some((root, condition)) if std::ptr::eq(*root, schema) => condition.as_ref(),
+            _ => self.of(schema),
+        }
+    }
+
+    /// The same conditions, the read's own records of `schema` held to
+    /// `condition` instead (`None`: none): how a load that reports the
+    /// records its policies hide (`authorize_read_with error`) reads them all
+    /// in its tenant, while its filter's paths still see only what the actor
+    /// may read.
+    pub(crate) fn with_root(&self, schema: &'static Schema, condition: Option<Expr>) -> Visibility {
+        let all = self.0.as_deref();
+        Visibility(Some(std::sync::Arc::new(Conditions {
+            conditions: all.map(|a| a.conditions.clone()).unwrap_or_default(),
+            unrestricted: all.and_then(|a| a.unrestricted.clone()),
+            hidden: Expr::Value(Value::Bool(false)),
+            root: Some((schema, condition)),
         })))
     }
 }

@@ -196,9 +196,11 @@ pub(crate) fn tenant_filter(
 /// policy of a resource the read never meets cannot fail it; any other resource
 /// a data layer meets is hidden. A multitenant resource met by a read without a
 /// tenant is an error at the root and hidden elsewhere (unless it allows global
-/// reads). With `policies_at_root` false, the root's own policies are left out
-/// (a load that reports forbidden records instead of leaving them out checks
-/// them itself).
+/// reads). With `policies_at_root` false, the root's own records are held to
+/// their tenant alone (a load that reports forbidden records instead of
+/// leaving them out checks them itself), while every path of the filter or
+/// sort that meets the root's resource still sees only what the actor may
+/// read ([`Visibility::with_root`]).
 pub(crate) fn visibility(
     scope: &Scope,
     root: &'static Schema,
@@ -214,6 +216,10 @@ pub(crate) fn visibility(
     }
     let mut conditions = Vec::new();
     let mut unrestricted = Vec::new();
+    // Without the policies at the root, its own records are held to its
+    // tenant alone; every path meeting the root's resource (a filter's
+    // `exists(owner.tickets, ..)`) still sees only what the actor may read.
+    let mut root_condition = None;
     for schema in reach::resources_met(root, filter, sort, join) {
         let is_root = std::ptr::eq(schema, root);
         let tenant = match tenant_filter(schema, scope.tenant()) {
@@ -221,7 +227,10 @@ pub(crate) fn visibility(
             Err(e) if is_root => return Err(e),
             Err(_) => Some(Expr::Value(Value::Bool(false))),
         };
-        let policy = if scope.authorize() && (policies_at_root || !is_root) {
+        if is_root && !policies_at_root {
+            root_condition = Some(tenant.clone());
+        }
+        let policy = if scope.authorize() {
             let templates =
                 Templates::new(schema.name, Action::Read, scope.actor(), scope.tenant());
             policy_filter(schema, &templates)?
@@ -237,7 +246,11 @@ pub(crate) fn visibility(
             None => unrestricted.push(schema),
         }
     }
-    Ok(Visibility::hiding_the_rest(conditions, unrestricted))
+    let visibility = Visibility::hiding_the_rest(conditions, unrestricted);
+    Ok(match root_condition {
+        Some(tenant) => visibility.with_root(root, tenant),
+        None => visibility,
+    })
 }
 
 /// `root` and every resource reachable from it through relationships

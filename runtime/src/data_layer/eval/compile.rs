@@ -100,6 +100,12 @@ impl<'a> Compiler<'a> {
         self.visible_on(schema, None)
     }
 
+    /// [`visible`](Self::visible) for the read's own records
+    /// ([`Visibility::of_root`]).
+    pub(super) fn visible_root(&mut self, schema: &'static Schema) -> Result<Option<Scope<'a>>> {
+        self.visible_with(schema, None, true)
+    }
+
     /// The same, evaluated on the records of `rows` (records of `schema` not
     /// in its table) when given; its paths still read the stored tables.
     pub(super) fn visible_on(
@@ -107,11 +113,27 @@ impl<'a> Compiler<'a> {
         schema: &'static Schema,
         rows: Option<&'a dyn Table>,
     ) -> Result<Option<Scope<'a>>> {
+        self.visible_with(schema, rows, false)
+    }
+
+    /// [`visible_on`](Self::visible_on), the condition on the read's own
+    /// records when `root`.
+    fn visible_with(
+        &mut self,
+        schema: &'static Schema,
+        rows: Option<&'a dyn Table>,
+        root: bool,
+    ) -> Result<Option<Scope<'a>>> {
         if !self.scoped {
             return Ok(None);
         }
         let visibility = self.visibility.clone();
-        let Some(expr) = visibility.of(schema) else {
+        let condition = if root {
+            visibility.of_root(schema)
+        } else {
+            visibility.of(schema)
+        };
+        let Some(expr) = condition else {
             return Ok(None);
         };
         expr.check_depth(

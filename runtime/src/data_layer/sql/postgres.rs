@@ -278,7 +278,16 @@ impl Postgres {
             let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
             client.query(&prepared, &bind::refs(&args)).await
         };
-        run.instrument(statement(&stmt.sql)).await
+        let result = run.instrument(statement(&stmt.sql)).await;
+        // A column's type changed under a prepared write (see `rows`): the
+        // write fails (it may be inside a transaction), and every connection
+        // prepares its statements again from the next call on.
+        if let Err(e) = &result
+            && errors::plan_changed(e)
+        {
+            self.pool.manager().statement_caches.clear();
+        }
+        result
     }
 
     /// Prepares `sql` on `client` (cached per connection) and counts it as
@@ -360,12 +369,23 @@ impl Postgres {
         schema: &'static Schema,
     ) -> Result<(tokio_postgres::RowStream, usize)> {
         let failed = |e| data_layer(format!("{doing} {}", schema.name), e);
-        let prepared = self.prepare(client, &stmt.sql).await.map_err(failed)?;
+        let mut prepared = self.prepare(client, &stmt.sql).await.map_err(failed)?;
         let args: Vec<Arg<'_>> = stmt.params.iter().map(Arg::from_param).collect();
-        let rows = client
-            .query_raw(&prepared, args.iter())
-            .await
-            .map_err(failed)?;
+        let rows = match client.query_raw(&prepared, args.iter()).await {
+            // A column's type changed under the statement this connection
+            // prepared (altered outside `migrate`, which forgets every
+            // statement): prepared again, once. Outside a transaction the
+            // refused statement did nothing; inside one it aborted it.
+            Err(e) if self.held.is_none() && errors::plan_changed(&e) => {
+                client.statement_cache.remove(&stmt.sql, &[]);
+                prepared = self.prepare(client, &stmt.sql).await.map_err(failed)?;
+                client
+                    .query_raw(&prepared, args.iter())
+                    .await
+                    .map_err(failed)?
+            }
+            rows => rows.map_err(failed)?,
+        };
         Ok((rows, prepared.columns().len()))
     }
 

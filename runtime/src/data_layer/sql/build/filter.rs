@@ -148,7 +148,7 @@ impl<'p> Compiler<'p> {
         schema: &'static Schema,
         alias: &str,
     ) -> Result<Option<String>> {
-        self.visibility_of(schema, |c, expr| c.scope(schema, alias, expr))
+        self.visibility_of(schema, false, |c, expr| c.scope(schema, alias, expr))
     }
 
     /// The visibility condition on the rows of a statement's own table, as
@@ -160,21 +160,28 @@ impl<'p> Compiler<'p> {
         schema: &'static Schema,
         alias: &str,
     ) -> Result<Option<Root>> {
-        self.visibility_of(schema, |c, expr| c.root(schema, alias, expr))
+        self.visibility_of(schema, true, |c, expr| c.root(schema, alias, expr))
     }
 
-    /// The visibility condition on `schema` compiled by `compile` with hops
+    /// The visibility condition on `schema` (on the read's own records, at
+    /// the `root`: [`Visibility::of_root`]) compiled by `compile` with hops
     /// unscoped.
     fn visibility_of<T>(
         &mut self,
         schema: &'static Schema,
+        root: bool,
         compile: impl FnOnce(&mut Self, &Expr) -> Result<T>,
     ) -> Result<Option<T>> {
         if !self.scoped {
             return Ok(None);
         }
         let visibility = self.visibility.clone();
-        let Some(expr) = visibility.of(schema) else {
+        let condition = if root {
+            visibility.of_root(schema)
+        } else {
+            visibility.of(schema)
+        };
+        let Some(expr) = condition else {
             return Ok(None);
         };
         expr.check_depth(

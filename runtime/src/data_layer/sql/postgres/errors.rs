@@ -71,6 +71,17 @@ pub(super) fn destroy_error(schema: &'static Schema, err: tokio_postgres::Error)
 
 /// The identity whose unique index (`<table>_<identity>_index`) a
 /// unique-constraint error names.
+/// Whether `err` is the server refusing a statement prepared before a column
+/// it returns changed type ("cached plan must not change result type"): it
+/// runs once prepared again.
+pub(super) fn plan_changed(err: &tokio_postgres::Error) -> bool {
+    err.code() == Some(&SqlState::FEATURE_NOT_SUPPORTED)
+        && err.as_db_error().is_some_and(|db| {
+            db.message()
+                .contains("cached plan must not change result type")
+        })
+}
+
 fn identity_of(schema: &'static Schema, db: &DbError) -> Option<&'static Identity> {
     if *db.code() != SqlState::UNIQUE_VIOLATION {
         return None;
