@@ -339,8 +339,9 @@ pub use ashore_macros::{Resource, Scalar};
 /// ```
 pub mod prelude {
     pub use crate::{
-        Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship, Memory,
-        Order, Query, Related, Resource, Result, Scalar, Scoped, Sort, Unset, expr, resource,
+        Actor, Changeset, Domain, Error, ErrorKind, Expr, LoadContext, Loaded, ManualRelationship,
+        Memory, Order, Query, Related, Resource, Result, Scalar, Scoped, Sort, Unset, Value, expr,
+        resource,
     };
     pub use ashore_runtime::chrono::{DateTime, NaiveDate, Utc};
     pub use ashore_runtime::uuid::Uuid;

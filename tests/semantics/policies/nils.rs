@@ -1,7 +1,8 @@
 //! A nil in a policy's `expr(..)` as SQL (and Ash) has it, on every layer: a
 //! comparison with nil is neither true nor false, a `forbid_if` left so hides
 //! the record (and forbids writing it) even with `authorize_if always()`
-//! after it, and a policy whose condition is nil for a record governs it.
+//! after it, and a policy whose condition is nil for a record governs it,
+//! but not alone: a record no policy governs for certain is hidden.
 
 use ashore::ErrorKind;
 use ashore::prelude::*;
@@ -27,6 +28,23 @@ resource! {
                 authorize_if actor_attribute_equals(admin, true);
             }
             policy action_type(create) {
+                authorize_if always();
+            }
+        }
+    }
+}
+
+resource! {
+    /// A memo governed by one policy, whose condition may be nil.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Memo {
+        attributes {
+            integer_primary_key id;
+            attribute title: String;
+            attribute locked: Option<bool>;
+        }
+        policies {
+            policy expr(locked == false) {
                 authorize_if always();
             }
         }
@@ -89,3 +107,33 @@ async fn a_nil_in_a_policy_expression_never_authorizes(run: Run) -> ashore::Resu
     Ok(())
 }
 layers!(a_nil_in_a_policy_expression_never_authorizes);
+
+/// The one policy of `Memo` governs an unlocked memo and authorizes it; a
+/// locked memo no policy governs; a memo whose `locked` is nil it governs
+/// only maybe, which is not enough: hidden, as the README says.
+async fn a_policy_governing_only_maybe_is_not_enough(run: Run) -> ashore::Result<()> {
+    let d = domain(&run, |b| b.resource::<Memo>()).await;
+    for (title, locked) in [
+        ("open", Some(false)),
+        ("shut", Some(true)),
+        ("unknown", None),
+    ] {
+        d.create(
+            Memo::changeset()
+                .set(Memo::title(), title)
+                .set(Memo::locked(), locked),
+        )
+        .authorize(false)
+        .await?;
+    }
+    let seen: Vec<String> = d
+        .read(Memo::query())
+        .actor(&Reader { admin: false })
+        .await?
+        .into_iter()
+        .map(|m| m.title)
+        .collect();
+    assert_eq!(seen, ["open"]);
+    Ok(())
+}
+layers!(a_policy_governing_only_maybe_is_not_enough);
