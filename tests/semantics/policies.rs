@@ -87,10 +87,6 @@ resource! {
                 through TicketTag;
             }
         }
-        aggregates {
-            /// Tickets of the call's tenant with this tag.
-            count ticket_count: tickets;
-        }
     }
 }
 
@@ -411,49 +407,6 @@ async fn a_reporting_load_filter_sees_only_what_the_actor_may_read(run: Run) -> 
     Ok(())
 }
 layers!(a_reporting_load_filter_sees_only_what_the_actor_may_read);
-
-/// Tags are shared, tickets belong to tenants: loading a tag's ticket count
-/// without a tenant is `TenantRequired` naming `Ticket`, as loading its
-/// tickets is (not a count of 0); with one, it counts that tenant's tickets
-/// the actor may read. A filter that only passes through tickets hides them.
-async fn a_loaded_aggregate_over_a_tenants_records_needs_the_tenant(
-    run: Run,
-) -> ashore::Result<()> {
-    let w = world(&run).await;
-    let vip = || Tag::query().filter(expr!(label == "vip"));
-    let err = w
-        .domain
-        .read(vip().load(Tag::ticket_count()))
-        .actor(&w.ada)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::TenantRequired { resource: "Ticket" }),
-        "{err:?}"
-    );
-    let err = w
-        .domain
-        .read(vip().load(Tag::tickets()))
-        .actor(&w.ada)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err.kind(), ErrorKind::TenantRequired { resource: "Ticket" }),
-        "{err:?}"
-    );
-    let tags = w
-        .read_as(vip().load(Tag::ticket_count()), &w.ada, "acme")
-        .await?;
-    assert_eq!(*tags[0].ticket_count.get()?, 2, "ada-1 and bob-1");
-    let passing = w
-        .domain
-        .read(Tag::query().filter(expr!(ticket_count > 0)))
-        .actor(&w.ada)
-        .await?;
-    assert!(passing.is_empty(), "hidden without a tenant");
-    Ok(())
-}
-layers!(a_loaded_aggregate_over_a_tenants_records_needs_the_tenant);
 
 async fn creates_take_the_tenant(run: Run) -> ashore::Result<()> {
     let w = world(&run).await;

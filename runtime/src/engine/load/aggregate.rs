@@ -6,9 +6,7 @@
 //! the field's type and put on it; a record the request does not return (one
 //! the actor may not read itself) keeps its field not loaded. A `list` is
 //! `DataLayer::aggregate_list` instead, its values grouped by record; every
-//! record gets a list, empty when nothing was found. Loaded without a tenant,
-//! an aggregate whose path reaches a multitenant resource (not `global`) is
-//! `TenantRequired`, as a load of the relationship is.
+//! record gets a list, empty when nothing was found.
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -41,17 +39,6 @@ async fn run<S: Resource, T: AggregateValue>(
         }
     }
     let aggregate = agg.aggregate();
-    // The load reads every resource of the path: one whose records belong to
-    // tenants needs the call's tenant, as a load of the relationship does (a
-    // filter or sort that only passes through it hides it instead).
-    let mut at = schema;
-    for name in &aggregate.path {
-        let Some(rel) = at.relationship(name) else {
-            break;
-        };
-        at = (rel.destination)();
-        authorize::tenant_filter(at, scope.tenant())?;
-    }
     let mut request = ReadRequest::new(schema);
     let filter = Expr::is_in(Expr::attr(schema.primary_key().name), keys);
     // What the aggregate reaches, for the visibility only: `filter` (the
