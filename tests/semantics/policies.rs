@@ -31,6 +31,9 @@ resource! {
             has_many all_tickets: Ticket {
                 manual EveryTicket;
             }
+            has_many overreaching_tickets: Ticket {
+                manual EveryTicketOfTheTenant;
+            }
             has_many strict_tickets: Ticket {
                 destination_attribute agent_id;
                 authorize_read_with error;
@@ -100,6 +103,27 @@ resource! {
             belongs_to ticket: Ticket;
             belongs_to tag: Tag;
         }
+    }
+}
+
+/// A mistaken manual loader: every ticket of the tenant, whichever agents it
+/// was given, read without the actor (a key of no parent is its mistake).
+struct EveryTicketOfTheTenant;
+
+impl ManualRelationship for EveryTicketOfTheTenant {
+    type Source = Agent;
+    type Destination = Ticket;
+
+    async fn load(
+        &self,
+        _agents: &[Agent],
+        ctx: &LoadContext<'_, Ticket>,
+    ) -> ashore::Result<Related<Agent, Ticket>> {
+        let mut read = ctx.domain.read(Ticket::query()).authorize(false);
+        if let Some(tenant) = ctx.tenant {
+            read = read.tenant(tenant.clone());
+        }
+        Ok(Related::group_by(read.await?, |t| t.agent_id))
     }
 }
 
@@ -407,6 +431,29 @@ async fn a_reporting_load_filter_sees_only_what_the_actor_may_read(run: Run) -> 
     Ok(())
 }
 layers!(a_reporting_load_filter_sees_only_what_the_actor_may_read);
+
+/// A loader's records under a key of no parent are its mistake, reported
+/// naming the key, but only once what the caller may not read is gone: Bob
+/// loading his own tickets through a loader that returns Ada's too (hidden
+/// from him) gets his own, and no error carrying a key read from Ada's
+/// tickets; Ada, who may read Bob's, gets the error naming his key.
+async fn a_loader_key_of_no_parent_never_tells_a_hidden_record(run: Run) -> ashore::Result<()> {
+    let w = world(&run).await;
+    let own = |name: &'static str| {
+        Agent::query()
+            .filter(expr!(name == ^name))
+            .load(Agent::overreaching_tickets())
+    };
+    let bob = w.read_as(own("Bob"), &w.bob, "acme").await?;
+    assert_eq!(subjects(bob[0].overreaching_tickets.get()?), ["bob-1"]);
+    let err = w.read_as(own("Ada"), &w.ada, "acme").await.unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::KeyOfNoParent { key } if *key == w.bob.id.into()),
+        "{err:?}"
+    );
+    Ok(())
+}
+layers!(a_loader_key_of_no_parent_never_tells_a_hidden_record);
 
 async fn creates_take_the_tenant(run: Run) -> ashore::Result<()> {
     let w = world(&run).await;

@@ -112,9 +112,25 @@ async fn run_in_span<S: Resource, D: Resource, C>(
                 scope,
             };
             let related = manual.load(given, &ctx).await?;
-            let mut found = resolve_manual(related.inner, given, &keys, key_index)?;
+            let mut found = resolve_manual(related.inner, given, key_index)?;
+            // Keys of no parent, and whether the loader gave them records.
+            let strays: Vec<(usize, bool)> = (found.keys.iter().enumerate())
+                .filter(|(_, k)| !keys.contains(k))
+                .map(|(i, _)| (i, found.groups[i].is_empty()))
+                .collect();
             // Whatever the loader read, only what the caller may read is kept.
             authorize::enforce(scope, info.authorize_read_with, &mut found.groups).await?;
+            // A key of no parent is the loader's mistake, reported once what
+            // the caller may not read is gone: its key was read from a
+            // record, which must not reach the caller through the error.
+            if let Some(&(i, _)) = strays
+                .iter()
+                .find(|&&(i, empty)| empty || !found.groups[i].is_empty())
+            {
+                return Err(Error::new(ErrorKind::KeyOfNoParent {
+                    key: found.keys[i].clone(),
+                }));
+            }
             sort_groups(&mut found.groups, &sort);
             for group in &mut found.groups {
                 window(group, query.get_offset(), query.get_limit());
@@ -315,20 +331,16 @@ impl ParentKeys {
     }
 }
 
-/// Checks a manual loader's answer against the records it was given.
+/// A manual loader's answer as keyed groups: positional groups checked
+/// against the records it was given (keys of no parent are checked by the
+/// caller, once what the caller may not read is gone).
 fn resolve_manual<S: Resource, D>(
     related: RelatedInner<D>,
     given: &[S],
-    parents: &ParentKeys,
     key_index: usize,
 ) -> Result<Groups<D>> {
     match related {
-        RelatedInner::Keyed { keys, groups } => {
-            if let Some(key) = keys.iter().find(|k| !parents.contains(k)) {
-                return Err(Error::new(ErrorKind::KeyOfNoParent { key: key.clone() }));
-            }
-            Ok(Groups { keys, groups })
-        }
+        RelatedInner::Keyed { keys, groups } => Ok(Groups { keys, groups }),
         RelatedInner::Positional(groups) => {
             if groups.len() != given.len() {
                 return Err(Error::new(ErrorKind::PositionMismatch {
