@@ -146,7 +146,8 @@ impl Visibility {
 
     /// The condition on the read's own records, `schema`'s (those it
     /// returns, or counts or aggregates for): [`of`](Self::of) unless the
-    /// domain held them to another with [`with_root`](Self::with_root). A
+    /// domain held them to another (a load that reports the records its
+    /// policies hide reads them all in its tenant). A
     /// data layer applies this one at the root of a read and `of` wherever a
     /// filter's or sort's path meets a resource (the root's own included).
     pub fn of_root(&self, schema: &'static Schema) -> Option<&Expr> {
