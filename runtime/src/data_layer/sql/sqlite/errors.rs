@@ -107,20 +107,14 @@ fn naming_row(conn: &Connection, parent: &str) -> rusqlite::Result<Option<String
         return Ok(None);
     };
     let quoted = |name: &str| format!("\"{}\"", name.replace('"', "\"\""));
-    let mut list = conn.prepare(&format!("PRAGMA foreign_key_list({})", quoted(&child)))?;
-    let columns = list
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
-        .filter(|c| !matches!(c, Ok((id, _)) if *id != fkid))
-        .map(|c| c.map(|(_, column)| column))
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    let [column] = columns.as_slice() else {
+    let Some(column) = key_column(conn, &quoted(&child), fkid)? else {
         return Ok(None);
     };
     // The key as SQLite shows it: a number, or a UUID's text.
     let key: String = conn.query_row(
         &format!(
             "SELECT CAST({} AS TEXT) FROM {} WHERE rowid = ?1",
-            quoted(column),
+            quoted(&column),
             quoted(&child)
         ),
         [rowid],
@@ -263,16 +257,10 @@ fn violated_foreign_key(
     let Some((rowid, parent, fkid)) = violation else {
         return Ok(None);
     };
-    let mut list = conn.prepare(&format!("PRAGMA foreign_key_list({table})"))?;
-    let columns = list
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
-        .filter(|c| !matches!(c, Ok((id, _)) if *id != fkid))
-        .map(|c| c.map(|(_, column)| column))
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    let [column] = columns.as_slice() else {
+    let Some(column) = key_column(conn, &table, fkid)? else {
         return Ok(None);
     };
-    let Some(attribute) = find_attribute(schema, column) else {
+    let Some(attribute) = find_attribute(schema, &column) else {
         return Ok(None);
     };
     let row = rowid.map_or_else(String::new, |r| format!(" (rowid {r})"));
@@ -283,6 +271,21 @@ fn violated_foreign_key(
             schema.table
         ),
     )))
+}
+
+/// The one column of the foreign key `fkid` of `table` (quoted), as `PRAGMA
+/// foreign_key_list` names it; `None` for a key of several columns.
+fn key_column(conn: &Connection, table: &str, fkid: i64) -> rusqlite::Result<Option<String>> {
+    let mut list = conn.prepare(&format!("PRAGMA foreign_key_list({table})"))?;
+    let mut columns = list
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(3)?)))?
+        .filter(|c| !matches!(c, Ok((id, _)) if *id != fkid))
+        .map(|c| c.map(|(_, column)| column))
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(match columns.len() {
+        1 => columns.pop(),
+        _ => None,
+    })
 }
 
 /// The constraint an error violates, and its attribute when known.
