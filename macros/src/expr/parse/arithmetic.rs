@@ -11,20 +11,57 @@ use super::{operand_after, parse_unary};
 use crate::expr::{ArithOp, Expr, Function};
 
 pub(super) fn parse_sum(input: ParseStream) -> Result<Expr> {
+    left_to_right(input, sum_operator, parse_product)
+}
+
+fn parse_product(input: ParseStream) -> Result<Expr> {
+    left_to_right(input, product_operator, parse_unary)
+}
+
+/// An operator of one level and where it stands, when one comes next (parsed).
+type Operator = fn(ParseStream) -> Result<Option<(ArithOp, Span)>>;
+
+/// `+` or `-` next (not `+=`, `-=`, `->`), parsed.
+fn sum_operator(input: ParseStream) -> Result<Option<(ArithOp, Span)>> {
+    Ok(if input.peek(Token![+]) && !input.peek(Token![+=]) {
+        Some((ArithOp::Add, input.parse::<Token![+]>()?.span))
+    } else if input.peek(Token![-]) && !input.peek(Token![-=]) && !input.peek(Token![->]) {
+        Some((ArithOp::Sub, input.parse::<Token![-]>()?.span))
+    } else {
+        None
+    })
+}
+
+/// `*` or `/` next (not `*=`, `/=`), parsed.
+fn product_operator(input: ParseStream) -> Result<Option<(ArithOp, Span)>> {
+    Ok(if input.peek(Token![*]) && !input.peek(Token![*=]) {
+        Some((ArithOp::Mul, input.parse::<Token![*]>()?.span))
+    } else if input.peek(Token![/]) && !input.peek(Token![/=]) {
+        Some((ArithOp::Div, input.parse::<Token![/]>()?.span))
+    } else {
+        None
+    })
+}
+
+/// Operands of one precedence level (`operand`) joined left to right by its
+/// operators (`operator`), each level of nesting counted.
+fn left_to_right(
+    input: ParseStream,
+    operator: Operator,
+    operand: fn(ParseStream) -> Result<Expr>,
+) -> Result<Expr> {
     let mut levels = Levels::none();
-    let mut lhs = parse_product(input)?;
-    loop {
-        let (op, span) = if input.peek(Token![+]) && !input.peek(Token![+=]) {
-            (ArithOp::Add, input.parse::<Token![+]>()?.span)
-        } else if input.peek(Token![-]) && !input.peek(Token![-=]) && !input.peek(Token![->]) {
-            (ArithOp::Sub, input.parse::<Token![-]>()?.span)
-        } else {
-            return Ok(lhs);
-        };
+    let mut lhs = operand(input)?;
+    while let Some((op, span)) = operator(input)? {
         levels.deeper(span)?;
-        let text = if op == ArithOp::Add { "+" } else { "-" };
+        let text = match op {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+            ArithOp::Mul => "*",
+            ArithOp::Div => "/",
+        };
         operand_after(input, span, text, "a number")?;
-        let rhs = parse_product(input)?;
+        let rhs = operand(input)?;
         no_text_operand(&lhs, &rhs, span, text)?;
         lhs = Expr::Arith {
             op,
@@ -33,6 +70,7 @@ pub(super) fn parse_sum(input: ParseStream) -> Result<Expr> {
             rhs: Box::new(rhs),
         };
     }
+    Ok(lhs)
 }
 
 /// Refuses arithmetic (`op`, at `span`) on an operand that is text by its
@@ -61,29 +99,4 @@ fn no_text_operand(lhs: &Expr, rhs: &Expr, span: Span, op: &str) -> Result<()> {
             format!("`{op}` takes numbers, not text")
         },
     ))
-}
-
-fn parse_product(input: ParseStream) -> Result<Expr> {
-    let mut levels = Levels::none();
-    let mut lhs = parse_unary(input)?;
-    loop {
-        let (op, span) = if input.peek(Token![*]) && !input.peek(Token![*=]) {
-            (ArithOp::Mul, input.parse::<Token![*]>()?.span)
-        } else if input.peek(Token![/]) && !input.peek(Token![/=]) {
-            (ArithOp::Div, input.parse::<Token![/]>()?.span)
-        } else {
-            return Ok(lhs);
-        };
-        levels.deeper(span)?;
-        let text = if op == ArithOp::Mul { "*" } else { "/" };
-        operand_after(input, span, text, "a number")?;
-        let rhs = parse_unary(input)?;
-        no_text_operand(&lhs, &rhs, span, text)?;
-        lhs = Expr::Arith {
-            op,
-            span,
-            lhs: Box::new(lhs),
-            rhs: Box::new(rhs),
-        };
-    }
 }
